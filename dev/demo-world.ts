@@ -1,0 +1,182 @@
+/**
+ * The demo world: who exists at the demo identity provider, which AWS accounts and roles exist in
+ * the AWS stand-in, and which access rules the portal's seed grants. One description, read by the
+ * OIDC stand-in, the AWS stand-in, the seed and the tests, so the three can never disagree.
+ *
+ * Every key and password here is a throwaway for local demos and tests; none is valid anywhere.
+ */
+
+export interface DemoUser {
+  username: string;
+  password: string;
+  /** The IdP's stable subject: never reused, never the email. */
+  subject: string;
+  email: string;
+  name: string;
+  groups: string[];
+}
+
+export interface DemoGrant {
+  group?: string;
+  /** A single user, by username at the demo IdP. */
+  user?: string;
+  maxSessionDurationSeconds: number;
+  allowConsole: boolean;
+  allowCli: boolean;
+}
+
+export interface DemoRole {
+  name: string;
+  description: string;
+  /** The role's MaxSessionDuration in IAM (3,600 to 43,200). */
+  maxSessionDurationSeconds: number;
+  /** Whether the role's trust policy lets the broker principal call sts:AssumeRole. */
+  trustsBroker: boolean;
+  /** Whether the trust policy allows sts:SetSourceIdentity (required by the portal). */
+  allowsSourceIdentity: boolean;
+  /** Whether the trust policy allows sts:TagSession. */
+  allowsTagSession: boolean;
+  grants: DemoGrant[];
+}
+
+export interface DemoAccount {
+  id: string;
+  name: string;
+  environment: string;
+  description: string;
+  roles: DemoRole[];
+}
+
+export interface DemoBroker {
+  accessKeyId: string;
+  secretAccessKey: string;
+  account: string;
+  /** The IAM user the broker keys belong to. */
+  arn: string;
+}
+
+export const ADMIN_GROUP = "gatehouse-admins";
+
+export const demoUsers: DemoUser[] = [
+  {
+    username: "alice",
+    password: "alice-demo-password",
+    subject: "6f1c2a8e-0d1b-4c5e-9a3f-a11ce0000001",
+    email: "alice@corp.example",
+    name: "Alice Admin",
+    groups: [ADMIN_GROUP, "developers"],
+  },
+  {
+    username: "bob",
+    password: "bob-demo-password",
+    subject: "0b0b0b0b-7e57-4b0b-8b0b-b0b000000002",
+    email: "bob@corp.example",
+    name: "Bob Builder",
+    groups: ["developers"],
+  },
+  {
+    username: "carol",
+    password: "carol-demo-password",
+    subject: "ca201000-1111-4c4c-9c9c-ca2010000003",
+    email: "carol@corp.example",
+    name: "Carol Newhire",
+    groups: [],
+  },
+];
+
+export const demoBroker: DemoBroker = {
+  accessKeyId: "AKIAGATEHOUSEDEMO001",
+  secretAccessKey: "demo/broker+Secret=NotValidAnywhere00001",
+  account: "100000000001",
+  arn: "arn:aws:iam::100000000001:user/gatehouse-broker",
+};
+
+const developersRead: DemoGrant = {
+  group: "developers",
+  maxSessionDurationSeconds: 3600,
+  allowConsole: true,
+  allowCli: true,
+};
+const adminsFull: DemoGrant = {
+  group: ADMIN_GROUP,
+  maxSessionDurationSeconds: 3600,
+  allowConsole: true,
+  allowCli: true,
+};
+
+function role(
+  name: string,
+  description: string,
+  grants: DemoGrant[],
+  overrides: Partial<Omit<DemoRole, "name" | "description" | "grants">> = {},
+): DemoRole {
+  return {
+    name,
+    description,
+    maxSessionDurationSeconds: 3600,
+    trustsBroker: true,
+    allowsSourceIdentity: true,
+    allowsTagSession: true,
+    grants,
+    ...overrides,
+  };
+}
+
+export const demoAccounts: DemoAccount[] = [
+  {
+    id: "210987654321",
+    name: "acme-production",
+    environment: "prod",
+    description: "Customer-facing production workloads",
+    roles: [
+      role("ReadOnly", "Read-only view of production", [developersRead]),
+      role("Administrator", "Full administrative access to production", [adminsFull]),
+    ],
+  },
+  {
+    id: "345678901234",
+    name: "acme-staging",
+    environment: "staging",
+    description: "Pre-production, mirrors production",
+    roles: [
+      role(
+        "Developer",
+        "Deploy and debug services in staging",
+        [{ ...developersRead, maxSessionDurationSeconds: 14400 }],
+        { maxSessionDurationSeconds: 43200 },
+      ),
+      role("Administrator", "Full administrative access to staging", [adminsFull]),
+    ],
+  },
+  {
+    id: "456789012345",
+    name: "acme-sandbox",
+    environment: "dev",
+    description: "Personal experiments; wiped weekly",
+    roles: [
+      role("Developer", "Build anything in the sandbox", [
+        { ...developersRead, maxSessionDurationSeconds: 43200 },
+      ]),
+      role("DataScience", "Notebooks and data exploration (CLI only)", [
+        { user: "bob", maxSessionDurationSeconds: 7200, allowConsole: false, allowCli: true },
+      ], { maxSessionDurationSeconds: 7200 }),
+    ],
+  },
+  {
+    id: "567890123456",
+    name: "acme-security",
+    environment: "prod",
+    description: "Log archive and security tooling",
+    roles: [
+      role("SecurityAudit", "Read security findings and CloudTrail", [adminsFull]),
+      // Granted in the portal but its trust policy does not name the broker: shows the admin
+      // what a misconfigured role looks like ("this role does not trust the portal").
+      role("LegacyOps", "Old operations role, not yet migrated to the portal", [adminsFull], {
+        trustsBroker: false,
+      }),
+    ],
+  },
+];
+
+/** The region the demo console and CLI default to. */
+export const DEMO_DEFAULT_REGION = "eu-west-1";
