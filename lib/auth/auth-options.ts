@@ -1,0 +1,137 @@
+import "server-only";
+import type { NextAuthOptions } from "next-auth";
+import { getConfig } from "@/lib/config";
+import { getDb } from "@/lib/db/client";
+import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event";
+import type { RequestMeta } from "@/lib/http/request-meta";
+import { log } from "@/lib/log";
+import { upsertSignedInUser } from "@/lib/users/upsert-signed-in-user";
+import { IdentityClaimsError, identityFromOidcClaims } from "./oidc-identity";
+import { createPortalSession, revokePortalSession } from "./portal-session";
+
+declare module "next-auth" {
+  interface Session {
+    sid?: string;
+  }
+}
+declare module "next-auth/jwt" {
+  interface JWT {
+    sid?: string;
+  }
+}
+
+export const OIDC_PROVIDER_ID = "oidc";
+
+const anonymousActor: AuditActor = { userId: null, issuer: null, subject: null, email: null, groups: null };
+
+/**
+ * next-auth options for one request. The session cookie is a signed JWT holding only a server-side
+ * session id; the session row decides whether the user is signed in (so sign-out and expiry are
+ * enforced on the server, not trusted to the cookie).
+ */
+export function buildAuthOptions(meta: RequestMeta): NextAuthOptions {
+  const config = getConfig();
+  const db = getDb();
+  return {
+    secret: config.authSecret,
+    session: { strategy: "jwt", maxAge: config.sessionMaxAgeSeconds },
+    jwt: { maxAge: config.sessionMaxAgeSeconds },
+    pages: { signIn: "/signin", error: "/signin" },
+    providers: [
+      {
+        id: OIDC_PROVIDER_ID,
+        name: config.oidc.displayName,
+        type: "oauth",
+        wellKnown: `${config.oidc.issuer}/.well-known/openid-configuration`,
+        clientId: config.oidc.clientId,
+        clientSecret: config.oidc.clientSecret,
+        authorization: { params: { scope: config.oidc.scopes } },
+        idToken: true,
+        checks: ["pkce", "state", "nonce"],
+        profile(profile: Record<string, unknown>) {
+          const sub = typeof profile.sub === "string" ? profile.sub : "";
+          return { id: sub };
+        },
+      },
+    ],
+    callbacks: {
+      async jwt({ token, profile, trigger }) {
+        if (trigger !== "signIn") return { sid: token.sid };
+        const now = new Date();
+        let identity;
+        try {
+          identity = identityFromOidcClaims((profile ?? {}) as Record<string, unknown>, {
+            issuer: config.oidc.issuer,
+            groupsClaim: config.oidc.groupsClaim,
+          });
+        } catch (error) {
+          const reason = error instanceof IdentityClaimsError ? error.reason : "unreadable claims";
+          await writeAuditEvent(db, {
+            action: "auth.sign-in-failed",
+            outcome: "denied",
+            actor: anonymousActor,
+            meta,
+            details: { method: "oidc", reason },
+          });
+          log.warn("sign-in refused", { requestId: meta.requestId, reason });
+          throw error;
+        }
+        const user = await upsertSignedInUser(db, identity, now);
+        const session = await createPortalSession(db, user.id, { now, maxAgeSeconds: config.sessionMaxAgeSeconds });
+        await writeAuditEvent(db, {
+          action: "auth.sign-in",
+          outcome: "success",
+          actor: { userId: user.id, issuer: user.issuer, subject: user.subject, email: user.email, groups: user.groups },
+          meta,
+          details: { method: "oidc", sessionExpiresAt: session.expiresAt.toISOString() },
+        });
+        return { sid: session.id };
+      },
+      session({ session, token }) {
+        return { expires: session.expires, sid: token.sid };
+      },
+    },
+    events: {
+      async signOut({ token }) {
+        const sid = token?.sid;
+        if (typeof sid !== "string") return;
+        const session = await db.portalSession.findUnique({ where: { id: sid }, include: { user: true } });
+        const revoked = await revokePortalSession(db, sid, new Date());
+        if (session && revoked) {
+          await writeAuditEvent(db, {
+            action: "auth.sign-out",
+            outcome: "success",
+            actor: {
+              userId: session.user.id,
+              issuer: session.user.issuer,
+              subject: session.user.subject,
+              email: session.user.email,
+              groups: null,
+            },
+            meta,
+          });
+        }
+      },
+    },
+    logger: {
+      error(code, metadata) {
+        // next-auth reports OAuth failures here (state/PKCE mismatch, IdP errors, refused claims).
+        const reason = metadata instanceof Error ? metadata.message : String(code);
+        log.warn("sign-in error", { requestId: meta.requestId, code, reason });
+        if (code === "OAUTH_CALLBACK_ERROR" || code === "OAUTH_CALLBACK_HANDLER_ERROR" || code === "SIGNIN_OAUTH_ERROR") {
+          writeAuditEvent(db, {
+            action: "auth.sign-in-failed",
+            outcome: "error",
+            actor: anonymousActor,
+            meta,
+            details: { method: "oidc", code, reason: reason.slice(0, 500) },
+          }).catch(() => undefined);
+        }
+      },
+      warn(code) {
+        log.warn("next-auth warning", { code });
+      },
+      debug() {},
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import type { Db } from "@/lib/db/client";
+import { parseGroupsJson } from "@/lib/users/upsert-signed-in-user";
+
+/** The signed-in user as every handler sees it, after the server-side session check. */
+export interface SignedInUser {
+  id: string;
+  sessionId: string;
+  issuer: string;
+  subject: string;
+  email: string | null;
+  displayName: string | null;
+  groups: string[];
+  isAdmin: boolean;
+  roleSessionName: string;
+  sessionExpiresAt: Date;
+}
+
+const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+/** Opens a server-side session; the browser's cookie carries only its random id. */
+export async function createPortalSession(
+  db: Db,
+  userId: string,
+  opts: { now: Date; maxAgeSeconds: number },
+): Promise<{ id: string; expiresAt: Date }> {
+  const id = randomBytes(32).toString("base64url");
+  const expiresAt = new Date(opts.now.getTime() + opts.maxAgeSeconds * 1000);
+  await db.portalSession.create({ data: { id, userId, expiresAt } });
+  return { id, expiresAt };
+}
+
+/**
+ * The user behind a session id, or null when the session is unknown, expired or revoked. Admin
+ * status is recomputed from the user's asserted groups on every request, so changing the admin
+ * group takes effect at once.
+ */
+export async function findActiveSessionUser(
+  db: Db,
+  sessionId: unknown,
+  opts: { now: Date; adminGroup: string },
+): Promise<SignedInUser | null> {
+  if (typeof sessionId !== "string" || !SESSION_ID_PATTERN.test(sessionId)) return null;
+  const session = await db.portalSession.findUnique({ where: { id: sessionId }, include: { user: true } });
+  if (!session || session.revokedAt !== null || session.expiresAt <= opts.now) return null;
+  const groups = parseGroupsJson(session.user.groupsJson);
+  return {
+    id: session.user.id,
+    sessionId: session.id,
+    issuer: session.user.issuer,
+    subject: session.user.subject,
+    email: session.user.email,
+    displayName: session.user.displayName,
+    groups,
+    isAdmin: groups.includes(opts.adminGroup),
+    roleSessionName: session.user.roleSessionName,
+    sessionExpiresAt: session.expiresAt,
+  };
+}
+
+/** Ends a session for good: a copied cookie stops working at once. Idempotent. */
+export async function revokePortalSession(db: Db, sessionId: string, now: Date): Promise<boolean> {
+  const result = await db.portalSession.updateMany({
+    where: { id: sessionId, revokedAt: null },
+    data: { revokedAt: now },
+  });
+  return result.count > 0;
+}

@@ -1,0 +1,188 @@
+import "server-only";
+
+import { isAwsRegion, partitionOf, type AwsPartition } from "./regions";
+
+/**
+ * Console federation URLs (DESIGN.md "Console sign-in", STS-WIRE.md "Console federation endpoint").
+ *
+ * The login URL sends the user's browser, carrying a bearer sign-in token, to a destination of our
+ * choosing; the destination allowlist keeps that from ever being anything but an AWS console host.
+ */
+
+const CONSOLE_HOST: Readonly<Record<AwsPartition, string>> = {
+  aws: "console.aws.amazon.com",
+  "aws-us-gov": "console.amazonaws-us-gov.com",
+  "aws-cn": "console.amazonaws.cn",
+};
+
+/** A console path below the host: lower-case segments such as `ec2`, `cloudwatch`, `s3`. */
+const SERVICE_PATH_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*(?:\/[a-z0-9]+(?:-[a-z0-9]+)*)*$/;
+
+export const MIN_CONSOLE_SESSION_SECONDS = 900;
+export const MAX_CONSOLE_SESSION_SECONDS = 43_200;
+
+/** The federation login refused a destination outside the AWS console allowlist. */
+export class ConsoleDestinationNotAllowedError extends Error {
+  override readonly name = "ConsoleDestinationNotAllowedError";
+
+  constructor() {
+    super("destination is not an allowed AWS console URL");
+  }
+}
+
+/**
+ * The console URL for a region: `https://{region}.console.aws.amazon.com/{service}/home?region={region}`
+ * in the commercial partition, `https://console.amazonaws-us-gov.com/…` in GovCloud and
+ * `https://console.amazonaws.cn/…` in China. `service` defaults to the console home (`console`).
+ * @throws RangeError if the region or the service path is not valid.
+ */
+export function consoleDestinationUrl(region: string, opts: { service?: string } = {}): string {
+  if (!isAwsRegion(region)) throw new RangeError("not an AWS region code of a supported partition");
+  const service = opts.service ?? "console";
+  if (!SERVICE_PATH_PATTERN.test(service)) throw new RangeError("not a console service path");
+  const partition = partitionOf(region);
+  const host = partition === "aws" ? `${region}.${CONSOLE_HOST.aws}` : CONSOLE_HOST[partition];
+  const url = new URL(`https://${host}/${service}/home`);
+  url.searchParams.set("region", region);
+  return url.href;
+}
+
+/**
+ * Whether `url` may be the Destination of a federation login: `https:` only, no user info, no port, and
+ * the host exactly `console.aws.amazon.com`, `<commercial region>.console.aws.amazon.com`,
+ * `console.amazonaws-us-gov.com` or `console.amazonaws.cn`. The raw text must also spell that host
+ * literally (no percent-encoding, backslashes, whitespace or non-ASCII), so that no other URL parser can
+ * read a different host out of the same string.
+ */
+export function isAllowedConsoleDestination(url: string): boolean {
+  if (typeof url !== "string" || !/^[\x21-\x7e]+$/.test(url) || url.includes("\\")) return false;
+  const authority = /^https:\/\/([^/?#]*)/i.exec(url)?.[1];
+  if (authority === undefined) return false;
+
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.protocol !== "https:" || parsed.username !== "" || parsed.password !== "")
+    return false;
+  if (parsed.port !== "" || authority.toLowerCase() !== parsed.host) return false;
+  return isConsoleHost(parsed.hostname);
+}
+
+function isConsoleHost(hostname: string): boolean {
+  if (Object.values(CONSOLE_HOST).includes(hostname)) return true;
+  const suffix = `.${CONSOLE_HOST.aws}`;
+  if (!hostname.endsWith(suffix)) return false;
+  const region = hostname.slice(0, -suffix.length);
+  return isAwsRegion(region) && partitionOf(region) === "aws";
+}
+
+/**
+ * The `Action=getSigninToken` request URL. `Session` is the JSON
+ * `{"sessionId","sessionKey","sessionToken"}`; `SessionDuration` is sent only when given. The URL
+ * carries the secret key: never log it.
+ * @throws RangeError if `sessionDurationSeconds` is not an integer in 900..43,200.
+ * @throws TypeError if the endpoint is not a usable federation URL or a credential is empty.
+ */
+export function getSigninTokenUrl(
+  federationEndpoint: string,
+  creds: { accessKeyId: string; secretAccessKey: string; sessionToken: string },
+  sessionDurationSeconds?: number,
+): URL {
+  const url = parseFederationEndpoint(federationEndpoint);
+  if (
+    sessionDurationSeconds !== undefined &&
+    !(
+      Number.isInteger(sessionDurationSeconds) &&
+      sessionDurationSeconds >= MIN_CONSOLE_SESSION_SECONDS &&
+      sessionDurationSeconds <= MAX_CONSOLE_SESSION_SECONDS
+    )
+  ) {
+    throw new RangeError(
+      `SessionDuration must be an integer from ${MIN_CONSOLE_SESSION_SECONDS} to ${MAX_CONSOLE_SESSION_SECONDS}`,
+    );
+  }
+  if (!creds.accessKeyId || !creds.secretAccessKey || !creds.sessionToken) {
+    throw new TypeError("credentials must not be empty");
+  }
+
+  const params = new URLSearchParams({ Action: "getSigninToken" });
+  if (sessionDurationSeconds !== undefined)
+    params.set("SessionDuration", String(sessionDurationSeconds));
+  params.set(
+    "Session",
+    JSON.stringify({
+      sessionId: creds.accessKeyId,
+      sessionKey: creds.secretAccessKey,
+      sessionToken: creds.sessionToken,
+    }),
+  );
+  url.search = params.toString();
+  return url;
+}
+
+/**
+ * The `Action=login` URL the user's browser follows into the console. It carries the sign-in token, a
+ * bearer secret valid for about 15 minutes: return it with `no-store`, never log it. The destination is
+ * passed on in its normalized form.
+ * @throws ConsoleDestinationNotAllowedError if the destination fails {@link isAllowedConsoleDestination}.
+ * @throws TypeError if the endpoint or issuer is not an http(s) URL or the sign-in token is empty.
+ */
+export function federationLoginUrl(
+  federationEndpoint: string,
+  opts: { issuer: string; destination: string; signinToken: string },
+): URL {
+  const url = parseFederationEndpoint(federationEndpoint);
+  if (!isAllowedConsoleDestination(opts.destination)) throw new ConsoleDestinationNotAllowedError();
+  if (!isHttpUrl(opts.issuer)) throw new TypeError("issuer must be an http(s) URL");
+  if (!opts.signinToken) throw new TypeError("signinToken must not be empty");
+
+  url.search = new URLSearchParams({
+    Action: "login",
+    Issuer: opts.issuer,
+    Destination: new URL(opts.destination).href,
+    SigninToken: opts.signinToken,
+  }).toString();
+  return url;
+}
+
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/**
+ * The configured federation endpoint (AWS's, or the local stand-in in tests). It must be `https:`,
+ * except plain `http:` on a loopback host, and have no user info, query or fragment of its own.
+ */
+function parseFederationEndpoint(endpoint: string): URL {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new TypeError("federation endpoint is not a URL");
+  }
+  const isLoopbackHttp = url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname);
+  if (
+    (url.protocol !== "https:" && !isLoopbackHttp) ||
+    url.username !== "" ||
+    url.password !== "" ||
+    url.search !== "" ||
+    url.hash !== ""
+  ) {
+    throw new TypeError("federation endpoint must be an https URL without query or credentials");
+  }
+  return url;
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (
+      (url.protocol === "https:" || url.protocol === "http:") &&
+      url.username === "" &&
+      url.password === ""
+    );
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,226 @@
+import "server-only";
+
+import { AWS_REGION_PATTERN } from "./regions";
+
+/**
+ * Temporary credentials rendered for the user's shell or AWS config (DESIGN.md "CLI credentials").
+ *
+ * Every output is something a person pastes into a terminal, so every value is validated before any
+ * text is produced and quoted for the target syntax; a value that cannot be carried safely makes the
+ * whole call throw rather than emit a line that could run something else. Error messages name the
+ * field, never the value (invariant 3: secrets stay secret).
+ */
+
+export interface TemporaryCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: Date;
+}
+
+export type CredentialFormat =
+  "bash" | "fish" | "powershell" | "cmd" | "credentials-file" | "credential-process";
+
+export const CREDENTIAL_FORMATS: readonly CredentialFormat[] = Object.freeze([
+  "bash",
+  "fish",
+  "powershell",
+  "cmd",
+  "credentials-file",
+  "credential-process",
+]);
+
+export type CredentialField =
+  "accessKeyId" | "secretAccessKey" | "sessionToken" | "expiration" | "region" | "profileName";
+
+/** A credential, region or profile name that cannot be rendered safely. Carries no value. */
+export class UnsafeCredentialValueError extends Error {
+  override readonly name = "UnsafeCredentialValueError";
+
+  constructor(
+    readonly field: CredentialField,
+    /** Set when the value is fine in general but cannot be carried by this one format. */
+    readonly format?: CredentialFormat,
+  ) {
+    super(
+      format === undefined
+        ? `${field} is not a valid value`
+        : `${field} contains characters that cannot be carried safely in ${format} output`,
+    );
+  }
+}
+
+const ACCESS_KEY_ID_PATTERN = /^(ASIA|AKIA)[A-Z0-9]{16}$/;
+/**
+ * Secrets and tokens: visible ASCII only. AWS issues base64 ([A-Za-z0-9+/=]); this is looser so a
+ * stand-in may differ, but excludes controls, newlines, spaces and all non-ASCII (PowerShell treats the
+ * typographic quotes U+2018..U+201B as quote characters; bidi controls hide text in a terminal).
+ */
+const OPAQUE_VALUE_PATTERN = /^[\x21-\x7e]+$/;
+const PROFILE_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+/**
+ * What `set "NAME=value"` carries literally in an interactive cmd.exe: `%` expands even inside quotes,
+ * `!` does with delayed expansion, `"` ends the quoting, and `^ & | < >` become live if it does.
+ */
+const CMD_SAFE_PATTERN = /^[A-Za-z0-9+/=._:-]+$/;
+
+/** POSIX sh / bash / zsh single-quoted word: `'` becomes `'\''`; nothing else is special. */
+export function quotePosix(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+/** fish single-quoted word: only `\` and `'` are special, each escaped with a backslash. */
+export function quoteFish(value: string): string {
+  return `'${value.replace(/[\\']/g, "\\$&")}'`;
+}
+
+/**
+ * PowerShell verbatim (single-quoted) string: a quote is doubled. PowerShell also accepts the
+ * typographic single quotes U+2018..U+201B as delimiters, so those are doubled too.
+ */
+export function quotePowerShell(value: string): string {
+  return `'${value.replace(/['\u2018\u2019\u201a\u201b]/g, "$&$&")}'`;
+}
+
+/**
+ * A cmd.exe `set "NAME=value"` line. cmd has no quoting that is safe for every character in an
+ * interactive paste, so values outside {@link CMD_SAFE_PATTERN} are refused.
+ * @throws UnsafeCredentialValueError
+ */
+export function cmdSetLine(name: string, value: string, field: CredentialField): string {
+  if (!CMD_SAFE_PATTERN.test(value)) throw new UnsafeCredentialValueError(field, "cmd");
+  return `set "${name}=${value}"`;
+}
+
+/** RFC 3339 UTC with whole seconds, as STS itself writes it (`2026-11-26T12:39:10Z`). */
+export function formatExpiration(expiration: Date): string {
+  // Dropping milliseconds rounds down: the advertised expiry is never later than the real one.
+  return expiration.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/**
+ * Renders `creds` in every supported format.
+ *
+ * Checks, before producing any output: accessKeyId is `ASIA`/`AKIA` + 16 upper-case alphanumerics;
+ * secretAccessKey and sessionToken are non-empty visible ASCII; expiration is a valid Date; region, when
+ * given, matches {@link AWS_REGION_PATTERN}; profileName is 1–64 of `[A-Za-z0-9_.-]`; and every value
+ * is carriable by cmd.exe.
+ *
+ * @throws UnsafeCredentialValueError naming the offending field (never its value).
+ */
+export function formatCredentials(
+  creds: TemporaryCredentials,
+  opts: { region?: string; profileName: string },
+): Record<CredentialFormat, string> {
+  if (!ACCESS_KEY_ID_PATTERN.test(creds.accessKeyId)) {
+    throw new UnsafeCredentialValueError("accessKeyId");
+  }
+  if (!OPAQUE_VALUE_PATTERN.test(creds.secretAccessKey)) {
+    throw new UnsafeCredentialValueError("secretAccessKey");
+  }
+  if (!OPAQUE_VALUE_PATTERN.test(creds.sessionToken)) {
+    throw new UnsafeCredentialValueError("sessionToken");
+  }
+  if (!(creds.expiration instanceof Date) || Number.isNaN(creds.expiration.getTime())) {
+    throw new UnsafeCredentialValueError("expiration");
+  }
+  if (opts.region !== undefined && !AWS_REGION_PATTERN.test(opts.region)) {
+    throw new UnsafeCredentialValueError("region");
+  }
+  if (!PROFILE_NAME_PATTERN.test(opts.profileName)) {
+    throw new UnsafeCredentialValueError("profileName");
+  }
+
+  const expiration = formatExpiration(creds.expiration);
+  const variables: Array<[name: string, value: string, field: CredentialField]> = [
+    ["AWS_ACCESS_KEY_ID", creds.accessKeyId, "accessKeyId"],
+    ["AWS_SECRET_ACCESS_KEY", creds.secretAccessKey, "secretAccessKey"],
+    ["AWS_SESSION_TOKEN", creds.sessionToken, "sessionToken"],
+    ["AWS_CREDENTIAL_EXPIRATION", expiration, "expiration"],
+  ];
+  if (opts.region !== undefined) {
+    // AWS_REGION is what the SDKs read; the AWS CLI reads AWS_DEFAULT_REGION (v2 reads both).
+    variables.push(
+      ["AWS_REGION", opts.region, "region"],
+      ["AWS_DEFAULT_REGION", opts.region, "region"],
+    );
+  }
+
+  // No comment lines in shell output: interactive zsh treats `#` as a command unless
+  // INTERACTIVE_COMMENTS is set, and cmd's `rem` is noise.
+  const lines = (render: (name: string, value: string, field: CredentialField) => string) =>
+    variables.map(([name, value, field]) => render(name, value, field)).join("\n") + "\n";
+
+  return {
+    bash: lines((name, value) => `export ${name}=${quotePosix(value)}`),
+    fish: lines((name, value) => `set -gx ${name} ${quoteFish(value)}`),
+    powershell: lines((name, value) => `$Env:${name} = ${quotePowerShell(value)}`),
+    cmd: lines(cmdSetLine),
+    "credentials-file": credentialsFileSnippet(creds, expiration, opts.profileName, opts.region),
+    "credential-process": JSON.stringify({
+      Version: 1,
+      AccessKeyId: creds.accessKeyId,
+      SecretAccessKey: creds.secretAccessKey,
+      SessionToken: creds.sessionToken,
+      Expiration: expiration,
+    }),
+  };
+}
+
+/**
+ * An `~/.aws/credentials` profile. The AWS CLI and SDK docs list only the three credential keys for
+ * this file; `region` is documented for `~/.aws/config`. (Botocore happens to merge credentials-file
+ * keys into the profile, but other SDKs do not read `region` here, so the snippet says where it goes.)
+ */
+function credentialsFileSnippet(
+  creds: TemporaryCredentials,
+  expiration: string,
+  profileName: string,
+  region: string | undefined,
+): string {
+  const lines = [
+    `# Temporary credentials from Gatehouse, valid until ${expiration}`,
+    `[${profileName}]`,
+    `aws_access_key_id = ${creds.accessKeyId}`,
+    `aws_secret_access_key = ${creds.secretAccessKey}`,
+    `aws_session_token = ${creds.sessionToken}`,
+  ];
+  if (region !== undefined) {
+    lines.push(
+      `# The region is set in ~/.aws/config, not in this file:`,
+      `#   [profile ${profileName}]`,
+      `#   region = ${region}`,
+    );
+  }
+  return lines.join("\n") + "\n";
+}
+
+const PROFILE_MAX_LENGTH = 64;
+const ROLE_PART_MAX_LENGTH = 40;
+
+/**
+ * A profile name for the credentials file and `--profile`, e.g. `acme-staging-Developer`: only
+ * `[A-Za-z0-9_.-]`, never empty, at most 64 characters. The account name is shortened before the role
+ * name; an account name with nothing usable falls back to the account id.
+ */
+export function profileNameFor(accountName: string, accountId: string, roleName: string): string {
+  let role = toProfilePart(roleName) || "role";
+  if (role.length > ROLE_PART_MAX_LENGTH) role = trimPart(role.slice(0, ROLE_PART_MAX_LENGTH));
+  const account = toProfilePart(accountName) || toProfilePart(accountId) || "account";
+  const room = PROFILE_MAX_LENGTH - 1 - role.length;
+  return `${trimPart(account.slice(0, room))}-${role}`;
+}
+
+function toProfilePart(raw: string): string {
+  return trimPart(
+    raw
+      .normalize("NFKD")
+      .replace(/\p{M}+/gu, "")
+      .replace(/[^A-Za-z0-9_.-]+/g, "-")
+      .replace(/-{2,}/g, "-"),
+  );
+}
+
+function trimPart(value: string): string {
+  return value.replace(/^[-.]+|[-.]+$/g, "");
+}

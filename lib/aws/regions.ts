@@ -1,0 +1,86 @@
+import "server-only";
+
+/**
+ * AWS region codes, their partitions and display names. Pure data and pure functions: no SDK, no I/O.
+ *
+ * Only the three partitions Gatehouse can federate into are accepted (commercial `aws`, GovCloud
+ * `aws-us-gov`, China `aws-cn`); the isolated partitions (`us-iso-*`, `us-isob-*`, `eu-isoe-*`,
+ * `us-isof-*`) and the European Sovereign Cloud (`eusc-*`) have their own sign-in and console hosts that
+ * this portal does not know, so their codes are rejected rather than sent to the wrong place.
+ */
+
+export type AwsPartition = "aws" | "aws-us-gov" | "aws-cn";
+
+const DIRECTION = "(?:central|north|south|east|west|northeast|northwest|southeast|southwest)";
+const NUMBER = "[1-9][0-9]?";
+
+/**
+ * A region code of the aws, aws-us-gov or aws-cn partition, e.g. `eu-west-1`, `ap-southeast-7`,
+ * `mx-central-1`, `us-gov-west-1`, `cn-north-1`. Stricter than the SDK's partition regexes (`\w+`):
+ * the middle part must be a compass direction and the number has no leading zero, so the value is also
+ * safe to place in a hostname, a URL, a shell line or an INI file.
+ */
+export const AWS_REGION_PATTERN = new RegExp(
+  `^(?:(?:us|eu|ap|sa|ca|me|af|il|mx)-${DIRECTION}|us-gov-${DIRECTION}|cn-${DIRECTION})-${NUMBER}$`,
+);
+
+export function isAwsRegion(value: unknown): value is string {
+  return typeof value === "string" && AWS_REGION_PATTERN.test(value);
+}
+
+/**
+ * The partition a region belongs to.
+ * @throws RangeError if `region` does not match {@link AWS_REGION_PATTERN}.
+ */
+export function partitionOf(region: string): AwsPartition {
+  if (!isAwsRegion(region)) throw new RangeError("not an AWS region code of a supported partition");
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  if (region.startsWith("cn-")) return "aws-cn";
+  return "aws";
+}
+
+/**
+ * Commercial (`aws` partition) regions for a region picker, in the order AWS's own console lists them
+ * by geography. Names follow the SDK's partition metadata. Opt-in regions are included: whether an
+ * account has enabled one is only known to AWS (STS answers `RegionDisabledException`).
+ */
+export const AWS_REGIONS: ReadonlyArray<{ code: string; name: string }> = Object.freeze(
+  [
+    { code: "us-east-1", name: "US East (N. Virginia)" },
+    { code: "us-east-2", name: "US East (Ohio)" },
+    { code: "us-west-1", name: "US West (N. California)" },
+    { code: "us-west-2", name: "US West (Oregon)" },
+    { code: "af-south-1", name: "Africa (Cape Town)" },
+    { code: "ap-east-1", name: "Asia Pacific (Hong Kong)" },
+    { code: "ap-east-2", name: "Asia Pacific (Taipei)" },
+    { code: "ap-south-1", name: "Asia Pacific (Mumbai)" },
+    { code: "ap-south-2", name: "Asia Pacific (Hyderabad)" },
+    { code: "ap-southeast-1", name: "Asia Pacific (Singapore)" },
+    { code: "ap-southeast-2", name: "Asia Pacific (Sydney)" },
+    { code: "ap-southeast-3", name: "Asia Pacific (Jakarta)" },
+    { code: "ap-southeast-4", name: "Asia Pacific (Melbourne)" },
+    { code: "ap-southeast-5", name: "Asia Pacific (Malaysia)" },
+    { code: "ap-southeast-6", name: "Asia Pacific (New Zealand)" },
+    { code: "ap-southeast-7", name: "Asia Pacific (Thailand)" },
+    { code: "ap-northeast-1", name: "Asia Pacific (Tokyo)" },
+    { code: "ap-northeast-2", name: "Asia Pacific (Seoul)" },
+    { code: "ap-northeast-3", name: "Asia Pacific (Osaka)" },
+    { code: "ca-central-1", name: "Canada (Central)" },
+    { code: "ca-west-1", name: "Canada West (Calgary)" },
+    { code: "eu-central-1", name: "Europe (Frankfurt)" },
+    { code: "eu-central-2", name: "Europe (Zurich)" },
+    { code: "eu-west-1", name: "Europe (Ireland)" },
+    { code: "eu-west-2", name: "Europe (London)" },
+    { code: "eu-west-3", name: "Europe (Paris)" },
+    { code: "eu-south-1", name: "Europe (Milan)" },
+    { code: "eu-south-2", name: "Europe (Spain)" },
+    { code: "eu-north-1", name: "Europe (Stockholm)" },
+    { code: "il-central-1", name: "Israel (Tel Aviv)" },
+    { code: "me-south-1", name: "Middle East (Bahrain)" },
+    { code: "me-central-1", name: "Middle East (UAE)" },
+    { code: "me-west-1", name: "Middle East (Saudi Arabia)" },
+    { code: "mx-central-1", name: "Mexico (Central)" },
+    { code: "sa-east-1", name: "South America (São Paulo)" },
+    { code: "sa-west-1", name: "South America (Chile)" },
+  ].map((region) => Object.freeze(region)),
+);

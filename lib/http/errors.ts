@@ -1,0 +1,77 @@
+/**
+ * The one error type that crosses from lib/ to a response. Each code has one HTTP status; the
+ * public message is safe to show, the internal reason goes only to the server log and audit log
+ * (DESIGN.md invariant 5: fail closed, say little).
+ */
+export const ERROR_STATUS = {
+  validation_error: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  csrf_rejected: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  payload_too_large: 413,
+  aws_refused: 502,
+  aws_unavailable: 503,
+  audit_unavailable: 503,
+  internal: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export interface AppErrorOptions {
+  /** The specific reason, for logs and the audit log only. */
+  internalReason?: string;
+  /** AWS's error code (e.g. AccessDenied), shown to the user: it is what an admin searches for. */
+  awsErrorCode?: string;
+  /** Field-level problems for validation errors, safe to show. */
+  issues?: Array<{ path: string; message: string }>;
+  cause?: unknown;
+}
+
+export class AppError extends Error {
+  readonly status: number;
+  readonly internalReason: string | undefined;
+  readonly awsErrorCode: string | undefined;
+  readonly issues: Array<{ path: string; message: string }> | undefined;
+
+  constructor(
+    readonly code: ErrorCode,
+    readonly publicMessage: string,
+    options: AppErrorOptions = {},
+  ) {
+    super(publicMessage, { cause: options.cause });
+    this.name = "AppError";
+    this.status = ERROR_STATUS[code];
+    this.internalReason = options.internalReason;
+    this.awsErrorCode = options.awsErrorCode;
+    this.issues = options.issues;
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}
+
+/** The JSON body every API error has. Never carries a stack or an internal reason. */
+export interface ErrorBody {
+  error: {
+    code: ErrorCode;
+    message: string;
+    requestId: string;
+    awsErrorCode?: string;
+    issues?: Array<{ path: string; message: string }>;
+  };
+}
+
+export function errorBody(error: AppError, requestId: string): ErrorBody {
+  return {
+    error: {
+      code: error.code,
+      message: error.publicMessage,
+      requestId,
+      ...(error.awsErrorCode ? { awsErrorCode: error.awsErrorCode } : {}),
+      ...(error.issues ? { issues: error.issues } : {}),
+    },
+  };
+}

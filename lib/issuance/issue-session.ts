@@ -1,0 +1,121 @@
+import "server-only";
+import { findGrantForRole } from "@/lib/access/find-grants";
+import type { Grant } from "@/lib/access/resolve-grants";
+import { writeAuditEvent, type AuditAction, type AuditActor } from "@/lib/audit/write-audit-event";
+import type { SignedInUser } from "@/lib/auth/portal-session";
+import type { AssumedRole, StsBroker } from "@/lib/aws/sts-broker";
+import type { AppConfig } from "@/lib/config";
+import type { Db } from "@/lib/db/client";
+import { AppError, isAppError } from "@/lib/http/errors";
+import type { RequestMeta } from "@/lib/http/request-meta";
+import { log } from "@/lib/log";
+
+export type IssuanceOutput = "console" | "cli";
+
+/** Everything an issuance needs, injected so tests and the CLI API can reuse the same path. */
+export interface IssuanceContext {
+  db: Db;
+  broker: StsBroker;
+  config: AppConfig;
+  user: SignedInUser;
+  meta: RequestMeta;
+  now: Date;
+}
+
+export function actorOf(user: SignedInUser): AuditActor {
+  return { userId: user.id, issuer: user.issuer, subject: user.subject, email: user.email, groups: user.groups };
+}
+
+const FAILED_ACTION: Record<IssuanceOutput, AuditAction> = { console: "console.failed", cli: "credentials.failed" };
+
+/**
+ * Authorizes and assumes a role for one output (DESIGN.md invariant 1): the role, its ARN and the
+ * session length come from the user's resolved grant, the session name and source identity from
+ * the user's record — nothing from the request but the role id. A role the user has no grant for
+ * is "not found"; a grant without this output is "forbidden"; both are audited as denials before
+ * any STS call.
+ */
+export async function assumeGrantedRole(
+  ctx: IssuanceContext,
+  roleId: string,
+  output: IssuanceOutput,
+): Promise<{ grant: Grant; assumed: AssumedRole }> {
+  const grant = await findGrantForRole(ctx.db, { userId: ctx.user.id, groups: ctx.user.groups }, roleId, ctx.now);
+  if (!grant) {
+    await deny(ctx, output, { roleId, reason: "no access rule grants this role to the user (or it does not exist)" });
+    throw new AppError("not_found", "No such role, or you have no access to it.");
+  }
+  const allowed = output === "console" ? grant.allowConsole : grant.allowCli;
+  if (!allowed) {
+    await deny(ctx, output, { roleId, reason: `the user's access to this role does not include ${output} output` }, grant);
+    throw new AppError(
+      "forbidden",
+      output === "console"
+        ? "Your access to this role does not include the AWS console."
+        : "Your access to this role does not include CLI credentials.",
+    );
+  }
+  if (grant.assumeMethod !== "assume-role") {
+    await deny(ctx, output, { roleId, reason: `assume method ${grant.assumeMethod} is not available` }, grant);
+    throw new AppError("forbidden", "This role is assumed through SAML federation, which is not available yet.");
+  }
+
+  try {
+    const assumed = await ctx.broker.assumeRole({
+      roleArn: grant.roleArn,
+      roleSessionName: ctx.user.roleSessionName,
+      sourceIdentity: ctx.user.id,
+      durationSeconds: grant.maxSessionDurationSeconds,
+      externalId: grant.externalId,
+    });
+    return { grant, assumed };
+  } catch (error) {
+    await recordFailure(ctx, output, grant, error);
+    throw error;
+  }
+}
+
+/** Records an issuance that failed after authorization (AWS refused, network, …), then rethrows. */
+export async function recordFailure(ctx: IssuanceContext, output: IssuanceOutput, grant: Grant, error: unknown): Promise<void> {
+  const reason = isAppError(error) ? (error.internalReason ?? error.code) : "unexpected error";
+  log.warn("issuance failed", { requestId: ctx.meta.requestId, roleArn: grant.roleArn, output, reason });
+  await writeAuditEvent(ctx.db, {
+    action: FAILED_ACTION[output],
+    outcome: "error",
+    actor: actorOf(ctx.user),
+    meta: ctx.meta,
+    target: targetOf(ctx, grant),
+    details: {
+      reason: reason.slice(0, 1000),
+      awsErrorCode: isAppError(error) ? (error.awsErrorCode ?? null) : null,
+    },
+  });
+}
+
+export function targetOf(ctx: IssuanceContext, grant: Grant, assumed?: AssumedRole) {
+  return {
+    awsAccountId: grant.account.accountId,
+    roleArn: grant.roleArn,
+    roleSessionName: ctx.user.roleSessionName,
+    sourceIdentity: ctx.user.id,
+    durationSeconds: assumed?.durationSeconds ?? grant.maxSessionDurationSeconds,
+    ...(assumed ? { accessKeyId: assumed.credentials.accessKeyId } : {}),
+  };
+}
+
+async function deny(
+  ctx: IssuanceContext,
+  output: IssuanceOutput,
+  details: { roleId: string; reason: string },
+  grant?: Grant,
+): Promise<void> {
+  log.info("issuance denied", { requestId: ctx.meta.requestId, userId: ctx.user.id, output, ...details });
+  await writeAuditEvent(ctx.db, {
+    action: "access.denied",
+    outcome: "denied",
+    actor: actorOf(ctx.user),
+    meta: ctx.meta,
+    ...(grant ? { target: targetOf(ctx, grant) } : {}),
+    details: { output, requestedRoleId: details.roleId.slice(0, 64), reason: details.reason },
+  });
+}
