@@ -19,5 +19,5 @@ export function databaseProviderOf(url: string): DatabaseProvider {
 export function sqliteFileFromUrl(url: string): string {
   const file = url.replace(/^file:(\/\/)?/, "").split("?")[0] ?? "";
   if (file === "") throw new Error('DATABASE_URL "file:" names no file');
-  return path.resolve(file);
+  return path.resolve(/*turbopackIgnore: true*/ file);
 }

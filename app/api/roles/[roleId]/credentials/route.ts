@@ -1,0 +1,28 @@
+import { NextResponse } from "next/server";
+import { getConfig } from "@/lib/config";
+import { NO_STORE, readJsonBody, withSession } from "@/lib/http/api-handler";
+import { issuanceBody, roleParams } from "@/lib/http/schemas";
+import { issuanceContext } from "@/lib/issuance/context";
+import { issueCliCredentials } from "@/lib/issuance/issue-cli-credentials";
+
+/** POST: assume the role and return short-lived CLI credentials in every format (never cached). */
+export const POST = withSession(roleParams, async ({ request, user, meta, params }) => {
+  const body = await readJsonBody(request, issuanceBody);
+  const region = body.region ?? getConfig().defaultRegion;
+  const c = await issueCliCredentials(issuanceContext(user, meta), params.roleId, region);
+  return NextResponse.json(
+    {
+      accessKeyId: c.accessKeyId,
+      secretAccessKey: c.secretAccessKey,
+      sessionToken: c.sessionToken,
+      expiration: c.expiration.toISOString(),
+      durationSeconds: c.durationSeconds,
+      region: c.region,
+      profileName: c.profileName,
+      account: c.account,
+      roleName: c.roleName,
+      formats: c.formats,
+    },
+    { headers: NO_STORE },
+  );
+});

@@ -1,0 +1,15 @@
+import Link from "next/link";
+
+export default function NotFound() {
+  return (
+    <main className="flex min-h-screen items-center justify-center px-4">
+      <div className="max-w-md rounded-xl border border-slate-200 bg-white p-8 text-center shadow-sm">
+        <h1 className="text-xl font-semibold">Page not found</h1>
+        <p className="mt-2 text-slate-600">There is nothing at this address.</p>
+        <Link href="/accounts" className="mt-6 inline-block text-indigo-600 hover:underline">
+          Back to your accounts
+        </Link>
+      </div>
+    </main>
+  );
+}

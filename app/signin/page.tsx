@@ -1,0 +1,53 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { SignInButton } from "@/components/sign-in-button";
+import { OIDC_PROVIDER_ID } from "@/lib/auth/auth-options";
+import { currentRequestMeta, getSignedInUser } from "@/lib/auth/current-user";
+import { getConfig } from "@/lib/config";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+/** Only same-site paths are followed after sign-in: never an absolute URL (open redirect). */
+function safeReturnPath(value: unknown): string {
+  return typeof value === "string" && /^\/(?![/\\])[\w\-./?=&%]*$/.test(value) ? value : "/accounts";
+}
+
+const REFERENCE_PATTERN = /^[A-Za-z0-9-]{8,64}$/;
+
+export default async function SignInPage({ searchParams }: { searchParams: SearchParams }) {
+  const params = await searchParams;
+  const returnTo = safeReturnPath(params.callbackUrl);
+  const meta = await currentRequestMeta();
+  if (await getSignedInUser(meta)) redirect(returnTo);
+  const config = getConfig();
+  const failed = typeof params.error === "string";
+  const reference =
+    typeof params.requestId === "string" && REFERENCE_PATTERN.test(params.requestId) ? params.requestId : meta.requestId;
+
+  return (
+    <main className="flex min-h-screen items-center justify-center px-4">
+      <div className="w-full max-w-sm rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
+        <h1 className="text-xl font-semibold">Sign in to Gatehouse</h1>
+        <p className="mt-1 text-sm text-slate-600">Short-lived access to your AWS accounts.</p>
+        {params.signedOut === "1" && !failed && (
+          <p role="status" className="mt-4 rounded-md bg-slate-100 px-3 py-2 text-sm text-slate-700">
+            You are signed out.
+          </p>
+        )}
+        {failed && (
+          <div role="alert" className="mt-4 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+            Sign-in did not succeed. Try again; if it keeps failing, give your administrator this reference:{" "}
+            <code className="font-mono" data-testid="request-id">
+              {reference}
+            </code>
+          </div>
+        )}
+        <div className="mt-6">
+          <SignInButton providerId={OIDC_PROVIDER_ID} label={`Sign in with ${config.oidc.displayName}`} callbackUrl={returnTo} />
+        </div>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,40 @@
+/** The JSON error every Gatehouse API returns: a safe message and a request id to quote. */
+export interface ApiErrorView {
+  message: string;
+  requestId: string | null;
+  awsErrorCode: string | null;
+}
+
+export async function postJson<T>(url: string, body: unknown): Promise<{ ok: true; data: T } | { ok: false; error: ApiErrorView }> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify(body),
+      cache: "no-store",
+    });
+  } catch {
+    return { ok: false, error: { message: "The portal could not be reached. Check your connection.", requestId: null, awsErrorCode: null } };
+  }
+  const requestId = response.headers.get("x-request-id");
+  let json: unknown = null;
+  try {
+    json = await response.json();
+  } catch {
+    json = null;
+  }
+  if (response.ok && json !== null) return { ok: true, data: json as T };
+  if (response.status === 401) {
+    window.location.assign(`/signin?callbackUrl=${encodeURIComponent(window.location.pathname)}`);
+  }
+  const error = (json as { error?: { message?: unknown; requestId?: unknown; awsErrorCode?: unknown } } | null)?.error;
+  return {
+    ok: false,
+    error: {
+      message: typeof error?.message === "string" ? error.message : `The request failed (HTTP ${response.status}).`,
+      requestId: typeof error?.requestId === "string" ? error.requestId : requestId,
+      awsErrorCode: typeof error?.awsErrorCode === "string" ? error.awsErrorCode : null,
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import Link from "next/link";
+import { SignOutButton } from "./sign-out-button";
+
+export function AppHeader({ userLabel, isAdmin }: { userLabel: string; isAdmin: boolean }) {
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <div className="mx-auto flex max-w-5xl items-center gap-6 px-4 py-3">
+        <Link href="/accounts" className="flex items-center gap-2 font-semibold text-slate-900">
+          <GateIcon />
+          Gatehouse
+        </Link>
+        <nav className="flex gap-4 text-sm text-slate-600">
+          <Link href="/accounts" className="hover:text-slate-900">
+            Accounts
+          </Link>
+          {isAdmin && (
+            <Link href="/admin/audit" className="hover:text-slate-900">
+              Audit log
+            </Link>
+          )}
+        </nav>
+        <div className="ml-auto flex items-center gap-3 text-sm">
+          <span className="text-slate-600" data-testid="signed-in-user">
+            {userLabel}
+          </span>
+          <SignOutButton />
+        </div>
+      </div>
+    </header>
+  );
+}
+
+function GateIcon() {
+  return (
+    <svg viewBox="0 0 24 24" className="h-6 w-6 text-indigo-600" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden>
+      <path d="M3 21V9l9-6 9 6v12" />
+      <path d="M9 21v-6a3 3 0 0 1 6 0v6" />
+    </svg>
+  );
+}

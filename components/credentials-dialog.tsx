@@ -1,0 +1,167 @@
+"use client";
+
+import { useEffect, useRef, useState } from "react";
+import { postJson, type ApiErrorView } from "./api-client";
+import { CopyButton } from "./copy-button";
+import { ErrorNotice } from "./error-notice";
+
+type Format = "bash" | "fish" | "powershell" | "cmd" | "credentials-file" | "credential-process";
+
+interface IssuedCredentials {
+  accessKeyId: string;
+  expiration: string;
+  durationSeconds: number;
+  region: string;
+  profileName: string;
+  formats: Record<Format, string>;
+}
+
+const TABS: ReadonlyArray<{ format: Format; label: string; hint: string }> = [
+  { format: "bash", label: "bash / zsh", hint: "Paste into your terminal (macOS, Linux, WSL)." },
+  { format: "fish", label: "fish", hint: "Paste into a fish shell." },
+  { format: "powershell", label: "PowerShell", hint: "Paste into PowerShell." },
+  { format: "cmd", label: "Windows cmd", hint: "Paste into Command Prompt." },
+  { format: "credentials-file", label: "Credentials file", hint: "Add to ~/.aws/credentials, then use --profile." },
+  { format: "credential-process", label: "credential_process", hint: "JSON in the format the AWS CLI expects from credential_process." },
+];
+
+const PREFERRED_TAB_KEY = "gatehouse.credentialsFormat";
+
+function guessShell(): Format {
+  const saved = window.localStorage.getItem(PREFERRED_TAB_KEY);
+  if (saved && TABS.some((t) => t.format === saved)) return saved as Format;
+  return /Windows/i.test(navigator.userAgent) ? "powershell" : "bash";
+}
+
+/** Issues credentials when opened (one issuance per click, audited server-side) and shows them. */
+export function CredentialsDialog({ roleId, title, region, onClose }: { roleId: string; title: string; region: string; onClose: () => void }) {
+  const [issued, setIssued] = useState<IssuedCredentials | null>(null);
+  const [error, setError] = useState<ApiErrorView | null>(null);
+  const [tab, setTab] = useState<Format>("bash");
+  const [now, setNow] = useState(() => Date.now());
+  const dialog = useRef<HTMLDialogElement>(null);
+
+  useEffect(() => {
+    setTab(guessShell());
+    dialog.current?.showModal();
+    let cancelled = false;
+    void postJson<IssuedCredentials>(`/api/roles/${roleId}/credentials`, { region }).then((result) => {
+      if (cancelled) return;
+      if (result.ok) setIssued(result.data);
+      else setError(result.error);
+    });
+    const timer = window.setInterval(() => setNow(Date.now()), 1000);
+    return () => {
+      cancelled = true;
+      window.clearInterval(timer);
+    };
+  }, [roleId, region]);
+
+  const current = TABS.find((t) => t.format === tab) ?? TABS[0]!;
+  const text = issued?.formats[tab] ?? "";
+  const expiresAt = issued ? new Date(issued.expiration) : null;
+  const remaining = expiresAt ? Math.max(0, Math.round((expiresAt.getTime() - now) / 1000)) : 0;
+
+  return (
+    <dialog
+      ref={dialog}
+      onClose={onClose}
+      className="m-auto w-full max-w-3xl rounded-xl border border-slate-200 p-0 shadow-xl backdrop:bg-slate-900/40"
+      aria-labelledby="credentials-title"
+      data-testid="credentials-dialog"
+    >
+      <div className="flex items-start justify-between border-b border-slate-100 px-6 py-4">
+        <div>
+          <h2 id="credentials-title" className="text-lg font-semibold">
+            CLI credentials
+          </h2>
+          <p className="text-sm text-slate-600">{title}</p>
+        </div>
+        <button type="button" onClick={() => dialog.current?.close()} className="text-2xl leading-none text-slate-400 hover:text-slate-700" aria-label="Close">
+          ×
+        </button>
+      </div>
+      <div className="px-6 py-4">
+        {error && <ErrorNotice error={error} />}
+        {!error && !issued && <p className="text-slate-500">Requesting credentials from AWS…</p>}
+        {issued && expiresAt && (
+          <>
+            <p className="text-sm text-slate-700" data-testid="credentials-expiry">
+              Expires <time dateTime={issued.expiration}>{expiresAt.toLocaleString()}</time>{" "}
+              <span className={remaining < 300 ? "font-medium text-red-700" : "text-slate-500"}>
+                ({remaining === 0 ? "expired" : `in ${formatRemaining(remaining)}`})
+              </span>
+              <span className="text-slate-500"> · region {issued.region} · key {issued.accessKeyId}</span>
+            </p>
+            <div role="tablist" className="mt-4 flex flex-wrap gap-1 border-b border-slate-200">
+              {TABS.map((t) => (
+                <button
+                  key={t.format}
+                  role="tab"
+                  type="button"
+                  aria-selected={t.format === tab}
+                  onClick={() => {
+                    setTab(t.format);
+                    window.localStorage.setItem(PREFERRED_TAB_KEY, t.format);
+                  }}
+                  className={`-mb-px rounded-t-md border px-3 py-1.5 text-sm ${
+                    t.format === tab ? "border-slate-200 border-b-white bg-white font-medium text-slate-900" : "border-transparent text-slate-600 hover:text-slate-900"
+                  }`}
+                >
+                  {t.label}
+                </button>
+              ))}
+            </div>
+            <div className="mt-3 flex items-center justify-between gap-3">
+              <p className="text-sm text-slate-600">{current.hint}</p>
+              <div className="flex gap-2">
+                <CopyButton text={text} />
+                <button
+                  type="button"
+                  onClick={() => download(fileNameFor(tab, issued.profileName), text)}
+                  className="rounded-md border border-slate-300 bg-white px-2.5 py-1 text-xs font-medium text-slate-700 hover:bg-slate-100"
+                >
+                  Download
+                </button>
+              </div>
+            </div>
+            <pre className="mt-2 max-h-72 overflow-auto rounded-lg bg-slate-900 p-4 font-mono text-xs leading-relaxed break-all whitespace-pre-wrap text-slate-100" data-testid="credentials-text" data-format={tab}>
+              {text}
+            </pre>
+            <p className="mt-3 text-xs text-slate-500">
+              These credentials are yours alone: don&apos;t paste them into tickets or chat. Every issuance is recorded in the audit log.
+            </p>
+          </>
+        )}
+      </div>
+    </dialog>
+  );
+}
+
+function formatRemaining(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return h > 0 ? `${h} h ${m} min` : m > 0 ? `${m} min ${s} s` : `${s} s`;
+}
+
+function fileNameFor(format: Format, profile: string): string {
+  const ext: Record<Format, string> = {
+    bash: "sh",
+    fish: "fish",
+    powershell: "ps1",
+    cmd: "cmd",
+    "credentials-file": "ini",
+    "credential-process": "json",
+  };
+  return `${profile}.${ext[format]}`;
+}
+
+function download(fileName: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: "text/plain" }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = fileName;
+  a.click();
+  URL.revokeObjectURL(url);
+}

@@ -1,0 +1,33 @@
+import "server-only";
+import { getServerSession } from "next-auth";
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { getConfig } from "@/lib/config";
+import { getDb } from "@/lib/db/client";
+import { requestMetaFrom, type RequestMeta } from "@/lib/http/request-meta";
+import { buildAuthOptions } from "./auth-options";
+import { findActiveSessionUser, type SignedInUser } from "./portal-session";
+
+/**
+ * The signed-in user for this request, or null. The session cookie only names a server-side session;
+ * the database row must exist, be unrevoked and unexpired (DESIGN.md invariant 4: every entry point
+ * checks for itself, so this runs in each handler and page, not only in middleware).
+ */
+export async function getSignedInUser(meta: RequestMeta): Promise<SignedInUser | null> {
+  const config = getConfig();
+  const session = await getServerSession(buildAuthOptions(meta));
+  return findActiveSessionUser(getDb(), session?.sid, { now: new Date(), adminGroup: config.adminGroup });
+}
+
+export async function currentRequestMeta(): Promise<RequestMeta> {
+  return requestMetaFrom(await headers());
+}
+
+/** For pages: the signed-in user, or a redirect to sign-in. Admin pages 404 for non-admins. */
+export async function requirePageUser(opts: { admin?: boolean; returnTo: string }): Promise<{ user: SignedInUser; meta: RequestMeta }> {
+  const meta = await currentRequestMeta();
+  const user = await getSignedInUser(meta);
+  if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(opts.returnTo)}`);
+  if (opts.admin && !user.isAdmin) redirect("/accounts?notice=admin-only");
+  return { user, meta };
+}

@@ -1,0 +1,102 @@
+import "server-only";
+import { NextResponse, type NextRequest } from "next/server";
+import type { z } from "zod";
+import { getSignedInUser } from "@/lib/auth/current-user";
+import type { SignedInUser } from "@/lib/auth/portal-session";
+import { getConfig } from "@/lib/config";
+import { log } from "@/lib/log";
+import { AppError, errorBody, isAppError } from "./errors";
+import { REQUEST_ID_HEADER, requestMetaFrom, type RequestMeta } from "./request-meta";
+
+/** Responses that may carry credentials or tokens are never stored by any cache (invariant 3). */
+export const NO_STORE = { "Cache-Control": "no-store, max-age=0", Pragma: "no-cache" } as const;
+
+export interface ApiContext<P> {
+  request: NextRequest;
+  user: SignedInUser;
+  meta: RequestMeta;
+  params: P;
+}
+
+type RouteContext = { params: Promise<Record<string, string | string[]>> };
+
+/**
+ * The guard every session-authenticated API route goes through: it authenticates (server-side
+ * session), authorizes (admin when asked), refuses cross-site writes, validates route params with
+ * zod, and turns every failure into the one JSON error shape with a request id — unknown errors
+ * become a generic 500, details logged, never a stack trace in the response.
+ */
+export function withSession<S extends z.ZodType>(
+  paramsSchema: S,
+  handler: (ctx: ApiContext<z.output<S>>) => Promise<Response>,
+  opts: { admin?: boolean } = {},
+): (request: NextRequest, context: RouteContext) => Promise<Response> {
+  return async (request, context) => {
+    const meta = requestMetaFrom(request.headers);
+    try {
+      if (request.method !== "GET" && request.method !== "HEAD") assertSameOrigin(request);
+      const user = await getSignedInUser(meta);
+      if (!user) throw new AppError("unauthenticated", "Sign in to continue.");
+      if (opts.admin && !user.isAdmin) throw new AppError("not_found", "Not found.");
+      const parsed = paramsSchema.safeParse(await context.params);
+      if (!parsed.success) {
+        throw new AppError("validation_error", "The request is not valid.", {
+          issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+        });
+      }
+      const response = await handler({ request, user, meta, params: parsed.data });
+      response.headers.set(REQUEST_ID_HEADER, meta.requestId);
+      return response;
+    } catch (error) {
+      return errorResponse(error, meta);
+    }
+  };
+}
+
+export function errorResponse(error: unknown, meta: RequestMeta): NextResponse {
+  const appError = isAppError(error)
+    ? error
+    : new AppError("internal", "Something went wrong on our side. Give this request id to your administrator.");
+  if (!isAppError(error)) log.error("unhandled error", { requestId: meta.requestId, error });
+  else if (appError.status >= 500) log.warn(appError.code, { requestId: meta.requestId, reason: appError.internalReason });
+  return NextResponse.json(errorBody(appError, meta.requestId), {
+    status: appError.status,
+    headers: { ...NO_STORE, [REQUEST_ID_HEADER]: meta.requestId },
+  });
+}
+
+/**
+ * Cookie-authenticated writes must come from the portal's own pages: the Origin header (which
+ * browsers always send on POST) must be the portal's origin. SameSite=Lax cookies already stop
+ * most cross-site POSTs; this closes the rest (e.g. sibling subdomains).
+ */
+function assertSameOrigin(request: NextRequest): void {
+  const origin = request.headers.get("origin");
+  const expected = new URL(getConfig().publicUrl).origin;
+  if (origin !== expected) {
+    throw new AppError("csrf_rejected", "This request did not come from the portal's own pages.", {
+      internalReason: `origin ${origin ?? "(none)"} is not ${expected}`,
+    });
+  }
+}
+
+/** Reads a small JSON body and validates it; anything else is a clear 400/413, never a crash. */
+export async function readJsonBody<S extends z.ZodType>(request: NextRequest, schema: S, maxBytes = 16 * 1024): Promise<z.output<S>> {
+  const text = await request.text();
+  if (text.length > maxBytes) throw new AppError("payload_too_large", "The request body is too large.");
+  let value: unknown = {};
+  if (text.trim() !== "") {
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new AppError("validation_error", "The request body is not valid JSON.");
+    }
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new AppError("validation_error", "The request is not valid.", {
+      issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+    });
+  }
+  return parsed.data;
+}

@@ -1,0 +1,18 @@
+import "server-only";
+import type { SignedInUser } from "@/lib/auth/portal-session";
+import { createStsBroker, type StsBroker } from "@/lib/aws/sts-broker";
+import { getConfig } from "@/lib/config";
+import { getDb } from "@/lib/db/client";
+import type { RequestMeta } from "@/lib/http/request-meta";
+import type { IssuanceContext } from "./issue-session";
+
+const globalForBroker = globalThis as unknown as { gatehouseBroker?: StsBroker };
+
+export function getBroker(): StsBroker {
+  globalForBroker.gatehouseBroker ??= createStsBroker(getConfig().aws);
+  return globalForBroker.gatehouseBroker;
+}
+
+export function issuanceContext(user: SignedInUser, meta: RequestMeta): IssuanceContext {
+  return { db: getDb(), broker: getBroker(), config: getConfig(), user, meta, now: new Date() };
+}

@@ -1,0 +1,65 @@
+// The demo data set: the accounts, roles and access rules of dev/demo-world.ts, and the demo users
+// (so that a rule can name a single user before they first sign in). Used by `npm run demo`,
+// `npm run db:seed` and the tests. Refuses to touch a database that already has accounts.
+import { demoAccounts, demoUsers } from "../dev/demo-world";
+import { roleSessionNameCandidates } from "../lib/aws/role-session-name";
+import type { Db } from "../lib/db/client";
+
+export interface SeedResult {
+  seeded: boolean;
+  accounts: number;
+  roles: number;
+  rules: number;
+}
+
+export async function seedDemo(db: Db, opts: { issuer: string }): Promise<SeedResult> {
+  if ((await db.awsAccount.count()) > 0) return { seeded: false, accounts: 0, roles: 0, rules: 0 };
+  const issuer = opts.issuer.replace(/\/+$/, "");
+  const userIds = new Map<string, string>();
+  for (const u of demoUsers) {
+    const [roleSessionName] = roleSessionNameCandidates({ email: u.email, username: u.username, stableKey: `${issuer}|${u.subject}` });
+    const user = await db.user.upsert({
+      where: { issuer_subject: { issuer, subject: u.subject } },
+      update: {},
+      create: { issuer, subject: u.subject, email: u.email, displayName: u.name, groupsJson: JSON.stringify(u.groups), roleSessionName: roleSessionName! },
+    });
+    userIds.set(u.username, user.id);
+  }
+  let roles = 0;
+  let rules = 0;
+  for (const a of demoAccounts) {
+    const account = await db.awsAccount.create({
+      data: { accountId: a.id, name: a.name, environment: a.environment, description: a.description },
+    });
+    for (const r of a.roles) {
+      const role = await db.role.create({
+        data: {
+          awsAccountId: account.id,
+          name: r.name,
+          arn: `arn:aws:iam::${a.id}:role/${r.name}`,
+          description: r.description,
+          maxSessionDurationSeconds: r.maxSessionDurationSeconds,
+        },
+      });
+      roles += 1;
+      for (const g of r.grants) {
+        const userId = g.user ? userIds.get(g.user) : undefined;
+        if (g.user && !userId) throw new Error(`demo grant names unknown user ${g.user}`);
+        await db.accessRule.create({
+          data: {
+            roleId: role.id,
+            groupName: g.group ?? null,
+            userId: userId ?? null,
+            maxSessionDurationSeconds: g.maxSessionDurationSeconds,
+            allowConsole: g.allowConsole,
+            allowCli: g.allowCli,
+            description: "demo seed",
+            createdBy: "seed",
+          },
+        });
+        rules += 1;
+      }
+    }
+  }
+  return { seeded: true, accounts: demoAccounts.length, roles, rules };
+}
