@@ -1,0 +1,121 @@
+// `npm run demo`: the whole product on one machine, offline. Starts the local AWS stand-in (STS +
+// console federation), the demo OIDC identity provider and the portal (SQLite under data/), with
+// seeded demo data, then says where to go and who can sign in.
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { migrateDatabase } from "../prisma/migrate";
+import { seedDemo } from "../prisma/seed-demo";
+import { createDb } from "../lib/db/client";
+import { startAwsStandin, worldFromDemo } from "./aws-standin/server";
+import { demoUsers } from "./demo-world";
+import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, ROOT, buildPortal, isBuildStale, isPortFree, localPortalEnv, startPortal } from "./local-stack";
+import { startOidcIdp } from "./oidc-idp/server";
+
+const PORTAL_PORT = Number(process.env.GATEHOUSE_DEMO_PORT || 3000);
+const IDP_PORT = Number(process.env.GATEHOUSE_DEMO_IDP_PORT || 3100);
+const AWS_PORT = Number(process.env.GATEHOUSE_DEMO_AWS_PORT || 3200);
+const DATA_DIR = path.join(ROOT, "data");
+
+/** The demo keeps its session-signing secret across restarts so a restart doesn't sign you out. */
+function demoAuthSecret(): string {
+  const file = path.join(DATA_DIR, "demo-auth-secret");
+  if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600 });
+  return fs.readFileSync(file, "utf8").trim();
+}
+
+async function main(): Promise<void> {
+  for (const [name, port] of [["portal", PORTAL_PORT], ["identity provider", IDP_PORT], ["AWS stand-in", AWS_PORT]] as const) {
+    if (!(await isPortFree(port))) {
+      throw new Error(`port ${port} (${name}) is in use: stop whatever runs there, or set GATEHOUSE_DEMO_PORT / GATEHOUSE_DEMO_IDP_PORT / GATEHOUSE_DEMO_AWS_PORT`);
+    }
+  }
+  fs.mkdirSync(DATA_DIR, { recursive: true });
+  const portalUrl = `http://localhost:${PORTAL_PORT}`;
+  const issuer = `http://localhost:${IDP_PORT}`;
+  const databaseUrl = "file:./data/demo.db";
+
+  step("Preparing the database (data/demo.db)");
+  migrateDatabase(databaseUrl, { quiet: true });
+  const db = createDb(databaseUrl);
+  const seed = await seedDemo(db, { issuer });
+  await db.$disconnect();
+  if (seed.seeded) step(`Seeded ${seed.accounts} AWS accounts, ${seed.roles} roles, ${seed.rules} access rules`);
+
+  step("Starting the AWS stand-in (STS + console federation)");
+  const aws = await startAwsStandin({ world: worldFromDemo(), port: AWS_PORT, host: "127.0.0.1" });
+  step("Starting the demo identity provider (OIDC)");
+  const idp = await startOidcIdp({
+    port: IDP_PORT,
+    users: demoUsers,
+    clients: [
+      {
+        clientId: DEMO_CLIENT_ID,
+        clientSecret: DEMO_CLIENT_SECRET,
+        redirectUris: [`${portalUrl}/api/auth/callback/oidc`],
+        postLogoutRedirectUris: [`${portalUrl}/signin`],
+      },
+    ],
+  });
+
+  if (isBuildStale()) {
+    step("Building the portal (first run or sources changed; about a minute)");
+    await buildPortal();
+  }
+  step("Starting the portal");
+  const portal = await startPortal({
+    port: PORTAL_PORT,
+    inheritOutput: true,
+    env: localPortalEnv({
+      portalUrl,
+      databaseUrl,
+      oidcIssuer: issuer,
+      stsEndpoint: aws.stsEndpoint,
+      federationEndpoint: aws.federationEndpoint,
+      authSecret: demoAuthSecret(),
+      extra: { GATEHOUSE_LOG_LEVEL: "info" },
+    }),
+  });
+
+  const width = Math.max(...demoUsers.map((u) => u.username.length));
+  console.log(`
+  Gatehouse demo is running.
+
+    Portal              ${portalUrl}
+    Identity provider   ${idp.issuer}   (its own login page)
+    AWS stand-in        ${aws.url}   (STS + console federation; never real AWS)
+
+  Demo users (password in the second column):
+${demoUsers
+  .map((u) => `    ${u.username.padEnd(width)}  ${u.password.padEnd(22)} ${u.groups.length ? `groups: ${u.groups.join(", ")}` : "in no group: sees the no-access page"}`)
+  .join("\n")}
+
+  Press Ctrl+C to stop.
+`);
+
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    await portal.stop();
+    await Promise.allSettled([idp.close(), aws.close()]);
+    process.exit(code);
+  };
+  portal.process.on("exit", (code) => {
+    if (!stopping) {
+      console.error(`\nThe portal stopped (exit code ${code}); shutting the demo down.`);
+      void stop(1);
+    }
+  });
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+}
+
+function step(message: string): void {
+  console.log(`• ${message}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`\nThe demo could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

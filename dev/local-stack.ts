@@ -1,0 +1,150 @@
+// Starts the portal (the production build, `next start`) wired to local stand-ins. Shared by
+// `npm run demo` and the test harness so both run the same thing.
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { demoBroker, ADMIN_GROUP, DEMO_DEFAULT_REGION } from "./demo-world";
+
+export const ROOT = path.resolve(__dirname, "..");
+export const DEMO_CLIENT_ID = "gatehouse-demo";
+export const DEMO_CLIENT_SECRET = "demo-client-secret-not-for-production";
+
+export interface PortalEnvOptions {
+  portalUrl: string;
+  databaseUrl: string;
+  oidcIssuer: string;
+  stsEndpoint: string;
+  federationEndpoint: string;
+  authSecret: string;
+  extra?: Record<string, string>;
+}
+
+/** The settings a portal needs to run against the local stand-ins (see .env.example). */
+export function localPortalEnv(o: PortalEnvOptions): Record<string, string> {
+  return {
+    NEXT_TELEMETRY_DISABLED: "1",
+    DATABASE_URL: o.databaseUrl,
+    NEXTAUTH_URL: o.portalUrl,
+    NEXTAUTH_SECRET: o.authSecret,
+    OIDC_ISSUER: o.oidcIssuer,
+    OIDC_CLIENT_ID: DEMO_CLIENT_ID,
+    OIDC_CLIENT_SECRET: DEMO_CLIENT_SECRET,
+    OIDC_DISPLAY_NAME: "Corp Identity (demo)",
+    OIDC_SCOPES: "openid profile email groups",
+    GATEHOUSE_ADMIN_GROUP: ADMIN_GROUP,
+    GATEHOUSE_ACCESS_CONTACT: "the Cloud Platform team (#aws-access on Slack)",
+    GATEHOUSE_DEFAULT_REGION: DEMO_DEFAULT_REGION,
+    AWS_REGION: "us-east-1",
+    GATEHOUSE_STS_ENDPOINT: o.stsEndpoint,
+    GATEHOUSE_FEDERATION_ENDPOINT: o.federationEndpoint,
+    GATEHOUSE_BROKER_ACCESS_KEY_ID: demoBroker.accessKeyId,
+    GATEHOUSE_BROKER_SECRET_ACCESS_KEY: demoBroker.secretAccessKey,
+    GATEHOUSE_LOG_LEVEL: "warn",
+    ...o.extra,
+  };
+}
+
+/** A TCP port nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+export async function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
+
+const BUILD_INPUTS = ["app", "components", "lib", "public", "proxy.ts", "instrumentation.ts", "next.config.js", "package-lock.json", "postcss.config.mjs"];
+
+function newestMtime(entry: string): number {
+  const full = path.join(ROOT, entry);
+  if (!fs.existsSync(full)) return 0;
+  const stat = fs.statSync(full);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const child of fs.readdirSync(full)) newest = Math.max(newest, newestMtime(path.join(entry, child)));
+  return newest;
+}
+
+/** Whether `next build` must run: no build yet, or a source file changed since the last one. */
+export function isBuildStale(): boolean {
+  const buildId = path.join(ROOT, ".next", "BUILD_ID");
+  if (!fs.existsSync(buildId)) return true;
+  const builtAt = fs.statSync(buildId).mtimeMs;
+  return BUILD_INPUTS.some((entry) => newestMtime(entry) > builtAt);
+}
+
+const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
+
+export function buildPortal(opts: { quiet?: boolean } = {}): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [NEXT_BIN, "build"], {
+      cwd: ROOT,
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+      stdio: opts.quiet ? ["ignore", "pipe", "pipe"] : "inherit",
+    });
+    let output = "";
+    child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build failed (exit ${code})\n${output}`))));
+  });
+}
+
+export interface RunningPortal {
+  url: string;
+  process: ChildProcess;
+  /** Everything the server printed, for diagnosing a failed test. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts `next start` on a port with the given settings and waits until /api/health answers. */
+export async function startPortal(opts: { port: number; env: Record<string, string>; inheritOutput?: boolean }): Promise<RunningPortal> {
+  const child = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(opts.port), "-H", "127.0.0.1"], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", ...opts.env },
+    stdio: opts.inheritOutput ? "inherit" : ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+  const url = `http://localhost:${opts.port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`portal exited with code ${child.exitCode}:\n${output}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${opts.port}/api/health`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`portal did not become healthy within 60 s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    process: child,
+    output: () => output,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+        setTimeout(() => child.kill("SIGKILL"), 5000).unref();
+      }),
+  };
+}
