@@ -1,0 +1,123 @@
+// Starts the real thing for a test file: the AWS stand-in and the OIDC IdP in-process, a fresh
+// database (SQLite file or a throwaway PostgreSQL database), migrations, the demo seed, and the
+// portal's production build under `next start`. GATEHOUSE_TEST_DATABASE picks the database
+// (sqlite by default; tests/run.ts runs the integration tier once per database).
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { startAwsStandin, worldFromDemo, type AwsStandin, type StandinWorld } from "@/dev/aws-standin/server";
+import { demoUsers } from "@/dev/demo-world";
+import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, ROOT, freePort, localPortalEnv, startPortal, type RunningPortal } from "@/dev/local-stack";
+import { startOidcIdp, type OidcIdp } from "@/dev/oidc-idp/server";
+import { createDb, type Db } from "@/lib/db/client";
+import { migrateDatabase } from "@/prisma/migrate";
+import { seedDemo } from "@/prisma/seed-demo";
+
+export type TestDatabase = "sqlite" | "postgresql";
+
+/** Tests only ever touch a database on this machine. */
+const POSTGRES_ADMIN_URL = process.env.GATEHOUSE_TEST_POSTGRES_URL || "postgresql://postgres@127.0.0.1:5432/test";
+
+export interface TestStack {
+  database: TestDatabase;
+  databaseUrl: string;
+  db: Db;
+  aws: AwsStandin;
+  idp: OidcIdp;
+  portal: RunningPortal;
+  portalUrl: string;
+  stop(): Promise<void>;
+}
+
+export function testDatabaseKind(): TestDatabase {
+  const kind = process.env.GATEHOUSE_TEST_DATABASE ?? "sqlite";
+  if (kind !== "sqlite" && kind !== "postgresql") throw new Error(`GATEHOUSE_TEST_DATABASE must be sqlite or postgresql, got ${kind}`);
+  return kind;
+}
+
+async function createTestDatabase(kind: TestDatabase): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `gatehouse_test_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
+  if (kind === "sqlite") {
+    const dir = path.join(ROOT, ".tmp");
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `${name}.db`);
+    return {
+      url: `file:${file}`,
+      drop: async () => {
+        for (const suffix of ["", "-journal", "-wal", "-shm"]) fs.rmSync(`${file}${suffix}`, { force: true });
+      },
+    };
+  }
+  const admin = new URL(POSTGRES_ADMIN_URL);
+  if (!["127.0.0.1", "localhost", "::1", "[::1]"].includes(admin.hostname)) {
+    throw new Error(`refusing to run tests against a non-local PostgreSQL (${admin.hostname})`);
+  }
+  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  await client.connect();
+  await client.query(`CREATE DATABASE "${name}"`);
+  await client.end();
+  const url = new URL(POSTGRES_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export async function startTestStack(
+  opts: { database?: TestDatabase; world?: StandinWorld; extraEnv?: Record<string, string> } = {},
+): Promise<TestStack> {
+  const database = opts.database ?? testDatabaseKind();
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  };
+  try {
+    const created = await createTestDatabase(database);
+    cleanups.push(created.drop);
+    const aws = await startAwsStandin({ world: opts.world ?? worldFromDemo() });
+    cleanups.push(() => aws.close());
+    const portalPort = await freePort();
+    const portalUrl = `http://localhost:${portalPort}`;
+    const idp = await startOidcIdp({
+      users: demoUsers,
+      clients: [
+        {
+          clientId: DEMO_CLIENT_ID,
+          clientSecret: DEMO_CLIENT_SECRET,
+          redirectUris: [`${portalUrl}/api/auth/callback/oidc`],
+          postLogoutRedirectUris: [`${portalUrl}/signin`],
+        },
+      ],
+      log: () => undefined,
+    });
+    cleanups.push(() => idp.close());
+    migrateDatabase(created.url, { quiet: true });
+    const db = createDb(created.url);
+    cleanups.push(() => db.$disconnect());
+    await seedDemo(db, { issuer: idp.issuer });
+    const portal = await startPortal({
+      port: portalPort,
+      env: localPortalEnv({
+        portalUrl,
+        databaseUrl: created.url,
+        oidcIssuer: idp.issuer,
+        stsEndpoint: aws.stsEndpoint,
+        federationEndpoint: aws.federationEndpoint,
+        authSecret: randomBytes(32).toString("base64url"),
+        extra: opts.extraEnv,
+      }),
+    });
+    cleanups.push(() => portal.stop());
+    return { database, databaseUrl: created.url, db, aws, idp, portal, portalUrl, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
