@@ -1,12 +1,13 @@
 "use client";
 
-import { useEffect, useMemo, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import type { AccountView, RoleView } from "@/lib/access/group-by-account";
 import { postJson, type ApiErrorView } from "./api-client";
 import { CredentialsDialog } from "./credentials-dialog";
 import { EnvironmentBadge } from "./environment-badge";
 import { ErrorNotice } from "./error-notice";
 import { formatDuration } from "./format-duration";
+import { useStoredChoice } from "./use-stored-choice";
 
 export type { AccountView } from "@/lib/access/group-by-account";
 
@@ -38,13 +39,9 @@ export function AccountsBrowser({
   defaultRegion: string;
 }) {
   const [query, setQuery] = useState("");
-  const [region, setRegion] = useState(defaultRegion);
+  const isKnownRegion = useCallback((code: string) => regions.some((r) => r.code === code), [regions]);
+  const [region, setRegion] = useStoredChoice(REGION_STORAGE_KEY, defaultRegion, isKnownRegion);
   const [credentialsFor, setCredentialsFor] = useState<{ account: AccountView; role: RoleView } | null>(null);
-
-  useEffect(() => {
-    const saved = window.localStorage.getItem(REGION_STORAGE_KEY);
-    if (saved && regions.some((r) => r.code === saved)) setRegion(saved);
-  }, [regions]);
 
   const visible = useMemo(() => filterAccounts(accounts, query), [accounts, query]);
   const roleCount = accounts.reduce((n, a) => n + a.roles.length, 0);
@@ -62,10 +59,7 @@ export function AccountsBrowser({
           Region
           <select
             value={region}
-            onChange={(e) => {
-              setRegion(e.target.value);
-              window.localStorage.setItem(REGION_STORAGE_KEY, e.target.value);
-            }}
+            onChange={(e) => setRegion(e.target.value)}
             className="ml-2 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-slate-900"
             data-testid="region-select"
           >

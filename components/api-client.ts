@@ -26,7 +26,9 @@ export async function postJson<T>(url: string, body: unknown): Promise<{ ok: tru
   }
   if (response.ok && json !== null) return { ok: true, data: json as T };
   if (response.status === 401) {
-    window.location.assign(`/signin?callbackUrl=${encodeURIComponent(window.location.pathname)}`);
+    // The session ended (expired or signed out elsewhere): a full page load re-runs sign-in.
+    // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- a full load is intended
+    window.location.href = `/signin?callbackUrl=${encodeURIComponent(window.location.pathname)}`;
   }
   const error = (json as { error?: { message?: unknown; requestId?: unknown; awsErrorCode?: unknown } } | null)?.error;
   return {

@@ -37,12 +37,11 @@ function guessShell(): Format {
 export function CredentialsDialog({ roleId, title, region, onClose }: { roleId: string; title: string; region: string; onClose: () => void }) {
   const [issued, setIssued] = useState<IssuedCredentials | null>(null);
   const [error, setError] = useState<ApiErrorView | null>(null);
-  const [tab, setTab] = useState<Format>("bash");
+  const [tab, setTab] = useState<Format>(guessShell);
   const [now, setNow] = useState(() => Date.now());
   const dialog = useRef<HTMLDialogElement>(null);
 
   useEffect(() => {
-    setTab(guessShell());
     dialog.current?.showModal();
     let cancelled = false;
     void postJson<IssuedCredentials>(`/api/roles/${roleId}/credentials`, { region }).then((result) => {

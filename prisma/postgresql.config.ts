@@ -14,8 +14,6 @@ export default defineConfig({
   adapter: async () => {
     const connectionString = process.env.DATABASE_URL;
     if (!connectionString) throw new Error("DATABASE_URL is required for PostgreSQL migrations");
-    // The 7.x adapter's types differ from what prisma 6.19's config declares; they are
-    // compatible at run time, which is all the migration engine uses.
-    return new PrismaPg({ connectionString }) as never;
+    return new PrismaPg({ connectionString });
   },
 });

@@ -42,7 +42,7 @@ export function identityFromOidcClaims(
     if (rawGroups.length > MAX_GROUPS || rawGroups.some((g) => g.length === 0 || g.length > MAX_GROUP_LENGTH)) {
       throw new IdentityClaimsError(`claim "${opts.groupsClaim}" has too many or malformed groups`);
     }
-    groups = [...new Set(rawGroups as string[])].sort();
+    groups = [...new Set<string>(rawGroups)].sort();
   }
   const displayName = typeof name === "string" && name !== "" ? name : typeof username === "string" ? username : null;
   return {

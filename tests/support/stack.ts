@@ -44,8 +44,9 @@ async function createTestDatabase(kind: TestDatabase): Promise<{ url: string; dr
     const file = path.join(dir, `${name}.db`);
     return {
       url: `file:${file}`,
-      drop: async () => {
+      drop: () => {
         for (const suffix of ["", "-journal", "-wal", "-shm"]) fs.rmSync(`${file}${suffix}`, { force: true });
+        return Promise.resolve();
       },
     };
   }
@@ -80,7 +81,7 @@ export async function startTestStack(
   };
   try {
     const created = await createTestDatabase(database);
-    cleanups.push(created.drop);
+    cleanups.push(() => created.drop());
     const aws = await startAwsStandin({ world: opts.world ?? worldFromDemo() });
     cleanups.push(() => aws.close());
     const portalPort = await freePort();

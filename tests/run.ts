@@ -1,0 +1,111 @@
+// `npm test`: the whole suite, tier by tier — unit, integration on SQLite, integration on
+// PostgreSQL, end-to-end in Chromium — then one closing line with the totals. Builds the portal
+// first when sources changed (integration and e2e tests run the production build).
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { buildPortal, isBuildStale, ROOT } from "../dev/local-stack";
+
+interface TierResult {
+  name: string;
+  passed: number;
+  failed: number;
+  skipped: number;
+  seconds: number;
+  exitCode: number;
+}
+
+const REPORT_DIR = path.join(ROOT, ".tmp", "reports");
+const only = process.argv.slice(2);
+
+function run(command: string, args: string[], env: Record<string, string>): number {
+  const result = spawnSync(command, args, { cwd: ROOT, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env } });
+  return result.status ?? 1;
+}
+
+function vitestTier(name: string, project: string, env: Record<string, string> = {}): TierResult {
+  const report = path.join(REPORT_DIR, `${name}.json`);
+  const started = Date.now();
+  const exitCode = run(
+    path.join(ROOT, "node_modules", ".bin", "vitest"),
+    ["run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`],
+    env,
+  );
+  const json = readJson(report) as { numPassedTests?: number; numFailedTests?: number; numPendingTests?: number; numTodoTests?: number } | null;
+  return {
+    name,
+    passed: json?.numPassedTests ?? 0,
+    failed: json ? (json.numFailedTests ?? 0) : 1,
+    skipped: (json?.numPendingTests ?? 0) + (json?.numTodoTests ?? 0),
+    seconds: (Date.now() - started) / 1000,
+    exitCode,
+  };
+}
+
+function playwrightTier(name: string, env: Record<string, string> = {}): TierResult {
+  const report = path.join(REPORT_DIR, `${name}.json`);
+  const started = Date.now();
+  const exitCode = run(path.join(ROOT, "node_modules", ".bin", "playwright"), ["test", "--reporter=list,json"], {
+    PLAYWRIGHT_JSON_OUTPUT_NAME: report,
+    NODE_OPTIONS: [process.env.NODE_OPTIONS, "--conditions=react-server"].filter(Boolean).join(" "),
+    ...env,
+  });
+  const json = readJson(report) as { stats?: { expected?: number; unexpected?: number; flaky?: number; skipped?: number } } | null;
+  return {
+    name,
+    passed: json?.stats?.expected ?? 0,
+    failed: json ? (json.stats?.unexpected ?? 0) + (json.stats?.flaky ?? 0) : 1,
+    skipped: json?.stats?.skipped ?? 0,
+    seconds: (Date.now() - started) / 1000,
+    exitCode,
+  };
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch {
+    return null;
+  }
+}
+
+async function main(): Promise<void> {
+  fs.rmSync(REPORT_DIR, { recursive: true, force: true });
+  fs.mkdirSync(REPORT_DIR, { recursive: true });
+  const started = Date.now();
+  const wants = (tier: string) => only.length === 0 || only.includes(tier);
+  const results: TierResult[] = [];
+
+  if (wants("unit")) results.push(vitestTier("unit", "unit"));
+  if ((wants("integration") || wants("e2e")) && isBuildStale()) {
+    console.log("\n▶ building the portal (next build)");
+    await buildPortal({ quiet: true });
+  }
+  if (wants("integration")) {
+    results.push(vitestTier("integration-sqlite", "integration", { GATEHOUSE_TEST_DATABASE: "sqlite" }));
+    results.push(vitestTier("integration-postgresql", "integration", { GATEHOUSE_TEST_DATABASE: "postgresql" }));
+  }
+  if (wants("e2e")) results.push(playwrightTier("e2e-chromium", { GATEHOUSE_TEST_DATABASE: "sqlite" }));
+
+  const total = results.reduce((t, r) => ({ passed: t.passed + r.passed, failed: t.failed + r.failed, skipped: t.skipped + r.skipped }), {
+    passed: 0,
+    failed: 0,
+    skipped: 0,
+  });
+  console.log("\nGatehouse test summary");
+  for (const r of results) {
+    const status = r.exitCode === 0 && r.failed === 0 ? "ok  " : "FAIL";
+    console.log(`  ${status} ${r.name.padEnd(24)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed ${String(r.skipped).padStart(3)} skipped  ${r.seconds.toFixed(1)} s`);
+  }
+  console.log(`  total time ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const anyTierFailed = results.some((r) => r.exitCode !== 0);
+  const failed = total.failed + (anyTierFailed && total.failed === 0 ? 1 : 0);
+  console.log(`${total.passed} passed, ${failed} failed${total.skipped ? `, ${total.skipped} skipped` : ""}`);
+  process.exit(failed > 0 || results.length === 0 ? 1 : 0);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  console.log("0 passed, 1 failed");
+  process.exit(1);
+});
