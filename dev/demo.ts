@@ -10,6 +10,7 @@ import { createDb } from "../lib/db/client";
 import { startAwsStandin, worldFromDemo } from "./aws-standin/server";
 import { demoUsers } from "./demo-world";
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, ROOT, buildPortal, isBuildStale, isPortFree, localPortalEnv, startPortal } from "./local-stack";
+import { installProcessGuards } from "./oidc-idp/process-guards";
 import { startOidcIdp } from "./oidc-idp/server";
 
 const PORTAL_PORT = Number(process.env.GATEHOUSE_DEMO_PORT || 3000);
@@ -25,6 +26,9 @@ function demoAuthSecret(): string {
 }
 
 async function main(): Promise<void> {
+  // The stand-ins run in this process: a broken stdout pipe or a stray rejection must not take the
+  // demo down silently (FACTS.md saw a local IdP vanish after a login).
+  installProcessGuards((line) => console.error(line));
   for (const [name, port] of [["portal", PORTAL_PORT], ["identity provider", IDP_PORT], ["AWS stand-in", AWS_PORT]] as const) {
     if (!(await isPortFree(port))) {
       throw new Error(`port ${port} (${name}) is in use: stop whatever runs there, or set GATEHOUSE_DEMO_PORT / GATEHOUSE_DEMO_IDP_PORT / GATEHOUSE_DEMO_AWS_PORT`);
