@@ -43,12 +43,15 @@ export interface AppConfig {
  * @throws ConfigError naming every missing or malformed setting (never echoing a secret's value).
  */
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
-  const parsed = settingsSchema.safeParse(env);
+  // An empty value (`NAME=` in an env file) means "not set", so defaults apply and required
+  // settings are reported as missing rather than as malformed.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ""));
+  const parsed = settingsSchema.safeParse(present);
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const name = issue.path.join(".") || "(settings)";
-        const message = issue.code === "invalid_type" && env[name] === undefined ? "is required" : issue.message;
+        const message = issue.code === "invalid_type" && present[name] === undefined ? "is required" : issue.message;
         return `${name} ${message}`;
       }),
     );
