@@ -1,11 +1,18 @@
 import Link from "next/link";
+import { headers } from "next/headers";
 
-export default function NotFound() {
+export default async function NotFound() {
+  const requestId = (await headers()).get("x-request-id");
   return (
     <main className="flex min-h-screen items-center justify-center px-4">
       <div className="max-w-md rounded-xl border border-slate-200 bg-white p-8 text-center shadow-sm">
         <h1 className="text-xl font-semibold">Page not found</h1>
         <p className="mt-2 text-slate-600">There is nothing at this address.</p>
+        {requestId && (
+          <p className="mt-2 text-xs text-slate-500">
+            Request id: <code className="font-mono">{requestId}</code>
+          </p>
+        )}
         <Link href="/accounts" className="mt-6 inline-block text-indigo-600 hover:underline">
           Back to your accounts
         </Link>

@@ -1,3 +1,4 @@
+import { methodNotAllowed } from "@/lib/http/fallback-handlers";
 import { NextResponse } from "next/server";
 import { NO_STORE, readJsonBody, withSession } from "@/lib/http/api-handler";
 import { issuanceBody, roleParams } from "@/lib/http/schemas";
@@ -15,3 +16,6 @@ export const POST = withSession(roleParams, async ({ request, user, meta, params
     { headers: NO_STORE },
   );
 });
+
+const onlyPost = methodNotAllowed(["POST"]);
+export { onlyPost as GET, onlyPost as PUT, onlyPost as PATCH, onlyPost as DELETE };
