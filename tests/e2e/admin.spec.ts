@@ -1,0 +1,91 @@
+// The audit log is for admins: Alice reaches it from the header and sees who was issued what;
+// Bob, typing its address, is sent back to his accounts.
+import { expect, test } from "@playwright/test";
+import {
+  roleRow,
+  roleSessionNameOf,
+  signInThroughBrowser,
+  startStackPerFile,
+} from "./support/e2e-stack";
+
+const stack = startStackPerFile();
+
+test("an admin reaches the audit log from the header and sees each user's issuance events", async ({
+  browser,
+}) => {
+  const s = stack();
+
+  // Seed this test's own events through the UI: Bob takes CLI credentials, Alice opens a console.
+  const bobContext = await browser.newContext();
+  const aliceContext = await browser.newContext();
+  try {
+    const bobPage = await bobContext.newPage();
+    await signInThroughBrowser(bobPage, s, "bob");
+    await roleRow(bobPage, "acme-staging", "Developer")
+      .getByRole("button", { name: "CLI credentials" })
+      .click();
+    await expect(bobPage.getByTestId("credentials-expiry")).toBeVisible();
+
+    const page = await aliceContext.newPage();
+    await signInThroughBrowser(page, s, "alice");
+    const popupOpened = page.waitForEvent("popup");
+    await roleRow(page, "acme-production", "Administrator")
+      .getByRole("button", { name: "Console" })
+      .click();
+    const consoleTab = await popupOpened;
+    await consoleTab.waitForURL(/\/federation/);
+    await expect(consoleTab.getByTestId("console-role")).toHaveText("Administrator");
+    await consoleTab.close();
+
+    await page.getByRole("link", { name: "Audit log" }).click();
+    await page.waitForURL(`${s.portalUrl}/admin/audit`);
+    await expect(page.getByRole("heading", { name: "Audit log" })).toBeVisible();
+    const table = page.getByTestId("audit-table");
+    await expect(table).toBeVisible();
+
+    const bobIssued = table
+      .locator('[data-testid="audit-row"][data-action="credentials.issued"]')
+      .filter({ hasText: "bob@corp.example" });
+    await expect(bobIssued).toHaveCount(1);
+    await expect(bobIssued).toContainText("arn:aws:iam::345678901234:role/Developer");
+    await expect(bobIssued).toContainText(await roleSessionNameOf(s, "bob@corp.example"));
+    await expect(bobIssued).toContainText(/ASIA[A-Z0-9]{16}/);
+
+    const aliceIssued = table
+      .locator('[data-testid="audit-row"][data-action="console.issued"]')
+      .filter({ hasText: "alice@corp.example" });
+    await expect(aliceIssued).toHaveCount(1);
+    await expect(aliceIssued).toContainText("arn:aws:iam::210987654321:role/Administrator");
+    await expect(aliceIssued).toContainText(await roleSessionNameOf(s, "alice@corp.example"));
+
+    // Both sign-ins are there too.
+    await expect(
+      table
+        .locator('[data-testid="audit-row"][data-action="auth.sign-in"]')
+        .filter({ hasText: "bob@corp.example" }),
+    ).not.toHaveCount(0);
+    await expect(
+      table
+        .locator('[data-testid="audit-row"][data-action="auth.sign-in"]')
+        .filter({ hasText: "alice@corp.example" }),
+    ).not.toHaveCount(0);
+  } finally {
+    await bobContext.close();
+    await aliceContext.close();
+  }
+});
+
+test("a non-admin who types the audit log's address is redirected to /accounts", async ({
+  page,
+}) => {
+  const s = stack();
+  await signInThroughBrowser(page, s, "bob");
+  await expect(page.getByRole("link", { name: "Audit log" })).toHaveCount(0);
+
+  await page.goto(`${s.portalUrl}/admin/audit`);
+  await expect(page).toHaveURL(
+    (url) => url.origin === new URL(s.portalUrl).origin && url.pathname === "/accounts",
+  );
+  await expect(page.getByTestId("audit-table")).toHaveCount(0);
+  await expect(page.getByTestId("signed-in-user")).toHaveText("bob@corp.example");
+});
