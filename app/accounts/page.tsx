@@ -11,8 +11,11 @@ import { getDb } from "@/lib/db/client";
 
 export const metadata: Metadata = { title: "Your AWS accounts" };
 
-export default async function AccountsPage() {
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function AccountsPage({ searchParams }: { searchParams: SearchParams }) {
   const { user } = await requirePageUser({ returnTo: "/accounts" });
+  const { notice } = await searchParams;
   const config = getConfig();
   const grants = await findGrantsForPrincipal(getDb(), { userId: user.id, groups: user.groups }, new Date());
   const accounts: AccountView[] = groupGrantsByAccount(grants);
@@ -21,6 +24,11 @@ export default async function AccountsPage() {
     <>
       <AppHeader userLabel={user.email ?? user.displayName ?? user.subject} isAdmin={user.isAdmin} />
       <main className="mx-auto max-w-5xl px-4 py-8">
+        {notice === "admin-only" && (
+          <p role="status" className="mb-6 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+            That page is for Gatehouse administrators only.
+          </p>
+        )}
         {accounts.length === 0 ? (
           <NoAccess contact={config.accessContact} userLabel={user.email ?? user.subject} />
         ) : (

@@ -23,7 +23,10 @@ export async function currentRequestMeta(): Promise<RequestMeta> {
   return requestMetaFrom(await headers());
 }
 
-/** For pages: the signed-in user, or a redirect to sign-in. Admin pages 404 for non-admins. */
+/**
+ * For pages: the signed-in user, or a redirect to sign-in. Non-admins asking for an admin page are
+ * sent to their accounts page with a notice saying why.
+ */
 export async function requirePageUser(opts: { admin?: boolean; returnTo: string }): Promise<{ user: SignedInUser; meta: RequestMeta }> {
   const meta = await currentRequestMeta();
   const user = await getSignedInUser(meta);
