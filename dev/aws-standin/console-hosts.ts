@@ -1,0 +1,86 @@
+/**
+ * Which console URLs a federation login may land on. The Destination is attacker-influenced input
+ * to an endpoint that hands out a signed-in session, so it is parsed with WHATWG URL rules (the
+ * browser's) and the host compared exactly: no suffix or substring matching.
+ */
+
+/**
+ * Default console hosts. `*.` stands for exactly one label that is an AWS region name, e.g.
+ * `eu-west-1.console.aws.amazon.com`; everything else must match exactly.
+ */
+export const DEFAULT_CONSOLE_HOSTS: readonly string[] = [
+  "console.aws.amazon.com",
+  "*.console.aws.amazon.com",
+  "console.amazonaws-us-gov.com",
+  "*.console.amazonaws-us-gov.com",
+  "console.amazonaws.cn",
+  "*.console.amazonaws.cn",
+];
+
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+
+/** Where a login lands: the parsed URL and the console region it opens in. */
+export interface ConsoleDestination {
+  url: URL;
+  region: string;
+}
+
+/**
+ * Parses a Destination and checks it against the allowlist: https only, no credentials or port,
+ * host on the list.
+ *
+ * @returns the destination and its region (the `region` query parameter, else the host's region
+ *   label, else the partition's default region), or null when the URL is not allowed.
+ */
+export function parseConsoleDestination(
+  destination: string,
+  allowedHosts: readonly string[],
+): ConsoleDestination | null {
+  let url: URL;
+  try {
+    url = new URL(destination);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== "https:" || url.username !== "" || url.password !== "" || url.port !== "") {
+    return null;
+  }
+  const hostRegion = matchHost(url.hostname, allowedHosts);
+  if (hostRegion === null) return null;
+  const queryRegion = url.searchParams.get("region");
+  const region =
+    queryRegion !== null && REGION.test(queryRegion)
+      ? queryRegion
+      : (hostRegion ?? defaultRegionFor(url.hostname));
+  return { url, region };
+}
+
+/** Whether a string is an absolute http(s) URL, as an Issuer must be. */
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === "https:" || url.protocol === "http:";
+  } catch {
+    return false;
+  }
+}
+
+/** null: not allowed; undefined: allowed, no region in the host; string: the host's region. */
+function matchHost(hostname: string, allowedHosts: readonly string[]): string | undefined | null {
+  for (const allowed of allowedHosts) {
+    if (allowed.startsWith("*.")) {
+      const suffix = allowed.slice(1);
+      const label = hostname.endsWith(suffix) ? hostname.slice(0, -suffix.length) : "";
+      if (REGION.test(label)) return label;
+    } else if (hostname === allowed.toLowerCase()) {
+      return undefined;
+    }
+  }
+  return null;
+}
+
+function defaultRegionFor(hostname: string): string {
+  if (hostname.endsWith("amazonaws-us-gov.com")) return "us-gov-west-1";
+  if (hostname.endsWith("amazonaws.cn")) return "cn-north-1";
+  return "us-east-1";
+}

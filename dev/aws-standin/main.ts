@@ -1,0 +1,62 @@
+/**
+ * CLI: `tsx dev/aws-standin/main.ts --port 3200 [--host 127.0.0.1]` starts the AWS stand-in with
+ * the demo world and runs until SIGINT/SIGTERM.
+ */
+import { startAwsStandin, worldFromDemo } from "./server";
+
+interface CliOptions {
+  port: number;
+  host: string;
+}
+
+function parseArgs(argv: string[]): CliOptions {
+  const options: CliOptions = { port: 3200, host: "127.0.0.1" };
+  for (let i = 0; i < argv.length; i += 1) {
+    const flag = argv[i];
+    const value = argv[i + 1];
+    if (
+      flag === "--port" &&
+      value !== undefined &&
+      /^\d{1,5}$/.test(value) &&
+      Number(value) <= 65535
+    ) {
+      options.port = Number(value);
+    } else if (flag === "--host" && value !== undefined && value !== "") {
+      options.host = value;
+    } else {
+      throw new Error(
+        `usage: tsx dev/aws-standin/main.ts [--port 0-65535] [--host HOST] (bad: ${flag ?? ""})`,
+      );
+    }
+    i += 1;
+  }
+  return options;
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const standin = await startAwsStandin({ world: worldFromDemo(), ...options });
+  console.log(
+    `AWS stand-in listening: STS ${standin.stsEndpoint} · federation ${standin.federationEndpoint}`,
+  );
+
+  let isClosing = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (isClosing) return;
+    isClosing = true;
+    standin.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`AWS stand-in: error while closing on ${signal}:`, error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

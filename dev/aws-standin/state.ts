@@ -1,0 +1,136 @@
+/**
+ * The stand-in's memory: temporary credentials it issued, console sign-in tokens, and the log of
+ * calls tests inspect. Everything lives in process memory and dies with the server.
+ */
+import { createHash, timingSafeEqual } from "node:crypto";
+
+/** Who a request acts as, after its signature verified. */
+export type Principal =
+  | { type: "user"; arn: string; account: string; userId: string }
+  | {
+      type: "assumed-role";
+      /** `arn:aws:sts::<account>:assumed-role/<role>/<session>` */
+      arn: string;
+      account: string;
+      /** `AROA…:<session>` */
+      userId: string;
+      roleArn: string;
+      roleName: string;
+      sessionName: string;
+      sourceIdentity: string | undefined;
+      /** Issued to a caller that was itself an assumed role: AWS caps such sessions at 1 hour. */
+      isRoleChained: boolean;
+    };
+
+export interface IssuedCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  /** Whole seconds, exactly what the response's `Expiration` says. */
+  expiration: Date;
+  issuedBy: "AssumeRole" | "GetSessionToken";
+  principal: Principal;
+}
+
+/** The caller of an STS request: long-term keys (`issued` null) or credentials the stand-in issued. */
+export interface Caller {
+  accessKeyId: string;
+  principal: Principal;
+  issued: IssuedCredentials | null;
+}
+
+/** One STS request as tests see it: identifiers only, never a secret. */
+export interface StsCallRecord {
+  action: string | null;
+  callerArn: string | null;
+  /** Access key ids are not secret (CloudTrail logs them); they tell the broker's calls apart. */
+  accessKeyId: string | null;
+  roleArn?: string;
+  roleSessionName?: string;
+  sourceIdentity?: string;
+  durationSeconds?: number;
+  errorCode: string | null;
+  at: string;
+}
+
+/** One federation endpoint request as tests see it. */
+export interface FederationCallRecord {
+  action: string | null;
+  accessKeyId: string | null;
+  errorCode: string | null;
+  at: string;
+}
+
+export interface SigninTokenRecord {
+  accessKeyId: string;
+  issuedAt: Date;
+  /** Requested SessionDuration, or undefined to last as long as the credentials. */
+  sessionDurationSeconds: number | undefined;
+  isUsed: boolean;
+}
+
+// Bounds keep a long-running demo from growing without limit; the oldest entries go first.
+const MAX_CREDENTIALS = 50_000;
+const MAX_SIGNIN_TOKENS = 10_000;
+const MAX_CALLS = 10_000;
+
+export class StandinState {
+  private readonly credentials = new Map<string, IssuedCredentials>();
+  private readonly signinTokens = new Map<string, SigninTokenRecord>();
+  readonly stsCalls: StsCallRecord[] = [];
+  readonly federationCalls: FederationCallRecord[] = [];
+
+  rememberCredentials(credentials: IssuedCredentials): void {
+    this.credentials.set(credentials.accessKeyId, credentials);
+    evictOldest(this.credentials, MAX_CREDENTIALS);
+  }
+
+  findCredentials(accessKeyId: string): IssuedCredentials | undefined {
+    return this.credentials.get(accessKeyId);
+  }
+
+  rememberSigninToken(token: string, record: SigninTokenRecord): void {
+    this.signinTokens.set(token, record);
+    evictOldest(this.signinTokens, MAX_SIGNIN_TOKENS);
+  }
+
+  findSigninToken(token: string): SigninTokenRecord | undefined {
+    return this.signinTokens.get(token);
+  }
+
+  recordStsCall(record: StsCallRecord): void {
+    pushBounded(this.stsCalls, record, MAX_CALLS);
+  }
+
+  recordFederationCall(record: FederationCallRecord): void {
+    pushBounded(this.federationCalls, record, MAX_CALLS);
+  }
+
+  resetCalls(): void {
+    this.stsCalls.length = 0;
+    this.federationCalls.length = 0;
+  }
+}
+
+/**
+ * Compares two secrets in constant time. Hashing first makes the inputs equal-length, so neither
+ * the comparison nor an early length check reveals how much of a guess was right.
+ */
+export function secretsEqual(a: string, b: string): boolean {
+  const digestA = createHash("sha256").update(a).digest();
+  const digestB = createHash("sha256").update(b).digest();
+  return timingSafeEqual(digestA, digestB);
+}
+
+function evictOldest<K, V>(map: Map<K, V>, max: number): void {
+  while (map.size > max) {
+    const oldest = map.keys().next();
+    if (oldest.done) return;
+    map.delete(oldest.value);
+  }
+}
+
+function pushBounded<T>(list: T[], item: T, max: number): void {
+  list.push(item);
+  if (list.length > max) list.splice(0, list.length - max);
+}

@@ -1,0 +1,52 @@
+/**
+ * Issuing temporary credentials: shared by AssumeRole and GetSessionToken, remembered so later
+ * requests signed with them (and the federation endpoint) can recognise them.
+ */
+import { newSecretAccessKey, newSessionToken, newTemporaryAccessKeyId } from "./ids";
+import type { Caller, IssuedCredentials, Principal, StandinState } from "./state";
+import type { XmlElement } from "./sts-xml";
+import type { WorldIndex } from "./world";
+
+/** What an action handler may use. */
+export interface ActionContext {
+  caller: Caller;
+  world: WorldIndex;
+  state: StandinState;
+  now: Date;
+}
+
+/** Creates, remembers and returns credentials valid for `durationSeconds` from `now`. */
+export function issueCredentials(
+  context: ActionContext,
+  durationSeconds: number,
+  issuedBy: IssuedCredentials["issuedBy"],
+  principal: Principal,
+): IssuedCredentials {
+  // Whole seconds, so the expiry the stand-in enforces is exactly the one it reported.
+  const expiresAtMs = Math.floor(context.now.getTime() / 1000) * 1000 + durationSeconds * 1000;
+  const credentials: IssuedCredentials = {
+    accessKeyId: newTemporaryAccessKeyId(),
+    secretAccessKey: newSecretAccessKey(),
+    sessionToken: newSessionToken(),
+    expiration: new Date(expiresAtMs),
+    issuedBy,
+    principal,
+  };
+  context.state.rememberCredentials(credentials);
+  return credentials;
+}
+
+/** The `<Credentials>` element. */
+export function credentialsXml(credentials: IssuedCredentials): XmlElement {
+  return {
+    AccessKeyId: credentials.accessKeyId,
+    SecretAccessKey: credentials.secretAccessKey,
+    SessionToken: credentials.sessionToken,
+    Expiration: isoSeconds(credentials.expiration),
+  };
+}
+
+/** ISO 8601 UTC without milliseconds, as STS writes `Expiration`. */
+export function isoSeconds(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
+}

@@ -1,0 +1,164 @@
+/**
+ * One STS request from socket to response: read (capped), authenticate, route, answer in XML, and
+ * record the call for tests. Any failure, expected or not, becomes an AWS-shaped error response;
+ * nothing a client sends can take the server down.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  BodyTooLargeError,
+  ClientAbortedError,
+  readBody,
+  sendResponse,
+  splitRequestTarget,
+} from "./http-io";
+import { newRequestId } from "./ids";
+import { verifySigV4, type KeyMaterial } from "./sigv4-verify";
+import type { Caller, StandinState, StsCallRecord } from "./state";
+import { resolveAction } from "./sts-actions";
+import { StsError } from "./sts-errors";
+import { renderStsError, renderStsResult } from "./sts-xml";
+import type { WorldIndex } from "./world";
+
+export const MAX_STS_BODY_BYTES = 64 * 1024;
+
+export interface StsDependencies {
+  world: WorldIndex;
+  state: StandinState;
+  now: () => Date;
+}
+
+/** Handles `POST /` (or `GET /?Action=…`) as AWS STS does. Never rejects. */
+export async function handleStsRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: StsDependencies,
+): Promise<void> {
+  const requestId = newRequestId();
+  const record: StsCallRecord = {
+    action: null,
+    callerArn: null,
+    accessKeyId: null,
+    errorCode: null,
+    at: "",
+  };
+  let status = 200;
+  let body: string;
+  try {
+    const now = deps.now();
+    record.at = now.toISOString();
+    if (req.method !== "POST" && req.method !== "GET") {
+      throw new StsError(
+        "MethodNotAllowed",
+        `The HTTP method ${req.method ?? ""} is not supported.`,
+      );
+    }
+    const raw = await readBody(req, MAX_STS_BODY_BYTES);
+    const params = requestParams(req, raw);
+    describeCall(record, params);
+
+    const caller = await verifySigV4(
+      { method: req.method, url: req.url ?? "/", headers: req.headers, body: raw },
+      { now, lookupKey: (id) => lookupKey(deps, id) },
+    );
+    record.callerArn = caller.principal.arn;
+    record.accessKeyId = caller.accessKeyId;
+
+    const action = resolveAction(params);
+    const result = action.run({ caller, world: deps.world, state: deps.state, now }, params);
+    body = renderStsResult(action.name, result, requestId);
+  } catch (error) {
+    if (error instanceof ClientAbortedError) return;
+    const stsError = toStsError(error, requestId);
+    record.errorCode = stsError.code;
+    status = stsError.status;
+    body = renderStsError(stsError, requestId);
+  }
+  record.at ||= new Date().toISOString();
+  deps.state.recordStsCall(record);
+  sendResponse(res, {
+    status,
+    contentType: "text/xml",
+    body,
+    requestId,
+    date: safeNow(deps.now),
+    // After an oversized body the connection still carries unread bytes: do not reuse it.
+    headers: status === 413 ? { Connection: "close" } : undefined,
+  });
+}
+
+/** Query-string parameters, plus the body's when it is form-encoded (as the SDK sends it). */
+function requestParams(req: IncomingMessage, body: Buffer): URLSearchParams {
+  const params = new URLSearchParams(splitRequestTarget(req.url ?? "/").search);
+  const contentType = String(req.headers["content-type"] ?? "").toLowerCase();
+  if (contentType.startsWith("application/x-www-form-urlencoded")) {
+    for (const [name, value] of new URLSearchParams(body.toString("utf8"))) {
+      params.append(name, value);
+    }
+  }
+  return params;
+}
+
+/** Copies the identifiers tests care about; secrets are never among the recorded parameters. */
+function describeCall(record: StsCallRecord, params: URLSearchParams): void {
+  record.action = params.get("Action");
+  const roleArn = params.get("RoleArn");
+  const sessionName = params.get("RoleSessionName");
+  const sourceIdentity = params.get("SourceIdentity");
+  const duration = params.get("DurationSeconds");
+  if (roleArn !== null) record.roleArn = roleArn.slice(0, 2048);
+  if (sessionName !== null) record.roleSessionName = sessionName.slice(0, 128);
+  if (sourceIdentity !== null) record.sourceIdentity = sourceIdentity.slice(0, 128);
+  if (duration !== null && /^\d{1,9}$/.test(duration)) record.durationSeconds = Number(duration);
+}
+
+function lookupKey(deps: StsDependencies, accessKeyId: string): KeyMaterial | undefined {
+  const principal = deps.world.principalByAccessKeyId(accessKeyId);
+  if (principal) {
+    const caller: Caller = {
+      accessKeyId,
+      principal: {
+        type: "user",
+        arn: principal.arn,
+        account: principal.account,
+        userId: principal.userId,
+      },
+      issued: null,
+    };
+    return {
+      secretAccessKey: principal.secretAccessKey,
+      sessionToken: null,
+      expiration: null,
+      caller,
+    };
+  }
+  const issued = deps.state.findCredentials(accessKeyId);
+  if (!issued) return undefined;
+  return {
+    secretAccessKey: issued.secretAccessKey,
+    sessionToken: issued.sessionToken,
+    expiration: issued.expiration,
+    caller: { accessKeyId, principal: issued.principal, issued },
+  };
+}
+
+function toStsError(error: unknown, requestId: string): StsError {
+  if (error instanceof StsError) return error;
+  if (error instanceof BodyTooLargeError) {
+    return new StsError(
+      "RequestEntityTooLarge",
+      `Request body must not exceed ${error.limitBytes} bytes.`,
+    );
+  }
+  // Only the error itself is logged: request bodies and headers may hold secrets.
+  console.error(`[aws-standin] internal failure (request ${requestId}):`, error);
+  return new StsError("InternalFailure", "An internal error occurred. Try again.");
+}
+
+/** The clock may be what failed; the response still needs a Date. */
+function safeNow(now: () => Date): Date {
+  try {
+    return now();
+  } catch {
+    return new Date();
+  }
+}
