@@ -72,7 +72,13 @@ async function createTestDatabase(kind: TestDatabase): Promise<{ url: string; dr
 }
 
 export async function startTestStack(
-  opts: { database?: TestDatabase; world?: StandinWorld; extraEnv?: Record<string, string> } = {},
+  opts: {
+    database?: TestDatabase;
+    world?: StandinWorld;
+    extraEnv?: Record<string, string>;
+    /** Settings that depend on the running AWS stand-in (e.g. broker credentials it issued). */
+    envFromAws?: (aws: AwsStandin) => Promise<Record<string, string>>;
+  } = {},
 ): Promise<TestStack> {
   const database = opts.database ?? testDatabaseKind();
   const cleanups: Array<() => Promise<unknown>> = [];
@@ -112,7 +118,7 @@ export async function startTestStack(
         stsEndpoint: aws.stsEndpoint,
         federationEndpoint: aws.federationEndpoint,
         authSecret: randomBytes(32).toString("base64url"),
-        extra: opts.extraEnv,
+        extra: { ...opts.extraEnv, ...(opts.envFromAws ? await opts.envFromAws(aws) : {}) },
       }),
     });
     cleanups.push(() => portal.stop());
