@@ -9,7 +9,7 @@ import { seedDemo } from "../prisma/seed-demo";
 import { createDb } from "../lib/db/client";
 import { startAwsStandin, worldFromDemo } from "./aws-standin/server";
 import { demoUsers } from "./demo-world";
-import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, ROOT, buildPortal, isBuildStale, isPortFree, localPortalEnv, startPortal } from "./local-stack";
+import { demoClientRegistration, ROOT, buildPortal, isBuildStale, isPortFree, localPortalEnv, startPortal } from "./local-stack";
 import { installProcessGuards } from "./oidc-idp/process-guards";
 import { startOidcIdp } from "./oidc-idp/server";
 
@@ -52,14 +52,7 @@ async function main(): Promise<void> {
   const idp = await startOidcIdp({
     port: IDP_PORT,
     users: demoUsers,
-    clients: [
-      {
-        clientId: DEMO_CLIENT_ID,
-        clientSecret: DEMO_CLIENT_SECRET,
-        redirectUris: [`${portalUrl}/api/auth/callback/oidc`],
-        postLogoutRedirectUris: [`${portalUrl}/signin`],
-      },
-    ],
+    clients: [demoClientRegistration(portalUrl)],
   });
 
   if (isBuildStale()) {

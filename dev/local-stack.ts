@@ -10,6 +10,16 @@ export const ROOT = path.resolve(__dirname, "..");
 export const DEMO_CLIENT_ID = "gatehouse-demo";
 export const DEMO_CLIENT_SECRET = "demo-client-secret-not-for-production";
 
+/** The portal's client registration at the demo IdP, for a portal served at portalUrl. */
+export function demoClientRegistration(portalUrl: string) {
+  return {
+    clientId: DEMO_CLIENT_ID,
+    clientSecret: DEMO_CLIENT_SECRET,
+    redirectUris: [`${portalUrl}/api/auth/callback/oidc`],
+    postLogoutRedirectUris: [`${portalUrl}/signin`],
+  };
+}
+
 export interface PortalEnvOptions {
   portalUrl: string;
   databaseUrl: string;

@@ -8,7 +8,7 @@ import path from "node:path";
 import pg from "pg";
 import { startAwsStandin, worldFromDemo, type AwsStandin, type StandinWorld } from "@/dev/aws-standin/server";
 import { demoUsers } from "@/dev/demo-world";
-import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, ROOT, freePort, localPortalEnv, startPortal, type RunningPortal } from "@/dev/local-stack";
+import { demoClientRegistration, ROOT, freePort, localPortalEnv, startPortal, type RunningPortal } from "@/dev/local-stack";
 import { startOidcIdp, type OidcIdp } from "@/dev/oidc-idp/server";
 import { createDb, type Db } from "@/lib/db/client";
 import { migrateDatabase } from "@/prisma/migrate";
@@ -94,14 +94,7 @@ export async function startTestStack(
     const portalUrl = `http://localhost:${portalPort}`;
     const idp = await startOidcIdp({
       users: demoUsers,
-      clients: [
-        {
-          clientId: DEMO_CLIENT_ID,
-          clientSecret: DEMO_CLIENT_SECRET,
-          redirectUris: [`${portalUrl}/api/auth/callback/oidc`],
-          postLogoutRedirectUris: [`${portalUrl}/signin`],
-        },
-      ],
+      clients: [demoClientRegistration(portalUrl)],
       log: () => undefined,
     });
     cleanups.push(() => idp.close());
