@@ -22,7 +22,13 @@ declare module "next-auth/jwt" {
 
 export const OIDC_PROVIDER_ID = "oidc";
 
-const anonymousActor: AuditActor = { userId: null, issuer: null, subject: null, email: null, groups: null };
+const anonymousActor: AuditActor = {
+  userId: null,
+  issuer: null,
+  subject: null,
+  email: null,
+  groups: null,
+};
 
 /**
  * next-auth options for one request. The session cookie is a signed JWT holding only a server-side
@@ -32,37 +38,40 @@ const anonymousActor: AuditActor = { userId: null, issuer: null, subject: null, 
 export function buildAuthOptions(meta: RequestMeta): NextAuthOptions {
   const config = getConfig();
   const db = getDb();
+  const oidc = config.oidc;
   return {
     secret: config.authSecret,
     session: { strategy: "jwt", maxAge: config.sessionMaxAgeSeconds },
     jwt: { maxAge: config.sessionMaxAgeSeconds },
     pages: { signIn: "/signin", error: "/signin" },
-    providers: [
-      {
-        id: OIDC_PROVIDER_ID,
-        name: config.oidc.displayName,
-        type: "oauth",
-        wellKnown: `${config.oidc.issuer}/.well-known/openid-configuration`,
-        clientId: config.oidc.clientId,
-        clientSecret: config.oidc.clientSecret,
-        authorization: { params: { scope: config.oidc.scopes } },
-        idToken: true,
-        checks: ["pkce", "state", "nonce"],
-        profile(profile: Record<string, unknown>) {
-          const sub = typeof profile.sub === "string" ? profile.sub : "";
-          return { id: sub };
-        },
-      },
-    ],
+    providers: !oidc
+      ? []
+      : [
+          {
+            id: OIDC_PROVIDER_ID,
+            name: oidc.displayName,
+            type: "oauth",
+            wellKnown: `${oidc.issuer}/.well-known/openid-configuration`,
+            clientId: oidc.clientId,
+            clientSecret: oidc.clientSecret,
+            authorization: { params: { scope: oidc.scopes } },
+            idToken: true,
+            checks: ["pkce", "state", "nonce"],
+            profile(profile: Record<string, unknown>) {
+              const sub = typeof profile.sub === "string" ? profile.sub : "";
+              return { id: sub };
+            },
+          },
+        ],
     callbacks: {
       async jwt({ token, profile, trigger }) {
-        if (trigger !== "signIn") return { sid: token.sid };
+        if (trigger !== "signIn" || !oidc) return { sid: token.sid };
         const now = new Date();
         let identity;
         try {
           identity = identityFromOidcClaims((profile ?? {}) as Record<string, unknown>, {
-            issuer: config.oidc.issuer,
-            groupsClaim: config.oidc.groupsClaim,
+            issuer: oidc.issuer,
+            groupsClaim: oidc.groupsClaim,
           });
         } catch (error) {
           const reason = error instanceof IdentityClaimsError ? error.reason : "unreadable claims";
@@ -77,11 +86,20 @@ export function buildAuthOptions(meta: RequestMeta): NextAuthOptions {
           throw error;
         }
         const user = await upsertSignedInUser(db, identity, now);
-        const session = await createPortalSession(db, user.id, { now, maxAgeSeconds: config.sessionMaxAgeSeconds });
+        const session = await createPortalSession(db, user.id, {
+          now,
+          maxAgeSeconds: config.sessionMaxAgeSeconds,
+        });
         await writeAuditEvent(db, {
           action: "auth.sign-in",
           outcome: "success",
-          actor: { userId: user.id, issuer: user.issuer, subject: user.subject, email: user.email, groups: user.groups },
+          actor: {
+            userId: user.id,
+            issuer: user.issuer,
+            subject: user.subject,
+            email: user.email,
+            groups: user.groups,
+          },
           meta,
           details: { method: "oidc", sessionExpiresAt: session.expiresAt.toISOString() },
         });
@@ -95,7 +113,10 @@ export function buildAuthOptions(meta: RequestMeta): NextAuthOptions {
       async signOut({ token }) {
         const sid = token?.sid;
         if (typeof sid !== "string") return;
-        const session = await db.portalSession.findUnique({ where: { id: sid }, include: { user: true } });
+        const session = await db.portalSession.findUnique({
+          where: { id: sid },
+          include: { user: true },
+        });
         const revoked = await revokePortalSession(db, sid, new Date());
         if (session && revoked) {
           await writeAuditEvent(db, {
@@ -118,7 +139,11 @@ export function buildAuthOptions(meta: RequestMeta): NextAuthOptions {
         // next-auth reports OAuth failures here (state/PKCE mismatch, IdP errors, refused claims).
         const reason = metadata instanceof Error ? metadata.message : String(code);
         log.warn("sign-in error", { requestId: meta.requestId, code, reason });
-        if (code === "OAUTH_CALLBACK_ERROR" || code === "OAUTH_CALLBACK_HANDLER_ERROR" || code === "SIGNIN_OAUTH_ERROR") {
+        if (
+          code === "OAUTH_CALLBACK_ERROR" ||
+          code === "OAUTH_CALLBACK_HANDLER_ERROR" ||
+          code === "SIGNIN_OAUTH_ERROR"
+        ) {
           writeAuditEvent(db, {
             action: "auth.sign-in-failed",
             outcome: "error",

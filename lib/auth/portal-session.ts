@@ -23,11 +23,13 @@ const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 export async function createPortalSession(
   db: Db,
   userId: string,
-  opts: { now: Date; maxAgeSeconds: number },
+  opts: { now: Date; maxAgeSeconds: number; method?: "oidc" | "saml"; notAfter?: Date | null },
 ): Promise<{ id: string; expiresAt: Date }> {
   const id = randomBytes(32).toString("base64url");
-  const expiresAt = new Date(opts.now.getTime() + opts.maxAgeSeconds * 1000);
-  await db.portalSession.create({ data: { id, userId, expiresAt } });
+  const cap = new Date(opts.now.getTime() + opts.maxAgeSeconds * 1000);
+  // The session never outlives the portal's cap nor what the IdP allowed (SessionNotOnOrAfter).
+  const expiresAt = opts.notAfter && opts.notAfter < cap ? opts.notAfter : cap;
+  await db.portalSession.create({ data: { id, userId, expiresAt, method: opts.method ?? "oidc" } });
   return { id, expiresAt };
 }
 

@@ -14,13 +14,27 @@ export interface AppConfig {
   /** The portal's public origin, e.g. https://aws.corp.example. Also the federation Issuer. */
   publicUrl: string;
   authSecret: string;
-  oidc: {
-    issuer: string;
-    clientId: string;
-    clientSecret: string;
-    groupsClaim: string;
-    scopes: string;
-    displayName: string;
+  /** OIDC sign-in, when configured (SAML identity providers are configured in the database). */
+  oidc:
+    | {
+        issuer: string;
+        clientId: string;
+        clientSecret: string;
+        groupsClaim: string;
+        scopes: string;
+        displayName: string;
+      }
+    | undefined;
+  saml: {
+    /** The portal's SP entityID (default: its metadata URL). */
+    spEntityId: string;
+    /** Where IdPs POST portal sign-in responses. */
+    acsUrl: string;
+    /** Where the AWS app POSTs AWS-targeted responses (the relay endpoint). */
+    awsRelayUrl: string;
+    metadataUrl: string;
+    clockSkewSeconds: number;
+    maxAssertionAgeSeconds: number;
   };
   adminGroup: string;
   sessionMaxAgeSeconds: number;
@@ -62,13 +76,24 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     databaseUrl: s.DATABASE_URL,
     publicUrl: s.NEXTAUTH_URL,
     authSecret: s.NEXTAUTH_SECRET,
-    oidc: {
-      issuer: s.OIDC_ISSUER,
-      clientId: s.OIDC_CLIENT_ID,
-      clientSecret: s.OIDC_CLIENT_SECRET,
-      groupsClaim: s.OIDC_GROUPS_CLAIM,
-      scopes: s.OIDC_SCOPES,
-      displayName: s.OIDC_DISPLAY_NAME,
+    oidc:
+      s.OIDC_ISSUER && s.OIDC_CLIENT_ID && s.OIDC_CLIENT_SECRET
+        ? {
+            issuer: s.OIDC_ISSUER,
+            clientId: s.OIDC_CLIENT_ID,
+            clientSecret: s.OIDC_CLIENT_SECRET,
+            groupsClaim: s.OIDC_GROUPS_CLAIM,
+            scopes: s.OIDC_SCOPES,
+            displayName: s.OIDC_DISPLAY_NAME,
+          }
+        : undefined,
+    saml: {
+      spEntityId: s.GATEHOUSE_SAML_SP_ENTITY_ID ?? `${s.NEXTAUTH_URL}/api/auth/saml/metadata`,
+      acsUrl: `${s.NEXTAUTH_URL}/api/auth/saml/acs`,
+      awsRelayUrl: `${s.NEXTAUTH_URL}/api/aws/saml/relay`,
+      metadataUrl: `${s.NEXTAUTH_URL}/api/auth/saml/metadata`,
+      clockSkewSeconds: s.GATEHOUSE_SAML_CLOCK_SKEW_SECONDS,
+      maxAssertionAgeSeconds: s.GATEHOUSE_SAML_MAX_ASSERTION_AGE_SECONDS,
     },
     adminGroup: s.GATEHOUSE_ADMIN_GROUP,
     sessionMaxAgeSeconds: s.GATEHOUSE_SESSION_MAX_AGE_SECONDS,

@@ -66,9 +66,9 @@ export const settingsSchema = z
       ),
     NEXTAUTH_URL: httpUrl,
     NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters of random data"),
-    OIDC_ISSUER: httpUrl,
-    OIDC_CLIENT_ID: z.string().trim().min(1, "is required"),
-    OIDC_CLIENT_SECRET: z.string().min(1, "is required"),
+    OIDC_ISSUER: httpUrl.optional(),
+    OIDC_CLIENT_ID: z.string().trim().min(1).optional(),
+    OIDC_CLIENT_SECRET: z.string().min(1).optional(),
     OIDC_GROUPS_CLAIM: z.string().trim().min(1).optional().default("groups"),
     OIDC_SCOPES: z.string().trim().min(1).optional().default("openid profile email"),
     OIDC_DISPLAY_NAME: z.string().trim().min(1).optional().default("your company account"),
@@ -84,9 +84,23 @@ export const settingsSchema = z
     ),
     GATEHOUSE_BROKER_SECRET_ACCESS_KEY: optionalString,
     GATEHOUSE_BROKER_SESSION_TOKEN: optionalString,
+    GATEHOUSE_SAML_SP_ENTITY_ID: z.string().trim().min(1).max(1024).optional(),
+    GATEHOUSE_SAML_CLOCK_SKEW_SECONDS: intInRange(0, 300, 60),
+    GATEHOUSE_SAML_MAX_ASSERTION_AGE_SECONDS: intInRange(30, 3600, 300),
     GATEHOUSE_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).optional().default("info"),
   })
   .superRefine((s, ctx) => {
+    const oidc = ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const;
+    const setOidc = oidc.filter((name) => s[name] !== undefined);
+    if (setOidc.length > 0 && setOidc.length < oidc.length) {
+      for (const name of oidc.filter((n) => s[n] === undefined)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message: `is required when ${setOidc.join(", ")} ${setOidc.length === 1 ? "is" : "are"} set (OIDC sign-in needs issuer, client id and secret)`,
+        });
+      }
+    }
     const hasKey = s.GATEHOUSE_BROKER_ACCESS_KEY_ID !== undefined;
     const hasSecret = s.GATEHOUSE_BROKER_SECRET_ACCESS_KEY !== undefined;
     if (hasKey !== hasSecret) {

@@ -1,7 +1,7 @@
 import "server-only";
-import { Prisma } from "@gatehouse/db-sqlite";
 import { roleSessionNameCandidates } from "@/lib/aws/role-session-name";
 import type { Db } from "@/lib/db/client";
+import { isUniqueViolation } from "@/lib/db/errors";
 
 export interface AssertedIdentity {
   issuer: string;
@@ -63,10 +63,6 @@ export async function upsertSignedInUser(db: Db, identity: AssertedIdentity, now
     }
   }
   throw new Error("no free RoleSessionName candidate (the last candidate embeds a hash and should be unique)");
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
 }
 
 export function parseGroupsJson(json: string): string[] {

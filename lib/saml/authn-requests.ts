@@ -1,0 +1,62 @@
+import "server-only";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import type { Db } from "@/lib/db/client";
+import { SamlRejection } from "./types";
+
+/** How long an AuthnRequest may wait for its Response (the user is typing a password meanwhile). */
+export const AUTHN_REQUEST_TTL_SECONDS = 10 * 60;
+export const BINDING_COOKIE = "gatehouse.saml-binding";
+
+function hash(value: string): string {
+  return createHash("sha256").update(value).digest("base64url");
+}
+
+/** A fresh random value for the browser-binding cookie (one per browser, reused across tabs). */
+export function newBindingValue(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+/** Records an AuthnRequest as issued to the browser holding `bindingValue`. */
+export async function rememberAuthnRequest(
+  db: Db,
+  req: { id: string; idpId: string; purpose: "login" | "aws"; bindingValue: string; returnTo: string; now: Date },
+): Promise<void> {
+  await db.samlAuthnRequest.create({
+    data: {
+      id: req.id,
+      idpId: req.idpId,
+      purpose: req.purpose,
+      browserBindingHash: hash(req.bindingValue),
+      returnTo: req.returnTo,
+      expiresAt: new Date(req.now.getTime() + AUTHN_REQUEST_TTL_SECONDS * 1000),
+    },
+  });
+  // Opportunistic clean-up keeps the table small without a scheduler.
+  await db.samlAuthnRequest.deleteMany({ where: { expiresAt: { lt: new Date(req.now.getTime() - 3600_000) } } });
+}
+
+/**
+ * Consumes the AuthnRequest a Response answers: it must exist, be for this IdP and purpose, be
+ * unexpired, have been issued to this browser, and not have been used. The "used" mark is a
+ * conditional update, so two concurrent posts of the same response can't both pass.
+ * @throws SamlRejection unknown_in_response_to | reused_in_response_to
+ */
+export async function consumeAuthnRequest(
+  db: Db,
+  inResponseTo: string,
+  ctx: { idpId: string; purpose: "login" | "aws"; bindingValue: string | undefined; now: Date },
+): Promise<{ returnTo: string }> {
+  const row = await db.samlAuthnRequest.findUnique({ where: { id: inResponseTo } });
+  if (!row || row.idpId !== ctx.idpId || row.purpose !== ctx.purpose || row.expiresAt <= ctx.now) {
+    throw new SamlRejection("unknown_in_response_to", `no outstanding ${ctx.purpose} AuthnRequest ${inResponseTo.slice(0, 80)} for this IdP`);
+  }
+  const expected = Buffer.from(row.browserBindingHash);
+  const actual = Buffer.from(ctx.bindingValue ? hash(ctx.bindingValue) : "");
+  if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) {
+    throw new SamlRejection("unknown_in_response_to", "the AuthnRequest was issued to another browser");
+  }
+  if (row.usedAt !== null) throw new SamlRejection("reused_in_response_to", `AuthnRequest ${row.id} was already answered`);
+  const marked = await db.samlAuthnRequest.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: ctx.now } });
+  if (marked.count !== 1) throw new SamlRejection("reused_in_response_to", `AuthnRequest ${row.id} was already answered`);
+  return { returnTo: row.returnTo };
+}
