@@ -18,6 +18,21 @@ export async function resetStsCalls(stack: TestStack): Promise<void> {
   expect(res.status).toBe(200);
 }
 
+/**
+ * Runs `request` and asserts that the portal made no STS call and no federation call meanwhile
+ * (the stand-in's logs are reset first). Returns what `request` returned.
+ */
+export async function withoutAwsCalls<T>(stack: TestStack, request: () => Promise<T>): Promise<T> {
+  await resetStsCalls(stack);
+  const result = await request();
+  expect(await stsCalls(stack), "the portal called STS").toEqual([]);
+  const federation = (await (
+    await fetch(`${stack.aws.url}/__standin/federation-calls`)
+  ).json()) as unknown[];
+  expect(federation, "the portal called the federation endpoint").toEqual([]);
+  return result;
+}
+
 /** The AssumeRole calls among the recorded STS calls. */
 export async function assumeRoleCalls(stack: TestStack): Promise<StsCallRecord[]> {
   return (await stsCalls(stack)).filter((c) => c.action === "AssumeRole");
@@ -31,13 +46,22 @@ export async function storedUser(stack: TestStack, username: string) {
 }
 
 export interface ApiErrorBody {
-  error: { code: string; message: string; requestId: string; awsErrorCode?: string; issues?: unknown[] };
+  error: {
+    code: string;
+    message: string;
+    requestId: string;
+    awsErrorCode?: string;
+    issues?: unknown[];
+  };
 }
 
 /** Things a response body must never contain: stack frames, source paths, ORM internals. */
 const LEAK_PATTERNS: Array<[string, RegExp]> = [
   ["a stack frame", /\bat\s+[\w.$<>[\]]+\s*\(|\n\s+at\s/],
-  ["a source path", /(?:\/work\/|\/home\/|\/app\/|node_modules|\.next\/|webpack:|file:\/\/|[A-Za-z]:\\)/],
+  [
+    "a source path",
+    /(?:\/work\/|\/home\/|\/app\/|node_modules|\.next\/|webpack:|file:\/\/|[A-Za-z]:\\)/,
+  ],
   ["an ORM name", /prisma/i],
   ["a SQL statement", /\b(?:SELECT|INSERT INTO|UPDATE|DELETE FROM)\b/],
   ["a database name", /sqlite|postgres/i],
@@ -53,7 +77,11 @@ export function expectNoInternalsIn(text: string): void {
  * Asserts the one JSON error shape: the status, `error.code`, `error.requestId` equal to the
  * `x-request-id` header, `no-store`, and no internals in the body. Returns the parsed body.
  */
-export async function expectApiError(res: Response, status: number, code?: string | readonly string[]): Promise<ApiErrorBody> {
+export async function expectApiError(
+  res: Response,
+  status: number,
+  code?: string | readonly string[],
+): Promise<ApiErrorBody> {
   const text = await res.text();
   expect(res.status, `HTTP ${res.status}: ${text.slice(0, 300)}`).toBe(status);
   expect(res.headers.get("content-type") ?? "").toMatch(/^application\/json/);
@@ -73,7 +101,10 @@ export async function expectApiError(res: Response, status: number, code?: strin
 /** The audit rows written while serving one request (by its x-request-id). */
 export async function auditRowsFor(stack: TestStack, requestId: string | null) {
   expect(requestId).toBeTruthy();
-  return stack.db.auditEvent.findMany({ where: { requestId: requestId! }, orderBy: { createdAt: "asc" } });
+  return stack.db.auditEvent.findMany({
+    where: { requestId: requestId! },
+    orderBy: { createdAt: "asc" },
+  });
 }
 
 export function parseDetails(json: string): Record<string, unknown> {
@@ -88,13 +119,27 @@ export async function dumpDatabase(stack: TestStack): Promise<Map<string, string
           `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`,
         )
       : await stack.db.$queryRawUnsafe<Array<{ name: string }>>(
-          `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`,
+          `SELECT table_name::text AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`,
         );
-  expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(["AuditEvent", "User", "PortalSession"]));
+  expect(tables.map((t) => t.name)).toEqual(
+    expect.arrayContaining(["AuditEvent", "User", "PortalSession"]),
+  );
   const dump = new Map<string, string>();
   for (const { name } of tables) {
-    const rows = await stack.db.$queryRawUnsafe<unknown[]>(`SELECT * FROM "${name.replace(/"/g, '""')}"`);
-    dump.set(name, JSON.stringify(rows, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value)));
+    const table = `"${name.replace(/"/g, '""')}"`;
+    // PostgreSQL renders any column type as JSON itself; SQLite's types all come back as JS values.
+    const rows =
+      stack.database === "sqlite"
+        ? await stack.db.$queryRawUnsafe<unknown[]>(`SELECT * FROM ${table}`)
+        : await stack.db.$queryRawUnsafe<unknown[]>(
+            `SELECT row_to_json(t)::text AS "row" FROM ${table} t`,
+          );
+    dump.set(
+      name,
+      JSON.stringify(rows, (_key, value: unknown) =>
+        typeof value === "bigint" ? value.toString() : value,
+      ),
+    );
   }
   return dump;
 }
@@ -103,20 +148,32 @@ export async function dumpDatabase(stack: TestStack): Promise<Map<string, string
  * Asserts that none of `secrets` appears in any column of any table, nor in anything the portal
  * process printed (its log). Each secret is also looked for URL-encoded, as it travels in URLs.
  */
-export async function expectSecretsNowhere(stack: TestStack, secrets: readonly string[]): Promise<void> {
+export async function expectSecretsNowhere(
+  stack: TestStack,
+  secrets: readonly string[],
+): Promise<void> {
   expect(secrets.length).toBeGreaterThan(0);
   const forms = secrets.flatMap((s) => {
-    expect(s.length, "a secret to look for must be long enough to be unambiguous").toBeGreaterThanOrEqual(16);
+    expect(
+      s.length,
+      "a secret to look for must be long enough to be unambiguous",
+    ).toBeGreaterThanOrEqual(16);
     return [...new Set([s, encodeURIComponent(s)])];
   });
   const dump = await dumpDatabase(stack);
   for (const [table, text] of dump) {
     for (const secret of forms) {
-      expect(text.includes(secret), `table ${table} contains a secret (${secret.slice(0, 6)}…)`).toBe(false);
+      expect(
+        text.includes(secret),
+        `table ${table} contains a secret (${secret.slice(0, 6)}…)`,
+      ).toBe(false);
     }
   }
   const output = stack.portal.output();
   for (const secret of forms) {
-    expect(output.includes(secret), `the portal's log contains a secret (${secret.slice(0, 6)}…)`).toBe(false);
+    expect(
+      output.includes(secret),
+      `the portal's log contains a secret (${secret.slice(0, 6)}…)`,
+    ).toBe(false);
   }
 }

@@ -1,0 +1,289 @@
+// The audit log: an issuance is recorded before credentials leave, and when the record can't be
+// written nothing leaves (DESIGN.md invariant 2, like Vault's audit devices); sign-in and sign-out
+// are recorded with who; only admins read the log; the table refuses UPDATE and DELETE.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { demoUsers } from "@/dev/demo-world";
+import {
+  assumeRoleCalls,
+  auditRowsFor,
+  expectApiError,
+  parseDetails,
+  resetStsCalls,
+  storedUser,
+} from "../support/portal-assertions";
+import { roleIdOf, signIn, type PortalSession } from "../support/portal-client";
+import { startTestStack, type TestStack } from "../support/stack";
+
+const ISSUANCE = [
+  { endpoint: "credentials", action: "credentials.issued" },
+  { endpoint: "console", action: "console.issued" },
+] as const;
+const TRIGGER = "gatehouse_test_audit_down";
+
+let stack: TestStack;
+let bob: PortalSession;
+let stagingDeveloper: string;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  bob = await signIn(stack, "bob");
+  stagingDeveloper = await roleIdOf(stack, "acme-staging", "Developer");
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+/**
+ * Makes the database itself refuse audit inserts of successful issuances, the way a full disk or a
+ * lost connection would: the app's real write path fails, nothing in the app is stubbed.
+ */
+async function breakIssuanceAuditWrites(): Promise<void> {
+  if (stack.database === "sqlite") {
+    await stack.db.$executeRawUnsafe(
+      `CREATE TRIGGER "${TRIGGER}" BEFORE INSERT ON "AuditEvent"
+       WHEN NEW."action" IN ('credentials.issued', 'console.issued')
+       BEGIN SELECT RAISE(ABORT, 'audit down'); END`,
+    );
+    return;
+  }
+  await stack.db.$executeRawUnsafe(
+    `CREATE FUNCTION "${TRIGGER}"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit down'; END; $$`,
+  );
+  await stack.db.$executeRawUnsafe(
+    `CREATE TRIGGER "${TRIGGER}" BEFORE INSERT ON "AuditEvent" FOR EACH ROW
+     WHEN (NEW."action" IN ('credentials.issued', 'console.issued')) EXECUTE FUNCTION "${TRIGGER}"()`,
+  );
+}
+
+async function repairAuditWrites(): Promise<void> {
+  if (stack.database === "sqlite") {
+    await stack.db.$executeRawUnsafe(`DROP TRIGGER IF EXISTS "${TRIGGER}"`);
+    return;
+  }
+  await stack.db.$executeRawUnsafe(`DROP TRIGGER IF EXISTS "${TRIGGER}" ON "AuditEvent"`);
+  await stack.db.$executeRawUnsafe(`DROP FUNCTION IF EXISTS "${TRIGGER}"()`);
+}
+
+async function signOut(session: PortalSession): Promise<Response> {
+  const { csrfToken } = (await (await session.request("/api/auth/csrf")).json()) as {
+    csrfToken: string;
+  };
+  const res = await session.request("/api/auth/signout", {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      csrfToken,
+      callbackUrl: `${stack.portalUrl}/signin`,
+      json: "true",
+    }).toString(),
+  });
+  expect(res.status).toBeLessThan(400);
+  return res;
+}
+
+/**
+ * The database's reason for refusing `attempt`, or "(not refused)". Prisma keeps the driver's
+ * message in `meta` (on SQLite it files a trigger abort under P2003), so both are read.
+ */
+async function refusalOf(attempt: () => Promise<unknown>): Promise<string> {
+  try {
+    await attempt();
+    return "(not refused)";
+  } catch (error) {
+    const e = error as { message?: unknown; meta?: unknown };
+    return `${String(e.message)} ${JSON.stringify(e.meta ?? null)}`;
+  }
+}
+
+describe("audit before credentials", () => {
+  afterEach(repairAuditWrites);
+
+  for (const { endpoint, action } of ISSUANCE) {
+    it(`${endpoint}: when the ${action} record can't be written → 503 audit_unavailable and no credentials`, async () => {
+      await breakIssuanceAuditWrites();
+      await resetStsCalls(stack);
+      const res = await bob.request(`/api/roles/${stagingDeveloper}/${endpoint}`, {
+        method: "POST",
+        json: { region: "eu-west-1" },
+      });
+      const raw = await res.clone().text();
+      await expectApiError(res, 503, "audit_unavailable");
+      for (const field of [
+        "accessKeyId",
+        "secretAccessKey",
+        "sessionToken",
+        "signinUrl",
+        "SigninToken",
+        "formats",
+        "expiration",
+      ]) {
+        expect(raw).not.toContain(field);
+      }
+      expect(raw).not.toMatch(/ASIA[A-Z0-9]{16}/);
+      expect(raw).not.toContain("audit down");
+      // The failure is real: the portal did assume the role, then refused to hand the result over.
+      expect(await assumeRoleCalls(stack)).toHaveLength(1);
+      expect(await auditRowsFor(stack, res.headers.get("x-request-id"))).toEqual([]);
+    });
+
+    it(`${endpoint}: once the audit log accepts writes again, issuance works and is recorded`, async () => {
+      await breakIssuanceAuditWrites();
+      const refused = await bob.request(`/api/roles/${stagingDeveloper}/${endpoint}`, {
+        method: "POST",
+      });
+      expect(refused.status).toBe(503);
+      await repairAuditWrites();
+
+      const res = await bob.request(`/api/roles/${stagingDeveloper}/${endpoint}`, {
+        method: "POST",
+      });
+      expect(res.status).toBe(200);
+      const rows = await auditRowsFor(stack, res.headers.get("x-request-id"));
+      expect(rows.map((r) => r.action)).toEqual([action]);
+      expect(rows[0]!.accessKeyId).toMatch(/^ASIA/);
+    });
+  }
+
+  it("the failing trigger only blocks issuance records: denials are still written", async () => {
+    await breakIssuanceAuditWrites();
+    const prodAdministrator = await roleIdOf(stack, "acme-production", "Administrator");
+    const res = await bob.request(`/api/roles/${prodAdministrator}/credentials`, {
+      method: "POST",
+    });
+    await expectApiError(res, 404, "not_found");
+    const rows = await auditRowsFor(stack, res.headers.get("x-request-id"));
+    expect(rows.map((r) => r.action)).toEqual(["access.denied"]);
+  });
+});
+
+describe("sign-in and sign-out are audited", () => {
+  it("sign-in writes auth.sign-in with the IdP's issuer, subject, email and groups", async () => {
+    const demo = demoUsers.find((u) => u.username === "alice")!;
+    const alice = await storedUser(stack, "alice");
+    const signInsOf = () =>
+      stack.db.auditEvent.findMany({ where: { action: "auth.sign-in", actorUserId: alice.id } });
+    const before = new Set((await signInsOf()).map((r) => r.id));
+    await signIn(stack, "alice");
+    const rows = (await signInsOf()).filter((r) => !before.has(r.id));
+    expect(rows).toHaveLength(1);
+    const row = rows[0]!;
+    expect(row).toMatchObject({
+      outcome: "success",
+      actorIssuer: stack.idp.issuer.replace(/\/+$/, ""),
+      actorSubject: demo.subject,
+      actorEmail: demo.email,
+      accessKeyId: null,
+    });
+    expect(JSON.parse(row.actorGroupsJson ?? "null")).toEqual([...demo.groups].sort());
+    expect(parseDetails(row.detailsJson)).toMatchObject({ method: "oidc" });
+  });
+
+  it("sign-out writes auth.sign-out for the user whose session ended", async () => {
+    const session = await signIn(stack, "carol");
+    const carol = await storedUser(stack, "carol");
+    const res = await signOut(session);
+    const rows = await stack.db.auditEvent.findMany({
+      where: { action: "auth.sign-out", actorUserId: carol.id },
+    });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      outcome: "success",
+      actorSubject: carol.subject,
+      actorIssuer: carol.issuer,
+    });
+    expect(rows[0]!.requestId).toBe(res.headers.get("x-request-id"));
+    const sessions = await stack.db.portalSession.findMany({ where: { userId: carol.id } });
+    expect(sessions.map((s) => s.revokedAt !== null)).toEqual([true]);
+  });
+});
+
+describe("audit records can't be steered by request headers", () => {
+  it("the request id is the server's own: a client-sent x-request-id is replaced", async () => {
+    const forged = "client-chosen-request-id-0001";
+    const res = await bob.request(`/api/roles/${stagingDeveloper}/credentials`, {
+      method: "POST",
+      headers: { "x-request-id": forged },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-request-id")).not.toBe(forged);
+    expect(await auditRowsFor(stack, forged)).toEqual([]);
+    expect(await auditRowsFor(stack, res.headers.get("x-request-id"))).toHaveLength(1);
+  });
+
+  // The test client talks to the portal directly (the "one machine" deployment): no proxy added
+  // these headers, so the client wrote them, and the audited address must be the connection's.
+  const forgedForwardedFor = ["203.0.113.66", "203.0.113.66, 198.51.100.77"];
+  for (const header of forgedForwardedFor) {
+    it(`the audited client address is the connection's, not a client-written X-Forwarded-For (${header})`, async () => {
+      const res = await bob.request(`/api/roles/${stagingDeveloper}/credentials`, {
+        method: "POST",
+        headers: { "X-Forwarded-For": header },
+      });
+      expect(res.status).toBe(200);
+      const [row] = await auditRowsFor(stack, res.headers.get("x-request-id"));
+      expect(header.split(", ")).not.toContain(row?.ip);
+      expect(["127.0.0.1", "::1", "::ffff:127.0.0.1"]).toContain(row?.ip);
+    });
+  }
+});
+
+describe("only admins read the audit log", () => {
+  it("alice (admin) gets /admin/audit with recent events", async () => {
+    const alice = await signIn(stack, "alice");
+    const res = await alice.request("/admin/audit");
+    const html = await res.text();
+    expect(res.status).toBe(200);
+    expect(html).toContain("auth.sign-in");
+  });
+
+  const refused: Array<[string, () => Promise<PortalSession | null>]> = [
+    ["bob (not an admin)", () => Promise.resolve(bob)],
+    ["carol (no groups)", () => signIn(stack, "carol")],
+    ["no session", () => Promise.resolve(null)],
+  ];
+  for (const [who, sessionOf] of refused) {
+    it(`${who} is redirected away from /admin/audit (3xx, never the log)`, async () => {
+      const session = await sessionOf();
+      const res = session
+        ? await session.request("/admin/audit")
+        : await fetch(`${stack.portalUrl}/admin/audit`, { redirect: "manual" });
+      const html = await res.text();
+      expect(res.status).toBeGreaterThanOrEqual(300);
+      expect(res.status).toBeLessThan(400);
+      expect(res.headers.get("location")).toBeTruthy();
+      expect(new URL(res.headers.get("location")!, stack.portalUrl).pathname).not.toBe(
+        "/admin/audit",
+      );
+      expect(html).not.toContain("auth.sign-in");
+    });
+  }
+});
+
+describe("the audit table is append-only", () => {
+  it("the database refuses UPDATE and DELETE on AuditEvent, through Prisma and raw SQL", async () => {
+    const before = await stack.db.auditEvent.findMany({ orderBy: { id: "asc" } });
+    expect(before.length).toBeGreaterThan(0);
+    const first = before[0]!;
+    const attempts: Array<[string, () => Promise<unknown>]> = [
+      [
+        "update one",
+        () => stack.db.auditEvent.update({ where: { id: first.id }, data: { outcome: "denied" } }),
+      ],
+      [
+        "update many",
+        () => stack.db.auditEvent.updateMany({ data: { actorEmail: "nobody@example.com" } }),
+      ],
+      ["delete one", () => stack.db.auditEvent.delete({ where: { id: first.id } })],
+      ["delete many", () => stack.db.auditEvent.deleteMany({})],
+      [
+        "raw UPDATE",
+        () => stack.db.$executeRawUnsafe(`UPDATE "AuditEvent" SET "action" = 'tampered'`),
+      ],
+      ["raw DELETE", () => stack.db.$executeRawUnsafe(`DELETE FROM "AuditEvent"`)],
+    ];
+    for (const [name, attempt] of attempts) {
+      expect(await refusalOf(attempt), name).toMatch(/AuditEvent is append-only/);
+    }
+    expect(await stack.db.auditEvent.findMany({ orderBy: { id: "asc" } })).toEqual(before);
+  });
+});
