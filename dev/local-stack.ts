@@ -75,7 +75,7 @@ export async function isPortFree(port: number): Promise<boolean> {
   });
 }
 
-const BUILD_INPUTS = ["app", "components", "lib", "public", "proxy.ts", "instrumentation.ts", "next.config.js", "package-lock.json", "postcss.config.mjs"];
+const BUILD_INPUTS = ["app", "components", "lib", "proxy.ts", "instrumentation.ts", "next.config.js", "package-lock.json", "postcss.config.mjs"];
 
 function newestMtime(entry: string): number {
   const full = path.join(ROOT, entry);
@@ -96,6 +96,7 @@ export function isBuildStale(): boolean {
 }
 
 const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
+const TSX_BIN = path.join(ROOT, "node_modules", ".bin", "tsx");
 
 export function buildPortal(opts: { quiet?: boolean } = {}): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -119,11 +120,18 @@ export interface RunningPortal {
   stop(): Promise<void>;
 }
 
-/** Starts `next start` on a port with the given settings and waits until /api/health answers. */
+/** Starts the production server (server.ts) on a port with the given settings and waits until /api/health answers. */
 export async function startPortal(opts: { port: number; env: Record<string, string>; inheritOutput?: boolean }): Promise<RunningPortal> {
-  const child = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(opts.port), "-H", "127.0.0.1"], {
+  const child = spawn(TSX_BIN, ["--conditions=react-server", path.join(ROOT, "server.ts")], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", ...opts.env },
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      NODE_ENV: "production",
+      PORT: String(opts.port),
+      HOST: "127.0.0.1",
+      ...opts.env,
+    },
     stdio: opts.inheritOutput ? "inherit" : ["ignore", "pipe", "pipe"],
   });
   let output = "";

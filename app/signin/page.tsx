@@ -4,6 +4,8 @@ import { SignInButton } from "@/components/sign-in-button";
 import { OIDC_PROVIDER_ID } from "@/lib/auth/auth-options";
 import { currentRequestMeta, getSignedInUser } from "@/lib/auth/current-user";
 import { getConfig } from "@/lib/config";
+import { getDb } from "@/lib/db/client";
+import { findEnabledSamlIdps } from "@/lib/saml/idp-registry";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -22,6 +24,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   const meta = await currentRequestMeta();
   if (await getSignedInUser(meta)) redirect(returnTo);
   const config = getConfig();
+  const samlIdps = await findEnabledSamlIdps(getDb());
   const failed = typeof params.error === "string";
   const reference =
     typeof params.requestId === "string" && REFERENCE_PATTERN.test(params.requestId) ? params.requestId : meta.requestId;
@@ -44,8 +47,26 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
             </code>
           </div>
         )}
-        <div className="mt-6">
-          <SignInButton providerId={OIDC_PROVIDER_ID} label={`Sign in with ${config.oidc.displayName}`} callbackUrl={returnTo} />
+        <div className="mt-6 space-y-3">
+          {config.oidc && (
+            <SignInButton providerId={OIDC_PROVIDER_ID} label={`Sign in with ${config.oidc.displayName}`} callbackUrl={returnTo} />
+          )}
+          {samlIdps.map((idp) => (
+            <a
+              key={idp.slug}
+              href={`/api/auth/saml/${encodeURIComponent(idp.slug)}/login?returnTo=${encodeURIComponent(returnTo)}`}
+              className={`block w-full rounded-md px-4 py-2.5 text-center font-medium shadow-sm ${
+                config.oidc ? "border border-slate-300 bg-white text-slate-800 hover:bg-slate-50" : "bg-indigo-600 text-white hover:bg-indigo-500"
+              }`}
+            >
+              Sign in with {idp.displayName} (SAML)
+            </a>
+          ))}
+          {!config.oidc && samlIdps.length === 0 && (
+            <p className="text-sm text-slate-600">
+              No sign-in method is configured yet. An administrator must set the OIDC settings or import a SAML identity provider.
+            </p>
+          )}
         </div>
       </div>
     </main>

@@ -48,6 +48,8 @@ export interface AppConfig {
       | { accessKeyId: string; secretAccessKey: string; sessionToken: string | undefined }
       | undefined;
   };
+  /** How many reverse proxies in front of the portal append to X-Forwarded-For (0: none). */
+  trustedProxyHops: number;
   logLevel: Settings["GATEHOUSE_LOG_LEVEL"];
 }
 
@@ -112,6 +114,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
             }
           : undefined,
     },
+    trustedProxyHops: s.GATEHOUSE_TRUSTED_PROXY_HOPS,
     logLevel: s.GATEHOUSE_LOG_LEVEL,
   };
 }

@@ -87,6 +87,7 @@ export const settingsSchema = z
     GATEHOUSE_SAML_SP_ENTITY_ID: z.string().trim().min(1).max(1024).optional(),
     GATEHOUSE_SAML_CLOCK_SKEW_SECONDS: intInRange(0, 300, 60),
     GATEHOUSE_SAML_MAX_ASSERTION_AGE_SECONDS: intInRange(30, 3600, 300),
+    GATEHOUSE_TRUSTED_PROXY_HOPS: intInRange(0, 5, 0),
     GATEHOUSE_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).optional().default("info"),
   })
   .superRefine((s, ctx) => {

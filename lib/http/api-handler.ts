@@ -82,8 +82,7 @@ function assertSameOrigin(request: NextRequest): void {
 
 /** Reads a small JSON body and validates it; anything else is a clear 400/413, never a crash. */
 export async function readJsonBody<S extends z.ZodType>(request: NextRequest, schema: S, maxBytes = 16 * 1024): Promise<z.output<S>> {
-  const text = await request.text();
-  if (text.length > maxBytes) throw new AppError("payload_too_large", "The request body is too large.");
+  const text = await readCappedText(request, maxBytes);
   let value: unknown = {};
   if (text.trim() !== "") {
     try {
@@ -99,4 +98,26 @@ export async function readJsonBody<S extends z.ZodType>(request: NextRequest, sc
     });
   }
   return parsed.data;
+}
+
+/** Reads at most maxBytes of the body, refusing (without buffering the rest) anything larger. */
+async function readCappedText(request: NextRequest, maxBytes: number): Promise<string> {
+  const tooLarge = () => new AppError("payload_too_large", `The request body is larger than ${maxBytes} bytes.`);
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder("utf-8", { fatal: false }).decode(Buffer.concat(chunks));
 }

@@ -1,5 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import { CLIENT_ADDRESS_HEADER } from "./client-address";
 
 /** Who is asking, for audit and logs. Built once per request from its headers. */
 export interface RequestMeta {
@@ -17,14 +18,14 @@ interface HeaderSource {
 
 /**
  * Reads request metadata. The request id is the one proxy.ts stamped on the request (it always
- * replaces an inbound one). The client address is the right-most X-Forwarded-For entry: Next.js
- * fills the header with the socket address when it is absent, and a reverse proxy appends the
- * address it saw, so the right-most entry is the nearest hop nobody upstream could forge.
+ * replaces an inbound one). The client address is the one server.ts stamped from the connection
+ * (and GATEHOUSE_TRUSTED_PROXY_HOPS); X-Forwarded-For itself is never believed here, since any
+ * client can write it.
  */
 export function requestMetaFrom(headers: HeaderSource): RequestMeta {
   const stamped = headers.get(REQUEST_ID_HEADER);
   const requestId = stamped && REQUEST_ID_PATTERN.test(stamped) ? stamped : randomUUID();
-  const ip = headers.get("x-forwarded-for")?.split(",").at(-1)?.trim() || null;
+  const ip = headers.get(CLIENT_ADDRESS_HEADER);
   const userAgent = headers.get("user-agent")?.slice(0, 512) ?? null;
   return { requestId, ip: ip ? ip.slice(0, 64) : null, userAgent };
 }

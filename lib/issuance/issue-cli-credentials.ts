@@ -21,7 +21,7 @@ export interface CliCredentials {
  * AccessKeyId, never the secret) before the credentials are returned.
  */
 export async function issueCliCredentials(ctx: IssuanceContext, roleId: string, region: string): Promise<CliCredentials> {
-  const { grant, assumed } = await assumeGrantedRole(ctx, roleId, "cli");
+  const { grant, assumed } = await assumeGrantedRole(ctx, roleId, "cli", region);
   const profileName = profileNameFor(grant.account.name, grant.account.accountId, grant.roleName);
   let formats: Record<CredentialFormat, string>;
   try {

@@ -4,10 +4,15 @@ import { consoleDestinationUrl, federationLoginUrl } from "@/lib/aws/console-url
 import { fetchSigninToken } from "@/lib/aws/federation-client";
 import { actorOf, assumeGrantedRole, recordFailure, targetOf, type IssuanceContext } from "./issue-session";
 
+const SIGNIN_LINK_LIFETIME_MS = 15 * 60 * 1000;
+
 export interface ConsoleSignIn {
   /** The federation login URL: a bearer secret for ~15 minutes. Send with no-store, never log. */
   signinUrl: string;
+  /** When the console session ends (the credentials' expiry). */
   expiresAt: Date;
+  /** When the sign-in link itself stops working (AWS: about 15 minutes after it was made). */
+  linkExpiresAt: Date;
   region: string;
 }
 
@@ -17,7 +22,7 @@ export interface ConsoleSignIn {
  * SessionDuration is sent only when the broker is not role-chained (AWS refuses it otherwise).
  */
 export async function issueConsoleSignIn(ctx: IssuanceContext, roleId: string, region: string): Promise<ConsoleSignIn> {
-  const { grant, assumed } = await assumeGrantedRole(ctx, roleId, "console");
+  const { grant, assumed } = await assumeGrantedRole(ctx, roleId, "console", region);
   let signinUrl: URL;
   try {
     const token = await fetchSigninToken(
@@ -42,5 +47,10 @@ export async function issueConsoleSignIn(ctx: IssuanceContext, roleId: string, r
     target: targetOf(ctx, grant, assumed),
     details: { region, roleChained: assumed.isRoleChained },
   });
-  return { signinUrl: signinUrl.toString(), expiresAt: assumed.credentials.expiration, region };
+  return {
+    signinUrl: signinUrl.toString(),
+    expiresAt: assumed.credentials.expiration,
+    linkExpiresAt: new Date(ctx.now.getTime() + SIGNIN_LINK_LIFETIME_MS),
+    region,
+  };
 }

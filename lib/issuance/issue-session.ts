@@ -3,6 +3,7 @@ import { findGrantForRole } from "@/lib/access/find-grants";
 import type { Grant } from "@/lib/access/resolve-grants";
 import { writeAuditEvent, type AuditAction, type AuditActor } from "@/lib/audit/write-audit-event";
 import type { SignedInUser } from "@/lib/auth/portal-session";
+import { partitionOf } from "@/lib/aws/regions";
 import type { AssumedRole, StsBroker } from "@/lib/aws/sts-broker";
 import type { AppConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
@@ -39,6 +40,7 @@ export async function assumeGrantedRole(
   ctx: IssuanceContext,
   roleId: string,
   output: IssuanceOutput,
+  region: string,
 ): Promise<{ grant: Grant; assumed: AssumedRole }> {
   const grant = await findGrantForRole(ctx.db, { userId: ctx.user.id, groups: ctx.user.groups }, roleId, ctx.now);
   if (!grant) {
@@ -54,6 +56,12 @@ export async function assumeGrantedRole(
         ? "Your access to this role does not include the AWS console."
         : "Your access to this role does not include CLI credentials.",
     );
+  }
+  const rolePartition = grant.roleArn.split(":")[1];
+  if (partitionOf(region) !== rolePartition) {
+    throw new AppError("validation_error", `Region ${region} is not in this role's AWS partition (${rolePartition ?? "unknown"}).`, {
+      issues: [{ path: "region", message: `must be a region of the ${rolePartition ?? "role's"} partition` }],
+    });
   }
   if (grant.assumeMethod !== "assume-role") {
     await deny(ctx, output, { roleId, reason: `assume method ${grant.assumeMethod} is not available` }, grant);

@@ -12,7 +12,12 @@ export const POST = withSession(roleParams, async ({ request, user, meta, params
   const region = body.region ?? getConfig().defaultRegion;
   const signIn = await issueConsoleSignIn(issuanceContext(user, meta), params.roleId, region);
   return NextResponse.json(
-    { signinUrl: signIn.signinUrl, expiresAt: signIn.expiresAt.toISOString(), region: signIn.region },
+    {
+      signinUrl: signIn.signinUrl,
+      expiresAt: signIn.expiresAt.toISOString(),
+      linkExpiresAt: signIn.linkExpiresAt.toISOString(),
+      region: signIn.region,
+    },
     { headers: NO_STORE },
   );
 });

@@ -1,0 +1,50 @@
+// The production server: Next.js behind a thin Node HTTP server that stamps each request with the
+// client's address as seen on the connection (Next.js itself only exposes X-Forwarded-For, which
+// any client can write). Validates configuration before listening and shuts down gracefully.
+import http from "node:http";
+import next from "next";
+import { ConfigError, loadConfig } from "./lib/config/load-config";
+import { CLIENT_ADDRESS_HEADER, clientAddress } from "./lib/http/client-address";
+
+async function main(): Promise<void> {
+  let trustedProxyHops: number;
+  try {
+    trustedProxyHops = loadConfig(process.env).trustedProxyHops;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\nSee .env.example for every setting.\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const port = Number(process.env.PORT || 3000);
+  const hostname = process.env.HOST || "0.0.0.0";
+  const app = next({ dev: false, dir: __dirname, hostname, port });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+
+  const server = http.createServer((req, res) => {
+    req.headers[CLIENT_ADDRESS_HEADER] = clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], trustedProxyHops) ?? "";
+    handle(req, res).catch((error: unknown) => {
+      process.stderr.write(`request failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain" });
+      res.end("Internal error");
+    });
+  });
+  server.listen(port, hostname, () => {
+    process.stdout.write(`Gatehouse listening on http://${hostname}:${port}\n`);
+  });
+
+  const shutdown = () => {
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), 10_000).unref();
+  };
+  process.on("SIGTERM", shutdown);
+  process.on("SIGINT", shutdown);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Gatehouse could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
