@@ -36,6 +36,11 @@ export interface DemoRole {
   allowsSourceIdentity: boolean;
   /** Whether the trust policy allows sts:TagSession. */
   allowsTagSession: boolean;
+  /**
+   * "assume-role-with-saml": reached with an AWS-targeted assertion from the demo SAML IdP's AWS
+   * app (trusting the account's SAML provider DEMO_SAML_PROVIDER_NAME), not with the broker.
+   */
+  assumeMethod?: "assume-role" | "assume-role-with-saml";
   grants: DemoGrant[];
 }
 
@@ -56,6 +61,13 @@ export interface DemoBroker {
 }
 
 export const ADMIN_GROUP = "gatehouse-admins";
+
+/** The IAM SAML provider name, in each account with SAML-federated roles, for the demo SAML IdP. */
+export const DEMO_SAML_PROVIDER_NAME = "gatehouse-demo-idp";
+
+export function demoSamlProviderArn(accountId: string): string {
+  return `arn:aws:iam::${accountId}:saml-provider/${DEMO_SAML_PROVIDER_NAME}`;
+}
 
 export const demoUsers: DemoUser[] = [
   {
@@ -130,6 +142,10 @@ export const demoAccounts: DemoAccount[] = [
     description: "Customer-facing production workloads",
     roles: [
       role("ReadOnly", "Read-only view of production", [developersRead]),
+      role("FederatedReadOnly", "Read-only, federated through the SAML IdP's AWS app", [developersRead], {
+        assumeMethod: "assume-role-with-saml",
+        trustsBroker: false,
+      }),
       role("Administrator", "Full administrative access to production", [adminsFull]),
     ],
   },

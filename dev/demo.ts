@@ -7,7 +7,8 @@ import path from "node:path";
 import { migrateDatabase } from "../prisma/migrate";
 import { seedDemo } from "../prisma/seed-demo";
 import { createDb } from "../lib/db/client";
-import { startAwsStandin, worldFromDemo } from "./aws-standin/server";
+import { startAwsStandin } from "./aws-standin/server";
+import { demoAwsWorld, registerDemoSamlIdp, registerDemoSamlProviders, startDemoSamlIdp } from "./demo-saml";
 import { demoUsers } from "./demo-world";
 import { demoClientRegistration, ROOT, buildPortal, isBuildStale, isPortFree, localPortalEnv, startPortal } from "./local-stack";
 import { installProcessGuards } from "./oidc-idp/process-guards";
@@ -16,6 +17,7 @@ import { startOidcIdp } from "./oidc-idp/server";
 const PORTAL_PORT = Number(process.env.GATEHOUSE_DEMO_PORT || 3000);
 const IDP_PORT = Number(process.env.GATEHOUSE_DEMO_IDP_PORT || 3100);
 const AWS_PORT = Number(process.env.GATEHOUSE_DEMO_AWS_PORT || 3200);
+const SAML_IDP_PORT = Number(process.env.GATEHOUSE_DEMO_SAML_PORT || 3300);
 const DATA_DIR = path.join(ROOT, "data");
 
 /** The demo keeps its session-signing secret across restarts so a restart doesn't sign you out. */
@@ -29,7 +31,7 @@ async function main(): Promise<void> {
   // The stand-ins run in this process: a broken stdout pipe or a stray rejection must not take the
   // demo down silently (FACTS.md saw a local IdP vanish after a login).
   installProcessGuards((line) => console.error(line));
-  for (const [name, port] of [["portal", PORTAL_PORT], ["identity provider", IDP_PORT], ["AWS stand-in", AWS_PORT]] as const) {
+  for (const [name, port] of [["portal", PORTAL_PORT], ["identity provider", IDP_PORT], ["AWS stand-in", AWS_PORT], ["SAML identity provider", SAML_IDP_PORT]] as const) {
     if (!(await isPortFree(port))) {
       throw new Error(`port ${port} (${name}) is in use: stop whatever runs there, or set GATEHOUSE_DEMO_PORT / GATEHOUSE_DEMO_IDP_PORT / GATEHOUSE_DEMO_AWS_PORT`);
     }
@@ -43,11 +45,15 @@ async function main(): Promise<void> {
   migrateDatabase(databaseUrl, { quiet: true });
   const db = createDb(databaseUrl);
   const seed = await seedDemo(db, { issuer });
-  await db.$disconnect();
   if (seed.seeded) step(`Seeded ${seed.accounts} AWS accounts, ${seed.roles} roles, ${seed.rules} access rules`);
 
   step("Starting the AWS stand-in (STS + console federation)");
-  const aws = await startAwsStandin({ world: worldFromDemo(), port: AWS_PORT, host: "127.0.0.1" });
+  const aws = await startAwsStandin({ world: demoAwsWorld(), port: AWS_PORT, host: "127.0.0.1" });
+  step("Starting the demo identity provider (SAML 2.0)");
+  const samlIdp = await startDemoSamlIdp({ portalUrl, port: SAML_IDP_PORT });
+  await registerDemoSamlIdp(db, samlIdp);
+  registerDemoSamlProviders(aws, samlIdp);
+  await db.$disconnect();
   step("Starting the demo identity provider (OIDC)");
   const idp = await startOidcIdp({
     port: IDP_PORT,
@@ -79,7 +85,9 @@ async function main(): Promise<void> {
   Gatehouse demo is running.
 
     Portal              ${portalUrl}
-    Identity provider   ${idp.issuer}   (its own login page)
+    Identity provider   ${idp.issuer}   (OIDC, its own login page)
+    SAML IdP            ${samlIdp.url}   (SAML 2.0: "Sign in with Corp Identity (demo) (SAML)"; AWS app for SAML-federated roles)
+    SP metadata         ${portalUrl}/api/auth/saml/metadata
     AWS stand-in        ${aws.url}   (STS + console federation; never real AWS)
 
   Demo users (password in the second column):
@@ -95,7 +103,7 @@ ${demoUsers
     if (stopping) return;
     stopping = true;
     await portal.stop();
-    await Promise.allSettled([idp.close(), aws.close()]);
+    await Promise.allSettled([idp.close(), aws.close(), samlIdp.close()]);
     process.exit(code);
   };
   portal.process.on("exit", (code) => {

@@ -1,7 +1,7 @@
 // The demo data set: the accounts, roles and access rules of dev/demo-world.ts, and the demo users
 // (so that a rule can name a single user before they first sign in). Used by `npm run demo`,
 // `npm run db:seed` and the tests. Refuses to touch a database that already has accounts.
-import { demoAccounts, demoUsers } from "../dev/demo-world";
+import { demoAccounts, demoSamlProviderArn, demoUsers } from "../dev/demo-world";
 import { roleSessionNameCandidates } from "../lib/aws/role-session-name";
 import type { Db } from "../lib/db/client";
 
@@ -39,6 +39,9 @@ export async function seedDemo(db: Db, opts: { issuer: string }): Promise<SeedRe
           arn: `arn:aws:iam::${a.id}:role/${r.name}`,
           description: r.description,
           maxSessionDurationSeconds: r.maxSessionDurationSeconds,
+          ...(r.assumeMethod === "assume-role-with-saml"
+            ? { assumeMethod: "assume-role-with-saml", samlProviderArn: demoSamlProviderArn(a.id) }
+            : {}),
         },
       });
       roles += 1;

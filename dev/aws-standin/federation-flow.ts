@@ -1,6 +1,6 @@
 /**
  * The two federation actions as AWS documents them. `getSigninToken` accepts only credentials
- * this stand-in issued through AssumeRole; `login` spends a fresh token on an allowlisted console
+ * this stand-in issued through AssumeRole or AssumeRoleWithSAML; `login` spends a fresh token on an allowlisted console
  * destination. Failures carry a stable code for tests (the call log, `data-error-code`).
  */
 import { isHttpUrl, parseConsoleDestination } from "./console-hosts";
@@ -37,7 +37,7 @@ export class FederationError extends Error {
 }
 
 /**
- * Issues a sign-in token for credentials the stand-in issued through AssumeRole.
+ * Issues a sign-in token for credentials the stand-in issued through AssumeRole*.
  * SessionDuration (900–43,200) is optional; role-chained credentials allow at most 3,600.
  * GetSessionToken credentials are refused: AWS does not allow console sign-in with them.
  */
@@ -58,10 +58,10 @@ export function getSigninToken(params: URLSearchParams, context: FederationConte
   if (issued.expiration.getTime() <= now.getTime()) {
     throw new FederationError("ExpiredCredentials", "The credentials in Session have expired.");
   }
-  if (issued.issuedBy !== "AssumeRole" || issued.principal.type !== "assumed-role") {
+  if (issued.issuedBy === "GetSessionToken" || issued.principal.type !== "assumed-role") {
     throw new FederationError(
       "UnsupportedCredentials",
-      "Console sign-in needs credentials from AssumeRole; GetSessionToken credentials cannot sign in.",
+      "Console sign-in needs credentials from AssumeRole*; GetSessionToken credentials cannot sign in.",
     );
   }
   const duration = parseSessionDuration(

@@ -28,7 +28,7 @@ export interface IssuedCredentials {
   sessionToken: string;
   /** Whole seconds, exactly what the response's `Expiration` says. */
   expiration: Date;
-  issuedBy: "AssumeRole" | "GetSessionToken";
+  issuedBy: "AssumeRole" | "AssumeRoleWithSAML" | "GetSessionToken";
   principal: Principal;
 }
 
@@ -42,12 +42,17 @@ export interface Caller {
 /** One STS request as tests see it: identifiers only, never a secret. */
 export interface StsCallRecord {
   action: string | null;
+  /** Null when the request was unsigned (AssumeRoleWithSAML) or failed before authentication. */
   callerArn: string | null;
   /** Access key ids are not secret (CloudTrail logs them); they tell the broker's calls apart. */
   accessKeyId: string | null;
   roleArn?: string;
+  /** AssumeRoleWithSAML: the SAML provider ARN sent as PrincipalArn. */
+  principalArn?: string;
+  /** AssumeRole: as requested; AssumeRoleWithSAML: from the verified assertion. */
   roleSessionName?: string;
   sourceIdentity?: string;
+  /** As requested; for a successful AssumeRoleWithSAML, the duration actually granted. */
   durationSeconds?: number;
   errorCode: string | null;
   at: string;

@@ -2,20 +2,61 @@
  * The STS actions the stand-in implements, and the Query protocol's routing by Action and Version.
  */
 import { assumeRole } from "./sts-assume-role";
-import { credentialsXml, issueCredentials, type ActionContext } from "./sts-credentials";
+import { assumeRoleWithSaml } from "./sts-assume-role-with-saml";
+import {
+  credentialsXml,
+  issueCredentials,
+  type ActionContext,
+  type UnsignedActionContext,
+} from "./sts-credentials";
 import { StsError } from "./sts-errors";
 import { param, Violations } from "./sts-validation";
 import type { XmlElement } from "./sts-xml";
 
 export const STS_API_VERSION = "2011-06-15";
 
-type ActionHandler = (context: ActionContext, params: URLSearchParams) => XmlElement;
+/** A handler; `caller` is null only for actions that accept unsigned requests. */
+type ActionHandler = (context: UnsignedActionContext, params: URLSearchParams) => XmlElement;
 
-const ACTIONS: Record<string, ActionHandler> = {
-  AssumeRole: assumeRole,
-  GetCallerIdentity: getCallerIdentity,
-  GetSessionToken: getSessionToken,
+interface ActionSpec {
+  run: ActionHandler;
+  /** AWS needs no credentials for it: the SDK sends it unsigned when it has none. */
+  acceptsUnsigned: boolean;
+}
+
+/** An action that requires a SigV4-authenticated caller. */
+function signedOnly(
+  handler: (context: ActionContext, params: URLSearchParams) => XmlElement,
+): ActionSpec {
+  return {
+    acceptsUnsigned: false,
+    run: (context, params) => {
+      const { caller } = context;
+      // The handler authenticates before running such actions; this is a guard, not a path.
+      if (caller === null) {
+        throw new StsError("MissingAuthenticationToken", "Request is missing Authentication Token");
+      }
+      return handler({ ...context, caller }, params);
+    },
+  };
+}
+
+const ACTIONS: Record<string, ActionSpec> = {
+  AssumeRole: signedOnly(assumeRole),
+  AssumeRoleWithSAML: { run: assumeRoleWithSaml, acceptsUnsigned: true },
+  GetCallerIdentity: signedOnly(getCallerIdentity),
+  GetSessionToken: signedOnly(getSessionToken),
 };
+
+/** Whether the request names an action AWS serves without a signature (AssumeRoleWithSAML). */
+export function acceptsUnsignedRequest(params: URLSearchParams): boolean {
+  const name = param(params, "Action") ?? "";
+  return (
+    Object.hasOwn(ACTIONS, name) &&
+    ACTIONS[name]?.acceptsUnsigned === true &&
+    param(params, "Version") === STS_API_VERSION
+  );
+}
 
 /**
  * Picks the handler for a request's `Action` and `Version`.
@@ -29,11 +70,11 @@ export function resolveAction(params: URLSearchParams): { name: string; run: Act
     throw new StsError("MissingAction", "Missing Action");
   }
   const version = param(params, "Version") || "NO_VERSION_SPECIFIED";
-  const run = Object.hasOwn(ACTIONS, name) ? ACTIONS[name] : undefined;
-  if (!run || version !== STS_API_VERSION) {
+  const spec = Object.hasOwn(ACTIONS, name) ? ACTIONS[name] : undefined;
+  if (!spec || version !== STS_API_VERSION) {
     throw new StsError("InvalidAction", `Could not find operation ${name} for version ${version}`);
   }
-  return { name, run };
+  return { name, run: spec.run };
 }
 
 /** Who the caller is: the IAM user for long-term and GetSessionToken keys, else the role session. */

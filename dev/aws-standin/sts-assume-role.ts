@@ -11,7 +11,7 @@ import type { XmlElement } from "./sts-xml";
 import type { Principal } from "./state";
 import type { ResolvedRole } from "./world";
 
-const ROLE_ARN =
+export const ROLE_ARN =
   /^arn:(aws|aws-us-gov|aws-cn):iam::(\d{12}):role\/((?:[\w+=,.@-]+\/)*)([\w+=,.@-]{1,64})$/;
 const DEFAULT_DURATION_SECONDS = 3600;
 const ROLE_CHAINING_MAX_SECONDS = 3600;
@@ -22,7 +22,7 @@ const ROLE_CHAINING_MAX_SECONDS = 3600;
  */
 const PACKED_BUDGET_BYTES = 2048;
 
-interface Tag {
+export interface Tag {
   key: string;
   value: string;
 }
@@ -225,13 +225,22 @@ function effectiveSourceIdentity(
 }
 
 function packedPercent(input: AssumeRoleInput): number {
+  return packedPolicyPercent(input.policy, input.policyArns, input.tags);
+}
+
+/** PackedPolicySize for a session policy, managed policy ARNs and session tags (see PACKED_BUDGET_BYTES). */
+export function packedPolicyPercent(
+  policy: string | undefined,
+  policyArns: readonly string[],
+  tags: readonly Tag[],
+): number {
   const packed = deflateRawSync(
-    JSON.stringify([input.policy ?? "", input.policyArns, input.tags.map((t) => [t.key, t.value])]),
+    JSON.stringify([policy ?? "", policyArns, tags.map((t) => [t.key, t.value])]),
   );
   return Math.ceil((packed.length * 100) / PACKED_BUDGET_BYTES);
 }
 
-function isJsonObject(text: string): boolean {
+export function isJsonObject(text: string): boolean {
   try {
     const parsed: unknown = JSON.parse(text);
     return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed);

@@ -3,7 +3,7 @@
  * requests signed with them (and the federation endpoint) can recognise them.
  */
 import { newSecretAccessKey, newSessionToken, newTemporaryAccessKeyId } from "./ids";
-import type { Caller, IssuedCredentials, Principal, StandinState } from "./state";
+import type { Caller, IssuedCredentials, Principal, StandinState, StsCallRecord } from "./state";
 import type { XmlElement } from "./sts-xml";
 import type { WorldIndex } from "./world";
 
@@ -13,11 +13,21 @@ export interface ActionContext {
   world: WorldIndex;
   state: StandinState;
   now: Date;
+  /**
+   * The call-log entry of this request, for actions whose identifiers only become known while
+   * they run (AssumeRoleWithSAML reads its session name from the assertion). Never secrets.
+   */
+  record?: StsCallRecord;
+}
+
+/** The context of an action that also accepts unsigned requests: then `caller` is null. */
+export interface UnsignedActionContext extends Omit<ActionContext, "caller"> {
+  caller: Caller | null;
 }
 
 /** Creates, remembers and returns credentials valid for `durationSeconds` from `now`. */
 export function issueCredentials(
-  context: ActionContext,
+  context: Pick<ActionContext, "state" | "now">,
   durationSeconds: number,
   issuedBy: IssuedCredentials["issuedBy"],
   principal: Principal,

@@ -16,6 +16,8 @@ const STATUS_BY_CODE = {
   AccessDenied: 403,
   MalformedPolicyDocument: 400,
   PackedPolicyTooLarge: 400,
+  InvalidIdentityToken: 400,
+  ExpiredTokenException: 400,
   RequestEntityTooLarge: 413,
   MethodNotAllowed: 405,
   InternalFailure: 500,

@@ -1,7 +1,8 @@
 /**
  * One STS request from socket to response: read (capped), authenticate, route, answer in XML, and
  * record the call for tests. Any failure, expected or not, becomes an AWS-shaped error response;
- * nothing a client sends can take the server down.
+ * nothing a client sends can take the server down. AssumeRoleWithSAML may arrive unsigned (the
+ * SDK sends it so when it has no credentials); signed, its signature is checked like any other.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
@@ -12,14 +13,16 @@ import {
   splitRequestTarget,
 } from "./http-io";
 import { newRequestId } from "./ids";
+import { singleHeader } from "./sigv4-parse";
 import { verifySigV4, type KeyMaterial } from "./sigv4-verify";
 import type { Caller, StandinState, StsCallRecord } from "./state";
-import { resolveAction } from "./sts-actions";
+import { acceptsUnsignedRequest, resolveAction } from "./sts-actions";
 import { StsError } from "./sts-errors";
 import { renderStsError, renderStsResult } from "./sts-xml";
 import type { WorldIndex } from "./world";
 
-export const MAX_STS_BODY_BYTES = 64 * 1024;
+/** Room for AssumeRoleWithSAML's 100,000-character assertion, form-encoded. */
+export const MAX_STS_BODY_BYTES = 256 * 1024;
 
 export interface StsDependencies {
   world: WorldIndex;
@@ -56,15 +59,22 @@ export async function handleStsRequest(
     const params = requestParams(req, raw);
     describeCall(record, params);
 
-    const caller = await verifySigV4(
-      { method: req.method, url: req.url ?? "/", headers: req.headers, body: raw },
-      { now, lookupKey: (id) => lookupKey(deps, id) },
-    );
-    record.callerArn = caller.principal.arn;
-    record.accessKeyId = caller.accessKeyId;
+    const isUnsigned =
+      acceptsUnsignedRequest(params) && singleHeader(req.headers, "authorization") === undefined;
+    const caller = isUnsigned
+      ? null
+      : await verifySigV4(
+          { method: req.method, url: req.url ?? "/", headers: req.headers, body: raw },
+          { now, lookupKey: (id) => lookupKey(deps, id) },
+        );
+    record.callerArn = caller?.principal.arn ?? null;
+    record.accessKeyId = caller?.accessKeyId ?? null;
 
     const action = resolveAction(params);
-    const result = action.run({ caller, world: deps.world, state: deps.state, now }, params);
+    const result = action.run(
+      { caller, world: deps.world, state: deps.state, now, record },
+      params,
+    );
     body = renderStsResult(action.name, result, requestId);
   } catch (error) {
     if (error instanceof ClientAbortedError) return;
@@ -98,10 +108,15 @@ function requestParams(req: IncomingMessage, body: Buffer): URLSearchParams {
   return params;
 }
 
-/** Copies the identifiers tests care about; secrets are never among the recorded parameters. */
+/**
+ * Copies the identifiers tests care about; secrets (a SAMLAssertion, tokens) are never among the
+ * recorded parameters.
+ */
 function describeCall(record: StsCallRecord, params: URLSearchParams): void {
   record.action = params.get("Action");
   const roleArn = params.get("RoleArn");
+  const principalArn = params.get("PrincipalArn");
+  if (principalArn !== null) record.principalArn = principalArn.slice(0, 2048);
   const sessionName = params.get("RoleSessionName");
   const sourceIdentity = params.get("SourceIdentity");
   const duration = params.get("DurationSeconds");

@@ -54,6 +54,18 @@ export class Violations {
     this.bounds(member, value, value.length, min, max, "length");
   }
 
+  /**
+   * Length bounds of a secret-bearing member (a SAML assertion): the message names the member and
+   * the constraint but, as AWS does for sensitive members, never echoes the value.
+   */
+  secretText(member: string, value: string | undefined, min: number, max: number): void {
+    if (value === undefined) return;
+    const constraint = (relation: string, bound: number) =>
+      `Value at '${member}' failed to satisfy constraint: Member must have length ${relation} ${bound}`;
+    if (value.length < min) this.items.push(constraint("greater than or equal to", min));
+    if (value.length > max) this.items.push(constraint("less than or equal to", max));
+  }
+
   /** An integer member; returns the number when it is one. */
   integer(member: string, raw: string | undefined, min: number, max: number): number | undefined {
     if (raw === undefined) return undefined;

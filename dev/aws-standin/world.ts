@@ -1,10 +1,20 @@
 /**
- * What exists in the stand-in's pretend AWS: long-term IAM users (the broker's keys) and the roles
- * they may assume. The world is validated once when the stand-in starts, so a typo in a test world
- * fails loudly instead of surfacing as a puzzling AccessDenied.
+ * What exists in the stand-in's pretend AWS: long-term IAM users (the broker's keys), the roles
+ * they may assume, and the IAM SAML providers roles may trust for AssumeRoleWithSAML. The world is
+ * validated once when the stand-in starts, so a typo in a test world fails loudly instead of
+ * surfacing as a puzzling AccessDenied. SAML providers may also be registered later (the demo's
+ * IdP only has its metadata once it runs).
  */
 import { demoAccounts, demoBroker } from "../demo-world";
 import { stableUniqueId } from "./ids";
+import {
+  resolveSamlProvider,
+  SAML_PROVIDER_ARN,
+  type ResolvedSamlProvider,
+  type StandinSamlProvider,
+} from "./saml-metadata";
+
+export type { ResolvedSamlProvider, StandinSamlProvider } from "./saml-metadata";
 
 export interface StandinPrincipal {
   accessKeyId: string;
@@ -21,12 +31,22 @@ export interface StandinRole {
   trustedPrincipalArns: string[];
   allowsSourceIdentity: boolean;
   allowsTagSession: boolean;
+  /**
+   * SAML provider ARNs (`arn:aws:iam::<same account>:saml-provider/<Name>`) the trust policy lets
+   * call sts:AssumeRoleWithSAML. The provider itself may be registered after the stand-in starts.
+   */
+  trustedSamlProviderArns?: string[];
 }
 
 export interface StandinWorld {
   principals: StandinPrincipal[];
   accounts: Array<{ id: string; roles: StandinRole[] }>;
+  /** IAM SAML providers known at start (default none); see also AwsStandin.registerSamlProvider. */
+  samlProviders?: StandinSamlProvider[];
 }
+
+/** Picks roles, e.g. for trusting a SAML provider. */
+export type RoleSelector = (role: StandinRole, accountId: string) => boolean;
 
 /** A role found in the world, with the identifiers AWS would derive for it. */
 export interface ResolvedRole extends StandinRole {
@@ -45,6 +65,15 @@ export interface ResolvedPrincipal extends StandinPrincipal {
 export interface WorldIndex {
   principalByAccessKeyId(accessKeyId: string): ResolvedPrincipal | undefined;
   role(account: string, roleName: string): ResolvedRole | undefined;
+  samlProvider(arn: string): ResolvedSamlProvider | undefined;
+  samlProviders(): ResolvedSamlProvider[];
+  /**
+   * Adds a SAML provider, or replaces the metadata of one with the same ARN (as IAM's
+   * UpdateSAMLProvider does).
+   *
+   * @throws TypeError when the ARN or the metadata is malformed.
+   */
+  registerSamlProvider(provider: StandinSamlProvider): ResolvedSamlProvider;
 }
 
 const ACCOUNT_ID = /^\d{12}$/;
@@ -79,6 +108,46 @@ export function worldFromDemo(): StandinWorld {
   };
 }
 
+/**
+ * A copy of `world` in which the roles `trustedBy` selects (default: every role in the provider's
+ * account) trust the SAML provider `providerArn` for sts:AssumeRoleWithSAML. The provider itself
+ * is not added: register it later (AwsStandin.registerSamlProvider) or use withSamlProvider. As in
+ * IAM, a provider serves only its own account: selecting a role of another account makes
+ * startAwsStandin throw, so multi-account setups register one provider per account.
+ */
+export function withSamlTrust(
+  world: StandinWorld,
+  providerArn: string,
+  trustedBy?: RoleSelector,
+): StandinWorld {
+  const providerAccount = SAML_PROVIDER_ARN.exec(providerArn)?.[1];
+  const selects: RoleSelector = trustedBy ?? ((_, accountId) => accountId === providerAccount);
+  return {
+    ...world,
+    accounts: world.accounts.map((account) => ({
+      ...account,
+      roles: account.roles.map((role) => {
+        const trusted = role.trustedSamlProviderArns ?? [];
+        if (!selects(role, account.id) || trusted.includes(providerArn)) return role;
+        return { ...role, trustedSamlProviderArns: [...trusted, providerArn] };
+      }),
+    })),
+  };
+}
+
+/**
+ * A copy of `world` with `provider` registered and trusted by the roles `trustedBy` selects
+ * (default: every role in the provider's account).
+ */
+export function withSamlProvider(
+  world: StandinWorld,
+  provider: StandinSamlProvider,
+  trustedBy?: RoleSelector,
+): StandinWorld {
+  const trusting = withSamlTrust(world, provider.arn, trustedBy);
+  return { ...trusting, samlProviders: [...(world.samlProviders ?? []), provider] };
+}
+
 /** `arn:aws:iam::<account>:role/<name>` for a path-less role (the only kind the world holds). */
 export function roleArn(account: string, roleName: string): string {
   return `arn:aws:iam::${account}:role/${roleName}`;
@@ -88,7 +157,9 @@ export function roleArn(account: string, roleName: string): string {
  * Checks a world and indexes it.
  *
  * @throws TypeError when the world is malformed (bad account id, key id, role name, duplicate key or
- *   role, MaxSessionDuration outside 3,600–43,200): that is a programming error in the caller.
+ *   role, MaxSessionDuration outside 3,600–43,200, a trusted SAML provider ARN that is malformed or
+ *   in another account, a SAML provider with a malformed ARN or metadata, a duplicate provider):
+ *   that is a programming error in the caller.
  */
 export function indexWorld(world: StandinWorld): WorldIndex {
   const principals = new Map<string, ResolvedPrincipal>();
@@ -132,6 +203,13 @@ export function indexWorld(world: StandinWorld): WorldIndex {
         );
       }
       // IAM role names are unique per account, case-insensitively.
+      for (const providerArn of role.trustedSamlProviderArns ?? []) {
+        if (SAML_PROVIDER_ARN.exec(providerArn)?.[1] !== account.id) {
+          throw new TypeError(
+            `stand-in world: ${role.name} trusts ${providerArn}, not a SAML provider of ${account.id}`,
+          );
+        }
+      }
       const key = roleKey(account.id, role.name);
       if (roles.has(key)) {
         throw new TypeError(`stand-in world: duplicate role ${role.name} in ${account.id}`);
@@ -141,8 +219,23 @@ export function indexWorld(world: StandinWorld): WorldIndex {
     }
   }
 
+  const samlProviders = new Map<string, ResolvedSamlProvider>();
+  for (const provider of world.samlProviders ?? []) {
+    if (samlProviders.has(provider.arn)) {
+      throw new TypeError(`stand-in world: duplicate SAML provider ${provider.arn}`);
+    }
+    samlProviders.set(provider.arn, resolveSamlProvider(provider));
+  }
+
   return {
     principalByAccessKeyId: (accessKeyId) => principals.get(accessKeyId),
+    samlProvider: (arn) => samlProviders.get(arn),
+    samlProviders: () => [...samlProviders.values()],
+    registerSamlProvider: (provider) => {
+      const resolved = resolveSamlProvider(provider);
+      samlProviders.set(resolved.arn, resolved);
+      return resolved;
+    },
     // AWS matches the role name exactly even though uniqueness is case-insensitive.
     role: (account, roleName) => {
       const found = roles.get(roleKey(account, roleName));

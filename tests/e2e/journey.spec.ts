@@ -58,11 +58,11 @@ test.describe("a developer's journey", () => {
     await expect(page.getByTestId("account")).toHaveCount(3);
 
     expect(await shownAccounts(page)).toEqual([
-      { account: "acme-production", roles: ["ReadOnly"] },
+      { account: "acme-production", roles: ["FederatedReadOnly", "ReadOnly"] },
       { account: "acme-sandbox", roles: ["DataScience", "Developer"] },
       { account: "acme-staging", roles: ["Developer"] },
     ]);
-    await expect(page.getByTestId("role")).toHaveCount(4);
+    await expect(page.getByTestId("role")).toHaveCount(5);
     await expect(
       page.getByTestId("role-name").getByText("Administrator", { exact: true }),
     ).toHaveCount(0);

@@ -6,7 +6,9 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { startAwsStandin, worldFromDemo, type AwsStandin, type StandinWorld } from "@/dev/aws-standin/server";
+import { startAwsStandin, type AwsStandin, type StandinWorld } from "@/dev/aws-standin/server";
+import { demoAwsWorld, registerDemoSamlIdp, registerDemoSamlProviders, startDemoSamlIdp } from "@/dev/demo-saml";
+import type { SamlIdp } from "@/dev/saml-idp/server";
 import { demoUsers } from "@/dev/demo-world";
 import { demoClientRegistration, ROOT, freePort, localPortalEnv, startPortal, type RunningPortal } from "@/dev/local-stack";
 import { startOidcIdp, type OidcIdp } from "@/dev/oidc-idp/server";
@@ -25,6 +27,8 @@ export interface TestStack {
   db: Db;
   aws: AwsStandin;
   idp: OidcIdp;
+  /** The demo SAML IdP, when started with `saml`. */
+  samlIdp: SamlIdp | null;
   portal: RunningPortal;
   portalUrl: string;
   stop(): Promise<void>;
@@ -78,6 +82,8 @@ export async function startTestStack(
     extraEnv?: Record<string, string>;
     /** Settings that depend on the running AWS stand-in (e.g. broker credentials it issued). */
     envFromAws?: (aws: AwsStandin) => Promise<Record<string, string>>;
+    /** Also start the demo SAML IdP, register it in the portal and as the stand-in's SAML provider. */
+    saml?: boolean | { allowIdpInitiated?: boolean };
   } = {},
 ): Promise<TestStack> {
   const database = opts.database ?? testDatabaseKind();
@@ -88,7 +94,7 @@ export async function startTestStack(
   try {
     const created = await createTestDatabase(database);
     cleanups.push(() => created.drop());
-    const aws = await startAwsStandin({ world: opts.world ?? worldFromDemo() });
+    const aws = await startAwsStandin({ world: opts.world ?? demoAwsWorld() });
     cleanups.push(() => aws.close());
     const portalPort = await freePort();
     const portalUrl = `http://localhost:${portalPort}`;
@@ -102,6 +108,14 @@ export async function startTestStack(
     const db = createDb(created.url);
     cleanups.push(() => db.$disconnect());
     await seedDemo(db, { issuer: idp.issuer });
+    let samlIdp: SamlIdp | null = null;
+    if (opts.saml) {
+      samlIdp = await startDemoSamlIdp({ portalUrl });
+      const started = samlIdp;
+      cleanups.push(() => started.close());
+      await registerDemoSamlIdp(db, samlIdp, typeof opts.saml === "object" ? opts.saml : {});
+      registerDemoSamlProviders(aws, samlIdp);
+    }
     const portal = await startPortal({
       port: portalPort,
       env: localPortalEnv({
@@ -115,7 +129,7 @@ export async function startTestStack(
       }),
     });
     cleanups.push(() => portal.stop());
-    return { database, databaseUrl: created.url, db, aws, idp, portal, portalUrl, stop };
+    return { database, databaseUrl: created.url, db, aws, idp, samlIdp, portal, portalUrl, stop };
   } catch (error) {
     await stop();
     throw error;
