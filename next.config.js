@@ -10,6 +10,11 @@ const nextConfig = {
     "@prisma/adapter-pg",
     "better-sqlite3",
     "pg",
+    "samlify",
+    "@authenio/samlify-node-xmllint",
+    "node-xmllint",
+    "xml-crypto",
+    "@xmldom/xmldom",
   ],
   async headers() {
     return [

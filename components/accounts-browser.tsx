@@ -135,6 +135,11 @@ function RoleRow({ role, region, onCli }: { role: RoleView; region: string; onCl
     setIsOpening(false);
     if (!result.ok) {
       tab?.close();
+      if (result.error.nextUrl) {
+        // A SAML-federated role: fetch an AWS assertion from the IdP's AWS app, then come back.
+        window.location.assign(result.error.nextUrl);
+        return;
+      }
       setError(result.error);
       return;
     }

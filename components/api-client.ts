@@ -3,6 +3,8 @@ export interface ApiErrorView {
   message: string;
   requestId: string | null;
   awsErrorCode: string | null;
+  /** A same-site path the browser should go to to fix this (e.g. fetch a SAML assertion). */
+  nextUrl: string | null;
 }
 
 export async function postJson<T>(url: string, body: unknown): Promise<{ ok: true; data: T } | { ok: false; error: ApiErrorView }> {
@@ -15,7 +17,7 @@ export async function postJson<T>(url: string, body: unknown): Promise<{ ok: tru
       cache: "no-store",
     });
   } catch {
-    return { ok: false, error: { message: "The portal could not be reached. Check your connection.", requestId: null, awsErrorCode: null } };
+    return { ok: false, error: { message: "The portal could not be reached. Check your connection.", requestId: null, awsErrorCode: null, nextUrl: null } };
   }
   const requestId = response.headers.get("x-request-id");
   let json: unknown = null;
@@ -30,13 +32,14 @@ export async function postJson<T>(url: string, body: unknown): Promise<{ ok: tru
     // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- a full load is intended
     window.location.href = `/signin?callbackUrl=${encodeURIComponent(window.location.pathname)}`;
   }
-  const error = (json as { error?: { message?: unknown; requestId?: unknown; awsErrorCode?: unknown } } | null)?.error;
+  const error = (json as { error?: { message?: unknown; requestId?: unknown; awsErrorCode?: unknown; nextUrl?: unknown } } | null)?.error;
   return {
     ok: false,
     error: {
       message: typeof error?.message === "string" ? error.message : `The request failed (HTTP ${response.status}).`,
       requestId: typeof error?.requestId === "string" ? error.requestId : requestId,
       awsErrorCode: typeof error?.awsErrorCode === "string" ? error.awsErrorCode : null,
+      nextUrl: typeof error?.nextUrl === "string" && error.nextUrl.startsWith("/") && !error.nextUrl.startsWith("//") ? error.nextUrl : null,
     },
   };
 }

@@ -14,9 +14,14 @@ export function AppHeader({ userLabel, isAdmin }: { userLabel: string; isAdmin: 
             Accounts
           </Link>
           {isAdmin && (
-            <Link href="/admin/audit" className="hover:text-slate-900">
-              Audit log
-            </Link>
+            <>
+              <Link href="/admin/audit" className="hover:text-slate-900">
+                Audit log
+              </Link>
+              <Link href="/admin/identity-providers" className="hover:text-slate-900">
+                Identity providers
+              </Link>
+            </>
           )}
         </nav>
         <div className="ml-auto flex items-center gap-3 text-sm">

@@ -47,6 +47,7 @@ export function CredentialsDialog({ roleId, title, region, onClose }: { roleId: 
     void postJson<IssuedCredentials>(`/api/roles/${roleId}/credentials`, { region }).then((result) => {
       if (cancelled) return;
       if (result.ok) setIssued(result.data);
+      else if (result.error.nextUrl) window.location.assign(result.error.nextUrl);
       else setError(result.error);
     });
     const timer = window.setInterval(() => setNow(Date.now()), 1000);

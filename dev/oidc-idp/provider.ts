@@ -105,10 +105,10 @@ export function createProvider(options: ProviderOptions): Provider {
       },
     },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
-    findAccount: async (_ctx, subject) => {
+    findAccount: (_ctx, subject) => {
       const user = users.findBySubject(subject);
-      if (!user) return undefined;
-      return { accountId: user.subject, claims: () => claimsFor(user, groupsClaim) };
+      if (!user) return Promise.resolve(undefined);
+      return Promise.resolve({ accountId: user.subject, claims: () => claimsFor(user, groupsClaim) });
     },
     renderError: (ctx, out) => renderErrorPage(ctx, out, title),
   });

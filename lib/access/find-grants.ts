@@ -18,6 +18,7 @@ const ruleSelect = {
       description: true,
       maxSessionDurationSeconds: true,
       assumeMethod: true,
+      samlProviderArn: true,
       externalId: true,
       awsAccount: { select: { accountId: true, name: true, environment: true, description: true } },
     },

@@ -18,6 +18,7 @@ export interface RuleForResolution {
     description: string;
     maxSessionDurationSeconds: number;
     assumeMethod: string;
+    samlProviderArn: string | null;
     externalId: string | null;
     awsAccount: { accountId: string; name: string; environment: string; description: string };
   };
@@ -35,6 +36,8 @@ export interface Grant {
   roleArn: string;
   roleDescription: string;
   assumeMethod: string;
+  /** For roles assumed with SAML: the IAM SAML provider the assertion must name. */
+  samlProviderArn: string | null;
   externalId: string | null;
   account: { accountId: string; name: string; environment: string; description: string };
   /** The session length issued: the most generous matching rule, capped by the role's maximum. */
@@ -79,6 +82,7 @@ export function resolveGrants(rules: readonly RuleForResolution[], principal: Pr
       roleArn: role.arn,
       roleDescription: role.description,
       assumeMethod: role.assumeMethod,
+      samlProviderArn: role.samlProviderArn,
       externalId: role.externalId,
       account: { ...role.awsAccount },
       maxSessionDurationSeconds: rule.maxSessionDurationSeconds,

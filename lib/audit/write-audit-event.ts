@@ -12,7 +12,9 @@ export type AuditAction =
   | "console.issued"
   | "console.failed"
   | "credentials.issued"
-  | "credentials.failed";
+  | "credentials.failed"
+  | "admin.saml-idp.created"
+  | "admin.saml-idp.updated";
 
 export type AuditOutcome = "success" | "denied" | "error";
 
@@ -41,7 +43,7 @@ export interface AuditEventInput {
   meta: RequestMeta;
   target?: AuditTarget;
   /** Why: the specific reason for a denial or error. Must not contain secrets. */
-  details?: Record<string, string | number | boolean | null>;
+  details?: Record<string, string | number | boolean | null | Record<string, unknown>>;
 }
 
 /**
@@ -50,7 +52,7 @@ export interface AuditEventInput {
  * credentials leave the server.
  * @throws AppError("audit_unavailable") when the event could not be recorded.
  */
-export async function writeAuditEvent(db: Db, input: AuditEventInput): Promise<void> {
+export async function writeAuditEvent(db: Pick<Db, "auditEvent">, input: AuditEventInput): Promise<void> {
   try {
     await db.auditEvent.create({
       data: {

@@ -1,5 +1,5 @@
 import "server-only";
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient, type Tag } from "@aws-sdk/client-sts";
+import { AssumeRoleCommand, AssumeRoleWithSAMLCommand, GetCallerIdentityCommand, STSClient, type Credentials, type Tag } from "@aws-sdk/client-sts";
 import type { AppConfig } from "@/lib/config";
 import { appErrorFromAws } from "./aws-errors";
 import type { TemporaryCredentials } from "./credential-formats";
@@ -24,6 +24,8 @@ export interface AssumedRole {
   durationSeconds: number;
   /** True when the broker itself runs on role credentials, so AWS caps sessions at one hour. */
   isRoleChained: boolean;
+  /** The SourceIdentity AWS recorded for the session, if any. */
+  sourceIdentity: string | null;
 }
 
 export interface BrokerIdentity {
@@ -32,8 +34,18 @@ export interface BrokerIdentity {
   isAssumedRole: boolean;
 }
 
+export interface AssumeRoleWithSamlRequest {
+  roleArn: string;
+  principalArn: string;
+  /** The base64 SAML Response exactly as the IdP posted it. A bearer secret: never logged. */
+  samlAssertion: string;
+  durationSeconds: number;
+}
+
 export interface StsBroker {
   assumeRole(request: AssumeRoleRequest): Promise<AssumedRole>;
+  /** AssumeRoleWithSAML needs no broker credentials: the SDK sends it unsigned. */
+  assumeRoleWithSaml(request: AssumeRoleWithSamlRequest): Promise<AssumedRole>;
   getBrokerIdentity(): Promise<BrokerIdentity>;
 }
 
@@ -86,22 +98,44 @@ export function createStsBroker(aws: AppConfig["aws"]): StsBroker {
     } catch (error) {
       throw appErrorFromAws(error, "AssumeRole");
     }
-    const c = out.Credentials;
-    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
-      throw appErrorFromAws({ name: "InternalFailure", message: "AssumeRole returned no credentials" }, "AssumeRole");
-    }
     return {
-      credentials: {
-        accessKeyId: c.AccessKeyId,
-        secretAccessKey: c.SecretAccessKey,
-        sessionToken: c.SessionToken,
-        expiration: c.Expiration,
-      },
+      credentials: credentialsFrom(out.Credentials, "AssumeRole"),
       assumedRoleArn: out.AssumedRoleUser?.Arn ?? "",
       durationSeconds,
       isRoleChained: broker.isAssumedRole,
+      sourceIdentity: out.SourceIdentity ?? request.sourceIdentity,
     };
   }
 
-  return { assumeRole, getBrokerIdentity };
+  async function assumeRoleWithSaml(request: AssumeRoleWithSamlRequest): Promise<AssumedRole> {
+    let out;
+    try {
+      out = await client.send(
+        new AssumeRoleWithSAMLCommand({
+          RoleArn: request.roleArn,
+          PrincipalArn: request.principalArn,
+          SAMLAssertion: request.samlAssertion.replace(/\s+/g, ""),
+          DurationSeconds: request.durationSeconds,
+        }),
+      );
+    } catch (error) {
+      throw appErrorFromAws(error, "AssumeRoleWithSAML");
+    }
+    return {
+      credentials: credentialsFrom(out.Credentials, "AssumeRoleWithSAML"),
+      assumedRoleArn: out.AssumedRoleUser?.Arn ?? "",
+      durationSeconds: request.durationSeconds,
+      isRoleChained: false,
+      sourceIdentity: out.SourceIdentity ?? null,
+    };
+  }
+
+  return { assumeRole, assumeRoleWithSaml, getBrokerIdentity };
+}
+
+function credentialsFrom(c: Credentials | undefined, action: string): TemporaryCredentials {
+  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
+    throw appErrorFromAws({ name: "InternalFailure", message: `${action} returned no credentials` }, action);
+  }
+  return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
 }

@@ -121,3 +121,12 @@ async function readCappedText(request: NextRequest, maxBytes: number): Promise<s
   }
   return new TextDecoder("utf-8", { fatal: false }).decode(Buffer.concat(chunks));
 }
+
+/** Reads a small application/x-www-form-urlencoded body (e.g. a SAML POST binding), capped. */
+export async function readFormBody(request: NextRequest, maxBytes: number): Promise<URLSearchParams> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!type.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
+    throw new AppError("validation_error", "Expected a form post.");
+  }
+  return new URLSearchParams(await readCappedText(request, maxBytes));
+}

@@ -9,6 +9,7 @@ export const ERROR_STATUS = {
   forbidden: 403,
   csrf_rejected: 403,
   not_found: 404,
+  saml_assertion_required: 409,
   method_not_allowed: 405,
   payload_too_large: 413,
   aws_refused: 502,
@@ -26,6 +27,8 @@ export interface AppErrorOptions {
   awsErrorCode?: string;
   /** Field-level problems for validation errors, safe to show. */
   issues?: Array<{ path: string; message: string }>;
+  /** Where the browser should go to fix this (e.g. fetch a SAML assertion), a same-site path. */
+  nextUrl?: string;
   cause?: unknown;
 }
 
@@ -34,6 +37,7 @@ export class AppError extends Error {
   readonly internalReason: string | undefined;
   readonly awsErrorCode: string | undefined;
   readonly issues: Array<{ path: string; message: string }> | undefined;
+  readonly nextUrl: string | undefined;
 
   constructor(
     readonly code: ErrorCode,
@@ -46,6 +50,7 @@ export class AppError extends Error {
     this.internalReason = options.internalReason;
     this.awsErrorCode = options.awsErrorCode;
     this.issues = options.issues;
+    this.nextUrl = options.nextUrl;
   }
 }
 
@@ -61,6 +66,7 @@ export interface ErrorBody {
     requestId: string;
     awsErrorCode?: string;
     issues?: Array<{ path: string; message: string }>;
+    nextUrl?: string;
   };
 }
 
@@ -72,6 +78,7 @@ export function errorBody(error: AppError, requestId: string): ErrorBody {
       requestId,
       ...(error.awsErrorCode ? { awsErrorCode: error.awsErrorCode } : {}),
       ...(error.issues ? { issues: error.issues } : {}),
+      ...(error.nextUrl ? { nextUrl: error.nextUrl } : {}),
     },
   };
 }

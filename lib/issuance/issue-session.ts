@@ -10,6 +10,7 @@ import type { Db } from "@/lib/db/client";
 import { AppError, isAppError } from "@/lib/http/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { log } from "@/lib/log";
+import { findHeldAssertion } from "@/lib/saml/aws-relay";
 
 export type IssuanceOutput = "console" | "cli";
 
@@ -63,12 +64,29 @@ export async function assumeGrantedRole(
       issues: [{ path: "region", message: `must be a region of the ${rolePartition ?? "role's"} partition` }],
     });
   }
-  if (grant.assumeMethod !== "assume-role") {
-    await deny(ctx, output, { roleId, reason: `assume method ${grant.assumeMethod} is not available` }, grant);
-    throw new AppError("forbidden", "This role is assumed through SAML federation, which is not available yet.");
+  const samlPair =
+    grant.assumeMethod === "assume-role-with-saml" && grant.samlProviderArn
+      ? { roleArn: grant.roleArn, principalArn: grant.samlProviderArn }
+      : null;
+  if (grant.assumeMethod !== "assume-role" && !samlPair) {
+    await deny(ctx, output, { roleId, reason: `assume method ${grant.assumeMethod} is misconfigured` }, grant);
+    throw new AppError("forbidden", "This role's federation settings are incomplete; ask an administrator.");
   }
 
   try {
+    if (samlPair) {
+      // AssumeRoleWithSAML: the role and provider come from the database grant AND must be listed
+      // in a verified AWS-targeted assertion held for this very session.
+      const held = await findHeldAssertion(ctx.db, ctx.config.authSecret, ctx.user.sessionId, samlPair, ctx.now);
+      if (!held) {
+        throw new AppError("saml_assertion_required", "This role is reached through your identity provider's AWS app: continue there, then try again.", {
+          nextUrl: `/api/aws/saml/start?roleId=${encodeURIComponent(roleId)}`,
+        });
+      }
+      const durationSeconds = Math.min(grant.maxSessionDurationSeconds, held.sessionDurationSeconds ?? Number.POSITIVE_INFINITY);
+      const assumed = await ctx.broker.assumeRoleWithSaml({ ...samlPair, samlAssertion: held.samlResponse, durationSeconds });
+      return { grant, assumed };
+    }
     const assumed = await ctx.broker.assumeRole({
       roleArn: grant.roleArn,
       roleSessionName: ctx.user.roleSessionName,
@@ -78,7 +96,7 @@ export async function assumeGrantedRole(
     });
     return { grant, assumed };
   } catch (error) {
-    await recordFailure(ctx, output, grant, error);
+    if (!(error instanceof AppError && error.code === "saml_assertion_required")) await recordFailure(ctx, output, grant, error);
     throw error;
   }
 }
@@ -104,8 +122,10 @@ export function targetOf(ctx: IssuanceContext, grant: Grant, assumed?: AssumedRo
   return {
     awsAccountId: grant.account.accountId,
     roleArn: grant.roleArn,
-    roleSessionName: ctx.user.roleSessionName,
-    sourceIdentity: ctx.user.id,
+    // For AssumeRoleWithSAML the session name and source identity come from the assertion: read
+    // what AWS actually recorded.
+    roleSessionName: assumed?.assumedRoleArn.split("/").at(-1) || ctx.user.roleSessionName,
+    ...(grant.assumeMethod === "assume-role" ? { sourceIdentity: ctx.user.id } : assumed?.sourceIdentity ? { sourceIdentity: assumed.sourceIdentity } : {}),
     durationSeconds: assumed?.durationSeconds ?? grant.maxSessionDurationSeconds,
     ...(assumed ? { accessKeyId: assumed.credentials.accessKeyId } : {}),
   };

@@ -27,10 +27,8 @@ export function createServiceProvider(saml: AppConfig["saml"]) {
       "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress",
       "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent",
     ],
-    assertionConsumerService: [
-      { Binding: POST, Location: saml.acsUrl, isDefault: true },
-      { Binding: POST, Location: saml.awsRelayUrl },
-    ],
+    // Only the sign-in ACS: the relay is the ACS of the IdP's separate AWS app, whose SP is AWS.
+    assertionConsumerService: [{ Binding: POST, Location: saml.acsUrl, isDefault: true }],
   });
 }
 
@@ -46,7 +44,7 @@ export function serviceProviderMetadata(saml: AppConfig["saml"]): string {
 export function buildAuthnRequest(
   saml: AppConfig["saml"],
   idp: IdpEndpoint,
-  opts: { relayState: string; acsUrl?: string },
+  opts: { relayState: string },
 ): { id: string; redirectUrl: string } {
   const sp = createServiceProvider(saml);
   const identityProvider = samlify.IdentityProvider({
@@ -55,25 +53,6 @@ export function buildAuthnRequest(
     signingCert: idp.signingCertificates[0] ?? "",
     wantAuthnRequestsSigned: false,
   });
-  const request = sp.createLoginRequest(identityProvider, "redirect", {
-    relayState: opts.relayState,
-    ...(opts.acsUrl
-      ? {
-          customTagReplacement: (template: string) => {
-            const id = `_${crypto.randomUUID()}`;
-            const context = template
-              .replace("{ID}", id)
-              .replace("{Destination}", idp.ssoUrl)
-              .replace("{Issuer}", saml.spEntityId)
-              .replace("{IssueInstant}", new Date().toISOString())
-              .replace("{NameIDFormat}", "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress")
-              .replace("{AssertionConsumerServiceURL}", opts.acsUrl ?? saml.acsUrl)
-              .replace("{EntityID}", saml.spEntityId)
-              .replace("{AllowCreate}", "false");
-            return { id, context };
-          },
-        }
-      : {}),
-  });
+  const request = sp.createLoginRequest(identityProvider, "redirect", { relayState: opts.relayState });
   return { id: request.id, redirectUrl: request.context };
 }

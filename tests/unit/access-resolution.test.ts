@@ -11,6 +11,7 @@ function role(id: string, maxSessionDurationSeconds = 3600, accountName = "acme-
     description: "",
     maxSessionDurationSeconds,
     assumeMethod: "assume-role",
+    samlProviderArn: null,
     externalId: null,
     awsAccount: { accountId: accountName === "acme-staging" ? "345678901234" : "210987654321", name: accountName, environment: "staging", description: "" },
   };

@@ -56,7 +56,7 @@ describe("configuration", () => {
   });
 
   it("OIDC is optional (SAML-only portals) but its three settings come together", () => {
-    const { OIDC_ISSUER: _i, OIDC_CLIENT_ID: _c, OIDC_CLIENT_SECRET: _s, ...samlOnly } = VALID;
+    const samlOnly: Record<string, string | undefined> = { ...VALID, OIDC_ISSUER: undefined, OIDC_CLIENT_ID: undefined, OIDC_CLIENT_SECRET: undefined };
     expect(loadConfig(samlOnly).oidc).toBeUndefined();
     expect(problemsOf({ ...samlOnly, OIDC_ISSUER: "https://idp.example" }).join("\n")).toMatch(/OIDC_CLIENT_ID is required when OIDC_ISSUER is set/);
   });

@@ -1,0 +1,58 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { createSamlIdp, setSamlIdpEnabled } from "@/lib/admin/saml-idps";
+import { currentRequestMeta, getSignedInUser } from "@/lib/auth/current-user";
+import { getDb } from "@/lib/db/client";
+import { actorOf } from "@/lib/issuance/issue-session";
+
+export interface IdpFormState {
+  ok: boolean;
+  message: string | null;
+  errors: Record<string, string>;
+}
+
+/** Every server action checks for itself that the caller is a signed-in admin (invariant 4). */
+async function requireAdmin() {
+  const meta = await currentRequestMeta();
+  const user = await getSignedInUser(meta);
+  if (!user?.isAdmin) throw new Error("not allowed");
+  return { user, meta };
+}
+
+export async function addIdentityProvider(_prev: IdpFormState, form: FormData): Promise<IdpFormState> {
+  const { user, meta } = await requireAdmin();
+  const file = form.get("metadataFile");
+  const uploaded = file instanceof File && file.size > 0 ? (file.size > 512 * 1024 ? "\u0000too-large" : await file.text()) : "";
+  if (uploaded === "\u0000too-large") return { ok: false, message: null, errors: { metadata: "The uploaded file is larger than 512 KiB." } };
+  const text = (name: string) => {
+    const v = form.get(name);
+    return typeof v === "string" && v.trim() !== "" ? v : undefined;
+  };
+  const result = await createSamlIdp(
+    getDb(),
+    {
+      slug: text("slug") ?? "",
+      displayName: text("displayName") ?? "",
+      metadataUrl: text("metadataUrl"),
+      metadataXml: uploaded || text("metadataXml"),
+      groupsAttribute: text("groupsAttribute") ?? "groups",
+      userKeyAttribute: text("userKeyAttribute"),
+      allowIdpInitiated: form.get("allowIdpInitiated") === "on",
+      requireSignedResponse: form.get("requireSignedResponse") === "on",
+    },
+    actorOf(user),
+    meta,
+  );
+  if (!result.ok) return { ok: false, message: null, errors: result.errors };
+  revalidatePath("/admin/identity-providers");
+  return { ok: true, message: `Added ${result.entityId}.`, errors: {} };
+}
+
+export async function toggleIdentityProvider(form: FormData): Promise<void> {
+  const { user, meta } = await requireAdmin();
+  const id = form.get("id");
+  if (typeof id !== "string" || !/^[a-z0-9]{20,32}$/.test(id)) return;
+  await setSamlIdpEnabled(getDb(), id, form.get("enabled") === "true", actorOf(user), meta);
+  revalidatePath("/admin/identity-providers");
+}

@@ -1,0 +1,45 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { sessionCookieFor } from "@/lib/auth/session-cookie";
+import { getConfig } from "@/lib/config";
+import { getDb } from "@/lib/db/client";
+import { NO_STORE, readFormBody } from "@/lib/http/api-handler";
+import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { requestMetaFrom } from "@/lib/http/request-meta";
+import { BINDING_COOKIE } from "@/lib/saml/authn-requests";
+import { completeSamlSignIn, MAX_ENCODED_RESPONSE_BYTES } from "@/lib/saml/complete-saml-sign-in";
+
+/**
+ * The Assertion Consumer Service: the IdP's HTTP-POST binding lands here. Success sets the session
+ * cookie and sends the browser on; any failure sends it to the sign-in page with a generic message
+ * and this request's id (the specific reason is in the audit log and server log).
+ */
+export async function POST(request: NextRequest): Promise<Response> {
+  const meta = requestMetaFrom(request.headers);
+  const config = getConfig();
+  const fail = () =>
+    NextResponse.redirect(new URL(`/signin?error=saml&requestId=${encodeURIComponent(meta.requestId)}`, config.publicUrl), {
+      status: 303,
+      headers: NO_STORE,
+    });
+  try {
+    const form = await readFormBody(request, MAX_ENCODED_RESPONSE_BYTES + 8 * 1024);
+    const result = await completeSamlSignIn({
+      db: getDb(),
+      config,
+      samlResponse: form.get("SAMLResponse") ?? undefined,
+      bindingValue: request.cookies.get(BINDING_COOKIE)?.value,
+      meta,
+      now: new Date(),
+    });
+    const cookie = await sessionCookieFor(config, result.sessionId, result.expiresAt);
+    const response = NextResponse.redirect(new URL(result.returnTo, config.publicUrl), { status: 303, headers: NO_STORE });
+    response.cookies.set(cookie.name, cookie.value, cookie.options);
+    response.headers.set("x-request-id", meta.requestId);
+    return response;
+  } catch {
+    return fail();
+  }
+}
+
+const onlyPost = methodNotAllowed(["POST"]);
+export { onlyPost as GET, onlyPost as PUT, onlyPost as PATCH, onlyPost as DELETE };

@@ -1,0 +1,34 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { getConfig } from "@/lib/config";
+import { getDb } from "@/lib/db/client";
+import { NO_STORE, readFormBody } from "@/lib/http/api-handler";
+import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { requestMetaFrom } from "@/lib/http/request-meta";
+import { holdAwsAssertion } from "@/lib/saml/aws-relay";
+import { MAX_ENCODED_RESPONSE_BYTES } from "@/lib/saml/complete-saml-sign-in";
+
+/**
+ * The relay: the IdP's AWS app posts AWS-targeted assertions here (its ACS) instead of to AWS.
+ * The post is cross-site and carries no portal session, so a verified assertion is held under a
+ * one-time ticket that the browser redeems at /api/aws/saml/claim with its session.
+ */
+export async function POST(request: NextRequest): Promise<Response> {
+  const meta = requestMetaFrom(request.headers);
+  const config = getConfig();
+  try {
+    const form = await readFormBody(request, MAX_ENCODED_RESPONSE_BYTES + 8 * 1024);
+    const { ticket } = await holdAwsAssertion({ db: getDb(), config, samlResponse: form.get("SAMLResponse") ?? undefined, meta, now: new Date() });
+    return NextResponse.redirect(new URL(`/api/aws/saml/claim?ticket=${encodeURIComponent(ticket)}`, config.publicUrl), {
+      status: 303,
+      headers: NO_STORE,
+    });
+  } catch {
+    return NextResponse.redirect(new URL(`/accounts?notice=saml-failed&requestId=${encodeURIComponent(meta.requestId)}`, config.publicUrl), {
+      status: 303,
+      headers: NO_STORE,
+    });
+  }
+}
+
+const onlyPost = methodNotAllowed(["POST"]);
+export { onlyPost as GET, onlyPost as PUT, onlyPost as PATCH, onlyPost as DELETE };

@@ -1,0 +1,34 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { findGrantForRole } from "@/lib/access/find-grants";
+import { getSignedInUser } from "@/lib/auth/current-user";
+import { getConfig } from "@/lib/config";
+import { getDb } from "@/lib/db/client";
+import { NO_STORE } from "@/lib/http/api-handler";
+import { requestMetaFrom } from "@/lib/http/request-meta";
+import { recordId } from "@/lib/http/schemas";
+import { findSamlIdpByEntityId } from "@/lib/saml/idp-registry";
+
+/**
+ * Sends a signed-in user to their IdP's AWS app to fetch an AWS-targeted assertion for a role they
+ * are granted. Only for users who signed in with that SAML IdP: the relay will only accept an
+ * assertion about the same identity.
+ */
+export async function GET(request: NextRequest): Promise<Response> {
+  const meta = requestMetaFrom(request.headers);
+  const config = getConfig();
+  const back = (notice: string) =>
+    NextResponse.redirect(new URL(`/accounts?notice=${notice}&requestId=${encodeURIComponent(meta.requestId)}`, config.publicUrl), {
+      status: 303,
+      headers: NO_STORE,
+    });
+  const user = await getSignedInUser(meta);
+  if (!user) return NextResponse.redirect(new URL("/signin", config.publicUrl), { status: 303, headers: NO_STORE });
+  const roleId = recordId.safeParse(request.nextUrl.searchParams.get("roleId"));
+  const db = getDb();
+  const grant = roleId.success ? await findGrantForRole(db, { userId: user.id, groups: user.groups }, roleId.data, new Date()) : null;
+  if (!grant || grant.assumeMethod !== "assume-role-with-saml") return back("saml-role-unknown");
+  const idp = await findSamlIdpByEntityId(db, user.issuer);
+  const awsAppUrl = idp ? (await db.samlIdentityProvider.findUnique({ where: { id: idp.id }, select: { awsAppUrl: true } }))?.awsAppUrl : null;
+  if (!awsAppUrl) return back("saml-sign-in-needed");
+  return NextResponse.redirect(awsAppUrl, { status: 303, headers: NO_STORE });
+}

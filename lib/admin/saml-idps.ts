@@ -1,0 +1,108 @@
+import "server-only";
+import { z } from "zod";
+import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event";
+import type { Db } from "@/lib/db/client";
+import { isUniqueViolation } from "@/lib/db/errors";
+import type { RequestMeta } from "@/lib/http/request-meta";
+import { fetchIdpMetadata, MetadataError, parseIdpMetadata } from "@/lib/saml/idp-metadata";
+
+const attributeName = z.string().trim().min(1).max(256);
+
+export const samlIdpInput = z.object({
+  slug: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lowercase letters, digits and dashes, e.g. okta"),
+  displayName: z.string().trim().min(1, "is required").max(80),
+  metadataUrl: z.string().trim().max(2048).optional(),
+  metadataXml: z.string().max(512 * 1024).optional(),
+  groupsAttribute: attributeName.default("groups"),
+  userKeyAttribute: attributeName.optional(),
+  emailAttribute: attributeName.optional(),
+  displayNameAttribute: attributeName.optional(),
+  allowIdpInitiated: z.boolean().default(false),
+  requireSignedResponse: z.boolean().default(false),
+});
+export type SamlIdpInput = z.input<typeof samlIdpInput>;
+
+export type CreateResult = { ok: true; id: string; entityId: string } | { ok: false; errors: Record<string, string> };
+
+/**
+ * Adds a SAML IdP from its metadata (URL, or XML pasted/uploaded). The change and its audit record
+ * are written in one transaction (DESIGN.md invariant 2: admin changes carry before/after).
+ * The caller must already have checked that the actor is an admin.
+ */
+export async function createSamlIdp(db: Db, raw: SamlIdpInput, actor: AuditActor, meta: RequestMeta): Promise<CreateResult> {
+  const parsed = samlIdpInput.safeParse(raw);
+  if (!parsed.success) {
+    return { ok: false, errors: Object.fromEntries(parsed.error.issues.map((i) => [i.path.join(".") || "form", i.message])) };
+  }
+  const input = parsed.data;
+  let xml = input.metadataXml?.trim() ?? "";
+  try {
+    if (xml === "" && input.metadataUrl) xml = await fetchIdpMetadata(input.metadataUrl);
+    if (xml === "") return { ok: false, errors: { metadata: "Give the metadata URL, or paste or upload the metadata XML." } };
+    const metadata = parseIdpMetadata(xml);
+    const data = {
+      slug: input.slug,
+      displayName: input.displayName,
+      entityId: metadata.entityId,
+      ssoUrl: metadata.ssoUrl,
+      certificatesJson: JSON.stringify(metadata.signingCertificates),
+      groupsAttribute: input.groupsAttribute,
+      userKeyAttribute: input.userKeyAttribute ?? null,
+      emailAttribute: input.emailAttribute ?? "email",
+      displayNameAttribute: input.displayNameAttribute ?? "name",
+      allowIdpInitiated: input.allowIdpInitiated,
+      requireSignedResponse: input.requireSignedResponse,
+      metadataUrl: input.metadataXml?.trim() ? null : (input.metadataUrl ?? null),
+    };
+    const created = await db.$transaction(async (tx) => {
+      const row = await tx.samlIdentityProvider.create({ data });
+      await writeAuditEvent(tx, {
+        action: "admin.saml-idp.created",
+        outcome: "success",
+        actor,
+        meta,
+        details: { idp: row.slug, before: null, after: { ...data, certificatesJson: `${metadata.signingCertificates.length} certificate(s)` } },
+      });
+      return row;
+    });
+    return { ok: true, id: created.id, entityId: created.entityId };
+  } catch (error) {
+    if (error instanceof MetadataError) return { ok: false, errors: { metadata: error.message } };
+    if (isUniqueViolation(error)) return { ok: false, errors: { slug: "An identity provider with this short name or entityID already exists." } };
+    throw error;
+  }
+}
+
+/** Enables or disables an IdP (disabled IdPs can't be used to sign in), audited with before/after. */
+export async function setSamlIdpEnabled(db: Db, id: string, enabled: boolean, actor: AuditActor, meta: RequestMeta): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const before = await tx.samlIdentityProvider.findUnique({ where: { id } });
+    if (!before) return false;
+    await tx.samlIdentityProvider.update({ where: { id }, data: { enabled } });
+    await writeAuditEvent(tx, {
+      action: "admin.saml-idp.updated",
+      outcome: "success",
+      actor,
+      meta,
+      details: { idp: before.slug, before: { enabled: before.enabled }, after: { enabled } },
+    });
+    return true;
+  });
+}
+
+export async function findSamlIdpsForAdmin(db: Db) {
+  const rows = await db.samlIdentityProvider.findMany({ orderBy: { displayName: "asc" } });
+  return rows.map((r) => ({
+    id: r.id,
+    slug: r.slug,
+    displayName: r.displayName,
+    entityId: r.entityId,
+    ssoUrl: r.ssoUrl,
+    certificateCount: (JSON.parse(r.certificatesJson) as unknown[]).length,
+    groupsAttribute: r.groupsAttribute,
+    userKeyAttribute: r.userKeyAttribute,
+    allowIdpInitiated: r.allowIdpInitiated,
+    requireSignedResponse: r.requireSignedResponse,
+    enabled: r.enabled,
+  }));
+}

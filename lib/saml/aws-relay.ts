@@ -1,0 +1,166 @@
+import "server-only";
+import { writeAuditEvent } from "@/lib/audit/write-audit-event";
+import type { SignedInUser } from "@/lib/auth/portal-session";
+import type { AppConfig } from "@/lib/config";
+import type { Db } from "@/lib/db/client";
+import type { RequestMeta } from "@/lib/http/request-meta";
+import { log } from "@/lib/log";
+import { hashTicket, newTicket, openAssertion, sealAssertion } from "./assertion-vault";
+import { parseAwsRoleAttribute, type AwsRolePair } from "./aws-role-attribute";
+import { MAX_ENCODED_RESPONSE_BYTES, MAX_RESPONSE_XML_BYTES } from "./complete-saml-sign-in";
+import { findSamlIdpByEntityId, type SamlIdpConfig } from "./idp-registry";
+import { peekIssuer } from "./peek-issuer";
+import { rememberAssertionOnce } from "./replay-cache";
+import { identityFromAssertion } from "./saml-identity";
+import { SamlRejection } from "./types";
+import { assertionExpiry, verifySamlResponse } from "./verify-response";
+import { decodePostBinding } from "./xml-safety";
+
+/** AWS's SAML sign-in endpoints: an AWS-targeted assertion names one of these as its Recipient. */
+export const AWS_SAML_RECIPIENTS = ["https://signin.aws.amazon.com/saml"];
+const AWS_AUDIENCE = "urn:amazon:webservices";
+const CLAIM_TICKET_TTL_MS = 2 * 60 * 1000;
+const SESSION_DURATION_ATTRIBUTE = "https://aws.amazon.com/SAML/Attributes/SessionDuration";
+const ROLE_ATTRIBUTE = "https://aws.amazon.com/SAML/Attributes/Role";
+
+function associatedData(id: string): string {
+  return `saml-aws-assertion:${id}`;
+}
+
+/**
+ * The relay endpoint's work: verifies an AWS-targeted assertion from a configured IdP's AWS app
+ * with the same rules as a sign-in (Recipient and audience set to AWS's values instead of ours),
+ * refuses replays, and holds it encrypted until it expires. The IdP's POST is cross-site and
+ * carries no portal session, so it is held under a one-time claim ticket that the signed-in
+ * browser redeems (claimAwsAssertion) — which is where the identity match happens.
+ * @throws SamlRejection (audited).
+ */
+export async function holdAwsAssertion(args: {
+  db: Db;
+  config: AppConfig;
+  samlResponse: unknown;
+  meta: RequestMeta;
+  now: Date;
+}): Promise<{ ticket: string }> {
+  const { db, config, meta, now } = args;
+  let idp: SamlIdpConfig | null = null;
+  try {
+    if (typeof args.samlResponse !== "string" || args.samlResponse === "") throw new SamlRejection("not_base64", "no SAMLResponse field");
+    const xml = decodePostBinding(args.samlResponse, { maxEncodedBytes: MAX_ENCODED_RESPONSE_BYTES, maxXmlBytes: MAX_RESPONSE_XML_BYTES });
+    const claimed = peekIssuer(xml);
+    idp = await findSamlIdpByEntityId(db, claimed);
+    if (!idp) throw new SamlRejection("unknown_idp", `no enabled IdP with entityID ${claimed.slice(0, 200)}`);
+    const time = { now, skewSeconds: config.saml.clockSkewSeconds, maxAgeSeconds: config.saml.maxAssertionAgeSeconds };
+    const assertion = verifySamlResponse(xml, {
+      idp: { entityId: idp.entityId, signingCertificates: idp.signingCertificates, requireSignedResponse: idp.requireSignedResponse },
+      expect: { audience: AWS_AUDIENCE, recipients: AWS_SAML_RECIPIENTS, target: "aws" },
+      time,
+    });
+    const expiresAt = assertionExpiry(assertion, time);
+    await rememberAssertionOnce(db, { issuer: idp.entityId, assertionId: assertion.assertionId, expiresAt, now });
+    const { roles, rejected } = parseAwsRoleAttribute(assertion.attributes[ROLE_ATTRIBUTE] ?? []);
+    if (rejected.length > 0) log.warn("SAML AWS role values skipped", { requestId: meta.requestId, rejected: rejected.slice(0, 5) });
+    if (roles.length === 0) throw new SamlRejection("missing_attribute", "the assertion grants no AWS role");
+    const durationValue = assertion.attributes[SESSION_DURATION_ATTRIBUTE]?.[0];
+    const sessionDurationSeconds = durationValue && /^\d{3,5}$/.test(durationValue) ? Number(durationValue) : null;
+    const identity = identityFromAssertion(assertion, idp);
+    const ticket = newTicket();
+    const row = await db.samlAwsAssertion.create({
+      data: {
+        claimTicketHash: hashTicket(ticket),
+        idpId: idp.id,
+        issuer: identity.issuer,
+        userKey: identity.subject,
+        encryptedResponse: "pending",
+        rolesJson: JSON.stringify(roles),
+        sessionDurationSeconds,
+        expiresAt,
+      },
+    });
+    await db.samlAwsAssertion.update({
+      where: { id: row.id },
+      data: { encryptedResponse: sealAssertion(config.authSecret, args.samlResponse, associatedData(row.id)) },
+    });
+    await db.samlAwsAssertion.deleteMany({ where: { expiresAt: { lt: now } } });
+    return { ticket };
+  } catch (error) {
+    await auditRefusal(db, meta, idp, error);
+    throw error;
+  }
+}
+
+/**
+ * Binds a held assertion to the signed-in user's session — only if the assertion is about that
+ * same user (same IdP entityID and user key). A ticket is redeemable once, for two minutes.
+ * @throws SamlRejection identity_mismatch | unknown_in_response_to (audited).
+ */
+export async function claimAwsAssertion(args: {
+  db: Db;
+  user: SignedInUser;
+  ticket: string;
+  meta: RequestMeta;
+  now: Date;
+}): Promise<{ roles: AwsRolePair[]; expiresAt: Date }> {
+  const { db, user, meta, now } = args;
+  try {
+    const row = /^[A-Za-z0-9_-]{43}$/.test(args.ticket)
+      ? await db.samlAwsAssertion.findUnique({ where: { claimTicketHash: hashTicket(args.ticket) } })
+      : null;
+    if (!row || row.sessionId !== null || row.expiresAt <= now || now.getTime() - row.createdAt.getTime() > CLAIM_TICKET_TTL_MS) {
+      throw new SamlRejection("unknown_in_response_to", "unknown, used or expired claim ticket");
+    }
+    if (row.issuer !== user.issuer || row.userKey !== user.subject) {
+      await db.samlAwsAssertion.delete({ where: { id: row.id } });
+      throw new SamlRejection("identity_mismatch", "the AWS assertion is about another user than the one signed in");
+    }
+    const claimed = await db.samlAwsAssertion.updateMany({
+      where: { id: row.id, sessionId: null },
+      data: { sessionId: user.sessionId, claimTicketHash: null },
+    });
+    if (claimed.count !== 1) throw new SamlRejection("unknown_in_response_to", "claim ticket already used");
+    return { roles: JSON.parse(row.rolesJson) as AwsRolePair[], expiresAt: row.expiresAt };
+  } catch (error) {
+    await auditRefusal(db, meta, null, error, user);
+    throw error;
+  }
+}
+
+/**
+ * The held assertion for this session that grants (roleArn, principalArn), decrypted for the STS
+ * call, or null. The pair must match exactly what the verified assertion listed.
+ */
+export async function findHeldAssertion(
+  db: Db,
+  secret: string,
+  sessionId: string,
+  pair: AwsRolePair,
+  now: Date,
+): Promise<{ samlResponse: string; sessionDurationSeconds: number | null } | null> {
+  const rows = await db.samlAwsAssertion.findMany({
+    where: { sessionId, expiresAt: { gt: now } },
+    orderBy: { createdAt: "desc" },
+  });
+  for (const row of rows) {
+    const roles = JSON.parse(row.rolesJson) as AwsRolePair[];
+    if (roles.some((r) => r.roleArn === pair.roleArn && r.principalArn === pair.principalArn)) {
+      return { samlResponse: openAssertion(secret, row.encryptedResponse, associatedData(row.id)), sessionDurationSeconds: row.sessionDurationSeconds };
+    }
+  }
+  return null;
+}
+
+async function auditRefusal(db: Db, meta: RequestMeta, idp: SamlIdpConfig | null, error: unknown, user?: SignedInUser): Promise<void> {
+  const rejection = error instanceof SamlRejection ? error : null;
+  const reason = rejection?.reason ?? "internal_error";
+  const detail = rejection?.detail ?? (error instanceof Error ? error.message : String(error));
+  log.warn("SAML AWS assertion refused", { requestId: meta.requestId, reason, detail: detail.slice(0, 500) });
+  await writeAuditEvent(db, {
+    action: "access.denied",
+    outcome: rejection ? "denied" : "error",
+    actor: user
+      ? { userId: user.id, issuer: user.issuer, subject: user.subject, email: user.email, groups: user.groups }
+      : { userId: null, issuer: idp?.entityId ?? null, subject: null, email: null, groups: null },
+    meta,
+    details: { method: "saml-aws-relay", idp: idp?.slug ?? null, reason, detail: detail.slice(0, 500) },
+  });
+}

@@ -1,0 +1,123 @@
+import "server-only";
+import { writeAuditEvent } from "@/lib/audit/write-audit-event";
+import { createPortalSession } from "@/lib/auth/portal-session";
+import type { AppConfig } from "@/lib/config";
+import type { Db } from "@/lib/db/client";
+import type { RequestMeta } from "@/lib/http/request-meta";
+import { log } from "@/lib/log";
+import { upsertSignedInUser } from "@/lib/users/upsert-signed-in-user";
+import { consumeAuthnRequest } from "./authn-requests";
+import { findSamlIdpByEntityId, type SamlIdpConfig } from "./idp-registry";
+import { peekIssuer } from "./peek-issuer";
+import { rememberAssertionOnce } from "./replay-cache";
+import { identityFromAssertion } from "./saml-identity";
+import { SamlRejection } from "./types";
+import { assertionExpiry, verifySamlResponse } from "./verify-response";
+import { decodePostBinding } from "./xml-safety";
+
+/** Caps on what the ACS will even look at. A real Response is a few KiB. */
+export const MAX_ENCODED_RESPONSE_BYTES = 256 * 1024;
+export const MAX_RESPONSE_XML_BYTES = 192 * 1024;
+
+export interface SamlSignInResult {
+  sessionId: string;
+  expiresAt: Date;
+  returnTo: string;
+}
+
+/** Only same-site paths are followed after sign-in: never an absolute URL (open redirect). */
+export function safeReturnPath(value: unknown): string {
+  return typeof value === "string" && /^\/(?![/\\])[\w\-./?=&%]*$/.test(value) ? value : "/accounts";
+}
+
+/**
+ * Turns a posted SAMLResponse into a portal session, enforcing every rule of the SP: size caps and
+ * XML safety, signature by the configured IdP's certificates only, values from the signed assertion
+ * only, audience/destination/recipient, time windows, InResponseTo bound to this browser (or an
+ * allowed IdP-initiated sign-in), and one use per assertion. Every refusal is audited with its
+ * specific reason; the caller shows the user a generic message.
+ * @throws SamlRejection (after auditing it)
+ */
+export async function completeSamlSignIn(args: {
+  db: Db;
+  config: AppConfig;
+  samlResponse: unknown;
+  bindingValue: string | undefined;
+  meta: RequestMeta;
+  now: Date;
+}): Promise<SamlSignInResult> {
+  const { db, config, meta, now } = args;
+  let idp: SamlIdpConfig | null = null;
+  try {
+    if (typeof args.samlResponse !== "string" || args.samlResponse === "") {
+      throw new SamlRejection("not_base64", "no SAMLResponse field");
+    }
+    const xml = decodePostBinding(args.samlResponse, {
+      maxEncodedBytes: MAX_ENCODED_RESPONSE_BYTES,
+      maxXmlBytes: MAX_RESPONSE_XML_BYTES,
+    });
+    const claimedIssuer = peekIssuer(xml);
+    idp = await findSamlIdpByEntityId(db, claimedIssuer);
+    if (!idp) throw new SamlRejection("unknown_idp", `no enabled IdP with entityID ${claimedIssuer.slice(0, 200)}`);
+    const time = { now, skewSeconds: config.saml.clockSkewSeconds, maxAgeSeconds: config.saml.maxAssertionAgeSeconds };
+    const assertion = verifySamlResponse(xml, {
+      idp: { entityId: idp.entityId, signingCertificates: idp.signingCertificates, requireSignedResponse: idp.requireSignedResponse },
+      expect: { audience: config.saml.spEntityId, recipients: [config.saml.acsUrl], target: "portal" },
+      time,
+    });
+
+    let returnTo = "/accounts";
+    if (assertion.inResponseTo !== null) {
+      ({ returnTo } = await consumeAuthnRequest(db, assertion.inResponseTo, {
+        idpId: idp.id,
+        purpose: "login",
+        bindingValue: args.bindingValue,
+        now,
+      }));
+    } else if (!idp.allowIdpInitiated) {
+      throw new SamlRejection("unsolicited_not_allowed", `IdP-initiated sign-in is disabled for ${idp.slug}`);
+    }
+    await rememberAssertionOnce(db, {
+      issuer: idp.entityId,
+      assertionId: assertion.assertionId,
+      expiresAt: assertionExpiry(assertion, time),
+      now,
+    });
+
+    const identity = identityFromAssertion(assertion, idp);
+    const user = await upsertSignedInUser(db, identity, now);
+    const session = await createPortalSession(db, user.id, {
+      now,
+      maxAgeSeconds: config.sessionMaxAgeSeconds,
+      method: "saml",
+      notAfter: assertion.sessionNotOnOrAfter,
+    });
+    await writeAuditEvent(db, {
+      action: "auth.sign-in",
+      outcome: "success",
+      actor: { userId: user.id, issuer: user.issuer, subject: user.subject, email: user.email, groups: user.groups },
+      meta,
+      details: {
+        method: "saml",
+        idp: idp.slug,
+        idpInitiated: assertion.inResponseTo === null,
+        assertionId: assertion.assertionId.slice(0, 128),
+        sessionExpiresAt: session.expiresAt.toISOString(),
+      },
+    });
+    return { sessionId: session.id, expiresAt: session.expiresAt, returnTo: safeReturnPath(returnTo) };
+  } catch (error) {
+    const rejection = error instanceof SamlRejection ? error : null;
+    const reason = rejection?.reason ?? "internal_error";
+    const detail = rejection?.detail ?? (error instanceof Error ? error.message : String(error));
+    log.warn("SAML sign-in refused", { requestId: meta.requestId, reason, detail: detail.slice(0, 500), idp: idp?.slug ?? null });
+    await writeAuditEvent(db, {
+      action: "auth.sign-in-failed",
+      outcome: rejection ? "denied" : "error",
+      actor: { userId: null, issuer: idp?.entityId ?? null, subject: null, email: null, groups: null },
+      meta,
+      details: { method: "saml", idp: idp?.slug ?? null, reason, detail: detail.slice(0, 500) },
+    });
+    throw error;
+  }
+}
