@@ -1,0 +1,66 @@
+// `npm run saml:import -- --slug okta --name "Okta" --metadata <file or https URL> [--groups-attribute groups]
+//   [--user-key-attribute uid] [--allow-idp-initiated] [--require-signed-response] [--aws-app-url <url>]`
+// Adds a SAML IdP from the command line — the bootstrap path for a portal that signs in only with
+// SAML (the admin UI needs an admin to be signed in first). Audited like the admin UI's import.
+import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import { parseArgs } from "node:util";
+import { createSamlIdp } from "../lib/admin/saml-idps";
+import { createDb } from "../lib/db/client";
+import { DEFAULT_DATABASE_URL } from "./database-url";
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      slug: { type: "string" },
+      name: { type: "string" },
+      metadata: { type: "string" },
+      "groups-attribute": { type: "string", default: "groups" },
+      "user-key-attribute": { type: "string" },
+      "allow-idp-initiated": { type: "boolean", default: false },
+      "require-signed-response": { type: "boolean", default: false },
+      "aws-app-url": { type: "string" },
+    },
+  });
+  if (!values.slug || !values.name || !values.metadata) {
+    console.error('usage: npm run saml:import -- --slug <short-name> --name "<display name>" --metadata <file|https URL> [options]');
+    return 2;
+  }
+  const isUrl = /^https?:\/\//.test(values.metadata);
+  const db = createDb(process.env.DATABASE_URL || DEFAULT_DATABASE_URL);
+  try {
+    const result = await createSamlIdp(
+      db,
+      {
+        slug: values.slug,
+        displayName: values.name,
+        ...(isUrl ? { metadataUrl: values.metadata } : { metadataXml: fs.readFileSync(values.metadata, "utf8") }),
+        groupsAttribute: values["groups-attribute"],
+        userKeyAttribute: values["user-key-attribute"],
+        allowIdpInitiated: values["allow-idp-initiated"],
+        requireSignedResponse: values["require-signed-response"],
+      },
+      { userId: null, issuer: "cli", subject: process.env.USER ?? "cli", email: null, groups: null },
+      { requestId: randomUUID(), ip: null, userAgent: "gatehouse saml:import" },
+    );
+    if (!result.ok) {
+      for (const [field, message] of Object.entries(result.errors)) console.error(`${field}: ${message}`);
+      return 1;
+    }
+    if (values["aws-app-url"]) {
+      await db.samlIdentityProvider.update({ where: { id: result.id }, data: { awsAppUrl: values["aws-app-url"] } });
+    }
+    console.log(`added SAML IdP ${values.slug} (${result.entityId})`);
+    return 0;
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`saml:import failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);
