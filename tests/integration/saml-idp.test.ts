@@ -732,12 +732,12 @@ describe("IdP-initiated sign-in", () => {
     const attributes = attributesOf(assertion);
     const roles = attributes[AWS_SAML_ATTRIBUTES.role] ?? [];
     // alice is in gatehouse-admins and developers: every demo role but bob's DataScience.
-    expect(roles).toHaveLength(7);
+    expect(roles).toHaveLength(8);
     expect(roles[0]).toBe(
       "arn:aws:iam::210987654321:role/ReadOnly,arn:aws:iam::210987654321:saml-provider/corp-demo-idp",
     );
     expect(roles[1]).toBe(
-      "arn:aws:iam::210987654321:saml-provider/corp-demo-idp,arn:aws:iam::210987654321:role/Administrator",
+      "arn:aws:iam::210987654321:saml-provider/corp-demo-idp,arn:aws:iam::210987654321:role/FederatedReadOnly",
     );
     for (const value of roles) {
       const pair = value.split(",");

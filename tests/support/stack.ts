@@ -2,7 +2,7 @@
 // database (SQLite file or a throwaway PostgreSQL database), migrations, the demo seed, and the
 // portal's production build under `next start`. GATEHOUSE_TEST_DATABASE picks the database
 // (sqlite by default; tests/run.ts runs the integration tier once per database).
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
@@ -40,12 +40,66 @@ export function testDatabaseKind(): TestDatabase {
   return kind;
 }
 
-async function createTestDatabase(kind: TestDatabase): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `gatehouse_test_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
+/** A hash of the migrations, so a template database is rebuilt whenever they change. */
+function migrationsHash(kind: TestDatabase): string {
+  const dir = path.join(ROOT, "prisma", ...(kind === "postgresql" ? ["postgresql"] : []), "migrations");
+  const hash = createHash("sha256");
+  for (const entry of fs.readdirSync(dir).sort()) {
+    const file = path.join(dir, entry, "migration.sql");
+    if (fs.existsSync(file)) hash.update(entry).update(fs.readFileSync(file));
+  }
+  return hash.digest("hex").slice(0, 12);
+}
+
+/**
+ * A migrated, empty template per migrations version: each test database is a copy of it, which
+ * is much faster than running the migrations again (the migrations themselves are still what
+ * built it, through the same `prisma migrate deploy` as production).
+ */
+async function ensureTemplate(kind: TestDatabase): Promise<string> {
+  const tag = migrationsHash(kind);
   if (kind === "sqlite") {
     const dir = path.join(ROOT, ".tmp");
     fs.mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, `${name}.db`);
+    const file = path.join(dir, `template-${tag}.db`);
+    if (!fs.existsSync(file)) {
+      const building = path.join(dir, `template-${tag}-${process.pid}-${randomBytes(3).toString("hex")}.db`);
+      migrateDatabase(`file:${building}`, { quiet: true });
+      fs.renameSync(building, file);
+    }
+    return file;
+  }
+  const name = `gatehouse_template_${tag}`;
+  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  await client.connect();
+  try {
+    const exists = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (exists.rowCount === 0) {
+      const building = `${name}_${process.pid}`;
+      await client.query(`DROP DATABASE IF EXISTS "${building}"`);
+      await client.query(`CREATE DATABASE "${building}"`);
+      const url = new URL(POSTGRES_ADMIN_URL);
+      url.pathname = `/${building}`;
+      migrateDatabase(url.toString(), { quiet: true });
+      await client.query(`ALTER DATABASE "${building}" RENAME TO "${name}"`).catch(async () => {
+        await client.query(`DROP DATABASE IF EXISTS "${building}" WITH (FORCE)`);
+      });
+    }
+  } finally {
+    await client.end();
+  }
+  return name;
+}
+
+async function createTestDatabase(kind: TestDatabase): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `gatehouse_test_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
+  if (kind === "postgresql" && !["127.0.0.1", "localhost", "::1", "[::1]"].includes(new URL(POSTGRES_ADMIN_URL).hostname)) {
+    throw new Error("refusing to run tests against a non-local PostgreSQL");
+  }
+  const template = await ensureTemplate(kind);
+  if (kind === "sqlite") {
+    const file = path.join(ROOT, ".tmp", `${name}.db`);
+    fs.copyFileSync(template, file);
     return {
       url: `file:${file}`,
       drop: () => {
@@ -54,13 +108,9 @@ async function createTestDatabase(kind: TestDatabase): Promise<{ url: string; dr
       },
     };
   }
-  const admin = new URL(POSTGRES_ADMIN_URL);
-  if (!["127.0.0.1", "localhost", "::1", "[::1]"].includes(admin.hostname)) {
-    throw new Error(`refusing to run tests against a non-local PostgreSQL (${admin.hostname})`);
-  }
   const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
   await client.connect();
-  await client.query(`CREATE DATABASE "${name}"`);
+  await client.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
   await client.end();
   const url = new URL(POSTGRES_ADMIN_URL);
   url.pathname = `/${name}`;
@@ -104,7 +154,6 @@ export async function startTestStack(
       log: () => undefined,
     });
     cleanups.push(() => idp.close());
-    migrateDatabase(created.url, { quiet: true });
     const db = createDb(created.url);
     cleanups.push(() => db.$disconnect());
     await seedDemo(db, { issuer: idp.issuer });
