@@ -4,7 +4,17 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   {
-    ignores: [".next/**", "node_modules/**", "data/**", ".tmp/**", "test-results/**", "playwright-report/**", "next-env.d.ts", "**/*.mjs", "**/*.js"],
+    ignores: [
+      ".next/**",
+      "node_modules/**",
+      "data/**",
+      ".tmp/**",
+      "test-results/**",
+      "playwright-report/**",
+      "next-env.d.ts",
+      "**/*.mjs",
+      "**/*.js",
+    ],
   },
   ...nextVitals,
   ...nextTs,
@@ -16,7 +26,10 @@ export default tseslint.config(
     },
     rules: {
       "@typescript-eslint/no-floating-promises": "error",
-      "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: { attributes: false } }],
+      "@typescript-eslint/no-misused-promises": [
+        "error",
+        { checksVoidReturn: { attributes: false } },
+      ],
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
     },

@@ -24,9 +24,13 @@ async function main(): Promise<void> {
   const handle = app.getRequestHandler();
 
   const server = http.createServer((req, res) => {
-    req.headers[CLIENT_ADDRESS_HEADER] = clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], trustedProxyHops) ?? "";
+    req.headers[CLIENT_ADDRESS_HEADER] =
+      clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], trustedProxyHops) ??
+      "";
     handle(req, res).catch((error: unknown) => {
-      process.stderr.write(`request failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(
+        `request failed: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
       if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain" });
       res.end("Internal error");
     });
@@ -45,6 +49,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`Gatehouse could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `Gatehouse could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -19,7 +19,8 @@ export function filterAccounts(accounts: readonly AccountView[], query: string):
   if (terms.length === 0) return [...accounts];
   const result: AccountView[] = [];
   for (const account of accounts) {
-    const accountText = `${account.name} ${account.accountId} ${account.environment} ${account.description}`.toLowerCase();
+    const accountText =
+      `${account.name} ${account.accountId} ${account.environment} ${account.description}`.toLowerCase();
     const roles = account.roles.filter((role) => {
       const text = `${accountText} ${role.roleName} ${role.description}`.toLowerCase();
       return terms.every((t) => text.includes(t));
@@ -39,9 +40,15 @@ export function AccountsBrowser({
   defaultRegion: string;
 }) {
   const [query, setQuery] = useState("");
-  const isKnownRegion = useCallback((code: string) => regions.some((r) => r.code === code), [regions]);
+  const isKnownRegion = useCallback(
+    (code: string) => regions.some((r) => r.code === code),
+    [regions],
+  );
   const [region, setRegion] = useStoredChoice(REGION_STORAGE_KEY, defaultRegion, isKnownRegion);
-  const [credentialsFor, setCredentialsFor] = useState<{ account: AccountView; role: RoleView } | null>(null);
+  const [credentialsFor, setCredentialsFor] = useState<{
+    account: AccountView;
+    role: RoleView;
+  } | null>(null);
 
   const visible = useMemo(() => filterAccounts(accounts, query), [accounts, query]);
   const roleCount = accounts.reduce((n, a) => n + a.roles.length, 0);
@@ -52,7 +59,8 @@ export function AccountsBrowser({
         <div>
           <h1 className="text-2xl font-semibold">Your AWS accounts</h1>
           <p className="mt-1 text-sm text-slate-600">
-            {accounts.length} {accounts.length === 1 ? "account" : "accounts"}, {roleCount} {roleCount === 1 ? "role" : "roles"}
+            {accounts.length} {accounts.length === 1 ? "account" : "accounts"}, {roleCount}{" "}
+            {roleCount === 1 ? "role" : "roles"}
           </p>
         </div>
         <label className="text-sm text-slate-600">
@@ -89,7 +97,11 @@ export function AccountsBrowser({
       ) : (
         <ul className="mt-6 space-y-4">
           {visible.map((account) => (
-            <li key={account.accountId} className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm" data-testid="account">
+            <li
+              key={account.accountId}
+              className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm"
+              data-testid="account"
+            >
               <div className="flex flex-wrap items-center gap-3 border-b border-slate-100 bg-slate-50/60 px-4 py-3">
                 <h2 className="font-semibold" data-testid="account-name">
                   {account.name}
@@ -98,11 +110,18 @@ export function AccountsBrowser({
                   {account.accountId}
                 </code>
                 <EnvironmentBadge environment={account.environment} />
-                {account.description && <span className="text-sm text-slate-500">{account.description}</span>}
+                {account.description && (
+                  <span className="text-sm text-slate-500">{account.description}</span>
+                )}
               </div>
               <ul className="divide-y divide-slate-100">
                 {account.roles.map((role) => (
-                  <RoleRow key={role.roleId} role={role} region={region} onCli={() => setCredentialsFor({ account, role })} />
+                  <RoleRow
+                    key={role.roleId}
+                    role={role}
+                    region={region}
+                    onCli={() => setCredentialsFor({ account, role })}
+                  />
                 ))}
               </ul>
             </li>
@@ -131,7 +150,9 @@ function RoleRow({ role, region, onCli }: { role: RoleView; region: string; onCl
     setError(null);
     // Open the tab during the click (popup blockers allow that), then point it at the sign-in URL.
     const tab = window.open("", "_blank");
-    const result = await postJson<{ signinUrl: string }>(`/api/roles/${role.roleId}/console`, { region });
+    const result = await postJson<{ signinUrl: string }>(`/api/roles/${role.roleId}/console`, {
+      region,
+    });
     setIsOpening(false);
     if (!result.ok) {
       tab?.close();

@@ -7,7 +7,10 @@ export interface ApiErrorView {
   nextUrl: string | null;
 }
 
-export async function postJson<T>(url: string, body: unknown): Promise<{ ok: true; data: T } | { ok: false; error: ApiErrorView }> {
+export async function postJson<T>(
+  url: string,
+  body: unknown,
+): Promise<{ ok: true; data: T } | { ok: false; error: ApiErrorView }> {
   let response: Response;
   try {
     response = await fetch(url, {
@@ -17,7 +20,15 @@ export async function postJson<T>(url: string, body: unknown): Promise<{ ok: tru
       cache: "no-store",
     });
   } catch {
-    return { ok: false, error: { message: "The portal could not be reached. Check your connection.", requestId: null, awsErrorCode: null, nextUrl: null } };
+    return {
+      ok: false,
+      error: {
+        message: "The portal could not be reached. Check your connection.",
+        requestId: null,
+        awsErrorCode: null,
+        nextUrl: null,
+      },
+    };
   }
   const requestId = response.headers.get("x-request-id");
   let json: unknown = null;
@@ -32,14 +43,26 @@ export async function postJson<T>(url: string, body: unknown): Promise<{ ok: tru
     // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- a full load is intended
     window.location.href = `/signin?callbackUrl=${encodeURIComponent(window.location.pathname)}`;
   }
-  const error = (json as { error?: { message?: unknown; requestId?: unknown; awsErrorCode?: unknown; nextUrl?: unknown } } | null)?.error;
+  const error = (
+    json as {
+      error?: { message?: unknown; requestId?: unknown; awsErrorCode?: unknown; nextUrl?: unknown };
+    } | null
+  )?.error;
   return {
     ok: false,
     error: {
-      message: typeof error?.message === "string" ? error.message : `The request failed (HTTP ${response.status}).`,
+      message:
+        typeof error?.message === "string"
+          ? error.message
+          : `The request failed (HTTP ${response.status}).`,
       requestId: typeof error?.requestId === "string" ? error.requestId : requestId,
       awsErrorCode: typeof error?.awsErrorCode === "string" ? error.awsErrorCode : null,
-      nextUrl: typeof error?.nextUrl === "string" && error.nextUrl.startsWith("/") && !error.nextUrl.startsWith("//") ? error.nextUrl : null,
+      nextUrl:
+        typeof error?.nextUrl === "string" &&
+        error.nextUrl.startsWith("/") &&
+        !error.nextUrl.startsWith("//")
+          ? error.nextUrl
+          : null,
     },
   };
 }

@@ -37,7 +37,14 @@ export function AppHeader({ userLabel, isAdmin }: { userLabel: string; isAdmin: 
 
 function GateIcon() {
   return (
-    <svg viewBox="0 0 24 24" className="h-6 w-6 text-indigo-600" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden>
+    <svg
+      viewBox="0 0 24 24"
+      className="h-6 w-6 text-indigo-600"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="2"
+      aria-hidden
+    >
       <path d="M3 21V9l9-6 9 6v12" />
       <path d="M9 21v-6a3 3 0 0 1 6 0v6" />
     </svg>

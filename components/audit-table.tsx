@@ -25,7 +25,9 @@ export function AuditTable({ events }: { events: AuditEventView[] }) {
         <tbody className="divide-y divide-slate-100">
           {events.map((e) => (
             <tr key={e.id} className="align-top" data-testid="audit-row" data-action={e.action}>
-              <td className="px-3 py-2 font-mono text-xs whitespace-nowrap">{e.createdAt.toISOString().replace("T", " ").slice(0, 19)}</td>
+              <td className="px-3 py-2 font-mono text-xs whitespace-nowrap">
+                {e.createdAt.toISOString().replace("T", " ").slice(0, 19)}
+              </td>
               <td className="px-3 py-2 whitespace-nowrap">{e.action}</td>
               <td className={`px-3 py-2 ${OUTCOME_STYLE[e.outcome] ?? ""}`}>{e.outcome}</td>
               <td className="px-3 py-2">{e.actorEmail ?? e.actorSubject ?? "—"}</td>

@@ -21,8 +21,16 @@ const TABS: ReadonlyArray<{ format: Format; label: string; hint: string }> = [
   { format: "fish", label: "fish", hint: "Paste into a fish shell." },
   { format: "powershell", label: "PowerShell", hint: "Paste into PowerShell." },
   { format: "cmd", label: "Windows cmd", hint: "Paste into Command Prompt." },
-  { format: "credentials-file", label: "Credentials file", hint: "Add to ~/.aws/credentials, then use --profile." },
-  { format: "credential-process", label: "credential_process", hint: "JSON in the format the AWS CLI expects from credential_process." },
+  {
+    format: "credentials-file",
+    label: "Credentials file",
+    hint: "Add to ~/.aws/credentials, then use --profile.",
+  },
+  {
+    format: "credential-process",
+    label: "credential_process",
+    hint: "JSON in the format the AWS CLI expects from credential_process.",
+  },
 ];
 
 const PREFERRED_TAB_KEY = "gatehouse.credentialsFormat";
@@ -34,7 +42,17 @@ function guessShell(): Format {
 }
 
 /** Issues credentials when opened (one issuance per click, audited server-side) and shows them. */
-export function CredentialsDialog({ roleId, title, region, onClose }: { roleId: string; title: string; region: string; onClose: () => void }) {
+export function CredentialsDialog({
+  roleId,
+  title,
+  region,
+  onClose,
+}: {
+  roleId: string;
+  title: string;
+  region: string;
+  onClose: () => void;
+}) {
   const [issued, setIssued] = useState<IssuedCredentials | null>(null);
   const [error, setError] = useState<ApiErrorView | null>(null);
   const [tab, setTab] = useState<Format>(guessShell);
@@ -44,12 +62,14 @@ export function CredentialsDialog({ roleId, title, region, onClose }: { roleId: 
   useEffect(() => {
     dialog.current?.showModal();
     let cancelled = false;
-    void postJson<IssuedCredentials>(`/api/roles/${roleId}/credentials`, { region }).then((result) => {
-      if (cancelled) return;
-      if (result.ok) setIssued(result.data);
-      else if (result.error.nextUrl) window.location.assign(result.error.nextUrl);
-      else setError(result.error);
-    });
+    void postJson<IssuedCredentials>(`/api/roles/${roleId}/credentials`, { region }).then(
+      (result) => {
+        if (cancelled) return;
+        if (result.ok) setIssued(result.data);
+        else if (result.error.nextUrl) window.location.assign(result.error.nextUrl);
+        else setError(result.error);
+      },
+    );
     const timer = window.setInterval(() => setNow(Date.now()), 1000);
     return () => {
       cancelled = true;
@@ -77,7 +97,12 @@ export function CredentialsDialog({ roleId, title, region, onClose }: { roleId: 
           </h2>
           <p className="text-sm text-slate-600">{title}</p>
         </div>
-        <button type="button" onClick={() => dialog.current?.close()} className="text-2xl leading-none text-slate-400 hover:text-slate-700" aria-label="Close">
+        <button
+          type="button"
+          onClick={() => dialog.current?.close()}
+          className="text-2xl leading-none text-slate-400 hover:text-slate-700"
+          aria-label="Close"
+        >
           ×
         </button>
       </div>
@@ -91,7 +116,10 @@ export function CredentialsDialog({ roleId, title, region, onClose }: { roleId: 
               <span className={remaining < 300 ? "font-medium text-red-700" : "text-slate-500"}>
                 ({remaining === 0 ? "expired" : `in ${formatRemaining(remaining)}`})
               </span>
-              <span className="text-slate-500"> · region {issued.region} · key {issued.accessKeyId}</span>
+              <span className="text-slate-500">
+                {" "}
+                · region {issued.region} · key {issued.accessKeyId}
+              </span>
             </p>
             <div role="tablist" className="mt-4 flex flex-wrap gap-1 border-b border-slate-200">
               {TABS.map((t) => (
@@ -105,7 +133,9 @@ export function CredentialsDialog({ roleId, title, region, onClose }: { roleId: 
                     window.localStorage.setItem(PREFERRED_TAB_KEY, t.format);
                   }}
                   className={`-mb-px rounded-t-md border px-3 py-1.5 text-sm ${
-                    t.format === tab ? "border-slate-200 border-b-white bg-white font-medium text-slate-900" : "border-transparent text-slate-600 hover:text-slate-900"
+                    t.format === tab
+                      ? "border-slate-200 border-b-white bg-white font-medium text-slate-900"
+                      : "border-transparent text-slate-600 hover:text-slate-900"
                   }`}
                 >
                   {t.label}
@@ -125,11 +155,16 @@ export function CredentialsDialog({ roleId, title, region, onClose }: { roleId: 
                 </button>
               </div>
             </div>
-            <pre className="mt-2 max-h-72 overflow-auto rounded-lg bg-slate-900 p-4 font-mono text-xs leading-relaxed break-all whitespace-pre-wrap text-slate-100" data-testid="credentials-text" data-format={tab}>
+            <pre
+              className="mt-2 max-h-72 overflow-auto rounded-lg bg-slate-900 p-4 font-mono text-xs leading-relaxed break-all whitespace-pre-wrap text-slate-100"
+              data-testid="credentials-text"
+              data-format={tab}
+            >
               {text}
             </pre>
             <p className="mt-3 text-xs text-slate-500">
-              These credentials are yours alone: don&apos;t paste them into tickets or chat. Every issuance is recorded in the audit log.
+              These credentials are yours alone: don&apos;t paste them into tickets or chat. Every
+              issuance is recorded in the audit log.
             </p>
           </>
         )}

@@ -7,9 +7,12 @@ const STYLES: Record<string, string> = {
 };
 
 export function EnvironmentBadge({ environment }: { environment: string }) {
-  const style = STYLES[environment.toLowerCase()] ?? "bg-slate-100 text-slate-700 ring-slate-500/20";
+  const style =
+    STYLES[environment.toLowerCase()] ?? "bg-slate-100 text-slate-700 ring-slate-500/20";
   return (
-    <span className={`inline-flex items-center rounded-md px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${style}`}>
+    <span
+      className={`inline-flex items-center rounded-md px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${style}`}
+    >
       {environment}
     </span>
   );

@@ -9,11 +9,19 @@ function FieldError({ message }: { message: string | undefined }) {
   return message ? <p className="mt-1 text-xs text-red-700">{message}</p> : null;
 }
 
-export function SamlIdpForm({ action }: { action: (state: IdpFormState, form: FormData) => Promise<IdpFormState> }) {
+export function SamlIdpForm({
+  action,
+}: {
+  action: (state: IdpFormState, form: FormData) => Promise<IdpFormState>;
+}) {
   const [state, formAction, isPending] = useActionState(action, INITIAL);
   const input = "mt-1 w-full rounded-md border border-slate-300 px-3 py-2 text-sm";
   return (
-    <form action={formAction} className="space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm" data-testid="idp-form">
+    <form
+      action={formAction}
+      className="space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm"
+      data-testid="idp-form"
+    >
       <h2 className="text-lg font-semibold">Add an identity provider</h2>
       {state.message && (
         <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
@@ -28,15 +36,34 @@ export function SamlIdpForm({ action }: { action: (state: IdpFormState, form: Fo
         </label>
         <label className="text-sm">
           Short name (used in URLs)
-          <input name="slug" className={input} placeholder="okta" pattern="[a-z0-9][a-z0-9-]*" required />
+          <input
+            name="slug"
+            className={input}
+            placeholder="okta"
+            pattern="[a-z0-9][a-z0-9-]*"
+            required
+          />
           <FieldError message={state.errors.slug} />
         </label>
       </div>
       <fieldset className="space-y-2">
         <legend className="text-sm font-medium">IdP metadata — one of:</legend>
-        <input name="metadataUrl" className={input} placeholder="https://idp.example/app/xyz/sso/saml/metadata" />
-        <input name="metadataFile" type="file" accept=".xml,application/xml,text/xml" className="text-sm" />
-        <textarea name="metadataXml" className={`${input} h-28 font-mono text-xs`} placeholder="<EntityDescriptor …>" />
+        <input
+          name="metadataUrl"
+          className={input}
+          placeholder="https://idp.example/app/xyz/sso/saml/metadata"
+        />
+        <input
+          name="metadataFile"
+          type="file"
+          accept=".xml,application/xml,text/xml"
+          className="text-sm"
+        />
+        <textarea
+          name="metadataXml"
+          className={`${input} h-28 font-mono text-xs`}
+          placeholder="<EntityDescriptor …>"
+        />
         <FieldError message={state.errors.metadata} />
       </fieldset>
       <div className="grid gap-4 sm:grid-cols-2">
@@ -51,12 +78,18 @@ export function SamlIdpForm({ action }: { action: (state: IdpFormState, form: Fo
         </label>
       </div>
       <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" name="allowIdpInitiated" /> Allow IdP-initiated sign-in (unsolicited responses)
+        <input type="checkbox" name="allowIdpInitiated" /> Allow IdP-initiated sign-in (unsolicited
+        responses)
       </label>
       <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" name="requireSignedResponse" /> Require the Response to be signed too (the Assertion always must be)
+        <input type="checkbox" name="requireSignedResponse" /> Require the Response to be signed too
+        (the Assertion always must be)
       </label>
-      <button type="submit" disabled={isPending} className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-60">
+      <button
+        type="submit"
+        disabled={isPending}
+        className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-60"
+      >
         {isPending ? "Importing…" : "Add identity provider"}
       </button>
     </form>

@@ -3,7 +3,15 @@
 import { signIn } from "next-auth/react";
 import { useState } from "react";
 
-export function SignInButton({ providerId, label, callbackUrl }: { providerId: string; label: string; callbackUrl: string }) {
+export function SignInButton({
+  providerId,
+  label,
+  callbackUrl,
+}: {
+  providerId: string;
+  label: string;
+  callbackUrl: string;
+}) {
   const [isRedirecting, setIsRedirecting] = useState(false);
   return (
     <button

@@ -8,7 +8,11 @@ const CHANGE_EVENT = "gatehouse:stored-choice";
  * A choice remembered in localStorage (e.g. the console region). The server render uses the
  * fallback; the browser switches to the stored value after hydration without a mismatch.
  */
-export function useStoredChoice(key: string, fallback: string, isValid: (value: string) => boolean): [string, (value: string) => void] {
+export function useStoredChoice(
+  key: string,
+  fallback: string,
+  isValid: (value: string) => boolean,
+): [string, (value: string) => void] {
   const subscribe = useCallback((onChange: () => void) => {
     window.addEventListener("storage", onChange);
     window.addEventListener(CHANGE_EVENT, onChange);

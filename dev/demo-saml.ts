@@ -3,8 +3,20 @@
 // an IAM SAML provider in every stand-in account that has SAML-federated roles.
 import type { AwsStandin, StandinWorld } from "./aws-standin/server";
 import { worldFromDemo } from "./aws-standin/server";
-import { DEMO_SAML_PROVIDER_NAME, demoAccounts, demoSamlProviderArn, demoUsers, type DemoUser } from "./demo-world";
-import { AWS_SAML_RECIPIENT, awsDemoApp, startSamlIdp, type SamlIdp, type SamlSigningKeys } from "./saml-idp/server";
+import {
+  DEMO_SAML_PROVIDER_NAME,
+  demoAccounts,
+  demoSamlProviderArn,
+  demoUsers,
+  type DemoUser,
+} from "./demo-world";
+import {
+  AWS_SAML_RECIPIENT,
+  awsDemoApp,
+  startSamlIdp,
+  type SamlIdp,
+  type SamlSigningKeys,
+} from "./saml-idp/server";
 import type { Db } from "../lib/db/client";
 
 export const DEMO_SAML_SLUG = "corp-saml";
@@ -28,12 +40,22 @@ function samlRolesFor(user: DemoUser) {
   return demoAccounts.flatMap((account) =>
     account.roles
       .filter((role) => role.assumeMethod === "assume-role-with-saml")
-      .filter((role) => role.grants.some((g) => (g.user ? g.user === user.username : g.group !== undefined && user.groups.includes(g.group))))
+      .filter((role) =>
+        role.grants.some((g) =>
+          g.user
+            ? g.user === user.username
+            : g.group !== undefined && user.groups.includes(g.group),
+        ),
+      )
       .map((role) => ({ accountId: account.id, roleName: role.name })),
   );
 }
 
-export async function startDemoSamlIdp(opts: { portalUrl: string; port?: number; keys?: SamlSigningKeys }): Promise<SamlIdp> {
+export async function startDemoSamlIdp(opts: {
+  portalUrl: string;
+  port?: number;
+  keys?: SamlSigningKeys;
+}): Promise<SamlIdp> {
   return startSamlIdp({
     port: opts.port ?? 0,
     users: demoUsers,
@@ -58,7 +80,11 @@ export async function startDemoSamlIdp(opts: { portalUrl: string; port?: number;
 }
 
 /** Registers (or refreshes) the demo IdP in the portal database, from its metadata. */
-export async function registerDemoSamlIdp(db: Db, idp: SamlIdp, opts: { allowIdpInitiated?: boolean } = {}): Promise<void> {
+export async function registerDemoSamlIdp(
+  db: Db,
+  idp: SamlIdp,
+  opts: { allowIdpInitiated?: boolean } = {},
+): Promise<void> {
   const data = {
     displayName: "Corp Identity (demo)",
     entityId: idp.entityId,
@@ -69,7 +95,11 @@ export async function registerDemoSamlIdp(db: Db, idp: SamlIdp, opts: { allowIdp
     awsAppUrl: `${idp.url}/saml/start/aws`,
     metadataUrl: idp.metadataUrl,
   };
-  await db.samlIdentityProvider.upsert({ where: { slug: DEMO_SAML_SLUG }, update: data, create: { slug: DEMO_SAML_SLUG, ...data } });
+  await db.samlIdentityProvider.upsert({
+    where: { slug: DEMO_SAML_SLUG },
+    update: data,
+    create: { slug: DEMO_SAML_SLUG, ...data },
+  });
 }
 
 /** Registers the IdP as the IAM SAML provider of every account with SAML-federated roles. */

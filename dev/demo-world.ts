@@ -142,10 +142,15 @@ export const demoAccounts: DemoAccount[] = [
     description: "Customer-facing production workloads",
     roles: [
       role("ReadOnly", "Read-only view of production", [developersRead]),
-      role("FederatedReadOnly", "Read-only, federated through the SAML IdP's AWS app", [developersRead], {
-        assumeMethod: "assume-role-with-saml",
-        trustsBroker: false,
-      }),
+      role(
+        "FederatedReadOnly",
+        "Read-only, federated through the SAML IdP's AWS app",
+        [developersRead],
+        {
+          assumeMethod: "assume-role-with-saml",
+          trustsBroker: false,
+        },
+      ),
       role("Administrator", "Full administrative access to production", [adminsFull]),
     ],
   },
@@ -173,9 +178,12 @@ export const demoAccounts: DemoAccount[] = [
       role("Developer", "Build anything in the sandbox", [
         { ...developersRead, maxSessionDurationSeconds: 43200 },
       ]),
-      role("DataScience", "Notebooks and data exploration (CLI only)", [
-        { user: "bob", maxSessionDurationSeconds: 7200, allowConsole: false, allowCli: true },
-      ], { maxSessionDurationSeconds: 7200 }),
+      role(
+        "DataScience",
+        "Notebooks and data exploration (CLI only)",
+        [{ user: "bob", maxSessionDurationSeconds: 7200, allowConsole: false, allowCli: true }],
+        { maxSessionDurationSeconds: 7200 },
+      ),
     ],
   },
   {

@@ -8,9 +8,22 @@ import { migrateDatabase } from "../prisma/migrate";
 import { seedDemo } from "../prisma/seed-demo";
 import { createDb } from "../lib/db/client";
 import { startAwsStandin } from "./aws-standin/server";
-import { demoAwsWorld, registerDemoSamlIdp, registerDemoSamlProviders, startDemoSamlIdp } from "./demo-saml";
+import {
+  demoAwsWorld,
+  registerDemoSamlIdp,
+  registerDemoSamlProviders,
+  startDemoSamlIdp,
+} from "./demo-saml";
 import { demoUsers } from "./demo-world";
-import { demoClientRegistration, ROOT, buildPortal, isBuildStale, isPortFree, localPortalEnv, startPortal } from "./local-stack";
+import {
+  demoClientRegistration,
+  ROOT,
+  buildPortal,
+  isBuildStale,
+  isPortFree,
+  localPortalEnv,
+  startPortal,
+} from "./local-stack";
 import { installProcessGuards } from "./oidc-idp/process-guards";
 import { startOidcIdp } from "./oidc-idp/server";
 
@@ -23,7 +36,8 @@ const DATA_DIR = path.join(ROOT, "data");
 /** The demo keeps its session-signing secret across restarts so a restart doesn't sign you out. */
 function demoAuthSecret(): string {
   const file = path.join(DATA_DIR, "demo-auth-secret");
-  if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600 });
+  if (!fs.existsSync(file))
+    fs.writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600 });
   return fs.readFileSync(file, "utf8").trim();
 }
 
@@ -31,9 +45,16 @@ async function main(): Promise<void> {
   // The stand-ins run in this process: a broken stdout pipe or a stray rejection must not take the
   // demo down silently (FACTS.md saw a local IdP vanish after a login).
   installProcessGuards((line) => console.error(line));
-  for (const [name, port] of [["portal", PORTAL_PORT], ["identity provider", IDP_PORT], ["AWS stand-in", AWS_PORT], ["SAML identity provider", SAML_IDP_PORT]] as const) {
+  for (const [name, port] of [
+    ["portal", PORTAL_PORT],
+    ["identity provider", IDP_PORT],
+    ["AWS stand-in", AWS_PORT],
+    ["SAML identity provider", SAML_IDP_PORT],
+  ] as const) {
     if (!(await isPortFree(port))) {
-      throw new Error(`port ${port} (${name}) is in use: stop whatever runs there, or set GATEHOUSE_DEMO_PORT / GATEHOUSE_DEMO_IDP_PORT / GATEHOUSE_DEMO_AWS_PORT`);
+      throw new Error(
+        `port ${port} (${name}) is in use: stop whatever runs there, or set GATEHOUSE_DEMO_PORT / GATEHOUSE_DEMO_IDP_PORT / GATEHOUSE_DEMO_AWS_PORT`,
+      );
     }
   }
   fs.mkdirSync(DATA_DIR, { recursive: true });
@@ -45,7 +66,8 @@ async function main(): Promise<void> {
   migrateDatabase(databaseUrl, { quiet: true });
   const db = createDb(databaseUrl);
   const seed = await seedDemo(db, { issuer });
-  if (seed.seeded) step(`Seeded ${seed.accounts} AWS accounts, ${seed.roles} roles, ${seed.rules} access rules`);
+  if (seed.seeded)
+    step(`Seeded ${seed.accounts} AWS accounts, ${seed.roles} roles, ${seed.rules} access rules`);
 
   step("Starting the AWS stand-in (STS + console federation)");
   const aws = await startAwsStandin({ world: demoAwsWorld(), port: AWS_PORT, host: "127.0.0.1" });
@@ -92,7 +114,10 @@ async function main(): Promise<void> {
 
   Demo users (password in the second column):
 ${demoUsers
-  .map((u) => `    ${u.username.padEnd(width)}  ${u.password.padEnd(22)} ${u.groups.length ? `groups: ${u.groups.join(", ")}` : "in no group: sees the no-access page"}`)
+  .map(
+    (u) =>
+      `    ${u.username.padEnd(width)}  ${u.password.padEnd(22)} ${u.groups.length ? `groups: ${u.groups.join(", ")}` : "in no group: sees the no-access page"}`,
+  )
   .join("\n")}
 
   Press Ctrl+C to stop.
@@ -121,6 +146,8 @@ function step(message: string): void {
 }
 
 main().catch((error: unknown) => {
-  console.error(`\nThe demo could not start: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(
+    `\nThe demo could not start: ${error instanceof Error ? error.message : String(error)}`,
+  );
   process.exit(1);
 });

@@ -62,7 +62,11 @@ export async function freePort(): Promise<number> {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address
+          ? resolve(address.port)
+          : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -75,7 +79,16 @@ export async function isPortFree(port: number): Promise<boolean> {
   });
 }
 
-const BUILD_INPUTS = ["app", "components", "lib", "proxy.ts", "instrumentation.ts", "next.config.js", "package-lock.json", "postcss.config.mjs"];
+const BUILD_INPUTS = [
+  "app",
+  "components",
+  "lib",
+  "proxy.ts",
+  "instrumentation.ts",
+  "next.config.js",
+  "package-lock.json",
+  "postcss.config.mjs",
+];
 
 function newestMtime(entry: string): number {
   const full = path.join(ROOT, entry);
@@ -83,7 +96,8 @@ function newestMtime(entry: string): number {
   const stat = fs.statSync(full);
   if (!stat.isDirectory()) return stat.mtimeMs;
   let newest = stat.mtimeMs;
-  for (const child of fs.readdirSync(full)) newest = Math.max(newest, newestMtime(path.join(entry, child)));
+  for (const child of fs.readdirSync(full))
+    newest = Math.max(newest, newestMtime(path.join(entry, child)));
   return newest;
 }
 
@@ -108,7 +122,9 @@ export function buildPortal(opts: { quiet?: boolean } = {}): Promise<void> {
     let output = "";
     child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build failed (exit ${code})\n${output}`))));
+    child.on("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`next build failed (exit ${code})\n${output}`)),
+    );
   });
 }
 
@@ -121,7 +137,11 @@ export interface RunningPortal {
 }
 
 /** Starts the production server (server.ts) on a port with the given settings and waits until /api/health answers. */
-export async function startPortal(opts: { port: number; env: Record<string, string>; inheritOutput?: boolean }): Promise<RunningPortal> {
+export async function startPortal(opts: {
+  port: number;
+  env: Record<string, string>;
+  inheritOutput?: boolean;
+}): Promise<RunningPortal> {
   const child = spawn(TSX_BIN, ["--conditions=react-server", path.join(ROOT, "server.ts")], {
     cwd: ROOT,
     env: {
@@ -140,7 +160,8 @@ export async function startPortal(opts: { port: number; env: Record<string, stri
   const url = `http://localhost:${opts.port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`portal exited with code ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null)
+      throw new Error(`portal exited with code ${child.exitCode}:\n${output}`);
     try {
       const res = await fetch(`http://127.0.0.1:${opts.port}/api/health`);
       if (res.ok) break;

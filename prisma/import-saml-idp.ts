@@ -23,7 +23,9 @@ async function main(): Promise<number> {
     },
   });
   if (!values.slug || !values.name || !values.metadata) {
-    console.error('usage: npm run saml:import -- --slug <short-name> --name "<display name>" --metadata <file|https URL> [options]');
+    console.error(
+      'usage: npm run saml:import -- --slug <short-name> --name "<display name>" --metadata <file|https URL> [options]',
+    );
     return 2;
   }
   const isUrl = /^https?:\/\//.test(values.metadata);
@@ -34,21 +36,33 @@ async function main(): Promise<number> {
       {
         slug: values.slug,
         displayName: values.name,
-        ...(isUrl ? { metadataUrl: values.metadata } : { metadataXml: fs.readFileSync(values.metadata, "utf8") }),
+        ...(isUrl
+          ? { metadataUrl: values.metadata }
+          : { metadataXml: fs.readFileSync(values.metadata, "utf8") }),
         groupsAttribute: values["groups-attribute"],
         userKeyAttribute: values["user-key-attribute"],
         allowIdpInitiated: values["allow-idp-initiated"],
         requireSignedResponse: values["require-signed-response"],
       },
-      { userId: null, issuer: "cli", subject: process.env.USER ?? "cli", email: null, groups: null },
+      {
+        userId: null,
+        issuer: "cli",
+        subject: process.env.USER ?? "cli",
+        email: null,
+        groups: null,
+      },
       { requestId: randomUUID(), ip: null, userAgent: "gatehouse saml:import" },
     );
     if (!result.ok) {
-      for (const [field, message] of Object.entries(result.errors)) console.error(`${field}: ${message}`);
+      for (const [field, message] of Object.entries(result.errors))
+        console.error(`${field}: ${message}`);
       return 1;
     }
     if (values["aws-app-url"]) {
-      await db.samlIdentityProvider.update({ where: { id: result.id }, data: { awsAppUrl: values["aws-app-url"] } });
+      await db.samlIdentityProvider.update({
+        where: { id: result.id },
+        data: { awsAppUrl: values["aws-app-url"] },
+      });
     }
     console.log(`added SAML IdP ${values.slug} (${result.entityId})`);
     return 0;

@@ -24,12 +24,25 @@ function diffDatabaseUrl(config: string): string {
   return url?.startsWith("postgres") ? url : "postgresql://postgres@127.0.0.1:5432/postgres";
 }
 
-function makeMigration(name: string, variant: { schema: string; dir: string; config: string }): void {
+function makeMigration(
+  name: string,
+  variant: { schema: string; dir: string; config: string },
+): void {
   const previous = lastSnapshot(variant.dir);
   const from = previous ? ["--from-schema-datamodel", previous] : ["--from-empty"];
   const sql = execFileSync(
     "npx",
-    ["prisma", "migrate", "diff", ...from, "--to-schema-datamodel", variant.schema, "--script", "--config", variant.config],
+    [
+      "prisma",
+      "migrate",
+      "diff",
+      ...from,
+      "--to-schema-datamodel",
+      variant.schema,
+      "--script",
+      "--config",
+      variant.config,
+    ],
     { encoding: "utf8", env: { ...process.env, DATABASE_URL: diffDatabaseUrl(variant.config) } },
   );
   if (!/\S/.test(sql.replace(/^--.*$/gm, ""))) {

@@ -8,7 +8,8 @@ import { DEFAULT_DATABASE_URL, databaseProviderOf, sqliteFileFromUrl } from "./d
 
 export function migrateDatabase(databaseUrl: string, opts: { quiet?: boolean } = {}): void {
   const provider = databaseProviderOf(databaseUrl);
-  if (provider === "sqlite") fs.mkdirSync(path.dirname(sqliteFileFromUrl(databaseUrl)), { recursive: true });
+  if (provider === "sqlite")
+    fs.mkdirSync(path.dirname(sqliteFileFromUrl(databaseUrl)), { recursive: true });
   const config = path.join(__dirname, `${provider}.config.ts`);
   const prismaBin = path.join(__dirname, "..", "node_modules", ".bin", "prisma");
   execFileSync(prismaBin, ["migrate", "deploy", "--config", config], {

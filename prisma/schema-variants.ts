@@ -9,10 +9,18 @@ const target = path.join(__dirname, "postgresql", "schema.prisma");
 export function postgresqlSchemaFrom(sqliteSchema: string): string {
   const replaced = sqliteSchema
     .replace('provider = "sqlite"', 'provider = "postgresql"')
-    .replace('url      = "file:./placeholder.db"', 'url      = "postgresql://placeholder@localhost/placeholder"')
-    .replace('output     = "../node_modules/@gatehouse/db-sqlite"', 'output     = "../../node_modules/@gatehouse/db-postgresql"');
+    .replace(
+      'url      = "file:./placeholder.db"',
+      'url      = "postgresql://placeholder@localhost/placeholder"',
+    )
+    .replace(
+      'output     = "../node_modules/@gatehouse/db-sqlite"',
+      'output     = "../../node_modules/@gatehouse/db-postgresql"',
+    );
   if (replaced === sqliteSchema || !replaced.includes('provider = "postgresql"')) {
-    throw new Error("prisma/schema.prisma no longer has the datasource/generator lines this script rewrites");
+    throw new Error(
+      "prisma/schema.prisma no longer has the datasource/generator lines this script rewrites",
+    );
   }
   return `// GENERATED from prisma/schema.prisma by prisma/schema-variants.ts. Do not edit.\n${replaced}`;
 }

@@ -17,11 +17,22 @@ export async function seedDemo(db: Db, opts: { issuer: string }): Promise<SeedRe
   const issuer = opts.issuer.replace(/\/+$/, "");
   const userIds = new Map<string, string>();
   for (const u of demoUsers) {
-    const [roleSessionName] = roleSessionNameCandidates({ email: u.email, username: u.username, stableKey: `${issuer}|${u.subject}` });
+    const [roleSessionName] = roleSessionNameCandidates({
+      email: u.email,
+      username: u.username,
+      stableKey: `${issuer}|${u.subject}`,
+    });
     const user = await db.user.upsert({
       where: { issuer_subject: { issuer, subject: u.subject } },
       update: {},
-      create: { issuer, subject: u.subject, email: u.email, displayName: u.name, groupsJson: JSON.stringify(u.groups), roleSessionName: roleSessionName! },
+      create: {
+        issuer,
+        subject: u.subject,
+        email: u.email,
+        displayName: u.name,
+        groupsJson: JSON.stringify(u.groups),
+        roleSessionName: roleSessionName!,
+      },
     });
     userIds.set(u.username, user.id);
   }
@@ -29,7 +40,12 @@ export async function seedDemo(db: Db, opts: { issuer: string }): Promise<SeedRe
   let rules = 0;
   for (const a of demoAccounts) {
     const account = await db.awsAccount.create({
-      data: { accountId: a.id, name: a.name, environment: a.environment, description: a.description },
+      data: {
+        accountId: a.id,
+        name: a.name,
+        environment: a.environment,
+        description: a.description,
+      },
     });
     for (const r of a.roles) {
       const role = await db.role.create({

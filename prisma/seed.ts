@@ -7,7 +7,9 @@ import { seedDemo } from "./seed-demo";
 async function main(): Promise<void> {
   const db = createDb(process.env.DATABASE_URL || DEFAULT_DATABASE_URL);
   try {
-    const result = await seedDemo(db, { issuer: process.env.OIDC_ISSUER || "http://localhost:3100" });
+    const result = await seedDemo(db, {
+      issuer: process.env.OIDC_ISSUER || "http://localhost:3100",
+    });
     console.log(
       result.seeded
         ? `seeded ${result.accounts} accounts, ${result.roles} roles, ${result.rules} access rules`

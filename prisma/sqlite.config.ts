@@ -12,5 +12,7 @@ export default defineConfig({
   migrations: { path: path.join(__dirname, "migrations") },
   // eslint-disable-next-line @typescript-eslint/require-await -- the config API wants a promise
   adapter: async () =>
-    new PrismaBetterSQLite3({ url: sqliteFileFromUrl(process.env.DATABASE_URL || DEFAULT_DATABASE_URL) }),
+    new PrismaBetterSQLite3({
+      url: sqliteFileFromUrl(process.env.DATABASE_URL || DEFAULT_DATABASE_URL),
+    }),
 });

@@ -19,7 +19,11 @@ const REPORT_DIR = path.join(ROOT, ".tmp", "reports");
 const only = process.argv.slice(2);
 
 function run(command: string, args: string[], env: Record<string, string>): number {
-  const result = spawnSync(command, args, { cwd: ROOT, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env } });
+  const result = spawnSync(command, args, {
+    cwd: ROOT,
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env },
+  });
   return result.status ?? 1;
 }
 
@@ -28,10 +32,22 @@ function vitestTier(name: string, project: string, env: Record<string, string> =
   const started = Date.now();
   const exitCode = run(
     path.join(ROOT, "node_modules", ".bin", "vitest"),
-    ["run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`],
+    [
+      "run",
+      "--project",
+      project,
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile.json=${report}`,
+    ],
     env,
   );
-  const json = readJson(report) as { numPassedTests?: number; numFailedTests?: number; numPendingTests?: number; numTodoTests?: number } | null;
+  const json = readJson(report) as {
+    numPassedTests?: number;
+    numFailedTests?: number;
+    numPendingTests?: number;
+    numTodoTests?: number;
+  } | null;
   return {
     name,
     passed: json?.numPassedTests ?? 0,
@@ -45,12 +61,20 @@ function vitestTier(name: string, project: string, env: Record<string, string> =
 function playwrightTier(name: string, env: Record<string, string> = {}): TierResult {
   const report = path.join(REPORT_DIR, `${name}.json`);
   const started = Date.now();
-  const exitCode = run(path.join(ROOT, "node_modules", ".bin", "playwright"), ["test", "--reporter=list,json"], {
-    PLAYWRIGHT_JSON_OUTPUT_NAME: report,
-    NODE_OPTIONS: [process.env.NODE_OPTIONS, "--conditions=react-server"].filter(Boolean).join(" "),
-    ...env,
-  });
-  const json = readJson(report) as { stats?: { expected?: number; unexpected?: number; flaky?: number; skipped?: number } } | null;
+  const exitCode = run(
+    path.join(ROOT, "node_modules", ".bin", "playwright"),
+    ["test", "--reporter=list,json"],
+    {
+      PLAYWRIGHT_JSON_OUTPUT_NAME: report,
+      NODE_OPTIONS: [process.env.NODE_OPTIONS, "--conditions=react-server"]
+        .filter(Boolean)
+        .join(" "),
+      ...env,
+    },
+  );
+  const json = readJson(report) as {
+    stats?: { expected?: number; unexpected?: number; flaky?: number; skipped?: number };
+  } | null;
   return {
     name,
     passed: json?.stats?.expected ?? 0,
@@ -82,25 +106,43 @@ async function main(): Promise<void> {
     await buildPortal({ quiet: true });
   }
   if (wants("integration")) {
-    results.push(vitestTier("integration-sqlite", "integration", { GATEHOUSE_TEST_DATABASE: "sqlite" }));
-    results.push(vitestTier("integration-postgresql", "integration", { GATEHOUSE_TEST_DATABASE: "postgresql" }));
+    results.push(
+      vitestTier("integration-sqlite", "integration", { GATEHOUSE_TEST_DATABASE: "sqlite" }),
+    );
+    results.push(
+      vitestTier("integration-postgresql", "integration", {
+        GATEHOUSE_TEST_DATABASE: "postgresql",
+      }),
+    );
   }
-  if (wants("e2e")) results.push(playwrightTier("e2e-chromium", { GATEHOUSE_TEST_DATABASE: "sqlite" }));
+  if (wants("e2e"))
+    results.push(playwrightTier("e2e-chromium", { GATEHOUSE_TEST_DATABASE: "sqlite" }));
 
-  const total = results.reduce((t, r) => ({ passed: t.passed + r.passed, failed: t.failed + r.failed, skipped: t.skipped + r.skipped }), {
-    passed: 0,
-    failed: 0,
-    skipped: 0,
-  });
+  const total = results.reduce(
+    (t, r) => ({
+      passed: t.passed + r.passed,
+      failed: t.failed + r.failed,
+      skipped: t.skipped + r.skipped,
+    }),
+    {
+      passed: 0,
+      failed: 0,
+      skipped: 0,
+    },
+  );
   console.log("\nGatehouse test summary");
   for (const r of results) {
     const status = r.exitCode === 0 && r.failed === 0 ? "ok  " : "FAIL";
-    console.log(`  ${status} ${r.name.padEnd(24)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed ${String(r.skipped).padStart(3)} skipped  ${r.seconds.toFixed(1)} s`);
+    console.log(
+      `  ${status} ${r.name.padEnd(24)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed ${String(r.skipped).padStart(3)} skipped  ${r.seconds.toFixed(1)} s`,
+    );
   }
   console.log(`  total time ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const anyTierFailed = results.some((r) => r.exitCode !== 0);
   const failed = total.failed + (anyTierFailed && total.failed === 0 ? 1 : 0);
-  console.log(`${total.passed} passed, ${failed} failed${total.skipped ? `, ${total.skipped} skipped` : ""}`);
+  console.log(
+    `${total.passed} passed, ${failed} failed${total.skipped ? `, ${total.skipped} skipped` : ""}`,
+  );
   process.exit(failed > 0 || results.length === 0 ? 1 : 0);
 }
 

@@ -13,7 +13,9 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 /** Only same-site paths are followed after sign-in: never an absolute URL (open redirect). */
 function safeReturnPath(value: unknown): string {
-  return typeof value === "string" && /^\/(?![/\\])[\w\-./?=&%]*$/.test(value) ? value : "/accounts";
+  return typeof value === "string" && /^\/(?![/\\])[\w\-./?=&%]*$/.test(value)
+    ? value
+    : "/accounts";
 }
 
 const REFERENCE_PATTERN = /^[A-Za-z0-9-]{8,64}$/;
@@ -27,7 +29,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   const samlIdps = await findEnabledSamlIdps(getDb());
   const failed = typeof params.error === "string";
   const reference =
-    typeof params.requestId === "string" && REFERENCE_PATTERN.test(params.requestId) ? params.requestId : meta.requestId;
+    typeof params.requestId === "string" && REFERENCE_PATTERN.test(params.requestId)
+      ? params.requestId
+      : meta.requestId;
 
   return (
     <main className="flex min-h-screen items-center justify-center px-4">
@@ -35,13 +39,20 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
         <h1 className="text-xl font-semibold">Sign in to Gatehouse</h1>
         <p className="mt-1 text-sm text-slate-600">Short-lived access to your AWS accounts.</p>
         {params.signedOut === "1" && !failed && (
-          <p role="status" className="mt-4 rounded-md bg-slate-100 px-3 py-2 text-sm text-slate-700">
+          <p
+            role="status"
+            className="mt-4 rounded-md bg-slate-100 px-3 py-2 text-sm text-slate-700"
+          >
             You are signed out.
           </p>
         )}
         {failed && (
-          <div role="alert" className="mt-4 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-            Sign-in did not succeed. Try again; if it keeps failing, give your administrator this reference:{" "}
+          <div
+            role="alert"
+            className="mt-4 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800"
+          >
+            Sign-in did not succeed. Try again; if it keeps failing, give your administrator this
+            reference:{" "}
             <code className="font-mono" data-testid="request-id">
               {reference}
             </code>
@@ -49,14 +60,20 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
         )}
         <div className="mt-6 space-y-3">
           {config.oidc && (
-            <SignInButton providerId={OIDC_PROVIDER_ID} label={`Sign in with ${config.oidc.displayName}`} callbackUrl={returnTo} />
+            <SignInButton
+              providerId={OIDC_PROVIDER_ID}
+              label={`Sign in with ${config.oidc.displayName}`}
+              callbackUrl={returnTo}
+            />
           )}
           {samlIdps.map((idp) => (
             <a
               key={idp.slug}
               href={`/api/auth/saml/${encodeURIComponent(idp.slug)}/login?returnTo=${encodeURIComponent(returnTo)}`}
               className={`block w-full rounded-md px-4 py-2.5 text-center font-medium shadow-sm ${
-                config.oidc ? "border border-slate-300 bg-white text-slate-800 hover:bg-slate-50" : "bg-indigo-600 text-white hover:bg-indigo-500"
+                config.oidc
+                  ? "border border-slate-300 bg-white text-slate-800 hover:bg-slate-50"
+                  : "bg-indigo-600 text-white hover:bg-indigo-500"
               }`}
             >
               Sign in with {idp.displayName} (SAML)
@@ -64,7 +81,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
           ))}
           {!config.oidc && samlIdps.length === 0 && (
             <p className="text-sm text-slate-600">
-              No sign-in method is configured yet. An administrator must set the OIDC settings or import a SAML identity provider.
+              No sign-in method is configured yet. An administrator must set the OIDC settings or
+              import a SAML identity provider.
             </p>
           )}
         </div>

@@ -108,7 +108,10 @@ export function createProvider(options: ProviderOptions): Provider {
     findAccount: (_ctx, subject) => {
       const user = users.findBySubject(subject);
       if (!user) return Promise.resolve(undefined);
-      return Promise.resolve({ accountId: user.subject, claims: () => claimsFor(user, groupsClaim) });
+      return Promise.resolve({
+        accountId: user.subject,
+        claims: () => claimsFor(user, groupsClaim),
+      });
     },
     renderError: (ctx, out) => renderErrorPage(ctx, out, title),
   });

@@ -29,10 +29,17 @@ const ruleSelect = {
  * Every role the principal may use. The caller's identity is part of the query (their user id and
  * groups), so rules that don't name them are never even read.
  */
-export async function findGrantsForPrincipal(db: Db, principal: Principal, now: Date): Promise<Grant[]> {
+export async function findGrantsForPrincipal(
+  db: Db,
+  principal: Principal,
+  now: Date,
+): Promise<Grant[]> {
   const rules = await db.accessRule.findMany({
     where: {
-      OR: [{ userId: principal.userId }, ...(principal.groups.length > 0 ? [{ groupName: { in: [...principal.groups] } }] : [])],
+      OR: [
+        { userId: principal.userId },
+        ...(principal.groups.length > 0 ? [{ groupName: { in: [...principal.groups] } }] : []),
+      ],
       AND: [{ OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }],
     },
     select: ruleSelect,
@@ -44,11 +51,19 @@ export async function findGrantsForPrincipal(db: Db, principal: Principal, now: 
  * The principal's grant for one role, or null when they have none — "not yours" and "doesn't exist"
  * are the same answer, so role ids can't be probed.
  */
-export async function findGrantForRole(db: Db, principal: Principal, roleId: string, now: Date): Promise<Grant | null> {
+export async function findGrantForRole(
+  db: Db,
+  principal: Principal,
+  roleId: string,
+  now: Date,
+): Promise<Grant | null> {
   const rules = await db.accessRule.findMany({
     where: {
       roleId,
-      OR: [{ userId: principal.userId }, ...(principal.groups.length > 0 ? [{ groupName: { in: [...principal.groups] } }] : [])],
+      OR: [
+        { userId: principal.userId },
+        ...(principal.groups.length > 0 ? [{ groupName: { in: [...principal.groups] } }] : []),
+      ],
     },
     select: ruleSelect,
   });

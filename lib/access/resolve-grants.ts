@@ -62,7 +62,11 @@ export function ruleMatches(rule: RuleForResolution, principal: Principal, now: 
  * MaxSessionDuration. A rule that would allow neither console nor CLI grants nothing. The result is
  * sorted by account name, then role name. Pure: the accounts page and every issuance call it.
  */
-export function resolveGrants(rules: readonly RuleForResolution[], principal: Principal, now: Date): Grant[] {
+export function resolveGrants(
+  rules: readonly RuleForResolution[],
+  principal: Principal,
+  now: Date,
+): Grant[] {
   const byRole = new Map<string, Grant>();
   for (const rule of rules) {
     if (!ruleMatches(rule, principal, now)) continue;
@@ -72,7 +76,10 @@ export function resolveGrants(rules: readonly RuleForResolution[], principal: Pr
     if (existing) {
       existing.allowConsole ||= rule.allowConsole;
       existing.allowCli ||= rule.allowCli;
-      existing.maxSessionDurationSeconds = Math.max(existing.maxSessionDurationSeconds, rule.maxSessionDurationSeconds);
+      existing.maxSessionDurationSeconds = Math.max(
+        existing.maxSessionDurationSeconds,
+        rule.maxSessionDurationSeconds,
+      );
       existing.ruleIds.push(rule.id);
       continue;
     }
@@ -93,7 +100,9 @@ export function resolveGrants(rules: readonly RuleForResolution[], principal: Pr
   }
   const grants = [...byRole.values()];
   for (const grant of grants) {
-    const roleMax = rules.find((r) => r.role.id === grant.roleId)?.role.maxSessionDurationSeconds ?? MIN_SESSION_SECONDS;
+    const roleMax =
+      rules.find((r) => r.role.id === grant.roleId)?.role.maxSessionDurationSeconds ??
+      MIN_SESSION_SECONDS;
     grant.maxSessionDurationSeconds = Math.max(
       MIN_SESSION_SECONDS,
       Math.min(grant.maxSessionDurationSeconds, roleMax),

@@ -9,10 +9,16 @@ import { fetchIdpMetadata, MetadataError, parseIdpMetadata } from "@/lib/saml/id
 const attributeName = z.string().trim().min(1).max(256);
 
 export const samlIdpInput = z.object({
-  slug: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lowercase letters, digits and dashes, e.g. okta"),
+  slug: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lowercase letters, digits and dashes, e.g. okta"),
   displayName: z.string().trim().min(1, "is required").max(80),
   metadataUrl: z.string().trim().max(2048).optional(),
-  metadataXml: z.string().max(512 * 1024).optional(),
+  metadataXml: z
+    .string()
+    .max(512 * 1024)
+    .optional(),
   groupsAttribute: attributeName.default("groups"),
   userKeyAttribute: attributeName.optional(),
   emailAttribute: attributeName.optional(),
@@ -22,23 +28,38 @@ export const samlIdpInput = z.object({
 });
 export type SamlIdpInput = z.input<typeof samlIdpInput>;
 
-export type CreateResult = { ok: true; id: string; entityId: string } | { ok: false; errors: Record<string, string> };
+export type CreateResult =
+  { ok: true; id: string; entityId: string } | { ok: false; errors: Record<string, string> };
 
 /**
  * Adds a SAML IdP from its metadata (URL, or XML pasted/uploaded). The change and its audit record
  * are written in one transaction (DESIGN.md invariant 2: admin changes carry before/after).
  * The caller must already have checked that the actor is an admin.
  */
-export async function createSamlIdp(db: Db, raw: SamlIdpInput, actor: AuditActor, meta: RequestMeta): Promise<CreateResult> {
+export async function createSamlIdp(
+  db: Db,
+  raw: SamlIdpInput,
+  actor: AuditActor,
+  meta: RequestMeta,
+): Promise<CreateResult> {
   const parsed = samlIdpInput.safeParse(raw);
   if (!parsed.success) {
-    return { ok: false, errors: Object.fromEntries(parsed.error.issues.map((i) => [i.path.join(".") || "form", i.message])) };
+    return {
+      ok: false,
+      errors: Object.fromEntries(
+        parsed.error.issues.map((i) => [i.path.join(".") || "form", i.message]),
+      ),
+    };
   }
   const input = parsed.data;
   let xml = input.metadataXml?.trim() ?? "";
   try {
     if (xml === "" && input.metadataUrl) xml = await fetchIdpMetadata(input.metadataUrl);
-    if (xml === "") return { ok: false, errors: { metadata: "Give the metadata URL, or paste or upload the metadata XML." } };
+    if (xml === "")
+      return {
+        ok: false,
+        errors: { metadata: "Give the metadata URL, or paste or upload the metadata XML." },
+      };
     const metadata = parseIdpMetadata(xml);
     const data = {
       slug: input.slug,
@@ -61,20 +82,37 @@ export async function createSamlIdp(db: Db, raw: SamlIdpInput, actor: AuditActor
         outcome: "success",
         actor,
         meta,
-        details: { idp: row.slug, before: null, after: { ...data, certificatesJson: `${metadata.signingCertificates.length} certificate(s)` } },
+        details: {
+          idp: row.slug,
+          before: null,
+          after: {
+            ...data,
+            certificatesJson: `${metadata.signingCertificates.length} certificate(s)`,
+          },
+        },
       });
       return row;
     });
     return { ok: true, id: created.id, entityId: created.entityId };
   } catch (error) {
     if (error instanceof MetadataError) return { ok: false, errors: { metadata: error.message } };
-    if (isUniqueViolation(error)) return { ok: false, errors: { slug: "An identity provider with this short name or entityID already exists." } };
+    if (isUniqueViolation(error))
+      return {
+        ok: false,
+        errors: { slug: "An identity provider with this short name or entityID already exists." },
+      };
     throw error;
   }
 }
 
 /** Enables or disables an IdP (disabled IdPs can't be used to sign in), audited with before/after. */
-export async function setSamlIdpEnabled(db: Db, id: string, enabled: boolean, actor: AuditActor, meta: RequestMeta): Promise<boolean> {
+export async function setSamlIdpEnabled(
+  db: Db,
+  id: string,
+  enabled: boolean,
+  actor: AuditActor,
+  meta: RequestMeta,
+): Promise<boolean> {
   return db.$transaction(async (tx) => {
     const before = await tx.samlIdentityProvider.findUnique({ where: { id } });
     if (!before) return false;

@@ -19,7 +19,10 @@ export interface AuditEventView {
 }
 
 /** The most recent audit events, newest first. Caller must be an admin or auditor. */
-export async function findRecentAuditEvents(db: Db, opts: { limit: number }): Promise<AuditEventView[]> {
+export async function findRecentAuditEvents(
+  db: Db,
+  opts: { limit: number },
+): Promise<AuditEventView[]> {
   const rows = await db.auditEvent.findMany({
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: Math.min(Math.max(opts.limit, 1), 500),
@@ -45,7 +48,9 @@ export async function findRecentAuditEvents(db: Db, opts: { limit: number }): Pr
 function parseDetails(json: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(json);
-    return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+    return value && typeof value === "object" && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {};
   } catch {
     return {};
   }

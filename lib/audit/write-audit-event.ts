@@ -52,7 +52,10 @@ export interface AuditEventInput {
  * credentials leave the server.
  * @throws AppError("audit_unavailable") when the event could not be recorded.
  */
-export async function writeAuditEvent(db: Pick<Db, "auditEvent">, input: AuditEventInput): Promise<void> {
+export async function writeAuditEvent(
+  db: Pick<Db, "auditEvent">,
+  input: AuditEventInput,
+): Promise<void> {
   try {
     await db.auditEvent.create({
       data: {
@@ -76,7 +79,11 @@ export async function writeAuditEvent(db: Pick<Db, "auditEvent">, input: AuditEv
       },
     });
   } catch (error) {
-    log.error("audit write failed", { requestId: input.meta.requestId, action: input.action, error });
+    log.error("audit write failed", {
+      requestId: input.meta.requestId,
+      action: input.action,
+      error,
+    });
     throw new AppError(
       "audit_unavailable",
       "The audit log could not record this request, so nothing was issued. Try again shortly.",

@@ -16,7 +16,10 @@ import { findActiveSessionUser, type SignedInUser } from "./portal-session";
 export async function getSignedInUser(meta: RequestMeta): Promise<SignedInUser | null> {
   const config = getConfig();
   const session = await getServerSession(buildAuthOptions(meta));
-  return findActiveSessionUser(getDb(), session?.sid, { now: new Date(), adminGroup: config.adminGroup });
+  return findActiveSessionUser(getDb(), session?.sid, {
+    now: new Date(),
+    adminGroup: config.adminGroup,
+  });
 }
 
 export async function currentRequestMeta(): Promise<RequestMeta> {
@@ -27,7 +30,10 @@ export async function currentRequestMeta(): Promise<RequestMeta> {
  * For pages: the signed-in user, or a redirect to sign-in. Non-admins asking for an admin page are
  * sent to their accounts page with a notice saying why.
  */
-export async function requirePageUser(opts: { admin?: boolean; returnTo: string }): Promise<{ user: SignedInUser; meta: RequestMeta }> {
+export async function requirePageUser(opts: {
+  admin?: boolean;
+  returnTo: string;
+}): Promise<{ user: SignedInUser; meta: RequestMeta }> {
   const meta = await currentRequestMeta();
   const user = await getSignedInUser(meta);
   if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(opts.returnTo)}`);

@@ -39,12 +39,16 @@ export function identityFromOidcClaims(
     if (!Array.isArray(rawGroups) || !rawGroups.every((g) => typeof g === "string")) {
       throw new IdentityClaimsError(`claim "${opts.groupsClaim}" is not an array of strings`);
     }
-    if (rawGroups.length > MAX_GROUPS || rawGroups.some((g) => g.length === 0 || g.length > MAX_GROUP_LENGTH)) {
+    if (
+      rawGroups.length > MAX_GROUPS ||
+      rawGroups.some((g) => g.length === 0 || g.length > MAX_GROUP_LENGTH)
+    ) {
       throw new IdentityClaimsError(`claim "${opts.groupsClaim}" has too many or malformed groups`);
     }
     groups = [...new Set<string>(rawGroups)].sort();
   }
-  const displayName = typeof name === "string" && name !== "" ? name : typeof username === "string" ? username : null;
+  const displayName =
+    typeof name === "string" && name !== "" ? name : typeof username === "string" ? username : null;
   return {
     issuer: stripTrailingSlash(iss),
     subject: sub,

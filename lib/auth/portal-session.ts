@@ -44,7 +44,10 @@ export async function findActiveSessionUser(
   opts: { now: Date; adminGroup: string },
 ): Promise<SignedInUser | null> {
   if (typeof sessionId !== "string" || !SESSION_ID_PATTERN.test(sessionId)) return null;
-  const session = await db.portalSession.findUnique({ where: { id: sessionId }, include: { user: true } });
+  const session = await db.portalSession.findUnique({
+    where: { id: sessionId },
+    include: { user: true },
+  });
   if (!session || session.revokedAt !== null || session.expiresAt <= opts.now) return null;
   const groups = parseGroupsJson(session.user.groupsJson);
   return {

@@ -11,7 +11,11 @@ export async function sessionCookieFor(
   config: AppConfig,
   sessionId: string,
   expiresAt: Date,
-): Promise<{ name: string; value: string; options: { httpOnly: true; sameSite: "lax"; path: "/"; secure: boolean; expires: Date } }> {
+): Promise<{
+  name: string;
+  value: string;
+  options: { httpOnly: true; sameSite: "lax"; path: "/"; secure: boolean; expires: Date };
+}> {
   const secure = config.publicUrl.startsWith("https://");
   const maxAge = Math.max(1, Math.floor((expiresAt.getTime() - Date.now()) / 1000));
   const value = await encode({ token: { sid: sessionId }, secret: config.authSecret, maxAge });

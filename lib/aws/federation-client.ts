@@ -24,16 +24,24 @@ export async function fetchSigninToken(
       signal: AbortSignal.timeout(FEDERATION_TIMEOUT_MS),
     });
   } catch (error) {
-    throw new AppError("aws_unavailable", "The AWS sign-in service could not be reached. Try again in a moment.", {
-      internalReason: `getSigninToken: ${error instanceof Error ? error.name : "network error"}`,
-    });
+    throw new AppError(
+      "aws_unavailable",
+      "The AWS sign-in service could not be reached. Try again in a moment.",
+      {
+        internalReason: `getSigninToken: ${error instanceof Error ? error.name : "network error"}`,
+      },
+    );
   }
   const body = await response.text().catch(() => "");
   if (!response.ok) {
     const code = response.status >= 500 ? "aws_unavailable" : "aws_refused";
-    throw new AppError(code, `The AWS sign-in service refused to create a console session (HTTP ${response.status}).`, {
-      internalReason: `getSigninToken: HTTP ${response.status}`,
-    });
+    throw new AppError(
+      code,
+      `The AWS sign-in service refused to create a console session (HTTP ${response.status}).`,
+      {
+        internalReason: `getSigninToken: HTTP ${response.status}`,
+      },
+    );
   }
   let token: unknown;
   try {
@@ -42,9 +50,13 @@ export async function fetchSigninToken(
     token = undefined;
   }
   if (typeof token !== "string" || token.length === 0) {
-    throw new AppError("aws_unavailable", "The AWS sign-in service returned an unexpected answer.", {
-      internalReason: "getSigninToken: response without SigninToken",
-    });
+    throw new AppError(
+      "aws_unavailable",
+      "The AWS sign-in service returned an unexpected answer.",
+      {
+        internalReason: "getSigninToken: response without SigninToken",
+      },
+    );
   }
   return token;
 }

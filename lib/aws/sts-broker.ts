@@ -1,5 +1,12 @@
 import "server-only";
-import { AssumeRoleCommand, AssumeRoleWithSAMLCommand, GetCallerIdentityCommand, STSClient, type Credentials, type Tag } from "@aws-sdk/client-sts";
+import {
+  AssumeRoleCommand,
+  AssumeRoleWithSAMLCommand,
+  GetCallerIdentityCommand,
+  STSClient,
+  type Credentials,
+  type Tag,
+} from "@aws-sdk/client-sts";
 import type { AppConfig } from "@/lib/config";
 import { appErrorFromAws } from "./aws-errors";
 import type { TemporaryCredentials } from "./credential-formats";
@@ -65,7 +72,8 @@ export function createStsBroker(aws: AppConfig["aws"]): StsBroker {
   let identityCache: { value: BrokerIdentity; fetchedAt: number } | undefined;
 
   async function getBrokerIdentity(): Promise<BrokerIdentity> {
-    if (identityCache && Date.now() - identityCache.fetchedAt < BROKER_IDENTITY_TTL_MS) return identityCache.value;
+    if (identityCache && Date.now() - identityCache.fetchedAt < BROKER_IDENTITY_TTL_MS)
+      return identityCache.value;
     let out;
     try {
       out = await client.send(new GetCallerIdentityCommand({}));
@@ -73,7 +81,11 @@ export function createStsBroker(aws: AppConfig["aws"]): StsBroker {
       throw appErrorFromAws(error, "GetCallerIdentity");
     }
     const arn = out.Arn ?? "";
-    const value = { arn, account: out.Account ?? "", isAssumedRole: /^arn:aws[\w-]*:sts::\d{12}:assumed-role\//.test(arn) };
+    const value = {
+      arn,
+      account: out.Account ?? "",
+      isAssumedRole: /^arn:aws[\w-]*:sts::\d{12}:assumed-role\//.test(arn),
+    };
     identityCache = { value, fetchedAt: Date.now() };
     return value;
   }
@@ -135,7 +147,15 @@ export function createStsBroker(aws: AppConfig["aws"]): StsBroker {
 
 function credentialsFrom(c: Credentials | undefined, action: string): TemporaryCredentials {
   if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
-    throw appErrorFromAws({ name: "InternalFailure", message: `${action} returned no credentials` }, action);
+    throw appErrorFromAws(
+      { name: "InternalFailure", message: `${action} returned no credentials` },
+      action,
+    );
   }
-  return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+  return {
+    accessKeyId: c.AccessKeyId,
+    secretAccessKey: c.SecretAccessKey,
+    sessionToken: c.SessionToken,
+    expiration: c.Expiration,
+  };
 }

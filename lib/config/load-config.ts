@@ -61,13 +61,18 @@ export interface AppConfig {
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   // An empty value (`NAME=` in an env file) means "not set", so defaults apply and required
   // settings are reported as missing rather than as malformed.
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ""));
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ""),
+  );
   const parsed = settingsSchema.safeParse(present);
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const name = issue.path.join(".") || "(settings)";
-        const message = issue.code === "invalid_type" && present[name] === undefined ? "is required" : issue.message;
+        const message =
+          issue.code === "invalid_type" && present[name] === undefined
+            ? "is required"
+            : issue.message;
         return `${name} ${message}`;
       }),
     );

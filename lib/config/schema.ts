@@ -9,7 +9,11 @@ import { z } from "zod";
 function isHttpUrl(value: string): boolean {
   try {
     const url = new URL(value);
-    return (url.protocol === "http:" || url.protocol === "https:") && url.username === "" && url.password === "";
+    return (
+      (url.protocol === "http:" || url.protocol === "https:") &&
+      url.username === "" &&
+      url.password === ""
+    );
   } catch {
     return false;
   }
@@ -50,7 +54,10 @@ function intInRange(min: number, max: number, fallback: number) {
 const awsRegion = z
   .string()
   .trim()
-  .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/, "must be an AWS region code like us-east-1");
+  .regex(
+    /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/,
+    "must be an AWS region code like us-east-1",
+  );
 
 export const settingsSchema = z
   .object({
@@ -72,15 +79,28 @@ export const settingsSchema = z
     OIDC_GROUPS_CLAIM: z.string().trim().min(1).optional().default("groups"),
     OIDC_SCOPES: z.string().trim().min(1).optional().default("openid profile email"),
     OIDC_DISPLAY_NAME: z.string().trim().min(1).optional().default("your company account"),
-    GATEHOUSE_ADMIN_GROUP: z.string().trim().min(1, "is required (the IdP group whose members administer Gatehouse)"),
+    GATEHOUSE_ADMIN_GROUP: z
+      .string()
+      .trim()
+      .min(1, "is required (the IdP group whose members administer Gatehouse)"),
     GATEHOUSE_SESSION_MAX_AGE_SECONDS: intInRange(300, 86_400, 28_800),
-    GATEHOUSE_ACCESS_CONTACT: z.string().trim().min(1).optional().default("your AWS administrators"),
+    GATEHOUSE_ACCESS_CONTACT: z
+      .string()
+      .trim()
+      .min(1)
+      .optional()
+      .default("your AWS administrators"),
     GATEHOUSE_DEFAULT_REGION: awsRegion.optional().default("us-east-1"),
     AWS_REGION: awsRegion.optional().default("us-east-1"),
     GATEHOUSE_STS_ENDPOINT: optionalString.pipe(httpUrl.optional()),
-    GATEHOUSE_FEDERATION_ENDPOINT: httpUrl.optional().default("https://signin.aws.amazon.com/federation"),
+    GATEHOUSE_FEDERATION_ENDPOINT: httpUrl
+      .optional()
+      .default("https://signin.aws.amazon.com/federation"),
     GATEHOUSE_BROKER_ACCESS_KEY_ID: optionalString.pipe(
-      z.string().regex(/^(AKIA|ASIA)[A-Z0-9]{16}$/, "must be an AWS access key id (AKIA…)").optional(),
+      z
+        .string()
+        .regex(/^(AKIA|ASIA)[A-Z0-9]{16}$/, "must be an AWS access key id (AKIA…)")
+        .optional(),
     ),
     GATEHOUSE_BROKER_SECRET_ACCESS_KEY: optionalString,
     GATEHOUSE_BROKER_SESSION_TOKEN: optionalString,
@@ -119,7 +139,11 @@ export const settingsSchema = z
         message: "is only meaningful with GATEHOUSE_BROKER_ACCESS_KEY_ID",
       });
     }
-    if (s.NODE_ENV === "production" && s.NEXTAUTH_URL.startsWith("http://") && !isLoopbackUrl(s.NEXTAUTH_URL)) {
+    if (
+      s.NODE_ENV === "production" &&
+      s.NEXTAUTH_URL.startsWith("http://") &&
+      !isLoopbackUrl(s.NEXTAUTH_URL)
+    ) {
       ctx.addIssue({
         code: "custom",
         path: ["NEXTAUTH_URL"],

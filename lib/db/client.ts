@@ -15,7 +15,9 @@ export type Db = SqliteClient;
 /** Creates the Prisma client for a database URL: SQLite for `file:`, PostgreSQL for `postgresql://`. */
 export function createDb(databaseUrl: string): Db {
   if (databaseProviderOf(databaseUrl) === "sqlite") {
-    return new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: sqliteFileFromUrl(databaseUrl) }) });
+    return new SqliteClient({
+      adapter: new PrismaBetterSQLite3({ url: sqliteFileFromUrl(databaseUrl) }),
+    });
   }
   const client = new PostgresqlClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
   return client as unknown as Db;

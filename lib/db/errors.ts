@@ -5,5 +5,7 @@ import "server-only";
  * SQLite and PostgreSQL clients are separate generated packages.
  */
 export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
+  return (
+    typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002"
+  );
 }

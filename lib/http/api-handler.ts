@@ -56,9 +56,13 @@ export function withSession<S extends z.ZodType>(
 export function errorResponse(error: unknown, meta: RequestMeta): NextResponse {
   const appError = isAppError(error)
     ? error
-    : new AppError("internal", "Something went wrong on our side. Give this request id to your administrator.");
+    : new AppError(
+        "internal",
+        "Something went wrong on our side. Give this request id to your administrator.",
+      );
   if (!isAppError(error)) log.error("unhandled error", { requestId: meta.requestId, error });
-  else if (appError.status >= 500) log.warn(appError.code, { requestId: meta.requestId, reason: appError.internalReason });
+  else if (appError.status >= 500)
+    log.warn(appError.code, { requestId: meta.requestId, reason: appError.internalReason });
   return NextResponse.json(errorBody(appError, meta.requestId), {
     status: appError.status,
     headers: { ...NO_STORE, [REQUEST_ID_HEADER]: meta.requestId },
@@ -81,7 +85,11 @@ function assertSameOrigin(request: NextRequest): void {
 }
 
 /** Reads a small JSON body and validates it; anything else is a clear 400/413, never a crash. */
-export async function readJsonBody<S extends z.ZodType>(request: NextRequest, schema: S, maxBytes = 16 * 1024): Promise<z.output<S>> {
+export async function readJsonBody<S extends z.ZodType>(
+  request: NextRequest,
+  schema: S,
+  maxBytes = 16 * 1024,
+): Promise<z.output<S>> {
   const text = await readCappedText(request, maxBytes);
   let value: unknown = {};
   if (text.trim() !== "") {
@@ -102,7 +110,8 @@ export async function readJsonBody<S extends z.ZodType>(request: NextRequest, sc
 
 /** Reads at most maxBytes of the body, refusing (without buffering the rest) anything larger. */
 async function readCappedText(request: NextRequest, maxBytes: number): Promise<string> {
-  const tooLarge = () => new AppError("payload_too_large", `The request body is larger than ${maxBytes} bytes.`);
+  const tooLarge = () =>
+    new AppError("payload_too_large", `The request body is larger than ${maxBytes} bytes.`);
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
   if (!request.body) return "";
@@ -123,7 +132,10 @@ async function readCappedText(request: NextRequest, maxBytes: number): Promise<s
 }
 
 /** Reads a small application/x-www-form-urlencoded body (e.g. a SAML POST binding), capped. */
-export async function readFormBody(request: NextRequest, maxBytes: number): Promise<URLSearchParams> {
+export async function readFormBody(
+  request: NextRequest,
+  maxBytes: number,
+): Promise<URLSearchParams> {
   const type = request.headers.get("content-type") ?? "";
   if (!type.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
     throw new AppError("validation_error", "Expected a form post.");

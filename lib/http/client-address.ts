@@ -4,7 +4,11 @@
  * (the N-th from the right) — everything left of that the client could have written itself.
  * Pure: server.ts computes it per connection and stamps it on the request.
  */
-export function clientAddress(peer: string | undefined, forwardedFor: string | string[] | undefined, trustedProxyHops: number): string | null {
+export function clientAddress(
+  peer: string | undefined,
+  forwardedFor: string | string[] | undefined,
+  trustedProxyHops: number,
+): string | null {
   const normalizedPeer = peer ? peer.replace(/^::ffff:/, "") : null;
   if (trustedProxyHops <= 0) return normalizedPeer;
   const header = Array.isArray(forwardedFor) ? forwardedFor.join(",") : (forwardedFor ?? "");
@@ -13,7 +17,9 @@ export function clientAddress(peer: string | undefined, forwardedFor: string | s
     .map((h) => h.trim())
     .filter(Boolean);
   const entry = hops[hops.length - trustedProxyHops];
-  return entry && /^[0-9A-Fa-f:.]{2,45}$/.test(entry) ? entry.replace(/^::ffff:/, "") : normalizedPeer;
+  return entry && /^[0-9A-Fa-f:.]{2,45}$/.test(entry)
+    ? entry.replace(/^::ffff:/, "")
+    : normalizedPeer;
 }
 
 /** The request header server.ts sets (overwriting anything a client sent). */

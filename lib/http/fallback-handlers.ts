@@ -6,7 +6,10 @@ import { requestMetaFrom } from "./request-meta";
 
 /** Unknown API paths answer in the API's JSON error shape, with a request id, not an HTML page. */
 export function apiNotFound(request: NextRequest): Response {
-  return errorResponse(new AppError("not_found", "There is no API endpoint at this path."), requestMetaFrom(request.headers));
+  return errorResponse(
+    new AppError("not_found", "There is no API endpoint at this path."),
+    requestMetaFrom(request.headers),
+  );
 }
 
 /** A known endpoint called with the wrong method: 405 with the methods it accepts. */

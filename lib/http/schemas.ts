@@ -8,6 +8,9 @@ export const roleParams = z.object({ roleId: recordId });
 
 export const issuanceBody = z
   .object({
-    region: z.string().regex(AWS_REGION_PATTERN, "must be an AWS region code like eu-west-1").optional(),
+    region: z
+      .string()
+      .regex(AWS_REGION_PATTERN, "must be an AWS region code like eu-west-1")
+      .optional(),
   })
   .strict();

@@ -1,7 +1,17 @@
 import "server-only";
 import { writeAuditEvent } from "@/lib/audit/write-audit-event";
-import { formatCredentials, profileNameFor, type CredentialFormat } from "@/lib/aws/credential-formats";
-import { actorOf, assumeGrantedRole, recordFailure, targetOf, type IssuanceContext } from "./issue-session";
+import {
+  formatCredentials,
+  profileNameFor,
+  type CredentialFormat,
+} from "@/lib/aws/credential-formats";
+import {
+  actorOf,
+  assumeGrantedRole,
+  recordFailure,
+  targetOf,
+  type IssuanceContext,
+} from "./issue-session";
 
 export interface CliCredentials {
   accessKeyId: string;
@@ -20,7 +30,11 @@ export interface CliCredentials {
  * Short-lived CLI credentials for a granted role, in every supported format. Audited (with the
  * AccessKeyId, never the secret) before the credentials are returned.
  */
-export async function issueCliCredentials(ctx: IssuanceContext, roleId: string, region: string): Promise<CliCredentials> {
+export async function issueCliCredentials(
+  ctx: IssuanceContext,
+  roleId: string,
+  region: string,
+): Promise<CliCredentials> {
   const { grant, assumed } = await assumeGrantedRole(ctx, roleId, "cli", region);
   const profileName = profileNameFor(grant.account.name, grant.account.accountId, grant.roleName);
   let formats: Record<CredentialFormat, string>;

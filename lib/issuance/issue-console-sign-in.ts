@@ -2,7 +2,13 @@ import "server-only";
 import { writeAuditEvent } from "@/lib/audit/write-audit-event";
 import { consoleDestinationUrl, federationLoginUrl } from "@/lib/aws/console-urls";
 import { fetchSigninToken } from "@/lib/aws/federation-client";
-import { actorOf, assumeGrantedRole, recordFailure, targetOf, type IssuanceContext } from "./issue-session";
+import {
+  actorOf,
+  assumeGrantedRole,
+  recordFailure,
+  targetOf,
+  type IssuanceContext,
+} from "./issue-session";
 
 const SIGNIN_LINK_LIFETIME_MS = 15 * 60 * 1000;
 
@@ -21,7 +27,11 @@ export interface ConsoleSignIn {
  * portal as Issuer and a region-aware console Destination. Audited before the URL leaves.
  * SessionDuration is sent only when the broker is not role-chained (AWS refuses it otherwise).
  */
-export async function issueConsoleSignIn(ctx: IssuanceContext, roleId: string, region: string): Promise<ConsoleSignIn> {
+export async function issueConsoleSignIn(
+  ctx: IssuanceContext,
+  roleId: string,
+  region: string,
+): Promise<ConsoleSignIn> {
   const { grant, assumed } = await assumeGrantedRole(ctx, roleId, "console", region);
   let signinUrl: URL;
   try {

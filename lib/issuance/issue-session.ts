@@ -25,10 +25,19 @@ export interface IssuanceContext {
 }
 
 export function actorOf(user: SignedInUser): AuditActor {
-  return { userId: user.id, issuer: user.issuer, subject: user.subject, email: user.email, groups: user.groups };
+  return {
+    userId: user.id,
+    issuer: user.issuer,
+    subject: user.subject,
+    email: user.email,
+    groups: user.groups,
+  };
 }
 
-const FAILED_ACTION: Record<IssuanceOutput, AuditAction> = { console: "console.failed", cli: "credentials.failed" };
+const FAILED_ACTION: Record<IssuanceOutput, AuditAction> = {
+  console: "console.failed",
+  cli: "credentials.failed",
+};
 
 /**
  * Authorizes and assumes a role for one output (DESIGN.md invariant 1): the role, its ARN and the
@@ -43,14 +52,27 @@ export async function assumeGrantedRole(
   output: IssuanceOutput,
   region: string,
 ): Promise<{ grant: Grant; assumed: AssumedRole }> {
-  const grant = await findGrantForRole(ctx.db, { userId: ctx.user.id, groups: ctx.user.groups }, roleId, ctx.now);
+  const grant = await findGrantForRole(
+    ctx.db,
+    { userId: ctx.user.id, groups: ctx.user.groups },
+    roleId,
+    ctx.now,
+  );
   if (!grant) {
-    await deny(ctx, output, { roleId, reason: "no access rule grants this role to the user (or it does not exist)" });
+    await deny(ctx, output, {
+      roleId,
+      reason: "no access rule grants this role to the user (or it does not exist)",
+    });
     throw new AppError("not_found", "No such role, or you have no access to it.");
   }
   const allowed = output === "console" ? grant.allowConsole : grant.allowCli;
   if (!allowed) {
-    await deny(ctx, output, { roleId, reason: `the user's access to this role does not include ${output} output` }, grant);
+    await deny(
+      ctx,
+      output,
+      { roleId, reason: `the user's access to this role does not include ${output} output` },
+      grant,
+    );
     throw new AppError(
       "forbidden",
       output === "console"
@@ -60,31 +82,65 @@ export async function assumeGrantedRole(
   }
   const rolePartition = grant.roleArn.split(":")[1];
   if (partitionOf(region) !== rolePartition) {
-    throw new AppError("validation_error", `Region ${region} is not in this role's AWS partition (${rolePartition ?? "unknown"}).`, {
-      issues: [{ path: "region", message: `must be a region of the ${rolePartition ?? "role's"} partition` }],
-    });
+    throw new AppError(
+      "validation_error",
+      `Region ${region} is not in this role's AWS partition (${rolePartition ?? "unknown"}).`,
+      {
+        issues: [
+          {
+            path: "region",
+            message: `must be a region of the ${rolePartition ?? "role's"} partition`,
+          },
+        ],
+      },
+    );
   }
   const samlPair =
     grant.assumeMethod === "assume-role-with-saml" && grant.samlProviderArn
       ? { roleArn: grant.roleArn, principalArn: grant.samlProviderArn }
       : null;
   if (grant.assumeMethod !== "assume-role" && !samlPair) {
-    await deny(ctx, output, { roleId, reason: `assume method ${grant.assumeMethod} is misconfigured` }, grant);
-    throw new AppError("forbidden", "This role's federation settings are incomplete; ask an administrator.");
+    await deny(
+      ctx,
+      output,
+      { roleId, reason: `assume method ${grant.assumeMethod} is misconfigured` },
+      grant,
+    );
+    throw new AppError(
+      "forbidden",
+      "This role's federation settings are incomplete; ask an administrator.",
+    );
   }
 
   try {
     if (samlPair) {
       // AssumeRoleWithSAML: the role and provider come from the database grant AND must be listed
       // in a verified AWS-targeted assertion held for this very session.
-      const held = await findHeldAssertion(ctx.db, ctx.config.authSecret, ctx.user.sessionId, samlPair, ctx.now);
+      const held = await findHeldAssertion(
+        ctx.db,
+        ctx.config.authSecret,
+        ctx.user.sessionId,
+        samlPair,
+        ctx.now,
+      );
       if (!held) {
-        throw new AppError("saml_assertion_required", "This role is reached through your identity provider's AWS app: continue there, then try again.", {
-          nextUrl: `/api/aws/saml/start?roleId=${encodeURIComponent(roleId)}`,
-        });
+        throw new AppError(
+          "saml_assertion_required",
+          "This role is reached through your identity provider's AWS app: continue there, then try again.",
+          {
+            nextUrl: `/api/aws/saml/start?roleId=${encodeURIComponent(roleId)}`,
+          },
+        );
       }
-      const durationSeconds = Math.min(grant.maxSessionDurationSeconds, held.sessionDurationSeconds ?? Number.POSITIVE_INFINITY);
-      const assumed = await ctx.broker.assumeRoleWithSaml({ ...samlPair, samlAssertion: held.samlResponse, durationSeconds });
+      const durationSeconds = Math.min(
+        grant.maxSessionDurationSeconds,
+        held.sessionDurationSeconds ?? Number.POSITIVE_INFINITY,
+      );
+      const assumed = await ctx.broker.assumeRoleWithSaml({
+        ...samlPair,
+        samlAssertion: held.samlResponse,
+        durationSeconds,
+      });
       return { grant, assumed };
     }
     const assumed = await ctx.broker.assumeRole({
@@ -96,15 +152,26 @@ export async function assumeGrantedRole(
     });
     return { grant, assumed };
   } catch (error) {
-    if (!(error instanceof AppError && error.code === "saml_assertion_required")) await recordFailure(ctx, output, grant, error);
+    if (!(error instanceof AppError && error.code === "saml_assertion_required"))
+      await recordFailure(ctx, output, grant, error);
     throw error;
   }
 }
 
 /** Records an issuance that failed after authorization (AWS refused, network, …), then rethrows. */
-export async function recordFailure(ctx: IssuanceContext, output: IssuanceOutput, grant: Grant, error: unknown): Promise<void> {
+export async function recordFailure(
+  ctx: IssuanceContext,
+  output: IssuanceOutput,
+  grant: Grant,
+  error: unknown,
+): Promise<void> {
   const reason = isAppError(error) ? (error.internalReason ?? error.code) : "unexpected error";
-  log.warn("issuance failed", { requestId: ctx.meta.requestId, roleArn: grant.roleArn, output, reason });
+  log.warn("issuance failed", {
+    requestId: ctx.meta.requestId,
+    roleArn: grant.roleArn,
+    output,
+    reason,
+  });
   await writeAuditEvent(ctx.db, {
     action: FAILED_ACTION[output],
     outcome: "error",
@@ -125,7 +192,11 @@ export function targetOf(ctx: IssuanceContext, grant: Grant, assumed?: AssumedRo
     // For AssumeRoleWithSAML the session name and source identity come from the assertion: read
     // what AWS actually recorded.
     roleSessionName: assumed?.assumedRoleArn.split("/").at(-1) || ctx.user.roleSessionName,
-    ...(grant.assumeMethod === "assume-role" ? { sourceIdentity: ctx.user.id } : assumed?.sourceIdentity ? { sourceIdentity: assumed.sourceIdentity } : {}),
+    ...(grant.assumeMethod === "assume-role"
+      ? { sourceIdentity: ctx.user.id }
+      : assumed?.sourceIdentity
+        ? { sourceIdentity: assumed.sourceIdentity }
+        : {}),
     durationSeconds: assumed?.durationSeconds ?? grant.maxSessionDurationSeconds,
     ...(assumed ? { accessKeyId: assumed.credentials.accessKeyId } : {}),
   };
@@ -137,7 +208,12 @@ async function deny(
   details: { roleId: string; reason: string },
   grant?: Grant,
 ): Promise<void> {
-  log.info("issuance denied", { requestId: ctx.meta.requestId, userId: ctx.user.id, output, ...details });
+  log.info("issuance denied", {
+    requestId: ctx.meta.requestId,
+    userId: ctx.user.id,
+    output,
+    ...details,
+  });
   await writeAuditEvent(ctx.db, {
     action: "access.denied",
     outcome: "denied",

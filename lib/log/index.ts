@@ -7,7 +7,8 @@ const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 
  * Field names that must never reach a log line, whatever a caller passes (DESIGN.md invariant 3).
  * AccessKeyId is deliberately absent: it is how CloudTrail entries are correlated.
  */
-const SECRET_FIELD = /secret|token|password|assertion|samlresponse|session_?key|authorization|cookie/i;
+const SECRET_FIELD =
+  /secret|token|password|assertion|samlresponse|session_?key|authorization|cookie/i;
 
 let threshold: Level = "info";
 
@@ -17,7 +18,8 @@ export function setLogLevel(level: Level): void {
 
 function redact(value: unknown, depth = 0): unknown {
   if (depth > 4 || value === null || typeof value !== "object") return value;
-  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
+  if (value instanceof Error)
+    return { name: value.name, message: value.message, stack: value.stack };
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
@@ -28,7 +30,12 @@ function redact(value: unknown, depth = 0): unknown {
 
 function write(level: Level, message: string, fields: Record<string, unknown> = {}): void {
   if (ORDER[level] < ORDER[threshold]) return;
-  const line = JSON.stringify({ time: new Date().toISOString(), level, message, ...(redact(fields) as object) });
+  const line = JSON.stringify({
+    time: new Date().toISOString(),
+    level,
+    message,
+    ...(redact(fields) as object),
+  });
   if (level === "error" || level === "warn") process.stderr.write(`${line}\n`);
   else process.stdout.write(`${line}\n`);
 }

@@ -19,7 +19,14 @@ export function newBindingValue(): string {
 /** Records an AuthnRequest as issued to the browser holding `bindingValue`. */
 export async function rememberAuthnRequest(
   db: Db,
-  req: { id: string; idpId: string; purpose: "login" | "aws"; bindingValue: string; returnTo: string; now: Date },
+  req: {
+    id: string;
+    idpId: string;
+    purpose: "login" | "aws";
+    bindingValue: string;
+    returnTo: string;
+    now: Date;
+  },
 ): Promise<void> {
   await db.samlAuthnRequest.create({
     data: {
@@ -32,7 +39,9 @@ export async function rememberAuthnRequest(
     },
   });
   // Opportunistic clean-up keeps the table small without a scheduler.
-  await db.samlAuthnRequest.deleteMany({ where: { expiresAt: { lt: new Date(req.now.getTime() - 3600_000) } } });
+  await db.samlAuthnRequest.deleteMany({
+    where: { expiresAt: { lt: new Date(req.now.getTime() - 3600_000) } },
+  });
 }
 
 /**
@@ -48,15 +57,26 @@ export async function consumeAuthnRequest(
 ): Promise<{ returnTo: string }> {
   const row = await db.samlAuthnRequest.findUnique({ where: { id: inResponseTo } });
   if (!row || row.idpId !== ctx.idpId || row.purpose !== ctx.purpose || row.expiresAt <= ctx.now) {
-    throw new SamlRejection("unknown_in_response_to", `no outstanding ${ctx.purpose} AuthnRequest ${inResponseTo.slice(0, 80)} for this IdP`);
+    throw new SamlRejection(
+      "unknown_in_response_to",
+      `no outstanding ${ctx.purpose} AuthnRequest ${inResponseTo.slice(0, 80)} for this IdP`,
+    );
   }
   const expected = Buffer.from(row.browserBindingHash);
   const actual = Buffer.from(ctx.bindingValue ? hash(ctx.bindingValue) : "");
   if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) {
-    throw new SamlRejection("unknown_in_response_to", "the AuthnRequest was issued to another browser");
+    throw new SamlRejection(
+      "unknown_in_response_to",
+      "the AuthnRequest was issued to another browser",
+    );
   }
-  if (row.usedAt !== null) throw new SamlRejection("reused_in_response_to", `AuthnRequest ${row.id} was already answered`);
-  const marked = await db.samlAuthnRequest.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: ctx.now } });
-  if (marked.count !== 1) throw new SamlRejection("reused_in_response_to", `AuthnRequest ${row.id} was already answered`);
+  if (row.usedAt !== null)
+    throw new SamlRejection("reused_in_response_to", `AuthnRequest ${row.id} was already answered`);
+  const marked = await db.samlAuthnRequest.updateMany({
+    where: { id: row.id, usedAt: null },
+    data: { usedAt: ctx.now },
+  });
+  if (marked.count !== 1)
+    throw new SamlRejection("reused_in_response_to", `AuthnRequest ${row.id} was already answered`);
   return { returnTo: row.returnTo };
 }

@@ -45,24 +45,51 @@ export async function holdAwsAssertion(args: {
   const { db, config, meta, now } = args;
   let idp: SamlIdpConfig | null = null;
   try {
-    if (typeof args.samlResponse !== "string" || args.samlResponse === "") throw new SamlRejection("not_base64", "no SAMLResponse field");
-    const xml = decodePostBinding(args.samlResponse, { maxEncodedBytes: MAX_ENCODED_RESPONSE_BYTES, maxXmlBytes: MAX_RESPONSE_XML_BYTES });
+    if (typeof args.samlResponse !== "string" || args.samlResponse === "")
+      throw new SamlRejection("not_base64", "no SAMLResponse field");
+    const xml = decodePostBinding(args.samlResponse, {
+      maxEncodedBytes: MAX_ENCODED_RESPONSE_BYTES,
+      maxXmlBytes: MAX_RESPONSE_XML_BYTES,
+    });
     const claimed = peekIssuer(xml);
     idp = await findSamlIdpByEntityId(db, claimed);
-    if (!idp) throw new SamlRejection("unknown_idp", `no enabled IdP with entityID ${claimed.slice(0, 200)}`);
-    const time = { now, skewSeconds: config.saml.clockSkewSeconds, maxAgeSeconds: config.saml.maxAssertionAgeSeconds };
+    if (!idp)
+      throw new SamlRejection(
+        "unknown_idp",
+        `no enabled IdP with entityID ${claimed.slice(0, 200)}`,
+      );
+    const time = {
+      now,
+      skewSeconds: config.saml.clockSkewSeconds,
+      maxAgeSeconds: config.saml.maxAssertionAgeSeconds,
+    };
     const assertion = verifySamlResponse(xml, {
-      idp: { entityId: idp.entityId, signingCertificates: idp.signingCertificates, requireSignedResponse: idp.requireSignedResponse },
+      idp: {
+        entityId: idp.entityId,
+        signingCertificates: idp.signingCertificates,
+        requireSignedResponse: idp.requireSignedResponse,
+      },
       expect: { audience: AWS_AUDIENCE, recipients: AWS_SAML_RECIPIENTS, target: "aws" },
       time,
     });
     const expiresAt = assertionExpiry(assertion, time);
-    await rememberAssertionOnce(db, { issuer: idp.entityId, assertionId: assertion.assertionId, expiresAt, now });
+    await rememberAssertionOnce(db, {
+      issuer: idp.entityId,
+      assertionId: assertion.assertionId,
+      expiresAt,
+      now,
+    });
     const { roles, rejected } = parseAwsRoleAttribute(assertion.attributes[ROLE_ATTRIBUTE] ?? []);
-    if (rejected.length > 0) log.warn("SAML AWS role values skipped", { requestId: meta.requestId, rejected: rejected.slice(0, 5) });
-    if (roles.length === 0) throw new SamlRejection("missing_attribute", "the assertion grants no AWS role");
+    if (rejected.length > 0)
+      log.warn("SAML AWS role values skipped", {
+        requestId: meta.requestId,
+        rejected: rejected.slice(0, 5),
+      });
+    if (roles.length === 0)
+      throw new SamlRejection("missing_attribute", "the assertion grants no AWS role");
     const durationValue = assertion.attributes[SESSION_DURATION_ATTRIBUTE]?.[0];
-    const sessionDurationSeconds = durationValue && /^\d{3,5}$/.test(durationValue) ? Number(durationValue) : null;
+    const sessionDurationSeconds =
+      durationValue && /^\d{3,5}$/.test(durationValue) ? Number(durationValue) : null;
     const identity = identityFromAssertion(assertion, idp);
     const ticket = newTicket();
     const row = await db.samlAwsAssertion.create({
@@ -79,7 +106,13 @@ export async function holdAwsAssertion(args: {
     });
     await db.samlAwsAssertion.update({
       where: { id: row.id },
-      data: { encryptedResponse: sealAssertion(config.authSecret, args.samlResponse, associatedData(row.id)) },
+      data: {
+        encryptedResponse: sealAssertion(
+          config.authSecret,
+          args.samlResponse,
+          associatedData(row.id),
+        ),
+      },
     });
     await db.samlAwsAssertion.deleteMany({ where: { expiresAt: { lt: now } } });
     return { ticket };
@@ -104,20 +137,31 @@ export async function claimAwsAssertion(args: {
   const { db, user, meta, now } = args;
   try {
     const row = /^[A-Za-z0-9_-]{43}$/.test(args.ticket)
-      ? await db.samlAwsAssertion.findUnique({ where: { claimTicketHash: hashTicket(args.ticket) } })
+      ? await db.samlAwsAssertion.findUnique({
+          where: { claimTicketHash: hashTicket(args.ticket) },
+        })
       : null;
-    if (!row || row.sessionId !== null || row.expiresAt <= now || now.getTime() - row.createdAt.getTime() > CLAIM_TICKET_TTL_MS) {
+    if (
+      !row ||
+      row.sessionId !== null ||
+      row.expiresAt <= now ||
+      now.getTime() - row.createdAt.getTime() > CLAIM_TICKET_TTL_MS
+    ) {
       throw new SamlRejection("unknown_in_response_to", "unknown, used or expired claim ticket");
     }
     if (row.issuer !== user.issuer || row.userKey !== user.subject) {
       await db.samlAwsAssertion.delete({ where: { id: row.id } });
-      throw new SamlRejection("identity_mismatch", "the AWS assertion is about another user than the one signed in");
+      throw new SamlRejection(
+        "identity_mismatch",
+        "the AWS assertion is about another user than the one signed in",
+      );
     }
     const claimed = await db.samlAwsAssertion.updateMany({
       where: { id: row.id, sessionId: null },
       data: { sessionId: user.sessionId, claimTicketHash: null },
     });
-    if (claimed.count !== 1) throw new SamlRejection("unknown_in_response_to", "claim ticket already used");
+    if (claimed.count !== 1)
+      throw new SamlRejection("unknown_in_response_to", "claim ticket already used");
     return { roles: JSON.parse(row.rolesJson) as AwsRolePair[], expiresAt: row.expiresAt };
   } catch (error) {
     await auditRefusal(db, meta, null, error, user);
@@ -143,24 +187,48 @@ export async function findHeldAssertion(
   for (const row of rows) {
     const roles = JSON.parse(row.rolesJson) as AwsRolePair[];
     if (roles.some((r) => r.roleArn === pair.roleArn && r.principalArn === pair.principalArn)) {
-      return { samlResponse: openAssertion(secret, row.encryptedResponse, associatedData(row.id)), sessionDurationSeconds: row.sessionDurationSeconds };
+      return {
+        samlResponse: openAssertion(secret, row.encryptedResponse, associatedData(row.id)),
+        sessionDurationSeconds: row.sessionDurationSeconds,
+      };
     }
   }
   return null;
 }
 
-async function auditRefusal(db: Db, meta: RequestMeta, idp: SamlIdpConfig | null, error: unknown, user?: SignedInUser): Promise<void> {
+async function auditRefusal(
+  db: Db,
+  meta: RequestMeta,
+  idp: SamlIdpConfig | null,
+  error: unknown,
+  user?: SignedInUser,
+): Promise<void> {
   const rejection = error instanceof SamlRejection ? error : null;
   const reason = rejection?.reason ?? "internal_error";
   const detail = rejection?.detail ?? (error instanceof Error ? error.message : String(error));
-  log.warn("SAML AWS assertion refused", { requestId: meta.requestId, reason, detail: detail.slice(0, 500) });
+  log.warn("SAML AWS assertion refused", {
+    requestId: meta.requestId,
+    reason,
+    detail: detail.slice(0, 500),
+  });
   await writeAuditEvent(db, {
     action: "access.denied",
     outcome: rejection ? "denied" : "error",
     actor: user
-      ? { userId: user.id, issuer: user.issuer, subject: user.subject, email: user.email, groups: user.groups }
+      ? {
+          userId: user.id,
+          issuer: user.issuer,
+          subject: user.subject,
+          email: user.email,
+          groups: user.groups,
+        }
       : { userId: null, issuer: idp?.entityId ?? null, subject: null, email: null, groups: null },
     meta,
-    details: { method: "saml-aws-relay", idp: idp?.slug ?? null, reason, detail: detail.slice(0, 500) },
+    details: {
+      method: "saml-aws-relay",
+      idp: idp?.slug ?? null,
+      reason,
+      detail: detail.slice(0, 500),
+    },
   });
 }

@@ -27,7 +27,9 @@ export interface SamlSignInResult {
 
 /** Only same-site paths are followed after sign-in: never an absolute URL (open redirect). */
 export function safeReturnPath(value: unknown): string {
-  return typeof value === "string" && /^\/(?![/\\])[\w\-./?=&%]*$/.test(value) ? value : "/accounts";
+  return typeof value === "string" && /^\/(?![/\\])[\w\-./?=&%]*$/.test(value)
+    ? value
+    : "/accounts";
 }
 
 /**
@@ -58,11 +60,27 @@ export async function completeSamlSignIn(args: {
     });
     const claimedIssuer = peekIssuer(xml);
     idp = await findSamlIdpByEntityId(db, claimedIssuer);
-    if (!idp) throw new SamlRejection("unknown_idp", `no enabled IdP with entityID ${claimedIssuer.slice(0, 200)}`);
-    const time = { now, skewSeconds: config.saml.clockSkewSeconds, maxAgeSeconds: config.saml.maxAssertionAgeSeconds };
+    if (!idp)
+      throw new SamlRejection(
+        "unknown_idp",
+        `no enabled IdP with entityID ${claimedIssuer.slice(0, 200)}`,
+      );
+    const time = {
+      now,
+      skewSeconds: config.saml.clockSkewSeconds,
+      maxAgeSeconds: config.saml.maxAssertionAgeSeconds,
+    };
     const assertion = verifySamlResponse(xml, {
-      idp: { entityId: idp.entityId, signingCertificates: idp.signingCertificates, requireSignedResponse: idp.requireSignedResponse },
-      expect: { audience: config.saml.spEntityId, recipients: [config.saml.acsUrl], target: "portal" },
+      idp: {
+        entityId: idp.entityId,
+        signingCertificates: idp.signingCertificates,
+        requireSignedResponse: idp.requireSignedResponse,
+      },
+      expect: {
+        audience: config.saml.spEntityId,
+        recipients: [config.saml.acsUrl],
+        target: "portal",
+      },
       time,
     });
 
@@ -75,7 +93,10 @@ export async function completeSamlSignIn(args: {
         now,
       }));
     } else if (!idp.allowIdpInitiated) {
-      throw new SamlRejection("unsolicited_not_allowed", `IdP-initiated sign-in is disabled for ${idp.slug}`);
+      throw new SamlRejection(
+        "unsolicited_not_allowed",
+        `IdP-initiated sign-in is disabled for ${idp.slug}`,
+      );
     }
     await rememberAssertionOnce(db, {
       issuer: idp.entityId,
@@ -95,7 +116,13 @@ export async function completeSamlSignIn(args: {
     await writeAuditEvent(db, {
       action: "auth.sign-in",
       outcome: "success",
-      actor: { userId: user.id, issuer: user.issuer, subject: user.subject, email: user.email, groups: user.groups },
+      actor: {
+        userId: user.id,
+        issuer: user.issuer,
+        subject: user.subject,
+        email: user.email,
+        groups: user.groups,
+      },
       meta,
       details: {
         method: "saml",
@@ -105,16 +132,31 @@ export async function completeSamlSignIn(args: {
         sessionExpiresAt: session.expiresAt.toISOString(),
       },
     });
-    return { sessionId: session.id, expiresAt: session.expiresAt, returnTo: safeReturnPath(returnTo) };
+    return {
+      sessionId: session.id,
+      expiresAt: session.expiresAt,
+      returnTo: safeReturnPath(returnTo),
+    };
   } catch (error) {
     const rejection = error instanceof SamlRejection ? error : null;
     const reason = rejection?.reason ?? "internal_error";
     const detail = rejection?.detail ?? (error instanceof Error ? error.message : String(error));
-    log.warn("SAML sign-in refused", { requestId: meta.requestId, reason, detail: detail.slice(0, 500), idp: idp?.slug ?? null });
+    log.warn("SAML sign-in refused", {
+      requestId: meta.requestId,
+      reason,
+      detail: detail.slice(0, 500),
+      idp: idp?.slug ?? null,
+    });
     await writeAuditEvent(db, {
       action: "auth.sign-in-failed",
       outcome: rejection ? "denied" : "error",
-      actor: { userId: null, issuer: idp?.entityId ?? null, subject: null, email: null, groups: null },
+      actor: {
+        userId: null,
+        issuer: idp?.entityId ?? null,
+        subject: null,
+        email: null,
+        groups: null,
+      },
       meta,
       details: { method: "saml", idp: idp?.slug ?? null, reason, detail: detail.slice(0, 500) },
     });

@@ -36,24 +36,34 @@ function toPem(base64: string): string {
  * @throws MetadataError with a message naming what is missing or wrong.
  */
 export function parseIdpMetadata(xml: string): ParsedIdpMetadata {
-  if (Buffer.byteLength(xml, "utf8") > MAX_METADATA_BYTES) throw new MetadataError("The metadata is larger than 512 KiB.");
+  if (Buffer.byteLength(xml, "utf8") > MAX_METADATA_BYTES)
+    throw new MetadataError("The metadata is larger than 512 KiB.");
   let doc: Document;
   try {
     assertSafeXml(xml, { maxDepth: 48 });
     doc = parseXmlStrict(xml);
   } catch (error) {
     throw new MetadataError(
-      error instanceof SamlRejection ? `The metadata is not acceptable XML (${error.reason}).` : "The metadata is not well-formed XML.",
+      error instanceof SamlRejection && error.reason !== "malformed_xml"
+        ? "The metadata contains XML the portal refuses (a DOCTYPE, entities, comments or too deep nesting)."
+        : "The metadata is not well-formed XML.",
     );
   }
   const entity = descendants(doc, MD_NS, "EntityDescriptor")[0];
   const entityId = entity ? attributeOrNull(entity, "entityID") : null;
-  if (!entity || !entityId) throw new MetadataError("No EntityDescriptor with an entityID was found.");
+  if (!entity || !entityId)
+    throw new MetadataError("No EntityDescriptor with an entityID was found.");
   const idpDescriptor = descendants(entity, MD_NS, "IDPSSODescriptor")[0];
-  if (!idpDescriptor) throw new MetadataError("The metadata has no IDPSSODescriptor: is this an identity provider's metadata?");
-  const sso = descendants(idpDescriptor, MD_NS, "SingleSignOnService").find((s) => attributeOrNull(s, "Binding") === REDIRECT);
+  if (!idpDescriptor)
+    throw new MetadataError(
+      "The metadata has no IDPSSODescriptor: is this an identity provider's metadata?",
+    );
+  const sso = descendants(idpDescriptor, MD_NS, "SingleSignOnService").find(
+    (s) => attributeOrNull(s, "Binding") === REDIRECT,
+  );
   const ssoUrl = sso ? attributeOrNull(sso, "Location") : null;
-  if (!ssoUrl || !/^https?:\/\//.test(ssoUrl)) throw new MetadataError("No HTTP-Redirect SingleSignOnService with an http(s) Location.");
+  if (!ssoUrl || !/^https?:\/\//.test(ssoUrl))
+    throw new MetadataError("No HTTP-Redirect SingleSignOnService with an http(s) Location.");
   const certificates = new Set<string>();
   for (const key of descendants(idpDescriptor, MD_NS, "KeyDescriptor")) {
     const use = attributeOrNull(key, "use");
@@ -89,12 +99,19 @@ export async function fetchIdpMetadata(url: string): Promise<string> {
   }
   let response: Response;
   try {
-    response = await fetch(parsed, { redirect: "error", signal: AbortSignal.timeout(10_000), cache: "no-store" });
+    response = await fetch(parsed, {
+      redirect: "error",
+      signal: AbortSignal.timeout(10_000),
+      cache: "no-store",
+    });
   } catch {
-    throw new MetadataError("The metadata URL could not be fetched (network error, timeout or redirect).");
+    throw new MetadataError(
+      "The metadata URL could not be fetched (network error, timeout or redirect).",
+    );
   }
   if (!response.ok) throw new MetadataError(`The metadata URL answered HTTP ${response.status}.`);
   const text = await response.text();
-  if (Buffer.byteLength(text, "utf8") > MAX_METADATA_BYTES) throw new MetadataError("The metadata is larger than 512 KiB.");
+  if (Buffer.byteLength(text, "utf8") > MAX_METADATA_BYTES)
+    throw new MetadataError("The metadata is larger than 512 KiB.");
   return text;
 }

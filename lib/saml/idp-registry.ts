@@ -45,7 +45,9 @@ function toConfig(row: Row): SamlIdpConfig {
     displayName: row.displayName,
     entityId: row.entityId,
     ssoUrl: row.ssoUrl,
-    signingCertificates: Array.isArray(certs) ? certs.filter((c): c is string => typeof c === "string") : [],
+    signingCertificates: Array.isArray(certs)
+      ? certs.filter((c): c is string => typeof c === "string")
+      : [],
     groupsAttribute: row.groupsAttribute,
     userKeyAttribute: row.userKeyAttribute,
     emailAttribute: row.emailAttribute,
@@ -56,7 +58,9 @@ function toConfig(row: Row): SamlIdpConfig {
 }
 
 /** Enabled IdPs for the sign-in page, by display name. */
-export async function findEnabledSamlIdps(db: Db): Promise<Array<{ slug: string; displayName: string }>> {
+export async function findEnabledSamlIdps(
+  db: Db,
+): Promise<Array<{ slug: string; displayName: string }>> {
   return db.samlIdentityProvider.findMany({
     where: { enabled: true },
     select: { slug: true, displayName: true },
@@ -69,7 +73,10 @@ export async function findSamlIdpBySlug(db: Db, slug: string): Promise<SamlIdpCo
   return row ? toConfig(row) : null;
 }
 
-export async function findSamlIdpByEntityId(db: Db, entityId: string): Promise<SamlIdpConfig | null> {
+export async function findSamlIdpByEntityId(
+  db: Db,
+  entityId: string,
+): Promise<SamlIdpConfig | null> {
   const row = await db.samlIdentityProvider.findFirst({ where: { entityId, enabled: true } });
   return row ? toConfig(row) : null;
 }

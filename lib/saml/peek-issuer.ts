@@ -16,7 +16,11 @@ export function peekIssuer(xml: string): string {
   if (!root) throw new SamlRejection("malformed_xml", "empty document");
   const responseIssuer = childElements(root, NS.assertion, "Issuer")[0];
   const assertionIssuer = descendants(doc, NS.assertion, "Issuer")[0];
-  const issuer = responseIssuer ? trimmedText(responseIssuer) : assertionIssuer ? trimmedText(assertionIssuer) : "";
+  const issuer = responseIssuer
+    ? trimmedText(responseIssuer)
+    : assertionIssuer
+      ? trimmedText(assertionIssuer)
+      : "";
   if (issuer === "") throw new SamlRejection("issuer_mismatch", "the response names no issuer");
   return issuer;
 }

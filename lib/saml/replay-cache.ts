@@ -19,7 +19,10 @@ export async function rememberAssertionOnce(
     });
   } catch (error) {
     if (isUniqueViolation(error)) {
-      throw new SamlRejection("replayed_assertion", `assertion ${entry.assertionId.slice(0, 80)} was already used`);
+      throw new SamlRejection(
+        "replayed_assertion",
+        `assertion ${entry.assertionId.slice(0, 80)} was already used`,
+      );
     }
     throw error;
   }

@@ -12,20 +12,34 @@ const EMAIL = /^[^\s@]{1,200}@[^\s@]{1,200}$/;
  * users. Groups come from the configured attribute; anything malformed is refused, not guessed.
  * @throws SamlRejection missing_attribute | missing_name_id
  */
-export function identityFromAssertion(assertion: VerifiedAssertion, idp: SamlIdpConfig): AssertedIdentity {
-  const first = (name: string | null) => (name ? assertion.attributes[name]?.find((v) => v.trim() !== "")?.trim() : undefined);
+export function identityFromAssertion(
+  assertion: VerifiedAssertion,
+  idp: SamlIdpConfig,
+): AssertedIdentity {
+  const first = (name: string | null) =>
+    name ? assertion.attributes[name]?.find((v) => v.trim() !== "")?.trim() : undefined;
   const subject = idp.userKeyAttribute ? first(idp.userKeyAttribute) : assertion.nameId.trim();
   if (!subject) {
     throw idp.userKeyAttribute
-      ? new SamlRejection("missing_attribute", `user key attribute ${idp.userKeyAttribute} is missing`)
+      ? new SamlRejection(
+          "missing_attribute",
+          `user key attribute ${idp.userKeyAttribute} is missing`,
+        )
       : new SamlRejection("missing_name_id", "empty NameID");
   }
-  if (subject.length > 255) throw new SamlRejection("missing_name_id", "the user key is longer than 255 characters");
-  const groups = (assertion.attributes[idp.groupsAttribute] ?? []).map((g) => g.trim()).filter((g) => g !== "");
+  if (subject.length > 255)
+    throw new SamlRejection("missing_name_id", "the user key is longer than 255 characters");
+  const groups = (assertion.attributes[idp.groupsAttribute] ?? [])
+    .map((g) => g.trim())
+    .filter((g) => g !== "");
   if (groups.length > MAX_GROUPS || groups.some((g) => g.length > 256)) {
-    throw new SamlRejection("missing_attribute", `attribute ${idp.groupsAttribute} has too many or too long groups`);
+    throw new SamlRejection(
+      "missing_attribute",
+      `attribute ${idp.groupsAttribute} has too many or too long groups`,
+    );
   }
-  const email = first(idp.emailAttribute) ?? (EMAIL.test(assertion.nameId) ? assertion.nameId : undefined);
+  const email =
+    first(idp.emailAttribute) ?? (EMAIL.test(assertion.nameId) ? assertion.nameId : undefined);
   return {
     issuer: idp.entityId,
     subject,

@@ -53,6 +53,8 @@ export function buildAuthnRequest(
     signingCert: idp.signingCertificates[0] ?? "",
     wantAuthnRequestsSigned: false,
   });
-  const request = sp.createLoginRequest(identityProvider, "redirect", { relayState: opts.relayState });
+  const request = sp.createLoginRequest(identityProvider, "redirect", {
+    relayState: opts.relayState,
+  });
   return { id: request.id, redirectUrl: request.context };
 }

@@ -146,9 +146,11 @@ export function verifySamlResponse(xml: string, opts: VerifyOptions): VerifiedAs
   }
   if (attributeOrNull(response, "Version") !== "2.0")
     throw new SamlRejection("unexpected_root", "not SAML 2.0");
+  // Status first: an IdP's failure answer (AuthnFailed, RequestDenied…) has no Assertion, and the
+  // audit log should say what the IdP said, not "no assertion".
+  checkStatus(response);
   const assertion = theOnlyAssertion(doc, response);
   assertUniqueIds(doc);
-  checkStatus(response);
   checkIssuers(response, assertion, idp.entityId);
 
   const assertionSignatures = childElements(assertion, NS.dsig, "Signature").length;

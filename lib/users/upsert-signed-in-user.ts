@@ -26,7 +26,11 @@ export interface StoredUser {
  * refreshes what the IdP just asserted. A new user gets the most readable RoleSessionName no other
  * user holds; it never changes afterwards, so CloudTrail history stays attributable.
  */
-export async function upsertSignedInUser(db: Db, identity: AssertedIdentity, now: Date): Promise<StoredUser> {
+export async function upsertSignedInUser(
+  db: Db,
+  identity: AssertedIdentity,
+  now: Date,
+): Promise<StoredUser> {
   const asserted = {
     email: identity.email,
     displayName: identity.displayName,
@@ -59,10 +63,13 @@ export async function upsertSignedInUser(db: Db, identity: AssertedIdentity, now
       const raced = await db.user.findUnique({
         where: { issuer_subject: { issuer: identity.issuer, subject: identity.subject } },
       });
-      if (raced) return toStoredUser(await db.user.update({ where: { id: raced.id }, data: asserted }));
+      if (raced)
+        return toStoredUser(await db.user.update({ where: { id: raced.id }, data: asserted }));
     }
   }
-  throw new Error("no free RoleSessionName candidate (the last candidate embeds a hash and should be unique)");
+  throw new Error(
+    "no free RoleSessionName candidate (the last candidate embeds a hash and should be unique)",
+  );
 }
 
 export function parseGroupsJson(json: string): string[] {

@@ -20,39 +20,70 @@ async function time(rounds: number, fn: () => Promise<void>): Promise<number[]> 
   return samples.sort((a, b) => a - b);
 }
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 async function main(): Promise<void> {
-  const stack = await startTestStack({ database: (process.env.GATEHOUSE_TEST_DATABASE as "sqlite" | "postgresql") || "sqlite" });
+  const stack = await startTestStack({
+    database: (process.env.GATEHOUSE_TEST_DATABASE as "sqlite" | "postgresql") || "sqlite",
+  });
   try {
     const bob = await signIn(stack, "bob");
     const roleId = await roleIdOf(stack, "acme-staging", "Developer");
     const sts = new STSClient({
       region: "us-east-1",
       endpoint: stack.aws.stsEndpoint,
-      credentials: { accessKeyId: demoBroker.accessKeyId, secretAccessKey: demoBroker.secretAccessKey },
+      credentials: {
+        accessKeyId: demoBroker.accessKeyId,
+        secretAccessKey: demoBroker.secretAccessKey,
+      },
     });
     const expectOk = async (res: Response) => {
       if (!res.ok) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
       await res.arrayBuffer();
     };
     const results: Array<[string, number[]]> = [
-      ["GET /api/health (HTTP + DB floor)", await time(ROUNDS, async () => expectOk(await fetch(`${stack.portalUrl}/api/health`)))],
+      [
+        "GET /api/health (HTTP + DB floor)",
+        await time(ROUNDS, async () => expectOk(await fetch(`${stack.portalUrl}/api/health`))),
+      ],
       [
         "AssumeRole via SDK (AWS part alone)",
         await time(ROUNDS, async () => {
-          await sts.send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::345678901234:role/Developer", RoleSessionName: "bench", DurationSeconds: 3600 }));
+          await sts.send(
+            new AssumeRoleCommand({
+              RoleArn: "arn:aws:iam::345678901234:role/Developer",
+              RoleSessionName: "bench",
+              DurationSeconds: 3600,
+            }),
+          );
         }),
       ],
-      ["POST credentials (full issuance)", await time(ROUNDS, async () => expectOk(await bob.request(`/api/roles/${roleId}/credentials`, { method: "POST", json: {} })))],
-      ["POST console (issuance + getSigninToken)", await time(ROUNDS, async () => expectOk(await bob.request(`/api/roles/${roleId}/console`, { method: "POST", json: {} })))],
+      [
+        "POST credentials (full issuance)",
+        await time(ROUNDS, async () =>
+          expectOk(
+            await bob.request(`/api/roles/${roleId}/credentials`, { method: "POST", json: {} }),
+          ),
+        ),
+      ],
+      [
+        "POST console (issuance + getSigninToken)",
+        await time(ROUNDS, async () =>
+          expectOk(await bob.request(`/api/roles/${roleId}/console`, { method: "POST", json: {} })),
+        ),
+      ],
     ];
     const baseline = pct(results[1]![1], 50);
-    console.log(`\nGatehouse issuance benchmark — ${stack.database}, ${ROUNDS} rounds each, one client, loopback\n`);
+    console.log(
+      `\nGatehouse issuance benchmark — ${stack.database}, ${ROUNDS} rounds each, one client, loopback\n`,
+    );
     console.log(`${"".padEnd(42)} ${"median".padStart(9)} ${"p95".padStart(9)}  ×AssumeRole`);
     for (const [name, samples] of results) {
       const median = pct(samples, 50);
-      console.log(`${name.padEnd(42)} ${median.toFixed(2).padStart(7)}ms ${pct(samples, 95).toFixed(2).padStart(7)}ms  ${(median / baseline).toFixed(2)}`);
+      console.log(
+        `${name.padEnd(42)} ${median.toFixed(2).padStart(7)}ms ${pct(samples, 95).toFixed(2).padStart(7)}ms  ${(median / baseline).toFixed(2)}`,
+      );
     }
   } finally {
     await stack.stop();

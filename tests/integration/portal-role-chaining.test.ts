@@ -13,7 +13,8 @@ function chainedWorld(): StandinWorld {
   const world = worldFromDemo();
   for (const account of world.accounts) {
     for (const role of account.roles) {
-      if (role.trustedPrincipalArns.includes(demoBroker.arn)) role.trustedPrincipalArns.push(BROKER_ROLE_ARN);
+      if (role.trustedPrincipalArns.includes(demoBroker.arn))
+        role.trustedPrincipalArns.push(BROKER_ROLE_ARN);
     }
   }
   world.accounts.push({
@@ -46,10 +47,17 @@ beforeAll(async () => {
       const sts = new STSClient({
         region: "us-east-1",
         endpoint: aws.stsEndpoint,
-        credentials: { accessKeyId: demoBroker.accessKeyId, secretAccessKey: demoBroker.secretAccessKey },
+        credentials: {
+          accessKeyId: demoBroker.accessKeyId,
+          secretAccessKey: demoBroker.secretAccessKey,
+        },
       });
       const out = await sts.send(
-        new AssumeRoleCommand({ RoleArn: BROKER_ROLE_ARN, RoleSessionName: "gatehouse-broker", DurationSeconds: 43200 }),
+        new AssumeRoleCommand({
+          RoleArn: BROKER_ROLE_ARN,
+          RoleSessionName: "gatehouse-broker",
+          DurationSeconds: 43200,
+        }),
       );
       const c = out.Credentials!;
       return {
@@ -74,20 +82,32 @@ describe("role chaining (broker on role credentials)", () => {
     const roleId = await roleIdOf(stack, "acme-staging", "Developer");
     const res = await bob.request(`/api/roles/${roleId}/credentials`, { method: "POST", json: {} });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { durationSeconds: number; accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: string };
+    const body = (await res.json()) as {
+      durationSeconds: number;
+      accessKeyId: string;
+      secretAccessKey: string;
+      sessionToken: string;
+      expiration: string;
+    };
     expect(body.durationSeconds).toBe(3600);
     const lifetime = Date.parse(body.expiration) - Date.now();
     expect(lifetime).toBeGreaterThan(3500_000);
     expect(lifetime).toBeLessThanOrEqual(3600_000);
 
-    const assume = (await stsCalls()).filter((c) => c.action === "AssumeRole" && c.roleArn === "arn:aws:iam::345678901234:role/Developer");
+    const assume = (await stsCalls()).filter(
+      (c) => c.action === "AssumeRole" && c.roleArn === "arn:aws:iam::345678901234:role/Developer",
+    );
     expect(assume.at(-1)?.durationSeconds).toBe(3600);
     expect(assume.at(-1)?.callerArn).toMatch(/:assumed-role\/GatehouseBroker\//);
 
     const identity = await new STSClient({
       region: "us-east-1",
       endpoint: stack.aws.stsEndpoint,
-      credentials: { accessKeyId: body.accessKeyId, secretAccessKey: body.secretAccessKey, sessionToken: body.sessionToken },
+      credentials: {
+        accessKeyId: body.accessKeyId,
+        secretAccessKey: body.secretAccessKey,
+        sessionToken: body.sessionToken,
+      },
     }).send(new GetCallerIdentityCommand({}));
     expect(identity.Arn).toMatch(/^arn:aws:sts::345678901234:assumed-role\/Developer\//);
   });
@@ -95,7 +115,10 @@ describe("role chaining (broker on role credentials)", () => {
   it("the console sign-in still works: SessionDuration is left out for chained credentials", async () => {
     const bob = await signIn(stack, "bob");
     const roleId = await roleIdOf(stack, "acme-staging", "Developer");
-    const res = await bob.request(`/api/roles/${roleId}/console`, { method: "POST", json: { region: "us-west-2" } });
+    const res = await bob.request(`/api/roles/${roleId}/console`, {
+      method: "POST",
+      json: { region: "us-west-2" },
+    });
     expect(res.status).toBe(200);
     const { signinUrl } = (await res.json()) as { signinUrl: string };
     const page = await fetch(signinUrl);
@@ -106,6 +129,10 @@ describe("role chaining (broker on role credentials)", () => {
   it("the audit record says the session was role-chained", async () => {
     const events = await stack.db.auditEvent.findMany({ where: { action: "credentials.issued" } });
     expect(events.length).toBeGreaterThan(0);
-    expect(events.every((e) => e.durationSeconds === 3600 && JSON.parse(e.detailsJson).roleChained === true)).toBe(true);
+    expect(
+      events.every(
+        (e) => e.durationSeconds === 3600 && JSON.parse(e.detailsJson).roleChained === true,
+      ),
+    ).toBe(true);
   });
 });

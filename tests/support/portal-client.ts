@@ -9,14 +9,22 @@ export interface PortalSession {
   request(pathname: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
 }
 
-async function follow(jar: CookieJar, url: string, init: RequestInit = {}, maxHops = 15): Promise<Response> {
+async function follow(
+  jar: CookieJar,
+  url: string,
+  init: RequestInit = {},
+  maxHops = 15,
+): Promise<Response> {
   let current = url;
   let request: RequestInit = init;
   for (let hop = 0; hop < maxHops; hop += 1) {
     const res = await fetch(current, {
       ...request,
       redirect: "manual",
-      headers: { ...(request.headers as Record<string, string> | undefined), ...jar.headersFor(current) },
+      headers: {
+        ...(request.headers as Record<string, string> | undefined),
+        ...jar.headersFor(current),
+      },
     });
     jar.storeFrom(current, res);
     const location = res.headers.get("location");
@@ -28,7 +36,11 @@ async function follow(jar: CookieJar, url: string, init: RequestInit = {}, maxHo
 }
 
 /** Signs in through the IdP's own login form and returns a session, or throws with what went wrong. */
-export async function signIn(stack: TestStack, username: string, password?: string): Promise<PortalSession> {
+export async function signIn(
+  stack: TestStack,
+  username: string,
+  password?: string,
+): Promise<PortalSession> {
   const jar = new CookieJar();
   const base = stack.portalUrl;
   const csrfRes = await follow(jar, `${base}/api/auth/csrf`);
@@ -36,7 +48,11 @@ export async function signIn(stack: TestStack, username: string, password?: stri
   const start = await follow(jar, `${base}/api/auth/signin/oidc`, {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ csrfToken, callbackUrl: `${base}/accounts`, json: "true" }).toString(),
+    body: new URLSearchParams({
+      csrfToken,
+      callbackUrl: `${base}/accounts`,
+      json: "true",
+    }).toString(),
   });
   const { url: authorizeUrl } = (await start.json()) as { url: string };
   const loginPage = await follow(jar, authorizeUrl);
@@ -47,10 +63,15 @@ export async function signIn(stack: TestStack, username: string, password?: stri
   const done = await follow(jar, loginUrl, {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ username, password: password ?? `${username}-demo-password` }).toString(),
+    body: new URLSearchParams({
+      username,
+      password: password ?? `${username}-demo-password`,
+    }).toString(),
   });
   if (!jar.cookiesFor(base).some((c) => c.name.endsWith("next-auth.session-token"))) {
-    throw new Error(`sign-in as ${username} did not produce a session (ended at HTTP ${done.status})`);
+    throw new Error(
+      `sign-in as ${username} did not produce a session (ended at HTTP ${done.status})`,
+    );
   }
   return sessionFor(stack, jar);
 }
@@ -67,7 +88,12 @@ export function sessionFor(stack: TestStack, jar: CookieJar): PortalSession {
         ...(rest.headers as Record<string, string> | undefined),
         ...jar.headersFor(url),
       };
-      const res = await fetch(url, { ...rest, headers, redirect: "manual", ...(json !== undefined ? { body: JSON.stringify(json) } : {}) });
+      const res = await fetch(url, {
+        ...rest,
+        headers,
+        redirect: "manual",
+        ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
+      });
       jar.storeFrom(url, res);
       return res;
     },
@@ -75,7 +101,13 @@ export function sessionFor(stack: TestStack, jar: CookieJar): PortalSession {
 }
 
 /** The id of a seeded role, by account name and role name. */
-export async function roleIdOf(stack: TestStack, accountName: string, roleName: string): Promise<string> {
-  const role = await stack.db.role.findFirstOrThrow({ where: { name: roleName, awsAccount: { name: accountName } } });
+export async function roleIdOf(
+  stack: TestStack,
+  accountName: string,
+  roleName: string,
+): Promise<string> {
+  const role = await stack.db.role.findFirstOrThrow({
+    where: { name: roleName, awsAccount: { name: accountName } },
+  });
   return role.id;
 }

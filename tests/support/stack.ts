@@ -7,10 +7,22 @@ import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { startAwsStandin, type AwsStandin, type StandinWorld } from "@/dev/aws-standin/server";
-import { demoAwsWorld, registerDemoSamlIdp, registerDemoSamlProviders, startDemoSamlIdp } from "@/dev/demo-saml";
+import {
+  demoAwsWorld,
+  registerDemoSamlIdp,
+  registerDemoSamlProviders,
+  startDemoSamlIdp,
+} from "@/dev/demo-saml";
 import type { SamlIdp } from "@/dev/saml-idp/server";
 import { demoUsers } from "@/dev/demo-world";
-import { demoClientRegistration, ROOT, freePort, localPortalEnv, startPortal, type RunningPortal } from "@/dev/local-stack";
+import {
+  demoClientRegistration,
+  ROOT,
+  freePort,
+  localPortalEnv,
+  startPortal,
+  type RunningPortal,
+} from "@/dev/local-stack";
 import { startOidcIdp, type OidcIdp } from "@/dev/oidc-idp/server";
 import { createDb, type Db } from "@/lib/db/client";
 import { migrateDatabase } from "@/prisma/migrate";
@@ -19,7 +31,8 @@ import { seedDemo } from "@/prisma/seed-demo";
 export type TestDatabase = "sqlite" | "postgresql";
 
 /** Tests only ever touch a database on this machine. */
-const POSTGRES_ADMIN_URL = process.env.GATEHOUSE_TEST_POSTGRES_URL || "postgresql://postgres@127.0.0.1:5432/test";
+const POSTGRES_ADMIN_URL =
+  process.env.GATEHOUSE_TEST_POSTGRES_URL || "postgresql://postgres@127.0.0.1:5432/test";
 
 export interface TestStack {
   database: TestDatabase;
@@ -36,13 +49,19 @@ export interface TestStack {
 
 export function testDatabaseKind(): TestDatabase {
   const kind = process.env.GATEHOUSE_TEST_DATABASE ?? "sqlite";
-  if (kind !== "sqlite" && kind !== "postgresql") throw new Error(`GATEHOUSE_TEST_DATABASE must be sqlite or postgresql, got ${kind}`);
+  if (kind !== "sqlite" && kind !== "postgresql")
+    throw new Error(`GATEHOUSE_TEST_DATABASE must be sqlite or postgresql, got ${kind}`);
   return kind;
 }
 
 /** A hash of the migrations, so a template database is rebuilt whenever they change. */
 function migrationsHash(kind: TestDatabase): string {
-  const dir = path.join(ROOT, "prisma", ...(kind === "postgresql" ? ["postgresql"] : []), "migrations");
+  const dir = path.join(
+    ROOT,
+    "prisma",
+    ...(kind === "postgresql" ? ["postgresql"] : []),
+    "migrations",
+  );
   const hash = createHash("sha256");
   for (const entry of fs.readdirSync(dir).sort()) {
     const file = path.join(dir, entry, "migration.sql");
@@ -63,7 +82,10 @@ async function ensureTemplate(kind: TestDatabase): Promise<string> {
     fs.mkdirSync(dir, { recursive: true });
     const file = path.join(dir, `template-${tag}.db`);
     if (!fs.existsSync(file)) {
-      const building = path.join(dir, `template-${tag}-${process.pid}-${randomBytes(3).toString("hex")}.db`);
+      const building = path.join(
+        dir,
+        `template-${tag}-${process.pid}-${randomBytes(3).toString("hex")}.db`,
+      );
       migrateDatabase(`file:${building}`, { quiet: true });
       fs.renameSync(building, file);
     }
@@ -91,9 +113,14 @@ async function ensureTemplate(kind: TestDatabase): Promise<string> {
   return name;
 }
 
-async function createTestDatabase(kind: TestDatabase): Promise<{ url: string; drop(): Promise<void> }> {
+async function createTestDatabase(
+  kind: TestDatabase,
+): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `gatehouse_test_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
-  if (kind === "postgresql" && !["127.0.0.1", "localhost", "::1", "[::1]"].includes(new URL(POSTGRES_ADMIN_URL).hostname)) {
+  if (
+    kind === "postgresql" &&
+    !["127.0.0.1", "localhost", "::1", "[::1]"].includes(new URL(POSTGRES_ADMIN_URL).hostname)
+  ) {
     throw new Error("refusing to run tests against a non-local PostgreSQL");
   }
   const template = await ensureTemplate(kind);
@@ -103,7 +130,8 @@ async function createTestDatabase(kind: TestDatabase): Promise<{ url: string; dr
     return {
       url: `file:${file}`,
       drop: () => {
-        for (const suffix of ["", "-journal", "-wal", "-shm"]) fs.rmSync(`${file}${suffix}`, { force: true });
+        for (const suffix of ["", "-journal", "-wal", "-shm"])
+          fs.rmSync(`${file}${suffix}`, { force: true });
         return Promise.resolve();
       },
     };

@@ -36,13 +36,29 @@ describe("configuration", () => {
     ["NEXTAUTH_URL", "http://aws.corp.example", /NEXTAUTH_URL must be https/],
     ["NEXTAUTH_SECRET", "short", /NEXTAUTH_SECRET must be at least 32/],
     ["OIDC_ISSUER", "ftp://idp", /OIDC_ISSUER must be an absolute http\(s\) URL/],
-    ["OIDC_CLIENT_ID", "", /OIDC_CLIENT_ID is required when OIDC_ISSUER, OIDC_CLIENT_SECRET are set/],
+    [
+      "OIDC_CLIENT_ID",
+      "",
+      /OIDC_CLIENT_ID is required when OIDC_ISSUER, OIDC_CLIENT_SECRET are set/,
+    ],
     ["GATEHOUSE_ADMIN_GROUP", undefined, /GATEHOUSE_ADMIN_GROUP is required/],
-    ["GATEHOUSE_SESSION_MAX_AGE_SECONDS", "8h", /GATEHOUSE_SESSION_MAX_AGE_SECONDS must be a whole number/],
-    ["GATEHOUSE_SESSION_MAX_AGE_SECONDS", "10", /GATEHOUSE_SESSION_MAX_AGE_SECONDS must be between 300 and 86400/],
+    [
+      "GATEHOUSE_SESSION_MAX_AGE_SECONDS",
+      "8h",
+      /GATEHOUSE_SESSION_MAX_AGE_SECONDS must be a whole number/,
+    ],
+    [
+      "GATEHOUSE_SESSION_MAX_AGE_SECONDS",
+      "10",
+      /GATEHOUSE_SESSION_MAX_AGE_SECONDS must be between 300 and 86400/,
+    ],
     ["DATABASE_URL", "mysql://x", /DATABASE_URL must be/],
     ["AWS_REGION", "moon-1", /AWS_REGION must be an AWS region/],
-    ["GATEHOUSE_BROKER_ACCESS_KEY_ID", "not-a-key", /GATEHOUSE_BROKER_ACCESS_KEY_ID must be an AWS access key id/],
+    [
+      "GATEHOUSE_BROKER_ACCESS_KEY_ID",
+      "not-a-key",
+      /GATEHOUSE_BROKER_ACCESS_KEY_ID must be an AWS access key id/,
+    ],
   ])("a bad %s (%s) stops the boot with a message naming it", (name, value, expected) => {
     const problems = problemsOf({ ...VALID, [name]: value });
     expect(problems.join("\n")).toMatch(expected);
@@ -56,9 +72,16 @@ describe("configuration", () => {
   });
 
   it("OIDC is optional (SAML-only portals) but its three settings come together", () => {
-    const samlOnly: Record<string, string | undefined> = { ...VALID, OIDC_ISSUER: undefined, OIDC_CLIENT_ID: undefined, OIDC_CLIENT_SECRET: undefined };
+    const samlOnly: Record<string, string | undefined> = {
+      ...VALID,
+      OIDC_ISSUER: undefined,
+      OIDC_CLIENT_ID: undefined,
+      OIDC_CLIENT_SECRET: undefined,
+    };
     expect(loadConfig(samlOnly).oidc).toBeUndefined();
-    expect(problemsOf({ ...samlOnly, OIDC_ISSUER: "https://idp.example" }).join("\n")).toMatch(/OIDC_CLIENT_ID is required when OIDC_ISSUER is set/);
+    expect(problemsOf({ ...samlOnly, OIDC_ISSUER: "https://idp.example" }).join("\n")).toMatch(
+      /OIDC_CLIENT_ID is required when OIDC_ISSUER is set/,
+    );
   });
 
   it("the SAML endpoints derive from the portal URL", () => {
@@ -69,8 +92,14 @@ describe("configuration", () => {
   });
 
   it("broker keys must come as a pair", () => {
-    expect(problemsOf({ ...VALID, GATEHOUSE_BROKER_ACCESS_KEY_ID: "AKIAABCDEFGHIJKLMNOP" }).join()).toMatch(/GATEHOUSE_BROKER_SECRET_ACCESS_KEY/);
-    const config = loadConfig({ ...VALID, GATEHOUSE_BROKER_ACCESS_KEY_ID: "AKIAABCDEFGHIJKLMNOP", GATEHOUSE_BROKER_SECRET_ACCESS_KEY: "x" });
+    expect(
+      problemsOf({ ...VALID, GATEHOUSE_BROKER_ACCESS_KEY_ID: "AKIAABCDEFGHIJKLMNOP" }).join(),
+    ).toMatch(/GATEHOUSE_BROKER_SECRET_ACCESS_KEY/);
+    const config = loadConfig({
+      ...VALID,
+      GATEHOUSE_BROKER_ACCESS_KEY_ID: "AKIAABCDEFGHIJKLMNOP",
+      GATEHOUSE_BROKER_SECRET_ACCESS_KEY: "x",
+    });
     expect(config.aws.brokerCredentials?.accessKeyId).toBe("AKIAABCDEFGHIJKLMNOP");
   });
 
@@ -81,6 +110,8 @@ describe("configuration", () => {
   });
 
   it("plain http is allowed for a portal on localhost (the demo)", () => {
-    expect(loadConfig({ ...VALID, NEXTAUTH_URL: "http://localhost:3000/" }).publicUrl).toBe("http://localhost:3000");
+    expect(loadConfig({ ...VALID, NEXTAUTH_URL: "http://localhost:3000/" }).publicUrl).toBe(
+      "http://localhost:3000",
+    );
   });
 });

@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { IdentityClaimsError, identityFromOidcClaims } from "@/lib/auth/oidc-identity";
 
 const opts = { issuer: "https://idp.corp.example", groupsClaim: "groups" };
-const base = { iss: "https://idp.corp.example", sub: "00u1", email: "bob@corp.example", name: "Bob" };
+const base = {
+  iss: "https://idp.corp.example",
+  sub: "00u1",
+  email: "bob@corp.example",
+  name: "Bob",
+};
 
 describe("OIDC claims to portal identity", () => {
   it("the user key is (issuer, subject); groups are deduplicated and sorted", () => {

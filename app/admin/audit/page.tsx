@@ -15,7 +15,9 @@ export default async function AuditPage() {
       <AppHeader userLabel={user.email ?? user.subject} isAdmin={user.isAdmin} />
       <main className="mx-auto max-w-6xl px-4 py-8">
         <h1 className="text-2xl font-semibold">Audit log</h1>
-        <p className="mt-1 text-sm text-slate-600">The {events.length} most recent events, newest first. Times are UTC.</p>
+        <p className="mt-1 text-sm text-slate-600">
+          The {events.length} most recent events, newest first. Times are UTC.
+        </p>
         <AuditTable events={events} />
       </main>
     </>

@@ -20,11 +20,24 @@ async function requireAdmin() {
   return { user, meta };
 }
 
-export async function addIdentityProvider(_prev: IdpFormState, form: FormData): Promise<IdpFormState> {
+export async function addIdentityProvider(
+  _prev: IdpFormState,
+  form: FormData,
+): Promise<IdpFormState> {
   const { user, meta } = await requireAdmin();
   const file = form.get("metadataFile");
-  const uploaded = file instanceof File && file.size > 0 ? (file.size > 512 * 1024 ? "\u0000too-large" : await file.text()) : "";
-  if (uploaded === "\u0000too-large") return { ok: false, message: null, errors: { metadata: "The uploaded file is larger than 512 KiB." } };
+  const uploaded =
+    file instanceof File && file.size > 0
+      ? file.size > 512 * 1024
+        ? "\u0000too-large"
+        : await file.text()
+      : "";
+  if (uploaded === "\u0000too-large")
+    return {
+      ok: false,
+      message: null,
+      errors: { metadata: "The uploaded file is larger than 512 KiB." },
+    };
   const text = (name: string) => {
     const v = form.get(name);
     return typeof v === "string" && v.trim() !== "" ? v : undefined;

@@ -21,7 +21,11 @@ export default async function IdentityProvidersPage() {
           <h1 className="text-2xl font-semibold">SAML identity providers</h1>
           <p className="mt-1 text-sm text-slate-600">
             Give your IdP admin the portal&apos;s SP metadata:{" "}
-            <a className="font-mono text-indigo-700 underline" href={config.saml.metadataUrl} data-testid="sp-metadata-url">
+            <a
+              className="font-mono text-indigo-700 underline"
+              href={config.saml.metadataUrl}
+              data-testid="sp-metadata-url"
+            >
               {config.saml.metadataUrl}
             </a>{" "}
             (entity ID <code className="font-mono">{config.saml.spEntityId}</code>, ACS{" "}
@@ -61,7 +65,10 @@ export default async function IdentityProvidersPage() {
                     <form action={toggleIdentityProvider}>
                       <input type="hidden" name="id" value={idp.id} />
                       <input type="hidden" name="enabled" value={String(!idp.enabled)} />
-                      <button type="submit" className="rounded-md border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100">
+                      <button
+                        type="submit"
+                        className="rounded-md border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100"
+                      >
                         {idp.enabled ? "Enabled — disable" : "Disabled — enable"}
                       </button>
                     </form>

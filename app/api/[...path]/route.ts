@@ -1,3 +1,9 @@
 import { apiNotFound } from "@/lib/http/fallback-handlers";
 
-export { apiNotFound as GET, apiNotFound as POST, apiNotFound as PUT, apiNotFound as PATCH, apiNotFound as DELETE };
+export {
+  apiNotFound as GET,
+  apiNotFound as POST,
+  apiNotFound as PUT,
+  apiNotFound as PATCH,
+  apiNotFound as DELETE,
+};

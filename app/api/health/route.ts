@@ -9,6 +9,9 @@ export async function GET(): Promise<Response> {
     return NextResponse.json({ status: "ok" }, { headers: { "Cache-Control": "no-store" } });
   } catch (error) {
     log.error("health check: database unreachable", { error });
-    return NextResponse.json({ status: "unavailable" }, { status: 503, headers: { "Cache-Control": "no-store" } });
+    return NextResponse.json(
+      { status: "unavailable" },
+      { status: 503, headers: { "Cache-Control": "no-store" } },
+    );
   }
 }

@@ -17,10 +17,16 @@ export async function POST(request: NextRequest): Promise<Response> {
   const meta = requestMetaFrom(request.headers);
   const config = getConfig();
   const fail = () =>
-    NextResponse.redirect(new URL(`/signin?error=saml&requestId=${encodeURIComponent(meta.requestId)}`, config.publicUrl), {
-      status: 303,
-      headers: NO_STORE,
-    });
+    NextResponse.redirect(
+      new URL(
+        `/signin?error=saml&requestId=${encodeURIComponent(meta.requestId)}`,
+        config.publicUrl,
+      ),
+      {
+        status: 303,
+        headers: NO_STORE,
+      },
+    );
   try {
     const form = await readFormBody(request, MAX_ENCODED_RESPONSE_BYTES + 8 * 1024);
     const result = await completeSamlSignIn({
@@ -32,7 +38,10 @@ export async function POST(request: NextRequest): Promise<Response> {
       now: new Date(),
     });
     const cookie = await sessionCookieFor(config, result.sessionId, result.expiresAt);
-    const response = NextResponse.redirect(new URL(result.returnTo, config.publicUrl), { status: 303, headers: NO_STORE });
+    const response = NextResponse.redirect(new URL(result.returnTo, config.publicUrl), {
+      status: 303,
+      headers: NO_STORE,
+    });
     response.cookies.set(cookie.name, cookie.value, cookie.options);
     response.headers.set("x-request-id", meta.requestId);
     return response;

@@ -10,11 +10,18 @@ import { claimAwsAssertion } from "@/lib/saml/aws-relay";
 export async function GET(request: NextRequest): Promise<Response> {
   const meta = requestMetaFrom(request.headers);
   const config = getConfig();
-  const to = (path: string) => NextResponse.redirect(new URL(path, config.publicUrl), { status: 303, headers: NO_STORE });
+  const to = (path: string) =>
+    NextResponse.redirect(new URL(path, config.publicUrl), { status: 303, headers: NO_STORE });
   const user = await getSignedInUser(meta);
   if (!user) return to(`/signin?error=saml&requestId=${encodeURIComponent(meta.requestId)}`);
   try {
-    await claimAwsAssertion({ db: getDb(), user, ticket: request.nextUrl.searchParams.get("ticket") ?? "", meta, now: new Date() });
+    await claimAwsAssertion({
+      db: getDb(),
+      user,
+      ticket: request.nextUrl.searchParams.get("ticket") ?? "",
+      meta,
+      now: new Date(),
+    });
     return to("/accounts?notice=saml-ready");
   } catch {
     return to(`/accounts?notice=saml-failed&requestId=${encodeURIComponent(meta.requestId)}`);

@@ -17,16 +17,31 @@ export async function POST(request: NextRequest): Promise<Response> {
   const config = getConfig();
   try {
     const form = await readFormBody(request, MAX_ENCODED_RESPONSE_BYTES + 8 * 1024);
-    const { ticket } = await holdAwsAssertion({ db: getDb(), config, samlResponse: form.get("SAMLResponse") ?? undefined, meta, now: new Date() });
-    return NextResponse.redirect(new URL(`/api/aws/saml/claim?ticket=${encodeURIComponent(ticket)}`, config.publicUrl), {
-      status: 303,
-      headers: NO_STORE,
+    const { ticket } = await holdAwsAssertion({
+      db: getDb(),
+      config,
+      samlResponse: form.get("SAMLResponse") ?? undefined,
+      meta,
+      now: new Date(),
     });
+    return NextResponse.redirect(
+      new URL(`/api/aws/saml/claim?ticket=${encodeURIComponent(ticket)}`, config.publicUrl),
+      {
+        status: 303,
+        headers: NO_STORE,
+      },
+    );
   } catch {
-    return NextResponse.redirect(new URL(`/accounts?notice=saml-failed&requestId=${encodeURIComponent(meta.requestId)}`, config.publicUrl), {
-      status: 303,
-      headers: NO_STORE,
-    });
+    return NextResponse.redirect(
+      new URL(
+        `/accounts?notice=saml-failed&requestId=${encodeURIComponent(meta.requestId)}`,
+        config.publicUrl,
+      ),
+      {
+        status: 303,
+        headers: NO_STORE,
+      },
+    );
   }
 }
 

@@ -17,18 +17,37 @@ export async function GET(request: NextRequest): Promise<Response> {
   const meta = requestMetaFrom(request.headers);
   const config = getConfig();
   const back = (notice: string) =>
-    NextResponse.redirect(new URL(`/accounts?notice=${notice}&requestId=${encodeURIComponent(meta.requestId)}`, config.publicUrl), {
+    NextResponse.redirect(
+      new URL(
+        `/accounts?notice=${notice}&requestId=${encodeURIComponent(meta.requestId)}`,
+        config.publicUrl,
+      ),
+      {
+        status: 303,
+        headers: NO_STORE,
+      },
+    );
+  const user = await getSignedInUser(meta);
+  if (!user)
+    return NextResponse.redirect(new URL("/signin", config.publicUrl), {
       status: 303,
       headers: NO_STORE,
     });
-  const user = await getSignedInUser(meta);
-  if (!user) return NextResponse.redirect(new URL("/signin", config.publicUrl), { status: 303, headers: NO_STORE });
   const roleId = recordId.safeParse(request.nextUrl.searchParams.get("roleId"));
   const db = getDb();
-  const grant = roleId.success ? await findGrantForRole(db, { userId: user.id, groups: user.groups }, roleId.data, new Date()) : null;
+  const grant = roleId.success
+    ? await findGrantForRole(db, { userId: user.id, groups: user.groups }, roleId.data, new Date())
+    : null;
   if (!grant || grant.assumeMethod !== "assume-role-with-saml") return back("saml-role-unknown");
   const idp = await findSamlIdpByEntityId(db, user.issuer);
-  const awsAppUrl = idp ? (await db.samlIdentityProvider.findUnique({ where: { id: idp.id }, select: { awsAppUrl: true } }))?.awsAppUrl : null;
+  const awsAppUrl = idp
+    ? (
+        await db.samlIdentityProvider.findUnique({
+          where: { id: idp.id },
+          select: { awsAppUrl: true },
+        })
+      )?.awsAppUrl
+    : null;
   if (!awsAppUrl) return back("saml-sign-in-needed");
   return NextResponse.redirect(awsAppUrl, { status: 303, headers: NO_STORE });
 }

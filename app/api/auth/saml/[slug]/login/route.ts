@@ -37,9 +37,15 @@ export async function GET(request: NextRequest, context: Context): Promise<Respo
   } catch (error) {
     // A browser navigation: answer with the sign-in page's generic message, not JSON.
     errorResponse(error, meta); // logs unexpected errors with the request id
-    return NextResponse.redirect(new URL(`/signin?error=saml&requestId=${encodeURIComponent(meta.requestId)}`, getConfig().publicUrl), {
-      status: 303,
-      headers: NO_STORE,
-    });
+    return NextResponse.redirect(
+      new URL(
+        `/signin?error=saml&requestId=${encodeURIComponent(meta.requestId)}`,
+        getConfig().publicUrl,
+      ),
+      {
+        status: 303,
+        headers: NO_STORE,
+      },
+    );
   }
 }
