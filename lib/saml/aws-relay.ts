@@ -7,14 +7,12 @@ import type { RequestMeta } from "@/lib/http/request-meta";
 import { log } from "@/lib/log";
 import { hashTicket, newTicket, openAssertion, sealAssertion } from "./assertion-vault";
 import { parseAwsRoleAttribute, type AwsRolePair } from "./aws-role-attribute";
-import { MAX_ENCODED_RESPONSE_BYTES, MAX_RESPONSE_XML_BYTES } from "./complete-saml-sign-in";
-import { findSamlIdpByEntityId, type SamlIdpConfig } from "./idp-registry";
-import { peekIssuer } from "./peek-issuer";
+import { type SamlIdpConfig } from "./idp-registry";
 import { rememberAssertionOnce } from "./replay-cache";
 import { identityFromAssertion } from "./saml-identity";
 import { SamlRejection } from "./types";
-import { assertionExpiry, verifySamlResponse } from "./verify-response";
-import { decodePostBinding } from "./xml-safety";
+import { assertionExpiry } from "./verify-response";
+import { verifyPostedResponse } from "./verify-posted-response";
 
 /** AWS's SAML sign-in endpoints: an AWS-targeted assertion names one of these as its Recipient. */
 export const AWS_SAML_RECIPIENTS = ["https://signin.aws.amazon.com/saml"];
@@ -43,34 +41,15 @@ export async function holdAwsAssertion(args: {
   now: Date;
 }): Promise<{ ticket: string }> {
   const { db, config, meta, now } = args;
-  let idp: SamlIdpConfig | null = null;
+  const found: { idp: SamlIdpConfig | null } = { idp: null };
   try {
-    if (typeof args.samlResponse !== "string" || args.samlResponse === "")
-      throw new SamlRejection("not_base64", "no SAMLResponse field");
-    const xml = decodePostBinding(args.samlResponse, {
-      maxEncodedBytes: MAX_ENCODED_RESPONSE_BYTES,
-      maxXmlBytes: MAX_RESPONSE_XML_BYTES,
-    });
-    const claimed = peekIssuer(xml);
-    idp = await findSamlIdpByEntityId(db, claimed);
-    if (!idp)
-      throw new SamlRejection(
-        "unknown_idp",
-        `no enabled IdP with entityID ${claimed.slice(0, 200)}`,
-      );
-    const time = {
-      now,
-      skewSeconds: config.saml.clockSkewSeconds,
-      maxAgeSeconds: config.saml.maxAssertionAgeSeconds,
-    };
-    const assertion = verifySamlResponse(xml, {
-      idp: {
-        entityId: idp.entityId,
-        signingCertificates: idp.signingCertificates,
-        requireSignedResponse: idp.requireSignedResponse,
-      },
+    const { idp, assertion, time } = await verifyPostedResponse({
+      db,
+      config,
+      samlResponse: args.samlResponse,
       expect: { audience: AWS_AUDIENCE, recipients: AWS_SAML_RECIPIENTS, target: "aws" },
-      time,
+      now,
+      found,
     });
     const expiresAt = assertionExpiry(assertion, time);
     await rememberAssertionOnce(db, {
@@ -109,7 +88,7 @@ export async function holdAwsAssertion(args: {
       data: {
         encryptedResponse: sealAssertion(
           config.authSecret,
-          args.samlResponse,
+          String(args.samlResponse),
           associatedData(row.id),
         ),
       },
@@ -117,7 +96,7 @@ export async function holdAwsAssertion(args: {
     await db.samlAwsAssertion.deleteMany({ where: { expiresAt: { lt: now } } });
     return { ticket };
   } catch (error) {
-    await auditRefusal(db, meta, idp, error);
+    await auditRefusal(db, meta, found.idp, error);
     throw error;
   }
 }

@@ -7,17 +7,14 @@ import type { RequestMeta } from "@/lib/http/request-meta";
 import { log } from "@/lib/log";
 import { upsertSignedInUser } from "@/lib/users/upsert-signed-in-user";
 import { consumeAuthnRequest } from "./authn-requests";
-import { findSamlIdpByEntityId, type SamlIdpConfig } from "./idp-registry";
-import { peekIssuer } from "./peek-issuer";
+import { type SamlIdpConfig } from "./idp-registry";
 import { rememberAssertionOnce } from "./replay-cache";
 import { identityFromAssertion } from "./saml-identity";
 import { SamlRejection } from "./types";
-import { assertionExpiry, verifySamlResponse } from "./verify-response";
-import { decodePostBinding } from "./xml-safety";
+import { assertionExpiry } from "./verify-response";
+import { verifyPostedResponse } from "./verify-posted-response";
 
-/** Caps on what the ACS will even look at. A real Response is a few KiB. */
-export const MAX_ENCODED_RESPONSE_BYTES = 256 * 1024;
-export const MAX_RESPONSE_XML_BYTES = 192 * 1024;
+export { MAX_ENCODED_RESPONSE_BYTES } from "./verify-posted-response";
 
 export interface SamlSignInResult {
   sessionId: string;
@@ -49,39 +46,19 @@ export async function completeSamlSignIn(args: {
   now: Date;
 }): Promise<SamlSignInResult> {
   const { db, config, meta, now } = args;
-  let idp: SamlIdpConfig | null = null;
+  const found: { idp: SamlIdpConfig | null } = { idp: null };
   try {
-    if (typeof args.samlResponse !== "string" || args.samlResponse === "") {
-      throw new SamlRejection("not_base64", "no SAMLResponse field");
-    }
-    const xml = decodePostBinding(args.samlResponse, {
-      maxEncodedBytes: MAX_ENCODED_RESPONSE_BYTES,
-      maxXmlBytes: MAX_RESPONSE_XML_BYTES,
-    });
-    const claimedIssuer = peekIssuer(xml);
-    idp = await findSamlIdpByEntityId(db, claimedIssuer);
-    if (!idp)
-      throw new SamlRejection(
-        "unknown_idp",
-        `no enabled IdP with entityID ${claimedIssuer.slice(0, 200)}`,
-      );
-    const time = {
-      now,
-      skewSeconds: config.saml.clockSkewSeconds,
-      maxAgeSeconds: config.saml.maxAssertionAgeSeconds,
-    };
-    const assertion = verifySamlResponse(xml, {
-      idp: {
-        entityId: idp.entityId,
-        signingCertificates: idp.signingCertificates,
-        requireSignedResponse: idp.requireSignedResponse,
-      },
+    const { idp, assertion, time } = await verifyPostedResponse({
+      db,
+      config,
+      samlResponse: args.samlResponse,
       expect: {
         audience: config.saml.spEntityId,
         recipients: [config.saml.acsUrl],
         target: "portal",
       },
-      time,
+      now,
+      found,
     });
 
     let returnTo = "/accounts";
@@ -141,6 +118,7 @@ export async function completeSamlSignIn(args: {
     const rejection = error instanceof SamlRejection ? error : null;
     const reason = rejection?.reason ?? "internal_error";
     const detail = rejection?.detail ?? (error instanceof Error ? error.message : String(error));
+    const idp = found.idp;
     log.warn("SAML sign-in refused", {
       requestId: meta.requestId,
       reason,

@@ -1,0 +1,66 @@
+import "server-only";
+import type { AppConfig } from "@/lib/config";
+import type { Db } from "@/lib/db/client";
+import { findSamlIdpByEntityId, type SamlIdpConfig } from "./idp-registry";
+import { peekIssuer } from "./peek-issuer";
+import {
+  SamlRejection,
+  type AudienceExpectation,
+  type TimeRules,
+  type VerifiedAssertion,
+} from "./types";
+import { verifySamlResponse } from "./verify-response";
+import { decodePostBinding } from "./xml-safety";
+
+/** Caps on what the ACS and the relay will even look at. A real Response is a few KiB. */
+export const MAX_ENCODED_RESPONSE_BYTES = 256 * 1024;
+export const MAX_RESPONSE_XML_BYTES = 192 * 1024;
+
+/**
+ * The steps every posted SAMLResponse goes through, for the sign-in ACS and the AWS relay alike:
+ * size caps and base64, XML safety, the IdP its (untrusted) Issuer names — which only selects the
+ * certificates to try — then the full verifier with the expected audience. `found.idp` is set as
+ * soon as the IdP is known, so a caller's audit record can name it even when verification fails.
+ * @throws SamlRejection
+ */
+export async function verifyPostedResponse(args: {
+  db: Db;
+  config: AppConfig;
+  samlResponse: unknown;
+  expect: AudienceExpectation;
+  now: Date;
+  found: { idp: SamlIdpConfig | null };
+}): Promise<{ idp: SamlIdpConfig; assertion: VerifiedAssertion; time: TimeRules }> {
+  const { db, config, now } = args;
+  if (typeof args.samlResponse !== "string" || args.samlResponse === "") {
+    throw new SamlRejection("not_base64", "no SAMLResponse field");
+  }
+  const xml = decodePostBinding(args.samlResponse, {
+    maxEncodedBytes: MAX_ENCODED_RESPONSE_BYTES,
+    maxXmlBytes: MAX_RESPONSE_XML_BYTES,
+  });
+  const claimedIssuer = peekIssuer(xml);
+  const idp = await findSamlIdpByEntityId(db, claimedIssuer);
+  if (!idp) {
+    throw new SamlRejection(
+      "unknown_idp",
+      `no enabled IdP with entityID ${claimedIssuer.slice(0, 200)}`,
+    );
+  }
+  args.found.idp = idp;
+  const time = {
+    now,
+    skewSeconds: config.saml.clockSkewSeconds,
+    maxAgeSeconds: config.saml.maxAssertionAgeSeconds,
+  };
+  const assertion = verifySamlResponse(xml, {
+    idp: {
+      entityId: idp.entityId,
+      signingCertificates: idp.signingCertificates,
+      requireSignedResponse: idp.requireSignedResponse,
+    },
+    expect: args.expect,
+    time,
+  });
+  return { idp, assertion, time };
+}
