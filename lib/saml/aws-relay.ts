@@ -36,17 +36,19 @@ function associatedData(id: string): string {
 export async function holdAwsAssertion(args: {
   db: Db;
   config: AppConfig;
-  samlResponse: unknown;
+  /** Reads the posted SAMLResponse (inside the audited path, so even an oversized POST is recorded). */
+  readSamlResponse: () => Promise<string>;
   meta: RequestMeta;
   now: Date;
 }): Promise<{ ticket: string }> {
   const { db, config, meta, now } = args;
   const found: { idp: SamlIdpConfig | null } = { idp: null };
   try {
+    const samlResponse = await args.readSamlResponse();
     const { idp, assertion, time } = await verifyPostedResponse({
       db,
       config,
-      samlResponse: args.samlResponse,
+      samlResponse,
       expect: { audience: AWS_AUDIENCE, recipients: AWS_SAML_RECIPIENTS, target: "aws" },
       now,
       found,
@@ -86,11 +88,7 @@ export async function holdAwsAssertion(args: {
     await db.samlAwsAssertion.update({
       where: { id: row.id },
       data: {
-        encryptedResponse: sealAssertion(
-          config.authSecret,
-          String(args.samlResponse),
-          associatedData(row.id),
-        ),
+        encryptedResponse: sealAssertion(config.authSecret, samlResponse, associatedData(row.id)),
       },
     });
     await db.samlAwsAssertion.deleteMany({ where: { expiresAt: { lt: now } } });

@@ -14,8 +14,6 @@ import { SamlRejection } from "./types";
 import { assertionExpiry } from "./verify-response";
 import { verifyPostedResponse } from "./verify-posted-response";
 
-export { MAX_ENCODED_RESPONSE_BYTES } from "./verify-posted-response";
-
 export interface SamlSignInResult {
   sessionId: string;
   expiresAt: Date;
@@ -40,7 +38,8 @@ export function safeReturnPath(value: unknown): string {
 export async function completeSamlSignIn(args: {
   db: Db;
   config: AppConfig;
-  samlResponse: unknown;
+  /** Reads the posted SAMLResponse (inside the audited path, so even an oversized POST is recorded). */
+  readSamlResponse: () => Promise<string>;
   bindingValue: string | undefined;
   meta: RequestMeta;
   now: Date;
@@ -48,10 +47,11 @@ export async function completeSamlSignIn(args: {
   const { db, config, meta, now } = args;
   const found: { idp: SamlIdpConfig | null } = { idp: null };
   try {
+    const samlResponse = await args.readSamlResponse();
     const { idp, assertion, time } = await verifyPostedResponse({
       db,
       config,
-      samlResponse: args.samlResponse,
+      samlResponse,
       expect: {
         audience: config.saml.spEntityId,
         recipients: [config.saml.acsUrl],

@@ -1,5 +1,8 @@
 import "server-only";
+import type { NextRequest } from "next/server";
 import type { AppConfig } from "@/lib/config";
+import { readFormBody } from "@/lib/http/api-handler";
+import { isAppError } from "@/lib/http/errors";
 import type { Db } from "@/lib/db/client";
 import { findSamlIdpByEntityId, type SamlIdpConfig } from "./idp-registry";
 import { peekIssuer } from "./peek-issuer";
@@ -15,6 +18,28 @@ import { decodePostBinding } from "./xml-safety";
 /** Caps on what the ACS and the relay will even look at. A real Response is a few KiB. */
 export const MAX_ENCODED_RESPONSE_BYTES = 256 * 1024;
 export const MAX_RESPONSE_XML_BYTES = 192 * 1024;
+/** Form encoding can triple base64's "+", "/" and "=": room for that, and a RelayState. */
+const MAX_POST_BODY_BYTES = 3 * MAX_ENCODED_RESPONSE_BYTES + 8 * 1024;
+
+/**
+ * The SAMLResponse field of an HTTP-POST binding, read with a cap. Failures are SamlRejections so
+ * that they are audited like every other refusal.
+ * @throws SamlRejection message_too_large | not_base64
+ */
+export async function readPostedSamlResponse(request: NextRequest): Promise<string> {
+  let form: URLSearchParams;
+  try {
+    form = await readFormBody(request, MAX_POST_BODY_BYTES);
+  } catch (error) {
+    if (isAppError(error) && error.code === "payload_too_large") {
+      throw new SamlRejection("message_too_large", `POST body over ${MAX_POST_BODY_BYTES} bytes`);
+    }
+    throw new SamlRejection("not_base64", "not a form post");
+  }
+  const value = form.get("SAMLResponse");
+  if (!value) throw new SamlRejection("not_base64", "no SAMLResponse field");
+  return value;
+}
 
 /**
  * The steps every posted SAMLResponse goes through, for the sign-in ACS and the AWS relay alike:

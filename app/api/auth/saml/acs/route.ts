@@ -2,11 +2,12 @@ import { NextResponse, type NextRequest } from "next/server";
 import { sessionCookieFor } from "@/lib/auth/session-cookie";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
-import { NO_STORE, readFormBody } from "@/lib/http/api-handler";
+import { NO_STORE } from "@/lib/http/api-handler";
 import { methodNotAllowed } from "@/lib/http/fallback-handlers";
 import { requestMetaFrom } from "@/lib/http/request-meta";
 import { BINDING_COOKIE } from "@/lib/saml/authn-requests";
-import { completeSamlSignIn, MAX_ENCODED_RESPONSE_BYTES } from "@/lib/saml/complete-saml-sign-in";
+import { completeSamlSignIn } from "@/lib/saml/complete-saml-sign-in";
+import { readPostedSamlResponse } from "@/lib/saml/verify-posted-response";
 
 /**
  * The Assertion Consumer Service: the IdP's HTTP-POST binding lands here. Success sets the session
@@ -28,11 +29,10 @@ export async function POST(request: NextRequest): Promise<Response> {
       },
     );
   try {
-    const form = await readFormBody(request, MAX_ENCODED_RESPONSE_BYTES + 8 * 1024);
     const result = await completeSamlSignIn({
       db: getDb(),
       config,
-      samlResponse: form.get("SAMLResponse") ?? undefined,
+      readSamlResponse: () => readPostedSamlResponse(request),
       bindingValue: request.cookies.get(BINDING_COOKIE)?.value,
       meta,
       now: new Date(),

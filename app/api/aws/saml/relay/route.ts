@@ -1,11 +1,11 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
-import { NO_STORE, readFormBody } from "@/lib/http/api-handler";
+import { NO_STORE } from "@/lib/http/api-handler";
 import { methodNotAllowed } from "@/lib/http/fallback-handlers";
 import { requestMetaFrom } from "@/lib/http/request-meta";
 import { holdAwsAssertion } from "@/lib/saml/aws-relay";
-import { MAX_ENCODED_RESPONSE_BYTES } from "@/lib/saml/complete-saml-sign-in";
+import { readPostedSamlResponse } from "@/lib/saml/verify-posted-response";
 
 /**
  * The relay: the IdP's AWS app posts AWS-targeted assertions here (its ACS) instead of to AWS.
@@ -16,11 +16,10 @@ export async function POST(request: NextRequest): Promise<Response> {
   const meta = requestMetaFrom(request.headers);
   const config = getConfig();
   try {
-    const form = await readFormBody(request, MAX_ENCODED_RESPONSE_BYTES + 8 * 1024);
     const { ticket } = await holdAwsAssertion({
       db: getDb(),
       config,
-      samlResponse: form.get("SAMLResponse") ?? undefined,
+      readSamlResponse: () => readPostedSamlResponse(request),
       meta,
       now: new Date(),
     });

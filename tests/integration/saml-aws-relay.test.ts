@@ -1,0 +1,318 @@
+// AssumeRoleWithSAML through the running portal: a SAML-signed-in user asks for a SAML-federated
+// role, is sent to the demo IdP's AWS app, whose AWS-targeted assertion the portal's relay holds
+// (encrypted) for that user's session; then CLI credentials and the console work as for broker
+// roles, against the AWS stand-in's STS, with the real AWS SDK. And what the relay refuses:
+// portal-targeted assertions, another user's assertion, OIDC sessions, replays, reused tickets.
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { demoSamlProviderArn } from "@/dev/demo-world";
+import { CookieJar } from "../support/cookie-jar";
+import {
+  auditRowsFor,
+  expectApiError,
+  expectSecretsNowhere,
+  resetStsCalls,
+  stsCalls,
+  withoutAwsCalls,
+  type ApiErrorBody,
+} from "../support/portal-assertions";
+import { roleIdOf, signIn, type PortalSession } from "../support/portal-client";
+import { AWS_ATTRIBUTES, AWS_SAML_AUDIENCE, AWS_SIGNIN_SAML_URL } from "../support/saml-fixtures";
+import {
+  attributeValueIn,
+  expectRelayRefused,
+  passIdpLogin,
+  portalSamlTargets,
+  postToRelay,
+  SamlBrowser,
+  signInWithDemoSaml,
+  type AutoPost,
+} from "../support/saml-portal";
+import { startTestStack, type TestStack } from "../support/stack";
+
+const FEDERATED = {
+  account: "acme-production",
+  accountId: "210987654321",
+  role: "FederatedReadOnly",
+} as const;
+const ROLE_ARN = `arn:aws:iam::${FEDERATED.accountId}:role/${FEDERATED.role}`;
+const PROVIDER_ARN = demoSamlProviderArn(FEDERATED.accountId);
+
+interface CredentialsBody {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+}
+
+let stack: TestStack;
+let federatedRoleId: string;
+
+beforeAll(async () => {
+  stack = await startTestStack({ saml: true });
+  federatedRoleId = await roleIdOf(stack, FEDERATED.account, FEDERATED.role);
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+function samlIdp() {
+  if (!stack.samlIdp) throw new Error("the stack was started without the demo SAML IdP");
+  return stack.samlIdp;
+}
+
+const issue = (session: PortalSession, output: "credentials" | "console") =>
+  session.request(`/api/roles/${federatedRoleId}/${output}`, { method: "POST", json: {} });
+
+/** The 409 for a SAML-federated role without a held assertion, and the URL it says to follow. */
+async function expectAssertionRequired(res: Response): Promise<string> {
+  const body = await expectApiError(res, 409, "saml_assertion_required");
+  const { nextUrl } = body.error as ApiErrorBody["error"] & { nextUrl?: string };
+  expect(nextUrl).toBe(`/api/aws/saml/start?roleId=${federatedRoleId}`);
+  return nextUrl!;
+}
+
+/** The IdP's AWS app, started from the IdP (as AWS apps are), signed in as `username` if need be. */
+async function awsAppAssertion(browser: SamlBrowser, username: string): Promise<AutoPost> {
+  const posted = await passIdpLogin(
+    browser,
+    await browser.get(`${samlIdp().url}/saml/start/aws`),
+    username,
+  );
+  expect(posted.action).toBe(portalSamlTargets(stack).relayUrl);
+  return posted;
+}
+
+/** POSTs an AWS assertion to the relay and returns the claim URL it redirects to. */
+async function relayToClaim(browser: SamlBrowser, samlResponse: string): Promise<string> {
+  const relayed = await postToRelay(stack, browser, samlResponse);
+  expect(relayed.status, relayed.location ?? "").toBe(303);
+  const claim = new URL(relayed.location ?? "", stack.portalUrl);
+  expect(`${claim.origin}${claim.pathname}`).toBe(`${stack.portalUrl}/api/aws/saml/claim`);
+  expect(claim.searchParams.get("ticket")).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  return claim.href;
+}
+
+async function getClaim(browser: SamlBrowser, claimUrl: string) {
+  const res = await browser.request(claimUrl);
+  await res.arrayBuffer();
+  return { status: res.status, location: res.headers.get("location") };
+}
+
+describe("AssumeRoleWithSAML through the portal, for bob signed in with SAML", () => {
+  let bob: SamlBrowser;
+  let nextUrl: string;
+  let awsAssertion: AutoPost;
+  let claimUrl: string;
+  let credentials: CredentialsBody;
+
+  it("without a held assertion, credentials and console answer 409 saml_assertion_required with nextUrl, no STS call", async () => {
+    ({ browser: bob } = await signInWithDemoSaml(stack, "bob"));
+    nextUrl = await expectAssertionRequired(
+      await withoutAwsCalls(stack, () => issue(bob.portal(stack), "credentials")),
+    );
+    await expectAssertionRequired(
+      await withoutAwsCalls(stack, () => issue(bob.portal(stack), "console")),
+    );
+  });
+
+  it("nextUrl leads to the IdP's AWS app (already signed in there), which posts to the relay; the claim binds it: saml-ready", async () => {
+    const start = await bob.request(`${stack.portalUrl}${nextUrl}`);
+    expect(start.status).toBe(303);
+    expect(start.headers.get("location")).toBe(`${samlIdp().url}/saml/start/aws`);
+    const page = await bob.follow(start, `${stack.portalUrl}${nextUrl}`);
+    // The IdP session from the sign-in is reused: the auto-post form comes without a login page.
+    expect(page.body).toContain('id="saml-post"');
+    awsAssertion = await passIdpLogin(bob, page, "bob");
+    expect(awsAssertion.action).toBe(portalSamlTargets(stack).relayUrl);
+    expect(awsAssertion.xml).toContain(`<saml:Audience>${AWS_SAML_AUDIENCE}</saml:Audience>`);
+    expect(awsAssertion.xml).toContain(`Destination="${AWS_SIGNIN_SAML_URL}"`);
+
+    claimUrl = await relayToClaim(bob, awsAssertion.samlResponse);
+    const claim = await getClaim(bob, claimUrl);
+    expect(claim.status).toBe(303);
+    expect(claim.location).toBe(`${stack.portalUrl}/accounts?notice=saml-ready`);
+
+    const held = await stack.db.samlAwsAssertion.findMany({
+      where: { userKey: "bob@corp.example" },
+    });
+    expect(held).toHaveLength(1);
+    expect(held[0]?.sessionId).not.toBeNull();
+    expect(held[0]?.claimTicketHash).toBeNull();
+    expect(JSON.parse(held[0]?.rolesJson ?? "[]")).toEqual([
+      { roleArn: ROLE_ARN, principalArn: PROVIDER_ARN },
+    ]);
+  });
+
+  it("then CLI credentials (200) and the console (200) come from AssumeRoleWithSAML with the role and provider, audited", async () => {
+    await resetStsCalls(stack);
+    const res = await issue(bob.portal(stack), "credentials");
+    const text = await res.text();
+    expect(res.status, text.slice(0, 300)).toBe(200);
+    credentials = JSON.parse(text) as CredentialsBody;
+    expect(credentials.accessKeyId).toMatch(/^ASIA[A-Z0-9]{16}$/);
+    const consoleRes = await issue(bob.portal(stack), "console");
+    const consoleText = await consoleRes.text();
+    expect(consoleRes.status, consoleText.slice(0, 300)).toBe(200);
+    expect(
+      new URL((JSON.parse(consoleText) as { signinUrl: string }).signinUrl).searchParams.get(
+        "SigninToken",
+      ),
+    ).toBeTruthy();
+
+    const sessionName = attributeValueIn(awsAssertion.xml, AWS_ATTRIBUTES.roleSessionName);
+    expect(sessionName).toBe("bob@corp.example");
+    const calls = await stsCalls(stack);
+    expect(calls.map((c) => c.action)).toEqual(["AssumeRoleWithSAML", "AssumeRoleWithSAML"]);
+    for (const call of calls) {
+      expect(call).toMatchObject({
+        roleArn: ROLE_ARN,
+        principalArn: PROVIDER_ARN,
+        roleSessionName: sessionName,
+        errorCode: null,
+      });
+    }
+
+    const [issued] = (await auditRowsFor(stack, res.headers.get("x-request-id"))).filter(
+      (r) => r.action === "credentials.issued",
+    );
+    expect(issued).toMatchObject({
+      outcome: "success",
+      awsAccountId: FEDERATED.accountId,
+      roleArn: ROLE_ARN,
+      roleSessionName: sessionName,
+      accessKeyId: credentials.accessKeyId,
+    });
+    const consoleRows = await auditRowsFor(stack, consoleRes.headers.get("x-request-id"));
+    expect(consoleRows.map((r) => r.action)).toContain("console.issued");
+  });
+
+  it("GetCallerIdentity with those credentials (real SDK) is assumed-role/FederatedReadOnly/<RoleSessionName from the assertion>", async () => {
+    const client = new STSClient({
+      region: "us-east-1",
+      endpoint: stack.aws.stsEndpoint,
+      credentials: {
+        accessKeyId: credentials.accessKeyId,
+        secretAccessKey: credentials.secretAccessKey,
+        sessionToken: credentials.sessionToken,
+      },
+    });
+    try {
+      const identity = await client.send(new GetCallerIdentityCommand({}));
+      const sessionName = attributeValueIn(awsAssertion.xml, AWS_ATTRIBUTES.roleSessionName);
+      expect(identity.Account).toBe(FEDERATED.accountId);
+      expect(identity.Arn).toBe(
+        `arn:aws:sts::${FEDERATED.accountId}:assumed-role/${FEDERATED.role}/${sessionName}`,
+      );
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it("the held assertion is stored encrypted: neither the SAMLResponse nor the NameID is readable at rest or in the log", async () => {
+    const held = await stack.db.samlAwsAssertion.findMany({
+      where: { userKey: "bob@corp.example" },
+    });
+    expect(held).toHaveLength(1);
+    const sealed = held[0]?.encryptedResponse ?? "";
+    expect(sealed).toMatch(/^[\w-]+\.[\w-]+\.[\w-]{100,}$/);
+    const response = awsAssertion.samlResponse;
+    expect(sealed).not.toContain(response.slice(0, 64));
+    expect(sealed).not.toContain("bob@corp.example");
+    expect(sealed).not.toContain(Buffer.from("bob@corp.example").toString("base64").slice(0, 20));
+    const cipherBytes = Buffer.concat(sealed.split(".").map((p) => Buffer.from(p, "base64url")));
+    expect(cipherBytes.toString("latin1")).not.toMatch(/saml|bob@corp/);
+    // The whole database and the portal's log: not the response, nor any long piece of it.
+    await expectSecretsNowhere(stack, [
+      response,
+      response.slice(0, 200),
+      response.slice(Math.floor(response.length / 2), Math.floor(response.length / 2) + 200),
+    ]);
+  });
+
+  it("the same AWS assertion posted to the relay again is refused: replayed_assertion", async () => {
+    const before = await stack.db.samlAwsAssertion.count();
+    const replayed = await postToRelay(stack, new SamlBrowser(), awsAssertion.samlResponse);
+    await expectRelayRefused(stack, replayed, "replayed_assertion");
+    expect(await stack.db.samlAwsAssertion.count()).toBe(before);
+  });
+
+  it("a claim ticket is redeemable once: the second redemption is refused", async () => {
+    const again = await getClaim(bob, claimUrl);
+    await expectRelayRefused(stack, again, "unknown_in_response_to");
+  });
+});
+
+describe("what the relay refuses", () => {
+  it("a portal-targeted assertion (the IdP's sign-in response) posted to the relay: portal_targeted_assertion", async () => {
+    const browser = new SamlBrowser();
+    const signInResponse = await passIdpLogin(
+      browser,
+      await browser.get(`${samlIdp().url}/saml/start/gatehouse`),
+      "bob",
+    );
+    expect(signInResponse.action).toBe(portalSamlTargets(stack).acsUrl);
+    const before = await stack.db.samlAwsAssertion.count();
+    const result = await postToRelay(stack, browser, signInResponse.samlResponse);
+    await expectRelayRefused(stack, result, "portal_targeted_assertion");
+    expect(await stack.db.samlAwsAssertion.count()).toBe(before);
+  });
+
+  it("alice's AWS assertion claimed by bob's session: identity_mismatch, and bob gets nothing from it", async () => {
+    const { browser: bob } = await signInWithDemoSaml(stack, "bob");
+    const alice = new SamlBrowser();
+    const aliceAssertion = await awsAppAssertion(alice, "alice");
+    expect(attributeValueIn(aliceAssertion.xml, AWS_ATTRIBUTES.role)).toBeDefined();
+    const aliceClaim = await relayToClaim(alice, aliceAssertion.samlResponse);
+
+    await expectRelayRefused(stack, await getClaim(bob, aliceClaim), "identity_mismatch");
+    // The refused assertion is gone, not parked for a later claim.
+    expect(
+      await stack.db.samlAwsAssertion.count({ where: { userKey: "alice@corp.example" } }),
+    ).toBe(0);
+    await expectAssertionRequired(
+      await withoutAwsCalls(stack, () => issue(bob.portal(stack), "credentials")),
+    );
+  });
+
+  it("bob signed in with OIDC can't use the SAML role: nextUrl sends him back with notice saml-sign-in-needed", async () => {
+    const oidcBob = await signIn(stack, "bob");
+    const next = await expectAssertionRequired(
+      await withoutAwsCalls(stack, () => issue(oidcBob, "credentials")),
+    );
+    const start = await oidcBob.request(next);
+    expect(start.status).toBe(303);
+    const location = new URL(start.headers.get("location") ?? "", stack.portalUrl);
+    expect(`${location.origin}${location.pathname}`).toBe(`${stack.portalUrl}/accounts`);
+    expect(location.searchParams.get("notice")).toBe("saml-sign-in-needed");
+  });
+
+  it("…nor claim an AWS assertion the SAML IdP issued for bob: identity_mismatch (another identity)", async () => {
+    const oidcBob = await signIn(stack, "bob");
+    const browser = new SamlBrowser(oidcBob.jar);
+    const assertion = await awsAppAssertion(browser, "bob");
+    const claim = await relayToClaim(browser, assertion.samlResponse);
+    await expectRelayRefused(stack, await getClaim(browser, claim), "identity_mismatch");
+    await expectAssertionRequired(
+      await withoutAwsCalls(stack, () => issue(oidcBob, "credentials")),
+    );
+  });
+
+  it("an oversized POST to the relay (a 1 MiB SAMLResponse) is refused and audited: message_too_large", async () => {
+    const result = await postToRelay(stack, new SamlBrowser(), "PD94".repeat(256 * 1024));
+    await expectRelayRefused(stack, result, "message_too_large");
+  });
+
+  it("a claim without a portal session is sent to sign-in, and the ticket stays with its owner", async () => {
+    const bobBrowser = (await signInWithDemoSaml(stack, "bob")).browser;
+    const claim = await relayToClaim(
+      bobBrowser,
+      (await awsAppAssertion(bobBrowser, "bob")).samlResponse,
+    );
+    const anonymous = await getClaim(new SamlBrowser(new CookieJar()), claim);
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.location?.startsWith(`${stack.portalUrl}/signin?`)).toBe(true);
+    const owner = await getClaim(bobBrowser, claim);
+    expect(owner.location).toBe(`${stack.portalUrl}/accounts?notice=saml-ready`);
+  });
+});
