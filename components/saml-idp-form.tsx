@@ -77,6 +77,16 @@ export function SamlIdpForm({
           <input name="userKeyAttribute" className={input} placeholder="uid" />
         </label>
       </div>
+      <label className="block text-sm">
+        AWS app link (optional: the IdP-initiated URL of the IdP&apos;s AWS app, for roles assumed
+        with SAML)
+        <input
+          name="awsAppUrl"
+          className={input}
+          placeholder="https://idp.example/home/amazon_aws/…"
+        />
+        <FieldError message={state.errors.awsAppUrl} />
+      </label>
       <label className="flex items-center gap-2 text-sm">
         <input type="checkbox" name="allowIdpInitiated" /> Allow IdP-initiated sign-in (unsolicited
         responses)

@@ -43,6 +43,7 @@ async function main(): Promise<number> {
         userKeyAttribute: values["user-key-attribute"],
         allowIdpInitiated: values["allow-idp-initiated"],
         requireSignedResponse: values["require-signed-response"],
+        awsAppUrl: values["aws-app-url"],
       },
       {
         userId: null,
@@ -57,12 +58,6 @@ async function main(): Promise<number> {
       for (const [field, message] of Object.entries(result.errors))
         console.error(`${field}: ${message}`);
       return 1;
-    }
-    if (values["aws-app-url"]) {
-      await db.samlIdentityProvider.update({
-        where: { id: result.id },
-        data: { awsAppUrl: values["aws-app-url"] },
-      });
     }
     console.log(`added SAML IdP ${values.slug} (${result.entityId})`);
     return 0;

@@ -25,6 +25,13 @@ export const samlIdpInput = z.object({
   displayNameAttribute: attributeName.optional(),
   allowIdpInitiated: z.boolean().default(false),
   requireSignedResponse: z.boolean().default(false),
+  /** IdP-initiated link of the IdP's AWS app (for roles assumed with SAML). */
+  awsAppUrl: z
+    .string()
+    .trim()
+    .max(2048)
+    .regex(/^https?:\/\/\S+$/, "must be an http(s) URL")
+    .optional(),
 });
 export type SamlIdpInput = z.input<typeof samlIdpInput>;
 
@@ -74,6 +81,7 @@ export async function createSamlIdp(
       allowIdpInitiated: input.allowIdpInitiated,
       requireSignedResponse: input.requireSignedResponse,
       metadataUrl: input.metadataXml?.trim() ? null : (input.metadataUrl ?? null),
+      awsAppUrl: input.awsAppUrl ?? null,
     };
     const created = await db.$transaction(async (tx) => {
       const row = await tx.samlIdentityProvider.create({ data });

@@ -53,6 +53,7 @@ export async function addIdentityProvider(
       userKeyAttribute: text("userKeyAttribute"),
       allowIdpInitiated: form.get("allowIdpInitiated") === "on",
       requireSignedResponse: form.get("requireSignedResponse") === "on",
+      awsAppUrl: text("awsAppUrl"),
     },
     actorOf(user),
     meta,
