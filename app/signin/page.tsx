@@ -5,18 +5,12 @@ import { OIDC_PROVIDER_ID } from "@/lib/auth/auth-options";
 import { currentRequestMeta, getSignedInUser } from "@/lib/auth/current-user";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
+import { safeReturnPath } from "@/lib/saml/complete-saml-sign-in";
 import { findEnabledSamlIdps } from "@/lib/saml/idp-registry";
 
 export const metadata: Metadata = { title: "Sign in" };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
-
-/** Only same-site paths are followed after sign-in: never an absolute URL (open redirect). */
-function safeReturnPath(value: unknown): string {
-  return typeof value === "string" && /^\/(?![/\\])[\w\-./?=&%]*$/.test(value)
-    ? value
-    : "/accounts";
-}
 
 const REFERENCE_PATTERN = /^[A-Za-z0-9-]{8,64}$/;
 

@@ -5,6 +5,8 @@ import { expect, test, type Locator, type Page } from "@playwright/test";
 import { demoUsers } from "@/dev/demo-world";
 import { startTestStack, type TestStack } from "@/tests/support/stack";
 
+type StackOptions = Parameters<typeof startTestStack>[0];
+
 export type { TestStack } from "@/tests/support/stack";
 
 /** How long one stack may take to start: a cold `next start` plus migrations on PostgreSQL. */
@@ -15,11 +17,18 @@ const STACK_START_TIMEOUT_MS = 120_000;
  * Returns a getter because the stack exists only once `beforeAll` has run. When a test fails, the
  * portal's server output is attached to the report: the browser only ever sees a request id.
  */
-export function startStackPerFile(): () => TestStack {
-  let stack: TestStack | undefined;
+export function startStackPerFile<S extends TestStack = TestStack>(
+  opts: {
+    stack?: StackOptions;
+    timeoutMs?: number;
+    check?: (started: TestStack) => Promise<S>;
+  } = {},
+): () => S {
+  let stack: S | undefined;
   test.beforeAll(async () => {
-    test.setTimeout(STACK_START_TIMEOUT_MS);
-    stack = await startTestStack();
+    test.setTimeout(opts.timeoutMs ?? STACK_START_TIMEOUT_MS);
+    const started = await startTestStack(opts.stack);
+    stack = opts.check ? await opts.check(started) : (started as S);
   });
   test.afterAll(async () => {
     await stack?.stop();

@@ -1,11 +1,11 @@
 // What the SAML e2e spec adds to e2e-stack.ts: one stack per spec file that also runs the demo SAML
 // IdP (dev/demo-saml.ts, registered in the portal as "corp-saml" and as the stand-in's IAM SAML
 // provider), and a browser sign-in through that IdP's own login page.
-import { expect, test, type Page } from "@playwright/test";
+import { expect, type Page } from "@playwright/test";
 import { demoUsers, type DemoUser } from "@/dev/demo-world";
-import { startTestStack, type TestStack } from "@/tests/support/stack";
+import type { TestStack } from "@/tests/support/stack";
 import type { SamlIdp } from "@/dev/saml-idp/server";
-import type { DemoUsername } from "./e2e-stack";
+import { startStackPerFile, type DemoUsername } from "./e2e-stack";
 
 /** A cold `next start`, migrations (PostgreSQL is slower) and the SAML schema validator's ~4 s compile. */
 const STACK_START_TIMEOUT_MS = 150_000;
@@ -22,37 +22,18 @@ export interface SamlTestStack extends TestStack {
  * it after the last; on failure the portal's output is attached (the browser only sees a request id).
  */
 export function startSamlStackPerFile(): () => SamlTestStack {
-  let stack: SamlTestStack | undefined;
-  test.beforeAll(async () => {
-    test.setTimeout(STACK_START_TIMEOUT_MS);
-    const started = await startTestStack({ saml: true });
-    const { samlIdp } = started;
-    if (!samlIdp) {
-      await started.stop();
-      throw new Error("startTestStack({ saml: true }) returned no SAML IdP");
-    }
-    stack = { ...started, samlIdp };
+  return startStackPerFile<SamlTestStack>({
+    stack: { saml: true },
+    timeoutMs: STACK_START_TIMEOUT_MS,
+    check: async (started) => {
+      const { samlIdp } = started;
+      if (!samlIdp) {
+        await started.stop();
+        throw new Error("startTestStack({ saml: true }) returned no SAML IdP");
+      }
+      return { ...started, samlIdp };
+    },
   });
-  test.afterAll(async () => {
-    await stack?.stop();
-    stack = undefined;
-  });
-  test.afterEach(async () => {
-    const testInfo = test.info();
-    if (stack && testInfo.status !== testInfo.expectedStatus) {
-      await testInfo.attach("portal-output.txt", {
-        body: stack.portal.output().slice(-20_000),
-        contentType: "text/plain",
-      });
-    }
-  });
-  return () => {
-    if (!stack)
-      throw new Error(
-        "the SAML test stack is not running (startSamlStackPerFile() must be called at the top of the spec file)",
-      );
-    return stack;
-  };
 }
 
 export function demoUser(username: DemoUsername): DemoUser {
