@@ -15,6 +15,8 @@ export interface SamlIdpConfig {
   displayNameAttribute: string | null;
   allowIdpInitiated: boolean;
   requireSignedResponse: boolean;
+  /** IdP-initiated link of the IdP's AWS app, for roles assumed with SAML. */
+  awsAppUrl: string | null;
 }
 
 type Row = {
@@ -30,6 +32,7 @@ type Row = {
   displayNameAttribute: string | null;
   allowIdpInitiated: boolean;
   requireSignedResponse: boolean;
+  awsAppUrl: string | null;
 };
 
 function toConfig(row: Row): SamlIdpConfig {
@@ -54,6 +57,7 @@ function toConfig(row: Row): SamlIdpConfig {
     displayNameAttribute: row.displayNameAttribute,
     allowIdpInitiated: row.allowIdpInitiated,
     requireSignedResponse: row.requireSignedResponse,
+    awsAppUrl: row.awsAppUrl,
   };
 }
 

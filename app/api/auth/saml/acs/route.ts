@@ -1,8 +1,8 @@
-import { NextResponse, type NextRequest } from "next/server";
+import type { NextRequest } from "next/server";
 import { sessionCookieFor } from "@/lib/auth/session-cookie";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
-import { NO_STORE } from "@/lib/http/api-handler";
+import { seeOther, withRequestId } from "@/lib/http/redirects";
 import { methodNotAllowed } from "@/lib/http/fallback-handlers";
 import { requestMetaFrom } from "@/lib/http/request-meta";
 import { BINDING_COOKIE } from "@/lib/saml/authn-requests";
@@ -17,17 +17,6 @@ import { readPostedSamlResponse } from "@/lib/saml/verify-posted-response";
 export async function POST(request: NextRequest): Promise<Response> {
   const meta = requestMetaFrom(request.headers);
   const config = getConfig();
-  const fail = () =>
-    NextResponse.redirect(
-      new URL(
-        `/signin?error=saml&requestId=${encodeURIComponent(meta.requestId)}`,
-        config.publicUrl,
-      ),
-      {
-        status: 303,
-        headers: NO_STORE,
-      },
-    );
   try {
     const result = await completeSamlSignIn({
       db: getDb(),
@@ -38,15 +27,12 @@ export async function POST(request: NextRequest): Promise<Response> {
       now: new Date(),
     });
     const cookie = await sessionCookieFor(config, result.sessionId, result.expiresAt);
-    const response = NextResponse.redirect(new URL(result.returnTo, config.publicUrl), {
-      status: 303,
-      headers: NO_STORE,
-    });
+    const response = seeOther(result.returnTo);
     response.cookies.set(cookie.name, cookie.value, cookie.options);
     response.headers.set("x-request-id", meta.requestId);
     return response;
   } catch {
-    return fail();
+    return seeOther(withRequestId("/signin?error=saml", meta));
   }
 }
 

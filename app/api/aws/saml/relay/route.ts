@@ -1,7 +1,7 @@
-import { NextResponse, type NextRequest } from "next/server";
+import type { NextRequest } from "next/server";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
-import { NO_STORE } from "@/lib/http/api-handler";
+import { seeOther, withRequestId } from "@/lib/http/redirects";
 import { methodNotAllowed } from "@/lib/http/fallback-handlers";
 import { requestMetaFrom } from "@/lib/http/request-meta";
 import { holdAwsAssertion } from "@/lib/saml/aws-relay";
@@ -23,24 +23,9 @@ export async function POST(request: NextRequest): Promise<Response> {
       meta,
       now: new Date(),
     });
-    return NextResponse.redirect(
-      new URL(`/api/aws/saml/claim?ticket=${encodeURIComponent(ticket)}`, config.publicUrl),
-      {
-        status: 303,
-        headers: NO_STORE,
-      },
-    );
+    return seeOther(`/api/aws/saml/claim?ticket=${encodeURIComponent(ticket)}`);
   } catch {
-    return NextResponse.redirect(
-      new URL(
-        `/accounts?notice=saml-failed&requestId=${encodeURIComponent(meta.requestId)}`,
-        config.publicUrl,
-      ),
-      {
-        status: 303,
-        headers: NO_STORE,
-      },
-    );
+    return seeOther(withRequestId("/accounts?notice=saml-failed", meta));
   }
 }
 

@@ -1,9 +1,8 @@
-import { NextResponse, type NextRequest } from "next/server";
+import type { NextRequest } from "next/server";
 import { findGrantForRole } from "@/lib/access/find-grants";
 import { getSignedInUser } from "@/lib/auth/current-user";
-import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
-import { NO_STORE } from "@/lib/http/api-handler";
+import { seeOther, withRequestId } from "@/lib/http/redirects";
 import { requestMetaFrom } from "@/lib/http/request-meta";
 import { recordId } from "@/lib/http/schemas";
 import { findSamlIdpByEntityId } from "@/lib/saml/idp-registry";
@@ -15,24 +14,9 @@ import { findSamlIdpByEntityId } from "@/lib/saml/idp-registry";
  */
 export async function GET(request: NextRequest): Promise<Response> {
   const meta = requestMetaFrom(request.headers);
-  const config = getConfig();
-  const back = (notice: string) =>
-    NextResponse.redirect(
-      new URL(
-        `/accounts?notice=${notice}&requestId=${encodeURIComponent(meta.requestId)}`,
-        config.publicUrl,
-      ),
-      {
-        status: 303,
-        headers: NO_STORE,
-      },
-    );
+  const back = (notice: string) => seeOther(withRequestId(`/accounts?notice=${notice}`, meta));
   const user = await getSignedInUser(meta);
-  if (!user)
-    return NextResponse.redirect(new URL("/signin", config.publicUrl), {
-      status: 303,
-      headers: NO_STORE,
-    });
+  if (!user) return seeOther("/signin");
   const roleId = recordId.safeParse(request.nextUrl.searchParams.get("roleId"));
   const db = getDb();
   const grant = roleId.success
@@ -40,14 +24,7 @@ export async function GET(request: NextRequest): Promise<Response> {
     : null;
   if (!grant || grant.assumeMethod !== "assume-role-with-saml") return back("saml-role-unknown");
   const idp = await findSamlIdpByEntityId(db, user.issuer);
-  const awsAppUrl = idp
-    ? (
-        await db.samlIdentityProvider.findUnique({
-          where: { id: idp.id },
-          select: { awsAppUrl: true },
-        })
-      )?.awsAppUrl
-    : null;
+  const awsAppUrl = idp?.awsAppUrl;
   if (!awsAppUrl) return back("saml-sign-in-needed");
-  return NextResponse.redirect(awsAppUrl, { status: 303, headers: NO_STORE });
+  return seeOther(awsAppUrl);
 }

@@ -3,6 +3,7 @@ import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/http/errors";
 import { errorResponse, NO_STORE } from "@/lib/http/api-handler";
+import { seeOther, withRequestId } from "@/lib/http/redirects";
 import { requestMetaFrom } from "@/lib/http/request-meta";
 import { rememberAuthnRequest, BINDING_COOKIE } from "@/lib/saml/authn-requests";
 import { bindingCookie } from "@/lib/saml/binding-cookie";
@@ -37,15 +38,6 @@ export async function GET(request: NextRequest, context: Context): Promise<Respo
   } catch (error) {
     // A browser navigation: answer with the sign-in page's generic message, not JSON.
     errorResponse(error, meta); // logs unexpected errors with the request id
-    return NextResponse.redirect(
-      new URL(
-        `/signin?error=saml&requestId=${encodeURIComponent(meta.requestId)}`,
-        getConfig().publicUrl,
-      ),
-      {
-        status: 303,
-        headers: NO_STORE,
-      },
-    );
+    return seeOther(withRequestId("/signin?error=saml", meta));
   }
 }
