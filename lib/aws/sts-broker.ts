@@ -64,7 +64,7 @@ export interface StsBroker {
 export function createStsBroker(aws: AppConfig["aws"]): StsBroker {
   const client = new STSClient({
     region: aws.region,
-    ...(aws.stsEndpoint ? { endpoint: aws.stsEndpoint } : {}),
+    endpoint: aws.stsEndpoints[0],
     ...(aws.brokerCredentials ? { credentials: aws.brokerCredentials } : {}),
     maxAttempts: 3,
   });

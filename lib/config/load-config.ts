@@ -42,11 +42,38 @@ export interface AppConfig {
   defaultRegion: string;
   aws: {
     region: string;
-    stsEndpoint: string | undefined;
+    /**
+     * STS endpoints in the order they are tried (DESIGN.md "STS endpoints"): URLs, already
+     * expanded from region codes. Never empty.
+     */
+    stsEndpoints: string[];
+    /** Attempts on one endpoint before moving to the next (retryable failures only). */
+    stsAttemptsPerEndpoint: number;
+    /** Per-attempt timeout. */
+    stsTimeoutMs: number;
+    /** Base of the jittered exponential backoff between attempts. */
+    stsBackoffBaseMs: number;
     federationEndpoint: string;
     brokerCredentials:
       | { accessKeyId: string; secretAccessKey: string; sessionToken: string | undefined }
       | undefined;
+    /** With IAM user keys: exchange them via GetSessionToken so the long-term key signs almost nothing. */
+    brokerUsesSessionToken: boolean;
+    /** DurationSeconds asked of GetSessionToken for the broker's own session. */
+    brokerSessionSeconds: number;
+    /** The broker IAM user's MFA device, for the admin's MFA unlock; undefined: no unlock. */
+    brokerMfaSerial: string | undefined;
+  };
+  /** Session tags from IdP claims (OIDC) or attributes (SAML): tag key ← claim name. */
+  sessionTags: Array<{ tagKey: string; claim: string }>;
+  /** What counts as multi-factor evidence at sign-in. */
+  mfa: {
+    /** OIDC `amr` values (RFC 8176) any one of which means MFA. */
+    amrValues: string[];
+    /** OIDC `acr` values that mean MFA; the first is requested (acr_values) on step-up. */
+    acrValues: string[];
+    /** SAML AuthnContextClassRef values that mean MFA; requested (RequestedAuthnContext) on step-up. */
+    samlAuthnContexts: string[];
   };
   /** How many reverse proxies in front of the portal append to X-Forwarded-For (0: none). */
   trustedProxyHops: number;
@@ -108,7 +135,12 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     defaultRegion: s.GATEHOUSE_DEFAULT_REGION,
     aws: {
       region: s.AWS_REGION,
-      stsEndpoint: s.GATEHOUSE_STS_ENDPOINT,
+      stsEndpoints: (s.GATEHOUSE_STS_ENDPOINTS ?? [s.GATEHOUSE_STS_ENDPOINT ?? s.AWS_REGION]).map(
+        stsEndpointUrl,
+      ),
+      stsAttemptsPerEndpoint: s.GATEHOUSE_STS_ATTEMPTS_PER_ENDPOINT,
+      stsTimeoutMs: s.GATEHOUSE_STS_TIMEOUT_MS,
+      stsBackoffBaseMs: s.GATEHOUSE_STS_BACKOFF_BASE_MS,
       federationEndpoint: s.GATEHOUSE_FEDERATION_ENDPOINT,
       brokerCredentials:
         s.GATEHOUSE_BROKER_ACCESS_KEY_ID && s.GATEHOUSE_BROKER_SECRET_ACCESS_KEY
@@ -118,8 +150,27 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
               sessionToken: s.GATEHOUSE_BROKER_SESSION_TOKEN,
             }
           : undefined,
+      brokerUsesSessionToken: s.GATEHOUSE_BROKER_GET_SESSION_TOKEN,
+      brokerSessionSeconds: s.GATEHOUSE_BROKER_SESSION_SECONDS,
+      brokerMfaSerial: s.GATEHOUSE_BROKER_MFA_SERIAL,
+    },
+    sessionTags: s.GATEHOUSE_SESSION_TAGS,
+    mfa: {
+      amrValues: s.GATEHOUSE_MFA_AMR_VALUES,
+      acrValues: s.GATEHOUSE_MFA_ACR_VALUES,
+      samlAuthnContexts: s.GATEHOUSE_SAML_MFA_AUTHN_CONTEXTS,
     },
     trustedProxyHops: s.GATEHOUSE_TRUSTED_PROXY_HOPS,
     logLevel: s.GATEHOUSE_LOG_LEVEL,
   };
+}
+
+/**
+ * An STS endpoint URL: a region code becomes its regional endpoint (`sts.<region>.amazonaws.com`,
+ * `.amazonaws.com.cn` in China); a URL is kept (without a trailing slash).
+ */
+export function stsEndpointUrl(entry: string): string {
+  if (/^https?:\/\//.test(entry)) return entry.replace(/\/+$/, "");
+  const suffix = entry.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
+  return `https://sts.${entry}.${suffix}`;
 }

@@ -31,7 +31,36 @@ const optionalString = z
   .optional()
   .transform((v) => (v === "" ? undefined : v));
 
-function intInRange(min: number, max: number, fallback: number) {
+const AWS_REGION_CODE = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+
+function booleanFlag(fallback: boolean) {
+  return z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return fallback;
+      if (/^(true|1|yes|on)$/i.test(v)) return true;
+      if (/^(false|0|no|off)$/i.test(v)) return false;
+      ctx.addIssue({ code: "custom", message: `must be true or false, got "${v}"` });
+      return z.NEVER;
+    });
+}
+
+/** A comma-separated list of non-empty values, with a default. */
+function commaList(fallback: string) {
+  return z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v === undefined || v.trim() === "" ? fallback : v)
+        .split(",")
+        .map((e) => e.trim())
+        .filter(Boolean),
+    );
+}
+
+function intInRange(min: number, max: number, fallback: number, unit = "seconds") {
   return z
     .string()
     .trim()
@@ -39,7 +68,7 @@ function intInRange(min: number, max: number, fallback: number) {
     .transform((v, ctx) => {
       if (v === undefined || v === "") return fallback;
       if (!/^\d+$/.test(v)) {
-        ctx.addIssue({ code: "custom", message: `must be a whole number of seconds, got "${v}"` });
+        ctx.addIssue({ code: "custom", message: `must be a whole number of ${unit}, got "${v}"` });
         return z.NEVER;
       }
       const n = Number(v);
@@ -54,10 +83,7 @@ function intInRange(min: number, max: number, fallback: number) {
 const awsRegion = z
   .string()
   .trim()
-  .regex(
-    /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/,
-    "must be an AWS region code like us-east-1",
-  );
+  .regex(AWS_REGION_CODE, "must be an AWS region code like us-east-1");
 
 export const settingsSchema = z
   .object({
@@ -93,6 +119,81 @@ export const settingsSchema = z
     GATEHOUSE_DEFAULT_REGION: awsRegion.optional().default("us-east-1"),
     AWS_REGION: awsRegion.optional().default("us-east-1"),
     GATEHOUSE_STS_ENDPOINT: optionalString.pipe(httpUrl.optional()),
+    /** Ordered, comma-separated: region codes (→ https://sts.<region>.amazonaws.com) or URLs. */
+    GATEHOUSE_STS_ENDPOINTS: optionalString.transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      const entries = v
+        .split(",")
+        .map((e) => e.trim())
+        .filter(Boolean);
+      if (entries.length === 0 || entries.length > 8) {
+        ctx.addIssue({ code: "custom", message: "must list 1 to 8 endpoints" });
+        return z.NEVER;
+      }
+      for (const entry of entries) {
+        if (!isHttpUrl(entry) && !AWS_REGION_CODE.test(entry)) {
+          ctx.addIssue({
+            code: "custom",
+            message: `"${entry}" is neither an AWS region code nor an http(s) URL`,
+          });
+          return z.NEVER;
+        }
+      }
+      return entries;
+    }),
+    GATEHOUSE_STS_ATTEMPTS_PER_ENDPOINT: intInRange(1, 5, 2, "attempts"),
+    GATEHOUSE_STS_TIMEOUT_MS: intInRange(100, 60_000, 3000, "milliseconds"),
+    GATEHOUSE_STS_BACKOFF_BASE_MS: intInRange(0, 5000, 100, "milliseconds"),
+    GATEHOUSE_BROKER_GET_SESSION_TOKEN: booleanFlag(true),
+    GATEHOUSE_BROKER_SESSION_SECONDS: intInRange(900, 129_600, 43_200),
+    GATEHOUSE_BROKER_MFA_SERIAL: optionalString.pipe(
+      z
+        .string()
+        .regex(
+          /^(arn:aws[\w-]*:iam::\d{12}:mfa\/[\w+=,.@/-]{1,256}|[A-Z0-9]{9,256})$/,
+          "must be an MFA device ARN (arn:aws:iam::<account>:mfa/<name>) or a hardware serial",
+        )
+        .optional(),
+    ),
+    /** `TagKey=claim,…`: session tags taken from the IdP's claims (OIDC) or attributes (SAML). */
+    GATEHOUSE_SESSION_TAGS: optionalString.transform((v, ctx) => {
+      if (v === undefined) return [];
+      const mapping: Array<{ tagKey: string; claim: string }> = [];
+      for (const entry of v
+        .split(",")
+        .map((e) => e.trim())
+        .filter(Boolean)) {
+        const match = /^([\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128})=(.{1,256})$/u.exec(entry);
+        if (!match || match[1]!.toLowerCase().startsWith("aws:")) {
+          ctx.addIssue({
+            code: "custom",
+            message: `"${entry}" must be TagKey=claim (tag keys: 1–128 letters, digits, spaces, _.:/=+-@, not aws:)`,
+          });
+          return z.NEVER;
+        }
+        mapping.push({ tagKey: match[1]!, claim: match[2]!.trim() });
+      }
+      const keys = mapping.map((m) => m.tagKey.toLowerCase());
+      if (new Set(keys).size !== keys.length) {
+        ctx.addIssue({
+          code: "custom",
+          message: "names a tag key twice (AWS tag keys are case-insensitive)",
+        });
+        return z.NEVER;
+      }
+      if (mapping.length > 50) {
+        ctx.addIssue({ code: "custom", message: "may map at most 50 tags (AWS's limit)" });
+        return z.NEVER;
+      }
+      return mapping;
+    }),
+    GATEHOUSE_MFA_AMR_VALUES: commaList("mfa,otp,hwk,swk,sms,fpt,face,iris,pop"),
+    GATEHOUSE_MFA_ACR_VALUES: commaList(
+      "http://schemas.openid.net/pape/policies/2007/06/multi-factor,https://refeds.org/profile/mfa",
+    ),
+    GATEHOUSE_SAML_MFA_AUTHN_CONTEXTS: commaList(
+      "http://schemas.microsoft.com/claims/multipleauthn,https://refeds.org/profile/mfa,urn:oasis:names:tc:SAML:2.0:ac:classes:TimeSyncToken,urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorContract",
+    ),
     GATEHOUSE_FEDERATION_ENDPOINT: httpUrl
       .optional()
       .default("https://signin.aws.amazon.com/federation"),
@@ -130,6 +231,22 @@ export const settingsSchema = z
         path: [hasKey ? "GATEHOUSE_BROKER_SECRET_ACCESS_KEY" : "GATEHOUSE_BROKER_ACCESS_KEY_ID"],
         message:
           "set both GATEHOUSE_BROKER_ACCESS_KEY_ID and GATEHOUSE_BROKER_SECRET_ACCESS_KEY, or neither (then the AWS default credential chain is used)",
+      });
+    }
+    if (s.GATEHOUSE_STS_ENDPOINT !== undefined && s.GATEHOUSE_STS_ENDPOINTS !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["GATEHOUSE_STS_ENDPOINT"],
+        message:
+          "set GATEHOUSE_STS_ENDPOINTS (the ordered list) or GATEHOUSE_STS_ENDPOINT, not both",
+      });
+    }
+    if (s.GATEHOUSE_BROKER_MFA_SERIAL !== undefined && !hasKey) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["GATEHOUSE_BROKER_MFA_SERIAL"],
+        message:
+          "needs IAM user keys (GATEHOUSE_BROKER_ACCESS_KEY_ID): only an IAM user can call GetSessionToken with an MFA code",
       });
     }
     if (s.GATEHOUSE_BROKER_SESSION_TOKEN !== undefined && !hasKey) {

@@ -1,0 +1,97 @@
+-- CreateTable
+CREATE TABLE "FavoriteRole" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "userId" TEXT NOT NULL,
+    "roleId" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "FavoriteRole_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "FavoriteRole_roleId_fkey" FOREIGN KEY ("roleId") REFERENCES "Role" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- RedefineTables
+PRAGMA defer_foreign_keys=ON;
+PRAGMA foreign_keys=OFF;
+CREATE TABLE "new_PortalSession" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "userId" TEXT NOT NULL,
+    "method" TEXT NOT NULL DEFAULT 'oidc',
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "expiresAt" DATETIME NOT NULL,
+    "revokedAt" DATETIME,
+    "mfaAuthenticated" BOOLEAN NOT NULL DEFAULT false,
+    "authnContextJson" TEXT NOT NULL DEFAULT '{}',
+    "sessionTagsJson" TEXT NOT NULL DEFAULT '{}',
+    CONSTRAINT "PortalSession_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+INSERT INTO "new_PortalSession" ("createdAt", "expiresAt", "id", "method", "revokedAt", "userId") SELECT "createdAt", "expiresAt", "id", "method", "revokedAt", "userId" FROM "PortalSession";
+DROP TABLE "PortalSession";
+ALTER TABLE "new_PortalSession" RENAME TO "PortalSession";
+CREATE INDEX "PortalSession_userId_idx" ON "PortalSession"("userId");
+CREATE INDEX "PortalSession_expiresAt_idx" ON "PortalSession"("expiresAt");
+CREATE TABLE "new_AwsAccount" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "accountId" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "alias" TEXT NOT NULL DEFAULT '',
+    "environment" TEXT NOT NULL,
+    "description" TEXT NOT NULL DEFAULT '',
+    "tagsJson" TEXT NOT NULL DEFAULT '{}',
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL
+);
+INSERT INTO "new_AwsAccount" ("accountId", "createdAt", "description", "environment", "id", "name", "tagsJson", "updatedAt") SELECT "accountId", "createdAt", "description", "environment", "id", "name", "tagsJson", "updatedAt" FROM "AwsAccount";
+DROP TABLE "AwsAccount";
+ALTER TABLE "new_AwsAccount" RENAME TO "AwsAccount";
+CREATE UNIQUE INDEX "AwsAccount_accountId_key" ON "AwsAccount"("accountId");
+CREATE TABLE "new_Role" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "awsAccountId" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "arn" TEXT NOT NULL,
+    "description" TEXT NOT NULL DEFAULT '',
+    "maxSessionDurationSeconds" INTEGER NOT NULL DEFAULT 3600,
+    "assumeMethod" TEXT NOT NULL DEFAULT 'assume-role',
+    "samlProviderArn" TEXT,
+    "externalId" TEXT,
+    "requiresBrokerMfa" BOOLEAN NOT NULL DEFAULT false,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "Role_awsAccountId_fkey" FOREIGN KEY ("awsAccountId") REFERENCES "AwsAccount" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+INSERT INTO "new_Role" ("arn", "assumeMethod", "awsAccountId", "createdAt", "description", "externalId", "id", "maxSessionDurationSeconds", "name", "samlProviderArn", "updatedAt") SELECT "arn", "assumeMethod", "awsAccountId", "createdAt", "description", "externalId", "id", "maxSessionDurationSeconds", "name", "samlProviderArn", "updatedAt" FROM "Role";
+DROP TABLE "Role";
+ALTER TABLE "new_Role" RENAME TO "Role";
+CREATE UNIQUE INDEX "Role_arn_key" ON "Role"("arn");
+CREATE UNIQUE INDEX "Role_awsAccountId_name_key" ON "Role"("awsAccountId", "name");
+CREATE TABLE "new_AccessRule" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "roleId" TEXT NOT NULL,
+    "groupName" TEXT,
+    "userId" TEXT,
+    "maxSessionDurationSeconds" INTEGER NOT NULL DEFAULT 3600,
+    "allowConsole" BOOLEAN NOT NULL DEFAULT true,
+    "allowCli" BOOLEAN NOT NULL DEFAULT true,
+    "expiresAt" DATETIME,
+    "requireMfa" BOOLEAN NOT NULL DEFAULT false,
+    "sessionPolicy" TEXT,
+    "description" TEXT NOT NULL DEFAULT '',
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "createdBy" TEXT,
+    CONSTRAINT "AccessRule_roleId_fkey" FOREIGN KEY ("roleId") REFERENCES "Role" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "AccessRule_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+INSERT INTO "new_AccessRule" ("allowCli", "allowConsole", "createdAt", "createdBy", "description", "expiresAt", "groupName", "id", "maxSessionDurationSeconds", "roleId", "userId") SELECT "allowCli", "allowConsole", "createdAt", "createdBy", "description", "expiresAt", "groupName", "id", "maxSessionDurationSeconds", "roleId", "userId" FROM "AccessRule";
+DROP TABLE "AccessRule";
+ALTER TABLE "new_AccessRule" RENAME TO "AccessRule";
+CREATE INDEX "AccessRule_groupName_idx" ON "AccessRule"("groupName");
+CREATE INDEX "AccessRule_userId_idx" ON "AccessRule"("userId");
+CREATE INDEX "AccessRule_roleId_idx" ON "AccessRule"("roleId");
+PRAGMA foreign_keys=ON;
+PRAGMA defer_foreign_keys=OFF;
+
+-- CreateIndex
+CREATE INDEX "FavoriteRole_roleId_idx" ON "FavoriteRole"("roleId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "FavoriteRole_userId_roleId_key" ON "FavoriteRole"("userId", "roleId");
+
