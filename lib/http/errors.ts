@@ -10,6 +10,10 @@ export const ERROR_STATUS = {
   csrf_rejected: 403,
   not_found: 404,
   saml_assertion_required: 409,
+  /** An access rule requires MFA and this sign-in carried none: step up (nextUrl) and retry. */
+  mfa_required: 403,
+  /** The role needs the broker's MFA session, and no administrator has unlocked it. */
+  broker_locked: 409,
   method_not_allowed: 405,
   payload_too_large: 413,
   aws_refused: 502,
