@@ -1,6 +1,9 @@
 import "server-only";
 
-import { isAwsRegion, partitionOf, type AwsPartition } from "./regions";
+import { CONSOLE_HOSTS, isAllowedConsoleDestination } from "./console-destinations";
+import { isAwsRegion, partitionOf } from "./regions";
+
+export { isAllowedConsoleDestination };
 
 /**
  * Console federation URLs (DESIGN.md "Console sign-in", STS-WIRE.md "Console federation endpoint").
@@ -8,12 +11,6 @@ import { isAwsRegion, partitionOf, type AwsPartition } from "./regions";
  * The login URL sends the user's browser, carrying a bearer sign-in token, to a destination of our
  * choosing; the destination allowlist keeps that from ever being anything but an AWS console host.
  */
-
-const CONSOLE_HOST: Readonly<Record<AwsPartition, string>> = {
-  aws: "console.aws.amazon.com",
-  "aws-us-gov": "console.amazonaws-us-gov.com",
-  "aws-cn": "console.amazonaws.cn",
-};
 
 /** A console path below the host: lower-case segments such as `ec2`, `cloudwatch`, `s3`. */
 const SERVICE_PATH_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*(?:\/[a-z0-9]+(?:-[a-z0-9]+)*)*$/;
@@ -41,42 +38,10 @@ export function consoleDestinationUrl(region: string, opts: { service?: string }
   const service = opts.service ?? "console";
   if (!SERVICE_PATH_PATTERN.test(service)) throw new RangeError("not a console service path");
   const partition = partitionOf(region);
-  const host = partition === "aws" ? `${region}.${CONSOLE_HOST.aws}` : CONSOLE_HOST[partition];
+  const host = partition === "aws" ? `${region}.${CONSOLE_HOSTS.aws}` : CONSOLE_HOSTS[partition];
   const url = new URL(`https://${host}/${service}/home`);
   url.searchParams.set("region", region);
   return url.href;
-}
-
-/**
- * Whether `url` may be the Destination of a federation login: `https:` only, no user info, no port, and
- * the host exactly `console.aws.amazon.com`, `<commercial region>.console.aws.amazon.com`,
- * `console.amazonaws-us-gov.com` or `console.amazonaws.cn`. The raw text must also spell that host
- * literally (no percent-encoding, backslashes, whitespace or non-ASCII), so that no other URL parser can
- * read a different host out of the same string.
- */
-export function isAllowedConsoleDestination(url: string): boolean {
-  if (typeof url !== "string" || !/^[\x21-\x7e]+$/.test(url) || url.includes("\\")) return false;
-  const authority = /^https:\/\/([^/?#]*)/i.exec(url)?.[1];
-  if (authority === undefined) return false;
-
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
-  if (parsed.protocol !== "https:" || parsed.username !== "" || parsed.password !== "")
-    return false;
-  if (parsed.port !== "" || authority.toLowerCase() !== parsed.host) return false;
-  return isConsoleHost(parsed.hostname);
-}
-
-function isConsoleHost(hostname: string): boolean {
-  if (Object.values(CONSOLE_HOST).includes(hostname)) return true;
-  const suffix = `.${CONSOLE_HOST.aws}`;
-  if (!hostname.endsWith(suffix)) return false;
-  const region = hostname.slice(0, -suffix.length);
-  return isAwsRegion(region) && partitionOf(region) === "aws";
 }
 
 /**

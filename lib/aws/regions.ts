@@ -1,7 +1,6 @@
-import "server-only";
-
 /**
- * AWS region codes, their partitions and display names. Pure data and pure functions: no SDK, no I/O.
+ * AWS region codes, their partitions and display names. Pure data and pure functions: no SDK, no I/O,
+ * and client-safe (no `server-only`): the region and destination pickers in the browser use it too.
  *
  * Only the three partitions Gatehouse can federate into are accepted (commercial `aws`, GovCloud
  * `aws-us-gov`, China `aws-cn`); the isolated partitions (`us-iso-*`, `us-isob-*`, `eu-isoe-*`,
@@ -82,5 +81,21 @@ export const AWS_REGIONS: ReadonlyArray<{ code: string; name: string }> = Object
     { code: "mx-central-1", name: "Mexico (Central)" },
     { code: "sa-east-1", name: "South America (São Paulo)" },
     { code: "sa-west-1", name: "South America (Chile)" },
+  ].map((region) => Object.freeze(region)),
+);
+
+/** GovCloud (`aws-us-gov` partition) regions. */
+export const AWS_GOVCLOUD_REGIONS: ReadonlyArray<{ code: string; name: string }> = Object.freeze(
+  [
+    { code: "us-gov-west-1", name: "AWS GovCloud (US-West)" },
+    { code: "us-gov-east-1", name: "AWS GovCloud (US-East)" },
+  ].map((region) => Object.freeze(region)),
+);
+
+/** China (`aws-cn` partition) regions. */
+export const AWS_CHINA_REGIONS: ReadonlyArray<{ code: string; name: string }> = Object.freeze(
+  [
+    { code: "cn-north-1", name: "China (Beijing)" },
+    { code: "cn-northwest-1", name: "China (Ningxia)" },
   ].map((region) => Object.freeze(region)),
 );
