@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { AppHeader } from "@/components/app-header";
 import { ConsoleRedirect, SignInFirst } from "@/components/console-redirect";
-import { parseDeepLink } from "@/lib/access/deep-link";
+import { buildDeepLink, parseDeepLink } from "@/lib/access/deep-link";
 import { currentRequestMeta, getSignedInUser, requirePageUser } from "@/lib/auth/current-user";
 import { AWS_REGIONS } from "@/lib/aws/regions";
 import { getConfig } from "@/lib/config";
@@ -59,7 +59,14 @@ export default async function ConsolePage({ searchParams }: { searchParams: Sear
         <ChooseAccount
           roleName={target.roleName}
           accounts={target.accounts}
-          hrefFor={(accountId) => deepLinkPath({ ...params, account: accountId })}
+          hrefFor={(accountId) =>
+            buildDeepLink({
+              account: accountId,
+              role: link.role,
+              ...(link.region ? { region: link.region } : {}),
+              ...(link.destination ? { destination: link.destination } : {}),
+            })
+          }
         />
       );
       break;

@@ -1,4 +1,5 @@
 import "server-only";
+import type { DeepLinkAccount } from "@/lib/access/deep-link";
 import { findGrantsForPrincipal } from "@/lib/access/find-grants";
 import type { Grant } from "@/lib/access/resolve-grants";
 import { writeAuditEvent } from "@/lib/audit/write-audit-event";
@@ -7,9 +8,6 @@ import type { Db } from "@/lib/db/client";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { log } from "@/lib/log";
 import { actorOf, targetOf } from "./issue-session";
-
-/** How a deep link names its account: the 12-digit id, or a name or alias typed by a person. */
-export type DeepLinkAccount = { kind: "id"; accountId: string } | { kind: "name"; name: string };
 
 export interface AccountChoice {
   accountId: string;
