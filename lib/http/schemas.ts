@@ -1,16 +1,53 @@
 import { z } from "zod";
 import { AWS_REGION_PATTERN } from "@/lib/aws/regions";
+import { safeReturnPath } from "@/lib/saml/complete-saml-sign-in";
 
 /** Database ids are cuids: lowercase letters and digits. Anything else is malformed, not "not found". */
 export const recordId = z.string().regex(/^[a-z0-9]{20,32}$/, "must be a record id");
 
 export const roleParams = z.object({ roleId: recordId });
 
-export const issuanceBody = z
+const region = z
+  .string()
+  .regex(AWS_REGION_PATTERN, "must be an AWS region code like eu-west-1")
+  .optional();
+
+/**
+ * Only the shape is checked here: the allowed range depends on the grant, the role and the broker,
+ * so lib/issuance checks it against those and says which one caps it.
+ */
+const durationSeconds = z
+  .number({ message: "must be a number of seconds" })
+  .int("must be a whole number of seconds")
+  .optional();
+
+/** Where a step-up re-authentication brings the browser back: a path on this portal, nothing else. */
+const returnTo = z
+  .string()
+  .max(2048, "must be at most 2048 characters")
+  .refine((value) => safeReturnPath(value) === value, "must be a path on this portal")
+  .optional();
+
+/** The console request: every field optional; unknown fields are refused, not ignored. */
+export const consoleIssuanceBody = z
   .object({
-    region: z
+    region,
+    durationSeconds,
+    destination: z
       .string()
-      .regex(AWS_REGION_PATTERN, "must be an AWS region code like eu-west-1")
+      .min(1, "must not be empty")
+      .max(2048, "must be at most 2048 characters")
       .optional(),
+    returnTo,
+  })
+  .strict();
+
+/** The CLI credentials request; the profile name's rules are checked in lib/aws. */
+export const cliIssuanceBody = z
+  .object({
+    region,
+    durationSeconds,
+    profileName: z.string().max(256, "must be at most 256 characters").optional(),
+    returnTo,
   })
   .strict();

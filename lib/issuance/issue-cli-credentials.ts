@@ -5,12 +5,15 @@ import {
   profileNameFor,
   type CredentialFormat,
 } from "@/lib/aws/credential-formats";
+import { checkProfileName } from "@/lib/aws/profile-name";
+import { AppError } from "@/lib/http/errors";
 import {
   actorOf,
   assumeGrantedRole,
   recordFailure,
   targetOf,
   type IssuanceContext,
+  type IssuanceOptions,
 } from "./issue-session";
 
 export interface CliCredentials {
@@ -26,20 +29,37 @@ export interface CliCredentials {
   roleName: string;
 }
 
+export interface CliOptions extends IssuanceOptions {
+  /** The AWS CLI profile the formats name; derived from the account and role when absent. */
+  profileName?: string;
+}
+
 /**
- * Short-lived CLI credentials for a granted role, in every supported format. Audited (with the
- * AccessKeyId, never the secret) before the credentials are returned.
+ * Short-lived CLI credentials for a granted role, in every supported format (with AWS_REGION and
+ * the chosen profile name). A bad profile name is refused before anything is assumed. Audited
+ * (with the AccessKeyId, never the secret) before the credentials are returned.
+ * @throws AppError("validation_error") for a refused profile name or duration (no STS call)
  */
 export async function issueCliCredentials(
   ctx: IssuanceContext,
   roleId: string,
-  region: string,
+  options: CliOptions,
 ): Promise<CliCredentials> {
-  const { grant, assumed } = await assumeGrantedRole(ctx, roleId, "cli", region);
-  const profileName = profileNameFor(grant.account.name, grant.account.accountId, grant.roleName);
+  if (options.profileName !== undefined) {
+    const checked = checkProfileName(options.profileName);
+    if (!checked.ok) {
+      throw new AppError("validation_error", "This profile name can't be used.", {
+        issues: [{ path: "profileName", message: checked.message }],
+      });
+    }
+  }
+  const { grant, assumed } = await assumeGrantedRole(ctx, roleId, "cli", options);
+  const profileName =
+    options.profileName ??
+    profileNameFor(grant.account.name, grant.account.accountId, grant.roleName);
   let formats: Record<CredentialFormat, string>;
   try {
-    formats = formatCredentials(assumed.credentials, { region, profileName });
+    formats = formatCredentials(assumed.credentials, { region: options.region, profileName });
   } catch (error) {
     await recordFailure(ctx, "cli", grant, error);
     throw error;
@@ -50,12 +70,12 @@ export async function issueCliCredentials(
     actor: actorOf(ctx.user),
     meta: ctx.meta,
     target: targetOf(ctx, grant, assumed),
-    details: { region, roleChained: assumed.isRoleChained },
+    details: { region: options.region, profileName, roleChained: assumed.isRoleChained },
   });
   return {
     ...assumed.credentials,
     durationSeconds: assumed.durationSeconds,
-    region,
+    region: options.region,
     profileName,
     formats,
     account: { accountId: grant.account.accountId, name: grant.account.name },

@@ -1,15 +1,20 @@
 import "server-only";
 import { writeAuditEvent } from "@/lib/audit/write-audit-event";
-import { consoleDestinationUrl, federationLoginUrl } from "@/lib/aws/console-urls";
+import { consoleDestination } from "@/lib/aws/console-destinations";
+import { federationLoginUrl } from "@/lib/aws/console-urls";
 import { fetchSigninToken } from "@/lib/aws/federation-client";
+import { consoleSessionDurationParam } from "@/lib/aws/session-duration";
+import { AppError } from "@/lib/http/errors";
 import {
   actorOf,
   assumeGrantedRole,
   recordFailure,
   targetOf,
   type IssuanceContext,
+  type IssuanceOptions,
 } from "./issue-session";
 
+/** AWS: a federation sign-in token works for about 15 minutes after it was made. */
 const SIGNIN_LINK_LIFETIME_MS = 15 * 60 * 1000;
 
 export interface ConsoleSignIn {
@@ -20,29 +25,51 @@ export interface ConsoleSignIn {
   /** When the sign-in link itself stops working (AWS: about 15 minutes after it was made). */
   linkExpiresAt: Date;
   region: string;
+  /** The console page the login lands on (not secret). */
+  destinationUrl: string;
+  /** The session length actually issued. */
+  durationSeconds: number;
+}
+
+export interface ConsoleOptions extends IssuanceOptions {
+  /** A console service id (`ec2`), path (`ec2/home#Instances`) or allowlisted console URL. */
+  destination?: string;
 }
 
 /**
  * Opens the AWS console for a granted role: AssumeRole → getSigninToken → login URL with the
- * portal as Issuer and a region-aware console Destination. Audited before the URL leaves.
- * SessionDuration is sent only when the broker is not role-chained (AWS refuses it otherwise).
+ * portal as Issuer and a region-aware console Destination from the allowlist. A destination outside
+ * it is refused before anything is assumed. Audited (with region and destination, never the token)
+ * before the URL leaves. SessionDuration follows DESIGN.md: sent for AssumeRole* credentials, never
+ * when the broker is role-chained.
+ * @throws AppError("validation_error") for a refused destination or duration (no STS call)
  */
 export async function issueConsoleSignIn(
   ctx: IssuanceContext,
   roleId: string,
-  region: string,
+  options: ConsoleOptions,
 ): Promise<ConsoleSignIn> {
-  const { grant, assumed } = await assumeGrantedRole(ctx, roleId, "console", region);
+  const destination = consoleDestination(options.region, options.destination);
+  if (!destination.ok) {
+    throw new AppError("validation_error", "This console destination is not allowed.", {
+      issues: [{ path: "destination", message: destination.message }],
+    });
+  }
+  const { grant, assumed } = await assumeGrantedRole(ctx, roleId, "console", options);
   let signinUrl: URL;
   try {
     const token = await fetchSigninToken(
       ctx.config.aws.federationEndpoint,
       assumed.credentials,
-      assumed.isRoleChained ? undefined : assumed.durationSeconds,
+      consoleSessionDurationParam({
+        credentialsSeconds: assumed.durationSeconds,
+        isRoleChained: assumed.isRoleChained,
+        assumedWith: grant.assumeMethod === "assume-role" ? "AssumeRole" : "AssumeRoleWithSAML",
+      }),
     );
     signinUrl = federationLoginUrl(ctx.config.aws.federationEndpoint, {
       issuer: ctx.config.publicUrl,
-      destination: consoleDestinationUrl(region),
+      destination: destination.url,
       signinToken: token,
     });
   } catch (error) {
@@ -55,12 +82,22 @@ export async function issueConsoleSignIn(
     actor: actorOf(ctx.user),
     meta: ctx.meta,
     target: targetOf(ctx, grant, assumed),
-    details: { region, roleChained: assumed.isRoleChained },
+    details: {
+      region: options.region,
+      destination: destination.url,
+      roleChained: assumed.isRoleChained,
+    },
   });
+  const linkExpiresAt = Math.min(
+    ctx.now.getTime() + SIGNIN_LINK_LIFETIME_MS,
+    assumed.credentials.expiration.getTime(),
+  );
   return {
     signinUrl: signinUrl.toString(),
     expiresAt: assumed.credentials.expiration,
-    linkExpiresAt: new Date(ctx.now.getTime() + SIGNIN_LINK_LIFETIME_MS),
-    region,
+    linkExpiresAt: new Date(linkExpiresAt),
+    region: options.region,
+    destinationUrl: destination.url,
+    durationSeconds: assumed.durationSeconds,
   };
 }

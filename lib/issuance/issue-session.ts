@@ -4,6 +4,11 @@ import type { Grant } from "@/lib/access/resolve-grants";
 import { writeAuditEvent, type AuditAction, type AuditActor } from "@/lib/audit/write-audit-event";
 import type { SignedInUser } from "@/lib/auth/portal-session";
 import { partitionOf } from "@/lib/aws/regions";
+import {
+  checkRequestedDuration,
+  ROLE_CHAINING_MAX_SECONDS,
+  sessionDurationBounds,
+} from "@/lib/aws/session-duration";
 import type { AssumedRole, StsBroker } from "@/lib/aws/sts-broker";
 import type { AppConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
@@ -22,7 +27,21 @@ export interface IssuanceContext {
   user: SignedInUser;
   meta: RequestMeta;
   now: Date;
+  /**
+   * The same-site path a step-up re-authentication (MFA, a SAML assertion) brings the browser back
+   * to; "/accounts" when absent. Validated by the route (lib/http/schemas.ts).
+   */
+  returnTo?: string;
 }
+
+/** What the request may choose: where and for how long, never which role ARN or session name. */
+export interface IssuanceOptions {
+  region: string;
+  /** Requested session length; absent means the longest the grant, role and broker allow. */
+  durationSeconds?: number;
+}
+
+export const DEFAULT_RETURN_TO = "/accounts";
 
 export function actorOf(user: SignedInUser): AuditActor {
   return {
@@ -41,17 +60,20 @@ const FAILED_ACTION: Record<IssuanceOutput, AuditAction> = {
 
 /**
  * Authorizes and assumes a role for one output (DESIGN.md invariant 1): the role, its ARN and the
- * session length come from the user's resolved grant, the session name and source identity from
- * the user's record — nothing from the request but the role id. A role the user has no grant for
- * is "not found"; a grant without this output is "forbidden"; both are audited as denials before
- * any STS call.
+ * duration caps come from the user's resolved grant and the role's row, the session name and source
+ * identity from the user's record — nothing from the request but the role id, the region and a
+ * duration inside those caps. A role the user has no grant for is "not found"; a grant without this
+ * output is "forbidden"; both are audited as denials before any STS call. A duration outside the
+ * allowed range is a validation error (400) naming the range and what caps it, raised before any
+ * STS call and not audited: it is bad input, not an access decision.
  */
 export async function assumeGrantedRole(
   ctx: IssuanceContext,
   roleId: string,
   output: IssuanceOutput,
-  region: string,
+  options: IssuanceOptions,
 ): Promise<{ grant: Grant; assumed: AssumedRole }> {
+  const { region } = options;
   const grant = await findGrantForRole(
     ctx.db,
     { userId: ctx.user.id, groups: ctx.user.groups },
@@ -114,8 +136,10 @@ export async function assumeGrantedRole(
 
   try {
     if (samlPair) {
-      // AssumeRoleWithSAML: the role and provider come from the database grant AND must be listed
-      // in a verified AWS-targeted assertion held for this very session.
+      // AssumeRoleWithSAML needs no broker credentials, so it is never role chaining.
+      const durationSeconds = await chooseDuration(ctx, grant, options.durationSeconds, false);
+      // The role and provider come from the database grant AND must be listed in a verified
+      // AWS-targeted assertion held for this very session.
       const held = await findHeldAssertion(
         ctx.db,
         ctx.config.authSecret,
@@ -132,14 +156,14 @@ export async function assumeGrantedRole(
           },
         );
       }
-      const durationSeconds = Math.min(
-        grant.maxSessionDurationSeconds,
-        held.sessionDurationSeconds ?? Number.POSITIVE_INFINITY,
-      );
       const assumed = await ctx.broker.assumeRoleWithSaml({
         ...samlPair,
         samlAssertion: held.samlResponse,
-        durationSeconds,
+        durationSeconds: capByAssertion(
+          durationSeconds,
+          options.durationSeconds,
+          held.sessionDurationSeconds,
+        ),
       });
       return { grant, assumed };
     }
@@ -147,15 +171,88 @@ export async function assumeGrantedRole(
       roleArn: grant.roleArn,
       roleSessionName: ctx.user.roleSessionName,
       sourceIdentity: ctx.user.id,
-      durationSeconds: grant.maxSessionDurationSeconds,
+      durationSeconds: await chooseDuration(ctx, grant, options.durationSeconds, "ask-broker"),
       externalId: grant.externalId,
     });
     return { grant, assumed };
   } catch (error) {
-    if (!(error instanceof AppError && error.code === "saml_assertion_required"))
+    if (!(isAppError(error) && NOT_A_FAILURE.has(error.code)))
       await recordFailure(ctx, output, grant, error);
     throw error;
   }
+}
+
+/** Errors that are the caller's to fix, not failed issuances: not recorded as *.failed. */
+const NOT_A_FAILURE = new Set(["saml_assertion_required", "validation_error"]);
+
+/**
+ * The session length to request: the caller's choice if it is inside the bounds (900 s up to the
+ * lesser of the grant's rule cap, the role's MaxSessionDuration and, for a broker on role
+ * credentials, AWS's one-hour role-chaining limit), else a validation error saying which cap
+ * applies. Absent, the longest allowed. The broker's identity (a cached GetCallerIdentity) is only
+ * consulted when the answer could exceed one hour, so a request refused on the other caps makes no
+ * STS call at all.
+ * @throws AppError("validation_error") with an issue on `durationSeconds`
+ */
+async function chooseDuration(
+  ctx: IssuanceContext,
+  grant: Grant,
+  requested: number | undefined,
+  chaining: false | "ask-broker",
+): Promise<number> {
+  const role = await ctx.db.role.findUnique({
+    where: { id: grant.roleId },
+    select: { maxSessionDurationSeconds: true },
+  });
+  const limits = {
+    ruleMaxSeconds: grant.maxSessionDurationSeconds,
+    roleMaxSeconds: role?.maxSessionDurationSeconds ?? grant.maxSessionDurationSeconds,
+  };
+  let bounds = sessionDurationBounds({ ...limits, isRoleChained: false });
+  let seconds = checkedDuration(requested, bounds);
+  if (chaining === "ask-broker" && seconds > ROLE_CHAINING_MAX_SECONDS) {
+    const broker = await ctx.broker.getBrokerIdentity();
+    if (broker.isAssumedRole) {
+      bounds = sessionDurationBounds({ ...limits, isRoleChained: true });
+      seconds = checkedDuration(requested, bounds);
+    }
+  }
+  return seconds;
+}
+
+function checkedDuration(
+  requested: number | undefined,
+  bounds: ReturnType<typeof sessionDurationBounds>,
+): number {
+  const checked = checkRequestedDuration(requested, bounds);
+  if (!checked.ok) {
+    throw new AppError("validation_error", `The requested session duration is not allowed.`, {
+      issues: [{ path: "durationSeconds", message: checked.message }],
+      internalReason: `durationSeconds ${String(requested)}: ${checked.message}`,
+    });
+  }
+  return checked.seconds;
+}
+
+/**
+ * An AWS-targeted assertion may carry its own SessionDuration: AWS refuses a longer DurationSeconds,
+ * so a longer explicit request is the caller's error and the default shrinks to fit.
+ */
+function capByAssertion(
+  seconds: number,
+  requested: number | undefined,
+  assertedSeconds: number | null | undefined,
+): number {
+  if (assertedSeconds === null || assertedSeconds === undefined || seconds <= assertedSeconds)
+    return seconds;
+  if (requested !== undefined) {
+    const message = `must be at most ${assertedSeconds} seconds: your identity provider's AWS sign-in allows no longer session`;
+    throw new AppError("validation_error", "The requested session duration is not allowed.", {
+      issues: [{ path: "durationSeconds", message }],
+      internalReason: `durationSeconds ${requested}: exceeds the assertion's SessionDuration ${assertedSeconds}`,
+    });
+  }
+  return assertedSeconds;
 }
 
 /** Records an issuance that failed after authorization (AWS refused, network, …), then rethrows. */
@@ -185,7 +282,7 @@ export async function recordFailure(
   });
 }
 
-export function targetOf(ctx: IssuanceContext, grant: Grant, assumed?: AssumedRole) {
+export function targetOf(ctx: Pick<IssuanceContext, "user">, grant: Grant, assumed?: AssumedRole) {
   return {
     awsAccountId: grant.account.accountId,
     roleArn: grant.roleArn,

@@ -99,10 +99,11 @@ function expectExpirationNear(expiration: string, startedAt: number, seconds: nu
 }
 
 describe("CLI credentials for a granted role", () => {
-  it("are temporary (ASIA…), last the grant's duration capped by the rule (staging: 14,400 s) and are never cached", async () => {
+  it("are temporary (ASIA…), last the chosen duration up to the rule's cap (staging: 14,400 s) and are never cached", async () => {
     await resetStsCalls(stack);
     const { res, body, startedAt } = await issueCredentials(stagingDeveloper, {
       region: "eu-west-1",
+      durationSeconds: 14_400,
     });
     expect(res.headers.get("cache-control")).toContain("no-store");
     expect(body.accessKeyId).toMatch(/^ASIA[A-Z0-9]{16}$/);
@@ -129,11 +130,25 @@ describe("CLI credentials for a granted role", () => {
     });
   });
 
-  it("are capped by the role's MaxSessionDuration when the rule allows more (sandbox: 3,600 s)", async () => {
+  it("without a chosen duration last one hour, as STS's own default (staging allows four)", async () => {
     await resetStsCalls(stack);
-    const { body, startedAt } = await issueCredentials(
-      await roleIdOf(stack, SANDBOX.account, SANDBOX.role),
-    );
+    const { body, startedAt } = await issueCredentials(stagingDeveloper);
+    expect(body.durationSeconds).toBe(3_600);
+    expectExpirationNear(body.expiration, startedAt, 3_600);
+    expect((await assumeRoleCalls(stack)).map((c) => c.durationSeconds)).toEqual([3_600]);
+  });
+
+  it("are capped by the role's MaxSessionDuration when the rule allows more (sandbox: 3,600 s)", async () => {
+    const sandboxDeveloper = await roleIdOf(stack, SANDBOX.account, SANDBOX.role);
+    const refused = await bob.request(`/api/roles/${sandboxDeveloper}/credentials`, {
+      method: "POST",
+      json: { durationSeconds: 3_601 },
+    });
+    expect(refused.status).toBe(400);
+    await resetStsCalls(stack);
+    const { body, startedAt } = await issueCredentials(sandboxDeveloper, {
+      durationSeconds: 3_600,
+    });
     expect(body.durationSeconds).toBe(3_600);
     expectExpirationNear(body.expiration, startedAt, 3_600);
     const [call] = await assumeRoleCalls(stack);
@@ -175,7 +190,7 @@ describe("CLI credentials for a granted role", () => {
       roleArn: `arn:aws:iam::${STAGING.accountId}:role/${STAGING.role}`,
       roleSessionName: bobUser.roleSessionName,
       sourceIdentity: bobUser.id,
-      durationSeconds: 14_400,
+      durationSeconds: 3_600,
       errorCode: null,
     });
   });
@@ -199,7 +214,7 @@ describe("CLI credentials for a granted role", () => {
       roleArn: `arn:aws:iam::${STAGING.accountId}:role/${STAGING.role}`,
       roleSessionName: bobUser.roleSessionName,
       sourceIdentity: bobUser.id,
-      durationSeconds: 14_400,
+      durationSeconds: 3_600,
     });
   });
 
@@ -228,7 +243,7 @@ describe("CLI credentials for a granted role", () => {
       roleArn: `arn:aws:iam::${STAGING.accountId}:role/${STAGING.role}`,
       roleSessionName: bobUser.roleSessionName,
       sourceIdentity: bobUser.id,
-      durationSeconds: 14_400,
+      durationSeconds: 3_600,
       accessKeyId: body.accessKeyId,
     });
     expect(parseDetails(row.detailsJson)).toMatchObject({ region: "eu-west-1" });
@@ -288,7 +303,7 @@ describe("console sign-in for a granted role", () => {
       roleArn: `arn:aws:iam::${STAGING.accountId}:role/${STAGING.role}`,
       roleSessionName: bobUser.roleSessionName,
       sourceIdentity: bobUser.id,
-      durationSeconds: 14_400,
+      durationSeconds: 3_600,
       errorCode: null,
     });
   });

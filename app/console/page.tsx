@@ -1,0 +1,99 @@
+import type { Metadata } from "next";
+import { headers } from "next/headers";
+import { AppHeader } from "@/components/app-header";
+import { ConsoleRedirect, SignInFirst } from "@/components/console-redirect";
+import { buildDeepLink, parseDeepLink } from "@/lib/access/deep-link";
+import { currentRequestMeta, getSignedInUser, requirePageUser } from "@/lib/auth/current-user";
+import { AWS_REGIONS } from "@/lib/aws/regions";
+import { getConfig } from "@/lib/config";
+import { getDb } from "@/lib/db/client";
+import { deepLinkPath, resolveDeepLinkTarget } from "@/lib/issuance/deep-link-target";
+import { ChooseAccount, LinkProblems, NoConsoleAccess, NoSuchRole } from "./deep-link-views";
+
+export const metadata: Metadata = { title: "Open the AWS console" };
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+/**
+ * A console deep link: `/console?account=<id|name|alias>&role=<name>[&region=…][&destination=…]`.
+ * Signs the user in and back here, finds the role among their own grants, then opens the console —
+ * at once for a navigation from the portal or typed by the user, after a click for one from another
+ * site (Sec-Fetch-Site), so a link elsewhere can't open a console session silently.
+ */
+export default async function ConsolePage({ searchParams }: { searchParams: SearchParams }) {
+  const params = await searchParams;
+  const deepLink = deepLinkPath(params);
+  const fetchSite = (await headers()).get("sec-fetch-site");
+  const isDirect = fetchSite === "same-origin" || fetchSite === "none";
+  const meta = await currentRequestMeta();
+  const signedIn = await getSignedInUser(meta);
+  if (!signedIn && isDirect) return <Frame>{<SignInFirst deepLink={deepLink} />}</Frame>;
+  const { user } = signedIn ? { user: signedIn } : await requirePageUser({ returnTo: deepLink });
+  const header = (
+    <AppHeader userLabel={user.email ?? user.displayName ?? user.subject} isAdmin={user.isAdmin} />
+  );
+
+  const parsed = parseDeepLink(params);
+  if (!parsed.ok)
+    return <Frame header={header}>{<LinkProblems problems={parsed.problems} />}</Frame>;
+  const { link } = parsed;
+  const target = await resolveDeepLinkTarget({ db: getDb(), user, meta, now: new Date() }, link);
+  const config = getConfig();
+
+  let body: React.ReactNode;
+  switch (target.kind) {
+    case "not-found":
+      body = <NoSuchRole requestId={meta.requestId} />;
+      break;
+    case "no-console":
+      body = (
+        <NoConsoleAccess
+          roleName={target.roleName}
+          accountName={target.account.name}
+          requestId={meta.requestId}
+        />
+      );
+      break;
+    case "choose-account":
+      body = (
+        <ChooseAccount
+          roleName={target.roleName}
+          accounts={target.accounts}
+          hrefFor={(accountId) =>
+            buildDeepLink({
+              account: accountId,
+              role: link.role,
+              ...(link.region ? { region: link.region } : {}),
+              ...(link.destination ? { destination: link.destination } : {}),
+            })
+          }
+        />
+      );
+      break;
+    case "role":
+      body = (
+        <ConsoleRedirect
+          roleId={target.roleId}
+          roleName={target.roleName}
+          accountName={target.account.name}
+          accountId={target.account.accountId}
+          linkRegion={link.region ?? null}
+          defaultRegion={config.defaultRegion}
+          regionCodes={AWS_REGIONS.map((r) => r.code)}
+          destination={link.destination ?? null}
+          deepLink={deepLink}
+          autoContinue={isDirect}
+        />
+      );
+  }
+  return <Frame header={header}>{body}</Frame>;
+}
+
+function Frame({ header, children }: { header?: React.ReactNode; children: React.ReactNode }) {
+  return (
+    <>
+      {header}
+      <main className="mx-auto max-w-2xl px-4 py-10">{children}</main>
+    </>
+  );
+}

@@ -1,0 +1,175 @@
+"use client";
+
+import { useCallback, useEffect, useRef, useState } from "react";
+import { postJson, type ApiErrorView } from "./api-client";
+import { ErrorNotice } from "./error-notice";
+import { useStoredChoice } from "./use-stored-choice";
+
+/** The accounts page remembers the user's region under this key; a link without one uses it. */
+const REGION_STORAGE_KEY = "gatehouse.region";
+/**
+ * A deep link the user opened directly while signed out, kept in this tab across the IdP round
+ * trip: the return from the IdP is a cross-site navigation, but the intent was the user's own.
+ */
+const INTENT_STORAGE_KEY = "gatehouse.deep-link-intent";
+const INTENT_LIFETIME_MS = 10 * 60 * 1000;
+
+function readIntent(deepLink: string): boolean {
+  try {
+    const raw = window.sessionStorage.getItem(INTENT_STORAGE_KEY);
+    window.sessionStorage.removeItem(INTENT_STORAGE_KEY);
+    if (!raw) return false;
+    const intent = JSON.parse(raw) as { link?: unknown; at?: unknown };
+    return (
+      intent.link === deepLink &&
+      typeof intent.at === "number" &&
+      Date.now() - intent.at >= 0 &&
+      Date.now() - intent.at < INTENT_LIFETIME_MS
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Signed out, opened directly (typed, bookmarked, or from the portal itself): remember that this
+ * tab meant to open the link, then sign in and come back to it.
+ */
+export function SignInFirst({ deepLink }: { deepLink: string }) {
+  const signInUrl = `/signin?callbackUrl=${encodeURIComponent(deepLink)}`;
+  useEffect(() => {
+    try {
+      window.sessionStorage.setItem(
+        INTENT_STORAGE_KEY,
+        JSON.stringify({ link: deepLink, at: Date.now() }),
+      );
+    } catch {
+      // Storage disabled: the user confirms with one click after signing in instead.
+    }
+    window.location.replace(signInUrl);
+  }, [deepLink, signInUrl]);
+  return (
+    <p className="text-slate-700" data-testid="deep-link-sign-in">
+      Sign in to open the AWS console…{" "}
+      <a className="text-indigo-700 underline" href={signInUrl}>
+        Continue to sign-in
+      </a>
+    </p>
+  );
+}
+
+export interface ConsoleRedirectProps {
+  roleId: string;
+  roleName: string;
+  accountName: string;
+  accountId: string;
+  /** The link's region, or null to use the user's remembered region (else the portal default). */
+  linkRegion: string | null;
+  defaultRegion: string;
+  regionCodes: readonly string[];
+  destination: string | null;
+  /** The deep link itself, where a step-up sign-in returns to. */
+  deepLink: string;
+  /** True when the navigation came from the portal or was typed: open without asking. */
+  autoContinue: boolean;
+}
+
+/**
+ * Opens the console for one role: POSTs the console API and replaces this page with the sign-in
+ * URL (so Back doesn't land on a spent link). A cross-site navigation waits for a click instead, so
+ * another site can't open a console session in the user's name just by linking here.
+ */
+export function ConsoleRedirect(props: ConsoleRedirectProps) {
+  const { regionCodes, linkRegion, defaultRegion } = props;
+  const isKnownRegion = useCallback((code: string) => regionCodes.includes(code), [regionCodes]);
+  const [storedRegion] = useStoredChoice(REGION_STORAGE_KEY, defaultRegion, isKnownRegion);
+  const region = linkRegion ?? storedRegion;
+  const [state, setState] = useState<"confirm" | "opening" | "error">(
+    props.autoContinue ? "opening" : "confirm",
+  );
+  const [error, setError] = useState<ApiErrorView | null>(null);
+  const started = useRef(false);
+
+  /** Asks for the sign-in URL and leaves for it; state changes only after the answer. */
+  const send = useCallback(async () => {
+    // Read storage now, not the first render's fallback: the hook switches after hydration.
+    const stored = window.localStorage.getItem(REGION_STORAGE_KEY);
+    const chosen =
+      linkRegion ?? (stored !== null && isKnownRegion(stored) ? stored : defaultRegion);
+    const result = await postJson<{ signinUrl: string }>(`/api/roles/${props.roleId}/console`, {
+      region: chosen,
+      ...(props.destination !== null ? { destination: props.destination } : {}),
+      returnTo: props.deepLink,
+    });
+    if (result.ok) {
+      window.location.replace(result.data.signinUrl);
+      return;
+    }
+    if (result.error.nextUrl) {
+      // A SAML-federated role or an MFA step-up: fix that first; it returns to the deep link.
+      window.location.assign(result.error.nextUrl);
+      return;
+    }
+    setError(result.error);
+    setState("error");
+  }, [linkRegion, defaultRegion, isKnownRegion, props.roleId, props.destination, props.deepLink]);
+
+  const open = useCallback(() => {
+    setState("opening");
+    setError(null);
+    void send();
+  }, [send]);
+
+  useEffect(() => {
+    if (started.current) return;
+    started.current = true;
+    if (props.autoContinue || readIntent(props.deepLink)) void Promise.resolve().then(open);
+  }, [open, props.autoContinue, props.deepLink]);
+
+  return (
+    <div
+      className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm"
+      data-testid="deep-link"
+    >
+      <h1 className="text-xl font-semibold" data-testid="deep-link-title">
+        Open {props.roleName} in {props.accountName} ({region})
+      </h1>
+      <p className="mt-1 text-sm text-slate-600">
+        AWS account <code className="font-mono">{props.accountId}</code>
+        {props.destination !== null && (
+          <>
+            {" "}
+            · destination <code className="font-mono">{props.destination}</code>
+          </>
+        )}
+      </p>
+      {state === "opening" && (
+        <p className="mt-4 text-slate-700" role="status" data-testid="deep-link-opening">
+          Opening the AWS console…
+        </p>
+      )}
+      {state !== "opening" && (
+        <>
+          {state === "confirm" && (
+            <p className="mt-4 text-sm text-slate-700" data-testid="deep-link-confirm">
+              This link was opened from another site. Continue only if you meant to open the AWS
+              console.
+            </p>
+          )}
+          {error && (
+            <div className="mt-4">
+              <ErrorNotice error={error} />
+            </div>
+          )}
+          <button
+            type="button"
+            onClick={open}
+            className="mt-4 rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-500"
+          >
+            {state === "error" ? "Try again" : "Continue"}
+          </button>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,156 @@
+import "server-only";
+import type { DeepLinkAccount } from "@/lib/access/deep-link";
+import { findGrantsForPrincipal } from "@/lib/access/find-grants";
+import type { Grant } from "@/lib/access/resolve-grants";
+import { writeAuditEvent } from "@/lib/audit/write-audit-event";
+import type { SignedInUser } from "@/lib/auth/portal-session";
+import type { Db } from "@/lib/db/client";
+import type { RequestMeta } from "@/lib/http/request-meta";
+import { log } from "@/lib/log";
+import { actorOf, targetOf } from "./issue-session";
+
+export interface AccountChoice {
+  accountId: string;
+  name: string;
+  alias: string;
+  environment: string;
+}
+
+export type DeepLinkTarget =
+  /** Exactly one granted role matches, and its grant includes the console. */
+  | { kind: "role"; roleId: string; roleName: string; account: AccountChoice }
+  /** The account name or alias names several accounts where the user has this role. */
+  | { kind: "choose-account"; roleName: string; accounts: AccountChoice[] }
+  /** The role is granted, but for CLI credentials only (audited as a denial). */
+  | { kind: "no-console"; roleName: string; account: AccountChoice }
+  /** Nothing the user may use matches (audited): the same answer whether or not it exists. */
+  | { kind: "not-found" };
+
+interface ResolveContext {
+  db: Db;
+  user: SignedInUser;
+  meta: RequestMeta;
+  now: Date;
+}
+
+/** How much of the requested text goes to the audit log: enough to read, too little to abuse. */
+const AUDITED_TEXT_LENGTH = 64;
+
+/**
+ * Finds the role a console deep link names AMONG THE USER'S GRANTS ONLY (the caller's identity is
+ * in the query, so other accounts and roles are never read and can't be probed): the account by
+ * id, or by name or alias (case-insensitive), the role by name (case-insensitive, as IAM role names
+ * are). "Not granted" and "does not exist" are one answer, audited as access.denied with the
+ * requested text truncated.
+ */
+export async function resolveDeepLinkTarget(
+  ctx: ResolveContext,
+  link: { account: DeepLinkAccount; role: string },
+): Promise<DeepLinkTarget> {
+  const grants = await findGrantsForPrincipal(
+    ctx.db,
+    { userId: ctx.user.id, groups: ctx.user.groups },
+    ctx.now,
+  );
+  const roleName = link.role.toLowerCase();
+  const withRole = grants.filter((g) => g.roleName.toLowerCase() === roleName);
+  const aliases = await aliasesOf(
+    ctx.db,
+    withRole.map((g) => g.account.accountId),
+  );
+  const matches = withRole.filter((g) => accountMatches(g, aliases, link.account));
+  const choice = (g: Grant): AccountChoice => ({
+    accountId: g.account.accountId,
+    name: g.account.name,
+    alias: aliases.get(g.account.accountId) ?? "",
+    environment: g.account.environment,
+  });
+
+  const [only, ...others] = matches;
+  if (!only) {
+    await denyLink(ctx, link, "no granted role matches the deep link (or it does not exist)");
+    return { kind: "not-found" };
+  }
+  if (others.length > 0) {
+    return { kind: "choose-account", roleName: only.roleName, accounts: matches.map(choice) };
+  }
+  if (!only.allowConsole) {
+    await denyLink(
+      ctx,
+      link,
+      "the user's access to this role does not include console output",
+      only,
+    );
+    return { kind: "no-console", roleName: only.roleName, account: choice(only) };
+  }
+  return { kind: "role", roleId: only.roleId, roleName: only.roleName, account: choice(only) };
+}
+
+function accountMatches(
+  grant: Grant,
+  aliases: ReadonlyMap<string, string>,
+  wanted: DeepLinkAccount,
+): boolean {
+  if (wanted.kind === "id") return grant.account.accountId === wanted.accountId;
+  const name = wanted.name.toLowerCase();
+  const alias = aliases.get(grant.account.accountId) ?? "";
+  return (
+    grant.account.name.toLowerCase() === name || (alias !== "" && alias.toLowerCase() === name)
+  );
+}
+
+/** Aliases of the accounts the user already holds grants in (and only those). */
+async function aliasesOf(db: Db, accountIds: readonly string[]): Promise<Map<string, string>> {
+  if (accountIds.length === 0) return new Map();
+  const rows = await db.awsAccount.findMany({
+    where: { accountId: { in: [...new Set(accountIds)] } },
+    select: { accountId: true, alias: true },
+  });
+  return new Map(rows.map((r) => [r.accountId, r.alias]));
+}
+
+async function denyLink(
+  ctx: ResolveContext,
+  link: { account: DeepLinkAccount; role: string },
+  reason: string,
+  grant?: Grant,
+): Promise<void> {
+  const requestedAccount = (
+    link.account.kind === "id" ? link.account.accountId : link.account.name
+  ).slice(0, AUDITED_TEXT_LENGTH);
+  const requestedRole = link.role.slice(0, AUDITED_TEXT_LENGTH);
+  log.info("deep link denied", { requestId: ctx.meta.requestId, userId: ctx.user.id, reason });
+  await writeAuditEvent(ctx.db, {
+    action: "access.denied",
+    outcome: "denied",
+    actor: actorOf(ctx.user),
+    meta: ctx.meta,
+    ...(grant ? { target: targetOf(ctx, grant) } : {}),
+    details: { output: "console", via: "deep-link", requestedAccount, requestedRole, reason },
+  });
+}
+
+const DEEP_LINK_PARAMS = ["account", "role", "region", "destination"] as const;
+
+/** Percent-encodes everything but unreserved characters, so the path passes safeReturnPath. */
+function encodeStrict(value: string): string {
+  return encodeURIComponent(value).replace(
+    /[!'()*~]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}
+
+/**
+ * The deep link as a portal path (`/console?account=…&role=…`), its known parameters in a fixed
+ * order, for returning to it after sign-in or a step-up. Only the first value of a repeated
+ * parameter is kept.
+ */
+export function deepLinkPath(params: Record<string, string | string[] | undefined>): string {
+  const pairs: string[] = [];
+  for (const key of DEEP_LINK_PARAMS) {
+    const raw = params[key];
+    const value = Array.isArray(raw) ? raw[0] : raw;
+    if (typeof value === "string") pairs.push(`${key}=${encodeStrict(value.slice(0, 1024))}`);
+  }
+  return pairs.length > 0 ? `/console?${pairs.join("&")}` : "/console";
+}
