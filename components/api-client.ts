@@ -41,7 +41,7 @@ export async function postJson<T>(
   if (response.status === 401) {
     // The session ended (expired or signed out elsewhere): a full page load re-runs sign-in.
     // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- a full load is intended
-    window.location.href = `/signin?callbackUrl=${encodeURIComponent(window.location.pathname)}`;
+    window.location.href = `/signin?callbackUrl=${encodeURIComponent(window.location.pathname + window.location.search)}`;
   }
   const error = (
     json as {

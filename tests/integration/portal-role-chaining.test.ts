@@ -80,7 +80,25 @@ describe("role chaining (broker on role credentials)", () => {
   it("sessions are capped at one hour although the grant allows four", async () => {
     const bob = await signIn(stack, "bob");
     const roleId = await roleIdOf(stack, "acme-staging", "Developer");
-    const res = await bob.request(`/api/roles/${roleId}/credentials`, { method: "POST", json: {} });
+    const assumeCalls = async () =>
+      (await stsCalls()).filter((c) => c.action === "AssumeRole").length;
+    const assumesBefore = await assumeCalls();
+    const tooLong = await bob.request(`/api/roles/${roleId}/credentials`, {
+      method: "POST",
+      json: { durationSeconds: 14_400 },
+    });
+    expect(tooLong.status).toBe(400);
+    const refusal = (await tooLong.json()) as {
+      error: { issues: Array<{ path: string; message: string }> };
+    };
+    expect(refusal.error.issues[0]?.path).toBe("durationSeconds");
+    expect(refusal.error.issues[0]?.message).toMatch(/chaining/i);
+    expect(await assumeCalls()).toBe(assumesBefore); // refused before any STS call
+
+    const res = await bob.request(`/api/roles/${roleId}/credentials`, {
+      method: "POST",
+      json: { durationSeconds: 3600 },
+    });
     expect(res.status).toBe(200);
     const body = (await res.json()) as {
       durationSeconds: number;
