@@ -100,6 +100,14 @@ export function testWorld(): StandinWorld {
             ...trustsBroker,
             trustedPrincipalArns: [roleArnOf("Hop")],
           },
+          // Trusts Hop's sessions, and only those that are MFA-authenticated.
+          {
+            name: "ChainedBreakGlass",
+            maxSessionDurationSeconds: 3600,
+            ...trustsBroker,
+            trustedPrincipalArns: [roleArnOf("Hop")],
+            requiresMfa: true,
+          },
         ],
       },
     ],
