@@ -1,16 +1,18 @@
 /**
- * CLI: `tsx dev/aws-standin/main.ts --port 3200 [--host 127.0.0.1]` starts the AWS stand-in with
- * the demo world and runs until SIGINT/SIGTERM.
+ * CLI: `tsx dev/aws-standin/main.ts --port 3200 [--host 127.0.0.1] [--sts-endpoints a,b]` starts
+ * the AWS stand-in with the demo world and runs until SIGINT/SIGTERM. Each `--sts-endpoints` name
+ * gets its own STS listener (faults: `POST /__standin/faults`).
  */
 import { startAwsStandin, worldFromDemo } from "./server";
 
 interface CliOptions {
   port: number;
   host: string;
+  stsEndpointNames: string[];
 }
 
 function parseArgs(argv: string[]): CliOptions {
-  const options: CliOptions = { port: 3200, host: "127.0.0.1" };
+  const options: CliOptions = { port: 3200, host: "127.0.0.1", stsEndpointNames: [] };
   for (let i = 0; i < argv.length; i += 1) {
     const flag = argv[i];
     const value = argv[i + 1];
@@ -23,9 +25,11 @@ function parseArgs(argv: string[]): CliOptions {
       options.port = Number(value);
     } else if (flag === "--host" && value !== undefined && value !== "") {
       options.host = value;
+    } else if (flag === "--sts-endpoints" && value !== undefined && value !== "") {
+      options.stsEndpointNames = value.split(",").map((name) => name.trim());
     } else {
       throw new Error(
-        `usage: tsx dev/aws-standin/main.ts [--port 0-65535] [--host HOST] (bad: ${flag ?? ""})`,
+        `usage: tsx dev/aws-standin/main.ts [--port 0-65535] [--host HOST] [--sts-endpoints name,…] (bad: ${flag ?? ""})`,
       );
     }
     i += 1;
@@ -39,6 +43,9 @@ async function main(): Promise<void> {
   console.log(
     `AWS stand-in listening: STS ${standin.stsEndpoint} · federation ${standin.federationEndpoint}`,
   );
+  for (const [name, url] of Object.entries(standin.stsEndpoints)) {
+    if (name !== "default") console.log(`  STS endpoint ${name}: ${url}`);
+  }
 
   let isClosing = false;
   const shutdown = (signal: NodeJS.Signals) => {

@@ -8,6 +8,7 @@ import { STSClient } from "@aws-sdk/client-sts";
 import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { AwsStandin, StandinWorld } from "@/dev/aws-standin/server";
+import { totpCode } from "@/dev/aws-standin/totp";
 
 export const TEST_ACCOUNT = "111111111111";
 
@@ -16,6 +17,18 @@ export const testBroker = {
   secretAccessKey: "test/broker+Secret=NotValidAnywhere00001",
   arn: `arn:aws:iam::${TEST_ACCOUNT}:user/test-broker`,
   account: TEST_ACCOUNT,
+};
+
+/** The test broker's virtual MFA device (tests compute its codes with totpCode). */
+export const testBrokerMfa = {
+  serialNumber: `arn:aws:iam::${TEST_ACCOUNT}:mfa/test-broker`,
+  totpSecret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+};
+
+/** The outsider's own MFA device: a real serial, but not the broker's. */
+export const testOutsiderMfa = {
+  serialNumber: `arn:aws:iam::${TEST_ACCOUNT}:mfa/outsider`,
+  totpSecret: "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU",
 };
 
 /** A second IAM user that no role trusts. */
@@ -44,7 +57,10 @@ export function testWorld(): StandinWorld {
     allowsTagSession: true,
   };
   return {
-    principals: [testBroker, testOutsider],
+    principals: [
+      { ...testBroker, mfaDevice: testBrokerMfa },
+      { ...testOutsider, mfaDevice: testOutsiderMfa },
+    ],
     accounts: [
       {
         id: TEST_ACCOUNT,
@@ -69,6 +85,13 @@ export function testWorld(): StandinWorld {
             ...trustsBroker,
             trustedPrincipalArns: [],
           },
+          // Trust policy condition aws:MultiFactorAuthPresent=true.
+          {
+            name: "BreakGlass",
+            maxSessionDurationSeconds: 43200,
+            ...trustsBroker,
+            requiresMfa: true,
+          },
           // Role chaining: the broker assumes Hop, and Hop's sessions may assume ChainTarget.
           { name: "Hop", maxSessionDurationSeconds: 43200, ...trustsBroker },
           {
@@ -76,6 +99,14 @@ export function testWorld(): StandinWorld {
             maxSessionDurationSeconds: 43200,
             ...trustsBroker,
             trustedPrincipalArns: [roleArnOf("Hop")],
+          },
+          // Trusts Hop's sessions, and only those that are MFA-authenticated.
+          {
+            name: "ChainedBreakGlass",
+            maxSessionDurationSeconds: 3600,
+            ...trustsBroker,
+            trustedPrincipalArns: [roleArnOf("Hop")],
+            requiresMfa: true,
           },
         ],
       },
@@ -115,15 +146,86 @@ export function createTestClock(): TestClock {
 export function stsClient(
   standin: AwsStandin,
   credentials: Keys,
-  options: { maxAttempts?: number; systemClockOffset?: number } = {},
+  options: {
+    maxAttempts?: number;
+    systemClockOffset?: number;
+    /** A name from AwsStandin.stsEndpoints; default "default". */
+    endpointName?: string;
+    retryStrategy?: RecordingRetryStrategy;
+  } = {},
 ): STSClient {
+  const endpoint = standin.stsEndpoints[options.endpointName ?? "default"];
+  if (endpoint === undefined) throw new Error(`no STS endpoint ${options.endpointName}`);
   return new STSClient({
-    endpoint: standin.stsEndpoint,
+    endpoint,
     region: "us-east-1",
     credentials,
     maxAttempts: options.maxAttempts ?? 1,
     systemClockOffset: options.systemClockOffset,
+    ...(options.retryStrategy ? { retryStrategy: options.retryStrategy } : {}),
   });
+}
+
+/** How the SDK's retry middleware classified an error (its RetryErrorInfo.errorType). */
+export type SdkErrorType = "THROTTLING" | "TRANSIENT" | "SERVER_ERROR" | "CLIENT_ERROR";
+
+/**
+ * A retry strategy (the SDK's RetryStrategyV2 shape) that retries like the standard one (only
+ * THROTTLING and TRANSIENT errors, up to `maxAttempts`) but without backoff delays, and records
+ * the SDK's own classification of every failed attempt.
+ */
+export interface RecordingRetryStrategy {
+  errorTypes: SdkErrorType[];
+  acquireInitialRetryToken(scope: string): Promise<RetryTokenLike>;
+  refreshRetryTokenForRetry(
+    token: RetryTokenLike,
+    info: { errorType: SdkErrorType; error?: unknown },
+  ): Promise<RetryTokenLike>;
+  recordSuccess(token: RetryTokenLike): void;
+}
+
+interface RetryTokenLike {
+  getRetryCount(): number;
+  getRetryDelay(): number;
+}
+
+export function recordingRetryStrategy(maxAttempts: number): RecordingRetryStrategy {
+  const token = (retries: number): RetryTokenLike => ({
+    getRetryCount: () => retries,
+    getRetryDelay: () => 0,
+  });
+  const errorTypes: SdkErrorType[] = [];
+  return {
+    errorTypes,
+    acquireInitialRetryToken: () => Promise.resolve(token(0)),
+    refreshRetryTokenForRetry: (previous, info) => {
+      errorTypes.push(info.errorType);
+      const retries = previous.getRetryCount() + 1;
+      const isRetryable = info.errorType === "THROTTLING" || info.errorType === "TRANSIENT";
+      // Rejecting ends the retries; the SDK then throws the attempt's own error.
+      if (!isRetryable || retries >= maxAttempts) return Promise.reject(new Error("no retry"));
+      return Promise.resolve(token(retries));
+    },
+    recordSuccess: () => undefined,
+  };
+}
+
+/**
+ * Moves the clock to the middle of a 30-second TOTP step, so codes computed for "now ± k steps"
+ * cannot straddle a step boundary while a test runs (SigV4 tolerates the offset).
+ */
+export function centerInTotpStep(clock: TestClock): void {
+  const intoStep = clock.now().getTime() % 30_000;
+  clock.advance(15_000 - intoStep);
+}
+
+/** The device's code `steps` 30-second steps away from the clock's now. */
+export function mfaCodeAt(
+  device: { totpSecret: string },
+  clock: { now: () => Date },
+  steps = 0,
+): string {
+  return totpCode(device.totpSecret, new Date(clock.now().getTime() + steps * 30_000));
 }
 
 /** The parts of an SDK error tests assert on. */
