@@ -11,6 +11,7 @@ import { AppError, isAppError } from "@/lib/http/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { log } from "@/lib/log";
 import { findHeldAssertion } from "@/lib/saml/aws-relay";
+import { mfaStepUpError, sessionPolicyFor, sessionTagsFor } from "./identity-to-aws";
 
 export type IssuanceOutput = "console" | "cli";
 
@@ -54,7 +55,7 @@ export async function assumeGrantedRole(
 ): Promise<{ grant: Grant; assumed: AssumedRole }> {
   const grant = await findGrantForRole(
     ctx.db,
-    { userId: ctx.user.id, groups: ctx.user.groups },
+    { userId: ctx.user.id, groups: ctx.user.groups, mfaAuthenticated: ctx.user.mfaAuthenticated },
     roleId,
     ctx.now,
   );
@@ -79,6 +80,16 @@ export async function assumeGrantedRole(
         ? "Your access to this role does not include the AWS console."
         : "Your access to this role does not include CLI credentials.",
     );
+  }
+  const stepUp = mfaStepUpError(grant, ctx.user, "/accounts");
+  if (stepUp) {
+    await deny(
+      ctx,
+      output,
+      { roleId, reason: "the access rules for this role require MFA; this sign-in has none" },
+      grant,
+    );
+    throw stepUp;
   }
   const rolePartition = grant.roleArn.split(":")[1];
   if (partitionOf(region) !== rolePartition) {
@@ -140,6 +151,7 @@ export async function assumeGrantedRole(
         ...samlPair,
         samlAssertion: held.samlResponse,
         durationSeconds,
+        policy: sessionPolicyFor(grant),
       });
       return { grant, assumed };
     }
@@ -149,6 +161,8 @@ export async function assumeGrantedRole(
       sourceIdentity: ctx.user.id,
       durationSeconds: grant.maxSessionDurationSeconds,
       externalId: grant.externalId,
+      tags: sessionTagsFor(ctx.user),
+      policy: sessionPolicyFor(grant),
     });
     return { grant, assumed };
   } catch (error) {
