@@ -69,6 +69,7 @@ declare module "oidc-provider" {
     claims: Record<string, string[]>;
     scopes: string[];
     responseTypes: string[];
+    acrValues: string[];
     clientAuthMethods: string[];
     conformIdTokenClaims: boolean;
     pkce: { required: () => boolean };
@@ -105,7 +106,7 @@ declare module "oidc-provider" {
   }
 
   export interface InteractionResult {
-    login?: { accountId: string; amr?: string[]; remember?: boolean };
+    login?: { accountId: string; amr?: string[]; acr?: string; remember?: boolean };
     consent?: { grantId: string };
     error?: string;
     error_description?: string;
