@@ -66,7 +66,7 @@ declare module "oidc-provider" {
       long?: { httpOnly?: boolean; sameSite?: "lax" | "strict" | "none" };
       short?: { httpOnly?: boolean; sameSite?: "lax" | "strict" | "none" };
     };
-    claims: Record<string, string[]>;
+    claims: Record<string, string[] | null>;
     scopes: string[];
     responseTypes: string[];
     acrValues: string[];

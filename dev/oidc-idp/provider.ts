@@ -83,7 +83,10 @@ export function createProvider(options: ProviderOptions): Provider {
     },
     scopes: ["openid"],
     claims: {
-      openid: ["sub"],
+      // amr rides on the openid scope, so every id_token says how the user authenticated; acr is
+      // issued when asked for (acr_values) and the login set one (after the code step).
+      acr: null,
+      openid: ["sub", "amr"],
       email: ["email", "email_verified"],
       profile: ["name", "preferred_username"],
       groups: [groupsClaim],
