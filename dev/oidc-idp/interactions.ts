@@ -7,6 +7,19 @@ import type { UserDirectory } from "./accounts";
 import { escapeHtml, renderPage, sendHtml } from "./html";
 import { describeError, type Log } from "./log";
 import { renderLoginPage } from "./login-page";
+import { MAX_CODE_ATTEMPTS, MFA_ACR_VALUES, renderCodePage, type DemoTotp } from "./mfa";
+
+/** A sign-in whose password was right and that now waits for its code (per interaction uid). */
+export interface PendingCode {
+  subject: string;
+  username: string;
+  acr: string;
+  attempts: number;
+  expiresAt: number;
+}
+// Bounds memory however many sign-ins are abandoned at the code step.
+const MAX_PENDING_CODES = 10_000;
+const PENDING_CODE_TTL_MS = 10 * 60 * 1000;
 
 export interface InteractionContext {
   provider: Provider;
@@ -15,13 +28,18 @@ export interface InteractionContext {
   firstPartyClientIds: ReadonlySet<string>;
   title: string;
   log: Log;
+  /** The demo second factor; asked for when the client requests an MFA acr (acr_values). */
+  totp: DemoTotp;
+  pendingCodes: Map<string, PendingCode>;
 }
 
 const INVALID_CREDENTIALS = "Invalid username or password";
 
 const MAX_FORM_BYTES = 8 * 1024;
 // oidc-provider's interaction uids are nanoids; anything else is not a route of ours.
-const ROUTE = /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(login|abort))?$/;
+const ROUTE = /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(login|mfa|abort))?$/;
+
+const CodeForm = z.object({ code: z.string().trim().max(32) });
 
 const LoginForm = z.object({
   username: z.string().trim().min(1).max(256),
@@ -65,6 +83,8 @@ export async function handleInteraction(
         return await showInteraction(context, uid, req, res);
       case "POST login":
         return await submitLogin(context, uid, req, res);
+      case "POST mfa":
+        return await submitCode(context, uid, req, res);
       case "GET abort":
         return await abortInteraction(context, uid, req, res);
       default:
@@ -135,12 +155,109 @@ async function submitLogin(
     return;
   }
 
+  const mfaAcr = requestedMfaAcr(interaction);
+  if (mfaAcr) {
+    // The password was right; the client asked for MFA: the code step comes before any login.
+    rememberPendingCode(context, interaction.uid, {
+      subject: user.subject,
+      username: user.username,
+      acr: mfaAcr,
+      attempts: 0,
+      expiresAt: Date.now() + PENDING_CODE_TTL_MS,
+    });
+    sendCodePage(context, interaction, user.username, res, 200);
+    return;
+  }
   await context.provider.interactionFinished(
     req,
     res,
     { login: { accountId: user.subject, amr: ["pwd"] } },
     { mergeWithLastSubmission: false },
   );
+}
+
+/** The first MFA acr the client asked for (acr_values, space-separated), if any. */
+function requestedMfaAcr(interaction: Interaction): string | undefined {
+  const requested = interaction.params.acr_values;
+  if (typeof requested !== "string") return undefined;
+  return requested
+    .split(" ")
+    .find((value) => (MFA_ACR_VALUES as readonly string[]).includes(value));
+}
+
+function rememberPendingCode(context: InteractionContext, uid: string, entry: PendingCode): void {
+  const now = Date.now();
+  for (const [key, pending] of context.pendingCodes) {
+    if (pending.expiresAt > now && context.pendingCodes.size < MAX_PENDING_CODES) break;
+    context.pendingCodes.delete(key);
+  }
+  context.pendingCodes.set(uid, entry);
+}
+
+/**
+ * The code step: the right code finishes the login with amr ["pwd","mfa"] and the requested acr;
+ * a wrong one shows the form again, and after MAX_CODE_ATTEMPTS the sign-in is refused.
+ */
+async function submitCode(
+  context: InteractionContext,
+  uid: string | undefined,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const interaction = await loadInteraction(context, uid, req, res);
+  const pending = context.pendingCodes.get(interaction.uid);
+  if (interaction.prompt.name !== "login" || !pending || pending.expiresAt <= Date.now()) {
+    context.pendingCodes.delete(interaction.uid);
+    throw new BadRequest(
+      400,
+      "This sign-in step has expired. Go back to the application and start again.",
+    );
+  }
+  const form = CodeForm.safeParse(Object.fromEntries(await readForm(req)));
+  if (!form.success || !context.totp.verify(pending.username, form.data.code)) {
+    pending.attempts += 1;
+    context.log(
+      `code rejected for ${pending.username} (interaction ${interaction.uid}, attempt ${pending.attempts})`,
+    );
+    if (pending.attempts >= MAX_CODE_ATTEMPTS) {
+      context.pendingCodes.delete(interaction.uid);
+      await context.provider.interactionFinished(
+        req,
+        res,
+        { error: "access_denied", error_description: "Too many wrong verification codes" },
+        { mergeWithLastSubmission: false },
+      );
+      return;
+    }
+    sendCodePage(context, interaction, pending.username, res, 401, "Invalid verification code");
+    return;
+  }
+  context.pendingCodes.delete(interaction.uid);
+  await context.provider.interactionFinished(
+    req,
+    res,
+    { login: { accountId: pending.subject, amr: ["pwd", "mfa"], acr: pending.acr } },
+    { mergeWithLastSubmission: false },
+  );
+}
+
+function sendCodePage(
+  context: InteractionContext,
+  interaction: Interaction,
+  username: string,
+  res: ServerResponse,
+  status: number,
+  error?: string,
+): void {
+  const html = renderCodePage({
+    title: context.title,
+    action: `/interaction/${interaction.uid}/mfa`,
+    abortUrl: `/interaction/${interaction.uid}/abort`,
+    username,
+    demoCode: context.totp.codeFor(username),
+    error,
+  });
+  sendHtml(res, status, html);
 }
 
 /**
@@ -185,7 +302,8 @@ async function abortInteraction(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  await loadInteraction(context, uid, req, res);
+  const interaction = await loadInteraction(context, uid, req, res);
+  context.pendingCodes.delete(interaction.uid);
   await context.provider.interactionFinished(
     req,
     res,

@@ -66,9 +66,10 @@ declare module "oidc-provider" {
       long?: { httpOnly?: boolean; sameSite?: "lax" | "strict" | "none" };
       short?: { httpOnly?: boolean; sameSite?: "lax" | "strict" | "none" };
     };
-    claims: Record<string, string[]>;
+    claims: Record<string, string[] | null>;
     scopes: string[];
     responseTypes: string[];
+    acrValues: string[];
     clientAuthMethods: string[];
     conformIdTokenClaims: boolean;
     pkce: { required: () => boolean };
@@ -105,7 +106,7 @@ declare module "oidc-provider" {
   }
 
   export interface InteractionResult {
-    login?: { accountId: string; amr?: string[]; remember?: boolean };
+    login?: { accountId: string; amr?: string[]; acr?: string; remember?: boolean };
     consent?: { grantId: string };
     error?: string;
     error_description?: string;

@@ -4,6 +4,7 @@ import Provider, { type ErrorOut, type JsonWebKeySet, type ProviderContext } fro
 
 import { claimsFor, type UserDirectory } from "./accounts";
 import { escapeHtml, PAGE_HEADERS, renderPage } from "./html";
+import { MFA_ACR_VALUES } from "./mfa";
 import { describeError, type Log } from "./log";
 
 export interface ProviderOptions {
@@ -82,11 +83,17 @@ export function createProvider(options: ProviderOptions): Provider {
     },
     scopes: ["openid"],
     claims: {
-      openid: ["sub"],
+      // amr rides on the openid scope, so every id_token says how the user authenticated; acr is
+      // issued when asked for (acr_values) and the login set one (after the code step).
+      acr: null,
+      openid: ["sub", "amr"],
       email: ["email", "email_verified"],
       profile: ["name", "preferred_username"],
       groups: [groupsClaim],
     },
+    // Issued (as the acr claim, with amr ["pwd","mfa"]) only after the code step; a password-only
+    // sign-in has amr ["pwd"] and no acr.
+    acrValues: [...MFA_ACR_VALUES],
     responseTypes: ["code"],
     clientAuthMethods: ["client_secret_basic", "client_secret_post"],
     conformIdTokenClaims: false,

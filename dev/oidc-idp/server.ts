@@ -8,6 +8,7 @@ import { STANDARD_CLAIMS, UserDirectory } from "./accounts";
 import { handleInteraction, isInteractionPath, type InteractionContext } from "./interactions";
 import { getProcessSigningKeys } from "./keys";
 import { describeError, writeToStderr, type Log } from "./log";
+import { DemoTotp } from "./mfa";
 import { createProvider } from "./provider";
 
 export interface OidcClientRegistration {
@@ -41,6 +42,8 @@ export interface StartOidcIdpOptions {
   jwks?: JsonWebKeySet;
   /** Receives one line per error or rejected login; default: stderr. Never given secrets. */
   log?: Log;
+  /** The demo second factor (a per-process secret by default). */
+  totp?: DemoTotp;
 }
 
 // Registered claims a groups claim must not overwrite.
@@ -118,6 +121,8 @@ export async function startOidcIdp(options: StartOidcIdpOptions): Promise<OidcId
       firstPartyClientIds: new Set(options.clients.map((client) => client.clientId)),
       title,
       log,
+      totp: options.totp ?? new DemoTotp(),
+      pendingCodes: new Map(),
     };
     const handleProtocol = provider.callback();
 

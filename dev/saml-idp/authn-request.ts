@@ -55,7 +55,12 @@ export interface ParsedAuthnRequest {
   forceAuthn: boolean;
   isPassive: boolean;
   nameIdFormat: IssuedNameIdFormat;
+  /** RequestedAuthnContext's class refs and Comparison (default "exact"), when the SP sent one. */
+  requestedAuthnContext?: { comparison: AuthnContextComparison; classRefs: string[] };
 }
+
+export type AuthnContextComparison = "exact" | "minimum" | "maximum" | "better";
+const COMPARISONS: readonly string[] = ["exact", "minimum", "maximum", "better"];
 
 /**
  * Decodes an HTTP-Redirect binding SAMLRequest (base64 of raw DEFLATE). The inflated size is capped
@@ -135,9 +140,12 @@ export function parseAuthnRequest(xml: string): ParsedAuthnRequest {
   const requestedFormat = policies[0]?.getAttribute("Format") || NAME_ID_FORMATS.unspecified;
   const nameIdFormat = issuedFormatFor(requestedFormat);
 
+  const requestedAuthnContext = parseRequestedAuthnContext(root);
+
   return {
     id,
     issuer,
+    ...(requestedAuthnContext ? { requestedAuthnContext } : {}),
     acsUrl: optionalAttribute(root, "AssertionConsumerServiceURL"),
     acsIndex: optionalAttribute(root, "AssertionConsumerServiceIndex"),
     destination: optionalAttribute(root, "Destination"),
@@ -146,6 +154,26 @@ export function parseAuthnRequest(xml: string): ParsedAuthnRequest {
     isPassive: isTrue(root.getAttribute("IsPassive")),
     nameIdFormat,
   };
+}
+
+/** saml-core §3.3.2.2.1: class refs (not declaration refs, which this IdP does not support). */
+function parseRequestedAuthnContext(
+  root: Element,
+): ParsedAuthnRequest["requestedAuthnContext"] | undefined {
+  const elements = childElements(root, NAMESPACES.protocol, "RequestedAuthnContext");
+  if (elements.length === 0) return undefined;
+  const [element] = elements;
+  if (elements.length > 1 || !element)
+    throw new SamlRequestError("more than one RequestedAuthnContext");
+  const comparison = element.getAttribute("Comparison") || "exact";
+  if (!COMPARISONS.includes(comparison))
+    throw new SamlRequestError(`RequestedAuthnContext Comparison ${comparison.slice(0, 40)}`);
+  const refs = childElements(element, NAMESPACES.assertion, "AuthnContextClassRef").map((ref) =>
+    (ref.textContent ?? "").trim(),
+  );
+  if (refs.length === 0 || refs.some((ref) => ref === "" || ref.length > 1024))
+    throw new SamlRequestError("RequestedAuthnContext needs AuthnContextClassRef values");
+  return { comparison: comparison as AuthnContextComparison, classRefs: refs };
 }
 
 function issuedFormatFor(requested: string): IssuedNameIdFormat {

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 
 import type { UserDirectory } from "../oidc-idp/accounts";
+import type { DemoTotp } from "../oidc-idp/mfa";
 import { readCookies } from "./http";
 import type { Log } from "./log";
 import type { ResponseSigner, ResponseTarget } from "./response";
@@ -24,6 +25,8 @@ export interface IdpContext {
   interactions: InteractionStore;
   cookieNames: { session: string; interaction: string };
   log: Log;
+  /** The demo second factor, asked for when an application requests an MFA context. */
+  totp: DemoTotp;
 }
 
 export const START_AGAIN = "Go back to the application and start again.";

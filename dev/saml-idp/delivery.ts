@@ -2,6 +2,7 @@ import type { ServerResponse } from "node:http";
 
 import { appById, type IdpContext, type RegisteredApp } from "./context";
 import { AUTO_POST_HEADERS, renderAutoPostPage, sendHtml } from "./pages";
+import { SAML_MFA_CONTEXTS, SAML_PASSWORD_CONTEXT } from "../oidc-idp/mfa";
 import type { IdpSession, PendingSignIn } from "./sessions";
 
 /** Signs a login response for the session's user and hands it to the browser to POST to the app. */
@@ -19,6 +20,10 @@ export async function postResponse(
     session,
     inResponseTo,
     nameIdFormat: pending.kind === "sso" ? pending.nameIdFormat : "emailAddress",
+    // What was asked for (RequestedAuthnContext), else how the user actually signed in.
+    authnContextClassRef:
+      (pending.kind === "sso" ? pending.authnContextClassRef : undefined) ??
+      (session.mfa ? SAML_MFA_CONTEXTS[0] : SAML_PASSWORD_CONTEXT),
   });
   ctx.log(
     `response to ${app.id} for ${session.user.username} (${inResponseTo ? `InResponseTo ${inResponseTo}` : "unsolicited"})`,

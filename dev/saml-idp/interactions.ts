@@ -2,7 +2,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 
 import { z } from "zod";
 
+import type { DemoUser } from "../demo-world";
 import { renderLoginPage } from "../oidc-idp/login-page";
+import { MAX_CODE_ATTEMPTS, renderCodePage } from "../oidc-idp/mfa";
 import { appById, START_AGAIN, type IdpContext } from "./context";
 import { postResponse, sendAutoPost } from "./delivery";
 import { addCookie, BadRequest, readCookies, readForm, redirect, serializeCookie } from "./http";
@@ -10,6 +12,8 @@ import { renderMessagePage, sendHtml } from "./pages";
 import { INTERACTION_TTL_SECONDS, SESSION_TTL_SECONDS, type PendingSignIn } from "./sessions";
 
 const INVALID_CREDENTIALS = "Invalid username or password";
+
+const CodeForm = z.object({ code: z.string().trim().max(32) });
 
 const LoginForm = z.object({
   username: z.string().trim().min(1).max(256),
@@ -64,7 +68,9 @@ export async function submitLogin(
   res: ServerResponse,
   uid: string,
 ): Promise<void> {
-  const { pending } = loadInteraction(ctx, req, uid);
+  const { pending, passwordVerified } = loadInteraction(ctx, req, uid);
+  if (passwordVerified)
+    throw new BadRequest(400, `This sign-in step has already been completed. ${START_AGAIN}`);
   const form = LoginForm.safeParse(Object.fromEntries(await readForm(req)));
   const user = form.success
     ? ctx.users.verifyCredentials(form.data.username, form.data.password)
@@ -88,13 +94,93 @@ export async function submitLogin(
     return;
   }
 
+  if (pending.kind === "sso" && pending.needsMfa) {
+    // The application asked for MFA (RequestedAuthnContext): the code step comes first.
+    ctx.interactions.markPasswordVerified(uid, user);
+    sendCodePage(ctx, res, 200, uid, user);
+    return;
+  }
+  await finishLogin(ctx, req, res, uid, pending, user, { mfa: false });
+}
+
+/**
+ * The code step: the right code signs the user in with MFA (the response carries the MFA
+ * AuthnContextClassRef); a wrong one shows the form again, and after MAX_CODE_ATTEMPTS the
+ * application gets a signed AuthnFailed response.
+ */
+export async function submitCode(
+  ctx: IdpContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  uid: string,
+): Promise<void> {
+  const { pending, passwordVerified } = loadInteraction(ctx, req, uid);
+  if (!passwordVerified || pending.kind !== "sso") {
+    throw new BadRequest(
+      400,
+      `Sign in with your password first. ${START_AGAIN}`,
+      "code before password",
+    );
+  }
+  const { user } = passwordVerified;
+  const form = CodeForm.safeParse(Object.fromEntries(await readForm(req)));
+  if (!form.success || !ctx.totp.verify(user.username, form.data.code)) {
+    passwordVerified.attempts += 1;
+    ctx.log(
+      `code rejected for ${user.username} (interaction ${uid}, attempt ${passwordVerified.attempts})`,
+    );
+    if (passwordVerified.attempts >= MAX_CODE_ATTEMPTS) {
+      endInteraction(ctx, res, uid);
+      const app = appById(ctx, pending.appId);
+      const samlResponse = await ctx.signer.authnFailedResponse(
+        app,
+        pending.requestId,
+        "Too many wrong verification codes.",
+      );
+      sendAutoPost(ctx, res, app, samlResponse, pending.relayState);
+      return;
+    }
+    sendCodePage(ctx, res, 401, uid, user, "Invalid verification code");
+    return;
+  }
+  await finishLogin(ctx, req, res, uid, pending, user, { mfa: true });
+}
+
+async function finishLogin(
+  ctx: IdpContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  uid: string,
+  pending: PendingSignIn,
+  user: DemoUser,
+  opts: { mfa: boolean },
+): Promise<void> {
   endInteraction(ctx, res, uid);
   ctx.sessions.delete(readCookies(req).get(ctx.cookieNames.session));
-  const { id, session } = ctx.sessions.create(user);
+  const { id, session } = ctx.sessions.create(user, opts);
   addCookie(res, serializeCookie(ctx.cookieNames.session, id, "/", SESSION_TTL_SECONDS));
-  ctx.log(`login ${user.username}`);
+  ctx.log(`login ${user.username}${opts.mfa ? " with MFA" : ""}`);
   if (pending.kind === "dashboard") return redirect(res, "/");
   await postResponse(ctx, res, pending, session);
+}
+
+function sendCodePage(
+  ctx: IdpContext,
+  res: ServerResponse,
+  status: number,
+  uid: string,
+  user: DemoUser,
+  error?: string,
+): void {
+  const html = renderCodePage({
+    title: ctx.title,
+    action: `/saml/login/${uid}/mfa`,
+    abortUrl: `/saml/login/${uid}/cancel`,
+    username: user.username,
+    demoCode: ctx.totp.codeFor(user.username),
+    error,
+  });
+  sendHtml(res, status, html);
 }
 
 /** Cancel: an SP that asked gets a signed AuthnFailed response; otherwise a plain page. */

@@ -5,7 +5,14 @@ const STATUS = {
   success: "urn:oasis:names:tc:SAML:2.0:status:Success",
   responder: "urn:oasis:names:tc:SAML:2.0:status:Responder",
   authnFailed: "urn:oasis:names:tc:SAML:2.0:status:AuthnFailed",
+  noAuthnContext: "urn:oasis:names:tc:SAML:2.0:status:NoAuthnContext",
 } as const;
+
+/** Second-level status codes a failure response may carry. */
+export type FailureStatus = "authnFailed" | "noAuthnContext";
+export function failureStatusUri(status: FailureStatus): string {
+  return STATUS[status];
+}
 const ATTRNAME_FORMAT = {
   uri: "urn:oasis:names:tc:SAML:2.0:attrname-format:uri",
   basic: "urn:oasis:names:tc:SAML:2.0:attrname-format:basic",
@@ -32,7 +39,7 @@ export const LOGIN_RESPONSE_TEMPLATE = [
   `<saml:AudienceRestriction><saml:Audience>{Audience}</saml:Audience></saml:AudienceRestriction>`,
   `</saml:Conditions>`,
   `<saml:AuthnStatement AuthnInstant="{AuthnInstant}" SessionIndex="{SessionIndex}" SessionNotOnOrAfter="{SessionNotOnOrAfter}">`,
-  `<saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext>`,
+  `<saml:AuthnContext><saml:AuthnContextClassRef>{AuthnContextClassRef}</saml:AuthnContextClassRef></saml:AuthnContext>`,
   `</saml:AuthnStatement>`,
   `<saml:AttributeStatement>{Attributes}</saml:AttributeStatement>`,
   `</saml:Assertion></samlp:Response>`,
@@ -42,7 +49,7 @@ export const LOGIN_RESPONSE_TEMPLATE = [
 export const AUTHN_FAILED_TEMPLATE = [
   RESPONSE_OPEN,
   ISSUER,
-  `<samlp:Status><samlp:StatusCode Value="${STATUS.responder}"><samlp:StatusCode Value="${STATUS.authnFailed}"/></samlp:StatusCode>`,
+  `<samlp:Status><samlp:StatusCode Value="${STATUS.responder}"><samlp:StatusCode Value="{SecondLevelStatus}"/></samlp:StatusCode>`,
   `<samlp:StatusMessage>{StatusMessage}</samlp:StatusMessage></samlp:Status>`,
   `</samlp:Response>`,
 ].join("");

@@ -10,9 +10,12 @@ import {
 import type { DemoUser } from "../demo-world";
 import { NAME_ID_FORMATS, POST_BINDING, type IssuedNameIdFormat } from "./authn-request";
 import type { SamlSigningKeys } from "./keys";
+import { SAML_PASSWORD_CONTEXT } from "../oidc-idp/mfa";
 import {
   AUTHN_FAILED_TEMPLATE,
+  failureStatusUri,
   fillTemplate,
+  type FailureStatus,
   inResponseToAttribute,
   LOGIN_RESPONSE_TEMPLATE,
   renderAttributes,
@@ -47,6 +50,8 @@ export interface LoginResponseInput {
   /** The AuthnRequest ID; absent for an IdP-initiated (unsolicited) response. */
   inResponseTo?: string;
   nameIdFormat: IssuedNameIdFormat;
+  /** The AuthnStatement's AuthnContextClassRef; default PasswordProtectedTransport. */
+  authnContextClassRef?: string;
 }
 
 export interface ResponseSignerOptions {
@@ -122,6 +127,7 @@ export class ResponseSigner {
       AuthnInstant: session.authenticatedAt.toISOString(),
       SessionIndex: session.sessionIndex,
       SessionNotOnOrAfter: addSeconds(now, this.#options.sessionNotOnOrAfterSeconds),
+      AuthnContextClassRef: input.authnContextClassRef ?? SAML_PASSWORD_CONTEXT,
     };
     const markup = {
       InResponseToAttribute: inResponseToAttribute(inResponseTo),
@@ -132,13 +138,22 @@ export class ResponseSigner {
     );
   }
 
-  /** A signed Response with status Responder/AuthnFailed and no Assertion (the user cancelled). */
+  /**
+   * A signed Response with status Responder/AuthnFailed (the user cancelled, or failed the code
+   * step) or Responder/NoAuthnContext (the requested authentication context can't be met), and
+   * no Assertion.
+   */
   async authnFailedResponse(
     target: ResponseTarget,
     inResponseTo: string,
     message: string,
+    status: FailureStatus = "authnFailed",
   ): Promise<string> {
-    const values = { ...this.#envelope(target, this.#now()), StatusMessage: message };
+    const values = {
+      ...this.#envelope(target, this.#now()),
+      StatusMessage: message,
+      SecondLevelStatus: failureStatusUri(status),
+    };
     const markup = { InResponseToAttribute: inResponseToAttribute(inResponseTo) };
     // samlify signs whatever document customTagReplacement returns; for an SP entity that does
     // not want assertions signed it signs the Response only, which is all this one has.

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { SamlRequestError } from "./authn-request";
 import { findSession, START_AGAIN, type IdpContext } from "./context";
 import { addCookie, BadRequest, readCookies, readForm, serializeCookie } from "./http";
-import { cancelLogin, showLogin, startInteraction, submitLogin } from "./interactions";
+import { cancelLogin, showLogin, startInteraction, submitCode, submitLogin } from "./interactions";
 import { describeError } from "./log";
 import { renderDashboard, renderMessagePage, sendHtml } from "./pages";
 import { receiveAuthnRequest, startFromIdp } from "./sso";
@@ -11,7 +11,7 @@ import { receiveAuthnRequest, startFromIdp } from "./sso";
 export type { IdpContext, RegisteredApp } from "./context";
 
 const START_ROUTE = /^\/saml\/start\/([\w.-]{1,64})$/;
-const LOGIN_ROUTE = /^\/saml\/login\/([\w-]{22})(?:\/(cancel))?$/;
+const LOGIN_ROUTE = /^\/saml\/login\/([\w-]{22})(?:\/(cancel|mfa))?$/;
 
 /**
  * Serves every route of the IdP. Never rejects: each failure becomes an HTML page (400 with a
@@ -62,6 +62,9 @@ async function route(
     if (action === "cancel") {
       allow(method, "GET");
       await cancelLogin(ctx, req, res, uid);
+    } else if (action === "mfa") {
+      allow(method, "POST");
+      await submitCode(ctx, req, res, uid);
     } else {
       allow(method, "GET", "POST");
       await (method === "POST" ? submitLogin(ctx, req, res, uid) : showLogin(ctx, req, res, uid));

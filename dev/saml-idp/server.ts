@@ -6,6 +6,7 @@ import { UserDirectory } from "../oidc-idp/accounts";
 import { checkSigningKeys, getProcessSigningKeys, type SamlSigningKeys } from "./keys";
 import { clip, describeError, writeToStderr, type Log } from "./log";
 import { validateOptions } from "./options";
+import { DemoTotp } from "../oidc-idp/mfa";
 import { ResponseSigner } from "./response";
 import { handleRequest, type IdpContext, type RegisteredApp } from "./routes";
 import { InteractionStore, SessionStore } from "./sessions";
@@ -164,6 +165,7 @@ export async function startSamlIdp(options: StartSamlIdpOptions): Promise<SamlId
       interactions: new InteractionStore(),
       cookieNames: { session: `${prefix}_session`, interaction: `${prefix}_interaction` },
       log,
+      totp: new DemoTotp(),
     };
 
     route = (req, res) => {

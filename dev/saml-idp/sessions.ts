@@ -15,6 +15,8 @@ export interface IdpSession {
   authenticatedAt: Date;
   /** AuthnStatement SessionIndex: one per IdP session, as a real IdP does. */
   sessionIndex: string;
+  /** The user also passed the code step at sign-in. */
+  mfa: boolean;
 }
 
 /** What the user was doing when the IdP asked for their password. */
@@ -25,6 +27,10 @@ export type PendingSignIn =
       requestId: string;
       nameIdFormat: IssuedNameIdFormat;
       relayState?: string;
+      /** From RequestedAuthnContext: the class ref to issue (undefined: by how the user signed in). */
+      authnContextClassRef?: string;
+      /** The requested context needs the code step. */
+      needsMfa: boolean;
     }
   | { kind: "start"; appId: string; relayState?: string }
   | { kind: "dashboard" };
@@ -32,6 +38,8 @@ export type PendingSignIn =
 export interface Interaction {
   uid: string;
   pending: PendingSignIn;
+  /** Set once the password was right and the sign-in waits for its code. */
+  passwordVerified?: { user: DemoUser; attempts: number };
 }
 
 interface Entry<T> {
@@ -87,12 +95,13 @@ export class SessionStore {
   }
 
   /** Always a new id, so a cookie planted before sign-in never becomes a session (fixation). */
-  create(user: DemoUser): { id: string; session: IdpSession } {
+  create(user: DemoUser, opts: { mfa: boolean }): { id: string; session: IdpSession } {
     const id = randomToken();
     const session = {
       user,
       authenticatedAt: new Date(),
       sessionIndex: `_${randomBytes(16).toString("hex")}`,
+      mfa: opts.mfa,
     };
     this.#sessions.set(id, session);
     return { id, session };
@@ -134,7 +143,17 @@ export class InteractionStore {
     const given = Buffer.from(secret);
     if (given.length !== entry.secret.length || !timingSafeEqual(given, entry.secret))
       return undefined;
-    return { uid: entry.uid, pending: entry.pending };
+    return {
+      uid: entry.uid,
+      pending: entry.pending,
+      ...(entry.passwordVerified ? { passwordVerified: entry.passwordVerified } : {}),
+    };
+  }
+
+  /** Records that the password was right; the code step follows (attempts counted here). */
+  markPasswordVerified(uid: string, user: DemoUser): void {
+    const entry = this.#interactions.get(uid);
+    if (entry) entry.passwordVerified = { user, attempts: 0 };
   }
 
   /** Single use: a finished or cancelled interaction can't be finished again. */

@@ -9,9 +9,10 @@ import {
   type ParsedAuthnRequest,
 } from "./authn-request";
 import { findSession, START_AGAIN, type IdpContext, type RegisteredApp } from "./context";
-import { postResponse } from "./delivery";
+import { postResponse, sendAutoPost } from "./delivery";
 import { BadRequest } from "./http";
 import { startInteraction } from "./interactions";
+import { SAML_MFA_CONTEXTS, SAML_PASSWORD_CONTEXT } from "../oidc-idp/mfa";
 import type { PendingSignIn } from "./sessions";
 
 // saml-bindings §3.4.3 / §3.5.3: RelayState MUST NOT exceed 80 bytes.
@@ -35,16 +36,31 @@ export async function receiveAuthnRequest(
     binding === "redirect" ? decodeRedirectRequest(base64) : decodePostRequest(base64),
   );
   const app = appForRequest(ctx, request);
+  const context = contextFor(request);
+  if (!context) {
+    // saml-core §3.2.2.2: the IdP can't meet the requested authentication context.
+    const samlResponse = await ctx.signer.authnFailedResponse(
+      app,
+      request.id,
+      "The requested authentication context is not supported.",
+      "noAuthnContext",
+    );
+    ctx.log(`NoAuthnContext response to ${app.id} (InResponseTo ${request.id})`);
+    return sendAutoPost(ctx, res, app, samlResponse, relayState);
+  }
 
-  const pending: PendingSignIn = {
+  const pending: Extract<PendingSignIn, { kind: "sso" }> = {
     kind: "sso",
     appId: app.id,
     requestId: request.id,
     nameIdFormat: request.nameIdFormat,
     relayState,
+    needsMfa: context.needsMfa,
+    ...(context.classRef ? { authnContextClassRef: context.classRef } : {}),
   };
   const session = findSession(ctx, req);
-  if (session && !request.forceAuthn) return postResponse(ctx, res, pending, session);
+  if (session && !request.forceAuthn && (!pending.needsMfa || session.mfa))
+    return postResponse(ctx, res, pending, session);
   if (request.isPassive) {
     throw new SamlRequestError(
       "IsPassive request without a usable session",
@@ -52,6 +68,34 @@ export async function receiveAuthnRequest(
     );
   }
   startInteraction(ctx, res, pending);
+}
+
+const MFA_CONTEXTS: readonly string[] = SAML_MFA_CONTEXTS;
+
+/**
+ * What a RequestedAuthnContext asks of this IdP, which knows two contexts: a password
+ * (PasswordProtectedTransport) and password plus a code (the MFA class refs). Null when the
+ * request can't be met. Without one, the response says how the user actually signed in.
+ */
+function contextFor(request: ParsedAuthnRequest): { classRef?: string; needsMfa: boolean } | null {
+  const requested = request.requestedAuthnContext;
+  if (!requested) return { needsMfa: false };
+  const mfa = requested.classRefs.find((ref) => MFA_CONTEXTS.includes(ref));
+  const password = requested.classRefs.includes(SAML_PASSWORD_CONTEXT);
+  const withMfa = mfa ? { classRef: mfa, needsMfa: true } : null;
+  const withPassword = password ? { classRef: SAML_PASSWORD_CONTEXT, needsMfa: false } : null;
+  switch (requested.comparison) {
+    case "exact":
+    case "maximum":
+      // Any listed context will do: this IdP gives the strongest one listed.
+      return withMfa ?? withPassword;
+    case "minimum":
+      // At least as strong as one listed: the weakest listed suffices.
+      return withPassword ?? withMfa;
+    case "better":
+      // Stronger than every listed context: only MFA beats a password, nothing beats MFA here.
+      return mfa || !password ? null : { classRef: MFA_CONTEXTS[0], needsMfa: true };
+  }
 }
 
 /**

@@ -10,6 +10,8 @@ const ruleSelect = {
   allowConsole: true,
   allowCli: true,
   expiresAt: true,
+  requireMfa: true,
+  sessionPolicy: true,
   role: {
     select: {
       id: true,

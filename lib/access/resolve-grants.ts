@@ -1,4 +1,5 @@
 import "server-only";
+import { validateSessionPolicy } from "@/lib/aws/session-policy";
 
 /** AWS's floor for any AssumeRole session. */
 export const MIN_SESSION_SECONDS = 900;
@@ -11,6 +12,10 @@ export interface RuleForResolution {
   allowConsole: boolean;
   allowCli: boolean;
   expiresAt: Date | null;
+  /** The rule grants only to a sign-in that carried MFA evidence. */
+  requireMfa: boolean;
+  /** An IAM session policy (JSON text) narrowing the role, or null. */
+  sessionPolicy: string | null;
   role: {
     id: string;
     name: string;
@@ -27,6 +32,11 @@ export interface RuleForResolution {
 export interface Principal {
   userId: string;
   groups: readonly string[];
+  /**
+   * Whether the current sign-in carried MFA evidence. Absent means no: rules that require MFA
+   * then list the role for a step-up but never let it be issued.
+   */
+  mfaAuthenticated?: boolean;
 }
 
 /** What one user may do with one role, merged over every rule that grants it. */
@@ -46,6 +56,17 @@ export interface Grant {
   allowCli: boolean;
   /** The rules that grant this role, for "why can Alice use this role". */
   ruleIds: string[];
+  /**
+   * Only rules requiring MFA grant this role and the sign-in had none: the role is listed (so the
+   * user can step up), but every issuance must first re-authenticate with MFA. Outputs, duration
+   * and policy are then what those rules allow after the step-up.
+   */
+  needsMfaStepUp: boolean;
+  /**
+   * The session policy to pass as AssumeRole `Policy` (see mergeSessionPolicies), or null for none.
+   * Not validated here: issuance re-validates it and fails closed.
+   */
+  sessionPolicy: string | null;
 }
 
 /** Whether a rule applies to this principal at this instant. */
@@ -59,31 +80,35 @@ export function ruleMatches(rule: RuleForResolution, principal: Principal, now: 
 /**
  * Resolves which roles a principal may use and how. Rules are additive: several rules for the same
  * role merge to the union of outputs and the longest duration, which is then capped by the role's
- * MaxSessionDuration. A rule that would allow neither console nor CLI grants nothing. The result is
- * sorted by account name, then role name. Pure: the accounts page and every issuance call it.
+ * MaxSessionDuration. A rule that would allow neither console nor CLI grants nothing. A rule that
+ * requires MFA counts only for a sign-in with MFA; when such rules are all that grant a role to a
+ * sign-in without MFA, the role is still listed with `needsMfaStepUp` (a rule without MFA always
+ * wins over that). The result is sorted by account name, then role name. Pure: the accounts page
+ * and every issuance call it.
  */
 export function resolveGrants(
   rules: readonly RuleForResolution[],
   principal: Principal,
   now: Date,
 ): Grant[] {
-  const byRole = new Map<string, Grant>();
+  const hasMfa = principal.mfaAuthenticated === true;
+  const byRole = new Map<string, RuleForResolution[]>();
   for (const rule of rules) {
     if (!ruleMatches(rule, principal, now)) continue;
     if (!rule.allowConsole && !rule.allowCli) continue;
-    const role = rule.role;
-    const existing = byRole.get(role.id);
-    if (existing) {
-      existing.allowConsole ||= rule.allowConsole;
-      existing.allowCli ||= rule.allowCli;
-      existing.maxSessionDurationSeconds = Math.max(
-        existing.maxSessionDurationSeconds,
-        rule.maxSessionDurationSeconds,
-      );
-      existing.ruleIds.push(rule.id);
-      continue;
-    }
-    byRole.set(role.id, {
+    const list = byRole.get(rule.role.id);
+    if (list) list.push(rule);
+    else byRole.set(rule.role.id, [rule]);
+  }
+  const grants: Grant[] = [];
+  for (const matching of byRole.values()) {
+    const usable = matching.filter((r) => hasMfa || !r.requireMfa);
+    // Usable rules decide; with none, the MFA rules describe what a step-up would give.
+    const deciding = usable.length > 0 ? usable : matching;
+    const first = deciding[0];
+    if (!first) continue;
+    const role = first.role;
+    grants.push({
       roleId: role.id,
       roleName: role.name,
       roleArn: role.arn,
@@ -92,22 +117,19 @@ export function resolveGrants(
       samlProviderArn: role.samlProviderArn,
       externalId: role.externalId,
       account: { ...role.awsAccount },
-      maxSessionDurationSeconds: rule.maxSessionDurationSeconds,
-      allowConsole: rule.allowConsole,
-      allowCli: rule.allowCli,
-      ruleIds: [rule.id],
+      maxSessionDurationSeconds: Math.max(
+        MIN_SESSION_SECONDS,
+        Math.min(
+          Math.max(...deciding.map((r) => r.maxSessionDurationSeconds)),
+          role.maxSessionDurationSeconds,
+        ),
+      ),
+      allowConsole: deciding.some((r) => r.allowConsole),
+      allowCli: deciding.some((r) => r.allowCli),
+      ruleIds: deciding.map((r) => r.id).sort(),
+      needsMfaStepUp: usable.length === 0,
+      sessionPolicy: mergeSessionPolicies(deciding.map((r) => r.sessionPolicy)),
     });
-  }
-  const grants = [...byRole.values()];
-  for (const grant of grants) {
-    const roleMax =
-      rules.find((r) => r.role.id === grant.roleId)?.role.maxSessionDurationSeconds ??
-      MIN_SESSION_SECONDS;
-    grant.maxSessionDurationSeconds = Math.max(
-      MIN_SESSION_SECONDS,
-      Math.min(grant.maxSessionDurationSeconds, roleMax),
-    );
-    grant.ruleIds.sort();
   }
   return grants.sort(
     (a, b) =>
@@ -115,4 +137,29 @@ export function resolveGrants(
       a.account.accountId.localeCompare(b.account.accountId) ||
       a.roleName.localeCompare(b.roleName),
   );
+}
+
+/**
+ * One session policy for several rules granting the same role, never broader than the rules allow:
+ * - a rule without a policy grants the whole role, so the session gets no policy (rules are
+ *   additive, and that rule alone already allows everything the role does);
+ * - one distinct policy (compared as text, whitespace-trimmed): that policy;
+ * - several: one document with all their statements. Every request it allows is allowed by a
+ *   statement of some rule's policy and denied by none, so it is allowed by that rule's policy too
+ *   (never broader than a granting rule). A Deny in one rule's policy now also narrows the other
+ *   rules' statements: stricter than the union, on purpose — fail closed.
+ * A policy that fails validateSessionPolicy is returned as is (not merged), so that issuance
+ * refuses it with its own reason instead of this function silently dropping or repairing it.
+ */
+export function mergeSessionPolicies(policies: ReadonlyArray<string | null>): string | null {
+  if (policies.length === 0 || policies.some((p) => p === null || p.trim() === "")) return null;
+  const distinct = [...new Set(policies.map((p) => (p ?? "").trim()))].sort();
+  if (distinct.length === 1) return distinct[0] ?? null;
+  const statements: unknown[] = [];
+  for (const text of distinct) {
+    if (!validateSessionPolicy(text).ok) return text;
+    const statement = (JSON.parse(text) as { Statement: unknown }).Statement;
+    statements.push(...(Array.isArray(statement) ? (statement as unknown[]) : [statement]));
+  }
+  return JSON.stringify({ Version: "2012-10-17", Statement: statements });
 }

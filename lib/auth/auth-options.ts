@@ -5,7 +5,9 @@ import { getDb } from "@/lib/db/client";
 import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { log } from "@/lib/log";
+import { sessionTagsFromClaims } from "@/lib/aws/session-tags";
 import { upsertSignedInUser } from "@/lib/users/upsert-signed-in-user";
+import { mfaEvidenceFromOidcClaims } from "./mfa-evidence";
 import { IdentityClaimsError, identityFromOidcClaims } from "./oidc-identity";
 import { createPortalSession, revokePortalSession } from "./portal-session";
 
@@ -67,9 +69,12 @@ export function buildAuthOptions(meta: RequestMeta): NextAuthOptions {
       async jwt({ token, profile, trigger }) {
         if (trigger !== "signIn" || !oidc) return { sid: token.sid };
         const now = new Date();
+        // next-auth hands over the id_token's claims after openid-client verified its signature,
+        // issuer, audience, expiry and nonce (idToken: true): amr/acr and tag claims come from there.
+        const claims = (profile ?? {}) as Record<string, unknown>;
         let identity;
         try {
-          identity = identityFromOidcClaims((profile ?? {}) as Record<string, unknown>, {
+          identity = identityFromOidcClaims(claims, {
             issuer: oidc.issuer,
             groupsClaim: oidc.groupsClaim,
           });
@@ -86,9 +91,15 @@ export function buildAuthOptions(meta: RequestMeta): NextAuthOptions {
           throw error;
         }
         const user = await upsertSignedInUser(db, identity, now);
+        const evidence = mfaEvidenceFromOidcClaims(claims, config.mfa);
+        const tags = sessionTagsFromClaims(config.sessionTags, claims);
         const session = await createPortalSession(db, user.id, {
           now,
           maxAgeSeconds: config.sessionMaxAgeSeconds,
+          method: "oidc",
+          mfaAuthenticated: evidence.mfaAuthenticated,
+          authnContext: evidence.authnContext,
+          sessionTags: tags.tags,
         });
         await writeAuditEvent(db, {
           action: "auth.sign-in",
@@ -101,7 +112,16 @@ export function buildAuthOptions(meta: RequestMeta): NextAuthOptions {
             groups: user.groups,
           },
           meta,
-          details: { method: "oidc", sessionExpiresAt: session.expiresAt.toISOString() },
+          details: {
+            method: "oidc",
+            sessionExpiresAt: session.expiresAt.toISOString(),
+            mfaAuthenticated: evidence.mfaAuthenticated,
+            authnContext: evidence.authnContext,
+            sessionTagKeys: Object.keys(tags.tags).join(",").slice(0, 1000),
+            ...(tags.problems.length > 0
+              ? { sessionTagProblems: tags.problems.join("; ").slice(0, 1000) }
+              : {}),
+          },
         });
         return { sid: session.id };
       },

@@ -1,7 +1,9 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import type { Db } from "@/lib/db/client";
+import { parseSessionTagsJson } from "@/lib/aws/session-tags";
 import { parseGroupsJson } from "@/lib/users/upsert-signed-in-user";
+import type { AuthnContext } from "./mfa-evidence";
 
 /** The signed-in user as every handler sees it, after the server-side session check. */
 export interface SignedInUser {
@@ -15,6 +17,14 @@ export interface SignedInUser {
   isAdmin: boolean;
   roleSessionName: string;
   sessionExpiresAt: Date;
+  /** How this portal session was signed in. */
+  method: "oidc" | "saml";
+  /** When this portal session was signed in (a step-up makes a new session). */
+  sessionCreatedAt: Date;
+  /** Whether this sign-in carried multi-factor evidence (access rules may require it). */
+  mfaAuthenticated: boolean;
+  /** Session tags computed at sign-in from the IdP's claims; validated again at issuance. */
+  sessionTags: Record<string, string>;
 }
 
 const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
@@ -23,13 +33,32 @@ const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 export async function createPortalSession(
   db: Db,
   userId: string,
-  opts: { now: Date; maxAgeSeconds: number; method?: "oidc" | "saml"; notAfter?: Date | null },
+  opts: {
+    now: Date;
+    maxAgeSeconds: number;
+    method?: "oidc" | "saml";
+    notAfter?: Date | null;
+    mfaAuthenticated?: boolean;
+    authnContext?: AuthnContext;
+    sessionTags?: Record<string, string>;
+  },
 ): Promise<{ id: string; expiresAt: Date }> {
   const id = randomBytes(32).toString("base64url");
   const cap = new Date(opts.now.getTime() + opts.maxAgeSeconds * 1000);
   // The session never outlives the portal's cap nor what the IdP allowed (SessionNotOnOrAfter).
   const expiresAt = opts.notAfter && opts.notAfter < cap ? opts.notAfter : cap;
-  await db.portalSession.create({ data: { id, userId, expiresAt, method: opts.method ?? "oidc" } });
+  await db.portalSession.create({
+    data: {
+      id,
+      userId,
+      expiresAt,
+      createdAt: opts.now,
+      method: opts.method ?? "oidc",
+      mfaAuthenticated: opts.mfaAuthenticated ?? false,
+      authnContextJson: JSON.stringify(opts.authnContext ?? {}),
+      sessionTagsJson: JSON.stringify(opts.sessionTags ?? {}),
+    },
+  });
   return { id, expiresAt };
 }
 
@@ -61,6 +90,10 @@ export async function findActiveSessionUser(
     isAdmin: groups.includes(opts.adminGroup),
     roleSessionName: session.user.roleSessionName,
     sessionExpiresAt: session.expiresAt,
+    method: session.method === "saml" ? "saml" : "oidc",
+    sessionCreatedAt: session.createdAt,
+    mfaAuthenticated: session.mfaAuthenticated,
+    sessionTags: parseSessionTagsJson(session.sessionTagsJson),
   };
 }
 

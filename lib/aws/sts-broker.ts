@@ -22,6 +22,8 @@ export interface AssumeRoleRequest {
   durationSeconds: number;
   externalId?: string | null;
   tags?: Tag[];
+  /** An inline session policy (minified JSON) narrowing the role for this session. */
+  policy?: string;
 }
 
 export interface AssumedRole {
@@ -47,6 +49,8 @@ export interface AssumeRoleWithSamlRequest {
   /** The base64 SAML Response exactly as the IdP posted it. A bearer secret: never logged. */
   samlAssertion: string;
   durationSeconds: number;
+  /** An inline session policy (minified JSON) narrowing the role for this session. */
+  policy?: string;
 }
 
 export interface StsBroker {
@@ -105,6 +109,7 @@ export function createStsBroker(aws: AppConfig["aws"]): StsBroker {
           DurationSeconds: durationSeconds,
           ...(request.externalId ? { ExternalId: request.externalId } : {}),
           ...(request.tags && request.tags.length > 0 ? { Tags: request.tags } : {}),
+          ...(request.policy ? { Policy: request.policy } : {}),
         }),
       );
     } catch (error) {
@@ -128,6 +133,7 @@ export function createStsBroker(aws: AppConfig["aws"]): StsBroker {
           PrincipalArn: request.principalArn,
           SAMLAssertion: request.samlAssertion.replace(/\s+/g, ""),
           DurationSeconds: request.durationSeconds,
+          ...(request.policy ? { Policy: request.policy } : {}),
         }),
       );
     } catch (error) {

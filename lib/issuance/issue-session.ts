@@ -16,6 +16,7 @@ import { AppError, isAppError } from "@/lib/http/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { log } from "@/lib/log";
 import { findHeldAssertion } from "@/lib/saml/aws-relay";
+import { mfaStepUpError, sessionPolicyFor, sessionTagsFor } from "./identity-to-aws";
 
 export type IssuanceOutput = "console" | "cli";
 
@@ -76,7 +77,7 @@ export async function assumeGrantedRole(
   const { region } = options;
   const grant = await findGrantForRole(
     ctx.db,
-    { userId: ctx.user.id, groups: ctx.user.groups },
+    { userId: ctx.user.id, groups: ctx.user.groups, mfaAuthenticated: ctx.user.mfaAuthenticated },
     roleId,
     ctx.now,
   );
@@ -101,6 +102,16 @@ export async function assumeGrantedRole(
         ? "Your access to this role does not include the AWS console."
         : "Your access to this role does not include CLI credentials.",
     );
+  }
+  const stepUp = mfaStepUpError(grant, ctx.user, ctx.returnTo ?? "/accounts");
+  if (stepUp) {
+    await deny(
+      ctx,
+      output,
+      { roleId, reason: "the access rules for this role require MFA; this sign-in has none" },
+      grant,
+    );
+    throw stepUp;
   }
   const rolePartition = grant.roleArn.split(":")[1];
   if (partitionOf(region) !== rolePartition) {
@@ -164,6 +175,7 @@ export async function assumeGrantedRole(
           options.durationSeconds,
           held.sessionDurationSeconds,
         ),
+        policy: sessionPolicyFor(grant),
       });
       return { grant, assumed };
     }
@@ -173,6 +185,8 @@ export async function assumeGrantedRole(
       sourceIdentity: ctx.user.id,
       durationSeconds: await chooseDuration(ctx, grant, options.durationSeconds, "ask-broker"),
       externalId: grant.externalId,
+      tags: sessionTagsFor(ctx.user),
+      policy: sessionPolicyFor(grant),
     });
     return { grant, assumed };
   } catch (error) {

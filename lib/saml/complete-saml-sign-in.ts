@@ -1,6 +1,8 @@
 import "server-only";
 import { writeAuditEvent } from "@/lib/audit/write-audit-event";
+import { mfaEvidenceFromSamlContext } from "@/lib/auth/mfa-evidence";
 import { createPortalSession } from "@/lib/auth/portal-session";
+import { sessionTagsFromClaims } from "@/lib/aws/session-tags";
 import type { AppConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
 import type { RequestMeta } from "@/lib/http/request-meta";
@@ -11,7 +13,7 @@ import { type SamlIdpConfig } from "./idp-registry";
 import { rememberAssertionOnce } from "./replay-cache";
 import { identityFromAssertion } from "./saml-identity";
 import { SamlRejection } from "./types";
-import { assertionExpiry } from "./verify-response";
+import { assertionExpiry, verifiedAuthnContextClassRefs } from "./verify-response";
 import { verifyPostedResponse } from "./verify-posted-response";
 
 export interface SamlSignInResult {
@@ -84,11 +86,19 @@ export async function completeSamlSignIn(args: {
 
     const identity = identityFromAssertion(assertion, idp);
     const user = await upsertSignedInUser(db, identity, now);
+    const evidence = mfaEvidenceFromSamlContext(
+      verifiedAuthnContextClassRefs(assertion),
+      config.mfa,
+    );
+    const tags = sessionTagsFromClaims(config.sessionTags, assertion.attributes);
     const session = await createPortalSession(db, user.id, {
       now,
       maxAgeSeconds: config.sessionMaxAgeSeconds,
       method: "saml",
       notAfter: assertion.sessionNotOnOrAfter,
+      mfaAuthenticated: evidence.mfaAuthenticated,
+      authnContext: evidence.authnContext,
+      sessionTags: tags.tags,
     });
     await writeAuditEvent(db, {
       action: "auth.sign-in",
@@ -107,6 +117,12 @@ export async function completeSamlSignIn(args: {
         idpInitiated: assertion.inResponseTo === null,
         assertionId: assertion.assertionId.slice(0, 128),
         sessionExpiresAt: session.expiresAt.toISOString(),
+        mfaAuthenticated: evidence.mfaAuthenticated,
+        authnContext: evidence.authnContext,
+        sessionTagKeys: Object.keys(tags.tags).join(",").slice(0, 1000),
+        ...(tags.problems.length > 0
+          ? { sessionTagProblems: tags.problems.join("; ").slice(0, 1000) }
+          : {}),
       },
     });
     return {

@@ -1,4 +1,5 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import * as samlify from "samlify";
 import type { AppConfig } from "@/lib/config";
 
@@ -37,14 +38,56 @@ export function serviceProviderMetadata(saml: AppConfig["saml"]): string {
   return createServiceProvider(saml).getMetadata();
 }
 
+/** What a step-up AuthnRequest asks of the IdP (saml-core §3.4.1). */
+export interface StepUpRequest {
+  /** AuthnContextClassRef values, any one of which the IdP must use (Comparison="exact"). */
+  authnContextClassRefs: readonly string[];
+}
+
+function escapeXml(value: string): string {
+  return value.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c] ?? c,
+  );
+}
+
+/**
+ * The AuthnRequest of a step-up: ForceAuthn="true" (the IdP must authenticate the user again,
+ * not reuse its session) and a RequestedAuthnContext listing the MFA class refs, exact match.
+ */
+function stepUpAuthnRequestXml(f: {
+  id: string;
+  issueInstant: string;
+  destination: string;
+  acsUrl: string;
+  issuer: string;
+  nameIdFormat: string;
+  classRefs: readonly string[];
+}): string {
+  const refs = f.classRefs
+    .map((ref) => `<saml:AuthnContextClassRef>${escapeXml(ref)}</saml:AuthnContextClassRef>`)
+    .join("");
+  return (
+    `<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion"` +
+    ` ID="${escapeXml(f.id)}" Version="2.0" IssueInstant="${escapeXml(f.issueInstant)}" Destination="${escapeXml(f.destination)}"` +
+    ` ForceAuthn="true" ProtocolBinding="${POST}" AssertionConsumerServiceURL="${escapeXml(f.acsUrl)}">` +
+    `<saml:Issuer>${escapeXml(f.issuer)}</saml:Issuer>` +
+    `<samlp:NameIDPolicy Format="${escapeXml(f.nameIdFormat)}" AllowCreate="true"/>` +
+    `<samlp:RequestedAuthnContext Comparison="exact">${refs}</samlp:RequestedAuthnContext>` +
+    `</samlp:AuthnRequest>`
+  );
+}
+
 /**
  * An HTTP-Redirect AuthnRequest to the IdP. Returns the request ID (the expected InResponseTo)
- * and the URL to send the browser to.
+ * and the URL to send the browser to. With `stepUp`, the request forces re-authentication and
+ * asks for the MFA authentication contexts.
+ * @throws TypeError when a step-up names no authentication context.
  */
 export function buildAuthnRequest(
   saml: AppConfig["saml"],
   idp: IdpEndpoint,
-  opts: { relayState: string },
+  opts: { relayState: string; stepUp?: StepUpRequest },
 ): { id: string; redirectUrl: string } {
   const sp = createServiceProvider(saml);
   const identityProvider = samlify.IdentityProvider({
@@ -53,8 +96,31 @@ export function buildAuthnRequest(
     signingCert: idp.signingCertificates[0] ?? "",
     wantAuthnRequestsSigned: false,
   });
+  const stepUp = opts.stepUp;
+  if (stepUp && stepUp.authnContextClassRefs.length === 0)
+    throw new TypeError("a step-up AuthnRequest needs at least one AuthnContextClassRef");
   const request = sp.createLoginRequest(identityProvider, "redirect", {
     relayState: opts.relayState,
+    ...(stepUp
+      ? {
+          customTagReplacement: () => {
+            // An xs:ID (NCName: not starting with a digit), unguessable like samlify's own.
+            const id = `_${randomUUID().replaceAll("-", "")}`;
+            return {
+              id,
+              context: stepUpAuthnRequestXml({
+                id,
+                issueInstant: new Date().toISOString(),
+                destination: idp.ssoUrl,
+                acsUrl: saml.acsUrl,
+                issuer: saml.spEntityId,
+                nameIdFormat: "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress",
+                classRefs: stepUp.authnContextClassRefs,
+              }),
+            };
+          },
+        }
+      : {}),
   });
   return { id: request.id, redirectUrl: request.context };
 }

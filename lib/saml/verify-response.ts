@@ -182,11 +182,37 @@ export function verifySamlResponse(xml: string, opts: VerifyOptions): VerifiedAs
           unsigned: "response_unsigned",
         })
       : null;
-  return readSignedAssertion(
+  const verified = readSignedAssertion(
     signedAssertion,
     { element: signedResponse ?? response, isSigned: signedResponse !== null },
     { issuer: idp.entityId, expect: opts.expect, time: opts.time },
   );
+  authnContexts.set(verified, authnContextClassRefsOf(signedAssertion));
+  return verified;
+}
+
+// Kept beside the verified value rather than on it, so VerifiedAssertion's shape (and every
+// consumer of it) stays as it is; only an object this verifier returned has an entry.
+const authnContexts = new WeakMap<VerifiedAssertion, string[]>();
+
+/** The AuthnContextClassRef of each AuthnStatement, read from the element the signature covers. */
+function authnContextClassRefsOf(signedAssertion: Element): string[] {
+  return childElements(signedAssertion, NS.assertion, "AuthnStatement").flatMap((statement) =>
+    childElements(statement, NS.assertion, "AuthnContext").flatMap((context) =>
+      childElements(context, NS.assertion, "AuthnContextClassRef").map(trimmedText),
+    ),
+  );
+}
+
+/**
+ * The AuthnContextClassRef values of the signed assertion's AuthnStatement(s) — how the IdP says
+ * the user authenticated (used as MFA evidence). Empty when there are none.
+ * @throws TypeError for a value verifySamlResponse did not return (evidence must be verified).
+ */
+export function verifiedAuthnContextClassRefs(assertion: VerifiedAssertion): string[] {
+  const refs = authnContexts.get(assertion);
+  if (!refs) throw new TypeError("not an assertion returned by verifySamlResponse");
+  return [...refs];
 }
 
 /**

@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import {
   MIN_SESSION_SECONDS,
+  mergeSessionPolicies,
   resolveGrants,
   type RuleForResolution,
 } from "@/lib/access/resolve-grants";
+import { validateSessionPolicy } from "@/lib/aws/session-policy";
 
 const NOW = new Date("2026-11-26T12:00:00Z");
 
@@ -39,6 +41,8 @@ function rule(
     allowConsole: true,
     allowCli: true,
     expiresAt: null,
+    requireMfa: false,
+    sessionPolicy: null,
     ...overrides,
   };
 }
@@ -185,5 +189,198 @@ describe("access resolution", () => {
       "acme-staging/Alpha",
       "acme-staging/Zeta",
     ]);
+  });
+});
+
+const bobWithMfa = { ...bob, mfaAuthenticated: true };
+const policy = (...statements: object[]) =>
+  JSON.stringify({ Version: "2012-10-17", Statement: statements });
+const s3Read = { Effect: "Allow", Action: "s3:GetObject", Resource: "*" };
+const ec2Read = { Effect: "Allow", Action: "ec2:Describe*", Resource: "*" };
+const denyDelete = { Effect: "Deny", Action: "s3:DeleteObject", Resource: "*" };
+
+describe("access rules requiring MFA", () => {
+  const cases: Array<{
+    rule: string;
+    rules: (r: RuleForResolution["role"]) => RuleForResolution[];
+    principal: { userId: string; groups: string[]; mfaAuthenticated?: boolean };
+    expected: { needsMfaStepUp: boolean; allowConsole: boolean; allowCli: boolean } | null;
+  }> = [
+    {
+      rule: "an MFA rule grants outright to a sign-in with MFA",
+      rules: (r) => [rule({ groupName: "developers", requireMfa: true, role: r })],
+      principal: bobWithMfa,
+      expected: { needsMfaStepUp: false, allowConsole: true, allowCli: true },
+    },
+    {
+      rule: "an MFA rule alone lists the role for a step-up to a sign-in without MFA",
+      rules: (r) => [rule({ groupName: "developers", requireMfa: true, role: r })],
+      principal: bob,
+      expected: { needsMfaStepUp: true, allowConsole: true, allowCli: true },
+    },
+    {
+      rule: "a missing mfaAuthenticated counts as no MFA",
+      rules: (r) => [rule({ groupName: "developers", requireMfa: true, role: r })],
+      principal: { userId: "user-bob", groups: ["developers"] },
+      expected: { needsMfaStepUp: true, allowConsole: true, allowCli: true },
+    },
+    {
+      rule: "a rule without MFA for the same role wins (rules are additive)",
+      rules: (r) => [
+        rule({ groupName: "developers", requireMfa: true, role: r }),
+        rule({ userId: "user-bob", allowCli: false, role: r }),
+      ],
+      principal: bob,
+      expected: { needsMfaStepUp: false, allowConsole: true, allowCli: false },
+    },
+    {
+      rule: "the step-up listing shows the outputs the MFA rules would allow",
+      rules: (r) => [
+        rule({ groupName: "developers", requireMfa: true, allowConsole: false, role: r }),
+      ],
+      principal: bob,
+      expected: { needsMfaStepUp: true, allowConsole: false, allowCli: true },
+    },
+    {
+      rule: "with MFA, MFA and plain rules merge their outputs",
+      rules: (r) => [
+        rule({ groupName: "developers", requireMfa: true, allowConsole: false, role: r }),
+        rule({ userId: "user-bob", allowCli: false, role: r }),
+      ],
+      principal: bobWithMfa,
+      expected: { needsMfaStepUp: false, allowConsole: true, allowCli: true },
+    },
+    {
+      rule: "an expired MFA rule lists nothing",
+      rules: (r) => [
+        rule({
+          groupName: "developers",
+          requireMfa: true,
+          expiresAt: new Date(NOW.getTime() - 1),
+          role: r,
+        }),
+      ],
+      principal: bob,
+      expected: null,
+    },
+    {
+      rule: "an MFA rule for another group lists nothing",
+      rules: (r) => [rule({ groupName: "admins", requireMfa: true, role: r })],
+      principal: bobWithMfa,
+      expected: null,
+    },
+  ];
+  it.each(cases)("$rule", ({ rules, principal, expected }) => {
+    const grants = resolveGrants(rules(role("a")), principal, NOW);
+    if (expected === null) expect(grants).toEqual([]);
+    else {
+      expect(grants).toHaveLength(1);
+      expect(grants[0]).toMatchObject(expected);
+    }
+  });
+
+  it("without MFA, the duration comes from the usable rules only", () => {
+    const r = role("a", 43200);
+    const [grant] = resolveGrants(
+      [
+        rule({
+          groupName: "developers",
+          requireMfa: true,
+          maxSessionDurationSeconds: 43200,
+          role: r,
+        }),
+        rule({ userId: "user-bob", maxSessionDurationSeconds: 1800, role: r }),
+      ],
+      bob,
+      NOW,
+    );
+    expect(grant?.maxSessionDurationSeconds).toBe(1800);
+    expect(grant?.ruleIds).toHaveLength(1);
+    const [stepped] = resolveGrants(
+      [
+        rule({
+          groupName: "developers",
+          requireMfa: true,
+          maxSessionDurationSeconds: 43200,
+          role: r,
+        }),
+        rule({ userId: "user-bob", maxSessionDurationSeconds: 1800, role: r }),
+      ],
+      bobWithMfa,
+      NOW,
+    );
+    expect(stepped?.maxSessionDurationSeconds).toBe(43200);
+  });
+});
+
+describe("session policies across rules", () => {
+  const cases: Array<{ rule: string; policies: Array<string | null>; expected: string | null }> = [
+    { rule: "no rule has a policy: no policy", policies: [null, null], expected: null },
+    {
+      rule: "a rule without a policy grants the whole role: no policy",
+      policies: [policy(s3Read), null],
+      expected: null,
+    },
+    {
+      rule: "a blank policy counts as none",
+      policies: [policy(s3Read), "  "],
+      expected: null,
+    },
+    {
+      rule: "one rule's policy is used as is",
+      policies: [policy(s3Read)],
+      expected: policy(s3Read),
+    },
+    {
+      rule: "the same policy on two rules is used once",
+      policies: [policy(s3Read), ` ${policy(s3Read)}\n`],
+      expected: policy(s3Read),
+    },
+    {
+      rule: "different policies are combined into one document of all their statements",
+      policies: [policy(s3Read), policy(ec2Read)],
+      expected: policy(ec2Read, s3Read),
+    },
+    {
+      rule: "a Deny in one rule's policy narrows the combined document too (fail closed)",
+      policies: [policy(s3Read, denyDelete), policy(ec2Read)],
+      expected: policy(ec2Read, s3Read, denyDelete),
+    },
+    {
+      rule: "an invalid policy is not merged away: it is kept, so issuance refuses it",
+      policies: [policy(s3Read), "{not json"],
+      expected: "{not json",
+    },
+    {
+      rule: "an invalid Version is not repaired by merging",
+      policies: [policy(s3Read), JSON.stringify({ Version: "1999-01-01", Statement: [ec2Read] })],
+      expected: JSON.stringify({ Version: "1999-01-01", Statement: [ec2Read] }),
+    },
+  ];
+  it.each(cases)("$rule", ({ policies, expected }) => {
+    const merged = mergeSessionPolicies(policies);
+    if (expected === null || !expected.startsWith('{"Version":"2012'))
+      expect(merged).toBe(expected);
+    else expect(JSON.parse(merged ?? "null")).toEqual(JSON.parse(expected));
+  });
+
+  it("a merged document allows nothing that no single rule's policy allows", () => {
+    const merged = mergeSessionPolicies([policy(s3Read), policy(ec2Read, denyDelete)]);
+    const check = validateSessionPolicy(merged ?? "");
+    expect(check.ok).toBe(true);
+    const statements = (JSON.parse(merged ?? "{}") as { Statement: object[] }).Statement;
+    const sources = [s3Read, ec2Read, denyDelete];
+    for (const statement of statements) expect(sources).toContainEqual(statement);
+  });
+
+  it("the grant carries the merged policy of its usable rules only", () => {
+    const r = role("a");
+    const rules = [
+      rule({ groupName: "developers", requireMfa: true, role: r }),
+      rule({ userId: "user-bob", sessionPolicy: policy(s3Read), role: r }),
+    ];
+    // Without MFA only the narrowed rule applies; with MFA the unrestricted MFA rule lifts it.
+    expect(resolveGrants(rules, bob, NOW)[0]?.sessionPolicy).toBe(policy(s3Read));
+    expect(resolveGrants(rules, bobWithMfa, NOW)[0]?.sessionPolicy).toBeNull();
   });
 });

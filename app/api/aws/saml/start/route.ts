@@ -20,7 +20,12 @@ export async function GET(request: NextRequest): Promise<Response> {
   const roleId = recordId.safeParse(request.nextUrl.searchParams.get("roleId"));
   const db = getDb();
   const grant = roleId.success
-    ? await findGrantForRole(db, { userId: user.id, groups: user.groups }, roleId.data, new Date())
+    ? await findGrantForRole(
+        db,
+        { userId: user.id, groups: user.groups, mfaAuthenticated: user.mfaAuthenticated },
+        roleId.data,
+        new Date(),
+      )
     : null;
   if (!grant || grant.assumeMethod !== "assume-role-with-saml") return back("saml-role-unknown");
   const idp = await findSamlIdpByEntityId(db, user.issuer);

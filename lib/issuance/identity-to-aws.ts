@@ -1,0 +1,63 @@
+import "server-only";
+import type { Tag } from "@aws-sdk/client-sts";
+import type { Grant } from "@/lib/access/resolve-grants";
+import type { SignedInUser } from "@/lib/auth/portal-session";
+import { validateSessionPolicy } from "@/lib/aws/session-policy";
+import { validateSessionTags } from "@/lib/aws/session-tags";
+import { AppError } from "@/lib/http/errors";
+import { safeReturnPath } from "@/lib/saml/complete-saml-sign-in";
+
+/** Where the browser goes to re-authenticate with MFA, then back to `returnTo`. */
+export function stepUpUrl(returnTo: string): string {
+  return `/api/auth/step-up?returnTo=${encodeURIComponent(safeReturnPath(returnTo))}`;
+}
+
+/**
+ * The error an issuance must stop with when the grant exists only through rules requiring MFA and
+ * this sign-in carried none — or null when it may proceed. Call it after authorization and before
+ * any STS call. `nextUrl` starts a step-up that comes back to `returnTo` (a same-site path; any
+ * other value becomes /accounts).
+ */
+export function mfaStepUpError(
+  grant: Grant,
+  user: Pick<SignedInUser, "mfaAuthenticated">,
+  returnTo: string,
+): AppError | null {
+  if (!grant.needsMfaStepUp || user.mfaAuthenticated) return null;
+  return new AppError(
+    "mfa_required",
+    "This role requires multi-factor sign-in. Sign in again with your second factor, then retry.",
+    {
+      internalReason: `access rules ${grant.ruleIds.join(", ")} require MFA; this sign-in carried no MFA evidence`,
+      nextUrl: stepUpUrl(returnTo),
+    },
+  );
+}
+
+/**
+ * The session tags to pass to AssumeRole: the ones computed from the IdP's claims at sign-in,
+ * checked against AWS's limits now, before any STS call.
+ * @throws AppError("validation_error") naming the tag and the limit it breaks.
+ */
+export function sessionTagsFor(user: Pick<SignedInUser, "sessionTags">): Tag[] {
+  return validateSessionTags(user.sessionTags);
+}
+
+/**
+ * The session policy to pass as AssumeRole `Policy` (minified), or undefined for none. The stored
+ * policy is validated again here: an invalid one fails closed — the user is told the role's
+ * access rule is misconfigured, the audit log gets the exact problem (internalReason).
+ * @throws AppError("forbidden") when the rule's policy is not a valid session policy.
+ */
+export function sessionPolicyFor(
+  grant: Pick<Grant, "sessionPolicy" | "ruleIds">,
+): string | undefined {
+  if (grant.sessionPolicy === null) return undefined;
+  const check = validateSessionPolicy(grant.sessionPolicy);
+  if (check.ok) return check.minified;
+  throw new AppError(
+    "forbidden",
+    "The session policy of your access rule for this role is not valid, so no credentials were issued. Ask an administrator to fix the rule.",
+    { internalReason: `session policy of rules ${grant.ruleIds.join(", ")}: ${check.message}` },
+  );
+}
