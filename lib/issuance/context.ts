@@ -6,6 +6,8 @@ import { getDb } from "@/lib/db/client";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import type { IssuanceContext } from "./issue-session";
 
+// One broker per process, shared by every route bundle: it holds the broker's exchanged session,
+// the MFA unlock and the endpoints' health, all of which live only in this process's memory.
 const globalForBroker = globalThis as unknown as { gatehouseBroker?: StsBroker };
 
 export function getBroker(): StsBroker {
