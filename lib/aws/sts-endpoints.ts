@@ -149,8 +149,15 @@ class EndpointState {
   }
 }
 
-/** One attempt against one endpoint; must give up when `signal` aborts. */
-export type StsAttempt<T> = (endpointIndex: number, signal: AbortSignal) => Promise<T>;
+/**
+ * One attempt against one endpoint; must give up when `signal` aborts, which it does after
+ * `timeoutMs` (the per-attempt timeout, shortened to what is left of the time budget).
+ */
+export type StsAttempt<T> = (
+  endpointIndex: number,
+  signal: AbortSignal,
+  timeoutMs: number,
+) => Promise<T>;
 
 export interface StsFailover {
   /**
@@ -201,11 +208,12 @@ export function createStsFailover(
         }
         const controller = new AbortController();
         // The SDK's handler times out too; this bounds the attempt even if it does not.
-        const timer = setTimeout(() => controller.abort(), Math.min(policy.timeoutMs, remaining));
+        const timeoutMs = Math.min(policy.timeoutMs, remaining);
+        const timer = setTimeout(() => controller.abort(), timeoutMs);
         const attemptStarted = clock.now();
         let failure;
         try {
-          const result = await attempt(endpoint.position, controller.signal);
+          const result = await attempt(endpoint.position, controller.signal, timeoutMs);
           endpoint.recordAnswer(clock.now(), clock.now() - attemptStarted);
           return result;
         } catch (error) {
