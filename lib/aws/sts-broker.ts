@@ -101,8 +101,11 @@ export interface StsBroker {
   getBrokerIdentity(options?: { refresh?: boolean }): Promise<BrokerIdentity>;
   /** For the admin page; never throws for AWS failures (they are part of the status). */
   getStatus(options?: { refresh?: boolean }): Promise<BrokerStatus>;
+  /** See BrokerCredentials.unlockWithMfa. */
   unlockWithMfa(tokenCode: string): Promise<MfaStatus>;
+  /** Discards the MFA session. */
   lock(): void;
+  getMfaStatus(): MfaStatus;
   getEndpointHealth(): EndpointHealth[];
 }
 
@@ -278,6 +281,7 @@ export function createStsBroker(aws: AppConfig["aws"], deps: StsBrokerDeps = {})
     getStatus,
     unlockWithMfa: (tokenCode) => credentials.unlockWithMfa(tokenCode),
     lock: () => credentials.lock(),
+    getMfaStatus: () => credentials.mfaStatus(),
     getEndpointHealth: () => failover.getEndpointHealth(),
   };
 }
