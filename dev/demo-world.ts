@@ -41,6 +41,11 @@ export interface DemoRole {
    * app (trusting the account's SAML provider DEMO_SAML_PROVIDER_NAME), not with the broker.
    */
   assumeMethod?: "assume-role" | "assume-role-with-saml";
+  /**
+   * The trust policy also requires `aws:MultiFactorAuthPresent`: the broker can assume the role
+   * only from an MFA session (GetSessionToken with the code of demoBroker.mfaDevice).
+   */
+  requiresBrokerMfa?: boolean;
   grants: DemoGrant[];
 }
 
@@ -58,6 +63,8 @@ export interface DemoBroker {
   account: string;
   /** The IAM user the broker keys belong to. */
   arn: string;
+  /** The broker user's virtual MFA device; codes come from totpCode(totpSecret, now). */
+  mfaDevice?: { serialNumber: string; totpSecret: string };
 }
 
 export const ADMIN_GROUP = "gatehouse-admins";
@@ -101,6 +108,10 @@ export const demoBroker: DemoBroker = {
   secretAccessKey: "demo/broker+Secret=NotValidAnywhere00001",
   account: "100000000001",
   arn: "arn:aws:iam::100000000001:user/gatehouse-broker",
+  mfaDevice: {
+    serialNumber: "arn:aws:iam::100000000001:mfa/gatehouse-broker",
+    totpSecret: "GATEHOUSEDEMOBROKERMFANOTVALID23",
+  },
 };
 
 const developersRead: DemoGrant = {
@@ -152,6 +163,12 @@ export const demoAccounts: DemoAccount[] = [
         },
       ),
       role("Administrator", "Full administrative access to production", [adminsFull]),
+      role(
+        "BreakGlass",
+        "Emergency access; the trust policy requires MFA (an admin unlocks the broker)",
+        [adminsFull],
+        { requiresBrokerMfa: true },
+      ),
     ],
   },
   {

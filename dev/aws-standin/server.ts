@@ -10,20 +10,31 @@
  *   an IAM SAML provider, for processes that started the stand-in elsewhere; `GET` lists them.
  * - `GET /__standin/calls`, `GET /__standin/federation-calls`, `POST /__standin/reset-calls`,
  *   `GET /__standin/health`: introspection for tests (identifiers only, never secrets).
+ * - `POST /__standin/faults` with JSON `{ "endpoint", "fault": StsFault | null }` sets or clears an
+ *   STS endpoint's fault; `GET` lists every endpoint with its URL and fault.
+ *
+ * With `stsEndpointNames`, each name gets a listener of its own serving STS at `/` (and
+ * `/__standin/health`), sharing the world, state and clock: several "regional" endpoints whose
+ * faults are injected independently. The main listener is the endpoint named "default".
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { DEFAULT_CONSOLE_HOSTS } from "./console-hosts";
+import { parseStsFault, type StsFault } from "./faults";
 import { handleFederationRequest } from "./federation";
 import { BodyTooLargeError, readBody, sendResponse, splitRequestTarget } from "./http-io";
 import { newRequestId } from "./ids";
 import { StandinState } from "./state";
+import { StsEndpoint, type EndpointStatus } from "./sts-endpoint";
 import { handleStsRequest } from "./sts-handler";
 import { indexWorld, type ResolvedSamlProvider, type StandinWorld, type WorldIndex } from "./world";
 
 export { withSamlProvider, withSamlTrust, worldFromDemo } from "./world";
+export { totpCode } from "./totp";
+export type { StsFault } from "./faults";
+export type { EndpointStatus } from "./sts-endpoint";
 export type {
   RoleSelector,
+  StandinMfaDevice,
   StandinPrincipal,
   StandinRole,
   StandinSamlProvider,
@@ -35,8 +46,10 @@ export { DEFAULT_CONSOLE_HOSTS } from "./console-hosts";
 export interface AwsStandin {
   /** `http://HOST:PORT` */
   url: string;
-  /** `http://HOST:PORT/`: the STS endpoint to give the SDK. */
+  /** `http://HOST:PORT/`: the STS endpoint to give the SDK (the one named "default"). */
   stsEndpoint: string;
+  /** Every STS endpoint by name: "default" (= stsEndpoint) and each of `stsEndpointNames`. */
+  stsEndpoints: Record<string, string>;
   /** `http://HOST:PORT/federation` */
   federationEndpoint: string;
   /**
@@ -48,6 +61,19 @@ export interface AwsStandin {
    *   metadata is not an IdP EntityDescriptor with a signing certificate.
    */
   registerSamlProvider(arn: string, metadataXml: string): SamlProviderSummary;
+  /**
+   * Sets (or with null clears) the fault of one STS endpoint; it applies to the next STS request
+   * there. A refusal takes effect at once; clearing it listens again on the same port before any
+   * new connection can be attempted.
+   *
+   * @throws TypeError for an unknown endpoint, an invalid fault (every problem named), or
+   *   refuseConnections on "default" (its listener also serves federation and /__standin).
+   */
+  setFault(endpointName: string, fault: StsFault | null): void;
+  /** Clears every endpoint's fault. */
+  clearFaults(): void;
+  /** Each endpoint with its URL, whether it listens, and its fault (failFirst = requests left). */
+  faults(): EndpointStatus[];
   close(): Promise<void>;
 }
 
@@ -60,6 +86,10 @@ export interface SamlProviderSummary {
 
 /** Bound on a `POST /__standin/saml-providers` body. */
 const MAX_REGISTRATION_BYTES = 1024 * 1024;
+/** Bound on a `POST /__standin/faults` body. */
+const MAX_FAULT_BYTES = 16 * 1024;
+const DEFAULT_ENDPOINT = "default";
+const ENDPOINT_NAME = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 
 export interface AwsStandinOptions {
   world: StandinWorld;
@@ -71,6 +101,17 @@ export interface AwsStandinOptions {
   now?: () => Date;
   /** Console hosts a login may land on; replaces DEFAULT_CONSOLE_HOSTS (`*.` = one region label). */
   consoleHosts?: string[];
+  /**
+   * Extra STS endpoints, e.g. `["us-east-1", "us-west-2"]`: one listener each (free ports), listed
+   * in AwsStandin.stsEndpoints. Names are lowercase letters, digits and inner hyphens, unique, and
+   * not "default".
+   */
+  stsEndpointNames?: string[];
+  /**
+   * Refuse an MFA code that was already accepted for the same device and 30-second step, as AWS
+   * does. Off by default so tests may reuse the current code.
+   */
+  rejectReusedMfaCodes?: boolean;
 }
 
 interface Router {
@@ -78,6 +119,10 @@ interface Router {
   state: StandinState;
   now: () => Date;
   consoleHosts: readonly string[];
+  rejectReusedMfaCodes: boolean;
+  endpoints: Map<string, StsEndpoint>;
+  /** Aborted on close, ending injected delays. */
+  closing: AbortController;
 }
 
 /**
@@ -86,42 +131,128 @@ interface Router {
  * @throws TypeError when the world is malformed (see indexWorld); rejects when the port is taken.
  */
 export async function startAwsStandin(options: AwsStandinOptions): Promise<AwsStandin> {
+  const names = checkEndpointNames(options.stsEndpointNames ?? []);
   const router: Router = {
     world: indexWorld(options.world),
     state: new StandinState(),
     now: options.now ?? (() => new Date()),
     consoleHosts: options.consoleHosts ?? DEFAULT_CONSOLE_HOSTS,
+    rejectReusedMfaCodes: options.rejectReusedMfaCodes ?? false,
+    endpoints: new Map(),
+    closing: new AbortController(),
   };
   const host = options.host ?? "127.0.0.1";
-  const server = createServer((req, res) => {
-    route(req, res, router).catch((error: unknown) => {
-      console.error("[aws-standin] unhandled failure:", error);
-      sendPlain(res, 500, "internal failure\n");
-    });
-  });
+  const guarded =
+    (handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>) =>
+    (req: IncomingMessage, res: ServerResponse) => {
+      handle(req, res).catch((error: unknown) => {
+        console.error("[aws-standin] unhandled failure:", error);
+        sendPlain(res, 500, "internal failure\n");
+      });
+    };
+  for (const name of [DEFAULT_ENDPOINT, ...names]) {
+    const handle =
+      name === DEFAULT_ENDPOINT
+        ? (req: IncomingMessage, res: ServerResponse) => route(req, res, router)
+        : (req: IncomingMessage, res: ServerResponse) => routeSts(req, res, router, name);
+    router.endpoints.set(name, new StsEndpoint(name, host, guarded(handle)));
+  }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
+  const closeAll = async () => {
+    router.closing.abort();
+    await Promise.all([...router.endpoints.values()].map((endpoint) => endpoint.close()));
+  };
+  try {
+    for (const endpoint of router.endpoints.values()) {
+      await endpoint.listen(endpoint.name === DEFAULT_ENDPOINT ? (options.port ?? 0) : 0);
+    }
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
 
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const main = endpointOf(router, DEFAULT_ENDPOINT);
+  const url = main.url.replace(/\/$/, "");
   return {
     url,
-    stsEndpoint: `${url}/`,
+    stsEndpoint: main.url,
+    stsEndpoints: Object.fromEntries([...router.endpoints].map(([name, e]) => [name, e.url])),
     federationEndpoint: `${url}/federation`,
     registerSamlProvider: (arn, metadataXml) =>
       summarize(router.world.registerSamlProvider({ arn, metadataXml })),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        // Keep-alive sockets from SDK clients would otherwise hold close() open.
-        server.closeAllConnections();
-      }),
+    setFault: (endpointName, fault) => setFault(router, endpointName, fault),
+    clearFaults: () => {
+      for (const endpoint of router.endpoints.values()) endpoint.setFault(null);
+    },
+    faults: () => [...router.endpoints.values()].map((endpoint) => endpoint.status()),
+    close: closeAll,
+  };
+}
+
+/** @throws TypeError when a name is malformed, repeated or "default". */
+function checkEndpointNames(names: readonly string[]): string[] {
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (!ENDPOINT_NAME.test(name)) {
+      throw new TypeError(
+        `aws-standin: STS endpoint name ${JSON.stringify(name)} must be 1–64 lowercase letters, digits and inner hyphens`,
+      );
+    }
+    if (name === DEFAULT_ENDPOINT || seen.has(name)) {
+      throw new TypeError(`aws-standin: STS endpoint name ${name} is reserved or repeated`);
+    }
+    seen.add(name);
+  }
+  return [...names];
+}
+
+function endpointOf(router: Router, name: string): StsEndpoint {
+  const endpoint = router.endpoints.get(name);
+  if (!endpoint) {
+    const known = [...router.endpoints.keys()].join(", ");
+    throw new TypeError(`unknown STS endpoint ${JSON.stringify(name)} (known: ${known})`);
+  }
+  return endpoint;
+}
+
+/** Validates and applies a fault. @throws TypeError (see AwsStandin.setFault). */
+function setFault(router: Router, endpointName: string, fault: unknown): StsEndpoint {
+  const endpoint = endpointOf(router, endpointName);
+  const parsed = parseStsFault(fault);
+  if (parsed?.refuseConnections && endpointName === DEFAULT_ENDPOINT) {
+    throw new TypeError(
+      `refuseConnections is not available on "${DEFAULT_ENDPOINT}": its listener also serves the federation endpoint and /__standin; use a named endpoint (stsEndpointNames)`,
+    );
+  }
+  endpoint.setFault(parsed);
+  return endpoint;
+}
+
+/** A named endpoint's listener: STS and a health check only. */
+async function routeSts(
+  req: IncomingMessage,
+  res: ServerResponse,
+  router: Router,
+  name: string,
+): Promise<void> {
+  const { path } = splitRequestTarget(req.url ?? "/");
+  if (path === "/") return handleStsRequest(req, res, stsDependencies(router, name));
+  if (path === "/__standin/health") {
+    return onlyFor(req, res, "GET", () => sendJson(res, 200, { ok: true }));
+  }
+  return sendPlain(res, 404, "not found\n");
+}
+
+function stsDependencies(router: Router, name: string) {
+  const endpoint = endpointOf(router, name);
+  return {
+    world: router.world,
+    state: router.state,
+    now: router.now,
+    rejectReusedMfaCodes: router.rejectReusedMfaCodes,
+    endpoint: name,
+    takeFault: () => endpoint.takeFault(),
+    signal: router.closing.signal,
   };
 }
 
@@ -129,7 +260,7 @@ async function route(req: IncomingMessage, res: ServerResponse, router: Router):
   const { path } = splitRequestTarget(req.url ?? "/");
   switch (path) {
     case "/":
-      return handleStsRequest(req, res, router);
+      return handleStsRequest(req, res, stsDependencies(router, DEFAULT_ENDPOINT));
     case "/federation":
       return handleFederationRequest(req, res, router);
     case "/__standin/calls":
@@ -148,6 +279,16 @@ async function route(req: IncomingMessage, res: ServerResponse, router: Router):
         return sendJson(res, 200, router.world.samlProviders().map(summarize));
       }
       if (req.method === "POST") return registerFromRequest(req, res, router);
+      return sendJson(res, 405, { error: "GET or POST only" });
+    case "/__standin/faults":
+      if (req.method === "GET") {
+        return sendJson(
+          res,
+          200,
+          [...router.endpoints.values()].map((e) => e.status()),
+        );
+      }
+      if (req.method === "POST") return setFaultFromRequest(req, res, router);
       return sendJson(res, 405, { error: "GET or POST only" });
     default:
       return sendPlain(res, 404, "not found\n");
@@ -223,4 +364,53 @@ async function registerFromRequest(
     if (!(error instanceof TypeError)) throw error;
     sendJson(res, 400, { error: error.message });
   }
+}
+
+/**
+ * `POST /__standin/faults`: JSON `{ endpoint, fault }` → 200 with the endpoint's status once the
+ * fault is in force (a cleared refusal listens again first), 400 naming what is wrong, or 500
+ * when the endpoint could not listen again.
+ */
+async function setFaultFromRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  router: Router,
+): Promise<void> {
+  let body: Buffer;
+  try {
+    body = await readBody(req, MAX_FAULT_BYTES);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      res.setHeader("Connection", "close");
+      return sendJson(res, 413, { error: `body must not exceed ${MAX_FAULT_BYTES} bytes` });
+    }
+    return; // The client went away.
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString("utf8"));
+  } catch {
+    return sendJson(res, 400, { error: "body must be JSON {endpoint, fault}" });
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    return sendJson(res, 400, { error: "body must be a JSON object {endpoint, fault}" });
+  }
+  const request = parsed as Record<string, unknown>;
+  const extra = Object.keys(request).filter((key) => key !== "endpoint" && key !== "fault");
+  const problems: string[] = [];
+  if (typeof request.endpoint !== "string") problems.push("endpoint: must be a string");
+  if (!Object.hasOwn(request, "fault")) problems.push("fault: is required (null clears)");
+  if (extra.length > 0) problems.push(`unknown field(s): ${extra.join(", ")}`);
+  if (problems.length > 0) return sendJson(res, 400, { error: problems.join("; ") });
+
+  let endpoint: StsEndpoint;
+  try {
+    endpoint = setFault(router, request.endpoint as string, request.fault);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    return sendJson(res, 400, { error: error.message });
+  }
+  await endpoint.settled();
+  const status = endpoint.status();
+  sendJson(res, status.error === undefined ? 200 : 500, status);
 }

@@ -30,6 +30,11 @@ export interface IssuedCredentials {
   expiration: Date;
   issuedBy: "AssumeRole" | "AssumeRoleWithSAML" | "GetSessionToken";
   principal: Principal;
+  /**
+   * `aws:MultiFactorAuthPresent` for requests signed with these credentials: issued by
+   * GetSessionToken or AssumeRole with a valid MFA code, or by AssumeRole from such a session.
+   */
+  isMfaAuthenticated: boolean;
 }
 
 /** The caller of an STS request: long-term keys (`issued` null) or credentials the stand-in issued. */
@@ -41,6 +46,10 @@ export interface Caller {
 
 /** One STS request as tests see it: identifiers only, never a secret. */
 export interface StsCallRecord {
+  /** The STS endpoint the request arrived on: "default" or one of `stsEndpointNames`. */
+  endpoint: string;
+  /** The injected fault that shaped the answer (e.g. "throttle", "latency+serverError"), if any. */
+  fault?: string;
   action: string | null;
   /** Null when the request was unsigned (AssumeRoleWithSAML) or failed before authentication. */
   callerArn: string | null;
@@ -52,6 +61,8 @@ export interface StsCallRecord {
   /** AssumeRole: as requested; AssumeRoleWithSAML: from the verified assertion. */
   roleSessionName?: string;
   sourceIdentity?: string;
+  /** The MFA device serial sent with GetSessionToken or AssumeRole (never the code). */
+  serialNumber?: string;
   /** As requested; for a successful AssumeRoleWithSAML, the duration actually granted. */
   durationSeconds?: number;
   errorCode: string | null;
@@ -78,12 +89,15 @@ export interface SigninTokenRecord {
 const MAX_CREDENTIALS = 50_000;
 const MAX_SIGNIN_TOKENS = 10_000;
 const MAX_CALLS = 10_000;
+const MAX_USED_MFA_CODES = 10_000;
 
 export class StandinState {
   private readonly credentials = new Map<string, IssuedCredentials>();
   private readonly signinTokens = new Map<string, SigninTokenRecord>();
   readonly stsCalls: StsCallRecord[] = [];
   readonly federationCalls: FederationCallRecord[] = [];
+  /** `serial#step` of MFA codes already accepted, for AwsStandinOptions.rejectReusedMfaCodes. */
+  private readonly usedMfaCodes = new Set<string>();
 
   rememberCredentials(credentials: IssuedCredentials): void {
     this.credentials.set(credentials.accessKeyId, credentials);
@@ -101,6 +115,18 @@ export class StandinState {
 
   findSigninToken(token: string): SigninTokenRecord | undefined {
     return this.signinTokens.get(token);
+  }
+
+  /** Marks an MFA device's code for `step` used; false when it already was. */
+  useMfaCode(serialNumber: string, step: number): boolean {
+    const key = `${serialNumber}#${step}`;
+    if (this.usedMfaCodes.has(key)) return false;
+    this.usedMfaCodes.add(key);
+    if (this.usedMfaCodes.size > MAX_USED_MFA_CODES) {
+      const oldest = this.usedMfaCodes.values().next();
+      if (!oldest.done) this.usedMfaCodes.delete(oldest.value);
+    }
+    return true;
   }
 
   recordStsCall(record: StsCallRecord): void {

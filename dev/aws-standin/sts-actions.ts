@@ -3,14 +3,10 @@
  */
 import { assumeRole } from "./sts-assume-role";
 import { assumeRoleWithSaml } from "./sts-assume-role-with-saml";
-import {
-  credentialsXml,
-  issueCredentials,
-  type ActionContext,
-  type UnsignedActionContext,
-} from "./sts-credentials";
+import type { ActionContext, UnsignedActionContext } from "./sts-credentials";
 import { StsError } from "./sts-errors";
-import { param, Violations } from "./sts-validation";
+import { getSessionToken } from "./sts-get-session-token";
+import { param } from "./sts-validation";
 import type { XmlElement } from "./sts-xml";
 
 export const STS_API_VERSION = "2011-06-15";
@@ -81,36 +77,4 @@ export function resolveAction(params: URLSearchParams): { name: string; run: Act
 function getCallerIdentity(context: ActionContext): XmlElement {
   const { principal } = context.caller;
   return { Arn: principal.arn, UserId: principal.userId, Account: principal.account };
-}
-
-/**
- * Session credentials for an IAM user (900–129,600 s, default 12 h). AWS refuses callers that
- * are already on temporary credentials.
- */
-function getSessionToken(context: ActionContext, params: URLSearchParams): XmlElement {
-  const v = new Violations();
-  const duration = v.integer("durationSeconds", param(params, "DurationSeconds"), 900, 129600);
-  const serialNumber = param(params, "SerialNumber");
-  const tokenCode = param(params, "TokenCode");
-  v.text("serialNumber", serialNumber, 9, 256, "serialNumber");
-  v.text("tokenCode", tokenCode, 6, 6, "tokenCode");
-  v.throwIfAny();
-
-  const { caller } = context;
-  if (caller.issued !== null) {
-    throw new StsError("AccessDenied", "Cannot call GetSessionToken with session credentials");
-  }
-  if (serialNumber !== undefined || tokenCode !== undefined) {
-    throw new StsError(
-      "AccessDenied",
-      "MultiFactorAuthentication failed with invalid MFA one time pass code.",
-    );
-  }
-  const credentials = issueCredentials(
-    context,
-    duration ?? 43200,
-    "GetSessionToken",
-    caller.principal,
-  );
-  return { Credentials: credentialsXml(credentials) };
 }

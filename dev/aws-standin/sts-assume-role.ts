@@ -6,6 +6,7 @@
 import { deflateRawSync } from "node:zlib";
 import { notAuthorized, StsError } from "./sts-errors";
 import { credentialsXml, issueCredentials, type ActionContext } from "./sts-credentials";
+import { hasMfaPair, verifyMfaCode } from "./sts-mfa";
 import { param, readMemberList, Violations } from "./sts-validation";
 import type { XmlElement } from "./sts-xml";
 import type { Principal } from "./state";
@@ -36,7 +37,8 @@ interface AssumeRoleInput {
   policyArns: string[];
   tags: Tag[];
   transitiveTagKeys: string[];
-  usesMfa: boolean;
+  /** SerialNumber and TokenCode, when both were sent. */
+  mfa: { serialNumber: string; tokenCode: string } | undefined;
 }
 
 /** Runs AssumeRole for the authenticated caller. @throws StsError as AWS would answer. */
@@ -44,18 +46,19 @@ export function assumeRole(context: ActionContext, params: URLSearchParams): Xml
   const input = readInput(params);
   checkSemantics(input);
   const principal = context.caller.principal;
+  // The caller's second factor is authenticated before any policy is evaluated.
+  if (input.mfa) verifyMfaCode(context, principal, input.mfa);
+  const isMfaAuthenticated =
+    input.mfa !== undefined || context.caller.issued?.isMfaAuthenticated === true;
   const role = findTrustingRole(context, input.roleArn, principal);
+  // The trust policy's `Bool aws:MultiFactorAuthPresent=true` fails like any unmet condition.
+  if (role.requiresMfa === true && !isMfaAuthenticated) {
+    throw notAuthorized(principal.arn, "sts:AssumeRole", input.roleArn);
+  }
 
   const sourceIdentity = effectiveSourceIdentity(input, principal, role);
   if (input.tags.length > 0 && !role.allowsTagSession) {
     throw notAuthorized(principal.arn, "sts:TagSession", input.roleArn);
-  }
-  if (input.usesMfa) {
-    // The stand-in's world has no MFA devices, so no code can be right.
-    throw new StsError(
-      "AccessDenied",
-      "MultiFactorAuthentication failed with invalid MFA one time pass code.",
-    );
   }
 
   const isRoleChained = principal.type === "assumed-role";
@@ -74,17 +77,23 @@ export function assumeRole(context: ActionContext, params: URLSearchParams): Xml
   }
 
   const assumedRoleArn = `arn:aws:sts::${role.account}:assumed-role/${role.name}/${input.sessionName}`;
-  const credentials = issueCredentials(context, duration, "AssumeRole", {
-    type: "assumed-role",
-    arn: assumedRoleArn,
-    account: role.account,
-    userId: `${role.roleId}:${input.sessionName}`,
-    roleArn: role.arn,
-    roleName: role.name,
-    sessionName: input.sessionName,
-    sourceIdentity,
-    isRoleChained,
-  });
+  const credentials = issueCredentials(
+    context,
+    duration,
+    "AssumeRole",
+    {
+      type: "assumed-role",
+      arn: assumedRoleArn,
+      account: role.account,
+      userId: `${role.roleId}:${input.sessionName}`,
+      roleArn: role.arn,
+      roleName: role.name,
+      sessionName: input.sessionName,
+      sourceIdentity,
+      isRoleChained,
+    },
+    isMfaAuthenticated,
+  );
   const packs = input.policy !== undefined || input.policyArns.length > 0 || input.tags.length > 0;
   return {
     Credentials: credentialsXml(credentials),
@@ -142,6 +151,7 @@ function readInput(params: URLSearchParams): AssumeRoleInput {
   const sourceIdentity = param(params, "SourceIdentity");
   v.text("sourceIdentity", sourceIdentity, 2, 64, "sourceIdentity");
   v.throwIfAny();
+  const usesMfa = hasMfaPair({ serialNumber, tokenCode });
 
   return {
     roleArn: roleArn ?? "",
@@ -152,7 +162,7 @@ function readInput(params: URLSearchParams): AssumeRoleInput {
     policyArns,
     tags,
     transitiveTagKeys,
-    usesMfa: serialNumber !== undefined || tokenCode !== undefined,
+    mfa: usesMfa ? { serialNumber: serialNumber ?? "", tokenCode: tokenCode ?? "" } : undefined,
   };
 }
 

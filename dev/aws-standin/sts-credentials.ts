@@ -13,6 +13,8 @@ export interface ActionContext {
   world: WorldIndex;
   state: StandinState;
   now: Date;
+  /** Refuse an MFA code already accepted for its device and step, as AWS does (opt-in). */
+  rejectReusedMfaCodes: boolean;
   /**
    * The call-log entry of this request, for actions whose identifiers only become known while
    * they run (AssumeRoleWithSAML reads its session name from the assertion). Never secrets.
@@ -25,12 +27,16 @@ export interface UnsignedActionContext extends Omit<ActionContext, "caller"> {
   caller: Caller | null;
 }
 
-/** Creates, remembers and returns credentials valid for `durationSeconds` from `now`. */
+/**
+ * Creates, remembers and returns credentials valid for `durationSeconds` from `now`;
+ * `isMfaAuthenticated` becomes `aws:MultiFactorAuthPresent` for requests signed with them.
+ */
 export function issueCredentials(
   context: Pick<ActionContext, "state" | "now">,
   durationSeconds: number,
   issuedBy: IssuedCredentials["issuedBy"],
   principal: Principal,
+  isMfaAuthenticated = false,
 ): IssuedCredentials {
   // Whole seconds, so the expiry the stand-in enforces is exactly the one it reported.
   const expiresAtMs = Math.floor(context.now.getTime() / 1000) * 1000 + durationSeconds * 1000;
@@ -41,6 +47,7 @@ export function issueCredentials(
     expiration: new Date(expiresAtMs),
     issuedBy,
     principal,
+    isMfaAuthenticated,
   };
   context.state.rememberCredentials(credentials);
   return credentials;

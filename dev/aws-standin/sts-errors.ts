@@ -20,7 +20,10 @@ const STATUS_BY_CODE = {
   ExpiredTokenException: 400,
   RequestEntityTooLarge: 413,
   MethodNotAllowed: 405,
+  RegionDisabledException: 403,
+  Throttling: 400,
   InternalFailure: 500,
+  ServiceUnavailable: 503,
 } as const;
 
 export type StsErrorCode = keyof typeof STATUS_BY_CODE;

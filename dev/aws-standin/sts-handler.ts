@@ -3,6 +3,7 @@
  * record the call for tests. Any failure, expected or not, becomes an AWS-shaped error response;
  * nothing a client sends can take the server down. AssumeRoleWithSAML may arrive unsigned (the
  * SDK sends it so when it has no credentials); signed, its signature is checked like any other.
+ * An endpoint's injected fault answers right after the body is read, before authentication.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
@@ -12,11 +13,13 @@ import {
   sendResponse,
   splitRequestTarget,
 } from "./http-io";
+import { delay, faultError } from "./faults";
 import { newRequestId } from "./ids";
 import { singleHeader } from "./sigv4-parse";
 import { verifySigV4, type KeyMaterial } from "./sigv4-verify";
 import type { Caller, StandinState, StsCallRecord } from "./state";
 import { acceptsUnsignedRequest, resolveAction } from "./sts-actions";
+import type { TakenFault } from "./sts-endpoint";
 import { StsError } from "./sts-errors";
 import { renderStsError, renderStsResult } from "./sts-xml";
 import type { WorldIndex } from "./world";
@@ -28,6 +31,13 @@ export interface StsDependencies {
   world: WorldIndex;
   state: StandinState;
   now: () => Date;
+  rejectReusedMfaCodes: boolean;
+  /** The name of the endpoint the request arrived on, for the call log. */
+  endpoint: string;
+  /** The endpoint's fault for this request, if any (counted against its failFirst). */
+  takeFault: () => TakenFault | null;
+  /** Aborts when the stand-in closes: a delayed request then gets no answer. */
+  signal: AbortSignal;
 }
 
 /** Handles `POST /` (or `GET /?Action=…`) as AWS STS does. Never rejects. */
@@ -38,6 +48,7 @@ export async function handleStsRequest(
 ): Promise<void> {
   const requestId = newRequestId();
   const record: StsCallRecord = {
+    endpoint: deps.endpoint,
     action: null,
     callerArn: null,
     accessKeyId: null,
@@ -59,6 +70,15 @@ export async function handleStsRequest(
     const params = requestParams(req, raw);
     describeCall(record, params);
 
+    const taken = deps.takeFault();
+    if (taken) {
+      record.fault = taken.label;
+      const { latencyMs } = taken.fault;
+      if (latencyMs !== undefined && !(await delay(latencyMs, deps.signal))) return;
+      const injected = faultError(taken.fault, () => claimedAccount(deps, req, params));
+      if (injected) throw injected;
+    }
+
     const isUnsigned =
       acceptsUnsignedRequest(params) && singleHeader(req.headers, "authorization") === undefined;
     const caller = isUnsigned
@@ -72,7 +92,14 @@ export async function handleStsRequest(
 
     const action = resolveAction(params);
     const result = action.run(
-      { caller, world: deps.world, state: deps.state, now, record },
+      {
+        caller,
+        world: deps.world,
+        state: deps.state,
+        now,
+        rejectReusedMfaCodes: deps.rejectReusedMfaCodes,
+        record,
+      },
       params,
     );
     body = renderStsResult(action.name, result, requestId);
@@ -124,6 +151,30 @@ function describeCall(record: StsCallRecord, params: URLSearchParams): void {
   if (sessionName !== null) record.roleSessionName = sessionName.slice(0, 128);
   if (sourceIdentity !== null) record.sourceIdentity = sourceIdentity.slice(0, 128);
   if (duration !== null && /^\d{1,9}$/.test(duration)) record.durationSeconds = Number(duration);
+  const serialNumber = params.get("SerialNumber");
+  if (serialNumber !== null) record.serialNumber = serialNumber.slice(0, 256);
+}
+
+/**
+ * The account a faulted request claims to act for, without verifying anything (the fault answers
+ * before authentication): the owner of the access key in its Authorization header, else the
+ * account in RoleArn (AssumeRoleWithSAML arrives unsigned).
+ */
+function claimedAccount(
+  deps: StsDependencies,
+  req: IncomingMessage,
+  params: URLSearchParams,
+): string {
+  const keyId = /Credential=([A-Z0-9]{16,128})\//.exec(
+    singleHeader(req.headers, "authorization") ?? "",
+  )?.[1];
+  if (keyId !== undefined) {
+    const account =
+      deps.world.principalByAccessKeyId(keyId)?.account ??
+      deps.state.findCredentials(keyId)?.principal.account;
+    if (account !== undefined) return account;
+  }
+  return /^arn:[\w-]+:iam::(\d{12}):/.exec(params.get("RoleArn") ?? "")?.[1] ?? "unknown";
 }
 
 function lookupKey(deps: StsDependencies, accessKeyId: string): KeyMaterial | undefined {

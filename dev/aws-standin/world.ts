@@ -7,6 +7,7 @@
  */
 import { demoAccounts, demoBroker } from "../demo-world";
 import { stableUniqueId } from "./ids";
+import { decodeBase32 } from "./totp";
 import {
   resolveSamlProvider,
   SAML_PROVIDER_ARN,
@@ -22,6 +23,18 @@ export interface StandinPrincipal {
   /** The IAM user ARN, `arn:aws:iam::<account>:user/<name>`. */
   arn: string;
   account: string;
+  /**
+   * The user's virtual MFA device: GetSessionToken and AssumeRole accept its SerialNumber with a
+   * current TOTP code (see totpCode) and then mark the session MFA-authenticated.
+   */
+  mfaDevice?: StandinMfaDevice;
+}
+
+export interface StandinMfaDevice {
+  /** `arn:aws:iam::<the user's account>:mfa/<name>` */
+  serialNumber: string;
+  /** The RFC 4648 base32 seed (IAM's `Base32StringSeed`), at least 16 characters. */
+  totpSecret: string;
 }
 
 export interface StandinRole {
@@ -36,6 +49,12 @@ export interface StandinRole {
    * call sts:AssumeRoleWithSAML. The provider itself may be registered after the stand-in starts.
    */
   trustedSamlProviderArns?: string[];
+  /**
+   * The trust policy's condition `"Bool": {"aws:MultiFactorAuthPresent": "true"}`: AssumeRole
+   * succeeds only for MFA-authenticated callers (GetSessionToken with an MFA code, or this
+   * AssumeRole call carrying a valid SerialNumber and TokenCode).
+   */
+  requiresMfa?: boolean;
 }
 
 export interface StandinWorld {
@@ -64,6 +83,8 @@ export interface ResolvedPrincipal extends StandinPrincipal {
 /** Lookups over a validated world. */
 export interface WorldIndex {
   principalByAccessKeyId(accessKeyId: string): ResolvedPrincipal | undefined;
+  /** The MFA device of the IAM user with this ARN, if it has one. */
+  mfaDeviceOf(userArn: string): StandinMfaDevice | undefined;
   role(account: string, roleName: string): ResolvedRole | undefined;
   samlProvider(arn: string): ResolvedSamlProvider | undefined;
   samlProviders(): ResolvedSamlProvider[];
@@ -79,6 +100,7 @@ export interface WorldIndex {
 const ACCOUNT_ID = /^\d{12}$/;
 const LONG_TERM_KEY_ID = /^AKIA[A-Z0-9]{16}$/;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+const MFA_SERIAL_ARN = /^arn:aws:iam::(\d{12}):mfa\/[\w+=,.@-]{1,128}$/;
 const USER_ARN = /^arn:aws:iam::(\d{12}):user\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 
 /**
@@ -93,6 +115,7 @@ export function worldFromDemo(): StandinWorld {
         secretAccessKey: demoBroker.secretAccessKey,
         arn: demoBroker.arn,
         account: demoBroker.account,
+        mfaDevice: demoBroker.mfaDevice,
       },
     ],
     accounts: demoAccounts.map((account) => ({
@@ -103,6 +126,7 @@ export function worldFromDemo(): StandinWorld {
         trustedPrincipalArns: role.trustsBroker ? [demoBroker.arn] : [],
         allowsSourceIdentity: role.allowsSourceIdentity,
         allowsTagSession: role.allowsTagSession,
+        requiresMfa: role.requiresBrokerMfa ?? false,
       })),
     })),
   };
@@ -157,12 +181,15 @@ export function roleArn(account: string, roleName: string): string {
  * Checks a world and indexes it.
  *
  * @throws TypeError when the world is malformed (bad account id, key id, role name, duplicate key or
- *   role, MaxSessionDuration outside 3,600–43,200, a trusted SAML provider ARN that is malformed or
+ *   role, MaxSessionDuration outside 3,600–43,200, an MFA device whose serial is not an MFA ARN of
+ *   the user's account, is used twice, or whose secret is not base32, a trusted SAML provider ARN that is malformed or
  *   in another account, a SAML provider with a malformed ARN or metadata, a duplicate provider):
  *   that is a programming error in the caller.
  */
 export function indexWorld(world: StandinWorld): WorldIndex {
   const principals = new Map<string, ResolvedPrincipal>();
+  const mfaSerials = new Set<string>();
+  const mfaDevices = new Map<string, StandinMfaDevice>();
   for (const principal of world.principals) {
     const arnMatch = USER_ARN.exec(principal.arn);
     if (!LONG_TERM_KEY_ID.test(principal.accessKeyId)) {
@@ -181,10 +208,12 @@ export function indexWorld(world: StandinWorld): WorldIndex {
     if (principals.has(principal.accessKeyId)) {
       throw new TypeError(`stand-in world: duplicate access key id ${principal.accessKeyId}`);
     }
+    if (principal.mfaDevice) checkMfaDevice(principal, mfaSerials);
     principals.set(principal.accessKeyId, {
       ...principal,
       userId: stableUniqueId("AIDA", principal.arn),
     });
+    if (principal.mfaDevice) mfaDevices.set(principal.arn, principal.mfaDevice);
   }
 
   const roles = new Map<string, ResolvedRole>();
@@ -229,6 +258,7 @@ export function indexWorld(world: StandinWorld): WorldIndex {
 
   return {
     principalByAccessKeyId: (accessKeyId) => principals.get(accessKeyId),
+    mfaDeviceOf: (userArn) => mfaDevices.get(userArn),
     samlProvider: (arn) => samlProviders.get(arn),
     samlProviders: () => [...samlProviders.values()],
     registerSamlProvider: (provider) => {
@@ -242,6 +272,26 @@ export function indexWorld(world: StandinWorld): WorldIndex {
       return found?.name === roleName ? found : undefined;
     },
   };
+}
+
+function checkMfaDevice(principal: StandinPrincipal, seen: Set<string>): void {
+  const device = principal.mfaDevice;
+  if (!device) return;
+  if (MFA_SERIAL_ARN.exec(device.serialNumber)?.[1] !== principal.account) {
+    throw new TypeError(
+      `stand-in world: MFA device ${device.serialNumber} of ${principal.arn} is not arn:aws:iam::${principal.account}:mfa/<name>`,
+    );
+  }
+  if (seen.has(device.serialNumber)) {
+    throw new TypeError(`stand-in world: MFA device ${device.serialNumber} assigned twice`);
+  }
+  seen.add(device.serialNumber);
+  try {
+    decodeBase32(device.totpSecret);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new TypeError(`stand-in world: MFA device ${device.serialNumber}: ${reason}`);
+  }
 }
 
 function roleKey(account: string, roleName: string): string {

@@ -10,7 +10,12 @@ import {
   type AssumeRoleCommandInput,
 } from "@aws-sdk/client-sts";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startAwsStandin, worldFromDemo, type AwsStandin } from "@/dev/aws-standin/server";
+import {
+  startAwsStandin,
+  totpCode,
+  worldFromDemo,
+  type AwsStandin,
+} from "@/dev/aws-standin/server";
 import { demoAccounts, demoBroker } from "@/dev/demo-world";
 import {
   createTestClock,
@@ -454,26 +459,53 @@ describe("AssumeRole refusals carry AWS's code and status", () => {
 });
 
 describe("the demo world", () => {
-  it("lets the demo broker assume exactly the roles that trust it", async () => {
+  it("lets the demo broker assume exactly the roles that trust it, MFA-requiring ones only from an MFA session", async () => {
     const demo = await startAwsStandin({ world: worldFromDemo() });
     try {
       const broker = {
         accessKeyId: demoBroker.accessKeyId,
         secretAccessKey: demoBroker.secretAccessKey,
       };
+      const device = demoBroker.mfaDevice;
+      if (!device) throw new Error("the demo broker has no MFA device");
+      const mfaSession = keysOf(
+        await stsClient(demo, broker).send(
+          new GetSessionTokenCommand({
+            SerialNumber: device.serialNumber,
+            TokenCode: totpCode(device.totpSecret, new Date()),
+          }),
+        ),
+      );
+      const assumeAs = (keys: Keys, roleArn: string) =>
+        stsClient(demo, keys).send(
+          new AssumeRoleCommand({
+            RoleArn: roleArn,
+            RoleSessionName: "demo",
+            SourceIdentity: "demo",
+          }),
+        );
+      let mfaRoles = 0;
       for (const account of demoAccounts) {
         for (const role of account.roles) {
-          const call = stsClient(demo, broker).send(
-            new AssumeRoleCommand({
-              RoleArn: roleArnOf(role.name, account.id),
-              RoleSessionName: "demo",
-              SourceIdentity: "demo",
-            }),
-          );
-          if (role.trustsBroker) await expect(call).resolves.toBeDefined();
-          else expect(await stsFailure(call)).toMatchObject({ name: "AccessDenied", status: 403 });
+          const arn = roleArnOf(role.name, account.id);
+          if (!role.trustsBroker) {
+            expect(await stsFailure(assumeAs(broker, arn))).toMatchObject({
+              name: "AccessDenied",
+              status: 403,
+            });
+          } else if (role.requiresBrokerMfa) {
+            mfaRoles += 1;
+            expect(await stsFailure(assumeAs(broker, arn))).toMatchObject({
+              name: "AccessDenied",
+              status: 403,
+            });
+            await expect(assumeAs(mfaSession, arn)).resolves.toBeDefined();
+          } else {
+            await expect(assumeAs(broker, arn)).resolves.toBeDefined();
+          }
         }
       }
+      expect(mfaRoles).toBeGreaterThan(0);
     } finally {
       await demo.close();
     }
