@@ -160,13 +160,23 @@ export function createStsBroker(aws: AppConfig["aws"], deps: StsBrokerDeps = {})
     }
   }
 
-  async function getBrokerIdentity(options: { refresh?: boolean } = {}): Promise<BrokerIdentity> {
+  let pendingIdentity: Promise<BrokerIdentity> | null = null;
+
+  function getBrokerIdentity(options: { refresh?: boolean } = {}): Promise<BrokerIdentity> {
     if (
       !options.refresh &&
       identityCache &&
       clock.now() - identityCache.fetchedAt < BROKER_IDENTITY_TTL_MS
     )
-      return identityCache.value;
+      return Promise.resolve(identityCache.value);
+    // Single flight: a burst of first requests shares one GetCallerIdentity.
+    pendingIdentity ??= fetchBrokerIdentity().finally(() => {
+      pendingIdentity = null;
+    });
+    return pendingIdentity;
+  }
+
+  async function fetchBrokerIdentity(): Promise<BrokerIdentity> {
     let out;
     try {
       out = await sendSigned("GetCallerIdentity", (client, abortSignal) =>
