@@ -165,7 +165,7 @@ export async function startTestStack(
     /**
      * Extra STS endpoints of the stand-in (see AwsStandinOptions.stsEndpointNames). The portal
      * still gets only the default one unless `envFromAws` sets GATEHOUSE_STS_ENDPOINTS from
-     * `aws.stsEndpoints` (that setting wins over GATEHOUSE_STS_ENDPOINT).
+     * `aws.stsEndpoints` and clears GATEHOUSE_STS_ENDPOINT (to "": the two may not both be set).
      */
     stsEndpointNames?: string[];
     /** The stand-in's clock. */
