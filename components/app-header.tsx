@@ -21,6 +21,9 @@ export function AppHeader({ userLabel, isAdmin }: { userLabel: string; isAdmin: 
               <Link href="/admin/identity-providers" className="hover:text-slate-900">
                 Identity providers
               </Link>
+              <Link href="/admin/broker" className="hover:text-slate-900">
+                Broker
+              </Link>
             </>
           )}
         </nav>

@@ -1,6 +1,8 @@
 import "server-only";
 import { ConfigError, getConfig } from "@/lib/config";
-import { setLogLevel } from "@/lib/log";
+import { isAppError } from "@/lib/http/errors";
+import { getBroker } from "@/lib/issuance/context";
+import { log, setLogLevel } from "@/lib/log";
 import {
   isSamlSchemaValidatorRegistered,
   registerSamlSchemaValidator,
@@ -16,6 +18,7 @@ export function bootOrExit(): void {
     registerSamlSchemaValidator();
     if (!isSamlSchemaValidatorRegistered())
       throw new Error("no SAML schema validator could be registered");
+    void checkBrokerIdentity();
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\nSee .env.example for every setting.\n`);
@@ -25,5 +28,37 @@ export function bootOrExit(): void {
       `Gatehouse cannot start: ${error instanceof Error ? error.message : String(error)}\n`,
     );
     process.exit(1);
+  }
+}
+
+/**
+ * Reads the broker's identity once at startup so the log says at once who the portal acts as and
+ * whether its sessions are capped by role chaining. Not fatal: AWS may be briefly unreachable,
+ * and the portal retries on the first request that needs it.
+ */
+export async function checkBrokerIdentity(): Promise<void> {
+  try {
+    const identity = await getBroker().getBrokerIdentity({ refresh: true });
+    log.info("broker identity", {
+      arn: identity.arn,
+      account: identity.account,
+      credentialSource: identity.credentialSource,
+      exchangesViaGetSessionToken: identity.usesSessionToken,
+    });
+    if (identity.isAssumedRole) {
+      log.warn(
+        "the broker runs on role credentials: every AssumeRole is role chaining, so AWS caps every session the portal issues at 1 hour",
+        { arn: identity.arn },
+      );
+    }
+  } catch (error) {
+    log.error(
+      "broker identity check failed at startup (GetCallerIdentity); the portal keeps running and retries on demand",
+      {
+        code: isAppError(error) ? error.code : "internal",
+        awsErrorCode: isAppError(error) ? (error.awsErrorCode ?? null) : null,
+        reason: isAppError(error) ? (error.internalReason ?? error.publicMessage) : String(error),
+      },
+    );
   }
 }

@@ -22,6 +22,7 @@ const ruleSelect = {
       assumeMethod: true,
       samlProviderArn: true,
       externalId: true,
+      requiresBrokerMfa: true,
       awsAccount: { select: { accountId: true, name: true, environment: true, description: true } },
     },
   },

@@ -25,6 +25,7 @@ export interface RuleForResolution {
     assumeMethod: string;
     samlProviderArn: string | null;
     externalId: string | null;
+    requiresBrokerMfa: boolean;
     awsAccount: { accountId: string; name: string; environment: string; description: string };
   };
 }
@@ -49,6 +50,8 @@ export interface Grant {
   /** For roles assumed with SAML: the IAM SAML provider the assertion must name. */
   samlProviderArn: string | null;
   externalId: string | null;
+  /** The role's trust requires aws:MultiFactorAuthPresent: only the broker's MFA session can assume it. */
+  requiresBrokerMfa: boolean;
   account: { accountId: string; name: string; environment: string; description: string };
   /** The session length issued: the most generous matching rule, capped by the role's maximum. */
   maxSessionDurationSeconds: number;
@@ -116,6 +119,7 @@ export function resolveGrants(
       assumeMethod: role.assumeMethod,
       samlProviderArn: role.samlProviderArn,
       externalId: role.externalId,
+      requiresBrokerMfa: role.requiresBrokerMfa,
       account: { ...role.awsAccount },
       maxSessionDurationSeconds: Math.max(
         MIN_SESSION_SECONDS,

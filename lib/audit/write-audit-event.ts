@@ -14,7 +14,10 @@ export type AuditAction =
   | "credentials.issued"
   | "credentials.failed"
   | "admin.saml-idp.created"
-  | "admin.saml-idp.updated";
+  | "admin.saml-idp.updated"
+  | "broker.unlocked"
+  | "broker.unlock-failed"
+  | "broker.locked";
 
 export type AuditOutcome = "success" | "denied" | "error";
 

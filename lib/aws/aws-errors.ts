@@ -1,6 +1,19 @@
 import "server-only";
 import { AppError } from "@/lib/http/errors";
 
+/**
+ * AWS error codes as the STS Query protocol names them (`<Code>` in the error XML, which the SDK
+ * keeps as `Code`), with the SDK's exception class names (`…Exception`) mapped to the same code.
+ */
+const CANONICAL: Record<string, string> = {
+  MalformedPolicyDocumentException: "MalformedPolicyDocument",
+  PackedPolicyTooLargeException: "PackedPolicyTooLarge",
+  IDPRejectedClaimException: "IDPRejectedClaim",
+  InvalidIdentityTokenException: "InvalidIdentityToken",
+  IDPCommunicationErrorException: "IDPCommunicationError",
+  AccessDeniedException: "AccessDenied",
+};
+
 /** What the user is told for each AWS error code: the cause an admin would look for first. */
 const EXPLANATIONS: Record<string, string> = {
   AccessDenied:
@@ -9,32 +22,139 @@ const EXPLANATIONS: Record<string, string> = {
   MalformedPolicyDocument:
     "The session policy attached to this access rule is not a valid IAM policy.",
   PackedPolicyTooLarge:
-    "The session tags and policy for this role are too large for AWS; ask an admin to trim the tags or policy.",
-  RegionDisabledException: "AWS STS is not activated in the configured region for this account.",
+    "The session tags and session policy are too large for AWS's packed-size limit; ask an administrator to shorten the session policy or map fewer or shorter session tags.",
+  RegionDisabledException:
+    "AWS STS is not activated in the configured region(s) for this account; an admin can activate it in IAM (Account settings) or configure another STS endpoint.",
   ExpiredToken: "The portal's own AWS credentials have expired.",
   ExpiredTokenException: "The portal's own AWS credentials have expired.",
   InvalidClientTokenId: "The portal's AWS credentials are not valid (unknown access key).",
   SignatureDoesNotMatch:
     "The portal's AWS credentials were rejected (signature mismatch or clock skew).",
   MissingAuthenticationToken: "The portal has no AWS credentials configured.",
+  CredentialsProviderError:
+    "The portal found no AWS credentials (explicit keys or the AWS default credential chain).",
   IDPRejectedClaim: "AWS rejected the identity provider's claims for this role.",
   InvalidIdentityToken: "AWS rejected the identity assertion for this role.",
 };
 
-const RETRYABLE = new Set([
+/** Throttling as the STS Query protocol and the SDK's own retry rules name it. */
+const THROTTLING_CODES = new Set([
   "Throttling",
   "ThrottlingException",
-  "InternalFailure",
-  "ServiceUnavailable",
-  "RequestTimeout",
+  "ThrottledException",
+  "RequestThrottled",
+  "RequestThrottledException",
+  "RequestLimitExceeded",
+  "TooManyRequests",
+  "TooManyRequestsException",
+  "SlowDown",
+  "BandwidthLimitExceeded",
 ]);
 
-interface AwsLikeError {
+const SERVICE_FAULT_CODES = new Set([
+  "InternalFailure",
+  "InternalError",
+  "InternalServerError",
+  "ServiceUnavailable",
+  "ServiceUnavailableException",
+  "IDPCommunicationError",
+  "RequestTimeout",
+  "RequestTimeoutException",
+  "PriorRequestNotComplete",
+]);
+
+/** Transport failures before any HTTP response: the SDK's handler names them, Node codes them. */
+const NETWORK_ERROR_NAMES = new Set(["TimeoutError", "AbortError"]);
+const NETWORK_ERROR_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENETDOWN",
+  "EHOSTDOWN",
+  "EAI_AGAIN",
+  "ENOTFOUND",
+  "EADDRNOTAVAIL",
+  "ERR_SOCKET_CONNECTION_TIMEOUT",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_SOCKET",
+]);
+
+interface ErrorShape {
   name?: unknown;
+  code?: unknown;
   Code?: unknown;
   message?: unknown;
-  $metadata?: { httpStatusCode?: number };
   $fault?: unknown;
+  $retryable?: unknown;
+  $metadata?: { httpStatusCode?: unknown };
+}
+
+function shapeOf(error: unknown): ErrorShape {
+  return typeof error === "object" && error !== null ? error : {};
+}
+
+/**
+ * AWS's error code for an error the STS client threw after AWS answered (or for a credential
+ * provider failure), normalized to the Query protocol's spelling; undefined for transport errors.
+ */
+export function awsErrorCodeOf(error: unknown): string | undefined {
+  const e = shapeOf(error);
+  const raw =
+    typeof e.Code === "string" && e.Code !== ""
+      ? e.Code
+      : typeof e.name === "string" && (e.$fault !== undefined || e.name in EXPLANATIONS)
+        ? e.name
+        : undefined;
+  return raw === undefined ? undefined : (CANONICAL[raw] ?? raw);
+}
+
+/** What to do after one failed STS attempt. */
+export type StsFailureKind =
+  /** The endpoint (or the network to it) is unwell: retry here, then fail over. */
+  | "retry"
+  /** This endpoint's region cannot serve the account (RegionDisabledException): try the next. */
+  | "next-endpoint"
+  /** AWS answered and meant it, or the failure is local: surface at once. */
+  | "surface";
+
+export interface StsFailure {
+  kind: StsFailureKind;
+  /** AWS's error code, a Node network error code, `HTTP<status>`, or "TimeoutError". */
+  code: string;
+}
+
+/**
+ * Classifies an error thrown by `STSClient.send` by its shape — the SDK's `Code`/`name`,
+ * `$metadata.httpStatusCode`, `$retryable`, Node's `code` — never by message text.
+ */
+export function classifyStsError(error: unknown): StsFailure {
+  const e = shapeOf(error);
+  const status =
+    typeof e.$metadata?.httpStatusCode === "number" ? e.$metadata.httpStatusCode : undefined;
+  const nodeCode = typeof e.code === "string" ? e.code : undefined;
+  const name = typeof e.name === "string" ? e.name : undefined;
+  const awsCode = awsErrorCodeOf(error);
+
+  if (awsCode === "RegionDisabledException" || awsCode === "RegionDisabled")
+    return { kind: "next-endpoint", code: "RegionDisabledException" };
+  if (awsCode && (THROTTLING_CODES.has(awsCode) || SERVICE_FAULT_CODES.has(awsCode)))
+    return { kind: "retry", code: awsCode };
+  if (status !== undefined) {
+    const code = awsCode ?? `HTTP${status}`;
+    if (status >= 500 || status === 429 || e.$retryable) return { kind: "retry", code };
+    return { kind: "surface", code };
+  }
+  // No HTTP response at all: the connection failed, timed out or was cut.
+  if (nodeCode && NETWORK_ERROR_CODES.has(nodeCode)) return { kind: "retry", code: nodeCode };
+  if (name && NETWORK_ERROR_NAMES.has(name)) return { kind: "retry", code: "TimeoutError" };
+  if (e.$retryable) return { kind: "retry", code: awsCode ?? name ?? "UnknownError" };
+  // Anything else (no credentials found, a response that would not parse, a bug) would fail the
+  // same way on every endpoint.
+  return { kind: "surface", code: awsCode ?? name ?? "UnknownError" };
 }
 
 /**
@@ -43,27 +163,26 @@ interface AwsLikeError {
  * ARNs that are fine for admins' logs but say more than a denied user needs.
  */
 export function appErrorFromAws(error: unknown, action: string): AppError {
-  const e = (typeof error === "object" && error !== null ? error : {}) as AwsLikeError;
-  const code =
-    typeof e.Code === "string" ? e.Code : typeof e.name === "string" ? e.name : "UnknownError";
+  const e = shapeOf(error);
+  const failure = classifyStsError(error);
+  const awsCode = awsErrorCodeOf(error);
   const awsMessage = typeof e.message === "string" ? e.message : String(error);
-  const httpStatus = e.$metadata?.httpStatusCode;
-  const isNetwork = httpStatus === undefined && !(code in EXPLANATIONS);
-  if (isNetwork || RETRYABLE.has(code) || (httpStatus !== undefined && httpStatus >= 500)) {
+  const internalReason = `${action}: ${failure.code}: ${awsMessage}`;
+  const hasHttpResponse = typeof e.$metadata?.httpStatusCode === "number";
+  // A retryable failure, or one with neither an AWS answer nor a code we know (a transport or
+  // parsing problem): the user can only wait; the admin reads the internal reason.
+  if (failure.kind === "retry" || (awsCode === undefined && !hasHttpResponse)) {
     return new AppError(
       "aws_unavailable",
       "AWS STS could not be reached or is busy. Try again in a moment.",
-      {
-        awsErrorCode: isNetwork ? undefined : code,
-        internalReason: `${action}: ${code}: ${awsMessage}`,
-        cause: error,
-      },
+      { awsErrorCode: awsCode, internalReason, cause: error },
     );
   }
+  const code = awsCode ?? failure.code;
   const explanation = EXPLANATIONS[code] ?? "AWS refused the request.";
   return new AppError("aws_refused", `${explanation} (AWS error ${code})`, {
     awsErrorCode: code,
-    internalReason: `${action}: ${code}: ${awsMessage}`,
+    internalReason,
     cause: error,
   });
 }

@@ -3,13 +3,30 @@ import {
   AssumeRoleCommand,
   AssumeRoleWithSAMLCommand,
   GetCallerIdentityCommand,
-  STSClient,
   type Credentials,
+  type STSClient,
   type Tag,
 } from "@aws-sdk/client-sts";
 import type { AppConfig } from "@/lib/config";
-import { appErrorFromAws } from "./aws-errors";
+import { AppError, isAppError } from "@/lib/http/errors";
+import {
+  createBrokerCredentials,
+  type BrokerCredentials,
+  type CredentialSource,
+  type MfaStatus,
+  type SessionExchangeStatus,
+} from "./broker-credentials";
 import type { TemporaryCredentials } from "./credential-formats";
+import {
+  createStsClients,
+  createStsFailover,
+  retryPolicyFrom,
+  systemClock,
+  type EndpointHealth,
+  type FailoverClock,
+  type RetryPolicy,
+  type StsFailover,
+} from "./sts-endpoints";
 
 /** AWS caps every AssumeRole made with role credentials ("role chaining") at one hour. */
 export const ROLE_CHAINING_MAX_SECONDS = 3600;
@@ -22,8 +39,10 @@ export interface AssumeRoleRequest {
   durationSeconds: number;
   externalId?: string | null;
   tags?: Tag[];
-  /** An inline session policy (minified JSON) narrowing the role for this session. */
+  /** An inline session policy (JSON) further restricting the session. */
   policy?: string;
+  /** The role's trust policy requires aws:MultiFactorAuthPresent: sign with the MFA session. */
+  requiresBrokerMfa?: boolean;
 }
 
 export interface AssumedRole {
@@ -41,6 +60,9 @@ export interface BrokerIdentity {
   arn: string;
   account: string;
   isAssumedRole: boolean;
+  credentialSource: CredentialSource;
+  /** Whether the broker signs with a GetSessionToken session rather than its long-term key. */
+  usesSessionToken: boolean;
 }
 
 export interface AssumeRoleWithSamlRequest {
@@ -49,48 +71,135 @@ export interface AssumeRoleWithSamlRequest {
   /** The base64 SAML Response exactly as the IdP posted it. A bearer secret: never logged. */
   samlAssertion: string;
   durationSeconds: number;
-  /** An inline session policy (minified JSON) narrowing the role for this session. */
+  /** An inline session policy (JSON) further restricting the session. */
   policy?: string;
 }
 
-export interface StsBroker {
-  assumeRole(request: AssumeRoleRequest): Promise<AssumedRole>;
-  /** AssumeRoleWithSAML needs no broker credentials: the SDK sends it unsigned. */
-  assumeRoleWithSaml(request: AssumeRoleWithSamlRequest): Promise<AssumedRole>;
-  getBrokerIdentity(): Promise<BrokerIdentity>;
+/** Everything the admin page shows about the broker. */
+export interface BrokerStatus {
+  checkedAt: Date;
+  identity: BrokerIdentity | null;
+  /** Why GetCallerIdentity failed (public message and AWS code), when it did. */
+  identityError: { message: string; awsErrorCode: string | null } | null;
+  roleChaining: { isRoleChained: boolean; explanation: string };
+  credentialSource: CredentialSource;
+  session: SessionExchangeStatus;
+  mfa: MfaStatus;
+  endpoints: EndpointHealth[];
+  policy: RetryPolicy;
 }
+
+export interface StsBroker {
+  /**
+   * AssumeRole with the broker's credentials (the MFA session when `requiresBrokerMfa`), capped at
+   * one hour when the broker is itself an assumed role.
+   * @throws AppError("broker_locked") for an MFA role while no MFA session is unlocked;
+   *   AppError("aws_refused" | "aws_unavailable") from STS.
+   */
+  assumeRole(request: AssumeRoleRequest): Promise<AssumedRole>;
+  /** AssumeRoleWithSAML needs no broker credentials: it is sent unsigned. */
+  assumeRoleWithSaml(request: AssumeRoleWithSamlRequest): Promise<AssumedRole>;
+  /** GetCallerIdentity for the broker, cached for five minutes (`refresh` skips the cache). */
+  getBrokerIdentity(options?: { refresh?: boolean }): Promise<BrokerIdentity>;
+  /** For the admin page; never throws for AWS failures (they are part of the status). */
+  getStatus(options?: { refresh?: boolean }): Promise<BrokerStatus>;
+  /** See BrokerCredentials.unlockWithMfa. */
+  unlockWithMfa(tokenCode: string): Promise<MfaStatus>;
+  /** Discards the MFA session. */
+  lock(): void;
+  getMfaStatus(): MfaStatus;
+  getEndpointHealth(): EndpointHealth[];
+}
+
+export interface StsBrokerDeps {
+  clock?: FailoverClock;
+  /** Overrides of the retry policy derived from configuration (tests, benchmarks). */
+  policy?: Partial<RetryPolicy>;
+}
+
+/** Errors that mean the exchanged broker session is no longer good; a fresh exchange may fix it. */
+const STALE_SESSION_CODES = new Set([
+  "ExpiredToken",
+  "ExpiredTokenException",
+  "InvalidClientTokenId",
+]);
 
 /**
  * The one module that talks to AWS STS with the portal's broker credentials: explicit keys from
- * configuration, or the AWS default credential chain (instance profile, ECS task role, IRSA, …).
- * Every parameter comes from the caller's resolved grant, never from the HTTP request.
+ * configuration, or the AWS default credential chain (instance profile, ECS task role, IRSA, …),
+ * over the configured endpoints with failover. Every parameter comes from the caller's resolved
+ * grant, never from the HTTP request.
  */
-export function createStsBroker(aws: AppConfig["aws"]): StsBroker {
-  const client = new STSClient({
-    region: aws.region,
-    endpoint: aws.stsEndpoints[0],
-    ...(aws.brokerCredentials ? { credentials: aws.brokerCredentials } : {}),
-    maxAttempts: 3,
-  });
+export function createStsBroker(aws: AppConfig["aws"], deps: StsBrokerDeps = {}): StsBroker {
+  const clock = deps.clock ?? systemClock;
+  const policy = { ...retryPolicyFrom(aws), ...deps.policy };
+  const failover: StsFailover = createStsFailover(aws.stsEndpoints, policy, clock);
+  const credentials: BrokerCredentials = createBrokerCredentials(aws, failover, clock);
+  // AssumeRoleWithSAML is authenticated by the assertion; the SDK sends it unsigned (noAuth).
+  const samlClients = createStsClients(aws.stsEndpoints, aws.region, policy, "default-chain");
 
   let identityCache: { value: BrokerIdentity; fetchedAt: number } | undefined;
+  let identityError: BrokerStatus["identityError"] = null;
 
-  async function getBrokerIdentity(): Promise<BrokerIdentity> {
-    if (identityCache && Date.now() - identityCache.fetchedAt < BROKER_IDENTITY_TTL_MS)
-      return identityCache.value;
+  /** Runs a broker-signed call; one re-exchange if AWS says the exchanged session went stale. */
+  async function sendSigned<T>(
+    action: string,
+    send: (client: STSClient, abortSignal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    for (let round = 0; ; round += 1) {
+      const clients = await credentials.clients();
+      try {
+        return await failover.run(action, (i, signal) => send(clients[i]!, signal));
+      } catch (error) {
+        const isStale =
+          isAppError(error) &&
+          error.code === "aws_refused" &&
+          STALE_SESSION_CODES.has(error.awsErrorCode ?? "") &&
+          credentials.isSignedWithExchangedSession(clients);
+        if (!isStale || round > 0) throw error;
+        credentials.invalidateSession();
+      }
+    }
+  }
+
+  let pendingIdentity: Promise<BrokerIdentity> | null = null;
+
+  function getBrokerIdentity(options: { refresh?: boolean } = {}): Promise<BrokerIdentity> {
+    if (
+      !options.refresh &&
+      identityCache &&
+      clock.now() - identityCache.fetchedAt < BROKER_IDENTITY_TTL_MS
+    )
+      return Promise.resolve(identityCache.value);
+    // Single flight: a burst of first requests shares one GetCallerIdentity.
+    pendingIdentity ??= fetchBrokerIdentity().finally(() => {
+      pendingIdentity = null;
+    });
+    return pendingIdentity;
+  }
+
+  async function fetchBrokerIdentity(): Promise<BrokerIdentity> {
     let out;
     try {
-      out = await client.send(new GetCallerIdentityCommand({}));
+      out = await sendSigned("GetCallerIdentity", (client, abortSignal) =>
+        client.send(new GetCallerIdentityCommand({}), { abortSignal }),
+      );
     } catch (error) {
-      throw appErrorFromAws(error, "GetCallerIdentity");
+      identityError = isAppError(error)
+        ? { message: error.publicMessage, awsErrorCode: error.awsErrorCode ?? null }
+        : { message: "GetCallerIdentity failed unexpectedly.", awsErrorCode: null };
+      throw error;
     }
     const arn = out.Arn ?? "";
-    const value = {
+    const value: BrokerIdentity = {
       arn,
       account: out.Account ?? "",
       isAssumedRole: /^arn:aws[\w-]*:sts::\d{12}:assumed-role\//.test(arn),
+      credentialSource: credentials.source,
+      usesSessionToken: credentials.usesSessionToken,
     };
-    identityCache = { value, fetchedAt: Date.now() };
+    identityCache = { value, fetchedAt: clock.now() };
+    identityError = null;
     return value;
   }
 
@@ -99,21 +208,35 @@ export function createStsBroker(aws: AppConfig["aws"]): StsBroker {
     const durationSeconds = broker.isAssumedRole
       ? Math.min(request.durationSeconds, ROLE_CHAINING_MAX_SECONDS)
       : request.durationSeconds;
+    const command = new AssumeRoleCommand({
+      RoleArn: request.roleArn,
+      RoleSessionName: request.roleSessionName,
+      SourceIdentity: request.sourceIdentity,
+      DurationSeconds: durationSeconds,
+      ...(request.externalId ? { ExternalId: request.externalId } : {}),
+      ...(request.tags && request.tags.length > 0 ? { Tags: request.tags } : {}),
+      ...(request.policy ? { Policy: request.policy } : {}),
+    });
     let out;
-    try {
-      out = await client.send(
-        new AssumeRoleCommand({
-          RoleArn: request.roleArn,
-          RoleSessionName: request.roleSessionName,
-          SourceIdentity: request.sourceIdentity,
-          DurationSeconds: durationSeconds,
-          ...(request.externalId ? { ExternalId: request.externalId } : {}),
-          ...(request.tags && request.tags.length > 0 ? { Tags: request.tags } : {}),
-          ...(request.policy ? { Policy: request.policy } : {}),
-        }),
+    if (request.requiresBrokerMfa) {
+      const mfaClients = credentials.mfaClients();
+      if (!mfaClients) throw brokerLocked(credentials.mfaStatus());
+      try {
+        out = await failover.run("AssumeRole (MFA session)", (i, abortSignal) =>
+          mfaClients[i]!.send(command, { abortSignal }),
+        );
+      } catch (error) {
+        // AWS ended the MFA session early: it is of no further use until the next unlock.
+        if (isAppError(error) && STALE_SESSION_CODES.has(error.awsErrorCode ?? "")) {
+          credentials.lock();
+          throw brokerLocked(credentials.mfaStatus());
+        }
+        throw error;
+      }
+    } else {
+      out = await sendSigned("AssumeRole", (client, abortSignal) =>
+        client.send(command, { abortSignal }),
       );
-    } catch (error) {
-      throw appErrorFromAws(error, "AssumeRole");
     }
     return {
       credentials: credentialsFrom(out.Credentials, "AssumeRole"),
@@ -125,20 +248,16 @@ export function createStsBroker(aws: AppConfig["aws"]): StsBroker {
   }
 
   async function assumeRoleWithSaml(request: AssumeRoleWithSamlRequest): Promise<AssumedRole> {
-    let out;
-    try {
-      out = await client.send(
-        new AssumeRoleWithSAMLCommand({
-          RoleArn: request.roleArn,
-          PrincipalArn: request.principalArn,
-          SAMLAssertion: request.samlAssertion.replace(/\s+/g, ""),
-          DurationSeconds: request.durationSeconds,
-          ...(request.policy ? { Policy: request.policy } : {}),
-        }),
-      );
-    } catch (error) {
-      throw appErrorFromAws(error, "AssumeRoleWithSAML");
-    }
+    const command = new AssumeRoleWithSAMLCommand({
+      RoleArn: request.roleArn,
+      PrincipalArn: request.principalArn,
+      SAMLAssertion: request.samlAssertion.replace(/\s+/g, ""),
+      DurationSeconds: request.durationSeconds,
+      ...(request.policy ? { Policy: request.policy } : {}),
+    });
+    const out = await failover.run("AssumeRoleWithSAML", (i, abortSignal) =>
+      samlClients[i]!.send(command, { abortSignal }),
+    );
     return {
       credentials: credentialsFrom(out.Credentials, "AssumeRoleWithSAML"),
       assumedRoleArn: out.AssumedRoleUser?.Arn ?? "",
@@ -148,15 +267,75 @@ export function createStsBroker(aws: AppConfig["aws"]): StsBroker {
     };
   }
 
-  return { assumeRole, assumeRoleWithSaml, getBrokerIdentity };
+  async function getStatus(options: { refresh?: boolean } = {}): Promise<BrokerStatus> {
+    let identity: BrokerIdentity | null = null;
+    try {
+      identity = await getBrokerIdentity(options);
+    } catch {
+      // Recorded in identityError; the page shows it.
+    }
+    return {
+      checkedAt: new Date(identityCache?.fetchedAt ?? clock.now()),
+      identity,
+      identityError: identity ? null : identityError,
+      roleChaining: roleChainingOf(identity),
+      credentialSource: credentials.source,
+      session: credentials.sessionStatus(),
+      mfa: credentials.mfaStatus(),
+      endpoints: failover.getEndpointHealth(),
+      policy,
+    };
+  }
+
+  return {
+    assumeRole,
+    assumeRoleWithSaml,
+    getBrokerIdentity,
+    getStatus,
+    unlockWithMfa: (tokenCode) => credentials.unlockWithMfa(tokenCode),
+    lock: () => credentials.lock(),
+    getMfaStatus: () => credentials.mfaStatus(),
+    getEndpointHealth: () => failover.getEndpointHealth(),
+  };
+}
+
+function brokerLocked(mfa: MfaStatus): AppError {
+  return new AppError(
+    "broker_locked",
+    "This role requires the portal's broker to be unlocked with MFA by an administrator (its trust policy requires aws:MultiFactorAuthPresent). Ask an administrator to unlock the broker, then try again.",
+    {
+      internalReason: mfa.isAvailable
+        ? "role requires the broker's MFA session and it is locked (or expired)"
+        : `role requires the broker's MFA session, which is unavailable: ${mfa.unavailableReason ?? "unknown"}`,
+    },
+  );
+}
+
+/** Why sessions are (or are not) capped at one hour, in words an admin can act on. */
+export function roleChainingOf(identity: BrokerIdentity | null): BrokerStatus["roleChaining"] {
+  if (!identity)
+    return {
+      isRoleChained: false,
+      explanation: "Unknown until the broker's identity can be read (GetCallerIdentity).",
+    };
+  if (identity.isAssumedRole)
+    return {
+      isRoleChained: true,
+      explanation:
+        "Role chaining ⇒ sessions capped at 1 hour, because the broker runs on temporary role credentials (an assumed role: instance profile, ECS task role, IRSA or similar) and AWS limits every AssumeRole made with role credentials to 3,600 seconds, whatever the access rule or the role's MaxSessionDuration allows. Run the broker as an IAM user (long-term keys, exchanged via GetSessionToken) to issue sessions up to 12 hours.",
+    };
+  return {
+    isRoleChained: false,
+    explanation:
+      "No role chaining: the broker is an IAM user, so sessions may last up to the lesser of the access rule's cap and the role's MaxSessionDuration (at most 12 hours).",
+  };
 }
 
 function credentialsFrom(c: Credentials | undefined, action: string): TemporaryCredentials {
   if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
-    throw appErrorFromAws(
-      { name: "InternalFailure", message: `${action} returned no credentials` },
-      action,
-    );
+    throw new AppError("aws_unavailable", "AWS STS returned an incomplete answer. Try again.", {
+      internalReason: `${action} returned no credentials`,
+    });
   }
   return {
     accessKeyId: c.AccessKeyId,

@@ -36,7 +36,24 @@ export interface AppErrorOptions {
   cause?: unknown;
 }
 
+/**
+ * Marks AppErrors across bundles: Next.js compiles instrumentation, pages, route handlers and server
+ * actions into separate bundles, each with its own copy of this module, and an error thrown by an
+ * object shared on globalThis (the STS broker) must still be recognised as an AppError.
+ */
+const APP_ERROR_BRAND = Symbol.for("gatehouse.AppError");
+
 export class AppError extends Error {
+  /** `instanceof AppError` holds for an AppError from any bundle's copy of this class. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return (
+      typeof value === "object" &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[APP_ERROR_BRAND] === true
+    );
+  }
+
+  readonly [APP_ERROR_BRAND] = true;
   readonly status: number;
   readonly internalReason: string | undefined;
   readonly awsErrorCode: string | undefined;

@@ -6,6 +6,9 @@ import { getDb } from "@/lib/db/client";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import type { IssuanceContext } from "./issue-session";
 
+// One broker per process: it holds the broker's exchanged session, the MFA unlock and the
+// endpoints' health, all only in this process's memory, and every entry point (route handlers,
+// admin server actions, the startup check) must see the same one.
 const globalForBroker = globalThis as unknown as { gatehouseBroker?: StsBroker };
 
 export function getBroker(): StsBroker {

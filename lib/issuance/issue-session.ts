@@ -185,6 +185,7 @@ export async function assumeGrantedRole(
       sourceIdentity: ctx.user.id,
       durationSeconds: await chooseDuration(ctx, grant, options.durationSeconds, "ask-broker"),
       externalId: grant.externalId,
+      requiresBrokerMfa: grant.requiresBrokerMfa,
       tags: sessionTagsFor(ctx.user),
       policy: sessionPolicyFor(grant),
     });

@@ -162,6 +162,14 @@ export async function startTestStack(
     envFromAws?: (aws: AwsStandin) => Promise<Record<string, string>>;
     /** Also start the demo SAML IdP, register it in the portal and as the stand-in's SAML provider. */
     saml?: boolean | { allowIdpInitiated?: boolean };
+    /**
+     * Extra STS endpoints of the stand-in (see AwsStandinOptions.stsEndpointNames). The portal
+     * still gets only the default one unless `envFromAws` sets GATEHOUSE_STS_ENDPOINTS from
+     * `aws.stsEndpoints` and clears GATEHOUSE_STS_ENDPOINT (to "": the two may not both be set).
+     */
+    stsEndpointNames?: string[];
+    /** The stand-in's clock. */
+    awsNow?: () => Date;
   } = {},
 ): Promise<TestStack> {
   const database = opts.database ?? testDatabaseKind();
@@ -172,7 +180,11 @@ export async function startTestStack(
   try {
     const created = await createTestDatabase(database);
     cleanups.push(() => created.drop());
-    const aws = await startAwsStandin({ world: opts.world ?? demoAwsWorld() });
+    const aws = await startAwsStandin({
+      world: opts.world ?? demoAwsWorld(),
+      ...(opts.stsEndpointNames ? { stsEndpointNames: opts.stsEndpointNames } : {}),
+      ...(opts.awsNow ? { now: opts.awsNow } : {}),
+    });
     cleanups.push(() => aws.close());
     const portalPort = await freePort();
     const portalUrl = `http://localhost:${portalPort}`;

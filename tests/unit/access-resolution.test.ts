@@ -19,6 +19,7 @@ function role(id: string, maxSessionDurationSeconds = 3600, accountName = "acme-
     assumeMethod: "assume-role",
     samlProviderArn: null,
     externalId: null,
+    requiresBrokerMfa: false,
     awsAccount: {
       accountId: accountName === "acme-staging" ? "345678901234" : "210987654321",
       name: accountName,

@@ -1,0 +1,95 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { writeAuditEvent } from "@/lib/audit/write-audit-event";
+import { currentRequestMeta, getSignedInUser } from "@/lib/auth/current-user";
+import { getDb } from "@/lib/db/client";
+import { isAppError } from "@/lib/http/errors";
+import { getBroker } from "@/lib/issuance/context";
+import { actorOf } from "@/lib/issuance/issue-session";
+
+export interface UnlockFormState {
+  ok: boolean;
+  message: string | null;
+  error: string | null;
+}
+
+const unlockInput = z.object({
+  tokenCode: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, "Enter the 6 digits your MFA device shows."),
+});
+
+/** Every server action checks for itself that the caller is a signed-in admin (invariant 4). */
+async function requireAdmin() {
+  const meta = await currentRequestMeta();
+  const user = await getSignedInUser(meta);
+  if (!user?.isAdmin) throw new Error("not allowed");
+  return { user, meta };
+}
+
+/** "Check now": GetCallerIdentity again, bypassing the five-minute cache. */
+export async function checkBrokerNow(): Promise<void> {
+  await requireAdmin();
+  await getBroker().getStatus({ refresh: true });
+  revalidatePath("/admin/broker");
+}
+
+export async function unlockBroker(
+  _prev: UnlockFormState,
+  form: FormData,
+): Promise<UnlockFormState> {
+  const { user, meta } = await requireAdmin();
+  const parsed = unlockInput.safeParse({ tokenCode: form.get("tokenCode") ?? "" });
+  if (!parsed.success)
+    return { ok: false, message: null, error: parsed.error.issues[0]?.message ?? "Invalid code." };
+  const broker = getBroker();
+  const serial = broker.getMfaStatus().serialNumber;
+  try {
+    // The code itself is a one-time secret: it goes to AWS and nowhere else.
+    const mfa = await broker.unlockWithMfa(parsed.data.tokenCode);
+    await writeAuditEvent(getDb(), {
+      action: "broker.unlocked",
+      outcome: "success",
+      actor: actorOf(user),
+      meta,
+      details: { mfaSerial: serial, expiresAt: mfa.expiresAt?.toISOString() ?? null },
+    });
+    revalidatePath("/admin/broker");
+    return {
+      ok: true,
+      message: `Unlocked until ${mfa.expiresAt?.toISOString().replace(".000Z", "Z") ?? "—"}.`,
+      error: null,
+    };
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    await writeAuditEvent(getDb(), {
+      action: "broker.unlock-failed",
+      outcome: error.code === "aws_refused" ? "denied" : "error",
+      actor: actorOf(user),
+      meta,
+      details: {
+        mfaSerial: serial,
+        reason: (error.internalReason ?? error.publicMessage).slice(0, 1000),
+        awsErrorCode: error.awsErrorCode ?? null,
+      },
+    });
+    return { ok: false, message: null, error: error.publicMessage };
+  }
+}
+
+export async function lockBroker(): Promise<void> {
+  const { user, meta } = await requireAdmin();
+  const broker = getBroker();
+  broker.lock();
+  await writeAuditEvent(getDb(), {
+    action: "broker.locked",
+    outcome: "success",
+    actor: actorOf(user),
+    meta,
+    details: { mfaSerial: broker.getMfaStatus().serialNumber },
+  });
+  revalidatePath("/admin/broker");
+}

@@ -1,0 +1,46 @@
+import type { Metadata } from "next";
+import { AppHeader } from "@/components/app-header";
+import { BrokerMfaForm } from "@/components/broker-mfa-form";
+import { BrokerEndpointTable, BrokerIdentityPanel } from "@/components/broker-status";
+import { requirePageUser } from "@/lib/auth/current-user";
+import { getBroker } from "@/lib/issuance/context";
+import { checkBrokerNow, lockBroker, unlockBroker } from "./actions";
+
+export const metadata: Metadata = { title: "Broker" };
+export const dynamic = "force-dynamic";
+
+export default async function BrokerPage() {
+  const { user } = await requirePageUser({ admin: true, returnTo: "/admin/broker" });
+  const status = await getBroker().getStatus();
+  const { mfa } = status;
+  return (
+    <>
+      <AppHeader userLabel={user.email ?? user.subject} isAdmin={user.isAdmin} />
+      <main className="mx-auto max-w-6xl space-y-6 px-4 py-8">
+        <div className="flex items-start justify-between gap-4">
+          <div>
+            <h1 className="text-2xl font-semibold">Broker</h1>
+            <p className="mt-1 text-sm text-slate-600">
+              The AWS identity the portal assumes roles with, and the STS endpoints it uses.
+            </p>
+          </div>
+          <form action={checkBrokerNow}>
+            <button
+              type="submit"
+              className="rounded-md border border-slate-300 px-3 py-2 text-sm hover:bg-slate-100"
+            >
+              Check now
+            </button>
+          </form>
+        </div>
+        <BrokerIdentityPanel status={status} />
+        <BrokerMfaForm
+          mfa={{ ...mfa, expiresAt: mfa.expiresAt?.toISOString() ?? null }}
+          unlock={unlockBroker}
+          lock={lockBroker}
+        />
+        <BrokerEndpointTable status={status} />
+      </main>
+    </>
+  );
+}

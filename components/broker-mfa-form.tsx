@@ -1,0 +1,104 @@
+"use client";
+
+import { useActionState } from "react";
+import type { UnlockFormState } from "@/app/admin/broker/actions";
+
+const INITIAL: UnlockFormState = { ok: false, message: null, error: null };
+
+export interface BrokerMfaView {
+  isAvailable: boolean;
+  unavailableReason: string | null;
+  serialNumber: string | null;
+  state: "locked" | "unlocked";
+  /** ISO 8601, UTC. */
+  expiresAt: string | null;
+}
+
+/**
+ * Unlocks the broker's MFA session (for roles whose trust policy requires MFA) with a code from
+ * the broker's own MFA device, or locks it again.
+ */
+export function BrokerMfaForm({
+  mfa,
+  unlock,
+  lock,
+}: {
+  mfa: BrokerMfaView;
+  unlock: (state: UnlockFormState, form: FormData) => Promise<UnlockFormState>;
+  lock: () => Promise<void>;
+}) {
+  const [state, formAction, isPending] = useActionState(unlock, INITIAL);
+  return (
+    <section
+      className="space-y-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm"
+      data-testid="broker-mfa"
+    >
+      <h2 className="font-semibold">MFA unlock</h2>
+      <p className="text-sm text-slate-600">
+        Roles marked &ldquo;requires broker MFA&rdquo; trust the broker only with
+        aws:MultiFactorAuthPresent. They can be issued while the broker holds an MFA session,
+        unlocked here with a code from the broker&apos;s MFA device. The session lives only in this
+        server&apos;s memory (each replica is unlocked separately) and ends at its expiry, on
+        &ldquo;Lock&rdquo;, or on restart.
+      </p>
+      <p className="text-sm" data-testid="broker-mfa-state">
+        {mfa.state === "unlocked"
+          ? `Unlocked until ${mfa.expiresAt ?? "—"}`
+          : mfa.isAvailable
+            ? "Locked"
+            : `Unavailable: ${mfa.unavailableReason ?? ""}`}
+        {mfa.serialNumber && (
+          <>
+            {" "}
+            — device <code className="font-mono text-xs">{mfa.serialNumber}</code>
+          </>
+        )}
+      </p>
+      {state.message && (
+        <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
+          {state.message}
+        </p>
+      )}
+      {state.error && (
+        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+          {state.error}
+        </p>
+      )}
+      {mfa.isAvailable && (
+        <div className="flex flex-wrap items-end gap-3">
+          <form action={formAction} className="flex items-end gap-2">
+            <label className="text-sm">
+              MFA code
+              <input
+                name="tokenCode"
+                inputMode="numeric"
+                autoComplete="one-time-code"
+                pattern="[0-9]{6}"
+                maxLength={6}
+                required
+                className="mt-1 block w-32 rounded-md border border-slate-300 px-3 py-2 font-mono text-sm"
+              />
+            </label>
+            <button
+              type="submit"
+              disabled={isPending}
+              className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-50"
+            >
+              {isPending ? "Unlocking…" : "Unlock"}
+            </button>
+          </form>
+          {mfa.state === "unlocked" && (
+            <form action={lock}>
+              <button
+                type="submit"
+                className="rounded-md border border-slate-300 px-3 py-2 text-sm hover:bg-slate-100"
+              >
+                Lock
+              </button>
+            </form>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}

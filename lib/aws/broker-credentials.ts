@@ -1,0 +1,251 @@
+import "server-only";
+import { GetSessionTokenCommand, type STSClient } from "@aws-sdk/client-sts";
+import type { AppConfig } from "@/lib/config";
+import { AppError, isAppError } from "@/lib/http/errors";
+import {
+  createStsClients,
+  type FailoverClock,
+  type StsCredentials,
+  type StsFailover,
+} from "./sts-endpoints";
+
+/**
+ * The broker's own AWS credentials. With explicit long-term IAM user keys (AKIA…) the portal
+ * exchanges them once for a GetSessionToken session and signs everything else with that, so the
+ * long-term key signs almost nothing; an administrator can also unlock a separate MFA-authenticated
+ * session for roles whose trust policy requires aws:MultiFactorAuthPresent. Secrets and session
+ * tokens live only in this process's memory (DESIGN.md invariant 3): never logged, never stored.
+ */
+
+export type CredentialSource =
+  "explicit IAM user keys" | "explicit session credentials" | "AWS default credential chain";
+
+/** Refresh a cached session this long before AWS says it expires. */
+export const SESSION_REFRESH_MARGIN_MS = 5 * 60 * 1000;
+
+export interface SessionExchangeStatus {
+  /** Whether the broker signs with a GetSessionToken session instead of its long-term key. */
+  isUsed: boolean;
+  /** Why not, when not used. */
+  reason: string | null;
+  /** The current session's expiry, or null before the first exchange. */
+  expiresAt: Date | null;
+  /** Not a secret (CloudTrail logs it); lets an admin find the session's calls. */
+  accessKeyId: string | null;
+  exchangedAt: Date | null;
+}
+
+export interface MfaStatus {
+  /** Whether an MFA unlock is possible with this configuration at all. */
+  isAvailable: boolean;
+  unavailableReason: string | null;
+  serialNumber: string | null;
+  state: "locked" | "unlocked";
+  /** When the unlocked MFA session expires (minus the refresh margin it is no longer used). */
+  expiresAt: Date | null;
+}
+
+export interface BrokerCredentials {
+  readonly source: CredentialSource;
+  readonly usesSessionToken: boolean;
+  /**
+   * Clients (one per endpoint) signing with the broker's everyday credentials: the cached
+   * GetSessionToken session (exchanged on first use, single-flight, refreshed near expiry), the
+   * explicit keys, or the default chain.
+   * @throws AppError from the GetSessionToken exchange (aws_unavailable, aws_refused).
+   */
+  clients(): Promise<STSClient[]>;
+  /** Whether `clients()` currently signs with an exchanged session (worth re-exchanging on ExpiredToken). */
+  isSignedWithExchangedSession(clients: STSClient[]): boolean;
+  /** Forgets the exchanged session (AWS said it expired or is invalid); the next call exchanges anew. */
+  invalidateSession(): void;
+  /** Clients signing with the MFA session, or null when locked (or expired). */
+  mfaClients(): STSClient[] | null;
+  /**
+   * Exchanges the long-term key plus a 6-digit code from the broker's MFA device for an
+   * MFA-authenticated session, kept (in memory) until shortly before it expires.
+   * @throws AppError("validation_error") for a code that is not 6 digits or when unlock is not
+   *   available with this configuration; AppError("aws_refused") when AWS rejects the code.
+   */
+  unlockWithMfa(tokenCode: string): Promise<MfaStatus>;
+  /** Discards the MFA session at once. */
+  lock(): void;
+  sessionStatus(): SessionExchangeStatus;
+  mfaStatus(): MfaStatus;
+}
+
+interface CachedSession {
+  credentials: StsCredentials & { expiration: Date };
+  clients: STSClient[];
+  exchangedAt: Date;
+}
+
+export function credentialSourceOf(aws: AppConfig["aws"]): CredentialSource {
+  if (!aws.brokerCredentials) return "AWS default credential chain";
+  return aws.brokerCredentials.sessionToken || aws.brokerCredentials.accessKeyId.startsWith("ASIA")
+    ? "explicit session credentials"
+    : "explicit IAM user keys";
+}
+
+export function createBrokerCredentials(
+  aws: AppConfig["aws"],
+  failover: StsFailover,
+  clock: Pick<FailoverClock, "now">,
+): BrokerCredentials {
+  const source = credentialSourceOf(aws);
+  const makeClients = (signer: StsCredentials | "default-chain") =>
+    createStsClients(failover.endpoints, aws.region, failover.policy, signer);
+  const explicit = aws.brokerCredentials;
+  const baseClients = makeClients(
+    explicit
+      ? {
+          accessKeyId: explicit.accessKeyId,
+          secretAccessKey: explicit.secretAccessKey,
+          ...(explicit.sessionToken ? { sessionToken: explicit.sessionToken } : {}),
+        }
+      : "default-chain",
+  );
+  const hasLongTermKeys = source === "explicit IAM user keys";
+  const usesSessionToken = hasLongTermKeys && aws.brokerUsesSessionToken;
+  const sessionNotUsedReason = usesSessionToken
+    ? null
+    : !hasLongTermKeys
+      ? `the broker runs on ${source}; GetSessionToken needs long-term IAM user keys`
+      : "turned off (GATEHOUSE_BROKER_GET_SESSION_TOKEN=false)";
+  const mfaUnavailableReason = !aws.brokerMfaSerial
+    ? "no MFA device is configured (GATEHOUSE_BROKER_MFA_SERIAL)"
+    : !hasLongTermKeys
+      ? `the broker runs on ${source}; an MFA session needs long-term IAM user keys`
+      : null;
+
+  let session: CachedSession | null = null;
+  let pendingExchange: Promise<CachedSession> | null = null;
+  let mfaSession: CachedSession | null = null;
+
+  const isFresh = (s: CachedSession | null): s is CachedSession =>
+    s !== null && s.credentials.expiration.getTime() - SESSION_REFRESH_MARGIN_MS > clock.now();
+
+  function retire(s: CachedSession | null): void {
+    // Let in-flight requests finish on the old clients' sockets before closing them.
+    if (s) setTimeout(() => s.clients.forEach((c) => c.destroy()), 60_000).unref();
+  }
+
+  async function getSessionToken(
+    action: string,
+    input: { DurationSeconds: number; SerialNumber?: string; TokenCode?: string },
+  ): Promise<CachedSession> {
+    const out = await failover.run(action, (i, abortSignal) =>
+      baseClients[i]!.send(new GetSessionTokenCommand(input), { abortSignal }),
+    );
+    const c = out.Credentials;
+    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
+      throw new AppError("aws_unavailable", "AWS STS returned an incomplete answer. Try again.", {
+        internalReason: `${action}: GetSessionToken returned no credentials`,
+      });
+    }
+    const credentials = {
+      accessKeyId: c.AccessKeyId,
+      secretAccessKey: c.SecretAccessKey,
+      sessionToken: c.SessionToken,
+      expiration: c.Expiration,
+    };
+    return { credentials, clients: makeClients(credentials), exchangedAt: new Date(clock.now()) };
+  }
+
+  async function clients(): Promise<STSClient[]> {
+    if (!usesSessionToken) return baseClients;
+    if (isFresh(session)) return session.clients;
+    // Single flight: concurrent callers share one GetSessionToken call.
+    pendingExchange ??= getSessionToken("GetSessionToken (broker session)", {
+      DurationSeconds: aws.brokerSessionSeconds,
+    })
+      .then((fresh) => {
+        retire(session);
+        session = fresh;
+        return fresh;
+      })
+      .finally(() => {
+        pendingExchange = null;
+      });
+    return (await pendingExchange).clients;
+  }
+
+  function mfaStatus(): MfaStatus {
+    const isUnlocked = isFresh(mfaSession);
+    return {
+      isAvailable: mfaUnavailableReason === null,
+      unavailableReason: mfaUnavailableReason,
+      serialNumber: aws.brokerMfaSerial ?? null,
+      state: isUnlocked ? "unlocked" : "locked",
+      expiresAt: isUnlocked && mfaSession ? mfaSession.credentials.expiration : null,
+    };
+  }
+
+  async function unlockWithMfa(tokenCode: string): Promise<MfaStatus> {
+    if (mfaUnavailableReason !== null || !aws.brokerMfaSerial) {
+      throw new AppError(
+        "validation_error",
+        `MFA unlock is not available: ${mfaUnavailableReason ?? "no MFA device is configured"}.`,
+      );
+    }
+    const code = tokenCode.trim();
+    if (!/^\d{6}$/.test(code)) {
+      throw new AppError(
+        "validation_error",
+        "The MFA code must be the 6 digits your device shows.",
+        {
+          issues: [{ path: "tokenCode", message: "must be exactly 6 digits" }],
+        },
+      );
+    }
+    let fresh: CachedSession;
+    try {
+      fresh = await getSessionToken("GetSessionToken (MFA unlock)", {
+        DurationSeconds: aws.brokerSessionSeconds,
+        SerialNumber: aws.brokerMfaSerial,
+        TokenCode: code,
+      });
+    } catch (error) {
+      if (
+        isAppError(error) &&
+        error.code === "aws_refused" &&
+        error.awsErrorCode === "AccessDenied"
+      ) {
+        throw new AppError(
+          "aws_refused",
+          "AWS did not accept this MFA code for the broker's device. Wait for the next code and try again (each code works once).",
+          { awsErrorCode: "AccessDenied", internalReason: error.internalReason, cause: error },
+        );
+      }
+      throw error;
+    }
+    retire(mfaSession);
+    mfaSession = fresh;
+    return mfaStatus();
+  }
+
+  return {
+    source,
+    usesSessionToken,
+    clients,
+    isSignedWithExchangedSession: (c) => session !== null && c === session.clients,
+    invalidateSession: () => {
+      retire(session);
+      session = null;
+    },
+    mfaClients: () => (isFresh(mfaSession) ? mfaSession.clients : null),
+    unlockWithMfa,
+    lock: () => {
+      retire(mfaSession);
+      mfaSession = null;
+    },
+    sessionStatus: () => ({
+      isUsed: usesSessionToken,
+      reason: sessionNotUsedReason,
+      expiresAt: session?.credentials.expiration ?? null,
+      accessKeyId: session?.credentials.accessKeyId ?? null,
+      exchangedAt: session?.exchangedAt ?? null,
+    }),
+    mfaStatus,
+  };
+}

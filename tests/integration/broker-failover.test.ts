@@ -1,0 +1,261 @@
+// The broker over three STS endpoints of the AWS stand-in, with the real @aws-sdk/client-sts:
+// failover on refused connections, throttling, 5xx, slowness and RegionDisabledException;
+// refusals AWS meant are not retried; attempts per endpoint are exactly as configured (counted
+// by the stand-in, or by the broker's own health for connections the stand-in never saw); and a
+// call never outlives its time budget.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  startAwsStandin,
+  type AwsStandin,
+  type StsCallRecord,
+  type StsFault,
+} from "@/dev/aws-standin/server";
+import { createStsBroker, type StsBroker, type StsBrokerDeps } from "@/lib/aws/sts-broker";
+import type { EndpointHealth } from "@/lib/aws/sts-endpoints";
+import type { AppConfig } from "@/lib/config";
+import { AppError } from "@/lib/http/errors";
+import { roleArnOf, testBroker, testWorld } from "../support/aws-standin";
+
+const NAMES = ["sts-a", "sts-b", "sts-c"] as const;
+type EndpointName = (typeof NAMES)[number];
+
+let standin: AwsStandin;
+let urls: string[];
+
+beforeAll(async () => {
+  standin = await startAwsStandin({ world: testWorld(), stsEndpointNames: [...NAMES] });
+  urls = NAMES.map((name) => standin.stsEndpoints[name]!);
+});
+afterAll(async () => {
+  await standin?.close();
+});
+afterEach(() => {
+  standin.clearFaults();
+});
+
+function awsConfig(overrides: Partial<AppConfig["aws"]> = {}): AppConfig["aws"] {
+  return {
+    region: "us-east-1",
+    stsEndpoints: urls,
+    stsAttemptsPerEndpoint: 2,
+    stsTimeoutMs: 400,
+    stsBackoffBaseMs: 20,
+    federationEndpoint: standin.federationEndpoint,
+    brokerCredentials: {
+      accessKeyId: testBroker.accessKeyId,
+      secretAccessKey: testBroker.secretAccessKey,
+      sessionToken: undefined,
+    },
+    brokerUsesSessionToken: true,
+    brokerSessionSeconds: 43_200,
+    brokerMfaSerial: undefined,
+    ...overrides,
+  };
+}
+
+/** A broker whose identity and session are already in hand, so only the call under test remains. */
+async function warmBroker(
+  overrides: Partial<AppConfig["aws"]> = {},
+  deps: StsBrokerDeps = {},
+): Promise<StsBroker> {
+  const broker = createStsBroker(awsConfig(overrides), deps);
+  await broker.getBrokerIdentity();
+  await fetch(`${standin.url}/__standin/reset-calls`, { method: "POST" });
+  return broker;
+}
+
+async function calls(action = "AssumeRole"): Promise<StsCallRecord[]> {
+  const all = (await (await fetch(`${standin.url}/__standin/calls`)).json()) as StsCallRecord[];
+  return all.filter((c) => c.action === action);
+}
+
+function countBy(records: StsCallRecord[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of records) {
+    const key = `${r.endpoint}:${r.errorCode ?? "ok"}`;
+    out[key] = (out[key] ?? 0) + 1;
+  }
+  return out;
+}
+
+/** Attempts and failures per endpoint since `before`, from the broker's own health. */
+function attemptsSince(broker: StsBroker, before: EndpointHealth[]) {
+  return broker.getEndpointHealth().map((h, i) => ({
+    attempts: h.attempts - (before[i]?.attempts ?? 0),
+    failures: h.failures - (before[i]?.failures ?? 0),
+  }));
+}
+
+function fault(name: EndpointName, f: StsFault): void {
+  standin.setFault(name, f);
+}
+
+const developer = (durationSeconds = 3600) => ({
+  roleArn: roleArnOf("Developer"),
+  roleSessionName: "alice",
+  sourceIdentity: "user-alice",
+  durationSeconds,
+});
+
+async function failure(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.then(
+    () => new Error("expected a failure"),
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  return error as AppError;
+}
+
+describe("failover across ordered STS endpoints", () => {
+  it("first refusing connections, second throttling → issued by the third; 2 attempts on each failing endpoint", async () => {
+    const broker = await warmBroker();
+    const before = broker.getEndpointHealth();
+    fault("sts-a", { refuseConnections: true });
+    fault("sts-b", { throttle: true });
+    const assumed = await broker.assumeRole(developer());
+    expect(assumed.credentials.accessKeyId).toMatch(/^ASIA/);
+    // The stand-in never sees refused connections; it saw exactly 2 throttled attempts on sts-b
+    // and 1 successful one on sts-c.
+    expect(countBy(await calls())).toEqual({ "sts-b:Throttling": 2, "sts-c:ok": 1 });
+    expect(attemptsSince(broker, before)).toEqual([
+      { attempts: 2, failures: 2 },
+      { attempts: 2, failures: 2 },
+      { attempts: 1, failures: 0 },
+    ]);
+    const [a, b, c] = broker.getEndpointHealth();
+    expect(a!.consecutiveFailures).toBe(2);
+    expect(["ECONNREFUSED", "ECONNRESET"]).toContain(a!.lastErrorCode);
+    expect(b).toMatchObject({ failures: 2, lastErrorCode: "Throttling" });
+    expect(c!.consecutiveFailures).toBe(0);
+  });
+
+  it("HTTP 500 and 503 are retried then failed over", async () => {
+    const broker = await warmBroker();
+    fault("sts-a", { serverError: 500 });
+    fault("sts-b", { serverError: 503 });
+    await broker.assumeRole(developer());
+    expect(countBy(await calls())).toEqual({
+      "sts-a:InternalFailure": 2,
+      "sts-b:ServiceUnavailable": 2,
+      "sts-c:ok": 1,
+    });
+  });
+
+  it("a transient failure is retried on the same endpoint, which then answers", async () => {
+    const broker = await warmBroker();
+    fault("sts-a", { throttle: true, failFirst: 1 });
+    await broker.assumeRole(developer());
+    expect(countBy(await calls())).toEqual({ "sts-a:Throttling": 1, "sts-a:ok": 1 });
+  });
+
+  it("AccessDenied is not retried and not failed over: exactly one call", async () => {
+    const broker = await warmBroker();
+    const error = await failure(
+      broker.assumeRole({ ...developer(), roleArn: roleArnOf("Untrusted") }),
+    );
+    expect(error.code).toBe("aws_refused");
+    expect(error.awsErrorCode).toBe("AccessDenied");
+    expect(countBy(await calls())).toEqual({ "sts-a:AccessDenied": 1 });
+  });
+
+  it("ValidationError (duration above the role's maximum) is not retried", async () => {
+    const broker = await warmBroker();
+    const error = await failure(
+      broker.assumeRole({ ...developer(7200), roleArn: roleArnOf("ReadOnly") }),
+    );
+    expect(error.awsErrorCode).toBe("ValidationError");
+    expect(countBy(await calls())).toEqual({ "sts-a:ValidationError": 1 });
+  });
+
+  it("RegionDisabledException moves to the next endpoint at once (not retried there)", async () => {
+    const broker = await warmBroker();
+    fault("sts-a", { regionDisabled: true });
+    await broker.assumeRole(developer());
+    expect(countBy(await calls())).toEqual({
+      "sts-a:RegionDisabledException": 1,
+      "sts-b:ok": 1,
+    });
+  });
+
+  it("RegionDisabledException everywhere surfaces as that refusal, one call per endpoint", async () => {
+    const broker = await warmBroker();
+    for (const name of NAMES) fault(name, { regionDisabled: true });
+    const error = await failure(broker.assumeRole(developer()));
+    expect(error.code).toBe("aws_refused");
+    expect(error.awsErrorCode).toBe("RegionDisabledException");
+    expect(Object.values(countBy(await calls()))).toEqual([1, 1, 1]);
+  });
+
+  it("every endpoint down → one aws_unavailable, quickly, after exactly 2 attempts each", async () => {
+    const broker = await warmBroker();
+    const before = broker.getEndpointHealth();
+    fault("sts-a", { refuseConnections: true });
+    fault("sts-b", { serverError: 503 });
+    fault("sts-c", { throttle: true });
+    const started = Date.now();
+    const error = await failure(broker.assumeRole(developer()));
+    const elapsed = Date.now() - started;
+    expect(error.code).toBe("aws_unavailable");
+    expect(error.status).toBe(503);
+    expect(error.publicMessage).toContain("tried 3 of 3 endpoints");
+    expect(elapsed).toBeLessThan(2000);
+    expect(countBy(await calls())).toEqual({
+      "sts-b:ServiceUnavailable": 2,
+      "sts-c:Throttling": 2,
+    });
+    expect(attemptsSince(broker, before)).toEqual([
+      { attempts: 2, failures: 2 },
+      { attempts: 2, failures: 2 },
+      { attempts: 2, failures: 2 },
+    ]);
+  });
+
+  it("a slow endpoint (latency beyond the timeout) is abandoned after the timeout", async () => {
+    const broker = await warmBroker({ stsAttemptsPerEndpoint: 1, stsTimeoutMs: 300 });
+    fault("sts-a", { latencyMs: 5000 });
+    const started = Date.now();
+    await broker.assumeRole(developer());
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(290);
+    expect(elapsed).toBeLessThan(1500);
+    expect(broker.getEndpointHealth()[0]!.lastErrorCode).toBe("TimeoutError");
+    const records = await calls();
+    expect(records.filter((r) => r.endpoint === "sts-b" && r.errorCode === null)).toHaveLength(1);
+  });
+
+  it("the time budget bounds a call even when every endpoint hangs", async () => {
+    const broker = await warmBroker(
+      { stsAttemptsPerEndpoint: 5, stsTimeoutMs: 400 },
+      { policy: { budgetMs: 1000 } },
+    );
+    for (const name of NAMES) fault(name, { latencyMs: 10_000 });
+    const started = Date.now();
+    const error = await failure(broker.assumeRole(developer()));
+    const elapsed = Date.now() - started;
+    expect(error.code).toBe("aws_unavailable");
+    expect(error.internalReason).toContain("time budget of 1000 ms spent");
+    expect(elapsed).toBeGreaterThanOrEqual(950);
+    expect(elapsed).toBeLessThan(1600);
+  });
+
+  it("an endpoint that keeps failing is tried last until its cool-down ends", async () => {
+    const broker = await warmBroker();
+    fault("sts-a", { serverError: 500 });
+    await broker.assumeRole(developer());
+    expect(broker.getEndpointHealth()[0]!.circuitOpenUntil).not.toBeNull();
+    await fetch(`${standin.url}/__standin/reset-calls`, { method: "POST" });
+    await broker.assumeRole(developer());
+    // sts-a still fails but is no longer in the way.
+    expect(countBy(await calls())).toEqual({ "sts-b:ok": 1 });
+  });
+
+  it("GetSessionToken and GetCallerIdentity fail over too", async () => {
+    fault("sts-a", { refuseConnections: true });
+    const broker = createStsBroker(awsConfig());
+    await fetch(`${standin.url}/__standin/reset-calls`, { method: "POST" });
+    const identity = await broker.getBrokerIdentity();
+    expect(identity.arn).toBe(testBroker.arn);
+    expect(countBy(await calls("GetSessionToken"))).toEqual({ "sts-b:ok": 1 });
+    expect(countBy(await calls("GetCallerIdentity"))).toEqual({ "sts-b:ok": 1 });
+  });
+});

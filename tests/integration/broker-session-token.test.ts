@@ -1,0 +1,323 @@
+// The broker's own credentials against the AWS stand-in with the real @aws-sdk/client-sts: long-term
+// IAM user keys are exchanged once via GetSessionToken (single flight, refreshed 5 minutes before
+// expiry) and sign nothing else; sessions from that exchange are not role chaining (12 h allowed);
+// an admin's MFA unlock opens MFA-gated roles until locked; a broker on role credentials is capped
+// at one hour.
+import { AssumeRoleCommand, GetSessionTokenCommand } from "@aws-sdk/client-sts";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startAwsStandin, type AwsStandin, type StsCallRecord } from "@/dev/aws-standin/server";
+import { totpCode } from "@/dev/aws-standin/totp";
+import { createStsBroker } from "@/lib/aws/sts-broker";
+import type { FailoverClock } from "@/lib/aws/sts-endpoints";
+import type { AppConfig } from "@/lib/config";
+import { AppError } from "@/lib/http/errors";
+import {
+  keysOf,
+  roleArnOf,
+  stsClient,
+  TEST_ACCOUNT,
+  testBroker,
+  testWorld,
+} from "../support/aws-standin";
+
+const MFA_SERIAL = `arn:aws:iam::${TEST_ACCOUNT}:mfa/test-broker`;
+const MFA_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+let standin: AwsStandin;
+
+beforeAll(async () => {
+  const world = testWorld();
+  world.principals = world.principals.map((p) =>
+    p.arn === testBroker.arn
+      ? { ...p, mfaDevice: { serialNumber: MFA_SERIAL, totpSecret: MFA_SECRET } }
+      : p,
+  );
+  world.accounts[0]!.roles.push({
+    name: "BreakGlass",
+    maxSessionDurationSeconds: 3600,
+    trustedPrincipalArns: [testBroker.arn],
+    allowsSourceIdentity: true,
+    allowsTagSession: true,
+    requiresMfa: true,
+  });
+  standin = await startAwsStandin({ world, stsEndpointNames: ["sts-a", "sts-b"] });
+});
+afterAll(async () => {
+  await standin?.close();
+});
+beforeEach(async () => {
+  await fetch(`${standin.url}/__standin/reset-calls`, { method: "POST" });
+});
+
+function awsConfig(overrides: Partial<AppConfig["aws"]> = {}): AppConfig["aws"] {
+  return {
+    region: "us-east-1",
+    stsEndpoints: [standin.stsEndpoints["sts-a"]!, standin.stsEndpoints["sts-b"]!],
+    stsAttemptsPerEndpoint: 2,
+    stsTimeoutMs: 2000,
+    stsBackoffBaseMs: 20,
+    federationEndpoint: standin.federationEndpoint,
+    brokerCredentials: {
+      accessKeyId: testBroker.accessKeyId,
+      secretAccessKey: testBroker.secretAccessKey,
+      sessionToken: undefined,
+    },
+    brokerUsesSessionToken: true,
+    brokerSessionSeconds: 43_200,
+    brokerMfaSerial: MFA_SERIAL,
+    ...overrides,
+  };
+}
+
+/** The broker's clock only: AWS (the stand-in) keeps real time. */
+function movableClock(): FailoverClock & { advance(ms: number): void } {
+  let offset = 0;
+  return {
+    now: () => Date.now() + offset,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    random: () => Math.random(),
+    advance: (ms) => {
+      offset += ms;
+    },
+  };
+}
+
+async function calls(action?: string): Promise<StsCallRecord[]> {
+  const all = (await (await fetch(`${standin.url}/__standin/calls`)).json()) as StsCallRecord[];
+  return action ? all.filter((c) => c.action === action) : all;
+}
+
+const request = (roleName: string, durationSeconds = 3600) => ({
+  roleArn: roleArnOf(roleName),
+  roleSessionName: "alice",
+  sourceIdentity: "user-alice",
+  durationSeconds,
+});
+
+async function failure(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.then(
+    () => new Error("expected a failure"),
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  return error as AppError;
+}
+
+/** A 6-digit code that is not valid now (nor one step either side). */
+function wrongCode(): string {
+  const valid = new Set(
+    [-30_000, 0, 30_000].map((d) => totpCode(MFA_SECRET, new Date(Date.now() + d))),
+  );
+  for (let n = 0; ; n += 1) {
+    const candidate = String(n).padStart(6, "0");
+    if (!valid.has(candidate)) return candidate;
+  }
+}
+
+describe("GetSessionToken exchange of long-term keys", () => {
+  it("one exchange serves many concurrent AssumeRoles; the long-term key signs nothing else", async () => {
+    const broker = createStsBroker(awsConfig());
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => broker.assumeRole(request("Developer"))),
+    );
+    expect(results).toHaveLength(20);
+    const all = await calls();
+    const exchanges = all.filter((c) => c.action === "GetSessionToken");
+    expect(exchanges).toHaveLength(1);
+    expect(all.filter((c) => c.action === "GetCallerIdentity")).toHaveLength(1);
+    const signedByLongTermKey = all.filter((c) => c.accessKeyId === testBroker.accessKeyId);
+    expect(signedByLongTermKey.map((c) => c.action)).toEqual(["GetSessionToken"]);
+    const assumeRoles = all.filter((c) => c.action === "AssumeRole");
+    expect(assumeRoles).toHaveLength(20);
+    const sessionKeys = new Set(assumeRoles.map((c) => c.accessKeyId));
+    expect(sessionKeys.size).toBe(1);
+    expect([...sessionKeys][0]).toMatch(/^ASIA/);
+    // GetSessionToken credentials still act as the IAM user.
+    expect(new Set(assumeRoles.map((c) => c.callerArn))).toEqual(new Set([testBroker.arn]));
+    const status = await broker.getStatus();
+    expect(status.credentialSource).toBe("explicit IAM user keys");
+    expect(status.session).toMatchObject({ isUsed: true, accessKeyId: [...sessionKeys][0] });
+  });
+
+  it("asks for the configured DurationSeconds", async () => {
+    const broker = createStsBroker(awsConfig({ brokerSessionSeconds: 3600 }));
+    await broker.getBrokerIdentity();
+    const [exchange] = await calls("GetSessionToken");
+    expect(exchange!.durationSeconds).toBe(3600);
+    const status = await broker.getStatus();
+    const left = status.session.expiresAt!.getTime() - Date.now();
+    expect(left).toBeGreaterThan(3500_000);
+    expect(left).toBeLessThanOrEqual(3600_000);
+  });
+
+  it("the session is reused until 5 minutes before it expires, then exchanged anew", async () => {
+    const clock = movableClock();
+    const broker = createStsBroker(awsConfig(), { clock });
+    await broker.assumeRole(request("Developer"));
+    const expiresAt = (await broker.getStatus()).session.expiresAt!.getTime();
+    clock.advance(expiresAt - Date.now() - 6 * 60_000); // 6 min before expiry
+    await broker.assumeRole(request("Developer"));
+    expect(await calls("GetSessionToken")).toHaveLength(1);
+    clock.advance(2 * 60_000); // 4 min before expiry
+    await broker.assumeRole(request("Developer"));
+    const exchanges = await calls("GetSessionToken");
+    expect(exchanges).toHaveLength(2);
+    const assumeRoles = await calls("AssumeRole");
+    expect(new Set(assumeRoles.map((c) => c.accessKeyId)).size).toBe(2);
+  });
+
+  it("AssumeRole from the exchanged session is not role chaining: 12 hours are allowed", async () => {
+    const broker = createStsBroker(awsConfig());
+    const assumed = await broker.assumeRole(request("Developer", 43_200));
+    expect(assumed.isRoleChained).toBe(false);
+    expect(assumed.durationSeconds).toBe(43_200);
+    const left = assumed.credentials.expiration.getTime() - Date.now();
+    expect(left).toBeGreaterThan(43_100_000);
+    const identity = await broker.getBrokerIdentity();
+    expect(identity).toMatchObject({
+      arn: testBroker.arn,
+      isAssumedRole: false,
+      usesSessionToken: true,
+      credentialSource: "explicit IAM user keys",
+    });
+  });
+
+  it("turned off, the long-term key signs AssumeRole itself", async () => {
+    const broker = createStsBroker(awsConfig({ brokerUsesSessionToken: false }));
+    await broker.assumeRole(request("Developer"));
+    expect(await calls("GetSessionToken")).toHaveLength(0);
+    expect((await calls("AssumeRole"))[0]!.accessKeyId).toBe(testBroker.accessKeyId);
+    expect((await broker.getStatus()).session).toMatchObject({ isUsed: false });
+  });
+
+  it("explicit session credentials are used as they are (AWS refuses GetSessionToken with them)", async () => {
+    const sts = stsClient(standin, testBroker);
+    const keys = keysOf(await sts.send(new GetSessionTokenCommand({ DurationSeconds: 3600 })));
+    await fetch(`${standin.url}/__standin/reset-calls`, { method: "POST" });
+    const broker = createStsBroker(
+      awsConfig({ brokerCredentials: { ...keys, sessionToken: keys.sessionToken } }),
+    );
+    await broker.assumeRole(request("Developer", 43_200));
+    expect(await calls("GetSessionToken")).toHaveLength(0);
+    expect((await calls("AssumeRole"))[0]!.accessKeyId).toBe(keys.accessKeyId);
+    const status = await broker.getStatus();
+    expect(status.credentialSource).toBe("explicit session credentials");
+    expect(status.mfa).toMatchObject({ isAvailable: false, state: "locked" });
+  });
+});
+
+describe("MFA unlock for roles whose trust policy requires MFA", () => {
+  it("a role requiring broker MFA is refused while locked, without calling AWS", async () => {
+    const broker = createStsBroker(awsConfig());
+    const error = await failure(
+      broker.assumeRole({ ...request("BreakGlass"), requiresBrokerMfa: true }),
+    );
+    expect(error.code).toBe("broker_locked");
+    expect(error.status).toBe(409);
+    expect(await calls("AssumeRole")).toHaveLength(0);
+  });
+
+  const malformed: Array<[string, string]> = [
+    ["five digits", "12345"],
+    ["seven digits", "1234567"],
+    ["letters", "12a456"],
+    ["empty", ""],
+  ];
+  for (const [name, code] of malformed) {
+    it(`a malformed code (${name}) is a validation error and never reaches AWS`, async () => {
+      const broker = createStsBroker(awsConfig());
+      const error = await failure(broker.unlockWithMfa(code));
+      expect(error.code).toBe("validation_error");
+      expect(await calls("GetSessionToken")).toHaveLength(0);
+    });
+  }
+
+  it("a wrong code is refused by AWS and the broker stays locked", async () => {
+    const broker = createStsBroker(awsConfig());
+    const error = await failure(broker.unlockWithMfa(wrongCode()));
+    expect(error.code).toBe("aws_refused");
+    expect(error.awsErrorCode).toBe("AccessDenied");
+    expect(broker.getMfaStatus().state).toBe("locked");
+    const [attempt] = await calls("GetSessionToken");
+    expect(attempt).toMatchObject({ serialNumber: MFA_SERIAL, errorCode: "AccessDenied" });
+  });
+
+  it("the right code unlocks: the MFA role is issued with the MFA session, until lock()", async () => {
+    const broker = createStsBroker(awsConfig());
+    const status = await broker.unlockWithMfa(totpCode(MFA_SECRET, new Date()));
+    expect(status.state).toBe("unlocked");
+    expect(status.expiresAt!.getTime()).toBeGreaterThan(Date.now() + 11 * 3600_000);
+
+    const assumed = await broker.assumeRole({ ...request("BreakGlass"), requiresBrokerMfa: true });
+    expect(assumed.assumedRoleArn).toContain(":assumed-role/BreakGlass/");
+    // Ordinary roles keep using the ordinary session, not the MFA one.
+    await broker.assumeRole(request("Developer"));
+    const [breakGlass, developer] = await calls("AssumeRole");
+    const exchanges = await calls("GetSessionToken");
+    expect(exchanges.map((c) => c.serialNumber ?? null)).toEqual([MFA_SERIAL, null]);
+    expect(breakGlass!.errorCode).toBeNull();
+    expect(breakGlass!.accessKeyId).not.toBe(developer!.accessKeyId);
+
+    broker.lock();
+    expect(broker.getMfaStatus()).toMatchObject({ state: "locked", expiresAt: null });
+    const error = await failure(
+      broker.assumeRole({ ...request("BreakGlass"), requiresBrokerMfa: true }),
+    );
+    expect(error.code).toBe("broker_locked");
+  });
+
+  it("without the MFA session AWS itself refuses the MFA role (the gate is real)", async () => {
+    const broker = createStsBroker(awsConfig());
+    const error = await failure(broker.assumeRole(request("BreakGlass")));
+    expect(error.awsErrorCode).toBe("AccessDenied");
+  });
+
+  it("an unlocked MFA session is dropped 5 minutes before it expires", async () => {
+    const clock = movableClock();
+    const broker = createStsBroker(awsConfig({ brokerSessionSeconds: 900 }), { clock });
+    await broker.unlockWithMfa(totpCode(MFA_SECRET, new Date()));
+    expect(broker.getMfaStatus().state).toBe("unlocked");
+    clock.advance(11 * 60_000);
+    expect(broker.getMfaStatus().state).toBe("locked");
+    const error = await failure(
+      broker.assumeRole({ ...request("BreakGlass"), requiresBrokerMfa: true }),
+    );
+    expect(error.code).toBe("broker_locked");
+  });
+
+  it("unlock is unavailable without a configured MFA device", async () => {
+    const broker = createStsBroker(awsConfig({ brokerMfaSerial: undefined }));
+    expect(broker.getMfaStatus()).toMatchObject({ isAvailable: false });
+    const error = await failure(broker.unlockWithMfa("123456"));
+    expect(error.code).toBe("validation_error");
+    expect(await calls("GetSessionToken")).toHaveLength(0);
+  });
+});
+
+describe("a broker on role credentials (role chaining)", () => {
+  it("is detected from GetCallerIdentity and caps every session at one hour", async () => {
+    const sts = stsClient(standin, testBroker);
+    const hop = keysOf(
+      await sts.send(
+        new AssumeRoleCommand({
+          RoleArn: roleArnOf("Hop"),
+          RoleSessionName: "gatehouse-broker",
+          DurationSeconds: 43_200,
+        }),
+      ),
+    );
+    await fetch(`${standin.url}/__standin/reset-calls`, { method: "POST" });
+    const broker = createStsBroker(
+      awsConfig({ brokerCredentials: { ...hop, sessionToken: hop.sessionToken } }),
+    );
+    const assumed = await broker.assumeRole(request("ChainTarget", 43_200));
+    expect(assumed.isRoleChained).toBe(true);
+    expect(assumed.durationSeconds).toBe(3600);
+    expect((await calls("AssumeRole"))[0]!.durationSeconds).toBe(3600);
+    const status = await broker.getStatus();
+    expect(status.identity?.isAssumedRole).toBe(true);
+    expect(status.roleChaining.isRoleChained).toBe(true);
+    expect(status.roleChaining.explanation).toContain("capped at 1 hour");
+    expect(status.session.isUsed).toBe(false);
+  });
+});
