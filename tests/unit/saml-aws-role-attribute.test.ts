@@ -68,7 +68,8 @@ describe("parseAwsRoleAttribute", () => {
     const value = `arn:aws:iam::123456789012:role/${"a/".repeat(1000)}!,${PROVIDER}`;
     const started = performance.now();
     expect(parseAwsRoleAttribute([value]).roles).toEqual([]);
-    expect(performance.now() - started).toBeLessThan(50);
+    // A blow-up guard (a backtracking regex would take seconds), not a benchmark.
+    expect(performance.now() - started).toBeLessThan(2000);
   });
 });
 

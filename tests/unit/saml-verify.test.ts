@@ -474,7 +474,8 @@ describe("SAML Response verification refuses hostile input", () => {
     const rejection = rejectionOf(() => act(input));
     const elapsed = performance.now() - started;
     expect(rejection.reason).toBe(c.reason);
-    expect(elapsed, "a hostile message must be refused fast").toBeLessThan(500);
+    // A blow-up guard (expansion, quadratic work), far above the real cost; not a benchmark.
+    expect(elapsed, "a hostile message must be refused without blowing up").toBeLessThan(5000);
   });
 });
 

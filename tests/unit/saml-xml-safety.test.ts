@@ -23,6 +23,14 @@ function reasonOf(act: () => unknown): string {
   return "accepted";
 }
 
+/**
+ * Guards against catastrophic blow-up (entity expansion, quadratic scans, inflating a bomb), not a
+ * benchmark: the bounds are far above the real cost (single-digit milliseconds, see
+ * `npm run bench:saml`) so a loaded CI machine can't fail them, yet far below what an
+ * expanding or quadratic implementation would take on these inputs.
+ */
+const BLOW_UP_GUARD_MS = 2000;
+
 function timed(act: () => unknown): { reason: string; ms: number } {
   const started = performance.now();
   const reason = reasonOf(act);
@@ -90,16 +98,16 @@ describe("assertSafeXml refuses what no IdP sends, in one linear pass", () => {
       ),
     );
     expect(reason).toBe("doctype_or_entity");
-    expect(ms).toBeLessThan(50);
+    expect(ms).toBeLessThan(BLOW_UP_GUARD_MS);
   });
 
-  it("refuses 100,000-deep nesting in milliseconds, and 1,000,000-deep too", () => {
+  it("refuses 100,000-deep and 1,000,000-deep nesting without blowing up", () => {
     for (const depth of [100_000, 1_000_000]) {
       const { reason, ms } = timed(() =>
         assertSafeXml(`${"<e>".repeat(depth)}${"</e>".repeat(depth)}`, SAFE),
       );
       expect(reason).toBe("too_deeply_nested");
-      expect(ms).toBeLessThan(50);
+      expect(ms).toBeLessThan(BLOW_UP_GUARD_MS);
     }
   });
 
@@ -111,7 +119,7 @@ describe("assertSafeXml refuses what no IdP sends, in one linear pass", () => {
     ["a megabyte of sibling elements", `<a>${"<b/>".repeat(250_000)}</a>`],
   ])("stays linear on %s", (_name, xml) => {
     const { ms } = timed(() => assertSafeXml(xml, SAFE));
-    expect(ms).toBeLessThan(200);
+    expect(ms).toBeLessThan(BLOW_UP_GUARD_MS);
   });
 
   it("a non-positive depth limit is a programming error", () => {
@@ -160,13 +168,13 @@ describe("inflateRedirectBinding", () => {
     );
   });
 
-  it("a deflate bomb (64 MiB from ~90 KB) is refused in milliseconds, without inflating it", () => {
+  it("a deflate bomb (64 MiB from ~90 KB) is refused without inflating it", () => {
     const bomb = deflateBomb(64 * 1024 * 1024);
     const { reason, ms } = timed(() =>
       inflateRedirectBinding(bomb, { maxEncodedBytes: 256 * 1024, maxInflatedBytes: 256 * 1024 }),
     );
     expect(reason).toBe("inflated_too_large");
-    expect(ms).toBeLessThan(100);
+    expect(ms).toBeLessThan(BLOW_UP_GUARD_MS);
   });
 
   it.each([
