@@ -32,6 +32,8 @@ const IDP_PORT = Number(process.env.GATEHOUSE_DEMO_IDP_PORT || 3100);
 const AWS_PORT = Number(process.env.GATEHOUSE_DEMO_AWS_PORT || 3200);
 const SAML_IDP_PORT = Number(process.env.GATEHOUSE_DEMO_SAML_PORT || 3300);
 const DATA_DIR = path.join(ROOT, "data");
+/** The stand-in's pretend regional STS endpoints, in the order the portal tries them. */
+const DEMO_STS_REGIONS = ["us-east-1", "us-west-2", "eu-west-1"];
 
 /** The demo keeps its session-signing secret across restarts so a restart doesn't sign you out. */
 function demoAuthSecret(): string {
@@ -70,7 +72,14 @@ async function main(): Promise<void> {
     step(`Seeded ${seed.accounts} AWS accounts, ${seed.roles} roles, ${seed.rules} access rules`);
 
   step("Starting the AWS stand-in (STS + console federation)");
-  const aws = await startAwsStandin({ world: demoAwsWorld(), port: AWS_PORT, host: "127.0.0.1" });
+  // Three "regional" STS endpoints, so failover can be tried (POST /__standin/faults).
+  const aws = await startAwsStandin({
+    world: demoAwsWorld(),
+    port: AWS_PORT,
+    host: "127.0.0.1",
+    stsEndpointNames: DEMO_STS_REGIONS,
+  });
+  const stsEndpoints = DEMO_STS_REGIONS.map((name) => aws.stsEndpoints[name]!);
   step("Starting the demo identity provider (SAML 2.0)");
   const samlIdp = await startDemoSamlIdp({ portalUrl, port: SAML_IDP_PORT });
   await registerDemoSamlIdp(db, samlIdp);
@@ -98,7 +107,11 @@ async function main(): Promise<void> {
       stsEndpoint: aws.stsEndpoint,
       federationEndpoint: aws.federationEndpoint,
       authSecret: demoAuthSecret(),
-      extra: { GATEHOUSE_LOG_LEVEL: "info" },
+      extra: {
+        GATEHOUSE_LOG_LEVEL: "info",
+        GATEHOUSE_STS_ENDPOINT: "",
+        GATEHOUSE_STS_ENDPOINTS: stsEndpoints.join(","),
+      },
     }),
   });
 
@@ -119,6 +132,14 @@ ${demoUsers
       `    ${u.username.padEnd(width)}  ${u.password.padEnd(22)} ${u.groups.length ? `groups: ${u.groups.join(", ")}` : "in no group: sees the no-access page"}`,
   )
   .join("\n")}
+
+  Try more:
+    Deep link     ${portalUrl}/console?account=acme-production&role=ReadOnly&region=eu-central-1&destination=ec2
+    Broker MFA    alice → Admin → Broker → unlock; the virtual device's code: curl -s ${aws.url}/__standin/mfa-codes
+                  (then acme-production / BreakGlass can be opened)
+    STS failover  STS endpoints ${DEMO_STS_REGIONS.join(" → ")}; make the first one refuse connections:
+                  curl -s -XPOST ${aws.url}/__standin/faults -d '{"endpoint":"us-east-1","fault":{"refuseConnections":true}}'
+                  (Admin → Broker shows each endpoint's health; "fault":null restores it)
 
   Press Ctrl+C to stop.
 `);

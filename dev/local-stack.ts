@@ -50,6 +50,9 @@ export function localPortalEnv(o: PortalEnvOptions): Record<string, string> {
     GATEHOUSE_FEDERATION_ENDPOINT: o.federationEndpoint,
     GATEHOUSE_BROKER_ACCESS_KEY_ID: demoBroker.accessKeyId,
     GATEHOUSE_BROKER_SECRET_ACCESS_KEY: demoBroker.secretAccessKey,
+    ...(demoBroker.mfaDevice
+      ? { GATEHOUSE_BROKER_MFA_SERIAL: demoBroker.mfaDevice.serialNumber }
+      : {}),
     GATEHOUSE_LOG_LEVEL: "warn",
     ...o.extra,
   };

@@ -10,6 +10,7 @@
  *   an IAM SAML provider, for processes that started the stand-in elsewhere; `GET` lists them.
  * - `GET /__standin/calls`, `GET /__standin/federation-calls`, `POST /__standin/reset-calls`,
  *   `GET /__standin/health`: introspection for tests (identifiers only, never secrets).
+ * - `GET /__standin/mfa-codes`: the current code of each virtual MFA device (for the demo).
  * - `POST /__standin/faults` with JSON `{ "endpoint", "fault": StsFault | null }` sets or clears an
  *   STS endpoint's fault; `GET` lists every endpoint with its URL and fault.
  *
@@ -23,6 +24,7 @@ import { parseStsFault, type StsFault } from "./faults";
 import { handleFederationRequest } from "./federation";
 import { BodyTooLargeError, readBody, sendResponse, splitRequestTarget } from "./http-io";
 import { newRequestId } from "./ids";
+import { currentMfaCodes } from "./mfa-codes";
 import { StandinState } from "./state";
 import { StsEndpoint, type EndpointStatus } from "./sts-endpoint";
 import { handleStsRequest } from "./sts-handler";
@@ -116,6 +118,8 @@ export interface AwsStandinOptions {
 
 interface Router {
   world: WorldIndex;
+  /** The world as given, for listing its virtual MFA devices. */
+  rawWorld: StandinWorld;
   state: StandinState;
   now: () => Date;
   consoleHosts: readonly string[];
@@ -134,6 +138,7 @@ export async function startAwsStandin(options: AwsStandinOptions): Promise<AwsSt
   const names = checkEndpointNames(options.stsEndpointNames ?? []);
   const router: Router = {
     world: indexWorld(options.world),
+    rawWorld: options.world,
     state: new StandinState(),
     now: options.now ?? (() => new Date()),
     consoleHosts: options.consoleHosts ?? DEFAULT_CONSOLE_HOSTS,
@@ -272,6 +277,10 @@ async function route(req: IncomingMessage, res: ServerResponse, router: Router):
         router.state.resetCalls();
         sendJson(res, 200, { ok: true });
       });
+    case "/__standin/mfa-codes":
+      return onlyFor(req, res, "GET", () =>
+        sendJson(res, 200, currentMfaCodes(router.rawWorld, router.now())),
+      );
     case "/__standin/health":
       return onlyFor(req, res, "GET", () => sendJson(res, 200, { ok: true }));
     case "/__standin/saml-providers":
