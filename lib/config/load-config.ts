@@ -37,6 +37,8 @@ export interface AppConfig {
     maxAssertionAgeSeconds: number;
   };
   adminGroup: string;
+  /** IdP group whose members may read the audit log and access reviews (admins may too). */
+  auditorGroup: string | undefined;
   sessionMaxAgeSeconds: number;
   accessContact: string;
   defaultRegion: string;
@@ -130,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       maxAssertionAgeSeconds: s.GATEHOUSE_SAML_MAX_ASSERTION_AGE_SECONDS,
     },
     adminGroup: s.GATEHOUSE_ADMIN_GROUP,
+    auditorGroup: s.GATEHOUSE_AUDITOR_GROUP,
     sessionMaxAgeSeconds: s.GATEHOUSE_SESSION_MAX_AGE_SECONDS,
     accessContact: s.GATEHOUSE_ACCESS_CONTACT,
     defaultRegion: s.GATEHOUSE_DEFAULT_REGION,

@@ -105,6 +105,7 @@ export const settingsSchema = z
     OIDC_GROUPS_CLAIM: z.string().trim().min(1).optional().default("groups"),
     OIDC_SCOPES: z.string().trim().min(1).optional().default("openid profile email"),
     OIDC_DISPLAY_NAME: z.string().trim().min(1).optional().default("your company account"),
+    GATEHOUSE_AUDITOR_GROUP: z.string().trim().min(1).optional(),
     GATEHOUSE_ADMIN_GROUP: z
       .string()
       .trim()
