@@ -17,7 +17,20 @@ export type AuditAction =
   | "admin.saml-idp.updated"
   | "broker.unlocked"
   | "broker.unlock-failed"
-  | "broker.locked";
+  | "broker.locked"
+  | "admin.account.created"
+  | "admin.account.updated"
+  | "admin.account.deleted"
+  | "admin.role.created"
+  | "admin.role.updated"
+  | "admin.role.deleted"
+  | "admin.rule.created"
+  | "admin.rule.updated"
+  | "admin.rule.deleted"
+  | "admin.config.imported"
+  | "admin.denied"
+  | "audit.verified"
+  | "audit.exported";
 
 export type AuditOutcome = "success" | "denied" | "error";
 
