@@ -65,6 +65,17 @@ export interface StsCallRecord {
   serialNumber?: string;
   /** As requested; for a successful AssumeRoleWithSAML, the duration actually granted. */
   durationSeconds?: number;
+  /** AssumeRole: the session tag keys sent, in order (keys only: values stay out of the log). */
+  tagKeys?: string[];
+  /** AssumeRole: whether an inline session policy (`Policy`) was sent. */
+  hasPolicy?: boolean;
+  /** AssumeRole: the session policy's length in characters, when one was sent. */
+  policyLength?: number;
+  /**
+   * AssumeRole with a policy or tags: the PackedPolicySize percentage, as answered on success or
+   * as computed when the call failed with PackedPolicyTooLarge.
+   */
+  packedPolicySize?: number;
   errorCode: string | null;
   at: string;
 }

@@ -44,6 +44,7 @@ interface AssumeRoleInput {
 /** Runs AssumeRole for the authenticated caller. @throws StsError as AWS would answer. */
 export function assumeRole(context: ActionContext, params: URLSearchParams): XmlElement {
   const input = readInput(params);
+  recordInput(context, input);
   checkSemantics(input);
   const principal = context.caller.principal;
   // The caller's second factor is authenticated before any policy is evaluated.
@@ -94,11 +95,10 @@ export function assumeRole(context: ActionContext, params: URLSearchParams): Xml
     },
     isMfaAuthenticated,
   );
-  const packs = input.policy !== undefined || input.policyArns.length > 0 || input.tags.length > 0;
   return {
     Credentials: credentialsXml(credentials),
     AssumedRoleUser: { AssumedRoleId: `${role.roleId}:${input.sessionName}`, Arn: assumedRoleArn },
-    PackedPolicySize: packs ? packedPercent(input) : undefined,
+    PackedPolicySize: packsPolicy(input) ? packedPercent(input) : undefined,
     SourceIdentity: sourceIdentity,
   };
 }
@@ -164,6 +164,21 @@ function readInput(params: URLSearchParams): AssumeRoleInput {
     transitiveTagKeys,
     mfa: usesMfa ? { serialNumber: serialNumber ?? "", tokenCode: tokenCode ?? "" } : undefined,
   };
+}
+
+/** AWS reports PackedPolicySize whenever a session policy, managed policy ARNs or tags were sent. */
+function packsPolicy(input: AssumeRoleInput): boolean {
+  return input.policy !== undefined || input.policyArns.length > 0 || input.tags.length > 0;
+}
+
+/** Puts what tests may check into the call log: tag keys and the policy's size, never values. */
+function recordInput(context: ActionContext, input: AssumeRoleInput): void {
+  const record = context.record;
+  if (!record) return;
+  if (input.tags.length > 0) record.tagKeys = input.tags.map((tag) => tag.key.slice(0, 128));
+  record.hasPolicy = input.policy !== undefined;
+  if (input.policy !== undefined) record.policyLength = input.policy.length;
+  if (packsPolicy(input)) record.packedPolicySize = packedPercent(input);
 }
 
 function checkSemantics(input: AssumeRoleInput): void {

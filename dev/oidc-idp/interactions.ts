@@ -7,7 +7,7 @@ import type { UserDirectory } from "./accounts";
 import { escapeHtml, renderPage, sendHtml } from "./html";
 import { describeError, type Log } from "./log";
 import { renderLoginPage } from "./login-page";
-import { MAX_CODE_ATTEMPTS, MFA_ACR_VALUES, renderCodePage, type DemoTotp } from "./mfa";
+import { MFA_ACR_VALUES, recordWrongCode, renderCodePage, type DemoTotp } from "./mfa";
 
 /** A sign-in whose password was right and that now waits for its code (per interaction uid). */
 export interface PendingCode {
@@ -215,11 +215,11 @@ async function submitCode(
   }
   const form = CodeForm.safeParse(Object.fromEntries(await readForm(req)));
   if (!form.success || !context.totp.verify(pending.username, form.data.code)) {
-    pending.attempts += 1;
+    const outcome = recordWrongCode(pending);
     context.log(
       `code rejected for ${pending.username} (interaction ${interaction.uid}, attempt ${pending.attempts})`,
     );
-    if (pending.attempts >= MAX_CODE_ATTEMPTS) {
+    if (outcome === "give-up") {
       context.pendingCodes.delete(interaction.uid);
       await context.provider.interactionFinished(
         req,

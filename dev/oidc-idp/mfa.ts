@@ -27,6 +27,16 @@ export const SAML_PASSWORD_CONTEXT =
 export const MAX_CODE_ATTEMPTS = 5;
 const STEP_SECONDS = 30;
 
+/**
+ * Counts one wrong code against a sign-in waiting at its code step (both demo IdPs keep the count
+ * on the sign-in). "give-up" once MAX_CODE_ATTEMPTS wrong codes were typed: the IdP then ends the
+ * sign-in with an error; until then "retry" shows the form again.
+ */
+export function recordWrongCode(signIn: { attempts: number }): "retry" | "give-up" {
+  signIn.attempts += 1;
+  return signIn.attempts >= MAX_CODE_ATTEMPTS ? "give-up" : "retry";
+}
+
 export class DemoTotp {
   readonly #secret: Buffer;
   readonly #now: () => number;

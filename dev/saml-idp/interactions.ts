@@ -4,7 +4,7 @@ import { z } from "zod";
 
 import type { DemoUser } from "../demo-world";
 import { renderLoginPage } from "../oidc-idp/login-page";
-import { MAX_CODE_ATTEMPTS, renderCodePage } from "../oidc-idp/mfa";
+import { recordWrongCode, renderCodePage } from "../oidc-idp/mfa";
 import { appById, START_AGAIN, type IdpContext } from "./context";
 import { postResponse, sendAutoPost } from "./delivery";
 import { addCookie, BadRequest, readCookies, readForm, redirect, serializeCookie } from "./http";
@@ -125,11 +125,11 @@ export async function submitCode(
   const { user } = passwordVerified;
   const form = CodeForm.safeParse(Object.fromEntries(await readForm(req)));
   if (!form.success || !ctx.totp.verify(user.username, form.data.code)) {
-    passwordVerified.attempts += 1;
+    const outcome = recordWrongCode(passwordVerified);
     ctx.log(
       `code rejected for ${user.username} (interaction ${uid}, attempt ${passwordVerified.attempts})`,
     );
-    if (passwordVerified.attempts >= MAX_CODE_ATTEMPTS) {
+    if (outcome === "give-up") {
       endInteraction(ctx, res, uid);
       const app = appById(ctx, pending.appId);
       const samlResponse = await ctx.signer.authnFailedResponse(

@@ -4,7 +4,7 @@ import type { Grant } from "@/lib/access/resolve-grants";
 import type { SignedInUser } from "@/lib/auth/portal-session";
 import { validateSessionPolicy } from "@/lib/aws/session-policy";
 import { validateSessionTags } from "@/lib/aws/session-tags";
-import { AppError } from "@/lib/http/errors";
+import { AppError, isAppError } from "@/lib/http/errors";
 import { safeReturnPath } from "@/lib/saml/complete-saml-sign-in";
 
 /** Where the browser goes to re-authenticate with MFA, then back to `returnTo`. */
@@ -36,11 +36,22 @@ export function mfaStepUpError(
 
 /**
  * The session tags to pass to AssumeRole: the ones computed from the IdP's claims at sign-in,
- * checked against AWS's limits now, before any STS call.
- * @throws AppError("validation_error") naming the tag and the limit it breaks.
+ * checked against AWS's limits now, before any STS call. The values come from the identity
+ * provider, not from the request, so a tag AWS would refuse is not the caller's input error: it
+ * fails closed as "forbidden", which issuance audits as a failed issuance with the exact problem.
+ * @throws AppError("forbidden") naming the tag and the limit it breaks.
  */
 export function sessionTagsFor(user: Pick<SignedInUser, "sessionTags">): Tag[] {
-  return validateSessionTags(user.sessionTags);
+  try {
+    return validateSessionTags(user.sessionTags);
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    throw new AppError(
+      "forbidden",
+      `${error.publicMessage} No credentials were issued: your identity provider sends a value AWS does not accept. Ask an administrator to fix the claim or the GATEHOUSE_SESSION_TAGS mapping.`,
+      { internalReason: error.internalReason ?? error.publicMessage },
+    );
+  }
 }
 
 /**

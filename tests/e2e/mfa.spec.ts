@@ -1,0 +1,114 @@
+// MFA step-up in Chromium: bob signed in with a password only clicks Console on a role whose
+// access rule requires MFA; the portal sends him to the IdP, which asks for his password again and
+// then a code (the demo IdP shows the code its "authenticator app" would); back at the portal his
+// session carries MFA and the console opens. From the accounts page he lands back on the list and
+// clicks Console again; from a console deep link he lands back on the link and confirms once.
+import { expect, test, type Page } from "@playwright/test";
+import {
+  roleIdOf,
+  roleRow,
+  signInThroughBrowser,
+  startStackPerFile,
+  type TestStack,
+} from "./support/e2e-stack";
+
+const stack = startStackPerFile();
+const STAGING_ACCOUNT_ID = "345678901234";
+const DEEP_LINK = "/console?account=acme-staging&role=Developer&region=us-east-2";
+
+test.beforeAll(async () => {
+  const s = stack();
+  const roleId = await roleIdOf(s, "acme-staging", "Developer");
+  await s.db.accessRule.updateMany({ where: { roleId }, data: { requireMfa: true } });
+});
+
+/** The newest portal session of bob (the stable OIDC subject identifies him). */
+async function bobsLatestSession(s: TestStack) {
+  return s.db.portalSession.findFirstOrThrow({
+    where: { user: { email: "bob@corp.example" } },
+    orderBy: { createdAt: "desc" },
+  });
+}
+
+/**
+ * At the IdP after a step-up started: the password again (prompt=login), then the code step —
+ * first `wrongCodes` wrong codes, then the code the page shows.
+ */
+async function passIdpStepUp(page: Page, s: TestStack, wrongCodes = 0): Promise<void> {
+  const idpOrigin = new URL(s.idp.issuer).origin;
+  await page.waitForURL((url) => url.origin === idpOrigin);
+  await expect(page.locator('input[name="password"]')).toBeVisible();
+  await page.locator('input[name="username"]').fill("bob");
+  await page.locator('input[name="password"]').fill("bob-demo-password");
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+
+  await expect(page.getByRole("heading", { name: "Verification code" })).toBeVisible();
+  for (let i = 0; i < wrongCodes; i += 1) {
+    const shown = (await page.getByTestId("demo-code").innerText()).trim();
+    const wrong = String((Number(shown) + 500_000) % 1_000_000).padStart(6, "0");
+    await page.getByLabel("6-digit code from your authenticator app").fill(wrong);
+    await page.getByRole("button", { name: "Verify" }).click();
+    await expect(page.getByRole("alert")).toHaveText("Invalid verification code");
+  }
+  const code = (await page.getByTestId("demo-code").innerText()).trim();
+  expect(code).toMatch(/^\d{6}$/);
+  await page.getByLabel("6-digit code from your authenticator app").fill(code);
+  await page.getByRole("button", { name: "Verify" }).click();
+}
+
+test("Console on an MFA role: the IdP's code step, back on the accounts page, and Console then opens", async ({
+  page,
+}) => {
+  const s = stack();
+  await signInThroughBrowser(page, s, "bob");
+  const before = await bobsLatestSession(s);
+  expect(before.mfaAuthenticated).toBe(false);
+
+  // The click opens a blank tab (popup blockers allow only that), which closes on the refusal.
+  const blankTab = page.waitForEvent("popup");
+  await roleRow(page, "acme-staging", "Developer").getByRole("button", { name: "Console" }).click();
+  await (await blankTab).waitForEvent("close");
+  await passIdpStepUp(page, s, 1);
+
+  // Back where he clicked, with an MFA session; no error on the row.
+  await page.waitForURL(`${s.portalUrl}/accounts`);
+  await expect(page.getByTestId("signed-in-user")).toHaveText("bob@corp.example");
+  const after = await bobsLatestSession(s);
+  expect(after.id).not.toBe(before.id);
+  expect(after.mfaAuthenticated).toBe(true);
+  const row = roleRow(page, "acme-staging", "Developer");
+  await expect(row.getByRole("alert")).toHaveCount(0);
+
+  // The console does not open by itself from the accounts page: a second click opens it.
+  const consoleOpened = page.waitForEvent("popup");
+  await row.getByRole("button", { name: "Console" }).click();
+  const consoleTab = await consoleOpened;
+  await consoleTab.waitForURL(/\/federation/);
+  await expect(consoleTab.getByTestId("console-account")).toHaveText(STAGING_ACCOUNT_ID);
+  await expect(consoleTab.getByTestId("console-role")).toHaveText("Developer");
+  await consoleTab.close();
+  await expect(page).toHaveURL(`${s.portalUrl}/accounts`);
+});
+
+test("a console deep link to an MFA role steps up, comes back to the link, and opens the console after one click", async ({
+  page,
+}) => {
+  const s = stack();
+  await signInThroughBrowser(page, s, "bob");
+  await page.goto(`${s.portalUrl}${DEEP_LINK}`);
+  await passIdpStepUp(page, s);
+
+  // Back at the deep link with an MFA session. The return from the IdP is a cross-site
+  // navigation and the link page keeps no record that this tab already chose to open it, so it
+  // asks once more (with the "opened from another site" notice) instead of going on by itself.
+  await page.waitForURL(`${s.portalUrl}${DEEP_LINK}`);
+  expect((await bobsLatestSession(s)).mfaAuthenticated).toBe(true);
+  await expect(page.getByTestId("deep-link-confirm")).toBeVisible();
+  await page.getByRole("button", { name: "Continue" }).click();
+
+  const federationOrigin = new URL(s.aws.federationEndpoint).origin;
+  await page.waitForURL((url) => url.origin === federationOrigin, { timeout: 20_000 });
+  await expect(page.getByTestId("console-account")).toHaveText(STAGING_ACCOUNT_ID);
+  await expect(page.getByTestId("console-role")).toHaveText("Developer");
+  await expect(page.getByTestId("console-region")).toHaveText("us-east-2");
+});
