@@ -31,6 +31,18 @@ function readIntent(deepLink: string): boolean {
   }
 }
 
+/** Remembers, for this tab, that the user chose to open `deepLink` (read once by readIntent). */
+function rememberIntent(deepLink: string): void {
+  try {
+    window.sessionStorage.setItem(
+      INTENT_STORAGE_KEY,
+      JSON.stringify({ link: deepLink, at: Date.now() }),
+    );
+  } catch {
+    // Storage disabled: the user confirms with one click after coming back instead.
+  }
+}
+
 /**
  * Signed out, opened directly (typed, bookmarked, or from the portal itself): remember that this
  * tab meant to open the link, then sign in and come back to it.
@@ -38,14 +50,7 @@ function readIntent(deepLink: string): boolean {
 export function SignInFirst({ deepLink }: { deepLink: string }) {
   const signInUrl = `/signin?callbackUrl=${encodeURIComponent(deepLink)}`;
   useEffect(() => {
-    try {
-      window.sessionStorage.setItem(
-        INTENT_STORAGE_KEY,
-        JSON.stringify({ link: deepLink, at: Date.now() }),
-      );
-    } catch {
-      // Storage disabled: the user confirms with one click after signing in instead.
-    }
+    rememberIntent(deepLink);
     window.location.replace(signInUrl);
   }, [deepLink, signInUrl]);
   return (
@@ -106,7 +111,9 @@ export function ConsoleRedirect(props: ConsoleRedirectProps) {
       return;
     }
     if (result.error.nextUrl) {
-      // A SAML-federated role or an MFA step-up: fix that first; it returns to the deep link.
+      // A SAML-federated role or an MFA step-up: fix that first; it returns to the deep link,
+      // which then goes on by itself (the user already chose to open it in this tab).
+      rememberIntent(props.deepLink);
       window.location.assign(result.error.nextUrl);
       return;
     }
