@@ -2,6 +2,7 @@ import "server-only";
 
 import { CONSOLE_HOSTS, isAllowedConsoleDestination } from "./console-destinations";
 import { isAwsRegion, partitionOf } from "./regions";
+import { MAX_SESSION_SECONDS, MIN_SESSION_SECONDS } from "./session-duration";
 
 export { isAllowedConsoleDestination };
 
@@ -15,8 +16,9 @@ export { isAllowedConsoleDestination };
 /** A console path below the host: lower-case segments such as `ec2`, `cloudwatch`, `s3`. */
 const SERVICE_PATH_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*(?:\/[a-z0-9]+(?:-[a-z0-9]+)*)*$/;
 
-export const MIN_CONSOLE_SESSION_SECONDS = 900;
-export const MAX_CONSOLE_SESSION_SECONDS = 43_200;
+/** getSigninToken's SessionDuration range: the same as any STS session's. */
+export const MIN_CONSOLE_SESSION_SECONDS = MIN_SESSION_SECONDS;
+export const MAX_CONSOLE_SESSION_SECONDS = MAX_SESSION_SECONDS;
 
 /** The federation login refused a destination outside the AWS console allowlist. */
 export class ConsoleDestinationNotAllowedError extends Error {

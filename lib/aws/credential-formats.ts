@@ -1,6 +1,9 @@
 import "server-only";
 
+import { checkProfileName } from "./profile-name";
 import { AWS_REGION_PATTERN } from "./regions";
+
+export { checkProfileName, profileNameFor, PROFILE_NAME_PATTERN } from "./profile-name";
 
 /**
  * Temporary credentials rendered for the user's shell or AWS config (DESIGN.md "CLI credentials").
@@ -57,7 +60,6 @@ const ACCESS_KEY_ID_PATTERN = /^(ASIA|AKIA)[A-Z0-9]{16}$/;
  * typographic quotes U+2018..U+201B as quote characters; bidi controls hide text in a terminal).
  */
 const OPAQUE_VALUE_PATTERN = /^[\x21-\x7e]+$/;
-const PROFILE_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 /**
  * What `set "NAME=value"` carries literally in an interactive cmd.exe: `%` expands even inside quotes,
  * `!` does with delayed expansion, `"` ends the quoting, and `^ & | < >` become live if it does.
@@ -103,8 +105,8 @@ export function formatExpiration(expiration: Date): string {
  *
  * Checks, before producing any output: accessKeyId is `ASIA`/`AKIA` + 16 upper-case alphanumerics;
  * secretAccessKey and sessionToken are non-empty visible ASCII; expiration is a valid Date; region, when
- * given, matches {@link AWS_REGION_PATTERN}; profileName is 1–64 of `[A-Za-z0-9_.-]`; and every value
- * is carriable by cmd.exe.
+ * given, matches {@link AWS_REGION_PATTERN}; profileName passes {@link checkProfileName}; and every
+ * value is carriable by cmd.exe (AWS's own values always are: base64 and RFC 3339).
  *
  * @throws UnsafeCredentialValueError naming the offending field (never its value).
  */
@@ -127,7 +129,7 @@ export function formatCredentials(
   if (opts.region !== undefined && !AWS_REGION_PATTERN.test(opts.region)) {
     throw new UnsafeCredentialValueError("region");
   }
-  if (!PROFILE_NAME_PATTERN.test(opts.profileName)) {
+  if (!checkProfileName(opts.profileName).ok) {
     throw new UnsafeCredentialValueError("profileName");
   }
 
@@ -139,7 +141,9 @@ export function formatCredentials(
     ["AWS_CREDENTIAL_EXPIRATION", expiration, "expiration"],
   ];
   if (opts.region !== undefined) {
-    // AWS_REGION is what the SDKs read; the AWS CLI reads AWS_DEFAULT_REGION (v2 reads both).
+    // Both: the SDKs read AWS_REGION, AWS CLI v1 and older tools only AWS_DEFAULT_REGION, and CLI v2
+    // prefers AWS_REGION. Setting one alone would let a stale value of the other from the user's
+    // shell profile send some tools to a different region than the one chosen.
     variables.push(
       ["AWS_REGION", opts.region, "region"],
       ["AWS_DEFAULT_REGION", opts.region, "region"],
@@ -168,9 +172,11 @@ export function formatCredentials(
 }
 
 /**
- * An `~/.aws/credentials` profile. The AWS CLI and SDK docs list only the three credential keys for
- * this file; `region` is documented for `~/.aws/config`. (Botocore happens to merge credentials-file
- * keys into the profile, but other SDKs do not read `region` here, so the snippet says where it goes.)
+ * An `~/.aws/credentials` profile with the three credential keys and, when chosen, `region`. The AWS CLI,
+ * boto3 (botocore) and the JavaScript SDK merge the credentials file into the profile, so `region` here
+ * takes effect for them; SDKs that read `region` only from `~/.aws/config` (e.g. Go) fall back to their
+ * own default, as they would without it. No `Expiration` key: no SDK reads one from this file, so the
+ * expiry is stated in a comment for the person pasting it.
  */
 function credentialsFileSnippet(
   creds: TemporaryCredentials,
@@ -185,42 +191,6 @@ function credentialsFileSnippet(
     `aws_secret_access_key = ${creds.secretAccessKey}`,
     `aws_session_token = ${creds.sessionToken}`,
   ];
-  if (region !== undefined) {
-    lines.push(
-      `# The region is set in ~/.aws/config, not in this file:`,
-      `#   [profile ${profileName}]`,
-      `#   region = ${region}`,
-    );
-  }
+  if (region !== undefined) lines.push(`region = ${region}`);
   return lines.join("\n") + "\n";
-}
-
-const PROFILE_MAX_LENGTH = 64;
-const ROLE_PART_MAX_LENGTH = 40;
-
-/**
- * A profile name for the credentials file and `--profile`, e.g. `acme-staging-Developer`: only
- * `[A-Za-z0-9_.-]`, never empty, at most 64 characters. The account name is shortened before the role
- * name; an account name with nothing usable falls back to the account id.
- */
-export function profileNameFor(accountName: string, accountId: string, roleName: string): string {
-  let role = toProfilePart(roleName) || "role";
-  if (role.length > ROLE_PART_MAX_LENGTH) role = trimPart(role.slice(0, ROLE_PART_MAX_LENGTH));
-  const account = toProfilePart(accountName) || toProfilePart(accountId) || "account";
-  const room = PROFILE_MAX_LENGTH - 1 - role.length;
-  return `${trimPart(account.slice(0, room))}-${role}`;
-}
-
-function toProfilePart(raw: string): string {
-  return trimPart(
-    raw
-      .normalize("NFKD")
-      .replace(/\p{M}+/gu, "")
-      .replace(/[^A-Za-z0-9_.-]+/g, "-")
-      .replace(/-{2,}/g, "-"),
-  );
-}
-
-function trimPart(value: string): string {
-  return value.replace(/^[-.]+|[-.]+$/g, "");
 }

@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+
 import { describe, expect, it } from "vitest";
 
 import {
@@ -308,5 +311,39 @@ describe("consoleDestination refuses what could leave the console or mean someth
     const message = refusal("eu-west-1", `bogus${"y".repeat(500)}`);
     expect(message.length).toBeLessThan(1000);
     expect(message).toContain("...");
+  });
+});
+
+describe("client safety", () => {
+  /** Follows relative and `@/` imports from `file`, collecting every module specifier it reaches. */
+  function importGraph(file: string, seen = new Map<string, string[]>()): Map<string, string[]> {
+    if (seen.has(file)) return seen;
+    const source = readFileSync(file, "utf8");
+    const specifiers = [
+      ...source.matchAll(/^\s*(?:import|export)\b[^;]*?from\s+"([^"]+)"|^\s*import\s+"([^"]+)"/gm),
+    ].map((m) => m[1] ?? m[2] ?? "");
+    seen.set(file, specifiers);
+    for (const spec of specifiers) {
+      const local = spec.startsWith("@/")
+        ? path.join(process.cwd(), spec.slice(2))
+        : spec.startsWith(".")
+          ? path.join(path.dirname(file), spec)
+          : undefined;
+      if (local !== undefined) importGraph(`${local}.ts`, seen);
+    }
+    return seen;
+  }
+
+  it.each([
+    "lib/aws/console-destinations.ts",
+    "lib/aws/session-duration.ts",
+    "lib/access/deep-link.ts",
+    "lib/aws/regions.ts",
+    "lib/aws/profile-name.ts",
+  ])("%s imports neither server-only nor node: modules, directly or indirectly", (file) => {
+    const graph = importGraph(path.join(process.cwd(), file));
+    const specifiers = [...graph.values()].flat();
+    expect(specifiers.filter((s) => s === "server-only" || s.startsWith("node:"))).toEqual([]);
+    expect([...graph.keys()].length).toBeGreaterThanOrEqual(1);
   });
 });

@@ -10,6 +10,7 @@ import {
   type CredentialField,
   type TemporaryCredentials,
   UnsafeCredentialValueError,
+  checkProfileName,
   cmdSetLine,
   formatCredentials,
   profileNameFor,
@@ -191,7 +192,7 @@ describe("formatCredentials", () => {
     ]);
   });
 
-  it("credentials-file output is an INI profile with the three credential keys and the region as a comment", () => {
+  it("credentials-file output is an INI profile with the three credential keys and the chosen region", () => {
     expect(outputs["credentials-file"]).toBe(
       [
         "# Temporary credentials from Gatehouse, valid until 2026-11-26T12:39:10Z",
@@ -199,13 +200,15 @@ describe("formatCredentials", () => {
         `aws_access_key_id = ${creds.accessKeyId}`,
         `aws_secret_access_key = ${creds.secretAccessKey}`,
         `aws_session_token = ${creds.sessionToken}`,
-        "# The region is set in ~/.aws/config, not in this file:",
-        "#   [profile acme-staging-Developer]",
-        "#   region = eu-west-1",
+        "region = eu-west-1",
         "",
       ].join("\n"),
     );
-    const keys = outputs["credentials-file"].split("\n").filter((line) => /^\w+ = /.test(line));
+  });
+
+  it("credentials-file output without a region has no region key", () => {
+    const file = formatCredentials(creds, { profileName: "p" })["credentials-file"];
+    const keys = file.split("\n").filter((line) => /^\w+ = /.test(line));
     expect(keys.map((line) => line.split(" = ")[0])).toEqual([
       "aws_access_key_id",
       "aws_secret_access_key",
@@ -263,6 +266,8 @@ describe("formatCredentials", () => {
     ["profile name with a bracket", {}, { profileName: "a]\n[default" }, "profileName"],
     ["empty profile name", {}, { profileName: "" }, "profileName"],
     ["profile name over 64 characters", {}, { profileName: "p".repeat(65) }, "profileName"],
+    ["profile name starting with -", {}, { profileName: "-p" }, "profileName"],
+    ["profile name with a space", {}, { profileName: "my profile" }, "profileName"],
   ])("rejects %s with UnsafeCredentialValueError", (_rule, override, opts, field) => {
     expect(
       thrownField(() =>
@@ -347,6 +352,42 @@ describe("profileNameFor", () => {
       const name = profileNameFor(account ?? "", "123456789012", role ?? "");
       expect(name).toMatch(/^[A-Za-z0-9_.-]{1,64}$/);
       expect(() => formatCredentials(creds, { profileName: name })).not.toThrow();
+    }
+  });
+});
+
+describe("checkProfileName", () => {
+  it.each(["p", "default", "acme-staging-Developer", "a.b_c", "x".repeat(64), "1", ".hidden"])(
+    "accepts %j",
+    (name) => {
+      expect(checkProfileName(name)).toEqual({ ok: true });
+    },
+  );
+
+  it.each([
+    ["empty", "", /must not be empty/],
+    ["over 64 characters", "x".repeat(65), /at most 64 characters/],
+    ["a leading '-' (read as an option)", "-x", /must not start with '-'/],
+    ["a space", "my profile", /only letters, digits/],
+    ["a closing bracket", "a]", /only letters, digits/],
+    ["an INI comment start", "a;b", /only letters, digits/],
+    ["an equals sign", "a=b", /only letters, digits/],
+    ["a newline", "a\n[default]", /only letters, digits/],
+    ["non-ASCII", "café", /only letters, digits/],
+    ["a shell metacharacter", "a$(id)", /only letters, digits/],
+  ])("refuses %s", (_rule, name, message) => {
+    const result = checkProfileName(name);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.message).toMatch(message);
+  });
+
+  it("accepts everything profileNameFor derives", () => {
+    for (const [account, role] of [
+      ["-acme-", "-Dev"],
+      ["", "-"],
+      ["Ünïcode", "R"],
+    ] as const) {
+      expect(checkProfileName(profileNameFor(account, "123456789012", role))).toEqual({ ok: true });
     }
   });
 });
