@@ -91,7 +91,21 @@ export function ConsoleOptions({
     ).toString();
 
   async function copyLink() {
-    const link = deepLink();
+    let link: string;
+    try {
+      link = deepLink();
+    } catch (error) {
+      setCopy({
+        kind: "error",
+        error: {
+          message: error instanceof Error ? error.message : "This link can't be built.",
+          requestId: null,
+          awsErrorCode: null,
+          nextUrl: null,
+        },
+      });
+      return;
+    }
     try {
       await navigator.clipboard.writeText(link);
       setCopy({ kind: "link-copied", link });
