@@ -277,7 +277,7 @@ export function AccountsBrowser({
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <h1 className="text-2xl font-semibold">Your AWS accounts</h1>
-          <p className="mt-1 text-sm text-slate-600" data-testid="counts">
+          <p className="mt-1 text-sm text-slate-600" data-testid="counts" data-query={query}>
             {accounts.length} {accounts.length === 1 ? "account" : "accounts"}, {roleCount}{" "}
             {roleCount === 1 ? "role" : "roles"}
             {isSearching && (
@@ -295,7 +295,7 @@ export function AccountsBrowser({
         className="sticky top-0 z-20 -mx-4 mt-4 bg-slate-50/95 px-4 py-3 backdrop-blur"
       >
         <div className="relative flex flex-wrap items-center gap-3">
-          <div className="relative min-w-64 flex-1">
+          <div className="relative min-w-72 flex-1">
             <input
               ref={searchRef}
               type="search"
@@ -310,21 +310,23 @@ export function AccountsBrowser({
               className="w-full rounded-lg border border-slate-300 bg-white py-2.5 pr-10 pl-4 shadow-sm outline-none focus:border-indigo-500 focus:ring-2 focus:ring-indigo-200"
               autoFocus
             />
-            <kbd className="pointer-events-none absolute top-1/2 right-3 -translate-y-1/2 rounded border border-slate-300 bg-slate-50 px-1.5 font-mono text-xs text-slate-500">
-              /
-            </kbd>
+            {query === "" && (
+              <kbd className="pointer-events-none absolute top-1/2 right-3 -translate-y-1/2 rounded border border-slate-300 bg-slate-50 px-1.5 font-mono text-xs text-slate-500">
+                /
+              </kbd>
+            )}
           </div>
           <label className="text-sm text-slate-600">
             Region
             <select
               value={region}
               onChange={(e) => setRegion(e.target.value)}
-              className="ml-2 rounded-md border border-slate-300 bg-white px-2 py-2 text-slate-900"
+              className="ml-2 w-56 rounded-md border border-slate-300 bg-white px-2 py-2 text-slate-900"
               data-testid="region-select"
             >
               {regions.map((r) => (
                 <option key={r.code} value={r.code}>
-                  {r.code} — {r.name}
+                  {r.code} ({r.name})
                 </option>
               ))}
             </select>

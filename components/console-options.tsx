@@ -11,7 +11,7 @@ import { DurationPicker } from "./duration-picker";
 import { ErrorNotice } from "./error-notice";
 import { useConsoleDestination, useRoleDuration } from "./use-role-preferences";
 
-const PANEL_WIDTH = 352;
+const PANEL_WIDTH = 404;
 const CUSTOM = "__custom__";
 const SERVICE_IDS = new Set(CONSOLE_SERVICES.map((s) => s.id));
 

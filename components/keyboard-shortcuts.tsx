@@ -24,7 +24,7 @@ export function KeyboardShortcuts({ onClose }: { onClose: () => void }) {
     <div
       role="dialog"
       aria-label="Keyboard shortcuts"
-      className="absolute top-full right-0 z-30 mt-2 w-full max-w-xl rounded-lg border border-slate-200 bg-white px-4 py-3 text-sm shadow-lg"
+      className="absolute top-full right-0 z-30 mt-2 w-full max-w-2xl rounded-lg border border-slate-200 bg-white px-4 py-3 text-sm shadow-lg"
       data-testid="keyboard-shortcuts"
     >
       <div className="flex items-center justify-between">
@@ -41,7 +41,7 @@ export function KeyboardShortcuts({ onClose }: { onClose: () => void }) {
       <dl className="mt-2 grid grid-cols-1 gap-x-8 gap-y-1.5 sm:grid-cols-2">
         {SHORTCUTS.map(([keys, what]) => (
           <div key={what} className="flex items-center gap-3">
-            <dt className="flex w-16 shrink-0 gap-1">
+            <dt className="flex w-20 shrink-0 gap-1">
               {keys.map((k) => (
                 <Kbd key={k}>{k}</Kbd>
               ))}

@@ -63,11 +63,12 @@ export function RoleList({
   );
 }
 
+/** A strip down the card's left edge; drawn over the rows, so it moves nothing. */
 const CARD_ACCENT = {
-  production: "border-l-4 border-l-red-500",
-  staging: "border-l-4 border-l-amber-400",
-  development: "",
-  other: "",
+  production: "bg-red-500",
+  staging: "bg-amber-400",
+  development: null,
+  other: null,
 } as const;
 
 const CARD_TEST_IDS = { account: "account", favorite: "favorites", recent: "recents" } as const;
@@ -101,11 +102,11 @@ function BlockView({
     );
   }
   const { account } = block;
-  const accent = account ? CARD_ACCENT[environmentTone(account.environment)] : "";
+  const accent = account ? CARD_ACCENT[environmentTone(account.environment)] : null;
   const rows = rowsInRange(block.rows, range.top, range.bottom);
   return (
     <section
-      className={`absolute inset-x-0 overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm ${accent}`}
+      className={`absolute inset-x-0 overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm`}
       style={{ top: block.top, height: block.height }}
       data-testid={CARD_TEST_IDS[block.context]}
       data-account-id={account?.accountId}
@@ -152,6 +153,7 @@ function BlockView({
           handlers={handlers}
         />
       ))}
+      {accent && <span aria-hidden className={`absolute inset-y-0 left-0 z-10 w-1 ${accent}`} />}
     </section>
   );
 }

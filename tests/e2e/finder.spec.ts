@@ -69,6 +69,8 @@ test.describe("finding a role fast", () => {
     await writeReadmeScreenshot(page);
 
     await signOut(page);
+    // Forget the IdP's own session too, so the next sign-in is a full one through its login form.
+    await page.context().clearCookies();
     await signInThroughBrowser(page, s, "bob");
     await expect(page.getByTestId("favorites").getByTestId("role-name")).toHaveText("Developer");
     await expect(page.getByTestId("recents").getByTestId("role-name")).toHaveText("DataScience");
@@ -238,6 +240,20 @@ test.describe("finding a role fast", () => {
       region: "eu-west-1",
       destination: "ec2",
     });
+
+    // The one-time sign-in URL is copied, marked as a secret, and not opened.
+    await menu.getByRole("button", { name: "Copy sign-in URL" }).click();
+    const notice = menu.getByTestId("signin-url-notice");
+    await expect(notice).toContainText("Sign-in URL copied — it is a secret.");
+    await expect(notice).toContainText("about 15 minutes");
+    const signIn = new URL(await page.evaluate(() => navigator.clipboard.readText()));
+    expect(signIn.origin).toBe(new URL(s.aws.federationEndpoint).origin);
+    expect(signIn.searchParams.get("Action")).toBe("login");
+    expect(signIn.searchParams.get("SigninToken")).toBeTruthy();
+    expect(signIn.searchParams.get("Destination")).toBe(
+      "https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1",
+    );
+    expect(page.context().pages()).toHaveLength(1);
 
     const popupOpened = page.waitForEvent("popup");
     await menu.getByRole("button", { name: "Open console" }).click();
