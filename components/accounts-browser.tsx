@@ -1,43 +1,56 @@
 "use client";
 
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { AccountView, RoleView } from "@/lib/access/group-by-account";
-import { postJson, type ApiErrorView } from "./api-client";
+import type { ApiErrorView } from "./api-client";
+import { openConsoleTab, type ConsoleRequest } from "./console-actions";
+import { ConsoleOptions } from "./console-options";
 import { CredentialsDialog } from "./credentials-dialog";
-import { EnvironmentBadge } from "./environment-badge";
 import { ErrorNotice } from "./error-notice";
-import { formatDuration } from "./format-duration";
+import { KeyboardShortcuts } from "./keyboard-shortcuts";
+import { formatRelativeTime } from "./relative-time";
+import { RoleList } from "./role-list";
+import { layoutRoleList, ROW_HEIGHT, type LayoutRow } from "./role-list-layout";
+import type { RoleRowHandlers } from "./role-row";
+import { buildSearchIndex, searchAccounts } from "./role-search";
+import { useFavorites } from "./use-favorites";
+import { useKeyboardNavigation } from "./use-keyboard-navigation";
+import { readRoleDuration, useConsoleDestination } from "./use-role-preferences";
 import { useStoredChoice } from "./use-stored-choice";
 
 export type { AccountView } from "@/lib/access/group-by-account";
 
 const REGION_STORAGE_KEY = "gatehouse.region";
+/** Above this many roles only the rows on screen are rendered. */
+export const WINDOWING_THRESHOLD = 200;
+const RECENT_LIMIT = 8;
 
-/** Every search term must appear in the account or the role (name, id, environment, description). */
-export function filterAccounts(accounts: readonly AccountView[], query: string): AccountView[] {
-  const terms = query.toLowerCase().split(/\s+/).filter(Boolean);
-  if (terms.length === 0) return [...accounts];
-  const result: AccountView[] = [];
-  for (const account of accounts) {
-    const accountText =
-      `${account.name} ${account.accountId} ${account.environment} ${account.description}`.toLowerCase();
-    const roles = account.roles.filter((role) => {
-      const text = `${accountText} ${role.roleName} ${role.description}`.toLowerCase();
-      return terms.every((t) => text.includes(t));
-    });
-    if (roles.length > 0) result.push({ ...account, roles });
-  }
-  return result;
+interface Toast {
+  id: number;
+  label: string;
+  error: ApiErrorView;
 }
 
+function noticeError(message: string): ApiErrorView {
+  return { message, requestId: null, awsErrorCode: null, nextUrl: null };
+}
+
+/**
+ * The accounts page: Favorites, Recently used and every account with its roles; instant search;
+ * keyboard control; Console (with a destination, session length and copy menu) and CLI
+ * credentials per role. Big lists (thousands of roles) render only what is on screen.
+ */
 export function AccountsBrowser({
   accounts,
   regions,
   defaultRegion,
+  serverNow,
 }: {
   accounts: AccountView[];
   regions: ReadonlyArray<{ code: string; name: string }>;
   defaultRegion: string;
+  /** The server's clock when the page was rendered: "used 3 h ago" renders the same on both sides. */
+  serverNow: string;
 }) {
   const [query, setQuery] = useState("");
   const isKnownRegion = useCallback(
@@ -45,88 +58,324 @@ export function AccountsBrowser({
     [regions],
   );
   const [region, setRegion] = useStoredChoice(REGION_STORAGE_KEY, defaultRegion, isKnownRegion);
-  const [credentialsFor, setCredentialsFor] = useState<{
-    account: AccountView;
-    role: RoleView;
-  } | null>(null);
+  const [destination] = useConsoleDestination();
+  const [highlightKey, setHighlightKey] = useState<string | null>(null);
+  const [credentialsFor, setCredentialsFor] = useState<LayoutRow | null>(null);
+  const [menuFor, setMenuFor] = useState<{ row: LayoutRow; anchor: HTMLElement } | null>(null);
+  const [isHelpOpen, setIsHelpOpen] = useState(false);
+  const [openingRoleId, setOpeningRoleId] = useState<string | null>(null);
+  const [toasts, setToasts] = useState<Toast[]>([]);
+  const [usedNow, setUsedNow] = useState<ReadonlyMap<string, string>>(new Map());
+  const [now, setNow] = useState(() => new Date(serverNow));
+  const searchRef = useRef<HTMLInputElement>(null);
+  const listRef = useRef<HTMLDivElement>(null);
+  const toolbarRef = useRef<HTMLDivElement>(null);
+  const toastId = useRef(0);
 
-  const visible = useMemo(() => filterAccounts(accounts, query), [accounts, query]);
-  const roleCount = accounts.reduce((n, a) => n + a.roles.length, 0);
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(new Date()), 60_000);
+    return () => window.clearInterval(timer);
+  }, []);
+
+  const addToast = useCallback((label: string, error: ApiErrorView) => {
+    toastId.current += 1;
+    const id = toastId.current;
+    setToasts((prev) => [...prev.slice(-3), { id, label, error }]);
+  }, []);
+
+  const index = useMemo(() => buildSearchIndex(accounts), [accounts]);
+  const labelOf = useCallback(
+    (roleId: string) => {
+      const entry = index.find((e) => e.role.roleId === roleId);
+      return entry ? `${entry.account.name} / ${entry.role.roleName}` : "Favorite";
+    },
+    [index],
+  );
+  const onFavoriteError = useCallback(
+    (roleId: string, error: ApiErrorView) => addToast(labelOf(roleId), error),
+    [addToast, labelOf],
+  );
+  const favorites = useFavorites(onFavoriteError);
+
+  const lastUsedOf = useCallback(
+    (role: RoleView) => usedNow.get(role.roleId) ?? role.lastUsedAt,
+    [usedNow],
+  );
+  const pinned = useMemo(() => {
+    const favorite = index.filter((e) => favorites.isFavorite(e.role.roleId, e.role.isFavorite));
+    const recent = index
+      .filter((e) => lastUsedOf(e.role) !== null)
+      .sort((a, b) => (lastUsedOf(b.role) ?? "").localeCompare(lastUsedOf(a.role) ?? ""))
+      .slice(0, RECENT_LIMIT);
+    return { favorite, recent };
+  }, [index, favorites, lastUsedOf]);
+
+  const matches = useMemo(() => searchAccounts(index, query), [index, query]);
+  const isSearching = query.trim() !== "";
+  const layout = useMemo(
+    () =>
+      layoutRoleList({
+        favorites: isSearching ? [] : pinned.favorite,
+        recents: isSearching ? [] : pinned.recent,
+        matches,
+      }),
+    [isSearching, pinned, matches],
+  );
+  const roleCount = index.length;
+  const matchCount = matches.reduce((n, m) => n + m.roles.length, 0);
+
+  // The highlight follows the search: typing highlights the first match, so Enter opens it.
+  const highlighted =
+    layout.rows.find((r) => r.key === highlightKey) ?? (isSearching ? layout.rows[0] : undefined);
+
+  const scrollIntoView = useCallback((row: LayoutRow) => {
+    const list = listRef.current;
+    if (!list) return;
+    const listTop = list.getBoundingClientRect().top + window.scrollY;
+    const stickyHeight = toolbarRef.current?.getBoundingClientRect().height ?? 0;
+    const top = listTop + row.top;
+    const bottom = top + ROW_HEIGHT;
+    const margin = 12;
+    if (top < window.scrollY + stickyHeight + margin) {
+      window.scrollTo({ top: Math.max(0, top - stickyHeight - margin) });
+    } else if (bottom > window.scrollY + window.innerHeight - margin) {
+      window.scrollTo({ top: bottom - window.innerHeight + margin });
+    }
+  }, []);
+
+  const markUsed = useCallback((roleId: string) => {
+    setUsedNow((prev) => new Map(prev).set(roleId, new Date().toISOString()));
+    setNow(new Date());
+  }, []);
+
+  const openConsole = useCallback(
+    async (row: LayoutRow, request?: ConsoleRequest) => {
+      const { role, account } = row;
+      if (!role.allowConsole) {
+        addToast(
+          `${account.name} / ${role.roleName}`,
+          noticeError("This role is for CLI credentials only."),
+        );
+        return;
+      }
+      const durationSeconds = readRoleDuration(role.roleId, role.duration);
+      setOpeningRoleId(role.roleId);
+      const error = await openConsoleTab(
+        role.roleId,
+        request ?? {
+          region,
+          ...(durationSeconds !== null ? { durationSeconds } : {}),
+          ...(destination ? { destination } : {}),
+        },
+      );
+      setOpeningRoleId(null);
+      if (error) addToast(`${account.name} / ${role.roleName}`, error);
+      else markUsed(role.roleId);
+    },
+    [region, destination, addToast, markUsed],
+  );
+
+  const openCli = useCallback(
+    (row: LayoutRow) => {
+      if (!row.role.allowCli) {
+        addToast(
+          `${row.account.name} / ${row.role.roleName}`,
+          noticeError("This role is for the console only."),
+        );
+        return;
+      }
+      setMenuFor(null);
+      setCredentialsFor(row);
+    },
+    [addToast],
+  );
+
+  const toggleFavorite = useCallback(
+    (row: LayoutRow) =>
+      favorites.toggle(row.role.roleId, favorites.isFavorite(row.role.roleId, row.role.isFavorite)),
+    [favorites],
+  );
+
+  // Rows get one stable handlers object; it calls the latest callbacks through a ref, so a
+  // re-render of the page doesn't re-render every (memoized) row.
+  const latest = useRef({ openConsole, openCli, toggleFavorite });
+  useEffect(() => {
+    latest.current = { openConsole, openCli, toggleFavorite };
+  });
+  const handlers = useMemo<RoleRowHandlers>(
+    () => ({
+      onSelect: (row) => setHighlightKey(row.key),
+      onToggleFavorite: (row) => {
+        setHighlightKey(row.key);
+        latest.current.toggleFavorite(row);
+      },
+      onConsole: (row) => {
+        setHighlightKey(row.key);
+        void latest.current.openConsole(row);
+      },
+      onConsoleMenu: (row, anchor) => {
+        setHighlightKey(row.key);
+        setMenuFor((prev) => (prev?.row.key === row.key ? null : { row, anchor }));
+      },
+      onCli: (row) => {
+        setHighlightKey(row.key);
+        latest.current.openCli(row);
+      },
+    }),
+    [],
+  );
+
+  useKeyboardNavigation(
+    searchRef,
+    {
+      move: (delta) => {
+        const rows = layout.rows;
+        if (rows.length === 0) return;
+        const at = highlighted ? rows.indexOf(highlighted) : -1;
+        const next =
+          at === -1
+            ? delta === 1
+              ? 0
+              : rows.length - 1
+            : Math.min(rows.length - 1, Math.max(0, at + delta));
+        const row = rows[next]!;
+        setHighlightKey(row.key);
+        scrollIntoView(row);
+      },
+      openConsole: () => {
+        if (highlighted) void openConsole(highlighted);
+      },
+      openCli: () => {
+        if (highlighted) openCli(highlighted);
+      },
+      toggleFavorite: () => {
+        if (highlighted) toggleFavorite(highlighted);
+      },
+      escape: () => {
+        if (isHelpOpen) setIsHelpOpen(false);
+        else if (query !== "") setQuery("");
+        else {
+          setHighlightKey(null);
+          if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
+        }
+      },
+      toggleHelp: () => setIsHelpOpen((open) => !open),
+    },
+    credentialsFor !== null || menuFor !== null,
+  );
+
+  const lastUsedLabel = useCallback(
+    (role: RoleView) => {
+      const at = lastUsedOf(role);
+      return at ? formatRelativeTime(new Date(at), now) : null;
+    },
+    [lastUsedOf, now],
+  );
 
   return (
     <div>
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <h1 className="text-2xl font-semibold">Your AWS accounts</h1>
-          <p className="mt-1 text-sm text-slate-600">
+          <p className="mt-1 text-sm text-slate-600" data-testid="counts" data-query={query}>
             {accounts.length} {accounts.length === 1 ? "account" : "accounts"}, {roleCount}{" "}
             {roleCount === 1 ? "role" : "roles"}
+            {isSearching && (
+              <span>
+                {" "}
+                · {matchCount} {matchCount === 1 ? "match" : "matches"}
+              </span>
+            )}
           </p>
         </div>
-        <label className="text-sm text-slate-600">
-          Region
-          <select
-            value={region}
-            onChange={(e) => setRegion(e.target.value)}
-            className="ml-2 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-slate-900"
-            data-testid="region-select"
-          >
-            {regions.map((r) => (
-              <option key={r.code} value={r.code}>
-                {r.code} — {r.name}
-              </option>
-            ))}
-          </select>
-        </label>
       </div>
 
-      <input
-        type="search"
-        value={query}
-        onChange={(e) => setQuery(e.target.value)}
-        placeholder="Search accounts and roles (name, id, environment)…"
-        aria-label="Search accounts and roles"
-        className="mt-6 w-full rounded-lg border border-slate-300 bg-white px-4 py-2.5 shadow-sm outline-none focus:border-indigo-500 focus:ring-2 focus:ring-indigo-200"
-        autoFocus
-      />
+      <div
+        ref={toolbarRef}
+        className="sticky top-0 z-20 -mx-4 mt-4 bg-slate-50/95 px-4 py-3 backdrop-blur"
+      >
+        <div className="relative flex flex-wrap items-center gap-3">
+          <div className="relative min-w-72 flex-1">
+            <input
+              ref={searchRef}
+              type="search"
+              value={query}
+              onChange={(e) => {
+                setQuery(e.target.value);
+                setHighlightKey(null);
+              }}
+              placeholder="Search accounts and roles: name, alias, id, environment…"
+              aria-label="Search accounts and roles"
+              aria-keyshortcuts="/"
+              className="w-full rounded-lg border border-slate-300 bg-white py-2.5 pr-10 pl-4 shadow-sm outline-none focus:border-indigo-500 focus:ring-2 focus:ring-indigo-200"
+              autoFocus
+            />
+            {query === "" && (
+              <kbd className="pointer-events-none absolute top-1/2 right-3 -translate-y-1/2 rounded border border-slate-300 bg-slate-50 px-1.5 font-mono text-xs text-slate-500">
+                /
+              </kbd>
+            )}
+          </div>
+          <label className="text-sm text-slate-600">
+            Region
+            <select
+              value={region}
+              onChange={(e) => setRegion(e.target.value)}
+              className="ml-2 w-56 rounded-md border border-slate-300 bg-white px-2 py-2 text-slate-900"
+              data-testid="region-select"
+            >
+              {regions.map((r) => (
+                <option key={r.code} value={r.code}>
+                  {r.code} ({r.name})
+                </option>
+              ))}
+            </select>
+          </label>
+          <button
+            type="button"
+            onClick={() => setIsHelpOpen((open) => !open)}
+            aria-expanded={isHelpOpen}
+            aria-keyshortcuts="?"
+            className="rounded-md border border-slate-300 bg-white px-2.5 py-2 text-sm text-slate-600 hover:bg-slate-100"
+            title="Keyboard shortcuts (?)"
+          >
+            Keyboard shortcuts <span className="font-mono text-slate-400">?</span>
+          </button>
+          {isHelpOpen && <KeyboardShortcuts onClose={() => setIsHelpOpen(false)} />}
+        </div>
+      </div>
+      <p className="sr-only" aria-live="polite">
+        {isSearching ? `${matchCount} matching roles` : ""}
+      </p>
 
-      {visible.length === 0 ? (
+      {layout.rows.length === 0 ? (
         <p className="mt-8 text-center text-slate-500" data-testid="no-match">
           No account or role matches “{query}”.
         </p>
       ) : (
-        <ul className="mt-6 space-y-4">
-          {visible.map((account) => (
-            <li
-              key={account.accountId}
-              className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm"
-              data-testid="account"
-            >
-              <div className="flex flex-wrap items-center gap-3 border-b border-slate-100 bg-slate-50/60 px-4 py-3">
-                <h2 className="font-semibold" data-testid="account-name">
-                  {account.name}
-                </h2>
-                <code className="font-mono text-sm text-slate-500" data-testid="account-id">
-                  {account.accountId}
-                </code>
-                <EnvironmentBadge environment={account.environment} />
-                {account.description && (
-                  <span className="text-sm text-slate-500">{account.description}</span>
-                )}
-              </div>
-              <ul className="divide-y divide-slate-100">
-                {account.roles.map((role) => (
-                  <RoleRow
-                    key={role.roleId}
-                    role={role}
-                    region={region}
-                    onCli={() => setCredentialsFor({ account, role })}
-                  />
-                ))}
-              </ul>
-            </li>
-          ))}
-        </ul>
+        <RoleList
+          listRef={listRef}
+          layout={layout}
+          isWindowed={roleCount > WINDOWING_THRESHOLD}
+          highlightedKey={highlighted?.key ?? null}
+          openingRoleId={openingRoleId}
+          isFavorite={favorites.isFavorite}
+          lastUsedLabel={lastUsedLabel}
+          handlers={handlers}
+        />
+      )}
+
+      {menuFor && (
+        <ConsoleOptions
+          key={menuFor.row.key}
+          account={menuFor.row.account}
+          role={menuFor.row.role}
+          region={region}
+          anchor={menuFor.anchor}
+          onOpenConsole={(request) => void openConsole(menuFor.row, request)}
+          onIssued={() => markUsed(menuFor.row.role.roleId)}
+          onClose={() => setMenuFor(null)}
+        />
       )}
 
       {credentialsFor && (
@@ -134,81 +383,25 @@ export function AccountsBrowser({
           roleId={credentialsFor.role.roleId}
           title={`${credentialsFor.account.name} / ${credentialsFor.role.roleName}`}
           region={region}
+          bounds={credentialsFor.role.duration}
+          onIssued={() => markUsed(credentialsFor.role.roleId)}
           onClose={() => setCredentialsFor(null)}
         />
       )}
-    </div>
-  );
-}
 
-function RoleRow({ role, region, onCli }: { role: RoleView; region: string; onCli: () => void }) {
-  const [isOpening, setIsOpening] = useState(false);
-  const [error, setError] = useState<ApiErrorView | null>(null);
-
-  async function openConsole() {
-    setIsOpening(true);
-    setError(null);
-    // Open the tab during the click (popup blockers allow that), then point it at the sign-in URL.
-    const tab = window.open("", "_blank");
-    const result = await postJson<{ signinUrl: string }>(`/api/roles/${role.roleId}/console`, {
-      region,
-    });
-    setIsOpening(false);
-    if (!result.ok) {
-      tab?.close();
-      if (result.error.nextUrl) {
-        // A SAML-federated role: fetch an AWS assertion from the IdP's AWS app, then come back.
-        window.location.assign(result.error.nextUrl);
-        return;
-      }
-      setError(result.error);
-      return;
-    }
-    if (tab) {
-      tab.opener = null;
-      tab.location.href = result.data.signinUrl;
-    } else {
-      window.location.assign(result.data.signinUrl);
-    }
-  }
-
-  return (
-    <li className="px-4 py-3" data-testid="role" data-role-id={role.roleId}>
-      <div className="flex flex-wrap items-center gap-3">
-        <div className="min-w-0 flex-1">
-          <p className="font-medium" data-testid="role-name">
-            {role.roleName}
-          </p>
-          <p className="text-sm text-slate-500">{role.description}</p>
-        </div>
-        <span className="text-xs text-slate-500" title="Longest session you can get for this role">
-          up to {formatDuration(role.maxSessionDurationSeconds)}
-        </span>
-        {role.allowConsole && (
-          <button
-            type="button"
-            onClick={() => void openConsole()}
-            disabled={isOpening}
-            className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-60"
-          >
-            {isOpening ? "Opening…" : "Console"}
-          </button>
-        )}
-        {role.allowCli && (
-          <button
-            type="button"
-            onClick={onCli}
-            className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100"
-          >
-            CLI credentials
-          </button>
-        )}
-      </div>
-      {error && (
-        <div className="mt-2">
-          <ErrorNotice error={error} onDismiss={() => setError(null)} />
+      {toasts.length > 0 && (
+        <div className="fixed right-4 bottom-4 z-50 flex w-96 max-w-[calc(100vw-2rem)] flex-col gap-2">
+          {toasts.map((t) => (
+            <div key={t.id} className="rounded-md bg-white shadow-lg">
+              <p className="px-3 pt-2 text-xs font-medium text-slate-600">{t.label}</p>
+              <ErrorNotice
+                error={t.error}
+                onDismiss={() => setToasts((prev) => prev.filter((x) => x.id !== t.id))}
+              />
+            </div>
+          ))}
         </div>
       )}
-    </li>
+    </div>
   );
 }

@@ -1,9 +1,14 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
+import type { DurationBoundsView } from "@/lib/access/group-by-account";
+import { checkProfileName } from "@/lib/aws/profile-name";
 import { postJson, type ApiErrorView } from "./api-client";
 import { CopyButton } from "./copy-button";
+import { DurationPicker } from "./duration-picker";
 import { ErrorNotice } from "./error-notice";
+import { formatDuration } from "./format-duration";
+import { useRoleDuration, useRoleProfileName } from "./use-role-preferences";
 
 type Format = "bash" | "fish" | "powershell" | "cmd" | "credentials-file" | "credential-process";
 
@@ -41,46 +46,105 @@ function guessShell(): Format {
   return /Windows/i.test(navigator.userAgent) ? "powershell" : "bash";
 }
 
-/** Issues credentials when opened (one issuance per click, audited server-side) and shows them. */
+interface IssueRequest {
+  durationSeconds: number | null;
+  profileName: string;
+  /** Bumped by "Apply": every click is a new issuance (audited), never a cached answer. */
+  attempt: number;
+}
+
+/**
+ * Issues credentials when opened (one issuance per open or "Apply", audited server-side) and shows
+ * them with a live countdown to the Expiration STS returned. The session length and the profile
+ * name are this role's remembered choices; changing them and pressing Apply issues anew, since the
+ * formats (and the expiry) come from the server.
+ */
 export function CredentialsDialog({
   roleId,
   title,
   region,
+  bounds,
+  onIssued,
   onClose,
 }: {
   roleId: string;
   title: string;
   region: string;
+  bounds: DurationBoundsView;
+  onIssued?: () => void;
   onClose: () => void;
 }) {
+  const [storedDuration, setStoredDuration] = useRoleDuration(roleId, bounds);
+  const [storedProfile, setStoredProfile] = useRoleProfileName(roleId);
+  const [request, setRequest] = useState<IssueRequest>(() => ({
+    durationSeconds: storedDuration,
+    profileName: storedProfile,
+    attempt: 0,
+  }));
+  const [draftDuration, setDraftDuration] = useState<number | null>(storedDuration);
+  const [draftProfile, setDraftProfile] = useState<string | null>(null);
   const [issued, setIssued] = useState<IssuedCredentials | null>(null);
   const [error, setError] = useState<ApiErrorView | null>(null);
   const [tab, setTab] = useState<Format>(guessShell);
   const [now, setNow] = useState(() => Date.now());
   const dialog = useRef<HTMLDialogElement>(null);
+  const profileId = useId();
+  const onIssuedRef = useRef(onIssued);
+  useEffect(() => {
+    onIssuedRef.current = onIssued;
+  });
 
   useEffect(() => {
-    dialog.current?.showModal();
-    let cancelled = false;
-    void postJson<IssuedCredentials>(`/api/roles/${roleId}/credentials`, { region }).then(
-      (result) => {
-        if (cancelled) return;
-        if (result.ok) setIssued(result.data);
-        else if (result.error.nextUrl) window.location.assign(result.error.nextUrl);
-        else setError(result.error);
-      },
-    );
+    if (!dialog.current?.open) dialog.current?.showModal();
     const timer = window.setInterval(() => setNow(Date.now()), 1000);
+    return () => window.clearInterval(timer);
+  }, []);
+
+  useEffect(() => {
+    let cancelled = false;
+    void postJson<IssuedCredentials>(`/api/roles/${encodeURIComponent(roleId)}/credentials`, {
+      region,
+      ...(request.durationSeconds !== null ? { durationSeconds: request.durationSeconds } : {}),
+      ...(request.profileName ? { profileName: request.profileName } : {}),
+    }).then((result) => {
+      if (cancelled) return;
+      if (result.ok) {
+        setIssued(result.data);
+        onIssuedRef.current?.();
+      } else if (result.error.nextUrl) window.location.assign(result.error.nextUrl);
+      else setError(result.error);
+    });
     return () => {
       cancelled = true;
-      window.clearInterval(timer);
     };
-  }, [roleId, region]);
+  }, [roleId, region, request]);
 
   const current = TABS.find((t) => t.format === tab) ?? TABS[0]!;
   const text = issued?.formats[tab] ?? "";
   const expiresAt = issued ? new Date(issued.expiration) : null;
   const remaining = expiresAt ? Math.max(0, Math.round((expiresAt.getTime() - now) / 1000)) : 0;
+  const profileShown = draftProfile ?? (request.profileName || issued?.profileName || "");
+  const profileCheck =
+    profileShown === "" ? ({ ok: true } as const) : checkProfileName(profileShown);
+  const isChanged =
+    draftDuration !== request.durationSeconds ||
+    (draftProfile !== null && draftProfile !== (request.profileName || issued?.profileName || ""));
+  const isBusy = !issued && !error;
+
+  function apply() {
+    if (!profileCheck.ok) return;
+    const profileName = draftProfile ?? request.profileName;
+    setStoredDuration(draftDuration);
+    setStoredProfile(profileName);
+    setDraftProfile(null);
+    setIssued(null);
+    setError(null);
+    setRequest((prev) => ({
+      durationSeconds: draftDuration,
+      profileName,
+      attempt: prev.attempt + 1,
+    }));
+  }
 
   return (
     <dialog
@@ -107,18 +171,74 @@ export function CredentialsDialog({
         </button>
       </div>
       <div className="px-6 py-4">
-        {error && <ErrorNotice error={error} />}
-        {!error && !issued && <p className="text-slate-500">Requesting credentials from AWS…</p>}
+        <form
+          className="grid grid-cols-1 gap-3 rounded-lg bg-slate-50 p-3 sm:grid-cols-[1fr_1fr_auto] sm:items-start"
+          onSubmit={(e) => {
+            e.preventDefault();
+            apply();
+          }}
+          data-testid="credentials-options"
+        >
+          <DurationPicker
+            bounds={bounds}
+            value={draftDuration}
+            onChange={(seconds) => setDraftDuration(seconds)}
+          />
+          <div>
+            <label htmlFor={profileId} className="block text-xs font-medium text-slate-700">
+              Profile name
+            </label>
+            <input
+              id={profileId}
+              value={profileShown}
+              onChange={(e) => setDraftProfile(e.target.value)}
+              spellCheck={false}
+              autoComplete="off"
+              aria-invalid={!profileCheck.ok}
+              aria-describedby={`${profileId}-hint`}
+              className={`mt-1 w-full rounded-md border px-2 py-1.5 font-mono text-sm ${
+                profileCheck.ok ? "border-slate-300" : "border-red-400 bg-red-50"
+              }`}
+              data-testid="profile-name"
+            />
+            <p
+              id={`${profileId}-hint`}
+              className={`mt-1 text-xs ${profileCheck.ok ? "text-slate-500" : "text-red-700"}`}
+              data-testid="profile-name-hint"
+            >
+              {profileCheck.ok
+                ? "Used in the credentials file and file names."
+                : profileCheck.message}
+            </p>
+          </div>
+          <button
+            type="submit"
+            disabled={!isChanged || !profileCheck.ok || isBusy}
+            className="mt-5 rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
+            title="Issues new credentials with these settings"
+          >
+            Apply
+          </button>
+        </form>
+
+        <div className="mt-4">
+          {error && <ErrorNotice error={error} />}
+          {isBusy && <p className="text-slate-500">Requesting credentials from AWS…</p>}
+        </div>
         {issued && expiresAt && (
           <>
             <p className="text-sm text-slate-700" data-testid="credentials-expiry">
               Expires <time dateTime={issued.expiration}>{expiresAt.toLocaleString()}</time>{" "}
-              <span className={remaining < 300 ? "font-medium text-red-700" : "text-slate-500"}>
+              <span
+                className={remaining < 300 ? "font-medium text-red-700" : "text-slate-500"}
+                data-testid="credentials-countdown"
+              >
                 ({remaining === 0 ? "expired" : `in ${formatRemaining(remaining)}`})
               </span>
               <span className="text-slate-500">
                 {" "}
-                · region {issued.region} · key {issued.accessKeyId}
+                · {formatDuration(issued.durationSeconds)} session · region {issued.region} · key{" "}
+                {issued.accessKeyId}
               </span>
             </p>
             <div role="tablist" className="mt-4 flex flex-wrap gap-1 border-b border-slate-200">

@@ -2,12 +2,16 @@ import type { Metadata } from "next";
 import { AccountsBrowser, type AccountView } from "@/components/accounts-browser";
 import { AppHeader } from "@/components/app-header";
 import { NoAccess } from "@/components/no-access";
+import { findFavoriteRoleIds } from "@/lib/access/favorites";
 import { findGrantsForPrincipal } from "@/lib/access/find-grants";
-import { groupGrantsByAccount } from "@/lib/access/group-by-account";
+import { findRoleExtras, groupGrantsByAccount } from "@/lib/access/group-by-account";
+import { findLastRoleUses } from "@/lib/access/recents";
 import { requirePageUser } from "@/lib/auth/current-user";
 import { AWS_REGIONS } from "@/lib/aws/regions";
+import { sessionDurationBounds } from "@/lib/aws/session-duration";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
+import { getBroker } from "@/lib/issuance/context";
 
 export const metadata: Metadata = { title: "Your AWS accounts" };
 
@@ -29,12 +33,30 @@ export default async function AccountsPage({ searchParams }: { searchParams: Sea
   const { notice, requestId } = await searchParams;
   const noticeText = typeof notice === "string" ? NOTICES[notice] : undefined;
   const config = getConfig();
-  const grants = await findGrantsForPrincipal(
-    getDb(),
-    { userId: user.id, groups: user.groups },
-    new Date(),
-  );
-  const accounts: AccountView[] = groupGrantsByAccount(grants);
+  const db = getDb();
+  const now = new Date();
+  const grants = await findGrantsForPrincipal(db, { userId: user.id, groups: user.groups }, now);
+  const [extras, favoriteRoleIds, lastUseByRoleArn, isBrokerChained] = await Promise.all([
+    findRoleExtras(
+      db,
+      grants.map((g) => g.roleId),
+    ),
+    findFavoriteRoleIds(db, user.id),
+    findLastRoleUses(db, user.id),
+    isBrokerRoleChained(),
+  ]);
+  const accounts: AccountView[] = groupGrantsByAccount(grants, {
+    // Role chaining applies to the broker's AssumeRole, not to roles assumed with SAML.
+    durationOf: (g) =>
+      sessionDurationBounds({
+        ruleMaxSeconds: g.maxSessionDurationSeconds,
+        roleMaxSeconds: extras.roleMaxSecondsById.get(g.roleId) ?? g.maxSessionDurationSeconds,
+        isRoleChained: isBrokerChained && g.assumeMethod === "assume-role",
+      }),
+    favoriteRoleIds,
+    lastUseByRoleArn,
+    aliasByAccountId: extras.aliasByAccountId,
+  });
 
   return (
     <>
@@ -64,9 +86,34 @@ export default async function AccountsPage({ searchParams }: { searchParams: Sea
             accounts={accounts}
             regions={AWS_REGIONS}
             defaultRegion={config.defaultRegion}
+            serverNow={now.toISOString()}
           />
         )}
       </main>
     </>
   );
+}
+
+/** How long the page waits for the broker's identity before showing bounds without the cap. */
+const BROKER_IDENTITY_WAIT_MS = 1500;
+
+/**
+ * Whether the broker runs on role credentials (then AWS caps every session at 1 hour). Cached by
+ * the broker; if AWS can't say quickly, the page shows the uncapped bounds and issuance, which
+ * checks for itself, enforces the real cap.
+ */
+async function isBrokerRoleChained(): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), BROKER_IDENTITY_WAIT_MS);
+  });
+  const identity = getBroker()
+    .getBrokerIdentity()
+    .then((id) => id.isAssumedRole)
+    .catch(() => false);
+  try {
+    return await Promise.race([identity, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

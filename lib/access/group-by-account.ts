@@ -1,40 +1,111 @@
+import "server-only";
+import type { Db } from "@/lib/db/client";
 import type { Grant } from "./resolve-grants";
 
-/** What the accounts page shows of a grant: nothing the browser doesn't need. */
+/** Why a role's longest session is what it is (shown next to the duration picker). */
+export type DurationCap = "rule" | "role" | "role-chaining";
+
+/** The session lengths a role can be issued with, from lib/aws/session-duration.ts. */
+export interface DurationBoundsView {
+  minSeconds: number;
+  maxSeconds: number;
+  defaultSeconds: number;
+  cappedBy: DurationCap;
+}
+
+/**
+ * What the accounts page shows of a grant: nothing the browser doesn't need (a user with 1,000
+ * roles gets every field 1,000 times). No ARNs, rule ids or assume methods.
+ */
 export interface RoleView {
   roleId: string;
   roleName: string;
   description: string;
-  maxSessionDurationSeconds: number;
   allowConsole: boolean;
   allowCli: boolean;
+  duration: DurationBoundsView;
+  isFavorite: boolean;
+  /** ISO time of the user's last console link or credentials for this role, if any. */
+  lastUsedAt: string | null;
 }
 
 export interface AccountView {
   accountId: string;
   name: string;
+  /** The IAM account alias; "" when none. */
+  alias: string;
   environment: string;
   description: string;
   roles: RoleView[];
 }
 
-/** Groups resolved grants by AWS account, keeping resolveGrants' order. */
-export function groupGrantsByAccount(grants: readonly Grant[]): AccountView[] {
+export interface AccountViewInputs {
+  /** Session bounds per role (computed by the caller from the grant, the role and the broker). */
+  durationOf: (grant: Grant) => DurationBoundsView;
+  favoriteRoleIds: ReadonlySet<string>;
+  /** Last use per role ARN (from the audit log). */
+  lastUseByRoleArn: ReadonlyMap<string, Date>;
+  /** Account aliases by 12-digit account id. */
+  aliasByAccountId: ReadonlyMap<string, string>;
+}
+
+/** Groups resolved grants by AWS account, keeping resolveGrants' order. Pure. */
+export function groupGrantsByAccount(
+  grants: readonly Grant[],
+  inputs: AccountViewInputs,
+): AccountView[] {
   const accounts = new Map<string, AccountView>();
   for (const g of grants) {
     let account = accounts.get(g.account.accountId);
     if (!account) {
-      account = { ...g.account, roles: [] };
+      account = {
+        accountId: g.account.accountId,
+        name: g.account.name,
+        alias: inputs.aliasByAccountId.get(g.account.accountId) ?? "",
+        environment: g.account.environment,
+        description: g.account.description,
+        roles: [],
+      };
       accounts.set(g.account.accountId, account);
     }
     account.roles.push({
       roleId: g.roleId,
       roleName: g.roleName,
       description: g.roleDescription,
-      maxSessionDurationSeconds: g.maxSessionDurationSeconds,
       allowConsole: g.allowConsole,
       allowCli: g.allowCli,
+      duration: inputs.durationOf(g),
+      isFavorite: inputs.favoriteRoleIds.has(g.roleId),
+      lastUsedAt: inputs.lastUseByRoleArn.get(g.roleArn)?.toISOString() ?? null,
     });
   }
   return [...accounts.values()];
+}
+
+export interface RoleExtras {
+  /** The role's own MaxSessionDuration (IAM), by role id: tells "capped by the role" from "by the rule". */
+  roleMaxSecondsById: Map<string, number>;
+  aliasByAccountId: Map<string, string>;
+}
+
+/**
+ * What the page shows beyond a Grant: each role's own maximum and its account's alias, for the
+ * given (already authorized) role ids, in one query.
+ */
+export async function findRoleExtras(db: Db, roleIds: readonly string[]): Promise<RoleExtras> {
+  const extras: RoleExtras = { roleMaxSecondsById: new Map(), aliasByAccountId: new Map() };
+  if (roleIds.length === 0) return extras;
+  const rows = await db.role.findMany({
+    where: { id: { in: [...roleIds] } },
+    select: {
+      id: true,
+      maxSessionDurationSeconds: true,
+      awsAccount: { select: { accountId: true, alias: true } },
+    },
+  });
+  for (const row of rows) {
+    extras.roleMaxSecondsById.set(row.id, row.maxSessionDurationSeconds);
+    extras.aliasByAccountId.set(row.awsAccount.accountId, row.awsAccount.alias);
+  }
+  return extras;
 }

@@ -1,0 +1,72 @@
+"use client";
+
+import { postJson, type ApiErrorView } from "./api-client";
+
+/** What the console endpoint takes: everything optional, the server applies its defaults. */
+export interface ConsoleRequest {
+  region: string;
+  durationSeconds?: number;
+  destination?: string;
+}
+
+export interface ConsoleSignIn {
+  signinUrl: string;
+  expiresAt: string;
+  linkExpiresAt: string;
+  region: string;
+}
+
+export type ConsoleOutcome =
+  { ok: true; signIn: ConsoleSignIn } | { ok: false; error: ApiErrorView };
+
+function bodyOf(request: ConsoleRequest): Record<string, string | number> {
+  return {
+    region: request.region,
+    ...(request.durationSeconds !== undefined ? { durationSeconds: request.durationSeconds } : {}),
+    ...(request.destination ? { destination: request.destination } : {}),
+  };
+}
+
+/**
+ * Asks for a one-time console sign-in URL. A role reached through a SAML IdP's AWS app answers
+ * with a nextUrl: the browser goes there (and comes back), so the caller sees no error.
+ */
+export async function requestConsoleSignIn(
+  roleId: string,
+  request: ConsoleRequest,
+): Promise<ConsoleOutcome | { ok: false; error: null }> {
+  const result = await postJson<ConsoleSignIn>(
+    `/api/roles/${encodeURIComponent(roleId)}/console`,
+    bodyOf(request),
+  );
+  if (result.ok) return { ok: true, signIn: result.data };
+  if (result.error.nextUrl) {
+    window.location.assign(result.error.nextUrl);
+    return { ok: false, error: null };
+  }
+  return { ok: false, error: result.error };
+}
+
+/**
+ * Opens the AWS console in a new tab. The tab is opened during the user's click or key press (popup
+ * blockers allow that), then pointed at the sign-in URL, which thus never lands in this page's
+ * state. Returns the error to show, or null.
+ */
+export async function openConsoleTab(
+  roleId: string,
+  request: ConsoleRequest,
+): Promise<ApiErrorView | null> {
+  const tab = window.open("", "_blank");
+  const outcome = await requestConsoleSignIn(roleId, request);
+  if (!outcome.ok) {
+    tab?.close();
+    return outcome.error;
+  }
+  if (tab) {
+    tab.opener = null;
+    tab.location.href = outcome.signIn.signinUrl;
+  } else {
+    window.location.assign(outcome.signIn.signinUrl);
+  }
+  return null;
+}

@@ -1,0 +1,316 @@
+"use client";
+
+import { useEffect, useId, useRef, useState } from "react";
+import { createPortal } from "react-dom";
+import type { AccountView, RoleView } from "@/lib/access/group-by-account";
+import { buildDeepLink } from "@/lib/access/deep-link";
+import { CONSOLE_SERVICES, consoleDestination } from "@/lib/aws/console-destinations";
+import type { ApiErrorView } from "./api-client";
+import { requestConsoleSignIn, type ConsoleRequest } from "./console-actions";
+import { DurationPicker } from "./duration-picker";
+import { ErrorNotice } from "./error-notice";
+import { useConsoleDestination, useRoleDuration } from "./use-role-preferences";
+
+const PANEL_WIDTH = 404;
+const CUSTOM = "__custom__";
+const SERVICE_IDS = new Set(CONSOLE_SERVICES.map((s) => s.id));
+
+type CopyState =
+  | { kind: "idle" }
+  | { kind: "link-copied"; link: string }
+  | { kind: "link-failed"; link: string }
+  | { kind: "signin-copied"; linkExpiresAt: string }
+  | { kind: "signin-manual"; url: string; linkExpiresAt: string }
+  | { kind: "signin-loading" }
+  | { kind: "error"; error: ApiErrorView };
+
+/**
+ * The Console button's menu: where the console opens (a common service, or a console path/URL
+ * typed in; remembered), the session length (bounded by the role, with the reason), and two ways to
+ * share: a deep link into the portal (safe to paste anywhere: it still signs the reader in as
+ * themselves), and the one-time federation sign-in URL (a secret, copied only, never kept).
+ */
+export function ConsoleOptions({
+  account,
+  role,
+  region,
+  anchor,
+  onOpenConsole,
+  onIssued,
+  onClose,
+}: {
+  account: AccountView;
+  role: RoleView;
+  region: string;
+  anchor: HTMLElement;
+  onOpenConsole: (request: ConsoleRequest) => void;
+  onIssued: () => void;
+  onClose: () => void;
+}) {
+  const panel = useRef<HTMLDivElement>(null);
+  const firstField = useRef<HTMLSelectElement>(null);
+  // Placed once, under the button, in page coordinates: the menu scrolls with the page.
+  const [position] = useState(() => positionBelow(anchor));
+  const [destination, setDestination] = useConsoleDestination();
+  const [duration, setDuration] = useRoleDuration(role.roleId, role.duration);
+  const [isCustom, setIsCustom] = useState(
+    () => destination !== "" && !SERVICE_IDS.has(destination),
+  );
+  const [copy, setCopy] = useState<CopyState>({ kind: "idle" });
+  const selectId = useId();
+  const customId = useId();
+
+  useEffect(() => {
+    firstField.current?.focus();
+    const onPointer = (e: PointerEvent) => {
+      const target = e.target as Node;
+      if (!panel.current?.contains(target) && !anchor.contains(target)) onClose();
+    };
+    document.addEventListener("pointerdown", onPointer);
+    return () => {
+      document.removeEventListener("pointerdown", onPointer);
+      if (anchor.isConnected) anchor.focus();
+    };
+  }, [anchor, onClose]);
+
+  const check = consoleDestination(region, destination || undefined);
+  const request: ConsoleRequest = {
+    region,
+    ...(duration !== null ? { durationSeconds: duration } : {}),
+    ...(destination ? { destination } : {}),
+  };
+  const deepLink = () =>
+    new URL(
+      buildDeepLink({
+        account: account.accountId,
+        role: role.roleName,
+        region,
+        ...(destination ? { destination } : {}),
+      }),
+      window.location.origin,
+    ).toString();
+
+  async function copyLink() {
+    let link: string;
+    try {
+      link = deepLink();
+    } catch (error) {
+      setCopy({
+        kind: "error",
+        error: {
+          message: error instanceof Error ? error.message : "This link can't be built.",
+          requestId: null,
+          awsErrorCode: null,
+          nextUrl: null,
+        },
+      });
+      return;
+    }
+    try {
+      await navigator.clipboard.writeText(link);
+      setCopy({ kind: "link-copied", link });
+    } catch {
+      setCopy({ kind: "link-failed", link });
+    }
+  }
+
+  async function copySignInUrl() {
+    setCopy({ kind: "signin-loading" });
+    const outcome = await requestConsoleSignIn(role.roleId, request);
+    if (!outcome.ok) {
+      if (outcome.error) setCopy({ kind: "error", error: outcome.error });
+      return;
+    }
+    onIssued();
+    const { signinUrl, linkExpiresAt } = outcome.signIn;
+    try {
+      await navigator.clipboard.writeText(signinUrl);
+      setCopy({ kind: "signin-copied", linkExpiresAt });
+    } catch {
+      // Shown once for copying by hand; gone when the menu closes (never stored).
+      setCopy({ kind: "signin-manual", url: signinUrl, linkExpiresAt });
+    }
+  }
+
+  return createPortal(
+    <div
+      ref={panel}
+      role="dialog"
+      aria-label={`Console options for ${account.name} / ${role.roleName}`}
+      className="absolute z-40 rounded-xl border border-slate-200 bg-white p-4 text-sm shadow-xl"
+      style={{ top: position.top, left: position.left, width: PANEL_WIDTH }}
+      data-testid="console-options"
+      onKeyDown={(e) => {
+        if (e.key === "Escape") {
+          e.preventDefault();
+          e.stopPropagation();
+          onClose();
+        }
+      }}
+    >
+      <p className="font-semibold text-slate-900">Console options</p>
+      <p className="truncate text-xs text-slate-500">
+        {account.name} / {role.roleName} · region {region}
+      </p>
+
+      <label htmlFor={selectId} className="mt-3 block text-xs font-medium text-slate-700">
+        Open at
+      </label>
+      <select
+        id={selectId}
+        ref={firstField}
+        value={isCustom ? CUSTOM : destination}
+        onChange={(e) => {
+          const value = e.target.value;
+          setCopy({ kind: "idle" });
+          if (value === CUSTOM) {
+            setIsCustom(true);
+            if (SERVICE_IDS.has(destination)) setDestination("");
+            return;
+          }
+          setIsCustom(false);
+          setDestination(value);
+        }}
+        className="mt-1 w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-slate-900"
+        data-testid="destination-select"
+      >
+        <option value="">Console home</option>
+        {CONSOLE_SERVICES.map((s) => (
+          <option key={s.id} value={s.id}>
+            {s.name}
+          </option>
+        ))}
+        <option value={CUSTOM}>Other: a console path or URL…</option>
+      </select>
+      {isCustom && (
+        <div className="mt-2">
+          <label htmlFor={customId} className="sr-only">
+            Console path or URL
+          </label>
+          <input
+            id={customId}
+            value={destination}
+            onChange={(e) => {
+              setCopy({ kind: "idle" });
+              setDestination(e.target.value.trim());
+            }}
+            placeholder="/ec2/home#Instances: or https://…console.aws.amazon.com/…"
+            spellCheck={false}
+            className="w-full rounded-md border border-slate-300 px-2 py-1.5 font-mono text-xs"
+            data-testid="destination-input"
+          />
+        </div>
+      )}
+      {!check.ok && (
+        <p className="mt-1 text-xs text-red-700" data-testid="destination-error">
+          {check.message}
+        </p>
+      )}
+
+      <div className="mt-3">
+        <DurationPicker bounds={role.duration} value={duration} onChange={setDuration} />
+      </div>
+
+      <div className="mt-4 flex flex-wrap gap-2">
+        <button
+          type="button"
+          disabled={!check.ok}
+          onClick={() => {
+            onOpenConsole(request);
+            onClose();
+          }}
+          className="rounded-md bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
+        >
+          Open console
+        </button>
+        <button
+          type="button"
+          disabled={!check.ok}
+          onClick={() => void copyLink()}
+          className="rounded-md border border-slate-300 px-3 py-1.5 font-medium text-slate-700 hover:bg-slate-100 disabled:opacity-50"
+          title="A link to this role in Gatehouse: whoever opens it signs in as themselves"
+        >
+          Copy link
+        </button>
+        <button
+          type="button"
+          disabled={!check.ok || copy.kind === "signin-loading"}
+          onClick={() => void copySignInUrl()}
+          className="rounded-md border border-amber-300 bg-amber-50 px-3 py-1.5 font-medium text-amber-900 hover:bg-amber-100 disabled:opacity-50"
+          title="The one-time AWS sign-in URL: a secret, valid about 15 minutes"
+        >
+          {copy.kind === "signin-loading" ? "Requesting…" : "Copy sign-in URL"}
+        </button>
+      </div>
+
+      <CopyFeedback state={copy} />
+    </div>,
+    document.body,
+  );
+}
+
+function positionBelow(anchor: HTMLElement): { top: number; left: number } {
+  const rect = anchor.getBoundingClientRect();
+  const left = Math.max(
+    8,
+    Math.min(rect.right - PANEL_WIDTH, document.documentElement.clientWidth - PANEL_WIDTH - 8),
+  );
+  return { top: rect.bottom + window.scrollY + 6, left: left + window.scrollX };
+}
+
+function CopyFeedback({ state }: { state: CopyState }) {
+  switch (state.kind) {
+    case "idle":
+    case "signin-loading":
+      return null;
+    case "error":
+      return (
+        <div className="mt-3">
+          <ErrorNotice error={state.error} />
+        </div>
+      );
+    case "link-copied":
+    case "link-failed":
+      return (
+        <div className="mt-3 rounded-md bg-slate-50 px-3 py-2 text-xs text-slate-700" role="status">
+          <p>
+            {state.kind === "link-copied"
+              ? "Link copied. Whoever opens it signs in to Gatehouse as themselves."
+              : "Copy failed: select the link below."}
+          </p>
+          <code className="mt-1 block font-mono break-all text-slate-600" data-testid="deep-link">
+            {state.link}
+          </code>
+        </div>
+      );
+    case "signin-copied":
+    case "signin-manual":
+      return (
+        <div
+          className="mt-3 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-xs text-amber-900"
+          role="status"
+          data-testid="signin-url-notice"
+        >
+          <p className="font-semibold">
+            {state.kind === "signin-copied"
+              ? "Sign-in URL copied — it is a secret."
+              : "Sign-in URL — a secret."}
+          </p>
+          <p className="mt-1">
+            Anyone who opens it is signed in to AWS as you in this role. Valid until{" "}
+            {new Date(state.linkExpiresAt).toLocaleTimeString()} (about 15 minutes). Paste it only
+            into your own browser; never into chat or tickets.
+          </p>
+          {state.kind === "signin-manual" && (
+            <input
+              readOnly
+              value={state.url}
+              onFocus={(e) => e.currentTarget.select()}
+              className="mt-2 w-full rounded border border-amber-300 bg-white px-2 py-1 font-mono text-[11px]"
+              aria-label="One-time sign-in URL"
+            />
+          )}
+        </div>
+      );
+  }
+}

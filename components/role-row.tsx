@@ -1,0 +1,148 @@
+"use client";
+
+import { memo } from "react";
+import { durationCapReason } from "./duration-picker";
+import { EnvironmentBadge } from "./environment-badge";
+import { FavoriteStar } from "./favorite-star";
+import { formatDuration } from "./format-duration";
+import { ROW_HEIGHT, type LayoutRow } from "./role-list-layout";
+
+const TEST_IDS = { account: "role", favorite: "favorite-role", recent: "recent-role" } as const;
+
+export interface RoleRowHandlers {
+  onSelect(row: LayoutRow): void;
+  onToggleFavorite(row: LayoutRow): void;
+  onConsole(row: LayoutRow): void;
+  onConsoleMenu(row: LayoutRow, anchor: HTMLElement): void;
+  onCli(row: LayoutRow): void;
+}
+
+/**
+ * One role, exactly ROW_HEIGHT tall (the windowed list relies on it): star, names on one line each
+ * (truncated, full text in the tooltip), the longest session, Console (with its options menu) and
+ * CLI credentials. In Favorites and Recently used the second line names the account instead.
+ */
+export const RoleRow = memo(function RoleRow({
+  row,
+  top,
+  isFirst,
+  isHighlighted,
+  isFavorite,
+  isOpening,
+  lastUsedLabel,
+  handlers,
+}: {
+  row: LayoutRow;
+  /** Offset within the card. */
+  top: number;
+  isFirst: boolean;
+  isHighlighted: boolean;
+  isFavorite: boolean;
+  isOpening: boolean;
+  lastUsedLabel: string | null;
+  handlers: RoleRowHandlers;
+}) {
+  const { role, account, context } = row;
+  const label = `${account.name} / ${role.roleName}`;
+  return (
+    <div
+      className={`absolute inset-x-0 flex items-center gap-3 px-4 ${isFirst ? "" : "border-t border-slate-100"} ${
+        isHighlighted ? "bg-indigo-50 shadow-[inset_3px_0_0_var(--color-indigo-500)]" : "bg-white"
+      }`}
+      style={{ top, height: ROW_HEIGHT }}
+      data-testid={TEST_IDS[context]}
+      data-role-id={role.roleId}
+      data-highlighted={isHighlighted ? "true" : undefined}
+      aria-current={isHighlighted ? "true" : undefined}
+      onClick={(e) => {
+        if (!(e.target as Element).closest("button, a, input, select")) handlers.onSelect(row);
+      }}
+    >
+      <FavoriteStar
+        isFavorite={isFavorite}
+        roleLabel={label}
+        onToggle={() => handlers.onToggleFavorite(row)}
+      />
+      <div className="min-w-0 flex-1">
+        <p className="flex min-w-0 items-center gap-2 leading-5">
+          <span className="truncate font-medium" data-testid="role-name" title={role.roleName}>
+            {role.roleName}
+          </span>
+          {!role.allowConsole && (
+            <span className="shrink-0 rounded bg-slate-100 px-1.5 text-[11px] font-medium text-slate-600">
+              CLI only
+            </span>
+          )}
+          {!role.allowCli && (
+            <span className="shrink-0 rounded bg-slate-100 px-1.5 text-[11px] font-medium text-slate-600">
+              console only
+            </span>
+          )}
+        </p>
+        {context === "account" ? (
+          <p className="truncate text-sm leading-5 text-slate-500" title={role.description}>
+            {role.description || "\u00a0"}
+          </p>
+        ) : (
+          <p className="flex min-w-0 items-center gap-2 text-sm leading-5 text-slate-500">
+            <span className="truncate" data-testid="role-account">
+              {account.name}
+              {account.alias && account.alias !== account.name ? ` (${account.alias})` : ""}
+            </span>
+            <code className="shrink-0 font-mono text-xs text-slate-400">{account.accountId}</code>
+            <EnvironmentBadge environment={account.environment} />
+            {lastUsedLabel && (
+              <span className="shrink-0 text-xs text-slate-500" data-testid="last-used">
+                · used {lastUsedLabel}
+              </span>
+            )}
+          </p>
+        )}
+      </div>
+      <span
+        className="hidden w-20 shrink-0 text-right text-xs text-slate-500 sm:block"
+        title={durationCapReason(role.duration)}
+      >
+        up to {formatDuration(role.duration.maxSeconds)}
+      </span>
+      <div className="flex w-[8.5rem] shrink-0 justify-end">
+        {role.allowConsole && (
+          <div className="inline-flex rounded-md shadow-sm">
+            <button
+              type="button"
+              onClick={() => handlers.onConsole(row)}
+              disabled={isOpening}
+              className="rounded-l-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-60"
+            >
+              {isOpening ? "Opening…" : "Console"}
+            </button>
+            <button
+              type="button"
+              onClick={(e) => handlers.onConsoleMenu(row, e.currentTarget)}
+              aria-label={`Console options for ${label}`}
+              aria-haspopup="dialog"
+              title="Destination, session length, copy link…"
+              className="rounded-r-md border-l border-indigo-500 bg-indigo-600 px-1.5 text-white hover:bg-indigo-500"
+              data-testid="console-options-button"
+            >
+              <svg viewBox="0 0 20 20" className="h-4 w-4" fill="currentColor" aria-hidden>
+                <path d="M5.2 7.2a.75.75 0 0 1 1.06 0L10 10.94l3.74-3.74a.75.75 0 1 1 1.06 1.06l-4.27 4.27a.75.75 0 0 1-1.06 0L5.2 8.26a.75.75 0 0 1 0-1.06z" />
+              </svg>
+            </button>
+          </div>
+        )}
+      </div>
+      <div className="flex w-[8.5rem] shrink-0 justify-end">
+        {role.allowCli && (
+          <button
+            type="button"
+            onClick={() => handlers.onCli(row)}
+            className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100"
+          >
+            CLI credentials
+          </button>
+        )}
+      </div>
+    </div>
+  );
+});

@@ -1,0 +1,34 @@
+import "server-only";
+import type { Db } from "@/lib/db/client";
+
+/** The issuance actions that count as "using" a role. */
+const USE_ACTIONS = ["console.issued", "credentials.issued"];
+
+/** How many roles the "Recently used" section shows. */
+export const RECENT_LIMIT = 8;
+
+/**
+ * When the user last took a console link or credentials for each role, newest first, from the
+ * append-only audit log (no table of its own to keep in sync). One aggregate over the user's own
+ * rows, served by the (actorUserId, createdAt) index. Roles are keyed by ARN, as audited; the
+ * caller keeps only roles the user can still use.
+ */
+export async function findLastRoleUses(db: Db, userId: string): Promise<Map<string, Date>> {
+  const rows = await db.auditEvent.groupBy({
+    by: ["roleArn"],
+    where: {
+      actorUserId: userId,
+      action: { in: USE_ACTIONS },
+      outcome: "success",
+      roleArn: { not: null },
+    },
+    _max: { createdAt: true },
+  });
+  const uses: Array<[string, Date]> = [];
+  for (const row of rows) {
+    const usedAt = row._max.createdAt;
+    if (row.roleArn && usedAt) uses.push([row.roleArn, usedAt]);
+  }
+  uses.sort((a, b) => b[1].getTime() - a[1].getTime());
+  return new Map(uses);
+}
