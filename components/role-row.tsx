@@ -68,6 +68,15 @@ export const RoleRow = memo(function RoleRow({
           <span className="truncate font-medium" data-testid="role-name" title={role.roleName}>
             {role.roleName}
           </span>
+          {role.needsMfa && (
+            <span
+              className="shrink-0 rounded bg-violet-100 px-1.5 text-[11px] font-medium text-violet-800"
+              title="Your access to this role requires a multi-factor sign-in: opening it asks your identity provider for MFA first."
+              data-testid="role-needs-mfa"
+            >
+              MFA
+            </span>
+          )}
           {!role.allowConsole && (
             <span className="shrink-0 rounded bg-slate-100 px-1.5 text-[11px] font-medium text-slate-600">
               CLI only

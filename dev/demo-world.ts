@@ -52,6 +52,8 @@ export interface DemoRole {
 export interface DemoAccount {
   id: string;
   name: string;
+  /** The IAM account alias people also call it by. */
+  alias?: string;
   environment: string;
   description: string;
   roles: DemoRole[];
@@ -149,6 +151,7 @@ export const demoAccounts: DemoAccount[] = [
   {
     id: "210987654321",
     name: "acme-production",
+    alias: "acme-prod",
     environment: "prod",
     description: "Customer-facing production workloads",
     roles: [
@@ -174,6 +177,7 @@ export const demoAccounts: DemoAccount[] = [
   {
     id: "345678901234",
     name: "acme-staging",
+    alias: "acme-stg",
     environment: "staging",
     description: "Pre-production, mirrors production",
     roles: [
@@ -189,6 +193,7 @@ export const demoAccounts: DemoAccount[] = [
   {
     id: "456789012345",
     name: "acme-sandbox",
+    alias: "acme-sbx",
     environment: "dev",
     description: "Personal experiments; wiped weekly",
     roles: [
@@ -206,6 +211,7 @@ export const demoAccounts: DemoAccount[] = [
   {
     id: "567890123456",
     name: "acme-security",
+    alias: "acme-sec",
     environment: "prod",
     description: "Log archive and security tooling",
     roles: [

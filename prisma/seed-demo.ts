@@ -43,6 +43,7 @@ export async function seedDemo(db: Db, opts: { issuer: string }): Promise<SeedRe
       data: {
         accountId: a.id,
         name: a.name,
+        alias: a.alias ?? "",
         environment: a.environment,
         description: a.description,
       },
@@ -55,6 +56,7 @@ export async function seedDemo(db: Db, opts: { issuer: string }): Promise<SeedRe
           arn: `arn:aws:iam::${a.id}:role/${r.name}`,
           description: r.description,
           maxSessionDurationSeconds: r.maxSessionDurationSeconds,
+          requiresBrokerMfa: r.requiresBrokerMfa ?? false,
           ...(r.assumeMethod === "assume-role-with-saml"
             ? { assumeMethod: "assume-role-with-saml", samlProviderArn: demoSamlProviderArn(a.id) }
             : {}),

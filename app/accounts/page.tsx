@@ -35,7 +35,11 @@ export default async function AccountsPage({ searchParams }: { searchParams: Sea
   const config = getConfig();
   const db = getDb();
   const now = new Date();
-  const grants = await findGrantsForPrincipal(db, { userId: user.id, groups: user.groups }, now);
+  const grants = await findGrantsForPrincipal(
+    db,
+    { userId: user.id, groups: user.groups, mfaAuthenticated: user.mfaAuthenticated },
+    now,
+  );
   const [extras, favoriteRoleIds, lastUseByRoleArn, isBrokerChained] = await Promise.all([
     findRoleExtras(
       db,

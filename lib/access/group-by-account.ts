@@ -25,6 +25,8 @@ export interface RoleView {
   allowCli: boolean;
   duration: DurationBoundsView;
   isFavorite: boolean;
+  /** Only rules requiring MFA grant it and this sign-in had none: opening it steps up first. */
+  needsMfa: boolean;
   /** ISO time of the user's last console link or credentials for this role, if any. */
   lastUsedAt: string | null;
 }
@@ -76,6 +78,7 @@ export function groupGrantsByAccount(
       allowCli: g.allowCli,
       duration: inputs.durationOf(g),
       isFavorite: inputs.favoriteRoleIds.has(g.roleId),
+      needsMfa: g.needsMfaStepUp,
       lastUsedAt: inputs.lastUseByRoleArn.get(g.roleArn)?.toISOString() ?? null,
     });
   }

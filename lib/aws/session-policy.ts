@@ -120,7 +120,7 @@ function exactlyOne(
   const values = typeof value === "string" ? [value] : Array.isArray(value) ? value : null;
   if (!values || values.length === 0 || !values.every((v) => typeof v === "string"))
     return `${at}.${key} must be a string or a non-empty array of strings.`;
-  const bad = (values).findIndex((v) => !pattern.test(v));
+  const bad = values.findIndex((v) => !pattern.test(v));
   if (bad !== -1)
     return `${at}.${key}${typeof value === "string" ? "" : `[${bad}]`} must be ${expected}.`;
   return null;

@@ -49,7 +49,7 @@ export async function resolveDeepLinkTarget(
 ): Promise<DeepLinkTarget> {
   const grants = await findGrantsForPrincipal(
     ctx.db,
-    { userId: ctx.user.id, groups: ctx.user.groups },
+    { userId: ctx.user.id, groups: ctx.user.groups, mfaAuthenticated: ctx.user.mfaAuthenticated },
     ctx.now,
   );
   const roleName = link.role.toLowerCase();

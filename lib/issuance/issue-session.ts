@@ -146,6 +146,9 @@ export async function assumeGrantedRole(
   }
 
   try {
+    // Everything the server decides about the session is computed and validated before any STS
+    // call (GetCallerIdentity included): a policy or tag AWS would refuse fails here.
+    const policy = sessionPolicyFor(grant);
     if (samlPair) {
       // AssumeRoleWithSAML needs no broker credentials, so it is never role chaining.
       const durationSeconds = await chooseDuration(ctx, grant, options.durationSeconds, false);
@@ -175,10 +178,11 @@ export async function assumeGrantedRole(
           options.durationSeconds,
           held.sessionDurationSeconds,
         ),
-        policy: sessionPolicyFor(grant),
+        policy,
       });
       return { grant, assumed };
     }
+    const tags = sessionTagsFor(ctx.user);
     const assumed = await ctx.broker.assumeRole({
       roleArn: grant.roleArn,
       roleSessionName: ctx.user.roleSessionName,
@@ -186,8 +190,8 @@ export async function assumeGrantedRole(
       durationSeconds: await chooseDuration(ctx, grant, options.durationSeconds, "ask-broker"),
       externalId: grant.externalId,
       requiresBrokerMfa: grant.requiresBrokerMfa,
-      tags: sessionTagsFor(ctx.user),
-      policy: sessionPolicyFor(grant),
+      tags,
+      policy,
     });
     return { grant, assumed };
   } catch (error) {
@@ -204,7 +208,7 @@ const NOT_A_FAILURE = new Set(["saml_assertion_required", "validation_error"]);
  * The session length to request: the caller's choice if it is inside the bounds (900 s up to the
  * lesser of the grant's rule cap, the role's MaxSessionDuration and, for a broker on role
  * credentials, AWS's one-hour role-chaining limit), else a validation error saying which cap
- * applies. Absent, the longest allowed. The broker's identity (a cached GetCallerIdentity) is only
+ * applies. Absent, the default: one hour, or the cap when it is lower. The broker's identity (a cached GetCallerIdentity) is only
  * consulted when the answer could exceed one hour, so a request refused on the other caps makes no
  * STS call at all.
  * @throws AppError("validation_error") with an issue on `durationSeconds`

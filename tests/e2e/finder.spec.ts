@@ -329,12 +329,18 @@ test.describe("finding a role fast", () => {
 
 /**
  * The README's picture of the accounts page at 1280×900: favorites, recents and the accounts.
- * Written only when it changed (the test runner rebuilds when public/ is newer than the build).
+ * Refreshed only on request (GATEHOUSE_UPDATE_SCREENSHOTS=1), so a test run never edits the
+ * checkout; otherwise it goes to test-results/ with the others.
  */
 async function writeReadmeScreenshot(page: Page): Promise<void> {
   await page.getByRole("searchbox", { name: "Search accounts and roles" }).blur();
   await page.evaluate(() => document.fonts.ready);
   const png = await page.screenshot({ animations: "disabled", caret: "hide" });
+  if (process.env.GATEHOUSE_UPDATE_SCREENSHOTS !== "1") {
+    fs.mkdirSync(path.join(ROOT, "test-results", "finder"), { recursive: true });
+    fs.writeFileSync(path.join(ROOT, "test-results", "finder", "readme-accounts.png"), png);
+    return;
+  }
   if (!fs.existsSync(README_SCREENSHOT) || !fs.readFileSync(README_SCREENSHOT).equals(png))
     fs.writeFileSync(README_SCREENSHOT, png);
 }

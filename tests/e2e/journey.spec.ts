@@ -1,10 +1,7 @@
 // Bob's whole day in the browser: sign in through the IdP, find a role, open the console in a new
 // tab, take CLI credentials that really work against STS, sign out.
-import fs from "node:fs";
-import path from "node:path";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { expect, test, type Page } from "@playwright/test";
-import { ROOT } from "@/dev/local-stack";
+import { expect, test } from "@playwright/test";
 import {
   roleRow,
   roleSessionNameOf,
@@ -14,9 +11,6 @@ import {
 } from "./support/e2e-stack";
 
 const stack = startStackPerFile();
-
-/** The README embeds this picture of the accounts page. */
-const SCREENSHOT = path.join(ROOT, "public", "screenshots", "accounts.png");
 
 const BOB_EMAIL = "bob@corp.example";
 const STAGING_ACCOUNT_ID = "345678901234";
@@ -73,8 +67,6 @@ test.describe("a developer's journey", () => {
     await expect(page.getByTestId("region-select")).toHaveValue("eu-west-1");
     // Bob is no admin: no way into the audit log from the header.
     await expect(page.getByRole("link", { name: "Audit log" })).toHaveCount(0);
-
-    await writeReadmeScreenshot(page);
   });
 
   test("search filters accounts and roles while typing and says when nothing matches", async ({
@@ -260,18 +252,3 @@ test.describe("a developer's journey", () => {
     }
   });
 });
-
-/**
- * Saves the accounts page at 1280×800 for the README. Written only when the picture changed, so an
- * unchanged page does not touch public/ (the test runner rebuilds the portal when public/ is newer
- * than the last build).
- */
-async function writeReadmeScreenshot(page: Page): Promise<void> {
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await page.getByRole("searchbox", { name: "Search accounts and roles" }).blur();
-  await page.evaluate(() => document.fonts.ready);
-  const png = await page.screenshot({ animations: "disabled", caret: "hide" });
-  fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
-  if (!fs.existsSync(SCREENSHOT) || !fs.readFileSync(SCREENSHOT).equals(png))
-    fs.writeFileSync(SCREENSHOT, png);
-}

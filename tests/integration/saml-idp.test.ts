@@ -732,7 +732,7 @@ describe("IdP-initiated sign-in", () => {
     const attributes = attributesOf(assertion);
     const roles = attributes[AWS_SAML_ATTRIBUTES.role] ?? [];
     // alice is in gatehouse-admins and developers: every demo role but bob's DataScience.
-    expect(roles).toHaveLength(8);
+    expect(roles).toHaveLength(9);
     expect(roles[0]).toBe(
       "arn:aws:iam::210987654321:role/ReadOnly,arn:aws:iam::210987654321:saml-provider/corp-demo-idp",
     );
