@@ -367,7 +367,7 @@ describe("session policies of access rules", () => {
       });
       const body = await expectApiError(res, 502, "aws_refused");
       expect(body.error.awsErrorCode).toBe("PackedPolicyTooLarge");
-      expect(body.error.message).toMatch(/session tags and policy for this role are too large/);
+      expect(body.error.message).toMatch(/session tags and session policy are too large/);
       const calls = await assumeRoleCalls(stack);
       expect(calls).toHaveLength(1);
       expect(calls[0]).toMatchObject({
