@@ -32,6 +32,8 @@ beforeAll(async () => {
       ? { ...p, mfaDevice: { serialNumber: MFA_SERIAL, totpSecret: MFA_SECRET } }
       : p,
   );
+  // This file's own BreakGlass (one hour, trusting only the broker) replaces the shared world's.
+  world.accounts[0]!.roles = world.accounts[0]!.roles.filter((r) => r.name !== "BreakGlass");
   world.accounts[0]!.roles.push({
     name: "BreakGlass",
     maxSessionDurationSeconds: 3600,

@@ -157,7 +157,9 @@ describe("a grant without an output refuses that output", () => {
   });
 
   it("the same grant still yields CLI credentials (the refusal is about the output, not the role)", async () => {
-    const res = await post(sessions.bob, roles.dataScience, "credentials");
+    const res = await post(sessions.bob, roles.dataScience, "credentials", {
+      json: { durationSeconds: 7_200 },
+    });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { durationSeconds: number }).durationSeconds).toBe(7_200);
   });
