@@ -18,9 +18,10 @@ export type AdminResult =
       ok: false;
       /**
        * invalid: see `errors` (by field); conflict: the row changed since the form was loaded;
-       * not_found: it is gone.
+       * not_found: it is gone; audit_unavailable: the audit log refused the record, so the
+       * change was rolled back with it.
        */
-      reason: "invalid" | "conflict" | "not_found";
+      reason: "invalid" | "conflict" | "not_found" | "audit_unavailable";
       errors: FieldErrors;
     };
 

@@ -6,7 +6,7 @@ import { createAccount, deleteAccount, updateAccount } from "@/lib/admin/account
 import { isId } from "@/lib/admin/validation";
 import { getDb } from "@/lib/db/client";
 import { actorOf } from "@/lib/issuance/issue-session";
-import { ADMIN_ONLY_MESSAGE, checkAdminAction } from "./admin-guard";
+import { ADMIN_ONLY_MESSAGE, auditedChange, checkAdminAction } from "./admin-guard";
 import { formValues, formVersion, refused, stateOf, type AdminFormState } from "./form-state";
 
 const FIELDS = ["accountId", "name", "alias", "environment", "description"] as const;
@@ -21,17 +21,19 @@ export async function createAccountAction(
   const values = formValues(form, FIELDS);
   const check = await checkAdminAction("create account");
   if (!check.allowed) return refused({}, ADMIN_ONLY_MESSAGE);
-  const result = await createAccount(
-    getDb(),
-    {
-      accountId: values.accountId ?? "",
-      name: values.name ?? "",
-      alias: values.alias ?? "",
-      environment: values.environment ?? "",
-      description: values.description ?? "",
-    },
-    actorOf(check.user),
-    check.meta,
+  const result = await auditedChange(() =>
+    createAccount(
+      getDb(),
+      {
+        accountId: values.accountId ?? "",
+        name: values.name ?? "",
+        alias: values.alias ?? "",
+        environment: values.environment ?? "",
+        description: values.description ?? "",
+      },
+      actorOf(check.user),
+      check.meta,
+    ),
   );
   if (!result.ok) return stateOf(result, values, "");
   revalidatePath("/admin/accounts");
@@ -46,19 +48,22 @@ export async function updateAccountAction(
   const check = await checkAdminAction("update account");
   if (!check.allowed) return refused({}, ADMIN_ONLY_MESSAGE);
   const version = formVersion(form);
-  if (!isId(values.id) || version === null) return refused(values, STALE_FORM);
-  const result = await updateAccount(
-    getDb(),
-    values.id,
-    version,
-    {
-      name: values.name ?? "",
-      alias: values.alias ?? "",
-      environment: values.environment ?? "",
-      description: values.description ?? "",
-    },
-    actorOf(check.user),
-    check.meta,
+  const { id } = values;
+  if (!isId(id) || version === null) return refused(values, STALE_FORM);
+  const result = await auditedChange(() =>
+    updateAccount(
+      getDb(),
+      id,
+      version,
+      {
+        name: values.name ?? "",
+        alias: values.alias ?? "",
+        environment: values.environment ?? "",
+        description: values.description ?? "",
+      },
+      actorOf(check.user),
+      check.meta,
+    ),
   );
   if (result.ok) revalidatePath("/admin/accounts", "layout");
   return stateOf(result, values, "Saved.");
@@ -72,14 +77,10 @@ export async function deleteAccountAction(
   const check = await checkAdminAction("delete account");
   if (!check.allowed) return refused({}, ADMIN_ONLY_MESSAGE);
   const version = formVersion(form);
-  if (!isId(values.id) || version === null) return refused(values, STALE_FORM);
-  const result = await deleteAccount(
-    getDb(),
-    values.id,
-    version,
-    values.confirmation ?? "",
-    actorOf(check.user),
-    check.meta,
+  const { id } = values;
+  if (!isId(id) || version === null) return refused(values, STALE_FORM);
+  const result = await auditedChange(() =>
+    deleteAccount(getDb(), id, version, values.confirmation ?? "", actorOf(check.user), check.meta),
   );
   if (!result.ok) return stateOf(result, values, "");
   revalidatePath("/admin/accounts", "layout");

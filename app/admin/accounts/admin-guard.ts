@@ -4,6 +4,8 @@ import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event"
 import { currentRequestMeta, getSignedInUser } from "@/lib/auth/current-user";
 import type { SignedInUser } from "@/lib/auth/portal-session";
 import { getDb } from "@/lib/db/client";
+import type { AdminResult } from "@/lib/admin/validation";
+import { isAppError } from "@/lib/http/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { actorOf } from "@/lib/issuance/issue-session";
 
@@ -59,3 +61,23 @@ export async function checkAdminAction(action: string): Promise<AdminCheck> {
 
 export const ADMIN_ONLY_MESSAGE =
   "Only Gatehouse administrators can change accounts, roles and access rules. Nothing was changed.";
+
+/**
+ * Runs an admin change. When its audit record can't be written the whole transaction, change
+ * included, has been rolled back (DESIGN.md invariant 2): the admin is told so, by the form.
+ */
+export async function auditedChange(run: () => Promise<AdminResult>): Promise<AdminResult> {
+  try {
+    return await run();
+  } catch (error) {
+    if (isAppError(error) && error.code === "audit_unavailable")
+      return {
+        ok: false,
+        reason: "audit_unavailable",
+        errors: {
+          form: "The audit log could not record this change, so it was not made. Try again shortly.",
+        },
+      };
+    throw error;
+  }
+}

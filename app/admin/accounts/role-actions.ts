@@ -6,7 +6,7 @@ import { createRole, deleteRole, updateRole } from "@/lib/admin/roles";
 import { isId, type RoleInput } from "@/lib/admin/validation";
 import { getDb } from "@/lib/db/client";
 import { actorOf } from "@/lib/issuance/issue-session";
-import { ADMIN_ONLY_MESSAGE, checkAdminAction } from "./admin-guard";
+import { ADMIN_ONLY_MESSAGE, auditedChange, checkAdminAction } from "./admin-guard";
 import { formValues, formVersion, refused, stateOf, type AdminFormState } from "./form-state";
 
 const FIELDS = [
@@ -46,12 +46,8 @@ export async function createRoleAction(
   if (!check.allowed) return refused({}, ADMIN_ONLY_MESSAGE);
   const accountDbId = values.accountDbId;
   if (!isId(accountDbId)) return refused(values, STALE_FORM);
-  const result = await createRole(
-    getDb(),
-    accountDbId,
-    roleInputOf(values),
-    actorOf(check.user),
-    check.meta,
+  const result = await auditedChange(() =>
+    createRole(getDb(), accountDbId, roleInputOf(values), actorOf(check.user), check.meta),
   );
   if (!result.ok) return stateOf(result, values, "");
   revalidatePath("/admin/accounts", "layout");
@@ -66,16 +62,18 @@ export async function updateRoleAction(
   const check = await checkAdminAction("update role");
   if (!check.allowed) return refused({}, ADMIN_ONLY_MESSAGE);
   const version = formVersion(form);
-  if (!isId(values.accountDbId) || !isId(values.id) || version === null)
-    return refused(values, STALE_FORM);
-  const result = await updateRole(
-    getDb(),
-    values.accountDbId,
-    values.id,
-    version,
-    roleInputOf(values),
-    actorOf(check.user),
-    check.meta,
+  const { accountDbId, id } = values;
+  if (!isId(accountDbId) || !isId(id) || version === null) return refused(values, STALE_FORM);
+  const result = await auditedChange(() =>
+    updateRole(
+      getDb(),
+      accountDbId,
+      id,
+      version,
+      roleInputOf(values),
+      actorOf(check.user),
+      check.meta,
+    ),
   );
   if (result.ok) revalidatePath("/admin/accounts", "layout");
   return stateOf(result, values, "Saved.");
@@ -89,16 +87,18 @@ export async function deleteRoleAction(
   const check = await checkAdminAction("delete role");
   if (!check.allowed) return refused({}, ADMIN_ONLY_MESSAGE);
   const version = formVersion(form);
-  if (!isId(values.accountDbId) || !isId(values.id) || version === null)
-    return refused(values, STALE_FORM);
-  const result = await deleteRole(
-    getDb(),
-    values.accountDbId,
-    values.id,
-    version,
-    values.confirmation ?? "",
-    actorOf(check.user),
-    check.meta,
+  const { accountDbId, id } = values;
+  if (!isId(accountDbId) || !isId(id) || version === null) return refused(values, STALE_FORM);
+  const result = await auditedChange(() =>
+    deleteRole(
+      getDb(),
+      accountDbId,
+      id,
+      version,
+      values.confirmation ?? "",
+      actorOf(check.user),
+      check.meta,
+    ),
   );
   if (!result.ok) return stateOf(result, values, "");
   revalidatePath("/admin/accounts", "layout");

@@ -6,7 +6,7 @@ import { createRule, deleteRule, updateRule } from "@/lib/admin/rules";
 import { isId, type RuleInput } from "@/lib/admin/validation";
 import { getDb } from "@/lib/db/client";
 import { actorOf } from "@/lib/issuance/issue-session";
-import { ADMIN_ONLY_MESSAGE, checkAdminAction } from "./admin-guard";
+import { ADMIN_ONLY_MESSAGE, auditedChange, checkAdminAction } from "./admin-guard";
 import { formValues, formVersion, refused, stateOf, type AdminFormState } from "./form-state";
 
 const FIELDS = [
@@ -55,13 +55,15 @@ export async function createRuleAction(
   if (!check.allowed) return refused({}, ADMIN_ONLY_MESSAGE);
   const { accountDbId, roleId } = values;
   if (!isId(accountDbId) || !isId(roleId)) return refused(values, STALE_FORM);
-  const result = await createRule(
-    getDb(),
-    { accountDbId, roleId },
-    ruleInputOf(values),
-    actorOf(check.user),
-    check.meta,
-    new Date(),
+  const result = await auditedChange(() =>
+    createRule(
+      getDb(),
+      { accountDbId, roleId },
+      ruleInputOf(values),
+      actorOf(check.user),
+      check.meta,
+      new Date(),
+    ),
   );
   if (!result.ok) return stateOf(result, values, "");
   revalidatePath("/admin/accounts", "layout");
@@ -79,14 +81,16 @@ export async function updateRuleAction(
   const { accountDbId, roleId, id } = values;
   if (!isId(accountDbId) || !isId(roleId) || !isId(id) || version === null)
     return refused(values, STALE_FORM);
-  const result = await updateRule(
-    getDb(),
-    { accountDbId, roleId, ruleId: id },
-    version,
-    ruleInputOf(values),
-    actorOf(check.user),
-    check.meta,
-    new Date(),
+  const result = await auditedChange(() =>
+    updateRule(
+      getDb(),
+      { accountDbId, roleId, ruleId: id },
+      version,
+      ruleInputOf(values),
+      actorOf(check.user),
+      check.meta,
+      new Date(),
+    ),
   );
   if (result.ok) revalidatePath("/admin/accounts", "layout");
   return stateOf(result, values, "Saved.");
@@ -103,12 +107,14 @@ export async function deleteRuleAction(
   const { accountDbId, roleId, id } = values;
   if (!isId(accountDbId) || !isId(roleId) || !isId(id) || version === null)
     return refused(values, STALE_FORM);
-  const result = await deleteRule(
-    getDb(),
-    { accountDbId, roleId, ruleId: id },
-    version,
-    actorOf(check.user),
-    check.meta,
+  const result = await auditedChange(() =>
+    deleteRule(
+      getDb(),
+      { accountDbId, roleId, ruleId: id },
+      version,
+      actorOf(check.user),
+      check.meta,
+    ),
   );
   if (!result.ok) return stateOf(result, values, "");
   revalidatePath("/admin/accounts", "layout");
