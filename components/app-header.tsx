@@ -18,6 +18,9 @@ export function AppHeader({ userLabel, isAdmin }: { userLabel: string; isAdmin: 
               <Link href="/admin/audit" className="hover:text-slate-900">
                 Audit log
               </Link>
+              <Link href="/admin/accounts" className="hover:text-slate-900">
+                Accounts &amp; access
+              </Link>
               <Link href="/admin/identity-providers" className="hover:text-slate-900">
                 Identity providers
               </Link>

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event";
+import { getConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
@@ -113,27 +114,61 @@ export async function createSamlIdp(
   }
 }
 
-/** Enables or disables an IdP (disabled IdPs can't be used to sign in), audited with before/after. */
+export type SetSamlIdpEnabledResult =
+  { ok: true } | { ok: false; reason: "not_found" | "last_sign_in_method"; message: string };
+
+/**
+ * Enables or disables an IdP (disabled IdPs can't be used to sign in), audited with before/after.
+ * Lockout guard: admins are whoever the IdPs assert in GATEHOUSE_ADMIN_GROUP, so disabling the last
+ * enabled SAML IdP while OIDC sign-in is not configured would leave no way for anyone (admins
+ * included) to sign in; that is refused and audited as denied. The count runs in a serializable
+ * transaction, so two admins disabling the last two IdPs at once can't both succeed.
+ */
 export async function setSamlIdpEnabled(
   db: Db,
   id: string,
   enabled: boolean,
   actor: AuditActor,
   meta: RequestMeta,
-): Promise<boolean> {
-  return db.$transaction(async (tx) => {
-    const before = await tx.samlIdentityProvider.findUnique({ where: { id } });
-    if (!before) return false;
-    await tx.samlIdentityProvider.update({ where: { id }, data: { enabled } });
-    await writeAuditEvent(tx, {
-      action: "admin.saml-idp.updated",
-      outcome: "success",
-      actor,
-      meta,
-      details: { idp: before.slug, before: { enabled: before.enabled }, after: { enabled } },
-    });
-    return true;
-  });
+  opts: { oidcConfigured: boolean } = { oidcConfigured: getConfig().oidc !== undefined },
+): Promise<SetSamlIdpEnabledResult> {
+  return db.$transaction(
+    async (tx) => {
+      const before = await tx.samlIdentityProvider.findUnique({ where: { id } });
+      if (!before)
+        return {
+          ok: false,
+          reason: "not_found",
+          message: "This identity provider no longer exists.",
+        } as const;
+      if (!enabled && before.enabled && !opts.oidcConfigured) {
+        const othersEnabled = await tx.samlIdentityProvider.count({
+          where: { enabled: true, id: { not: id } },
+        });
+        if (othersEnabled === 0) {
+          const message = `${before.displayName} is the only way to sign in (OIDC is not configured): disabling it would lock everyone out, administrators included. Add or enable another identity provider first.`;
+          await writeAuditEvent(tx, {
+            action: "admin.saml-idp.updated",
+            outcome: "denied",
+            actor,
+            meta,
+            details: { idp: before.slug, reason: "last sign-in method", requested: { enabled } },
+          });
+          return { ok: false, reason: "last_sign_in_method", message } as const;
+        }
+      }
+      await tx.samlIdentityProvider.update({ where: { id }, data: { enabled } });
+      await writeAuditEvent(tx, {
+        action: "admin.saml-idp.updated",
+        outcome: "success",
+        actor,
+        meta,
+        details: { idp: before.slug, before: { enabled: before.enabled }, after: { enabled } },
+      });
+      return { ok: true } as const;
+    },
+    { isolationLevel: "Serializable" },
+  );
 }
 
 export async function findSamlIdpsForAdmin(db: Db) {

@@ -1,0 +1,73 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+import type { SignedInUser } from "@/lib/auth/portal-session";
+import { AdminForbidden } from "./admin-forbidden";
+import { AppHeader } from "./app-header";
+
+export interface Crumb {
+  label: string;
+  href?: string;
+}
+
+const NOTICES: Record<string, string> = {
+  "account-created": "Account added. Add its roles below.",
+  "account-deleted": "Account deleted, with its roles and their rules.",
+  "role-created": "Role added. Grant it to a group or a user below.",
+  "role-deleted": "Role deleted, with its rules.",
+  "rule-created": "Access rule added.",
+  "rule-deleted": "Access rule deleted.",
+};
+
+/** Header, breadcrumbs and an optional notice around an admin page; the 403 notice when denied. */
+export function AdminPageShell({
+  user,
+  allowed,
+  crumbs,
+  notice,
+  children,
+}: {
+  user: SignedInUser;
+  allowed: boolean;
+  crumbs: Crumb[];
+  notice?: string | undefined;
+  children: ReactNode;
+}) {
+  const text = notice ? NOTICES[notice] : undefined;
+  return (
+    <>
+      <AppHeader userLabel={user.email ?? user.subject} isAdmin={user.isAdmin} />
+      <main className="mx-auto max-w-5xl space-y-6 px-4 py-8">
+        {!allowed ? (
+          <AdminForbidden />
+        ) : (
+          <>
+            <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
+              {crumbs.map((c, i) => (
+                <span key={`${c.label}-${i}`}>
+                  {i > 0 && <span className="mx-2 text-slate-300">/</span>}
+                  {c.href ? (
+                    <Link href={c.href} className="text-indigo-700 hover:underline">
+                      {c.label}
+                    </Link>
+                  ) : (
+                    <span className="text-slate-700">{c.label}</span>
+                  )}
+                </span>
+              ))}
+            </nav>
+            {text && (
+              <p
+                role="status"
+                className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800"
+                data-testid="notice"
+              >
+                {text}
+              </p>
+            )}
+            {children}
+          </>
+        )}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,104 @@
+import Link from "next/link";
+
+export interface AdminRuleRow {
+  id: string;
+  subject: string;
+  maxSessionDurationSeconds: number;
+  allowConsole: boolean;
+  allowCli: boolean;
+  expiresAt: string | null;
+  requireMfa: boolean;
+  sessionPolicy: string | null;
+  description: string;
+  updatedBy: string | null;
+}
+
+function hours(seconds: number): string {
+  return seconds % 3600 === 0 ? `${seconds / 3600} h` : `${Math.round(seconds / 60)} min`;
+}
+
+/** A role's rules: who, what, how long (and whether capped), until when — expired ones marked. */
+export function AdminRulesTable({
+  rules,
+  rolePath,
+  roleMaxSeconds,
+  now,
+}: {
+  rules: AdminRuleRow[];
+  rolePath: string;
+  roleMaxSeconds: number;
+  now: Date;
+}) {
+  if (rules.length === 0)
+    return <p className="px-4 py-4 text-sm text-slate-500">Nobody may assume this role yet.</p>;
+  return (
+    <table className="min-w-full text-left text-sm" data-testid="admin-rules-table">
+      <thead className="bg-slate-50 text-xs tracking-wide text-slate-500 uppercase">
+        <tr>
+          <th className="px-4 py-2">Who</th>
+          <th className="px-4 py-2">Allows</th>
+          <th className="px-4 py-2">Session</th>
+          <th className="px-4 py-2">Expires (UTC)</th>
+          <th className="px-4 py-2">Notes</th>
+        </tr>
+      </thead>
+      <tbody className="divide-y divide-slate-100">
+        {rules.map((rule) => {
+          const expired = rule.expiresAt !== null && new Date(rule.expiresAt) <= now;
+          const capped = rule.maxSessionDurationSeconds > roleMaxSeconds;
+          return (
+            <tr
+              key={rule.id}
+              data-testid="admin-rule-row"
+              className={expired ? "text-slate-400" : ""}
+            >
+              <td className="px-4 py-3">
+                <Link
+                  href={`${rolePath}/rules/${rule.id}`}
+                  className="font-medium text-indigo-700 hover:underline"
+                >
+                  {rule.subject}
+                </Link>
+              </td>
+              <td className="px-4 py-3 whitespace-nowrap">
+                {[rule.allowConsole && "console", rule.allowCli && "CLI"]
+                  .filter(Boolean)
+                  .join(" + ")}
+                {rule.requireMfa && <span className="ml-1 text-xs text-slate-500">(MFA)</span>}
+              </td>
+              <td className="px-4 py-3 whitespace-nowrap">
+                {hours(rule.maxSessionDurationSeconds)}
+                {capped && (
+                  <span className="block text-xs text-amber-700" title="The role's maximum caps it">
+                    capped at {hours(roleMaxSeconds)}
+                  </span>
+                )}
+              </td>
+              <td className="px-4 py-3 whitespace-nowrap">
+                {rule.expiresAt === null ? (
+                  "never"
+                ) : (
+                  <>
+                    {rule.expiresAt.replace("T", " ").slice(0, 16)}
+                    {expired && (
+                      <span
+                        className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-600"
+                        data-testid="rule-expired-badge"
+                      >
+                        expired
+                      </span>
+                    )}
+                  </>
+                )}
+              </td>
+              <td className="px-4 py-3 text-xs text-slate-500">
+                {rule.sessionPolicy && <span className="mr-2">session policy</span>}
+                {rule.description}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}

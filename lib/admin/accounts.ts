@@ -1,0 +1,247 @@
+import "server-only";
+import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event";
+import type { Db } from "@/lib/db/client";
+import { isUniqueViolation } from "@/lib/db/errors";
+import type { RequestMeta } from "@/lib/http/request-meta";
+import { ruleSubjectOf } from "./rules";
+import {
+  accountInput,
+  conflict,
+  fieldErrorsOf,
+  invalid,
+  notFound,
+  type AccountInput,
+  type AdminResult,
+} from "./validation";
+
+/** An account as the admin pages and the audit log show it (never the raw row). */
+function accountView(row: {
+  accountId: string;
+  name: string;
+  alias: string;
+  environment: string;
+  description: string;
+  version: number;
+}) {
+  return {
+    accountId: row.accountId,
+    name: row.name,
+    alias: row.alias,
+    environment: row.environment,
+    description: row.description,
+    version: row.version,
+  };
+}
+
+export async function findAccountsForAdmin(db: Db) {
+  const rows = await db.awsAccount.findMany({
+    orderBy: [{ name: "asc" }, { accountId: "asc" }],
+    include: { roles: { select: { _count: { select: { accessRules: true } } } } },
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    ...accountView(r),
+    roleCount: r.roles.length,
+    ruleCount: r.roles.reduce((n, role) => n + role._count.accessRules, 0),
+  }));
+}
+
+/** One account with its roles (and how many rules each has), or null. */
+export async function findAccountForAdmin(db: Db, id: string) {
+  const row = await db.awsAccount.findUnique({
+    where: { id },
+    include: {
+      roles: {
+        orderBy: { name: "asc" },
+        include: { _count: { select: { accessRules: true } } },
+      },
+    },
+  });
+  if (!row) return null;
+  return {
+    id: row.id,
+    ...accountView(row),
+    roles: row.roles.map((role) => ({
+      id: role.id,
+      name: role.name,
+      arn: role.arn,
+      description: role.description,
+      assumeMethod: role.assumeMethod,
+      maxSessionDurationSeconds: role.maxSessionDurationSeconds,
+      ruleCount: role._count.accessRules,
+    })),
+  };
+}
+
+/** Names and ARNs cannot collide: a duplicate name or alias is refused by field. */
+async function duplicateErrors(
+  tx: Pick<Db, "awsAccount">,
+  values: { name: string; alias: string },
+  exceptId: string | null,
+): Promise<Record<string, string>> {
+  const errors: Record<string, string> = {};
+  const notSelf = exceptId ? { id: { not: exceptId } } : {};
+  if (await tx.awsAccount.findFirst({ where: { name: values.name, ...notSelf } }))
+    errors.name = "Another account already has this name.";
+  if (
+    values.alias !== "" &&
+    (await tx.awsAccount.findFirst({ where: { alias: values.alias, ...notSelf } }))
+  )
+    errors.alias = "Another account already has this alias.";
+  return errors;
+}
+
+/**
+ * Adds an AWS account. The row and its audit event (before: null) are one transaction (DESIGN.md
+ * invariant 2), so a failed audit write leaves no account behind. The caller has checked admin.
+ */
+export async function createAccount(
+  db: Db,
+  raw: AccountInput,
+  actor: AuditActor,
+  meta: RequestMeta,
+): Promise<AdminResult> {
+  const parsed = accountInput.safeParse(raw);
+  if (!parsed.success) return invalid(fieldErrorsOf(parsed.error));
+  const values = parsed.data;
+  try {
+    return await db.$transaction(async (tx) => {
+      const duplicates = await duplicateErrors(tx, values, null);
+      if (Object.keys(duplicates).length > 0) return invalid(duplicates);
+      const row = await tx.awsAccount.create({ data: values });
+      await writeAuditEvent(tx, {
+        action: "admin.account.created",
+        outcome: "success",
+        actor,
+        meta,
+        target: { awsAccountId: row.accountId },
+        details: {
+          account: `${row.name} (${row.accountId})`,
+          before: null,
+          after: accountView(row),
+        },
+      });
+      return { ok: true, id: row.id, version: row.version, warnings: [] };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error))
+      return invalid({ accountId: "This AWS account is already in Gatehouse." });
+    throw error;
+  }
+}
+
+/**
+ * Edits an account if it is still at `version` (optimistic concurrency: a stale form never
+ * overwrites someone else's change). The 12-digit id is fixed: its roles' ARNs name it.
+ */
+export async function updateAccount(
+  db: Db,
+  id: string,
+  version: number,
+  raw: Omit<AccountInput, "accountId">,
+  actor: AuditActor,
+  meta: RequestMeta,
+): Promise<AdminResult> {
+  return db.$transaction(async (tx) => {
+    const before = await tx.awsAccount.findUnique({ where: { id } });
+    if (!before) return notFound("account");
+    const parsed = accountInput.safeParse({ ...raw, accountId: before.accountId });
+    if (!parsed.success) return invalid(fieldErrorsOf(parsed.error));
+    const values = {
+      name: parsed.data.name,
+      alias: parsed.data.alias,
+      environment: parsed.data.environment,
+      description: parsed.data.description,
+    };
+    if (before.version !== version) return conflict("account");
+    const duplicates = await duplicateErrors(tx, values, id);
+    if (Object.keys(duplicates).length > 0) return invalid(duplicates);
+    const { count } = await tx.awsAccount.updateMany({
+      where: { id, version },
+      data: { ...values, version: { increment: 1 } },
+    });
+    if (count === 0) return conflict("account");
+    const after = await tx.awsAccount.findUniqueOrThrow({ where: { id } });
+    await writeAuditEvent(tx, {
+      action: "admin.account.updated",
+      outcome: "success",
+      actor,
+      meta,
+      target: { awsAccountId: after.accountId },
+      details: {
+        account: `${after.name} (${after.accountId})`,
+        before: accountView(before),
+        after: accountView(after),
+      },
+    });
+    return { ok: true, id, version: after.version, warnings: [] };
+  });
+}
+
+/** Everything deleting an account takes with it: its roles and their rules, by name. */
+export async function describeAccountDeletion(db: Pick<Db, "awsAccount">, id: string) {
+  const row = await db.awsAccount.findUnique({
+    where: { id },
+    include: {
+      roles: {
+        orderBy: { name: "asc" },
+        include: {
+          accessRules: {
+            orderBy: { createdAt: "asc" },
+            include: { user: { select: { email: true, subject: true } } },
+          },
+        },
+      },
+    },
+  });
+  if (!row) return null;
+  return {
+    id: row.id,
+    ...accountView(row),
+    roles: row.roles.map((role) => ({
+      name: role.name,
+      arn: role.arn,
+      rules: role.accessRules.map((rule) => ({ id: rule.id, subject: ruleSubjectOf(rule) })),
+    })),
+  };
+}
+
+/**
+ * Deletes an account, its roles and their rules in one transaction with one audit event that lists
+ * what went. Refused unless `confirmation` is the 12-digit account id and the account is still at
+ * `version` (what the admin reviewed is what is deleted).
+ */
+export async function deleteAccount(
+  db: Db,
+  id: string,
+  version: number,
+  confirmation: string,
+  actor: AuditActor,
+  meta: RequestMeta,
+): Promise<AdminResult> {
+  return db.$transaction(async (tx) => {
+    const before = await describeAccountDeletion(tx, id);
+    if (!before) return notFound("account");
+    if (confirmation.trim() !== before.accountId)
+      return invalid({
+        confirmation: `Type the account id ${before.accountId} to confirm.`,
+      });
+    const { count } = await tx.awsAccount.deleteMany({ where: { id, version } });
+    if (count === 0) return conflict("account");
+    const ruleCount = before.roles.reduce((n, r) => n + r.rules.length, 0);
+    await writeAuditEvent(tx, {
+      action: "admin.account.deleted",
+      outcome: "success",
+      actor,
+      meta,
+      target: { awsAccountId: before.accountId },
+      details: {
+        account: `${before.name} (${before.accountId})`,
+        removed: { roles: before.roles.length, rules: ruleCount },
+        before: { ...before, id: undefined },
+        after: null,
+      },
+    });
+    return { ok: true, id, version, warnings: [] };
+  });
+}

@@ -1,0 +1,273 @@
+import "server-only";
+import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event";
+import type { Db } from "@/lib/db/client";
+import type { RequestMeta } from "@/lib/http/request-meta";
+import {
+  conflict,
+  invalid,
+  notFound,
+  parseRule,
+  type AdminResult,
+  type RuleInput,
+  type RuleValues,
+} from "./validation";
+
+interface RuleRow {
+  groupName: string | null;
+  userId: string | null;
+  user?: { email: string | null; subject: string } | null;
+  maxSessionDurationSeconds: number;
+  allowConsole: boolean;
+  allowCli: boolean;
+  expiresAt: Date | null;
+  requireMfa: boolean;
+  sessionPolicy: string | null;
+  description: string;
+  version: number;
+}
+
+/** Who a rule grants to, in words: "group developers" or "user bob@corp.example". */
+export function ruleSubjectOf(rule: Pick<RuleRow, "groupName" | "userId" | "user">): string {
+  if (rule.groupName !== null) return `group ${rule.groupName}`;
+  return `user ${rule.user?.email ?? rule.user?.subject ?? rule.userId ?? "?"}`;
+}
+
+/** A rule as the admin pages and the audit log show it (plain values, instants as ISO text). */
+export function ruleView(rule: RuleRow) {
+  return {
+    subject: ruleSubjectOf(rule),
+    groupName: rule.groupName,
+    userEmail: rule.groupName === null ? (rule.user?.email ?? null) : null,
+    maxSessionDurationSeconds: rule.maxSessionDurationSeconds,
+    allowConsole: rule.allowConsole,
+    allowCli: rule.allowCli,
+    expiresAt: rule.expiresAt ? rule.expiresAt.toISOString() : null,
+    requireMfa: rule.requireMfa,
+    sessionPolicy: rule.sessionPolicy,
+    description: rule.description,
+    version: rule.version,
+  };
+}
+
+export function isRuleExpired(rule: { expiresAt: Date | null }, now: Date): boolean {
+  return rule.expiresAt !== null && rule.expiresAt <= now;
+}
+
+const ruleInclude = { user: { select: { email: true, subject: true } } } as const;
+
+/** A rule of the given role of the given account, with both, or null. */
+export async function findRuleForAdmin(
+  db: Db,
+  ids: { accountDbId: string; roleId: string; ruleId: string },
+) {
+  const row = await db.accessRule.findFirst({
+    where: { id: ids.ruleId, roleId: ids.roleId, role: { awsAccountId: ids.accountDbId } },
+    include: ruleInclude,
+  });
+  if (!row) return null;
+  return { id: row.id, ...ruleView(row), expiresAtDate: row.expiresAt, updatedBy: row.updatedBy };
+}
+
+type Tx = Pick<Db, "user">;
+
+/** The user a rule names by email; several users may share an email across IdPs: say so. */
+async function resolveUser(
+  tx: Tx,
+  email: string,
+): Promise<{ ok: true; userId: string } | { ok: false; errors: Record<string, string> }> {
+  const users = await tx.user.findMany({
+    where: { email: { in: [...new Set([email, email.toLowerCase()])] } },
+    select: { id: true },
+    take: 2,
+  });
+  const [first] = users;
+  if (!first)
+    return {
+      ok: false,
+      errors: {
+        userEmail:
+          "No user with this email has signed in to Gatehouse yet. Ask them to sign in once, or grant their group.",
+      },
+    };
+  if (users.length > 1)
+    return {
+      ok: false,
+      errors: {
+        userEmail:
+          "Several users (from different identity providers) have this email: grant a group instead.",
+      },
+    };
+  return { ok: true, userId: first.id };
+}
+
+function dataOf(values: RuleValues, userId: string | null) {
+  return {
+    groupName: values.groupName,
+    userId,
+    maxSessionDurationSeconds: values.maxSessionDurationSeconds,
+    allowConsole: values.allowConsole,
+    allowCli: values.allowCli,
+    expiresAt: values.expiresAt,
+    requireMfa: values.requireMfa,
+    sessionPolicy: values.sessionPolicy,
+    description: values.description,
+  };
+}
+
+function warningsFor(values: RuleValues, roleMax: number): string[] {
+  return values.maxSessionDurationSeconds > roleMax
+    ? [
+        `This rule allows ${values.maxSessionDurationSeconds} s, but the role's maximum is ${roleMax} s: sessions are capped at ${roleMax} s.`,
+      ]
+    : [];
+}
+
+function actorLabel(actor: AuditActor): string {
+  return actor.email ?? actor.subject ?? actor.userId ?? "unknown";
+}
+
+/**
+ * Grants a group or a user the use of a role. The rule and its audit event are one transaction.
+ * `now` decides whether an expiry is in the future. The caller has checked admin.
+ */
+export async function createRule(
+  db: Db,
+  ids: { accountDbId: string; roleId: string },
+  raw: RuleInput,
+  actor: AuditActor,
+  meta: RequestMeta,
+  now: Date,
+): Promise<AdminResult> {
+  const parsed = parseRule(raw, { now });
+  if (!parsed.ok) return invalid(parsed.errors);
+  const values = parsed.values;
+  return db.$transaction(async (tx) => {
+    const role = await tx.role.findFirst({
+      where: { id: ids.roleId, awsAccountId: ids.accountDbId },
+      include: { awsAccount: { select: { accountId: true } } },
+    });
+    if (!role) return notFound("role");
+    let userId: string | null = null;
+    if (values.userEmail !== null) {
+      const user = await resolveUser(tx, values.userEmail);
+      if (!user.ok) return invalid(user.errors);
+      userId = user.userId;
+    }
+    const row = await tx.accessRule.create({
+      data: {
+        ...dataOf(values, userId),
+        roleId: role.id,
+        createdBy: actorLabel(actor),
+        updatedBy: actorLabel(actor),
+      },
+      include: ruleInclude,
+    });
+    await writeAuditEvent(tx, {
+      action: "admin.rule.created",
+      outcome: "success",
+      actor,
+      meta,
+      target: { awsAccountId: role.awsAccount.accountId, roleArn: role.arn },
+      details: { rule: row.id, grants: ruleSubjectOf(row), before: null, after: ruleView(row) },
+    });
+    return {
+      ok: true,
+      id: row.id,
+      version: row.version,
+      warnings: warningsFor(values, role.maxSessionDurationSeconds),
+    };
+  });
+}
+
+/**
+ * Edits a rule if it is still at `version`. The version check is in the UPDATE itself, so of two
+ * concurrent edits from the same version exactly one is applied and the other is told.
+ */
+export async function updateRule(
+  db: Db,
+  ids: { accountDbId: string; roleId: string; ruleId: string },
+  version: number,
+  raw: RuleInput,
+  actor: AuditActor,
+  meta: RequestMeta,
+  now: Date,
+): Promise<AdminResult> {
+  return db.$transaction(async (tx) => {
+    const before = await tx.accessRule.findFirst({
+      where: { id: ids.ruleId, roleId: ids.roleId, role: { awsAccountId: ids.accountDbId } },
+      include: { ...ruleInclude, role: { include: { awsAccount: true } } },
+    });
+    if (!before) return notFound("rule");
+    const parsed = parseRule(raw, { now, previousExpiresAt: before.expiresAt });
+    if (!parsed.ok) return invalid(parsed.errors);
+    const values = parsed.values;
+    if (before.version !== version) return conflict("rule");
+    let userId: string | null = null;
+    if (values.userEmail !== null) {
+      const user = await resolveUser(tx, values.userEmail);
+      if (!user.ok) return invalid(user.errors);
+      userId = user.userId;
+    }
+    const { count } = await tx.accessRule.updateMany({
+      where: { id: ids.ruleId, version },
+      data: { ...dataOf(values, userId), updatedBy: actorLabel(actor), version: { increment: 1 } },
+    });
+    if (count === 0) return conflict("rule");
+    const after = await tx.accessRule.findUniqueOrThrow({
+      where: { id: ids.ruleId },
+      include: ruleInclude,
+    });
+    await writeAuditEvent(tx, {
+      action: "admin.rule.updated",
+      outcome: "success",
+      actor,
+      meta,
+      target: { awsAccountId: before.role.awsAccount.accountId, roleArn: before.role.arn },
+      details: {
+        rule: after.id,
+        grants: ruleSubjectOf(after),
+        before: ruleView(before),
+        after: ruleView(after),
+      },
+    });
+    return {
+      ok: true,
+      id: after.id,
+      version: after.version,
+      warnings: warningsFor(values, before.role.maxSessionDurationSeconds),
+    };
+  });
+}
+
+/** Deletes a rule if it is still at `version`, audited with what it granted. */
+export async function deleteRule(
+  db: Db,
+  ids: { accountDbId: string; roleId: string; ruleId: string },
+  version: number,
+  actor: AuditActor,
+  meta: RequestMeta,
+): Promise<AdminResult> {
+  return db.$transaction(async (tx) => {
+    const before = await tx.accessRule.findFirst({
+      where: { id: ids.ruleId, roleId: ids.roleId, role: { awsAccountId: ids.accountDbId } },
+      include: { ...ruleInclude, role: { include: { awsAccount: true } } },
+    });
+    if (!before) return notFound("rule");
+    const { count } = await tx.accessRule.deleteMany({ where: { id: ids.ruleId, version } });
+    if (count === 0) return conflict("rule");
+    await writeAuditEvent(tx, {
+      action: "admin.rule.deleted",
+      outcome: "success",
+      actor,
+      meta,
+      target: { awsAccountId: before.role.awsAccount.accountId, roleArn: before.role.arn },
+      details: {
+        rule: before.id,
+        grants: ruleSubjectOf(before),
+        before: ruleView(before),
+        after: null,
+      },
+    });
+    return { ok: true, id: before.id, version, warnings: [] };
+  });
+}

@@ -1,0 +1,347 @@
+import "server-only";
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import { validateSessionPolicy } from "@/lib/aws/session-policy";
+
+/**
+ * Input rules for the admin editors of accounts, roles and access rules. Every schema reports all
+ * of its issues by field (STYLE.md "report every issue with its field path"), and the messages are
+ * safe to show next to the field they name.
+ */
+
+export type FieldErrors = Record<string, string>;
+
+/** What an admin edit returns: the saved row's id and version, or why nothing was saved. */
+export type AdminResult =
+  | { ok: true; id: string; version: number; warnings: string[] }
+  | {
+      ok: false;
+      /**
+       * invalid: see `errors` (by field); conflict: the row changed since the form was loaded;
+       * not_found: it is gone; audit_unavailable: the audit log refused the record, so the
+       * change was rolled back with it.
+       */
+      reason: "invalid" | "conflict" | "not_found" | "audit_unavailable";
+      errors: FieldErrors;
+    };
+
+export function invalid(errors: FieldErrors): AdminResult {
+  return { ok: false, reason: "invalid", errors };
+}
+
+export function conflict(what: "account" | "role" | "rule"): AdminResult {
+  return {
+    ok: false,
+    reason: "conflict",
+    errors: {
+      form: `This ${what} was changed by someone else since you opened it; reload to see their change. Nothing was saved.`,
+    },
+  };
+}
+
+export function notFound(what: "account" | "role" | "rule"): AdminResult {
+  return {
+    ok: false,
+    reason: "not_found",
+    errors: { form: `This ${what} no longer exists: someone deleted it.` },
+  };
+}
+
+/** Every issue of a failed parse, joined per field ("form" for issues without a path). */
+export function fieldErrorsOf(error: z.ZodError): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = issue.path.map(String).join(".") || "form";
+    errors[key] = errors[key] ? `${errors[key]} ${issue.message}` : issue.message;
+  }
+  return errors;
+}
+
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+const noControlChars = (s: string) => !CONTROL_CHARS.test(s);
+
+const description = z
+  .string()
+  .trim()
+  .max(500, "Keep the description under 500 characters.")
+  .refine(noControlChars, "Use a single line of plain text.");
+
+/** The environment labels offered in the form; any other short lowercase label is accepted too. */
+export const ENVIRONMENT_SUGGESTIONS = ["prod", "staging", "dev", "test", "sandbox", "shared"];
+
+export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
+export const ROLE_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
+/** IAM SAML provider names: 1–128 of letters, digits, `._-`. */
+const SAML_PROVIDER_ARN =
+  /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):saml-provider\/([\w.-]{1,128})$/;
+const ROLE_ARN =
+  /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role\/((?:[\w+=,.@-]{1,512}\/)*)([\w+=,.@-]{1,64})$/;
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+
+export const accountInput = z.object({
+  accountId: z
+    .string()
+    .trim()
+    .regex(ACCOUNT_ID_PATTERN, "An AWS account id is exactly 12 digits, e.g. 123456789012."),
+  name: z
+    .string()
+    .trim()
+    .min(1, "Give the account a name.")
+    .max(64, "Keep the name to 64 characters.")
+    .refine(noControlChars, "Use plain text."),
+  alias: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(64, "Keep the alias to 64 characters.")
+    .regex(/^([a-z0-9][a-z0-9._-]*)?$/, "Letters, digits, dots, dashes and underscores only."),
+  environment: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(
+      /^[a-z0-9][a-z0-9-]{0,23}$/,
+      "A short label: lowercase letters, digits and dashes (e.g. prod, staging, dev).",
+    ),
+  description,
+});
+export type AccountInput = z.input<typeof accountInput>;
+export type AccountValues = z.output<typeof accountInput>;
+
+export const roleInputBase = z.object({
+  name: z
+    .string()
+    .trim()
+    .regex(
+      ROLE_NAME_PATTERN,
+      "An IAM role name: 1–64 letters, digits and + = , . @ _ - (no spaces or slashes).",
+    ),
+  /** Empty: built from the account id and the name. */
+  arn: z.string().trim().max(2048, "That is far too long for a role ARN."),
+  description,
+  maxSessionDurationSeconds: z.coerce
+    .number({ message: "Enter a number of seconds." })
+    .int("Enter a whole number of seconds.")
+    .min(3600, "IAM allows 3600 (1 hour) to 43200 (12 hours).")
+    .max(43_200, "IAM allows 3600 (1 hour) to 43200 (12 hours)."),
+  assumeMethod: z.enum(["assume-role", "assume-role-with-saml"], {
+    message: "Choose how the role is assumed.",
+  }),
+  samlProviderArn: z.string().trim().max(2048),
+  externalId: z.string().trim().max(1224, "An ExternalId is at most 1224 characters."),
+  requiresBrokerMfa: z.boolean(),
+});
+export type RoleInput = z.input<typeof roleInputBase>;
+
+export interface RoleValues {
+  name: string;
+  arn: string;
+  description: string;
+  maxSessionDurationSeconds: number;
+  assumeMethod: "assume-role" | "assume-role-with-saml";
+  samlProviderArn: string | null;
+  externalId: string | null;
+  requiresBrokerMfa: boolean;
+}
+
+/** The role ARN a name gets in an account when none is pasted. */
+export function defaultRoleArn(accountId: string, name: string): string {
+  return `arn:aws:iam::${accountId}:role/${name}`;
+}
+
+/**
+ * Validates a role for the account with this 12-digit id: a pasted ARN must name that account and
+ * the same role name; a SAML provider must be in the same account; ExternalId and broker MFA only
+ * mean something when the broker assumes the role.
+ */
+export function parseRole(
+  raw: RoleInput,
+  accountId: string,
+): { ok: true; values: RoleValues } | { ok: false; errors: FieldErrors } {
+  const parsed = roleInputBase.safeParse(raw);
+  if (!parsed.success) return { ok: false, errors: fieldErrorsOf(parsed.error) };
+  const input = parsed.data;
+  const errors: FieldErrors = {};
+  let arn = defaultRoleArn(accountId, input.name);
+  if (input.arn !== "") {
+    const match = ROLE_ARN.exec(input.arn);
+    if (!match) errors.arn = "Not a role ARN: expected arn:aws:iam::<account id>:role/<name>.";
+    else if (match[2] !== accountId)
+      errors.arn = `This ARN is in account ${match[2]}, not in this account (${accountId}).`;
+    else if (match[4] !== input.name)
+      errors.arn = `This ARN names the role ${match[4]}, but the name field says ${input.name}.`;
+    else arn = input.arn;
+  }
+  const isSaml = input.assumeMethod === "assume-role-with-saml";
+  let samlProviderArn: string | null = null;
+  if (isSaml) {
+    const match = SAML_PROVIDER_ARN.exec(input.samlProviderArn);
+    if (input.samlProviderArn === "")
+      errors.samlProviderArn =
+        "A role assumed with SAML needs the IAM SAML provider its trust policy names.";
+    else if (!match)
+      errors.samlProviderArn =
+        "Expected arn:aws:iam::<account id>:saml-provider/<name> (letters, digits, . _ -).";
+    else if (match[2] !== accountId)
+      errors.samlProviderArn = `The SAML provider must be in this account (${accountId}), not ${match[2]}.`;
+    else samlProviderArn = input.samlProviderArn;
+  } else if (input.samlProviderArn !== "") {
+    errors.samlProviderArn = "Only roles assumed with SAML use a SAML provider: clear this field.";
+  }
+  if (input.externalId !== "") {
+    if (isSaml)
+      errors.externalId = "AssumeRoleWithSAML takes no ExternalId: clear it, or use the broker.";
+    else if (!EXTERNAL_ID.test(input.externalId))
+      errors.externalId = "2–1224 characters of letters, digits and + = , . @ : / - _ (no spaces).";
+  }
+  if (isSaml && input.requiresBrokerMfa)
+    errors.requiresBrokerMfa = "Broker MFA applies only to roles the broker assumes.";
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return {
+    ok: true,
+    values: {
+      name: input.name,
+      arn,
+      description: input.description,
+      maxSessionDurationSeconds: input.maxSessionDurationSeconds,
+      assumeMethod: input.assumeMethod,
+      samlProviderArn,
+      externalId: input.externalId === "" ? null : input.externalId,
+      requiresBrokerMfa: input.requiresBrokerMfa,
+    },
+  };
+}
+
+export const ruleInputBase = z.object({
+  subjectKind: z.enum(["group", "user"], { message: "Choose a group or a user." }),
+  groupName: z
+    .string()
+    .trim()
+    .max(256, "Group names are at most 256 characters.")
+    .refine(noControlChars, "Use plain text."),
+  userEmail: z.string().trim().max(320, "That is not an email address."),
+  maxSessionDurationSeconds: z.coerce
+    .number({ message: "Enter a number of seconds." })
+    .int("Enter a whole number of seconds.")
+    .min(900, "Sessions last 900 (15 minutes) to 43200 (12 hours) seconds.")
+    .max(43_200, "Sessions last 900 (15 minutes) to 43200 (12 hours) seconds."),
+  allowConsole: z.boolean(),
+  allowCli: z.boolean(),
+  /** `YYYY-MM-DDTHH:MM` (UTC, as the form says), an ISO 8601 instant, or empty for none. */
+  expiresAt: z.string().trim().max(64),
+  requireMfa: z.boolean(),
+  sessionPolicy: z.string().max(20_000, "A session policy is at most 2048 characters."),
+  description,
+});
+export type RuleInput = z.input<typeof ruleInputBase>;
+
+export interface RuleValues {
+  subjectKind: "group" | "user";
+  groupName: string | null;
+  userEmail: string | null;
+  maxSessionDurationSeconds: number;
+  allowConsole: boolean;
+  allowCli: boolean;
+  expiresAt: Date | null;
+  requireMfa: boolean;
+  sessionPolicy: string | null;
+  description: string;
+}
+
+const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Reads an expiry typed as UTC date and time (or a full ISO instant); null when it is no date. */
+export function parseExpiry(text: string): Date | null {
+  const local = LOCAL_DATE_TIME.exec(text);
+  if (local) {
+    const part = (i: number) => Number(local[i] ?? "0");
+    const [y, mo, d, h, mi, s] = [part(1), part(2), part(3), part(4), part(5), part(6)];
+    const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+    // Date.UTC rolls 2026-02-31 over to March: such a date was not a real one.
+    const isReal =
+      date.getUTCMonth() === mo - 1 && date.getUTCDate() === d && h < 24 && mi < 60 && s < 60;
+    return isReal ? date : null;
+  }
+  if (!ISO_INSTANT.test(text)) return null;
+  const date = new Date(text);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** The form's way of showing an instant: UTC, to the minute (what the datetime-local input takes). */
+export function formatExpiryInput(date: Date | null): string {
+  return date ? date.toISOString().slice(0, 16) : "";
+}
+
+/**
+ * Validates an access rule. `previousExpiresAt` is the stored expiry when editing: an expiry must
+ * lie in the future when it is set or changed, but an unchanged past expiry may stay (the rule
+ * then simply shows as expired).
+ */
+export function parseRule(
+  raw: RuleInput,
+  opts: { now: Date; previousExpiresAt?: Date | null },
+): { ok: true; values: RuleValues } | { ok: false; errors: FieldErrors } {
+  const parsed = ruleInputBase.safeParse(raw);
+  if (!parsed.success) return { ok: false, errors: fieldErrorsOf(parsed.error) };
+  const input = parsed.data;
+  const errors: FieldErrors = {};
+  if (input.subjectKind === "group" && input.groupName === "")
+    errors.groupName = "Name the IdP group this rule grants to.";
+  if (input.subjectKind === "user" && !/^[^\s@]+@[^\s@]+$/.test(input.userEmail))
+    errors.userEmail = "Enter the email address of a user who has signed in before.";
+  if (!input.allowConsole && !input.allowCli)
+    errors.outputs = "Allow the console, the CLI, or both: a rule allowing neither grants nothing.";
+  let expiresAt: Date | null = null;
+  if (input.expiresAt !== "") {
+    expiresAt = parseExpiry(input.expiresAt);
+    const unchanged =
+      expiresAt !== null &&
+      opts.previousExpiresAt != null &&
+      Math.abs(expiresAt.getTime() - opts.previousExpiresAt.getTime()) < 60_000;
+    if (expiresAt === null)
+      errors.expiresAt = "Enter a date and time (UTC), e.g. 2030-01-31 18:00.";
+    else if (unchanged) expiresAt = opts.previousExpiresAt ?? expiresAt;
+    else if (expiresAt <= opts.now)
+      errors.expiresAt = "The expiry must be in the future (times are UTC).";
+  }
+  let sessionPolicy: string | null = null;
+  if (input.sessionPolicy.trim() !== "") {
+    const check = validateSessionPolicy(input.sessionPolicy);
+    if (check.ok) sessionPolicy = input.sessionPolicy.trim();
+    else errors.sessionPolicy = check.message;
+  }
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return {
+    ok: true,
+    values: {
+      subjectKind: input.subjectKind,
+      groupName: input.subjectKind === "group" ? input.groupName : null,
+      userEmail: input.subjectKind === "user" ? input.userEmail : null,
+      maxSessionDurationSeconds: input.maxSessionDurationSeconds,
+      allowConsole: input.allowConsole,
+      allowCli: input.allowCli,
+      expiresAt,
+      requireMfa: input.requireMfa,
+      sessionPolicy,
+      description: input.description,
+    },
+  };
+}
+
+/**
+ * How an ExternalId appears in the audit log: a short fingerprint, so a change is visible without
+ * copying the value itself around (AWS calls it no secret, but it guards against confused deputies).
+ */
+export function externalIdFingerprint(externalId: string | null): string | null {
+  return externalId === null
+    ? null
+    : `sha256:${createHash("sha256").update(externalId).digest("hex").slice(0, 12)}`;
+}
+
+/** Database ids in URLs and forms are cuids: anything else is not found, never a query. */
+export const ID_PATTERN = /^[a-z0-9]{20,32}$/;
+
+export function isId(value: unknown): value is string {
+  return typeof value === "string" && ID_PATTERN.test(value);
+}

@@ -1,0 +1,775 @@
+// Admins edit accounts, roles and access rules through the real server actions, posted over HTTP
+// as the browser posts them: every field is validated (all issues, by field, values kept), every
+// change is audited with before/after in the same transaction (a failing audit write rolls the
+// change back), stale forms never overwrite (optimistic concurrency), deletes need confirmation
+// and say what went with them, and an expiring rule stops granting between listing and issuance.
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ROOT } from "@/dev/local-stack";
+import { expectApiError, parseDetails } from "../support/portal-assertions";
+import { signIn, type PortalSession } from "../support/portal-client";
+import { startTestStack, type TestStack } from "../support/stack";
+
+let stack: TestStack;
+let alice: PortalSession;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  alice = await signIn(stack, "alice");
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+// ---- posting server actions the way React does ----------------------------------------------
+
+type ActionName =
+  | "createAccountAction"
+  | "updateAccountAction"
+  | "deleteAccountAction"
+  | "createRoleAction"
+  | "updateRoleAction"
+  | "deleteRoleAction"
+  | "createRuleAction"
+  | "updateRuleAction"
+  | "deleteRuleAction";
+
+const FILE_OF: Record<ActionName, string> = {
+  createAccountAction: "account-actions.ts",
+  updateAccountAction: "account-actions.ts",
+  deleteAccountAction: "account-actions.ts",
+  createRoleAction: "role-actions.ts",
+  updateRoleAction: "role-actions.ts",
+  deleteRoleAction: "role-actions.ts",
+  createRuleAction: "rule-actions.ts",
+  updateRuleAction: "rule-actions.ts",
+  deleteRuleAction: "rule-actions.ts",
+};
+
+function actionId(name: ActionName): string {
+  const manifest = JSON.parse(
+    fs.readFileSync(path.join(ROOT, ".next/server/server-reference-manifest.json"), "utf8"),
+  ) as { node: Record<string, { filename: string; exportedName: string }> };
+  const file = `app/admin/accounts/${FILE_OF[name]}`;
+  const entry = Object.entries(manifest.node).find(
+    ([, v]) => v.filename === file && v.exportedName === name,
+  );
+  if (!entry) throw new Error(`no server action ${name} in the build`);
+  return entry[0];
+}
+
+interface FormState {
+  ok: boolean;
+  message: string | null;
+  warnings: string[];
+  errors: Record<string, string>;
+  values: Record<string, string>;
+}
+
+interface ActionReply {
+  status: number;
+  requestId: string | null;
+  redirect: string | null;
+  state: FormState | null;
+  text: string;
+}
+
+/** The form state in a React Flight reply (one of its rows is the action's return value). */
+function stateIn(text: string): FormState | null {
+  for (const row of text.split("\n")) {
+    const payload = row.slice(row.indexOf(":") + 1);
+    if (!payload.startsWith("{")) continue;
+    try {
+      const value = JSON.parse(payload) as Partial<FormState>;
+      if (typeof value.ok === "boolean" && value.errors && value.values) return value as FormState;
+    } catch {
+      // another kind of row
+    }
+  }
+  return null;
+}
+
+/** Posts (prevState, formData) to a server action from `page`, as useActionState does. */
+async function act(
+  session: PortalSession,
+  page: string,
+  name: ActionName,
+  fields: Record<string, string>,
+): Promise<ActionReply> {
+  const body = new FormData();
+  for (const [key, value] of Object.entries(fields)) body.append(`_1_${key}`, value);
+  body.append(
+    "0",
+    JSON.stringify([{ ok: false, message: null, warnings: [], errors: {}, values: {} }, "$K1"]),
+  );
+  const res = await session.request(page, {
+    method: "POST",
+    body,
+    headers: { "Next-Action": actionId(name), Accept: "text/x-component" },
+  });
+  const text = await res.text();
+  return {
+    status: res.status,
+    requestId: res.headers.get("x-request-id"),
+    redirect: res.headers.get("x-action-redirect"),
+    state: stateIn(text),
+    text,
+  };
+}
+
+// ---- fixtures ---------------------------------------------------------------------------------
+
+const ACCOUNT = { accountId: "", name: "", alias: "", environment: "dev", description: "" };
+const ROLE = {
+  name: "",
+  arn: "",
+  description: "",
+  maxSessionDurationSeconds: "3600",
+  assumeMethod: "assume-role",
+  samlProviderArn: "",
+  externalId: "",
+};
+const RULE = {
+  subjectKind: "group",
+  groupName: "developers",
+  userEmail: "",
+  maxSessionDurationSeconds: "3600",
+  allowConsole: "on",
+  allowCli: "on",
+  expiresAt: "",
+  sessionPolicy: "",
+  description: "",
+};
+
+let counter = 0;
+function uniqueAccountId(): string {
+  counter += 1;
+  return `7${String(Date.now() % 1e9).padStart(9, "0")}${String(counter).padStart(2, "0")}`;
+}
+
+async function addAccount(fields: Partial<typeof ACCOUNT> = {}) {
+  const accountId = fields.accountId ?? uniqueAccountId();
+  const reply = await act(alice, "/admin/accounts/new", "createAccountAction", {
+    ...ACCOUNT,
+    name: `acct-${accountId}`,
+    ...fields,
+    accountId,
+  });
+  expect(reply.redirect, JSON.stringify(reply.state)).toMatch(/^\/admin\/accounts\/[a-z0-9]+\?/);
+  return stack.db.awsAccount.findUniqueOrThrow({ where: { accountId } });
+}
+
+async function addRole(account: { id: string }, fields: Partial<typeof ROLE> = {}) {
+  const name = fields.name ?? `Role${++counter}`;
+  const reply = await act(alice, `/admin/accounts/${account.id}/roles/new`, "createRoleAction", {
+    ...ROLE,
+    ...fields,
+    name,
+    accountDbId: account.id,
+  });
+  expect(reply.redirect, JSON.stringify(reply.state)).toContain("/roles/");
+  return stack.db.role.findFirstOrThrow({ where: { awsAccountId: account.id, name } });
+}
+
+async function addRule(role: { id: string; awsAccountId: string }, fields: Partial<typeof RULE>) {
+  const before = await stack.db.accessRule.count({ where: { roleId: role.id } });
+  const reply = await act(
+    alice,
+    `/admin/accounts/${role.awsAccountId}/roles/${role.id}/rules/new`,
+    "createRuleAction",
+    { ...RULE, ...fields, accountDbId: role.awsAccountId, roleId: role.id },
+  );
+  expect(reply.redirect, JSON.stringify(reply.state)).toContain("notice=rule-created");
+  expect(await stack.db.accessRule.count({ where: { roleId: role.id } })).toBe(before + 1);
+  return stack.db.accessRule.findFirstOrThrow({
+    where: { roleId: role.id },
+    orderBy: { createdAt: "desc" },
+  });
+}
+
+async function auditOf(requestId: string | null) {
+  expect(requestId).toBeTruthy();
+  return stack.db.auditEvent.findMany({ where: { requestId: requestId! } });
+}
+
+/**
+ * The audit events of the request that made the newest `action` event. A redirecting action's reply
+ * carries the request id of Next.js's internal render of the target page, not the action's own, so
+ * the event is found by its action (tests run one at a time) and then all of its request's events.
+ */
+async function auditOfLatest(action: string) {
+  const latest = await stack.db.auditEvent.findFirstOrThrow({
+    where: { action },
+    orderBy: { createdAt: "desc" },
+  });
+  return auditOf(latest.requestId);
+}
+
+// ---- accounts -----------------------------------------------------------------------------------
+
+describe("accounts", () => {
+  it("adding an account writes the row and admin.account.created (before null, after the values) in the same request", async () => {
+    const accountId = uniqueAccountId();
+    const reply = await act(alice, "/admin/accounts/new", "createAccountAction", {
+      ...ACCOUNT,
+      accountId,
+      name: "acme-analytics",
+      alias: "Acme-Analytics",
+      environment: "Staging",
+      description: "Dashboards",
+    });
+    expect(reply.redirect).toMatch(/^\/admin\/accounts\/[a-z0-9]{20,32}\?notice=account-created;/);
+    const row = await stack.db.awsAccount.findUniqueOrThrow({ where: { accountId } });
+    expect(row).toMatchObject({ alias: "acme-analytics", environment: "staging", version: 1 });
+    const [event, ...more] = await auditOfLatest("admin.account.created");
+    expect(more).toEqual([]);
+    expect(event).toMatchObject({
+      action: "admin.account.created",
+      outcome: "success",
+      actorEmail: "alice@corp.example",
+      awsAccountId: accountId,
+    });
+    expect(parseDetails(event!.detailsJson)).toMatchObject({
+      before: null,
+      after: { accountId, name: "acme-analytics", environment: "staging", version: 1 },
+    });
+  });
+
+  const invalid: Array<[string, Partial<typeof ACCOUNT>, string[]]> = [
+    ["an account id of 5 digits", { accountId: "12345" }, ["accountId"]],
+    ["an account id with a letter", { accountId: "12345678901a" }, ["accountId"]],
+    ["an empty name", { name: "" }, ["name"]],
+    ["a 65-character name", { name: "n".repeat(65) }, ["name"]],
+    ["an environment with a space", { environment: "prod env" }, ["environment"]],
+    ["an alias with a space", { alias: "my alias" }, ["alias"]],
+    [
+      "several bad fields at once (all reported)",
+      { accountId: "1", name: "", environment: "" },
+      ["accountId", "name", "environment"],
+    ],
+    ["an account id already in Gatehouse", { accountId: "210987654321" }, ["accountId"]],
+    ["a name another account has", { name: "acme-production" }, ["name"]],
+  ];
+  for (const [name, fields, errorFields] of invalid) {
+    it(`refuses ${name}: errors on ${errorFields.join(", ")}, the typed values kept, nothing written`, async () => {
+      const accountsBefore = await stack.db.awsAccount.count();
+      const submitted = {
+        ...ACCOUNT,
+        accountId: uniqueAccountId(),
+        name: `x-${counter}`,
+        ...fields,
+      };
+      const reply = await act(alice, "/admin/accounts/new", "createAccountAction", submitted);
+      expect(reply.redirect).toBeNull();
+      expect(reply.state?.ok).toBe(false);
+      expect(Object.keys(reply.state!.errors).sort()).toEqual([...errorFields].sort());
+      expect(reply.state!.values).toMatchObject(submitted);
+      expect(await stack.db.awsAccount.count()).toBe(accountsBefore);
+      expect(await auditOf(reply.requestId)).toEqual([]);
+    });
+  }
+
+  it("an edit from a stale version is refused and overwrites nothing", async () => {
+    const account = await addAccount({ description: "first" });
+    const page = `/admin/accounts/${account.id}`;
+    const fields = { ...ACCOUNT, id: account.id, name: account.name, environment: "dev" };
+    const first = await act(alice, page, "updateAccountAction", {
+      ...fields,
+      description: "second",
+      version: "1",
+    });
+    expect(first.state).toMatchObject({ ok: true, values: { version: "2" } });
+    const stale = await act(alice, page, "updateAccountAction", {
+      ...fields,
+      description: "stale",
+      version: "1",
+    });
+    expect(stale.state?.ok).toBe(false);
+    expect(stale.state?.errors.form).toMatch(/changed by someone else.*reload/);
+    expect(stale.state?.values.description).toBe("stale");
+    expect(
+      await stack.db.awsAccount.findUniqueOrThrow({ where: { id: account.id } }),
+    ).toMatchObject({ description: "second", version: 2 });
+    const [updated] = await auditOf(first.requestId);
+    expect(parseDetails(updated!.detailsJson)).toMatchObject({
+      before: { description: "first", version: 1 },
+      after: { description: "second", version: 2 },
+    });
+  });
+});
+
+// ---- roles ------------------------------------------------------------------------------------
+
+describe("roles", () => {
+  it("a role without a pasted ARN gets arn:aws:iam::<account>:role/<name>, audited with its ARN", async () => {
+    const account = await addAccount();
+    const reply = await act(alice, `/admin/accounts/${account.id}/roles/new`, "createRoleAction", {
+      ...ROLE,
+      accountDbId: account.id,
+      name: "Analyst",
+      externalId: "gatehouse-ext-1",
+    });
+    expect(reply.redirect).toContain("notice=role-created");
+    const role = await stack.db.role.findFirstOrThrow({ where: { awsAccountId: account.id } });
+    expect(role.arn).toBe(`arn:aws:iam::${account.accountId}:role/Analyst`);
+    const [event] = await auditOfLatest("admin.role.created");
+    expect(event).toMatchObject({ action: "admin.role.created", roleArn: role.arn });
+    const details = parseDetails(event!.detailsJson);
+    expect(details).toMatchObject({ before: null, after: { name: "Analyst", arn: role.arn } });
+    // The ExternalId is recorded as a fingerprint only.
+    expect(event!.detailsJson).not.toContain("gatehouse-ext-1");
+    expect((details.after as { externalId: string }).externalId).toMatch(/^sha256:[0-9a-f]{12}$/);
+  });
+
+  const invalid: Array<[string, (acct: string) => Partial<typeof ROLE>, string[]]> = [
+    ["a name with a space", () => ({ name: "Read Only" }), ["name"]],
+    ["a name of 65 characters", () => ({ name: "R".repeat(65) }), ["name"]],
+    [
+      "a pasted ARN in another account",
+      () => ({ name: "Ops", arn: "arn:aws:iam::111111111111:role/Ops" }),
+      ["arn"],
+    ],
+    [
+      "a pasted ARN naming another role",
+      (a) => ({ name: "Ops", arn: `arn:aws:iam::${a}:role/Admin` }),
+      ["arn"],
+    ],
+    ["a pasted user ARN", (a) => ({ name: "Ops", arn: `arn:aws:iam::${a}:user/Ops` }), ["arn"]],
+    [
+      "a max session of 3599 s",
+      () => ({ maxSessionDurationSeconds: "3599" }),
+      ["maxSessionDurationSeconds"],
+    ],
+    [
+      "a max session of 43201 s",
+      () => ({ maxSessionDurationSeconds: "43201" }),
+      ["maxSessionDurationSeconds"],
+    ],
+    [
+      "a max session that is not a number",
+      () => ({ maxSessionDurationSeconds: "1h" }),
+      ["maxSessionDurationSeconds"],
+    ],
+    ["an unknown assume method", () => ({ assumeMethod: "magic" }), ["assumeMethod"]],
+    [
+      "a SAML role without a provider",
+      () => ({ assumeMethod: "assume-role-with-saml" }),
+      ["samlProviderArn"],
+    ],
+    [
+      "a SAML provider in another account",
+      () => ({
+        assumeMethod: "assume-role-with-saml",
+        samlProviderArn: "arn:aws:iam::111111111111:saml-provider/corp",
+      }),
+      ["samlProviderArn"],
+    ],
+    [
+      "a SAML role with an ExternalId",
+      (a) => ({
+        assumeMethod: "assume-role-with-saml",
+        samlProviderArn: `arn:aws:iam::${a}:saml-provider/corp`,
+        externalId: "abc123",
+      }),
+      ["externalId"],
+    ],
+    ["an ExternalId of one character", () => ({ externalId: "x" }), ["externalId"]],
+    ["an ExternalId with a space", () => ({ externalId: "ab cd" }), ["externalId"]],
+  ];
+  for (const [name, fieldsOf, errorFields] of invalid) {
+    it(`refuses ${name}: errors on ${errorFields.join(", ")}, nothing written`, async () => {
+      const account = await stack.db.awsAccount.findFirstOrThrow({
+        where: { name: "acme-sandbox" },
+      });
+      const rolesBefore = await stack.db.role.count();
+      const submitted = { ...ROLE, name: "Ops", ...fieldsOf(account.accountId) };
+      const reply = await act(
+        alice,
+        `/admin/accounts/${account.id}/roles/new`,
+        "createRoleAction",
+        {
+          ...submitted,
+          accountDbId: account.id,
+        },
+      );
+      expect(reply.state?.ok).toBe(false);
+      expect(Object.keys(reply.state!.errors).sort()).toEqual([...errorFields].sort());
+      expect(reply.state!.values).toMatchObject(submitted);
+      expect(await stack.db.role.count()).toBe(rolesBefore);
+    });
+  }
+
+  it("a role name the account already has is refused on the name field", async () => {
+    const account = await stack.db.awsAccount.findFirstOrThrow({ where: { name: "acme-sandbox" } });
+    const reply = await act(alice, `/admin/accounts/${account.id}/roles/new`, "createRoleAction", {
+      ...ROLE,
+      accountDbId: account.id,
+      name: "Developer",
+    });
+    expect(reply.state?.errors.name).toMatch(/already has a role/);
+  });
+
+  it("lowering a role's maximum below a rule's says the rule is capped", async () => {
+    const account = await addAccount();
+    const role = await addRole(account, { maxSessionDurationSeconds: "43200" });
+    await addRule(role, { maxSessionDurationSeconds: "28800" });
+    const reply = await act(
+      alice,
+      `/admin/accounts/${account.id}/roles/${role.id}`,
+      "updateRoleAction",
+      { ...ROLE, accountDbId: account.id, id: role.id, name: role.name, version: "1" },
+    );
+    expect(reply.state).toMatchObject({ ok: true });
+    expect(reply.state!.warnings.join(" ")).toMatch(/1 rule allows longer.*capped at 3600/);
+  });
+});
+
+// ---- rules ------------------------------------------------------------------------------------
+
+describe("rules", () => {
+  let role: { id: string; awsAccountId: string; arn: string };
+  beforeAll(async () => {
+    const account = await addAccount();
+    role = await addRole(account, { maxSessionDurationSeconds: "7200" });
+  });
+  const newRulePage = () => `/admin/accounts/${role.awsAccountId}/roles/${role.id}/rules/new`;
+
+  it("a group rule is written with admin.rule.created naming the role and what it grants", async () => {
+    const reply = await act(alice, newRulePage(), "createRuleAction", {
+      ...RULE,
+      accountDbId: role.awsAccountId,
+      roleId: role.id,
+      groupName: "data-team",
+      requireMfa: "on",
+      sessionPolicy:
+        '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}}',
+    });
+    expect(reply.redirect).toContain("notice=rule-created");
+    const rule = await stack.db.accessRule.findFirstOrThrow({
+      where: { roleId: role.id, groupName: "data-team" },
+    });
+    expect(rule).toMatchObject({ requireMfa: true, createdBy: "alice@corp.example", version: 1 });
+    const [event] = await auditOfLatest("admin.rule.created");
+    expect(event).toMatchObject({ action: "admin.rule.created", roleArn: role.arn });
+    expect(parseDetails(event!.detailsJson)).toMatchObject({
+      rule: rule.id,
+      grants: "group data-team",
+      before: null,
+      after: { groupName: "data-team", requireMfa: true, allowConsole: true, allowCli: true },
+    });
+  });
+
+  it("a user rule names a known user by email", async () => {
+    const rule = await addRule(role, { subjectKind: "user", userEmail: "Carol@corp.example" });
+    const carol = await stack.db.user.findFirstOrThrow({ where: { email: "carol@corp.example" } });
+    expect(rule).toMatchObject({ userId: carol.id, groupName: null });
+  });
+
+  const past = new Date(Date.now() - 3_600_000).toISOString().slice(0, 16);
+  const invalid: Array<[string, Partial<typeof RULE>, string[]]> = [
+    ["neither console nor CLI", { allowConsole: "", allowCli: "" }, ["outputs"]],
+    ["an expiry in the past", { expiresAt: past }, ["expiresAt"]],
+    ["an expiry that is no date", { expiresAt: "next tuesday" }, ["expiresAt"]],
+    ["an expiry on 31 February", { expiresAt: "2031-02-31T10:00" }, ["expiresAt"]],
+    ["a session of 899 s", { maxSessionDurationSeconds: "899" }, ["maxSessionDurationSeconds"]],
+    ["a session of 43201 s", { maxSessionDurationSeconds: "43201" }, ["maxSessionDurationSeconds"]],
+    ["a session policy that is not JSON", { sessionPolicy: "{not json" }, ["sessionPolicy"]],
+    [
+      "a session policy with a Principal",
+      {
+        sessionPolicy:
+          '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}}',
+      },
+      ["sessionPolicy"],
+    ],
+    ["an empty group", { groupName: "" }, ["groupName"]],
+    [
+      "a user nobody knows",
+      { subjectKind: "user", userEmail: "nobody@corp.example" },
+      ["userEmail"],
+    ],
+    ["a user that is no email", { subjectKind: "user", userEmail: "carol" }, ["userEmail"]],
+    ["a subject kind that is neither", { subjectKind: "robot" }, ["subjectKind"]],
+    [
+      "several bad fields at once (all reported)",
+      { allowConsole: "", allowCli: "", expiresAt: past, groupName: "" },
+      ["outputs", "expiresAt", "groupName"],
+    ],
+  ];
+  for (const [name, fields, errorFields] of invalid) {
+    it(`refuses ${name}: errors on ${errorFields.join(", ")}, values kept, nothing written`, async () => {
+      const rulesBefore = await stack.db.accessRule.count();
+      const submitted = { ...RULE, ...fields };
+      const reply = await act(alice, newRulePage(), "createRuleAction", {
+        ...submitted,
+        accountDbId: role.awsAccountId,
+        roleId: role.id,
+      });
+      expect(reply.redirect).toBeNull();
+      expect(reply.state?.ok).toBe(false);
+      expect(Object.keys(reply.state!.errors).sort()).toEqual([...errorFields].sort());
+      expect(reply.state!.values).toMatchObject(submitted);
+      expect(await stack.db.accessRule.count()).toBe(rulesBefore);
+    });
+  }
+
+  it("a rule longer than the role's maximum is saved with a warning that it is capped", async () => {
+    const rule = await addRule(role, { groupName: "long-sessions" });
+    const reply = await act(
+      alice,
+      `/admin/accounts/${role.awsAccountId}/roles/${role.id}/rules/${rule.id}`,
+      "updateRuleAction",
+      {
+        ...RULE,
+        accountDbId: role.awsAccountId,
+        roleId: role.id,
+        id: rule.id,
+        version: "1",
+        groupName: "long-sessions",
+        maxSessionDurationSeconds: "14400",
+      },
+    );
+    expect(reply.state).toMatchObject({ ok: true, values: { version: "2" } });
+    expect(reply.state!.warnings.join(" ")).toMatch(/14400 s.*maximum is 7200 s.*capped/);
+  });
+
+  it("of two concurrent edits of one rule from the same version, exactly one wins and the other is told", async () => {
+    const rule = await addRule(role, { groupName: "race" });
+    const edit = (description: string) =>
+      act(
+        alice,
+        `/admin/accounts/${role.awsAccountId}/roles/${role.id}/rules/${rule.id}`,
+        "updateRuleAction",
+        {
+          ...RULE,
+          accountDbId: role.awsAccountId,
+          roleId: role.id,
+          id: rule.id,
+          version: "1",
+          groupName: "race",
+          description,
+        },
+      );
+    const replies = await Promise.all([edit("from tab A"), edit("from tab B")]);
+    const winners = replies.filter((r) => r.state?.ok);
+    const losers = replies.filter((r) => r.state && !r.state.ok);
+    expect(winners).toHaveLength(1);
+    expect(losers).toHaveLength(1);
+    expect(losers[0]!.state!.errors.form).toMatch(
+      /This rule was changed by someone else since you opened it; reload to see their change/,
+    );
+    const stored = await stack.db.accessRule.findUniqueOrThrow({ where: { id: rule.id } });
+    expect(stored.version).toBe(2);
+    expect(stored.description).toBe(winners[0]!.state!.values.description);
+    const updates = await stack.db.auditEvent.findMany({
+      where: { action: "admin.rule.updated", detailsJson: { contains: rule.id } },
+    });
+    expect(updates).toHaveLength(1);
+  });
+
+  it("deleting a rule from a stale version is refused; from the current one it is gone and audited", async () => {
+    const rule = await addRule(role, { groupName: "short-lived" });
+    const page = `/admin/accounts/${role.awsAccountId}/roles/${role.id}/rules/${rule.id}`;
+    const ids = { accountDbId: role.awsAccountId, roleId: role.id, id: rule.id };
+    const stale = await act(alice, page, "deleteRuleAction", { ...ids, version: "7" });
+    expect(stale.state?.errors.form).toMatch(/changed by someone else/);
+    expect(await stack.db.accessRule.count({ where: { id: rule.id } })).toBe(1);
+    const done = await act(alice, page, "deleteRuleAction", { ...ids, version: "1" });
+    expect(done.redirect).toContain("notice=rule-deleted");
+    expect(await stack.db.accessRule.count({ where: { id: rule.id } })).toBe(0);
+    const [event] = await auditOfLatest("admin.rule.deleted");
+    expect(event).toMatchObject({ action: "admin.rule.deleted", roleArn: role.arn });
+    expect(parseDetails(event!.detailsJson)).toMatchObject({
+      before: { groupName: "short-lived" },
+      after: null,
+    });
+  });
+});
+
+// ---- the audit record and the change are one transaction -------------------------------------
+
+const TRIGGER = "gatehouse_test_admin_audit_down";
+
+async function breakAuditFor(action: string): Promise<void> {
+  if (stack.database === "sqlite") {
+    await stack.db.$executeRawUnsafe(
+      `CREATE TRIGGER "${TRIGGER}" BEFORE INSERT ON "AuditEvent" WHEN NEW."action" = '${action}'
+       BEGIN SELECT RAISE(ABORT, 'audit down'); END`,
+    );
+    return;
+  }
+  await stack.db.$executeRawUnsafe(
+    `CREATE FUNCTION "${TRIGGER}"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit down'; END; $$`,
+  );
+  await stack.db.$executeRawUnsafe(
+    `CREATE TRIGGER "${TRIGGER}" BEFORE INSERT ON "AuditEvent" FOR EACH ROW
+     WHEN (NEW."action" = '${action}') EXECUTE FUNCTION "${TRIGGER}"()`,
+  );
+}
+
+async function repairAudit(): Promise<void> {
+  if (stack.database === "sqlite") {
+    await stack.db.$executeRawUnsafe(`DROP TRIGGER IF EXISTS "${TRIGGER}"`);
+    return;
+  }
+  await stack.db.$executeRawUnsafe(`DROP TRIGGER IF EXISTS "${TRIGGER}" ON "AuditEvent"`);
+  await stack.db.$executeRawUnsafe(`DROP FUNCTION IF EXISTS "${TRIGGER}"()`);
+}
+
+describe("a failing audit write rolls the change back", () => {
+  afterEach(repairAudit);
+
+  it("creating a rule: no rule, and the form says the audit log could not record it", async () => {
+    const account = await addAccount();
+    const role = await addRole(account);
+    await breakAuditFor("admin.rule.created");
+    const reply = await act(
+      alice,
+      `/admin/accounts/${account.id}/roles/${role.id}/rules/new`,
+      "createRuleAction",
+      { ...RULE, accountDbId: account.id, roleId: role.id },
+    );
+    expect(reply.redirect).toBeNull();
+    expect(reply.state?.errors.form).toMatch(/audit log could not record this change/);
+    expect(await stack.db.accessRule.count({ where: { roleId: role.id } })).toBe(0);
+  });
+
+  it("deleting an account: the account, its roles and rules are all still there", async () => {
+    const account = await addAccount();
+    const role = await addRole(account);
+    await addRule(role, {});
+    await breakAuditFor("admin.account.deleted");
+    const reply = await act(alice, `/admin/accounts/${account.id}/delete`, "deleteAccountAction", {
+      id: account.id,
+      version: "1",
+      confirmation: account.accountId,
+    });
+    expect(reply.state?.errors.form).toMatch(/audit log could not record this change/);
+    expect(await stack.db.awsAccount.count({ where: { id: account.id } })).toBe(1);
+    expect(await stack.db.role.count({ where: { awsAccountId: account.id } })).toBe(1);
+    expect(await stack.db.accessRule.count({ where: { roleId: role.id } })).toBe(1);
+  });
+});
+
+// ---- deletes ----------------------------------------------------------------------------------
+
+describe("deletes need confirmation and say what went with them", () => {
+  it("a role: the wrong confirmation deletes nothing; its name deletes it and its rules in one audited event", async () => {
+    const account = await addAccount();
+    const role = await addRole(account, { name: "Doomed" });
+    const a = await addRule(role, { groupName: "g-one" });
+    const b = await addRule(role, { subjectKind: "user", userEmail: "bob@corp.example" });
+    const page = `/admin/accounts/${account.id}/roles/${role.id}/delete`;
+    const ids = { accountDbId: account.id, id: role.id, version: "1" };
+
+    const wrong = await act(alice, page, "deleteRoleAction", { ...ids, confirmation: "doomed" });
+    expect(wrong.state?.errors.confirmation).toMatch(/Type the role name Doomed/);
+    expect(await stack.db.role.count({ where: { id: role.id } })).toBe(1);
+
+    const done = await act(alice, page, "deleteRoleAction", { ...ids, confirmation: "Doomed" });
+    expect(done.redirect).toContain(`/admin/accounts/${account.id}?notice=role-deleted`);
+    expect(await stack.db.role.count({ where: { id: role.id } })).toBe(0);
+    expect(await stack.db.accessRule.count({ where: { id: { in: [a.id, b.id] } } })).toBe(0);
+    const [event, ...more] = await auditOfLatest("admin.role.deleted");
+    expect(more).toEqual([]);
+    expect(event).toMatchObject({ action: "admin.role.deleted", roleArn: role.arn });
+    const details = parseDetails(event!.detailsJson) as {
+      removed: { rules: number };
+      before: { rules: Array<{ id: string; subject: string }> };
+      after: null;
+    };
+    expect(details.removed).toEqual({ rules: 2 });
+    expect(details.before.rules.map((r) => r.subject)).toEqual([
+      "group g-one",
+      "user bob@corp.example",
+    ]);
+    expect(details.after).toBeNull();
+  });
+
+  it("an account: the review page lists its roles and rules; the typed account id deletes all of it", async () => {
+    const account = await addAccount({ name: "to-be-removed" });
+    const role = await addRole(account, { name: "Reviewer" });
+    await addRule(role, { groupName: "auditors" });
+    const review = await alice.request(`/admin/accounts/${account.id}/delete`);
+    const html = await review.text();
+    expect(review.status).toBe(200);
+    expect(html).toContain("Reviewer");
+    expect(html).toContain("group auditors");
+
+    const page = `/admin/accounts/${account.id}/delete`;
+    const wrong = await act(alice, page, "deleteAccountAction", {
+      id: account.id,
+      version: "1",
+      confirmation: "to-be-removed",
+    });
+    expect(wrong.state?.errors.confirmation).toMatch(/Type the account id/);
+    expect(await stack.db.awsAccount.count({ where: { id: account.id } })).toBe(1);
+
+    const done = await act(alice, page, "deleteAccountAction", {
+      id: account.id,
+      version: "1",
+      confirmation: account.accountId,
+    });
+    expect(done.redirect).toContain("/admin/accounts?notice=account-deleted");
+    expect(await stack.db.awsAccount.count({ where: { id: account.id } })).toBe(0);
+    expect(await stack.db.role.count({ where: { id: role.id } })).toBe(0);
+    expect(await stack.db.accessRule.count({ where: { roleId: role.id } })).toBe(0);
+    const [event] = await auditOfLatest("admin.account.deleted");
+    expect(event).toMatchObject({
+      action: "admin.account.deleted",
+      awsAccountId: account.accountId,
+    });
+    expect(parseDetails(event!.detailsJson)).toMatchObject({
+      removed: { roles: 1, rules: 1 },
+      before: { roles: [{ name: "Reviewer", rules: [{ subject: "group auditors" }] }] },
+      after: null,
+    });
+  });
+});
+
+// ---- expiry between listing and issuance -------------------------------------------------------
+
+describe("time-bound access", () => {
+  it("a rule that expires after the accounts page listed the role refuses the issuance that follows", async () => {
+    const carol = await signIn(stack, "carol");
+    const role = await stack.db.role.findFirstOrThrow({
+      where: { name: "Developer", awsAccount: { name: "acme-staging" } },
+    });
+    const expiresAt = new Date(Date.now() + 4_000);
+    const reply = await act(
+      alice,
+      `/admin/accounts/${role.awsAccountId}/roles/${role.id}/rules/new`,
+      "createRuleAction",
+      {
+        ...RULE,
+        accountDbId: role.awsAccountId,
+        roleId: role.id,
+        subjectKind: "user",
+        userEmail: "carol@corp.example",
+        expiresAt: expiresAt.toISOString(),
+      },
+    );
+    expect(reply.redirect).toContain("notice=rule-created");
+
+    const listing = await (await carol.request("/accounts")).text();
+    expect(listing).toContain("acme-staging");
+    expect(listing).toContain(role.id);
+
+    await new Promise((r) => setTimeout(r, Math.max(0, expiresAt.getTime() - Date.now()) + 500));
+    const res = await carol.request(`/api/roles/${role.id}/credentials`, {
+      method: "POST",
+      json: { region: "eu-west-1" },
+    });
+    await expectApiError(res, 404, "not_found");
+    const listingAfter = await (await carol.request("/accounts")).text();
+    expect(listingAfter).not.toContain(role.id);
+
+    // The rule is still there, shown to admins as expired.
+    const rolePage = await (
+      await alice.request(`/admin/accounts/${role.awsAccountId}/roles/${role.id}`)
+    ).text();
+    expect(rolePage).toContain("user carol@corp.example");
+    expect(rolePage).toContain("expired");
+  });
+});
