@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
 import { createSamlIdp, setSamlIdpEnabled } from "@/lib/admin/saml-idps";
 import { currentRequestMeta, getSignedInUser } from "@/lib/auth/current-user";
 import { getDb } from "@/lib/db/client";
@@ -67,6 +68,13 @@ export async function toggleIdentityProvider(form: FormData): Promise<void> {
   const { user, meta } = await requireAdmin();
   const id = form.get("id");
   if (typeof id !== "string" || !/^[a-z0-9]{20,32}$/.test(id)) return;
-  await setSamlIdpEnabled(getDb(), id, form.get("enabled") === "true", actorOf(user), meta);
+  const result = await setSamlIdpEnabled(
+    getDb(),
+    id,
+    form.get("enabled") === "true",
+    actorOf(user),
+    meta,
+  );
   revalidatePath("/admin/identity-providers");
+  if (!result.ok) redirect(`/admin/identity-providers?notice=${result.reason}`);
 }

@@ -9,14 +9,37 @@ import { addIdentityProvider, toggleIdentityProvider } from "./actions";
 
 export const metadata: Metadata = { title: "Identity providers" };
 
-export default async function IdentityProvidersPage() {
+const NOTICES: Record<string, string> = {
+  last_sign_in_method:
+    "That identity provider is the only way to sign in (OIDC is not configured): disabling it would lock everyone out, administrators included. Add or enable another identity provider first.",
+  not_found: "That identity provider no longer exists.",
+};
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function IdentityProvidersPage({
+  searchParams,
+}: {
+  searchParams: SearchParams;
+}) {
   const { user } = await requirePageUser({ admin: true, returnTo: "/admin/identity-providers" });
+  const { notice } = await searchParams;
+  const noticeText = typeof notice === "string" ? NOTICES[notice] : undefined;
   const config = getConfig();
   const idps = await findSamlIdpsForAdmin(getDb());
   return (
     <>
       <AppHeader userLabel={user.email ?? user.subject} isAdmin={user.isAdmin} />
       <main className="mx-auto max-w-5xl space-y-8 px-4 py-8">
+        {noticeText && (
+          <p
+            role="alert"
+            className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+            data-testid="notice"
+          >
+            {noticeText}
+          </p>
+        )}
         <section>
           <h1 className="text-2xl font-semibold">SAML identity providers</h1>
           <p className="mt-1 text-sm text-slate-600">
