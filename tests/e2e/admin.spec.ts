@@ -30,7 +30,7 @@ test("an admin reaches the audit log from the header and sees each user's issuan
     await signInThroughBrowser(page, s, "alice");
     const popupOpened = page.waitForEvent("popup");
     await roleRow(page, "acme-production", "Administrator")
-      .getByRole("button", { name: "Console" })
+      .getByRole("button", { name: "Console", exact: true })
       .click();
     const consoleTab = await popupOpened;
     await consoleTab.waitForURL(/\/federation/);

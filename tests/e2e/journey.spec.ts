@@ -104,7 +104,7 @@ test.describe("a developer's journey", () => {
     await page.getByTestId("region-select").selectOption("us-west-2");
     const popupOpened = page.waitForEvent("popup");
     await roleRow(page, "acme-staging", "Developer")
-      .getByRole("button", { name: "Console" })
+      .getByRole("button", { name: "Console", exact: true })
       .click();
     const consoleTab = await popupOpened;
 
@@ -119,7 +119,10 @@ test.describe("a developer's journey", () => {
     // The portal page stays where it was, with no error shown on the row.
     await expect(page).toHaveURL(`${s.portalUrl}/accounts`);
     await expect(
-      roleRow(page, "acme-staging", "Developer").getByRole("button", { name: "Console" }),
+      roleRow(page, "acme-staging", "Developer").getByRole("button", {
+        name: "Console",
+        exact: true,
+      }),
     ).toBeEnabled();
     await consoleTab.close();
   });

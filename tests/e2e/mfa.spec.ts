@@ -66,7 +66,9 @@ test("Console on an MFA role: the IdP's code step, back on the accounts page, an
 
   // The click opens a blank tab (popup blockers allow only that), which closes on the refusal.
   const blankTab = page.waitForEvent("popup");
-  await roleRow(page, "acme-staging", "Developer").getByRole("button", { name: "Console" }).click();
+  await roleRow(page, "acme-staging", "Developer")
+    .getByRole("button", { name: "Console", exact: true })
+    .click();
   await (await blankTab).waitForEvent("close");
   await passIdpStepUp(page, s, 1);
 
@@ -81,7 +83,7 @@ test("Console on an MFA role: the IdP's code step, back on the accounts page, an
 
   // The console does not open by itself from the accounts page: a second click opens it.
   const consoleOpened = page.waitForEvent("popup");
-  await row.getByRole("button", { name: "Console" }).click();
+  await row.getByRole("button", { name: "Console", exact: true }).click();
   const consoleTab = await consoleOpened;
   await consoleTab.waitForURL(/\/federation/);
   await expect(consoleTab.getByTestId("console-account")).toHaveText(STAGING_ACCOUNT_ID);

@@ -84,7 +84,9 @@ async function callerIdentity(
 /** Clicks Console on a role and returns the stand-in console tab once it has landed. */
 async function openConsole(page: Page, s: SamlTestStack, accountName: string, roleName: string) {
   const popupOpened = page.waitForEvent("popup");
-  await roleRow(page, accountName, roleName).getByRole("button", { name: "Console" }).click();
+  await roleRow(page, accountName, roleName)
+    .getByRole("button", { name: "Console", exact: true })
+    .click();
   const consoleTab = await popupOpened;
   // The tab opens blank during the click, then is pointed at the federation login URL.
   await consoleTab.waitForURL(/\/federation/);
