@@ -1,0 +1,69 @@
+// An MFA-protected role (trust policy requires aws:MultiFactorAuthPresent): refused while the
+// broker is locked, issued after an admin unlocks the broker with a code from its MFA device.
+import { expect, test } from "@playwright/test";
+import { roleRow, signInThroughBrowser, startStackPerFile } from "./support/e2e-stack";
+
+const stack = startStackPerFile();
+
+interface MfaCode {
+  serialNumber: string;
+  code: string;
+  secondsLeft: number;
+}
+
+/** The broker's virtual MFA device shows its current code at the stand-in (demo convenience). */
+async function currentBrokerCode(awsUrl: string): Promise<string> {
+  for (;;) {
+    const codes = (await (await fetch(`${awsUrl}/__standin/mfa-codes`)).json()) as MfaCode[];
+    const code = codes[0];
+    if (!code) throw new Error("the stand-in world has no MFA device");
+    // Don't type a code that expires while the form is submitted.
+    if (code.secondsLeft > 3) return code.code;
+    await new Promise((r) => setTimeout(r, (code.secondsLeft + 1) * 1000));
+  }
+}
+
+test("BreakGlass is refused while the broker is locked and opens after the admin's MFA unlock", async ({
+  page,
+}) => {
+  const s = stack();
+  await signInThroughBrowser(page, s, "alice");
+  const breakGlass = roleRow(page, "acme-production", "BreakGlass");
+
+  // Locked: the portal explains instead of failing at AWS, and no console tab stays open.
+  await breakGlass.getByRole("button", { name: "CLI credentials" }).click();
+  await expect(page.getByRole("dialog").getByTestId("issue-error")).toContainText(
+    "unlocked with MFA by an administrator",
+  );
+  await page.keyboard.press("Escape");
+
+  // Admin → Broker: a wrong code is refused, the device's current code unlocks.
+  await page.getByRole("link", { name: "Broker" }).click();
+  const mfa = page.getByTestId("broker-mfa");
+  await expect(mfa.getByTestId("broker-mfa-state")).toContainText("Locked");
+  const wrong = (Number(await currentBrokerCode(s.aws.url)) + 1) % 1_000_000;
+  await mfa.getByLabel("MFA code").fill(String(wrong).padStart(6, "0"));
+  await mfa.getByRole("button", { name: "Unlock" }).click();
+  await expect(mfa.getByRole("alert")).toBeVisible();
+  await expect(mfa.getByTestId("broker-mfa-state")).toContainText("Locked");
+
+  await mfa.getByLabel("MFA code").fill(await currentBrokerCode(s.aws.url));
+  await mfa.getByRole("button", { name: "Unlock" }).click();
+  await expect(mfa.getByTestId("broker-mfa-state")).toContainText("Unlocked until");
+
+  // Now the MFA-protected role is issued, through the broker's MFA session.
+  await page.goto(`${s.portalUrl}/accounts`);
+  const popupOpened = page.waitForEvent("popup");
+  await roleRow(page, "acme-production", "BreakGlass")
+    .getByRole("button", { name: "Console", exact: true })
+    .click();
+  const consoleTab = await popupOpened;
+  await consoleTab.waitForURL(/\/federation/);
+  await expect(consoleTab.getByTestId("console-role")).toHaveText("BreakGlass");
+
+  const calls = (await (await fetch(`${s.aws.url}/__standin/calls`)).json()) as Array<{
+    action: string;
+    serialNumber?: string;
+  }>;
+  expect(calls.some((c) => c.action === "GetSessionToken" && c.serialNumber)).toBe(true);
+});
