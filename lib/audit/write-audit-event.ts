@@ -8,33 +8,37 @@ import { log } from "@/lib/log";
 import { CHAIN_HEAD_ID } from "./chain-head";
 import { computeAuditHash, type ChainedAuditRow } from "./canonical-event";
 
-export type AuditAction =
-  | "auth.sign-in"
-  | "auth.sign-in-failed"
-  | "auth.sign-out"
-  | "access.denied"
-  | "console.issued"
-  | "console.failed"
-  | "credentials.issued"
-  | "credentials.failed"
-  | "admin.saml-idp.created"
-  | "admin.saml-idp.updated"
-  | "broker.unlocked"
-  | "broker.unlock-failed"
-  | "broker.locked"
-  | "admin.account.created"
-  | "admin.account.updated"
-  | "admin.account.deleted"
-  | "admin.role.created"
-  | "admin.role.updated"
-  | "admin.role.deleted"
-  | "admin.rule.created"
-  | "admin.rule.updated"
-  | "admin.rule.deleted"
-  | "admin.config.imported"
-  | "admin.denied"
-  | "audit.verified"
-  | "audit.exported";
+/** Every action the audit log records (the audit page offers them as a filter). */
+export const AUDIT_ACTIONS = [
+  "auth.sign-in",
+  "auth.sign-in-failed",
+  "auth.sign-out",
+  "access.denied",
+  "console.issued",
+  "console.failed",
+  "credentials.issued",
+  "credentials.failed",
+  "admin.saml-idp.created",
+  "admin.saml-idp.updated",
+  "broker.unlocked",
+  "broker.unlock-failed",
+  "broker.locked",
+  "admin.account.created",
+  "admin.account.updated",
+  "admin.account.deleted",
+  "admin.role.created",
+  "admin.role.updated",
+  "admin.role.deleted",
+  "admin.rule.created",
+  "admin.rule.updated",
+  "admin.rule.deleted",
+  "admin.config.imported",
+  "admin.denied",
+  "audit.verified",
+  "audit.exported",
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export type AuditOutcome = "success" | "denied" | "error";
 

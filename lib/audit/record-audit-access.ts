@@ -1,0 +1,57 @@
+import "server-only";
+import type { SignedInUser } from "@/lib/auth/portal-session";
+import type { Db } from "@/lib/db/client";
+import type { RequestMeta } from "@/lib/http/request-meta";
+import { actorOf } from "@/lib/issuance/issue-session";
+import { describeFilter, type AuditQuery } from "./audit-query";
+import type { ExportFormat } from "./export-audit-events";
+import { verifyAuditChain, type ChainReport } from "./verify-chain";
+import { writeAuditEvent, type AuditActor } from "./write-audit-event";
+
+/** Records an export (who, which format, which filter) before any row of it leaves the server. */
+export async function recordAuditExport(
+  db: Db,
+  user: SignedInUser,
+  meta: RequestMeta,
+  format: ExportFormat,
+  query: AuditQuery,
+): Promise<void> {
+  await writeAuditEvent(db, {
+    action: "audit.exported",
+    outcome: "success",
+    actor: actorOf(user),
+    meta,
+    details: { format, filter: describeFilter(query) },
+  });
+}
+
+/**
+ * Verifies the chain and records that it was verified, with the result: `success` when intact,
+ * `error` when broken (the first break's kind and sequence in the details).
+ */
+export async function verifyAndRecord(
+  db: Db,
+  actor: AuditActor,
+  meta: RequestMeta,
+  via: "portal" | "cli",
+): Promise<ChainReport> {
+  const report = await verifyAuditChain(db);
+  await writeAuditEvent(db, {
+    action: "audit.verified",
+    outcome: report.intact ? "success" : "error",
+    actor,
+    meta,
+    details: {
+      via,
+      intact: report.intact,
+      checked: report.checked,
+      breaks: report.breaks,
+      legacyEvents: report.legacyEvents,
+      headSequence: report.head.sequence,
+      headHash: report.head.hash,
+      firstBreakKind: report.firstBreak?.kind ?? null,
+      firstBreakSequence: report.firstBreak?.sequence ?? null,
+    },
+  });
+  return report;
+}
