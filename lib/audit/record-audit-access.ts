@@ -28,6 +28,7 @@ export async function recordAuditExport(
 /**
  * Verifies the chain and records that it was verified, with the result: `success` when intact,
  * `error` when broken (the first break's kind and sequence in the details).
+ * @throws AppError("audit_unavailable") when the result could not be recorded.
  */
 export async function verifyAndRecord(
   db: Db,
@@ -36,6 +37,18 @@ export async function verifyAndRecord(
   via: "portal" | "cli",
 ): Promise<ChainReport> {
   const report = await verifyAuditChain(db);
+  await recordVerification(db, actor, meta, via, report);
+  return report;
+}
+
+/** The audit.verified event for a finished verification. */
+export async function recordVerification(
+  db: Db,
+  actor: AuditActor,
+  meta: RequestMeta,
+  via: "portal" | "cli",
+  report: ChainReport,
+): Promise<void> {
   await writeAuditEvent(db, {
     action: "audit.verified",
     outcome: report.intact ? "success" : "error",
@@ -53,5 +66,4 @@ export async function verifyAndRecord(
       firstBreakSequence: report.firstBreak?.sequence ?? null,
     },
   });
-  return report;
 }
