@@ -1,8 +1,6 @@
 import "server-only";
-import type { SignedInUser } from "@/lib/auth/portal-session";
 import type { Db } from "@/lib/db/client";
 import type { RequestMeta } from "@/lib/http/request-meta";
-import { actorOf } from "@/lib/issuance/issue-session";
 import { describeFilter, type AuditQuery } from "./audit-query";
 import type { ExportFormat } from "./export-audit-events";
 import { verifyAuditChain, type ChainReport } from "./verify-chain";
@@ -11,7 +9,7 @@ import { writeAuditEvent, type AuditActor } from "./write-audit-event";
 /** Records an export (who, which format, which filter) before any row of it leaves the server. */
 export async function recordAuditExport(
   db: Db,
-  user: SignedInUser,
+  actor: AuditActor,
   meta: RequestMeta,
   format: ExportFormat,
   query: AuditQuery,
@@ -19,7 +17,7 @@ export async function recordAuditExport(
   await writeAuditEvent(db, {
     action: "audit.exported",
     outcome: "success",
-    actor: actorOf(user),
+    actor,
     meta,
     details: { format, filter: describeFilter(query) },
   });

@@ -7,6 +7,7 @@ import { getDb } from "@/lib/db/client";
 import { NO_STORE, withSession } from "@/lib/http/api-handler";
 import { AppError } from "@/lib/http/errors";
 import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { actorOf } from "@/lib/issuance/issue-session";
 
 const format = z.enum(["csv", "jsonl"], { message: "must be csv or jsonl" });
 
@@ -14,7 +15,7 @@ const format = z.enum(["csv", "jsonl"], { message: "must be csv or jsonl" });
  * GET ?format=csv|jsonl&<the audit page's filters>: the whole filtered log (not one page), streamed,
  * never cached. Auditors and admins only; the export is audited before the first row is sent.
  */
-export const GET = withSession(z.object({}), async ({ request, user, meta }) => {
+export const GET = withSession(z.object({}).optional(), async ({ request, user, meta }) => {
   assertAuditor(user);
   const params = request.nextUrl.searchParams;
   const parsedFormat = format.safeParse(params.get("format") ?? "csv");
@@ -27,7 +28,7 @@ export const GET = withSession(z.object({}), async ({ request, user, meta }) => 
     throw new AppError("validation_error", "The export filters are not valid.", { issues });
   }
   const db = getDb();
-  await recordAuditExport(db, user, meta, parsedFormat.data, parsed.query);
+  await recordAuditExport(db, actorOf(user), meta, parsedFormat.data, parsed.query);
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   return new Response(exportAuditEvents(db, parsed.query, parsedFormat.data, meta), {
     headers: {

@@ -11,7 +11,7 @@ import { actorOf } from "@/lib/issuance/issue-session";
  * POST: walk the whole hash chain and report the first broken link, if any. Auditors and admins
  * only; same-origin only (withSession checks Origin on every non-GET); the check is itself audited.
  */
-export const POST = withSession(z.object({}), async ({ user, meta }) => {
+export const POST = withSession(z.object({}).optional(), async ({ user, meta }) => {
   assertAuditor(user);
   const report = await verifyAndRecord(getDb(), actorOf(user), meta, "portal");
   return NextResponse.json(report, { headers: NO_STORE });
