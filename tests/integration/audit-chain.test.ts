@@ -6,7 +6,7 @@
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   AUDIT_HASHED_FIELDS,
   computeAuditHash,
@@ -328,6 +328,13 @@ function forgedRow(sequence: number, prevHash: string): Row {
 }
 
 describe("Verify integrity (POST /api/admin/audit/verify)", () => {
+  // The tests above talk only to the database: a kept-alive socket may have idled out meanwhile.
+  // A GET first (retried once) gives the POSTs below a live connection.
+  beforeEach(async () => {
+    const health = () => alice.request("/api/health");
+    await health().catch(health);
+  });
+
   it("an admin gets the report, and the check is itself audited with its result", async () => {
     const res = await alice.request("/api/admin/audit/verify", { method: "POST" });
     expect(res.status).toBe(200);
