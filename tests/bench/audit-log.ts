@@ -145,6 +145,10 @@ async function main(): Promise<void> {
       skip: Math.floor(EVENTS * 0.9),
       select: { createdAt: true, id: true },
     });
+    // Setting up took long enough for kept-alive sockets to idle out: start on a fresh one.
+    const health = () => fetch(`${stack.portalUrl}/api/health`).then((r) => r.arrayBuffer());
+    await health().catch(health);
+    await alice.request("/api/health").catch(() => alice.request("/api/health"));
     const get = async (path: string, expectRows = true) => {
       const res = await alice.request(path);
       const html = await res.text();
