@@ -42,7 +42,7 @@ function changed(field: keyof ChainedAuditRow): ChainedAuditRow {
   const v = row[field];
   const other =
     v instanceof Date ? new Date(v.getTime() + 1) : typeof v === "number" ? v + 1 : `${String(v)}x`;
-  return { ...row, [field]: other } as ChainedAuditRow;
+  return { ...row, [field]: other };
 }
 
 describe("canonical audit JSON", () => {
