@@ -12,6 +12,7 @@ export function AuditTable({ events }: { events: AuditEventView[] }) {
       <table className="min-w-full text-left text-sm" data-testid="audit-table">
         <thead className="bg-slate-50 text-xs tracking-wide text-slate-500 uppercase">
           <tr>
+            <th className="px-3 py-2">#</th>
             <th className="px-3 py-2">Time</th>
             <th className="px-3 py-2">Action</th>
             <th className="px-3 py-2">Outcome</th>
@@ -24,14 +25,22 @@ export function AuditTable({ events }: { events: AuditEventView[] }) {
         </thead>
         <tbody className="divide-y divide-slate-100">
           {events.map((e) => (
-            <tr key={e.id} className="align-top" data-testid="audit-row" data-action={e.action}>
+            <tr
+              key={e.id}
+              className="align-top"
+              data-testid="audit-row"
+              data-action={e.action}
+              data-id={e.id}
+              data-sequence={e.sequence ?? ""}
+            >
+              <td className="px-3 py-2 font-mono text-xs text-slate-500">{e.sequence ?? "—"}</td>
               <td className="px-3 py-2 font-mono text-xs whitespace-nowrap">
                 {e.createdAt.toISOString().replace("T", " ").slice(0, 19)}
               </td>
               <td className="px-3 py-2 whitespace-nowrap">{e.action}</td>
               <td className={`px-3 py-2 ${OUTCOME_STYLE[e.outcome] ?? ""}`}>{e.outcome}</td>
               <td className="px-3 py-2">{e.actorEmail ?? e.actorSubject ?? "—"}</td>
-              <td className="px-3 py-2 font-mono text-xs">{e.roleArn ?? "—"}</td>
+              <td className="px-3 py-2 font-mono text-xs">{e.roleArn ?? e.awsAccountId ?? "—"}</td>
               <td className="px-3 py-2 font-mono text-xs">
                 {e.roleSessionName ?? "—"}
                 {e.durationSeconds ? ` (${e.durationSeconds}s)` : ""}
@@ -39,7 +48,7 @@ export function AuditTable({ events }: { events: AuditEventView[] }) {
               <td className="px-3 py-2 font-mono text-xs">{e.accessKeyId ?? "—"}</td>
               <td className="max-w-xs px-3 py-2 text-xs break-words text-slate-600">
                 {Object.entries(e.details)
-                  .map(([k, v]) => `${k}: ${String(v)}`)
+                  .map(([k, v]) => `${k}: ${formatDetail(v)}`)
                   .join(" · ")}
                 <div className="text-slate-400">
                   req {e.requestId}
@@ -52,4 +61,9 @@ export function AuditTable({ events }: { events: AuditEventView[] }) {
       </table>
     </div>
   );
+}
+
+function formatDetail(value: unknown): string {
+  if (typeof value === "string") return value;
+  return JSON.stringify(value) ?? "—";
 }

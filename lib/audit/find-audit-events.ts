@@ -1,48 +1,178 @@
 import "server-only";
+import type { Prisma } from "@gatehouse/db-sqlite";
 import type { Db } from "@/lib/db/client";
+import { encodeCursor, type AuditQuery } from "./audit-query";
 
 export interface AuditEventView {
   id: string;
+  /** Position in the hash chain; null for events written before the chain existed. */
+  sequence: number | null;
   createdAt: Date;
   requestId: string;
   action: string;
   outcome: string;
+  actorUserId: string | null;
   actorEmail: string | null;
   actorSubject: string | null;
   awsAccountId: string | null;
   roleArn: string | null;
   roleSessionName: string | null;
+  sourceIdentity: string | null;
   durationSeconds: number | null;
   accessKeyId: string | null;
   ip: string | null;
   details: Record<string, unknown>;
 }
 
-/** The most recent audit events, newest first. Caller must be an admin or auditor. */
-export async function findRecentAuditEvents(
-  db: Db,
-  opts: { limit: number },
-): Promise<AuditEventView[]> {
+export interface AuditPage {
+  events: AuditEventView[];
+  /** Cursor for the next page of older events, or null at the oldest. */
+  older: string | null;
+  /** Cursor for the page of newer events, or null on the newest page. */
+  newer: string | null;
+}
+
+const VIEW_SELECT = {
+  id: true,
+  sequence: true,
+  createdAt: true,
+  requestId: true,
+  action: true,
+  outcome: true,
+  actorUserId: true,
+  actorEmail: true,
+  actorSubject: true,
+  awsAccountId: true,
+  roleArn: true,
+  roleSessionName: true,
+  sourceIdentity: true,
+  durationSeconds: true,
+  accessKeyId: true,
+  ip: true,
+  detailsJson: true,
+} as const;
+
+/**
+ * One page of audit events matching the filters, newest first. Keyset pagination on
+ * (createdAt, id) — never OFFSET — so any page costs what the first one does, and events written
+ * while someone pages never shift a page: nothing is shown twice or skipped. Caller must be an
+ * auditor or admin.
+ */
+export async function findAuditEvents(db: Db, query: AuditQuery): Promise<AuditPage> {
+  const where = await filterWhere(db, query);
+  const cursor = query.cursor;
+  const newerFirst = cursor?.direction !== "newer";
   const rows = await db.auditEvent.findMany({
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: Math.min(Math.max(opts.limit, 1), 500),
+    where: cursor ? { AND: [where, keysetWhere(cursor)] } : where,
+    orderBy: newerFirst
+      ? [{ createdAt: "desc" }, { id: "desc" }]
+      : [{ createdAt: "asc" }, { id: "asc" }],
+    take: query.limit + 1,
+    select: VIEW_SELECT,
   });
-  return rows.map((r) => ({
-    id: r.id,
-    createdAt: r.createdAt,
-    requestId: r.requestId,
-    action: r.action,
-    outcome: r.outcome,
-    actorEmail: r.actorEmail,
-    actorSubject: r.actorSubject,
-    awsAccountId: r.awsAccountId,
-    roleArn: r.roleArn,
-    roleSessionName: r.roleSessionName,
-    durationSeconds: r.durationSeconds,
-    accessKeyId: r.accessKeyId,
-    ip: r.ip,
-    details: parseDetails(r.detailsJson),
-  }));
+  const hasMore = rows.length > query.limit;
+  const page = rows.slice(0, query.limit);
+  if (!newerFirst) page.reverse();
+  const first = page[0];
+  const last = page[page.length - 1];
+  const olderExists = newerFirst ? hasMore : cursor !== undefined;
+  const newerExists = newerFirst ? cursor !== undefined : hasMore;
+  return {
+    events: page.map(toView),
+    older: olderExists && last ? encodeCursor(last) : null,
+    newer: newerExists && first ? encodeCursor(first) : null,
+  };
+}
+
+/**
+ * Every event matching the filters, newest first, a page at a time (for exports: constant memory
+ * at any size). Events written after the walk starts are newer than its first page and not included.
+ */
+export async function* iterateAuditEvents(
+  db: Db,
+  query: Omit<AuditQuery, "cursor" | "limit">,
+  select: Prisma.AuditEventSelect,
+  pageSize = 1000,
+): AsyncGenerator<Record<string, unknown>> {
+  const where = await filterWhere(db, { ...query, limit: pageSize });
+  let cursor: { createdAt: Date; id: string } | undefined;
+  for (;;) {
+    const rows: Array<Record<string, unknown>> = await db.auditEvent.findMany({
+      where: cursor ? { AND: [where, keysetWhere({ direction: "older", ...cursor })] } : where,
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: pageSize,
+      select: { ...select, id: true, createdAt: true },
+    });
+    for (const row of rows) yield row;
+    const last = rows[rows.length - 1];
+    if (!last || rows.length < pageSize) return;
+    cursor = { createdAt: last.createdAt as Date, id: last.id as string };
+  }
+}
+
+/**
+ * The filters as a Prisma where. A user given by email means the portal users with that email; a
+ * role given by name means the roles with that name in the portal now (see audit-query.ts). Each
+ * condition is an equality or IN on an indexed column (with createdAt after it in the index).
+ */
+async function filterWhere(db: Db, query: AuditQuery): Promise<Prisma.AuditEventWhereInput> {
+  const where: Prisma.AuditEventWhereInput = {};
+  if (query.from || query.to) {
+    where.createdAt = {
+      ...(query.from ? { gte: query.from } : {}),
+      ...(query.to ? { lt: query.to } : {}),
+    };
+  }
+  if (query.user) {
+    if (query.user.includes("@")) {
+      const users = await db.user.findMany({ where: { email: query.user }, select: { id: true } });
+      where.actorUserId = { in: users.map((u) => u.id) };
+    } else {
+      where.actorUserId = query.user;
+    }
+  }
+  if (query.account) where.awsAccountId = query.account;
+  if (query.role) {
+    if (query.role.startsWith("arn:")) {
+      where.roleArn = query.role;
+    } else {
+      const roles = await db.role.findMany({ where: { name: query.role }, select: { arn: true } });
+      where.roleArn = { in: roles.map((r) => r.arn) };
+    }
+  }
+  if (query.action) where.action = query.action;
+  if (query.outcome) where.outcome = query.outcome;
+  return where;
+}
+
+/**
+ * Strictly older (or newer) than the cursor's event in (createdAt, id) order. Written as a range
+ * on createdAt plus a tie-break, so the database can seek in its createdAt index.
+ */
+function keysetWhere(cursor: NonNullable<AuditQuery["cursor"]>): Prisma.AuditEventWhereInput {
+  if (cursor.direction === "older") {
+    return {
+      createdAt: { lte: cursor.createdAt },
+      OR: [{ createdAt: { lt: cursor.createdAt } }, { id: { lt: cursor.id } }],
+    };
+  }
+  return {
+    createdAt: { gte: cursor.createdAt },
+    OR: [{ createdAt: { gt: cursor.createdAt } }, { id: { gt: cursor.id } }],
+  };
+}
+
+function toView(row: {
+  [K in keyof typeof VIEW_SELECT]: K extends "createdAt"
+    ? Date
+    : K extends "sequence" | "durationSeconds"
+      ? number | null
+      : K extends "id" | "requestId" | "action" | "outcome" | "detailsJson"
+        ? string
+        : string | null;
+}): AuditEventView {
+  const { detailsJson, ...rest } = row;
+  return { ...rest, details: parseDetails(detailsJson) };
 }
 
 function parseDetails(json: string): Record<string, unknown> {

@@ -1,36 +1,44 @@
 import "server-only";
+import { randomBytes } from "node:crypto";
+import type { Prisma } from "@gatehouse/db-sqlite";
 import type { Db } from "@/lib/db/client";
 import { AppError } from "@/lib/http/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { log } from "@/lib/log";
+import { CHAIN_HEAD_ID } from "./chain-head";
+import { computeAuditHash, type ChainedAuditRow } from "./canonical-event";
 
-export type AuditAction =
-  | "auth.sign-in"
-  | "auth.sign-in-failed"
-  | "auth.sign-out"
-  | "access.denied"
-  | "console.issued"
-  | "console.failed"
-  | "credentials.issued"
-  | "credentials.failed"
-  | "admin.saml-idp.created"
-  | "admin.saml-idp.updated"
-  | "broker.unlocked"
-  | "broker.unlock-failed"
-  | "broker.locked"
-  | "admin.account.created"
-  | "admin.account.updated"
-  | "admin.account.deleted"
-  | "admin.role.created"
-  | "admin.role.updated"
-  | "admin.role.deleted"
-  | "admin.rule.created"
-  | "admin.rule.updated"
-  | "admin.rule.deleted"
-  | "admin.config.imported"
-  | "admin.denied"
-  | "audit.verified"
-  | "audit.exported";
+/** Every action the audit log records (the audit page offers them as a filter). */
+export const AUDIT_ACTIONS = [
+  "auth.sign-in",
+  "auth.sign-in-failed",
+  "auth.sign-out",
+  "access.denied",
+  "console.issued",
+  "console.failed",
+  "credentials.issued",
+  "credentials.failed",
+  "admin.saml-idp.created",
+  "admin.saml-idp.updated",
+  "broker.unlocked",
+  "broker.unlock-failed",
+  "broker.locked",
+  "admin.account.created",
+  "admin.account.updated",
+  "admin.account.deleted",
+  "admin.role.created",
+  "admin.role.updated",
+  "admin.role.deleted",
+  "admin.rule.created",
+  "admin.rule.updated",
+  "admin.rule.deleted",
+  "admin.config.imported",
+  "admin.denied",
+  "audit.verified",
+  "audit.exported",
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export type AuditOutcome = "success" | "denied" | "error";
 
@@ -60,40 +68,38 @@ export interface AuditEventInput {
   target?: AuditTarget;
   /** Why: the specific reason for a denial or error. Must not contain secrets. */
   details?: Record<string, string | number | boolean | null | Record<string, unknown>>;
+  /** The event's time (tests); default: the moment the chain position is taken. */
+  at?: Date;
 }
 
+/** The root client or an interactive-transaction client: writeAuditEvent accepts either. */
+export type AuditWriter = Db | Prisma.TransactionClient;
+
+/** How long a writer may wait for the chain (concurrent writers queue on its head row). */
+const CHAIN_TRANSACTION = { maxWait: 10_000, timeout: 15_000 } as const;
+
 /**
- * Appends one audit event and waits until the database has it (DESIGN.md invariant 2). Callers
- * issuing credentials call this before the response carries them, so a failed write means no
- * credentials leave the server.
- * @throws AppError("audit_unavailable") when the event could not be recorded.
+ * Appends one audit event to the hash chain and waits until the database has it (DESIGN.md
+ * invariant 2). Callers issuing credentials call this before the response carries them, so a
+ * failed write means no credentials leave the server.
+ *
+ * Chain contract: the event gets sequence = head.sequence + 1, prevHash = head.hash and its hash
+ * (lib/audit/canonical-event.ts); the AuditChainHead row is updated FIRST in the same transaction,
+ * so its row lock serialises writers on PostgreSQL (SQLite serialises writes anyway) and no two
+ * events can share a predecessor.
+ *
+ * Pass the root client and this opens its own transaction; pass the `tx` of a caller's
+ * `db.$transaction(async (tx) => …)` and the event commits (or rolls back) with the caller's change.
+ * @throws AppError("audit_unavailable") when the event could not be recorded; inside a caller's
+ *   transaction that error must be left to propagate so the change rolls back with it.
  */
-export async function writeAuditEvent(
-  db: Pick<Db, "auditEvent">,
-  input: AuditEventInput,
-): Promise<void> {
+export async function writeAuditEvent(db: AuditWriter, input: AuditEventInput): Promise<void> {
   try {
-    await db.auditEvent.create({
-      data: {
-        requestId: input.meta.requestId,
-        action: input.action,
-        outcome: input.outcome,
-        actorUserId: input.actor.userId,
-        actorIssuer: input.actor.issuer,
-        actorSubject: input.actor.subject,
-        actorEmail: input.actor.email,
-        actorGroupsJson: input.actor.groups ? JSON.stringify(input.actor.groups) : null,
-        awsAccountId: input.target?.awsAccountId ?? null,
-        roleArn: input.target?.roleArn ?? null,
-        roleSessionName: input.target?.roleSessionName ?? null,
-        sourceIdentity: input.target?.sourceIdentity ?? null,
-        durationSeconds: input.target?.durationSeconds ?? null,
-        accessKeyId: input.target?.accessKeyId ?? null,
-        ip: input.meta.ip,
-        userAgent: input.meta.userAgent,
-        detailsJson: JSON.stringify(input.details ?? {}),
-      },
-    });
+    if (isRootClient(db)) {
+      await db.$transaction((tx) => appendToChain(tx, input), CHAIN_TRANSACTION);
+    } else {
+      await appendToChain(db, input);
+    }
   } catch (error) {
     log.error("audit write failed", {
       requestId: input.meta.requestId,
@@ -106,4 +112,56 @@ export async function writeAuditEvent(
       { internalReason: "audit write failed", cause: error },
     );
   }
+}
+
+/** Interactive-transaction clients have no $transaction: that is how Prisma refuses nesting. */
+function isRootClient(db: AuditWriter): db is Db {
+  return typeof (db as { $transaction?: unknown }).$transaction === "function";
+}
+
+async function appendToChain(tx: Prisma.TransactionClient, input: AuditEventInput): Promise<void> {
+  // Taking the next sequence is the head row's update: on PostgreSQL it locks the row until
+  // commit, so a concurrent writer waits here and then sees this event as its predecessor.
+  const head = await tx.auditChainHead.update({
+    where: { id: CHAIN_HEAD_ID },
+    data: { sequence: { increment: 1 } },
+    select: { sequence: true, hash: true },
+  });
+  const row: ChainedAuditRow = {
+    id: newAuditEventId(),
+    sequence: head.sequence,
+    prevHash: head.hash,
+    // Taken after the lock, so time order follows chain order on one clock.
+    createdAt: input.at ?? new Date(),
+    requestId: input.meta.requestId,
+    action: input.action,
+    outcome: input.outcome,
+    actorUserId: input.actor.userId,
+    actorIssuer: input.actor.issuer,
+    actorSubject: input.actor.subject,
+    actorEmail: input.actor.email,
+    actorGroupsJson: input.actor.groups ? JSON.stringify(input.actor.groups) : null,
+    awsAccountId: input.target?.awsAccountId ?? null,
+    roleArn: input.target?.roleArn ?? null,
+    roleSessionName: input.target?.roleSessionName ?? null,
+    sourceIdentity: input.target?.sourceIdentity ?? null,
+    durationSeconds: input.target?.durationSeconds ?? null,
+    accessKeyId: input.target?.accessKeyId ?? null,
+    ip: input.meta.ip,
+    userAgent: input.meta.userAgent,
+    detailsJson: JSON.stringify(input.details ?? {}),
+  };
+  const hash = computeAuditHash(head.hash, row);
+  await tx.auditEvent.create({ data: { ...row, hash } });
+  await tx.auditChainHead.update({ where: { id: CHAIN_HEAD_ID }, data: { hash } });
+}
+
+/** A cuid-shaped id (lowercase letters and digits, 25 characters), chosen here so it is hashed. */
+function newAuditEventId(): string {
+  const time = Date.now().toString(36).padStart(9, "0");
+  const random = BigInt(`0x${randomBytes(12).toString("hex")}`)
+    .toString(36)
+    .padStart(19, "0")
+    .slice(-15);
+  return `c${time}${random}`;
 }

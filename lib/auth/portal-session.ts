@@ -15,6 +15,8 @@ export interface SignedInUser {
   displayName: string | null;
   groups: string[];
   isAdmin: boolean;
+  /** May read and export the audit log: admins, and members of GATEHOUSE_AUDITOR_GROUP. */
+  isAuditor: boolean;
   roleSessionName: string;
   sessionExpiresAt: Date;
   /** How this portal session was signed in. */
@@ -64,13 +66,13 @@ export async function createPortalSession(
 
 /**
  * The user behind a session id, or null when the session is unknown, expired or revoked. Admin
- * status is recomputed from the user's asserted groups on every request, so changing the admin
- * group takes effect at once.
+ * and auditor status are recomputed from the user's asserted groups on every request, so changing
+ * either group takes effect at once.
  */
 export async function findActiveSessionUser(
   db: Db,
   sessionId: unknown,
-  opts: { now: Date; adminGroup: string },
+  opts: { now: Date; adminGroup: string; auditorGroup?: string | undefined },
 ): Promise<SignedInUser | null> {
   if (typeof sessionId !== "string" || !SESSION_ID_PATTERN.test(sessionId)) return null;
   const session = await db.portalSession.findUnique({
@@ -79,6 +81,7 @@ export async function findActiveSessionUser(
   });
   if (!session || session.revokedAt !== null || session.expiresAt <= opts.now) return null;
   const groups = parseGroupsJson(session.user.groupsJson);
+  const isAdmin = groups.includes(opts.adminGroup);
   return {
     id: session.user.id,
     sessionId: session.id,
@@ -87,7 +90,8 @@ export async function findActiveSessionUser(
     email: session.user.email,
     displayName: session.user.displayName,
     groups,
-    isAdmin: groups.includes(opts.adminGroup),
+    isAdmin,
+    isAuditor: isAdmin || (opts.auditorGroup !== undefined && groups.includes(opts.auditorGroup)),
     roleSessionName: session.user.roleSessionName,
     sessionExpiresAt: session.expiresAt,
     method: session.method === "saml" ? "saml" : "oidc",

@@ -1,0 +1,99 @@
+const FIELD =
+  "mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm font-normal text-slate-900";
+
+/**
+ * The audit log's filters as a plain GET form: the URL is the query, so a filtered view can be
+ * bookmarked and shared. Shows what was typed, with each problem next to its field.
+ */
+export function AuditFilters({
+  values,
+  actions,
+  issues,
+}: {
+  values: Record<string, string>;
+  actions: readonly string[];
+  issues: Array<{ path: string; message: string }>;
+}) {
+  const problem = (name: string) => issues.find((i) => i.path === name)?.message;
+  const text = (name: string, label: string, placeholder: string, wide = false) => (
+    <label className={`text-xs font-medium text-slate-600 ${wide ? "sm:col-span-2" : ""}`}>
+      {label}
+      <input
+        name={name}
+        defaultValue={values[name] ?? ""}
+        placeholder={placeholder}
+        aria-invalid={problem(name) ? true : undefined}
+        className={FIELD}
+      />
+      {problem(name) && (
+        <span className="mt-1 block text-red-700" data-testid={`audit-filter-error-${name}`}>
+          {problem(name)}
+        </span>
+      )}
+    </label>
+  );
+  const other = issues.filter(
+    (i) => !["from", "to", "user", "account", "role", "action", "outcome"].includes(i.path),
+  );
+  return (
+    <form
+      method="get"
+      action="/admin/audit"
+      className="grid gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-4"
+      data-testid="audit-filters"
+    >
+      {text("from", "From (UTC)", "2026-11-26 or 2026-11-26T14:05")}
+      {text("to", "To (UTC, exclusive; a date includes the day)", "2026-11-27")}
+      {text("user", "User (email or user id)", "alice@example.com")}
+      {text("account", "AWS account id", "123456789012")}
+      {text("role", "Role (ARN, or name of a current role)", "ReadOnly", true)}
+      <label className="text-xs font-medium text-slate-600">
+        Action
+        <select name="action" defaultValue={values.action ?? ""} className={FIELD}>
+          <option value="">Any action</option>
+          {values.action && !actions.includes(values.action) && (
+            <option value={values.action}>{values.action}</option>
+          )}
+          {actions.map((a) => (
+            <option key={a} value={a}>
+              {a}
+            </option>
+          ))}
+        </select>
+        {problem("action") && <span className="mt-1 block text-red-700">{problem("action")}</span>}
+      </label>
+      <label className="text-xs font-medium text-slate-600">
+        Outcome
+        <select name="outcome" defaultValue={values.outcome ?? ""} className={FIELD}>
+          <option value="">Any outcome</option>
+          <option value="success">success</option>
+          <option value="denied">denied</option>
+          <option value="error">error</option>
+        </select>
+        {problem("outcome") && (
+          <span className="mt-1 block text-red-700">{problem("outcome")}</span>
+        )}
+      </label>
+      {other.length > 0 && (
+        <ul className="text-sm text-red-700 sm:col-span-4" data-testid="audit-filter-errors">
+          {other.map((i) => (
+            <li key={`${i.path}:${i.message}`}>
+              {i.path}: {i.message}
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="flex items-end gap-2 sm:col-span-4">
+        <button
+          type="submit"
+          className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500"
+        >
+          Apply filters
+        </button>
+        <a href="/admin/audit" className="px-3 py-2 text-sm text-slate-600 hover:text-slate-900">
+          Clear
+        </a>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,218 @@
+import { z } from "zod";
+
+/**
+ * The audit log's filters as they travel in a URL (shareable, bookmarkable):
+ * - `from`, `to`: a UTC date (`2026-11-26`), minute (`2026-11-26T14:05`, what a datetime-local
+ *   field sends) or instant (`…:07.123Z`, `…+01:00`); without an offset the time is UTC.
+ *   `from` is inclusive, `to` exclusive — except a date-only `to`, which includes that whole day;
+ * - `user`: an email (the portal users with exactly that email) or a portal user id;
+ * - `account`: a 12-digit AWS account id;
+ * - `role`: a role ARN (exact), or a role name — the roles with that name in the portal today (for
+ *   a deleted role, use its ARN);
+ * - `action` (exact, e.g. `console.issued`) and `outcome` (`success`, `denied`, `error`);
+ * - `before` / `after`: a page cursor (keyset: older / newer than that event); `limit`: 1–200.
+ * Empty values mean "no filter", so a submitted form with blank fields is a valid query.
+ */
+export interface AuditQuery {
+  from?: Date;
+  to?: Date;
+  user?: string;
+  account?: string;
+  role?: string;
+  action?: string;
+  outcome?: "success" | "denied" | "error";
+  cursor?: { direction: "older" | "newer"; createdAt: Date; id: string };
+  limit: number;
+}
+
+export const AUDIT_OUTCOMES = ["success", "denied", "error"] as const;
+export const DEFAULT_PAGE_SIZE = 50;
+const MAX_PAGE_SIZE = 200;
+
+const DATE_PATTERN =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+const ROLE_ARN_PATTERN =
+  /^arn:aws(?:-[a-z]+)*:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+const ROLE_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
+const ID_PATTERN = /^[a-z0-9]{1,40}$/;
+
+/** A UTC date-time as the filters accept it; `endOfDay` turns a date-only value into the next midnight. */
+export function parseFilterDate(value: string, opts: { endOfDay?: boolean } = {}): Date | null {
+  const m = DATE_PATTERN.exec(value);
+  if (!m) return null;
+  const [, y, mo, d, h, mi, s, ms, zone] = m;
+  const fields = [
+    Number(y),
+    Number(mo),
+    Number(d),
+    Number(h ?? 0),
+    Number(mi ?? 0),
+    Number(s ?? 0),
+  ];
+  const [year, month, day, hour, minute, second] = fields as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const millis = Number((ms ?? "0").padEnd(3, "0"));
+  const utc = Date.UTC(year, month - 1, day, hour, minute, second, millis);
+  const check = new Date(utc);
+  // Date.UTC rolls 2026-02-30 over into March: refuse instead of moving the date.
+  if (
+    check.getUTCFullYear() !== year ||
+    check.getUTCMonth() !== month - 1 ||
+    check.getUTCDate() !== day ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
+  ) {
+    return null;
+  }
+  let offsetMinutes = 0;
+  if (zone && zone !== "Z") {
+    const sign = zone.startsWith("-") ? -1 : 1;
+    const [oh, om] = zone.slice(1).split(":").map(Number) as [number, number];
+    if (oh > 23 || om > 59) return null;
+    offsetMinutes = sign * (oh * 60 + om);
+  }
+  const dateOnly = h === undefined;
+  const result = utc - offsetMinutes * 60_000 + (dateOnly && opts.endOfDay ? 86_400_000 : 0);
+  return Number.isFinite(result) ? new Date(result) : null;
+}
+
+/** A page cursor names one event by (createdAt, id): opaque to the user, checked strictly here. */
+export function encodeCursor(event: { createdAt: Date; id: string }): string {
+  return Buffer.from(`${event.createdAt.getTime()}.${event.id}`, "utf8").toString("base64url");
+}
+
+function decodeCursor(value: string): { createdAt: Date; id: string } | null {
+  if (!/^[A-Za-z0-9_-]{1,80}$/.test(value)) return null;
+  const m = /^(\d{1,15})\.([a-z0-9]{1,40})$/.exec(Buffer.from(value, "base64url").toString("utf8"));
+  if (!m) return null;
+  const createdAt = new Date(Number(m[1]));
+  return Number.isNaN(createdAt.getTime()) ? null : { createdAt, id: m[2]! };
+}
+
+const blankToUndefined = (value: unknown) =>
+  typeof value === "string" && value.trim() === "" ? undefined : value;
+
+/** An optional text parameter: blank is absent; otherwise `read` returns the value or null (refused). */
+function param<T>(max: number, read: (value: string) => T | null, message: string) {
+  return z
+    .preprocess(
+      blankToUndefined,
+      z.string().trim().max(max, `must be at most ${max} characters`).optional(),
+    )
+    .transform((value, ctx): T | undefined => {
+      if (value === undefined) return undefined;
+      const result = read(value);
+      if (result === null) {
+        ctx.addIssue({ code: "custom", message });
+        return z.NEVER;
+      }
+      return result;
+    });
+}
+
+const DATE_MESSAGE = "must be a date like 2026-11-26 or 2026-11-26T14:05 (UTC)";
+const matching = (pattern: RegExp) => (v: string) => (pattern.test(v) ? v : null);
+
+const querySchema = z
+  .object({
+    from: param(40, (v) => parseFilterDate(v), DATE_MESSAGE),
+    to: param(40, (v) => parseFilterDate(v, { endOfDay: true }), DATE_MESSAGE),
+    user: param(
+      320,
+      (v) => (v.includes("@") || ID_PATTERN.test(v) ? v : null),
+      "must be an email address or a portal user id",
+    ),
+    account: param(12, matching(/^\d{12}$/), "must be a 12-digit AWS account id"),
+    role: param(
+      2048,
+      (v) => (ROLE_ARN_PATTERN.test(v) || ROLE_NAME_PATTERN.test(v) ? v : null),
+      "must be a role ARN (arn:aws:iam::123456789012:role/Name) or a role name",
+    ),
+    action: param(64, matching(/^[a-z][a-z0-9.-]*$/), "must be an action like console.issued"),
+    outcome: param(
+      16,
+      (v) => AUDIT_OUTCOMES.find((o) => o === v) ?? null,
+      "must be success, denied or error",
+    ),
+    before: param(80, decodeCursor, "is not a page cursor from this log"),
+    after: param(80, decodeCursor, "is not a page cursor from this log"),
+    limit: param(
+      4,
+      (v) => (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= MAX_PAGE_SIZE ? Number(v) : null),
+      `must be a whole number from 1 to ${MAX_PAGE_SIZE}`,
+    ),
+  })
+  .superRefine((q, ctx) => {
+    if (q.from && q.to && q.from >= q.to)
+      ctx.addIssue({ code: "custom", path: ["to"], message: "must be after from" });
+    if (q.before && q.after)
+      ctx.addIssue({ code: "custom", path: ["after"], message: "use either before or after" });
+  });
+
+export type AuditQueryResult =
+  { ok: true; query: AuditQuery } | { ok: false; issues: Array<{ path: string; message: string }> };
+
+/** Reads filters from URL parameters (a repeated parameter counts once: its first value). */
+export function parseAuditQuery(
+  params: URLSearchParams | Record<string, string | string[] | undefined>,
+): AuditQueryResult {
+  const raw: Record<string, string> = {};
+  const entries =
+    params instanceof URLSearchParams ? [...params.entries()] : Object.entries(params);
+  for (const [key, value] of entries) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined && !(key in raw)) raw[key] = first;
+  }
+  const parsed = querySchema.safeParse(raw);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+    };
+  }
+  const { before, after, ...rest } = parsed.data;
+  const query: AuditQuery = { limit: rest.limit ?? DEFAULT_PAGE_SIZE };
+  if (rest.from) query.from = rest.from;
+  if (rest.to) query.to = rest.to;
+  if (rest.user) query.user = rest.user;
+  if (rest.account) query.account = rest.account;
+  if (rest.role) query.role = rest.role;
+  if (rest.action) query.action = rest.action;
+  if (rest.outcome) query.outcome = rest.outcome;
+  if (before) query.cursor = { direction: "older", ...before };
+  else if (after) query.cursor = { direction: "newer", ...after };
+  return { ok: true, query };
+}
+
+/** The filters of a query as URL parameters (no cursor, no default limit): for links and exports. */
+export function filterParams(query: AuditQuery): URLSearchParams {
+  const params = new URLSearchParams();
+  if (query.from) params.set("from", query.from.toISOString());
+  if (query.to) params.set("to", query.to.toISOString());
+  for (const key of ["user", "account", "role", "action", "outcome"] as const) {
+    const value = query[key];
+    if (value) params.set(key, value);
+  }
+  if (query.limit !== DEFAULT_PAGE_SIZE) params.set("limit", String(query.limit));
+  return params;
+}
+
+/** The filters as a plain object for the audit record of an export or a search. */
+export function describeFilter(query: AuditQuery): Record<string, string | null> {
+  return {
+    from: query.from?.toISOString() ?? null,
+    to: query.to?.toISOString() ?? null,
+    user: query.user ?? null,
+    account: query.account ?? null,
+    role: query.role ?? null,
+    action: query.action ?? null,
+    outcome: query.outcome ?? null,
+  };
+}

@@ -1,0 +1,114 @@
+// `npm run audit:verify`: checks the audit log's hash chain in the database DATABASE_URL names
+// (SQLite by default) and prints the result. Exit 0: intact. Exit 1: broken (the first break and
+// the counts are printed) or an --expect checkpoint is not in the chain. Exit 2: could not check.
+//
+//   npm run audit:verify [-- --json] [-- --expect <sequence>:<hash>]
+//
+// --expect names a head printed by an earlier run (kept outside the database): a chain rewritten
+// wholesale by someone with database access recomputes cleanly, but no longer contains it.
+// The run is itself recorded (audit.verified, via "cli"). Prints hashes and counts, never data.
+import { randomUUID } from "node:crypto";
+import os from "node:os";
+import { parseArgs } from "node:util";
+import { recordVerification } from "../lib/audit/record-audit-access";
+import { verifyAuditChain, type ChainReport } from "../lib/audit/verify-chain";
+import { createDb } from "../lib/db/client";
+import { DEFAULT_DATABASE_URL } from "./database-url";
+
+interface Checkpoint {
+  sequence: number;
+  hash: string;
+}
+
+function parseCheckpoint(value: string | undefined): Checkpoint | null {
+  if (value === undefined) return null;
+  const m = /^(\d{1,15}):([0-9a-f]{64})$/.exec(value);
+  if (!m) throw new Error("--expect must be <sequence>:<64 hex characters>, as printed by a run");
+  return { sequence: Number(m[1]), hash: m[2]! };
+}
+
+/** A driver's message may quote the connection string: never print its password. */
+function redactUrl(message: string): string {
+  return message.replace(/\/\/[^/@\s]*@/g, "//***@");
+}
+
+function describe(report: ChainReport): string {
+  const lines = [
+    report.intact ? "audit chain: INTACT" : `audit chain: BROKEN (${report.breaks} problem(s))`,
+  ];
+  if (report.firstBreak) {
+    lines.push(
+      `first break: ${report.firstBreak.kind} at sequence ${report.firstBreak.sequence ?? "-"}${report.firstBreak.eventId ? ` (event ${report.firstBreak.eventId})` : ""}`,
+      `  ${report.firstBreak.message}`,
+    );
+  }
+  lines.push(
+    `checked: ${report.checked} chained events in ${report.durationMs} ms`,
+    `legacy events (before the chain, not covered): ${report.legacyEvents}`,
+    `events outside the chain after it began: ${report.unchainedEvents}`,
+    `head: ${report.head.sequence}:${report.head.hash}`,
+  );
+  return lines.join("\n");
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: { json: { type: "boolean", default: false }, expect: { type: "string" } },
+    strict: true,
+  });
+  const checkpoint = parseCheckpoint(values.expect);
+  const db = createDb(process.env.DATABASE_URL || DEFAULT_DATABASE_URL);
+  try {
+    const report = await verifyAuditChain(db);
+    let checkpointOk: boolean | null = null;
+    if (checkpoint) {
+      const event = await db.auditEvent.findUnique({
+        where: { sequence: checkpoint.sequence },
+        select: { hash: true },
+      });
+      checkpointOk = event?.hash === checkpoint.hash;
+    }
+    const intact = report.intact && checkpointOk !== false;
+    const out = values.json
+      ? JSON.stringify({
+          ...report,
+          checkpoint: checkpoint && { ...checkpoint, found: checkpointOk },
+        })
+      : describe(report) +
+        (checkpoint
+          ? `\ncheckpoint ${checkpoint.sequence}:${checkpoint.hash.slice(0, 12)}…: ${checkpointOk ? "present" : "NOT in the chain (rewritten or truncated)"}`
+          : "");
+    (intact ? process.stdout : process.stderr).write(`${out}\n`);
+    try {
+      const user = os.userInfo().username;
+      await recordVerification(
+        db,
+        {
+          userId: null,
+          issuer: "cli",
+          subject: `${user}@${os.hostname()}`,
+          email: null,
+          groups: null,
+        },
+        { requestId: randomUUID(), ip: null, userAgent: "gatehouse audit-verify" },
+        "cli",
+        report,
+      );
+    } catch {
+      process.stderr.write("warning: the verification could not be recorded in the audit log\n");
+    }
+    return intact ? 0 : 1;
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(
+      `audit verification could not run: ${redactUrl(error instanceof Error ? error.message : String(error))}\n`,
+    );
+    process.exit(2);
+  },
+);

@@ -1,0 +1,133 @@
+// The audit page's filters from the URL: what each accepts, and a clear issue (never a crash or a
+// silently different query) for anything else.
+import { describe, expect, it } from "vitest";
+import {
+  encodeCursor,
+  filterParams,
+  parseAuditQuery,
+  parseFilterDate,
+  type AuditQuery,
+} from "@/lib/audit/audit-query";
+
+function ok(params: Record<string, string>): AuditQuery {
+  const result = parseAuditQuery(new URLSearchParams(params));
+  if (!result.ok) throw new Error(JSON.stringify(result.issues));
+  return result.query;
+}
+function issuesOf(params: Record<string, string>): string[] {
+  const result = parseAuditQuery(new URLSearchParams(params));
+  return result.ok ? [] : result.issues.map((i) => i.path);
+}
+
+describe("filter dates (UTC)", () => {
+  const DATES: Array<[string, string, boolean, string | null]> = [
+    ["a date is midnight UTC", "2026-11-26", false, "2026-11-26T00:00:00.000Z"],
+    ["a date as `to` is the end of that day", "2026-11-26", true, "2026-11-27T00:00:00.000Z"],
+    ["a datetime-local minute", "2026-11-26T14:05", false, "2026-11-26T14:05:00.000Z"],
+    ["a minute as `to` is that minute", "2026-11-26T14:05", true, "2026-11-26T14:05:00.000Z"],
+    ["seconds and milliseconds", "2026-11-26T14:05:07.12", false, "2026-11-26T14:05:07.120Z"],
+    ["an explicit Z", "2026-11-26T14:05:07Z", false, "2026-11-26T14:05:07.000Z"],
+    ["an offset is applied", "2026-11-26T14:05+01:30", false, "2026-11-26T12:35:00.000Z"],
+    ["February 30 is refused, not rolled over", "2026-02-30", false, null],
+    ["hour 24 is refused", "2026-11-26T24:00", false, null],
+    ["minute 60 is refused", "2026-11-26T10:60", false, null],
+    ["words are refused", "yesterday", false, null],
+    ["a timestamp number is refused", "1764158400000", false, null],
+    ["a space instead of T is refused", "2026-11-26 14:05", false, null],
+  ];
+  for (const [rule, input, endOfDay, expected] of DATES) {
+    it(rule, () => {
+      expect(parseFilterDate(input, { endOfDay })?.toISOString() ?? null).toBe(expected);
+    });
+  }
+});
+
+describe("parseAuditQuery", () => {
+  it("blank fields from a submitted form mean no filter", () => {
+    expect(
+      ok({ from: "", to: " ", user: "", account: "", role: "", action: "", outcome: "" }),
+    ).toEqual({ limit: 50 });
+  });
+
+  it("reads every filter", () => {
+    const q = ok({
+      from: "2026-11-01",
+      to: "2026-11-30",
+      user: "alice@example.com",
+      account: "123456789012",
+      role: "arn:aws:iam::123456789012:role/team/Developer",
+      action: "console.issued",
+      outcome: "denied",
+      limit: "20",
+    });
+    expect(q).toMatchObject({
+      user: "alice@example.com",
+      account: "123456789012",
+      role: "arn:aws:iam::123456789012:role/team/Developer",
+      action: "console.issued",
+      outcome: "denied",
+      limit: 20,
+    });
+    expect(q.from?.toISOString()).toBe("2026-11-01T00:00:00.000Z");
+    expect(q.to?.toISOString()).toBe("2026-12-01T00:00:00.000Z");
+  });
+
+  it("a role name and a portal user id are accepted", () => {
+    expect(ok({ role: "ReadOnly", user: "cmwxp9ewn4rjcyf2xkepbp610" })).toMatchObject({
+      role: "ReadOnly",
+      user: "cmwxp9ewn4rjcyf2xkepbp610",
+    });
+  });
+
+  it("a cursor round-trips", () => {
+    const event = { createdAt: new Date("2026-11-26T12:00:00.123Z"), id: "cabc123" };
+    expect(ok({ before: encodeCursor(event) }).cursor).toEqual({ direction: "older", ...event });
+    expect(ok({ after: encodeCursor(event) }).cursor).toEqual({ direction: "newer", ...event });
+  });
+
+  it("the filters go back into a URL that reads the same", () => {
+    const q = ok({ from: "2026-11-01", user: "bob@example.com", outcome: "error", limit: "10" });
+    expect(ok(Object.fromEntries(filterParams(q)))).toEqual(q);
+  });
+
+  const REFUSED: Array<[string, Record<string, string>, string]> = [
+    ["a bad from date", { from: "2026-13-01" }, "from"],
+    ["a bad to date", { to: "soon" }, "to"],
+    ["to before from", { from: "2026-11-02", to: "2026-11-01" }, "to"],
+    ["to equal to from", { from: "2026-11-01T10:00", to: "2026-11-01T10:00" }, "to"],
+    ["an 11-digit account", { account: "12345678901" }, "account"],
+    ["an account with letters", { account: "12345678901a" }, "account"],
+    ["a user that is neither email nor id", { user: "Alice Smith" }, "user"],
+    ["a role with spaces", { role: "Read Only" }, "role"],
+    ["a role ARN of another service", { role: "arn:aws:s3:::bucket" }, "role"],
+    ["an action with capitals", { action: "Console.Issued" }, "action"],
+    ["an unknown outcome", { outcome: "maybe" }, "outcome"],
+    ["a forged cursor", { before: "bm90LWEtY3Vyc29y" }, "before"],
+    ["cursor junk", { after: "<script>" }, "after"],
+    [
+      "both cursors",
+      {
+        before: encodeCursor({ createdAt: new Date(0), id: "a" }),
+        after: encodeCursor({ createdAt: new Date(0), id: "b" }),
+      },
+      "after",
+    ],
+    ["limit 0", { limit: "0" }, "limit"],
+    ["limit over 200", { limit: "201" }, "limit"],
+    ["a fractional limit", { limit: "1.5" }, "limit"],
+    ["an over-long user", { user: `${"a".repeat(320)}@x` }, "user"],
+  ];
+  for (const [rule, params, path] of REFUSED) {
+    it(`refuses ${rule} with an issue on ${path}`, () => {
+      expect(issuesOf(params)).toContain(path);
+    });
+  }
+
+  it("reports every problem at once, not only the first", () => {
+    expect(issuesOf({ from: "x", account: "1", outcome: "nope" }).sort()).toEqual([
+      "account",
+      "from",
+      "outcome",
+    ]);
+  });
+});
