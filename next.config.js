@@ -3,6 +3,8 @@
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // forbidden() → a friendly 403 page (app/**/forbidden.tsx) for signed-in users without the role.
+  experimental: { authInterrupts: true },
   // Native and WebAssembly database drivers are loaded by Node at run time, not bundled.
   serverExternalPackages: [
     "@prisma/client",

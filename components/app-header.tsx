@@ -1,7 +1,16 @@
 import Link from "next/link";
 import { SignOutButton } from "./sign-out-button";
 
-export function AppHeader({ userLabel, isAdmin }: { userLabel: string; isAdmin: boolean }) {
+export function AppHeader({
+  userLabel,
+  isAdmin,
+  isAuditor = isAdmin,
+}: {
+  userLabel: string;
+  isAdmin: boolean;
+  /** Auditors (admins included) read the audit log. */
+  isAuditor?: boolean;
+}) {
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-5xl items-center gap-6 px-4 py-3">
@@ -13,11 +22,13 @@ export function AppHeader({ userLabel, isAdmin }: { userLabel: string; isAdmin: 
           <Link href="/accounts" className="hover:text-slate-900">
             Accounts
           </Link>
+          {isAuditor && (
+            <Link href="/admin/audit" className="hover:text-slate-900">
+              Audit log
+            </Link>
+          )}
           {isAdmin && (
             <>
-              <Link href="/admin/audit" className="hover:text-slate-900">
-                Audit log
-              </Link>
               <Link href="/admin/accounts" className="hover:text-slate-900">
                 Accounts &amp; access
               </Link>

@@ -67,6 +67,7 @@ export default async function AccountsPage({ searchParams }: { searchParams: Sea
       <AppHeader
         userLabel={user.email ?? user.displayName ?? user.subject}
         isAdmin={user.isAdmin}
+        isAuditor={user.isAuditor}
       />
       <main className="mx-auto max-w-5xl px-4 py-8">
         {noticeText && (

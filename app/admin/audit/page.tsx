@@ -26,7 +26,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   );
   return (
     <>
-      <AppHeader userLabel={user.email ?? user.subject} isAdmin={user.isAdmin} />
+      <AppHeader
+        userLabel={user.email ?? user.subject}
+        isAdmin={user.isAdmin}
+        isAuditor={user.isAuditor}
+      />
       <main className="mx-auto max-w-7xl space-y-6 px-4 py-8">
         <div className="flex flex-wrap items-start justify-between gap-4">
           <div>
