@@ -12,7 +12,7 @@ import { reviewQuery } from "../review-query";
  * GET ?account=<12 digits>[&role=<name>] or ?user=<email>: the access review as CSV. Checks for
  * itself that the caller may review access; anyone else gets the same 404 as an unknown path.
  */
-export const GET = withSession(z.object({}), async ({ request, user }) => {
+export const GET = withSession(z.object({}).optional(), async ({ request, user }) => {
   if (!canReviewAccess(user)) throw new AppError("not_found", "Not found.");
   const query = reviewQuery(request.nextUrl.searchParams);
   const now = new Date();

@@ -17,7 +17,8 @@ const CONTENT_TYPE = {
  * nothing); never cached.
  */
 export const GET = withSession(
-  z.object({}),
+  // No route params: static routes get none (undefined), not {}.
+  z.object({}).optional(),
   async ({ request }) => {
     const format = request.nextUrl.searchParams.get("format") ?? "yaml";
     if (format !== "yaml" && format !== "json")
