@@ -3,6 +3,11 @@
 // BENCH_ACCOUNTS accounts × 2 roles × 5 rules (default 5,000 accounts, 10,000 roles, 50,000 rules)
 // imported over HTTP the way the admin page does it — dry run, then apply in one transaction —
 // then the export re-imported as a no-op. Prints times per phase. Not a test: numbers.
+// Measured on the 2-core dev machine (5,701 KiB YAML, 5,000 accounts, 10,000 roles, 50,000 rules):
+//   SQLite:     dry run 9.3 s, apply 53.8 s (one transaction), export 14.4 s, re-import dry run 20.0 s (0 changes)
+//   PostgreSQL: dry run 7.1 s, apply 34.1 s (one transaction), export 5.5 s, re-import dry run 9.4 s (0 changes)
+// Most of a dry run is YAML parsing with positions (~8 s for this file); apply time is dominated by
+// createMany through the driver adapters.
 import { signIn } from "../support/portal-client";
 import { startTestStack } from "../support/stack";
 
