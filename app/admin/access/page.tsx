@@ -1,0 +1,206 @@
+import type { Metadata } from "next";
+import { AccessQueryForms } from "@/components/access-query-forms";
+import { AccessRulesTable } from "@/components/access-rules-table";
+import { AdminPageShell } from "@/components/admin-page-shell";
+import { DECISION_TEXT, describeVerdict } from "@/lib/access-review/explain";
+import {
+  explainUserRole,
+  findAccountAccess,
+  findUserAccess,
+} from "@/lib/access-review/find-access";
+import { getDb } from "@/lib/db/client";
+import { isAppError } from "@/lib/http/errors";
+import { checkReviewPage } from "./review-guard";
+import { reviewQuery } from "./review-query";
+
+export const metadata: Metadata = { title: "Access review" };
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+const MEMBERS_NOTE =
+  "Group members are the users whose groups, as last asserted by the identity provider at their most recent sign-in, include the group: someone added to a group who has not signed in since is not listed.";
+
+export default async function AccessReviewPage({ searchParams }: { searchParams: SearchParams }) {
+  const check = await checkReviewPage("/admin/access");
+  const crumbs = [{ label: "Access review" }];
+  if (!check.allowed)
+    return (
+      <AdminPageShell user={check.user} allowed={false} crumbs={crumbs}>
+        {null}
+      </AdminPageShell>
+    );
+  const raw = await searchParams;
+  const values: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) if (typeof v === "string") values[k] = v;
+  const params = { get: (name: string) => values[name] ?? null };
+  return (
+    <AdminPageShell user={check.user} allowed crumbs={crumbs}>
+      <div>
+        <h1 className="text-2xl font-semibold">Access review</h1>
+        <p className="mt-1 text-sm text-slate-600">
+          Who can reach an account or role, what a user can reach, and why. Decisions come from the
+          same resolution the portal uses at issuance. Times are UTC.
+        </p>
+      </div>
+      <AccessQueryForms values={values} />
+      {await (async () => {
+        try {
+          const explainUser = values.explainUser?.trim();
+          const explainRole = values.explainRole?.trim();
+          if (explainUser && explainRole)
+            return await explainSection(explainUser, explainRole, values);
+          const query = reviewQuery(params);
+          if (query.kind === "account") return await accountSection(query);
+          if (query.kind === "user") return await userSection(query.email);
+          return null;
+        } catch (error) {
+          if (isAppError(error) && error.code === "validation_error")
+            return (
+              <p
+                role="alert"
+                className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800"
+              >
+                {error.publicMessage}
+              </p>
+            );
+          throw error;
+        }
+      })()}
+    </AdminPageShell>
+  );
+}
+
+function csvLink(query: string) {
+  return (
+    <a
+      href={`/admin/access/export?${query}`}
+      className="text-sm text-indigo-700 hover:underline"
+      data-testid="csv-link"
+    >
+      Download CSV
+    </a>
+  );
+}
+
+async function accountSection(query: { accountId: string; roleName?: string }) {
+  const access = await findAccountAccess(getDb(), query, new Date());
+  if (!access)
+    return <p className="text-sm text-slate-600">No such account or role in Gatehouse.</p>;
+  const qs = new URLSearchParams({
+    account: query.accountId,
+    ...(query.roleName ? { role: query.roleName } : {}),
+  });
+  return (
+    <section className="space-y-4" data-testid="account-access">
+      <div className="flex items-center justify-between">
+        <h2 className="text-lg font-semibold">
+          Who can reach {access[0]?.account.name ?? query.accountId} ({query.accountId})
+        </h2>
+        {csvLink(qs.toString())}
+      </div>
+      <p className="text-xs text-slate-500">{MEMBERS_NOTE}</p>
+      {access.length === 0 && <p className="text-sm text-slate-600">This account has no roles.</p>}
+      {access.map((a) => (
+        <div
+          key={a.role.id}
+          className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm"
+        >
+          <h3 className="border-b border-slate-100 px-4 py-2 font-medium">
+            {a.role.name} <span className="font-mono text-xs text-slate-500">{a.role.arn}</span>
+          </h3>
+          <AccessRulesTable rules={a.rules} />
+        </div>
+      ))}
+    </section>
+  );
+}
+
+async function userSection(email: string) {
+  const access = await findUserAccess(getDb(), email, new Date());
+  if (access.length === 0)
+    return (
+      <p className="text-sm text-slate-600">No user with this email has signed in to Gatehouse.</p>
+    );
+  return (
+    <section className="space-y-4" data-testid="user-access">
+      <div className="flex items-center justify-between">
+        <h2 className="text-lg font-semibold">What {email} can reach</h2>
+        {csvLink(new URLSearchParams({ user: email }).toString())}
+      </div>
+      {access.map((u) => (
+        <div key={u.user.id} className="space-y-3">
+          <p className="text-sm text-slate-600">
+            {u.user.issuer} · groups as last asserted
+            {u.user.lastLoginAt ? ` (${u.user.lastLoginAt.toISOString().slice(0, 16)})` : ""}:{" "}
+            {u.user.groups.join(", ") || "none"}
+          </p>
+          {u.grants.length === 0 && <p className="text-sm text-slate-600">No roles.</p>}
+          {u.grants.map((g) => (
+            <div
+              key={g.roleArn}
+              className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm"
+              data-testid="user-grant"
+            >
+              <h3 className="border-b border-slate-100 px-4 py-2 font-medium">
+                {g.account.name} / {g.roleName}{" "}
+                <span className="text-xs text-slate-500">
+                  {[g.allowConsole && "console", g.allowCli && "CLI"].filter(Boolean).join(" + ")} ·
+                  up to {g.maxSessionDurationSeconds} s{g.needsMfaStepUp && " · needs MFA"}
+                </span>
+              </h3>
+              <AccessRulesTable rules={g.rules} />
+            </div>
+          ))}
+        </div>
+      ))}
+    </section>
+  );
+}
+
+async function explainSection(email: string, roleArn: string, values: Record<string, string>) {
+  const output = values.output === "console" || values.output === "cli" ? values.output : undefined;
+  const explained = await explainUserRole(
+    getDb(),
+    { email, roleArn, mfaAuthenticated: values.mfa === "1", ...(output ? { output } : {}) },
+    new Date(),
+  );
+  if (explained === null)
+    return <p className="text-sm text-slate-600">No role with this ARN in Gatehouse.</p>;
+  if (explained.length === 0)
+    return (
+      <p className="text-sm text-slate-600">No user with this email has signed in to Gatehouse.</p>
+    );
+  return (
+    <section className="space-y-4" data-testid="explain">
+      {explained.map((e) => (
+        <div
+          key={e.user.id}
+          className="space-y-2 overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm"
+        >
+          <h2 className="px-4 pt-3 text-lg font-semibold">
+            Can {email} use {e.role.accountName} / {e.role.name}?
+          </h2>
+          <p
+            className="px-4 font-medium"
+            data-testid="explain-decision"
+            data-decision={e.explanation.decision}
+          >
+            {DECISION_TEXT[e.explanation.decision]}
+            {e.explanation.grant &&
+              ` — ${[e.explanation.grant.allowConsole && "console", e.explanation.grant.allowCli && "CLI"].filter(Boolean).join(" + ")}, up to ${e.explanation.grant.maxSessionDurationSeconds} s`}
+          </p>
+          <p className="px-4 text-xs text-slate-500">
+            Using {e.user.issuer}&apos;s groups as last asserted:{" "}
+            {e.user.groups.join(", ") || "none"}.
+          </p>
+          <AccessRulesTable
+            rules={e.rules}
+            verdicts={
+              new Map(e.explanation.rules.map((r) => [r.ruleId, describeVerdict(r.verdict)]))
+            }
+          />
+        </div>
+      ))}
+    </section>
+  );
+}

@@ -1,0 +1,37 @@
+import { ACCOUNT_ID_PATTERN, ROLE_NAME_PATTERN } from "@/lib/admin/validation";
+import { AppError } from "@/lib/http/errors";
+
+export type ReviewQuery =
+  | { kind: "account"; accountId: string; roleName?: string }
+  | { kind: "user"; email: string }
+  | { kind: "none" };
+
+type Params = { get(name: string): string | null };
+
+const EMAIL = /^[^\s@]{1,200}@[^\s@]{1,200}$/;
+
+/** The review's query string, validated: a bad value is a clear 400, never a query. */
+export function reviewQuery(params: Params): ReviewQuery {
+  const account = params.get("account")?.trim() ?? "";
+  const role = params.get("role")?.trim() ?? "";
+  const user = params.get("user")?.trim() ?? "";
+  if (account !== "") {
+    if (!ACCOUNT_ID_PATTERN.test(account))
+      throw new AppError("validation_error", "An AWS account id is exactly 12 digits.", {
+        issues: [{ path: "account", message: "Expected 12 digits." }],
+      });
+    if (role !== "" && !ROLE_NAME_PATTERN.test(role))
+      throw new AppError("validation_error", "Not an IAM role name.", {
+        issues: [{ path: "role", message: "Expected an IAM role name." }],
+      });
+    return { kind: "account", accountId: account, ...(role ? { roleName: role } : {}) };
+  }
+  if (user !== "") {
+    if (!EMAIL.test(user))
+      throw new AppError("validation_error", "Enter an email address.", {
+        issues: [{ path: "user", message: "Expected an email address." }],
+      });
+    return { kind: "user", email: user };
+  }
+  return { kind: "none" };
+}

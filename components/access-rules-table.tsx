@@ -1,0 +1,59 @@
+import type { ReviewedRule } from "@/lib/access-review/find-access";
+
+const yes = (b: boolean) => (b ? "yes" : "—");
+
+/** The rules behind a role, with each group's known members (as last asserted at their sign-in). */
+export function AccessRulesTable({
+  rules,
+  verdicts,
+}: {
+  rules: ReviewedRule[];
+  verdicts?: Map<string, string>;
+}) {
+  if (rules.length === 0)
+    return <p className="px-4 py-3 text-sm text-slate-500">No rules grant this role.</p>;
+  return (
+    <table className="min-w-full text-left text-sm" data-testid="access-rules">
+      <thead className="bg-slate-50 text-xs tracking-wide text-slate-500 uppercase">
+        <tr>
+          <th className="px-3 py-2">Subject</th>
+          <th className="px-3 py-2">Expires (UTC)</th>
+          <th className="px-3 py-2">Console</th>
+          <th className="px-3 py-2">CLI</th>
+          <th className="px-3 py-2">MFA</th>
+          <th className="px-3 py-2 text-right">Max s</th>
+          <th className="px-3 py-2">{verdicts ? "For this user" : "Known members"}</th>
+        </tr>
+      </thead>
+      <tbody className="divide-y divide-slate-100">
+        {rules.map((r) => (
+          <tr
+            key={r.id}
+            data-testid="access-rule-row"
+            className={r.isExpired ? "text-slate-400" : ""}
+          >
+            <td className="px-3 py-2">
+              <span className="text-xs text-slate-500">{r.subjectKind}</span> {r.subject}
+              {r.description && <p className="text-xs text-slate-500">{r.description}</p>}
+            </td>
+            <td className="px-3 py-2 font-mono text-xs">
+              {r.expiresAt ? r.expiresAt.toISOString().slice(0, 16).replace("T", " ") : "never"}
+              {r.isExpired && " (expired)"}
+            </td>
+            <td className="px-3 py-2">{yes(r.allowConsole)}</td>
+            <td className="px-3 py-2">{yes(r.allowCli)}</td>
+            <td className="px-3 py-2">{r.requireMfa ? "required" : "—"}</td>
+            <td className="px-3 py-2 text-right tabular-nums">{r.maxSessionDurationSeconds}</td>
+            <td className="px-3 py-2 text-xs">
+              {verdicts
+                ? verdicts.get(r.id)
+                : r.subjectKind === "user"
+                  ? r.subject
+                  : r.members.map((m) => m.email ?? m.subject).join(", ") || "no known members"}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

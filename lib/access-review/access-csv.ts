@@ -1,0 +1,86 @@
+import { toCsv } from "./csv";
+import type { RoleAccess, UserAccess } from "./find-access";
+
+const iso = (d: Date | null) => (d ? d.toISOString() : "");
+const memberList = (rule: RoleAccess["rules"][number]) =>
+  rule.members.map((m) => m.email ?? m.subject).join("; ");
+
+/** "Who can reach": one row per rule, with the group's known members (as last asserted). */
+export function roleAccessCsv(access: readonly RoleAccess[]): string {
+  const rows: Array<Array<string | number | boolean | null>> = [
+    [
+      "account_id",
+      "account_name",
+      "environment",
+      "role",
+      "role_arn",
+      "subject_kind",
+      "subject",
+      "expires_at",
+      "expired",
+      "console",
+      "cli",
+      "requires_mfa",
+      "max_session_seconds",
+      "session_policy",
+      "known_members_last_asserted",
+    ],
+  ];
+  for (const a of access)
+    for (const r of a.rules)
+      rows.push([
+        a.account.accountId,
+        a.account.name,
+        a.account.environment,
+        a.role.name,
+        a.role.arn,
+        r.subjectKind,
+        r.subject,
+        iso(r.expiresAt),
+        r.isExpired,
+        r.allowConsole,
+        r.allowCli,
+        r.requireMfa,
+        r.maxSessionDurationSeconds,
+        r.hasSessionPolicy,
+        r.subjectKind === "group" ? memberList(r) : r.subject,
+      ]);
+  return toCsv(rows);
+}
+
+/** "What can U reach": one row per role granted, with the rules behind it. */
+export function userAccessCsv(access: readonly UserAccess[]): string {
+  const rows: Array<Array<string | number | boolean | null>> = [
+    [
+      "user_email",
+      "user_issuer",
+      "account_id",
+      "account_name",
+      "environment",
+      "role",
+      "role_arn",
+      "console",
+      "cli",
+      "max_session_seconds",
+      "needs_mfa_step_up",
+      "granted_by",
+    ],
+  ];
+  for (const u of access)
+    for (const g of u.grants)
+      rows.push([
+        u.user.email,
+        u.user.issuer,
+        g.account.accountId,
+        g.account.name,
+        g.account.environment,
+        g.roleName,
+        g.roleArn,
+        g.allowConsole,
+        g.allowCli,
+        g.maxSessionDurationSeconds,
+        g.needsMfaStepUp,
+        g.rules.map((r) => `${r.subjectKind} ${r.subject}`).join("; "),
+      ]);
+  return toCsv(rows);
+}

@@ -1,0 +1,113 @@
+import {
+  resolveGrants,
+  ruleMatches,
+  type Grant,
+  type Principal,
+  type RuleForResolution,
+} from "@/lib/access/resolve-grants";
+
+export type Output = "console" | "cli";
+
+/** What one rule of the role does for this user, and why. */
+export type RuleVerdict =
+  | { kind: "grants" }
+  | { kind: "not-subject" }
+  | { kind: "expired"; at: string }
+  | { kind: "no-outputs" }
+  | { kind: "requires-mfa" }
+  | { kind: "output-not-allowed"; output: Output };
+
+export type Decision =
+  | "granted"
+  /** Rules name the user, but all of them expired. */
+  | "expired"
+  /** No rule names the user or any of their groups. */
+  | "no-rule"
+  /** Only rules that allow neither console nor CLI name the user. */
+  | "no-outputs"
+  /** Only rules requiring MFA grant it, and this sign-in has none: granted after a step-up. */
+  | "requires-mfa"
+  /** The role is granted, but not for the output asked about. */
+  | "output-not-allowed";
+
+export interface Explanation {
+  decision: Decision;
+  granted: boolean;
+  /** The grant as issuance would see it (null when none): duration, outputs, rules behind it. */
+  grant: Grant | null;
+  rules: Array<{ ruleId: string; verdict: RuleVerdict }>;
+}
+
+/**
+ * Why a user can or can't use a role. The decision is resolveGrants' own (the function every
+ * issuance calls), never a second implementation; the per-rule verdicts only say which of its
+ * conditions (subject via ruleMatches, expiry, outputs, MFA) each rule fails. `rules` must be the
+ * role's rules (all of them, expired ones included).
+ */
+export function explainAccess(
+  rules: readonly RuleForResolution[],
+  principal: Principal,
+  now: Date,
+  output?: Output,
+): Explanation {
+  const hasMfa = principal.mfaAuthenticated === true;
+  const verdicts = rules.map((rule) => ({
+    ruleId: rule.id,
+    verdict: verdictOf(rule, principal, now, hasMfa, output),
+  }));
+  const grant = resolveGrants(rules, principal, now)[0] ?? null;
+  const allows = (g: Grant) =>
+    output === undefined || (output === "console" ? g.allowConsole : g.allowCli);
+  let decision: Decision;
+  if (grant && grant.needsMfaStepUp) decision = "requires-mfa";
+  else if (grant) decision = allows(grant) ? "granted" : "output-not-allowed";
+  else if (verdicts.some((v) => v.verdict.kind === "expired")) decision = "expired";
+  else if (verdicts.some((v) => v.verdict.kind === "no-outputs")) decision = "no-outputs";
+  else decision = "no-rule";
+  return { decision, granted: decision === "granted", grant, rules: verdicts };
+}
+
+function verdictOf(
+  rule: RuleForResolution,
+  principal: Principal,
+  now: Date,
+  hasMfa: boolean,
+  output: Output | undefined,
+): RuleVerdict {
+  // The subject test is ruleMatches itself, asked as if the rule never expired.
+  if (!ruleMatches({ ...rule, expiresAt: null }, principal, now)) return { kind: "not-subject" };
+  if (!ruleMatches(rule, principal, now))
+    return { kind: "expired", at: (rule.expiresAt ?? now).toISOString() };
+  if (!rule.allowConsole && !rule.allowCli) return { kind: "no-outputs" };
+  if (rule.requireMfa && !hasMfa) return { kind: "requires-mfa" };
+  if (output === "console" && !rule.allowConsole) return { kind: "output-not-allowed", output };
+  if (output === "cli" && !rule.allowCli) return { kind: "output-not-allowed", output };
+  return { kind: "grants" };
+}
+
+/** A verdict or decision in words, for the page and the CSV. */
+export function describeVerdict(v: RuleVerdict): string {
+  switch (v.kind) {
+    case "grants":
+      return "grants access";
+    case "not-subject":
+      return "names neither this user nor any of their groups";
+    case "expired":
+      return `expired at ${v.at}`;
+    case "no-outputs":
+      return "allows neither the console nor the CLI";
+    case "requires-mfa":
+      return "requires a sign-in with MFA";
+    case "output-not-allowed":
+      return `does not allow the ${v.output === "cli" ? "CLI" : "console"}`;
+  }
+}
+
+export const DECISION_TEXT: Record<Decision, string> = {
+  granted: "Granted",
+  expired: "Denied: every rule naming this user or their groups has expired",
+  "no-rule": "Denied: no rule names this user or any of their groups",
+  "no-outputs": "Denied: the rules naming this user allow neither the console nor the CLI",
+  "requires-mfa": "Granted only after signing in with MFA: every rule that grants it requires MFA",
+  "output-not-allowed": "Denied for this output: the role is granted, but not this way",
+};

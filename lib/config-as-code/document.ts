@@ -1,0 +1,81 @@
+import { z } from "zod";
+
+/**
+ * The shape of a configuration file (YAML or JSON): every account, its roles and who may assume
+ * them. Only the structure and the types are checked here; what each value may be is decided by
+ * the admin editors' own rules (lib/admin/validation.ts), so a file and a form never disagree.
+ * Unknown fields are refused, so a typo ("maxSessionDuration") is named instead of ignored.
+ */
+
+const text = z.string({ message: "Expected text." });
+const seconds = z.number({ message: "Expected a whole number of seconds." });
+const flag = z.boolean({ message: "Expected true or false." });
+
+export const ruleEntry = z.strictObject({
+  group: text.optional(),
+  user: text.optional(),
+  maxSessionDurationSeconds: seconds.optional(),
+  console: flag.optional(),
+  cli: flag.optional(),
+  /** An ISO 8601 instant, or `YYYY-MM-DD HH:MM` read as UTC. */
+  expiresAt: z.union([text, z.null()], { message: "Expected a date and time (UTC)." }).optional(),
+  requireMfa: flag.optional(),
+  sessionPolicy: z
+    .union([text, z.record(z.string(), z.unknown()), z.null()], {
+      message: "Expected an IAM policy document (an object) or its JSON text.",
+    })
+    .optional(),
+  description: text.optional(),
+});
+
+export const roleEntry = z.strictObject({
+  name: text,
+  /** Only when the role has a path or otherwise differs from arn:aws:iam::<id>:role/<name>. */
+  arn: text.optional(),
+  description: text.optional(),
+  maxSessionDurationSeconds: seconds.optional(),
+  assumeMethod: text.optional(),
+  samlProviderArn: z.union([text, z.null()]).optional(),
+  externalId: z.union([text, z.null()]).optional(),
+  requiresBrokerMfa: flag.optional(),
+  rules: z.array(ruleEntry, { message: "Expected a list of rules." }).optional(),
+});
+
+export const accountEntry = z.strictObject({
+  id: z.union([text, z.number()], { message: "Expected the 12-digit account id." }),
+  name: text,
+  alias: text.optional(),
+  environment: text,
+  description: text.optional(),
+  roles: z.array(roleEntry, { message: "Expected a list of roles." }).optional(),
+});
+
+export const configDocument = z.strictObject({
+  version: z.literal(1, { message: "This file format is version 1: write `version: 1`." }),
+  accounts: z.array(accountEntry, { message: "Expected a list of accounts." }),
+});
+
+export type ConfigDocument = z.infer<typeof configDocument>;
+export type AccountEntry = z.infer<typeof accountEntry>;
+export type RoleEntry = z.infer<typeof roleEntry>;
+export type RuleEntry = z.infer<typeof ruleEntry>;
+
+/** A path into the document, e.g. ["accounts", 3, "roles", 0, "name"]. */
+export type DocPath = ReadonlyArray<string | number>;
+
+/** `accounts[3].roles[0].rules[2].maxSessionDurationSeconds` */
+export function formatDocPath(path: DocPath): string {
+  let out = "";
+  for (const part of path) {
+    if (typeof part === "number") out += `[${part}]`;
+    else out += out === "" ? part : `.${part}`;
+  }
+  return out || "(document)";
+}
+
+/** One thing wrong with a file: where (path and, when known, line) and what. */
+export interface ImportProblem {
+  path: string;
+  line: number | null;
+  message: string;
+}

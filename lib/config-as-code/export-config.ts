@@ -1,0 +1,68 @@
+import { stringify } from "yaml";
+import { defaultRoleArn } from "@/lib/admin/validation";
+import type { AccountEntry, ConfigDocument, RoleEntry, RuleEntry } from "./document";
+import type { AccountState, RoleState, RuleState } from "./state";
+
+/**
+ * The configuration as a document: defaults and empty values left out so a file reads like what
+ * an admin would write, and everything else in the stored order, so exporting twice gives the
+ * same bytes and importing the export changes nothing.
+ */
+export function toDocument(accounts: readonly AccountState[]): ConfigDocument {
+  return { version: 1, accounts: accounts.map(accountEntryOf) };
+}
+
+function accountEntryOf(a: AccountState): AccountEntry {
+  return {
+    id: a.accountId,
+    name: a.name,
+    ...(a.alias ? { alias: a.alias } : {}),
+    environment: a.environment,
+    ...(a.description ? { description: a.description } : {}),
+    roles: a.roles.map((r) => roleEntryOf(a.accountId, r)),
+  };
+}
+
+function roleEntryOf(accountId: string, r: RoleState): RoleEntry {
+  return {
+    name: r.name,
+    ...(r.arn !== defaultRoleArn(accountId, r.name) ? { arn: r.arn } : {}),
+    ...(r.description ? { description: r.description } : {}),
+    maxSessionDurationSeconds: r.maxSessionDurationSeconds,
+    ...(r.assumeMethod !== "assume-role" ? { assumeMethod: r.assumeMethod } : {}),
+    ...(r.samlProviderArn ? { samlProviderArn: r.samlProviderArn } : {}),
+    ...(r.externalId ? { externalId: r.externalId } : {}),
+    ...(r.requiresBrokerMfa ? { requiresBrokerMfa: true } : {}),
+    rules: r.rules.map(ruleEntryOf),
+  };
+}
+
+function ruleEntryOf(r: RuleState): RuleEntry {
+  return {
+    ...(r.subject.kind === "group" ? { group: r.subject.group } : { user: r.subject.email }),
+    maxSessionDurationSeconds: r.maxSessionDurationSeconds,
+    console: r.allowConsole,
+    cli: r.allowCli,
+    ...(r.expiresAt ? { expiresAt: r.expiresAt } : {}),
+    ...(r.requireMfa ? { requireMfa: true } : {}),
+    ...(r.sessionPolicy ? { sessionPolicy: policyValue(r.sessionPolicy) } : {}),
+    ...(r.description ? { description: r.description } : {}),
+  };
+}
+
+/** A policy as an object when it is JSON (readable in YAML), else as the stored text. */
+function policyValue(policy: string): string | Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(policy);
+    if (value && typeof value === "object" && !Array.isArray(value))
+      return value as Record<string, unknown>;
+  } catch {
+    // stored as text: export it as text
+  }
+  return policy;
+}
+
+export function serialiseDocument(doc: ConfigDocument, format: "yaml" | "json"): string {
+  if (format === "json") return `${JSON.stringify(doc, null, 2)}\n`;
+  return `# Gatehouse configuration (accounts, roles, access rules). Import it at /admin/config.\n${stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false })}`;
+}

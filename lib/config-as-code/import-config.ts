@@ -1,0 +1,148 @@
+import "server-only";
+import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event";
+import type { Db } from "@/lib/db/client";
+import type { RequestMeta } from "@/lib/http/request-meta";
+import { applyConfig } from "./apply-config";
+import { loadCurrentConfig, loadUsersByEmail } from "./current-state";
+import { diffConfig, type Change, type ConfigDiff } from "./diff";
+import type { ImportProblem } from "./document";
+import { parseConfigText, type ConfigFormat } from "./parse-text";
+import type { AccountState, CurrentAccount } from "./state";
+import { validateDocument } from "./validate-document";
+
+/** How many changes a dry run lists, and how many problems a refusal names (the counts are exact). */
+export const MAX_LISTED_CHANGES = 500;
+export const MAX_LISTED_PROBLEMS = 1000;
+/** How many changes the audit event names (its counts cover them all). */
+const MAX_AUDITED_CHANGES = 50;
+/** Reading and writing 50,000 rules takes seconds; the default 5 s transaction limit is too short. */
+const TRANSACTION = { timeout: 180_000, maxWait: 20_000 } as const;
+
+/** What a dry run or an apply reports: exact counts, the first changes, and the diff's hash. */
+export interface DiffSummary {
+  hash: string;
+  counts: ConfigDiff["counts"];
+  total: number;
+  changes: Change[];
+  truncated: boolean;
+}
+
+export type ImportResult =
+  | { ok: true; applied: boolean; diff: DiffSummary }
+  | { ok: false; reason: "invalid"; problems: ImportProblem[]; problemCount: number }
+  /** The database changed since the dry run: here is the diff as it would be now. */
+  | { ok: false; reason: "stale"; diff: DiffSummary };
+
+export function summariseDiff(diff: ConfigDiff): DiffSummary {
+  return {
+    hash: diff.hash,
+    counts: diff.counts,
+    total: diff.changes.length,
+    changes: diff.changes.slice(0, MAX_LISTED_CHANGES),
+    truncated: diff.changes.length > MAX_LISTED_CHANGES,
+  };
+}
+
+type Reader = Pick<Db, "awsAccount" | "role" | "accessRule" | "user">;
+
+type Plan =
+  | { ok: true; desired: AccountState[]; current: CurrentAccount[]; diff: ConfigDiff }
+  | { ok: false; problems: ImportProblem[] };
+
+async function plan(
+  db: Reader,
+  text: string,
+  format: ConfigFormat | undefined,
+  now: Date,
+): Promise<Plan> {
+  const parsed = parseConfigText(text, format);
+  if (!parsed.ok) return parsed;
+  const [current, usersByEmail] = await Promise.all([loadCurrentConfig(db), loadUsersByEmail(db)]);
+  const expiries = new Map<string, Date | null>();
+  for (const a of current)
+    for (const r of a.roles)
+      for (const rule of r.rules)
+        expiries.set(rule.key, rule.expiresAt ? new Date(rule.expiresAt) : null);
+  const checked = validateDocument(parsed.parsed, {
+    now,
+    usersByEmail,
+    previousExpiresAt: (key) => expiries.get(key),
+  });
+  if (!checked.ok) return checked;
+  return {
+    ok: true,
+    desired: checked.accounts,
+    current,
+    diff: diffConfig(checked.accounts, current),
+  };
+}
+
+function refused(problems: ImportProblem[]): ImportResult {
+  return {
+    ok: false,
+    reason: "invalid",
+    problems: problems.slice(0, MAX_LISTED_PROBLEMS),
+    problemCount: problems.length,
+  };
+}
+
+/** Validates a file and says what importing it would change. Changes nothing. */
+export async function dryRunImport(
+  db: Reader,
+  text: string,
+  format: ConfigFormat | undefined,
+  now: Date,
+): Promise<ImportResult> {
+  const result = await plan(db, text, format, now);
+  if (!result.ok) return refused(result.problems);
+  return { ok: true, applied: false, diff: summariseDiff(result.diff) };
+}
+
+/**
+ * Imports a file: validates it again, recomputes the diff against the database as it is now and
+ * refuses if that is not the diff the admin reviewed (`expectedHash` from the dry run), then makes
+ * every change and writes one admin.config.imported audit event in ONE transaction (DESIGN.md
+ * invariant 2): a file with any invalid entry, a stale review or a failed audit write changes
+ * nothing. The caller has checked admin.
+ * @throws AppError("audit_unavailable") when the audit event could not be written (all rolled back).
+ */
+export async function applyImport(
+  db: Db,
+  input: { text: string; format?: ConfigFormat; expectedHash: string },
+  actor: AuditActor,
+  meta: RequestMeta,
+  now: Date,
+): Promise<ImportResult> {
+  return db.$transaction(async (tx) => {
+    const result = await plan(tx, input.text, input.format, now);
+    if (!result.ok) return refused(result.problems);
+    const summary = summariseDiff(result.diff);
+    if (result.diff.hash !== input.expectedHash)
+      return { ok: false, reason: "stale", diff: summary };
+    if (result.diff.changes.length === 0) return { ok: true, applied: false, diff: summary };
+    const actorLabel = actor.email ?? actor.subject ?? actor.userId ?? "unknown";
+    await applyConfig(tx, result.desired, result.current, result.diff, actorLabel);
+    await writeAuditEvent(tx, {
+      action: "admin.config.imported",
+      outcome: "success",
+      actor,
+      meta,
+      details: {
+        diffHash: result.diff.hash,
+        counts: result.diff.counts,
+        changes: {
+          total: result.diff.changes.length,
+          listed: result.diff.changes
+            .slice(0, MAX_AUDITED_CHANGES)
+            .map((c) => `${c.op} ${c.label}`),
+        },
+      },
+    });
+    return { ok: true, applied: true, diff: summary };
+  }, TRANSACTION);
+}
+
+/** The stored configuration, for export. */
+export async function exportableConfig(db: Reader): Promise<AccountState[]> {
+  return loadCurrentConfig(db);
+}

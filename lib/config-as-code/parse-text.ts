@@ -1,0 +1,124 @@
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
+import type { DocPath, ImportProblem } from "./document";
+
+export type ConfigFormat = "yaml" | "json";
+
+/** A parsed file: its plain value, and where in the text each part of it was written. */
+export interface ParsedText {
+  format: ConfigFormat;
+  value: unknown;
+  /** The 1-based line of the node at `path`, or of its nearest enclosing node; null if unknown. */
+  lineOf(path: DocPath): number | null;
+}
+
+/** The most a file may nest aliases (YAML "billion laughs" guard). */
+const MAX_ALIAS_COUNT = 100;
+
+/** JSON when the first meaningful character opens an object; YAML otherwise (JSON is YAML too). */
+export function detectFormat(text: string): ConfigFormat {
+  return /^\s*[{[]/.test(text.replace(/^\uFEFF/, "")) ? "json" : "yaml";
+}
+
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i += 1) if (text.charCodeAt(i) === 10) line += 1;
+  return line;
+}
+
+/**
+ * Reads a YAML or JSON file. Both go through the YAML parser, which keeps every node's position
+ * (JSON is valid YAML 1.2): that is how each problem gets its line, and how a key written twice is
+ * refused instead of silently keeping the last one (what JSON.parse would do).
+ */
+export function parseConfigText(
+  rawText: string,
+  format: ConfigFormat = detectFormat(rawText),
+): { ok: true; parsed: ParsedText } | { ok: false; problems: ImportProblem[] } {
+  const text = rawText.replace(/^\uFEFF/, "");
+  if (text.trim() === "")
+    return {
+      ok: false,
+      problems: [{ path: "(document)", line: null, message: "The file is empty." }],
+    };
+  if (format === "json") {
+    try {
+      JSON.parse(text);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : "not JSON";
+      const position = /position (\d+)/.exec(message)?.[1];
+      return {
+        // Older engines give no position: the YAML parser (JSON is YAML) usually finds the line.
+        ok: false,
+        problems: [
+          {
+            path: "(document)",
+            line: position === undefined ? firstErrorLine(text) : lineAt(text, Number(position)),
+            message: `Not valid JSON: ${message}`,
+          },
+        ],
+      };
+    }
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      problems: doc.errors.map((e) => ({
+        path: "(document)",
+        line: lineCounter.linePos(e.pos[0]).line,
+        message: `Not valid ${format === "json" ? "JSON" : "YAML"}: ${e.message.split("\n")[0] ?? e.code}`,
+      })),
+    };
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    return {
+      ok: false,
+      problems: [
+        {
+          path: "(document)",
+          line: null,
+          message: `The file could not be read: ${error instanceof Error ? error.message : "unknown"}`,
+        },
+      ],
+    };
+  }
+  return {
+    ok: true,
+    parsed: { format, value, lineOf: (path) => lineOfPath(doc, lineCounter, path) },
+  };
+}
+
+function firstErrorLine(text: string): number | null {
+  const lineCounter = new LineCounter();
+  const error = parseDocument(text, { lineCounter }).errors[0];
+  return error ? lineCounter.linePos(error.pos[0]).line : null;
+}
+
+function lineOfPath(doc: Document, lines: LineCounter, path: DocPath): number | null {
+  let node: unknown = doc.contents;
+  let line: number | null = startLine(node, lines);
+  for (const part of path) {
+    if (isSeq(node) && typeof part === "number") {
+      node = node.items[part];
+      line = startLine(node, lines) ?? line;
+    } else if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(part));
+      if (!pair) return line;
+      // A field is reported on the line of its key (the value may start on the next line).
+      line = startLine(pair.key, lines) ?? line;
+      node = pair.value;
+    } else {
+      return line;
+    }
+  }
+  return line;
+}
+
+function startLine(node: unknown, lines: LineCounter): number | null {
+  const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
+  return range ? lines.linePos(range[0]).line : null;
+}

@@ -1,0 +1,92 @@
+/**
+ * Configuration as plain values, the same for what a file asks for and what the database holds,
+ * so the two can be compared field by field. Keys identify things across both sides: an account
+ * by its 12-digit id, a role by account and name, a rule by role, subject and how many rules for
+ * that same subject come before it on that role (so two rules for one group are both kept).
+ */
+
+export type Subject =
+  { kind: "group"; group: string } | { kind: "user"; email: string; userId: string };
+
+export interface RuleState {
+  key: string;
+  subject: Subject;
+  maxSessionDurationSeconds: number;
+  allowConsole: boolean;
+  allowCli: boolean;
+  /** ISO 8601 instant or null. */
+  expiresAt: string | null;
+  requireMfa: boolean;
+  /** JSON text; compared in canonical form (see canonicalPolicy). */
+  sessionPolicy: string | null;
+  description: string;
+}
+
+export interface RoleState {
+  key: string;
+  name: string;
+  arn: string;
+  description: string;
+  maxSessionDurationSeconds: number;
+  assumeMethod: "assume-role" | "assume-role-with-saml";
+  samlProviderArn: string | null;
+  externalId: string | null;
+  requiresBrokerMfa: boolean;
+  rules: RuleState[];
+}
+
+export interface AccountState {
+  key: string;
+  accountId: string;
+  name: string;
+  alias: string;
+  environment: string;
+  description: string;
+  roles: RoleState[];
+}
+
+/** Database identity of a current row, to update or delete it. */
+export interface RowRef {
+  dbId: string;
+}
+
+export type CurrentRule = RuleState & RowRef;
+export type CurrentRole = Omit<RoleState, "rules"> & RowRef & { rules: CurrentRule[] };
+export type CurrentAccount = Omit<AccountState, "roles"> & RowRef & { roles: CurrentRole[] };
+
+export function roleKey(accountId: string, roleName: string): string {
+  return `${accountId}/${roleName}`;
+}
+
+export function subjectKey(subject: Subject): string {
+  return subject.kind === "group" ? `group:${subject.group}` : `user:${subject.userId}`;
+}
+
+/** Who a rule grants to, in words, as the admin pages say it. */
+export function subjectLabel(subject: Subject): string {
+  return subject.kind === "group" ? `group ${subject.group}` : `user ${subject.email}`;
+}
+
+/** Gives every rule of a role its key: role, subject, and its rank among rules for that subject. */
+export function keyRules<T extends { subject: Subject }>(
+  roleKeyText: string,
+  rules: readonly T[],
+): Array<T & { key: string }> {
+  const seen = new Map<string, number>();
+  return rules.map((rule) => {
+    const s = subjectKey(rule.subject);
+    const n = (seen.get(s) ?? 0) + 1;
+    seen.set(s, n);
+    return { ...rule, key: `${roleKeyText}|${s}#${n}` };
+  });
+}
+
+/** A policy's canonical text (parsed and re-serialised), so whitespace never counts as a change. */
+export function canonicalPolicy(policy: string | null): string | null {
+  if (policy === null) return null;
+  try {
+    return JSON.stringify(JSON.parse(policy));
+  } catch {
+    return policy.trim();
+  }
+}

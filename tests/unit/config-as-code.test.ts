@@ -1,0 +1,308 @@
+// Configuration files: every bad entry is named with its path and line (YAML and JSON), nothing
+// is silently ignored, and the diff between a file and the database is exact and stable.
+import { describe, expect, it } from "vitest";
+import { diffConfig } from "@/lib/config-as-code/diff";
+import { toDocument, serialiseDocument } from "@/lib/config-as-code/export-config";
+import { parseConfigText } from "@/lib/config-as-code/parse-text";
+import type { AccountState, CurrentAccount } from "@/lib/config-as-code/state";
+import { validateDocument, type ValidationContext } from "@/lib/config-as-code/validate-document";
+
+const NOW = new Date("2030-01-01T00:00:00Z");
+const ctx: ValidationContext = {
+  now: NOW,
+  usersByEmail: new Map([
+    ["carol@corp.example", [{ id: "user-carol" }]],
+    ["twin@corp.example", [{ id: "u1" }, { id: "u2" }]],
+  ]),
+  previousExpiresAt: () => undefined,
+};
+
+function check(text: string) {
+  const parsed = parseConfigText(text);
+  if (!parsed.ok) return parsed;
+  return validateDocument(parsed.parsed, ctx);
+}
+
+const GOOD = `version: 1
+accounts:
+  - id: "123456789012"
+    name: acme-dev
+    environment: dev
+    roles:
+      - name: Developer
+        maxSessionDurationSeconds: 7200
+        rules:
+          - group: developers
+            maxSessionDurationSeconds: 3600
+          - user: carol@corp.example
+            console: true
+            cli: false
+            sessionPolicy:
+              Version: "2012-10-17"
+              Statement: [{ Effect: Allow, Action: "s3:Get*", Resource: "*" }]
+`;
+
+describe("a valid file", () => {
+  it("becomes the configuration it describes, with the editors' defaults filled in", () => {
+    const result = check(GOOD);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const role = result.accounts[0]!.roles[0]!;
+    expect(role.arn).toBe("arn:aws:iam::123456789012:role/Developer");
+    expect(role.rules.map((r) => [r.key, r.allowConsole, r.allowCli])).toEqual([
+      ["123456789012/Developer|group:developers#1", true, true],
+      ["123456789012/Developer|user:user-carol#1", true, false],
+    ]);
+    expect(JSON.parse(role.rules[1]!.sessionPolicy!)).toMatchObject({ Version: "2012-10-17" });
+  });
+
+  it("reads the same configuration from JSON", () => {
+    const yamlResult = check(GOOD);
+    const json = JSON.stringify(
+      parseConfigText(GOOD).ok
+        ? (parseConfigText(GOOD) as { parsed: { value: unknown } }).parsed.value
+        : null,
+      null,
+      2,
+    );
+    expect(check(json)).toEqual(yamlResult);
+  });
+});
+
+// [rule the file breaks, file text, expected path, expected line]
+const BAD_ENTRIES: Array<[string, string, string, number]> = [
+  ["an account id is 12 digits", GOOD.replace('"123456789012"', '"12345"'), "accounts[0].id", 3],
+  [
+    "an account id is quoted (numbers lose leading zeros)",
+    GOOD.replace('"123456789012"', "123456789012"),
+    "accounts[0].id",
+    3,
+  ],
+  [
+    "an environment is a short lowercase label",
+    GOOD.replace("environment: dev", "environment: Prod Env!"),
+    "accounts[0].environment",
+    5,
+  ],
+  [
+    "a role name is an IAM role name",
+    GOOD.replace("name: Developer", "name: Dev Role"),
+    "accounts[0].roles[0].name",
+    7,
+  ],
+  [
+    "a role allows 3600 to 43200 seconds",
+    GOOD.replace("maxSessionDurationSeconds: 7200", "maxSessionDurationSeconds: 50000"),
+    "accounts[0].roles[0].maxSessionDurationSeconds",
+    8,
+  ],
+  [
+    "a rule allows at least 900 seconds",
+    GOOD.replace("maxSessionDurationSeconds: 3600", "maxSessionDurationSeconds: 60"),
+    "accounts[0].roles[0].rules[0].maxSessionDurationSeconds",
+    11,
+  ],
+  [
+    "a duration is a number, not text",
+    GOOD.replace("maxSessionDurationSeconds: 3600", 'maxSessionDurationSeconds: "3600"'),
+    "accounts[0].roles[0].rules[0].maxSessionDurationSeconds",
+    11,
+  ],
+  [
+    "a rule names a group or a user, not both",
+    GOOD.replace(
+      "- group: developers",
+      "- group: developers\n            user: carol@corp.example",
+    ),
+    "accounts[0].roles[0].rules[0]",
+    10,
+  ],
+  [
+    "a user rule names someone who signed in",
+    GOOD.replace("carol@corp.example", "nobody@corp.example"),
+    "accounts[0].roles[0].rules[1].user",
+    12,
+  ],
+  [
+    "a user rule's email is one user",
+    GOOD.replace("carol@corp.example", "twin@corp.example"),
+    "accounts[0].roles[0].rules[1].user",
+    12,
+  ],
+  [
+    "a rule allows the console or the CLI",
+    GOOD.replace("console: true", "console: false"),
+    "accounts[0].roles[0].rules[1].console",
+    13,
+  ],
+  [
+    "an expiry is in the future",
+    GOOD.replace(
+      "maxSessionDurationSeconds: 3600",
+      "maxSessionDurationSeconds: 3600\n            expiresAt: 2020-01-01T00:00:00Z",
+    ),
+    "accounts[0].roles[0].rules[0].expiresAt",
+    12,
+  ],
+  [
+    "a session policy is a valid IAM policy",
+    GOOD.replace('Version: "2012-10-17"', 'Version: "2008"'),
+    "accounts[0].roles[0].rules[1].sessionPolicy",
+    15,
+  ],
+  [
+    "unknown fields are refused, not ignored",
+    GOOD.replace("environment: dev", "environment: dev\n    enviroment: prod"),
+    "accounts[0].enviroment",
+    6,
+  ],
+  ["the format version is 1", GOOD.replace("version: 1", "version: 2"), "version", 1],
+  [
+    "a key is written once",
+    GOOD.replace("environment: dev", "environment: dev\n    environment: prod"),
+    "(document)",
+    6,
+  ],
+];
+
+describe("a file with a bad entry is refused, naming the entry and its line", () => {
+  it.each(BAD_ENTRIES)("%s", (_rule, text, path, line) => {
+    const result = check(text);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.map((p) => [p.path, p.line])).toContainEqual([path, line]);
+  });
+
+  it("names every bad entry, not just the first", () => {
+    const text = GOOD.replace('"123456789012"', '"1"').replace(
+      "maxSessionDurationSeconds: 3600",
+      "maxSessionDurationSeconds: 1",
+    );
+    const result = check(text);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.map((p) => p.path)).toEqual(
+      expect.arrayContaining([
+        "accounts[0].id",
+        "accounts[0].roles[0].rules[0].maxSessionDurationSeconds",
+      ]),
+    );
+  });
+
+  it("names the line of a JSON entry too", () => {
+    const json = `{\n  "version": 1,\n  "accounts": [\n    {\n      "id": "123",\n      "name": "x",\n      "environment": "dev"\n    }\n  ]\n}`;
+    const result = check(json);
+    expect(result.ok).toBe(false);
+    if (!result.ok)
+      expect(result.problems).toContainEqual(
+        expect.objectContaining({ path: "accounts[0].id", line: 5 }),
+      );
+  });
+
+  it.each([
+    ["YAML syntax", "version: 1\naccounts:\n  - id: x\n   name: y\n", 4],
+    ["JSON syntax", '{\n  "version": 1,\n  "accounts": [,]\n}', 3],
+  ])("reports %s errors with their line", (_what, text, line) => {
+    const result = parseConfigText(text);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.problems[0]!.line).toBe(line);
+  });
+
+  it("refuses YAML alias bombs instead of expanding them", () => {
+    const bomb = `a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n`;
+    expect(parseConfigText(bomb).ok).toBe(false);
+  });
+});
+
+// ---- diff --------------------------------------------------------------------------------------
+
+function desired(): AccountState[] {
+  const result = check(GOOD);
+  if (!result.ok) throw new Error("GOOD is not valid");
+  return result.accounts;
+}
+
+function asCurrent(accounts: AccountState[]): CurrentAccount[] {
+  return accounts.map((a) => ({
+    ...a,
+    dbId: `db-${a.key}`,
+    roles: a.roles.map((r) => ({
+      ...r,
+      dbId: `db-${r.key}`,
+      rules: r.rules.map((x) => ({ ...x, dbId: `db-${x.key}` })),
+    })),
+  }));
+}
+
+describe("the diff between a file and the database", () => {
+  it("is empty when they hold the same configuration, and an export re-imports unchanged", () => {
+    const state = desired();
+    expect(diffConfig(state, asCurrent(state)).changes).toEqual([]);
+    const exported = serialiseDocument(toDocument(state), "yaml");
+    const again = check(exported);
+    expect(again.ok).toBe(true);
+    if (again.ok) expect(diffConfig(again.accounts, asCurrent(state)).changes).toEqual([]);
+  });
+
+  it("lists added, changed (field before → after) and removed accounts, roles and rules", () => {
+    const stored = asCurrent(desired());
+    const next = desired();
+    next[0]!.environment = "staging";
+    next[0]!.roles[0]!.rules[0]!.maxSessionDurationSeconds = 1800;
+    next[0]!.roles[0]!.rules.splice(1, 1);
+    next.push({
+      ...next[0]!,
+      key: "210987654321",
+      accountId: "210987654321",
+      name: "acme-prod",
+      roles: [],
+    });
+    const diff = diffConfig(next, stored);
+    expect(diff.changes.map((c) => [c.kind, c.op, c.fields])).toEqual([
+      ["account", "changed", [{ field: "environment", before: "dev", after: "staging" }]],
+      ["account", "added", []],
+      ["rule", "removed", []],
+      ["rule", "changed", [{ field: "maxSessionDurationSeconds", before: 3600, after: 1800 }]],
+    ]);
+    expect(diff.counts.rule).toEqual({ added: 0, changed: 1, removed: 1 });
+  });
+
+  it("removes what the file leaves out, with everything under it counted once", () => {
+    const diff = diffConfig([], asCurrent(desired()));
+    expect(diff.changes.map((c) => [c.kind, c.op])).toEqual([["account", "removed"]]);
+  });
+
+  it("treats a reformatted session policy as unchanged, and shows ExternalIds only as fingerprints", () => {
+    const stored = asCurrent(desired());
+    stored[0]!.roles[0]!.rules[1]!.sessionPolicy = JSON.stringify(
+      JSON.parse(stored[0]!.roles[0]!.rules[1]!.sessionPolicy!),
+      null,
+      4,
+    );
+    const next = desired();
+    next[0]!.roles[0]!.externalId = "very-secret-external-id";
+    const diff = diffConfig(next, stored);
+    expect(diff.changes).toHaveLength(1);
+    expect(JSON.stringify(diff)).not.toContain("very-secret-external-id");
+    expect(diff.changes[0]!.fields[0]).toMatchObject({
+      field: "externalId",
+      before: null,
+      after: expect.stringMatching(/^sha256:/),
+    });
+  });
+
+  it("hashes the same diff the same way, and a different diff differently", () => {
+    const stored = asCurrent(desired());
+    const a = desired();
+    a[0]!.name = "renamed";
+    const b = desired();
+    b[0]!.name = "renamed-again";
+    expect(diffConfig(a, stored).hash).toBe(
+      diffConfig(
+        desired().map((x) => ({ ...x, name: "renamed" })),
+        stored,
+      ).hash,
+    );
+    expect(diffConfig(a, stored).hash).not.toBe(diffConfig(b, stored).hash);
+  });
+});
