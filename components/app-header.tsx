@@ -23,14 +23,22 @@ export function AppHeader({
             Accounts
           </Link>
           {isAuditor && (
-            <Link href="/admin/audit" className="hover:text-slate-900">
-              Audit log
-            </Link>
+            <>
+              <Link href="/admin/audit" className="hover:text-slate-900">
+                Audit log
+              </Link>
+              <Link href="/admin/access" className="hover:text-slate-900">
+                Access review
+              </Link>
+            </>
           )}
           {isAdmin && (
             <>
               <Link href="/admin/accounts" className="hover:text-slate-900">
                 Accounts &amp; access
+              </Link>
+              <Link href="/admin/config" className="hover:text-slate-900">
+                Config as code
               </Link>
               <Link href="/admin/identity-providers" className="hover:text-slate-900">
                 Identity providers
