@@ -1,36 +1,15 @@
 import "server-only";
+import { ruleSelect as resolutionSelect } from "@/lib/access/find-grants";
 import { resolveGrants, type RuleForResolution } from "@/lib/access/resolve-grants";
 import type { Db } from "@/lib/db/client";
 import { parseGroupsJson } from "@/lib/users/upsert-signed-in-user";
 import { explainAccess, type Explanation, type Output } from "./explain";
 
-/** Every field resolveGrants reads, plus who a user rule names. */
+/** Every field resolveGrants reads, plus the rule's description and who a user rule names. */
 const ruleSelect = {
-  id: true,
-  groupName: true,
-  userId: true,
-  maxSessionDurationSeconds: true,
-  allowConsole: true,
-  allowCli: true,
-  expiresAt: true,
-  requireMfa: true,
-  sessionPolicy: true,
+  ...resolutionSelect,
   description: true,
   user: { select: { email: true, subject: true } },
-  role: {
-    select: {
-      id: true,
-      name: true,
-      arn: true,
-      description: true,
-      maxSessionDurationSeconds: true,
-      assumeMethod: true,
-      samlProviderArn: true,
-      externalId: true,
-      requiresBrokerMfa: true,
-      awsAccount: { select: { accountId: true, name: true, environment: true, description: true } },
-    },
-  },
 } as const;
 
 type RuleRow = RuleForResolution & {

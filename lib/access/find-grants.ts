@@ -2,7 +2,8 @@ import "server-only";
 import type { Db } from "@/lib/db/client";
 import { resolveGrants, type Grant, type Principal } from "./resolve-grants";
 
-const ruleSelect = {
+/** Every field resolveGrants reads (the access review adds its own on top). */
+export const ruleSelect = {
   id: true,
   groupName: true,
   userId: true,
