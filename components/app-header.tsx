@@ -22,32 +22,6 @@ export function AppHeader({
           <Link href="/accounts" className="hover:text-slate-900">
             Accounts
           </Link>
-          {isAuditor && (
-            <>
-              <Link href="/admin/audit" className="hover:text-slate-900">
-                Audit log
-              </Link>
-              <Link href="/admin/access" className="hover:text-slate-900">
-                Access review
-              </Link>
-            </>
-          )}
-          {isAdmin && (
-            <>
-              <Link href="/admin/accounts" className="hover:text-slate-900">
-                Accounts &amp; access
-              </Link>
-              <Link href="/admin/config" className="hover:text-slate-900">
-                Config as code
-              </Link>
-              <Link href="/admin/identity-providers" className="hover:text-slate-900">
-                Identity providers
-              </Link>
-              <Link href="/admin/broker" className="hover:text-slate-900">
-                Broker
-              </Link>
-            </>
-          )}
         </nav>
         <div className="ml-auto flex items-center gap-3 text-sm">
           <span className="text-slate-600" data-testid="signed-in-user">
@@ -56,6 +30,41 @@ export function AppHeader({
           <SignOutButton />
         </div>
       </div>
+      {(isAuditor || isAdmin) && (
+        <nav aria-label="Administration" className="border-t border-slate-100 bg-slate-50/70">
+          <div className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-5 gap-y-1 px-4 py-1.5 text-sm whitespace-nowrap text-slate-600">
+            <span className="text-xs font-medium tracking-wide text-slate-400 uppercase">
+              {isAdmin ? "Admin" : "Audit"}
+            </span>
+            {isAuditor && (
+              <>
+                <Link href="/admin/audit" className="hover:text-slate-900">
+                  Audit log
+                </Link>
+                <Link href="/admin/access" className="hover:text-slate-900">
+                  Access review
+                </Link>
+              </>
+            )}
+            {isAdmin && (
+              <>
+                <Link href="/admin/accounts" className="hover:text-slate-900">
+                  Accounts &amp; access
+                </Link>
+                <Link href="/admin/config" className="hover:text-slate-900">
+                  Config as code
+                </Link>
+                <Link href="/admin/identity-providers" className="hover:text-slate-900">
+                  Identity providers
+                </Link>
+                <Link href="/admin/broker" className="hover:text-slate-900">
+                  Broker
+                </Link>
+              </>
+            )}
+          </div>
+        </nav>
+      )}
     </header>
   );
 }
