@@ -1,5 +1,5 @@
-// The audit log is for admins: Alice reaches it from the header and sees who was issued what;
-// Bob, typing its address, is sent back to his accounts.
+// The audit log is for auditors: Alice reaches it from the header and sees who was issued what;
+// Bob, typing its address, gets the friendly 403 page.
 import { expect, test } from "@playwright/test";
 import {
   roleRow,
@@ -75,17 +75,17 @@ test("an admin reaches the audit log from the header and sees each user's issuan
   }
 });
 
-test("a non-admin who types the audit log's address is redirected to /accounts", async ({
+test("a non-auditor who types the audit log's address gets the friendly 403 page", async ({
   page,
 }) => {
   const s = stack();
   await signInThroughBrowser(page, s, "bob");
   await expect(page.getByRole("link", { name: "Audit log" })).toHaveCount(0);
 
-  await page.goto(`${s.portalUrl}/admin/audit`);
-  await expect(page).toHaveURL(
-    (url) => url.origin === new URL(s.portalUrl).origin && url.pathname === "/accounts",
-  );
+  const response = await page.goto(`${s.portalUrl}/admin/audit`);
+  expect(response?.status()).toBe(403);
+  await expect(page.getByTestId("forbidden")).toContainText("The audit log is for auditors");
   await expect(page.getByTestId("audit-table")).toHaveCount(0);
+  await page.getByRole("link", { name: "Back to your accounts" }).click();
   await expect(page.getByTestId("signed-in-user")).toHaveText("bob@corp.example");
 });
