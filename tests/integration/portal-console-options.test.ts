@@ -2,10 +2,7 @@
 // role chaining's caps), the console destination (AWS console hosts of the region's partition
 // only) and the CLI profile name. Every refusal is a 400 naming the field, made before any STS or
 // federation call; every accepted choice reaches AWS (the stand-in) and the response.
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { worldFromDemo, type StandinWorld } from "@/dev/aws-standin/server";
-import { demoBroker } from "@/dev/demo-world";
 import {
   assumeRoleCalls,
   auditRowsFor,
@@ -15,6 +12,7 @@ import {
   withoutAwsCalls,
 } from "../support/portal-assertions";
 import { roleIdOf, signIn, type PortalSession } from "../support/portal-client";
+import { chainedBrokerEnv, chainedWorld } from "../support/chained-broker";
 import { startTestStack, type TestStack } from "../support/stack";
 
 interface ConsoleBody {
@@ -334,32 +332,6 @@ describe("with a broker on long-term keys", () => {
   });
 });
 
-// The broker runs on role credentials: every AssumeRole is role chaining, capped at one hour.
-const BROKER_ROLE_ARN = "arn:aws:iam::100000000001:role/GatehouseBroker";
-
-function chainedWorld(): StandinWorld {
-  const world = worldFromDemo();
-  for (const account of world.accounts) {
-    for (const role of account.roles) {
-      if (role.trustedPrincipalArns.includes(demoBroker.arn))
-        role.trustedPrincipalArns.push(BROKER_ROLE_ARN);
-    }
-  }
-  world.accounts.push({
-    id: "100000000001",
-    roles: [
-      {
-        name: "GatehouseBroker",
-        maxSessionDurationSeconds: 43200,
-        trustedPrincipalArns: [demoBroker.arn],
-        allowsSourceIdentity: true,
-        allowsTagSession: true,
-      },
-    ],
-  });
-  return world;
-}
-
 describe("with a role-chained broker", () => {
   let stack: TestStack;
   let bob: PortalSession;
@@ -368,30 +340,7 @@ describe("with a role-chained broker", () => {
   beforeAll(async () => {
     stack = await startTestStack({
       world: chainedWorld(),
-      envFromAws: async (aws) => {
-        const sts = new STSClient({
-          region: "us-east-1",
-          endpoint: aws.stsEndpoint,
-          credentials: {
-            accessKeyId: demoBroker.accessKeyId,
-            secretAccessKey: demoBroker.secretAccessKey,
-          },
-        });
-        const out = await sts.send(
-          new AssumeRoleCommand({
-            RoleArn: BROKER_ROLE_ARN,
-            RoleSessionName: "gatehouse-broker",
-            DurationSeconds: 43200,
-          }),
-        );
-        sts.destroy();
-        const c = out.Credentials!;
-        return {
-          GATEHOUSE_BROKER_ACCESS_KEY_ID: c.AccessKeyId!,
-          GATEHOUSE_BROKER_SECRET_ACCESS_KEY: c.SecretAccessKey!,
-          GATEHOUSE_BROKER_SESSION_TOKEN: c.SessionToken!,
-        };
-      },
+      envFromAws: chainedBrokerEnv,
     });
     bob = await signIn(stack, "bob");
     staging = await roleIdOf(stack, STAGING.account, STAGING.role);

@@ -1,36 +1,8 @@
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { worldFromDemo, type StandinWorld } from "@/dev/aws-standin/server";
-import { demoBroker } from "@/dev/demo-world";
 import { roleIdOf, signIn } from "../support/portal-client";
+import { chainedBrokerEnv, chainedWorld } from "../support/chained-broker";
 import { startTestStack, type TestStack } from "../support/stack";
-
-// The broker runs on role credentials (as on an instance profile, ECS task role or IRSA): every
-// AssumeRole it makes is role chaining, which AWS caps at one hour.
-const BROKER_ROLE_ARN = "arn:aws:iam::100000000001:role/GatehouseBroker";
-
-function chainedWorld(): StandinWorld {
-  const world = worldFromDemo();
-  for (const account of world.accounts) {
-    for (const role of account.roles) {
-      if (role.trustedPrincipalArns.includes(demoBroker.arn))
-        role.trustedPrincipalArns.push(BROKER_ROLE_ARN);
-    }
-  }
-  world.accounts.push({
-    id: "100000000001",
-    roles: [
-      {
-        name: "GatehouseBroker",
-        maxSessionDurationSeconds: 43200,
-        trustedPrincipalArns: [demoBroker.arn],
-        allowsSourceIdentity: true,
-        allowsTagSession: true,
-      },
-    ],
-  });
-  return world;
-}
 
 interface StsCall {
   action: string;
@@ -43,29 +15,7 @@ let stack: TestStack;
 beforeAll(async () => {
   stack = await startTestStack({
     world: chainedWorld(),
-    envFromAws: async (aws) => {
-      const sts = new STSClient({
-        region: "us-east-1",
-        endpoint: aws.stsEndpoint,
-        credentials: {
-          accessKeyId: demoBroker.accessKeyId,
-          secretAccessKey: demoBroker.secretAccessKey,
-        },
-      });
-      const out = await sts.send(
-        new AssumeRoleCommand({
-          RoleArn: BROKER_ROLE_ARN,
-          RoleSessionName: "gatehouse-broker",
-          DurationSeconds: 43200,
-        }),
-      );
-      const c = out.Credentials!;
-      return {
-        GATEHOUSE_BROKER_ACCESS_KEY_ID: c.AccessKeyId!,
-        GATEHOUSE_BROKER_SECRET_ACCESS_KEY: c.SecretAccessKey!,
-        GATEHOUSE_BROKER_SESSION_TOKEN: c.SessionToken!,
-      };
-    },
+    envFromAws: chainedBrokerEnv,
   });
 });
 afterAll(async () => {
