@@ -28,6 +28,7 @@ export function SamlIdpForm({
           {state.message}
         </p>
       )}
+      <FieldError message={state.errors.form} />
       <div className="grid gap-4 sm:grid-cols-2">
         <label className="text-sm">
           Name shown on the sign-in page

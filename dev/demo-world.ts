@@ -70,6 +70,8 @@ export interface DemoBroker {
 }
 
 export const ADMIN_GROUP = "gatehouse-admins";
+/** Members read the audit log and review access, and change nothing (GATEHOUSE_AUDITOR_GROUP). */
+export const AUDITOR_GROUP = "gatehouse-auditors";
 
 /** The IAM SAML provider name, in each account with SAML-federated roles, for the demo SAML IdP. */
 export const DEMO_SAML_PROVIDER_NAME = "gatehouse-demo-idp";
@@ -102,6 +104,14 @@ export const demoUsers: DemoUser[] = [
     email: "carol@corp.example",
     name: "Carol Newhire",
     groups: [],
+  },
+  {
+    username: "dave",
+    password: "dave-demo-password",
+    subject: "da7e0000-a0d1-4a0d-9d1e-da7e00000004",
+    email: "dave@corp.example",
+    name: "Dave Auditor",
+    groups: [AUDITOR_GROUP],
   },
 ];
 

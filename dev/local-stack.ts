@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import { demoBroker, ADMIN_GROUP, DEMO_DEFAULT_REGION } from "./demo-world";
+import { demoBroker, ADMIN_GROUP, AUDITOR_GROUP, DEMO_DEFAULT_REGION } from "./demo-world";
 
 export const ROOT = path.resolve(__dirname, "..");
 export const DEMO_CLIENT_ID = "gatehouse-demo";
@@ -43,6 +43,7 @@ export function localPortalEnv(o: PortalEnvOptions): Record<string, string> {
     OIDC_DISPLAY_NAME: "Corp Identity (demo)",
     OIDC_SCOPES: "openid profile email groups",
     GATEHOUSE_ADMIN_GROUP: ADMIN_GROUP,
+    GATEHOUSE_AUDITOR_GROUP: AUDITOR_GROUP,
     GATEHOUSE_ACCESS_CONTACT: "the Cloud Platform team (#aws-access on Slack)",
     GATEHOUSE_DEFAULT_REGION: DEMO_DEFAULT_REGION,
     AWS_REGION: "us-east-1",

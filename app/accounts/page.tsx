@@ -16,7 +16,6 @@ import { getBroker } from "@/lib/issuance/context";
 export const metadata: Metadata = { title: "Your AWS accounts" };
 
 const NOTICES: Record<string, string> = {
-  "admin-only": "That page is for Gatehouse administrators only.",
   "saml-ready":
     "Your identity provider confirmed your AWS roles. Choose Console or CLI credentials on the role again.",
   "saml-failed":

@@ -30,7 +30,11 @@ export default async function ConsolePage({ searchParams }: { searchParams: Sear
   if (!signedIn && isDirect) return <Frame>{<SignInFirst deepLink={deepLink} />}</Frame>;
   const { user } = signedIn ? { user: signedIn } : await requirePageUser({ returnTo: deepLink });
   const header = (
-    <AppHeader userLabel={user.email ?? user.displayName ?? user.subject} isAdmin={user.isAdmin} />
+    <AppHeader
+      userLabel={user.email ?? user.displayName ?? user.subject}
+      isAdmin={user.isAdmin}
+      isAuditor={user.isAuditor}
+    />
   );
 
   const parsed = parseDeepLink(params);

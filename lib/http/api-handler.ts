@@ -2,6 +2,12 @@ import "server-only";
 import { NextResponse, type NextRequest } from "next/server";
 import type { z } from "zod";
 import { getSignedInUser } from "@/lib/auth/current-user";
+import {
+  holdsPrivilege,
+  PRIVILEGE_REQUIRED,
+  recordDenial,
+  type Privilege,
+} from "@/lib/auth/privilege-guard";
 import type { SignedInUser } from "@/lib/auth/portal-session";
 import { getConfig } from "@/lib/config";
 import { log } from "@/lib/log";
@@ -22,14 +28,15 @@ type RouteContext = { params: Promise<Record<string, string | string[]>> };
 
 /**
  * The guard every session-authenticated API route goes through: it authenticates (server-side
- * session), authorizes (admin when asked), refuses cross-site writes, validates route params with
+ * session), authorizes (admin or auditor when asked: 403, audited as admin.denied), refuses
+ * cross-site writes, validates route params with
  * zod, and turns every failure into the one JSON error shape with a request id — unknown errors
  * become a generic 500, details logged, never a stack trace in the response.
  */
 export function withSession<S extends z.ZodType>(
   paramsSchema: S,
   handler: (ctx: ApiContext<z.output<S>>) => Promise<Response>,
-  opts: { admin?: boolean } = {},
+  opts: { privilege?: Privilege } = {},
 ): (request: NextRequest, context: RouteContext) => Promise<Response> {
   return async (request, context) => {
     const meta = requestMetaFrom(request.headers);
@@ -37,7 +44,15 @@ export function withSession<S extends z.ZodType>(
       if (request.method !== "GET" && request.method !== "HEAD") assertSameOrigin(request);
       const user = await getSignedInUser(meta);
       if (!user) throw new AppError("unauthenticated", "Sign in to continue.");
-      if (opts.admin && !user.isAdmin) throw new AppError("not_found", "Not found.");
+      if (opts.privilege && !holdsPrivilege(user, opts.privilege)) {
+        await recordDenial(
+          user,
+          meta,
+          opts.privilege,
+          `api ${request.method} ${request.nextUrl.pathname}`,
+        );
+        throw new AppError("forbidden", PRIVILEGE_REQUIRED[opts.privilege]);
+      }
       const parsed = paramsSchema.safeParse(await context.params);
       if (!parsed.success) {
         throw new AppError("validation_error", "The request is not valid.", {

@@ -10,7 +10,7 @@ import {
 } from "@/lib/access-review/find-access";
 import { getDb } from "@/lib/db/client";
 import { isAppError } from "@/lib/http/errors";
-import { checkReviewPage } from "./review-guard";
+import { requirePrivilegedPage } from "@/lib/auth/privilege-guard";
 import { reviewQuery } from "./review-query";
 
 export const metadata: Metadata = { title: "Access review" };
@@ -21,20 +21,14 @@ const MEMBERS_NOTE =
   "Group members are the users whose groups, as last asserted by the identity provider at their most recent sign-in, include the group: someone added to a group who has not signed in since is not listed.";
 
 export default async function AccessReviewPage({ searchParams }: { searchParams: SearchParams }) {
-  const check = await checkReviewPage("/admin/access");
+  const check = await requirePrivilegedPage("auditor", "/admin/access");
   const crumbs = [{ label: "Access review" }];
-  if (!check.allowed)
-    return (
-      <AdminPageShell user={check.user} allowed={false} crumbs={crumbs}>
-        {null}
-      </AdminPageShell>
-    );
   const raw = await searchParams;
   const values: Record<string, string> = {};
   for (const [k, v] of Object.entries(raw)) if (typeof v === "string") values[k] = v;
   const params = { get: (name: string) => values[name] ?? null };
   return (
-    <AdminPageShell user={check.user} allowed crumbs={crumbs}>
+    <AdminPageShell user={check.user} crumbs={crumbs}>
       <div>
         <h1 className="text-2xl font-semibold">Access review</h1>
         <p className="mt-1 text-sm text-slate-600">

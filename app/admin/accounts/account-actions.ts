@@ -6,7 +6,8 @@ import { createAccount, deleteAccount, updateAccount } from "@/lib/admin/account
 import { isId } from "@/lib/admin/validation";
 import { getDb } from "@/lib/db/client";
 import { actorOf } from "@/lib/issuance/issue-session";
-import { ADMIN_ONLY_MESSAGE, auditedChange, checkAdminAction } from "./admin-guard";
+import { ADMIN_ONLY_MESSAGE, checkPrivilegedAction } from "@/lib/auth/privilege-guard";
+import { auditedChange } from "./audited-change";
 import { formValues, formVersion, refused, stateOf, type AdminFormState } from "./form-state";
 
 const FIELDS = ["accountId", "name", "alias", "environment", "description"] as const;
@@ -19,7 +20,7 @@ export async function createAccountAction(
   form: FormData,
 ): Promise<AdminFormState> {
   const values = formValues(form, FIELDS);
-  const check = await checkAdminAction("create account");
+  const check = await checkPrivilegedAction("admin", "create account");
   if (!check.allowed) return refused({}, ADMIN_ONLY_MESSAGE);
   const result = await auditedChange(() =>
     createAccount(
@@ -45,7 +46,7 @@ export async function updateAccountAction(
   form: FormData,
 ): Promise<AdminFormState> {
   const values = formValues(form, [...FIELDS, "id", "version"]);
-  const check = await checkAdminAction("update account");
+  const check = await checkPrivilegedAction("admin", "update account");
   if (!check.allowed) return refused({}, ADMIN_ONLY_MESSAGE);
   const version = formVersion(form);
   const { id } = values;
@@ -74,7 +75,7 @@ export async function deleteAccountAction(
   form: FormData,
 ): Promise<AdminFormState> {
   const values = formValues(form, ["id", "version", "confirmation"]);
-  const check = await checkAdminAction("delete account");
+  const check = await checkPrivilegedAction("admin", "delete account");
   if (!check.allowed) return refused({}, ADMIN_ONLY_MESSAGE);
   const version = formVersion(form);
   const { id } = values;

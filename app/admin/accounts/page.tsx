@@ -4,27 +4,20 @@ import { AdminPageShell } from "@/components/admin-page-shell";
 import { EnvironmentBadge } from "@/components/environment-badge";
 import { findAccountsForAdmin } from "@/lib/admin/accounts";
 import { getDb } from "@/lib/db/client";
-import { checkAdminPage } from "./admin-guard";
+import { requirePrivilegedPage } from "@/lib/auth/privilege-guard";
 
 export const metadata: Metadata = { title: "Accounts & access" };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function AdminAccountsPage({ searchParams }: { searchParams: SearchParams }) {
-  const check = await checkAdminPage("/admin/accounts");
+  const check = await requirePrivilegedPage("admin", "/admin/accounts");
   const { notice } = await searchParams;
   const crumbs = [{ label: "Accounts & access" }];
-  if (!check.allowed)
-    return (
-      <AdminPageShell user={check.user} allowed={false} crumbs={crumbs}>
-        {null}
-      </AdminPageShell>
-    );
   const accounts = await findAccountsForAdmin(getDb());
   return (
     <AdminPageShell
       user={check.user}
-      allowed
       crumbs={crumbs}
       notice={typeof notice === "string" ? notice : undefined}
     >

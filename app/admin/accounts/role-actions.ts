@@ -6,7 +6,8 @@ import { createRole, deleteRole, updateRole } from "@/lib/admin/roles";
 import { isId, type RoleInput } from "@/lib/admin/validation";
 import { getDb } from "@/lib/db/client";
 import { actorOf } from "@/lib/issuance/issue-session";
-import { ADMIN_ONLY_MESSAGE, auditedChange, checkAdminAction } from "./admin-guard";
+import { ADMIN_ONLY_MESSAGE, checkPrivilegedAction } from "@/lib/auth/privilege-guard";
+import { auditedChange } from "./audited-change";
 import { formValues, formVersion, refused, stateOf, type AdminFormState } from "./form-state";
 
 const FIELDS = [
@@ -42,7 +43,7 @@ export async function createRoleAction(
   form: FormData,
 ): Promise<AdminFormState> {
   const values = formValues(form, FIELDS);
-  const check = await checkAdminAction("create role");
+  const check = await checkPrivilegedAction("admin", "create role");
   if (!check.allowed) return refused({}, ADMIN_ONLY_MESSAGE);
   const accountDbId = values.accountDbId;
   if (!isId(accountDbId)) return refused(values, STALE_FORM);
@@ -59,7 +60,7 @@ export async function updateRoleAction(
   form: FormData,
 ): Promise<AdminFormState> {
   const values = formValues(form, [...FIELDS, "id", "version"]);
-  const check = await checkAdminAction("update role");
+  const check = await checkPrivilegedAction("admin", "update role");
   if (!check.allowed) return refused({}, ADMIN_ONLY_MESSAGE);
   const version = formVersion(form);
   const { accountDbId, id } = values;
@@ -84,7 +85,7 @@ export async function deleteRoleAction(
   form: FormData,
 ): Promise<AdminFormState> {
   const values = formValues(form, ["accountDbId", "id", "version", "confirmation"]);
-  const check = await checkAdminAction("delete role");
+  const check = await checkPrivilegedAction("admin", "delete role");
   if (!check.allowed) return refused({}, ADMIN_ONLY_MESSAGE);
   const version = formVersion(form);
   const { accountDbId, id } = values;

@@ -6,7 +6,8 @@ import { createRule, deleteRule, updateRule } from "@/lib/admin/rules";
 import { isId, type RuleInput } from "@/lib/admin/validation";
 import { getDb } from "@/lib/db/client";
 import { actorOf } from "@/lib/issuance/issue-session";
-import { ADMIN_ONLY_MESSAGE, auditedChange, checkAdminAction } from "./admin-guard";
+import { ADMIN_ONLY_MESSAGE, checkPrivilegedAction } from "@/lib/auth/privilege-guard";
+import { auditedChange } from "./audited-change";
 import { formValues, formVersion, refused, stateOf, type AdminFormState } from "./form-state";
 
 const FIELDS = [
@@ -51,7 +52,7 @@ export async function createRuleAction(
   form: FormData,
 ): Promise<AdminFormState> {
   const values = formValues(form, FIELDS);
-  const check = await checkAdminAction("create rule");
+  const check = await checkPrivilegedAction("admin", "create rule");
   if (!check.allowed) return refused({}, ADMIN_ONLY_MESSAGE);
   const { accountDbId, roleId } = values;
   if (!isId(accountDbId) || !isId(roleId)) return refused(values, STALE_FORM);
@@ -75,7 +76,7 @@ export async function updateRuleAction(
   form: FormData,
 ): Promise<AdminFormState> {
   const values = formValues(form, [...FIELDS, "id", "version"]);
-  const check = await checkAdminAction("update rule");
+  const check = await checkPrivilegedAction("admin", "update rule");
   if (!check.allowed) return refused({}, ADMIN_ONLY_MESSAGE);
   const version = formVersion(form);
   const { accountDbId, roleId, id } = values;
@@ -101,7 +102,7 @@ export async function deleteRuleAction(
   form: FormData,
 ): Promise<AdminFormState> {
   const values = formValues(form, ["accountDbId", "roleId", "id", "version"]);
-  const check = await checkAdminAction("delete rule");
+  const check = await checkPrivilegedAction("admin", "delete rule");
   if (!check.allowed) return refused({}, ADMIN_ONLY_MESSAGE);
   const version = formVersion(form);
   const { accountDbId, roleId, id } = values;

@@ -7,7 +7,7 @@ import { AuditVerifyButton } from "@/components/audit-verify-button";
 import { filterParams, parseAuditQuery } from "@/lib/audit/audit-query";
 import { findAuditEvents } from "@/lib/audit/find-audit-events";
 import { AUDIT_ACTIONS } from "@/lib/audit/write-audit-event";
-import { requirePageUser } from "@/lib/auth/current-user";
+import { requirePrivilegedPage } from "@/lib/auth/privilege-guard";
 import { getDb } from "@/lib/db/client";
 
 export const metadata: Metadata = { title: "Audit log" };
@@ -16,7 +16,7 @@ export const dynamic = "force-dynamic";
 type SearchParams = Record<string, string | string[] | undefined>;
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const { user } = await requirePageUser({ auditor: true, returnTo: "/admin/audit" });
+  const { user } = await requirePrivilegedPage("auditor", "/admin/audit");
   const raw = await searchParams;
   const parsed = parseAuditQuery(raw);
   const page = parsed.ok ? await findAuditEvents(getDb(), parsed.query) : null;

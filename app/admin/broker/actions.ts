@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { writeAuditEvent } from "@/lib/audit/write-audit-event";
-import { currentRequestMeta, getSignedInUser } from "@/lib/auth/current-user";
+import { checkPrivilegedAction } from "@/lib/auth/privilege-guard";
 import { getDb } from "@/lib/db/client";
 import { isAppError } from "@/lib/http/errors";
 import { getBroker } from "@/lib/issuance/context";
@@ -22,17 +22,15 @@ const unlockInput = z.object({
     .regex(/^\d{6}$/, "Enter the 6 digits your MFA device shows."),
 });
 
-/** Every server action checks for itself that the caller is a signed-in admin (invariant 4). */
-async function requireAdmin() {
-  const meta = await currentRequestMeta();
-  const user = await getSignedInUser(meta);
-  if (!user?.isAdmin) throw new Error("not allowed");
-  return { user, meta };
-}
+// Every server action checks for itself that the caller is a signed-in admin (invariant 4);
+// a refusal is audited as admin.denied and changes nothing.
+
+const NOT_ALLOWED = "Only Gatehouse administrators can unlock the broker. Nothing was changed.";
 
 /** "Check now": GetCallerIdentity again, bypassing the five-minute cache. */
 export async function checkBrokerNow(): Promise<void> {
-  await requireAdmin();
+  const check = await checkPrivilegedAction("admin", "check broker");
+  if (!check.allowed) return;
   await getBroker().getStatus({ refresh: true });
   revalidatePath("/admin/broker");
 }
@@ -41,7 +39,9 @@ export async function unlockBroker(
   _prev: UnlockFormState,
   form: FormData,
 ): Promise<UnlockFormState> {
-  const { user, meta } = await requireAdmin();
+  const check = await checkPrivilegedAction("admin", "unlock broker");
+  if (!check.allowed) return { ok: false, message: null, error: NOT_ALLOWED };
+  const { user, meta } = check;
   const parsed = unlockInput.safeParse({ tokenCode: form.get("tokenCode") ?? "" });
   if (!parsed.success)
     return { ok: false, message: null, error: parsed.error.issues[0]?.message ?? "Invalid code." };
@@ -81,7 +81,9 @@ export async function unlockBroker(
 }
 
 export async function lockBroker(): Promise<void> {
-  const { user, meta } = await requireAdmin();
+  const check = await checkPrivilegedAction("admin", "lock broker");
+  if (!check.allowed) return;
+  const { user, meta } = check;
   const broker = getBroker();
   broker.lock();
   await writeAuditEvent(getDb(), {

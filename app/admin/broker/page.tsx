@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { AppHeader } from "@/components/app-header";
 import { BrokerMfaForm } from "@/components/broker-mfa-form";
 import { BrokerEndpointTable, BrokerIdentityPanel } from "@/components/broker-status";
-import { requirePageUser } from "@/lib/auth/current-user";
+import { requirePrivilegedPage } from "@/lib/auth/privilege-guard";
 import { getBroker } from "@/lib/issuance/context";
 import { checkBrokerNow, lockBroker, unlockBroker } from "./actions";
 
@@ -10,12 +10,16 @@ export const metadata: Metadata = { title: "Broker" };
 export const dynamic = "force-dynamic";
 
 export default async function BrokerPage() {
-  const { user } = await requirePageUser({ admin: true, returnTo: "/admin/broker" });
+  const { user } = await requirePrivilegedPage("admin", "/admin/broker");
   const status = await getBroker().getStatus();
   const { mfa } = status;
   return (
     <>
-      <AppHeader userLabel={user.email ?? user.subject} isAdmin={user.isAdmin} />
+      <AppHeader
+        userLabel={user.email ?? user.subject}
+        isAdmin={user.isAdmin}
+        isAuditor={user.isAuditor}
+      />
       <main className="mx-auto max-w-6xl space-y-6 px-4 py-8">
         <div className="flex items-start justify-between gap-4">
           <div>

@@ -1,21 +1,15 @@
 import type { Metadata } from "next";
 import { AdminPageShell } from "@/components/admin-page-shell";
 import { ConfigImport } from "@/components/config-import";
-import { checkAdminPage } from "../accounts/admin-guard";
+import { requirePrivilegedPage } from "@/lib/auth/privilege-guard";
 
 export const metadata: Metadata = { title: "Configuration as code" };
 
 export default async function AdminConfigPage() {
-  const check = await checkAdminPage("/admin/config");
+  const check = await requirePrivilegedPage("admin", "/admin/config");
   const crumbs = [{ label: "Configuration as code" }];
-  if (!check.allowed)
-    return (
-      <AdminPageShell user={check.user} allowed={false} crumbs={crumbs}>
-        {null}
-      </AdminPageShell>
-    );
   return (
-    <AdminPageShell user={check.user} allowed crumbs={crumbs}>
+    <AdminPageShell user={check.user} crumbs={crumbs}>
       <div>
         <h1 className="text-2xl font-semibold">Configuration as code</h1>
         <p className="mt-1 text-sm text-slate-600">

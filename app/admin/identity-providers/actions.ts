@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { createSamlIdp, setSamlIdpEnabled } from "@/lib/admin/saml-idps";
-import { currentRequestMeta, getSignedInUser } from "@/lib/auth/current-user";
+import { checkPrivilegedAction } from "@/lib/auth/privilege-guard";
 import { getDb } from "@/lib/db/client";
 import { actorOf } from "@/lib/issuance/issue-session";
 
@@ -13,19 +13,23 @@ export interface IdpFormState {
   errors: Record<string, string>;
 }
 
-/** Every server action checks for itself that the caller is a signed-in admin (invariant 4). */
-async function requireAdmin() {
-  const meta = await currentRequestMeta();
-  const user = await getSignedInUser(meta);
-  if (!user?.isAdmin) throw new Error("not allowed");
-  return { user, meta };
-}
+// Every server action checks for itself that the caller is a signed-in admin (invariant 4);
+// a refusal is audited as admin.denied and changes nothing.
 
 export async function addIdentityProvider(
   _prev: IdpFormState,
   form: FormData,
 ): Promise<IdpFormState> {
-  const { user, meta } = await requireAdmin();
+  const check = await checkPrivilegedAction("admin", "add identity provider");
+  if (!check.allowed)
+    return {
+      ok: false,
+      message: null,
+      errors: {
+        form: "Only Gatehouse administrators can add identity providers. Nothing was changed.",
+      },
+    };
+  const { user, meta } = check;
   const file = form.get("metadataFile");
   const uploaded =
     file instanceof File && file.size > 0
@@ -65,7 +69,9 @@ export async function addIdentityProvider(
 }
 
 export async function toggleIdentityProvider(form: FormData): Promise<void> {
-  const { user, meta } = await requireAdmin();
+  const check = await checkPrivilegedAction("admin", "enable or disable identity provider");
+  if (!check.allowed) return;
+  const { user, meta } = check;
   const id = form.get("id");
   if (typeof id !== "string" || !/^[a-z0-9]{20,32}$/.test(id)) return;
   const result = await setSamlIdpEnabled(

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { AppHeader } from "@/components/app-header";
 import { SamlIdpForm } from "@/components/saml-idp-form";
 import { findSamlIdpsForAdmin } from "@/lib/admin/saml-idps";
-import { requirePageUser } from "@/lib/auth/current-user";
+import { requirePrivilegedPage } from "@/lib/auth/privilege-guard";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { addIdentityProvider, toggleIdentityProvider } from "./actions";
@@ -22,14 +22,18 @@ export default async function IdentityProvidersPage({
 }: {
   searchParams: SearchParams;
 }) {
-  const { user } = await requirePageUser({ admin: true, returnTo: "/admin/identity-providers" });
+  const { user } = await requirePrivilegedPage("admin", "/admin/identity-providers");
   const { notice } = await searchParams;
   const noticeText = typeof notice === "string" ? NOTICES[notice] : undefined;
   const config = getConfig();
   const idps = await findSamlIdpsForAdmin(getDb());
   return (
     <>
-      <AppHeader userLabel={user.email ?? user.subject} isAdmin={user.isAdmin} />
+      <AppHeader
+        userLabel={user.email ?? user.subject}
+        isAdmin={user.isAdmin}
+        isAuditor={user.isAuditor}
+      />
       <main className="mx-auto max-w-5xl space-y-8 px-4 py-8">
         {noticeText && (
           <p

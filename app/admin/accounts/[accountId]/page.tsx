@@ -7,7 +7,7 @@ import { findAccountForAdmin } from "@/lib/admin/accounts";
 import { ENVIRONMENT_SUGGESTIONS, isId } from "@/lib/admin/validation";
 import { getDb } from "@/lib/db/client";
 import { updateAccountAction } from "../account-actions";
-import { checkAdminPage } from "../admin-guard";
+import { requirePrivilegedPage } from "@/lib/auth/privilege-guard";
 
 export const metadata: Metadata = { title: "AWS account" };
 
@@ -19,21 +19,17 @@ export default async function AdminAccountPage(props: {
   searchParams: SearchParams;
 }) {
   const { accountId } = await props.params;
-  const check = await checkAdminPage(`/admin/accounts/${encodeURIComponent(accountId)}`);
+  const check = await requirePrivilegedPage(
+    "admin",
+    `/admin/accounts/${encodeURIComponent(accountId)}`,
+  );
   const base = [{ label: "Accounts & access", href: "/admin/accounts" }];
-  if (!check.allowed)
-    return (
-      <AdminPageShell user={check.user} allowed={false} crumbs={base}>
-        {null}
-      </AdminPageShell>
-    );
   const account = isId(accountId) ? await findAccountForAdmin(getDb(), accountId) : null;
   if (!account) notFound();
   const { notice } = await props.searchParams;
   return (
     <AdminPageShell
       user={check.user}
-      allowed
       crumbs={[...base, { label: account.name }]}
       notice={typeof notice === "string" ? notice : undefined}
     >

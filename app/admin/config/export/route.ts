@@ -36,7 +36,7 @@ export const GET = withSession(
       },
     });
   },
-  { admin: true },
+  { privilege: "admin" },
 );
 
 const getOnly = methodNotAllowed(["GET"]);

@@ -54,7 +54,7 @@ export const POST = withSession(
           );
     return NextResponse.json(result, { status: STATUS(result), headers: NO_STORE });
   },
-  { admin: true },
+  { privilege: "admin" },
 );
 
 const postOnly = methodNotAllowed(["POST"]);

@@ -6,7 +6,7 @@ import { describeAccountDeletion } from "@/lib/admin/accounts";
 import { isId } from "@/lib/admin/validation";
 import { getDb } from "@/lib/db/client";
 import { deleteAccountAction } from "../../account-actions";
-import { checkAdminPage } from "../../admin-guard";
+import { requirePrivilegedPage } from "@/lib/auth/privilege-guard";
 
 export const metadata: Metadata = { title: "Delete account" };
 
@@ -14,21 +14,17 @@ type Params = Promise<{ accountId: string }>;
 
 export default async function DeleteAccountPage(props: { params: Params }) {
   const { accountId } = await props.params;
-  const check = await checkAdminPage(`/admin/accounts/${encodeURIComponent(accountId)}/delete`);
+  const check = await requirePrivilegedPage(
+    "admin",
+    `/admin/accounts/${encodeURIComponent(accountId)}/delete`,
+  );
   const base = [{ label: "Accounts & access", href: "/admin/accounts" }];
-  if (!check.allowed)
-    return (
-      <AdminPageShell user={check.user} allowed={false} crumbs={base}>
-        {null}
-      </AdminPageShell>
-    );
   const account = isId(accountId) ? await describeAccountDeletion(getDb(), accountId) : null;
   if (!account) notFound();
   const ruleCount = account.roles.reduce((n, r) => n + r.rules.length, 0);
   return (
     <AdminPageShell
       user={check.user}
-      allowed
       crumbs={[
         ...base,
         { label: account.name, href: `/admin/accounts/${account.id}` },

@@ -2,7 +2,6 @@ import { z } from "zod";
 import { parseAuditQuery } from "@/lib/audit/audit-query";
 import { EXPORT_CONTENT_TYPE, exportAuditEvents } from "@/lib/audit/export-audit-events";
 import { recordAuditExport } from "@/lib/audit/record-audit-access";
-import { assertAuditor } from "@/lib/auth/current-user";
 import { getDb } from "@/lib/db/client";
 import { NO_STORE, withSession } from "@/lib/http/api-handler";
 import { AppError } from "@/lib/http/errors";
@@ -15,30 +14,33 @@ const format = z.enum(["csv", "jsonl"], { message: "must be csv or jsonl" });
  * GET ?format=csv|jsonl&<the audit page's filters>: the whole filtered log (not one page), streamed,
  * never cached. Auditors and admins only; the export is audited before the first row is sent.
  */
-export const GET = withSession(z.object({}).optional(), async ({ request, user, meta }) => {
-  assertAuditor(user);
-  const params = request.nextUrl.searchParams;
-  const parsedFormat = format.safeParse(params.get("format") ?? "csv");
-  const parsed = parseAuditQuery(params);
-  const issues = [
-    ...(parsedFormat.success ? [] : [{ path: "format", message: "must be csv or jsonl" }]),
-    ...(parsed.ok ? [] : parsed.issues),
-  ];
-  if (!parsedFormat.success || !parsed.ok) {
-    throw new AppError("validation_error", "The export filters are not valid.", { issues });
-  }
-  const db = getDb();
-  await recordAuditExport(db, actorOf(user), meta, parsedFormat.data, parsed.query);
-  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-  return new Response(exportAuditEvents(db, parsed.query, parsedFormat.data, meta), {
-    headers: {
-      ...NO_STORE,
-      "Content-Type": EXPORT_CONTENT_TYPE[parsedFormat.data],
-      "Content-Disposition": `attachment; filename="gatehouse-audit-${stamp}.${parsedFormat.data}"`,
-      "X-Content-Type-Options": "nosniff",
-    },
-  });
-});
+export const GET = withSession(
+  z.object({}).optional(),
+  async ({ request, user, meta }) => {
+    const params = request.nextUrl.searchParams;
+    const parsedFormat = format.safeParse(params.get("format") ?? "csv");
+    const parsed = parseAuditQuery(params);
+    const issues = [
+      ...(parsedFormat.success ? [] : [{ path: "format", message: "must be csv or jsonl" }]),
+      ...(parsed.ok ? [] : parsed.issues),
+    ];
+    if (!parsedFormat.success || !parsed.ok) {
+      throw new AppError("validation_error", "The export filters are not valid.", { issues });
+    }
+    const db = getDb();
+    await recordAuditExport(db, actorOf(user), meta, parsedFormat.data, parsed.query);
+    const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+    return new Response(exportAuditEvents(db, parsed.query, parsedFormat.data, meta), {
+      headers: {
+        ...NO_STORE,
+        "Content-Type": EXPORT_CONTENT_TYPE[parsedFormat.data],
+        "Content-Disposition": `attachment; filename="gatehouse-audit-${stamp}.${parsedFormat.data}"`,
+        "X-Content-Type-Options": "nosniff",
+      },
+    });
+  },
+  { privilege: "auditor" },
+);
 
 const onlyGet = methodNotAllowed(["GET"]);
 export { onlyGet as POST, onlyGet as PUT, onlyGet as PATCH, onlyGet as DELETE };

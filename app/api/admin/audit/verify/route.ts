@@ -1,7 +1,6 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { verifyAndRecord } from "@/lib/audit/record-audit-access";
-import { assertAuditor } from "@/lib/auth/current-user";
 import { getDb } from "@/lib/db/client";
 import { NO_STORE, withSession } from "@/lib/http/api-handler";
 import { methodNotAllowed } from "@/lib/http/fallback-handlers";
@@ -11,11 +10,14 @@ import { actorOf } from "@/lib/issuance/issue-session";
  * POST: walk the whole hash chain and report the first broken link, if any. Auditors and admins
  * only; same-origin only (withSession checks Origin on every non-GET); the check is itself audited.
  */
-export const POST = withSession(z.object({}).optional(), async ({ user, meta }) => {
-  assertAuditor(user);
-  const report = await verifyAndRecord(getDb(), actorOf(user), meta, "portal");
-  return NextResponse.json(report, { headers: NO_STORE });
-});
+export const POST = withSession(
+  z.object({}).optional(),
+  async ({ user, meta }) => {
+    const report = await verifyAndRecord(getDb(), actorOf(user), meta, "portal");
+    return NextResponse.json(report, { headers: NO_STORE });
+  },
+  { privilege: "auditor" },
+);
 
 const onlyPost = methodNotAllowed(["POST"]);
 export { onlyPost as GET, onlyPost as PUT, onlyPost as PATCH, onlyPost as DELETE };

@@ -7,7 +7,7 @@ import { AdminRulesTable } from "@/components/admin-rules-table";
 import { findRoleForAdmin } from "@/lib/admin/roles";
 import { isId } from "@/lib/admin/validation";
 import { getDb } from "@/lib/db/client";
-import { checkAdminPage } from "../../../admin-guard";
+import { requirePrivilegedPage } from "@/lib/auth/privilege-guard";
 import { updateRoleAction } from "../../../role-actions";
 
 export const metadata: Metadata = { title: "Role" };
@@ -18,14 +18,8 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 export default async function AdminRolePage(props: { params: Params; searchParams: SearchParams }) {
   const { accountId, roleId } = await props.params;
   const path = `/admin/accounts/${encodeURIComponent(accountId)}/roles/${encodeURIComponent(roleId)}`;
-  const check = await checkAdminPage(path);
+  const check = await requirePrivilegedPage("admin", path);
   const base = [{ label: "Accounts & access", href: "/admin/accounts" }];
-  if (!check.allowed)
-    return (
-      <AdminPageShell user={check.user} allowed={false} crumbs={base}>
-        {null}
-      </AdminPageShell>
-    );
   const role =
     isId(accountId) && isId(roleId) ? await findRoleForAdmin(getDb(), accountId, roleId) : null;
   if (!role) notFound();
@@ -34,7 +28,6 @@ export default async function AdminRolePage(props: { params: Params; searchParam
   return (
     <AdminPageShell
       user={check.user}
-      allowed
       crumbs={[
         ...base,
         { label: role.account.name, href: `/admin/accounts/${role.account.id}` },

@@ -5,7 +5,7 @@ import { AdminRoleForm } from "@/components/admin-role-form";
 import { findAccountForAdmin } from "@/lib/admin/accounts";
 import { isId } from "@/lib/admin/validation";
 import { getDb } from "@/lib/db/client";
-import { checkAdminPage } from "../../../admin-guard";
+import { requirePrivilegedPage } from "@/lib/auth/privilege-guard";
 import { createRoleAction } from "../../../role-actions";
 
 export const metadata: Metadata = { title: "Add a role" };
@@ -14,20 +14,16 @@ type Params = Promise<{ accountId: string }>;
 
 export default async function NewRolePage(props: { params: Params }) {
   const { accountId } = await props.params;
-  const check = await checkAdminPage(`/admin/accounts/${encodeURIComponent(accountId)}/roles/new`);
+  const check = await requirePrivilegedPage(
+    "admin",
+    `/admin/accounts/${encodeURIComponent(accountId)}/roles/new`,
+  );
   const base = [{ label: "Accounts & access", href: "/admin/accounts" }];
-  if (!check.allowed)
-    return (
-      <AdminPageShell user={check.user} allowed={false} crumbs={base}>
-        {null}
-      </AdminPageShell>
-    );
   const account = isId(accountId) ? await findAccountForAdmin(getDb(), accountId) : null;
   if (!account) notFound();
   return (
     <AdminPageShell
       user={check.user}
-      allowed
       crumbs={[
         ...base,
         { label: account.name, href: `/admin/accounts/${account.id}` },

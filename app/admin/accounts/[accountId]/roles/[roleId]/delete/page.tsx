@@ -5,7 +5,7 @@ import { AdminPageShell } from "@/components/admin-page-shell";
 import { findRoleForAdmin } from "@/lib/admin/roles";
 import { isId } from "@/lib/admin/validation";
 import { getDb } from "@/lib/db/client";
-import { checkAdminPage } from "../../../../admin-guard";
+import { requirePrivilegedPage } from "@/lib/auth/privilege-guard";
 import { deleteRoleAction } from "../../../../role-actions";
 
 export const metadata: Metadata = { title: "Delete role" };
@@ -14,16 +14,11 @@ type Params = Promise<{ accountId: string; roleId: string }>;
 
 export default async function DeleteRolePage(props: { params: Params }) {
   const { accountId, roleId } = await props.params;
-  const check = await checkAdminPage(
+  const check = await requirePrivilegedPage(
+    "admin",
     `/admin/accounts/${encodeURIComponent(accountId)}/roles/${encodeURIComponent(roleId)}/delete`,
   );
   const base = [{ label: "Accounts & access", href: "/admin/accounts" }];
-  if (!check.allowed)
-    return (
-      <AdminPageShell user={check.user} allowed={false} crumbs={base}>
-        {null}
-      </AdminPageShell>
-    );
   const role =
     isId(accountId) && isId(roleId) ? await findRoleForAdmin(getDb(), accountId, roleId) : null;
   if (!role) notFound();
@@ -31,7 +26,6 @@ export default async function DeleteRolePage(props: { params: Params }) {
   return (
     <AdminPageShell
       user={check.user}
-      allowed
       crumbs={[
         ...base,
         { label: role.account.name, href: `/admin/accounts/${role.account.id}` },

@@ -7,7 +7,7 @@ import { findRoleForAdmin } from "@/lib/admin/roles";
 import { findRuleForAdmin, isRuleExpired } from "@/lib/admin/rules";
 import { formatExpiryInput, isId } from "@/lib/admin/validation";
 import { getDb } from "@/lib/db/client";
-import { checkAdminPage } from "../../../../../admin-guard";
+import { requirePrivilegedPage } from "@/lib/auth/privilege-guard";
 import { deleteRuleAction, updateRuleAction } from "../../../../../rule-actions";
 
 export const metadata: Metadata = { title: "Access rule" };
@@ -16,16 +16,11 @@ type Params = Promise<{ accountId: string; roleId: string; ruleId: string }>;
 
 export default async function AdminRulePage(props: { params: Params }) {
   const { accountId, roleId, ruleId } = await props.params;
-  const check = await checkAdminPage(
+  const check = await requirePrivilegedPage(
+    "admin",
     `/admin/accounts/${encodeURIComponent(accountId)}/roles/${encodeURIComponent(roleId)}/rules/${encodeURIComponent(ruleId)}`,
   );
   const base = [{ label: "Accounts & access", href: "/admin/accounts" }];
-  if (!check.allowed)
-    return (
-      <AdminPageShell user={check.user} allowed={false} crumbs={base}>
-        {null}
-      </AdminPageShell>
-    );
   const ids =
     isId(accountId) && isId(roleId) && isId(ruleId)
       ? { accountDbId: accountId, roleId, ruleId }
@@ -42,7 +37,6 @@ export default async function AdminRulePage(props: { params: Params }) {
   return (
     <AdminPageShell
       user={check.user}
-      allowed
       crumbs={[
         ...base,
         { label: role.account.name, href: `/admin/accounts/${role.account.id}` },

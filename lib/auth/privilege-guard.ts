@@ -1,0 +1,96 @@
+import "server-only";
+import { forbidden, redirect } from "next/navigation";
+import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event";
+import { getDb } from "@/lib/db/client";
+import type { RequestMeta } from "@/lib/http/request-meta";
+import { actorOf } from "@/lib/issuance/issue-session";
+import { currentRequestMeta, getSignedInUser } from "./current-user";
+import type { SignedInUser } from "./portal-session";
+
+/**
+ * Who may do what beyond using their own roles: administrators change the configuration;
+ * auditors (every administrator is one) read the audit log and review access.
+ */
+export type Privilege = "admin" | "auditor";
+
+export function holdsPrivilege(
+  user: Pick<SignedInUser, "isAdmin" | "isAuditor">,
+  privilege: Privilege,
+): boolean {
+  return privilege === "admin" ? user.isAdmin : user.isAdmin || user.isAuditor;
+}
+
+const REFUSAL_REASON: Record<Privilege, string> = {
+  admin: "not an administrator",
+  auditor: "not an auditor or administrator",
+};
+
+const ANONYMOUS: AuditActor = {
+  userId: null,
+  issuer: null,
+  subject: null,
+  email: null,
+  groups: null,
+};
+
+/** What a refused API call is told (HTTP 403). */
+export const PRIVILEGE_REQUIRED: Record<Privilege, string> = {
+  admin: "Only Gatehouse administrators can do this.",
+  auditor: "Only auditors and Gatehouse administrators can do this.",
+};
+
+/** Writes the admin.denied audit event for a refused page, action or API call. */
+export async function recordDenial(
+  user: SignedInUser | null,
+  meta: RequestMeta,
+  privilege: Privilege,
+  entry: string,
+): Promise<void> {
+  await writeAuditEvent(getDb(), {
+    action: "admin.denied",
+    outcome: "denied",
+    actor: user ? actorOf(user) : ANONYMOUS,
+    meta,
+    details: { reason: user ? REFUSAL_REASON[privilege] : "not signed in", entry },
+  });
+}
+
+/**
+ * For admin and auditor pages, called by each page itself (DESIGN.md invariant 4): a signed-out
+ * visitor is sent to sign in and back; a signed-in person without the privilege gets HTTP 403 and
+ * the segment's friendly forbidden.tsx (nothing of the page is rendered), audited as admin.denied.
+ */
+export async function requirePrivilegedPage(
+  privilege: Privilege,
+  returnTo: string,
+): Promise<{ user: SignedInUser; meta: RequestMeta }> {
+  const meta = await currentRequestMeta();
+  const user = await getSignedInUser(meta);
+  if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(returnTo)}`);
+  if (holdsPrivilege(user, privilege)) return { user, meta };
+  await recordDenial(user, meta, privilege, `page ${returnTo}`);
+  forbidden();
+}
+
+export type PrivilegeCheck =
+  | { allowed: true; user: SignedInUser; meta: RequestMeta }
+  | { allowed: false; user: SignedInUser | null; meta: RequestMeta };
+
+/**
+ * For server actions, which anyone can POST to whatever page they were rendered on: the caller
+ * when they hold the privilege, else `allowed: false` after an admin.denied audit event. The
+ * action then returns its refusal without touching anything.
+ */
+export async function checkPrivilegedAction(
+  privilege: Privilege,
+  action: string,
+): Promise<PrivilegeCheck> {
+  const meta = await currentRequestMeta();
+  const user = await getSignedInUser(meta);
+  if (user && holdsPrivilege(user, privilege)) return { allowed: true, user, meta };
+  await recordDenial(user, meta, privilege, `action ${action}`);
+  return { allowed: false, user, meta };
+}
+
+export const ADMIN_ONLY_MESSAGE =
+  "Only Gatehouse administrators can change accounts, roles and access rules. Nothing was changed.";
