@@ -1,8 +1,11 @@
-// "Not allowed" for the account, role and rule editors: every page and every server action, asked
-// by an anonymous visitor or by bob (signed in, not an admin), is refused on its own (not by
-// middleware), changes nothing (the tables are compared before and after), leaks nothing about
-// accounts, roles or rules, and the refusals of signed-in users and of actions are audited as
-// admin.denied. A control shows the very same crafted request works for alice.
+// The "not allowed" suite: every admin and auditor page, API route and server action, asked by an
+// anonymous visitor, by bob (signed in, a plain developer) and — for the admin-only ones — by dave
+// (an auditor: he reads, he never changes), is refused by the entry point itself (DESIGN.md
+// invariant 4): pages answer 403 with the friendly page and nothing of their own, routes 401/403 as
+// JSON, actions their refusal. Nothing changes (the tables, the broker and the STS stand-in are
+// compared before and after), nothing leaks, and every refusal of a signed-in person or of an
+// action is audited as admin.denied. Controls show the very same requests work for whoever may
+// make them, so the refusals were about who asked.
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,146 +15,330 @@ import { expectNoInternalsIn } from "../support/portal-assertions";
 import { sessionFor, signIn, type PortalSession } from "../support/portal-client";
 import { startTestStack, type TestStack } from "../support/stack";
 
+type Who = "anonymous" | "bob" | "dave" | "alice";
+type Privilege = "admin" | "auditor";
+
 let stack: TestStack;
-let sessions: Record<"anonymous" | "bob" | "alice", PortalSession>;
-let ids: { account: string; accountId: string; role: string; roleName: string; rule: string };
+let sessions: Record<Who, PortalSession>;
+let ids: {
+  account: string;
+  accountId: string;
+  role: string;
+  roleName: string;
+  rule: string;
+  idp: string;
+};
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  stack = await startTestStack({ saml: true });
   sessions = {
     anonymous: sessionFor(stack, new CookieJar()),
     bob: await signIn(stack, "bob"),
+    dave: await signIn(stack, "dave"),
     alice: await signIn(stack, "alice"),
   };
   const role = await stack.db.role.findFirstOrThrow({
     where: { name: "Administrator", awsAccount: { name: "acme-production" } },
     include: { awsAccount: true, accessRules: true },
   });
+  const idp = await stack.db.samlIdentityProvider.findFirstOrThrow();
   ids = {
     account: role.awsAccountId,
     accountId: role.awsAccount.accountId,
     role: role.id,
     roleName: role.name,
     rule: role.accessRules[0]!.id,
+    idp: idp.id,
   };
 });
 afterAll(async () => {
   await stack?.stop();
 });
 
-/** Strings that would tell a non-admin something about accounts, roles or rules. */
-const SECRETS_OF_THE_ADMIN_PAGES = [
+/** Strings that would tell someone without the privilege about accounts, roles, rules or users. */
+const LEAKS = [
   "210987654321",
   "acme-production",
   "arn:aws:iam::",
   "gatehouse-admins",
   "Full administrative access",
   "BreakGlass",
+  "alice@corp.example",
 ];
 
-function expectNothingLeaked(text: string): void {
-  for (const s of SECRETS_OF_THE_ADMIN_PAGES)
+/** `asked` is what the request itself carried: a page echoes its own URL into its payload. */
+function expectNothingLeaked(text: string, asked = ""): void {
+  for (const s of LEAKS.filter((leak) => !decodeURIComponent(asked).includes(leak)))
     expect(text.includes(s), `the response mentions ${s}`).toBe(false);
 }
 
-/** Every row of the tables an admin action may change, to compare before and after. */
+/** Every row an admin or auditor request could change, to compare before and after. */
 async function domainSnapshot(): Promise<string> {
-  const [accounts, roles, rules, idps, favorites] = await Promise.all([
+  const [accounts, roles, rules, idps, favorites, users] = await Promise.all([
     stack.db.awsAccount.findMany({ orderBy: { id: "asc" } }),
     stack.db.role.findMany({ orderBy: { id: "asc" } }),
     stack.db.accessRule.findMany({ orderBy: { id: "asc" } }),
     stack.db.samlIdentityProvider.findMany({ orderBy: { id: "asc" } }),
     stack.db.favoriteRole.findMany({ orderBy: { id: "asc" } }),
+    stack.db.user.findMany({ orderBy: { id: "asc" } }),
   ]);
-  return JSON.stringify({ accounts, roles, rules, idps, favorites });
+  return JSON.stringify({ accounts, roles, rules, idps, favorites, users });
+}
+
+/** How many calls the STS stand-in has seen: a refused broker action must not reach AWS. */
+async function stsCallCount(): Promise<number> {
+  const res = await fetch(`${stack.aws.url}/__standin/calls`);
+  return ((await res.json()) as unknown[]).length;
+}
+
+async function expectAuditedDenial(requestId: string | null, who: Who, privilege: Privilege) {
+  const events = await stack.db.auditEvent.findMany({ where: { requestId: requestId ?? "-" } });
+  // The denial is the only thing recorded for the request.
+  expect(events.map((e) => e.action)).toEqual(["admin.denied"]);
+  expect(events[0]).toMatchObject({
+    outcome: "denied",
+    actorEmail: who === "anonymous" ? null : `${who}@corp.example`,
+  });
+  expect(JSON.parse(events[0]!.detailsJson)).toMatchObject({
+    reason:
+      who === "anonymous"
+        ? "not signed in"
+        : privilege === "admin"
+          ? "not an administrator"
+          : "not an auditor or administrator",
+  });
+}
+
+const PLAIN_USER_AND_AUDITOR = ["bob", "dave"] as const;
+
+/** Who is refused an entry point with this privilege (besides anonymous visitors). */
+function refusedSignedIn(privilege: Privilege): ReadonlyArray<"bob" | "dave"> {
+  return privilege === "admin" ? PLAIN_USER_AND_AUDITOR : ["bob"];
 }
 
 // ---- pages ------------------------------------------------------------------------------------
 
-const PAGES: Array<[string, () => string]> = [
-  ["the accounts list", () => "/admin/accounts"],
-  ["add account", () => "/admin/accounts/new"],
-  ["an account", () => `/admin/accounts/${ids.account}`],
-  ["an account's delete review", () => `/admin/accounts/${ids.account}/delete`],
-  ["add role", () => `/admin/accounts/${ids.account}/roles/new`],
-  ["a role", () => `/admin/accounts/${ids.account}/roles/${ids.role}`],
-  ["a role's delete review", () => `/admin/accounts/${ids.account}/roles/${ids.role}/delete`],
-  ["add rule", () => `/admin/accounts/${ids.account}/roles/${ids.role}/rules/new`],
-  ["a rule", () => `/admin/accounts/${ids.account}/roles/${ids.role}/rules/${ids.rule}`],
+/** Each page with what only someone allowed would see on it (a data-testid). */
+const PAGES: Array<[string, Privilege, () => string, string]> = [
+  ["the accounts list", "admin", () => "/admin/accounts", "admin-accounts-table"],
+  ["add account", "admin", () => "/admin/accounts/new", "account-form"],
+  ["an account", "admin", () => `/admin/accounts/${ids.account}`, "account-form"],
+  [
+    "an account's delete review",
+    "admin",
+    () => `/admin/accounts/${ids.account}/delete`,
+    "delete-review",
+  ],
+  ["add role", "admin", () => `/admin/accounts/${ids.account}/roles/new`, "role-form"],
+  ["a role", "admin", () => `/admin/accounts/${ids.account}/roles/${ids.role}`, "role-form"],
+  [
+    "a role's delete review",
+    "admin",
+    () => `/admin/accounts/${ids.account}/roles/${ids.role}/delete`,
+    "delete-review",
+  ],
+  [
+    "add rule",
+    "admin",
+    () => `/admin/accounts/${ids.account}/roles/${ids.role}/rules/new`,
+    "rule-form",
+  ],
+  [
+    "a rule",
+    "admin",
+    () => `/admin/accounts/${ids.account}/roles/${ids.role}/rules/${ids.rule}`,
+    "rule-form",
+  ],
+  ["configuration as code", "admin", () => "/admin/config", "export-yaml"],
+  ["the broker", "admin", () => "/admin/broker", "endpoint-table"],
+  ["identity providers", "admin", () => "/admin/identity-providers", "idp-table"],
+  ["the audit log", "auditor", () => "/admin/audit", "audit-count"],
+  [
+    "the audit log, filtered",
+    "auditor",
+    () => "/admin/audit?user=alice%40corp.example",
+    "audit-count",
+  ],
+  [
+    "access review by account",
+    "auditor",
+    () => "/admin/access?account=210987654321",
+    "account-access",
+  ],
+  [
+    "access review by user",
+    "auditor",
+    () => "/admin/access?user=alice%40corp.example",
+    "user-access",
+  ],
+  [
+    "explain",
+    "auditor",
+    () =>
+      `/admin/access?explainUser=alice%40corp.example&explainRole=${encodeURIComponent("arn:aws:iam::210987654321:role/Administrator")}`,
+    "explain-decision",
+  ],
 ];
 
 describe("pages", () => {
-  for (const [name, pathOf] of PAGES) {
+  for (const [name, privilege, pathOf, content] of PAGES) {
     it(`${name}: anonymous → sent to sign in with the page as the return address, nothing shown`, async () => {
       const res = await sessions.anonymous.request(pathOf());
-      expect([303, 307, 308]).toContain(res.status);
-      const location = new URL(res.headers.get("location") ?? "", stack.portalUrl);
-      expect(location.pathname).toBe("/signin");
-      expect(location.searchParams.get("callbackUrl")).toBe(pathOf());
-      expectNothingLeaked(await res.text());
+      const text = await res.text();
+      if (res.status === 200) {
+        // A page streaming its search params redirects inside the payload instead.
+        expect(text).toContain("NEXT_REDIRECT");
+      } else {
+        expect([303, 307, 308]).toContain(res.status);
+        const location = new URL(res.headers.get("location") ?? "", stack.portalUrl);
+        expect(location.pathname).toBe("/signin");
+        // Back to the page after signing in (the filters themselves are not carried along).
+        expect(location.searchParams.get("callbackUrl")).toBe(pathOf().split("?")[0]);
+      }
+      expectNothingLeaked(text, pathOf());
     });
 
-    it(`${name}: bob → the 403 notice only, audited as admin.denied`, async () => {
-      const res = await sessions.bob.request(pathOf());
-      const html = await res.text();
-      expect(html).toContain('data-testid="admin-forbidden"');
-      expect(html).not.toContain('data-testid="account-form"');
-      expect(html).not.toContain('data-testid="admin-rules-table"');
-      expectNothingLeaked(html);
-      const denial = await stack.db.auditEvent.findFirst({
-        where: { requestId: res.headers.get("x-request-id") ?? "-", action: "admin.denied" },
+    for (const who of refusedSignedIn(privilege)) {
+      it(`${name} (${privilege}): ${who} → 403 with the friendly page only, audited as admin.denied`, async () => {
+        const res = await sessions[who].request(pathOf());
+        const html = await res.text();
+        expect(res.status).toBe(403);
+        // The friendly page arrives in the React payload; the page's own content does not.
+        expect(html).toContain("Back to your accounts");
+        expect(html).not.toContain(content);
+        expectNothingLeaked(html, pathOf());
+        await expectAuditedDenial(res.headers.get("x-request-id"), who, privilege);
       });
-      expect(denial).toMatchObject({ outcome: "denied", actorEmail: "bob@corp.example" });
-    });
+    }
   }
 
-  it("alice (the control) sees the role page with its rules", async () => {
-    const html = await (await sessions.alice.request(PAGES[5]![1]())).text();
-    expect(html).toContain('data-testid="admin-rules-table"');
-    expect(html).toContain("group gatehouse-admins");
+  it("the controls: dave (auditor) gets the audit log and the access review; alice gets every page", async () => {
+    for (const [, , pathOf, content] of PAGES.filter(([, p]) => p === "auditor")) {
+      const res = await sessions.dave.request(pathOf());
+      expect(res.status, pathOf()).toBe(200);
+      expect(await res.text()).toContain(`data-testid="${content}"`);
+    }
+    for (const [, , pathOf, content] of PAGES) {
+      const res = await sessions.alice.request(pathOf());
+      expect(res.status, pathOf()).toBe(200);
+      expect(await res.text()).toContain(`data-testid="${content}"`);
+    }
+  });
+
+  it("the header offers dave the audit log and access review, not the admin pages", async () => {
+    const html = await (await sessions.dave.request("/accounts")).text();
+    expect(html).toContain('href="/admin/audit"');
+    expect(html).not.toContain('href="/admin/accounts"');
+    expect(html).not.toContain('href="/admin/broker"');
+  });
+});
+
+// ---- API routes -------------------------------------------------------------------------------
+
+const EMPTY_CONFIG = "version: 1\naccounts: []\n";
+
+const ROUTES: Array<[string, Privilege, string, RequestInit & { json?: unknown }]> = [
+  ["config export", "admin", "/admin/config/export?format=yaml", {}],
+  [
+    "config dry run",
+    "admin",
+    "/admin/config/import",
+    { method: "POST", json: { mode: "dry-run", text: EMPTY_CONFIG } },
+  ],
+  [
+    "config apply",
+    "admin",
+    "/admin/config/import",
+    { method: "POST", json: { mode: "apply", text: EMPTY_CONFIG, expectedHash: "0".repeat(64) } },
+  ],
+  ["access CSV by account", "auditor", "/admin/access/export?account=210987654321", {}],
+  ["access CSV by user", "auditor", "/admin/access/export?user=alice%40corp.example", {}],
+  ["audit CSV export", "auditor", "/api/admin/audit/export?format=csv", {}],
+  ["audit JSON Lines export", "auditor", "/api/admin/audit/export?format=jsonl", {}],
+  ["audit chain verification", "auditor", "/api/admin/audit/verify", { method: "POST" }],
+];
+
+describe("API routes", () => {
+  for (const [name, privilege, url, init] of ROUTES) {
+    it(`${name} (${privilege}): anonymous → 401, nothing changes or leaks`, async () => {
+      const before = await domainSnapshot();
+      const res = await sessions.anonymous.request(url, init);
+      expect(res.status).toBe(401);
+      const text = await res.text();
+      expect(JSON.parse(text)).toMatchObject({ error: { code: "unauthenticated" } });
+      expectNothingLeaked(text);
+      expect(await domainSnapshot()).toBe(before);
+    });
+
+    for (const who of refusedSignedIn(privilege)) {
+      it(`${name} (${privilege}): ${who} → 403, nothing changes or leaks, audited as admin.denied`, async () => {
+        const before = await domainSnapshot();
+        const res = await sessions[who].request(url, init);
+        expect(res.status).toBe(403);
+        const text = await res.text();
+        expect(JSON.parse(text)).toMatchObject({ error: { code: "forbidden" } });
+        expectNothingLeaked(text);
+        expectNoInternalsIn(text);
+        expect(await domainSnapshot()).toBe(before);
+        await expectAuditedDenial(res.headers.get("x-request-id"), who, privilege);
+      });
+    }
+  }
+
+  it("the controls: dave gets every auditor route; alice's crafted config apply does change things", async () => {
+    for (const [name, , url, init] of ROUTES.filter(([, p]) => p === "auditor")) {
+      const res = await sessions.dave.request(url, init);
+      expect(res.status, name).toBe(200);
+      await res.arrayBuffer();
+    }
+    const dry = await sessions.alice.request("/admin/config/import", {
+      method: "POST",
+      json: { mode: "dry-run", text: EMPTY_CONFIG },
+    });
+    const { diff } = (await dry.json()) as { diff: { hash: string; total: number } };
+    expect(diff.total).toBeGreaterThan(0);
+    const crossSite = await sessions.alice.request("/admin/config/import", {
+      method: "POST",
+      json: { mode: "apply", text: EMPTY_CONFIG, expectedHash: diff.hash },
+      headers: { Origin: "https://evil.example" },
+    });
+    expect(crossSite.status).toBe(403);
+    expect(await stack.db.awsAccount.count()).toBeGreaterThan(0);
   });
 });
 
 // ---- server actions ---------------------------------------------------------------------------
 
-type ActionName =
-  | "createAccountAction"
-  | "updateAccountAction"
-  | "deleteAccountAction"
-  | "createRoleAction"
-  | "updateRoleAction"
-  | "deleteRoleAction"
-  | "createRuleAction"
-  | "updateRuleAction"
-  | "deleteRuleAction";
-
-function actionId(name: ActionName): string {
+function actionId(exportedName: string): string {
   const manifest = JSON.parse(
     fs.readFileSync(path.join(ROOT, ".next/server/server-reference-manifest.json"), "utf8"),
   ) as { node: Record<string, { filename: string; exportedName: string }> };
   const entry = Object.entries(manifest.node).find(
-    ([, v]) => v.filename.startsWith("app/admin/accounts/") && v.exportedName === name,
+    ([, v]) => v.filename.startsWith("app/admin/") && v.exportedName === exportedName,
   );
-  if (!entry) throw new Error(`no server action ${name} in the build`);
+  if (!entry) throw new Error(`no server action ${exportedName} in the build`);
   return entry[0];
 }
 
-async function act(
-  session: PortalSession,
-  page: string,
-  name: ActionName,
-  fields: Record<string, string>,
-): Promise<{ status: number; requestId: string | null; redirect: string | null; text: string }> {
+/** An action as React calls it: `(previousState, formData)` for form-state actions, else `(formData)`. */
+interface ActionCall {
+  name: string;
+  page: () => string;
+  fields: () => Record<string, string>;
+  /** The previous form state, for actions used with useActionState. */
+  state?: unknown;
+  /** What the refusal says, for actions that answer with a form state. */
+  refusal?: string;
+}
+
+async function act(session: PortalSession, call: ActionCall) {
   const body = new FormData();
-  for (const [key, value] of Object.entries(fields)) body.append(`_1_${key}`, value);
-  body.append(
-    "0",
-    JSON.stringify([{ ok: false, message: null, warnings: [], errors: {}, values: {} }, "$K1"]),
-  );
-  const res = await session.request(page, {
+  for (const [key, value] of Object.entries(call.fields())) body.append(`_1_${key}`, value);
+  body.append("0", JSON.stringify(call.state === undefined ? ["$K1"] : [call.state, "$K1"]));
+  const res = await session.request(call.page(), {
     method: "POST",
     body,
-    headers: { "Next-Action": actionId(name), Accept: "text/x-component" },
+    headers: { "Next-Action": actionId(call.name), Accept: "text/x-component" },
   });
   return {
     status: res.status,
@@ -161,23 +348,26 @@ async function act(
   };
 }
 
+const EDITOR_STATE = { ok: false, message: null, warnings: [], errors: {}, values: {} };
+const EDITOR_REFUSAL = "Only Gatehouse administrators can change";
+
 /** Well-formed requests that would change something real if the caller were an admin. */
-const ACTIONS: Array<[ActionName, () => string, () => Record<string, string>]> = [
-  [
-    "createAccountAction",
-    () => "/admin/accounts/new",
-    () => ({
+const ACTIONS: ActionCall[] = [
+  {
+    name: "createAccountAction",
+    page: () => "/admin/accounts/new",
+    fields: () => ({
       accountId: "999999999999",
       name: "sneaky",
       alias: "",
       environment: "dev",
       description: "",
     }),
-  ],
-  [
-    "updateAccountAction",
-    () => `/admin/accounts/${ids.account}`,
-    () => ({
+  },
+  {
+    name: "updateAccountAction",
+    page: () => `/admin/accounts/${ids.account}`,
+    fields: () => ({
       id: ids.account,
       version: "1",
       name: "renamed",
@@ -185,16 +375,16 @@ const ACTIONS: Array<[ActionName, () => string, () => Record<string, string>]> =
       environment: "dev",
       description: "",
     }),
-  ],
-  [
-    "deleteAccountAction",
-    () => `/admin/accounts/${ids.account}/delete`,
-    () => ({ id: ids.account, version: "1", confirmation: ids.accountId }),
-  ],
-  [
-    "createRoleAction",
-    () => `/admin/accounts/${ids.account}/roles/new`,
-    () => ({
+  },
+  {
+    name: "deleteAccountAction",
+    page: () => `/admin/accounts/${ids.account}/delete`,
+    fields: () => ({ id: ids.account, version: "1", confirmation: ids.accountId }),
+  },
+  {
+    name: "createRoleAction",
+    page: () => `/admin/accounts/${ids.account}/roles/new`,
+    fields: () => ({
       accountDbId: ids.account,
       name: "Sneaky",
       arn: "",
@@ -204,11 +394,11 @@ const ACTIONS: Array<[ActionName, () => string, () => Record<string, string>]> =
       samlProviderArn: "",
       externalId: "",
     }),
-  ],
-  [
-    "updateRoleAction",
-    () => `/admin/accounts/${ids.account}/roles/${ids.role}`,
-    () => ({
+  },
+  {
+    name: "updateRoleAction",
+    page: () => `/admin/accounts/${ids.account}/roles/${ids.role}`,
+    fields: () => ({
       accountDbId: ids.account,
       id: ids.role,
       version: "1",
@@ -220,16 +410,21 @@ const ACTIONS: Array<[ActionName, () => string, () => Record<string, string>]> =
       samlProviderArn: "",
       externalId: "",
     }),
-  ],
-  [
-    "deleteRoleAction",
-    () => `/admin/accounts/${ids.account}/roles/${ids.role}/delete`,
-    () => ({ accountDbId: ids.account, id: ids.role, version: "1", confirmation: ids.roleName }),
-  ],
-  [
-    "createRuleAction",
-    () => `/admin/accounts/${ids.account}/roles/${ids.role}/rules/new`,
-    () => ({
+  },
+  {
+    name: "deleteRoleAction",
+    page: () => `/admin/accounts/${ids.account}/roles/${ids.role}/delete`,
+    fields: () => ({
+      accountDbId: ids.account,
+      id: ids.role,
+      version: "1",
+      confirmation: ids.roleName,
+    }),
+  },
+  {
+    name: "createRuleAction",
+    page: () => `/admin/accounts/${ids.account}/roles/${ids.role}/rules/new`,
+    fields: () => ({
       accountDbId: ids.account,
       roleId: ids.role,
       subjectKind: "group",
@@ -242,11 +437,11 @@ const ACTIONS: Array<[ActionName, () => string, () => Record<string, string>]> =
       sessionPolicy: "",
       description: "",
     }),
-  ],
-  [
-    "updateRuleAction",
-    () => `/admin/accounts/${ids.account}/roles/${ids.role}/rules/${ids.rule}`,
-    () => ({
+  },
+  {
+    name: "updateRuleAction",
+    page: () => `/admin/accounts/${ids.account}/roles/${ids.role}/rules/${ids.rule}`,
+    fields: () => ({
       accountDbId: ids.account,
       roleId: ids.role,
       id: ids.rule,
@@ -261,46 +456,71 @@ const ACTIONS: Array<[ActionName, () => string, () => Record<string, string>]> =
       sessionPolicy: "",
       description: "",
     }),
-  ],
-  [
-    "deleteRuleAction",
-    () => `/admin/accounts/${ids.account}/roles/${ids.role}/rules/${ids.rule}`,
-    () => ({ accountDbId: ids.account, roleId: ids.role, id: ids.rule, version: "1" }),
-  ],
-];
+  },
+  {
+    name: "deleteRuleAction",
+    page: () => `/admin/accounts/${ids.account}/roles/${ids.role}/rules/${ids.rule}`,
+    fields: () => ({ accountDbId: ids.account, roleId: ids.role, id: ids.rule, version: "1" }),
+  },
+].map((a) => ({ ...a, state: EDITOR_STATE, refusal: EDITOR_REFUSAL }));
+
+ACTIONS.push(
+  {
+    name: "addIdentityProvider",
+    page: () => "/admin/identity-providers",
+    fields: () => ({
+      displayName: "Sneaky IdP",
+      slug: "sneaky",
+      metadataXml: "<EntityDescriptor/>",
+      groupsAttribute: "groups",
+    }),
+    state: { ok: false, message: null, errors: {} },
+    refusal: "Only Gatehouse administrators can add identity providers",
+  },
+  {
+    name: "toggleIdentityProvider",
+    page: () => "/admin/identity-providers",
+    fields: () => ({ id: ids.idp, enabled: "false" }),
+  },
+  {
+    name: "unlockBroker",
+    page: () => "/admin/broker",
+    fields: () => ({ tokenCode: "123456" }),
+    state: { ok: false, message: null, error: null },
+    refusal: "Only Gatehouse administrators can unlock the broker",
+  },
+  { name: "lockBroker", page: () => "/admin/broker", fields: () => ({}) },
+  { name: "checkBrokerNow", page: () => "/admin/broker", fields: () => ({}) },
+);
 
 describe("server actions", () => {
-  for (const who of ["anonymous", "bob"] as const) {
-    for (const [name, pageOf, fieldsOf] of ACTIONS) {
-      it(`${name} as ${who} → refused, nothing changed, nothing leaked, audited as admin.denied`, async () => {
-        const before = await domainSnapshot();
-        const reply = await act(sessions[who], pageOf(), name, fieldsOf());
+  for (const who of ["anonymous", "bob", "dave"] as const) {
+    for (const call of ACTIONS) {
+      it(`${call.name} as ${who} → refused, nothing changed, nothing sent to AWS, nothing leaked, audited as admin.denied`, async () => {
+        const [before, callsBefore] = [await domainSnapshot(), await stsCallCount()];
+        const reply = await act(sessions[who], call);
+        expect(reply.status).toBe(200);
         expect(reply.redirect).toBeNull();
-        expect(reply.text).toContain("Only Gatehouse administrators can change");
+        if (call.refusal) expect(reply.text).toContain(call.refusal);
         expectNothingLeaked(reply.text);
         expectNoInternalsIn(reply.text);
         expect(await domainSnapshot()).toBe(before);
-        const denial = await stack.db.auditEvent.findFirst({
-          where: { requestId: reply.requestId ?? "-", action: "admin.denied" },
-        });
-        expect(denial).toMatchObject({
-          outcome: "denied",
-          actorEmail: who === "bob" ? "bob@corp.example" : null,
-        });
-        expect(JSON.parse(denial!.detailsJson)).toMatchObject({
-          reason: who === "bob" ? "not an administrator" : "not signed in",
-        });
-        // Nothing but the denial was recorded for this request.
-        expect(
-          await stack.db.auditEvent.count({ where: { requestId: reply.requestId ?? "-" } }),
-        ).toBe(1);
+        expect(await stsCallCount()).toBe(callsBefore);
+        await expectAuditedDenial(reply.requestId, who, "admin");
       });
     }
   }
 
-  it("the control: alice's identical delete request deletes the account (the refusals above were about who asked)", async () => {
-    const [, pageOf, fieldsOf] = ACTIONS[2]!;
-    const reply = await act(sessions.alice, pageOf(), "deleteAccountAction", fieldsOf());
+  it("the controls: alice's identical requests disable the identity provider and delete the account", async () => {
+    const toggle = ACTIONS.find((a) => a.name === "toggleIdentityProvider")!;
+    await act(sessions.alice, toggle);
+    expect(
+      (await stack.db.samlIdentityProvider.findUniqueOrThrow({ where: { id: ids.idp } })).enabled,
+    ).toBe(false);
+    const reply = await act(
+      sessions.alice,
+      ACTIONS.find((a) => a.name === "deleteAccountAction")!,
+    );
     expect(reply.redirect).toContain("/admin/accounts?notice=account-deleted");
     expect(await stack.db.awsAccount.count({ where: { id: ids.account } })).toBe(0);
   });

@@ -113,7 +113,8 @@ async function ensureTemplate(kind: TestDatabase): Promise<string> {
   return name;
 }
 
-async function createTestDatabase(
+/** A fresh, migrated, empty database of this kind (a copy of the template); `drop` removes it. */
+export async function createTestDatabase(
   kind: TestDatabase,
 ): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `gatehouse_test_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;

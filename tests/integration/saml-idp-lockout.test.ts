@@ -1,0 +1,112 @@
+// "Not lock everyone out": administrators are whoever an identity provider says is in
+// GATEHOUSE_ADMIN_GROUP, so the only way an admin could lock everyone (admins included) out is to
+// disable the last enabled sign-in method. With OIDC not configured, disabling the last enabled
+// SAML identity provider is refused with an explanation and audited; with another way in, it is
+// allowed. Run on the real database of the tier (SQLite and PostgreSQL), including two admins
+// disabling the last two identity providers at the same moment: at most one may win.
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { AuditActor } from "@/lib/audit/write-audit-event";
+import { setSamlIdpEnabled } from "@/lib/admin/saml-idps";
+import { createDb, type Db } from "@/lib/db/client";
+import { createTestDatabase, testDatabaseKind } from "../support/stack";
+
+let db: Db;
+let drop: () => Promise<void>;
+
+const alice: AuditActor = {
+  userId: null,
+  issuer: "https://idp.corp.example",
+  subject: "alice",
+  email: "alice@corp.example",
+  groups: ["gatehouse-admins"],
+};
+const meta = () => ({ requestId: randomUUID(), ip: "127.0.0.1", userAgent: "vitest" });
+const SAML_ONLY = { oidcConfigured: false };
+const WITH_OIDC = { oidcConfigured: true };
+
+beforeAll(async () => {
+  const created = await createTestDatabase(testDatabaseKind());
+  drop = created.drop;
+  db = createDb(created.url);
+});
+afterAll(async () => {
+  await db?.$disconnect();
+  await drop?.();
+});
+
+let okta: string;
+let entra: string;
+
+beforeEach(async () => {
+  await db.samlIdentityProvider.deleteMany();
+  const make = (slug: string) =>
+    db.samlIdentityProvider.create({
+      data: {
+        slug,
+        displayName: slug === "okta" ? "Okta" : "Entra ID",
+        entityId: `https://${slug}.example/entity`,
+        ssoUrl: `https://${slug}.example/sso`,
+        certificatesJson: "[]",
+      },
+    });
+  okta = (await make("okta")).id;
+  entra = (await make("entra")).id;
+});
+
+const enabled = async (id: string) =>
+  (await db.samlIdentityProvider.findUniqueOrThrow({ where: { id } })).enabled;
+
+describe("the last way to sign in cannot be disabled", () => {
+  it("disabling one of two enabled identity providers is allowed", async () => {
+    expect(await setSamlIdpEnabled(db, okta, false, alice, meta(), SAML_ONLY)).toEqual({
+      ok: true,
+    });
+    expect(await enabled(okta)).toBe(false);
+  });
+
+  it("disabling the last enabled one is refused, explained, audited, and changes nothing", async () => {
+    await setSamlIdpEnabled(db, okta, false, alice, meta(), SAML_ONLY);
+    const request = meta();
+    const result = await setSamlIdpEnabled(db, entra, false, alice, request, SAML_ONLY);
+    expect(result).toMatchObject({ ok: false, reason: "last_sign_in_method" });
+    expect(result.ok === false && result.message).toContain(
+      "Entra ID is the only way to sign in (OIDC is not configured)",
+    );
+    expect(result.ok === false && result.message).toContain("administrators included");
+    expect(await enabled(entra)).toBe(true);
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { requestId: request.requestId } });
+    expect(audit).toMatchObject({ action: "admin.saml-idp.updated", outcome: "denied" });
+    expect(JSON.parse(audit.detailsJson)).toMatchObject({
+      idp: "entra",
+      reason: "last sign-in method",
+    });
+  });
+
+  it("with OIDC configured there is another way in: the last SAML identity provider may go", async () => {
+    await setSamlIdpEnabled(db, okta, false, alice, meta(), WITH_OIDC);
+    expect(await setSamlIdpEnabled(db, entra, false, alice, meta(), WITH_OIDC)).toEqual({
+      ok: true,
+    });
+    expect(await enabled(entra)).toBe(false);
+  });
+
+  it("re-enabling is always allowed, and disabling an already disabled one is no lockout", async () => {
+    await setSamlIdpEnabled(db, okta, false, alice, meta(), SAML_ONLY);
+    expect((await setSamlIdpEnabled(db, okta, false, alice, meta(), SAML_ONLY)).ok).toBe(true);
+    expect((await setSamlIdpEnabled(db, okta, true, alice, meta(), SAML_ONLY)).ok).toBe(true);
+    expect(await enabled(okta)).toBe(true);
+  });
+
+  it("two admins disabling the last two at the same moment: at least one stays enabled", async () => {
+    const results = await Promise.allSettled([
+      setSamlIdpEnabled(db, okta, false, alice, meta(), SAML_ONLY),
+      setSamlIdpEnabled(db, entra, false, alice, meta(), SAML_ONLY),
+    ]);
+    const stillEnabled = await db.samlIdentityProvider.count({ where: { enabled: true } });
+    expect(stillEnabled).toBeGreaterThanOrEqual(1);
+    // The loser was refused (or, on a serialization conflict, failed without changing anything).
+    const won = results.filter((r) => r.status === "fulfilled" && r.value.ok).length;
+    expect(won).toBe(2 - stillEnabled);
+  });
+});
