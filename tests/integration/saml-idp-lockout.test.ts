@@ -27,7 +27,7 @@ const WITH_OIDC = { oidcConfigured: true };
 
 beforeAll(async () => {
   const created = await createTestDatabase(testDatabaseKind());
-  drop = created.drop;
+  drop = () => created.drop();
   db = createDb(created.url);
 });
 afterAll(async () => {
