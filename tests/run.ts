@@ -1,9 +1,11 @@
-// `npm test`: the whole suite, tier by tier — unit, integration on SQLite, integration on
-// PostgreSQL, end-to-end in Chromium — then one closing line with the totals. Builds the portal
+// `npm test`: the whole suite, tier by tier — unit, then integration on SQLite and on PostgreSQL
+// side by side (each file waits mostly on its own servers, so the two tiers share the machine
+// well), then end-to-end in Chromium — and one closing line with the totals. Builds the portal
 // first when sources changed (integration and e2e tests run the production build).
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import readline from "node:readline";
 import { buildPortal, isBuildStale, ROOT } from "../dev/local-stack";
 
 interface TierResult {
@@ -27,21 +29,48 @@ function run(command: string, args: string[], env: Record<string, string>): numb
   return result.status ?? 1;
 }
 
-function vitestTier(name: string, project: string, env: Record<string, string> = {}): TierResult {
+/** Like run(), concurrently: every output line is prefixed with the tier's name. */
+function runPrefixed(
+  name: string,
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env },
+    });
+    for (const stream of [child.stdout, child.stderr])
+      readline
+        .createInterface({ input: stream })
+        .on("line", (line) => process.stdout.write(`[${name}] ${line}\n`));
+    child.on("error", () => resolve(1));
+    child.on("close", (code) => resolve(code ?? 1));
+  });
+}
+
+async function vitestTier(
+  name: string,
+  project: string,
+  env: Record<string, string> = {},
+  opts: { concurrent?: boolean } = {},
+): Promise<TierResult> {
   const report = path.join(REPORT_DIR, `${name}.json`);
   const started = Date.now();
-  const exitCode = run(
-    path.join(ROOT, "node_modules", ".bin", "vitest"),
-    [
-      "run",
-      "--project",
-      project,
-      "--reporter=default",
-      "--reporter=json",
-      `--outputFile.json=${report}`,
-    ],
-    env,
-  );
+  const command = path.join(ROOT, "node_modules", ".bin", "vitest");
+  const args = [
+    "run",
+    "--project",
+    project,
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${report}`,
+  ];
+  const exitCode = opts.concurrent
+    ? await runPrefixed(name, command, args, env)
+    : run(command, args, env);
   const json = readJson(report) as {
     numPassedTests?: number;
     numFailedTests?: number;
@@ -100,19 +129,28 @@ async function main(): Promise<void> {
   const wants = (tier: string) => only.length === 0 || only.includes(tier);
   const results: TierResult[] = [];
 
-  if (wants("unit")) results.push(vitestTier("unit", "unit"));
+  if (wants("unit")) results.push(await vitestTier("unit", "unit"));
   if ((wants("integration") || wants("e2e")) && isBuildStale()) {
     console.log("\n▶ building the portal (next build)");
     await buildPortal({ quiet: true });
   }
   if (wants("integration")) {
+    const concurrent = { concurrent: true };
     results.push(
-      vitestTier("integration-sqlite", "integration", { GATEHOUSE_TEST_DATABASE: "sqlite" }),
-    );
-    results.push(
-      vitestTier("integration-postgresql", "integration", {
-        GATEHOUSE_TEST_DATABASE: "postgresql",
-      }),
+      ...(await Promise.all([
+        vitestTier(
+          "integration-sqlite",
+          "integration",
+          { GATEHOUSE_TEST_DATABASE: "sqlite" },
+          concurrent,
+        ),
+        vitestTier(
+          "integration-postgresql",
+          "integration",
+          { GATEHOUSE_TEST_DATABASE: "postgresql" },
+          concurrent,
+        ),
+      ])),
     );
   }
   if (wants("e2e"))
