@@ -7,6 +7,13 @@ export interface ApiErrorView {
   nextUrl: string | null;
 }
 
+export const UNREACHABLE: ApiErrorView = {
+  message: "The portal could not be reached. Check your connection.",
+  requestId: null,
+  awsErrorCode: null,
+  nextUrl: null,
+};
+
 export async function postJson<T>(
   url: string,
   body: unknown,
@@ -20,17 +27,8 @@ export async function postJson<T>(
       cache: "no-store",
     });
   } catch {
-    return {
-      ok: false,
-      error: {
-        message: "The portal could not be reached. Check your connection.",
-        requestId: null,
-        awsErrorCode: null,
-        nextUrl: null,
-      },
-    };
+    return { ok: false, error: UNREACHABLE };
   }
-  const requestId = response.headers.get("x-request-id");
   let json: unknown = null;
   try {
     json = await response.json();
@@ -38,6 +36,12 @@ export async function postJson<T>(
     json = null;
   }
   if (response.ok && json !== null) return { ok: true, data: json as T };
+  return { ok: false, error: apiErrorFrom(response, json) };
+}
+
+/** The error view of a failed API response (`json` its parsed body, if any). */
+export function apiErrorFrom(response: Response, json: unknown): ApiErrorView {
+  const requestId = response.headers.get("x-request-id");
   if (response.status === 401) {
     // The session ended (expired or signed out elsewhere): a full page load re-runs sign-in.
     // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- a full load is intended
@@ -49,20 +53,17 @@ export async function postJson<T>(
     } | null
   )?.error;
   return {
-    ok: false,
-    error: {
-      message:
-        typeof error?.message === "string"
-          ? error.message
-          : `The request failed (HTTP ${response.status}).`,
-      requestId: typeof error?.requestId === "string" ? error.requestId : requestId,
-      awsErrorCode: typeof error?.awsErrorCode === "string" ? error.awsErrorCode : null,
-      nextUrl:
-        typeof error?.nextUrl === "string" &&
-        error.nextUrl.startsWith("/") &&
-        !error.nextUrl.startsWith("//")
-          ? error.nextUrl
-          : null,
-    },
+    message:
+      typeof error?.message === "string"
+        ? error.message
+        : `The request failed (HTTP ${response.status}).`,
+    requestId: typeof error?.requestId === "string" ? error.requestId : requestId,
+    awsErrorCode: typeof error?.awsErrorCode === "string" ? error.awsErrorCode : null,
+    nextUrl:
+      typeof error?.nextUrl === "string" &&
+      error.nextUrl.startsWith("/") &&
+      !error.nextUrl.startsWith("//")
+        ? error.nextUrl
+        : null,
   };
 }

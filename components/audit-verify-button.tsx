@@ -1,7 +1,8 @@
 "use client";
 
 import { useState } from "react";
-import { postJson, type ApiErrorView } from "./api-client";
+import { apiErrorFrom, UNREACHABLE, type ApiErrorView } from "./api-client";
+import { readJsonLines } from "./read-json-lines";
 
 interface ChainReportView {
   intact: boolean;
@@ -19,21 +20,63 @@ interface ChainReportView {
   durationMs: number;
 }
 
+interface Progress {
+  checked: number;
+  total: number;
+}
+
 type State =
   | { kind: "idle" }
-  | { kind: "running" }
+  | { kind: "running"; progress: Progress | null }
   | { kind: "done"; report: ChainReportView }
   | { kind: "failed"; error: ApiErrorView };
+
+type StreamLine = { progress?: Progress; report?: ChainReportView; error?: unknown };
+
+/**
+ * Runs a verification with progress: the server streams how far the walk has come, then the
+ * report. Returns the final state.
+ */
+async function verify(onProgress: (p: Progress) => void): Promise<State> {
+  let response: Response;
+  try {
+    response = await fetch("/api/admin/audit/verify", {
+      method: "POST",
+      headers: { Accept: "application/x-ndjson" },
+      cache: "no-store",
+    });
+  } catch {
+    return { kind: "failed", error: UNREACHABLE };
+  }
+  if (!response.ok || !response.body) {
+    const json: unknown = await response.json().catch(() => null);
+    return { kind: "failed", error: apiErrorFrom(response, json) };
+  }
+  try {
+    for await (const line of readJsonLines(response.body)) {
+      const { progress, report, error } = line as StreamLine;
+      if (progress) onProgress(progress);
+      if (report) return { kind: "done", report };
+      if (error) return { kind: "failed", error: apiErrorFrom(response, line) };
+    }
+  } catch {
+    // The connection dropped mid-walk: fall through.
+  }
+  return {
+    kind: "failed",
+    error: {
+      ...UNREACHABLE,
+      message: "The verification was cut off before it finished. Try again.",
+    },
+  };
+}
 
 /** "Verify integrity": recomputes the whole hash chain on the server and shows the first break. */
 export function AuditVerifyButton() {
   const [state, setState] = useState<State>({ kind: "idle" });
   const run = async () => {
-    setState({ kind: "running" });
-    const result = await postJson<ChainReportView>("/api/admin/audit/verify", {});
-    setState(
-      result.ok ? { kind: "done", report: result.data } : { kind: "failed", error: result.error },
-    );
+    setState({ kind: "running", progress: null });
+    setState(await verify((progress) => setState({ kind: "running", progress })));
   };
   return (
     <div className="max-w-md text-sm" data-testid="audit-verify">
@@ -45,6 +88,7 @@ export function AuditVerifyButton() {
       >
         {state.kind === "running" ? "Verifying…" : "Verify integrity"}
       </button>
+      {state.kind === "running" && state.progress && <ProgressView progress={state.progress} />}
       {state.kind === "done" && <ReportView report={state.report} />}
       {state.kind === "failed" && (
         <p className="mt-2 text-red-700" role="alert">
@@ -52,6 +96,19 @@ export function AuditVerifyButton() {
           {state.error.requestId ? ` (request ${state.error.requestId})` : ""}
         </p>
       )}
+    </div>
+  );
+}
+
+function ProgressView({ progress }: { progress: Progress }) {
+  const total = Math.max(progress.total, 1);
+  return (
+    <div className="mt-2" role="status" data-testid="audit-verify-progress">
+      <progress className="h-2 w-full" max={total} value={progress.checked} />
+      <p className="mt-1 text-slate-600">
+        {progress.checked.toLocaleString("en")} of {progress.total.toLocaleString("en")} events
+        checked…
+      </p>
     </div>
   );
 }

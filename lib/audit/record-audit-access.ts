@@ -3,7 +3,7 @@ import type { Db } from "@/lib/db/client";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { describeFilter, type AuditQuery } from "./audit-query";
 import type { ExportFormat } from "./export-audit-events";
-import { verifyAuditChain, type ChainReport } from "./verify-chain";
+import { verifyAuditChain, type ChainProgress, type ChainReport } from "./verify-chain";
 import { writeAuditEvent, type AuditActor } from "./write-audit-event";
 
 /** Records an export (who, which format, which filter) before any row of it leaves the server. */
@@ -33,8 +33,9 @@ export async function verifyAndRecord(
   actor: AuditActor,
   meta: RequestMeta,
   via: "portal" | "cli",
+  onProgress?: (progress: ChainProgress) => void,
 ): Promise<ChainReport> {
-  const report = await verifyAuditChain(db);
+  const report = await verifyAuditChain(db, onProgress ? { onProgress } : {});
   await recordVerification(db, actor, meta, via, report);
   return report;
 }

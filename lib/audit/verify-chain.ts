@@ -49,6 +49,12 @@ export interface ChainReport {
   durationMs: number;
 }
 
+/** How far a walk has come: `checked` events of about `total` (the head when the walk began). */
+export interface ChainProgress {
+  checked: number;
+  total: number;
+}
+
 const HASHED_SELECT = Object.fromEntries(
   [...AUDIT_HASHED_FIELDS, "hash"].map((field) => [field, true]),
 ) as Record<(typeof AUDIT_HASHED_FIELDS)[number] | "hash", true>;
@@ -61,10 +67,16 @@ const HASHED_SELECT = Object.fromEntries(
  */
 export async function verifyAuditChain(
   db: Db,
-  opts: { pageSize?: number; clock?: () => number } = {},
+  opts: {
+    pageSize?: number;
+    clock?: () => number;
+    /** Called after every page, so a long walk can show how far it has come. */
+    onProgress?: (progress: ChainProgress) => void;
+  } = {},
 ): Promise<ChainReport> {
   const clock = opts.clock ?? (() => performance.now());
   const started = clock();
+  const total = opts.onProgress ? (await readHead(db)).sequence : 0;
   const pageSize = opts.pageSize ?? 2000;
   let expected = 1;
   let prevHash = GENESIS_HASH;
@@ -144,6 +156,7 @@ export async function verifyAuditChain(
       last = sequence;
       checked += 1;
     }
+    opts.onProgress?.({ checked, total: Math.max(total, checked) });
   }
 
   const outside = await countOutsideChain(db);

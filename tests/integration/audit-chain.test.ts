@@ -140,6 +140,20 @@ describe("writing the chain", () => {
     expect(rows.map((r) => r.sequence)).toEqual(rows.map((_, i) => i + 1));
   });
 
+  it("a walk reports its progress after every page, rising to the events checked", async () => {
+    const seen: Array<{ checked: number; total: number }> = [];
+    const report = await verifyAuditChain(stack.db, {
+      pageSize: 3,
+      onProgress: (p) => seen.push(p),
+    });
+    expect(seen.length).toBe(Math.ceil(report.checked / 3));
+    expect(seen.map((p) => p.checked)).toEqual(
+      seen.map((_, i) => Math.min((i + 1) * 3, report.checked)),
+    );
+    for (const p of seen) expect(p.total).toBeGreaterThanOrEqual(p.checked);
+    expect(seen.at(-1)).toEqual({ checked: report.checked, total: report.head.sequence });
+  });
+
   it(`50 concurrent writers get 50 consecutive sequences and an unbroken chain (${process.env.GATEHOUSE_TEST_DATABASE ?? "sqlite"})`, async () => {
     const before = (await head()).sequence;
     await Promise.all(
@@ -358,6 +372,40 @@ describe("Verify integrity (POST /api/admin/audit/verify)", () => {
       intact: true,
       checked: report.checked,
       headSequence: report.head.sequence,
+    });
+  });
+
+  it("with Accept: application/x-ndjson it streams progress lines, then the same report, audited once", async () => {
+    const res = await alice.request("/api/admin/audit/verify", {
+      method: "POST",
+      headers: { Accept: "application/x-ndjson" },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("application/x-ndjson");
+    expect(res.headers.get("cache-control")).toContain("no-store");
+    const lines = (await res.text())
+      .split("\n")
+      .filter(Boolean)
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            progress?: { checked: number; total: number };
+            report?: { intact: boolean; checked: number; head: { sequence: number } };
+          },
+      );
+    const report = lines.at(-1)?.report;
+    expect(report).toMatchObject({ intact: true });
+    const progress = lines.slice(0, -1).map((l) => l.progress!);
+    expect(progress.length).toBeGreaterThanOrEqual(1);
+    expect(progress[0]!.checked).toBeGreaterThan(0);
+    for (const p of progress) expect(p.checked).toBeLessThanOrEqual(report!.checked);
+    const rows = await stack.db.auditEvent.findMany({
+      where: { requestId: res.headers.get("x-request-id")! },
+    });
+    expect(rows.map((r) => r.action)).toEqual(["audit.verified"]);
+    expect(parseDetails(rows[0]!.detailsJson)).toMatchObject({
+      intact: true,
+      checked: report!.checked,
     });
   });
 

@@ -1,0 +1,60 @@
+import "server-only";
+import type { AuditActor } from "@/lib/audit/write-audit-event";
+import type { Db } from "@/lib/db/client";
+import { AppError, errorBody, isAppError } from "@/lib/http/errors";
+import type { RequestMeta } from "@/lib/http/request-meta";
+import { log } from "@/lib/log";
+import { verifyAndRecord } from "./record-audit-access";
+
+export const VERIFICATION_STREAM_TYPE = "application/x-ndjson; charset=utf-8";
+
+/**
+ * A verification as JSON Lines: `{"progress":{"checked":N,"total":M}}` at most every
+ * `intervalMs` while the chain is walked (a million events take most of a minute: the person
+ * watching sees it move, and no proxy sees an idle connection), then one `{"report":…}` — or
+ * `{"error":…}` in the API's error shape. The verification is audited like the plain JSON one;
+ * it runs to the end and is recorded even if the reader goes away.
+ */
+export function verificationStream(
+  db: Db,
+  actor: AuditActor,
+  meta: RequestMeta,
+  opts: { intervalMs?: number } = {},
+): ReadableStream<Uint8Array> {
+  const intervalMs = opts.intervalMs ?? 250;
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>({
+    async start(controller) {
+      let open = true;
+      const send = (value: unknown) => {
+        if (!open) return;
+        try {
+          controller.enqueue(encoder.encode(`${JSON.stringify(value)}\n`));
+        } catch {
+          open = false; // The reader went away; the verification still finishes and is audited.
+        }
+      };
+      let lastSent = -Infinity;
+      try {
+        const report = await verifyAndRecord(db, actor, meta, "portal", (progress) => {
+          const now = performance.now();
+          if (now - lastSent < intervalMs) return;
+          lastSent = now;
+          send({ progress });
+        });
+        send({ report });
+      } catch (error) {
+        if (!isAppError(error))
+          log.error("audit verification failed", { requestId: meta.requestId, error });
+        const appError = isAppError(error)
+          ? error
+          : new AppError(
+              "internal",
+              "The verification could not finish. Give this request id to your administrator.",
+            );
+        send(errorBody(appError, meta.requestId));
+      }
+      if (open) controller.close();
+    },
+  });
+}
