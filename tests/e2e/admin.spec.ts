@@ -89,3 +89,26 @@ test("a non-auditor who types the audit log's address gets the friendly 403 page
   await page.getByRole("link", { name: "Back to your accounts" }).click();
   await expect(page.getByTestId("signed-in-user")).toHaveText("bob@corp.example");
 });
+
+test("an auditor verifies the audit log's integrity from the page and is shown the head to keep", async ({
+  page,
+}) => {
+  const s = stack();
+  await signInThroughBrowser(page, s, "dave");
+  // An auditor has no roles: the page says so, and the header offers the audit log.
+  await page.getByRole("link", { name: "Audit log" }).click();
+  await page.waitForURL(`${s.portalUrl}/admin/audit`);
+  await page.getByRole("button", { name: "Verify integrity" }).click();
+  const result = page.getByTestId("audit-verify-result");
+  await expect(result).toHaveAttribute("data-intact", "true");
+  await expect(result).toContainText("Intact: no event was changed, removed or inserted.");
+  // The verification is itself in the log, by dave, naming the head it reached; the page shows
+  // that head's hash.
+  const verified = await s.db.auditEvent.findFirstOrThrow({
+    where: { action: "audit.verified", actorEmail: "dave@corp.example" },
+  });
+  expect(verified.outcome).toBe("success");
+  const { headSequence } = JSON.parse(verified.detailsJson) as { headSequence: number };
+  const headEvent = await s.db.auditEvent.findFirstOrThrow({ where: { sequence: headSequence } });
+  await expect(result).toContainText(`Head #${headSequence} ${headEvent.hash}`);
+});

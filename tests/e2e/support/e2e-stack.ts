@@ -52,7 +52,7 @@ export function startStackPerFile<S extends TestStack = TestStack>(
   };
 }
 
-export type DemoUsername = "alice" | "bob" | "carol";
+export type DemoUsername = "alice" | "bob" | "carol" | "dave";
 
 function demoUser(username: DemoUsername) {
   const user = demoUsers.find((u) => u.username === username);
