@@ -212,6 +212,29 @@ async function main(): Promise<void> {
       `\nchain verification: ${report.checked.toLocaleString("en")} events in ${seconds.toFixed(1)} s = ${Math.round(report.checked / seconds).toLocaleString("en")} events/s (intact: ${report.intact})`,
     );
     if (!report.intact) console.log(`  first break: ${report.firstBreak?.message}`);
+
+    // The page's "Verify integrity": streamed over HTTP, progress lines first.
+    const streamStarted = Date.now();
+    const res = await alice.request("/api/admin/audit/verify", {
+      method: "POST",
+      headers: { Accept: "application/x-ndjson" },
+    });
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    let firstProgressMs: number | null = null;
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+      if (firstProgressMs === null && text.includes('"progress"'))
+        firstProgressMs = Date.now() - streamStarted;
+    }
+    const lines = text.split("\n").filter(Boolean);
+    const streamed = JSON.parse(lines.at(-1)!) as { report?: { checked: number; intact: boolean } };
+    console.log(
+      `"Verify integrity" over HTTP (streamed): first progress after ${firstProgressMs ?? "—"} ms, ${lines.length - 1} progress lines, report after ${((Date.now() - streamStarted) / 1000).toFixed(1)} s (${streamed.report?.checked.toLocaleString("en")} events, intact: ${streamed.report?.intact})`,
+    );
   } finally {
     await stack.stop();
   }
