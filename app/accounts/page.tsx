@@ -4,7 +4,7 @@ import { AppHeader } from "@/components/app-header";
 import { NoAccess } from "@/components/no-access";
 import { findFavoriteRoleIds } from "@/lib/access/favorites";
 import { findGrantsForPrincipal } from "@/lib/access/find-grants";
-import { findRoleExtras, groupGrantsByAccount } from "@/lib/access/group-by-account";
+import { groupGrantsByAccount } from "@/lib/access/group-by-account";
 import { findLastRoleUses } from "@/lib/access/recents";
 import { requirePageUser } from "@/lib/auth/current-user";
 import { AWS_REGIONS } from "@/lib/aws/regions";
@@ -39,11 +39,7 @@ export default async function AccountsPage({ searchParams }: { searchParams: Sea
     { userId: user.id, groups: user.groups, mfaAuthenticated: user.mfaAuthenticated },
     now,
   );
-  const [extras, favoriteRoleIds, lastUseByRoleArn, isBrokerChained] = await Promise.all([
-    findRoleExtras(
-      db,
-      grants.map((g) => g.roleId),
-    ),
+  const [favoriteRoleIds, lastUseByRoleArn, isBrokerChained] = await Promise.all([
     findFavoriteRoleIds(db, user.id),
     findLastRoleUses(db, user.id),
     isBrokerRoleChained(),
@@ -53,12 +49,11 @@ export default async function AccountsPage({ searchParams }: { searchParams: Sea
     durationOf: (g) =>
       sessionDurationBounds({
         ruleMaxSeconds: g.maxSessionDurationSeconds,
-        roleMaxSeconds: extras.roleMaxSecondsById.get(g.roleId) ?? g.maxSessionDurationSeconds,
+        roleMaxSeconds: g.roleMaxSessionDurationSeconds,
         isRoleChained: isBrokerChained && g.assumeMethod === "assume-role",
       }),
     favoriteRoleIds,
     lastUseByRoleArn,
-    aliasByAccountId: extras.aliasByAccountId,
   });
 
   return (

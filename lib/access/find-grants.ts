@@ -24,7 +24,9 @@ export const ruleSelect = {
       samlProviderArn: true,
       externalId: true,
       requiresBrokerMfa: true,
-      awsAccount: { select: { accountId: true, name: true, environment: true, description: true } },
+      awsAccount: {
+        select: { accountId: true, name: true, alias: true, environment: true, description: true },
+      },
     },
   },
 } as const;

@@ -1,5 +1,4 @@
 import "server-only";
-import type { Db } from "@/lib/db/client";
 import type { Grant } from "./resolve-grants";
 
 /** Why a role's longest session is what it is (shown next to the duration picker). */
@@ -47,8 +46,6 @@ export interface AccountViewInputs {
   favoriteRoleIds: ReadonlySet<string>;
   /** Last use per role ARN (from the audit log). */
   lastUseByRoleArn: ReadonlyMap<string, Date>;
-  /** Account aliases by 12-digit account id. */
-  aliasByAccountId: ReadonlyMap<string, string>;
 }
 
 /** Groups resolved grants by AWS account, keeping resolveGrants' order. Pure. */
@@ -63,7 +60,7 @@ export function groupGrantsByAccount(
       account = {
         accountId: g.account.accountId,
         name: g.account.name,
-        alias: inputs.aliasByAccountId.get(g.account.accountId) ?? "",
+        alias: g.account.alias,
         environment: g.account.environment,
         description: g.account.description,
         roles: [],
@@ -83,32 +80,4 @@ export function groupGrantsByAccount(
     });
   }
   return [...accounts.values()];
-}
-
-export interface RoleExtras {
-  /** The role's own MaxSessionDuration (IAM), by role id: tells "capped by the role" from "by the rule". */
-  roleMaxSecondsById: Map<string, number>;
-  aliasByAccountId: Map<string, string>;
-}
-
-/**
- * What the page shows beyond a Grant: each role's own maximum and its account's alias, for the
- * given (already authorized) role ids, in one query.
- */
-export async function findRoleExtras(db: Db, roleIds: readonly string[]): Promise<RoleExtras> {
-  const extras: RoleExtras = { roleMaxSecondsById: new Map(), aliasByAccountId: new Map() };
-  if (roleIds.length === 0) return extras;
-  const rows = await db.role.findMany({
-    where: { id: { in: [...roleIds] } },
-    select: {
-      id: true,
-      maxSessionDurationSeconds: true,
-      awsAccount: { select: { accountId: true, alias: true } },
-    },
-  });
-  for (const row of rows) {
-    extras.roleMaxSecondsById.set(row.id, row.maxSessionDurationSeconds);
-    extras.aliasByAccountId.set(row.awsAccount.accountId, row.awsAccount.alias);
-  }
-  return extras;
 }

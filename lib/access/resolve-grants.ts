@@ -26,7 +26,14 @@ export interface RuleForResolution {
     samlProviderArn: string | null;
     externalId: string | null;
     requiresBrokerMfa: boolean;
-    awsAccount: { accountId: string; name: string; environment: string; description: string };
+    awsAccount: {
+      accountId: string;
+      name: string;
+      /** The IAM account alias; "" when none. */
+      alias: string;
+      environment: string;
+      description: string;
+    };
   };
 }
 
@@ -52,9 +59,17 @@ export interface Grant {
   externalId: string | null;
   /** The role's trust requires aws:MultiFactorAuthPresent: only the broker's MFA session can assume it. */
   requiresBrokerMfa: boolean;
-  account: { accountId: string; name: string; environment: string; description: string };
+  account: {
+    accountId: string;
+    name: string;
+    alias: string;
+    environment: string;
+    description: string;
+  };
   /** The session length issued: the most generous matching rule, capped by the role's maximum. */
   maxSessionDurationSeconds: number;
+  /** The role's own MaxSessionDuration in IAM (a bound on what may be asked for, with the rules'). */
+  roleMaxSessionDurationSeconds: number;
   allowConsole: boolean;
   allowCli: boolean;
   /** The rules that grant this role, for "why can Alice use this role". */
@@ -128,6 +143,7 @@ export function resolveGrants(
           role.maxSessionDurationSeconds,
         ),
       ),
+      roleMaxSessionDurationSeconds: role.maxSessionDurationSeconds,
       allowConsole: deciding.some((r) => r.allowConsole),
       allowCli: deciding.some((r) => r.allowCli),
       ruleIds: deciding.map((r) => r.id).sort(),

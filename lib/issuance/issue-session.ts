@@ -219,13 +219,9 @@ async function chooseDuration(
   requested: number | undefined,
   chaining: false | "ask-broker",
 ): Promise<number> {
-  const role = await ctx.db.role.findUnique({
-    where: { id: grant.roleId },
-    select: { maxSessionDurationSeconds: true },
-  });
   const limits = {
     ruleMaxSeconds: grant.maxSessionDurationSeconds,
-    roleMaxSeconds: role?.maxSessionDurationSeconds ?? grant.maxSessionDurationSeconds,
+    roleMaxSeconds: grant.roleMaxSessionDurationSeconds,
   };
   let bounds = sessionDurationBounds({ ...limits, isRoleChained: false });
   let seconds = checkedDuration(requested, bounds);

@@ -23,6 +23,7 @@ function role(id: string, maxSessionDurationSeconds = 3600, accountName = "acme-
     awsAccount: {
       accountId: accountName === "acme-staging" ? "345678901234" : "210987654321",
       name: accountName,
+      alias: "",
       environment: "staging",
       description: "",
     },

@@ -20,6 +20,7 @@ const ROLE: RuleForResolution["role"] = {
   awsAccount: {
     accountId: "210987654321",
     name: "acme-production",
+    alias: "acme-prod",
     environment: "prod",
     description: "",
   },
