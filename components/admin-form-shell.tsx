@@ -151,3 +151,20 @@ export function CheckboxField({
     </label>
   );
 }
+
+/** A role's or a rule's maximum session in whole seconds, up to AWS's 12 hours; 1 hour to start. */
+export function MaxSessionField({ min, hint }: { min: number; hint: ReactNode }) {
+  const form = useAdminFormContext();
+  return (
+    <TextField
+      name="maxSessionDurationSeconds"
+      label="Maximum session (seconds)"
+      hint={hint}
+      type="number"
+      min={min}
+      max={43_200}
+      step={1}
+      defaultValue={form.valueOf("maxSessionDurationSeconds") || "3600"}
+    />
+  );
+}

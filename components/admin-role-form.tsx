@@ -2,9 +2,11 @@
 
 import { useState } from "react";
 import { AdminChoiceGroup, AdminField, INPUT_CLASS } from "./admin-form-parts";
+import { secondsWithDuration } from "./admin-wording";
 import {
   AdminFormShell,
   CheckboxField,
+  MaxSessionField,
   TextField,
   useAdminForm,
   type AdminFormAction,
@@ -35,15 +37,9 @@ export function AdminRoleForm({
     >
       <div className="grid gap-4 sm:grid-cols-2">
         <TextField name="name" label="Role name" hint="As in IAM, e.g. ReadOnly" />
-        <TextField
-          name="maxSessionDurationSeconds"
-          label="Maximum session (seconds)"
-          hint="The role's MaxSessionDuration in IAM: 3600 (1 h) to 43200 (12 h)"
-          type="number"
+        <MaxSessionField
           min={3600}
-          max={43200}
-          step={1}
-          defaultValue={form.valueOf("maxSessionDurationSeconds") || "3600"}
+          hint={`The role's MaxSessionDuration in IAM: ${secondsWithDuration(3600)} to ${secondsWithDuration(43_200)}`}
         />
       </div>
       <TextField

@@ -1,11 +1,12 @@
 "use client";
 
 import { useState } from "react";
-import { secondsWithDuration } from "./admin-wording";
 import { AdminChoiceGroup, AdminField, INPUT_CLASS } from "./admin-form-parts";
+import { secondsWithDuration } from "./admin-wording";
 import {
   AdminFormShell,
   CheckboxField,
+  MaxSessionField,
   TextField,
   useAdminForm,
   type AdminFormAction,
@@ -72,14 +73,9 @@ export function AdminRuleForm({
         )}
       </AdminChoiceGroup>
       <div className="grid gap-4 sm:grid-cols-2">
-        <TextField
-          name="maxSessionDurationSeconds"
-          label="Maximum session (seconds)"
-          hint={`${secondsWithDuration(900)} to ${secondsWithDuration(43_200)}; this role allows at most ${secondsWithDuration(roleMaxSeconds)}, so more is capped at that`}
-          type="number"
+        <MaxSessionField
           min={900}
-          max={43200}
-          defaultValue={form.valueOf("maxSessionDurationSeconds") || "3600"}
+          hint={`${secondsWithDuration(900)} to ${secondsWithDuration(43_200)}; this role allows at most ${secondsWithDuration(roleMaxSeconds)}, so more is capped at that`}
         />
         <TextField
           name="expiresAt"
