@@ -73,8 +73,8 @@ export function AuditTable({ events }: { events: AuditEventView[] }) {
               <td className="px-2 py-2 font-mono text-xs wrap-anywhere">
                 <BreakAfterSeparators text={e.roleArn ?? e.awsAccountId ?? "—"} />
               </td>
-              <td className="px-2 py-2 font-mono text-xs break-all">
-                {e.roleSessionName ?? "—"}
+              <td className="px-2 py-2 font-mono text-xs wrap-anywhere">
+                <BreakAfterSeparators text={e.roleSessionName ?? "—"} />
                 {e.durationSeconds ? ` (${e.durationSeconds}s)` : ""}
               </td>
               <td className="px-2 py-2 font-mono text-xs break-all">{e.accessKeyId ?? "—"}</td>
@@ -129,11 +129,11 @@ function AuditDetails({ event }: { event: AuditEventView }) {
 }
 
 /**
- * Text that may wrap after a dot, colon or slash (an action after its dots, an ARN after its colons
- * and slashes) before it wraps anywhere else.
+ * Text that may wrap after a dot, colon, slash or @ (an action after its dots, an ARN after its
+ * colons and slashes, a session name after its @) before it wraps anywhere else.
  */
 function BreakAfterSeparators({ text }: { text: string }) {
-  return text.split(/(?<=[.:/])/).map((part, i) => (
+  return text.split(/(?<=[.:/@])/).map((part, i) => (
     <Fragment key={i}>
       {i > 0 && <wbr />}
       {part}
