@@ -7,6 +7,7 @@ import { openConsoleTab, type ConsoleRequest } from "./console-actions";
 import { ConsoleOptions } from "./console-options";
 import { CredentialsDialog } from "./credentials-dialog";
 import { ErrorNotice } from "./error-notice";
+import { withAccessChangedHint } from "./issuance-error";
 import { KeyboardShortcuts } from "./keyboard-shortcuts";
 import { formatRelativeTime } from "./relative-time";
 import { RoleList } from "./role-list";
@@ -32,7 +33,7 @@ interface Toast {
 }
 
 function noticeError(message: string): ApiErrorView {
-  return { message, requestId: null, awsErrorCode: null, nextUrl: null };
+  return { message, code: null, requestId: null, awsErrorCode: null, nextUrl: null };
 }
 
 /**
@@ -80,7 +81,7 @@ export function AccountsBrowser({
   const addToast = useCallback((label: string, error: ApiErrorView) => {
     toastId.current += 1;
     const id = toastId.current;
-    setToasts((prev) => [...prev.slice(-3), { id, label, error }]);
+    setToasts((prev) => [...prev.slice(-3), { id, label, error: withAccessChangedHint(error) }]);
   }, []);
 
   const index = useMemo(() => buildSearchIndex(accounts), [accounts]);

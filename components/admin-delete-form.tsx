@@ -1,10 +1,9 @@
 "use client";
 
 import { useActionState } from "react";
-import { INITIAL_FORM_STATE, type AdminFormState } from "@/app/admin/accounts/form-state";
+import { INITIAL_FORM_STATE } from "@/app/admin/accounts/form-state";
 import { AdminField, AdminFormStatus, INPUT_CLASS } from "./admin-form-parts";
-
-type Action = (state: AdminFormState, form: FormData) => Promise<AdminFormState>;
+import type { AdminFormAction } from "./admin-form-shell";
 
 /**
  * The second step of a delete: the admin has seen what goes with it and types `expected` (the
@@ -16,7 +15,7 @@ export function AdminDeleteForm({
   expected,
   label,
 }: {
-  action: Action;
+  action: AdminFormAction;
   hidden: Record<string, string>;
   expected?: string;
   label: string;
@@ -30,13 +29,15 @@ export function AdminDeleteForm({
       ))}
       {expected !== undefined && (
         <AdminField label={`Type ${expected} to confirm`} error={state.errors.confirmation}>
-          <input
-            name="confirmation"
-            className={`${INPUT_CLASS} max-w-sm font-mono`}
-            autoComplete="off"
-            defaultValue={state.values.confirmation ?? ""}
-            aria-invalid={!!state.errors.confirmation}
-          />
+          {(control) => (
+            <input
+              name="confirmation"
+              className={`${INPUT_CLASS} max-w-sm font-mono`}
+              autoComplete="off"
+              defaultValue={state.values.confirmation ?? ""}
+              {...control}
+            />
+          )}
         </AdminField>
       )}
       <button

@@ -1,10 +1,44 @@
-import type { ReactNode } from "react";
+import { useId, type ReactNode } from "react";
 import type { AdminFormState } from "@/app/admin/accounts/form-state";
 
 export const INPUT_CLASS =
   "mt-1 w-full rounded-md border border-slate-300 px-3 py-2 text-sm aria-[invalid=true]:border-red-500";
 
-/** One labelled field with its hint and its own error right under it. */
+/** What a field hands its control: the id its label points at and the note that describes it. */
+export interface FieldControlProps {
+  id: string;
+  "aria-describedby": string | undefined;
+  "aria-invalid": boolean;
+}
+
+/** The hint, or the error in its place, under a field; `id` is what the control's aria-describedby names. */
+function FieldNote({
+  id,
+  hint,
+  error,
+}: {
+  id: string;
+  hint?: ReactNode;
+  error: string | undefined;
+}) {
+  if (error)
+    return (
+      <p id={id} className="mt-1 text-xs text-red-700" data-testid="field-error">
+        {error}
+      </p>
+    );
+  return hint ? (
+    <p id={id} className="mt-1 text-xs text-slate-500">
+      {hint}
+    </p>
+  ) : null;
+}
+
+/**
+ * One labelled field with its hint and its own error right under it. The label holds only the
+ * field's name; hint and error describe the control (aria-describedby), so a screen reader says
+ * "Name, edit text, Shown to users…" rather than taking the hint or the error for the name.
+ */
 export function AdminField({
   label,
   hint,
@@ -15,22 +49,53 @@ export function AdminField({
   label: string;
   hint?: ReactNode;
   error: string | undefined;
-  children: ReactNode;
+  children: (control: FieldControlProps) => ReactNode;
   className?: string;
 }) {
+  const id = useId();
+  const noteId = `${id}-note`;
   return (
-    <label className={`block text-sm font-medium text-slate-800 ${className}`}>
-      {label}
-      {children}
-      {hint && !error && (
-        <span className="mt-1 block text-xs font-normal text-slate-500">{hint}</span>
-      )}
-      {error && (
-        <span className="mt-1 block text-xs font-normal text-red-700" data-testid="field-error">
-          {error}
-        </span>
-      )}
-    </label>
+    <div className={className}>
+      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
+        {label}
+      </label>
+      {children({
+        id,
+        "aria-describedby": error || hint ? noteId : undefined,
+        "aria-invalid": !!error,
+      })}
+      <FieldNote id={noteId} hint={hint} error={error} />
+    </div>
+  );
+}
+
+/**
+ * Checkboxes or radio buttons under one name (the legend). Each control keeps its own label; the
+ * group's hint or error describes every one of them.
+ */
+export function AdminChoiceGroup({
+  legend,
+  hint,
+  error,
+  children,
+  className = "",
+}: {
+  legend: string;
+  hint?: ReactNode;
+  error: string | undefined;
+  children: (control: Omit<FieldControlProps, "id">) => ReactNode;
+  className?: string;
+}) {
+  const noteId = `${useId()}-note`;
+  return (
+    <fieldset className={className}>
+      <legend className="text-sm font-medium text-slate-800">{legend}</legend>
+      {children({
+        "aria-describedby": error || hint ? noteId : undefined,
+        "aria-invalid": !!error,
+      })}
+      <FieldNote id={noteId} hint={hint} error={error} />
+    </fieldset>
   );
 }
 
@@ -88,12 +153,4 @@ export function AdminSubmit({
       {pending ? busy : label}
     </button>
   );
-}
-
-/** A value picked from the form state (as typed) or, before any submit, from the stored row. */
-export function valueOf(
-  state: AdminFormState,
-  initial: Record<string, string>,
-): (name: string) => string {
-  return (name) => state.values[name] ?? initial[name] ?? "";
 }

@@ -1,6 +1,8 @@
 /** The JSON error every Gatehouse API returns: a safe message and a request id to quote. */
 export interface ApiErrorView {
   message: string;
+  /** The API's stable error code (e.g. not_found), or null when the portal was not reached. */
+  code: string | null;
   requestId: string | null;
   awsErrorCode: string | null;
   /** A same-site path the browser should go to to fix this (e.g. fetch a SAML assertion). */
@@ -9,6 +11,7 @@ export interface ApiErrorView {
 
 export const UNREACHABLE: ApiErrorView = {
   message: "The portal could not be reached. Check your connection.",
+  code: null,
   requestId: null,
   awsErrorCode: null,
   nextUrl: null,
@@ -49,7 +52,13 @@ export function apiErrorFrom(response: Response, json: unknown): ApiErrorView {
   }
   const error = (
     json as {
-      error?: { message?: unknown; requestId?: unknown; awsErrorCode?: unknown; nextUrl?: unknown };
+      error?: {
+        message?: unknown;
+        code?: unknown;
+        requestId?: unknown;
+        awsErrorCode?: unknown;
+        nextUrl?: unknown;
+      };
     } | null
   )?.error;
   return {
@@ -57,6 +66,7 @@ export function apiErrorFrom(response: Response, json: unknown): ApiErrorView {
       typeof error?.message === "string"
         ? error.message
         : `The request failed (HTTP ${response.status}).`,
+    code: typeof error?.code === "string" ? error.code : null,
     requestId: typeof error?.requestId === "string" ? error.requestId : requestId,
     awsErrorCode: typeof error?.awsErrorCode === "string" ? error.awsErrorCode : null,
     nextUrl:

@@ -5,15 +5,19 @@ export function AppHeader({
   userLabel,
   isAdmin,
   isAuditor = isAdmin,
+  isWide = false,
 }: {
   userLabel: string;
   isAdmin: boolean;
   /** Auditors (admins included) read the audit log. */
   isAuditor?: boolean;
+  /** Line up with a page whose content is wider than the usual column (the audit log's table). */
+  isWide?: boolean;
 }) {
+  const width = isWide ? "max-w-7xl" : "max-w-5xl";
   return (
     <header className="border-b border-slate-200 bg-white">
-      <div className="mx-auto flex max-w-5xl items-center gap-6 px-4 py-3">
+      <div className={`mx-auto flex ${width} items-center gap-6 px-4 py-3`}>
         <Link href="/accounts" className="flex items-center gap-2 font-semibold text-slate-900">
           <GateIcon />
           Gatehouse
@@ -32,7 +36,9 @@ export function AppHeader({
       </div>
       {(isAuditor || isAdmin) && (
         <nav aria-label="Administration" className="border-t border-slate-100 bg-slate-50/70">
-          <div className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-5 gap-y-1 px-4 py-1.5 text-sm whitespace-nowrap text-slate-600">
+          <div
+            className={`mx-auto flex ${width} flex-wrap items-center gap-x-5 gap-y-1 px-4 py-1.5 text-sm whitespace-nowrap text-slate-600`}
+          >
             <span className="text-xs font-medium tracking-wide text-slate-400 uppercase">
               {isAdmin ? "Admin" : "Audit"}
             </span>

@@ -15,22 +15,35 @@ export function AuditFilters({
   issues: Array<{ path: string; message: string }>;
 }) {
   const problem = (name: string) => issues.find((i) => i.path === name)?.message;
-  const text = (name: string, label: string, placeholder: string, wide = false) => (
-    <label className={`text-xs font-medium text-slate-600 ${wide ? "sm:col-span-2" : ""}`}>
-      {label}
-      <input
-        name={name}
-        defaultValue={values[name] ?? ""}
-        placeholder={placeholder}
-        aria-invalid={problem(name) ? true : undefined}
-        className={FIELD}
-      />
-      {problem(name) && (
-        <span className="mt-1 block text-red-700" data-testid={`audit-filter-error-${name}`}>
-          {problem(name)}
-        </span>
-      )}
+  // The label names the filter; its problem, if any, describes the control (not part of its name).
+  const control = (name: string) => ({
+    id: `audit-filter-${name}`,
+    name,
+    "aria-invalid": problem(name) ? true : undefined,
+    "aria-describedby": problem(name) ? `audit-filter-${name}-error` : undefined,
+    className: FIELD,
+  });
+  const label = (name: string, text: string) => (
+    <label htmlFor={`audit-filter-${name}`} className="block">
+      {text}
     </label>
+  );
+  const error = (name: string) =>
+    problem(name) && (
+      <span
+        id={`audit-filter-${name}-error`}
+        className="mt-1 block text-red-700"
+        data-testid={`audit-filter-error-${name}`}
+      >
+        {problem(name)}
+      </span>
+    );
+  const text = (name: string, caption: string, placeholder: string, wide = false) => (
+    <div className={`text-xs font-medium text-slate-600 ${wide ? "sm:col-span-2" : ""}`}>
+      {label(name, caption)}
+      <input {...control(name)} defaultValue={values[name] ?? ""} placeholder={placeholder} />
+      {error(name)}
+    </div>
   );
   const other = issues.filter(
     (i) => !["from", "to", "user", "account", "role", "action", "outcome"].includes(i.path),
@@ -47,9 +60,9 @@ export function AuditFilters({
       {text("user", "User (email or user id)", "alice@example.com")}
       {text("account", "AWS account id", "123456789012")}
       {text("role", "Role (ARN, or name of a current role)", "ReadOnly", true)}
-      <label className="text-xs font-medium text-slate-600">
-        Action
-        <select name="action" defaultValue={values.action ?? ""} className={FIELD}>
+      <div className="text-xs font-medium text-slate-600">
+        {label("action", "Action")}
+        <select {...control("action")} defaultValue={values.action ?? ""}>
           <option value="">Any action</option>
           {values.action && !actions.includes(values.action) && (
             <option value={values.action}>{values.action}</option>
@@ -60,20 +73,18 @@ export function AuditFilters({
             </option>
           ))}
         </select>
-        {problem("action") && <span className="mt-1 block text-red-700">{problem("action")}</span>}
-      </label>
-      <label className="text-xs font-medium text-slate-600">
-        Outcome
-        <select name="outcome" defaultValue={values.outcome ?? ""} className={FIELD}>
+        {error("action")}
+      </div>
+      <div className="text-xs font-medium text-slate-600">
+        {label("outcome", "Outcome")}
+        <select {...control("outcome")} defaultValue={values.outcome ?? ""}>
           <option value="">Any outcome</option>
           <option value="success">success</option>
           <option value="denied">denied</option>
           <option value="error">error</option>
         </select>
-        {problem("outcome") && (
-          <span className="mt-1 block text-red-700">{problem("outcome")}</span>
-        )}
-      </label>
+        {error("outcome")}
+      </div>
       {other.length > 0 && (
         <ul className="text-sm text-red-700 sm:col-span-4" data-testid="audit-filter-errors">
           {other.map((i) => (

@@ -1,3 +1,4 @@
+import { Fragment } from "react";
 import type { AuditEventView } from "@/lib/audit/find-audit-events";
 
 const OUTCOME_STYLE: Record<string, string> = {
@@ -6,21 +7,42 @@ const OUTCOME_STYLE: Record<string, string> = {
   error: "text-red-700",
 };
 
+/**
+ * Fixed column widths, so a long value (an ARN, a JSON diff) wraps or folds inside its own column
+ * instead of widening the table: at 1280 px every column fits, and Details takes what is left.
+ * Below that the table keeps its minimum width and its frame scrolls sideways, not the page.
+ */
+const COLUMNS = [
+  { label: "#", width: "w-12" },
+  { label: "Time", width: "w-22" },
+  { label: "Action", width: "w-36" },
+  { label: "Outcome", width: "w-20" },
+  { label: "Who", width: "w-40" },
+  { label: "Account / role", width: "w-56" },
+  { label: "Session", width: "w-32" },
+  { label: "Access key", width: "w-28" },
+  { label: "Details", width: "" },
+] as const;
+
 export function AuditTable({ events }: { events: AuditEventView[] }) {
   return (
-    <div className="mt-6 overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
-      <table className="min-w-full text-left text-sm" data-testid="audit-table">
+    <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+      <table
+        className="w-full min-w-[76rem] table-fixed text-left text-sm"
+        data-testid="audit-table"
+      >
+        <colgroup>
+          {COLUMNS.map((c) => (
+            <col key={c.label} className={c.width} />
+          ))}
+        </colgroup>
         <thead className="bg-slate-50 text-xs tracking-wide text-slate-500 uppercase">
           <tr>
-            <th className="px-3 py-2">#</th>
-            <th className="px-3 py-2">Time</th>
-            <th className="px-3 py-2">Action</th>
-            <th className="px-3 py-2">Outcome</th>
-            <th className="px-3 py-2">Who</th>
-            <th className="px-3 py-2">Account / role</th>
-            <th className="px-3 py-2">Session</th>
-            <th className="px-3 py-2">Access key</th>
-            <th className="px-3 py-2">Details</th>
+            {COLUMNS.map((c) => (
+              <th key={c.label} scope="col" className="px-2 py-2 font-medium">
+                {c.label}
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
@@ -33,27 +55,31 @@ export function AuditTable({ events }: { events: AuditEventView[] }) {
               data-id={e.id}
               data-sequence={e.sequence ?? ""}
             >
-              <td className="px-3 py-2 font-mono text-xs text-slate-500">{e.sequence ?? "—"}</td>
-              <td className="px-3 py-2 font-mono text-xs whitespace-nowrap">
-                {e.createdAt.toISOString().replace("T", " ").slice(0, 19)}
+              <td className="px-2 py-2 font-mono text-xs break-all text-slate-500">
+                {e.sequence ?? "—"}
               </td>
-              <td className="px-3 py-2 whitespace-nowrap">{e.action}</td>
-              <td className={`px-3 py-2 ${OUTCOME_STYLE[e.outcome] ?? ""}`}>{e.outcome}</td>
-              <td className="px-3 py-2">{e.actorEmail ?? e.actorSubject ?? "—"}</td>
-              <td className="px-3 py-2 font-mono text-xs">{e.roleArn ?? e.awsAccountId ?? "—"}</td>
-              <td className="px-3 py-2 font-mono text-xs">
-                {e.roleSessionName ?? "—"}
+              <td className="px-2 py-2 font-mono text-xs">
+                {/* Date above time; the text still reads "2026-11-26 14:05:09". */}
+                <span className="block">{e.createdAt.toISOString().slice(0, 10)}</span>{" "}
+                <span className="block text-slate-500">
+                  {e.createdAt.toISOString().slice(11, 19)}
+                </span>
+              </td>
+              <td className="px-2 py-2 text-xs wrap-anywhere">
+                <BreakAfterSeparators text={e.action} />
+              </td>
+              <td className={`px-2 py-2 ${OUTCOME_STYLE[e.outcome] ?? ""}`}>{e.outcome}</td>
+              <td className="px-2 py-2 wrap-anywhere">{e.actorEmail ?? e.actorSubject ?? "—"}</td>
+              <td className="px-2 py-2 font-mono text-xs wrap-anywhere">
+                <BreakAfterSeparators text={e.roleArn ?? e.awsAccountId ?? "—"} />
+              </td>
+              <td className="px-2 py-2 font-mono text-xs wrap-anywhere">
+                <BreakAfterSeparators text={e.roleSessionName ?? "—"} />
                 {e.durationSeconds ? ` (${e.durationSeconds}s)` : ""}
               </td>
-              <td className="px-3 py-2 font-mono text-xs">{e.accessKeyId ?? "—"}</td>
-              <td className="max-w-xs px-3 py-2 text-xs break-words text-slate-600">
-                {Object.entries(e.details)
-                  .map(([k, v]) => `${k}: ${formatDetail(v)}`)
-                  .join(" · ")}
-                <div className="text-slate-400">
-                  req {e.requestId}
-                  {e.ip ? ` · ${e.ip}` : ""}
-                </div>
+              <td className="px-2 py-2 font-mono text-xs break-all">{e.accessKeyId ?? "—"}</td>
+              <td className="px-2 py-2 text-xs text-slate-600">
+                <AuditDetails event={e} />
               </td>
             </tr>
           ))}
@@ -61,6 +87,58 @@ export function AuditTable({ events }: { events: AuditEventView[] }) {
       </table>
     </div>
   );
+}
+
+/** About what two lines of the Details column hold at 1280 px: longer details fold. */
+const FITS_IN_TWO_LINES = 80;
+
+/**
+ * The event's details, long ones folded to two lines (hover shows them whole, a click unfolds
+ * them), then the request id and IP. All of it stays in the row's text, folded or not, for
+ * search, copy and assistive technology.
+ */
+function AuditDetails({ event }: { event: AuditEventView }) {
+  const details = Object.entries(event.details)
+    .map(([k, v]) => `${k}: ${formatDetail(v)}`)
+    .join(" · ");
+  const request = `req ${event.requestId}${event.ip ? ` · ${event.ip}` : ""}`;
+  return (
+    <>
+      {details.length <= FITS_IN_TWO_LINES ? (
+        <p className="wrap-anywhere">{details}</p>
+      ) : (
+        <details className="group">
+          <summary className="cursor-pointer list-none [&::-webkit-details-marker]:hidden">
+            <span className="line-clamp-2 wrap-anywhere group-open:line-clamp-none" title={details}>
+              {details}
+            </span>
+            <span aria-hidden className="text-indigo-700 group-open:hidden">
+              more
+            </span>
+            <span aria-hidden className="hidden text-indigo-700 group-open:inline">
+              less
+            </span>
+          </summary>
+        </details>
+      )}
+      <p className="truncate text-slate-400" title={request}>
+        {request}
+      </p>
+    </>
+  );
+}
+
+/**
+ * Text that may wrap after a dot, colon, slash or @ (an action after its dots, an ARN after its
+ * colons and slashes, a session name after its @) before it wraps anywhere else.
+ */
+function BreakAfterSeparators({ text }: { text: string }) {
+  return text.split(/(?<=[.:/@])/).map((part, i) => (
+    <Fragment key={i}>
+      {i > 0 && <wbr />}
+      {part}
+    </Fragment>
+  ));
 }
 
 function formatDetail(value: unknown): string {

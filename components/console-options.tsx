@@ -99,6 +99,7 @@ export function ConsoleOptions({
         kind: "error",
         error: {
           message: error instanceof Error ? error.message : "This link can't be built.",
+          code: null,
           requestId: null,
           awsErrorCode: null,
           nextUrl: null,

@@ -8,6 +8,7 @@ import { CopyButton } from "./copy-button";
 import { DurationPicker } from "./duration-picker";
 import { ErrorNotice } from "./error-notice";
 import { formatDuration } from "./format-duration";
+import { withAccessChangedHint } from "./issuance-error";
 import { useRoleDuration, useRoleProfileName } from "./use-role-preferences";
 
 type Format = "bash" | "fish" | "powershell" | "cmd" | "credentials-file" | "credential-process";
@@ -112,7 +113,7 @@ export function CredentialsDialog({
         setIssued(result.data);
         onIssuedRef.current?.();
       } else if (result.error.nextUrl) window.location.assign(result.error.nextUrl);
-      else setError(result.error);
+      else setError(withAccessChangedHint(result.error));
     });
     return () => {
       cancelled = true;

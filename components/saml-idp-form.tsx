@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 import type { IdpFormState } from "@/app/admin/identity-providers/actions";
+import { AdminChoiceGroup, AdminField, INPUT_CLASS } from "./admin-form-parts";
 
 const INITIAL: IdpFormState = { ok: false, message: null, errors: {} };
 
@@ -15,7 +16,8 @@ export function SamlIdpForm({
   action: (state: IdpFormState, form: FormData) => Promise<IdpFormState>;
 }) {
   const [state, formAction, isPending] = useActionState(action, INITIAL);
-  const input = "mt-1 w-full rounded-md border border-slate-300 px-3 py-2 text-sm";
+  const input = INPUT_CLASS;
+  const errors = state.errors;
   return (
     <form
       action={formAction}
@@ -28,66 +30,84 @@ export function SamlIdpForm({
           {state.message}
         </p>
       )}
-      <FieldError message={state.errors.form} />
+      <FieldError message={errors.form} />
       <div className="grid gap-4 sm:grid-cols-2">
-        <label className="text-sm">
-          Name shown on the sign-in page
-          <input name="displayName" className={input} placeholder="Okta" required />
-          <FieldError message={state.errors.displayName} />
-        </label>
-        <label className="text-sm">
-          Short name (used in URLs)
+        <AdminField label="Name shown on the sign-in page" error={errors.displayName}>
+          {(control) => (
+            <input name="displayName" className={input} placeholder="Okta" required {...control} />
+          )}
+        </AdminField>
+        <AdminField label="Short name (used in URLs)" error={errors.slug}>
+          {(control) => (
+            <input
+              name="slug"
+              className={input}
+              placeholder="okta"
+              pattern="[a-z0-9][a-z0-9-]*"
+              required
+              {...control}
+            />
+          )}
+        </AdminField>
+      </div>
+      <AdminChoiceGroup
+        legend="IdP metadata — one of:"
+        error={errors.metadata}
+        className="space-y-2"
+      >
+        {(control) => (
+          <>
+            <input
+              name="metadataUrl"
+              aria-label="Metadata URL"
+              className={input}
+              placeholder="https://idp.example/app/xyz/sso/saml/metadata"
+              {...control}
+            />
+            <input
+              name="metadataFile"
+              type="file"
+              aria-label="Metadata file"
+              accept=".xml,application/xml,text/xml"
+              className="block text-sm"
+              {...control}
+            />
+            <textarea
+              name="metadataXml"
+              aria-label="Metadata XML"
+              className={`${input} h-28 font-mono text-xs`}
+              placeholder="<EntityDescriptor …>"
+              {...control}
+            />
+          </>
+        )}
+      </AdminChoiceGroup>
+      <div className="grid gap-4 sm:grid-cols-2">
+        <AdminField label="Groups attribute" error={errors.groupsAttribute}>
+          {(control) => (
+            <input name="groupsAttribute" className={input} defaultValue="groups" {...control} />
+          )}
+        </AdminField>
+        <AdminField label="User key attribute (empty: the NameID)" error={undefined}>
+          {(control) => (
+            <input name="userKeyAttribute" className={input} placeholder="uid" {...control} />
+          )}
+        </AdminField>
+      </div>
+      <AdminField
+        label="AWS app link (optional)"
+        hint="The IdP-initiated URL of the IdP's AWS app, for roles assumed with SAML"
+        error={errors.awsAppUrl}
+      >
+        {(control) => (
           <input
-            name="slug"
+            name="awsAppUrl"
             className={input}
-            placeholder="okta"
-            pattern="[a-z0-9][a-z0-9-]*"
-            required
+            placeholder="https://idp.example/home/amazon_aws/…"
+            {...control}
           />
-          <FieldError message={state.errors.slug} />
-        </label>
-      </div>
-      <fieldset className="space-y-2">
-        <legend className="text-sm font-medium">IdP metadata — one of:</legend>
-        <input
-          name="metadataUrl"
-          className={input}
-          placeholder="https://idp.example/app/xyz/sso/saml/metadata"
-        />
-        <input
-          name="metadataFile"
-          type="file"
-          accept=".xml,application/xml,text/xml"
-          className="text-sm"
-        />
-        <textarea
-          name="metadataXml"
-          className={`${input} h-28 font-mono text-xs`}
-          placeholder="<EntityDescriptor …>"
-        />
-        <FieldError message={state.errors.metadata} />
-      </fieldset>
-      <div className="grid gap-4 sm:grid-cols-2">
-        <label className="text-sm">
-          Groups attribute
-          <input name="groupsAttribute" className={input} defaultValue="groups" />
-          <FieldError message={state.errors.groupsAttribute} />
-        </label>
-        <label className="text-sm">
-          User key attribute (empty: the NameID)
-          <input name="userKeyAttribute" className={input} placeholder="uid" />
-        </label>
-      </div>
-      <label className="block text-sm">
-        AWS app link (optional: the IdP-initiated URL of the IdP&apos;s AWS app, for roles assumed
-        with SAML)
-        <input
-          name="awsAppUrl"
-          className={input}
-          placeholder="https://idp.example/home/amazon_aws/…"
-        />
-        <FieldError message={state.errors.awsAppUrl} />
-      </label>
+        )}
+      </AdminField>
       <label className="flex items-center gap-2 text-sm">
         <input type="checkbox" name="allowIdpInitiated" /> Allow IdP-initiated sign-in (unsolicited
         responses)

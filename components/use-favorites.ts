@@ -15,6 +15,7 @@ async function sendFavorite(roleId: string, isFavorite: boolean): Promise<ApiErr
   } catch {
     return {
       message: "The portal could not be reached. Check your connection.",
+      code: null,
       requestId: null,
       awsErrorCode: null,
       nextUrl: null,
@@ -27,13 +28,14 @@ async function sendFavorite(roleId: string, isFavorite: boolean): Promise<ApiErr
     window.location.href = `/signin?callbackUrl=${encodeURIComponent(window.location.pathname)}`;
   }
   const body = (await response.json().catch(() => null)) as {
-    error?: { message?: unknown; requestId?: unknown };
+    error?: { message?: unknown; code?: unknown; requestId?: unknown };
   } | null;
   return {
     message:
       typeof body?.error?.message === "string"
         ? body.error.message
         : `The favorite could not be saved (HTTP ${response.status}).`,
+    code: typeof body?.error?.code === "string" ? body.error.code : null,
     requestId:
       typeof body?.error?.requestId === "string"
         ? body.error.requestId

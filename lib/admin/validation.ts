@@ -227,7 +227,7 @@ export const ruleInputBase = z.object({
     .max(43_200, "Sessions last 900 (15 minutes) to 43200 (12 hours) seconds."),
   allowConsole: z.boolean(),
   allowCli: z.boolean(),
-  /** `YYYY-MM-DDTHH:MM` (UTC, as the form says), an ISO 8601 instant, or empty for none. */
+  /** `YYYY-MM-DD HH:MM` or `YYYY-MM-DDTHH:MM` (UTC, as the form says), an ISO 8601 instant, or empty. */
   expiresAt: z.string().trim().max(64),
   requireMfa: z.boolean(),
   sessionPolicy: z.string().max(20_000, "A session policy is at most 2048 characters."),
@@ -268,9 +268,9 @@ export function parseExpiry(text: string): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
-/** The form's way of showing an instant: UTC, to the minute (what the datetime-local input takes). */
+/** The form's way of showing an instant: `YYYY-MM-DD HH:MM` in UTC, which parseExpiry reads back. */
 export function formatExpiryInput(date: Date | null): string {
-  return date ? date.toISOString().slice(0, 16) : "";
+  return date ? date.toISOString().slice(0, 16).replace("T", " ") : "";
 }
 
 /**
@@ -300,7 +300,7 @@ export function parseRule(
       opts.previousExpiresAt != null &&
       Math.abs(expiresAt.getTime() - opts.previousExpiresAt.getTime()) < 60_000;
     if (expiresAt === null)
-      errors.expiresAt = "Enter a date and time (UTC), e.g. 2030-01-31 18:00.";
+      errors.expiresAt = "Enter a date and time in UTC as YYYY-MM-DD HH:MM, e.g. 2030-01-31 18:00.";
     else if (unchanged) expiresAt = opts.previousExpiresAt ?? expiresAt;
     else if (expiresAt <= opts.now)
       errors.expiresAt = "The expiry must be in the future (times are UTC).";

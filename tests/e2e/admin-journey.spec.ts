@@ -82,6 +82,11 @@ test("an admin's new account, role and rule reach a signed-in developer at once,
     const accountForm = alice.getByTestId("account-form");
     await accountForm.getByLabel(/^AWS account id/).fill(NEW_ACCOUNT.id);
     await accountForm.getByLabel(/^Name/).fill(NEW_ACCOUNT.name);
+    // A field is named by its label alone; its hint describes it.
+    await expect(accountForm.getByLabel(/^Name/)).toHaveAccessibleName("Name");
+    await expect(accountForm.getByLabel(/^Name/)).toHaveAccessibleDescription(
+      "Shown to users, e.g. acme-production",
+    );
     await accountForm.getByLabel(/^Environment/).fill("prod");
     await accountForm.getByLabel(/^Description/).fill("Warehouse and BI (e2e)");
     await shot(alice, "02-add-account-filled");
@@ -161,6 +166,7 @@ test("an admin's new account, role and rule reach a signed-in developer at once,
     await bobsConsole.click();
     const refusal = bob.getByTestId("issue-error");
     await expect(refusal).toContainText("No such role, or you have no access to it.");
+    await expect(refusal).toContainText("reload the page to see your current roles");
     await expect(bob.getByText(`${NEW_ACCOUNT.name} / ${NEW_ROLE}`, { exact: true })).toBeVisible();
     await shot(bob, "10-bob-refused");
     expect(await assumeRoleCallsToNewRole(s)).toHaveLength(1);

@@ -3,15 +3,22 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { createAccount, deleteAccount, updateAccount } from "@/lib/admin/accounts";
-import { isId } from "@/lib/admin/validation";
 import { getDb } from "@/lib/db/client";
-import { actorOf } from "@/lib/issuance/issue-session";
-import { ADMIN_ONLY_MESSAGE, checkPrivilegedAction } from "@/lib/auth/privilege-guard";
+import { editTarget, readAdminSubmission, STALE_FORM } from "./admin-submission";
 import { auditedChange } from "./audited-change";
-import { formValues, formVersion, refused, stateOf, type AdminFormState } from "./form-state";
+import { refused, stateOf, type AdminFormState } from "./form-state";
 
 const FIELDS = ["accountId", "name", "alias", "environment", "description"] as const;
-const STALE_FORM = "This form is out of date or incomplete: reload the page and try again.";
+
+/** The fields an admin may change once the account exists (its 12-digit id is fixed). */
+function editableFieldsOf(values: Record<string, string>) {
+  return {
+    name: values.name ?? "",
+    alias: values.alias ?? "",
+    environment: values.environment ?? "",
+    description: values.description ?? "",
+  };
+}
 
 // Every action checks for itself that the caller is a signed-in admin (DESIGN.md invariant 4).
 
@@ -19,21 +26,15 @@ export async function createAccountAction(
   _prev: AdminFormState,
   form: FormData,
 ): Promise<AdminFormState> {
-  const values = formValues(form, FIELDS);
-  const check = await checkPrivilegedAction("admin", "create account");
-  if (!check.allowed) return refused({}, ADMIN_ONLY_MESSAGE);
+  const submission = await readAdminSubmission(form, FIELDS, "create account");
+  if (!submission.ok) return submission.state;
+  const { values, actor, meta } = submission;
   const result = await auditedChange(() =>
     createAccount(
       getDb(),
-      {
-        accountId: values.accountId ?? "",
-        name: values.name ?? "",
-        alias: values.alias ?? "",
-        environment: values.environment ?? "",
-        description: values.description ?? "",
-      },
-      actorOf(check.user),
-      check.meta,
+      { accountId: values.accountId ?? "", ...editableFieldsOf(values) },
+      actor,
+      meta,
     ),
   );
   if (!result.ok) return stateOf(result, values, "");
@@ -45,26 +46,17 @@ export async function updateAccountAction(
   _prev: AdminFormState,
   form: FormData,
 ): Promise<AdminFormState> {
-  const values = formValues(form, [...FIELDS, "id", "version"]);
-  const check = await checkPrivilegedAction("admin", "update account");
-  if (!check.allowed) return refused({}, ADMIN_ONLY_MESSAGE);
-  const version = formVersion(form);
-  const { id } = values;
-  if (!isId(id) || version === null) return refused(values, STALE_FORM);
+  const submission = await readAdminSubmission(
+    form,
+    [...FIELDS, "id", "version"],
+    "update account",
+  );
+  if (!submission.ok) return submission.state;
+  const { values, actor, meta } = submission;
+  const target = editTarget(values, form, ["id"]);
+  if (!target) return refused(values, STALE_FORM);
   const result = await auditedChange(() =>
-    updateAccount(
-      getDb(),
-      id,
-      version,
-      {
-        name: values.name ?? "",
-        alias: values.alias ?? "",
-        environment: values.environment ?? "",
-        description: values.description ?? "",
-      },
-      actorOf(check.user),
-      check.meta,
-    ),
+    updateAccount(getDb(), target.id, target.version, editableFieldsOf(values), actor, meta),
   );
   if (result.ok) revalidatePath("/admin/accounts", "layout");
   return stateOf(result, values, "Saved.");
@@ -74,14 +66,17 @@ export async function deleteAccountAction(
   _prev: AdminFormState,
   form: FormData,
 ): Promise<AdminFormState> {
-  const values = formValues(form, ["id", "version", "confirmation"]);
-  const check = await checkPrivilegedAction("admin", "delete account");
-  if (!check.allowed) return refused({}, ADMIN_ONLY_MESSAGE);
-  const version = formVersion(form);
-  const { id } = values;
-  if (!isId(id) || version === null) return refused(values, STALE_FORM);
+  const submission = await readAdminSubmission(
+    form,
+    ["id", "version", "confirmation"],
+    "delete account",
+  );
+  if (!submission.ok) return submission.state;
+  const { values, actor, meta } = submission;
+  const target = editTarget(values, form, ["id"]);
+  if (!target) return refused(values, STALE_FORM);
   const result = await auditedChange(() =>
-    deleteAccount(getDb(), id, version, values.confirmation ?? "", actorOf(check.user), check.meta),
+    deleteAccount(getDb(), target.id, target.version, values.confirmation ?? "", actor, meta),
   );
   if (!result.ok) return stateOf(result, values, "");
   revalidatePath("/admin/accounts", "layout");

@@ -5,10 +5,9 @@ import { redirect } from "next/navigation";
 import { createRole, deleteRole, updateRole } from "@/lib/admin/roles";
 import { isId, type RoleInput } from "@/lib/admin/validation";
 import { getDb } from "@/lib/db/client";
-import { actorOf } from "@/lib/issuance/issue-session";
-import { ADMIN_ONLY_MESSAGE, checkPrivilegedAction } from "@/lib/auth/privilege-guard";
+import { editTarget, readAdminSubmission, STALE_FORM } from "./admin-submission";
 import { auditedChange } from "./audited-change";
-import { formValues, formVersion, refused, stateOf, type AdminFormState } from "./form-state";
+import { refused, stateOf, type AdminFormState } from "./form-state";
 
 const FIELDS = [
   "accountDbId",
@@ -21,7 +20,8 @@ const FIELDS = [
   "externalId",
   "requiresBrokerMfa",
 ] as const;
-const STALE_FORM = "This form is out of date or incomplete: reload the page and try again.";
+/** What names the role in an edit or delete form. */
+const ROLE_IDS = ["accountDbId", "id"] as const;
 
 function roleInputOf(values: Record<string, string>): RoleInput {
   return {
@@ -42,13 +42,13 @@ export async function createRoleAction(
   _prev: AdminFormState,
   form: FormData,
 ): Promise<AdminFormState> {
-  const values = formValues(form, FIELDS);
-  const check = await checkPrivilegedAction("admin", "create role");
-  if (!check.allowed) return refused({}, ADMIN_ONLY_MESSAGE);
+  const submission = await readAdminSubmission(form, FIELDS, "create role");
+  if (!submission.ok) return submission.state;
+  const { values, actor, meta } = submission;
   const accountDbId = values.accountDbId;
   if (!isId(accountDbId)) return refused(values, STALE_FORM);
   const result = await auditedChange(() =>
-    createRole(getDb(), accountDbId, roleInputOf(values), actorOf(check.user), check.meta),
+    createRole(getDb(), accountDbId, roleInputOf(values), actor, meta),
   );
   if (!result.ok) return stateOf(result, values, "");
   revalidatePath("/admin/accounts", "layout");
@@ -59,22 +59,14 @@ export async function updateRoleAction(
   _prev: AdminFormState,
   form: FormData,
 ): Promise<AdminFormState> {
-  const values = formValues(form, [...FIELDS, "id", "version"]);
-  const check = await checkPrivilegedAction("admin", "update role");
-  if (!check.allowed) return refused({}, ADMIN_ONLY_MESSAGE);
-  const version = formVersion(form);
-  const { accountDbId, id } = values;
-  if (!isId(accountDbId) || !isId(id) || version === null) return refused(values, STALE_FORM);
+  const submission = await readAdminSubmission(form, [...FIELDS, "id", "version"], "update role");
+  if (!submission.ok) return submission.state;
+  const { values, actor, meta } = submission;
+  const target = editTarget(values, form, ROLE_IDS);
+  if (!target) return refused(values, STALE_FORM);
+  const { accountDbId, id, version } = target;
   const result = await auditedChange(() =>
-    updateRole(
-      getDb(),
-      accountDbId,
-      id,
-      version,
-      roleInputOf(values),
-      actorOf(check.user),
-      check.meta,
-    ),
+    updateRole(getDb(), accountDbId, id, version, roleInputOf(values), actor, meta),
   );
   if (result.ok) revalidatePath("/admin/accounts", "layout");
   return stateOf(result, values, "Saved.");
@@ -84,24 +76,20 @@ export async function deleteRoleAction(
   _prev: AdminFormState,
   form: FormData,
 ): Promise<AdminFormState> {
-  const values = formValues(form, ["accountDbId", "id", "version", "confirmation"]);
-  const check = await checkPrivilegedAction("admin", "delete role");
-  if (!check.allowed) return refused({}, ADMIN_ONLY_MESSAGE);
-  const version = formVersion(form);
-  const { accountDbId, id } = values;
-  if (!isId(accountDbId) || !isId(id) || version === null) return refused(values, STALE_FORM);
+  const submission = await readAdminSubmission(
+    form,
+    [...ROLE_IDS, "version", "confirmation"],
+    "delete role",
+  );
+  if (!submission.ok) return submission.state;
+  const { values, actor, meta } = submission;
+  const target = editTarget(values, form, ROLE_IDS);
+  if (!target) return refused(values, STALE_FORM);
+  const { accountDbId, id, version } = target;
   const result = await auditedChange(() =>
-    deleteRole(
-      getDb(),
-      accountDbId,
-      id,
-      version,
-      values.confirmation ?? "",
-      actorOf(check.user),
-      check.meta,
-    ),
+    deleteRole(getDb(), accountDbId, id, version, values.confirmation ?? "", actor, meta),
   );
   if (!result.ok) return stateOf(result, values, "");
   revalidatePath("/admin/accounts", "layout");
-  redirect(`/admin/accounts/${values.accountDbId}?notice=role-deleted`);
+  redirect(`/admin/accounts/${accountDbId}?notice=role-deleted`);
 }

@@ -5,10 +5,9 @@ import { redirect } from "next/navigation";
 import { createRule, deleteRule, updateRule } from "@/lib/admin/rules";
 import { isId, type RuleInput } from "@/lib/admin/validation";
 import { getDb } from "@/lib/db/client";
-import { actorOf } from "@/lib/issuance/issue-session";
-import { ADMIN_ONLY_MESSAGE, checkPrivilegedAction } from "@/lib/auth/privilege-guard";
+import { editTarget, readAdminSubmission, STALE_FORM } from "./admin-submission";
 import { auditedChange } from "./audited-change";
-import { formValues, formVersion, refused, stateOf, type AdminFormState } from "./form-state";
+import { refused, stateOf, type AdminFormState } from "./form-state";
 
 const FIELDS = [
   "accountDbId",
@@ -24,7 +23,8 @@ const FIELDS = [
   "sessionPolicy",
   "description",
 ] as const;
-const STALE_FORM = "This form is out of date or incomplete: reload the page and try again.";
+/** What names the rule in an edit or delete form. */
+const RULE_IDS = ["accountDbId", "roleId", "id"] as const;
 
 function ruleInputOf(values: Record<string, string>): RuleInput {
   return {
@@ -51,20 +51,13 @@ export async function createRuleAction(
   _prev: AdminFormState,
   form: FormData,
 ): Promise<AdminFormState> {
-  const values = formValues(form, FIELDS);
-  const check = await checkPrivilegedAction("admin", "create rule");
-  if (!check.allowed) return refused({}, ADMIN_ONLY_MESSAGE);
+  const submission = await readAdminSubmission(form, FIELDS, "create rule");
+  if (!submission.ok) return submission.state;
+  const { values, actor, meta } = submission;
   const { accountDbId, roleId } = values;
   if (!isId(accountDbId) || !isId(roleId)) return refused(values, STALE_FORM);
   const result = await auditedChange(() =>
-    createRule(
-      getDb(),
-      { accountDbId, roleId },
-      ruleInputOf(values),
-      actorOf(check.user),
-      check.meta,
-      new Date(),
-    ),
+    createRule(getDb(), { accountDbId, roleId }, ruleInputOf(values), actor, meta, new Date()),
   );
   if (!result.ok) return stateOf(result, values, "");
   revalidatePath("/admin/accounts", "layout");
@@ -75,21 +68,20 @@ export async function updateRuleAction(
   _prev: AdminFormState,
   form: FormData,
 ): Promise<AdminFormState> {
-  const values = formValues(form, [...FIELDS, "id", "version"]);
-  const check = await checkPrivilegedAction("admin", "update rule");
-  if (!check.allowed) return refused({}, ADMIN_ONLY_MESSAGE);
-  const version = formVersion(form);
-  const { accountDbId, roleId, id } = values;
-  if (!isId(accountDbId) || !isId(roleId) || !isId(id) || version === null)
-    return refused(values, STALE_FORM);
+  const submission = await readAdminSubmission(form, [...FIELDS, "id", "version"], "update rule");
+  if (!submission.ok) return submission.state;
+  const { values, actor, meta } = submission;
+  const target = editTarget(values, form, RULE_IDS);
+  if (!target) return refused(values, STALE_FORM);
+  const { accountDbId, roleId, id: ruleId, version } = target;
   const result = await auditedChange(() =>
     updateRule(
       getDb(),
-      { accountDbId, roleId, ruleId: id },
+      { accountDbId, roleId, ruleId },
       version,
       ruleInputOf(values),
-      actorOf(check.user),
-      check.meta,
+      actor,
+      meta,
       new Date(),
     ),
   );
@@ -101,21 +93,14 @@ export async function deleteRuleAction(
   _prev: AdminFormState,
   form: FormData,
 ): Promise<AdminFormState> {
-  const values = formValues(form, ["accountDbId", "roleId", "id", "version"]);
-  const check = await checkPrivilegedAction("admin", "delete rule");
-  if (!check.allowed) return refused({}, ADMIN_ONLY_MESSAGE);
-  const version = formVersion(form);
-  const { accountDbId, roleId, id } = values;
-  if (!isId(accountDbId) || !isId(roleId) || !isId(id) || version === null)
-    return refused(values, STALE_FORM);
+  const submission = await readAdminSubmission(form, [...RULE_IDS, "version"], "delete rule");
+  if (!submission.ok) return submission.state;
+  const { values, actor, meta } = submission;
+  const target = editTarget(values, form, RULE_IDS);
+  if (!target) return refused(values, STALE_FORM);
+  const { accountDbId, roleId, id: ruleId, version } = target;
   const result = await auditedChange(() =>
-    deleteRule(
-      getDb(),
-      { accountDbId, roleId, ruleId: id },
-      version,
-      actorOf(check.user),
-      check.meta,
-    ),
+    deleteRule(getDb(), { accountDbId, roleId, ruleId }, version, actor, meta),
   );
   if (!result.ok) return stateOf(result, values, "");
   revalidatePath("/admin/accounts", "layout");

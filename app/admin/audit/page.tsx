@@ -30,6 +30,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         userLabel={user.email ?? user.subject}
         isAdmin={user.isAdmin}
         isAuditor={user.isAuditor}
+        isWide
       />
       <main className="mx-auto max-w-7xl space-y-6 px-4 py-8">
         <div className="flex flex-wrap items-start justify-between gap-4">

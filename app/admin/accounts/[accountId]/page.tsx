@@ -1,13 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { AdminAccountForm } from "@/components/admin-account-form";
+import { AdminDeleteSection, AdminListSection } from "@/components/admin-page-sections";
 import { AdminPageShell } from "@/components/admin-page-shell";
+import { accountDeletionSummary, countOf } from "@/components/admin-wording";
+import { formatDuration } from "@/components/format-duration";
 import { findAccountForAdmin } from "@/lib/admin/accounts";
-import { ENVIRONMENT_SUGGESTIONS, isId } from "@/lib/admin/validation";
-import { getDb } from "@/lib/db/client";
+import { ENVIRONMENT_SUGGESTIONS } from "@/lib/admin/validation";
 import { updateAccountAction } from "../account-actions";
-import { requirePrivilegedPage } from "@/lib/auth/privilege-guard";
+import { ACCOUNTS_CRUMB, loadAccountPage } from "../load-admin-page";
 
 export const metadata: Metadata = { title: "AWS account" };
 
@@ -19,34 +20,24 @@ export default async function AdminAccountPage(props: {
   searchParams: SearchParams;
 }) {
   const { accountId } = await props.params;
-  const check = await requirePrivilegedPage(
-    "admin",
-    `/admin/accounts/${encodeURIComponent(accountId)}`,
-  );
-  const base = [{ label: "Accounts & access", href: "/admin/accounts" }];
-  const account = isId(accountId) ? await findAccountForAdmin(getDb(), accountId) : null;
-  if (!account) notFound();
+  const { user, account } = await loadAccountPage(accountId, "", findAccountForAdmin);
   const { notice } = await props.searchParams;
+  const ruleCount = account.roles.reduce((n, r) => n + r.ruleCount, 0);
   return (
     <AdminPageShell
-      user={check.user}
-      crumbs={[...base, { label: account.name }]}
+      user={user}
+      crumbs={[ACCOUNTS_CRUMB, { label: account.name }]}
       notice={typeof notice === "string" ? notice : undefined}
     >
       <h1 className="text-2xl font-semibold">
         {account.name}{" "}
         <span className="font-mono text-base text-slate-500">{account.accountId}</span>
       </h1>
-      <section className="rounded-xl border border-slate-200 bg-white shadow-sm">
-        <div className="flex items-center justify-between border-b border-slate-100 px-4 py-3">
-          <h2 className="text-lg font-semibold">Roles</h2>
-          <Link
-            href={`/admin/accounts/${account.id}/roles/new`}
-            className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500"
-          >
-            Add role
-          </Link>
-        </div>
+      <AdminListSection
+        title="Roles"
+        addHref={`/admin/accounts/${account.id}/roles/new`}
+        addLabel="Add role"
+      >
         <table className="min-w-full text-left text-sm" data-testid="admin-roles-table">
           <tbody className="divide-y divide-slate-100">
             {account.roles.length === 0 && (
@@ -68,16 +59,16 @@ export default async function AdminAccountPage(props: {
                 <td className="px-4 py-3 font-mono text-xs break-all text-slate-600">{role.arn}</td>
                 <td className="px-4 py-3 text-xs whitespace-nowrap text-slate-600">
                   {role.assumeMethod === "assume-role-with-saml" ? "SAML" : "broker"} · max{" "}
-                  {role.maxSessionDurationSeconds / 3600} h
+                  {formatDuration(role.maxSessionDurationSeconds)}
                 </td>
                 <td className="px-4 py-3 text-right text-xs whitespace-nowrap text-slate-600">
-                  {role.ruleCount} rule{role.ruleCount === 1 ? "" : "s"}
+                  {countOf(role.ruleCount, "rule")}
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
-      </section>
+      </AdminListSection>
       <AdminAccountForm
         action={updateAccountAction}
         initial={{
@@ -91,19 +82,11 @@ export default async function AdminAccountPage(props: {
         }}
         environments={ENVIRONMENT_SUGGESTIONS}
       />
-      <section className="rounded-xl border border-red-200 bg-white p-6 shadow-sm">
-        <h2 className="text-lg font-semibold text-red-800">Delete this account</h2>
-        <p className="mt-1 text-sm text-slate-600">
-          Removes the account from Gatehouse with its {account.roles.length} role
-          {account.roles.length === 1 ? "" : "s"} and their rules. Nothing changes in AWS.
-        </p>
-        <Link
-          href={`/admin/accounts/${account.id}/delete`}
-          className="mt-3 inline-block rounded-md border border-red-300 px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50"
-        >
-          Review and delete…
-        </Link>
-      </section>
+      <AdminDeleteSection
+        title="Delete this account"
+        summary={`Removes the account from Gatehouse. ${accountDeletionSummary(account.roles.length, ruleCount)}`}
+        reviewHref={`/admin/accounts/${account.id}/delete`}
+      />
     </AdminPageShell>
   );
 }

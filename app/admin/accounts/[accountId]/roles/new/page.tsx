@@ -1,11 +1,8 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { AdminPageShell } from "@/components/admin-page-shell";
 import { AdminRoleForm } from "@/components/admin-role-form";
 import { findAccountForAdmin } from "@/lib/admin/accounts";
-import { isId } from "@/lib/admin/validation";
-import { getDb } from "@/lib/db/client";
-import { requirePrivilegedPage } from "@/lib/auth/privilege-guard";
+import { accountCrumbs, loadAccountPage } from "../../../load-admin-page";
 import { createRoleAction } from "../../../role-actions";
 
 export const metadata: Metadata = { title: "Add a role" };
@@ -14,22 +11,9 @@ type Params = Promise<{ accountId: string }>;
 
 export default async function NewRolePage(props: { params: Params }) {
   const { accountId } = await props.params;
-  const check = await requirePrivilegedPage(
-    "admin",
-    `/admin/accounts/${encodeURIComponent(accountId)}/roles/new`,
-  );
-  const base = [{ label: "Accounts & access", href: "/admin/accounts" }];
-  const account = isId(accountId) ? await findAccountForAdmin(getDb(), accountId) : null;
-  if (!account) notFound();
+  const { user, account } = await loadAccountPage(accountId, "/roles/new", findAccountForAdmin);
   return (
-    <AdminPageShell
-      user={check.user}
-      crumbs={[
-        ...base,
-        { label: account.name, href: `/admin/accounts/${account.id}` },
-        { label: "Add role" },
-      ]}
-    >
+    <AdminPageShell user={user} crumbs={accountCrumbs(account, { label: "Add role" })}>
       <AdminRoleForm
         action={createRoleAction}
         accountId={account.accountId}

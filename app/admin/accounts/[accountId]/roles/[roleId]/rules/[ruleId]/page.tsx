@@ -1,13 +1,13 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { AdminDeleteForm } from "@/components/admin-delete-form";
+import { AdminDeleteSection } from "@/components/admin-page-sections";
 import { AdminPageShell } from "@/components/admin-page-shell";
 import { AdminRuleForm } from "@/components/admin-rule-form";
-import { findRoleForAdmin } from "@/lib/admin/roles";
 import { findRuleForAdmin, isRuleExpired } from "@/lib/admin/rules";
 import { formatExpiryInput, isId } from "@/lib/admin/validation";
 import { getDb } from "@/lib/db/client";
-import { requirePrivilegedPage } from "@/lib/auth/privilege-guard";
+import { loadRolePage, roleCrumbs } from "../../../../../load-admin-page";
 import { deleteRuleAction, updateRuleAction } from "../../../../../rule-actions";
 
 export const metadata: Metadata = { title: "Access rule" };
@@ -16,35 +16,18 @@ type Params = Promise<{ accountId: string; roleId: string; ruleId: string }>;
 
 export default async function AdminRulePage(props: { params: Params }) {
   const { accountId, roleId, ruleId } = await props.params;
-  const check = await requirePrivilegedPage(
-    "admin",
-    `/admin/accounts/${encodeURIComponent(accountId)}/roles/${encodeURIComponent(roleId)}/rules/${encodeURIComponent(ruleId)}`,
+  const { user, role } = await loadRolePage(
+    { accountId, roleId },
+    `/rules/${encodeURIComponent(ruleId)}`,
   );
-  const base = [{ label: "Accounts & access", href: "/admin/accounts" }];
-  const ids =
-    isId(accountId) && isId(roleId) && isId(ruleId)
-      ? { accountDbId: accountId, roleId, ruleId }
-      : null;
-  const [role, rule] = ids
-    ? await Promise.all([
-        findRoleForAdmin(getDb(), accountId, roleId),
-        findRuleForAdmin(getDb(), ids),
-      ])
-    : [null, null];
-  if (!role || !rule) notFound();
-  const rolePath = `/admin/accounts/${role.account.id}/roles/${role.id}`;
-  const expired = isRuleExpired({ expiresAt: rule.expiresAtDate }, new Date());
+  const rule = isId(ruleId)
+    ? await findRuleForAdmin(getDb(), { accountDbId: role.account.id, roleId: role.id, ruleId })
+    : null;
+  if (!rule) notFound();
+  const now = new Date();
   return (
-    <AdminPageShell
-      user={check.user}
-      crumbs={[
-        ...base,
-        { label: role.account.name, href: `/admin/accounts/${role.account.id}` },
-        { label: role.name, href: rolePath },
-        { label: rule.subject },
-      ]}
-    >
-      {expired && (
+    <AdminPageShell user={user} crumbs={roleCrumbs(role, { label: rule.subject })}>
+      {isRuleExpired({ expiresAt: rule.expiresAtDate }, now) && (
         <p
           className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
           data-testid="rule-expired"
@@ -56,6 +39,7 @@ export default async function AdminRulePage(props: { params: Params }) {
       <AdminRuleForm
         action={updateRuleAction}
         roleMaxSeconds={role.maxSessionDurationSeconds}
+        utcNow={formatExpiryInput(now)}
         initial={{
           accountDbId: role.account.id,
           roleId: role.id,
@@ -73,11 +57,10 @@ export default async function AdminRulePage(props: { params: Params }) {
           description: rule.description,
         }}
       />
-      <section className="rounded-xl border border-red-200 bg-white p-6 shadow-sm">
-        <h2 className="mb-2 text-lg font-semibold text-red-800">Delete this rule</h2>
-        <p className="mb-3 text-sm text-slate-600">
-          {rule.subject} loses this role through this rule at once (other rules may still grant it).
-        </p>
+      <AdminDeleteSection
+        title="Delete this rule"
+        summary={`${rule.subject} loses this role through this rule at once (other rules may still grant it).`}
+      >
         <AdminDeleteForm
           action={deleteRuleAction}
           hidden={{
@@ -88,7 +71,7 @@ export default async function AdminRulePage(props: { params: Params }) {
           }}
           label="Delete rule"
         />
-      </section>
+      </AdminDeleteSection>
     </AdminPageShell>
   );
 }
