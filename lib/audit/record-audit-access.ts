@@ -33,7 +33,7 @@ export async function verifyAndRecord(
   actor: AuditActor,
   meta: RequestMeta,
   via: "portal" | "cli",
-  onProgress?: (progress: ChainProgress) => void,
+  onProgress?: (progress: ChainProgress) => void | Promise<void>,
 ): Promise<ChainReport> {
   const report = await verifyAuditChain(db, onProgress ? { onProgress } : {});
   await recordVerification(db, actor, meta, via, report);

@@ -36,11 +36,14 @@ export function verificationStream(
       };
       let lastSent = -Infinity;
       try {
-        const report = await verifyAndRecord(db, actor, meta, "portal", (progress) => {
+        const report = await verifyAndRecord(db, actor, meta, "portal", async (progress) => {
           const now = performance.now();
           if (now - lastSent < intervalMs) return;
           lastSent = now;
           send({ progress });
+          // A synchronous database driver resolves every query without a turn of the event loop:
+          // give the socket one, or every line would leave together at the end.
+          await new Promise((resolve) => setImmediate(resolve));
         });
         send({ report });
       } catch (error) {

@@ -70,8 +70,11 @@ export async function verifyAuditChain(
   opts: {
     pageSize?: number;
     clock?: () => number;
-    /** Called after every page, so a long walk can show how far it has come. */
-    onProgress?: (progress: ChainProgress) => void;
+    /**
+     * Called after every page, so a long walk can show how far it has come; the walk waits for
+     * what it returns (a streaming caller yields there, so its output reaches the network).
+     */
+    onProgress?: (progress: ChainProgress) => void | Promise<void>;
   } = {},
 ): Promise<ChainReport> {
   const clock = opts.clock ?? (() => performance.now());
@@ -156,7 +159,7 @@ export async function verifyAuditChain(
       last = sequence;
       checked += 1;
     }
-    opts.onProgress?.({ checked, total: Math.max(total, checked) });
+    await opts.onProgress?.({ checked, total: Math.max(total, checked) });
   }
 
   const outside = await countOutsideChain(db);

@@ -144,7 +144,9 @@ describe("writing the chain", () => {
     const seen: Array<{ checked: number; total: number }> = [];
     const report = await verifyAuditChain(stack.db, {
       pageSize: 3,
-      onProgress: (p) => seen.push(p),
+      onProgress: (p) => {
+        seen.push(p);
+      },
     });
     expect(seen.length).toBe(Math.ceil(report.checked / 3));
     expect(seen.map((p) => p.checked)).toEqual(
