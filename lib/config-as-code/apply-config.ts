@@ -4,8 +4,11 @@ import type { Change, ConfigDiff } from "./diff";
 import { insertRows, type SqlValue, type Tx } from "./insert-rows";
 import type { AccountState, CurrentAccount, RoleState, RuleState } from "./state";
 
-/** Ids per `id IN (…)` of a delete or an update: far under either database's parameter limit. */
-const IDS_PER_STATEMENT = 1000;
+/**
+ * Ids per `id IN (…)` of a deleteMany or an updateMany: the query engine refuses a SQLite query
+ * with more than 999 parameters (P2029), and an update also binds the values it writes.
+ */
+const IDS_PER_STATEMENT = 900;
 
 /**
  * Ids made here rather than by the database, so new roles and rules can name their parents
