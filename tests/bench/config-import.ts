@@ -8,9 +8,15 @@
 // with the `yaml` package and with JSON.parse. Prints milliseconds and ratios to the upload floor.
 // Not a test: numbers.
 //
-// Measured on the 2-core dev machine, 5,701 KiB of YAML, before the import got faster:
-//   SQLite:     dry run 9.3 s, apply 53.8 s (one transaction), export 14.4 s, re-import dry run 20.0 s
-//   PostgreSQL: dry run 7.1 s, apply 34.1 s (one transaction), export 5.5 s, re-import dry run 9.4 s
+// Measured on the 2-core dev machine (5,701 KiB of YAML; upload floor ~55 ms), two runs each,
+// the same hour, before (705f58d) and after the import got faster (seconds):
+//                         dry run    apply      export   re-import  edit all, apply  refused
+//   SQLite      before    2.3  2.6   13.6 15.0  1.8 2.0  3.6 3.8    32.1 34.7        3.5 3.4
+//               after     0.6  0.7    2.3  2.3  1.7 1.8  1.2 1.2     1.8  1.9        3.3 3.1
+//   PostgreSQL  before    2.8  2.7   15.2 16.1  2.1 2.2  3.8 4.4    45.9 44.1        3.3 2.8
+//               after     0.7  0.6    3.5  3.3  1.9 1.9  1.2 1.4     2.7  2.5        3.3 3.6
+// A refused file still costs its positions: the yaml package reads the file again (~2 s) to name
+// the problem's line.
 import { parse } from "yaml";
 import { signIn } from "../support/portal-client";
 import { startTestStack } from "../support/stack";
