@@ -121,7 +121,13 @@ export async function applyImport(
       return { ok: false, reason: "stale", diff: summary };
     if (result.diff.changes.length === 0) return { ok: true, applied: false, diff: summary };
     const actorLabel = actor.email ?? actor.subject ?? actor.userId ?? "unknown";
-    await applyConfig(tx, result.desired, result.current, result.diff, actorLabel);
+    await applyConfig(tx, {
+      desired: result.desired,
+      current: result.current,
+      diff: result.diff,
+      actor: actorLabel,
+      now,
+    });
     await writeAuditEvent(tx, {
       action: "admin.config.imported",
       outcome: "success",

@@ -1,13 +1,23 @@
-// `npx tsx --conditions=react-server --tsconfig tsconfig.json tests/bench/config-import.ts`
-// (GATEHOUSE_TEST_DATABASE=postgresql for PostgreSQL): a generated configuration of
-// BENCH_ACCOUNTS accounts × 2 roles × 5 rules (default 5,000 accounts, 10,000 roles, 50,000 rules)
-// imported over HTTP the way the admin page does it — dry run, then apply in one transaction —
-// then the export re-imported as a no-op. Prints times per phase. Not a test: numbers.
-// Measured on the 2-core dev machine (5,701 KiB YAML, 5,000 accounts, 10,000 roles, 50,000 rules):
-//   SQLite:     dry run 9.3 s, apply 53.8 s (one transaction), export 14.4 s, re-import dry run 20.0 s (0 changes)
-//   PostgreSQL: dry run 7.1 s, apply 34.1 s (one transaction), export 5.5 s, re-import dry run 9.4 s (0 changes)
-// Most of a dry run is YAML parsing with positions (~8 s for this file); apply time is dominated by
-// createMany through the driver adapters.
+// `npm run bench:config` (GATEHOUSE_TEST_DATABASE=postgresql for PostgreSQL): a generated
+// configuration of BENCH_ACCOUNTS accounts × 2 roles × 5 rules (default 5,000 accounts, 10,000
+// roles, 50,000 rules) imported over HTTP the way the admin page does it — dry run, then apply in
+// one transaction — then exported and the export re-imported as a no-op, then an edit of every
+// rule applied, and a file whose last entry is invalid refused. Next to baselines measured in the
+// same run: the upload floor (the same request body posted with a mode the route refuses: HTTP,
+// session check and reading the JSON body, no import work) and parsing the file in this process
+// with the `yaml` package and with JSON.parse. Prints milliseconds and ratios to the upload floor.
+// Not a test: numbers.
+//
+// Measured on the 2-core dev machine (5,701 KiB of YAML; upload floor ~55 ms), two runs each,
+// the same hour, before (705f58d) and after the import got faster (seconds):
+//                         dry run    apply      export   re-import  edit all, apply  refused
+//   SQLite      before    2.3  2.6   13.6 15.0  1.8 2.0  3.6 3.8    32.1 34.7        3.5 3.4
+//               after     0.6  0.7    2.3  2.3  1.7 1.8  1.2 1.2     1.8  1.9        3.3 3.1
+//   PostgreSQL  before    2.8  2.7   15.2 16.1  2.1 2.2  3.8 4.4    45.9 44.1        3.3 2.8
+//               after     0.7  0.6    3.5  3.3  1.9 1.9  1.2 1.4     2.7  2.5        3.3 3.6
+// A refused file still costs its positions: the yaml package reads the file again (~2 s) to name
+// the problem's line.
+import { parse } from "yaml";
 import { signIn } from "../support/portal-client";
 import { startTestStack } from "../support/stack";
 
@@ -39,43 +49,78 @@ function generatedConfig(accounts: number, roles: number, rules: number): string
   return `${out.join("\n")}\n`;
 }
 
+function elapsed<T>(run: () => T): { result: T; ms: number } {
+  const started = performance.now();
+  const result = run();
+  return { result, ms: performance.now() - started };
+}
+
 async function main() {
   const stack = await startTestStack();
   try {
     const alice = await signIn(stack, "alice");
     const text = generatedConfig(ACCOUNTS, 2, 5);
-    const post = async (body: unknown) => {
+    const rows: Array<[string, number, string]> = [];
+    const post = async (phase: string, body: unknown) => {
       const started = performance.now();
       const res = await alice.request("/admin/config/import", { method: "POST", json: body });
-      const json = (await res.json()) as { diff?: { hash: string; total: number } };
-      return { status: res.status, json, ms: Math.round(performance.now() - started) };
+      const json = (await res.json()) as {
+        diff?: { hash: string; total: number };
+        problems?: unknown[];
+      };
+      const ms = performance.now() - started;
+      const note = json.diff
+        ? `${res.status}, ${json.diff.total} changes`
+        : `${res.status}${json.problems ? `, ${json.problems.length} problem(s)` : ""}`;
+      rows.push([phase, ms, note]);
+      return json;
     };
-    const dry = await post({ mode: "dry-run", text });
-    const apply = await post({ mode: "apply", text, expectedHash: dry.json.diff?.hash });
-    const rules = await stack.db.accessRule.count();
-    let started = performance.now();
+
+    // The floor: the fastest of three, so the route's first-request warm-up is not counted.
+    for (let i = 0; i < 3; i += 1)
+      await post("upload floor (refused mode)", { mode: "bench", text });
+    rows.splice(0, 3, rows.slice(0, 3).sort((a, b) => a[1] - b[1])[0]!);
+    const yamlParse = elapsed(() => parse(text, { uniqueKeys: true }));
+    rows.push(["baseline: yaml parse() in-process", yamlParse.ms, ""]);
+    const json = JSON.stringify(yamlParse.result);
+    rows.push(["baseline: JSON.parse in-process", elapsed(() => JSON.parse(json)).ms, ""]);
+
+    const dry = await post("dry run", { mode: "dry-run", text });
+    await post("apply (one transaction)", { mode: "apply", text, expectedHash: dry.diff?.hash });
+    const started = performance.now();
     const exported = await (await alice.request("/admin/config/export?format=yaml")).text();
-    const exportMs = Math.round(performance.now() - started);
-    const again = await post({ mode: "dry-run", text: exported });
-    started = performance.now();
-    console.log(
-      JSON.stringify(
-        {
-          database: stack.database,
-          accounts: ACCOUNTS,
-          rules,
-          fileKiB: Math.round(text.length / 1024),
-          dryRunMs: dry.ms,
-          applyMs: apply.ms,
-          applyStatus: apply.status,
-          exportMs,
-          reimportDryRunMs: again.ms,
-          reimportChanges: again.json.diff?.total,
-        },
-        null,
-        2,
-      ),
+    rows.push(["export (yaml)", performance.now() - started, `${exported.length >> 10} KiB`]);
+    await post("re-import the export, dry run", { mode: "dry-run", text: exported });
+
+    const edited = text.replace(
+      /maxSessionDurationSeconds: (\d+)\n {12}cli/g,
+      (_, s: string) => `maxSessionDurationSeconds: ${Number(s) + 60}\n            cli`,
     );
+    const editDry = await post("edit every rule, dry run", { mode: "dry-run", text: edited });
+    await post("edit every rule, apply", {
+      mode: "apply",
+      text: edited,
+      expectedHash: editDry.diff?.hash,
+    });
+    const invalid = edited.replace(
+      /maxSessionDurationSeconds: \d+\n(\s+cli: \w+\n)$/,
+      (_, cli) => `maxSessionDurationSeconds: 60\n${cli as string}`,
+    );
+    await post("last entry invalid, apply refused", {
+      mode: "apply",
+      text: invalid,
+      expectedHash: editDry.diff?.hash,
+    });
+
+    const floor = rows[0]![1];
+    console.log(
+      `${stack.database}: ${ACCOUNTS} accounts, ${await stack.db.accessRule.count()} rules, ` +
+        `${text.length >> 10} KiB of YAML`,
+    );
+    for (const [phase, ms, note] of rows)
+      console.log(
+        `${phase.padEnd(36)} ${Math.round(ms).toString().padStart(7)} ms ${(ms / floor).toFixed(1).padStart(6)}×  ${note}`,
+      );
   } finally {
     await stack.stop();
   }
