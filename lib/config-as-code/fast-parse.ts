@@ -93,11 +93,6 @@ export function readPlainYaml(text: string): { value: unknown } | undefined {
   }
 }
 
-/** JSON.parse's value of a JSON text, unless an object in it names a key twice. */
-export function readUniqueKeyJson(text: string, parsed: unknown): { value: unknown } | undefined {
-  return hasDuplicateJsonKeys(text) ? undefined : { value: parsed };
-}
-
 /**
  * Whether an object in this JSON text (already accepted by JSON.parse) names a key twice:
  * JSON.parse silently keeps the last one, where the `yaml` package refuses the file.

@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import type { DocPath, ImportProblem } from "./document";
-import { readPlainYaml, readUniqueKeyJson } from "./fast-parse";
+import { hasDuplicateJsonKeys, readPlainYaml } from "./fast-parse";
 
 export type ConfigFormat = "yaml" | "json";
 
@@ -64,7 +64,12 @@ export function parseConfigText(
       };
     }
   }
-  const fast = format === "yaml" ? readPlainYaml(text) : readUniqueKeyJson(text, json);
+  const fast =
+    format === "json"
+      ? hasDuplicateJsonKeys(text)
+        ? undefined
+        : { value: json }
+      : readPlainYaml(text);
   if (fast) return { ok: true, parsed: { format, value: fast.value, lineOf: linesLater(text) } };
   const { doc, lineCounter } = parseWithPositions(text);
   if (doc.errors.length > 0) {
