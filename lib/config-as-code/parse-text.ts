@@ -1,6 +1,5 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import type { DocPath, ImportProblem } from "./document";
-import { hasDuplicateJsonKeys, readPlainYaml } from "./fast-parse";
 
 export type ConfigFormat = "yaml" | "json";
 
@@ -27,12 +26,9 @@ function lineAt(text: string, offset: number): number {
 }
 
 /**
- * Reads a YAML or JSON file. The reference is the `yaml` package, which keeps every node's
- * position (JSON is valid YAML 1.2): that is how each problem gets its line, and how a key written
- * twice is refused instead of silently keeping the last one (what JSON.parse would do). It is
- * slow on large files, so a file it would read to the same value is read the fast way
- * (fast-parse.ts: JSON without repeated keys, YAML of plain lines) and positions are only worked
- * out if a problem needs its line.
+ * Reads a YAML or JSON file. Both go through the YAML parser, which keeps every node's position
+ * (JSON is valid YAML 1.2): that is how each problem gets its line, and how a key written twice is
+ * refused instead of silently keeping the last one (what JSON.parse would do).
  */
 export function parseConfigText(
   rawText: string,
@@ -44,10 +40,9 @@ export function parseConfigText(
       ok: false,
       problems: [{ path: "(document)", line: null, message: "The file is empty." }],
     };
-  let json: unknown;
   if (format === "json") {
     try {
-      json = JSON.parse(text);
+      JSON.parse(text);
     } catch (error) {
       const message = error instanceof Error ? error.message : "not JSON";
       const position = /position (\d+)/.exec(message)?.[1];
@@ -64,14 +59,8 @@ export function parseConfigText(
       };
     }
   }
-  const fast =
-    format === "json"
-      ? hasDuplicateJsonKeys(text)
-        ? undefined
-        : { value: json }
-      : readPlainYaml(text);
-  if (fast) return { ok: true, parsed: { format, value: fast.value, lineOf: linesLater(text) } };
-  const { doc, lineCounter } = parseWithPositions(text);
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
     return {
       ok: false,
@@ -100,21 +89,6 @@ export function parseConfigText(
   return {
     ok: true,
     parsed: { format, value, lineOf: (path) => lineOfPath(doc, lineCounter, path) },
-  };
-}
-
-function parseWithPositions(text: string): { doc: Document; lineCounter: LineCounter } {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  return { doc, lineCounter };
-}
-
-/** lineOf for a file read the fast way: the positions are only worked out when first asked. */
-function linesLater(text: string): ParsedText["lineOf"] {
-  let parsed: ReturnType<typeof parseWithPositions> | undefined;
-  return (path) => {
-    parsed ??= parseWithPositions(text);
-    return lineOfPath(parsed.doc, parsed.lineCounter, path);
   };
 }
 
