@@ -8,15 +8,16 @@
 // with the `yaml` package and with JSON.parse. Prints milliseconds and ratios to the upload floor.
 // Not a test: numbers.
 //
-// Measured on the 2-core dev machine (5,701 KiB of YAML; upload floor ~55 ms), two runs each,
-// the same hour, before (705f58d) and after the import got faster (seconds):
+// Measured on the 2-core dev machine (5,701 KiB of YAML; upload floor ~55 ms), before (705f58d:
+// createMany, rows updated one by one) and after (multi-row INSERTs, grouped updateMany), in
+// seconds; "after" is one run of the code as merged (one YAML reader, the `yaml` package: a fast
+// second reader was tried and left out, one parser being worth ~1.5 s per 50,000-rule file):
 //                         dry run    apply      export   re-import  edit all, apply  refused
 //   SQLite      before    2.3  2.6   13.6 15.0  1.8 2.0  3.6 3.8    32.1 34.7        3.5 3.4
-//               after     0.6  0.7    2.3  2.3  1.7 1.8  1.2 1.2     1.8  1.9        3.3 3.1
+//               after     2.5         4.2       2.1      3.7         4.2              3.0
 //   PostgreSQL  before    2.8  2.7   15.2 16.1  2.1 2.2  3.8 4.4    45.9 44.1        3.3 2.8
-//               after     0.7  0.6    3.5  3.3  1.9 1.9  1.2 1.4     2.7  2.5        3.3 3.6
-// A refused file still costs its positions: the yaml package reads the file again (~2 s) to name
-// the problem's line.
+//               after     2.6         5.2       2.0      3.4         4.6              3.0
+// Most of a dry run is reading the YAML with positions (the in-process `yaml` baseline, ~2 s).
 import { parse } from "yaml";
 import { signIn } from "../support/portal-client";
 import { startTestStack } from "../support/stack";
