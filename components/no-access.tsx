@@ -1,4 +1,13 @@
-export function NoAccess({ contact, userLabel }: { contact: string; userLabel: string }) {
+export function NoAccess({
+  contact,
+  userLabel,
+  isAuditor = false,
+}: {
+  contact: string;
+  userLabel: string;
+  /** Auditors without roles of their own are told where their work is. */
+  isAuditor?: boolean;
+}) {
   return (
     <section
       className="mx-auto mt-12 max-w-lg rounded-xl border border-slate-200 bg-white p-8 text-center shadow-sm"
@@ -13,6 +22,19 @@ export function NoAccess({ contact, userLabel }: { contact: string; userLabel: s
         To get access, ask <span className="font-medium text-slate-900">{contact}</span>. Say which
         AWS account and role you need and for what; once they grant it, sign out and in again.
       </p>
+      {isAuditor && (
+        <p className="mt-3 text-slate-600" data-testid="no-access-auditor">
+          As an auditor you can read the{" "}
+          <a href="/admin/audit" className="text-indigo-700 hover:underline">
+            audit log
+          </a>{" "}
+          and{" "}
+          <a href="/admin/access" className="text-indigo-700 hover:underline">
+            review who has access
+          </a>
+          .
+        </p>
+      )}
     </section>
   );
 }

@@ -79,7 +79,11 @@ export default async function AccountsPage({ searchParams }: { searchParams: Sea
           </p>
         )}
         {accounts.length === 0 ? (
-          <NoAccess contact={config.accessContact} userLabel={user.email ?? user.subject} />
+          <NoAccess
+            contact={config.accessContact}
+            userLabel={user.email ?? user.subject}
+            isAuditor={user.isAuditor}
+          />
         ) : (
           <AccountsBrowser
             accounts={accounts}

@@ -225,11 +225,16 @@ describe("pages", () => {
     }
   });
 
-  it("the header offers dave the audit log and access review, not the admin pages", async () => {
+  it("the header offers dave the audit log and access review, not the admin pages; his empty accounts page points him there", async () => {
     const html = await (await sessions.dave.request("/accounts")).text();
     expect(html).toContain('href="/admin/audit"');
+    expect(html).toContain('href="/admin/access"');
     expect(html).not.toContain('href="/admin/accounts"');
     expect(html).not.toContain('href="/admin/broker"');
+    expect(html).toContain('data-testid="no-access-auditor"');
+    const bobs = await (await sessions.bob.request("/accounts")).text();
+    expect(bobs).not.toContain('href="/admin/audit"');
+    expect(bobs).not.toContain("no-access-auditor");
   });
 });
 
