@@ -4,6 +4,7 @@ import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event"
 import { getConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
+import { serializableTransaction } from "@/lib/db/serializable-transaction";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { fetchIdpMetadata, MetadataError, parseIdpMetadata } from "@/lib/saml/idp-metadata";
 
@@ -132,43 +133,40 @@ export async function setSamlIdpEnabled(
   meta: RequestMeta,
   opts: { oidcConfigured: boolean } = { oidcConfigured: getConfig().oidc !== undefined },
 ): Promise<SetSamlIdpEnabledResult> {
-  return db.$transaction(
-    async (tx) => {
-      const before = await tx.samlIdentityProvider.findUnique({ where: { id } });
-      if (!before)
-        return {
-          ok: false,
-          reason: "not_found",
-          message: "This identity provider no longer exists.",
-        } as const;
-      if (!enabled && before.enabled && !opts.oidcConfigured) {
-        const othersEnabled = await tx.samlIdentityProvider.count({
-          where: { enabled: true, id: { not: id } },
-        });
-        if (othersEnabled === 0) {
-          const message = `${before.displayName} is the only way to sign in (OIDC is not configured): disabling it would lock everyone out, administrators included. Add or enable another identity provider first.`;
-          await writeAuditEvent(tx, {
-            action: "admin.saml-idp.updated",
-            outcome: "denied",
-            actor,
-            meta,
-            details: { idp: before.slug, reason: "last sign-in method", requested: { enabled } },
-          });
-          return { ok: false, reason: "last_sign_in_method", message } as const;
-        }
-      }
-      await tx.samlIdentityProvider.update({ where: { id }, data: { enabled } });
-      await writeAuditEvent(tx, {
-        action: "admin.saml-idp.updated",
-        outcome: "success",
-        actor,
-        meta,
-        details: { idp: before.slug, before: { enabled: before.enabled }, after: { enabled } },
+  return serializableTransaction(db, async (tx) => {
+    const before = await tx.samlIdentityProvider.findUnique({ where: { id } });
+    if (!before)
+      return {
+        ok: false,
+        reason: "not_found",
+        message: "This identity provider no longer exists.",
+      } as const;
+    if (!enabled && before.enabled && !opts.oidcConfigured) {
+      const othersEnabled = await tx.samlIdentityProvider.count({
+        where: { enabled: true, id: { not: id } },
       });
-      return { ok: true } as const;
-    },
-    { isolationLevel: "Serializable" },
-  );
+      if (othersEnabled === 0) {
+        const message = `${before.displayName} is the only way to sign in (OIDC is not configured): disabling it would lock everyone out, administrators included. Add or enable another identity provider first.`;
+        await writeAuditEvent(tx, {
+          action: "admin.saml-idp.updated",
+          outcome: "denied",
+          actor,
+          meta,
+          details: { idp: before.slug, reason: "last sign-in method", requested: { enabled } },
+        });
+        return { ok: false, reason: "last_sign_in_method", message } as const;
+      }
+    }
+    await tx.samlIdentityProvider.update({ where: { id }, data: { enabled } });
+    await writeAuditEvent(tx, {
+      action: "admin.saml-idp.updated",
+      outcome: "success",
+      actor,
+      meta,
+      details: { idp: before.slug, before: { enabled: before.enabled }, after: { enabled } },
+    });
+    return { ok: true } as const;
+  });
 }
 
 export async function findSamlIdpsForAdmin(db: Db) {

@@ -4,6 +4,7 @@ import type { Prisma } from "@gatehouse/db-sqlite";
 import type { Db } from "@/lib/db/client";
 import { AppError } from "@/lib/http/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
+import { isWriteConflict } from "@/lib/db/serializable-transaction";
 import { log } from "@/lib/log";
 import { CHAIN_HEAD_ID } from "./chain-head";
 import { computeAuditHash, type ChainedAuditRow } from "./canonical-event";
@@ -101,7 +102,8 @@ export async function writeAuditEvent(db: AuditWriter, input: AuditEventInput): 
       await appendToChain(db, input);
     }
   } catch (error) {
-    log.error("audit write failed", {
+    // A serializable caller that lost to a concurrent transaction reruns it: not a failure.
+    (isWriteConflict(error) ? log.warn : log.error)("audit write failed", {
       requestId: input.meta.requestId,
       action: input.action,
       error,
