@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { formatDuration } from "./format-duration";
 
 export interface AdminRuleRow {
   id: string;
@@ -11,10 +12,6 @@ export interface AdminRuleRow {
   sessionPolicy: string | null;
   description: string;
   updatedBy: string | null;
-}
-
-function hours(seconds: number): string {
-  return seconds % 3600 === 0 ? `${seconds / 3600} h` : `${Math.round(seconds / 60)} min`;
 }
 
 /** A role's rules: who, what, how long (and whether capped), until when — expired ones marked. */
@@ -67,10 +64,10 @@ export function AdminRulesTable({
                 {rule.requireMfa && <span className="ml-1 text-xs text-slate-500">(MFA)</span>}
               </td>
               <td className="px-4 py-3 whitespace-nowrap">
-                {hours(rule.maxSessionDurationSeconds)}
+                {formatDuration(rule.maxSessionDurationSeconds)}
                 {capped && (
                   <span className="block text-xs text-amber-700" title="The role's maximum caps it">
-                    capped at {hours(roleMaxSeconds)}
+                    capped at {formatDuration(roleMaxSeconds)}
                   </span>
                 )}
               </td>

@@ -1,5 +1,6 @@
 import { Fragment } from "react";
 import type { AuditEventView } from "@/lib/audit/find-audit-events";
+import { formatDuration } from "./format-duration";
 
 const OUTCOME_STYLE: Record<string, string> = {
   success: "text-emerald-700",
@@ -75,7 +76,7 @@ export function AuditTable({ events }: { events: AuditEventView[] }) {
               </td>
               <td className="px-2 py-2 font-mono text-xs wrap-anywhere">
                 <BreakAfterSeparators text={e.roleSessionName ?? "—"} />
-                {e.durationSeconds ? ` (${e.durationSeconds}s)` : ""}
+                {e.durationSeconds ? ` (${formatDuration(e.durationSeconds)})` : ""}
               </td>
               <td className="px-2 py-2 font-mono text-xs break-all">{e.accessKeyId ?? "—"}</td>
               <td className="px-2 py-2 text-xs text-slate-600">
