@@ -16,10 +16,31 @@ export function setLogLevel(level: Level): void {
   threshold = level;
 }
 
+/** Longest error message kept whole; Prisma's embed a source excerpt that can run to 30 kB. */
+const MAX_ERROR_MESSAGE = 1200;
+
+/** A long message keeps its start (what failed where) and its end (why), joined by " … ". */
+export function shortenErrorMessage(message: string): string {
+  if (message.length <= MAX_ERROR_MESSAGE) return message;
+  return `${message.slice(0, 300)} … ${message.slice(-(MAX_ERROR_MESSAGE - 300))}`;
+}
+
 function redact(value: unknown, depth = 0): unknown {
   if (depth > 4 || value === null || typeof value !== "object") return value;
-  if (value instanceof Error)
-    return { name: value.name, message: value.message, stack: value.stack };
+  if (value instanceof Error) {
+    const code = (value as { code?: unknown }).code;
+    return {
+      name: value.name,
+      ...(typeof code === "string" ? { code } : {}),
+      message: shortenErrorMessage(value.message),
+      // The frames only: the stack's first lines repeat the (possibly huge) message.
+      stack: value.stack
+        ?.split("\n")
+        .filter((frame) => frame.trimStart().startsWith("at "))
+        .slice(0, 12)
+        .join("\n"),
+    };
+  }
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {

@@ -172,7 +172,7 @@ test("an admin's new account, role and rule reach a signed-in developer at once,
     expect(await assumeRoleCallsToNewRole(s)).toHaveLength(1);
 
     // The audit log, newest first, shows the story in order.
-    await alice.getByRole("link", { name: "Audit log" }).click();
+    await alice.getByRole("link", { name: "Audit log", exact: true }).click();
     await alice.waitForURL(`${s.portalUrl}/admin/audit`);
     await expect(alice.getByTestId("audit-table")).toBeVisible();
     await shot(alice, "11-audit-log");

@@ -37,7 +37,7 @@ test("an admin reaches the audit log from the header and sees each user's issuan
     await expect(consoleTab.getByTestId("console-role")).toHaveText("Administrator");
     await consoleTab.close();
 
-    await page.getByRole("link", { name: "Audit log" }).click();
+    await page.getByRole("link", { name: "Audit log", exact: true }).click();
     await page.waitForURL(`${s.portalUrl}/admin/audit`);
     await expect(page.getByRole("heading", { name: "Audit log" })).toBeVisible();
     const table = page.getByTestId("audit-table");
@@ -80,7 +80,7 @@ test("a non-auditor who types the audit log's address gets the friendly 403 page
 }) => {
   const s = stack();
   await signInThroughBrowser(page, s, "bob");
-  await expect(page.getByRole("link", { name: "Audit log" })).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "Audit log", exact: true })).toHaveCount(0);
 
   const response = await page.goto(`${s.portalUrl}/admin/audit`);
   expect(response?.status()).toBe(403);
@@ -95,8 +95,9 @@ test("an auditor verifies the audit log's integrity from the page and is shown t
 }) => {
   const s = stack();
   await signInThroughBrowser(page, s, "dave");
-  // An auditor has no roles: the page says so, and the header offers the audit log.
-  await page.getByRole("link", { name: "Audit log" }).click();
+  // An auditor has no roles: the page says so and points to the audit log, as does the header.
+  await expect(page.getByTestId("no-access-auditor")).toBeVisible();
+  await page.getByRole("link", { name: "Audit log", exact: true }).click();
   await page.waitForURL(`${s.portalUrl}/admin/audit`);
   await page.getByRole("button", { name: "Verify integrity" }).click();
   const result = page.getByTestId("audit-verify-result");
