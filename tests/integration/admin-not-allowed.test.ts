@@ -192,8 +192,8 @@ describe("pages", () => {
         expect([303, 307, 308]).toContain(res.status);
         const location = new URL(res.headers.get("location") ?? "", stack.portalUrl);
         expect(location.pathname).toBe("/signin");
-        // Back to the page after signing in (the filters themselves are not carried along).
-        expect(location.searchParams.get("callbackUrl")).toBe(pathOf().split("?")[0]);
+        // Back to the very page, filters included, after signing in.
+        expect(location.searchParams.get("callbackUrl")).toBe(pathOf());
       }
       expectNothingLeaked(text, pathOf());
     });

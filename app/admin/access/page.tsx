@@ -11,6 +11,7 @@ import {
 import { getDb } from "@/lib/db/client";
 import { isAppError } from "@/lib/http/errors";
 import { requirePrivilegedPage } from "@/lib/auth/privilege-guard";
+import { pathWithQuery } from "@/lib/http/return-path";
 import { reviewQuery } from "./review-query";
 
 export const metadata: Metadata = { title: "Access review" };
@@ -21,9 +22,9 @@ const MEMBERS_NOTE =
   "Group members are the users whose groups, as last asserted by the identity provider at their most recent sign-in, include the group: someone added to a group who has not signed in since is not listed.";
 
 export default async function AccessReviewPage({ searchParams }: { searchParams: SearchParams }) {
-  const check = await requirePrivilegedPage("auditor", "/admin/access");
-  const crumbs = [{ label: "Access review" }];
   const raw = await searchParams;
+  const check = await requirePrivilegedPage("auditor", pathWithQuery("/admin/access", raw));
+  const crumbs = [{ label: "Access review" }];
   const values: Record<string, string> = {};
   for (const [k, v] of Object.entries(raw)) if (typeof v === "string") values[k] = v;
   const params = { get: (name: string) => values[name] ?? null };

@@ -8,6 +8,7 @@ import { filterParams, parseAuditQuery } from "@/lib/audit/audit-query";
 import { findAuditEvents } from "@/lib/audit/find-audit-events";
 import { AUDIT_ACTIONS } from "@/lib/audit/write-audit-event";
 import { requirePrivilegedPage } from "@/lib/auth/privilege-guard";
+import { pathWithQuery } from "@/lib/http/return-path";
 import { getDb } from "@/lib/db/client";
 
 export const metadata: Metadata = { title: "Audit log" };
@@ -16,8 +17,8 @@ export const dynamic = "force-dynamic";
 type SearchParams = Record<string, string | string[] | undefined>;
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const { user } = await requirePrivilegedPage("auditor", "/admin/audit");
   const raw = await searchParams;
+  const { user } = await requirePrivilegedPage("auditor", pathWithQuery("/admin/audit", raw));
   const parsed = parseAuditQuery(raw);
   const page = parsed.ok ? await findAuditEvents(getDb(), parsed.query) : null;
   const filters = parsed.ok ? filterParams(parsed.query) : new URLSearchParams();
