@@ -9,7 +9,8 @@ import { sessionTagsFromClaims } from "@/lib/aws/session-tags";
 import { upsertSignedInUser } from "@/lib/users/upsert-signed-in-user";
 import { mfaEvidenceFromOidcClaims } from "./mfa-evidence";
 import { IdentityClaimsError, identityFromOidcClaims } from "./oidc-identity";
-import { createPortalSession, revokePortalSession } from "./portal-session";
+import { revokePortalSession } from "./portal-session";
+import { startSignedInSession } from "./start-signed-in-session";
 
 declare module "next-auth" {
   interface Session {
@@ -91,37 +92,14 @@ export function buildAuthOptions(meta: RequestMeta): NextAuthOptions {
           throw error;
         }
         const user = await upsertSignedInUser(db, identity, now);
-        const evidence = mfaEvidenceFromOidcClaims(claims, config.mfa);
-        const tags = sessionTagsFromClaims(config.sessionTags, claims);
-        const session = await createPortalSession(db, user.id, {
+        const session = await startSignedInSession(db, {
+          user,
+          method: "oidc",
           now,
           maxAgeSeconds: config.sessionMaxAgeSeconds,
-          method: "oidc",
-          mfaAuthenticated: evidence.mfaAuthenticated,
-          authnContext: evidence.authnContext,
-          sessionTags: tags.tags,
-        });
-        await writeAuditEvent(db, {
-          action: "auth.sign-in",
-          outcome: "success",
-          actor: {
-            userId: user.id,
-            issuer: user.issuer,
-            subject: user.subject,
-            email: user.email,
-            groups: user.groups,
-          },
+          evidence: mfaEvidenceFromOidcClaims(claims, config.mfa),
+          tags: sessionTagsFromClaims(config.sessionTags, claims),
           meta,
-          details: {
-            method: "oidc",
-            sessionExpiresAt: session.expiresAt.toISOString(),
-            mfaAuthenticated: evidence.mfaAuthenticated,
-            authnContext: evidence.authnContext,
-            sessionTagKeys: Object.keys(tags.tags).join(",").slice(0, 1000),
-            ...(tags.problems.length > 0
-              ? { sessionTagProblems: tags.problems.join("; ").slice(0, 1000) }
-              : {}),
-          },
         });
         return { sid: session.id };
       },

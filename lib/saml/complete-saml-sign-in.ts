@@ -1,7 +1,7 @@
 import "server-only";
 import { writeAuditEvent } from "@/lib/audit/write-audit-event";
 import { mfaEvidenceFromSamlContext } from "@/lib/auth/mfa-evidence";
-import { createPortalSession } from "@/lib/auth/portal-session";
+import { startSignedInSession } from "@/lib/auth/start-signed-in-session";
 import { sessionTagsFromClaims } from "@/lib/aws/session-tags";
 import type { AppConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
@@ -90,39 +90,19 @@ export async function completeSamlSignIn(args: {
       verifiedAuthnContextClassRefs(assertion),
       config.mfa,
     );
-    const tags = sessionTagsFromClaims(config.sessionTags, assertion.attributes);
-    const session = await createPortalSession(db, user.id, {
+    const session = await startSignedInSession(db, {
+      user,
+      method: "saml",
       now,
       maxAgeSeconds: config.sessionMaxAgeSeconds,
-      method: "saml",
       notAfter: assertion.sessionNotOnOrAfter,
-      mfaAuthenticated: evidence.mfaAuthenticated,
-      authnContext: evidence.authnContext,
-      sessionTags: tags.tags,
-    });
-    await writeAuditEvent(db, {
-      action: "auth.sign-in",
-      outcome: "success",
-      actor: {
-        userId: user.id,
-        issuer: user.issuer,
-        subject: user.subject,
-        email: user.email,
-        groups: user.groups,
-      },
+      evidence,
+      tags: sessionTagsFromClaims(config.sessionTags, assertion.attributes),
       meta,
       details: {
-        method: "saml",
         idp: idp.slug,
         idpInitiated: assertion.inResponseTo === null,
         assertionId: assertion.assertionId.slice(0, 128),
-        sessionExpiresAt: session.expiresAt.toISOString(),
-        mfaAuthenticated: evidence.mfaAuthenticated,
-        authnContext: evidence.authnContext,
-        sessionTagKeys: Object.keys(tags.tags).join(",").slice(0, 1000),
-        ...(tags.problems.length > 0
-          ? { sessionTagProblems: tags.problems.join("; ").slice(0, 1000) }
-          : {}),
       },
     });
     return {
