@@ -19,16 +19,23 @@
  * faults are injected independently. The main listener is the endpoint named "default".
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  onlyFor,
+  routeStandinAdmin,
+  sendJson,
+  sendPlain,
+  summarize,
+  type SamlProviderSummary,
+} from "./admin-routes";
 import { DEFAULT_CONSOLE_HOSTS } from "./console-hosts";
-import { parseStsFault, type StsFault } from "./faults";
+import type { StsFault } from "./faults";
 import { handleFederationRequest } from "./federation";
-import { BodyTooLargeError, readBody, sendResponse, splitRequestTarget } from "./http-io";
-import { newRequestId } from "./ids";
-import { currentMfaCodes } from "./mfa-codes";
+import { splitRequestTarget } from "./http-io";
+import { DEFAULT_ENDPOINT, endpointOf, setFault, type Router } from "./router";
 import { StandinState } from "./state";
 import { StsEndpoint, type EndpointStatus } from "./sts-endpoint";
 import { handleStsRequest } from "./sts-handler";
-import { indexWorld, type ResolvedSamlProvider, type StandinWorld, type WorldIndex } from "./world";
+import { indexWorld, type StandinWorld } from "./world";
 
 export { withSamlProvider, withSamlTrust, worldFromDemo } from "./world";
 export { totpCode } from "./totp";
@@ -44,6 +51,7 @@ export type {
 } from "./world";
 export type { FederationCallRecord, StsCallRecord } from "./state";
 export { DEFAULT_CONSOLE_HOSTS } from "./console-hosts";
+export type { SamlProviderSummary } from "./admin-routes";
 
 export interface AwsStandin {
   /** `http://HOST:PORT` */
@@ -80,17 +88,6 @@ export interface AwsStandin {
 }
 
 /** What the stand-in kept from a SAML provider's metadata. */
-export interface SamlProviderSummary {
-  arn: string;
-  entityId: string;
-  certificateCount: number;
-}
-
-/** Bound on a `POST /__standin/saml-providers` body. */
-const MAX_REGISTRATION_BYTES = 1024 * 1024;
-/** Bound on a `POST /__standin/faults` body. */
-const MAX_FAULT_BYTES = 16 * 1024;
-const DEFAULT_ENDPOINT = "default";
 const ENDPOINT_NAME = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 
 export interface AwsStandinOptions {
@@ -114,19 +111,6 @@ export interface AwsStandinOptions {
    * does. Off by default so tests may reuse the current code.
    */
   rejectReusedMfaCodes?: boolean;
-}
-
-interface Router {
-  world: WorldIndex;
-  /** The world as given, for listing its virtual MFA devices. */
-  rawWorld: StandinWorld;
-  state: StandinState;
-  now: () => Date;
-  consoleHosts: readonly string[];
-  rejectReusedMfaCodes: boolean;
-  endpoints: Map<string, StsEndpoint>;
-  /** Aborted on close, ending injected delays. */
-  closing: AbortController;
 }
 
 /**
@@ -211,28 +195,6 @@ function checkEndpointNames(names: readonly string[]): string[] {
   return [...names];
 }
 
-function endpointOf(router: Router, name: string): StsEndpoint {
-  const endpoint = router.endpoints.get(name);
-  if (!endpoint) {
-    const known = [...router.endpoints.keys()].join(", ");
-    throw new TypeError(`unknown STS endpoint ${JSON.stringify(name)} (known: ${known})`);
-  }
-  return endpoint;
-}
-
-/** Validates and applies a fault. @throws TypeError (see AwsStandin.setFault). */
-function setFault(router: Router, endpointName: string, fault: unknown): StsEndpoint {
-  const endpoint = endpointOf(router, endpointName);
-  const parsed = parseStsFault(fault);
-  if (parsed?.refuseConnections && endpointName === DEFAULT_ENDPOINT) {
-    throw new TypeError(
-      `refuseConnections is not available on "${DEFAULT_ENDPOINT}": its listener also serves the federation endpoint and /__standin; use a named endpoint (stsEndpointNames)`,
-    );
-  }
-  endpoint.setFault(parsed);
-  return endpoint;
-}
-
 /** A named endpoint's listener: STS and a health check only. */
 async function routeSts(
   req: IncomingMessage,
@@ -263,163 +225,8 @@ function stsDependencies(router: Router, name: string) {
 
 async function route(req: IncomingMessage, res: ServerResponse, router: Router): Promise<void> {
   const { path } = splitRequestTarget(req.url ?? "/");
-  switch (path) {
-    case "/":
-      return handleStsRequest(req, res, stsDependencies(router, DEFAULT_ENDPOINT));
-    case "/federation":
-      return handleFederationRequest(req, res, router);
-    case "/__standin/calls":
-      return onlyFor(req, res, "GET", () => sendJson(res, 200, router.state.stsCalls));
-    case "/__standin/federation-calls":
-      return onlyFor(req, res, "GET", () => sendJson(res, 200, router.state.federationCalls));
-    case "/__standin/reset-calls":
-      return onlyFor(req, res, "POST", () => {
-        router.state.resetCalls();
-        sendJson(res, 200, { ok: true });
-      });
-    case "/__standin/mfa-codes":
-      return onlyFor(req, res, "GET", () =>
-        sendJson(res, 200, currentMfaCodes(router.rawWorld, router.now())),
-      );
-    case "/__standin/health":
-      return onlyFor(req, res, "GET", () => sendJson(res, 200, { ok: true }));
-    case "/__standin/saml-providers":
-      if (req.method === "GET") {
-        return sendJson(res, 200, router.world.samlProviders().map(summarize));
-      }
-      if (req.method === "POST") return registerFromRequest(req, res, router);
-      return sendJson(res, 405, { error: "GET or POST only" });
-    case "/__standin/faults":
-      if (req.method === "GET") {
-        return sendJson(
-          res,
-          200,
-          [...router.endpoints.values()].map((e) => e.status()),
-        );
-      }
-      if (req.method === "POST") return setFaultFromRequest(req, res, router);
-      return sendJson(res, 405, { error: "GET or POST only" });
-    default:
-      return sendPlain(res, 404, "not found\n");
-  }
-}
-
-function onlyFor(
-  req: IncomingMessage,
-  res: ServerResponse,
-  method: string,
-  handle: () => void,
-): void {
-  if (req.method === method) handle();
-  else sendJson(res, 405, { error: `${method} only` });
-}
-
-function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  send(res, status, "application/json", JSON.stringify(value));
-}
-
-function sendPlain(res: ServerResponse, status: number, text: string): void {
-  send(res, status, "text/plain; charset=utf-8", text);
-}
-
-function send(res: ServerResponse, status: number, contentType: string, body: string): void {
-  sendResponse(res, {
-    status,
-    contentType,
-    body,
-    requestId: newRequestId(),
-    date: new Date(),
-    headers: { "Cache-Control": "no-store" },
-  });
-}
-
-function summarize(provider: ResolvedSamlProvider): SamlProviderSummary {
-  return {
-    arn: provider.arn,
-    entityId: provider.entityId,
-    certificateCount: provider.certificates.length,
-  };
-}
-
-/** `POST /__standin/saml-providers`: JSON `{ arn, metadataXml }` → 200 summary, or 400/413. */
-async function registerFromRequest(
-  req: IncomingMessage,
-  res: ServerResponse,
-  router: Router,
-): Promise<void> {
-  let body: Buffer;
-  try {
-    body = await readBody(req, MAX_REGISTRATION_BYTES);
-  } catch (error) {
-    if (error instanceof BodyTooLargeError) {
-      res.setHeader("Connection", "close");
-      return sendJson(res, 413, { error: `body must not exceed ${MAX_REGISTRATION_BYTES} bytes` });
-    }
-    return; // The client went away.
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString("utf8"));
-  } catch {
-    return sendJson(res, 400, { error: "body must be JSON {arn, metadataXml}" });
-  }
-  const { arn, metadataXml } = (parsed ?? {}) as Record<string, unknown>;
-  if (typeof arn !== "string" || typeof metadataXml !== "string") {
-    return sendJson(res, 400, { error: "body must be JSON {arn, metadataXml} with string values" });
-  }
-  try {
-    sendJson(res, 200, summarize(router.world.registerSamlProvider({ arn, metadataXml })));
-  } catch (error) {
-    if (!(error instanceof TypeError)) throw error;
-    sendJson(res, 400, { error: error.message });
-  }
-}
-
-/**
- * `POST /__standin/faults`: JSON `{ endpoint, fault }` → 200 with the endpoint's status once the
- * fault is in force (a cleared refusal listens again first), 400 naming what is wrong, or 500
- * when the endpoint could not listen again.
- */
-async function setFaultFromRequest(
-  req: IncomingMessage,
-  res: ServerResponse,
-  router: Router,
-): Promise<void> {
-  let body: Buffer;
-  try {
-    body = await readBody(req, MAX_FAULT_BYTES);
-  } catch (error) {
-    if (error instanceof BodyTooLargeError) {
-      res.setHeader("Connection", "close");
-      return sendJson(res, 413, { error: `body must not exceed ${MAX_FAULT_BYTES} bytes` });
-    }
-    return; // The client went away.
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString("utf8"));
-  } catch {
-    return sendJson(res, 400, { error: "body must be JSON {endpoint, fault}" });
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    return sendJson(res, 400, { error: "body must be a JSON object {endpoint, fault}" });
-  }
-  const request = parsed as Record<string, unknown>;
-  const extra = Object.keys(request).filter((key) => key !== "endpoint" && key !== "fault");
-  const problems: string[] = [];
-  if (typeof request.endpoint !== "string") problems.push("endpoint: must be a string");
-  if (!Object.hasOwn(request, "fault")) problems.push("fault: is required (null clears)");
-  if (extra.length > 0) problems.push(`unknown field(s): ${extra.join(", ")}`);
-  if (problems.length > 0) return sendJson(res, 400, { error: problems.join("; ") });
-
-  let endpoint: StsEndpoint;
-  try {
-    endpoint = setFault(router, request.endpoint as string, request.fault);
-  } catch (error) {
-    if (!(error instanceof TypeError)) throw error;
-    return sendJson(res, 400, { error: error.message });
-  }
-  await endpoint.settled();
-  const status = endpoint.status();
-  sendJson(res, status.error === undefined ? 200 : 500, status);
+  if (path === "/") return handleStsRequest(req, res, stsDependencies(router, DEFAULT_ENDPOINT));
+  if (path === "/federation") return handleFederationRequest(req, res, router);
+  if (path.startsWith("/__standin/")) return routeStandinAdmin(path, req, res, router);
+  return sendPlain(res, 404, "not found\n");
 }
