@@ -9,14 +9,13 @@
  * Signs in the demo users from dev/demo-world.ts. Prints one "listening" line once discovery
  * answers, so a supervisor can wait for it. Exits 0 on SIGINT/SIGTERM, 2 on bad arguments.
  */
-import { parseArgs } from "node:util";
-
 import { z } from "zod";
 
+import { parseCommandLine, probeHostFor, stopOnSignals } from "../cli-support";
 import { demoUsers } from "../demo-world";
 import { writeToStderr as log } from "./log";
 import { installProcessGuards } from "./process-guards";
-import { startOidcIdp, type OidcIdp } from "./server";
+import { startOidcIdp } from "./server";
 
 const url = z.url({ protocol: /^https?$/ });
 const Args = z.object({
@@ -31,69 +30,26 @@ const Args = z.object({
   title: z.string().min(1).optional(),
 });
 
-function parseCommandLine(): z.infer<typeof Args> {
-  let values: Record<string, unknown>;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        port: { type: "string" },
-        host: { type: "string" },
-        "issuer-host": { type: "string" },
-        "client-id": { type: "string" },
-        "client-secret": { type: "string" },
-        "redirect-uri": { type: "string", multiple: true },
-        "post-logout-redirect-uri": { type: "string", multiple: true },
-        "groups-claim": { type: "string" },
-        title: { type: "string" },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    return usage([err instanceof Error ? err.message : String(err)]);
-  }
-  const parsed = Args.safeParse(values);
-  if (!parsed.success) {
-    return usage(parsed.error.issues.map((issue) => `--${issue.path.join(".")}: ${issue.message}`));
-  }
-  return parsed.data;
-}
+const OPTIONS = {
+  port: { type: "string" },
+  host: { type: "string" },
+  "issuer-host": { type: "string" },
+  "client-id": { type: "string" },
+  "client-secret": { type: "string" },
+  "redirect-uri": { type: "string", multiple: true },
+  "post-logout-redirect-uri": { type: "string", multiple: true },
+  "groups-claim": { type: "string" },
+  title: { type: "string" },
+} as const;
 
-function usage(problems: string[]): never {
-  for (const problem of problems) log(problem);
-  log(
-    "usage: tsx dev/oidc-idp/main.ts --port 3100 --client-id <id> --client-secret <secret> " +
-      "--redirect-uri <uri> [--redirect-uri <uri>…] [--post-logout-redirect-uri <uri>…] " +
-      "[--host 127.0.0.1] [--issuer-host localhost] [--groups-claim groups] [--title <text>]",
-  );
-  process.exit(2);
-}
-
-function stopOnSignals(idp: OidcIdp): void {
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      log(`${signal} again: exiting now`);
-      process.exit(1);
-    }
-    stopping = true;
-    log(`${signal} received, shutting down`);
-    idp.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log(`shutdown failed: ${err instanceof Error ? err.message : String(err)}`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
-}
+const USAGE =
+  "usage: tsx dev/oidc-idp/main.ts --port 3100 --client-id <id> --client-secret <secret> " +
+  "--redirect-uri <uri> [--redirect-uri <uri>…] [--post-logout-redirect-uri <uri>…] " +
+  "[--host 127.0.0.1] [--issuer-host localhost] [--groups-claim groups] [--title <text>]";
 
 /** Fetches discovery through the listening socket, so "listening" is printed only when it is true. */
 async function checkDiscovery(issuer: string, host: string, port: number): Promise<void> {
-  const probeHost =
-    host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+  const probeHost = probeHostFor(host);
   const response = await fetch(`http://${probeHost}:${port}/.well-known/openid-configuration`);
   const document = (await response.json()) as { issuer?: unknown };
   if (!response.ok || document.issuer !== issuer) {
@@ -103,7 +59,7 @@ async function checkDiscovery(issuer: string, host: string, port: number): Promi
 
 async function main(): Promise<void> {
   installProcessGuards(log);
-  const args = parseCommandLine();
+  const args = parseCommandLine(Args, OPTIONS, USAGE, log);
   const idp = await startOidcIdp({
     port: args.port,
     host: args.host,
@@ -120,7 +76,7 @@ async function main(): Promise<void> {
     groupsClaim: args["groups-claim"],
     title: args.title,
   });
-  stopOnSignals(idp);
+  stopOnSignals(idp, log);
   await checkDiscovery(idp.issuer, args.host, Number(new URL(idp.issuer).port));
   process.stdout.write(
     `oidc-idp listening on ${args.host}:${new URL(idp.issuer).port}, issuer ${idp.issuer}\n` +

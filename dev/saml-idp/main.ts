@@ -13,10 +13,9 @@
  * are generated per process. Prints one "listening" line once its metadata answers, so a
  * supervisor can wait for it. Exits 0 on SIGINT/SIGTERM, 2 on bad arguments.
  */
-import { parseArgs } from "node:util";
-
 import { z } from "zod";
 
+import { parseCommandLine, probeHostFor, stopOnSignals } from "../cli-support";
 import { demoUsers } from "../demo-world";
 import { installProcessGuards } from "../oidc-idp/process-guards";
 import { writeToStderr as log } from "./log";
@@ -39,74 +38,31 @@ const Args = z.object({
   "unsigned-response": z.boolean().default(false),
 });
 
-function parseCommandLine(): z.infer<typeof Args> {
-  let values: Record<string, unknown>;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        port: { type: "string" },
-        host: { type: "string" },
-        "public-host": { type: "string" },
-        "sp-entity-id": { type: "string" },
-        "acs-url": { type: "string" },
-        "idp-initiated": { type: "boolean" },
-        "aws-acs-url": { type: "string" },
-        "aws-sp-entity-id": { type: "string" },
-        "aws-provider-name": { type: "string" },
-        "groups-attribute": { type: "string" },
-        title: { type: "string" },
-        "session-seconds": { type: "string" },
-        "unsigned-response": { type: "boolean" },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    return usage([err instanceof Error ? err.message : String(err)]);
-  }
-  const parsed = Args.safeParse(values);
-  if (!parsed.success) {
-    return usage(parsed.error.issues.map((issue) => `--${issue.path.join(".")}: ${issue.message}`));
-  }
-  return parsed.data;
-}
+const OPTIONS = {
+  port: { type: "string" },
+  host: { type: "string" },
+  "public-host": { type: "string" },
+  "sp-entity-id": { type: "string" },
+  "acs-url": { type: "string" },
+  "idp-initiated": { type: "boolean" },
+  "aws-acs-url": { type: "string" },
+  "aws-sp-entity-id": { type: "string" },
+  "aws-provider-name": { type: "string" },
+  "groups-attribute": { type: "string" },
+  title: { type: "string" },
+  "session-seconds": { type: "string" },
+  "unsigned-response": { type: "boolean" },
+} as const;
 
-function usage(problems: string[]): never {
-  for (const problem of problems) log(problem);
-  log(
-    "usage: tsx dev/saml-idp/main.ts --port 3200 --sp-entity-id <entity id> --acs-url <url> " +
-      "[--idp-initiated] [--aws-acs-url <url>] [--aws-sp-entity-id <id>] [--aws-provider-name <name>] " +
-      "[--host 127.0.0.1] [--public-host localhost] [--groups-attribute groups] [--title <text>] " +
-      "[--session-seconds 28800] [--unsigned-response]",
-  );
-  process.exit(2);
-}
-
-function stopOnSignals(idp: SamlIdp): void {
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      log(`${signal} again: exiting now`);
-      process.exit(1);
-    }
-    stopping = true;
-    log(`${signal} received, shutting down`);
-    idp.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log(`shutdown failed: ${err instanceof Error ? err.message : String(err)}`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
-}
+const USAGE =
+  "usage: tsx dev/saml-idp/main.ts --port 3200 --sp-entity-id <entity id> --acs-url <url> " +
+  "[--idp-initiated] [--aws-acs-url <url>] [--aws-sp-entity-id <id>] [--aws-provider-name <name>] " +
+  "[--host 127.0.0.1] [--public-host localhost] [--groups-attribute groups] [--title <text>] " +
+  "[--session-seconds 28800] [--unsigned-response]";
 
 /** Fetches the metadata through the listening socket, so "listening" is printed only when it is true. */
 async function checkMetadata(idp: SamlIdp, host: string): Promise<void> {
-  const probeHost =
-    host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+  const probeHost = probeHostFor(host);
   const response = await fetch(`http://${probeHost}:${new URL(idp.url).port}/saml/metadata`);
   const body = await response.text();
   if (!response.ok || !body.includes(`entityID="${idp.entityId}"`)) {
@@ -116,7 +72,7 @@ async function checkMetadata(idp: SamlIdp, host: string): Promise<void> {
 
 async function main(): Promise<void> {
   installProcessGuards(log);
-  const args = parseCommandLine();
+  const args = parseCommandLine(Args, OPTIONS, USAGE, log);
   const apps: SamlIdpApp[] = [
     {
       id: "gatehouse",
@@ -146,7 +102,7 @@ async function main(): Promise<void> {
     sessionNotOnOrAfterSeconds: args["session-seconds"],
     signResponse: !args["unsigned-response"],
   });
-  stopOnSignals(idp);
+  stopOnSignals(idp, log);
   await checkMetadata(idp, args.host);
   process.stdout.write(
     `saml-idp listening on ${args.host}:${new URL(idp.url).port}, entityID ${idp.entityId}\n` +
