@@ -336,14 +336,18 @@ interface ActionCall {
   refusal?: string;
 }
 
-async function act(session: PortalSession, call: ActionCall) {
+async function act(session: PortalSession, call: ActionCall, origin?: string) {
   const body = new FormData();
   for (const [key, value] of Object.entries(call.fields())) body.append(`_1_${key}`, value);
   body.append("0", JSON.stringify(call.state === undefined ? ["$K1"] : [call.state, "$K1"]));
   const res = await session.request(call.page(), {
     method: "POST",
     body,
-    headers: { "Next-Action": actionId(call.name), Accept: "text/x-component" },
+    headers: {
+      "Next-Action": actionId(call.name),
+      Accept: "text/x-component",
+      ...(origin ? { Origin: origin } : {}),
+    },
   });
   return {
     status: res.status,
@@ -515,6 +519,18 @@ describe("server actions", () => {
       });
     }
   }
+
+  it("CSRF: alice's own session, posting from another site, is refused by every action and changes nothing", async () => {
+    for (const call of ACTIONS) {
+      const [before, callsBefore] = [await domainSnapshot(), await stsCallCount()];
+      const reply = await act(sessions.alice, call, "https://evil.example");
+      expect(reply.status, call.name).toBeGreaterThanOrEqual(400);
+      expect(reply.redirect, call.name).toBeNull();
+      expectNoInternalsIn(reply.text);
+      expect(await domainSnapshot(), call.name).toBe(before);
+      expect(await stsCallCount(), call.name).toBe(callsBefore);
+    }
+  });
 
   it("the controls: alice's identical requests disable the identity provider and delete the account", async () => {
     const toggle = ACTIONS.find((a) => a.name === "toggleIdentityProvider")!;
