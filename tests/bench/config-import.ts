@@ -19,36 +19,11 @@
 //               after     2.6         5.2       2.0      3.4         4.6              3.0
 // Most of a dry run is reading the YAML with positions (the in-process `yaml` baseline, ~2 s).
 import { parse } from "yaml";
+import { generatedConfig } from "../support/generated-config";
 import { signIn } from "../support/portal-client";
 import { startTestStack } from "../support/stack";
 
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS || 5000);
-
-function generatedConfig(accounts: number, roles: number, rules: number): string {
-  const out = ["version: 1", "accounts:"];
-  for (let a = 0; a < accounts; a += 1) {
-    out.push(
-      `  - id: "${String(700000000000 + a)}"`,
-      `    name: generated-${a}`,
-      "    environment: dev",
-      "    roles:",
-    );
-    for (let r = 0; r < roles; r += 1) {
-      out.push(
-        `      - name: Role${r}`,
-        "        maxSessionDurationSeconds: 7200",
-        "        rules:",
-      );
-      for (let g = 0; g < rules; g += 1)
-        out.push(
-          `          - group: team-${(a + g) % 500}`,
-          `            maxSessionDurationSeconds: ${900 + g * 60}`,
-          `            cli: ${g % 2 === 0}`,
-        );
-    }
-  }
-  return `${out.join("\n")}\n`;
-}
 
 function elapsed<T>(run: () => T): { result: T; ms: number } {
   const started = performance.now();

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "@/dev/local-stack";
 import { signIn, type PortalSession } from "../support/portal-client";
 import { startTestStack, type TestStack } from "../support/stack";
+import { generatedConfig } from "../support/generated-config";
 
 let stack: TestStack;
 let alice: PortalSession;
@@ -224,34 +225,6 @@ describe("applying a change", () => {
     expect(events[0]!.detailsJson).not.toContain("acme-staging-ci-7f3e");
   });
 });
-
-/** A generated configuration: `accounts` accounts × `roles` roles × `rules` group rules. */
-export function generatedConfig(
-  accounts: number,
-  roles: number,
-  rules: number,
-  firstAccountId = 700000000000,
-): string {
-  const out = ["version: 1", "accounts:"];
-  for (let a = 0; a < accounts; a += 1) {
-    const id = String(firstAccountId + a);
-    out.push(`  - id: "${id}"`, `    name: generated-${a}`, "    environment: dev", "    roles:");
-    for (let r = 0; r < roles; r += 1) {
-      out.push(
-        `      - name: Role${r}`,
-        "        maxSessionDurationSeconds: 7200",
-        "        rules:",
-      );
-      for (let g = 0; g < rules; g += 1)
-        out.push(
-          `          - group: team-${(a + g) % 500}`,
-          `            maxSessionDurationSeconds: ${900 + g * 60}`,
-          `            cli: ${g % 2 === 0}`,
-        );
-    }
-  }
-  return `${out.join("\n")}\n`;
-}
 
 /** Counts, summed versions and latest edits: equal fingerprints mean no row was added, removed or changed. */
 async function fingerprint(): Promise<string> {
