@@ -55,15 +55,26 @@ export function isRuleExpired(rule: { expiresAt: Date | null }, now: Date): bool
 
 const ruleInclude = { user: { select: { email: true, subject: true } } } as const;
 
-/** A rule of the given role of the given account, with both, or null. */
-export async function findRuleForAdmin(
-  db: Db,
-  ids: { accountDbId: string; roleId: string; ruleId: string },
-) {
-  const row = await db.accessRule.findFirst({
-    where: { id: ids.ruleId, roleId: ids.roleId, role: { awsAccountId: ids.accountDbId } },
-    include: ruleInclude,
+type RuleIds = { accountDbId: string; roleId: string; ruleId: string };
+
+/** The rule only if it belongs to that role of that account (ids from a URL are checked together). */
+const ruleOfRole = (ids: RuleIds) => ({
+  id: ids.ruleId,
+  roleId: ids.roleId,
+  role: { awsAccountId: ids.accountDbId },
+});
+
+/** The rule with its role and account, for a change and its audit event, or null. */
+function findRuleInRole(tx: Pick<Db, "accessRule">, ids: RuleIds) {
+  return tx.accessRule.findFirst({
+    where: ruleOfRole(ids),
+    include: { ...ruleInclude, role: { include: { awsAccount: true } } },
   });
+}
+
+/** A rule of the given role of the given account, with both, or null. */
+export async function findRuleForAdmin(db: Db, ids: RuleIds) {
+  const row = await db.accessRule.findFirst({ where: ruleOfRole(ids), include: ruleInclude });
   if (!row) return null;
   return { id: row.id, ...ruleView(row), expiresAtDate: row.expiresAt, updatedBy: row.updatedBy };
 }
@@ -193,10 +204,7 @@ export async function updateRule(
   now: Date,
 ): Promise<AdminResult> {
   return db.$transaction(async (tx) => {
-    const before = await tx.accessRule.findFirst({
-      where: { id: ids.ruleId, roleId: ids.roleId, role: { awsAccountId: ids.accountDbId } },
-      include: { ...ruleInclude, role: { include: { awsAccount: true } } },
-    });
+    const before = await findRuleInRole(tx, ids);
     if (!before) return notFound("rule");
     const parsed = parseRule(raw, { now, previousExpiresAt: before.expiresAt });
     if (!parsed.ok) return invalid(parsed.errors);
@@ -248,10 +256,7 @@ export async function deleteRule(
   meta: RequestMeta,
 ): Promise<AdminResult> {
   return db.$transaction(async (tx) => {
-    const before = await tx.accessRule.findFirst({
-      where: { id: ids.ruleId, roleId: ids.roleId, role: { awsAccountId: ids.accountDbId } },
-      include: { ...ruleInclude, role: { include: { awsAccount: true } } },
-    });
+    const before = await findRuleInRole(tx, ids);
     if (!before) return notFound("rule");
     const { count } = await tx.accessRule.deleteMany({ where: { id: ids.ruleId, version } });
     if (count === 0) return conflict("rule");
