@@ -13,7 +13,13 @@ import {
   stsCalls,
   withoutAwsCalls,
 } from "../support/portal-assertions";
-import { roleIdOf, sessionFor, signIn, type PortalSession } from "../support/portal-client";
+import {
+  roleIdOf,
+  sessionFor,
+  signIn,
+  signOut,
+  type PortalSession,
+} from "../support/portal-client";
 import { startTestStack, type TestStack } from "../support/stack";
 
 const ENDPOINTS = ["credentials", "console"] as const;
@@ -245,18 +251,7 @@ describe("every entry point authenticates for itself", () => {
     const oldCookie = sessionCookieOf(secondBob);
     expect((await post(secondBob, roles.stagingDeveloper, "credentials")).status).toBe(200);
 
-    const { csrfToken } = (await (await secondBob.request("/api/auth/csrf")).json()) as {
-      csrfToken: string;
-    };
-    const out = await secondBob.request("/api/auth/signout", {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({
-        csrfToken,
-        callbackUrl: `${stack.portalUrl}/signin`,
-        json: "true",
-      }).toString(),
-    });
+    const out = await signOut(stack, secondBob);
     expect(out.status).toBeLessThan(400);
 
     const sessionRows = await stack.db.portalSession.findMany({

@@ -8,7 +8,7 @@ import { DOMParser } from "@xmldom/xmldom";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CookieJar } from "../support/cookie-jar";
 import { parseDetails } from "../support/portal-assertions";
-import { roleIdOf, sessionFor, signIn } from "../support/portal-client";
+import { roleIdOf, sessionFor, signIn, signOut } from "../support/portal-client";
 import {
   buildSamlResponse,
   encodePostBinding,
@@ -478,18 +478,7 @@ describe("sign-out", () => {
     const { session } = await sessionOpenedBy(result.requestId);
     const copied = browser.sessionCookie(stack);
     const portal = browser.portal(stack);
-    const { csrfToken } = (await (await portal.request("/api/auth/csrf")).json()) as {
-      csrfToken: string;
-    };
-    const out = await portal.request("/api/auth/signout", {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({
-        csrfToken,
-        callbackUrl: `${stack.portalUrl}/signin`,
-        json: "true",
-      }).toString(),
-    });
+    const out = await signOut(stack, portal);
     expect(out.status).toBeLessThan(400);
 
     const row = await stack.db.portalSession.findUniqueOrThrow({ where: { id: session.id } });

@@ -111,3 +111,19 @@ export async function roleIdOf(
   });
   return role.id;
 }
+
+/** Signs out as the sign-out button does (next-auth's CSRF token, then the POST); the response. */
+export async function signOut(stack: TestStack, session: PortalSession): Promise<Response> {
+  const { csrfToken } = (await (await session.request("/api/auth/csrf")).json()) as {
+    csrfToken: string;
+  };
+  return session.request("/api/auth/signout", {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      csrfToken,
+      callbackUrl: `${stack.portalUrl}/signin`,
+      json: "true",
+    }).toString(),
+  });
+}
