@@ -1,9 +1,9 @@
 import "server-only";
 import type { AuditActor } from "@/lib/audit/write-audit-event";
 import type { Db } from "@/lib/db/client";
-import { AppError, errorBody, isAppError } from "@/lib/http/errors";
+import { asAppError } from "@/lib/http/api-handler";
+import { errorBody } from "@/lib/http/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
-import { log } from "@/lib/log";
 import { verifyAndRecord } from "./record-audit-access";
 
 export const VERIFICATION_STREAM_TYPE = "application/x-ndjson; charset=utf-8";
@@ -47,15 +47,7 @@ export function verificationStream(
         });
         send({ report });
       } catch (error) {
-        if (!isAppError(error))
-          log.error("audit verification failed", { requestId: meta.requestId, error });
-        const appError = isAppError(error)
-          ? error
-          : new AppError(
-              "internal",
-              "The verification could not finish. Give this request id to your administrator.",
-            );
-        send(errorBody(appError, meta.requestId));
+        send(errorBody(asAppError(error, meta), meta.requestId));
       }
       if (open) controller.close();
     },

@@ -1,10 +1,10 @@
 import "server-only";
-import { forbidden, redirect } from "next/navigation";
+import { forbidden } from "next/navigation";
 import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event";
 import { getDb } from "@/lib/db/client";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { actorOf } from "@/lib/issuance/issue-session";
-import { currentRequestMeta, getSignedInUser } from "./current-user";
+import { currentRequestMeta, getSignedInUser, requirePageUser } from "./current-user";
 import type { SignedInUser } from "./portal-session";
 
 /**
@@ -64,9 +64,7 @@ export async function requirePrivilegedPage(
   privilege: Privilege,
   returnTo: string,
 ): Promise<{ user: SignedInUser; meta: RequestMeta }> {
-  const meta = await currentRequestMeta();
-  const user = await getSignedInUser(meta);
-  if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(returnTo)}`);
+  const { user, meta } = await requirePageUser({ returnTo });
   if (holdsPrivilege(user, privilege)) return { user, meta };
   await recordDenial(user, meta, privilege, `page ${returnTo}`);
   forbidden();

@@ -68,16 +68,25 @@ export function withSession<S extends z.ZodType>(
   };
 }
 
+/**
+ * The AppError to answer with: the error itself, or — for anything unexpected — a generic 500
+ * whose details go to the log only. Server-side failures are logged either way.
+ */
+export function asAppError(error: unknown, meta: RequestMeta): AppError {
+  if (!isAppError(error)) {
+    log.error("unhandled error", { requestId: meta.requestId, error });
+    return new AppError(
+      "internal",
+      "Something went wrong on our side. Give this request id to your administrator.",
+    );
+  }
+  if (error.status >= 500)
+    log.warn(error.code, { requestId: meta.requestId, reason: error.internalReason });
+  return error;
+}
+
 export function errorResponse(error: unknown, meta: RequestMeta): NextResponse {
-  const appError = isAppError(error)
-    ? error
-    : new AppError(
-        "internal",
-        "Something went wrong on our side. Give this request id to your administrator.",
-      );
-  if (!isAppError(error)) log.error("unhandled error", { requestId: meta.requestId, error });
-  else if (appError.status >= 500)
-    log.warn(appError.code, { requestId: meta.requestId, reason: appError.internalReason });
+  const appError = asAppError(error, meta);
   return NextResponse.json(errorBody(appError, meta.requestId), {
     status: appError.status,
     headers: { ...NO_STORE, [REQUEST_ID_HEADER]: meta.requestId },
