@@ -35,6 +35,16 @@ async function main(): Promise<void> {
       res.end("Internal error");
     });
   });
+  server.once("error", (error: NodeJS.ErrnoException) => {
+    const reason =
+      error.code === "EADDRINUSE"
+        ? `${hostname}:${port} is already in use (EADDRINUSE): stop what listens there or set PORT`
+        : error.code === "EACCES"
+          ? `not allowed to listen on ${hostname}:${port} (EACCES): use a port above 1023 or set PORT`
+          : error.message;
+    process.stderr.write(`Gatehouse could not start: ${reason}\n`);
+    process.exit(1);
+  });
   server.listen(port, hostname, () => {
     process.stdout.write(`Gatehouse listening on http://${hostname}:${port}\n`);
   });

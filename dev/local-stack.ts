@@ -59,8 +59,47 @@ export function localPortalEnv(o: PortalEnvOptions): Record<string, string> {
   };
 }
 
-/** A TCP port nothing listens on right now. */
+/**
+ * The lowest port the kernel hands out for outgoing connections (and for listen(0)). A port taken
+ * from that range and closed again can be taken by any outgoing connection on the machine before
+ * the portal binds it (EADDRINUSE); ports below it are only ever taken by an explicit bind.
+ */
+function ephemeralPortFloor(): number {
+  try {
+    const [low] = fs
+      .readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8")
+      .trim()
+      .split(/\s+/);
+    const parsed = Number(low);
+    return Number.isInteger(parsed) && parsed > 1024 ? parsed : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+const LOWEST_CHOSEN_PORT = 20_000;
+const handedOutPorts = new Set<number>();
+
+/**
+ * A TCP port nothing listens on right now, for a server that binds it a few seconds later (the
+ * portal's URL must be known before it starts: the IdPs register it). Chosen at random below the
+ * ephemeral range, so outgoing connections — thousands of them while two test tiers run side by
+ * side — cannot take it in the meantime, and never the same one twice in one process.
+ */
 export async function freePort(): Promise<number> {
+  const ceiling = ephemeralPortFloor();
+  if (ceiling - LOWEST_CHOSEN_PORT >= 1_000) {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const port = LOWEST_CHOSEN_PORT + Math.floor(Math.random() * (ceiling - LOWEST_CHOSEN_PORT));
+      if (handedOutPorts.has(port) || !(await isPortFree(port))) continue;
+      handedOutPorts.add(port);
+      return port;
+    }
+  }
+  return kernelChosenPort();
+}
+
+function kernelChosenPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once("error", reject);
@@ -166,9 +205,12 @@ export async function startPortal(opts: {
   for (;;) {
     if (child.exitCode !== null)
       throw new Error(`portal exited with code ${child.exitCode}:\n${output}`);
+    // Ask /api/health only once this child says it listens, so another process that happens to
+    // hold the port can never pass for it.
+    const saysListening = opts.inheritOutput || output.includes("Gatehouse listening on");
     try {
-      const res = await fetch(`http://127.0.0.1:${opts.port}/api/health`);
-      if (res.ok) break;
+      const res = saysListening ? await fetch(`http://127.0.0.1:${opts.port}/api/health`) : null;
+      if (res?.ok) break;
     } catch {
       // not listening yet
     }

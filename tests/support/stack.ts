@@ -154,25 +154,41 @@ export async function createTestDatabase(
   };
 }
 
-export async function startTestStack(
-  opts: {
-    database?: TestDatabase;
-    world?: StandinWorld;
-    extraEnv?: Record<string, string>;
-    /** Settings that depend on the running AWS stand-in (e.g. broker credentials it issued). */
-    envFromAws?: (aws: AwsStandin) => Promise<Record<string, string>>;
-    /** Also start the demo SAML IdP, register it in the portal and as the stand-in's SAML provider. */
-    saml?: boolean | { allowIdpInitiated?: boolean };
-    /**
-     * Extra STS endpoints of the stand-in (see AwsStandinOptions.stsEndpointNames). The portal
-     * still gets only the default one unless `envFromAws` sets GATEHOUSE_STS_ENDPOINTS from
-     * `aws.stsEndpoints` and clears GATEHOUSE_STS_ENDPOINT (to "": the two may not both be set).
-     */
-    stsEndpointNames?: string[];
-    /** The stand-in's clock. */
-    awsNow?: () => Date;
-  } = {},
-): Promise<TestStack> {
+type TestStackOptions = {
+  database?: TestDatabase;
+  world?: StandinWorld;
+  extraEnv?: Record<string, string>;
+  /** Settings that depend on the running AWS stand-in (e.g. broker credentials it issued). */
+  envFromAws?: (aws: AwsStandin) => Promise<Record<string, string>>;
+  /** Also start the demo SAML IdP, register it in the portal and as the stand-in's SAML provider. */
+  saml?: boolean | { allowIdpInitiated?: boolean };
+  /**
+   * Extra STS endpoints of the stand-in (see AwsStandinOptions.stsEndpointNames). The portal
+   * still gets only the default one unless `envFromAws` sets GATEHOUSE_STS_ENDPOINTS from
+   * `aws.stsEndpoints` and clears GATEHOUSE_STS_ENDPOINT (to "": the two may not both be set).
+   */
+  stsEndpointNames?: string[];
+  /** The stand-in's clock. */
+  awsNow?: () => Date;
+};
+
+/**
+ * Starts a database, the AWS stand-in, the IdPs and the portal. The portal's port is chosen before
+ * it binds (the IdPs register its URL); if another process took it meanwhile, the whole stack
+ * starts again on a new one rather than failing the file.
+ */
+export async function startTestStack(opts: TestStackOptions = {}): Promise<TestStack> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startTestStackOnce(opts);
+    } catch (error) {
+      const portTaken = error instanceof Error && error.message.includes("EADDRINUSE");
+      if (!portTaken || attempt === 3) throw error;
+    }
+  }
+}
+
+async function startTestStackOnce(opts: TestStackOptions): Promise<TestStack> {
   const database = opts.database ?? testDatabaseKind();
   const cleanups: Array<() => Promise<unknown>> = [];
   const stop = async () => {
