@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
 import { buildPortal, isBuildStale, ROOT } from "../dev/local-stack";
+import { playwrightFailures, readFailures, type Failure } from "./support/report-failures";
 
 interface TierResult {
   name: string;
@@ -15,6 +16,7 @@ interface TierResult {
   skipped: number;
   seconds: number;
   exitCode: number;
+  failures: Failure[];
 }
 
 const REPORT_DIR = path.join(ROOT, ".tmp", "reports");
@@ -58,6 +60,7 @@ async function vitestTier(
   opts: { concurrent?: boolean } = {},
 ): Promise<TierResult> {
   const report = path.join(REPORT_DIR, `${name}.json`);
+  const failuresFile = path.join(REPORT_DIR, `${name}.failures.json`);
   const started = Date.now();
   const command = path.join(ROOT, "node_modules", ".bin", "vitest");
   const args = [
@@ -67,23 +70,28 @@ async function vitestTier(
     "--reporter=default",
     "--reporter=json",
     `--outputFile.json=${report}`,
+    `--reporter=${path.join(ROOT, "tests", "support", "failure-reporter.ts")}`,
   ];
+  const tierEnv = { ...env, GATEHOUSE_FAILURES_FILE: failuresFile, GATEHOUSE_TIER: name };
   const exitCode = opts.concurrent
-    ? await runPrefixed(name, command, args, env)
-    : run(command, args, env);
+    ? await runPrefixed(name, command, args, tierEnv)
+    : run(command, args, tierEnv);
   const json = readJson(report) as {
     numPassedTests?: number;
     numFailedTests?: number;
     numPendingTests?: number;
     numTodoTests?: number;
   } | null;
+  const failures = readFailures(failuresFile);
   return {
     name,
     passed: json?.numPassedTests ?? 0,
-    failed: json ? (json.numFailedTests ?? 0) : 1,
+    // A setup that threw fails no test in vitest's count (they are "skipped"); it counts here.
+    failed: json ? Math.max(json.numFailedTests ?? 0, failures.length) : 1,
     skipped: (json?.numPendingTests ?? 0) + (json?.numTodoTests ?? 0),
     seconds: (Date.now() - started) / 1000,
     exitCode,
+    failures,
   };
 }
 
@@ -101,7 +109,8 @@ function playwrightTier(name: string, env: Record<string, string> = {}): TierRes
       ...env,
     },
   );
-  const json = readJson(report) as {
+  const raw = readJson(report);
+  const json = raw as {
     stats?: { expected?: number; unexpected?: number; flaky?: number; skipped?: number };
   } | null;
   return {
@@ -111,6 +120,7 @@ function playwrightTier(name: string, env: Record<string, string> = {}): TierRes
     skipped: json?.stats?.skipped ?? 0,
     seconds: (Date.now() - started) / 1000,
     exitCode,
+    failures: playwrightFailures(name, raw),
   };
 }
 
@@ -168,6 +178,13 @@ async function main(): Promise<void> {
       skipped: 0,
     },
   );
+  const failures = results.flatMap((r) => r.failures);
+  if (failures.length > 0) {
+    console.log(`\nWhat failed (${failures.length}; the full output is above)`);
+    for (const f of failures.slice(0, 20))
+      console.log(`\n✗ [${f.tier}] ${f.where}\n${f.message.replace(/^/gm, "    ")}`);
+    if (failures.length > 20) console.log(`\n… and ${failures.length - 20} more`);
+  }
   console.log("\nGatehouse test summary");
   for (const r of results) {
     const status = r.exitCode === 0 && r.failed === 0 ? "ok  " : "FAIL";
