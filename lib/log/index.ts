@@ -19,10 +19,38 @@ export function setLogLevel(level: Level): void {
 /** Longest error message kept whole; Prisma's embed a source excerpt that can run to 30 kB. */
 const MAX_ERROR_MESSAGE = 1200;
 
-/** A long message keeps its start (what failed where) and its end (why), joined by " … ". */
+/** Prisma's "Invalid `call()` invocation in\n<file:line:col>\n\n<source excerpt>\n<reason>". */
+const PRISMA_INVOCATION = /^\s*(Invalid `[^`\n]*` invocation)(?: in)?\n([^\n]*)\n/;
+/** A line of Prisma's source excerpt: a line number, the failing one marked with an arrow. */
+const EXCERPT_LINE = /^\s*(?:→\s*)?\d+\s/;
+
+/**
+ * What failed where and why, without Prisma's source excerpt (from a bundled client it is minified
+ * code: kilobytes of noise in a log line); null for any other message.
+ */
+function withoutPrismaExcerpt(message: string): string | null {
+  const head = PRISMA_INVOCATION.exec(message);
+  if (!head) return null;
+  const lines = message.slice(head[0].length).split("\n");
+  let lastExcerptLine = -1;
+  lines.forEach((line, i) => {
+    if (EXCERPT_LINE.test(line)) lastExcerptLine = i;
+  });
+  const reason = lines
+    .slice(lastExcerptLine + 1)
+    .join("\n")
+    .trim();
+  return reason ? `${head[1]} in ${head[2].trim()}: ${reason}` : null;
+}
+
+/**
+ * A Prisma message loses its source excerpt; any message still too long keeps its start (what
+ * failed where) and its end (why), joined by " … ".
+ */
 export function shortenErrorMessage(message: string): string {
-  if (message.length <= MAX_ERROR_MESSAGE) return message;
-  return `${message.slice(0, 300)} … ${message.slice(-(MAX_ERROR_MESSAGE - 300))}`;
+  const shorter = withoutPrismaExcerpt(message) ?? message;
+  if (shorter.length <= MAX_ERROR_MESSAGE) return shorter;
+  return `${shorter.slice(0, 300)} … ${shorter.slice(-(MAX_ERROR_MESSAGE - 300))}`;
 }
 
 function redact(value: unknown, depth = 0): unknown {

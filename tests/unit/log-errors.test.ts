@@ -1,8 +1,13 @@
 // How errors reach a log line: a huge message (Prisma's carry a source excerpt) is shortened but
 // keeps what failed and why, the error's code is kept, the stack is bounded, and secret-named
 // fields are still redacted.
-import { afterEach, describe, expect, it, vi } from "vitest";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { createDb } from "@/lib/db/client";
 import { log, shortenErrorMessage } from "@/lib/log";
+import { migrateDatabase } from "@/prisma/migrate";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -31,6 +36,22 @@ describe("errors in log lines", () => {
     expect(parsed.error.message).toContain("Transaction failed due to a write conflict");
   });
 
+  it("Prisma's source excerpt is left out: what failed, where, and why remain", () => {
+    const message = [
+      "",
+      "Invalid `prisma.awsAccount.create()` invocation in",
+      "/app/lib/admin/accounts.ts:42:7",
+      "",
+      "  39 const created = await db.$transaction(async (tx) => {",
+      "  40   const account =",
+      "→ 42     await tx.awsAccount.create(",
+      "Unique constraint failed on the fields: (`accountId`)",
+    ].join("\n");
+    expect(shortenErrorMessage(message)).toBe(
+      "Invalid `prisma.awsAccount.create()` invocation in /app/lib/admin/accounts.ts:42:7: Unique constraint failed on the fields: (`accountId`)",
+    );
+  });
+
   it("a short message is left whole", () => {
     expect(shortenErrorMessage("connection refused")).toBe("connection refused");
   });
@@ -41,5 +62,36 @@ describe("errors in log lines", () => {
     const line = read();
     expect(line).not.toContain("FwoGZXIvYXdzE-secret");
     expect(line).toContain("[redacted]");
+  });
+});
+
+describe("a real Prisma error in a log line", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gatehouse-log-"));
+  let error: unknown;
+  beforeAll(async () => {
+    const url = `file:${path.join(dir, "log.db")}`;
+    migrateDatabase(url, { quiet: true });
+    const db = createDb(url);
+    try {
+      const data = { accountId: "111122223333", name: "one", environment: "prod" };
+      await db.awsAccount.create({ data });
+      await db.awsAccount.create({ data }).catch((e: unknown) => (error = e));
+    } finally {
+      await db.$disconnect();
+    }
+  }, 60_000);
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("a unique-constraint violation logs its code and reason in a few hundred characters, not Prisma's minified source", () => {
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message.length).toBeGreaterThan(5_000);
+    const read = captureStderr();
+    log.warn("create failed", { error });
+    const parsed = JSON.parse(read()) as { error: { code: string; message: string } };
+    expect(parsed.error.code).toBe("P2002");
+    expect(parsed.error.message).toMatch(
+      /^Invalid `[^`]+` invocation in \S+: Unique constraint failed on the fields: \(`accountId`\)$/,
+    );
+    expect(parsed.error.message.length).toBeLessThan(400);
   });
 });
