@@ -40,7 +40,7 @@ function withoutPrismaExcerpt(message: string): string | null {
     .slice(lastExcerptLine + 1)
     .join("\n")
     .trim();
-  return reason ? `${head[1]} in ${head[2].trim()}: ${reason}` : null;
+  return reason ? `${head[1]} in ${(head[2] ?? "").trim()}: ${reason}` : null;
 }
 
 /**
