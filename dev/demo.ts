@@ -20,10 +20,10 @@ import {
   ROOT,
   buildPortal,
   isBuildStale,
-  isPortFree,
   localPortalEnv,
   startPortal,
 } from "./local-stack";
+import { isPortFree } from "./ports";
 import { installProcessGuards } from "./oidc-idp/process-guards";
 import { startOidcIdp } from "./oidc-idp/server";
 

@@ -2,7 +2,6 @@
 // `npm run demo` and the test harness so both run the same thing.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { demoBroker, ADMIN_GROUP, AUDITOR_GROUP, DEMO_DEFAULT_REGION } from "./demo-world";
 
@@ -57,69 +56,6 @@ export function localPortalEnv(o: PortalEnvOptions): Record<string, string> {
     GATEHOUSE_LOG_LEVEL: "warn",
     ...o.extra,
   };
-}
-
-/**
- * The lowest port the kernel hands out for outgoing connections (and for listen(0)). A port taken
- * from that range and closed again can be taken by any outgoing connection on the machine before
- * the portal binds it (EADDRINUSE); ports below it are only ever taken by an explicit bind.
- */
-function ephemeralPortFloor(): number {
-  try {
-    const [low] = fs
-      .readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8")
-      .trim()
-      .split(/\s+/);
-    const parsed = Number(low);
-    return Number.isInteger(parsed) && parsed > 1024 ? parsed : 32_768;
-  } catch {
-    return 32_768;
-  }
-}
-
-const LOWEST_CHOSEN_PORT = 20_000;
-const handedOutPorts = new Set<number>();
-
-/**
- * A TCP port nothing listens on right now, for a server that binds it a few seconds later (the
- * portal's URL must be known before it starts: the IdPs register it). Chosen at random below the
- * ephemeral range, so outgoing connections — thousands of them while two test tiers run side by
- * side — cannot take it in the meantime, and never the same one twice in one process.
- */
-export async function freePort(): Promise<number> {
-  const ceiling = ephemeralPortFloor();
-  if (ceiling - LOWEST_CHOSEN_PORT >= 1_000) {
-    for (let attempt = 0; attempt < 100; attempt++) {
-      const port = LOWEST_CHOSEN_PORT + Math.floor(Math.random() * (ceiling - LOWEST_CHOSEN_PORT));
-      if (handedOutPorts.has(port) || !(await isPortFree(port))) continue;
-      handedOutPorts.add(port);
-      return port;
-    }
-  }
-  return kernelChosenPort();
-}
-
-function kernelChosenPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address
-          ? resolve(address.port)
-          : reject(new Error("no port")),
-      );
-    });
-  });
-}
-
-export async function isPortFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once("error", () => resolve(false));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
-  });
 }
 
 const BUILD_INPUTS = [

@@ -153,7 +153,8 @@ export async function startAwsStandin(options: AwsStandinOptions): Promise<AwsSt
   };
   try {
     for (const endpoint of router.endpoints.values()) {
-      await endpoint.listen(endpoint.name === DEFAULT_ENDPOINT ? (options.port ?? 0) : 0);
+      if (endpoint.name !== DEFAULT_ENDPOINT) await endpoint.listenOnFreePort();
+      else await endpoint.listen(options.port ?? 0);
     }
   } catch (error) {
     await closeAll();

@@ -12,6 +12,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { AddressInfo } from "node:net";
+import { freePort } from "../ports";
 import { faultLabel, type StsFault } from "./faults";
 
 /** The fault applying to one request, as taken from the endpoint. */
@@ -60,6 +61,22 @@ export class StsEndpoint {
   get url(): string {
     const host = this.host.includes(":") ? `[${this.host}]` : this.host;
     return `http://${host}:${this.port}/`;
+  }
+
+  /**
+   * Starts listening on a port chosen below the kernel's ephemeral range (dev/ports.ts): a
+   * refuseConnections fault closes the listener and clearing it must get the same port back,
+   * which another process's listen(0) could otherwise have been handed in between.
+   */
+  async listenOnFreePort(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.listen(await freePort());
+      } catch (error) {
+        const taken = (error as NodeJS.ErrnoException).code === "EADDRINUSE";
+        if (!taken || attempt === 5) throw error;
+      }
+    }
   }
 
   /** Starts listening; rejects when the port is taken. */

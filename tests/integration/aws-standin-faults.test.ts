@@ -3,6 +3,7 @@
  * @aws-sdk/client-sts: each fault reaches the SDK as AWS's own error and is classified by the SDK's
  * retry middleware the way a real AWS failure would be (throttling, transient, client error).
  */
+import fs from "node:fs";
 import { AssumeRoleCommand, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -268,6 +269,18 @@ describe("failFirst applies a fault to the next N requests only", () => {
 });
 
 describe("refuseConnections closes the listener and clearing reopens it on the same port", () => {
+  it("named endpoints listen below the kernel's ephemeral range, so no listen(0) elsewhere can take a refused port", () => {
+    const [floor] = fs
+      .readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8")
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    for (const name of REGIONS) {
+      const port = Number(new URL(standin.stsEndpoints[name]!).port);
+      expect(port, name).toBeLessThan(floor!);
+    }
+  });
+
   it("connects are refused (ECONNREFUSED, transient to the SDK), then served again at the same URL", async () => {
     const url = standin.stsEndpoints["us-west-2"];
     // A pooled keep-alive connection from before the refusal must not get through either.

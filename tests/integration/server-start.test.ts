@@ -2,7 +2,8 @@
 // never a stack, never exit code 0 (a supervisor would take that for a clean stop).
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, localPortalEnv, startPortal } from "@/dev/local-stack";
+import { localPortalEnv, startPortal } from "@/dev/local-stack";
+import { freePort } from "@/dev/ports";
 
 const STANDIN = "http://127.0.0.1:9";
 

@@ -18,11 +18,11 @@ import { demoUsers } from "@/dev/demo-world";
 import {
   demoClientRegistration,
   ROOT,
-  freePort,
   localPortalEnv,
   startPortal,
   type RunningPortal,
 } from "@/dev/local-stack";
+import { freePort } from "@/dev/ports";
 import { startOidcIdp, type OidcIdp } from "@/dev/oidc-idp/server";
 import { createDb, type Db } from "@/lib/db/client";
 import { migrateDatabase } from "@/prisma/migrate";

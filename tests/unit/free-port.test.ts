@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import net from "node:net";
 import { describe, expect, it } from "vitest";
-import { freePort, isPortFree } from "@/dev/local-stack";
+import { freePort, isPortFree } from "@/dev/ports";
 
 function ephemeralFloor(): number {
   const [low] = fs
