@@ -736,7 +736,9 @@ describe("time-bound access", () => {
     const role = await stack.db.role.findFirstOrThrow({
       where: { name: "Developer", awsAccount: { name: "acme-staging" } },
     });
-    const expiresAt = new Date(Date.now() + 4_000);
+    // Long enough for the create and the listing below on a loaded machine (two tiers run side by
+    // side); the listing checks it came in time, so a slow machine fails plainly, not confusingly.
+    const expiresAt = new Date(Date.now() + 8_000);
     const reply = await act(
       alice,
       `/admin/accounts/${role.awsAccountId}/roles/${role.id}/rules/new`,
@@ -753,6 +755,9 @@ describe("time-bound access", () => {
     expect(reply.redirect).toContain("notice=rule-created");
 
     const listing = await (await carol.request("/accounts")).text();
+    expect(Date.now(), "the listing came before the rule expired").toBeLessThan(
+      expiresAt.getTime(),
+    );
     expect(listing).toContain("acme-staging");
     expect(listing).toContain(role.id);
 

@@ -438,7 +438,7 @@ describe("session lifetime", () => {
   });
 
   it("ends at SessionNotOnOrAfter on the server: a copied cookie stops working when it passes", async () => {
-    const sessionEnd = new Date(Math.ceil(Date.now() / 1000) * 1000 + 4_000);
+    const sessionEnd = new Date(Math.ceil(Date.now() / 1000) * 1000 + 6_000);
     const browser = new SamlBrowser();
     const result = await postFixtureResponse(browser, {
       nameId: "short-lived@corp.example",
@@ -450,6 +450,9 @@ describe("session lifetime", () => {
     const before = await browser.request(`${stack.portalUrl}/accounts`);
     expect(before.status).toBe(200);
     await before.arrayBuffer();
+    expect(Date.now(), "signed in and served before the session's end").toBeLessThan(
+      sessionEnd.getTime(),
+    );
 
     await new Promise((resolve) =>
       setTimeout(resolve, Math.max(0, sessionEnd.getTime() - Date.now()) + 1_000),
