@@ -4,6 +4,10 @@ import type { AdminFormState } from "@/app/admin/accounts/form-state";
 export const INPUT_CLASS =
   "mt-1 w-full rounded-md border border-slate-300 px-3 py-2 text-sm aria-[invalid=true]:border-red-500";
 
+/** A file picker whose button looks like the portal's other secondary buttons. */
+export const FILE_INPUT_CLASS =
+  "block text-sm text-slate-600 file:mr-3 file:cursor-pointer file:rounded-md file:border file:border-slate-300 file:bg-white file:px-3 file:py-1.5 file:text-sm file:font-medium file:text-slate-700 hover:file:bg-slate-50";
+
 /** What a field hands its control: the id its label points at and the note that describes it. */
 export interface FieldControlProps {
   id: string;

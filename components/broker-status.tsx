@@ -18,7 +18,7 @@ function Row({
   return (
     <div className="grid grid-cols-3 gap-4 px-4 py-2 text-sm">
       <dt className="text-slate-500">{label}</dt>
-      <dd className="col-span-2 break-all text-slate-900" data-testid={testId}>
+      <dd className="col-span-2 wrap-anywhere text-slate-900" data-testid={testId}>
         {children}
       </dd>
     </div>
@@ -111,14 +111,14 @@ export function BrokerEndpointTable({ status }: { status: BrokerStatus }) {
             return (
               <tr key={e.url} data-testid="endpoint-row">
                 <td className="px-3 py-2">{e.position + 1}</td>
-                <td className="px-3 py-2 font-mono text-xs break-all">{e.url}</td>
+                <td className="px-3 py-2 font-mono text-xs wrap-anywhere">{e.url}</td>
                 <td
-                  className={`px-3 py-2 ${e.consecutiveFailures > 0 ? "text-red-700" : "text-emerald-700"}`}
+                  className={`px-3 py-2 whitespace-nowrap ${e.consecutiveFailures > 0 ? "text-red-700" : "text-emerald-700"}`}
                 >
                   {state}
                 </td>
-                <td className="px-3 py-2 text-xs">{utc(e.lastSuccessAt)}</td>
-                <td className="px-3 py-2 text-xs">{utc(e.lastFailureAt)}</td>
+                <td className="px-3 py-2 text-xs whitespace-nowrap">{utc(e.lastSuccessAt)}</td>
+                <td className="px-3 py-2 text-xs whitespace-nowrap">{utc(e.lastFailureAt)}</td>
                 <td className="px-3 py-2">{e.consecutiveFailures}</td>
                 <td className="px-3 py-2 font-mono text-xs">{e.lastErrorCode ?? "—"}</td>
                 <td className="px-3 py-2">

@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import type { DiffSummary, ImportResult } from "@/lib/config-as-code/import-config";
+import { FILE_INPUT_CLASS } from "./admin-form-parts";
 
 type Reply =
   ImportResult | { ok: false; reason: "error"; message: string; requestId: string | null };
@@ -78,7 +79,8 @@ export function ConfigImport() {
       <input
         type="file"
         accept=".yaml,.yml,.json,application/json,application/yaml,text/yaml"
-        className="block text-sm"
+        aria-label="Configuration file (YAML or JSON)"
+        className={FILE_INPUT_CLASS}
         data-testid="config-file"
         onChange={(e) => {
           const file = e.target.files?.[0];

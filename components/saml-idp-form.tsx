@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import type { IdpFormState } from "@/app/admin/identity-providers/actions";
-import { AdminChoiceGroup, AdminField, INPUT_CLASS } from "./admin-form-parts";
+import { AdminChoiceGroup, AdminField, FILE_INPUT_CLASS, INPUT_CLASS } from "./admin-form-parts";
 
 const INITIAL: IdpFormState = { ok: false, message: null, errors: {} };
 
@@ -69,7 +69,7 @@ export function SamlIdpForm({
               type="file"
               aria-label="Metadata file"
               accept=".xml,application/xml,text/xml"
-              className="block text-sm"
+              className={FILE_INPUT_CLASS}
               {...control}
             />
             <textarea

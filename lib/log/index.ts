@@ -72,7 +72,9 @@ function redact(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
-    out[key] = SECRET_FIELD.test(key) ? "[redacted]" : redact(v, depth + 1);
+    // A yes/no can't carry a secret: "exchangesViaGetSessionToken: true" stays readable.
+    out[key] =
+      SECRET_FIELD.test(key) && typeof v !== "boolean" ? "[redacted]" : redact(v, depth + 1);
   }
   return out;
 }

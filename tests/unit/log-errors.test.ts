@@ -56,6 +56,19 @@ describe("errors in log lines", () => {
     expect(shortenErrorMessage("connection refused")).toBe("connection refused");
   });
 
+  it("a secret-named field that is only a yes/no is kept; one with any other value is redacted", () => {
+    const read = captureStderr();
+    log.warn("broker", {
+      exchangesViaGetSessionToken: true,
+      sessionToken: 12345678,
+      nested: { secretAccessKey: "abc", hasSecret: false },
+    });
+    const parsed = JSON.parse(read()) as Record<string, unknown>;
+    expect(parsed.exchangesViaGetSessionToken).toBe(true);
+    expect(parsed.sessionToken).toBe("[redacted]");
+    expect(parsed.nested).toEqual({ secretAccessKey: "[redacted]", hasSecret: false });
+  });
+
   it("secret-named fields are still redacted next to an error", () => {
     const read = captureStderr();
     log.error("boom", { error: new Error("x"), sessionToken: "FwoGZXIvYXdzE-secret" });

@@ -19,8 +19,9 @@ export default async function BrokerPage() {
         userLabel={user.email ?? user.subject}
         isAdmin={user.isAdmin}
         isAuditor={user.isAuditor}
+        isWide
       />
-      <main className="mx-auto max-w-6xl space-y-6 px-4 py-8">
+      <main className="mx-auto max-w-7xl space-y-6 px-4 py-8">
         <div className="flex items-start justify-between gap-4">
           <div>
             <h1 className="text-2xl font-semibold">Broker</h1>
