@@ -1,4 +1,5 @@
 import type { ReviewedRule } from "@/lib/access-review/find-access";
+import { formatDuration } from "./format-duration";
 
 const yes = (b: boolean) => (b ? "yes" : "—");
 
@@ -13,7 +14,17 @@ export function AccessRulesTable({
   if (rules.length === 0)
     return <p className="px-4 py-3 text-sm text-slate-500">No rules grant this role.</p>;
   return (
-    <table className="min-w-full text-left text-sm" data-testid="access-rules">
+    // Fixed column widths: the tables of consecutive roles line up with each other.
+    <table className="w-full table-fixed text-left text-sm" data-testid="access-rules">
+      <colgroup>
+        <col className="w-[22%]" />
+        <col className="w-[15%]" />
+        <col className="w-[8%]" />
+        <col className="w-[6%]" />
+        <col className="w-[9%]" />
+        <col className="w-[12%]" />
+        <col />
+      </colgroup>
       <thead className="bg-slate-50 text-xs tracking-wide text-slate-500 uppercase">
         <tr>
           <th className="px-3 py-2">Subject</th>
@@ -21,7 +32,7 @@ export function AccessRulesTable({
           <th className="px-3 py-2">Console</th>
           <th className="px-3 py-2">CLI</th>
           <th className="px-3 py-2">MFA</th>
-          <th className="px-3 py-2 text-right">Max s</th>
+          <th className="px-3 py-2 text-right whitespace-nowrap">Max session</th>
           <th className="px-3 py-2">{verdicts ? "For this user" : "Known members"}</th>
         </tr>
       </thead>
@@ -32,7 +43,7 @@ export function AccessRulesTable({
             data-testid="access-rule-row"
             className={r.isExpired ? "text-slate-400" : ""}
           >
-            <td className="px-3 py-2">
+            <td className="px-3 py-2 wrap-anywhere">
               <span className="text-xs text-slate-500">{r.subjectKind}</span> {r.subject}
               {r.description && <p className="text-xs text-slate-500">{r.description}</p>}
             </td>
@@ -43,8 +54,13 @@ export function AccessRulesTable({
             <td className="px-3 py-2">{yes(r.allowConsole)}</td>
             <td className="px-3 py-2">{yes(r.allowCli)}</td>
             <td className="px-3 py-2">{r.requireMfa ? "required" : "—"}</td>
-            <td className="px-3 py-2 text-right tabular-nums">{r.maxSessionDurationSeconds}</td>
-            <td className="px-3 py-2 text-xs">
+            <td
+              className="px-3 py-2 text-right whitespace-nowrap tabular-nums"
+              title={`${r.maxSessionDurationSeconds} s`}
+            >
+              {formatDuration(r.maxSessionDurationSeconds)}
+            </td>
+            <td className="px-3 py-2 text-xs wrap-anywhere">
               {verdicts
                 ? verdicts.get(r.id)
                 : r.subjectKind === "user"

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { ArnText } from "./arn-text";
 
 /** A card listing what belongs to the page's record (roles, rules), with a button to add one. */
 export function AdminListSection({
@@ -79,7 +80,11 @@ export function AdminDeleteReview({
       data-testid="delete-review"
     >
       <h1 className="text-xl font-semibold text-red-800">{title}</h1>
-      {arn && <p className="font-mono text-xs break-all text-slate-500">{arn}</p>}
+      {arn && (
+        <p className="font-mono text-xs text-slate-500">
+          <ArnText arn={arn} />
+        </p>
+      )}
       <p className="text-sm text-slate-700">{summary} Nothing changes in AWS itself.</p>
       {children}
     </section>

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { AccessQueryForms } from "@/components/access-query-forms";
 import { AccessRulesTable } from "@/components/access-rules-table";
 import { AdminPageShell } from "@/components/admin-page-shell";
+import { formatDuration } from "@/components/format-duration";
 import { DECISION_TEXT, describeVerdict } from "@/lib/access-review/explain";
 import {
   explainUserRole,
@@ -13,6 +14,7 @@ import { isAppError } from "@/lib/http/errors";
 import { requirePrivilegedPage } from "@/lib/auth/privilege-guard";
 import { pathWithQuery } from "@/lib/http/return-path";
 import { reviewQuery } from "./review-query";
+import { ArnText } from "@/components/arn-text";
 
 export const metadata: Metadata = { title: "Access review" };
 
@@ -101,7 +103,10 @@ async function accountSection(query: { accountId: string; roleName?: string }) {
           className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm"
         >
           <h3 className="border-b border-slate-100 px-4 py-2 font-medium">
-            {a.role.name} <span className="font-mono text-xs text-slate-500">{a.role.arn}</span>
+            {a.role.name}{" "}
+            <span className="font-mono text-xs text-slate-500">
+              <ArnText arn={a.role.arn} />
+            </span>
           </h3>
           <AccessRulesTable rules={a.rules} />
         </div>
@@ -140,7 +145,8 @@ async function userSection(email: string) {
                 {g.account.name} / {g.roleName}{" "}
                 <span className="text-xs text-slate-500">
                   {[g.allowConsole && "console", g.allowCli && "CLI"].filter(Boolean).join(" + ")} ·
-                  up to {g.maxSessionDurationSeconds} s{g.needsMfaStepUp && " · needs MFA"}
+                  up to {formatDuration(g.maxSessionDurationSeconds)}
+                  {g.needsMfaStepUp && " · needs MFA"}
                 </span>
               </h3>
               <AccessRulesTable rules={g.rules} />
@@ -151,6 +157,16 @@ async function userSection(email: string) {
     </section>
   );
 }
+
+/** Granted reads green, denied red, "only with MFA" amber. */
+const DECISION_TONE: Record<keyof typeof DECISION_TEXT, string> = {
+  granted: "text-emerald-700",
+  "requires-mfa": "text-amber-700",
+  expired: "text-red-700",
+  "no-rule": "text-red-700",
+  "no-outputs": "text-red-700",
+  "output-not-allowed": "text-red-700",
+};
 
 async function explainSection(email: string, roleArn: string, values: Record<string, string>) {
   const output = values.output === "console" || values.output === "cli" ? values.output : undefined;
@@ -176,13 +192,13 @@ async function explainSection(email: string, roleArn: string, values: Record<str
             Can {email} use {e.role.accountName} / {e.role.name}?
           </h2>
           <p
-            className="px-4 font-medium"
+            className={`px-4 font-medium ${DECISION_TONE[e.explanation.decision]}`}
             data-testid="explain-decision"
             data-decision={e.explanation.decision}
           >
             {DECISION_TEXT[e.explanation.decision]}
             {e.explanation.grant &&
-              ` — ${[e.explanation.grant.allowConsole && "console", e.explanation.grant.allowCli && "CLI"].filter(Boolean).join(" + ")}, up to ${e.explanation.grant.maxSessionDurationSeconds} s`}
+              ` — ${[e.explanation.grant.allowConsole && "console", e.explanation.grant.allowCli && "CLI"].filter(Boolean).join(" + ")}, up to ${formatDuration(e.explanation.grant.maxSessionDurationSeconds)}`}
           </p>
           <p className="px-4 text-xs text-slate-500">
             Using {e.user.issuer}&apos;s groups as last asserted:{" "}

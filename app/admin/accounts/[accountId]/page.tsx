@@ -9,6 +9,7 @@ import { findAccountForAdmin } from "@/lib/admin/accounts";
 import { ENVIRONMENT_SUGGESTIONS } from "@/lib/admin/validation";
 import { updateAccountAction } from "../account-actions";
 import { ACCOUNTS_CRUMB, loadAccountPage } from "../load-admin-page";
+import { ArnText } from "@/components/arn-text";
 
 export const metadata: Metadata = { title: "AWS account" };
 
@@ -56,7 +57,9 @@ export default async function AdminAccountPage(props: {
                   </Link>
                   {role.description && <p className="text-xs text-slate-500">{role.description}</p>}
                 </td>
-                <td className="px-4 py-3 font-mono text-xs break-all text-slate-600">{role.arn}</td>
+                <td className="px-4 py-3 font-mono text-xs text-slate-600">
+                  <ArnText arn={role.arn} />
+                </td>
                 <td className="px-4 py-3 text-xs whitespace-nowrap text-slate-600">
                   {role.assumeMethod === "assume-role-with-saml" ? "SAML" : "broker"} · max{" "}
                   {formatDuration(role.maxSessionDurationSeconds)}

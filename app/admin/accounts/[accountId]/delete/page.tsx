@@ -6,6 +6,7 @@ import { accountDeletionSummary } from "@/components/admin-wording";
 import { describeAccountDeletion } from "@/lib/admin/accounts";
 import { deleteAccountAction } from "../../account-actions";
 import { accountCrumbs, loadAccountPage } from "../../load-admin-page";
+import { ArnText } from "@/components/arn-text";
 
 export const metadata: Metadata = { title: "Delete account" };
 
@@ -26,7 +27,9 @@ export default async function DeleteAccountPage(props: { params: Params }) {
             {account.roles.map((role) => (
               <li key={role.arn} className="rounded-md bg-slate-50 px-3 py-2">
                 <span className="font-medium">{role.name}</span>{" "}
-                <span className="font-mono text-xs text-slate-500">{role.arn}</span>
+                <span className="font-mono text-xs text-slate-500">
+                  <ArnText arn={role.arn} />
+                </span>
                 <span className="block text-xs text-slate-600">
                   {role.rules.length === 0
                     ? "no rules"

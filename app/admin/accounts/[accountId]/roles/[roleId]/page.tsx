@@ -6,6 +6,7 @@ import { AdminRulesTable } from "@/components/admin-rules-table";
 import { roleDeletionSummary } from "@/components/admin-wording";
 import { accountCrumbs, loadRolePage } from "../../../load-admin-page";
 import { updateRoleAction } from "../../../role-actions";
+import { ArnText } from "@/components/arn-text";
 
 export const metadata: Metadata = { title: "Role" };
 
@@ -23,7 +24,9 @@ export default async function AdminRolePage(props: { params: Params; searchParam
     >
       <div>
         <h1 className="text-2xl font-semibold">{role.name}</h1>
-        <p className="font-mono text-sm break-all text-slate-500">{role.arn}</p>
+        <p className="font-mono text-sm text-slate-500">
+          <ArnText arn={role.arn} />
+        </p>
       </div>
       <AdminListSection
         title="Who may assume it"
