@@ -17,18 +17,26 @@ export function AppHeader({
   const width = isWide ? "max-w-7xl" : "max-w-5xl";
   return (
     <header className="border-b border-slate-200 bg-white">
-      <div className={`mx-auto flex ${width} items-center gap-6 px-4 py-3`}>
-        <Link href="/accounts" className="flex items-center gap-2 font-semibold text-slate-900">
+      <div className={`mx-auto flex ${width} items-center gap-3 px-4 py-3 sm:gap-6`}>
+        <Link
+          href="/accounts"
+          className="flex shrink-0 items-center gap-2 font-semibold text-slate-900"
+        >
           <GateIcon />
           Gatehouse
         </Link>
-        <nav className="flex gap-4 text-sm text-slate-600">
+        {/* On a phone the logo is the way to the accounts page: room for who is signed in. */}
+        <nav className="hidden gap-4 text-sm text-slate-600 sm:flex">
           <Link href="/accounts" className="hover:text-slate-900">
             Accounts
           </Link>
         </nav>
-        <div className="ml-auto flex items-center gap-3 text-sm">
-          <span className="text-slate-600" data-testid="signed-in-user">
+        <div className="ml-auto flex min-w-0 items-center gap-3 text-sm">
+          <span
+            className="min-w-0 truncate text-slate-600"
+            title={userLabel}
+            data-testid="signed-in-user"
+          >
             {userLabel}
           </span>
           <SignOutButton />

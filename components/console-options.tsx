@@ -139,7 +139,7 @@ export function ConsoleOptions({
       role="dialog"
       aria-label={`Console options for ${account.name} / ${role.roleName}`}
       className="absolute z-40 rounded-xl border border-slate-200 bg-white p-4 text-sm shadow-xl"
-      style={{ top: position.top, left: position.left, width: PANEL_WIDTH }}
+      style={{ top: position.top, left: position.left, width: position.width }}
       data-testid="console-options"
       onKeyDown={(e) => {
         if (e.key === "Escape") {
@@ -250,13 +250,13 @@ export function ConsoleOptions({
   );
 }
 
-function positionBelow(anchor: HTMLElement): { top: number; left: number } {
+/** Below the anchor, right-aligned with it, inside the window — as wide as a phone allows. */
+function positionBelow(anchor: HTMLElement): { top: number; left: number; width: number } {
   const rect = anchor.getBoundingClientRect();
-  const left = Math.max(
-    8,
-    Math.min(rect.right - PANEL_WIDTH, document.documentElement.clientWidth - PANEL_WIDTH - 8),
-  );
-  return { top: rect.bottom + window.scrollY + 6, left: left + window.scrollX };
+  const viewportWidth = document.documentElement.clientWidth;
+  const width = Math.min(PANEL_WIDTH, viewportWidth - 16);
+  const left = Math.max(8, Math.min(rect.right - width, viewportWidth - width - 8));
+  return { top: rect.bottom + window.scrollY + 6, left: left + window.scrollX, width };
 }
 
 function CopyFeedback({ state }: { state: CopyState }) {

@@ -114,7 +114,7 @@ function BlockView({
     >
       {account && (
         <div
-          className="flex items-center gap-3 border-b border-slate-100 bg-slate-50/60 px-4"
+          className="flex items-center gap-3 overflow-hidden border-b border-slate-100 bg-slate-50/60 px-4"
           style={{ height: CARD_HEADER_HEIGHT }}
         >
           <h3 className="shrink-0 font-semibold" data-testid="account-name">
@@ -122,14 +122,17 @@ function BlockView({
           </h3>
           {account.alias && account.alias !== account.name && (
             <span
-              className="shrink-0 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600"
+              className="hidden shrink-0 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600 sm:inline"
               title="Account alias"
               data-testid="account-alias"
             >
               {account.alias}
             </span>
           )}
-          <code className="shrink-0 font-mono text-sm text-slate-500" data-testid="account-id">
+          <code
+            className="shrink-0 font-mono text-xs text-slate-500 sm:text-sm"
+            data-testid="account-id"
+          >
             {account.accountId}
           </code>
           <EnvironmentBadge environment={account.environment} />

@@ -114,7 +114,8 @@ export const RoleRow = memo(function RoleRow({
       >
         up to {formatDuration(role.duration.maxSeconds)}
       </span>
-      <div className="flex w-[8.5rem] shrink-0 justify-end">
+      {/* Fixed widths line the buttons up from row to row; a phone has no room for them. */}
+      <div className="flex shrink-0 justify-end sm:w-[8.5rem]">
         {role.allowConsole && (
           <div className="inline-flex rounded-md shadow-sm">
             <button
@@ -141,14 +142,15 @@ export const RoleRow = memo(function RoleRow({
           </div>
         )}
       </div>
-      <div className="flex w-[8.5rem] shrink-0 justify-end">
+      <div className="flex shrink-0 justify-end sm:w-[8.5rem]">
         {role.allowCli && (
           <button
             type="button"
             onClick={() => handlers.onCli(row)}
             className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100"
           >
-            CLI credentials
+            <span className="sm:hidden">CLI</span>
+            <span className="hidden sm:inline">CLI credentials</span>
           </button>
         )}
       </div>

@@ -13,7 +13,7 @@ export function SignOutButton() {
         setIsSigningOut(true);
         void signOut({ callbackUrl: "/signin?signedOut=1" });
       }}
-      className="rounded-md border border-slate-300 px-3 py-1.5 text-slate-700 hover:bg-slate-100 disabled:opacity-50"
+      className="shrink-0 rounded-md border border-slate-300 px-3 py-1.5 whitespace-nowrap text-slate-700 hover:bg-slate-100 disabled:opacity-50"
     >
       {isSigningOut ? "Signing out…" : "Sign out"}
     </button>
