@@ -1,6 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import type { Change, ConfigDiff } from "./diff";
+import { ACCOUNT_FIELDS, ROLE_FIELDS, RULE_FIELDS, type Change, type ConfigDiff } from "./diff";
 import { insertRows, type SqlValue, type Tx } from "./insert-rows";
 import type { AccountState, CurrentAccount, RoleState, RuleState } from "./state";
 
@@ -23,72 +23,47 @@ function idMaker(): () => string {
   return () => `${prefix}${(n++).toString(36).padStart(6, "0")}${salt}`;
 }
 
-// Columns each new row is written with (the rest take their defaults: version 1, tagsJson {}).
-const ACCOUNT_COLUMNS = ["id", "accountId", "name", "alias", "environment", "description"];
-const ROLE_COLUMNS = [
-  "id",
-  "awsAccountId",
-  "name",
-  "arn",
-  "description",
-  "maxSessionDurationSeconds",
-  "assumeMethod",
-  "samlProviderArn",
-  "externalId",
-  "requiresBrokerMfa",
-];
+// Columns each new row is written with: its id, its parent and key, then the fields an import
+// compares (diff.ts), in that order (the rest take their defaults: version 1, tagsJson {}).
+const ACCOUNT_COLUMNS = ["id", "accountId", ...ACCOUNT_FIELDS];
+const ROLE_COLUMNS = ["id", "awsAccountId", "name", ...ROLE_FIELDS];
 const RULE_COLUMNS = [
   "id",
   "roleId",
   "groupName",
   "userId",
-  "maxSessionDurationSeconds",
-  "allowConsole",
-  "allowCli",
-  "expiresAt",
-  "requireMfa",
-  "sessionPolicy",
-  "description",
+  ...RULE_FIELDS,
   "createdBy",
   "updatedBy",
 ];
 const STAMPS = ["createdAt", "updatedAt"];
 
+/** A compared field's value as bound to SQL: an expiry is stored as a date, not its ISO text. */
+function sqlValue(field: string, value: unknown): SqlValue {
+  return field === "expiresAt" && typeof value === "string"
+    ? new Date(value)
+    : ((value ?? null) as SqlValue);
+}
+
+function fieldValues<T extends object>(
+  fields: readonly (keyof T & string)[],
+  state: T,
+): SqlValue[] {
+  return fields.map((field) => sqlValue(field, state[field]));
+}
+
 function accountRow(id: string, a: AccountState): SqlValue[] {
-  return [id, a.accountId, a.name, a.alias, a.environment, a.description];
+  return [id, a.accountId, ...fieldValues(ACCOUNT_FIELDS, a)];
 }
 
 function roleRow(id: string, accountDbId: string, r: RoleState): SqlValue[] {
-  return [
-    id,
-    accountDbId,
-    r.name,
-    r.arn,
-    r.description,
-    r.maxSessionDurationSeconds,
-    r.assumeMethod,
-    r.samlProviderArn,
-    r.externalId,
-    r.requiresBrokerMfa,
-  ];
+  return [id, accountDbId, r.name, ...fieldValues(ROLE_FIELDS, r)];
 }
 
 function ruleRow(id: string, roleDbId: string, r: RuleState, actor: string): SqlValue[] {
-  return [
-    id,
-    roleDbId,
-    r.subject.kind === "group" ? r.subject.group : null,
-    r.subject.kind === "user" ? r.subject.userId : null,
-    r.maxSessionDurationSeconds,
-    r.allowConsole,
-    r.allowCli,
-    r.expiresAt === null ? null : new Date(r.expiresAt),
-    r.requireMfa,
-    r.sessionPolicy,
-    r.description,
-    actor,
-    actor,
-  ];
+  const group = r.subject.kind === "group" ? r.subject.group : null;
+  const userId = r.subject.kind === "user" ? r.subject.userId : null;
+  return [id, roleDbId, group, userId, ...fieldValues(RULE_FIELDS, r), actor, actor];
 }
 
 /** One pending update: the rows to change and the values of the fields the diff says changed. */
@@ -107,10 +82,8 @@ class Updates {
 
   add(dbId: string, change: Change, desired: object) {
     const data: Record<string, SqlValue> = {};
-    for (const { field } of change.fields) {
-      const value = (desired as Record<string, SqlValue>)[field] ?? null;
-      data[field] = field === "expiresAt" && typeof value === "string" ? new Date(value) : value;
-    }
+    for (const { field } of change.fields)
+      data[field] = sqlValue(field, (desired as Record<string, unknown>)[field]);
     const key = JSON.stringify(data);
     const group = this.groups.get(key);
     if (group) group.ids.push(dbId);

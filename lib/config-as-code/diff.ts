@@ -40,8 +40,9 @@ export interface ConfigDiff {
   hash: string;
 }
 
-const ACCOUNT_FIELDS = ["name", "alias", "environment", "description"] as const;
-const ROLE_FIELDS = [
+/** The fields of each kind an import compares and writes (apply-config inserts them too). */
+export const ACCOUNT_FIELDS = ["name", "alias", "environment", "description"] as const;
+export const ROLE_FIELDS = [
   "arn",
   "description",
   "maxSessionDurationSeconds",
@@ -50,7 +51,7 @@ const ROLE_FIELDS = [
   "externalId",
   "requiresBrokerMfa",
 ] as const;
-const RULE_FIELDS = [
+export const RULE_FIELDS = [
   "maxSessionDurationSeconds",
   "allowConsole",
   "allowCli",
