@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import type { SignedInUser } from "@/lib/auth/portal-session";
-import { AppHeader } from "./app-header";
+import { PageFrame } from "./page-frame";
 
 export interface Crumb {
   label: string;
@@ -31,38 +31,31 @@ export function AdminPageShell({
 }) {
   const text = notice ? NOTICES[notice] : undefined;
   return (
-    <>
-      <AppHeader
-        userLabel={user.email ?? user.subject}
-        isAdmin={user.isAdmin}
-        isAuditor={user.isAuditor}
-      />
-      <main className="mx-auto max-w-5xl space-y-6 px-4 py-8">
-        <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-          {crumbs.map((c, i) => (
-            <span key={`${c.label}-${i}`}>
-              {i > 0 && <span className="mx-2 text-slate-300">/</span>}
-              {c.href ? (
-                <Link href={c.href} className="text-indigo-700 hover:underline">
-                  {c.label}
-                </Link>
-              ) : (
-                <span className="text-slate-700">{c.label}</span>
-              )}
-            </span>
-          ))}
-        </nav>
-        {text && (
-          <p
-            role="status"
-            className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800"
-            data-testid="notice"
-          >
-            {text}
-          </p>
-        )}
-        {children}
-      </main>
-    </>
+    <PageFrame user={user}>
+      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
+        {crumbs.map((c, i) => (
+          <span key={`${c.label}-${i}`}>
+            {i > 0 && <span className="mx-2 text-slate-300">/</span>}
+            {c.href ? (
+              <Link href={c.href} className="text-indigo-700 hover:underline">
+                {c.label}
+              </Link>
+            ) : (
+              <span className="text-slate-700">{c.label}</span>
+            )}
+          </span>
+        ))}
+      </nav>
+      {text && (
+        <p
+          role="status"
+          className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800"
+          data-testid="notice"
+        >
+          {text}
+        </p>
+      )}
+      {children}
+    </PageFrame>
   );
 }

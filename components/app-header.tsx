@@ -1,20 +1,33 @@
 import Link from "next/link";
+import type { SignedInUser } from "@/lib/auth/portal-session";
 import { SignOutButton } from "./sign-out-button";
 
+export type HeaderUser = Pick<
+  SignedInUser,
+  "email" | "displayName" | "subject" | "isAdmin" | "isAuditor"
+>;
+
+/** How the signed-in person is named on every page. */
+export function userLabelOf(user: Pick<SignedInUser, "email" | "displayName" | "subject">): string {
+  return user.email ?? user.displayName ?? user.subject;
+}
+
+/** The column the header and the page below it share: wide for pages of big tables. */
+export function columnWidth(isWide: boolean): string {
+  return isWide ? "max-w-7xl" : "max-w-5xl";
+}
+
 export function AppHeader({
-  userLabel,
-  isAdmin,
-  isAuditor = isAdmin,
+  user,
   isWide = false,
 }: {
-  userLabel: string;
-  isAdmin: boolean;
-  /** Auditors (admins included) read the audit log. */
-  isAuditor?: boolean;
+  user: HeaderUser;
   /** Line up with a page whose content is wider than the usual column (the audit log's table). */
   isWide?: boolean;
 }) {
-  const width = isWide ? "max-w-7xl" : "max-w-5xl";
+  const { isAdmin, isAuditor } = user;
+  const userLabel = userLabelOf(user);
+  const width = columnWidth(isWide);
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className={`mx-auto flex ${width} items-center gap-3 px-4 py-3 sm:gap-6`}>

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { AccountsBrowser, type AccountView } from "@/components/accounts-browser";
-import { AppHeader } from "@/components/app-header";
+import { userLabelOf } from "@/components/app-header";
+import { PageFrame } from "@/components/page-frame";
 import { NoAccess } from "@/components/no-access";
 import { findFavoriteRoleIds } from "@/lib/access/favorites";
 import { findGrantsForPrincipal } from "@/lib/access/find-grants";
@@ -57,43 +58,36 @@ export default async function AccountsPage({ searchParams }: { searchParams: Sea
   });
 
   return (
-    <>
-      <AppHeader
-        userLabel={user.email ?? user.displayName ?? user.subject}
-        isAdmin={user.isAdmin}
-        isAuditor={user.isAuditor}
-      />
-      <main className="mx-auto max-w-5xl px-4 py-8">
-        {noticeText && (
-          <p
-            role="status"
-            className="mb-6 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
-            data-testid="notice"
-          >
-            {noticeText}
-            {typeof requestId === "string" && /^[A-Za-z0-9-]{8,64}$/.test(requestId) && (
-              <span className="ml-1 text-amber-800">
-                (request id <code className="font-mono">{requestId}</code>)
-              </span>
-            )}
-          </p>
-        )}
-        {accounts.length === 0 ? (
-          <NoAccess
-            contact={config.accessContact}
-            userLabel={user.email ?? user.subject}
-            isAuditor={user.isAuditor}
-          />
-        ) : (
-          <AccountsBrowser
-            accounts={accounts}
-            regions={AWS_REGIONS}
-            defaultRegion={config.defaultRegion}
-            serverNow={now.toISOString()}
-          />
-        )}
-      </main>
-    </>
+    <PageFrame user={user} mainClassName="py-8">
+      {noticeText && (
+        <p
+          role="status"
+          className="mb-6 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+          data-testid="notice"
+        >
+          {noticeText}
+          {typeof requestId === "string" && /^[A-Za-z0-9-]{8,64}$/.test(requestId) && (
+            <span className="ml-1 text-amber-800">
+              (request id <code className="font-mono">{requestId}</code>)
+            </span>
+          )}
+        </p>
+      )}
+      {accounts.length === 0 ? (
+        <NoAccess
+          contact={config.accessContact}
+          userLabel={userLabelOf(user)}
+          isAuditor={user.isAuditor}
+        />
+      ) : (
+        <AccountsBrowser
+          accounts={accounts}
+          regions={AWS_REGIONS}
+          defaultRegion={config.defaultRegion}
+          serverNow={now.toISOString()}
+        />
+      )}
+    </PageFrame>
   );
 }
 

@@ -29,13 +29,7 @@ export default async function ConsolePage({ searchParams }: { searchParams: Sear
   const signedIn = await getSignedInUser(meta);
   if (!signedIn && isDirect) return <Frame>{<SignInFirst deepLink={deepLink} />}</Frame>;
   const { user } = signedIn ? { user: signedIn } : await requirePageUser({ returnTo: deepLink });
-  const header = (
-    <AppHeader
-      userLabel={user.email ?? user.displayName ?? user.subject}
-      isAdmin={user.isAdmin}
-      isAuditor={user.isAuditor}
-    />
-  );
+  const header = <AppHeader user={user} />;
 
   const parsed = parseDeepLink(params);
   if (!parsed.ok)

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { AppHeader } from "@/components/app-header";
+import { PageFrame } from "@/components/page-frame";
 import { AuditFilters } from "@/components/audit-filters";
 import { AuditPager } from "@/components/audit-pager";
 import { AuditTable } from "@/components/audit-table";
@@ -26,48 +26,40 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     Object.entries(raw).map(([k, v]) => [k, (Array.isArray(v) ? v[0] : v) ?? ""]),
   );
   return (
-    <>
-      <AppHeader
-        userLabel={user.email ?? user.subject}
-        isAdmin={user.isAdmin}
-        isAuditor={user.isAuditor}
-        isWide
-      />
-      <main className="mx-auto max-w-7xl space-y-6 px-4 py-8">
-        <div className="flex flex-wrap items-start justify-between gap-4">
-          <div>
-            <h1 className="text-2xl font-semibold">Audit log</h1>
-            <p className="mt-1 text-sm text-slate-600">
-              Every sign-in, denial, issuance and change, newest first. Times are UTC; # is the
-              event&apos;s place in the tamper-evident hash chain.
-            </p>
-          </div>
-          <AuditVerifyButton />
+    <PageFrame user={user} isWide>
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold">Audit log</h1>
+          <p className="mt-1 text-sm text-slate-600">
+            Every sign-in, denial, issuance and change, newest first. Times are UTC; # is the
+            event&apos;s place in the tamper-evident hash chain.
+          </p>
         </div>
-        <AuditFilters
-          values={typed}
-          actions={AUDIT_ACTIONS}
-          issues={parsed.ok ? [] : parsed.issues}
-        />
-        {page && (
-          <>
-            <div className="flex flex-wrap items-center justify-between gap-3 text-sm">
-              <p className="text-slate-600" data-testid="audit-count">
-                {page.events.length === 0
-                  ? "No events match these filters."
-                  : `Showing ${page.events.length} event${page.events.length === 1 ? "" : "s"}.`}
-              </p>
-              <div className="flex gap-2">
-                <ExportLink filters={filters} format="csv" label="Export CSV" />
-                <ExportLink filters={filters} format="jsonl" label="Export JSON Lines" />
-              </div>
+        <AuditVerifyButton />
+      </div>
+      <AuditFilters
+        values={typed}
+        actions={AUDIT_ACTIONS}
+        issues={parsed.ok ? [] : parsed.issues}
+      />
+      {page && (
+        <>
+          <div className="flex flex-wrap items-center justify-between gap-3 text-sm">
+            <p className="text-slate-600" data-testid="audit-count">
+              {page.events.length === 0
+                ? "No events match these filters."
+                : `Showing ${page.events.length} event${page.events.length === 1 ? "" : "s"}.`}
+            </p>
+            <div className="flex gap-2">
+              <ExportLink filters={filters} format="csv" label="Export CSV" />
+              <ExportLink filters={filters} format="jsonl" label="Export JSON Lines" />
             </div>
-            <AuditTable events={page.events} />
-            <AuditPager filters={filters} newer={page.newer} older={page.older} />
-          </>
-        )}
-      </main>
-    </>
+          </div>
+          <AuditTable events={page.events} />
+          <AuditPager filters={filters} newer={page.newer} older={page.older} />
+        </>
+      )}
+    </PageFrame>
   );
 }
 

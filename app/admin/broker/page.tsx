@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { AppHeader } from "@/components/app-header";
+import { PageFrame } from "@/components/page-frame";
 import { BrokerMfaForm } from "@/components/broker-mfa-form";
 import { BrokerEndpointTable, BrokerIdentityPanel } from "@/components/broker-status";
 import { requirePrivilegedPage } from "@/lib/auth/privilege-guard";
@@ -14,38 +14,30 @@ export default async function BrokerPage() {
   const status = await getBroker().getStatus();
   const { mfa } = status;
   return (
-    <>
-      <AppHeader
-        userLabel={user.email ?? user.subject}
-        isAdmin={user.isAdmin}
-        isAuditor={user.isAuditor}
-        isWide
-      />
-      <main className="mx-auto max-w-7xl space-y-6 px-4 py-8">
-        <div className="flex items-start justify-between gap-4">
-          <div>
-            <h1 className="text-2xl font-semibold">Broker</h1>
-            <p className="mt-1 text-sm text-slate-600">
-              The AWS identity the portal assumes roles with, and the STS endpoints it uses.
-            </p>
-          </div>
-          <form action={checkBrokerNow}>
-            <button
-              type="submit"
-              className="rounded-md border border-slate-300 px-3 py-2 text-sm hover:bg-slate-100"
-            >
-              Check now
-            </button>
-          </form>
+    <PageFrame user={user} isWide>
+      <div className="flex items-start justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold">Broker</h1>
+          <p className="mt-1 text-sm text-slate-600">
+            The AWS identity the portal assumes roles with, and the STS endpoints it uses.
+          </p>
         </div>
-        <BrokerIdentityPanel status={status} />
-        <BrokerMfaForm
-          mfa={{ ...mfa, expiresAt: mfa.expiresAt?.toISOString() ?? null }}
-          unlock={unlockBroker}
-          lock={lockBroker}
-        />
-        <BrokerEndpointTable status={status} />
-      </main>
-    </>
+        <form action={checkBrokerNow}>
+          <button
+            type="submit"
+            className="rounded-md border border-slate-300 px-3 py-2 text-sm hover:bg-slate-100"
+          >
+            Check now
+          </button>
+        </form>
+      </div>
+      <BrokerIdentityPanel status={status} />
+      <BrokerMfaForm
+        mfa={{ ...mfa, expiresAt: mfa.expiresAt?.toISOString() ?? null }}
+        unlock={unlockBroker}
+        lock={lockBroker}
+      />
+      <BrokerEndpointTable status={status} />
+    </PageFrame>
   );
 }

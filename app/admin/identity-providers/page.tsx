@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { AppHeader } from "@/components/app-header";
+import { PageFrame } from "@/components/page-frame";
 import { SamlIdpForm } from "@/components/saml-idp-form";
 import { findSamlIdpsForAdmin } from "@/lib/admin/saml-idps";
 import { requirePrivilegedPage } from "@/lib/auth/privilege-guard";
@@ -28,85 +28,78 @@ export default async function IdentityProvidersPage({
   const config = getConfig();
   const idps = await findSamlIdpsForAdmin(getDb());
   return (
-    <>
-      <AppHeader
-        userLabel={user.email ?? user.subject}
-        isAdmin={user.isAdmin}
-        isAuditor={user.isAuditor}
-      />
-      <main className="mx-auto max-w-5xl space-y-8 px-4 py-8">
-        {noticeText && (
-          <p
-            role="alert"
-            className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
-            data-testid="notice"
+    <PageFrame user={user} mainClassName="space-y-8 py-8">
+      {noticeText && (
+        <p
+          role="alert"
+          className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+          data-testid="notice"
+        >
+          {noticeText}
+        </p>
+      )}
+      <section>
+        <h1 className="text-2xl font-semibold">SAML identity providers</h1>
+        <p className="mt-1 text-sm text-slate-600">
+          Give your IdP admin the portal&apos;s SP metadata:{" "}
+          <a
+            className="font-mono text-indigo-700 underline"
+            href={config.saml.metadataUrl}
+            data-testid="sp-metadata-url"
           >
-            {noticeText}
-          </p>
-        )}
-        <section>
-          <h1 className="text-2xl font-semibold">SAML identity providers</h1>
-          <p className="mt-1 text-sm text-slate-600">
-            Give your IdP admin the portal&apos;s SP metadata:{" "}
-            <a
-              className="font-mono text-indigo-700 underline"
-              href={config.saml.metadataUrl}
-              data-testid="sp-metadata-url"
-            >
-              {config.saml.metadataUrl}
-            </a>{" "}
-            (entity ID <code className="font-mono">{config.saml.spEntityId}</code>, ACS{" "}
-            <code className="font-mono">{config.saml.acsUrl}</code>).
-          </p>
-        </section>
-        <section className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
-          <table className="min-w-full text-left text-sm" data-testid="idp-table">
-            <thead className="bg-slate-50 text-xs tracking-wide text-slate-500 uppercase">
+            {config.saml.metadataUrl}
+          </a>{" "}
+          (entity ID <code className="font-mono">{config.saml.spEntityId}</code>, ACS{" "}
+          <code className="font-mono">{config.saml.acsUrl}</code>).
+        </p>
+      </section>
+      <section className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
+        <table className="min-w-full text-left text-sm" data-testid="idp-table">
+          <thead className="bg-slate-50 text-xs tracking-wide text-slate-500 uppercase">
+            <tr>
+              <th className="px-3 py-2">Name</th>
+              <th className="px-3 py-2">Entity ID</th>
+              <th className="px-3 py-2">Certs</th>
+              <th className="px-3 py-2">Groups attribute</th>
+              <th className="px-3 py-2">IdP-initiated</th>
+              <th className="px-3 py-2">Status</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {idps.length === 0 && (
               <tr>
-                <th className="px-3 py-2">Name</th>
-                <th className="px-3 py-2">Entity ID</th>
-                <th className="px-3 py-2">Certs</th>
-                <th className="px-3 py-2">Groups attribute</th>
-                <th className="px-3 py-2">IdP-initiated</th>
-                <th className="px-3 py-2">Status</th>
+                <td colSpan={6} className="px-3 py-4 text-slate-500">
+                  No SAML identity provider yet.
+                </td>
               </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {idps.length === 0 && (
-                <tr>
-                  <td colSpan={6} className="px-3 py-4 text-slate-500">
-                    No SAML identity provider yet.
-                  </td>
-                </tr>
-              )}
-              {idps.map((idp) => (
-                <tr key={idp.id}>
-                  <td className="px-3 py-2">
-                    {idp.displayName} <span className="text-slate-400">({idp.slug})</span>
-                  </td>
-                  <td className="px-3 py-2 font-mono text-xs break-all">{idp.entityId}</td>
-                  <td className="px-3 py-2">{idp.certificateCount}</td>
-                  <td className="px-3 py-2 font-mono text-xs">{idp.groupsAttribute}</td>
-                  <td className="px-3 py-2">{idp.allowIdpInitiated ? "allowed" : "off"}</td>
-                  <td className="px-3 py-2">
-                    <form action={toggleIdentityProvider}>
-                      <input type="hidden" name="id" value={idp.id} />
-                      <input type="hidden" name="enabled" value={String(!idp.enabled)} />
-                      <button
-                        type="submit"
-                        className="rounded-md border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100"
-                      >
-                        {idp.enabled ? "Enabled — disable" : "Disabled — enable"}
-                      </button>
-                    </form>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
-        <SamlIdpForm action={addIdentityProvider} />
-      </main>
-    </>
+            )}
+            {idps.map((idp) => (
+              <tr key={idp.id}>
+                <td className="px-3 py-2">
+                  {idp.displayName} <span className="text-slate-400">({idp.slug})</span>
+                </td>
+                <td className="px-3 py-2 font-mono text-xs break-all">{idp.entityId}</td>
+                <td className="px-3 py-2">{idp.certificateCount}</td>
+                <td className="px-3 py-2 font-mono text-xs">{idp.groupsAttribute}</td>
+                <td className="px-3 py-2">{idp.allowIdpInitiated ? "allowed" : "off"}</td>
+                <td className="px-3 py-2">
+                  <form action={toggleIdentityProvider}>
+                    <input type="hidden" name="id" value={idp.id} />
+                    <input type="hidden" name="enabled" value={String(!idp.enabled)} />
+                    <button
+                      type="submit"
+                      className="rounded-md border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100"
+                    >
+                      {idp.enabled ? "Enabled — disable" : "Disabled — enable"}
+                    </button>
+                  </form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <SamlIdpForm action={addIdentityProvider} />
+    </PageFrame>
   );
 }
