@@ -35,7 +35,8 @@ async function main(): Promise<void> {
       res.end("Internal error");
     });
   });
-  server.once("error", (error: NodeJS.ErrnoException) => {
+  // Only while starting: a port that can't be had ends the process with one line, exit code 1.
+  const onListenError = (error: NodeJS.ErrnoException) => {
     const reason =
       error.code === "EADDRINUSE"
         ? `${hostname}:${port} is already in use (EADDRINUSE): stop what listens there or set PORT`
@@ -44,8 +45,10 @@ async function main(): Promise<void> {
           : error.message;
     process.stderr.write(`Gatehouse could not start: ${reason}\n`);
     process.exit(1);
-  });
+  };
+  server.once("error", onListenError);
   server.listen(port, hostname, () => {
+    server.off("error", onListenError);
     process.stdout.write(`Gatehouse listening on http://${hostname}:${port}\n`);
   });
 

@@ -32,10 +32,7 @@ function withoutPrismaExcerpt(message: string): string | null {
   const head = PRISMA_INVOCATION.exec(message);
   if (!head) return null;
   const lines = message.slice(head[0].length).split("\n");
-  let lastExcerptLine = -1;
-  lines.forEach((line, i) => {
-    if (EXCERPT_LINE.test(line)) lastExcerptLine = i;
-  });
+  const lastExcerptLine = lines.findLastIndex((line) => EXCERPT_LINE.test(line));
   const reason = lines
     .slice(lastExcerptLine + 1)
     .join("\n")

@@ -1,6 +1,6 @@
-// What failed, read back from the vitest and Playwright JSON reports, so the end of `npm test`'s
-// output (often all a CI log keeps) says which file and test failed and why — including a file
-// whose setup failed, where every test is only "skipped".
+// What failed — read back from what tests/support/failure-reporter.ts wrote for a vitest tier, and
+// from Playwright's JSON report — so the end of `npm test`'s output (often all a CI log keeps)
+// says which file and test failed and why, including a setup that threw (its tests are "skipped").
 import fs from "node:fs";
 
 export interface Failure {
