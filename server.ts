@@ -6,6 +6,11 @@ import next from "next";
 import { ConfigError, loadConfig } from "./lib/config/load-config";
 import { CLIENT_ADDRESS_HEADER, clientAddress } from "./lib/http/client-address";
 
+// A write past the file-size limit (ulimit -f) must fail that write, which the database reports as
+// a storage fault (503, docs/DATABASE-FAULTS.md), not kill the whole process as SIGXFSZ does by
+// default.
+process.on("SIGXFSZ", () => undefined);
+
 async function main(): Promise<void> {
   let trustedProxyHops: number;
   try {
@@ -49,7 +54,9 @@ async function main(): Promise<void> {
   server.once("error", onListenError);
   server.listen(port, hostname, () => {
     server.off("error", onListenError);
-    process.stdout.write(`Gatehouse listening on http://${hostname}:${port}\n`);
+    process.stdout.write(
+      `Gatehouse listening on http://${hostname}:${port} (pid ${process.pid})\n`,
+    );
   });
 
   const shutdown = () => {

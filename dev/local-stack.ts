@@ -109,7 +109,10 @@ export function buildPortal(opts: { quiet?: boolean } = {}): Promise<void> {
 
 export interface RunningPortal {
   url: string;
+  /** The launcher (tsx), which relays signals to the server. */
   process: ChildProcess;
+  /** The server process itself (server.ts), as it announced when it began to listen. */
+  serverPid(): number;
   /** Everything the server printed, for diagnosing a failed test. */
   output(): string;
   stop(): Promise<void>;
@@ -159,6 +162,11 @@ export async function startPortal(opts: {
   return {
     url,
     process: child,
+    serverPid: () => {
+      const pid = /Gatehouse listening on \S+ \(pid (\d+)\)/.exec(output)?.[1];
+      if (!pid) throw new Error("the portal has not said which process it is");
+      return Number(pid);
+    },
     output: () => output,
     stop: () =>
       new Promise<void>((resolve) => {

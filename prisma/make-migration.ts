@@ -19,7 +19,10 @@ function lastSnapshot(migrationsDir: string): string | null {
 
 /** The diff needs a connection it never writes to: a scratch SQLite file or the local PostgreSQL. */
 function diffDatabaseUrl(config: string): string {
-  if (!config.includes("postgresql")) return "file:./data/.diff.db";
+  if (!config.includes("postgresql")) {
+    fs.mkdirSync("data", { recursive: true }); // a fresh clone has none (it is git-ignored)
+    return "file:./data/.diff.db";
+  }
   const url = process.env.DATABASE_URL;
   return url?.startsWith("postgres") ? url : "postgresql://postgres@127.0.0.1:5432/postgres";
 }

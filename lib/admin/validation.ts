@@ -19,9 +19,10 @@ export type AdminResult =
       /**
        * invalid: see `errors` (by field); conflict: the row changed since the form was loaded;
        * not_found: it is gone; audit_unavailable: the audit log refused the record, so the
-       * change was rolled back with it.
+       * change was rolled back with it; database_unavailable: a database fault, the change's
+       * fate unknown until the page is reloaded.
        */
-      reason: "invalid" | "conflict" | "not_found" | "audit_unavailable";
+      reason: "invalid" | "conflict" | "not_found" | "audit_unavailable" | "database_unavailable";
       errors: FieldErrors;
     };
 

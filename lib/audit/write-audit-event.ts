@@ -1,11 +1,19 @@
 import "server-only";
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import type { Prisma } from "@gatehouse/db-sqlite";
 import type { Db } from "@/lib/db/client";
 import { AppError } from "@/lib/http/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
+import { databaseFaultOf, describeDatabaseFault, driverErrorDetail } from "@/lib/db/database-fault";
 import { isWriteConflict } from "@/lib/db/serializable-transaction";
 import { log } from "@/lib/log";
+import {
+  claimAuditOutage,
+  endAuditOutage,
+  noteAuditWriteFailure,
+  releaseAuditOutage,
+  type AuditOutage,
+} from "./audit-outage";
 import { CHAIN_HEAD_ID } from "./chain-head";
 import { computeAuditHash, type ChainedAuditRow } from "./canonical-event";
 
@@ -15,8 +23,10 @@ export const AUDIT_ACTIONS = [
   "auth.sign-in-failed",
   "auth.sign-out",
   "access.denied",
+  "console.authorized",
   "console.issued",
   "console.failed",
+  "credentials.authorized",
   "credentials.issued",
   "credentials.failed",
   "admin.saml-idp.created",
@@ -37,6 +47,7 @@ export const AUDIT_ACTIONS = [
   "admin.denied",
   "audit.verified",
   "audit.exported",
+  "audit.outage",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -50,6 +61,15 @@ export interface AuditActor {
   email: string | null;
   groups: string[] | null;
 }
+
+/** The portal itself, for events no person caused (e.g. an audit outage's summary). */
+export const SYSTEM_ACTOR: AuditActor = {
+  userId: null,
+  issuer: null,
+  subject: null,
+  email: null,
+  groups: null,
+};
 
 export interface AuditTarget {
   awsAccountId?: string;
@@ -91,29 +111,125 @@ const CHAIN_TRANSACTION = { maxWait: 10_000, timeout: 15_000 } as const;
  *
  * Pass the root client and this opens its own transaction; pass the `tx` of a caller's
  * `db.$transaction(async (tx) => …)` and the event commits (or rolls back) with the caller's change.
+ * With the root client, a write that lost its connection is checked (did the event land?) and
+ * written once more if it did not; the first write after failed ones also records the outage
+ * (docs/DATABASE-FAULTS.md).
  * @throws AppError("audit_unavailable") when the event could not be recorded; inside a caller's
  *   transaction that error must be left to propagate so the change rolls back with it.
  */
 export async function writeAuditEvent(db: AuditWriter, input: AuditEventInput): Promise<void> {
   try {
-    if (isRootClient(db)) {
-      await db.$transaction((tx) => appendToChain(tx, input), CHAIN_TRANSACTION);
-    } else {
-      await appendToChain(db, input);
-    }
+    if (isRootClient(db)) await writeInOwnTransaction(db, input);
+    else await appendToChain(db, input, newAuditEventId());
   } catch (error) {
     // A serializable caller that lost to a concurrent transaction reruns it: not a failure.
-    (isWriteConflict(error) ? log.warn : log.error)("audit write failed", {
-      requestId: input.meta.requestId,
-      action: input.action,
-      error,
-    });
+    if (isWriteConflict(error)) {
+      log.warn("audit write lost a serialization conflict", {
+        requestId: input.meta.requestId,
+        action: input.action,
+      });
+    } else {
+      const reason = auditFailureReason(error);
+      noteAuditWriteFailure(input.meta.requestId, input.action, reason, new Date());
+      log.error("audit write failed", {
+        requestId: input.meta.requestId,
+        action: input.action,
+        reason,
+      });
+    }
     throw new AppError(
       "audit_unavailable",
       "The audit log could not record this request, so nothing was issued. Try again shortly.",
-      { internalReason: "audit write failed", cause: error },
+      { internalReason: `audit write failed: ${auditFailureReason(error)}`, cause: error },
     );
   }
+}
+
+/** What really refused the write: the driver's code and words (a trigger's RAISE, a disk error). */
+function auditFailureReason(error: unknown): string {
+  const fault = databaseFaultOf(error);
+  if (fault) return describeDatabaseFault(fault);
+  const detail = driverErrorDetail(error);
+  if (detail)
+    return `the database refused the write: ${detail.code ?? ""} ${detail.message}`.trim();
+  return error instanceof Error ? error.message.split("\n").at(-1)!.slice(0, 300) : String(error);
+}
+
+async function writeInOwnTransaction(db: Db, input: AuditEventInput): Promise<void> {
+  const id = newAuditEventId();
+  for (let attempt = 1; ; attempt++) {
+    const outage = claimAuditOutage();
+    try {
+      await db.$transaction(async (tx) => {
+        if (outage) await appendToChain(tx, outageEvent(outage), newAuditEventId());
+        await appendToChain(tx, input, id);
+      }, CHAIN_TRANSACTION);
+      if (outage) endAuditOutage(outage);
+      return;
+    } catch (error) {
+      // A connection that dropped may have taken the COMMIT with it, or not: look before writing
+      // again, so the event is recorded exactly once.
+      const landed =
+        attempt === 1 && databaseFaultOf(error)?.kind === "connection-lost"
+          ? await db.auditEvent
+              .findUnique({ where: { id }, select: { id: true } })
+              .then(Boolean, () => null)
+          : null;
+      if (landed) {
+        if (outage) endAuditOutage(outage);
+        return;
+      }
+      if (outage) releaseAuditOutage();
+      if (landed === null) throw error;
+      log.warn("audit write lost its connection before committing; writing it again", {
+        requestId: input.meta.requestId,
+        action: input.action,
+      });
+    }
+  }
+}
+
+/**
+ * Records a pending audit outage on its own (the readiness probe does, so a replica that gets no
+ * traffic still notices the log recovered). No-op when there is none or another write records it.
+ * @throws AppError("audit_unavailable") when the log still can't take it
+ */
+export async function recordPendingAuditOutage(db: Db): Promise<void> {
+  const outage = claimAuditOutage();
+  if (!outage) return;
+  try {
+    await db.$transaction(
+      (tx) => appendToChain(tx, outageEvent(outage), newAuditEventId()),
+      CHAIN_TRANSACTION,
+    );
+    endAuditOutage(outage);
+  } catch (error) {
+    releaseAuditOutage();
+    const reason = auditFailureReason(error);
+    log.error("audit write failed", { action: "audit.outage", reason });
+    throw new AppError("audit_unavailable", "The audit log can't take writes.", {
+      internalReason: `audit write failed: ${reason}`,
+      cause: error,
+    });
+  }
+}
+
+/** The summary of an audit outage, written as the first event once the log takes writes again. */
+function outageEvent(outage: AuditOutage): AuditEventInput {
+  return {
+    action: "audit.outage",
+    outcome: "error",
+    actor: SYSTEM_ACTOR,
+    meta: { requestId: randomUUID(), ip: null, userAgent: null },
+    details: {
+      since: outage.since.toISOString(),
+      until: new Date().toISOString(),
+      failedWrites: outage.failedWrites,
+      // The requests refused meanwhile (the first ones): what was not issued, by request id.
+      refusedRequestIds: outage.requestIds.join(" "),
+      lastReason: outage.lastReason.slice(0, 500),
+    },
+  };
 }
 
 /** Interactive-transaction clients have no $transaction: that is how Prisma refuses nesting. */
@@ -121,7 +237,11 @@ function isRootClient(db: AuditWriter): db is Db {
   return typeof (db as { $transaction?: unknown }).$transaction === "function";
 }
 
-async function appendToChain(tx: Prisma.TransactionClient, input: AuditEventInput): Promise<void> {
+async function appendToChain(
+  tx: Prisma.TransactionClient,
+  input: AuditEventInput,
+  id: string,
+): Promise<void> {
   // Taking the next sequence is the head row's update: on PostgreSQL it locks the row until
   // commit, so a concurrent writer waits here and then sees this event as its predecessor.
   const head = await tx.auditChainHead.update({
@@ -130,7 +250,7 @@ async function appendToChain(tx: Prisma.TransactionClient, input: AuditEventInpu
     select: { sequence: true, hash: true },
   });
   const row: ChainedAuditRow = {
-    id: newAuditEventId(),
+    id,
     sequence: head.sequence,
     prevHash: head.hash,
     // Taken after the lock, so time order follows chain order on one clock.

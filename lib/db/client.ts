@@ -1,10 +1,10 @@
 import "server-only";
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as PostgresqlClient } from "@gatehouse/db-postgresql";
 import { PrismaClient as SqliteClient } from "@gatehouse/db-sqlite";
 import { getConfig } from "@/lib/config";
 import { databaseProviderOf, sqliteFileFromUrl } from "@/prisma/database-url";
+import { ResilientPgAdapterFactory } from "./pg-adapter";
+import { SerialSqliteAdapterFactory } from "./sqlite-adapter";
 
 /**
  * Both generated clients come from one set of models (prisma/schema.prisma), so they share one
@@ -12,14 +12,25 @@ import { databaseProviderOf, sqliteFileFromUrl } from "@/prisma/database-url";
  */
 export type Db = SqliteClient;
 
+/**
+ * How long a request waits for the database connection (SQLite: the one connection; PostgreSQL: a
+ * pool slot or a new connection) before it is answered 503: bounded, so a stuck or saturated
+ * database never hangs the portal (docs/DATABASE-FAULTS.md).
+ */
+const CONNECTION_WAIT_MS = 10_000;
+
 /** Creates the Prisma client for a database URL: SQLite for `file:`, PostgreSQL for `postgresql://`. */
 export function createDb(databaseUrl: string): Db {
   if (databaseProviderOf(databaseUrl) === "sqlite") {
     return new SqliteClient({
-      adapter: new PrismaBetterSQLite3({ url: sqliteFileFromUrl(databaseUrl) }),
+      adapter: new SerialSqliteAdapterFactory(sqliteFileFromUrl(databaseUrl), {
+        lockWaitMs: CONNECTION_WAIT_MS,
+      }),
     });
   }
-  const client = new PostgresqlClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
+  const client = new PostgresqlClient({
+    adapter: new ResilientPgAdapterFactory(databaseUrl, { connectTimeoutMs: CONNECTION_WAIT_MS }),
+  });
   return client as unknown as Db;
 }
 

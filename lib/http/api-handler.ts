@@ -10,6 +10,7 @@ import {
 } from "@/lib/auth/privilege-guard";
 import type { SignedInUser } from "@/lib/auth/portal-session";
 import { getConfig } from "@/lib/config";
+import { databaseUnavailableError } from "@/lib/db/unavailable";
 import { log } from "@/lib/log";
 import { AppError, errorBody, isAppError } from "./errors";
 import { REQUEST_ID_HEADER, requestMetaFrom, type RequestMeta } from "./request-meta";
@@ -69,11 +70,20 @@ export function withSession<S extends z.ZodType>(
 }
 
 /**
- * The AppError to answer with: the error itself, or — for anything unexpected — a generic 500
+ * The AppError to answer with: the error itself; a database fault (connection lost, unreachable,
+ * disk, busy) as a 503 database_unavailable to retry; anything else unexpected as a generic 500
  * whose details go to the log only. Server-side failures are logged either way.
  */
 export function asAppError(error: unknown, meta: RequestMeta): AppError {
   if (!isAppError(error)) {
+    const unavailable = databaseUnavailableError(error);
+    if (unavailable) {
+      log.warn("database unavailable", {
+        requestId: meta.requestId,
+        reason: unavailable.internalReason,
+      });
+      return unavailable;
+    }
     log.error("unhandled error", { requestId: meta.requestId, error });
     return new AppError(
       "internal",
@@ -89,7 +99,13 @@ export function errorResponse(error: unknown, meta: RequestMeta): NextResponse {
   const appError = asAppError(error, meta);
   return NextResponse.json(errorBody(appError, meta.requestId), {
     status: appError.status,
-    headers: { ...NO_STORE, [REQUEST_ID_HEADER]: meta.requestId },
+    headers: {
+      ...NO_STORE,
+      [REQUEST_ID_HEADER]: meta.requestId,
+      ...(appError.retryAfterSeconds !== undefined
+        ? { "Retry-After": String(appError.retryAfterSeconds) }
+        : {}),
+    },
   });
 }
 

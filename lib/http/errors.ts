@@ -19,10 +19,19 @@ export const ERROR_STATUS = {
   aws_refused: 502,
   aws_unavailable: 503,
   audit_unavailable: 503,
+  /** The database can't serve right now (connection lost, unreachable, disk, busy): retry. */
+  database_unavailable: 503,
   internal: 500,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** Temporary refusals say when to try again (Retry-After) unless the thrower knows better. */
+const DEFAULT_RETRY_AFTER_SECONDS: Partial<Record<ErrorCode, number>> = {
+  aws_unavailable: 5,
+  audit_unavailable: 5,
+  database_unavailable: 2,
+};
 
 export interface AppErrorOptions {
   /** The specific reason, for logs and the audit log only. */
@@ -33,6 +42,8 @@ export interface AppErrorOptions {
   issues?: Array<{ path: string; message: string }>;
   /** Where the browser should go to fix this (e.g. fetch a SAML assertion), a same-site path. */
   nextUrl?: string;
+  /** For a temporary refusal (503): when the client may try again, sent as Retry-After. */
+  retryAfterSeconds?: number;
   cause?: unknown;
 }
 
@@ -59,6 +70,7 @@ export class AppError extends Error {
   readonly awsErrorCode: string | undefined;
   readonly issues: Array<{ path: string; message: string }> | undefined;
   readonly nextUrl: string | undefined;
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(
     readonly code: ErrorCode,
@@ -72,6 +84,7 @@ export class AppError extends Error {
     this.awsErrorCode = options.awsErrorCode;
     this.issues = options.issues;
     this.nextUrl = options.nextUrl;
+    this.retryAfterSeconds = options.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS[code];
   }
 }
 

@@ -59,6 +59,11 @@ const FAILED_ACTION: Record<IssuanceOutput, AuditAction> = {
   cli: "credentials.failed",
 };
 
+const AUTHORIZED_ACTION: Record<IssuanceOutput, AuditAction> = {
+  console: "console.authorized",
+  cli: "credentials.authorized",
+};
+
 /**
  * Authorizes and assumes a role for one output (DESIGN.md invariant 1): the role, its ARN and the
  * duration caps come from the user's resolved grant and the role's row, the session name and source
@@ -151,7 +156,7 @@ export async function assumeGrantedRole(
     const policy = sessionPolicyFor(grant);
     if (samlPair) {
       // AssumeRoleWithSAML needs no broker credentials, so it is never role chaining.
-      const durationSeconds = await chooseDuration(ctx, grant, options.durationSeconds, false);
+      const chosenSeconds = await chooseDuration(ctx, grant, options.durationSeconds, false);
       // The role and provider come from the database grant AND must be listed in a verified
       // AWS-targeted assertion held for this very session.
       const held = await findHeldAssertion(
@@ -170,24 +175,28 @@ export async function assumeGrantedRole(
           },
         );
       }
+      const durationSeconds = capByAssertion(
+        chosenSeconds,
+        options.durationSeconds,
+        held.sessionDurationSeconds,
+      );
+      await recordAuthorized(ctx, output, grant, durationSeconds, region);
       const assumed = await ctx.broker.assumeRoleWithSaml({
         ...samlPair,
         samlAssertion: held.samlResponse,
-        durationSeconds: capByAssertion(
-          durationSeconds,
-          options.durationSeconds,
-          held.sessionDurationSeconds,
-        ),
+        durationSeconds,
         policy,
       });
       return { grant, assumed };
     }
     const tags = sessionTagsFor(ctx.user);
+    const durationSeconds = await chooseDuration(ctx, grant, options.durationSeconds, "ask-broker");
+    await recordAuthorized(ctx, output, grant, durationSeconds, region);
     const assumed = await ctx.broker.assumeRole({
       roleArn: grant.roleArn,
       roleSessionName: ctx.user.roleSessionName,
       sourceIdentity: ctx.user.id,
-      durationSeconds: await chooseDuration(ctx, grant, options.durationSeconds, "ask-broker"),
+      durationSeconds,
       externalId: grant.externalId,
       requiresBrokerMfa: grant.requiresBrokerMfa,
       tags,
@@ -195,14 +204,46 @@ export async function assumeGrantedRole(
     });
     return { grant, assumed };
   } catch (error) {
-    if (!(isAppError(error) && NOT_A_FAILURE.has(error.code)))
+    if (!(isAppError(error) && NOT_RECORDED_AS_FAILED.has(error.code)))
       await recordFailure(ctx, output, grant, error);
     throw error;
   }
 }
 
-/** Errors that are the caller's to fix, not failed issuances: not recorded as *.failed. */
-const NOT_A_FAILURE = new Set(["saml_assertion_required", "validation_error"]);
+/**
+ * Errors not recorded as *.failed: the caller's to fix (no issuance was attempted), or the audit
+ * log itself refusing (recording the failure would fail the same way; the refusal is logged and
+ * summarised as an audit.outage once the log takes writes again).
+ */
+const NOT_RECORDED_AS_FAILED = new Set([
+  "saml_assertion_required",
+  "validation_error",
+  "audit_unavailable",
+]);
+
+/**
+ * Records the access decision before any credential exists (docs/DATABASE-FAULTS.md): the audit
+ * log must take this write, or nothing is asked of STS — so a failing log mints nothing, and a
+ * process that dies between STS's answer and the `*.issued` event still left a record of the
+ * session it was about to create.
+ * @throws AppError("audit_unavailable") when the log can't take it
+ */
+async function recordAuthorized(
+  ctx: IssuanceContext,
+  output: IssuanceOutput,
+  grant: Grant,
+  durationSeconds: number,
+  region: string,
+): Promise<void> {
+  await writeAuditEvent(ctx.db, {
+    action: AUTHORIZED_ACTION[output],
+    outcome: "success",
+    actor: actorOf(ctx.user),
+    meta: ctx.meta,
+    target: { ...targetOf(ctx, grant), durationSeconds },
+    details: { region, via: grant.assumeMethod },
+  });
+}
 
 /**
  * The session length to request: the caller's choice if it is inside the bounds (900 s up to the

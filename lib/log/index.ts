@@ -1,4 +1,5 @@
 import "server-only";
+import { driverErrorDetail } from "@/lib/db/database-fault";
 
 type Level = "debug" | "info" | "warn" | "error";
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -54,10 +55,14 @@ function redact(value: unknown, depth = 0): unknown {
   if (depth > 4 || value === null || typeof value !== "object") return value;
   if (value instanceof Error) {
     const code = (value as { code?: unknown }).code;
+    // A database error names its real cause: the driver's code and words (a trigger's message,
+    // a disk error), not only the category Prisma filed it under.
+    const driverError = driverErrorDetail(value);
     return {
       name: value.name,
       ...(typeof code === "string" ? { code } : {}),
       message: shortenErrorMessage(value.message),
+      ...(driverError ? { driverError } : {}),
       // The frames only: the stack's first lines repeat the (possibly huge) message.
       stack: value.stack
         ?.split("\n")

@@ -1,0 +1,201 @@
+import "server-only";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import {
+  DriverAdapterError,
+  type IsolationLevel,
+  type SqlDriverAdapter,
+  type SqlDriverAdapterFactory,
+  type SqlQuery,
+  type SqlResultSet,
+  type Transaction,
+} from "@prisma/driver-adapter-utils";
+import { log } from "@/lib/log";
+import { ConnectionLock } from "./connection-lock";
+import { errorDetail } from "./database-fault";
+
+/**
+ * The SQLite driver for Prisma: @prisma/adapter-better-sqlite3's statements and type mapping, with
+ * the connection's sharing and transactions done here (docs/DATABASE-FAULTS.md).
+ *
+ * Why not the adapter as it ships (6.19): it has one connection and a mutex taken only by
+ * transactions, and Prisma ends a transaction by running COMMIT or ROLLBACK and only then calling
+ * the adapter's commit()/rollback(), which release the mutex. When SQLite fails a write with an
+ * I/O error (full or read-only disk) it rolls the transaction back itself, so Prisma's ROLLBACK
+ * fails ("no transaction is active"), release never happens, and every later transaction waits on
+ * the mutex for ever — the portal hung for good after a 15-second disk fault. And statements
+ * outside transactions ran on the shared connection *inside* whatever transaction another request
+ * had open, committing or rolling back with it.
+ *
+ * Here every statement and every transaction takes one lock over the connection, in arrival order,
+ * with a bounded wait; a transaction ends through commit()/rollback() alone (Prisma's "phantom"
+ * mode), which always release the lock; a connection still inside a transaction after a failed
+ * ROLLBACK is closed (SQLite rolls it back) and replaced.
+ */
+export class SerialSqliteAdapterFactory implements SqlDriverAdapterFactory {
+  readonly provider = "sqlite";
+  readonly adapterName = "@prisma/adapter-better-sqlite3";
+  readonly #inner: PrismaBetterSQLite3;
+
+  constructor(
+    file: string,
+    private readonly opts: { lockWaitMs: number },
+  ) {
+    this.#inner = new PrismaBetterSQLite3({ url: file });
+  }
+
+  async connect(): Promise<SqlDriverAdapter> {
+    return new SerialSqliteAdapter(await this.#connection(), () => this.#connection(), this.opts);
+  }
+
+  async #connection(): Promise<SqliteConnection> {
+    const adapter = await this.#inner.connect();
+    return { adapter, client: rawClientOf(adapter) };
+  }
+}
+
+/** What this module needs of better-sqlite3's Database. */
+interface RawSqlite {
+  readonly inTransaction: boolean;
+  readonly open: boolean;
+}
+
+interface SqliteConnection {
+  adapter: SqlDriverAdapter;
+  client: RawSqlite;
+}
+
+/**
+ * The adapter's better-sqlite3 handle, to ask whether a transaction is still open. Checked at
+ * connect, so an adapter upgrade that hides it stops the boot instead of disabling the recovery.
+ */
+function rawClientOf(adapter: SqlDriverAdapter): RawSqlite {
+  const client = (adapter as unknown as { client?: Partial<RawSqlite> }).client;
+  if (!client || typeof client.inTransaction !== "boolean" || typeof client.open !== "boolean")
+    throw new TypeError(
+      "@prisma/adapter-better-sqlite3 no longer exposes its better-sqlite3 client: lib/db/sqlite-adapter.ts must be updated",
+    );
+  return client as RawSqlite;
+}
+
+const statement = (sql: string): SqlQuery => ({ sql, args: [], argTypes: [] });
+
+class SerialSqliteAdapter implements SqlDriverAdapter {
+  readonly provider = "sqlite";
+  readonly adapterName = "@prisma/adapter-better-sqlite3";
+  readonly #lock: ConnectionLock;
+  #conn: SqliteConnection;
+
+  constructor(
+    conn: SqliteConnection,
+    private readonly reconnect: () => Promise<SqliteConnection>,
+    opts: { lockWaitMs: number },
+  ) {
+    this.#conn = conn;
+    this.#lock = new ConnectionLock(opts.lockWaitMs);
+  }
+
+  queryRaw(query: SqlQuery): Promise<SqlResultSet> {
+    return this.#exclusive(() => this.#conn.adapter.queryRaw(query));
+  }
+
+  executeRaw(query: SqlQuery): Promise<number> {
+    return this.#exclusive(() => this.#conn.adapter.executeRaw(query));
+  }
+
+  executeScript(script: string): Promise<void> {
+    return this.#exclusive(() => this.#conn.adapter.executeScript(script));
+  }
+
+  getConnectionInfo() {
+    return this.#conn.adapter.getConnectionInfo?.() ?? { supportsRelationJoins: false };
+  }
+
+  dispose(): Promise<void> {
+    return this.#conn.adapter.dispose();
+  }
+
+  async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
+    // SQLite transactions are serializable; asking for less is a programming error (as upstream).
+    if (isolationLevel && isolationLevel !== "SERIALIZABLE")
+      throw new DriverAdapterError({ kind: "InvalidIsolationLevel", level: isolationLevel });
+    const release = await this.#acquire();
+    try {
+      await this.#conn.adapter.executeRaw(statement("BEGIN"));
+    } catch (error) {
+      await this.#settle("BEGIN failed", error).finally(release);
+      throw error;
+    }
+    return this.#transaction(release);
+  }
+
+  #transaction(release: () => void): Transaction {
+    const conn = this.#conn;
+    let open = true;
+    const end = async (sql: "COMMIT" | "ROLLBACK") => {
+      if (!open) return;
+      open = false;
+      try {
+        if (sql === "ROLLBACK" && !conn.client.inTransaction) return; // SQLite already did
+        await conn.adapter.executeRaw(statement(sql));
+      } catch (error) {
+        await this.#settle(`${sql} failed`, error);
+        // A failed COMMIT is the caller's failure; a failed ROLLBACK is not: #settle made sure
+        // nothing of the transaction stays.
+        if (sql === "COMMIT") throw error;
+      } finally {
+        release();
+      }
+    };
+    return {
+      provider: "sqlite",
+      adapterName: this.adapterName,
+      // Prisma runs no COMMIT/ROLLBACK of its own: ending a transaction is commit()/rollback().
+      options: { usePhantomQuery: true },
+      queryRaw: (query) => conn.adapter.queryRaw(query),
+      executeRaw: (query) => conn.adapter.executeRaw(query),
+      commit: () => end("COMMIT"),
+      rollback: () => end("ROLLBACK"),
+    };
+  }
+
+  /**
+   * After a failed BEGIN, COMMIT or ROLLBACK, with the lock held: leave the connection outside any
+   * transaction — roll back what SQLite kept open, and if even that fails, close the connection
+   * (closing rolls back) and open a new one.
+   */
+  async #settle(what: string, error: unknown): Promise<void> {
+    const conn = this.#conn;
+    log.warn(`sqlite: ${what}`, { driverError: errorDetail(error) });
+    if (!conn.client.open || !conn.client.inTransaction) return;
+    try {
+      await conn.adapter.executeRaw(statement("ROLLBACK"));
+    } catch (rollbackError) {
+      log.warn("sqlite: ROLLBACK failed", { driverError: errorDetail(rollbackError) });
+    }
+    if (conn.client.inTransaction) {
+      log.error("sqlite: the connection is stuck in a transaction; reopening it");
+      await conn.adapter.dispose().catch(() => undefined);
+      this.#conn = await this.reconnect();
+    }
+  }
+
+  #acquire(): Promise<() => void> {
+    return this.#lock.acquire(
+      () =>
+        new DriverAdapterError({
+          kind: "SocketTimeout",
+          originalCode: "SQLITE_BUSY",
+          originalMessage: "timed out waiting for the database connection (held by a transaction)",
+        }),
+    );
+  }
+
+  async #exclusive<T>(run: () => Promise<T>): Promise<T> {
+    const release = await this.#acquire();
+    try {
+      return await run();
+    } finally {
+      release();
+    }
+  }
+}

@@ -1,0 +1,6 @@
+-- CreateTable
+CREATE TABLE "ReadinessProbe" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "probedAt" DATETIME NOT NULL
+);
+
