@@ -1,5 +1,9 @@
 "use client";
 
+import { useRouter } from "next/navigation";
+import { startTransition } from "react";
+import { DATABASE_UNAVAILABLE_DIGEST } from "@/lib/http/error-digest";
+
 export default function ErrorPage({
   error,
   reset,
@@ -7,23 +11,37 @@ export default function ErrorPage({
   error: Error & { digest?: string };
   reset: () => void;
 }) {
+  const router = useRouter();
+  // A server-rendered page failed: ask the server again (refresh), then re-render the segment.
+  const tryAgain = () =>
+    startTransition(() => {
+      router.refresh();
+      reset();
+    });
+  const databaseDown = error.digest?.startsWith(DATABASE_UNAVAILABLE_DIGEST) ?? false;
+  const reference = databaseDown
+    ? error.digest!.slice(DATABASE_UNAVAILABLE_DIGEST.length)
+    : (error.digest ?? "unavailable");
   return (
     <main className="flex min-h-screen items-center justify-center px-4">
       <div
         className="max-w-md rounded-xl border border-slate-200 bg-white p-8 shadow-sm"
         role="alert"
       >
-        <h1 className="text-xl font-semibold">Something went wrong</h1>
+        <h1 className="text-xl font-semibold">
+          {databaseDown ? "The portal is briefly unavailable" : "Something went wrong"}
+        </h1>
         <p className="mt-2 text-slate-600">
-          The portal could not show this page. Try again; if it keeps happening, give your
-          administrator this reference:
+          {databaseDown
+            ? "Its database can't be reached right now. Try again in a few seconds; if it keeps happening, give your administrator this reference:"
+            : "The portal could not show this page. Try again; if it keeps happening, give your administrator this reference:"}
         </p>
         <code className="mt-2 block font-mono text-sm text-slate-800" data-testid="error-reference">
-          {error.digest ?? "unavailable"}
+          {reference}
         </code>
         <button
           type="button"
-          onClick={reset}
+          onClick={tryAgain}
           className="mt-6 rounded-md bg-indigo-600 px-4 py-2 text-white hover:bg-indigo-500"
         >
           Try again

@@ -4,6 +4,8 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
+import { databaseUnavailableError } from "@/lib/db/unavailable";
+import { DATABASE_UNAVAILABLE_DIGEST } from "@/lib/http/error-digest";
 import { requestMetaFrom, type RequestMeta } from "@/lib/http/request-meta";
 import { buildAuthOptions } from "./auth-options";
 import { findActiveSessionUser, type SignedInUser } from "./portal-session";
@@ -16,11 +18,19 @@ import { findActiveSessionUser, type SignedInUser } from "./portal-session";
 export async function getSignedInUser(meta: RequestMeta): Promise<SignedInUser | null> {
   const config = getConfig();
   const session = await getServerSession(buildAuthOptions(meta));
-  return findActiveSessionUser(getDb(), session?.sid, {
-    now: new Date(),
-    adminGroup: config.adminGroup,
-    auditorGroup: config.auditorGroup,
-  });
+  try {
+    return await findActiveSessionUser(getDb(), session?.sid, {
+      now: new Date(),
+      adminGroup: config.adminGroup,
+      auditorGroup: config.auditorGroup,
+    });
+  } catch (error) {
+    const unavailable = databaseUnavailableError(error);
+    if (!unavailable) throw error;
+    // API routes answer it as a 503; a page's error boundary sees only the digest, so the digest
+    // says what happened and carries the request id (app/error.tsx).
+    throw Object.assign(unavailable, { digest: `${DATABASE_UNAVAILABLE_DIGEST}${meta.requestId}` });
+  }
 }
 
 export async function currentRequestMeta(): Promise<RequestMeta> {

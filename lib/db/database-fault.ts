@@ -126,6 +126,8 @@ const CONNECTION_LOST_MESSAGES = [
   /server closed the connection unexpectedly/i,
 ];
 const BUSY_MESSAGES = [/timeout exceeded when trying to connect/i];
+/** A database closed for maintenance (ALLOW_CONNECTIONS false) answers 55000 with these words. */
+const CLOSED_DATABASE = /is not currently accepting connections/i;
 
 /**
  * The database fault behind an error, or null when the error is something else (a constraint, a
@@ -144,7 +146,9 @@ export function databaseFaultOf(error: unknown): DatabaseFault | null {
         ? "connection-lost"
         : BUSY_MESSAGES.some((p) => p.test(f.message))
           ? "busy"
-          : null);
+          : CLOSED_DATABASE.test(f.message)
+            ? "unreachable"
+            : null);
     if (kind) {
       const detail = driverErrorDetail(error);
       return {

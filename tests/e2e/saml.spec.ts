@@ -207,7 +207,7 @@ test("a SAML-federated role fetches an assertion from the IdP's AWS app, then As
   await consoleTab.close();
   await expect(page).toHaveURL(`${s.portalUrl}/accounts?notice=saml-ready`);
 
-  // Both issuances are audited like broker ones.
+  // Both issuances are audited like broker ones: authorized before STS, issued after.
   const user = await samlUserOf(s, BOB_EMAIL);
   const roleArn = `arn:aws:iam::${PRODUCTION_ACCOUNT_ID}:role/FederatedReadOnly`;
   await expect
@@ -221,7 +221,12 @@ test("a SAML-federated role fetches an assertion from the IdP's AWS app, then As
         .map((e) => e.action)
         .sort(),
     )
-    .toEqual(["console.issued", "credentials.issued"]);
+    .toEqual([
+      "console.authorized",
+      "console.issued",
+      "credentials.authorized",
+      "credentials.issued",
+    ]);
 });
 
 test("a failed SAML sign-in (Cancel at the IdP: a non-Success response) shows the generic error with a request id and creates no session", async ({

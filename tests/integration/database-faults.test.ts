@@ -222,6 +222,63 @@ describe.runIf(database === "postgresql")(
   },
 );
 
+describe.runIf(database === "postgresql")(
+  "PostgreSQL: the database refuses connections for a while",
+  () => {
+    it("pages say the portal is briefly unavailable, APIs answer 503 with Retry-After, readiness 503, liveness 200; all recover by themselves", async () => {
+      const name = new URL(stack.databaseUrl).pathname.slice(1);
+      // Another database of the same server, so this connection survives the closing.
+      const adminUrl = new URL(stack.databaseUrl);
+      adminUrl.pathname = "/postgres";
+      const admin = new pg.Client({ connectionString: adminUrl.toString() });
+      await admin.connect();
+      const close = async () => {
+        await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
+        await admin.query(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
+          [name],
+        );
+      };
+      const reopen = () => admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
+      try {
+        await close();
+        // The page's error boundary (app/error.tsx) renders in the browser from this digest: it
+        // says the portal is briefly unavailable and shows the request id as the reference.
+        const page = await bob.request("/accounts");
+        const html = await page.text();
+        expect(html).toContain(
+          `gatehouse-database-unavailable:${page.headers.get("x-request-id")}`,
+        );
+        expect(html).not.toMatch(/prisma|ECONN|57P0|55000/i);
+
+        const res = await bob.request(`/api/roles/${roleId}/credentials`, {
+          method: "POST",
+          json: {},
+        });
+        expect(res.status).toBe(503);
+        expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
+          "database_unavailable",
+        );
+        expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+        expect((await readinessBecomes(503)).body).toMatchObject({
+          checks: { database: { ok: false, status: "not writable (unreachable)" } },
+        });
+        expect((await fetch(`${stack.portalUrl}/api/health`)).status).toBe(200);
+      } finally {
+        await reopen();
+        await admin.end();
+      }
+      await readinessBecomes(200);
+      const again = await bob.request(`/api/roles/${roleId}/credentials`, {
+        method: "POST",
+        json: {},
+      });
+      expect(again.status).toBe(200);
+      expect((await bob.request("/accounts")).status).toBe(200);
+    });
+  },
+);
+
 describe("the audit log refuses writes (a trigger), then takes them again", () => {
   const createTrigger =
     database === "sqlite"

@@ -15,8 +15,8 @@ import { roleIdOf, signIn, signOut, type PortalSession } from "../support/portal
 import { startTestStack, type TestStack } from "../support/stack";
 
 const ISSUANCE = [
-  { endpoint: "credentials", action: "credentials.issued" },
-  { endpoint: "console", action: "console.issued" },
+  { endpoint: "credentials", action: "credentials.issued", authorized: "credentials.authorized" },
+  { endpoint: "console", action: "console.issued", authorized: "console.authorized" },
 ] as const;
 const TRIGGER = "gatehouse_test_audit_down";
 
@@ -34,14 +34,18 @@ afterAll(async () => {
 });
 
 /**
- * Makes the database itself refuse audit inserts of successful issuances, the way a full disk or a
- * lost connection would: the app's real write path fails, nothing in the app is stubbed.
+ * Makes the database itself refuse audit inserts of the given actions (default: successful
+ * issuances), the way a full disk or a lost connection would: the app's real write path fails,
+ * nothing in the app is stubbed.
  */
-async function breakIssuanceAuditWrites(): Promise<void> {
+async function breakIssuanceAuditWrites(
+  actions: readonly string[] = ["credentials.issued", "console.issued"],
+): Promise<void> {
+  const list = actions.map((a) => `'${a}'`).join(", ");
   if (stack.database === "sqlite") {
     await stack.db.$executeRawUnsafe(
       `CREATE TRIGGER "${TRIGGER}" BEFORE INSERT ON "AuditEvent"
-       WHEN NEW."action" IN ('credentials.issued', 'console.issued')
+       WHEN NEW."action" IN (${list})
        BEGIN SELECT RAISE(ABORT, 'audit down'); END`,
     );
     return;
@@ -51,7 +55,7 @@ async function breakIssuanceAuditWrites(): Promise<void> {
   );
   await stack.db.$executeRawUnsafe(
     `CREATE TRIGGER "${TRIGGER}" BEFORE INSERT ON "AuditEvent" FOR EACH ROW
-     WHEN (NEW."action" IN ('credentials.issued', 'console.issued')) EXECUTE FUNCTION "${TRIGGER}"()`,
+     WHEN (NEW."action" IN (${list})) EXECUTE FUNCTION "${TRIGGER}"()`,
   );
 }
 
@@ -81,7 +85,21 @@ async function refusalOf(attempt: () => Promise<unknown>): Promise<string> {
 describe("audit before credentials", () => {
   afterEach(repairAuditWrites);
 
-  for (const { endpoint, action } of ISSUANCE) {
+  for (const { endpoint, action, authorized } of ISSUANCE) {
+    it(`${endpoint}: when the ${authorized} record can't be written → 503 audit_unavailable, and STS is never asked`, async () => {
+      await breakIssuanceAuditWrites([authorized]);
+      await resetStsCalls(stack);
+      const res = await bob.request(`/api/roles/${stagingDeveloper}/${endpoint}`, {
+        method: "POST",
+        json: { region: "eu-west-1" },
+      });
+      const body = await expectApiError(res, 503, "audit_unavailable");
+      expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect(JSON.stringify(body)).not.toContain("audit down");
+      expect(await assumeRoleCalls(stack)).toEqual([]);
+      expect(await auditRowsFor(stack, res.headers.get("x-request-id"))).toEqual([]);
+    });
+
     it(`${endpoint}: when the ${action} record can't be written → 503 audit_unavailable and no credentials`, async () => {
       await breakIssuanceAuditWrites();
       await resetStsCalls(stack);
@@ -104,9 +122,11 @@ describe("audit before credentials", () => {
       }
       expect(raw).not.toMatch(/ASIA[A-Z0-9]{16}/);
       expect(raw).not.toContain("audit down");
-      // The failure is real: the portal did assume the role, then refused to hand the result over.
+      // The failure is real: the portal did assume the role, then refused to hand the result over;
+      // the authorization written before it asked STS records that it did.
       expect(await assumeRoleCalls(stack)).toHaveLength(1);
-      expect(await auditRowsFor(stack, res.headers.get("x-request-id"))).toEqual([]);
+      const rows = await auditRowsFor(stack, res.headers.get("x-request-id"));
+      expect(rows.map((r) => r.action)).toEqual([authorized]);
     });
 
     it(`${endpoint}: once the audit log accepts writes again, issuance works and is recorded`, async () => {
@@ -122,8 +142,8 @@ describe("audit before credentials", () => {
       });
       expect(res.status).toBe(200);
       const rows = await auditRowsFor(stack, res.headers.get("x-request-id"));
-      expect(rows.map((r) => r.action)).toEqual([action]);
-      expect(rows[0]!.accessKeyId).toMatch(/^ASIA/);
+      expect(rows.map((r) => r.action)).toEqual([authorized, action]);
+      expect(rows[1]!.accessKeyId).toMatch(/^ASIA/);
     });
   }
 
@@ -191,7 +211,9 @@ describe("audit records can't be steered by request headers", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("x-request-id")).not.toBe(forged);
     expect(await auditRowsFor(stack, forged)).toEqual([]);
-    expect(await auditRowsFor(stack, res.headers.get("x-request-id"))).toHaveLength(1);
+    expect(
+      (await auditRowsFor(stack, res.headers.get("x-request-id"))).map((r) => r.action),
+    ).toEqual(["credentials.authorized", "credentials.issued"]);
   });
 
   // The test client talks to the portal directly (the "one machine" deployment): no proxy added

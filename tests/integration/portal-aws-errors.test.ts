@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   assumeRoleCalls,
-  auditRowsFor,
+  issuanceOutcomeRows,
   expectApiError,
   parseDetails,
   resetStsCalls,
@@ -71,7 +71,7 @@ describe("a role whose trust policy doesn't trust the broker", () => {
         errorCode: "AccessDenied",
       });
 
-      const rows = await auditRowsFor(stack, res.headers.get("x-request-id"));
+      const rows = await issuanceOutcomeRows(stack, res.headers.get("x-request-id"));
       expect(rows).toHaveLength(1);
       expect(rows[0]).toMatchObject({
         action: failedAction,

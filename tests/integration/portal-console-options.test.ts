@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   assumeRoleCalls,
   auditRowsFor,
+  issuanceOutcomeRows,
   expectApiError,
   parseDetails,
   resetStsCalls,
@@ -155,7 +156,7 @@ describe("with a broker on long-term keys", () => {
     const process = JSON.parse(body.formats["credential-process"]!) as { Expiration: string };
     expectNear(process.Expiration, startedAt + 1800_000);
     expect((await assumeRoleCalls(stack)).map((c) => c.durationSeconds)).toEqual([1800]);
-    const [row] = await auditRowsFor(stack, res.headers.get("x-request-id"));
+    const [row] = await issuanceOutcomeRows(stack, res.headers.get("x-request-id"));
     expect(row).toMatchObject({ action: "credentials.issued", durationSeconds: 1800 });
   });
 
@@ -238,7 +239,7 @@ describe("with a broker on long-term keys", () => {
       const body = await ok<ConsoleBody>(res);
       expect(body.destinationUrl).toMatch(lands);
       expect(new URL(body.signinUrl).searchParams.get("Destination")).toBe(body.destinationUrl);
-      const [row] = await auditRowsFor(stack, res.headers.get("x-request-id"));
+      const [row] = await issuanceOutcomeRows(stack, res.headers.get("x-request-id"));
       expect(parseDetails(row!.detailsJson)).toMatchObject({
         region: "eu-central-1",
         destination: body.destinationUrl,

@@ -8,6 +8,7 @@ import { DEMO_DEFAULT_REGION } from "@/dev/demo-world";
 import {
   assumeRoleCalls,
   auditRowsFor,
+  issuanceOutcomeRows,
   dumpDatabase,
   expectSecretsNowhere,
   parseDetails,
@@ -232,7 +233,7 @@ describe("CLI credentials for a granted role", () => {
 
   it("is audited as credentials.issued with the AccessKeyId, the server-chosen parameters and no secret", async () => {
     const { res, body } = await issueCredentials(stagingDeveloper, { region: "eu-west-1" });
-    const rows = await auditRowsFor(stack, res.headers.get("x-request-id"));
+    const rows = await issuanceOutcomeRows(stack, res.headers.get("x-request-id"));
     expect(rows).toHaveLength(1);
     const row = rows[0]!;
     expect(row).toMatchObject({
@@ -311,7 +312,7 @@ describe("console sign-in for a granted role", () => {
   it("is audited as console.issued with the AccessKeyId of the session and without the sign-in token", async () => {
     await resetStsCalls(stack);
     const { res, body } = await issueConsole(stagingDeveloper);
-    const rows = await auditRowsFor(stack, res.headers.get("x-request-id"));
+    const rows = await issuanceOutcomeRows(stack, res.headers.get("x-request-id"));
     expect(rows).toHaveLength(1);
     const row = rows[0]!;
     expect(row).toMatchObject({

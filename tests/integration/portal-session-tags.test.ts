@@ -13,6 +13,7 @@ import { demoAwsWorld } from "@/dev/demo-saml";
 import {
   assumeRoleCalls,
   auditRowsFor,
+  issuanceOutcomeRows,
   expectApiError,
   parseDetails,
   resetStsCalls,
@@ -182,7 +183,7 @@ describe("session tags from the IdP's claims", () => {
       errorCode: "AccessDenied",
       tagKeys: ["Email", "Username", "DisplayName", "Team"],
     });
-    const [row] = await auditRowsFor(stack, res.headers.get("x-request-id"));
+    const [row] = await issuanceOutcomeRows(stack, res.headers.get("x-request-id"));
     expect(row).toMatchObject({ action: "credentials.failed", outcome: "error" });
     const details = parseDetails(row!.detailsJson);
     expect(details.awsErrorCode).toBe("AccessDenied");
@@ -377,7 +378,7 @@ describe("session policies of access rules", () => {
         tagKeys: ["Email", "Team", "Department", "Project", "CostCenter", "Manager"],
       });
       expect(calls[0]?.packedPolicySize).toBeGreaterThan(100);
-      const [row] = await auditRowsFor(stack, res.headers.get("x-request-id"));
+      const [row] = await issuanceOutcomeRows(stack, res.headers.get("x-request-id"));
       expect(row).toMatchObject({ action: "credentials.failed", outcome: "error" });
       expect(parseDetails(row!.detailsJson).awsErrorCode).toBe("PackedPolicyTooLarge");
     } finally {

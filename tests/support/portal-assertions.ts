@@ -98,13 +98,32 @@ export async function expectApiError(
   return body;
 }
 
-/** The audit rows written while serving one request (by its x-request-id). */
+/** The audit rows written while serving one request (by its x-request-id), in chain order. */
 export async function auditRowsFor(stack: TestStack, requestId: string | null) {
   expect(requestId).toBeTruthy();
   return stack.db.auditEvent.findMany({
     where: { requestId: requestId! },
-    orderBy: { createdAt: "asc" },
+    orderBy: { sequence: "asc" },
   });
+}
+
+/**
+ * The audit rows of an issuance that got past authorization: checks that its first row is the
+ * `*.authorized` record written before STS was asked (docs/DATABASE-FAULTS.md), naming the same
+ * account, role and session as what followed, and returns what followed (`*.issued` or `*.failed`).
+ */
+export async function issuanceOutcomeRows(stack: TestStack, requestId: string | null) {
+  const [authorized, ...outcome] = await auditRowsFor(stack, requestId);
+  expect(authorized?.action, "the issuance's first audit row").toMatch(
+    /^(credentials|console)\.authorized$/,
+  );
+  for (const row of outcome) {
+    expect(row.action.split(".")[0]).toBe(authorized!.action.split(".")[0]);
+    expect(row.awsAccountId).toBe(authorized!.awsAccountId);
+    expect(row.roleArn).toBe(authorized!.roleArn);
+    expect(row.actorUserId).toBe(authorized!.actorUserId);
+  }
+  return outcome;
 }
 
 export function parseDetails(json: string): Record<string, unknown> {

@@ -53,6 +53,12 @@ const FAULTS: Array<[string, unknown, DatabaseFaultKind, string]> = [
   ],
   // PostgreSQL
   [
+    "a database closed to new connections (55000, ALLOW_CONNECTIONS false)",
+    withCode("55000", 'database "gatehouse" is not currently accepting connections'),
+    "unreachable",
+    "55000",
+  ],
+  [
     "pg_terminate_backend (57P01)",
     Object.assign(new Error("wrapped"), {
       name: "DriverAdapterError",
