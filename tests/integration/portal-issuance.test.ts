@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_DEFAULT_REGION } from "@/dev/demo-world";
 import {
   assumeRoleCalls,
-  auditRowsFor,
   issuanceOutcomeRows,
   dumpDatabase,
   expectSecretsNowhere,
