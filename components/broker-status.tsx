@@ -89,6 +89,7 @@ export function BrokerEndpointTable({ status }: { status: BrokerStatus }) {
           <tr>
             <th className="px-3 py-2">#</th>
             <th className="px-3 py-2">Endpoint</th>
+            <th className="px-3 py-2">Signed for</th>
             <th className="px-3 py-2">State</th>
             <th className="px-3 py-2">Last success</th>
             <th className="px-3 py-2">Last failure</th>
@@ -101,17 +102,30 @@ export function BrokerEndpointTable({ status }: { status: BrokerStatus }) {
         <tbody className="divide-y divide-slate-100">
           {status.endpoints.map((e) => {
             const state =
-              e.circuitOpenUntil !== null
-                ? `tried last until ${utc(e.circuitOpenUntil)}`
-                : e.consecutiveFailures > 0
-                  ? "failing"
-                  : e.lastSuccessAt !== null
-                    ? "healthy"
-                    : "not used yet";
+              e.configurationProblem !== null
+                ? "misconfigured"
+                : e.circuitOpenUntil !== null
+                  ? `tried last until ${utc(e.circuitOpenUntil)}`
+                  : e.consecutiveFailures > 0
+                    ? "failing"
+                    : e.lastSuccessAt !== null
+                      ? "healthy"
+                      : "not used yet";
             return (
               <tr key={e.url} data-testid="endpoint-row">
                 <td className="px-3 py-2">{e.position + 1}</td>
-                <td className="px-3 py-2 font-mono text-xs wrap-anywhere">{e.url}</td>
+                <td className="px-3 py-2 font-mono text-xs wrap-anywhere">
+                  {e.url}
+                  {e.configurationProblem !== null && (
+                    <p
+                      className="mt-1 font-sans text-xs text-red-700"
+                      data-testid="endpoint-configuration-problem"
+                    >
+                      Configuration problem, not an outage: {e.configurationProblem}
+                    </p>
+                  )}
+                </td>
+                <td className="px-3 py-2 font-mono text-xs whitespace-nowrap">{e.region}</td>
                 <td
                   className={`px-3 py-2 whitespace-nowrap ${e.consecutiveFailures > 0 ? "text-red-700" : "text-emerald-700"}`}
                 >

@@ -79,7 +79,11 @@ async function main(): Promise<void> {
     host: "127.0.0.1",
     stsEndpointNames: DEMO_STS_REGIONS,
   });
-  const stsEndpoints = DEMO_STS_REGIONS.map((name) => aws.stsEndpoints[name]!);
+  // Each named after the region it stands for, and signed for it (GATEHOUSE_STS_ENDPOINTS form
+  // `<region>=<URL>`).
+  const stsEndpoints = DEMO_STS_REGIONS.map(
+    (name) => `${name}=${aws.stsEndpoints[name]!.replace(/\/+$/, "")}`,
+  );
   step("Starting the demo identity provider (SAML 2.0)");
   const samlIdp = await startDemoSamlIdp({ portalUrl, port: SAML_IDP_PORT });
   await registerDemoSamlIdp(db, samlIdp);

@@ -46,7 +46,8 @@ export function localPortalEnv(o: PortalEnvOptions): Record<string, string> {
     GATEHOUSE_ACCESS_CONTACT: "the Cloud Platform team (#aws-access on Slack)",
     GATEHOUSE_DEFAULT_REGION: DEMO_DEFAULT_REGION,
     AWS_REGION: "us-east-1",
-    GATEHOUSE_STS_ENDPOINT: o.stsEndpoint,
+    // The stand-in's default endpoint stands for us-east-1 and checks the signing region, as AWS.
+    GATEHOUSE_STS_ENDPOINT: `us-east-1=${o.stsEndpoint.replace(/\/+$/, "")}`,
     GATEHOUSE_FEDERATION_ENDPOINT: o.federationEndpoint,
     GATEHOUSE_BROKER_ACCESS_KEY_ID: demoBroker.accessKeyId,
     GATEHOUSE_BROKER_SECRET_ACCESS_KEY: demoBroker.secretAccessKey,

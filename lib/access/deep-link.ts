@@ -1,5 +1,5 @@
 import { MAX_DESTINATION_LENGTH } from "@/lib/aws/console-destinations";
-import { isAwsRegion } from "@/lib/aws/regions";
+import { isAwsRegion } from "@/lib/aws/partitions";
 
 /**
  * Console deep links: a bookmarkable, shareable address that opens the AWS console in an account and

@@ -1,8 +1,6 @@
 import "server-only";
+import { MIN_SESSION_SECONDS } from "@/lib/aws/partitions";
 import { validateSessionPolicy } from "@/lib/aws/session-policy";
-
-/** AWS's floor for any AssumeRole session. */
-export const MIN_SESSION_SECONDS = 900;
 
 export interface RuleForResolution {
   id: string;

@@ -1,4 +1,5 @@
 import "server-only";
+import { getConfig } from "@/lib/config";
 import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event";
 import type { Db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
@@ -77,7 +78,8 @@ export async function findRoleForAdmin(db: Db, accountDbId: string, roleId: stri
     id: row.id,
     account: row.awsAccount,
     ...asRoleRow(row),
-    isDefaultArn: row.arn === defaultRoleArn(row.awsAccount.accountId, row.name),
+    isDefaultArn:
+      row.arn === defaultRoleArn(row.awsAccount.accountId, row.name, getConfig().aws.partition),
     rules: row.accessRules.map((rule) => ({
       id: rule.id,
       ...ruleView(rule),
@@ -102,7 +104,7 @@ export async function createRole(
     return await db.$transaction(async (tx) => {
       const account = await tx.awsAccount.findUnique({ where: { id: accountDbId } });
       if (!account) return notFound("account");
-      const parsed = parseRole(raw, account.accountId);
+      const parsed = parseRole(raw, account.accountId, getConfig().aws.partition);
       if (!parsed.ok) return invalid(parsed.errors);
       const row = await tx.role.create({
         data: { ...parsed.values, awsAccountId: account.id },
@@ -144,7 +146,7 @@ export async function updateRole(
         include: { awsAccount: true, accessRules: { select: { maxSessionDurationSeconds: true } } },
       });
       if (!before) return notFound("role");
-      const parsed = parseRole(raw, before.awsAccount.accountId);
+      const parsed = parseRole(raw, before.awsAccount.accountId, getConfig().aws.partition);
       if (!parsed.ok) return invalid(parsed.errors);
       if (before.version !== version) return conflict("role");
       const { count } = await tx.role.updateMany({

@@ -1,6 +1,17 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import {
+  MAX_ROLE_MAX_SESSION_SECONDS,
+  MAX_SESSION_SECONDS,
+  MIN_ROLE_MAX_SESSION_SECONDS,
+  MIN_SESSION_SECONDS,
+  parseRoleArn,
+  parseSamlProviderArn,
+  PARTITION_FACTS,
+  roleArnFor,
+  type AwsPartition,
+} from "@/lib/aws/partitions";
 import { validateSessionPolicy } from "@/lib/aws/session-policy";
 
 /**
@@ -72,11 +83,6 @@ export const ENVIRONMENT_SUGGESTIONS = ["prod", "staging", "dev", "test", "sandb
 
 export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
 export const ROLE_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
-/** IAM SAML provider names: 1–128 of letters, digits, `._-`. */
-const SAML_PROVIDER_ARN =
-  /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):saml-provider\/([\w.-]{1,128})$/;
-const ROLE_ARN =
-  /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role\/((?:[\w+=,.@-]{1,512}\/)*)([\w+=,.@-]{1,64})$/;
 const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 
 export const accountInput = z.object({
@@ -123,8 +129,8 @@ export const roleInputBase = z.object({
   maxSessionDurationSeconds: z.coerce
     .number({ message: "Enter a number of seconds." })
     .int("Enter a whole number of seconds.")
-    .min(3600, "IAM allows 3600 (1 hour) to 43200 (12 hours).")
-    .max(43_200, "IAM allows 3600 (1 hour) to 43200 (12 hours)."),
+    .min(MIN_ROLE_MAX_SESSION_SECONDS, "IAM allows 3600 (1 hour) to 43200 (12 hours).")
+    .max(MAX_ROLE_MAX_SESSION_SECONDS, "IAM allows 3600 (1 hour) to 43200 (12 hours)."),
   assumeMethod: z.enum(["assume-role", "assume-role-with-saml"], {
     message: "Choose how the role is assumed.",
   }),
@@ -145,9 +151,17 @@ export interface RoleValues {
   requiresBrokerMfa: boolean;
 }
 
-/** The role ARN a name gets in an account when none is pasted. */
-export function defaultRoleArn(accountId: string, name: string): string {
-  return `arn:aws:iam::${accountId}:role/${name}`;
+/** The role ARN a name gets in an account of the broker's partition when none is pasted. */
+export function defaultRoleArn(accountId: string, name: string, partition: AwsPartition): string {
+  return roleArnFor(partition, accountId, name);
+}
+
+/**
+ * A broker's credentials work in one partition (docs/AWS.md "Partitions"): a role or SAML provider
+ * of another can never be assumed by this portal, so it is refused when it is entered.
+ */
+function otherPartitionMessage(kind: string, arnPartition: AwsPartition, broker: AwsPartition) {
+  return `This ${kind} is in ${PARTITION_FACTS[arnPartition].name}, but this portal's broker works in ${PARTITION_FACTS[broker].name} (AWS_REGION): it could never be assumed from here. Run a Gatehouse of its own for that partition.`;
 }
 
 /**
@@ -158,33 +172,38 @@ export function defaultRoleArn(accountId: string, name: string): string {
 export function parseRole(
   raw: RoleInput,
   accountId: string,
+  partition: AwsPartition,
 ): { ok: true; values: RoleValues } | { ok: false; errors: FieldErrors } {
   const parsed = roleInputBase.safeParse(raw);
   if (!parsed.success) return { ok: false, errors: fieldErrorsOf(parsed.error) };
   const input = parsed.data;
   const errors: FieldErrors = {};
-  let arn = defaultRoleArn(accountId, input.name);
+  let arn = defaultRoleArn(accountId, input.name, partition);
   if (input.arn !== "") {
-    const match = ROLE_ARN.exec(input.arn);
+    const match = parseRoleArn(input.arn);
     if (!match) errors.arn = "Not a role ARN: expected arn:aws:iam::<account id>:role/<name>.";
-    else if (match[2] !== accountId)
-      errors.arn = `This ARN is in account ${match[2]}, not in this account (${accountId}).`;
-    else if (match[4] !== input.name)
-      errors.arn = `This ARN names the role ${match[4]}, but the name field says ${input.name}.`;
+    else if (match.partition !== partition)
+      errors.arn = otherPartitionMessage("role", match.partition, partition);
+    else if (match.accountId !== accountId)
+      errors.arn = `This ARN is in account ${match.accountId}, not in this account (${accountId}).`;
+    else if (match.name !== input.name)
+      errors.arn = `This ARN names the role ${match.name}, but the name field says ${input.name}.`;
     else arn = input.arn;
   }
   const isSaml = input.assumeMethod === "assume-role-with-saml";
   let samlProviderArn: string | null = null;
   if (isSaml) {
-    const match = SAML_PROVIDER_ARN.exec(input.samlProviderArn);
+    const match = parseSamlProviderArn(input.samlProviderArn);
     if (input.samlProviderArn === "")
       errors.samlProviderArn =
         "A role assumed with SAML needs the IAM SAML provider its trust policy names.";
     else if (!match)
       errors.samlProviderArn =
         "Expected arn:aws:iam::<account id>:saml-provider/<name> (letters, digits, . _ -).";
-    else if (match[2] !== accountId)
-      errors.samlProviderArn = `The SAML provider must be in this account (${accountId}), not ${match[2]}.`;
+    else if (match.partition !== partition)
+      errors.samlProviderArn = otherPartitionMessage("SAML provider", match.partition, partition);
+    else if (match.accountId !== accountId)
+      errors.samlProviderArn = `The SAML provider must be in this account (${accountId}), not ${match.accountId}.`;
     else samlProviderArn = input.samlProviderArn;
   } else if (input.samlProviderArn !== "") {
     errors.samlProviderArn = "Only roles assumed with SAML use a SAML provider: clear this field.";
@@ -224,8 +243,8 @@ export const ruleInputBase = z.object({
   maxSessionDurationSeconds: z.coerce
     .number({ message: "Enter a number of seconds." })
     .int("Enter a whole number of seconds.")
-    .min(900, "Sessions last 900 (15 minutes) to 43200 (12 hours) seconds.")
-    .max(43_200, "Sessions last 900 (15 minutes) to 43200 (12 hours) seconds."),
+    .min(MIN_SESSION_SECONDS, "Sessions last 900 (15 minutes) to 43200 (12 hours) seconds.")
+    .max(MAX_SESSION_SECONDS, "Sessions last 900 (15 minutes) to 43200 (12 hours) seconds."),
   allowConsole: z.boolean(),
   allowCli: z.boolean(),
   /** `YYYY-MM-DD HH:MM` or `YYYY-MM-DDTHH:MM` (UTC, as the form says), an ISO 8601 instant, or empty. */

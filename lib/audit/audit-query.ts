@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ROLE_ARN_PATTERN } from "@/lib/aws/partitions";
 
 /**
  * The audit log's filters as they travel in a URL (shareable, bookmarkable):
@@ -31,8 +32,6 @@ const MAX_PAGE_SIZE = 200;
 
 const DATE_PATTERN =
   /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:\d{2})?)?$/;
-const ROLE_ARN_PATTERN =
-  /^arn:aws(?:-[a-z]+)*:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 const ROLE_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
 const ID_PATTERN = /^[a-z0-9]{1,40}$/;
 

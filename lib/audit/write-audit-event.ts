@@ -40,6 +40,7 @@ export const AUDIT_ACTIONS = [
   "admin.role.created",
   "admin.role.updated",
   "admin.role.deleted",
+  "admin.role.checked",
   "admin.rule.created",
   "admin.rule.updated",
   "admin.rule.deleted",

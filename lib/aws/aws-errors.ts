@@ -31,8 +31,6 @@ const EXPLANATIONS: Record<string, string> = {
   SignatureDoesNotMatch:
     "The portal's AWS credentials were rejected (signature mismatch or clock skew).",
   MissingAuthenticationToken: "The portal has no AWS credentials configured.",
-  CredentialsProviderError:
-    "The portal found no AWS credentials (explicit keys or the AWS default credential chain).",
   IDPRejectedClaim: "AWS rejected the identity provider's claims for this role.",
   InvalidIdentityToken: "AWS rejected the identity assertion for this role.",
 };
@@ -118,7 +116,15 @@ export type StsFailureKind =
   | "retry"
   /** This endpoint's region cannot serve the account (RegionDisabledException): try the next. */
   | "next-endpoint"
-  /** AWS answered and meant it, or the failure is local: surface at once. */
+  /**
+   * This endpoint is set up wrong — AWS says the request's credential scope is for another region,
+   * or the SDK refuses the endpoint configuration: try the next, and show it as a configuration
+   * problem (docs/AWS.md), never as "AWS is busy".
+   */
+  | "misconfigured"
+  /** Nothing was sent: the broker has no credentials at all. Every endpoint would fail alike. */
+  | "no-credentials"
+  /** AWS answered and meant it: surface at once. */
   | "surface";
 
 export interface StsFailure {
@@ -141,6 +147,9 @@ export function classifyStsError(error: unknown): StsFailure {
 
   if (awsCode === "RegionDisabledException" || awsCode === "RegionDisabled")
     return { kind: "next-endpoint", code: "RegionDisabledException" };
+  if (name === "CredentialsProviderError") return { kind: "no-credentials", code: name };
+  if (isMisconfiguredEndpoint(e, awsCode, status, nodeCode))
+    return { kind: "misconfigured", code: awsCode ?? name ?? "EndpointConfiguration" };
   if (awsCode && (THROTTLING_CODES.has(awsCode) || SERVICE_FAULT_CODES.has(awsCode)))
     return { kind: "retry", code: awsCode };
   if (status !== undefined) {
@@ -158,6 +167,27 @@ export function classifyStsError(error: unknown): StsFailure {
 }
 
 /**
+ * AWS names a credential scope for the wrong region or service in SignatureDoesNotMatch's message
+ * (the code is the same as for a wrong secret key, so the message is the only signal); the SDK
+ * refuses endpoint settings it can't honour (FIPS or dual-stack with a custom endpoint, an invalid
+ * region or URL) before anything is sent, with a plain Error.
+ */
+const SCOPE_MISMATCH = /Credential should be scoped to (a valid region|correct service)/i;
+const SDK_ENDPOINT_CONFIG =
+  /(FIPS|DualStack) and custom endpoint are not supported|Invalid region in client config|custom endpoint .* was not a valid URI|Invalid Configuration: Missing Region/i;
+
+function isMisconfiguredEndpoint(
+  e: ErrorShape,
+  awsCode: string | undefined,
+  status: number | undefined,
+  nodeCode: string | undefined,
+): boolean {
+  const message = typeof e.message === "string" ? e.message : "";
+  if (awsCode === "SignatureDoesNotMatch" && SCOPE_MISMATCH.test(message)) return true;
+  return status === undefined && nodeCode === undefined && SDK_ENDPOINT_CONFIG.test(message);
+}
+
+/**
  * Turns an error from the STS client into an AppError the user can act on, keeping AWS's error code
  * (what an admin searches for) and putting AWS's own message only in the internal reason: it names
  * ARNs that are fine for admins' logs but say more than a denied user needs.
@@ -169,6 +199,21 @@ export function appErrorFromAws(error: unknown, action: string): AppError {
   const awsMessage = typeof e.message === "string" ? e.message : String(error);
   const internalReason = `${action}: ${failure.code}: ${awsMessage}`;
   const hasHttpResponse = typeof e.$metadata?.httpStatusCode === "number";
+  if (failure.kind === "no-credentials") {
+    // A local problem, not an AWS answer: no "(AWS error …)".
+    return new AppError(
+      "broker_misconfigured",
+      "The portal has no AWS credentials to call AWS with: neither broker keys nor the AWS default credential chain (instance profile, task role, IRSA) provided any. An administrator must configure them.",
+      { internalReason, cause: error },
+    );
+  }
+  if (failure.kind === "misconfigured") {
+    return new AppError(
+      "broker_misconfigured",
+      "The portal's connection to AWS STS is set up wrong; an administrator can see which endpoint on the Broker page.",
+      { awsErrorCode: awsCode, internalReason, cause: error },
+    );
+  }
   // A retryable failure, or one with neither an AWS answer nor a code we know (a transport or
   // parsing problem): the user can only wait; the admin reads the internal reason.
   if (failure.kind === "retry" || (awsCode === undefined && !hasHttpResponse)) {

@@ -62,6 +62,12 @@ export interface BrokerCredentials {
   /** Clients signing with the MFA session, or null when locked (or expired). */
   mfaClients(): STSClient[] | null;
   /**
+   * Clients signing with the long-term IAM user key itself (not the exchanged session), or null
+   * when the broker has none. For the one call AWS wants that key for: an AssumeRole with
+   * DurationSeconds whose credentials open a console session (docs/AWS.md "Console sign-in").
+   */
+  longTermClients(): STSClient[] | null;
+  /**
    * Exchanges the long-term key plus a 6-digit code from the broker's MFA device for an
    * MFA-authenticated session, kept (in memory) until shortly before it expires.
    * @throws AppError("validation_error") for a code that is not 6 digits or when unlock is not
@@ -94,7 +100,7 @@ export function createBrokerCredentials(
 ): BrokerCredentials {
   const source = credentialSourceOf(aws);
   const makeClients = (signer: StsCredentials | "default-chain") =>
-    createStsClients(failover.endpoints, aws.region, failover.policy, signer);
+    createStsClients(failover.endpoints, failover.policy, signer);
   const explicit = aws.brokerCredentials;
   const baseClients = makeClients(
     explicit
@@ -234,6 +240,7 @@ export function createBrokerCredentials(
       session = null;
     },
     mfaClients: () => (isFresh(mfaSession) ? mfaSession.clients : null),
+    longTermClients: () => (hasLongTermKeys ? baseClients : null),
     unlockWithMfa,
     lock: () => {
       retire(mfaSession);

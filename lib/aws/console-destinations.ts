@@ -1,4 +1,4 @@
-import { isAwsRegion, partitionOf, type AwsPartition } from "./regions";
+import { isAwsRegion, partitionOf, type AwsPartition } from "./partitions";
 
 /**
  * Where the AWS console opens after a federation sign-in (DESIGN.md "Console sign-in").

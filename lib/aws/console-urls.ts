@@ -1,8 +1,7 @@
 import "server-only";
 
 import { CONSOLE_HOSTS, isAllowedConsoleDestination } from "./console-destinations";
-import { isAwsRegion, partitionOf } from "./regions";
-import { MAX_SESSION_SECONDS, MIN_SESSION_SECONDS } from "./session-duration";
+import { isAwsRegion, MAX_SESSION_SECONDS, MIN_SESSION_SECONDS, partitionOf } from "./partitions";
 
 export { isAllowedConsoleDestination };
 

@@ -1,7 +1,7 @@
 import "server-only";
 
 import { checkProfileName } from "./profile-name";
-import { AWS_REGION_PATTERN } from "./regions";
+import { AWS_REGION_PATTERN } from "./partitions";
 
 export { checkProfileName, profileNameFor, PROFILE_NAME_PATTERN } from "./profile-name";
 

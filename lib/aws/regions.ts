@@ -1,42 +1,7 @@
 /**
- * AWS region codes, their partitions and display names. Pure data and pure functions: no SDK, no I/O,
- * and client-safe (no `server-only`): the region and destination pickers in the browser use it too.
- *
- * Only the three partitions Gatehouse can federate into are accepted (commercial `aws`, GovCloud
- * `aws-us-gov`, China `aws-cn`); the isolated partitions (`us-iso-*`, `us-isob-*`, `eu-isoe-*`,
- * `us-isof-*`) and the European Sovereign Cloud (`eusc-*`) have their own sign-in and console hosts that
- * this portal does not know, so their codes are rejected rather than sent to the wrong place.
+ * The regions of each partition with their display names, for region pickers. Client-safe. What a
+ * region code is and which partition it belongs to is lib/aws/partitions.ts.
  */
-
-export type AwsPartition = "aws" | "aws-us-gov" | "aws-cn";
-
-const DIRECTION = "(?:central|north|south|east|west|northeast|northwest|southeast|southwest)";
-const NUMBER = "[1-9][0-9]?";
-
-/**
- * A region code of the aws, aws-us-gov or aws-cn partition, e.g. `eu-west-1`, `ap-southeast-7`,
- * `mx-central-1`, `us-gov-west-1`, `cn-north-1`. Stricter than the SDK's partition regexes (`\w+`):
- * the middle part must be a compass direction and the number has no leading zero, so the value is also
- * safe to place in a hostname, a URL, a shell line or an INI file.
- */
-export const AWS_REGION_PATTERN = new RegExp(
-  `^(?:(?:us|eu|ap|sa|ca|me|af|il|mx)-${DIRECTION}|us-gov-${DIRECTION}|cn-${DIRECTION})-${NUMBER}$`,
-);
-
-export function isAwsRegion(value: unknown): value is string {
-  return typeof value === "string" && AWS_REGION_PATTERN.test(value);
-}
-
-/**
- * The partition a region belongs to.
- * @throws RangeError if `region` does not match {@link AWS_REGION_PATTERN}.
- */
-export function partitionOf(region: string): AwsPartition {
-  if (!isAwsRegion(region)) throw new RangeError("not an AWS region code of a supported partition");
-  if (region.startsWith("us-gov-")) return "aws-us-gov";
-  if (region.startsWith("cn-")) return "aws-cn";
-  return "aws";
-}
 
 /**
  * Commercial (`aws` partition) regions for a region picker, in the order AWS's own console lists them

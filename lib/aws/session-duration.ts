@@ -5,12 +5,8 @@
  * the same refusal the server applies at issuance.
  */
 
-/** AWS caps every AssumeRole made with role credentials ("role chaining") at one hour. */
-export const ROLE_CHAINING_MAX_SECONDS = 3600;
-/** The shortest session STS issues (DurationSeconds, SessionDuration). */
-export const MIN_SESSION_SECONDS = 900;
-/** The longest session STS issues for a role (MaxSessionDuration, SessionDuration). */
-export const MAX_SESSION_SECONDS = 43_200;
+import { MAX_SESSION_SECONDS, MIN_SESSION_SECONDS, ROLE_CHAINING_MAX_SECONDS } from "./partitions";
+
 /**
  * Without an explicit choice a session lasts one hour, as STS's own DurationSeconds default and IAM
  * Identity Center's default do: long enough for a task, short enough that a forgotten terminal or
@@ -138,25 +134,23 @@ export function formatDuration(seconds: number): string {
  * lasts as long as the credentials).
  *
  * - GetFederationToken credentials: never (AWS refuses the parameter for them).
- * - Role-chained AssumeRole credentials: omitted. AWS refuses SessionDuration above one hour for them and
- *   the credentials are themselves at most one hour, so omitting gives the same session without the
- *   risk of a refused request.
- * - Otherwise (AssumeRole / AssumeRoleWithSAML): the duration the credentials were issued for, whole
- *   seconds, kept within 900–43,200, so that the console session ends when the granted session does.
+ * - AssumeRole / AssumeRoleWithSAML: the session length granted, whole seconds within 900–43,200;
+ *   for role-chained credentials at most one hour, AWS's limit for them. It is sent even when the
+ *   credentials themselves last longer or shorter (console credentials from a broker session are
+ *   issued without DurationSeconds: docs/AWS.md "Console sign-in"), so the console session is
+ *   exactly what the user chose.
  *
- * @throws TypeError if `credentialsSeconds` is not a positive finite number (a caller bug).
+ * @throws TypeError if `sessionSeconds` is not a positive finite number (a caller bug).
  */
 export function consoleSessionDurationParam(o: {
-  credentialsSeconds: number;
+  sessionSeconds: number;
   isRoleChained: boolean;
   assumedWith: "AssumeRole" | "AssumeRoleWithSAML" | "GetFederationToken";
 }): number | undefined {
-  if (!Number.isFinite(o.credentialsSeconds) || o.credentialsSeconds <= 0) {
-    throw new TypeError("credentialsSeconds must be a positive number of seconds");
+  if (!Number.isFinite(o.sessionSeconds) || o.sessionSeconds <= 0) {
+    throw new TypeError("sessionSeconds must be a positive number of seconds");
   }
-  if (o.assumedWith === "GetFederationToken" || o.isRoleChained) return undefined;
-  return Math.min(
-    MAX_SESSION_SECONDS,
-    Math.max(MIN_SESSION_SECONDS, Math.floor(o.credentialsSeconds)),
-  );
+  if (o.assumedWith === "GetFederationToken") return undefined;
+  const max = o.isRoleChained ? ROLE_CHAINING_MAX_SECONDS : MAX_SESSION_SECONDS;
+  return Math.min(max, Math.max(MIN_SESSION_SECONDS, Math.floor(o.sessionSeconds)));
 }

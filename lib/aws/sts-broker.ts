@@ -17,6 +17,7 @@ import {
   type SessionExchangeStatus,
 } from "./broker-credentials";
 import type { TemporaryCredentials } from "./credential-formats";
+import { ASSUMED_ROLE_ARN_PATTERN, ROLE_CHAINING_MAX_SECONDS } from "./partitions";
 import {
   createStsClients,
   createStsFailover,
@@ -28,8 +29,6 @@ import {
   type StsFailover,
 } from "./sts-endpoints";
 
-/** AWS caps every AssumeRole made with role credentials ("role chaining") at one hour. */
-export const ROLE_CHAINING_MAX_SECONDS = 3600;
 const BROKER_IDENTITY_TTL_MS = 5 * 60 * 1000;
 
 export interface AssumeRoleRequest {
@@ -43,13 +42,27 @@ export interface AssumeRoleRequest {
   policy?: string;
   /** The role's trust policy requires aws:MultiFactorAuthPresent: sign with the MFA session. */
   requiresBrokerMfa?: boolean;
+  /**
+   * The credentials will open a console session. AWS's federation endpoint refuses credentials
+   * from an AssumeRole that carried DurationSeconds unless an IAM user's long-term key signed it
+   * (IAM User Guide, "Enable custom identity broker access to the AWS console"): so the call is
+   * signed with the long-term key when there is one and no MFA session is needed, and otherwise
+   * sent without DurationSeconds — the console session's length then comes from getSigninToken's
+   * SessionDuration (docs/AWS.md "Console sign-in").
+   */
+  forConsole?: boolean;
 }
 
 export interface AssumedRole {
   credentials: TemporaryCredentials;
   assumedRoleArn: string;
-  /** The duration actually requested, after the role-chaining cap. */
+  /** The session length granted, after the role-chaining cap (console: the console session's). */
   durationSeconds: number;
+  /**
+   * Whether DurationSeconds went to AWS. When it did not (console credentials from a session), the
+   * credentials last AWS's default hour and SessionDuration sets the console session.
+   */
+  sentDurationSeconds: boolean;
   /** True when the broker itself runs on role credentials, so AWS caps sessions at one hour. */
   isRoleChained: boolean;
   /** The SourceIdentity AWS recorded for the session, if any. */
@@ -136,7 +149,7 @@ export function createStsBroker(aws: AppConfig["aws"], deps: StsBrokerDeps = {})
   const failover: StsFailover = createStsFailover(aws.stsEndpoints, policy, clock);
   const credentials: BrokerCredentials = createBrokerCredentials(aws, failover, clock);
   // AssumeRoleWithSAML is authenticated by the assertion; the SDK sends it unsigned (noAuth).
-  const samlClients = createStsClients(aws.stsEndpoints, aws.region, policy, "default-chain");
+  const samlClients = createStsClients(aws.stsEndpoints, policy, "default-chain");
 
   let identityCache: { value: BrokerIdentity; fetchedAt: number } | undefined;
   let identityError: BrokerStatus["identityError"] = null;
@@ -194,7 +207,7 @@ export function createStsBroker(aws: AppConfig["aws"], deps: StsBrokerDeps = {})
     const value: BrokerIdentity = {
       arn,
       account: out.Account ?? "",
-      isAssumedRole: /^arn:aws[\w-]*:sts::\d{12}:assumed-role\//.test(arn),
+      isAssumedRole: ASSUMED_ROLE_ARN_PATTERN.test(arn),
       credentialSource: credentials.source,
       usesSessionToken: credentials.usesSessionToken,
     };
@@ -208,11 +221,14 @@ export function createStsBroker(aws: AppConfig["aws"], deps: StsBrokerDeps = {})
     const durationSeconds = broker.isAssumedRole
       ? Math.min(request.durationSeconds, ROLE_CHAINING_MAX_SECONDS)
       : request.durationSeconds;
+    const longTerm =
+      request.forConsole && !request.requiresBrokerMfa ? credentials.longTermClients() : null;
+    const sendDuration = !request.forConsole || longTerm !== null;
     const command = new AssumeRoleCommand({
       RoleArn: request.roleArn,
       RoleSessionName: request.roleSessionName,
       SourceIdentity: request.sourceIdentity,
-      DurationSeconds: durationSeconds,
+      ...(sendDuration ? { DurationSeconds: durationSeconds } : {}),
       ...(request.externalId ? { ExternalId: request.externalId } : {}),
       ...(request.tags && request.tags.length > 0 ? { Tags: request.tags } : {}),
       ...(request.policy ? { Policy: request.policy } : {}),
@@ -233,6 +249,10 @@ export function createStsBroker(aws: AppConfig["aws"], deps: StsBrokerDeps = {})
         }
         throw error;
       }
+    } else if (longTerm) {
+      out = await failover.run("AssumeRole (long-term key, for the console)", (i, abortSignal) =>
+        longTerm[i]!.send(command, { abortSignal }),
+      );
     } else {
       out = await sendSigned("AssumeRole", (client, abortSignal) =>
         client.send(command, { abortSignal }),
@@ -242,6 +262,7 @@ export function createStsBroker(aws: AppConfig["aws"], deps: StsBrokerDeps = {})
       credentials: credentialsFrom(out.Credentials, "AssumeRole"),
       assumedRoleArn: out.AssumedRoleUser?.Arn ?? "",
       durationSeconds,
+      sentDurationSeconds: sendDuration,
       isRoleChained: broker.isAssumedRole,
       sourceIdentity: out.SourceIdentity ?? request.sourceIdentity,
     };
@@ -262,6 +283,7 @@ export function createStsBroker(aws: AppConfig["aws"], deps: StsBrokerDeps = {})
       credentials: credentialsFrom(out.Credentials, "AssumeRoleWithSAML"),
       assumedRoleArn: out.AssumedRoleUser?.Arn ?? "",
       durationSeconds: request.durationSeconds,
+      sentDurationSeconds: true,
       isRoleChained: false,
       sourceIdentity: out.SourceIdentity ?? null,
     };

@@ -1,6 +1,7 @@
 import "server-only";
 import { STSClient, type STSClientConfig } from "@aws-sdk/client-sts";
 import type { AppConfig } from "@/lib/config";
+import type { StsEndpointConfig } from "@/lib/config/sts-endpoint-settings";
 import { AppError } from "@/lib/http/errors";
 import { appErrorFromAws, classifyStsError } from "./aws-errors";
 
@@ -63,6 +64,13 @@ export function backoffDelayMs(
 /** What the admin page shows for one endpoint. Times are epoch milliseconds of the broker's clock. */
 export interface EndpointHealth {
   url: string;
+  /** The region every request to it is signed for. */
+  region: string;
+  /**
+   * Why AWS (or the SDK) says this endpoint is set up wrong — e.g. a credential scope for another
+   * region — until it next answers properly; null when none. Not an outage: a configuration fix.
+   */
+  configurationProblem: string | null;
   /** Position in the configured order, from 0. */
   position: number;
   lastSuccessAt: number | null;
@@ -93,6 +101,7 @@ export const systemClock: FailoverClock = {
 const LATENCY_WINDOW = 20;
 
 class EndpointState {
+  configurationProblem: string | null = null;
   lastSuccessAt: number | null = null;
   lastFailureAt: number | null = null;
   consecutiveFailures = 0;
@@ -103,12 +112,17 @@ class EndpointState {
   private latencies: number[] = [];
 
   constructor(
-    readonly url: string,
+    readonly endpoint: StsEndpointConfig,
     readonly position: number,
   ) {}
 
+  get url(): string {
+    return this.endpoint.url;
+  }
+
   /** AWS answered (even with a refusal): the endpoint works. */
   recordAnswer(at: number, latencyMs: number): void {
+    this.configurationProblem = null;
     this.attempts += 1;
     this.lastSuccessAt = at;
     this.consecutiveFailures = 0;
@@ -127,6 +141,12 @@ class EndpointState {
       this.circuitOpenUntil = at + policy.circuitCooldownMs;
   }
 
+  /** AWS or the SDK says the endpoint is set up wrong: tried last, and shown as a configuration problem. */
+  recordMisconfiguration(at: number, code: string, problem: string, policy: RetryPolicy): void {
+    this.configurationProblem = problem;
+    this.recordFailure(at, code, policy);
+  }
+
   isCircuitOpen(at: number): boolean {
     return this.circuitOpenUntil !== null && at < this.circuitOpenUntil;
   }
@@ -135,6 +155,8 @@ class EndpointState {
     const sorted = [...this.latencies].sort((a, b) => a - b);
     return {
       url: this.url,
+      region: this.endpoint.region,
+      configurationProblem: this.configurationProblem,
       position: this.position,
       lastSuccessAt: this.lastSuccessAt,
       lastFailureAt: this.lastFailureAt,
@@ -169,20 +191,20 @@ export interface StsFailover {
    */
   run<T>(action: string, attempt: StsAttempt<T>): Promise<T>;
   getEndpointHealth(): EndpointHealth[];
-  readonly endpoints: readonly string[];
+  readonly endpoints: readonly StsEndpointConfig[];
   readonly policy: RetryPolicy;
 }
 
 /** The retry/failover loop over a fixed list of endpoints, with injectable time and randomness. */
 export function createStsFailover(
-  endpoints: readonly string[],
+  endpoints: readonly StsEndpointConfig[],
   policy: RetryPolicy,
   clock: FailoverClock = systemClock,
 ): StsFailover {
   if (endpoints.length === 0) throw new TypeError("at least one STS endpoint is required");
   if (!Number.isInteger(policy.attemptsPerEndpoint) || policy.attemptsPerEndpoint < 1)
     throw new TypeError("attemptsPerEndpoint must be a positive integer");
-  const states = endpoints.map((url, i) => new EndpointState(url, i));
+  const states = endpoints.map((endpoint, i) => new EndpointState(endpoint, i));
 
   /** Configured order, except that endpoints with an open circuit go last (in their order). */
   function order(at: number): EndpointState[] {
@@ -196,6 +218,7 @@ export function createStsFailover(
     const tried: string[] = [];
     let lastError: unknown;
     let isOnlyRegionDisabled = true;
+    let isOnlyMisconfigured = true;
     let isBudgetSpent = false;
 
     for (const endpoint of order(started)) {
@@ -223,13 +246,23 @@ export function createStsFailover(
             endpoint.recordAnswer(clock.now(), clock.now() - attemptStarted);
             throw appErrorFromAws(error, action);
           }
-          endpoint.recordFailure(clock.now(), failure.code, policy);
+          // Nothing was sent: no endpoint can do better.
+          if (failure.kind === "no-credentials") throw appErrorFromAws(error, action);
+          if (failure.kind === "misconfigured")
+            endpoint.recordMisconfiguration(
+              clock.now(),
+              failure.code,
+              misconfigurationOf(endpoint.endpoint, error),
+              policy,
+            );
+          else endpoint.recordFailure(clock.now(), failure.code, policy);
           counts.set(failure.code, (counts.get(failure.code) ?? 0) + 1);
           lastError = error;
         } finally {
           clearTimeout(timer);
         }
-        if (failure.kind === "next-endpoint") break;
+        if (failure.kind !== "misconfigured") isOnlyMisconfigured = false;
+        if (failure.kind === "next-endpoint" || failure.kind === "misconfigured") break;
         isOnlyRegionDisabled = false;
         if (n + 1 < policy.attemptsPerEndpoint) {
           const delay = backoffDelayMs(n, policy, clock.random);
@@ -244,6 +277,7 @@ export function createStsFailover(
       if (isBudgetSpent) break;
     }
 
+    if (lastError !== undefined && isOnlyMisconfigured) throw appErrorFromAws(lastError, action);
     if (lastError !== undefined && isOnlyRegionDisabled) throw appErrorFromAws(lastError, action);
     const elapsed = clock.now() - started;
     const n = states.length;
@@ -265,6 +299,12 @@ export function createStsFailover(
   };
 }
 
+/** What the Broker page says about a misconfigured endpoint: which, signed for what, and why. */
+function misconfigurationOf(endpoint: StsEndpointConfig, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return `${endpoint.entry} (signed for ${endpoint.region}): ${message.slice(0, 300)}`;
+}
+
 function summary(url: string, counts: Map<string, number>): string {
   return `${url} ${[...counts].map(([code, n]) => `${code}×${n}`).join(", ")}`;
 }
@@ -281,19 +321,23 @@ export interface StsCredentials {
 }
 
 /**
- * One STSClient per endpoint, all signing alike. The SDK's retries are off (our loop retries) and
- * its handler times out connection and request at the policy's per-attempt timeout.
+ * One STSClient per endpoint, each signing for its endpoint's own region (AWS refuses a credential
+ * scope for another region). The endpoint URL is already the FIPS or dual-stack host when those are
+ * configured, so the SDK's own switches are turned off explicitly: it would otherwise read
+ * AWS_USE_FIPS_ENDPOINT from the environment and refuse the custom endpoint. The SDK's retries are
+ * off (our loop retries) and its handler times out at the policy's per-attempt timeout.
  */
 export function createStsClients(
-  endpoints: readonly string[],
-  region: string,
+  endpoints: readonly StsEndpointConfig[],
   policy: Pick<RetryPolicy, "timeoutMs">,
   signer: StsSigner,
 ): STSClient[] {
   return endpoints.map((endpoint) => {
     const config: STSClientConfig = {
-      region,
-      endpoint,
+      region: endpoint.region,
+      endpoint: endpoint.url,
+      useFipsEndpoint: false,
+      useDualstackEndpoint: false,
       maxAttempts: 1,
       requestHandler: {
         connectionTimeout: policy.timeoutMs,

@@ -1,5 +1,6 @@
 import { stringify } from "yaml";
 import { defaultRoleArn } from "@/lib/admin/validation";
+import type { AwsPartition } from "@/lib/aws/partitions";
 import type { AccountEntry, ConfigDocument, RoleEntry, RuleEntry } from "./document";
 import type { AccountState, RoleState, RuleState } from "./state";
 
@@ -8,25 +9,28 @@ import type { AccountState, RoleState, RuleState } from "./state";
  * an admin would write, and everything else in the stored order, so exporting twice gives the
  * same bytes and importing the export changes nothing.
  */
-export function toDocument(accounts: readonly AccountState[]): ConfigDocument {
-  return { version: 1, accounts: accounts.map(accountEntryOf) };
+export function toDocument(
+  accounts: readonly AccountState[],
+  partition: AwsPartition,
+): ConfigDocument {
+  return { version: 1, accounts: accounts.map((a) => accountEntryOf(a, partition)) };
 }
 
-function accountEntryOf(a: AccountState): AccountEntry {
+function accountEntryOf(a: AccountState, partition: AwsPartition): AccountEntry {
   return {
     id: a.accountId,
     name: a.name,
     ...(a.alias ? { alias: a.alias } : {}),
     environment: a.environment,
     ...(a.description ? { description: a.description } : {}),
-    roles: a.roles.map((r) => roleEntryOf(a.accountId, r)),
+    roles: a.roles.map((r) => roleEntryOf(a.accountId, r, partition)),
   };
 }
 
-function roleEntryOf(accountId: string, r: RoleState): RoleEntry {
+function roleEntryOf(accountId: string, r: RoleState, partition: AwsPartition): RoleEntry {
   return {
     name: r.name,
-    ...(r.arn !== defaultRoleArn(accountId, r.name) ? { arn: r.arn } : {}),
+    ...(r.arn !== defaultRoleArn(accountId, r.name, partition) ? { arn: r.arn } : {}),
     ...(r.description ? { description: r.description } : {}),
     maxSessionDurationSeconds: r.maxSessionDurationSeconds,
     ...(r.assumeMethod !== "assume-role" ? { assumeMethod: r.assumeMethod } : {}),

@@ -1,4 +1,5 @@
 import "server-only";
+import type { AwsPartition } from "@/lib/aws/partitions";
 import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event";
 import type { Db } from "@/lib/db/client";
 import type { RequestMeta } from "@/lib/http/request-meta";
@@ -54,6 +55,7 @@ async function plan(
   text: string,
   format: ConfigFormat | undefined,
   now: Date,
+  partition: AwsPartition,
 ): Promise<Plan> {
   const parsed = parseConfigText(text, format);
   if (!parsed.ok) return parsed;
@@ -65,6 +67,7 @@ async function plan(
         expiries.set(rule.key, rule.expiresAt ? new Date(rule.expiresAt) : null);
   const checked = validateDocument(parsed.parsed, {
     now,
+    partition,
     usersByEmail,
     previousExpiresAt: (key) => expiries.get(key),
   });
@@ -92,8 +95,9 @@ export async function dryRunImport(
   text: string,
   format: ConfigFormat | undefined,
   now: Date,
+  partition: AwsPartition,
 ): Promise<ImportResult> {
-  const result = await plan(db, text, format, now);
+  const result = await plan(db, text, format, now, partition);
   if (!result.ok) return refused(result.problems);
   return { ok: true, applied: false, diff: summariseDiff(result.diff) };
 }
@@ -112,9 +116,10 @@ export async function applyImport(
   actor: AuditActor,
   meta: RequestMeta,
   now: Date,
+  partition: AwsPartition,
 ): Promise<ImportResult> {
   return db.$transaction(async (tx) => {
-    const result = await plan(tx, input.text, input.format, now);
+    const result = await plan(tx, input.text, input.format, now, partition);
     if (!result.ok) return refused(result.problems);
     const summary = summariseDiff(result.diff);
     if (result.diff.hash !== input.expectedHash)

@@ -15,12 +15,15 @@ import {
   type RoleEntry,
   type RuleEntry,
 } from "./document";
+import type { AwsPartition } from "@/lib/aws/partitions";
 import type { ParsedText } from "./parse-text";
 import { keyRules, roleKey, type AccountState, type RoleState, type RuleState } from "./state";
 
 /** What validating a file needs to know about the database. */
 export interface ValidationContext {
   now: Date;
+  /** The broker's partition: roles and SAML providers of another are refused. */
+  partition: AwsPartition;
   /** Users by lowercased email (several when IdPs share an email). */
   usersByEmail: ReadonlyMap<string, ReadonlyArray<{ id: string }>>;
   /** The stored expiry of the rule with this key: an unchanged past expiry may stay. */
@@ -98,7 +101,7 @@ export function validateDocument(
     const roleNames = new Set<string>();
     (entry.roles ?? []).forEach((roleEntryValue, r) => {
       const rat: DocPath = [...at, "roles", r];
-      const role = validateRole(roleEntryValue, account.accountId, rat, report);
+      const role = validateRole(roleEntryValue, account.accountId, ctx.partition, rat, report);
       if (!role) return;
       if (roleNames.has(role.name))
         report([...rat, "name"], "This account already lists a role with this name.");
@@ -164,6 +167,7 @@ function validateAccount(entry: AccountEntry, at: DocPath, report: Report): Acco
 function validateRole(
   entry: RoleEntry,
   accountId: string,
+  partition: AwsPartition,
   at: DocPath,
   report: Report,
 ): RoleState | null {
@@ -179,6 +183,7 @@ function validateRole(
       requiresBrokerMfa: entry.requiresBrokerMfa ?? false,
     },
     accountId,
+    partition,
   );
   if (!parsed.ok) {
     reportFields(parsed.errors, at, {}, report);

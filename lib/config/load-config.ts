@@ -1,4 +1,9 @@
+import { partitionOf, PARTITION_FACTS, type AwsPartition } from "@/lib/aws/partitions";
+import { AWS_REGIONS } from "@/lib/aws/regions";
 import { settingsSchema, type Settings } from "./schema";
+import { resolveStsEndpoints, type StsEndpointConfig } from "./sts-endpoint-settings";
+
+export type { StsEndpointConfig } from "./sts-endpoint-settings";
 
 /** A setting is missing or malformed. The message names every offending setting. */
 export class ConfigError extends Error {
@@ -43,12 +48,19 @@ export interface AppConfig {
   accessContact: string;
   defaultRegion: string;
   aws: {
+    /** The broker's home region (AWS_REGION): decides its partition. */
     region: string;
+    /** The partition of the broker, its STS endpoints, and every role it may assume. */
+    partition: AwsPartition;
     /**
-     * STS endpoints in the order they are tried (DESIGN.md "STS endpoints"): URLs, already
-     * expanded from region codes. Never empty.
+     * STS endpoints in the order they are tried, each with the region it is signed for
+     * (docs/AWS.md "STS endpoints"). Never empty.
      */
-    stsEndpoints: string[];
+    stsEndpoints: StsEndpointConfig[];
+    /** Region entries use FIPS 140 endpoints (GATEHOUSE_STS_FIPS / AWS_USE_FIPS_ENDPOINT). */
+    stsFips: boolean;
+    /** Region entries use dual-stack (IPv6) endpoints. */
+    stsDualStack: boolean;
     /** Attempts on one endpoint before moving to the next (retryable failures only). */
     stsAttemptsPerEndpoint: number;
     /** Per-attempt timeout. */
@@ -56,6 +68,8 @@ export interface AppConfig {
     /** Base of the jittered exponential backoff between attempts. */
     stsBackoffBaseMs: number;
     federationEndpoint: string;
+    /** What an AWS-targeted SAML assertion must carry in this partition. */
+    saml: { audience: string; recipients: string[] };
     brokerCredentials:
       | { accessKeyId: string; secretAccessKey: string; sessionToken: string | undefined }
       | undefined;
@@ -107,6 +121,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     );
   }
   const s = parsed.data;
+  const aws = awsSettings(s);
   return {
     nodeEnv: s.NODE_ENV,
     databaseUrl: s.DATABASE_URL,
@@ -135,16 +150,18 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     auditorGroup: s.GATEHOUSE_AUDITOR_GROUP,
     sessionMaxAgeSeconds: s.GATEHOUSE_SESSION_MAX_AGE_SECONDS,
     accessContact: s.GATEHOUSE_ACCESS_CONTACT,
-    defaultRegion: s.GATEHOUSE_DEFAULT_REGION,
+    defaultRegion: aws.defaultRegion,
     aws: {
       region: s.AWS_REGION,
-      stsEndpoints: (s.GATEHOUSE_STS_ENDPOINTS ?? [s.GATEHOUSE_STS_ENDPOINT ?? s.AWS_REGION]).map(
-        stsEndpointUrl,
-      ),
+      partition: aws.partition,
+      stsEndpoints: aws.stsEndpoints,
+      stsFips: aws.fips,
+      stsDualStack: aws.dualStack,
+      saml: aws.saml,
       stsAttemptsPerEndpoint: s.GATEHOUSE_STS_ATTEMPTS_PER_ENDPOINT,
       stsTimeoutMs: s.GATEHOUSE_STS_TIMEOUT_MS,
       stsBackoffBaseMs: s.GATEHOUSE_STS_BACKOFF_BASE_MS,
-      federationEndpoint: s.GATEHOUSE_FEDERATION_ENDPOINT,
+      federationEndpoint: aws.federationEndpoint,
       brokerCredentials:
         s.GATEHOUSE_BROKER_ACCESS_KEY_ID && s.GATEHOUSE_BROKER_SECRET_ACCESS_KEY
           ? {
@@ -169,11 +186,49 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
 }
 
 /**
- * An STS endpoint URL: a region code becomes its regional endpoint (`sts.<region>.amazonaws.com`,
- * `.amazonaws.com.cn` in China); a URL is kept (without a trailing slash).
+ * The AWS side of the configuration, checked as a whole: every STS endpoint signed for its own
+ * region and in the broker's partition, the default region in it too, and the partition's own
+ * federation endpoint and SAML values unless overridden (docs/AWS.md).
+ * @throws ConfigError naming each setting and entry that does not fit
  */
-export function stsEndpointUrl(entry: string): string {
-  if (/^https?:\/\//.test(entry)) return entry.replace(/\/+$/, "");
-  const suffix = entry.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
-  return `https://sts.${entry}.${suffix}`;
+function awsSettings(s: Settings) {
+  const partition = partitionOf(s.AWS_REGION);
+  const facts = PARTITION_FACTS[partition];
+  const fips = s.GATEHOUSE_STS_FIPS ?? s.AWS_USE_FIPS_ENDPOINT;
+  const dualStack = s.GATEHOUSE_STS_DUALSTACK ?? s.AWS_USE_DUALSTACK_ENDPOINT;
+  const setting = s.GATEHOUSE_STS_ENDPOINTS
+    ? "GATEHOUSE_STS_ENDPOINTS"
+    : s.GATEHOUSE_STS_ENDPOINT
+      ? "GATEHOUSE_STS_ENDPOINT"
+      : "AWS_REGION";
+  const entries = s.GATEHOUSE_STS_ENDPOINTS ?? [s.GATEHOUSE_STS_ENDPOINT ?? s.AWS_REGION];
+  const problems: string[] = [];
+  const resolved = resolveStsEndpoints(entries, { fips, dualStack, brokerPartition: partition });
+  if (!resolved.ok) {
+    const why =
+      fips && setting === "AWS_REGION" ? " (GATEHOUSE_STS_FIPS / AWS_USE_FIPS_ENDPOINT is on)" : "";
+    problems.push(...resolved.problems.map((p) => `${setting} ${p}${why}`));
+  }
+  const defaultRegion = s.GATEHOUSE_DEFAULT_REGION ?? s.AWS_REGION;
+  if (partitionOf(defaultRegion) !== partition)
+    problems.push(
+      `GATEHOUSE_DEFAULT_REGION ${defaultRegion} is not in the broker's partition (${facts.name}, from AWS_REGION ${s.AWS_REGION})`,
+    );
+  if (problems.length > 0) throw new ConfigError(problems);
+  const regional =
+    partition === "aws"
+      ? AWS_REGIONS.map((r) => `https://${r.code}.signin.aws.amazon.com/saml`)
+      : [];
+  return {
+    partition,
+    fips,
+    dualStack,
+    defaultRegion,
+    stsEndpoints: resolved.ok ? resolved.endpoints : [],
+    federationEndpoint: s.GATEHOUSE_FEDERATION_ENDPOINT ?? facts.federationEndpoint,
+    saml: {
+      audience: s.GATEHOUSE_AWS_SAML_AUDIENCE ?? facts.samlAudience,
+      recipients: s.GATEHOUSE_AWS_SAML_RECIPIENTS ?? [facts.samlRecipient, ...regional],
+    },
+  };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AWS_REGION_HINT, isAwsRegion, MFA_SERIAL_PATTERN } from "@/lib/aws/partitions";
 
 /**
  * Every setting Gatehouse reads, with its validation. `.env.example` documents each one; keep the
@@ -31,7 +32,20 @@ const optionalString = z
   .optional()
   .transform((v) => (v === "" ? undefined : v));
 
-const AWS_REGION_CODE = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+/** true/false (also 1/0, yes/no, on/off); undefined when not set, so another setting can decide. */
+function optionalBooleanFlag() {
+  return z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return undefined;
+      if (/^(true|1|yes|on)$/i.test(v)) return true;
+      if (/^(false|0|no|off)$/i.test(v)) return false;
+      ctx.addIssue({ code: "custom", message: `must be true or false, got "${v}"` });
+      return z.NEVER;
+    });
+}
 
 function booleanFlag(fallback: boolean) {
   return z
@@ -80,10 +94,8 @@ function intInRange(min: number, max: number, fallback: number, unit = "seconds"
     });
 }
 
-const awsRegion = z
-  .string()
-  .trim()
-  .regex(AWS_REGION_CODE, "must be an AWS region code like us-east-1");
+/** The same check issuance makes (lib/aws/partitions.ts): one definition of a region code. */
+const awsRegion = z.string().trim().refine(isAwsRegion, AWS_REGION_HINT);
 
 export const settingsSchema = z
   .object({
@@ -117,10 +129,12 @@ export const settingsSchema = z
       .min(1)
       .optional()
       .default("your AWS administrators"),
-    GATEHOUSE_DEFAULT_REGION: awsRegion.optional().default("us-east-1"),
+    /** Default: AWS_REGION. Must be in the broker's partition (checked in load-config). */
+    GATEHOUSE_DEFAULT_REGION: awsRegion.optional(),
     AWS_REGION: awsRegion.optional().default("us-east-1"),
-    GATEHOUSE_STS_ENDPOINT: optionalString.pipe(httpUrl.optional()),
-    /** Ordered, comma-separated: region codes (→ https://sts.<region>.amazonaws.com) or URLs. */
+    /** One entry of the GATEHOUSE_STS_ENDPOINTS forms (lib/config/sts-endpoint-settings.ts). */
+    GATEHOUSE_STS_ENDPOINT: optionalString,
+    /** Ordered, comma-separated: `region`, `region=URL`, or a URL whose host names its region. */
     GATEHOUSE_STS_ENDPOINTS: optionalString.transform((v, ctx) => {
       if (v === undefined) return undefined;
       const entries = v
@@ -131,17 +145,14 @@ export const settingsSchema = z
         ctx.addIssue({ code: "custom", message: "must list 1 to 8 endpoints" });
         return z.NEVER;
       }
-      for (const entry of entries) {
-        if (!isHttpUrl(entry) && !AWS_REGION_CODE.test(entry)) {
-          ctx.addIssue({
-            code: "custom",
-            message: `"${entry}" is neither an AWS region code nor an http(s) URL`,
-          });
-          return z.NEVER;
-        }
-      }
       return entries;
     }),
+    /** FIPS 140 STS endpoints for region entries; default AWS_USE_FIPS_ENDPOINT. */
+    GATEHOUSE_STS_FIPS: optionalBooleanFlag(),
+    GATEHOUSE_STS_DUALSTACK: optionalBooleanFlag(),
+    /** The AWS SDKs' own switches, honoured as the defaults of the two above. */
+    AWS_USE_FIPS_ENDPOINT: booleanFlag(false),
+    AWS_USE_DUALSTACK_ENDPOINT: booleanFlag(false),
     GATEHOUSE_STS_ATTEMPTS_PER_ENDPOINT: intInRange(1, 5, 2, "attempts"),
     GATEHOUSE_STS_TIMEOUT_MS: intInRange(100, 60_000, 3000, "milliseconds"),
     GATEHOUSE_STS_BACKOFF_BASE_MS: intInRange(0, 5000, 100, "milliseconds"),
@@ -151,7 +162,7 @@ export const settingsSchema = z
       z
         .string()
         .regex(
-          /^(arn:aws[\w-]*:iam::\d{12}:mfa\/[\w+=,.@/-]{1,256}|[A-Z0-9]{9,256})$/,
+          MFA_SERIAL_PATTERN,
           "must be an MFA device ARN (arn:aws:iam::<account>:mfa/<name>) or a hardware serial",
         )
         .optional(),
@@ -195,9 +206,26 @@ export const settingsSchema = z
     GATEHOUSE_SAML_MFA_AUTHN_CONTEXTS: commaList(
       "http://schemas.microsoft.com/claims/multipleauthn,https://refeds.org/profile/mfa,urn:oasis:names:tc:SAML:2.0:ac:classes:TimeSyncToken,urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorContract",
     ),
-    GATEHOUSE_FEDERATION_ENDPOINT: httpUrl
-      .optional()
-      .default("https://signin.aws.amazon.com/federation"),
+    /** Default: the broker's partition's (lib/aws/partitions.ts). */
+    GATEHOUSE_FEDERATION_ENDPOINT: httpUrl.optional(),
+    /** The audience and Recipient(s) an AWS-targeted SAML assertion carries; default: the partition's. */
+    GATEHOUSE_AWS_SAML_AUDIENCE: z.string().trim().min(1).max(1024).optional(),
+    GATEHOUSE_AWS_SAML_RECIPIENTS: optionalString.transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      const urls = v
+        .split(",")
+        .map((e) => e.trim())
+        .filter(Boolean);
+      const bad = urls.find((u) => !isHttpUrl(u) || !u.startsWith("https://"));
+      if (urls.length === 0 || bad !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          message: `must be https URLs, comma-separated${bad ? ` ("${bad}" is not)` : ""}`,
+        });
+        return z.NEVER;
+      }
+      return urls;
+    }),
     GATEHOUSE_BROKER_ACCESS_KEY_ID: optionalString.pipe(
       z
         .string()

@@ -18,6 +18,11 @@ export const ERROR_STATUS = {
   payload_too_large: 413,
   aws_refused: 502,
   aws_unavailable: 503,
+  /**
+   * The portal's own AWS setup is wrong (no credentials, an STS endpoint signed for the wrong
+   * region, …): not an AWS outage, and retrying won't help; an admin sees which on the Broker page.
+   */
+  broker_misconfigured: 503,
   audit_unavailable: 503,
   /** The database can't serve right now (connection lost, unreachable, disk, busy): retry. */
   database_unavailable: 503,

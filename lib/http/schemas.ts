@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AWS_REGION_PATTERN } from "@/lib/aws/regions";
+import { AWS_REGION_PATTERN } from "@/lib/aws/partitions";
 import { safeReturnPath } from "@/lib/saml/complete-saml-sign-in";
 
 /** Database ids are cuids: lowercase letters and digits. Anything else is malformed, not "not found". */

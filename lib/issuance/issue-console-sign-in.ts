@@ -62,7 +62,7 @@ export async function issueConsoleSignIn(
       ctx.config.aws.federationEndpoint,
       assumed.credentials,
       consoleSessionDurationParam({
-        credentialsSeconds: assumed.durationSeconds,
+        sessionSeconds: assumed.durationSeconds,
         isRoleChained: assumed.isRoleChained,
         assumedWith: grant.assumeMethod === "assume-role" ? "AssumeRole" : "AssumeRoleWithSAML",
       }),
@@ -94,7 +94,8 @@ export async function issueConsoleSignIn(
   );
   return {
     signinUrl: signinUrl.toString(),
-    expiresAt: assumed.credentials.expiration,
+    // The console session ends when SessionDuration says, whatever the credentials' own expiry.
+    expiresAt: new Date(ctx.now.getTime() + assumed.durationSeconds * 1000),
     linkExpiresAt: new Date(linkExpiresAt),
     region: options.region,
     destinationUrl: destination.url,

@@ -3,12 +3,8 @@ import { findGrantForRole } from "@/lib/access/find-grants";
 import type { Grant } from "@/lib/access/resolve-grants";
 import { writeAuditEvent, type AuditAction, type AuditActor } from "@/lib/audit/write-audit-event";
 import type { SignedInUser } from "@/lib/auth/portal-session";
-import { partitionOf } from "@/lib/aws/regions";
-import {
-  checkRequestedDuration,
-  ROLE_CHAINING_MAX_SECONDS,
-  sessionDurationBounds,
-} from "@/lib/aws/session-duration";
+import { partitionOf, ROLE_CHAINING_MAX_SECONDS } from "@/lib/aws/partitions";
+import { checkRequestedDuration, sessionDurationBounds } from "@/lib/aws/session-duration";
 import type { AssumedRole, StsBroker } from "@/lib/aws/sts-broker";
 import type { AppConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
@@ -201,6 +197,7 @@ export async function assumeGrantedRole(
       requiresBrokerMfa: grant.requiresBrokerMfa,
       tags,
       policy,
+      forConsole: output === "console",
     });
     return { grant, assumed };
   } catch (error) {

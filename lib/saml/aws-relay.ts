@@ -14,9 +14,6 @@ import { SamlRejection } from "./types";
 import { assertionExpiry } from "./verify-response";
 import { verifyPostedResponse } from "./verify-posted-response";
 
-/** AWS's SAML sign-in endpoints: an AWS-targeted assertion names one of these as its Recipient. */
-export const AWS_SAML_RECIPIENTS = ["https://signin.aws.amazon.com/saml"];
-const AWS_AUDIENCE = "urn:amazon:webservices";
 const CLAIM_TICKET_TTL_MS = 2 * 60 * 1000;
 const SESSION_DURATION_ATTRIBUTE = "https://aws.amazon.com/SAML/Attributes/SessionDuration";
 const ROLE_ATTRIBUTE = "https://aws.amazon.com/SAML/Attributes/Role";
@@ -49,7 +46,13 @@ export async function holdAwsAssertion(args: {
       db,
       config,
       samlResponse,
-      expect: { audience: AWS_AUDIENCE, recipients: AWS_SAML_RECIPIENTS, target: "aws" },
+      // The partition's AWS SAML endpoint and audience (docs/AWS.md "Partitions"), or the
+      // configured override: an assertion for another partition's sign-in is not for us.
+      expect: {
+        audience: config.aws.saml.audience,
+        recipients: config.aws.saml.recipients,
+        target: "aws",
+      },
       now,
       found,
     });

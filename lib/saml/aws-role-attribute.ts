@@ -1,4 +1,5 @@
 import "server-only";
+import { parseRoleArn, parseSamlProviderArn } from "@/lib/aws/partitions";
 
 /** The SAML attribute that lists the AWS roles an assertion grants. */
 export const AWS_ROLE_ATTRIBUTE = "https://aws.amazon.com/SAML/Attributes/Role";
@@ -15,11 +16,6 @@ export interface ParsedAwsRoles {
   rejected: Array<{ value: string; reason: string }>;
 }
 
-// IAM limits: role name 1–64 of [\w+=,.@-], path segments of the same characters (≤ 512 in all),
-// SAML provider name 1–128 of [\w.-]; ARNs are at most 2048 characters.
-const ROLE_ARN =
-  /^arn:(aws|aws-us-gov|aws-cn):iam::(\d{12}):role\/(?:[\w+=,.@-]{1,512}\/){0,32}[\w+=,.@-]{1,64}$/;
-const PROVIDER_ARN = /^arn:(aws|aws-us-gov|aws-cn):iam::(\d{12}):saml-provider\/[\w.-]{1,128}$/;
 const MAX_ARN_LENGTH = 2048;
 const MAX_VALUES = 1000;
 
@@ -33,11 +29,11 @@ function parseOne(value: string): AwsRolePair | string {
   if (!roleArn.includes(":role/") || !principalArn.includes(":saml-provider/")) {
     return "expected one role ARN and one saml-provider ARN";
   }
-  const role = ROLE_ARN.exec(roleArn);
-  const provider = PROVIDER_ARN.exec(principalArn);
+  const role = parseRoleArn(roleArn);
+  const provider = parseSamlProviderArn(principalArn);
   if (!role) return "malformed role ARN";
   if (!provider) return "malformed saml-provider ARN";
-  if (role[1] !== provider[1] || role[2] !== provider[2]) {
+  if (role.partition !== provider.partition || role.accountId !== provider.accountId) {
     return "role and SAML provider are in different partitions or accounts";
   }
   return { roleArn, principalArn };

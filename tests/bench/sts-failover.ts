@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     envFromAws: (aws) =>
       Promise.resolve({
         GATEHOUSE_STS_ENDPOINT: "",
-        GATEHOUSE_STS_ENDPOINTS: `${aws.stsEndpoints["sts-a"]},${aws.stsEndpoints["sts-b"]}`,
+        GATEHOUSE_STS_ENDPOINTS: `us-east-1=${aws.stsEndpoints["sts-a"]},us-east-1=${aws.stsEndpoints["sts-b"]}`,
         GATEHOUSE_STS_ATTEMPTS_PER_ENDPOINT: "2",
         GATEHOUSE_STS_TIMEOUT_MS: String(TIMEOUT_MS),
         GATEHOUSE_STS_BACKOFF_BASE_MS: "100",

@@ -13,6 +13,7 @@ import {
 import { createStsBroker, type StsBroker, type StsBrokerDeps } from "@/lib/aws/sts-broker";
 import type { EndpointHealth } from "@/lib/aws/sts-endpoints";
 import type { AppConfig } from "@/lib/config";
+import { brokerAwsConfig, endpointsSetting } from "../support/broker-config";
 import { AppError } from "@/lib/http/errors";
 import { roleArnOf, testBroker, testWorld } from "../support/aws-standin";
 
@@ -35,17 +36,16 @@ afterEach(() => {
 
 function awsConfig(overrides: Partial<AppConfig["aws"]> = {}): AppConfig["aws"] {
   return {
-    region: "us-east-1",
-    stsEndpoints: urls,
+    ...brokerAwsConfig({
+      AWS_REGION: "us-east-1",
+      GATEHOUSE_STS_ENDPOINTS: endpointsSetting(urls),
+      GATEHOUSE_FEDERATION_ENDPOINT: standin.federationEndpoint,
+      GATEHOUSE_BROKER_ACCESS_KEY_ID: testBroker.accessKeyId,
+      GATEHOUSE_BROKER_SECRET_ACCESS_KEY: testBroker.secretAccessKey,
+    }),
     stsAttemptsPerEndpoint: 2,
     stsTimeoutMs: 400,
     stsBackoffBaseMs: 20,
-    federationEndpoint: standin.federationEndpoint,
-    brokerCredentials: {
-      accessKeyId: testBroker.accessKeyId,
-      secretAccessKey: testBroker.secretAccessKey,
-      sessionToken: undefined,
-    },
     brokerUsesSessionToken: true,
     brokerSessionSeconds: 43_200,
     brokerMfaSerial: undefined,

@@ -11,6 +11,7 @@ import {
   resetStsCalls,
 } from "../support/portal-assertions";
 import { roleIdOf, signIn, type PortalSession } from "../support/portal-client";
+import { endpointsSetting } from "../support/broker-config";
 import { startTestStack, type TestStack } from "../support/stack";
 
 const NAMES = ["sts-a", "sts-b", "sts-c"] as const;
@@ -29,7 +30,7 @@ beforeAll(async () => {
       return Promise.resolve({
         // The ordered list replaces the single endpoint the stack sets by default.
         GATEHOUSE_STS_ENDPOINT: "",
-        GATEHOUSE_STS_ENDPOINTS: endpointUrls.join(","),
+        GATEHOUSE_STS_ENDPOINTS: endpointsSetting(endpointUrls),
         GATEHOUSE_STS_ATTEMPTS_PER_ENDPOINT: "2",
         GATEHOUSE_STS_TIMEOUT_MS: "1000",
         GATEHOUSE_STS_BACKOFF_BASE_MS: "20",

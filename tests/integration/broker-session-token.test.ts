@@ -10,6 +10,7 @@ import { totpCode } from "@/dev/aws-standin/totp";
 import { createStsBroker } from "@/lib/aws/sts-broker";
 import type { FailoverClock } from "@/lib/aws/sts-endpoints";
 import type { AppConfig } from "@/lib/config";
+import { brokerAwsConfig, endpointsSetting } from "../support/broker-config";
 import { AppError } from "@/lib/http/errors";
 import {
   keysOf,
@@ -53,17 +54,19 @@ beforeEach(async () => {
 
 function awsConfig(overrides: Partial<AppConfig["aws"]> = {}): AppConfig["aws"] {
   return {
-    region: "us-east-1",
-    stsEndpoints: [standin.stsEndpoints["sts-a"]!, standin.stsEndpoints["sts-b"]!],
+    ...brokerAwsConfig({
+      AWS_REGION: "us-east-1",
+      GATEHOUSE_STS_ENDPOINTS: endpointsSetting([
+        standin.stsEndpoints["sts-a"]!,
+        standin.stsEndpoints["sts-b"]!,
+      ]),
+      GATEHOUSE_FEDERATION_ENDPOINT: standin.federationEndpoint,
+      GATEHOUSE_BROKER_ACCESS_KEY_ID: testBroker.accessKeyId,
+      GATEHOUSE_BROKER_SECRET_ACCESS_KEY: testBroker.secretAccessKey,
+    }),
     stsAttemptsPerEndpoint: 2,
     stsTimeoutMs: 2000,
     stsBackoffBaseMs: 20,
-    federationEndpoint: standin.federationEndpoint,
-    brokerCredentials: {
-      accessKeyId: testBroker.accessKeyId,
-      secretAccessKey: testBroker.secretAccessKey,
-      sessionToken: undefined,
-    },
     brokerUsesSessionToken: true,
     brokerSessionSeconds: 43_200,
     brokerMfaSerial: MFA_SERIAL,

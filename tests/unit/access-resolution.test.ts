@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { MIN_SESSION_SECONDS } from "@/lib/aws/partitions";
 import {
-  MIN_SESSION_SECONDS,
   mergeSessionPolicies,
   resolveGrants,
   type RuleForResolution,

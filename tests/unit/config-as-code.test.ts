@@ -10,6 +10,7 @@ import { validateDocument, type ValidationContext } from "@/lib/config-as-code/v
 const NOW = new Date("2030-01-01T00:00:00Z");
 const ctx: ValidationContext = {
   now: NOW,
+  partition: "aws",
   usersByEmail: new Map([
     ["carol@corp.example", [{ id: "user-carol" }]],
     ["twin@corp.example", [{ id: "u1" }, { id: "u2" }]],
@@ -238,7 +239,7 @@ describe("the diff between a file and the database", () => {
   it("is empty when they hold the same configuration, and an export re-imports unchanged", () => {
     const state = desired();
     expect(diffConfig(state, asCurrent(state)).changes).toEqual([]);
-    const exported = serialiseDocument(toDocument(state), "yaml");
+    const exported = serialiseDocument(toDocument(state, "aws"), "yaml");
     const again = check(exported);
     expect(again.ok).toBe(true);
     if (again.ok) expect(diffConfig(again.accounts, asCurrent(state)).changes).toEqual([]);

@@ -10,7 +10,7 @@ import {
   consoleDestination,
 } from "@/lib/aws/console-destinations";
 import { isAllowedConsoleDestination } from "@/lib/aws/console-urls";
-import { partitionOf } from "@/lib/aws/regions";
+import { partitionOf } from "@/lib/aws/partitions";
 
 /** Accepted: returns the URL after proving it passes the federation allowlist. */
 function accepted(regionOrPartition: string, destination?: string): string {

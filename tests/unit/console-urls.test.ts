@@ -7,7 +7,8 @@ import {
   getSigninTokenUrl,
   isAllowedConsoleDestination,
 } from "@/lib/aws/console-urls";
-import { AWS_REGIONS, AWS_REGION_PATTERN, isAwsRegion, partitionOf } from "@/lib/aws/regions";
+import { AWS_REGION_PATTERN, isAwsRegion, partitionOf } from "@/lib/aws/partitions";
+import { AWS_REGIONS } from "@/lib/aws/regions";
 
 const FEDERATION = "https://signin.aws.amazon.com/federation";
 const creds = {

@@ -4,6 +4,8 @@ import {
   MAX_SESSION_SECONDS,
   MIN_SESSION_SECONDS,
   ROLE_CHAINING_MAX_SECONDS,
+} from "@/lib/aws/partitions";
+import {
   type SessionDurationBounds,
   checkRequestedDuration,
   consoleSessionDurationParam,
@@ -193,25 +195,26 @@ describe("consoleSessionDurationParam", () => {
     ["AssumeRole for 8 h sends 8 h", 28_800, false, "AssumeRole", 28_800],
     ["AssumeRoleWithSAML for 12 h sends 12 h", 43_200, false, "AssumeRoleWithSAML", 43_200],
     ["AssumeRole for one hour sends one hour", 3600, false, "AssumeRole", 3600],
-    ["role-chained AssumeRole omits it", 3600, true, "AssumeRole", undefined],
-    ["role-chained, even when shorter, omits it", 900, true, "AssumeRole", undefined],
+    ["role-chained AssumeRole sends its hour", 3600, true, "AssumeRole", 3600],
+    ["role-chained and shorter sends the shorter session", 900, true, "AssumeRole", 900],
+    ["role-chained never sends more than AWS's one hour for it", 7200, true, "AssumeRole", 3600],
     ["GetFederationToken never sends it", 3600, false, "GetFederationToken", undefined],
     ["GetFederationToken for 12 h never sends it", 43_200, false, "GetFederationToken", undefined],
     ["a fractional duration is floored", 3600.9, false, "AssumeRole", 3600],
     ["below 900 is raised to 900", 899.5, false, "AssumeRole", 900],
     ["above 43,200 is held at 43,200", 129_600, false, "AssumeRole", 43_200],
-  ] as const)("%s", (_rule, credentialsSeconds, isRoleChained, assumedWith, expected) => {
-    expect(consoleSessionDurationParam({ credentialsSeconds, isRoleChained, assumedWith })).toBe(
+  ] as const)("%s", (_rule, sessionSeconds, isRoleChained, assumedWith, expected) => {
+    expect(consoleSessionDurationParam({ sessionSeconds, isRoleChained, assumedWith })).toBe(
       expected,
     );
   });
 
   it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY])(
-    "throws TypeError for credentialsSeconds %s",
-    (credentialsSeconds) => {
+    "throws TypeError for sessionSeconds %s",
+    (sessionSeconds) => {
       expect(() =>
         consoleSessionDurationParam({
-          credentialsSeconds,
+          sessionSeconds,
           isRoleChained: false,
           assumedWith: "AssumeRole",
         }),

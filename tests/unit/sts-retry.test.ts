@@ -11,11 +11,11 @@ import {
   type StsFailureKind,
 } from "@/lib/aws/sts-endpoints";
 
-const ENDPOINTS = [
-  "https://sts.eu-west-1.amazonaws.com",
-  "https://sts.eu-central-1.amazonaws.com",
-  "https://sts.us-east-1.amazonaws.com",
-];
+const ENDPOINTS = ["eu-west-1", "eu-central-1", "us-east-1"].map((region) => ({
+  url: `https://sts.${region}.amazonaws.com`,
+  region,
+  entry: region,
+}));
 
 const POLICY: RetryPolicy = {
   attemptsPerEndpoint: 2,
@@ -184,12 +184,34 @@ describe("classifyStsError: retry, fail over, or surface, from the error's shape
       "AccessDenied",
     ],
     [
-      "no credentials from the default chain surfaces",
+      "no credentials from the default chain is a local problem, not an AWS answer",
       Object.assign(new Error("Could not load credentials from any providers"), {
         name: "CredentialsProviderError",
       }),
-      "surface",
+      "no-credentials",
       "CredentialsProviderError",
+    ],
+    [
+      "a credential scope for another region is this endpoint's misconfiguration: the next one is tried",
+      awsError("SignatureDoesNotMatch", 403, {
+        message: "Credential should be scoped to a valid region, not 'us-east-1'. ",
+      }),
+      "misconfigured",
+      "SignatureDoesNotMatch",
+    ],
+    [
+      "a wrong secret key is AWS's refusal (every endpoint would say it)",
+      awsError("SignatureDoesNotMatch", 403, {
+        message: "The request signature we calculated does not match the signature you provided.",
+      }),
+      "surface",
+      "SignatureDoesNotMatch",
+    ],
+    [
+      "the SDK refusing FIPS with a custom endpoint is a misconfiguration, not an outage",
+      new Error("FIPS and custom endpoint are not supported"),
+      "misconfigured",
+      "Error",
     ],
     ["a programming error surfaces", new TypeError("x is undefined"), "surface", "TypeError"],
     ["a thrown non-object surfaces", "boom", "surface", "UnknownError"],
@@ -293,8 +315,8 @@ describe("the failover loop", () => {
     const appError = error as AppError;
     expect(appError.code).toBe("aws_unavailable");
     expect(appError.publicMessage).toContain("tried 3 of 3 endpoints");
-    expect(appError.internalReason).toContain(`${ENDPOINTS[0]} ECONNREFUSED×2`);
-    expect(appError.internalReason).toContain(`${ENDPOINTS[1]} ServiceUnavailable×2`);
+    expect(appError.internalReason).toContain(`${ENDPOINTS[0]!.url} ECONNREFUSED×2`);
+    expect(appError.internalReason).toContain(`${ENDPOINTS[1]!.url} ServiceUnavailable×2`);
   });
 
   it("an endpoint that keeps failing is tried last during its cool-down, and first again after", async () => {

@@ -2,16 +2,19 @@ import type { Metadata } from "next";
 import { PageFrame } from "@/components/page-frame";
 import { BrokerMfaForm } from "@/components/broker-mfa-form";
 import { BrokerEndpointTable, BrokerIdentityPanel } from "@/components/broker-status";
+import { RoleCheckForm } from "@/components/role-check-form";
+import { findCheckableRoles } from "@/lib/admin/role-check";
 import { requirePrivilegedPage } from "@/lib/auth/privilege-guard";
+import { getDb } from "@/lib/db/client";
 import { getBroker } from "@/lib/issuance/context";
-import { checkBrokerNow, lockBroker, unlockBroker } from "./actions";
+import { checkBrokerNow, checkRoleAction, lockBroker, unlockBroker } from "./actions";
 
 export const metadata: Metadata = { title: "Broker" };
 export const dynamic = "force-dynamic";
 
 export default async function BrokerPage() {
   const { user } = await requirePrivilegedPage("admin", "/admin/broker");
-  const status = await getBroker().getStatus();
+  const [status, roles] = await Promise.all([getBroker().getStatus(), findCheckableRoles(getDb())]);
   const { mfa } = status;
   return (
     <PageFrame user={user} isWide>
@@ -38,6 +41,10 @@ export default async function BrokerPage() {
         lock={lockBroker}
       />
       <BrokerEndpointTable status={status} />
+      <RoleCheckForm
+        roles={roles.map(({ id, label }) => ({ id, label }))}
+        check={checkRoleAction}
+      />
     </PageFrame>
   );
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { toDocument, serialiseDocument } from "@/lib/config-as-code/export-config";
 import { exportableConfig } from "@/lib/config-as-code/import-config";
+import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { NO_STORE, withSession } from "@/lib/http/api-handler";
 import { AppError } from "@/lib/http/errors";
@@ -25,7 +26,10 @@ export const GET = withSession(
       throw new AppError("validation_error", "Choose format=yaml or format=json.", {
         issues: [{ path: "format", message: "Expected yaml or json." }],
       });
-    const text = serialiseDocument(toDocument(await exportableConfig(getDb())), format);
+    const text = serialiseDocument(
+      toDocument(await exportableConfig(getDb()), getConfig().aws.partition),
+      format,
+    );
     const day = new Date().toISOString().slice(0, 10);
     return new Response(text, {
       headers: {

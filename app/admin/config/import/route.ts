@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { applyImport, dryRunImport, type ImportResult } from "@/lib/config-as-code/import-config";
+import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { NO_STORE, readJsonBody, withSession } from "@/lib/http/api-handler";
 import { methodNotAllowed } from "@/lib/http/fallback-handlers";
@@ -40,7 +41,7 @@ export const POST = withSession(
     const now = new Date();
     const result =
       body.mode === "dry-run"
-        ? await dryRunImport(getDb(), body.text, body.format, now)
+        ? await dryRunImport(getDb(), body.text, body.format, now, getConfig().aws.partition)
         : await applyImport(
             getDb(),
             {
@@ -51,6 +52,7 @@ export const POST = withSession(
             actorOf(user),
             meta,
             now,
+            getConfig().aws.partition,
           );
     return NextResponse.json(result, { status: STATUS(result), headers: NO_STORE });
   },
