@@ -1,3 +1,4 @@
+import type { FederationHealth } from "@/lib/aws/federation-health";
 import type { BrokerStatus } from "@/lib/aws/sts-broker";
 
 /** UTC, to the second: the audit log and AWS speak UTC too. */
@@ -147,6 +148,41 @@ export function BrokerEndpointTable({ status }: { status: BrokerStatus }) {
         </tbody>
       </table>
       <p className="px-4 py-2 text-xs text-slate-400">As of {utc(now)}.</p>
+    </section>
+  );
+}
+
+/** The console federation endpoint: where sign-in tokens come from, and its last refusal. */
+export function BrokerFederationPanel({
+  endpoint,
+  partitionName,
+  health,
+}: {
+  endpoint: string;
+  partitionName: string;
+  health: FederationHealth;
+}) {
+  return (
+    <section
+      className="rounded-xl border border-slate-200 bg-white shadow-sm"
+      data-testid="broker-federation"
+    >
+      <h2 className="border-b border-slate-100 px-4 py-3 font-semibold">Console sign-in</h2>
+      <dl className="divide-y divide-slate-100">
+        <Row label="Federation endpoint">
+          <code className="font-mono text-xs">{endpoint}</code> ({partitionName})
+        </Row>
+        <Row label="Last sign-in token">{utc(health.lastSuccessAt)}</Row>
+        <Row label="Last refusal" testId="broker-federation-refusal">
+          {health.lastRefusal ? (
+            <span className="text-red-800">
+              {utc(health.lastRefusal.at)}: {health.lastRefusal.reason}
+            </span>
+          ) : (
+            "none since this server started"
+          )}
+        </Row>
+      </dl>
     </section>
   );
 }

@@ -184,7 +184,11 @@ function isMisconfiguredEndpoint(
 ): boolean {
   const message = typeof e.message === "string" ? e.message : "";
   if (awsCode === "SignatureDoesNotMatch" && SCOPE_MISMATCH.test(message)) return true;
-  return status === undefined && nodeCode === undefined && SDK_ENDPOINT_CONFIG.test(message);
+  return (
+    status === undefined &&
+    nodeCode === undefined &&
+    (e.name === "EndpointError" || SDK_ENDPOINT_CONFIG.test(message))
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 import "server-only";
 import { AppError } from "@/lib/http/errors";
 import { getSigninTokenUrl } from "./console-urls";
+import { recordFederationRefusal, recordFederationSuccess } from "./federation-health";
 
 const FEDERATION_TIMEOUT_MS = 10_000;
 
@@ -24,23 +25,35 @@ export async function fetchSigninToken(
       signal: AbortSignal.timeout(FEDERATION_TIMEOUT_MS),
     });
   } catch (error) {
+    const reason = `getSigninToken: ${error instanceof Error ? error.name : "network error"}`;
+    recordFederationRefusal(new Date(), null, reason);
     throw new AppError(
       "aws_unavailable",
       "The AWS sign-in service could not be reached. Try again in a moment.",
-      {
-        internalReason: `getSigninToken: ${error instanceof Error ? error.name : "network error"}`,
-      },
+      { internalReason: reason },
     );
   }
   const body = await response.text().catch(() => "");
   if (!response.ok) {
     const code = response.status >= 500 ? "aws_unavailable" : "aws_refused";
+    // The body is AWS's, short and free of secrets in every refusal seen; it is the only reason
+    // given, so it goes to the log and the Broker page (capped), never to the user.
+    const flat = body.replace(/\s+/g, " ").trim();
+    const echoesSecret = [creds.secretAccessKey, creds.sessionToken].some(
+      (secret) =>
+        secret.length >= 16 && (flat.includes(secret) || flat.includes(secret.slice(0, 32))),
+    );
+    const said = echoesSecret
+      ? "(response withheld: it quoted the credentials)"
+      : flat.slice(0, 200);
+    const reason = `getSigninToken: HTTP ${response.status}${said ? `: ${said}` : ""}`;
+    recordFederationRefusal(new Date(), response.status, reason);
     throw new AppError(
       code,
-      `The AWS sign-in service refused to create a console session (HTTP ${response.status}).`,
-      {
-        internalReason: `getSigninToken: HTTP ${response.status}`,
-      },
+      response.status >= 500
+        ? `The AWS sign-in service failed to create a console session (HTTP ${response.status}). Try again in a moment.`
+        : `The AWS sign-in service refused to create a console session for these credentials (HTTP ${response.status}). An administrator can see AWS's reason on the Broker page; CLI credentials for this role still work.`,
+      { internalReason: reason },
     );
   }
   let token: unknown;
@@ -58,5 +71,6 @@ export async function fetchSigninToken(
       },
     );
   }
+  recordFederationSuccess(new Date());
   return token;
 }

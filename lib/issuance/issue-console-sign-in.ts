@@ -86,6 +86,9 @@ export async function issueConsoleSignIn(
       region: options.region,
       destination: destination.url,
       roleChained: assumed.isRoleChained,
+      // False: the broker had no long-term key to sign with, so AWS's default-length credentials
+      // and SessionDuration set the console session (docs/AWS.md "Console sign-in").
+      durationSecondsSent: assumed.sentDurationSeconds,
     },
   });
   const linkExpiresAt = Math.min(

@@ -209,9 +209,12 @@ describe("classifyStsError: retry, fail over, or surface, from the error's shape
     ],
     [
       "the SDK refusing FIPS with a custom endpoint is a misconfiguration, not an outage",
-      new Error("FIPS and custom endpoint are not supported"),
+      Object.assign(
+        new Error("Invalid Configuration: FIPS and custom endpoint are not supported"),
+        { name: "EndpointError" },
+      ),
       "misconfigured",
-      "Error",
+      "EndpointError",
     ],
     ["a programming error surfaces", new TypeError("x is undefined"), "surface", "TypeError"],
     ["a thrown non-object surfaces", "boom", "surface", "UnknownError"],

@@ -1,9 +1,16 @@
 import type { Metadata } from "next";
 import { PageFrame } from "@/components/page-frame";
 import { BrokerMfaForm } from "@/components/broker-mfa-form";
-import { BrokerEndpointTable, BrokerIdentityPanel } from "@/components/broker-status";
+import {
+  BrokerEndpointTable,
+  BrokerFederationPanel,
+  BrokerIdentityPanel,
+} from "@/components/broker-status";
 import { RoleCheckForm } from "@/components/role-check-form";
 import { findCheckableRoles } from "@/lib/admin/role-check";
+import { federationHealth } from "@/lib/aws/federation-health";
+import { PARTITION_FACTS } from "@/lib/aws/partitions";
+import { getConfig } from "@/lib/config";
 import { requirePrivilegedPage } from "@/lib/auth/privilege-guard";
 import { getDb } from "@/lib/db/client";
 import { getBroker } from "@/lib/issuance/context";
@@ -41,6 +48,11 @@ export default async function BrokerPage() {
         lock={lockBroker}
       />
       <BrokerEndpointTable status={status} />
+      <BrokerFederationPanel
+        endpoint={getConfig().aws.federationEndpoint}
+        partitionName={PARTITION_FACTS[getConfig().aws.partition].name}
+        health={federationHealth()}
+      />
       <RoleCheckForm
         roles={roles.map(({ id, label }) => ({ id, label }))}
         check={checkRoleAction}
