@@ -1,7 +1,9 @@
 /**
  * The two federation actions as AWS documents them. `getSigninToken` accepts only credentials
- * this stand-in issued through AssumeRole or AssumeRoleWithSAML; `login` spends a fresh token on an allowlisted console
- * destination. Failures carry a stable code for tests (the call log, `data-error-code`).
+ * this stand-in issued through AssumeRole or AssumeRoleWithSAML (and of those from an AssumeRole
+ * with DurationSeconds, only ones a long-term IAM user key asked for); `login` spends a fresh
+ * token on an allowlisted console destination. Failures carry a stable code for tests (the call
+ * log, the `x-standin-error-code` header, `data-error-code`).
  */
 import { isHttpUrl, parseConsoleDestination } from "./console-hosts";
 import { renderConsolePage } from "./console-page";
@@ -39,7 +41,10 @@ export class FederationError extends Error {
 /**
  * Issues a sign-in token for credentials the stand-in issued through AssumeRole*.
  * SessionDuration (900–43,200) is optional; role-chained credentials allow at most 3,600.
- * GetSessionToken credentials are refused: AWS does not allow console sign-in with them.
+ * GetSessionToken credentials are refused: AWS does not allow console sign-in with them. So are
+ * credentials from an AssumeRole that carried DurationSeconds and was signed with anything but an
+ * IAM user's long-term keys (IAM User Guide, "Enable custom identity broker access to the AWS
+ * console": such a call to the federation endpoint fails).
  */
 export function getSigninToken(params: URLSearchParams, context: FederationContext): string {
   const { state, now, record } = context;
@@ -62,6 +67,13 @@ export function getSigninToken(params: URLSearchParams, context: FederationConte
     throw new FederationError(
       "UnsupportedCredentials",
       "Console sign-in needs credentials from AssumeRole*; GetSessionToken credentials cannot sign in.",
+    );
+  }
+  if (!issued.canSignInToConsole) {
+    throw new FederationError(
+      "DurationSecondsNeedsLongTermKeys",
+      "These credentials came from an AssumeRole call with DurationSeconds made with temporary " +
+        "credentials; only an IAM user's long-term keys may set DurationSeconds for console sign-in.",
     );
   }
   const duration = parseSessionDuration(

@@ -2,6 +2,11 @@
  * The console federation endpoint (`/federation`): `getSigninToken` trades credentials the STS
  * stand-in issued for a single-use sign-in token, `login` trades the token for a console page.
  * Both are bearer secrets in URLs, so every response is `no-store` and nothing here logs a query.
+ *
+ * A refused getSigninToken is answered as AWS's endpoint is reported to answer: HTTP 400 with a
+ * short plain-text body, never JSON (only a success is JSON). The stand-in's own failure code
+ * rides along in `x-standin-error-code` for tests; AWS sends nothing like it, so callers must
+ * not depend on it.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { renderFederationErrorPage } from "./console-page";
@@ -33,7 +38,12 @@ export function handleFederationRequest(
     at: now.toISOString(),
   };
   const context = { state: deps.state, consoleHosts: deps.consoleHosts, now, record };
-  const reply = (status: number, contentType: string, body: string) => {
+  const reply = (
+    status: number,
+    contentType: string,
+    body: string,
+    extraHeaders: Record<string, string> = {},
+  ) => {
     deps.state.recordFederationCall(record);
     sendResponse(res, {
       status,
@@ -49,6 +59,7 @@ export function handleFederationRequest(
         "X-Content-Type-Options": "nosniff",
         "Content-Security-Policy":
           "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+        ...extraHeaders,
       },
     });
   };
@@ -77,11 +88,9 @@ export function handleFederationRequest(
     const status =
       failure.code === "InternalFailure" ? 500 : failure.code === "MethodNotAllowed" ? 405 : 400;
     if (action === "getSigninToken") {
-      reply(
-        status,
-        "application/json",
-        JSON.stringify({ error: failure.code, message: failure.message }),
-      );
+      reply(status, "text/plain; charset=utf-8", `${failure.message}\n`, {
+        "x-standin-error-code": failure.code,
+      });
     } else {
       reply(
         status,

@@ -1,7 +1,9 @@
 /**
- * CLI: `tsx dev/aws-standin/main.ts --port 3200 [--host 127.0.0.1] [--sts-endpoints a,b]` starts
- * the AWS stand-in with the demo world and runs until SIGINT/SIGTERM. Each `--sts-endpoints` name
- * gets its own STS listener (faults: `POST /__standin/faults`).
+ * CLI: `tsx dev/aws-standin/main.ts --port 3200 [--host 127.0.0.1] [--sts-endpoints a,b]
+ * [--default-region us-east-1]` starts the AWS stand-in with the demo world and runs until
+ * SIGINT/SIGTERM. Each `--sts-endpoints` name gets its own STS listener (faults:
+ * `POST /__standin/faults`); a name that is a region code serves that region, every other
+ * endpoint the default region. It prints the GATEHOUSE_STS_ENDPOINTS value that matches.
  */
 import { startAwsStandin, worldFromDemo } from "./server";
 
@@ -9,6 +11,7 @@ interface CliOptions {
   port: number;
   host: string;
   stsEndpointNames: string[];
+  defaultRegion?: string;
 }
 
 function parseArgs(argv: string[]): CliOptions {
@@ -27,9 +30,11 @@ function parseArgs(argv: string[]): CliOptions {
       options.host = value;
     } else if (flag === "--sts-endpoints" && value !== undefined && value !== "") {
       options.stsEndpointNames = value.split(",").map((name) => name.trim());
+    } else if (flag === "--default-region" && value !== undefined && value !== "") {
+      options.defaultRegion = value;
     } else {
       throw new Error(
-        `usage: tsx dev/aws-standin/main.ts [--port 0-65535] [--host HOST] [--sts-endpoints name,…] (bad: ${flag ?? ""})`,
+        `usage: tsx dev/aws-standin/main.ts [--port 0-65535] [--host HOST] [--sts-endpoints name,…] [--default-region REGION] (bad: ${flag ?? ""})`,
       );
     }
     i += 1;
@@ -44,8 +49,14 @@ async function main(): Promise<void> {
     `AWS stand-in listening: STS ${standin.stsEndpoint} · federation ${standin.federationEndpoint}`,
   );
   for (const [name, url] of Object.entries(standin.stsEndpoints)) {
-    if (name !== "default") console.log(`  STS endpoint ${name}: ${url}`);
+    const region = standin.stsEndpointRegions[name] ?? "?";
+    console.log(`  STS endpoint ${name} (${region}): ${url}`);
   }
+  const names = Object.keys(standin.stsEndpoints).filter((name) => name !== "default");
+  const setting = (names.length > 0 ? names : ["default"]).map((name) =>
+    standin.stsEndpointSetting(name),
+  );
+  console.log(`  GATEHOUSE_STS_ENDPOINTS=${setting.join(",")}`);
 
   let isClosing = false;
   const shutdown = (signal: NodeJS.Signals) => {

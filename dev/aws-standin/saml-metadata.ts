@@ -3,6 +3,7 @@
  * (the Issuer it expects) and the signing certificates (the only keys it verifies with).
  */
 import { X509Certificate } from "node:crypto";
+import { parseSamlProviderArn, type StandinPartition } from "./partitions";
 import {
   attributeOf,
   childElements,
@@ -13,15 +14,12 @@ import {
   XmlRefusedError,
 } from "./saml-xml";
 
-/** `arn:aws:iam::<account>:saml-provider/<name>`; IAM allows `[\w._-]{1,128}` for the name. */
-export const SAML_PROVIDER_ARN = /^arn:aws:iam::(\d{12}):saml-provider\/([\w.-]{1,128})$/;
-
 /** IAM's limit on a SAML metadata document. */
 const MAX_METADATA_CHARS = 10_000_000;
 
 /** A provider as the world or a registration describes it. */
 export interface StandinSamlProvider {
-  /** `arn:aws:iam::<account>:saml-provider/<Name>` */
+  /** `arn:<partition>:iam::<account>:saml-provider/<Name>` */
   arn: string;
   /** The IdP's SAML 2.0 metadata (an md:EntityDescriptor with an md:IDPSSODescriptor). */
   metadataXml: string;
@@ -30,6 +28,7 @@ export interface StandinSamlProvider {
 /** A registered provider, with what its metadata says. */
 export interface ResolvedSamlProvider {
   arn: string;
+  partition: StandinPartition;
   account: string;
   /** The friendly name, the last part of the ARN. */
   name: string;
@@ -46,8 +45,8 @@ export interface ResolvedSamlProvider {
  *   signing certificate that parses as X.509.
  */
 export function resolveSamlProvider(provider: StandinSamlProvider): ResolvedSamlProvider {
-  const arnMatch = SAML_PROVIDER_ARN.exec(String(provider.arn));
-  if (!arnMatch?.[1] || !arnMatch[2]) {
+  const parts = parseSamlProviderArn(String(provider.arn));
+  if (!parts) {
     throw new TypeError(
       `stand-in SAML provider: ${String(provider.arn)} is not a SAML provider ARN`,
     );
@@ -60,7 +59,7 @@ export function resolveSamlProvider(provider: StandinSamlProvider): ResolvedSaml
   }
   try {
     const { entityId, certificates } = parseIdpMetadata(provider.metadataXml);
-    return { arn: provider.arn, account: arnMatch[1], name: arnMatch[2], entityId, certificates };
+    return { arn: provider.arn, ...parts, entityId, certificates };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new TypeError(`stand-in SAML provider ${provider.arn}: metadata ${reason}`);

@@ -1,8 +1,8 @@
 /**
  * What AWS checks in a SAMLAssertion before it looks at roles: base64 of one well-formed SAML 2.0
  * Response with Success status and exactly one (unencrypted) Assertion, issued by the provider's
- * entityID, signed with one of the provider's certificates, addressed to AWS's sign-in SAML
- * endpoint with AWS's audience, and still valid at the stand-in's `now`. Every value returned is
+ * entityID, signed with one of the provider's certificates, addressed to the partition's AWS
+ * sign-in SAML endpoint with its audience, and still valid at the stand-in's `now`. Every value returned is
  * read from the XML that the verified signature covers.
  */
 import {
@@ -17,18 +17,12 @@ import {
   XmlRefusedError,
 } from "./saml-xml";
 import { SignatureRefusedError, verifyEnvelopedSignature } from "./saml-signature";
+import { isSamlRecipientOf, SAML_SIGNIN, type StandinPartition } from "./partitions";
 import type { ResolvedSamlProvider } from "./saml-metadata";
 import { StsError } from "./sts-errors";
 
 const STATUS_SUCCESS = "urn:oasis:names:tc:SAML:2.0:status:Success";
 const BEARER = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
-/** The global and regional AWS sign-in SAML endpoints, the only Recipients AWS accepts. */
-const AWS_RECIPIENT =
-  /^https:\/\/(?:[a-z]{2}(?:-[a-z]+)+-\d{1,2}\.)?signin\.aws\.amazon\.com\/saml$/;
-const AWS_AUDIENCES: readonly string[] = [
-  "urn:amazon:webservices",
-  "https://signin.aws.amazon.com/saml",
-];
 /** AWS: "Token must be redeemed within 5 minutes of issuance". */
 const REDEEM_WINDOW_MS = 5 * 60 * 1000;
 /** How far an IdP's clock may run ahead (NotBefore, IssueInstant); expiry has no tolerance. */
@@ -63,10 +57,11 @@ export function verifySamlResponse(
   encoded: string,
   provider: ResolvedSamlProvider,
   now: Date,
+  partition: StandinPartition,
 ): VerifiedSamlAssertion {
   const xml = decodeBase64Utf8(encoded);
   try {
-    return verifyXml(xml, provider, now);
+    return verifyXml(xml, provider, now, partition);
   } catch (error) {
     if (error instanceof XmlRefusedError) throw invalid(error.message);
     if (error instanceof SignatureRefusedError) {
@@ -88,7 +83,12 @@ function decodeBase64Utf8(encoded: string): string {
   }
 }
 
-function verifyXml(xml: string, provider: ResolvedSamlProvider, now: Date): VerifiedSamlAssertion {
+function verifyXml(
+  xml: string,
+  provider: ResolvedSamlProvider,
+  now: Date,
+  partition: StandinPartition,
+): VerifiedSamlAssertion {
   const response = parseStrictXml(xml);
   if (response.namespaceURI !== SAML_NS.protocol || response.localName !== "Response") {
     throw invalid("the root element is not a SAML 2.0 Response");
@@ -115,7 +115,7 @@ function verifyXml(xml: string, provider: ResolvedSamlProvider, now: Date): Veri
   checkIssuer(assertion, provider);
 
   const signedAssertion = signedAssertionOf(xml, response, assertion, provider);
-  return readAssertion(signedAssertion, provider, now);
+  return readAssertion(signedAssertion, provider, now, partition);
 }
 
 function issuerMismatch(): StsError {
@@ -163,7 +163,9 @@ function readAssertion(
   assertion: Element,
   provider: ResolvedSamlProvider,
   now: Date,
+  partition: StandinPartition,
 ): VerifiedSamlAssertion {
+  const audiences = SAML_SIGNIN[partition].audiences;
   const issuer = checkIssuer(assertion, provider);
   const issueInstant = instant(attributeOf(assertion, "IssueInstant"), "IssueInstant");
   if (issueInstant === undefined) throw invalid("the Assertion has no IssueInstant");
@@ -176,7 +178,7 @@ function readAssertion(
   const confirmation = childElements(subject, SAML_NS.assertion, "SubjectConfirmation")
     .filter((candidate) => attributeOf(candidate, "Method") === BEARER)
     .map((candidate) => optionalChild(candidate, SAML_NS.assertion, "SubjectConfirmationData"))
-    .find((data) => data && AWS_RECIPIENT.test(attributeOf(data, "Recipient") ?? ""));
+    .find((data) => data && isSamlRecipientOf(partition, attributeOf(data, "Recipient") ?? ""));
   if (!confirmation) {
     throw invalid("no bearer SubjectConfirmation has an AWS sign-in SAML endpoint as Recipient");
   }
@@ -186,10 +188,10 @@ function readAssertion(
   const restrictions = childElements(conditions, SAML_NS.assertion, "AudienceRestriction");
   const isForAws = (restriction: Element) =>
     childElements(restriction, SAML_NS.assertion, "Audience").some((audience) =>
-      AWS_AUDIENCES.includes(textOf(audience).trim()),
+      audiences.includes(textOf(audience).trim()),
     );
   if (restrictions.length === 0 || !restrictions.every(isForAws)) {
-    throw invalid(`the audience must be ${AWS_AUDIENCES.join(" or ")}`);
+    throw invalid(`the audience must be ${audiences.join(" or ")}`);
   }
 
   const sessionEnds = childElements(assertion, SAML_NS.assertion, "AuthnStatement")

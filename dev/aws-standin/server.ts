@@ -3,8 +3,8 @@
  * endpoint at `/federation`, for the demo and the tests. Never used in production.
  *
  * Routes:
- * - `POST /` (and `GET /?Action=…`): STS AssumeRole, AssumeRoleWithSAML (signed or unsigned),
- *   GetCallerIdentity, GetSessionToken.
+ * - `POST /` (and `GET /?Action=…`, also presigned with `X-Amz-Signature` in the query): STS
+ *   AssumeRole, AssumeRoleWithSAML (signed or unsigned), GetCallerIdentity, GetSessionToken.
  * - `GET /federation?Action=getSigninToken|login`: console sign-in.
  * - `POST /__standin/saml-providers` with JSON `{ "arn", "metadataXml" }`: registers (or updates)
  *   an IAM SAML provider, for processes that started the stand-in elsewhere; `GET` lists them.
@@ -12,11 +12,15 @@
  *   `GET /__standin/health`: introspection for tests (identifiers only, never secrets).
  * - `GET /__standin/mfa-codes`: the current code of each virtual MFA device (for the demo).
  * - `POST /__standin/faults` with JSON `{ "endpoint", "fault": StsFault | null }` sets or clears an
- *   STS endpoint's fault; `GET` lists every endpoint with its URL and fault.
+ *   STS endpoint's fault; `GET` lists every endpoint with its URL, region and fault.
+ *
+ * What it models, and how strictly: docs/AWS-STANDIN.md.
  *
  * With `stsEndpointNames`, each name gets a listener of its own serving STS at `/` (and
- * `/__standin/health`), sharing the world, state and clock: several "regional" endpoints whose
- * faults are injected independently. The main listener is the endpoint named "default".
+ * `/__standin/health`), sharing the world, state and clock: several regional endpoints whose
+ * faults are injected independently. The main listener is the endpoint named "default". Each
+ * endpoint serves one region (see AwsStandinOptions.stsEndpointRegions) and refuses a credential
+ * scope naming any other; the region's partition decides which principals and roles it knows.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
@@ -28,6 +32,12 @@ import {
   type SamlProviderSummary,
 } from "./admin-routes";
 import { DEFAULT_CONSOLE_HOSTS } from "./console-hosts";
+import {
+  checkEndpointNames,
+  DEFAULT_REGION,
+  endpointSetting,
+  resolveEndpointRegions,
+} from "./endpoint-config";
 import type { StsFault } from "./faults";
 import { handleFederationRequest } from "./federation";
 import { splitRequestTarget } from "./http-io";
@@ -35,14 +45,20 @@ import { DEFAULT_ENDPOINT, endpointOf, setFault, type Router } from "./router";
 import { StandinState } from "./state";
 import { StsEndpoint, type EndpointStatus } from "./sts-endpoint";
 import { handleStsRequest } from "./sts-handler";
-import { indexWorld, type StandinWorld } from "./world";
+import type { StandinWorld } from "./world";
+import { indexWorld } from "./world-index";
 
-export { withSamlProvider, withSamlTrust, worldFromDemo } from "./world";
+export { definePolicyRole, withSamlProvider, withSamlTrust, worldFromDemo } from "./world-builders";
+export { CONDITION_KEYS, parseIamPolicy } from "./iam-policy";
+export type { ParsedPolicy, PolicyKind } from "./iam-policy";
+export type { StandinPartition } from "./partitions";
 export { totpCode } from "./totp";
 export type { StsFault } from "./faults";
 export type { EndpointStatus } from "./sts-endpoint";
 export type {
+  PolicyDocument,
   RoleSelector,
+  StandinAccount,
   StandinMfaDevice,
   StandinPrincipal,
   StandinRole,
@@ -60,15 +76,26 @@ export interface AwsStandin {
   stsEndpoint: string;
   /** Every STS endpoint by name: "default" (= stsEndpoint) and each of `stsEndpointNames`. */
   stsEndpoints: Record<string, string>;
+  /** The region each STS endpoint serves, by name (see AwsStandinOptions.stsEndpointRegions). */
+  stsEndpointRegions: Record<string, string>;
+  /**
+   * `<region>=<url>` (no trailing slash) for one endpoint: an entry of the portal's
+   * GATEHOUSE_STS_ENDPOINTS that signs for the region the endpoint serves.
+   *
+   * @throws TypeError for an unknown endpoint name.
+   */
+  stsEndpointSetting(name?: string): string;
   /** `http://HOST:PORT/federation` */
   federationEndpoint: string;
   /**
    * Registers an IAM SAML provider (or replaces the metadata of the one with this ARN) while
-   * running. Roles trust it through `trustedSamlProviderArns` (see withSamlTrust).
+   * running. Roles trust it through `trustedSamlProviderArns` (see withSamlTrust) or a Federated
+   * principal in their trustPolicy.
    *
    * @returns the entityID and signing certificate count read from the metadata.
-   * @throws TypeError when the ARN is not `arn:aws:iam::<account>:saml-provider/<Name>` or the
-   *   metadata is not an IdP EntityDescriptor with a signing certificate.
+   * @throws TypeError when the ARN is not `arn:<partition>:iam::<account>:saml-provider/<Name>`
+   *   (in its account's partition) or the metadata is not an IdP EntityDescriptor with a signing
+   *   certificate.
    */
   registerSamlProvider(arn: string, metadataXml: string): SamlProviderSummary;
   /**
@@ -87,9 +114,6 @@ export interface AwsStandin {
   close(): Promise<void>;
 }
 
-/** What the stand-in kept from a SAML provider's metadata. */
-const ENDPOINT_NAME = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
-
 export interface AwsStandinOptions {
   world: StandinWorld;
   /** 0 (default) picks a free port. */
@@ -107,6 +131,13 @@ export interface AwsStandinOptions {
    */
   stsEndpointNames?: string[];
   /**
+   * The region of endpoints whose name is not a region code, by name ("default" included). An
+   * endpoint named like a region code (`us-west-2`) serves that region; may not say otherwise.
+   */
+  stsEndpointRegions?: Record<string, string>;
+  /** The region of every endpoint neither named like a region nor in stsEndpointRegions. Default us-east-1. */
+  defaultRegion?: string;
+  /**
    * Refuse an MFA code that was already accepted for the same device and 30-second step, as AWS
    * does. Off by default so tests may reuse the current code.
    */
@@ -120,6 +151,11 @@ export interface AwsStandinOptions {
  */
 export async function startAwsStandin(options: AwsStandinOptions): Promise<AwsStandin> {
   const names = checkEndpointNames(options.stsEndpointNames ?? []);
+  const regions = resolveEndpointRegions(
+    [DEFAULT_ENDPOINT, ...names],
+    options.stsEndpointRegions,
+    options.defaultRegion ?? DEFAULT_REGION,
+  );
   const router: Router = {
     world: indexWorld(options.world),
     rawWorld: options.world,
@@ -144,7 +180,8 @@ export async function startAwsStandin(options: AwsStandinOptions): Promise<AwsSt
       name === DEFAULT_ENDPOINT
         ? (req: IncomingMessage, res: ServerResponse) => route(req, res, router)
         : (req: IncomingMessage, res: ServerResponse) => routeSts(req, res, router, name);
-    router.endpoints.set(name, new StsEndpoint(name, host, guarded(handle)));
+    const region = regions.get(name) ?? DEFAULT_REGION;
+    router.endpoints.set(name, new StsEndpoint(name, region, host, guarded(handle)));
   }
 
   const closeAll = async () => {
@@ -167,6 +204,13 @@ export async function startAwsStandin(options: AwsStandinOptions): Promise<AwsSt
     url,
     stsEndpoint: main.url,
     stsEndpoints: Object.fromEntries([...router.endpoints].map(([name, e]) => [name, e.url])),
+    stsEndpointRegions: Object.fromEntries(
+      [...router.endpoints].map(([name, e]) => [name, e.region]),
+    ),
+    stsEndpointSetting: (name = DEFAULT_ENDPOINT) => {
+      const endpoint = endpointOf(router, name);
+      return endpointSetting(endpoint.region, endpoint.url);
+    },
     federationEndpoint: `${url}/federation`,
     registerSamlProvider: (arn, metadataXml) =>
       summarize(router.world.registerSamlProvider({ arn, metadataXml })),
@@ -177,23 +221,6 @@ export async function startAwsStandin(options: AwsStandinOptions): Promise<AwsSt
     faults: () => [...router.endpoints.values()].map((endpoint) => endpoint.status()),
     close: closeAll,
   };
-}
-
-/** @throws TypeError when a name is malformed, repeated or "default". */
-function checkEndpointNames(names: readonly string[]): string[] {
-  const seen = new Set<string>();
-  for (const name of names) {
-    if (!ENDPOINT_NAME.test(name)) {
-      throw new TypeError(
-        `aws-standin: STS endpoint name ${JSON.stringify(name)} must be 1–64 lowercase letters, digits and inner hyphens`,
-      );
-    }
-    if (name === DEFAULT_ENDPOINT || seen.has(name)) {
-      throw new TypeError(`aws-standin: STS endpoint name ${name} is reserved or repeated`);
-    }
-    seen.add(name);
-  }
-  return [...names];
 }
 
 /** A named endpoint's listener: STS and a health check only. */
@@ -219,6 +246,7 @@ function stsDependencies(router: Router, name: string) {
     now: router.now,
     rejectReusedMfaCodes: router.rejectReusedMfaCodes,
     endpoint: name,
+    region: endpoint.region,
     takeFault: () => endpoint.takeFault(),
     signal: router.closing.signal,
   };

@@ -1,13 +1,13 @@
 /**
- * Reading a SigV4 Authorization header and checking its credential scope, with the codes and
- * messages AWS uses for each malformation.
+ * Reading SigV4 authentication — an Authorization header, or the query string of a presigned
+ * request — and checking its credential scope, with the codes and messages AWS uses for each
+ * malformation.
  */
 import type { IncomingHttpHeaders } from "node:http";
 import { StsError } from "./sts-errors";
 
 const ALGORITHM = "AWS4-HMAC-SHA256";
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 
 /** The parts of `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`. */
 export interface ParsedAuthorization {
@@ -39,7 +39,79 @@ export function parseAuthorization(header: string): ParsedAuthorization {
       missing.map((name) => `Authorization header requires '${name}' parameter.`).join(" "),
     );
   }
-  const credential = (fields.get("Credential") ?? "").split("/");
+  return {
+    ...parseCredential(fields.get("Credential") ?? ""),
+    signedHeaders: (fields.get("SignedHeaders") ?? "").split(";"),
+    signature: fields.get("Signature") ?? "",
+  };
+}
+
+/** The parts of a SigV4 query string (a presigned request), as sent. */
+export interface ParsedQueryAuthorization extends ParsedAuthorization {
+  amzDate: string;
+  /** X-Amz-Expires: how long after X-Amz-Date the request may be sent. */
+  expiresSeconds: number;
+  sessionToken: string | undefined;
+}
+
+const MAX_EXPIRES_SECONDS = 604_800;
+const QUERY_REQUIRED = [
+  "X-Amz-Algorithm",
+  "X-Amz-Credential",
+  "X-Amz-Signature",
+  "X-Amz-SignedHeaders",
+  "X-Amz-Date",
+  "X-Amz-Expires",
+];
+
+/** Whether a query string carries SigV4 authentication (a presigned request). */
+export function hasQueryAuthorization(query: URLSearchParams): boolean {
+  return QUERY_REQUIRED.some((name) => query.has(name));
+}
+
+/**
+ * Reads SigV4 query-string authentication: `X-Amz-Algorithm`, `-Credential`, `-Date`,
+ * `-SignedHeaders`, `-Signature`, `-Expires` (1–604,800 seconds) and, for temporary
+ * credentials, `-Security-Token`. The stand-in requires X-Amz-Expires (docs/AWS-STANDIN.md).
+ *
+ * @throws StsError IncompleteSignature naming what is missing or malformed.
+ */
+export function parseQueryAuthorization(query: URLSearchParams): ParsedQueryAuthorization {
+  const missing = QUERY_REQUIRED.filter((name) => !query.get(name));
+  if (missing.length > 0) {
+    throw new StsError(
+      "IncompleteSignature",
+      `AWS query-string parameters must include ${missing.map((n) => `'${n}'`).join(", ")}. ` +
+        "Re-examine the query-string parameters.",
+    );
+  }
+  const algorithm = query.get("X-Amz-Algorithm") ?? "";
+  if (algorithm !== ALGORITHM) {
+    throw new StsError("IncompleteSignature", `Unsupported AWS 'algorithm': '${algorithm}'`);
+  }
+  const rawExpires = query.get("X-Amz-Expires") ?? "";
+  const expiresSeconds = /^[1-9]\d{0,6}$/.test(rawExpires) ? Number(rawExpires) : NaN;
+  if (!(expiresSeconds >= 1 && expiresSeconds <= MAX_EXPIRES_SECONDS)) {
+    throw new StsError(
+      "IncompleteSignature",
+      `X-Amz-Expires must be a whole number of seconds from 1 to ${MAX_EXPIRES_SECONDS} (a week), not '${rawExpires}'.`,
+    );
+  }
+  return {
+    ...parseCredential(query.get("X-Amz-Credential") ?? ""),
+    signedHeaders: (query.get("X-Amz-SignedHeaders") ?? "").split(";"),
+    signature: query.get("X-Amz-Signature") ?? "",
+    amzDate: query.get("X-Amz-Date") ?? "",
+    expiresSeconds,
+    sessionToken: query.get("X-Amz-Security-Token") ?? undefined,
+  };
+}
+
+/** @throws StsError IncompleteSignature unless `<key id>/<date>/<region>/<service>/<terminator>`. */
+function parseCredential(
+  value: string,
+): Pick<ParsedAuthorization, "accessKeyId" | "scopeDate" | "region" | "service" | "terminator"> {
+  const credential = value.split("/");
   const [accessKeyId, scopeDate, region, service, terminator] = credential;
   if (credential.length !== 5 || !accessKeyId || !scopeDate || !region || !service || !terminator) {
     throw new StsError(
@@ -47,15 +119,7 @@ export function parseAuthorization(header: string): ParsedAuthorization {
       "Credential must have the form <access key id>/<date>/<region>/<service>/aws4_request.",
     );
   }
-  return {
-    accessKeyId,
-    scopeDate,
-    region,
-    service,
-    terminator,
-    signedHeaders: (fields.get("SignedHeaders") ?? "").split(";"),
-    signature: fields.get("Signature") ?? "",
-  };
+  return { accessKeyId, scopeDate, region, service, terminator };
 }
 
 /** @throws StsError IncompleteSignature unless `YYYYMMDDTHHMMSSZ`. */
@@ -72,12 +136,16 @@ export function parseAmzDate(amzDate: string): Date {
 }
 
 /**
- * Checks that the signature covers Host and that the scope names `sts`, a region valid for the
- * Host, the `aws4_request` terminator and the X-Amz-Date day.
+ * Checks that the signature covers Host and that the scope names `sts`, the region the request
+ * is held to, the `aws4_request` terminator and the X-Amz-Date day.
  *
  * @throws StsError IncompleteSignature or SignatureDoesNotMatch, as AWS answers each.
  */
-export function checkScope(auth: ParsedAuthorization, amzDate: string, host: string): void {
+export function checkScope(
+  auth: ParsedAuthorization,
+  amzDate: string,
+  requiredRegion: string,
+): void {
   if (!auth.signedHeaders.includes("host")) {
     throw new StsError(
       "IncompleteSignature",
@@ -96,8 +164,7 @@ export function checkScope(auth: ParsedAuthorization, amzDate: string, host: str
       "Credential should be scoped to correct service: 'sts'. ",
     );
   }
-  const required = regionForHost(host);
-  if (!REGION.test(auth.region) || (required !== undefined && auth.region !== required)) {
+  if (auth.region !== requiredRegion) {
     throw new StsError(
       "SignatureDoesNotMatch",
       `Credential should be scoped to a valid region, not '${auth.region}'. `,
@@ -110,17 +177,6 @@ export function checkScope(auth: ParsedAuthorization, amzDate: string, host: str
         `'${auth.scopeDate}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`,
     );
   }
-}
-
-/**
- * The region a Host pins the scope to, as on AWS (`sts.amazonaws.com` is us-east-1,
- * `sts.<region>.amazonaws.com` its region). A local host name pins nothing: the portal signs for
- * whatever region it is configured with.
- */
-function regionForHost(host: string): string | undefined {
-  const name = host.replace(/:\d+$/, "").toLowerCase();
-  if (name === "sts.amazonaws.com") return "us-east-1";
-  return /^sts\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/.exec(name)?.[1];
 }
 
 /** A header as one string (repeated headers joined with commas, as SigV4 canonicalises them). */

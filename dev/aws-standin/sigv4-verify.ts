@@ -1,21 +1,24 @@
 /**
  * SigV4 verification for STS requests, done the only trustworthy way: recompute the signature over
  * the request as received (with @smithy/signature-v4, the SDK's own signer) and compare in constant
- * time. Every failure answers with the code AWS uses for it, so the SDK's retry and clock-skew
- * logic behaves as it would against the real service.
+ * time. Both places a signature travels are accepted: the Authorization header, and the query
+ * string of a presigned request (`X-Amz-Algorithm=…&X-Amz-Signature=…`, as Vault's and EKS's AWS
+ * auth send GetCallerIdentity). Every failure answers with the code AWS uses for it, so the SDK's
+ * retry and clock-skew logic behaves as it would against the real service.
  */
-import { createHash, timingSafeEqual } from "node:crypto";
+import { createHash } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
-import { Sha256 } from "@aws-crypto/sha256-js";
-import { HttpRequest } from "@smithy/protocol-http";
-import { SignatureV4 } from "@smithy/signature-v4";
 import { splitRequestTarget } from "./http-io";
+import { computePresignature, computeSignature, hexEqual } from "./sigv4-signature";
 import {
   checkScope,
+  hasQueryAuthorization,
   parseAmzDate,
   parseAuthorization,
+  parseQueryAuthorization,
   singleHeader,
   type ParsedAuthorization,
+  type ParsedQueryAuthorization,
 } from "./sigv4-parse";
 import { secretsEqual, type Caller } from "./state";
 import { StsError } from "./sts-errors";
@@ -41,20 +44,32 @@ export interface KeyMaterial {
 
 export interface VerifyOptions {
   now: Date;
+  /** The region the credential scope must name (the endpoint's, or the AWS Host's). */
+  requiredRegion: string;
+  /** Undefined when the key is unknown in this partition. */
   lookupKey(accessKeyId: string): KeyMaterial | undefined;
+  /** Told where the signature travelled and which region it was scoped to, once that is known. */
+  onScope?(scope: { via: "header" | "query"; region: string }): void;
 }
 
 const MAX_SKEW_MS = 5 * 60 * 1000;
 const INVALID_TOKEN = "The security token included in the request is invalid.";
+const MISMATCH =
+  "The request signature we calculated does not match the signature you provided. " +
+  "Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
+/** What a presigner may put in the canonical request for an empty body (botocore does). */
+const UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
 
 /**
  * Authenticates a SigV4-signed STS request.
  *
- * Checks, in order: an Authorization header is present (MissingAuthenticationToken) and well formed
- * (IncompleteSignature); the credential scope names this service, a region valid for the Host, and
- * the X-Amz-Date day (SignatureDoesNotMatch); the key is known and, for temporary keys, the
- * X-Amz-Security-Token matches (InvalidClientTokenId); X-Amz-Date is within 5 minutes of `now`
- * (SignatureDoesNotMatch "Signature expired"); the payload hash and signature match
+ * Checks, in order: exactly one of an Authorization header or query-string authentication is
+ * present (MissingAuthenticationToken, IncompleteSignature) and well formed (IncompleteSignature);
+ * the credential scope names this service, `requiredRegion` and the X-Amz-Date day
+ * (SignatureDoesNotMatch); the key is known and, for temporary keys, the security token matches
+ * (InvalidClientTokenId); the time: a header signature within 5 minutes of `now`, a presigned
+ * request no more than 5 minutes early and not past X-Amz-Date + X-Amz-Expires
+ * (SignatureDoesNotMatch "Signature expired" / "not yet current"); the payload hash and signature
  * (SignatureDoesNotMatch); temporary credentials have not expired (ExpiredToken).
  *
  * @returns the caller the verified key belongs to.
@@ -65,10 +80,28 @@ export async function verifySigV4(
   options: VerifyOptions,
 ): Promise<Caller> {
   const header = singleHeader(request.headers, "authorization");
-  if (header === undefined) {
+  const query = new URLSearchParams(splitRequestTarget(request.url).search);
+  const isPresigned = hasQueryAuthorization(query);
+  if (header !== undefined && isPresigned) {
+    throw new StsError(
+      "IncompleteSignature",
+      "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter or the Authorization header should be specified.",
+    );
+  }
+  if (header === undefined && !isPresigned) {
     throw new StsError("MissingAuthenticationToken", "Request is missing Authentication Token");
   }
-  const auth = parseAuthorization(header);
+  return isPresigned
+    ? verifyPresigned(request, parseQueryAuthorization(query), options)
+    : verifyHeader(request, parseAuthorization(header ?? ""), options);
+}
+
+async function verifyHeader(
+  request: ReceivedRequest,
+  auth: ParsedAuthorization,
+  options: VerifyOptions,
+): Promise<Caller> {
+  options.onScope?.({ via: "header", region: auth.region });
   const amzDate = singleHeader(request.headers, "x-amz-date");
   if (amzDate === undefined) {
     throw new StsError(
@@ -77,34 +110,60 @@ export async function verifySigV4(
     );
   }
   const signingDate = parseAmzDate(amzDate);
-  checkScope(auth, amzDate, singleHeader(request.headers, "host") ?? "");
-
-  const key = options.lookupKey(auth.accessKeyId);
-  const token = singleHeader(request.headers, "x-amz-security-token");
-  if (!key || !tokenMatches(key, token)) {
-    throw new StsError("InvalidClientTokenId", INVALID_TOKEN);
-  }
-
+  checkScope(auth, amzDate, options.requiredRegion);
+  const key = knownKey(
+    options,
+    auth.accessKeyId,
+    singleHeader(request.headers, "x-amz-security-token"),
+  );
   checkSkew(amzDate, signingDate, options.now);
   checkPayloadHash(request);
   const expected = await computeSignature(request, auth, key.secretAccessKey, signingDate);
-  if (!hexEqual(expected, auth.signature)) {
-    throw new StsError(
-      "SignatureDoesNotMatch",
-      "The request signature we calculated does not match the signature you provided. " +
-        "Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
-    );
+  if (!hexEqual(expected, auth.signature)) throw new StsError("SignatureDoesNotMatch", MISMATCH);
+  return unexpired(key, options.now);
+}
+
+async function verifyPresigned(
+  request: ReceivedRequest,
+  auth: ParsedQueryAuthorization,
+  options: VerifyOptions,
+): Promise<Caller> {
+  options.onScope?.({ via: "query", region: auth.region });
+  const signingDate = parseAmzDate(auth.amzDate);
+  checkScope(auth, auth.amzDate, options.requiredRegion);
+  const key = knownKey(options, auth.accessKeyId, auth.sessionToken);
+  checkPresignedWindow(auth, signingDate, options.now);
+  checkPayloadHash(request);
+  // Presigners differ in the payload hash they sign for a GET: the JS and Go SDKs hash the empty
+  // body, botocore writes UNSIGNED-PAYLOAD. Clients of both kinds work against AWS.
+  for (const payloadHash of [undefined, UNSIGNED_PAYLOAD]) {
+    const expected = await computePresignature(request, auth, key, signingDate, payloadHash);
+    if (hexEqual(expected, auth.signature)) return unexpired(key, options.now);
   }
-  if (key.expiration !== null && key.expiration.getTime() <= options.now.getTime()) {
+  throw new StsError("SignatureDoesNotMatch", MISMATCH);
+}
+
+/** @throws StsError InvalidClientTokenId for an unknown key or a wrong or missing token. */
+function knownKey(
+  options: VerifyOptions,
+  accessKeyId: string,
+  token: string | undefined,
+): KeyMaterial {
+  const key = options.lookupKey(accessKeyId);
+  // A token sent with long-term keys is as wrong as a missing one with temporary keys.
+  const isTokenRight =
+    key?.sessionToken === null
+      ? token === undefined
+      : key !== undefined && token !== undefined && secretsEqual(key.sessionToken, token);
+  if (!key || !isTokenRight) throw new StsError("InvalidClientTokenId", INVALID_TOKEN);
+  return key;
+}
+
+function unexpired(key: KeyMaterial, now: Date): Caller {
+  if (key.expiration !== null && key.expiration.getTime() <= now.getTime()) {
     throw new StsError("ExpiredToken", "The security token included in the request is expired");
   }
   return key.caller;
-}
-
-function tokenMatches(key: KeyMaterial, token: string | undefined): boolean {
-  // A token sent with long-term keys is as wrong as a missing one with temporary keys.
-  if (key.sessionToken === null) return token === undefined;
-  return token !== undefined && secretsEqual(key.sessionToken, token);
 }
 
 function checkSkew(amzDate: string, signingDate: Date, now: Date): void {
@@ -116,7 +175,24 @@ function checkSkew(amzDate: string, signingDate: Date, now: Date): void {
         `(${basic(now.getTime())} - 5 min.)`,
     );
   }
-  if (skew > MAX_SKEW_MS) {
+  checkNotEarly(amzDate, skew, now);
+}
+
+/** A presigned request is good from X-Amz-Date (5 minutes' grace) until X-Amz-Expires later. */
+function checkPresignedWindow(auth: ParsedQueryAuthorization, signingDate: Date, now: Date): void {
+  const expiresMs = auth.expiresSeconds * 1000;
+  if (now.getTime() > signingDate.getTime() + expiresMs) {
+    throw new StsError(
+      "SignatureDoesNotMatch",
+      `Signature expired: ${auth.amzDate} is now earlier than ${basic(now.getTime() - expiresMs)} ` +
+        `(${basic(now.getTime())} - ${auth.expiresSeconds} sec.)`,
+    );
+  }
+  checkNotEarly(auth.amzDate, signingDate.getTime() - now.getTime(), now);
+}
+
+function checkNotEarly(amzDate: string, skewMs: number, now: Date): void {
+  if (skewMs > MAX_SKEW_MS) {
     throw new StsError(
       "SignatureDoesNotMatch",
       `Signature not yet current: ${amzDate} is still later than ${basic(now.getTime() + MAX_SKEW_MS)} ` +
@@ -139,70 +215,6 @@ function checkPayloadHash(request: ReceivedRequest): void {
       "The provided 'x-amz-content-sha256' header does not match what was computed.",
     );
   }
-}
-
-async function computeSignature(
-  request: ReceivedRequest,
-  auth: ParsedAuthorization,
-  secretAccessKey: string,
-  signingDate: Date,
-): Promise<string> {
-  const { path, search } = splitRequestTarget(request.url);
-  const query: Record<string, string | string[]> = {};
-  for (const [name, value] of new URLSearchParams(search)) {
-    const existing = query[name];
-    query[name] = existing === undefined ? value : [...[existing].flat(), value];
-  }
-  // Only the headers the client signed take part; x-amz-date is regenerated by the signer from
-  // signingDate, which parseAmzDate made sure round-trips to the same string.
-  const headers: Record<string, string> = {};
-  for (const name of auth.signedHeaders) {
-    const value = request.headers[name];
-    if (name === "x-amz-date" || value === undefined) continue;
-    headers[name] = Array.isArray(value) ? value.join(",") : value;
-  }
-  const signer = new SignatureV4({
-    credentials: { accessKeyId: auth.accessKeyId, secretAccessKey },
-    region: auth.region,
-    service: auth.service,
-    sha256: Sha256,
-    applyChecksum: false,
-  });
-  const signed = await signer.sign(
-    new HttpRequest({
-      method: request.method,
-      protocol: "http:",
-      hostname: "stand-in.invalid",
-      path: safeDecode(path),
-      query,
-      headers,
-      body: request.body,
-    }),
-    {
-      signingDate,
-      signingRegion: auth.region,
-      signingService: auth.service,
-      signableHeaders: new Set(auth.signedHeaders),
-    },
-  );
-  const authorization = String(signed.headers.authorization ?? "");
-  const signedHeaders = /SignedHeaders=([^,]*)/.exec(authorization)?.[1];
-  // A signed header that was not actually sent changes the list: that is a mismatch too.
-  if (signedHeaders !== auth.signedHeaders.join(";")) return "";
-  return /Signature=([0-9a-f]{64})/.exec(authorization)?.[1] ?? "";
-}
-
-function safeDecode(path: string): string {
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return path; // Malformed escapes cannot have been signed by a real client; the compare fails.
-  }
-}
-
-function hexEqual(expected: string, provided: string): boolean {
-  if (!/^[0-9a-f]{64}$/.test(provided) || expected.length !== provided.length) return false;
-  return timingSafeEqual(Buffer.from(expected, "hex"), Buffer.from(provided, "hex"));
 }
 
 /** `YYYYMMDDTHHMMSSZ`, the form AWS quotes times in signature errors. */

@@ -3,15 +3,18 @@
  * calls tests inspect. Everything lives in process memory and dies with the server.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
+import type { StandinPartition } from "./partitions";
 
 /** Who a request acts as, after its signature verified. */
 export type Principal =
-  | { type: "user"; arn: string; account: string; userId: string }
+  | { type: "user"; arn: string; account: string; partition: StandinPartition; userId: string }
   | {
       type: "assumed-role";
-      /** `arn:aws:sts::<account>:assumed-role/<role>/<session>` */
+      /** `arn:<partition>:sts::<account>:assumed-role/<role>/<session>` */
       arn: string;
       account: string;
+      /** Credentials work only in the partition that issued them. */
+      partition: StandinPartition;
       /** `AROA…:<session>` */
       userId: string;
       roleArn: string;
@@ -35,6 +38,12 @@ export interface IssuedCredentials {
    * GetSessionToken or AssumeRole with a valid MFA code, or by AssumeRole from such a session.
    */
   isMfaAuthenticated: boolean;
+  /**
+   * Whether the federation endpoint trades these credentials for a console sign-in token. AWS
+   * refuses credentials from an AssumeRole that carried DurationSeconds unless that call was
+   * signed with an IAM user's long-term keys (IAM User Guide, custom identity broker).
+   */
+  canSignInToConsole: boolean;
 }
 
 /** The caller of an STS request: long-term keys (`issued` null) or credentials the stand-in issued. */
@@ -48,6 +57,15 @@ export interface Caller {
 export interface StsCallRecord {
   /** The STS endpoint the request arrived on: "default" or one of `stsEndpointNames`. */
   endpoint: string;
+  /**
+   * The region the request was held to: the Host's when it is an AWS STS host name that names
+   * one, else the endpoint's. Its partition is the one the request acted in.
+   */
+  region: string;
+  /** The region of the SigV4 credential scope as sent (signed requests that got that far). */
+  signingRegion?: string;
+  /** Where the SigV4 signature travelled: the Authorization header or the query string (presigned). */
+  sigv4?: "header" | "query";
   /** The injected fault that shaped the answer (e.g. "throttle", "latency+serverError"), if any. */
   fault?: string;
   action: string | null;

@@ -1,19 +1,21 @@
 /**
- * AssumeRole with the limits AWS enforces, checked in three passes like the real service: input
- * constraints (all reported at once), then the role's trust policy and permissions, then the
- * session-duration rules that depend on the role and on how the caller got its credentials.
+ * AssumeRole with the limits AWS enforces, checked in passes like the real service: input
+ * constraints (all reported at once) and the partition of the role ARN, then the caller's MFA
+ * code, the role's trust policy and the caller's identity policy (sts:AssumeRole, then
+ * sts:SetSourceIdentity and sts:TagSession as needed), then the session-duration rules that
+ * depend on the role and on how the caller got its credentials.
  */
 import { deflateRawSync } from "node:zlib";
+import { ROLE_ARN } from "./partitions";
 import { notAuthorized, StsError } from "./sts-errors";
 import { credentialsXml, issueCredentials, type ActionContext } from "./sts-credentials";
 import { hasMfaPair, verifyMfaCode } from "./sts-mfa";
+import { assumeRoleContext, authorizeAssumeRole, checkPartition } from "./sts-authorize";
 import { param, readMemberList, Violations } from "./sts-validation";
 import type { XmlElement } from "./sts-xml";
-import type { Principal } from "./state";
-import type { ResolvedRole } from "./world";
 
-export const ROLE_ARN =
-  /^arn:(aws|aws-us-gov|aws-cn):iam::(\d{12}):role\/((?:[\w+=,.@-]+\/)*)([\w+=,.@-]{1,64})$/;
+export { ROLE_ARN } from "./partitions";
+
 const DEFAULT_DURATION_SECONDS = 3600;
 const ROLE_CHAINING_MAX_SECONDS = 3600;
 /**
@@ -37,6 +39,7 @@ interface AssumeRoleInput {
   policyArns: string[];
   tags: Tag[];
   transitiveTagKeys: string[];
+  externalId: string | undefined;
   /** SerialNumber and TokenCode, when both were sent. */
   mfa: { serialNumber: string; tokenCode: string } | undefined;
 }
@@ -46,21 +49,40 @@ export function assumeRole(context: ActionContext, params: URLSearchParams): Xml
   const input = readInput(params);
   recordInput(context, input);
   checkSemantics(input);
-  const principal = context.caller.principal;
+  checkPartition(input.roleArn, context.partition);
+  const { caller, world } = context;
+  const principal = caller.principal;
   // The caller's second factor is authenticated before any policy is evaluated.
   if (input.mfa) verifyMfaCode(context, principal, input.mfa);
-  const isMfaAuthenticated =
-    input.mfa !== undefined || context.caller.issued?.isMfaAuthenticated === true;
-  const role = findTrustingRole(context, input.roleArn, principal);
-  // The trust policy's `Bool aws:MultiFactorAuthPresent=true` fails like any unmet condition.
-  if (role.requiresMfa === true && !isMfaAuthenticated) {
-    throw notAuthorized(principal.arn, "sts:AssumeRole", input.roleArn);
+  const isMfaAuthenticated = input.mfa !== undefined || caller.issued?.isMfaAuthenticated === true;
+  const inherited = principal.type === "assumed-role" ? principal.sourceIdentity : undefined;
+  const sourceIdentity = input.sourceIdentity ?? inherited;
+  const role = world.roleByArn(input.roleArn);
+  // An unknown role is refused like an untrusting one, as AWS does, so existence does not leak.
+  if (!role) throw notAuthorized(principal.arn, "sts:AssumeRole", input.roleArn);
+  const requestContext = assumeRoleContext({
+    principal,
+    // Long-term keys without a code carry no aws:MultiFactorAuthPresent at all (IAM's rule).
+    mfaPresent: isMfaAuthenticated ? true : caller.issued !== null ? false : undefined,
+    externalId: input.externalId,
+    sessionName: input.sessionName,
+    sourceIdentity,
+  });
+  const authorize = (actions: string[]) =>
+    authorizeAssumeRole(world, principal, input.roleArn, role, actions, requestContext);
+  authorize(["sts:AssumeRole"]);
+  // A source identity, once set, follows the session through role chaining and cannot change.
+  if (
+    inherited !== undefined &&
+    input.sourceIdentity !== undefined &&
+    input.sourceIdentity !== inherited
+  ) {
+    throw notAuthorized(principal.arn, "sts:SetSourceIdentity", input.roleArn);
   }
-
-  const sourceIdentity = effectiveSourceIdentity(input, principal, role);
-  if (input.tags.length > 0 && !role.allowsTagSession) {
-    throw notAuthorized(principal.arn, "sts:TagSession", input.roleArn);
-  }
+  authorize([
+    ...(sourceIdentity !== undefined ? ["sts:SetSourceIdentity"] : []),
+    ...(input.tags.length > 0 ? ["sts:TagSession"] : []),
+  ]);
 
   const isRoleChained = principal.type === "assumed-role";
   const duration = input.durationSeconds ?? DEFAULT_DURATION_SECONDS;
@@ -77,7 +99,7 @@ export function assumeRole(context: ActionContext, params: URLSearchParams): Xml
     );
   }
 
-  const assumedRoleArn = `arn:aws:sts::${role.account}:assumed-role/${role.name}/${input.sessionName}`;
+  const assumedRoleArn = `arn:${role.partition}:sts::${role.account}:assumed-role/${role.name}/${input.sessionName}`;
   const credentials = issueCredentials(
     context,
     duration,
@@ -86,6 +108,7 @@ export function assumeRole(context: ActionContext, params: URLSearchParams): Xml
       type: "assumed-role",
       arn: assumedRoleArn,
       account: role.account,
+      partition: role.partition,
       userId: `${role.roleId}:${input.sessionName}`,
       roleArn: role.arn,
       roleName: role.name,
@@ -93,7 +116,12 @@ export function assumeRole(context: ActionContext, params: URLSearchParams): Xml
       sourceIdentity,
       isRoleChained,
     },
-    isMfaAuthenticated,
+    {
+      isMfaAuthenticated,
+      // IAM User Guide: with DurationSeconds, only a call made with an IAM user's long-term keys
+      // yields credentials the federation endpoint accepts.
+      canSignInToConsole: input.durationSeconds === undefined || caller.issued === null,
+    },
   );
   return {
     Credentials: credentialsXml(credentials),
@@ -142,7 +170,8 @@ function readInput(params: URLSearchParams): AssumeRoleInput {
     v.text(`transitiveTagKeys.${i + 1}.member`, key, 1, 128, "tagKey"),
   );
 
-  v.text("externalId", param(params, "ExternalId"), 2, 1224, "externalId");
+  const externalId = param(params, "ExternalId");
+  v.text("externalId", externalId, 2, 1224, "externalId");
   const serialNumber = param(params, "SerialNumber");
   const tokenCode = param(params, "TokenCode");
   v.text("serialNumber", serialNumber, 9, 256, "serialNumber");
@@ -162,6 +191,7 @@ function readInput(params: URLSearchParams): AssumeRoleInput {
     policyArns,
     tags,
     transitiveTagKeys,
+    externalId,
     mfa: usesMfa ? { serialNumber: serialNumber ?? "", tokenCode: tokenCode ?? "" } : undefined,
   };
 }
@@ -208,45 +238,6 @@ function checkSemantics(input: AssumeRoleInput): void {
       `Packed policy consumes ${percent}% of allotted space, please use smaller policy.`,
     );
   }
-}
-
-/**
- * The role, if it exists and its trust policy names the caller: the user ARN, or for a role
- * session its assumed-role or role ARN, or the caller's account root. An unknown role is refused
- * with the same AccessDenied as an untrusting one, as AWS does, so existence does not leak.
- */
-function findTrustingRole(context: ActionContext, arn: string, principal: Principal): ResolvedRole {
-  const m = /^arn:aws:iam::(\d{12}):role\/(.*)$/.exec(arn);
-  // The world's roles all live at path "/", so an ARN with a path names a role that does not exist.
-  const role = m?.[1] && m[2] && !m[2].includes("/") ? context.world.role(m[1], m[2]) : undefined;
-  const names = [principal.arn, `arn:aws:iam::${principal.account}:root`];
-  if (principal.type === "assumed-role") names.push(principal.roleArn);
-  if (!role || !role.trustedPrincipalArns.some((trusted) => names.includes(trusted))) {
-    throw notAuthorized(principal.arn, "sts:AssumeRole", arn);
-  }
-  return role;
-}
-
-/**
- * A source identity, once set, follows the session through role chaining and cannot change; the
- * next role's trust policy must allow sts:SetSourceIdentity either way.
- */
-function effectiveSourceIdentity(
-  input: AssumeRoleInput,
-  principal: Principal,
-  role: ResolvedRole,
-): string | undefined {
-  const inherited = principal.type === "assumed-role" ? principal.sourceIdentity : undefined;
-  const requested = input.sourceIdentity;
-  const effective = requested ?? inherited;
-  if (effective === undefined) return undefined;
-  if (
-    !role.allowsSourceIdentity ||
-    (inherited !== undefined && requested !== undefined && requested !== inherited)
-  ) {
-    throw notAuthorized(principal.arn, "sts:SetSourceIdentity", input.roleArn);
-  }
-  return effective;
 }
 
 function packedPercent(input: AssumeRoleInput): number {

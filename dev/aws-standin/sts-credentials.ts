@@ -3,6 +3,7 @@
  * requests signed with them (and the federation endpoint) can recognise them.
  */
 import { newSecretAccessKey, newSessionToken, newTemporaryAccessKeyId } from "./ids";
+import type { StandinPartition } from "./partitions";
 import type { Caller, IssuedCredentials, Principal, StandinState, StsCallRecord } from "./state";
 import type { XmlElement } from "./sts-xml";
 import type { WorldIndex } from "./world";
@@ -13,6 +14,10 @@ export interface ActionContext {
   world: WorldIndex;
   state: StandinState;
   now: Date;
+  /** The region the request is held to (see StsCallRecord.region). */
+  region: string;
+  /** That region's partition: the one whose principals, roles and ARNs the request deals in. */
+  partition: StandinPartition;
   /** Refuse an MFA code already accepted for its device and step, as AWS does (opt-in). */
   rejectReusedMfaCodes: boolean;
   /**
@@ -29,14 +34,15 @@ export interface UnsignedActionContext extends Omit<ActionContext, "caller"> {
 
 /**
  * Creates, remembers and returns credentials valid for `durationSeconds` from `now`;
- * `isMfaAuthenticated` becomes `aws:MultiFactorAuthPresent` for requests signed with them.
+ * `isMfaAuthenticated` becomes `aws:MultiFactorAuthPresent` for requests signed with them, and
+ * `canSignInToConsole` (default true) says whether the federation endpoint accepts them.
  */
 export function issueCredentials(
   context: Pick<ActionContext, "state" | "now">,
   durationSeconds: number,
   issuedBy: IssuedCredentials["issuedBy"],
   principal: Principal,
-  isMfaAuthenticated = false,
+  { isMfaAuthenticated = false, canSignInToConsole = true } = {},
 ): IssuedCredentials {
   // Whole seconds, so the expiry the stand-in enforces is exactly the one it reported.
   const expiresAtMs = Math.floor(context.now.getTime() / 1000) * 1000 + durationSeconds * 1000;
@@ -48,6 +54,7 @@ export function issueCredentials(
     issuedBy,
     principal,
     isMfaAuthenticated,
+    canSignInToConsole,
   };
   context.state.rememberCredentials(credentials);
   return credentials;

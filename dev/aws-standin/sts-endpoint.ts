@@ -1,6 +1,6 @@
 /**
- * One named STS endpoint: an HTTP listener with its own fault. All endpoints of a stand-in share
- * the world, state and clock, like AWS's regional STS endpoints share IAM. A `refuseConnections`
+ * One named STS endpoint: an HTTP listener with its own region and fault. All endpoints of a
+ * stand-in share the world, state and clock, like AWS's regional STS endpoints share IAM. A `refuseConnections`
  * fault closes the listener itself (connects get ECONNREFUSED); clearing it listens again on the
  * same port, so a client configured with the URL finds the endpoint back.
  */
@@ -25,6 +25,8 @@ export interface TakenFault {
 export interface EndpointStatus {
   endpoint: string;
   url: string;
+  /** The region a request's credential scope must name here. */
+  region: string;
   isListening: boolean;
   /** The active fault; `failFirst` is the number of requests it still applies to. */
   fault: StsFault | null;
@@ -43,6 +45,7 @@ export class StsEndpoint {
 
   constructor(
     readonly name: string,
+    readonly region: string,
     private readonly host: string,
     handler: RequestListener,
   ) {
@@ -123,6 +126,7 @@ export class StsEndpoint {
     return {
       endpoint: this.name,
       url: this.url,
+      region: this.region,
       isListening: this.isListening,
       fault: this.fault ? { ...this.fault } : null,
       ...(this.listenError !== undefined ? { error: this.listenError } : {}),

@@ -45,7 +45,7 @@ export function getSessionToken(context: ActionContext, params: URLSearchParams)
     duration ?? DEFAULT_SECONDS,
     "GetSessionToken",
     caller.principal,
-    usesMfa,
+    { isMfaAuthenticated: usesMfa },
   );
   return { Credentials: credentialsXml(credentials) };
 }

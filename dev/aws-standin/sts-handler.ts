@@ -2,8 +2,10 @@
  * One STS request from socket to response: read (capped), authenticate, route, answer in XML, and
  * record the call for tests. Any failure, expected or not, becomes an AWS-shaped error response;
  * nothing a client sends can take the server down. AssumeRoleWithSAML may arrive unsigned (the
- * SDK sends it so when it has no credentials); signed, its signature is checked like any other.
- * An endpoint's injected fault answers right after the body is read, before authentication.
+ * SDK sends it so when it has no credentials); signed — in the Authorization header or, presigned,
+ * in the query string — its signature is checked like any other. The request is held to one
+ * region (the AWS Host's, else the endpoint's) and acts in that region's partition. An endpoint's
+ * injected fault answers right after the body is read, before authentication.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
@@ -15,7 +17,8 @@ import {
 } from "./http-io";
 import { delay, faultError } from "./faults";
 import { newRequestId } from "./ids";
-import { singleHeader } from "./sigv4-parse";
+import { partitionOfRegion, regionOfAwsHost, type StandinPartition } from "./partitions";
+import { hasQueryAuthorization, singleHeader } from "./sigv4-parse";
 import { verifySigV4, type KeyMaterial } from "./sigv4-verify";
 import type { Caller, StandinState, StsCallRecord } from "./state";
 import { acceptsUnsignedRequest, resolveAction } from "./sts-actions";
@@ -34,6 +37,8 @@ export interface StsDependencies {
   rejectReusedMfaCodes: boolean;
   /** The name of the endpoint the request arrived on, for the call log. */
   endpoint: string;
+  /** The endpoint's region: a request's credential scope must name it (unless its Host names one). */
+  region: string;
   /** The endpoint's fault for this request, if any (counted against its failFirst). */
   takeFault: () => TakenFault | null;
   /** Aborts when the stand-in closes: a delayed request then gets no answer. */
@@ -47,8 +52,13 @@ export async function handleStsRequest(
   deps: StsDependencies,
 ): Promise<void> {
   const requestId = newRequestId();
+  // A Host that is an AWS STS host name pins the region, as at AWS; a local one leaves the
+  // endpoint's own. The region's partition is the one the request acts in.
+  const region = regionOfAwsHost(singleHeader(req.headers, "host") ?? "") ?? deps.region;
+  const partition = partitionOfRegion(region);
   const record: StsCallRecord = {
     endpoint: deps.endpoint,
+    region,
     action: null,
     callerArn: null,
     accessKeyId: null,
@@ -80,12 +90,22 @@ export async function handleStsRequest(
     }
 
     const isUnsigned =
-      acceptsUnsignedRequest(params) && singleHeader(req.headers, "authorization") === undefined;
+      acceptsUnsignedRequest(params) &&
+      singleHeader(req.headers, "authorization") === undefined &&
+      !hasQueryAuthorization(urlQuery(req));
     const caller = isUnsigned
       ? null
       : await verifySigV4(
           { method: req.method, url: req.url ?? "/", headers: req.headers, body: raw },
-          { now, lookupKey: (id) => lookupKey(deps, id) },
+          {
+            now,
+            requiredRegion: region,
+            lookupKey: (id) => lookupKey(deps, id, partition),
+            onScope: (scope) => {
+              record.sigv4 = scope.via;
+              record.signingRegion = scope.region.slice(0, 64);
+            },
+          },
         );
     record.callerArn = caller?.principal.arn ?? null;
     record.accessKeyId = caller?.accessKeyId ?? null;
@@ -97,6 +117,8 @@ export async function handleStsRequest(
         world: deps.world,
         state: deps.state,
         now,
+        region,
+        partition,
         rejectReusedMfaCodes: deps.rejectReusedMfaCodes,
         record,
       },
@@ -123,9 +145,13 @@ export async function handleStsRequest(
   });
 }
 
+function urlQuery(req: IncomingMessage): URLSearchParams {
+  return new URLSearchParams(splitRequestTarget(req.url ?? "/").search);
+}
+
 /** Query-string parameters, plus the body's when it is form-encoded (as the SDK sends it). */
 function requestParams(req: IncomingMessage, body: Buffer): URLSearchParams {
-  const params = new URLSearchParams(splitRequestTarget(req.url ?? "/").search);
+  const params = urlQuery(req);
   const contentType = String(req.headers["content-type"] ?? "").toLowerCase();
   if (contentType.startsWith("application/x-www-form-urlencoded")) {
     for (const [name, value] of new URLSearchParams(body.toString("utf8"))) {
@@ -165,9 +191,9 @@ function claimedAccount(
   req: IncomingMessage,
   params: URLSearchParams,
 ): string {
-  const keyId = /Credential=([A-Z0-9]{16,128})\//.exec(
-    singleHeader(req.headers, "authorization") ?? "",
-  )?.[1];
+  const keyId =
+    /Credential=([A-Z0-9]{16,128})\//.exec(singleHeader(req.headers, "authorization") ?? "")?.[1] ??
+    /^([A-Z0-9]{16,128})\//.exec(urlQuery(req).get("X-Amz-Credential") ?? "")?.[1];
   if (keyId !== undefined) {
     const account =
       deps.world.principalByAccessKeyId(keyId)?.account ??
@@ -177,15 +203,22 @@ function claimedAccount(
   return /^arn:[\w-]+:iam::(\d{12}):/.exec(params.get("RoleArn") ?? "")?.[1] ?? "unknown";
 }
 
-function lookupKey(deps: StsDependencies, accessKeyId: string): KeyMaterial | undefined {
+/** The key's material, if it exists in `partition`: keys and sessions are per partition at AWS. */
+function lookupKey(
+  deps: StsDependencies,
+  accessKeyId: string,
+  partition: StandinPartition,
+): KeyMaterial | undefined {
   const principal = deps.world.principalByAccessKeyId(accessKeyId);
   if (principal) {
+    if (principal.partition !== partition) return undefined;
     const caller: Caller = {
       accessKeyId,
       principal: {
         type: "user",
         arn: principal.arn,
         account: principal.account,
+        partition: principal.partition,
         userId: principal.userId,
       },
       issued: null,
@@ -198,7 +231,7 @@ function lookupKey(deps: StsDependencies, accessKeyId: string): KeyMaterial | un
     };
   }
   const issued = deps.state.findCredentials(accessKeyId);
-  if (!issued) return undefined;
+  if (!issued || issued.principal.partition !== partition) return undefined;
   return {
     secretAccessKey: issued.secretAccessKey,
     sessionToken: issued.sessionToken,

@@ -450,13 +450,14 @@ describe("POST /__standin/faults refuses bad input with a clear message", () => 
     expect(() => standin.setFault("default", { refuseConnections: true })).toThrow(TypeError);
   });
 
-  it("GET lists every endpoint with its URL and fault", async () => {
+  it("GET lists every endpoint with its URL, region and fault", async () => {
     await postFault({ endpoint: "us-east-1", fault: { latencyMs: 50, failFirst: 5 } });
     const listed = (await (await fetch(`${standin.url}/__standin/faults`)).json()) as unknown[];
     expect(listed).toEqual(
       ["default", ...REGIONS].map((name) => ({
         endpoint: name,
         url: standin.stsEndpoints[name],
+        region: name === "default" ? "us-east-1" : name,
         isListening: true,
         fault: name === "us-east-1" ? { latencyMs: 50, failFirst: 5 } : null,
       })),

@@ -70,6 +70,10 @@ async function federation(params: Record<string, string>): Promise<FederationRep
   return { status: response.status, headers: response.headers, body: await response.text() };
 }
 
+/**
+ * getSigninToken as a broker calls it. Only a success is JSON; a refusal is a short plain-text
+ * 400, as AWS answers, with the stand-in's failure code in `x-standin-error-code`.
+ */
 async function getSigninToken(
   keys: Keys,
   sessionDuration?: string,
@@ -77,8 +81,16 @@ async function getSigninToken(
   const params: Record<string, string> = { Action: "getSigninToken", Session: sessionJson(keys) };
   if (sessionDuration !== undefined) params.SessionDuration = sessionDuration;
   const reply = await federation(params);
-  const json = JSON.parse(reply.body) as { SigninToken?: string; error?: string };
-  return { ...reply, token: json.SigninToken, error: json.error };
+  if (reply.status !== 200) {
+    expect(reply.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+    return {
+      ...reply,
+      token: undefined,
+      error: reply.headers.get("x-standin-error-code") ?? undefined,
+    };
+  }
+  const json = JSON.parse(reply.body) as { SigninToken?: string };
+  return { ...reply, token: json.SigninToken };
 }
 
 function login(
@@ -252,7 +264,8 @@ describe("getSigninToken refusals", () => {
   it.each(malformed)("refuses $rule ($error)", async ({ params, error }) => {
     const reply = await federation(params);
     expect(reply.status).toBe(400);
-    expect(JSON.parse(reply.body)).toMatchObject({ error });
+    expect(reply.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+    expect(reply.headers.get("x-standin-error-code")).toBe(error);
   });
 });
 

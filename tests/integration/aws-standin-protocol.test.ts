@@ -170,9 +170,10 @@ describe("SigV4 verification", () => {
     expect(await send()).toMatchObject({ code, status });
   });
 
-  it("accepts a raw request signed for any region when the host pins none", async () => {
+  it("refuses a raw request scoped to another region than the endpoint serves", async () => {
     expect(await rawStsRequest(standin, CALLER_IDENTITY, { region: "eu-west-1" })).toMatchObject({
-      status: 200,
+      status: 403,
+      code: "SignatureDoesNotMatch",
     });
   });
 });

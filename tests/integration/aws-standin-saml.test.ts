@@ -22,6 +22,7 @@ import {
 } from "@/dev/aws-standin/server";
 import {
   createTestClock,
+  idpMetadata,
   keysOf,
   rawStsRequest,
   roleArnOf,
@@ -39,7 +40,6 @@ import {
   deeplyNested,
   duplicateSignedInfo,
   encodePostBinding,
-  escapeXml,
   externalEntity,
   extraRootElement,
   FIXTURE_ACS_URL,
@@ -52,7 +52,6 @@ import {
   tamperText,
   wrapSignedAssertion,
   type AwsSamlResponseOptions,
-  type TestSigningKey,
   type WrapPlacement,
 } from "@/tests/support/saml-fixtures";
 
@@ -68,25 +67,6 @@ const SIGNIN_SAML_EU = "https://eu-west-1.signin.aws.amazon.com/saml";
 
 const clock = createTestClock();
 let standin: AwsStandin;
-
-/** IdP metadata as an IdP publishes it (the fixtures have no metadata builder). */
-function idpMetadata(entityId: string, keys: TestSigningKey[]): string {
-  const keyDescriptors = keys
-    .map(
-      (key) =>
-        `<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data>` +
-        `<ds:X509Certificate>${key.certificateBase64}</ds:X509Certificate>` +
-        `</ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`,
-    )
-    .join("");
-  return (
-    `<?xml version="1.0" encoding="UTF-8"?>` +
-    `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="${escapeXml(entityId)}">` +
-    `<md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">${keyDescriptors}` +
-    `<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.corp.example/sso"/>` +
-    `</md:IDPSSODescriptor></md:EntityDescriptor>`
-  );
-}
 
 beforeAll(async () => {
   const idpKeys = [getTestSigningKey("idp"), getTestSigningKey("idp-next")];

@@ -3,12 +3,14 @@
  * controllable clock, SDK clients pointed at the stand-in, and a raw SigV4 request helper for
  * what the SDK will not send (no Version, unknown actions, tampered bodies).
  */
+import http from "node:http";
 import { Sha256 } from "@aws-crypto/sha256-js";
 import { STSClient } from "@aws-sdk/client-sts";
 import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
-import type { AwsStandin, StandinWorld } from "@/dev/aws-standin/server";
+import type { AwsStandin, StandinPartition, StandinWorld } from "@/dev/aws-standin/server";
 import { totpCode } from "@/dev/aws-standin/totp";
+import { escapeXml, type TestSigningKey } from "@/tests/support/saml-fixtures";
 
 export const TEST_ACCOUNT = "111111111111";
 
@@ -45,8 +47,12 @@ export interface Keys {
   sessionToken?: string;
 }
 
-export function roleArnOf(name: string, account = TEST_ACCOUNT): string {
-  return `arn:aws:iam::${account}:role/${name}`;
+export function roleArnOf(
+  name: string,
+  account = TEST_ACCOUNT,
+  partition: StandinPartition = "aws",
+): string {
+  return `arn:${partition}:iam::${account}:role/${name}`;
 }
 
 /** One role per rule under test; names say what is special about each. */
@@ -114,6 +120,99 @@ export function testWorld(): StandinWorld {
   };
 }
 
+/** An AWS GovCloud (US) account and its broker user (keys work only on aws-us-gov endpoints). */
+export const GOV_ACCOUNT = "222222222222";
+export const govBroker = {
+  accessKeyId: "AKIATESTGOVBROKER003",
+  secretAccessKey: "test/gov+Secret=NotValidAnywhere00000003",
+  arn: `arn:aws-us-gov:iam::${GOV_ACCOUNT}:user/gov-broker`,
+  account: GOV_ACCOUNT,
+};
+export const govBrokerMfa = {
+  serialNumber: `arn:aws-us-gov:iam::${GOV_ACCOUNT}:mfa/gov-broker`,
+  totpSecret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+};
+
+/** An AWS China account and its broker user (keys work only on aws-cn endpoints). */
+export const CN_ACCOUNT = "333333333333";
+export const cnBroker = {
+  accessKeyId: "AKIATESTCNBROKER0004",
+  secretAccessKey: "test/cn+Secret=NotValidAnywhere000000004",
+  arn: `arn:aws-cn:iam::${CN_ACCOUNT}:user/cn-broker`,
+  account: CN_ACCOUNT,
+};
+
+/**
+ * testWorld plus a GovCloud and a China account, each with its own broker and roles: Developer
+ * (trusts that broker), BreakGlass (also needs MFA), RootTrusted (trusts the account root in its
+ * partition) and CommercialRoot (trusts the commercial ARN of that root: never matches).
+ */
+export function multiPartitionWorld(): StandinWorld {
+  const world = testWorld();
+  const rolesTrusting = (broker: string, root: string, commercialRoot: string) => {
+    const base = { allowsSourceIdentity: true, allowsTagSession: true };
+    return [
+      {
+        name: "Developer",
+        maxSessionDurationSeconds: 43200,
+        trustedPrincipalArns: [broker],
+        ...base,
+      },
+      {
+        name: "BreakGlass",
+        maxSessionDurationSeconds: 3600,
+        trustedPrincipalArns: [broker],
+        requiresMfa: true,
+        ...base,
+      },
+      {
+        name: "RootTrusted",
+        maxSessionDurationSeconds: 3600,
+        trustedPrincipalArns: [root],
+        ...base,
+      },
+      {
+        name: "CommercialRoot",
+        maxSessionDurationSeconds: 3600,
+        trustedPrincipalArns: [commercialRoot],
+        ...base,
+      },
+    ];
+  };
+  return {
+    ...world,
+    principals: [...world.principals, { ...govBroker, mfaDevice: govBrokerMfa }, cnBroker],
+    accounts: [
+      ...world.accounts,
+      {
+        id: GOV_ACCOUNT,
+        partition: "aws-us-gov",
+        roles: rolesTrusting(
+          govBroker.arn,
+          `arn:aws-us-gov:iam::${GOV_ACCOUNT}:root`,
+          `arn:aws:iam::${GOV_ACCOUNT}:root`,
+        ),
+      },
+      {
+        id: CN_ACCOUNT,
+        partition: "aws-cn",
+        roles: rolesTrusting(
+          cnBroker.arn,
+          `arn:aws-cn:iam::${CN_ACCOUNT}:root`,
+          `arn:aws:iam::${CN_ACCOUNT}:root`,
+        ),
+      },
+    ],
+  };
+}
+
+/** The broker whose keys work in a region's partition. */
+export function brokerFor(region: string): Keys {
+  if (region.startsWith("us-gov-")) return govBroker;
+  if (region.startsWith("cn-")) return cnBroker;
+  return testBroker;
+}
+
 /** A clock that runs in real time plus an offset tests move, so SigV4 still works. */
 export interface TestClock {
   now: () => Date;
@@ -139,7 +238,8 @@ export function createTestClock(): TestClock {
 }
 
 /**
- * An unmodified STSClient pointed at the stand-in. A fresh client per use matters: the SDK adopts
+ * An unmodified STSClient pointed at the stand-in, signing for the region the endpoint serves
+ * (or `region`, to prove what another scope gets). A fresh client per use matters: the SDK adopts
  * the server's clock from every response's Date header, so a shared client would carry one test's
  * clock offset into the next.
  */
@@ -151,14 +251,18 @@ export function stsClient(
     systemClockOffset?: number;
     /** A name from AwsStandin.stsEndpoints; default "default". */
     endpointName?: string;
+    /** The region to sign for; default the endpoint's (AwsStandin.stsEndpointRegions). */
+    region?: string;
     retryStrategy?: RecordingRetryStrategy;
   } = {},
 ): STSClient {
-  const endpoint = standin.stsEndpoints[options.endpointName ?? "default"];
-  if (endpoint === undefined) throw new Error(`no STS endpoint ${options.endpointName}`);
+  const name = options.endpointName ?? "default";
+  const endpoint = standin.stsEndpoints[name];
+  const region = options.region ?? standin.stsEndpointRegions[name];
+  if (endpoint === undefined || region === undefined) throw new Error(`no STS endpoint ${name}`);
   return new STSClient({
     endpoint,
-    region: "us-east-1",
+    region,
     credentials,
     maxAttempts: options.maxAttempts ?? 1,
     systemClockOffset: options.systemClockOffset,
@@ -277,27 +381,34 @@ export interface RawResponse {
   body: string;
   /** `<Code>` of an ErrorResponse, if any. */
   code: string | undefined;
+  /** `<Message>` of an ErrorResponse, XML entities decoded, if any. */
+  message: string | undefined;
 }
 
 /**
- * POSTs a raw body to the stand-in's STS endpoint, SigV4-signed like the SDK would (or unsigned
- * when `keys` is null). `tamper` may change the body after signing.
+ * POSTs a raw body to one of the stand-in's STS endpoints, SigV4-signed like the SDK would (or
+ * unsigned when `keys` is null), for the endpoint's region unless `region` says otherwise.
+ * `tamper` may change the body after signing; `host` sends (and signs) another Host header, e.g.
+ * an AWS host name, to a local listener.
  */
 export async function rawStsRequest(
   standin: AwsStandin,
   body: string,
   options: {
     keys?: Keys | null;
+    endpointName?: string;
     region?: string;
     service?: string;
+    host?: string;
     contentType?: string;
     headers?: Record<string, string>;
     tamper?: (signedBody: string) => string;
   } = {},
 ): Promise<RawResponse> {
-  const url = new URL(standin.stsEndpoint);
+  const name = options.endpointName ?? "default";
+  const url = new URL(standin.stsEndpoints[name] ?? standin.stsEndpoint);
   let headers: Record<string, string> = {
-    host: url.host,
+    host: options.host ?? url.host,
     "content-type": options.contentType ?? "application/x-www-form-urlencoded; charset=utf-8",
     ...options.headers,
   };
@@ -305,7 +416,7 @@ export async function rawStsRequest(
   if (keys !== null) {
     const signer = new SignatureV4({
       credentials: keys,
-      region: options.region ?? "us-east-1",
+      region: options.region ?? standin.stsEndpointRegions[name] ?? "us-east-1",
       service: options.service ?? "sts",
       sha256: Sha256,
     });
@@ -319,19 +430,74 @@ export async function rawStsRequest(
     });
     headers = (await signer.sign(request)).headers;
   }
-  // fetch sets Host itself (to the same value that was signed).
-  const sendable = { ...headers };
-  delete sendable.host;
-  const response = await fetch(standin.stsEndpoint, {
+  return sendRaw(url.href, {
     method: "POST",
-    headers: sendable,
+    headers,
     body: options.tamper ? options.tamper(body) : body,
   });
-  const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: text,
-    code: /<Code>([^<]*)<\/Code>/.exec(text)?.[1],
-  };
+}
+
+/**
+ * Sends a request with exactly these headers (Host included: fetch would not let a test send an
+ * AWS host name to a local listener) and reads the whole answer.
+ */
+export function sendRaw(
+  url: string,
+  request: { method: string; headers?: Record<string, string>; body?: string },
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { ...request.headers };
+    if (request.body !== undefined) {
+      headers["content-length"] = String(Buffer.byteLength(request.body));
+    }
+    const outgoing = http.request(
+      url,
+      { method: request.method, headers, agent: false },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("error", reject);
+        response.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          const headers = new Headers();
+          for (const [key, value] of Object.entries(response.headers)) {
+            for (const item of [value ?? []].flat()) headers.append(key, item);
+          }
+          resolve({
+            status: response.statusCode ?? 0,
+            headers,
+            body: text,
+            code: /<Code>([^<]*)<\/Code>/.exec(text)?.[1],
+            message: xmlText(/<Message>([^<]*)<\/Message>/.exec(text)?.[1]),
+          });
+        });
+      },
+    );
+    outgoing.on("error", reject);
+    outgoing.end(request.body);
+  });
+}
+
+function xmlText(escaped: string | undefined): string | undefined {
+  const entities: Record<string, string> = { lt: "<", gt: ">", quot: '"', apos: "'", amp: "&" };
+  return escaped?.replace(/&(lt|gt|quot|apos|amp);/g, (_, name: string) => entities[name] ?? "");
+}
+
+/** IdP metadata as an IdP publishes it, for registering a SAML provider (the fixtures have none). */
+export function idpMetadata(entityId: string, keys: TestSigningKey[]): string {
+  const keyDescriptors = keys
+    .map(
+      (key) =>
+        `<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data>` +
+        `<ds:X509Certificate>${key.certificateBase64}</ds:X509Certificate>` +
+        `</ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`,
+    )
+    .join("");
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>` +
+    `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="${escapeXml(entityId)}">` +
+    `<md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">${keyDescriptors}` +
+    `<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.corp.example/sso"/>` +
+    `</md:IDPSSODescriptor></md:EntityDescriptor>`
+  );
 }
