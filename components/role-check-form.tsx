@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
 import type { RoleCheckState } from "@/app/admin/broker/actions";
 
 const INITIAL: RoleCheckState = { report: null, error: null };
@@ -23,6 +23,8 @@ export function RoleCheckForm({
   check: (state: RoleCheckState, form: FormData) => Promise<RoleCheckState>;
 }) {
   const [state, formAction, isPending] = useActionState(check, INITIAL);
+  // Controlled, so the role stays chosen after the check (a form action resets the form).
+  const [roleId, setRoleId] = useState("");
   return (
     <section
       className="space-y-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm"
@@ -42,7 +44,8 @@ export function RoleCheckForm({
             name="roleId"
             required
             className="mt-1 w-full rounded-md border border-slate-300 bg-white px-2 py-2 text-sm"
-            defaultValue=""
+            value={roleId}
+            onChange={(e) => setRoleId(e.target.value)}
           >
             <option value="" disabled>
               Choose a role…

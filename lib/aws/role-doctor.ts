@@ -201,7 +201,7 @@ function trustFinding(error: unknown, role: RoleToCheck, brokerArn: string): Che
       };
     return {
       ...base,
-      explanation: `The broker may not assume this role. Check that the role's trust policy allows sts:AssumeRole for ${brokerArn}${role.externalId ? " with the sts:ExternalId Gatehouse has for it" : " (and asks for no ExternalId Gatehouse doesn't have)"}${role.requiresBrokerMfa ? "" : ', that it doesn\'t require MFA (then mark the role "requires broker MFA")'}, and that the broker's permission policy allows sts:AssumeRole on ${role.arn}.`,
+      explanation: `The broker may not assume this role. Check that the role's trust policy allows sts:AssumeRole for ${brokerArn}${role.externalId ? " with the sts:ExternalId set for this role in Gatehouse" : " without an sts:ExternalId condition (none is set for this role in Gatehouse)"}${role.requiresBrokerMfa ? "" : ', that it does not require MFA (if it does, mark the role "requires broker MFA")'}, and that the broker's permission policy allows sts:AssumeRole on ${role.arn}.`,
     };
   }
   if (awsErrorCode === "PackedPolicyTooLarge" || awsErrorCode === "MalformedPolicyDocument")
