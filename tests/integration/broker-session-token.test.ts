@@ -121,7 +121,9 @@ function wrongCode(): string {
 
 describe("GetSessionToken exchange of long-term keys", () => {
   it("one exchange serves many concurrent AssumeRoles; the long-term key signs nothing else", async () => {
-    const broker = createStsBroker(awsConfig());
+    // A generous per-attempt timeout: twenty at once on a busy machine must not time out and be
+    // retried, which would add calls this test counts.
+    const broker = createStsBroker(awsConfig({ stsTimeoutMs: 30_000 }));
     const results = await Promise.all(
       Array.from({ length: 20 }, () => broker.assumeRole(request("Developer"))),
     );

@@ -258,7 +258,7 @@ describe("session policies of access rules", () => {
       expect(call?.packedPolicySize).toBeLessThanOrEqual(100);
 
       const sts = new STSClient({
-        region: "eu-west-1",
+        region: "us-east-1",
         endpoint: stack.aws.stsEndpoint,
         credentials: { accessKeyId, secretAccessKey, sessionToken },
       });

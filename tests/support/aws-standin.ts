@@ -213,26 +213,36 @@ export function brokerFor(region: string): Keys {
   return testBroker;
 }
 
-/** A clock that runs in real time plus an offset tests move, so SigV4 still works. */
+/**
+ * A clock that runs in real time plus an offset tests move, so SigV4 still works. `freeze()`
+ * stops it (until `reset()`): then only `advance` moves it, so a test about an expiry measured in
+ * seconds does not depend on how fast the machine is.
+ */
 export interface TestClock {
   now: () => Date;
   readonly offsetMs: number;
   advance(ms: number): void;
+  freeze(): void;
   reset(): void;
 }
 
 export function createTestClock(): TestClock {
   let offsetMs = 0;
+  let frozenAt: number | null = null;
   return {
-    now: () => new Date(Date.now() + offsetMs),
+    now: () => new Date((frozenAt ?? Date.now()) + offsetMs),
     get offsetMs() {
       return offsetMs;
     },
     advance: (ms) => {
       offsetMs += ms;
     },
+    freeze: () => {
+      frozenAt = Date.now();
+    },
     reset: () => {
       offsetMs = 0;
+      frozenAt = null;
     },
   };
 }

@@ -307,3 +307,26 @@ describe("the diff between a file and the database", () => {
     expect(diffConfig(a, stored).hash).not.toBe(diffConfig(b, stored).hash);
   });
 });
+
+describe("a role of another partition than the broker's is refused on import", () => {
+  it("names the entry and says why", () => {
+    const result = check(`version: 1
+accounts:
+  - id: "123456789012"
+    name: gov
+    environment: prod
+    roles:
+      - name: Admin
+        arn: arn:aws-us-gov:iam::123456789012:role/Admin
+`);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.problems).toEqual([
+        expect.objectContaining({
+          path: "accounts[0].roles[0].arn",
+          message: expect.stringMatching(/AWS GovCloud \(US\).*broker works in AWS \(commercial\)/),
+        }),
+      ]);
+    }
+  });
+});
