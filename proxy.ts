@@ -1,16 +1,53 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { contentSecurityPolicy, HSTS, isSameOriginWrite } from "./lib/http/security-headers";
 
 /**
- * Stamps every request with a fresh request id (replacing any the client sent) so logs, audit
- * events and error messages can be correlated. Authentication is NOT done here: each page and
- * handler checks for itself (DESIGN.md invariant 4).
+ * Runs before every route (docs/SECURITY.md "Headers"):
+ * - stamps a fresh request id (replacing any the client sent) so logs, audit events and error
+ *   messages can be correlated;
+ * - refuses a state-changing request whose Origin is not the portal's own with 403, before any
+ *   route or server action runs (Next.js itself lets a server action without Origin through);
+ * - sets a nonce-based Content-Security-Policy, and HSTS when the portal is served over https.
+ * Authentication is NOT done here: each page and handler checks for itself (invariant 4).
  */
 export function proxy(request: NextRequest): NextResponse {
   const requestId = crypto.randomUUID();
+  const publicUrl = process.env.NEXTAUTH_URL ?? request.nextUrl.origin;
+  const portalOrigin = new URL(publicUrl).origin;
+
+  if (
+    !isSameOriginWrite(
+      request.method,
+      request.nextUrl.pathname,
+      request.headers.get("origin"),
+      portalOrigin,
+    )
+  ) {
+    const response = NextResponse.json(
+      {
+        error: {
+          code: "csrf_rejected",
+          message: "This request did not come from the portal's own pages.",
+          requestId,
+        },
+      },
+      { status: 403, headers: { "Cache-Control": "no-store" } },
+    );
+    response.headers.set("x-request-id", requestId);
+    return response;
+  }
+
+  const nonce = btoa(crypto.randomUUID());
+  const csp = contentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === "development" });
   const headers = new Headers(request.headers);
   headers.set("x-request-id", requestId);
+  headers.set("x-nonce", nonce);
+  // Next.js reads the nonce from the request's policy and puts it on its own scripts.
+  headers.set("content-security-policy", csp);
   const response = NextResponse.next({ request: { headers } });
   response.headers.set("x-request-id", requestId);
+  response.headers.set("content-security-policy", csp);
+  if (portalOrigin.startsWith("https://")) response.headers.set("strict-transport-security", HSTS);
   return response;
 }
 

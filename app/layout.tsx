@@ -2,6 +2,10 @@ import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import "./globals.css";
 
+// Rendered per request, so every page carries the request's CSP nonce on Next.js's inline scripts
+// (a page prerendered at build time would have none, and the policy would block it).
+export const dynamic = "force-dynamic";
+
 export const metadata: Metadata = {
   title: { default: "Gatehouse", template: "%s · Gatehouse" },
   description: "Short-lived AWS access for your accounts and roles",

@@ -22,6 +22,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   const config = getConfig();
   const samlIdps = await findEnabledSamlIdps(getDb());
   const failed = typeof params.error === "string";
+  // The IdP said access_denied: the person pressed Cancel there (app/api/auth/[...nextauth]).
+  const cancelled = params.error === "Cancelled";
   const reference =
     typeof params.requestId === "string" && REFERENCE_PATTERN.test(params.requestId)
       ? params.requestId
@@ -45,8 +47,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
             role="alert"
             className="mt-4 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800"
           >
-            Sign-in did not succeed. Try again; if it keeps failing, give your administrator this
-            reference:{" "}
+            {cancelled
+              ? "You cancelled sign-in. Sign in again when you are ready. Reference:"
+              : "Sign-in did not succeed. Try again; if it keeps failing, give your administrator this reference:"}{" "}
             <code className="font-mono" data-testid="request-id">
               {reference}
             </code>

@@ -72,6 +72,9 @@ export const SYSTEM_ACTOR: AuditActor = {
   groups: null,
 };
 
+/** Someone not signed in (a failed sign-in, a refused anonymous request): nothing is known. */
+export const ANONYMOUS_ACTOR: AuditActor = SYSTEM_ACTOR;
+
 export interface AuditTarget {
   awsAccountId?: string;
   roleArn?: string;

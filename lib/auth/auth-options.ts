@@ -2,7 +2,7 @@ import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
-import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event";
+import { writeAuditEvent } from "@/lib/audit/write-audit-event";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { log } from "@/lib/log";
 import { sessionTagsFromClaims } from "@/lib/aws/session-tags";
@@ -10,13 +10,19 @@ import { upsertSignedInUser } from "@/lib/users/upsert-signed-in-user";
 import { mfaEvidenceFromOidcClaims } from "./mfa-evidence";
 import { IdentityClaimsError, identityFromOidcClaims } from "./oidc-identity";
 import { revokePortalSession } from "./portal-session";
+import { nextAuthCookies } from "./session-cookie";
 import { startSignedInSession } from "./start-signed-in-session";
 
-declare module "next-auth" {
-  interface Session {
-    sid?: string;
-  }
+/**
+ * Why this request's OIDC sign-in failed, as the server itself observed it (next-auth's error
+ * report, or the claims check): filled while next-auth runs, read once by the route handler, which
+ * writes the one audit event for the failure (docs/SECURITY.md "Sign-in failures").
+ */
+export interface SignInFailureNote {
+  code?: string;
+  reason?: string;
 }
+
 declare module "next-auth/jwt" {
   interface JWT {
     sid?: string;
@@ -25,25 +31,21 @@ declare module "next-auth/jwt" {
 
 export const OIDC_PROVIDER_ID = "oidc";
 
-const anonymousActor: AuditActor = {
-  userId: null,
-  issuer: null,
-  subject: null,
-  email: null,
-  groups: null,
-};
-
 /**
  * next-auth options for one request. The session cookie is a signed JWT holding only a server-side
  * session id; the session row decides whether the user is signed in (so sign-out and expiry are
  * enforced on the server, not trusted to the cookie).
  */
-export function buildAuthOptions(meta: RequestMeta): NextAuthOptions {
+export function buildAuthOptions(
+  meta: RequestMeta,
+  failure: SignInFailureNote = {},
+): NextAuthOptions {
   const config = getConfig();
   const db = getDb();
   const oidc = config.oidc;
   return {
     secret: config.authSecret,
+    cookies: nextAuthCookies(config),
     session: { strategy: "jwt", maxAge: config.sessionMaxAgeSeconds },
     jwt: { maxAge: config.sessionMaxAgeSeconds },
     pages: { signIn: "/signin", error: "/signin" },
@@ -81,14 +83,8 @@ export function buildAuthOptions(meta: RequestMeta): NextAuthOptions {
           });
         } catch (error) {
           const reason = error instanceof IdentityClaimsError ? error.reason : "unreadable claims";
-          await writeAuditEvent(db, {
-            action: "auth.sign-in-failed",
-            outcome: "denied",
-            actor: anonymousActor,
-            meta,
-            details: { method: "oidc", reason },
-          });
-          log.warn("sign-in refused", { requestId: meta.requestId, reason });
+          failure.code ??= "CLAIMS_REFUSED";
+          failure.reason ??= `the identity provider's claims were refused: ${reason}`;
           throw error;
         }
         const user = await upsertSignedInUser(db, identity, now);
@@ -103,8 +99,10 @@ export function buildAuthOptions(meta: RequestMeta): NextAuthOptions {
         });
         return { sid: session.id };
       },
-      session({ session, token }) {
-        return { expires: session.expires, sid: token.sid };
+      // What /api/auth/session tells the browser: when the session ends, never its identifier
+      // (the server reads the id from the cookie itself: lib/auth/session-cookie.ts).
+      session({ session }) {
+        return { expires: session.expires };
       },
     },
     events: {
@@ -132,24 +130,15 @@ export function buildAuthOptions(meta: RequestMeta): NextAuthOptions {
         }
       },
     },
+    // Only the server's own reports reach this logger: next-auth's client logger endpoint
+    // (/api/auth/_log) is closed (app/api/auth/[...nextauth]/route.ts), so nothing a browser sends
+    // can write here. The first report of a failure names it; the route handler audits it once.
     logger: {
       error(code, metadata) {
-        // next-auth reports OAuth failures here (state/PKCE mismatch, IdP errors, refused claims).
-        const reason = metadata instanceof Error ? metadata.message : String(code);
+        const reason = failureReason(metadata) ?? code;
+        failure.code ??= code;
+        failure.reason ??= reason;
         log.warn("sign-in error", { requestId: meta.requestId, code, reason });
-        if (
-          code === "OAUTH_CALLBACK_ERROR" ||
-          code === "OAUTH_CALLBACK_HANDLER_ERROR" ||
-          code === "SIGNIN_OAUTH_ERROR"
-        ) {
-          writeAuditEvent(db, {
-            action: "auth.sign-in-failed",
-            outcome: "error",
-            actor: anonymousActor,
-            meta,
-            details: { method: "oidc", code, reason: reason.slice(0, 500) },
-          }).catch(() => undefined);
-        }
       },
       warn(code) {
         log.warn("next-auth warning", { code });
@@ -157,4 +146,28 @@ export function buildAuthOptions(meta: RequestMeta): NextAuthOptions {
       debug() {},
     },
   };
+}
+
+/**
+ * The specific reason in what next-auth reports: the library's error (openid-client names a
+ * state or issuer mismatch, the token endpoint's invalid_grant for a reused code) and the IdP's
+ * own `error` / `error_description` from the callback.
+ */
+function failureReason(metadata: unknown): string | null {
+  const parts: string[] = [];
+  const add = (value: unknown) => {
+    if (typeof value === "string" && value.trim() !== "" && !parts.includes(value))
+      parts.push(value.trim());
+  };
+  const visit = (value: unknown, depth: number) => {
+    if (depth > 3 || typeof value !== "object" || value === null) return;
+    const v = value as Record<string, unknown>;
+    if (value instanceof Error) add(value.message);
+    add(v.error_description);
+    if (typeof v.error === "string") add(`error=${v.error}`);
+    else visit(v.error, depth + 1);
+    visit(v.cause, depth + 1);
+  };
+  visit(metadata, 0);
+  return parts.length > 0 ? parts.join("; ").slice(0, 500) : null;
 }

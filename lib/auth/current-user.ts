@@ -1,14 +1,13 @@
 import "server-only";
-import { getServerSession } from "next-auth";
-import { headers } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { databaseUnavailableError } from "@/lib/db/unavailable";
 import { DATABASE_UNAVAILABLE_DIGEST } from "@/lib/http/error-digest";
 import { requestMetaFrom, type RequestMeta } from "@/lib/http/request-meta";
-import { buildAuthOptions } from "./auth-options";
 import { findActiveSessionUser, type SignedInUser } from "./portal-session";
+import { readSessionId } from "./session-cookie";
 
 /**
  * The signed-in user for this request, or null. The session cookie only names a server-side session;
@@ -17,9 +16,9 @@ import { findActiveSessionUser, type SignedInUser } from "./portal-session";
  */
 export async function getSignedInUser(meta: RequestMeta): Promise<SignedInUser | null> {
   const config = getConfig();
-  const session = await getServerSession(buildAuthOptions(meta));
+  const sessionId = await readSessionId(config, await cookies());
   try {
-    return await findActiveSessionUser(getDb(), session?.sid, {
+    return await findActiveSessionUser(getDb(), sessionId, {
       now: new Date(),
       adminGroup: config.adminGroup,
       auditorGroup: config.auditorGroup,

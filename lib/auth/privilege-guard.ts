@@ -1,6 +1,6 @@
 import "server-only";
 import { forbidden } from "next/navigation";
-import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event";
+import { ANONYMOUS_ACTOR, writeAuditEvent } from "@/lib/audit/write-audit-event";
 import { getDb } from "@/lib/db/client";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { actorOf } from "@/lib/issuance/issue-session";
@@ -25,14 +25,6 @@ const REFUSAL_REASON: Record<Privilege, string> = {
   auditor: "not an auditor or administrator",
 };
 
-const ANONYMOUS: AuditActor = {
-  userId: null,
-  issuer: null,
-  subject: null,
-  email: null,
-  groups: null,
-};
-
 /** What a refused API call is told (HTTP 403). */
 export const PRIVILEGE_REQUIRED: Record<Privilege, string> = {
   admin: "Only Gatehouse administrators can do this.",
@@ -49,7 +41,7 @@ export async function recordDenial(
   await writeAuditEvent(getDb(), {
     action: "admin.denied",
     outcome: "denied",
-    actor: user ? actorOf(user) : ANONYMOUS,
+    actor: user ? actorOf(user) : ANONYMOUS_ACTOR,
     meta,
     details: { reason: user ? REFUSAL_REASON[privilege] : "not signed in", entry },
   });

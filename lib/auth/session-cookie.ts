@@ -1,27 +1,86 @@
 import "server-only";
-import { encode } from "next-auth/jwt";
+import type { CookiesOptions } from "next-auth";
+import { decode, encode } from "next-auth/jwt";
 import type { AppConfig } from "@/lib/config";
 
 /**
- * The session cookie next-auth reads, minted for sign-ins that don't go through next-auth (SAML).
- * Same name, flags and content ({ sid }) as an OIDC sign-in's, so every later request is handled
- * by one code path: getSignedInUser → the server-side session row.
+ * Everything the portal knows about its cookies, in one place (docs/SECURITY.md "Cookies"): their
+ * names and flags for next-auth, minting the session cookie for sign-ins that don't go through
+ * next-auth (SAML), and reading the server-side session id back. A change of auth library touches
+ * this file.
+ *
+ * Over https every cookie is `__Host-` (Secure, Path=/, no Domain: no sibling subdomain can set or
+ * overwrite it); over plain http (localhost) the same names without the prefix. The session
+ * cookie carries a signed, encrypted JWT whose only claim is the server-side session id.
+ */
+
+type CookieFlags = { httpOnly: true; sameSite: "lax"; path: "/"; secure: boolean };
+
+function isSecure(config: Pick<AppConfig, "publicUrl">): boolean {
+  return config.publicUrl.startsWith("https://");
+}
+
+function cookieName(config: Pick<AppConfig, "publicUrl">, base: string): string {
+  return `${isSecure(config) ? "__Host-" : ""}gatehouse.${base}`;
+}
+
+/** The session cookie's name for this deployment. */
+export function sessionCookieName(config: Pick<AppConfig, "publicUrl">): string {
+  return cookieName(config, "session");
+}
+
+function flags(config: Pick<AppConfig, "publicUrl">): CookieFlags {
+  return { httpOnly: true, sameSite: "lax", path: "/", secure: isSecure(config) };
+}
+
+/** next-auth's cookies, renamed and flagged as above (its defaults are `__Secure-`, not `__Host-`). */
+export function nextAuthCookies(config: Pick<AppConfig, "publicUrl">): Partial<CookiesOptions> {
+  const f = flags(config);
+  const short = { ...f, maxAge: 15 * 60 };
+  return {
+    sessionToken: { name: sessionCookieName(config), options: f },
+    callbackUrl: { name: cookieName(config, "callback-url"), options: f },
+    csrfToken: { name: cookieName(config, "csrf-token"), options: f },
+    pkceCodeVerifier: { name: cookieName(config, "pkce"), options: short },
+    state: { name: cookieName(config, "state"), options: short },
+    nonce: { name: cookieName(config, "nonce"), options: f },
+  };
+}
+
+/**
+ * The session cookie for a sign-in that doesn't go through next-auth (SAML). Same name, flags and
+ * content as an OIDC sign-in's, so every later request takes one path: readSessionId → the
+ * server-side session row.
  */
 export async function sessionCookieFor(
   config: AppConfig,
   sessionId: string,
   expiresAt: Date,
-): Promise<{
-  name: string;
-  value: string;
-  options: { httpOnly: true; sameSite: "lax"; path: "/"; secure: boolean; expires: Date };
-}> {
-  const secure = config.publicUrl.startsWith("https://");
+): Promise<{ name: string; value: string; options: CookieFlags & { expires: Date } }> {
   const maxAge = Math.max(1, Math.floor((expiresAt.getTime() - Date.now()) / 1000));
   const value = await encode({ token: { sid: sessionId }, secret: config.authSecret, maxAge });
   return {
-    name: `${secure ? "__Secure-" : ""}next-auth.session-token`,
+    name: sessionCookieName(config),
     value,
-    options: { httpOnly: true, sameSite: "lax", path: "/", secure, expires: expiresAt },
+    options: { ...flags(config), expires: expiresAt },
   };
+}
+
+/**
+ * The server-side session id a request's session cookie names, or null when there is none or it
+ * does not decrypt (tampered, another secret, expired). Only the server ever sees the id: the
+ * client-facing session (next-auth's /api/auth/session) carries no identifier.
+ */
+export async function readSessionId(
+  config: AppConfig,
+  cookies: { get(name: string): { value: string } | undefined },
+): Promise<string | null> {
+  const value = cookies.get(sessionCookieName(config))?.value;
+  if (!value) return null;
+  try {
+    const token = await decode({ token: value, secret: config.authSecret });
+    return typeof token?.sid === "string" ? token.sid : null;
+  } catch {
+    return null;
+  }
 }

@@ -258,6 +258,12 @@ function buildOnHost(path: string, target: Target): ConsoleDestinationResult {
     return refuse("destination is not a valid console path");
   }
   if (url.origin !== origin) return refuse("destination does not stay on the console host");
+  const redirect = redirectTargetIn(url);
+  if (redirect !== null) {
+    return refuse(
+      `a console destination must not carry a redirect target (${redirect}): an AWS page such as the console's logout would send the browser on to it`,
+    );
+  }
 
   const regionParams = new URLSearchParams(url.search).getAll("region");
   if (regionParams.length > 1) return refuse("destination names more than one region");
@@ -312,6 +318,27 @@ function isConsoleHost(hostname: string): boolean {
   if (!hostname.endsWith(suffix)) return false;
   const region = hostname.slice(0, -suffix.length);
   return isAwsRegion(region) && partitionOf(region) === "aws";
+}
+
+/** Query names AWS pages (and others) read as "where to go next". */
+const REDIRECT_PARAM =
+  /^(redirect|redirect_?ur[il]|return|return_?to|return_?ur[il]|next|continue|callback|callback_?ur[il]|goto|target|destination|dest|url|relaystate)$/i;
+
+/**
+ * The first part of a console URL that names somewhere to go next — a query parameter called like
+ * a redirect, or any query value that is itself a URL (`https://…`, `//…`, percent-encoded too) —
+ * in the query or in the fragment's own query (the console routes inside `#`); null when none.
+ */
+function redirectTargetIn(url: URL): string | null {
+  const queries = [url.search, url.hash.includes("?") ? url.hash.slice(url.hash.indexOf("?")) : ""];
+  for (const query of queries) {
+    for (const [name, value] of new URLSearchParams(query)) {
+      if (REDIRECT_PARAM.test(name)) return `parameter '${preview(name)}'`;
+      if (/^(?:[a-z][a-z0-9+.-]*:|\/\/|\\)/i.test(value.trim()))
+        return `parameter '${preview(name)}' holds a URL`;
+    }
+  }
+  return null;
 }
 
 function refuse(message: string): { ok: false; message: string } {

@@ -230,7 +230,7 @@ test.describe("a developer's journey", () => {
     const s = stack();
     await signInThroughBrowser(page, s, "bob");
     const cookiesBeforeSignOut = await page.context().cookies(s.portalUrl);
-    expect(cookiesBeforeSignOut.some((c) => c.name.endsWith("next-auth.session-token"))).toBe(true);
+    expect(cookiesBeforeSignOut.some((c) => c.name.endsWith("gatehouse.session"))).toBe(true);
 
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL(

@@ -255,7 +255,7 @@ test("a failed SAML sign-in (Cancel at the IdP: a non-Success response) shows th
 
   // No session: no cookie, no row, and /accounts still asks for sign-in.
   const cookies = await page.context().cookies(s.portalUrl);
-  expect(cookies.filter((c) => c.name.endsWith("next-auth.session-token"))).toEqual([]);
+  expect(cookies.filter((c) => c.name.endsWith("gatehouse.session"))).toEqual([]);
   expect(await s.db.portalSession.count()).toBe(sessionsBefore);
   await page.goto(`${s.portalUrl}/accounts`);
   await expect(page).toHaveURL(`${s.portalUrl}/signin?callbackUrl=%2Faccounts`);

@@ -24,7 +24,7 @@ import { startTestStack, type TestStack } from "../support/stack";
 
 const ENDPOINTS = ["credentials", "console"] as const;
 type Endpoint = (typeof ENDPOINTS)[number];
-const SESSION_COOKIE = "next-auth.session-token";
+const SESSION_COOKIE = "gatehouse.session";
 
 let stack: TestStack;
 let sessions: Record<"bob" | "carol", PortalSession>;

@@ -68,7 +68,7 @@ export async function signIn(
       password: password ?? `${username}-demo-password`,
     }).toString(),
   });
-  if (!jar.cookiesFor(base).some((c) => c.name.endsWith("next-auth.session-token"))) {
+  if (!jar.cookiesFor(base).some((c) => c.name.endsWith("gatehouse.session"))) {
     throw new Error(
       `sign-in as ${username} did not produce a session (ended at HTTP ${done.status})`,
     );

@@ -12,7 +12,7 @@ import { FIXTURE_IDP_ENTITY_ID, type TestSigningKey } from "./saml-fixtures";
 import type { TestStack } from "./stack";
 
 /** The cookie next-auth reads on http:// (the portal mints the same one for SAML sign-ins). */
-export const SESSION_COOKIE = "next-auth.session-token";
+export const SESSION_COOKIE = "gatehouse.session";
 export const BINDING_COOKIE = "gatehouse.saml-binding";
 
 /** Where a SAML message for this portal must be addressed. */

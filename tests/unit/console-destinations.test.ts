@@ -347,3 +347,31 @@ describe("client safety", () => {
     expect([...graph.keys()].length).toBeGreaterThanOrEqual(1);
   });
 });
+
+describe("a console destination never carries a redirect target (the console's logout would follow it)", () => {
+  it.each([
+    [
+      "the console's logout with redirectUrl",
+      "/console/logout!doLogout?redirectUrl=https://evil.example/",
+    ],
+    ["a next= parameter", "/ec2/home?next=//evil.example"],
+    ["a percent-encoded URL in any parameter", "/s3/buckets?x=https%3A%2F%2Fevil.example"],
+    [
+      "a returnTo inside the console's # route",
+      "/cloudwatch/home#/dashboards?returnTo=https://evil.example",
+    ],
+    ["a RelayState", "/ec2/home?RelayState=anything"],
+  ])("%s is refused", (_case, destination) => {
+    const result = consoleDestination("eu-west-1", destination);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.message).toMatch(/redirect target/);
+  });
+
+  it.each([
+    "/ec2/home#Instances:instanceState=running",
+    "/cloudwatch/home#alarmsV2:",
+    "/s3/buckets?region=eu-west-1",
+  ])("%s is still accepted", (destination) => {
+    expect(consoleDestination("eu-west-1", destination).ok).toBe(true);
+  });
+});

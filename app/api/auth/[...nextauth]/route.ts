@@ -1,19 +1,44 @@
 import NextAuth from "next-auth";
 import type { NextRequest } from "next/server";
-import { buildAuthOptions } from "@/lib/auth/auth-options";
-import { requestMetaFrom } from "@/lib/http/request-meta";
+import { buildAuthOptions, type SignInFailureNote } from "@/lib/auth/auth-options";
+import { recordOidcSignInFailure } from "@/lib/auth/sign-in-failure";
+import { getDb } from "@/lib/db/client";
 import { NO_STORE } from "@/lib/http/api-handler";
+import { apiNotFound } from "@/lib/http/fallback-handlers";
+import { requestMetaFrom } from "@/lib/http/request-meta";
 
 type Context = { params: Promise<{ nextauth: string[] }> };
 
+/**
+ * next-auth's routes, with three changes (docs/SECURITY.md "Sign-in failures"):
+ * - its client logger endpoint (`_log`) is closed: a browser's report is not a server-side fact
+ *   and must never become an audit event or a log line;
+ * - a failed sign-in is audited here, once, with the reason the server observed and the IdP's own
+ *   error, under this request's id — the reference the sign-in page shows;
+ * - the IdP saying `access_denied` (the person pressed Cancel) reads "You cancelled sign-in".
+ */
 async function handle(request: NextRequest, context: Context): Promise<Response> {
   const meta = requestMetaFrom(request.headers);
-  const response = (await NextAuth(request, context, buildAuthOptions(meta))) as Response;
-  // A failed sign-in lands on /signin?error=…: add this request's id so the user can quote it and
-  // an admin can find the specific reason in the audit log.
+  const { nextauth } = await context.params;
+  if (nextauth[0] === "_log") return apiNotFound(request);
+  const failure: SignInFailureNote = {};
+  const response = (await NextAuth(request, context, buildAuthOptions(meta, failure))) as Response;
   const location = response.headers.get("location");
-  if (location && /[?&]error=/.test(location)) {
+  if (location && /[?&]error=/.test(location) && nextauth[0] !== "error") {
     const url = new URL(location, request.nextUrl.origin);
+    // Straight to the sign-in page (next-auth would pass through its own /error route first,
+    // a second request that knows nothing of this one).
+    if (url.pathname === "/api/auth/error") url.pathname = "/signin";
+    const idpError = request.nextUrl.searchParams.get("error");
+    const cancelled = nextauth[0] === "callback" && idpError === "access_denied";
+    await recordOidcSignInFailure(getDb(), meta, {
+      code: url.searchParams.get("error") ?? "unknown",
+      reason: failure.reason ?? failure.code ?? "sign-in failed",
+      idpError,
+      idpErrorDescription: request.nextUrl.searchParams.get("error_description"),
+      cancelled,
+    });
+    if (cancelled) url.searchParams.set("error", "Cancelled");
     url.searchParams.set("requestId", meta.requestId);
     response.headers.set("location", url.toString());
   }
