@@ -47,7 +47,8 @@ export async function signIn(
   const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
   const start = await follow(jar, `${base}/api/auth/signin/oidc`, {
     method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    // A browser's POST always names the page's origin; the portal refuses writes without it.
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: base },
     body: new URLSearchParams({
       csrfToken,
       callbackUrl: `${base}/accounts`,

@@ -53,13 +53,16 @@ export class SamlBrowser {
   constructor(readonly jar: CookieJar = new CookieJar()) {}
 
   async request(url: string, init: RequestInit = {}): Promise<Response> {
+    const given = (init.headers as Record<string, string> | undefined) ?? {};
+    // Like a browser, a POST names an origin: here the page's own, as for a form on that site
+    // (a test of a cross-site post says which origin it comes from).
+    const isWrite = (init.method ?? "GET").toUpperCase() !== "GET";
+    const origin: Record<string, string> =
+      isWrite && !("Origin" in given) ? { Origin: new URL(url).origin } : {};
     const res = await fetch(url, {
       ...init,
       redirect: "manual",
-      headers: {
-        ...(init.headers as Record<string, string> | undefined),
-        ...this.jar.headersFor(url),
-      },
+      headers: { ...origin, ...given, ...this.jar.headersFor(url) },
     });
     this.jar.storeFrom(url, res);
     return res;

@@ -1,0 +1,179 @@
+// The HTTP surface (docs/SECURITY.md "Headers", "Cookies"): a nonce-based CSP without inline
+// scripts and no framing on every page; state changes only from the portal's own origin (a server
+// action without Origin used to run; a foreign Origin was a 500); no session identifier reaches
+// client JavaScript; over https, HSTS and __Host- cookies.
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROOT } from "@/dev/local-stack";
+import { signIn, type PortalSession } from "../support/portal-client";
+import { startTestStack, type TestStack } from "../support/stack";
+
+let stack: TestStack;
+let alice: PortalSession;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  alice = await signIn(stack, "alice");
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+function actionId(exportedName: string): string {
+  const manifest = JSON.parse(
+    fs.readFileSync(path.join(ROOT, ".next/server/server-reference-manifest.json"), "utf8"),
+  ) as { node: Record<string, { filename: string; exportedName: string }> };
+  const entry = Object.entries(manifest.node).find(([, v]) => v.exportedName === exportedName);
+  if (!entry) throw new Error(`no server action ${exportedName} in the build`);
+  return entry[0];
+}
+
+describe("Content-Security-Policy on every page", () => {
+  it.each(["/signin", "/accounts", "/admin/broker", "/admin/audit", "/console?account=x&role=y"])(
+    "%s: scripts only with this response's nonce, no inline scripts, no framing",
+    async (page) => {
+      const res = await alice.request(page);
+      const html = await res.text();
+      const csp = res.headers.get("content-security-policy") ?? "";
+      const scriptSrc = /script-src ([^;]*)/.exec(csp)?.[1] ?? "";
+      const nonce = /'nonce-([^']+)'/.exec(scriptSrc)?.[1];
+      expect(nonce, csp).toBeTruthy();
+      expect(scriptSrc).not.toContain("'unsafe-inline'");
+      expect(scriptSrc).not.toContain("'unsafe-eval'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).toContain("object-src 'none'");
+      // Every script element of the page carries that nonce (Next.js adds it to its own).
+      const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+      expect(scripts.length).toBeGreaterThan(0);
+      for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
+    },
+  );
+
+  it("each response has its own nonce", async () => {
+    const nonce = async () =>
+      /'nonce-([^']+)'/.exec(
+        (await alice.request("/accounts")).headers.get("content-security-policy") ?? "",
+      )?.[1];
+    expect(await nonce()).not.toBe(await nonce());
+  });
+});
+
+describe("state changes only from the portal's own pages", () => {
+  const post = (pathname: string, headers: Record<string, string>, body: BodyInit = "{}") =>
+    fetch(`${stack.portalUrl}${pathname}`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { ...alice.jar.headersFor(stack.portalUrl), ...headers },
+      body,
+    });
+
+  it.each([
+    ["no Origin", {}],
+    ["a foreign Origin", { Origin: "https://evil.example" }],
+    ["Origin null (a sandboxed frame)", { Origin: "null" }],
+  ])("a server action with %s is refused with 403 before it runs", async (_case, origin) => {
+    const before = await stack.db.auditEvent.count({ where: { action: "broker.locked" } });
+    const form = new FormData();
+    form.append("0", JSON.stringify(["$K1"]));
+    const res = await post(
+      "/admin/broker",
+      { ...origin, "Next-Action": actionId("lockBroker"), Accept: "text/x-component" },
+      form,
+    );
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("csrf_rejected");
+    expect(await stack.db.auditEvent.count({ where: { action: "broker.locked" } })).toBe(before);
+  });
+
+  it("the same action from the portal's origin runs (the control)", async () => {
+    const form = new FormData();
+    form.append("0", JSON.stringify(["$K1"]));
+    const res = await post(
+      "/admin/broker",
+      {
+        Origin: stack.portalUrl,
+        "Next-Action": actionId("lockBroker"),
+        Accept: "text/x-component",
+      },
+      form,
+    );
+    expect(res.status).toBe(200);
+    expect(await stack.db.auditEvent.count({ where: { action: "broker.locked" } })).toBeGreaterThan(
+      0,
+    );
+  });
+
+  it("an API write without Origin is refused with 403", async () => {
+    const roleId = (await stack.db.role.findFirstOrThrow()).id;
+    const res = await post(`/api/roles/${roleId}/credentials`, {
+      "Content-Type": "application/json",
+    });
+    expect(res.status).toBe(403);
+  });
+
+  it("the SAML endpoints an IdP posts to from its own site are not Origin-checked (their assertion is)", async () => {
+    const res = await post(
+      "/api/auth/saml/acs",
+      {
+        Origin: "https://idp.example",
+        "Content-Type": "application/x-www-form-urlencoded",
+      },
+      "SAMLResponse=junk",
+    );
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toContain("/signin?error=saml");
+  });
+});
+
+describe("no session identifier reaches client JavaScript", () => {
+  it("/api/auth/session tells the browser only when the session ends", async () => {
+    const res = await alice.request("/api/auth/session");
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(Object.keys(body)).toEqual(["expires"]);
+    const sessionIds = (await stack.db.portalSession.findMany({ select: { id: true } })).map(
+      (s) => s.id,
+    );
+    const text = JSON.stringify(body);
+    for (const id of sessionIds) expect(text).not.toContain(id);
+  });
+
+  it("the session cookie is HttpOnly and SameSite=Lax", async () => {
+    const cookie = alice.jar.all().find((c) => c.name === "gatehouse.session");
+    expect(cookie).toMatchObject({ httpOnly: true, path: "/" });
+    expect(cookie!.sameSite?.toLowerCase()).toBe("lax");
+  });
+});
+
+describe("over https: HSTS and __Host- cookies", () => {
+  let https: TestStack;
+  beforeAll(async () => {
+    // The portal's public URL is https (a TLS-terminating proxy in front); tests reach the same
+    // process over plain http on loopback.
+    https = await startTestStack({ extraEnv: { NEXTAUTH_URL: "https://localhost:8443" } });
+  });
+  afterAll(async () => {
+    await https?.stop();
+  });
+
+  it("every response says Strict-Transport-Security", async () => {
+    for (const page of ["/signin", "/api/health"]) {
+      const res = await fetch(`${https.portalUrl}${page}`, { redirect: "manual" });
+      expect(res.headers.get("strict-transport-security")).toBe(
+        "max-age=63072000; includeSubDomains",
+      );
+    }
+  });
+
+  it("cookies are __Host-: Secure, Path=/, no Domain", async () => {
+    const res = await fetch(`${https.portalUrl}/api/auth/csrf`);
+    const cookies = res.headers.getSetCookie();
+    expect(cookies.length).toBeGreaterThan(0);
+    for (const cookie of cookies) {
+      expect(cookie).toMatch(/^__Host-gatehouse\./);
+      expect(cookie).toMatch(/; Secure/i);
+      expect(cookie).toMatch(/; Path=\//i);
+      expect(cookie).not.toMatch(/; Domain=/i);
+    }
+  });
+});
