@@ -1,5 +1,6 @@
 import "server-only";
 import { forbidden } from "next/navigation";
+import { recordAnonymousRefusal } from "@/lib/audit/anonymous-refusals";
 import { ANONYMOUS_ACTOR, writeAuditEvent } from "@/lib/audit/write-audit-event";
 import { getDb } from "@/lib/db/client";
 import type { RequestMeta } from "@/lib/http/request-meta";
@@ -38,13 +39,16 @@ export async function recordDenial(
   privilege: Privilege,
   entry: string,
 ): Promise<void> {
-  await writeAuditEvent(getDb(), {
-    action: "admin.denied",
-    outcome: "denied",
+  const event = {
+    action: "admin.denied" as const,
+    outcome: "denied" as const,
     actor: user ? actorOf(user) : ANONYMOUS_ACTOR,
     meta,
     details: { reason: user ? REFUSAL_REASON[privilege] : "not signed in", entry },
-  });
+  };
+  // A signed-in person's refusal is theirs to answer for; an anonymous one is aggregated.
+  if (user) await writeAuditEvent(getDb(), event);
+  else await recordAnonymousRefusal(getDb(), event, new Date());
 }
 
 /**

@@ -1,5 +1,6 @@
 import "server-only";
-import { ANONYMOUS_ACTOR, writeAuditEvent } from "@/lib/audit/write-audit-event";
+import { recordAnonymousRefusal } from "@/lib/audit/anonymous-refusals";
+import { ANONYMOUS_ACTOR } from "@/lib/audit/write-audit-event";
 import type { Db } from "@/lib/db/client";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { log } from "@/lib/log";
@@ -36,11 +37,16 @@ export async function recordOidcSignInFailure(
     idpErrorDescription: failure.idpErrorDescription?.slice(0, 300) ?? null,
   };
   log.warn("sign-in failed", { requestId: meta.requestId, ...details });
-  await writeAuditEvent(db, {
-    action: "auth.sign-in-failed",
-    outcome: failure.cancelled ? "denied" : "error",
-    actor: ANONYMOUS_ACTOR,
-    meta,
-    details,
-  });
+  // Nobody is signed in: aggregated per address, so junk callbacks can't fill the audit log.
+  await recordAnonymousRefusal(
+    db,
+    {
+      action: "auth.sign-in-failed",
+      outcome: failure.cancelled ? "denied" : "error",
+      actor: ANONYMOUS_ACTOR,
+      meta,
+      details,
+    },
+    new Date(),
+  );
 }

@@ -1,5 +1,6 @@
 import { partitionOf, PARTITION_FACTS, type AwsPartition } from "@/lib/aws/partitions";
 import { AWS_REGIONS } from "@/lib/aws/regions";
+import type { RateLimits } from "@/lib/http/rate-limit-settings";
 import { settingsSchema, type Settings } from "./schema";
 import { resolveStsEndpoints, type StsEndpointConfig } from "./sts-endpoint-settings";
 
@@ -93,6 +94,8 @@ export interface AppConfig {
   };
   /** How many reverse proxies in front of the portal append to X-Forwarded-For (0: none). */
   trustedProxyHops: number;
+  /** Requests allowed per window, by kind (docs/SECURITY.md "Rate limits"). */
+  rateLimits: RateLimits;
   logLevel: Settings["GATEHOUSE_LOG_LEVEL"];
 }
 
@@ -181,6 +184,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       samlAuthnContexts: s.GATEHOUSE_SAML_MFA_AUTHN_CONTEXTS,
     },
     trustedProxyHops: s.GATEHOUSE_TRUSTED_PROXY_HOPS,
+    rateLimits: s.GATEHOUSE_RATE_LIMITS,
     logLevel: s.GATEHOUSE_LOG_LEVEL,
   };
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AWS_REGION_HINT, isAwsRegion, MFA_SERIAL_PATTERN } from "@/lib/aws/partitions";
+import { parseRateLimits } from "@/lib/http/rate-limit-settings";
 
 /**
  * Every setting Gatehouse reads, with its validation. `.env.example` documents each one; keep the
@@ -239,6 +240,15 @@ export const settingsSchema = z
     GATEHOUSE_SAML_MAX_ASSERTION_AGE_SECONDS: intInRange(30, 3600, 300),
     GATEHOUSE_TRUSTED_PROXY_HOPS: intInRange(0, 5, 0),
     GATEHOUSE_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).optional().default("info"),
+    /** `name=count/seconds,…` over lib/http/rate-limit-settings.ts's defaults. */
+    GATEHOUSE_RATE_LIMITS: optionalString.transform((v, ctx) => {
+      const parsed = parseRateLimits(v);
+      if (!parsed.ok) {
+        for (const message of parsed.problems) ctx.addIssue({ code: "custom", message });
+        return z.NEVER;
+      }
+      return parsed.limits;
+    }),
   })
   .superRefine((s, ctx) => {
     const oidc = ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const;

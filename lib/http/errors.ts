@@ -16,6 +16,8 @@ export const ERROR_STATUS = {
   broker_locked: 409,
   method_not_allowed: 405,
   payload_too_large: 413,
+  /** Over a rate limit (docs/SECURITY.md "Rate limits"): Retry-After says when to come back. */
+  rate_limited: 429,
   aws_refused: 502,
   aws_unavailable: 503,
   /**

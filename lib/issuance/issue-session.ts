@@ -9,6 +9,7 @@ import type { AssumedRole, StsBroker } from "@/lib/aws/sts-broker";
 import type { AppConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
 import { AppError, isAppError } from "@/lib/http/errors";
+import { enforceRateLimit } from "@/lib/http/rate-limit";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { log } from "@/lib/log";
 import { findHeldAssertion } from "@/lib/saml/aws-relay";
@@ -76,6 +77,15 @@ export async function assumeGrantedRole(
   options: IssuanceOptions,
 ): Promise<{ grant: Grant; assumed: AssumedRole }> {
   const { region } = options;
+  // Per person and per address, before anything is looked up (docs/SECURITY.md "Rate limits").
+  await enforceRateLimit(ctx.db, ctx.config.rateLimits, "issue", ctx.user.id, ctx.now);
+  await enforceRateLimit(
+    ctx.db,
+    ctx.config.rateLimits,
+    "issue-address",
+    ctx.meta.ip ?? "unknown",
+    ctx.now,
+  );
   const grant = await findGrantForRole(
     ctx.db,
     { userId: ctx.user.id, groups: ctx.user.groups, mfaAuthenticated: ctx.user.mfaAuthenticated },

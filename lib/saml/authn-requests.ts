@@ -6,6 +6,8 @@ import { SamlRejection } from "./types";
 /** How long an AuthnRequest may wait for its Response (the user is typing a password meanwhile). */
 export const AUTHN_REQUEST_TTL_SECONDS = 10 * 60;
 export const BINDING_COOKIE = "gatehouse.saml-binding";
+/** Outstanding (unanswered) AuthnRequests kept per browser; the oldest beyond go. */
+export const MAX_OUTSTANDING_PER_BROWSER = 10;
 
 function hash(value: string): string {
   return createHash("sha256").update(value).digest("base64url");
@@ -42,6 +44,16 @@ export async function rememberAuthnRequest(
   await db.samlAuthnRequest.deleteMany({
     where: { expiresAt: { lt: new Date(req.now.getTime() - 3600_000) } },
   });
+  // One browser keeps at most a few sign-ins in flight (tabs, retries): older ones are dropped,
+  // so repeated starts can't grow the table (per address, the sign-in rate limit applies).
+  const stale = await db.samlAuthnRequest.findMany({
+    where: { browserBindingHash: hash(req.bindingValue), usedAt: null },
+    orderBy: { createdAt: "desc" },
+    skip: MAX_OUTSTANDING_PER_BROWSER,
+    select: { id: true },
+  });
+  if (stale.length > 0)
+    await db.samlAuthnRequest.deleteMany({ where: { id: { in: stale.map((r) => r.id) } } });
 }
 
 /**

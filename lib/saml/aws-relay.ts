@@ -1,5 +1,6 @@
 import "server-only";
-import { writeAuditEvent } from "@/lib/audit/write-audit-event";
+import { recordAnonymousRefusal } from "@/lib/audit/anonymous-refusals";
+import { writeAuditEvent, type AuditEventInput } from "@/lib/audit/write-audit-event";
 import type { SignedInUser } from "@/lib/auth/portal-session";
 import type { AppConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
@@ -191,7 +192,11 @@ async function auditRefusal(
     reason,
     detail: detail.slice(0, 500),
   });
-  await writeAuditEvent(db, {
+  // The relay's POST comes from the IdP with no portal session: anonymous, so aggregated.
+  const record = user
+    ? (event: AuditEventInput) => writeAuditEvent(db, event)
+    : (event: AuditEventInput) => recordAnonymousRefusal(db, event, new Date());
+  await record({
     action: "access.denied",
     outcome: rejection ? "denied" : "error",
     actor: user

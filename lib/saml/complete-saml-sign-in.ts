@@ -1,5 +1,5 @@
 import "server-only";
-import { writeAuditEvent } from "@/lib/audit/write-audit-event";
+import { recordAnonymousRefusal } from "@/lib/audit/anonymous-refusals";
 import { mfaEvidenceFromSamlContext } from "@/lib/auth/mfa-evidence";
 import { startSignedInSession } from "@/lib/auth/start-signed-in-session";
 import { sessionTagsFromClaims } from "@/lib/aws/session-tags";
@@ -121,7 +121,7 @@ export async function completeSamlSignIn(args: {
       detail: detail.slice(0, 500),
       idp: idp?.slug ?? null,
     });
-    await writeAuditEvent(db, {
+    await recordAnonymousRefusal(db, {
       action: "auth.sign-in-failed",
       outcome: rejection ? "denied" : "error",
       actor: {
@@ -133,7 +133,7 @@ export async function completeSamlSignIn(args: {
       },
       meta,
       details: { method: "saml", idp: idp?.slug ?? null, reason, detail: detail.slice(0, 500) },
-    });
+    }, now);
     throw error;
   }
 }

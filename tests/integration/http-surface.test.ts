@@ -138,7 +138,7 @@ describe("no session identifier reaches client JavaScript", () => {
     for (const id of sessionIds) expect(text).not.toContain(id);
   });
 
-  it("the session cookie is HttpOnly and SameSite=Lax", async () => {
+  it("the session cookie is HttpOnly and SameSite=Lax", () => {
     const cookie = alice.jar.all().find((c) => c.name === "gatehouse.session");
     expect(cookie).toMatchObject({ httpOnly: true, path: "/" });
     expect(cookie!.sameSite?.toLowerCase()).toBe("lax");

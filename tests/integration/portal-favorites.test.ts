@@ -165,12 +165,16 @@ describe("every favorites request authenticates and must come from the portal's 
   }
 
   for (const method of ["POST", "GET", "PATCH"] as const) {
-    it(`${method} (cross-site or not) → 405 with Allow: PUT, DELETE, nothing stored`, async () => {
-      const res = await bob.request(`/api/favorites/${roles.prodReadOnly}`, {
-        method,
-        headers: { Origin: "https://evil.example" },
-      });
+    it(`${method} → 405 with Allow: PUT, DELETE, nothing stored (from another site a write is 403 first)`, async () => {
+      const res = await bob.request(`/api/favorites/${roles.prodReadOnly}`, { method });
       await expectApiError(res, 405, "method_not_allowed");
+      if (method !== "GET") {
+        const crossSite = await bob.request(`/api/favorites/${roles.prodReadOnly}`, {
+          method,
+          headers: { Origin: "https://evil.example" },
+        });
+        await expectApiError(crossSite, 403, "csrf_rejected");
+      }
       expect(res.headers.get("allow")).toBe("PUT, DELETE");
       expect(await favoriteRows("bob")).toEqual([]);
     });

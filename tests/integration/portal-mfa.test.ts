@@ -47,7 +47,8 @@ async function follow(jar: CookieJar, url: string, init: RequestInit = {}): Prom
 
 const form = (fields: Record<string, string>): RequestInit => ({
   method: "POST",
-  headers: { "Content-Type": "application/x-www-form-urlencoded" },
+  // A browser's form post names the page's origin (the portal refuses writes without it).
+  headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: stack.portalUrl },
   body: new URLSearchParams(fields).toString(),
 });
 

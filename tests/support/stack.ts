@@ -30,6 +30,10 @@ import { seedDemo } from "@/prisma/seed-demo";
 
 export type TestDatabase = "sqlite" | "postgresql";
 
+/** Rate limits no test reaches by accident (tests/integration/rate-limits.test.ts sets its own). */
+export const TEST_RATE_LIMITS =
+  "signin=1000000/60,saml=1000000/60,issue=1000000/60,issue-address=1000000/60";
+
 /** Tests only ever touch a database on this machine. */
 const POSTGRES_ADMIN_URL =
   process.env.GATEHOUSE_TEST_POSTGRES_URL || "postgresql://postgres@127.0.0.1:5432/test";
@@ -231,7 +235,12 @@ async function startTestStackOnce(opts: TestStackOptions): Promise<TestStack> {
         stsEndpoint: aws.stsEndpoint,
         federationEndpoint: aws.federationEndpoint,
         authSecret: randomBytes(32).toString("base64url"),
-        extra: { ...opts.extraEnv, ...(opts.envFromAws ? await opts.envFromAws(aws) : {}) },
+        extra: {
+          // Tests sign in and issue far faster than people: limits are tested on their own.
+          GATEHOUSE_RATE_LIMITS: TEST_RATE_LIMITS,
+          ...opts.extraEnv,
+          ...(opts.envFromAws ? await opts.envFromAws(aws) : {}),
+        },
       }),
     });
     cleanups.push(() => portal.stop());

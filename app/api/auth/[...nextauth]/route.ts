@@ -3,7 +3,9 @@ import type { NextRequest } from "next/server";
 import { buildAuthOptions, type SignInFailureNote } from "@/lib/auth/auth-options";
 import { recordOidcSignInFailure } from "@/lib/auth/sign-in-failure";
 import { getDb } from "@/lib/db/client";
-import { NO_STORE } from "@/lib/http/api-handler";
+import { getConfig } from "@/lib/config";
+import { errorResponse, NO_STORE } from "@/lib/http/api-handler";
+import { enforceRateLimit, isRateLimited, tooManyRequestsPage } from "@/lib/http/rate-limit";
 import { apiNotFound } from "@/lib/http/fallback-handlers";
 import { requestMetaFrom } from "@/lib/http/request-meta";
 
@@ -21,6 +23,17 @@ async function handle(request: NextRequest, context: Context): Promise<Response>
   const meta = requestMetaFrom(request.headers);
   const { nextauth } = await context.params;
   if (nextauth[0] === "_log") return apiNotFound(request);
+  // Starting a sign-in and the IdP's return are open to anyone: limited per client address.
+  if (nextauth[0] === "signin" || nextauth[0] === "callback") {
+    try {
+      await enforceRateLimit(getDb(), getConfig().rateLimits, "signin", meta.ip ?? "unknown", new Date());
+    } catch (error) {
+      if (!isRateLimited(error)) throw error;
+      return request.method === "GET"
+        ? tooManyRequestsPage(error, meta.requestId)
+        : errorResponse(error, meta);
+    }
+  }
   const failure: SignInFailureNote = {};
   const response = (await NextAuth(request, context, buildAuthOptions(meta, failure))) as Response;
   const location = response.headers.get("location");

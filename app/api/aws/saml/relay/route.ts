@@ -3,6 +3,7 @@ import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { seeOther, withRequestId } from "@/lib/http/redirects";
 import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { enforceRateLimit, isRateLimited, tooManyRequestsPage } from "@/lib/http/rate-limit";
 import { requestMetaFrom } from "@/lib/http/request-meta";
 import { holdAwsAssertion } from "@/lib/saml/aws-relay";
 import { readPostedSamlResponse } from "@/lib/saml/verify-posted-response";
@@ -15,6 +16,12 @@ import { readPostedSamlResponse } from "@/lib/saml/verify-posted-response";
 export async function POST(request: NextRequest): Promise<Response> {
   const meta = requestMetaFrom(request.headers);
   const config = getConfig();
+  try {
+    await enforceRateLimit(getDb(), config.rateLimits, "saml", meta.ip ?? "unknown", new Date());
+  } catch (error) {
+    if (isRateLimited(error)) return tooManyRequestsPage(error, meta.requestId);
+    throw error;
+  }
   try {
     const { ticket } = await holdAwsAssertion({
       db: getDb(),

@@ -4,6 +4,7 @@ import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/http/errors";
 import { errorResponse, NO_STORE } from "@/lib/http/api-handler";
 import { seeOther, withRequestId } from "@/lib/http/redirects";
+import { enforceRateLimit, isRateLimited, tooManyRequestsPage } from "@/lib/http/rate-limit";
 import { requestMetaFrom } from "@/lib/http/request-meta";
 import { rememberAuthnRequest, BINDING_COOKIE } from "@/lib/saml/authn-requests";
 import { bindingCookie } from "@/lib/saml/binding-cookie";
@@ -20,6 +21,7 @@ export async function GET(request: NextRequest, context: Context): Promise<Respo
     const { slug } = await context.params;
     const config = getConfig();
     const db = getDb();
+    await enforceRateLimit(db, config.rateLimits, "signin", meta.ip ?? "unknown", new Date());
     const idp = /^[a-z0-9-]{1,64}$/.test(slug) ? await findSamlIdpBySlug(db, slug) : null;
     if (!idp) throw new AppError("not_found", "There is no such identity provider.");
     const cookie = bindingCookie(config, request.cookies.get(BINDING_COOKIE)?.value);
@@ -36,6 +38,7 @@ export async function GET(request: NextRequest, context: Context): Promise<Respo
     response.cookies.set(cookie.name, cookie.value, cookie.options);
     return response;
   } catch (error) {
+    if (isRateLimited(error)) return tooManyRequestsPage(error, meta.requestId);
     // A browser navigation: answer with the sign-in page's generic message, not JSON.
     errorResponse(error, meta); // logs unexpected errors with the request id
     return seeOther(withRequestId("/signin?error=saml", meta));

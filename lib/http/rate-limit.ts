@@ -1,0 +1,102 @@
+import "server-only";
+import type { Db } from "@/lib/db/client";
+import { AppError } from "./errors";
+import type { RateLimitName, RateLimits } from "./rate-limit-settings";
+
+/**
+ * Rate limits kept in the database, so every replica counts together (docs/SECURITY.md "Rate
+ * limits"): one fixed-window counter row per limited thing, incremented by one atomic upsert. A
+ * request over the limit is answered 429 with Retry-After (the seconds left in the window).
+ */
+
+export interface Consumed {
+  count: number;
+  allowed: boolean;
+  retryAfterSeconds: number;
+}
+
+/** Expired rows go now and then, on the write path (no scheduler needed). */
+const CLEANUP_EVERY = 500;
+let sinceCleanup = 0;
+
+/**
+ * Counts one request against `key` in the current window of `windowSeconds`.
+ */
+export async function consumeRateLimit(
+  db: Db,
+  key: string,
+  rule: { limit: number; windowSeconds: number },
+  now: Date,
+): Promise<Consumed> {
+  const seconds = Math.floor(now.getTime() / 1000);
+  const window = Math.floor(seconds / rule.windowSeconds);
+  const windowEnd = (window + 1) * rule.windowSeconds;
+  // Same SQL on SQLite (3.35+) and PostgreSQL: insert, or count on in this window, or restart.
+  const rows = await db.$queryRaw<Array<{ count: number | bigint }>>`
+    INSERT INTO "RateLimitCounter" ("key", "window", "count", "expiresAt")
+    VALUES (${key}, ${window}, 1, ${windowEnd})
+    ON CONFLICT ("key") DO UPDATE SET
+      "count" = CASE WHEN "RateLimitCounter"."window" = excluded."window"
+                     THEN "RateLimitCounter"."count" + 1 ELSE 1 END,
+      "window" = excluded."window",
+      "expiresAt" = excluded."expiresAt"
+    RETURNING "count"`;
+  const count = Number(rows[0]?.count ?? 1);
+  if (++sinceCleanup >= CLEANUP_EVERY) {
+    sinceCleanup = 0;
+    await db.rateLimitCounter.deleteMany({ where: { expiresAt: { lt: seconds } } });
+  }
+  return {
+    count,
+    allowed: count <= rule.limit,
+    retryAfterSeconds: Math.max(1, windowEnd - seconds),
+  };
+}
+
+/**
+ * Counts a request of kind `name` for `subject` (a client address or a person's id) and refuses it
+ * when over the limit.
+ * @throws AppError("rate_limited") with Retry-After
+ */
+export async function enforceRateLimit(
+  db: Db,
+  limits: RateLimits,
+  name: RateLimitName,
+  subject: string,
+  now: Date,
+): Promise<void> {
+  const rule = limits[name];
+  const result = await consumeRateLimit(db, `${name}|${subject}`, rule, now);
+  if (result.allowed) return;
+  throw new AppError(
+    "rate_limited",
+    `Too many requests. Try again in ${result.retryAfterSeconds} second${result.retryAfterSeconds === 1 ? "" : "s"}.`,
+    {
+      retryAfterSeconds: result.retryAfterSeconds,
+      internalReason: `rate limit ${name} (${rule.limit} per ${rule.windowSeconds} s) exceeded for ${subject}: request ${result.count}`,
+    },
+  );
+}
+
+/**
+ * The 429 for a browser navigation (a sign-in start, an IdP's post): a short page in plain words
+ * with Retry-After, instead of the API's JSON.
+ */
+export function tooManyRequestsPage(error: AppError, requestId: string): Response {
+  const seconds = error.retryAfterSeconds ?? 60;
+  const body = `<!doctype html><meta charset="utf-8"><title>Too many requests · Gatehouse</title><main style="font-family:system-ui;max-width:32rem;margin:4rem auto"><h1>Too many requests</h1><p>Too many sign-in attempts came from your network. Wait ${seconds} seconds, then try again.</p><p>Reference: <code>${requestId}</code></p></main>`;
+  return new Response(body, {
+    status: 429,
+    headers: {
+      "Content-Type": "text/html; charset=utf-8",
+      "Retry-After": String(seconds),
+      "Cache-Control": "no-store",
+      "x-request-id": requestId,
+    },
+  });
+}
+
+/** Whether an error is a rate-limit refusal (to answer it, not to treat it as a failure). */
+export function isRateLimited(error: unknown): error is AppError {
+  return error instanceof AppError && error.code === "rate_limited";
+}
