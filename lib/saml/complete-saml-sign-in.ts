@@ -121,19 +121,23 @@ export async function completeSamlSignIn(args: {
       detail: detail.slice(0, 500),
       idp: idp?.slug ?? null,
     });
-    await recordAnonymousRefusal(db, {
-      action: "auth.sign-in-failed",
-      outcome: rejection ? "denied" : "error",
-      actor: {
-        userId: null,
-        issuer: idp?.entityId ?? null,
-        subject: null,
-        email: null,
-        groups: null,
+    await recordAnonymousRefusal(
+      db,
+      {
+        action: "auth.sign-in-failed",
+        outcome: rejection ? "denied" : "error",
+        actor: {
+          userId: null,
+          issuer: idp?.entityId ?? null,
+          subject: null,
+          email: null,
+          groups: null,
+        },
+        meta,
+        details: { method: "saml", idp: idp?.slug ?? null, reason, detail: detail.slice(0, 500) },
       },
-      meta,
-      details: { method: "saml", idp: idp?.slug ?? null, reason, detail: detail.slice(0, 500) },
-    }, now);
+      now,
+    );
     throw error;
   }
 }

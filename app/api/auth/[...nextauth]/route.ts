@@ -26,7 +26,13 @@ async function handle(request: NextRequest, context: Context): Promise<Response>
   // Starting a sign-in and the IdP's return are open to anyone: limited per client address.
   if (nextauth[0] === "signin" || nextauth[0] === "callback") {
     try {
-      await enforceRateLimit(getDb(), getConfig().rateLimits, "signin", meta.ip ?? "unknown", new Date());
+      await enforceRateLimit(
+        getDb(),
+        getConfig().rateLimits,
+        "signin",
+        meta.ip ?? "unknown",
+        new Date(),
+      );
     } catch (error) {
       if (!isRateLimited(error)) throw error;
       return request.method === "GET"
