@@ -3,6 +3,22 @@ import { defineConfig } from "vitest/config";
 
 const root = import.meta.dirname;
 
+/**
+ * Integration files that never open the portal's database (the AWS stand-in, the demo IdPs, the
+ * broker on its own, the server's start-up): they run once, in the SQLite tier, not again with
+ * PostgreSQL, where they would prove nothing new.
+ */
+const DATABASE_FREE = [
+  "tests/integration/aws-standin-*.test.ts",
+  "tests/integration/broker-failover.test.ts",
+  "tests/integration/broker-regions.test.ts",
+  "tests/integration/broker-session-token.test.ts",
+  "tests/integration/oidc-idp.test.ts",
+  "tests/integration/readme-policies.test.ts",
+  "tests/integration/saml-idp.test.ts",
+  "tests/integration/server-start.test.ts",
+];
+
 export default defineConfig({
   resolve: {
     alias: {
@@ -25,6 +41,7 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["tests/integration/**/*.test.ts"],
+          exclude: process.env.GATEHOUSE_TEST_DATABASE === "postgresql" ? DATABASE_FREE : [],
           environment: "node",
           // Each file starts real servers (portal, IdP, AWS stand-in) and a database: one at a time
           // on a two-core machine keeps timings honest and ports free.

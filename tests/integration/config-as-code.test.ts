@@ -1,7 +1,7 @@
 // Configuration as code over HTTP, against the real server and database: export → import is a
 // no-op; a file with one bad entry changes nothing and names the entry and its line; a realistic
 // change applies in one transaction with one audit event; a dry run gone stale is refused; the
-// sample file imports cleanly; a large file (5,000 accounts, 50,000 rules) imports in one
+// sample file imports cleanly; a large file (1,600 rules; 50,000 in npm run bench:config) imports in one
 // transaction, and not at all when its last entry is invalid.
 import fs from "node:fs";
 import path from "node:path";
@@ -267,7 +267,8 @@ describe("a large import", () => {
     expect(await stack.db.accessRule.count()).toBe(50);
   });
 
-  it("imports 5,000 accounts, 10,000 roles and 50,000 rules in one transaction; with its last entry invalid, nothing", async () => {
+  // At a size past SQLite's bound variables per statement; 50,000 rules is bench:config's.
+  it("imports 400 accounts, 800 roles and 1,600 rules in one transaction; with its last entry invalid, nothing", async () => {
     const timings: string[] = [];
     const timed = async <T>(phase: string, run: () => Promise<T>): Promise<T> => {
       const started = performance.now();
@@ -275,22 +276,22 @@ describe("a large import", () => {
       timings.push(`${phase} ${Math.round(performance.now() - started)} ms`);
       return result;
     };
-    const text = generatedConfig(5000, 2, 5);
+    const text = generatedConfig(400, 2, 2);
     const eventsBefore = (await importEvents(null)).length;
 
     const dry = await timed("dry run", () => importFile("dry-run", text));
     expect(dry.status, JSON.stringify(dry.body.problems?.slice(0, 5))).toBe(200);
     expect(dry.body.diff!.counts).toMatchObject({
-      account: { added: 5000 },
-      role: { added: 10_000 },
-      rule: { added: 50_000 },
+      account: { added: 400 },
+      role: { added: 800 },
+      rule: { added: 1_600 },
     });
     const applied = await timed("apply", () => importFile("apply", text, dry.body.diff!.hash));
     expect(applied.status).toBe(200);
     expect(applied.body.applied).toBe(true);
-    expect(await stack.db.awsAccount.count()).toBe(5000);
-    expect(await stack.db.role.count()).toBe(10_000);
-    expect(await stack.db.accessRule.count()).toBe(50_000);
+    expect(await stack.db.awsAccount.count()).toBe(400);
+    expect(await stack.db.role.count()).toBe(800);
+    expect(await stack.db.accessRule.count()).toBe(1_600);
     // One transaction, one audit event, whose counts are the reviewed diff's.
     const events = await importEvents(applied.requestId);
     expect(events).toHaveLength(1);
@@ -298,7 +299,7 @@ describe("a large import", () => {
     const details = JSON.parse(events[0]!.detailsJson) as { counts: unknown; diffHash: string };
     expect(details.counts).toEqual(dry.body.diff!.counts);
 
-    // An edit touching 10,000 rules whose very last entry is invalid changes nothing at all, and
+    // An edit touching hundreds of rules whose very last entry is invalid changes nothing at all, and
     // the refusal names that entry by path and line.
     const lines = text
       .replaceAll("maxSessionDurationSeconds: 900", "maxSessionDurationSeconds: 1800")
@@ -314,14 +315,14 @@ describe("a large import", () => {
     expect(refused.status).toBe(400);
     expect(refused.body.problems).toEqual([
       expect.objectContaining({
-        path: "accounts[4999].roles[1].rules[4].maxSessionDurationSeconds",
+        path: "accounts[399].roles[1].rules[1].maxSessionDurationSeconds",
         line: at + 1,
       }),
     ]);
     expect(await fingerprint()).toBe(before);
     expect((await importEvents(null)).length).toBe(eventsBefore + 1);
     console.log(
-      `[config-import] ${stack.database}: 50,000 rules (${Math.round(text.length / 1024)} KiB): ${timings.join(", ")}`,
+      `[config-import] ${stack.database}: 1,600 rules (${Math.round(text.length / 1024)} KiB): ${timings.join(", ")}`,
     );
   }, 120_000);
 });
