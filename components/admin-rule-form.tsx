@@ -18,8 +18,11 @@ export function AdminRuleForm({
   initial,
   roleMaxSeconds,
   utcNow,
+  identityProviders,
 }: {
   action: AdminFormAction;
+  /** The IdPs a group rule may be limited to (issuer and name). */
+  identityProviders: ReadonlyArray<{ issuer: string; label: string }>;
   initial: Record<string, string>;
   roleMaxSeconds: number;
   /** The server's clock as the expiry field takes it (YYYY-MM-DD HH:MM, UTC), shown as an example. */
@@ -60,7 +63,42 @@ export function AdminRuleForm({
               ))}
             </div>
             {kind === "group" ? (
-              <TextField name="groupName" label="Group name" hint="Exactly as the IdP asserts it" />
+              <div className="grid gap-4 sm:grid-cols-2">
+                <TextField
+                  name="groupName"
+                  label="Group name"
+                  hint="Exactly as the IdP asserts it"
+                />
+                <AdminField
+                  label="Asserted by"
+                  hint="Which identity provider's word for this group counts"
+                  error={errorOf("groupIssuer")}
+                >
+                  {(fieldControl) => (
+                    <select
+                      name="groupIssuer"
+                      className={INPUT_CLASS}
+                      defaultValue={form.valueOf("groupIssuer")}
+                      {...fieldControl}
+                    >
+                      <option value="">Any identity provider</option>
+                      {identityProviders.map((idp) => (
+                        <option key={idp.issuer} value={idp.issuer}>
+                          Only {idp.label} ({idp.issuer})
+                        </option>
+                      ))}
+                      {form.valueOf("groupIssuer") !== "" &&
+                        !identityProviders.some(
+                          (i) => i.issuer === form.valueOf("groupIssuer"),
+                        ) && (
+                          <option value={form.valueOf("groupIssuer")}>
+                            Only {form.valueOf("groupIssuer")} (no longer configured)
+                          </option>
+                        )}
+                    </select>
+                  )}
+                </AdminField>
+              </div>
             ) : (
               <TextField
                 name="userEmail"

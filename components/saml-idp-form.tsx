@@ -116,6 +116,10 @@ export function SamlIdpForm({
         <input type="checkbox" name="requireSignedResponse" /> Require the Response to be signed too
         (the Assertion always must be)
       </label>
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" name="trustedForPrivileges" /> Trust its groups to make
+        administrators and auditors (only for the IdP your administrators sign in with)
+      </label>
       <button
         type="submit"
         disabled={isPending}

@@ -83,7 +83,7 @@ export async function startDemoSamlIdp(opts: {
 export async function registerDemoSamlIdp(
   db: Db,
   idp: SamlIdp,
-  opts: { allowIdpInitiated?: boolean } = {},
+  opts: { allowIdpInitiated?: boolean; trustedForPrivileges?: boolean } = {},
 ): Promise<void> {
   const data = {
     displayName: "Corp Identity (demo)",
@@ -92,6 +92,8 @@ export async function registerDemoSamlIdp(
     certificatesJson: JSON.stringify([idp.signingCertificatePem]),
     groupsAttribute: "groups",
     allowIdpInitiated: opts.allowIdpInitiated ?? true,
+    // The demo's administrators sign in through it too (docs/SECURITY.md "Trust per IdP").
+    trustedForPrivileges: opts.trustedForPrivileges ?? true,
     awsAppUrl: `${idp.url}/saml/start/aws`,
     metadataUrl: idp.metadataUrl,
   };

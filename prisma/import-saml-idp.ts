@@ -1,5 +1,8 @@
 // `npm run saml:import -- --slug okta --name "Okta" --metadata <file or https URL> [--groups-attribute groups]
-//   [--user-key-attribute uid] [--allow-idp-initiated] [--require-signed-response] [--aws-app-url <url>]`
+//   [--user-key-attribute uid] [--email-attribute mail] [--display-name-attribute displayName]
+//   [--allow-idp-initiated] [--require-signed-response] [--aws-app-url <url>] [--trust-privileged-groups]`
+// --trust-privileged-groups lets this IdP's groups make administrators and auditors (docs/SECURITY.md
+// "Trust per IdP"); a SAML-only portal needs it on the IdP its administrators sign in with.
 // Adds a SAML IdP from the command line — the bootstrap path for a portal that signs in only with
 // SAML (the admin UI needs an admin to be signed in first). Audited like the admin UI's import.
 import { randomUUID } from "node:crypto";
@@ -17,6 +20,9 @@ async function main(): Promise<number> {
       metadata: { type: "string" },
       "groups-attribute": { type: "string", default: "groups" },
       "user-key-attribute": { type: "string" },
+      "email-attribute": { type: "string" },
+      "display-name-attribute": { type: "string" },
+      "trust-privileged-groups": { type: "boolean", default: false },
       "allow-idp-initiated": { type: "boolean", default: false },
       "require-signed-response": { type: "boolean", default: false },
       "aws-app-url": { type: "string" },
@@ -41,6 +47,9 @@ async function main(): Promise<number> {
           : { metadataXml: fs.readFileSync(values.metadata, "utf8") }),
         groupsAttribute: values["groups-attribute"],
         userKeyAttribute: values["user-key-attribute"],
+        emailAttribute: values["email-attribute"],
+        displayNameAttribute: values["display-name-attribute"],
+        trustedForPrivileges: values["trust-privileged-groups"],
         allowIdpInitiated: values["allow-idp-initiated"],
         requireSignedResponse: values["require-signed-response"],
         awsAppUrl: values["aws-app-url"],

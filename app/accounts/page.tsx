@@ -4,7 +4,7 @@ import { userLabelOf } from "@/components/app-header";
 import { PageFrame } from "@/components/page-frame";
 import { NoAccess } from "@/components/no-access";
 import { findFavoriteRoleIds } from "@/lib/access/favorites";
-import { findGrantsForPrincipal } from "@/lib/access/find-grants";
+import { findGrantsForPrincipal, principalOf } from "@/lib/access/find-grants";
 import { groupGrantsByAccount } from "@/lib/access/group-by-account";
 import { findLastRoleUses } from "@/lib/access/recents";
 import { requirePageUser } from "@/lib/auth/current-user";
@@ -35,11 +35,7 @@ export default async function AccountsPage({ searchParams }: { searchParams: Sea
   const config = getConfig();
   const db = getDb();
   const now = new Date();
-  const grants = await findGrantsForPrincipal(
-    db,
-    { userId: user.id, groups: user.groups, mfaAuthenticated: user.mfaAuthenticated },
-    now,
-  );
+  const grants = await findGrantsForPrincipal(db, principalOf(user), now);
   const [favoriteRoleIds, lastUseByRoleArn, isBrokerChained] = await Promise.all([
     findFavoriteRoleIds(db, user.id),
     findLastRoleUses(db, user.id),

@@ -1,5 +1,5 @@
 import "server-only";
-import { ruleSelect as resolutionSelect } from "@/lib/access/find-grants";
+import { groupRulesOf, ruleSelect as resolutionSelect } from "@/lib/access/find-grants";
 import { resolveGrants, type RuleForResolution } from "@/lib/access/resolve-grants";
 import type { Db } from "@/lib/db/client";
 import { parseGroupsJson } from "@/lib/users/upsert-signed-in-user";
@@ -153,10 +153,7 @@ async function rulesNaming(
   return db.accessRule.findMany({
     where: {
       ...(extra.roleId ? { roleId: extra.roleId } : {}),
-      OR: [
-        { userId: user.id },
-        ...(user.groups.length > 0 ? [{ groupName: { in: user.groups } }] : []),
-      ],
+      OR: [{ userId: user.id }, ...(user.groups.length > 0 ? [groupRulesOf(user)] : [])],
     },
     select: ruleSelect,
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
@@ -189,7 +186,11 @@ export async function findUserAccess(db: Db, email: string, now: Date): Promise<
   for (const user of users) {
     const rules = await rulesNaming(db, user);
     const byId = new Map(rules.map((r) => [r.id, r]));
-    const grants = resolveGrants(rules, { userId: user.id, groups: user.groups }, now);
+    const grants = resolveGrants(
+      rules,
+      { userId: user.id, issuer: user.issuer, groups: user.groups },
+      now,
+    );
     out.push({
       user,
       grants: grants.map((g) => ({
@@ -250,7 +251,12 @@ export async function explainUserRole(
     },
     explanation: explainAccess(
       role.accessRules,
-      { userId: user.id, groups: user.groups, mfaAuthenticated: query.mfaAuthenticated },
+      {
+        userId: user.id,
+        issuer: user.issuer,
+        groups: user.groups,
+        mfaAuthenticated: query.mfaAuthenticated,
+      },
       now,
       query.output,
     ),

@@ -1,11 +1,25 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
+import type { SignedInUser } from "@/lib/auth/portal-session";
 import { resolveGrants, type Grant, type Principal } from "./resolve-grants";
+
+/** Who is asking, as the rules see them: the person, the IdP that vouched, its groups, MFA. */
+export function principalOf(
+  user: Pick<SignedInUser, "id" | "issuer" | "groups" | "mfaAuthenticated">,
+): Principal {
+  return {
+    userId: user.id,
+    issuer: user.issuer,
+    groups: user.groups,
+    mfaAuthenticated: user.mfaAuthenticated,
+  };
+}
 
 /** Every field resolveGrants reads (the access review adds its own on top). */
 export const ruleSelect = {
   id: true,
   groupName: true,
+  groupIssuer: true,
   userId: true,
   maxSessionDurationSeconds: true,
   allowConsole: true,
@@ -44,7 +58,7 @@ export async function findGrantsForPrincipal(
     where: {
       OR: [
         { userId: principal.userId },
-        ...(principal.groups.length > 0 ? [{ groupName: { in: [...principal.groups] } }] : []),
+        ...(principal.groups.length > 0 ? [groupRulesOf(principal)] : []),
       ],
       AND: [{ OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }],
     },
@@ -68,10 +82,21 @@ export async function findGrantForRole(
       roleId,
       OR: [
         { userId: principal.userId },
-        ...(principal.groups.length > 0 ? [{ groupName: { in: [...principal.groups] } }] : []),
+        ...(principal.groups.length > 0 ? [groupRulesOf(principal)] : []),
       ],
     },
     select: ruleSelect,
   });
   return resolveGrants(rules, principal, now)[0] ?? null;
+}
+
+/**
+ * The rules naming one of the principal's groups, from any IdP or from the IdP that asserted them
+ * (a group of the same name from another IdP is someone else's group).
+ */
+export function groupRulesOf(principal: Pick<Principal, "groups" | "issuer">) {
+  return {
+    groupName: { in: [...principal.groups] },
+    OR: [{ groupIssuer: null }, { groupIssuer: principal.issuer }],
+  };
 }

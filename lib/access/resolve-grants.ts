@@ -5,6 +5,8 @@ import { validateSessionPolicy } from "@/lib/aws/session-policy";
 export interface RuleForResolution {
   id: string;
   groupName: string | null;
+  /** The IdP (issuer) whose assertion of groupName counts; null: any IdP's. */
+  groupIssuer: string | null;
   userId: string | null;
   maxSessionDurationSeconds: number;
   allowConsole: boolean;
@@ -37,6 +39,8 @@ export interface RuleForResolution {
 
 export interface Principal {
   userId: string;
+  /** The IdP that asserted `groups` (OIDC issuer or SAML entityID): rules may trust only one. */
+  issuer: string;
   groups: readonly string[];
   /**
    * Whether the current sign-in carried MFA evidence. Absent means no: rules that require MFA
@@ -89,7 +93,11 @@ export interface Grant {
 export function ruleMatches(rule: RuleForResolution, principal: Principal, now: Date): boolean {
   if (rule.expiresAt !== null && rule.expiresAt <= now) return false;
   if (rule.userId !== null) return rule.userId === principal.userId;
-  if (rule.groupName !== null) return principal.groups.includes(rule.groupName);
+  if (rule.groupName !== null)
+    return (
+      principal.groups.includes(rule.groupName) &&
+      (rule.groupIssuer === null || rule.groupIssuer === principal.issuer)
+    );
   return false;
 }
 

@@ -1,6 +1,8 @@
 import "server-only";
 import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event";
+import { getConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
+import { listIdentityProviders } from "@/lib/identity/identity-providers";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import {
   conflict,
@@ -14,6 +16,7 @@ import {
 
 interface RuleRow {
   groupName: string | null;
+  groupIssuer: string | null;
   userId: string | null;
   user?: { email: string | null; subject: string } | null;
   maxSessionDurationSeconds: number;
@@ -27,8 +30,13 @@ interface RuleRow {
 }
 
 /** Who a rule grants to, in words: "group developers" or "user bob@corp.example". */
-export function ruleSubjectOf(rule: Pick<RuleRow, "groupName" | "userId" | "user">): string {
-  if (rule.groupName !== null) return `group ${rule.groupName}`;
+export function ruleSubjectOf(
+  rule: Pick<RuleRow, "groupName" | "groupIssuer" | "userId" | "user">,
+): string {
+  if (rule.groupName !== null)
+    return rule.groupIssuer === null
+      ? `group ${rule.groupName}`
+      : `group ${rule.groupName} (only from ${rule.groupIssuer})`;
   return `user ${rule.user?.email ?? rule.user?.subject ?? rule.userId ?? "?"}`;
 }
 
@@ -37,6 +45,7 @@ export function ruleView(rule: RuleRow) {
   return {
     subject: ruleSubjectOf(rule),
     groupName: rule.groupName,
+    groupIssuer: rule.groupIssuer,
     userEmail: rule.groupName === null ? (rule.user?.email ?? null) : null,
     maxSessionDurationSeconds: rule.maxSessionDurationSeconds,
     allowConsole: rule.allowConsole,
@@ -79,7 +88,25 @@ export async function findRuleForAdmin(db: Db, ids: RuleIds) {
   return { id: row.id, ...ruleView(row), expiresAtDate: row.expiresAt, updatedBy: row.updatedBy };
 }
 
-type Tx = Pick<Db, "user">;
+type Tx = Pick<Db, "user" | "samlIdentityProvider">;
+
+/** A rule may trust a group from one IdP only if the portal knows that IdP. */
+async function checkGroupIssuer(
+  tx: Tx,
+  values: RuleValues,
+): Promise<{ ok: true } | { ok: false; errors: Record<string, string> }> {
+  if (values.groupIssuer === null) return { ok: true };
+  const known = await listIdentityProviders(tx, getConfig());
+  return known.some((idp) => idp.issuer === values.groupIssuer)
+    ? { ok: true }
+    : {
+        ok: false,
+        errors: {
+          groupIssuer:
+            "The portal knows no identity provider with this issuer: choose one from the list, or any.",
+        },
+      };
+}
 
 /** The user a rule names by email; several users may share an email across IdPs: say so. */
 async function resolveUser(
@@ -114,6 +141,7 @@ async function resolveUser(
 function dataOf(values: RuleValues, userId: string | null) {
   return {
     groupName: values.groupName,
+    groupIssuer: values.groupIssuer,
     userId,
     maxSessionDurationSeconds: values.maxSessionDurationSeconds,
     allowConsole: values.allowConsole,
@@ -158,6 +186,8 @@ export async function createRule(
       include: { awsAccount: { select: { accountId: true } } },
     });
     if (!role) return notFound("role");
+    const issuer = await checkGroupIssuer(tx, values);
+    if (!issuer.ok) return invalid(issuer.errors);
     let userId: string | null = null;
     if (values.userEmail !== null) {
       const user = await resolveUser(tx, values.userEmail);
@@ -210,6 +240,8 @@ export async function updateRule(
     if (!parsed.ok) return invalid(parsed.errors);
     const values = parsed.values;
     if (before.version !== version) return conflict("rule");
+    const issuer = await checkGroupIssuer(tx, values);
+    if (!issuer.ok) return invalid(issuer.errors);
     let userId: string | null = null;
     if (values.userEmail !== null) {
       const user = await resolveUser(tx, values.userEmail);

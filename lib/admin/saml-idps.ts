@@ -27,6 +27,8 @@ export const samlIdpInput = z.object({
   displayNameAttribute: attributeName.optional(),
   allowIdpInitiated: z.boolean().default(false),
   requireSignedResponse: z.boolean().default(false),
+  /** Its groups may make someone an admin or auditor (docs/SECURITY.md "Trust per IdP"). */
+  trustedForPrivileges: z.boolean().default(false),
   /** IdP-initiated link of the IdP's AWS app (for roles assumed with SAML). */
   awsAppUrl: z
     .string()
@@ -82,6 +84,7 @@ export async function createSamlIdp(
       displayNameAttribute: input.displayNameAttribute ?? "name",
       allowIdpInitiated: input.allowIdpInitiated,
       requireSignedResponse: input.requireSignedResponse,
+      trustedForPrivileges: input.trustedForPrivileges,
       metadataUrl: input.metadataXml?.trim() ? null : (input.metadataUrl ?? null),
       awsAppUrl: input.awsAppUrl ?? null,
     };
@@ -116,13 +119,19 @@ export async function createSamlIdp(
 }
 
 export type SetSamlIdpEnabledResult =
-  { ok: true } | { ok: false; reason: "not_found" | "last_sign_in_method"; message: string };
+  | { ok: true }
+  | {
+      ok: false;
+      reason: "not_found" | "last_sign_in_method" | "last_privileged_idp";
+      message: string;
+    };
 
 /**
  * Enables or disables an IdP (disabled IdPs can't be used to sign in), audited with before/after.
- * Lockout guard: admins are whoever the IdPs assert in GATEHOUSE_ADMIN_GROUP, so disabling the last
- * enabled SAML IdP while OIDC sign-in is not configured would leave no way for anyone (admins
- * included) to sign in; that is refused and audited as denied. The count runs in a serializable
+ * Lockout guards (docs/SECURITY.md "Trust per IdP"): disabling the last enabled SAML IdP while
+ * OIDC sign-in is not configured would leave no way for anyone to sign in, and disabling the last
+ * enabled IdP trusted for privileges while the OIDC IdP isn't would leave nobody able to become an
+ * administrator; both are refused and audited as denied. The counts run in a serializable
  * transaction, so two admins disabling the last two IdPs at once can't both succeed.
  */
 export async function setSamlIdpEnabled(
@@ -131,8 +140,12 @@ export async function setSamlIdpEnabled(
   enabled: boolean,
   actor: AuditActor,
   meta: RequestMeta,
-  opts: { oidcConfigured: boolean } = { oidcConfigured: getConfig().oidc !== undefined },
+  opts: { oidcConfigured: boolean; oidcTrusted?: boolean } = {
+    oidcConfigured: getConfig().oidc !== undefined,
+    oidcTrusted: getConfig().oidc?.trustedForPrivileges === true,
+  },
 ): Promise<SetSamlIdpEnabledResult> {
+  const oidcTrusted = opts.oidcTrusted ?? opts.oidcConfigured;
   return serializableTransaction(db, async (tx) => {
     const before = await tx.samlIdentityProvider.findUnique({ where: { id } });
     if (!before)
@@ -141,22 +154,43 @@ export async function setSamlIdpEnabled(
         reason: "not_found",
         message: "This identity provider no longer exists.",
       } as const;
+    const refuse = async (
+      reason: "last_sign_in_method" | "last_privileged_idp",
+      why: string,
+      message: string,
+    ) => {
+      await writeAuditEvent(tx, {
+        action: "admin.saml-idp.updated",
+        outcome: "denied",
+        actor,
+        meta,
+        details: { idp: before.slug, reason: why, requested: { enabled } },
+      });
+      return { ok: false, reason, message } as const;
+    };
     if (!enabled && before.enabled && !opts.oidcConfigured) {
       const othersEnabled = await tx.samlIdentityProvider.count({
         where: { enabled: true, id: { not: id } },
       });
-      if (othersEnabled === 0) {
-        const message = `${before.displayName} is the only way to sign in (OIDC is not configured): disabling it would lock everyone out, administrators included. Add or enable another identity provider first.`;
-        await writeAuditEvent(tx, {
-          action: "admin.saml-idp.updated",
-          outcome: "denied",
-          actor,
-          meta,
-          details: { idp: before.slug, reason: "last sign-in method", requested: { enabled } },
-        });
-        return { ok: false, reason: "last_sign_in_method", message } as const;
-      }
+      if (othersEnabled === 0)
+        return refuse(
+          "last_sign_in_method",
+          "last sign-in method",
+          `${before.displayName} is the only way to sign in (OIDC is not configured): disabling it would lock everyone out, administrators included. Add or enable another identity provider first.`,
+        );
     }
+    if (
+      !enabled &&
+      before.enabled &&
+      before.trustedForPrivileges &&
+      !oidcTrusted &&
+      (await isLastPrivilegedIdp(tx, id))
+    )
+      return refuse(
+        "last_privileged_idp",
+        "last privileged IdP",
+        lastPrivilegedIdpMessage(before.displayName, "disabling it"),
+      );
     await tx.samlIdentityProvider.update({ where: { id }, data: { enabled } });
     await writeAuditEvent(tx, {
       action: "admin.saml-idp.updated",
@@ -164,6 +198,84 @@ export async function setSamlIdpEnabled(
       actor,
       meta,
       details: { idp: before.slug, before: { enabled: before.enabled }, after: { enabled } },
+    });
+    return { ok: true } as const;
+  });
+}
+
+/** Whether no other enabled SAML IdP's groups can make an administrator. */
+async function isLastPrivilegedIdp(
+  tx: Pick<Db, "samlIdentityProvider">,
+  id: string,
+): Promise<boolean> {
+  const others = await tx.samlIdentityProvider.count({
+    where: { enabled: true, trustedForPrivileges: true, id: { not: id } },
+  });
+  return others === 0;
+}
+
+const lastPrivilegedIdpMessage = (displayName: string, doing: string) =>
+  `${displayName} is the only identity provider whose groups can make an administrator: ${doing} would leave nobody able to administer Gatehouse. Trust another identity provider first.`;
+
+export type SetTrustResult =
+  { ok: true } | { ok: false; reason: "not_found" | "last_privileged_idp"; message: string };
+
+/**
+ * Marks whether an IdP's groups may make someone an administrator or auditor, audited with
+ * before/after. Refused when it would leave no IdP whose groups can make an administrator (then
+ * nobody could ever change this again): the configured OIDC IdP if trusted, or another trusted,
+ * enabled SAML IdP must remain.
+ */
+export async function setSamlIdpTrust(
+  db: Db,
+  id: string,
+  trusted: boolean,
+  actor: AuditActor,
+  meta: RequestMeta,
+  opts: { oidcTrusted: boolean } = { oidcTrusted: getConfig().oidc?.trustedForPrivileges === true },
+): Promise<SetTrustResult> {
+  return serializableTransaction(db, async (tx) => {
+    const before = await tx.samlIdentityProvider.findUnique({ where: { id } });
+    if (!before)
+      return {
+        ok: false,
+        reason: "not_found",
+        message: "This identity provider no longer exists.",
+      } as const;
+    if (
+      !trusted &&
+      before.trustedForPrivileges &&
+      !opts.oidcTrusted &&
+      (await isLastPrivilegedIdp(tx, id))
+    ) {
+      const message = lastPrivilegedIdpMessage(before.displayName, "no longer trusting it");
+      await writeAuditEvent(tx, {
+        action: "admin.saml-idp.updated",
+        outcome: "denied",
+        actor,
+        meta,
+        details: {
+          idp: before.slug,
+          reason: "last privileged IdP",
+          requested: { trustedForPrivileges: trusted },
+        },
+      });
+      return { ok: false, reason: "last_privileged_idp", message } as const;
+    }
+    await tx.samlIdentityProvider.update({
+      where: { id },
+      data: { trustedForPrivileges: trusted },
+    });
+    await writeAuditEvent(tx, {
+      action: "admin.saml-idp.updated",
+      outcome: "success",
+      actor,
+      meta,
+      details: {
+        idp: before.slug,
+        before: { trustedForPrivileges: before.trustedForPrivileges },
+        after: { trustedForPrivileges: trusted },
+      },
     });
     return { ok: true } as const;
   });
@@ -182,6 +294,7 @@ export async function findSamlIdpsForAdmin(db: Db) {
     userKeyAttribute: r.userKeyAttribute,
     allowIdpInitiated: r.allowIdpInitiated,
     requireSignedResponse: r.requireSignedResponse,
+    trustedForPrivileges: r.trustedForPrivileges,
     enabled: r.enabled,
   }));
 }

@@ -239,6 +239,8 @@ export const ruleInputBase = z.object({
     .trim()
     .max(256, "Group names are at most 256 characters.")
     .refine(noControlChars, "Use plain text."),
+  /** Whose assertion of the group counts: an IdP's issuer, or "" for any IdP's. */
+  groupIssuer: z.string().trim().max(2048).default(""),
   userEmail: z.string().trim().max(320, "That is not an email address."),
   maxSessionDurationSeconds: z.coerce
     .number({ message: "Enter a number of seconds." })
@@ -258,6 +260,8 @@ export type RuleInput = z.input<typeof ruleInputBase>;
 export interface RuleValues {
   subjectKind: "group" | "user";
   groupName: string | null;
+  /** With groupName: only this IdP's assertion of the group counts; null: any IdP's. */
+  groupIssuer: string | null;
   userEmail: string | null;
   maxSessionDurationSeconds: number;
   allowConsole: boolean;
@@ -337,6 +341,8 @@ export function parseRule(
     values: {
       subjectKind: input.subjectKind,
       groupName: input.subjectKind === "group" ? input.groupName : null,
+      groupIssuer:
+        input.subjectKind === "group" && input.groupIssuer !== "" ? input.groupIssuer : null,
       userEmail: input.subjectKind === "user" ? input.userEmail : null,
       maxSessionDurationSeconds: input.maxSessionDurationSeconds,
       allowConsole: input.allowConsole,

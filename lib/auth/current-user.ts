@@ -2,6 +2,7 @@ import "server-only";
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { getConfig } from "@/lib/config";
+import { oidcIssuerOf } from "@/lib/identity/identity-providers";
 import { getDb } from "@/lib/db/client";
 import { databaseUnavailableError } from "@/lib/db/unavailable";
 import { DATABASE_UNAVAILABLE_DIGEST } from "@/lib/http/error-digest";
@@ -22,6 +23,7 @@ export async function getSignedInUser(meta: RequestMeta): Promise<SignedInUser |
       now: new Date(),
       adminGroup: config.adminGroup,
       auditorGroup: config.auditorGroup,
+      trustedOidcIssuer: config.oidc?.trustedForPrivileges === true ? oidcIssuerOf(config) : null,
     });
   } catch (error) {
     const unavailable = databaseUnavailableError(error);

@@ -67,12 +67,20 @@ export async function createPortalSession(
 /**
  * The user behind a session id, or null when the session is unknown, expired or revoked. Admin
  * and auditor status are recomputed from the user's asserted groups on every request, so changing
- * either group takes effect at once.
+ * either group takes effect at once — and they count only when the IdP that asserted them is
+ * trusted for them (docs/SECURITY.md "Trust per IdP"): the OIDC IdP of the configuration unless
+ * told otherwise, a SAML IdP only once an admin marked it.
  */
 export async function findActiveSessionUser(
   db: Db,
   sessionId: unknown,
-  opts: { now: Date; adminGroup: string; auditorGroup?: string | undefined },
+  opts: {
+    now: Date;
+    adminGroup: string;
+    auditorGroup?: string | undefined;
+    /** The configured OIDC issuer when its groups are trusted for privileges; else null. */
+    trustedOidcIssuer: string | null;
+  },
 ): Promise<SignedInUser | null> {
   if (typeof sessionId !== "string" || !SESSION_ID_PATTERN.test(sessionId)) return null;
   const session = await db.portalSession.findUnique({
@@ -81,7 +89,12 @@ export async function findActiveSessionUser(
   });
   if (!session || session.revokedAt !== null || session.expiresAt <= opts.now) return null;
   const groups = parseGroupsJson(session.user.groupsJson);
-  const isAdmin = groups.includes(opts.adminGroup);
+  const claimsPrivilege =
+    groups.includes(opts.adminGroup) ||
+    (opts.auditorGroup !== undefined && groups.includes(opts.auditorGroup));
+  const isTrusted =
+    claimsPrivilege && (await trustsPrivilegedGroups(db, session.user.issuer, opts));
+  const isAdmin = isTrusted && groups.includes(opts.adminGroup);
   return {
     id: session.user.id,
     sessionId: session.id,
@@ -91,7 +104,9 @@ export async function findActiveSessionUser(
     displayName: session.user.displayName,
     groups,
     isAdmin,
-    isAuditor: isAdmin || (opts.auditorGroup !== undefined && groups.includes(opts.auditorGroup)),
+    isAuditor:
+      isAdmin ||
+      (isTrusted && opts.auditorGroup !== undefined && groups.includes(opts.auditorGroup)),
     roleSessionName: session.user.roleSessionName,
     sessionExpiresAt: session.expiresAt,
     method: session.method === "saml" ? "saml" : "oidc",
@@ -108,4 +123,18 @@ export async function revokePortalSession(db: Db, sessionId: string, now: Date):
     data: { revokedAt: now },
   });
   return result.count > 0;
+}
+
+/** Whether the IdP that issued a user's identity may make them an administrator or auditor. */
+async function trustsPrivilegedGroups(
+  db: Db,
+  issuer: string,
+  opts: { trustedOidcIssuer: string | null },
+): Promise<boolean> {
+  if (opts.trustedOidcIssuer !== null && issuer === opts.trustedOidcIssuer) return true;
+  const idp = await db.samlIdentityProvider.findFirst({
+    where: { entityId: issuer, trustedForPrivileges: true, enabled: true },
+    select: { id: true },
+  });
+  return idp !== null;
 }

@@ -29,6 +29,8 @@ export interface AppConfig {
         groupsClaim: string;
         scopes: string;
         displayName: string;
+        /** Whether this IdP's groups may make someone an admin or auditor (default yes). */
+        trustedForPrivileges: boolean;
       }
     | undefined;
   saml: {
@@ -139,6 +141,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
             groupsClaim: s.OIDC_GROUPS_CLAIM,
             scopes: s.OIDC_SCOPES,
             displayName: s.OIDC_DISPLAY_NAME,
+            trustedForPrivileges: s.OIDC_TRUSTED_FOR_PRIVILEGES,
           }
         : undefined,
     saml: {

@@ -118,6 +118,8 @@ export const settingsSchema = z
     OIDC_GROUPS_CLAIM: z.string().trim().min(1).optional().default("groups"),
     OIDC_SCOPES: z.string().trim().min(1).optional().default("openid profile email"),
     OIDC_DISPLAY_NAME: z.string().trim().min(1).optional().default("your company account"),
+    /** Whether the OIDC IdP's groups may make someone an admin or auditor (default true). */
+    OIDC_TRUSTED_FOR_PRIVILEGES: booleanFlag(true),
     GATEHOUSE_AUDITOR_GROUP: z.string().trim().min(1).optional(),
     GATEHOUSE_ADMIN_GROUP: z
       .string()

@@ -12,6 +12,12 @@ export const RATE_LIMITED = {
   issue: { limit: 60, windowSeconds: 60 },
   /** Console and CLI credential issuance, per client address (many people behind one NAT). */
   "issue-address": { limit: 600, windowSeconds: 60 },
+  /**
+   * Refusals of requests nobody is signed in for, per client address and kind: how many each
+   * window are written to the audit log one row each, with their reason. Past that, one row at
+   * each tenfold count (10, 100, 1,000 …) says how many there have been.
+   */
+  "audited-refusals": { limit: 5, windowSeconds: 600 },
 } as const;
 
 export type RateLimitName = keyof typeof RATE_LIMITED;

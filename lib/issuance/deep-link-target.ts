@@ -1,6 +1,6 @@
 import "server-only";
 import type { DeepLinkAccount } from "@/lib/access/deep-link";
-import { findGrantsForPrincipal } from "@/lib/access/find-grants";
+import { findGrantsForPrincipal, principalOf } from "@/lib/access/find-grants";
 import type { Grant } from "@/lib/access/resolve-grants";
 import { writeAuditEvent } from "@/lib/audit/write-audit-event";
 import type { SignedInUser } from "@/lib/auth/portal-session";
@@ -47,11 +47,7 @@ export async function resolveDeepLinkTarget(
   ctx: ResolveContext,
   link: { account: DeepLinkAccount; role: string },
 ): Promise<DeepLinkTarget> {
-  const grants = await findGrantsForPrincipal(
-    ctx.db,
-    { userId: ctx.user.id, groups: ctx.user.groups, mfaAuthenticated: ctx.user.mfaAuthenticated },
-    ctx.now,
-  );
+  const grants = await findGrantsForPrincipal(ctx.db, principalOf(ctx.user), ctx.now);
   const roleName = link.role.toLowerCase();
   const withRole = grants.filter((g) => g.roleName.toLowerCase() === roleName);
   const aliases = await aliasesOf(

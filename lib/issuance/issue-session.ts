@@ -1,5 +1,5 @@
 import "server-only";
-import { findGrantForRole } from "@/lib/access/find-grants";
+import { findGrantForRole, principalOf } from "@/lib/access/find-grants";
 import type { Grant } from "@/lib/access/resolve-grants";
 import { writeAuditEvent, type AuditAction, type AuditActor } from "@/lib/audit/write-audit-event";
 import type { SignedInUser } from "@/lib/auth/portal-session";
@@ -86,12 +86,7 @@ export async function assumeGrantedRole(
     ctx.meta.ip ?? "unknown",
     ctx.now,
   );
-  const grant = await findGrantForRole(
-    ctx.db,
-    { userId: ctx.user.id, groups: ctx.user.groups, mfaAuthenticated: ctx.user.mfaAuthenticated },
-    roleId,
-    ctx.now,
-  );
+  const grant = await findGrantForRole(ctx.db, principalOf(ctx.user), roleId, ctx.now);
   if (!grant) {
     await deny(ctx, output, {
       roleId,

@@ -14,7 +14,7 @@ import {
   type TestStack,
 } from "../support/stack";
 
-const LIMITS = "signin=6/600,saml=50/600,issue=3/600,issue-address=1000/600";
+const LIMITS = "signin=6/600,saml=50/600,issue=3/600,issue-address=1000/600,audited-refusals=2/600";
 let stack: TestStack;
 let bob: PortalSession;
 
@@ -35,7 +35,7 @@ const postJunkSamlResponse = () =>
   });
 
 describe("the ACS: junk from one address", () => {
-  it("50 are refused as failed sign-ins, then 429 with Retry-After; the audit log holds 2 rows, with the count", async () => {
+  it("50 are refused as failed sign-ins, then 429 with Retry-After; the audit log holds 3 rows (2 in full, then one at 10 with the count)", async () => {
     const before = await stack.db.auditEvent.count({ where: { action: "auth.sign-in-failed" } });
     const statuses: number[] = [];
     let last: Response | undefined;
@@ -52,8 +52,8 @@ describe("the ACS: junk from one address", () => {
       orderBy: { sequence: "asc" },
       skip: before,
     });
-    // The first refusal, then the tenth: not fifty rows.
-    expect(rows.map((r) => JSON.parse(r.detailsJson).refusalsFromThisAddress)).toEqual([1, 10]);
+    // The first two refusals in full, then the tenth with its count: not fifty rows.
+    expect(rows.map((r) => JSON.parse(r.detailsJson).refusalsFromThisAddress)).toEqual([1, 2, 10]);
     expect(rows[0]!.ip).toMatch(/127\.0\.0\.1|::1/);
   });
 });

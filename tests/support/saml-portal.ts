@@ -324,6 +324,8 @@ export interface FixtureIdpOptions {
   allowIdpInitiated?: boolean;
   requireSignedResponse?: boolean;
   awsAppUrl?: string | null;
+  /** Whether its groups may make administrators and auditors (default: no, as for a new IdP). */
+  trustedForPrivileges?: boolean;
 }
 
 /**
@@ -340,6 +342,7 @@ export async function registerFixtureIdp(stack: TestStack, opts: FixtureIdpOptio
     allowIdpInitiated: opts.allowIdpInitiated ?? false,
     requireSignedResponse: opts.requireSignedResponse ?? false,
     awsAppUrl: opts.awsAppUrl ?? null,
+    trustedForPrivileges: opts.trustedForPrivileges ?? false,
   };
   return stack.db.samlIdentityProvider.upsert({
     where: { slug: opts.slug },

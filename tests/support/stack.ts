@@ -32,7 +32,7 @@ export type TestDatabase = "sqlite" | "postgresql";
 
 /** Rate limits no test reaches by accident (tests/integration/rate-limits.test.ts sets its own). */
 export const TEST_RATE_LIMITS =
-  "signin=1000000/60,saml=1000000/60,issue=1000000/60,issue-address=1000000/60";
+  "signin=1000000/60,saml=1000000/60,issue=1000000/60,issue-address=1000000/60,audited-refusals=1000000/600";
 
 /** Tests only ever touch a database on this machine. */
 const POSTGRES_ADMIN_URL =
@@ -165,7 +165,7 @@ type TestStackOptions = {
   /** Settings that depend on the running AWS stand-in (e.g. broker credentials it issued). */
   envFromAws?: (aws: AwsStandin) => Promise<Record<string, string>>;
   /** Also start the demo SAML IdP, register it in the portal and as the stand-in's SAML provider. */
-  saml?: boolean | { allowIdpInitiated?: boolean };
+  saml?: boolean | { allowIdpInitiated?: boolean; trustedForPrivileges?: boolean };
   /**
    * Extra STS endpoints of the stand-in (see AwsStandinOptions.stsEndpointNames). The portal
    * still gets only the default one unless `envFromAws` sets GATEHOUSE_STS_ENDPOINTS from

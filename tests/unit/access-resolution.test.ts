@@ -3,6 +3,7 @@ import { MIN_SESSION_SECONDS } from "@/lib/aws/partitions";
 import {
   mergeSessionPolicies,
   resolveGrants,
+  type Principal,
   type RuleForResolution,
 } from "@/lib/access/resolve-grants";
 import { validateSessionPolicy } from "@/lib/aws/session-policy";
@@ -38,6 +39,7 @@ function rule(
   return {
     id: `rule${ruleSeq}`,
     groupName: null,
+    groupIssuer: null,
     userId: null,
     maxSessionDurationSeconds: 3600,
     allowConsole: true,
@@ -49,22 +51,31 @@ function rule(
   };
 }
 
-const bob = { userId: "user-bob", groups: ["developers"] };
+const ISSUER = "https://login.corp.example";
+const bob = { userId: "user-bob", issuer: ISSUER, groups: ["developers"] };
 
 describe("access resolution", () => {
   it("a group rule grants the role to members of that group only", () => {
     const rules = [rule({ groupName: "developers", role: role("a") })];
     expect(resolveGrants(rules, bob, NOW).map((g) => g.roleId)).toEqual(["a"]);
-    expect(resolveGrants(rules, { userId: "user-carol", groups: [] }, NOW)).toEqual([]);
+    expect(resolveGrants(rules, { userId: "user-carol", issuer: ISSUER, groups: [] }, NOW)).toEqual(
+      [],
+    );
     expect(
-      resolveGrants(rules, { userId: "user-eve", groups: ["Developers", "developers-x"] }, NOW),
+      resolveGrants(
+        rules,
+        { userId: "user-eve", issuer: ISSUER, groups: ["Developers", "developers-x"] },
+        NOW,
+      ),
     ).toEqual([]);
   });
 
   it("a user rule grants the role to that user only, whatever their groups", () => {
     const rules = [rule({ userId: "user-bob", role: role("a") })];
     expect(resolveGrants(rules, bob, NOW)).toHaveLength(1);
-    expect(resolveGrants(rules, { userId: "user-alice", groups: ["developers"] }, NOW)).toEqual([]);
+    expect(
+      resolveGrants(rules, { userId: "user-alice", issuer: ISSUER, groups: ["developers"] }, NOW),
+    ).toEqual([]);
   });
 
   it("a rule naming neither a group nor a user grants nothing", () => {
@@ -205,7 +216,7 @@ describe("access rules requiring MFA", () => {
   const cases: Array<{
     rule: string;
     rules: (r: RuleForResolution["role"]) => RuleForResolution[];
-    principal: { userId: string; groups: string[]; mfaAuthenticated?: boolean };
+    principal: Principal;
     expected: { needsMfaStepUp: boolean; allowConsole: boolean; allowCli: boolean } | null;
   }> = [
     {
@@ -223,7 +234,7 @@ describe("access rules requiring MFA", () => {
     {
       rule: "a missing mfaAuthenticated counts as no MFA",
       rules: (r) => [rule({ groupName: "developers", requireMfa: true, role: r })],
-      principal: { userId: "user-bob", groups: ["developers"] },
+      principal: { userId: "user-bob", issuer: ISSUER, groups: ["developers"] },
       expected: { needsMfaStepUp: true, allowConsole: true, allowCli: true },
     },
     {
@@ -384,5 +395,30 @@ describe("session policies across rules", () => {
     // Without MFA only the narrowed rule applies; with MFA the unrestricted MFA rule lifts it.
     expect(resolveGrants(rules, bob, NOW)[0]?.sessionPolicy).toBe(policy(s3Read));
     expect(resolveGrants(rules, bobWithMfa, NOW)[0]?.sessionPolicy).toBeNull();
+  });
+});
+
+describe("a rule may trust a group only from one identity provider", () => {
+  const fromCorp = rule({
+    groupName: "developers",
+    groupIssuer: ISSUER,
+    role: role("corp-only"),
+  });
+  const fromAny = rule({ groupName: "developers", role: role("any-idp") });
+
+  it.each([
+    ["the named IdP asserts the group: granted", ISSUER, ["corp-only", "any-idp"]],
+    [
+      "another IdP asserts a group of the same name: only the any-IdP rule grants",
+      "https://contractor-idp.example/saml",
+      ["any-idp"],
+    ],
+  ])("%s", (_case, issuer, roles) => {
+    const grants = resolveGrants(
+      [fromCorp, fromAny],
+      { userId: "u", issuer, groups: ["developers"] },
+      NOW,
+    );
+    expect(grants.map((g) => g.roleId).sort()).toEqual([...roles].sort());
   });
 });

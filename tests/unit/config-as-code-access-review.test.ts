@@ -32,6 +32,7 @@ function rule(over: Partial<RuleForResolution>): RuleForResolution {
   return {
     id: `r${seq}`,
     groupName: "admins",
+    groupIssuer: null,
     userId: null,
     maxSessionDurationSeconds: 3600,
     allowConsole: true,
@@ -44,8 +45,9 @@ function rule(over: Partial<RuleForResolution>): RuleForResolution {
   };
 }
 
-const alice: Principal = { userId: "u-alice", groups: ["admins", "developers"] };
-const bob: Principal = { userId: "u-bob", groups: ["developers"] };
+const ISSUER = "https://login.corp.example";
+const alice: Principal = { userId: "u-alice", issuer: ISSUER, groups: ["admins", "developers"] };
+const bob: Principal = { userId: "u-bob", issuer: ISSUER, groups: ["developers"] };
 const PAST = new Date("2030-05-01T00:00:00Z");
 
 // [rule proved, rules of the role, principal, output asked, decision, verdict kinds per rule]

@@ -14,6 +14,7 @@ const FIELDS = [
   "roleId",
   "subjectKind",
   "groupName",
+  "groupIssuer",
   "userEmail",
   "maxSessionDurationSeconds",
   "allowConsole",
@@ -30,6 +31,7 @@ function ruleInputOf(values: Record<string, string>): RuleInput {
   return {
     subjectKind: (values.subjectKind ?? "") as RuleInput["subjectKind"],
     groupName: values.groupName ?? "",
+    groupIssuer: values.groupIssuer ?? "",
     userEmail: values.userEmail ?? "",
     maxSessionDurationSeconds: values.maxSessionDurationSeconds ?? "",
     allowConsole: values.allowConsole === "on",

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { createSamlIdp, setSamlIdpEnabled } from "@/lib/admin/saml-idps";
+import { createSamlIdp, setSamlIdpEnabled, setSamlIdpTrust } from "@/lib/admin/saml-idps";
 import { checkPrivilegedAction } from "@/lib/auth/privilege-guard";
 import { getDb } from "@/lib/db/client";
 import { actorOf } from "@/lib/issuance/issue-session";
@@ -58,6 +58,7 @@ export async function addIdentityProvider(
       userKeyAttribute: text("userKeyAttribute"),
       allowIdpInitiated: form.get("allowIdpInitiated") === "on",
       requireSignedResponse: form.get("requireSignedResponse") === "on",
+      trustedForPrivileges: form.get("trustedForPrivileges") === "on",
       awsAppUrl: text("awsAppUrl"),
     },
     actorOf(user),
@@ -78,6 +79,24 @@ export async function toggleIdentityProvider(form: FormData): Promise<void> {
     getDb(),
     id,
     form.get("enabled") === "true",
+    actorOf(user),
+    meta,
+  );
+  revalidatePath("/admin/identity-providers");
+  if (!result.ok) redirect(`/admin/identity-providers?notice=${result.reason}`);
+}
+
+/** Whether the IdP's groups may make administrators and auditors (docs/SECURITY.md "Trust per IdP"). */
+export async function setIdentityProviderTrust(form: FormData): Promise<void> {
+  const check = await checkPrivilegedAction("admin", "change identity provider trust");
+  if (!check.allowed) return;
+  const { user, meta } = check;
+  const id = form.get("id");
+  if (typeof id !== "string" || !/^[a-z0-9]{20,32}$/.test(id)) return;
+  const result = await setSamlIdpTrust(
+    getDb(),
+    id,
+    form.get("trusted") === "true",
     actorOf(user),
     meta,
   );

@@ -5,7 +5,7 @@ import { findSamlIdpsForAdmin } from "@/lib/admin/saml-idps";
 import { requirePrivilegedPage } from "@/lib/auth/privilege-guard";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
-import { addIdentityProvider, toggleIdentityProvider } from "./actions";
+import { addIdentityProvider, setIdentityProviderTrust, toggleIdentityProvider } from "./actions";
 
 export const metadata: Metadata = { title: "Identity providers" };
 
@@ -13,6 +13,8 @@ const NOTICES: Record<string, string> = {
   last_sign_in_method:
     "That identity provider is the only way to sign in (OIDC is not configured): disabling it would lock everyone out, administrators included. Add or enable another identity provider first.",
   not_found: "That identity provider no longer exists.",
+  last_privileged_idp:
+    "That identity provider is the only one whose groups can make an administrator: no longer trusting it would leave nobody able to administer Gatehouse. Trust another identity provider first.",
 };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -62,13 +64,19 @@ export default async function IdentityProvidersPage({
               <th className="px-3 py-2">Certs</th>
               <th className="px-3 py-2">Groups attribute</th>
               <th className="px-3 py-2">IdP-initiated</th>
+              <th
+                className="px-3 py-2"
+                title="Whether this IdP's groups may make administrators and auditors"
+              >
+                Admin / auditor groups
+              </th>
               <th className="px-3 py-2">Status</th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
             {idps.length === 0 && (
               <tr>
-                <td colSpan={6} className="px-3 py-4 text-slate-500">
+                <td colSpan={7} className="px-3 py-4 text-slate-500">
                   No SAML identity provider yet.
                 </td>
               </tr>
@@ -82,6 +90,19 @@ export default async function IdentityProvidersPage({
                 <td className="px-3 py-2">{idp.certificateCount}</td>
                 <td className="px-3 py-2 font-mono text-xs">{idp.groupsAttribute}</td>
                 <td className="px-3 py-2">{idp.allowIdpInitiated ? "allowed" : "off"}</td>
+                <td className="px-3 py-2">
+                  <form action={setIdentityProviderTrust}>
+                    <input type="hidden" name="id" value={idp.id} />
+                    <input type="hidden" name="trusted" value={String(!idp.trustedForPrivileges)} />
+                    <button
+                      type="submit"
+                      data-testid={`idp-trust-${idp.slug}`}
+                      className="rounded-md border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100"
+                    >
+                      {idp.trustedForPrivileges ? "Trusted — stop trusting" : "Ignored — trust"}
+                    </button>
+                  </form>
+                </td>
                 <td className="px-3 py-2">
                   <form action={toggleIdentityProvider}>
                     <input type="hidden" name="id" value={idp.id} />

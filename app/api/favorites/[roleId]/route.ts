@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { addFavoriteRole, removeFavoriteRole } from "@/lib/access/favorites";
 import { getDb } from "@/lib/db/client";
+import { principalOf } from "@/lib/access/find-grants";
 import { NO_STORE, withSession } from "@/lib/http/api-handler";
 import { methodNotAllowed } from "@/lib/http/fallback-handlers";
 import { z } from "zod";
@@ -13,23 +14,13 @@ const favoriteParams = z.object({ roleId: z.string() });
 
 /** PUT: star a role the user can use (idempotent). 404 for any other role, with no hint why. */
 export const PUT = withSession(favoriteParams, async ({ user, params }) => {
-  await addFavoriteRole(
-    getDb(),
-    { userId: user.id, groups: user.groups },
-    params.roleId,
-    new Date(),
-  );
+  await addFavoriteRole(getDb(), principalOf(user), params.roleId, new Date());
   return NextResponse.json({ roleId: params.roleId, isFavorite: true }, { headers: NO_STORE });
 });
 
 /** DELETE: unstar a role (idempotent). */
 export const DELETE = withSession(favoriteParams, async ({ user, params }) => {
-  await removeFavoriteRole(
-    getDb(),
-    { userId: user.id, groups: user.groups },
-    params.roleId,
-    new Date(),
-  );
+  await removeFavoriteRole(getDb(), principalOf(user), params.roleId, new Date());
   return NextResponse.json({ roleId: params.roleId, isFavorite: false }, { headers: NO_STORE });
 });
 

@@ -1,5 +1,5 @@
 import type { NextRequest } from "next/server";
-import { findGrantForRole } from "@/lib/access/find-grants";
+import { findGrantForRole, principalOf } from "@/lib/access/find-grants";
 import { getSignedInUser } from "@/lib/auth/current-user";
 import { getDb } from "@/lib/db/client";
 import { seeOther, withRequestId } from "@/lib/http/redirects";
@@ -20,12 +20,7 @@ export async function GET(request: NextRequest): Promise<Response> {
   const roleId = recordId.safeParse(request.nextUrl.searchParams.get("roleId"));
   const db = getDb();
   const grant = roleId.success
-    ? await findGrantForRole(
-        db,
-        { userId: user.id, groups: user.groups, mfaAuthenticated: user.mfaAuthenticated },
-        roleId.data,
-        new Date(),
-      )
+    ? await findGrantForRole(db, principalOf(user), roleId.data, new Date())
     : null;
   if (!grant || grant.assumeMethod !== "assume-role-with-saml") return back("saml-role-unknown");
   const idp = await findSamlIdpByEntityId(db, user.issuer);

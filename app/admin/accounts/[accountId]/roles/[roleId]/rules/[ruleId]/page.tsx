@@ -4,6 +4,8 @@ import { AdminDeleteForm } from "@/components/admin-delete-form";
 import { AdminDeleteSection } from "@/components/admin-page-sections";
 import { AdminPageShell } from "@/components/admin-page-shell";
 import { AdminRuleForm } from "@/components/admin-rule-form";
+import { getConfig } from "@/lib/config";
+import { listIdentityProviders } from "@/lib/identity/identity-providers";
 import { findRuleForAdmin, isRuleExpired } from "@/lib/admin/rules";
 import { formatExpiryInput, isId } from "@/lib/admin/validation";
 import { getDb } from "@/lib/db/client";
@@ -39,6 +41,7 @@ export default async function AdminRulePage(props: { params: Params }) {
       <AdminRuleForm
         action={updateRuleAction}
         roleMaxSeconds={role.maxSessionDurationSeconds}
+        identityProviders={await listIdentityProviders(getDb(), getConfig())}
         utcNow={formatExpiryInput(now)}
         initial={{
           accountDbId: role.account.id,
@@ -47,6 +50,7 @@ export default async function AdminRulePage(props: { params: Params }) {
           version: String(rule.version),
           subjectKind: rule.groupName !== null ? "group" : "user",
           groupName: rule.groupName ?? "",
+          groupIssuer: rule.groupIssuer ?? "",
           userEmail: rule.userEmail ?? "",
           maxSessionDurationSeconds: String(rule.maxSessionDurationSeconds),
           allowConsole: rule.allowConsole ? "on" : "",

@@ -1,6 +1,9 @@
 import type { Metadata } from "next";
 import { AdminPageShell } from "@/components/admin-page-shell";
 import { AdminRuleForm } from "@/components/admin-rule-form";
+import { getConfig } from "@/lib/config";
+import { getDb } from "@/lib/db/client";
+import { listIdentityProviders } from "@/lib/identity/identity-providers";
 import { formatExpiryInput } from "@/lib/admin/validation";
 import { loadRolePage, roleCrumbs } from "../../../../../load-admin-page";
 import { createRuleAction } from "../../../../../rule-actions";
@@ -16,6 +19,7 @@ export default async function NewRulePage(props: { params: Params }) {
       <AdminRuleForm
         action={createRuleAction}
         roleMaxSeconds={role.maxSessionDurationSeconds}
+        identityProviders={await listIdentityProviders(getDb(), getConfig())}
         utcNow={formatExpiryInput(new Date())}
         initial={{
           accountDbId: role.account.id,
