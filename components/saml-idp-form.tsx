@@ -4,7 +4,7 @@ import { useActionState } from "react";
 import type { IdpFormState } from "@/app/admin/identity-providers/actions";
 import { AdminChoiceGroup, AdminField, FILE_INPUT_CLASS, INPUT_CLASS } from "./admin-form-parts";
 
-const INITIAL: IdpFormState = { ok: false, message: null, errors: {} };
+const INITIAL: IdpFormState = { ok: false, message: null, errors: {}, values: {} };
 
 function FieldError({ message }: { message: string | undefined }) {
   return message ? <p className="mt-1 text-xs text-red-700">{message}</p> : null;
@@ -18,6 +18,10 @@ export function SamlIdpForm({
   const [state, formAction, isPending] = useActionState(action, INITIAL);
   const input = INPUT_CLASS;
   const errors = state.errors;
+  // A refused form shows what was typed (a chosen file must be chosen again: browsers allow no
+  // other way), and every field's error at once.
+  const typed = (name: string, fallback = "") => state.values[name] ?? fallback;
+  const ticked = (name: string) => state.values[name] === "on";
   return (
     <form
       action={formAction}
@@ -31,10 +35,22 @@ export function SamlIdpForm({
         </p>
       )}
       <FieldError message={errors.form} />
+      {Object.keys(errors).length > 0 && !errors.form && (
+        <p role="alert" className="text-sm text-red-700" data-testid="idp-form-error">
+          Nothing was added: correct the fields marked below.
+        </p>
+      )}
       <div className="grid gap-4 sm:grid-cols-2">
         <AdminField label="Name shown on the sign-in page" error={errors.displayName}>
           {(control) => (
-            <input name="displayName" className={input} placeholder="Okta" required {...control} />
+            <input
+              name="displayName"
+              className={input}
+              placeholder="Okta"
+              required
+              defaultValue={typed("displayName")}
+              {...control}
+            />
           )}
         </AdminField>
         <AdminField label="Short name (used in URLs)" error={errors.slug}>
@@ -45,6 +61,7 @@ export function SamlIdpForm({
               placeholder="okta"
               pattern="[a-z0-9][a-z0-9-]*"
               required
+              defaultValue={typed("slug")}
               {...control}
             />
           )}
@@ -52,7 +69,12 @@ export function SamlIdpForm({
       </div>
       <AdminChoiceGroup
         legend="IdP metadata — one of:"
-        error={errors.metadata}
+        error={errors.metadata ?? errors.metadataUrl ?? errors.metadataXml}
+        hint={
+          errors.metadata === undefined && state.values.metadataXml === undefined
+            ? undefined
+            : "A file you chose must be chosen again after a refused submit."
+        }
         className="space-y-2"
       >
         {(control) => (
@@ -62,6 +84,7 @@ export function SamlIdpForm({
               aria-label="Metadata URL"
               className={input}
               placeholder="https://idp.example/app/xyz/sso/saml/metadata"
+              defaultValue={typed("metadataUrl")}
               {...control}
             />
             <input
@@ -77,6 +100,7 @@ export function SamlIdpForm({
               aria-label="Metadata XML"
               className={`${input} h-28 font-mono text-xs`}
               placeholder="<EntityDescriptor …>"
+              defaultValue={typed("metadataXml")}
               {...control}
             />
           </>
@@ -85,12 +109,57 @@ export function SamlIdpForm({
       <div className="grid gap-4 sm:grid-cols-2">
         <AdminField label="Groups attribute" error={errors.groupsAttribute}>
           {(control) => (
-            <input name="groupsAttribute" className={input} defaultValue="groups" {...control} />
+            <input
+              name="groupsAttribute"
+              className={input}
+              defaultValue={typed("groupsAttribute", "groups")}
+              {...control}
+            />
           )}
         </AdminField>
-        <AdminField label="User key attribute (empty: the NameID)" error={undefined}>
+        <AdminField
+          label="User-key attribute (empty: the NameID)"
+          hint="Required when the IdP sends a transient NameID: a stable attribute such as uid"
+          error={errors.userKeyAttribute}
+        >
           {(control) => (
-            <input name="userKeyAttribute" className={input} placeholder="uid" {...control} />
+            <input
+              name="userKeyAttribute"
+              className={input}
+              placeholder="uid"
+              defaultValue={typed("userKeyAttribute")}
+              {...control}
+            />
+          )}
+        </AdminField>
+        <AdminField
+          label="Email attribute (optional)"
+          hint="Tried first; then email, mail, emailaddress and the claim/OID names"
+          error={errors.emailAttribute}
+        >
+          {(control) => (
+            <input
+              name="emailAttribute"
+              className={input}
+              placeholder="mail"
+              defaultValue={typed("emailAttribute")}
+              {...control}
+            />
+          )}
+        </AdminField>
+        <AdminField
+          label="Display-name attribute (optional)"
+          hint="Tried first; then displayName, name, the claim/OID names, given name + surname"
+          error={errors.displayNameAttribute}
+        >
+          {(control) => (
+            <input
+              name="displayNameAttribute"
+              className={input}
+              placeholder="displayName"
+              defaultValue={typed("displayNameAttribute")}
+              {...control}
+            />
           )}
         </AdminField>
       </div>
@@ -104,21 +173,35 @@ export function SamlIdpForm({
             name="awsAppUrl"
             className={input}
             placeholder="https://idp.example/home/amazon_aws/…"
+            defaultValue={typed("awsAppUrl")}
             {...control}
           />
         )}
       </AdminField>
       <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" name="allowIdpInitiated" /> Allow IdP-initiated sign-in (unsolicited
-        responses)
+        <input
+          type="checkbox"
+          name="allowIdpInitiated"
+          defaultChecked={ticked("allowIdpInitiated")}
+        />{" "}
+        Allow IdP-initiated sign-in (unsolicited responses)
       </label>
       <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" name="requireSignedResponse" /> Require the Response to be signed too
-        (the Assertion always must be)
+        <input
+          type="checkbox"
+          name="requireSignedResponse"
+          defaultChecked={ticked("requireSignedResponse")}
+        />{" "}
+        Require the Response to be signed too (the Assertion always must be)
       </label>
       <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" name="trustedForPrivileges" /> Trust its groups to make
-        administrators and auditors (only for the IdP your administrators sign in with)
+        <input
+          type="checkbox"
+          name="trustedForPrivileges"
+          defaultChecked={ticked("trustedForPrivileges")}
+        />{" "}
+        Trust its groups to make administrators and auditors (only for the IdP your administrators
+        sign in with)
       </label>
       <button
         type="submit"

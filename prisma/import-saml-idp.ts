@@ -64,8 +64,13 @@ async function main(): Promise<number> {
       { requestId: randomUUID(), ip: null, userAgent: "gatehouse saml:import" },
     );
     if (!result.ok) {
+      // Named as the option that sets it, e.g. a transient-only IdP: --user-key-attribute.
+      const optionOf = (field: string) =>
+        field === "displayName"
+          ? "--name"
+          : `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
       for (const [field, message] of Object.entries(result.errors))
-        console.error(`${field}: ${message}`);
+        console.error(`${optionOf(field)}: ${message}`);
       return 1;
     }
     console.log(`added SAML IdP ${values.slug} (${result.entityId})`);

@@ -7,6 +7,7 @@ import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { safeReturnPath } from "@/lib/saml/complete-saml-sign-in";
 import { findEnabledSamlIdps } from "@/lib/saml/idp-registry";
+import { samlSignInNoticeFor } from "@/lib/saml/sign-in-notice";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -24,6 +25,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   const failed = typeof params.error === "string";
   // The IdP said access_denied: the person pressed Cancel there (app/api/auth/[...nextauth]).
   const cancelled = params.error === "Cancelled";
+  const explained = samlSignInNoticeFor(params.error);
   const reference =
     typeof params.requestId === "string" && REFERENCE_PATTERN.test(params.requestId)
       ? params.requestId
@@ -45,11 +47,13 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
         {failed && (
           <div
             role="alert"
+            data-testid="sign-in-error"
             className="mt-4 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800"
           >
             {cancelled
               ? "You cancelled sign-in. Sign in again when you are ready. Reference:"
-              : "Sign-in did not succeed. Try again; if it keeps failing, give your administrator this reference:"}{" "}
+              : (explained ??
+                "Sign-in did not succeed. Try again; if it keeps failing, give your administrator this reference:")}{" "}
             <code className="font-mono" data-testid="request-id">
               {reference}
             </code>

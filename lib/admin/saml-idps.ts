@@ -6,7 +6,9 @@ import type { Db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { serializableTransaction } from "@/lib/db/serializable-transaction";
 import type { RequestMeta } from "@/lib/http/request-meta";
+import { fieldErrorsOf } from "@/lib/admin/validation";
 import { fetchIdpMetadata, MetadataError, parseIdpMetadata } from "@/lib/saml/idp-metadata";
+import { transientOnlyProblem } from "@/lib/saml/saml-attributes";
 
 const attributeName = z.string().trim().min(1).max(256);
 
@@ -39,6 +41,8 @@ export const samlIdpInput = z.object({
 });
 export type SamlIdpInput = z.input<typeof samlIdpInput>;
 
+const NO_METADATA = "Give the metadata URL, or paste or upload the metadata XML.";
+
 export type CreateResult =
   { ok: true; id: string; entityId: string } | { ok: false; errors: Record<string, string> };
 
@@ -54,24 +58,19 @@ export async function createSamlIdp(
   meta: RequestMeta,
 ): Promise<CreateResult> {
   const parsed = samlIdpInput.safeParse(raw);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      errors: Object.fromEntries(
-        parsed.error.issues.map((i) => [i.path.join(".") || "form", i.message]),
-      ),
-    };
-  }
+  const hasMetadata = !!raw.metadataXml?.trim() || !!raw.metadataUrl?.trim();
+  const noMetadata: Record<string, string> = hasMetadata ? {} : { metadata: NO_METADATA };
+  if (!parsed.success)
+    return { ok: false, errors: { ...fieldErrorsOf(parsed.error), ...noMetadata } };
   const input = parsed.data;
   let xml = input.metadataXml?.trim() ?? "";
   try {
     if (xml === "" && input.metadataUrl) xml = await fetchIdpMetadata(input.metadataUrl);
-    if (xml === "")
-      return {
-        ok: false,
-        errors: { metadata: "Give the metadata URL, or paste or upload the metadata XML." },
-      };
+    if (xml === "") return { ok: false, errors: { metadata: NO_METADATA } };
     const metadata = parseIdpMetadata(xml);
+    // A transient-only IdP would make a new user at every sign-in (docs/SAML-IDENTITY.md).
+    const transient = transientOnlyProblem(metadata.nameIdFormats, input.userKeyAttribute);
+    if (transient) return { ok: false, errors: { userKeyAttribute: transient } };
     const data = {
       slug: input.slug,
       displayName: input.displayName,
@@ -80,8 +79,9 @@ export async function createSamlIdp(
       certificatesJson: JSON.stringify(metadata.signingCertificates),
       groupsAttribute: input.groupsAttribute,
       userKeyAttribute: input.userKeyAttribute ?? null,
-      emailAttribute: input.emailAttribute ?? "email",
-      displayNameAttribute: input.displayNameAttribute ?? "name",
+      // None configured: the common names are tried (lib/saml/saml-attributes.ts).
+      emailAttribute: input.emailAttribute ?? null,
+      displayNameAttribute: input.displayNameAttribute ?? null,
       allowIdpInitiated: input.allowIdpInitiated,
       requireSignedResponse: input.requireSignedResponse,
       trustedForPrivileges: input.trustedForPrivileges,

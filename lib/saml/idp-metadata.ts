@@ -13,6 +13,8 @@ export interface ParsedIdpMetadata {
   ssoUrl: string;
   /** PEM certificates with use="signing" (or no use), deduplicated. */
   signingCertificates: string[];
+  /** The NameIDFormat values the IdP advertises (none: it doesn't say). */
+  nameIdFormats: string[];
 }
 
 /** Why metadata could not be imported, in words an admin can act on. */
@@ -23,7 +25,7 @@ export class MetadataError extends Error {
   }
 }
 
-function toPem(base64: string): string {
+export function toPem(base64: string): string {
   const body = base64.replace(/\s+/g, "");
   const lines = body.match(/.{1,64}/g) ?? [];
   return `-----BEGIN CERTIFICATE-----\n${lines.join("\n")}\n-----END CERTIFICATE-----`;
@@ -79,7 +81,14 @@ export function parseIdpMetadata(xml: string): ParsedIdpMetadata {
     }
   }
   if (certificates.size === 0) throw new MetadataError("The metadata has no signing certificate.");
-  return { entityId, ssoUrl, signingCertificates: [...certificates] };
+  const nameIdFormats = [
+    ...new Set(
+      descendants(idpDescriptor, MD_NS, "NameIDFormat")
+        .map((f) => trimmedText(f))
+        .filter((f) => f !== ""),
+    ),
+  ];
+  return { entityId, ssoUrl, signingCertificates: [...certificates], nameIdFormats };
 }
 
 /**

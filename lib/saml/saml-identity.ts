@@ -1,31 +1,40 @@
 import "server-only";
 import type { AssertedIdentity } from "@/lib/users/upsert-signed-in-user";
 import type { SamlIdpConfig } from "./idp-registry";
+import { NAME_ID_FORMAT, pickDisplayName, pickEmail } from "./saml-attributes";
 import { SamlRejection, type VerifiedAssertion } from "./types";
 
 const MAX_GROUPS = 500;
-const EMAIL = /^[^\s@]{1,200}@[^\s@]{1,200}$/;
 
 /**
- * The portal identity a verified assertion stands for. The user key is (IdP entityID, NameID) —
- * or a configured attribute instead of the NameID — so two IdPs asserting the same email are two
- * users. Groups come from the configured attribute; anything malformed is refused, not guessed.
- * @throws SamlRejection missing_attribute | missing_name_id
+ * The portal identity a verified assertion stands for (docs/SAML-IDENTITY.md). The user key is
+ * (IdP entityID, NameID) — or a configured attribute instead of the NameID — so two IdPs
+ * asserting the same email are two users. A transient NameID is a new value at every sign-in, so
+ * it is never a user key: without a user-key attribute such an assertion is refused rather than
+ * making a new user each time. Email and display name come from the configured attribute or the
+ * common names (saml-attributes.ts); groups from the configured attribute. Anything malformed is
+ * refused, not guessed.
+ * @throws SamlRejection transient_name_id | missing_user_key | missing_name_id | missing_attribute
  */
 export function identityFromAssertion(
   assertion: VerifiedAssertion,
   idp: SamlIdpConfig,
 ): AssertedIdentity {
-  const first = (name: string | null) =>
-    name ? assertion.attributes[name]?.find((v) => v.trim() !== "")?.trim() : undefined;
-  const subject = idp.userKeyAttribute ? first(idp.userKeyAttribute) : assertion.nameId.trim();
-  if (!subject) {
-    throw idp.userKeyAttribute
-      ? new SamlRejection(
-          "missing_attribute",
-          `user key attribute ${idp.userKeyAttribute} is missing`,
-        )
-      : new SamlRejection("missing_name_id", "empty NameID");
+  let subject: string | undefined;
+  if (idp.userKeyAttribute) {
+    subject = assertion.attributes[idp.userKeyAttribute]
+      ?.map((v) => v.trim())
+      .find((v) => v !== "");
+    if (!subject)
+      throw new SamlRejection(
+        "missing_user_key",
+        `user-key attribute ${idp.userKeyAttribute} is missing from the assertion`,
+      );
+  } else {
+    if (assertion.nameIdFormat === NAME_ID_FORMAT.transient)
+      throw new SamlRejection("transient_name_id", "transient NameID without a user-key attribute");
+    subject = assertion.nameId.trim();
+    if (!subject) throw new SamlRejection("missing_name_id", "empty NameID");
   }
   if (subject.length > 255)
     throw new SamlRejection("missing_name_id", "the user key is longer than 255 characters");
@@ -38,13 +47,15 @@ export function identityFromAssertion(
       `attribute ${idp.groupsAttribute} has too many or too long groups`,
     );
   }
-  const email =
-    first(idp.emailAttribute) ?? (EMAIL.test(assertion.nameId) ? assertion.nameId : undefined);
   return {
     issuer: idp.entityId,
     subject,
-    email: email && EMAIL.test(email) ? email : null,
-    displayName: first(idp.displayNameAttribute)?.slice(0, 200) ?? null,
+    email: pickEmail(
+      assertion.attributes,
+      { value: assertion.nameId, format: assertion.nameIdFormat },
+      idp.emailAttribute,
+    ),
+    displayName: pickDisplayName(assertion.attributes, idp.displayNameAttribute),
     groups: [...new Set(groups)].sort(),
   };
 }

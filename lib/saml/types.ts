@@ -92,6 +92,8 @@ export type SamlRejectionReason =
   | "expired"
   | "too_old"
   | "missing_name_id"
+  | "transient_name_id"
+  | "missing_user_key"
   | "unknown_in_response_to"
   | "reused_in_response_to"
   | "unsolicited_not_allowed"

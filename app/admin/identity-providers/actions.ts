@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
+import { formValues } from "@/app/admin/accounts/form-state";
 import { createSamlIdp, setSamlIdpEnabled, setSamlIdpTrust } from "@/lib/admin/saml-idps";
 import { checkPrivilegedAction } from "@/lib/auth/privilege-guard";
 import { getDb } from "@/lib/db/client";
@@ -11,7 +12,25 @@ export interface IdpFormState {
   ok: boolean;
   message: string | null;
   errors: Record<string, string>;
+  /** As submitted (checkboxes "on" or ""), so a refused form keeps what was typed. */
+  values: Record<string, string>;
 }
+
+/** The add form's fields the state hands back (a chosen file can't be: browsers don't allow it). */
+const ADD_FIELDS = [
+  "displayName",
+  "slug",
+  "metadataUrl",
+  "metadataXml",
+  "groupsAttribute",
+  "userKeyAttribute",
+  "emailAttribute",
+  "displayNameAttribute",
+  "awsAppUrl",
+  "allowIdpInitiated",
+  "requireSignedResponse",
+  "trustedForPrivileges",
+] as const;
 
 // Every server action checks for itself that the caller is a signed-in admin (invariant 4);
 // a refusal is audited as admin.denied and changes nothing.
@@ -28,8 +47,10 @@ export async function addIdentityProvider(
       errors: {
         form: "Only Gatehouse administrators can add identity providers. Nothing was changed.",
       },
+      values: {},
     };
   const { user, meta } = check;
+  const values = formValues(form, ADD_FIELDS);
   const file = form.get("metadataFile");
   const uploaded =
     file instanceof File && file.size > 0
@@ -42,6 +63,7 @@ export async function addIdentityProvider(
       ok: false,
       message: null,
       errors: { metadata: "The uploaded file is larger than 512 KiB." },
+      values,
     };
   const text = (name: string) => {
     const v = form.get(name);
@@ -56,6 +78,8 @@ export async function addIdentityProvider(
       metadataXml: uploaded || text("metadataXml"),
       groupsAttribute: text("groupsAttribute") ?? "groups",
       userKeyAttribute: text("userKeyAttribute"),
+      emailAttribute: text("emailAttribute"),
+      displayNameAttribute: text("displayNameAttribute"),
       allowIdpInitiated: form.get("allowIdpInitiated") === "on",
       requireSignedResponse: form.get("requireSignedResponse") === "on",
       trustedForPrivileges: form.get("trustedForPrivileges") === "on",
@@ -64,9 +88,9 @@ export async function addIdentityProvider(
     actorOf(user),
     meta,
   );
-  if (!result.ok) return { ok: false, message: null, errors: result.errors };
+  if (!result.ok) return { ok: false, message: null, errors: result.errors, values };
   revalidatePath("/admin/identity-providers");
-  return { ok: true, message: `Added ${result.entityId}.`, errors: {} };
+  return { ok: true, message: `Added ${result.entityId}.`, errors: {}, values: {} };
 }
 
 export async function toggleIdentityProvider(form: FormData): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { PageFrame } from "@/components/page-frame";
 import { SamlIdpForm } from "@/components/saml-idp-form";
 import { findSamlIdpsForAdmin } from "@/lib/admin/saml-idps";
@@ -84,7 +85,14 @@ export default async function IdentityProvidersPage({
             {idps.map((idp) => (
               <tr key={idp.id}>
                 <td className="px-3 py-2">
-                  {idp.displayName} <span className="text-slate-400">({idp.slug})</span>
+                  <Link
+                    href={`/admin/identity-providers/${idp.id}`}
+                    className="font-medium text-indigo-700 hover:underline"
+                    data-testid={`idp-edit-${idp.slug}`}
+                  >
+                    {idp.displayName}
+                  </Link>{" "}
+                  <span className="text-slate-400">({idp.slug})</span>
                 </td>
                 <td className="px-3 py-2 font-mono text-xs break-all">{idp.entityId}</td>
                 <td className="px-3 py-2">{idp.certificateCount}</td>

@@ -8,12 +8,14 @@ import { enforceRateLimit, isRateLimited, tooManyRequestsPage } from "@/lib/http
 import { requestMetaFrom } from "@/lib/http/request-meta";
 import { BINDING_COOKIE } from "@/lib/saml/authn-requests";
 import { completeSamlSignIn } from "@/lib/saml/complete-saml-sign-in";
+import { samlSignInErrorOf } from "@/lib/saml/sign-in-notice";
 import { readPostedSamlResponse } from "@/lib/saml/verify-posted-response";
 
 /**
  * The Assertion Consumer Service: the IdP's HTTP-POST binding lands here. Success sets the session
  * cookie and sends the browser on; any failure sends it to the sign-in page with a generic message
- * and this request's id (the specific reason is in the audit log and server log).
+ * and this request's id (the specific reason is in the audit log and server log) — or, for an IdP
+ * misconfiguration only an administrator can fix, a message saying what to ask them for.
  */
 export async function POST(request: NextRequest): Promise<Response> {
   const meta = requestMetaFrom(request.headers);
@@ -38,8 +40,8 @@ export async function POST(request: NextRequest): Promise<Response> {
     response.cookies.set(cookie.name, cookie.value, cookie.options);
     response.headers.set("x-request-id", meta.requestId);
     return response;
-  } catch {
-    return seeOther(withRequestId("/signin?error=saml", meta));
+  } catch (error) {
+    return seeOther(withRequestId(`/signin?error=${samlSignInErrorOf(error)}`, meta));
   }
 }
 
