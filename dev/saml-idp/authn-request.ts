@@ -22,8 +22,10 @@ export const NAME_ID_FORMATS = {
   emailAddress: "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress",
   persistent: "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent",
   unspecified: "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified",
+  transient: "urn:oasis:names:tc:SAML:2.0:nameid-format:transient",
 } as const;
-export type IssuedNameIdFormat = "emailAddress" | "persistent";
+/** What an AuthnRequest may ask for; an IdP started with `transientNameIds` issues transient ones. */
+export type IssuedNameIdFormat = "emailAddress" | "persistent" | "transient";
 
 export const POST_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST";
 

@@ -61,6 +61,10 @@ export interface ResponseSignerOptions {
   groupsAttribute: string;
   sessionNotOnOrAfterSeconds: number;
   signResponse: boolean;
+  /** Every response carries a fresh transient NameID, whatever was asked (SimpleSAMLphp's default). */
+  transientNameIds?: boolean;
+  /** The user's attributes instead of the built-in email, name and uid (e.g. OID names). */
+  userAttributes?: (user: DemoUser) => Record<string, string[]>;
   now?: () => Date;
 }
 
@@ -91,7 +95,9 @@ export class ResponseSigner {
         signingCert: options.keys.certificatePem,
         requestSignatureAlgorithm: RSA_SHA256,
         wantAuthnRequestsSigned: false,
-        nameIDFormat: [NAME_ID_FORMATS.emailAddress, NAME_ID_FORMATS.persistent],
+        nameIDFormat: options.transientNameIds
+          ? [NAME_ID_FORMATS.transient]
+          : [NAME_ID_FORMATS.emailAddress, NAME_ID_FORMATS.persistent],
         singleSignOnService: [
           { Binding: REDIRECT_BINDING, Location: options.ssoUrl },
           { Binding: POST_BINDING, Location: options.ssoUrl },
@@ -114,13 +120,19 @@ export class ResponseSigner {
    * @throws TypeError when attributesFor returns a reserved name or a non-string value.
    */
   async loginResponse(input: LoginResponseInput): Promise<string> {
-    const { target, user, session, inResponseTo, nameIdFormat } = input;
+    const { target, user, session, inResponseTo } = input;
+    const nameIdFormat = this.#options.transientNameIds ? "transient" : input.nameIdFormat;
     const now = this.#now();
     const values: Record<string, string> = {
       ...this.#envelope(target, now),
       AssertionID: newId(),
       NameIDFormat: NAME_ID_FORMATS[nameIdFormat],
-      NameID: nameIdFormat === "persistent" ? user.subject : user.email,
+      NameID: {
+        persistent: user.subject,
+        emailAddress: user.email,
+        // One-time: a new opaque value in every response, as transient NameIDs are.
+        transient: newId(),
+      }[nameIdFormat],
       NotOnOrAfter: addSeconds(now, ASSERTION_LIFETIME_SECONDS),
       Recipient: target.recipientOverride ?? target.acsUrl,
       Audience: target.audienceOverride ?? target.spEntityId,
@@ -199,13 +211,20 @@ export class ResponseSigner {
   }
 
   #attributesFor(target: ResponseTarget, user: DemoUser): [string, readonly string[]][] {
+    const own = this.#options.userAttributes?.(user) ?? {
+      email: [user.email],
+      name: [user.name],
+      uid: [user.subject],
+    };
     const attributes: [string, readonly string[]][] = [
-      ["email", [user.email]],
-      ["name", [user.name]],
-      ["uid", [user.subject]],
+      ...Object.entries(own),
       [this.#options.groupsAttribute, user.groups],
     ];
-    const reserved = new Set<string>([...BUILT_IN_ATTRIBUTES, this.#options.groupsAttribute]);
+    const reserved = new Set<string>([
+      ...BUILT_IN_ATTRIBUTES,
+      ...Object.keys(own),
+      this.#options.groupsAttribute,
+    ]);
     for (const [name, values] of Object.entries(target.attributesFor?.(user) ?? {})) {
       if (reserved.has(name) || !name) {
         throw new TypeError(

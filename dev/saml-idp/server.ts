@@ -76,6 +76,16 @@ export interface StartSamlIdpOptions {
   sessionNotOnOrAfterSeconds?: number;
   /** Sign the Response as well as the Assertion (which is always signed); default true. */
   signResponse?: boolean;
+  /**
+   * Issue a fresh transient NameID in every response whatever the SP asks for, and advertise only
+   * that format, as SimpleSAMLphp does unless told otherwise; default false.
+   */
+  transientNameIds?: boolean;
+  /**
+   * The user's attributes instead of the built-in `email`, `name` and `uid` — e.g. the OID names
+   * SimpleSAMLphp or Shibboleth send. The groups attribute is still added.
+   */
+  userAttributes?: (user: DemoUser) => Record<string, string[]>;
   /** Receives one line per request outcome or error; default: stderr. Never a password or SAML message. */
   log?: Log;
 }
@@ -149,6 +159,8 @@ export async function startSamlIdp(options: StartSamlIdpOptions): Promise<SamlId
       groupsAttribute,
       sessionNotOnOrAfterSeconds,
       signResponse,
+      transientNameIds: options.transientNameIds ?? false,
+      userAttributes: options.userAttributes,
     });
     const apps = new Map<string, RegisteredApp>(options.apps.map((app) => [app.id, { ...app }]));
     // Browsers scope cookies by host, not port: names carry the port so two local IdPs don't collide.

@@ -256,18 +256,20 @@ export async function auditRowsOf(stack: TestStack, requestId: string) {
  * The refusal every SAML sign-in failure must look like: a 303 to /signin with a generic error and
  * a request id; no session cookie; no session row or successful sign-in for that request; one
  * `auth.sign-in-failed` audit row carrying the specific reason; nothing internal in what the
- * browser got; and the portal still healthy.
+ * browser got; and the portal still healthy. `error` is the sign-in page's error: `saml` (generic)
+ * unless the refusal is one an administrator must fix (lib/saml/sign-in-notice.ts).
  */
 export async function expectSignInRefused(
   stack: TestStack,
   result: SamlPostResult,
   reason: string,
+  error = "saml",
 ): Promise<void> {
   expect(result.status, `ACS answered ${result.status} → ${result.location ?? ""}`).toBe(303);
   const location = new URL(result.location ?? "", stack.portalUrl);
   expect(`${location.origin}${location.pathname}`).toBe(`${stack.portalUrl}/signin`);
   expect([...location.searchParams.keys()].sort()).toEqual(["error", "requestId"]);
-  expect(location.searchParams.get("error")).toBe("saml");
+  expect(location.searchParams.get("error")).toBe(error);
   const requestId = location.searchParams.get("requestId") ?? "";
   expect(requestId).toMatch(/^[A-Za-z0-9-]{8,64}$/);
   expect(result.setCookies.filter((c) => c.startsWith(`${SESSION_COOKIE}=`))).toEqual([]);

@@ -1,0 +1,68 @@
+// Posts a server action the way React does (`Next-Action` header, the arguments as multipart form
+// fields) and reads its return value from the React Flight reply, so integration tests drive the
+// real action of the built portal over HTTP.
+import fs from "node:fs";
+import path from "node:path";
+import { ROOT } from "@/dev/local-stack";
+import type { PortalSession } from "./portal-client";
+
+/** The id under which the build registered the action `exportedName` of `file` (under app/). */
+export function serverActionId(file: string, exportedName: string): string {
+  const manifest = JSON.parse(
+    fs.readFileSync(path.join(ROOT, ".next/server/server-reference-manifest.json"), "utf8"),
+  ) as { node: Record<string, { filename: string; exportedName: string }> };
+  const entry = Object.entries(manifest.node).find(
+    ([, v]) => v.filename === file && v.exportedName === exportedName,
+  );
+  if (!entry) throw new Error(`no server action ${exportedName} in ${file} in the build`);
+  return entry[0];
+}
+
+export interface ActionReply<T> {
+  status: number;
+  requestId: string | null;
+  /** The action's return value: the first JSON row of the reply that `isState` accepts. */
+  state: T | null;
+  text: string;
+}
+
+/**
+ * Calls a form-state action (`useActionState`) from `page` with `previous` and `fields`;
+ * `isState` picks its return value out of the Flight rows.
+ */
+export async function postAction<T>(
+  session: PortalSession,
+  page: string,
+  action: { file: string; name: string },
+  previous: unknown,
+  fields: Record<string, string>,
+  isState: (value: Record<string, unknown>) => boolean,
+): Promise<ActionReply<T>> {
+  const body = new FormData();
+  for (const [key, value] of Object.entries(fields)) body.append(`_1_${key}`, value);
+  body.append("0", JSON.stringify([previous, "$K1"]));
+  const res = await session.request(page, {
+    method: "POST",
+    body,
+    headers: {
+      "Next-Action": serverActionId(action.file, action.name),
+      Accept: "text/x-component",
+    },
+  });
+  const text = await res.text();
+  let state: T | null = null;
+  for (const row of text.split("\n")) {
+    const payload = row.slice(row.indexOf(":") + 1);
+    if (!payload.startsWith("{")) continue;
+    try {
+      const value = JSON.parse(payload) as Record<string, unknown>;
+      if (isState(value)) {
+        state = value as T;
+        break;
+      }
+    } catch {
+      // another kind of row
+    }
+  }
+  return { status: res.status, requestId: res.headers.get("x-request-id"), state, text };
+}
