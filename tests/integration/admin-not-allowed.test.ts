@@ -152,6 +152,7 @@ const PAGES: Array<[string, Privilege, () => string, string]> = [
   ["configuration as code", "admin", () => "/admin/config", "export-yaml"],
   ["the broker", "admin", () => "/admin/broker", "endpoint-table"],
   ["identity providers", "admin", () => "/admin/identity-providers", "idp-table"],
+  ["an identity provider", "admin", () => `/admin/identity-providers/${ids.idp}`, "idp-edit-form"],
   ["the audit log", "auditor", () => "/admin/audit", "audit-count"],
   [
     "the audit log, filtered",
@@ -490,6 +491,51 @@ ACTIONS.push(
     name: "toggleIdentityProvider",
     page: () => "/admin/identity-providers",
     fields: () => ({ id: ids.idp, enabled: "false" }),
+  },
+  ...[
+    {
+      name: "updateIdentityProvider",
+      fields: () => ({
+        id: ids.idp,
+        version: "1",
+        displayName: "Sneaky",
+        entityId: "https://evil.example/idp",
+        ssoUrl: "https://evil.example/sso",
+        metadataUrl: "",
+        groupsAttribute: "groups",
+        userKeyAttribute: "",
+        emailAttribute: "",
+        displayNameAttribute: "",
+        awsAppUrl: "",
+        allowIdpInitiated: "on",
+        requireSignedResponse: "",
+      }),
+    },
+    {
+      name: "addIdentityProviderCertificate",
+      fields: () => ({ id: ids.idp, version: "1", certificate: "MIIB" }),
+    },
+    {
+      name: "removeIdentityProviderCertificate",
+      fields: () => ({ id: ids.idp, version: "1", fingerprint: "AA:BB" }),
+    },
+    {
+      name: "applyIdentityProviderRefresh",
+      fields: () => ({ id: ids.idp, version: "1", expectedHash: "0".repeat(64) }),
+    },
+  ].map((a) => ({
+    ...a,
+    page: () => `/admin/identity-providers/${ids.idp}`,
+    state: EDITOR_STATE,
+    refusal: "Only Gatehouse administrators can change identity providers",
+  })),
+  {
+    // Fetching a URL from the server is an admin's privilege (SSRF), even though nothing changes.
+    name: "previewIdentityProviderRefresh",
+    page: () => `/admin/identity-providers/${ids.idp}`,
+    fields: () => ({ id: ids.idp, version: "1" }),
+    state: { error: null, preview: null },
+    refusal: "Only Gatehouse administrators can change identity providers",
   },
   {
     name: "unlockBroker",

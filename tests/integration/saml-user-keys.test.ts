@@ -2,6 +2,9 @@
 // admin actions over HTTP. Finding 6 of issue 12: an IdP sending a transient NameID (SimpleSAMLphp
 // does unless told otherwise) made a new user at every sign-in; the display name was read from
 // `name` only, so SimpleSAMLphp's and AD FS's `displayName` or OID names were lost.
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoUsers } from "@/dev/demo-world";
 import { startSamlIdp, type SamlIdp, type StartSamlIdpOptions } from "@/dev/saml-idp/server";
@@ -182,6 +185,38 @@ describe("a transient NameID is never a user key", () => {
       "slug",
     ]);
     expect(reply.state?.values).toMatchObject({ slug: "Not A Slug" });
+  });
+
+  it("the command-line importer refuses it too, naming the option to set, and imports it once a user-key attribute is given", async () => {
+    const importIdp = async (...extra: string[]) => {
+      try {
+        await promisify(execFile)(
+          path.join(process.cwd(), "node_modules", ".bin", "tsx"),
+          [
+            "--conditions=react-server",
+            "prisma/import-saml-idp.ts",
+            ...["--slug", "simplesaml-cli", "--name", "SimpleSAMLphp (CLI)"],
+            ...["--metadata", simpleSaml.metadataUrl, ...extra],
+          ],
+          { env: { ...process.env, DATABASE_URL: stack.databaseUrl }, timeout: 60_000 },
+        );
+        return { code: 0, stderr: "" };
+      } catch (error) {
+        const e = error as { code?: number; stderr?: string };
+        return { code: e.code ?? -1, stderr: e.stderr ?? "" };
+      }
+    };
+    const refused = await importIdp();
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /--user-key-attribute: This IdP's metadata offers only transient/,
+    );
+    expect(await stack.db.samlIdentityProvider.count({ where: { slug: "simplesaml-cli" } })).toBe(
+      0,
+    );
+    expect(await importIdp("--user-key-attribute", OID.uid)).toEqual({ code: 0, stderr: "" });
+    // It shares the IdP's entity ID with the row the next tests register by hand.
+    await stack.db.samlIdentityProvider.delete({ where: { slug: "simplesaml-cli" } });
   });
 
   it("an IdP already registered without a user-key attribute: its transient NameID is refused at sign-in — no user, no session, audited, and the user told what an administrator must do", async () => {
