@@ -131,8 +131,9 @@ const CONFLICT: IdpEditResult = {
 
 /**
  * Applies `compute`'s change to the IdP if it is still at `version`, and audits it in the same
- * transaction (DESIGN.md invariant 2). The new updatedAt is always later than the old one, so
- * two saves in one millisecond still move the version.
+ * transaction: a change is never without its record (if the audit write fails, the change rolls
+ * back). The new updatedAt is always later than the old one, so two saves in one millisecond still
+ * move the version.
  */
 export async function changeSamlIdp(
   db: Db,

@@ -52,7 +52,8 @@ function stateOf(result: IdpEditResult, values: Record<string, string>, saved: s
   return { ok: true, message: saved, warnings: result.warnings, errors: {}, values: {} };
 }
 
-// Every action checks for itself that the caller is a signed-in admin (DESIGN.md invariant 4).
+// Every action checks for itself that the caller is a signed-in admin (docs/SAML-IDENTITY.md
+// "Editing an IdP"); the page's own check doesn't cover a request posted straight to the action.
 
 export async function updateIdentityProvider(
   _prev: AdminFormState,

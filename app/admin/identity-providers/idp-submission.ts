@@ -23,9 +23,9 @@ export type IdpSubmission =
   | { ok: false; state: AdminFormState };
 
 /**
- * How every IdP edit action starts: its own check that the caller is a signed-in admin
- * (DESIGN.md invariant 4; a refusal is audited as admin.denied and hands back nothing typed),
- * then the named fields as text and the IdP id and version the form carries.
+ * How every IdP edit action starts: its own check that the caller is a signed-in admin (a refusal
+ * is audited as admin.denied and hands back nothing typed), then the named fields as text and the
+ * IdP id and version the form carries.
  */
 export async function readIdpSubmission(
   form: FormData,

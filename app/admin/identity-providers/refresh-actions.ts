@@ -16,7 +16,7 @@ export interface RefreshPreviewState {
   preview: MetadataRefreshPreview | null;
 }
 
-// Both actions check for themselves that the caller is a signed-in admin (DESIGN.md invariant 4):
+// Both actions check for themselves that the caller is a signed-in admin:
 // fetching a URL from the server is an admin's privilege (SSRF), even when nothing changes.
 
 /** Fetches the IdP's metadata URL and says what refreshing would change; changes nothing. */
