@@ -46,5 +46,7 @@ export function identityFromAssertion(
     email: email && EMAIL.test(email) ? email : null,
     displayName: first(idp.displayNameAttribute)?.slice(0, 200) ?? null,
     groups: [...new Set(groups)].sort(),
+    // The SAML IdP is the directory: what it asserts about the person it vouches for.
+    emailVerified: true,
   };
 }
