@@ -10,8 +10,8 @@ import { setSamlIdpLinkByEmail } from "@/lib/people/link-by-email";
 import { linkIdentityToPerson, unlinkIdentity } from "@/lib/people/people";
 
 // Every server action checks for itself that the caller is a signed-in admin (invariant 4); a
-// refusal is audited as admin.denied and changes nothing. Results come back as a notice code (the
-// page words it), never as text from the request.
+// refusal is audited as admin.denied, changes nothing and goes nowhere. Results come back as a
+// notice code (the page words it), never as text from the request.
 
 /** Back to the page, keeping the admin's search. */
 function back(form: FormData, notice: string): never {
@@ -29,7 +29,7 @@ const idOf = (form: FormData, name: string): string | null => {
 
 export async function linkIdentity(form: FormData): Promise<void> {
   const check = await checkPrivilegedAction("admin", "link identity");
-  if (!check.allowed) back(form, "forbidden");
+  if (!check.allowed) return;
   const personId = idOf(form, "personId");
   const identityId = idOf(form, "identityId");
   if (!personId || !identityId) back(form, "choose_identity");
@@ -44,7 +44,7 @@ export async function linkIdentity(form: FormData): Promise<void> {
 
 export async function unlinkIdentityAction(form: FormData): Promise<void> {
   const check = await checkPrivilegedAction("admin", "unlink identity");
-  if (!check.allowed) back(form, "forbidden");
+  if (!check.allowed) return;
   const identityId = idOf(form, "identityId");
   if (!identityId) back(form, "not_found");
   const result = await unlinkIdentity(getDb(), {
@@ -60,7 +60,7 @@ export async function unlinkIdentityAction(form: FormData): Promise<void> {
 
 export async function setLinkByEmail(form: FormData): Promise<void> {
   const check = await checkPrivilegedAction("admin", "change link-by-email");
-  if (!check.allowed) back(form, "forbidden");
+  if (!check.allowed) return;
   const id = idOf(form, "id");
   if (!id) back(form, "not_found");
   const result = await setSamlIdpLinkByEmail(

@@ -23,10 +23,6 @@ const NOTICES: Record<string, { text: string; tone: "ok" | "warn" }> = {
     tone: "warn",
   },
   choose_identity: { text: "Choose the identity to link.", tone: "warn" },
-  forbidden: {
-    text: "Only Gatehouse administrators can do that. Nothing was changed.",
-    tone: "warn",
-  },
 };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
