@@ -84,6 +84,9 @@ export function AppHeader({
                 <Link href="/admin/identity-providers" className="hover:text-slate-900">
                   Identity providers
                 </Link>
+                <Link href="/admin/people" className="hover:text-slate-900">
+                  People
+                </Link>
                 <Link href="/admin/broker" className="hover:text-slate-900">
                   Broker
                 </Link>

@@ -32,9 +32,10 @@ export async function seedDemo(db: Db, opts: { issuer: string }): Promise<SeedRe
         displayName: u.name,
         groupsJson: JSON.stringify(u.groups),
         roleSessionName: roleSessionName!,
+        person: { create: {} },
       },
     });
-    userIds.set(u.username, user.id);
+    userIds.set(u.username, user.personId);
   }
   let roles = 0;
   let rules = 0;
@@ -64,13 +65,13 @@ export async function seedDemo(db: Db, opts: { issuer: string }): Promise<SeedRe
       });
       roles += 1;
       for (const g of r.grants) {
-        const userId = g.user ? userIds.get(g.user) : undefined;
-        if (g.user && !userId) throw new Error(`demo grant names unknown user ${g.user}`);
+        const personId = g.user ? userIds.get(g.user) : undefined;
+        if (g.user && !personId) throw new Error(`demo grant names unknown user ${g.user}`);
         await db.accessRule.create({
           data: {
             roleId: role.id,
             groupName: g.group ?? null,
-            userId: userId ?? null,
+            personId: personId ?? null,
             maxSessionDurationSeconds: g.maxSessionDurationSeconds,
             allowConsole: g.allowConsole,
             allowCli: g.allowCli,

@@ -7,6 +7,7 @@ import { findFavoriteRoleIds } from "@/lib/access/favorites";
 import { findGrantsForPrincipal, principalOf } from "@/lib/access/find-grants";
 import { groupGrantsByAccount } from "@/lib/access/group-by-account";
 import { findLastRoleUses } from "@/lib/access/recents";
+import { identityIdsOf } from "@/lib/people/people";
 import { requirePageUser } from "@/lib/auth/current-user";
 import { AWS_REGIONS } from "@/lib/aws/regions";
 import { sessionDurationBounds } from "@/lib/aws/session-duration";
@@ -37,8 +38,8 @@ export default async function AccountsPage({ searchParams }: { searchParams: Sea
   const now = new Date();
   const grants = await findGrantsForPrincipal(db, principalOf(user), now);
   const [favoriteRoleIds, lastUseByRoleArn, isBrokerChained] = await Promise.all([
-    findFavoriteRoleIds(db, user.id),
-    findLastRoleUses(db, user.id),
+    findFavoriteRoleIds(db, user.personId),
+    identityIdsOf(db, user.personId).then((ids) => findLastRoleUses(db, ids)),
     isBrokerRoleChained(),
   ]);
   const accounts: AccountView[] = groupGrantsByAccount(grants, {

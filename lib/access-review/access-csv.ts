@@ -69,8 +69,8 @@ export function userAccessCsv(access: readonly UserAccess[]): string {
   for (const u of access)
     for (const g of u.grants)
       rows.push([
-        u.user.email,
-        u.user.issuer,
+        [...new Set(u.person.identities.map((i) => i.email ?? i.subject))].join(" / "),
+        g.via.join(" "),
         g.account.accountId,
         g.account.name,
         g.account.environment,

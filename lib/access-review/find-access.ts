@@ -1,26 +1,37 @@
 import "server-only";
 import { groupRulesOf, ruleSelect as resolutionSelect } from "@/lib/access/find-grants";
-import { resolveGrants, type RuleForResolution } from "@/lib/access/resolve-grants";
+import { resolveGrants, type Principal, type RuleForResolution } from "@/lib/access/resolve-grants";
 import type { Db } from "@/lib/db/client";
 import { parseGroupsJson } from "@/lib/users/upsert-signed-in-user";
-import { explainAccess, type Explanation, type Output } from "./explain";
+import {
+  personIdentitiesSelect,
+  personLabel,
+  type PersonIdentities,
+} from "@/lib/people/person-label";
+import { explainAccess, type Decision, type Explanation, type Output } from "./explain";
 
 /** Every field resolveGrants reads, plus the rule's description and who a user rule names. */
 const ruleSelect = {
   ...resolutionSelect,
   description: true,
-  user: { select: { email: true, subject: true } },
+  person: personIdentitiesSelect,
 } as const;
 
 type RuleRow = RuleForResolution & {
   description: string;
-  user: { email: string | null; subject: string } | null;
+  person: PersonIdentities | null;
 };
 
 export interface KnownUser {
   email: string | null;
   subject: string;
   lastLoginAt: Date | null;
+}
+
+/** An identity as last signed in, with its person, for group membership lists. */
+interface KnownIdentity extends KnownUser {
+  personId: string;
+  issuer: string;
 }
 
 /** One rule as the review shows it. */
@@ -36,24 +47,47 @@ export interface ReviewedRule {
   maxSessionDurationSeconds: number;
   hasSessionPolicy: boolean;
   description: string;
-  /** For group rules: users whose groups, as last asserted at their sign-in, include it. */
+  /**
+   * For group rules: people one of whose identities' groups, as last asserted at its sign-in by
+   * the IdP the rule trusts (any, or the one it names), include it — each person once.
+   */
   members: KnownUser[];
 }
 
 function subjectOf(rule: RuleRow): { kind: "group" | "user"; text: string } {
-  if (rule.groupName !== null) return { kind: "group", text: rule.groupName };
-  return { kind: "user", text: rule.user?.email ?? rule.user?.subject ?? "(unknown user)" };
+  if (rule.groupName !== null)
+    return {
+      kind: "group",
+      text:
+        rule.groupIssuer === null
+          ? rule.groupName
+          : `${rule.groupName} (only from ${rule.groupIssuer})`,
+    };
+  return { kind: "user", text: rule.person ? personLabel(rule.person) : "(unknown user)" };
 }
 
-async function knownUsersByGroup(db: Pick<Db, "user">): Promise<Map<string, KnownUser[]>> {
+async function knownUsersByGroup(db: Pick<Db, "user">): Promise<Map<string, KnownIdentity[]>> {
   const users = await db.user.findMany({
-    select: { email: true, subject: true, lastLoginAt: true, groupsJson: true },
+    select: {
+      email: true,
+      subject: true,
+      issuer: true,
+      personId: true,
+      lastLoginAt: true,
+      groupsJson: true,
+    },
     orderBy: [{ email: "asc" }, { subject: "asc" }],
   });
-  const byGroup = new Map<string, KnownUser[]>();
+  const byGroup = new Map<string, KnownIdentity[]>();
   for (const u of users)
     for (const group of new Set(parseGroupsJson(u.groupsJson))) {
-      const entry = { email: u.email, subject: u.subject, lastLoginAt: u.lastLoginAt };
+      const entry = {
+        email: u.email,
+        subject: u.subject,
+        issuer: u.issuer,
+        personId: u.personId,
+        lastLoginAt: u.lastLoginAt,
+      };
       const list = byGroup.get(group);
       if (list) list.push(entry);
       else byGroup.set(group, [entry]);
@@ -61,7 +95,21 @@ async function knownUsersByGroup(db: Pick<Db, "user">): Promise<Map<string, Know
   return byGroup;
 }
 
-function reviewed(rule: RuleRow, members: Map<string, KnownUser[]>, now: Date): ReviewedRule {
+/** The members of a group rule: from the IdP it trusts, each person once (their first identity). */
+function membersOf(rule: RuleRow, members: Map<string, KnownIdentity[]>): KnownUser[] {
+  if (rule.groupName === null) return [];
+  const seen = new Set<string>();
+  const out: KnownUser[] = [];
+  for (const m of members.get(rule.groupName) ?? []) {
+    if (rule.groupIssuer !== null && m.issuer !== rule.groupIssuer) continue;
+    if (seen.has(m.personId)) continue;
+    seen.add(m.personId);
+    out.push({ email: m.email, subject: m.subject, lastLoginAt: m.lastLoginAt });
+  }
+  return out;
+}
+
+function reviewed(rule: RuleRow, members: Map<string, KnownIdentity[]>, now: Date): ReviewedRule {
   const subject = subjectOf(rule);
   return {
     id: rule.id,
@@ -75,7 +123,7 @@ function reviewed(rule: RuleRow, members: Map<string, KnownUser[]>, now: Date): 
     maxSessionDurationSeconds: rule.maxSessionDurationSeconds,
     hasSessionPolicy: rule.sessionPolicy !== null,
     description: rule.description,
-    members: rule.groupName === null ? [] : (members.get(rule.groupName) ?? []),
+    members: membersOf(rule, members),
   };
 }
 
@@ -122,6 +170,7 @@ export async function findAccountAccess(
 
 export interface ReviewedUser {
   id: string;
+  personId: string;
   email: string | null;
   subject: string;
   issuer: string;
@@ -129,39 +178,69 @@ export interface ReviewedUser {
   lastLoginAt: Date | null;
 }
 
-async function usersByEmail(db: Pick<Db, "user">, email: string): Promise<ReviewedUser[]> {
-  const rows = await db.user.findMany({
+/** A person, with every identity they sign in with. */
+export interface ReviewedPerson {
+  id: string;
+  identities: ReviewedUser[];
+}
+
+/** Every person with an identity that has this email (each once, with all their identities). */
+async function peopleByEmail(db: Pick<Db, "user">, email: string): Promise<ReviewedPerson[]> {
+  const matching = await db.user.findMany({
     where: { email: { in: [...new Set([email, email.toLowerCase()])] } },
-    orderBy: { issuer: "asc" },
+    select: { personId: true },
   });
-  return rows.map((u) => ({
-    id: u.id,
-    email: u.email,
-    subject: u.subject,
-    issuer: u.issuer,
-    groups: parseGroupsJson(u.groupsJson),
-    lastLoginAt: u.lastLoginAt,
+  const personIds = [...new Set(matching.map((m) => m.personId))];
+  if (personIds.length === 0) return [];
+  const rows = await db.user.findMany({
+    where: { personId: { in: personIds } },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
+  return personIds.map((id) => ({
+    id,
+    identities: rows
+      .filter((u) => u.personId === id)
+      .map((u) => ({
+        id: u.id,
+        personId: u.personId,
+        email: u.email,
+        subject: u.subject,
+        issuer: u.issuer,
+        groups: parseGroupsJson(u.groupsJson),
+        lastLoginAt: u.lastLoginAt,
+      })),
   }));
 }
 
-/** The rules that could name this user: theirs, and their groups' (expired ones included). */
+/** The rules that could name this person: theirs, and each identity's groups' (expired too). */
 async function rulesNaming(
   db: Db,
-  user: ReviewedUser,
+  person: ReviewedPerson,
   extra: { roleId?: string } = {},
 ): Promise<RuleRow[]> {
+  const groupRules = person.identities
+    .filter((i) => i.groups.length > 0)
+    .map((i) => groupRulesOf(i));
   return db.accessRule.findMany({
     where: {
       ...(extra.roleId ? { roleId: extra.roleId } : {}),
-      OR: [{ userId: user.id }, ...(user.groups.length > 0 ? [groupRulesOf(user)] : [])],
+      OR: [{ personId: person.id }, ...groupRules],
     },
     select: ruleSelect,
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
   });
 }
 
+/** What signing in with one identity of the person would be asked as. */
+const principalOfIdentity = (identity: ReviewedUser, mfaAuthenticated = false): Principal => ({
+  personId: identity.personId,
+  issuer: identity.issuer,
+  groups: identity.groups,
+  mfaAuthenticated,
+});
+
 export interface UserAccess {
-  user: ReviewedUser;
+  person: ReviewedPerson;
   grants: Array<{
     account: { accountId: string; name: string; environment: string };
     roleName: string;
@@ -170,42 +249,63 @@ export interface UserAccess {
     allowCli: boolean;
     maxSessionDurationSeconds: number;
     needsMfaStepUp: boolean;
+    /** The issuers of the identities whose sign-in reaches it. */
+    via: string[];
     rules: ReviewedRule[];
   }>;
 }
 
 /**
- * "What can user U reach": resolveGrants (the one resolution function) over their groups as last
- * asserted at sign-in, for a sign-in without MFA (roles only MFA rules grant are flagged). One
- * entry per user with that email (several IdPs may assert the same email).
+ * "What can person P reach": resolveGrants (the one resolution function) for a sign-in with each
+ * of their identities (its groups as last asserted), without MFA (roles only MFA rules grant are
+ * flagged), merged into one answer per person: a role reached through any identity, with the most
+ * any of them allows. One entry per person with that email.
  */
 export async function findUserAccess(db: Db, email: string, now: Date): Promise<UserAccess[]> {
-  const users = await usersByEmail(db, email);
+  const people = await peopleByEmail(db, email);
   const members = await knownUsersByGroup(db);
   const out: UserAccess[] = [];
-  for (const user of users) {
-    const rules = await rulesNaming(db, user);
+  for (const person of people) {
+    const rules = await rulesNaming(db, person);
     const byId = new Map(rules.map((r) => [r.id, r]));
-    const grants = resolveGrants(
-      rules,
-      { userId: user.id, issuer: user.issuer, groups: user.groups },
-      now,
-    );
+    const merged = new Map<string, UserAccess["grants"][number] & { ruleIds: Set<string> }>();
+    for (const identity of person.identities)
+      for (const g of resolveGrants(rules, principalOfIdentity(identity), now)) {
+        const seen = merged.get(g.roleArn);
+        if (!seen) {
+          merged.set(g.roleArn, {
+            account: {
+              accountId: g.account.accountId,
+              name: g.account.name,
+              environment: g.account.environment,
+            },
+            roleName: g.roleName,
+            roleArn: g.roleArn,
+            allowConsole: g.allowConsole,
+            allowCli: g.allowCli,
+            maxSessionDurationSeconds: g.maxSessionDurationSeconds,
+            needsMfaStepUp: g.needsMfaStepUp,
+            via: [identity.issuer],
+            rules: [],
+            ruleIds: new Set(g.ruleIds),
+          });
+          continue;
+        }
+        seen.allowConsole ||= g.allowConsole;
+        seen.allowCli ||= g.allowCli;
+        seen.maxSessionDurationSeconds = Math.max(
+          seen.maxSessionDurationSeconds,
+          g.maxSessionDurationSeconds,
+        );
+        seen.needsMfaStepUp &&= g.needsMfaStepUp;
+        if (!seen.via.includes(identity.issuer)) seen.via.push(identity.issuer);
+        for (const id of g.ruleIds) seen.ruleIds.add(id);
+      }
     out.push({
-      user,
-      grants: grants.map((g) => ({
-        account: {
-          accountId: g.account.accountId,
-          name: g.account.name,
-          environment: g.account.environment,
-        },
-        roleName: g.roleName,
-        roleArn: g.roleArn,
-        allowConsole: g.allowConsole,
-        allowCli: g.allowCli,
-        maxSessionDurationSeconds: g.maxSessionDurationSeconds,
-        needsMfaStepUp: g.needsMfaStepUp,
-        rules: g.ruleIds.flatMap((id) => {
+      person,
+      grants: [...merged.values()].map(({ ruleIds, ...g }) => ({
+        ...g,
+        rules: [...ruleIds].flatMap((id) => {
           const rule = byId.get(id);
           return rule ? [reviewed(rule, members, now)] : [];
         }),
@@ -216,15 +316,29 @@ export async function findUserAccess(db: Db, email: string, now: Date): Promise<
 }
 
 export interface ExplainedAccess {
-  user: ReviewedUser;
+  person: ReviewedPerson;
+  /** The identity whose sign-in gets the best answer (the one the decision is for). */
+  via: ReviewedUser;
   role: { name: string; arn: string; accountId: string; accountName: string };
   explanation: Explanation;
   rules: ReviewedRule[];
 }
 
+/** Which answer is better for the person: the first in this list wins. */
+const DECISION_RANK: Decision[] = [
+  "granted",
+  "requires-mfa",
+  "output-not-allowed",
+  "expired",
+  "no-outputs",
+  "no-rule",
+];
+
 /**
- * "Why can (or can't) this user use this role": for each user with the email, explainAccess over
- * all of the role's rules. Null when there is no such role; [] when no user has that email.
+ * "Why can (or can't) this person use this role": explainAccess over all of the role's rules, for
+ * a sign-in with each of their identities; the answer is the best of those, saying which identity
+ * gives it. One answer per person with the email. Null when there is no such role; [] when no
+ * identity has that email.
  */
 export async function explainUserRole(
   db: Db,
@@ -239,27 +353,38 @@ export async function explainUserRole(
     },
   });
   if (!role) return null;
-  const users = await usersByEmail(db, query.email);
+  const people = await peopleByEmail(db, query.email);
   const members = await knownUsersByGroup(db);
-  return users.map((user) => ({
-    user,
-    role: {
-      name: role.name,
-      arn: role.arn,
-      accountId: role.awsAccount.accountId,
-      accountName: role.awsAccount.name,
-    },
-    explanation: explainAccess(
-      role.accessRules,
+  return people.flatMap((person) => {
+    const answers = person.identities.map((identity) => ({
+      identity,
+      explanation: explainAccess(
+        role.accessRules,
+        principalOfIdentity(identity, query.mfaAuthenticated),
+        now,
+        query.output,
+      ),
+    }));
+    answers.sort(
+      (a, b) =>
+        DECISION_RANK.indexOf(a.explanation.decision) -
+        DECISION_RANK.indexOf(b.explanation.decision),
+    );
+    const best = answers[0];
+    if (!best) return [];
+    return [
       {
-        userId: user.id,
-        issuer: user.issuer,
-        groups: user.groups,
-        mfaAuthenticated: query.mfaAuthenticated,
+        person,
+        via: best.identity,
+        role: {
+          name: role.name,
+          arn: role.arn,
+          accountId: role.awsAccount.accountId,
+          accountName: role.awsAccount.name,
+        },
+        explanation: best.explanation,
+        rules: role.accessRules.map((r) => reviewed(r, members, now)),
       },
-      now,
-      query.output,
-    ),
-    rules: role.accessRules.map((r) => reviewed(r, members, now)),
-  }));
+    ];
+  });
 }

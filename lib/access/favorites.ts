@@ -11,9 +11,12 @@ function notFound(): AppError {
   return new AppError("not_found", "No such role, or you have no access to it.");
 }
 
-/** The ids of the roles the user starred (possibly including roles they lost access to since). */
-export async function findFavoriteRoleIds(db: Db, userId: string): Promise<Set<string>> {
-  const rows = await db.favoriteRole.findMany({ where: { userId }, select: { roleId: true } });
+/**
+ * The ids of the roles the person starred, from whichever identity (possibly including roles they
+ * lost access to since).
+ */
+export async function findFavoriteRoleIds(db: Db, personId: string): Promise<Set<string>> {
+  const rows = await db.favoriteRole.findMany({ where: { personId }, select: { roleId: true } });
   return new Set(rows.map((r) => r.roleId));
 }
 
@@ -32,9 +35,9 @@ export async function addFavoriteRole(
   if (!grant) throw notFound();
   try {
     await db.favoriteRole.upsert({
-      where: { userId_roleId: { userId: principal.userId, roleId } },
+      where: { personId_roleId: { personId: principal.personId, roleId } },
       update: {},
-      create: { userId: principal.userId, roleId },
+      create: { personId: principal.personId, roleId },
     });
   } catch (error) {
     // Two tabs starring at once: the other request created the row, which is what we wanted.
@@ -55,7 +58,7 @@ export async function removeFavoriteRole(
 ): Promise<void> {
   if (!recordId.safeParse(roleId).success) throw notFound();
   const { count } = await db.favoriteRole.deleteMany({
-    where: { userId: principal.userId, roleId },
+    where: { personId: principal.personId, roleId },
   });
   if (count > 0) return;
   const grant = await findGrantForRole(db, principal, roleId, now);

@@ -5,10 +5,10 @@ import { resolveGrants, type Grant, type Principal } from "./resolve-grants";
 
 /** Who is asking, as the rules see them: the person, the IdP that vouched, its groups, MFA. */
 export function principalOf(
-  user: Pick<SignedInUser, "id" | "issuer" | "groups" | "mfaAuthenticated">,
+  user: Pick<SignedInUser, "personId" | "issuer" | "groups" | "mfaAuthenticated">,
 ): Principal {
   return {
-    userId: user.id,
+    personId: user.personId,
     issuer: user.issuer,
     groups: user.groups,
     mfaAuthenticated: user.mfaAuthenticated,
@@ -20,7 +20,7 @@ export const ruleSelect = {
   id: true,
   groupName: true,
   groupIssuer: true,
-  userId: true,
+  personId: true,
   maxSessionDurationSeconds: true,
   allowConsole: true,
   allowCli: true,
@@ -46,7 +46,7 @@ export const ruleSelect = {
 } as const;
 
 /**
- * Every role the principal may use. The caller's identity is part of the query (their user id and
+ * Every role the principal may use. The caller's identity is part of the query (their person and
  * groups), so rules that don't name them are never even read.
  */
 export async function findGrantsForPrincipal(
@@ -57,7 +57,7 @@ export async function findGrantsForPrincipal(
   const rules = await db.accessRule.findMany({
     where: {
       OR: [
-        { userId: principal.userId },
+        { personId: principal.personId },
         ...(principal.groups.length > 0 ? [groupRulesOf(principal)] : []),
       ],
       AND: [{ OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }],
@@ -81,7 +81,7 @@ export async function findGrantForRole(
     where: {
       roleId,
       OR: [
-        { userId: principal.userId },
+        { personId: principal.personId },
         ...(principal.groups.length > 0 ? [groupRulesOf(principal)] : []),
       ],
     },

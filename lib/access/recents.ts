@@ -8,16 +8,19 @@ const USE_ACTIONS = ["console.issued", "credentials.issued"];
 export const RECENT_LIMIT = 8;
 
 /**
- * When the user last took a console link or credentials for each role, newest first, from the
- * append-only audit log (no table of its own to keep in sync). One aggregate over the user's own
- * rows, served by the (actorUserId, createdAt) index. Roles are keyed by ARN, as audited; the
+ * When the person last took a console link or credentials for each role, newest first, with any
+ * of their identities, from the append-only audit log (no table of its own to keep in sync). One
+ * aggregate over their own rows, served by the (actorUserId, createdAt) index. Roles are keyed by ARN, as audited; the
  * caller keeps only roles the user can still use.
  */
-export async function findLastRoleUses(db: Db, userId: string): Promise<Map<string, Date>> {
+export async function findLastRoleUses(
+  db: Db,
+  identityIds: readonly string[],
+): Promise<Map<string, Date>> {
   const rows = await db.auditEvent.groupBy({
     by: ["roleArn"],
     where: {
-      actorUserId: userId,
+      actorUserId: identityIds.length === 1 ? identityIds[0] : { in: [...identityIds] },
       action: { in: USE_ACTIONS },
       outcome: "success",
       roleArn: { not: null },

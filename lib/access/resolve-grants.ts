@@ -7,7 +7,8 @@ export interface RuleForResolution {
   groupName: string | null;
   /** The IdP (issuer) whose assertion of groupName counts; null: any IdP's. */
   groupIssuer: string | null;
-  userId: string | null;
+  /** The person a user rule names (whichever of their identities signed in). */
+  personId: string | null;
   maxSessionDurationSeconds: number;
   allowConsole: boolean;
   allowCli: boolean;
@@ -38,7 +39,8 @@ export interface RuleForResolution {
 }
 
 export interface Principal {
-  userId: string;
+  /** The person signed in: user rules name a person, not one of their identities. */
+  personId: string;
   /** The IdP that asserted `groups` (OIDC issuer or SAML entityID): rules may trust only one. */
   issuer: string;
   groups: readonly string[];
@@ -92,7 +94,7 @@ export interface Grant {
 /** Whether a rule applies to this principal at this instant. */
 export function ruleMatches(rule: RuleForResolution, principal: Principal, now: Date): boolean {
   if (rule.expiresAt !== null && rule.expiresAt <= now) return false;
-  if (rule.userId !== null) return rule.userId === principal.userId;
+  if (rule.personId !== null) return rule.personId === principal.personId;
   if (rule.groupName !== null)
     return (
       principal.groups.includes(rule.groupName) &&

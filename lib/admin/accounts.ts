@@ -1,5 +1,6 @@
 import "server-only";
 import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event";
+import { personIdentitiesSelect } from "@/lib/people/person-label";
 import type { Db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
@@ -188,7 +189,7 @@ export async function describeAccountDeletion(db: Pick<Db, "awsAccount">, id: st
         include: {
           accessRules: {
             orderBy: { createdAt: "asc" },
-            include: { user: { select: { email: true, subject: true } } },
+            include: { person: personIdentitiesSelect },
           },
         },
       },

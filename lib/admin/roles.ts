@@ -1,6 +1,7 @@
 import "server-only";
 import { getConfig } from "@/lib/config";
 import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event";
+import { personIdentitiesSelect } from "@/lib/people/person-label";
 import type { Db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
@@ -69,7 +70,7 @@ export async function findRoleForAdmin(db: Db, accountDbId: string, roleId: stri
       awsAccount: { select: { id: true, accountId: true, name: true, environment: true } },
       accessRules: {
         orderBy: { createdAt: "asc" },
-        include: { user: { select: { email: true, subject: true } } },
+        include: { person: personIdentitiesSelect },
       },
     },
   });
@@ -203,7 +204,7 @@ export async function deleteRole(
         awsAccount: { select: { accountId: true, name: true } },
         accessRules: {
           orderBy: { createdAt: "asc" },
-          include: { user: { select: { email: true, subject: true } } },
+          include: { person: personIdentitiesSelect },
         },
       },
     });

@@ -5,6 +5,13 @@ import type { Db } from "@/lib/db/client";
 import { listIdentityProviders } from "@/lib/identity/identity-providers";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import {
+  AMBIGUOUS_EMAIL,
+  personEmail,
+  personIdentitiesSelect,
+  personLabel,
+  type PersonIdentities,
+} from "@/lib/people/person-label";
+import {
   conflict,
   invalid,
   notFound,
@@ -17,8 +24,8 @@ import {
 interface RuleRow {
   groupName: string | null;
   groupIssuer: string | null;
-  userId: string | null;
-  user?: { email: string | null; subject: string } | null;
+  personId: string | null;
+  person?: PersonIdentities | null;
   maxSessionDurationSeconds: number;
   allowConsole: boolean;
   allowCli: boolean;
@@ -31,13 +38,13 @@ interface RuleRow {
 
 /** Who a rule grants to, in words: "group developers" or "user bob@corp.example". */
 export function ruleSubjectOf(
-  rule: Pick<RuleRow, "groupName" | "groupIssuer" | "userId" | "user">,
+  rule: Pick<RuleRow, "groupName" | "groupIssuer" | "personId" | "person">,
 ): string {
   if (rule.groupName !== null)
     return rule.groupIssuer === null
       ? `group ${rule.groupName}`
       : `group ${rule.groupName} (only from ${rule.groupIssuer})`;
-  return `user ${rule.user?.email ?? rule.user?.subject ?? rule.userId ?? "?"}`;
+  return `user ${rule.person ? personLabel(rule.person) : (rule.personId ?? "?")}`;
 }
 
 /** A rule as the admin pages and the audit log show it (plain values, instants as ISO text). */
@@ -46,7 +53,7 @@ export function ruleView(rule: RuleRow) {
     subject: ruleSubjectOf(rule),
     groupName: rule.groupName,
     groupIssuer: rule.groupIssuer,
-    userEmail: rule.groupName === null ? (rule.user?.email ?? null) : null,
+    userEmail: rule.groupName === null ? (rule.person ? personEmail(rule.person) : null) : null,
     maxSessionDurationSeconds: rule.maxSessionDurationSeconds,
     allowConsole: rule.allowConsole,
     allowCli: rule.allowCli,
@@ -62,7 +69,7 @@ export function isRuleExpired(rule: { expiresAt: Date | null }, now: Date): bool
   return rule.expiresAt !== null && rule.expiresAt <= now;
 }
 
-const ruleInclude = { user: { select: { email: true, subject: true } } } as const;
+const ruleInclude = { person: personIdentitiesSelect } as const;
 
 type RuleIds = { accountDbId: string; roleId: string; ruleId: string };
 
@@ -108,17 +115,20 @@ async function checkGroupIssuer(
       };
 }
 
-/** The user a rule names by email; several users may share an email across IdPs: say so. */
-async function resolveUser(
+/**
+ * The person a rule names by email. Identities of one person may share it (that is one person);
+ * identities of several unlinked people sharing it is ambiguous: say so.
+ */
+async function resolvePerson(
   tx: Tx,
   email: string,
-): Promise<{ ok: true; userId: string } | { ok: false; errors: Record<string, string> }> {
-  const users = await tx.user.findMany({
+): Promise<{ ok: true; personId: string } | { ok: false; errors: Record<string, string> }> {
+  const identities = await tx.user.findMany({
     where: { email: { in: [...new Set([email, email.toLowerCase()])] } },
-    select: { id: true },
-    take: 2,
+    select: { personId: true },
   });
-  const [first] = users;
+  const persons = [...new Set(identities.map((i) => i.personId))];
+  const [first] = persons;
   if (!first)
     return {
       ok: false,
@@ -127,22 +137,21 @@ async function resolveUser(
           "No user with this email has signed in to Gatehouse yet. Ask them to sign in once, or grant their group.",
       },
     };
-  if (users.length > 1)
+  if (persons.length > 1)
     return {
       ok: false,
       errors: {
-        userEmail:
-          "Several users (from different identity providers) have this email: grant a group instead.",
+        userEmail: AMBIGUOUS_EMAIL,
       },
     };
-  return { ok: true, userId: first.id };
+  return { ok: true, personId: first };
 }
 
-function dataOf(values: RuleValues, userId: string | null) {
+function dataOf(values: RuleValues, personId: string | null) {
   return {
     groupName: values.groupName,
     groupIssuer: values.groupIssuer,
-    userId,
+    personId,
     maxSessionDurationSeconds: values.maxSessionDurationSeconds,
     allowConsole: values.allowConsole,
     allowCli: values.allowCli,
@@ -188,15 +197,15 @@ export async function createRule(
     if (!role) return notFound("role");
     const issuer = await checkGroupIssuer(tx, values);
     if (!issuer.ok) return invalid(issuer.errors);
-    let userId: string | null = null;
+    let personId: string | null = null;
     if (values.userEmail !== null) {
-      const user = await resolveUser(tx, values.userEmail);
-      if (!user.ok) return invalid(user.errors);
-      userId = user.userId;
+      const person = await resolvePerson(tx, values.userEmail);
+      if (!person.ok) return invalid(person.errors);
+      personId = person.personId;
     }
     const row = await tx.accessRule.create({
       data: {
-        ...dataOf(values, userId),
+        ...dataOf(values, personId),
         roleId: role.id,
         createdBy: actorLabel(actor),
         updatedBy: actorLabel(actor),
@@ -242,15 +251,19 @@ export async function updateRule(
     if (before.version !== version) return conflict("rule");
     const issuer = await checkGroupIssuer(tx, values);
     if (!issuer.ok) return invalid(issuer.errors);
-    let userId: string | null = null;
+    let personId: string | null = null;
     if (values.userEmail !== null) {
-      const user = await resolveUser(tx, values.userEmail);
-      if (!user.ok) return invalid(user.errors);
-      userId = user.userId;
+      const person = await resolvePerson(tx, values.userEmail);
+      if (!person.ok) return invalid(person.errors);
+      personId = person.personId;
     }
     const { count } = await tx.accessRule.updateMany({
       where: { id: ids.ruleId, version },
-      data: { ...dataOf(values, userId), updatedBy: actorLabel(actor), version: { increment: 1 } },
+      data: {
+        ...dataOf(values, personId),
+        updatedBy: actorLabel(actor),
+        version: { increment: 1 },
+      },
     });
     if (count === 0) return conflict("rule");
     const after = await tx.accessRule.findUniqueOrThrow({

@@ -44,6 +44,8 @@ export const AUDIT_ACTIONS = [
   "admin.rule.created",
   "admin.rule.updated",
   "admin.rule.deleted",
+  "admin.person.linked",
+  "admin.person.unlinked",
   "admin.config.imported",
   "admin.denied",
   "audit.verified",

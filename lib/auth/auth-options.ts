@@ -6,6 +6,7 @@ import { writeAuditEvent } from "@/lib/audit/write-audit-event";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { log } from "@/lib/log";
 import { sessionTagsFromClaims } from "@/lib/aws/session-tags";
+import { linkByEmailPolicyOf } from "@/lib/people/link-by-email";
 import { upsertSignedInUser } from "@/lib/users/upsert-signed-in-user";
 import { mfaEvidenceFromOidcClaims } from "./mfa-evidence";
 import { IdentityClaimsError, identityFromOidcClaims } from "./oidc-identity";
@@ -87,7 +88,7 @@ export function buildAuthOptions(
           failure.reason ??= `the identity provider's claims were refused: ${reason}`;
           throw error;
         }
-        const user = await upsertSignedInUser(db, identity, now);
+        const user = await upsertSignedInUser(db, identity, now, linkByEmailPolicyOf(config));
         const session = await startSignedInSession(db, {
           user,
           method: "oidc",

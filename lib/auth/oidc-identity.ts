@@ -55,5 +55,7 @@ export function identityFromOidcClaims(
     email: typeof email === "string" && email.length <= 320 ? email : null,
     displayName: displayName ? displayName.slice(0, 200) : null,
     groups,
+    // Only an explicit true counts: a missing claim is not the IdP vouching for the address.
+    emailVerified: claims.email_verified === true,
   };
 }

@@ -7,7 +7,10 @@ import type { AuthnContext } from "./mfa-evidence";
 
 /** The signed-in user as every handler sees it, after the server-side session check. */
 export interface SignedInUser {
+  /** The identity that signed in (one subject at one IdP). */
   id: string;
+  /** The person it belongs to: user rules, favorites and recents are theirs (docs/SECURITY.md "People"). */
+  personId: string;
   sessionId: string;
   issuer: string;
   subject: string;
@@ -97,6 +100,7 @@ export async function findActiveSessionUser(
   const isAdmin = isTrusted && groups.includes(opts.adminGroup);
   return {
     id: session.user.id,
+    personId: session.user.personId,
     sessionId: session.id,
     issuer: session.user.issuer,
     subject: session.user.subject,

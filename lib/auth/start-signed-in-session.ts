@@ -49,6 +49,7 @@ export async function startSignedInSession(
     meta: args.meta,
     details: {
       method: args.method,
+      ...(user.joinedPersonByEmail ? { linkedToPersonByEmail: user.personId } : {}),
       ...args.details,
       sessionExpiresAt: session.expiresAt.toISOString(),
       mfaAuthenticated: evidence.mfaAuthenticated,

@@ -31,7 +31,8 @@ const RULE_COLUMNS = [
   "id",
   "roleId",
   "groupName",
-  "userId",
+  "groupIssuer",
+  "personId",
   ...RULE_FIELDS,
   "createdBy",
   "updatedBy",
@@ -62,8 +63,9 @@ function roleRow(id: string, accountDbId: string, r: RoleState): SqlValue[] {
 
 function ruleRow(id: string, roleDbId: string, r: RuleState, actor: string): SqlValue[] {
   const group = r.subject.kind === "group" ? r.subject.group : null;
-  const userId = r.subject.kind === "user" ? r.subject.userId : null;
-  return [id, roleDbId, group, userId, ...fieldValues(RULE_FIELDS, r), actor, actor];
+  const groupIssuer = r.subject.kind === "group" ? r.subject.issuer : null;
+  const personId = r.subject.kind === "user" ? r.subject.personId : null;
+  return [id, roleDbId, group, groupIssuer, personId, ...fieldValues(RULE_FIELDS, r), actor, actor];
 }
 
 /** One pending update: the rows to change and the values of the fields the diff says changed. */

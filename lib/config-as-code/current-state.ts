@@ -7,23 +7,82 @@ import {
   type CurrentRole,
   type CurrentRule,
   type Subject,
+  type UserRef,
 } from "./state";
 
 type Reader = Pick<Db, "awsAccount" | "role" | "accessRule">;
+
+/** Every identity, as config files name people: by email, or by IdP and subject. */
+export interface PeopleDirectory {
+  /** Lowercased email → the people with an identity carrying it. */
+  peopleByEmail: ReadonlyMap<string, ReadonlySet<string>>;
+  /** `${issuer}\n${subject}` → the person of that identity. */
+  personByIdentity: ReadonlyMap<string, string>;
+  /** Person → their identities, oldest first. */
+  identitiesOf: ReadonlyMap<
+    string,
+    ReadonlyArray<{ issuer: string; subject: string; email: string | null }>
+  >;
+}
+
+export const identityKey = (issuer: string, subject: string) => `${issuer}\n${subject}`;
+
+/** One pass over the identities (the same data the admin people page shows). */
+export async function loadPeopleDirectory(db: Pick<Db, "user">): Promise<PeopleDirectory> {
+  const rows = await db.user.findMany({
+    select: { personId: true, issuer: true, subject: true, email: true },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
+  const peopleByEmail = new Map<string, Set<string>>();
+  const personByIdentity = new Map<string, string>();
+  const identitiesOf = new Map<
+    string,
+    Array<{ issuer: string; subject: string; email: string | null }>
+  >();
+  for (const row of rows) {
+    personByIdentity.set(identityKey(row.issuer, row.subject), row.personId);
+    const list = identitiesOf.get(row.personId);
+    const identity = { issuer: row.issuer, subject: row.subject, email: row.email };
+    if (list) list.push(identity);
+    else identitiesOf.set(row.personId, [identity]);
+    if (row.email) {
+      const key = row.email.toLowerCase();
+      const people = peopleByEmail.get(key);
+      if (people) people.add(row.personId);
+      else peopleByEmail.set(key, new Set([row.personId]));
+    }
+  }
+  return { peopleByEmail, personByIdentity, identitiesOf };
+}
+
+/**
+ * How a file names a person: the first email of theirs that no other person has, else their
+ * oldest identity (IdP issuer and subject) — never an ambiguous name, so export → import is exact.
+ */
+export function userRefOf(directory: PeopleDirectory, personId: string): UserRef {
+  const identities = directory.identitiesOf.get(personId) ?? [];
+  for (const identity of identities) {
+    if (!identity.email) continue;
+    const people = directory.peopleByEmail.get(identity.email.toLowerCase());
+    if (people?.size === 1) return { email: identity.email };
+  }
+  const first = identities[0];
+  return first ? { idp: first.issuer, subject: first.subject } : { idp: "", subject: personId };
+}
 
 /**
  * The stored configuration in the file's terms, in a fixed order: accounts by id, roles by name,
  * rules in the order they were made (which is what gives two rules for one subject their ranks).
  * Three flat queries, not a nested include, so 50,000 rules load in one pass each.
  */
-export async function loadCurrentConfig(db: Reader): Promise<CurrentAccount[]> {
+export async function loadCurrentConfig(
+  db: Reader,
+  people: PeopleDirectory,
+): Promise<CurrentAccount[]> {
   const [accounts, roles, rules] = await Promise.all([
     db.awsAccount.findMany({ orderBy: { accountId: "asc" } }),
     db.role.findMany({ orderBy: [{ name: "asc" }, { id: "asc" }] }),
-    db.accessRule.findMany({
-      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-      include: { user: { select: { email: true } } },
-    }),
+    db.accessRule.findMany({ orderBy: [{ createdAt: "asc" }, { id: "asc" }] }),
   ]);
   const rulesByRole = new Map<string, typeof rules>();
   for (const rule of rules) {
@@ -39,7 +98,7 @@ export async function loadCurrentConfig(db: Reader): Promise<CurrentAccount[]> {
     const key = roleKey(accountId, role.name);
     const subjects = (rulesByRole.get(role.id) ?? []).map((rule) => ({
       dbId: rule.id,
-      subject: subjectOf(rule),
+      subject: subjectOf(rule, people),
       maxSessionDurationSeconds: rule.maxSessionDurationSeconds,
       allowConsole: rule.allowConsole,
       allowCli: rule.allowCli,
@@ -78,29 +137,12 @@ export async function loadCurrentConfig(db: Reader): Promise<CurrentAccount[]> {
   }));
 }
 
-function subjectOf(rule: {
-  groupName: string | null;
-  userId: string | null;
-  user: { email: string | null } | null;
-}): Subject {
-  if (rule.groupName !== null) return { kind: "group", group: rule.groupName };
-  return { kind: "user", email: rule.user?.email ?? "", userId: rule.userId ?? "" };
-}
-
-/** Users by lowercased email, for rules that name a user. */
-export async function loadUsersByEmail(
-  db: Pick<Db, "user">,
-): Promise<Map<string, Array<{ id: string }>>> {
-  const users = await db.user.findMany({
-    where: { email: { not: null } },
-    select: { id: true, email: true },
-  });
-  const map = new Map<string, Array<{ id: string }>>();
-  for (const u of users) {
-    const key = (u.email ?? "").toLowerCase();
-    const list = map.get(key);
-    if (list) list.push({ id: u.id });
-    else map.set(key, [{ id: u.id }]);
-  }
-  return map;
+function subjectOf(
+  rule: { groupName: string | null; groupIssuer: string | null; personId: string | null },
+  people: PeopleDirectory,
+): Subject {
+  if (rule.groupName !== null)
+    return { kind: "group", group: rule.groupName, issuer: rule.groupIssuer };
+  const personId = rule.personId ?? "";
+  return { kind: "user", personId, ref: userRefOf(people, personId) };
 }

@@ -11,9 +11,19 @@ const text = z.string({ message: "Expected text." });
 const seconds = z.number({ message: "Expected a whole number of seconds." });
 const flag = z.boolean({ message: "Expected true or false." });
 
+/** A person named by one of their identities: the IdP's issuer and the subject it asserts. */
+export const identityRef = z.strictObject({ idp: text, subject: text });
+
 export const ruleEntry = z.strictObject({
   group: text.optional(),
-  user: text.optional(),
+  /** With `group`: the group counts only as this IdP (issuer) asserts it. */
+  idp: text.optional(),
+  /** A person: an email only they have, or `{ idp, subject }` of one of their identities. */
+  user: z
+    .union([text, identityRef], {
+      message: "Expected an email, or { idp: <issuer>, subject: <subject> }.",
+    })
+    .optional(),
   maxSessionDurationSeconds: seconds.optional(),
   console: flag.optional(),
   cli: flag.optional(),

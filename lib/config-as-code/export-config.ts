@@ -43,7 +43,9 @@ function roleEntryOf(accountId: string, r: RoleState, partition: AwsPartition): 
 
 function ruleEntryOf(r: RuleState): RuleEntry {
   return {
-    ...(r.subject.kind === "group" ? { group: r.subject.group } : { user: r.subject.email }),
+    ...(r.subject.kind === "group"
+      ? { group: r.subject.group, ...(r.subject.issuer !== null ? { idp: r.subject.issuer } : {}) }
+      : { user: "email" in r.subject.ref ? r.subject.ref.email : r.subject.ref }),
     maxSessionDurationSeconds: r.maxSessionDurationSeconds,
     console: r.allowConsole,
     cli: r.allowCli,

@@ -1,10 +1,12 @@
 import "server-only";
+import type { AppConfig } from "@/lib/config/load-config";
+import { oidcIssuerOf } from "@/lib/identity/identity-providers";
 import type { AwsPartition } from "@/lib/aws/partitions";
 import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event";
 import type { Db } from "@/lib/db/client";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { applyConfig } from "./apply-config";
-import { loadCurrentConfig, loadUsersByEmail } from "./current-state";
+import { loadCurrentConfig, loadPeopleDirectory } from "./current-state";
 import { diffConfig, type Change, type ConfigDiff } from "./diff";
 import type { ImportProblem } from "./document";
 import { parseConfigText, type ConfigFormat } from "./parse-text";
@@ -44,7 +46,19 @@ export function summariseDiff(diff: ConfigDiff): DiffSummary {
   };
 }
 
-type Reader = Pick<Db, "awsAccount" | "role" | "accessRule" | "user">;
+type Reader = Pick<Db, "awsAccount" | "role" | "accessRule" | "user" | "samlIdentityProvider">;
+
+export function importSiteOf(config: Pick<AppConfig, "aws" | "oidc">): ImportSite {
+  return { partition: config.aws.partition, oidcIssuer: oidcIssuerOf(config) };
+}
+
+/** What an import needs to know about this portal's configuration (not its database). */
+export interface ImportSite {
+  /** The broker's partition: roles and SAML providers of another are refused. */
+  partition: AwsPartition;
+  /** The configured OIDC issuer (no trailing slash), or null. */
+  oidcIssuer: string | null;
+}
 
 type Plan =
   | { ok: true; desired: AccountState[]; current: CurrentAccount[]; diff: ConfigDiff }
@@ -55,11 +69,17 @@ async function plan(
   text: string,
   format: ConfigFormat | undefined,
   now: Date,
-  partition: AwsPartition,
+  site: ImportSite,
 ): Promise<Plan> {
   const parsed = parseConfigText(text, format);
   if (!parsed.ok) return parsed;
-  const [current, usersByEmail] = await Promise.all([loadCurrentConfig(db), loadUsersByEmail(db)]);
+  const [people, samlIdps] = await Promise.all([
+    loadPeopleDirectory(db),
+    db.samlIdentityProvider.findMany({ select: { entityId: true } }),
+  ]);
+  const current = await loadCurrentConfig(db, people);
+  const knownIssuers = new Set(samlIdps.map((idp) => idp.entityId));
+  if (site.oidcIssuer !== null) knownIssuers.add(site.oidcIssuer);
   const expiries = new Map<string, Date | null>();
   for (const a of current)
     for (const r of a.roles)
@@ -67,8 +87,9 @@ async function plan(
         expiries.set(rule.key, rule.expiresAt ? new Date(rule.expiresAt) : null);
   const checked = validateDocument(parsed.parsed, {
     now,
-    partition,
-    usersByEmail,
+    partition: site.partition,
+    people,
+    knownIssuers,
     previousExpiresAt: (key) => expiries.get(key),
   });
   if (!checked.ok) return checked;
@@ -95,9 +116,9 @@ export async function dryRunImport(
   text: string,
   format: ConfigFormat | undefined,
   now: Date,
-  partition: AwsPartition,
+  site: ImportSite,
 ): Promise<ImportResult> {
-  const result = await plan(db, text, format, now, partition);
+  const result = await plan(db, text, format, now, site);
   if (!result.ok) return refused(result.problems);
   return { ok: true, applied: false, diff: summariseDiff(result.diff) };
 }
@@ -116,10 +137,10 @@ export async function applyImport(
   actor: AuditActor,
   meta: RequestMeta,
   now: Date,
-  partition: AwsPartition,
+  site: ImportSite,
 ): Promise<ImportResult> {
   return db.$transaction(async (tx) => {
-    const result = await plan(tx, input.text, input.format, now, partition);
+    const result = await plan(tx, input.text, input.format, now, site);
     if (!result.ok) return refused(result.problems);
     const summary = summariseDiff(result.diff);
     if (result.diff.hash !== input.expectedHash)
@@ -155,5 +176,5 @@ export async function applyImport(
 
 /** The stored configuration, for export. */
 export async function exportableConfig(db: Reader): Promise<AccountState[]> {
-  return loadCurrentConfig(db);
+  return loadCurrentConfig(db, await loadPeopleDirectory(db));
 }

@@ -5,8 +5,16 @@
  * that same subject come before it on that role (so two rules for one group are both kept).
  */
 
+/**
+ * Who a rule names. A group, from any IdP or (issuer) only as one IdP asserts it; or a person,
+ * named in a file by an email only they have, else by one of their identities (docs/SECURITY.md
+ * "People").
+ */
 export type Subject =
-  { kind: "group"; group: string } | { kind: "user"; email: string; userId: string };
+  | { kind: "group"; group: string; issuer: string | null }
+  | { kind: "user"; personId: string; ref: UserRef };
+
+export type UserRef = { email: string } | { idp: string; subject: string };
 
 export interface RuleState {
   key: string;
@@ -59,12 +67,21 @@ export function roleKey(accountId: string, roleName: string): string {
 }
 
 export function subjectKey(subject: Subject): string {
-  return subject.kind === "group" ? `group:${subject.group}` : `user:${subject.userId}`;
+  if (subject.kind === "user") return `person:${subject.personId}`;
+  return subject.issuer === null
+    ? `group:${subject.group}`
+    : `group:${subject.group}|idp:${subject.issuer}`;
 }
 
 /** Who a rule grants to, in words, as the admin pages say it. */
 export function subjectLabel(subject: Subject): string {
-  return subject.kind === "group" ? `group ${subject.group}` : `user ${subject.email}`;
+  if (subject.kind === "group")
+    return subject.issuer === null
+      ? `group ${subject.group}`
+      : `group ${subject.group} (only from ${subject.issuer})`;
+  return "email" in subject.ref
+    ? `user ${subject.ref.email}`
+    : `user ${subject.ref.subject} at ${subject.ref.idp}`;
 }
 
 /** Gives every rule of a role its key: role, subject, and its rank among rules for that subject. */

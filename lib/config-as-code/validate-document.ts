@@ -17,15 +17,26 @@ import {
 } from "./document";
 import type { AwsPartition } from "@/lib/aws/partitions";
 import type { ParsedText } from "./parse-text";
-import { keyRules, roleKey, type AccountState, type RoleState, type RuleState } from "./state";
+import { identityKey, type PeopleDirectory } from "./current-state";
+import {
+  keyRules,
+  roleKey,
+  type AccountState,
+  type RoleState,
+  type RuleState,
+  type Subject,
+} from "./state";
+import { AMBIGUOUS_EMAIL } from "@/lib/people/person-label";
 
 /** What validating a file needs to know about the database. */
 export interface ValidationContext {
   now: Date;
   /** The broker's partition: roles and SAML providers of another are refused. */
   partition: AwsPartition;
-  /** Users by lowercased email (several when IdPs share an email). */
-  usersByEmail: ReadonlyMap<string, ReadonlyArray<{ id: string }>>;
+  /** Every identity and its person, to resolve `user:`. */
+  people: PeopleDirectory;
+  /** The issuers of the identity providers the portal knows (for a group's `idp:`). */
+  knownIssuers: ReadonlySet<string>;
   /** The stored expiry of the rule with this key: an unchanged past expiry may stay. */
   previousExpiresAt(ruleKey: string): Date | null | undefined;
 }
@@ -192,7 +203,12 @@ function validateRole(
   return { key: roleKey(accountId, parsed.values.name), ...parsed.values, rules: [] };
 }
 
-function subjectOf(entry: RuleEntry, ctx: ValidationContext, at: DocPath, report: Report) {
+function subjectOf(
+  entry: RuleEntry,
+  ctx: ValidationContext,
+  at: DocPath,
+  report: Report,
+): Subject | null {
   const hasGroup = entry.group !== undefined;
   const hasUser = entry.user !== undefined;
   if (hasGroup === hasUser) {
@@ -205,15 +221,44 @@ function subjectOf(entry: RuleEntry, ctx: ValidationContext, at: DocPath, report
       report([...at, "group"], "Name the IdP group this rule grants to.");
       return null;
     }
-    return { kind: "group" as const, group };
+    if (entry.idp === undefined) return { kind: "group", group, issuer: null };
+    const issuer = entry.idp.trim();
+    if (!ctx.knownIssuers.has(issuer)) {
+      report(
+        [...at, "idp"],
+        `The portal knows no identity provider with the issuer "${issuer}" (the OIDC issuer URL or a SAML IdP's entity ID): leave idp out to accept the group from any IdP.`,
+      );
+      return null;
+    }
+    return { kind: "group", group, issuer };
   }
-  const email = (entry.user ?? "").trim();
-  if (!/^[^\s@]+@[^\s@]+$/.test(email)) {
-    report([...at, "user"], "Enter the email address of a user who has signed in before.");
+  if (entry.idp !== undefined) {
+    report([...at, "idp"], "`idp:` goes with `group:`; a user is `user: { idp, subject }`.");
     return null;
   }
-  const users = ctx.usersByEmail.get(email.toLowerCase()) ?? [];
-  const [first] = users;
+  const user = entry.user!;
+  if (typeof user !== "string") {
+    const ref = { idp: user.idp.trim(), subject: user.subject.trim() };
+    const personId = ctx.people.personByIdentity.get(identityKey(ref.idp, ref.subject));
+    if (personId === undefined) {
+      report(
+        [...at, "user"],
+        `No one has signed in to Gatehouse as ${ref.subject} at ${ref.idp} yet. Ask them to sign in once, or grant their group.`,
+      );
+      return null;
+    }
+    return { kind: "user", personId, ref };
+  }
+  const email = user.trim();
+  if (!/^[^\s@]+@[^\s@]+$/.test(email)) {
+    report(
+      [...at, "user"],
+      "Enter the email address of a user who has signed in before, or { idp, subject }.",
+    );
+    return null;
+  }
+  const people = [...(ctx.people.peopleByEmail.get(email.toLowerCase()) ?? [])];
+  const [first] = people;
   if (!first) {
     report(
       [...at, "user"],
@@ -221,14 +266,11 @@ function subjectOf(entry: RuleEntry, ctx: ValidationContext, at: DocPath, report
     );
     return null;
   }
-  if (users.length > 1) {
-    report(
-      [...at, "user"],
-      "Several users (from different identity providers) have this email: grant a group instead.",
-    );
+  if (people.length > 1) {
+    report([...at, "user"], `${AMBIGUOUS_EMAIL} Or name one: user: { idp, subject }.`);
     return null;
   }
-  return { kind: "user" as const, email, userId: first.id };
+  return { kind: "user", personId: first, ref: { email } };
 }
 
 function placeholderRule(): Omit<RuleState, "key" | "subject"> {
@@ -261,7 +303,14 @@ function validateRule(
     {
       subjectKind: subject.kind,
       groupName: subject.kind === "group" ? subject.group : "",
-      userEmail: subject.kind === "user" ? subject.email : "",
+      groupIssuer: subject.kind === "group" ? (subject.issuer ?? "") : "",
+      // The person is resolved already; the form's email check only needs an email's shape.
+      userEmail:
+        subject.kind === "user"
+          ? "email" in subject.ref
+            ? subject.ref.email
+            : "identity@resolved.invalid"
+          : "",
       maxSessionDurationSeconds: entry.maxSessionDurationSeconds ?? 3600,
       allowConsole: entry.console ?? true,
       allowCli: entry.cli ?? true,

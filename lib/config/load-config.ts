@@ -31,6 +31,8 @@ export interface AppConfig {
         displayName: string;
         /** Whether this IdP's groups may make someone an admin or auditor (default yes). */
         trustedForPrivileges: boolean;
+        /** Part of the directory whose verified emails link identities to one person. */
+        linkByEmail: boolean;
       }
     | undefined;
   saml: {
@@ -142,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
             scopes: s.OIDC_SCOPES,
             displayName: s.OIDC_DISPLAY_NAME,
             trustedForPrivileges: s.OIDC_TRUSTED_FOR_PRIVILEGES,
+            linkByEmail: s.OIDC_LINK_BY_EMAIL,
           }
         : undefined,
     saml: {

@@ -120,6 +120,8 @@ export const settingsSchema = z
     OIDC_DISPLAY_NAME: z.string().trim().min(1).optional().default("your company account"),
     /** Whether the OIDC IdP's groups may make someone an admin or auditor (default true). */
     OIDC_TRUSTED_FOR_PRIVILEGES: booleanFlag(true),
+    /** Whether the OIDC IdP is part of the directory whose verified emails link identities. */
+    OIDC_LINK_BY_EMAIL: booleanFlag(false),
     GATEHOUSE_AUDITOR_GROUP: z.string().trim().min(1).optional(),
     GATEHOUSE_ADMIN_GROUP: z
       .string()

@@ -78,7 +78,7 @@ export async function assumeGrantedRole(
 ): Promise<{ grant: Grant; assumed: AssumedRole }> {
   const { region } = options;
   // Per person and per address, before anything is looked up (docs/SECURITY.md "Rate limits").
-  await enforceRateLimit(ctx.db, ctx.config.rateLimits, "issue", ctx.user.id, ctx.now);
+  await enforceRateLimit(ctx.db, ctx.config.rateLimits, "issue", ctx.user.personId, ctx.now);
   await enforceRateLimit(
     ctx.db,
     ctx.config.rateLimits,

@@ -7,6 +7,7 @@ import type { AppConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { log } from "@/lib/log";
+import { linkByEmailPolicyOf } from "@/lib/people/link-by-email";
 import { upsertSignedInUser } from "@/lib/users/upsert-signed-in-user";
 import { consumeAuthnRequest } from "./authn-requests";
 import { type SamlIdpConfig } from "./idp-registry";
@@ -85,7 +86,7 @@ export async function completeSamlSignIn(args: {
     });
 
     const identity = identityFromAssertion(assertion, idp);
-    const user = await upsertSignedInUser(db, identity, now);
+    const user = await upsertSignedInUser(db, identity, now, linkByEmailPolicyOf(config));
     const evidence = mfaEvidenceFromSamlContext(
       verifiedAuthnContextClassRefs(assertion),
       config.mfa,

@@ -57,5 +57,7 @@ export function identityFromAssertion(
     ),
     displayName: pickDisplayName(assertion.attributes, idp.displayNameAttribute),
     groups: [...new Set(groups)].sort(),
+    // The SAML IdP is the directory: what it asserts about the person it vouches for.
+    emailVerified: true,
   };
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { roleSessionNameCandidates } from "@/lib/aws/role-session-name";
 import type { Db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
+import { personSharingVerifiedEmail, type LinkByEmailPolicy } from "@/lib/people/link-by-email";
 
 export interface AssertedIdentity {
   issuer: string;
@@ -9,10 +10,16 @@ export interface AssertedIdentity {
   email: string | null;
   displayName: string | null;
   groups: string[];
+  /** The IdP vouches for the email (OIDC email_verified; a SAML IdP is the directory itself). */
+  emailVerified: boolean;
 }
 
 export interface StoredUser {
   id: string;
+  /** The person this identity belongs to (docs/SECURITY.md "People"). */
+  personId: string;
+  /** This sign-in created the identity and joined it to a person by verified email. */
+  joinedPersonByEmail: boolean;
   issuer: string;
   subject: string;
   email: string | null;
@@ -22,14 +29,17 @@ export interface StoredUser {
 }
 
 /**
- * Records a sign-in: finds the user by their stable key (issuer, subject) — never by email — and
- * refreshes what the IdP just asserted. A new user gets the most readable RoleSessionName no other
- * user holds; it never changes afterwards, so CloudTrail history stays attributable.
+ * Records a sign-in: finds the identity by its stable key (issuer, subject) — never by email — and
+ * refreshes what the IdP just asserted. A new identity gets the most readable RoleSessionName no
+ * other identity holds; it never changes afterwards, so CloudTrail history stays attributable. It
+ * joins an existing person only under the link-by-email policy (lib/people/link-by-email.ts);
+ * otherwise it is a new person.
  */
 export async function upsertSignedInUser(
   db: Db,
   identity: AssertedIdentity,
   now: Date,
+  linkPolicy: LinkByEmailPolicy,
 ): Promise<StoredUser> {
   const asserted = {
     email: identity.email,
@@ -45,6 +55,7 @@ export async function upsertSignedInUser(
     return toStoredUser(updated);
   }
 
+  const joinPersonId = await personSharingVerifiedEmail(db, identity, linkPolicy);
   const candidates = roleSessionNameCandidates({
     email: identity.email,
     username: identity.displayName,
@@ -52,10 +63,19 @@ export async function upsertSignedInUser(
   });
   for (const roleSessionName of candidates) {
     try {
+      // One statement: the identity and (when it joins nobody) its new person, or neither.
       const created = await db.user.create({
-        data: { issuer: identity.issuer, subject: identity.subject, roleSessionName, ...asserted },
+        data: {
+          issuer: identity.issuer,
+          subject: identity.subject,
+          roleSessionName,
+          ...asserted,
+          ...(joinPersonId !== null
+            ? { person: { connect: { id: joinPersonId } }, linkedBy: "email" }
+            : { person: { create: {} } }),
+        },
       });
-      return toStoredUser(created);
+      return toStoredUser(created, joinPersonId !== null);
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       // Either the session name is taken (try the next, more specific candidate) or the same user
@@ -81,17 +101,23 @@ export function parseGroupsJson(json: string): string[] {
   }
 }
 
-function toStoredUser(row: {
-  id: string;
-  issuer: string;
-  subject: string;
-  email: string | null;
-  displayName: string | null;
-  groupsJson: string;
-  roleSessionName: string;
-}): StoredUser {
+function toStoredUser(
+  row: {
+    id: string;
+    personId: string;
+    issuer: string;
+    subject: string;
+    email: string | null;
+    displayName: string | null;
+    groupsJson: string;
+    roleSessionName: string;
+  },
+  joinedPersonByEmail = false,
+): StoredUser {
   return {
     id: row.id,
+    personId: row.personId,
+    joinedPersonByEmail,
     issuer: row.issuer,
     subject: row.subject,
     email: row.email,

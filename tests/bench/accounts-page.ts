@@ -40,7 +40,7 @@ async function inBatches<T>(items: T[], write: (batch: T[]) => Promise<unknown>)
 }
 
 /** 5,000 accounts with one role each; every (ACCOUNTS / GRANTED)th role granted to bob's group. */
-async function seedBigWorld(stack: TestStack, bobId: string): Promise<void> {
+async function seedBigWorld(stack: TestStack, bobId: string, bobPersonId: string): Promise<void> {
   const stride = Math.max(1, Math.floor(ACCOUNTS / GRANTED));
   const accounts = Array.from({ length: ACCOUNTS }, (_, i) => ({
     accountId: String(700_000_000_000 + i * 7919).padStart(12, "0"),
@@ -80,7 +80,7 @@ async function seedBigWorld(stack: TestStack, bobId: string): Promise<void> {
     }),
   );
   await stack.db.favoriteRole.createMany({
-    data: granted.slice(0, 20).map((r) => ({ userId: bobId, roleId: r.id })),
+    data: granted.slice(0, 20).map((r) => ({ personId: bobPersonId, roleId: r.id })),
   });
   const now = Date.now();
   const events = Array.from({ length: 5000 }, (_, i) => ({
@@ -152,7 +152,7 @@ async function main(): Promise<void> {
     const bob = await signIn(stack, "bob");
     const bobRow = await stack.db.user.findFirstOrThrow({ where: { email: "bob@corp.example" } });
     const seeded = Date.now();
-    await seedBigWorld(stack, bobRow.id);
+    await seedBigWorld(stack, bobRow.id, bobRow.personId);
     console.log(
       `seeded ${ACCOUNTS} accounts, ${GRANTED} granted roles in ${Date.now() - seeded} ms`,
     );

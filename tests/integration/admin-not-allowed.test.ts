@@ -6,13 +6,11 @@
 // compared before and after), nothing leaks, and every refusal of a signed-in person or of an
 // action is audited as admin.denied. Controls show the very same requests work for whoever may
 // make them, so the refusals were about who asked.
-import fs from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT } from "@/dev/local-stack";
 import { CookieJar } from "../support/cookie-jar";
-import { expectNoInternalsIn } from "../support/portal-assertions";
+import { expectNoInternalsIn, storedUser } from "../support/portal-assertions";
 import { sessionFor, signIn, type PortalSession } from "../support/portal-client";
+import { act, type ActionCall } from "../support/server-actions";
 import { startTestStack, type TestStack } from "../support/stack";
 
 type Who = "anonymous" | "bob" | "dave" | "alice";
@@ -27,6 +25,9 @@ let ids: {
   roleName: string;
   rule: string;
   idp: string;
+  /** bob's person, and dave's identity: what a crafted link request would join. */
+  bobPerson: string;
+  daveIdentity: string;
 };
 
 beforeAll(async () => {
@@ -42,7 +43,10 @@ beforeAll(async () => {
     include: { awsAccount: true, accessRules: true },
   });
   const idp = await stack.db.samlIdentityProvider.findFirstOrThrow();
+  const [bob, dave] = await Promise.all([storedUser(stack, "bob"), storedUser(stack, "dave")]);
   ids = {
+    bobPerson: bob.personId,
+    daveIdentity: dave.id,
     account: role.awsAccountId,
     accountId: role.awsAccount.accountId,
     role: role.id,
@@ -74,15 +78,16 @@ function expectNothingLeaked(text: string, asked = ""): void {
 
 /** Every row an admin or auditor request could change, to compare before and after. */
 async function domainSnapshot(): Promise<string> {
-  const [accounts, roles, rules, idps, favorites, users] = await Promise.all([
+  const [accounts, roles, rules, idps, favorites, users, people] = await Promise.all([
     stack.db.awsAccount.findMany({ orderBy: { id: "asc" } }),
     stack.db.role.findMany({ orderBy: { id: "asc" } }),
     stack.db.accessRule.findMany({ orderBy: { id: "asc" } }),
     stack.db.samlIdentityProvider.findMany({ orderBy: { id: "asc" } }),
     stack.db.favoriteRole.findMany({ orderBy: { id: "asc" } }),
     stack.db.user.findMany({ orderBy: { id: "asc" } }),
+    stack.db.person.findMany({ orderBy: { id: "asc" } }),
   ]);
-  return JSON.stringify({ accounts, roles, rules, idps, favorites, users });
+  return JSON.stringify({ accounts, roles, rules, idps, favorites, users, people });
 }
 
 /** How many calls the STS stand-in has seen: a refused broker action must not reach AWS. */
@@ -153,6 +158,7 @@ const PAGES: Array<[string, Privilege, () => string, string]> = [
   ["the broker", "admin", () => "/admin/broker", "endpoint-table"],
   ["identity providers", "admin", () => "/admin/identity-providers", "idp-table"],
   ["an identity provider", "admin", () => `/admin/identity-providers/${ids.idp}`, "idp-edit-form"],
+  ["people", "admin", () => "/admin/people?q=alice", "people"],
   ["the audit log", "auditor", () => "/admin/audit", "audit-count"],
   [
     "the audit log, filtered",
@@ -314,49 +320,6 @@ describe("API routes", () => {
 });
 
 // ---- server actions ---------------------------------------------------------------------------
-
-function actionId(exportedName: string): string {
-  const manifest = JSON.parse(
-    fs.readFileSync(path.join(ROOT, ".next/server/server-reference-manifest.json"), "utf8"),
-  ) as { node: Record<string, { filename: string; exportedName: string }> };
-  const entry = Object.entries(manifest.node).find(
-    ([, v]) => v.filename.startsWith("app/admin/") && v.exportedName === exportedName,
-  );
-  if (!entry) throw new Error(`no server action ${exportedName} in the build`);
-  return entry[0];
-}
-
-/** An action as React calls it: `(previousState, formData)` for form-state actions, else `(formData)`. */
-interface ActionCall {
-  name: string;
-  page: () => string;
-  fields: () => Record<string, string>;
-  /** The previous form state, for actions used with useActionState. */
-  state?: unknown;
-  /** What the refusal says, for actions that answer with a form state. */
-  refusal?: string;
-}
-
-async function act(session: PortalSession, call: ActionCall, origin?: string) {
-  const body = new FormData();
-  for (const [key, value] of Object.entries(call.fields())) body.append(`_1_${key}`, value);
-  body.append("0", JSON.stringify(call.state === undefined ? ["$K1"] : [call.state, "$K1"]));
-  const res = await session.request(call.page(), {
-    method: "POST",
-    body,
-    headers: {
-      "Next-Action": actionId(call.name),
-      Accept: "text/x-component",
-      ...(origin ? { Origin: origin } : {}),
-    },
-  });
-  return {
-    status: res.status,
-    requestId: res.headers.get("x-request-id"),
-    redirect: res.headers.get("x-action-redirect"),
-    text: await res.text(),
-  };
-}
 
 const EDITOR_STATE = { ok: false, message: null, warnings: [], errors: {}, values: {} };
 const EDITOR_REFUSAL = "Only Gatehouse administrators can change";
@@ -536,6 +499,26 @@ ACTIONS.push(
     fields: () => ({ id: ids.idp, version: "1" }),
     state: { error: null, preview: null },
     refusal: "Only Gatehouse administrators can change identity providers",
+  },
+  {
+    name: "setIdentityProviderTrust",
+    page: () => "/admin/identity-providers",
+    fields: () => ({ id: ids.idp, trusted: "true" }),
+  },
+  {
+    name: "linkIdentity",
+    page: () => "/admin/people",
+    fields: () => ({ personId: ids.bobPerson, identityId: ids.daveIdentity, q: "" }),
+  },
+  {
+    name: "unlinkIdentityAction",
+    page: () => "/admin/people",
+    fields: () => ({ identityId: ids.daveIdentity, q: "" }),
+  },
+  {
+    name: "setLinkByEmail",
+    page: () => "/admin/people",
+    fields: () => ({ id: ids.idp, linkByEmail: "true", q: "" }),
   },
   {
     name: "unlockBroker",

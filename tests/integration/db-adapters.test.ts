@@ -41,7 +41,9 @@ describe("a transaction whose COMMIT fails leaves no transaction and no lock beh
         if (kind === "sqlite") await tx.$executeRawUnsafe("PRAGMA defer_foreign_keys = ON");
         else await tx.$executeRawUnsafe("SET CONSTRAINTS ALL DEFERRED");
         await tx.auditEvent.create({ data: auditRow("kept-by-nobody") });
-        await tx.favoriteRole.create({ data: { userId: "no-such-user", roleId: "no-such-role" } });
+        await tx.favoriteRole.create({
+          data: { personId: "no-such-person", roleId: "no-such-role" },
+        });
       });
     for (let i = 0; i < 12; i++) await expect(failingCommit()).rejects.toThrow();
     await db.$transaction(async (tx) => {

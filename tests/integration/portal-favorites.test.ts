@@ -38,7 +38,7 @@ function favorite(session: PortalSession, roleId: string, method: "PUT" | "DELET
 async function favoriteRows(username: string): Promise<string[]> {
   const user = await storedUser(stack, username);
   const rows = await stack.db.favoriteRole.findMany({
-    where: { userId: user.id },
+    where: { personId: user.personId },
     select: { roleId: true },
   });
   return rows.map((r) => r.roleId).sort();

@@ -1,21 +1,71 @@
 // Posts a server action the way React does (`Next-Action` header, the arguments as multipart form
 // fields) and reads its return value from the React Flight reply, so integration tests drive the
-// real action of the built portal over HTTP.
+// real action of the built portal over HTTP. `act` posts any admin action by its exported name
+// (form-state or plain), optionally from another origin.
 import fs from "node:fs";
 import path from "node:path";
 import { ROOT } from "@/dev/local-stack";
 import type { PortalSession } from "./portal-client";
 
-/** The id under which the build registered the action `exportedName` of `file` (under app/). */
-export function serverActionId(file: string, exportedName: string): string {
+function findAction(
+  matches: (v: { filename: string; exportedName: string }) => boolean,
+  what: string,
+): string {
   const manifest = JSON.parse(
     fs.readFileSync(path.join(ROOT, ".next/server/server-reference-manifest.json"), "utf8"),
   ) as { node: Record<string, { filename: string; exportedName: string }> };
-  const entry = Object.entries(manifest.node).find(
-    ([, v]) => v.filename === file && v.exportedName === exportedName,
-  );
-  if (!entry) throw new Error(`no server action ${exportedName} in ${file} in the build`);
+  const entry = Object.entries(manifest.node).find(([, v]) => matches(v));
+  if (!entry) throw new Error(`no server action ${what} in the build`);
   return entry[0];
+}
+
+/** The id under which the build registered the action `exportedName` of `file` (under app/). */
+export function serverActionId(file: string, exportedName: string): string {
+  return findAction(
+    (v) => v.filename === file && v.exportedName === exportedName,
+    `${exportedName} in ${file}`,
+  );
+}
+
+/** The id of the admin action exported as `exportedName` (names are unique under app/admin/). */
+export function actionId(exportedName: string): string {
+  return findAction(
+    (v) => v.filename.startsWith("app/admin/") && v.exportedName === exportedName,
+    exportedName,
+  );
+}
+
+/** An action as React calls it: `(previousState, formData)` for form-state actions, else `(formData)`. */
+export interface ActionCall {
+  name: string;
+  page: () => string;
+  fields: () => Record<string, string>;
+  /** The previous form state, for actions used with useActionState. */
+  state?: unknown;
+  /** What the refusal says, for actions that answer with a form state. */
+  refusal?: string;
+}
+
+/** Posts an admin action as React would, from the portal's own page (or from `origin`). */
+export async function act(session: PortalSession, call: ActionCall, origin?: string) {
+  const body = new FormData();
+  for (const [key, value] of Object.entries(call.fields())) body.append(`_1_${key}`, value);
+  body.append("0", JSON.stringify(call.state === undefined ? ["$K1"] : [call.state, "$K1"]));
+  const res = await session.request(call.page(), {
+    method: "POST",
+    body,
+    headers: {
+      "Next-Action": actionId(call.name),
+      Accept: "text/x-component",
+      ...(origin ? { Origin: origin } : {}),
+    },
+  });
+  return {
+    status: res.status,
+    requestId: res.headers.get("x-request-id"),
+    redirect: res.headers.get("x-action-redirect"),
+    text: await res.text(),
+  };
 }
 
 export interface ActionReply<T> {

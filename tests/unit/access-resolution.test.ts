@@ -40,7 +40,7 @@ function rule(
     id: `rule${ruleSeq}`,
     groupName: null,
     groupIssuer: null,
-    userId: null,
+    personId: null,
     maxSessionDurationSeconds: 3600,
     allowConsole: true,
     allowCli: true,
@@ -52,29 +52,29 @@ function rule(
 }
 
 const ISSUER = "https://login.corp.example";
-const bob = { userId: "user-bob", issuer: ISSUER, groups: ["developers"] };
+const bob = { personId: "user-bob", issuer: ISSUER, groups: ["developers"] };
 
 describe("access resolution", () => {
   it("a group rule grants the role to members of that group only", () => {
     const rules = [rule({ groupName: "developers", role: role("a") })];
     expect(resolveGrants(rules, bob, NOW).map((g) => g.roleId)).toEqual(["a"]);
-    expect(resolveGrants(rules, { userId: "user-carol", issuer: ISSUER, groups: [] }, NOW)).toEqual(
-      [],
-    );
+    expect(
+      resolveGrants(rules, { personId: "user-carol", issuer: ISSUER, groups: [] }, NOW),
+    ).toEqual([]);
     expect(
       resolveGrants(
         rules,
-        { userId: "user-eve", issuer: ISSUER, groups: ["Developers", "developers-x"] },
+        { personId: "user-eve", issuer: ISSUER, groups: ["Developers", "developers-x"] },
         NOW,
       ),
     ).toEqual([]);
   });
 
   it("a user rule grants the role to that user only, whatever their groups", () => {
-    const rules = [rule({ userId: "user-bob", role: role("a") })];
+    const rules = [rule({ personId: "user-bob", role: role("a") })];
     expect(resolveGrants(rules, bob, NOW)).toHaveLength(1);
     expect(
-      resolveGrants(rules, { userId: "user-alice", issuer: ISSUER, groups: ["developers"] }, NOW),
+      resolveGrants(rules, { personId: "user-alice", issuer: ISSUER, groups: ["developers"] }, NOW),
     ).toEqual([]);
   });
 
@@ -136,7 +136,7 @@ describe("access resolution", () => {
           role: r,
         }),
         rule({
-          userId: "user-bob",
+          personId: "user-bob",
           maxSessionDurationSeconds: 43200,
           allowConsole: false,
           allowCli: true,
@@ -234,14 +234,14 @@ describe("access rules requiring MFA", () => {
     {
       rule: "a missing mfaAuthenticated counts as no MFA",
       rules: (r) => [rule({ groupName: "developers", requireMfa: true, role: r })],
-      principal: { userId: "user-bob", issuer: ISSUER, groups: ["developers"] },
+      principal: { personId: "user-bob", issuer: ISSUER, groups: ["developers"] },
       expected: { needsMfaStepUp: true, allowConsole: true, allowCli: true },
     },
     {
       rule: "a rule without MFA for the same role wins (rules are additive)",
       rules: (r) => [
         rule({ groupName: "developers", requireMfa: true, role: r }),
-        rule({ userId: "user-bob", allowCli: false, role: r }),
+        rule({ personId: "user-bob", allowCli: false, role: r }),
       ],
       principal: bob,
       expected: { needsMfaStepUp: false, allowConsole: true, allowCli: false },
@@ -258,7 +258,7 @@ describe("access rules requiring MFA", () => {
       rule: "with MFA, MFA and plain rules merge their outputs",
       rules: (r) => [
         rule({ groupName: "developers", requireMfa: true, allowConsole: false, role: r }),
-        rule({ userId: "user-bob", allowCli: false, role: r }),
+        rule({ personId: "user-bob", allowCli: false, role: r }),
       ],
       principal: bobWithMfa,
       expected: { needsMfaStepUp: false, allowConsole: true, allowCli: true },
@@ -302,7 +302,7 @@ describe("access rules requiring MFA", () => {
           maxSessionDurationSeconds: 43200,
           role: r,
         }),
-        rule({ userId: "user-bob", maxSessionDurationSeconds: 1800, role: r }),
+        rule({ personId: "user-bob", maxSessionDurationSeconds: 1800, role: r }),
       ],
       bob,
       NOW,
@@ -317,7 +317,7 @@ describe("access rules requiring MFA", () => {
           maxSessionDurationSeconds: 43200,
           role: r,
         }),
-        rule({ userId: "user-bob", maxSessionDurationSeconds: 1800, role: r }),
+        rule({ personId: "user-bob", maxSessionDurationSeconds: 1800, role: r }),
       ],
       bobWithMfa,
       NOW,
@@ -390,7 +390,7 @@ describe("session policies across rules", () => {
     const r = role("a");
     const rules = [
       rule({ groupName: "developers", requireMfa: true, role: r }),
-      rule({ userId: "user-bob", sessionPolicy: policy(s3Read), role: r }),
+      rule({ personId: "user-bob", sessionPolicy: policy(s3Read), role: r }),
     ];
     // Without MFA only the narrowed rule applies; with MFA the unrestricted MFA rule lifts it.
     expect(resolveGrants(rules, bob, NOW)[0]?.sessionPolicy).toBe(policy(s3Read));
@@ -416,7 +416,7 @@ describe("a rule may trust a group only from one identity provider", () => {
   ])("%s", (_case, issuer, roles) => {
     const grants = resolveGrants(
       [fromCorp, fromAny],
-      { userId: "u", issuer, groups: ["developers"] },
+      { personId: "u", issuer, groups: ["developers"] },
       NOW,
     );
     expect(grants.map((g) => g.roleId).sort()).toEqual([...roles].sort());

@@ -33,7 +33,7 @@ function rule(over: Partial<RuleForResolution>): RuleForResolution {
     id: `r${seq}`,
     groupName: "admins",
     groupIssuer: null,
-    userId: null,
+    personId: null,
     maxSessionDurationSeconds: 3600,
     allowConsole: true,
     allowCli: true,
@@ -46,8 +46,8 @@ function rule(over: Partial<RuleForResolution>): RuleForResolution {
 }
 
 const ISSUER = "https://login.corp.example";
-const alice: Principal = { userId: "u-alice", issuer: ISSUER, groups: ["admins", "developers"] };
-const bob: Principal = { userId: "u-bob", issuer: ISSUER, groups: ["developers"] };
+const alice: Principal = { personId: "u-alice", issuer: ISSUER, groups: ["admins", "developers"] };
+const bob: Principal = { personId: "u-bob", issuer: ISSUER, groups: ["developers"] };
 const PAST = new Date("2030-05-01T00:00:00Z");
 
 // [rule proved, rules of the role, principal, output asked, decision, verdict kinds per rule]
@@ -64,7 +64,7 @@ const CASES: Array<
   ],
   [
     "a user rule naming the user grants",
-    [rule({ groupName: null, userId: "u-bob" })],
+    [rule({ groupName: null, personId: "u-bob" })],
     bob,
     undefined,
     "granted",
@@ -72,7 +72,7 @@ const CASES: Array<
   ],
   [
     "no rule naming the user or their groups denies",
-    [rule({}), rule({ groupName: null, userId: "u-alice" })],
+    [rule({}), rule({ groupName: null, personId: "u-alice" })],
     bob,
     undefined,
     "no-rule",

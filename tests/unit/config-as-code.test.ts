@@ -11,10 +11,20 @@ const NOW = new Date("2030-01-01T00:00:00Z");
 const ctx: ValidationContext = {
   now: NOW,
   partition: "aws",
-  usersByEmail: new Map([
-    ["carol@corp.example", [{ id: "user-carol" }]],
-    ["twin@corp.example", [{ id: "u1" }, { id: "u2" }]],
-  ]),
+  people: {
+    peopleByEmail: new Map([
+      ["carol@corp.example", new Set(["user-carol"])],
+      ["twin@corp.example", new Set(["u1", "u2"])],
+    ]),
+    personByIdentity: new Map([["https://idp.example\ncarol", "user-carol"]]),
+    identitiesOf: new Map([
+      [
+        "user-carol",
+        [{ issuer: "https://idp.example", subject: "carol", email: "carol@corp.example" }],
+      ],
+    ]),
+  },
+  knownIssuers: new Set(["https://idp.example"]),
   previousExpiresAt: () => undefined,
 };
 
@@ -52,7 +62,7 @@ describe("a valid file", () => {
     expect(role.arn).toBe("arn:aws:iam::123456789012:role/Developer");
     expect(role.rules.map((r) => [r.key, r.allowConsole, r.allowCli])).toEqual([
       ["123456789012/Developer|group:developers#1", true, true],
-      ["123456789012/Developer|user:user-carol#1", true, false],
+      ["123456789012/Developer|person:user-carol#1", true, false],
     ]);
     expect(JSON.parse(role.rules[1]!.sessionPolicy!)).toMatchObject({ Version: "2012-10-17" });
   });

@@ -17,7 +17,19 @@ describe("OIDC claims to portal identity", () => {
       email: "bob@corp.example",
       displayName: "Bob",
       groups: ["a", "b"],
+      emailVerified: false,
     });
+  });
+
+  it.each([
+    [true, true],
+    ["true", false],
+    [undefined, false],
+    [1, false],
+  ])("email_verified %j counts as verified: %j (only a boolean true)", (claim, verified) => {
+    expect(identityFromOidcClaims({ ...base, email_verified: claim }, opts).emailVerified).toBe(
+      verified,
+    );
   });
 
   it("a missing groups claim means no groups", () => {

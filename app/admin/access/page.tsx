@@ -8,6 +8,7 @@ import {
   explainUserRole,
   findAccountAccess,
   findUserAccess,
+  type ReviewedPerson,
 } from "@/lib/access-review/find-access";
 import { getDb } from "@/lib/db/client";
 import { isAppError } from "@/lib/http/errors";
@@ -128,12 +129,8 @@ async function userSection(email: string) {
         {csvLink(new URLSearchParams({ user: email }).toString())}
       </div>
       {access.map((u) => (
-        <div key={u.user.id} className="space-y-3">
-          <p className="text-sm text-slate-600">
-            {u.user.issuer} · groups as last asserted
-            {u.user.lastLoginAt ? ` (${u.user.lastLoginAt.toISOString().slice(0, 16)})` : ""}:{" "}
-            {u.user.groups.join(", ") || "none"}
-          </p>
+        <div key={u.person.id} className="space-y-3" data-testid="person-access">
+          <IdentitiesOf person={u.person} />
           {u.grants.length === 0 && <p className="text-sm text-slate-600">No roles.</p>}
           {u.grants.map((g) => (
             <div
@@ -147,6 +144,7 @@ async function userSection(email: string) {
                   {[g.allowConsole && "console", g.allowCli && "CLI"].filter(Boolean).join(" + ")} ·
                   up to {formatDuration(g.maxSessionDurationSeconds)}
                   {g.needsMfaStepUp && " · needs MFA"}
+                  {u.person.identities.length > 1 && ` · through ${g.via.join(", ")}`}
                 </span>
               </h3>
               <AccessRulesTable rules={g.rules} />
@@ -155,6 +153,21 @@ async function userSection(email: string) {
         </div>
       ))}
     </section>
+  );
+}
+
+/** The identities a person signs in with, and each one's groups as last asserted. */
+function IdentitiesOf({ person }: { person: ReviewedPerson }) {
+  return (
+    <ul className="text-sm text-slate-600">
+      {person.identities.map((i) => (
+        <li key={i.id} data-testid="person-identity">
+          {i.issuer} · {i.email ?? i.subject} · groups as last asserted
+          {i.lastLoginAt ? ` (${i.lastLoginAt.toISOString().slice(0, 16)})` : ""}:{" "}
+          {i.groups.join(", ") || "none"}
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -185,7 +198,7 @@ async function explainSection(email: string, roleArn: string, values: Record<str
     <section className="space-y-4" data-testid="explain">
       {explained.map((e) => (
         <div
-          key={e.user.id}
+          key={e.person.id}
           className="space-y-2 overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm"
         >
           <h2 className="px-4 pt-3 text-lg font-semibold">
@@ -201,8 +214,9 @@ async function explainSection(email: string, roleArn: string, values: Record<str
               ` — ${[e.explanation.grant.allowConsole && "console", e.explanation.grant.allowCli && "CLI"].filter(Boolean).join(" + ")}, up to ${formatDuration(e.explanation.grant.maxSessionDurationSeconds)}`}
           </p>
           <p className="px-4 text-xs text-slate-500">
-            Using {e.user.issuer}&apos;s groups as last asserted:{" "}
-            {e.user.groups.join(", ") || "none"}.
+            {e.person.identities.length > 1 && "The best answer of this person's identities: "}
+            signing in with {e.via.issuer}, whose groups as last asserted are{" "}
+            {e.via.groups.join(", ") || "none"}.
           </p>
           <AccessRulesTable
             rules={e.rules}

@@ -1,6 +1,11 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
-import { applyImport, dryRunImport, type ImportResult } from "@/lib/config-as-code/import-config";
+import {
+  applyImport,
+  dryRunImport,
+  importSiteOf,
+  type ImportResult,
+} from "@/lib/config-as-code/import-config";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { NO_STORE, readJsonBody, withSession } from "@/lib/http/api-handler";
@@ -41,7 +46,7 @@ export const POST = withSession(
     const now = new Date();
     const result =
       body.mode === "dry-run"
-        ? await dryRunImport(getDb(), body.text, body.format, now, getConfig().aws.partition)
+        ? await dryRunImport(getDb(), body.text, body.format, now, importSiteOf(getConfig()))
         : await applyImport(
             getDb(),
             {
@@ -52,7 +57,7 @@ export const POST = withSession(
             actorOf(user),
             meta,
             now,
-            getConfig().aws.partition,
+            importSiteOf(getConfig()),
           );
     return NextResponse.json(result, { status: STATUS(result), headers: NO_STORE });
   },

@@ -1,0 +1,74 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { checkPrivilegedAction } from "@/lib/auth/privilege-guard";
+import { getDb } from "@/lib/db/client";
+import { recordId } from "@/lib/http/schemas";
+import { actorOf } from "@/lib/issuance/issue-session";
+import { setSamlIdpLinkByEmail } from "@/lib/people/link-by-email";
+import { linkIdentityToPerson, unlinkIdentity } from "@/lib/people/people";
+
+// Every server action checks for itself that the caller is a signed-in admin (invariant 4); a
+// refusal is audited as admin.denied, changes nothing and goes nowhere. Results come back as a
+// notice code (the page words it), never as text from the request.
+
+/** Back to the page, keeping the admin's search. */
+function back(form: FormData, notice: string): never {
+  const q = form.get("q");
+  const params = new URLSearchParams({ notice });
+  if (typeof q === "string" && q.trim() !== "") params.set("q", q.trim().slice(0, 200));
+  revalidatePath("/admin/people");
+  redirect(`/admin/people?${params.toString()}`);
+}
+
+const idOf = (form: FormData, name: string): string | null => {
+  const v = form.get(name);
+  return typeof v === "string" && recordId.safeParse(v).success ? v : null;
+};
+
+export async function linkIdentity(form: FormData): Promise<void> {
+  const check = await checkPrivilegedAction("admin", "link identity");
+  if (!check.allowed) return;
+  const personId = idOf(form, "personId");
+  const identityId = idOf(form, "identityId");
+  if (!personId || !identityId) back(form, "choose_identity");
+  const result = await linkIdentityToPerson(getDb(), {
+    personId,
+    identityId,
+    actor: actorOf(check.user),
+    meta: check.meta,
+  });
+  back(form, result.ok ? "linked" : result.reason === "not_found" ? "not_found" : "same_person");
+}
+
+export async function unlinkIdentityAction(form: FormData): Promise<void> {
+  const check = await checkPrivilegedAction("admin", "unlink identity");
+  if (!check.allowed) return;
+  const identityId = idOf(form, "identityId");
+  if (!identityId) back(form, "not_found");
+  const result = await unlinkIdentity(getDb(), {
+    identityId,
+    actor: actorOf(check.user),
+    meta: check.meta,
+  });
+  back(
+    form,
+    result.ok ? "unlinked" : result.reason === "not_found" ? "not_found" : "only_identity",
+  );
+}
+
+export async function setLinkByEmail(form: FormData): Promise<void> {
+  const check = await checkPrivilegedAction("admin", "change link-by-email");
+  if (!check.allowed) return;
+  const id = idOf(form, "id");
+  if (!id) back(form, "not_found");
+  const result = await setSamlIdpLinkByEmail(
+    getDb(),
+    id,
+    form.get("linkByEmail") === "true",
+    actorOf(check.user),
+    check.meta,
+  );
+  back(form, result.ok ? "policy_saved" : "not_found");
+}
