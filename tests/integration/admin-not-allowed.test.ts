@@ -158,7 +158,7 @@ const PAGES: Array<[string, Privilege, () => string, string]> = [
   ["the broker", "admin", () => "/admin/broker", "endpoint-table"],
   ["identity providers", "admin", () => "/admin/identity-providers", "idp-table"],
   ["an identity provider", "admin", () => `/admin/identity-providers/${ids.idp}`, "idp-edit-form"],
-  ["people", "admin", () => "/admin/people?q=alice", "people"],
+  ["people", "admin", () => "/admin/people?q=alice", "people-list"],
   ["the audit log", "auditor", () => "/admin/audit", "audit-count"],
   [
     "the audit log, filtered",

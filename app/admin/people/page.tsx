@@ -45,7 +45,11 @@ export default async function PeoplePage({ searchParams }: { searchParams: Searc
       orderBy: { displayName: "asc" },
     }),
   ]);
-  const label = (issuer: string) => issuerLabel(issuer, idps);
+  // Two IdPs may share a display name (the demo's OIDC and SAML do): say which kind each is.
+  const label = (issuer: string) => {
+    const kind = idps.find((idp) => idp.issuer === issuer)?.kind;
+    return `${issuerLabel(issuer, idps)}${kind ? ` (${kind === "oidc" ? "OIDC" : "SAML"})` : ""}`;
+  };
   return (
     <PageFrame user={user} mainClassName="space-y-8 py-8">
       {notice && (
@@ -85,7 +89,7 @@ export default async function PeoplePage({ searchParams }: { searchParams: Searc
         </form>
       </section>
 
-      <section className="space-y-4" data-testid="people">
+      <section className="space-y-4" data-testid="people-list">
         {people.length === 0 && (
           <p className="text-sm text-slate-600">
             {q ? `No identity matches “${q}”.` : "Nobody has signed in yet."}
@@ -134,7 +138,9 @@ export default async function PeoplePage({ searchParams }: { searchParams: Searc
                     data-testid={`link-by-email-${idp.slug}`}
                     className="rounded-md border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100"
                   >
-                    {idp.linkByEmail ? "Same directory — stop" : "Not linked — same directory"}
+                    {idp.linkByEmail
+                      ? "Same directory — stop linking"
+                      : "Not linked — mark as same directory"}
                   </button>
                 </form>
               </li>
@@ -182,7 +188,7 @@ function PersonCard({
             {person.identities.map((i) => (
               <tr key={i.id} data-testid="identity">
                 <td className="px-3 py-2">{label(i.issuer)}</td>
-                <td className="px-3 py-2 break-all">
+                <td className="px-3 py-2 [overflow-wrap:anywhere]">
                   {i.email ?? "—"}
                   {i.displayName && <span className="text-slate-500"> · {i.displayName}</span>}
                 </td>
