@@ -463,7 +463,8 @@ describe("rules", () => {
   it("a user rule names a known user by email", async () => {
     const rule = await addRule(role, { subjectKind: "user", userEmail: "Carol@corp.example" });
     const carol = await stack.db.user.findFirstOrThrow({ where: { email: "carol@corp.example" } });
-    expect(rule).toMatchObject({ userId: carol.id, groupName: null });
+    // A user rule names the person (whichever of their identities signs in).
+    expect(rule).toMatchObject({ personId: carol.personId, groupName: null });
   });
 
   const past = new Date(Date.now() - 3_600_000).toISOString().slice(0, 16);

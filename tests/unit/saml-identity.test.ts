@@ -251,6 +251,7 @@ describe("the display name", () => {
       email: "bob@corp.example",
       displayName: "Bob Smith",
       groups: ["a", "b"],
+      emailVerified: true,
     });
   });
 });
