@@ -305,7 +305,8 @@ export function AccountsBrowser({
                 setQuery(e.target.value);
                 setHighlightKey(null);
               }}
-              placeholder="Search accounts and roles: name, alias, id, environment…"
+              placeholder="Search accounts and roles…"
+              title="Search by account name, alias, id or environment, and role name"
               aria-label="Search accounts and roles"
               aria-keyshortcuts="/"
               className="w-full rounded-lg border border-slate-300 bg-white py-2.5 pr-10 pl-4 shadow-sm outline-none focus:border-indigo-500 focus:ring-2 focus:ring-indigo-200"

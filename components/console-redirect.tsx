@@ -93,6 +93,8 @@ export function ConsoleRedirect(props: ConsoleRedirectProps) {
     props.autoContinue ? "opening" : "confirm",
   );
   const [error, setError] = useState<ApiErrorView | null>(null);
+  /** The destination to open: the link's, until the user changes it after a refusal. */
+  const [destination, setDestination] = useState<string | null>(props.destination);
   const started = useRef(false);
 
   /** Asks for the sign-in URL and leaves for it; state changes only after the answer. */
@@ -103,7 +105,9 @@ export function ConsoleRedirect(props: ConsoleRedirectProps) {
       linkRegion ?? (stored !== null && isKnownRegion(stored) ? stored : defaultRegion);
     const result = await postJson<{ signinUrl: string }>(`/api/roles/${props.roleId}/console`, {
       region: chosen,
-      ...(props.destination !== null ? { destination: props.destination } : {}),
+      ...(destination !== null && destination.trim() !== ""
+        ? { destination: destination.trim() }
+        : {}),
       returnTo: props.deepLink,
     });
     if (result.ok) {
@@ -119,7 +123,7 @@ export function ConsoleRedirect(props: ConsoleRedirectProps) {
     }
     setError(result.error);
     setState("error");
-  }, [linkRegion, defaultRegion, isKnownRegion, props.roleId, props.destination, props.deepLink]);
+  }, [linkRegion, defaultRegion, isKnownRegion, props.roleId, destination, props.deepLink]);
 
   const open = useCallback(() => {
     setState("opening");
@@ -168,13 +172,39 @@ export function ConsoleRedirect(props: ConsoleRedirectProps) {
               <ErrorNotice error={error} />
             </div>
           )}
-          <button
-            type="button"
-            onClick={open}
-            className="mt-4 rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-500"
-          >
-            {state === "error" ? "Try again" : "Continue"}
-          </button>
+          {state === "error" && props.destination !== null && (
+            // A refused destination would be refused again: let the user change it here (an
+            // empty one opens the console home).
+            <label className="mt-4 block text-sm text-slate-700">
+              Destination in the console — a path or service on the AWS console (such as{" "}
+              <code className="font-mono">ec2</code> or{" "}
+              <code className="font-mono">/s3/buckets</code>) that sends nowhere else; leave it
+              empty for the console home
+              <input
+                value={destination ?? ""}
+                onChange={(e) => setDestination(e.target.value)}
+                placeholder="/ec2/home (empty: the console home)"
+                className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 font-mono text-sm"
+                data-testid="deep-link-destination"
+              />
+            </label>
+          )}
+          <div className="mt-4 flex flex-wrap items-center gap-3">
+            <button
+              type="button"
+              onClick={open}
+              className="rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-500"
+            >
+              {state === "error" ? "Try again" : "Continue"}
+            </button>
+            <a
+              href="/accounts"
+              className="rounded-md border border-slate-300 px-4 py-2 font-medium text-slate-700 hover:bg-slate-100"
+              data-testid="deep-link-cancel"
+            >
+              Cancel
+            </a>
+          </div>
         </>
       )}
     </div>

@@ -52,7 +52,7 @@ export function KeyboardShortcuts({ onClose }: { onClose: () => void }) {
       </dl>
       <p className="mt-2 text-xs text-slate-500">
         Shortcuts pause while you type in a field; from the search box, the arrows, Enter and Esc
-        still work.
+        still work, and so do / and ? while it is empty.
       </p>
     </div>
   );

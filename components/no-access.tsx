@@ -1,3 +1,5 @@
+import { contactParts } from "./contact-links";
+
 export function NoAccess({
   contact,
   userLabel,
@@ -19,8 +21,20 @@ export function NoAccess({
         account or role has been granted to you or to any of your groups.
       </p>
       <p className="mt-3 text-slate-600">
-        To get access, ask <span className="font-medium text-slate-900">{contact}</span>. Say which
-        AWS account and role you need and for what; once they grant it, sign out and in again.
+        To get access, ask{" "}
+        <span className="font-medium text-slate-900" data-testid="no-access-contact">
+          {contactParts(contact).map((part, i) =>
+            "href" in part ? (
+              <a key={i} href={part.href} className="text-indigo-700 underline">
+                {part.text}
+              </a>
+            ) : (
+              part.text
+            ),
+          )}
+        </span>
+        . Say which AWS account and role you need and for what; once they grant it, sign out and in
+        again.
       </p>
       {isAuditor && (
         <p className="mt-3 text-slate-600" data-testid="no-access-auditor">

@@ -25,7 +25,8 @@ function isTextEntry(element: Element | null): boolean {
 /**
  * The accounts page's keyboard shortcuts, on the document: `/` search, ArrowDown/ArrowUp move the
  * highlight, Enter console, `c` CLI credentials, `f` favorite, Escape clear, `?` help. Ignored while
- * typing in a field (except Arrow/Enter/Escape from the search box), with a modifier held (so
+ * typing in a field (except Arrow/Enter/Escape from the search box, and `/` and `?` from it while
+ * it is empty), with a modifier held (so
  * Ctrl+C still copies), or while a dialog or menu is open (`isSuspended`): those own the keyboard.
  */
 export function useKeyboardNavigation(
@@ -45,7 +46,16 @@ export function useKeyboardNavigation(
       if (event.ctrlKey || event.metaKey || event.altKey) return;
       const target = event.target instanceof Element ? event.target : null;
       const fromSearch = target !== null && target === searchRef.current;
-      if (isTextEntry(target) && !(fromSearch && SEARCH_BOX_KEYS.has(event.key))) return;
+      // The search box is focused on load: from it while empty, `/` (out of habit) and `?` are
+      // shortcuts, not the first character of a search that would match nothing.
+      const isShortcutFromEmptySearch =
+        fromSearch && searchRef.current?.value === "" && (event.key === "/" || event.key === "?");
+      if (
+        isTextEntry(target) &&
+        !(fromSearch && SEARCH_BOX_KEYS.has(event.key)) &&
+        !isShortcutFromEmptySearch
+      )
+        return;
       // Enter on a focused button or link is that control's own click.
       if (event.key === "Enter" && target?.closest("button, a, summary")) return;
 

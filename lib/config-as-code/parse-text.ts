@@ -19,6 +19,17 @@ export function detectFormat(text: string): ConfigFormat {
   return /^\s*[{[]/.test(text.replace(/^\uFEFF/, "")) ? "json" : "yaml";
 }
 
+/**
+ * Binary data read as text: a NUL, the replacement character a decoder puts for invalid bytes, or
+ * many control characters. A YAML parser would read it as one string and name the wrong problem.
+ */
+function looksBinary(text: string): boolean {
+  if (/[\u0000\uFFFD]/.test(text)) return true;
+  const sample = text.slice(0, 4096);
+  const controls = sample.match(/[\u0001-\u0008\u000E-\u001F\u007F]/g)?.length ?? 0;
+  return controls > sample.length / 100;
+}
+
 function lineAt(text: string, offset: number): number {
   let line = 1;
   for (let i = 0; i < offset && i < text.length; i += 1) if (text.charCodeAt(i) === 10) line += 1;
@@ -39,6 +50,18 @@ export function parseConfigText(
     return {
       ok: false,
       problems: [{ path: "(document)", line: null, message: "The file is empty." }],
+    };
+  if (looksBinary(text))
+    return {
+      ok: false,
+      problems: [
+        {
+          path: "(document)",
+          line: null,
+          message:
+            "This is not a YAML or JSON file (it holds binary data). Export the configuration from this page to start from a valid file.",
+        },
+      ],
     };
   if (format === "json") {
     try {

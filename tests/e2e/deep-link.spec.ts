@@ -2,7 +2,11 @@
 // lands straight in the AWS console (the stand-in) in the link's account, role, region and service.
 // Opened from another site, the same link waits for the user's click.
 import { expect, test } from "@playwright/test";
-import { signInThroughBrowser, startStackPerFile } from "./support/e2e-stack";
+import {
+  followLinkFromAnotherSite,
+  signInThroughBrowser,
+  startStackPerFile,
+} from "./support/e2e-stack";
 
 const stack = startStackPerFile();
 
@@ -39,16 +43,7 @@ test("the same link followed from another site asks before opening the console",
   const s = stack();
   await signInThroughBrowser(page, s, "bob");
   // A page of another origin (the AWS stand-in's) links to the portal.
-  await page.goto(`${s.aws.url}/__standin/health`);
-  expect(new URL(page.url()).origin).not.toBe(s.portalUrl);
-  await page.evaluate((href) => {
-    const a = document.createElement("a");
-    a.href = href;
-    a.textContent = "open";
-    document.body.append(a);
-  }, `${s.portalUrl}${DEEP_LINK}`);
-  await page.getByRole("link", { name: "open" }).click();
-  await page.waitForURL(`${s.portalUrl}${DEEP_LINK}`);
+  await followLinkFromAnotherSite(page, s, DEEP_LINK);
   await expect(page.getByTestId("deep-link-title")).toHaveText(
     "Open ReadOnly in acme-production (eu-central-1)",
   );

@@ -219,6 +219,16 @@ describe("a file with a bad entry is refused, naming the entry and its line", ()
     if (!result.ok) expect(result.problems[0]!.line).toBe(line);
   });
 
+  it.each([
+    ["a PNG read as text", "\u0089PNG\r\n\u001a\n\u0000\u0000\u0000\rIHDR"],
+    ["a zip decoded with replacement characters", "PK\u0003\u0004\uFFFD\uFFFD\u0014\u0000"],
+    ["control characters throughout", "a\u0001b\u0002c\u0003d"],
+  ])("a binary file (%s) is 'not a YAML or JSON file', not a shape error", (_what, text) => {
+    const result = parseConfigText(text);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.problems[0]!.message).toMatch(/^This is not a YAML or JSON file/);
+  });
+
   it("refuses YAML alias bombs instead of expanding them", () => {
     const bomb = `a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n`;
     expect(parseConfigText(bomb).ok).toBe(false);

@@ -128,3 +128,21 @@ export function roleRow(page: Page, accountName: string, roleName: string): Loca
     .getByTestId("role")
     .filter({ has: page.getByTestId("role-name").getByText(roleName, { exact: true }) });
 }
+
+/** Follows a link to `portalPath` from a page of another origin (the AWS stand-in's), as a click. */
+export async function followLinkFromAnotherSite(
+  page: Page,
+  stack: TestStack,
+  portalPath: string,
+): Promise<void> {
+  await page.goto(`${stack.aws.url}/__standin/health`);
+  expect(new URL(page.url()).origin).not.toBe(stack.portalUrl);
+  await page.evaluate((href) => {
+    const a = document.createElement("a");
+    a.href = href;
+    a.textContent = "open";
+    document.body.append(a);
+  }, `${stack.portalUrl}${portalPath}`);
+  await page.getByRole("link", { name: "open" }).click();
+  await page.waitForURL(`${stack.portalUrl}${portalPath}`);
+}

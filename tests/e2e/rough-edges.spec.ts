@@ -1,0 +1,96 @@
+// Rough edges of a first hour, in Chromium (issue 13): a cross-site deep link can be cancelled; a
+// refused console destination can be changed right there; `/` and `?` typed into the (focused,
+// empty) search box are shortcuts, not a search; the no-access page's contact is a link when it is
+// an email address or URL; a binary file imported as configuration is named as such.
+import { expect, test } from "@playwright/test";
+import {
+  followLinkFromAnotherSite,
+  signInThroughBrowser,
+  startStackPerFile,
+} from "./support/e2e-stack";
+
+const CONTACT = "the Cloud Platform team (cloud@corp.example, https://wiki.corp.example/aws)";
+const stack = startStackPerFile({ stack: { extraEnv: { GATEHOUSE_ACCESS_CONTACT: CONTACT } } });
+
+const DEEP_LINK = "/console?account=acme-production&role=ReadOnly&region=eu-central-1";
+
+test("a deep link opened from another site can be cancelled, back to the accounts page", async ({
+  page,
+}) => {
+  const s = stack();
+  await signInThroughBrowser(page, s, "bob");
+  await followLinkFromAnotherSite(page, s, DEEP_LINK);
+  await expect(page.getByTestId("deep-link-confirm")).toBeVisible();
+  await page.getByTestId("deep-link-cancel").click();
+  await page.waitForURL(`${s.portalUrl}/accounts`);
+});
+
+test("a refused console destination can be changed right there, and then opens", async ({
+  page,
+}) => {
+  const s = stack();
+  await signInThroughBrowser(page, s, "bob");
+  const refused = "/console/logout!doLogout?redirectUrl=https://evil.example/";
+  await page.goto(`${s.portalUrl}${DEEP_LINK}&destination=${encodeURIComponent(refused)}`);
+  const editor = page.getByTestId("deep-link-destination");
+  await expect(editor).toHaveValue(refused);
+  await expect(page.getByRole("alert").first()).toContainText("destination is not allowed");
+  await page.screenshot({
+    path: process.env.GATEHOUSE_DEEP_LINK_SCREENSHOT ?? "/tmp/deep-link.png",
+  });
+  await editor.fill("ec2");
+  await page.getByRole("button", { name: "Try again" }).click();
+  await expect(page.getByTestId("console-region")).toHaveText("eu-central-1");
+  const destination = new URL(await page.getByTestId("console-destination").innerText());
+  expect(destination.pathname).toMatch(/^\/ec2\//);
+});
+
+test("`/` and `?` typed into the focused, empty search box are shortcuts", async ({ page }) => {
+  const s = stack();
+  await signInThroughBrowser(page, s, "bob");
+  const search = page.getByRole("searchbox", { name: "Search accounts and roles" });
+  await expect(search).toBeFocused();
+  await page.keyboard.type("/staging");
+  await expect(search).toHaveValue("staging");
+  await expect(page.getByTestId("role").first()).toBeVisible();
+  await search.fill("");
+  await page.keyboard.press("?");
+  await expect(page.getByTestId("keyboard-shortcuts")).toBeVisible();
+  await expect(search).toHaveValue("");
+  // With text in the box, both are just characters.
+  await search.fill("a");
+  await page.keyboard.type("/");
+  await expect(search).toHaveValue("a/");
+});
+
+test("the no-access page's contact links its email address and URL", async ({ page }) => {
+  const s = stack();
+  await signInThroughBrowser(page, s, "carol");
+  const contact = page.getByTestId("no-access-contact");
+  await expect(contact).toHaveText(CONTACT);
+  await expect(contact.getByRole("link", { name: "cloud@corp.example" })).toHaveAttribute(
+    "href",
+    "mailto:cloud@corp.example",
+  );
+  await expect(
+    contact.getByRole("link", { name: "https://wiki.corp.example/aws" }),
+  ).toHaveAttribute("href", "https://wiki.corp.example/aws");
+});
+
+test("importing a binary file as configuration says it is not a YAML or JSON file", async ({
+  page,
+}) => {
+  const s = stack();
+  await signInThroughBrowser(page, s, "alice");
+  await page.goto(`${s.portalUrl}/admin/config`);
+  await page.getByTestId("config-file").setInputFiles({
+    name: "photo.yaml",
+    mimeType: "application/yaml",
+    buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0xff]),
+  });
+  await expect(page.getByTestId("config-text")).not.toHaveValue("");
+  await page.getByRole("button", { name: "Dry run" }).click();
+  await expect(page.getByTestId("config-problems")).toContainText(
+    "This is not a YAML or JSON file",
+  );
+});
