@@ -35,7 +35,7 @@ const TABS: ReadonlyArray<{ format: Format; label: string; hint: string }> = [
   {
     format: "credential-process",
     label: "credential_process",
-    hint: "JSON in the format the AWS CLI expects from credential_process.",
+    hint: "JSON in the format the AWS CLI expects from a credential_process command: download it, then point a profile at it as below.",
   },
 ];
 
@@ -276,6 +276,13 @@ export function CredentialsDialog({
                 </button>
               </div>
             </div>
+            {tab === "credential-process" && (
+              <CredentialProcessWiring
+                profile={issued.profileName}
+                fileName={fileNameFor(tab, issued.profileName)}
+                region={issued.region}
+              />
+            )}
             <pre
               className="mt-2 max-h-72 overflow-auto rounded-lg bg-slate-900 p-4 font-mono text-xs leading-relaxed break-all whitespace-pre-wrap text-slate-100"
               data-testid="credentials-text"
@@ -299,6 +306,33 @@ function formatRemaining(seconds: number): string {
   const m = Math.floor((seconds % 3600) / 60);
   const s = seconds % 60;
   return h > 0 ? `${h} h ${m} min` : m > 0 ? `${m} min ${s} s` : `${s} s`;
+}
+
+/**
+ * How to use the downloaded JSON from ~/.aws/config: the AWS CLI and SDKs run the command and read
+ * its output. The file holds these credentials only until they expire; download anew after that.
+ */
+function CredentialProcessWiring(props: { profile: string; fileName: string; region: string }) {
+  const isWindows = typeof navigator !== "undefined" && /Windows/i.test(navigator.userAgent);
+  const command = isWindows
+    ? `cmd /c type %USERPROFILE%\\.aws\\${props.fileName}`
+    : `cat ~/.aws/${props.fileName}`;
+  return (
+    <div className="mt-2 rounded-lg border border-slate-200 bg-slate-50 px-3 py-2 text-xs text-slate-700">
+      <p>
+        Save the download as <code className="font-mono">~/.aws/{props.fileName}</code> and add to{" "}
+        <code className="font-mono">~/.aws/config</code>:
+      </p>
+      <pre className="mt-1 font-mono whitespace-pre-wrap" data-testid="credential-process-wiring">
+        {`[profile ${props.profile}]\ncredential_process = ${command}\nregion = ${props.region}`}
+      </pre>
+      <p className="mt-1 text-slate-500">
+        Then{" "}
+        <code className="font-mono">aws --profile {props.profile} sts get-caller-identity</code>.
+        The file works until these credentials expire; download fresh ones after that.
+      </p>
+    </div>
+  );
 }
 
 function fileNameFor(format: Format, profile: string): string {

@@ -160,6 +160,10 @@ test.describe("a developer's journey", () => {
     expect(issued.AccessKeyId).toMatch(/^ASIA[A-Z0-9]{16}$/);
     expect(new Date(issued.Expiration).getTime()).toBeGreaterThan(Date.now());
     await expect(dialog.getByTestId("credentials-expiry")).toContainText(issued.AccessKeyId);
+    // How to wire it into ~/.aws/config, with this dialog's profile name.
+    await expect(dialog.getByTestId("credential-process-wiring")).toContainText(
+      /\[profile [\w.-]+\]\ncredential_process = cat ~\/\.aws\/[\w.-]+\.json\nregion = eu-west-1/,
+    );
 
     const sts = new STSClient({
       endpoint: s.aws.stsEndpoint,
