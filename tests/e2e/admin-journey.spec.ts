@@ -156,7 +156,16 @@ test("an admin's new account, role and rule reach a signed-in developer at once,
     await alice.waitForURL(/\/rules\/[^/]+$/);
     await expect(alice.getByRole("heading", { name: "Delete this rule" })).toBeVisible();
     await shot(alice, "08-rule-page");
+    // A stray click deletes nothing: the first asks, "Keep it" backs out, the second deletes.
+    const rulesBefore = await s.db.accessRule.count({ where: { roleId: newRoleId! } });
+    expect(rulesBefore).toBeGreaterThan(0);
     await alice.getByRole("button", { name: "Delete rule" }).click();
+    await expect(alice.getByTestId("delete-confirm")).toHaveText("This can't be undone.");
+    await alice.getByRole("button", { name: "Keep it" }).click();
+    await expect(alice.getByTestId("delete-confirm")).toHaveCount(0);
+    expect(await s.db.accessRule.count({ where: { roleId: newRoleId! } })).toBe(rulesBefore);
+    await alice.getByRole("button", { name: "Delete rule" }).click();
+    await alice.getByRole("button", { name: "Yes, delete rule" }).click();
     await expect(alice.getByTestId("notice")).toHaveText("Access rule deleted.");
     await expect(alice.getByText("Nobody may assume this role yet.")).toBeVisible();
     await shot(alice, "09-rule-deleted");
