@@ -139,11 +139,13 @@ export interface RoleAccess {
  */
 export async function findAccountAccess(
   db: Db,
-  query: { accountId: string; roleName?: string },
+  query: { account: string; roleName?: string },
   now: Date,
 ): Promise<RoleAccess[] | null> {
+  const accountId = await resolveAccountId(db, query.account);
+  if (accountId === null) return null;
   const account = await db.awsAccount.findUnique({
-    where: { accountId: query.accountId },
+    where: { accountId },
     include: {
       roles: {
         where: query.roleName ? { name: query.roleName } : {},
@@ -166,6 +168,19 @@ export async function findAccountAccess(
     },
     rules: role.accessRules.map((r) => reviewed(r, members, now)),
   }));
+}
+
+/**
+ * The 12-digit id of the account an admin named by id, name or alias (a name wins over another
+ * account's alias), or null when none matches.
+ */
+async function resolveAccountId(db: Pick<Db, "awsAccount">, ref: string): Promise<string | null> {
+  if (/^\d{12}$/.test(ref)) return ref;
+  const matches = await db.awsAccount.findMany({
+    where: { OR: [{ name: ref }, { alias: ref.toLowerCase() }] },
+    select: { accountId: true, name: true },
+  });
+  return (matches.find((m) => m.name === ref) ?? matches[0])?.accountId ?? null;
 }
 
 export interface ReviewedUser {

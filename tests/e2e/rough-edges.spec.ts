@@ -94,3 +94,24 @@ test("importing a binary file as configuration says it is not a YAML or JSON fil
     "This is not a YAML or JSON file",
   );
 });
+
+test("the access review takes an account's alias, offers the roles for Explain, and keeps every form's values", async ({
+  page,
+}) => {
+  const s = stack();
+  await signInThroughBrowser(page, s, "alice");
+  await page.goto(`${s.portalUrl}/admin/access`);
+  const byAccount = page.getByTestId("review-account-form");
+  await byAccount.getByLabel("Account id, name or alias").fill("acme-prod");
+  await byAccount.getByRole("button", { name: "Review" }).click();
+  await expect(page.getByTestId("account-access")).toContainText("(210987654321)");
+
+  const byUser = page.getByTestId("review-user-form");
+  await byUser.getByLabel("Email").fill("bob@corp.example");
+  await byUser.getByRole("button", { name: "Review" }).click();
+  await expect(page.getByTestId("user-access")).toBeVisible();
+  await expect(byAccount.getByLabel("Account id, name or alias")).toHaveValue("acme-prod");
+  await expect(
+    page.locator('#explainable-roles option[label="acme-production / ReadOnly"]'),
+  ).toHaveAttribute("value", "arn:aws:iam::210987654321:role/ReadOnly");
+});

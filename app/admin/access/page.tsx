@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { AccessQueryForms } from "@/components/access-query-forms";
+import { AccessQueryForms, type ExplainableRole } from "@/components/access-query-forms";
 import { AccessRulesTable } from "@/components/access-rules-table";
 import { AdminPageShell } from "@/components/admin-page-shell";
 import { formatDuration } from "@/components/format-duration";
@@ -40,7 +40,7 @@ export default async function AccessReviewPage({ searchParams }: { searchParams:
           same resolution the portal uses at issuance. Times are UTC.
         </p>
       </div>
-      <AccessQueryForms values={values} />
+      <AccessQueryForms values={values} roles={await explainableRoles()} />
       {await (async () => {
         try {
           const explainUser = values.explainUser?.trim();
@@ -68,6 +68,15 @@ export default async function AccessReviewPage({ searchParams }: { searchParams:
   );
 }
 
+/** Every role, labelled "account / role", for Explain's picker (ordered as the admin pages are). */
+async function explainableRoles(): Promise<ExplainableRole[]> {
+  const roles = await getDb().role.findMany({
+    select: { arn: true, name: true, awsAccount: { select: { name: true } } },
+    orderBy: [{ awsAccount: { name: "asc" } }, { name: "asc" }],
+  });
+  return roles.map((r) => ({ arn: r.arn, label: `${r.awsAccount.name} / ${r.name}` }));
+}
+
 function csvLink(query: string) {
   return (
     <a
@@ -80,19 +89,20 @@ function csvLink(query: string) {
   );
 }
 
-async function accountSection(query: { accountId: string; roleName?: string }) {
+async function accountSection(query: { account: string; roleName?: string }) {
   const access = await findAccountAccess(getDb(), query, new Date());
   if (!access)
     return <p className="text-sm text-slate-600">No such account or role in Gatehouse.</p>;
+  const accountId = access[0]?.account.accountId ?? query.account;
   const qs = new URLSearchParams({
-    account: query.accountId,
+    account: accountId,
     ...(query.roleName ? { role: query.roleName } : {}),
   });
   return (
     <section className="space-y-4" data-testid="account-access">
       <div className="flex items-center justify-between">
         <h2 className="text-lg font-semibold">
-          Who can reach {access[0]?.account.name ?? query.accountId} ({query.accountId})
+          Who can reach {access[0]?.account.name ?? query.account} ({accountId})
         </h2>
         {csvLink(qs.toString())}
       </div>

@@ -2,7 +2,8 @@ import { ACCOUNT_ID_PATTERN, ROLE_NAME_PATTERN } from "@/lib/admin/validation";
 import { AppError } from "@/lib/http/errors";
 
 export type ReviewQuery =
-  | { kind: "account"; accountId: string; roleName?: string }
+  /** `account`: the 12-digit id, the account's name or its alias, as deep links accept. */
+  | { kind: "account"; account: string; roleName?: string }
   | { kind: "user"; email: string }
   | { kind: "none" };
 
@@ -16,15 +17,20 @@ export function reviewQuery(params: Params): ReviewQuery {
   const role = params.get("role")?.trim() ?? "";
   const user = params.get("user")?.trim() ?? "";
   if (account !== "") {
-    if (!ACCOUNT_ID_PATTERN.test(account))
+    // Digits only mean an account id; anything else is a name or alias.
+    if (/^\d+$/.test(account) && !ACCOUNT_ID_PATTERN.test(account))
       throw new AppError("validation_error", "An AWS account id is exactly 12 digits.", {
         issues: [{ path: "account", message: "Expected 12 digits." }],
+      });
+    if (account.length > 64 || /[\u0000-\u001f\u007f]/.test(account))
+      throw new AppError("validation_error", "Enter an account id, name or alias.", {
+        issues: [{ path: "account", message: "Expected an account id, name or alias." }],
       });
     if (role !== "" && !ROLE_NAME_PATTERN.test(role))
       throw new AppError("validation_error", "Not an IAM role name.", {
         issues: [{ path: "role", message: "Expected an IAM role name." }],
       });
-    return { kind: "account", accountId: account, ...(role ? { roleName: role } : {}) };
+    return { kind: "account", account, ...(role ? { roleName: role } : {}) };
   }
   if (user !== "") {
     if (!EMAIL.test(user))

@@ -22,7 +22,7 @@ export const GET = withSession(
       const access = await findAccountAccess(getDb(), query, now);
       if (!access) throw new AppError("not_found", "No such account or role in Gatehouse.");
       csv = roleAccessCsv(access);
-      name = `access-${query.accountId}${query.roleName ? `-${query.roleName}` : ""}`;
+      name = `access-${(access[0]?.account.accountId ?? query.account).replace(/[^\w.-]/g, "_")}${query.roleName ? `-${query.roleName}` : ""}`;
     } else if (query.kind === "user") {
       csv = userAccessCsv(await findUserAccess(getDb(), query.email, now));
       name = `access-${query.email.replace(/[^\w.@-]/g, "_")}`;
