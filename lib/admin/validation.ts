@@ -69,6 +69,27 @@ export function fieldErrorsOf(error: z.ZodError): FieldErrors {
   return errors;
 }
 
+/**
+ * Parses a form with `schema` and, when some fields are invalid, parses it again with those fields
+ * replaced by neutral `fallbacks`, so the form's cross-field checks still run on everything else:
+ * every problem is reported at once, not the next one only after the first is fixed. `invalid`
+ * names the fields that failed (their fallbacks must not cause cross-field errors of their own).
+ */
+function parseAllFields<S extends z.ZodType<Record<string, unknown>>>(
+  schema: S,
+  raw: Record<string, unknown>,
+  fallbacks: z.input<S>,
+): { input: z.output<S>; errors: FieldErrors; invalid: Set<string> } | { errors: FieldErrors } {
+  const first = schema.safeParse(raw);
+  if (first.success) return { input: first.data, errors: {}, invalid: new Set() };
+  const errors = fieldErrorsOf(first.error);
+  const invalid = new Set(first.error.issues.map((i) => String(i.path[0] ?? "form")));
+  const patched: Record<string, unknown> = { ...raw };
+  for (const key of invalid) patched[key] = (fallbacks as Record<string, unknown>)[key];
+  const second = schema.safeParse(patched);
+  return second.success ? { input: second.data, errors, invalid } : { errors };
+}
+
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 const noControlChars = (s: string) => !CONTROL_CHARS.test(s);
 
@@ -140,6 +161,18 @@ export const roleInputBase = z.object({
 });
 export type RoleInput = z.input<typeof roleInputBase>;
 
+/** Neutral stand-ins for invalid role fields while the others are checked (parseAllFields). */
+const ROLE_FALLBACKS: RoleInput = {
+  name: "placeholder",
+  arn: "",
+  description: "",
+  maxSessionDurationSeconds: 3600,
+  assumeMethod: "assume-role",
+  samlProviderArn: "",
+  externalId: "",
+  requiresBrokerMfa: false,
+};
+
 export interface RoleValues {
   name: string;
   arn: string;
@@ -174,25 +207,27 @@ export function parseRole(
   accountId: string,
   partition: AwsPartition,
 ): { ok: true; values: RoleValues } | { ok: false; errors: FieldErrors } {
-  const parsed = roleInputBase.safeParse(raw);
-  if (!parsed.success) return { ok: false, errors: fieldErrorsOf(parsed.error) };
-  const input = parsed.data;
+  const parsed = parseAllFields(roleInputBase, raw, ROLE_FALLBACKS);
+  if (!("input" in parsed)) return { ok: false, errors: parsed.errors };
+  const { input, invalid } = parsed;
   const errors: FieldErrors = {};
   let arn = defaultRoleArn(accountId, input.name, partition);
-  if (input.arn !== "") {
+  if (input.arn !== "" && !invalid.has("arn")) {
     const match = parseRoleArn(input.arn);
     if (!match) errors.arn = "Not a role ARN: expected arn:aws:iam::<account id>:role/<name>.";
     else if (match.partition !== partition)
       errors.arn = otherPartitionMessage("role", match.partition, partition);
     else if (match.accountId !== accountId)
       errors.arn = `This ARN is in account ${match.accountId}, not in this account (${accountId}).`;
-    else if (match.name !== input.name)
+    else if (match.name !== input.name && !invalid.has("name"))
       errors.arn = `This ARN names the role ${match.name}, but the name field says ${input.name}.`;
     else arn = input.arn;
   }
   const isSaml = input.assumeMethod === "assume-role-with-saml";
   let samlProviderArn: string | null = null;
-  if (isSaml) {
+  if (invalid.has("assumeMethod") || invalid.has("samlProviderArn")) {
+    // Reported by the field's own check; whether a provider belongs here depends on both.
+  } else if (isSaml) {
     const match = parseSamlProviderArn(input.samlProviderArn);
     if (input.samlProviderArn === "")
       errors.samlProviderArn =
@@ -208,7 +243,7 @@ export function parseRole(
   } else if (input.samlProviderArn !== "") {
     errors.samlProviderArn = "Only roles assumed with SAML use a SAML provider: clear this field.";
   }
-  if (input.externalId !== "") {
+  if (input.externalId !== "" && !invalid.has("assumeMethod")) {
     if (isSaml)
       errors.externalId = "AssumeRoleWithSAML takes no ExternalId: clear it, or use the broker.";
     else if (!EXTERNAL_ID.test(input.externalId))
@@ -216,6 +251,7 @@ export function parseRole(
   }
   if (isSaml && input.requiresBrokerMfa)
     errors.requiresBrokerMfa = "Broker MFA applies only to roles the broker assumes.";
+  Object.assign(errors, parsed.errors);
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return {
     ok: true,
@@ -256,6 +292,21 @@ export const ruleInputBase = z.object({
   description,
 });
 export type RuleInput = z.input<typeof ruleInputBase>;
+
+/** Neutral stand-ins for invalid rule fields while the others are checked (parseAllFields). */
+const RULE_FALLBACKS: RuleInput = {
+  subjectKind: "group",
+  groupName: "placeholder",
+  groupIssuer: "",
+  userEmail: "",
+  maxSessionDurationSeconds: 3600,
+  allowConsole: true,
+  allowCli: true,
+  expiresAt: "",
+  requireMfa: false,
+  sessionPolicy: "",
+  description: "",
+};
 
 export interface RuleValues {
   subjectKind: "group" | "user";
@@ -306,13 +357,19 @@ export function parseRule(
   raw: RuleInput,
   opts: { now: Date; previousExpiresAt?: Date | null },
 ): { ok: true; values: RuleValues } | { ok: false; errors: FieldErrors } {
-  const parsed = ruleInputBase.safeParse(raw);
-  if (!parsed.success) return { ok: false, errors: fieldErrorsOf(parsed.error) };
-  const input = parsed.data;
+  const parsed = parseAllFields(ruleInputBase, raw, RULE_FALLBACKS);
+  if (!("input" in parsed)) return { ok: false, errors: parsed.errors };
+  const { input, invalid } = parsed;
   const errors: FieldErrors = {};
-  if (input.subjectKind === "group" && input.groupName === "")
+  const subjectKnown = !invalid.has("subjectKind");
+  if (subjectKnown && input.subjectKind === "group" && input.groupName === "")
     errors.groupName = "Name the IdP group this rule grants to.";
-  if (input.subjectKind === "user" && !/^[^\s@]+@[^\s@]+$/.test(input.userEmail))
+  if (
+    subjectKnown &&
+    input.subjectKind === "user" &&
+    !invalid.has("userEmail") &&
+    !/^[^\s@]+@[^\s@]+$/.test(input.userEmail)
+  )
     errors.userEmail = "Enter the email address of a user who has signed in before.";
   if (!input.allowConsole && !input.allowCli)
     errors.outputs = "Allow the console, the CLI, or both: a rule allowing neither grants nothing.";
@@ -335,6 +392,7 @@ export function parseRule(
     if (check.ok) sessionPolicy = input.sessionPolicy.trim();
     else errors.sessionPolicy = check.message;
   }
+  Object.assign(errors, parsed.errors);
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return {
     ok: true,

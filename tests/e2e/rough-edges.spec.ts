@@ -115,3 +115,17 @@ test("the access review takes an account's alias, offers the roles for Explain, 
     page.locator('#explainable-roles option[label="acme-production / ReadOnly"]'),
   ).toHaveAttribute("value", "arn:aws:iam::210987654321:role/ReadOnly");
 });
+
+test("the role form names every problem at once", async ({ page }) => {
+  const s = stack();
+  await signInThroughBrowser(page, s, "alice");
+  const account = await s.db.awsAccount.findFirstOrThrow({ where: { name: "acme-staging" } });
+  await page.goto(`${s.portalUrl}/admin/accounts/${account.id}/roles/new`);
+  await page.locator('input[name="name"]').fill("has space");
+  await page.locator('input[name="arn"]').fill("arn:aws:iam::999999999999:role/Other");
+  await page.getByRole("button", { name: "Add role" }).click();
+  const errors = page.getByTestId("field-error");
+  await expect(errors).toHaveCount(2);
+  await expect(errors.nth(0)).toContainText("IAM role name");
+  await expect(errors.nth(1)).toContainText("999999999999");
+});
