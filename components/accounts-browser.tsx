@@ -6,7 +6,6 @@ import type { ApiErrorView } from "./api-client";
 import { openConsoleTab, type ConsoleRequest } from "./console-actions";
 import { ConsoleOptions } from "./console-options";
 import { CredentialsDialog } from "./credentials-dialog";
-import { ErrorNotice } from "./error-notice";
 import { withAccessChangedHint } from "./issuance-error";
 import { KeyboardShortcuts } from "./keyboard-shortcuts";
 import { formatRelativeTime } from "./relative-time";
@@ -17,6 +16,7 @@ import { buildSearchIndex, searchAccounts } from "./role-search";
 import { useFavorites } from "./use-favorites";
 import { useKeyboardNavigation } from "./use-keyboard-navigation";
 import { readRoleDuration, useConsoleDestination } from "./use-role-preferences";
+import { ToastStack, withToast, type ToastItem } from "./toast-stack";
 import { useStoredChoice } from "./use-stored-choice";
 
 export type { AccountView } from "@/lib/access/group-by-account";
@@ -25,12 +25,6 @@ const REGION_STORAGE_KEY = "gatehouse.region";
 /** Above this many roles only the rows on screen are rendered. */
 export const WINDOWING_THRESHOLD = 200;
 const RECENT_LIMIT = 8;
-
-interface Toast {
-  id: number;
-  label: string;
-  error: ApiErrorView;
-}
 
 function noticeError(message: string): ApiErrorView {
   return { message, code: null, requestId: null, awsErrorCode: null, nextUrl: null };
@@ -65,7 +59,7 @@ export function AccountsBrowser({
   const [menuFor, setMenuFor] = useState<{ row: LayoutRow; anchor: HTMLElement } | null>(null);
   const [isHelpOpen, setIsHelpOpen] = useState(false);
   const [openingRoleId, setOpeningRoleId] = useState<string | null>(null);
-  const [toasts, setToasts] = useState<Toast[]>([]);
+  const [toasts, setToasts] = useState<ToastItem[]>([]);
   const [usedNow, setUsedNow] = useState<ReadonlyMap<string, string>>(new Map());
   const [now, setNow] = useState(() => new Date(serverNow));
   const searchRef = useRef<HTMLInputElement>(null);
@@ -81,8 +75,13 @@ export function AccountsBrowser({
   const addToast = useCallback((label: string, error: ApiErrorView) => {
     toastId.current += 1;
     const id = toastId.current;
-    setToasts((prev) => [...prev.slice(-3), { id, label, error: withAccessChangedHint(error) }]);
+    const { message, requestId } = withAccessChangedHint(error);
+    setToasts((prev) => withToast(prev, { id, kind: "error", label, message, requestId }));
   }, []);
+  const dismissToast = useCallback(
+    (id: number) => setToasts((prev) => prev.filter((t) => t.id !== id)),
+    [],
+  );
 
   const index = useMemo(() => buildSearchIndex(accounts), [accounts]);
   const labelOf = useCallback(
@@ -391,19 +390,7 @@ export function AccountsBrowser({
         />
       )}
 
-      {toasts.length > 0 && (
-        <div className="fixed right-4 bottom-4 z-50 flex w-96 max-w-[calc(100vw-2rem)] flex-col gap-2">
-          {toasts.map((t) => (
-            <div key={t.id} className="rounded-md bg-white shadow-lg">
-              <p className="px-3 pt-2 text-xs font-medium text-slate-600">{t.label}</p>
-              <ErrorNotice
-                error={t.error}
-                onDismiss={() => setToasts((prev) => prev.filter((x) => x.id !== t.id))}
-              />
-            </div>
-          ))}
-        </div>
-      )}
+      <ToastStack toasts={toasts} onDismiss={dismissToast} />
     </div>
   );
 }

@@ -48,7 +48,7 @@ export function apiErrorFrom(response: Response, json: unknown): ApiErrorView {
   if (response.status === 401) {
     // The session ended (expired or signed out elsewhere): a full page load re-runs sign-in.
     // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- a full load is intended
-    window.location.href = `/signin?callbackUrl=${encodeURIComponent(window.location.pathname + window.location.search)}`;
+    window.location.href = `/signin?callbackUrl=${encodeURIComponent(window.location.pathname + window.location.search)}&reason=session-ended`;
   }
   const error = (
     json as {

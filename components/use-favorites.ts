@@ -25,7 +25,7 @@ async function sendFavorite(roleId: string, isFavorite: boolean): Promise<ApiErr
   if (response.status === 401) {
     // The session ended: a full page load runs sign-in again.
     // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- a full load is intended
-    window.location.href = `/signin?callbackUrl=${encodeURIComponent(window.location.pathname)}`;
+    window.location.href = `/signin?callbackUrl=${encodeURIComponent(window.location.pathname)}&reason=session-ended`;
   }
   const body = (await response.json().catch(() => null)) as {
     error?: { message?: unknown; code?: unknown; requestId?: unknown };

@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { SignInButton } from "@/components/sign-in-button";
 import { OIDC_PROVIDER_ID } from "@/lib/auth/auth-options";
 import { currentRequestMeta, getSignedInUser } from "@/lib/auth/current-user";
+import { isSessionEndedReason } from "@/lib/auth/sign-in-redirect";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { safeReturnPath } from "@/lib/saml/complete-saml-sign-in";
@@ -42,6 +43,15 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
             className="mt-4 rounded-md bg-slate-100 px-3 py-2 text-sm text-slate-700"
           >
             You are signed out.
+          </p>
+        )}
+        {isSessionEndedReason(params.reason) && !failed && (
+          <p
+            role="status"
+            data-testid="session-ended"
+            className="mt-4 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+          >
+            Your session ended — sign in again. You will come back to the page you were on.
           </p>
         )}
         {failed && (

@@ -8,7 +8,8 @@ import { databaseUnavailableError } from "@/lib/db/unavailable";
 import { DATABASE_UNAVAILABLE_DIGEST } from "@/lib/http/error-digest";
 import { requestMetaFrom, type RequestMeta } from "@/lib/http/request-meta";
 import { findActiveSessionUser, type SignedInUser } from "./portal-session";
-import { readSessionId } from "./session-cookie";
+import { signInPathFor } from "./sign-in-redirect";
+import { readSessionId, sessionCookieName } from "./session-cookie";
 
 /**
  * The signed-in user for this request, or null. The session cookie only names a server-side session;
@@ -40,6 +41,8 @@ export async function currentRequestMeta(): Promise<RequestMeta> {
 
 /**
  * For pages any signed-in person may see: the signed-in user, or a redirect to sign-in and back.
+ * When the request still carried a session cookie, the session it named has ended (expired,
+ * revoked or unknown), and the sign-in page says so (lib/auth/sign-in-redirect.ts).
  * Admin and auditor pages use requirePrivilegedPage (lib/auth/privilege-guard.ts).
  */
 export async function requirePageUser(opts: {
@@ -47,6 +50,9 @@ export async function requirePageUser(opts: {
 }): Promise<{ user: SignedInUser; meta: RequestMeta }> {
   const meta = await currentRequestMeta();
   const user = await getSignedInUser(meta);
-  if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(opts.returnTo)}`);
+  if (!user) {
+    const hadSessionCookie = Boolean((await cookies()).get(sessionCookieName(getConfig()))?.value);
+    redirect(signInPathFor(opts.returnTo, hadSessionCookie));
+  }
   return { user, meta };
 }

@@ -253,7 +253,10 @@ test.describe("a developer's journey", () => {
       await replay.addCookies(cookiesBeforeSignOut);
       const replayPage = await replay.newPage();
       await replayPage.goto(`${s.portalUrl}/accounts`);
-      await expect(replayPage).toHaveURL(`${s.portalUrl}/signin?callbackUrl=%2Faccounts`);
+      // It still carries a session cookie, so the sign-in page is told the session ended.
+      await expect(replayPage).toHaveURL(
+        `${s.portalUrl}/signin?callbackUrl=%2Faccounts&reason=session-ended`,
+      );
     } finally {
       await replay.close();
     }
