@@ -6,7 +6,7 @@
 // that `import "server-only"`, whose react-server export is the no-op (vitest aliases it instead).
 import { defineConfig } from "@playwright/test";
 
-/** Debian's Chromium: Playwright's own browser download is unreachable here (FACTS.md "Browsers"). */
+/** Debian's Chromium: Playwright's own browser download is unreachable here (so the Debian package is used). */
 const CHROMIUM = process.env.GATEHOUSE_CHROMIUM ?? "/usr/bin/chromium";
 
 // The runner loads the spec files itself, so the condition must be on the command line from the

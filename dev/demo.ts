@@ -45,7 +45,7 @@ function demoAuthSecret(): string {
 
 async function main(): Promise<void> {
   // The stand-ins run in this process: a broken stdout pipe or a stray rejection must not take the
-  // demo down silently (FACTS.md saw a local IdP vanish after a login).
+  // demo down silently (a local IdP has been seen to vanish after a login).
   installProcessGuards((line) => console.error(line));
   for (const [name, port] of [
     ["portal", PORTAL_PORT],

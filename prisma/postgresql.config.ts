@@ -1,5 +1,5 @@
 // Prisma CLI configuration for PostgreSQL. Migrations use @prisma/adapter-pg 7.x under an alias:
-// with 6.19 the WebAssembly schema engine fails to read PostgreSQL's `name` columns (FACTS.md).
+// with 6.19 the WebAssembly schema engine fails to read PostgreSQL's `name` columns.
 // The app itself queries through @prisma/adapter-pg 6.19.
 import path from "node:path";
 import { PrismaPg } from "prisma-adapter-pg-migrate";

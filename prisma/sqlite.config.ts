@@ -1,5 +1,5 @@
 // Prisma CLI configuration for SQLite: the WebAssembly schema engine with a driver adapter works
-// offline (see shared/FACTS.md). Used by prisma/migrate.ts and the db:* scripts.
+// offline (the engines come from node_modules, no download). Used by prisma/migrate.ts and the db:* scripts.
 import path from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { defineConfig } from "prisma/config";

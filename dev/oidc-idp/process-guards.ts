@@ -13,7 +13,7 @@ function describe(value: unknown): string {
  * Process-level handlers for a long-running demo server (the IdP CLI; dev/demo.ts can call it too),
  * so it neither dies silently nor dies for a reason that is safe to survive.
  *
- * FACTS.md records an oidc-provider process exiting without a word minutes after a login. Tried
+ * An oidc-provider process has been seen exiting without a word minutes after a login. Tried
  * here: a plain Node HTTP server that logs to stderr exits with code 1 on the first log line after
  * its stderr reader has gone (EPIPE surfaces as an unhandled 'error' event, and the message that
  * would explain it has nowhere to go). Other silent killers: SIGHUP when the terminal or parent

@@ -93,7 +93,7 @@ async function duplicateErrors(
 }
 
 /**
- * Adds an AWS account. The row and its audit event (before: null) are one transaction (DESIGN.md
+ * Adds an AWS account. The row and its audit event (before: null) are one transaction (docs/INVARIANTS.md
  * invariant 2), so a failed audit write leaves no account behind. The caller has checked admin.
  */
 export async function createAccount(

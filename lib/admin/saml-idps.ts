@@ -48,7 +48,7 @@ export type CreateResult =
 
 /**
  * Adds a SAML IdP from its metadata (URL, or XML pasted/uploaded). The change and its audit record
- * are written in one transaction (DESIGN.md invariant 2: admin changes carry before/after).
+ * are written in one transaction (docs/INVARIANTS.md invariant 2: admin changes carry before/after).
  * The caller must already have checked that the actor is an admin.
  */
 export async function createSamlIdp(

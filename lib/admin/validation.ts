@@ -16,7 +16,7 @@ import { validateSessionPolicy } from "@/lib/aws/session-policy";
 
 /**
  * Input rules for the admin editors of accounts, roles and access rules. Every schema reports all
- * of its issues by field (STYLE.md "report every issue with its field path"), and the messages are
+ * of its issues by field (every issue, with its field path), and the messages are
  * safe to show next to the field they name.
  */
 

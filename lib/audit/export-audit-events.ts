@@ -10,7 +10,7 @@ export type ExportFormat = "csv" | "jsonl";
 /**
  * Every stored column, in a stable order: with prevHash and hash, anyone holding an export can
  * recompute the chain over it (lib/audit/canonical-event.ts describes the form). Never a secret:
- * the audit log holds none (DESIGN.md invariant 3).
+ * the audit log holds none (docs/INVARIANTS.md invariant 3).
  */
 export const EXPORT_COLUMNS = [
   "sequence",

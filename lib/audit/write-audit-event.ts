@@ -106,7 +106,7 @@ export type AuditWriter = Db | Prisma.TransactionClient;
 const CHAIN_TRANSACTION = { maxWait: 10_000, timeout: 15_000 } as const;
 
 /**
- * Appends one audit event to the hash chain and waits until the database has it (DESIGN.md
+ * Appends one audit event to the hash chain and waits until the database has it (docs/INVARIANTS.md
  * invariant 2). Callers issuing credentials call this before the response carries them, so a
  * failed write means no credentials leave the server.
  *

@@ -13,7 +13,7 @@ import { readSessionId, sessionCookieName } from "./session-cookie";
 
 /**
  * The signed-in user for this request, or null. The session cookie only names a server-side session;
- * the database row must exist, be unrevoked and unexpired (DESIGN.md invariant 4: every entry point
+ * the database row must exist, be unrevoked and unexpired (docs/INVARIANTS.md invariant 4: every entry point
  * checks for itself, so this runs in each handler and page, not only in middleware).
  */
 export async function getSignedInUser(meta: RequestMeta): Promise<SignedInUser | null> {

@@ -52,7 +52,7 @@ export async function recordDenial(
 }
 
 /**
- * For admin and auditor pages, called by each page itself (DESIGN.md invariant 4): a signed-out
+ * For admin and auditor pages, called by each page itself (docs/INVARIANTS.md invariant 4): a signed-out
  * visitor is sent to sign in and back; a signed-in person without the privilege gets HTTP 403 and
  * the segment's friendly forbidden.tsx (nothing of the page is rendered), audited as admin.denied.
  */

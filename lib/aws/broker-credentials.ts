@@ -14,7 +14,7 @@ import {
  * exchanges them once for a GetSessionToken session and signs everything else with that, so the
  * long-term key signs almost nothing; an administrator can also unlock a separate MFA-authenticated
  * session for roles whose trust policy requires aws:MultiFactorAuthPresent. Secrets and session
- * tokens live only in this process's memory (DESIGN.md invariant 3): never logged, never stored.
+ * tokens live only in this process's memory (docs/INVARIANTS.md invariant 3): never logged, never stored.
  */
 
 export type CredentialSource =

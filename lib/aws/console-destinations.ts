@@ -1,7 +1,7 @@
 import { isAwsRegion, partitionOf, type AwsPartition } from "./partitions";
 
 /**
- * Where the AWS console opens after a federation sign-in (DESIGN.md "Console sign-in").
+ * Where the AWS console opens after a federation sign-in (docs/AWS.md "Console sign-in").
  *
  * The federation login sends the user's browser, carrying a bearer sign-in token, to a Destination of
  * our choosing. A destination may come from a deep link someone else wrote, so whatever the input —

@@ -6,7 +6,7 @@ import { isAwsRegion, MAX_SESSION_SECONDS, MIN_SESSION_SECONDS, partitionOf } fr
 export { isAllowedConsoleDestination };
 
 /**
- * Console federation URLs (DESIGN.md "Console sign-in", STS-WIRE.md "Console federation endpoint").
+ * Console federation URLs (docs/AWS.md "Console sign-in", docs/AWS-STANDIN.md "Console federation").
  *
  * The login URL sends the user's browser, carrying a bearer sign-in token, to a destination of our
  * choosing; the destination allowlist keeps that from ever being anything but an AWS console host.

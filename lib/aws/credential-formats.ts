@@ -6,7 +6,7 @@ import { AWS_REGION_PATTERN } from "./partitions";
 export { checkProfileName, profileNameFor, PROFILE_NAME_PATTERN } from "./profile-name";
 
 /**
- * Temporary credentials rendered for the user's shell or AWS config (DESIGN.md "CLI credentials").
+ * Temporary credentials rendered for the user's shell or AWS config (README.md "CLI credentials").
  *
  * Every output is something a person pastes into a terminal, so every value is validated before any
  * text is produced and quoted for the target syntax; a value that cannot be carried safely makes the

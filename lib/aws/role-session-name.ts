@@ -3,7 +3,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 
 /**
- * RoleSessionName and SourceIdentity for a portal user (DESIGN.md "Identity to AWS").
+ * RoleSessionName and SourceIdentity for a portal user (README.md "Identity carried to AWS").
  *
  * AWS shows the session name in CloudTrail and in the assumed-role ARN, so it should read as the user;
  * it must also never be shared by two users, or their actions become indistinguishable. Readable

@@ -1,5 +1,5 @@
 /**
- * How long a session may last (DESIGN.md "Identity to AWS" → Duration, "Console sign-in").
+ * How long a session may last (README.md "Identity carried to AWS" → Duration, "Console sign-in").
  *
  * Client-safe (no `server-only`, no `node:` imports): the duration picker shows the same choices and
  * the same refusal the server applies at issuance.

@@ -2,7 +2,7 @@ import "server-only";
 import type { Tag } from "@aws-sdk/client-sts";
 import { AppError } from "@/lib/http/errors";
 
-/** AWS's session tag limits (DESIGN.md "Session tags"; STS AssumeRole `Tags`). */
+/** AWS's session tag limits (README.md "Identity carried to AWS"; STS AssumeRole `Tags`). */
 export const MAX_SESSION_TAGS = 50;
 export const MAX_TAG_KEY_CHARS = 128;
 export const MAX_TAG_VALUE_CHARS = 256;

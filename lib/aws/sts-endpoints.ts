@@ -8,7 +8,7 @@ import { appErrorFromAws, classifyStsError } from "./aws-errors";
 export { classifyStsError, type StsFailure, type StsFailureKind } from "./aws-errors";
 
 /**
- * Ordered STS endpoints with bounded, jittered retries and failover (DESIGN.md "STS endpoints"):
+ * Ordered STS endpoints with bounded, jittered retries and failover (docs/AWS.md "STS endpoints"):
  * a retryable failure is retried on the same endpoint up to `attemptsPerEndpoint` times with
  * full-jitter exponential backoff, then the next endpoint is tried; a refusal AWS meant (access
  * denied, bad parameter, bad credentials) surfaces at once, because another endpoint would say the

@@ -126,7 +126,7 @@ export async function dryRunImport(
 /**
  * Imports a file: validates it again, recomputes the diff against the database as it is now and
  * refuses if that is not the diff the admin reviewed (`expectedHash` from the dry run), then makes
- * every change and writes one admin.config.imported audit event in ONE transaction (DESIGN.md
+ * every change and writes one admin.config.imported audit event in ONE transaction (docs/INVARIANTS.md
  * invariant 2): a file with any invalid entry, a stale review or a failed audit write changes
  * nothing. The caller has checked admin.
  * @throws AppError("audit_unavailable") when the audit event could not be written (all rolled back).

@@ -1,7 +1,7 @@
 /**
  * The one error type that crosses from lib/ to a response. Each code has one HTTP status; the
  * public message is safe to show, the internal reason goes only to the server log and audit log
- * (DESIGN.md invariant 5: fail closed, say little).
+ * (docs/INVARIANTS.md invariant 5: fail closed, say little).
  */
 export const ERROR_STATUS = {
   validation_error: 400,

@@ -40,7 +40,7 @@ export interface ConsoleOptions extends IssuanceOptions {
  * Opens the AWS console for a granted role: AssumeRole → getSigninToken → login URL with the
  * portal as Issuer and a region-aware console Destination from the allowlist. A destination outside
  * it is refused before anything is assumed. Audited (with region and destination, never the token)
- * before the URL leaves. SessionDuration follows DESIGN.md: sent for AssumeRole* credentials, never
+ * before the URL leaves. SessionDuration follows docs/AWS.md "Console sign-in": sent for AssumeRole* credentials, never
  * when the broker is role-chained.
  * @throws AppError("validation_error") for a refused destination or duration (no STS call)
  */

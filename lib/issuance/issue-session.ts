@@ -62,7 +62,7 @@ const AUTHORIZED_ACTION: Record<IssuanceOutput, AuditAction> = {
 };
 
 /**
- * Authorizes and assumes a role for one output (DESIGN.md invariant 1): the role, its ARN and the
+ * Authorizes and assumes a role for one output (docs/INVARIANTS.md invariant 1): the role, its ARN and the
  * duration caps come from the user's resolved grant and the role's row, the session name and source
  * identity from the user's record — nothing from the request but the role id, the region and a
  * duration inside those caps. A role the user has no grant for is "not found"; a grant without this

@@ -5,7 +5,7 @@ type Level = "debug" | "info" | "warn" | "error";
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 /**
- * Field names that must never reach a log line, whatever a caller passes (DESIGN.md invariant 3).
+ * Field names that must never reach a log line, whatever a caller passes (docs/INVARIANTS.md invariant 3).
  * AccessKeyId is deliberately absent: it is how CloudTrail entries are correlated.
  */
 const SECRET_FIELD =

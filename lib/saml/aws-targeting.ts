@@ -1,7 +1,7 @@
 import "server-only";
 
 /**
- * Recognising an assertion meant for AWS (DESIGN.md "Identity to AWS": such an assertion is never
+ * Recognising an assertion meant for AWS (README.md "Identity carried to AWS": such an assertion is never
  * a portal login) and, for the relay, one that is not.
  */
 

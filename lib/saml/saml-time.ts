@@ -1,7 +1,7 @@
 import "server-only";
 import { SamlRejection, type TimeRules } from "./types";
 
-/** SAML instants and the validity windows built from them (DESIGN.md invariant 6: the clock is passed in). */
+/** SAML instants and the validity windows built from them (docs/INVARIANTS.md invariant 6: the clock is passed in). */
 
 const DATE_TIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})?$/;
 

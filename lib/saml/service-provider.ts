@@ -14,7 +14,7 @@ export interface IdpEndpoint {
 }
 
 /**
- * The portal as a SAML service provider: one module that talks samlify (STYLE.md "one module per
+ * The portal as a SAML service provider: one module that talks samlify (one module per
  * outside system"). It publishes metadata and builds AuthnRequests; responses are verified by
  * verify-response.ts with the checks samlify does not do.
  */

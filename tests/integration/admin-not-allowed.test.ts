@@ -1,6 +1,6 @@
 // The "not allowed" suite: every admin and auditor page, API route and server action, asked by an
 // anonymous visitor, by bob (signed in, a plain developer) and — for the admin-only ones — by dave
-// (an auditor: he reads, he never changes), is refused by the entry point itself (DESIGN.md
+// (an auditor: he reads, he never changes), is refused by the entry point itself (docs/INVARIANTS.md
 // invariant 4): pages answer 403 with the friendly page and nothing of their own, routes 401/403 as
 // JSON, actions their refusal. Nothing changes (the tables, the broker and the STS stand-in are
 // compared before and after), nothing leaks, and every refusal of a signed-in person or of an

@@ -1,5 +1,5 @@
 // The audit log: an issuance is recorded before credentials leave, and when the record can't be
-// written nothing leaves (DESIGN.md invariant 2, like Vault's audit devices); sign-in and sign-out
+// written nothing leaves (docs/INVARIANTS.md invariant 2, like Vault's audit devices); sign-in and sign-out
 // are recorded with who; only admins and auditors read the log; the table refuses UPDATE and DELETE.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { demoUsers } from "@/dev/demo-world";

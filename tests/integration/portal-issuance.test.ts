@@ -1,5 +1,5 @@
 // Issuance for a granted role, end to end: the portal assumes the role at the STS stand-in with
-// parameters it chose itself (DESIGN.md invariant 1), the credentials work with the real AWS SDK,
+// parameters it chose itself (docs/INVARIANTS.md invariant 1), the credentials work with the real AWS SDK,
 // the console link lands in the right account/role/region, each issuance is audited with the
 // AccessKeyId (invariant 2), and no secret reaches the database or the log (invariant 3).
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";

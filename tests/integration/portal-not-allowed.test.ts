@@ -1,5 +1,5 @@
 // "Not allowed" for the two issuance endpoints: every refused request gets the one JSON error shape
-// with a request id, leaks nothing, and never reaches AWS (DESIGN.md invariants 1, 4, 5). Denials
+// with a request id, leaks nothing, and never reaches AWS (docs/INVARIANTS.md invariants 1, 4, 5). Denials
 // of a role are audited with the reason.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CookieJar } from "../support/cookie-jar";

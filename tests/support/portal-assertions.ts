@@ -1,6 +1,6 @@
 // Assertions shared by the portal-* integration suites: the STS stand-in's call log (to prove "no
 // STS call"), the one JSON error shape, audit rows, and a whole-database / server-log scan for
-// secrets (DESIGN.md invariants 1–3).
+// secrets (docs/INVARIANTS.md invariants 1–3).
 import { expect } from "vitest";
 import type { StsCallRecord } from "@/dev/aws-standin/server";
 import { demoUsers } from "@/dev/demo-world";

@@ -36,7 +36,7 @@ import {
   type SamlResponseOptions,
 } from "@/tests/support/saml-fixtures";
 
-// A frozen clock (DESIGN.md invariant 6): every fixture is issued relative to NOW.
+// A frozen clock (docs/INVARIANTS.md invariant 6): every fixture is issued relative to NOW.
 const NOW = new Date("2026-03-02T09:30:00Z");
 const minutes = (n: number) => new Date(NOW.getTime() + n * 60_000);
 const idpKey = () => getTestSigningKey("idp");

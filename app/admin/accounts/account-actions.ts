@@ -20,7 +20,7 @@ function editableFieldsOf(values: Record<string, string>) {
   };
 }
 
-// Every action checks for itself that the caller is a signed-in admin (DESIGN.md invariant 4).
+// Every action checks for itself that the caller is a signed-in admin (docs/INVARIANTS.md invariant 4).
 
 export async function createAccountAction(
   _prev: AdminFormState,

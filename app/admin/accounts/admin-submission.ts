@@ -14,7 +14,7 @@ export type AdminSubmission =
 
 /**
  * How every account, role and rule action starts: the named fields as text, and the action's own
- * check that the caller is a signed-in admin (DESIGN.md invariant 4). A refusal says so and hands
+ * check that the caller is a signed-in admin (docs/INVARIANTS.md invariant 4). A refusal says so and hands
  * back nothing of what was typed.
  */
 export async function readAdminSubmission(

@@ -6,7 +6,7 @@ import { log } from "@/lib/log";
 
 /**
  * Runs an admin change. When its audit record can't be written the whole transaction, change
- * included, has been rolled back (DESIGN.md invariant 2): the admin is told so, by the form. A
+ * included, has been rolled back (docs/INVARIANTS.md invariant 2): the admin is told so, by the form. A
  * database fault (docs/DATABASE-FAULTS.md) is told the same way, never as a crashed page.
  */
 export async function auditedChange(run: () => Promise<AdminResult>): Promise<AdminResult> {

@@ -26,7 +26,7 @@ export function rolePathOf(role: { id: string; account: { id: string } }): strin
 }
 
 /**
- * For a page below /admin/accounts/<accountId>: the admin check first (each page makes it, DESIGN.md
+ * For a page below /admin/accounts/<accountId>: the admin check first (each page makes it, docs/INVARIANTS.md
  * invariant 4; `subpath` is where sign-in returns to), then the account as `find` reads it. An id
  * that is not one, or no such account, is a 404.
  */

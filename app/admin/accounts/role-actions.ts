@@ -36,7 +36,7 @@ function roleInputOf(values: Record<string, string>): RoleInput {
   };
 }
 
-// Every action checks for itself that the caller is a signed-in admin (DESIGN.md invariant 4).
+// Every action checks for itself that the caller is a signed-in admin (docs/INVARIANTS.md invariant 4).
 
 export async function createRoleAction(
   _prev: AdminFormState,

@@ -47,7 +47,7 @@ function rolePath(values: Record<string, string>): string {
   return `/admin/accounts/${values.accountDbId}/roles/${values.roleId}`;
 }
 
-// Every action checks for itself that the caller is a signed-in admin (DESIGN.md invariant 4).
+// Every action checks for itself that the caller is a signed-in admin (docs/INVARIANTS.md invariant 4).
 
 export async function createRuleAction(
   _prev: AdminFormState,
