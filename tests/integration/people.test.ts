@@ -8,9 +8,9 @@
 // listing the email twice, Explain answering twice, and a config export that failed to re-import.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { personSharingVerifiedEmail } from "@/lib/people/link-by-email";
-import { parseDetails } from "../support/portal-assertions";
+import { parseDetails, sectionRoleIds } from "../support/portal-assertions";
 import { roleIdOf, sessionFor, signIn, type PortalSession } from "../support/portal-client";
-import { signInWithDemoSaml } from "../support/saml-portal";
+import { roleIdsOnAccountsPage, signInWithDemoSaml } from "../support/saml-portal";
 import { act } from "../support/server-actions";
 import { startTestStack, type TestStack } from "../support/stack";
 
@@ -50,17 +50,8 @@ async function identityOf(email: string, issuer: string) {
   return stack.db.user.findFirstOrThrow({ where: { email, issuer } });
 }
 
-async function sectionRoleIds(session: PortalSession, testId: "favorite-role" | "recent-role") {
-  const res = await session.request("/accounts");
-  expect(res.status).toBe(200);
-  const pattern = new RegExp(`data-testid="${testId}" data-role-id="([a-z0-9]+)"`, "g");
-  return [...(await res.text()).matchAll(pattern)].map((m) => m[1]!);
-}
-
 async function roleIdsOnPage(session: PortalSession): Promise<string[]> {
-  const res = await session.request("/accounts");
-  const html = await res.text();
-  return [...new Set([...html.matchAll(/data-role-id="([a-z0-9]+)"/g)].map((m) => m[1]!))];
+  return roleIdsOnAccountsPage(await (await session.request("/accounts")).text());
 }
 
 const count = (html: string, testId: string) => html.split(`data-testid="${testId}"`).length - 1;

@@ -2,7 +2,7 @@
 // to roles the user can use (anything else is a 404 that says nothing), authenticated, same-origin
 // only and never cached; stars survive signing out; recents follow the audit log, newest first.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectApiError, storedUser } from "../support/portal-assertions";
+import { expectApiError, sectionRoleIds, storedUser } from "../support/portal-assertions";
 import { roleIdOf, signIn, signOut, type PortalSession } from "../support/portal-client";
 import { startTestStack, type TestStack } from "../support/stack";
 
@@ -42,18 +42,6 @@ async function favoriteRows(username: string): Promise<string[]> {
     select: { roleId: true },
   });
   return rows.map((r) => r.roleId).sort();
-}
-
-/** The role ids the accounts page renders in one section, in order (data-testid + data-role-id). */
-async function sectionRoleIds(
-  session: PortalSession,
-  testId: "favorite-role" | "recent-role",
-): Promise<string[]> {
-  const res = await session.request("/accounts");
-  expect(res.status).toBe(200);
-  const html = await res.text();
-  const pattern = new RegExp(`data-testid="${testId}" data-role-id="([a-z0-9]+)"`, "g");
-  return [...html.matchAll(pattern)].map((m) => m[1]!);
 }
 
 describe("starring a role the user can use", () => {

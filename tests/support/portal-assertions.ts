@@ -2,6 +2,7 @@
 // STS call"), the one JSON error shape, audit rows, and a whole-database / server-log scan for
 // secrets (docs/INVARIANTS.md invariants 1–3).
 import { expect } from "vitest";
+import type { PortalSession } from "./portal-client";
 import type { StsCallRecord } from "@/dev/aws-standin/server";
 import { demoUsers } from "@/dev/demo-world";
 import type { TestStack } from "./stack";
@@ -195,4 +196,16 @@ export async function expectSecretsNowhere(
       `the portal's log contains a secret (${secret.slice(0, 6)}…)`,
     ).toBe(false);
   }
+}
+
+/** The role ids the accounts page renders in one section, in order (data-testid + data-role-id). */
+export async function sectionRoleIds(
+  session: PortalSession,
+  testId: "favorite-role" | "recent-role",
+): Promise<string[]> {
+  const res = await session.request("/accounts");
+  expect(res.status).toBe(200);
+  const html = await res.text();
+  const pattern = new RegExp(`data-testid="${testId}" data-role-id="([a-z0-9]+)"`, "g");
+  return [...html.matchAll(pattern)].map((m) => m[1]!);
 }
