@@ -1,6 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { deepLinkPath } from "@/lib/access/deep-link";
 import type { AccountView, RoleView } from "@/lib/access/group-by-account";
 import type { ApiErrorView } from "./api-client";
 import { openConsoleTab, type ConsoleRequest } from "./console-actions";
@@ -9,6 +10,7 @@ import { CredentialsDialog } from "./credentials-dialog";
 import { withAccessChangedHint } from "./issuance-error";
 import { KeyboardShortcuts } from "./keyboard-shortcuts";
 import { formatRelativeTime } from "./relative-time";
+import { credentialsResumePath, readIntent } from "./resume-intent";
 import { RoleList } from "./role-list";
 import { layoutRoleList, ROW_HEIGHT, type LayoutRow } from "./role-list-layout";
 import type { RoleRowHandlers } from "./role-row";
@@ -26,6 +28,19 @@ const REGION_STORAGE_KEY = "gatehouse.region";
 export const WINDOWING_THRESHOLD = 200;
 const RECENT_LIMIT = 8;
 
+/**
+ * The role's console deep link with the chosen region and destination: where the browser continues
+ * after a trip to the IdP's AWS app or an MFA step-up, opening the console without another click.
+ */
+function consoleDeepLinkOf(account: AccountView, role: RoleView, request: ConsoleRequest): string {
+  return deepLinkPath({
+    account: account.accountId,
+    role: role.roleName,
+    region: request.region,
+    ...(request.destination ? { destination: request.destination } : {}),
+  });
+}
+
 function noticeError(message: string): ApiErrorView {
   return { message, code: null, requestId: null, awsErrorCode: null, nextUrl: null };
 }
@@ -40,10 +55,16 @@ export function AccountsBrowser({
   regions,
   defaultRegion,
   serverNow,
+  resumeCredentialsFor = null,
 }: {
   accounts: AccountView[];
   regions: ReadonlyArray<{ code: string; name: string }>;
   defaultRegion: string;
+  /**
+   * A role whose CLI credentials the user asked for before a trip away (the IdP's AWS app, an MFA
+   * step-up): reopened at once if this tab recorded that intent, else offered with one button.
+   */
+  resumeCredentialsFor?: string | null;
   /** The server's clock when the page was rendered: "used 3 h ago" renders the same on both sides. */
   serverNow: string;
 }) {
@@ -56,6 +77,7 @@ export function AccountsBrowser({
   const [destination] = useConsoleDestination();
   const [highlightKey, setHighlightKey] = useState<string | null>(null);
   const [credentialsFor, setCredentialsFor] = useState<LayoutRow | null>(null);
+  const [offeredResume, setOfferedResume] = useState<LayoutRow | null>(null);
   const [menuFor, setMenuFor] = useState<{ row: LayoutRow; anchor: HTMLElement } | null>(null);
   const [isHelpOpen, setIsHelpOpen] = useState(false);
   const [openingRoleId, setOpeningRoleId] = useState<string | null>(null);
@@ -84,6 +106,25 @@ export function AccountsBrowser({
   );
 
   const index = useMemo(() => buildSearchIndex(accounts), [accounts]);
+
+  const resumeChecked = useRef(false);
+  useEffect(() => {
+    if (resumeChecked.current || resumeCredentialsFor === null) return;
+    resumeChecked.current = true;
+    // Reloading or sharing the address must not issue again: drop the parameter first.
+    window.history.replaceState(window.history.state, "", "/accounts");
+    const intended = readIntent(credentialsResumePath(resumeCredentialsFor));
+    const entry = index.find((e) => e.role.roleId === resumeCredentialsFor);
+    if (!entry?.role.allowCli) return;
+    const row: LayoutRow = {
+      key: `resume:${entry.role.roleId}`,
+      context: "account",
+      role: entry.role,
+      account: entry.account,
+      top: 0,
+    };
+    void Promise.resolve().then(() => (intended ? setCredentialsFor(row) : setOfferedResume(row)));
+  }, [resumeCredentialsFor, index]);
   const labelOf = useCallback(
     (roleId: string) => {
       const entry = index.find((e) => e.role.roleId === roleId);
@@ -159,15 +200,16 @@ export function AccountsBrowser({
         return;
       }
       const durationSeconds = readRoleDuration(role.roleId, role.duration);
+      const chosen = request ?? {
+        region,
+        ...(durationSeconds !== null ? { durationSeconds } : {}),
+        ...(destination ? { destination } : {}),
+      };
       setOpeningRoleId(role.roleId);
-      const error = await openConsoleTab(
-        role.roleId,
-        request ?? {
-          region,
-          ...(durationSeconds !== null ? { durationSeconds } : {}),
-          ...(destination ? { destination } : {}),
-        },
-      );
+      const error = await openConsoleTab(role.roleId, {
+        ...chosen,
+        returnTo: consoleDeepLinkOf(account, role, chosen),
+      });
       setOpeningRoleId(null);
       if (error) addToast(`${account.name} / ${role.roleName}`, error);
       else markUsed(role.roleId);
@@ -185,6 +227,7 @@ export function AccountsBrowser({
         return;
       }
       setMenuFor(null);
+      setOfferedResume(null);
       setCredentialsFor(row);
     },
     [addToast],
@@ -290,6 +333,36 @@ export function AccountsBrowser({
         </div>
       </div>
 
+      {offeredResume && (
+        <div
+          role="status"
+          className="mt-4 flex flex-wrap items-center gap-3 rounded-md border border-indigo-200 bg-indigo-50 px-3 py-2 text-sm text-indigo-900"
+          data-testid="resume-offer"
+        >
+          <span>
+            Ready to continue: CLI credentials for{" "}
+            <strong>
+              {offeredResume.account.name} / {offeredResume.role.roleName}
+            </strong>
+            .
+          </span>
+          <button
+            type="button"
+            onClick={() => openCli(offeredResume)}
+            className="rounded-md bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-500"
+          >
+            Get CLI credentials
+          </button>
+          <button
+            type="button"
+            onClick={() => setOfferedResume(null)}
+            className="rounded-md border border-indigo-300 px-3 py-1.5 text-indigo-900 hover:bg-indigo-100"
+          >
+            Dismiss
+          </button>
+        </div>
+      )}
+
       <div
         ref={toolbarRef}
         className="sticky top-0 z-20 -mx-4 mt-4 bg-slate-50/95 px-4 py-3 backdrop-blur"
@@ -385,6 +458,7 @@ export function AccountsBrowser({
           title={`${credentialsFor.account.name} / ${credentialsFor.role.roleName}`}
           region={region}
           bounds={credentialsFor.role.duration}
+          returnTo={credentialsResumePath(credentialsFor.role.roleId)}
           onIssued={() => markUsed(credentialsFor.role.roleId)}
           onClose={() => setCredentialsFor(null)}
         />

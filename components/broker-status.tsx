@@ -89,8 +89,7 @@ export function BrokerEndpointTable({ status }: { status: BrokerStatus }) {
         <thead className="bg-slate-50 text-xs tracking-wide text-slate-500 uppercase">
           <tr>
             <th className="px-3 py-2">#</th>
-            <th className="px-3 py-2">Endpoint</th>
-            <th className="px-3 py-2">Signed for</th>
+            <th className="px-3 py-2">Endpoint (region it is signed for)</th>
             <th className="px-3 py-2">State</th>
             <th className="px-3 py-2">Last success</th>
             <th className="px-3 py-2">Last failure</th>
@@ -116,6 +115,14 @@ export function BrokerEndpointTable({ status }: { status: BrokerStatus }) {
               <tr key={e.url} data-testid="endpoint-row">
                 <td className="px-3 py-2">{e.position + 1}</td>
                 <td className="px-3 py-2 font-mono text-xs wrap-anywhere">
+                  {/* Named by its region first, as GATEHOUSE_STS_ENDPOINTS and the demo's start-up
+                      message name them; requests to it are signed for that region. */}
+                  <span
+                    className="block font-sans text-sm font-medium text-slate-900"
+                    data-testid="endpoint-name"
+                  >
+                    {e.region}
+                  </span>
                   {e.url}
                   {e.configurationProblem !== null && (
                     <p
@@ -126,7 +133,6 @@ export function BrokerEndpointTable({ status }: { status: BrokerStatus }) {
                     </p>
                   )}
                 </td>
-                <td className="px-3 py-2 font-mono text-xs whitespace-nowrap">{e.region}</td>
                 <td
                   className={`px-3 py-2 whitespace-nowrap ${e.consecutiveFailures > 0 ? "text-red-700" : "text-emerald-700"}`}
                 >

@@ -1,12 +1,18 @@
 "use client";
 
 import { postJson, type ApiErrorView } from "./api-client";
+import { rememberIntent } from "./resume-intent";
 
 /** What the console endpoint takes: everything optional, the server applies its defaults. */
 export interface ConsoleRequest {
   region: string;
   durationSeconds?: number;
   destination?: string;
+  /**
+   * Where to continue if the browser must first leave (the IdP's AWS app, an MFA step-up): a portal
+   * path, usually the role's console deep link, which then opens the console without a click.
+   */
+  returnTo?: string;
 }
 
 export interface ConsoleSignIn {
@@ -24,12 +30,14 @@ function bodyOf(request: ConsoleRequest): Record<string, string | number> {
     region: request.region,
     ...(request.durationSeconds !== undefined ? { durationSeconds: request.durationSeconds } : {}),
     ...(request.destination ? { destination: request.destination } : {}),
+    ...(request.returnTo ? { returnTo: request.returnTo } : {}),
   };
 }
 
 /**
- * Asks for a one-time console sign-in URL. A role reached through a SAML IdP's AWS app answers
- * with a nextUrl: the browser goes there (and comes back), so the caller sees no error.
+ * Asks for a one-time console sign-in URL. A role reached through a SAML IdP's AWS app (or needing
+ * an MFA step-up) answers with a nextUrl: the browser goes there and comes back to
+ * `request.returnTo`, remembered as this tab's intent, so the caller sees no error.
  */
 export async function requestConsoleSignIn(
   roleId: string,
@@ -41,6 +49,7 @@ export async function requestConsoleSignIn(
   );
   if (result.ok) return { ok: true, signIn: result.data };
   if (result.error.nextUrl) {
+    if (request.returnTo) rememberIntent(request.returnTo);
     window.location.assign(result.error.nextUrl);
     return { ok: false, error: null };
   }

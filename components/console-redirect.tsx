@@ -3,45 +3,11 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { postJson, type ApiErrorView } from "./api-client";
 import { ErrorNotice } from "./error-notice";
+import { readIntent, rememberIntent } from "./resume-intent";
 import { useStoredChoice } from "./use-stored-choice";
 
 /** The accounts page remembers the user's region under this key; a link without one uses it. */
 const REGION_STORAGE_KEY = "gatehouse.region";
-/**
- * A deep link the user opened directly while signed out, kept in this tab across the IdP round
- * trip: the return from the IdP is a cross-site navigation, but the intent was the user's own.
- */
-const INTENT_STORAGE_KEY = "gatehouse.deep-link-intent";
-const INTENT_LIFETIME_MS = 10 * 60 * 1000;
-
-function readIntent(deepLink: string): boolean {
-  try {
-    const raw = window.sessionStorage.getItem(INTENT_STORAGE_KEY);
-    window.sessionStorage.removeItem(INTENT_STORAGE_KEY);
-    if (!raw) return false;
-    const intent = JSON.parse(raw) as { link?: unknown; at?: unknown };
-    return (
-      intent.link === deepLink &&
-      typeof intent.at === "number" &&
-      Date.now() - intent.at >= 0 &&
-      Date.now() - intent.at < INTENT_LIFETIME_MS
-    );
-  } catch {
-    return false;
-  }
-}
-
-/** Remembers, for this tab, that the user chose to open `deepLink` (read once by readIntent). */
-function rememberIntent(deepLink: string): void {
-  try {
-    window.sessionStorage.setItem(
-      INTENT_STORAGE_KEY,
-      JSON.stringify({ link: deepLink, at: Date.now() }),
-    );
-  } catch {
-    // Storage disabled: the user confirms with one click after coming back instead.
-  }
-}
 
 /**
  * Signed out, opened directly (typed, bookmarked, or from the portal itself): remember that this

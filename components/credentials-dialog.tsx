@@ -8,6 +8,7 @@ import { CopyButton } from "./copy-button";
 import { DurationPicker } from "./duration-picker";
 import { ErrorNotice } from "./error-notice";
 import { formatDuration } from "./format-duration";
+import { rememberIntent } from "./resume-intent";
 import { withAccessChangedHint } from "./issuance-error";
 import { useRoleDuration, useRoleProfileName } from "./use-role-preferences";
 
@@ -65,6 +66,7 @@ export function CredentialsDialog({
   title,
   region,
   bounds,
+  returnTo,
   onIssued,
   onClose,
 }: {
@@ -72,6 +74,11 @@ export function CredentialsDialog({
   title: string;
   region: string;
   bounds: DurationBoundsView;
+  /**
+   * Where to continue if the browser must first leave (the IdP's AWS app, an MFA step-up): a
+   * portal path that reopens this dialog, remembered as this tab's intent.
+   */
+  returnTo?: string;
   onIssued?: () => void;
   onClose: () => void;
 }) {
@@ -107,18 +114,21 @@ export function CredentialsDialog({
       region,
       ...(request.durationSeconds !== null ? { durationSeconds: request.durationSeconds } : {}),
       ...(request.profileName ? { profileName: request.profileName } : {}),
+      ...(returnTo ? { returnTo } : {}),
     }).then((result) => {
       if (cancelled) return;
       if (result.ok) {
         setIssued(result.data);
         onIssuedRef.current?.();
-      } else if (result.error.nextUrl) window.location.assign(result.error.nextUrl);
-      else setError(withAccessChangedHint(result.error));
+      } else if (result.error.nextUrl) {
+        if (returnTo) rememberIntent(returnTo);
+        window.location.assign(result.error.nextUrl);
+      } else setError(withAccessChangedHint(result.error));
     });
     return () => {
       cancelled = true;
     };
-  }, [roleId, region, request]);
+  }, [roleId, region, request, returnTo]);
 
   const current = TABS.find((t) => t.format === tab) ?? TABS[0]!;
   const text = issued?.formats[tab] ?? "";

@@ -13,17 +13,20 @@ import { AWS_REGIONS } from "@/lib/aws/regions";
 import { sessionDurationBounds } from "@/lib/aws/session-duration";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
+import { recordId } from "@/lib/http/schemas";
 import { getBroker } from "@/lib/issuance/context";
+import { safeReturnPath } from "@/lib/saml/complete-saml-sign-in";
+import { findSamlIdpsWithAwsApp } from "@/lib/saml/idp-registry";
 
 export const metadata: Metadata = { title: "Your AWS accounts" };
 
 const NOTICES: Record<string, string> = {
   "saml-ready":
-    "Your identity provider confirmed your AWS roles. Choose Console or CLI credentials on the role again.",
+    "Your identity provider confirmed your AWS roles: Console and CLI credentials now work for them.",
   "saml-failed":
     "Your identity provider's AWS sign-in could not be accepted. Try again; if it keeps failing, give your administrator the request id.",
   "saml-sign-in-needed":
-    "This role is reached through a SAML identity provider's AWS app: sign in with that identity provider first.",
+    "This role is reached through a SAML identity provider's AWS app, and you signed in another way. Sign in with that identity provider to continue:",
   "saml-role-unknown": "No such role, or you have no access to it.",
 };
 
@@ -31,10 +34,18 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function AccountsPage({ searchParams }: { searchParams: SearchParams }) {
   const { user } = await requirePageUser({ returnTo: "/accounts" });
-  const { notice, requestId } = await searchParams;
+  const params = await searchParams;
+  const { notice, requestId } = params;
   const noticeText = typeof notice === "string" ? NOTICES[notice] : undefined;
   const config = getConfig();
   const db = getDb();
+  // After "sign in with that identity provider", come back to the AWS app trip and go on.
+  const continuePath = typeof params.continue === "string" ? safeReturnPath(params.continue) : null;
+  const signInChoices =
+    notice === "saml-sign-in-needed" && continuePath?.startsWith("/api/aws/saml/start?")
+      ? await findSamlIdpsWithAwsApp(db)
+      : [];
+  const resumeCredentialsFor = recordId.safeParse(params.credentials);
   const now = new Date();
   const grants = await findGrantsForPrincipal(db, principalOf(user), now);
   const [favoriteRoleIds, lastUseByRoleArn, isBrokerChained] = await Promise.all([
@@ -63,6 +74,20 @@ export default async function AccountsPage({ searchParams }: { searchParams: Sea
           data-testid="notice"
         >
           {noticeText}
+          {signInChoices.length > 0 && continuePath && (
+            <span className="mt-2 flex flex-wrap gap-2">
+              {signInChoices.map((idp) => (
+                <a
+                  key={idp.slug}
+                  href={`/api/auth/saml/${encodeURIComponent(idp.slug)}/login?returnTo=${encodeURIComponent(continuePath)}`}
+                  className="rounded-md bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-500"
+                  data-testid="saml-sign-in-choice"
+                >
+                  Sign in with {idp.displayName}
+                </a>
+              ))}
+            </span>
+          )}
           {typeof requestId === "string" && /^[A-Za-z0-9-]{8,64}$/.test(requestId) && (
             <span className="ml-1 text-amber-800">
               (request id <code className="font-mono">{requestId}</code>)
@@ -82,6 +107,7 @@ export default async function AccountsPage({ searchParams }: { searchParams: Sea
           regions={AWS_REGIONS}
           defaultRegion={config.defaultRegion}
           serverNow={now.toISOString()}
+          resumeCredentialsFor={resumeCredentialsFor.success ? resumeCredentialsFor.data : null}
         />
       )}
     </PageFrame>

@@ -2,12 +2,12 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { AppHeader } from "@/components/app-header";
 import { ConsoleRedirect, SignInFirst } from "@/components/console-redirect";
-import { buildDeepLink, parseDeepLink } from "@/lib/access/deep-link";
+import { buildDeepLink, deepLinkPath, parseDeepLink } from "@/lib/access/deep-link";
 import { currentRequestMeta, getSignedInUser, requirePageUser } from "@/lib/auth/current-user";
 import { AWS_REGIONS } from "@/lib/aws/regions";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
-import { deepLinkPath, resolveDeepLinkTarget } from "@/lib/issuance/deep-link-target";
+import { resolveDeepLinkTarget } from "@/lib/issuance/deep-link-target";
 import { ChooseAccount, LinkProblems, NoConsoleAccess, NoSuchRole } from "./deep-link-views";
 
 export const metadata: Metadata = { title: "Open the AWS console" };

@@ -237,3 +237,26 @@ function preview(value: string): string {
   const printable = value.replace(/[^\x20-\x7e]/g, "?");
   return printable.length > 40 ? `${printable.slice(0, 37)}...` : printable;
 }
+
+/** Percent-encodes everything but unreserved characters, so the path passes safeReturnPath. */
+function encodeStrict(value: string): string {
+  return encodeURIComponent(value).replace(
+    /[!'()*~]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}
+
+/**
+ * The deep link as a portal path (`/console?account=…&role=…`), its known parameters in a fixed
+ * order, for returning to it after sign-in or a step-up. Only the first value of a repeated
+ * parameter is kept.
+ */
+export function deepLinkPath(params: Record<string, string | string[] | undefined>): string {
+  const pairs: string[] = [];
+  for (const key of PARAMS) {
+    const raw = params[key];
+    const value = Array.isArray(raw) ? raw[0] : raw;
+    if (typeof value === "string") pairs.push(`${key}=${encodeStrict(value.slice(0, 1024))}`);
+  }
+  return pairs.length > 0 ? `/console?${pairs.join("&")}` : "/console";
+}

@@ -13,6 +13,14 @@ export function stepUpUrl(returnTo: string): string {
 }
 
 /**
+ * Where the browser goes to fetch an AWS-targeted assertion from the IdP's AWS app for `roleId`,
+ * then on to `returnTo` (a same-site path; any other value becomes /accounts).
+ */
+export function awsAppTripUrl(roleId: string, returnTo: string): string {
+  return `/api/aws/saml/start?roleId=${encodeURIComponent(roleId)}&returnTo=${encodeURIComponent(safeReturnPath(returnTo))}`;
+}
+
+/**
  * The error an issuance must stop with when the grant exists only through rules requiring MFA and
  * this sign-in carried none — or null when it may proceed. Call it after authorization and before
  * any STS call. `nextUrl` starts a step-up that comes back to `returnTo` (a same-site path; any

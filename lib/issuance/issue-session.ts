@@ -13,7 +13,7 @@ import { enforceRateLimit } from "@/lib/http/rate-limit";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { log } from "@/lib/log";
 import { findHeldAssertion } from "@/lib/saml/aws-relay";
-import { mfaStepUpError, sessionPolicyFor, sessionTagsFor } from "./identity-to-aws";
+import { awsAppTripUrl, mfaStepUpError, sessionPolicyFor, sessionTagsFor } from "./identity-to-aws";
 
 export type IssuanceOutput = "console" | "cli";
 
@@ -172,7 +172,7 @@ export async function assumeGrantedRole(
           "saml_assertion_required",
           "This role is reached through your identity provider's AWS app: continue there, then try again.",
           {
-            nextUrl: `/api/aws/saml/start?roleId=${encodeURIComponent(roleId)}`,
+            nextUrl: awsAppTripUrl(roleId, ctx.returnTo ?? DEFAULT_RETURN_TO),
           },
         );
       }

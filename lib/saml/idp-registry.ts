@@ -72,6 +72,17 @@ export async function findEnabledSamlIdps(
   });
 }
 
+/** Enabled IdPs with an AWS app: the ones a user can sign in with to reach SAML-federated roles. */
+export async function findSamlIdpsWithAwsApp(
+  db: Db,
+): Promise<Array<{ slug: string; displayName: string }>> {
+  return db.samlIdentityProvider.findMany({
+    where: { enabled: true, awsAppUrl: { not: null } },
+    select: { slug: true, displayName: true },
+    orderBy: { displayName: "asc" },
+  });
+}
+
 export async function findSamlIdpBySlug(db: Db, slug: string): Promise<SamlIdpConfig | null> {
   const row = await db.samlIdentityProvider.findFirst({ where: { slug, enabled: true } });
   return row ? toConfig(row) : null;

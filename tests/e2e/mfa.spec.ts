@@ -1,8 +1,8 @@
 // MFA step-up in Chromium: bob signed in with a password only clicks Console on a role whose
 // access rule requires MFA; the portal sends him to the IdP, which asks for his password again and
 // then a code (the demo IdP shows the code its "authenticator app" would); back at the portal his
-// session carries MFA and the console opens. From the accounts page he lands back on the list and
-// clicks Console again; from a console deep link he lands back on the link and confirms once.
+// session carries MFA and what he asked for goes on by itself: the console (through the role's deep
+// link) or the CLI credentials dialog; from a console deep link he lands back on the link.
 import { expect, test, type Page } from "@playwright/test";
 import {
   roleIdOf,
@@ -56,13 +56,14 @@ async function passIdpStepUp(page: Page, s: TestStack, wrongCodes = 0): Promise<
   await page.getByRole("button", { name: "Verify" }).click();
 }
 
-test("Console on an MFA role: the IdP's code step, back on the accounts page, and Console then opens", async ({
+test("Console on an MFA role: the IdP's code step, then the console opens by itself (one click)", async ({
   page,
 }) => {
   const s = stack();
   await signInThroughBrowser(page, s, "bob");
   const before = await bobsLatestSession(s);
   expect(before.mfaAuthenticated).toBe(false);
+  await page.getByTestId("region-select").selectOption("eu-west-1");
 
   // The click opens a blank tab (popup blockers allow only that), which closes on the refusal.
   const blankTab = page.waitForEvent("popup");
@@ -72,24 +73,32 @@ test("Console on an MFA role: the IdP's code step, back on the accounts page, an
   await (await blankTab).waitForEvent("close");
   await passIdpStepUp(page, s, 1);
 
-  // Back where he clicked, with an MFA session; no error on the row.
-  await page.waitForURL(`${s.portalUrl}/accounts`);
-  await expect(page.getByTestId("signed-in-user")).toHaveText("bob@corp.example");
+  // Back through the role's console deep link, which this tab asked for: it goes on by itself,
+  // in the region chosen before the step-up.
+  await page.waitForURL(/\/federation/);
+  await expect(page.getByTestId("console-account")).toHaveText(STAGING_ACCOUNT_ID);
+  await expect(page.getByTestId("console-role")).toHaveText("Developer");
+  await expect(page.getByTestId("console-region")).toHaveText("eu-west-1");
   const after = await bobsLatestSession(s);
   expect(after.id).not.toBe(before.id);
   expect(after.mfaAuthenticated).toBe(true);
-  const row = roleRow(page, "acme-staging", "Developer");
-  await expect(row.getByRole("alert")).toHaveCount(0);
+});
 
-  // The console does not open by itself from the accounts page: a second click opens it.
-  const consoleOpened = page.waitForEvent("popup");
-  await row.getByRole("button", { name: "Console", exact: true }).click();
-  const consoleTab = await consoleOpened;
-  await consoleTab.waitForURL(/\/federation/);
-  await expect(consoleTab.getByTestId("console-account")).toHaveText(STAGING_ACCOUNT_ID);
-  await expect(consoleTab.getByTestId("console-role")).toHaveText("Developer");
-  await consoleTab.close();
+test("CLI credentials on an MFA role: the IdP's code step, then the credentials dialog opens by itself", async ({
+  page,
+}) => {
+  const s = stack();
+  await signInThroughBrowser(page, s, "bob");
+  await roleRow(page, "acme-staging", "Developer")
+    .getByRole("button", { name: "CLI credentials" })
+    .click();
+  await passIdpStepUp(page, s);
+  const dialog = page.getByTestId("credentials-dialog");
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText("acme-staging / Developer");
+  await expect(dialog.getByTestId("credentials-expiry")).toBeVisible();
   await expect(page).toHaveURL(`${s.portalUrl}/accounts`);
+  expect((await bobsLatestSession(s)).mfaAuthenticated).toBe(true);
 });
 
 test("a console deep link to an MFA role steps up, comes back to the link, and opens the console by itself", async ({

@@ -6,8 +6,9 @@ import path from "node:path";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { expect, test, type Page, type Request } from "@playwright/test";
 import { ROOT } from "@/dev/local-stack";
-import { roleRow, shownAccounts } from "./support/e2e-stack";
+import { roleRow, shownAccounts, signInThroughBrowser } from "./support/e2e-stack";
 import {
+  demoUser,
   openSamlLoginPage,
   samlIdpOrigin,
   samlUserOf,
@@ -165,21 +166,33 @@ test("a broker role over a SAML session: Console and CLI credentials work as bob
   );
 });
 
-test("a SAML-federated role fetches an assertion from the IdP's AWS app, then AssumeRoleWithSAML serves CLI credentials and Console", async ({
+/** Reads the credential_process JSON from the open credentials dialog, then closes it. */
+async function readOpenDialogCredentials(page: Page, title: string) {
+  const dialog = page.getByTestId("credentials-dialog");
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText(title);
+  await dialog.getByRole("tab", { name: "credential_process" }).click();
+  const text = dialog.getByTestId("credentials-text");
+  await expect(text).toHaveAttribute("data-format", "credential-process");
+  const issued = JSON.parse(await text.innerText()) as CredentialProcessOutput;
+  await dialog.getByRole("button", { name: "Close" }).click();
+  return issued;
+}
+
+test("one click on CLI credentials for a SAML-federated role: the IdP's AWS app, back, and the credentials are shown (AssumeRoleWithSAML)", async ({
   page,
 }) => {
   const s = stack();
   await signInThroughSaml(page, s, "bob");
   const navigations = recordNavigations(page);
 
-  // No assertion held yet: the first click sends the browser to the IdP's AWS app and back.
+  // No assertion held yet: the click goes to the IdP's AWS app and back, and the dialog opens.
   await roleRow(page, "acme-production", "FederatedReadOnly")
     .getByRole("button", { name: "CLI credentials" })
     .click();
-  await page.waitForURL(`${s.portalUrl}/accounts?notice=saml-ready`);
-  await expect(page.getByTestId("notice")).toContainText(
-    "Your identity provider confirmed your AWS roles.",
-  );
+  const issued = await readOpenDialogCredentials(page, "acme-production / FederatedReadOnly");
+  // The address no longer asks for credentials: a reload doesn't issue again.
+  await expect(page).toHaveURL(`${s.portalUrl}/accounts`);
   const idpOrigin = samlIdpOrigin(s);
   const portalOrigin = new URL(s.portalUrl).origin;
   const trip = navigations.map(({ method, url }) => `${method} ${url.origin}${url.pathname}`);
@@ -190,9 +203,6 @@ test("a SAML-federated role fetches an assertion from the IdP's AWS app, then As
     `GET ${portalOrigin}/api/aws/saml/claim`,
     `GET ${portalOrigin}/accounts`,
   ]);
-
-  // Again, now that the session holds the assertion: credentials from AssumeRoleWithSAML.
-  const issued = await takeCliCredentials(page, "acme-production", "FederatedReadOnly");
   const identity = await callerIdentity(s, issued);
   expect(identity.Account).toBe(PRODUCTION_ACCOUNT_ID);
   // The session name is the RoleSessionName the AWS app asserts (dev/saml-idp/aws-attributes.ts).
@@ -200,12 +210,13 @@ test("a SAML-federated role fetches an assertion from the IdP's AWS app, then As
     `arn:aws:sts::${PRODUCTION_ACCOUNT_ID}:assumed-role/FederatedReadOnly/${BOB_EMAIL}`,
   );
 
+  // Now that the session holds the assertion, Console opens a tab at once, like a broker role.
   const consoleTab = await openConsole(page, s, "acme-production", "FederatedReadOnly");
   await expect(consoleTab.getByTestId("console-account")).toHaveText(PRODUCTION_ACCOUNT_ID);
   await expect(consoleTab.getByTestId("console-role")).toHaveText("FederatedReadOnly");
   await expect(consoleTab.getByTestId("console-session")).toHaveText(BOB_EMAIL);
   await consoleTab.close();
-  await expect(page).toHaveURL(`${s.portalUrl}/accounts?notice=saml-ready`);
+  await expect(page).toHaveURL(`${s.portalUrl}/accounts`);
 
   // Both issuances are audited like broker ones: authorized before STS, issued after.
   const user = await samlUserOf(s, BOB_EMAIL);
@@ -227,6 +238,67 @@ test("a SAML-federated role fetches an assertion from the IdP's AWS app, then As
       "credentials.authorized",
       "credentials.issued",
     ]);
+});
+
+test("one click on Console for a SAML-federated role: the IdP's AWS app, back, and the console opens in the region chosen", async ({
+  page,
+}) => {
+  const s = stack();
+  await signInThroughSaml(page, s, "bob");
+  await page.getByTestId("region-select").selectOption("eu-west-1");
+  await roleRow(page, "acme-production", "FederatedReadOnly")
+    .getByRole("button", { name: "Console", exact: true })
+    .click();
+  // Back from the AWS app, the role's console deep link goes on by itself (this tab asked for it).
+  await page.waitForURL(/\/federation/);
+  await expect(page.getByTestId("console-account")).toHaveText(PRODUCTION_ACCOUNT_ID);
+  await expect(page.getByTestId("console-role")).toHaveText("FederatedReadOnly");
+  await expect(page.getByTestId("console-region")).toHaveText("eu-west-1");
+});
+
+test("signed in with OIDC, a SAML-federated role offers a button to sign in with the SAML IdP, which continues to the console", async ({
+  page,
+}) => {
+  const s = stack();
+  await signInThroughBrowser(page, s, "bob");
+  await roleRow(page, "acme-production", "FederatedReadOnly")
+    .getByRole("button", { name: "Console", exact: true })
+    .click();
+  const notice = page.getByTestId("notice");
+  await expect(notice).toContainText("you signed in another way");
+  await notice.getByRole("link", { name: "Sign in with Corp Identity (demo)" }).click();
+  // The SAML IdP asks for bob's password (a different sign-in), then the trip goes on by itself.
+  const user = demoUser("bob");
+  await page.locator('input[name="username"]').fill(user.username);
+  await page.locator('input[name="password"]').fill(user.password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await page.waitForURL(/\/federation/);
+  await expect(page.getByTestId("console-account")).toHaveText(PRODUCTION_ACCOUNT_ID);
+  await expect(page.getByTestId("console-role")).toHaveText("FederatedReadOnly");
+  await expect(page.getByTestId("console-session")).toHaveText(BOB_EMAIL);
+});
+
+test("a link from elsewhere to the credentials resume address only offers a button: nothing is issued without a click", async ({
+  page,
+}) => {
+  const s = stack();
+  await signInThroughSaml(page, s, "bob");
+  const user = await samlUserOf(s, BOB_EMAIL);
+  const role = await s.db.role.findFirstOrThrow({
+    where: { name: "Developer", awsAccount: { name: "acme-staging" } },
+  });
+  const issuedBefore = await s.db.auditEvent.count({
+    where: { actorUserId: user.id, action: "credentials.issued" },
+  });
+  await page.goto(`${s.portalUrl}/accounts?credentials=${role.id}`);
+  const offer = page.getByTestId("resume-offer");
+  await expect(offer).toContainText("acme-staging / Developer");
+  await expect(page.getByTestId("credentials-dialog")).toHaveCount(0);
+  expect(
+    await s.db.auditEvent.count({ where: { actorUserId: user.id, action: "credentials.issued" } }),
+  ).toBe(issuedBefore);
+  await offer.getByRole("button", { name: "Get CLI credentials" }).click();
+  await readOpenDialogCredentials(page, "acme-staging / Developer");
 });
 
 test("a failed SAML sign-in (Cancel at the IdP: a non-Success response) shows the generic error with a request id and creates no session", async ({

@@ -61,14 +61,22 @@ function samlIdp() {
   return stack.samlIdp;
 }
 
-const issue = (session: PortalSession, output: "credentials" | "console") =>
-  session.request(`/api/roles/${federatedRoleId}/${output}`, { method: "POST", json: {} });
+const issue = (
+  session: PortalSession,
+  output: "credentials" | "console",
+  json: Record<string, unknown> = {},
+) => session.request(`/api/roles/${federatedRoleId}/${output}`, { method: "POST", json });
 
-/** The 409 for a SAML-federated role without a held assertion, and the URL it says to follow. */
-async function expectAssertionRequired(res: Response): Promise<string> {
+/**
+ * The 409 for a SAML-federated role without a held assertion, and the URL it says to follow: the
+ * AWS app trip for this role, coming back to `returnTo` (the accounts page when none was given).
+ */
+async function expectAssertionRequired(res: Response, returnTo = "/accounts"): Promise<string> {
   const body = await expectApiError(res, 409, "saml_assertion_required");
   const { nextUrl } = body.error as ApiErrorBody["error"] & { nextUrl?: string };
-  expect(nextUrl).toBe(`/api/aws/saml/start?roleId=${federatedRoleId}`);
+  expect(nextUrl).toBe(
+    `/api/aws/saml/start?roleId=${federatedRoleId}&returnTo=${encodeURIComponent(returnTo)}`,
+  );
   return nextUrl!;
 }
 
@@ -275,16 +283,32 @@ describe("what the relay refuses", () => {
     );
   });
 
-  it("bob signed in with OIDC can't use the SAML role: nextUrl sends him back with notice saml-sign-in-needed", async () => {
+  it("bob signed in with OIDC can't use the SAML role: nextUrl sends him back with notice saml-sign-in-needed and a button to sign in with the SAML IdP that comes back to the trip", async () => {
     const oidcBob = await signIn(stack, "bob");
+    const returnTo = "/console?account=210987654321&role=FederatedReadOnly&region=eu-west-1";
     const next = await expectAssertionRequired(
-      await withoutAwsCalls(stack, () => issue(oidcBob, "credentials")),
+      await withoutAwsCalls(stack, () => issue(oidcBob, "console", { returnTo })),
+      returnTo,
     );
     const start = await oidcBob.request(next);
     expect(start.status).toBe(303);
     const location = new URL(start.headers.get("location") ?? "", stack.portalUrl);
     expect(`${location.origin}${location.pathname}`).toBe(`${stack.portalUrl}/accounts`);
     expect(location.searchParams.get("notice")).toBe("saml-sign-in-needed");
+    expect(location.searchParams.get("continue")).toBe(next);
+
+    const page = await oidcBob.request(`${location.pathname}${location.search}`);
+    const html = await page.text();
+    expect(page.status).toBe(200);
+    const button =
+      /<a href="([^"]+)"[^>]*data-testid="saml-sign-in-choice"[^>]*>Sign in with <!-- -->([^<]+)<\/a>/.exec(
+        html,
+      );
+    expect(button, "a Sign in with … button").not.toBeNull();
+    expect(button![2]).toBe("Corp Identity (demo)");
+    expect(button![1]!.replaceAll("&amp;", "&")).toBe(
+      `/api/auth/saml/corp-saml/login?returnTo=${encodeURIComponent(next)}`,
+    );
   });
 
   it("…nor claim an AWS assertion the SAML IdP issued for bob: identity_mismatch (another identity)", async () => {
@@ -314,5 +338,95 @@ describe("what the relay refuses", () => {
     expect(anonymous.location?.startsWith(`${stack.portalUrl}/signin?`)).toBe(true);
     const owner = await getClaim(bobBrowser, claim);
     expect(owner.location).toBe(`${stack.portalUrl}/accounts?notice=saml-ready`);
+  });
+});
+
+describe("the AWS app trip comes back where the user was going", () => {
+  /** A fresh SAML sign-in for bob (no assertion held yet) and the trip's nextUrl for `returnTo`. */
+  async function startTrip(returnTo: string | undefined) {
+    const { browser } = await signInWithDemoSaml(stack, "bob");
+    const res = await issue(browser.portal(stack), "credentials", returnTo ? { returnTo } : {});
+    const next = await expectAssertionRequired(res, returnTo ?? "/accounts");
+    return { browser, next };
+  }
+
+  /** Follows nextUrl through the IdP's AWS app and the relay; returns where the claim sends the browser. */
+  async function completeTrip(browser: SamlBrowser, startUrl: string) {
+    const start = await browser.request(`${stack.portalUrl}${startUrl}`);
+    expect(start.status).toBe(303);
+    const kept = browser.jar.all().find((c) => c.name === "gatehouse.saml-aws-return");
+    const page = await browser.follow(start, `${stack.portalUrl}${startUrl}`);
+    const assertion = await passIdpLogin(browser, page, "bob");
+    const claim = await getClaim(browser, await relayToClaim(browser, assertion.samlResponse));
+    expect(claim.status).toBe(303);
+    return { kept, location: claim.location };
+  }
+
+  it.each([
+    [
+      "the console deep link",
+      "/console?account=210987654321&role=FederatedReadOnly&region=eu-west-1",
+    ],
+    ["the credentials dialog", `/accounts?credentials=placeholder`],
+  ])(
+    "returnTo (%s) is kept in an HttpOnly cookie for the trip, and the claim continues there",
+    async (_name, given) => {
+      const returnTo = given.replace("placeholder", federatedRoleId);
+      const { browser, next } = await startTrip(returnTo);
+      const { kept, location } = await completeTrip(browser, next);
+      expect(kept).toMatchObject({ httpOnly: true, path: "/api/aws/saml/" });
+      expect(decodeURIComponent(kept?.value ?? "")).toBe(returnTo);
+      expect(location).toBe(`${stack.portalUrl}${returnTo}`);
+      // The cookie is spent: nothing else continues there by accident.
+      expect(browser.jar.all().some((c) => c.name === "gatehouse.saml-aws-return")).toBe(false);
+      // …and the assertion is held: the credentials the user asked for are now issued.
+      expect((await issue(browser.portal(stack), "credentials")).status).toBe(200);
+    },
+  );
+
+  it.each([
+    ["another site", "https://evil.example/"],
+    ["a scheme-relative URL", "//evil.example/accounts"],
+    ["a backslash path", "/\\evil.example"],
+    ["a javascript: URL", "javascript:alert(1)"],
+  ])(
+    "a returnTo that is not a path on this portal (%s) is refused by the API: 400",
+    async (_n, returnTo) => {
+      const { browser } = await signInWithDemoSaml(stack, "bob");
+      await expectApiError(
+        await withoutAwsCalls(stack, () =>
+          issue(browser.portal(stack), "credentials", { returnTo }),
+        ),
+        400,
+        "validation_error",
+      );
+    },
+  );
+
+  it.each([
+    ["another site", "https://evil.example/"],
+    ["a scheme-relative URL", "//evil.example/accounts"],
+  ])(
+    "the start route keeps only portal paths: returnTo = %s comes back to the accounts page",
+    async (_n, hostile) => {
+      const { browser } = await signInWithDemoSaml(stack, "bob");
+      const startUrl = `/api/aws/saml/start?roleId=${federatedRoleId}&returnTo=${encodeURIComponent(hostile)}`;
+      const { kept, location } = await completeTrip(browser, startUrl);
+      expect(decodeURIComponent(kept?.value ?? "")).toBe("/accounts");
+      expect(location).toBe(`${stack.portalUrl}/accounts?notice=saml-ready`);
+    },
+  );
+
+  it("a tampered return cookie (not a portal path) is ignored by the claim: the accounts page", async () => {
+    const { browser, next } = await startTrip("/accounts?credentials=x");
+    const start = await browser.request(`${stack.portalUrl}${next}`);
+    browser.jar.store(
+      `${stack.portalUrl}/api/aws/saml/`,
+      "gatehouse.saml-aws-return=%2F%2Fevil.example; Path=/api/aws/saml/; HttpOnly",
+    );
+    const page = await browser.follow(start, `${stack.portalUrl}${next}`);
+    const assertion = await passIdpLogin(browser, page, "bob");
+    const claim = await getClaim(browser, await relayToClaim(browser, assertion.samlResponse));
+    expect(claim.location).toBe(`${stack.portalUrl}/accounts?notice=saml-ready`);
   });
 });

@@ -4,12 +4,21 @@ import { getDb } from "@/lib/db/client";
 import { seeOther, withRequestId } from "@/lib/http/redirects";
 import { requestMetaFrom } from "@/lib/http/request-meta";
 import { claimAwsAssertion } from "@/lib/saml/aws-relay";
+import {
+  AWS_RETURN_COOKIE,
+  clearAwsReturnCookie,
+  readAwsReturnCookie,
+} from "@/lib/saml/aws-return-cookie";
 
-/** Binds a relayed AWS assertion to the signed-in user's session, if it is about them. */
+/**
+ * Binds a relayed AWS assertion to the signed-in user's session, if it is about them, then
+ * continues where the user was going (the path the start route kept), else to the accounts page.
+ */
 export async function GET(request: NextRequest): Promise<Response> {
   const meta = requestMetaFrom(request.headers);
   const user = await getSignedInUser(meta);
   if (!user) return seeOther(withRequestId("/signin?error=saml", meta));
+  const returnTo = readAwsReturnCookie(request.cookies.get(AWS_RETURN_COOKIE)?.value);
   try {
     await claimAwsAssertion({
       db: getDb(),
@@ -18,8 +27,9 @@ export async function GET(request: NextRequest): Promise<Response> {
       meta,
       now: new Date(),
     });
-    return seeOther("/accounts?notice=saml-ready");
+    const next = returnTo && returnTo !== "/accounts" ? returnTo : "/accounts?notice=saml-ready";
+    return clearAwsReturnCookie(seeOther(next));
   } catch {
-    return seeOther(withRequestId("/accounts?notice=saml-failed", meta));
+    return clearAwsReturnCookie(seeOther(withRequestId("/accounts?notice=saml-failed", meta)));
   }
 }

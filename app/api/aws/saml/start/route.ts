@@ -1,30 +1,48 @@
 import type { NextRequest } from "next/server";
 import { findGrantForRole, principalOf } from "@/lib/access/find-grants";
 import { getSignedInUser } from "@/lib/auth/current-user";
+import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { seeOther, withRequestId } from "@/lib/http/redirects";
 import { requestMetaFrom } from "@/lib/http/request-meta";
 import { recordId } from "@/lib/http/schemas";
+import { setAwsReturnCookie } from "@/lib/saml/aws-return-cookie";
+import { safeReturnPath } from "@/lib/saml/complete-saml-sign-in";
 import { findSamlIdpByEntityId } from "@/lib/saml/idp-registry";
 
 /**
  * Sends a signed-in user to their IdP's AWS app to fetch an AWS-targeted assertion for a role they
- * are granted. Only for users who signed in with that SAML IdP: the relay will only accept an
- * assertion about the same identity.
+ * are granted, remembering `returnTo` (the console deep link or credentials they asked for) so the
+ * claim continues there. Only for users who signed in with that SAML IdP: the relay accepts only an
+ * assertion about the same identity, so anyone else is sent back with a button to sign in there.
  */
 export async function GET(request: NextRequest): Promise<Response> {
   const meta = requestMetaFrom(request.headers);
-  const back = (notice: string) => seeOther(withRequestId(`/accounts?notice=${notice}`, meta));
+  const params = request.nextUrl.searchParams;
+  const returnTo = safeReturnPath(params.get("returnTo"));
+  const roleId = recordId.safeParse(params.get("roleId"));
+  const back = (notice: string, extra = "") =>
+    seeOther(withRequestId(`/accounts?notice=${notice}${extra}`, meta));
   const user = await getSignedInUser(meta);
-  if (!user) return seeOther("/signin");
-  const roleId = recordId.safeParse(request.nextUrl.searchParams.get("roleId"));
+  if (!user) return seeOther(`/signin?callbackUrl=${encodeURIComponent(startPath(params))}`);
   const db = getDb();
   const grant = roleId.success
     ? await findGrantForRole(db, principalOf(user), roleId.data, new Date())
     : null;
   if (!grant || grant.assumeMethod !== "assume-role-with-saml") return back("saml-role-unknown");
   const idp = await findSamlIdpByEntityId(db, user.issuer);
-  const awsAppUrl = idp?.awsAppUrl;
-  if (!awsAppUrl) return back("saml-sign-in-needed");
-  return seeOther(awsAppUrl);
+  if (!idp?.awsAppUrl) {
+    // The accounts page offers a sign-in with each SAML IdP that has an AWS app, coming back here.
+    return back("saml-sign-in-needed", `&continue=${encodeURIComponent(startPath(params))}`);
+  }
+  return setAwsReturnCookie(seeOther(idp.awsAppUrl), getConfig(), returnTo);
+}
+
+/** This route's own path with the role and return path, as a same-site return path. */
+function startPath(params: URLSearchParams): string {
+  const roleId = params.get("roleId") ?? "";
+  const returnTo = safeReturnPath(params.get("returnTo"));
+  return safeReturnPath(
+    `/api/aws/saml/start?roleId=${encodeURIComponent(roleId)}&returnTo=${encodeURIComponent(returnTo)}`,
+  );
 }
