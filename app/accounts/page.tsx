@@ -15,7 +15,7 @@ import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { recordId } from "@/lib/http/schemas";
 import { getBroker } from "@/lib/issuance/context";
-import { safeReturnPath } from "@/lib/saml/complete-saml-sign-in";
+import { safeReturnPath } from "@/lib/http/return-path";
 import { findSamlIdpsWithAwsApp } from "@/lib/saml/idp-registry";
 
 export const metadata: Metadata = { title: "Your AWS accounts" };

@@ -6,7 +6,7 @@ import { currentRequestMeta, getSignedInUser } from "@/lib/auth/current-user";
 import { isSessionEndedReason } from "@/lib/auth/sign-in-redirect";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
-import { safeReturnPath } from "@/lib/saml/complete-saml-sign-in";
+import { safeReturnPath } from "@/lib/http/return-path";
 import { findEnabledSamlIdps } from "@/lib/saml/idp-registry";
 import { samlSignInNoticeFor } from "@/lib/saml/sign-in-notice";
 

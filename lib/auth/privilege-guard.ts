@@ -4,7 +4,7 @@ import { recordAnonymousRefusal } from "@/lib/audit/anonymous-refusals";
 import { ANONYMOUS_ACTOR, writeAuditEvent } from "@/lib/audit/write-audit-event";
 import { getDb } from "@/lib/db/client";
 import type { RequestMeta } from "@/lib/http/request-meta";
-import { actorOf } from "@/lib/issuance/issue-session";
+import { actorOf } from "@/lib/audit/actor";
 import { currentRequestMeta, getSignedInUser, requirePageUser } from "./current-user";
 import type { SignedInUser } from "./portal-session";
 

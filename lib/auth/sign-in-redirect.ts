@@ -1,4 +1,4 @@
-import { safeReturnPath } from "@/lib/saml/complete-saml-sign-in";
+import { safeReturnPath } from "@/lib/http/return-path";
 
 /** The `reason` the sign-in page reads to say why the person is there again. */
 export const SESSION_ENDED_REASON = "session-ended";

@@ -3,7 +3,7 @@ import type { AppConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
 import { bindingCookie } from "@/lib/saml/binding-cookie";
 import { rememberAuthnRequest } from "@/lib/saml/authn-requests";
-import { safeReturnPath } from "@/lib/saml/complete-saml-sign-in";
+import { safeReturnPath } from "@/lib/http/return-path";
 import { findSamlIdpByEntityId } from "@/lib/saml/idp-registry";
 import { buildAuthnRequest } from "@/lib/saml/service-provider";
 import type { SignedInUser } from "./portal-session";

@@ -1,3 +1,10 @@
+/** Only same-site paths are followed after sign-in: never an absolute URL (open redirect). */
+export function safeReturnPath(value: unknown): string {
+  return typeof value === "string" && /^\/(?![/\\])[\w\-./?=&%]*$/.test(value)
+    ? value
+    : "/accounts";
+}
+
 /**
  * `path` with a page's own query string, so that signing in (or stepping up) comes back to the
  * same filtered view. Encoded so that safeReturnPath accepts it: every reserved character as %XX,

@@ -7,7 +7,8 @@ import type { SignedInUser } from "@/lib/auth/portal-session";
 import type { Db } from "@/lib/db/client";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { log } from "@/lib/log";
-import { actorOf, targetOf } from "./issue-session";
+import { actorOf } from "@/lib/audit/actor";
+import { targetOf } from "./issue-session";
 
 export interface AccountChoice {
   accountId: string;

@@ -5,7 +5,7 @@ import type { SignedInUser } from "@/lib/auth/portal-session";
 import { validateSessionPolicy } from "@/lib/aws/session-policy";
 import { validateSessionTags } from "@/lib/aws/session-tags";
 import { AppError, isAppError } from "@/lib/http/errors";
-import { safeReturnPath } from "@/lib/saml/complete-saml-sign-in";
+import { safeReturnPath } from "@/lib/http/return-path";
 
 /** Where the browser goes to re-authenticate with MFA, then back to `returnTo`. */
 export function stepUpUrl(returnTo: string): string {

@@ -1,4 +1,5 @@
 import "server-only";
+import { actorOf } from "@/lib/audit/actor";
 import { writeAuditEvent } from "@/lib/audit/write-audit-event";
 import {
   formatCredentials,
@@ -8,7 +9,6 @@ import {
 import { checkProfileName } from "@/lib/aws/profile-name";
 import { AppError } from "@/lib/http/errors";
 import {
-  actorOf,
   assumeGrantedRole,
   recordFailure,
   targetOf,

@@ -1,4 +1,5 @@
 import "server-only";
+import { actorOf } from "@/lib/audit/actor";
 import { writeAuditEvent } from "@/lib/audit/write-audit-event";
 import { consoleDestination } from "@/lib/aws/console-destinations";
 import { federationLoginUrl } from "@/lib/aws/console-urls";
@@ -6,7 +7,6 @@ import { fetchSigninToken } from "@/lib/aws/federation-client";
 import { consoleSessionDurationParam } from "@/lib/aws/session-duration";
 import { AppError } from "@/lib/http/errors";
 import {
-  actorOf,
   assumeGrantedRole,
   recordFailure,
   targetOf,

@@ -1,7 +1,8 @@
 import "server-only";
 import { findGrantForRole, principalOf } from "@/lib/access/find-grants";
 import type { Grant } from "@/lib/access/resolve-grants";
-import { writeAuditEvent, type AuditAction, type AuditActor } from "@/lib/audit/write-audit-event";
+import { actorOf } from "@/lib/audit/actor";
+import { writeAuditEvent, type AuditAction } from "@/lib/audit/write-audit-event";
 import type { SignedInUser } from "@/lib/auth/portal-session";
 import { partitionOf, ROLE_CHAINING_MAX_SECONDS } from "@/lib/aws/partitions";
 import { checkRequestedDuration, sessionDurationBounds } from "@/lib/aws/session-duration";
@@ -40,16 +41,6 @@ export interface IssuanceOptions {
 }
 
 export const DEFAULT_RETURN_TO = "/accounts";
-
-export function actorOf(user: SignedInUser): AuditActor {
-  return {
-    userId: user.id,
-    issuer: user.issuer,
-    subject: user.subject,
-    email: user.email,
-    groups: user.groups,
-  };
-}
 
 const FAILED_ACTION: Record<IssuanceOutput, AuditAction> = {
   console: "console.failed",

@@ -1,7 +1,7 @@
 import "server-only";
 import type { NextResponse } from "next/server";
 import type { AppConfig } from "@/lib/config";
-import { safeReturnPath } from "./complete-saml-sign-in";
+import { safeReturnPath } from "@/lib/http/return-path";
 
 /**
  * Where the browser continues after a trip to the IdP's AWS app (docs/SAML-IDENTITY.md, "Roles reached through the AWS app"): the

@@ -6,6 +6,7 @@ import { sessionTagsFromClaims } from "@/lib/aws/session-tags";
 import type { AppConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
 import type { RequestMeta } from "@/lib/http/request-meta";
+import { safeReturnPath } from "@/lib/http/return-path";
 import { log } from "@/lib/log";
 import { linkByEmailPolicyOf } from "@/lib/people/link-by-email";
 import { upsertSignedInUser } from "@/lib/users/upsert-signed-in-user";
@@ -21,13 +22,6 @@ export interface SamlSignInResult {
   sessionId: string;
   expiresAt: Date;
   returnTo: string;
-}
-
-/** Only same-site paths are followed after sign-in: never an absolute URL (open redirect). */
-export function safeReturnPath(value: unknown): string {
-  return typeof value === "string" && /^\/(?![/\\])[\w\-./?=&%]*$/.test(value)
-    ? value
-    : "/accounts";
 }
 
 /**

@@ -2,7 +2,7 @@
 // path keeps the query, and the sign-in page's open-redirect guard accepts it.
 import { describe, expect, it } from "vitest";
 import { pathWithQuery } from "@/lib/http/return-path";
-import { safeReturnPath } from "@/lib/saml/complete-saml-sign-in";
+import { safeReturnPath } from "@/lib/http/return-path";
 
 describe("pathWithQuery", () => {
   const cases: Array<[string, Record<string, string | string[] | undefined>]> = [

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { isSessionEndedReason, signInPathFor } from "@/lib/auth/sign-in-redirect";
 import { pathWithQuery } from "@/lib/http/return-path";
-import { safeReturnPath } from "@/lib/saml/complete-saml-sign-in";
+import { safeReturnPath } from "@/lib/http/return-path";
 
 function readBack(path: string): { callbackUrl: string | null; reason: string | null } {
   const url = new URL(path, "https://gatehouse.example");

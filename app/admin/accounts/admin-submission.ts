@@ -3,7 +3,7 @@ import { isId } from "@/lib/admin/validation";
 import type { AuditActor } from "@/lib/audit/write-audit-event";
 import { ADMIN_ONLY_MESSAGE, checkPrivilegedAction } from "@/lib/auth/privilege-guard";
 import type { RequestMeta } from "@/lib/http/request-meta";
-import { actorOf } from "@/lib/issuance/issue-session";
+import { actorOf } from "@/lib/audit/actor";
 import { formValues, formVersion, refused, type AdminFormState } from "./form-state";
 
 export const STALE_FORM = "This form is out of date or incomplete: reload the page and try again.";

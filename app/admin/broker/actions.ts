@@ -10,7 +10,7 @@ import { checkPrivilegedAction } from "@/lib/auth/privilege-guard";
 import { getDb } from "@/lib/db/client";
 import { isAppError } from "@/lib/http/errors";
 import { getBroker } from "@/lib/issuance/context";
-import { actorOf } from "@/lib/issuance/issue-session";
+import { actorOf } from "@/lib/audit/actor";
 
 export interface UnlockFormState {
   ok: boolean;

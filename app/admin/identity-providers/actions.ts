@@ -6,7 +6,7 @@ import { formValues } from "@/app/admin/accounts/form-state";
 import { createSamlIdp, setSamlIdpEnabled, setSamlIdpTrust } from "@/lib/admin/saml-idps";
 import { checkPrivilegedAction } from "@/lib/auth/privilege-guard";
 import { getDb } from "@/lib/db/client";
-import { actorOf } from "@/lib/issuance/issue-session";
+import { actorOf } from "@/lib/audit/actor";
 
 export interface IdpFormState {
   ok: boolean;

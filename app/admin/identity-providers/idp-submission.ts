@@ -4,7 +4,7 @@ import { isId } from "@/lib/admin/validation";
 import type { AuditActor } from "@/lib/audit/write-audit-event";
 import { checkPrivilegedAction } from "@/lib/auth/privilege-guard";
 import type { RequestMeta } from "@/lib/http/request-meta";
-import { actorOf } from "@/lib/issuance/issue-session";
+import { actorOf } from "@/lib/audit/actor";
 
 export const STALE_IDP_FORM =
   "This form is out of date or incomplete: reload the page and try again.";

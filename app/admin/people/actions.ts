@@ -5,7 +5,7 @@ import { redirect } from "next/navigation";
 import { checkPrivilegedAction } from "@/lib/auth/privilege-guard";
 import { getDb } from "@/lib/db/client";
 import { recordId } from "@/lib/http/schemas";
-import { actorOf } from "@/lib/issuance/issue-session";
+import { actorOf } from "@/lib/audit/actor";
 import { setSamlIdpLinkByEmail } from "@/lib/people/link-by-email";
 import { linkIdentityToPerson, unlinkIdentity } from "@/lib/people/people";
 

@@ -6,7 +6,7 @@ import { OIDC_PROVIDER_ID } from "@/lib/auth/auth-options";
 import { currentRequestMeta, getSignedInUser } from "@/lib/auth/current-user";
 import { oidcStepUpParams, stepUpCompletionPath } from "@/lib/auth/step-up";
 import { getConfig } from "@/lib/config";
-import { safeReturnPath } from "@/lib/saml/complete-saml-sign-in";
+import { safeReturnPath } from "@/lib/http/return-path";
 
 export const metadata: Metadata = { title: "Multi-factor sign-in" };
 

@@ -10,7 +10,7 @@ import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { NO_STORE, readJsonBody, withSession } from "@/lib/http/api-handler";
 import { methodNotAllowed } from "@/lib/http/fallback-handlers";
-import { actorOf } from "@/lib/issuance/issue-session";
+import { actorOf } from "@/lib/audit/actor";
 
 /** A file of 5,000 accounts and 50,000 rules is about 8 MB of YAML: room for that and more. */
 const MAX_BODY_BYTES = 40 * 1024 * 1024;

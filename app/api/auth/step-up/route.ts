@@ -9,7 +9,7 @@ import { seeOther } from "@/lib/http/redirects";
 import { requestMetaFrom } from "@/lib/http/request-meta";
 import { log } from "@/lib/log";
 import { BINDING_COOKIE } from "@/lib/saml/authn-requests";
-import { safeReturnPath } from "@/lib/saml/complete-saml-sign-in";
+import { safeReturnPath } from "@/lib/http/return-path";
 
 /**
  * GET: re-authenticate the signed-in user with MFA (an access rule asked for it), then return to

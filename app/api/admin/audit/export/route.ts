@@ -6,7 +6,7 @@ import { getDb } from "@/lib/db/client";
 import { NO_STORE, withSession } from "@/lib/http/api-handler";
 import { AppError } from "@/lib/http/errors";
 import { methodNotAllowed } from "@/lib/http/fallback-handlers";
-import { actorOf } from "@/lib/issuance/issue-session";
+import { actorOf } from "@/lib/audit/actor";
 
 const format = z.enum(["csv", "jsonl"], { message: "must be csv or jsonl" });
 

@@ -5,7 +5,7 @@ import { VERIFICATION_STREAM_TYPE, verificationStream } from "@/lib/audit/verifi
 import { getDb } from "@/lib/db/client";
 import { NO_STORE, withSession } from "@/lib/http/api-handler";
 import { methodNotAllowed } from "@/lib/http/fallback-handlers";
-import { actorOf } from "@/lib/issuance/issue-session";
+import { actorOf } from "@/lib/audit/actor";
 
 /**
  * POST: walk the whole hash chain and report the first broken link, if any. With

@@ -7,7 +7,7 @@ import { seeOther, withRequestId } from "@/lib/http/redirects";
 import { requestMetaFrom } from "@/lib/http/request-meta";
 import { recordId } from "@/lib/http/schemas";
 import { setAwsReturnCookie } from "@/lib/saml/aws-return-cookie";
-import { safeReturnPath } from "@/lib/saml/complete-saml-sign-in";
+import { safeReturnPath } from "@/lib/http/return-path";
 import { findSamlIdpByEntityId } from "@/lib/saml/idp-registry";
 
 /**

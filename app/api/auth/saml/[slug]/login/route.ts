@@ -8,7 +8,7 @@ import { enforceRateLimit, isRateLimited, tooManyRequestsPage } from "@/lib/http
 import { requestMetaFrom } from "@/lib/http/request-meta";
 import { rememberAuthnRequest, BINDING_COOKIE } from "@/lib/saml/authn-requests";
 import { bindingCookie } from "@/lib/saml/binding-cookie";
-import { safeReturnPath } from "@/lib/saml/complete-saml-sign-in";
+import { safeReturnPath } from "@/lib/http/return-path";
 import { findSamlIdpBySlug } from "@/lib/saml/idp-registry";
 import { buildAuthnRequest } from "@/lib/saml/service-provider";
 
