@@ -9,7 +9,7 @@ import { groupGrantsByAccount } from "@/lib/access/group-by-account";
 import { findLastRoleUses } from "@/lib/access/recents";
 import { identityIdsOf } from "@/lib/people/people";
 import { requirePageUser } from "@/lib/auth/current-user";
-import { AWS_REGIONS } from "@/lib/aws/regions";
+import { regionsOfPartition } from "@/lib/aws/regions";
 import { sessionDurationBounds } from "@/lib/aws/session-duration";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
@@ -104,7 +104,7 @@ export default async function AccountsPage({ searchParams }: { searchParams: Sea
       ) : (
         <AccountsBrowser
           accounts={accounts}
-          regions={AWS_REGIONS}
+          regions={regionsOfPartition(config.aws.partition)}
           defaultRegion={config.defaultRegion}
           serverNow={now.toISOString()}
           resumeCredentialsFor={resumeCredentialsFor.success ? resumeCredentialsFor.data : null}

@@ -4,7 +4,7 @@ import { AppHeader } from "@/components/app-header";
 import { ConsoleRedirect, SignInFirst } from "@/components/console-redirect";
 import { buildDeepLink, deepLinkPath, parseDeepLink } from "@/lib/access/deep-link";
 import { currentRequestMeta, getSignedInUser, requirePageUser } from "@/lib/auth/current-user";
-import { AWS_REGIONS } from "@/lib/aws/regions";
+import { regionsOfPartition } from "@/lib/aws/regions";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { resolveDeepLinkTarget } from "@/lib/issuance/deep-link-target";
@@ -77,7 +77,7 @@ export default async function ConsolePage({ searchParams }: { searchParams: Sear
           accountId={target.account.accountId}
           linkRegion={link.region ?? null}
           defaultRegion={config.defaultRegion}
-          regionCodes={AWS_REGIONS.map((r) => r.code)}
+          regionCodes={regionsOfPartition(config.aws.partition).map((r) => r.code)}
           destination={link.destination ?? null}
           deepLink={deepLink}
           autoContinue={isDirect}

@@ -134,7 +134,6 @@ export const accountInput = z.object({
   description,
 });
 export type AccountInput = z.input<typeof accountInput>;
-export type AccountValues = z.output<typeof accountInput>;
 
 export const roleInputBase = z.object({
   name: z

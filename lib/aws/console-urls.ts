@@ -1,7 +1,7 @@
 import "server-only";
 
-import { CONSOLE_HOSTS, isAllowedConsoleDestination } from "./console-destinations";
-import { isAwsRegion, MAX_SESSION_SECONDS, MIN_SESSION_SECONDS, partitionOf } from "./partitions";
+import { isAllowedConsoleDestination } from "./console-destinations";
+import { MAX_SESSION_SECONDS, MIN_SESSION_SECONDS } from "./partitions";
 
 export { isAllowedConsoleDestination };
 
@@ -13,7 +13,6 @@ export { isAllowedConsoleDestination };
  */
 
 /** A console path below the host: lower-case segments such as `ec2`, `cloudwatch`, `s3`. */
-const SERVICE_PATH_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*(?:\/[a-z0-9]+(?:-[a-z0-9]+)*)*$/;
 
 /** getSigninToken's SessionDuration range: the same as any STS session's. */
 export const MIN_CONSOLE_SESSION_SECONDS = MIN_SESSION_SECONDS;
@@ -26,23 +25,6 @@ export class ConsoleDestinationNotAllowedError extends Error {
   constructor() {
     super("destination is not an allowed AWS console URL");
   }
-}
-
-/**
- * The console URL for a region: `https://{region}.console.aws.amazon.com/{service}/home?region={region}`
- * in the commercial partition, `https://console.amazonaws-us-gov.com/…` in GovCloud and
- * `https://console.amazonaws.cn/…` in China. `service` defaults to the console home (`console`).
- * @throws RangeError if the region or the service path is not valid.
- */
-export function consoleDestinationUrl(region: string, opts: { service?: string } = {}): string {
-  if (!isAwsRegion(region)) throw new RangeError("not an AWS region code of a supported partition");
-  const service = opts.service ?? "console";
-  if (!SERVICE_PATH_PATTERN.test(service)) throw new RangeError("not a console service path");
-  const partition = partitionOf(region);
-  const host = partition === "aws" ? `${region}.${CONSOLE_HOSTS.aws}` : CONSOLE_HOSTS[partition];
-  const url = new URL(`https://${host}/${service}/home`);
-  url.searchParams.set("region", region);
-  return url.href;
 }
 
 /**

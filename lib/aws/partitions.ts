@@ -118,10 +118,6 @@ export const SAML_PROVIDER_ARN_PATTERN = new RegExp(
 export const ASSUMED_ROLE_ARN_PATTERN = new RegExp(
   `^arn:${PARTITION_GROUP}:sts::(\\d{12}):assumed-role\\/(${IAM_NAME})\\/([\\w+=,.@-]{2,64})$`,
 );
-/** An IAM user: `arn:<partition>:iam::<account>:user/<path/>name`. */
-export const USER_ARN_PATTERN = new RegExp(
-  `^arn:${PARTITION_GROUP}:iam::(\\d{12}):user\\/(${IAM_PATH})(${IAM_NAME})$`,
-);
 /** A virtual MFA device ARN, or a hardware token's serial number. */
 export const MFA_SERIAL_PATTERN = new RegExp(
   `^(arn:${PARTITION_GROUP}:iam::\\d{12}:mfa\\/[\\w+=,.@/-]{1,256}|[A-Z0-9]{9,256})$`,

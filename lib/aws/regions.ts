@@ -1,3 +1,5 @@
+import type { AwsPartition } from "./partitions";
+
 /**
  * The regions of each partition with their display names, for region pickers. Client-safe. What a
  * region code is and which partition it belongs to is lib/aws/partitions.ts.
@@ -50,7 +52,7 @@ export const AWS_REGIONS: ReadonlyArray<{ code: string; name: string }> = Object
 );
 
 /** GovCloud (`aws-us-gov` partition) regions. */
-export const AWS_GOVCLOUD_REGIONS: ReadonlyArray<{ code: string; name: string }> = Object.freeze(
+const AWS_GOVCLOUD_REGIONS: ReadonlyArray<{ code: string; name: string }> = Object.freeze(
   [
     { code: "us-gov-west-1", name: "AWS GovCloud (US-West)" },
     { code: "us-gov-east-1", name: "AWS GovCloud (US-East)" },
@@ -58,9 +60,26 @@ export const AWS_GOVCLOUD_REGIONS: ReadonlyArray<{ code: string; name: string }>
 );
 
 /** China (`aws-cn` partition) regions. */
-export const AWS_CHINA_REGIONS: ReadonlyArray<{ code: string; name: string }> = Object.freeze(
+const AWS_CHINA_REGIONS: ReadonlyArray<{ code: string; name: string }> = Object.freeze(
   [
     { code: "cn-north-1", name: "China (Beijing)" },
     { code: "cn-northwest-1", name: "China (Ningxia)" },
   ].map((region) => Object.freeze(region)),
 );
+
+/**
+ * The regions a portal serving `partition` offers: a GovCloud or China deployment lists its own
+ * regions (a commercial region there would be refused at issuance).
+ */
+export function regionsOfPartition(
+  partition: AwsPartition,
+): ReadonlyArray<{ code: string; name: string }> {
+  switch (partition) {
+    case "aws":
+      return AWS_REGIONS;
+    case "aws-us-gov":
+      return AWS_GOVCLOUD_REGIONS;
+    case "aws-cn":
+      return AWS_CHINA_REGIONS;
+  }
+}

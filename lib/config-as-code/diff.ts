@@ -257,7 +257,3 @@ function summarise(changes: Change[]): ConfigDiff {
   }
   return { changes, counts, hash: hash.digest("hex") };
 }
-
-export function isEmptyDiff(diff: ConfigDiff): boolean {
-  return diff.changes.length === 0;
-}

@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { AWS_REGION_HINT, isAwsRegion, MFA_SERIAL_PATTERN } from "@/lib/aws/partitions";
+import {
+  AWS_REGION_HINT,
+  isAwsRegion,
+  MAX_GET_SESSION_TOKEN_SECONDS,
+  MFA_SERIAL_PATTERN,
+  MIN_GET_SESSION_TOKEN_SECONDS,
+} from "@/lib/aws/partitions";
 import { parseRateLimits } from "@/lib/http/rate-limit-settings";
 
 /**
@@ -162,7 +168,11 @@ export const settingsSchema = z
     GATEHOUSE_STS_TIMEOUT_MS: intInRange(100, 60_000, 3000, "milliseconds"),
     GATEHOUSE_STS_BACKOFF_BASE_MS: intInRange(0, 5000, 100, "milliseconds"),
     GATEHOUSE_BROKER_GET_SESSION_TOKEN: booleanFlag(true),
-    GATEHOUSE_BROKER_SESSION_SECONDS: intInRange(900, 129_600, 43_200),
+    GATEHOUSE_BROKER_SESSION_SECONDS: intInRange(
+      MIN_GET_SESSION_TOKEN_SECONDS,
+      MAX_GET_SESSION_TOKEN_SECONDS,
+      43_200,
+    ),
     GATEHOUSE_BROKER_MFA_SERIAL: optionalString.pipe(
       z
         .string()

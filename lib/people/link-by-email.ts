@@ -16,8 +16,6 @@ export interface LinkByEmailPolicy {
   oidcIssuer: string | null;
 }
 
-export const NO_LINKING: LinkByEmailPolicy = { oidcIssuer: null };
-
 export function linkByEmailPolicyOf(config: Pick<AppConfig, "oidc">): LinkByEmailPolicy {
   return { oidcIssuer: config.oidc?.linkByEmail ? oidcIssuerOf(config) : null };
 }

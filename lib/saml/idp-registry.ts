@@ -95,8 +95,3 @@ export async function findSamlIdpByEntityId(
   const row = await db.samlIdentityProvider.findFirst({ where: { entityId, enabled: true } });
   return row ? toConfig(row) : null;
 }
-
-export async function findSamlIdpById(db: Db, id: string): Promise<SamlIdpConfig | null> {
-  const row = await db.samlIdentityProvider.findFirst({ where: { id, enabled: true } });
-  return row ? toConfig(row) : null;
-}

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 
 import {
   ConsoleDestinationNotAllowedError,
-  consoleDestinationUrl,
   federationLoginUrl,
   getSigninTokenUrl,
   isAllowedConsoleDestination,
@@ -68,57 +67,6 @@ describe("regions", () => {
     }
     expect(codes).toEqual(
       expect.arrayContaining(["us-east-1", "eu-central-1", "ap-southeast-7", "mx-central-1"]),
-    );
-  });
-});
-
-describe("consoleDestinationUrl", () => {
-  it.each([
-    [
-      "commercial regions use the regional console host",
-      "eu-west-1",
-      undefined,
-      "https://eu-west-1.console.aws.amazon.com/console/home?region=eu-west-1",
-    ],
-    [
-      "a service path replaces the console home",
-      "us-east-2",
-      "ec2",
-      "https://us-east-2.console.aws.amazon.com/ec2/home?region=us-east-2",
-    ],
-    [
-      "new commercial regions work the same way",
-      "ap-southeast-7",
-      "cloudwatch",
-      "https://ap-southeast-7.console.aws.amazon.com/cloudwatch/home?region=ap-southeast-7",
-    ],
-    [
-      "GovCloud uses console.amazonaws-us-gov.com",
-      "us-gov-west-1",
-      undefined,
-      "https://console.amazonaws-us-gov.com/console/home?region=us-gov-west-1",
-    ],
-    [
-      "China uses console.amazonaws.cn",
-      "cn-north-1",
-      "s3",
-      "https://console.amazonaws.cn/s3/home?region=cn-north-1",
-    ],
-  ])("%s", (_rule, region, service, expected) => {
-    const url = consoleDestinationUrl(region, service === undefined ? undefined : { service });
-    expect(url).toBe(expected);
-    expect(isAllowedConsoleDestination(url)).toBe(true);
-  });
-
-  it.each([
-    ["an invalid region", "evil.example", undefined],
-    ["a service path with a host", "us-east-1", "//evil.example"],
-    ["a service path with a query", "us-east-1", "ec2?x=1"],
-    ["a service path with traversal", "us-east-1", "../x"],
-    ["an empty service path", "us-east-1", ""],
-  ])("throws RangeError for %s", (_rule, region, service) => {
-    expect(() => consoleDestinationUrl(region, service === undefined ? {} : { service })).toThrow(
-      RangeError,
     );
   });
 });
@@ -229,7 +177,7 @@ describe("getSigninTokenUrl", () => {
 });
 
 describe("federationLoginUrl", () => {
-  const destination = consoleDestinationUrl("eu-west-1", { service: "ec2" });
+  const destination = "https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1";
   const opts = {
     issuer: "https://gatehouse.example.com/",
     destination,
