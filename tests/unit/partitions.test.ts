@@ -6,9 +6,11 @@ import { parseRole } from "@/lib/admin/validation";
 import {
   ROLE_ARN_PATTERN,
   parseRoleArn,
+  partitionOf,
   partitionOfArn,
   regionOfStsHost,
 } from "@/lib/aws/partitions";
+import { regionsOfPartition } from "@/lib/aws/regions";
 import { parseAwsRoleAttribute } from "@/lib/saml/aws-role-attribute";
 import { parseAuditQuery } from "@/lib/audit/audit-query";
 
@@ -108,4 +110,15 @@ describe("the region an STS host names", () => {
   ])("%s → %s", (host, region) => {
     expect(regionOfStsHost(host)).toBe(region);
   });
+});
+
+describe("a portal offers the regions of its own partition", () => {
+  it.each(["aws", "aws-us-gov", "aws-cn"] as const)(
+    "every region listed for %s is a region of %s, and there is at least one",
+    (partition) => {
+      const regions = regionsOfPartition(partition);
+      expect(regions.length).toBeGreaterThan(0);
+      for (const { code } of regions) expect(partitionOf(code)).toBe(partition);
+    },
+  );
 });
