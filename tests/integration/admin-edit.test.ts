@@ -3,12 +3,10 @@
 // change is audited with before/after in the same transaction (a failing audit write rolls the
 // change back), stale forms never overwrite (optimistic concurrency), deletes need confirmation
 // and say what went with them, and an expiring rule stops granting between listing and issuance.
-import fs from "node:fs";
-import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ROOT } from "@/dev/local-stack";
 import { expectApiError, parseDetails } from "../support/portal-assertions";
 import { signIn, type PortalSession } from "../support/portal-client";
+import { act as postAdminAction, stateInFlight } from "../support/server-actions";
 import { startTestStack, type TestStack } from "../support/stack";
 
 let stack: TestStack;
@@ -22,42 +20,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-// ---- posting server actions the way React does ----------------------------------------------
-
-type ActionName =
-  | "createAccountAction"
-  | "updateAccountAction"
-  | "deleteAccountAction"
-  | "createRoleAction"
-  | "updateRoleAction"
-  | "deleteRoleAction"
-  | "createRuleAction"
-  | "updateRuleAction"
-  | "deleteRuleAction";
-
-const FILE_OF: Record<ActionName, string> = {
-  createAccountAction: "account-actions.ts",
-  updateAccountAction: "account-actions.ts",
-  deleteAccountAction: "account-actions.ts",
-  createRoleAction: "role-actions.ts",
-  updateRoleAction: "role-actions.ts",
-  deleteRoleAction: "role-actions.ts",
-  createRuleAction: "rule-actions.ts",
-  updateRuleAction: "rule-actions.ts",
-  deleteRuleAction: "rule-actions.ts",
-};
-
-function actionId(name: ActionName): string {
-  const manifest = JSON.parse(
-    fs.readFileSync(path.join(ROOT, ".next/server/server-reference-manifest.json"), "utf8"),
-  ) as { node: Record<string, { filename: string; exportedName: string }> };
-  const file = `app/admin/accounts/${FILE_OF[name]}`;
-  const entry = Object.entries(manifest.node).find(
-    ([, v]) => v.filename === file && v.exportedName === name,
-  );
-  if (!entry) throw new Error(`no server action ${name} in the build`);
-  return entry[0];
-}
+// ---- posting server actions the way React does (tests/support/server-actions.ts) ---------------
 
 interface FormState {
   ok: boolean;
@@ -67,55 +30,25 @@ interface FormState {
   values: Record<string, string>;
 }
 
-interface ActionReply {
-  status: number;
-  requestId: string | null;
-  redirect: string | null;
-  state: FormState | null;
-  text: string;
-}
+const isFormState = (v: Record<string, unknown>) =>
+  typeof v.ok === "boolean" && typeof v.errors === "object" && typeof v.values === "object";
 
-/** The form state in a React Flight reply (one of its rows is the action's return value). */
-function stateIn(text: string): FormState | null {
-  for (const row of text.split("\n")) {
-    const payload = row.slice(row.indexOf(":") + 1);
-    if (!payload.startsWith("{")) continue;
-    try {
-      const value = JSON.parse(payload) as Partial<FormState>;
-      if (typeof value.ok === "boolean" && value.errors && value.values) return value as FormState;
-    } catch {
-      // another kind of row
-    }
-  }
-  return null;
-}
+const EMPTY_STATE: FormState = { ok: false, message: null, warnings: [], errors: {}, values: {} };
 
-/** Posts (prevState, formData) to a server action from `page`, as useActionState does. */
+/** Posts (prevState, formData) to an admin action from `page`, as useActionState does. */
 async function act(
   session: PortalSession,
   page: string,
-  name: ActionName,
+  name: string,
   fields: Record<string, string>,
-): Promise<ActionReply> {
-  const body = new FormData();
-  for (const [key, value] of Object.entries(fields)) body.append(`_1_${key}`, value);
-  body.append(
-    "0",
-    JSON.stringify([{ ok: false, message: null, warnings: [], errors: {}, values: {} }, "$K1"]),
-  );
-  const res = await session.request(page, {
-    method: "POST",
-    body,
-    headers: { "Next-Action": actionId(name), Accept: "text/x-component" },
+) {
+  const reply = await postAdminAction(session, {
+    name,
+    page: () => page,
+    fields: () => fields,
+    state: EMPTY_STATE,
   });
-  const text = await res.text();
-  return {
-    status: res.status,
-    requestId: res.headers.get("x-request-id"),
-    redirect: res.headers.get("x-action-redirect"),
-    state: stateIn(text),
-    text,
-  };
+  return { ...reply, state: stateInFlight<FormState>(reply.text, isFormState) };
 }
 
 // ---- fixtures ---------------------------------------------------------------------------------

@@ -1,12 +1,10 @@
 // The HTTP surface (docs/SECURITY.md "Headers", "Cookies"): a nonce-based CSP without inline
 // scripts and no framing on every page; state changes only from the portal's own origin (a server
-// action without Origin used to run; a foreign Origin was a 500); no session identifier reaches
+// action without Origin or with a foreign one is refused before it runs); no session identifier reaches
 // client JavaScript; over https, HSTS and __Host- cookies.
-import fs from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT } from "@/dev/local-stack";
 import { signIn, type PortalSession } from "../support/portal-client";
+import { actionId } from "../support/server-actions";
 import { startTestStack, type TestStack } from "../support/stack";
 
 let stack: TestStack;
@@ -19,15 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
 });
-
-function actionId(exportedName: string): string {
-  const manifest = JSON.parse(
-    fs.readFileSync(path.join(ROOT, ".next/server/server-reference-manifest.json"), "utf8"),
-  ) as { node: Record<string, { filename: string; exportedName: string }> };
-  const entry = Object.entries(manifest.node).find(([, v]) => v.exportedName === exportedName);
-  if (!entry) throw new Error(`no server action ${exportedName} in the build`);
-  return entry[0];
-}
 
 describe("Content-Security-Policy on every page", () => {
   it.each(["/signin", "/accounts", "/admin/broker", "/admin/audit", "/console?account=x&role=y"])(

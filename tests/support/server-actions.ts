@@ -100,19 +100,24 @@ export async function postAction<T>(
     },
   });
   const text = await res.text();
-  let state: T | null = null;
+  const state = stateInFlight<T>(text, isState);
+  return { status: res.status, requestId: res.headers.get("x-request-id"), state, text };
+}
+
+/** The action's return value in a React Flight reply: the first JSON row that `isState` accepts. */
+export function stateInFlight<T>(
+  text: string,
+  isState: (value: Record<string, unknown>) => boolean,
+): T | null {
   for (const row of text.split("\n")) {
     const payload = row.slice(row.indexOf(":") + 1);
     if (!payload.startsWith("{")) continue;
     try {
       const value = JSON.parse(payload) as Record<string, unknown>;
-      if (isState(value)) {
-        state = value as T;
-        break;
-      }
+      if (isState(value)) return value as T;
     } catch {
       // another kind of row
     }
   }
-  return { status: res.status, requestId: res.headers.get("x-request-id"), state, text };
+  return null;
 }
