@@ -14,7 +14,7 @@ export function bootOrExit(): void {
     const config = getConfig();
     setLogLevel(config.logLevel);
     // SAML responses are schema-validated before anything reads them; without a validator the
-    // portal must not serve at all (issue 3).
+    // portal must not serve at all (docs/SECURITY.md).
     registerSamlSchemaValidator();
     if (!isSamlSchemaValidatorRegistered())
       throw new Error("no SAML schema validator could be registered");

@@ -56,10 +56,7 @@ export async function findGrantsForPrincipal(
 ): Promise<Grant[]> {
   const rules = await db.accessRule.findMany({
     where: {
-      OR: [
-        { personId: principal.personId },
-        ...(principal.groups.length > 0 ? [groupRulesOf(principal)] : []),
-      ],
+      ...namingPrincipal(principal),
       AND: [{ OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }],
     },
     select: ruleSelect,
@@ -78,16 +75,20 @@ export async function findGrantForRole(
   now: Date,
 ): Promise<Grant | null> {
   const rules = await db.accessRule.findMany({
-    where: {
-      roleId,
-      OR: [
-        { personId: principal.personId },
-        ...(principal.groups.length > 0 ? [groupRulesOf(principal)] : []),
-      ],
-    },
+    where: { roleId, ...namingPrincipal(principal) },
     select: ruleSelect,
   });
   return resolveGrants(rules, principal, now)[0] ?? null;
+}
+
+/** The rules that name the principal: their person's, or one of their groups'. */
+function namingPrincipal(principal: Principal) {
+  return {
+    OR: [
+      { personId: principal.personId },
+      ...(principal.groups.length > 0 ? [groupRulesOf(principal)] : []),
+    ],
+  };
 }
 
 /**

@@ -14,8 +14,7 @@ import type {
 import { C14nCanonicalization, ExclusiveCanonicalization } from "xml-crypto";
 
 /**
- * The only XML-DSig algorithms the verifier accepts (issue 3: "only RSA/ECDSA with SHA-256 or
- * stronger"). These tables replace xml-crypto's own on every SignedXml the verifier creates, so
+ * The only XML-DSig algorithms the verifier accepts: RSA or ECDSA with SHA-256 or stronger. These tables replace xml-crypto's own on every SignedXml the verifier creates, so
  * SHA-1, HMAC and the *WithComments canonicalizations are not merely refused by a pre-check: the
  * library has no implementation of them to fall back on.
  */

@@ -3,9 +3,9 @@ import { inflateRawSync } from "node:zlib";
 import { SamlRejection } from "./types";
 
 /**
- * Checks a SAML message must pass before any XML parser sees it (issue 3: "no DOCTYPE or entities;
- * caps on the encoded message size and on the inflated size; deep nesting refused — and the server
- * stays up"). Everything here is linear in the input and never recurses, so a hostile message costs
+ * Checks a SAML message must pass before any XML parser sees it: no DOCTYPE or entities, caps on
+ * the encoded message size and on the inflated size, deep nesting refused — and the server stays
+ * up. Everything here is linear in the input and never recurses, so a hostile message costs
  * at most one pass over at most the configured number of bytes.
  */
 

@@ -1,4 +1,4 @@
-// Issue 5's acceptance story in two browsers: Alice (admin) adds an account, a role and a rule for
+// The admin story in two browsers: Alice (admin) adds an account, a role and a rule for
 // the developers group through the admin pages; Bob, signed in all along, sees the role after a
 // reload and opens its console; Alice deletes the rule; Bob's next click is refused without any
 // AssumeRole; the audit log tells the whole story in order.

@@ -1,4 +1,4 @@
-// Issue 13, "a first hour without rough edges": error toasts close by themselves, can be dismissed
+// A first hour without rough edges: error toasts close by themselves, can be dismissed
 // and never sit on top of a role's buttons, on a laptop and on a phone; a session that ended sends
 // the person to sign in with a word why, and back to the page they were on.
 import { expect, test, type Locator, type Page } from "@playwright/test";

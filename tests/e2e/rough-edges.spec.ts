@@ -1,4 +1,4 @@
-// Rough edges of a first hour, in Chromium (issue 13): a cross-site deep link can be cancelled; a
+// Rough edges of a first hour, in Chromium: a cross-site deep link can be cancelled; a
 // refused console destination can be changed right there; `/` and `?` typed into the (focused,
 // empty) search box are shortcuts, not a search; the no-access page's contact is a link when it is
 // an email address or URL; a binary file imported as configuration is named as such.

@@ -1,6 +1,6 @@
 // Every STS endpoint is signed for its own region (docs/AWS.md "STS endpoints"), against the AWS
 // stand-in whose endpoints each check the credential scope as AWS does: failover from us-east-1 to
-// us-west-2 and eu-west-1 works (it used to be signed for AWS_REGION everywhere and refused), and
+// us-west-2 and eu-west-1 works (signed for AWS_REGION everywhere, it would be refused), and
 // an endpoint signed for the wrong region is a configuration problem on the Broker page, not an
 // outage.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";

@@ -2,8 +2,7 @@
 // groups count only from IdPs marked as trusted for them — the OIDC IdP of the configuration by
 // default, a SAML IdP only once an admin ticks it (audited) — and an access rule may name a group
 // of one IdP, so another IdP asserting the same group name gets nothing from it.
-// Finding 4 of the sign-in review: a SAML IdP added for one department that sends
-// groups=gatehouse-admins got a full admin.
+// A SAML IdP added for one department that sends groups=gatehouse-admins must not make an admin.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setSamlIdpEnabled, setSamlIdpTrust } from "@/lib/admin/saml-idps";

@@ -3,9 +3,9 @@
 // links a new identity by verified email among IdPs marked as one directory. Favorites, recents,
 // user rules, the access review and Explain work on the person, and config-as-code names people so
 // that export → import changes nothing in every state.
-// Finding 5 of the sign-in review: the same person signing in with OIDC and with SAML became two
-// users — different favorites and recents, a user rule reaching one of them, the access review
-// listing the email twice, Explain answering twice, and a config export that failed to re-import.
+// The same person signing in with OIDC and with SAML is one person: the same favorites and
+// recents, a user rule reaching both identities, the access review listing the email once, Explain
+// answering once, and a config export that re-imports.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { personSharingVerifiedEmail } from "@/lib/people/link-by-email";
 import { parseDetails, sectionRoleIds } from "../support/portal-assertions";

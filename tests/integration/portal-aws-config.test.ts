@@ -1,4 +1,4 @@
-// Configuration mistakes and AWS settings that used to look like an AWS outage (docs/AWS.md):
+// Configuration mistakes and AWS settings that could pass for an AWS outage (docs/AWS.md):
 // the SDKs' FIPS / dual-stack switches with an explicit endpoint, and a broker with no credentials
 // at all. Each is answered for what it is.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,8 +10,8 @@ describe("AWS_USE_FIPS_ENDPOINT and AWS_USE_DUALSTACK_ENDPOINT with an explicit 
   let stack: TestStack;
   beforeAll(async () => {
     // The endpoint is an explicit <region>=<URL> (a local server here, a VPC endpoint in real
-    // life): the SDK's switches used to make the SDK refuse every call ("FIPS and custom endpoint
-    // are not supported"), which the user saw as "AWS STS could not be reached or is busy".
+    // life): left to the SDK, its switches make it refuse every call ("FIPS and custom endpoint
+    // are not supported"), which a user would see as "AWS STS could not be reached or is busy".
     stack = await startTestStack({
       extraEnv: { AWS_USE_FIPS_ENDPOINT: "true", AWS_USE_DUALSTACK_ENDPOINT: "true" },
     });

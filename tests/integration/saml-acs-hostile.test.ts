@@ -1,5 +1,5 @@
-// Hostile SAML responses posted to the running portal's ACS, one named rule per case (issue 3,
-// "Tests that must exist and pass"). Every message is built at test time with our own test keys
+// Hostile SAML responses posted to the running portal's ACS, one named rule per case
+// (docs/SECURITY.md). Every message is built at test time with our own test keys
 // (tests/support/saml-fixtures) and, unless the rule is about InResponseTo or replay, answers a
 // fresh AuthnRequest the portal issued to the posting browser: the named defect is the only thing
 // wrong with it. Each must end the same way — 303 to /signin with a generic error and a request

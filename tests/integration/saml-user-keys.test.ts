@@ -1,7 +1,7 @@
 // SAML user keys and attributes (docs/SAML-IDENTITY.md), through real samlify IdPs and the real
-// admin actions over HTTP. Finding 6 of issue 12: an IdP sending a transient NameID (SimpleSAMLphp
-// does unless told otherwise) made a new user at every sign-in; the display name was read from
-// `name` only, so SimpleSAMLphp's and AD FS's `displayName` or OID names were lost.
+// admin actions over HTTP: an IdP sending a transient NameID (SimpleSAMLphp does unless told
+// otherwise) must not make a new user at every sign-in, and SimpleSAMLphp's and AD FS's
+// `displayName` or OID names are read, not only `name`.
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";

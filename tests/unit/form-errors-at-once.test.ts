@@ -1,6 +1,6 @@
 // Every form reports every problem at once: a field that fails its own check doesn't hide the
-// problems of the others (issue 13: the role form showed the ARN error only after the name was
-// fixed; the rule form showed only the policy-length error when the expiry was also wrong).
+// problems of the others (the role form names a bad ARN even while the name is wrong; the rule form
+// names a bad expiry next to a too-long policy).
 import { describe, expect, it } from "vitest";
 import { parseRole, parseRule, type RoleInput, type RuleInput } from "@/lib/admin/validation";
 

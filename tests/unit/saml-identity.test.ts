@@ -1,7 +1,7 @@
 // Which values of a verified assertion make the portal user (docs/SAML-IDENTITY.md): the user key
 // (never a transient NameID), and the email and display name from the configured attribute, then
-// the names SimpleSAMLphp, AD FS, Entra ID and Okta use. Finding 6 of issue 12: a transient NameID
-// made a new user at every sign-in, and the display name was read from `name` only.
+// the names SimpleSAMLphp, AD FS, Entra ID and Okta use. A transient NameID must never make a new
+// user at every sign-in.
 import { describe, expect, it } from "vitest";
 import type { SamlIdpConfig } from "@/lib/saml/idp-registry";
 import { NAME_ID_FORMAT, pickDisplayName, pickEmail } from "@/lib/saml/saml-attributes";
