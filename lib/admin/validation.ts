@@ -158,10 +158,13 @@ export const roleInputBase = z.object({
   externalId: z.string().trim().max(1224, "An ExternalId is at most 1224 characters."),
   requiresBrokerMfa: z.boolean(),
 });
-export type RoleInput = z.input<typeof roleInputBase>;
+/** A role as a form submits it: the choice of method is the string posted, checked by parseRole. */
+export type RoleInput = Omit<z.input<typeof roleInputBase>, "assumeMethod"> & {
+  assumeMethod: string;
+};
 
 /** Neutral stand-ins for invalid role fields while the others are checked (parseAllFields). */
-const ROLE_FALLBACKS: RoleInput = {
+const ROLE_FALLBACKS: z.input<typeof roleInputBase> = {
   name: "placeholder",
   arn: "",
   description: "",
@@ -290,10 +293,13 @@ export const ruleInputBase = z.object({
   sessionPolicy: z.string().max(20_000, "A session policy is at most 2048 characters."),
   description,
 });
-export type RuleInput = z.input<typeof ruleInputBase>;
+/** A rule as a form submits it: the subject kind is the string posted, checked by parseRule. */
+export type RuleInput = Omit<z.input<typeof ruleInputBase>, "subjectKind"> & {
+  subjectKind: string;
+};
 
 /** Neutral stand-ins for invalid rule fields while the others are checked (parseAllFields). */
-const RULE_FALLBACKS: RuleInput = {
+const RULE_FALLBACKS: z.input<typeof ruleInputBase> = {
   subjectKind: "group",
   groupName: "placeholder",
   groupIssuer: "",

@@ -29,7 +29,7 @@ function roleInputOf(values: Record<string, string>): RoleInput {
     arn: values.arn ?? "",
     description: values.description ?? "",
     maxSessionDurationSeconds: values.maxSessionDurationSeconds ?? "",
-    assumeMethod: (values.assumeMethod ?? "") as RoleInput["assumeMethod"],
+    assumeMethod: values.assumeMethod ?? "",
     samlProviderArn: values.samlProviderArn ?? "",
     externalId: values.externalId ?? "",
     requiresBrokerMfa: values.requiresBrokerMfa === "on",

@@ -29,7 +29,7 @@ const RULE_IDS = ["accountDbId", "roleId", "id"] as const;
 
 function ruleInputOf(values: Record<string, string>): RuleInput {
   return {
-    subjectKind: (values.subjectKind ?? "") as RuleInput["subjectKind"],
+    subjectKind: values.subjectKind ?? "",
     groupName: values.groupName ?? "",
     groupIssuer: values.groupIssuer ?? "",
     userEmail: values.userEmail ?? "",
