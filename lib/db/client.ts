@@ -19,6 +19,12 @@ export type Db = SqliteClient;
  */
 const CONNECTION_WAIT_MS = 10_000;
 
+/**
+ * Prisma's messages say what failed and why, without the excerpt of the calling source it adds by
+ * default (from a bundled server, kilobytes of minified code in every log line).
+ */
+const ERROR_FORMAT = "minimal";
+
 /** Creates the Prisma client for a database URL: SQLite for `file:`, PostgreSQL for `postgresql://`. */
 export function createDb(databaseUrl: string): Db {
   if (databaseProviderOf(databaseUrl) === "sqlite") {
@@ -26,10 +32,12 @@ export function createDb(databaseUrl: string): Db {
       adapter: new SerialSqliteAdapterFactory(sqliteFileFromUrl(databaseUrl), {
         lockWaitMs: CONNECTION_WAIT_MS,
       }),
+      errorFormat: ERROR_FORMAT,
     });
   }
   const client = new PostgresqlClient({
     adapter: new ResilientPgAdapterFactory(databaseUrl, { connectTimeoutMs: CONNECTION_WAIT_MS }),
+    errorFormat: ERROR_FORMAT,
   });
   return client as unknown as Db;
 }

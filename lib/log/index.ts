@@ -17,36 +17,16 @@ export function setLogLevel(level: Level): void {
   threshold = level;
 }
 
-/** Longest error message kept whole; Prisma's embed a source excerpt that can run to 30 kB. */
+/** Longest error message kept whole. */
 const MAX_ERROR_MESSAGE = 1200;
 
-/** Prisma's "Invalid `call()` invocation in\n<file:line:col>\n\n<source excerpt>\n<reason>". */
-const PRISMA_INVOCATION = /^\s*(Invalid `[^`\n]*` invocation)(?: in)?\n([^\n]*)\n/;
-/** A line of Prisma's source excerpt: a line number, the failing one marked with an arrow. */
-const EXCERPT_LINE = /^\s*(?:→\s*)?\d+\s/;
-
 /**
- * What failed where and why, without Prisma's source excerpt (from a bundled client it is minified
- * code: kilobytes of noise in a log line); null for any other message.
- */
-function withoutPrismaExcerpt(message: string): string | null {
-  const head = PRISMA_INVOCATION.exec(message);
-  if (!head) return null;
-  const lines = message.slice(head[0].length).split("\n");
-  const lastExcerptLine = lines.findLastIndex((line) => EXCERPT_LINE.test(line));
-  const reason = lines
-    .slice(lastExcerptLine + 1)
-    .join("\n")
-    .trim();
-  return reason ? `${head[1]} in ${(head[2] ?? "").trim()}: ${reason}` : null;
-}
-
-/**
- * A Prisma message loses its source excerpt; any message still too long keeps its start (what
- * failed where) and its end (why), joined by " … ".
+ * A message on one line where it can be: Prisma's (minimal format, lib/db/client.ts) are
+ * "Invalid `call()` invocation:" and the reason after blank lines. One still too long keeps its
+ * start (what failed where) and its end (why), joined by " … ".
  */
 export function shortenErrorMessage(message: string): string {
-  const shorter = withoutPrismaExcerpt(message) ?? message;
+  const shorter = message.trim().replace(/(invocation:?)\s*\n\s*/, "$1 ");
   if (shorter.length <= MAX_ERROR_MESSAGE) return shorter;
   return `${shorter.slice(0, 300)} … ${shorter.slice(-(MAX_ERROR_MESSAGE - 300))}`;
 }
