@@ -42,14 +42,18 @@ test("the same link followed from another site asks before opening the console",
 }) => {
   const s = stack();
   await signInThroughBrowser(page, s, "bob");
+  const issuedBefore = await s.db.auditEvent.count({ where: { action: "console.issued" } });
   // A page of another origin (the AWS stand-in's) links to the portal.
   await followLinkFromAnotherSite(page, s, DEEP_LINK);
   await expect(page.getByTestId("deep-link-title")).toHaveText(
     "Open ReadOnly in acme-production (eu-central-1)",
   );
+  // The page renders in its "confirm" state (an automatic open would render "opening" from the
+  // start) and stays there: nothing is issued until the click.
   await expect(page.getByTestId("deep-link-confirm")).toBeVisible();
-  await page.waitForTimeout(1000);
+  await expect(page.getByTestId("deep-link-opening")).toHaveCount(0);
   expect(new URL(page.url()).origin).toBe(s.portalUrl);
+  expect(await s.db.auditEvent.count({ where: { action: "console.issued" } })).toBe(issuedBefore);
 
   await page.getByRole("button", { name: "Continue" }).click();
   await expect(page.getByTestId("console-region")).toHaveText("eu-central-1");
