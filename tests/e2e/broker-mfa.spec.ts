@@ -3,7 +3,10 @@
 import { expect, test } from "@playwright/test";
 import { roleRow, signInThroughBrowser, startStackPerFile } from "./support/e2e-stack";
 
-const stack = startStackPerFile();
+// The stand-in's clock stands still from its first reading (well within AWS's five minutes of
+// allowed signing skew for this file), so its MFA device's code can't roll over mid-test.
+let awsFrozenAt: Date | undefined;
+const stack = startStackPerFile({ stack: { awsNow: () => (awsFrozenAt ??= new Date()) } });
 
 interface MfaCode {
   serialNumber: string;
@@ -13,14 +16,10 @@ interface MfaCode {
 
 /** The broker's virtual MFA device shows its current code at the stand-in (demo convenience). */
 async function currentBrokerCode(awsUrl: string): Promise<string> {
-  for (;;) {
-    const codes = (await (await fetch(`${awsUrl}/__standin/mfa-codes`)).json()) as MfaCode[];
-    const code = codes[0];
-    if (!code) throw new Error("the stand-in world has no MFA device");
-    // Don't type a code that expires while the form is submitted.
-    if (code.secondsLeft > 3) return code.code;
-    await new Promise((r) => setTimeout(r, (code.secondsLeft + 1) * 1000));
-  }
+  const codes = (await (await fetch(`${awsUrl}/__standin/mfa-codes`)).json()) as MfaCode[];
+  const code = codes[0];
+  if (!code) throw new Error("the stand-in world has no MFA device");
+  return code.code;
 }
 
 test("BreakGlass is refused while the broker is locked and opens after the admin's MFA unlock", async ({
