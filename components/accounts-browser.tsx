@@ -41,6 +41,12 @@ function consoleDeepLinkOf(account: AccountView, role: RoleView, request: Consol
   });
 }
 
+/** "eu-west-1 (Europe (Ireland))": how the region picker names a region. */
+function regionLabel(regions: ReadonlyArray<{ code: string; name: string }>, code: string): string {
+  const name = regions.find((r) => r.code === code)?.name;
+  return name ? `${code} (${name})` : code;
+}
+
 function noticeError(message: string): ApiErrorView {
   return { message, code: null, requestId: null, awsErrorCode: null, nextUrl: null };
 }
@@ -390,12 +396,14 @@ export function AccountsBrowser({
               </kbd>
             )}
           </div>
-          <label className="text-sm text-slate-600">
+          {/* Wide enough for most regions' names (the few longest: in the tooltip); a phone's line. */}
+          <label className="flex items-center gap-2 text-sm text-slate-600 max-sm:w-full">
             Region
             <select
               value={region}
               onChange={(e) => setRegion(e.target.value)}
-              className="ml-2 w-56 rounded-md border border-slate-300 bg-white px-2 py-2 text-slate-900"
+              title={regionLabel(regions, region)}
+              className="min-w-0 rounded-md border border-slate-300 bg-white px-2 py-2 text-slate-900 max-sm:flex-1 sm:w-72"
               data-testid="region-select"
             >
               {regions.map((r) => (
@@ -410,7 +418,7 @@ export function AccountsBrowser({
             onClick={() => setIsHelpOpen((open) => !open)}
             aria-expanded={isHelpOpen}
             aria-keyshortcuts="?"
-            className="rounded-md border border-slate-300 bg-white px-2.5 py-2 text-sm text-slate-600 hover:bg-slate-100"
+            className="hidden rounded-md border border-slate-300 bg-white px-2.5 py-2 text-sm text-slate-600 hover:bg-slate-100 sm:block"
             title="Keyboard shortcuts (?)"
           >
             Keyboard shortcuts <span className="font-mono text-slate-400">?</span>

@@ -2,7 +2,10 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { ArnText } from "./arn-text";
 
-/** A card listing what belongs to the page's record (roles, rules), with a button to add one. */
+/**
+ * A card listing what belongs to the page's record (roles, rules), with a button to add one. A
+ * table too wide for a phone scrolls sideways inside the card, never the page.
+ */
 export function AdminListSection({
   title,
   addHref,
@@ -15,8 +18,8 @@ export function AdminListSection({
   children: ReactNode;
 }) {
   return (
-    <section className="rounded-xl border border-slate-200 bg-white shadow-sm">
-      <div className="flex items-center justify-between border-b border-slate-100 px-4 py-3">
+    <section className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
+      <div className="flex items-center justify-between gap-3 border-b border-slate-100 px-4 py-3">
         <h2 className="text-lg font-semibold">{title}</h2>
         <Link
           href={addHref}
@@ -25,7 +28,7 @@ export function AdminListSection({
           {addLabel}
         </Link>
       </div>
-      {children}
+      <div className="relative overflow-x-auto">{children}</div>
     </section>
   );
 }

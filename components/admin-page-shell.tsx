@@ -32,16 +32,23 @@ export function AdminPageShell({
   const text = notice ? NOTICES[notice] : undefined;
   return (
     <PageFrame user={user}>
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
+      {/* A crumb wraps whole to the next line; one too long for the screen is cut, with a tooltip. */}
+      <nav aria-label="Breadcrumb" className="flex flex-wrap gap-y-1 text-sm text-slate-500">
         {crumbs.map((c, i) => (
-          <span key={`${c.label}-${i}`}>
+          <span key={`${c.label}-${i}`} className="flex max-w-full min-w-0 whitespace-nowrap">
             {i > 0 && <span className="mx-2 text-slate-300">/</span>}
             {c.href ? (
-              <Link href={c.href} className="text-indigo-700 hover:underline">
+              <Link
+                href={c.href}
+                className="truncate text-indigo-700 hover:underline"
+                title={c.label}
+              >
                 {c.label}
               </Link>
             ) : (
-              <span className="text-slate-700">{c.label}</span>
+              <span className="truncate text-slate-700" title={c.label}>
+                {c.label}
+              </span>
             )}
           </span>
         ))}

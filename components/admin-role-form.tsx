@@ -49,7 +49,11 @@ export function AdminRoleForm({
         inputClassName="font-mono"
       />
       <TextField name="description" label="Description (optional)" />
-      <AdminField label="How the role is assumed" error={errorOf("assumeMethod")}>
+      <AdminField
+        label="How the role is assumed"
+        hint="The broker assumes it with the portal's own credentials; a SAML role is reached through the IdP's AWS app"
+        error={errorOf("assumeMethod")}
+      >
         {(control) => (
           <select
             name="assumeMethod"
@@ -58,12 +62,9 @@ export function AdminRoleForm({
             onChange={(e) => setMethod(e.target.value)}
             {...control}
           >
-            <option value="assume-role">
-              By the broker (sts:AssumeRole with the portal&apos;s credentials)
-            </option>
-            <option value="assume-role-with-saml">
-              With SAML (the IdP&apos;s AWS app, AssumeRoleWithSAML)
-            </option>
+            {/* Short enough for a phone's screen; the hint says the rest. */}
+            <option value="assume-role">By the broker (sts:AssumeRole)</option>
+            <option value="assume-role-with-saml">With SAML (AssumeRoleWithSAML)</option>
           </select>
         )}
       </AdminField>

@@ -27,7 +27,7 @@ const COLUMNS = [
 
 export function AuditTable({ events }: { events: AuditEventView[] }) {
   return (
-    <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+    <div className="relative overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
       <table
         className="w-full min-w-[76rem] table-fixed text-left text-sm"
         data-testid="audit-table"

@@ -85,74 +85,77 @@ export function BrokerEndpointTable({ status }: { status: BrokerStatus }) {
         {Math.round(status.policy.circuitCooldownMs / 1000)} s. Health is this server&apos;s view
         since it started.
       </p>
-      <table className="mt-2 min-w-full text-left text-sm" data-testid="endpoint-table">
-        <thead className="bg-slate-50 text-xs tracking-wide text-slate-500 uppercase">
-          <tr>
-            <th className="px-3 py-2">#</th>
-            <th className="px-3 py-2">Endpoint (region it is signed for)</th>
-            <th className="px-3 py-2">State</th>
-            <th className="px-3 py-2">Last success</th>
-            <th className="px-3 py-2">Last failure</th>
-            <th className="px-3 py-2">Failures in a row</th>
-            <th className="px-3 py-2">Last error</th>
-            <th className="px-3 py-2">p50 latency</th>
-            <th className="px-3 py-2">Attempts / failed</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {status.endpoints.map((e) => {
-            const state =
-              e.configurationProblem !== null
-                ? "misconfigured"
-                : e.circuitOpenUntil !== null
-                  ? `tried last until ${utc(e.circuitOpenUntil)}`
-                  : e.consecutiveFailures > 0
-                    ? "failing"
-                    : e.lastSuccessAt !== null
-                      ? "healthy"
-                      : "not used yet";
-            return (
-              <tr key={e.url} data-testid="endpoint-row">
-                <td className="px-3 py-2">{e.position + 1}</td>
-                <td className="px-3 py-2 font-mono text-xs wrap-anywhere">
-                  {/* Named by its region first, as GATEHOUSE_STS_ENDPOINTS and the demo's start-up
-                      message name them; requests to it are signed for that region. */}
-                  <span
-                    className="block font-sans text-sm font-medium text-slate-900"
-                    data-testid="endpoint-name"
-                  >
-                    {e.region}
-                  </span>
-                  {e.url}
-                  {e.configurationProblem !== null && (
-                    <p
-                      className="mt-1 font-sans text-xs text-red-700"
-                      data-testid="endpoint-configuration-problem"
+      {/* Nine columns: on a narrow screen the table scrolls sideways inside the card. */}
+      <div className="relative mt-2 overflow-x-auto">
+        <table className="min-w-full text-left text-sm" data-testid="endpoint-table">
+          <thead className="bg-slate-50 text-xs tracking-wide text-slate-500 uppercase">
+            <tr>
+              <th className="px-3 py-2">#</th>
+              <th className="px-3 py-2">Endpoint (region it is signed for)</th>
+              <th className="px-3 py-2">State</th>
+              <th className="px-3 py-2">Last success</th>
+              <th className="px-3 py-2">Last failure</th>
+              <th className="px-3 py-2">Failures in a row</th>
+              <th className="px-3 py-2">Last error</th>
+              <th className="px-3 py-2">p50 latency</th>
+              <th className="px-3 py-2">Attempts / failed</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {status.endpoints.map((e) => {
+              const state =
+                e.configurationProblem !== null
+                  ? "misconfigured"
+                  : e.circuitOpenUntil !== null
+                    ? `tried last until ${utc(e.circuitOpenUntil)}`
+                    : e.consecutiveFailures > 0
+                      ? "failing"
+                      : e.lastSuccessAt !== null
+                        ? "healthy"
+                        : "not used yet";
+              return (
+                <tr key={e.url} data-testid="endpoint-row">
+                  <td className="px-3 py-2">{e.position + 1}</td>
+                  <td className="px-3 py-2 font-mono text-xs wrap-anywhere">
+                    {/* Named by its region first, as GATEHOUSE_STS_ENDPOINTS and the demo's
+                        start-up message name them; requests to it are signed for that region. */}
+                    <span
+                      className="block font-sans text-sm font-medium text-slate-900"
+                      data-testid="endpoint-name"
                     >
-                      Configuration problem, not an outage: {e.configurationProblem}
-                    </p>
-                  )}
-                </td>
-                <td
-                  className={`px-3 py-2 whitespace-nowrap ${e.consecutiveFailures > 0 ? "text-red-700" : "text-emerald-700"}`}
-                >
-                  {state}
-                </td>
-                <td className="px-3 py-2 text-xs whitespace-nowrap">{utc(e.lastSuccessAt)}</td>
-                <td className="px-3 py-2 text-xs whitespace-nowrap">{utc(e.lastFailureAt)}</td>
-                <td className="px-3 py-2">{e.consecutiveFailures}</td>
-                <td className="px-3 py-2 font-mono text-xs">{e.lastErrorCode ?? "—"}</td>
-                <td className="px-3 py-2">
-                  {e.p50LatencyMs === null ? "—" : `${e.p50LatencyMs} ms`}
-                </td>
-                <td className="px-3 py-2">
-                  {e.attempts} / {e.failures}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+                      {e.region}
+                    </span>
+                    {e.url}
+                    {e.configurationProblem !== null && (
+                      <p
+                        className="mt-1 font-sans text-xs text-red-700"
+                        data-testid="endpoint-configuration-problem"
+                      >
+                        Configuration problem, not an outage: {e.configurationProblem}
+                      </p>
+                    )}
+                  </td>
+                  <td
+                    className={`px-3 py-2 whitespace-nowrap ${e.consecutiveFailures > 0 ? "text-red-700" : "text-emerald-700"}`}
+                  >
+                    {state}
+                  </td>
+                  <td className="px-3 py-2 text-xs whitespace-nowrap">{utc(e.lastSuccessAt)}</td>
+                  <td className="px-3 py-2 text-xs whitespace-nowrap">{utc(e.lastFailureAt)}</td>
+                  <td className="px-3 py-2">{e.consecutiveFailures}</td>
+                  <td className="px-3 py-2 font-mono text-xs">{e.lastErrorCode ?? "—"}</td>
+                  <td className="px-3 py-2">
+                    {e.p50LatencyMs === null ? "—" : `${e.p50LatencyMs} ms`}
+                  </td>
+                  <td className="px-3 py-2">
+                    {e.attempts} / {e.failures}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
       <p className="px-4 py-2 text-xs text-slate-400">As of {utc(now)}.</p>
     </section>
   );

@@ -150,7 +150,7 @@ export function ConsoleOptions({
       }}
     >
       <p className="font-semibold text-slate-900">Console options</p>
-      <p className="truncate text-xs text-slate-500">
+      <p className="text-xs wrap-anywhere text-slate-500">
         {account.name} / {role.roleName} · region {region}
       </p>
 

@@ -117,7 +117,11 @@ function BlockView({
           className="flex items-center gap-3 overflow-hidden border-b border-slate-100 bg-slate-50/60 px-4"
           style={{ height: CARD_HEADER_HEIGHT }}
         >
-          <h3 className="shrink-0 font-semibold" data-testid="account-name">
+          <h3
+            className="min-w-12 truncate font-semibold"
+            data-testid="account-name"
+            title={account.name}
+          >
             {account.name}
           </h3>
           {account.alias && account.alias !== account.name && (
@@ -137,7 +141,10 @@ function BlockView({
           </code>
           <EnvironmentBadge environment={account.environment} />
           {account.description && (
-            <span className="min-w-0 truncate text-sm text-slate-500" title={account.description}>
+            <span
+              className="hidden min-w-0 flex-1 basis-0 truncate text-sm text-slate-500 sm:block"
+              title={account.description}
+            >
               {account.description}
             </span>
           )}

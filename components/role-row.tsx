@@ -20,7 +20,14 @@ export interface RoleRowHandlers {
 /**
  * One role, exactly ROW_HEIGHT tall (the windowed list relies on it): star, names on one line each
  * (truncated, full text in the tooltip), the longest session, Console (with its options menu) and
- * CLI credentials. In Favorites and Recently used the second line names the account instead.
+ * CLI credentials. In Favorites and Recently used the second line names the account instead; on a
+ * phone only its name and environment fit there (alias, id and "used …" are in the tooltip), and
+ * the name keeps at least a few letters.
+ *
+ * From `lg` up the toasts sit over the names column, clear of the buttons (toast-stack.tsx, 64 px
+ * in and 31rem wide): the column starts 57 px into the card (border, padding, star, gap) and ends
+ * 405 px before its right edge (the fixed session and button columns), so from 1024 px up it runs
+ * at least from 57 to 572 px.
  */
 export const RoleRow = memo(function RoleRow({
   row,
@@ -44,9 +51,11 @@ export const RoleRow = memo(function RoleRow({
 }) {
   const { role, account, context } = row;
   const label = `${account.name} / ${role.roleName}`;
+  const alias = account.alias && account.alias !== account.name ? account.alias : null;
+  const accountLabel = alias ? `${account.name} (${alias})` : account.name;
   return (
     <div
-      className={`absolute inset-x-0 flex items-center gap-3 px-4 ${isFirst ? "" : "border-t border-slate-100"} ${
+      className={`absolute inset-x-0 flex items-center gap-2 px-4 sm:gap-3 ${isFirst ? "" : "border-t border-slate-100"} ${
         isHighlighted ? "bg-indigo-50 shadow-[inset_3px_0_0_var(--color-indigo-500)]" : "bg-white"
       }`}
       style={{ top, height: ROW_HEIGHT }}
@@ -65,7 +74,11 @@ export const RoleRow = memo(function RoleRow({
       />
       <div className="min-w-0 flex-1">
         <p className="flex min-w-0 items-center gap-2 leading-5">
-          <span className="truncate font-medium" data-testid="role-name" title={role.roleName}>
+          <span
+            className="min-w-12 truncate font-medium"
+            data-testid="role-name"
+            title={role.roleName}
+          >
             {role.roleName}
           </span>
           {role.needsMfa && (
@@ -93,15 +106,25 @@ export const RoleRow = memo(function RoleRow({
             {role.description || "\u00a0"}
           </p>
         ) : (
-          <p className="flex min-w-0 items-center gap-2 text-sm leading-5 text-slate-500">
-            <span className="truncate" data-testid="role-account">
+          <p
+            className="flex min-w-0 items-center gap-2 overflow-hidden text-sm leading-5 text-slate-500"
+            title={[accountLabel, account.accountId, lastUsedLabel && `used ${lastUsedLabel}`]
+              .filter(Boolean)
+              .join(" · ")}
+          >
+            <span className="min-w-12 truncate" data-testid="role-account">
               {account.name}
-              {account.alias && account.alias !== account.name ? ` (${account.alias})` : ""}
+              {alias && <span className="hidden sm:inline"> ({alias})</span>}
             </span>
-            <code className="shrink-0 font-mono text-xs text-slate-400">{account.accountId}</code>
+            <code className="hidden shrink-0 font-mono text-xs text-slate-400 sm:inline">
+              {account.accountId}
+            </code>
             <EnvironmentBadge environment={account.environment} />
             {lastUsedLabel && (
-              <span className="shrink-0 text-xs text-slate-500" data-testid="last-used">
+              <span
+                className="hidden shrink-0 text-xs text-slate-500 sm:inline"
+                data-testid="last-used"
+              >
                 · used {lastUsedLabel}
               </span>
             )}
@@ -122,7 +145,7 @@ export const RoleRow = memo(function RoleRow({
               type="button"
               onClick={() => handlers.onConsole(row)}
               disabled={isOpening}
-              className="rounded-l-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-60"
+              className="rounded-l-md bg-indigo-600 px-2.5 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-60 sm:px-3"
             >
               {isOpening ? "Opening…" : "Console"}
             </button>
@@ -147,7 +170,7 @@ export const RoleRow = memo(function RoleRow({
           <button
             type="button"
             onClick={() => handlers.onCli(row)}
-            className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100"
+            className="rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100 sm:px-3"
           >
             <span className="sm:hidden">CLI</span>
             <span className="hidden sm:inline">CLI credentials</span>

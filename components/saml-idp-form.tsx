@@ -83,7 +83,7 @@ export function SamlIdpForm({
               name="metadataUrl"
               aria-label="Metadata URL"
               className={input}
-              placeholder="https://idp.example/app/xyz/sso/saml/metadata"
+              placeholder="https://idp.example/…/saml/metadata"
               defaultValue={typed("metadataUrl")}
               {...control}
             />
@@ -172,7 +172,7 @@ export function SamlIdpForm({
           <input
             name="awsAppUrl"
             className={input}
-            placeholder="https://idp.example/home/amazon_aws/…"
+            placeholder="https://idp.example/…/amazon_aws/…"
             defaultValue={typed("awsAppUrl")}
             {...control}
           />

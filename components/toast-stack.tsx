@@ -29,10 +29,14 @@ export function withToast(toasts: readonly ToastItem[], toast: ToastItem): Toast
 }
 
 /**
- * The toasts of a page, fixed at the bottom right (on a phone: full width along the bottom edge,
- * clear of the safe area), newest on top. The stack itself lets clicks through; only the cards
- * catch them. A spacer as tall as the stack ends the page's content, so every row can be scrolled
- * clear of the toasts (render this last in the page).
+ * The toasts of the accounts page, newest on top, held at the bottom of the window while the page
+ * scrolls (sticky, so at the end of the page they take their own room below the list and every row
+ * can be scrolled clear of them). From `lg` up they sit over the role list's names column, clear of
+ * every star and button (role-row.tsx), so they cover no control wherever the page is scrolled; a
+ * narrower screen has no such column, and they run along the bottom (a phone: full width, clear of
+ * the safe area). It leaves the top 18rem of the window free (taller, it scrolls), so it never
+ * reaches the search bar. Render this last in the page's column. The stack itself lets clicks through; only the cards
+ * catch them.
  * Each card closes itself after its lifetime (paused while hovered or focused) and has a Dismiss
  * button; errors are announced as alerts, the rest politely.
  */
@@ -43,29 +47,19 @@ export function ToastStack({
   toasts: readonly ToastItem[];
   onDismiss: (id: number) => void;
 }) {
-  const stackRef = useRef<HTMLDivElement>(null);
-  const [stackHeight, setStackHeight] = useState(0);
-  useEffect(() => {
-    const stack = stackRef.current;
-    if (!stack) return;
-    const observer = new ResizeObserver(() => setStackHeight(stack.offsetHeight));
-    observer.observe(stack);
-    return () => observer.disconnect();
-  }, []);
-
   return (
-    <>
-      <div aria-hidden="true" style={{ height: toasts.length > 0 ? stackHeight + 24 : 0 }} />
-      <div
-        ref={stackRef}
-        data-testid="toast-stack"
-        className="pointer-events-none fixed inset-x-3 bottom-[max(0.75rem,env(safe-area-inset-bottom))] z-50 flex flex-col gap-2 sm:inset-x-auto sm:right-4 sm:bottom-4 sm:w-96"
-      >
-        {[...toasts].reverse().map((toast) => (
-          <ToastCard key={toast.id} toast={toast} onDismiss={onDismiss} />
-        ))}
-      </div>
-    </>
+    <div
+      data-testid="toast-stack"
+      // p-2 keeps the cards' shadows inside the stack (it scrolls, so it clips): the cards sit
+      // 0.5rem inside the offsets and widths given here.
+      className={`pointer-events-none sticky bottom-[max(0.25rem,env(safe-area-inset-bottom))] z-50 flex max-h-[calc(100dvh-18rem)] flex-col gap-2 overflow-y-auto sm:bottom-2 sm:ml-auto sm:w-[25rem] lg:mr-0 lg:ml-14 lg:w-[32rem] ${
+        toasts.length > 0 ? "mt-4 p-2" : ""
+      }`}
+    >
+      {[...toasts].reverse().map((toast) => (
+        <ToastCard key={toast.id} toast={toast} onDismiss={onDismiss} />
+      ))}
+    </div>
   );
 }
 

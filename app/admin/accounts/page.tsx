@@ -35,7 +35,7 @@ export default async function AdminAccountsPage({ searchParams }: { searchParams
           Add account
         </Link>
       </div>
-      <section className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
+      <section className="relative overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
         <table className="min-w-full text-left text-sm" data-testid="admin-accounts-table">
           <thead className="bg-slate-50 text-xs tracking-wide text-slate-500 uppercase">
             <tr>

@@ -43,7 +43,7 @@ export default async function IdentityProvidersPage({
       )}
       <section>
         <h1 className="text-2xl font-semibold">SAML identity providers</h1>
-        <p className="mt-1 text-sm text-slate-600">
+        <p className="mt-1 text-sm wrap-anywhere text-slate-600">
           Give your IdP admin the portal&apos;s SP metadata:{" "}
           <a
             className="font-mono text-indigo-700 underline"
@@ -56,7 +56,7 @@ export default async function IdentityProvidersPage({
           <code className="font-mono">{config.saml.acsUrl}</code>).
         </p>
       </section>
-      <section className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
+      <section className="relative overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
         <table className="min-w-full text-left text-sm" data-testid="idp-table">
           <thead className="bg-slate-50 text-xs tracking-wide text-slate-500 uppercase">
             <tr>
@@ -94,7 +94,7 @@ export default async function IdentityProvidersPage({
                   </Link>{" "}
                   <span className="text-slate-400">({idp.slug})</span>
                 </td>
-                <td className="px-3 py-2 font-mono text-xs break-all">{idp.entityId}</td>
+                <td className="min-w-48 px-3 py-2 font-mono text-xs break-all">{idp.entityId}</td>
                 <td className="px-3 py-2">{idp.certificateCount}</td>
                 <td className="px-3 py-2 font-mono text-xs">{idp.groupsAttribute}</td>
                 <td className="px-3 py-2">{idp.allowIdpInitiated ? "allowed" : "off"}</td>

@@ -170,7 +170,9 @@ function PersonCard({
       data-testid="person"
       data-person-id={person.id}
     >
-      <div className="overflow-x-auto">
+      {/* On a phone the table scrolls sideways in the card (its email and subject keep a readable
+          width); relative, so it also clips the header's absolutely placed screen-reader text. */}
+      <div className="relative overflow-x-auto">
         <table className="min-w-full text-left text-sm">
           <thead className="bg-slate-50 text-xs tracking-wide text-slate-500 uppercase">
             <tr>
@@ -188,11 +190,11 @@ function PersonCard({
             {person.identities.map((i) => (
               <tr key={i.id} data-testid="identity">
                 <td className="px-3 py-2">{label(i.issuer)}</td>
-                <td className="px-3 py-2 [overflow-wrap:anywhere]">
+                <td className="min-w-44 px-3 py-2 [overflow-wrap:anywhere]">
                   {i.email ?? "—"}
                   {i.displayName && <span className="text-slate-500"> · {i.displayName}</span>}
                 </td>
-                <td className="px-3 py-2 font-mono text-xs break-all">{i.subject}</td>
+                <td className="min-w-36 px-3 py-2 font-mono text-xs break-all">{i.subject}</td>
                 <td className="px-3 py-2 text-slate-600">
                   {i.linkedBy === "admin"
                     ? "linked by an admin"

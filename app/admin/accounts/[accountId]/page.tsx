@@ -56,8 +56,12 @@ export default async function AdminAccountPage(props: {
                     {role.name}
                   </Link>
                   {role.description && <p className="text-xs text-slate-500">{role.description}</p>}
+                  {/* A phone has no room for an ARN column: the ARN goes under the name. */}
+                  <p className="mt-0.5 font-mono text-xs text-slate-600 sm:hidden">
+                    <ArnText arn={role.arn} />
+                  </p>
                 </td>
-                <td className="px-4 py-3 font-mono text-xs text-slate-600">
+                <td className="hidden px-4 py-3 font-mono text-xs text-slate-600 sm:table-cell">
                   <ArnText arn={role.arn} />
                 </td>
                 <td className="px-4 py-3 text-xs whitespace-nowrap text-slate-600">
