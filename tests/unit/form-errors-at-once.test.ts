@@ -80,7 +80,7 @@ describe("the rule form names every problem at once", () => {
     ],
     [
       "an unknown subject kind and a bad expiry",
-      { subjectKind: "robot" as "group", expiresAt: "soon" },
+      { subjectKind: "robot", expiresAt: "soon" },
       ["expiresAt", "subjectKind"],
     ],
   ])("%s", (_case, change, fields) => {
