@@ -70,7 +70,7 @@ export function buildAuthOptions(
           },
         ],
     callbacks: {
-      async jwt({ token, profile, trigger }) {
+      async jwt({ token, profile, account, trigger }) {
         if (trigger !== "signIn" || !oidc) return { sid: token.sid };
         const now = new Date();
         // next-auth hands over the id_token's claims after openid-client verified its signature,
@@ -97,6 +97,13 @@ export function buildAuthOptions(
           evidence: mfaEvidenceFromOidcClaims(claims, config.mfa),
           tags: sessionTagsFromClaims(config.sessionTags, claims),
           meta,
+          // The id_token openid-client just verified: sealed with the session row, it is the
+          // id_token_hint of RP-initiated logout at sign-out (docs/SINGLE-LOGOUT.md). It never
+          // goes into the cookie, the client-facing session, a log or the audit log.
+          singleLogout:
+            typeof account?.id_token === "string" && account.id_token !== ""
+              ? { method: "oidc", idToken: account.id_token, sealSecret: config.authSecret }
+              : null,
         });
         return { sid: session.id };
       },
