@@ -2,7 +2,6 @@ import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
-import { writeAuditEvent } from "@/lib/audit/write-audit-event";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { log } from "@/lib/log";
 import { sessionTagsFromClaims } from "@/lib/aws/session-tags";
@@ -10,7 +9,6 @@ import { linkByEmailPolicyOf } from "@/lib/people/link-by-email";
 import { upsertSignedInUser } from "@/lib/users/upsert-signed-in-user";
 import { mfaEvidenceFromOidcClaims } from "./mfa-evidence";
 import { IdentityClaimsError, identityFromOidcClaims } from "./oidc-identity";
-import { revokePortalSession } from "./portal-session";
 import { nextAuthCookies } from "./session-cookie";
 import { startSignedInSession } from "./start-signed-in-session";
 
@@ -113,31 +111,8 @@ export function buildAuthOptions(
         return { expires: session.expires };
       },
     },
-    events: {
-      async signOut({ token }) {
-        const sid = token?.sid;
-        if (typeof sid !== "string") return;
-        const session = await db.portalSession.findUnique({
-          where: { id: sid },
-          include: { user: true },
-        });
-        const revoked = await revokePortalSession(db, sid, new Date());
-        if (session && revoked) {
-          await writeAuditEvent(db, {
-            action: "auth.sign-out",
-            outcome: "success",
-            actor: {
-              userId: session.user.id,
-              issuer: session.user.issuer,
-              subject: session.user.subject,
-              email: session.user.email,
-              groups: null,
-            },
-            meta,
-          });
-        }
-      },
-    },
+    // Signing out is not next-auth's: POST /api/auth/signout is routed to the portal's own
+    // sign-out (lib/auth/sign-out-response.ts), which revokes, audits and does single logout.
     // Only the server's own reports reach this logger: next-auth's client logger endpoint
     // (/api/auth/_log) is closed (app/api/auth/[...nextauth]/route.ts), so nothing a browser sends
     // can write here. The first report of a failure names it; the route handler audits it once.

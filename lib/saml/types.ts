@@ -100,7 +100,8 @@ export type SamlRejectionReason =
   | "replayed_assertion"
   | "unknown_idp"
   | "identity_mismatch"
-  | "missing_attribute";
+  | "missing_attribute"
+  | "malformed_binding";
 
 export class SamlRejection extends Error {
   constructor(

@@ -125,6 +125,7 @@ async function settingsOf(slug: string): Promise<Record<string, string>> {
     displayName: row.displayName,
     entityId: row.entityId,
     ssoUrl: row.ssoUrl,
+    sloUrl: row.sloUrl ?? "",
     metadataUrl: row.metadataUrl ?? "",
     groupsAttribute: row.groupsAttribute,
     userKeyAttribute: row.userKeyAttribute ?? "",
