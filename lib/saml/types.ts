@@ -101,7 +101,8 @@ export type SamlRejectionReason =
   | "unknown_idp"
   | "identity_mismatch"
   | "missing_attribute"
-  | "malformed_binding";
+  | "malformed_binding"
+  | "logout_request_unsupported";
 
 export class SamlRejection extends Error {
   constructor(

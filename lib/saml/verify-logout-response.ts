@@ -43,7 +43,12 @@ export type LogoutResponseMessage =
       /** The request URL's query exactly as received, without "?" (the signature covers it). */
       rawQuery: string;
     }
-  | { binding: "post"; samlResponse: unknown };
+  | {
+      binding: "post";
+      samlResponse: unknown;
+      /** Whether the form carried a SAMLRequest (an IdP-initiated LogoutRequest) instead. */
+      hasSamlRequest?: boolean;
+    };
 
 export interface VerifiedLogoutResponse {
   responseId: string;
@@ -56,7 +61,13 @@ export interface VerifiedLogoutResponse {
 }
 
 const SAML_RESPONSE = "SAMLResponse";
-const REDIRECT_PARAMETERS = ["SAMLResponse", "RelayState", "SigAlg", "Signature"] as const;
+const REDIRECT_PARAMETERS = [
+  "SAMLResponse",
+  "SAMLRequest",
+  "RelayState",
+  "SigAlg",
+  "Signature",
+] as const;
 type RedirectParameter = (typeof REDIRECT_PARAMETERS)[number];
 
 /**
@@ -89,6 +100,14 @@ function readRedirectParameters(
   return found;
 }
 
+/** docs/SINGLE-LOGOUT.md "Not done": a LogoutRequest from the IdP is refused by name. */
+function idpInitiatedLogout(): SamlRejection {
+  return new SamlRejection(
+    "logout_request_unsupported",
+    "an IdP-initiated LogoutRequest: the portal accepts LogoutResponses only",
+  );
+}
+
 function statusOf(root: Element): { status: string; subStatus: string | null } {
   const status = childElements(root, NS.protocol, "Status")[0];
   const code = status ? childElements(status, NS.protocol, "StatusCode")[0] : undefined;
@@ -118,6 +137,7 @@ export async function verifyLogoutResponse(args: {
   let redirect: ReturnType<typeof readRedirectParameters> | null = null;
   if (message.binding === "redirect") {
     redirect = readRedirectParameters(message.rawQuery);
+    if (redirect.SAMLRequest && !redirect.SAMLResponse) throw idpInitiatedLogout();
     const encoded = redirect.SAMLResponse;
     if (!encoded) throw new SamlRejection("not_base64", "no SAMLResponse parameter");
     // A '+' left unencoded by the IdP is base64's own, not a space.
@@ -126,6 +146,7 @@ export async function verifyLogoutResponse(args: {
       maxInflatedBytes: MAX_LOGOUT_XML_BYTES,
     });
   } else {
+    if (message.hasSamlRequest && !message.samlResponse) throw idpInitiatedLogout();
     if (typeof message.samlResponse !== "string" || message.samlResponse === "")
       throw new SamlRejection("not_base64", "no SAMLResponse field");
     xml = decodePostBinding(message.samlResponse, { ...limits, maxXmlBytes: MAX_LOGOUT_XML_BYTES });

@@ -122,9 +122,11 @@ function answer(inResponseTo: string, opts: LogoutResponseOptions = {}) {
 }
 
 /** What the SLO endpoint did with one message. */
+type Message = { query: string } | { post: string } | { postRequest: string };
+
 async function deliver(
   browser: SamlBrowser,
-  message: { query: string } | { post: string },
+  message: Message,
 ): Promise<{ status: number; location: URL; requestId: string }> {
   const res =
     "query" in message
@@ -136,7 +138,11 @@ async function deliver(
             "Content-Type": "application/x-www-form-urlencoded",
             Origin: "https://idp.fixture.invalid",
           },
-          body: new URLSearchParams({ SAMLResponse: message.post }).toString(),
+          body: new URLSearchParams(
+            "post" in message
+              ? { SAMLResponse: message.post }
+              : { SAMLRequest: message.postRequest },
+          ).toString(),
         });
   await res.arrayBuffer();
   const location = new URL(res.headers.get("location") ?? "", stack.portalUrl);
@@ -303,7 +309,7 @@ interface HostileCase {
   rule: string;
   reason: SamlRejectionReason;
   /** Built against the browser's outstanding LogoutRequest `requestId`. */
-  message: (requestId: string) => { query: string } | { post: string };
+  message: (requestId: string) => Message;
   /** Delivered from a browser that did not sign out. */
   fromAnotherBrowser?: boolean;
 }
@@ -450,6 +456,19 @@ const HOSTILE: HostileCase[] = [
       const query = redirectBindingQuery(answer(id).xml);
       return { query: `${query}&${query.split("&")[0]}` };
     },
+  },
+  {
+    rule: "an IdP-initiated LogoutRequest is refused by name (not supported), by Redirect",
+    reason: "logout_request_unsupported",
+    message: () => ({
+      query:
+        "SAMLRequest=fZBBa8MwDIXvg%2F0H47vjpCmMYZqUQS%2BFDcbKDru5tpqYJnJmyWn772cnK%2BtlR8nf0%2BNp%2FXBpAzRwAsgrslUuqbCglN8R4NYBgzwcgWmAQtU0OQ%3D%3D",
+    }),
+  },
+  {
+    rule: "an IdP-initiated LogoutRequest is refused by name (not supported), by POST",
+    reason: "logout_request_unsupported",
+    message: () => ({ postRequest: "PHNhbWxwOkxvZ291dFJlcXVlc3QvPg==" }),
   },
   {
     rule: "an oversized message is refused before it is decoded",

@@ -9,15 +9,16 @@ import { seeOther, withRequestId } from "@/lib/http/redirects";
 import { requestMetaFrom } from "@/lib/http/request-meta";
 import { BINDING_COOKIE } from "@/lib/saml/authn-requests";
 import { completeSamlLogout } from "@/lib/saml/complete-saml-logout";
-import { readPostedSamlResponse } from "@/lib/saml/verify-posted-response";
+import { readPostedSamlForm } from "@/lib/saml/verify-posted-response";
 import type { LogoutResponseMessage } from "@/lib/saml/verify-logout-response";
 
 /**
  * The portal's SAML SingleLogoutService (docs/SINGLE-LOGOUT.md "SAML"): the IdP's LogoutResponse to
  * the LogoutRequest sent at sign-out lands here, by HTTP-Redirect (GET) or HTTP-POST. A verified
  * answer sends the browser to the signed-out page, which then says whether the IdP confirmed;
- * anything else — forged, unsigned, for another browser, replayed — is audited with its reason and
- * lands on the same page with "not confirmed" and this request's id. Never a 500 for bad input.
+ * anything else — forged, unsigned, for another browser, replayed, or a LogoutRequest from the IdP
+ * (not supported: docs/SINGLE-LOGOUT.md "Not done") — is audited with its reason and lands on the
+ * same page with "not confirmed" and this request's id. Never a 500 for bad input.
  */
 async function handle(
   request: NextRequest,
@@ -78,10 +79,14 @@ export function GET(request: NextRequest): Promise<Response> {
 }
 
 export function POST(request: NextRequest): Promise<Response> {
-  return handle(request, async () => ({
-    binding: "post",
-    samlResponse: await readPostedSamlResponse(request),
-  }));
+  return handle(request, async () => {
+    const form = await readPostedSamlForm(request);
+    return {
+      binding: "post",
+      samlResponse: form.get("SAMLResponse"),
+      hasSamlRequest: form.has("SAMLRequest"),
+    };
+  });
 }
 
 const notAllowed = methodNotAllowed(["GET", "POST"]);
