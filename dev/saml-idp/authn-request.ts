@@ -292,11 +292,11 @@ export function parseLogoutRequest(xml: string): ParsedLogoutRequest {
   const nameIdElement = nameIds.length === 1 ? nameIds[0] : undefined;
   const nameId = textOf(nameIdElement);
   if (!nameIdElement || !nameId) throw refused("LogoutRequest needs exactly one plain NameID");
-  const sessionIndexes = childElements(root, NAMESPACES.protocol, "SessionIndex").map((e) =>
-    textOf(e),
-  );
-  if (sessionIndexes.some((index) => index === "" || index.length > 256))
-    throw refused("an empty or overlong SessionIndex");
+  // An empty SessionIndex (samlify writes one when it has none) names no session.
+  const sessionIndexes = childElements(root, NAMESPACES.protocol, "SessionIndex")
+    .map((e) => textOf(e))
+    .filter((index) => index !== "");
+  if (sessionIndexes.some((index) => index.length > 256)) throw refused("an overlong SessionIndex");
   return {
     id,
     issuer,

@@ -132,6 +132,11 @@ function respondWithError(
     return;
   }
   // Cookies set before the failure (a new session, say) still go out: writeHead merges them.
-  const heading = status >= 500 ? "Something went wrong" : "Sign-in failed";
+  const heading =
+    status >= 500
+      ? "Something went wrong"
+      : pathname === "/saml/slo"
+        ? "Sign-out failed"
+        : "Sign-in failed";
   sendHtml(res, status, renderMessagePage(ctx.title, heading, message, true));
 }
