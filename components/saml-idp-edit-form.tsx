@@ -44,6 +44,12 @@ export function SamlIdpEditForm({
           inputClassName="font-mono text-xs"
         />
         <TextField
+          name="sloUrl"
+          label="Single logout URL (HTTP-Redirect, optional)"
+          hint="Empty: signing out of Gatehouse leaves the sign-in at this IdP alone"
+          inputClassName="font-mono text-xs"
+        />
+        <TextField
           name="metadataUrl"
           label="Metadata URL (optional)"
           hint="For “Refresh from metadata URL”; https only"

@@ -98,6 +98,13 @@ export function SamlIdpRefresh({
               <span className="font-mono text-xs">{preview.ssoUrl.after}</span>
             </p>
           )}
+          {preview.sloUrl.before !== preview.sloUrl.after && (
+            <p className="break-all">
+              Single logout URL:{" "}
+              <span className="font-mono text-xs">{preview.sloUrl.before ?? "none"}</span> →{" "}
+              <span className="font-mono text-xs">{preview.sloUrl.after ?? "none"}</span>
+            </p>
+          )}
           <CertificateList title="Certificates added" items={preview.added} />
           <CertificateList title="Certificates removed" items={preview.removed} />
           <CertificateList title="Certificates kept" items={preview.kept} />

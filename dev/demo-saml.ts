@@ -55,9 +55,12 @@ export async function startDemoSamlIdp(opts: {
   portalUrl: string;
   port?: number;
   keys?: SamlSigningKeys;
+  /** Offer single logout (default true); false: an IdP whose metadata has no SingleLogoutService. */
+  singleLogout?: boolean;
 }): Promise<SamlIdp> {
   return startSamlIdp({
     port: opts.port ?? 0,
+    singleLogout: opts.singleLogout ?? true,
     users: demoUsers,
     keys: opts.keys,
     apps: [
@@ -66,6 +69,8 @@ export async function startDemoSamlIdp(opts: {
         name: "Gatehouse (AWS access portal)",
         spEntityId: `${opts.portalUrl}/api/auth/saml/metadata`,
         acsUrl: `${opts.portalUrl}/api/auth/saml/acs`,
+        // The portal's SingleLogoutService: sign-out ends the IdP session too (docs/SINGLE-LOGOUT.md).
+        sloUrl: `${opts.portalUrl}/api/auth/saml/slo`,
         allowIdpInitiated: true,
       },
       awsDemoApp({
@@ -89,6 +94,7 @@ export async function registerDemoSamlIdp(
     displayName: "Corp Identity (demo)",
     entityId: idp.entityId,
     ssoUrl: idp.ssoUrl,
+    sloUrl: idp.sloUrl,
     certificatesJson: JSON.stringify([idp.signingCertificatePem]),
     groupsAttribute: "groups",
     allowIdpInitiated: opts.allowIdpInitiated ?? true,

@@ -15,7 +15,8 @@ export function demoClientRegistration(portalUrl: string) {
     clientId: DEMO_CLIENT_ID,
     clientSecret: DEMO_CLIENT_SECRET,
     redirectUris: [`${portalUrl}/api/auth/callback/oidc`],
-    postLogoutRedirectUris: [`${portalUrl}/signin`],
+    // RP-initiated logout returns here (lib/auth/oidc-end-session.ts): registered exactly.
+    postLogoutRedirectUris: [`${portalUrl}/signin?signedOut=1`],
   };
 }
 

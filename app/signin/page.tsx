@@ -2,7 +2,10 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignInButton } from "@/components/sign-in-button";
 import { OIDC_PROVIDER_ID } from "@/lib/auth/auth-options";
+import { cookies } from "next/headers";
 import { currentRequestMeta, getSignedInUser } from "@/lib/auth/current-user";
+import { readSignOutNotice } from "@/lib/auth/session-cookie";
+import { signedOutMessage } from "@/lib/auth/sign-out-notice";
 import { isSessionEndedReason } from "@/lib/auth/sign-in-redirect";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
@@ -31,18 +34,47 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
     typeof params.requestId === "string" && REFERENCE_PATTERN.test(params.requestId)
       ? params.requestId
       : meta.requestId;
+  const signedOut = params.signedOut === "1" && !failed;
+  // What happened at the IdP comes from the notice the server sealed at sign-out, never from the
+  // URL alone; the URL's `state` only confirms an OIDC logout the notice is waiting for.
+  const signedOutText = signedOut
+    ? signedOutMessage(
+        readSignOutNotice(config, await cookies(), new Date()),
+        typeof params.state === "string" ? params.state : null,
+      )
+    : null;
+  const logoutUnconfirmed = signedOut && params.logout === "unconfirmed";
 
   return (
     <main className="flex min-h-screen items-center justify-center px-4">
       <div className="w-full max-w-sm rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
         <h1 className="text-xl font-semibold">Sign in to Gatehouse</h1>
         <p className="mt-1 text-sm text-slate-600">Short-lived access to your AWS accounts.</p>
-        {params.signedOut === "1" && !failed && (
+        {signedOutText && (
           <p
             role="status"
-            className="mt-4 rounded-md bg-slate-100 px-3 py-2 text-sm text-slate-700"
+            data-testid="signed-out"
+            data-single-logout={signedOutText.kind}
+            className={`mt-4 rounded-md px-3 py-2 text-sm ${
+              signedOutText.kind === "both" || signedOutText.kind === "portal"
+                ? "bg-slate-100 text-slate-700"
+                : "border border-amber-200 bg-amber-50 text-amber-900"
+            }`}
           >
-            You are signed out.
+            {signedOutText.text}
+          </p>
+        )}
+        {logoutUnconfirmed && (
+          <p
+            role="alert"
+            data-testid="single-logout-error"
+            className="mt-2 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800"
+          >
+            Signing out at the identity provider was not confirmed. If you need help with this, give
+            your administrator this reference:{" "}
+            <code className="font-mono" data-testid="request-id">
+              {reference}
+            </code>
           </p>
         )}
         {isSessionEndedReason(params.reason) && !failed && (

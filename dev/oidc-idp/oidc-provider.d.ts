@@ -21,7 +21,14 @@ declare module "oidc-provider" {
     method: string;
     path: string;
     set(field: string, value: string): void;
-    oidc?: { client?: ProviderClient; route?: string };
+    oidc?: {
+      client?: ProviderClient;
+      route?: string;
+      /** The browser's session at the OP (end_session: whose sign-in would end). */
+      session?: { accountId?: string };
+      /** end_session: the id_token_hint oidc-provider decoded and validated (signature, aud, iss). */
+      entities?: { IdTokenHint?: { payload: { sub?: unknown } } };
+    };
   }
 
   export interface AccountClaims {

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 
 import Provider, { type ErrorOut, type JsonWebKeySet, type ProviderContext } from "oidc-provider";
 
@@ -20,6 +20,8 @@ export interface ProviderOptions {
   title: string;
   jwks: JsonWebKeySet;
   log: Log;
+  /** RP-initiated logout (end_session_endpoint in discovery); default true. */
+  rpInitiatedLogout?: boolean;
 }
 
 /** Short lifetimes: this IdP exists for demos and tests, and the portal re-authenticates often. */
@@ -106,7 +108,7 @@ export function createProvider(options: ProviderOptions): Provider {
       resourceIndicators: { enabled: false },
       userinfo: { enabled: true },
       rpInitiatedLogout: {
-        enabled: true,
+        enabled: options.rpInitiatedLogout ?? true,
         logoutSource: (ctx, form) => renderLogoutConfirmation(ctx, form, title),
         postLogoutSuccessSource: (ctx) => renderSignedOut(ctx, title),
       },
@@ -160,18 +162,45 @@ ${description}
   );
 }
 
-/** `form` is oidc-provider's own markup (an action URL and an xsrf token), safe to embed as is. */
+const CONFIRM_SCRIPT = `document.getElementById("op.logoutForm").requestSubmit(document.getElementById("logout-yes"));`;
+const CONFIRM_SCRIPT_HASH = createHash("sha256").update(CONFIRM_SCRIPT).digest("base64");
+
+/**
+ * Whether the RP proved which sign-in it is ending: an id_token_hint (oidc-provider already
+ * checked its signature, issuer and audience) for the user signed in here. RP-Initiated Logout
+ * 1.0 §2 requires asking the user otherwise; with it, this IdP signs out without asking.
+ */
+function hintMatchesSession(ctx: ProviderContext): boolean {
+  const sub = ctx.oidc?.entities?.IdTokenHint?.payload.sub;
+  const accountId = ctx.oidc?.session?.accountId;
+  return typeof sub === "string" && accountId !== undefined && sub === accountId;
+}
+
+/**
+ * `form` is oidc-provider's own markup (an action URL and an xsrf token), safe to embed as is.
+ * With a matching id_token_hint the page confirms itself (one inline script, allowed by its
+ * hash); the buttons remain for a browser without script.
+ */
 function renderLogoutConfirmation(ctx: ProviderContext, form: string, title: string): void {
   setPageHeaders(ctx);
   const client = ctx.oidc?.client;
   const from = client ? ` from ${escapeHtml(client.clientName ?? client.clientId)}` : "";
+  const confirmed = hintMatchesSession(ctx);
+  if (confirmed) {
+    ctx.set(
+      "Content-Security-Policy",
+      `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${CONFIRM_SCRIPT_HASH}'; frame-ancestors 'none'; base-uri 'none'`,
+    );
+  }
   ctx.body = renderPage(
     `Sign out - ${title}`,
-    `<h1>Sign out?</h1>
+    `<h1>${confirmed ? "Signing you out…" : "Sign out?"}</h1>
 <p class="sub">${escapeHtml(title)}: you asked to sign out${from}.</p>
 ${form}
-<button type="submit" form="op.logoutForm" name="logout" value="yes" autofocus>Sign out</button>
-<button type="submit" form="op.logoutForm" class="secondary">Stay signed in</button>`,
+<button type="submit" id="logout-yes" form="op.logoutForm" name="logout" value="yes" autofocus>Sign out</button>
+<button type="submit" form="op.logoutForm" class="secondary">Stay signed in</button>${
+      confirmed ? `\n<script>${CONFIRM_SCRIPT}</script>` : ""
+    }`,
   );
 }
 

@@ -44,6 +44,11 @@ export interface StartOidcIdpOptions {
   log?: Log;
   /** The demo second factor (a per-process secret by default). */
   totp?: DemoTotp;
+  /**
+   * RP-initiated logout: discovery names an end_session_endpoint; with a valid id_token_hint for
+   * the signed-in user it signs out without asking. Default true; false: an IdP without it.
+   */
+  rpInitiatedLogout?: boolean;
 }
 
 // Registered claims a groups claim must not overwrite.
@@ -114,6 +119,7 @@ export async function startOidcIdp(options: StartOidcIdpOptions): Promise<OidcId
       title,
       jwks,
       log,
+      rpInitiatedLogout: options.rpInitiatedLogout ?? true,
     });
     const interactionContext: InteractionContext = {
       provider,

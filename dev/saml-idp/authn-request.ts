@@ -246,3 +246,63 @@ function optionalAttribute(element: Element, name: string): string | undefined {
 function isTrue(value: string | null): boolean {
   return value === "true" || value === "1";
 }
+
+/** A LogoutRequest as this IdP reads it (saml-core §3.7.1). */
+export interface ParsedLogoutRequest {
+  id: string;
+  issuer: string;
+  destination?: string;
+  nameId: string;
+  nameIdFormat?: string;
+  /** Empty: the request names no session, so it is about the principal's session here. */
+  sessionIndexes: string[];
+}
+
+/**
+ * Parses a LogoutRequest as strictly as an AuthnRequest: no DOCTYPE, comments or processing
+ * instructions, bounded nesting, root `samlp:LogoutRequest` version 2.0 with an ID, exactly one
+ * Issuer and one plain NameID (an EncryptedID or BaseID is not supported). Signatures are not
+ * required and not read (the demo apps have no signing keys). Which application it comes from and
+ * whose session it ends is the caller's check.
+ *
+ * @throws SamlRequestError with the specific reason.
+ */
+export function parseLogoutRequest(xml: string): ParsedLogoutRequest {
+  const refused = (reason: string) =>
+    new SamlRequestError(
+      reason,
+      "The sign-out request from the application is invalid. Go back to the application.",
+    );
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw refused("DOCTYPE or entity declaration");
+  const root = parseXml(xml).documentElement;
+  if (!root || root.namespaceURI !== NAMESPACES.protocol || root.localName !== "LogoutRequest") {
+    throw refused("root element is not samlp:LogoutRequest");
+  }
+  checkTree(root);
+  if (root.getAttribute("Version") !== "2.0") throw refused("Version is not 2.0");
+  const id = root.getAttribute("ID") ?? "";
+  if (!XML_ID.test(id)) throw refused("ID is missing or not an xs:ID");
+  if (Number.isNaN(Date.parse(root.getAttribute("IssueInstant") ?? ""))) {
+    throw refused("IssueInstant is missing or not a date");
+  }
+  const issuers = childElements(root, NAMESPACES.assertion, "Issuer");
+  const issuer = issuers.length === 1 ? textOf(issuers[0]) : "";
+  if (!issuer) throw refused("LogoutRequest needs exactly one non-empty Issuer");
+  const nameIds = childElements(root, NAMESPACES.assertion, "NameID");
+  const nameIdElement = nameIds.length === 1 ? nameIds[0] : undefined;
+  const nameId = textOf(nameIdElement);
+  if (!nameIdElement || !nameId) throw refused("LogoutRequest needs exactly one plain NameID");
+  // An empty SessionIndex (samlify writes one when it has none) names no session.
+  const sessionIndexes = childElements(root, NAMESPACES.protocol, "SessionIndex")
+    .map((e) => textOf(e))
+    .filter((index) => index !== "");
+  if (sessionIndexes.some((index) => index.length > 256)) throw refused("an overlong SessionIndex");
+  return {
+    id,
+    issuer,
+    destination: optionalAttribute(root, "Destination"),
+    nameId,
+    nameIdFormat: optionalAttribute(nameIdElement, "Format"),
+    sessionIndexes,
+  };
+}

@@ -10,11 +10,15 @@ import type { IdpSession, InteractionStore, SessionStore } from "./sessions";
 export interface RegisteredApp extends ResponseTarget {
   name: string;
   allowIdpInitiated: boolean;
+  /** The app's SingleLogoutService: where a LogoutResponse goes; none, no single logout. */
+  sloUrl?: string;
 }
 
 /** Everything a request handler may use: fixed at start, except the two stores. */
 export interface IdpContext {
   ssoUrl: string;
+  /** This IdP's SingleLogoutService, or null when started without single logout. */
+  sloUrl: string | null;
   title: string;
   metadataXml: string;
   users: UserDirectory;

@@ -2,7 +2,8 @@
  * CLI for the demo SAML 2.0 identity provider (never production):
  *
  *   tsx dev/saml-idp/main.ts --port 3200 --sp-entity-id http://localhost:3000/saml/metadata \
- *     --acs-url http://localhost:3000/api/auth/saml/acs [--idp-initiated] \
+ *     --acs-url http://localhost:3000/api/auth/saml/acs [--slo-url http://localhost:3000/api/auth/saml/slo] \
+ *     [--idp-initiated] \
  *     [--aws-acs-url http://localhost:3000/api/saml/aws-relay] [--aws-sp-entity-id urn:amazon:webservices] \
  *     [--aws-provider-name gatehouse-demo-idp] [--host 127.0.0.1] [--public-host localhost] \
  *     [--groups-attribute groups] [--title "Corp Identity (demo) — SAML"] [--session-seconds 28800] \
@@ -28,6 +29,7 @@ const Args = z.object({
   "public-host": z.string().min(1).default("localhost"),
   "sp-entity-id": z.string().min(1),
   "acs-url": url,
+  "slo-url": url.optional(),
   "idp-initiated": z.boolean().default(false),
   "aws-acs-url": url.optional(),
   "aws-sp-entity-id": z.string().min(1).optional(),
@@ -44,6 +46,7 @@ const OPTIONS = {
   "public-host": { type: "string" },
   "sp-entity-id": { type: "string" },
   "acs-url": { type: "string" },
+  "slo-url": { type: "string" },
   "idp-initiated": { type: "boolean" },
   "aws-acs-url": { type: "string" },
   "aws-sp-entity-id": { type: "string" },
@@ -56,7 +59,7 @@ const OPTIONS = {
 
 const USAGE =
   "usage: tsx dev/saml-idp/main.ts --port 3200 --sp-entity-id <entity id> --acs-url <url> " +
-  "[--idp-initiated] [--aws-acs-url <url>] [--aws-sp-entity-id <id>] [--aws-provider-name <name>] " +
+  "[--slo-url <url>] [--idp-initiated] [--aws-acs-url <url>] [--aws-sp-entity-id <id>] [--aws-provider-name <name>] " +
   "[--host 127.0.0.1] [--public-host localhost] [--groups-attribute groups] [--title <text>] " +
   "[--session-seconds 28800] [--unsigned-response]";
 
@@ -79,6 +82,7 @@ async function main(): Promise<void> {
       name: "Gatehouse",
       spEntityId: args["sp-entity-id"],
       acsUrl: args["acs-url"],
+      ...(args["slo-url"] ? { sloUrl: args["slo-url"] } : {}),
       allowIdpInitiated: args["idp-initiated"],
     },
   ];
@@ -106,7 +110,7 @@ async function main(): Promise<void> {
   await checkMetadata(idp, args.host);
   process.stdout.write(
     `saml-idp listening on ${args.host}:${new URL(idp.url).port}, entityID ${idp.entityId}\n` +
-      `  metadata ${idp.metadataUrl}\n  SSO ${idp.ssoUrl}\n  dashboard ${idp.url}/\n` +
+      `  metadata ${idp.metadataUrl}\n  SSO ${idp.ssoUrl}\n  SLO ${idp.sloUrl ?? "none"}\n  dashboard ${idp.url}/\n` +
       `  apps ${apps.map((app) => app.id).join(", ")}, users ${demoUsers.map((user) => user.username).join(", ")}\n`,
   );
 }

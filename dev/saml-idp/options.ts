@@ -74,6 +74,7 @@ export function validateOptions(
       ["acsUrl", app.acsUrl],
       ["recipientOverride", app.recipientOverride],
       ["destinationOverride", app.destinationOverride],
+      ["sloUrl", app.sloUrl],
     ] as const) {
       if (value === undefined) continue;
       const parsed = URL.parse(value);

@@ -57,6 +57,8 @@ export interface LoginResponseInput {
 export interface ResponseSignerOptions {
   entityId: string;
   ssoUrl: string;
+  /** The IdP's SingleLogoutService (HTTP-Redirect), advertised in its metadata; null: none. */
+  sloUrl?: string | null;
   keys: SamlSigningKeys;
   groupsAttribute: string;
   sessionNotOnOrAfterSeconds: number;
@@ -88,6 +90,7 @@ export class ResponseSigner {
   constructor(options: ResponseSignerOptions) {
     this.#options = options;
     this.#now = options.now ?? (() => new Date());
+    const sloUrl = options.sloUrl ?? null;
     this.#idp = withoutSloWarning(() =>
       IdentityProvider({
         entityID: options.entityId,
@@ -102,6 +105,18 @@ export class ResponseSigner {
           { Binding: REDIRECT_BINDING, Location: options.ssoUrl },
           { Binding: POST_BINDING, Location: options.ssoUrl },
         ],
+        ...(sloUrl
+          ? {
+              singleLogoutService: [{ Binding: REDIRECT_BINDING, Location: sloUrl }],
+              // The schema's sequence (saml-metadata §2.4.2, §2.4.3): SLO before NameIDFormat.
+              elementsOrder: [
+                "KeyDescriptor",
+                "SingleLogoutService",
+                "NameIDFormat",
+                "SingleSignOnService",
+              ],
+            }
+          : {}),
         // `attributes: []` keeps samlify from warning; this template has no {AttributeStatement}
         // placeholder for it to expand (it can't express multi-valued attributes).
         loginResponseTemplate: { context: LOGIN_RESPONSE_TEMPLATE, attributes: [] },
@@ -172,6 +187,28 @@ export class ResponseSigner {
     return this.#sign(this.#entitiesFor(target).status, () =>
       fillTemplate(AUTHN_FAILED_TEMPLATE, values, markup),
     );
+  }
+
+  /**
+   * The HTTP-Redirect URL of a signed LogoutResponse (status Success) to an app's LogoutRequest:
+   * samlify deflates it onto the app's SingleLogoutService and signs the query (RSA-SHA256).
+   */
+  logoutResponseUrl(
+    target: { id: string; spEntityId: string; sloUrl: string },
+    opts: { inResponseTo: string; relayState?: string },
+  ): string {
+    const sp = ServiceProvider({
+      entityID: target.spEntityId,
+      singleLogoutService: [{ Binding: REDIRECT_BINDING, Location: target.sloUrl }],
+      wantLogoutResponseSigned: true,
+    });
+    const { context } = this.#idp.createLogoutResponse(
+      sp,
+      { extract: { request: { id: opts.inResponseTo } } },
+      "redirect",
+      opts.relayState ?? "",
+    );
+    return context;
   }
 
   #envelope(target: ResponseTarget, now: Date): Record<string, string> {
@@ -251,8 +288,8 @@ function addSeconds(date: Date, seconds: number): string {
 }
 
 /**
- * samlify's IdP metadata builder calls console.warn when there is no SingleLogoutService; this IdP
- * has none on purpose. Synchronous, so no other code runs while console.warn is swapped.
+ * samlify's IdP metadata builder calls console.warn when there is no SingleLogoutService; an IdP
+ * started with `singleLogout: false` has none on purpose. Synchronous, so no other code runs while console.warn is swapped.
  */
 function withoutSloWarning<T>(build: () => T): T {
   const warn = console.warn;

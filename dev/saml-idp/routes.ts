@@ -6,6 +6,7 @@ import { addCookie, BadRequest, readCookies, readForm, serializeCookie } from ".
 import { cancelLogin, showLogin, startInteraction, submitCode, submitLogin } from "./interactions";
 import { describeError } from "./log";
 import { renderDashboard, renderMessagePage, sendHtml } from "./pages";
+import { receiveLogoutRequest } from "./slo";
 import { receiveAuthnRequest, startFromIdp } from "./sso";
 
 export type { IdpContext, RegisteredApp } from "./context";
@@ -54,6 +55,9 @@ async function route(
     allow(method, "GET", "POST");
     const params = method === "POST" ? await readForm(req) : url.searchParams;
     await receiveAuthnRequest(ctx, req, res, params, method === "POST" ? "post" : "redirect");
+  } else if (pathname === "/saml/slo" && ctx.sloUrl) {
+    allow(method, "GET");
+    receiveLogoutRequest(ctx, req, res, url.searchParams);
   } else if (start) {
     allow(method, "GET");
     await startFromIdp(ctx, req, res, start[1] ?? "", url.searchParams);
@@ -128,6 +132,11 @@ function respondWithError(
     return;
   }
   // Cookies set before the failure (a new session, say) still go out: writeHead merges them.
-  const heading = status >= 500 ? "Something went wrong" : "Sign-in failed";
+  const heading =
+    status >= 500
+      ? "Something went wrong"
+      : pathname === "/saml/slo"
+        ? "Sign-out failed"
+        : "Sign-in failed";
   sendHtml(res, status, renderMessagePage(ctx.title, heading, message, true));
 }

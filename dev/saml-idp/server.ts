@@ -37,6 +37,11 @@ export interface SamlIdpApp {
   audienceOverride?: string;
   /** SubjectConfirmationData Recipient instead of acsUrl, e.g. "https://signin.aws.amazon.com/saml"; still POSTed to acsUrl. */
   recipientOverride?: string;
+  /**
+   * The app's SingleLogoutService (HTTP-Redirect): where this IdP sends the LogoutResponse to the
+   * app's LogoutRequest. Without it the app can't use single logout here.
+   */
+  sloUrl?: string;
   /** Whether GET /saml/start/:id (and the dashboard) may send it unsolicited responses. */
   allowIdpInitiated: boolean;
   /** Extra attributes per user, e.g. awsAppAttributes(...) for the AWS app. */
@@ -50,6 +55,8 @@ export interface SamlIdp {
   url: string;
   /** `${url}/saml/sso`: HTTP-Redirect and HTTP-POST bindings. */
   ssoUrl: string;
+  /** `${url}/saml/slo` (HTTP-Redirect), or null when started with `singleLogout: false`. */
+  sloUrl: string | null;
   metadataXml: string;
   metadataUrl: string;
   signingCertificatePem: string;
@@ -86,6 +93,11 @@ export interface StartSamlIdpOptions {
    * SimpleSAMLphp or Shibboleth send. The groups attribute is still added.
    */
   userAttributes?: (user: DemoUser) => Record<string, string[]>;
+  /**
+   * Offer single logout: a SingleLogoutService (HTTP-Redirect) in the metadata at /saml/slo, which
+   * ends the IdP session an app's LogoutRequest names; default true. False: an IdP without SLO.
+   */
+  singleLogout?: boolean;
   /** Receives one line per request outcome or error; default: stderr. Never a password or SAML message. */
   log?: Log;
 }
@@ -96,7 +108,8 @@ const DEFAULT_SESSION_SECONDS = 8 * 60 * 60;
  * Starts a local SAML 2.0 identity provider for demos and tests (never production): the given
  * users sign in with their passwords on this IdP's login page; SP-initiated (HTTP-Redirect or
  * HTTP-POST AuthnRequest) and IdP-initiated sign-in to the given apps, responses delivered with
- * the HTTP-POST binding, assertions signed with samlify. Resolves once the server is listening.
+ * the HTTP-POST binding, assertions signed with samlify; SP-initiated single logout (HTTP-Redirect
+ * LogoutRequest and signed LogoutResponse) for apps that register a `sloUrl`. Resolves once the server is listening.
  *
  * @throws TypeError on invalid options (no users or apps, duplicate ids, bad URLs, reserved
  *   groups attribute, unusable keys, …); Error when no key is given and openssl is missing.
@@ -152,9 +165,11 @@ export async function startSamlIdp(options: StartSamlIdpOptions): Promise<SamlId
     const url = `http://${publicHost}:${boundPort}`;
     const entityId = `${url}/saml/metadata`;
     const ssoUrl = `${url}/saml/sso`;
+    const sloUrl = (options.singleLogout ?? true) ? `${url}/saml/slo` : null;
     const signer = new ResponseSigner({
       entityId,
       ssoUrl,
+      sloUrl,
       keys,
       groupsAttribute,
       sessionNotOnOrAfterSeconds,
@@ -167,6 +182,7 @@ export async function startSamlIdp(options: StartSamlIdpOptions): Promise<SamlId
     const prefix = `samlidp${boundPort}`;
     const context: IdpContext = {
       ssoUrl,
+      sloUrl,
       title,
       metadataXml: signer.metadataXml,
       users,
@@ -193,6 +209,7 @@ export async function startSamlIdp(options: StartSamlIdpOptions): Promise<SamlId
       entityId,
       url,
       ssoUrl,
+      sloUrl,
       metadataXml: context.metadataXml,
       metadataUrl: entityId,
       signingCertificatePem: keys.certificatePem,

@@ -80,6 +80,17 @@ class ExpiringMap<T> {
   delete(key: string): void {
     this.#entries.delete(key);
   }
+
+  /** Deletes every live entry `matches` accepts; returns their keys. */
+  deleteWhere(matches: (value: T) => boolean): string[] {
+    const now = this.now();
+    const deleted: string[] = [];
+    for (const [key, entry] of this.#entries) {
+      if (entry.expiresAt > now && matches(entry.value)) deleted.push(key);
+    }
+    for (const key of deleted) this.#entries.delete(key);
+    return deleted;
+  }
 }
 
 function randomToken(): string {
@@ -113,6 +124,11 @@ export class SessionStore {
 
   delete(id: string | undefined): void {
     if (id) this.#sessions.delete(id);
+  }
+
+  /** Ends every session `matches` accepts (single logout); returns how many ended. */
+  endWhere(matches: (session: IdpSession) => boolean): number {
+    return this.#sessions.deleteWhere(matches).length;
   }
 }
 

@@ -62,6 +62,8 @@ export const samlIdpSettingsInput = z.object({
     .max(1024, "Keep the entity ID under 1024 characters.")
     .regex(NO_SPACES, "An entity ID has no spaces."),
   ssoUrl: httpUrl,
+  /** The IdP's HTTP-Redirect SingleLogoutService; empty: no single logout (docs/SINGLE-LOGOUT.md). */
+  sloUrl: optionalHttpUrl,
   groupsAttribute: attributeName("groups attribute").min(
     1,
     "Give the attribute carrying groups, e.g. groups.",
@@ -82,6 +84,7 @@ function auditView(row: SamlIdpRow) {
     displayName: row.displayName,
     entityId: row.entityId,
     ssoUrl: row.ssoUrl,
+    sloUrl: row.sloUrl,
     groupsAttribute: row.groupsAttribute,
     userKeyAttribute: row.userKeyAttribute,
     emailAttribute: row.emailAttribute,

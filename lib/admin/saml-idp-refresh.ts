@@ -13,8 +13,8 @@ import { transientOnlyProblem } from "@/lib/saml/saml-attributes";
 import { changeSamlIdp, versionOf, type IdpEditResult } from "./saml-idp-edit";
 
 /**
- * "Refresh from metadata URL": fetch the IdP's metadata again and replace its SSO URL and signing
- * certificates — shown first, applied only as shown. The preview carries a hash of what it
+ * "Refresh from metadata URL": fetch the IdP's metadata again and replace its SSO URL, single
+ * logout URL and signing certificates — shown first, applied only as shown. The preview carries a hash of what it
  * showed; applying fetches again and refuses if the metadata now says something else, so the
  * admin never applies a change they did not see.
  */
@@ -22,6 +22,7 @@ import { changeSamlIdp, versionOf, type IdpEditResult } from "./saml-idp-edit";
 export interface MetadataRefreshPreview {
   metadataUrl: string;
   ssoUrl: { before: string; after: string };
+  sloUrl: { before: string | null; after: string | null };
   added: CertificateInfo[];
   removed: CertificateInfo[];
   kept: CertificateInfo[];
@@ -35,8 +36,14 @@ export interface MetadataRefreshPreview {
 export type PreviewResult =
   { ok: true; preview: MetadataRefreshPreview } | { ok: false; error: string };
 
-type Row = { id: string; entityId: string; ssoUrl: string; certificatesJson: string };
-type Fresh = { ssoUrl: string; certificates: string[]; hash: string };
+type Row = {
+  id: string;
+  entityId: string;
+  ssoUrl: string;
+  sloUrl: string | null;
+  certificatesJson: string;
+};
+type Fresh = { ssoUrl: string; sloUrl: string | null; certificates: string[]; hash: string };
 
 async function readFresh(
   row: Row & { metadataUrl: string | null; userKeyAttribute: string | null },
@@ -57,11 +64,16 @@ async function readFresh(
     const transient = transientOnlyProblem(metadata.nameIdFormats, row.userKeyAttribute);
     if (transient) return { ok: false, error: transient };
     const hash = createHash("sha256")
-      .update(JSON.stringify([metadata.ssoUrl, metadata.signingCertificates]))
+      .update(JSON.stringify([metadata.ssoUrl, metadata.sloUrl, metadata.signingCertificates]))
       .digest("hex");
     return {
       ok: true,
-      fresh: { ssoUrl: metadata.ssoUrl, certificates: metadata.signingCertificates, hash },
+      fresh: {
+        ssoUrl: metadata.ssoUrl,
+        sloUrl: metadata.sloUrl,
+        certificates: metadata.signingCertificates,
+        hash,
+      },
     };
   } catch (error) {
     if (error instanceof MetadataError) return { ok: false, error: error.message };
@@ -91,10 +103,15 @@ export async function previewSamlIdpMetadataRefresh(
     preview: {
       metadataUrl: row.metadataUrl ?? "",
       ssoUrl: { before: row.ssoUrl, after: fresh.ssoUrl },
+      sloUrl: { before: row.sloUrl, after: fresh.sloUrl },
       added,
       removed,
       kept: after.filter((c) => has(before, c)),
-      hasChanges: added.length > 0 || removed.length > 0 || row.ssoUrl !== fresh.ssoUrl,
+      hasChanges:
+        added.length > 0 ||
+        removed.length > 0 ||
+        row.ssoUrl !== fresh.ssoUrl ||
+        row.sloUrl !== fresh.sloUrl,
       hash: fresh.hash,
       version: versionOf(row),
     },
@@ -133,6 +150,7 @@ export async function applySamlIdpMetadataRefresh(
   return changeSamlIdp(db, id, version, actor, meta, "metadata-refreshed", () => ({
     data: {
       ssoUrl: read.fresh.ssoUrl,
+      sloUrl: read.fresh.sloUrl,
       certificatesJson: JSON.stringify(read.fresh.certificates),
     },
     warnings: [],

@@ -76,6 +76,7 @@ export async function createSamlIdp(
       displayName: input.displayName,
       entityId: metadata.entityId,
       ssoUrl: metadata.ssoUrl,
+      sloUrl: metadata.sloUrl,
       certificatesJson: JSON.stringify(metadata.signingCertificates),
       groupsAttribute: input.groupsAttribute,
       userKeyAttribute: input.userKeyAttribute ?? null,

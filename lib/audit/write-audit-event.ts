@@ -22,6 +22,7 @@ export const AUDIT_ACTIONS = [
   "auth.sign-in",
   "auth.sign-in-failed",
   "auth.sign-out",
+  "auth.single-logout",
   "access.denied",
   "console.authorized",
   "console.issued",

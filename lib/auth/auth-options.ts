@@ -2,7 +2,6 @@ import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
-import { writeAuditEvent } from "@/lib/audit/write-audit-event";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { log } from "@/lib/log";
 import { sessionTagsFromClaims } from "@/lib/aws/session-tags";
@@ -10,7 +9,6 @@ import { linkByEmailPolicyOf } from "@/lib/people/link-by-email";
 import { upsertSignedInUser } from "@/lib/users/upsert-signed-in-user";
 import { mfaEvidenceFromOidcClaims } from "./mfa-evidence";
 import { IdentityClaimsError, identityFromOidcClaims } from "./oidc-identity";
-import { revokePortalSession } from "./portal-session";
 import { nextAuthCookies } from "./session-cookie";
 import { startSignedInSession } from "./start-signed-in-session";
 
@@ -70,7 +68,7 @@ export function buildAuthOptions(
           },
         ],
     callbacks: {
-      async jwt({ token, profile, trigger }) {
+      async jwt({ token, profile, account, trigger }) {
         if (trigger !== "signIn" || !oidc) return { sid: token.sid };
         const now = new Date();
         // next-auth hands over the id_token's claims after openid-client verified its signature,
@@ -97,6 +95,13 @@ export function buildAuthOptions(
           evidence: mfaEvidenceFromOidcClaims(claims, config.mfa),
           tags: sessionTagsFromClaims(config.sessionTags, claims),
           meta,
+          // The id_token openid-client just verified: sealed with the session row, it is the
+          // id_token_hint of RP-initiated logout at sign-out (docs/SINGLE-LOGOUT.md). It never
+          // goes into the cookie, the client-facing session, a log or the audit log.
+          singleLogout:
+            typeof account?.id_token === "string" && account.id_token !== ""
+              ? { method: "oidc", idToken: account.id_token, sealSecret: config.authSecret }
+              : null,
         });
         return { sid: session.id };
       },
@@ -106,31 +111,8 @@ export function buildAuthOptions(
         return { expires: session.expires };
       },
     },
-    events: {
-      async signOut({ token }) {
-        const sid = token?.sid;
-        if (typeof sid !== "string") return;
-        const session = await db.portalSession.findUnique({
-          where: { id: sid },
-          include: { user: true },
-        });
-        const revoked = await revokePortalSession(db, sid, new Date());
-        if (session && revoked) {
-          await writeAuditEvent(db, {
-            action: "auth.sign-out",
-            outcome: "success",
-            actor: {
-              userId: session.user.id,
-              issuer: session.user.issuer,
-              subject: session.user.subject,
-              email: session.user.email,
-              groups: null,
-            },
-            meta,
-          });
-        }
-      },
-    },
+    // Signing out is not next-auth's: POST /api/auth/signout is routed to the portal's own
+    // sign-out (lib/auth/sign-out-response.ts), which revokes, audits and does single logout.
     // Only the server's own reports reach this logger: next-auth's client logger endpoint
     // (/api/auth/_log) is closed (app/api/auth/[...nextauth]/route.ts), so nothing a browser sends
     // can write here. The first report of a failure names it; the route handler audits it once.

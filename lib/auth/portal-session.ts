@@ -1,5 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
+import { sealValue } from "@/lib/crypto/sealed-value";
 import type { Db } from "@/lib/db/client";
 import { parseSessionTagsJson } from "@/lib/aws/session-tags";
 import { parseGroupsJson } from "@/lib/users/upsert-signed-in-user";
@@ -34,6 +35,29 @@ export interface SignedInUser {
 
 const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
+/** What the IdP leg of signing out needs, kept with the session row (docs/SINGLE-LOGOUT.md). */
+export type SingleLogoutHandle =
+  | {
+      method: "oidc";
+      /** The sign-in's id_token: sealed here, it leaves the server only as the id_token_hint. */
+      idToken: string;
+      /** NEXTAUTH_SECRET, from which the sealing key is derived. */
+      sealSecret: string;
+    }
+  | {
+      method: "saml";
+      idpId: string;
+      /** The signed assertion's NameID as the IdP wrote it: a LogoutRequest must repeat it. */
+      nameId: string;
+      nameIdFormat: string | null;
+      nameQualifier: string | null;
+      spNameQualifier: string | null;
+      sessionIndex: string | null;
+    };
+
+/** HKDF purpose of the sealed id_token; the session id is the associated data. */
+export const ID_TOKEN_SEAL_PURPOSE = "oidc-id-token-hint-v1";
+
 /** Opens a server-side session; the browser's cookie carries only its random id. */
 export async function createPortalSession(
   db: Db,
@@ -46,9 +70,11 @@ export async function createPortalSession(
     mfaAuthenticated?: boolean;
     authnContext?: AuthnContext;
     sessionTags?: Record<string, string>;
+    singleLogout?: SingleLogoutHandle | null;
   },
 ): Promise<{ id: string; expiresAt: Date }> {
   const id = randomBytes(32).toString("base64url");
+  const handle = opts.singleLogout ?? null;
   const cap = new Date(opts.now.getTime() + opts.maxAgeSeconds * 1000);
   // The session never outlives the portal's cap nor what the IdP allowed (SessionNotOnOrAfter).
   const expiresAt = opts.notAfter && opts.notAfter < cap ? opts.notAfter : cap;
@@ -62,6 +88,26 @@ export async function createPortalSession(
       mfaAuthenticated: opts.mfaAuthenticated ?? false,
       authnContextJson: JSON.stringify(opts.authnContext ?? {}),
       sessionTagsJson: JSON.stringify(opts.sessionTags ?? {}),
+      ...(handle?.method === "oidc"
+        ? {
+            oidcIdTokenSealed: sealValue(
+              handle.sealSecret,
+              ID_TOKEN_SEAL_PURPOSE,
+              handle.idToken,
+              id,
+            ),
+          }
+        : {}),
+      ...(handle?.method === "saml"
+        ? {
+            samlIdpId: handle.idpId,
+            samlNameId: handle.nameId,
+            samlNameIdFormat: handle.nameIdFormat,
+            samlNameQualifier: handle.nameQualifier,
+            samlSpNameQualifier: handle.spNameQualifier,
+            samlSessionIndex: handle.sessionIndex,
+          }
+        : {}),
     },
   });
   return { id, expiresAt };
@@ -120,11 +166,14 @@ export async function findActiveSessionUser(
   };
 }
 
-/** Ends a session for good: a copied cookie stops working at once. Idempotent. */
+/**
+ * Ends a session for good: a copied cookie stops working at once. Idempotent. The sealed id_token
+ * goes with it: a revoked session has no use for an id_token_hint.
+ */
 export async function revokePortalSession(db: Db, sessionId: string, now: Date): Promise<boolean> {
   const result = await db.portalSession.updateMany({
     where: { id: sessionId, revokedAt: null },
-    data: { revokedAt: now },
+    data: { revokedAt: now, oidcIdTokenSealed: null },
   });
   return result.count > 0;
 }

@@ -2,6 +2,8 @@ import "server-only";
 import type { CookiesOptions } from "next-auth";
 import { decode, encode } from "next-auth/jwt";
 import type { AppConfig } from "@/lib/config";
+import { openValue, sealValue } from "@/lib/crypto/sealed-value";
+import { parseSignOutNotice, type SignOutNotice } from "./sign-out-notice";
 
 /**
  * Everything the portal knows about its cookies, in one place (docs/SECURITY.md "Cookies"): their
@@ -80,6 +82,56 @@ export async function readSessionId(
   try {
     const token = await decode({ token: value, secret: config.authSecret });
     return typeof token?.sid === "string" ? token.sid : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The session cookie, emptied and expired: what signing out sends back. */
+export function clearedSessionCookie(config: Pick<AppConfig, "publicUrl">) {
+  return {
+    name: sessionCookieName(config),
+    value: "",
+    options: { ...flags(config), maxAge: 0 },
+  };
+}
+
+/** How long the signed-out page can still say what happened at the IdP. */
+const NOTICE_MAX_AGE_SECONDS = 15 * 60;
+const NOTICE_PURPOSE = "sign-out-notice-v1";
+
+function signOutNoticeCookieName(config: Pick<AppConfig, "publicUrl">): string {
+  return cookieName(config, "signed-out");
+}
+
+/**
+ * The signed-out notice (lib/auth/sign-out-notice.ts): what the server knows about the IdP leg of a
+ * sign-out, sealed so that only this server could have written it. Lax, so it comes back with the
+ * IdP's top-level redirect to the sign-in page.
+ */
+export function signOutNoticeCookie(config: AppConfig, notice: SignOutNotice, now: Date) {
+  const payload = JSON.stringify({ ...notice, exp: now.getTime() + NOTICE_MAX_AGE_SECONDS * 1000 });
+  return {
+    name: signOutNoticeCookieName(config),
+    value: sealValue(config.authSecret, NOTICE_PURPOSE, payload, "notice"),
+    options: { ...flags(config), maxAge: NOTICE_MAX_AGE_SECONDS },
+  };
+}
+
+/** The signed-out notice this browser holds, or null (none, tampered, expired). */
+export function readSignOutNotice(
+  config: AppConfig,
+  cookies: { get(name: string): { value: string } | undefined },
+  now: Date,
+): SignOutNotice | null {
+  const value = cookies.get(signOutNoticeCookieName(config))?.value;
+  if (!value) return null;
+  try {
+    const parsed = JSON.parse(openValue(config.authSecret, NOTICE_PURPOSE, value, "notice")) as {
+      exp?: unknown;
+    };
+    if (typeof parsed.exp !== "number" || parsed.exp <= now.getTime()) return null;
+    return parseSignOutNotice(parsed);
   } catch {
     return null;
   }

@@ -4,7 +4,7 @@ import type { Db } from "@/lib/db/client";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import type { StoredUser } from "@/lib/users/upsert-signed-in-user";
 import type { MfaEvidence } from "./mfa-evidence";
-import { createPortalSession } from "./portal-session";
+import { createPortalSession, type SingleLogoutHandle } from "./portal-session";
 
 /**
  * The last step of every sign-in, OIDC or SAML: the server-side portal session (with the sign-in's
@@ -24,6 +24,8 @@ export async function startSignedInSession(
     tags: { tags: Record<string, string>; problems: string[] };
     meta: RequestMeta;
     details?: Record<string, unknown>;
+    /** What signing out needs to end the sign-in at the IdP too (docs/SINGLE-LOGOUT.md). */
+    singleLogout?: SingleLogoutHandle | null;
   },
 ): Promise<{ id: string; expiresAt: Date }> {
   const { user, evidence, tags } = args;
@@ -35,6 +37,7 @@ export async function startSignedInSession(
     mfaAuthenticated: evidence.mfaAuthenticated,
     authnContext: evidence.authnContext,
     sessionTags: tags.tags,
+    singleLogout: args.singleLogout ?? null,
   });
   await writeAuditEvent(db, {
     action: "auth.sign-in",

@@ -40,12 +40,19 @@ export interface AppConfig {
     spEntityId: string;
     /** Where IdPs POST portal sign-in responses. */
     acsUrl: string;
+    /** Where the IdP answers a LogoutRequest (SingleLogoutService, both bindings). */
+    sloUrl: string;
     /** Where the AWS app POSTs AWS-targeted responses (the relay endpoint). */
     awsRelayUrl: string;
     metadataUrl: string;
     clockSkewSeconds: number;
     maxAssertionAgeSeconds: number;
   };
+  /**
+   * Whether signing out also ends the sign-in at the IdP, where the IdP offers single logout
+   * (GATEHOUSE_SINGLE_LOGOUT; docs/SINGLE-LOGOUT.md).
+   */
+  singleLogout: boolean;
   adminGroup: string;
   /** IdP group whose members may read the audit log and access reviews (admins may too). */
   auditorGroup: string | undefined;
@@ -150,11 +157,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     saml: {
       spEntityId: s.GATEHOUSE_SAML_SP_ENTITY_ID ?? `${s.NEXTAUTH_URL}/api/auth/saml/metadata`,
       acsUrl: `${s.NEXTAUTH_URL}/api/auth/saml/acs`,
+      sloUrl: `${s.NEXTAUTH_URL}/api/auth/saml/slo`,
       awsRelayUrl: `${s.NEXTAUTH_URL}/api/aws/saml/relay`,
       metadataUrl: `${s.NEXTAUTH_URL}/api/auth/saml/metadata`,
       clockSkewSeconds: s.GATEHOUSE_SAML_CLOCK_SKEW_SECONDS,
       maxAssertionAgeSeconds: s.GATEHOUSE_SAML_MAX_ASSERTION_AGE_SECONDS,
     },
+    singleLogout: s.GATEHOUSE_SINGLE_LOGOUT,
     adminGroup: s.GATEHOUSE_ADMIN_GROUP,
     auditorGroup: s.GATEHOUSE_AUDITOR_GROUP,
     sessionMaxAgeSeconds: s.GATEHOUSE_SESSION_MAX_AGE_SECONDS,

@@ -249,6 +249,11 @@ export const settingsSchema = z
     ),
     GATEHOUSE_BROKER_SECRET_ACCESS_KEY: optionalString,
     GATEHOUSE_BROKER_SESSION_TOKEN: optionalString,
+    /**
+     * Whether "Sign out" also ends the sign-in at the IdP where it supports single logout (OIDC
+     * RP-initiated logout, SAML SLO); default on (docs/SINGLE-LOGOUT.md).
+     */
+    GATEHOUSE_SINGLE_LOGOUT: booleanFlag(true),
     GATEHOUSE_SAML_SP_ENTITY_ID: z.string().trim().min(1).max(1024).optional(),
     GATEHOUSE_SAML_CLOCK_SKEW_SECONDS: intInRange(0, 300, 60),
     GATEHOUSE_SAML_MAX_ASSERTION_AGE_SECONDS: intInRange(30, 3600, 300),

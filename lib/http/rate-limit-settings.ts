@@ -4,9 +4,12 @@
  * in for) or per person (issuance).
  */
 export const RATE_LIMITED = {
-  /** Starting a sign-in and the IdP's return to the portal (OIDC and SAML), per client address. */
+  /**
+   * Starting a sign-in and the IdP's return to the portal (OIDC and SAML), and signing out, per
+   * client address.
+   */
   signin: { limit: 120, windowSeconds: 60 },
-  /** SAML responses posted to the ACS and the AWS relay, per client address. */
+  /** SAML responses to the ACS, the AWS relay and the SLO endpoint, per client address. */
   saml: { limit: 120, windowSeconds: 60 },
   /** Console and CLI credential issuance, per person. */
   issue: { limit: 60, windowSeconds: 60 },

@@ -36,7 +36,13 @@ export function isStateChanging(method: string): boolean {
  * Endpoints an identity provider posts to from its own origin (SAML HTTP-POST binding): their
  * protection is the signed, audience- and recipient-checked assertion, not the Origin header.
  */
-const CROSS_SITE_POST_PATHS = new Set(["/api/auth/saml/acs", "/api/aws/saml/relay"]);
+const CROSS_SITE_POST_PATHS = new Set([
+  "/api/auth/saml/acs",
+  "/api/aws/saml/relay",
+  // The IdP's LogoutResponse by HTTP-POST: protected by its signature and the LogoutRequest it
+  // must answer, bound to the browser that signed out (docs/SINGLE-LOGOUT.md).
+  "/api/auth/saml/slo",
+]);
 
 /**
  * Whether a request may change state: a safe method, an IdP's cross-site POST endpoint, or an

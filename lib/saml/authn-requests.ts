@@ -13,6 +13,18 @@ function hash(value: string): string {
   return createHash("sha256").update(value).digest("base64url");
 }
 
+/** Whether `bindingValue` (the browser's cookie) is the one whose hash a stored request holds. */
+export function isSameBrowser(storedHash: string, bindingValue: string | undefined): boolean {
+  const expected = Buffer.from(storedHash);
+  const actual = Buffer.from(bindingValue ? hash(bindingValue) : "");
+  return expected.length === actual.length && timingSafeEqual(expected, actual);
+}
+
+/** The hash of a binding value, as stored with a request. */
+export function bindingHashOf(bindingValue: string): string {
+  return hash(bindingValue);
+}
+
 /** A fresh random value for the browser-binding cookie (one per browser, reused across tabs). */
 export function newBindingValue(): string {
   return randomBytes(32).toString("base64url");
@@ -74,9 +86,7 @@ export async function consumeAuthnRequest(
       `no outstanding ${ctx.purpose} AuthnRequest ${inResponseTo.slice(0, 80)} for this IdP`,
     );
   }
-  const expected = Buffer.from(row.browserBindingHash);
-  const actual = Buffer.from(ctx.bindingValue ? hash(ctx.bindingValue) : "");
-  if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) {
+  if (!isSameBrowser(row.browserBindingHash, ctx.bindingValue)) {
     throw new SamlRejection(
       "unknown_in_response_to",
       "the AuthnRequest was issued to another browser",

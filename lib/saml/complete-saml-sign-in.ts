@@ -15,7 +15,11 @@ import { type SamlIdpConfig } from "./idp-registry";
 import { rememberAssertionOnce } from "./replay-cache";
 import { identityFromAssertion } from "./saml-identity";
 import { SamlRejection } from "./types";
-import { assertionExpiry, verifiedAuthnContextClassRefs } from "./verify-response";
+import {
+  assertionExpiry,
+  verifiedAuthnContextClassRefs,
+  verifiedSessionHandle,
+} from "./verify-response";
 import { verifyPostedResponse } from "./verify-posted-response";
 
 export interface SamlSignInResult {
@@ -99,6 +103,8 @@ export async function completeSamlSignIn(args: {
         idpInitiated: assertion.inResponseTo === null,
         assertionId: assertion.assertionId.slice(0, 128),
       },
+      // What a LogoutRequest must repeat when this session signs out (docs/SINGLE-LOGOUT.md).
+      singleLogout: { method: "saml", idpId: idp.id, ...verifiedSessionHandle(assertion) },
     });
     return {
       sessionId: session.id,

@@ -11,6 +11,8 @@ const MAX_METADATA_BYTES = 512 * 1024;
 export interface ParsedIdpMetadata {
   entityId: string;
   ssoUrl: string;
+  /** The HTTP-Redirect SingleLogoutService, or null when the IdP offers no single logout. */
+  sloUrl: string | null;
   /** PEM certificates with use="signing" (or no use), deduplicated. */
   signingCertificates: string[];
   /** The NameIDFormat values the IdP advertises (none: it doesn't say). */
@@ -32,8 +34,8 @@ export function toPem(base64: string): string {
 }
 
 /**
- * Reads an IdP's SAML metadata: entityID, the HTTP-Redirect SingleSignOnService, and every
- * signing certificate (several during a rollover). Refuses DOCTYPEs, entities and oversized
+ * Reads an IdP's SAML metadata: entityID, the HTTP-Redirect SingleSignOnService (and
+ * SingleLogoutService, if any), and every signing certificate (several during a rollover). Refuses DOCTYPEs, entities and oversized
  * documents like any other SAML input, and checks each certificate parses.
  * @throws MetadataError with a message naming what is missing or wrong.
  */
@@ -66,6 +68,13 @@ export function parseIdpMetadata(xml: string): ParsedIdpMetadata {
   const ssoUrl = sso ? attributeOrNull(sso, "Location") : null;
   if (!ssoUrl || !/^https?:\/\//.test(ssoUrl))
     throw new MetadataError("No HTTP-Redirect SingleSignOnService with an http(s) Location.");
+  // Single logout is optional: an IdP without it (or with an unusable Location) gets none, and
+  // signing out of the portal leaves its session alone (docs/SINGLE-LOGOUT.md).
+  const slo = descendants(idpDescriptor, MD_NS, "SingleLogoutService").find(
+    (s) => attributeOrNull(s, "Binding") === REDIRECT,
+  );
+  const sloLocation = slo ? attributeOrNull(slo, "Location") : null;
+  const sloUrl = sloLocation && /^https?:\/\//.test(sloLocation) ? sloLocation : null;
   const certificates = new Set<string>();
   for (const key of descendants(idpDescriptor, MD_NS, "KeyDescriptor")) {
     const use = attributeOrNull(key, "use");
@@ -88,7 +97,7 @@ export function parseIdpMetadata(xml: string): ParsedIdpMetadata {
         .filter((f) => f !== ""),
     ),
   ];
-  return { entityId, ssoUrl, signingCertificates: [...certificates], nameIdFormats };
+  return { entityId, ssoUrl, sloUrl, signingCertificates: [...certificates], nameIdFormats };
 }
 
 /**

@@ -19,7 +19,7 @@ export interface IdpEndpoint {
  * verify-response.ts with the checks samlify does not do.
  */
 export function createServiceProvider(saml: AppConfig["saml"]) {
-  return samlify.ServiceProvider({
+  const settings = {
     entityID: saml.spEntityId,
     authnRequestsSigned: false,
     wantAssertionsSigned: true,
@@ -30,7 +30,22 @@ export function createServiceProvider(saml: AppConfig["saml"]) {
     ],
     // Only the sign-in ACS: the relay is the ACS of the IdP's separate AWS app, whose SP is AWS.
     assertionConsumerService: [{ Binding: POST, Location: saml.acsUrl, isDefault: true }],
-  });
+    // Where an IdP answers the LogoutRequest sent at sign-out (docs/SINGLE-LOGOUT.md).
+    singleLogoutService: [
+      { Binding: REDIRECT, Location: saml.sloUrl },
+      { Binding: POST, Location: saml.sloUrl },
+    ],
+    // The metadata schema's sequence (saml-metadata §2.4.2, §2.4.4): samlify's default puts
+    // SingleLogoutService after NameIDFormat, which the schema refuses. samlify reads this option
+    // from the settings, though its types list it only for metadata options.
+    elementsOrder: [
+      "KeyDescriptor",
+      "SingleLogoutService",
+      "NameIDFormat",
+      "AssertionConsumerService",
+    ],
+  };
+  return samlify.ServiceProvider(settings);
 }
 
 /** The SP metadata XML an IdP admin imports. */
@@ -122,5 +137,91 @@ export function buildAuthnRequest(
         }
       : {}),
   });
+  return { id: request.id, redirectUrl: request.context };
+}
+
+/** The sign-in a LogoutRequest ends: the NameID and SessionIndex of its signed assertion. */
+export interface LogoutSubject {
+  nameId: string;
+  nameIdFormat: string | null;
+  nameQualifier: string | null;
+  spNameQualifier: string | null;
+  sessionIndex: string | null;
+}
+
+const LOGOUT_REASON_USER = "urn:oasis:names:tc:SAML:2.0:logout:user";
+
+/** saml-core §3.7.1: the NameID exactly as the assertion carried it, and its SessionIndex. */
+function logoutRequestXml(f: {
+  id: string;
+  issueInstant: string;
+  destination: string;
+  issuer: string;
+  subject: LogoutSubject;
+}): string {
+  const { subject } = f;
+  const nameIdAttributes = [
+    subject.nameQualifier !== null ? ` NameQualifier="${escapeXml(subject.nameQualifier)}"` : "",
+    subject.spNameQualifier !== null
+      ? ` SPNameQualifier="${escapeXml(subject.spNameQualifier)}"`
+      : "",
+    subject.nameIdFormat !== null ? ` Format="${escapeXml(subject.nameIdFormat)}"` : "",
+  ].join("");
+  const sessionIndex =
+    subject.sessionIndex !== null
+      ? `<samlp:SessionIndex>${escapeXml(subject.sessionIndex)}</samlp:SessionIndex>`
+      : "";
+  return (
+    `<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion"` +
+    ` ID="${escapeXml(f.id)}" Version="2.0" IssueInstant="${escapeXml(f.issueInstant)}" Destination="${escapeXml(f.destination)}"` +
+    ` Reason="${LOGOUT_REASON_USER}">` +
+    `<saml:Issuer>${escapeXml(f.issuer)}</saml:Issuer>` +
+    `<saml:NameID${nameIdAttributes}>${escapeXml(subject.nameId)}</saml:NameID>` +
+    sessionIndex +
+    `</samlp:LogoutRequest>`
+  );
+}
+
+/**
+ * An HTTP-Redirect LogoutRequest to the IdP's SingleLogoutService (SP-initiated single logout):
+ * samlify deflates and encodes it onto `sloUrl`. Returns the request ID (the LogoutResponse's
+ * expected InResponseTo) and the URL to send the browser to. Unsigned: the portal has no SP
+ * signing key (docs/SINGLE-LOGOUT.md says what that means for IdPs that insist on signed ones).
+ */
+export function buildLogoutRequest(
+  saml: AppConfig["saml"],
+  idp: { entityId: string; ssoUrl: string; sloUrl: string },
+  subject: LogoutSubject,
+  opts: { relayState: string; now: Date },
+): { id: string; redirectUrl: string } {
+  const sp = createServiceProvider(saml);
+  const identityProvider = samlify.IdentityProvider({
+    entityID: idp.entityId,
+    // samlify wants an IdP to have a SingleSignOnService even when only logging out.
+    singleSignOnService: [{ Binding: REDIRECT, Location: idp.ssoUrl }],
+    singleLogoutService: [{ Binding: REDIRECT, Location: idp.sloUrl }],
+    wantLogoutRequestSigned: false,
+  });
+  const request = sp.createLogoutRequest(
+    identityProvider,
+    "redirect",
+    { logoutNameID: subject.nameId, sessionIndex: subject.sessionIndex ?? "" },
+    {
+      relayState: opts.relayState,
+      customTagReplacement: () => {
+        const id = `_${randomUUID().replaceAll("-", "")}`;
+        return {
+          id,
+          context: logoutRequestXml({
+            id,
+            issueInstant: opts.now.toISOString(),
+            destination: idp.sloUrl,
+            issuer: saml.spEntityId,
+            subject,
+          }),
+        };
+      },
+    },
+  );
   return { id: request.id, redirectUrl: request.context };
 }

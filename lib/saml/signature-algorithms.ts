@@ -89,6 +89,34 @@ function signatureAlgorithm(
   return VerifyOnly;
 }
 
+/**
+ * Verifies a detached signature (the HTTP-Redirect binding's `Signature` over its query octets,
+ * saml-bindings §3.4.4.1) with any one of the configured keys, under an allowlisted `SigAlg` only
+ * and only with a key of that algorithm's family.
+ */
+export function verifyDetachedSignature(
+  sigAlg: string,
+  octets: Buffer,
+  signature: Buffer,
+  publicKeys: readonly KeyObject[],
+): boolean {
+  if (!Object.hasOwn(SIGNATURES, sigAlg)) return false;
+  const { digest, keyType } = SIGNATURES[sigAlg] as { digest: Digest; keyType: "rsa" | "ec" };
+  return publicKeys.some((publicKey) => {
+    if (publicKey.asymmetricKeyType !== keyType) return false;
+    try {
+      if (keyType === "rsa") return cryptoVerify(digest, octets, publicKey, signature);
+      // XML-DSig defines ECDSA values as r||s (RFC 4051 §3.3); some libraries write DER here.
+      return (
+        cryptoVerify(digest, octets, { key: publicKey, dsaEncoding: "ieee-p1363" }, signature) ||
+        cryptoVerify(digest, octets, { key: publicKey, dsaEncoding: "der" }, signature)
+      );
+    } catch {
+      return false;
+    }
+  });
+}
+
 export const ALLOWED_HASH_ALGORITHMS: Record<string, new () => HashAlgorithm> = Object.fromEntries(
   Object.entries(DIGESTS).map(([uri, digest]) => [uri, hashAlgorithm(uri, digest)]),
 );

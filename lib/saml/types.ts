@@ -100,7 +100,9 @@ export type SamlRejectionReason =
   | "replayed_assertion"
   | "unknown_idp"
   | "identity_mismatch"
-  | "missing_attribute";
+  | "missing_attribute"
+  | "malformed_binding"
+  | "logout_request_unsupported";
 
 export class SamlRejection extends Error {
   constructor(

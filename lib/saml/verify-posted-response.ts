@@ -27,18 +27,25 @@ const MAX_POST_BODY_BYTES = 3 * MAX_ENCODED_RESPONSE_BYTES + 8 * 1024;
  * @throws SamlRejection message_too_large | not_base64
  */
 export async function readPostedSamlResponse(request: NextRequest): Promise<string> {
-  let form: URLSearchParams;
+  const form = await readPostedSamlForm(request);
+  const value = form.get("SAMLResponse");
+  if (!value) throw new SamlRejection("not_base64", "no SAMLResponse field");
+  return value;
+}
+
+/**
+ * The form of an HTTP-POST binding, read with the same cap.
+ * @throws SamlRejection message_too_large | not_base64
+ */
+export async function readPostedSamlForm(request: NextRequest): Promise<URLSearchParams> {
   try {
-    form = await readFormBody(request, MAX_POST_BODY_BYTES);
+    return await readFormBody(request, MAX_POST_BODY_BYTES);
   } catch (error) {
     if (isAppError(error) && error.code === "payload_too_large") {
       throw new SamlRejection("message_too_large", `POST body over ${MAX_POST_BODY_BYTES} bytes`);
     }
     throw new SamlRejection("not_base64", "not a form post");
   }
-  const value = form.get("SAMLResponse");
-  if (!value) throw new SamlRejection("not_base64", "no SAMLResponse field");
-  return value;
 }
 
 /**

@@ -188,6 +188,7 @@ export function verifySamlResponse(xml: string, opts: VerifyOptions): VerifiedAs
     { issuer: idp.entityId, expect: opts.expect, time: opts.time },
   );
   authnContexts.set(verified, authnContextClassRefsOf(signedAssertion));
+  sessionHandles.set(verified, sessionHandleOf(signedAssertion, verified.nameId));
   return verified;
 }
 
@@ -202,6 +203,49 @@ function authnContextClassRefsOf(signedAssertion: Element): string[] {
       childElements(context, NS.assertion, "AuthnContextClassRef").map(trimmedText),
     ),
   );
+}
+
+/**
+ * What a LogoutRequest for this sign-in must repeat (saml-core §3.7.1): the NameID exactly as the
+ * IdP wrote it (value, Format, NameQualifier, SPNameQualifier) and the AuthnStatement's
+ * SessionIndex. Identifiers, not secrets.
+ */
+export interface SamlSessionHandle {
+  nameId: string;
+  nameIdFormat: string | null;
+  nameQualifier: string | null;
+  spNameQualifier: string | null;
+  sessionIndex: string | null;
+}
+
+const sessionHandles = new WeakMap<VerifiedAssertion, SamlSessionHandle>();
+
+/** Read from the element the signature covers, like every other value of the assertion. */
+function sessionHandleOf(signedAssertion: Element, nameId: string): SamlSessionHandle {
+  const subject = childElements(signedAssertion, NS.assertion, "Subject")[0];
+  const nameIdElement = subject ? childElements(subject, NS.assertion, "NameID")[0] : undefined;
+  const sessionIndex =
+    childElements(signedAssertion, NS.assertion, "AuthnStatement")
+      .map((statement) => attributeOrNull(statement, "SessionIndex"))
+      .find((value): value is string => value !== null && value !== "") ?? null;
+  return {
+    nameId,
+    nameIdFormat: nameIdElement ? attributeOrNull(nameIdElement, "Format") : null,
+    nameQualifier: nameIdElement ? attributeOrNull(nameIdElement, "NameQualifier") : null,
+    spNameQualifier: nameIdElement ? attributeOrNull(nameIdElement, "SPNameQualifier") : null,
+    // Capped like any value that is stored: a real SessionIndex is a few dozen characters.
+    sessionIndex: sessionIndex !== null && sessionIndex.length <= 1024 ? sessionIndex : null,
+  };
+}
+
+/**
+ * The NameID and SessionIndex a LogoutRequest for this sign-in must carry.
+ * @throws TypeError for a value verifySamlResponse did not return.
+ */
+export function verifiedSessionHandle(assertion: VerifiedAssertion): SamlSessionHandle {
+  const handle = sessionHandles.get(assertion);
+  if (!handle) throw new TypeError("not an assertion returned by verifySamlResponse");
+  return { ...handle };
 }
 
 /**

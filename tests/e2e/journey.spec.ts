@@ -240,7 +240,10 @@ test.describe("a developer's journey", () => {
     await page.waitForURL(
       (url) => url.origin === new URL(s.portalUrl).origin && url.pathname === "/signin",
     );
-    await expect(page.getByRole("status")).toHaveText("You are signed out.");
+    // Single logout (docs/SINGLE-LOGOUT.md): the IdP's session ended too, and the page says so.
+    await expect(page.getByRole("status")).toHaveText(
+      "You are signed out of Gatehouse and of Corp Identity (demo).",
+    );
 
     await page.goto(`${s.portalUrl}/accounts`);
     await expect(page).toHaveURL(`${s.portalUrl}/signin?callbackUrl=%2Faccounts`);

@@ -4,8 +4,8 @@
  * and every response is checked with tools other than the ones that made it (xmllint against the
  * SAML schema, xml-crypto against the published certificate, xmldom for the values).
  */
-import { generateKeyPairSync, X509Certificate } from "node:crypto";
-import { deflateRawSync } from "node:zlib";
+import { generateKeyPairSync, verify as cryptoVerify, X509Certificate } from "node:crypto";
+import { deflateRawSync, inflateRawSync } from "node:zlib";
 
 import { validate as validateSamlSchema } from "@authenio/samlify-node-xmllint";
 import { DOMParser } from "@xmldom/xmldom";
@@ -56,6 +56,7 @@ const PORTAL_APP: SamlIdpApp = {
   name: "Gatehouse",
   spEntityId: "http://localhost:3999/saml/metadata",
   acsUrl: "http://localhost:3999/api/auth/saml/acs",
+  sloUrl: "http://localhost:3999/api/auth/saml/slo",
   allowIdpInitiated: true,
 };
 const AWS_RELAY = "http://localhost:3999/api/saml/aws-relay";
@@ -985,6 +986,151 @@ describe("bad requests get a 400 page with a message, and the IdP keeps serving"
     expect((await fetch(`${idp.url}/nope`)).status).toBe(404);
     expect((await fetch(`${idp.url}/saml/metadata`, { method: "POST" })).status).toBe(405);
     expect((await fetch(`${idp.url}/saml/login/aaaaaaaaaaaaaaaaaaaaaa`)).status).toBe(400);
+  });
+});
+
+describe("single logout", () => {
+  /** An HTTP-Redirect LogoutRequest from `app` (samlify's SP builds it), as a URL at the IdP. */
+  function logoutRequest(
+    app: SamlIdpApp,
+    user: { nameId: string; sessionIndex?: string },
+    relayState = "back-to-app",
+  ) {
+    const sp = ServiceProvider({
+      entityID: app.spEntityId,
+      assertionConsumerService: [{ Binding: BINDING.post, Location: app.acsUrl }],
+      singleLogoutService: [
+        { Binding: BINDING.redirect, Location: app.sloUrl ?? "http://localhost:3999/none" },
+      ],
+      nameIDFormat: [FORMAT.email],
+    });
+    const { id, context } = sp.createLogoutRequest(
+      idpEntity,
+      "redirect",
+      { logoutNameID: user.nameId, sessionIndex: user.sessionIndex ?? "" },
+      relayState,
+    );
+    return { id, url: context };
+  }
+
+  /** The IdP's answer: the redirect to the app's SLO URL and the LogoutResponse it carries. */
+  async function answerTo(browser: Browser, url: string) {
+    const response = await browser.request(url);
+    await response.arrayBuffer();
+    expect(response.status).toBe(302);
+    const location = response.headers.get("location") ?? "";
+    const raw = location.slice(location.indexOf("?") + 1);
+    const params = new URL(location).searchParams;
+    const xml = inflateRawSync(Buffer.from(params.get("SAMLResponse") ?? "", "base64")).toString(
+      "utf8",
+    );
+    const octets = raw.slice(0, raw.indexOf("&Signature="));
+    return { location, params, xml, octets, document: parseXml(xml) };
+  }
+
+  function sessionIndexOf(post: AutoPost): string {
+    return only(parseXml(post.xml), NS.saml, "AuthnStatement").getAttribute("SessionIndex") ?? "";
+  }
+
+  it("the metadata offers an HTTP-Redirect SingleLogoutService at /saml/slo, in the schema's order", () => {
+    expect(idp.sloUrl).toBe(`${idp.url}/saml/slo`);
+    const descriptor = only(parseXml(idp.metadataXml), NS.md, "IDPSSODescriptor");
+    expect(
+      elements(descriptor, NS.md, "SingleLogoutService").map((slo) => [
+        slo.getAttribute("Binding"),
+        slo.getAttribute("Location"),
+      ]),
+    ).toEqual([[BINDING.redirect, `${idp.url}/saml/slo`]]);
+    expect(childNames(descriptor)).toEqual([
+      "KeyDescriptor",
+      "SingleLogoutService",
+      "NameIDFormat",
+      "NameIDFormat",
+      "SingleSignOnService",
+      "SingleSignOnService",
+    ]);
+  });
+
+  it("a LogoutRequest ends the session it names; the signed LogoutResponse goes back to the app, and the next sign-in asks for the password", async () => {
+    const { browser, post } = await signIn("alice");
+    const request = logoutRequest(PORTAL_APP, {
+      nameId: demoUser("alice").email,
+      sessionIndex: sessionIndexOf(post),
+    });
+    const answer = await answerTo(browser, request.url);
+    expect(answer.location.startsWith(`${PORTAL_APP.sloUrl}?SAMLResponse=`)).toBe(true);
+    expect(answer.params.get("RelayState")).toBe("back-to-app");
+    expect(answer.params.get("SigAlg")).toBe("http://www.w3.org/2001/04/xmldsig-more#rsa-sha256");
+    // The query signature verifies with the published certificate, over the octets as sent.
+    expect(
+      cryptoVerify(
+        "sha256",
+        Buffer.from(answer.octets),
+        new X509Certificate(idp.signingCertificatePem).publicKey,
+        Buffer.from(answer.params.get("Signature") ?? "", "base64"),
+      ),
+    ).toBe(true);
+    await expectSchemaValid(answer.xml);
+    const root = answer.document.documentElement as Element;
+    expect([root.namespaceURI, root.localName]).toEqual([NS.samlp, "LogoutResponse"]);
+    expect(root.getAttribute("InResponseTo")).toBe(request.id);
+    expect(root.getAttribute("Destination")).toBe(PORTAL_APP.sloUrl);
+    expect(only(answer.document, NS.saml, "Issuer").textContent).toBe(idp.entityId);
+    expect(only(answer.document, NS.samlp, "StatusCode").getAttribute("Value")).toBe(
+      "urn:oasis:names:tc:SAML:2.0:status:Success",
+    );
+    expect(
+      logLines.some((line) => line.includes(`1 session(s) ended (LogoutRequest ${request.id})`)),
+    ).toBe(true);
+
+    const again = await browser.get(authnRequest().url);
+    expect(again.html).toContain('name="password"');
+  });
+
+  it("a LogoutRequest naming another user's NameID ends nothing: the session's next sign-in skips the password", async () => {
+    const { browser, post } = await signIn("bob");
+    const request = logoutRequest(PORTAL_APP, {
+      nameId: demoUser("alice").email,
+      sessionIndex: sessionIndexOf(post),
+    });
+    await answerTo(browser, request.url);
+    const again = await browser.get(authnRequest().url);
+    expect(again.html).toContain('id="saml-post"');
+  });
+
+  it.each([
+    [
+      "an app with no single logout URL registered",
+      () => logoutRequest(SP_ONLY_APP, { nameId: "x@corp.example" }).url,
+      /no sign-out address registered/,
+    ],
+    [
+      "not a LogoutRequest",
+      () => `${idp.url}/saml/slo?SAMLRequest=${encodeURIComponent(deflated(authnRequestXml()))}`,
+      /sign-out request from the application is invalid/,
+    ],
+    ["no SAMLRequest", () => `${idp.url}/saml/slo`, /sign-out request is missing/],
+  ])("%s is a 400 page with a message", async (_rule, url, message) => {
+    const response = await fetch(url());
+    expect(response.status).toBe(400);
+    expect(await response.text()).toMatch(message);
+  });
+
+  it("singleLogout: false — no SingleLogoutService in the metadata, and /saml/slo is not found", async () => {
+    const other = await startSamlIdp({
+      users: demoUsers,
+      apps: [PORTAL_APP],
+      keys: await getProcessSigningKeys(),
+      singleLogout: false,
+      log: () => {},
+    });
+    try {
+      expect(other.sloUrl).toBeNull();
+      expect(other.metadataXml).not.toContain("SingleLogoutService");
+      expect((await fetch(`${other.url}/saml/slo`)).status).toBe(404);
+    } finally {
+      await other.close();
+    }
   });
 });
 

@@ -165,7 +165,16 @@ type TestStackOptions = {
   /** Settings that depend on the running AWS stand-in (e.g. broker credentials it issued). */
   envFromAws?: (aws: AwsStandin) => Promise<Record<string, string>>;
   /** Also start the demo SAML IdP, register it in the portal and as the stand-in's SAML provider. */
-  saml?: boolean | { allowIdpInitiated?: boolean; trustedForPrivileges?: boolean };
+  saml?:
+    | boolean
+    | {
+        allowIdpInitiated?: boolean;
+        trustedForPrivileges?: boolean;
+        /** Whether the demo SAML IdP offers single logout (default true). */
+        singleLogout?: boolean;
+      };
+  /** Whether the OIDC IdP offers RP-initiated logout (default true). */
+  oidcRpInitiatedLogout?: boolean;
   /**
    * Extra STS endpoints of the stand-in (see AwsStandinOptions.stsEndpointNames). The portal
    * still gets only the default one unless `envFromAws` sets GATEHOUSE_STS_ENDPOINTS from
@@ -213,6 +222,7 @@ async function startTestStackOnce(opts: TestStackOptions): Promise<TestStack> {
       users: demoUsers,
       clients: [demoClientRegistration(portalUrl)],
       log: () => undefined,
+      rpInitiatedLogout: opts.oidcRpInitiatedLogout ?? true,
     });
     cleanups.push(() => idp.close());
     const db = createDb(created.url);
@@ -220,7 +230,10 @@ async function startTestStackOnce(opts: TestStackOptions): Promise<TestStack> {
     await seedDemo(db, { issuer: idp.issuer });
     let samlIdp: SamlIdp | null = null;
     if (opts.saml) {
-      samlIdp = await startDemoSamlIdp({ portalUrl });
+      samlIdp = await startDemoSamlIdp({
+        portalUrl,
+        singleLogout: typeof opts.saml === "object" ? (opts.saml.singleLogout ?? true) : true,
+      });
       const started = samlIdp;
       cleanups.push(() => started.close());
       await registerDemoSamlIdp(db, samlIdp, typeof opts.saml === "object" ? opts.saml : {});

@@ -48,6 +48,7 @@ function validityErrors(xml: string): string[] {
 const saml = {
   spEntityId: "https://aws.corp.example/api/auth/saml/metadata",
   acsUrl: "https://aws.corp.example/api/auth/saml/acs",
+  sloUrl: "https://aws.corp.example/api/auth/saml/slo",
   awsRelayUrl: "https://aws.corp.example/api/aws/saml/relay",
   metadataUrl: "https://aws.corp.example/api/auth/saml/metadata",
   clockSkewSeconds: 60,

@@ -8,3 +8,4 @@ export * from "./build-response";
 export * from "./constants";
 export * from "./sign";
 export * from "./test-keys";
+export * from "./build-logout-response";

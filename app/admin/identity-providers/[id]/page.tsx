@@ -55,6 +55,7 @@ export default async function EditIdentityProviderPage({ params }: { params: Par
           displayName: idp.displayName,
           entityId: idp.entityId,
           ssoUrl: idp.ssoUrl,
+          sloUrl: idp.sloUrl ?? "",
           metadataUrl: idp.metadataUrl ?? "",
           groupsAttribute: idp.groupsAttribute,
           userKeyAttribute: idp.userKeyAttribute ?? "",

@@ -1,6 +1,7 @@
 import NextAuth from "next-auth";
 import type { NextRequest } from "next/server";
 import { buildAuthOptions, type SignInFailureNote } from "@/lib/auth/auth-options";
+import { signOutResponse } from "@/lib/auth/sign-out-response";
 import { recordOidcSignInFailure } from "@/lib/auth/sign-in-failure";
 import { getDb } from "@/lib/db/client";
 import { getConfig } from "@/lib/config";
@@ -12,17 +13,21 @@ import { requestMetaFrom } from "@/lib/http/request-meta";
 type Context = { params: Promise<{ nextauth: string[] }> };
 
 /**
- * next-auth's routes, with three changes (docs/SECURITY.md "Sign-in failures"):
+ * next-auth's routes, with these changes (docs/SECURITY.md "Sign-in failures"):
  * - its client logger endpoint (`_log`) is closed: a browser's report is not a server-side fact
  *   and must never become an audit event or a log line;
  * - a failed sign-in is audited here, once, with the reason the server observed and the IdP's own
  *   error, under this request's id — the reference the sign-in page shows;
- * - the IdP saying `access_denied` (the person pressed Cancel) reads "You cancelled sign-in".
+ * - the IdP saying `access_denied` (the person pressed Cancel) reads "You cancelled sign-in";
+ * - POST signout is the portal's own sign-out (lib/auth/sign-out-response.ts).
  */
 async function handle(request: NextRequest, context: Context): Promise<Response> {
   const meta = requestMetaFrom(request.headers);
   const { nextauth } = await context.params;
   if (nextauth[0] === "_log") return apiNotFound(request);
+  // One way to sign out: next-auth's own endpoint does what the portal's does (revoke, audit,
+  // then the IdP's single logout: docs/SINGLE-LOGOUT.md), answering `{ url }` as next-auth does.
+  if (nextauth[0] === "signout" && request.method === "POST") return signOutResponse(request);
   // Starting a sign-in and the IdP's return are open to anyone: limited per client address.
   if (nextauth[0] === "signin" || nextauth[0] === "callback") {
     try {
