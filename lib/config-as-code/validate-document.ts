@@ -188,7 +188,7 @@ function validateRole(
       arn: entry.arn ?? "",
       description: entry.description ?? "",
       maxSessionDurationSeconds: entry.maxSessionDurationSeconds ?? 3600,
-      assumeMethod: (entry.assumeMethod ?? "assume-role"),
+      assumeMethod: entry.assumeMethod ?? "assume-role",
       samlProviderArn: entry.samlProviderArn ?? "",
       externalId: entry.externalId ?? "",
       requiresBrokerMfa: entry.requiresBrokerMfa ?? false,
