@@ -1,6 +1,6 @@
 import "server-only";
 import { ConfigError, getConfig } from "@/lib/config";
-import { isAppError } from "@/lib/http/errors";
+import { isAppError } from "@/lib/errors";
 import { getBroker } from "@/lib/issuance/context";
 import { log, setLogLevel } from "@/lib/log";
 import {

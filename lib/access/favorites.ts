@@ -1,7 +1,7 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import { recordId } from "@/lib/http/schemas";
 import { findGrantForRole } from "./find-grants";
 import type { Principal } from "./resolve-grants";

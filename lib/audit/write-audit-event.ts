@@ -2,7 +2,7 @@ import "server-only";
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Prisma } from "@gatehouse/db-sqlite";
 import type { Db } from "@/lib/db/client";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { databaseFaultOf, describeDatabaseFault, driverErrorDetail } from "@/lib/db/database-fault";
 import { isWriteConflict } from "@/lib/db/serializable-transaction";

@@ -1,5 +1,5 @@
 import "server-only";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 
 /**
  * AWS error codes as the STS Query protocol names them (`<Code>` in the error XML, which the SDK

@@ -1,7 +1,7 @@
 import "server-only";
 import { GetSessionTokenCommand, type STSClient } from "@aws-sdk/client-sts";
 import type { AppConfig } from "@/lib/config";
-import { AppError, isAppError } from "@/lib/http/errors";
+import { AppError, isAppError } from "@/lib/errors";
 import {
   createStsClients,
   type FailoverClock,

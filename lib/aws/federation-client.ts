@@ -1,5 +1,5 @@
 import "server-only";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import { getSigninTokenUrl } from "./console-urls";
 import { recordFederationRefusal, recordFederationSuccess } from "./federation-health";
 

@@ -2,7 +2,7 @@ import "server-only";
 import type { Tag } from "@aws-sdk/client-sts";
 import { validateSessionPolicy } from "@/lib/aws/session-policy";
 import type { AppConfig } from "@/lib/config";
-import { isAppError } from "@/lib/http/errors";
+import { isAppError } from "@/lib/errors";
 import {
   MIN_SESSION_SECONDS,
   parseRoleArn,

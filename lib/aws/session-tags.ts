@@ -1,6 +1,6 @@
 import "server-only";
 import type { Tag } from "@aws-sdk/client-sts";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 
 /** AWS's session tag limits (README.md "Identity carried to AWS"; STS AssumeRole `Tags`). */
 export const MAX_SESSION_TAGS = 50;

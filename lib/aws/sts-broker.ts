@@ -8,7 +8,7 @@ import {
   type Tag,
 } from "@aws-sdk/client-sts";
 import type { AppConfig } from "@/lib/config";
-import { AppError, isAppError } from "@/lib/http/errors";
+import { AppError, isAppError } from "@/lib/errors";
 import {
   createBrokerCredentials,
   type BrokerCredentials,

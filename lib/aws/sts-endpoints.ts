@@ -2,7 +2,7 @@ import "server-only";
 import { STSClient, type STSClientConfig } from "@aws-sdk/client-sts";
 import type { AppConfig } from "@/lib/config";
 import type { StsEndpointConfig } from "@/lib/config/sts-endpoint-settings";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import { appErrorFromAws, classifyStsError } from "./aws-errors";
 
 export { classifyStsError, type StsFailure, type StsFailureKind } from "./aws-errors";

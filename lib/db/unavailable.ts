@@ -1,5 +1,5 @@
 import "server-only";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import { databaseFaultOf, describeDatabaseFault, RETRY_AFTER_SECONDS } from "./database-fault";
 
 /**

@@ -12,7 +12,8 @@ import type { SignedInUser } from "@/lib/auth/portal-session";
 import { getConfig } from "@/lib/config";
 import { databaseUnavailableError } from "@/lib/db/unavailable";
 import { log } from "@/lib/log";
-import { AppError, errorBody, isAppError } from "./errors";
+import { AppError, isAppError } from "@/lib/errors";
+import { errorBody, httpStatusOf } from "./errors";
 import { readCappedText } from "./request-body";
 import { REQUEST_ID_HEADER, requestMetaFrom, type RequestMeta } from "./request-meta";
 
@@ -91,7 +92,7 @@ export function asAppError(error: unknown, meta: RequestMeta): AppError {
       "Something went wrong on our side. Give this request id to your administrator.",
     );
   }
-  if (error.status >= 500)
+  if (httpStatusOf(error) >= 500)
     log.warn(error.code, { requestId: meta.requestId, reason: error.internalReason });
   return error;
 }
@@ -99,7 +100,7 @@ export function asAppError(error: unknown, meta: RequestMeta): AppError {
 export function errorResponse(error: unknown, meta: RequestMeta): NextResponse {
   const appError = asAppError(error, meta);
   return NextResponse.json(errorBody(appError, meta.requestId), {
-    status: appError.status,
+    status: httpStatusOf(appError),
     headers: {
       ...NO_STORE,
       [REQUEST_ID_HEADER]: meta.requestId,

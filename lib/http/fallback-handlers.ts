@@ -1,6 +1,6 @@
 import "server-only";
 import type { NextRequest } from "next/server";
-import { AppError } from "./errors";
+import { AppError } from "@/lib/errors";
 import { errorResponse } from "./api-handler";
 import { requestMetaFrom } from "./request-meta";
 

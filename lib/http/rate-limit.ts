@@ -1,6 +1,6 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
-import { AppError } from "./errors";
+import { AppError } from "@/lib/errors";
 import type { RateLimitName, RateLimits } from "./rate-limit-settings";
 
 /**

@@ -1,6 +1,6 @@
 import "server-only";
 import type { NextRequest } from "next/server";
-import { AppError } from "./errors";
+import { AppError } from "@/lib/errors";
 
 /** Reads at most maxBytes of the body, refusing (without buffering the rest) anything larger. */
 export async function readCappedText(request: NextRequest, maxBytes: number): Promise<string> {

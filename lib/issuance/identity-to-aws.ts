@@ -4,7 +4,7 @@ import type { Grant } from "@/lib/access/resolve-grants";
 import type { SignedInUser } from "@/lib/auth/portal-session";
 import { validateSessionPolicy } from "@/lib/aws/session-policy";
 import { validateSessionTags } from "@/lib/aws/session-tags";
-import { AppError, isAppError } from "@/lib/http/errors";
+import { AppError, isAppError } from "@/lib/errors";
 import { safeReturnPath } from "@/lib/http/return-path";
 
 /** Where the browser goes to re-authenticate with MFA, then back to `returnTo`. */

@@ -7,14 +7,14 @@ import {
   type CredentialFormat,
 } from "@/lib/aws/credential-formats";
 import { checkProfileName } from "@/lib/aws/profile-name";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import {
   assumeGrantedRole,
   recordFailure,
   targetOf,
   type IssuanceContext,
   type IssuanceOptions,
-} from "./issue-session";
+} from "./assume-granted-role";
 
 export interface CliCredentials {
   accessKeyId: string;

@@ -5,14 +5,14 @@ import { consoleDestination } from "@/lib/aws/console-destinations";
 import { federationLoginUrl } from "@/lib/aws/console-urls";
 import { fetchSigninToken } from "@/lib/aws/federation-client";
 import { consoleSessionDurationParam } from "@/lib/aws/session-duration";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import {
   assumeGrantedRole,
   recordFailure,
   targetOf,
   type IssuanceContext,
   type IssuanceOptions,
-} from "./issue-session";
+} from "./assume-granted-role";
 
 /** AWS: a federation sign-in token works for about 15 minutes after it was made. */
 const SIGNIN_LINK_LIFETIME_MS = 15 * 60 * 1000;

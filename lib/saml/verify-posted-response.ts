@@ -2,7 +2,7 @@ import "server-only";
 import type { NextRequest } from "next/server";
 import type { AppConfig } from "@/lib/config";
 import { readFormBody } from "@/lib/http/request-body";
-import { isAppError } from "@/lib/http/errors";
+import { isAppError } from "@/lib/errors";
 import type { Db } from "@/lib/db/client";
 import { findSamlIdpByEntityId, type SamlIdpConfig } from "./idp-registry";
 import { peekIssuer } from "./peek-issuer";

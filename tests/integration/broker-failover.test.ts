@@ -3,6 +3,7 @@
 // refusals AWS meant are not retried; attempts per endpoint are exactly as configured (counted
 // by the stand-in, or by the broker's own health for connections the stand-in never saw); and a
 // call never outlives its time budget.
+import { httpStatusOf } from "@/lib/http/errors";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   startAwsStandin,
@@ -14,7 +15,7 @@ import { createStsBroker, type StsBroker, type StsBrokerDeps } from "@/lib/aws/s
 import type { EndpointHealth } from "@/lib/aws/sts-endpoints";
 import type { AppConfig } from "@/lib/config";
 import { brokerAwsConfig, endpointsSetting } from "../support/broker-config";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import { roleArnOf, testBroker, testWorld } from "../support/aws-standin";
 
 const NAMES = ["sts-a", "sts-b", "sts-c"] as const;
@@ -196,7 +197,7 @@ describe("failover across ordered STS endpoints", () => {
     const error = await failure(broker.assumeRole(developer()));
     const elapsed = Date.now() - started;
     expect(error.code).toBe("aws_unavailable");
-    expect(error.status).toBe(503);
+    expect(httpStatusOf(error)).toBe(503);
     expect(error.publicMessage).toContain("tried 3 of 3 endpoints");
     expect(elapsed).toBeLessThan(2000);
     expect(countBy(await calls())).toEqual({

@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startAwsStandin, type AwsStandin, type StsCallRecord } from "@/dev/aws-standin/server";
 import { createStsBroker } from "@/lib/aws/sts-broker";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import { roleArnOf, testBroker, testWorld } from "../support/aws-standin";
 import { brokerAwsConfig } from "../support/broker-config";
 

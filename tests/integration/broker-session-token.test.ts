@@ -3,6 +3,7 @@
 // expiry) and sign nothing else; sessions from that exchange are not role chaining (12 h allowed);
 // an admin's MFA unlock opens MFA-gated roles until locked; a broker on role credentials is capped
 // at one hour.
+import { httpStatusOf } from "@/lib/http/errors";
 import { AssumeRoleCommand, GetSessionTokenCommand } from "@aws-sdk/client-sts";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startAwsStandin, type AwsStandin, type StsCallRecord } from "@/dev/aws-standin/server";
@@ -11,7 +12,7 @@ import { createStsBroker } from "@/lib/aws/sts-broker";
 import type { FailoverClock } from "@/lib/aws/sts-endpoints";
 import type { AppConfig } from "@/lib/config";
 import { brokerAwsConfig, endpointsSetting } from "../support/broker-config";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import {
   keysOf,
   roleArnOf,
@@ -220,7 +221,7 @@ describe("MFA unlock for roles whose trust policy requires MFA", () => {
       broker.assumeRole({ ...request("BreakGlass"), requiresBrokerMfa: true }),
     );
     expect(error.code).toBe("broker_locked");
-    expect(error.status).toBe(409);
+    expect(httpStatusOf(error)).toBe(409);
     expect(await calls("AssumeRole")).toHaveLength(0);
   });
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type * as errors from "@/lib/http/errors";
-import { AppError, isAppError } from "@/lib/http/errors";
+import type * as errors from "@/lib/errors";
+import { AppError, isAppError } from "@/lib/errors";
 
 describe("AppError is recognised across bundles", () => {
   it("an AppError from another copy of the module (another Next.js bundle) is an AppError here", async () => {
-    // A query string makes the module loader evaluate lib/http/errors.ts a second time, as a
+    // A query string makes the module loader evaluate lib/errors.ts a second time, as a
     // separate bundle would: a distinct AppError class with the same brand.
-    const secondCopy: string = "@/lib/http/errors?second-bundle";
+    const secondCopy: string = "@/lib/errors?second-bundle";
     const other = (await import(/* @vite-ignore */ secondCopy)) as typeof errors;
     expect(other.AppError).not.toBe(AppError);
     const foreign = new other.AppError("aws_unavailable", "AWS STS could not be reached.");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { sessionTagsFromClaims, validateSessionTags } from "@/lib/aws/session-tags";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 
 function refusal(tags: Record<string, string>): AppError {
   try {

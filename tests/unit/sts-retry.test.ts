@@ -1,7 +1,7 @@
 // The STS retry/failover loop with a controlled clock: which failures are retried, how long it
 // sleeps, which endpoint goes first, and that a call never outlives its time budget.
 import { describe, expect, it } from "vitest";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import {
   backoffDelayMs,
   classifyStsError,

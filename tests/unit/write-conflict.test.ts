@@ -1,6 +1,6 @@
 // Which errors mean "a concurrent serializable transaction won, run it again".
 import { describe, expect, it } from "vitest";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import { isWriteConflict } from "@/lib/db/serializable-transaction";
 
 const conflict = Object.assign(new Error("Transaction failed due to a write conflict"), {

@@ -11,7 +11,7 @@ import {
   type ReviewedPerson,
 } from "@/lib/access-review/find-access";
 import { getDb } from "@/lib/db/client";
-import { isAppError } from "@/lib/http/errors";
+import { isAppError } from "@/lib/errors";
 import { requirePrivilegedPage } from "@/lib/auth/privilege-guard";
 import { pathWithQuery } from "@/lib/http/return-path";
 import { reviewQuery } from "./review-query";

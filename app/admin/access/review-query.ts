@@ -1,5 +1,5 @@
 import { ACCOUNT_ID_PATTERN, ROLE_NAME_PATTERN } from "@/lib/admin/validation";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 
 export type ReviewQuery =
   /** `account`: the 12-digit id, the account's name or its alias, as deep links accept. */

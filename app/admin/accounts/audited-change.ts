@@ -1,7 +1,7 @@
 import "server-only";
 import type { AdminResult } from "@/lib/admin/validation";
 import { databaseFaultOf, describeDatabaseFault } from "@/lib/db/database-fault";
-import { isAppError } from "@/lib/http/errors";
+import { isAppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 
 /**

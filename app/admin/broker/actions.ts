@@ -8,7 +8,7 @@ import type { RoleCheckReport } from "@/lib/aws/role-doctor";
 import { getConfig } from "@/lib/config";
 import { checkPrivilegedAction } from "@/lib/auth/privilege-guard";
 import { getDb } from "@/lib/db/client";
-import { isAppError } from "@/lib/http/errors";
+import { isAppError } from "@/lib/errors";
 import { getBroker } from "@/lib/issuance/context";
 import { actorOf } from "@/lib/audit/actor";
 

@@ -3,7 +3,7 @@ import { roleAccessCsv, userAccessCsv } from "@/lib/access-review/access-csv";
 import { findAccountAccess, findUserAccess } from "@/lib/access-review/find-access";
 import { getDb } from "@/lib/db/client";
 import { NO_STORE, withSession } from "@/lib/http/api-handler";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import { methodNotAllowed } from "@/lib/http/fallback-handlers";
 import { reviewQuery } from "../review-query";
 

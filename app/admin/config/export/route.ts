@@ -4,7 +4,7 @@ import { exportableConfig } from "@/lib/config-as-code/import-config";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { NO_STORE, withSession } from "@/lib/http/api-handler";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import { methodNotAllowed } from "@/lib/http/fallback-handlers";
 
 const CONTENT_TYPE = {

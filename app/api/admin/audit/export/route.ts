@@ -4,7 +4,7 @@ import { EXPORT_CONTENT_TYPE, exportAuditEvents } from "@/lib/audit/export-audit
 import { recordAuditExport } from "@/lib/audit/record-audit-access";
 import { getDb } from "@/lib/db/client";
 import { NO_STORE, withSession } from "@/lib/http/api-handler";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import { methodNotAllowed } from "@/lib/http/fallback-handlers";
 import { actorOf } from "@/lib/audit/actor";
 

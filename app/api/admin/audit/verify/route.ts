@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { verifyAndRecord } from "@/lib/audit/record-audit-access";
-import { VERIFICATION_STREAM_TYPE, verificationStream } from "@/lib/audit/verification-stream";
+import { VERIFICATION_STREAM_TYPE, verificationStream } from "@/lib/http/audit-verification-stream";
 import { getDb } from "@/lib/db/client";
 import { NO_STORE, withSession } from "@/lib/http/api-handler";
 import { methodNotAllowed } from "@/lib/http/fallback-handlers";

@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import { errorResponse, NO_STORE } from "@/lib/http/api-handler";
 import { seeOther, withRequestId } from "@/lib/http/redirects";
 import { enforceRateLimit, isRateLimited, tooManyRequestsPage } from "@/lib/http/rate-limit";

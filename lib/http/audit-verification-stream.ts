@@ -1,10 +1,10 @@
 import "server-only";
 import type { AuditActor } from "@/lib/audit/write-audit-event";
 import type { Db } from "@/lib/db/client";
-import { asAppError } from "@/lib/http/api-handler";
-import { errorBody } from "@/lib/http/errors";
-import type { RequestMeta } from "@/lib/http/request-meta";
-import { verifyAndRecord } from "./record-audit-access";
+import { asAppError } from "./api-handler";
+import { errorBody } from "./errors";
+import type { RequestMeta } from "./request-meta";
+import { verifyAndRecord } from "@/lib/audit/record-audit-access";
 
 export const VERIFICATION_STREAM_TYPE = "application/x-ndjson; charset=utf-8";
 

@@ -9,7 +9,7 @@ import { checkRequestedDuration, sessionDurationBounds } from "@/lib/aws/session
 import type { AssumedRole, StsBroker } from "@/lib/aws/sts-broker";
 import type { AppConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
-import { AppError, isAppError } from "@/lib/http/errors";
+import { AppError, isAppError } from "@/lib/errors";
 import { enforceRateLimit } from "@/lib/http/rate-limit";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { log } from "@/lib/log";
