@@ -9,7 +9,7 @@ import { DATABASE_UNAVAILABLE_DIGEST } from "@/lib/http/error-digest";
 import { requestMetaFrom, type RequestMeta } from "@/lib/http/request-meta";
 import { findActiveSessionUser, type SignedInUser } from "./portal-session";
 import { signInPathFor } from "./sign-in-redirect";
-import { readSessionId, sessionCookieName } from "./session-cookie";
+import { hasSessionCookie, readSessionId } from "./session-cookie";
 
 /**
  * The signed-in user for this request, or null. The session cookie only names a server-side session;
@@ -51,7 +51,7 @@ export async function requirePageUser(opts: {
   const meta = await currentRequestMeta();
   const user = await getSignedInUser(meta);
   if (!user) {
-    const hadSessionCookie = Boolean((await cookies()).get(sessionCookieName(getConfig()))?.value);
+    const hadSessionCookie = hasSessionCookie(getConfig(), await cookies());
     redirect(signInPathFor(opts.returnTo, hadSessionCookie));
   }
   return { user, meta };

@@ -87,6 +87,14 @@ export async function readSessionId(
   }
 }
 
+/** Whether the request carries a session cookie at all (valid or not): a session that ended. */
+export function hasSessionCookie(
+  config: Pick<AppConfig, "publicUrl">,
+  cookies: { get(name: string): { value: string } | undefined },
+): boolean {
+  return Boolean(cookies.get(sessionCookieName(config))?.value);
+}
+
 /** The session cookie, emptied and expired: what signing out sends back. */
 export function clearedSessionCookie(config: Pick<AppConfig, "publicUrl">) {
   return {
