@@ -1,3 +1,4 @@
+import { currentTime } from "@/lib/clock";
 import type { Metadata } from "next";
 import { AccountsBrowser, type AccountView } from "@/components/accounts-browser";
 import { userLabelOf } from "@/components/app-header";
@@ -46,7 +47,7 @@ export default async function AccountsPage({ searchParams }: { searchParams: Sea
       ? await findSamlIdpsWithAwsApp(db)
       : [];
   const resumeCredentialsFor = recordId.safeParse(params.credentials);
-  const now = new Date();
+  const now = currentTime();
   const grants = await findGrantsForPrincipal(db, principalOf(user), now);
   const [favoriteRoleIds, lastUseByRoleArn, isBrokerChained] = await Promise.all([
     findFavoriteRoleIds(db, user.personId),

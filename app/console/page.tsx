@@ -1,3 +1,4 @@
+import { currentTime } from "@/lib/clock";
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { AppHeader } from "@/components/app-header";
@@ -35,7 +36,7 @@ export default async function ConsolePage({ searchParams }: { searchParams: Sear
   if (!parsed.ok)
     return <Frame header={header}>{<LinkProblems problems={parsed.problems} />}</Frame>;
   const { link } = parsed;
-  const target = await resolveDeepLinkTarget({ db: getDb(), user, meta, now: new Date() }, link);
+  const target = await resolveDeepLinkTarget({ db: getDb(), user, meta, now: currentTime() }, link);
   const config = getConfig();
 
   let body: React.ReactNode;

@@ -1,3 +1,4 @@
+import { currentTime } from "@/lib/clock";
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignInButton } from "@/components/sign-in-button";
@@ -39,7 +40,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   // URL alone; the URL's `state` only confirms an OIDC logout the notice is waiting for.
   const signedOutText = signedOut
     ? signedOutMessage(
-        readSignOutNotice(config, await cookies(), new Date()),
+        readSignOutNotice(config, await cookies(), currentTime()),
         typeof params.state === "string" ? params.state : null,
       )
     : null;

@@ -1,4 +1,5 @@
 import "server-only";
+import { currentTime } from "@/lib/clock";
 import { z } from "zod";
 import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event";
 import type { Db } from "@/lib/db/client";
@@ -98,7 +99,7 @@ function auditView(row: SamlIdpRow) {
 }
 
 /** The IdP as its edit page shows it, or null when there is no such IdP. */
-export async function getSamlIdpForEdit(db: Db, id: string, now = new Date()) {
+export async function getSamlIdpForEdit(db: Db, id: string, now = currentTime()) {
   const row = await db.samlIdentityProvider.findUnique({ where: { id } });
   if (!row) return null;
   return {

@@ -1,4 +1,5 @@
 import "server-only";
+import { currentTime } from "@/lib/clock";
 import { createHash } from "node:crypto";
 import type { AuditActor } from "@/lib/audit/write-audit-event";
 import type { Db } from "@/lib/db/client";
@@ -85,7 +86,7 @@ async function readFresh(
 export async function previewSamlIdpMetadataRefresh(
   db: Db,
   id: string,
-  now = new Date(),
+  now = currentTime(),
 ): Promise<PreviewResult> {
   const row = await db.samlIdentityProvider.findUnique({ where: { id } });
   if (!row) return { ok: false, error: "This identity provider no longer exists." };

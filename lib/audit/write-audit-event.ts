@@ -1,4 +1,5 @@
 import "server-only";
+import { currentTime } from "@/lib/clock";
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Prisma } from "@gatehouse/db-sqlite";
 import type { Db } from "@/lib/db/client";
@@ -137,7 +138,7 @@ export async function writeAuditEvent(db: AuditWriter, input: AuditEventInput): 
       });
     } else {
       const reason = auditFailureReason(error);
-      noteAuditWriteFailure(input.meta.requestId, input.action, reason, new Date());
+      noteAuditWriteFailure(input.meta.requestId, input.action, reason, currentTime());
       log.error("audit write failed", {
         requestId: input.meta.requestId,
         action: input.action,
@@ -230,7 +231,7 @@ function outageEvent(outage: AuditOutage): AuditEventInput {
     meta: { requestId: randomUUID(), ip: null, userAgent: null },
     details: {
       since: outage.since.toISOString(),
-      until: new Date().toISOString(),
+      until: currentTime().toISOString(),
       failedWrites: outage.failedWrites,
       // The requests refused meanwhile (the first ones): what was not issued, by request id.
       refusedRequestIds: outage.requestIds.join(" "),
@@ -261,7 +262,7 @@ async function appendToChain(
     sequence: head.sequence,
     prevHash: head.hash,
     // Taken after the lock, so time order follows chain order on one clock.
-    createdAt: input.at ?? new Date(),
+    createdAt: input.at ?? currentTime(),
     requestId: input.meta.requestId,
     action: input.action,
     outcome: input.outcome,

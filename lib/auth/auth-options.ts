@@ -1,4 +1,5 @@
 import "server-only";
+import { currentTime } from "@/lib/clock";
 import type { NextAuthOptions } from "next-auth";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
@@ -70,7 +71,7 @@ export function buildAuthOptions(
     callbacks: {
       async jwt({ token, profile, account, trigger }) {
         if (trigger !== "signIn" || !oidc) return { sid: token.sid };
-        const now = new Date();
+        const now = currentTime();
         // next-auth hands over the id_token's claims after openid-client verified its signature,
         // issuer, audience, expiry and nonce (idToken: true): amr/acr and tag claims come from there.
         const claims = (profile ?? {}) as Record<string, unknown>;

@@ -1,4 +1,5 @@
 import "server-only";
+import { currentTime } from "@/lib/clock";
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { getConfig } from "@/lib/config";
@@ -21,7 +22,7 @@ export async function getSignedInUser(meta: RequestMeta): Promise<SignedInUser |
   const sessionId = await readSessionId(config, await cookies());
   try {
     return await findActiveSessionUser(getDb(), sessionId, {
-      now: new Date(),
+      now: currentTime(),
       adminGroup: config.adminGroup,
       auditorGroup: config.auditorGroup,
       trustedOidcIssuer: config.oidc?.trustedForPrivileges === true ? oidcIssuerOf(config) : null,

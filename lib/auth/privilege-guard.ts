@@ -1,4 +1,5 @@
 import "server-only";
+import { currentTime } from "@/lib/clock";
 import { forbidden } from "next/navigation";
 import { recordAnonymousRefusal } from "@/lib/audit/anonymous-refusals";
 import { ANONYMOUS_ACTOR, writeAuditEvent } from "@/lib/audit/write-audit-event";
@@ -48,7 +49,7 @@ export async function recordDenial(
   };
   // A signed-in person's refusal is theirs to answer for; an anonymous one is aggregated.
   if (user) await writeAuditEvent(getDb(), event);
-  else await recordAnonymousRefusal(getDb(), event, new Date());
+  else await recordAnonymousRefusal(getDb(), event, currentTime());
 }
 
 /**

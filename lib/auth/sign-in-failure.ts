@@ -1,4 +1,5 @@
 import "server-only";
+import { currentTime } from "@/lib/clock";
 import { recordAnonymousRefusal } from "@/lib/audit/anonymous-refusals";
 import { ANONYMOUS_ACTOR } from "@/lib/audit/write-audit-event";
 import type { Db } from "@/lib/db/client";
@@ -47,6 +48,6 @@ export async function recordOidcSignInFailure(
       meta,
       details,
     },
-    new Date(),
+    currentTime(),
   );
 }

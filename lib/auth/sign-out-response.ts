@@ -1,4 +1,5 @@
 import "server-only";
+import { currentTime } from "@/lib/clock";
 import { NextResponse, type NextRequest } from "next/server";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
@@ -23,7 +24,7 @@ export async function signOutResponse(request: NextRequest): Promise<Response> {
   const meta = requestMetaFrom(request.headers);
   const config = getConfig();
   const db = getDb();
-  const now = new Date();
+  const now = currentTime();
   try {
     await enforceRateLimit(db, config.rateLimits, "signin", meta.ip ?? "unknown", now);
     const binding = bindingCookie(config, request.cookies.get(BINDING_COOKIE)?.value);

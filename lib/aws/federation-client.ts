@@ -1,4 +1,5 @@
 import "server-only";
+import { currentTime } from "@/lib/clock";
 import { AppError } from "@/lib/errors";
 import { getSigninTokenUrl } from "./console-urls";
 import { recordFederationRefusal, recordFederationSuccess } from "./federation-health";
@@ -26,7 +27,7 @@ export async function fetchSigninToken(
     });
   } catch (error) {
     const reason = `getSigninToken: ${error instanceof Error ? error.name : "network error"}`;
-    recordFederationRefusal(new Date(), null, reason);
+    recordFederationRefusal(currentTime(), null, reason);
     throw new AppError(
       "aws_unavailable",
       "The AWS sign-in service could not be reached. Try again in a moment.",
@@ -47,7 +48,7 @@ export async function fetchSigninToken(
       ? "(response withheld: it quoted the credentials)"
       : flat.slice(0, 200);
     const reason = `getSigninToken: HTTP ${response.status}${said ? `: ${said}` : ""}`;
-    recordFederationRefusal(new Date(), response.status, reason);
+    recordFederationRefusal(currentTime(), response.status, reason);
     throw new AppError(
       code,
       response.status >= 500
@@ -71,6 +72,6 @@ export async function fetchSigninToken(
       },
     );
   }
-  recordFederationSuccess(new Date());
+  recordFederationSuccess(currentTime());
   return token;
 }

@@ -1,3 +1,4 @@
+import { isLoopbackUrl } from "./loopback";
 import { z } from "zod";
 import {
   AWS_REGION_HINT,
@@ -254,6 +255,8 @@ export const settingsSchema = z
      * RP-initiated logout, SAML SLO); default on (docs/SINGLE-LOGOUT.md).
      */
     GATEHOUSE_SINGLE_LOGOUT: booleanFlag(true),
+    /** Test stacks only (lib/clock.ts): a file holding milliseconds added to the portal's clock. */
+    GATEHOUSE_TEST_CLOCK_FILE: z.string().min(1).optional(),
     GATEHOUSE_SAML_SP_ENTITY_ID: z.string().trim().min(1).max(1024).optional(),
     GATEHOUSE_SAML_CLOCK_SKEW_SECONDS: intInRange(0, 300, 60),
     GATEHOUSE_SAML_MAX_ASSERTION_AGE_SECONDS: intInRange(30, 3600, 300),
@@ -314,6 +317,14 @@ export const settingsSchema = z
         message: "is only meaningful with GATEHOUSE_BROKER_ACCESS_KEY_ID",
       });
     }
+    if (s.GATEHOUSE_TEST_CLOCK_FILE !== undefined && !isLoopbackUrl(s.NEXTAUTH_URL)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["GATEHOUSE_TEST_CLOCK_FILE"],
+        message:
+          "moves the portal's clock for a test stack: only allowed with NEXTAUTH_URL on localhost",
+      });
+    }
     if (
       s.NODE_ENV === "production" &&
       s.NEXTAUTH_URL.startsWith("http://") &&
@@ -326,10 +337,5 @@ export const settingsSchema = z
       });
     }
   });
-
-function isLoopbackUrl(url: string): boolean {
-  const host = new URL(url).hostname;
-  return host === "localhost" || host === "127.0.0.1" || host === "[::1]";
-}
 
 export type Settings = z.output<typeof settingsSchema>;

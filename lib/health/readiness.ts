@@ -1,4 +1,5 @@
 import "server-only";
+import { currentTime } from "@/lib/clock";
 import { currentAuditOutage } from "@/lib/audit/audit-outage";
 import { recordPendingAuditOutage } from "@/lib/audit/write-audit-event";
 import type { Db } from "@/lib/db/client";
@@ -30,7 +31,7 @@ const cache = globalThis as unknown as {
  * records the outage's summary itself, so a replica taken out of rotation still notices that the
  * log recovered. Concurrent callers share one probe.
  */
-export function checkReadiness(db: Db, now: () => Date = () => new Date()): Promise<Readiness> {
+export function checkReadiness(db: Db, now: () => Date = () => currentTime()): Promise<Readiness> {
   const cached = cache.gatehouseReadiness;
   // A probe in flight is always shared; a finished one only while it is fresh and no audit write
   // has failed since (that changes the verdict at once).

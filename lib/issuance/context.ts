@@ -1,4 +1,5 @@
 import "server-only";
+import { currentTime } from "@/lib/clock";
 import type { SignedInUser } from "@/lib/auth/portal-session";
 import { createStsBroker, type StsBroker } from "@/lib/aws/sts-broker";
 import { getConfig } from "@/lib/config";
@@ -17,5 +18,5 @@ export function getBroker(): StsBroker {
 }
 
 export function issuanceContext(user: SignedInUser, meta: RequestMeta): IssuanceContext {
-  return { db: getDb(), broker: getBroker(), config: getConfig(), user, meta, now: new Date() };
+  return { db: getDb(), broker: getBroker(), config: getConfig(), user, meta, now: currentTime() };
 }

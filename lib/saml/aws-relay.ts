@@ -1,4 +1,5 @@
 import "server-only";
+import { currentTime } from "@/lib/clock";
 import { recordAnonymousRefusal } from "@/lib/audit/anonymous-refusals";
 import { writeAuditEvent, type AuditEventInput } from "@/lib/audit/write-audit-event";
 import type { SignedInUser } from "@/lib/auth/portal-session";
@@ -195,7 +196,7 @@ async function auditRefusal(
   // The relay's POST comes from the IdP with no portal session: anonymous, so aggregated.
   const record = user
     ? (event: AuditEventInput) => writeAuditEvent(db, event)
-    : (event: AuditEventInput) => recordAnonymousRefusal(db, event, new Date());
+    : (event: AuditEventInput) => recordAnonymousRefusal(db, event, currentTime());
   await record({
     action: "access.denied",
     outcome: rejection ? "denied" : "error",

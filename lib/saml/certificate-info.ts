@@ -1,4 +1,5 @@
 import "server-only";
+import { currentTime } from "@/lib/clock";
 import { createHash, X509Certificate } from "node:crypto";
 import { toPem } from "./idp-metadata";
 
@@ -11,7 +12,7 @@ export interface CertificateInfo {
   isExpired: boolean;
 }
 
-export function describeCertificate(pem: string, now = new Date()): CertificateInfo {
+export function describeCertificate(pem: string, now = currentTime()): CertificateInfo {
   try {
     const cert = new X509Certificate(pem);
     const notAfter = new Date(cert.validTo);

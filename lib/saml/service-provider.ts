@@ -1,4 +1,5 @@
 import "server-only";
+import { currentTime } from "@/lib/clock";
 import { randomUUID } from "node:crypto";
 import * as samlify from "samlify";
 import type { AppConfig } from "@/lib/config";
@@ -125,7 +126,7 @@ export function buildAuthnRequest(
               id,
               context: stepUpAuthnRequestXml({
                 id,
-                issueInstant: new Date().toISOString(),
+                issueInstant: currentTime().toISOString(),
                 destination: idp.ssoUrl,
                 acsUrl: saml.acsUrl,
                 issuer: saml.spEntityId,

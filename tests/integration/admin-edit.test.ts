@@ -670,9 +670,8 @@ describe("time-bound access", () => {
     const role = await stack.db.role.findFirstOrThrow({
       where: { name: "Developer", awsAccount: { name: "acme-staging" } },
     });
-    // Long enough for the create and the listing below on a loaded machine (two tiers run side by
-    // side); the listing checks it came in time, so a slow machine fails plainly, not confusingly.
-    const expiresAt = new Date(Date.now() + 8_000);
+    // An hour ahead: the portal's clock is then moved past it instead of waiting.
+    const expiresAt = new Date(Date.now() + 3600_000);
     const reply = await act(
       alice,
       `/admin/accounts/${role.awsAccountId}/roles/${role.id}/rules/new`,
@@ -695,20 +694,24 @@ describe("time-bound access", () => {
     expect(listing).toContain("acme-staging");
     expect(listing).toContain(role.id);
 
-    await new Promise((r) => setTimeout(r, Math.max(0, expiresAt.getTime() - Date.now()) + 500));
-    const res = await carol.request(`/api/roles/${role.id}/credentials`, {
-      method: "POST",
-      json: { region: "eu-west-1" },
-    });
-    await expectApiError(res, 404, "not_found");
-    const listingAfter = await (await carol.request("/accounts")).text();
-    expect(listingAfter).not.toContain(role.id);
+    stack.portalClock.advance(expiresAt.getTime() - Date.now() + 1_000);
+    try {
+      const res = await carol.request(`/api/roles/${role.id}/credentials`, {
+        method: "POST",
+        json: { region: "eu-west-1" },
+      });
+      await expectApiError(res, 404, "not_found");
+      const listingAfter = await (await carol.request("/accounts")).text();
+      expect(listingAfter).not.toContain(role.id);
 
-    // The rule is still there, shown to admins as expired.
-    const rolePage = await (
-      await alice.request(`/admin/accounts/${role.awsAccountId}/roles/${role.id}`)
-    ).text();
-    expect(rolePage).toContain("user carol@corp.example");
-    expect(rolePage).toContain("expired");
+      // The rule is still there, shown to admins as expired.
+      const rolePage = await (
+        await alice.request(`/admin/accounts/${role.awsAccountId}/roles/${role.id}`)
+      ).text();
+      expect(rolePage).toContain("user carol@corp.example");
+      expect(rolePage).toContain("expired");
+    } finally {
+      stack.portalClock.reset();
+    }
   });
 });

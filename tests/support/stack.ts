@@ -4,6 +4,7 @@
 // (sqlite by default; tests/run.ts runs the integration tier once per database).
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { startAwsStandin, type AwsStandin, type StandinWorld } from "@/dev/aws-standin/server";
@@ -48,7 +49,39 @@ export interface TestStack {
   samlIdp: SamlIdp | null;
   portal: RunningPortal;
   portalUrl: string;
+  /**
+   * The portal's clock (lib/clock.ts): moved forward instead of waiting for a session or a rule to
+   * expire. The stand-in and the IdPs keep their own clocks.
+   */
+  portalClock: PortalClock;
   stop(): Promise<void>;
+}
+
+export interface PortalClock {
+  /** Moves the portal's clock `ms` further ahead of the system clock. */
+  advance(ms: number): void;
+  /** Back to the system clock. */
+  reset(): void;
+}
+
+function portalClockIn(dir: string): { file: string; clock: PortalClock } {
+  const file = path.join(dir, "portal-clock");
+  let aheadMs = 0;
+  const write = () => fs.writeFileSync(file, String(aheadMs));
+  write();
+  return {
+    file,
+    clock: {
+      advance(ms) {
+        aheadMs += ms;
+        write();
+      },
+      reset() {
+        aheadMs = 0;
+        write();
+      },
+    },
+  };
 }
 
 export function testDatabaseKind(): TestDatabase {
@@ -218,6 +251,9 @@ async function startTestStackOnce(opts: TestStackOptions): Promise<TestStack> {
     cleanups.push(() => aws.close());
     const portalPort = await freePort();
     const portalUrl = `http://localhost:${portalPort}`;
+    const clockDir = fs.mkdtempSync(path.join(os.tmpdir(), "gatehouse-clock-"));
+    cleanups.push(() => Promise.resolve(fs.rmSync(clockDir, { recursive: true, force: true })));
+    const portalClock = portalClockIn(clockDir);
     const idp = await startOidcIdp({
       users: demoUsers,
       clients: [demoClientRegistration(portalUrl)],
@@ -251,13 +287,25 @@ async function startTestStackOnce(opts: TestStackOptions): Promise<TestStack> {
         extra: {
           // Tests sign in and issue far faster than people: limits are tested on their own.
           GATEHOUSE_RATE_LIMITS: TEST_RATE_LIMITS,
+          GATEHOUSE_TEST_CLOCK_FILE: portalClock.file,
           ...opts.extraEnv,
           ...(opts.envFromAws ? await opts.envFromAws(aws) : {}),
         },
       }),
     });
     cleanups.push(() => portal.stop());
-    return { database, databaseUrl: created.url, db, aws, idp, samlIdp, portal, portalUrl, stop };
+    return {
+      database,
+      databaseUrl: created.url,
+      db,
+      aws,
+      idp,
+      samlIdp,
+      portal,
+      portalUrl,
+      portalClock: portalClock.clock,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

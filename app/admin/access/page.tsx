@@ -1,3 +1,4 @@
+import { currentTime } from "@/lib/clock";
 import type { Metadata } from "next";
 import { AccessQueryForms, type ExplainableRole } from "@/components/access-query-forms";
 import { AccessRulesTable } from "@/components/access-rules-table";
@@ -90,7 +91,7 @@ function csvLink(query: string) {
 }
 
 async function accountSection(query: { account: string; roleName?: string }) {
-  const access = await findAccountAccess(getDb(), query, new Date());
+  const access = await findAccountAccess(getDb(), query, currentTime());
   if (!access)
     return <p className="text-sm text-slate-600">No such account or role in Gatehouse.</p>;
   const accountId = access[0]?.account.accountId ?? query.account;
@@ -127,7 +128,7 @@ async function accountSection(query: { account: string; roleName?: string }) {
 }
 
 async function userSection(email: string) {
-  const access = await findUserAccess(getDb(), email, new Date());
+  const access = await findUserAccess(getDb(), email, currentTime());
   if (access.length === 0)
     return (
       <p className="text-sm text-slate-600">No user with this email has signed in to Gatehouse.</p>
@@ -196,7 +197,7 @@ async function explainSection(email: string, roleArn: string, values: Record<str
   const explained = await explainUserRole(
     getDb(),
     { email, roleArn, mfaAuthenticated: values.mfa === "1", ...(output ? { output } : {}) },
-    new Date(),
+    currentTime(),
   );
   if (explained === null)
     return <p className="text-sm text-slate-600">No role with this ARN in Gatehouse.</p>;

@@ -1,5 +1,6 @@
 "use server";
 
+import { currentTime } from "@/lib/clock";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { createRule, deleteRule, updateRule } from "@/lib/admin/rules";
@@ -59,7 +60,7 @@ export async function createRuleAction(
   const { accountDbId, roleId } = values;
   if (!isId(accountDbId) || !isId(roleId)) return refused(values, STALE_FORM);
   const result = await auditedChange(() =>
-    createRule(getDb(), { accountDbId, roleId }, ruleInputOf(values), actor, meta, new Date()),
+    createRule(getDb(), { accountDbId, roleId }, ruleInputOf(values), actor, meta, currentTime()),
   );
   if (!result.ok) return stateOf(result, values, "");
   revalidatePath("/admin/accounts", "layout");
@@ -84,7 +85,7 @@ export async function updateRuleAction(
       ruleInputOf(values),
       actor,
       meta,
-      new Date(),
+      currentTime(),
     ),
   );
   if (result.ok) revalidatePath("/admin/accounts", "layout");

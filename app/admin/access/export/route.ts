@@ -1,3 +1,4 @@
+import { currentTime } from "@/lib/clock";
 import { z } from "zod";
 import { roleAccessCsv, userAccessCsv } from "@/lib/access-review/access-csv";
 import { findAccountAccess, findUserAccess } from "@/lib/access-review/find-access";
@@ -15,7 +16,7 @@ export const GET = withSession(
   z.object({}).optional(),
   async ({ request }) => {
     const query = reviewQuery(request.nextUrl.searchParams);
-    const now = new Date();
+    const now = currentTime();
     let csv: string;
     let name: string;
     if (query.kind === "account") {

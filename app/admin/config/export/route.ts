@@ -1,3 +1,4 @@
+import { currentTime } from "@/lib/clock";
 import { z } from "zod";
 import { toDocument, serialiseDocument } from "@/lib/config-as-code/export-config";
 import { exportableConfig } from "@/lib/config-as-code/import-config";
@@ -30,7 +31,7 @@ export const GET = withSession(
       toDocument(await exportableConfig(getDb()), getConfig().aws.partition),
       format,
     );
-    const day = new Date().toISOString().slice(0, 10);
+    const day = currentTime().toISOString().slice(0, 10);
     return new Response(text, {
       headers: {
         ...NO_STORE,

@@ -1,3 +1,4 @@
+import { currentTime } from "@/lib/clock";
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import {
@@ -43,7 +44,7 @@ export const POST = withSession(
   z.object({}).optional(),
   async ({ request, user, meta }) => {
     const body = await readJsonBody(request, importRequest, MAX_BODY_BYTES);
-    const now = new Date();
+    const now = currentTime();
     const result =
       body.mode === "dry-run"
         ? await dryRunImport(getDb(), body.text, body.format, now, importSiteOf(getConfig()))

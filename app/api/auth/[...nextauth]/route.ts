@@ -1,3 +1,4 @@
+import { currentTime } from "@/lib/clock";
 import NextAuth from "next-auth";
 import type { NextRequest } from "next/server";
 import { buildAuthOptions, type SignInFailureNote } from "@/lib/auth/auth-options";
@@ -36,7 +37,7 @@ async function handle(request: NextRequest, context: Context): Promise<Response>
         getConfig().rateLimits,
         "signin",
         meta.ip ?? "unknown",
-        new Date(),
+        currentTime(),
       );
     } catch (error) {
       if (!isRateLimited(error)) throw error;

@@ -1,3 +1,4 @@
+import { currentTime } from "@/lib/clock";
 import type { NextRequest } from "next/server";
 import { getSignedInUser } from "@/lib/auth/current-user";
 import { planStepUp, stepUpPagePath } from "@/lib/auth/step-up";
@@ -30,7 +31,7 @@ export async function GET(request: NextRequest): Promise<Response> {
       completed: params.get("completed") === "1",
       bindingValue: request.cookies.get(BINDING_COOKIE)?.value,
       requestId: meta.requestId,
-      now: new Date(),
+      now: currentTime(),
     });
     if (plan.kind === "no-mfa" || plan.kind === "unavailable") {
       log.warn("MFA step-up did not succeed", {

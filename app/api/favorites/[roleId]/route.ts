@@ -1,3 +1,4 @@
+import { currentTime } from "@/lib/clock";
 import { NextResponse } from "next/server";
 import { addFavoriteRole, removeFavoriteRole } from "@/lib/access/favorites";
 import { getDb } from "@/lib/db/client";
@@ -14,13 +15,13 @@ const favoriteParams = z.object({ roleId: z.string() });
 
 /** PUT: star a role the user can use (idempotent). 404 for any other role, with no hint why. */
 export const PUT = withSession(favoriteParams, async ({ user, params }) => {
-  await addFavoriteRole(getDb(), principalOf(user), params.roleId, new Date());
+  await addFavoriteRole(getDb(), principalOf(user), params.roleId, currentTime());
   return NextResponse.json({ roleId: params.roleId, isFavorite: true }, { headers: NO_STORE });
 });
 
 /** DELETE: unstar a role (idempotent). */
 export const DELETE = withSession(favoriteParams, async ({ user, params }) => {
-  await removeFavoriteRole(getDb(), principalOf(user), params.roleId, new Date());
+  await removeFavoriteRole(getDb(), principalOf(user), params.roleId, currentTime());
   return NextResponse.json({ roleId: params.roleId, isFavorite: false }, { headers: NO_STORE });
 });
 

@@ -1,3 +1,4 @@
+import { currentTime } from "@/lib/clock";
 import { z } from "zod";
 import { parseAuditQuery } from "@/lib/audit/audit-query";
 import { EXPORT_CONTENT_TYPE, exportAuditEvents } from "@/lib/audit/export-audit-events";
@@ -29,7 +30,7 @@ export const GET = withSession(
     }
     const db = getDb();
     await recordAuditExport(db, actorOf(user), meta, parsedFormat.data, parsed.query);
-    const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+    const stamp = currentTime().toISOString().replace(/[:.]/g, "-");
     return new Response(exportAuditEvents(db, parsed.query, parsedFormat.data, meta), {
       headers: {
         ...NO_STORE,

@@ -1,3 +1,4 @@
+import { currentTime } from "@/lib/clock";
 import type { NextRequest } from "next/server";
 import { sessionCookieFor } from "@/lib/auth/session-cookie";
 import { getConfig } from "@/lib/config";
@@ -21,7 +22,7 @@ export async function POST(request: NextRequest): Promise<Response> {
   const meta = requestMetaFrom(request.headers);
   const config = getConfig();
   try {
-    await enforceRateLimit(getDb(), config.rateLimits, "saml", meta.ip ?? "unknown", new Date());
+    await enforceRateLimit(getDb(), config.rateLimits, "saml", meta.ip ?? "unknown", currentTime());
   } catch (error) {
     if (isRateLimited(error)) return tooManyRequestsPage(error, meta.requestId);
     throw error;
@@ -33,7 +34,7 @@ export async function POST(request: NextRequest): Promise<Response> {
       readSamlResponse: () => readPostedSamlResponse(request),
       bindingValue: request.cookies.get(BINDING_COOKIE)?.value,
       meta,
-      now: new Date(),
+      now: currentTime(),
     });
     const cookie = await sessionCookieFor(config, result.sessionId, result.expiresAt);
     const response = seeOther(result.returnTo);

@@ -1,3 +1,4 @@
+import { currentTime } from "@/lib/clock";
 import type { NextRequest } from "next/server";
 import { signOutNoticeCookie } from "@/lib/auth/session-cookie";
 import { SIGNED_OUT_PATH } from "@/lib/auth/sign-out";
@@ -27,7 +28,7 @@ async function handle(
   const meta = requestMetaFrom(request.headers);
   const config = getConfig();
   const db = getDb();
-  const now = new Date();
+  const now = currentTime();
   try {
     await enforceRateLimit(db, config.rateLimits, "saml", meta.ip ?? "unknown", now);
   } catch (error) {

@@ -1,3 +1,4 @@
+import { currentTime } from "@/lib/clock";
 import type { NextRequest } from "next/server";
 import { getSignedInUser } from "@/lib/auth/current-user";
 import { getDb } from "@/lib/db/client";
@@ -25,7 +26,7 @@ export async function GET(request: NextRequest): Promise<Response> {
       user,
       ticket: request.nextUrl.searchParams.get("ticket") ?? "",
       meta,
-      now: new Date(),
+      now: currentTime(),
     });
     const next = returnTo && returnTo !== "/accounts" ? returnTo : "/accounts?notice=saml-ready";
     return clearAwsReturnCookie(seeOther(next));

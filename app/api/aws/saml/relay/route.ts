@@ -1,3 +1,4 @@
+import { currentTime } from "@/lib/clock";
 import type { NextRequest } from "next/server";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
@@ -17,7 +18,7 @@ export async function POST(request: NextRequest): Promise<Response> {
   const meta = requestMetaFrom(request.headers);
   const config = getConfig();
   try {
-    await enforceRateLimit(getDb(), config.rateLimits, "saml", meta.ip ?? "unknown", new Date());
+    await enforceRateLimit(getDb(), config.rateLimits, "saml", meta.ip ?? "unknown", currentTime());
   } catch (error) {
     if (isRateLimited(error)) return tooManyRequestsPage(error, meta.requestId);
     throw error;
@@ -28,7 +29,7 @@ export async function POST(request: NextRequest): Promise<Response> {
       config,
       readSamlResponse: () => readPostedSamlResponse(request),
       meta,
-      now: new Date(),
+      now: currentTime(),
     });
     return seeOther(`/api/aws/saml/claim?ticket=${encodeURIComponent(ticket)}`);
   } catch {

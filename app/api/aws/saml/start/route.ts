@@ -1,3 +1,4 @@
+import { currentTime } from "@/lib/clock";
 import type { NextRequest } from "next/server";
 import { findGrantForRole, principalOf } from "@/lib/access/find-grants";
 import { getSignedInUser } from "@/lib/auth/current-user";
@@ -27,7 +28,7 @@ export async function GET(request: NextRequest): Promise<Response> {
   if (!user) return seeOther(`/signin?callbackUrl=${encodeURIComponent(startPath(params))}`);
   const db = getDb();
   const grant = roleId.success
-    ? await findGrantForRole(db, principalOf(user), roleId.data, new Date())
+    ? await findGrantForRole(db, principalOf(user), roleId.data, currentTime())
     : null;
   if (!grant || grant.assumeMethod !== "assume-role-with-saml") return back("saml-role-unknown");
   const idp = await findSamlIdpByEntityId(db, user.issuer);

@@ -1,3 +1,4 @@
+import { currentTime } from "@/lib/clock";
 import type { Metadata } from "next";
 import { AdminDeleteSection, AdminListSection } from "@/components/admin-page-sections";
 import { AdminPageShell } from "@/components/admin-page-shell";
@@ -37,7 +38,7 @@ export default async function AdminRolePage(props: { params: Params; searchParam
           rules={role.rules}
           rolePath={rolePath}
           roleMaxSeconds={role.maxSessionDurationSeconds}
-          now={new Date()}
+          now={currentTime()}
         />
       </AdminListSection>
       <AdminRoleForm

@@ -1,3 +1,4 @@
+import { currentTime } from "@/lib/clock";
 import { NextResponse, type NextRequest } from "next/server";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
@@ -21,7 +22,7 @@ export async function GET(request: NextRequest, context: Context): Promise<Respo
     const { slug } = await context.params;
     const config = getConfig();
     const db = getDb();
-    await enforceRateLimit(db, config.rateLimits, "signin", meta.ip ?? "unknown", new Date());
+    await enforceRateLimit(db, config.rateLimits, "signin", meta.ip ?? "unknown", currentTime());
     const idp = /^[a-z0-9-]{1,64}$/.test(slug) ? await findSamlIdpBySlug(db, slug) : null;
     if (!idp) throw new AppError("not_found", "There is no such identity provider.");
     const cookie = bindingCookie(config, request.cookies.get(BINDING_COOKIE)?.value);
@@ -32,7 +33,7 @@ export async function GET(request: NextRequest, context: Context): Promise<Respo
       purpose: "login",
       bindingValue: cookie.value,
       returnTo: safeReturnPath(request.nextUrl.searchParams.get("returnTo")),
-      now: new Date(),
+      now: currentTime(),
     });
     const response = NextResponse.redirect(authn.redirectUrl, { status: 302, headers: NO_STORE });
     response.cookies.set(cookie.name, cookie.value, cookie.options);

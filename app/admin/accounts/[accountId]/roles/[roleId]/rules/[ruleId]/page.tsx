@@ -1,3 +1,4 @@
+import { currentTime } from "@/lib/clock";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { AdminDeleteForm } from "@/components/admin-delete-form";
@@ -26,7 +27,7 @@ export default async function AdminRulePage(props: { params: Params }) {
     ? await findRuleForAdmin(getDb(), { accountDbId: role.account.id, roleId: role.id, ruleId })
     : null;
   if (!rule) notFound();
-  const now = new Date();
+  const now = currentTime();
   return (
     <AdminPageShell user={user} crumbs={roleCrumbs(role, { label: rule.subject })}>
       {isRuleExpired({ expiresAt: rule.expiresAtDate }, now) && (

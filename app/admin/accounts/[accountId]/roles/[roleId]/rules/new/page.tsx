@@ -1,3 +1,4 @@
+import { currentTime } from "@/lib/clock";
 import type { Metadata } from "next";
 import { AdminPageShell } from "@/components/admin-page-shell";
 import { AdminRuleForm } from "@/components/admin-rule-form";
@@ -20,7 +21,7 @@ export default async function NewRulePage(props: { params: Params }) {
         action={createRuleAction}
         roleMaxSeconds={role.maxSessionDurationSeconds}
         identityProviders={await listIdentityProviders(getDb(), getConfig())}
-        utcNow={formatExpiryInput(new Date())}
+        utcNow={formatExpiryInput(currentTime())}
         initial={{
           accountDbId: role.account.id,
           roleId: role.id,
