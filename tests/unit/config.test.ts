@@ -59,6 +59,11 @@ describe("configuration", () => {
       "not-a-key",
       /GATEHOUSE_BROKER_ACCESS_KEY_ID must be an AWS access key id/,
     ],
+    [
+      "GATEHOUSE_TEST_CLOCK_FILE",
+      "/tmp/clock",
+      /GATEHOUSE_TEST_CLOCK_FILE moves the portal's clock for a test stack: only allowed with NEXTAUTH_URL on localhost/,
+    ],
   ])("a bad %s (%s) stops the boot with a message naming it", (name, value, expected) => {
     const problems = problemsOf({ ...VALID, [name]: value });
     expect(problems.join("\n")).toMatch(expected);
