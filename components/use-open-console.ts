@@ -1,0 +1,68 @@
+"use client";
+
+import { useCallback, useState } from "react";
+import { deepLinkPath } from "@/lib/access/deep-link";
+import type { AccountView, RoleView } from "@/lib/access/group-by-account";
+import type { ApiErrorView } from "./api-client";
+import { openConsoleTab, type ConsoleRequest } from "./console-actions";
+import type { LayoutRow } from "./role-list-layout";
+import { readRoleDuration } from "./use-role-preferences";
+
+/**
+ * The role's console deep link with the chosen region and destination: where the browser continues
+ * after a trip to the IdP's AWS app or an MFA step-up, opening the console without another click.
+ */
+function consoleDeepLinkOf(account: AccountView, role: RoleView, request: ConsoleRequest): string {
+  return deepLinkPath({
+    account: account.accountId,
+    role: role.roleName,
+    region: request.region,
+    ...(request.destination ? { destination: request.destination } : {}),
+  });
+}
+
+/**
+ * Console from the accounts page: the role's remembered session length, the page's region and
+ * destination (or what the console options chose), a new tab, and which role is opening meanwhile.
+ */
+export function useOpenConsole(opts: {
+  region: string;
+  destination: string;
+  onError: (label: string, error: ApiErrorView) => void;
+  onOpened: (roleId: string) => void;
+}) {
+  const { region, destination, onError, onOpened } = opts;
+  const [openingRoleId, setOpeningRoleId] = useState<string | null>(null);
+  const openConsole = useCallback(
+    async (row: LayoutRow, request?: ConsoleRequest) => {
+      const { role, account } = row;
+      const label = `${account.name} / ${role.roleName}`;
+      if (!role.allowConsole) {
+        onError(label, {
+          message: "This role is for CLI credentials only.",
+          code: null,
+          requestId: null,
+          awsErrorCode: null,
+          nextUrl: null,
+        });
+        return;
+      }
+      const durationSeconds = readRoleDuration(role.roleId, role.duration);
+      const chosen = request ?? {
+        region,
+        ...(durationSeconds !== null ? { durationSeconds } : {}),
+        ...(destination ? { destination } : {}),
+      };
+      setOpeningRoleId(role.roleId);
+      const error = await openConsoleTab(role.roleId, {
+        ...chosen,
+        returnTo: consoleDeepLinkOf(account, role, chosen),
+      });
+      setOpeningRoleId(null);
+      if (error) onError(label, error);
+      else onOpened(role.roleId);
+    },
+    [region, destination, onError, onOpened],
+  );
+  return { openConsole, openingRoleId };
+}
