@@ -1,6 +1,6 @@
 "use client";
 
-import type { RefObject } from "react";
+import { useEffect, useState, type RefObject } from "react";
 import { KeyboardShortcuts } from "./keyboard-shortcuts";
 
 /** "eu-west-1 (Europe (Ireland))": how the region picker names a region. */
@@ -36,6 +36,11 @@ export function AccountsToolbar({
   onToggleHelp: () => void;
   onCloseHelp: () => void;
 }) {
+  // Set once the page is interactive: before that a key typed into the box is only a character.
+  const [isInteractive, setIsInteractive] = useState(false);
+  useEffect(() => {
+    void Promise.resolve().then(() => setIsInteractive(true));
+  }, []);
   return (
     <div
       ref={toolbarRef}
@@ -52,6 +57,7 @@ export function AccountsToolbar({
             title="Search by account name, alias, id or environment, and role name"
             aria-label="Search accounts and roles"
             aria-keyshortcuts="/"
+            data-interactive={isInteractive ? "true" : undefined}
             className="w-full rounded-lg border border-slate-300 bg-white py-2.5 pr-10 pl-4 shadow-sm outline-none focus:border-indigo-500 focus:ring-2 focus:ring-indigo-200"
             autoFocus
           />

@@ -50,6 +50,8 @@ test("`/` and `?` typed into the focused, empty search box are shortcuts", async
   await signInThroughBrowser(page, s, "bob");
   const search = page.getByRole("searchbox", { name: "Search accounts and roles" });
   await expect(search).toBeFocused();
+  // Keys typed before the page is interactive are only characters: wait for it, as a person would.
+  await expect(search).toHaveAttribute("data-interactive", "true");
   await page.keyboard.type("/staging");
   await expect(search).toHaveValue("staging");
   await expect(page.getByTestId("role").first()).toBeVisible();
