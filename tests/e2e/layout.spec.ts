@@ -470,47 +470,65 @@ function controlsUnderToasts(): { isStackOnScreen: boolean; covered: string[] } 
   return { isStackOnScreen, covered };
 }
 
-test("at 1280 × 800, error toasts cover no button on the screen, before scrolling, halfway and at the end", async ({
-  page,
-}) => {
-  const s = stack();
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await page.clock.install();
-  await signInThroughBrowser(page, s, "bob");
-  // With a favorite the list runs past the bottom of the window, under where the toasts go.
-  const star = roleRow(page, "acme-production", "ReadOnly").getByTestId("favorite-star");
-  if ((await star.getAttribute("aria-pressed")) !== "true") await star.click();
-  await expect(page.getByTestId("favorite-role")).toHaveCount(1);
-  expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeGreaterThan(800);
+const TOAST_CHECKS = [
+  {
+    name: "at 1280 × 800, error toasts cover no button on the screen, before scrolling, halfway and at the end",
+    viewport: { width: 1280, height: 800 },
+    positions: ["top", "middle", "end"] as const,
+  },
+  {
+    // A phone has no column free of controls: the stack sits at the bottom of the window and takes
+    // its own room at the end of the page, so every button can be scrolled clear of it.
+    name: "at 390 × 844, error toasts take their own room at the end of the page: scrolled there, no button is under one",
+    viewport: { width: 390, height: 844 },
+    positions: ["end"] as const,
+  },
+];
 
-  // Every STS endpoint refuses: each Console click ends in an error toast (the most shown at once).
-  const toasts = page.getByTestId("issue-error");
-  const rows = page.getByTestId("role");
-  for (const endpoint of s.aws.faults())
-    s.aws.setFault(endpoint.endpoint, { regionDisabled: true });
-  try {
-    for (const [n, index] of [1, 3, 4].entries()) {
-      await rows.nth(index).getByRole("button", { name: "Console", exact: true }).click();
-      await expect(toasts).toHaveCount(n + 1);
-      // The blank tab opened during the click is closed again when issuance fails.
-      for (const other of page.context().pages()) if (other !== page) await other.close();
+for (const check of TOAST_CHECKS) {
+  test(check.name, async ({ page }) => {
+    const s = stack();
+    const { width, height } = check.viewport;
+    await page.setViewportSize(check.viewport);
+    await page.clock.install();
+    await signInThroughBrowser(page, s, "bob");
+    // With a favorite the list runs past the bottom of the window, under where the toasts go.
+    const star = roleRow(page, "acme-production", "ReadOnly").getByTestId("favorite-star");
+    if ((await star.getAttribute("aria-pressed")) !== "true") await star.click();
+    await expect(page.getByTestId("favorite-role")).toHaveCount(1);
+    expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeGreaterThan(
+      height,
+    );
+
+    // Every STS endpoint refuses: each Console click ends in an error toast (the most shown at once).
+    const toasts = page.getByTestId("issue-error");
+    const rows = page.getByTestId("role");
+    for (const endpoint of s.aws.faults())
+      s.aws.setFault(endpoint.endpoint, { regionDisabled: true });
+    try {
+      for (const [n, index] of [1, 3, 4].entries()) {
+        await rows.nth(index).getByRole("button", { name: "Console", exact: true }).click();
+        await expect(toasts).toHaveCount(n + 1);
+        // The blank tab opened during the click is closed again when issuance fails.
+        for (const other of page.context().pages()) if (other !== page) await other.close();
+      }
+    } finally {
+      for (const endpoint of s.aws.faults()) s.aws.setFault(endpoint.endpoint, null);
     }
-  } finally {
-    for (const endpoint of s.aws.faults()) s.aws.setFault(endpoint.endpoint, null);
-  }
-  // Hold the toasts on screen while the page is measured (they close by themselves otherwise).
-  await page.clock.pauseAt(Date.now() + 2_000);
-  await expect(toasts).toHaveCount(3);
+    // Hold the toasts on screen while the page is measured (they close by themselves otherwise).
+    await page.clock.pauseAt(Date.now() + 2_000);
+    await expect(toasts).toHaveCount(3);
 
-  for (const at of ["top", "middle", "end"] as const) {
-    await page.evaluate((where) => {
-      const end = document.documentElement.scrollHeight - window.innerHeight;
-      window.scrollTo(0, where === "top" ? 0 : where === "middle" ? end / 2 : end);
-    }, at);
-    if (SCREENSHOTS)
-      await page.screenshot({ path: path.join(SCREENSHOTS, `1280-toasts-${at}.png`) });
-    const { isStackOnScreen, covered } = await page.evaluate(controlsUnderToasts);
-    expect(isStackOnScreen, `scrolled to the ${at}: the toasts are on screen`).toBe(true);
-    expect(covered, `scrolled to the ${at}: no button under a toast`).toEqual([]);
-  }
-});
+    for (const at of check.positions) {
+      await page.evaluate((where) => {
+        const end = document.documentElement.scrollHeight - window.innerHeight;
+        window.scrollTo(0, where === "top" ? 0 : where === "middle" ? end / 2 : end);
+      }, at);
+      if (SCREENSHOTS)
+        await page.screenshot({ path: path.join(SCREENSHOTS, `${width}-toasts-${at}.png`) });
+      const { isStackOnScreen, covered } = await page.evaluate(controlsUnderToasts);
+      expect(isStackOnScreen, `scrolled to the ${at}: the toasts are on screen`).toBe(true);
+      expect(covered, `scrolled to the ${at}: no button under a toast`).toEqual([]);
+    }
+  });
+}
