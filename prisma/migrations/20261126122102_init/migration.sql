@@ -133,7 +133,7 @@ CREATE INDEX "AuditEvent_actorUserId_createdAt_idx" ON "AuditEvent"("actorUserId
 CREATE INDEX "AuditEvent_action_createdAt_idx" ON "AuditEvent"("action", "createdAt");
 
 
--- The audit log is append-only (DESIGN.md invariant 2): the database itself refuses to change
+-- The audit log is append-only (docs/INVARIANTS.md invariant 2, docs/ARCHITECTURE.md "Data model"): the database itself refuses to change
 -- or delete a recorded event.
 CREATE TRIGGER "AuditEvent_no_update" BEFORE UPDATE ON "AuditEvent"
 BEGIN SELECT RAISE(ABORT, 'AuditEvent is append-only'); END;

@@ -156,7 +156,7 @@ ALTER TABLE "AccessRule" ADD CONSTRAINT "AccessRule_roleId_fkey" FOREIGN KEY ("r
 ALTER TABLE "AccessRule" ADD CONSTRAINT "AccessRule_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 
--- The audit log is append-only (DESIGN.md invariant 2): the database itself refuses to change
+-- The audit log is append-only (docs/INVARIANTS.md invariant 2, docs/ARCHITECTURE.md "Data model"): the database itself refuses to change
 -- or delete a recorded event. The migration engine splits statements at every semicolon, even
 -- inside quotes, so the function body spells its semicolons as the escape \073.
 CREATE FUNCTION "gatehouse_audit_append_only"() RETURNS trigger LANGUAGE plpgsql
