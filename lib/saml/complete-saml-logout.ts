@@ -1,13 +1,11 @@
 import "server-only";
-import { recordAnonymousRefusal } from "@/lib/audit/anonymous-refusals";
 import { writeAuditEvent } from "@/lib/audit/write-audit-event";
 import type { AppConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
 import type { RequestMeta } from "@/lib/http/request-meta";
-import { log } from "@/lib/log";
 import type { SamlIdpConfig } from "./idp-registry";
 import { consumeLogoutRequest } from "./logout-requests";
-import { SamlRejection } from "./types";
+import { recordSamlRefusal } from "./record-saml-refusal";
 import { verifyLogoutResponse, type LogoutResponseMessage } from "./verify-logout-response";
 
 export interface SamlLogoutResult {
@@ -83,34 +81,16 @@ export async function completeSamlLogout(args: {
     });
     return { idp, confirmed: response.success };
   } catch (error) {
-    const rejection = error instanceof SamlRejection ? error : null;
-    const reason = rejection?.reason ?? "internal_error";
-    const detail = rejection?.detail ?? (error instanceof Error ? error.message : String(error));
-    const idp = found.idp;
-    log.warn("SAML LogoutResponse refused", {
-      requestId: meta.requestId,
-      reason,
-      detail: detail.slice(0, 500),
-      idp: idp?.slug ?? null,
-    });
-    await recordAnonymousRefusal(
+    await recordSamlRefusal({
       db,
-      {
-        action: "auth.single-logout",
-        outcome: rejection ? "denied" : "error",
-        actor: {
-          userId: null,
-          issuer: idp?.entityId ?? null,
-          subject: null,
-          email: null,
-          groups: null,
-        },
-        meta,
-        details: { method: "saml", idp: idp?.slug ?? null, reason, detail: detail.slice(0, 500) },
-      },
+      error,
+      idp: found.idp,
+      action: "auth.single-logout",
+      what: "SAML LogoutResponse",
+      meta,
       now,
-      config.rateLimits,
-    );
+      rateLimits: config.rateLimits,
+    });
     throw error;
   }
 }

@@ -1,5 +1,4 @@
 import "server-only";
-import { recordAnonymousRefusal } from "@/lib/audit/anonymous-refusals";
 import { mfaEvidenceFromSamlContext } from "@/lib/auth/mfa-evidence";
 import { startSignedInSession } from "@/lib/auth/start-signed-in-session";
 import { sessionTagsFromClaims } from "@/lib/aws/session-tags";
@@ -7,13 +6,13 @@ import type { AppConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { safeReturnPath } from "@/lib/http/return-path";
-import { log } from "@/lib/log";
 import { linkByEmailPolicyOf } from "@/lib/people/link-by-email";
 import { upsertSignedInUser } from "@/lib/users/upsert-signed-in-user";
 import { consumeAuthnRequest } from "./authn-requests";
 import { type SamlIdpConfig } from "./idp-registry";
 import { rememberAssertionOnce } from "./replay-cache";
 import { identityFromAssertion } from "./saml-identity";
+import { recordSamlRefusal } from "./record-saml-refusal";
 import { SamlRejection } from "./types";
 import {
   assertionExpiry,
@@ -112,33 +111,15 @@ export async function completeSamlSignIn(args: {
       returnTo: safeReturnPath(returnTo),
     };
   } catch (error) {
-    const rejection = error instanceof SamlRejection ? error : null;
-    const reason = rejection?.reason ?? "internal_error";
-    const detail = rejection?.detail ?? (error instanceof Error ? error.message : String(error));
-    const idp = found.idp;
-    log.warn("SAML sign-in refused", {
-      requestId: meta.requestId,
-      reason,
-      detail: detail.slice(0, 500),
-      idp: idp?.slug ?? null,
-    });
-    await recordAnonymousRefusal(
+    await recordSamlRefusal({
       db,
-      {
-        action: "auth.sign-in-failed",
-        outcome: rejection ? "denied" : "error",
-        actor: {
-          userId: null,
-          issuer: idp?.entityId ?? null,
-          subject: null,
-          email: null,
-          groups: null,
-        },
-        meta,
-        details: { method: "saml", idp: idp?.slug ?? null, reason, detail: detail.slice(0, 500) },
-      },
+      error,
+      idp: found.idp,
+      action: "auth.sign-in-failed",
+      what: "SAML sign-in",
+      meta,
       now,
-    );
+    });
     throw error;
   }
 }
