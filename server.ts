@@ -2,6 +2,7 @@
 // client's address as seen on the connection (Next.js itself only exposes X-Forwarded-For, which
 // any client can write). Validates configuration before listening and shuts down gracefully.
 import http from "node:http";
+import path from "node:path";
 import next from "next";
 import { ConfigError, loadConfig } from "./lib/config/load-config";
 import { CLIENT_ADDRESS_HEADER, clientAddress } from "./lib/http/client-address";
@@ -10,6 +11,10 @@ import { CLIENT_ADDRESS_HEADER, clientAddress } from "./lib/http/client-address"
 // a storage fault (503, docs/DATABASE-FAULTS.md), not kill the whole process as SIGXFSZ does by
 // default.
 process.on("SIGXFSZ", () => undefined);
+
+// `npm start` runs this file compiled into .next/gatehouse-server.js (dev/server-bundle.ts); the
+// project directory is then the parent of .next/.
+const PROJECT_DIR = path.basename(__dirname) === ".next" ? path.dirname(__dirname) : __dirname;
 
 async function main(): Promise<void> {
   let trustedProxyHops: number;
@@ -24,7 +29,7 @@ async function main(): Promise<void> {
   }
   const port = Number(process.env.PORT || 3000);
   const hostname = process.env.HOST || "0.0.0.0";
-  const app = next({ dev: false, dir: __dirname, hostname, port });
+  const app = next({ dev: false, dir: PROJECT_DIR, hostname, port });
   await app.prepare();
   const handle = app.getRequestHandler();
 

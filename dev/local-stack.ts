@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { demoBroker, ADMIN_GROUP, AUDITOR_GROUP, DEMO_DEFAULT_REGION } from "./demo-world";
+import { bundleServer, SERVER_BUNDLE } from "./server-bundle";
 
 export const ROOT = path.resolve(__dirname, "..");
 export const DEMO_CLIENT_ID = "gatehouse-demo";
@@ -69,6 +70,7 @@ const BUILD_INPUTS = [
   "next.config.js",
   "package-lock.json",
   "postcss.config.mjs",
+  "server.ts",
 ];
 
 function newestMtime(entry: string): number {
@@ -85,16 +87,15 @@ function newestMtime(entry: string): number {
 /** Whether `next build` must run: no build yet, or a source file changed since the last one. */
 export function isBuildStale(): boolean {
   const buildId = path.join(ROOT, ".next", "BUILD_ID");
-  if (!fs.existsSync(buildId)) return true;
+  if (!fs.existsSync(buildId) || !fs.existsSync(SERVER_BUNDLE)) return true;
   const builtAt = fs.statSync(buildId).mtimeMs;
   return BUILD_INPUTS.some((entry) => newestMtime(entry) > builtAt);
 }
 
 const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
-const TSX_BIN = path.join(ROOT, "node_modules", ".bin", "tsx");
 
 export function buildPortal(opts: { quiet?: boolean } = {}): Promise<void> {
-  return new Promise((resolve, reject) => {
+  return new Promise<void>((resolve, reject) => {
     const child = spawn(process.execPath, [NEXT_BIN, "build"], {
       cwd: ROOT,
       env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
@@ -106,27 +107,27 @@ export function buildPortal(opts: { quiet?: boolean } = {}): Promise<void> {
     child.on("exit", (code) =>
       code === 0 ? resolve() : reject(new Error(`next build failed (exit ${code})\n${output}`)),
     );
-  });
+  }).then(bundleServer);
 }
 
 export interface RunningPortal {
   url: string;
-  /** The launcher (tsx), which relays signals to the server. */
+  /** The server's process. */
   process: ChildProcess;
-  /** The server process itself (server.ts), as it announced when it began to listen. */
+  /** The server's process id, as it announced when it began to listen. */
   serverPid(): number;
   /** Everything the server printed, for diagnosing a failed test. */
   output(): string;
   stop(): Promise<void>;
 }
 
-/** Starts the production server (server.ts) on a port with the given settings and waits until /api/health answers. */
+/** Starts the production server (server.ts, compiled by `buildPortal`) on a port with the given settings and waits until /api/health answers. */
 export async function startPortal(opts: {
   port: number;
   env: Record<string, string>;
   inheritOutput?: boolean;
 }): Promise<RunningPortal> {
-  const child = spawn(TSX_BIN, ["--conditions=react-server", path.join(ROOT, "server.ts")], {
+  const child = spawn(process.execPath, ["--conditions=react-server", SERVER_BUNDLE], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? "",
@@ -159,7 +160,7 @@ export async function startPortal(opts: {
       child.kill("SIGKILL");
       throw new Error(`portal did not become healthy within 60 s:\n${output}`);
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 50));
   }
   return {
     url,

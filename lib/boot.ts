@@ -1,11 +1,13 @@
 import "server-only";
 import { ConfigError, getConfig } from "@/lib/config";
 import { isAppError } from "@/lib/errors";
+import { getDb } from "@/lib/db/client";
 import { getBroker } from "@/lib/issuance/context";
 import { log, setLogLevel } from "@/lib/log";
 import {
   isSamlSchemaValidatorRegistered,
   registerSamlSchemaValidator,
+  selfTestSamlSchemaValidator,
 } from "@/lib/saml/schema-validator";
 
 /** Validates configuration at server start; prints what is wrong and exits on a bad setting. */
@@ -18,12 +20,37 @@ export function bootOrExit(): void {
     registerSamlSchemaValidator();
     if (!isSamlSchemaValidatorRegistered())
       throw new Error("no SAML schema validator could be registered");
+    void selfTestSamlValidatorIfInUse();
     void checkBrokerIdentity();
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\nSee .env.example for every setting.\n`);
       process.exit(78); // EX_CONFIG
     }
+    process.stderr.write(
+      `Gatehouse cannot start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    process.exit(1);
+  }
+}
+
+/**
+ * Compiles and self-tests the SAML schema engine right away (about two seconds of CPU) when the
+ * portal has a SAML IdP, so no sign-in waits for it. A portal without one pays it on its first SAML
+ * message, if ever; when the database can't say, it is done now. A failed self-test stops the
+ * portal, as a bad setting does.
+ */
+async function selfTestSamlValidatorIfInUse(): Promise<void> {
+  let inUse = true;
+  try {
+    inUse = (await getDb().samlIdentityProvider.count()) > 0;
+  } catch {
+    // The database is unreachable at boot: assume SAML is in use.
+  }
+  if (!inUse) return;
+  try {
+    selfTestSamlSchemaValidator();
+  } catch (error) {
     process.stderr.write(
       `Gatehouse cannot start: ${error instanceof Error ? error.message : String(error)}\n`,
     );

@@ -112,21 +112,47 @@ function redact(error: string): string {
     .slice(0, 300);
 }
 
+const SELF_TESTED = Symbol.for("gatehouse.saml.schemaValidatorSelfTested");
+const selfTest = globalThis as { [SELF_TESTED]?: boolean };
+
 /**
- * Registers the SAML schema validator with samlify (its flows refuse to run without one) and with
- * this module's `validateSamlSchema`; idempotent. Call it once at boot. It runs a self-test (a valid
- * message passes, an invalid one fails), which also pays the engine's one-off compilation (seconds)
- * at boot instead of on the first sign-in.
- * @throws Error when the engine is unusable or the self-test fails: the app must not boot.
+ * Runs the engine's self-test once per process (a valid message passes, an invalid one fails). The
+ * first call also pays the engine's one-off compilation, about two seconds of CPU: boot calls it
+ * when the portal has a SAML IdP, so no sign-in waits for it; otherwise the first SAML message
+ * does. Every validation goes through it, so no message is ever checked by an untested engine.
+ * @throws Error when the engine is unusable or fails its self-test.
  */
-export function registerSamlSchemaValidator(): void {
-  if (shared[REGISTERED] === true) return;
+export function selfTestSamlSchemaValidator(): void {
+  if (selfTest[SELF_TESTED] === true) return;
   if (schemaErrors(SELF_TEST_VALID).length > 0 || schemaErrors(SELF_TEST_INVALID).length === 0) {
     throw new Error("the SAML schema validator failed its self-test");
   }
+  selfTest[SELF_TESTED] = true;
+}
+
+/** Whether the engine has passed its self-test in this process. */
+export function isSamlSchemaValidatorSelfTested(): boolean {
+  return selfTest[SELF_TESTED] === true;
+}
+
+/**
+ * Registers the SAML schema validator with samlify (its flows refuse to run without one) and with
+ * this module's `validateSamlSchema`; idempotent and cheap (the engine is self-tested on first use,
+ * see `selfTestSamlSchemaValidator`). Call it once at boot.
+ * @throws Error when the engine is unusable.
+ */
+export function registerSamlSchemaValidator(): void {
+  if (shared[REGISTERED] === true) return;
+  engine();
   setSchemaValidator({
     validate: (xml: string) => {
-      const errors = schemaErrors(xml);
+      let errors: string[];
+      try {
+        selfTestSamlSchemaValidator();
+        errors = schemaErrors(xml);
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
       return errors.length === 0
         ? Promise.resolve("SUCCESS_VALIDATE_XML")
         : Promise.reject(new Error("ERR_EXCEPTION_VALIDATE_XML"));
@@ -145,7 +171,8 @@ export function isSamlSchemaValidatorRegistered(): boolean {
  * schemas. Run it only on text that passed `assertSafeXml` (the engine is libxml2: no DOCTYPE may
  * reach it).
  * @throws SamlRejection `schema_invalid` (detail: the first error, values redacted).
- * @throws Error when no validator was registered — never skips the check.
+ * @throws Error when no validator was registered or the engine fails its self-test — never skips
+ *   the check.
  */
 export function validateSamlSchema(xml: string): void {
   if (shared[REGISTERED] !== true) {
@@ -153,6 +180,7 @@ export function validateSamlSchema(xml: string): void {
       "SAML schema validator not registered: call registerSamlSchemaValidator() at boot",
     );
   }
+  selfTestSamlSchemaValidator();
   const errors = schemaErrors(xml);
   if (errors.length > 0) {
     throw new SamlRejection(

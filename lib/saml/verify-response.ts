@@ -16,7 +16,11 @@ import {
 } from "./xml-dom";
 import { configuredPublicKeys, verifyEnvelopedSignature } from "./xml-signature";
 
-export { registerSamlSchemaValidator, validateSamlSchema } from "./schema-validator";
+export {
+  registerSamlSchemaValidator,
+  selfTestSamlSchemaValidator,
+  validateSamlSchema,
+} from "./schema-validator";
 export {
   AWS_ROLE_ATTRIBUTE,
   parseAwsRoleAttribute,
