@@ -3,26 +3,15 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { createPortal } from "react-dom";
 import type { AccountView, RoleView } from "@/lib/access/group-by-account";
-import { buildDeepLink } from "@/lib/access/deep-link";
 import { CONSOLE_SERVICES, consoleDestination } from "@/lib/aws/console-destinations";
-import type { ApiErrorView } from "./api-client";
-import { requestConsoleSignIn, type ConsoleRequest } from "./console-actions";
+import type { ConsoleRequest } from "./console-actions";
+import { CopyFeedback, useConsoleShare } from "./console-share";
 import { DurationPicker } from "./duration-picker";
-import { ErrorNotice } from "./error-notice";
 import { useConsoleDestination, useRoleDuration } from "./use-role-preferences";
 
 const PANEL_WIDTH = 404;
 const CUSTOM = "__custom__";
 const SERVICE_IDS = new Set(CONSOLE_SERVICES.map((s) => s.id));
-
-type CopyState =
-  | { kind: "idle" }
-  | { kind: "link-copied"; link: string }
-  | { kind: "link-failed"; link: string }
-  | { kind: "signin-copied"; linkExpiresAt: string }
-  | { kind: "signin-manual"; url: string; linkExpiresAt: string }
-  | { kind: "signin-loading" }
-  | { kind: "error"; error: ApiErrorView };
 
 /**
  * The Console button's menu: where the console opens (a common service, or a console path/URL
@@ -56,7 +45,6 @@ export function ConsoleOptions({
   const [isCustom, setIsCustom] = useState(
     () => destination !== "" && !SERVICE_IDS.has(destination),
   );
-  const [copy, setCopy] = useState<CopyState>({ kind: "idle" });
   const selectId = useId();
   const customId = useId();
 
@@ -79,59 +67,14 @@ export function ConsoleOptions({
     ...(duration !== null ? { durationSeconds: duration } : {}),
     ...(destination ? { destination } : {}),
   };
-  const deepLink = () =>
-    new URL(
-      buildDeepLink({
-        account: account.accountId,
-        role: role.roleName,
-        region,
-        ...(destination ? { destination } : {}),
-      }),
-      window.location.origin,
-    ).toString();
-
-  async function copyLink() {
-    let link: string;
-    try {
-      link = deepLink();
-    } catch (error) {
-      setCopy({
-        kind: "error",
-        error: {
-          message: error instanceof Error ? error.message : "This link can't be built.",
-          code: null,
-          requestId: null,
-          awsErrorCode: null,
-          nextUrl: null,
-        },
-      });
-      return;
-    }
-    try {
-      await navigator.clipboard.writeText(link);
-      setCopy({ kind: "link-copied", link });
-    } catch {
-      setCopy({ kind: "link-failed", link });
-    }
-  }
-
-  async function copySignInUrl() {
-    setCopy({ kind: "signin-loading" });
-    const outcome = await requestConsoleSignIn(role.roleId, request);
-    if (!outcome.ok) {
-      if (outcome.error) setCopy({ kind: "error", error: outcome.error });
-      return;
-    }
-    onIssued();
-    const { signinUrl, linkExpiresAt } = outcome.signIn;
-    try {
-      await navigator.clipboard.writeText(signinUrl);
-      setCopy({ kind: "signin-copied", linkExpiresAt });
-    } catch {
-      // Shown once for copying by hand; gone when the menu closes (never stored).
-      setCopy({ kind: "signin-manual", url: signinUrl, linkExpiresAt });
-    }
-  }
+  const { copy, setCopy, copyLink, copySignInUrl } = useConsoleShare({
+    account,
+    role,
+    region,
+    destination,
+    request,
+    onIssued,
+  });
 
   return createPortal(
     <div
@@ -257,61 +200,4 @@ function positionBelow(anchor: HTMLElement): { top: number; left: number; width:
   const width = Math.min(PANEL_WIDTH, viewportWidth - 16);
   const left = Math.max(8, Math.min(rect.right - width, viewportWidth - width - 8));
   return { top: rect.bottom + window.scrollY + 6, left: left + window.scrollX, width };
-}
-
-function CopyFeedback({ state }: { state: CopyState }) {
-  switch (state.kind) {
-    case "idle":
-    case "signin-loading":
-      return null;
-    case "error":
-      return (
-        <div className="mt-3">
-          <ErrorNotice error={state.error} />
-        </div>
-      );
-    case "link-copied":
-    case "link-failed":
-      return (
-        <div className="mt-3 rounded-md bg-slate-50 px-3 py-2 text-xs text-slate-700" role="status">
-          <p>
-            {state.kind === "link-copied"
-              ? "Link copied. Whoever opens it signs in to Gatehouse as themselves."
-              : "Copy failed: select the link below."}
-          </p>
-          <code className="mt-1 block font-mono break-all text-slate-600" data-testid="deep-link">
-            {state.link}
-          </code>
-        </div>
-      );
-    case "signin-copied":
-    case "signin-manual":
-      return (
-        <div
-          className="mt-3 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-xs text-amber-900"
-          role="status"
-          data-testid="signin-url-notice"
-        >
-          <p className="font-semibold">
-            {state.kind === "signin-copied"
-              ? "Sign-in URL copied — it is a secret."
-              : "Sign-in URL — a secret."}
-          </p>
-          <p className="mt-1">
-            Anyone who opens it is signed in to AWS as you in this role. Valid until{" "}
-            {new Date(state.linkExpiresAt).toLocaleTimeString()} (about 15 minutes). Paste it only
-            into your own browser; never into chat or tickets.
-          </p>
-          {state.kind === "signin-manual" && (
-            <input
-              readOnly
-              value={state.url}
-              onFocus={(e) => e.currentTarget.select()}
-              className="mt-2 w-full rounded border border-amber-300 bg-white px-2 py-1 font-mono text-[11px]"
-              aria-label="One-time sign-in URL"
-            />
-          )}
-        </div>
-      );
-  }
 }

@@ -5,7 +5,7 @@
 import path from "node:path";
 import { build } from "esbuild";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
+const ROOT = path.resolve(__dirname, "..");
 
 /** Where the compiled server lives (inside .next/, so it is rebuilt and ignored with the rest). */
 export const SERVER_BUNDLE = path.join(ROOT, ".next", "gatehouse-server.js");
@@ -25,7 +25,7 @@ export async function bundleServer(): Promise<void> {
   });
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+if (require.main === module) {
   bundleServer().catch((error: unknown) => {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);
