@@ -14,7 +14,7 @@ import { regionsOfPartition } from "@/lib/aws/regions";
 import { sessionDurationBounds } from "@/lib/aws/session-duration";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
-import { recordId } from "@/lib/http/schemas";
+import { recordId } from "@/lib/db/record-id";
 import { getBroker } from "@/lib/issuance/context";
 import { safeReturnPath } from "@/lib/http/return-path";
 import { findSamlIdpsWithAwsApp } from "@/lib/saml/idp-registry";

@@ -4,7 +4,7 @@ import { headers } from "next/headers";
 import { AppHeader } from "@/components/app-header";
 import { ConsoleRedirect, SignInFirst } from "@/components/console-redirect";
 import { buildDeepLink, deepLinkPath, parseDeepLink } from "@/lib/access/deep-link";
-import { currentRequestMeta, getSignedInUser, requirePageUser } from "@/lib/auth/current-user";
+import { currentRequestMeta, findSignedInUser, requirePageUser } from "@/lib/auth/current-user";
 import { regionsOfPartition } from "@/lib/aws/regions";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
@@ -27,7 +27,7 @@ export default async function ConsolePage({ searchParams }: { searchParams: Sear
   const fetchSite = (await headers()).get("sec-fetch-site");
   const isDirect = fetchSite === "same-origin" || fetchSite === "none";
   const meta = await currentRequestMeta();
-  const signedIn = await getSignedInUser(meta);
+  const signedIn = await findSignedInUser(meta);
   if (!signedIn && isDirect) return <Frame>{<SignInFirst deepLink={deepLink} />}</Frame>;
   const { user } = signedIn ? { user: signedIn } : await requirePageUser({ returnTo: deepLink });
   const header = <AppHeader user={user} />;

@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { SignInButton } from "@/components/sign-in-button";
 import { OIDC_PROVIDER_ID } from "@/lib/auth/auth-options";
 import { cookies } from "next/headers";
-import { currentRequestMeta, getSignedInUser } from "@/lib/auth/current-user";
+import { currentRequestMeta, findSignedInUser } from "@/lib/auth/current-user";
 import { readSignOutNotice } from "@/lib/auth/session-cookie";
 import { signedOutMessage } from "@/lib/auth/sign-out-notice";
 import { isSessionEndedReason } from "@/lib/auth/sign-in-redirect";
@@ -24,7 +24,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   const params = await searchParams;
   const returnTo = safeReturnPath(params.callbackUrl);
   const meta = await currentRequestMeta();
-  if (await getSignedInUser(meta)) redirect(returnTo);
+  if (await findSignedInUser(meta)) redirect(returnTo);
   const config = getConfig();
   const samlIdps = await findEnabledSamlIdps(getDb());
   const failed = typeof params.error === "string";

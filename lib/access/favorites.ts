@@ -2,7 +2,7 @@ import "server-only";
 import type { Db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
-import { recordId } from "@/lib/http/schemas";
+import { recordId } from "@/lib/db/record-id";
 import { findGrantForRole } from "./find-grants";
 import type { Principal } from "./resolve-grants";
 

@@ -3,7 +3,7 @@ import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event"
 import { personIdentitiesSelect } from "@/lib/people/person-label";
 import type { Db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/request-meta";
 import { ruleSubjectOf } from "./rules";
 import {
   accountInput,

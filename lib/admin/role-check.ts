@@ -4,7 +4,7 @@ import { checkRole, type CheckIdentity, type RoleCheckReport } from "@/lib/aws/r
 import type { StsBroker } from "@/lib/aws/sts-broker";
 import type { AppConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/request-meta";
 
 /** A role as the "Check a role" picker lists it. */
 export interface CheckableRole {

@@ -3,7 +3,7 @@ import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event"
 import { getConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
 import { listIdentityProviders } from "@/lib/identity/identity-providers";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/request-meta";
 import {
   AMBIGUOUS_EMAIL,
   personEmail,

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event";
 import type { Db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/request-meta";
 import { fetchIdpMetadata, MetadataError, parseIdpMetadata } from "@/lib/saml/idp-metadata";
 import { transientOnlyProblem } from "@/lib/saml/saml-attributes";
 import { certificatesOf, describeCertificate, fingerprintsOf } from "@/lib/saml/certificate-info";
@@ -99,7 +99,7 @@ function auditView(row: SamlIdpRow) {
 }
 
 /** The IdP as its edit page shows it, or null when there is no such IdP. */
-export async function getSamlIdpForEdit(db: Db, id: string, now = currentTime()) {
+export async function findSamlIdpForEdit(db: Db, id: string, now = currentTime()) {
   const row = await db.samlIdentityProvider.findUnique({ where: { id } });
   if (!row) return null;
   return {

@@ -3,7 +3,7 @@ import { currentTime } from "@/lib/clock";
 import { createHash } from "node:crypto";
 import type { AuditActor } from "@/lib/audit/write-audit-event";
 import type { Db } from "@/lib/db/client";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/request-meta";
 import {
   certificatesOf,
   describeCertificate,

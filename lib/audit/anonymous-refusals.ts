@@ -1,8 +1,8 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import { getConfig } from "@/lib/config";
-import { consumeRateLimit } from "@/lib/http/rate-limit";
-import type { RateLimits } from "@/lib/http/rate-limit-settings";
+import { consumeRateLimit } from "@/lib/rate-limit/counter";
+import type { RateLimits } from "@/lib/rate-limit/settings";
 import { writeAuditEvent, type AuditEventInput } from "./write-audit-event";
 
 /** Counts past the per-window allowance at which another row is written: each tenfold. */

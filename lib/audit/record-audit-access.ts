@@ -1,6 +1,6 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/request-meta";
 import { describeFilter, type AuditQuery } from "./audit-query";
 import type { ExportFormat } from "./export-audit-events";
 import { verifyAuditChain, type ChainProgress, type ChainReport } from "./verify-chain";

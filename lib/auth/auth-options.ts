@@ -3,7 +3,7 @@ import { currentTime } from "@/lib/clock";
 import type { NextAuthOptions } from "next-auth";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/request-meta";
 import { log } from "@/lib/log";
 import { sessionTagsFromClaims } from "@/lib/aws/session-tags";
 import { linkByEmailPolicyOf } from "@/lib/people/link-by-email";

@@ -7,7 +7,8 @@ import { oidcIssuerOf } from "@/lib/identity/identity-providers";
 import { getDb } from "@/lib/db/client";
 import { databaseUnavailableError } from "@/lib/db/unavailable";
 import { DATABASE_UNAVAILABLE_DIGEST } from "@/lib/http/error-digest";
-import { requestMetaFrom, type RequestMeta } from "@/lib/http/request-meta";
+import { requestMetaFrom } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/request-meta";
 import { findActiveSessionUser, type SignedInUser } from "./portal-session";
 import { signInPathFor } from "./sign-in-redirect";
 import { hasSessionCookie, readSessionId } from "./session-cookie";
@@ -17,7 +18,7 @@ import { hasSessionCookie, readSessionId } from "./session-cookie";
  * the database row must exist, be unrevoked and unexpired (docs/INVARIANTS.md invariant 4: every entry point
  * checks for itself, so this runs in each handler and page, not only in middleware).
  */
-export async function getSignedInUser(meta: RequestMeta): Promise<SignedInUser | null> {
+export async function findSignedInUser(meta: RequestMeta): Promise<SignedInUser | null> {
   const config = getConfig();
   const sessionId = await readSessionId(config, await cookies());
   try {
@@ -50,7 +51,7 @@ export async function requirePageUser(opts: {
   returnTo: string;
 }): Promise<{ user: SignedInUser; meta: RequestMeta }> {
   const meta = await currentRequestMeta();
-  const user = await getSignedInUser(meta);
+  const user = await findSignedInUser(meta);
   if (!user) {
     const hadSessionCookie = hasSessionCookie(getConfig(), await cookies());
     redirect(signInPathFor(opts.returnTo, hadSessionCookie));

@@ -4,9 +4,9 @@ import { forbidden } from "next/navigation";
 import { recordAnonymousRefusal } from "@/lib/audit/anonymous-refusals";
 import { ANONYMOUS_ACTOR, writeAuditEvent } from "@/lib/audit/write-audit-event";
 import { getDb } from "@/lib/db/client";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/request-meta";
 import { actorOf } from "@/lib/audit/actor";
-import { currentRequestMeta, getSignedInUser, requirePageUser } from "./current-user";
+import { currentRequestMeta, findSignedInUser, requirePageUser } from "./current-user";
 import type { SignedInUser } from "./portal-session";
 
 /**
@@ -81,7 +81,7 @@ export async function checkPrivilegedAction(
   action: string,
 ): Promise<PrivilegeCheck> {
   const meta = await currentRequestMeta();
-  const user = await getSignedInUser(meta);
+  const user = await findSignedInUser(meta);
   if (user && holdsPrivilege(user, privilege)) return { allowed: true, user, meta };
   await recordDenial(user, meta, privilege, `action ${action}`);
   return { allowed: false, user, meta };

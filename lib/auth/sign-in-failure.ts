@@ -3,7 +3,7 @@ import { currentTime } from "@/lib/clock";
 import { recordAnonymousRefusal } from "@/lib/audit/anonymous-refusals";
 import { ANONYMOUS_ACTOR } from "@/lib/audit/write-audit-event";
 import type { Db } from "@/lib/db/client";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/request-meta";
 import { log } from "@/lib/log";
 
 export interface OidcSignInFailure {

@@ -4,7 +4,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { errorResponse, NO_STORE } from "@/lib/http/api-handler";
-import { enforceRateLimit } from "@/lib/http/rate-limit";
+import { enforceRateLimit } from "@/lib/rate-limit/counter";
 import { requestMetaFrom } from "@/lib/http/request-meta";
 import { BINDING_COOKIE } from "@/lib/saml/authn-requests";
 import { bindingCookie } from "@/lib/saml/binding-cookie";

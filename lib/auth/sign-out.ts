@@ -4,7 +4,7 @@ import { writeAuditEvent } from "@/lib/audit/write-audit-event";
 import type { AppConfig } from "@/lib/config";
 import { openValue } from "@/lib/crypto/sealed-value";
 import type { Db } from "@/lib/db/client";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/request-meta";
 import { log } from "@/lib/log";
 import { rememberLogoutRequest } from "@/lib/saml/logout-requests";
 import { buildLogoutRequest } from "@/lib/saml/service-provider";

@@ -1,7 +1,7 @@
 import "server-only";
 import { writeAuditEvent } from "@/lib/audit/write-audit-event";
 import type { Db } from "@/lib/db/client";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/request-meta";
 import type { StoredUser } from "@/lib/users/upsert-signed-in-user";
 import type { MfaEvidence } from "./mfa-evidence";
 import { createPortalSession, type SingleLogoutHandle } from "./portal-session";

@@ -4,7 +4,7 @@ import { oidcIssuerOf } from "@/lib/identity/identity-providers";
 import type { AwsPartition } from "@/lib/aws/partitions";
 import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event";
 import type { Db } from "@/lib/db/client";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/request-meta";
 import { applyConfig } from "./apply-config";
 import { loadCurrentConfig, loadPeopleDirectory } from "./current-state";
 import { diffConfig, type Change, type ConfigDiff } from "./diff";

@@ -1,6 +1,6 @@
 import { partitionOf, PARTITION_FACTS, type AwsPartition } from "@/lib/aws/partitions";
 import { AWS_REGIONS } from "@/lib/aws/regions";
-import type { RateLimits } from "@/lib/http/rate-limit-settings";
+import type { RateLimits } from "@/lib/rate-limit/settings";
 import { settingsSchema, type Settings } from "./schema";
 import { resolveStsEndpoints, type StsEndpointConfig } from "./sts-endpoint-settings";
 

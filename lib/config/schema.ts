@@ -7,7 +7,7 @@ import {
   MFA_SERIAL_PATTERN,
   MIN_GET_SESSION_TOKEN_SECONDS,
 } from "@/lib/aws/partitions";
-import { parseRateLimits } from "@/lib/http/rate-limit-settings";
+import { parseRateLimits } from "@/lib/rate-limit/settings";
 
 /**
  * Every setting Gatehouse reads, with its validation. `.env.example` documents each one; keep the
@@ -262,7 +262,7 @@ export const settingsSchema = z
     GATEHOUSE_SAML_MAX_ASSERTION_AGE_SECONDS: intInRange(30, 3600, 300),
     GATEHOUSE_TRUSTED_PROXY_HOPS: intInRange(0, 5, 0),
     GATEHOUSE_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).optional().default("info"),
-    /** `name=count/seconds,…` over lib/http/rate-limit-settings.ts's defaults. */
+    /** `name=count/seconds,…` over lib/rate-limit/settings.ts's defaults. */
     GATEHOUSE_RATE_LIMITS: optionalString.transform((v, ctx) => {
       const parsed = parseRateLimits(v);
       if (!parsed.ok) {

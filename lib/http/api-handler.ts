@@ -1,7 +1,7 @@
 import "server-only";
 import { NextResponse, type NextRequest } from "next/server";
 import type { z } from "zod";
-import { getSignedInUser } from "@/lib/auth/current-user";
+import { findSignedInUser } from "@/lib/auth/current-user";
 import {
   holdsPrivilege,
   PRIVILEGE_REQUIRED,
@@ -15,7 +15,8 @@ import { log } from "@/lib/log";
 import { AppError, isAppError } from "@/lib/errors";
 import { errorBody, httpStatusOf } from "./errors";
 import { readCappedText } from "./request-body";
-import { REQUEST_ID_HEADER, requestMetaFrom, type RequestMeta } from "./request-meta";
+import type { RequestMeta } from "@/lib/request-meta";
+import { REQUEST_ID_HEADER, requestMetaFrom } from "./request-meta";
 
 /** Responses that may carry credentials or tokens are never stored by any cache (invariant 3). */
 export const NO_STORE = { "Cache-Control": "no-store, max-age=0", Pragma: "no-cache" } as const;
@@ -45,7 +46,7 @@ export function withSession<S extends z.ZodType>(
     const meta = requestMetaFrom(request.headers);
     try {
       if (request.method !== "GET" && request.method !== "HEAD") assertSameOrigin(request);
-      const user = await getSignedInUser(meta);
+      const user = await findSignedInUser(meta);
       if (!user) throw new AppError("unauthenticated", "Sign in to continue.");
       if (opts.privilege && !holdsPrivilege(user, opts.privilege)) {
         await recordDenial(

@@ -3,7 +3,7 @@ import type { AuditActor } from "@/lib/audit/write-audit-event";
 import type { Db } from "@/lib/db/client";
 import { asAppError } from "./api-handler";
 import { errorBody } from "./errors";
-import type { RequestMeta } from "./request-meta";
+import type { RequestMeta } from "@/lib/request-meta";
 import { verifyAndRecord } from "@/lib/audit/record-audit-access";
 
 export const VERIFICATION_STREAM_TYPE = "application/x-ndjson; charset=utf-8";

@@ -2,7 +2,7 @@ import "server-only";
 import { NextResponse } from "next/server";
 import { getConfig } from "@/lib/config";
 import { NO_STORE } from "./api-handler";
-import type { RequestMeta } from "./request-meta";
+import type { RequestMeta } from "@/lib/request-meta";
 
 /**
  * A 303 (the browser follows with GET) that no cache keeps, to a portal path or an absolute URL.

@@ -1,13 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import type { RequestMeta } from "@/lib/request-meta";
 import { CLIENT_ADDRESS_HEADER } from "./client-address";
-
-/** Who is asking, for audit and logs. Built once per request from its headers. */
-export interface RequestMeta {
-  requestId: string;
-  ip: string | null;
-  userAgent: string | null;
-}
 
 export const REQUEST_ID_HEADER = "x-request-id";
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9-]{8,64}$/;

@@ -1,9 +1,7 @@
 import { z } from "zod";
 import { AWS_REGION_PATTERN } from "@/lib/aws/partitions";
+import { recordId } from "@/lib/db/record-id";
 import { safeReturnPath } from "@/lib/http/return-path";
-
-/** Database ids are cuids: lowercase letters and digits. Anything else is malformed, not "not found". */
-export const recordId = z.string().regex(/^[a-z0-9]{20,32}$/, "must be a record id");
 
 export const roleParams = z.object({ roleId: recordId });
 

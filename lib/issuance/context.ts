@@ -4,7 +4,7 @@ import type { SignedInUser } from "@/lib/auth/portal-session";
 import { createStsBroker, type StsBroker } from "@/lib/aws/sts-broker";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/request-meta";
 import type { IssuanceContext } from "./assume-granted-role";
 
 // One broker per process: it holds the broker's exchanged session, the MFA unlock and the

@@ -5,7 +5,7 @@ import type { Grant } from "@/lib/access/resolve-grants";
 import { writeAuditEvent } from "@/lib/audit/write-audit-event";
 import type { SignedInUser } from "@/lib/auth/portal-session";
 import type { Db } from "@/lib/db/client";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/request-meta";
 import { log } from "@/lib/log";
 import { actorOf } from "@/lib/audit/actor";
 import { targetOf } from "./assume-granted-role";

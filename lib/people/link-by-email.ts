@@ -3,7 +3,7 @@ import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event"
 import type { AppConfig } from "@/lib/config/load-config";
 import type { Db } from "@/lib/db/client";
 import { serializableTransaction } from "@/lib/db/serializable-transaction";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/request-meta";
 import { oidcIssuerOf } from "@/lib/identity/identity-providers";
 
 /**

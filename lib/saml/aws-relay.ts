@@ -5,7 +5,7 @@ import { writeAuditEvent, type AuditEventInput } from "@/lib/audit/write-audit-e
 import type { SignedInUser } from "@/lib/auth/portal-session";
 import type { AppConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/request-meta";
 import { log } from "@/lib/log";
 import { hashTicket, newTicket, openAssertion, sealAssertion } from "./assertion-vault";
 import { parseAwsRoleAttribute, type AwsRolePair } from "./aws-role-attribute";

@@ -2,7 +2,7 @@ import "server-only";
 import { writeAuditEvent } from "@/lib/audit/write-audit-event";
 import type { AppConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/request-meta";
 import type { SamlIdpConfig } from "./idp-registry";
 import { consumeLogoutRequest } from "./logout-requests";
 import { recordSamlRefusal } from "./record-saml-refusal";

@@ -4,7 +4,7 @@ import { startSignedInSession } from "@/lib/auth/start-signed-in-session";
 import { sessionTagsFromClaims } from "@/lib/aws/session-tags";
 import type { AppConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/request-meta";
 import { safeReturnPath } from "@/lib/http/return-path";
 import { linkByEmailPolicyOf } from "@/lib/people/link-by-email";
 import { upsertSignedInUser } from "@/lib/users/upsert-signed-in-user";

@@ -1,8 +1,8 @@
 import "server-only";
 import { recordAnonymousRefusal } from "@/lib/audit/anonymous-refusals";
 import type { Db } from "@/lib/db/client";
-import type { RequestMeta } from "@/lib/http/request-meta";
-import type { RateLimits } from "@/lib/http/rate-limit-settings";
+import type { RequestMeta } from "@/lib/request-meta";
+import type { RateLimits } from "@/lib/rate-limit/settings";
 import { log } from "@/lib/log";
 import type { SamlIdpConfig } from "./idp-registry";
 import { SamlRejection } from "./types";

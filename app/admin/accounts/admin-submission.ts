@@ -2,7 +2,7 @@ import "server-only";
 import { isId } from "@/lib/admin/validation";
 import type { AuditActor } from "@/lib/audit/write-audit-event";
 import { ADMIN_ONLY_MESSAGE, checkPrivilegedAction } from "@/lib/auth/privilege-guard";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/request-meta";
 import { actorOf } from "@/lib/audit/actor";
 import { formValues, formVersion, refused, type AdminFormState } from "./form-state";
 

@@ -3,7 +3,7 @@ import { formValues, refused, type AdminFormState } from "@/app/admin/accounts/f
 import { isId } from "@/lib/admin/validation";
 import type { AuditActor } from "@/lib/audit/write-audit-event";
 import { checkPrivilegedAction } from "@/lib/auth/privilege-guard";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/request-meta";
 import { actorOf } from "@/lib/audit/actor";
 
 export const STALE_IDP_FORM =

@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { checkPrivilegedAction } from "@/lib/auth/privilege-guard";
 import { getDb } from "@/lib/db/client";
-import { recordId } from "@/lib/http/schemas";
+import { recordId } from "@/lib/db/record-id";
 import { actorOf } from "@/lib/audit/actor";
 import { setSamlIdpLinkByEmail } from "@/lib/people/link-by-email";
 import { linkIdentityToPerson, unlinkIdentity } from "@/lib/people/people";

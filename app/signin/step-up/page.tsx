@@ -3,7 +3,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { SignInButton } from "@/components/sign-in-button";
 import { OIDC_PROVIDER_ID } from "@/lib/auth/auth-options";
-import { currentRequestMeta, getSignedInUser } from "@/lib/auth/current-user";
+import { currentRequestMeta, findSignedInUser } from "@/lib/auth/current-user";
 import { oidcStepUpParams, stepUpCompletionPath } from "@/lib/auth/step-up";
 import { getConfig } from "@/lib/config";
 import { safeReturnPath } from "@/lib/http/return-path";
@@ -23,7 +23,7 @@ export default async function StepUpPage({ searchParams }: { searchParams: Searc
   const params = await searchParams;
   const returnTo = safeReturnPath(params.returnTo);
   const meta = await currentRequestMeta();
-  const user = await getSignedInUser(meta);
+  const user = await findSignedInUser(meta);
   if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(returnTo)}`);
   const config = getConfig();
   const problem =

@@ -4,7 +4,7 @@ import { AdminPageShell } from "@/components/admin-page-shell";
 import { SamlIdpCertificates } from "@/components/saml-idp-certificates";
 import { SamlIdpEditForm } from "@/components/saml-idp-edit-form";
 import { SamlIdpRefresh } from "@/components/saml-idp-refresh";
-import { getSamlIdpForEdit } from "@/lib/admin/saml-idp-edit";
+import { findSamlIdpForEdit } from "@/lib/admin/saml-idp-edit";
 import { isId } from "@/lib/admin/validation";
 import { requirePrivilegedPage } from "@/lib/auth/privilege-guard";
 import { getDb } from "@/lib/db/client";
@@ -25,7 +25,7 @@ export default async function EditIdentityProviderPage({ params }: { params: Par
     "admin",
     `/admin/identity-providers/${encodeURIComponent(id)}`,
   );
-  const idp = isId(id) ? await getSamlIdpForEdit(getDb(), id) : null;
+  const idp = isId(id) ? await findSamlIdpForEdit(getDb(), id) : null;
   if (!idp) notFound();
   const version = String(idp.version);
   return (

@@ -7,7 +7,7 @@ import { recordOidcSignInFailure } from "@/lib/auth/sign-in-failure";
 import { getDb } from "@/lib/db/client";
 import { getConfig } from "@/lib/config";
 import { errorResponse, NO_STORE } from "@/lib/http/api-handler";
-import { enforceRateLimit, isRateLimited, tooManyRequestsPage } from "@/lib/http/rate-limit";
+import { enforceRateLimit, isRateLimited, tooManyRequestsPage } from "@/lib/rate-limit/counter";
 import { apiNotFound } from "@/lib/http/fallback-handlers";
 import { requestMetaFrom } from "@/lib/http/request-meta";
 

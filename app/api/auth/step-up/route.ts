@@ -1,6 +1,6 @@
 import { currentTime } from "@/lib/clock";
 import type { NextRequest } from "next/server";
-import { getSignedInUser } from "@/lib/auth/current-user";
+import { findSignedInUser } from "@/lib/auth/current-user";
 import { planStepUp, stepUpPagePath } from "@/lib/auth/step-up";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
@@ -21,7 +21,7 @@ export async function GET(request: NextRequest): Promise<Response> {
   const params = request.nextUrl.searchParams;
   const returnTo = safeReturnPath(params.get("returnTo"));
   try {
-    const user = await getSignedInUser(meta);
+    const user = await findSignedInUser(meta);
     if (!user) return seeOther(`/signin?callbackUrl=${encodeURIComponent(returnTo)}`);
     const plan = await planStepUp({
       db: getDb(),

@@ -5,7 +5,7 @@ import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { seeOther, withRequestId } from "@/lib/http/redirects";
 import { methodNotAllowed } from "@/lib/http/fallback-handlers";
-import { enforceRateLimit, isRateLimited, tooManyRequestsPage } from "@/lib/http/rate-limit";
+import { enforceRateLimit, isRateLimited, tooManyRequestsPage } from "@/lib/rate-limit/counter";
 import { requestMetaFrom } from "@/lib/http/request-meta";
 import { BINDING_COOKIE } from "@/lib/saml/authn-requests";
 import { completeSamlSignIn } from "@/lib/saml/complete-saml-sign-in";

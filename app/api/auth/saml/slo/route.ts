@@ -5,7 +5,7 @@ import { SIGNED_OUT_PATH } from "@/lib/auth/sign-out";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { methodNotAllowed } from "@/lib/http/fallback-handlers";
-import { enforceRateLimit, isRateLimited, tooManyRequestsPage } from "@/lib/http/rate-limit";
+import { enforceRateLimit, isRateLimited, tooManyRequestsPage } from "@/lib/rate-limit/counter";
 import { seeOther, withRequestId } from "@/lib/http/redirects";
 import { requestMetaFrom } from "@/lib/http/request-meta";
 import { BINDING_COOKIE } from "@/lib/saml/authn-requests";

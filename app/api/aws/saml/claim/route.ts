@@ -1,6 +1,6 @@
 import { currentTime } from "@/lib/clock";
 import type { NextRequest } from "next/server";
-import { getSignedInUser } from "@/lib/auth/current-user";
+import { findSignedInUser } from "@/lib/auth/current-user";
 import { getDb } from "@/lib/db/client";
 import { seeOther, withRequestId } from "@/lib/http/redirects";
 import { requestMetaFrom } from "@/lib/http/request-meta";
@@ -17,7 +17,7 @@ import {
  */
 export async function GET(request: NextRequest): Promise<Response> {
   const meta = requestMetaFrom(request.headers);
-  const user = await getSignedInUser(meta);
+  const user = await findSignedInUser(meta);
   if (!user) return seeOther(withRequestId("/signin?error=saml", meta));
   const returnTo = readAwsReturnCookie(request.cookies.get(AWS_RETURN_COOKIE)?.value);
   try {

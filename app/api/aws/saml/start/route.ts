@@ -1,12 +1,12 @@
 import { currentTime } from "@/lib/clock";
 import type { NextRequest } from "next/server";
 import { findGrantForRole, principalOf } from "@/lib/access/find-grants";
-import { getSignedInUser } from "@/lib/auth/current-user";
+import { findSignedInUser } from "@/lib/auth/current-user";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { seeOther, withRequestId } from "@/lib/http/redirects";
 import { requestMetaFrom } from "@/lib/http/request-meta";
-import { recordId } from "@/lib/http/schemas";
+import { recordId } from "@/lib/db/record-id";
 import { setAwsReturnCookie } from "@/lib/saml/aws-return-cookie";
 import { safeReturnPath } from "@/lib/http/return-path";
 import { findSamlIdpByEntityId } from "@/lib/saml/idp-registry";
@@ -24,7 +24,7 @@ export async function GET(request: NextRequest): Promise<Response> {
   const roleId = recordId.safeParse(params.get("roleId"));
   const back = (notice: string, extra = "") =>
     seeOther(withRequestId(`/accounts?notice=${notice}${extra}`, meta));
-  const user = await getSignedInUser(meta);
+  const user = await findSignedInUser(meta);
   if (!user) return seeOther(`/signin?callbackUrl=${encodeURIComponent(startPath(params))}`);
   const db = getDb();
   const grant = roleId.success

@@ -5,7 +5,7 @@ import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { errorResponse, NO_STORE } from "@/lib/http/api-handler";
 import { seeOther, withRequestId } from "@/lib/http/redirects";
-import { enforceRateLimit, isRateLimited, tooManyRequestsPage } from "@/lib/http/rate-limit";
+import { enforceRateLimit, isRateLimited, tooManyRequestsPage } from "@/lib/rate-limit/counter";
 import { requestMetaFrom } from "@/lib/http/request-meta";
 import { rememberAuthnRequest, BINDING_COOKIE } from "@/lib/saml/authn-requests";
 import { bindingCookie } from "@/lib/saml/binding-cookie";

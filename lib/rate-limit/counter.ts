@@ -1,7 +1,7 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import type { RateLimitName, RateLimits } from "./rate-limit-settings";
+import type { RateLimitName, RateLimits } from "./settings";
 
 /**
  * Rate limits kept in the database, so every replica counts together (docs/SECURITY.md "Rate
