@@ -10,8 +10,13 @@ import {
   selfTestSamlSchemaValidator,
 } from "@/lib/saml/schema-validator";
 
-/** Validates configuration at server start; prints what is wrong and exits on a bad setting. */
-export function bootOrExit(): void {
+/**
+ * Validates configuration at server start; prints what is wrong and exits on a bad setting. Next.js
+ * serves no request before this resolves, so the SAML engine's self-test (when SAML is in use) is
+ * over before the first request, and the broker identity check below starts before it, as it did
+ * when the self-test was synchronous.
+ */
+export async function bootOrExit(): Promise<void> {
   try {
     const config = getConfig();
     setLogLevel(config.logLevel);
@@ -20,19 +25,26 @@ export function bootOrExit(): void {
     registerSamlSchemaValidator();
     if (!isSamlSchemaValidatorRegistered())
       throw new Error("no SAML schema validator could be registered");
-    void selfTestSamlValidatorIfInUse();
-    void checkBrokerIdentity();
   } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\nSee .env.example for every setting.\n`);
-      process.exit(78); // EX_CONFIG
-    }
-    process.stderr.write(
-      `Gatehouse cannot start: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
-    process.exit(1);
+    exitOnBootError(error);
   }
+  await selfTestSamlValidatorIfInUse();
+  void checkBrokerIdentity();
 }
+
+function exitOnBootError(error: unknown): never {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\nSee .env.example for every setting.\n`);
+    process.exit(78); // EX_CONFIG
+  }
+  process.stderr.write(
+    `Gatehouse cannot start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+}
+
+/** How long boot waits for the database to say whether a SAML IdP exists before assuming one does. */
+const SAML_IN_USE_QUERY_TIMEOUT_MS = 3_000;
 
 /**
  * Compiles and self-tests the SAML schema engine right away (about two seconds of CPU) when the
@@ -41,20 +53,24 @@ export function bootOrExit(): void {
  * portal, as a bad setting does.
  */
 async function selfTestSamlValidatorIfInUse(): Promise<void> {
-  let inUse = true;
-  try {
-    inUse = (await getDb().samlIdentityProvider.count()) > 0;
-  } catch {
-    // The database is unreachable at boot: assume SAML is in use.
-  }
+  let timer: NodeJS.Timeout | undefined;
+  const unknown = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(true), SAML_IN_USE_QUERY_TIMEOUT_MS);
+  });
+  const inUse = await Promise.race([
+    getDb()
+      .samlIdentityProvider.count()
+      .then((count) => count > 0)
+      // The database is unreachable at boot: assume SAML is in use.
+      .catch(() => true),
+    unknown,
+  ]);
+  clearTimeout(timer);
   if (!inUse) return;
   try {
     selfTestSamlSchemaValidator();
   } catch (error) {
-    process.stderr.write(
-      `Gatehouse cannot start: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
-    process.exit(1);
+    exitOnBootError(error);
   }
 }
 
