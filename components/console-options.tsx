@@ -70,8 +70,6 @@ export function ConsoleOptions({
   const { copy, setCopy, copyLink, copySignInUrl } = useConsoleShare({
     account,
     role,
-    region,
-    destination,
     request,
     onIssued,
   });

@@ -24,15 +24,12 @@ export type CopyState =
 export function useConsoleShare({
   account,
   role,
-  region,
-  destination,
   request,
   onIssued,
 }: {
   account: AccountView;
   role: RoleView;
-  region: string;
-  destination: string;
+  /** Region and destination of the link and the sign-in URL alike. */
   request: ConsoleRequest;
   onIssued: () => void;
 }) {
@@ -42,8 +39,8 @@ export function useConsoleShare({
       buildDeepLink({
         account: account.accountId,
         role: role.roleName,
-        region,
-        ...(destination ? { destination } : {}),
+        region: request.region,
+        ...(request.destination ? { destination: request.destination } : {}),
       }),
       window.location.origin,
     ).toString();
