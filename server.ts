@@ -17,6 +17,7 @@ process.on("SIGXFSZ", () => undefined);
 const PROJECT_DIR = path.basename(__dirname) === ".next" ? path.dirname(__dirname) : __dirname;
 
 async function main(): Promise<void> {
+  const outputGone = stopWhenOutputIsGone();
   let trustedProxyHops: number;
   try {
     trustedProxyHops = loadConfig(process.env).trustedProxyHops;
@@ -64,13 +65,44 @@ async function main(): Promise<void> {
     );
   });
 
-  const shutdown = () => {
-    server.close(() => process.exit(0));
+  // Stops taking connections, lets requests in flight finish (up to 10 s), and closes each
+  // keep-alive connection as soon as it is idle, so that the process ends right after its last
+  // answer.
+  const shutdown = (exitCode = 0) => {
+    server.close(() => process.exit(exitCode));
     server.closeIdleConnections();
-    setTimeout(() => process.exit(0), 10_000).unref();
+    setInterval(() => server.closeIdleConnections(), 100).unref();
+    setTimeout(() => process.exit(exitCode), 10_000).unref();
   };
-  process.on("SIGTERM", shutdown);
-  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", () => shutdown());
+  process.on("SIGINT", () => shutdown());
+  outputGone.onGone(() => shutdown(1));
+}
+
+/**
+ * When whatever reads the portal's output goes away (a log collector that died, a closed pipe),
+ * every write fails with EPIPE. Unhandled, that error is an uncaught exception, which Next.js logs
+ * — to the same closed pipe — so the process spins at full CPU and stops answering. Instead it
+ * stops writing and shuts down gracefully with exit code 1, as a process ended by SIGPIPE would,
+ * so that a supervisor restarts it with its output connected again. Before the server listens,
+ * it simply exits 1.
+ */
+function stopWhenOutputIsGone(): { onGone(action: () => void): void } {
+  let action: () => void = () => process.exit(1); // until the server exists
+  let gone = false;
+  const onError = () => {
+    if (gone) return;
+    gone = true;
+    for (const stream of [process.stdout, process.stderr]) stream.write = () => true;
+    action();
+  };
+  process.stdout.on("error", onError);
+  process.stderr.on("error", onError);
+  return {
+    onGone(next) {
+      action = next;
+    },
+  };
 }
 
 main().catch((error: unknown) => {

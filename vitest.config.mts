@@ -5,8 +5,8 @@ const root = import.meta.dirname;
 
 /**
  * Integration files that never open the portal's database (the AWS stand-in, the demo IdPs, the
- * broker on its own, the server's start-up): they run once, in the SQLite tier, not again with
- * PostgreSQL, where they would prove nothing new.
+ * broker on its own), or only as a bystander (the server's start-up and output handling): they run
+ * once, in the SQLite tier, not again with PostgreSQL, where they would prove nothing new.
  */
 const DATABASE_FREE = [
   "tests/integration/aws-standin-*.test.ts",
@@ -34,6 +34,9 @@ export default defineConfig({
           name: "unit",
           include: ["tests/unit/**/*.test.ts"],
           environment: "node",
+          // A timeout only catches a hang: the slowest unit test takes ~2.5 s quiet, and `npm test`
+          // runs this tier beside the build, so 5 s (the default) would be a timing test.
+          testTimeout: 30_000,
         },
       },
       {

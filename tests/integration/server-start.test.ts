@@ -1,9 +1,12 @@
 // The production server (server.ts) either listens or exits non-zero saying why in one line —
-// never a stack, never exit code 0 (a supervisor would take that for a clean stop).
+// never a stack, never exit code 0 (a supervisor would take that for a clean stop). Once running,
+// losing its output ends it the same way instead of leaving it spinning.
+import { once } from "node:events";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localPortalEnv, startPortal } from "@/dev/local-stack";
 import { freePort } from "@/dev/ports";
+import { startTestStack } from "@/tests/support/stack";
 
 const STANDIN = "http://127.0.0.1:9";
 
@@ -56,5 +59,29 @@ describe("the server refuses to start, saying why", () => {
     expect(message).toContain("GATEHOUSE_LOG_LEVEL");
     expect(message).toContain("See .env.example for every setting.");
     expect(message).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("the server stops when its output is gone", () => {
+  it("the reader of its output closed: the request still gets its answer, then exit code 1 — no spinning on EPIPE", async () => {
+    const stack = await startTestStack();
+    try {
+      const portal = stack.portal.process;
+      portal.stdout?.destroy();
+      portal.stderr?.destroy();
+      const exited = once(portal, "exit");
+      // A sign-in the IdP refused is logged as a warning: the first write into the closed pipe.
+      const response = await fetch(
+        `${stack.portalUrl}/api/auth/callback/oidc?error=access_denied`,
+        {
+          redirect: "manual",
+        },
+      );
+      expect(response.status).toBe(302);
+      const [code] = (await exited) as [number | null];
+      expect(code).toBe(1);
+    } finally {
+      await stack.stop();
+    }
   });
 });
