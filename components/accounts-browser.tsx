@@ -11,7 +11,7 @@ import { ResumeOffer, useResumeCredentials } from "./resume-offer";
 import { RoleList } from "./role-list";
 import { ROW_HEIGHT, type LayoutRow } from "./role-list-layout";
 import type { RoleRowHandlers } from "./role-row";
-import { buildSearchIndex } from "./role-search";
+import { buildSearchIndex } from "@/lib/access/role-search";
 import { useFavorites } from "./use-favorites";
 import { useKeyboardNavigation } from "./use-keyboard-navigation";
 import { useConsoleDestination } from "./use-role-preferences";

@@ -43,6 +43,9 @@ export function AppHeader({
           <Link href="/accounts" className="hover:text-slate-900">
             Accounts
           </Link>
+          <Link href="/cli-sessions" className="hover:text-slate-900">
+            Command line
+          </Link>
         </nav>
         <div className="ml-auto flex min-w-0 items-center gap-3 text-sm">
           <span
@@ -89,6 +92,9 @@ export function AppHeader({
                 </Link>
                 <Link href="/admin/broker" className="hover:text-slate-900">
                   Broker
+                </Link>
+                <Link href="/admin/cli-sessions" className="hover:text-slate-900">
+                  CLI sessions
                 </Link>
               </>
             )}

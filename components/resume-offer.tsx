@@ -3,7 +3,7 @@
 import { useEffect, useRef } from "react";
 import type { LayoutRow } from "./role-list-layout";
 import { credentialsResumePath, readIntent } from "./resume-intent";
-import type { SearchEntry } from "./role-search";
+import type { SearchEntry } from "@/lib/access/role-search";
 
 /**
  * Back from a trip away (the IdP's AWS app, an MFA step-up) with `/accounts?credentials=<role>`:

@@ -1,5 +1,5 @@
 import type { AccountView, RoleView } from "@/lib/access/group-by-account";
-import type { AccountMatch } from "./role-search";
+import type { AccountMatch } from "@/lib/access/role-search";
 
 // Fixed heights (px) make the windowed list exact without measuring: each row renders at exactly
 // this height (text is truncated to one line, errors show in a toast, not under the row).

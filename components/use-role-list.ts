@@ -3,7 +3,7 @@
 import { useMemo } from "react";
 import type { RoleView } from "@/lib/access/group-by-account";
 import { layoutRoleList } from "./role-list-layout";
-import { searchAccounts, type SearchEntry } from "./role-search";
+import { searchAccounts, type SearchEntry } from "@/lib/access/role-search";
 
 const RECENT_LIMIT = 8;
 

@@ -10,6 +10,8 @@ export const ERROR_CODES = [
   "forbidden",
   "csrf_rejected",
   "not_found",
+  /** A role reference (account/role) that matches several of the caller's roles. */
+  "ambiguous_role",
   "saml_assertion_required",
   /** An access rule requires MFA and this sign-in carried none: step up (nextUrl) and retry. */
   "mfa_required",

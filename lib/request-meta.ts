@@ -7,4 +7,9 @@ export interface RequestMeta {
   requestId: string;
   ip: string | null;
   userAgent: string | null;
+  /**
+   * Set when the request was made with a gatehouse CLI token (docs/API.md): every audit event the
+   * request writes names the token's public id.
+   */
+  cliTokenId?: string;
 }

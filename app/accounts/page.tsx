@@ -4,18 +4,13 @@ import { AccountsBrowser, type AccountView } from "@/components/accounts-browser
 import { userLabelOf } from "@/components/app-header";
 import { PageFrame } from "@/components/page-frame";
 import { NoAccess } from "@/components/no-access";
-import { findFavoriteRoleIds } from "@/lib/access/favorites";
-import { findGrantsForPrincipal, principalOf } from "@/lib/access/find-grants";
-import { groupGrantsByAccount } from "@/lib/access/group-by-account";
-import { findLastRoleUses } from "@/lib/access/recents";
-import { identityIdsOf } from "@/lib/people/people";
+import { findAccountViews } from "@/lib/access/account-views";
+import { isBrokerRoleChained } from "@/lib/issuance/broker-chaining";
 import { requirePageUser } from "@/lib/auth/current-user";
 import { regionsOfPartition } from "@/lib/aws/regions";
-import { sessionDurationBounds } from "@/lib/aws/session-duration";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { recordId } from "@/lib/db/record-id";
-import { getBroker } from "@/lib/issuance/context";
 import { safeReturnPath } from "@/lib/http/return-path";
 import { findSamlIdpsWithAwsApp } from "@/lib/saml/idp-registry";
 
@@ -48,22 +43,9 @@ export default async function AccountsPage({ searchParams }: { searchParams: Sea
       : [];
   const resumeCredentialsFor = recordId.safeParse(params.credentials);
   const now = currentTime();
-  const grants = await findGrantsForPrincipal(db, principalOf(user), now);
-  const [favoriteRoleIds, lastUseByRoleArn, isBrokerChained] = await Promise.all([
-    findFavoriteRoleIds(db, user.personId),
-    identityIdsOf(db, user.personId).then((ids) => findLastRoleUses(db, ids)),
-    isBrokerRoleChained(),
-  ]);
-  const accounts: AccountView[] = groupGrantsByAccount(grants, {
-    // Role chaining applies to the broker's AssumeRole, not to roles assumed with SAML.
-    durationOf: (g) =>
-      sessionDurationBounds({
-        ruleMaxSeconds: g.maxSessionDurationSeconds,
-        roleMaxSeconds: g.roleMaxSessionDurationSeconds,
-        isRoleChained: isBrokerChained && g.assumeMethod === "assume-role",
-      }),
-    favoriteRoleIds,
-    lastUseByRoleArn,
+  const accounts: AccountView[] = await findAccountViews(db, user, {
+    now,
+    isBrokerRoleChained: isBrokerRoleChained(),
   });
 
   return (
@@ -113,28 +95,4 @@ export default async function AccountsPage({ searchParams }: { searchParams: Sea
       )}
     </PageFrame>
   );
-}
-
-/** How long the page waits for the broker's identity before showing bounds without the cap. */
-const BROKER_IDENTITY_WAIT_MS = 1500;
-
-/**
- * Whether the broker runs on role credentials (then AWS caps every session at 1 hour). Cached by
- * the broker; if AWS can't say quickly, the page shows the uncapped bounds and issuance, which
- * checks for itself, enforces the real cap.
- */
-async function isBrokerRoleChained(): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), BROKER_IDENTITY_WAIT_MS);
-  });
-  const identity = getBroker()
-    .getBrokerIdentity()
-    .then((id) => id.isAssumedRole)
-    .catch(() => false);
-  try {
-    return await Promise.race([identity, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -53,6 +53,13 @@ export const AUDIT_ACTIONS = [
   "audit.verified",
   "audit.exported",
   "audit.outage",
+  "cli.device-approved",
+  "cli.device-denied",
+  "cli.token-issued",
+  "cli.token-refused",
+  "cli.token-revoked",
+  "cli.whoami",
+  "cli.roles-listed",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -279,7 +286,11 @@ async function appendToChain(
     accessKeyId: input.target?.accessKeyId ?? null,
     ip: input.meta.ip,
     userAgent: input.meta.userAgent,
-    detailsJson: JSON.stringify(input.details ?? {}),
+    detailsJson: JSON.stringify(
+      input.meta.cliTokenId !== undefined
+        ? { ...input.details, cliTokenId: input.meta.cliTokenId }
+        : (input.details ?? {}),
+    ),
   };
   const hash = computeAuditHash(head.hash, row);
   await tx.auditEvent.create({ data: { ...row, hash } });

@@ -2,14 +2,14 @@ import "server-only";
 import { currentTime } from "@/lib/clock";
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { getConfig } from "@/lib/config";
+import { getConfig, type AppConfig } from "@/lib/config";
 import { oidcIssuerOf } from "@/lib/identity/identity-providers";
 import { getDb } from "@/lib/db/client";
 import { databaseUnavailableError } from "@/lib/db/unavailable";
 import { DATABASE_UNAVAILABLE_DIGEST } from "@/lib/http/error-digest";
 import { requestMetaFrom } from "@/lib/http/request-meta";
 import type { RequestMeta } from "@/lib/request-meta";
-import { findActiveSessionUser, type SignedInUser } from "./portal-session";
+import { findActiveSessionUser, type PrivilegeSettings, type SignedInUser } from "./portal-session";
 import { signInPathFor } from "./sign-in-redirect";
 import { hasSessionCookie, readSessionId } from "./session-cookie";
 
@@ -24,9 +24,7 @@ export async function findSignedInUser(meta: RequestMeta): Promise<SignedInUser 
   try {
     return await findActiveSessionUser(getDb(), sessionId, {
       now: currentTime(),
-      adminGroup: config.adminGroup,
-      auditorGroup: config.auditorGroup,
-      trustedOidcIssuer: config.oidc?.trustedForPrivileges === true ? oidcIssuerOf(config) : null,
+      ...privilegeSettingsOf(config),
     });
   } catch (error) {
     const unavailable = databaseUnavailableError(error);
@@ -35,6 +33,15 @@ export async function findSignedInUser(meta: RequestMeta): Promise<SignedInUser 
     // says what happened and carries the request id (app/error.tsx).
     throw Object.assign(unavailable, { digest: `${DATABASE_UNAVAILABLE_DIGEST}${meta.requestId}` });
   }
+}
+
+/** Which groups make an admin or auditor, and whether the OIDC IdP is trusted to assert them. */
+export function privilegeSettingsOf(config: AppConfig): PrivilegeSettings {
+  return {
+    adminGroup: config.adminGroup,
+    auditorGroup: config.auditorGroup,
+    trustedOidcIssuer: config.oidc?.trustedForPrivileges === true ? oidcIssuerOf(config) : null,
+  };
 }
 
 export async function currentRequestMeta(): Promise<RequestMeta> {

@@ -123,13 +123,7 @@ export async function createPortalSession(
 export async function findActiveSessionUser(
   db: Db,
   sessionId: unknown,
-  opts: {
-    now: Date;
-    adminGroup: string;
-    auditorGroup?: string | undefined;
-    /** The configured OIDC issuer when its groups are trusted for privileges; else null. */
-    trustedOidcIssuer: string | null;
-  },
+  opts: PrivilegeSettings & { now: Date },
 ): Promise<SignedInUser | null> {
   if (typeof sessionId !== "string" || !SESSION_ID_PATTERN.test(sessionId)) return null;
   const session = await db.portalSession.findUnique({
@@ -137,32 +131,81 @@ export async function findActiveSessionUser(
     include: { user: true },
   });
   if (!session || session.revokedAt !== null || session.expiresAt <= opts.now) return null;
-  const groups = parseGroupsJson(session.user.groupsJson);
+  return signedInUserOf(
+    db,
+    session.user,
+    {
+      sessionId: session.id,
+      expiresAt: session.expiresAt,
+      createdAt: session.createdAt,
+      method: session.method,
+      mfaAuthenticated: session.mfaAuthenticated,
+      sessionTagsJson: session.sessionTagsJson,
+    },
+    opts,
+  );
+}
+
+/** What the privilege check needs to know about the portal's configuration. */
+export interface PrivilegeSettings {
+  adminGroup: string;
+  auditorGroup?: string | undefined;
+  /** The configured OIDC issuer when its groups are trusted for privileges; else null. */
+  trustedOidcIssuer: string | null;
+}
+
+/**
+ * The SignedInUser of an identity and the sign-in it acts under (a portal session, or a CLI token
+ * that carries its approving session's facts). Admin and auditor status are recomputed here from
+ * the identity's asserted groups and the trust of the IdP that asserted them.
+ */
+export async function signedInUserOf(
+  db: Db,
+  user: {
+    id: string;
+    personId: string;
+    issuer: string;
+    subject: string;
+    email: string | null;
+    displayName: string | null;
+    groupsJson: string;
+    roleSessionName: string;
+  },
+  sign: {
+    sessionId: string;
+    expiresAt: Date;
+    createdAt: Date;
+    method: string;
+    mfaAuthenticated: boolean;
+    sessionTagsJson: string;
+  },
+  opts: PrivilegeSettings,
+): Promise<SignedInUser> {
+  const groups = parseGroupsJson(user.groupsJson);
   const claimsPrivilege =
     groups.includes(opts.adminGroup) ||
     (opts.auditorGroup !== undefined && groups.includes(opts.auditorGroup));
-  const isTrusted =
-    claimsPrivilege && (await trustsPrivilegedGroups(db, session.user.issuer, opts));
+  const isTrusted = claimsPrivilege && (await trustsPrivilegedGroups(db, user.issuer, opts));
   const isAdmin = isTrusted && groups.includes(opts.adminGroup);
   return {
-    id: session.user.id,
-    personId: session.user.personId,
-    sessionId: session.id,
-    issuer: session.user.issuer,
-    subject: session.user.subject,
-    email: session.user.email,
-    displayName: session.user.displayName,
+    id: user.id,
+    personId: user.personId,
+    sessionId: sign.sessionId,
+    issuer: user.issuer,
+    subject: user.subject,
+    email: user.email,
+    displayName: user.displayName,
     groups,
     isAdmin,
     isAuditor:
       isAdmin ||
       (isTrusted && opts.auditorGroup !== undefined && groups.includes(opts.auditorGroup)),
-    roleSessionName: session.user.roleSessionName,
-    sessionExpiresAt: session.expiresAt,
-    method: session.method === "saml" ? "saml" : "oidc",
-    sessionCreatedAt: session.createdAt,
-    mfaAuthenticated: session.mfaAuthenticated,
-    sessionTags: parseSessionTagsJson(session.sessionTagsJson),
+    roleSessionName: user.roleSessionName,
+    sessionExpiresAt: sign.expiresAt,
+    method: sign.method === "saml" ? "saml" : "oidc",
+    sessionCreatedAt: sign.createdAt,
+    mfaAuthenticated: sign.mfaAuthenticated,
+    sessionTags: parseSessionTagsJson(sign.sessionTagsJson),
   };
 }
 

@@ -57,6 +57,12 @@ export interface AppConfig {
   /** IdP group whose members may read the audit log and access reviews (admins may too). */
   auditorGroup: string | undefined;
   sessionMaxAgeSeconds: number;
+  /** The gatehouse CLI's sign-in (docs/API.md). */
+  cli: {
+    tokenTtlSeconds: number;
+    deviceCodeTtlSeconds: number;
+    pollIntervalSeconds: number;
+  };
   accessContact: string;
   defaultRegion: string;
   aws: {
@@ -167,6 +173,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     adminGroup: s.GATEHOUSE_ADMIN_GROUP,
     auditorGroup: s.GATEHOUSE_AUDITOR_GROUP,
     sessionMaxAgeSeconds: s.GATEHOUSE_SESSION_MAX_AGE_SECONDS,
+    cli: {
+      tokenTtlSeconds: s.GATEHOUSE_CLI_TOKEN_TTL_SECONDS,
+      deviceCodeTtlSeconds: s.GATEHOUSE_DEVICE_CODE_TTL_SECONDS,
+      pollIntervalSeconds: s.GATEHOUSE_DEVICE_POLL_INTERVAL_SECONDS,
+    },
     accessContact: s.GATEHOUSE_ACCESS_CONTACT,
     defaultRegion: aws.defaultRegion,
     aws: {

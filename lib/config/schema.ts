@@ -135,6 +135,12 @@ export const settingsSchema = z
       .trim()
       .min(1, "is required (the IdP group whose members administer Gatehouse)"),
     GATEHOUSE_SESSION_MAX_AGE_SECONDS: intInRange(300, 86_400, 28_800),
+    /** Longest life of a gatehouse CLI token (docs/API.md): 12 h by default, a working day. */
+    GATEHOUSE_CLI_TOKEN_TTL_SECONDS: intInRange(300, 7 * 86_400, 43_200),
+    /** How long a CLI sign-in's user code may wait for approval (RFC 8628 expires_in). */
+    GATEHOUSE_DEVICE_CODE_TTL_SECONDS: intInRange(60, 1_800, 600),
+    /** Seconds the CLI waits between polls (RFC 8628 interval). */
+    GATEHOUSE_DEVICE_POLL_INTERVAL_SECONDS: intInRange(1, 60, 5),
     GATEHOUSE_ACCESS_CONTACT: z
       .string()
       .trim()

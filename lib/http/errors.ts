@@ -7,6 +7,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   forbidden: 403,
   csrf_rejected: 403,
   not_found: 404,
+  ambiguous_role: 409,
   saml_assertion_required: 409,
   /** An access rule requires MFA and this sign-in carried none: step up (nextUrl) and retry. */
   mfa_required: 403,

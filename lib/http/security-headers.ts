@@ -44,6 +44,9 @@ const CROSS_SITE_POST_PATHS = new Set([
   "/api/auth/saml/slo",
 ]);
 
+/** The bearer-token API: no cookie is read under it. */
+export const BEARER_ONLY_PREFIX = "/api/v1/";
+
 /**
  * Whether a request may change state: a safe method, an IdP's cross-site POST endpoint, or an
  * Origin header naming the portal's own origin exactly. A missing Origin is refused: every
@@ -57,5 +60,8 @@ export function isSameOriginWrite(
 ): boolean {
   if (!isStateChanging(method)) return true;
   if (CROSS_SITE_POST_PATHS.has(pathname)) return true;
+  // The CLI's API authenticates with a bearer token and never reads a cookie, so a cross-site
+  // request can't borrow anyone's authority there (docs/API.md).
+  if (pathname.startsWith(BEARER_ONLY_PREFIX)) return true;
   return origin === portalOrigin;
 }

@@ -15,6 +15,10 @@ export const RATE_LIMITED = {
   issue: { limit: 60, windowSeconds: 60 },
   /** Console and CLI credential issuance, per client address (many people behind one NAT). */
   "issue-address": { limit: 600, windowSeconds: 60 },
+  /** The CLI's device sign-in endpoints (code and token polling), per client address. */
+  device: { limit: 300, windowSeconds: 60 },
+  /** Reads of the bearer-token API (/api/v1/me, /api/v1/roles), per person. */
+  api: { limit: 600, windowSeconds: 60 },
   /**
    * Refusals of requests nobody is signed in for, per client address and kind: how many each
    * window are written to the audit log one row each, with their reason. Past that, one row at

@@ -1,0 +1,31 @@
+import { NextResponse } from "next/server";
+import { z } from "zod";
+import { decideDeviceAuthorization } from "@/lib/cli-auth/device-authorization";
+import { currentTime } from "@/lib/clock";
+import { getDb } from "@/lib/db/client";
+import { NO_STORE, readJsonBody, withSession } from "@/lib/http/api-handler";
+import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+
+const decisionBody = z
+  .object({
+    code: z.string().min(1, "is required").max(32, "is too long"),
+    decision: z.enum(["approve", "deny"], { message: "must be approve or deny" }),
+  })
+  .strict();
+
+/**
+ * POST: the signed-in person approves or denies a gatehouse CLI sign-in they see on /device
+ * (docs/API.md). Cookie-authenticated, so same-origin only (withSession).
+ */
+export const POST = withSession(z.object({}), async ({ request, user, meta }) => {
+  const body = await readJsonBody(request, decisionBody);
+  await decideDeviceAuthorization(
+    getDb(),
+    { typedCode: body.code, approve: body.decision === "approve", user, meta },
+    currentTime(),
+  );
+  return NextResponse.json({ decision: body.decision }, { headers: NO_STORE });
+});
+
+const onlyPost = methodNotAllowed(["POST"]);
+export { onlyPost as GET, onlyPost as PUT, onlyPost as PATCH, onlyPost as DELETE };

@@ -1,0 +1,61 @@
+import { getConfig } from "@/lib/config";
+import { getDb } from "@/lib/db/client";
+import { exchangeApprovedDeviceCode } from "@/lib/cli-auth/cli-tokens";
+import { CLI_CLIENT_ID, DEVICE_CODE_GRANT_TYPE } from "@/lib/cli-auth/codes";
+import { pollDeviceAuthorization } from "@/lib/cli-auth/device-authorization";
+import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { formParam, OAuthError, oauthEndpoint } from "@/lib/http/oauth-endpoint";
+
+const POLL_ANSWERS = {
+  authorization_pending: "Waiting for the person to approve the code in their browser.",
+  slow_down: "Polled sooner than the interval allows; the interval is now 5 seconds longer.",
+  access_denied: "The sign-in was denied in the browser.",
+  expired_token: "The code expired before it was approved. Start again.",
+  invalid_grant: "Unknown device code, or one already used.",
+  invalid_client: `Unknown client; the only client is ${CLI_CLIENT_ID}.`,
+} as const;
+
+/**
+ * RFC 8628 §3.4–3.5 token endpoint: the CLI polls with its device code until the person decided;
+ * an approved code is exchanged for a CLI token once (docs/API.md).
+ */
+export const POST = oauthEndpoint(async ({ form, meta, now }) => {
+  const grantType = formParam(form, "grant_type");
+  if (grantType !== DEVICE_CODE_GRANT_TYPE) {
+    throw new OAuthError(
+      grantType === null ? "invalid_request" : "unsupported_grant_type",
+      `grant_type must be ${DEVICE_CODE_GRANT_TYPE}.`,
+    );
+  }
+  const deviceCode = formParam(form, "device_code");
+  const clientId = formParam(form, "client_id");
+  if (deviceCode === null || deviceCode.length > 128) {
+    throw new OAuthError("invalid_request", "device_code is required.");
+  }
+  if (clientId === null) throw new OAuthError("invalid_client", POLL_ANSWERS.invalid_client);
+  const db = getDb();
+  const outcome = await pollDeviceAuthorization(db, { deviceCode, clientId }, now);
+  if (outcome.kind !== "approved") throw new OAuthError(outcome.kind, POLL_ANSWERS[outcome.kind]);
+  const config = getConfig();
+  const issued = await exchangeApprovedDeviceCode(db, outcome, {
+    ttlSeconds: config.cli.tokenTtlSeconds,
+    meta,
+    now,
+  });
+  if (!issued) {
+    throw new OAuthError(
+      "access_denied",
+      "The browser session that approved this sign-in has ended. Start again.",
+    );
+  }
+  return {
+    access_token: issued.token,
+    token_type: "Bearer",
+    expires_in: config.cli.tokenTtlSeconds,
+    token_id: issued.tokenId,
+    user: issued.user,
+  };
+});
+
+const onlyPost = methodNotAllowed(["POST"]);
+export { onlyPost as GET, onlyPost as PUT, onlyPost as PATCH, onlyPost as DELETE };

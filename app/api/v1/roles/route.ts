@@ -1,0 +1,51 @@
+import { NextResponse } from "next/server";
+import { z } from "zod";
+import { findAccountViews } from "@/lib/access/account-views";
+import { filterAccountViews } from "@/lib/access/filter-account-views";
+import { actorOf } from "@/lib/audit/actor";
+import { writeAuditEvent } from "@/lib/audit/write-audit-event";
+import { currentTime } from "@/lib/clock";
+import { getConfig } from "@/lib/config";
+import { getDb } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { withCliToken } from "@/lib/http/bearer-api";
+import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { v1RolesQuery } from "@/lib/http/v1-schemas";
+import { isBrokerRoleChained } from "@/lib/issuance/broker-chaining";
+
+/**
+ * GET: the roles the caller may use, grouped by account with the accounts page's labels and
+ * session caps (`gatehouse ls`); `filter` keeps roles whose account or role matches. Audited.
+ */
+export const GET = withCliToken(
+  z.object({}),
+  async ({ request, user, meta }) => {
+    const query = v1RolesQuery.safeParse(Object.fromEntries(request.nextUrl.searchParams));
+    if (!query.success) {
+      throw new AppError("validation_error", "The request is not valid.", {
+        issues: query.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+      });
+    }
+    const db = getDb();
+    const accounts = await findAccountViews(db, user, {
+      now: currentTime(),
+      isBrokerRoleChained: isBrokerRoleChained(),
+    });
+    const shown = filterAccountViews(accounts, query.data.filter ?? "");
+    await writeAuditEvent(db, {
+      action: "cli.roles-listed",
+      outcome: "success",
+      actor: actorOf(user),
+      meta,
+      details: {
+        roles: shown.reduce((n, a) => n + a.roles.length, 0),
+        ...(query.data.filter ? { filter: query.data.filter } : {}),
+      },
+    });
+    return NextResponse.json({ defaultRegion: getConfig().defaultRegion, accounts: shown });
+  },
+  { rateLimit: "api" },
+);
+
+const onlyGet = methodNotAllowed(["GET"]);
+export { onlyGet as POST, onlyGet as PUT, onlyGet as PATCH, onlyGet as DELETE };

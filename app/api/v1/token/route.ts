@@ -1,0 +1,15 @@
+import { z } from "zod";
+import { revokeOwnCliToken } from "@/lib/cli-auth/cli-tokens";
+import { currentTime } from "@/lib/clock";
+import { getDb } from "@/lib/db/client";
+import { withCliToken } from "@/lib/http/bearer-api";
+import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+
+/** DELETE: the token revokes itself (`gatehouse logout`); its next use is refused. */
+export const DELETE = withCliToken(z.object({}), async ({ user, token, meta }) => {
+  await revokeOwnCliToken(getDb(), { tokenId: token.id, user, meta }, currentTime());
+  return new Response(null, { status: 204 });
+});
+
+const onlyDelete = methodNotAllowed(["DELETE"]);
+export { onlyDelete as GET, onlyDelete as POST, onlyDelete as PUT, onlyDelete as PATCH };

@@ -1,0 +1,142 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { DeviceDecision } from "@/components/device-decision";
+import { PageFrame } from "@/components/page-frame";
+import { userLabelOf } from "@/components/app-header";
+import { requirePageUser } from "@/lib/auth/current-user";
+import {
+  findPendingDeviceAuthorization,
+  matchesLoginHint,
+} from "@/lib/cli-auth/device-authorization";
+import { normalizeUserCode, formatUserCode } from "@/lib/cli-auth/codes";
+import { currentTime } from "@/lib/clock";
+import { getDb } from "@/lib/db/client";
+
+export const metadata: Metadata = { title: "Sign in the command line" };
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+/**
+ * Where a person approves a `gatehouse login` (docs/API.md): they see the code their terminal
+ * shows, the name the CLI gave itself and the address it asked from, and decide.
+ */
+export default async function DevicePage({ searchParams }: { searchParams: SearchParams }) {
+  const params = await searchParams;
+  const typed = typeof params.code === "string" ? params.code : "";
+  const normalized = normalizeUserCode(typed);
+  const returnTo = normalized ? `/device?code=${formatUserCode(normalized)}` : "/device";
+  const { user } = await requirePageUser({ returnTo });
+  const now = currentTime();
+  const pending = normalized ? await findPendingDeviceAuthorization(getDb(), typed, now) : null;
+
+  return (
+    <PageFrame user={user} mainClassName="py-8">
+      <div className="mx-auto max-w-xl space-y-6">
+        <div>
+          <h1 className="text-2xl font-semibold">Sign in the command line</h1>
+          <p className="mt-1 text-sm text-slate-600">
+            <code className="font-mono">gatehouse login</code> showed a code in your terminal.
+            Approve it only if you started it, just now, and the code matches.
+          </p>
+        </div>
+        {pending ? (
+          <section
+            className="space-y-4 rounded-lg border border-slate-200 bg-white p-5 shadow-sm"
+            data-testid="device-request"
+          >
+            <p className="text-center font-mono text-3xl tracking-widest" data-testid="device-code">
+              {pending.userCode}
+            </p>
+            <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+              <dt className="text-slate-500">Device</dt>
+              <dd data-testid="device-name" className="break-words">
+                {pending.deviceName}
+              </dd>
+              <dt className="text-slate-500">From address</dt>
+              <dd data-testid="device-address">{pending.clientAddress ?? "unknown"}</dd>
+              <dt className="text-slate-500">Asked at</dt>
+              <dd>
+                <time dateTime={pending.createdAt.toISOString()}>
+                  {pending.createdAt.toISOString().replace("T", " ").slice(0, 19)} UTC
+                </time>
+              </dd>
+              <dt className="text-slate-500">Signs in as</dt>
+              <dd>{userLabelOf(user)}</dd>
+            </dl>
+            {!user.mfaAuthenticated && (
+              <p
+                className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+                data-testid="device-no-mfa"
+              >
+                You signed in without MFA, so roles that require MFA won’t be usable from this
+                terminal.{" "}
+                <a
+                  className="font-medium underline"
+                  href={`/api/auth/step-up?returnTo=${encodeURIComponent(returnTo)}`}
+                >
+                  Sign in again with MFA first
+                </a>
+                .
+              </p>
+            )}
+            {matchesLoginHint(user, pending.loginHint) ? (
+              <DeviceDecision code={pending.userCode} />
+            ) : (
+              <p
+                role="alert"
+                className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900"
+                data-testid="device-other-person"
+              >
+                This sign-in was started for {pending.loginHint}, and you are signed in as{" "}
+                {userLabelOf(user)}. Only that person can approve it.
+              </p>
+            )}
+          </section>
+        ) : (
+          <section className="space-y-3 rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
+            {typed !== "" && (
+              <p
+                role="alert"
+                className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+                data-testid="device-unknown"
+              >
+                {normalized
+                  ? "This code is unknown, has expired or was already used. Run gatehouse login again."
+                  : "That is not a code: it has 8 letters, like BCDF-GHJK."}
+              </p>
+            )}
+            <form method="get" action="/device" className="flex flex-wrap items-end gap-2">
+              <label className="flex flex-col text-sm">
+                <span className="mb-1 text-slate-600">Code from your terminal</span>
+                <input
+                  name="code"
+                  defaultValue={typed}
+                  autoComplete="off"
+                  autoCapitalize="characters"
+                  spellCheck={false}
+                  placeholder="BCDF-GHJK"
+                  maxLength={16}
+                  className="rounded-md border border-slate-300 px-3 py-2 font-mono tracking-widest uppercase"
+                  data-testid="device-code-input"
+                />
+              </label>
+              <button
+                type="submit"
+                className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500"
+              >
+                Continue
+              </button>
+            </form>
+          </section>
+        )}
+        <p className="text-sm text-slate-600">
+          See and revoke the terminals signed in as you on{" "}
+          <Link href="/cli-sessions" className="text-indigo-700 underline">
+            Command-line sessions
+          </Link>
+          .
+        </p>
+      </div>
+    </PageFrame>
+  );
+}

@@ -1,0 +1,55 @@
+import { AppError } from "@/lib/errors";
+import type { Grant } from "./resolve-grants";
+
+/** A role id as the database makes them (cuid). */
+const ROLE_ID_PATTERN = /^[a-z0-9]{20,32}$/;
+
+/**
+ * Which of the caller's grants a CLI role reference names (docs/API.md): a role id, or
+ * `<account>/<role name>` with the account's 12-digit id, name or alias. Names compare without
+ * regard to case, as IAM does for role names. Only the caller's own grants are searched, so a
+ * role that is not theirs is "not found", exactly like one that does not exist.
+ * @throws AppError validation_error (not a reference), not_found, ambiguous_role
+ */
+export function grantForReference(grants: readonly Grant[], reference: string): Grant {
+  const ref = reference.trim();
+  if (ROLE_ID_PATTERN.test(ref)) {
+    const byId = grants.find((g) => g.roleId === ref);
+    if (byId) return byId;
+    throw notFound();
+  }
+  const slash = ref.lastIndexOf("/");
+  const account = slash > 0 ? ref.slice(0, slash).toLowerCase() : "";
+  const roleName = slash > 0 ? ref.slice(slash + 1).toLowerCase() : "";
+  if (account === "" || roleName === "") {
+    throw new AppError("validation_error", "The request is not valid.", {
+      issues: [{ path: "role", message: "must be a role id or <account>/<role name>" }],
+    });
+  }
+  const matches = grants.filter(
+    (g) =>
+      g.roleName.toLowerCase() === roleName &&
+      (g.account.accountId === account ||
+        g.account.name.toLowerCase() === account ||
+        (g.account.alias !== "" && g.account.alias.toLowerCase() === account)),
+  );
+  const [only, ...others] = matches;
+  if (!only) throw notFound();
+  if (others.length > 0) {
+    throw new AppError(
+      "ambiguous_role",
+      `"${ref}" names ${matches.length} of your roles; use the account id or the role id instead.`,
+      {
+        issues: matches.map((g) => ({
+          path: "role",
+          message: `${g.roleId} (${g.account.name} ${g.account.accountId}/${g.roleName})`,
+        })),
+      },
+    );
+  }
+  return only;
+}
+
+function notFound(): AppError {
+  return new AppError("not_found", "No such role, or you have no access to it.");
+}

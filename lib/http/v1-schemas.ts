@@ -1,0 +1,43 @@
+import { z } from "zod";
+import { AWS_REGION_PATTERN } from "@/lib/aws/partitions";
+
+/** A role as the CLI names it: a role id, or <account>/<role name> (docs/API.md). */
+const roleReference = z
+  .string({ message: "is required: a role id or <account>/<role name>" })
+  .trim()
+  .min(1, "must be a role id or <account>/<role name>")
+  .max(200, "must be at most 200 characters");
+
+const region = z
+  .string()
+  .regex(AWS_REGION_PATTERN, "must be an AWS region code like eu-west-1")
+  .optional();
+
+const durationSeconds = z
+  .number({ message: "must be a number of seconds" })
+  .int("must be a whole number of seconds")
+  .optional();
+
+/** POST /api/v1/credentials; unknown fields are refused, not ignored. */
+export const v1CredentialsBody = z
+  .object({ role: roleReference, region, durationSeconds })
+  .strict();
+
+/** POST /api/v1/console. */
+export const v1ConsoleBody = z
+  .object({
+    role: roleReference,
+    region,
+    durationSeconds,
+    destination: z
+      .string()
+      .min(1, "must not be empty")
+      .max(2048, "must be at most 2048 characters")
+      .optional(),
+  })
+  .strict();
+
+/** GET /api/v1/roles?filter=… */
+export const v1RolesQuery = z.object({
+  filter: z.string().max(200, "must be at most 200 characters").optional(),
+});
