@@ -3,6 +3,9 @@
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // `next build` type-checks the portal only; the CLI, tests and dev tools are checked with the
+  // rest by `npm run check` (tsc on tsconfig.json).
+  typescript: { tsconfigPath: "tsconfig.app.json" },
   experimental: {
     // forbidden() → a friendly 403 page (app/**/forbidden.tsx) for signed-in users without the role.
     authInterrupts: true,

@@ -49,3 +49,6 @@ export const cliIssuanceBody = z
     returnTo,
   })
   .strict();
+
+/** Routes without dynamic segments: Next.js passes no params at all. */
+export const noParams = z.object({}).optional();

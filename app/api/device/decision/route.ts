@@ -1,3 +1,4 @@
+import { noParams } from "@/lib/http/schemas";
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { decideDeviceAuthorization } from "@/lib/cli-auth/device-authorization";
@@ -17,7 +18,7 @@ const decisionBody = z
  * POST: the signed-in person approves or denies a gatehouse CLI sign-in they see on /device
  * (docs/API.md). Cookie-authenticated, so same-origin only (withSession).
  */
-export const POST = withSession(z.object({}), async ({ request, user, meta }) => {
+export const POST = withSession(noParams, async ({ request, user, meta }) => {
   const body = await readJsonBody(request, decisionBody);
   await decideDeviceAuthorization(
     getDb(),

@@ -1,5 +1,5 @@
+import { noParams } from "@/lib/http/schemas";
 import { NextResponse } from "next/server";
-import { z } from "zod";
 import { getConfig } from "@/lib/config";
 import { readJsonBody } from "@/lib/http/api-handler";
 import { withCliToken } from "@/lib/http/bearer-api";
@@ -10,7 +10,7 @@ import { issuanceContext } from "@/lib/issuance/context";
 import { issueConsoleSignIn } from "@/lib/issuance/issue-console-sign-in";
 
 /** POST: a one-time AWS console sign-in URL for one of the caller's roles (`gatehouse console`). */
-export const POST = withCliToken(z.object({}), async ({ request, user, meta }) => {
+export const POST = withCliToken(noParams, async ({ request, user, meta }) => {
   const body = await readJsonBody(request, v1ConsoleBody);
   const ctx = issuanceContext(user, meta);
   const roleId = await roleIdForReference(ctx, body.role);

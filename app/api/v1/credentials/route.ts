@@ -1,5 +1,5 @@
+import { noParams } from "@/lib/http/schemas";
 import { NextResponse } from "next/server";
-import { z } from "zod";
 import { getConfig } from "@/lib/config";
 import { readJsonBody } from "@/lib/http/api-handler";
 import { withCliToken } from "@/lib/http/bearer-api";
@@ -13,7 +13,7 @@ import { issueCliCredentials } from "@/lib/issuance/issue-cli-credentials";
  * POST: short-lived credentials for one of the caller's roles, for `gatehouse creds`/`env`/`exec`
  * (docs/API.md). The same access resolution, limits, MFA rules and audit as the web page.
  */
-export const POST = withCliToken(z.object({}), async ({ request, user, meta }) => {
+export const POST = withCliToken(noParams, async ({ request, user, meta }) => {
   const body = await readJsonBody(request, v1CredentialsBody);
   const ctx = issuanceContext(user, meta);
   const roleId = await roleIdForReference(ctx, body.role);

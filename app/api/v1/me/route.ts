@@ -1,5 +1,5 @@
+import { noParams } from "@/lib/http/schemas";
 import { NextResponse } from "next/server";
-import { z } from "zod";
 import { actorOf } from "@/lib/audit/actor";
 import { writeAuditEvent } from "@/lib/audit/write-audit-event";
 import { getDb } from "@/lib/db/client";
@@ -8,7 +8,7 @@ import { methodNotAllowed } from "@/lib/http/fallback-handlers";
 
 /** GET: who the token belongs to, and the token itself (`gatehouse status`). Audited. */
 export const GET = withCliToken(
-  z.object({}),
+  noParams,
   async ({ user, token, meta }) => {
     await writeAuditEvent(getDb(), {
       action: "cli.whoami",

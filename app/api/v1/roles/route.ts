@@ -1,5 +1,5 @@
+import { noParams } from "@/lib/http/schemas";
 import { NextResponse } from "next/server";
-import { z } from "zod";
 import { findAccountViews } from "@/lib/access/account-views";
 import { filterAccountViews } from "@/lib/access/filter-account-views";
 import { actorOf } from "@/lib/audit/actor";
@@ -18,7 +18,7 @@ import { isBrokerRoleChained } from "@/lib/issuance/broker-chaining";
  * session caps (`gatehouse ls`); `filter` keeps roles whose account or role matches. Audited.
  */
 export const GET = withCliToken(
-  z.object({}),
+  noParams,
   async ({ request, user, meta }) => {
     const query = v1RolesQuery.safeParse(Object.fromEntries(request.nextUrl.searchParams));
     if (!query.success) {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { noParams } from "@/lib/http/schemas";
 import { revokeOwnCliToken } from "@/lib/cli-auth/cli-tokens";
 import { currentTime } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
@@ -6,7 +6,7 @@ import { withCliToken } from "@/lib/http/bearer-api";
 import { methodNotAllowed } from "@/lib/http/fallback-handlers";
 
 /** DELETE: the token revokes itself (`gatehouse logout`); its next use is refused. */
-export const DELETE = withCliToken(z.object({}), async ({ user, token, meta }) => {
+export const DELETE = withCliToken(noParams, async ({ user, token, meta }) => {
   await revokeOwnCliToken(getDb(), { tokenId: token.id, user, meta }, currentTime());
   return new Response(null, { status: 204 });
 });

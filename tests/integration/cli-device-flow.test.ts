@@ -1,0 +1,401 @@
+// The gatehouse CLI's sign-in, the OAuth 2.0 Device Authorization Grant (RFC 8628; docs/API.md),
+// end to end against the running portal: approve, deny, expire, slow_down, a sign-in meant for
+// someone else, and what the token then may and may not do.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  cliTokenFor,
+  decide,
+  pollCliToken,
+  postForm,
+  startCliSignIn,
+  v1,
+  CLI_CLIENT_ID,
+  DEVICE_GRANT,
+} from "../support/cli-auth";
+import { openApiChecker, type OpenApiChecker } from "../support/openapi";
+import { expectApiError, parseDetails } from "../support/portal-assertions";
+import { signIn, type PortalSession } from "../support/portal-client";
+import { startTestStack, type TestStack } from "../support/stack";
+
+let stack: TestStack;
+let bob: PortalSession;
+let alice: PortalSession;
+let openapi: OpenApiChecker;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  [bob, alice] = [await signIn(stack, "bob"), await signIn(stack, "alice")];
+  openapi = await openApiChecker(stack);
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function oauthError(res: Response, status: number, error: string, path: string) {
+  const body = (await res.json()) as {
+    error: string;
+    error_description: string;
+    requestId: string;
+  };
+  expect(res.status, JSON.stringify(body)).toBe(status);
+  expect(body.error).toBe(error);
+  expect(body.requestId).toBe(res.headers.get("x-request-id"));
+  expect(res.headers.get("cache-control")).toContain("no-store");
+  openapi.expectConforms("POST", path, status, body);
+  return body;
+}
+
+describe("device sign-in (RFC 8628)", () => {
+  it("approved in the browser: the CLI gets a token once, for the person who approved", async () => {
+    const started = await startCliSignIn(stack, { device_name: "bob's laptop" });
+    openapi.expectConforms("POST", "/device/code", 200, started);
+    expect(started.user_code).toMatch(/^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/);
+    expect(started.verification_uri).toBe(`${stack.portalUrl}/device`);
+    expect(started.verification_uri_complete).toBe(
+      `${stack.portalUrl}/device?code=${started.user_code}`,
+    );
+    expect(started).toMatchObject({ expires_in: 600, interval: 5 });
+
+    // The approval page shows the code, the device's name and the address it asked from.
+    const page = await bob.request(`/device?code=${started.user_code.toLowerCase()}`);
+    const html = await page.text();
+    expect(page.status).toBe(200);
+    const row = await stack.db.deviceAuthorization.findFirstOrThrow({
+      where: { userCode: started.user_code.replace("-", "") },
+    });
+    expect(html).toContain(started.user_code);
+    expect(html).toContain("bob&#x27;s laptop");
+    expect(row.clientAddress).toMatch(/^(127\.0\.0\.1|::1|::ffff:127\.0\.0\.1)$/);
+    expect(html).toContain(row.clientAddress!);
+    // Only the hash of the device code is stored.
+    expect(JSON.stringify(row)).not.toContain(started.device_code);
+
+    await oauthError(
+      await pollCliToken(stack, started.device_code),
+      400,
+      "authorization_pending",
+      "/device/token",
+    );
+    expect((await decide(bob, started.user_code, "approve")).status).toBe(200);
+    stack.portalClock.advance(5_000);
+    const res = await pollCliToken(stack, started.device_code);
+    const token = (await res.json()) as {
+      access_token: string;
+      token_id: string;
+      user: { email: string };
+    };
+    expect(res.status, JSON.stringify(token)).toBe(200);
+    openapi.expectConforms("POST", "/device/token", 200, token);
+    expect(token.user.email).toBe("bob@corp.example");
+    expect(res.headers.get("cache-control")).toContain("no-store");
+
+    const me = await v1(stack, "/me", { token: token.access_token });
+    const meBody = (await me.json()) as {
+      user: { email: string };
+      token: { id: string; deviceName: string };
+    };
+    expect(me.status).toBe(200);
+    openapi.expectConforms("GET", "/me", 200, meBody);
+    expect(meBody.user.email).toBe("bob@corp.example");
+    expect(meBody.token).toMatchObject({ id: token.token_id, deviceName: "bob's laptop" });
+
+    // Exchanged once: the same device code gives nothing more.
+    stack.portalClock.advance(5_000);
+    await oauthError(
+      await pollCliToken(stack, started.device_code),
+      400,
+      "invalid_grant",
+      "/device/token",
+    );
+    // The token is stored hashed; its issuance is audited with its id.
+    const stored = await stack.db.cliToken.findUniqueOrThrow({ where: { id: token.token_id } });
+    expect(JSON.stringify(stored)).not.toContain(token.access_token);
+    const issued = await stack.db.auditEvent.findFirstOrThrow({
+      where: { action: "cli.token-issued", detailsJson: { contains: token.token_id } },
+    });
+    expect(parseDetails(issued.detailsJson)).toMatchObject({
+      cliTokenId: token.token_id,
+      deviceName: "bob's laptop",
+    });
+    const approved = await stack.db.auditEvent.findFirstOrThrow({
+      where: { action: "cli.device-approved", actorEmail: "bob@corp.example" },
+    });
+    expect(approved.outcome).toBe("success");
+  });
+
+  it("polling faster than the interval is slow_down, and the interval grows by 5 seconds", async () => {
+    const started = await startCliSignIn(stack);
+    await oauthError(
+      await pollCliToken(stack, started.device_code),
+      400,
+      "authorization_pending",
+      "/device/token",
+    );
+    await oauthError(
+      await pollCliToken(stack, started.device_code),
+      400,
+      "slow_down",
+      "/device/token",
+    );
+    stack.portalClock.advance(5_000);
+    // 5 s later is now too soon: the interval became 10 s.
+    await oauthError(
+      await pollCliToken(stack, started.device_code),
+      400,
+      "slow_down",
+      "/device/token",
+    );
+    stack.portalClock.advance(15_000);
+    await oauthError(
+      await pollCliToken(stack, started.device_code),
+      400,
+      "authorization_pending",
+      "/device/token",
+    );
+  });
+
+  it("denied in the browser: access_denied, no token, and the code can't be approved afterwards", async () => {
+    const started = await startCliSignIn(stack);
+    expect((await decide(bob, started.user_code, "deny")).status).toBe(200);
+    await oauthError(
+      await pollCliToken(stack, started.device_code),
+      400,
+      "access_denied",
+      "/device/token",
+    );
+    await expectApiError(await decide(bob, started.user_code, "approve"), 404, "not_found");
+    expect(
+      await stack.db.auditEvent.count({ where: { action: "cli.device-denied" } }),
+    ).toBeGreaterThan(0);
+  });
+
+  it("an expired code: expired_token, and the browser can no longer approve it", async () => {
+    const started = await startCliSignIn(stack);
+    stack.portalClock.advance(601_000);
+    await oauthError(
+      await pollCliToken(stack, started.device_code),
+      400,
+      "expired_token",
+      "/device/token",
+    );
+    await expectApiError(await decide(bob, started.user_code, "approve"), 404, "not_found");
+    const page = await (await bob.request(`/device?code=${started.user_code}`)).text();
+    expect(page).toContain("unknown, has expired or was already used");
+    expect(page).not.toContain('data-testid="device-approve"');
+  });
+
+  it("a sign-in started for alice (login_hint) can't be approved by bob; alice can", async () => {
+    const started = await startCliSignIn(stack, { login_hint: "Alice@corp.example" });
+    const page = await (await bob.request(`/device?code=${started.user_code}`)).text();
+    expect(page).toContain('data-testid="device-other-person"');
+    expect(page).not.toContain('data-testid="device-approve"');
+    const refused = await expectApiError(
+      await decide(bob, started.user_code, "approve"),
+      403,
+      "forbidden",
+    );
+    expect(refused.error.message).toContain("Alice@corp.example");
+    const audit = await stack.db.auditEvent.findFirstOrThrow({
+      where: { action: "cli.device-approved", outcome: "denied", actorEmail: "bob@corp.example" },
+    });
+    expect(audit.detailsJson).toContain("login_hint");
+    await oauthError(
+      await pollCliToken(stack, started.device_code),
+      400,
+      "authorization_pending",
+      "/device/token",
+    );
+    expect((await decide(alice, started.user_code, "approve")).status).toBe(200);
+    stack.portalClock.advance(5_000);
+    const res = await pollCliToken(stack, started.device_code);
+    expect(((await res.json()) as { user: { email: string } }).user.email).toBe(
+      "alice@corp.example",
+    );
+  });
+
+  it("two decisions on one code: exactly one counts", async () => {
+    const started = await startCliSignIn(stack);
+    const answers = await Promise.all([
+      decide(bob, started.user_code, "approve"),
+      decide(bob, started.user_code, "deny"),
+      decide(bob, started.user_code, "approve"),
+    ]);
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 404, 404]);
+  });
+
+  it.each([
+    ["another client id", { client_id: "someone-else" }, 401, "invalid_client"],
+    ["no client id", {}, 401, "invalid_client"],
+    [
+      "a device name with a newline",
+      { client_id: CLI_CLIENT_ID, device_name: "a\nb" },
+      400,
+      "invalid_request",
+    ],
+    [
+      "a 65-character device name",
+      { client_id: CLI_CLIENT_ID, device_name: "x".repeat(65) },
+      400,
+      "invalid_request",
+    ],
+    [
+      "a repeated client id",
+      "client_id=gatehouse-cli&client_id=gatehouse-cli",
+      400,
+      "invalid_request",
+    ],
+  ] as const)("the code endpoint refuses %s", async (_name, form, status, error) => {
+    const res =
+      typeof form === "string"
+        ? await fetch(`${stack.portalUrl}/api/v1/device/code`, {
+            method: "POST",
+            headers: { "Content-Type": "application/x-www-form-urlencoded" },
+            body: form,
+          })
+        : await postForm(stack, "/api/v1/device/code", form);
+    await oauthError(res, status, error, "/device/code");
+  });
+
+  it.each([
+    [
+      "another grant type",
+      { grant_type: "client_credentials", device_code: "x", client_id: CLI_CLIENT_ID },
+      400,
+      "unsupported_grant_type",
+    ],
+    ["no grant type", { device_code: "x", client_id: CLI_CLIENT_ID }, 400, "invalid_request"],
+    [
+      "no device code",
+      { grant_type: DEVICE_GRANT, client_id: CLI_CLIENT_ID },
+      400,
+      "invalid_request",
+    ],
+    [
+      "an unknown device code",
+      { grant_type: DEVICE_GRANT, device_code: "x".repeat(43), client_id: CLI_CLIENT_ID },
+      400,
+      "invalid_grant",
+    ],
+  ] as const)("the token endpoint refuses %s", async (_name, form, status, error) => {
+    await oauthError(
+      await postForm(stack, "/api/v1/device/token", form),
+      status,
+      error,
+      "/device/token",
+    );
+  });
+
+  it("the token endpoint refuses another client's poll of a real code", async () => {
+    const started = await startCliSignIn(stack);
+    await oauthError(
+      await pollCliToken(stack, started.device_code, "someone-else"),
+      401,
+      "invalid_client",
+      "/device/token",
+    );
+  });
+
+  it("a JSON body is not a form: invalid_request", async () => {
+    const res = await fetch(`${stack.portalUrl}/api/v1/device/code`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ client_id: CLI_CLIENT_ID }),
+    });
+    await oauthError(res, 400, "invalid_request", "/device/code");
+  });
+
+  it("the decision needs a signed-in browser on the portal's own origin", async () => {
+    const started = await startCliSignIn(stack);
+    const anonymous = await fetch(`${stack.portalUrl}/api/device/decision`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Origin: stack.portalUrl },
+      body: JSON.stringify({ code: started.user_code, decision: "approve" }),
+    });
+    await expectApiError(anonymous, 401, "unauthenticated");
+    const crossSite = await bob.request("/api/device/decision", {
+      method: "POST",
+      json: { code: started.user_code, decision: "approve" },
+      headers: { Origin: "https://evil.example" },
+    });
+    await expectApiError(crossSite, 403, "csrf_rejected");
+    await oauthError(
+      await pollCliToken(stack, started.device_code),
+      400,
+      "authorization_pending",
+      "/device/token",
+    );
+  });
+
+  it("the approval page needs a sign-in and comes back to the code", async () => {
+    const res = await fetch(`${stack.portalUrl}/device?code=BCDF-GHJK`, { redirect: "manual" });
+    expect(res.status).toBeGreaterThanOrEqual(300);
+    expect(res.status).toBeLessThan(400);
+    expect(decodeURIComponent(res.headers.get("location") ?? "")).toContain(
+      "/device?code=BCDF-GHJK",
+    );
+  });
+
+  it("a token stops working when its owner revokes it, when it expires, and after logout", async () => {
+    const first = await cliTokenFor(stack, bob);
+    expect((await v1(stack, "/me", { token: first.token })).status).toBe(200);
+    const revoke = await bob.request(`/api/cli-sessions/${first.tokenId}`, { method: "DELETE" });
+    expect(revoke.status).toBe(204);
+    const refused = await expectApiError(
+      await v1(stack, "/me", { token: first.token }),
+      401,
+      "unauthenticated",
+    );
+    expect(refused.error.message).toContain("revoked");
+
+    const second = await cliTokenFor(stack, bob);
+    const loggedOut = await v1(stack, "/token", { method: "DELETE", token: second.token });
+    expect(loggedOut.status).toBe(204);
+    await expectApiError(await v1(stack, "/me", { token: second.token }), 401, "unauthenticated");
+
+    const third = await cliTokenFor(stack, bob);
+    stack.portalClock.advance(12 * 3600 * 1000);
+    const expired = await expectApiError(
+      await v1(stack, "/me", { token: third.token }),
+      401,
+      "unauthenticated",
+    );
+    expect(expired.error.message).toContain("expired");
+    stack.portalClock.reset();
+  });
+
+  it("another person can't revoke bob's token (404, still works); an admin can", async () => {
+    const carol = await signIn(stack, "carol");
+    const token = await cliTokenFor(stack, bob);
+    await expectApiError(
+      await carol.request(`/api/cli-sessions/${token.tokenId}`, { method: "DELETE" }),
+      404,
+      "not_found",
+    );
+    expect((await v1(stack, "/me", { token: token.token })).status).toBe(200);
+    const byAdmin = await alice.request(`/api/cli-sessions/${token.tokenId}`, { method: "DELETE" });
+    expect(byAdmin.status).toBe(204);
+    await expectApiError(await v1(stack, "/me", { token: token.token }), 401, "unauthenticated");
+    const audit = await stack.db.auditEvent.findFirstOrThrow({
+      where: {
+        action: "cli.token-revoked",
+        actorEmail: "alice@corp.example",
+        detailsJson: { contains: token.tokenId },
+      },
+    });
+    expect(parseDetails(audit.detailsJson)).toMatchObject({
+      by: "admin",
+      owner: "bob@corp.example",
+    });
+  });
+
+  it("the sessions pages list live tokens: the owner's own, and everyone's for an admin only", async () => {
+    const token = await cliTokenFor(stack, bob);
+    expect(await (await bob.request("/cli-sessions")).text()).toContain(token.tokenId);
+    const carol = await signIn(stack, "carol");
+    expect(await (await carol.request("/cli-sessions")).text()).not.toContain(token.tokenId);
+    expect(await (await alice.request("/admin/cli-sessions")).text()).toContain(token.tokenId);
+    const forBob = await bob.request("/admin/cli-sessions");
+    expect(forBob.status).toBe(403);
+    expect(await forBob.text()).not.toContain(token.tokenId);
+  });
+});
