@@ -144,6 +144,11 @@ ${demoUsers
     STS failover  STS endpoints ${DEMO_STS_REGIONS.join(" → ")}; make the first one refuse connections:
                   curl -s -XPOST ${aws.url}/__standin/faults -d '{"endpoint":"us-east-1","fault":{"refuseConnections":true}}'
                   (Admin → Broker shows each endpoint's health; "fault":null restores it)
+    Command line  npx gatehouse login --portal ${portalUrl}     (approve the code in the browser)
+                  npx gatehouse ls
+                  npx gatehouse creds acme-staging/Developer
+                  AWS_ENDPOINT_URL_STS=${aws.stsEndpoint} npx gatehouse exec acme-staging/Developer -- aws sts get-caller-identity
+                  npx gatehouse setup-profiles --dry-run       (profiles with credential_process)
 
   Press Ctrl+C to stop.
 `);
