@@ -12,6 +12,7 @@ export default tseslint.config(
       "test-results/**",
       "playwright-report/**",
       "next-env.d.ts",
+      "cli/dist/**",
       "**/*.mjs",
       "**/*.js",
     ],

@@ -1,0 +1,46 @@
+import os from "node:os";
+import path from "node:path";
+
+/**
+ * Everything the CLI takes from its environment, read once in main.ts and passed down, so tests
+ * point each setting at a temporary place (docs/CLI.md "Environment").
+ */
+export interface CliEnv {
+  /** `GATEHOUSE_HOME`, else `~/.gatehouse`: the saved sign-in and the credential cache. */
+  home: string;
+  /** `GATEHOUSE_URL`: the portal when `--portal` is not given. */
+  portalUrl: string | undefined;
+  /** `GATEHOUSE_NO_BROWSER=1` (or `true`), or Linux without a display: print URLs instead of opening them. */
+  noBrowser: boolean;
+  /** `AWS_CONFIG_FILE`, else `~/.aws/config` (the same rule as the AWS CLI and SDKs). */
+  awsConfigFile: string;
+  /** `$SHELL`, for `gatehouse env`'s default output. */
+  shell: string | undefined;
+  platform: NodeJS.Platform;
+  /** The variables handed to `gatehouse exec`'s command (before the AWS ones are set). */
+  variables: NodeJS.ProcessEnv;
+}
+
+export function readCliEnv(
+  variables: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): CliEnv {
+  const userHome = os.homedir();
+  const nonEmpty = (name: string) => {
+    const value = variables[name];
+    return value === undefined || value === "" ? undefined : value;
+  };
+  const headless = platform === "linux" && !nonEmpty("DISPLAY") && !nonEmpty("WAYLAND_DISPLAY");
+  return {
+    home: path.resolve(nonEmpty("GATEHOUSE_HOME") ?? path.join(userHome, ".gatehouse")),
+    portalUrl: nonEmpty("GATEHOUSE_URL"),
+    noBrowser: ["1", "true", "yes"].includes(nonEmpty("GATEHOUSE_NO_BROWSER") ?? "") || headless,
+    awsConfigFile: path.resolve(
+      nonEmpty("AWS_CONFIG_FILE")?.replace(/^~(?=$|[/\\])/, userHome) ??
+        path.join(userHome, ".aws", "config"),
+    ),
+    shell: nonEmpty("SHELL"),
+    platform,
+    variables,
+  };
+}

@@ -1,0 +1,181 @@
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import http from "node:http";
+
+import { formatExpiration } from "../../../lib/aws/credential-formats";
+import {
+  type CommandSpec,
+  type ParsedCommand,
+  durationOption,
+  regionOption,
+  roleReference,
+  stringOption,
+} from "../args";
+import { type CliContext, requireSignIn, resolvePortalUrl } from "../context";
+import { type CredentialRequest, getCredentials } from "../credentials";
+import { CliError, EXIT, UsageError } from "../exit-codes";
+
+export const spec: CommandSpec = {
+  name: "serve",
+  usage: `Usage: gatehouse serve [<account>/<role>] [--port <n>] [--duration <s>] [--region <region>]
+
+Serves credentials on 127.0.0.1 to the AWS SDKs' and CLI's container credential provider, which
+asks again before they expire (each answer comes through the same cache as gatehouse creds).
+Prints the variables to set, one NAME=value per line:
+  GATEHOUSE_SERVE_PORT=<port>
+  AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:<port>/   (with a default role)
+  AWS_CONTAINER_AUTHORIZATION_TOKEN=<random token; a secret>
+Any role you may use is at http://127.0.0.1:<port>/role/<account>/<role>. Stops on Ctrl-C.
+
+  <account>/<role>     the role served at /
+  --port <n>           the port (default 0: any free port)
+  --duration <s>       session length in seconds (900-43200, or 1h, 90m)
+  --region <region>    the region; default: the portal's`,
+  options: {
+    port: { type: "string" },
+    duration: { type: "string" },
+    region: { type: "string" },
+  },
+  positionals: { min: 0, max: 1 },
+};
+
+export type CredentialSource = (role: string) => Promise<{
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: string;
+  account: { accountId: string };
+}>;
+
+/**
+ * The request handler, apart from the server so its rules can be tested on their own:
+ * `Authorization` must equal the token (401 without, 403 wrong), GET only (405), `/` for the
+ * default role and `/role/<account>/<role>` for any other (404 otherwise).
+ */
+export function credentialHandler(
+  authToken: string,
+  defaultRole: string | undefined,
+  source: CredentialSource,
+  logError: (message: string) => void,
+): http.RequestListener {
+  const expected = digest(authToken);
+  return (req, res) => {
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
+      res.end(JSON.stringify(body));
+    };
+    const presented = req.headers.authorization;
+    if (presented === undefined)
+      return send(401, { code: "Unauthorized", message: "Authorization header required" });
+    // Compared as digests: equal length, constant time, and no hint of the token's length.
+    if (!timingSafeEqual(digest(presented), expected)) {
+      return send(403, { code: "Forbidden", message: "wrong authorization token" });
+    }
+    if (req.method !== "GET") {
+      res.setHeader("allow", "GET");
+      return send(405, { code: "MethodNotAllowed", message: "only GET" });
+    }
+    const role = roleForPath(new URL(req.url ?? "/", "http://127.0.0.1").pathname, defaultRole);
+    if (role === undefined) return send(404, { code: "NotFound", message: "no such path" });
+    source(role).then(
+      (creds) =>
+        send(200, {
+          AccessKeyId: creds.accessKeyId,
+          SecretAccessKey: creds.secretAccessKey,
+          Token: creds.sessionToken,
+          Expiration: formatExpiration(new Date(creds.expiration)),
+          AccountId: creds.account.accountId,
+        }),
+      (err: unknown) => {
+        const failure = err instanceof CliError ? err : new CliError(String(err), EXIT.unexpected);
+        logError(
+          `${role}: ${failure.message}${failure.requestId ? ` (request id ${failure.requestId})` : ""}`,
+        );
+        const status =
+          failure.exitCode === EXIT.unavailable
+            ? 503
+            : failure.exitCode === EXIT.refused
+              ? 403
+              : 500;
+        send(status, { code: "CredentialsUnavailable", message: failure.message });
+      },
+    );
+  };
+}
+
+/** `/` → the default role; `/role/<account>/<role>` → that role; anything else → undefined. */
+export function roleForPath(pathname: string, defaultRole: string | undefined): string | undefined {
+  if (pathname === "/") return defaultRole;
+  const match = /^\/role\/([^/]+)\/([^/]+)$/.exec(pathname);
+  if (!match) return undefined;
+  try {
+    const role = `${decodeURIComponent(match[1] as string)}/${decodeURIComponent(match[2] as string)}`;
+    return /^[^/\s]+\/[^/\s]+$/.test(role) ? role : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function digest(value: string): Buffer {
+  return createHash("sha256").update(value).digest();
+}
+
+export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<number> {
+  const defaultRole =
+    parsed.positionals[0] === undefined
+      ? undefined
+      : roleReference(parsed.positionals[0], spec.usage);
+  const portText = stringOption(parsed, "port") ?? "0";
+  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65_535) {
+    throw new UsageError(`--port must be 0 to 65535, got ${JSON.stringify(portText)}`, spec.usage);
+  }
+  const durationSeconds = durationOption(parsed, spec.usage);
+  const region = regionOption(parsed, spec.usage);
+  const portalUrl = resolvePortalUrl(ctx, stringOption(parsed, "portal"));
+  requireSignIn(ctx, portalUrl); // fail now, not at the first request
+  const request = (role: string): CredentialRequest => ({ role, durationSeconds, region });
+
+  const authToken = randomBytes(32).toString("base64url");
+  const server = http.createServer(
+    credentialHandler(
+      authToken,
+      defaultRole,
+      (role) => getCredentials(ctx, portalUrl, request(role)),
+      (message) => ctx.err(`gatehouse: ${message}\n`),
+    ),
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (err: NodeJS.ErrnoException) =>
+      reject(
+        new CliError(
+          `cannot listen on 127.0.0.1:${portText}: ${err.code ?? err.message}`,
+          EXIT.unexpected,
+        ),
+      ),
+    );
+    // Loopback only: the container provider accepts http:// only for loopback addresses, and
+    // nothing off this machine should reach it.
+    server.listen(Number(portText), "127.0.0.1", () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : Number(portText);
+  const lines = [`GATEHOUSE_SERVE_PORT=${port}`];
+  if (defaultRole !== undefined)
+    lines.push(`AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:${port}/`);
+  lines.push(`AWS_CONTAINER_AUTHORIZATION_TOKEN=${authToken}`);
+  ctx.out(`${lines.join("\n")}\n`);
+  ctx.err(
+    `gatehouse: serving credentials on http://127.0.0.1:${port}/${defaultRole ? ` (${defaultRole} at /)` : ""}; roles at /role/<account>/<role>. Ctrl-C stops.\n`,
+  );
+
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once("SIGINT", () => resolve("SIGINT"));
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+  });
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  // A request still waiting on the portal gets a moment to finish, not forever.
+  setTimeout(() => server.closeAllConnections(), 5_000).unref();
+  await closed;
+  ctx.err(`gatehouse: stopped (${signal}).\n`);
+  return EXIT.ok;
+}

@@ -1,0 +1,188 @@
+import fs from "node:fs";
+import path from "node:path";
+
+import { AWS_REGION_PATTERN } from "../../../lib/aws/partitions";
+import { type RolesAnswer, parseRolesAnswer } from "../api-types";
+import { type CommandSpec, type ParsedCommand, regionOption, stringOption } from "../args";
+import { type DesiredProfile, applyManagedProfiles } from "../aws-config-file";
+import { type CliContext, requireSignIn, resolvePortalUrl } from "../context";
+import { CliError, EXIT, UsageError } from "../exit-codes";
+import { callPortal } from "../portal-client";
+import { checkPrefix, credentialProcessCommand, profileNameFor } from "../profile-names";
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, writeFileAtomic } from "../secure-files";
+import { unifiedDiff } from "../text-diff";
+
+export const spec: CommandSpec = {
+  name: "setup-profiles",
+  usage: `Usage: gatehouse setup-profiles [--dry-run] [--prefix <prefix>] [--region <region>] [--remove]
+
+Writes one profile per role you may use from the CLI into ~/.aws/config (or $AWS_CONFIG_FILE):
+  [profile <prefix><account name>.<role name>]
+  credential_process = <node> <gatehouse.mjs> creds <account id>/<role> --portal <url>
+  region = <region>
+  gatehouse_managed = <portal url>
+then use them with  aws --profile <name> …  or  AWS_PROFILE=<name>.
+Shows the change as a diff first. Only profiles marked gatehouse_managed for this portal are ever
+changed or removed (also those for roles you no longer have); everything else in the file is left
+exactly as it is.
+
+  --dry-run          only show the diff
+  --prefix <prefix>  put this in front of every profile name (e.g. gh-)
+  --region <region>  the profiles' region; default: the portal's default region
+  --remove           remove the profiles gatehouse wrote for this portal`,
+  options: {
+    "dry-run": { type: "boolean" },
+    prefix: { type: "string" },
+    region: { type: "string" },
+    remove: { type: "boolean" },
+  },
+  positionals: { min: 0, max: 0 },
+};
+
+export interface ProfilePlan {
+  profiles: DesiredProfile[];
+  /** Roles left out, with the reason. */
+  notes: string[];
+}
+
+/** One profile per role with CLI access; names that collide fall back to the account id. */
+export function planProfiles(
+  answer: RolesAnswer,
+  options: {
+    prefix: string;
+    region: string | undefined;
+    portalUrl: string;
+    program: readonly string[];
+  },
+  platform: NodeJS.Platform = process.platform,
+): ProfilePlan {
+  const region = options.region ?? answer.defaultRegion;
+  if (!AWS_REGION_PATTERN.test(region)) {
+    throw new CliError(
+      "the portal's default region is not an AWS region code; pass --region",
+      EXIT.unexpected,
+    );
+  }
+  const profiles: DesiredProfile[] = [];
+  const notes: string[] = [];
+  const used = new Set<string>();
+  for (const account of answer.accounts) {
+    for (const role of account.roles) {
+      if (!role.allowCli) continue;
+      let name = profileNameFor(options.prefix, account.name, role.roleName);
+      if (name === undefined || used.has(name)) {
+        name = profileNameFor(options.prefix, account.accountId, role.roleName);
+      }
+      if (name === undefined || used.has(name)) {
+        notes.push(`${account.accountId}/${role.roleName}: no usable profile name; skipped`);
+        continue;
+      }
+      used.add(name);
+      const command = credentialProcessCommand(
+        options.program,
+        `${account.accountId}/${role.roleName}`,
+        options.portalUrl,
+        options.region,
+        platform,
+      );
+      profiles.push({
+        name,
+        settings: [
+          ["credential_process", command],
+          ["region", region],
+        ],
+      });
+    }
+  }
+  return { profiles, notes };
+}
+
+export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<number> {
+  const prefix = stringOption(parsed, "prefix") ?? "";
+  if (!checkPrefix(prefix)) {
+    throw new UsageError(
+      "--prefix may contain only letters, digits, '.', '_' and '-' (at most 32, not starting with '-')",
+      spec.usage,
+    );
+  }
+  const region = regionOption(parsed, spec.usage);
+  const remove = parsed.values.remove === true;
+  const dryRun = parsed.values["dry-run"] === true;
+  const portalUrl = resolvePortalUrl(ctx, stringOption(parsed, "portal"));
+
+  let desired: DesiredProfile[] = [];
+  if (!remove) {
+    const signIn = requireSignIn(ctx, portalUrl);
+    const answer = parseRolesAnswer(
+      await callPortal(ctx.fetch, portalUrl, {
+        method: "GET",
+        path: "/api/v1/roles",
+        token: signIn.token,
+      }),
+    );
+    if (!answer)
+      throw new CliError("the portal's roles answer is not in the expected shape", EXIT.unexpected);
+    const plan = planProfiles(
+      answer,
+      { prefix, region, portalUrl, program: ctx.program },
+      ctx.env.platform,
+    );
+    for (const note of plan.notes) ctx.err(`gatehouse: ${note}\n`);
+    desired = plan.profiles;
+  }
+
+  const file = ctx.env.awsConfigFile;
+  const target = realTarget(file);
+  const before = readIfExists(target);
+  const edit = applyManagedProfiles(before ?? "", portalUrl, desired);
+  for (const name of edit.skipped) {
+    ctx.err(
+      `gatehouse: profile ${name} already exists and was not written by gatehouse for this portal; left alone\n`,
+    );
+  }
+  if (edit.text === (before ?? "")) {
+    ctx.err(`${file} is up to date (${desired.length} gatehouse profiles).\n`);
+    return EXIT.ok;
+  }
+  ctx.out(unifiedDiff(before ?? "", edit.text, before === undefined ? "/dev/null" : file, file));
+  const summary = `added ${edit.added.length}, updated ${edit.updated.length}, removed ${edit.removed.length}`;
+  if (dryRun) {
+    ctx.err(`Dry run: ${file} not changed (would have: ${summary}).\n`);
+    return EXIT.ok;
+  }
+  writeConfig(target, edit.text, before !== undefined);
+  ctx.err(`Wrote ${file}: ${summary}.\n`);
+  if (edit.added.length > 0) {
+    ctx.err(`Try:  aws sts get-caller-identity --profile ${edit.added[0]}\n`);
+  }
+  return EXIT.ok;
+}
+
+/** The file a symlinked config points at: replacing the link itself would break the person's setup. */
+function realTarget(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return file;
+  }
+}
+
+function readIfExists(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw err;
+  }
+}
+
+/** Keeps an existing file's mode; a new file is 0600 in a directory created 0700. */
+function writeConfig(file: string, text: string, exists: boolean): void {
+  let mode = PRIVATE_FILE_MODE;
+  if (exists) {
+    mode = fs.statSync(file).mode & 0o777;
+  } else {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE });
+  }
+  writeFileAtomic(file, text, mode);
+}

@@ -1,0 +1,97 @@
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+
+import { type IssuedCredentials, parseIssuedCredentials } from "./api-types";
+import { isRecord } from "./config-store";
+import {
+  PRIVATE_FILE_MODE,
+  type Warn,
+  ensurePrivateDir,
+  readPrivateFile,
+  writeFileAtomic,
+} from "./secure-files";
+
+/**
+ * Issued credentials kept on disk between `gatehouse creds` runs (docs/CLI.md "How the cache
+ * works"): the AWS CLI and SDKs start the credential_process for every new process, and a portal
+ * round trip (an STS call and two audit events) for each would be slow and noisy.
+ */
+
+/** Cached credentials are used until this long before they expire, then renewed. */
+export const REFRESH_MARGIN_MS = 5 * 60 * 1000;
+
+/** What makes two requests interchangeable: the same portal, role, region and duration. */
+export interface CacheKeyParts {
+  portalUrl: string;
+  role: string;
+  region?: string;
+  durationSeconds?: number;
+}
+
+export function cacheDir(home: string): string {
+  return path.join(home, "cache");
+}
+
+/** `<home>/cache/<sha256 of portal, role, region and duration>.json`. */
+export function cacheFile(home: string, parts: CacheKeyParts): string {
+  const key = createHash("sha256")
+    .update(
+      JSON.stringify([
+        parts.portalUrl,
+        parts.role,
+        parts.region ?? "",
+        parts.durationSeconds ?? "",
+      ]),
+    )
+    .digest("hex");
+  return path.join(cacheDir(home), `${key}.json`);
+}
+
+/** Whether credentials expiring at `expiration` may still be handed out at `now`. */
+export function isFresh(expiration: string, now: Date): boolean {
+  const expires = Date.parse(expiration);
+  return !Number.isNaN(expires) && expires - now.getTime() > REFRESH_MARGIN_MS;
+}
+
+/** The cached credentials for `parts` if they are still fresh; a damaged file counts as a miss. */
+export function readCachedCredentials(
+  home: string,
+  parts: CacheKeyParts,
+  now: Date,
+  warn: Warn,
+): IssuedCredentials | undefined {
+  let text: string | undefined;
+  try {
+    text = readPrivateFile(cacheFile(home, parts), warn);
+  } catch {
+    return undefined;
+  }
+  if (text === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const creds = isRecord(value) ? parseIssuedCredentials(value.credentials) : undefined;
+  return creds && isFresh(creds.expiration, now) ? creds : undefined;
+}
+
+/** Stores `creds` (0600, in a 0700 directory, replaced atomically). */
+export function writeCachedCredentials(
+  home: string,
+  parts: CacheKeyParts,
+  creds: IssuedCredentials,
+  warn: Warn,
+): void {
+  ensurePrivateDir(home, warn);
+  ensurePrivateDir(cacheDir(home), warn);
+  const entry = { version: 1, portalUrl: parts.portalUrl, role: parts.role, credentials: creds };
+  writeFileAtomic(cacheFile(home, parts), `${JSON.stringify(entry)}\n`, PRIVATE_FILE_MODE);
+}
+
+/** Deletes every cached credential (logout, and a new login that may be someone else). */
+export function clearCredentialCache(home: string): void {
+  fs.rmSync(cacheDir(home), { recursive: true, force: true });
+}

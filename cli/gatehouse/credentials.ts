@@ -1,0 +1,78 @@
+import { formatCredentials } from "../../lib/aws/credential-formats";
+import { type IssuedCredentials, parseIssuedCredentials } from "./api-types";
+import { type CliContext, requireSignIn, warnFor } from "./context";
+import {
+  type CacheKeyParts,
+  readCachedCredentials,
+  writeCachedCredentials,
+} from "./credential-cache";
+import { CliError, EXIT } from "./exit-codes";
+import { callPortal } from "./portal-client";
+
+export interface CredentialRequest {
+  /** `<account>/<role>` or a role id (docs/API.md "Resource endpoints"). */
+  role: string;
+  durationSeconds?: number;
+  region?: string;
+}
+
+/**
+ * Credentials for `request`: from the cache while they are fresh, else from the portal (then
+ * cached). The cache path reads two small files and nothing else, which is what keeps
+ * `credential_process` fast (docs/CLI.md "How the cache works").
+ */
+export async function getCredentials(
+  ctx: CliContext,
+  portalUrl: string,
+  request: CredentialRequest,
+): Promise<IssuedCredentials> {
+  const warn = warnFor(ctx);
+  const parts: CacheKeyParts = { portalUrl, ...request };
+  const cached = readCachedCredentials(ctx.env.home, parts, ctx.now(), warn);
+  if (cached) return cached;
+
+  const signIn = requireSignIn(ctx, portalUrl);
+  const body = await callPortal(ctx.fetch, portalUrl, {
+    method: "POST",
+    path: "/api/v1/credentials",
+    token: signIn.token,
+    json: {
+      role: request.role,
+      ...(request.durationSeconds !== undefined && { durationSeconds: request.durationSeconds }),
+      ...(request.region !== undefined && { region: request.region }),
+    },
+  });
+  const creds = parseIssuedCredentials(body);
+  if (!creds) {
+    throw new CliError(
+      "the portal's credentials answer is not in the expected shape",
+      EXIT.unexpected,
+    );
+  }
+  try {
+    writeCachedCredentials(ctx.env.home, parts, creds, warn);
+  } catch (err) {
+    // The credentials are good; a cache that cannot be written only costs the next call a trip.
+    warn(`could not cache the credentials: ${(err as Error).message}`);
+  }
+  return creds;
+}
+
+/**
+ * The `credential_process` answer: `{"Version": 1, "AccessKeyId", "SecretAccessKey",
+ * "SessionToken", "Expiration"}` (AWS CLI "Sourcing credentials with an external process").
+ */
+export function credentialProcessJson(creds: IssuedCredentials): string {
+  return formatCredentials(toTemporaryCredentials(creds), { profileName: "gatehouse" })[
+    "credential-process"
+  ];
+}
+
+export function toTemporaryCredentials(creds: IssuedCredentials) {
+  return {
+    accessKeyId: creds.accessKeyId,
+    secretAccessKey: creds.secretAccessKey,
+    sessionToken: creds.sessionToken,
+    expiration: new Date(creds.expiration),
+  };
+}

@@ -1,0 +1,114 @@
+import { isRecord } from "./config-store";
+import { CliError, EXIT, exitCodeForStatus } from "./exit-codes";
+import { USER_AGENT } from "./version";
+
+/** Every portal call gives up after this long (docs/CLI.md "Network"). */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+export interface PortalRequest {
+  method: "GET" | "POST" | "DELETE";
+  /** Below the portal URL, e.g. `/api/v1/roles`. */
+  path: string;
+  /** Sent as `Authorization: Bearer <token>` (docs/API.md "Authentication"). */
+  token?: string;
+  json?: unknown;
+}
+
+/**
+ * Calls the portal and returns the parsed JSON body (undefined for 204). Every failure becomes a
+ * {@link CliError} with the exit code of docs/API.md's status table and the portal's own message
+ * and request id; network failures and timeouts are exit 5.
+ */
+export async function callPortal(
+  fetchImpl: typeof fetch,
+  portalUrl: string,
+  request: PortalRequest,
+): Promise<unknown> {
+  const headers: Record<string, string> = {
+    accept: "application/json",
+    "user-agent": USER_AGENT,
+  };
+  if (request.token !== undefined) headers.authorization = `Bearer ${request.token}`;
+  if (request.json !== undefined) headers["content-type"] = "application/json";
+
+  let response: Response;
+  try {
+    response = await fetchImpl(`${portalUrl}${request.path}`, {
+      method: request.method,
+      headers,
+      body: request.json === undefined ? undefined : JSON.stringify(request.json),
+      redirect: "error",
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+  } catch (err) {
+    throw new CliError(
+      `cannot reach the portal at ${portalUrl}: ${networkReason(err)}`,
+      EXIT.unavailable,
+    );
+  }
+
+  const requestId = response.headers.get("x-request-id") ?? undefined;
+  if (response.status === 204) return undefined;
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    body = undefined;
+  }
+  if (response.ok) {
+    if (body === undefined) {
+      throw new CliError(
+        `the portal answered ${request.method} ${request.path} with something that is not JSON`,
+        EXIT.unexpected,
+        requestId,
+      );
+    }
+    return body;
+  }
+  throw portalError(response, body, portalUrl, requestId);
+}
+
+/** The CliError for a non-2xx answer (`{"error": {"code", "message", "requestId"}}`). */
+export function portalError(
+  response: { status: number; headers: { get(name: string): string | null } },
+  body: unknown,
+  portalUrl: string,
+  headerRequestId?: string,
+): CliError {
+  const error = isRecord(body) && isRecord(body.error) ? body.error : undefined;
+  const requestId =
+    (typeof error?.requestId === "string" ? error.requestId : undefined) ?? headerRequestId;
+  const exitCode = exitCodeForStatus(response.status);
+  // Sentences are joined below, so the portal's own final full stop is dropped.
+  let message =
+    typeof error?.message === "string" && error.message.trim() !== ""
+      ? printable(error.message).replace(/[.\s]+$/, "")
+      : `the portal answered HTTP ${response.status}`;
+  if (response.status === 401) message += ". Run gatehouse login";
+  if (response.status === 429) {
+    const retryAfter = response.headers.get("retry-after");
+    if (retryAfter && /^\d+$/.test(retryAfter)) message += `; try again in ${retryAfter} s`;
+  }
+  if (typeof error?.nextUrl === "string" && error.nextUrl.startsWith("/")) {
+    // mfa_required / saml_assertion_required: the page that completes the missing step.
+    message += `; complete it in the browser at ${portalUrl}${printable(error.nextUrl)}`;
+  }
+  return new CliError(message, exitCode, requestId);
+}
+
+/** Strips control characters: the portal's text goes to a terminal. */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, " ");
+}
+
+/** Why a request got no answer: a timeout, or the socket error's code (`ECONNREFUSED` …). */
+export function networkReason(err: unknown): string {
+  if (err instanceof DOMException && err.name === "TimeoutError") {
+    return `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`;
+  }
+  const cause = err instanceof Error && isRecord(err.cause) ? err.cause : undefined;
+  if (typeof cause?.code === "string") return cause.code;
+  if (typeof cause?.message === "string" && cause.message) return printable(cause.message);
+  if (err instanceof Error && err.message) return printable(err.message);
+  return "network error";
+}
