@@ -5,10 +5,12 @@ const root = import.meta.dirname;
 
 /**
  * Integration files that never open the portal's database (the AWS stand-in, the demo IdPs, the
- * broker on its own), or only as a bystander (the server's start-up and output handling): they run
- * once, in the SQLite tier, not again with PostgreSQL, where they would prove nothing new.
+ * broker on its own), or only as a bystander (the server's start-up and output handling; the CLI,
+ * whose portal side api-v1 and cli-device-flow prove on both databases): they run once, in the
+ * SQLite tier, not again with PostgreSQL, where they would prove nothing new.
  */
 const DATABASE_FREE = [
+  "tests/integration/cli-commands.test.ts",
   "tests/integration/aws-standin-*.test.ts",
   "tests/integration/broker-failover.test.ts",
   "tests/integration/broker-regions.test.ts",

@@ -15,7 +15,7 @@ export interface CliRun {
 
 export function runCli(
   args: string[],
-  opts: { env: NodeJS.ProcessEnv; input?: string; cwd?: string },
+  opts: { env: Record<string, string | undefined>; input?: string; cwd?: string },
 ): Promise<CliRun> {
   return runProcess(process.execPath, [CLI_BIN, ...args], opts);
 }
@@ -23,11 +23,11 @@ export function runCli(
 export function runProcess(
   command: string,
   args: string[],
-  opts: { env: NodeJS.ProcessEnv; input?: string; cwd?: string },
+  opts: { env: Record<string, string | undefined>; input?: string; cwd?: string },
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
-      env: opts.env,
+      env: opts.env as NodeJS.ProcessEnv,
       cwd: opts.cwd,
       stdio: ["pipe", "pipe", "pipe"],
     });

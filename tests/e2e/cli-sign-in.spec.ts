@@ -1,0 +1,71 @@
+// `gatehouse login` as a person does it: the real CLI prints a code and a link, the person opens it
+// in Chromium where they are signed in, checks the code and device, approves; the CLI is signed in
+// and fetches credentials. Then the person revokes that terminal on "Command-line sessions" and
+// the CLI's next call is refused.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { runCli, CLI_BIN } from "@/tests/support/cli-process";
+import { signInThroughBrowser, startStackPerFile } from "./support/e2e-stack";
+
+// One poll a second: the CLI waits `interval` between polls, as RFC 8628 says it must.
+const stack = startStackPerFile({
+  stack: { extraEnv: { GATEHOUSE_DEVICE_POLL_INTERVAL_SECONDS: "1" } },
+});
+
+test("bob approves gatehouse login in the browser, then revokes that terminal", async ({
+  page,
+}) => {
+  const s = stack();
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), "gatehouse-e2e-cli-"));
+  const env = { ...process.env, GATEHOUSE_HOME: home, GATEHOUSE_NO_BROWSER: "1" };
+  await signInThroughBrowser(page, s, "bob");
+
+  const login = spawn(
+    process.execPath,
+    [CLI_BIN, "login", "--portal", s.portalUrl, "--device-name", "bob's laptop"],
+    {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let stderr = "";
+  login.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => login.on("exit", resolve));
+  await expect
+    .poll(() => /https?:\/\/\S+\/device\?code=[A-Z-]+/.exec(stderr)?.[0] ?? "")
+    .toMatch(/device\?code=/);
+  const link = /https?:\/\/\S+\/device\?code=([A-Z-]+)/.exec(stderr)!;
+  const userCode = link[1]!;
+
+  await page.goto(link[0]);
+  await expect(page.getByRole("heading", { name: "Sign in the command line" })).toBeVisible();
+  await expect(page.getByTestId("device-code")).toHaveText(userCode);
+  await expect(page.getByTestId("device-name")).toHaveText("bob's laptop");
+  await expect(page.getByTestId("device-address")).toHaveText(/127\.0\.0\.1|::1/);
+  await page.screenshot({ path: test.info().outputPath("device-approval.png"), fullPage: true });
+  await page.getByTestId("device-approve").click();
+  await expect(page.getByTestId("device-outcome")).toContainText("Approved");
+
+  expect(await exited, stderr).toBe(0);
+  const creds = await runCli(["creds", "acme-staging/Developer", "--portal", s.portalUrl], { env });
+  expect(creds.code, creds.stderr).toBe(0);
+  expect(JSON.parse(creds.stdout)).toMatchObject({
+    Version: 1,
+    AccessKeyId: expect.stringMatching(/^ASIA/),
+  });
+
+  await page.goto(`${s.portalUrl}/cli-sessions`);
+  const row = page.getByTestId("cli-session").filter({ hasText: "bob's laptop" });
+  await expect(row).toHaveCount(1);
+  await page.screenshot({ path: test.info().outputPath("cli-sessions.png"), fullPage: true });
+  await row.getByTestId("cli-session-revoke").click();
+  await expect(page.getByTestId("cli-session-revoked")).toBeVisible();
+  await expect(page.getByTestId("cli-session")).toHaveCount(0);
+
+  const after = await runCli(["ls", "--portal", s.portalUrl], { env });
+  expect(after.code).toBe(3);
+  expect(after.stderr).toMatch(/revoked/i);
+});

@@ -1,0 +1,493 @@
+// The gatehouse CLI (compiled, cli/dist/gatehouse.mjs) against the running portal and the STS
+// stand-in: every command, the credential cache, file permissions, exec's exit codes, `serve`
+// through the SDK's container provider, and the real AWS CLI (Debian's awscli) with profiles
+// written by setup-profiles and with serve.
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { fromContainerMetadata, fromHttp } from "@aws-sdk/credential-providers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decide } from "../support/cli-auth";
+import { CLI_BIN, runCli, runProcess } from "../support/cli-process";
+import { signIn, type PortalSession } from "../support/portal-client";
+import { startTestStack, type TestStack } from "../support/stack";
+
+const AWS_CLI = "/usr/bin/aws";
+const EXIT = { ok: 0, usage: 2, notSignedIn: 3, refused: 4, signInFailed: 6 };
+
+let stack: TestStack;
+let bob: PortalSession;
+let home: string;
+let env: Record<string, string | undefined>;
+
+/** The environment of a terminal with nothing AWS in it, the portal named, no browser. */
+function terminalEnv(gatehouseHome: string, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  const clean: Record<string, string | undefined> = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) => !k.startsWith("AWS_") && !k.startsWith("GATEHOUSE_"),
+    ),
+  );
+  return {
+    ...clean,
+    HOME: gatehouseHome,
+    GATEHOUSE_HOME: path.join(gatehouseHome, ".gatehouse"),
+    GATEHOUSE_URL: stack.portalUrl,
+    GATEHOUSE_NO_BROWSER: "1",
+    AWS_CONFIG_FILE: path.join(gatehouseHome, ".aws", "config"),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(gatehouseHome, ".aws", "credentials"),
+    ...extra,
+  };
+}
+
+/** Starts `gatehouse login`, waits for its code, lets `approve` act on it, returns the run. */
+async function login(
+  e: Record<string, string | undefined>,
+  args: string[],
+  act: (userCode: string) => Promise<void>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [CLI_BIN, "login", ...args], {
+    env: e as NodeJS.ProcessEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  let sawCode!: (code: string) => void;
+  const codeShown = new Promise<string>((resolve) => (sawCode = resolve));
+  child.stderr.on("data", (d: Buffer) => {
+    stderr += d.toString();
+    const m = /\b([BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4})\b/.exec(stderr);
+    if (m) sawCode(m[1]!);
+  });
+  const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
+  const userCode = await Promise.race([
+    codeShown,
+    closed.then(() => {
+      throw new Error(`login exited early: ${stderr}`);
+    }),
+  ]);
+  await act(userCode);
+  return { code: await closed, stdout, stderr };
+}
+
+function cacheFiles(): string[] {
+  const dir = path.join(home, ".gatehouse", "cache");
+  return fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith(".json"))
+        .map((f) => path.join(dir, f))
+    : [];
+}
+
+const modeOf = (file: string) => fs.statSync(file).mode & 0o777;
+
+beforeAll(async () => {
+  stack = await startTestStack({ extraEnv: { GATEHOUSE_DEVICE_POLL_INTERVAL_SECONDS: "1" } });
+  bob = await signIn(stack, "bob");
+  home = fs.mkdtempSync(path.join(os.tmpdir(), "gatehouse-cli-home-"));
+  env = terminalEnv(home);
+  const run = await login(
+    env,
+    ["--user", "bob@corp.example", "--device-name", "ci runner"],
+    async (code) => {
+      expect((await decide(bob, code, "approve")).status).toBe(200);
+    },
+  );
+  expect(run.code, run.stderr).toBe(EXIT.ok);
+});
+afterAll(async () => {
+  await stack?.stop();
+  if (home) fs.rmSync(home, { recursive: true, force: true });
+});
+
+describe("login, status, logout", () => {
+  it("login keeps the token in a file only the user can read", () => {
+    const dir = path.join(home, ".gatehouse");
+    expect(modeOf(dir)).toBe(0o700);
+    const config = path.join(dir, "config.json");
+    expect(modeOf(config)).toBe(0o600);
+    expect(fs.readFileSync(config, "utf8")).toMatch(/gh_cli_/);
+  });
+
+  it("status names the person and the portal", async () => {
+    const run = await runCli(["status"], { env });
+    expect(run.code, run.stderr).toBe(EXIT.ok);
+    expect(run.stdout).toContain("bob@corp.example");
+    expect(run.stdout).toContain(stack.portalUrl);
+  });
+
+  it("a denied sign-in is reported as such (exit 6), and nothing is saved", async () => {
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), "gatehouse-cli-denied-"));
+    const run = await login(terminalEnv(other), [], async (code) => {
+      expect((await decide(bob, code, "deny")).status).toBe(200);
+    });
+    expect(run.code).toBe(EXIT.signInFailed);
+    expect(run.stderr).toMatch(/denied/i);
+    expect(fs.existsSync(path.join(other, ".gatehouse", "config.json"))).toBe(false);
+    expect((await runCli(["status"], { env: terminalEnv(other) })).code).toBe(EXIT.notSignedIn);
+  });
+
+  it("a code that expires before approval is reported as such (exit 6)", async () => {
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), "gatehouse-cli-expired-"));
+    const run = await login(terminalEnv(other), [], () => {
+      stack.portalClock.advance(601_000);
+      return Promise.resolve();
+    });
+    stack.portalClock.reset();
+    expect(run.code).toBe(EXIT.signInFailed);
+    expect(run.stderr).toMatch(/expired/i);
+  });
+
+  it("login --user refuses a token for someone else", async () => {
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), "gatehouse-cli-user-"));
+    // The portal refuses bob's approval of a sign-in meant for carol; carol's own approval works.
+    const carol = await signIn(stack, "carol");
+    const run = await login(terminalEnv(other), ["--user", "carol@corp.example"], async (code) => {
+      expect((await decide(bob, code, "approve")).status).toBe(403);
+      expect((await decide(carol, code, "approve")).status).toBe(200);
+    });
+    expect(run.code, run.stderr).toBe(EXIT.ok);
+    const status = await runCli(["status"], { env: terminalEnv(other) });
+    expect(status.stdout).toContain("carol@corp.example");
+  });
+});
+
+describe("roles and credentials", () => {
+  it("ls prints the roles as a table, filters, and gives the API's JSON with --json", async () => {
+    const table = await runCli(["ls"], { env });
+    expect(table.code, table.stderr).toBe(EXIT.ok);
+    for (const text of ["acme-staging", "345678901234", "Developer", "DataScience"])
+      expect(table.stdout).toContain(text);
+    const filtered = await runCli(["ls", "wiped", "--json"], { env });
+    const json = JSON.parse(filtered.stdout) as
+      Array<{ name: string }> | { accounts: Array<{ name: string }> };
+    const accounts = Array.isArray(json) ? json : json.accounts;
+    expect(accounts.map((a) => a.name)).toEqual(["acme-sandbox"]);
+  });
+
+  it("creds prints credential_process JSON, caches it (0600), and a second call does not reach the portal", async () => {
+    const before = await stack.db.auditEvent.count({ where: { action: "credentials.issued" } });
+    const first = await runCli(["creds", "acme-staging/Developer"], { env });
+    expect(first.code, first.stderr).toBe(EXIT.ok);
+    const out = JSON.parse(first.stdout) as {
+      Version: number;
+      AccessKeyId: string;
+      SecretAccessKey: string;
+      SessionToken: string;
+      Expiration: string;
+    };
+    expect(out).toMatchObject({ Version: 1, AccessKeyId: expect.stringMatching(/^ASIA/) });
+    expect(Date.parse(out.Expiration)).toBeGreaterThan(Date.now());
+    expect(first.stderr).not.toContain(out.SecretAccessKey);
+    const second = await runCli(["creds", "acme-staging/Developer"], { env });
+    expect(JSON.parse(second.stdout)).toEqual(out);
+    expect(await stack.db.auditEvent.count({ where: { action: "credentials.issued" } })).toBe(
+      before + 1,
+    );
+    const files = cacheFiles();
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) expect(modeOf(file)).toBe(0o600);
+    expect(modeOf(path.dirname(files[0]!))).toBe(0o700);
+  });
+
+  it("cached credentials within 5 minutes of expiry are renewed at the portal", async () => {
+    const first = JSON.parse(
+      (await runCli(["creds", "acme-sandbox/Developer"], { env })).stdout,
+    ) as { AccessKeyId: string };
+    const file = cacheFiles().find((f) => fs.readFileSync(f, "utf8").includes(first.AccessKeyId))!;
+    const cached = JSON.parse(fs.readFileSync(file, "utf8")) as {
+      credentials: { expiration: string };
+    };
+    cached.credentials.expiration = new Date(Date.now() + 4 * 60_000).toISOString();
+    fs.writeFileSync(file, JSON.stringify(cached), { mode: 0o600 });
+    const renewed = JSON.parse(
+      (await runCli(["creds", "acme-sandbox/Developer"], { env })).stdout,
+    ) as { AccessKeyId: string };
+    expect(renewed.AccessKeyId).not.toBe(first.AccessKeyId);
+  });
+
+  it.each([
+    [
+      "a role that is not yours",
+      ["creds", "acme-production/Administrator"],
+      EXIT.refused,
+      /no such role|no access/i,
+    ],
+    [
+      "a role that does not exist",
+      ["creds", "acme-nowhere/Developer"],
+      EXIT.refused,
+      /no such role|no access/i,
+    ],
+    ["a reference without account", ["creds", "Developer"], EXIT.usage, /account/i],
+    [
+      "a duration over the cap",
+      ["creds", "acme-staging/Developer", "--duration", "43200"],
+      EXIT.usage,
+      /14400|longest|at most/i,
+    ],
+    ["an unknown option", ["creds", "acme-staging/Developer", "--bogus"], EXIT.usage, /bogus/],
+    [
+      "console for a CLI-only role",
+      ["console", "acme-sandbox/DataScience", "--print"],
+      EXIT.refused,
+      /console/i,
+    ],
+  ])("%s: a clear message, exit %s, no secret", async (_name, args, code, message) => {
+    const run = await runCli(args, { env });
+    expect(run.code, run.stderr).toBe(code);
+    expect(run.stderr).toMatch(message);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).not.toMatch(/gh_cli_|ASIA|SecretAccessKey/);
+  });
+
+  it("without a sign-in: exit 3 and 'gatehouse login'", async () => {
+    const run = await runCli(["creds", "acme-staging/Developer"], {
+      env: terminalEnv(fs.mkdtempSync(path.join(os.tmpdir(), "gatehouse-cli-none-"))),
+    });
+    expect(run.code).toBe(EXIT.notSignedIn);
+    expect(run.stderr).toContain("gatehouse login");
+  });
+
+  it("env: a real bash and a real fish read the exports", async () => {
+    const bash = await runCli(["env", "acme-staging/Developer", "--shell", "bash"], { env });
+    expect(bash.code, bash.stderr).toBe(EXIT.ok);
+    const inBash = await runProcess(
+      "bash",
+      ["-c", `${bash.stdout}\nprintf '%s %s' "$AWS_ACCESS_KEY_ID" "$AWS_REGION"`],
+      { env },
+    );
+    expect(inBash.stdout).toMatch(/^ASIA\S+ eu-west-1$/);
+    const fish = await runCli(["env", "acme-staging/Developer", "--shell", "fish"], { env });
+    const inFish = await runProcess("fish", ["-c", `${fish.stdout}\necho $AWS_ACCESS_KEY_ID`], {
+      env,
+    });
+    expect(inFish.stdout.trim()).toMatch(/^ASIA/);
+  });
+
+  it.each([0, 1, 42])(
+    "exec passes the command's exit code %s through, with the credentials set",
+    async (code) => {
+      const run = await runCli(
+        [
+          "exec",
+          "acme-staging/Developer",
+          "--",
+          process.execPath,
+          "-e",
+          `if (!process.env.AWS_SESSION_TOKEN || process.env.AWS_PROFILE) process.exit(99); process.exit(${code})`,
+        ],
+        { env: { ...env, AWS_PROFILE: "something-else" } },
+      );
+      expect(run.code, run.stderr).toBe(code);
+    },
+  );
+
+  it("exec without a command is a usage error", async () => {
+    expect((await runCli(["exec", "acme-staging/Developer"], { env })).code).toBe(EXIT.usage);
+  });
+
+  it("console --print prints the one-time sign-in URL for the region and destination", async () => {
+    const run = await runCli(
+      [
+        "console",
+        "acme-production/ReadOnly",
+        "--region",
+        "eu-central-1",
+        "--destination",
+        "ec2",
+        "--print",
+      ],
+      { env },
+    );
+    expect(run.code, run.stderr).toBe(EXIT.ok);
+    const url = new URL(run.stdout.trim());
+    expect(url.toString().startsWith(stack.aws.federationEndpoint)).toBe(true);
+    expect(decodeURIComponent(url.searchParams.get("Destination") ?? "")).toContain("eu-central-1");
+  });
+
+  it("whoami asks STS who the credentials in the environment are", async () => {
+    const creds = JSON.parse(
+      (await runCli(["creds", "acme-staging/Developer"], { env })).stdout,
+    ) as { AccessKeyId: string; SecretAccessKey: string; SessionToken: string };
+    const run = await runCli(["whoami"], {
+      env: {
+        ...env,
+        AWS_ACCESS_KEY_ID: creds.AccessKeyId,
+        AWS_SECRET_ACCESS_KEY: creds.SecretAccessKey,
+        AWS_SESSION_TOKEN: creds.SessionToken,
+        AWS_REGION: "us-east-1",
+        AWS_ENDPOINT_URL_STS: stack.aws.stsEndpoint,
+      },
+    });
+    expect(run.code, run.stderr).toBe(EXIT.ok);
+    expect(run.stdout).toMatch(/arn:aws:sts::345678901234:assumed-role\/Developer\//);
+  });
+});
+
+describe("AWS config profiles", () => {
+  const UNRELATED =
+    "# my own settings\n[default]\nregion = eu-north-1\n\n[profile mine]\nregion = ap-south-1\noutput = json\n";
+
+  it("setup-profiles: --dry-run shows the diff and writes nothing; then writes only its profiles; --remove takes only them away", async () => {
+    const config = env.AWS_CONFIG_FILE!;
+    fs.mkdirSync(path.dirname(config), { recursive: true });
+    fs.writeFileSync(config, UNRELATED, { mode: 0o644 });
+    const dry = await runCli(["setup-profiles", "--dry-run", "--region", "us-east-1"], { env });
+    expect(dry.code, dry.stderr).toBe(EXIT.ok);
+    expect(dry.stdout + dry.stderr).toMatch(/^\+\[profile .*acme-staging.*Developer\]/m);
+    expect(fs.readFileSync(config, "utf8")).toBe(UNRELATED);
+
+    const real = await runCli(["setup-profiles", "--region", "us-east-1"], { env });
+    expect(real.code, real.stderr).toBe(EXIT.ok);
+    const written = fs.readFileSync(config, "utf8");
+    expect(written.startsWith(UNRELATED)).toBe(true);
+    expect(written).toMatch(/credential_process = .*creds acme-staging\/Developer/);
+    expect(written).not.toMatch(/acme-production\/Administrator/);
+    expect(modeOf(config)).toBe(0o644);
+
+    const again = await runCli(["setup-profiles", "--region", "us-east-1"], { env });
+    expect(again.code).toBe(EXIT.ok);
+    expect(fs.readFileSync(config, "utf8")).toBe(written);
+
+    const removed = await runCli(["setup-profiles", "--remove"], { env });
+    expect(removed.code, removed.stderr).toBe(EXIT.ok);
+    expect(fs.readFileSync(config, "utf8")).toBe(UNRELATED);
+  });
+
+  it("the real AWS CLI gets the assumed role through a profile's credential_process", async () => {
+    const real = await runCli(["setup-profiles", "--region", "us-east-1"], { env });
+    expect(real.code, real.stderr).toBe(EXIT.ok);
+    const profile = /\[profile ([^\]]*acme-staging[^\]]*Developer)\]/.exec(
+      fs.readFileSync(env.AWS_CONFIG_FILE!, "utf8"),
+    )![1]!;
+    const run = await runProcess(
+      AWS_CLI,
+      [
+        "sts",
+        "get-caller-identity",
+        "--profile",
+        profile,
+        "--endpoint-url",
+        stack.aws.stsEndpoint,
+        "--output",
+        "json",
+      ],
+      { env },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect((JSON.parse(run.stdout) as { Arn: string }).Arn).toMatch(
+      /^arn:aws:sts::345678901234:assumed-role\/Developer\//,
+    );
+    // And whoami --profile reads the same profile through the JS SDK.
+    const whoami = await runCli(["whoami", "--profile", profile], {
+      env: { ...env, AWS_ENDPOINT_URL_STS: stack.aws.stsEndpoint },
+    });
+    expect(whoami.code, whoami.stderr).toBe(EXIT.ok);
+    expect(whoami.stdout).toContain("assumed-role/Developer/");
+  });
+});
+
+describe("serve: the container credential endpoint", () => {
+  let server: ChildProcessWithoutNullStreams;
+  let vars: Record<string, string>;
+
+  beforeAll(async () => {
+    server = spawn(
+      process.execPath,
+      [CLI_BIN, "serve", "acme-staging/Developer", "--region", "us-east-1"],
+      { env: env as NodeJS.ProcessEnv, stdio: ["pipe", "pipe", "pipe"] },
+    );
+    let out = "";
+    vars = await new Promise((resolve, reject) => {
+      server.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        const found = Object.fromEntries(
+          [...out.matchAll(/^(?:export )?([A-Z_]+)=(\S+)$/gm)].map((m) => [
+            m[1]!,
+            m[2]!.replace(/^["']|["']$/g, ""),
+          ]),
+        );
+        if (found.AWS_CONTAINER_CREDENTIALS_FULL_URI && found.AWS_CONTAINER_AUTHORIZATION_TOKEN)
+          resolve(found);
+      });
+      server.on("close", (code) => reject(new Error(`serve exited ${code}`)));
+    });
+  });
+  afterAll(() => {
+    server?.kill("SIGTERM");
+  });
+
+  it("listens on 127.0.0.1 only", () => {
+    expect(new URL(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI!).hostname).toBe("127.0.0.1");
+  });
+
+  it.each([
+    ["no token", undefined, 401],
+    ["a wrong token", "not-the-token", 403],
+  ])("refuses a request with %s", async (_name, token, status) => {
+    const res = await fetch(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI!, {
+      headers: token ? { Authorization: token } : {},
+    });
+    expect(res.status).toBe(status);
+    expect(await res.text()).not.toMatch(/ASIA/);
+  });
+
+  it.each([
+    ["fromContainerMetadata", () => fromContainerMetadata()],
+    ["fromHttp", () => fromHttp({})],
+  ])("the SDK's %s provider gets working credentials", async (_name, provider) => {
+    const saved = { ...process.env };
+    process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI = vars.AWS_CONTAINER_CREDENTIALS_FULL_URI;
+    process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN = vars.AWS_CONTAINER_AUTHORIZATION_TOKEN;
+    try {
+      const credentials = await provider()();
+      const sts = new STSClient({
+        region: "us-east-1",
+        endpoint: stack.aws.stsEndpoint,
+        credentials,
+      });
+      const identity = await sts.send(new GetCallerIdentityCommand({}));
+      expect(identity.Arn).toMatch(/^arn:aws:sts::345678901234:assumed-role\/Developer\//);
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  it("the real AWS CLI gets the assumed role from it", async () => {
+    const run = await runProcess(
+      AWS_CLI,
+      ["sts", "get-caller-identity", "--endpoint-url", stack.aws.stsEndpoint, "--output", "json"],
+      {
+        env: {
+          ...terminalEnv(home),
+          AWS_DEFAULT_REGION: "us-east-1",
+          AWS_CONTAINER_CREDENTIALS_FULL_URI: vars.AWS_CONTAINER_CREDENTIALS_FULL_URI,
+          AWS_CONTAINER_AUTHORIZATION_TOKEN: vars.AWS_CONTAINER_AUTHORIZATION_TOKEN,
+        },
+      },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect((JSON.parse(run.stdout) as { Arn: string }).Arn).toMatch(/assumed-role\/Developer\//);
+  });
+});
+
+describe("logout", () => {
+  it("revokes the token at the portal, forgets it and the cache; the next command says to log in", async () => {
+    const tokenBefore = fs.readFileSync(path.join(home, ".gatehouse", "config.json"), "utf8");
+    const run = await runCli(["logout"], { env });
+    expect(run.code, run.stderr).toBe(EXIT.ok);
+    expect(cacheFiles()).toEqual([]);
+    const token = /gh_cli_[A-Za-z0-9_-]{43}/.exec(tokenBefore)![0];
+    const me = await fetch(`${stack.portalUrl}/api/v1/me`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    expect(me.status).toBe(401);
+    const after = await runCli(["ls"], { env });
+    expect(after.code).toBe(EXIT.notSignedIn);
+    expect(after.stderr).toContain("gatehouse login");
+  });
+});
