@@ -28,6 +28,11 @@ export interface RoleView {
   needsMfa: boolean;
   /** ISO time of the user's last console link or credentials for this role, if any. */
   lastUsedAt: string | null;
+  /**
+   * Present (true) only for roles reached through a SAML IdP's AWS app: they need a browser, so
+   * the CLI can't issue them. Absent otherwise, to keep a 1,000-role page small.
+   */
+  viaSamlApp?: true;
 }
 
 export interface AccountView {
@@ -77,6 +82,7 @@ export function groupGrantsByAccount(
       isFavorite: inputs.favoriteRoleIds.has(g.roleId),
       needsMfa: g.needsMfaStepUp,
       lastUsedAt: inputs.lastUseByRoleArn.get(g.roleArn)?.toISOString() ?? null,
+      ...(g.assumeMethod === "assume-role-with-saml" ? { viaSamlApp: true as const } : {}),
     });
   }
   return [...accounts.values()];

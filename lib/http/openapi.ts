@@ -206,6 +206,11 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
             isFavorite: { type: "boolean" },
             needsMfa: { type: "boolean", description: "Issuing needs a sign-in with MFA." },
             lastUsedAt: { type: ["string", "null"], format: "date-time" },
+            viaSamlApp: {
+              const: true,
+              description:
+                "Reached through a SAML IdP's AWS app: only the web page can issue it (absent otherwise).",
+            },
           },
         },
         Roles: {
