@@ -91,12 +91,14 @@ export function stringOption(parsed: ParsedCommand, name: string): string | unde
 }
 
 /**
- * `<account>/<role>`: the account's 12-digit id, name or alias, then the role name. The account
- * part may itself not contain `/`; the role name is everything after the first one (IAM role
- * names have no `/`, but a path-less reference keeps the split unambiguous).
+ * `<account>/<role>`: the account's 12-digit id, name or alias (a name may contain spaces), a
+ * slash, then the role name (docs/API.md "Resource endpoints"). IAM role names have no `/`, so
+ * exactly one slash keeps the split unambiguous.
  */
+export const ROLE_REFERENCE_PATTERN = /^(?!\s)[^/\p{Cc}]+(?<!\s)\/(?!\s)[^/\p{Cc}]+(?<!\s)$/u;
+
 export function roleReference(raw: string | undefined, usage: string): string {
-  if (raw === undefined || !/^[^/\s]+\/[^/\s]+$/.test(raw) || raw.length > 256) {
+  if (raw === undefined || !ROLE_REFERENCE_PATTERN.test(raw) || raw.length > 256) {
     throw new UsageError(
       `expected <account>/<role> (an account id, name or alias, a slash, a role name), got ${JSON.stringify(raw ?? "")}`,
       usage,

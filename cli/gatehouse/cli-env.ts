@@ -18,11 +18,13 @@ export interface CliEnv {
   shell: string | undefined;
   platform: NodeJS.Platform;
   /** The variables handed to `gatehouse exec`'s command (before the AWS ones are set). */
-  variables: NodeJS.ProcessEnv;
+  variables: Environment;
 }
 
+export type Environment = Readonly<Record<string, string | undefined>>;
+
 export function readCliEnv(
-  variables: NodeJS.ProcessEnv = process.env,
+  variables: Environment = process.env,
   platform: NodeJS.Platform = process.platform,
 ): CliEnv {
   const userHome = os.homedir();

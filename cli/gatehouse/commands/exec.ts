@@ -3,6 +3,7 @@ import { constants } from "node:os";
 
 import { formatExpiration } from "../../../lib/aws/credential-formats";
 import type { IssuedCredentials } from "../api-types";
+import type { Environment } from "../cli-env";
 import {
   type CommandSpec,
   type ParsedCommand,
@@ -36,10 +37,10 @@ are passed on to it.
 
 /** The command's environment: the caller's, with the role's credentials and no AWS_PROFILE. */
 export function commandEnvironment(
-  base: NodeJS.ProcessEnv,
+  base: Environment,
   creds: IssuedCredentials,
-): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...base };
+): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = { ...base };
   // A profile would make tools that prefer it over the environment (or that mix the two) act as
   // someone else.
   delete env.AWS_PROFILE;
@@ -71,7 +72,7 @@ export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<numbe
 
   const child = spawn(command, args, {
     stdio: "inherit",
-    env: commandEnvironment(ctx.env.variables, creds),
+    env: commandEnvironment(ctx.env.variables, creds) as NodeJS.ProcessEnv,
   });
   const forward = (signal: NodeJS.Signals) => () => {
     child.kill(signal);

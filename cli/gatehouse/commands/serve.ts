@@ -3,6 +3,7 @@ import http from "node:http";
 
 import { formatExpiration } from "../../../lib/aws/credential-formats";
 import {
+  ROLE_REFERENCE_PATTERN,
   type CommandSpec,
   type ParsedCommand,
   durationOption,
@@ -109,7 +110,7 @@ export function roleForPath(pathname: string, defaultRole: string | undefined): 
   if (!match) return undefined;
   try {
     const role = `${decodeURIComponent(match[1] as string)}/${decodeURIComponent(match[2] as string)}`;
-    return /^[^/\s]+\/[^/\s]+$/.test(role) ? role : undefined;
+    return ROLE_REFERENCE_PATTERN.test(role) ? role : undefined;
   } catch {
     return undefined;
   }
