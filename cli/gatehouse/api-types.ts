@@ -35,6 +35,13 @@ export interface PortalRole {
   isFavorite?: boolean;
   lastUsedAt?: string | null;
   duration: RoleDuration;
+  /** Reached through a SAML IdP's AWS app: only the web page can issue it (docs/API.md). */
+  viaSamlApp?: boolean;
+}
+
+/** Whether `gatehouse creds` and friends can get credentials for the role. */
+export function isCliUsable(role: PortalRole): boolean {
+  return role.allowCli && role.viaSamlApp !== true;
 }
 
 export interface PortalAccount {

@@ -1,4 +1,4 @@
-import type { PortalAccount } from "./api-types";
+import { type PortalAccount, isCliUsable } from "./api-types";
 import { printable } from "./portal-client";
 
 /** `gatehouse ls`: one row per role, columns padded to the widest cell. */
@@ -11,7 +11,7 @@ export function rolesTable(accounts: readonly PortalAccount[]): string {
       cell(account.environment ?? "") || "-",
       cell(role.roleName),
       formatSeconds(role.duration.maxSeconds),
-      [role.allowConsole && "console", role.allowCli && "cli"].filter(Boolean).join("+") || "-",
+      [role.allowConsole && "console", isCliUsable(role) && "cli"].filter(Boolean).join("+") || "-",
       role.needsMfa ? "yes" : "no",
     ]),
   );

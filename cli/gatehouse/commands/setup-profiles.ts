@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 
 import { AWS_REGION_PATTERN } from "../../../lib/aws/partitions";
-import { type RolesAnswer, parseRolesAnswer } from "../api-types";
+import { type RolesAnswer, isCliUsable, parseRolesAnswer } from "../api-types";
 import { type CommandSpec, type ParsedCommand, regionOption, stringOption } from "../args";
 import { type DesiredProfile, applyManagedProfiles } from "../aws-config-file";
 import { type CliContext, requireSignIn, resolvePortalUrl } from "../context";
@@ -68,7 +68,14 @@ export function planProfiles(
   const used = new Set<string>();
   for (const account of answer.accounts) {
     for (const role of account.roles) {
-      if (!role.allowCli) continue;
+      if (!isCliUsable(role)) {
+        if (role.allowCli) {
+          notes.push(
+            `${account.accountId}/${role.roleName}: reached through your IdP's AWS app, which only the web page can use; no profile`,
+          );
+        }
+        continue;
+      }
       let name = profileNameFor(options.prefix, account.name, role.roleName);
       if (name === undefined || used.has(name)) {
         name = profileNameFor(options.prefix, account.accountId, role.roleName);
