@@ -84,6 +84,20 @@ export function portalError(
     typeof error?.message === "string" && error.message.trim() !== ""
       ? printable(error.message).replace(/[.\s]+$/, "")
       : `the portal answered HTTP ${response.status}`;
+  // validation_error names each field that is wrong and why (docs/API.md "Errors").
+  const issues = Array.isArray(error?.issues) ? error.issues.filter(isRecord) : [];
+  const details = issues
+    .filter((issue) => typeof issue.message === "string")
+    .map((issue) =>
+      printable(
+        typeof issue.path === "string" && issue.path
+          ? `${issue.path} ${String(issue.message)}`
+          : String(issue.message),
+      ),
+    );
+  if (details.length > 0) message += `: ${details.join("; ")}`;
+  if (typeof error?.awsErrorCode === "string")
+    message += ` (AWS said ${printable(error.awsErrorCode)})`;
   if (response.status === 401) message += ". Run gatehouse login";
   if (response.status === 429) {
     const retryAfter = response.headers.get("retry-after");

@@ -56,6 +56,18 @@ describe("portal errors are printed as 'gatehouse: <message> (request id <id>)'"
     expect(failure.exitCode).toBe(EXIT.refused);
   });
 
+  it("validation_error lists each field's problem", () => {
+    const failure = answer(400, {
+      code: "validation_error",
+      message: "The requested session duration is not allowed.",
+      issues: [{ path: "durationSeconds", message: "must be at most 14400 seconds" }],
+    });
+    expect(failure.message).toBe(
+      "The requested session duration is not allowed: durationSeconds must be at most 14400 seconds",
+    );
+    expect(failure.exitCode).toBe(EXIT.usage);
+  });
+
   it("401 tells the person to run gatehouse login", () => {
     const failure = answer(401, {
       code: "unauthenticated",
