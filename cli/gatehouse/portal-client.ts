@@ -98,7 +98,8 @@ export function portalError(
   if (details.length > 0) message += `: ${details.join("; ")}`;
   if (typeof error?.awsErrorCode === "string")
     message += ` (AWS said ${printable(error.awsErrorCode)})`;
-  if (response.status === 401) message += ". Run gatehouse login";
+  if (response.status === 401 && !/gatehouse login/i.test(message))
+    message += ". Run gatehouse login";
   if (response.status === 429) {
     const retryAfter = response.headers.get("retry-after");
     if (retryAfter && /^\d+$/.test(retryAfter)) message += `; try again in ${retryAfter} s`;

@@ -78,6 +78,14 @@ describe("portal errors are printed as 'gatehouse: <message> (request id <id>)'"
     expect(failure.exitCode).toBe(EXIT.notSignedIn);
   });
 
+  it("401 does not repeat the advice when the portal already gives it", () => {
+    const failure = answer(401, {
+      code: "unauthenticated",
+      message: "This CLI sign-in has been revoked. Run gatehouse login.",
+    });
+    expect(failure.message).toBe("This CLI sign-in has been revoked. Run gatehouse login");
+  });
+
   it("429 says when to retry", () => {
     expect(
       answer(429, { code: "rate_limited", message: "Slow down." }, { "retry-after": "7" }).message,
