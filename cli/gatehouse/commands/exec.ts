@@ -22,8 +22,8 @@ export const spec: CommandSpec = {
 
 Runs <command> with the role's credentials in AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
 AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, AWS_REGION and AWS_DEFAULT_REGION (AWS_PROFILE is
-unset). Exits with the command's exit code (128+n when a signal n ended it); Ctrl-C and SIGTERM
-are passed on to it.
+unset). Exits with the command's exit code (128+n when a signal n ended it). SIGINT and SIGTERM
+sent to gatehouse are passed on to the command (Ctrl-C in a terminal reaches it directly, once).
 
   --duration <s>       session length in seconds (900-43200, or 1h, 90m)
   --region <region>    the region; default: the portal's`,
@@ -77,7 +77,11 @@ export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<numbe
   const forward = (signal: NodeJS.Signals) => () => {
     child.kill(signal);
   };
-  const onInt = forward("SIGINT");
+  // Ctrl-C in a terminal already reaches the command (it shares our process group); sending it a
+  // second SIGINT would read as "interrupt twice", which e.g. Terraform takes as "abort now". So
+  // SIGINT is passed on only when it cannot have come from a terminal (docs/CLI.md "exec").
+  const interactive = process.stdin.isTTY === true;
+  const onInt = interactive ? () => undefined : forward("SIGINT");
   const onTerm = forward("SIGTERM");
   process.on("SIGINT", onInt);
   process.on("SIGTERM", onTerm);
