@@ -1,5 +1,24 @@
 import { spawn } from "node:child_process";
 
+import { isLoopbackHost } from "./portal-url";
+
+/**
+ * Whether a URL from the portal may be handed to the system's opener: https, or http on this
+ * machine (a local portal or stand-in). Anything else (`file:`, a custom scheme handler) is not
+ * something a browser sign-in page needs, and the opener would act on it.
+ */
+export function isOpenableUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return (
+      parsed.protocol === "https:" ||
+      (parsed.protocol === "http:" && isLoopbackHost(parsed.hostname))
+    );
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Opens `url` in the person's browser: xdg-open on Linux and the BSDs, open on macOS, the URL
  * protocol handler on Windows. Resolves false when no opener could be started; the caller then

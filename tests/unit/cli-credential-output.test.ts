@@ -10,6 +10,7 @@ import { commandEnvironment, exitCodeOf } from "@/cli/gatehouse/commands/exec";
 import { shellFormat } from "@/cli/gatehouse/commands/env";
 import { credentialHandler, roleForPath } from "@/cli/gatehouse/commands/serve";
 import { CliError, EXIT } from "@/cli/gatehouse/exit-codes";
+import { isOpenableUrl } from "@/cli/gatehouse/open-browser";
 import {
   credentialProcessCommand,
   profileNameFor,
@@ -214,5 +215,20 @@ describe("gatehouse serve", () => {
     ["/role/%E0%A4%A/c", undefined, undefined],
   ])("path %j with default %j is role %j", (pathname, fallback, role) => {
     expect(roleForPath(pathname, fallback)).toBe(role);
+  });
+});
+
+describe("what the CLI hands to the system's URL opener", () => {
+  it.each([
+    ["https://signin.aws.amazon.com/federation?Action=login", true],
+    ["http://127.0.0.1:3200/federation", true],
+    ["http://localhost:3000/device?code=BCDF-GHJK", true],
+    ["http://gatehouse.example.com/device", false],
+    ["file:///etc/passwd", false],
+    ["javascript:alert(1)", false],
+    ["ms-settings:", false],
+    ["not a url", false],
+  ])("%s: %s", (url, allowed) => {
+    expect(isOpenableUrl(url)).toBe(allowed);
   });
 });

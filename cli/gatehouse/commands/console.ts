@@ -9,9 +9,8 @@ import {
 } from "../args";
 import { type CliContext, requireSignIn, resolvePortalUrl } from "../context";
 import { CliError, EXIT } from "../exit-codes";
-import { openInBrowser } from "../open-browser";
+import { isOpenableUrl, openInBrowser } from "../open-browser";
 import { callPortal, printable } from "../portal-client";
-import { isLoopbackHost } from "../portal-url";
 
 export const spec: CommandSpec = {
   name: "console",
@@ -56,7 +55,7 @@ export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<numbe
       },
     }),
   );
-  if (!answer || !isSafeToOpen(answer.signinUrl)) {
+  if (!answer || !isOpenableUrl(answer.signinUrl)) {
     throw new CliError("the portal's console answer is not in the expected shape", EXIT.unexpected);
   }
   const until = `the console session lasts until ${answer.expiresAt}`;
@@ -74,17 +73,4 @@ export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<numbe
   ctx.err(BEARER_WARNING);
   ctx.out(`${answer.signinUrl}\n`);
   return EXIT.ok;
-}
-
-/** Only https (or http on this machine, for a local stand-in) goes to the browser opener. */
-function isSafeToOpen(url: string): boolean {
-  try {
-    const parsed = new URL(url);
-    return (
-      parsed.protocol === "https:" ||
-      (parsed.protocol === "http:" && isLoopbackHost(parsed.hostname))
-    );
-  } catch {
-    return false;
-  }
 }

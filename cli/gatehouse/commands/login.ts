@@ -5,7 +5,7 @@ import { readSavedSignIn, saveSignIn } from "../config-store";
 import { type CliContext, resolvePortalUrl, warnFor } from "../context";
 import { clearCredentialCache } from "../credential-cache";
 import { CliError, EXIT, UsageError } from "../exit-codes";
-import { openInBrowser } from "../open-browser";
+import { isOpenableUrl, openInBrowser } from "../open-browser";
 import { callPortal, printable } from "../portal-client";
 
 export const spec: CommandSpec = {
@@ -65,6 +65,9 @@ export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<numbe
   const login = await startDeviceLogin(portalUrl, { deviceName, loginHint }, () => ctx.now());
   const { user_code: userCode, verification_uri: uri } = login.authorization;
   const complete = login.authorization.verification_uri_complete ?? uri;
+  if (!isOpenableUrl(uri) || !isOpenableUrl(complete)) {
+    throw new CliError("the portal's verification URL is not an https:// URL", EXIT.unexpected);
+  }
   ctx.err(
     `To sign in, open ${printable(uri)} and check that it shows this code:\n\n    ${printable(userCode)}\n\n`,
   );
