@@ -5,6 +5,7 @@ import { requirePageUser } from "@/lib/auth/current-user";
 import { findLiveCliTokens } from "@/lib/cli-auth/cli-tokens";
 import { cliSessionRowOf } from "@/lib/cli-auth/session-rows";
 import { currentTime } from "@/lib/clock";
+import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { identityIdsOf } from "@/lib/people/people";
 
@@ -30,6 +31,13 @@ export default async function CliSessionsPage() {
         </p>
       </div>
       <CliSessionsTable sessions={tokens.map((t) => cliSessionRowOf(t, { withOwner: false }))} />
+      <p className="text-sm text-slate-600" data-testid="cli-login-hint">
+        To sign in a terminal, run{" "}
+        <code className="rounded bg-slate-100 px-1 font-mono break-all">
+          gatehouse login --portal {getConfig().publicUrl}
+        </code>{" "}
+        and approve the code it shows. The README’s “Command line” section has the rest.
+      </p>
     </PageFrame>
   );
 }
