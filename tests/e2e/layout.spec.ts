@@ -308,6 +308,10 @@ async function visitsOf(s: SamlTestStack, user: DemoUsername): Promise<Visit[]> 
   switch (user) {
     case "bob":
       return [
+        goTo(s, "command-line sessions", "/cli-sessions", (p) => p.getByTestId("cli-login-hint")),
+        goTo(s, "gatehouse login's approval", `/device?code=${await startCliSignIn(s)}`, (p) =>
+          p.getByTestId("device-request"),
+        ),
         ...accountsPageVisits(s, ["acme-production", "ReadOnly"], ["acme-staging", "Developer"]),
         goTo(
           s,
@@ -318,7 +322,12 @@ async function visitsOf(s: SamlTestStack, user: DemoUsername): Promise<Visit[]> 
         goTo(s, "an admin page, refused", "/admin/accounts", (p) => p.getByTestId("forbidden")),
       ];
     case "carol":
-      return [goTo(s, "no-access page", "/accounts", (p) => p.getByTestId("no-access"))];
+      return [
+        goTo(s, "no-access page", "/accounts", (p) => p.getByTestId("no-access")),
+        goTo(s, "gatehouse login's approval, code unknown", "/device?code=BCDF-GHJK", (p) =>
+          p.getByTestId("device-unknown"),
+        ),
+      ];
     case "dave":
       return [
         goTo(s, "no-access page of an auditor", "/accounts", (p) =>
@@ -351,6 +360,7 @@ async function visitsOf(s: SamlTestStack, user: DemoUsername): Promise<Visit[]> 
         goTo(s, "admin: an identity provider", `/admin/identity-providers/${idp.id}`),
         goTo(s, "admin: config as code", "/admin/config"),
         goTo(s, "admin: broker", "/admin/broker"),
+        goTo(s, "admin: CLI sessions", "/admin/cli-sessions"),
         auditLog(s),
       ];
   }
@@ -531,4 +541,18 @@ for (const check of TOAST_CHECKS) {
       expect(covered, `scrolled to the ${at}: no button under a toast`).toEqual([]);
     }
   });
+}
+
+/** A pending `gatehouse login` (device code), as the CLI starts it; its user code. */
+async function startCliSignIn(s: SamlTestStack): Promise<string> {
+  const res = await fetch(`${s.portalUrl}/api/v1/device/code`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      client_id: "gatehouse-cli",
+      device_name: "a laptop with a rather long name, to wrap",
+    }).toString(),
+  });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { user_code: string }).user_code;
 }
