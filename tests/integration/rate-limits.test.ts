@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_SAML_SLUG } from "@/dev/demo-saml";
 import { rememberAuthnRequest } from "@/lib/saml/authn-requests";
 import { createDb } from "@/lib/db/client";
+import { cliTokenFor, startCliSignIn, v1 } from "../support/cli-auth";
 import { roleIdOf, signIn, type PortalSession } from "../support/portal-client";
 import {
   createTestDatabase,
@@ -14,7 +15,8 @@ import {
   type TestStack,
 } from "../support/stack";
 
-const LIMITS = "signin=6/600,saml=50/600,issue=3/600,issue-address=1000/600,audited-refusals=2/600";
+const LIMITS =
+  "signin=6/600,saml=50/600,issue=3/600,issue-address=1000/600,device=5/600,api=3/600,audited-refusals=2/600";
 let stack: TestStack;
 let bob: PortalSession;
 
@@ -139,5 +141,27 @@ describe("a browser keeps a bounded number of SAML sign-ins in flight", () => {
       await db.$disconnect();
       await database.drop();
     }
+  });
+});
+
+describe("the CLI's endpoints", () => {
+  it("device sign-ins from one address: past the limit 429 with Retry-After; API reads per person likewise", async () => {
+    // 2 of the address's 5 device requests: the start and the one poll that gets the token.
+    const { token } = await cliTokenFor(stack, bob);
+    for (let i = 0; i < 3; i++) await startCliSignIn(stack);
+    const over = await fetch(`${stack.portalUrl}/api/v1/device/code`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: "client_id=gatehouse-cli",
+    });
+    expect(over.status).toBe(429);
+    expect(Number(over.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(((await over.json()) as { error: string }).error).toBe("slow_down");
+
+    for (let i = 0; i < 3; i++) expect((await v1(stack, "/me", { token })).status).toBe(200);
+    const tooMany = await v1(stack, "/me", { token });
+    expect(tooMany.status).toBe(429);
+    expect(((await tooMany.json()) as { error: { code: string } }).error.code).toBe("rate_limited");
+    expect(Number(tooMany.headers.get("retry-after"))).toBeGreaterThan(0);
   });
 });
