@@ -150,7 +150,10 @@ async function main(): Promise<void> {
         ))
       : null;
   // The gatehouse CLI the integration and e2e tiers run: compiled JavaScript (esbuild, ~0.2 s).
-  if ((wants("integration") || wants("e2e")) && run(process.execPath, ["dev/build-cli.mjs"], {}) !== 0)
+  if (
+    (wants("integration") || wants("e2e")) &&
+    run(process.execPath, ["dev/build-cli.mjs"], {}) !== 0
+  )
     throw new Error("building the gatehouse CLI failed (node dev/build-cli.mjs)");
   if (wants("unit"))
     results.push(await vitestTier("unit", "unit", {}, { concurrent: build !== null }));

@@ -23,7 +23,10 @@ let home: string;
 let env: Record<string, string | undefined>;
 
 /** The environment of a terminal with nothing AWS in it, the portal named, no browser. */
-function terminalEnv(gatehouseHome: string, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+function terminalEnv(
+  gatehouseHome: string,
+  extra: Record<string, string | undefined> = {},
+): Record<string, string | undefined> {
   const clean: Record<string, string | undefined> = Object.fromEntries(
     Object.entries(process.env).filter(
       ([k]) => !k.startsWith("AWS_") && !k.startsWith("GATEHOUSE_"),
