@@ -10,6 +10,9 @@ import { formatUserCode, newDeviceCode, newUserCode, normalizeUserCode, secretHa
 /** RFC 8628 §3.5: each slow_down adds 5 seconds to the interval the client must keep. */
 const SLOW_DOWN_STEP_SECONDS = 5;
 
+/** How long a finished or abandoned sign-in's row is kept after it expired. */
+const EXPIRED_KEPT_MS = 24 * 3600 * 1000;
+
 export interface DeviceAuthorizationSettings {
   deviceCodeTtlSeconds: number;
   pollIntervalSeconds: number;
@@ -33,6 +36,11 @@ export async function startDeviceAuthorization(
   settings: DeviceAuthorizationSettings,
   now: Date,
 ): Promise<StartedDeviceAuthorization> {
+  // Sign-ins nobody finished are kept a day (for the approval page's "expired" answer and for
+  // support questions), then purged here: starting one is the only way rows are added.
+  await db.deviceAuthorization.deleteMany({
+    where: { expiresAt: { lt: new Date(now.getTime() - EXPIRED_KEPT_MS) } },
+  });
   const deviceCode = newDeviceCode();
   // 20^8 codes: a collision with a live one is rare, and the unique index turns it into a retry.
   for (let attempt = 1; ; attempt++) {

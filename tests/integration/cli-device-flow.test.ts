@@ -213,6 +213,15 @@ describe("device sign-in (RFC 8628)", () => {
     );
   });
 
+  it("sign-ins expired for over a day are purged when a new one starts", async () => {
+    const old = await startCliSignIn(stack);
+    stack.portalClock.advance(25 * 3600 * 1000 + 600_000);
+    await startCliSignIn(stack);
+    stack.portalClock.reset();
+    const userCode = old.user_code.replace("-", "");
+    expect(await stack.db.deviceAuthorization.count({ where: { userCode } })).toBe(0);
+  });
+
   it("two decisions on one code: exactly one counts", async () => {
     const started = await startCliSignIn(stack);
     const answers = await Promise.all([
