@@ -14,7 +14,7 @@ import {
   registerDemoSamlProviders,
   startDemoSamlIdp,
 } from "./demo-saml";
-import { demoUsers } from "./demo-world";
+import { DEMO_DEFAULT_REGION, demoUsers } from "./demo-world";
 import {
   demoClientRegistration,
   ROOT,
@@ -147,7 +147,7 @@ ${demoUsers
     Command line  npx gatehouse login --portal ${portalUrl}     (approve the code in the browser)
                   npx gatehouse ls
                   npx gatehouse creds acme-staging/Developer
-                  AWS_ENDPOINT_URL_STS=${aws.stsEndpoint} npx gatehouse exec acme-staging/Developer -- aws sts get-caller-identity
+                  npx gatehouse exec acme-staging/Developer -- aws sts get-caller-identity --endpoint-url ${aws.stsEndpoints[DEMO_DEFAULT_REGION] ?? aws.stsEndpoint}
                   npx gatehouse setup-profiles --dry-run       (profiles with credential_process)
 
   Press Ctrl+C to stop.
