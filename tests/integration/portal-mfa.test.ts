@@ -2,6 +2,7 @@
 // password-only sign-in (403 mfa_required + a step-up link, no STS call, an audited denial); the
 // step-up goes through the IdP's code step and comes back with a new, MFA-carrying session.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decide, pollCliToken, startCliSignIn, v1 } from "../support/cli-auth";
 import { CookieJar } from "../support/cookie-jar";
 import {
   auditRowsFor,
@@ -241,5 +242,31 @@ describe("an access rule requiring MFA", () => {
     const res = await anonymous.request("/api/auth/step-up?returnTo=%2Faccounts");
     expect(res.status).toBe(303);
     expect(new URL(res.headers.get("location") ?? "", stack.portalUrl).pathname).toBe("/signin");
+  });
+
+  it("gatehouse login: the approval page's step-up gives the CLI token MFA, and the MFA rule then grants to it", async () => {
+    const bob = await signIn(stack, "bob");
+    const started = await startCliSignIn(stack);
+    const page = await (await bob.request(`/device?code=${started.user_code}`)).text();
+    const link = /href="(\/api\/auth\/step-up[^"]*)"/.exec(page)?.[1]?.replace(/&amp;/g, "&") ?? "";
+    expect(decodeURIComponent(link)).toBe(
+      `/api/auth/step-up?returnTo=/device?code=${started.user_code}`,
+    );
+    const { end } = await stepUp(bob, link, ["right"]);
+    expect(end.status).toBe(200);
+    expect(await end.text()).toContain('data-testid="device-approve"');
+    expect((await decide(bob, started.user_code, "approve")).status).toBe(200);
+    const res = await pollCliToken(stack, started.device_code);
+    const { access_token: token } = (await res.json()) as { access_token: string };
+    const me = (await (await v1(stack, "/me", { token })).json()) as {
+      token: { mfaAuthenticated: boolean };
+    };
+    expect(me.token.mfaAuthenticated).toBe(true);
+    const issued = await v1(stack, "/credentials", {
+      method: "POST",
+      token,
+      json: { role: "acme-staging/Developer" },
+    });
+    expect(issued.status, await issued.clone().text()).toBe(200);
   });
 });
