@@ -48,6 +48,7 @@ export const AUDIT_ACTIONS = [
   "admin.rule.deleted",
   "admin.person.linked",
   "admin.person.unlinked",
+  "admin.person.revoked",
   "admin.config.imported",
   "admin.denied",
   "audit.verified",

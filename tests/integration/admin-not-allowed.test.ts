@@ -78,16 +78,32 @@ function expectNothingLeaked(text: string, asked = ""): void {
 
 /** Every row an admin or auditor request could change, to compare before and after. */
 async function domainSnapshot(): Promise<string> {
-  const [accounts, roles, rules, idps, favorites, users, people] = await Promise.all([
-    stack.db.awsAccount.findMany({ orderBy: { id: "asc" } }),
-    stack.db.role.findMany({ orderBy: { id: "asc" } }),
-    stack.db.accessRule.findMany({ orderBy: { id: "asc" } }),
-    stack.db.samlIdentityProvider.findMany({ orderBy: { id: "asc" } }),
-    stack.db.favoriteRole.findMany({ orderBy: { id: "asc" } }),
-    stack.db.user.findMany({ orderBy: { id: "asc" } }),
-    stack.db.person.findMany({ orderBy: { id: "asc" } }),
-  ]);
-  return JSON.stringify({ accounts, roles, rules, idps, favorites, users, people });
+  const [accounts, roles, rules, idps, favorites, users, people, sessions, tokens] =
+    await Promise.all([
+      stack.db.awsAccount.findMany({ orderBy: { id: "asc" } }),
+      stack.db.role.findMany({ orderBy: { id: "asc" } }),
+      stack.db.accessRule.findMany({ orderBy: { id: "asc" } }),
+      stack.db.samlIdentityProvider.findMany({ orderBy: { id: "asc" } }),
+      stack.db.favoriteRole.findMany({ orderBy: { id: "asc" } }),
+      stack.db.user.findMany({ orderBy: { id: "asc" } }),
+      stack.db.person.findMany({ orderBy: { id: "asc" } }),
+      stack.db.portalSession.findMany({
+        select: { id: true, revokedAt: true },
+        orderBy: { id: "asc" },
+      }),
+      stack.db.cliToken.findMany({ select: { id: true, revokedAt: true }, orderBy: { id: "asc" } }),
+    ]);
+  return JSON.stringify({
+    accounts,
+    roles,
+    rules,
+    idps,
+    favorites,
+    users,
+    people,
+    sessions,
+    tokens,
+  });
 }
 
 /** How many calls the STS stand-in has seen: a refused broker action must not reach AWS. */
@@ -514,6 +530,11 @@ ACTIONS.push(
     name: "unlinkIdentityAction",
     page: () => "/admin/people",
     fields: () => ({ identityId: ids.daveIdentity, q: "" }),
+  },
+  {
+    name: "revokePersonAction",
+    page: () => "/admin/people",
+    fields: () => ({ personId: ids.bobPerson, q: "" }),
   },
   {
     name: "setLinkByEmail",

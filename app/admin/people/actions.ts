@@ -8,15 +8,17 @@ import { recordId } from "@/lib/db/record-id";
 import { actorOf } from "@/lib/audit/actor";
 import { setSamlIdpLinkByEmail } from "@/lib/people/link-by-email";
 import { linkIdentityToPerson, unlinkIdentity } from "@/lib/people/people";
+import { revokePersonAccess } from "@/lib/people/revoke-person";
+import { currentTime } from "@/lib/clock";
 
 // Every server action checks for itself that the caller is a signed-in admin (invariant 4); a
 // refusal is audited as admin.denied, changes nothing and goes nowhere. Results come back as a
 // notice code (the page words it), never as text from the request.
 
 /** Back to the page, keeping the admin's search. */
-function back(form: FormData, notice: string): never {
+function back(form: FormData, notice: string, extra: Record<string, string> = {}): never {
   const q = form.get("q");
-  const params = new URLSearchParams({ notice });
+  const params = new URLSearchParams({ notice, ...extra });
   if (typeof q === "string" && q.trim() !== "") params.set("q", q.trim().slice(0, 200));
   revalidatePath("/admin/people");
   redirect(`/admin/people?${params.toString()}`);
@@ -71,4 +73,28 @@ export async function setLinkByEmail(form: FormData): Promise<void> {
     check.meta,
   );
   back(form, result.ok ? "policy_saved" : "not_found");
+}
+
+/**
+ * Ends a person's portal sessions and CLI tokens everywhere at once; the page then shows the AWS
+ * deny policy for what was already issued (README "Revoking a person").
+ */
+export async function revokePersonAction(form: FormData): Promise<void> {
+  const check = await checkPrivilegedAction("admin", "revoke person");
+  if (!check.allowed) return;
+  const personId = idOf(form, "personId");
+  if (!personId) back(form, "not_found");
+  const result = await revokePersonAccess(getDb(), {
+    personId,
+    actor: actorOf(check.user),
+    meta: check.meta,
+    now: currentTime(),
+  });
+  if (!result.ok) back(form, "not_found");
+  back(form, "revoked", {
+    person: personId,
+    at: result.revokedAt.toISOString(),
+    sessions: String(result.portalSessions),
+    tokens: String(result.cliTokens),
+  });
 }

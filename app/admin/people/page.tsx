@@ -5,7 +5,9 @@ import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { issuerLabel, listIdentityProviders } from "@/lib/identity/identity-providers";
 import { searchPeople, type PersonView } from "@/lib/people/people";
-import { linkIdentity, setLinkByEmail, unlinkIdentityAction } from "./actions";
+import { PersonRevocationNotice, RevokePersonForm } from "@/components/person-revocation";
+import { recordId } from "@/lib/db/record-id";
+import { linkIdentity, revokePersonAction, setLinkByEmail, unlinkIdentityAction } from "./actions";
 
 export const metadata: Metadata = { title: "People" };
 
@@ -35,6 +37,7 @@ export default async function PeoplePage({ searchParams }: { searchParams: Searc
     q ? `/admin/people?q=${encodeURIComponent(q)}` : "/admin/people",
   );
   const notice = typeof params.notice === "string" ? NOTICES[params.notice] : undefined;
+  const revocation = params.notice === "revoked" ? await revocationOf(params) : null;
   const db = getDb();
   const config = getConfig();
   const [{ people, more }, idps, samlIdps] = await Promise.all([
@@ -61,6 +64,7 @@ export default async function PeoplePage({ searchParams }: { searchParams: Searc
           {notice.text}
         </p>
       )}
+      {revocation && <PersonRevocationNotice {...revocation} />}
       <section className="space-y-2">
         <h1 className="text-2xl font-semibold">People</h1>
         <p className="max-w-3xl text-sm text-slate-600">
@@ -230,6 +234,12 @@ function PersonCard({
           {person.ruleCount} user rule{person.ruleCount === 1 ? "" : "s"} · {person.favoriteCount}{" "}
           favorite{person.favoriteCount === 1 ? "" : "s"}
         </span>
+        <RevokePersonForm
+          personId={person.id}
+          q={q}
+          who={person.identities[0]?.email ?? person.identities[0]?.subject ?? "this person"}
+          action={revokePersonAction}
+        />
         {candidates.length > 0 && (
           <form action={linkIdentity} className="flex flex-wrap items-center gap-2">
             <input type="hidden" name="personId" value={person.id} />
@@ -263,4 +273,25 @@ function PersonCard({
       </div>
     </article>
   );
+}
+
+/** The "revoked" notice's facts, from the redirect's parameters and the person's identities. */
+async function revocationOf(params: Record<string, string | string[] | undefined>) {
+  const person = recordId.safeParse(params.person);
+  const at = typeof params.at === "string" ? new Date(params.at) : null;
+  if (!person.success || !at || Number.isNaN(at.getTime())) return null;
+  const identities = await getDb().user.findMany({
+    where: { personId: person.data },
+    select: { id: true, email: true, subject: true },
+    orderBy: { id: "asc" },
+  });
+  if (identities.length === 0) return null;
+  const count = (v: unknown) => (typeof v === "string" && /^\d{1,6}$/.test(v) ? Number(v) : 0);
+  return {
+    who: identities[0]?.email ?? identities[0]?.subject ?? "this person",
+    sourceIdentities: identities.map((i) => i.id),
+    revokedAt: at,
+    sessions: count(params.sessions),
+    tokens: count(params.tokens),
+  };
 }

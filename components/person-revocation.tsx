@@ -1,0 +1,80 @@
+import { sourceIdentityDenyPolicy } from "@/lib/aws/revocation-policy";
+
+/**
+ * After "Revoke access": what ended at the portal, and the IAM policy that ends what AWS already
+ * issued (README "Revoking a person"). The policy names the person's identities' ids, which every
+ * one of their AWS sessions carries as SourceIdentity.
+ */
+export function PersonRevocationNotice({
+  who,
+  sourceIdentities,
+  revokedAt,
+  sessions,
+  tokens,
+}: {
+  who: string;
+  sourceIdentities: string[];
+  revokedAt: Date;
+  sessions: number;
+  tokens: number;
+}) {
+  return (
+    <section
+      role="status"
+      className="space-y-2 rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900"
+      data-testid="person-revoked"
+    >
+      <p>
+        Revoked {who}: {sessions} portal session{sessions === 1 ? "" : "s"} and {tokens} CLI session
+        {tokens === 1 ? "" : "s"} ended on every replica. They must sign in again; their access
+        rules are unchanged.
+      </p>
+      <p>
+        AWS credentials and console sessions issued before {revokedAt.toISOString()} keep working
+        until they expire (at most 12 hours). To end them now, attach this policy to the roles (or
+        as a service control policy over the accounts):
+      </p>
+      <pre
+        className="overflow-x-auto rounded bg-white p-2 font-mono text-xs text-slate-800"
+        data-testid="deny-policy"
+      >
+        {sourceIdentityDenyPolicy(sourceIdentities, revokedAt)}
+      </pre>
+    </section>
+  );
+}
+
+/** The button on a person's card; the page explains what it does before anyone presses it. */
+export function RevokePersonForm({
+  personId,
+  q,
+  who,
+  action,
+}: {
+  personId: string;
+  q: string;
+  who: string;
+  action: (form: FormData) => Promise<void>;
+}) {
+  return (
+    <details className="text-xs">
+      <summary className="cursor-pointer text-red-700">Revoke access…</summary>
+      <form action={action} className="mt-2 space-y-2">
+        <input type="hidden" name="personId" value={personId} />
+        <input type="hidden" name="q" value={q} />
+        <p className="max-w-md text-slate-600">
+          Ends every portal and CLI session of {who} at once. They can sign in again unless the
+          identity provider stops them; the page then shows the AWS policy for credentials already
+          issued.
+        </p>
+        <button
+          type="submit"
+          className="rounded-md border border-red-300 px-2 py-1 text-red-700 hover:bg-red-50"
+          data-testid="revoke-person"
+        >
+          Revoke {who}&apos;s sessions now
+        </button>
+      </form>
+    </details>
+  );
+}

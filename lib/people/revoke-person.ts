@@ -1,0 +1,62 @@
+import "server-only";
+import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event";
+import type { Db } from "@/lib/db/client";
+import type { RequestMeta } from "@/lib/request-meta";
+
+export interface PersonRevocation {
+  revokedAt: Date;
+  portalSessions: number;
+  cliTokens: number;
+  /** The SourceIdentity every AWS session issued to this person carries: their identities' ids. */
+  sourceIdentities: string[];
+}
+
+/**
+ * Ends everything a person holds at the portal, on every replica at once (each request checks
+ * the database): their portal sessions (every identity's) and their CLI tokens. One transaction
+ * with its audit event. Credentials already issued at AWS live on until they expire: the admin
+ * page gives the deny policy that ends them (lib/aws/revocation-policy.ts, README "Revoking a
+ * person").
+ */
+export async function revokePersonAccess(
+  db: Db,
+  args: { personId: string; actor: AuditActor; meta: RequestMeta; now: Date },
+): Promise<({ ok: true } & PersonRevocation) | { ok: false; reason: "not_found" }> {
+  return db.$transaction(async (tx) => {
+    const identities = await tx.user.findMany({
+      where: { personId: args.personId },
+      select: { id: true, email: true, subject: true },
+      orderBy: { id: "asc" },
+    });
+    if (identities.length === 0) return { ok: false, reason: "not_found" } as const;
+    const userIds = identities.map((i) => i.id);
+    const sessions = await tx.portalSession.updateMany({
+      where: { userId: { in: userIds }, revokedAt: null, expiresAt: { gt: args.now } },
+      data: { revokedAt: args.now, oidcIdTokenSealed: null },
+    });
+    const tokens = await tx.cliToken.updateMany({
+      where: { userId: { in: userIds }, revokedAt: null, expiresAt: { gt: args.now } },
+      data: { revokedAt: args.now, revokedBy: `admin:${args.actor.userId ?? "unknown"}` },
+    });
+    await writeAuditEvent(tx, {
+      action: "admin.person.revoked",
+      outcome: "success",
+      actor: args.actor,
+      meta: args.meta,
+      details: {
+        person: args.personId,
+        identities: identities.map((i) => i.email ?? i.subject).join(", "),
+        portalSessions: sessions.count,
+        cliTokens: tokens.count,
+        revokedAt: args.now.toISOString(),
+      },
+    });
+    return {
+      ok: true,
+      revokedAt: args.now,
+      portalSessions: sessions.count,
+      cliTokens: tokens.count,
+      sourceIdentities: userIds,
+    } as const;
+  });
+}

@@ -1,0 +1,102 @@
+// Admin → People → "Revoke access": a person's portal sessions and CLI tokens end at once (the
+// next request anywhere is refused; every replica reads the same rows), nobody else's do, the
+// change is audited, and the page gives the AWS deny policy for what was already issued.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cliTokenFor, v1 } from "../support/cli-auth";
+import { expectApiError, parseDetails, storedUser } from "../support/portal-assertions";
+import { roleIdOf, signIn, type PortalSession } from "../support/portal-client";
+import { act } from "../support/server-actions";
+import { startTestStack, type TestStack } from "../support/stack";
+
+let stack: TestStack;
+let alice: PortalSession;
+let bob: PortalSession;
+let carol: PortalSession;
+let roleId: string;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  [alice, bob, carol] = [
+    await signIn(stack, "alice"),
+    await signIn(stack, "bob"),
+    await signIn(stack, "carol"),
+  ];
+  roleId = await roleIdOf(stack, "acme-staging", "Developer");
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe("revoking a person", () => {
+  it("ends their browser sessions and CLI tokens at once, and nobody else's; audited; the page shows the deny policy", async () => {
+    const secondBrowser = await signIn(stack, "bob");
+    const bobCli = await cliTokenFor(stack, bob);
+    const carolCli = await cliTokenFor(stack, carol);
+    const bobUser = await storedUser(stack, "bob");
+
+    const reply = await act(alice, {
+      name: "revokePersonAction",
+      page: () => "/admin/people",
+      fields: () => ({ personId: bobUser.personId, q: "bob" }),
+    });
+    expect(reply.redirect).toContain("notice=revoked");
+
+    for (const session of [bob, secondBrowser]) {
+      const res = await session.request(`/api/roles/${roleId}/credentials`, {
+        method: "POST",
+        json: {},
+      });
+      await expectApiError(res, 401, "unauthenticated");
+    }
+    await expectApiError(await v1(stack, "/me", { token: bobCli.token }), 401, "unauthenticated");
+    expect((await v1(stack, "/me", { token: carolCli.token })).status).toBe(200);
+    expect((await carol.request("/accounts")).status).toBe(200);
+
+    const audit = await stack.db.auditEvent.findFirstOrThrow({
+      where: { action: "admin.person.revoked" },
+    });
+    expect(audit.actorEmail).toBe("alice@corp.example");
+    expect(parseDetails(audit.detailsJson)).toMatchObject({
+      person: bobUser.personId,
+      portalSessions: 2,
+      cliTokens: 1,
+    });
+
+    const page = await alice.request(reply.redirect!.replace(/^https?:\/\/[^/]+/, ""));
+    const html = await page.text();
+    expect(html).toContain('data-testid="deny-policy"');
+    const policyText = /data-testid="deny-policy"[^>]*>([^<]+)</
+      .exec(html)![1]!
+      .replace(/&quot;/g, '"');
+    const policy = JSON.parse(policyText) as {
+      Statement: Array<{ Effect: string; Condition: Record<string, Record<string, unknown>> }>;
+    };
+    expect(policy.Statement[0]!.Effect).toBe("Deny");
+    expect(policy.Statement[0]!.Condition.StringEquals!["aws:SourceIdentity"]).toEqual([
+      bobUser.id,
+    ]);
+    expect(policy.Statement[0]!.Condition.DateLessThan!["aws:TokenIssueTime"]).toBe(
+      parseDetails(audit.detailsJson).revokedAt,
+    );
+  });
+
+  it("a revoked person can sign in again (the IdP decides) and gets a working session", async () => {
+    const again = await signIn(stack, "bob");
+    const res = await again.request(`/api/roles/${roleId}/credentials`, {
+      method: "POST",
+      json: {},
+    });
+    expect(res.status).toBe(200);
+  });
+
+  it("an unknown person: nothing changes", async () => {
+    const before = await stack.db.portalSession.count({ where: { revokedAt: null } });
+    const reply = await act(alice, {
+      name: "revokePersonAction",
+      page: () => "/admin/people",
+      fields: () => ({ personId: "c".repeat(25), q: "" }),
+    });
+    expect(reply.redirect).toContain("notice=not_found");
+    expect(await stack.db.portalSession.count({ where: { revokedAt: null } })).toBe(before);
+  });
+});
