@@ -63,21 +63,23 @@ describe("the server refuses to start, saying why", () => {
 });
 
 describe("the server stops when its output is gone", () => {
-  it("the reader of its output closed: the request still gets its answer, then exit code 1 — no spinning on EPIPE", async () => {
+  it("the reader of its output closed: a request in flight still gets its answer, then exit code 1 — no spinning on EPIPE", async () => {
     const stack = await startTestStack();
     try {
       const portal = stack.portal.process;
       portal.stdout?.destroy();
       portal.stderr?.destroy();
       const exited = once(portal, "exit");
-      // A sign-in the IdP refused is logged as a warning: the first write into the closed pipe.
-      const response = await fetch(
-        `${stack.portalUrl}/api/auth/callback/oidc?error=access_denied`,
-        {
-          redirect: "manual",
-        },
+      // A sign-in the IdP refused is logged as a warning: a write into the closed pipe. Under
+      // load another write (a start-up log line) may come first and stop the portal before this
+      // request connects; then it is refused, never left hanging. Either way: exit code 1.
+      const answer = await fetch(`${stack.portalUrl}/api/auth/callback/oidc?error=access_denied`, {
+        redirect: "manual",
+      }).then(
+        (response) => response.status,
+        () => "refused",
       );
-      expect(response.status).toBe(302);
+      expect([302, "refused"]).toContain(answer);
       const [code] = (await exited) as [number | null];
       expect(code).toBe(1);
     } finally {
