@@ -5,7 +5,7 @@ import { safeReturnPath } from "@/lib/http/return-path";
 
 export const roleParams = z.object({ roleId: recordId });
 
-const region = z
+export const region = z
   .string()
   .regex(AWS_REGION_PATTERN, "must be an AWS region code like eu-west-1")
   .optional();
@@ -14,7 +14,7 @@ const region = z
  * Only the shape is checked here: the allowed range depends on the grant, the role and the broker,
  * so lib/issuance checks it against those and says which one caps it.
  */
-const durationSeconds = z
+export const durationSeconds = z
   .number({ message: "must be a number of seconds" })
   .int("must be a whole number of seconds")
   .optional();

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AWS_REGION_PATTERN } from "@/lib/aws/partitions";
+import { durationSeconds, region } from "./schemas";
 
 /** A role as the CLI names it: a role id, or <account>/<role name> (docs/API.md). */
 const roleReference = z
@@ -7,16 +7,6 @@ const roleReference = z
   .trim()
   .min(1, "must be a role id or <account>/<role name>")
   .max(200, "must be at most 200 characters");
-
-const region = z
-  .string()
-  .regex(AWS_REGION_PATTERN, "must be an AWS region code like eu-west-1")
-  .optional();
-
-const durationSeconds = z
-  .number({ message: "must be a number of seconds" })
-  .int("must be a whole number of seconds")
-  .optional();
 
 /** POST /api/v1/credentials; unknown fields are refused, not ignored. */
 export const v1CredentialsBody = z
