@@ -48,6 +48,7 @@ export default defineConfig({
           include: ["tests/integration/**/*.test.ts"],
           exclude: process.env.GATEHOUSE_TEST_DATABASE === "postgresql" ? DATABASE_FREE : [],
           environment: "node",
+          setupFiles: ["tests/support/report-worker-exit.ts"],
           // Each file starts real servers (portal, IdP, AWS stand-in) and a database: one at a time
           // on a two-core machine keeps timings honest and ports free.
           fileParallelism: false,
