@@ -25,6 +25,8 @@ const nextConfig = {
     "node-xmllint",
     "xml-crypto",
     "@xmldom/xmldom",
+    // One metrics registry per process, shared with server.ts (lib/metrics/registry.ts).
+    "prom-client",
   ],
   async headers() {
     return [

@@ -6,6 +6,10 @@ import path from "node:path";
 import next from "next";
 import { ConfigError, loadConfig } from "./lib/config/load-config";
 import { CLIENT_ADDRESS_HEADER, clientAddress } from "./lib/http/client-address";
+import { openSchemaGate } from "./lib/db/schema-gate";
+import { admitRequest, answerUnavailable, isProbe } from "./lib/http/load-shedding";
+import { requestRecords, type RequestRecord } from "./lib/log/request-record";
+import { logRequest } from "./lib/log/request-log";
 
 // A write past the file-size limit (ulimit -f) must fail that write, which the database reports as
 // a storage fault (503, docs/DATABASE-FAULTS.md), not kill the whole process as SIGXFSZ does by
@@ -18,9 +22,9 @@ const PROJECT_DIR = path.basename(__dirname) === ".next" ? path.dirname(__dirnam
 
 async function main(): Promise<void> {
   const outputGone = stopWhenOutputIsGone();
-  let trustedProxyHops: number;
+  let settings: ReturnType<typeof loadConfig>;
   try {
-    trustedProxyHops = loadConfig(process.env).trustedProxyHops;
+    settings = loadConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\nSee .env.example for every setting.\n`);
@@ -30,21 +34,52 @@ async function main(): Promise<void> {
   }
   const port = Number(process.env.PORT || 3000);
   const hostname = process.env.HOST || "0.0.0.0";
+  const schemaGate = await openSchemaGate(settings.databaseUrl, (state) =>
+    process.stderr.write(
+      `${JSON.stringify({
+        time: new Date().toISOString(),
+        level: state.current ? "info" : "error",
+        message: state.current
+          ? "the database schema is current: serving"
+          : `not serving: ${state.reason}`,
+      })}\n`,
+    ),
+  );
   const app = next({ dev: false, dir: PROJECT_DIR, hostname, port });
   await app.prepare();
   const handle = app.getRequestHandler();
 
+  const { trustedProxyHops, maxConcurrentRequests, logLevel } = settings;
+  const requestLog = logLevel === "debug" || logLevel === "info";
+  const admission = admitRequest(maxConcurrentRequests);
+
   const server = http.createServer((req, res) => {
+    const started = performance.now();
+    const record: RequestRecord = {};
+    if (requestLog) res.once("close", () => logRequest(req, res, record, started));
+    // Past the bound, answer at once rather than queue (docs/OPERATIONS.md "Overload").
+    if (!admission.admit(req, res)) return;
+    if (schemaGate.isBehind() && !isProbe(req)) {
+      answerUnavailable(
+        res,
+        "schema_outdated",
+        "This replica is waiting for database migrations.",
+        5,
+      );
+      return;
+    }
     req.headers[CLIENT_ADDRESS_HEADER] =
       clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], trustedProxyHops) ??
       "";
-    handle(req, res).catch((error: unknown) => {
-      process.stderr.write(
-        `request failed: ${error instanceof Error ? error.message : String(error)}\n`,
-      );
-      if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain" });
-      res.end("Internal error");
-    });
+    void requestRecords.run(record, () =>
+      handle(req, res).catch((error: unknown) => {
+        process.stderr.write(
+          `request failed: ${error instanceof Error ? error.message : String(error)}\n`,
+        );
+        if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain" });
+        res.end("Internal error");
+      }),
+    );
   });
   // Only while starting: a port that can't be had ends the process with one line, exit code 1.
   const onListenError = (error: NodeJS.ErrnoException) => {

@@ -31,6 +31,10 @@ export const ERROR_CODES = [
   "audit_unavailable",
   /** The database can't serve right now (connection lost, unreachable, disk, busy): retry. */
   "database_unavailable",
+  /** This replica has as many requests in flight as it may hold (docs/OPERATIONS.md "Overload"). */
+  "overloaded",
+  /** The database's schema is older than this replica's code: it serves once migrations ran. */
+  "schema_outdated",
   "internal",
 ] as const;
 
@@ -41,6 +45,8 @@ const DEFAULT_RETRY_AFTER_SECONDS: Partial<Record<ErrorCode, number>> = {
   aws_unavailable: 5,
   audit_unavailable: 5,
   database_unavailable: 2,
+  overloaded: 1,
+  schema_outdated: 5,
 };
 
 export interface AppErrorOptions {

@@ -76,3 +76,14 @@ makeMigration(name, {
   dir: path.join(__dirname, "postgresql", "migrations"),
   config: path.join(__dirname, "postgresql.config.ts"),
 });
+
+// The code now needs this migration: a replica refuses to serve on a schema without it
+// (lib/db/schema-version.ts).
+const versionFile = path.join(__dirname, "..", "lib", "db", "schema-version.ts");
+fs.writeFileSync(
+  versionFile,
+  fs
+    .readFileSync(versionFile, "utf8")
+    .replace(/LATEST_MIGRATION = "[^"]*"/, `LATEST_MIGRATION = "${stamp}_${name}"`),
+);
+console.log(`${versionFile}: LATEST_MIGRATION = ${stamp}_${name}`);

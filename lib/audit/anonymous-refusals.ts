@@ -1,4 +1,5 @@
 import "server-only";
+import { countAuditedOutcome } from "@/lib/metrics/audited-outcomes";
 import type { Db } from "@/lib/db/client";
 import { getConfig } from "@/lib/config";
 import { consumeRateLimit } from "@/lib/rate-limit/counter";
@@ -30,7 +31,11 @@ export async function recordAnonymousRefusal(
     { limit: Number.MAX_SAFE_INTEGER, windowSeconds: allowance.windowSeconds },
     now,
   );
-  if (count > allowance.limit && !MILESTONES.has(count)) return;
+  if (count > allowance.limit && !MILESTONES.has(count)) {
+    // Not written, but counted: the metrics see every refusal.
+    countAuditedOutcome(input);
+    return;
+  }
   await writeAuditEvent(db, {
     ...input,
     details: {

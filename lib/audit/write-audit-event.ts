@@ -1,4 +1,6 @@
 import "server-only";
+import { countAuditedOutcome } from "@/lib/metrics/audited-outcomes";
+import { metrics } from "@/lib/metrics/registry";
 import { currentTime } from "@/lib/clock";
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Prisma } from "@gatehouse/db-sqlite";
@@ -137,6 +139,7 @@ export async function writeAuditEvent(db: AuditWriter, input: AuditEventInput): 
   try {
     if (isRootClient(db)) await writeInOwnTransaction(db, input);
     else await appendToChain(db, input, newAuditEventId());
+    countAuditedOutcome(input);
   } catch (error) {
     // A serializable caller that lost to a concurrent transaction reruns it: not a failure.
     if (isWriteConflict(error)) {
@@ -146,6 +149,7 @@ export async function writeAuditEvent(db: AuditWriter, input: AuditEventInput): 
       });
     } else {
       const reason = auditFailureReason(error);
+      metrics().auditWriteFailures.inc();
       noteAuditWriteFailure(input.meta.requestId, input.action, reason, currentTime());
       log.error("audit write failed", {
         requestId: input.meta.requestId,

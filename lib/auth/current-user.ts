@@ -8,6 +8,7 @@ import { getDb } from "@/lib/db/client";
 import { databaseUnavailableError } from "@/lib/db/unavailable";
 import { DATABASE_UNAVAILABLE_DIGEST } from "@/lib/http/error-digest";
 import { requestMetaFrom } from "@/lib/http/request-meta";
+import { noteRequestPerson } from "@/lib/log/request-record";
 import type { RequestMeta } from "@/lib/request-meta";
 import { findActiveSessionUser, type PrivilegeSettings, type SignedInUser } from "./portal-session";
 import { signInPathFor } from "./sign-in-redirect";
@@ -22,10 +23,12 @@ export async function findSignedInUser(meta: RequestMeta): Promise<SignedInUser 
   const config = getConfig();
   const sessionId = await readSessionId(config, await cookies());
   try {
-    return await findActiveSessionUser(getDb(), sessionId, {
+    const user = await findActiveSessionUser(getDb(), sessionId, {
       now: currentTime(),
       ...privilegeSettingsOf(config),
     });
+    if (user) noteRequestPerson(user.personId);
+    return user;
   } catch (error) {
     const unavailable = databaseUnavailableError(error);
     if (!unavailable) throw error;

@@ -3,6 +3,7 @@ import { STSClient, type STSClientConfig } from "@aws-sdk/client-sts";
 import type { AppConfig } from "@/lib/config";
 import type { StsEndpointConfig } from "@/lib/config/sts-endpoint-settings";
 import { AppError } from "@/lib/errors";
+import { metrics } from "@/lib/metrics/registry";
 import { appErrorFromAws, classifyStsError } from "./aws-errors";
 
 export { classifyStsError, type StsFailure, type StsFailureKind } from "./aws-errors";
@@ -100,6 +101,19 @@ export const systemClock: FailoverClock = {
 
 const LATENCY_WINDOW = 20;
 
+/** One attempt's time in gatehouse_sts_request_duration_seconds (docs/OPERATIONS.md "Metrics"). */
+function observeAttempt(
+  endpoint: EndpointState,
+  action: string,
+  outcome: "answered" | "refused" | "failed",
+  ms: number,
+): void {
+  metrics().stsRequestSeconds.observe(
+    { endpoint: endpoint.host, operation: action.split(" ", 1)[0]!, outcome },
+    Math.max(0, ms) / 1000,
+  );
+}
+
 class EndpointState {
   configurationProblem: string | null = null;
   lastSuccessAt: number | null = null;
@@ -118,6 +132,15 @@ class EndpointState {
 
   get url(): string {
     return this.endpoint.url;
+  }
+
+  /** The endpoint's host, a metric label (a handful per deployment). */
+  get host(): string {
+    try {
+      return new URL(this.endpoint.url).host;
+    } catch {
+      return "invalid";
+    }
   }
 
   /** AWS answered (even with a refusal): the endpoint works. */
@@ -238,9 +261,16 @@ export function createStsFailover(
         try {
           const result = await attempt(endpoint.position, controller.signal, timeoutMs);
           endpoint.recordAnswer(clock.now(), clock.now() - attemptStarted);
+          observeAttempt(endpoint, action, "answered", clock.now() - attemptStarted);
           return result;
         } catch (error) {
           failure = classifyStsError(error);
+          observeAttempt(
+            endpoint,
+            action,
+            failure.kind === "surface" ? "refused" : "failed",
+            clock.now() - attemptStarted,
+          );
           if (failure.kind === "surface") {
             // AWS answered: the endpoint is fine, the request is not.
             endpoint.recordAnswer(clock.now(), clock.now() - attemptStarted);

@@ -111,6 +111,12 @@ export interface AppConfig {
   };
   /** How many reverse proxies in front of the portal append to X-Forwarded-For (0: none). */
   trustedProxyHops: number;
+  /** Requests one process holds in flight before it sheds with 503 (docs/OPERATIONS.md). */
+  maxConcurrentRequests: number;
+  /** Whether /api/ready requires the broker's identity to be known. */
+  readyRequiresBroker: boolean;
+  /** Who may read /api/metrics: a bearer token when set, else these client networks. */
+  metrics: { token: string | undefined; allow: string[] };
   /** Requests allowed per window, by kind (docs/SECURITY.md "Rate limits"). */
   rateLimits: RateLimits;
   logLevel: Settings["GATEHOUSE_LOG_LEVEL"];
@@ -210,6 +216,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       samlAuthnContexts: s.GATEHOUSE_SAML_MFA_AUTHN_CONTEXTS,
     },
     trustedProxyHops: s.GATEHOUSE_TRUSTED_PROXY_HOPS,
+    maxConcurrentRequests: s.GATEHOUSE_MAX_CONCURRENT_REQUESTS,
+    readyRequiresBroker: s.GATEHOUSE_READY_REQUIRES_BROKER,
+    metrics: { token: s.GATEHOUSE_METRICS_TOKEN, allow: s.GATEHOUSE_METRICS_ALLOW },
     rateLimits: s.GATEHOUSE_RATE_LIMITS,
     logLevel: s.GATEHOUSE_LOG_LEVEL,
   };

@@ -8,6 +8,7 @@ import {
   MIN_GET_SESSION_TOKEN_SECONDS,
 } from "@/lib/aws/partitions";
 import { parseRateLimits } from "@/lib/rate-limit/settings";
+import { parseNetwork } from "./networks";
 
 /**
  * Every setting Gatehouse reads, with its validation. `.env.example` documents each one; keep the
@@ -267,6 +268,24 @@ export const settingsSchema = z
     GATEHOUSE_SAML_CLOCK_SKEW_SECONDS: intInRange(0, 300, 60),
     GATEHOUSE_SAML_MAX_ASSERTION_AGE_SECONDS: intInRange(30, 3600, 300),
     GATEHOUSE_TRUSTED_PROXY_HOPS: intInRange(0, 5, 0),
+    /** Whether /api/ready waits for the broker's identity (off for SAML-only deployments). */
+    GATEHOUSE_READY_REQUIRES_BROKER: booleanFlag(true),
+    /** Requests one process holds in flight before it answers 503 at once (docs/OPERATIONS.md). */
+    GATEHOUSE_MAX_CONCURRENT_REQUESTS: intInRange(1, 100_000, 256, "requests"),
+    /** Bearer token a Prometheus scraper sends to /api/metrics; when set, it is required. */
+    GATEHOUSE_METRICS_TOKEN: optionalString.pipe(
+      z.string().min(16, "must be at least 16 characters").optional(),
+    ),
+    /** Without a token: the client networks /api/metrics answers (addresses or CIDR blocks). */
+    GATEHOUSE_METRICS_ALLOW: commaList("127.0.0.1/32,::1/128").transform((entries, ctx) => {
+      for (const entry of entries)
+        if (!parseNetwork(entry))
+          ctx.addIssue({
+            code: "custom",
+            message: `"${entry}" is not an IP address or CIDR block`,
+          });
+      return entries;
+    }),
     GATEHOUSE_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).optional().default("info"),
     /** `name=count/seconds,…` over lib/rate-limit/settings.ts's defaults. */
     GATEHOUSE_RATE_LIMITS: optionalString.transform((v, ctx) => {

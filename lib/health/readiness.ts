@@ -4,6 +4,9 @@ import { currentAuditOutage } from "@/lib/audit/audit-outage";
 import { recordPendingAuditOutage } from "@/lib/audit/write-audit-event";
 import type { Db } from "@/lib/db/client";
 import { databaseFaultOf, describeDatabaseFault } from "@/lib/db/database-fault";
+import { noteSchemaCurrent } from "@/lib/db/schema-gate";
+import { checkSchemaCurrent, LATEST_MIGRATION } from "@/lib/db/schema-version";
+import { isAppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 
 /** One check's verdict: the words are safe to show to anyone (no driver detail). */
@@ -14,7 +17,14 @@ export interface CheckResult {
 
 export interface Readiness {
   ready: boolean;
-  checks: { database: CheckResult; audit: CheckResult };
+  checks: { database: CheckResult; schema: CheckResult; audit: CheckResult; broker: CheckResult };
+}
+
+/** What readiness asks besides the database (injected so tests and scripts can give their own). */
+export interface ReadinessDeps {
+  databaseUrl: string;
+  /** Resolves with the broker's identity (cached by the broker), or rejects. */
+  brokerIdentity: (() => Promise<{ account: string }>) | null;
 }
 
 const PROBE_ID = "write-probe";
@@ -31,23 +41,73 @@ const cache = globalThis as unknown as {
  * records the outage's summary itself, so a replica taken out of rotation still notices that the
  * log recovered. Concurrent callers share one probe.
  */
-export function checkReadiness(db: Db, now: () => Date = () => currentTime()): Promise<Readiness> {
+export function checkReadiness(
+  db: Db,
+  deps: ReadinessDeps,
+  now: () => Date = () => currentTime(),
+): Promise<Readiness> {
   const cached = cache.gatehouseReadiness;
   // A probe in flight is always shared; a finished one only while it is fresh and no audit write
   // has failed since (that changes the verdict at once).
   if (cached && (!cached.settled || (Date.now() - cached.at < REUSE_MS && !currentAuditOutage())))
     return cached.result;
-  const entry = { at: Date.now(), result: probe(db, now()), settled: false };
+  const entry = { at: Date.now(), result: probe(db, deps, now()), settled: false };
   const settle = () => (entry.settled = true);
   entry.result.then(settle, settle);
   cache.gatehouseReadiness = entry;
   return entry.result;
 }
 
-async function probe(db: Db, at: Date): Promise<Readiness> {
+async function probe(db: Db, deps: ReadinessDeps, at: Date): Promise<Readiness> {
   const database = await probeWrite(db, at);
-  const audit = database.ok ? await probeAudit(db) : { ok: false, status: "not checked" };
-  return { ready: database.ok && audit.ok, checks: { database, audit } };
+  const notChecked = { ok: false, status: "not checked" };
+  const [schema, audit] = database.ok
+    ? await Promise.all([probeSchema(deps.databaseUrl), probeAudit(db)])
+    : [notChecked, notChecked];
+  const broker = await probeBroker(deps.brokerIdentity);
+  return {
+    ready: database.ok && schema.ok && audit.ok && broker.ok,
+    checks: { database, schema, audit, broker },
+  };
+}
+
+/** Once current, always current: a schema does not go back while this process runs. */
+let schemaConfirmed = false;
+
+async function probeSchema(databaseUrl: string): Promise<CheckResult> {
+  if (schemaConfirmed) return { ok: true, status: `current (${LATEST_MIGRATION})` };
+  const state = await checkSchemaCurrent(databaseUrl);
+  if (state.current) {
+    schemaConfirmed = true;
+    noteSchemaCurrent();
+    return { ok: true, status: `current (${LATEST_MIGRATION})` };
+  }
+  log.warn("readiness: schema not current", { reason: state.reason });
+  return {
+    ok: false,
+    status: state.behind ? `older than this code (needs ${LATEST_MIGRATION})` : "not checked",
+  };
+}
+
+/** The broker's account, once known: a later STS hiccup does not take the replica out. */
+let brokerKnown: string | null = null;
+
+async function probeBroker(identity: ReadinessDeps["brokerIdentity"]): Promise<CheckResult> {
+  if (identity === null) return { ok: true, status: "not required" };
+  try {
+    brokerKnown = (await identity()).account;
+    return { ok: true, status: `known (account ${brokerKnown})` };
+  } catch (error) {
+    if (brokerKnown !== null)
+      return { ok: true, status: `known (account ${brokerKnown}); last refresh failed` };
+    log.warn("readiness: the broker's identity is not known", {
+      reason: error instanceof Error ? error.message : String(error),
+    });
+    return {
+      ok: false,
+      status: `unknown (${isAppError(error) ? error.code : "error"}; see the Broker page)`,
+    };
+  }
 }
 
 async function probeWrite(db: Db, at: Date): Promise<CheckResult> {

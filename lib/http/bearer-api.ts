@@ -1,4 +1,5 @@
 import "server-only";
+import { noteRequestPerson } from "@/lib/log/request-record";
 import type { NextRequest } from "next/server";
 import type { z } from "zod";
 import { recordAnonymousRefusal } from "@/lib/audit/anonymous-refusals";
@@ -84,6 +85,7 @@ export function withCliToken<S extends z.ZodType>(
         );
       }
       meta = { ...meta, cliTokenId: found.token.id };
+      noteRequestPerson(found.user.personId);
       if (opts.rateLimit) {
         await enforceRateLimit(db, config.rateLimits, opts.rateLimit, found.user.personId, now);
       }

@@ -27,6 +27,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   audit_unavailable: 503,
   /** The database can't serve right now (connection lost, unreachable, disk, busy): retry. */
   database_unavailable: 503,
+  overloaded: 503,
+  schema_outdated: 503,
   internal: 500,
 };
 

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
+import { metrics } from "@/lib/metrics/registry";
 import type { RateLimitName, RateLimits } from "./settings";
 
 /**
@@ -68,6 +69,7 @@ export async function enforceRateLimit(
   const rule = limits[name];
   const result = await consumeRateLimit(db, `${name}|${subject}`, rule, now);
   if (result.allowed) return;
+  metrics().rateLimited.inc({ limit: name });
   throw new AppError(
     "rate_limited",
     `Too many requests. Try again in ${result.retryAfterSeconds} second${result.retryAfterSeconds === 1 ? "" : "s"}.`,

@@ -199,7 +199,8 @@ describe("failover across ordered STS endpoints", () => {
     expect(error.code).toBe("aws_unavailable");
     expect(httpStatusOf(error)).toBe(503);
     expect(error.publicMessage).toContain("tried 3 of 3 endpoints");
-    expect(elapsed).toBeLessThan(2000);
+    // Well under the default time budget it would otherwise wait out, with room for a busy machine.
+    expect(elapsed).toBeLessThan(4000);
     expect(countBy(await calls())).toEqual({
       "sts-b:ServiceUnavailable": 2,
       "sts-c:Throttling": 2,
@@ -218,7 +219,8 @@ describe("failover across ordered STS endpoints", () => {
     await broker.assumeRole(developer());
     const elapsed = Date.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(290);
-    expect(elapsed).toBeLessThan(1500);
+    // Abandoned: waiting for the answer would take the endpoint's 5 s.
+    expect(elapsed).toBeLessThan(4000);
     expect(broker.getEndpointHealth()[0]!.lastErrorCode).toBe("TimeoutError");
     const records = await calls();
     expect(records.filter((r) => r.endpoint === "sts-b" && r.errorCode === null)).toHaveLength(1);
@@ -236,7 +238,8 @@ describe("failover across ordered STS endpoints", () => {
     expect(error.code).toBe("aws_unavailable");
     expect(error.internalReason).toContain("time budget of 1000 ms spent");
     expect(elapsed).toBeGreaterThanOrEqual(950);
-    expect(elapsed).toBeLessThan(1600);
+    // Bounded by the budget: 5 attempts × 400 ms on each of 3 endpoints would be 6 s and more.
+    expect(elapsed).toBeLessThan(4000);
   });
 
   it("an endpoint that keeps failing is tried last until its cool-down ends", async () => {

@@ -54,6 +54,8 @@ export interface TestStack {
    * expire. The stand-in and the IdPs keep their own clocks.
    */
   portalClock: PortalClock;
+  /** The portal's environment, for starting another replica of it (startReplica). */
+  portalEnv: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -275,24 +277,22 @@ async function startTestStackOnce(opts: TestStackOptions): Promise<TestStack> {
       await registerDemoSamlIdp(db, samlIdp, typeof opts.saml === "object" ? opts.saml : {});
       registerDemoSamlProviders(aws, samlIdp);
     }
-    const portal = await startPortal({
-      port: portalPort,
-      env: localPortalEnv({
-        portalUrl,
-        databaseUrl: created.url,
-        oidcIssuer: idp.issuer,
-        stsEndpoint: aws.stsEndpoint,
-        federationEndpoint: aws.federationEndpoint,
-        authSecret: randomBytes(32).toString("base64url"),
-        extra: {
-          // Tests sign in and issue far faster than people: limits are tested on their own.
-          GATEHOUSE_RATE_LIMITS: TEST_RATE_LIMITS,
-          GATEHOUSE_TEST_CLOCK_FILE: portalClock.file,
-          ...opts.extraEnv,
-          ...(opts.envFromAws ? await opts.envFromAws(aws) : {}),
-        },
-      }),
+    const portalEnv = localPortalEnv({
+      portalUrl,
+      databaseUrl: created.url,
+      oidcIssuer: idp.issuer,
+      stsEndpoint: aws.stsEndpoint,
+      federationEndpoint: aws.federationEndpoint,
+      authSecret: randomBytes(32).toString("base64url"),
+      extra: {
+        // Tests sign in and issue far faster than people: limits are tested on their own.
+        GATEHOUSE_RATE_LIMITS: TEST_RATE_LIMITS,
+        GATEHOUSE_TEST_CLOCK_FILE: portalClock.file,
+        ...opts.extraEnv,
+        ...(opts.envFromAws ? await opts.envFromAws(aws) : {}),
+      },
     });
+    const portal = await startPortal({ port: portalPort, env: portalEnv });
     cleanups.push(() => portal.stop());
     return {
       database,
@@ -304,10 +304,23 @@ async function startTestStackOnce(opts: TestStackOptions): Promise<TestStack> {
       portal,
       portalUrl,
       portalClock: portalClock.clock,
+      portalEnv,
       stop,
     };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/**
+ * Another replica of the stack's portal: same database, IdP, AWS stand-in, secrets and public URL
+ * (NEXTAUTH_URL, as behind a load balancer), on a port of its own, with `extraEnv` on top. The
+ * caller stops it.
+ */
+export async function startReplica(
+  stack: TestStack,
+  extraEnv: Record<string, string> = {},
+): Promise<RunningPortal> {
+  return startPortal({ port: await freePort(), env: { ...stack.portalEnv, ...extraEnv } });
 }

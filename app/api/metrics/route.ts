@@ -1,0 +1,44 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { getConfig } from "@/lib/config";
+import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { requestMetaFrom } from "@/lib/http/request-meta";
+import { checkMetricsAccess } from "@/lib/metrics/metrics-access";
+import { metrics } from "@/lib/metrics/registry";
+
+/**
+ * Prometheus metrics in the text exposition format (docs/OPERATIONS.md "Metrics"): for a scraper
+ * holding the metrics token, or on an allowed network. Each replica serves its own process's.
+ */
+export async function GET(request: NextRequest): Promise<Response> {
+  const meta = requestMetaFrom(request.headers);
+  const access = checkMetricsAccess(getConfig().metrics, {
+    authorization: request.headers.get("authorization"),
+    clientAddress: meta.ip,
+  });
+  if (!access.allowed)
+    return NextResponse.json(
+      {
+        error: {
+          code: access.status === 401 ? "unauthenticated" : "forbidden",
+          message: access.why,
+          requestId: meta.requestId,
+        },
+      },
+      {
+        status: access.status,
+        headers: {
+          "Cache-Control": "no-store",
+          ...(access.status === 401
+            ? { "WWW-Authenticate": 'Bearer realm="gatehouse-metrics"' }
+            : {}),
+        },
+      },
+    );
+  const { registry } = metrics();
+  return new Response(await registry.metrics(), {
+    headers: { "Content-Type": registry.contentType, "Cache-Control": "no-store" },
+  });
+}
+
+const onlyGet = methodNotAllowed(["GET"]);
+export { onlyGet as POST, onlyGet as PUT, onlyGet as PATCH, onlyGet as DELETE };

@@ -1,0 +1,65 @@
+import { databaseProviderOf, sqliteFileFromUrl } from "@/prisma/database-url";
+
+/**
+ * The newest migration this code needs (prisma/migrations and prisma/postgresql/migrations share
+ * their names). `npm run db:migration` rewrites it; a unit test checks it against both folders.
+ */
+export const LATEST_MIGRATION = "20261204052634_cli_device_sign_in";
+
+export type SchemaState = { current: true } | { current: false; behind: boolean; reason: string };
+
+const APPLIED =
+  "SELECT 1 AS applied FROM _prisma_migrations WHERE migration_name = $1 AND finished_at IS NOT NULL AND rolled_back_at IS NULL";
+
+/**
+ * Whether the database's schema has this code's newest migration (docs/OPERATIONS.md "Schema and
+ * migrations"). Asked through the bare driver, not Prisma: server.ts asks before Next.js (and the
+ * Prisma client) is loaded. `behind` is true only when the database answered and the migration is
+ * missing; an unreachable database is not "behind".
+ */
+export async function checkSchemaCurrent(databaseUrl: string): Promise<SchemaState> {
+  try {
+    const applied =
+      databaseProviderOf(databaseUrl) === "sqlite"
+        ? await sqliteHasMigration(sqliteFileFromUrl(databaseUrl))
+        : await postgresHasMigration(databaseUrl);
+    return applied
+      ? { current: true }
+      : {
+          current: false,
+          behind: true,
+          reason: `the database schema is older than this code: migration ${LATEST_MIGRATION} is not applied (run npm run db:migrate)`,
+        };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    // No migrations table at all: nothing was ever applied.
+    if (/_prisma_migrations/.test(message) && /no such table|does not exist/.test(message))
+      return {
+        current: false,
+        behind: true,
+        reason: "the database has no Gatehouse schema yet (run npm run db:migrate)",
+      };
+    return { current: false, behind: false, reason: "the database could not be asked" };
+  }
+}
+
+async function sqliteHasMigration(file: string): Promise<boolean> {
+  const { default: Database } = await import("better-sqlite3");
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(APPLIED.replace("$1", "?")).get(LATEST_MIGRATION) !== undefined;
+  } finally {
+    db.close();
+  }
+}
+
+async function postgresHasMigration(url: string): Promise<boolean> {
+  const { Client } = await import("pg");
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  await client.connect();
+  try {
+    return (await client.query(APPLIED, [LATEST_MIGRATION])).rowCount === 1;
+  } finally {
+    await client.end();
+  }
+}
