@@ -2,6 +2,11 @@ import "server-only";
 import { GetSessionTokenCommand, type STSClient } from "@aws-sdk/client-sts";
 import type { AppConfig } from "@/lib/config";
 import { AppError, isAppError } from "@/lib/errors";
+import type {
+  BrokerSessionKind,
+  BrokerSessionStore,
+  StoredBrokerSession,
+} from "./broker-session-store";
 import {
   createStsClients,
   type FailoverClock,
@@ -14,7 +19,9 @@ import {
  * exchanges them once for a GetSessionToken session and signs everything else with that, so the
  * long-term key signs almost nothing; an administrator can also unlock a separate MFA-authenticated
  * session for roles whose trust policy requires aws:MultiFactorAuthPresent. Secrets and session
- * tokens live only in this process's memory (docs/INVARIANTS.md invariant 3): never logged, never stored.
+ * tokens are never logged (docs/INVARIANTS.md invariant 3). They live in this process's memory and,
+ * with a session store (several replicas, docs/OPERATIONS.md "The broker's sessions"), sealed in
+ * the database, so that every replica signs with the same session and shares one MFA unlock.
  */
 
 export type CredentialSource =
@@ -59,8 +66,11 @@ export interface BrokerCredentials {
   isSignedWithExchangedSession(clients: STSClient[]): boolean;
   /** Forgets the exchanged session (AWS said it expired or is invalid); the next call exchanges anew. */
   invalidateSession(): void;
-  /** Clients signing with the MFA session, or null when locked (or expired). */
-  mfaClients(): STSClient[] | null;
+  /**
+   * Clients signing with the MFA session, or null when locked (or expired). With a session store
+   * it asks the store each time, so a lock or unlock on another replica holds here at once.
+   */
+  mfaClients(): Promise<STSClient[] | null>;
   /**
    * Clients signing with the long-term IAM user key itself (not the exchanged session), or null
    * when the broker has none. For the one call AWS wants that key for: an AssumeRole with
@@ -74,8 +84,13 @@ export interface BrokerCredentials {
    *   available with this configuration; AppError("aws_refused") when AWS rejects the code.
    */
   unlockWithMfa(tokenCode: string): Promise<MfaStatus>;
-  /** Discards the MFA session at once. */
-  lock(): void;
+  /**
+   * Discards the MFA session at once, on every replica.
+   * @throws the store's error when the lock could not be shared (this replica is locked anyway).
+   */
+  lock(): Promise<void>;
+  /** Brings this replica's view of the shared sessions up to date (for the status page). */
+  syncFromStore(): Promise<void>;
   sessionStatus(): SessionExchangeStatus;
   mfaStatus(): MfaStatus;
 }
@@ -97,6 +112,7 @@ export function createBrokerCredentials(
   aws: AppConfig["aws"],
   failover: StsFailover,
   clock: Pick<FailoverClock, "now">,
+  store: BrokerSessionStore | null = null,
 ): BrokerCredentials {
   const source = credentialSourceOf(aws);
   const makeClients = (signer: StsCredentials | "default-chain") =>
@@ -131,6 +147,24 @@ export function createBrokerCredentials(
   const isFresh = (s: CachedSession | null): s is CachedSession =>
     s !== null && s.credentials.expiration.getTime() - SESSION_REFRESH_MARGIN_MS > clock.now();
 
+  /** A stored session as this replica's own: the same credentials, clients of its own. */
+  const adopt = (stored: StoredBrokerSession): CachedSession => ({
+    credentials: stored.credentials,
+    clients: makeClients(stored.credentials),
+    exchangedAt: stored.exchangedAt,
+  });
+
+  /** What the store holds for `kind`, adopted, unless this replica already has that session. */
+  async function fromStore(
+    kind: BrokerSessionKind,
+    mine: CachedSession | null,
+  ): Promise<CachedSession | null | "unavailable"> {
+    const stored = await store!.load(kind);
+    if (stored === "unavailable" || stored === null) return stored;
+    if (mine && mine.credentials.accessKeyId === stored.credentials.accessKeyId) return mine;
+    return adopt(stored);
+  }
+
   function retire(s: CachedSession | null): void {
     // Let in-flight requests finish on the old clients' sockets before closing them.
     if (s) setTimeout(() => s.clients.forEach((c) => c.destroy()), 60_000).unref();
@@ -161,12 +195,10 @@ export function createBrokerCredentials(
   async function clients(): Promise<STSClient[]> {
     if (!usesSessionToken) return baseClients;
     if (isFresh(session)) return session.clients;
-    // Single flight: concurrent callers share one GetSessionToken call.
-    pendingExchange ??= getSessionToken("GetSessionToken (broker session)", {
-      DurationSeconds: aws.brokerSessionSeconds,
-    })
+    // Single flight: concurrent callers share one look at the store and one GetSessionToken call.
+    pendingExchange ??= sharedOrNewSession()
       .then((fresh) => {
-        retire(session);
+        if (fresh !== session) retire(session);
         session = fresh;
         return fresh;
       })
@@ -174,6 +206,33 @@ export function createBrokerCredentials(
         pendingExchange = null;
       });
     return (await pendingExchange).clients;
+  }
+
+  /** Another replica's fresh session if the store has one, else a new exchange, then shared. */
+  async function sharedOrNewSession(): Promise<CachedSession> {
+    if (store) {
+      const shared = await fromStore("session", session);
+      if (shared !== "unavailable" && isFresh(shared)) return shared;
+    }
+    const fresh = await getSessionToken("GetSessionToken (broker session)", {
+      DurationSeconds: aws.brokerSessionSeconds,
+    });
+    await store?.save("session", fresh);
+    return fresh;
+  }
+
+  async function mfaClients(): Promise<STSClient[] | null> {
+    if (store) await syncMfa();
+    return isFresh(mfaSession) ? mfaSession.clients : null;
+  }
+
+  /** The store's MFA session becomes this replica's; none there means locked everywhere. */
+  async function syncMfa(): Promise<void> {
+    const shared = await fromStore("mfa", mfaSession);
+    // The store could not be asked: keep what this replica knows.
+    if (shared === "unavailable" || shared === mfaSession) return;
+    retire(mfaSession);
+    mfaSession = shared;
   }
 
   function mfaStatus(): MfaStatus {
@@ -227,6 +286,7 @@ export function createBrokerCredentials(
     }
     retire(mfaSession);
     mfaSession = fresh;
+    await store?.save("mfa", fresh);
     return mfaStatus();
   }
 
@@ -236,15 +296,38 @@ export function createBrokerCredentials(
     clients,
     isSignedWithExchangedSession: (c) => session !== null && c === session.clients,
     invalidateSession: () => {
+      // The shared copy is as stale as ours: gone, unless another replica already replaced it.
+      if (session && store)
+        void store.clear("session", session.credentials.accessKeyId).catch(() => undefined);
       retire(session);
       session = null;
     },
-    mfaClients: () => (isFresh(mfaSession) ? mfaSession.clients : null),
+    mfaClients,
     longTermClients: () => (hasLongTermKeys ? baseClients : null),
     unlockWithMfa,
-    lock: () => {
+    lock: async () => {
       retire(mfaSession);
       mfaSession = null;
+      try {
+        await store?.clear("mfa");
+      } catch (error) {
+        throw new AppError(
+          "database_unavailable",
+          "The broker is locked on this replica, but the lock could not reach the others. Try again.",
+          { internalReason: "clearing the shared MFA session failed", cause: error },
+        );
+      }
+    },
+    syncFromStore: async () => {
+      if (!store) return;
+      await syncMfa();
+      if (usesSessionToken && !isFresh(session)) {
+        const shared = await fromStore("session", session);
+        if (shared !== "unavailable" && isFresh(shared) && shared !== session) {
+          retire(session);
+          session = shared;
+        }
+      }
     },
     sessionStatus: () => ({
       isUsed: usesSessionToken,

@@ -16,6 +16,7 @@ import {
   type MfaStatus,
   type SessionExchangeStatus,
 } from "./broker-credentials";
+import type { BrokerSessionStore } from "./broker-session-store";
 import type { TemporaryCredentials } from "./credential-formats";
 import { ASSUMED_ROLE_ARN_PATTERN, ROLE_CHAINING_MAX_SECONDS } from "./partitions";
 import {
@@ -118,14 +119,16 @@ export interface StsBroker {
   getStatus(options?: { refresh?: boolean }): Promise<BrokerStatus>;
   /** See BrokerCredentials.unlockWithMfa. */
   unlockWithMfa(tokenCode: string): Promise<MfaStatus>;
-  /** Discards the MFA session. */
-  lock(): void;
+  /** Discards the MFA session, on every replica (see BrokerCredentials.lock). */
+  lock(): Promise<void>;
   getMfaStatus(): MfaStatus;
   getEndpointHealth(): EndpointHealth[];
 }
 
 export interface StsBrokerDeps {
   clock?: FailoverClock;
+  /** Shares the exchanged sessions between replicas (docs/OPERATIONS.md "The broker's sessions"). */
+  sessionStore?: BrokerSessionStore;
   /** Overrides of the retry policy derived from configuration (tests, benchmarks). */
   policy?: Partial<RetryPolicy>;
 }
@@ -147,7 +150,12 @@ export function createStsBroker(aws: AppConfig["aws"], deps: StsBrokerDeps = {})
   const clock = deps.clock ?? systemClock;
   const policy = { ...retryPolicyFrom(aws), ...deps.policy };
   const failover: StsFailover = createStsFailover(aws.stsEndpoints, policy, clock);
-  const credentials: BrokerCredentials = createBrokerCredentials(aws, failover, clock);
+  const credentials: BrokerCredentials = createBrokerCredentials(
+    aws,
+    failover,
+    clock,
+    deps.sessionStore ?? null,
+  );
   // AssumeRoleWithSAML is authenticated by the assertion; the SDK sends it unsigned (noAuth).
   const samlClients = createStsClients(aws.stsEndpoints, policy, "default-chain");
 
@@ -235,7 +243,7 @@ export function createStsBroker(aws: AppConfig["aws"], deps: StsBrokerDeps = {})
     });
     let out;
     if (request.requiresBrokerMfa) {
-      const mfaClients = credentials.mfaClients();
+      const mfaClients = await credentials.mfaClients();
       if (!mfaClients) throw brokerLocked(credentials.mfaStatus());
       try {
         out = await failover.run("AssumeRole (MFA session)", (i, abortSignal) =>
@@ -244,7 +252,7 @@ export function createStsBroker(aws: AppConfig["aws"], deps: StsBrokerDeps = {})
       } catch (error) {
         // AWS ended the MFA session early: it is of no further use until the next unlock.
         if (isAppError(error) && STALE_SESSION_CODES.has(error.awsErrorCode ?? "")) {
-          credentials.lock();
+          await credentials.lock().catch(() => undefined);
           throw brokerLocked(credentials.mfaStatus());
         }
         throw error;
@@ -290,6 +298,7 @@ export function createStsBroker(aws: AppConfig["aws"], deps: StsBrokerDeps = {})
   }
 
   async function getStatus(options: { refresh?: boolean } = {}): Promise<BrokerStatus> {
+    await credentials.syncFromStore();
     let identity: BrokerIdentity | null = null;
     try {
       identity = await getBrokerIdentity(options);

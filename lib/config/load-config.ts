@@ -113,6 +113,11 @@ export interface AppConfig {
   trustedProxyHops: number;
   /** Requests one process holds in flight before it sheds with 503 (docs/OPERATIONS.md). */
   maxConcurrentRequests: number;
+  /**
+   * Whether the broker's exchanged sessions (and MFA unlock) are shared through the database by
+   * every replica (docs/OPERATIONS.md "The broker's sessions"); default on PostgreSQL only.
+   */
+  brokerSharedSessions: boolean;
   /** Whether /api/ready requires the broker's identity to be known. */
   readyRequiresBroker: boolean;
   /** Who may read /api/metrics: a bearer token when set, else these client networks. */
@@ -217,6 +222,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     },
     trustedProxyHops: s.GATEHOUSE_TRUSTED_PROXY_HOPS,
     maxConcurrentRequests: s.GATEHOUSE_MAX_CONCURRENT_REQUESTS,
+    brokerSharedSessions:
+      s.GATEHOUSE_BROKER_SHARED_SESSIONS ?? s.DATABASE_URL.startsWith("postgres"),
     readyRequiresBroker: s.GATEHOUSE_READY_REQUIRES_BROKER,
     metrics: { token: s.GATEHOUSE_METRICS_TOKEN, allow: s.GATEHOUSE_METRICS_ALLOW },
     rateLimits: s.GATEHOUSE_RATE_LIMITS,

@@ -176,6 +176,8 @@ export const settingsSchema = z
     GATEHOUSE_STS_TIMEOUT_MS: intInRange(100, 60_000, 3000, "milliseconds"),
     GATEHOUSE_STS_BACKOFF_BASE_MS: intInRange(0, 5000, 100, "milliseconds"),
     GATEHOUSE_BROKER_GET_SESSION_TOKEN: booleanFlag(true),
+    /** Share the broker's exchanged sessions through the database; default: on PostgreSQL. */
+    GATEHOUSE_BROKER_SHARED_SESSIONS: optionalBooleanFlag(),
     GATEHOUSE_BROKER_SESSION_SECONDS: intInRange(
       MIN_GET_SESSION_TOKEN_SECONDS,
       MAX_GET_SESSION_TOKEN_SECONDS,

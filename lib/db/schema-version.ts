@@ -4,7 +4,7 @@ import { databaseProviderOf, sqliteFileFromUrl } from "@/prisma/database-url";
  * The newest migration this code needs (prisma/migrations and prisma/postgresql/migrations share
  * their names). `npm run db:migration` rewrites it; a unit test checks it against both folders.
  */
-export const LATEST_MIGRATION = "20261204052634_cli_device_sign_in";
+export const LATEST_MIGRATION = "20261204113723_broker_sessions";
 
 export type SchemaState = { current: true } | { current: false; behind: boolean; reason: string };
 

@@ -19,7 +19,7 @@ import {
   stsClient,
   TEST_ACCOUNT,
   testBroker,
-  testWorld,
+  testWorldWithBrokerMfa,
 } from "../support/aws-standin";
 
 const MFA_SERIAL = `arn:aws:iam::${TEST_ACCOUNT}:mfa/test-broker`;
@@ -28,22 +28,7 @@ const MFA_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 let standin: AwsStandin;
 
 beforeAll(async () => {
-  const world = testWorld();
-  world.principals = world.principals.map((p) =>
-    p.arn === testBroker.arn
-      ? { ...p, mfaDevice: { serialNumber: MFA_SERIAL, totpSecret: MFA_SECRET } }
-      : p,
-  );
-  // This file's own BreakGlass (one hour, trusting only the broker) replaces the shared world's.
-  world.accounts[0]!.roles = world.accounts[0]!.roles.filter((r) => r.name !== "BreakGlass");
-  world.accounts[0]!.roles.push({
-    name: "BreakGlass",
-    maxSessionDurationSeconds: 3600,
-    trustedPrincipalArns: [testBroker.arn],
-    allowsSourceIdentity: true,
-    allowsTagSession: true,
-    requiresMfa: true,
-  });
+  const world = testWorldWithBrokerMfa({ serialNumber: MFA_SERIAL, totpSecret: MFA_SECRET });
   standin = await startAwsStandin({ world, stsEndpointNames: ["sts-a", "sts-b"] });
 });
 afterAll(async () => {
@@ -266,7 +251,7 @@ describe("MFA unlock for roles whose trust policy requires MFA", () => {
     expect(breakGlass!.errorCode).toBeNull();
     expect(breakGlass!.accessKeyId).not.toBe(developer!.accessKeyId);
 
-    broker.lock();
+    await broker.lock();
     expect(broker.getMfaStatus()).toMatchObject({ state: "locked", expiresAt: null });
     const error = await failure(
       broker.assumeRole({ ...request("BreakGlass"), requiresBrokerMfa: true }),

@@ -56,6 +56,30 @@ export function roleArnOf(
 }
 
 /** One role per rule under test; names say what is special about each. */
+/**
+ * The test world whose broker has an MFA device, with a one-hour BreakGlass role that trusts only
+ * the broker and requires MFA (replacing the shared world's BreakGlass).
+ */
+export function testWorldWithBrokerMfa(device: {
+  serialNumber: string;
+  totpSecret: string;
+}): StandinWorld {
+  const world = testWorld();
+  world.principals = world.principals.map((p) =>
+    p.arn === testBroker.arn ? { ...p, mfaDevice: device } : p,
+  );
+  world.accounts[0]!.roles = world.accounts[0]!.roles.filter((r) => r.name !== "BreakGlass");
+  world.accounts[0]!.roles.push({
+    name: "BreakGlass",
+    maxSessionDurationSeconds: 3600,
+    trustedPrincipalArns: [testBroker.arn],
+    allowsSourceIdentity: true,
+    allowsTagSession: true,
+    requiresMfa: true,
+  });
+  return world;
+}
+
 export function testWorld(): StandinWorld {
   const trustsBroker = {
     trustedPrincipalArns: [testBroker.arn],

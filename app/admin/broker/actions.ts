@@ -88,7 +88,7 @@ export async function lockBroker(): Promise<void> {
   if (!check.allowed) return;
   const { user, meta } = check;
   const broker = getBroker();
-  broker.lock();
+  await broker.lock();
   await writeAuditEvent(getDb(), {
     action: "broker.locked",
     outcome: "success",

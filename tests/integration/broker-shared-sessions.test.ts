@@ -1,0 +1,171 @@
+// The broker's exchanged sessions shared by replicas through the database (docs/OPERATIONS.md
+// "The broker's sessions"): two brokers — two replicas' worth — on one database make one
+// GetSessionToken between them; an MFA unlock on one opens MFA roles on the other, and a lock on
+// either closes them on both before the next STS call; what is stored is sealed and bound to its
+// row and to the long-term key that exchanged it.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startAwsStandin, type AwsStandin, type StsCallRecord } from "@/dev/aws-standin/server";
+import { totpCode } from "@/dev/aws-standin/totp";
+import { createDbBrokerSessionStore } from "@/lib/aws/broker-session-store";
+import { openValue } from "@/lib/crypto/sealed-value";
+import { createStsBroker, type StsBroker } from "@/lib/aws/sts-broker";
+import type { AppConfig } from "@/lib/config";
+import { createDb, type Db } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import {
+  roleArnOf,
+  testBroker,
+  testWorldWithBrokerMfa,
+  TEST_ACCOUNT,
+} from "../support/aws-standin";
+import { brokerAwsConfig, endpointsSetting } from "../support/broker-config";
+import { createTestDatabase, testDatabaseKind } from "../support/stack";
+
+const MFA_SERIAL = `arn:aws:iam::${TEST_ACCOUNT}:mfa/shared-broker`;
+const MFA_SECRET = "KRSXG5CTMVRXEZLUKN2XAZLSKNSWG4TF";
+const SEAL_SECRET = "x".repeat(43);
+
+let standin: AwsStandin;
+let database: { url: string; drop(): Promise<void> };
+let db: Db;
+
+beforeAll(async () => {
+  const world = testWorldWithBrokerMfa({ serialNumber: MFA_SERIAL, totpSecret: MFA_SECRET });
+  standin = await startAwsStandin({ world, stsEndpointNames: ["sts-a"] });
+  database = await createTestDatabase(testDatabaseKind());
+  db = createDb(database.url);
+});
+afterAll(async () => {
+  await db?.$disconnect();
+  await database?.drop();
+  await standin?.close();
+});
+beforeEach(async () => {
+  await fetch(`${standin.url}/__standin/reset-calls`, { method: "POST" });
+  await db.brokerSession.deleteMany();
+});
+
+function awsConfig(): AppConfig["aws"] {
+  return {
+    ...brokerAwsConfig({
+      AWS_REGION: "us-east-1",
+      GATEHOUSE_STS_ENDPOINTS: endpointsSetting([standin.stsEndpoints["sts-a"]!]),
+      GATEHOUSE_FEDERATION_ENDPOINT: standin.federationEndpoint,
+      GATEHOUSE_BROKER_ACCESS_KEY_ID: testBroker.accessKeyId,
+      GATEHOUSE_BROKER_SECRET_ACCESS_KEY: testBroker.secretAccessKey,
+    }),
+    stsTimeoutMs: 10_000,
+    brokerUsesSessionToken: true,
+    brokerSessionSeconds: 43_200,
+    brokerMfaSerial: MFA_SERIAL,
+  };
+}
+
+/** One replica's broker: its own memory, the shared database. */
+function replica(opts: { sealSecret?: string; sourceKeyId?: string } = {}): StsBroker {
+  return createStsBroker(awsConfig(), {
+    sessionStore: createDbBrokerSessionStore(db, {
+      sealSecret: opts.sealSecret ?? SEAL_SECRET,
+      sourceKeyId: opts.sourceKeyId ?? testBroker.accessKeyId,
+    }),
+  });
+}
+
+async function calls(action: string): Promise<StsCallRecord[]> {
+  const all = (await (await fetch(`${standin.url}/__standin/calls`)).json()) as StsCallRecord[];
+  return all.filter((c) => c.action === action);
+}
+
+const developer = () => ({
+  roleArn: roleArnOf("Developer"),
+  roleSessionName: "alice",
+  sourceIdentity: "user-alice",
+  durationSeconds: 3600,
+});
+const breakGlass = () => ({
+  ...developer(),
+  roleArn: roleArnOf("BreakGlass"),
+  requiresBrokerMfa: true,
+});
+
+async function refusal(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.then(
+    () => new Error("expected a refusal"),
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  return error as AppError;
+}
+
+describe("the exchanged session is shared", () => {
+  it("two replicas make one GetSessionToken between them and sign with the same session", async () => {
+    const a = replica();
+    const b = replica();
+    await a.assumeRole(developer());
+    await b.assumeRole(developer());
+    expect(await calls("GetSessionToken")).toHaveLength(1);
+    const [first, second] = await calls("AssumeRole");
+    expect(first!.errorCode).toBeNull();
+    expect(second!.errorCode).toBeNull();
+    expect(second!.accessKeyId).toBe(first!.accessKeyId);
+    expect(first!.accessKeyId).not.toBe(testBroker.accessKeyId);
+  });
+
+  it("is stored sealed: neither the secret key nor the session token is readable in the row", async () => {
+    await replica().assumeRole(developer());
+    const row = await db.brokerSession.findUniqueOrThrow({ where: { kind: "session" } });
+    expect(row.accessKeyId).toBe((await calls("AssumeRole"))[0]!.accessKeyId);
+    expect(row.sourceKeyId).toBe(testBroker.accessKeyId);
+    const secret = JSON.parse(
+      openValue(
+        SEAL_SECRET,
+        "broker-session",
+        row.sealed,
+        `session|${row.sourceKeyId}|${row.accessKeyId}`,
+      ),
+    ) as { secretAccessKey: string; sessionToken: string };
+    expect(secret.secretAccessKey.length).toBeGreaterThanOrEqual(40);
+    expect(secret.sessionToken.length).toBeGreaterThan(100);
+    const rowText = JSON.stringify(row);
+    expect(rowText).not.toContain(secret.secretAccessKey);
+    expect(rowText).not.toContain(secret.sessionToken.slice(0, 40));
+  });
+
+  it.each([
+    ["sealed under another secret", { sealSecret: "y".repeat(43) }],
+    ["exchanged by another long-term key (rotated)", { sourceKeyId: "AKIAOTHERKEY00000000" }],
+  ])("a stored session %s is not used: the replica exchanges its own", async (_name, opts) => {
+    await replica().assumeRole(developer());
+    await replica(opts).assumeRole(developer());
+    expect(await calls("GetSessionToken")).toHaveLength(2);
+  });
+
+  it("a sealed value moved into another row does not open", async () => {
+    await replica().assumeRole(developer());
+    const row = await db.brokerSession.findUniqueOrThrow({ where: { kind: "session" } });
+    await db.brokerSession.create({ data: { ...row, kind: "mfa" } });
+    const error = await refusal(replica().assumeRole(breakGlass()));
+    expect(error.code).toBe("broker_locked");
+    expect(await calls("AssumeRole")).toHaveLength(1);
+  });
+});
+
+describe("the MFA unlock is shared", () => {
+  it("unlocked on one replica, the MFA role works on the other; locked on either, it stops on both before any STS call", async () => {
+    const a = replica();
+    const b = replica();
+    expect((await refusal(b.assumeRole(breakGlass()))).code).toBe("broker_locked");
+
+    await a.unlockWithMfa(totpCode(MFA_SECRET, new Date()));
+    const assumed = await b.assumeRole(breakGlass());
+    expect(assumed.assumedRoleArn).toContain(":assumed-role/BreakGlass/");
+    expect((await b.getStatus()).mfa.state).toBe("unlocked");
+
+    await b.lock();
+    const before = (await calls("AssumeRole")).length;
+    expect((await refusal(a.assumeRole(breakGlass()))).code).toBe("broker_locked");
+    expect((await refusal(b.assumeRole(breakGlass()))).code).toBe("broker_locked");
+    expect(await calls("AssumeRole")).toHaveLength(before);
+    expect((await a.getStatus()).mfa.state).toBe("locked");
+  });
+});
