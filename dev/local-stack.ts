@@ -140,8 +140,19 @@ export async function startPortal(opts: {
     stdio: opts.inheritOutput ? "inherit" : ["ignore", "pipe", "pipe"],
   });
   let output = "";
-  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+  // `npm test` keeps every portal's output, to check afterwards that no secret the run issued
+  // reached a log (tests/run.ts).
+  const logDir = process.env.GATEHOUSE_TEST_LOG_DIR;
+  const logFile = logDir
+    ? fs.createWriteStream(path.join(logDir, `portal-${opts.port}-${Date.now()}.log`))
+    : null;
+  const capture = (d: Buffer) => {
+    output += d.toString();
+    logFile?.write(d);
+  };
+  child.stdout?.on("data", capture);
+  child.stderr?.on("data", capture);
+  child.once("exit", () => logFile?.end());
   const url = `http://localhost:${opts.port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {

@@ -8,6 +8,7 @@ import path from "node:path";
 import readline from "node:readline";
 import { buildPortal, isBuildStale, ROOT } from "../dev/local-stack";
 import { playwrightFailures, readFailures, type Failure } from "./support/report-failures";
+import { findSecretsInLogs } from "./support/secrets-in-logs";
 
 interface TierResult {
   name: string;
@@ -20,6 +21,9 @@ interface TierResult {
 }
 
 const REPORT_DIR = path.join(ROOT, ".tmp", "reports");
+/** Every portal's output in this run, and the secrets the run saw issued (secretsInLogsTier). */
+const LOG_DIR = path.join(ROOT, ".tmp", "run-logs");
+const SECRET_LEDGER = path.join(LOG_DIR, "issued-secrets.tsv");
 const only = process.argv.slice(2);
 
 function run(command: string, args: string[], env: Record<string, string>): number {
@@ -124,6 +128,45 @@ function playwrightTier(name: string, env: Record<string, string> = {}): TierRes
   };
 }
 
+/**
+ * "No secret is ever logged", over the whole run: none of the secrets the run saw issued appears in
+ * any portal's output (tests/support/secrets-in-logs.ts). One check, counted as one test.
+ */
+function secretsInLogsTier(): TierResult {
+  const started = Date.now();
+  const report = findSecretsInLogs(SECRET_LEDGER, LOG_DIR);
+  const megabytes = (report.logBytes / 1e6).toFixed(1);
+  console.log(
+    `\n▶ secrets in logs: ${report.secrets} secrets issued, ${report.logFiles} portal logs (${megabytes} MB), ${report.leaks.length} leaks`,
+  );
+  const empty = report.secrets === 0 || report.logFiles === 0;
+  const failures: Failure[] = [
+    ...report.leaks.map((leak) => ({
+      tier: "secrets-in-logs",
+      where: leak.file,
+      message: `a ${leak.kind} issued during the run appears in this portal's log (${path.join(LOG_DIR, leak.file)})`,
+    })),
+    ...(empty
+      ? [
+          {
+            tier: "secrets-in-logs",
+            where: LOG_DIR,
+            message: "nothing to check: no secrets or no logs were recorded",
+          },
+        ]
+      : []),
+  ];
+  return {
+    name: "secrets-in-logs",
+    passed: failures.length === 0 ? 1 : 0,
+    failed: failures.length > 0 ? 1 : 0,
+    skipped: 0,
+    seconds: (Date.now() - started) / 1000,
+    exitCode: failures.length > 0 ? 1 : 0,
+    failures,
+  };
+}
+
 function readJson(file: string): unknown {
   try {
     return JSON.parse(fs.readFileSync(file, "utf8"));
@@ -135,6 +178,10 @@ function readJson(file: string): unknown {
 async function main(): Promise<void> {
   fs.rmSync(REPORT_DIR, { recursive: true, force: true });
   fs.mkdirSync(REPORT_DIR, { recursive: true });
+  fs.rmSync(LOG_DIR, { recursive: true, force: true });
+  fs.mkdirSync(LOG_DIR, { recursive: true });
+  process.env.GATEHOUSE_TEST_LOG_DIR = LOG_DIR;
+  process.env.GATEHOUSE_TEST_SECRET_LEDGER = SECRET_LEDGER;
   const started = Date.now();
   const wants = (tier: string) => only.length === 0 || only.includes(tier);
   const results: TierResult[] = [];
@@ -180,6 +227,7 @@ async function main(): Promise<void> {
   }
   if (wants("e2e"))
     results.push(playwrightTier("e2e-chromium", { GATEHOUSE_TEST_DATABASE: "sqlite" }));
+  if (wants("integration") || wants("e2e")) results.push(secretsInLogsTier());
 
   const total = results.reduce(
     (t, r) => ({

@@ -3,6 +3,7 @@
  * (ASIA prefix, 20-character key ids, 40-character secrets) sees realistic values.
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { recordIssuedSecret } from "../secret-ledger";
 
 // AWS key and unique ids use the RFC 4648 base32 alphabet: uppercase letters and 2–7.
 const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -33,7 +34,7 @@ export function newTemporaryAccessKeyId(): string {
 
 /** A 40-character secret access key from the base64 alphabet (30 random bytes, no padding). */
 export function newSecretAccessKey(): string {
-  return randomBytes(30).toString("base64");
+  return recorded("secret-access-key", randomBytes(30).toString("base64"));
 }
 
 /**
@@ -42,12 +43,18 @@ export function newSecretAccessKey(): string {
  * URL-encode get caught.
  */
 export function newSessionToken(): string {
-  return `IQoJb3JpZ2luX2VjE${randomBytes(450).toString("base64")}`;
+  return recorded("session-token", `IQoJb3JpZ2luX2VjE${randomBytes(450).toString("base64")}`);
 }
 
 /** An opaque console sign-in token (URL-safe base64). */
 export function newSigninToken(): string {
-  return randomBytes(96).toString("base64url");
+  return recorded("signin-token", randomBytes(96).toString("base64url"));
+}
+
+/** Every minted secret goes to the test run's ledger, when there is one (dev/secret-ledger.ts). */
+function recorded(kind: string, secret: string): string {
+  recordIssuedSecret(kind, secret);
+  return secret;
 }
 
 /** A request id in AWS's UUID form. */

@@ -18,8 +18,8 @@ let stagingDeveloper: string;
 let prodAdmin: string;
 
 beforeAll(async () => {
-  // The request log is an info line; test stacks log warnings only unless asked.
-  stack = await startTestStack({ extraEnv: { GATEHOUSE_LOG_LEVEL: "info" } });
+  // Test stacks log at info, so the request log is on.
+  stack = await startTestStack();
   bob = await signIn(stack, "bob");
   bobPersonId = (
     await stack.db.user.findFirstOrThrow({ where: { id: (await storedUser(stack, "bob")).id } })

@@ -1,5 +1,6 @@
 // Drives the CLI's device sign-in (docs/API.md) over HTTP as the gatehouse CLI and a person's
 // browser would: start, approve or deny on the portal, poll, and call /api/v1 with the token.
+import { recordIssuedSecret } from "@/dev/secret-ledger";
 import { expect } from "vitest";
 import type { PortalSession } from "./portal-client";
 import type { TestStack } from "./stack";
@@ -65,6 +66,7 @@ export async function cliTokenFor(
   const res = await pollCliToken(stack, started.device_code);
   expect(res.status, await res.clone().text()).toBe(200);
   const body = (await res.json()) as { access_token: string; token_id: string };
+  recordIssuedSecret("cli-token", body.access_token);
   return { token: body.access_token, tokenId: body.token_id };
 }
 

@@ -9,6 +9,7 @@
  *   const res = await fetch(url, { redirect: "manual", headers: jar.headersFor(url) });
  *   jar.storeFrom(url, res);
  */
+import { recordIssuedSecret } from "@/dev/secret-ledger";
 
 export interface StoredCookie {
   name: string;
@@ -48,6 +49,8 @@ export class CookieJar {
     const name = pair.slice(0, eq).trim();
     const value = pair.slice(eq + 1).trim();
     if (!name) return;
+    if (name.endsWith("gatehouse.session") && value.length >= 16)
+      recordIssuedSecret("session-cookie", value);
 
     const cookie: StoredCookie = {
       name,

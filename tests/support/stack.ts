@@ -288,6 +288,8 @@ async function startTestStackOnce(opts: TestStackOptions): Promise<TestStack> {
         // Tests sign in and issue far faster than people: limits are tested on their own.
         GATEHOUSE_RATE_LIMITS: TEST_RATE_LIMITS,
         GATEHOUSE_TEST_CLOCK_FILE: portalClock.file,
+        // The request log and every info line, so that `npm test` checks them all for secrets.
+        GATEHOUSE_LOG_LEVEL: "info",
         ...opts.extraEnv,
         ...(opts.envFromAws ? await opts.envFromAws(aws) : {}),
       },
