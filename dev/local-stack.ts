@@ -126,8 +126,11 @@ export async function startPortal(opts: {
   port: number;
   env: Record<string, string>;
   inheritOutput?: boolean;
+  /** Extra flags for node itself (e.g. --cpu-prof, which NODE_OPTIONS does not take). */
+  nodeArgs?: string[];
 }): Promise<RunningPortal> {
-  const child = spawn(process.execPath, ["--conditions=react-server", SERVER_BUNDLE], {
+  const args = [...(opts.nodeArgs ?? []), "--conditions=react-server", SERVER_BUNDLE];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? "",

@@ -10,7 +10,7 @@ import type { AssumedRole, StsBroker } from "@/lib/aws/sts-broker";
 import type { AppConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
 import { AppError, isAppError } from "@/lib/errors";
-import { enforceRateLimit } from "@/lib/rate-limit/counter";
+import { enforceRateLimits } from "@/lib/rate-limit/counter";
 import type { RequestMeta } from "@/lib/request-meta";
 import { log } from "@/lib/log";
 import { findHeldAssertion } from "@/lib/saml/aws-relay";
@@ -69,12 +69,13 @@ export async function assumeGrantedRole(
 ): Promise<{ grant: Grant; assumed: AssumedRole }> {
   const { region } = options;
   // Per person and per address, before anything is looked up (docs/SECURITY.md "Rate limits").
-  await enforceRateLimit(ctx.db, ctx.config.rateLimits, "issue", ctx.user.personId, ctx.now);
-  await enforceRateLimit(
+  await enforceRateLimits(
     ctx.db,
     ctx.config.rateLimits,
-    "issue-address",
-    ctx.meta.ip ?? "unknown",
+    [
+      { name: "issue", subject: ctx.user.personId },
+      { name: "issue-address", subject: ctx.meta.ip ?? "unknown" },
+    ],
     ctx.now,
   );
   const grant = await findGrantForRole(ctx.db, principalOf(ctx.user), roleId, ctx.now);

@@ -20,6 +20,34 @@ export interface Consumed {
 const CLEANUP_EVERY = 500;
 let sinceCleanup = 0;
 
+/** The fixed window `now` falls in, for `windowSeconds`-long windows (epoch seconds). */
+function windowOf(windowSeconds: number, now: Date) {
+  const seconds = Math.floor(now.getTime() / 1000);
+  const window = Math.floor(seconds / windowSeconds);
+  return { seconds, window, windowEnd: (window + 1) * windowSeconds };
+}
+
+/** One atomic count-up of `key`; lazy, so several can run in one transaction. */
+function countUp(db: Db, key: string, window: number, windowEnd: number) {
+  // Same SQL on SQLite (3.35+) and PostgreSQL: insert, or count on in this window, or restart.
+  return db.$queryRaw<Array<{ count: number | bigint }>>`
+    INSERT INTO "RateLimitCounter" ("key", "window", "count", "expiresAt")
+    VALUES (${key}, ${window}, 1, ${windowEnd})
+    ON CONFLICT ("key") DO UPDATE SET
+      "count" = CASE WHEN "RateLimitCounter"."window" = excluded."window"
+                     THEN "RateLimitCounter"."count" + 1 ELSE 1 END,
+      "window" = excluded."window",
+      "expiresAt" = excluded."expiresAt"
+    RETURNING "count"`;
+}
+
+async function cleanUpNowAndThen(db: Db, seconds: number, writes: number): Promise<void> {
+  sinceCleanup += writes;
+  if (sinceCleanup < CLEANUP_EVERY) return;
+  sinceCleanup = 0;
+  await db.rateLimitCounter.deleteMany({ where: { expiresAt: { lt: seconds } } });
+}
+
 /**
  * Counts one request against `key` in the current window of `windowSeconds`.
  */
@@ -29,24 +57,10 @@ export async function consumeRateLimit(
   rule: { limit: number; windowSeconds: number },
   now: Date,
 ): Promise<Consumed> {
-  const seconds = Math.floor(now.getTime() / 1000);
-  const window = Math.floor(seconds / rule.windowSeconds);
-  const windowEnd = (window + 1) * rule.windowSeconds;
-  // Same SQL on SQLite (3.35+) and PostgreSQL: insert, or count on in this window, or restart.
-  const rows = await db.$queryRaw<Array<{ count: number | bigint }>>`
-    INSERT INTO "RateLimitCounter" ("key", "window", "count", "expiresAt")
-    VALUES (${key}, ${window}, 1, ${windowEnd})
-    ON CONFLICT ("key") DO UPDATE SET
-      "count" = CASE WHEN "RateLimitCounter"."window" = excluded."window"
-                     THEN "RateLimitCounter"."count" + 1 ELSE 1 END,
-      "window" = excluded."window",
-      "expiresAt" = excluded."expiresAt"
-    RETURNING "count"`;
+  const { seconds, window, windowEnd } = windowOf(rule.windowSeconds, now);
+  const rows = await countUp(db, key, window, windowEnd);
   const count = Number(rows[0]?.count ?? 1);
-  if (++sinceCleanup >= CLEANUP_EVERY) {
-    sinceCleanup = 0;
-    await db.rateLimitCounter.deleteMany({ where: { expiresAt: { lt: seconds } } });
-  }
+  await cleanUpNowAndThen(db, seconds, 1);
   return {
     count,
     allowed: count <= rule.limit,
@@ -66,18 +80,43 @@ export async function enforceRateLimit(
   subject: string,
   now: Date,
 ): Promise<void> {
-  const rule = limits[name];
-  const result = await consumeRateLimit(db, `${name}|${subject}`, rule, now);
-  if (result.allowed) return;
-  metrics().rateLimited.inc({ limit: name });
-  throw new AppError(
-    "rate_limited",
-    `Too many requests. Try again in ${result.retryAfterSeconds} second${result.retryAfterSeconds === 1 ? "" : "s"}.`,
-    {
-      retryAfterSeconds: result.retryAfterSeconds,
-      internalReason: `rate limit ${name} (${rule.limit} per ${rule.windowSeconds} s) exceeded for ${subject}: request ${result.count}`,
-    },
-  );
+  await enforceRateLimits(db, limits, [{ name, subject }], now);
+}
+
+/**
+ * Several limits on one request (e.g. per person and per address), counted together: in one
+ * transaction, so on SQLite one commit (one fsync) instead of one per limit. Every limit is
+ * counted; the first one over refuses the request.
+ * @throws AppError("rate_limited") with Retry-After
+ */
+export async function enforceRateLimits(
+  db: Db,
+  limits: RateLimits,
+  checks: ReadonlyArray<{ name: RateLimitName; subject: string }>,
+  now: Date,
+): Promise<void> {
+  const planned = checks.map((check) => ({
+    ...check,
+    rule: limits[check.name],
+    ...windowOf(limits[check.name].windowSeconds, now),
+  }));
+  const queries = planned.map((p) => countUp(db, `${p.name}|${p.subject}`, p.window, p.windowEnd));
+  const results = queries.length === 1 ? [await queries[0]!] : await db.$transaction(queries);
+  await cleanUpNowAndThen(db, planned[0]?.seconds ?? 0, planned.length);
+  planned.forEach((p, i) => {
+    const count = Number(results[i]?.[0]?.count ?? 1);
+    if (count <= p.rule.limit) return;
+    const retryAfterSeconds = Math.max(1, p.windowEnd - p.seconds);
+    metrics().rateLimited.inc({ limit: p.name });
+    throw new AppError(
+      "rate_limited",
+      `Too many requests. Try again in ${retryAfterSeconds} second${retryAfterSeconds === 1 ? "" : "s"}.`,
+      {
+        retryAfterSeconds,
+        internalReason: `rate limit ${p.name} (${p.rule.limit} per ${p.rule.windowSeconds} s) exceeded for ${p.subject}: request ${count}`,
+      },
+    );
+  });
 }
 
 /**

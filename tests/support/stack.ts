@@ -197,6 +197,8 @@ type TestStackOptions = {
   database?: TestDatabase;
   world?: StandinWorld;
   extraEnv?: Record<string, string>;
+  /** Extra flags for the portal's node process (benchmarks: --cpu-prof). */
+  portalNodeArgs?: string[];
   /** Settings that depend on the running AWS stand-in (e.g. broker credentials it issued). */
   envFromAws?: (aws: AwsStandin) => Promise<Record<string, string>>;
   /** Also start the demo SAML IdP, register it in the portal and as the stand-in's SAML provider. */
@@ -294,7 +296,11 @@ async function startTestStackOnce(opts: TestStackOptions): Promise<TestStack> {
         ...(opts.envFromAws ? await opts.envFromAws(aws) : {}),
       },
     });
-    const portal = await startPortal({ port: portalPort, env: portalEnv });
+    const portal = await startPortal({
+      port: portalPort,
+      env: portalEnv,
+      ...(opts.portalNodeArgs ? { nodeArgs: opts.portalNodeArgs } : {}),
+    });
     cleanups.push(() => portal.stop());
     return {
       database,

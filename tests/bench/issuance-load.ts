@@ -1,0 +1,145 @@
+// `npm run bench:load`: issuance under concurrent load, side by side with its baseline in the
+// same run — the same AssumeRole sent straight to the same STS stand-in with the SDK at the same
+// concurrency — so the portal's own overhead is the difference. For 1, 10 and 50 concurrent
+// clients it prints p50/p99 latency of both, the overhead, issuances per second, and the portal
+// process's RSS. BENCH_CPU_PROF=1 writes a CPU profile of the portal (.tmp/profiles/) for
+// `npx tsx tests/bench/profile-summary.ts`. Not a test: numbers, not assertions.
+import fs from "node:fs";
+import path from "node:path";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import autocannon from "autocannon";
+import { demoBroker } from "@/dev/demo-world";
+import { ROOT } from "@/dev/local-stack";
+import { roleIdOf, signIn } from "../support/portal-client";
+import { startTestStack } from "../support/stack";
+
+const REQUESTS = Number(process.env.BENCH_REQUESTS || 2000);
+const CONCURRENCY = (process.env.BENCH_CONCURRENCY || "1,10,50").split(",").map(Number);
+const PROFILE_DIR = path.join(ROOT, ".tmp", "profiles");
+
+interface Row {
+  clients: number;
+  direct: { p50: number; p99: number; perSecond: number };
+  portal: { p50: number; p99: number; perSecond: number; errors: number };
+  rssMb: number;
+}
+
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+/** `count` calls of `fn` by `clients` concurrent workers: sorted latencies (ms) and the rate. */
+async function pool(clients: number, count: number, fn: () => Promise<void>) {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next < count) {
+        next += 1;
+        const t = performance.now();
+        await fn();
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { sorted: latencies.sort((a, b) => a - b), perSecond: count / seconds };
+}
+
+function rssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+}
+
+async function main(): Promise<void> {
+  const profiling = process.env.BENCH_CPU_PROF === "1";
+  if (profiling) fs.mkdirSync(PROFILE_DIR, { recursive: true });
+  const stack = await startTestStack({
+    database: (process.env.GATEHOUSE_TEST_DATABASE as "sqlite" | "postgresql") || "sqlite",
+    extraEnv: {
+      // A load benchmark, not a log benchmark: the request log is measured on its own.
+      GATEHOUSE_LOG_LEVEL: process.env.BENCH_LOG_LEVEL || "warn",
+      GATEHOUSE_MAX_CONCURRENT_REQUESTS: "100000",
+    },
+    ...(profiling ? { portalNodeArgs: ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] } : {}),
+  });
+  const rows: Row[] = [];
+  try {
+    const bob = await signIn(stack, "bob");
+    const roleId = await roleIdOf(stack, "acme-staging", "Developer");
+    const cookie = bob.jar.headersFor(stack.portalUrl).cookie ?? "";
+    const sts = new STSClient({
+      region: "us-east-1",
+      endpoint: stack.aws.stsEndpoint,
+      credentials: {
+        accessKeyId: demoBroker.accessKeyId,
+        secretAccessKey: demoBroker.secretAccessKey,
+      },
+    });
+    const direct = () =>
+      sts
+        .send(
+          new AssumeRoleCommand({
+            RoleArn: "arn:aws:iam::345678901234:role/Developer",
+            RoleSessionName: "bench",
+            DurationSeconds: 3600,
+          }),
+        )
+        .then(() => undefined);
+    const pid = stack.portal.serverPid();
+    // Warm both paths (JIT, connection pools, the broker's session exchange).
+    await pool(4, 200, direct);
+    await autocannon({
+      url: `${stack.portalUrl}/api/roles/${roleId}/credentials`,
+      method: "POST",
+      headers: { cookie, origin: stack.portalUrl, "content-type": "application/json" },
+      body: "{}",
+      connections: 4,
+      amount: 200,
+    });
+
+    for (const clients of CONCURRENCY) {
+      const d = await pool(clients, REQUESTS, direct);
+      const p = await autocannon({
+        url: `${stack.portalUrl}/api/roles/${roleId}/credentials`,
+        method: "POST",
+        headers: { cookie, origin: stack.portalUrl, "content-type": "application/json" },
+        body: "{}",
+        connections: clients,
+        amount: REQUESTS,
+      });
+      rows.push({
+        clients,
+        direct: { p50: pct(d.sorted, 50), p99: pct(d.sorted, 99), perSecond: d.perSecond },
+        portal: {
+          p50: p.latency.p50,
+          p99: p.latency.p99,
+          perSecond: p.requests.average,
+          errors: p.errors + p.non2xx,
+        },
+        rssMb: rssMb(pid),
+      });
+    }
+  } finally {
+    await stack.stop();
+  }
+
+  const ms = (n: number) => `${n.toFixed(1).padStart(7)} ms`;
+  console.log(`\nissuance under load (${REQUESTS} requests per row, ${stack.database})`);
+  console.log(
+    "clients │ direct p50   direct p99 │ portal p50   portal p99 │ overhead p50 overhead p99 │ direct/s portal/s │ errors │ RSS",
+  );
+  for (const r of rows)
+    console.log(
+      `${String(r.clients).padStart(7)} │ ${ms(r.direct.p50)} ${ms(r.direct.p99)} │ ${ms(r.portal.p50)} ${ms(r.portal.p99)} │ ${ms(r.portal.p50 - r.direct.p50)} ${ms(r.portal.p99 - r.direct.p99)} │ ${r.direct.perSecond.toFixed(0).padStart(8)} ${r.portal.perSecond.toFixed(0).padStart(8)} │ ${String(r.portal.errors).padStart(6)} │ ${r.rssMb} MB`,
+    );
+  if (profiling)
+    console.log(
+      `\nCPU profile written to ${PROFILE_DIR} (summarize: npx tsx tests/bench/profile-summary.ts)`,
+    );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
