@@ -7,7 +7,7 @@
 import { generateKeyPairSync, verify as cryptoVerify, X509Certificate } from "node:crypto";
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 
-import { validate as validateSamlSchema } from "@authenio/samlify-node-xmllint";
+import { validate as validateWithXmllint } from "@authenio/samlify-node-xmllint";
 import { DOMParser } from "@xmldom/xmldom";
 import {
   IdentityProvider,
@@ -274,6 +274,22 @@ function readResponse(xml: string) {
         ) as Element | undefined)
       : undefined,
   };
+}
+
+/**
+ * The independent check (not the portal's validator), contained: every call into node-xmllint's
+ * Emscripten runtime adds a process "uncaughtException" listener that rethrows. Integration files
+ * share one worker process, so left in place, those listeners turn any later stray error in any
+ * file into a crash of the whole tier ("Worker exited unexpectedly") instead of a reported error.
+ */
+async function validateSamlSchema(xml: string): Promise<string> {
+  const before = new Set(process.listeners("uncaughtException"));
+  try {
+    return await validateWithXmllint(xml);
+  } finally {
+    for (const listener of process.listeners("uncaughtException"))
+      if (!before.has(listener)) process.removeListener("uncaughtException", listener);
+  }
 }
 
 async function expectSchemaValid(xml: string): Promise<void> {
