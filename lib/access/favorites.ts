@@ -34,13 +34,11 @@ export async function addFavoriteRole(
   const grant = await findGrantForRole(db, principal, roleId, now);
   if (!grant) throw notFound();
   try {
-    await db.favoriteRole.upsert({
-      where: { personId_roleId: { personId: principal.personId, roleId } },
-      update: {},
-      create: { personId: principal.personId, roleId },
-    });
+    // A plain insert, not an upsert: Prisma runs an upsert with nothing to update as read, then
+    // update, which fails (P2025) when an unstar deletes the row in between.
+    await db.favoriteRole.create({ data: { personId: principal.personId, roleId } });
   } catch (error) {
-    // Two tabs starring at once: the other request created the row, which is what we wanted.
+    // Already starred (another tab, or a double click): that is what we wanted.
     if (!isUniqueViolation(error)) throw error;
   }
 }

@@ -76,6 +76,17 @@ describe("starring a role the user can use", () => {
     expect(await favoriteRows("bob")).toEqual([]);
   });
 
+  it("stars and unstars racing each other (two tabs, a double click) never fail: 200 each, at most one star", async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        favorite(bob, roles.sandboxDeveloper, i % 2 === 0 ? "PUT" : "DELETE"),
+      ),
+    );
+    expect(answers.map((r) => r.status)).toEqual(answers.map(() => 200));
+    expect((await favoriteRows("bob")).length).toBeLessThanOrEqual(1);
+    expect((await favorite(bob, roles.sandboxDeveloper, "DELETE")).status).toBe(200);
+  });
+
   it("a CLI-only grant (bob's personal DataScience) can be starred too", async () => {
     expect((await favorite(bob, roles.dataScience, "PUT")).status).toBe(200);
     expect(await favoriteRows("bob")).toEqual([roles.dataScience]);

@@ -282,7 +282,7 @@ function readResponse(xml: string) {
  * share one worker process, so left in place, those listeners turn any later stray error in any
  * file into a crash of the whole tier ("Worker exited unexpectedly") instead of a reported error.
  */
-async function validateSamlSchema(xml: string): Promise<string> {
+async function validateSamlSchema(xml: string): Promise<unknown> {
   const before = new Set(process.listeners("uncaughtException"));
   try {
     return await validateWithXmllint(xml);

@@ -1,0 +1,246 @@
+// `npm run test:resilience`: load and fault scenarios against two portal replicas on one database
+// (PostgreSQL unless GATEHOUSE_TEST_DATABASE=sqlite), loopback only, each bounded and stopping by
+// itself. Each scenario changes the world when the load reaches a count of outcomes, never after a
+// sleep, and checks what every request got:
+// - mixed load (page views, CLI and console issuance, favorites) on both replicas with autocannon
+//   at the highest rate the machine gives: zero 5xx, every 200 issuance audited, RSS reported;
+// - one STS endpoint refusing connections and one throttling: issuance keeps succeeding;
+// - every STS endpoint down: a clear 503 aws_unavailable, a bounded number of attempts;
+// - the audit log refusing writes: no credentials and no STS call, 503s with request ids.
+// Prints one line per scenario and exits non-zero if any failed.
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import autocannon from "autocannon";
+import type { RunningPortal } from "@/dev/local-stack";
+import { demoBroker } from "@/dev/demo-world";
+import { endpointsSetting } from "../support/broker-config";
+import { startIssuanceStream, type IssuanceOutcome } from "../support/issuance-stream";
+import { roleIdOf, signIn, type PortalSession } from "../support/portal-client";
+import { startReplica, startTestStack, type TestDatabase, type TestStack } from "../support/stack";
+
+const SECONDS = Number(process.env.RESILIENCE_SECONDS || 30);
+const NAMES = ["sts-a", "sts-b", "sts-c"] as const;
+const AUDIT_TRIGGER = "resilience_audit_down";
+
+interface Context {
+  stack: TestStack;
+  second: RunningPortal;
+  bob: PortalSession;
+  roleId: string;
+}
+
+/** The stand-in's record of STS calls (tests/support/portal-assertions.ts needs vitest). */
+async function stsCalls(stack: TestStack): Promise<unknown[]> {
+  return (await (await fetch(`${stack.aws.url}/__standin/calls`)).json()) as unknown[];
+}
+
+function rssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+}
+
+function tally(outcomes: readonly IssuanceOutcome[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const o of outcomes) {
+    const key = o.hung ? "hung" : o.code ? `${o.status} ${o.code}` : String(o.status);
+    out[key] = (out[key] ?? 0) + 1;
+  }
+  return out;
+}
+
+async function mixedLoad(ctx: Context): Promise<string> {
+  const cookie = ctx.bob.jar.headersFor(ctx.stack.portalUrl).cookie ?? "";
+  const headers = { cookie, origin: ctx.stack.portalUrl, "content-type": "application/json" };
+  const serverErrors: string[] = [];
+  const onResponse = (status: number, body: string) => {
+    if (status >= 500) serverErrors.push(`${status} ${body.slice(0, 160)}`);
+  };
+  const requests: autocannon.Request[] = [
+    { method: "GET", path: "/accounts" },
+    { method: "POST", path: `/api/roles/${ctx.roleId}/credentials`, body: "{}" },
+    { method: "POST", path: `/api/roles/${ctx.roleId}/console`, body: "{}" },
+    { method: "PUT", path: `/api/favorites/${ctx.roleId}`, body: "{}" },
+    { method: "DELETE", path: `/api/favorites/${ctx.roleId}` },
+  ].map((r): autocannon.Request => ({ ...r, method: r.method as "GET", onResponse }));
+  const issuedBefore = await ctx.stack.db.auditEvent.count({
+    where: { action: { in: ["credentials.issued", "console.issued"] } },
+  });
+  const rss: number[] = [];
+  const sample = setInterval(() => rss.push(rssMb(ctx.stack.portal.serverPid())), 1000);
+  const run = (url: string) =>
+    autocannon({ url, headers, requests, connections: 10, duration: SECONDS });
+  const [a, b] = await Promise.all([run(ctx.stack.portalUrl), run(ctx.second.url)]);
+  clearInterval(sample);
+  const fiveXx = a["5xx"] + b["5xx"];
+  const total = a.requests.total + b.requests.total;
+  const issuedAfter = await ctx.stack.db.auditEvent.count({
+    where: { action: { in: ["credentials.issued", "console.issued"] } },
+  });
+  if (fiveXx > 0) {
+    // What the servers logged for them, to say why.
+    const ids = serverErrors.map((e) => /"requestId":"([^"]+)"/.exec(e)?.[1]).filter(Boolean);
+    const logs = `${ctx.stack.portal.output()}\n${ctx.second.output()}`.split("\n");
+    for (const id of ids)
+      for (const line of logs.filter((l) => l.includes(id!))) console.log(line.slice(0, 3000));
+    for (const line of logs.filter((l) => /"level":"error"|⨯|Error:/.test(l)))
+      console.log(line.slice(0, 3000));
+  }
+  assert.equal(fiveXx, 0, `${fiveXx} answers were 5xx: ${[...new Set(serverErrors)].join(" | ")}`);
+  assert.equal(a.errors + b.errors, 0, "connection errors or timeouts");
+  assert.ok(issuedAfter > issuedBefore, "no issuance was audited");
+  return `${total} requests in ${SECONDS} s on 2 replicas (${Math.round(total / SECONDS)}/s), 0 5xx, ${issuedAfter - issuedBefore} issuances audited, RSS ${Math.min(...rss)}–${Math.max(...rss)} MB`;
+}
+
+async function stsPartlyDown(ctx: Context): Promise<string> {
+  const stream = startIssuanceStream(ctx.bob, ctx.roleId, { clients: 4 });
+  try {
+    await stream.until((o) => o.length >= 20, "20 issuances before the fault");
+    ctx.stack.aws.setFault("sts-a", { refuseConnections: true });
+    ctx.stack.aws.setFault("sts-b", { throttle: true });
+    const at = stream.outcomes.length;
+    await stream.until((o) => o.length >= at + 100, "100 issuances during the fault");
+  } finally {
+    ctx.stack.aws.clearFaults();
+  }
+  const outcomes = await stream.stop();
+  const counts = tally(outcomes);
+  assert.deepEqual(Object.keys(counts), ["200"], JSON.stringify(counts));
+  return `${outcomes.length} issuances with sts-a refusing connections and sts-b throttling: ${JSON.stringify(counts)}`;
+}
+
+async function stsAllDown(ctx: Context): Promise<string> {
+  for (const name of NAMES) ctx.stack.aws.setFault(name, { serverError: 503 });
+  const before = (await stsCalls(ctx.stack)).length;
+  const stream = startIssuanceStream(ctx.bob, ctx.roleId, { clients: 4 });
+  let outcomes: readonly IssuanceOutcome[];
+  try {
+    await stream.until((o) => o.length >= 40, "40 issuances with every endpoint down");
+  } finally {
+    outcomes = await stream.stop();
+    ctx.stack.aws.clearFaults();
+  }
+  const attempts = (await stsCalls(ctx.stack)).length - before;
+  const counts = tally(outcomes);
+  assert.deepEqual(Object.keys(counts), ["503 aws_unavailable"], JSON.stringify(counts));
+  assert.ok(
+    outcomes.every((o) => o.requestId),
+    "every refusal carries a request id",
+  );
+  // Two attempts per endpoint at most, three endpoints (an open circuit only reorders).
+  assert.ok(attempts <= outcomes.length * 6, `${attempts} STS attempts for ${outcomes.length}`);
+  return `${outcomes.length} issuances, all 503 aws_unavailable, ${attempts} STS attempts (${(attempts / outcomes.length).toFixed(1)} each, at most 6)`;
+}
+
+async function auditDown(ctx: Context): Promise<string> {
+  const stream = startIssuanceStream(ctx.bob, ctx.roleId, { clients: 4 });
+  let during: IssuanceOutcome[] = [];
+  let stsDuring = 0;
+  try {
+    await stream.until((o) => o.length >= 20, "20 issuances before the fault");
+    await breakAuditWrites(ctx.stack);
+    // Requests already past their audit record may still finish: count from the next ones.
+    const at = stream.outcomes.length + 8;
+    await stream.until((o) => o.length >= at, "the requests in flight");
+    const stsAt = (await stsCalls(ctx.stack)).length;
+    await stream.until((o) => o.length >= at + 60, "60 issuances during the fault");
+    stsDuring = (await stsCalls(ctx.stack)).length - stsAt;
+    during = stream.outcomes.slice(at, at + 60);
+  } finally {
+    await repairAuditWrites(ctx.stack);
+  }
+  // Recovery without a restart: once the requests in flight at the repair are done, all succeed.
+  const repairedAt = stream.outcomes.length;
+  await stream.until((o) => o.length >= repairedAt + 12, "12 issuances after the repair");
+  const outcomes = await stream.stop();
+  const counts = tally(during);
+  assert.deepEqual(Object.keys(counts), ["503 audit_unavailable"], JSON.stringify(counts));
+  assert.ok(
+    during.every((o) => o.requestId && !o.accessKeyId),
+    "no credentials, a request id each",
+  );
+  assert.equal(stsDuring, 0, `${stsDuring} STS calls while the audit log refused writes`);
+  const after = tally(outcomes.slice(-6));
+  assert.deepEqual(Object.keys(after), ["200"], `after the repair: ${JSON.stringify(after)}`);
+  return `${during.length} issuances while audit writes failed: ${JSON.stringify(counts)}, 0 STS calls; after the repair ${JSON.stringify(after)}`;
+}
+
+async function breakAuditWrites(stack: TestStack): Promise<void> {
+  if (stack.database === "sqlite") {
+    await stack.db.$executeRawUnsafe(
+      `CREATE TRIGGER "${AUDIT_TRIGGER}" BEFORE INSERT ON "AuditEvent" BEGIN SELECT RAISE(ABORT, 'audit down'); END`,
+    );
+    return;
+  }
+  await stack.db.$executeRawUnsafe(
+    `CREATE FUNCTION "${AUDIT_TRIGGER}"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit down'; END; $$`,
+  );
+  await stack.db.$executeRawUnsafe(
+    `CREATE TRIGGER "${AUDIT_TRIGGER}" BEFORE INSERT ON "AuditEvent" FOR EACH ROW EXECUTE FUNCTION "${AUDIT_TRIGGER}"()`,
+  );
+}
+
+async function repairAuditWrites(stack: TestStack): Promise<void> {
+  await stack.db.$executeRawUnsafe(
+    `DROP TRIGGER IF EXISTS "${AUDIT_TRIGGER}"${stack.database === "sqlite" ? "" : ` ON "AuditEvent"`}`,
+  );
+  if (stack.database !== "sqlite")
+    await stack.db.$executeRawUnsafe(`DROP FUNCTION IF EXISTS "${AUDIT_TRIGGER}"()`);
+}
+
+async function main(): Promise<void> {
+  const database = (process.env.GATEHOUSE_TEST_DATABASE as TestDatabase) || "postgresql";
+  const stack = await startTestStack({
+    database,
+    stsEndpointNames: [...NAMES],
+    envFromAws: (aws) =>
+      Promise.resolve({
+        GATEHOUSE_STS_ENDPOINT: "",
+        GATEHOUSE_STS_ENDPOINTS: endpointsSetting(
+          NAMES.map((n) => aws.stsEndpoints[n]!.replace(/\/+$/, "")),
+        ),
+        GATEHOUSE_STS_ATTEMPTS_PER_ENDPOINT: "2",
+        GATEHOUSE_STS_TIMEOUT_MS: "2000",
+        GATEHOUSE_STS_BACKOFF_BASE_MS: "20",
+        GATEHOUSE_LOG_LEVEL: "warn",
+        ...(demoBroker.mfaDevice
+          ? { GATEHOUSE_BROKER_MFA_SERIAL: demoBroker.mfaDevice.serialNumber }
+          : {}),
+      }),
+  });
+  const second = await startReplica(stack);
+  const ctx: Context = {
+    stack,
+    second,
+    bob: await signIn(stack, "bob"),
+    roleId: await roleIdOf(stack, "acme-staging", "Developer"),
+  };
+  const scenarios: Array<[string, (c: Context) => Promise<string>]> = [
+    ["mixed load on two replicas", mixedLoad],
+    ["STS: one endpoint down, one throttling", stsPartlyDown],
+    ["STS: every endpoint down", stsAllDown],
+    ["audit log refusing writes", auditDown],
+  ];
+  let failed = 0;
+  try {
+    for (const [name, scenario] of scenarios) {
+      const started = Date.now();
+      try {
+        const summary = await scenario(ctx);
+        console.log(`ok    ${name} (${((Date.now() - started) / 1000).toFixed(1)} s): ${summary}`);
+      } catch (error) {
+        failed += 1;
+        console.log(`FAIL  ${name}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  } finally {
+    await second.stop();
+    await stack.stop();
+  }
+  console.log(`${scenarios.length - failed} passed, ${failed} failed (${database})`);
+  process.exit(failed > 0 ? 1 : 0);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
