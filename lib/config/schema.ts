@@ -273,7 +273,7 @@ export const settingsSchema = z
     /** Whether /api/ready waits for the broker's identity (off for SAML-only deployments). */
     GATEHOUSE_READY_REQUIRES_BROKER: booleanFlag(true),
     /** Requests one process holds in flight before it answers 503 at once (docs/OPERATIONS.md). */
-    GATEHOUSE_MAX_CONCURRENT_REQUESTS: intInRange(1, 100_000, 256, "requests"),
+    GATEHOUSE_MAX_CONCURRENT_REQUESTS: intInRange(1, 100_000, 128, "requests"),
     /** Bearer token a Prometheus scraper sends to /api/metrics; when set, it is required. */
     GATEHOUSE_METRICS_TOKEN: optionalString.pipe(
       z.string().min(16, "must be at least 16 characters").optional(),
