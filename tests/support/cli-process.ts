@@ -37,6 +37,10 @@ export function runProcess(
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("error", reject);
     child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+    // A command that exits before reading its input (a usage error, say) closes the pipe: the
+    // write then fails with EPIPE, which is no failure of the test — its exit code and output
+    // say what happened. Unhandled, it would be an error of the whole test file.
+    child.stdin.on("error", () => undefined);
     child.stdin.end(opts.input ?? "");
   });
 }
