@@ -10,6 +10,7 @@ import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import autocannon from "autocannon";
 import { demoBroker } from "@/dev/demo-world";
 import { ROOT } from "@/dev/local-stack";
+import { rssMb } from "../support/process-memory";
 import { roleIdOf, signIn } from "../support/portal-client";
 import { startTestStack } from "../support/stack";
 
@@ -44,11 +45,6 @@ async function pool(clients: number, count: number, fn: () => Promise<void>) {
   );
   const seconds = (performance.now() - started) / 1000;
   return { sorted: latencies.sort((a, b) => a - b), perSecond: count / seconds };
-}
-
-function rssMb(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
-  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
 }
 
 async function main(): Promise<void> {

@@ -9,12 +9,12 @@
 // - the audit log refusing writes: no credentials and no STS call, 503s with request ids.
 // Prints one line per scenario and exits non-zero if any failed.
 import assert from "node:assert/strict";
-import fs from "node:fs";
 import autocannon from "autocannon";
 import type { RunningPortal } from "@/dev/local-stack";
 import { demoBroker } from "@/dev/demo-world";
 import { endpointsSetting } from "../support/broker-config";
 import { startIssuanceStream, type IssuanceOutcome } from "../support/issuance-stream";
+import { rssMb } from "../support/process-memory";
 import { roleIdOf, signIn, type PortalSession } from "../support/portal-client";
 import { startReplica, startTestStack, type TestDatabase, type TestStack } from "../support/stack";
 
@@ -32,11 +32,6 @@ interface Context {
 /** The stand-in's record of STS calls (tests/support/portal-assertions.ts needs vitest). */
 async function stsCalls(stack: TestStack): Promise<unknown[]> {
   return (await (await fetch(`${stack.aws.url}/__standin/calls`)).json()) as unknown[];
-}
-
-function rssMb(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
-  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
 }
 
 function tally(outcomes: readonly IssuanceOutcome[]): Record<string, number> {
