@@ -7,6 +7,8 @@ import next from "next";
 import { ConfigError, loadConfig } from "./lib/config/load-config";
 import { CLIENT_ADDRESS_HEADER, clientAddress } from "./lib/http/client-address";
 import { openSchemaGate } from "./lib/db/schema-gate";
+import { checkSchemaCurrent } from "./lib/db/schema-version";
+import { migrateDatabase } from "./prisma/migrate-database";
 import { admitRequest, answerUnavailable, isProbe } from "./lib/http/load-shedding";
 import { requestRecords, type RequestRecord } from "./lib/log/request-record";
 import { logRequest } from "./lib/log/request-log";
@@ -34,6 +36,8 @@ async function main(): Promise<void> {
   }
   const port = Number(process.env.PORT || 3000);
   const hostname = process.env.HOST || "0.0.0.0";
+  if (settings.migrateOnStart)
+    migrateUnlessCurrent(settings.databaseUrl, await checkSchemaCurrent(settings.databaseUrl));
   const schemaGate = await openSchemaGate(settings.databaseUrl, (state) =>
     process.stderr.write(
       `${JSON.stringify({
@@ -112,6 +116,27 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => shutdown());
   process.on("SIGINT", () => shutdown());
   outputGone.onGone(() => shutdown(1));
+}
+
+/**
+ * Runs the migrations (`prisma migrate deploy`, under its database lock) unless the database
+ * already has this code's newest one — the usual restart or scale-out, which then costs one query
+ * instead of the schema engine's seconds (docs/OPERATIONS.md "Schema and migrations"). A failed
+ * migration ends the process: it must not serve on a schema it could not bring up to date.
+ */
+function migrateUnlessCurrent(
+  databaseUrl: string,
+  state: Awaited<ReturnType<typeof checkSchemaCurrent>>,
+): void {
+  if (state.current) return;
+  try {
+    migrateDatabase(databaseUrl, { projectDir: PROJECT_DIR });
+  } catch {
+    process.stderr.write(
+      "gatehouse: database migration failed (see the output above); not starting.\n",
+    );
+    process.exit(1);
+  }
 }
 
 /**

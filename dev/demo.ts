@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { migrateDatabase } from "../prisma/migrate";
+import { migrateDatabase } from "../prisma/migrate-database";
 import { seedDemo } from "../prisma/seed-demo";
 import { createDb } from "../lib/db/client";
 import { startAwsStandin } from "./aws-standin/server";

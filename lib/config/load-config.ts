@@ -118,6 +118,11 @@ export interface AppConfig {
    * every replica (docs/OPERATIONS.md "The broker's sessions"); default on PostgreSQL only.
    */
   brokerSharedSessions: boolean;
+  /**
+   * Whether the server applies pending migrations before it serves; off when a separate job runs
+   * them (the replica then waits behind the schema gate, docs/OPERATIONS.md).
+   */
+  migrateOnStart: boolean;
   /** Whether /api/ready requires the broker's identity to be known. */
   readyRequiresBroker: boolean;
   /** Who may read /api/metrics: a bearer token when set, else these client networks. */
@@ -225,6 +230,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     brokerSharedSessions:
       s.GATEHOUSE_BROKER_SHARED_SESSIONS ?? s.DATABASE_URL.startsWith("postgres"),
     readyRequiresBroker: s.GATEHOUSE_READY_REQUIRES_BROKER,
+    migrateOnStart: s.GATEHOUSE_MIGRATE_ON_START,
     metrics: { token: s.GATEHOUSE_METRICS_TOKEN, allow: s.GATEHOUSE_METRICS_ALLOW },
     rateLimits: s.GATEHOUSE_RATE_LIMITS,
     logLevel: s.GATEHOUSE_LOG_LEVEL,

@@ -270,6 +270,8 @@ export const settingsSchema = z
     GATEHOUSE_SAML_CLOCK_SKEW_SECONDS: intInRange(0, 300, 60),
     GATEHOUSE_SAML_MAX_ASSERTION_AGE_SECONDS: intInRange(30, 3600, 300),
     GATEHOUSE_TRUSTED_PROXY_HOPS: intInRange(0, 5, 0),
+    /** Whether the server applies pending migrations itself before serving (docs/OPERATIONS.md). */
+    GATEHOUSE_MIGRATE_ON_START: booleanFlag(true),
     /** Whether /api/ready waits for the broker's identity (off for SAML-only deployments). */
     GATEHOUSE_READY_REQUIRES_BROKER: booleanFlag(true),
     /** Requests one process holds in flight before it answers 503 at once (docs/OPERATIONS.md). */

@@ -26,7 +26,7 @@ import {
 import { freePort } from "@/dev/ports";
 import { startOidcIdp, type OidcIdp } from "@/dev/oidc-idp/server";
 import { createDb, type Db } from "@/lib/db/client";
-import { migrateDatabase } from "@/prisma/migrate";
+import { migrateDatabase } from "@/prisma/migrate-database";
 import { seedDemo } from "@/prisma/seed-demo";
 
 export type TestDatabase = "sqlite" | "postgresql";

@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createDb } from "@/lib/db/client";
 import { log, shortenErrorMessage } from "@/lib/log";
-import { migrateDatabase } from "@/prisma/migrate";
+import { migrateDatabase } from "@/prisma/migrate-database";
 
 afterEach(() => {
   vi.restoreAllMocks();
