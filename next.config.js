@@ -22,7 +22,7 @@ const nextConfig = {
     "pg",
     "samlify",
     "@authenio/samlify-node-xmllint",
-    "node-xmllint",
+    "libxml2-wasm",
     "xml-crypto",
     "@xmldom/xmldom",
     // One metrics registry per process, shared with server.ts (lib/metrics/registry.ts).

@@ -1,34 +1,25 @@
 import "server-only";
 import { ConfigError, getConfig } from "@/lib/config";
 import { isAppError } from "@/lib/errors";
-import { getDb } from "@/lib/db/client";
 import { getBroker } from "@/lib/issuance/context";
 import { log, setLogLevel } from "@/lib/log";
-import {
-  isSamlSchemaValidatorRegistered,
-  registerSamlSchemaValidator,
-  selfTestSamlSchemaValidator,
-} from "@/lib/saml/schema-validator";
+import { loadSamlSchemaValidator } from "@/lib/saml/schema-validator";
 
 /**
  * Validates configuration at server start; prints what is wrong and exits on a bad setting. Next.js
- * serves no request before this resolves, so the SAML engine's self-test (when SAML is in use) is
- * over before the first request, and the broker identity check below starts before it, as it did
- * when the self-test was synchronous.
+ * serves no request before this resolves, so the SAML schema engine is loaded and self-tested
+ * (about 20 ms) before the first request.
  */
 export async function bootOrExit(): Promise<void> {
   try {
     const config = getConfig();
     setLogLevel(config.logLevel);
-    // SAML responses are schema-validated before anything reads them; without a validator the
-    // portal must not serve at all (docs/SECURITY.md).
-    registerSamlSchemaValidator();
-    if (!isSamlSchemaValidatorRegistered())
-      throw new Error("no SAML schema validator could be registered");
+    // SAML messages are schema-validated before anything reads them; without a working validator
+    // the portal must not serve at all (docs/SECURITY.md).
+    await loadSamlSchemaValidator();
   } catch (error) {
     exitOnBootError(error);
   }
-  await selfTestSamlValidatorIfInUse();
   void checkBrokerIdentity();
 }
 
@@ -41,37 +32,6 @@ function exitOnBootError(error: unknown): never {
     `Gatehouse cannot start: ${error instanceof Error ? error.message : String(error)}\n`,
   );
   process.exit(1);
-}
-
-/** How long boot waits for the database to say whether a SAML IdP exists before assuming one does. */
-const SAML_IN_USE_QUERY_TIMEOUT_MS = 3_000;
-
-/**
- * Compiles and self-tests the SAML schema engine right away (about two seconds of CPU) when the
- * portal has a SAML IdP, so no sign-in waits for it. A portal without one pays it on its first SAML
- * message, if ever; when the database can't say, it is done now. A failed self-test stops the
- * portal, as a bad setting does.
- */
-async function selfTestSamlValidatorIfInUse(): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const unknown = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(true), SAML_IN_USE_QUERY_TIMEOUT_MS);
-  });
-  const inUse = await Promise.race([
-    getDb()
-      .samlIdentityProvider.count()
-      .then((count) => count > 0)
-      // The database is unreachable at boot: assume SAML is in use.
-      .catch(() => true),
-    unknown,
-  ]);
-  clearTimeout(timer);
-  if (!inUse) return;
-  try {
-    selfTestSamlSchemaValidator();
-  } catch (error) {
-    exitOnBootError(error);
-  }
 }
 
 /**

@@ -16,11 +16,7 @@ import {
 } from "./xml-dom";
 import { configuredPublicKeys, verifyEnvelopedSignature } from "./xml-signature";
 
-export {
-  registerSamlSchemaValidator,
-  selfTestSamlSchemaValidator,
-  validateSamlSchema,
-} from "./schema-validator";
+export { loadSamlSchemaValidator, validateSamlSchema } from "./schema-validator";
 export {
   AWS_ROLE_ATTRIBUTE,
   parseAwsRoleAttribute,
@@ -134,8 +130,8 @@ function checkIssuers(response: Element, assertion: Element, entityId: string): 
  * Not checked here (they need the database): InResponseTo against outstanding AuthnRequests,
  * assertion replay (see `assertionExpiry`), whether unsolicited responses are allowed.
  * @throws SamlRejection with the first failed rule's reason.
- * @throws TypeError on invalid options or IdP certificates; Error when no schema validator is
- *   registered (`registerSamlSchemaValidator`).
+ * @throws TypeError on invalid options or IdP certificates; Error when the schema validator is not
+ *   loaded (`loadSamlSchemaValidator`).
  */
 export function verifySamlResponse(xml: string, opts: VerifyOptions): VerifiedAssertion {
   checkOptions(opts);
