@@ -10,6 +10,7 @@ import { openSchemaGate } from "./lib/db/schema-gate";
 import { checkSchemaCurrent } from "./lib/db/schema-version";
 import { migrateDatabase } from "./prisma/migrate-database";
 import { admitRequest, answerUnavailable, isProbe } from "./lib/http/load-shedding";
+import { answerOutagesAs503 } from "./lib/http/outage-status";
 import { requestRecords, type RequestRecord } from "./lib/log/request-record";
 import { logRequest } from "./lib/log/request-log";
 
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
     const started = performance.now();
     const record: RequestRecord = {};
     if (requestLog) res.once("close", () => logRequest(req, res, record, started));
+    answerOutagesAs503(res, record);
     // Past the bound, answer at once rather than queue (docs/OPERATIONS.md "Overload").
     if (!admission.admit(req, res)) return;
     if (schemaGate.isBehind() && !isProbe(req)) {

@@ -10,6 +10,7 @@ import type { RequestMeta } from "@/lib/request-meta";
 import { databaseFaultOf, describeDatabaseFault, driverErrorDetail } from "@/lib/db/database-fault";
 import { isWriteConflict } from "@/lib/db/serializable-transaction";
 import { log } from "@/lib/log";
+import { noteRequestOutage } from "@/lib/log/request-record";
 import {
   claimAuditOutage,
   endAuditOutage,
@@ -157,11 +158,13 @@ export async function writeAuditEvent(db: AuditWriter, input: AuditEventInput): 
         reason,
       });
     }
-    throw new AppError(
+    const refusal = new AppError(
       "audit_unavailable",
       "The audit log could not record this request, so nothing was issued. Try again shortly.",
       { internalReason: `audit write failed: ${auditFailureReason(error)}`, cause: error },
     );
+    noteRequestOutage(refusal.retryAfterSeconds ?? 1);
+    throw refusal;
   }
 }
 

@@ -1,5 +1,6 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
+import { noteRequestOutage } from "@/lib/log/request-record";
 import { databaseFaultOf, describeDatabaseFault, RETRY_AFTER_SECONDS } from "./database-fault";
 
 /**
@@ -9,6 +10,7 @@ import { databaseFaultOf, describeDatabaseFault, RETRY_AFTER_SECONDS } from "./d
 export function databaseUnavailableError(error: unknown): AppError | null {
   const fault = databaseFaultOf(error);
   if (!fault) return null;
+  noteRequestOutage(RETRY_AFTER_SECONDS[fault.kind]);
   return new AppError(
     "database_unavailable",
     "The portal's database is unavailable right now, so nothing was done. Try again in a few seconds.",

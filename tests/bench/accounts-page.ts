@@ -8,10 +8,11 @@
 // Rows are written straight into the stack's database (the admin API is not the thing measured).
 // Not a test: numbers, not assertions.
 import http from "node:http";
-import { gunzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { chromium, type Page } from "@playwright/test";
 import { signIn } from "../support/portal-client";
 import { startTestStack, type TestStack } from "../support/stack";
+import { recordFigures } from "./figures";
 
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS || 5000);
 const GRANTED = Number(process.env.BENCH_GRANTED || 1000);
@@ -144,6 +145,38 @@ async function keystrokeTimes(
   }, queries);
 }
 
+/** The scripts a page's HTML loads at start (its <script src> tags). */
+function scriptSources(html: string): string[] {
+  return [...new Set([...html.matchAll(/<script[^>]+src="([^"]+\.js[^"]*)"/g)].map((m) => m[1]!))];
+}
+
+/** The size of those scripts gzipped at level 9, as a CDN would serve them, in KiB. */
+async function gzippedKb(base: string, sources: string[]): Promise<number> {
+  let total = 0;
+  for (const src of sources) {
+    const body = Buffer.from(await (await fetch(new URL(src, base))).arrayBuffer());
+    total += gzipSync(body, { level: 9 }).byteLength;
+  }
+  return total / 1024;
+}
+
+/**
+ * The accounts page's JavaScript, and as its floor the sign-in page's (a page with almost no code
+ * of its own: what Next.js and React cost every page).
+ */
+async function pageJavaScript(
+  base: string,
+  html: string,
+): Promise<{ files: number; gzipKb: number; frameworkGzipKb: number }> {
+  const sources = scriptSources(html);
+  const signIn = await (await fetch(`${base}/signin`)).text();
+  return {
+    files: sources.length,
+    gzipKb: await gzippedKb(base, sources),
+    frameworkGzipKb: await gzippedKb(base, scriptSources(signIn)),
+  };
+}
+
 async function main(): Promise<void> {
   const stack = await startTestStack({
     database: (process.env.GATEHOUSE_TEST_DATABASE as "sqlite" | "postgresql") || "sqlite",
@@ -158,6 +191,7 @@ async function main(): Promise<void> {
     );
 
     let htmlBytes = 0;
+    let pageHtml = "";
     let renderedRoles = 0;
     let gzipBytes = 0;
     const cookie = bob.jar.headersFor(`${stack.portalUrl}/accounts`);
@@ -167,8 +201,10 @@ async function main(): Promise<void> {
       const html = gunzipSync(res.body).toString("utf8");
       gzipBytes = res.body.byteLength;
       htmlBytes = Buffer.byteLength(html);
+      pageHtml = html;
       renderedRoles = html.match(/data-role-id=/g)?.length ?? 0;
     });
+    const script = await pageJavaScript(stack.portalUrl, pageHtml);
     const health = await time(ROUNDS, async () => {
       const res = await fetch(`${stack.portalUrl}/api/health`);
       if (!res.ok) throw new Error(`health: HTTP ${res.status}`);
@@ -239,6 +275,32 @@ async function main(): Promise<void> {
         `${renderedRoles} role rows server-rendered, ${domRows} in the DOM after load; ` +
         `×health ${(pct(page, 50) / pct(health, 50)).toFixed(1)}`,
     );
+    console.log(
+      `page JavaScript: ${script.files} scripts, ${script.gzipKb.toFixed(0)} KiB gzipped (the sign-in page, the framework floor: ${script.frameworkGzipKb.toFixed(0)} KiB)`,
+    );
+    recordFigures([
+      {
+        name: `accounts page (${GRANTED} roles, ${ACCOUNTS} accounts): server p95`,
+        value: pct(page, 95),
+        unit: "ms",
+        baseline: { name: "GET /api/health p95", value: pct(health, 95) },
+        target: { atMost: 150 },
+      },
+      {
+        name: "accounts page: JavaScript, gzipped",
+        value: script.gzipKb,
+        unit: "KB",
+        baseline: { name: "the sign-in page's JavaScript", value: script.frameworkGzipKb },
+        target: { atMost: 150 },
+      },
+      {
+        name: "accounts page: search keystroke to next frame, median",
+        value: pct(keys.frame, 50),
+        unit: "ms",
+        baseline: { name: "keystroke to list updated", value: pct(keys.dom, 50) },
+        target: { atMost: 16 },
+      },
+    ]);
   } catch (error) {
     console.error(stack.portal.output().slice(-4000));
     throw error;

@@ -2,7 +2,8 @@
 // same run — the same AssumeRole sent straight to the same STS stand-in with the SDK at the same
 // concurrency — so the portal's own overhead is the difference. For 1, 10 and 50 concurrent
 // clients it prints p50/p99 latency of both, the overhead, issuances per second, and the portal
-// process's RSS. BENCH_CPU_PROF=1 writes a CPU profile of the portal (.tmp/profiles/) for
+// process's RSS. BENCH_PROCESSES=2 adds a row with the busiest load split over that many portal
+// processes on the same database (all cores). BENCH_CPU_PROF=1 writes a CPU profile of the portal (.tmp/profiles/) for
 // `npx tsx tests/bench/profile-summary.ts`. Not a test: numbers, not assertions.
 import fs from "node:fs";
 import path from "node:path";
@@ -11,12 +12,15 @@ import autocannon from "autocannon";
 import { demoBroker } from "@/dev/demo-world";
 import { ROOT } from "@/dev/local-stack";
 import { rssMb } from "../support/process-memory";
+import { recordFigures } from "./figures";
 import { roleIdOf, signIn } from "../support/portal-client";
-import { startTestStack } from "../support/stack";
+import { startReplica, startTestStack } from "../support/stack";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS || 2000);
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY || "1,10,50").split(",").map(Number);
 const PROFILE_DIR = path.join(ROOT, ".tmp", "profiles");
+/** Portal processes for the all-cores row (1: no such row). */
+const PROCESSES = Number(process.env.BENCH_PROCESSES || 1);
 
 interface Row {
   clients: number;
@@ -60,6 +64,8 @@ async function main(): Promise<void> {
     ...(profiling ? { portalNodeArgs: ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] } : {}),
   });
   const rows: Row[] = [];
+  let allCores: { processes: number; perSecond: number; errors: number; rssMb: number } | null =
+    null;
   try {
     const bob = await signIn(stack, "bob");
     const roleId = await roleIdOf(stack, "acme-staging", "Developer");
@@ -116,6 +122,42 @@ async function main(): Promise<void> {
         rssMb: rssMb(pid),
       });
     }
+    // All cores: the same total load split over PROCESSES portal processes on the same database,
+    // as replicas behind a load balancer (the portal keeps no state of its own on PostgreSQL).
+    if (PROCESSES > 1) {
+      const replicas = await Promise.all(
+        Array.from({ length: PROCESSES - 1 }, () =>
+          startReplica(stack, { GATEHOUSE_MAX_CONCURRENT_REQUESTS: "100000" }),
+        ),
+      );
+      try {
+        const urls = [stack.portalUrl, ...replicas.map((r) => r.url)];
+        const issue = (url: string, connections: number, amount: number) =>
+          autocannon({
+            url: `${url}/api/roles/${roleId}/credentials`,
+            method: "POST",
+            headers: { cookie, origin: stack.portalUrl, "content-type": "application/json" },
+            body: "{}",
+            connections,
+            amount,
+          });
+        await Promise.all(urls.slice(1).map((url) => issue(url, 4, 200))); // warm-up
+        const clients = Math.max(...CONCURRENCY);
+        const started = performance.now();
+        const results = await Promise.all(
+          urls.map((url) => issue(url, Math.ceil(clients / urls.length), REQUESTS)),
+        );
+        const seconds = (performance.now() - started) / 1000;
+        allCores = {
+          processes: urls.length,
+          perSecond: (REQUESTS * urls.length) / seconds,
+          errors: results.reduce((n, r) => n + r.errors + r.non2xx, 0),
+          rssMb: Math.max(rssMb(pid), ...replicas.map((r) => rssMb(r.serverPid()))),
+        };
+      } finally {
+        await Promise.all(replicas.map((r) => r.stop()));
+      }
+    }
   } finally {
     await stack.stop();
   }
@@ -129,6 +171,55 @@ async function main(): Promise<void> {
     console.log(
       `${String(r.clients).padStart(7)} │ ${ms(r.direct.p50)} ${ms(r.direct.p99)} │ ${ms(r.portal.p50)} ${ms(r.portal.p99)} │ ${ms(r.portal.p50 - r.direct.p50)} ${ms(r.portal.p99 - r.direct.p99)} │ ${r.direct.perSecond.toFixed(0).padStart(8)} ${r.portal.perSecond.toFixed(0).padStart(8)} │ ${String(r.portal.errors).padStart(6)} │ ${r.rssMb} MB`,
     );
+  const label = stack.database === "sqlite" ? "SQLite" : "PostgreSQL";
+  const busiest = rows.reduce<Row | undefined>(
+    (a, r) => (!a || r.clients > a.clients ? r : a),
+    undefined,
+  );
+  if (busiest)
+    recordFigures([
+      {
+        name: `${label}: issuance overhead p50, ${busiest.clients} clients`,
+        value: busiest.portal.p50 - busiest.direct.p50,
+        unit: "ms",
+        baseline: { name: "direct AssumeRole p50", value: busiest.direct.p50 },
+        target: { atMost: 5 },
+      },
+      {
+        name: `${label}: issuance overhead p99, ${busiest.clients} clients`,
+        value: busiest.portal.p99 - busiest.direct.p99,
+        unit: "ms",
+        baseline: { name: "direct AssumeRole p99", value: busiest.direct.p99 },
+        target: { atMost: 15 },
+      },
+      {
+        name: `${label}: issuances per second, one process`,
+        value: busiest.portal.perSecond,
+        unit: "/s",
+        baseline: { name: "direct AssumeRole/s", value: busiest.direct.perSecond },
+        target: { atLeast: 1000 },
+      },
+      {
+        name: `${label}: RSS of the portal process under load`,
+        value: Math.max(...rows.map((r) => r.rssMb)),
+        unit: "MB",
+        target: { atMost: 400 },
+      },
+    ]);
+  if (allCores) {
+    console.log(
+      `\nall cores: ${allCores.processes} portal processes, ${Math.max(...CONCURRENCY)} clients in all: ${allCores.perSecond.toFixed(0)} issuances/s, ${allCores.errors} errors, largest RSS ${allCores.rssMb} MB`,
+    );
+    recordFigures([
+      {
+        name: `${label}: issuances per second, ${allCores.processes} processes (all cores)${allCores.errors ? `, ${allCores.errors} errors` : ""}`,
+        value: allCores.perSecond,
+        unit: "/s",
+        baseline: { name: "one process", value: busiest?.portal.perSecond ?? NaN },
+        target: { atLeast: 1000 },
+      },
+    ]);
+  }
   if (profiling)
     console.log(
       `\nCPU profile written to ${PROFILE_DIR} (summarize: npx tsx tests/bench/profile-summary.ts)`,

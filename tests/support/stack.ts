@@ -36,8 +36,10 @@ export const TEST_RATE_LIMITS =
   "signin=1000000/60,saml=1000000/60,issue=1000000/60,issue-address=1000000/60,device=1000000/60,api=1000000/60,audited-refusals=1000000/600";
 
 /** Tests only ever touch a database on this machine. */
-const POSTGRES_ADMIN_URL =
-  process.env.GATEHOUSE_TEST_POSTGRES_URL || "postgresql://postgres@127.0.0.1:5432/test";
+/** The PostgreSQL server test databases are made on (read when used: a run may switch servers). */
+function postgresAdminUrl(): string {
+  return process.env.GATEHOUSE_TEST_POSTGRES_URL || "postgresql://postgres@127.0.0.1:5432/test";
+}
 
 export interface TestStack {
   database: TestDatabase;
@@ -131,7 +133,7 @@ async function ensureTemplate(kind: TestDatabase): Promise<string> {
     return file;
   }
   const name = `gatehouse_template_${tag}`;
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  const client = new pg.Client({ connectionString: postgresAdminUrl() });
   await client.connect();
   try {
     const exists = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
@@ -139,7 +141,7 @@ async function ensureTemplate(kind: TestDatabase): Promise<string> {
       const building = `${name}_${process.pid}`;
       await client.query(`DROP DATABASE IF EXISTS "${building}"`);
       await client.query(`CREATE DATABASE "${building}"`);
-      const url = new URL(POSTGRES_ADMIN_URL);
+      const url = new URL(postgresAdminUrl());
       url.pathname = `/${building}`;
       migrateDatabase(url.toString(), { quiet: true });
       await client.query(`ALTER DATABASE "${building}" RENAME TO "${name}"`).catch(async () => {
@@ -159,7 +161,7 @@ export async function createTestDatabase(
   const name = `gatehouse_test_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
   if (
     kind === "postgresql" &&
-    !["127.0.0.1", "localhost", "::1", "[::1]"].includes(new URL(POSTGRES_ADMIN_URL).hostname)
+    !["127.0.0.1", "localhost", "::1", "[::1]"].includes(new URL(postgresAdminUrl()).hostname)
   ) {
     throw new Error("refusing to run tests against a non-local PostgreSQL");
   }
@@ -176,16 +178,17 @@ export async function createTestDatabase(
       },
     };
   }
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  const admin = postgresAdminUrl();
+  const client = new pg.Client({ connectionString: admin });
   await client.connect();
   await client.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
   await client.end();
-  const url = new URL(POSTGRES_ADMIN_URL);
+  const url = new URL(admin);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
     drop: async () => {
-      const c = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+      const c = new pg.Client({ connectionString: admin });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await c.end();
