@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { demoBroker, ADMIN_GROUP, AUDITOR_GROUP, DEMO_DEFAULT_REGION } from "./demo-world";
+import { DEFAULT_MAX_HEAP_MB } from "../lib/config/schema";
 import { bundleServer, SERVER_BUNDLE } from "./server-bundle";
 
 export const ROOT = path.resolve(__dirname, "..");
@@ -129,7 +130,14 @@ export async function startPortal(opts: {
   /** Extra flags for node itself (e.g. --cpu-prof, which NODE_OPTIONS does not take). */
   nodeArgs?: string[];
 }): Promise<RunningPortal> {
-  const args = [...(opts.nodeArgs ?? []), "--conditions=react-server", SERVER_BUNDLE];
+  // The heap limit `npm start` sets (package.json), so that every test runs under it.
+  const heapMb = opts.env.GATEHOUSE_MAX_HEAP_MB ?? String(DEFAULT_MAX_HEAP_MB);
+  const args = [
+    `--max-old-space-size=${heapMb}`,
+    ...(opts.nodeArgs ?? []),
+    "--conditions=react-server",
+    SERVER_BUNDLE,
+  ];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: {

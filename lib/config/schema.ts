@@ -106,6 +106,14 @@ function intInRange(min: number, max: number, fallback: number, unit = "seconds"
 /** The same check issuance makes (lib/aws/partitions.ts): one definition of a region code. */
 const awsRegion = z.string().trim().refine(isAwsRegion, AWS_REGION_HINT);
 
+/**
+ * V8's old-generation limit `npm start` gives the server (`--max-old-space-size`, from
+ * GATEHOUSE_MAX_HEAP_MB). Without a limit V8 sizes the heap from the machine's memory (about 4 GB
+ * on 24 GB) and lets garbage pile up to it; with this one the heap stays near 140 MB under load
+ * (docs/OPERATIONS.md "Memory").
+ */
+export const DEFAULT_MAX_HEAP_MB = 512;
+
 export const settingsSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).optional().default("production"),
@@ -274,6 +282,8 @@ export const settingsSchema = z
     GATEHOUSE_MIGRATE_ON_START: booleanFlag(true),
     /** Whether /api/ready waits for the broker's identity (off for SAML-only deployments). */
     GATEHOUSE_READY_REQUIRES_BROKER: booleanFlag(true),
+    /** Read by `npm start` (package.json), validated here so a bad value is named at start. */
+    GATEHOUSE_MAX_HEAP_MB: intInRange(128, 65_536, DEFAULT_MAX_HEAP_MB, "megabytes"),
     /** Requests one process holds in flight before it answers 503 at once (docs/OPERATIONS.md). */
     GATEHOUSE_MAX_CONCURRENT_REQUESTS: intInRange(1, 100_000, 128, "requests"),
     /** Bearer token a Prometheus scraper sends to /api/metrics; when set, it is required. */

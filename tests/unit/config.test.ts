@@ -53,6 +53,8 @@ describe("configuration", () => {
       /GATEHOUSE_SESSION_MAX_AGE_SECONDS must be between 300 and 86400/,
     ],
     ["DATABASE_URL", "mysql://x", /DATABASE_URL must be/],
+    ["GATEHOUSE_MAX_HEAP_MB", "1g", /GATEHOUSE_MAX_HEAP_MB must be a whole number of megabytes/],
+    ["GATEHOUSE_MAX_HEAP_MB", "64", /GATEHOUSE_MAX_HEAP_MB must be between 128 and 65536/],
     ["AWS_REGION", "moon-1", /AWS_REGION must be an AWS region/],
     [
       "GATEHOUSE_BROKER_ACCESS_KEY_ID",
