@@ -109,10 +109,10 @@ const awsRegion = z.string().trim().refine(isAwsRegion, AWS_REGION_HINT);
 /**
  * V8's old-generation limit `npm start` gives the server (`--max-old-space-size`, from
  * GATEHOUSE_MAX_HEAP_MB). Without a limit V8 sizes the heap from the machine's memory (about 4 GB
- * on 24 GB) and lets garbage pile up to it; with this one the heap stays near 140 MB under load
+ * on 24 GB) and lets garbage pile up to it; with this one the heap stays near 150 MB under load
  * (docs/OPERATIONS.md "Memory").
  */
-export const DEFAULT_MAX_HEAP_MB = 512;
+export const DEFAULT_MAX_HEAP_MB = 1024;
 
 export const settingsSchema = z
   .object({

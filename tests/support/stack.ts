@@ -295,6 +295,10 @@ async function startTestStackOnce(opts: TestStackOptions): Promise<TestStack> {
         GATEHOUSE_TEST_CLOCK_FILE: portalClock.file,
         // The request log and every info line, so that `npm test` checks them all for secrets.
         GATEHOUSE_LOG_LEVEL: "info",
+        // A benchmark may compare heap limits (docs/OPERATIONS.md "Memory").
+        ...(process.env.GATEHOUSE_MAX_HEAP_MB
+          ? { GATEHOUSE_MAX_HEAP_MB: process.env.GATEHOUSE_MAX_HEAP_MB }
+          : {}),
         ...opts.extraEnv,
         ...(opts.envFromAws ? await opts.envFromAws(aws) : {}),
       },
