@@ -8,10 +8,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-import autocannon from "autocannon";
 import { demoBroker } from "@/dev/demo-world";
 import { ROOT } from "@/dev/local-stack";
 import { rssMb } from "../support/process-memory";
+import { issueCredentials } from "./credentials-load";
 import { recordFigures } from "./figures";
 import { roleIdOf, signIn } from "../support/portal-client";
 import { startReplica, startTestStack } from "../support/stack";
@@ -91,25 +91,12 @@ async function main(): Promise<void> {
     const pid = stack.portal.serverPid();
     // Warm both paths (JIT, connection pools, the broker's session exchange).
     await pool(4, 200, direct);
-    await autocannon({
-      url: `${stack.portalUrl}/api/roles/${roleId}/credentials`,
-      method: "POST",
-      headers: { cookie, origin: stack.portalUrl, "content-type": "application/json" },
-      body: "{}",
-      connections: 4,
-      amount: 200,
-    });
+    const target = { url: stack.portalUrl, origin: stack.portalUrl, roleId, cookie };
+    await issueCredentials(target, { connections: 4, amount: 200 });
 
     for (const clients of CONCURRENCY) {
       const d = await pool(clients, REQUESTS, direct);
-      const p = await autocannon({
-        url: `${stack.portalUrl}/api/roles/${roleId}/credentials`,
-        method: "POST",
-        headers: { cookie, origin: stack.portalUrl, "content-type": "application/json" },
-        body: "{}",
-        connections: clients,
-        amount: REQUESTS,
-      });
+      const p = await issueCredentials(target, { connections: clients, amount: REQUESTS });
       rows.push({
         clients,
         direct: { p50: pct(d.sorted, 50), p99: pct(d.sorted, 99), perSecond: d.perSecond },
@@ -133,14 +120,7 @@ async function main(): Promise<void> {
       try {
         const urls = [stack.portalUrl, ...replicas.map((r) => r.url)];
         const issue = (url: string, connections: number, amount: number) =>
-          autocannon({
-            url: `${url}/api/roles/${roleId}/credentials`,
-            method: "POST",
-            headers: { cookie, origin: stack.portalUrl, "content-type": "application/json" },
-            body: "{}",
-            connections,
-            amount,
-          });
+          issueCredentials({ ...target, url }, { connections, amount });
         await Promise.all(urls.slice(1).map((url) => issue(url, 4, 200))); // warm-up
         const clients = Math.max(...CONCURRENCY);
         const started = performance.now();
