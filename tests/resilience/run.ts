@@ -46,6 +46,28 @@ function tally(outcomes: readonly IssuanceOutcome[]): Record<string, number> {
   return out;
 }
 
+type LoadKind = "page" | "credentials" | "console" | "favorite";
+type OnResponse = NonNullable<autocannon.Request["onResponse"]>;
+
+/** The mixed load both load scenarios send: a page view, CLI and console issuance, favorites. */
+function mixedRequests(
+  roleId: string,
+  onResponseFor: (kind: LoadKind) => OnResponse,
+): autocannon.Request[] {
+  const requests: Array<{ kind: LoadKind; method: string; path: string; body?: string }> = [
+    { kind: "page", method: "GET", path: "/accounts" },
+    { kind: "credentials", method: "POST", path: `/api/roles/${roleId}/credentials`, body: "{}" },
+    { kind: "console", method: "POST", path: `/api/roles/${roleId}/console`, body: "{}" },
+    { kind: "favorite", method: "PUT", path: `/api/favorites/${roleId}`, body: "{}" },
+    { kind: "favorite", method: "DELETE", path: `/api/favorites/${roleId}` },
+  ];
+  return requests.map(({ kind, ...r }): autocannon.Request => ({
+    ...r,
+    method: r.method as "GET",
+    onResponse: onResponseFor(kind),
+  }));
+}
+
 async function mixedLoad(ctx: Context): Promise<string> {
   const cookie = ctx.bob.jar.headersFor(ctx.stack.portalUrl).cookie ?? "";
   const headers = { cookie, origin: ctx.stack.portalUrl, "content-type": "application/json" };
@@ -53,13 +75,7 @@ async function mixedLoad(ctx: Context): Promise<string> {
   const onResponse = (status: number, body: string) => {
     if (status >= 500) serverErrors.push(`${status} ${body.slice(0, 160)}`);
   };
-  const requests: autocannon.Request[] = [
-    { method: "GET", path: "/accounts" },
-    { method: "POST", path: `/api/roles/${ctx.roleId}/credentials`, body: "{}" },
-    { method: "POST", path: `/api/roles/${ctx.roleId}/console`, body: "{}" },
-    { method: "PUT", path: `/api/favorites/${ctx.roleId}`, body: "{}" },
-    { method: "DELETE", path: `/api/favorites/${ctx.roleId}` },
-  ].map((r): autocannon.Request => ({ ...r, method: r.method as "GET", onResponse }));
+  const requests = mixedRequests(ctx.roleId, () => onResponse);
   const issuedBefore = await ctx.stack.db.auditEvent.count({
     where: { action: { in: ["credentials.issued", "console.issued"] } },
   });
@@ -164,7 +180,7 @@ async function auditDown(ctx: Context): Promise<string> {
 
 interface LoadAnswer {
   replica: 0 | 1;
-  kind: "page" | "credentials" | "console" | "favorite";
+  kind: LoadKind;
   status: number;
   code: string | null;
   retryAfter: string | null;
@@ -248,23 +264,7 @@ async function postgresRestart(): Promise<string> {
             if (issuedAfter.every((n) => n >= RECOVERED)) finish();
           }
         };
-      return [
-        { method: "GET", path: "/accounts", onResponse: on("page") },
-        {
-          method: "POST",
-          path: `/api/roles/${roleId}/credentials`,
-          body: "{}",
-          onResponse: on("credentials"),
-        },
-        {
-          method: "POST",
-          path: `/api/roles/${roleId}/console`,
-          body: "{}",
-          onResponse: on("console"),
-        },
-        { method: "PUT", path: `/api/favorites/${roleId}`, body: "{}", onResponse: on("favorite") },
-        { method: "DELETE", path: `/api/favorites/${roleId}`, onResponse: on("favorite") },
-      ].map((r): autocannon.Request => ({ ...r, method: r.method as "GET" }));
+      return mixedRequests(roleId, on);
     };
     const headers = { cookie, origin: stack.portalUrl, "content-type": "application/json" };
     const load = [stack.portalUrl, second.url].map((url, i) => {
