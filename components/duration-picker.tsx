@@ -15,6 +15,8 @@ export function durationCapReason(bounds: DurationBoundsView): string {
       return `Up to ${max}: the role's maximum session duration in IAM.`;
     case "role-chaining":
       return `Up to ${max}: role chaining caps sessions at 1 hour (the portal's broker itself runs on a role).`;
+    case "access-end":
+      return `Up to ${max}: your access to this role ends then.`;
   }
 }
 

@@ -1,6 +1,7 @@
 import "server-only";
 import { ConfigError, getConfig } from "@/lib/config";
 import { isAppError } from "@/lib/errors";
+import { startAccessRequestWorker } from "@/lib/access-requests/worker";
 import { getBroker } from "@/lib/issuance/context";
 import { log, setLogLevel } from "@/lib/log";
 import { loadSamlSchemaValidator } from "@/lib/saml/schema-validator";
@@ -21,6 +22,8 @@ export async function bootOrExit(): Promise<void> {
     exitOnBootError(error);
   }
   void checkBrokerIdentity();
+  // Expiries, ends and webhook retries are written by a periodic run (docs/ACCESS-REQUESTS.md).
+  startAccessRequestWorker();
 }
 
 function exitOnBootError(error: unknown): never {

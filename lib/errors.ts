@@ -12,6 +12,8 @@ export const ERROR_CODES = [
   "not_found",
   /** A role reference (account/role) that matches several of the caller's roles. */
   "ambiguous_role",
+  /** The thing changed under the caller (decided, cancelled, expired, edited): reload and retry. */
+  "conflict",
   "saml_assertion_required",
   /** An access rule requires MFA and this sign-in carried none: step up (nextUrl) and retry. */
   "mfa_required",

@@ -1,5 +1,6 @@
 import "server-only";
-import { groupRulesOf, ruleSelect as resolutionSelect } from "@/lib/access/find-grants";
+import { groupRulesOf } from "@/lib/access/find-grants";
+import { ruleSelect as resolutionSelect } from "@/lib/access/rule-select";
 import { resolveGrants, type Principal, type RuleForResolution } from "@/lib/access/resolve-grants";
 import type { Db } from "@/lib/db/client";
 import { parseGroupsJson } from "@/lib/users/upsert-signed-in-user";

@@ -31,6 +31,8 @@ export async function findAccountViews(
         ruleMaxSeconds: g.maxSessionDurationSeconds,
         roleMaxSeconds: g.roleMaxSessionDurationSeconds,
         isRoleChained: isBrokerChained && g.assumeMethod === "assume-role",
+        accessRemainingSeconds:
+          g.accessEndsAt === null ? null : (g.accessEndsAt.getTime() - opts.now.getTime()) / 1000,
       }),
     favoriteRoleIds,
     lastUseByRoleArn,

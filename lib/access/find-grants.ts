@@ -1,6 +1,8 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import type { SignedInUser } from "@/lib/auth/portal-session";
+import { elevationRulesFor } from "@/lib/access-requests/elevations";
+import { ruleSelect } from "./rule-select";
 import { resolveGrants, type Grant, type Principal } from "./resolve-grants";
 
 /** Who is asking, as the rules see them: the person, the IdP that vouched, its groups, MFA. */
@@ -15,35 +17,6 @@ export function principalOf(
   };
 }
 
-/** Every field resolveGrants reads (the access review adds its own on top). */
-export const ruleSelect = {
-  id: true,
-  groupName: true,
-  groupIssuer: true,
-  personId: true,
-  maxSessionDurationSeconds: true,
-  allowConsole: true,
-  allowCli: true,
-  expiresAt: true,
-  requireMfa: true,
-  sessionPolicy: true,
-  role: {
-    select: {
-      id: true,
-      name: true,
-      arn: true,
-      description: true,
-      maxSessionDurationSeconds: true,
-      assumeMethod: true,
-      samlProviderArn: true,
-      externalId: true,
-      requiresBrokerMfa: true,
-      awsAccount: {
-        select: { accountId: true, name: true, alias: true, environment: true, description: true },
-      },
-    },
-  },
-} as const;
 
 /**
  * Every role the principal may use. The caller's identity is part of the query (their person and
@@ -54,14 +27,18 @@ export async function findGrantsForPrincipal(
   principal: Principal,
   now: Date,
 ): Promise<Grant[]> {
-  const rules = await db.accessRule.findMany({
-    where: {
-      ...namingPrincipal(principal),
-      AND: [{ OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }],
-    },
-    select: ruleSelect,
-  });
-  return resolveGrants(rules, principal, now);
+  const [rules, elevations] = await Promise.all([
+    db.accessRule.findMany({
+      where: {
+        ...namingPrincipal(principal),
+        kind: "standing",
+        AND: [{ OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }],
+      },
+      select: ruleSelect,
+    }),
+    elevationRulesFor(db, principal, now),
+  ]);
+  return resolveGrants([...rules, ...elevations], principal, now);
 }
 
 /**
@@ -74,11 +51,14 @@ export async function findGrantForRole(
   roleId: string,
   now: Date,
 ): Promise<Grant | null> {
-  const rules = await db.accessRule.findMany({
-    where: { roleId, ...namingPrincipal(principal) },
-    select: ruleSelect,
-  });
-  return resolveGrants(rules, principal, now)[0] ?? null;
+  const [rules, elevations] = await Promise.all([
+    db.accessRule.findMany({
+      where: { roleId, kind: "standing", ...namingPrincipal(principal) },
+      select: ruleSelect,
+    }),
+    elevationRulesFor(db, principal, now, roleId),
+  ]);
+  return resolveGrants([...rules, ...elevations], principal, now)[0] ?? null;
 }
 
 /** The rules that name the principal: their person's, or one of their groups'. */

@@ -2,7 +2,7 @@ import "server-only";
 import type { Grant } from "./resolve-grants";
 
 /** Why a role's longest session is what it is (shown next to the duration picker). */
-export type DurationCap = "rule" | "role" | "role-chaining";
+export type DurationCap = "rule" | "role" | "role-chaining" | "access-end";
 
 /** The session lengths a role can be issued with, from lib/aws/session-duration.ts. */
 export interface DurationBoundsView {
@@ -33,6 +33,13 @@ export interface RoleView {
    * the CLI can't issue them. Absent otherwise, to keep a 1,000-role page small.
    */
   viaSamlApp?: true;
+  /**
+   * ISO time this access ends, present only for time-bound access (an approved access request or
+   * an expiring rule); no session outlasts it.
+   */
+  accessEndsAt?: string;
+  /** Present (true) when the access comes from an approved access request. */
+  viaRequest?: true;
 }
 
 export interface AccountView {
@@ -83,6 +90,8 @@ export function groupGrantsByAccount(
       needsMfa: g.needsMfaStepUp,
       lastUsedAt: inputs.lastUseByRoleArn.get(g.roleArn)?.toISOString() ?? null,
       ...(g.assumeMethod === "assume-role-with-saml" ? { viaSamlApp: true as const } : {}),
+      ...(g.accessEndsAt ? { accessEndsAt: g.accessEndsAt.toISOString() } : {}),
+      ...(g.elevationRequestIds.length > 0 ? { viaRequest: true as const } : {}),
     });
   }
   return [...accounts.values()];

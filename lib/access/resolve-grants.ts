@@ -17,6 +17,13 @@ export interface RuleForResolution {
   requireMfa: boolean;
   /** An IAM session policy (JSON text) narrowing the role, or null. */
   sessionPolicy: string | null;
+  /**
+   * "standing" (or absent) grants while it matches; "eligible" grants only through an approved
+   * access request, passed in as `elevation` (lib/access-requests/elevations.ts).
+   */
+  kind?: string;
+  /** Set on an eligible rule read for one approved, current access request. */
+  elevation?: { requestId: string; endsAt: Date };
   role: {
     id: string;
     name: string;
@@ -79,6 +86,13 @@ export interface Grant {
   /** The rules that grant this role, for "why can Alice use this role". */
   ruleIds: string[];
   /**
+   * When this access ends, if every deciding rule is time-bound (an expiring rule or an approved
+   * access request): no session may outlast it. Null when a rule grants without end.
+   */
+  accessEndsAt: Date | null;
+  /** The approved access requests among the deciding grants (empty for standing access only). */
+  elevationRequestIds: string[];
+  /**
    * Only rules requiring MFA grant this role and the sign-in had none: the role is listed (so the
    * user can step up), but every issuance must first re-authenticate with MFA. Outputs, duration
    * and policy are then what those rules allow after the step-up.
@@ -94,6 +108,7 @@ export interface Grant {
 /** Whether a rule applies to this principal at this instant. */
 export function ruleMatches(rule: RuleForResolution, principal: Principal, now: Date): boolean {
   if (rule.expiresAt !== null && rule.expiresAt <= now) return false;
+  if (rule.elevation && rule.elevation.endsAt <= now) return false;
   if (rule.personId !== null) return rule.personId === principal.personId;
   if (rule.groupName !== null)
     return (
@@ -120,6 +135,10 @@ export function resolveGrants(
   const hasMfa = principal.mfaAuthenticated === true;
   const byRole = new Map<string, RuleForResolution[]>();
   for (const rule of rules) {
+    // An eligible rule grants nothing by itself: only with an approved request (fail closed on an
+    // unknown kind too).
+    if ((rule.kind ?? "standing") !== "standing" && !(rule.kind === "eligible" && rule.elevation))
+      continue;
     if (!ruleMatches(rule, principal, now)) continue;
     if (!rule.allowConsole && !rule.allowCli) continue;
     const list = byRole.get(rule.role.id);
@@ -154,7 +173,9 @@ export function resolveGrants(
       roleMaxSessionDurationSeconds: role.maxSessionDurationSeconds,
       allowConsole: deciding.some((r) => r.allowConsole),
       allowCli: deciding.some((r) => r.allowCli),
-      ruleIds: deciding.map((r) => r.id).sort(),
+      ruleIds: [...new Set(deciding.map((r) => r.id))].sort(),
+      accessEndsAt: accessEndOf(deciding),
+      elevationRequestIds: deciding.flatMap((r) => (r.elevation ? [r.elevation.requestId] : [])),
       needsMfaStepUp: usable.length === 0,
       sessionPolicy: mergeSessionPolicies(deciding.map((r) => r.sessionPolicy)),
     });
@@ -165,6 +186,18 @@ export function resolveGrants(
       a.account.accountId.localeCompare(b.account.accountId) ||
       a.roleName.localeCompare(b.roleName),
   );
+}
+
+/** The latest end among time-bound rules, or null if any rule grants without end. */
+function accessEndOf(rules: readonly RuleForResolution[]): Date | null {
+  let latest: Date | null = null;
+  for (const r of rules) {
+    const ends = [r.expiresAt, r.elevation?.endsAt ?? null].filter((d): d is Date => d !== null);
+    if (ends.length === 0) return null;
+    const end = new Date(Math.min(...ends.map((d) => d.getTime())));
+    if (latest === null || end > latest) latest = end;
+  }
+  return latest;
 }
 
 /**

@@ -64,6 +64,17 @@ export const AUDIT_ACTIONS = [
   "cli.token-revoked",
   "cli.whoami",
   "cli.roles-listed",
+  "access-request.requested",
+  "access-request.approval-recorded",
+  "access-request.approved",
+  "access-request.denied",
+  "access-request.cancelled",
+  "access-request.expired",
+  "access-request.refused",
+  "elevation.activated",
+  "elevation.break-glass",
+  "elevation.ended",
+  "elevation.revoked",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

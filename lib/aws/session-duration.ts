@@ -14,7 +14,7 @@ import { MAX_SESSION_SECONDS, MIN_SESSION_SECONDS, ROLE_CHAINING_MAX_SECONDS } f
  */
 export const DEFAULT_SESSION_SECONDS = 3600;
 
-export type DurationCap = "rule" | "role" | "role-chaining";
+export type DurationCap = "rule" | "role" | "role-chaining" | "access-end";
 
 export interface SessionDurationBounds {
   minSeconds: number;
@@ -34,6 +34,11 @@ export function sessionDurationBounds(o: {
   ruleMaxSeconds: number;
   roleMaxSeconds: number;
   isRoleChained: boolean;
+  /**
+   * Seconds until the user's access ends (an approved request or an expiring rule), when it does:
+   * no session may outlast it. Issuance refuses before asking when this is under the minimum.
+   */
+  accessRemainingSeconds?: number | null;
 }): SessionDurationBounds {
   for (const [name, value] of [
     ["ruleMaxSeconds", o.ruleMaxSeconds],
@@ -50,6 +55,12 @@ export function sessionDurationBounds(o: {
     // A role's MaxSessionDuration can't exceed 12 h in AWS; a rule above that is still held by the role.
     ["role", Math.min(o.roleMaxSeconds, MAX_SESSION_SECONDS)],
     ["rule", o.ruleMaxSeconds],
+    [
+      "access-end",
+      o.accessRemainingSeconds == null
+        ? Number.POSITIVE_INFINITY
+        : Math.max(0, Math.floor(o.accessRemainingSeconds)),
+    ],
   ];
   let [cappedBy, limit] = caps[0] as [DurationCap, number];
   for (const [cap, seconds] of caps) {
@@ -67,6 +78,7 @@ export function sessionDurationBounds(o: {
 
 const CAP_REASONS: Readonly<Record<DurationCap, string>> = {
   rule: "your access rule for this role allows no longer",
+  "access-end": "your access to this role ends sooner",
   role: "the role's maximum session duration (MaxSessionDuration in IAM) allows no longer",
   "role-chaining":
     "the portal's broker runs on role credentials, and AWS caps role chaining at one hour",

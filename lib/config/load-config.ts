@@ -63,6 +63,12 @@ export interface AppConfig {
     deviceCodeTtlSeconds: number;
     pollIntervalSeconds: number;
   };
+  /** Access requests and their notifications (docs/ACCESS-REQUESTS.md). */
+  accessRequests: {
+    decideWithinSeconds: number;
+    webhookUrl: string | null;
+    webhookSecret: string | null;
+  };
   accessContact: string;
   defaultRegion: string;
   aws: {
@@ -193,6 +199,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       tokenTtlSeconds: s.GATEHOUSE_CLI_TOKEN_TTL_SECONDS,
       deviceCodeTtlSeconds: s.GATEHOUSE_DEVICE_CODE_TTL_SECONDS,
       pollIntervalSeconds: s.GATEHOUSE_DEVICE_POLL_INTERVAL_SECONDS,
+    },
+    accessRequests: {
+      decideWithinSeconds: s.GATEHOUSE_ACCESS_REQUEST_DECIDE_WITHIN_SECONDS,
+      webhookUrl: s.GATEHOUSE_ACCESS_REQUEST_WEBHOOK_URL ?? null,
+      webhookSecret: s.GATEHOUSE_WEBHOOK_SECRET ?? null,
     },
     accessContact: s.GATEHOUSE_ACCESS_CONTACT,
     defaultRegion: aws.defaultRegion,

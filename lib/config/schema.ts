@@ -150,6 +150,15 @@ export const settingsSchema = z
     GATEHOUSE_DEVICE_CODE_TTL_SECONDS: intInRange(60, 1_800, 600),
     /** Seconds the CLI waits between polls (RFC 8628 interval). */
     GATEHOUSE_DEVICE_POLL_INTERVAL_SECONDS: intInRange(1, 60, 5),
+    /** A pending access request not decided within this expires (docs/ACCESS-REQUESTS.md). */
+    GATEHOUSE_ACCESS_REQUEST_DECIDE_WITHIN_SECONDS: intInRange(300, 30 * 86_400, 86_400),
+    /** Every access-request event is posted here (besides an eligible rule's own webhook). */
+    GATEHOUSE_ACCESS_REQUEST_WEBHOOK_URL: httpUrl.optional(),
+    /** Signs webhook bodies (X-Gatehouse-Signature: sha256=HMAC); unsigned when unset. */
+    GATEHOUSE_WEBHOOK_SECRET: z
+      .string()
+      .min(16, "must be at least 16 characters of random data")
+      .optional(),
     GATEHOUSE_ACCESS_CONTACT: z
       .string()
       .trim()

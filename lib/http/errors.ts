@@ -8,6 +8,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   csrf_rejected: 403,
   not_found: 404,
   ambiguous_role: 409,
+  conflict: 409,
   saml_assertion_required: 409,
   /** An access rule requires MFA and this sign-in carried none: step up (nextUrl) and retry. */
   mfa_required: 403,

@@ -6,6 +6,7 @@ import { writeAuditEvent, type AuditAction } from "@/lib/audit/write-audit-event
 import type { SignedInUser } from "@/lib/auth/portal-session";
 import { partitionOf, ROLE_CHAINING_MAX_SECONDS } from "@/lib/aws/partitions";
 import { checkRequestedDuration, sessionDurationBounds } from "@/lib/aws/session-duration";
+import { MIN_SESSION_SECONDS } from "@/lib/aws/partitions";
 import type { AssumedRole, StsBroker } from "@/lib/aws/sts-broker";
 import type { AppConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
@@ -110,6 +111,20 @@ export async function assumeGrantedRole(
       grant,
     );
     throw stepUp;
+  }
+  const remaining = accessRemainingSeconds(grant, ctx.now);
+  if (remaining !== null && remaining < MIN_SESSION_SECONDS) {
+    // No session may outlast the access, and AWS issues none shorter than 15 minutes.
+    await deny(
+      ctx,
+      output,
+      { roleId, reason: `access ends in ${Math.floor(remaining)} s, under AWS's 900 s minimum session` },
+      grant,
+    );
+    throw new AppError(
+      "forbidden",
+      "Your access to this role ends in under 15 minutes, shorter than the shortest AWS session: request more time.",
+    );
   }
   const rolePartition = grant.roleArn.split(":")[1];
   if (partitionOf(region) !== rolePartition) {
@@ -239,6 +254,11 @@ async function recordAuthorized(
   });
 }
 
+/** Seconds until the grant's access ends, or null when it doesn't. */
+function accessRemainingSeconds(grant: Grant, now: Date): number | null {
+  return grant.accessEndsAt === null ? null : (grant.accessEndsAt.getTime() - now.getTime()) / 1000;
+}
+
 /**
  * The session length to request: the caller's choice if it is inside the bounds (900 s up to the
  * lesser of the grant's rule cap, the role's MaxSessionDuration and, for a broker on role
@@ -257,6 +277,7 @@ async function chooseDuration(
   const limits = {
     ruleMaxSeconds: grant.maxSessionDurationSeconds,
     roleMaxSeconds: grant.roleMaxSessionDurationSeconds,
+    accessRemainingSeconds: accessRemainingSeconds(grant, ctx.now),
   };
   let bounds = sessionDurationBounds({ ...limits, isRoleChained: false });
   let seconds = checkedDuration(requested, bounds);

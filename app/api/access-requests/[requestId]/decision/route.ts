@@ -1,0 +1,28 @@
+import { NextResponse } from "next/server";
+import { z } from "zod";
+import { decideAccessRequest } from "@/lib/access-requests/decide";
+import { requestContextFor, runRequestOperation } from "@/lib/access-requests/request-context";
+import { recordId } from "@/lib/db/record-id";
+import { NO_STORE, readJsonBody, withSession } from "@/lib/http/api-handler";
+import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+
+const body = z.object({
+  decision: z.enum(["approve", "deny"], { message: 'must be "approve" or "deny"' }),
+  comment: z.string().max(1000, "must be at most 1,000 characters").optional(),
+});
+
+/** POST: one approver approves or denies a pending request. */
+export const POST = withSession(
+  z.object({ requestId: recordId }),
+  async ({ request, user, meta, params }) => {
+    const input = await readJsonBody(request, body);
+    const ctx = requestContextFor(user, meta);
+    const result = await runRequestOperation(ctx, input.decision, params.requestId, () =>
+      decideAccessRequest(ctx, { ...input, requestId: params.requestId }),
+    );
+    return NextResponse.json(result, { headers: NO_STORE });
+  },
+);
+
+const onlyPost = methodNotAllowed(["POST"]);
+export { onlyPost as GET, onlyPost as PUT, onlyPost as PATCH, onlyPost as DELETE };

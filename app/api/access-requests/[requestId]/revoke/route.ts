@@ -1,0 +1,24 @@
+import { z } from "zod";
+import { revokeElevation } from "@/lib/access-requests/close-request";
+import { requestContextFor, runRequestOperation } from "@/lib/access-requests/request-context";
+import { recordId } from "@/lib/db/record-id";
+import { readJsonBody, withSession } from "@/lib/http/api-handler";
+import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+
+const body = z.object({ comment: z.string().max(1000, "must be at most 1,000 characters").optional() });
+
+/** POST: ends an elevation now — by the requester, an approver of its rule, or an admin. */
+export const POST = withSession(
+  z.object({ requestId: recordId }),
+  async ({ request, user, meta, params }) => {
+    const input = await readJsonBody(request, body);
+    const ctx = requestContextFor(user, meta);
+    await runRequestOperation(ctx, "revoke", params.requestId, () =>
+      revokeElevation(ctx, params.requestId, input.comment ?? ""),
+    );
+    return new Response(null, { status: 204, headers: { "Cache-Control": "no-store" } });
+  },
+);
+
+const onlyPost = methodNotAllowed(["POST"]);
+export { onlyPost as GET, onlyPost as PUT, onlyPost as PATCH, onlyPost as DELETE };

@@ -1,0 +1,24 @@
+import { NextResponse } from "next/server";
+import { z } from "zod";
+import { listRequestsFor } from "@/lib/access-requests/list-requests";
+import { requestAccess, requestAccessBody } from "@/lib/access-requests/request-access";
+import { requestContextFor, runRequestOperation } from "@/lib/access-requests/request-context";
+import { NO_STORE, readJsonBody, withSession } from "@/lib/http/api-handler";
+import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+
+/** GET: the caller's own requests and the requests they may decide (docs/ACCESS-REQUESTS.md). */
+export const GET = withSession(z.object({}), async ({ user, meta }) => {
+  const ctx = requestContextFor(user, meta);
+  return NextResponse.json(await listRequestsFor(ctx), { headers: NO_STORE });
+});
+
+/** POST: requests a role the caller is eligible for (or activates a break-glass rule). */
+export const POST = withSession(z.object({}), async ({ request, user, meta }) => {
+  const input = await readJsonBody(request, requestAccessBody);
+  const ctx = requestContextFor(user, meta);
+  const created = await runRequestOperation(ctx, "request", null, () => requestAccess(ctx, input));
+  return NextResponse.json(created, { status: 201, headers: NO_STORE });
+});
+
+const onlyGetPost = methodNotAllowed(["GET", "POST"]);
+export { onlyGetPost as PUT, onlyGetPost as PATCH, onlyGetPost as DELETE };

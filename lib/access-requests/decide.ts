@@ -1,0 +1,137 @@
+import "server-only";
+import { z } from "zod";
+import { principalOf } from "@/lib/access/find-grants";
+import { actorOf } from "@/lib/audit/actor";
+import { stepUpPagePath } from "@/lib/auth/step-up";
+import { AppError } from "@/lib/errors";
+import { mayDecide } from "./approvers";
+import type { RequestContext } from "./context";
+import { recordRequestEvent } from "./events";
+import { approversOf, requestInclude, statusOf, type RequestRow } from "./request-view";
+
+export const decideInput = z.object({
+  requestId: z.string().trim().min(1, "is required").max(100),
+  decision: z.enum(["approve", "deny"], { message: 'must be "approve" or "deny"' }),
+  comment: z.string().trim().max(1000, "must be at most 1,000 characters").default(""),
+});
+export type DecideInput = z.input<typeof decideInput>;
+
+/** Reads a request the caller may see, or throws not_found (a request id can't be probed). */
+export async function loadRequest(ctx: Pick<RequestContext, "db">, id: string): Promise<RequestRow> {
+  const row = await ctx.db.accessRequest.findUnique({ where: { id }, include: requestInclude });
+  if (!row) throw new AppError("not_found", "There is no such request.");
+  return row;
+}
+
+/** Why a request can no longer be decided, or null while it can. */
+export function undecidableReason(r: RequestRow, now: Date): string | null {
+  const status = statusOf(r, now);
+  if (status === "pending") return null;
+  if (status === "expired") return "This request expired before it was decided.";
+  if (status === "cancelled") return "This request was cancelled.";
+  return `This request was already decided (${status}).`;
+}
+
+/**
+ * One approver's approve or deny. The caller must be one of the rule's approvers and not the
+ * requester (by person, so a linked identity or shared group changes nothing). A deny ends the
+ * request; approvals count until the rule's number is reached, which approves it. The change is
+ * conditional on the version read, so of two deciders at the same moment exactly one lands; the
+ * other gets `conflict` and nothing of theirs is written.
+ * @throws AppError not_found, forbidden, mfa_required, conflict, validation_error
+ */
+export async function decideAccessRequest(
+  ctx: RequestContext,
+  raw: DecideInput,
+): Promise<{ status: string }> {
+  const parsed = decideInput.safeParse(raw);
+  if (!parsed.success) {
+    throw new AppError("validation_error", "The decision is not valid.", {
+      issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+    });
+  }
+  const input = parsed.data;
+  const read = await loadRequest(ctx, input.requestId);
+  const principal = principalOf(ctx.user);
+  if (read.personId === principal.personId) {
+    throw new AppError("forbidden", "You can't decide your own request.", {
+      internalReason: "self-approval refused (same person)",
+    });
+  }
+  if (!read.rule || read.rule.kind !== "eligible") {
+    throw new AppError("conflict", "The rule this request was made under no longer exists.");
+  }
+  if (!mayDecide(approversOf(read), principal, read.personId)) {
+    throw new AppError("forbidden", "You are not an approver for this request.", {
+      internalReason: "not among the rule's approvers",
+    });
+  }
+  const undecidable = undecidableReason(read, ctx.now);
+  if (undecidable) throw new AppError("conflict", undecidable);
+  if (read.decisions.some((d) => d.personId === principal.personId))
+    throw new AppError("conflict", "You already decided this request.");
+  if (input.decision === "approve" && read.rule.requireMfaToApprove && !ctx.user.mfaAuthenticated) {
+    throw new AppError("mfa_required", "Approving this request needs a sign-in with MFA.", {
+      nextUrl: stepUpPagePath(`/requests/${read.id}`, { problem: "no-mfa" }),
+    });
+  }
+  const required = Math.max(1, read.rule.approvalsRequired);
+  const approvals =
+    read.decisions.filter((d) => d.decision === "approve").length +
+    (input.decision === "approve" ? 1 : 0);
+  const next =
+    input.decision === "deny"
+      ? ({ state: "denied" } as const)
+      : approvals >= required
+        ? (() => {
+            const startsAt = read.startsAt > ctx.now ? read.startsAt : ctx.now;
+            return {
+              state: "approved",
+              approvedAt: ctx.now,
+              startsAt,
+              endsAt: new Date(startsAt.getTime() + read.durationSeconds * 1000),
+              activatedAt: startsAt <= ctx.now ? ctx.now : null,
+            } as const;
+          })()
+        : null;
+
+  return ctx.db.$transaction(async (tx) => {
+    // The version is in the UPDATE itself: a concurrent decision or cancel makes this match nothing.
+    const claimed = await tx.accessRequest.updateMany({
+      where: { id: read.id, version: read.version, state: "pending", decideBy: { gt: ctx.now } },
+      data: { version: { increment: 1 }, ...(next ?? {}) },
+    });
+    if (claimed.count !== 1) {
+      throw new AppError("conflict", "Someone else changed this request at the same moment: reload it.");
+    }
+    await tx.accessRequestDecision.create({
+      data: {
+        requestId: read.id,
+        personId: principal.personId,
+        userId: ctx.user.id,
+        email: ctx.user.email ?? ctx.user.subject,
+        decision: input.decision,
+        comment: input.comment,
+      },
+    });
+    const after = await tx.accessRequest.findUniqueOrThrow({
+      where: { id: read.id },
+      include: requestInclude,
+    });
+    const event = {
+      request: after,
+      actor: actorOf(ctx.user),
+      meta: ctx.meta,
+      now: ctx.now,
+      notify: ctx.notify,
+      comment: input.comment,
+    };
+    if (input.decision === "deny") await recordRequestEvent(tx, { ...event, event: "denied" });
+    else if (!next) await recordRequestEvent(tx, { ...event, event: "approval-recorded" });
+    else {
+      await recordRequestEvent(tx, { ...event, event: "approved" });
+      if (after.activatedAt) await recordRequestEvent(tx, { ...event, event: "activated" });
+    }
+    return { status: statusOf(after, ctx.now) };
+  });
+}

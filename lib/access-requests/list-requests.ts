@@ -1,0 +1,166 @@
+import "server-only";
+import { groupRulesOf, principalOf } from "@/lib/access/find-grants";
+import { ruleMatches } from "@/lib/access/resolve-grants";
+import { ruleSelect } from "@/lib/access/rule-select";
+import { describeApprovers, mayDecide, parseApprovers } from "./approvers";
+import type { RequestContext } from "./context";
+import { approversOf, requestInclude, requestView, type RequestView } from "./request-view";
+
+/** How many requests each list shows (newest first). */
+const LIST_LIMIT = 200;
+
+/** A role the user may request, with the terms of the most generous rule that makes them eligible. */
+export interface EligibleRole {
+  roleId: string;
+  roleName: string;
+  roleArn: string;
+  roleDescription: string;
+  accountId: string;
+  accountName: string;
+  accountAlias: string;
+  environment: string;
+  maxElevationSeconds: number;
+  approvalsRequired: number;
+  requireReason: boolean;
+  requireTicket: boolean;
+  requireMfaToRequest: boolean;
+  breakGlass: boolean;
+  approvers: string;
+}
+
+/** A request an approver sees, with the requester's record of earlier requests. */
+export interface DecidableRequest extends RequestView {
+  history: { total: number; approved: number; denied: number; revoked: number };
+}
+
+export interface RequestLists {
+  eligible: EligibleRole[];
+  mine: RequestView[];
+  toDecide: DecidableRequest[];
+  /** Approved elevations the user approves for (not their own), so they can end them early. */
+  overseen: RequestView[];
+}
+
+/** The roles the principal may request (eligible rules that name them now), one entry per role. */
+export async function findEligibleRoles(ctx: RequestContext): Promise<EligibleRole[]> {
+  const principal = principalOf(ctx.user);
+  const rules = await ctx.db.accessRule.findMany({
+    where: {
+      kind: "eligible",
+      OR: [
+        { personId: principal.personId },
+        ...(principal.groups.length > 0 ? [groupRulesOf(principal)] : []),
+      ],
+    },
+    select: {
+      ...ruleSelect,
+      maxElevationSeconds: true,
+      approvalsRequired: true,
+      requireReason: true,
+      requireTicket: true,
+      requireMfaToRequest: true,
+      breakGlass: true,
+      approversJson: true,
+    },
+  });
+  const byRole = new Map<string, EligibleRole>();
+  for (const rule of rules) {
+    if (!ruleMatches(rule, principal, ctx.now) || (!rule.allowCli && !rule.allowConsole)) continue;
+    const seen = byRole.get(rule.role.id);
+    const entry: EligibleRole = {
+      roleId: rule.role.id,
+      roleName: rule.role.name,
+      roleArn: rule.role.arn,
+      roleDescription: rule.role.description,
+      accountId: rule.role.awsAccount.accountId,
+      accountName: rule.role.awsAccount.name,
+      accountAlias: rule.role.awsAccount.alias,
+      environment: rule.role.awsAccount.environment,
+      maxElevationSeconds: rule.maxElevationSeconds,
+      approvalsRequired: rule.approvalsRequired,
+      requireReason: rule.requireReason,
+      requireTicket: rule.requireTicket,
+      requireMfaToRequest: rule.requireMfaToRequest,
+      breakGlass: rule.breakGlass,
+      approvers: describeApprovers(parseApprovers(rule.approversJson)),
+    };
+    if (!seen) byRole.set(rule.role.id, entry);
+    else {
+      // Several rules: the longest elevation, the fewest approvals, break-glass if any allows it.
+      seen.maxElevationSeconds = Math.max(seen.maxElevationSeconds, entry.maxElevationSeconds);
+      seen.approvalsRequired = Math.min(seen.approvalsRequired, entry.approvalsRequired);
+      seen.requireReason &&= entry.requireReason;
+      seen.requireTicket &&= entry.requireTicket;
+      seen.requireMfaToRequest &&= entry.requireMfaToRequest;
+      seen.breakGlass ||= entry.breakGlass;
+      if (!seen.approvers.includes(entry.approvers)) seen.approvers += `; ${entry.approvers}`;
+    }
+  }
+  return [...byRole.values()].sort(
+    (a, b) => a.accountName.localeCompare(b.accountName) || a.roleName.localeCompare(b.roleName),
+  );
+}
+
+export async function listRequestsFor(ctx: RequestContext): Promise<RequestLists> {
+  const principal = principalOf(ctx.user);
+  const [eligible, mine, pending, approved] = await Promise.all([
+    findEligibleRoles(ctx),
+    ctx.db.accessRequest.findMany({
+      where: { personId: principal.personId },
+      include: requestInclude,
+      orderBy: { createdAt: "desc" },
+      take: LIST_LIMIT,
+    }),
+    ctx.db.accessRequest.findMany({
+      where: { state: "pending", decideBy: { gt: ctx.now }, personId: { not: principal.personId } },
+      include: requestInclude,
+      orderBy: { createdAt: "asc" },
+      take: LIST_LIMIT,
+    }),
+    ctx.db.accessRequest.findMany({
+      where: { state: "approved", endsAt: { gt: ctx.now }, personId: { not: principal.personId } },
+      include: requestInclude,
+      orderBy: { endsAt: "asc" },
+      take: LIST_LIMIT,
+    }),
+  ]);
+  const approves = (r: (typeof pending)[number]) =>
+    r.rule?.kind === "eligible" && mayDecide(approversOf(r), principal, r.personId);
+  const decidable = pending.filter(
+    (r) => approves(r) && !r.decisions.some((d) => d.personId === principal.personId),
+  );
+  const history = await historyOf(ctx, [...new Set(decidable.map((r) => r.personId))]);
+  return {
+    eligible,
+    mine: mine.map((r) => requestView(r, ctx.now)),
+    toDecide: decidable.map((r) => ({
+      ...requestView(r, ctx.now),
+      history: history.get(r.personId) ?? { total: 0, approved: 0, denied: 0, revoked: 0 },
+    })),
+    overseen: approved
+      .filter((r) => approves(r) || ctx.user.isAdmin)
+      .map((r) => requestView(r, ctx.now)),
+  };
+}
+
+async function historyOf(
+  ctx: RequestContext,
+  personIds: string[],
+): Promise<Map<string, DecidableRequest["history"]>> {
+  const out = new Map<string, DecidableRequest["history"]>();
+  if (personIds.length === 0) return out;
+  const rows = await ctx.db.accessRequest.groupBy({
+    by: ["personId", "state"],
+    where: { personId: { in: personIds } },
+    _count: { _all: true },
+  });
+  for (const row of rows) {
+    const h = out.get(row.personId) ?? { total: 0, approved: 0, denied: 0, revoked: 0 };
+    h.total += row._count._all;
+    if (row.state === "approved") h.approved += row._count._all;
+    if (row.state === "denied") h.denied += row._count._all;
+    if (row.state === "revoked") h.revoked += row._count._all;
+    out.set(row.personId, h);
+  }
+  return out;
+}

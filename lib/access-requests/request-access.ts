@@ -1,0 +1,187 @@
+import "server-only";
+import { z } from "zod";
+import { groupRulesOf, principalOf } from "@/lib/access/find-grants";
+import { ruleMatches } from "@/lib/access/resolve-grants";
+import { actorOf } from "@/lib/audit/actor";
+import { writeAuditEvent } from "@/lib/audit/write-audit-event";
+import { stepUpPagePath } from "@/lib/auth/step-up";
+import { MIN_SESSION_SECONDS } from "@/lib/aws/partitions";
+import { AppError } from "@/lib/errors";
+import type { RequestContext } from "./context";
+import { recordRequestEvent } from "./events";
+import { requestInclude } from "./request-view";
+
+/** The latest a request may ask to start: far enough to plan a change window, no further. */
+export const MAX_START_DELAY_SECONDS = 30 * 86_400;
+
+export const requestAccessInput = z.object({
+  roleId: z.string().trim().min(1, "is required").max(100),
+  durationSeconds: z.coerce
+    .number()
+    .int("must be a whole number of seconds")
+    .min(MIN_SESSION_SECONDS, "must be at least 15 minutes (AWS's shortest session)"),
+  /** ISO time to start at; absent or empty: now. */
+  startsAt: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return null;
+      const t = new Date(v);
+      if (Number.isNaN(t.getTime())) {
+        ctx.addIssue({ code: "custom", message: "must be a date and time" });
+        return z.NEVER;
+      }
+      return t;
+    }),
+  reason: z.string().trim().max(1000, "must be at most 1,000 characters").default(""),
+  ticket: z
+    .string()
+    .trim()
+    .max(100, "must be at most 100 characters")
+    .regex(/^[\w .:#/-]*$/, "may hold letters, digits and . : # / - only")
+    .default(""),
+  breakGlass: z.boolean().default(false),
+});
+export type RequestAccessInput = z.input<typeof requestAccessInput>;
+
+/** The request body as read: shape only; requestAccess validates each field. */
+export const requestAccessBody = z.record(z.string(), z.unknown());
+
+function invalid(path: string, message: string): AppError {
+  return new AppError("validation_error", "The request is not valid.", {
+    issues: [{ path, message }],
+  });
+}
+
+/**
+ * Files a request for a role the user is eligible for (or, for a break-glass rule and
+ * `breakGlass`, activates it at once). The rule is found from the database by the role and the
+ * user's own identity, never taken from the input. Returns the request's id.
+ * @throws AppError not_found (not eligible), validation_error, mfa_required, conflict
+ */
+export async function requestAccess(
+  ctx: RequestContext,
+  raw: RequestAccessInput | Record<string, unknown>,
+): Promise<{ id: string; status: "pending" | "active" }> {
+  const parsed = requestAccessInput.safeParse(raw);
+  if (!parsed.success) {
+    throw new AppError("validation_error", "The request is not valid.", {
+      issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+    });
+  }
+  const input = parsed.data;
+  const principal = principalOf(ctx.user);
+  const rules = (
+    await ctx.db.accessRule.findMany({
+      where: {
+        roleId: input.roleId,
+        kind: "eligible",
+        OR: [
+          { personId: principal.personId },
+          ...(principal.groups.length > 0 ? [groupRulesOf(principal)] : []),
+        ],
+      },
+      include: { role: { include: { awsAccount: true } } },
+    })
+  ).filter((rule) => ruleMatches(rule, principal, ctx.now) && (rule.allowCli || rule.allowConsole));
+  if (rules.length === 0) {
+    // "Not eligible" and "no such role" are one answer, so role ids can't be probed.
+    throw new AppError("not_found", "You can't request this role.", {
+      internalReason: `no eligible rule names this user for role ${input.roleId}`,
+    });
+  }
+  const candidates = rules.filter((r) => !input.breakGlass || r.breakGlass);
+  if (candidates.length === 0)
+    throw invalid("breakGlass", "no rule lets you activate this role without approval");
+  // Of several rules, the one needing the fewest approvals that allows this long.
+  const fitting = candidates
+    .filter((r) => r.maxElevationSeconds >= input.durationSeconds)
+    .sort(
+      (a, b) =>
+        a.approvalsRequired - b.approvalsRequired || b.maxElevationSeconds - a.maxElevationSeconds,
+    );
+  const rule = fitting[0];
+  if (!rule) {
+    const longest = Math.max(...candidates.map((r) => r.maxElevationSeconds));
+    throw invalid("durationSeconds", `must be at most ${longest / 60} minutes for this role`);
+  }
+  if ((rule.requireReason || input.breakGlass) && input.reason === "")
+    throw invalid("reason", "is required for this role");
+  if (rule.requireTicket && input.ticket === "")
+    throw invalid("ticket", "is required for this role");
+  if (rule.requireMfaToRequest && !ctx.user.mfaAuthenticated) {
+    throw new AppError("mfa_required", "Requesting this role needs a sign-in with MFA.", {
+      nextUrl: stepUpPagePath("/requests", { problem: "no-mfa" }),
+    });
+  }
+  const startsAt = input.startsAt === null || input.startsAt < ctx.now ? ctx.now : input.startsAt;
+  if (input.breakGlass && startsAt > ctx.now)
+    throw invalid("startsAt", "break-glass access starts now");
+  if (startsAt.getTime() - ctx.now.getTime() > MAX_START_DELAY_SECONDS * 1000)
+    throw invalid("startsAt", "must be within 30 days");
+
+  return ctx.db.$transaction(async (tx) => {
+    const open = await tx.accessRequest.findFirst({
+      where: {
+        personId: principal.personId,
+        roleId: rule.roleId,
+        OR: [{ state: "pending", decideBy: { gt: ctx.now } }, { state: "approved", endsAt: { gt: ctx.now } }],
+      },
+      select: { id: true, state: true },
+    });
+    if (open) {
+      throw new AppError(
+        "conflict",
+        open.state === "pending"
+          ? "You already have a pending request for this role."
+          : "You already have access to this role through an approved request.",
+      );
+    }
+    const endsAt = new Date(startsAt.getTime() + input.durationSeconds * 1000);
+    const created = await tx.accessRequest.create({
+      data: {
+        ruleId: rule.id,
+        roleId: rule.roleId,
+        personId: principal.personId,
+        requesterUserId: ctx.user.id,
+        requesterEmail: ctx.user.email ?? ctx.user.subject,
+        reason: input.reason,
+        ticket: input.ticket,
+        durationSeconds: input.durationSeconds,
+        startsAt,
+        decideBy: new Date(ctx.now.getTime() + ctx.decideWithinSeconds * 1000),
+        breakGlass: input.breakGlass,
+        ...(input.breakGlass
+          ? { state: "approved", approvedAt: ctx.now, endsAt, activatedAt: ctx.now }
+          : {}),
+      },
+      include: requestInclude,
+    });
+    const event = { request: created, actor: actorOf(ctx.user), meta: ctx.meta, now: ctx.now, notify: ctx.notify };
+    await recordRequestEvent(tx, { ...event, event: "requested" });
+    if (input.breakGlass) await recordRequestEvent(tx, { ...event, event: "break-glass" });
+    return { id: created.id, status: input.breakGlass ? ("active" as const) : ("pending" as const) };
+  });
+}
+
+/** Audits a refused request-side action (not eligible, not an approver, …) outside any change. */
+export async function auditRequestRefusal(
+  ctx: Pick<RequestContext, "db" | "meta" | "now" | "user">,
+  what: string,
+  error: AppError,
+  requestId: string | null,
+): Promise<void> {
+  await writeAuditEvent(ctx.db, {
+    action: "access-request.refused",
+    outcome: "denied",
+    actor: actorOf(ctx.user),
+    meta: ctx.meta,
+    at: ctx.now,
+    details: {
+      what,
+      request: requestId,
+      reason: error.internalReason ?? error.publicMessage,
+    },
+  });
+}

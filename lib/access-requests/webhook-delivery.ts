@@ -1,0 +1,113 @@
+import "server-only";
+import { createHmac } from "node:crypto";
+import type { Db } from "@/lib/db/client";
+
+/** Attempts before a delivery is given up (marked failed; visible on the admin page). */
+export const MAX_WEBHOOK_ATTEMPTS = 8;
+/** How long a claimed delivery is held by the replica sending it before another may retry. */
+const CLAIM_SECONDS = 60;
+const BATCH = 50;
+
+/** Backoff after the n-th failed attempt: 30 s, 1 min, 2 min, … at most an hour. */
+export function retryDelaySeconds(attempts: number): number {
+  return Math.min(3600, 30 * 2 ** Math.max(0, attempts - 1));
+}
+
+/**
+ * The signature a receiver checks (README "Access requests"): HMAC-SHA256 with the shared secret
+ * over `<timestamp>.<body>`, hex, as `sha256=<hex>`.
+ */
+export function webhookSignature(secret: string, timestamp: string, body: string): string {
+  return `sha256=${createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`;
+}
+
+export interface DeliveryOptions {
+  /** GATEHOUSE_WEBHOOK_SECRET, or null to send unsigned. */
+  secret: string | null;
+  /** The portal's clock (re-read after each post, which may take a while). */
+  clock: () => Date;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+export interface DeliveryReport {
+  delivered: number;
+  retrying: number;
+  failed: number;
+}
+
+/**
+ * Posts every webhook delivery that is due, once. Each is claimed first (attempts + 1 and a short
+ * hold, conditional on the row not having moved), so replicas running this at once never post the
+ * same attempt twice. A 2xx answer delivers it; anything else (status, timeout, refused
+ * connection) schedules a retry with backoff, until MAX_WEBHOOK_ATTEMPTS. Redirects are not
+ * followed: the URL an admin configured is the only place payloads go.
+ */
+export async function deliverDueWebhooks(db: Db, opts: DeliveryOptions): Promise<DeliveryReport> {
+  const report: DeliveryReport = { delivered: 0, retrying: 0, failed: 0 };
+  const post = opts.fetch ?? fetch;
+  const due = await db.webhookDelivery.findMany({
+    where: { state: "pending", nextAttemptAt: { lte: opts.clock() } },
+    orderBy: { createdAt: "asc" },
+    take: BATCH,
+  });
+  for (const row of due) {
+    const claimedAt = opts.clock();
+    const claimed = await db.webhookDelivery.updateMany({
+      where: { id: row.id, state: "pending", attempts: row.attempts },
+      data: {
+        attempts: { increment: 1 },
+        nextAttemptAt: new Date(claimedAt.getTime() + CLAIM_SECONDS * 1000),
+      },
+    });
+    if (claimed.count !== 1) continue;
+    const attempts = row.attempts + 1;
+    const timestamp = String(Math.floor(claimedAt.getTime() / 1000));
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      "user-agent": "Gatehouse-Webhook/1",
+      "x-gatehouse-event": row.event,
+      "x-gatehouse-delivery": row.id,
+      "x-gatehouse-timestamp": timestamp,
+    };
+    if (opts.secret) headers["x-gatehouse-signature"] = webhookSignature(opts.secret, timestamp, row.payloadJson);
+    let status: number | null = null;
+    let error: string | null = null;
+    try {
+      const response = await post(row.url, {
+        method: "POST",
+        headers,
+        body: row.payloadJson,
+        redirect: "manual",
+        signal: AbortSignal.timeout(opts.timeoutMs ?? 5000),
+      });
+      status = response.status;
+      await response.body?.cancel().catch(() => undefined);
+      if (status < 200 || status > 299) error = `HTTP ${status}`;
+    } catch (e) {
+      error = e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e);
+    }
+    const at = opts.clock();
+    if (error === null) {
+      await db.webhookDelivery.update({
+        where: { id: row.id },
+        data: { state: "delivered", deliveredAt: at, lastStatus: status, lastError: null },
+      });
+      report.delivered++;
+    } else {
+      const giveUp = attempts >= MAX_WEBHOOK_ATTEMPTS;
+      await db.webhookDelivery.update({
+        where: { id: row.id },
+        data: {
+          state: giveUp ? "failed" : "pending",
+          lastStatus: status,
+          lastError: error.slice(0, 500),
+          nextAttemptAt: new Date(at.getTime() + retryDelaySeconds(attempts) * 1000),
+        },
+      });
+      if (giveUp) report.failed++;
+      else report.retrying++;
+    }
+  }
+  return report;
+}

@@ -1,0 +1,93 @@
+import type { RequestView } from "./request-view";
+
+/** The events a webhook hears about (README "Access requests" documents the payload). */
+export type WebhookEvent =
+  | "requested"
+  | "approved"
+  | "denied"
+  | "cancelled"
+  | "expired"
+  | "activated"
+  | "ended";
+
+export interface WebhookPayload {
+  /** Slack-compatible: an incoming-webhook URL shows this line as the message. */
+  text: string;
+  event: WebhookEvent;
+  at: string;
+  actor: string | null;
+  comment: string | null;
+  request: {
+    id: string;
+    status: string;
+    requester: string;
+    role: { name: string; arn: string; accountId: string; accountName: string; environment: string };
+    reason: string;
+    ticket: string;
+    durationSeconds: number;
+    breakGlass: boolean;
+    startsAt: string;
+    endsAt: string | null;
+    url: string;
+  };
+}
+
+function hours(seconds: number): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+  return `${Math.round(seconds / 60)} min`;
+}
+
+export function webhookPayload(p: {
+  event: WebhookEvent;
+  request: RequestView;
+  actorEmail: string | null;
+  comment: string | null;
+  at: Date;
+  portalUrl: string;
+  revoked: boolean;
+}): WebhookPayload {
+  const r = p.request;
+  const url = `${p.portalUrl}/requests/${encodeURIComponent(r.id)}`;
+  const what = `${r.roleName} in ${r.accountName} (${r.accountId}, ${r.environment})`;
+  const by = p.actorEmail ? ` by ${p.actorEmail}` : "";
+  const why = p.comment ? `: “${p.comment}”` : "";
+  const lines: Record<WebhookEvent, string> = {
+    requested: r.breakGlass
+      ? `:rotating_light: BREAK-GLASS: ${r.requesterEmail} activated ${what} for ${hours(r.durationSeconds)}. Reason: ${r.reason}`
+      : `${r.requesterEmail} requests ${what} for ${hours(r.durationSeconds)}. Reason: ${r.reason || "(none)"}`,
+    approved: `${r.requesterEmail}'s request for ${what} was approved${by}${why}`,
+    denied: `${r.requesterEmail}'s request for ${what} was denied${by}${why}`,
+    cancelled: `${r.requesterEmail} cancelled the request for ${what}`,
+    expired: `${r.requesterEmail}'s request for ${what} expired undecided`,
+    activated: `${r.requesterEmail} now has ${what}${r.endsAt ? ` until ${r.endsAt}` : ""}${r.breakGlass ? " (break-glass)" : ""}`,
+    ended: p.revoked
+      ? `${r.requesterEmail}'s access to ${what} was revoked${by}${why}`
+      : `${r.requesterEmail}'s access to ${what} ended`,
+  };
+  return {
+    text: `${lines[p.event]} <${url}|Open in Gatehouse>`,
+    event: p.event,
+    at: p.at.toISOString(),
+    actor: p.actorEmail,
+    comment: p.comment,
+    request: {
+      id: r.id,
+      status: r.status,
+      requester: r.requesterEmail,
+      role: {
+        name: r.roleName,
+        arn: r.roleArn,
+        accountId: r.accountId,
+        accountName: r.accountName,
+        environment: r.environment,
+      },
+      reason: r.reason,
+      ticket: r.ticket,
+      durationSeconds: r.durationSeconds,
+      breakGlass: r.breakGlass,
+      startsAt: r.startsAt,
+      endsAt: r.endsAt,
+      url,
+    },
+  };
+}
