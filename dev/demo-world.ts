@@ -23,6 +23,11 @@ export interface DemoGrant {
   maxSessionDurationSeconds: number;
   allowConsole: boolean;
   allowCli: boolean;
+  /**
+   * An eligible rule: the subject may request the role, and members of `approverGroups` approve
+   * (docs/ACCESS-REQUESTS.md). Absent: a standing rule.
+   */
+  eligible?: { approverGroups: string[]; maxElevationSeconds: number };
 }
 
 export interface DemoRole {
@@ -176,6 +181,15 @@ export const demoAccounts: DemoAccount[] = [
         },
       ),
       role("Administrator", "Full administrative access to production", [adminsFull]),
+      role("DataAnalyst", "Query production analytics, read-only; by request, a few hours at a time", [
+        {
+          user: "carol",
+          maxSessionDurationSeconds: 3600,
+          allowConsole: true,
+          allowCli: true,
+          eligible: { approverGroups: [ADMIN_GROUP], maxElevationSeconds: 4 * 3600 },
+        },
+      ]),
       role(
         "BreakGlass",
         "Emergency access; the trust policy requires MFA (an admin unlocks the broker)",

@@ -75,8 +75,15 @@ export async function seedDemo(db: Db, opts: { issuer: string }): Promise<SeedRe
             maxSessionDurationSeconds: g.maxSessionDurationSeconds,
             allowConsole: g.allowConsole,
             allowCli: g.allowCli,
-            description: "demo seed",
+            description: g.eligible ? "demo seed: by request, approved by an admin" : "demo seed",
             createdBy: "seed",
+            ...(g.eligible
+              ? {
+                  kind: "eligible",
+                  approversJson: JSON.stringify(g.eligible.approverGroups.map((group) => ({ group }))),
+                  maxElevationSeconds: g.eligible.maxElevationSeconds,
+                }
+              : {}),
           },
         });
         rules += 1;

@@ -3,17 +3,20 @@ import { z } from "zod";
 import { listRequestsFor } from "@/lib/access-requests/list-requests";
 import { requestAccess, requestAccessBody } from "@/lib/access-requests/request-access";
 import { requestContextFor, runRequestOperation } from "@/lib/access-requests/request-context";
+import { kickAccessRequestWorker } from "@/lib/access-requests/worker";
 import { NO_STORE, readJsonBody, withSession } from "@/lib/http/api-handler";
 import { methodNotAllowed } from "@/lib/http/fallback-handlers";
 
 /** GET: the caller's own requests and the requests they may decide (docs/ACCESS-REQUESTS.md). */
-export const GET = withSession(z.object({}), async ({ user, meta }) => {
+export const GET = withSession(z.object({}).optional(), async ({ user, meta }) => {
   const ctx = requestContextFor(user, meta);
+  // Anything the clock decided since the last sweep is written (and told) now.
+  kickAccessRequestWorker();
   return NextResponse.json(await listRequestsFor(ctx), { headers: NO_STORE });
 });
 
 /** POST: requests a role the caller is eligible for (or activates a break-glass rule). */
-export const POST = withSession(z.object({}), async ({ request, user, meta }) => {
+export const POST = withSession(z.object({}).optional(), async ({ request, user, meta }) => {
   const input = await readJsonBody(request, requestAccessBody);
   const ctx = requestContextFor(user, meta);
   const created = await runRequestOperation(ctx, "request", null, () => requestAccess(ctx, input));

@@ -1,0 +1,433 @@
+// Access requests over HTTP against the built portal (docs/ACCESS-REQUESTS.md): the request →
+// approve → use → revoke loop, each invariant as its own rule — no self-approval, one outcome for
+// concurrent deciders, no decision on a closed request, elevations that end refuse the next
+// issuance with no STS call (on every replica), sessions capped at the elevation's end, every
+// change audited and told to the webhook.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ADMIN_GROUP } from "@/dev/demo-world";
+import {
+  assumeRoleCalls,
+  expectApiError,
+  resetStsCalls,
+  storedUser,
+  withoutAwsCalls,
+} from "../support/portal-assertions";
+import { roleIdOf, signIn, type PortalSession } from "../support/portal-client";
+import { startReplica, startTestStack, type TestStack } from "../support/stack";
+import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver";
+
+let stack: TestStack;
+let hooks: WebhookReceiver;
+let alice: PortalSession;
+let bob: PortalSession;
+let carol: PortalSession;
+let dataAnalyst: string;
+let stagingDeveloper: string;
+
+const HOUR = 3600;
+
+beforeAll(async () => {
+  hooks = await startWebhookReceiver();
+  stack = await startTestStack({
+    extraEnv: {
+      GATEHOUSE_ACCESS_REQUEST_WEBHOOK_URL: hooks.url,
+      GATEHOUSE_WEBHOOK_SECRET: "webhook-secret-for-tests-0123456789",
+      // Ten minutes to decide: an expiry is reached by moving the clock within a sign-in's life.
+      GATEHOUSE_ACCESS_REQUEST_DECIDE_WITHIN_SECONDS: "600",
+    },
+  });
+  [alice, bob, carol] = await Promise.all([
+    signIn(stack, "alice"),
+    signIn(stack, "bob"),
+    signIn(stack, "carol"),
+  ]);
+  dataAnalyst = await roleIdOf(stack, "acme-production", "DataAnalyst");
+  stagingDeveloper = await roleIdOf(stack, "acme-staging", "Developer");
+});
+afterAll(async () => {
+  await stack?.stop();
+  await hooks?.close();
+});
+
+interface Lists {
+  eligible: Array<{ roleId: string; roleName: string; approvers: string }>;
+  mine: Array<{ id: string; status: string; roleId: string; endsAt: string | null }>;
+  toDecide: Array<{ id: string; requesterEmail: string; reason: string; history: { total: number } }>;
+  overseen: Array<{ id: string }>;
+}
+
+async function lists(session: PortalSession): Promise<Lists> {
+  const res = await session.request("/api/access-requests");
+  expect(res.status).toBe(200);
+  expect(res.headers.get("cache-control")).toContain("no-store");
+  return (await res.json()) as Lists;
+}
+
+function request(session: PortalSession, json: Record<string, unknown>) {
+  return session.request("/api/access-requests", { method: "POST", json });
+}
+
+function decide(session: PortalSession, id: string, decision: string, comment = "") {
+  return session.request(`/api/access-requests/${id}/decision`, {
+    method: "POST",
+    json: { decision, comment },
+  });
+}
+
+function credentials(session: PortalSession, roleId: string, json: unknown = {}) {
+  return session.request(`/api/roles/${roleId}/credentials`, { method: "POST", json });
+}
+
+async function requestId(session: PortalSession, json: Record<string, unknown>): Promise<string> {
+  const res = await request(session, json);
+  const text = await res.text();
+  expect(res.status, text).toBe(201);
+  return (JSON.parse(text) as { id: string }).id;
+}
+
+async function auditActionsOf(id: string): Promise<string[]> {
+  const rows = await stack.db.auditEvent.findMany({
+    where: { detailsJson: { contains: id } },
+    orderBy: { sequence: "asc" },
+  });
+  return rows.map((r) => r.action);
+}
+
+/** Test cleanup: closes whatever carol left open on the staging role, so the next rule starts clean. */
+async function closeCarolsStagingRequests(): Promise<void> {
+  await stack.db.accessRequest.updateMany({
+    where: { roleId: stagingDeveloper, state: { in: ["pending", "approved"] } },
+    data: { state: "cancelled" },
+  });
+}
+
+/** Makes the demo's staging Developer role requestable by carol, approved by the developers. */
+async function eligibleRuleForCarol(opts: { approvalsRequired?: number; breakGlass?: boolean } = {}) {
+  const carolUser = await storedUser(stack, "carol");
+  return stack.db.accessRule.create({
+    data: {
+      roleId: stagingDeveloper,
+      personId: carolUser.personId,
+      kind: "eligible",
+      approversJson: JSON.stringify([{ group: "developers" }]),
+      approvalsRequired: opts.approvalsRequired ?? 1,
+      maxElevationSeconds: 2 * HOUR,
+      breakGlass: opts.breakGlass ?? false,
+      maxSessionDurationSeconds: HOUR,
+    },
+  });
+}
+
+describe("the request → approve → use → revoke loop", () => {
+  let id: string;
+
+  it("an eligible role is listed to request, and grants nothing before approval (no STS call)", async () => {
+    const mine = await lists(carol);
+    expect(mine.eligible.map((e) => e.roleName)).toContain("DataAnalyst");
+    expect(mine.eligible.find((e) => e.roleId === dataAnalyst)?.approvers).toBe(`the ${ADMIN_GROUP} group`);
+    await withoutAwsCalls(stack, async () =>
+      expectApiError(await credentials(carol, dataAnalyst), 404, "not_found"),
+    );
+    // bob is not named by the eligible rule: nothing to request.
+    expect((await lists(bob)).eligible.map((e) => e.roleId)).not.toContain(dataAnalyst);
+    await expectApiError(
+      await request(bob, { roleId: dataAnalyst, durationSeconds: HOUR, reason: "x" }),
+      404,
+      "not_found",
+    );
+  });
+
+  it("a request needs a reason, a duration within the rule, and only one may be open per role", async () => {
+    const cases: Array<[string, Record<string, unknown>, string]> = [
+      ["no reason", { roleId: dataAnalyst, durationSeconds: HOUR }, "reason"],
+      ["too long", { roleId: dataAnalyst, durationSeconds: 5 * HOUR, reason: "r" }, "durationSeconds"],
+      ["too short", { roleId: dataAnalyst, durationSeconds: 60, reason: "r" }, "durationSeconds"],
+      ["not a number", { roleId: dataAnalyst, durationSeconds: "soon", reason: "r" }, "durationSeconds"],
+      ["bad start", { roleId: dataAnalyst, durationSeconds: HOUR, reason: "r", startsAt: "tomorrow-ish" }, "startsAt"],
+      ["start too far", { roleId: dataAnalyst, durationSeconds: HOUR, reason: "r", startsAt: "2099-01-01T00:00:00Z" }, "startsAt"],
+      ["break-glass not allowed", { roleId: dataAnalyst, durationSeconds: HOUR, reason: "r", breakGlass: true }, "breakGlass"],
+    ];
+    for (const [name, json, path] of cases) {
+      const body = await expectApiError(await request(carol, json), 400, "validation_error");
+      expect(JSON.stringify(body.error.issues), name).toContain(path);
+    }
+    id = await requestId(carol, { roleId: dataAnalyst, durationSeconds: HOUR, reason: "Q3 revenue numbers", ticket: "DATA-42" });
+    await expectApiError(
+      await request(carol, { roleId: dataAnalyst, durationSeconds: HOUR, reason: "again" }),
+      409,
+      "conflict",
+    );
+    expect((await lists(carol)).mine.find((r) => r.id === id)?.status).toBe("pending");
+  });
+
+  it("no self-approval, and a non-approver can't decide (both audited as refusals)", async () => {
+    const self = await expectApiError(await decide(carol, id, "approve"), 403, "forbidden");
+    expect(self.error.message).toMatch(/your own request/);
+    await expectApiError(await decide(bob, id, "approve"), 403, "forbidden");
+    expect((await lists(bob)).toDecide.map((r) => r.id)).not.toContain(id);
+    const refusals = await stack.db.auditEvent.findMany({
+      where: { action: "access-request.refused", detailsJson: { contains: id } },
+    });
+    expect(refusals).toHaveLength(2);
+    expect(refusals.every((r) => r.outcome === "denied")).toBe(true);
+  });
+
+  it("the approver sees who, what, why and the requester's history, and approves: the role works at once", async () => {
+    const pending = (await lists(alice)).toDecide.find((r) => r.id === id);
+    expect(pending).toMatchObject({ requesterEmail: "carol@corp.example", reason: "Q3 revenue numbers" });
+    expect(pending?.history.total).toBe(1);
+    const res = await decide(alice, id, "approve", "ok for Q3");
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(await res.json()).toEqual({ status: "active" });
+
+    await resetStsCalls(stack);
+    // No duration asked: the default, capped at what is left of the hour.
+    const issued = await credentials(carol, dataAnalyst);
+    expect(issued.status, await issued.clone().text()).toBe(200);
+    const body = (await issued.json()) as { expiration: string };
+    const mine = (await lists(carol)).mine.find((r) => r.id === id);
+    expect(mine?.status).toBe("active");
+    // No session outlasts the elevation.
+    expect(Date.parse(body.expiration)).toBeLessThanOrEqual(Date.parse(mine?.endsAt ?? "") + 1000);
+    expect(await assumeRoleCalls(stack)).toHaveLength(1);
+  });
+
+  it("the approver ends it early: carol's next issuance is refused with no STS call, on another replica too", async () => {
+    const replica = await startReplica(stack);
+    try {
+      const res = await alice.request(`/api/access-requests/${id}/revoke`, {
+        method: "POST",
+        json: { comment: "done with Q3" },
+      });
+      expect(res.status, await res.clone().text()).toBe(204);
+      // The replica's own start-up may ask STS who the broker is; no role is assumed for carol.
+      await resetStsCalls(stack);
+      await expectApiError(await credentials(carol, dataAnalyst), 404, "not_found");
+      const viaReplica = await fetch(`${replica.url}/api/roles/${dataAnalyst}/credentials`, {
+        method: "POST",
+        headers: {
+          ...carol.jar.headersFor(replica.url),
+          origin: stack.portalUrl,
+          "x-forwarded-host": new URL(stack.portalUrl).host,
+          "content-type": "application/json",
+        },
+        body: "{}",
+      });
+      await expectApiError(viaReplica, 404, "not_found");
+      expect(await assumeRoleCalls(stack)).toEqual([]);
+    } finally {
+      await replica.stop();
+    }
+    expect((await lists(carol)).mine.find((r) => r.id === id)?.status).toBe("revoked");
+    await expectApiError(await decide(alice, id, "approve"), 409, "conflict");
+  });
+
+  it("every change is audited in order, and the webhook got each event, signed", async () => {
+    expect(await auditActionsOf(id)).toEqual([
+      "access-request.requested",
+      "access-request.refused",
+      "access-request.refused",
+      "access-request.approved",
+      "elevation.activated",
+      "elevation.revoked",
+    ]);
+    const got = (await hooks.waitFor(4)).filter((h) => h.body.request.id === id);
+    expect(got.map((h) => h.body.event)).toEqual(["requested", "approved", "activated", "ended"]);
+    expect(got[0]?.body.text).toMatch(/carol@corp\.example requests DataAnalyst in acme-production/);
+    expect(got[3]?.body.text).toMatch(/revoked by alice@corp\.example/);
+    for (const h of got) {
+      expect(h.headers["x-gatehouse-signature"]).toMatch(/^sha256=[0-9a-f]{64}$/);
+      expect(h.headers["x-gatehouse-event"]).toBe(h.body.event);
+    }
+    const deliveries = await stack.db.webhookDelivery.findMany({ where: { requestId: id } });
+    expect(deliveries.map((d) => d.state)).toEqual(["delivered", "delivered", "delivered", "delivered"]);
+  });
+});
+
+describe("deciding", () => {
+  it("two approvers at the same moment: exactly one outcome, the other is told", async () => {
+    const rule = await eligibleRuleForCarol();
+    try {
+      const id = await requestId(carol, { roleId: stagingDeveloper, durationSeconds: HOUR, reason: "deploy" });
+      const [a, b] = await Promise.all([decide(alice, id, "approve"), decide(bob, id, "deny")]);
+      const statuses = [a.status, b.status].sort();
+      expect(statuses).toEqual([200, 409]);
+      const row = await stack.db.accessRequest.findUniqueOrThrow({ where: { id }, include: { decisions: true } });
+      expect(row.decisions).toHaveLength(1);
+      expect(row.state).toBe(row.decisions[0]?.decision === "approve" ? "approved" : "denied");
+      const decided = (await auditActionsOf(id)).filter((x) => /approved|denied/.test(x));
+      expect(decided).toHaveLength(1);
+      if (row.state === "approved")
+        await carol.request(`/api/access-requests/${id}/revoke`, { method: "POST", json: {} });
+    } finally {
+      await closeCarolsStagingRequests();
+      await stack.db.accessRule.delete({ where: { id: rule.id } });
+    }
+  });
+
+  it("a rule needing two approvals grants only after the second, from another person", async () => {
+    const rule = await eligibleRuleForCarol({ approvalsRequired: 2 });
+    try {
+      const id = await requestId(carol, { roleId: stagingDeveloper, durationSeconds: HOUR, reason: "incident 7" });
+      expect(await (await decide(bob, id, "approve")).json()).toEqual({ status: "pending" });
+      await expectApiError(await decide(bob, id, "approve"), 409, "conflict");
+      await withoutAwsCalls(stack, async () =>
+        expectApiError(await credentials(carol, stagingDeveloper), 404, "not_found"),
+      );
+      expect(await (await decide(alice, id, "approve")).json()).toEqual({ status: "active" });
+      expect((await credentials(carol, stagingDeveloper)).status).toBe(200);
+      expect(await auditActionsOf(id)).toEqual([
+        "access-request.requested",
+        "access-request.approval-recorded",
+        "access-request.approved",
+        "elevation.activated",
+      ]);
+      await carol.request(`/api/access-requests/${id}/revoke`, { method: "POST", json: {} });
+    } finally {
+      await closeCarolsStagingRequests();
+      await stack.db.accessRule.delete({ where: { id: rule.id } });
+    }
+  });
+
+  it("a decision on a cancelled or an expired request is refused", async () => {
+    const rule = await eligibleRuleForCarol();
+    try {
+      const cancelled = await requestId(carol, { roleId: stagingDeveloper, durationSeconds: HOUR, reason: "a" });
+      expect((await carol.request(`/api/access-requests/${cancelled}/cancel`, { method: "POST" })).status).toBe(204);
+      const refusedCancelled = await expectApiError(await decide(alice, cancelled, "approve"), 409, "conflict");
+      expect(refusedCancelled.error.message).toMatch(/cancelled/);
+
+      const expiring = await requestId(carol, { roleId: stagingDeveloper, durationSeconds: HOUR, reason: "b" });
+      stack.portalClock.advance(11 * 60 * 1000);
+      try {
+        const refusedExpired = await expectApiError(await decide(alice, expiring, "approve"), 409, "conflict");
+        expect(refusedExpired.error.message).toMatch(/expired/);
+        // The sweep writes the expiry (and its audit event) once.
+        await lists(carol);
+        await expect
+          .poll(async () => (await stack.db.accessRequest.findUniqueOrThrow({ where: { id: expiring } })).state, {
+            timeout: 20_000,
+          })
+          .toBe("expired");
+        expect(await auditActionsOf(expiring)).toEqual(["access-request.requested", "access-request.expired"]);
+      } finally {
+        stack.portalClock.reset();
+      }
+    } finally {
+      await closeCarolsStagingRequests();
+      await stack.db.accessRule.delete({ where: { id: rule.id } });
+    }
+  });
+});
+
+describe("elevations end", () => {
+  it("an elevation that ends makes the next issuance a denial with no STS call; sessions are capped at its end", async () => {
+    const rule = await eligibleRuleForCarol();
+    try {
+      const id = await requestId(carol, { roleId: stagingDeveloper, durationSeconds: HOUR, reason: "timed" });
+      expect((await decide(bob, id, "approve")).status).toBe(200);
+      stack.portalClock.advance(30 * 60 * 1000);
+      try {
+        // 30 minutes left: a one-hour session is refused, saying why; 30 minutes is allowed.
+        const tooLong = await expectApiError(
+          await credentials(carol, stagingDeveloper, { durationSeconds: HOUR }),
+          400,
+          "validation_error",
+        );
+        expect(JSON.stringify(tooLong.error.issues)).toMatch(/ends sooner/);
+        stack.portalClock.advance(20 * 60 * 1000);
+        // 10 minutes left: shorter than AWS's shortest session, refused (audited) before STS.
+        const short = await withoutAwsCalls(stack, async () =>
+          expectApiError(await credentials(carol, stagingDeveloper), 403, "forbidden"),
+        );
+        expect(short.error.message).toMatch(/under 15 minutes/);
+        stack.portalClock.advance(11 * 60 * 1000);
+        await withoutAwsCalls(stack, async () =>
+          expectApiError(await credentials(carol, stagingDeveloper), 404, "not_found"),
+        );
+        await lists(carol);
+        await expect
+          .poll(async () => (await stack.db.accessRequest.findUniqueOrThrow({ where: { id } })).endedAt, {
+            timeout: 20_000,
+          })
+          .not.toBeNull();
+        expect((await auditActionsOf(id)).at(-1)).toBe("elevation.ended");
+      } finally {
+        stack.portalClock.reset();
+      }
+    } finally {
+      await closeCarolsStagingRequests();
+      await stack.db.accessRule.delete({ where: { id: rule.id } });
+    }
+  });
+
+  it("break-glass activates at once with a mandatory reason, marked in the audit and told to approvers", async () => {
+    const rule = await eligibleRuleForCarol({ breakGlass: true });
+    try {
+      await expectApiError(
+        await request(carol, { roleId: stagingDeveloper, durationSeconds: HOUR, breakGlass: true }),
+        400,
+        "validation_error",
+      );
+      const before = hooks.received.length;
+      const res = await request(carol, { roleId: stagingDeveloper, durationSeconds: HOUR, breakGlass: true, reason: "prod down" });
+      expect(res.status).toBe(201);
+      const { id, status } = (await res.json()) as { id: string; status: string };
+      expect(status).toBe("active");
+      expect((await credentials(carol, stagingDeveloper)).status).toBe(200);
+      expect(await auditActionsOf(id)).toEqual(["access-request.requested", "elevation.break-glass"]);
+      const got = (await hooks.waitFor(before + 2)).slice(before);
+      expect(got.map((h) => h.body.event)).toEqual(["requested", "activated"]);
+      expect(got[0]?.body.text).toMatch(/BREAK-GLASS/);
+      await carol.request(`/api/access-requests/${id}/revoke`, { method: "POST", json: {} });
+    } finally {
+      await closeCarolsStagingRequests();
+      await stack.db.accessRule.delete({ where: { id: rule.id } });
+    }
+  });
+});
+
+describe("not allowed", () => {
+  it("anonymous callers get 401 on every access-request route", async () => {
+    const fakeId = "c".repeat(25);
+    for (const [method, path] of [
+      ["GET", "/api/access-requests"],
+      ["POST", "/api/access-requests"],
+      ["POST", `/api/access-requests/${fakeId}/decision`],
+      ["POST", `/api/access-requests/${fakeId}/cancel`],
+      ["POST", `/api/access-requests/${fakeId}/revoke`],
+    ] as const) {
+      const res = await fetch(`${stack.portalUrl}${path}`, {
+        method,
+        headers: { origin: stack.portalUrl, "content-type": "application/json" },
+        ...(method === "POST" ? { body: "{}" } : {}),
+      });
+      await expectApiError(res, 401, "unauthenticated");
+    }
+  });
+
+  it("another person's request can't be cancelled or ended by a bystander, and ids can't be probed", async () => {
+    const rule = await eligibleRuleForCarol();
+    try {
+      const id = await requestId(carol, { roleId: stagingDeveloper, durationSeconds: HOUR, reason: "c" });
+      const dave = await signIn(stack, "dave");
+      await expectApiError(await dave.request(`/api/access-requests/${id}/cancel`, { method: "POST" }), 404, "not_found");
+      await expectApiError(await bob.request(`/api/access-requests/${id}/cancel`, { method: "POST" }), 404, "not_found");
+      await expectApiError(await decide(dave, id, "approve"), 403, "forbidden");
+      await expectApiError(await decide(alice, "nonexistent0000000000000", "approve"), 404, "not_found");
+      await expectApiError(await decide(alice, "NOT_AN_ID", "approve"), 400, "validation_error");
+      await expectApiError(await decide(alice, id, "maybe"), 400, "validation_error");
+      const crossSite = await fetch(`${stack.portalUrl}/api/access-requests/${id}/decision`, {
+        method: "POST",
+        headers: { ...alice.jar.headersFor(stack.portalUrl), origin: "https://evil.example", "content-type": "application/json" },
+        body: JSON.stringify({ decision: "approve" }),
+      });
+      await expectApiError(crossSite, 403, "csrf_rejected");
+      expect((await stack.db.accessRequest.findUniqueOrThrow({ where: { id } })).state).toBe("pending");
+      await carol.request(`/api/access-requests/${id}/cancel`, { method: "POST" });
+    } finally {
+      await closeCarolsStagingRequests();
+      await stack.db.accessRule.delete({ where: { id: rule.id } });
+    }
+  });
+});
