@@ -43,6 +43,9 @@ export function AppHeader({
           <Link href="/accounts" className="hover:text-slate-900">
             Accounts
           </Link>
+          <Link href="/requests" className="hover:text-slate-900">
+            Requests
+          </Link>
           <Link href="/cli-sessions" className="hover:text-slate-900">
             Command line
           </Link>

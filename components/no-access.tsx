@@ -4,9 +4,12 @@ export function NoAccess({
   contact,
   userLabel,
   isAuditor = false,
+  requestableRoles = 0,
 }: {
   contact: string;
   userLabel: string;
+  /** Roles open to this person by request (docs/ACCESS-REQUESTS.md): offered first. */
+  requestableRoles?: number;
   /** Auditors without roles of their own are told where their work is. */
   isAuditor?: boolean;
 }) {
@@ -20,8 +23,22 @@ export function NoAccess({
         You are signed in as <span className="font-medium text-slate-900">{userLabel}</span>, but no
         account or role has been granted to you or to any of your groups.
       </p>
+      {requestableRoles > 0 && (
+        <p className="mt-4" data-testid="no-access-request">
+          <a
+            href="/requests"
+            className="inline-block rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-500"
+          >
+            Request access
+          </a>
+          <span className="mt-2 block text-sm text-slate-600">
+            {requestableRoles === 1 ? "One role is" : `${requestableRoles} roles are`} open to you
+            by request, approved by someone else.
+          </span>
+        </p>
+      )}
       <p className="mt-3 text-slate-600">
-        To get access, ask{" "}
+        {requestableRoles > 0 ? "For anything else, ask" : "To get access, ask"}{" "}
         <span className="font-medium text-slate-900" data-testid="no-access-contact">
           {contactParts(contact).map((part, i) =>
             "href" in part ? (

@@ -90,6 +90,15 @@ export const RoleRow = memo(function RoleRow({
               MFA
             </span>
           )}
+          {role.accessEndsAt && (
+            <span
+              className="shrink-0 rounded bg-emerald-100 px-1.5 text-[11px] font-medium text-emerald-800"
+              title={`${role.viaRequest ? "Granted by an approved request" : "Time-bound access"}: it ends ${role.accessEndsAt.replace("T", " ").slice(0, 16)} UTC, and no session lasts beyond it.`}
+              data-testid="role-access-ends"
+            >
+              until {role.accessEndsAt.slice(11, 16)} UTC
+            </span>
+          )}
           {!role.allowConsole && (
             <span className="shrink-0 rounded bg-slate-100 px-1.5 text-[11px] font-medium text-slate-600">
               CLI only

@@ -181,15 +181,19 @@ export const demoAccounts: DemoAccount[] = [
         },
       ),
       role("Administrator", "Full administrative access to production", [adminsFull]),
-      role("DataAnalyst", "Query production analytics, read-only; by request, a few hours at a time", [
-        {
-          user: "carol",
-          maxSessionDurationSeconds: 3600,
-          allowConsole: true,
-          allowCli: true,
-          eligible: { approverGroups: [ADMIN_GROUP], maxElevationSeconds: 4 * 3600 },
-        },
-      ]),
+      role(
+        "DataAnalyst",
+        "Query production analytics, read-only; by request, a few hours at a time",
+        [
+          {
+            user: "carol",
+            maxSessionDurationSeconds: 3600,
+            allowConsole: true,
+            allowCli: true,
+            eligible: { approverGroups: [ADMIN_GROUP], maxElevationSeconds: 4 * 3600 },
+          },
+        ],
+      ),
       role(
         "BreakGlass",
         "Emergency access; the trust policy requires MFA (an admin unlocks the broker)",

@@ -80,7 +80,9 @@ export async function seedDemo(db: Db, opts: { issuer: string }): Promise<SeedRe
             ...(g.eligible
               ? {
                   kind: "eligible",
-                  approversJson: JSON.stringify(g.eligible.approverGroups.map((group) => ({ group }))),
+                  approversJson: JSON.stringify(
+                    g.eligible.approverGroups.map((group) => ({ group })),
+                  ),
                   maxElevationSeconds: g.eligible.maxElevationSeconds,
                 }
               : {}),

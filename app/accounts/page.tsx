@@ -5,6 +5,7 @@ import { userLabelOf } from "@/components/app-header";
 import { PageFrame } from "@/components/page-frame";
 import { NoAccess } from "@/components/no-access";
 import { findAccountViews } from "@/lib/access/account-views";
+import { countRequestableRoles } from "@/lib/access-requests/list-requests";
 import { isBrokerRoleChained } from "@/lib/issuance/broker-chaining";
 import { requirePageUser } from "@/lib/auth/current-user";
 import { regionsOfPartition } from "@/lib/aws/regions";
@@ -43,10 +44,10 @@ export default async function AccountsPage({ searchParams }: { searchParams: Sea
       : [];
   const resumeCredentialsFor = recordId.safeParse(params.credentials);
   const now = currentTime();
-  const accounts: AccountView[] = await findAccountViews(db, user, {
-    now,
-    isBrokerRoleChained: isBrokerRoleChained(),
-  });
+  const [accounts, requestable]: [AccountView[], number] = await Promise.all([
+    findAccountViews(db, user, { now, isBrokerRoleChained: isBrokerRoleChained() }),
+    countRequestableRoles(db, user, now),
+  ]);
 
   return (
     <PageFrame user={user} mainClassName="py-8">
@@ -78,11 +79,21 @@ export default async function AccountsPage({ searchParams }: { searchParams: Sea
           )}
         </p>
       )}
+      {accounts.length > 0 && requestable > 0 && (
+        <p className="mb-4 text-sm text-slate-600" data-testid="requestable-roles">
+          {requestable === 1 ? "One more role is" : `${requestable} more roles are`} open to you by
+          request:{" "}
+          <a href="/requests" className="font-medium text-indigo-700 hover:underline">
+            Request access
+          </a>
+        </p>
+      )}
       {accounts.length === 0 ? (
         <NoAccess
           contact={config.accessContact}
           userLabel={userLabelOf(user)}
           isAuditor={user.isAuditor}
+          requestableRoles={requestable}
         />
       ) : (
         <AccountsBrowser

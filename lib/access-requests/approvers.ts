@@ -5,8 +5,7 @@ import type { Principal } from "@/lib/access/resolve-grants";
  * one IdP asserts it) and named people. Stored as JSON on the rule (AccessRule.approversJson).
  */
 export type Approver =
-  | { group: string; issuer: string | null }
-  | { personId: string; email: string | null };
+  { group: string; issuer: string | null } | { personId: string; email: string | null };
 
 /** The stored list, read defensively: an entry of an unknown shape approves nothing. */
 export function parseApprovers(json: string): Approver[] {

@@ -12,10 +12,7 @@ import { approversOf, requestInclude, statusOf } from "./request-view";
  * The requester withdraws a request that is still pending, or approved but not yet started.
  * @throws AppError not_found (another person's request), conflict (too late)
  */
-export async function cancelAccessRequest(
-  ctx: RequestContext,
-  requestId: string,
-): Promise<void> {
+export async function cancelAccessRequest(ctx: RequestContext, requestId: string): Promise<void> {
   const read = await loadRequest(ctx, requestId);
   if (read.personId !== ctx.user.personId)
     throw new AppError("not_found", "There is no such request.", {
@@ -28,11 +25,18 @@ export async function cancelAccessRequest(
   await ctx.db.$transaction(async (tx) => {
     const claimed = await tx.accessRequest.updateMany({
       where: { id: read.id, version: read.version },
-      data: { version: { increment: 1 }, state: "cancelled", closedBy: ctx.user.email ?? ctx.user.subject },
+      data: {
+        version: { increment: 1 },
+        state: "cancelled",
+        closedBy: ctx.user.email ?? ctx.user.subject,
+      },
     });
     if (claimed.count !== 1)
       throw new AppError("conflict", "This request changed at the same moment: reload it.");
-    const after = await tx.accessRequest.findUniqueOrThrow({ where: { id: read.id }, include: requestInclude });
+    const after = await tx.accessRequest.findUniqueOrThrow({
+      where: { id: read.id },
+      include: requestInclude,
+    });
     await recordRequestEvent(tx, {
       event: "cancelled",
       request: after,
@@ -81,7 +85,10 @@ export async function revokeElevation(
     });
     if (claimed.count !== 1)
       throw new AppError("conflict", "This request changed at the same moment: reload it.");
-    const after = await tx.accessRequest.findUniqueOrThrow({ where: { id: read.id }, include: requestInclude });
+    const after = await tx.accessRequest.findUniqueOrThrow({
+      where: { id: read.id },
+      include: requestInclude,
+    });
     await recordRequestEvent(tx, {
       event: "revoked",
       request: after,

@@ -17,7 +17,10 @@ export const decideInput = z.object({
 export type DecideInput = z.input<typeof decideInput>;
 
 /** Reads a request the caller may see, or throws not_found (a request id can't be probed). */
-export async function loadRequest(ctx: Pick<RequestContext, "db">, id: string): Promise<RequestRow> {
+export async function loadRequest(
+  ctx: Pick<RequestContext, "db">,
+  id: string,
+): Promise<RequestRow> {
   const row = await ctx.db.accessRequest.findUnique({ where: { id }, include: requestInclude });
   if (!row) throw new AppError("not_found", "There is no such request.");
   return row;
@@ -102,7 +105,10 @@ export async function decideAccessRequest(
       data: { version: { increment: 1 }, ...(next ?? {}) },
     });
     if (claimed.count !== 1) {
-      throw new AppError("conflict", "Someone else changed this request at the same moment: reload it.");
+      throw new AppError(
+        "conflict",
+        "Someone else changed this request at the same moment: reload it.",
+      );
     }
     await tx.accessRequestDecision.create({
       data: {

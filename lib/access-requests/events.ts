@@ -1,10 +1,6 @@
 import "server-only";
 import type { Prisma } from "@gatehouse/db-sqlite";
-import {
-  writeAuditEvent,
-  type AuditAction,
-  type AuditActor,
-} from "@/lib/audit/write-audit-event";
+import { writeAuditEvent, type AuditAction, type AuditActor } from "@/lib/audit/write-audit-event";
 import type { RequestMeta } from "@/lib/request-meta";
 import { requestView, type RequestRow } from "./request-view";
 import { webhookPayload, type WebhookEvent } from "./webhook-payload";

@@ -3,8 +3,16 @@ import { groupRulesOf, principalOf } from "@/lib/access/find-grants";
 import { ruleMatches } from "@/lib/access/resolve-grants";
 import { ruleSelect } from "@/lib/access/rule-select";
 import { describeApprovers, mayDecide, parseApprovers } from "./approvers";
+import type { SignedInUser } from "@/lib/auth/portal-session";
+import type { Db } from "@/lib/db/client";
 import type { RequestContext } from "./context";
-import { approversOf, requestInclude, requestView, type RequestView } from "./request-view";
+import {
+  approversOf,
+  requestInclude,
+  requestView,
+  statusOf,
+  type RequestView,
+} from "./request-view";
 
 /** How many requests each list shows (newest first). */
 const LIST_LIMIT = 200;
@@ -34,6 +42,8 @@ export interface DecidableRequest extends RequestView {
 }
 
 export interface RequestLists {
+  /** Whether any eligible rule names this person as an approver (the page shows their lists). */
+  isApprover: boolean;
   eligible: EligibleRole[];
   mine: RequestView[];
   toDecide: DecidableRequest[];
@@ -41,8 +51,40 @@ export interface RequestLists {
   overseen: RequestView[];
 }
 
+/** How many roles the user may request (for the accounts page's pointer to them). */
+export async function countRequestableRoles(
+  db: Db,
+  user: SignedInUser,
+  now: Date,
+): Promise<number> {
+  const [eligible, open] = await Promise.all([
+    findEligibleRoles({ db, user, now }),
+    openRequestRoleIds({ db, user, now }),
+  ]);
+  return eligible.filter((r) => !open.has(r.roleId)).length;
+}
+
+/** Roles with a request of this person's still pending, or approved and not yet ended. */
+async function openRequestRoleIds(
+  ctx: Pick<RequestContext, "db" | "user" | "now">,
+): Promise<Set<string>> {
+  const rows = await ctx.db.accessRequest.findMany({
+    where: {
+      personId: ctx.user.personId,
+      OR: [
+        { state: "pending", decideBy: { gt: ctx.now } },
+        { state: "approved", endsAt: { gt: ctx.now } },
+      ],
+    },
+    select: { roleId: true },
+  });
+  return new Set(rows.map((r) => r.roleId));
+}
+
 /** The roles the principal may request (eligible rules that name them now), one entry per role. */
-export async function findEligibleRoles(ctx: RequestContext): Promise<EligibleRole[]> {
+export async function findEligibleRoles(
+  ctx: Pick<RequestContext, "db" | "user" | "now">,
+): Promise<EligibleRole[]> {
   const principal = principalOf(ctx.user);
   const rules = await ctx.db.accessRule.findMany({
     where: {
@@ -103,7 +145,7 @@ export async function findEligibleRoles(ctx: RequestContext): Promise<EligibleRo
 
 export async function listRequestsFor(ctx: RequestContext): Promise<RequestLists> {
   const principal = principalOf(ctx.user);
-  const [eligible, mine, pending, approved] = await Promise.all([
+  const [eligible, mine, pending, approved, approverLists] = await Promise.all([
     findEligibleRoles(ctx),
     ctx.db.accessRequest.findMany({
       where: { personId: principal.personId },
@@ -123,15 +165,27 @@ export async function listRequestsFor(ctx: RequestContext): Promise<RequestLists
       orderBy: { endsAt: "asc" },
       take: LIST_LIMIT,
     }),
+    ctx.db.accessRule.findMany({ where: { kind: "eligible" }, select: { approversJson: true } }),
   ]);
+  // Anyone but this person stands in as the requester: is this person an approver at all?
+  const isApprover = approverLists.some((r) =>
+    mayDecide(parseApprovers(r.approversJson), principal, `not-${principal.personId}`),
+  );
   const approves = (r: (typeof pending)[number]) =>
     r.rule?.kind === "eligible" && mayDecide(approversOf(r), principal, r.personId);
   const decidable = pending.filter(
     (r) => approves(r) && !r.decisions.some((d) => d.personId === principal.personId),
   );
   const history = await historyOf(ctx, [...new Set(decidable.map((r) => r.personId))]);
+  // A role already asked for (pending) or held (approved, not ended) is not offered again.
+  const open = new Set(
+    mine
+      .filter((r) => ["pending", "approved", "active"].includes(statusOf(r, ctx.now)))
+      .map((r) => r.roleId),
+  );
   return {
-    eligible,
+    isApprover,
+    eligible: eligible.filter((e) => !open.has(e.roleId)),
     mine: mine.map((r) => requestView(r, ctx.now)),
     toDecide: decidable.map((r) => ({
       ...requestView(r, ctx.now),

@@ -126,7 +126,10 @@ export async function requestAccess(
       where: {
         personId: principal.personId,
         roleId: rule.roleId,
-        OR: [{ state: "pending", decideBy: { gt: ctx.now } }, { state: "approved", endsAt: { gt: ctx.now } }],
+        OR: [
+          { state: "pending", decideBy: { gt: ctx.now } },
+          { state: "approved", endsAt: { gt: ctx.now } },
+        ],
       },
       select: { id: true, state: true },
     });
@@ -158,10 +161,19 @@ export async function requestAccess(
       },
       include: requestInclude,
     });
-    const event = { request: created, actor: actorOf(ctx.user), meta: ctx.meta, now: ctx.now, notify: ctx.notify };
+    const event = {
+      request: created,
+      actor: actorOf(ctx.user),
+      meta: ctx.meta,
+      now: ctx.now,
+      notify: ctx.notify,
+    };
     await recordRequestEvent(tx, { ...event, event: "requested" });
     if (input.breakGlass) await recordRequestEvent(tx, { ...event, event: "break-glass" });
-    return { id: created.id, status: input.breakGlass ? ("active" as const) : ("pending" as const) };
+    return {
+      id: created.id,
+      status: input.breakGlass ? ("active" as const) : ("pending" as const),
+    };
   });
 }
 

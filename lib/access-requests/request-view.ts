@@ -74,14 +74,7 @@ export interface RequestRow {
  * pending request past its deadline into expired before the sweep has written it.
  */
 export type RequestStatus =
-  | "pending"
-  | "approved"
-  | "active"
-  | "ended"
-  | "denied"
-  | "cancelled"
-  | "expired"
-  | "revoked";
+  "pending" | "approved" | "active" | "ended" | "denied" | "cancelled" | "expired" | "revoked";
 
 export function statusOf(
   r: Pick<RequestRow, "state" | "decideBy" | "startsAt" | "endsAt">,

@@ -57,7 +57,14 @@ export async function sweepAccessRequests(
         where: { id: row.id },
         include: requestInclude,
       });
-      await recordRequestEvent(tx, { event, request: after, actor: SYSTEM_ACTOR, meta, now, notify });
+      await recordRequestEvent(tx, {
+        event,
+        request: after,
+        actor: SYSTEM_ACTOR,
+        meta,
+        now,
+        notify,
+      });
       return true;
     });
     if (done) written++;

@@ -70,7 +70,8 @@ export async function deliverDueWebhooks(db: Db, opts: DeliveryOptions): Promise
       "x-gatehouse-delivery": row.id,
       "x-gatehouse-timestamp": timestamp,
     };
-    if (opts.secret) headers["x-gatehouse-signature"] = webhookSignature(opts.secret, timestamp, row.payloadJson);
+    if (opts.secret)
+      headers["x-gatehouse-signature"] = webhookSignature(opts.secret, timestamp, row.payloadJson);
     let status: number | null = null;
     let error: string | null = null;
     try {
@@ -85,7 +86,8 @@ export async function deliverDueWebhooks(db: Db, opts: DeliveryOptions): Promise
       await response.body?.cancel().catch(() => undefined);
       if (status < 200 || status > 299) error = `HTTP ${status}`;
     } catch (e) {
-      error = e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e);
+      error =
+        e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e);
     }
     const at = opts.clock();
     if (error === null) {

@@ -2,13 +2,7 @@ import type { RequestView } from "./request-view";
 
 /** The events a webhook hears about (README "Access requests" documents the payload). */
 export type WebhookEvent =
-  | "requested"
-  | "approved"
-  | "denied"
-  | "cancelled"
-  | "expired"
-  | "activated"
-  | "ended";
+  "requested" | "approved" | "denied" | "cancelled" | "expired" | "activated" | "ended";
 
 export interface WebhookPayload {
   /** Slack-compatible: an incoming-webhook URL shows this line as the message. */
@@ -21,7 +15,13 @@ export interface WebhookPayload {
     id: string;
     status: string;
     requester: string;
-    role: { name: string; arn: string; accountId: string; accountName: string; environment: string };
+    role: {
+      name: string;
+      arn: string;
+      accountId: string;
+      accountName: string;
+      environment: string;
+    };
     reason: string;
     ticket: string;
     durationSeconds: number;

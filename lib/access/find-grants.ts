@@ -17,7 +17,6 @@ export function principalOf(
   };
 }
 
-
 /**
  * Every role the principal may use. The caller's identity is part of the query (their person and
  * groups), so rules that don't name them are never even read.

@@ -118,7 +118,10 @@ export async function assumeGrantedRole(
     await deny(
       ctx,
       output,
-      { roleId, reason: `access ends in ${Math.floor(remaining)} s, under AWS's 900 s minimum session` },
+      {
+        roleId,
+        reason: `access ends in ${Math.floor(remaining)} s, under AWS's 900 s minimum session`,
+      },
       grant,
     );
     throw new AppError(

@@ -52,7 +52,12 @@ afterAll(async () => {
 interface Lists {
   eligible: Array<{ roleId: string; roleName: string; approvers: string }>;
   mine: Array<{ id: string; status: string; roleId: string; endsAt: string | null }>;
-  toDecide: Array<{ id: string; requesterEmail: string; reason: string; history: { total: number } }>;
+  toDecide: Array<{
+    id: string;
+    requesterEmail: string;
+    reason: string;
+    history: { total: number };
+  }>;
   overseen: Array<{ id: string }>;
 }
 
@@ -102,7 +107,9 @@ async function closeCarolsStagingRequests(): Promise<void> {
 }
 
 /** Makes the demo's staging Developer role requestable by carol, approved by the developers. */
-async function eligibleRuleForCarol(opts: { approvalsRequired?: number; breakGlass?: boolean } = {}) {
+async function eligibleRuleForCarol(
+  opts: { approvalsRequired?: number; breakGlass?: boolean } = {},
+) {
   const carolUser = await storedUser(stack, "carol");
   return stack.db.accessRule.create({
     data: {
@@ -124,7 +131,9 @@ describe("the request → approve → use → revoke loop", () => {
   it("an eligible role is listed to request, and grants nothing before approval (no STS call)", async () => {
     const mine = await lists(carol);
     expect(mine.eligible.map((e) => e.roleName)).toContain("DataAnalyst");
-    expect(mine.eligible.find((e) => e.roleId === dataAnalyst)?.approvers).toBe(`the ${ADMIN_GROUP} group`);
+    expect(mine.eligible.find((e) => e.roleId === dataAnalyst)?.approvers).toBe(
+      `the ${ADMIN_GROUP} group`,
+    );
     await withoutAwsCalls(stack, async () =>
       expectApiError(await credentials(carol, dataAnalyst), 404, "not_found"),
     );
@@ -140,18 +149,48 @@ describe("the request → approve → use → revoke loop", () => {
   it("a request needs a reason, a duration within the rule, and only one may be open per role", async () => {
     const cases: Array<[string, Record<string, unknown>, string]> = [
       ["no reason", { roleId: dataAnalyst, durationSeconds: HOUR }, "reason"],
-      ["too long", { roleId: dataAnalyst, durationSeconds: 5 * HOUR, reason: "r" }, "durationSeconds"],
+      [
+        "too long",
+        { roleId: dataAnalyst, durationSeconds: 5 * HOUR, reason: "r" },
+        "durationSeconds",
+      ],
       ["too short", { roleId: dataAnalyst, durationSeconds: 60, reason: "r" }, "durationSeconds"],
-      ["not a number", { roleId: dataAnalyst, durationSeconds: "soon", reason: "r" }, "durationSeconds"],
-      ["bad start", { roleId: dataAnalyst, durationSeconds: HOUR, reason: "r", startsAt: "tomorrow-ish" }, "startsAt"],
-      ["start too far", { roleId: dataAnalyst, durationSeconds: HOUR, reason: "r", startsAt: "2099-01-01T00:00:00Z" }, "startsAt"],
-      ["break-glass not allowed", { roleId: dataAnalyst, durationSeconds: HOUR, reason: "r", breakGlass: true }, "breakGlass"],
+      [
+        "not a number",
+        { roleId: dataAnalyst, durationSeconds: "soon", reason: "r" },
+        "durationSeconds",
+      ],
+      [
+        "bad start",
+        { roleId: dataAnalyst, durationSeconds: HOUR, reason: "r", startsAt: "tomorrow-ish" },
+        "startsAt",
+      ],
+      [
+        "start too far",
+        {
+          roleId: dataAnalyst,
+          durationSeconds: HOUR,
+          reason: "r",
+          startsAt: "2099-01-01T00:00:00Z",
+        },
+        "startsAt",
+      ],
+      [
+        "break-glass not allowed",
+        { roleId: dataAnalyst, durationSeconds: HOUR, reason: "r", breakGlass: true },
+        "breakGlass",
+      ],
     ];
     for (const [name, json, path] of cases) {
       const body = await expectApiError(await request(carol, json), 400, "validation_error");
       expect(JSON.stringify(body.error.issues), name).toContain(path);
     }
-    id = await requestId(carol, { roleId: dataAnalyst, durationSeconds: HOUR, reason: "Q3 revenue numbers", ticket: "DATA-42" });
+    id = await requestId(carol, {
+      roleId: dataAnalyst,
+      durationSeconds: HOUR,
+      reason: "Q3 revenue numbers",
+      ticket: "DATA-42",
+    });
     await expectApiError(
       await request(carol, { roleId: dataAnalyst, durationSeconds: HOUR, reason: "again" }),
       409,
@@ -174,7 +213,10 @@ describe("the request → approve → use → revoke loop", () => {
 
   it("the approver sees who, what, why and the requester's history, and approves: the role works at once", async () => {
     const pending = (await lists(alice)).toDecide.find((r) => r.id === id);
-    expect(pending).toMatchObject({ requesterEmail: "carol@corp.example", reason: "Q3 revenue numbers" });
+    expect(pending).toMatchObject({
+      requesterEmail: "carol@corp.example",
+      reason: "Q3 revenue numbers",
+    });
     expect(pending?.history.total).toBe(1);
     const res = await decide(alice, id, "approve", "ok for Q3");
     expect(res.status, await res.clone().text()).toBe(200);
@@ -233,14 +275,21 @@ describe("the request → approve → use → revoke loop", () => {
     ]);
     const got = (await hooks.waitFor(4)).filter((h) => h.body.request.id === id);
     expect(got.map((h) => h.body.event)).toEqual(["requested", "approved", "activated", "ended"]);
-    expect(got[0]?.body.text).toMatch(/carol@corp\.example requests DataAnalyst in acme-production/);
+    expect(got[0]?.body.text).toMatch(
+      /carol@corp\.example requests DataAnalyst in acme-production/,
+    );
     expect(got[3]?.body.text).toMatch(/revoked by alice@corp\.example/);
     for (const h of got) {
       expect(h.headers["x-gatehouse-signature"]).toMatch(/^sha256=[0-9a-f]{64}$/);
       expect(h.headers["x-gatehouse-event"]).toBe(h.body.event);
     }
     const deliveries = await stack.db.webhookDelivery.findMany({ where: { requestId: id } });
-    expect(deliveries.map((d) => d.state)).toEqual(["delivered", "delivered", "delivered", "delivered"]);
+    expect(deliveries.map((d) => d.state)).toEqual([
+      "delivered",
+      "delivered",
+      "delivered",
+      "delivered",
+    ]);
   });
 });
 
@@ -248,11 +297,18 @@ describe("deciding", () => {
   it("two approvers at the same moment: exactly one outcome, the other is told", async () => {
     const rule = await eligibleRuleForCarol();
     try {
-      const id = await requestId(carol, { roleId: stagingDeveloper, durationSeconds: HOUR, reason: "deploy" });
+      const id = await requestId(carol, {
+        roleId: stagingDeveloper,
+        durationSeconds: HOUR,
+        reason: "deploy",
+      });
       const [a, b] = await Promise.all([decide(alice, id, "approve"), decide(bob, id, "deny")]);
       const statuses = [a.status, b.status].sort();
       expect(statuses).toEqual([200, 409]);
-      const row = await stack.db.accessRequest.findUniqueOrThrow({ where: { id }, include: { decisions: true } });
+      const row = await stack.db.accessRequest.findUniqueOrThrow({
+        where: { id },
+        include: { decisions: true },
+      });
       expect(row.decisions).toHaveLength(1);
       expect(row.state).toBe(row.decisions[0]?.decision === "approve" ? "approved" : "denied");
       const decided = (await auditActionsOf(id)).filter((x) => /approved|denied/.test(x));
@@ -268,7 +324,11 @@ describe("deciding", () => {
   it("a rule needing two approvals grants only after the second, from another person", async () => {
     const rule = await eligibleRuleForCarol({ approvalsRequired: 2 });
     try {
-      const id = await requestId(carol, { roleId: stagingDeveloper, durationSeconds: HOUR, reason: "incident 7" });
+      const id = await requestId(carol, {
+        roleId: stagingDeveloper,
+        durationSeconds: HOUR,
+        reason: "incident 7",
+      });
       expect(await (await decide(bob, id, "approve")).json()).toEqual({ status: "pending" });
       await expectApiError(await decide(bob, id, "approve"), 409, "conflict");
       await withoutAwsCalls(stack, async () =>
@@ -292,24 +352,50 @@ describe("deciding", () => {
   it("a decision on a cancelled or an expired request is refused", async () => {
     const rule = await eligibleRuleForCarol();
     try {
-      const cancelled = await requestId(carol, { roleId: stagingDeveloper, durationSeconds: HOUR, reason: "a" });
-      expect((await carol.request(`/api/access-requests/${cancelled}/cancel`, { method: "POST" })).status).toBe(204);
-      const refusedCancelled = await expectApiError(await decide(alice, cancelled, "approve"), 409, "conflict");
+      const cancelled = await requestId(carol, {
+        roleId: stagingDeveloper,
+        durationSeconds: HOUR,
+        reason: "a",
+      });
+      expect(
+        (await carol.request(`/api/access-requests/${cancelled}/cancel`, { method: "POST" }))
+          .status,
+      ).toBe(204);
+      const refusedCancelled = await expectApiError(
+        await decide(alice, cancelled, "approve"),
+        409,
+        "conflict",
+      );
       expect(refusedCancelled.error.message).toMatch(/cancelled/);
 
-      const expiring = await requestId(carol, { roleId: stagingDeveloper, durationSeconds: HOUR, reason: "b" });
+      const expiring = await requestId(carol, {
+        roleId: stagingDeveloper,
+        durationSeconds: HOUR,
+        reason: "b",
+      });
       stack.portalClock.advance(11 * 60 * 1000);
       try {
-        const refusedExpired = await expectApiError(await decide(alice, expiring, "approve"), 409, "conflict");
+        const refusedExpired = await expectApiError(
+          await decide(alice, expiring, "approve"),
+          409,
+          "conflict",
+        );
         expect(refusedExpired.error.message).toMatch(/expired/);
         // The sweep writes the expiry (and its audit event) once.
         await lists(carol);
         await expect
-          .poll(async () => (await stack.db.accessRequest.findUniqueOrThrow({ where: { id: expiring } })).state, {
-            timeout: 20_000,
-          })
+          .poll(
+            async () =>
+              (await stack.db.accessRequest.findUniqueOrThrow({ where: { id: expiring } })).state,
+            {
+              timeout: 20_000,
+            },
+          )
           .toBe("expired");
-        expect(await auditActionsOf(expiring)).toEqual(["access-request.requested", "access-request.expired"]);
+        expect(await auditActionsOf(expiring)).toEqual([
+          "access-request.requested",
+          "access-request.expired",
+        ]);
       } finally {
         stack.portalClock.reset();
       }
@@ -324,7 +410,11 @@ describe("elevations end", () => {
   it("an elevation that ends makes the next issuance a denial with no STS call; sessions are capped at its end", async () => {
     const rule = await eligibleRuleForCarol();
     try {
-      const id = await requestId(carol, { roleId: stagingDeveloper, durationSeconds: HOUR, reason: "timed" });
+      const id = await requestId(carol, {
+        roleId: stagingDeveloper,
+        durationSeconds: HOUR,
+        reason: "timed",
+      });
       expect((await decide(bob, id, "approve")).status).toBe(200);
       stack.portalClock.advance(30 * 60 * 1000);
       try {
@@ -347,9 +437,12 @@ describe("elevations end", () => {
         );
         await lists(carol);
         await expect
-          .poll(async () => (await stack.db.accessRequest.findUniqueOrThrow({ where: { id } })).endedAt, {
-            timeout: 20_000,
-          })
+          .poll(
+            async () => (await stack.db.accessRequest.findUniqueOrThrow({ where: { id } })).endedAt,
+            {
+              timeout: 20_000,
+            },
+          )
           .not.toBeNull();
         expect((await auditActionsOf(id)).at(-1)).toBe("elevation.ended");
       } finally {
@@ -370,12 +463,20 @@ describe("elevations end", () => {
         "validation_error",
       );
       const before = hooks.received.length;
-      const res = await request(carol, { roleId: stagingDeveloper, durationSeconds: HOUR, breakGlass: true, reason: "prod down" });
+      const res = await request(carol, {
+        roleId: stagingDeveloper,
+        durationSeconds: HOUR,
+        breakGlass: true,
+        reason: "prod down",
+      });
       expect(res.status).toBe(201);
       const { id, status } = (await res.json()) as { id: string; status: string };
       expect(status).toBe("active");
       expect((await credentials(carol, stagingDeveloper)).status).toBe(200);
-      expect(await auditActionsOf(id)).toEqual(["access-request.requested", "elevation.break-glass"]);
+      expect(await auditActionsOf(id)).toEqual([
+        "access-request.requested",
+        "elevation.break-glass",
+      ]);
       const got = (await hooks.waitFor(before + 2)).slice(before);
       expect(got.map((h) => h.body.event)).toEqual(["requested", "activated"]);
       expect(got[0]?.body.text).toMatch(/BREAK-GLASS/);
@@ -409,21 +510,43 @@ describe("not allowed", () => {
   it("another person's request can't be cancelled or ended by a bystander, and ids can't be probed", async () => {
     const rule = await eligibleRuleForCarol();
     try {
-      const id = await requestId(carol, { roleId: stagingDeveloper, durationSeconds: HOUR, reason: "c" });
+      const id = await requestId(carol, {
+        roleId: stagingDeveloper,
+        durationSeconds: HOUR,
+        reason: "c",
+      });
       const dave = await signIn(stack, "dave");
-      await expectApiError(await dave.request(`/api/access-requests/${id}/cancel`, { method: "POST" }), 404, "not_found");
-      await expectApiError(await bob.request(`/api/access-requests/${id}/cancel`, { method: "POST" }), 404, "not_found");
+      await expectApiError(
+        await dave.request(`/api/access-requests/${id}/cancel`, { method: "POST" }),
+        404,
+        "not_found",
+      );
+      await expectApiError(
+        await bob.request(`/api/access-requests/${id}/cancel`, { method: "POST" }),
+        404,
+        "not_found",
+      );
       await expectApiError(await decide(dave, id, "approve"), 403, "forbidden");
-      await expectApiError(await decide(alice, "nonexistent0000000000000", "approve"), 404, "not_found");
+      await expectApiError(
+        await decide(alice, "nonexistent0000000000000", "approve"),
+        404,
+        "not_found",
+      );
       await expectApiError(await decide(alice, "NOT_AN_ID", "approve"), 400, "validation_error");
       await expectApiError(await decide(alice, id, "maybe"), 400, "validation_error");
       const crossSite = await fetch(`${stack.portalUrl}/api/access-requests/${id}/decision`, {
         method: "POST",
-        headers: { ...alice.jar.headersFor(stack.portalUrl), origin: "https://evil.example", "content-type": "application/json" },
+        headers: {
+          ...alice.jar.headersFor(stack.portalUrl),
+          origin: "https://evil.example",
+          "content-type": "application/json",
+        },
         body: JSON.stringify({ decision: "approve" }),
       });
       await expectApiError(crossSite, 403, "csrf_rejected");
-      expect((await stack.db.accessRequest.findUniqueOrThrow({ where: { id } })).state).toBe("pending");
+      expect((await stack.db.accessRequest.findUniqueOrThrow({ where: { id } })).state).toBe(
+        "pending",
+      );
       await carol.request(`/api/access-requests/${id}/cancel`, { method: "POST" });
     } finally {
       await closeCarolsStagingRequests();

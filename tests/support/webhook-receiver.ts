@@ -5,7 +5,10 @@ import type { AddressInfo } from "node:net";
 
 export interface ReceivedWebhook {
   headers: http.IncomingHttpHeaders;
-  body: { event: string; text: string; request: { id: string; status: string } } & Record<string, unknown>;
+  body: { event: string; text: string; request: { id: string; status: string } } & Record<
+    string,
+    unknown
+  >;
   raw: string;
 }
 
@@ -29,7 +32,11 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     req.on("end", () => {
       const raw = Buffer.concat(chunks).toString("utf8");
       if (status >= 200 && status < 300) {
-        received.push({ headers: req.headers, body: JSON.parse(raw) as ReceivedWebhook["body"], raw });
+        received.push({
+          headers: req.headers,
+          body: JSON.parse(raw) as ReceivedWebhook["body"],
+          raw,
+        });
         for (const w of waiters.splice(0)) w();
       }
       res.writeHead(status).end();
@@ -47,7 +54,9 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       const deadline = Date.now() + 20_000;
       while (received.length < count) {
         if (Date.now() > deadline)
-          throw new Error(`expected ${count} webhooks, got ${received.length}: ${received.map((r) => r.body.event).join(", ")}`);
+          throw new Error(
+            `expected ${count} webhooks, got ${received.length}: ${received.map((r) => r.body.event).join(", ")}`,
+          );
         await new Promise<void>((resolve) => {
           waiters.push(resolve);
           setTimeout(resolve, 200).unref();

@@ -6,13 +6,16 @@ import { withSession } from "@/lib/http/api-handler";
 import { methodNotAllowed } from "@/lib/http/fallback-handlers";
 
 /** POST: the requester withdraws their request (pending, or approved and not yet started). */
-export const POST = withSession(z.object({ requestId: recordId }), async ({ user, meta, params }) => {
-  const ctx = requestContextFor(user, meta);
-  await runRequestOperation(ctx, "cancel", params.requestId, () =>
-    cancelAccessRequest(ctx, params.requestId),
-  );
-  return new Response(null, { status: 204, headers: { "Cache-Control": "no-store" } });
-});
+export const POST = withSession(
+  z.object({ requestId: recordId }),
+  async ({ user, meta, params }) => {
+    const ctx = requestContextFor(user, meta);
+    await runRequestOperation(ctx, "cancel", params.requestId, () =>
+      cancelAccessRequest(ctx, params.requestId),
+    );
+    return new Response(null, { status: 204, headers: { "Cache-Control": "no-store" } });
+  },
+);
 
 const onlyPost = methodNotAllowed(["POST"]);
 export { onlyPost as GET, onlyPost as PUT, onlyPost as PATCH, onlyPost as DELETE };

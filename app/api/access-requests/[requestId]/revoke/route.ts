@@ -5,7 +5,9 @@ import { recordId } from "@/lib/db/record-id";
 import { readJsonBody, withSession } from "@/lib/http/api-handler";
 import { methodNotAllowed } from "@/lib/http/fallback-handlers";
 
-const body = z.object({ comment: z.string().max(1000, "must be at most 1,000 characters").optional() });
+const body = z.object({
+  comment: z.string().max(1000, "must be at most 1,000 characters").optional(),
+});
 
 /** POST: ends an elevation now — by the requester, an approver of its rule, or an admin. */
 export const POST = withSession(

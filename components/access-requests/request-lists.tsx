@@ -1,0 +1,271 @@
+"use client";
+
+import { useState } from "react";
+import type { DecidableRequest } from "@/lib/access-requests/list-requests";
+import type { RequestStatus, RequestView } from "@/lib/access-requests/request-view";
+import { EnvironmentBadge } from "../environment-badge";
+import { formatDuration } from "../format-duration";
+import { ActionOutcome, useRequestAction } from "./use-request-action";
+
+const STATUS_STYLE: Record<RequestStatus, string> = {
+  pending: "bg-amber-50 text-amber-800 ring-amber-600/30",
+  approved: "bg-sky-50 text-sky-800 ring-sky-600/30",
+  active: "bg-emerald-50 text-emerald-800 ring-emerald-600/30",
+  ended: "bg-slate-100 text-slate-700 ring-slate-500/20",
+  denied: "bg-red-50 text-red-700 ring-red-600/30",
+  cancelled: "bg-slate-100 text-slate-700 ring-slate-500/20",
+  expired: "bg-slate-100 text-slate-700 ring-slate-500/20",
+  revoked: "bg-red-50 text-red-700 ring-red-600/30",
+};
+
+const shortTime = (iso: string) => `${iso.replace("T", " ").slice(0, 16)} UTC`;
+
+export function StatusBadge({ status }: { status: RequestStatus }) {
+  return (
+    <span
+      className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${STATUS_STYLE[status]}`}
+      data-testid="request-status"
+    >
+      {status}
+    </span>
+  );
+}
+
+/** "ends in 42 min (14:30 UTC)" for an active elevation, else when it starts or ended. */
+function timing(r: RequestView, nowMs: number): string {
+  const left = r.endsAt ? Math.max(0, Date.parse(r.endsAt) - nowMs) / 1000 : 0;
+  switch (r.status) {
+    case "active":
+      return `ends in ${formatDuration(Math.max(60, left))} (${shortTime(r.endsAt ?? "")})`;
+    case "approved":
+      return `starts ${shortTime(r.startsAt)}`;
+    case "pending":
+      return `asked for ${formatDuration(r.durationSeconds)}; decide by ${shortTime(r.decideBy)}`;
+    default:
+      return r.endsAt ? `ended ${shortTime(r.endsAt)}` : `asked ${shortTime(r.createdAt)}`;
+  }
+}
+
+function RoleLine({ r }: { r: RequestView }) {
+  return (
+    <div className="flex flex-wrap items-center gap-2">
+      <span className="font-medium">{r.roleName}</span>
+      <span className="text-sm text-slate-600">
+        in {r.accountName} <span className="font-mono text-xs">({r.accountId})</span>
+      </span>
+      <EnvironmentBadge environment={r.environment} />
+      {r.breakGlass && (
+        <span className="rounded bg-red-600 px-1.5 py-0.5 text-xs font-semibold text-white">
+          break-glass
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** The person's own requests, newest first, with Cancel (not started) and End now (active). */
+export function MyRequests({ requests, now }: { requests: RequestView[]; now: string }) {
+  const { busy, error, done, send } = useRequestAction();
+  const nowMs = Date.parse(now);
+  if (requests.length === 0)
+    return (
+      <p className="text-sm text-slate-600" data-testid="my-requests-empty">
+        You have made no requests.
+      </p>
+    );
+  return (
+    <div className="space-y-2">
+      <ActionOutcome error={error} done={done} />
+      <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white">
+        {requests.map((r) => (
+          <li key={r.id} className="space-y-1 p-3" data-testid="my-request" data-request-id={r.id}>
+            <div className="flex flex-wrap items-center gap-2">
+              <StatusBadge status={r.status} />
+              <RoleLine r={r} />
+              <span className="ml-auto flex gap-2">
+                {(r.status === "pending" || r.status === "approved") && (
+                  <button
+                    type="button"
+                    disabled={busy !== null}
+                    onClick={() =>
+                      void send(
+                        r.id,
+                        `/api/access-requests/${r.id}/cancel`,
+                        {},
+                        "Request cancelled.",
+                      )
+                    }
+                    className="rounded-md border border-slate-300 px-2 py-1 text-sm hover:bg-slate-50 disabled:opacity-60"
+                    data-testid="request-cancel"
+                  >
+                    Cancel
+                  </button>
+                )}
+                {r.status === "active" && (
+                  <button
+                    type="button"
+                    disabled={busy !== null}
+                    onClick={() =>
+                      void send(
+                        r.id,
+                        `/api/access-requests/${r.id}/revoke`,
+                        { comment: "ended by the requester" },
+                        "Access ended.",
+                      )
+                    }
+                    className="rounded-md border border-red-300 px-2 py-1 text-sm text-red-700 hover:bg-red-50 disabled:opacity-60"
+                    data-testid="request-end"
+                  >
+                    End now
+                  </button>
+                )}
+              </span>
+            </div>
+            <p className="text-sm text-slate-600">
+              {timing(r, nowMs)}
+              {r.reason && <> · “{r.reason}”</>}
+              {r.ticket && <> · {r.ticket}</>}
+            </p>
+            {r.decisions.length > 0 && (
+              <p className="text-xs text-slate-500">
+                {r.decisions
+                  .map(
+                    (d) =>
+                      `${d.decision === "approve" ? "approved" : "denied"} by ${d.email}${d.comment ? ` (“${d.comment}”)` : ""}`,
+                  )
+                  .join("; ")}
+                {r.closedBy && r.status === "revoked" && ` · ended by ${r.closedBy}`}
+              </p>
+            )}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** Pending requests this person may decide: who, what, why, their record; approve or deny. */
+export function RequestsToDecide({ requests, now }: { requests: DecidableRequest[]; now: string }) {
+  const { busy, error, done, send } = useRequestAction();
+  const [comments, setComments] = useState<Record<string, string>>({});
+  const nowMs = Date.parse(now);
+  const decide = (r: DecidableRequest, decision: "approve" | "deny") =>
+    void send(
+      `${r.id}:${decision}`,
+      `/api/access-requests/${r.id}/decision`,
+      { decision, comment: comments[r.id] ?? "" },
+      decision === "approve"
+        ? `Approved ${r.requesterEmail}'s request.`
+        : `Denied ${r.requesterEmail}'s request.`,
+    );
+  return (
+    <div className="space-y-2">
+      <ActionOutcome error={error} done={done} />
+      {requests.length === 0 && (
+        <p className="text-sm text-slate-600" data-testid="to-decide-empty">
+          Nothing waits for your decision.
+        </p>
+      )}
+      <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white empty:hidden">
+        {requests.map((r) => (
+          <li
+            key={r.id}
+            className="space-y-2 p-3"
+            data-testid="decide-request"
+            data-request-id={r.id}
+          >
+            <p className="text-sm">
+              <span className="font-medium">{r.requesterEmail}</span> asks for
+            </p>
+            <RoleLine r={r} />
+            <p className="text-sm text-slate-700">
+              {timing(r, nowMs)} · Reason: “{r.reason || "none given"}”
+              {r.ticket && <> · Ticket {r.ticket}</>}
+            </p>
+            <p className="text-xs text-slate-500" data-testid="requester-history">
+              {r.requesterEmail}’s requests so far: {r.history.total} ({r.history.approved}{" "}
+              approved, {r.history.denied} denied, {r.history.revoked} ended early)
+              {r.approvalsRequired > 1 && ` · ${r.approvals} of ${r.approvalsRequired} approvals`}
+            </p>
+            <div className="flex flex-wrap items-center gap-2">
+              <input
+                value={comments[r.id] ?? ""}
+                onChange={(e) => setComments((c) => ({ ...c, [r.id]: e.target.value }))}
+                placeholder="Comment (optional)"
+                aria-label="Comment"
+                maxLength={1000}
+                className="min-w-0 flex-1 rounded-md border border-slate-300 px-2 py-1 text-sm"
+                data-testid="decide-comment"
+              />
+              <button
+                type="button"
+                disabled={busy !== null}
+                onClick={() => decide(r, "approve")}
+                className="rounded-md bg-emerald-600 px-3 py-1 text-sm font-medium text-white hover:bg-emerald-500 disabled:opacity-60"
+                data-testid="decide-approve"
+              >
+                Approve
+              </button>
+              <button
+                type="button"
+                disabled={busy !== null}
+                onClick={() => decide(r, "deny")}
+                className="rounded-md border border-red-300 px-3 py-1 text-sm text-red-700 hover:bg-red-50 disabled:opacity-60"
+                data-testid="decide-deny"
+              >
+                Deny
+              </button>
+            </div>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** Approved elevations this person approves for (or any, for an admin): each can be ended now. */
+export function OverseenElevations({ requests, now }: { requests: RequestView[]; now: string }) {
+  const { busy, error, done, send } = useRequestAction();
+  const nowMs = Date.parse(now);
+  return (
+    <div className="space-y-2">
+      <ActionOutcome error={error} done={done} />
+      {requests.length === 0 && (
+        <p className="text-sm text-slate-600" data-testid="overseen-empty">
+          Nobody holds access you approve for right now.
+        </p>
+      )}
+      <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white empty:hidden">
+        {requests.map((r) => (
+          <li
+            key={r.id}
+            className="flex flex-wrap items-center gap-2 p-3"
+            data-testid="overseen-elevation"
+            data-request-id={r.id}
+          >
+            <StatusBadge status={r.status} />
+            <span className="text-sm font-medium">{r.requesterEmail}</span>
+            <RoleLine r={r} />
+            <span className="text-sm text-slate-600">{timing(r, nowMs)}</span>
+            <button
+              type="button"
+              disabled={busy !== null}
+              onClick={() =>
+                void send(
+                  r.id,
+                  `/api/access-requests/${r.id}/revoke`,
+                  { comment: "revoked by an approver" },
+                  `Ended ${r.requesterEmail}'s access.`,
+                )
+              }
+              className="ml-auto rounded-md border border-red-300 px-2 py-1 text-sm text-red-700 hover:bg-red-50 disabled:opacity-60"
+              data-testid="elevation-revoke"
+            >
+              Revoke
+            </button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

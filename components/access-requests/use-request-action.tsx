@@ -1,0 +1,86 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { apiErrorFrom, UNREACHABLE, type ApiErrorView } from "../api-client";
+
+/**
+ * Posts one access-request action (request, decide, cancel, end) and refreshes the page's lists
+ * when it lands; a refusal keeps the API's message and request id to show.
+ */
+export function useRequestAction() {
+  const router = useRouter();
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<ApiErrorView | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+
+  async function send(
+    key: string,
+    url: string,
+    body: unknown,
+    doneMessage: string,
+  ): Promise<boolean> {
+    setBusy(key);
+    setError(null);
+    setDone(null);
+    try {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify(body),
+        cache: "no-store",
+      });
+      if (!response.ok) {
+        const failure = apiErrorFrom(response, await response.json().catch(() => null));
+        if (failure.code === "mfa_required" && failure.nextUrl) {
+          window.location.assign(failure.nextUrl);
+          return false;
+        }
+        setError(failure);
+        return false;
+      }
+      setDone(doneMessage);
+      router.refresh();
+      return true;
+    } catch {
+      setError(UNREACHABLE);
+      return false;
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  return { busy, error, done, send };
+}
+
+/** The refusal or confirmation of the last action, as the page shows it. */
+export function ActionOutcome({
+  error,
+  done,
+}: {
+  error: ApiErrorView | null;
+  done: string | null;
+}) {
+  if (error)
+    return (
+      <p
+        role="alert"
+        className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900"
+        data-testid="request-error"
+      >
+        {error.message}
+        {error.requestId && (
+          <span className="ml-1">
+            (request id <code className="font-mono">{error.requestId}</code>)
+          </span>
+        )}
+      </p>
+    );
+  if (done)
+    return (
+      <p role="status" className="text-sm text-emerald-800" data-testid="request-done">
+        {done}
+      </p>
+    );
+  return null;
+}

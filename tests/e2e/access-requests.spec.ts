@@ -1,0 +1,120 @@
+// Just-in-time access in the browser (docs/ACCESS-REQUESTS.md): carol, who has no standing access,
+// requests DataAnalyst for an hour with a reason; alice approves; carol opens the console; alice
+// revokes; carol is refused. The audit log records it in that order, and the webhook receiver (a
+// local server) got each event.
+import { expect, test } from "@playwright/test";
+import { startWebhookReceiver, type WebhookReceiver } from "@/tests/support/webhook-receiver";
+import { roleIdOf, roleRow, signInThroughBrowser, startStackPerFile } from "./support/e2e-stack";
+
+let hooks: WebhookReceiver | undefined;
+
+const stack = startStackPerFile({
+  stack: {
+    envFromAws: async () => {
+      hooks = await startWebhookReceiver();
+      return { GATEHOUSE_ACCESS_REQUEST_WEBHOOK_URL: hooks.url };
+    },
+  },
+});
+
+test.afterAll(async () => {
+  await hooks?.close();
+});
+
+test("carol requests DataAnalyst, alice approves, carol opens the console, alice revokes, carol is refused", async ({
+  page,
+  browser,
+}) => {
+  const s = stack();
+  const dataAnalyst = await roleIdOf(s, "acme-production", "DataAnalyst");
+
+  // carol: no standing access, but the no-access page offers the role she may request.
+  await signInThroughBrowser(page, s, "carol");
+  await expect(page.getByTestId("no-access")).toBeVisible();
+  await page.getByTestId("no-access-request").getByRole("link", { name: "Request access" }).click();
+  await expect(page).toHaveURL(`${s.portalUrl}/requests`);
+  const eligible = page.locator(`[data-testid="eligible-role"][data-role-id="${dataAnalyst}"]`);
+  await expect(eligible).toContainText("DataAnalyst");
+  await expect(eligible).toContainText("acme-production");
+  await eligible.getByTestId("request-open").click();
+  await eligible.getByTestId("request-duration").selectOption(String(3600));
+  await eligible.getByTestId("request-reason").fill("Q3 revenue review for the board deck");
+  await eligible.getByTestId("request-submit").click();
+  const mine = page.getByTestId("my-request").first();
+  await expect(mine.getByTestId("request-status")).toHaveText("pending");
+  await expect(mine).toContainText("Q3 revenue review");
+
+  // alice, in her own browser, decides it.
+  const aliceContext = await browser.newContext();
+  const alicePage = await aliceContext.newPage();
+  await signInThroughBrowser(alicePage, s, "alice");
+  await alicePage.getByRole("link", { name: "Requests", exact: true }).click();
+  const toDecide = alicePage.getByTestId("decide-request").first();
+  await expect(toDecide).toContainText("carol@corp.example");
+  await expect(toDecide).toContainText("DataAnalyst");
+  await expect(toDecide).toContainText("Q3 revenue review for the board deck");
+  await expect(toDecide.getByTestId("requester-history")).toContainText("requests so far: 1");
+  await toDecide.getByTestId("decide-comment").fill("ok for the board deck");
+  await toDecide.getByTestId("decide-approve").click();
+  await expect(alicePage.getByTestId("request-done")).toContainText("Approved carol@corp.example");
+
+  // carol: the role is on her accounts page now, with its end, and the console opens.
+  await page.goto(`${s.portalUrl}/accounts`);
+  const row = roleRow(page, "acme-production", "DataAnalyst");
+  await expect(row.getByTestId("role-access-ends")).toContainText("until");
+  const popupOpened = page.waitForEvent("popup");
+  await row.getByRole("button", { name: "Console", exact: true }).click();
+  const consoleTab = await popupOpened;
+  await consoleTab.waitForURL(/\/federation/);
+  await expect(consoleTab.getByTestId("console-role")).toHaveText("DataAnalyst");
+  await consoleTab.close();
+
+  // alice ends it early.
+  await alicePage.reload();
+  const overseen = alicePage.getByTestId("overseen-elevation").first();
+  await expect(overseen).toContainText("carol@corp.example");
+  await overseen.getByTestId("elevation-revoke").click();
+  await expect(alicePage.getByTestId("request-done")).toContainText("Ended carol@corp.example");
+  await expect(alicePage.getByTestId("overseen-elevation")).toHaveCount(0);
+  await aliceContext.close();
+
+  // carol's page still shows the role; using it is refused, and a reload shows no access again.
+  await row.getByRole("button", { name: "Console", exact: true }).click();
+  await expect(
+    page.getByRole("alert").filter({ hasText: "acme-production / DataAnalyst" }),
+  ).toContainText("no access to it");
+  await page.reload();
+  await expect(page.getByTestId("no-access")).toBeVisible();
+  await page.goto(`${s.portalUrl}/requests`);
+  await expect(page.getByTestId("my-request").first().getByTestId("request-status")).toHaveText(
+    "revoked",
+  );
+
+  // The audit log, in order.
+  const carolUser = await s.db.user.findFirstOrThrow({ where: { email: "carol@corp.example" } });
+  const events = await s.db.auditEvent.findMany({
+    where: {
+      OR: [
+        { action: { startsWith: "access-request." } },
+        { action: { startsWith: "elevation." } },
+        { actorUserId: carolUser.id, roleArn: { contains: ":role/DataAnalyst" } },
+        // A refusal for a role the user has no grant for names the role id only.
+        { actorUserId: carolUser.id, action: "access.denied" },
+      ],
+    },
+    orderBy: { sequence: "asc" },
+  });
+  expect(events.map((e) => `${e.action}:${e.outcome}`)).toEqual([
+    "access-request.requested:success",
+    "access-request.approved:success",
+    "elevation.activated:success",
+    "console.authorized:success",
+    "console.issued:success",
+    "elevation.revoked:success",
+    "access.denied:denied",
+  ]);
+
+  // The webhook receiver got each event.
+  const got = await hooks!.waitFor(4);
+  expect(got.map((h) => h.body.event)).toEqual(["requested", "approved", "activated", "ended"]);
+});
