@@ -46,7 +46,7 @@ export function useAdminForm(action: AdminFormAction, initial: Record<string, st
 
 const AdminFormContext = createContext<AdminForm | null>(null);
 
-function useAdminFormContext(): AdminForm {
+export function useAdminFormContext(): AdminForm {
   const form = use(AdminFormContext);
   if (!form) throw new TypeError("an admin form field must be inside an AdminFormShell");
   return form;

@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { AdminChoiceGroup, AdminField, INPUT_CLASS } from "./admin-form-parts";
+import { RuleAccessFields } from "./admin-rule-eligible-fields";
 import { secondsWithDuration } from "./admin-wording";
 import {
   AdminFormShell,
@@ -148,6 +149,7 @@ export function AdminRuleForm({
           />
         )}
       </AdminField>
+      <RuleAccessFields />
       <TextField name="description" label="Description (optional)" hint="Why this access exists" />
     </AdminFormShell>
   );

@@ -12,6 +12,9 @@ export interface AdminRuleRow {
   sessionPolicy: string | null;
   description: string;
   updatedBy: string | null;
+  /** "eligible": granted only by an approved request (docs/ACCESS-REQUESTS.md). */
+  access?: "standing" | "eligible";
+  approvers?: string[];
 }
 
 /** A role's rules: who, what, how long (and whether capped), until when — expired ones marked. */
@@ -56,6 +59,15 @@ export function AdminRulesTable({
                 >
                   {rule.subject}
                 </Link>
+                {rule.access === "eligible" && (
+                  <span
+                    className="ml-2 rounded bg-sky-100 px-1.5 text-[11px] font-medium text-sky-800"
+                    title={`Granted only by an approved request; approvers: ${(rule.approvers ?? []).join(", ")}`}
+                    data-testid="rule-eligible-badge"
+                  >
+                    by request
+                  </span>
+                )}
               </td>
               <td className="px-4 py-3 whitespace-nowrap">
                 {[rule.allowConsole && "console", rule.allowCli && "CLI"]

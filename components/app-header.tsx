@@ -99,6 +99,9 @@ export function AppHeader({
                 <Link href="/admin/cli-sessions" className="hover:text-slate-900">
                   CLI sessions
                 </Link>
+                <Link href="/admin/webhooks" className="hover:text-slate-900">
+                  Webhooks
+                </Link>
               </>
             )}
           </div>

@@ -75,7 +75,7 @@ export async function decideAccessRequest(
     throw new AppError("conflict", "You already decided this request.");
   if (input.decision === "approve" && read.rule.requireMfaToApprove && !ctx.user.mfaAuthenticated) {
     throw new AppError("mfa_required", "Approving this request needs a sign-in with MFA.", {
-      nextUrl: stepUpPagePath(`/requests/${read.id}`, { problem: "no-mfa" }),
+      nextUrl: stepUpPagePath("/requests", { problem: "no-mfa" }),
     });
   }
   const required = Math.max(1, read.rule.approvalsRequired);

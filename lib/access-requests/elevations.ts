@@ -25,12 +25,24 @@ export async function elevationRulesFor(
       ...(roleId ? { roleId } : {}),
       rule: { kind: "eligible" },
     },
-    select: { id: true, endsAt: true, rule: { select: ruleSelect } },
+    select: {
+      id: true,
+      endsAt: true,
+      rule: { select: ruleSelect },
+      decisions: { where: { decision: "approve" }, select: { email: true } },
+    },
   });
   const rules: RuleForResolution[] = [];
   for (const r of requests) {
     if (!r.rule || !r.endsAt) continue;
-    rules.push({ ...r.rule, elevation: { requestId: r.id, endsAt: r.endsAt } });
+    rules.push({
+      ...r.rule,
+      elevation: {
+        requestId: r.id,
+        endsAt: r.endsAt,
+        approvedBy: r.decisions.map((d) => d.email),
+      },
+    });
   }
   return rules;
 }

@@ -47,7 +47,7 @@ export function webhookPayload(p: {
   revoked: boolean;
 }): WebhookPayload {
   const r = p.request;
-  const url = `${p.portalUrl}/requests/${encodeURIComponent(r.id)}`;
+  const url = `${p.portalUrl}/requests`;
   const what = `${r.roleName} in ${r.accountName} (${r.accountId}, ${r.environment})`;
   const by = p.actorEmail ? ` by ${p.actorEmail}` : "";
   const why = p.comment ? `: “${p.comment}”` : "";

@@ -1,3 +1,4 @@
+import { describeApprovers, parseApprovers } from "@/lib/access-requests/approvers";
 import {
   resolveGrants,
   ruleMatches,
@@ -11,6 +12,10 @@ export type Output = "console" | "cli";
 /** What one rule of the role does for this user, and why. */
 export type RuleVerdict =
   | { kind: "grants" }
+  /** Through an approved access request, until its end. */
+  | { kind: "grants-by-request"; requestId: string; until: string; approvedBy: string[] }
+  /** An eligible rule naming the user: they may request it; approvers decide. */
+  | { kind: "eligible"; approvers: string }
   | { kind: "not-subject" }
   | { kind: "expired"; at: string }
   | { kind: "no-outputs" }
@@ -28,7 +33,9 @@ export type Decision =
   /** Only rules requiring MFA grant it, and this sign-in has none: granted after a step-up. */
   | "requires-mfa"
   /** The role is granted, but not for the output asked about. */
-  | "output-not-allowed";
+  | "output-not-allowed"
+  /** No grant, but an eligible rule names the user: they may request it. */
+  | "eligible";
 
 export interface Explanation {
   decision: Decision;
@@ -61,6 +68,7 @@ export function explainAccess(
   let decision: Decision;
   if (grant && grant.needsMfaStepUp) decision = "requires-mfa";
   else if (grant) decision = allows(grant) ? "granted" : "output-not-allowed";
+  else if (verdicts.some((v) => v.verdict.kind === "eligible")) decision = "eligible";
   else if (verdicts.some((v) => v.verdict.kind === "expired")) decision = "expired";
   else if (verdicts.some((v) => v.verdict.kind === "no-outputs")) decision = "no-outputs";
   else decision = "no-rule";
@@ -75,13 +83,26 @@ function verdictOf(
   output: Output | undefined,
 ): RuleVerdict {
   // The subject test is ruleMatches itself, asked as if the rule never expired.
-  if (!ruleMatches({ ...rule, expiresAt: null }, principal, now)) return { kind: "not-subject" };
+  if (!ruleMatches({ ...rule, expiresAt: null, elevation: undefined }, principal, now))
+    return { kind: "not-subject" };
+  if (rule.kind === "eligible" && !rule.elevation)
+    return {
+      kind: "eligible",
+      approvers: describeApprovers(parseApprovers(rule.approversJson ?? "[]")),
+    };
   if (!ruleMatches(rule, principal, now))
     return { kind: "expired", at: (rule.expiresAt ?? now).toISOString() };
   if (!rule.allowConsole && !rule.allowCli) return { kind: "no-outputs" };
   if (rule.requireMfa && !hasMfa) return { kind: "requires-mfa" };
   if (output === "console" && !rule.allowConsole) return { kind: "output-not-allowed", output };
   if (output === "cli" && !rule.allowCli) return { kind: "output-not-allowed", output };
+  if (rule.elevation)
+    return {
+      kind: "grants-by-request",
+      requestId: rule.elevation.requestId,
+      until: rule.elevation.endsAt.toISOString(),
+      approvedBy: rule.elevation.approvedBy ?? [],
+    };
   return { kind: "grants" };
 }
 
@@ -90,6 +111,10 @@ export function describeVerdict(v: RuleVerdict): string {
   switch (v.kind) {
     case "grants":
       return "grants access";
+    case "grants-by-request":
+      return `grants access until ${v.until} because request ${v.requestId} was approved by ${v.approvedBy.join(" and ") || "break-glass (no approver)"}`;
+    case "eligible":
+      return `eligible: may be requested, needs approval by ${v.approvers}`;
     case "not-subject":
       return "names neither this user nor any of their groups";
     case "expired":
@@ -110,4 +135,5 @@ export const DECISION_TEXT: Record<Decision, string> = {
   "no-outputs": "Denied: the rules naming this user allow neither the console nor the CLI",
   "requires-mfa": "Granted only after signing in with MFA: every rule that grants it requires MFA",
   "output-not-allowed": "Denied for this output: the role is granted, but not this way",
+  eligible: "Not granted, but eligible: the user may request it, and an approver decides",
 };

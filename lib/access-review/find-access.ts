@@ -2,6 +2,7 @@ import "server-only";
 import { groupRulesOf } from "@/lib/access/find-grants";
 import { ruleSelect as resolutionSelect } from "@/lib/access/rule-select";
 import { resolveGrants, type Principal, type RuleForResolution } from "@/lib/access/resolve-grants";
+import { elevationRulesFor } from "@/lib/access-requests/elevations";
 import type { Db } from "@/lib/db/client";
 import { parseGroupsJson } from "@/lib/users/upsert-signed-in-user";
 import {
@@ -14,6 +15,7 @@ import { explainAccess, type Decision, type Explanation, type Output } from "./e
 /** Every field resolveGrants reads, plus the rule's description and who a user rule names. */
 const ruleSelect = {
   ...resolutionSelect,
+  approversJson: true,
   description: true,
   person: personIdentitiesSelect,
 } as const;
@@ -268,6 +270,10 @@ export interface UserAccess {
     /** The issuers of the identities whose sign-in reaches it. */
     via: string[];
     rules: ReviewedRule[];
+    /** ISO end of time-bound access (an approved request or expiring rules); null if none. */
+    until: string | null;
+    /** The approved access requests behind it, if any (docs/ACCESS-REQUESTS.md). */
+    byRequest: string[];
   }>;
 }
 
@@ -283,10 +289,16 @@ export async function findUserAccess(db: Db, email: string, now: Date): Promise<
   const out: UserAccess[] = [];
   for (const person of people) {
     const rules = await rulesNaming(db, person);
+    // Current elevations (approved access requests) are access too, until they end.
+    const elevations = await elevationRulesFor(db, { personId: person.id }, now);
     const byId = new Map(rules.map((r) => [r.id, r]));
     const merged = new Map<string, UserAccess["grants"][number] & { ruleIds: Set<string> }>();
     for (const identity of person.identities)
-      for (const g of resolveGrants(rules, principalOfIdentity(identity), now)) {
+      for (const g of resolveGrants(
+        [...rules, ...elevations],
+        principalOfIdentity(identity),
+        now,
+      )) {
         const seen = merged.get(g.roleArn);
         if (!seen) {
           merged.set(g.roleArn, {
@@ -304,9 +316,19 @@ export async function findUserAccess(db: Db, email: string, now: Date): Promise<
             via: [identity.issuer],
             rules: [],
             ruleIds: new Set(g.ruleIds),
+            until: g.accessEndsAt?.toISOString() ?? null,
+            byRequest: [...g.elevationRequestIds],
           });
           continue;
         }
+        // Standing access through any identity outlasts time-bound access through another.
+        if (seen.until !== null)
+          seen.until =
+            g.accessEndsAt === null
+              ? null
+              : new Date(Math.max(Date.parse(seen.until), g.accessEndsAt.getTime())).toISOString();
+        for (const id of g.elevationRequestIds)
+          if (!seen.byRequest.includes(id)) seen.byRequest.push(id);
         seen.allowConsole ||= g.allowConsole;
         seen.allowCli ||= g.allowCli;
         seen.maxSessionDurationSeconds = Math.max(
@@ -345,6 +367,7 @@ const DECISION_RANK: Decision[] = [
   "granted",
   "requires-mfa",
   "output-not-allowed",
+  "eligible",
   "expired",
   "no-outputs",
   "no-rule",
@@ -371,11 +394,19 @@ export async function explainUserRole(
   if (!role) return null;
   const people = await peopleByEmail(db, query.email);
   const members = await knownUsersByGroup(db);
+  // Each person's current elevations for this role (approved access requests) count too.
+  const elevations = new Map(
+    await Promise.all(
+      people.map(
+        async (p) => [p.id, await elevationRulesFor(db, { personId: p.id }, now, role.id)] as const,
+      ),
+    ),
+  );
   return people.flatMap((person) => {
     const answers = person.identities.map((identity) => ({
       identity,
       explanation: explainAccess(
-        role.accessRules,
+        [...role.accessRules, ...(elevations.get(person.id) ?? [])],
         principalOfIdentity(identity, query.mfaAuthenticated),
         now,
         query.output,

@@ -23,7 +23,9 @@ export interface RuleForResolution {
    */
   kind?: string;
   /** Set on an eligible rule read for one approved, current access request. */
-  elevation?: { requestId: string; endsAt: Date };
+  elevation?: { requestId: string; endsAt: Date; approvedBy?: string[] };
+  /** Eligible rules, for explanations: who approves (AccessRule.approversJson). */
+  approversJson?: string;
   role: {
     id: string;
     name: string;

@@ -1,4 +1,5 @@
 import "server-only";
+import { parseApprovers, type Approver } from "@/lib/access-requests/approvers";
 import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event";
 import { getConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
@@ -34,6 +35,16 @@ interface RuleRow {
   sessionPolicy: string | null;
   description: string;
   version: number;
+  kind: string;
+  approversJson: string;
+  approvalsRequired: number;
+  maxElevationSeconds: number;
+  requireReason: boolean;
+  requireTicket: boolean;
+  requireMfaToRequest: boolean;
+  requireMfaToApprove: boolean;
+  breakGlass: boolean;
+  webhookUrl: string | null;
 }
 
 /** Who a rule grants to, in words: "group developers" or "user bob@corp.example". */
@@ -62,7 +73,28 @@ export function ruleView(rule: RuleRow) {
     sessionPolicy: rule.sessionPolicy,
     description: rule.description,
     version: rule.version,
+    access: rule.kind === "eligible" ? ("eligible" as const) : ("standing" as const),
+    ...(rule.kind === "eligible"
+      ? {
+          approvers: approverLabels(rule.approversJson),
+          approvalsRequired: rule.approvalsRequired,
+          maxElevationSeconds: rule.maxElevationSeconds,
+          requireReason: rule.requireReason,
+          requireTicket: rule.requireTicket,
+          requireMfaToRequest: rule.requireMfaToRequest,
+          requireMfaToApprove: rule.requireMfaToApprove,
+          breakGlass: rule.breakGlass,
+          webhookUrl: rule.webhookUrl,
+        }
+      : {}),
   };
+}
+
+/** An eligible rule's approvers as the form and the audit show them: group names and emails. */
+export function approverLabels(approversJson: string): string[] {
+  return parseApprovers(approversJson).map((a) =>
+    "group" in a ? a.group : (a.email ?? `person ${a.personId}`),
+  );
 }
 
 export function isRuleExpired(rule: { expiresAt: Date | null }, now: Date): boolean {
@@ -147,8 +179,52 @@ async function resolvePerson(
   return { ok: true, personId: first };
 }
 
-function dataOf(values: RuleValues, personId: string | null) {
+/**
+ * The stored approvers of an eligible rule: groups as named, people resolved by email (each must
+ * be one person who has signed in), and never the rule's own person as the only approver.
+ */
+async function approversJsonOf(
+  tx: Tx,
+  values: RuleValues,
+  personId: string | null,
+): Promise<{ ok: true; json: string } | { ok: false; errors: Record<string, string> }> {
+  if (!values.eligible) return { ok: true, json: "[]" };
+  const approvers: Approver[] = values.eligible.approverGroups.map((group) => ({
+    group,
+    issuer: null,
+  }));
+  for (const email of values.eligible.approverEmails) {
+    const person = await resolvePerson(tx, email);
+    if (!person.ok)
+      return {
+        ok: false,
+        errors: { approvers: `${email}: ${person.errors.userEmail ?? "unknown"}` },
+      };
+    approvers.push({ personId: person.personId, email });
+  }
+  if (personId !== null && approvers.every((a) => "personId" in a && a.personId === personId))
+    return {
+      ok: false,
+      errors: {
+        approvers: "Nobody approves their own request: name someone other than the requester.",
+      },
+    };
+  return { ok: true, json: JSON.stringify(approvers) };
+}
+
+function dataOf(values: RuleValues, personId: string | null, approversJson: string) {
+  const e = values.eligible;
   return {
+    kind: e ? "eligible" : "standing",
+    approversJson,
+    approvalsRequired: e?.approvalsRequired ?? 1,
+    maxElevationSeconds: e?.maxElevationSeconds ?? 3600,
+    requireReason: e?.requireReason ?? true,
+    requireTicket: e?.requireTicket ?? false,
+    requireMfaToRequest: e?.requireMfaToRequest ?? false,
+    requireMfaToApprove: e?.requireMfaToApprove ?? false,
+    breakGlass: e?.breakGlass ?? false,
+    webhookUrl: e?.webhookUrl ?? null,
     groupName: values.groupName,
     groupIssuer: values.groupIssuer,
     personId,
@@ -203,9 +279,11 @@ export async function createRule(
       if (!person.ok) return invalid(person.errors);
       personId = person.personId;
     }
+    const approvers = await approversJsonOf(tx, values, personId);
+    if (!approvers.ok) return invalid(approvers.errors);
     const row = await tx.accessRule.create({
       data: {
-        ...dataOf(values, personId),
+        ...dataOf(values, personId, approvers.json),
         roleId: role.id,
         createdBy: actorLabel(actor),
         updatedBy: actorLabel(actor),
@@ -257,10 +335,12 @@ export async function updateRule(
       if (!person.ok) return invalid(person.errors);
       personId = person.personId;
     }
+    const approvers = await approversJsonOf(tx, values, personId);
+    if (!approvers.ok) return invalid(approvers.errors);
     const { count } = await tx.accessRule.updateMany({
       where: { id: ids.ruleId, version },
       data: {
-        ...dataOf(values, personId),
+        ...dataOf(values, personId, approvers.json),
         updatedBy: actorLabel(actor),
         version: { increment: 1 },
       },

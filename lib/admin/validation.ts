@@ -270,6 +270,9 @@ export function parseRole(
   };
 }
 
+/** The longest elevation an eligible rule may allow: a working day and night, then ask again. */
+export const MAX_ELEVATION_SECONDS = 86_400;
+
 export const ruleInputBase = z.object({
   subjectKind: z.enum(["group", "user"], { message: "Choose a group or a user." }),
   groupName: z
@@ -292,6 +295,36 @@ export const ruleInputBase = z.object({
   requireMfa: z.boolean(),
   sessionPolicy: z.string().max(20_000, "A session policy is at most 2048 characters."),
   description,
+  /** "standing" grants while it matches; "eligible" may only be requested (docs/ACCESS-REQUESTS.md). */
+  access: z
+    .enum(["standing", "eligible"], { message: "Choose standing or by request." })
+    .default("standing"),
+  /** Eligible rules: approvers, comma- or line-separated: group names, and emails of people. */
+  approvers: z.string().trim().max(4000, "At most 4,000 characters of approvers.").default(""),
+  approvalsRequired: z.coerce
+    .number({ message: "Enter a number of approvals." })
+    .int("Enter a whole number of approvals.")
+    .min(1, "Between 1 and 5 approvals.")
+    .max(5, "Between 1 and 5 approvals.")
+    .default(1),
+  maxElevationSeconds: z.coerce
+    .number({ message: "Enter a number of seconds." })
+    .int("Enter a whole number of seconds.")
+    .min(
+      MIN_SESSION_SECONDS,
+      `An elevation lasts ${MIN_SESSION_SECONDS} (15 minutes) to ${MAX_ELEVATION_SECONDS} (24 hours) seconds.`,
+    )
+    .max(
+      MAX_ELEVATION_SECONDS,
+      `An elevation lasts ${MIN_SESSION_SECONDS} (15 minutes) to ${MAX_ELEVATION_SECONDS} (24 hours) seconds.`,
+    )
+    .default(3600),
+  requireReason: z.boolean().default(true),
+  requireTicket: z.boolean().default(false),
+  requireMfaToRequest: z.boolean().default(false),
+  requireMfaToApprove: z.boolean().default(false),
+  breakGlass: z.boolean().default(false),
+  webhookUrl: z.string().trim().max(2048, "A URL is at most 2,048 characters.").default(""),
 });
 /** A rule as a form submits it: the subject kind is the string posted, checked by parseRule. */
 export type RuleInput = Omit<z.input<typeof ruleInputBase>, "subjectKind"> & {
@@ -311,7 +344,48 @@ const RULE_FALLBACKS: z.input<typeof ruleInputBase> = {
   requireMfa: false,
   sessionPolicy: "",
   description: "",
+  access: "standing",
+  approvers: "",
+  approvalsRequired: 1,
+  maxElevationSeconds: 3600,
+  requireReason: true,
+  requireTicket: false,
+  requireMfaToRequest: false,
+  requireMfaToApprove: false,
+  breakGlass: false,
+  webhookUrl: "",
 };
+
+/** An eligible rule's terms (absent for a standing rule). */
+export interface EligibleTerms {
+  /** Approving groups (from any IdP) and approving people, by email (resolved when saved). */
+  approverGroups: string[];
+  approverEmails: string[];
+  approvalsRequired: number;
+  maxElevationSeconds: number;
+  requireReason: boolean;
+  requireTicket: boolean;
+  requireMfaToRequest: boolean;
+  requireMfaToApprove: boolean;
+  breakGlass: boolean;
+  webhookUrl: string | null;
+}
+
+/** Splits an approvers field: commas or new lines; an entry with "@" is a person's email. */
+export function parseApproverList(text: string): { groups: string[]; emails: string[] } {
+  const entries = [
+    ...new Set(
+      text
+        .split(/[,\n]/)
+        .map((e) => e.trim())
+        .filter(Boolean),
+    ),
+  ];
+  return {
+    groups: entries.filter((e) => !e.includes("@")),
+    emails: entries.filter((e) => e.includes("@")),
+  };
+}
 
 export interface RuleValues {
   subjectKind: "group" | "user";
@@ -326,6 +400,8 @@ export interface RuleValues {
   requireMfa: boolean;
   sessionPolicy: string | null;
   description: string;
+  /** Null for a standing rule. */
+  eligible: EligibleTerms | null;
 }
 
 const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/;
@@ -397,11 +473,53 @@ export function parseRule(
     if (check.ok) sessionPolicy = input.sessionPolicy.trim();
     else errors.sessionPolicy = check.message;
   }
+  let eligible: EligibleTerms | null = null;
+  if (input.access === "eligible") {
+    const { groups, emails } = parseApproverList(input.approvers);
+    if (groups.length + emails.length === 0)
+      errors.approvers = "Name who approves: one or more groups or people's emails.";
+    else if (groups.some((g) => g.length > 256 || !noControlChars(g)))
+      errors.approvers = "Group names are at most 256 characters of plain text.";
+    else if (emails.some((e) => !/^[^\s@]+@[^\s@]+$/.test(e)))
+      errors.approvers = "An approver with @ must be an email address.";
+    else if (
+      input.subjectKind === "user" &&
+      groups.length === 0 &&
+      emails.length === 1 &&
+      emails[0]?.toLowerCase() === input.userEmail.toLowerCase()
+    )
+      errors.approvers =
+        "Nobody approves their own request: name someone other than the requester.";
+    let webhookUrl: string | null = null;
+    if (input.webhookUrl !== "") {
+      try {
+        const url = new URL(input.webhookUrl);
+        if ((url.protocol !== "https:" && url.protocol !== "http:") || url.username || url.password)
+          throw new TypeError("not http(s)");
+        webhookUrl = url.toString();
+      } catch {
+        errors.webhookUrl = "Enter an absolute http(s) URL without credentials, or leave it empty.";
+      }
+    }
+    eligible = {
+      approverGroups: groups,
+      approverEmails: emails,
+      approvalsRequired: input.approvalsRequired,
+      maxElevationSeconds: input.maxElevationSeconds,
+      requireReason: input.requireReason,
+      requireTicket: input.requireTicket,
+      requireMfaToRequest: input.requireMfaToRequest,
+      requireMfaToApprove: input.requireMfaToApprove,
+      breakGlass: input.breakGlass,
+      webhookUrl,
+    };
+  }
   Object.assign(errors, parsed.errors);
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return {
     ok: true,
     values: {
+      eligible,
       subjectKind: input.subjectKind,
       groupName: input.subjectKind === "group" ? input.groupName : null,
       groupIssuer:

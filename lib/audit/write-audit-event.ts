@@ -75,6 +75,7 @@ export const AUDIT_ACTIONS = [
   "elevation.break-glass",
   "elevation.ended",
   "elevation.revoked",
+  "admin.webhook.retried",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

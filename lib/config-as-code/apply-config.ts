@@ -1,8 +1,22 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { ACCOUNT_FIELDS, ROLE_FIELDS, RULE_FIELDS, type Change, type ConfigDiff } from "./diff";
+import {
+  ACCOUNT_FIELDS,
+  REQUEST_FIELDS,
+  ROLE_FIELDS,
+  RULE_FIELDS,
+  type Change,
+  type ConfigDiff,
+} from "./diff";
 import { insertRows, type SqlValue, type Tx } from "./insert-rows";
-import type { AccountState, CurrentAccount, RoleState, RuleState } from "./state";
+import {
+  storedApprovers,
+  type AccountState,
+  type CurrentAccount,
+  type RoleState,
+  type RuleState,
+  type Subject,
+} from "./state";
 
 /**
  * Ids per `id IN (…)` of a deleteMany or an updateMany: the query engine refuses a SQLite query
@@ -24,7 +38,8 @@ function idMaker(): () => string {
 }
 
 // Columns each new row is written with: its id, its parent and key, then the fields an import
-// compares (diff.ts), in that order (the rest take their defaults: version 1, tagsJson {}).
+// compares (diff.ts, under their column names), in that order (the rest take their defaults:
+// version 1, tagsJson {}).
 const ACCOUNT_COLUMNS = ["id", "accountId", ...ACCOUNT_FIELDS];
 const ROLE_COLUMNS = ["id", "awsAccountId", "name", ...ROLE_FIELDS];
 const RULE_COLUMNS = [
@@ -33,17 +48,40 @@ const RULE_COLUMNS = [
   "groupName",
   "groupIssuer",
   "personId",
-  ...RULE_FIELDS,
+  ...RULE_FIELDS.map(columnOf),
   "createdBy",
   "updatedBy",
 ];
 const STAMPS = ["createdAt", "updatedAt"];
 
-/** A compared field's value as bound to SQL: an expiry is stored as a date, not its ISO text. */
+/** The column a compared field is stored in: a rule's approvers are AccessRule.approversJson. */
+function columnOf(field: string): string {
+  return field === "approvers" ? "approversJson" : field;
+}
+
+/**
+ * A compared field's value as bound to SQL: an expiry is stored as a date, not its ISO text;
+ * approvers as the JSON the admin editor stores.
+ */
 function sqlValue(field: string, value: unknown): SqlValue {
+  if (field === "approvers") return storedApprovers(value as Subject[]);
   return field === "expiresAt" && typeof value === "string"
     ? new Date(value)
     : ((value ?? null) as SqlValue);
+}
+
+/**
+ * The fields a changed row is written with: those the diff lists, and for a rule whose kind or
+ * terms changed, every term (docs/ACCESS-REQUESTS.md). A standing rule is read with default terms
+ * (current-state.ts), so a term left in its row by an earlier eligible version is not in the
+ * diff: without this, making the rule eligible again would revive it (say, breakGlass).
+ */
+function fieldsToWrite(change: Change): string[] {
+  const fields = change.fields.map((f) => f.field);
+  const terms: readonly string[] = REQUEST_FIELDS;
+  if (change.kind === "rule" && fields.some((f) => terms.includes(f)))
+    return [...new Set([...fields, ...terms])];
+  return fields;
 }
 
 function fieldValues<T extends object>(
@@ -84,8 +122,8 @@ class Updates {
 
   add(dbId: string, change: Change, desired: object) {
     const data: Record<string, SqlValue> = {};
-    for (const { field } of change.fields)
-      data[field] = sqlValue(field, (desired as Record<string, unknown>)[field]);
+    for (const field of fieldsToWrite(change))
+      data[columnOf(field)] = sqlValue(field, (desired as Record<string, unknown>)[field]);
     const key = JSON.stringify(data);
     const group = this.groups.get(key);
     if (group) group.ids.push(dbId);

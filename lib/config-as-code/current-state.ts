@@ -1,11 +1,15 @@
 import "server-only";
+import { parseApprovers } from "@/lib/access-requests/approvers";
 import type { Db } from "@/lib/db/client";
 import {
   keyRules,
   roleKey,
+  standingTerms,
   type CurrentAccount,
   type CurrentRole,
   type CurrentRule,
+  type RequestTerms,
+  type RuleState,
   type Subject,
   type UserRef,
 } from "./state";
@@ -106,6 +110,7 @@ export async function loadCurrentConfig(
       requireMfa: rule.requireMfa,
       sessionPolicy: rule.sessionPolicy,
       description: rule.description,
+      ...requestTermsOf(rule, people),
     }));
     const current: CurrentRole = {
       dbId: role.id,
@@ -145,4 +150,45 @@ function subjectOf(
     return { kind: "group", group: rule.groupName, issuer: rule.groupIssuer };
   const personId = rule.personId ?? "";
   return { kind: "user", personId, ref: userRefOf(people, personId) };
+}
+
+type StoredTerms = Omit<RequestTerms, "approvers"> & { kind: string; approversJson: string };
+
+/**
+ * A rule's kind and terms (docs/ACCESS-REQUESTS.md). A standing rule reads with the default terms
+ * whatever its row holds: they mean nothing until it is made eligible, and apply-config then
+ * writes every term. Another kind than these two is kept as stored (it grants nothing), so a file
+ * saying "standing" shows as a change.
+ */
+function requestTermsOf(
+  rule: StoredTerms,
+  people: PeopleDirectory,
+): Pick<RuleState, "kind"> & RequestTerms {
+  if (rule.kind !== "eligible") return { kind: rule.kind, ...standingTerms() };
+  return {
+    kind: rule.kind,
+    approvers: approversOf(rule.approversJson, people),
+    approvalsRequired: rule.approvalsRequired,
+    maxElevationSeconds: rule.maxElevationSeconds,
+    requireReason: rule.requireReason,
+    requireTicket: rule.requireTicket,
+    requireMfaToRequest: rule.requireMfaToRequest,
+    requireMfaToApprove: rule.requireMfaToApprove,
+    breakGlass: rule.breakGlass,
+    webhookUrl: rule.webhookUrl,
+  };
+}
+
+/**
+ * Stored approvers, people named as a file names them (userRefOf). A person with no identity left
+ * can never sign in to approve: they are left out rather than exported as a name no import reads.
+ */
+function approversOf(json: string, people: PeopleDirectory): Subject[] {
+  const approvers: Subject[] = [];
+  for (const a of parseApprovers(json)) {
+    if ("group" in a) approvers.push({ kind: "group", group: a.group, issuer: a.issuer });
+    else if (people.identitiesOf.has(a.personId))
+      approvers.push({ kind: "user", personId: a.personId, ref: userRefOf(people, a.personId) });
+  }
+  return approvers;
 }

@@ -1,8 +1,11 @@
 import { createHash } from "node:crypto";
 import { externalIdFingerprint } from "@/lib/admin/validation";
 import {
+  approversKey,
+  approversLabel,
   canonicalPolicy,
   subjectLabel,
+  type Subject,
   type AccountState,
   type CurrentAccount,
   type CurrentRole,
@@ -51,6 +54,22 @@ export const ROLE_FIELDS = [
   "externalId",
   "requiresBrokerMfa",
 ] as const;
+/**
+ * What makes a rule eligible and its terms (docs/ACCESS-REQUESTS.md): compared like the rest, and
+ * written together (apply-config), so no term is left from what the row held before.
+ */
+export const REQUEST_FIELDS = [
+  "kind",
+  "approvers",
+  "approvalsRequired",
+  "maxElevationSeconds",
+  "requireReason",
+  "requireTicket",
+  "requireMfaToRequest",
+  "requireMfaToApprove",
+  "breakGlass",
+  "webhookUrl",
+] as const;
 export const RULE_FIELDS = [
   "maxSessionDurationSeconds",
   "allowConsole",
@@ -59,13 +78,25 @@ export const RULE_FIELDS = [
   "requireMfa",
   "sessionPolicy",
   "description",
+  ...REQUEST_FIELDS,
 ] as const;
 
-/** How a field's value is shown and compared: ExternalIds only as fingerprints, policies canonical. */
-function shown(field: string, value: FieldValue): FieldValue {
+/**
+ * How a field's value is shown: ExternalIds only as fingerprints, policies canonical, approvers
+ * in words.
+ */
+function shown(field: string, value: unknown): FieldValue {
   if (field === "externalId") return externalIdFingerprint(value as string | null);
   if (field === "sessionPolicy") return canonicalPolicy(value as string | null);
-  return value;
+  if (field === "approvers") return approversLabel(value as Subject[]);
+  return value as FieldValue;
+}
+
+/** How a field's value is compared: policies canonical, approvers as a set (approversKey). */
+function compared(field: string, value: unknown): FieldValue {
+  if (field === "sessionPolicy") return canonicalPolicy(value as string | null);
+  if (field === "approvers") return approversKey(value as Subject[]);
+  return value as FieldValue;
 }
 
 function fieldChanges<T extends object>(
@@ -75,13 +106,10 @@ function fieldChanges<T extends object>(
 ): FieldChange[] {
   const out: FieldChange[] = [];
   for (const field of fields) {
-    const b = before[field] as FieldValue;
-    const a = after[field] as FieldValue;
-    const same =
-      field === "sessionPolicy"
-        ? canonicalPolicy(b as string | null) === canonicalPolicy(a as string | null)
-        : b === a;
-    if (!same) out.push({ field, before: shown(field, b), after: shown(field, a) });
+    const b: unknown = before[field];
+    const a: unknown = after[field];
+    if (compared(field, b) !== compared(field, a))
+      out.push({ field, before: shown(field, b), after: shown(field, a) });
   }
   return out;
 }

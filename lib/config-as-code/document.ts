@@ -14,6 +14,31 @@ const flag = z.boolean({ message: "Expected true or false." });
 /** A person named by one of their identities: the IdP's issuer and the subject it asserts. */
 export const identityRef = z.strictObject({ idp: text, subject: text });
 
+/**
+ * Who approves requests under an eligible rule: a group name (from any IdP) or a person's email,
+ * as the admin form takes them; `{ idp, subject }` for a person whose email is not theirs alone,
+ * and `{ group, idp }` for a group only as one IdP asserts it (docs/ACCESS-REQUESTS.md "Model").
+ */
+export const approverEntry = z.union(
+  [text, identityRef, z.strictObject({ group: text, idp: text })],
+  { message: "Expected a group name, an email, { idp, subject } or { group, idp }." },
+);
+
+/** An eligible rule's terms: who approves, and what a request must carry. */
+export const requestEntry = z.strictObject({
+  approvers: z
+    .array(approverEntry, { message: "Expected a list of groups and emails." })
+    .optional(),
+  approvalsRequired: z.number({ message: "Expected a whole number of approvals." }).optional(),
+  maxElevationSeconds: seconds.optional(),
+  requireReason: flag.optional(),
+  requireTicket: flag.optional(),
+  requireMfaToRequest: flag.optional(),
+  requireMfaToApprove: flag.optional(),
+  breakGlass: flag.optional(),
+  webhookUrl: z.union([text, z.null()], { message: "Expected an http(s) URL." }).optional(),
+});
+
 export const ruleEntry = z.strictObject({
   group: text.optional(),
   /** With `group`: the group counts only as this IdP (issuer) asserts it. */
@@ -36,6 +61,12 @@ export const ruleEntry = z.strictObject({
     })
     .optional(),
   description: text.optional(),
+  /** Absent or "standing": grants while it matches. "eligible": may only be requested. */
+  access: z
+    .enum(["standing", "eligible"], { message: 'Expected "standing" or "eligible".' })
+    .optional(),
+  /** Only with `access: eligible`. */
+  request: requestEntry.optional(),
 });
 
 export const roleEntry = z.strictObject({
@@ -69,6 +100,8 @@ export type ConfigDocument = z.infer<typeof configDocument>;
 export type AccountEntry = z.infer<typeof accountEntry>;
 export type RoleEntry = z.infer<typeof roleEntry>;
 export type RuleEntry = z.infer<typeof ruleEntry>;
+export type RequestEntry = z.infer<typeof requestEntry>;
+export type ApproverEntry = z.infer<typeof approverEntry>;
 
 /** A path into the document, e.g. ["accounts", 3, "roles", 0, "name"]. */
 export type DocPath = ReadonlyArray<string | number>;

@@ -1,8 +1,15 @@
 import { stringify } from "yaml";
 import { defaultRoleArn } from "@/lib/admin/validation";
 import type { AwsPartition } from "@/lib/aws/partitions";
-import type { AccountEntry, ConfigDocument, RoleEntry, RuleEntry } from "./document";
-import type { AccountState, RoleState, RuleState } from "./state";
+import type {
+  AccountEntry,
+  ApproverEntry,
+  ConfigDocument,
+  RequestEntry,
+  RoleEntry,
+  RuleEntry,
+} from "./document";
+import type { AccountState, RoleState, RuleState, Subject } from "./state";
 
 /**
  * The configuration as a document: defaults and empty values left out so a file reads like what
@@ -46,6 +53,8 @@ function ruleEntryOf(r: RuleState): RuleEntry {
     ...(r.subject.kind === "group"
       ? { group: r.subject.group, ...(r.subject.issuer !== null ? { idp: r.subject.issuer } : {}) }
       : { user: "email" in r.subject.ref ? r.subject.ref.email : r.subject.ref }),
+    // Written whenever eligible: a reader must never take a rule that needs approval for a grant.
+    ...(r.kind === "eligible" ? { access: "eligible" as const } : {}),
     maxSessionDurationSeconds: r.maxSessionDurationSeconds,
     console: r.allowConsole,
     cli: r.allowCli,
@@ -53,7 +62,32 @@ function ruleEntryOf(r: RuleState): RuleEntry {
     ...(r.requireMfa ? { requireMfa: true } : {}),
     ...(r.sessionPolicy ? { sessionPolicy: policyValue(r.sessionPolicy) } : {}),
     ...(r.description ? { description: r.description } : {}),
+    ...(r.kind === "eligible" ? { request: requestEntryOf(r) } : {}),
   };
+}
+
+/**
+ * An eligible rule's terms (docs/ACCESS-REQUESTS.md): approvers always, even none (an import then
+ * refuses the rule rather than guess), the numbers always, the rest only when not the default.
+ */
+function requestEntryOf(r: RuleState): RequestEntry {
+  return {
+    approvers: r.approvers.map(approverEntryOf),
+    approvalsRequired: r.approvalsRequired,
+    maxElevationSeconds: r.maxElevationSeconds,
+    ...(!r.requireReason ? { requireReason: false } : {}),
+    ...(r.requireTicket ? { requireTicket: true } : {}),
+    ...(r.requireMfaToRequest ? { requireMfaToRequest: true } : {}),
+    ...(r.requireMfaToApprove ? { requireMfaToApprove: true } : {}),
+    ...(r.breakGlass ? { breakGlass: true } : {}),
+    ...(r.webhookUrl ? { webhookUrl: r.webhookUrl } : {}),
+  };
+}
+
+/** An approver as the form names them: a group or an email; otherwise as an object. */
+function approverEntryOf(a: Subject): ApproverEntry {
+  if (a.kind === "group") return a.issuer === null ? a.group : { group: a.group, idp: a.issuer };
+  return "email" in a.ref ? a.ref.email : a.ref;
 }
 
 /** A policy as an object when it is JSON (readable in YAML), else as the stored text. */

@@ -28,6 +28,77 @@ export interface RuleState {
   /** JSON text; compared in canonical form (see canonicalPolicy). */
   sessionPolicy: string | null;
   description: string;
+  /**
+   * "standing" grants while it matches; "eligible" may only be requested and approved
+   * (docs/ACCESS-REQUESTS.md). Any other stored value is kept as read, so the diff shows it.
+   */
+  kind: string;
+  /** Eligible rules: who approves (groups; people by person). Empty for a standing rule. */
+  approvers: Subject[];
+  approvalsRequired: number;
+  maxElevationSeconds: number;
+  requireReason: boolean;
+  requireTicket: boolean;
+  requireMfaToRequest: boolean;
+  requireMfaToApprove: boolean;
+  breakGlass: boolean;
+  webhookUrl: string | null;
+}
+
+/** The terms of an eligible rule (RuleState fields named as the AccessRule columns, but approvers). */
+export type RequestTerms = Pick<
+  RuleState,
+  | "approvers"
+  | "approvalsRequired"
+  | "maxElevationSeconds"
+  | "requireReason"
+  | "requireTicket"
+  | "requireMfaToRequest"
+  | "requireMfaToApprove"
+  | "breakGlass"
+  | "webhookUrl"
+>;
+
+/**
+ * A standing rule's terms: the column defaults the admin editor writes for one, so a standing
+ * rule in a file equals a standing rule stored, whatever an earlier eligible version left behind.
+ */
+export function standingTerms(): RequestTerms {
+  return {
+    approvers: [],
+    approvalsRequired: 1,
+    maxElevationSeconds: 3600,
+    requireReason: true,
+    requireTicket: false,
+    requireMfaToRequest: false,
+    requireMfaToApprove: false,
+    breakGlass: false,
+    webhookUrl: null,
+  };
+}
+
+/**
+ * Approvers compared as a set of who may approve: a group with its issuer, a person by their id
+ * (not by the email a file or the stored list happens to name them by).
+ */
+export function approversKey(approvers: readonly Subject[]): string {
+  return [...new Set(approvers.map(subjectKey))].sort().join("\n");
+}
+
+/** Approvers in words for a diff: "group sre, user alice@corp.example"; null when none. */
+export function approversLabel(approvers: readonly Subject[]): string | null {
+  return approvers.length === 0 ? null : approvers.map(subjectLabel).join(", ");
+}
+
+/** AccessRule.approversJson, in the shape the admin editor stores (docs/ACCESS-REQUESTS.md). */
+export function storedApprovers(approvers: readonly Subject[]): string {
+  return JSON.stringify(
+    approvers.map((a) =>
+      a.kind === "group"
+        ? { group: a.group, issuer: a.issuer }
+        : { personId: a.personId, email: "email" in a.ref ? a.ref.email : null },
+    ),
+  );
 }
 
 export interface RoleState {

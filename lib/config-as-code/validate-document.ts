@@ -17,39 +17,38 @@ import {
 } from "./document";
 import type { AwsPartition } from "@/lib/aws/partitions";
 import type { ParsedText } from "./parse-text";
-import { identityKey, type PeopleDirectory } from "./current-state";
 import {
   keyRules,
   roleKey,
+  standingTerms,
   type AccountState,
   type RoleState,
   type RuleState,
-  type Subject,
 } from "./state";
-import { AMBIGUOUS_EMAIL } from "@/lib/people/person-label";
+import { checkRequest, selfApproved } from "./validate-request";
+import { subjectOf } from "./validate-subject";
+import type { Report, ValidationContext } from "./validation-context";
 
-/** What validating a file needs to know about the database. */
-export interface ValidationContext {
-  now: Date;
-  /** The broker's partition: roles and SAML providers of another are refused. */
-  partition: AwsPartition;
-  /** Every identity and its person, to resolve `user:`. */
-  people: PeopleDirectory;
-  /** The issuers of the identity providers the portal knows (for a group's `idp:`). */
-  knownIssuers: ReadonlySet<string>;
-  /** The stored expiry of the rule with this key: an unchanged past expiry may stay. */
-  previousExpiresAt(ruleKey: string): Date | null | undefined;
-}
+export type { ValidationContext } from "./validation-context";
 
 // The admin forms name fields as the form does; a file names them as the document does.
 const ACCOUNT_FIELD: Record<string, string> = { accountId: "id" };
-const RULE_FIELD: Record<string, string> = {
+const RULE_FIELD: Record<string, string | DocPath> = {
   groupName: "group",
   userEmail: "user",
   allowConsole: "console",
   allowCli: "cli",
   outputs: "console",
   subjectKind: "",
+  approvers: ["request", "approvers"],
+  approvalsRequired: ["request", "approvalsRequired"],
+  maxElevationSeconds: ["request", "maxElevationSeconds"],
+  requireReason: ["request", "requireReason"],
+  requireTicket: ["request", "requireTicket"],
+  requireMfaToRequest: ["request", "requireMfaToRequest"],
+  requireMfaToApprove: ["request", "requireMfaToApprove"],
+  breakGlass: ["request", "breakGlass"],
+  webhookUrl: ["request", "webhookUrl"],
 };
 
 /**
@@ -139,17 +138,16 @@ export function validateDocument(
   return { ok: true, accounts };
 }
 
-type Report = (path: DocPath, message: string) => void;
-
 function reportFields(
   errors: FieldErrors,
   at: DocPath,
-  names: Record<string, string>,
+  names: Record<string, string | DocPath>,
   report: Report,
 ) {
   for (const [field, message] of Object.entries(errors)) {
     const name = field in names ? names[field] : field;
-    report(name === "" || name === "form" || name === undefined ? at : [...at, name], message);
+    if (name === "" || name === "form" || name === undefined) report(at, message);
+    else report([...at, ...(typeof name === "string" ? [name] : name)], message);
   }
 }
 
@@ -203,76 +201,6 @@ function validateRole(
   return { key: roleKey(accountId, parsed.values.name), ...parsed.values, rules: [] };
 }
 
-function subjectOf(
-  entry: RuleEntry,
-  ctx: ValidationContext,
-  at: DocPath,
-  report: Report,
-): Subject | null {
-  const hasGroup = entry.group !== undefined;
-  const hasUser = entry.user !== undefined;
-  if (hasGroup === hasUser) {
-    report(at, "Name exactly one subject: `group: <IdP group>` or `user: <email>`.");
-    return null;
-  }
-  if (hasGroup) {
-    const group = (entry.group ?? "").trim();
-    if (group === "") {
-      report([...at, "group"], "Name the IdP group this rule grants to.");
-      return null;
-    }
-    if (entry.idp === undefined) return { kind: "group", group, issuer: null };
-    const issuer = entry.idp.trim();
-    if (!ctx.knownIssuers.has(issuer)) {
-      report(
-        [...at, "idp"],
-        `The portal knows no identity provider with the issuer "${issuer}" (the OIDC issuer URL or a SAML IdP's entity ID): leave idp out to accept the group from any IdP.`,
-      );
-      return null;
-    }
-    return { kind: "group", group, issuer };
-  }
-  if (entry.idp !== undefined) {
-    report([...at, "idp"], "`idp:` goes with `group:`; a user is `user: { idp, subject }`.");
-    return null;
-  }
-  const user = entry.user!;
-  if (typeof user !== "string") {
-    const ref = { idp: user.idp.trim(), subject: user.subject.trim() };
-    const personId = ctx.people.personByIdentity.get(identityKey(ref.idp, ref.subject));
-    if (personId === undefined) {
-      report(
-        [...at, "user"],
-        `No one has signed in to Gatehouse as ${ref.subject} at ${ref.idp} yet. Ask them to sign in once, or grant their group.`,
-      );
-      return null;
-    }
-    return { kind: "user", personId, ref };
-  }
-  const email = user.trim();
-  if (!/^[^\s@]+@[^\s@]+$/.test(email)) {
-    report(
-      [...at, "user"],
-      "Enter the email address of a user who has signed in before, or { idp, subject }.",
-    );
-    return null;
-  }
-  const people = [...(ctx.people.peopleByEmail.get(email.toLowerCase()) ?? [])];
-  const [first] = people;
-  if (!first) {
-    report(
-      [...at, "user"],
-      `No user with the email ${email} has signed in to Gatehouse yet. Ask them to sign in once, or grant their group.`,
-    );
-    return null;
-  }
-  if (people.length > 1) {
-    report([...at, "user"], `${AMBIGUOUS_EMAIL} Or name one: user: { idp, subject }.`);
-    return null;
-  }
-  return { kind: "user", personId: first, ref: { email } };
-}
-
 function placeholderRule(): Omit<RuleState, "key" | "subject"> {
   return {
     maxSessionDurationSeconds: 0,
@@ -282,6 +210,8 @@ function placeholderRule(): Omit<RuleState, "key" | "subject"> {
     requireMfa: false,
     sessionPolicy: null,
     description: "",
+    kind: "standing",
+    ...standingTerms(),
   };
 }
 
@@ -299,6 +229,7 @@ function validateRule(
         ? entry.sessionPolicy
         : JSON.stringify(entry.sessionPolicy);
   const subject = keyed.subject;
+  const request = checkRequest(entry, ctx, at, report);
   const parsed = parseRule(
     {
       subjectKind: subject.kind,
@@ -318,14 +249,27 @@ function validateRule(
       requireMfa: entry.requireMfa ?? false,
       sessionPolicy: policy,
       description: entry.description ?? "",
+      ...request.input,
     },
     { now: ctx.now, previousExpiresAt: ctx.previousExpiresAt(keyed.key) ?? null },
   );
   if (!parsed.ok) {
-    reportFields(parsed.errors, at, RULE_FIELD, report);
+    const errors = Object.entries(parsed.errors).filter(
+      ([field]) => field !== "approvers" || !request.approversReported,
+    );
+    reportFields(Object.fromEntries(errors), at, RULE_FIELD, report);
+    return null;
+  }
+  if (request.approvers === null) return null;
+  if (selfApproved(subject, request.approvers)) {
+    report(
+      [...at, "request", "approvers"],
+      "Nobody approves their own request: name someone other than the person this rule grants to.",
+    );
     return null;
   }
   const v = parsed.values;
+  const e = v.eligible;
   return {
     key: keyed.key,
     subject,
@@ -336,5 +280,19 @@ function validateRule(
     requireMfa: v.requireMfa,
     sessionPolicy: v.sessionPolicy,
     description: v.description,
+    ...(e
+      ? {
+          kind: "eligible",
+          approvers: request.approvers,
+          approvalsRequired: e.approvalsRequired,
+          maxElevationSeconds: e.maxElevationSeconds,
+          requireReason: e.requireReason,
+          requireTicket: e.requireTicket,
+          requireMfaToRequest: e.requireMfaToRequest,
+          requireMfaToApprove: e.requireMfaToApprove,
+          breakGlass: e.breakGlass,
+          webhookUrl: e.webhookUrl,
+        }
+      : { kind: "standing", ...standingTerms() }),
   };
 }

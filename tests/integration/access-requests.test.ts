@@ -137,6 +137,14 @@ describe("the request → approve → use → revoke loop", () => {
     await withoutAwsCalls(stack, async () =>
       expectApiError(await credentials(carol, dataAnalyst), 404, "not_found"),
     );
+    const explained = await (
+      await alice.request(
+        `/admin/access?explainUser=carol%40corp.example&explainRole=${encodeURIComponent("arn:aws:iam::210987654321:role/DataAnalyst")}`,
+      )
+    ).text();
+    expect(explained).toContain(
+      "eligible: may be requested, needs approval by the gatehouse-admins group",
+    );
     // bob is not named by the eligible rule: nothing to request.
     expect((await lists(bob)).eligible.map((e) => e.roleId)).not.toContain(dataAnalyst);
     await expectApiError(
@@ -232,6 +240,18 @@ describe("the request → approve → use → revoke loop", () => {
     // No session outlasts the elevation.
     expect(Date.parse(body.expiration)).toBeLessThanOrEqual(Date.parse(mine?.endsAt ?? "") + 1000);
     expect(await assumeRoleCalls(stack)).toHaveLength(1);
+  });
+
+  it("Explain and the access review say why: active until T because request R was approved by alice", async () => {
+    const arn = "arn:aws:iam::210987654321:role/DataAnalyst";
+    const explained = await (
+      await alice.request(
+        `/admin/access?explainUser=carol%40corp.example&explainRole=${encodeURIComponent(arn)}`,
+      )
+    ).text();
+    expect(explained).toContain(`because request ${id} was approved by alice@corp.example`);
+    const review = await (await alice.request("/admin/access?user=carol%40corp.example")).text();
+    expect(review).toContain(`by approved request ${id}`);
   });
 
   it("the approver ends it early: carol's next issuance is refused with no STS call, on another replica too", async () => {
@@ -489,6 +509,13 @@ describe("elevations end", () => {
 });
 
 describe("not allowed", () => {
+  it("the requests page sends an anonymous visitor to sign in, and shows nothing", async () => {
+    const res = await fetch(`${stack.portalUrl}/requests`, { redirect: "manual" });
+    expect([303, 307]).toContain(res.status);
+    expect(res.headers.get("location")).toContain("/signin?callbackUrl=%2Frequests");
+    expect(await res.text()).not.toContain("DataAnalyst");
+  });
+
   it("anonymous callers get 401 on every access-request route", async () => {
     const fakeId = "c".repeat(25);
     for (const [method, path] of [

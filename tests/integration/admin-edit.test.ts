@@ -73,6 +73,14 @@ const RULE = {
   expiresAt: "",
   sessionPolicy: "",
   description: "",
+  access: "standing",
+  approvers: "",
+  approvalsRequired: "1",
+  maxElevationSeconds: "3600",
+  requireReason: "",
+  requireTicket: "",
+  breakGlass: "",
+  webhookUrl: "",
 };
 
 let counter = 0;
@@ -393,6 +401,48 @@ describe("rules", () => {
     });
   });
 
+  it("a by-request rule is stored eligible, with its approvers resolved and audited", async () => {
+    const reply = await act(alice, newRulePage(), "createRuleAction", {
+      ...RULE,
+      accountDbId: role.awsAccountId,
+      roleId: role.id,
+      groupName: "analysts",
+      access: "eligible",
+      approvers: "data-leads, alice@corp.example",
+      approvalsRequired: "2",
+      maxElevationSeconds: "14400",
+      requireReason: "on",
+      requireTicket: "on",
+      breakGlass: "on",
+      webhookUrl: "https://hooks.example/data",
+    });
+    expect(reply.redirect).toContain("notice=rule-created");
+    const rule = await stack.db.accessRule.findFirstOrThrow({
+      where: { roleId: role.id, groupName: "analysts" },
+    });
+    const alicePerson = await stack.db.user.findFirstOrThrow({
+      where: { email: "alice@corp.example" },
+    });
+    expect(rule).toMatchObject({
+      kind: "eligible",
+      approvalsRequired: 2,
+      maxElevationSeconds: 14400,
+      requireReason: true,
+      requireTicket: true,
+      requireMfaToRequest: false,
+      breakGlass: true,
+      webhookUrl: "https://hooks.example/data",
+    });
+    expect(JSON.parse(rule.approversJson)).toEqual([
+      { group: "data-leads", issuer: null },
+      { personId: alicePerson.personId, email: "alice@corp.example" },
+    ]);
+    const [event] = await auditOfLatest("admin.rule.created");
+    expect(parseDetails(event!.detailsJson)).toMatchObject({
+      after: { access: "eligible", approvers: ["data-leads", "alice@corp.example"] },
+    });
+  });
+
   it("a user rule names a known user by email", async () => {
     const rule = await addRule(role, { subjectKind: "user", userEmail: "Carol@corp.example" });
     const carol = await stack.db.user.findFirstOrThrow({ where: { email: "carol@corp.example" } });
@@ -425,6 +475,37 @@ describe("rules", () => {
     ],
     ["a user that is no email", { subjectKind: "user", userEmail: "carol" }, ["userEmail"]],
     ["a subject kind that is neither", { subjectKind: "robot" }, ["subjectKind"]],
+    ["a by-request rule with no approvers", { access: "eligible", approvers: "" }, ["approvers"]],
+    [
+      "a by-request rule needing 9 approvals",
+      { access: "eligible", approvers: "leads", approvalsRequired: "9" },
+      ["approvalsRequired"],
+    ],
+    [
+      "a by-request rule longer than 24 h",
+      { access: "eligible", approvers: "leads", maxElevationSeconds: "86401" },
+      ["maxElevationSeconds"],
+    ],
+    [
+      "a by-request rule whose only approver is its own user",
+      {
+        access: "eligible",
+        subjectKind: "user",
+        userEmail: "carol@corp.example",
+        approvers: "carol@corp.example",
+      },
+      ["approvers"],
+    ],
+    [
+      "a by-request rule approved by someone unknown",
+      { access: "eligible", approvers: "nobody@corp.example" },
+      ["approvers"],
+    ],
+    [
+      "a by-request webhook that is not http(s)",
+      { access: "eligible", approvers: "leads", webhookUrl: "ftp://hooks.example/x" },
+      ["webhookUrl"],
+    ],
     [
       "several bad fields at once (all reported)",
       { allowConsole: "", allowCli: "", expiresAt: past, groupName: "" },

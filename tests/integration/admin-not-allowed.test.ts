@@ -175,6 +175,7 @@ const PAGES: Array<[string, Privilege, () => string, string]> = [
   ["identity providers", "admin", () => "/admin/identity-providers", "idp-table"],
   ["an identity provider", "admin", () => `/admin/identity-providers/${ids.idp}`, "idp-edit-form"],
   ["people", "admin", () => "/admin/people?q=alice", "people-list"],
+  ["webhook deliveries", "admin", () => "/admin/webhooks", "webhook-count-all"],
   ["the audit log", "auditor", () => "/admin/audit", "audit-count"],
   [
     "the audit log, filtered",
@@ -284,6 +285,12 @@ const ROUTES: Array<[string, Privilege, string, RequestInit & { json?: unknown }
   ["audit CSV export", "auditor", "/api/admin/audit/export?format=csv", {}],
   ["audit JSON Lines export", "auditor", "/api/admin/audit/export?format=jsonl", {}],
   ["audit chain verification", "auditor", "/api/admin/audit/verify", { method: "POST" }],
+  [
+    "webhook delivery retry",
+    "admin",
+    "/api/admin/webhooks/cxxxxxxxxxxxxxxxxxxxxxxx1/retry",
+    { method: "POST" },
+  ],
 ];
 
 describe("API routes", () => {

@@ -1,8 +1,9 @@
 // Configuration as code over HTTP, against the real server and database: export → import is a
 // no-op; a file with one bad entry changes nothing and names the entry and its line; a realistic
 // change applies in one transaction with one audit event; a dry run gone stale is refused; the
-// sample file imports cleanly; a large file (1,600 rules; 50,000 in npm run bench:config) imports in one
-// transaction, and not at all when its last entry is invalid.
+// sample file imports cleanly; an eligible rule imports as eligible, with every term; a large file
+// (1,600 rules; 50,000 in npm run bench:config) imports in one transaction, and not at all when
+// its last entry is invalid.
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -108,6 +109,25 @@ describe("export and re-import", () => {
 
   it("exports the same bytes twice (deterministic order)", async () => {
     expect(await exportFile("yaml")).toBe(await exportFile("yaml"));
+  });
+
+  it("exports the demo's eligible rule as eligible, with its terms, and it imports back unchanged", async () => {
+    const doc = JSON.parse(await exportFile("json")) as ExportedDoc;
+    const analyst = doc.accounts
+      .find((a) => a.id === "210987654321")!
+      .roles.find((r) => r.name === "DataAnalyst")!;
+    expect(analyst.rules).toEqual([
+      expect.objectContaining({
+        user: "carol@corp.example",
+        access: "eligible",
+        request: {
+          approvers: ["gatehouse-admins"],
+          approvalsRequired: 1,
+          maxElevationSeconds: 14400,
+        },
+      }),
+    ]);
+    expect((await importFile("dry-run", JSON.stringify(doc))).body.diff!.total).toBe(0);
   });
 });
 
@@ -223,6 +243,110 @@ describe("applying a change", () => {
     // The ExternalId is in the database, but never in the audit log.
     const events = await importEvents(applied.requestId);
     expect(events[0]!.detailsJson).not.toContain("acme-staging-ci-7f3e");
+  });
+});
+
+type ExportedDoc = {
+  accounts: Array<{
+    id: string;
+    roles: Array<{ name: string; rules: Array<Record<string, unknown>> }>;
+  }>;
+};
+
+// docs/ACCESS-REQUESTS.md: an eligible rule in a file stays eligible in the database (imported as
+// standing it would grant without approval), and each of its terms is written.
+describe("eligible rules as code", () => {
+  const stagingDeveloper = (doc: ExportedDoc) =>
+    doc.accounts.find((a) => a.id === "345678901234")!.roles.find((r) => r.name === "Developer")!;
+  const storedRules = () =>
+    stack.db.accessRule.findMany({
+      where: { role: { name: "Developer", awsAccount: { accountId: "345678901234" } } },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    });
+
+  it("an imported eligible rule is eligible, not standing, with every term; it exports back unchanged", async () => {
+    const doc = JSON.parse(await exportFile("json")) as ExportedDoc;
+    stagingDeveloper(doc).rules.push({
+      user: "bob@corp.example",
+      access: "eligible",
+      maxSessionDurationSeconds: 3600,
+      request: {
+        approvers: ["sre", "alice@corp.example"],
+        approvalsRequired: 2,
+        maxElevationSeconds: 7200,
+        requireReason: false,
+        requireTicket: true,
+        requireMfaToRequest: true,
+        requireMfaToApprove: true,
+        breakGlass: true,
+        webhookUrl: "https://hooks.corp.example/gatehouse",
+      },
+    });
+    const { dry, applied } = await dryRunAndApply(JSON.stringify(doc));
+    expect(dry.body.diff!.counts.rule).toEqual({ added: 1, changed: 0, removed: 0 });
+    expect(applied.status).toBe(200);
+    const [bob, alice] = await Promise.all([
+      stack.db.user.findFirstOrThrow({ where: { email: "bob@corp.example" } }),
+      stack.db.user.findFirstOrThrow({ where: { email: "alice@corp.example" } }),
+    ]);
+    const rule = (await storedRules()).find((r) => r.personId === bob.personId)!;
+    expect(rule).toMatchObject({
+      kind: "eligible",
+      approvalsRequired: 2,
+      maxElevationSeconds: 7200,
+      requireReason: false,
+      requireTicket: true,
+      requireMfaToRequest: true,
+      requireMfaToApprove: true,
+      breakGlass: true,
+      webhookUrl: "https://hooks.corp.example/gatehouse",
+    });
+    expect(JSON.parse(rule.approversJson)).toEqual([
+      { group: "sre", issuer: null },
+      { personId: alice.personId, email: "alice@corp.example" },
+    ]);
+    const yaml = await exportFile("yaml");
+    expect(yaml).toContain("access: eligible");
+    expect((await importFile("dry-run", yaml)).body.diff!.total).toBe(0);
+  });
+
+  it("makes a standing rule eligible and changes a term, field by field, and applies both", async () => {
+    const doc = JSON.parse(await exportFile("json")) as ExportedDoc;
+    const rules = stagingDeveloper(doc).rules;
+    const developers = rules.find((r) => r.group === "developers")!;
+    expect(developers).not.toHaveProperty("access");
+    developers.access = "eligible";
+    developers.request = { approvers: ["sre"] };
+    const bobs = rules.find((r) => r.user === "bob@corp.example")!;
+    delete (bobs.request as Record<string, unknown>).breakGlass;
+    const { dry, applied } = await dryRunAndApply(JSON.stringify(doc));
+    const fields = dry.body.diff!.changes.map((c) => c.fields);
+    expect(fields).toContainEqual(
+      expect.arrayContaining([{ field: "kind", before: "standing", after: "eligible" }]),
+    );
+    expect(fields).toContainEqual([{ field: "breakGlass", before: true, after: false }]);
+    expect(applied.status).toBe(200);
+    const stored = await storedRules();
+    const group = stored.find((r) => r.groupName === "developers")!;
+    expect(group).toMatchObject({ kind: "eligible", approvalsRequired: 1, breakGlass: false });
+    expect(JSON.parse(group.approversJson)).toEqual([{ group: "sre", issuer: null }]);
+    expect(stored.find((r) => r.personId !== null)).toMatchObject({ breakGlass: false });
+    expect((await importFile("dry-run", await exportFile("yaml"))).body.diff!.total).toBe(0);
+  });
+
+  it("refuses a request block on a rule that lost `access: eligible`, changing nothing", async () => {
+    const text = (await exportFile("yaml")).replace(/^ +access: eligible\n/m, "");
+    const dry = await importFile("dry-run", text);
+    expect(dry.status).toBe(400);
+    expect(dry.body.problems).toContainEqual(
+      expect.objectContaining({
+        path: expect.stringMatching(/^accounts\[\d+\]\.roles\[\d+\]\.rules\[\d+\]\.request$/),
+        line: expect.any(Number),
+      }),
+    );
+    const before = await snapshot();
+    expect((await importFile("apply", text, "0".repeat(64))).status).toBe(400);
+    expect(await snapshot()).toBe(before);
   });
 });
 

@@ -1,13 +1,20 @@
 // Config as code round-trips in every state (docs/SECURITY.md "People"): a property test builds
 // random databases — several identity providers, people with one to three identities, emails that
-// several people share (or none), group rules of any IdP or of one, user rules, rules that expired
-// — and checks that importing the export changes nothing. Before people existed, one person
-// signing in through two IdPs made the export fail to re-import.
+// several people share (or none), group rules of any IdP or of one, user rules, rules that expired,
+// eligible rules with every request term (docs/ACCESS-REQUESTS.md) — and checks that importing the
+// export changes nothing. Before people existed, one person signing in through two IdPs made the
+// export fail to re-import; before eligible rules were in the file, they re-imported as standing.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "@/lib/db/client";
+import { SYSTEM_ACTOR } from "@/lib/audit/write-audit-event";
 import { serialiseDocument, toDocument } from "@/lib/config-as-code/export-config";
-import { dryRunImport, exportableConfig } from "@/lib/config-as-code/import-config";
+import {
+  applyImport,
+  dryRunImport,
+  exportableConfig,
+  type ImportSite,
+} from "@/lib/config-as-code/import-config";
 import { createTestDatabase, testDatabaseKind } from "../support/stack";
 
 const OIDC = "https://oidc.corp.example";
@@ -17,6 +24,7 @@ const EMAILS = ["bob@corp.example", "Bob@corp.example", "carol@corp.example", "x
 const GROUPS = ["developers", "ops", "gatehouse-admins"];
 const NOW = new Date();
 const HOUR = 3600_000;
+const SITE: ImportSite = { partition: "aws", oidcIssuer: OIDC };
 
 let database: { url: string; drop(): Promise<void> };
 let db: Db;
@@ -36,15 +44,30 @@ const identity = fc.record({
   email: fc.option(fc.constantFrom(...EMAILS), { nil: null }),
 });
 
+const subject = fc.oneof(
+  fc.record({
+    kind: fc.constant("group" as const),
+    group: fc.constantFrom(...GROUPS),
+    issuer: fc.option(fc.constantFrom(...ISSUERS), { nil: null }),
+  }),
+  fc.record({ kind: fc.constant("person" as const), person: fc.nat() }),
+);
+
+/** An eligible rule's terms: approvers are groups (of any IdP or of one) and people. */
+const terms = fc.record({
+  approvers: fc.array(subject, { minLength: 1, maxLength: 3 }),
+  approvalsRequired: fc.integer({ min: 1, max: 5 }),
+  maxElevationSeconds: fc.constantFrom(900, 3600, 86_400),
+  requireReason: fc.boolean(),
+  requireTicket: fc.boolean(),
+  requireMfaToRequest: fc.boolean(),
+  requireMfaToApprove: fc.boolean(),
+  breakGlass: fc.boolean(),
+  webhookUrl: fc.option(fc.constant("https://hooks.corp.example/gatehouse"), { nil: null }),
+});
+
 const rule = fc.record({
-  subject: fc.oneof(
-    fc.record({
-      kind: fc.constant("group" as const),
-      group: fc.constantFrom(...GROUPS),
-      issuer: fc.option(fc.constantFrom(...ISSUERS), { nil: null }),
-    }),
-    fc.record({ kind: fc.constant("person" as const), person: fc.nat() }),
-  ),
+  subject,
   maxSessionDurationSeconds: fc.constantFrom(900, 3600, 7200, 43_200),
   outputs: fc.constantFrom([true, true], [true, false], [false, true]),
   // Hours from now: negative is a rule that has expired (kept, shown as expired).
@@ -55,6 +78,7 @@ const rule = fc.record({
     },
   ),
   requireMfa: fc.boolean(),
+  eligible: fc.option(terms, { nil: null }),
 });
 
 const world = fc.record({
@@ -77,8 +101,11 @@ async function reset(): Promise<void> {
   await db.samlIdentityProvider.deleteMany();
 }
 
-/** Writes a world; identities whose (issuer, subject) was already taken are skipped. */
-async function build(w: World): Promise<void> {
+/**
+ * Writes a world; identities whose (issuer, subject) was already taken are skipped. Returns the
+ * people's ids, in the world's order.
+ */
+async function build(w: World): Promise<string[]> {
   await reset();
   for (const [i, entityId] of SAML.entries())
     await db.samlIdentityProvider.create({
@@ -92,12 +119,14 @@ async function build(w: World): Promise<void> {
     });
   const seen = new Set<string>();
   const personIds: string[] = [];
+  const emailOf = new Map<string, string | null>();
   for (const [p, identities] of w.people.entries()) {
     const person = await db.person.create({ data: {} });
     personIds.push(person.id);
     for (const [i, id] of identities.entries()) {
       if (seen.has(`${id.issuer}\n${id.subject}`)) continue;
       seen.add(`${id.issuer}\n${id.subject}`);
+      if (!emailOf.has(person.id)) emailOf.set(person.id, id.email);
       await db.user.create({
         data: {
           personId: person.id,
@@ -140,12 +169,52 @@ async function build(w: World): Promise<void> {
               ? null
               : new Date(NOW.getTime() + rule.expiresInHours * HOUR),
           requireMfa: rule.requireMfa,
+          ...eligibleData(rule.eligible, personId, personIds, emailOf),
           // Rules of one subject keep their order by creation time.
           createdAt: new Date(NOW.getTime() - (1000 - k) * 1000),
         },
       });
     }
   }
+  return personIds;
+}
+
+type Terms = World["roles"][number][number]["eligible"];
+
+/**
+ * An eligible rule's columns, approvers as stored by the admin editor (a person with the email
+ * they were named by) or by the demo seed (a group without an issuer key). Never the rule's own
+ * person alone, and no person without an identity: the editor refuses both. None left: standing.
+ */
+function eligibleData(
+  terms: Terms,
+  own: string | null,
+  personIds: readonly string[],
+  emailOf: ReadonlyMap<string, string | null>,
+) {
+  if (terms === null) return {};
+  const approvers: object[] = [];
+  for (const a of terms.approvers) {
+    if (a.kind === "group")
+      approvers.push(a.issuer === null ? { group: a.group } : { group: a.group, issuer: a.issuer });
+    else {
+      const personId = personIds[a.person % personIds.length]!;
+      if (emailOf.has(personId)) approvers.push({ personId, email: emailOf.get(personId) });
+    }
+  }
+  if (approvers.every((a) => "personId" in a && a.personId === own)) return {};
+  return {
+    kind: "eligible",
+    approversJson: JSON.stringify(approvers),
+    approvalsRequired: terms.approvalsRequired,
+    maxElevationSeconds: terms.maxElevationSeconds,
+    requireReason: terms.requireReason,
+    requireTicket: terms.requireTicket,
+    requireMfaToRequest: terms.requireMfaToRequest,
+    requireMfaToApprove: terms.requireMfaToApprove,
+    breakGlass: terms.breakGlass,
+    webhookUrl: terms.webhookUrl,
+  };
 }
 
 describe("config as code: export → import changes nothing, in every state", () => {
@@ -154,14 +223,155 @@ describe("config as code: export → import changes nothing, in every state", ()
       fc.asyncProperty(world, async (w) => {
         await build(w);
         const yaml = serialiseDocument(toDocument(await exportableConfig(db), "aws"), "yaml");
-        const result = await dryRunImport(db, yaml, "yaml", NOW, {
-          partition: "aws",
-          oidcIssuer: OIDC,
-        });
+        const result = await dryRunImport(db, yaml, "yaml", NOW, SITE);
         expect(result, yaml).toMatchObject({ ok: true });
         if (result.ok) expect(result.diff.total, yaml).toBe(0);
       }),
       { numRuns: 40, seed: 20261203 },
     );
+  });
+});
+
+const STANDING_TERMS = {
+  kind: "standing",
+  approversJson: "[]",
+  approvalsRequired: 1,
+  maxElevationSeconds: 3600,
+  requireReason: true,
+  requireTicket: false,
+  requireMfaToRequest: false,
+  requireMfaToApprove: false,
+  breakGlass: false,
+  webhookUrl: null,
+};
+
+/** Imports a file for real (dry run, then apply of that diff), as the admin page does. */
+async function importFile(text: string, format: "yaml" | "json") {
+  const dry = await dryRunImport(db, text, format, NOW, SITE);
+  if (!dry.ok) throw new Error(JSON.stringify(dry));
+  const meta = { requestId: "config-round-trip", ip: null, userAgent: null };
+  return applyImport(
+    db,
+    { text, format, expectedHash: dry.diff.hash },
+    SYSTEM_ACTOR,
+    meta,
+    NOW,
+    SITE,
+  );
+}
+
+const exported = async (format: "yaml" | "json") =>
+  serialiseDocument(toDocument(await exportableConfig(db), "aws"), format);
+
+/** One role with one rule for the first person; a second person to approve. */
+function oneRule(eligible: Terms): World {
+  return {
+    people: [
+      [{ issuer: OIDC, subject: "carol", email: "carol@corp.example" }],
+      [{ issuer: SAML[0]!, subject: "dana", email: "dana@corp.example" }],
+    ],
+    roles: [
+      [
+        {
+          subject: { kind: "person", person: 0 },
+          maxSessionDurationSeconds: 3600,
+          outputs: [true, true],
+          expiresInHours: null,
+          requireMfa: false,
+          eligible,
+        },
+      ],
+    ],
+  };
+}
+
+describe("config as code: an eligible rule stays eligible", () => {
+  it("exports as eligible and re-imports unchanged; imported over a standing copy, it is eligible again", async () => {
+    const [, dana] = await build(
+      oneRule({
+        approvers: [
+          { kind: "group", group: "ops", issuer: SAML[1]! },
+          { kind: "person", person: 1 },
+        ],
+        approvalsRequired: 2,
+        maxElevationSeconds: 900,
+        requireReason: false,
+        requireTicket: true,
+        requireMfaToRequest: true,
+        requireMfaToApprove: false,
+        breakGlass: true,
+        webhookUrl: "https://hooks.corp.example/gatehouse",
+      }),
+    );
+    const yaml = await exported("yaml");
+    expect(yaml).toContain("access: eligible");
+    expect(await dryRunImport(db, yaml, "yaml", NOW, SITE)).toMatchObject({ diff: { total: 0 } });
+
+    // The database says standing now (as if someone changed it): importing the file makes the rule
+    // eligible again with every one of its terms, never leaves it granting without approval.
+    await db.accessRule.updateMany({ data: STANDING_TERMS });
+    const dry = await dryRunImport(db, yaml, "yaml", NOW, SITE);
+    expect(dry.ok && dry.diff.changes.map((c) => c.fields.map((f) => f.field))).toEqual([
+      [
+        "kind",
+        "approvers",
+        "approvalsRequired",
+        "maxElevationSeconds",
+        "requireReason",
+        "requireTicket",
+        "requireMfaToRequest",
+        "breakGlass",
+        "webhookUrl",
+      ],
+    ]);
+    expect(await importFile(yaml, "yaml")).toMatchObject({ ok: true, applied: true });
+    const stored = await db.accessRule.findFirstOrThrow();
+    expect(stored).toMatchObject({
+      kind: "eligible",
+      approvalsRequired: 2,
+      maxElevationSeconds: 900,
+      requireReason: false,
+      requireTicket: true,
+      requireMfaToRequest: true,
+      requireMfaToApprove: false,
+      breakGlass: true,
+      webhookUrl: "https://hooks.corp.example/gatehouse",
+    });
+    expect(JSON.parse(stored.approversJson)).toEqual([
+      { group: "ops", issuer: SAML[1] },
+      { personId: dana, email: "dana@corp.example" },
+    ]);
+    expect(await dryRunImport(db, await exported("yaml"), "yaml", NOW, SITE)).toMatchObject({
+      diff: { total: 0 },
+    });
+  });
+
+  it("made eligible by a file, a standing rule gets the file's terms, not those an earlier version left", async () => {
+    await build(oneRule(null));
+    // What an earlier eligible version left in the row; a standing rule ignores it.
+    await db.accessRule.updateMany({
+      data: { breakGlass: true, approvalsRequired: 5, approversJson: '[{"group":"everyone"}]' },
+    });
+    expect(await dryRunImport(db, await exported("yaml"), "yaml", NOW, SITE)).toMatchObject({
+      diff: { total: 0 },
+    });
+    const doc = JSON.parse(await exported("json")) as {
+      accounts: Array<{ roles: Array<{ rules: Array<Record<string, unknown>> }> }>;
+    };
+    Object.assign(doc.accounts[0]!.roles[0]!.rules[0]!, {
+      access: "eligible",
+      request: { approvers: ["ops"] },
+    });
+    expect(await importFile(JSON.stringify(doc), "json")).toMatchObject({
+      ok: true,
+      applied: true,
+    });
+    const stored = await db.accessRule.findFirstOrThrow();
+    expect(stored).toMatchObject({
+      ...STANDING_TERMS,
+      kind: "eligible",
+      approversJson: expect.any(String),
+    });
+    expect(JSON.parse(stored.approversJson)).toEqual([{ group: "ops", issuer: null }]);
   });
 });

@@ -155,6 +155,8 @@ async function userSection(email: string) {
                   {[g.allowConsole && "console", g.allowCli && "CLI"].filter(Boolean).join(" + ")} ·
                   up to {formatDuration(g.maxSessionDurationSeconds)}
                   {g.needsMfaStepUp && " · needs MFA"}
+                  {g.until && ` · until ${g.until.replace("T", " ").slice(0, 16)} UTC`}
+                  {g.byRequest.length > 0 && ` · by approved request ${g.byRequest.join(", ")}`}
                   {u.person.identities.length > 1 && ` · through ${g.via.join(", ")}`}
                 </span>
               </h3>
@@ -190,6 +192,7 @@ const DECISION_TONE: Record<keyof typeof DECISION_TEXT, string> = {
   "no-rule": "text-red-700",
   "no-outputs": "text-red-700",
   "output-not-allowed": "text-red-700",
+  eligible: "text-amber-700",
 };
 
 async function explainSection(email: string, roleArn: string, values: Record<string, string>) {

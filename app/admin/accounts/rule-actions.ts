@@ -24,6 +24,16 @@ const FIELDS = [
   "requireMfa",
   "sessionPolicy",
   "description",
+  "access",
+  "approvers",
+  "approvalsRequired",
+  "maxElevationSeconds",
+  "requireReason",
+  "requireTicket",
+  "requireMfaToRequest",
+  "requireMfaToApprove",
+  "breakGlass",
+  "webhookUrl",
 ] as const;
 /** What names the rule in an edit or delete form. */
 const RULE_IDS = ["accountDbId", "roleId", "id"] as const;
@@ -41,6 +51,16 @@ function ruleInputOf(values: Record<string, string>): RuleInput {
     requireMfa: values.requireMfa === "on",
     sessionPolicy: values.sessionPolicy ?? "",
     description: values.description ?? "",
+    access: values.access === "eligible" ? "eligible" : "standing",
+    approvers: values.approvers ?? "",
+    approvalsRequired: values.approvalsRequired || 1,
+    maxElevationSeconds: values.maxElevationSeconds || 3600,
+    requireReason: values.requireReason === "on",
+    requireTicket: values.requireTicket === "on",
+    requireMfaToRequest: values.requireMfaToRequest === "on",
+    requireMfaToApprove: values.requireMfaToApprove === "on",
+    breakGlass: values.breakGlass === "on",
+    webhookUrl: values.webhookUrl ?? "",
   };
 }
 

@@ -60,6 +60,16 @@ export default async function AdminRulePage(props: { params: Params }) {
           requireMfa: rule.requireMfa ? "on" : "",
           sessionPolicy: rule.sessionPolicy ?? "",
           description: rule.description,
+          access: rule.access,
+          approvers: (rule.approvers ?? []).join(", "),
+          approvalsRequired: String(rule.approvalsRequired ?? 1),
+          maxElevationSeconds: String(rule.maxElevationSeconds ?? 3600),
+          requireReason: (rule.requireReason ?? true) ? "on" : "",
+          requireTicket: rule.requireTicket ? "on" : "",
+          requireMfaToRequest: rule.requireMfaToRequest ? "on" : "",
+          requireMfaToApprove: rule.requireMfaToApprove ? "on" : "",
+          breakGlass: rule.breakGlass ? "on" : "",
+          webhookUrl: rule.webhookUrl ?? "",
         }}
       />
       <AdminDeleteSection

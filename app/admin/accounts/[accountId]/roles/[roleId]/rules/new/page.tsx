@@ -29,6 +29,8 @@ export default async function NewRulePage(props: { params: Params }) {
           maxSessionDurationSeconds: String(Math.min(3600, role.maxSessionDurationSeconds)),
           allowConsole: "on",
           allowCli: "on",
+          access: "standing",
+          requireReason: "on",
         }}
       />
     </AdminPageShell>

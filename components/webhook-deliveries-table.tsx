@@ -1,0 +1,163 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import type {
+  WebhookDeliveryRow,
+  WebhookDeliveryState,
+} from "@/lib/access-requests/webhook-destination";
+import { apiErrorFrom, UNREACHABLE, type ApiErrorView } from "./api-client";
+
+const STATE_STYLE: Record<WebhookDeliveryState, string> = {
+  pending: "bg-amber-50 text-amber-800 ring-amber-600/30",
+  delivered: "bg-emerald-50 text-emerald-800 ring-emerald-600/30",
+  failed: "bg-red-50 text-red-700 ring-red-600/30",
+};
+
+const shortTime = (iso: string) => `${iso.replace("T", " ").slice(0, 16)} UTC`;
+
+function StateBadge({ state }: { state: WebhookDeliveryState }) {
+  return (
+    <span
+      className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${STATE_STYLE[state]}`}
+      data-testid="webhook-delivery-state"
+    >
+      {state}
+    </span>
+  );
+}
+
+/** The last answer: the error when there was one (it names the status), else the status. */
+function lastOutcome(d: WebhookDeliveryRow): string {
+  if (d.lastError) return d.lastError;
+  if (d.lastStatus !== null) return `HTTP ${d.lastStatus}`;
+  return "—";
+}
+
+/**
+ * The webhook outbox, newest first, with a Retry button on each failed delivery; a retry refreshes
+ * the page so the row shows its new state (and, soon, its new attempt).
+ */
+export function WebhookDeliveriesTable({
+  deliveries,
+  maxAttempts,
+  emptyMessage,
+}: {
+  deliveries: WebhookDeliveryRow[];
+  maxAttempts: number;
+  emptyMessage: string;
+}) {
+  const router = useRouter();
+  const [error, setError] = useState<ApiErrorView | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [retried, setRetried] = useState(false);
+  const retry = async (id: string) => {
+    setBusy(id);
+    setError(null);
+    setRetried(false);
+    try {
+      const response = await fetch(`/api/admin/webhooks/${encodeURIComponent(id)}/retry`, {
+        method: "POST",
+        cache: "no-store",
+      });
+      if (response.ok) {
+        setRetried(true);
+        router.refresh();
+      } else setError(apiErrorFrom(response, await response.json().catch(() => null)));
+    } catch {
+      setError(UNREACHABLE);
+    } finally {
+      setBusy(null);
+    }
+  };
+  return (
+    <div className="space-y-3">
+      {error && (
+        <p
+          role="alert"
+          className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900"
+        >
+          {error.message}
+          {error.requestId && (
+            <span className="ml-1">
+              (request id <code className="font-mono">{error.requestId}</code>)
+            </span>
+          )}
+        </p>
+      )}
+      {retried && (
+        <p role="status" className="text-sm text-emerald-800" data-testid="webhook-retried">
+          Queued again: it is sent now, with a fresh set of {maxAttempts} attempts.
+        </p>
+      )}
+      {deliveries.length === 0 ? (
+        <p className="text-sm text-slate-600" data-testid="webhook-deliveries-empty">
+          {emptyMessage}
+        </p>
+      ) : (
+        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+          <table className="min-w-full text-left text-sm" data-testid="webhook-deliveries">
+            <thead className="bg-slate-50 text-xs text-slate-500 uppercase">
+              <tr>
+                <th className="px-3 py-2">Event</th>
+                <th className="px-3 py-2">Request</th>
+                <th className="px-3 py-2">Destination</th>
+                <th className="px-3 py-2">State</th>
+                <th className="px-3 py-2">Attempts</th>
+                <th className="px-3 py-2">Last answer</th>
+                <th className="px-3 py-2">Next attempt</th>
+                <th className="px-3 py-2">Created</th>
+                <th className="px-3 py-2">Delivered</th>
+                <th className="px-3 py-2" />
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {deliveries.map((d) => (
+                <tr key={d.id} data-testid="webhook-delivery" data-delivery-id={d.id}>
+                  <td className="px-3 py-2">
+                    <div>{d.event}</div>
+                    <div className="font-mono text-xs text-slate-500">{d.id}</div>
+                  </td>
+                  <td className="px-3 py-2 font-mono text-xs">{d.requestId ?? "—"}</td>
+                  <td className="px-3 py-2 font-mono text-xs break-all">{d.destination}</td>
+                  <td className="px-3 py-2">
+                    <StateBadge state={d.state} />
+                  </td>
+                  <td className="px-3 py-2 whitespace-nowrap">
+                    {d.attempts} of {maxAttempts}
+                  </td>
+                  <td className="max-w-xs px-3 py-2">
+                    <div className="truncate" title={lastOutcome(d)}>
+                      {lastOutcome(d)}
+                    </div>
+                  </td>
+                  <td className="px-3 py-2 whitespace-nowrap">
+                    {/* Only a pending delivery has one: a delivered or failed one is done. */}
+                    {d.state === "pending" ? shortTime(d.nextAttemptAt) : "—"}
+                  </td>
+                  <td className="px-3 py-2 whitespace-nowrap">{shortTime(d.createdAt)}</td>
+                  <td className="px-3 py-2 whitespace-nowrap">
+                    {d.deliveredAt ? shortTime(d.deliveredAt) : "—"}
+                  </td>
+                  <td className="px-3 py-2 text-right">
+                    {d.state === "failed" && (
+                      <button
+                        type="button"
+                        onClick={() => void retry(d.id)}
+                        disabled={busy !== null}
+                        className="rounded-md border border-slate-300 px-3 py-1 text-slate-700 hover:bg-slate-50 disabled:opacity-60"
+                        data-testid="webhook-delivery-retry"
+                      >
+                        {busy === d.id ? "Retrying…" : "Retry"}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}
