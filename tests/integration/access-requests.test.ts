@@ -581,3 +581,164 @@ describe("not allowed", () => {
     }
   });
 });
+
+describe("requirements of a rule", () => {
+  it("MFA to request and MFA to approve: a sign-in without MFA is sent to step up", async () => {
+    const rule = await eligibleRuleForCarol();
+    try {
+      await stack.db.accessRule.update({
+        where: { id: rule.id },
+        data: { requireMfaToRequest: true },
+      });
+      const refused = await expectApiError(
+        await request(carol, { roleId: stagingDeveloper, durationSeconds: HOUR, reason: "x" }),
+        403,
+        "mfa_required",
+      );
+      expect(refused.error.message).toMatch(/MFA/);
+      await stack.db.accessRule.update({
+        where: { id: rule.id },
+        data: { requireMfaToRequest: false, requireMfaToApprove: true },
+      });
+      const id = await requestId(carol, {
+        roleId: stagingDeveloper,
+        durationSeconds: HOUR,
+        reason: "y",
+      });
+      await expectApiError(await decide(bob, id, "approve"), 403, "mfa_required");
+      // Denying needs no MFA: refusing access is always safe.
+      expect((await decide(bob, id, "deny", "not now")).status).toBe(200);
+    } finally {
+      await closeCarolsStagingRequests();
+      await stack.db.accessRule.delete({ where: { id: rule.id } });
+    }
+  });
+
+  it("a ticket is required where the rule says so", async () => {
+    const rule = await eligibleRuleForCarol();
+    try {
+      await stack.db.accessRule.update({ where: { id: rule.id }, data: { requireTicket: true } });
+      const body = await expectApiError(
+        await request(carol, { roleId: stagingDeveloper, durationSeconds: HOUR, reason: "x" }),
+        400,
+        "validation_error",
+      );
+      expect(JSON.stringify(body.error.issues)).toContain("ticket");
+      await expectApiError(
+        await request(carol, {
+          roleId: stagingDeveloper,
+          durationSeconds: HOUR,
+          reason: "x",
+          ticket: "<script>",
+        }),
+        400,
+        "validation_error",
+      );
+      expect(
+        (
+          await request(carol, {
+            roleId: stagingDeveloper,
+            durationSeconds: HOUR,
+            reason: "x",
+            ticket: "OPS-7",
+          })
+        ).status,
+      ).toBe(201);
+    } finally {
+      await closeCarolsStagingRequests();
+      await stack.db.accessRule.delete({ where: { id: rule.id } });
+    }
+  });
+
+  it("a requester in the approving group still can't approve their own request", async () => {
+    const rule = await stack.db.accessRule.create({
+      data: {
+        roleId: dataAnalyst,
+        groupName: "developers",
+        kind: "eligible",
+        approversJson: JSON.stringify([{ group: "developers" }]),
+        maxElevationSeconds: HOUR,
+      },
+    });
+    try {
+      const id = await requestId(bob, {
+        roleId: dataAnalyst,
+        durationSeconds: HOUR,
+        reason: "peek",
+      });
+      expect((await lists(bob)).toDecide.map((r) => r.id)).not.toContain(id);
+      await expectApiError(await decide(bob, id, "approve"), 403, "forbidden");
+      expect((await decide(alice, id, "approve")).status).toBe(200);
+      await bob.request(`/api/access-requests/${id}/revoke`, { method: "POST", json: {} });
+    } finally {
+      await stack.db.accessRule.delete({ where: { id: rule.id } });
+    }
+  });
+});
+
+describe("the sweep and webhook delivery", () => {
+  it("replicas sweeping at once write each expiry once", async () => {
+    const { sweepAccessRequests } = await import("@/lib/access-requests/sweep");
+    const rule = await eligibleRuleForCarol();
+    try {
+      const id = await requestId(carol, {
+        roleId: stagingDeveloper,
+        durationSeconds: HOUR,
+        reason: "s",
+      });
+      const later = new Date(Date.now() + 11 * 60_000);
+      const notify = { webhookUrl: null, portalUrl: stack.portalUrl };
+      await Promise.all([
+        sweepAccessRequests(stack.db, later, notify),
+        sweepAccessRequests(stack.db, later, notify),
+        sweepAccessRequests(stack.db, later, notify),
+      ]);
+      expect((await stack.db.accessRequest.findUniqueOrThrow({ where: { id } })).state).toBe(
+        "expired",
+      );
+      expect(await auditActionsOf(id)).toEqual([
+        "access-request.requested",
+        "access-request.expired",
+      ]);
+    } finally {
+      await closeCarolsStagingRequests();
+      await stack.db.accessRule.delete({ where: { id: rule.id } });
+    }
+  });
+
+  it("a webhook that fails is retried with backoff until it is delivered", async () => {
+    const rule = await eligibleRuleForCarol();
+    try {
+      hooks.answerWith(500);
+      const id = await requestId(carol, {
+        roleId: stagingDeveloper,
+        durationSeconds: HOUR,
+        reason: "hook",
+      });
+      const delivery = () =>
+        stack.db.webhookDelivery.findFirstOrThrow({ where: { requestId: id, event: "requested" } });
+      await expect.poll(async () => (await delivery()).lastStatus, { timeout: 20_000 }).toBe(500);
+      const failed = await delivery();
+      expect(failed).toMatchObject({ state: "pending", attempts: 1, lastError: "HTTP 500" });
+      // Due again 30 s after the failure: move the clock past it, and the next run delivers.
+      expect(failed.nextAttemptAt.getTime() - failed.createdAt.getTime()).toBeGreaterThanOrEqual(
+        29_000,
+      );
+      hooks.answerWith(204);
+      stack.portalClock.advance(31_000);
+      try {
+        await lists(carol);
+        await expect
+          .poll(async () => (await delivery()).state, { timeout: 20_000 })
+          .toBe("delivered");
+        expect((await delivery()).attempts).toBe(2);
+      } finally {
+        stack.portalClock.reset();
+      }
+    } finally {
+      hooks.answerWith(204);
+      await closeCarolsStagingRequests();
+      await stack.db.accessRule.delete({ where: { id: rule.id } });
+    }
+  });
+});
