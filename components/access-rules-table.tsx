@@ -45,6 +45,14 @@ export function AccessRulesTable({
           >
             <td className="px-3 py-2 wrap-anywhere">
               <span className="text-xs text-slate-500">{r.subjectKind}</span> {r.subject}
+              {r.access === "eligible" && (
+                <span
+                  className="ml-2 rounded bg-sky-100 px-1.5 text-[11px] font-medium text-sky-800"
+                  data-testid="access-rule-eligible"
+                >
+                  {`by request, approved by ${r.approvers ?? "nobody"}`}
+                </span>
+              )}
               {r.description && <p className="text-xs text-slate-500">{r.description}</p>}
             </td>
             <td className="px-3 py-2 font-mono text-xs">

@@ -37,6 +37,10 @@ export interface PortalRole {
   duration: RoleDuration;
   /** Reached through a SAML IdP's AWS app: only the web page can issue it (docs/API.md). */
   viaSamlApp?: boolean;
+  /** Time-bound access ends then; sessions are capped at it (docs/ACCESS-REQUESTS.md). */
+  accessEndsAt?: string;
+  /** Granted by an approved access request. */
+  viaRequest?: boolean;
 }
 
 /** Whether `gatehouse creds` and friends can get credentials for the role. */

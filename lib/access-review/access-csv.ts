@@ -24,6 +24,7 @@ export function roleAccessCsv(access: readonly RoleAccess[]): string {
       "max_session_seconds",
       "session_policy",
       "known_members_last_asserted",
+      "access",
     ],
   ];
   for (const a of access)
@@ -44,6 +45,7 @@ export function roleAccessCsv(access: readonly RoleAccess[]): string {
         r.maxSessionDurationSeconds,
         r.hasSessionPolicy,
         r.subjectKind === "group" ? memberList(r) : r.subject,
+        r.access === "eligible" ? `by request, approved by ${r.approvers ?? "nobody"}` : "standing",
       ]);
   return toCsv(rows);
 }

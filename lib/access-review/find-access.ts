@@ -2,6 +2,7 @@ import "server-only";
 import { groupRulesOf } from "@/lib/access/find-grants";
 import { ruleSelect as resolutionSelect } from "@/lib/access/rule-select";
 import { resolveGrants, type Principal, type RuleForResolution } from "@/lib/access/resolve-grants";
+import { describeApprovers, parseApprovers } from "@/lib/access-requests/approvers";
 import { elevationRulesFor } from "@/lib/access-requests/elevations";
 import type { Db } from "@/lib/db/client";
 import { parseGroupsJson } from "@/lib/users/upsert-signed-in-user";
@@ -50,6 +51,10 @@ export interface ReviewedRule {
   maxSessionDurationSeconds: number;
   hasSessionPolicy: boolean;
   description: string;
+  /** "eligible": grants only through an approved access request (docs/ACCESS-REQUESTS.md). */
+  access: "standing" | "eligible";
+  /** For eligible rules: who approves, in words. */
+  approvers: string | null;
   /**
    * For group rules: people one of whose identities' groups, as last asserted at its sign-in by
    * the IdP the rule trusts (any, or the one it names), include it — each person once.
@@ -126,6 +131,11 @@ function reviewed(rule: RuleRow, members: Map<string, KnownIdentity[]>, now: Dat
     maxSessionDurationSeconds: rule.maxSessionDurationSeconds,
     hasSessionPolicy: rule.sessionPolicy !== null,
     description: rule.description,
+    access: rule.kind === "eligible" ? "eligible" : "standing",
+    approvers:
+      rule.kind === "eligible"
+        ? describeApprovers(parseApprovers(rule.approversJson ?? "[]"))
+        : null,
     members: membersOf(rule, members),
   };
 }
@@ -134,6 +144,8 @@ export interface RoleAccess {
   account: { accountId: string; name: string; environment: string };
   role: { id: string; name: string; arn: string; maxSessionDurationSeconds: number };
   rules: ReviewedRule[];
+  /** Who holds the role now through an approved access request, and until when. */
+  elevations: Array<{ requestId: string; requester: string; endsAt: Date; breakGlass: boolean }>;
 }
 
 /**
@@ -161,6 +173,17 @@ export async function findAccountAccess(
   });
   if (!account || (query.roleName && account.roles.length === 0)) return null;
   const members = await knownUsersByGroup(db);
+  const elevations = await db.accessRequest.findMany({
+    where: {
+      roleId: { in: account.roles.map((r) => r.id) },
+      state: "approved",
+      startsAt: { lte: now },
+      endsAt: { gt: now },
+      rule: { kind: "eligible" },
+    },
+    select: { id: true, roleId: true, requesterEmail: true, endsAt: true, breakGlass: true },
+    orderBy: { endsAt: "asc" },
+  });
   return account.roles.map((role) => ({
     account: { accountId: account.accountId, name: account.name, environment: account.environment },
     role: {
@@ -170,6 +193,14 @@ export async function findAccountAccess(
       maxSessionDurationSeconds: role.maxSessionDurationSeconds,
     },
     rules: role.accessRules.map((r) => reviewed(r, members, now)),
+    elevations: elevations
+      .filter((e) => e.roleId === role.id && e.endsAt !== null)
+      .map((e) => ({
+        requestId: e.id,
+        requester: e.requesterEmail,
+        endsAt: e.endsAt ?? now,
+        breakGlass: e.breakGlass,
+      })),
   }));
 }
 

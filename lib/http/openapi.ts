@@ -200,7 +200,7 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
                 minSeconds: { type: "integer" },
                 maxSeconds: { type: "integer" },
                 defaultSeconds: { type: "integer" },
-                cappedBy: { enum: ["rule", "role", "role-chaining"] },
+                cappedBy: { enum: ["rule", "role", "role-chaining", "access-end"] },
               },
             },
             isFavorite: { type: "boolean" },
@@ -210,6 +210,16 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
               const: true,
               description:
                 "Reached through a SAML IdP's AWS app: only the web page can issue it (absent otherwise).",
+            },
+            accessEndsAt: {
+              type: "string",
+              format: "date-time",
+              description:
+                "Time-bound access (an approved access request or an expiring rule) ends then; no session outlasts it (absent otherwise).",
+            },
+            viaRequest: {
+              const: true,
+              description: "Granted by an approved access request (absent otherwise).",
             },
           },
         },

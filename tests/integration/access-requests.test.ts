@@ -252,6 +252,11 @@ describe("the request → approve → use → revoke loop", () => {
     expect(explained).toContain(`because request ${id} was approved by alice@corp.example`);
     const review = await (await alice.request("/admin/access?user=carol%40corp.example")).text();
     expect(review).toContain(`by approved request ${id}`);
+    const byAccount = await (await alice.request("/admin/access?account=210987654321")).text();
+    expect(byAccount).toContain("by request, approved by the gatehouse-admins group");
+    expect(byAccount).toContain(`carol@corp.example holds it by approved request ${id} until`);
+    const csv = await (await alice.request("/admin/access/export?account=210987654321")).text();
+    expect(csv).toContain("by request, approved by the gatehouse-admins group");
   });
 
   it("the approver ends it early: carol's next issuance is refused with no STS call, on another replica too", async () => {

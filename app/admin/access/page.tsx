@@ -121,6 +121,18 @@ async function accountSection(query: { account: string; roleName?: string }) {
             </span>
           </h3>
           <AccessRulesTable rules={a.rules} />
+          {a.elevations.length > 0 && (
+            <ul
+              className="border-t border-slate-100 px-4 py-2 text-sm"
+              data-testid="role-elevations"
+            >
+              {a.elevations.map((e) => (
+                <li key={e.requestId}>
+                  {`${e.requester} holds it by approved request ${e.requestId} until ${e.endsAt.toISOString().replace("T", " ").slice(0, 16)} UTC${e.breakGlass ? " (break-glass)" : ""}`}
+                </li>
+              ))}
+            </ul>
+          )}
         </div>
       ))}
     </section>
