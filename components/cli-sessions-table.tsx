@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { ApiErrorAlert } from "./api-error-alert";
 import { apiErrorFrom, UNREACHABLE, type ApiErrorView } from "./api-client";
 
 /** One CLI session as the pages list it (no token, ever). */
@@ -43,19 +44,7 @@ export function CliSessionsTable({ sessions }: { sessions: CliSessionRow[] }) {
   const live = sessions.filter((s) => !revoked.has(s.id));
   return (
     <div className="space-y-3">
-      {error && (
-        <p
-          role="alert"
-          className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900"
-        >
-          {error.message}
-          {error.requestId && (
-            <span className="ml-1">
-              (request id <code className="font-mono">{error.requestId}</code>)
-            </span>
-          )}
-        </p>
-      )}
+      {error && <ApiErrorAlert error={error} />}
       {revoked.size > 0 && (
         <p role="status" className="text-sm text-emerald-800" data-testid="cli-session-revoked">
           Revoked: the next command from that terminal is refused.

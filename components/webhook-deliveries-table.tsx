@@ -6,6 +6,7 @@ import type {
   WebhookDeliveryRow,
   WebhookDeliveryState,
 } from "@/lib/access-requests/webhook-destination";
+import { ApiErrorAlert } from "./api-error-alert";
 import { apiErrorFrom, UNREACHABLE, type ApiErrorView } from "./api-client";
 
 const STATE_STYLE: Record<WebhookDeliveryState, string> = {
@@ -72,19 +73,7 @@ export function WebhookDeliveriesTable({
   };
   return (
     <div className="space-y-3">
-      {error && (
-        <p
-          role="alert"
-          className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900"
-        >
-          {error.message}
-          {error.requestId && (
-            <span className="ml-1">
-              (request id <code className="font-mono">{error.requestId}</code>)
-            </span>
-          )}
-        </p>
-      )}
+      {error && <ApiErrorAlert error={error} />}
       {retried && (
         <p role="status" className="text-sm text-emerald-800" data-testid="webhook-retried">
           Queued again: it is sent now, with a fresh set of {maxAttempts} attempts.

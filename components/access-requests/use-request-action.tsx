@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { apiErrorFrom, UNREACHABLE, type ApiErrorView } from "../api-client";
+import { ApiErrorAlert } from "../api-error-alert";
 
 /**
  * Posts one access-request action (request, decide, cancel, end) and refreshes the page's lists
@@ -61,21 +62,7 @@ export function ActionOutcome({
   error: ApiErrorView | null;
   done: string | null;
 }) {
-  if (error)
-    return (
-      <p
-        role="alert"
-        className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900"
-        data-testid="request-error"
-      >
-        {error.message}
-        {error.requestId && (
-          <span className="ml-1">
-            (request id <code className="font-mono">{error.requestId}</code>)
-          </span>
-        )}
-      </p>
-    );
+  if (error) return <ApiErrorAlert error={error} testId="request-error" />;
   if (done)
     return (
       <p role="status" className="text-sm text-emerald-800" data-testid="request-done">

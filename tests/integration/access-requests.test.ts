@@ -711,6 +711,32 @@ describe("the sweep and webhook delivery", () => {
     }
   });
 
+  it("a rule's own webhook hears its events too, besides the global one", async () => {
+    const ruleHooks = await startWebhookReceiver();
+    const rule = await eligibleRuleForCarol();
+    try {
+      await stack.db.accessRule.update({
+        where: { id: rule.id },
+        data: { webhookUrl: ruleHooks.url },
+      });
+      const before = hooks.received.length;
+      const id = await requestId(carol, {
+        roleId: stagingDeveloper,
+        durationSeconds: HOUR,
+        reason: "r",
+      });
+      expect((await ruleHooks.waitFor(1))[0]?.body).toMatchObject({
+        event: "requested",
+        request: { id },
+      });
+      expect((await hooks.waitFor(before + 1)).at(-1)?.body.request.id).toBe(id);
+    } finally {
+      await ruleHooks.close();
+      await closeCarolsStagingRequests();
+      await stack.db.accessRule.delete({ where: { id: rule.id } });
+    }
+  });
+
   it("a webhook that fails is retried with backoff until it is delivered", async () => {
     const rule = await eligibleRuleForCarol();
     try {
