@@ -32,6 +32,14 @@ export interface WebhookPayload {
   };
 }
 
+/**
+ * Slack's message text treats <…> as links and mentions (<!channel>, <@U123>): what a requester
+ * typed must not ping a channel, so &, < and > are escaped as Slack documents.
+ */
+export function slackEscape(text: string): string {
+  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+}
+
 function hours(seconds: number): string {
   if (seconds % 3600 === 0) return `${seconds / 3600} h`;
   return `${Math.round(seconds / 60)} min`;
@@ -46,11 +54,20 @@ export function webhookPayload(p: {
   portalUrl: string;
   revoked: boolean;
 }): WebhookPayload {
-  const r = p.request;
+  const raw = p.request;
+  // Only the message text is escaped; the structured fields carry the values as they are.
+  const r = {
+    ...raw,
+    requesterEmail: slackEscape(raw.requesterEmail),
+    reason: slackEscape(raw.reason),
+    roleName: slackEscape(raw.roleName),
+    accountName: slackEscape(raw.accountName),
+    environment: slackEscape(raw.environment),
+  };
   const url = `${p.portalUrl}/requests`;
   const what = `${r.roleName} in ${r.accountName} (${r.accountId}, ${r.environment})`;
-  const by = p.actorEmail ? ` by ${p.actorEmail}` : "";
-  const why = p.comment ? `: “${p.comment}”` : "";
+  const by = p.actorEmail ? ` by ${slackEscape(p.actorEmail)}` : "";
+  const why = p.comment ? `: “${slackEscape(p.comment)}”` : "";
   const lines: Record<WebhookEvent, string> = {
     requested: r.breakGlass
       ? `:rotating_light: BREAK-GLASS: ${r.requesterEmail} activated ${what} for ${hours(r.durationSeconds)}. Reason: ${r.reason}`
@@ -71,17 +88,17 @@ export function webhookPayload(p: {
     actor: p.actorEmail,
     comment: p.comment,
     request: {
-      id: r.id,
-      status: r.status,
-      requester: r.requesterEmail,
+      id: raw.id,
+      status: raw.status,
+      requester: raw.requesterEmail,
       role: {
-        name: r.roleName,
-        arn: r.roleArn,
-        accountId: r.accountId,
-        accountName: r.accountName,
-        environment: r.environment,
+        name: raw.roleName,
+        arn: raw.roleArn,
+        accountId: raw.accountId,
+        accountName: raw.accountName,
+        environment: raw.environment,
       },
-      reason: r.reason,
+      reason: raw.reason,
       ticket: r.ticket,
       durationSeconds: r.durationSeconds,
       breakGlass: r.breakGlass,

@@ -226,32 +226,33 @@ describe("webhooks", () => {
     expect(webhookSignature("s3cret-s3cret-s3cret", "1700000000", "{}")).toBe(`sha256=${expected}`);
   });
 
+  const request = {
+    id: "req-1",
+    status: "active" as const,
+    roleId: "role-analyst",
+    roleName: "DataAnalyst",
+    roleArn: "arn:aws:iam::210987654321:role/DataAnalyst",
+    accountId: "210987654321",
+    accountName: "acme-production",
+    environment: "prod",
+    requesterEmail: "carol@corp.example",
+    reason: "prod down",
+    ticket: "",
+    durationSeconds: 3600,
+    breakGlass: true,
+    startsAt: NOW.toISOString(),
+    endsAt: minutes(60).toISOString(),
+    decideBy: minutes(60).toISOString(),
+    createdAt: NOW.toISOString(),
+    approvalsRequired: 1,
+    approvals: 0,
+    decisions: [],
+    closedBy: null,
+    closedComment: "",
+    version: 1,
+  };
+
   it("the payload carries Slack-compatible text, and break-glass stands out", () => {
-    const request = {
-      id: "req-1",
-      status: "active" as const,
-      roleId: "role-analyst",
-      roleName: "DataAnalyst",
-      roleArn: "arn:aws:iam::210987654321:role/DataAnalyst",
-      accountId: "210987654321",
-      accountName: "acme-production",
-      environment: "prod",
-      requesterEmail: "carol@corp.example",
-      reason: "prod down",
-      ticket: "",
-      durationSeconds: 3600,
-      breakGlass: true,
-      startsAt: NOW.toISOString(),
-      endsAt: minutes(60).toISOString(),
-      decideBy: minutes(60).toISOString(),
-      createdAt: NOW.toISOString(),
-      approvalsRequired: 1,
-      approvals: 0,
-      decisions: [],
-      closedBy: null,
-      closedComment: "",
-      version: 1,
-    };
     const payload = webhookPayload({
       event: "requested",
       request,
@@ -280,5 +281,20 @@ describe("webhooks", () => {
       revoked: true,
     });
     expect(revoked.text).toContain("was revoked by alice@corp.example: “done”");
+  });
+
+  it("what a requester typed can't ping a Slack channel: <, > and & are escaped in the text only", () => {
+    const hostile = webhookPayload({
+      event: "requested",
+      request: { ...request, breakGlass: false, reason: "<!channel> please & <@U123|x>" },
+      actorEmail: "carol@corp.example",
+      comment: null,
+      at: NOW,
+      portalUrl: "https://aws.corp.example",
+      revoked: false,
+    });
+    expect(hostile.text).toContain("&lt;!channel&gt; please &amp; &lt;@U123|x&gt;");
+    expect(hostile.text).not.toContain("<!channel>");
+    expect(hostile.request.reason).toBe("<!channel> please & <@U123|x>");
   });
 });
