@@ -26,17 +26,14 @@ export async function findGrantsForPrincipal(
   principal: Principal,
   now: Date,
 ): Promise<Grant[]> {
-  const [rules, elevations] = await Promise.all([
-    db.accessRule.findMany({
-      where: {
-        ...namingPrincipal(principal),
-        kind: "standing",
-        AND: [{ OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }],
-      },
-      select: ruleSelect,
-    }),
-    elevationRulesFor(db, principal, now),
-  ]);
+  const rules = await db.accessRule.findMany({
+    where: {
+      ...namingPrincipal(principal),
+      AND: [{ OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }],
+    },
+    select: ruleSelect,
+  });
+  const elevations = await elevationsIfEligible(db, rules, principal, now);
   return resolveGrants([...rules, ...elevations], principal, now);
 }
 
@@ -50,14 +47,29 @@ export async function findGrantForRole(
   roleId: string,
   now: Date,
 ): Promise<Grant | null> {
-  const [rules, elevations] = await Promise.all([
-    db.accessRule.findMany({
-      where: { roleId, kind: "standing", ...namingPrincipal(principal) },
-      select: ruleSelect,
-    }),
-    elevationRulesFor(db, principal, now, roleId),
-  ]);
+  const rules = await db.accessRule.findMany({
+    where: { roleId, ...namingPrincipal(principal) },
+    select: ruleSelect,
+  });
+  const elevations = await elevationsIfEligible(db, rules, principal, now, roleId);
   return resolveGrants([...rules, ...elevations], principal, now)[0] ?? null;
+}
+
+/**
+ * The principal's current elevations, read only when an eligible rule names them: an elevation
+ * grants only through such a rule (resolveGrants checks), so everyone else's issuance costs no
+ * extra query. The eligible rules read here grant nothing by themselves (resolveGrants skips them).
+ */
+function elevationsIfEligible(
+  db: Db,
+  rules: ReadonlyArray<{ kind: string }>,
+  principal: Principal,
+  now: Date,
+  roleId?: string,
+) {
+  return rules.some((r) => r.kind === "eligible")
+    ? elevationRulesFor(db, principal, now, roleId)
+    : Promise.resolve([]);
 }
 
 /** The rules that name the principal: their person's, or one of their groups'. */
