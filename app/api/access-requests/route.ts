@@ -4,6 +4,8 @@ import { listRequestsFor } from "@/lib/access-requests/list-requests";
 import { requestAccess, requestAccessBody } from "@/lib/access-requests/request-access";
 import { requestContextFor, runRequestOperation } from "@/lib/access-requests/request-context";
 import { kickAccessRequestWorker } from "@/lib/access-requests/worker";
+import { getConfig } from "@/lib/config";
+import { enforceRateLimit } from "@/lib/rate-limit/counter";
 import { NO_STORE, readJsonBody, withSession } from "@/lib/http/api-handler";
 import { methodNotAllowed } from "@/lib/http/fallback-handlers";
 
@@ -19,6 +21,15 @@ export const GET = withSession(z.object({}).optional(), async ({ user, meta }) =
 export const POST = withSession(z.object({}).optional(), async ({ request, user, meta }) => {
   const input = await readJsonBody(request, requestAccessBody);
   const ctx = requestContextFor(user, meta);
+  // Each request notifies approvers: a person filing (and cancelling) in a loop is held to the
+  // issuance rate (docs/SECURITY.md "Rate limits"), counted apart from their issuances.
+  await enforceRateLimit(
+    ctx.db,
+    getConfig().rateLimits,
+    "issue",
+    `request:${user.personId}`,
+    ctx.now,
+  );
   const created = await runRequestOperation(ctx, "request", null, () => requestAccess(ctx, input));
   return NextResponse.json(created, { status: 201, headers: NO_STORE });
 });
