@@ -9,6 +9,7 @@ import type {
   Transaction,
 } from "@prisma/driver-adapter-utils";
 import { log } from "@/lib/log";
+import { notingFaults } from "./note-faults";
 import { databaseFaultOf, errorDetail } from "./database-fault";
 
 /**
@@ -55,7 +56,7 @@ export class ResilientPgAdapterFactory implements SqlDriverAdapterFactory {
   }
 
   async connect(): Promise<SqlDriverAdapter> {
-    return new ResilientPgAdapter(await this.#inner.connect());
+    return notingFaults(new ResilientPgAdapter(await this.#inner.connect()));
   }
 }
 

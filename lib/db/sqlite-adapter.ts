@@ -10,6 +10,7 @@ import {
   type Transaction,
 } from "@prisma/driver-adapter-utils";
 import { log } from "@/lib/log";
+import { notingFaults } from "./note-faults";
 import { ConnectionLock } from "./connection-lock";
 import { errorDetail } from "./database-fault";
 
@@ -44,7 +45,9 @@ export class SerialSqliteAdapterFactory implements SqlDriverAdapterFactory {
   }
 
   async connect(): Promise<SqlDriverAdapter> {
-    return new SerialSqliteAdapter(await this.#connection(), () => this.#connection(), this.opts);
+    return notingFaults(
+      new SerialSqliteAdapter(await this.#connection(), () => this.#connection(), this.opts),
+    );
   }
 
   async #connection(): Promise<SqliteConnection> {

@@ -1,6 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { notingFaults } from "@/lib/db/note-faults";
 import { databaseUnavailableError } from "@/lib/db/unavailable";
 import { answerOutagesAs503 } from "@/lib/http/outage-status";
 import { noteRequestOutage, requestRecords, type RequestRecord } from "@/lib/log/request-record";
@@ -78,4 +79,37 @@ describe("noteRequestOutage", () => {
     expect(error).toBeNull();
     expect(record.outageRetryAfterSeconds).toBeUndefined();
   });
+});
+
+describe("every statement's database fault is noted on the request (notingFaults)", () => {
+  const failing = (error: Error) => {
+    const reject = () => Promise.reject(error);
+    return notingFaults({
+      provider: "postgres",
+      adapterName: "test",
+      queryRaw: reject,
+      executeRaw: reject,
+      executeScript: reject,
+      startTransaction: reject,
+      dispose: () => Promise.resolve(),
+    });
+  };
+  const cases: Array<[string, Error, number | undefined]> = [
+    ["a dropped connection (57P01)", Object.assign(new Error("terminating"), { code: "57P01" }), 1],
+    ["a refused connection", Object.assign(new Error("refused"), { code: "ECONNREFUSED" }), 5],
+    ["a bug, not a fault", new TypeError("a bug"), undefined],
+  ];
+  for (const [name, error, seconds] of cases)
+    it(`${name}: ${seconds === undefined ? "not noted" : `noted, Retry-After ${seconds}`}, error unchanged`, async () => {
+      const adapter = failing(error);
+      for (const call of <Array<() => Promise<unknown>>>[
+        () => adapter.queryRaw({ sql: "SELECT 1", args: [], argTypes: [] }),
+        () => adapter.executeRaw({ sql: "DELETE FROM x", args: [], argTypes: [] }),
+        () => adapter.startTransaction(),
+      ]) {
+        const record: RequestRecord = {};
+        await expect(requestRecords.run(record, call)).rejects.toBe(error);
+        expect(record.outageRetryAfterSeconds).toBe(seconds);
+      }
+    });
 });
