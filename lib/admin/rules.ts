@@ -14,15 +14,18 @@ import {
 } from "@/lib/people/person-label";
 import {
   conflict,
+  DEFAULT_ELIGIBLE_SETTINGS,
+  eligibleSettingsOf,
   invalid,
   notFound,
   parseRule,
   type AdminResult,
+  type EligibleSettings,
   type RuleInput,
   type RuleValues,
 } from "./validation";
 
-interface RuleRow {
+interface RuleRow extends EligibleSettings {
   groupName: string | null;
   groupIssuer: string | null;
   personId: string | null;
@@ -37,14 +40,6 @@ interface RuleRow {
   version: number;
   kind: string;
   approversJson: string;
-  approvalsRequired: number;
-  maxElevationSeconds: number;
-  requireReason: boolean;
-  requireTicket: boolean;
-  requireMfaToRequest: boolean;
-  requireMfaToApprove: boolean;
-  breakGlass: boolean;
-  webhookUrl: string | null;
 }
 
 /** Who a rule grants to, in words: "group developers" or "user bob@corp.example". */
@@ -213,18 +208,10 @@ async function approversJsonOf(
 }
 
 function dataOf(values: RuleValues, personId: string | null, approversJson: string) {
-  const e = values.eligible;
   return {
-    kind: e ? "eligible" : "standing",
+    kind: values.eligible ? "eligible" : "standing",
     approversJson,
-    approvalsRequired: e?.approvalsRequired ?? 1,
-    maxElevationSeconds: e?.maxElevationSeconds ?? 3600,
-    requireReason: e?.requireReason ?? true,
-    requireTicket: e?.requireTicket ?? false,
-    requireMfaToRequest: e?.requireMfaToRequest ?? false,
-    requireMfaToApprove: e?.requireMfaToApprove ?? false,
-    breakGlass: e?.breakGlass ?? false,
-    webhookUrl: e?.webhookUrl ?? null,
+    ...(values.eligible ? eligibleSettingsOf(values.eligible) : DEFAULT_ELIGIBLE_SETTINGS),
     groupName: values.groupName,
     groupIssuer: values.groupIssuer,
     personId,

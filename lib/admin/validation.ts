@@ -356,11 +356,8 @@ const RULE_FALLBACKS: z.input<typeof ruleInputBase> = {
   webhookUrl: "",
 };
 
-/** An eligible rule's terms (absent for a standing rule). */
-export interface EligibleTerms {
-  /** Approving groups (from any IdP) and approving people, by email (resolved when saved). */
-  approverGroups: string[];
-  approverEmails: string[];
+/** An eligible rule's settings, named as the AccessRule columns (docs/ACCESS-REQUESTS.md). */
+export interface EligibleSettings {
   approvalsRequired: number;
   maxElevationSeconds: number;
   requireReason: boolean;
@@ -369,6 +366,31 @@ export interface EligibleTerms {
   requireMfaToApprove: boolean;
   breakGlass: boolean;
   webhookUrl: string | null;
+}
+
+/** The column defaults: what a standing rule stores, and an eligible rule's starting point. */
+export const DEFAULT_ELIGIBLE_SETTINGS: Readonly<EligibleSettings> = {
+  approvalsRequired: 1,
+  maxElevationSeconds: 3600,
+  requireReason: true,
+  requireTicket: false,
+  requireMfaToRequest: false,
+  requireMfaToApprove: false,
+  breakGlass: false,
+  webhookUrl: null,
+};
+
+/** Just the settings of `terms` (what the AccessRule columns hold), without anything else. */
+export function eligibleSettingsOf(terms: EligibleSettings): EligibleSettings {
+  const keys = Object.keys(DEFAULT_ELIGIBLE_SETTINGS) as Array<keyof EligibleSettings>;
+  return Object.fromEntries(keys.map((k) => [k, terms[k]])) as unknown as EligibleSettings;
+}
+
+/** An eligible rule's terms (absent for a standing rule). */
+export interface EligibleTerms extends EligibleSettings {
+  /** Approving groups (from any IdP) and approving people, by email (resolved when saved). */
+  approverGroups: string[];
+  approverEmails: string[];
 }
 
 /** Splits an approvers field: commas or new lines; an entry with "@" is a person's email. */

@@ -10,13 +10,15 @@
  * named in a file by an email only they have, else by one of their identities (docs/SECURITY.md
  * "People").
  */
+import { DEFAULT_ELIGIBLE_SETTINGS, type EligibleSettings } from "@/lib/admin/validation";
+
 export type Subject =
   | { kind: "group"; group: string; issuer: string | null }
   | { kind: "user"; personId: string; ref: UserRef };
 
 export type UserRef = { email: string } | { idp: string; subject: string };
 
-export interface RuleState {
+export interface RuleState extends EligibleSettings {
   key: string;
   subject: Subject;
   maxSessionDurationSeconds: number;
@@ -35,14 +37,6 @@ export interface RuleState {
   kind: string;
   /** Eligible rules: who approves (groups; people by person). Empty for a standing rule. */
   approvers: Subject[];
-  approvalsRequired: number;
-  maxElevationSeconds: number;
-  requireReason: boolean;
-  requireTicket: boolean;
-  requireMfaToRequest: boolean;
-  requireMfaToApprove: boolean;
-  breakGlass: boolean;
-  webhookUrl: string | null;
 }
 
 /** The terms of an eligible rule (RuleState fields named as the AccessRule columns, but approvers). */
@@ -64,17 +58,7 @@ export type RequestTerms = Pick<
  * rule in a file equals a standing rule stored, whatever an earlier eligible version left behind.
  */
 export function standingTerms(): RequestTerms {
-  return {
-    approvers: [],
-    approvalsRequired: 1,
-    maxElevationSeconds: 3600,
-    requireReason: true,
-    requireTicket: false,
-    requireMfaToRequest: false,
-    requireMfaToApprove: false,
-    breakGlass: false,
-    webhookUrl: null,
-  };
+  return { approvers: [], ...DEFAULT_ELIGIBLE_SETTINGS };
 }
 
 /**
