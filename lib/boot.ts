@@ -2,6 +2,7 @@ import "server-only";
 import { ConfigError, getConfig } from "@/lib/config";
 import { isAppError } from "@/lib/errors";
 import { startAccessRequestWorker } from "@/lib/access-requests/worker";
+import { startDiscoverySync } from "@/lib/discovery/worker";
 import { getBroker } from "@/lib/issuance/context";
 import { log, setLogLevel } from "@/lib/log";
 import { loadSamlSchemaValidator } from "@/lib/saml/schema-validator";
@@ -24,6 +25,8 @@ export async function bootOrExit(): Promise<void> {
   void checkBrokerIdentity();
   // Expiries, ends and webhook retries are written by a periodic run (docs/ACCESS-REQUESTS.md).
   startAccessRequestWorker();
+  // Optional periodic discovery (docs/DISCOVERY.md "Periodic sync").
+  startDiscoverySync();
 }
 
 function exitOnBootError(error: unknown): never {

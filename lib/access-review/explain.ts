@@ -1,6 +1,7 @@
 import { describeApprovers, parseApprovers } from "@/lib/access-requests/approvers";
 import {
   resolveGrants,
+  roleIsUsable,
   ruleMatches,
   type Grant,
   type Principal,
@@ -17,6 +18,8 @@ export type RuleVerdict =
   /** An eligible rule naming the user: they may request it; approvers decide. */
   | { kind: "eligible"; approvers: string }
   | { kind: "not-subject" }
+  /** Discovery found the role gone, or its account suspended or closing: no rule grants it. */
+  | { kind: "role-unavailable"; reason: string }
   | { kind: "expired"; at: string }
   | { kind: "no-outputs" }
   | { kind: "requires-mfa" }
@@ -35,7 +38,9 @@ export type Decision =
   /** The role is granted, but not for the output asked about. */
   | "output-not-allowed"
   /** No grant, but an eligible rule names the user: they may request it. */
-  | "eligible";
+  | "eligible"
+  /** Discovery found the role gone from AWS, or its account suspended or closing. */
+  | "role-unavailable";
 
 export interface Explanation {
   decision: Decision;
@@ -66,7 +71,9 @@ export function explainAccess(
   const allows = (g: Grant) =>
     output === undefined || (output === "console" ? g.allowConsole : g.allowCli);
   let decision: Decision;
-  if (grant && grant.needsMfaStepUp) decision = "requires-mfa";
+  const unavailable = rules.length > 0 && rules[0] && !roleIsUsable(rules[0].role);
+  if (unavailable) decision = "role-unavailable";
+  else if (grant && grant.needsMfaStepUp) decision = "requires-mfa";
   else if (grant) decision = allows(grant) ? "granted" : "output-not-allowed";
   else if (verdicts.some((v) => v.verdict.kind === "eligible")) decision = "eligible";
   else if (verdicts.some((v) => v.verdict.kind === "expired")) decision = "expired";
@@ -85,6 +92,7 @@ function verdictOf(
   // The subject test is ruleMatches itself, asked as if the rule never expired.
   if (!ruleMatches({ ...rule, expiresAt: null, elevation: undefined }, principal, now))
     return { kind: "not-subject" };
+  if (!roleIsUsable(rule.role)) return { kind: "role-unavailable", reason: unusableReason(rule) };
   if (rule.kind === "eligible" && !rule.elevation)
     return {
       kind: "eligible",
@@ -106,6 +114,13 @@ function verdictOf(
   return { kind: "grants" };
 }
 
+function unusableReason(rule: RuleForResolution): string {
+  const missing = rule.role.missingSince ?? null;
+  if (missing !== null)
+    return `the role was gone from AWS at discovery on ${missing.toISOString()}`;
+  return `AWS Organizations reports the account ${rule.role.awsAccount.organizationStatus ?? ""}`;
+}
+
 /** A verdict or decision in words, for the page and the CSV. */
 export function describeVerdict(v: RuleVerdict): string {
   switch (v.kind) {
@@ -117,6 +132,8 @@ export function describeVerdict(v: RuleVerdict): string {
       return `eligible: may be requested, needs approval by ${v.approvers}`;
     case "not-subject":
       return "names neither this user nor any of their groups";
+    case "role-unavailable":
+      return `grants nothing: ${v.reason}`;
     case "expired":
       return `expired at ${v.at}`;
     case "no-outputs":
@@ -136,4 +153,6 @@ export const DECISION_TEXT: Record<Decision, string> = {
   "requires-mfa": "Granted only after signing in with MFA: every rule that grants it requires MFA",
   "output-not-allowed": "Denied for this output: the role is granted, but not this way",
   eligible: "Not granted, but eligible: the user may request it, and an approver decides",
+  "role-unavailable":
+    "Denied: discovery found this role gone from AWS, or its account suspended or closing (Admin → Accounts → Discover)",
 };

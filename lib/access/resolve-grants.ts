@@ -36,6 +36,8 @@ export interface RuleForResolution {
     samlProviderArn: string | null;
     externalId: string | null;
     requiresBrokerMfa: boolean;
+    /** Set when discovery found the role gone from AWS: it grants nothing (roleIsUsable). */
+    missingSince?: Date | null;
     awsAccount: {
       accountId: string;
       name: string;
@@ -43,8 +45,25 @@ export interface RuleForResolution {
       alias: string;
       environment: string;
       description: string;
+      /** AWS Organizations' status at the last discovery ("" when never discovered). */
+      organizationStatus?: string;
     };
   };
+}
+
+/** Organizations statuses of an account whose roles can't be used (docs/DISCOVERY.md). */
+const UNUSABLE_ACCOUNT_STATUSES: ReadonlySet<string> = new Set(["SUSPENDED", "PENDING_CLOSURE"]);
+
+/**
+ * Whether a role may be granted at all: not found missing by discovery, and not in an account
+ * AWS Organizations reports suspended or closing. Rules on such a role stay, and grant again once
+ * discovery sees the role (or account) back.
+ */
+export function roleIsUsable(role: RuleForResolution["role"]): boolean {
+  return (
+    (role.missingSince ?? null) === null &&
+    !UNUSABLE_ACCOUNT_STATUSES.has(role.awsAccount.organizationStatus ?? "")
+  );
 }
 
 export interface Principal {
@@ -141,6 +160,7 @@ export function resolveGrants(
     // unknown kind too).
     if ((rule.kind ?? "standing") !== "standing" && !(rule.kind === "eligible" && rule.elevation))
       continue;
+    if (!roleIsUsable(rule.role)) continue;
     if (!ruleMatches(rule, principal, now)) continue;
     if (!rule.allowConsole && !rule.allowCli) continue;
     const list = byRole.get(rule.role.id);
@@ -164,7 +184,13 @@ export function resolveGrants(
       samlProviderArn: role.samlProviderArn,
       externalId: role.externalId,
       requiresBrokerMfa: role.requiresBrokerMfa,
-      account: { ...role.awsAccount },
+      account: {
+        accountId: role.awsAccount.accountId,
+        name: role.awsAccount.name,
+        alias: role.awsAccount.alias,
+        environment: role.awsAccount.environment,
+        description: role.awsAccount.description,
+      },
       maxSessionDurationSeconds: Math.max(
         MIN_SESSION_SECONDS,
         Math.min(

@@ -24,8 +24,16 @@ export const ruleSelect = {
       samlProviderArn: true,
       externalId: true,
       requiresBrokerMfa: true,
+      missingSince: true,
       awsAccount: {
-        select: { accountId: true, name: true, alias: true, environment: true, description: true },
+        select: {
+          accountId: true,
+          name: true,
+          alias: true,
+          environment: true,
+          description: true,
+          organizationStatus: true,
+        },
       },
     },
   },

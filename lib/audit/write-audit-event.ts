@@ -76,6 +76,10 @@ export const AUDIT_ACTIONS = [
   "elevation.ended",
   "elevation.revoked",
   "admin.webhook.retried",
+  "discovery.started",
+  "discovery.completed",
+  "discovery.failed",
+  "discovery.applied",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

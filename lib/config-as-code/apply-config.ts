@@ -1,5 +1,4 @@
 import "server-only";
-import { randomBytes } from "node:crypto";
 import {
   ACCOUNT_FIELDS,
   REQUEST_FIELDS,
@@ -8,7 +7,7 @@ import {
   type Change,
   type ConfigDiff,
 } from "./diff";
-import { insertRows, type SqlValue, type Tx } from "./insert-rows";
+import { idMaker, insertRows, type SqlValue, type Tx } from "./insert-rows";
 import {
   storedApprovers,
   type AccountState,
@@ -23,19 +22,6 @@ import {
  * with more than 999 parameters (P2029), and an update also binds the values it writes.
  */
 const IDS_PER_STATEMENT = 900;
-
-/**
- * Ids made here rather than by the database, so new roles and rules can name their parents
- * without reading them back. Time first, then a counter: rules made in one import sort (by
- * createdAt, then id) in the order the file lists them, which is what gives repeated subjects
- * their ranks on the next export.
- */
-function idMaker(): () => string {
-  const prefix = `c${Date.now().toString(36).padStart(9, "0")}`;
-  const salt = randomBytes(6).toString("hex").slice(0, 8);
-  let n = 0;
-  return () => `${prefix}${(n++).toString(36).padStart(6, "0")}${salt}`;
-}
 
 // Columns each new row is written with: its id, its parent and key, then the fields an import
 // compares (diff.ts, under their column names), in that order (the rest take their defaults:

@@ -1,4 +1,5 @@
 import "server-only";
+import { randomBytes } from "node:crypto";
 import type { Db } from "@/lib/db/client";
 
 export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
@@ -50,4 +51,17 @@ export async function insertRows(
     }
     await tx.$executeRaw(valuesTemplate(head, batch.length, columns.length), ...values);
   }
+}
+
+/**
+ * Ids made here rather than by the database, so new roles and rules can name their parents
+ * without reading them back. Time first, then a counter: rules made in one import sort (by
+ * createdAt, then id) in the order the file lists them, which is what gives repeated subjects
+ * their ranks on the next export.
+ */
+export function idMaker(): () => string {
+  const prefix = `c${Date.now().toString(36).padStart(9, "0")}`;
+  const salt = randomBytes(6).toString("hex").slice(0, 8);
+  let n = 0;
+  return () => `${prefix}${(n++).toString(36).padStart(6, "0")}${salt}`;
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { loadConfig, type AppConfig } from "./load-config";
 
-export type { AppConfig } from "./load-config";
+export type { AppConfig, DiscoveryConfig } from "./load-config";
 export { ConfigError } from "./load-config";
 
 let cached: AppConfig | undefined;

@@ -8,6 +8,7 @@ import {
   MIN_GET_SESSION_TOKEN_SECONDS,
 } from "@/lib/aws/partitions";
 import { parseRateLimits } from "@/lib/rate-limit/settings";
+import { discoverySettingsSchema } from "./discovery-settings";
 import { parseNetwork } from "./networks";
 
 /**
@@ -159,6 +160,33 @@ export const settingsSchema = z
       .string()
       .min(16, "must be at least 16 characters of random data")
       .optional(),
+    ...discoverySettingsSchema,
+    /** Where discovery calls AWS Organizations and IAM; default AWS's endpoints for the partition. */
+    GATEHOUSE_DISCOVERY_ORGANIZATIONS_ENDPOINT: httpUrl.optional(),
+    GATEHOUSE_DISCOVERY_IAM_ENDPOINT: httpUrl.optional(),
+    /** The periodic sync (additions applied, removals marked); 0, the default, turns it off. */
+    GATEHOUSE_DISCOVERY_SYNC_INTERVAL_SECONDS: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined || v === "" || v === "0") return 0;
+        const n = /^\d+$/.test(v) ? Number(v) : NaN;
+        if (!(n >= 300 && n <= 7 * 86_400)) {
+          ctx.addIssue({
+            code: "custom",
+            message: `must be 0 (off) or between 300 and ${7 * 86_400} seconds, got "${v}"`,
+          });
+          return z.NEVER;
+        }
+        return n;
+      }),
+    /** Accounts read at once; Organizations and IAM throttle hard, so keep it modest. */
+    GATEHOUSE_DISCOVERY_CONCURRENCY: intInRange(1, 32, 8, "accounts"),
+    /** Attempts per AWS call before a throttled or failing call ends the run. */
+    GATEHOUSE_DISCOVERY_MAX_ATTEMPTS: intInRange(1, 20, 8, "attempts"),
+    /** The first wait after throttling (doubling, with jitter, up to 20 s). */
+    GATEHOUSE_DISCOVERY_BACKOFF_BASE_MS: intInRange(0, 60_000, 500, "milliseconds"),
     GATEHOUSE_ACCESS_CONTACT: z
       .string()
       .trim()

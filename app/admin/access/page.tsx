@@ -205,6 +205,7 @@ const DECISION_TONE: Record<keyof typeof DECISION_TEXT, string> = {
   "no-outputs": "text-red-700",
   "output-not-allowed": "text-red-700",
   eligible: "text-amber-700",
+  "role-unavailable": "text-red-700",
 };
 
 async function explainSection(email: string, roleArn: string, values: Record<string, string>) {

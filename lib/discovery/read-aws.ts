@@ -1,0 +1,306 @@
+import "server-only";
+/**
+ * Reads the organization and each account's roles through the read-only discovery roles
+ * (docs/DISCOVERY.md): AWS Organizations with the organization role, then, account by account
+ * (a few at once), IAM ListRoles with the discovery role assumed in that account. Every call goes
+ * through withRetries; the SDK's own retries are off so that throttling is waited out, counted and
+ * bounded in one place. Credentials live only in these clients, for the length of one run.
+ */
+import {
+  DescribeOrganizationalUnitCommand,
+  DescribeOrganizationCommand,
+  ListAccountsCommand,
+  ListParentsCommand,
+  ListTagsForResourceCommand,
+  OrganizationsClient,
+  type Account,
+} from "@aws-sdk/client-organizations";
+import { IAMClient, ListRolesCommand, type Role as IamRole } from "@aws-sdk/client-iam";
+import type { AwsPartition } from "@/lib/aws/partitions";
+import type { TemporaryCredentials } from "@/lib/aws/credential-formats";
+import type { DiscoveryConfig } from "@/lib/config";
+import { nameOf } from "./environment";
+import { describeAwsError, withRetries, type RetryCounters, type RetryPolicy } from "./retry";
+import {
+  isIgnoredRole,
+  type DiscoveredAccount,
+  type DiscoveredRole,
+  type DiscoverySnapshot,
+  type OrganizationStatus,
+} from "./snapshot";
+import { readTrust, type TrustContext } from "./trust-policy";
+
+/** The regions IAM and Organizations are signed for, per partition (both are global services). */
+const GLOBAL_REGIONS: Record<AwsPartition, { iam: string; organizations: string }> = {
+  aws: { iam: "us-east-1", organizations: "us-east-1" },
+  "aws-us-gov": { iam: "us-gov-west-1", organizations: "us-gov-west-1" },
+  "aws-cn": { iam: "cn-north-1", organizations: "cn-northwest-1" },
+};
+
+export interface ReadDependencies {
+  config: DiscoveryConfig;
+  partition: AwsPartition;
+  /** The broker's identity, for reading trust policies. */
+  trust: TrustContext;
+  /** Assumes a discovery role with the broker's credentials. */
+  assumeRole(roleArn: string): Promise<TemporaryCredentials>;
+  retry: RetryPolicy;
+  counters: RetryCounters;
+  /** Told after each account is read (accounts done, accounts in the organization). */
+  onProgress(done: number, total: number, rolesSeen: number): Promise<void>;
+}
+
+/** A failure that ends the run, with words for the admin (never credentials). */
+export class DiscoveryReadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "DiscoveryReadError";
+  }
+}
+
+export async function readOrganization(deps: ReadDependencies): Promise<DiscoverySnapshot> {
+  const { config, partition } = deps;
+  const regions = GLOBAL_REGIONS[partition];
+  const orgCredentials = await assume(deps, config.organizationRoleArn, "the organization role");
+  const organizations = new OrganizationsClient({
+    region: regions.organizations,
+    credentials: orgCredentials,
+    maxAttempts: 1,
+    ...(config.organizationsEndpoint ? { endpoint: config.organizationsEndpoint } : {}),
+  });
+  try {
+    const call = <T>(operation: string, run: () => Promise<T>) =>
+      withRetries(`Organizations ${operation}`, run, deps.retry, deps.counters);
+    const org = await call("DescribeOrganization", () =>
+      organizations.send(new DescribeOrganizationCommand({})),
+    ).catch((error: unknown) => {
+      throw new DiscoveryReadError(
+        `AWS Organizations refused ${config.organizationRoleArn}: ${describeAwsError(error)}`,
+      );
+    });
+    const accounts = await listAccounts(organizations, call);
+    const ouPaths = new OuPathCache(organizations, call);
+    const total = accounts.length;
+    let done = 0;
+    let rolesSeen = 0;
+    let untrusted = 0;
+    const discovered = await mapLimit(accounts, config.concurrency, async (account) => {
+      const id = account.Id ?? "";
+      const [path, tags] = await Promise.all([
+        ouPaths.pathOf(id),
+        listTags(organizations, call, id),
+      ]);
+      const status = statusOf(account);
+      const base = {
+        accountId: id,
+        name: nameOf({ name: account.Name ?? id, tags }, config),
+        status,
+        path,
+        tags,
+      };
+      let result: DiscoveredAccount;
+      if (status !== "ACTIVE") {
+        result = { ...base, roles: null, rolesError: `the account is ${status.toLowerCase()}` };
+      } else {
+        const read = await readAccountRoles(deps, id, regions.iam);
+        rolesSeen += read.roles?.length ?? 0;
+        untrusted += read.untrusted;
+        result = { ...base, roles: read.roles, rolesError: read.error };
+      }
+      done++;
+      await deps.onProgress(done, total, rolesSeen);
+      return result;
+    });
+    return {
+      organizationId: org.Organization?.Id ?? "",
+      managementAccountId: org.Organization?.MasterAccountId ?? "",
+      accounts: discovered,
+      untrustedRoleCount: untrusted,
+    };
+  } finally {
+    organizations.destroy();
+  }
+}
+
+type Call = <T>(operation: string, run: () => Promise<T>) => Promise<T>;
+
+async function listAccounts(client: OrganizationsClient, call: Call): Promise<Account[]> {
+  const accounts: Account[] = [];
+  let token: string | undefined;
+  do {
+    const page = await call("ListAccounts", () =>
+      client.send(new ListAccountsCommand({ MaxResults: 20, NextToken: token })),
+    );
+    accounts.push(...(page.Accounts ?? []));
+    token = page.NextToken;
+  } while (token);
+  return accounts;
+}
+
+async function listTags(
+  client: OrganizationsClient,
+  call: Call,
+  resourceId: string,
+): Promise<Record<string, string>> {
+  const tags: Record<string, string> = {};
+  let token: string | undefined;
+  do {
+    const page = await call("ListTagsForResource", () =>
+      client.send(new ListTagsForResourceCommand({ ResourceId: resourceId, NextToken: token })),
+    );
+    for (const tag of page.Tags ?? []) if (tag.Key) tags[tag.Key] = tag.Value ?? "";
+    token = page.NextToken;
+  } while (token);
+  return tags;
+}
+
+/**
+ * OU paths, each unit read once per run however many accounts it holds (ListParents and
+ * DescribeOrganizationalUnit are shared by concurrent readers through the promise cache).
+ */
+class OuPathCache {
+  private readonly units = new Map<string, Promise<string[]>>();
+
+  constructor(
+    private readonly client: OrganizationsClient,
+    private readonly call: Call,
+  ) {}
+
+  /** The names from the root ("Root") down to the child's parent. */
+  async pathOf(childId: string): Promise<string[]> {
+    const parent = await this.parentOf(childId);
+    if (parent.type === "ROOT") return ["Root"];
+    return this.unitPath(parent.id);
+  }
+
+  private unitPath(unitId: string): Promise<string[]> {
+    let cached = this.units.get(unitId);
+    if (!cached) {
+      cached = (async () => {
+        const [unit, above] = await Promise.all([
+          this.call("DescribeOrganizationalUnit", () =>
+            this.client.send(
+              new DescribeOrganizationalUnitCommand({ OrganizationalUnitId: unitId }),
+            ),
+          ),
+          this.pathOf(unitId),
+        ]);
+        return [...above, unit.OrganizationalUnit?.Name ?? unitId];
+      })();
+      this.units.set(unitId, cached);
+    }
+    return cached;
+  }
+
+  private async parentOf(childId: string): Promise<{ id: string; type: string }> {
+    const out = await this.call("ListParents", () =>
+      this.client.send(new ListParentsCommand({ ChildId: childId })),
+    );
+    const parent = out.Parents?.[0];
+    return { id: parent?.Id ?? "", type: parent?.Type ?? "ROOT" };
+  }
+}
+
+function statusOf(account: Account): OrganizationStatus {
+  const state = (account as { State?: string }).State ?? account.Status ?? "ACTIVE";
+  return state === "SUSPENDED" || state === "PENDING_CLOSURE" ? state : "ACTIVE";
+}
+
+async function readAccountRoles(
+  deps: ReadDependencies,
+  accountId: string,
+  iamRegion: string,
+): Promise<{ roles: DiscoveredRole[] | null; untrusted: number; error: string | null }> {
+  const roleArn = `arn:${deps.partition}:iam::${accountId}:role/${deps.config.roleName}`;
+  let credentials: TemporaryCredentials;
+  try {
+    credentials = await assume(deps, roleArn, "the discovery role");
+  } catch (error) {
+    return { roles: null, untrusted: 0, error: describeAwsError(error) };
+  }
+  const iam = new IAMClient({
+    region: iamRegion,
+    credentials,
+    maxAttempts: 1,
+    ...(deps.config.iamEndpoint ? { endpoint: deps.config.iamEndpoint } : {}),
+  });
+  try {
+    const listed: IamRole[] = [];
+    let marker: string | undefined;
+    do {
+      const page = await withRetries(
+        "IAM ListRoles",
+        () => iam.send(new ListRolesCommand({ MaxItems: 1000, Marker: marker })),
+        deps.retry,
+        deps.counters,
+      );
+      listed.push(...(page.Roles ?? []));
+      marker = page.IsTruncated ? page.Marker : undefined;
+    } while (marker);
+    const roles: DiscoveredRole[] = [];
+    let untrusted = 0;
+    for (const role of listed) {
+      const name = role.RoleName ?? "";
+      const path = role.Path ?? "/";
+      if (isIgnoredRole({ name, path }, deps.config.roleName)) continue;
+      const trust = readTrust(role.AssumeRolePolicyDocument ?? "", deps.trust);
+      if (trust.kind === "untrusted") untrusted++;
+      roles.push({
+        arn: role.Arn ?? "",
+        name,
+        path,
+        description: role.Description ?? "",
+        maxSessionDurationSeconds: role.MaxSessionDuration ?? 3600,
+        trust,
+      });
+    }
+    return { roles, untrusted, error: null };
+  } catch (error) {
+    if (error instanceof Error && error.name === "RetriesExhaustedError") throw error;
+    return { roles: null, untrusted: 0, error: `IAM ListRoles: ${describeAwsError(error)}` };
+  } finally {
+    iam.destroy();
+  }
+}
+
+async function assume(
+  deps: ReadDependencies,
+  roleArn: string,
+  what: string,
+): Promise<TemporaryCredentials> {
+  deps.counters.calls++;
+  try {
+    return await deps.assumeRole(roleArn);
+  } catch (error) {
+    const reason =
+      error instanceof Error
+        ? ((error as { publicMessage?: string }).publicMessage ?? error.message)
+        : "unknown error";
+    throw new DiscoveryReadError(`could not assume ${what} ${roleArn}: ${reason}`);
+  }
+}
+
+/** Runs `fn` over `items`, at most `limit` at once, keeping the order; the first failure wins. */
+async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  let failed: { error: unknown } | null = null;
+  const worker = async () => {
+    while (failed === null && next < items.length) {
+      const index = next++;
+      try {
+        results[index] = await fn(items[index]!);
+      } catch (error) {
+        failed ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  // The failure is rethrown as it came: an Error from withRetries or the SDK.
+  if (failed !== null) throw (failed as { error: Error }).error;
+  return results;
+}

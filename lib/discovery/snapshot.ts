@@ -1,0 +1,51 @@
+/**
+ * What one discovery read from AWS: the organization's accounts (with their OU path and tags) and,
+ * for each account whose discovery role could be assumed, its roles with their trust verdicts.
+ * Plain data, so the diff is a pure function of it and the database's state (docs/DISCOVERY.md).
+ */
+import type { TrustVerdict } from "./trust-policy";
+
+export type OrganizationStatus = "ACTIVE" | "SUSPENDED" | "PENDING_CLOSURE";
+
+export interface DiscoveredRole {
+  arn: string;
+  name: string;
+  /** IAM path, "/" or "/a/b/". */
+  path: string;
+  description: string;
+  maxSessionDurationSeconds: number;
+  trust: TrustVerdict;
+}
+
+export interface DiscoveredAccount {
+  accountId: string;
+  /** The name Organizations gives it (or the configured name tag's value). */
+  name: string;
+  status: OrganizationStatus;
+  /** OU names from the root down, the root first ("Root"). */
+  path: string[];
+  tags: Record<string, string>;
+  /**
+   * The account's roles, or null when they could not be read (the discovery role missing or
+   * refused, or the account not active): its known roles are then left alone, never marked gone.
+   */
+  roles: DiscoveredRole[] | null;
+  /** Why `roles` is null. */
+  rolesError: string | null;
+}
+
+export interface DiscoverySnapshot {
+  organizationId: string;
+  managementAccountId: string;
+  accounts: DiscoveredAccount[];
+  /** Roles read but not offered: they trust neither the broker nor a SAML provider. */
+  untrustedRoleCount: number;
+}
+
+/** Service-linked roles and the discovery role itself: never candidates. */
+export function isIgnoredRole(
+  role: { name: string; path: string },
+  discoveryRoleName: string,
+): boolean {
+  return role.path.startsWith("/aws-service-role/") || role.name === discoveryRoleName;
+}
