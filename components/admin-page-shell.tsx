@@ -22,16 +22,19 @@ export function AdminPageShell({
   user,
   crumbs,
   notice,
+  isWide = false,
   children,
 }: {
   user: SignedInUser;
   crumbs: Crumb[];
   notice?: string | undefined;
+  /** For a page of wide tables (see PageFrame). */
+  isWide?: boolean;
   children: ReactNode;
 }) {
   const text = notice ? NOTICES[notice] : undefined;
   return (
-    <PageFrame user={user}>
+    <PageFrame user={user} isWide={isWide}>
       {/* A crumb wraps whole to the next line; one too long for the screen is cut, with a tooltip. */}
       <nav aria-label="Breadcrumb" className="flex flex-wrap gap-y-1 text-sm text-slate-500">
         {crumbs.map((c, i) => (

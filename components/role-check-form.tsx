@@ -27,6 +27,7 @@ export function RoleCheckForm({
   const [roleId, setRoleId] = useState("");
   return (
     <section
+      id="role-check"
       className="space-y-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm"
       data-testid="role-check"
     >

@@ -255,3 +255,147 @@ export const demoAccounts: DemoAccount[] = [
 
 /** The region the demo console and CLI default to. */
 export const DEMO_DEFAULT_REGION = "eu-west-1";
+
+// ---------------------------------------------------------------------------------------------
+// The demo's AWS Organizations organization, for account and role discovery (docs/DISCOVERY.md).
+// The seed inserts demoAccounts only; demoUndiscoveredAccounts exist in the stand-in's
+// organization alone, so "Discover" in a fresh demo finds them as new accounts.
+
+/** The read-only role discovery assumes in every account (and, in the management account, to read Organizations). */
+export const DEMO_DISCOVERY_ROLE_NAME = "GatehouseDiscovery";
+
+/** A role of an account the seed does not know. */
+export interface DemoUndiscoveredRole {
+  name: string;
+  description: string;
+  maxSessionDurationSeconds: number;
+  /** Whether the trust policy lets the broker assume it (with SetSourceIdentity and TagSession). */
+  trustsBroker: boolean;
+}
+
+/** An organization member the seed does not insert. */
+export interface DemoUndiscoveredAccount {
+  id: string;
+  name: string;
+  roles: DemoUndiscoveredRole[];
+}
+
+export interface DemoOrganizationUnit {
+  id: string;
+  name: string;
+  tags: Record<string, string>;
+}
+
+/** Where an account sits in the organization, under which email and with which tags. */
+export interface DemoOrganizationPlacement {
+  unitId: string | null;
+  email: string;
+  tags: Record<string, string>;
+}
+
+export interface DemoOrganization {
+  id: string;
+  rootId: string;
+  /** The broker's account: it holds the broker user and the organization's discovery role. */
+  managementAccountId: string;
+  managementAccountName: string;
+  units: DemoOrganizationUnit[];
+  /** By account id: every demoAccounts and demoUndiscoveredAccounts entry, and the management account. */
+  placement: Record<string, DemoOrganizationPlacement>;
+}
+
+export const demoUndiscoveredAccounts: DemoUndiscoveredAccount[] = [
+  {
+    id: "678901234567",
+    name: "acme-data-platform",
+    roles: [
+      {
+        name: "DataEngineer",
+        description: "Build and run the data pipelines",
+        maxSessionDurationSeconds: 14400,
+        trustsBroker: true,
+      },
+      {
+        name: "ReadOnly",
+        description: "Read-only view of the data platform",
+        maxSessionDurationSeconds: 3600,
+        trustsBroker: true,
+      },
+    ],
+  },
+  {
+    id: "789012345678",
+    name: "acme-qa",
+    roles: [
+      {
+        name: "Tester",
+        description: "Run test suites against the QA environment",
+        maxSessionDurationSeconds: 7200,
+        trustsBroker: true,
+      },
+      {
+        name: "CiDeploy",
+        description: "Used by the CI system only; does not trust the portal",
+        maxSessionDurationSeconds: 3600,
+        trustsBroker: false,
+      },
+    ],
+  },
+  {
+    id: "890123456789",
+    name: "acme-ml-sandbox",
+    roles: [
+      {
+        name: "Researcher",
+        description: "Notebooks and model training experiments",
+        maxSessionDurationSeconds: 43200,
+        trustsBroker: true,
+      },
+      {
+        name: "ReadOnly",
+        description: "Read-only view of the ML sandbox",
+        maxSessionDurationSeconds: 3600,
+        trustsBroker: true,
+      },
+    ],
+  },
+];
+
+function placedIn(
+  unitId: string | null,
+  name: string,
+  environment?: string,
+): DemoOrganizationPlacement {
+  const tags: Record<string, string> = { owner: "platform-team" };
+  if (environment !== undefined) tags.environment = environment;
+  return { unitId, email: `aws+${name}@corp.example`, tags };
+}
+
+export const demoOrganization: DemoOrganization = {
+  id: "o-gatehousedemo",
+  rootId: "r-gh01",
+  managementAccountId: demoBroker.account,
+  managementAccountName: "acme-management",
+  units: [
+    { id: "ou-gh01-prod0001", name: "Prod", tags: { tier: "production" } },
+    { id: "ou-gh01-nonprod01", name: "NonProd", tags: { tier: "non-production" } },
+    { id: "ou-gh01-sandbox1", name: "Sandbox", tags: { tier: "sandbox" } },
+    { id: "ou-gh01-security", name: "Security", tags: { tier: "production" } },
+  ],
+  placement: {
+    [demoBroker.account]: placedIn(null, "acme-management"),
+    "210987654321": placedIn("ou-gh01-prod0001", "acme-production", "prod"),
+    "345678901234": placedIn("ou-gh01-nonprod01", "acme-staging", "staging"),
+    "456789012345": placedIn("ou-gh01-sandbox1", "acme-sandbox", "dev"),
+    "567890123456": placedIn("ou-gh01-security", "acme-security", "prod"),
+    "678901234567": placedIn("ou-gh01-prod0001", "acme-data-platform", "prod"),
+    "789012345678": placedIn("ou-gh01-nonprod01", "acme-qa", "staging"),
+    // No environment tag: discovery falls back to the Sandbox unit's label, if one is set.
+    "890123456789": placedIn("ou-gh01-sandbox1", "acme-ml-sandbox"),
+  },
+};
+
+/** The discovery role discovery reads AWS Organizations with (in the management account). */
+export function demoDiscoveryOrganizationRoleArn(): string {
+  return `arn:aws:iam::${demoOrganization.managementAccountId}:role/${DEMO_DISCOVERY_ROLE_NAME}`;
+}

@@ -3,7 +3,14 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { demoBroker, ADMIN_GROUP, AUDITOR_GROUP, DEMO_DEFAULT_REGION } from "./demo-world";
+import {
+  demoBroker,
+  demoDiscoveryOrganizationRoleArn,
+  ADMIN_GROUP,
+  AUDITOR_GROUP,
+  DEMO_DEFAULT_REGION,
+  DEMO_DISCOVERY_ROLE_NAME,
+} from "./demo-world";
 import { DEFAULT_MAX_HEAP_MB } from "../lib/config/schema";
 import { bundleServer, SERVER_BUNDLE } from "./server-bundle";
 
@@ -32,6 +39,11 @@ export interface PortalEnvOptions {
   extra?: Record<string, string>;
 }
 
+/** The stand-in's base URL: it serves STS, Organizations and IAM on one listener. */
+function awsBaseUrl(stsEndpoint: string): string {
+  return new URL(stsEndpoint).origin;
+}
+
 /** The settings a portal needs to run against the local stand-ins (see .env.example). */
 export function localPortalEnv(o: PortalEnvOptions): Record<string, string> {
   return {
@@ -57,6 +69,13 @@ export function localPortalEnv(o: PortalEnvOptions): Record<string, string> {
     ...(demoBroker.mfaDevice
       ? { GATEHOUSE_BROKER_MFA_SERIAL: demoBroker.mfaDevice.serialNumber }
       : {}),
+    // Discovery reads the stand-in's organization (README "Discovering accounts"); nothing runs
+    // until an admin presses Discover.
+    GATEHOUSE_DISCOVERY_ORGANIZATION_ROLE_ARN: demoDiscoveryOrganizationRoleArn(),
+    GATEHOUSE_DISCOVERY_ROLE_NAME: DEMO_DISCOVERY_ROLE_NAME,
+    GATEHOUSE_DISCOVERY_ORGANIZATIONS_ENDPOINT: awsBaseUrl(o.stsEndpoint),
+    GATEHOUSE_DISCOVERY_IAM_ENDPOINT: awsBaseUrl(o.stsEndpoint),
+    GATEHOUSE_DISCOVERY_OU_ENVIRONMENTS: "Prod=prod,NonProd=dev,Sandbox=sandbox,Security=security",
     GATEHOUSE_LOG_LEVEL: "warn",
     ...o.extra,
   };

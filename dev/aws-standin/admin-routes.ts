@@ -1,9 +1,11 @@
 /**
  * The stand-in's own routes under `/__standin/`, for tests and the demo (identifiers only, never
  * secrets): the call logs, the virtual MFA devices' current codes, SAML providers registered at
- * run time, and fault injection per STS endpoint.
+ * run time, fault injection per STS endpoint, and (admin-world-routes.ts) IAM and Organizations
+ * throttling and changes to the world.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { routeWorldAdmin } from "./admin-world-routes";
 import { BodyTooLargeError, readBody, sendResponse } from "./http-io";
 import { newRequestId } from "./ids";
 import { currentMfaCodes } from "./mfa-codes";
@@ -68,6 +70,7 @@ export async function routeStandinAdmin(
       if (req.method === "POST") return setFaultFromRequest(req, res, router);
       return sendJson(res, 405, { error: "GET or POST only" });
     default:
+      if (await routeWorldAdmin(path, req, res, router)) return;
       return sendPlain(res, 404, "not found\n");
   }
 }
@@ -105,7 +108,7 @@ function send(res: ServerResponse, status: number, contentType: string, body: st
  * A JSON object body of at most `maxBytes`, or undefined once a 413 or 400 naming the expected
  * `shape` has been sent (or the client went away).
  */
-async function readJsonObject(
+export async function readJsonObject(
   req: IncomingMessage,
   res: ServerResponse,
   maxBytes: number,

@@ -1,10 +1,12 @@
 /**
  * CLI: `tsx dev/aws-standin/main.ts --port 3200 [--host 127.0.0.1] [--sts-endpoints a,b]
- * [--default-region us-east-1]` starts the AWS stand-in with the demo world and runs until
+ * [--default-region us-east-1]` starts the AWS stand-in with the demo world (and its AWS
+ * Organizations organization, served with IAM on the main listener) and runs until
  * SIGINT/SIGTERM. Each `--sts-endpoints` name gets its own STS listener (faults:
  * `POST /__standin/faults`); a name that is a region code serves that region, every other
  * endpoint the default region. It prints the GATEHOUSE_STS_ENDPOINTS value that matches.
  */
+import { demoDiscoveryOrganizationRoleArn } from "../demo-world";
 import { startAwsStandin, worldFromDemo } from "./server";
 
 interface CliOptions {
@@ -52,6 +54,9 @@ async function main(): Promise<void> {
     const region = standin.stsEndpointRegions[name] ?? "?";
     console.log(`  STS endpoint ${name} (${region}): ${url}`);
   }
+  console.log(
+    `  IAM and Organizations (signed for us-east-1): ${standin.url} · demo organization role ${demoDiscoveryOrganizationRoleArn()}`,
+  );
   const names = Object.keys(standin.stsEndpoints).filter((name) => name !== "default");
   const setting = (names.length > 0 ? names : ["default"]).map((name) =>
     standin.stsEndpointSetting(name),

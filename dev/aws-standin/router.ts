@@ -1,8 +1,11 @@
 /**
- * What every listener of one stand-in shares — the world, the call log, the clock and the STS
- * endpoints with their faults — and the lookups both the STS side and the admin routes need.
+ * What every listener of one stand-in shares — the world, the call log, the clock, the STS
+ * endpoints with their faults, the IAM and Organizations throttles and pagination key — and the
+ * lookups both the service side and the admin routes need.
  */
 import { parseStsFault } from "./faults";
+import type { PageTokens } from "./page-tokens";
+import type { ServiceThrottles } from "./service-throttle";
 import type { StandinState } from "./state";
 import type { StsEndpoint } from "./sts-endpoint";
 import type { StandinWorld, WorldIndex } from "./world";
@@ -19,6 +22,8 @@ export interface Router {
   consoleHosts: readonly string[];
   rejectReusedMfaCodes: boolean;
   endpoints: Map<string, StsEndpoint>;
+  throttles: ServiceThrottles;
+  pageTokens: PageTokens;
   /** Aborted on close, ending injected delays. */
   closing: AbortController;
 }

@@ -1,18 +1,28 @@
 /**
- * The AWS stand-in: an HTTP server speaking STS's Query protocol at `/` and the console federation
- * endpoint at `/federation`, for the demo and the tests. Never used in production.
+ * The AWS stand-in: an HTTP server speaking STS's Query protocol, IAM's ListRoles/GetRole and
+ * AWS Organizations' read API at `/`, and the console federation endpoint at `/federation`, for
+ * the demo and the tests. Never used in production.
  *
  * Routes:
  * - `POST /` (and `GET /?Action=…`, also presigned with `X-Amz-Signature` in the query): STS
  *   AssumeRole, AssumeRoleWithSAML (signed or unsigned), GetCallerIdentity, GetSessionToken.
+ * - `POST /` signed for `iam` (Query protocol, `Version=2010-05-08`): IAM ListRoles and GetRole
+ *   over the caller's own account.
+ * - `POST /` signed for `organizations` (JSON 1.1, `X-Amz-Target: AWSOrganizationsV20161128.*`):
+ *   DescribeOrganization, ListRoots, ListAccounts, ListParents, DescribeOrganizationalUnit,
+ *   ListTagsForResource, DescribeAccount. Which service a `/` request is for: service-routing.ts.
  * - `GET /federation?Action=getSigninToken|login`: console sign-in.
  * - `POST /__standin/saml-providers` with JSON `{ "arn", "metadataXml" }`: registers (or updates)
  *   an IAM SAML provider, for processes that started the stand-in elsewhere; `GET` lists them.
- * - `GET /__standin/calls`, `GET /__standin/federation-calls`, `POST /__standin/reset-calls`,
- *   `GET /__standin/health`: introspection for tests (identifiers only, never secrets).
+ * - `GET /__standin/calls`, `GET /__standin/federation-calls`, `GET /__standin/service-calls`,
+ *   `POST /__standin/reset-calls`, `GET /__standin/health`: introspection for tests (identifiers
+ *   only, never secrets).
  * - `GET /__standin/mfa-codes`: the current code of each virtual MFA device (for the demo).
  * - `POST /__standin/faults` with JSON `{ "endpoint", "fault": StsFault | null }` sets or clears an
  *   STS endpoint's fault; `GET` lists every endpoint with its URL, region and fault.
+ * - `GET|POST /__standin/service-throttle`, `POST /__standin/roles`, `/__standin/remove-role`,
+ *   `/__standin/organization-members`, `/__standin/update-organization-member`: IAM and
+ *   Organizations throttling and changes to the world while running (admin-world-routes.ts).
  *
  * What it models, and how strictly: docs/AWS-STANDIN.md.
  *
@@ -21,6 +31,8 @@
  * faults are injected independently. The main listener is the endpoint named "default". Each
  * endpoint serves one region (see AwsStandinOptions.stsEndpointRegions) and refuses a credential
  * scope naming any other; the region's partition decides which principals and roles it knows.
+ * IAM and Organizations are global: only the main listener serves them, each signed for its
+ * partition's one region (us-east-1 in `aws`).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
@@ -41,11 +53,23 @@ import {
 import type { StsFault } from "./faults";
 import { handleFederationRequest } from "./federation";
 import { splitRequestTarget } from "./http-io";
+import { handleIamRequest } from "./iam-handler";
+import type { OrganizationMemberPatch } from "./organization-index";
+import { handleOrganizationsRequest } from "./organizations-handler";
+import { PageTokens } from "./page-tokens";
 import { DEFAULT_ENDPOINT, endpointOf, setFault, type Router } from "./router";
-import { StandinState } from "./state";
+import { serviceOf } from "./service-routing";
+import { ServiceThrottles, type ServiceThrottle } from "./service-throttle";
+import { StandinState, type ServiceCallRecord } from "./state";
 import { StsEndpoint, type EndpointStatus } from "./sts-endpoint";
 import { handleStsRequest } from "./sts-handler";
-import type { StandinWorld } from "./world";
+import type { StandinOrganizationMember, StandinRole, StandinWorld } from "./world";
+import {
+  addOrganizationMember,
+  putRole,
+  removeRole,
+  updateOrganizationMember,
+} from "./world-controls";
 import { indexWorld } from "./world-index";
 
 export { definePolicyRole, withSamlProvider, withSamlTrust, worldFromDemo } from "./world-builders";
@@ -60,12 +84,17 @@ export type {
   RoleSelector,
   StandinAccount,
   StandinMfaDevice,
+  StandinOrganization,
+  StandinOrganizationalUnit,
+  StandinOrganizationMember,
   StandinPrincipal,
   StandinRole,
   StandinSamlProvider,
   StandinWorld,
 } from "./world";
-export type { FederationCallRecord, StsCallRecord } from "./state";
+export type { FederationCallRecord, ServiceCallRecord, StsCallRecord } from "./state";
+export type { ServiceThrottle } from "./service-throttle";
+export type { OrganizationMemberPatch } from "./organization-index";
 export { DEFAULT_CONSOLE_HOSTS } from "./console-hosts";
 export type { SamlProviderSummary } from "./admin-routes";
 
@@ -111,6 +140,46 @@ export interface AwsStandin {
   clearFaults(): void;
   /** Each endpoint with its URL, whether it listens, and its fault (failFirst = requests left). */
   faults(): EndpointStatus[];
+  /**
+   * Throttles (or with null stops throttling) one service's requests deterministically: every
+   * Nth, or the first N, counted from now. Throttled requests are authenticated first (their
+   * caller is logged), then answered `TooManyRequestsException` (Organizations) or `Throttling`
+   * (IAM), HTTP 400, as AWS answers.
+   *
+   * @throws TypeError for an unknown service or an invalid throttle.
+   */
+  setServiceThrottle(service: "organizations" | "iam", throttle: ServiceThrottle | null): void;
+  /** Every IAM and Organizations request so far (identifiers only), oldest first. */
+  serviceCalls(): ServiceCallRecord[];
+  /** Clears every call log (STS, federation, IAM and Organizations), as `/__standin/reset-calls`. */
+  resetCalls(): void;
+  /**
+   * Adds a role to an account (its CreateDate now), or replaces the account's role of that name
+   * (case-insensitively) with a new RoleId, as deleting and creating it again does at AWS.
+   *
+   * @returns the role's ARN (with its path).
+   * @throws TypeError when the account id or the role is malformed (see startAwsStandin).
+   */
+  putRole(accountId: string, role: StandinRole): string;
+  /**
+   * Removes the role an ARN names (exact path and name): IAM no longer lists it, AssumeRole of
+   * it is refused like any unknown role, and its existing sessions lose every permission.
+   *
+   * @returns false when there was no such role.
+   */
+  removeRole(roleArn: string): boolean;
+  /**
+   * Renames, suspends, moves or retags an organization member.
+   *
+   * @throws TypeError without an organization, for a non-member, or an invalid patch.
+   */
+  updateOrganizationMember(accountId: string, patch: OrganizationMemberPatch): void;
+  /**
+   * Adds a member to the organization (listed last, joined now). It need not have roles.
+   *
+   * @throws TypeError without an organization, or for a malformed or duplicate member.
+   */
+  addOrganizationMember(member: StandinOrganizationMember): void;
   close(): Promise<void>;
 }
 
@@ -164,6 +233,8 @@ export async function startAwsStandin(options: AwsStandinOptions): Promise<AwsSt
     consoleHosts: options.consoleHosts ?? DEFAULT_CONSOLE_HOSTS,
     rejectReusedMfaCodes: options.rejectReusedMfaCodes ?? false,
     endpoints: new Map(),
+    throttles: new ServiceThrottles(),
+    pageTokens: new PageTokens(),
     closing: new AbortController(),
   };
   const host = options.host ?? "127.0.0.1";
@@ -219,6 +290,14 @@ export async function startAwsStandin(options: AwsStandinOptions): Promise<AwsSt
       for (const endpoint of router.endpoints.values()) endpoint.setFault(null);
     },
     faults: () => [...router.endpoints.values()].map((endpoint) => endpoint.status()),
+    setServiceThrottle: (service, throttle) => router.throttles.set(service, throttle),
+    serviceCalls: () => router.state.serviceCalls.map((call) => ({ ...call })),
+    resetCalls: () => router.state.resetCalls(),
+    putRole: (accountId, role) => putRole(router, accountId, role),
+    removeRole: (roleArn) => removeRole(router, roleArn),
+    updateOrganizationMember: (accountId, patch) =>
+      updateOrganizationMember(router, accountId, patch),
+    addOrganizationMember: (member) => addOrganizationMember(router, member),
     close: closeAll,
   };
 }
@@ -254,7 +333,23 @@ function stsDependencies(router: Router, name: string) {
 
 async function route(req: IncomingMessage, res: ServerResponse, router: Router): Promise<void> {
   const { path } = splitRequestTarget(req.url ?? "/");
-  if (path === "/") return handleStsRequest(req, res, stsDependencies(router, DEFAULT_ENDPOINT));
+  if (path === "/") {
+    const sts = stsDependencies(router, DEFAULT_ENDPOINT);
+    const { service, isPinned } = serviceOf(req.headers, req.url ?? "/");
+    switch (service) {
+      case "iam":
+        return handleIamRequest(
+          req,
+          res,
+          router,
+          isPinned ? undefined : (body) => handleStsRequest(req, res, sts, body),
+        );
+      case "organizations":
+        return handleOrganizationsRequest(req, res, router);
+      default:
+        return handleStsRequest(req, res, sts);
+    }
+  }
   if (path === "/federation") return handleFederationRequest(req, res, router);
   if (path.startsWith("/__standin/")) return routeStandinAdmin(path, req, res, router);
   return sendPlain(res, 404, "not found\n");

@@ -136,14 +136,15 @@ export function parseAmzDate(amzDate: string): Date {
 }
 
 /**
- * Checks that the signature covers Host and that the scope names `sts`, the region the request
- * is held to, the `aws4_request` terminator and the X-Amz-Date day.
+ * Checks that the signature covers Host and that the scope names `service`, the region the
+ * request is held to, the `aws4_request` terminator and the X-Amz-Date day.
  *
  * @throws StsError IncompleteSignature or SignatureDoesNotMatch, as AWS answers each.
  */
 export function checkScope(
   auth: ParsedAuthorization,
   amzDate: string,
+  service: string,
   requiredRegion: string,
 ): void {
   if (!auth.signedHeaders.includes("host")) {
@@ -158,10 +159,10 @@ export function checkScope(
       `Credential should be scoped with a valid terminator: 'aws4_request', not '${auth.terminator}'.`,
     );
   }
-  if (auth.service !== "sts") {
+  if (auth.service !== service) {
     throw new StsError(
       "SignatureDoesNotMatch",
-      "Credential should be scoped to correct service: 'sts'. ",
+      `Credential should be scoped to correct service: '${service}'. `,
     );
   }
   if (auth.region !== requiredRegion) {

@@ -1,5 +1,5 @@
 /**
- * SigV4 verification for STS requests, done the only trustworthy way: recompute the signature over
+ * SigV4 verification for STS, IAM and Organizations requests, done the only trustworthy way: recompute the signature over
  * the request as received (with @smithy/signature-v4, the SDK's own signer) and compare in constant
  * time. Both places a signature travels are accepted: the Authorization header, and the query
  * string of a presigned request (`X-Amz-Algorithm=…&X-Amz-Signature=…`, as Vault's and EKS's AWS
@@ -44,8 +44,13 @@ export interface KeyMaterial {
 
 export interface VerifyOptions {
   now: Date;
-  /** The region the credential scope must name (the endpoint's, or the AWS Host's). */
-  requiredRegion: string;
+  /** The service the credential scope must name: `sts`, `iam` or `organizations`. */
+  service: string;
+  /**
+   * The region the credential scope must name (for STS the endpoint's, or the AWS Host's), or how
+   * to derive it from the region the scope names (global services: the partition's own region).
+   */
+  requiredRegion: string | ((signingRegion: string) => string);
   /** Undefined when the key is unknown in this partition. */
   lookupKey(accessKeyId: string): KeyMaterial | undefined;
   /** Told where the signature travelled and which region it was scoped to, once that is known. */
@@ -61,7 +66,7 @@ const MISMATCH =
 const UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
 
 /**
- * Authenticates a SigV4-signed STS request.
+ * Authenticates a SigV4-signed request to `options.service`.
  *
  * Checks, in order: exactly one of an Authorization header or query-string authentication is
  * present (MissingAuthenticationToken, IncompleteSignature) and well formed (IncompleteSignature);
@@ -110,7 +115,7 @@ async function verifyHeader(
     );
   }
   const signingDate = parseAmzDate(amzDate);
-  checkScope(auth, amzDate, options.requiredRegion);
+  checkScope(auth, amzDate, options.service, requiredRegion(options, auth.region));
   const key = knownKey(
     options,
     auth.accessKeyId,
@@ -130,7 +135,7 @@ async function verifyPresigned(
 ): Promise<Caller> {
   options.onScope?.({ via: "query", region: auth.region });
   const signingDate = parseAmzDate(auth.amzDate);
-  checkScope(auth, auth.amzDate, options.requiredRegion);
+  checkScope(auth, auth.amzDate, options.service, requiredRegion(options, auth.region));
   const key = knownKey(options, auth.accessKeyId, auth.sessionToken);
   checkPresignedWindow(auth, signingDate, options.now);
   checkPayloadHash(request);
@@ -141,6 +146,11 @@ async function verifyPresigned(
     if (hexEqual(expected, auth.signature)) return unexpired(key, options.now);
   }
   throw new StsError("SignatureDoesNotMatch", MISMATCH);
+}
+
+function requiredRegion(options: VerifyOptions, signingRegion: string): string {
+  const { requiredRegion: required } = options;
+  return typeof required === "string" ? required : required(signingRegion);
 }
 
 /** @throws StsError InvalidClientTokenId for an unknown key or a wrong or missing token. */

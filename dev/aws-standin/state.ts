@@ -1,6 +1,6 @@
 /**
- * The stand-in's memory: temporary credentials it issued, console sign-in tokens, and the log of
- * calls tests inspect. Everything lives in process memory and dies with the server.
+ * The stand-in's memory: temporary credentials it issued, console sign-in tokens, and the logs of
+ * STS, federation, IAM and Organizations calls tests inspect. Everything lives in process memory and dies with the server.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { StandinPartition } from "./partitions";
@@ -98,6 +98,17 @@ export interface StsCallRecord {
   at: string;
 }
 
+/** One IAM or Organizations request as tests see it: identifiers only, never a secret. */
+export interface ServiceCallRecord {
+  service: "organizations" | "iam";
+  /** The IAM Action or Organizations operation as sent ("" when the request named none). */
+  action: string;
+  /** Null when the request failed before its signature was verified. */
+  callerArn: string | null;
+  errorCode: string | null;
+  at: string;
+}
+
 /** One federation endpoint request as tests see it. */
 export interface FederationCallRecord {
   action: string | null;
@@ -125,6 +136,7 @@ export class StandinState {
   private readonly signinTokens = new Map<string, SigninTokenRecord>();
   readonly stsCalls: StsCallRecord[] = [];
   readonly federationCalls: FederationCallRecord[] = [];
+  readonly serviceCalls: ServiceCallRecord[] = [];
   /** `serial#step` of MFA codes already accepted, for AwsStandinOptions.rejectReusedMfaCodes. */
   private readonly usedMfaCodes = new Set<string>();
 
@@ -166,9 +178,14 @@ export class StandinState {
     pushBounded(this.federationCalls, record, MAX_CALLS);
   }
 
+  recordServiceCall(record: ServiceCallRecord): void {
+    pushBounded(this.serviceCalls, record, MAX_CALLS);
+  }
+
   resetCalls(): void {
     this.stsCalls.length = 0;
     this.federationCalls.length = 0;
+    this.serviceCalls.length = 0;
   }
 }
 

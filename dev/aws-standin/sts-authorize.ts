@@ -35,14 +35,21 @@ export function awsRequestPrincipal(principal: Principal): RequestPrincipal {
   };
 }
 
-/** The caller's identity policy: the IAM user's, or for a role session its role's. */
+/** What a session of a role that no longer exists may do: nothing. */
+const NO_PERMISSIONS: ParsedPolicy = { kind: "permission", statements: [] };
+
+/**
+ * The caller's identity policy: the IAM user's, or for a role session its role's. A session
+ * whose role was removed (AwsStandin.removeRole) keeps working keys but, as at AWS, no
+ * permissions: its policy allows nothing.
+ */
 export function identityPolicyOf(
   world: WorldIndex,
   principal: Principal,
 ): ParsedPolicy | undefined {
-  return principal.type === "user"
-    ? world.principalByArn(principal.arn)?.permissions
-    : world.roleByArn(principal.roleArn)?.permissions;
+  if (principal.type === "user") return world.principalByArn(principal.arn)?.permissions;
+  const role = world.roleByArn(principal.roleArn);
+  return role ? role.permissions : NO_PERMISSIONS;
 }
 
 /** Request context keys (lowercased) for the AssumeRole call a signed caller makes. */

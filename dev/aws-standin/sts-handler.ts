@@ -17,10 +17,11 @@ import {
 } from "./http-io";
 import { delay, faultError } from "./faults";
 import { newRequestId } from "./ids";
-import { partitionOfRegion, regionOfAwsHost, type StandinPartition } from "./partitions";
+import { lookupKey } from "./caller-keys";
+import { partitionOfRegion, regionOfAwsHost } from "./partitions";
 import { hasQueryAuthorization, singleHeader } from "./sigv4-parse";
-import { verifySigV4, type KeyMaterial } from "./sigv4-verify";
-import type { Caller, StandinState, StsCallRecord } from "./state";
+import { verifySigV4 } from "./sigv4-verify";
+import type { StandinState, StsCallRecord } from "./state";
 import { acceptsUnsignedRequest, resolveAction } from "./sts-actions";
 import type { TakenFault } from "./sts-endpoint";
 import { StsError } from "./sts-errors";
@@ -45,11 +46,15 @@ export interface StsDependencies {
   signal: AbortSignal;
 }
 
-/** Handles `POST /` (or `GET /?Action=…`) as AWS STS does. Never rejects. */
+/**
+ * Handles `POST /` (or `GET /?Action=…`) as AWS STS does. Never rejects. `alreadyRead` is the
+ * request body when another handler already read it (an STS request signed for `iam`: service-routing.ts).
+ */
 export async function handleStsRequest(
   req: IncomingMessage,
   res: ServerResponse,
   deps: StsDependencies,
+  alreadyRead?: Buffer,
 ): Promise<void> {
   const requestId = newRequestId();
   // A Host that is an AWS STS host name pins the region, as at AWS; a local one leaves the
@@ -76,7 +81,7 @@ export async function handleStsRequest(
         `The HTTP method ${req.method ?? ""} is not supported.`,
       );
     }
-    const raw = await readBody(req, MAX_STS_BODY_BYTES);
+    const raw = alreadyRead ?? (await readBody(req, MAX_STS_BODY_BYTES));
     const params = requestParams(req, raw);
     describeCall(record, params);
 
@@ -99,8 +104,9 @@ export async function handleStsRequest(
           { method: req.method, url: req.url ?? "/", headers: req.headers, body: raw },
           {
             now,
+            service: "sts",
             requiredRegion: region,
-            lookupKey: (id) => lookupKey(deps, id, partition),
+            lookupKey: (id) => lookupKey(deps.world, deps.state, id, partition),
             onScope: (scope) => {
               record.sigv4 = scope.via;
               record.signingRegion = scope.region.slice(0, 64);
@@ -150,7 +156,7 @@ function urlQuery(req: IncomingMessage): URLSearchParams {
 }
 
 /** Query-string parameters, plus the body's when it is form-encoded (as the SDK sends it). */
-function requestParams(req: IncomingMessage, body: Buffer): URLSearchParams {
+export function requestParams(req: IncomingMessage, body: Buffer): URLSearchParams {
   const params = urlQuery(req);
   const contentType = String(req.headers["content-type"] ?? "").toLowerCase();
   if (contentType.startsWith("application/x-www-form-urlencoded")) {
@@ -201,43 +207,6 @@ function claimedAccount(
     if (account !== undefined) return account;
   }
   return /^arn:[\w-]+:iam::(\d{12}):/.exec(params.get("RoleArn") ?? "")?.[1] ?? "unknown";
-}
-
-/** The key's material, if it exists in `partition`: keys and sessions are per partition at AWS. */
-function lookupKey(
-  deps: StsDependencies,
-  accessKeyId: string,
-  partition: StandinPartition,
-): KeyMaterial | undefined {
-  const principal = deps.world.principalByAccessKeyId(accessKeyId);
-  if (principal) {
-    if (principal.partition !== partition) return undefined;
-    const caller: Caller = {
-      accessKeyId,
-      principal: {
-        type: "user",
-        arn: principal.arn,
-        account: principal.account,
-        partition: principal.partition,
-        userId: principal.userId,
-      },
-      issued: null,
-    };
-    return {
-      secretAccessKey: principal.secretAccessKey,
-      sessionToken: null,
-      expiration: null,
-      caller,
-    };
-  }
-  const issued = deps.state.findCredentials(accessKeyId);
-  if (!issued || issued.principal.partition !== partition) return undefined;
-  return {
-    secretAccessKey: issued.secretAccessKey,
-    sessionToken: issued.sessionToken,
-    expiration: issued.expiration,
-    caller: { accessKeyId, principal: issued.principal, issued },
-  };
 }
 
 function toStsError(error: unknown, requestId: string): StsError {

@@ -1,5 +1,5 @@
 /**
- * Parameter constraints the way STS reports them: every violated constraint is collected and the
+ * Parameter constraints the way STS (and IAM) report them: every violated constraint is collected and the
  * request fails once with "N validation errors detected: …; …", each part naming the value, the
  * member (camelCase, as AWS prints it) and the constraint.
  */
@@ -14,6 +14,10 @@ export const PATTERNS = {
   tokenCode: { text: "[\\d]*", regex: /^\d*$/ },
   tagKey: { text: "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+", regex: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u },
   tagValue: { text: "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*", regex: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u },
+  // IAM's (ListRoles, GetRole).
+  pathPrefix: { text: "\\u002F[\\u0021-\\u007F]*", regex: /^\/[\u0021-\u007F]*$/ },
+  roleName: { text: "[\\w+=,.@-]+", regex: /^[\w+=,.@-]+$/ },
+  marker: { text: "[\\u0020-\\u00FF]+", regex: /^[\u0020-\u00FF]+$/ },
   unicodeText: {
     text: "[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+",
     regex:

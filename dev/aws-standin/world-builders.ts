@@ -1,12 +1,20 @@
 /**
- * Ways to build a stand-in world: the demo's, SAML trust added to an existing world, and roles
- * described by IAM policy documents.
+ * Ways to build a stand-in world: the demo's (with its organization), SAML trust added to an
+ * existing world, and roles described by IAM policy documents.
  */
-import { demoAccounts, demoBroker } from "../demo-world";
+import {
+  DEMO_DISCOVERY_ROLE_NAME,
+  demoAccounts,
+  demoBroker,
+  demoOrganization,
+  demoUndiscoveredAccounts,
+} from "../demo-world";
 import { parseSamlProviderArn } from "./partitions";
 import type {
   PolicyDocument,
   RoleSelector,
+  StandinAccount,
+  StandinOrganization,
   StandinRole,
   StandinSamlProvider,
   StandinWorld,
@@ -14,9 +22,46 @@ import type {
 
 /**
  * The stand-in world described by `dev/demo-world.ts`: the demo broker is the one principal, and a
- * role trusts the broker exactly when the demo says `trustsBroker`.
+ * role trusts the broker exactly when the demo says `trustsBroker`. The accounts form the demo
+ * organization (demoOrganization), which also holds the broker's (management) account and the
+ * accounts the seed leaves out (demoUndiscoveredAccounts); every member has the read-only
+ * discovery role DEMO_DISCOVERY_ROLE_NAME.
  */
 export function worldFromDemo(): StandinWorld {
+  const brokerTrust = {
+    trustedPrincipalArns: [demoBroker.arn],
+    allowsSourceIdentity: true,
+    allowsTagSession: true,
+  };
+  const seeded: StandinAccount[] = demoAccounts.map((account) => ({
+    id: account.id,
+    roles: [
+      ...account.roles.map((role) => ({
+        name: role.name,
+        description: role.description,
+        maxSessionDurationSeconds: role.maxSessionDurationSeconds,
+        trustedPrincipalArns: role.trustsBroker ? [demoBroker.arn] : [],
+        allowsSourceIdentity: role.allowsSourceIdentity,
+        allowsTagSession: role.allowsTagSession,
+        requiresMfa: role.requiresBrokerMfa ?? false,
+      })),
+      demoDiscoveryRole(false),
+    ],
+  }));
+  const undiscovered: StandinAccount[] = demoUndiscoveredAccounts.map((account) => ({
+    id: account.id,
+    roles: [
+      ...account.roles.map((role) => ({
+        name: role.name,
+        description: role.description,
+        maxSessionDurationSeconds: role.maxSessionDurationSeconds,
+        ...(role.trustsBroker
+          ? brokerTrust
+          : { trustedPrincipalArns: [], allowsSourceIdentity: false, allowsTagSession: false }),
+      })),
+      demoDiscoveryRole(false),
+    ],
+  }));
   return {
     principals: [
       {
@@ -27,17 +72,68 @@ export function worldFromDemo(): StandinWorld {
         mfaDevice: demoBroker.mfaDevice,
       },
     ],
-    accounts: demoAccounts.map((account) => ({
-      id: account.id,
-      roles: account.roles.map((role) => ({
-        name: role.name,
-        maxSessionDurationSeconds: role.maxSessionDurationSeconds,
-        trustedPrincipalArns: role.trustsBroker ? [demoBroker.arn] : [],
-        allowsSourceIdentity: role.allowsSourceIdentity,
-        allowsTagSession: role.allowsTagSession,
-        requiresMfa: role.requiresBrokerMfa ?? false,
-      })),
+    accounts: [
+      ...seeded,
+      ...undiscovered,
+      { id: demoOrganization.managementAccountId, roles: [demoDiscoveryRole(true)] },
+    ],
+    organization: demoStandinOrganization(),
+  };
+}
+
+/**
+ * The read-only discovery role: trusts the broker; may list and read roles, and in the
+ * management account also read AWS Organizations.
+ */
+function demoDiscoveryRole(isManagementAccount: boolean): StandinRole {
+  const statements: object[] = [
+    { Effect: "Allow", Action: ["iam:ListRoles", "iam:GetRole"], Resource: "*" },
+  ];
+  if (isManagementAccount) {
+    statements.push({
+      Effect: "Allow",
+      Action: ["organizations:Describe*", "organizations:List*"],
+      Resource: "*",
+    });
+  }
+  return {
+    name: DEMO_DISCOVERY_ROLE_NAME,
+    description: "Read-only: lets Gatehouse discover accounts and roles",
+    maxSessionDurationSeconds: 3600,
+    trustedPrincipalArns: [demoBroker.arn],
+    allowsSourceIdentity: true,
+    allowsTagSession: true,
+    permissionPolicy: { Version: "2012-10-17", Statement: statements },
+  };
+}
+
+function demoStandinOrganization(): StandinOrganization {
+  const names = new Map<string, string>([
+    [demoOrganization.managementAccountId, demoOrganization.managementAccountName],
+    ...demoAccounts.map((a): [string, string] => [a.id, a.name]),
+    ...demoUndiscoveredAccounts.map((a): [string, string] => [a.id, a.name]),
+  ]);
+  return {
+    id: demoOrganization.id,
+    rootId: demoOrganization.rootId,
+    managementAccountId: demoOrganization.managementAccountId,
+    organizationalUnits: demoOrganization.units.map((unit) => ({
+      id: unit.id,
+      name: unit.name,
+      parentId: demoOrganization.rootId,
+      tags: unit.tags,
     })),
+    members: [...names].map(([id, name]) => {
+      const placement = demoOrganization.placement[id];
+      if (!placement) throw new TypeError(`demoOrganization.placement has no entry for ${id}`);
+      return {
+        id,
+        name,
+        email: placement.email,
+        parentId: placement.unitId ?? demoOrganization.rootId,
+        tags: placement.tags,
+      };
+    }),
   };
 }
 

@@ -1,13 +1,16 @@
 /**
- * Checking a stand-in world and indexing it for the lookups STS needs: keys, users, roles by ARN
- * (with their trust and permission policies parsed), SAML providers.
+ * Checking a stand-in world and indexing it for the lookups STS, IAM and Organizations need: keys,
+ * users, roles by ARN and by account (with their trust and permission policies parsed), SAML
+ * providers, the organization. Roles may be put and removed while the stand-in runs.
  */
+import { createHash } from "node:crypto";
 import { parseIamPolicy, type ParsedPolicy, type PolicyKind } from "./iam-policy";
 import { stableUniqueId } from "./ids";
+import { RoleTable } from "./role-table";
+import { indexOrganization, type OrganizationIndex } from "./organization-index";
 import {
   isPartition,
   parseMfaSerialArn,
-  parseRoleArn,
   parseSamlProviderArn,
   parseUserArn,
   type StandinPartition,
@@ -32,25 +35,47 @@ import type {
 const ACCOUNT_ID = /^\d{12}$/;
 const LONG_TERM_KEY_ID = /^AKIA[A-Z0-9]{16}$/;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+/**
+ * `/` or `/a/b/`, at most 512 characters. IAM allows any of `!`…`~` in a path; the stand-in keeps
+ * to the characters its role ARN parser reads (`[\w+=,.@-]`), which all real paths use.
+ */
+const ROLE_PATH = /^\/(?:[\w+=,.@-]+\/)*$/;
+/** IAM's Description: at most 1,000 characters of this set. */
+const ROLE_DESCRIPTION = /^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*$/;
+const DAY_MS = 86_400_000;
+/** CreateDates of the initial world's roles are spread over the 1,500 days after this. */
+const CREATE_EPOCH_MS = Date.UTC(2019, 0, 1);
 
-/** `arn:<partition>:iam::<account>:role/<name>` for a path-less role (the only kind the world holds). */
-function roleArn(account: string, roleName: string, partition: StandinPartition = "aws"): string {
-  return `arn:${partition}:iam::${account}:role/${roleName}`;
+/** `arn:<partition>:iam::<account>:role<path><name>`. */
+function roleArn(
+  account: string,
+  roleName: string,
+  partition: StandinPartition,
+  path: string,
+): string {
+  return `arn:${partition}:iam::${account}:role${path}${roleName}`;
 }
 
 /**
  * Checks a world and indexes it.
  *
  * @throws TypeError when the world is malformed (bad account id or partition, an account listed
- *   in two partitions, key id, role name, duplicate key or role, MaxSessionDuration outside
- *   3,600–43,200, a user, MFA device or SAML provider ARN whose partition or account is not its
- *   owner's, an MFA device used twice or whose secret is not base32, a trusted SAML provider ARN
- *   that is malformed or in another account, a malformed policy document, a trust policy next to
- *   shorthand trust fields, a duplicate provider): a programming error in the caller.
+ *   in two partitions, key id, role name, path or description, duplicate key or role,
+ *   MaxSessionDuration outside 3,600–43,200, a user, MFA device or SAML provider ARN whose
+ *   partition or account is not its owner's, an MFA device used twice or whose secret is not
+ *   base32, a trusted SAML provider ARN that is malformed or in another account, a malformed
+ *   policy document, a trust policy next to shorthand trust fields, a duplicate provider, a
+ *   malformed organization — see indexOrganization): a programming error in the caller.
  */
 export function indexWorld(world: StandinWorld): WorldIndex {
   const partitions = accountPartitions(world);
-  const partitionOf = (account: string): StandinPartition => partitions.get(account) ?? "aws";
+  const organization: OrganizationIndex | undefined = world.organization
+    ? indexOrganization(world.organization, (account) => partitions.get(account))
+    : undefined;
+  const partitionOf = (account: string): StandinPartition =>
+    partitions.get(account) ??
+    (organization?.member(account) ? organization.partition : undefined) ??
+    "aws";
   const principals = new Map<string, ResolvedPrincipal>();
   const principalsByArn = new Map<string, ResolvedPrincipal>();
   const mfaSerials = new Set<string>();
@@ -63,17 +88,16 @@ export function indexWorld(world: StandinWorld): WorldIndex {
     principalsByArn.set(principal.arn, resolved);
   }
 
-  const roles = new Map<string, ResolvedRole>();
+  const roles = new RoleTable();
   for (const account of world.accounts) {
     const partition = partitionOf(account.id);
     for (const role of account.roles) {
-      const resolved = resolveRole(role, account.id, partition);
-      // IAM role names are unique per account, case-insensitively.
-      const key = roleKey(partition, account.id, role.name);
-      if (roles.has(key)) {
+      const resolved = resolveRole(role, account.id, partition, undefined);
+      // IAM role names are unique per account, case-insensitively (whatever their paths).
+      if (roles.get(partition, account.id, role.name)) {
         throw new TypeError(`stand-in world: duplicate role ${role.name} in ${account.id}`);
       }
-      roles.set(key, resolved);
+      roles.put(resolved);
     }
   }
 
@@ -105,14 +129,26 @@ export function indexWorld(world: StandinWorld): WorldIndex {
       samlProviders.set(resolved.arn, resolved);
       return resolved;
     },
-    // AWS matches the role name exactly even though uniqueness is case-insensitive; the world's
-    // roles all live at path "/", so an ARN with a path names a role that does not exist.
-    roleByArn: (arn) => {
-      const parts = parseRoleArn(arn);
-      if (!parts || parts.path !== "") return undefined;
-      const found = roles.get(roleKey(parts.partition, parts.account, parts.name));
-      return found?.name === parts.name ? found : undefined;
+    // AWS matches the role name exactly even though uniqueness is case-insensitive, and a role
+    // ARN includes the role's path: the same name under another path names no role.
+    roleByArn: (arn) => roles.byArn(arn),
+    rolesOf: (partition, account) => roles.ofAccount(partition, account),
+    putRole: (accountId, role, createdAt) => {
+      if (!ACCOUNT_ID.test(accountId)) {
+        throw new TypeError(`stand-in world: account id ${accountId} is not 12 digits`);
+      }
+      const partition = partitionOf(accountId);
+      const generation = roles.generationOf(partition, accountId, role.name);
+      const resolved = resolveRole(role, accountId, partition, { createdAt, generation });
+      partitions.set(accountId, partition);
+      roles.put(resolved);
+      return resolved;
     },
+    removeRole: (arn) => {
+      const found = roles.byArn(arn);
+      return found ? roles.remove(found) : false;
+    },
+    organization: () => organization,
   };
 }
 
@@ -172,17 +208,36 @@ function resolvePrincipal(
   };
 }
 
+/**
+ * A role with its derived identifiers. `put` is set for roles put while running: created then,
+ * with a RoleId of their own when the name existed before (`generation` > 0).
+ */
 function resolveRole(
   role: StandinRole,
   account: string,
   partition: StandinPartition,
+  put: { createdAt: Date; generation: number } | undefined,
 ): ResolvedRole {
-  if (!ROLE_NAME.test(role.name)) {
-    throw new TypeError(`stand-in world: role name ${role.name} is invalid`);
+  if (typeof role.name !== "string" || !ROLE_NAME.test(role.name)) {
+    throw new TypeError(`stand-in world: role name ${String(role.name)} is invalid`);
   }
   const max = role.maxSessionDurationSeconds;
   if (!Number.isInteger(max) || max < 3600 || max > 43200) {
     throw new TypeError(`stand-in world: ${role.name} MaxSessionDuration ${max} not in 3600–43200`);
+  }
+  const path = role.path ?? "/";
+  if (typeof path !== "string" || path.length > 512 || !ROLE_PATH.test(path)) {
+    throw new TypeError(`stand-in world: ${role.name} path ${String(path)} is not / or /a/b/`);
+  }
+  const description = role.description ?? "";
+  if (
+    typeof description !== "string" ||
+    description.length > 1000 ||
+    !ROLE_DESCRIPTION.test(description)
+  ) {
+    throw new TypeError(
+      `stand-in world: ${role.name} description must be at most 1,000 characters of IAM's set`,
+    );
   }
   for (const providerArn of role.trustedSamlProviderArns ?? []) {
     const provider = parseSamlProviderArn(providerArn);
@@ -192,24 +247,36 @@ function resolveRole(
       );
     }
   }
-  const arn = roleArn(account, role.name, partition);
+  const arn = roleArn(account, role.name, partition, path);
   if (role.trustPolicy !== undefined && usesShorthandTrust(role)) {
     throw new TypeError(
       `stand-in world: ${arn} has a trustPolicy and shorthand trust fields; the document replaces them (leave them empty, or use definePolicyRole)`,
     );
   }
+  const generation = put?.generation ?? 0;
   return {
     ...role,
     account,
     partition,
     arn,
-    roleId: stableUniqueId("AROA", arn),
+    path,
+    description,
+    createDate: put?.createdAt ?? stableCreateDate(arn),
+    roleId: stableUniqueId("AROA", generation === 0 ? arn : `${arn}#${generation}`),
     trust:
       role.trustPolicy === undefined
         ? shorthandTrustPolicy(role)
         : parseOwnedPolicy(role.trustPolicy, "trust", arn),
     permissions: readPolicy(role.permissionPolicy, "permission", arn),
   };
+}
+
+/** A CreateDate that is the same on every start, whole seconds like IAM's. */
+function stableCreateDate(arn: string): Date {
+  const digest = createHash("sha256").update(`created:${arn}`).digest();
+  const days = digest.readUInt32BE(0) % 1500;
+  const seconds = digest.readUInt32BE(4) % 86_400;
+  return new Date(CREATE_EPOCH_MS + days * DAY_MS + seconds * 1000);
 }
 
 function readPolicy(
@@ -253,8 +320,4 @@ function checkMfaDevice(
     const reason = error instanceof Error ? error.message : String(error);
     throw new TypeError(`stand-in world: MFA device ${device.serialNumber}: ${reason}`);
   }
-}
-
-function roleKey(partition: StandinPartition, account: string, roleName: string): string {
-  return `${partition}/${account}/${roleName.toLowerCase()}`;
 }

@@ -37,13 +37,26 @@ function accountView(row: {
 export async function findAccountsForAdmin(db: Db) {
   const rows = await db.awsAccount.findMany({
     orderBy: [{ name: "asc" }, { accountId: "asc" }],
-    include: { roles: { select: { _count: { select: { accessRules: true } } } } },
+    include: {
+      roles: {
+        select: {
+          missingSince: true,
+          trustStatus: true,
+          _count: { select: { accessRules: true } },
+        },
+      },
+    },
   });
   return rows.map((r) => ({
     id: r.id,
     ...accountView(r),
+    organizationStatus: r.organizationStatus,
     roleCount: r.roles.length,
     ruleCount: r.roles.reduce((n, role) => n + role._count.accessRules, 0),
+    /** Roles discovery found gone from AWS: their rules grant nothing. */
+    goneRoleCount: r.roles.filter((role) => role.missingSince !== null).length,
+    /** Roles whose trust policy lets the portal assume them neither as broker nor with SAML. */
+    untrustedRoleCount: r.roles.filter((role) => role.trustStatus === "untrusted").length,
   }));
 }
 
@@ -62,6 +75,8 @@ export async function findAccountForAdmin(db: Db, id: string) {
   return {
     id: row.id,
     ...accountView(row),
+    organizationStatus: row.organizationStatus,
+    organizationPath: row.organizationPath,
     roles: row.roles.map((role) => ({
       id: role.id,
       name: role.name,
@@ -70,6 +85,8 @@ export async function findAccountForAdmin(db: Db, id: string) {
       assumeMethod: role.assumeMethod,
       maxSessionDurationSeconds: role.maxSessionDurationSeconds,
       ruleCount: role._count.accessRules,
+      missingSince: role.missingSince,
+      trustStatus: role.trustStatus,
     })),
   };
 }

@@ -79,6 +79,8 @@ export async function findRoleForAdmin(db: Db, accountDbId: string, roleId: stri
     id: row.id,
     account: row.awsAccount,
     ...asRoleRow(row),
+    missingSince: row.missingSince,
+    trustStatus: row.trustStatus,
     isDefaultArn:
       row.arn === defaultRoleArn(row.awsAccount.accountId, row.name, getConfig().aws.partition),
     rules: row.accessRules.map((rule) => ({

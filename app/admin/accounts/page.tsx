@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AdminPageShell } from "@/components/admin-page-shell";
+import { OrganizationStatusBadge } from "@/components/discovery/discovery-marks";
 import { EnvironmentBadge } from "@/components/environment-badge";
 import { findAccountsForAdmin } from "@/lib/admin/accounts";
 import { getDb } from "@/lib/db/client";
@@ -28,12 +29,21 @@ export default async function AdminAccountsPage({ searchParams }: { searchParams
             AWS accounts, the roles people may assume in them, and who may assume each role.
           </p>
         </div>
-        <Link
-          href="/admin/accounts/new"
-          className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium whitespace-nowrap text-white hover:bg-indigo-500"
-        >
-          Add account
-        </Link>
+        <div className="flex items-center gap-2">
+          <Link
+            href="/admin/accounts/discover"
+            className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-medium whitespace-nowrap text-slate-700 hover:bg-slate-50"
+            data-testid="discover-accounts-link"
+          >
+            Discover accounts
+          </Link>
+          <Link
+            href="/admin/accounts/new"
+            className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium whitespace-nowrap text-white hover:bg-indigo-500"
+          >
+            Add account
+          </Link>
+        </div>
       </div>
       <section className="relative overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
         <table className="min-w-full text-left text-sm" data-testid="admin-accounts-table">
@@ -64,13 +74,26 @@ export default async function AdminAccountsPage({ searchParams }: { searchParams
                     {a.name}
                   </Link>
                   {a.alias && <span className="ml-2 text-slate-400">{a.alias}</span>}
+                  <OrganizationStatusBadge status={a.organizationStatus} className="ml-2" />
                   {a.description && <p className="text-xs text-slate-500">{a.description}</p>}
                 </td>
                 <td className="px-4 py-3 font-mono text-xs">{a.accountId}</td>
                 <td className="px-4 py-3">
                   <EnvironmentBadge environment={a.environment} />
                 </td>
-                <td className="px-4 py-3 text-right tabular-nums">{a.roleCount}</td>
+                <td className="px-4 py-3 text-right tabular-nums">
+                  {a.roleCount}
+                  {a.goneRoleCount > 0 && (
+                    <p className="text-xs text-red-700" data-testid="account-gone-roles">
+                      {a.goneRoleCount} gone from AWS — grant nothing
+                    </p>
+                  )}
+                  {a.untrustedRoleCount > 0 && (
+                    <p className="text-xs text-amber-800" data-testid="account-untrusted-roles">
+                      {a.untrustedRoleCount} the portal can&apos;t assume
+                    </p>
+                  )}
+                </td>
                 <td className="px-4 py-3 text-right tabular-nums">{a.ruleCount}</td>
               </tr>
             ))}

@@ -3,6 +3,10 @@ import Link from "next/link";
 import { AdminAccountForm } from "@/components/admin-account-form";
 import { AdminDeleteSection, AdminListSection } from "@/components/admin-page-sections";
 import { AdminPageShell } from "@/components/admin-page-shell";
+import {
+  OrganizationStatusBadge,
+  RoleDiscoveryMarks,
+} from "@/components/discovery/discovery-marks";
 import { accountDeletionSummary, countOf } from "@/components/admin-wording";
 import { formatDuration } from "@/components/format-duration";
 import { findAccountForAdmin } from "@/lib/admin/accounts";
@@ -30,10 +34,21 @@ export default async function AdminAccountPage(props: {
       crumbs={[ACCOUNTS_CRUMB, { label: account.name }]}
       notice={typeof notice === "string" ? notice : undefined}
     >
-      <h1 className="text-2xl font-semibold">
-        {account.name}{" "}
-        <span className="font-mono text-base text-slate-500">{account.accountId}</span>
-      </h1>
+      <div>
+        <h1 className="text-2xl font-semibold">
+          {account.name}{" "}
+          <span className="font-mono text-base text-slate-500">{account.accountId}</span>
+          <OrganizationStatusBadge
+            status={account.organizationStatus}
+            className="ml-3 align-middle"
+          />
+        </h1>
+        {account.organizationPath && (
+          <p className="text-sm text-slate-500" data-testid="account-organization-path">
+            Organization path <span className="font-mono">{account.organizationPath}</span>
+          </p>
+        )}
+      </div>
       <AdminListSection
         title="Roles"
         addHref={`/admin/accounts/${account.id}/roles/new`}
@@ -55,6 +70,11 @@ export default async function AdminAccountPage(props: {
                   >
                     {role.name}
                   </Link>
+                  <RoleDiscoveryMarks
+                    missingSince={role.missingSince}
+                    trustStatus={role.trustStatus}
+                    className="ml-2"
+                  />
                   {role.description && <p className="text-xs text-slate-500">{role.description}</p>}
                   {/* A phone has no room for an ARN column: the ARN goes under the name. */}
                   <p className="mt-0.5 font-mono text-xs text-slate-600 sm:hidden">

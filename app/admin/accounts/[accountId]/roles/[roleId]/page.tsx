@@ -4,6 +4,7 @@ import { AdminDeleteSection, AdminListSection } from "@/components/admin-page-se
 import { AdminPageShell } from "@/components/admin-page-shell";
 import { AdminRoleForm } from "@/components/admin-role-form";
 import { AdminRulesTable } from "@/components/admin-rules-table";
+import { RoleDiscoveryMarks } from "@/components/discovery/discovery-marks";
 import { roleDeletionSummary } from "@/components/admin-wording";
 import { accountCrumbs, loadRolePage } from "../../../load-admin-page";
 import { updateRoleAction } from "../../../role-actions";
@@ -28,6 +29,11 @@ export default async function AdminRolePage(props: { params: Params; searchParam
         <p className="font-mono text-sm text-slate-500">
           <ArnText arn={role.arn} />
         </p>
+        <RoleDiscoveryMarks
+          missingSince={role.missingSince}
+          trustStatus={role.trustStatus}
+          className="mt-1"
+        />
       </div>
       <AdminListSection
         title="Who may assume it"

@@ -1,0 +1,61 @@
+import { organizationStatusLabel } from "./discovery-wording";
+
+const MARK =
+  "inline-flex items-center rounded-md px-2 py-0.5 text-xs font-medium ring-1 ring-inset";
+
+/** Statuses in which an account's roles grant nothing (docs/DISCOVERY.md). */
+const CLOSED_STATUSES = new Set(["SUSPENDED", "PENDING_CLOSURE", "NOT_IN_ORGANIZATION"]);
+
+/** A badge for an account AWS Organizations reports suspended, closing or gone; else nothing. */
+export function OrganizationStatusBadge({
+  status,
+  className = "",
+}: {
+  status: string;
+  className?: string;
+}) {
+  if (!CLOSED_STATUSES.has(status)) return null;
+  return (
+    <span
+      className={`${MARK} bg-red-50 text-red-700 ring-red-600/30 ${className}`}
+      title="Its roles grant nothing while it is in this state"
+      data-testid="account-organization-status"
+      data-status={status}
+    >
+      {organizationStatusLabel(status)}
+    </span>
+  );
+}
+
+/** "gone from AWS since …" and "portal can't assume it", for a role that discovery marked. */
+export function RoleDiscoveryMarks({
+  missingSince,
+  trustStatus,
+  className = "",
+}: {
+  missingSince: Date | null;
+  trustStatus: string;
+  className?: string;
+}) {
+  if (missingSince === null && trustStatus !== "untrusted") return null;
+  return (
+    <span className={`inline-flex flex-wrap gap-1.5 ${className}`}>
+      {missingSince !== null && (
+        <span
+          className={`${MARK} bg-red-50 text-red-700 ring-red-600/30`}
+          data-testid="role-missing"
+        >
+          gone from AWS since {missingSince.toISOString().slice(0, 10)} — grants nothing
+        </span>
+      )}
+      {trustStatus === "untrusted" && (
+        <span
+          className={`${MARK} bg-amber-50 text-amber-800 ring-amber-600/30`}
+          data-testid="role-untrusted"
+        >
+          portal can&apos;t assume it
+        </span>
+      )}
+    </span>
+  );
+}
