@@ -3,8 +3,14 @@
 // organization, applying exactly the subset chosen, a vanished role or a suspended account
 // refusing issuance at once (no STS call), a role whose trust no longer names the broker flagged,
 // audit events for every run and apply, and the "not allowed" suite for the new routes and page.
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoBroker, demoUndiscoveredAccounts } from "@/dev/demo-world";
+import { createStsBroker } from "@/lib/aws/sts-broker";
+import { loadConfig } from "@/lib/config/load-config";
+import { syncOnce } from "@/lib/discovery/worker";
 import { CookieJar } from "../support/cookie-jar";
 import { allChanges, applyDiscovery, finishedRun, startDiscovery } from "../support/discovery";
 import { expectApiError, withoutAwsCalls } from "../support/portal-assertions";
@@ -309,4 +315,86 @@ it("the management account is proposed without the discovery role", async () => 
   });
   expect(run.changesJson).not.toContain(":role/GatehouseDiscovery");
   expect(run.changesJson).toContain(`account-new:${demoBroker.account}`);
+});
+
+describe("the periodic sync", () => {
+  it("applies additions and marks removals by itself, leaves renames for an admin, audited as the system", async () => {
+    stack.aws.putRole(mlSandbox!.id, {
+      name: "Analyst",
+      description: "Added in AWS after the last run",
+      maxSessionDurationSeconds: 3600,
+      trustedPrincipalArns: [demoBroker.arn],
+      allowsSourceIdentity: true,
+      allowsTagSession: true,
+    });
+    stack.aws.updateOrganizationMember(qa!.id, { name: "acme-qa-again" });
+    const config = loadConfig(stack.portalEnv);
+    const runId = await syncOnce({
+      db: stack.db,
+      broker: createStsBroker(config.aws),
+      config,
+      now: () => new Date(),
+    });
+    expect(runId).not.toBeNull();
+    // acme-ml-sandbox was never applied: the sync creates it, with its new role.
+    const sandbox = await stack.db.awsAccount.findUniqueOrThrow({
+      where: { accountId: mlSandbox!.id },
+      include: { roles: true },
+    });
+    expect(sandbox.roles.map((r) => r.name).sort()).toEqual(["Analyst", "ReadOnly", "Researcher"]);
+    expect(
+      (await stack.db.awsAccount.findUniqueOrThrow({ where: { accountId: qa!.id } })).name,
+    ).toBe("acme-qa-renamed");
+    const run = await finishedRun(alice, runId!, "kind=account-renamed");
+    expect(run.changes).toMatchObject([
+      { kind: "account-renamed", to: "acme-qa-again", applied: null },
+    ]);
+    const audited = await stack.db.auditEvent.findMany({
+      where: { action: { startsWith: "discovery." }, detailsJson: { contains: runId! } },
+      orderBy: { sequence: "asc" },
+    });
+    expect(audited.map((e) => [e.action, e.actorUserId])).toEqual([
+      ["discovery.started", null],
+      ["discovery.completed", null],
+      ["discovery.applied", null],
+    ]);
+  });
+});
+
+describe("npm run discover", () => {
+  const run = async (args: string[] = []) => {
+    try {
+      const { stdout, stderr } = await promisify(execFile)(
+        path.join(process.cwd(), "node_modules", ".bin", "tsx"),
+        ["--conditions=react-server", "cli/discover.ts", ...args],
+        { env: { ...process.env, ...stack.portalEnv }, timeout: 120_000 },
+      );
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const e = error as { code?: number; stdout?: string; stderr?: string };
+      return { code: e.code ?? -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+    }
+  };
+
+  it("prints the same diff as the page, changes nothing without --apply, and applies with it", async () => {
+    const dry = await run();
+    // (On Node 20 the AWS SDK warns about its support window on stderr; nothing may fail.)
+    expect(dry.stderr).not.toMatch(/discover failed|not configured|could not/);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/accounts, \d+ roles read in/);
+    expect(dry.stdout).toContain(`~ account ${qa!.id} renamed: acme-qa-renamed → acme-qa-again`);
+    expect(dry.stdout).toContain("dry run: nothing changed");
+    expect(
+      (await stack.db.awsAccount.findUniqueOrThrow({ where: { accountId: qa!.id } })).name,
+    ).toBe("acme-qa-renamed");
+    const applied = await run(["--apply"]);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stdout).toMatch(/applied \d+ change\(s\)/);
+    expect(
+      (await stack.db.awsAccount.findUniqueOrThrow({ where: { accountId: qa!.id } })).name,
+    ).toBe("acme-qa-again");
+    const bad = await run(["--bogus"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("usage: npm run discover");
+  });
 });
