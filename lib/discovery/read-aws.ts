@@ -15,12 +15,24 @@ import {
   OrganizationsClient,
   type Account,
 } from "@aws-sdk/client-organizations";
-import { IAMClient, ListRolesCommand, type Role as IamRole } from "@aws-sdk/client-iam";
+import {
+  GetRoleCommand,
+  IAMClient,
+  ListRolesCommand,
+  NoSuchEntityException,
+  type Role as IamRole,
+} from "@aws-sdk/client-iam";
 import type { AwsPartition } from "@/lib/aws/partitions";
 import type { TemporaryCredentials } from "@/lib/aws/credential-formats";
 import type { DiscoveryConfig } from "@/lib/config";
 import { nameOf } from "./environment";
-import { describeAwsError, withRetries, type RetryCounters, type RetryPolicy } from "./retry";
+import {
+  describeAwsError,
+  RetriesExhaustedError,
+  withRetries,
+  type RetryCounters,
+  type RetryPolicy,
+} from "./retry";
 import {
   isIgnoredRole,
   type DiscoveredAccount,
@@ -42,6 +54,8 @@ export interface ReadDependencies {
   partition: AwsPartition;
   /** The broker's identity, for reading trust policies. */
   trust: TrustContext;
+  /** The names of the roles Gatehouse has in an account (a missing one is confirmed with GetRole). */
+  knownRoleNames(accountId: string): readonly string[];
   /** Assumes a discovery role with the broker's credentials. */
   assumeRole(roleArn: string): Promise<TemporaryCredentials>;
   retry: RetryPolicy;
@@ -69,15 +83,19 @@ export async function readOrganization(deps: ReadDependencies): Promise<Discover
     ...(config.organizationsEndpoint ? { endpoint: config.organizationsEndpoint } : {}),
   });
   try {
+    // A refusal names the call it refused, so the admin knows which permission is missing.
     const call = <T>(operation: string, run: () => Promise<T>) =>
-      withRetries(`Organizations ${operation}`, run, deps.retry, deps.counters);
+      withRetries(`Organizations ${operation}`, run, deps.retry, deps.counters).catch(
+        (error: unknown) => {
+          if (error instanceof RetriesExhaustedError) throw error;
+          throw new DiscoveryReadError(
+            `AWS Organizations refused ${operation}: ${describeAwsError(error)}`,
+          );
+        },
+      );
     const org = await call("DescribeOrganization", () =>
       organizations.send(new DescribeOrganizationCommand({})),
-    ).catch((error: unknown) => {
-      throw new DiscoveryReadError(
-        `AWS Organizations refused ${config.organizationRoleArn}: ${describeAwsError(error)}`,
-      );
-    });
+    );
     const accounts = await listAccounts(organizations, call);
     const ouPaths = new OuPathCache(organizations, call);
     const total = accounts.length;
@@ -237,6 +255,23 @@ async function readAccountRoles(
       listed.push(...(page.Roles ?? []));
       marker = page.IsTruncated ? page.Marker : undefined;
     } while (marker);
+    // A known role ListRoles did not return is confirmed with GetRole before the diff may call it
+    // gone: only NoSuchEntity counts (docs/DISCOVERY.md "Nothing is deleted").
+    const listedNames = new Set(listed.map((r) => r.RoleName));
+    for (const name of deps.knownRoleNames(accountId)) {
+      if (listedNames.has(name)) continue;
+      try {
+        const found = await withRetries(
+          "IAM GetRole",
+          () => iam.send(new GetRoleCommand({ RoleName: name })),
+          deps.retry,
+          deps.counters,
+        );
+        if (found.Role) listed.push(found.Role);
+      } catch (error) {
+        if (!(error instanceof NoSuchEntityException)) throw error;
+      }
+    }
     const roles: DiscoveredRole[] = [];
     let untrusted = 0;
     for (const role of listed) {
@@ -257,7 +292,7 @@ async function readAccountRoles(
     return { roles, untrusted, error: null };
   } catch (error) {
     if (error instanceof Error && error.name === "RetriesExhaustedError") throw error;
-    return { roles: null, untrusted: 0, error: `IAM ListRoles: ${describeAwsError(error)}` };
+    return { roles: null, untrusted: 0, error: `IAM refused: ${describeAwsError(error)}` };
   } finally {
     iam.destroy();
   }

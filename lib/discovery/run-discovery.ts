@@ -132,6 +132,8 @@ export async function executeDiscoveryRun(
       ? `arn:${deps.config.aws.partition}:iam::${assumed[2] ?? identity.account}:role/${assumed[3] ?? ""}`
       : identity.arn;
     let lastWrite = 0;
+    const known = await readKnownAccounts(db);
+    const knownRoles = new Map(known.map((a) => [a.accountId, a.roles.map((r) => r.name)]));
     const snapshot = await readOrganization({
       config,
       partition: deps.config.aws.partition,
@@ -145,6 +147,7 @@ export async function executeDiscoveryRun(
             durationSeconds: DISCOVERY_SESSION_SECONDS,
           })
         ).credentials,
+      knownRoleNames: (accountId) => knownRoles.get(accountId) ?? [],
       retry,
       counters,
       onProgress: async (done, total, rolesSeen) => {
@@ -164,6 +167,7 @@ export async function executeDiscoveryRun(
         });
       },
     });
+    // Read again: the database may have changed during a long run (apply re-checks anyway).
     const { changes, notices } = diffDiscovery(snapshot, await readKnownAccounts(db), config);
     if (snapshot.untrustedRoleCount > 0)
       notices.unshift({

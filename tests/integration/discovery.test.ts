@@ -144,7 +144,12 @@ describe("discovery of the demo organization", () => {
     expect(before.status, await before.clone().text()).toBe(200);
 
     expect(stack.aws.removeRole(arn)).toBe(true);
+    stack.aws.resetCalls();
     const gone = await finishedRun(alice, await startDiscovery(alice));
+    // Missing from ListRoles, then confirmed with GetRole before it may be called gone.
+    expect(
+      stack.aws.serviceCalls().filter((c) => c.action === "GetRole").map((c) => c.errorCode),
+    ).toEqual(["NoSuchEntity"]);
     const change = gone.changes.find((c) => c.key === `role-gone:${arn}`);
     expect(change).toMatchObject({ kind: "role-gone", ruleCount: 1 });
     await applyDiscovery(alice, gone.id, { keys: [`role-gone:${arn}`] });

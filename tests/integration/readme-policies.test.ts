@@ -17,6 +17,7 @@ import {
 import { checkRole, type RoleToCheck } from "@/lib/aws/role-doctor";
 import { createStsBroker } from "@/lib/aws/sts-broker";
 import { loadConfig } from "@/lib/config/load-config";
+import { readOrganization } from "@/lib/discovery/read-aws";
 
 const README = fs.readFileSync(path.join(import.meta.dirname, "../../README.md"), "utf8");
 
@@ -234,5 +235,120 @@ describe("the README's policies", () => {
       sts.destroy();
       await aws.close();
     }
+  });
+});
+
+describe('the README\'s discovery policies ("Discovering accounts")', () => {
+  const MEMBER = "444455556666";
+  const readmeDiscoveryRole = (permissions: object) =>
+    definePolicyRole({
+      name: "GatehouseDiscovery",
+      maxSessionDurationSeconds: 3600,
+      trustPolicy: readmePolicy("discovery-trust"),
+      permissionPolicy: permissions,
+    });
+  function discoveryWorld(organizationPermissions: object, rolePermissions: object): StandinWorld {
+    return {
+      principals: [{ ...BROKER_USER, permissionPolicy: readmePolicy("broker-permissions") }],
+      accounts: [
+        { id: BROKER_USER.account, roles: [readmeDiscoveryRole(organizationPermissions)] },
+        {
+          id: MEMBER,
+          roles: [
+            readmeDiscoveryRole(rolePermissions),
+            definePolicyRole({
+              name: "Developer",
+              maxSessionDurationSeconds: 43_200,
+              trustPolicy: readmePolicy("role-trust-iam-user-broker"),
+            }),
+          ],
+        },
+      ],
+      organization: {
+        id: "o-readme00001",
+        rootId: "r-rdme",
+        managementAccountId: BROKER_USER.account,
+        members: [
+          { id: BROKER_USER.account, name: "management", email: "aws@corp.example" },
+          { id: MEMBER, name: "workloads", email: "aws+workloads@corp.example" },
+        ],
+      },
+    };
+  }
+  async function discover(world: StandinWorld) {
+    const aws = await startAwsStandin({ world });
+    try {
+      const cfg = loadConfig({
+        NEXTAUTH_URL: "https://aws.corp.example",
+        NEXTAUTH_SECRET: "s".repeat(32),
+        GATEHOUSE_ADMIN_GROUP: "admins",
+        GATEHOUSE_STS_ENDPOINT: aws.stsEndpointSetting(),
+        GATEHOUSE_DISCOVERY_ORGANIZATION_ROLE_ARN: `arn:aws:iam::${BROKER_USER.account}:role/GatehouseDiscovery`,
+        GATEHOUSE_DISCOVERY_ORGANIZATIONS_ENDPOINT: aws.url,
+        GATEHOUSE_DISCOVERY_IAM_ENDPOINT: aws.url,
+        ...userKeys,
+      });
+      const broker = createStsBroker(cfg.aws);
+      return await readOrganization({
+        config: cfg.discovery!,
+        partition: "aws",
+        trust: { brokerArn: BROKER_USER.arn, brokerAccount: BROKER_USER.account, partition: "aws" },
+        knownRoleNames: () => [],
+        assumeRole: async (roleArn) =>
+          (
+            await broker.assumeRole({
+              roleArn,
+              roleSessionName: "gatehouse-discovery",
+              sourceIdentity: "gatehouse-discovery",
+              durationSeconds: 900,
+            })
+          ).credentials,
+        retry: {
+          maxAttempts: 1,
+          baseMs: 0,
+          capMs: 0,
+          sleep: () => Promise.resolve(),
+          random: () => 0,
+        },
+        counters: { calls: 0, retries: 0 },
+        onProgress: () => Promise.resolve(),
+      });
+    } finally {
+      await aws.close();
+    }
+  }
+
+  it("let discovery read the organization and find the role that trusts the broker", async () => {
+    const snapshot = await discover(
+      discoveryWorld(
+        readmePolicy("discovery-organization-permissions"),
+        readmePolicy("discovery-role-permissions"),
+      ),
+    );
+    const member = snapshot.accounts.find((a) => a.accountId === MEMBER);
+    expect(member?.rolesError).toBeNull();
+    expect(member?.roles?.map((r) => [r.name, r.trust.kind])).toEqual([["Developer", "broker"]]);
+  });
+
+  it.each([
+    ["organizations:ListAccounts", "discovery-organization-permissions", /ListAccounts/],
+    ["organizations:ListParents", "discovery-organization-permissions", /ListParents/],
+  ])("without %s the run stops with AWS's refusal", async (action, name, message) => {
+    const organization = withoutAction(readmePolicy(name), action);
+    await expect(
+      discover(discoveryWorld(organization, readmePolicy("discovery-role-permissions"))),
+    ).rejects.toThrow(message);
+  });
+
+  it("without iam:ListRoles an account's roles are not read, and it says why", async () => {
+    const snapshot = await discover(
+      discoveryWorld(
+        readmePolicy("discovery-organization-permissions"),
+        withoutAction(readmePolicy("discovery-role-permissions"), "iam:ListRoles"),
+      ),
+    );
+    const member = snapshot.accounts.find((a) => a.accountId === MEMBER);
+    expect(member?.roles).toBeNull();
+    expect(member?.rolesError).toMatch(/AccessDenied.*iam:ListRoles/);
   });
 });

@@ -22,7 +22,7 @@ export default async function AdminAccountsPage({ searchParams }: { searchParams
       crumbs={crumbs}
       notice={typeof notice === "string" ? notice : undefined}
     >
-      <div className="flex items-end justify-between gap-4">
+      <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <h1 className="text-2xl font-semibold">Accounts &amp; access</h1>
           <p className="mt-1 text-sm text-slate-600">
