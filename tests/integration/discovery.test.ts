@@ -148,7 +148,10 @@ describe("discovery of the demo organization", () => {
     const gone = await finishedRun(alice, await startDiscovery(alice));
     // Missing from ListRoles, then confirmed with GetRole before it may be called gone.
     expect(
-      stack.aws.serviceCalls().filter((c) => c.action === "GetRole").map((c) => c.errorCode),
+      stack.aws
+        .serviceCalls()
+        .filter((c) => c.action === "GetRole")
+        .map((c) => c.errorCode),
     ).toEqual(["NoSuchEntity"]);
     const change = gone.changes.find((c) => c.key === `role-gone:${arn}`);
     expect(change).toMatchObject({ kind: "role-gone", ruleCount: 1 });
