@@ -2,10 +2,8 @@ import Link from "next/link";
 import type { DiscoveryRunSummary, RunStatus } from "@/lib/discovery/runs";
 import { formatNumber, shortTime, triggerLabel } from "./discovery-wording";
 
-export type DiscoveryRunRow = DiscoveryRunSummary & {
-  /** Changes found and not yet applied; null while the run reads (or when it stopped). */
-  changes: { total: number; pending: number } | null;
-};
+/** A run as the table lists it; `changes` is null while the run reads (or when it stopped). */
+export type DiscoveryRunRow = DiscoveryRunSummary;
 
 const STATUS_STYLE: Record<RunStatus, string> = {
   running: "bg-indigo-50 text-indigo-700 ring-indigo-600/30",

@@ -102,7 +102,7 @@ export async function applyDiscoveryChanges(
     for (const key of result.applied) applied[key] = record;
     await tx.discoveryRun.update({
       where: { id: run.id },
-      data: { appliedJson: JSON.stringify(applied) },
+      data: { appliedJson: JSON.stringify(applied), appliedCount: Object.keys(applied).length },
     });
     await writeAuditEvent(tx, {
       action: "discovery.applied",

@@ -188,6 +188,7 @@ export async function executeDiscoveryRun(
           awsCalls: counters.calls,
           retries: counters.retries,
           changesJson: JSON.stringify(changes),
+          changeCount: changes.length,
           noticesJson: JSON.stringify(notices.slice(0, 2000)),
         },
       });

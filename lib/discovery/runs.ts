@@ -21,9 +21,11 @@ export interface DiscoveryRunSummary {
   awsCalls: number;
   retries: number;
   error: string;
+  /** A complete run's changes: how many it found, and how many are not applied yet. */
+  changes: { total: number; pending: number } | null;
 }
 
-export interface DiscoveryRunDetail extends DiscoveryRunSummary {
+export interface DiscoveryRunDetail extends Omit<DiscoveryRunSummary, "changes"> {
   /** Changes by kind: how many, and how many are applied. */
   counts: Record<ChangeKind, { total: number; applied: number }>;
   /** The page of changes asked for. */
@@ -47,6 +49,8 @@ const SUMMARY_SELECT = {
   awsCalls: true,
   retries: true,
   error: true,
+  changeCount: true,
+  appliedCount: true,
 } as const;
 
 type SummaryRow = {
@@ -63,6 +67,8 @@ type SummaryRow = {
   awsCalls: number;
   retries: number;
   error: string;
+  changeCount: number;
+  appliedCount: number;
 };
 
 async function emailsOf(db: Db, personIds: string[]): Promise<Map<string, string>> {
@@ -93,6 +99,10 @@ function summarize(row: SummaryRow, emails: Map<string, string>, now: Date): Dis
     awsCalls: row.awsCalls,
     retries: row.retries,
     error: row.error,
+    changes:
+      row.status === "complete"
+        ? { total: row.changeCount, pending: row.changeCount - row.appliedCount }
+        : null,
   };
 }
 
@@ -156,6 +166,7 @@ export async function getDiscoveryRun(
   const offset = Math.max(0, filter.offset ?? 0);
   const limit = Math.min(Math.max(1, filter.limit ?? 200), 1000);
   return {
+    // (its `changes` count is replaced by the page of changes below)
     ...summarize(row, emails, now),
     counts,
     matching: matching.length,

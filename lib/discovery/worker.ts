@@ -63,6 +63,7 @@ export async function syncOnce(deps: DiscoveryDeps): Promise<string | null> {
       where: { id: runId },
       data: {
         appliedJson: JSON.stringify(Object.fromEntries(result.applied.map((k) => [k, record]))),
+        appliedCount: result.applied.length,
         version: { increment: 1 },
       },
     });

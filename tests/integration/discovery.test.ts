@@ -117,6 +117,12 @@ describe("discovery of the demo organization", () => {
     expect(run.changes).toHaveLength(1);
     expect(run.changes[0]?.applied).toBeNull();
     expect(run.counts["account-new"].applied).toBe(2);
+    const listed = (await (await alice.request("/api/admin/discovery")).json()) as {
+      runs: Array<{ id: string; changes: { total: number; pending: number } | null }>;
+    };
+    const summary = listed.runs.find((r) => r.id === runId)?.changes;
+    expect(summary?.total).toBeGreaterThanOrEqual(3);
+    expect(summary && summary.total - summary.pending).toBe(2);
     expect(await auditActions(runId)).toEqual([
       "discovery.started",
       "discovery.completed",

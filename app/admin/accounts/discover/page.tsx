@@ -7,11 +7,14 @@ import { requirePrivilegedPage } from "@/lib/auth/privilege-guard";
 import { currentTime } from "@/lib/clock";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
+import { listDiscoveryRuns } from "@/lib/discovery/runs";
 import { ACCOUNTS_CRUMB } from "../load-admin-page";
-import { findRecentRuns } from "./find-recent-runs";
 
 export const metadata: Metadata = { title: "Discover accounts" };
 export const dynamic = "force-dynamic";
+
+/** Runs listed: enough to compare the last few. */
+const RECENT_RUNS = 10;
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
@@ -33,7 +36,7 @@ export default async function DiscoverAccountsPage({
       : "/admin/accounts/discover",
   );
   const isConfigured = getConfig().discovery !== null;
-  const runs = await findRecentRuns(getDb(), currentTime());
+  const runs = await listDiscoveryRuns(getDb(), currentTime(), RECENT_RUNS);
   const runId = requested ?? runs[0]?.id ?? null;
   return (
     <AdminPageShell user={user} crumbs={[ACCOUNTS_CRUMB, { label: "Discover accounts" }]} isWide>
