@@ -84,9 +84,6 @@ export function AppHeader({
                 <Link href="/admin/accounts" className="hover:text-slate-900">
                   Accounts &amp; access
                 </Link>
-                <Link href="/admin/accounts/discover" className="hover:text-slate-900">
-                  Discover
-                </Link>
                 <Link href="/admin/config" className="hover:text-slate-900">
                   Config as code
                 </Link>
