@@ -82,10 +82,10 @@ export const discoverySettingsSchema = {
       if (v === undefined || v.trim() === "") return map;
       for (const entry of v.split(",")) {
         const [ou, label, ...rest] = entry.split("=").map((p) => p.trim());
-        if (!ou || !label || rest.length > 0 || !/^[a-z0-9][a-z0-9-]{0,31}$/.test(label)) {
+        if (!ou || !label || rest.length > 0 || !/^[a-z0-9][a-z0-9-]{0,23}$/.test(label)) {
           ctx.addIssue({
             code: "custom",
-            message: `entries are "OU name=environment label" (label: lowercase letters, digits, hyphens), got "${entry.trim()}"`,
+            message: `entries are "OU name=environment label" (label: up to 24 lowercase letters, digits, hyphens), got "${entry.trim()}"`,
           });
           return z.NEVER;
         }

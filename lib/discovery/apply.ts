@@ -211,7 +211,7 @@ export async function applyChanges(
           change.accountId,
           change.name,
           change.environment,
-          `Discovered in AWS Organizations (${change.path})`,
+          `Discovered in AWS Organizations (${change.path})`.slice(0, 500),
           JSON.stringify(change.tags),
           change.status,
           change.path,

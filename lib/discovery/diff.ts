@@ -5,7 +5,7 @@
  * from AWS is marked (its rules then grant nothing), an account that left or closed is marked.
  */
 import type { DiscoveryConfig } from "@/lib/config";
-import { environmentOf } from "./environment";
+import { environmentOf, plainText } from "./environment";
 import type { DiscoveredAccount, DiscoveredRole, DiscoverySnapshot } from "./snapshot";
 import type { TrustVerdict } from "./trust-policy";
 
@@ -150,6 +150,9 @@ export interface DiscoveryNotice {
   message: string;
 }
 
+/** The longest description the admin forms accept. */
+const MAX_DESCRIPTION = 500;
+
 type Mapping = Pick<DiscoveryConfig, "environmentTag" | "nameTag" | "ouEnvironments">;
 
 /** A role the portal could use: it trusts the broker or a SAML provider. */
@@ -161,7 +164,7 @@ export function proposedRole(role: DiscoveredRole): ProposedRole {
   return {
     arn: role.arn,
     name: role.name,
-    description: role.description.slice(0, 500),
+    description: plainText(role.description, MAX_DESCRIPTION),
     maxSessionDurationSeconds: role.maxSessionDurationSeconds,
     trust: role.trust,
   };
@@ -376,7 +379,7 @@ function changedFields(stored: KnownRole, found: DiscoveredRole): FieldChange[] 
     if (to !== null && from !== to) fields.push({ field, from, to });
   };
   add("arn", stored.arn, found.arn);
-  add("description", stored.description, found.description.slice(0, 500));
+  add("description", stored.description, plainText(found.description, MAX_DESCRIPTION));
   add(
     "maxSessionDurationSeconds",
     stored.maxSessionDurationSeconds,

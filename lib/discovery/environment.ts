@@ -8,15 +8,31 @@ export const UNASSIGNED_ENVIRONMENT = "unassigned";
 
 type Mapping = Pick<DiscoveryConfig, "environmentTag" | "nameTag" | "ouEnvironments">;
 
+/** The longest environment label the admin forms accept (lib/admin/validation.ts). */
+const MAX_LABEL = 24;
+/** The longest account name the admin forms accept. */
+const MAX_NAME = 64;
+
 /** Labels are short lowercase words; a tag's value is folded into one or ignored. */
 function asLabel(value: string): string | null {
   const label = value
     .trim()
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 32);
+    .replace(/^-+/, "")
+    .slice(0, MAX_LABEL)
+    .replace(/-+$/, "");
   return label === "" ? null : label;
+}
+
+/** One line of plain text, at most `max` characters: what the admin forms accept. */
+export function plainText(value: string, max: number): string {
+  return value
+    .replace(/[\u0000-\u001f\u007f]+/g, " ")
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, max)
+    .trim();
 }
 
 export function environmentOf(
@@ -37,6 +53,6 @@ export function nameOf(
   account: { name: string; tags: Record<string, string> },
   mapping: Mapping,
 ): string {
-  const tagged = mapping.nameTag ? account.tags[mapping.nameTag]?.trim() : undefined;
-  return (tagged || account.name).slice(0, 100);
+  const tagged = mapping.nameTag ? plainText(account.tags[mapping.nameTag] ?? "", MAX_NAME) : "";
+  return tagged || plainText(account.name, MAX_NAME) || "unnamed";
 }

@@ -142,6 +142,11 @@ describe("environment and name from tags and OUs", () => {
       { tags: { environment: "  Pre Prod! " }, path: ["Root"] },
       "pre-prod",
     ],
+    [
+      "a long tag cut to what the forms accept (24)",
+      { tags: { environment: "production-eu-central-1-payments" }, path: ["Root"] },
+      "production-eu-central-1",
+    ],
   ])("%s", (_name, account, expected) => {
     expect(environmentOf(account, mapping)).toBe(expected);
   });
@@ -150,6 +155,8 @@ describe("environment and name from tags and OUs", () => {
       "Payments Prod",
     );
     expect(nameOf({ name: "acct-7", tags: {} }, mapping)).toBe("acct-7");
+    expect(nameOf({ name: "a\nb\tc", tags: { Name: " " } }, mapping)).toBe("a b c");
+    expect(nameOf({ name: "x".repeat(80), tags: {} }, mapping)).toHaveLength(64);
   });
 });
 
