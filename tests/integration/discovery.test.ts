@@ -412,3 +412,41 @@ describe("npm run discover", () => {
     expect(bad.stderr).toContain("usage: npm run discover");
   });
 });
+
+describe("applying one change from several requests at once", () => {
+  it("applies it exactly once: the others get 409 or find it applied", async () => {
+    const late = "901234567890";
+    stack.aws.addOrganizationMember({
+      id: late,
+      name: "acme-late",
+      email: "aws+late@corp.example",
+    });
+    const run = await finishedRun(alice, await startDiscovery(alice), "kind=account-new");
+    const key = `account-new:${late}`;
+    expect(run.changes.map((c) => c.key)).toContain(key);
+    const responses = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        alice.request(`/api/admin/discovery/${run.id}/apply`, {
+          method: "POST",
+          json: { keys: [key] },
+        }),
+      ),
+    );
+    let appliedBy = 0;
+    for (const res of responses) {
+      if (res.status === 409) {
+        await expectApiError(res, 409, "conflict");
+        continue;
+      }
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { applied: string[] };
+      appliedBy += body.applied.includes(key) ? 1 : 0;
+    }
+    expect(appliedBy).toBe(1);
+    expect(await stack.db.awsAccount.count({ where: { accountId: late } })).toBe(1);
+    const audited = await stack.db.auditEvent.count({
+      where: { action: "discovery.applied", detailsJson: { contains: key } },
+    });
+    expect(audited).toBe(1);
+  });
+});
