@@ -407,6 +407,15 @@ describe("npm run discover", () => {
     expect(
       (await stack.db.awsAccount.findUniqueOrThrow({ where: { accountId: qa!.id } })).name,
     ).toBe("acme-qa-again");
+    const json = await run(["--json"]);
+    expect(json.code, json.stderr).toBe(0);
+    const parsed = JSON.parse(json.stdout) as {
+      runId: string;
+      accounts: number;
+      changes: unknown[];
+    };
+    expect(parsed.accounts).toBeGreaterThan(0);
+    expect(parsed.changes).toEqual([]); // everything was just applied
     const bad = await run(["--bogus"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("usage: npm run discover");
