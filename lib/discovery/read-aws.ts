@@ -102,8 +102,17 @@ export async function readOrganization(deps: ReadDependencies): Promise<Discover
     let done = 0;
     let rolesSeen = 0;
     let untrusted = 0;
+    const malformed: DiscoverySnapshot["malformed"] = [];
     const discovered = await mapLimit(accounts, config.concurrency, async (account) => {
       const id = account.Id ?? "";
+      if (!ACCOUNT_ID.test(id)) {
+        malformed.push({
+          accountId: id.slice(0, 40),
+          message: "Organizations listed an account without a 12-digit id: left out",
+        });
+        done++;
+        return null;
+      }
       const [path, tags] = await Promise.all([
         ouPaths.pathOf(id),
         listTags(organizations, call, id),
@@ -123,6 +132,7 @@ export async function readOrganization(deps: ReadDependencies): Promise<Discover
         const read = await readAccountRoles(deps, id, regions.iam);
         rolesSeen += read.roles?.length ?? 0;
         untrusted += read.untrusted;
+        malformed.push(...read.malformed);
         result = { ...base, roles: read.roles, rolesError: read.error };
       }
       done++;
@@ -132,8 +142,9 @@ export async function readOrganization(deps: ReadDependencies): Promise<Discover
     return {
       organizationId: org.Organization?.Id ?? "",
       managementAccountId: org.Organization?.MasterAccountId ?? "",
-      accounts: discovered,
+      accounts: discovered.filter((a): a is DiscoveredAccount => a !== null),
       untrustedRoleCount: untrusted,
+      malformed,
     };
   } finally {
     organizations.destroy();
@@ -228,13 +239,13 @@ async function readAccountRoles(
   deps: ReadDependencies,
   accountId: string,
   iamRegion: string,
-): Promise<{ roles: DiscoveredRole[] | null; untrusted: number; error: string | null }> {
+): Promise<RolesRead> {
   const roleArn = `arn:${deps.partition}:iam::${accountId}:role/${deps.config.roleName}`;
   let credentials: TemporaryCredentials;
   try {
     credentials = await assume(deps, roleArn, "the discovery role");
   } catch (error) {
-    return { roles: null, untrusted: 0, error: describeAwsError(error) };
+    return { roles: null, untrusted: 0, error: describeAwsError(error), malformed: [] };
   }
   const iam = new IAMClient({
     region: iamRegion,
@@ -273,11 +284,19 @@ async function readAccountRoles(
       }
     }
     const roles: DiscoveredRole[] = [];
+    const malformed: RolesRead["malformed"] = [];
+    const seen = new Set<string>();
     let untrusted = 0;
     for (const role of listed) {
       const name = role.RoleName ?? "";
       const path = role.Path ?? "/";
       if (isIgnoredRole({ name, path }, deps.config.roleName)) continue;
+      const problem = roleProblem(role, deps.partition, accountId, seen);
+      if (problem) {
+        malformed.push({ accountId, message: `IAM listed ${problem}: left out` });
+        continue;
+      }
+      seen.add(name.toLowerCase());
       const trust = readTrust(role.AssumeRolePolicyDocument ?? "", deps.trust);
       if (trust.kind === "untrusted") untrusted++;
       roles.push({
@@ -289,13 +308,50 @@ async function readAccountRoles(
         trust,
       });
     }
-    return { roles, untrusted, error: null };
+    return { roles, untrusted, error: null, malformed };
   } catch (error) {
     if (error instanceof Error && error.name === "RetriesExhaustedError") throw error;
-    return { roles: null, untrusted: 0, error: `IAM refused: ${describeAwsError(error)}` };
+    return {
+      roles: null,
+      untrusted: 0,
+      error: `IAM refused: ${describeAwsError(error)}`,
+      malformed: [],
+    };
   } finally {
     iam.destroy();
   }
+}
+
+interface RolesRead {
+  roles: DiscoveredRole[] | null;
+  untrusted: number;
+  error: string | null;
+  malformed: Array<{ accountId: string; message: string }>;
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+const ROLE_PATH = /^\/(?:[\x21-\x7e]{0,510}\/)?$/;
+
+/** What is wrong with a role IAM answered with, or null: AWS sends none of these, a proxy might. */
+export function roleProblem(
+  role: IamRole,
+  partition: AwsPartition,
+  accountId: string,
+  seen: ReadonlySet<string>,
+): string | null {
+  const name = role.RoleName ?? "";
+  const path = role.Path ?? "/";
+  if (!ROLE_NAME.test(name)) return `a role named ${JSON.stringify(name.slice(0, 80))}`;
+  if (!ROLE_PATH.test(path))
+    return `role ${name} with the path ${JSON.stringify(path.slice(0, 80))}`;
+  if (role.Arn !== `arn:${partition}:iam::${accountId}:role${path}${name}`)
+    return `role ${name} with the ARN ${JSON.stringify((role.Arn ?? "").slice(0, 200))}`;
+  const max = role.MaxSessionDuration ?? 3600;
+  if (!Number.isInteger(max) || max < 3600 || max > 43_200)
+    return `role ${name} with MaxSessionDuration ${String(max)}`;
+  if (seen.has(name.toLowerCase())) return `role ${name} twice`;
+  return null;
 }
 
 async function assume(

@@ -169,6 +169,7 @@ export async function executeDiscoveryRun(
     });
     // Read again: the database may have changed during a long run (apply re-checks anyway).
     const { changes, notices } = diffDiscovery(snapshot, await readKnownAccounts(db), config);
+    notices.unshift(...snapshot.malformed);
     if (snapshot.untrustedRoleCount > 0)
       notices.unshift({
         accountId: "",

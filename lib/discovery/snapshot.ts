@@ -40,6 +40,8 @@ export interface DiscoverySnapshot {
   accounts: DiscoveredAccount[];
   /** Roles read but not offered: they trust neither the broker nor a SAML provider. */
   untrustedRoleCount: number;
+  /** Accounts and roles AWS answered with that are not well formed: left out, each said why. */
+  malformed: Array<{ accountId: string; message: string }>;
 }
 
 /** Service-linked roles and the discovery role itself: never candidates. */

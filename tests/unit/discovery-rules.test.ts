@@ -6,6 +6,7 @@ import { resolveGrants, type RuleForResolution } from "@/lib/access/resolve-gran
 import { loadConfig } from "@/lib/config/load-config";
 import { diffDiscovery, type KnownAccount, type KnownRole } from "@/lib/discovery/diff";
 import { environmentOf, nameOf } from "@/lib/discovery/environment";
+import { roleProblem } from "@/lib/discovery/read-aws";
 import { RetriesExhaustedError, withRetries, type RetryPolicy } from "@/lib/discovery/retry";
 import type {
   DiscoveredAccount,
@@ -230,6 +231,7 @@ function diff(accounts: DiscoveredAccount[], stored: KnownAccount[]) {
     managementAccountId: "1",
     accounts,
     untrustedRoleCount: 0,
+    malformed: [],
   };
   return diffDiscovery(snapshot, stored, MAPPING);
 }
@@ -342,6 +344,48 @@ describe("the diff: one change per kind, nothing when nothing changed", () => {
       diff([discovered()], [known({ roles: [knownRole("Admin", undefined, { trustStatus: "" })] })])
         .changes,
     ).toEqual([]);
+  });
+});
+
+describe("malformed answers from IAM are left out, each with a reason", () => {
+  const ok = {
+    RoleId: "AROAEXAMPLE000000001",
+    CreateDate: new Date("2026-01-01T00:00:00Z"),
+    RoleName: "Admin",
+    Path: "/",
+    Arn: "arn:aws:iam::200000000002:role/Admin",
+    MaxSessionDuration: 3600,
+  };
+  it.each([
+    ["a well-formed role", ok, null],
+    [
+      "a role with a path",
+      { ...ok, Path: "/teams/a/", Arn: "arn:aws:iam::200000000002:role/teams/a/Admin" },
+      null,
+    ],
+    ["a name with a space", { ...ok, RoleName: "Ad min" }, /a role named/],
+    ["an ARN in another account", { ...ok, Arn: "arn:aws:iam::999999999999:role/Admin" }, /ARN/],
+    [
+      "an ARN in another partition",
+      { ...ok, Arn: "arn:aws-cn:iam::200000000002:role/Admin" },
+      /ARN/,
+    ],
+    ["a path without its slashes", { ...ok, Path: "teams" }, /path/],
+    [
+      "MaxSessionDuration out of IAM's range",
+      { ...ok, MaxSessionDuration: 60 },
+      /MaxSessionDuration/,
+    ],
+    [
+      "the same name twice (IAM names ignore case)",
+      { ...ok, RoleName: "ADMIN", Arn: "arn:aws:iam::200000000002:role/ADMIN" },
+      /twice/,
+    ],
+  ])("%s", (_name, role, problem) => {
+    // The negative cases run after a role "admin" was seen: only the duplicate may trip on that.
+    if (problem === null) expect(roleProblem(role, "aws", "200000000002", new Set())).toBeNull();
+    else
+      expect(roleProblem(role, "aws", "200000000002", new Set(["admin"])) ?? "").toMatch(problem);
   });
 });
 
