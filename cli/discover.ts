@@ -11,6 +11,7 @@ import { createDb } from "../lib/db/client";
 import { applyDiscoveryChanges } from "../lib/discovery/apply";
 import { describeChange } from "../lib/discovery/describe-change";
 import { runDiscovery, systemStart } from "../lib/discovery/run-discovery";
+import { parseRunChanges } from "../lib/discovery/run-record";
 import { getDiscoveryRun } from "../lib/discovery/runs";
 import { SYSTEM_ACTOR } from "../lib/audit/write-audit-event";
 import { isAppError } from "../lib/errors";
@@ -62,10 +63,13 @@ async function main(): Promise<number> {
       }
       throw error;
     }
-    const run = await getDiscoveryRun(db, runId, now(), { limit: 1000 });
-    const all = [];
-    for (let offset = 0; offset < run.matching; offset += 1000)
-      all.push(...(await getDiscoveryRun(db, runId, now(), { offset, limit: 1000 })).changes);
+    // The summary and notices from the run's view; every change read once from its row.
+    const run = await getDiscoveryRun(db, runId, now(), { limit: 1 });
+    const stored = await db.discoveryRun.findUniqueOrThrow({
+      where: { id: runId },
+      select: { changesJson: true },
+    });
+    const all = parseRunChanges(stored.changesJson);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     if (run.status !== "complete") {
       process.stderr.write(`discovery ${run.status}: ${run.error}\n`);

@@ -106,6 +106,10 @@ const PARTITION_GROUP = "(aws|aws-us-gov|aws-cn)";
 const IAM_NAME = "[\\w+=,.@-]{1,64}";
 const IAM_PATH = "(?:[\\w+=,.@-]{1,512}\\/){0,32}";
 
+/** An IAM role (or user) name. */
+export const ROLE_NAME_PATTERN = new RegExp(`^${IAM_NAME}$`);
+/** An IAM path: `/`, or `/a/b/`. */
+export const ROLE_PATH_PATTERN = new RegExp(`^\\/${IAM_PATH}$`);
 /** `arn:<partition>:iam::<account>:role/<path/>name` — groups: partition, account, path, name. */
 export const ROLE_ARN_PATTERN = new RegExp(
   `^arn:${PARTITION_GROUP}:iam::(\\d{12}):role\\/(${IAM_PATH})(${IAM_NAME})$`,

@@ -4,6 +4,7 @@
  * with, and neither role may be one of the administrator roles AWS creates in every account.
  */
 import { z } from "zod";
+import { parseRoleArn, ROLE_NAME_PATTERN } from "@/lib/aws/partitions";
 
 /** Roles with administrator rights that AWS Organizations or Control Tower create: never for reading. */
 export const ADMIN_ROLE_NAMES: readonly string[] = [
@@ -12,9 +13,6 @@ export const ADMIN_ROLE_NAMES: readonly string[] = [
   "AWSCloudFormationStackSetExecutionRole",
 ];
 
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-const ROLE_ARN =
-  /^arn:(aws|aws-us-gov|aws-cn):iam::(\d{12}):role\/(?:[\x21-\x7e]*\/)?([\w+=,.@-]{1,64})$/;
 const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
 
 function isAdminRoleName(name: string): boolean {
@@ -32,18 +30,18 @@ export const discoverySettingsSchema = {
     .optional()
     .transform((v, ctx) => {
       if (v === undefined || v === "") return undefined;
-      const match = ROLE_ARN.exec(v);
-      if (!match) {
+      const parsed = parseRoleArn(v);
+      if (!parsed) {
         ctx.addIssue({
           code: "custom",
           message: `must be an IAM role ARN, arn:<partition>:iam::<12 digits>:role/<name>, got "${v}"`,
         });
         return z.NEVER;
       }
-      if (isAdminRoleName(match[3] ?? "")) {
+      if (isAdminRoleName(parsed.name)) {
         ctx.addIssue({
           code: "custom",
-          message: `names ${match[3]}, an administrator role: give discovery a read-only role (README "Discovering accounts")`,
+          message: `names ${parsed.name}, an administrator role: give discovery a read-only role (README "Discovering accounts")`,
         });
         return z.NEVER;
       }
@@ -56,7 +54,7 @@ export const discoverySettingsSchema = {
     .optional()
     .transform((v, ctx) => {
       const name = v === undefined || v === "" ? "GatehouseDiscovery" : v;
-      if (!ROLE_NAME.test(name)) {
+      if (!ROLE_NAME_PATTERN.test(name)) {
         ctx.addIssue({ code: "custom", message: `must be an IAM role name, got "${name}"` });
         return z.NEVER;
       }
@@ -112,5 +110,5 @@ function tagKey(fallback: string | undefined) {
 
 /** The partition named by an IAM role ARN. */
 export function partitionOfRoleArn(arn: string): string | undefined {
-  return ROLE_ARN.exec(arn)?.[1];
+  return parseRoleArn(arn)?.partition;
 }

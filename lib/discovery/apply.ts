@@ -11,13 +11,7 @@ import { idMaker, insertRows, type SqlValue, type Tx } from "@/lib/config-as-cod
 import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event";
 import { AppError } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/request-meta";
-import {
-  CHANGE_KINDS,
-  trustFields,
-  type ChangeKind,
-  type DiscoveryChange,
-  type ProposedRole,
-} from "./diff";
+import { trustFields, type ChangeKind, type DiscoveryChange, type ProposedRole } from "./diff";
 import { readKnownAccounts } from "./known-state";
 import { parseRunChanges, parseApplied, type AppliedRecord } from "./run-record";
 
@@ -71,6 +65,8 @@ export async function applyDiscoveryChanges(
     actorLabel: string;
     meta: RequestMeta;
     now: Date;
+    /** For the audit event, when not an admin's request: "schedule". */
+    trigger?: string;
   },
 ): Promise<ApplyResult> {
   const run = await db.discoveryRun.findUnique({
@@ -111,6 +107,7 @@ export async function applyDiscoveryChanges(
       meta: input.meta,
       details: {
         runId: run.id,
+        ...(input.trigger ? { trigger: input.trigger } : {}),
         applied: result.applied.length,
         skipped: result.skipped.length,
         byKind: countByKind(selected.filter((c) => result.applied.includes(c.key))),
@@ -143,8 +140,11 @@ function countByKind(changes: DiscoveryChange[]): Record<string, number> {
   return counts;
 }
 
-/** Applies what still holds; the rest is skipped with its reason. Exported for the sync. */
-export async function applyChanges(
+/**
+ * Applies what still holds; the rest is skipped with its reason. (A role-new only ever names an
+ * account Gatehouse had when the run read it, so no change depends on another of the same apply.)
+ */
+async function applyChanges(
   tx: Tx,
   changes: readonly DiscoveryChange[],
   now: Date,
@@ -193,10 +193,7 @@ export async function applyChanges(
   const goneArns: string[] = [];
   const returnedArns: string[] = [];
 
-  // Sorted so a new account is created before a role-new of the same run could need it.
-  for (const change of [...changes].sort(
-    (a, b) => CHANGE_KINDS.indexOf(a.kind) - CHANGE_KINDS.indexOf(b.kind),
-  )) {
+  for (const change of changes) {
     const stored = known.get(change.accountId);
     const role = "arn" in change ? stored?.roles.find((r) => r.arn === change.arn) : undefined;
     switch (change.kind) {

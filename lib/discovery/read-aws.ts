@@ -22,7 +22,8 @@ import {
   NoSuchEntityException,
   type Role as IamRole,
 } from "@aws-sdk/client-iam";
-import type { AwsPartition } from "@/lib/aws/partitions";
+import { ROLE_NAME_PATTERN, ROLE_PATH_PATTERN, type AwsPartition } from "@/lib/aws/partitions";
+import { ACCOUNT_ID_PATTERN } from "@/lib/admin/validation";
 import type { TemporaryCredentials } from "@/lib/aws/credential-formats";
 import type { DiscoveryConfig } from "@/lib/config";
 import { nameOf } from "./environment";
@@ -105,7 +106,7 @@ export async function readOrganization(deps: ReadDependencies): Promise<Discover
     const malformed: DiscoverySnapshot["malformed"] = [];
     const discovered = await mapLimit(accounts, config.concurrency, async (account) => {
       const id = account.Id ?? "";
-      if (!ACCOUNT_ID.test(id)) {
+      if (!ACCOUNT_ID_PATTERN.test(id)) {
         malformed.push({
           accountId: id.slice(0, 40),
           message: "Organizations listed an account without a 12-digit id: left out",
@@ -329,10 +330,6 @@ interface RolesRead {
   malformed: Array<{ accountId: string; message: string }>;
 }
 
-const ACCOUNT_ID = /^\d{12}$/;
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-const ROLE_PATH = /^\/(?:[\x21-\x7e]{0,510}\/)?$/;
-
 /** What is wrong with a role IAM answered with, or null: AWS sends none of these, a proxy might. */
 export function roleProblem(
   role: IamRole,
@@ -342,8 +339,8 @@ export function roleProblem(
 ): string | null {
   const name = role.RoleName ?? "";
   const path = role.Path ?? "/";
-  if (!ROLE_NAME.test(name)) return `a role named ${JSON.stringify(name.slice(0, 80))}`;
-  if (!ROLE_PATH.test(path))
+  if (!ROLE_NAME_PATTERN.test(name)) return `a role named ${JSON.stringify(name.slice(0, 80))}`;
+  if (!ROLE_PATH_PATTERN.test(path))
     return `role ${name} with the path ${JSON.stringify(path.slice(0, 80))}`;
   if (role.Arn !== `arn:${partition}:iam::${accountId}:role${path}${name}`)
     return `role ${name} with the ARN ${JSON.stringify((role.Arn ?? "").slice(0, 200))}`;

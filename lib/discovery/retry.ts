@@ -4,19 +4,7 @@
  * own retries are turned off for these clients (maxAttempts 1) so that the waiting is ours: bounded,
  * counted in the run's progress, and driven by an injected sleep so tests never wait on the clock.
  */
-
-/** Error names AWS uses for throttling, across Organizations (JSON) and IAM (Query). */
-const THROTTLING = new Set([
-  "TooManyRequestsException",
-  "Throttling",
-  "ThrottlingException",
-  "RequestLimitExceeded",
-  "ConcurrentModificationException",
-  "ServiceUnavailableException",
-  "ServiceUnavailable",
-  "ServiceFailureException",
-  "InternalFailure",
-]);
+import { classifyStsError } from "@/lib/aws/aws-errors";
 
 export interface RetryPolicy {
   /** Attempts per call, the first included (1 to 20). */
@@ -48,19 +36,13 @@ export class RetriesExhaustedError extends Error {
 
 export const DEFAULT_RETRY_TIMING = { baseMs: 500, capMs: 20_000 } as const;
 
-/** Whether an error is throttling or a transient server or network failure worth another try. */
+/**
+ * Whether an error is throttling or a transient server or network failure worth another try: the
+ * same classification the STS broker retries by (lib/aws/aws-errors.ts), which knows the Query and
+ * JSON protocols' throttling codes, 5xx, and connection failures.
+ */
 export function isRetryable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  if (THROTTLING.has(error.name)) return true;
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  if (status !== undefined && status >= 500) return true;
-  const code = (error as { code?: string }).code;
-  return (
-    code === "ECONNRESET" ||
-    code === "ECONNREFUSED" ||
-    code === "ETIMEDOUT" ||
-    error.name === "TimeoutError"
-  );
+  return classifyStsError(error).kind === "retry";
 }
 
 /**

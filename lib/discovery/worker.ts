@@ -10,8 +10,8 @@ import { getDb } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors";
 import { getBroker } from "@/lib/issuance/context";
 import { log } from "@/lib/log";
-import { writeAuditEvent, SYSTEM_ACTOR } from "@/lib/audit/write-audit-event";
-import { applyChanges } from "./apply";
+import { SYSTEM_ACTOR } from "@/lib/audit/write-audit-event";
+import { applyDiscoveryChanges } from "./apply";
 import { SYNC_KINDS } from "./diff";
 import { parseRunChanges } from "./run-record";
 import {
@@ -50,36 +50,19 @@ export async function syncOnce(deps: DiscoveryDeps): Promise<string | null> {
   }
   const run = await deps.db.discoveryRun.findUnique({
     where: { id: runId },
-    select: { status: true, changesJson: true, version: true },
+    select: { status: true, changesJson: true },
   });
   if (run?.status !== "complete") return runId;
   const changes = parseRunChanges(run.changesJson).filter((c) => SYNC_KINDS.has(c.kind));
   if (changes.length === 0) return runId;
-  const now = deps.now();
-  await deps.db.$transaction(async (tx) => {
-    const result = await applyChanges(tx, changes, now);
-    const record = { at: now.toISOString(), by: "periodic sync" };
-    await tx.discoveryRun.update({
-      where: { id: runId },
-      data: {
-        appliedJson: JSON.stringify(Object.fromEntries(result.applied.map((k) => [k, record]))),
-        appliedCount: result.applied.length,
-        version: { increment: 1 },
-      },
-    });
-    await writeAuditEvent(tx, {
-      action: "discovery.applied",
-      outcome: "success",
-      actor: SYSTEM_ACTOR,
-      meta: by.meta,
-      details: {
-        runId,
-        trigger: "schedule",
-        applied: result.applied.length,
-        skipped: result.skipped.length,
-        keys: result.applied.slice(0, 50).join(" "),
-      },
-    });
+  await applyDiscoveryChanges(deps.db, {
+    runId,
+    selection: { kinds: [...SYNC_KINDS] },
+    actor: SYSTEM_ACTOR,
+    actorLabel: "periodic sync",
+    meta: by.meta,
+    now: deps.now(),
+    trigger: "schedule",
   });
   return runId;
 }

@@ -391,7 +391,11 @@ describe("malformed answers from IAM are left out, each with a reason", () => {
 
 describe("bounded retries", () => {
   const throttled = () =>
-    Object.assign(new Error("Rate exceeded"), { name: "TooManyRequestsException" });
+    Object.assign(new Error("Rate exceeded"), {
+      name: "TooManyRequestsException",
+      $fault: "client",
+      $metadata: { httpStatusCode: 400 },
+    });
   function policy(maxAttempts: number, waits: number[]): RetryPolicy {
     return {
       maxAttempts,
@@ -434,7 +438,12 @@ describe("bounded retries", () => {
   });
   it("does not retry a refusal", async () => {
     const counters = { calls: 0, retries: 0 };
-    const denied = Object.assign(new Error("no"), { name: "AccessDeniedException" });
+    // Shaped as the SDK throws them: a fault side and the HTTP status.
+    const denied = Object.assign(new Error("no"), {
+      name: "AccessDeniedException",
+      $fault: "client",
+      $metadata: { httpStatusCode: 400 },
+    });
     await expect(
       withRetries("op", () => Promise.reject(denied), policy(8, []), counters),
     ).rejects.toBe(denied);
