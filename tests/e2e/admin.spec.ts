@@ -1,12 +1,7 @@
 // The audit log is for auditors: Alice reaches it from the header and sees who was issued what;
 // Bob, typing its address, gets the friendly 403 page.
 import { expect, test } from "@playwright/test";
-import {
-  roleRow,
-  roleSessionNameOf,
-  signInThroughBrowser,
-  startStackPerFile,
-} from "./support/e2e-stack";
+import { roleRow, roleSessionNameOf, signedInAs, startStackPerFile } from "./support/e2e-stack";
 
 const stack = startStackPerFile();
 
@@ -20,14 +15,14 @@ test("an admin reaches the audit log from the header and sees each user's issuan
   const aliceContext = await browser.newContext();
   try {
     const bobPage = await bobContext.newPage();
-    await signInThroughBrowser(bobPage, s, "bob");
+    await signedInAs(bobPage, s, "bob");
     await roleRow(bobPage, "acme-staging", "Developer")
       .getByRole("button", { name: "CLI credentials" })
       .click();
     await expect(bobPage.getByTestId("credentials-expiry")).toBeVisible();
 
     const page = await aliceContext.newPage();
-    await signInThroughBrowser(page, s, "alice");
+    await signedInAs(page, s, "alice");
     const popupOpened = page.waitForEvent("popup");
     await roleRow(page, "acme-production", "Administrator")
       .getByRole("button", { name: "Console", exact: true })
@@ -79,7 +74,7 @@ test("a non-auditor who types the audit log's address gets the friendly 403 page
   page,
 }) => {
   const s = stack();
-  await signInThroughBrowser(page, s, "bob");
+  await signedInAs(page, s, "bob");
   await expect(page.getByRole("link", { name: "Audit log", exact: true })).toHaveCount(0);
 
   const response = await page.goto(`${s.portalUrl}/admin/audit`);
@@ -94,7 +89,7 @@ test("an auditor verifies the audit log's integrity from the page and is shown t
   page,
 }) => {
   const s = stack();
-  await signInThroughBrowser(page, s, "dave");
+  await signedInAs(page, s, "dave");
   // An auditor has no roles: the page says so and points to the audit log, as does the header.
   await expect(page.getByTestId("no-access-auditor")).toBeVisible();
   await page.getByRole("link", { name: "Audit log", exact: true }).click();

@@ -2,7 +2,7 @@
 // (`<region>=<URL>`) and the demo's start-up message do — in the order the portal tries them, with
 // its URL underneath, on a desktop and on a phone.
 import { expect, test } from "@playwright/test";
-import { signInThroughBrowser, startStackPerFile } from "./support/e2e-stack";
+import { signedInAs, startStackPerFile } from "./support/e2e-stack";
 
 const REGIONS = ["us-east-1", "us-west-2", "eu-west-1"];
 let endpointUrls: string[] = [];
@@ -29,7 +29,7 @@ for (const viewport of [
   }) => {
     await page.setViewportSize(viewport);
     const s = stack();
-    await signInThroughBrowser(page, s, "alice");
+    await signedInAs(page, s, "alice");
     await page.goto(`${s.portalUrl}/admin/broker`);
     const rows = page.getByTestId("endpoint-row");
     await expect(rows).toHaveCount(REGIONS.length);

@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { ROOT } from "@/dev/local-stack";
-import { roleRow, signInThroughBrowser, startStackPerFile } from "./support/e2e-stack";
+import { roleRow, signedInAs, signInThroughBrowser, startStackPerFile } from "./support/e2e-stack";
 
 const stack = startStackPerFile();
 
@@ -93,7 +93,7 @@ test.describe("finding a role fast", () => {
     page,
   }) => {
     const s = stack();
-    await signInThroughBrowser(page, s, "bob");
+    await signedInAs(page, s, "bob");
     const search = page.getByRole("searchbox", { name: "Search accounts and roles" });
     const names = page.getByTestId("account").getByTestId("account-name");
 
@@ -133,7 +133,7 @@ test.describe("finding a role fast", () => {
     page,
   }) => {
     const s = stack();
-    await signInThroughBrowser(page, s, "bob");
+    await signedInAs(page, s, "bob");
     const search = page.getByRole("searchbox", { name: "Search accounts and roles" });
     const highlighted = page.locator('[data-highlighted="true"]');
 
@@ -215,7 +215,7 @@ test.describe("finding a role fast", () => {
     await context.grantPermissions(["clipboard-read", "clipboard-write"], {
       origin: s.portalUrl,
     });
-    await signInThroughBrowser(page, s, "bob");
+    await signedInAs(page, s, "bob");
     const row = roleRow(page, "acme-staging", "Developer");
 
     await row.getByRole("button", { name: "Console options for acme-staging / Developer" }).click();
@@ -289,7 +289,7 @@ test.describe("finding a role fast", () => {
     page,
   }) => {
     const s = stack();
-    await signInThroughBrowser(page, s, "bob");
+    await signedInAs(page, s, "bob");
     await roleRow(page, "acme-staging", "Developer")
       .getByRole("button", { name: "CLI credentials" })
       .click();

@@ -3,7 +3,12 @@
 // the person to sign in with a word why, and back to the page they were on.
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { demoUsers } from "@/dev/demo-world";
-import { signInThroughBrowser, startStackPerFile, type TestStack } from "./support/e2e-stack";
+import {
+  signedInAs,
+  signInThroughBrowser,
+  startStackPerFile,
+  type TestStack,
+} from "./support/e2e-stack";
 
 const stack = startStackPerFile();
 
@@ -46,7 +51,7 @@ for (const viewport of [
     const s = stack();
     await page.setViewportSize({ width: viewport.width, height: viewport.height });
     await page.clock.install();
-    await signInThroughBrowser(page, s, "bob");
+    await signedInAs(page, s, "bob");
     const rows = page.getByTestId("role");
     await expect(rows).toHaveCount(5);
 
@@ -101,7 +106,7 @@ for (const viewport of [
 test("an error toast stays while hovered and closes after the pointer leaves", async ({ page }) => {
   const s = stack();
   await page.clock.install();
-  await signInThroughBrowser(page, s, "bob");
+  await signedInAs(page, s, "bob");
   const rows = page.getByTestId("role");
   refuseEveryStsEndpoint(s, true);
   try {

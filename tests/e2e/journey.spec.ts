@@ -6,6 +6,7 @@ import {
   roleRow,
   roleSessionNameOf,
   shownAccounts,
+  signedInAs,
   signInThroughBrowser,
   startStackPerFile,
 } from "./support/e2e-stack";
@@ -48,7 +49,7 @@ test.describe("a developer's journey", () => {
 
   test("the accounts page lists exactly the roles granted to the user", async ({ page }) => {
     const s = stack();
-    await signInThroughBrowser(page, s, "bob");
+    await signedInAs(page, s, "bob");
     await expect(page.getByTestId("account")).toHaveCount(3);
 
     expect(await shownAccounts(page)).toEqual([
@@ -73,7 +74,7 @@ test.describe("a developer's journey", () => {
     page,
   }) => {
     const s = stack();
-    await signInThroughBrowser(page, s, "bob");
+    await signedInAs(page, s, "bob");
     const search = page.getByRole("searchbox", { name: "Search accounts and roles" });
 
     // Typed key by key, never submitted: the list follows the box.
@@ -98,7 +99,7 @@ test.describe("a developer's journey", () => {
     page,
   }) => {
     const s = stack();
-    await signInThroughBrowser(page, s, "bob");
+    await signedInAs(page, s, "bob");
     const sessionName = await roleSessionNameOf(s, BOB_EMAIL);
 
     await page.getByTestId("region-select").selectOption("us-west-2");
@@ -131,7 +132,7 @@ test.describe("a developer's journey", () => {
     page,
   }) => {
     const s = stack();
-    await signInThroughBrowser(page, s, "bob");
+    await signedInAs(page, s, "bob");
     const sessionName = await roleSessionNameOf(s, BOB_EMAIL);
 
     await roleRow(page, "acme-staging", "Developer")

@@ -10,7 +10,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
-import { roleRow, signInThroughBrowser, type DemoUsername } from "./support/e2e-stack";
+import { type DemoUsername, roleRow, signedInAs } from "./support/e2e-stack";
 import { startSamlStackPerFile, type SamlTestStack } from "./support/saml-e2e-stack";
 
 const stack = startSamlStackPerFile();
@@ -390,7 +390,7 @@ async function measureEveryPage(
       await expect(page.getByRole("heading", { name: "Sign in to Gatehouse" })).toBeVisible();
       for (const viewport of VIEWPORTS) await measureAt(viewport, "sign-in page");
     }
-    await signInThroughBrowser(page, s, user);
+    await signedInAs(page, s, user);
     for (const visit of await visitsOf(s, user)) {
       if (visit.close) {
         for (const viewport of VIEWPORTS) {
@@ -501,7 +501,7 @@ for (const check of TOAST_CHECKS) {
     const { width, height } = check.viewport;
     await page.setViewportSize(check.viewport);
     await page.clock.install();
-    await signInThroughBrowser(page, s, "bob");
+    await signedInAs(page, s, "bob");
     // With a favorite the list runs past the bottom of the window, under where the toasts go.
     const star = roleRow(page, "acme-production", "ReadOnly").getByTestId("favorite-star");
     if ((await star.getAttribute("aria-pressed")) !== "true") await star.click();

@@ -3,11 +3,7 @@
 // empty) search box are shortcuts, not a search; the no-access page's contact is a link when it is
 // an email address or URL; a binary file imported as configuration is named as such.
 import { expect, test } from "@playwright/test";
-import {
-  followLinkFromAnotherSite,
-  signInThroughBrowser,
-  startStackPerFile,
-} from "./support/e2e-stack";
+import { followLinkFromAnotherSite, signedInAs, startStackPerFile } from "./support/e2e-stack";
 
 const CONTACT = "the Cloud Platform team (cloud@corp.example, https://wiki.corp.example/aws)";
 const stack = startStackPerFile({ stack: { extraEnv: { GATEHOUSE_ACCESS_CONTACT: CONTACT } } });
@@ -18,7 +14,7 @@ test("a deep link opened from another site can be cancelled, back to the account
   page,
 }) => {
   const s = stack();
-  await signInThroughBrowser(page, s, "bob");
+  await signedInAs(page, s, "bob");
   await followLinkFromAnotherSite(page, s, DEEP_LINK);
   await expect(page.getByTestId("deep-link-confirm")).toBeVisible();
   await page.getByTestId("deep-link-cancel").click();
@@ -29,7 +25,7 @@ test("a refused console destination can be changed right there, and then opens",
   page,
 }) => {
   const s = stack();
-  await signInThroughBrowser(page, s, "bob");
+  await signedInAs(page, s, "bob");
   const refused = "/console/logout!doLogout?redirectUrl=https://evil.example/";
   await page.goto(`${s.portalUrl}${DEEP_LINK}&destination=${encodeURIComponent(refused)}`);
   const editor = page.getByTestId("deep-link-destination");
@@ -47,7 +43,7 @@ test("a refused console destination can be changed right there, and then opens",
 
 test("`/` and `?` typed into the focused, empty search box are shortcuts", async ({ page }) => {
   const s = stack();
-  await signInThroughBrowser(page, s, "bob");
+  await signedInAs(page, s, "bob");
   const search = page.getByRole("searchbox", { name: "Search accounts and roles" });
   await expect(search).toBeFocused();
   // Keys typed before the page is interactive are only characters: wait for it, as a person would.
@@ -67,7 +63,7 @@ test("`/` and `?` typed into the focused, empty search box are shortcuts", async
 
 test("the no-access page's contact links its email address and URL", async ({ page }) => {
   const s = stack();
-  await signInThroughBrowser(page, s, "carol");
+  await signedInAs(page, s, "carol");
   const contact = page.getByTestId("no-access-contact");
   await expect(contact).toHaveText(CONTACT);
   await expect(contact.getByRole("link", { name: "cloud@corp.example" })).toHaveAttribute(
@@ -83,7 +79,7 @@ test("importing a binary file as configuration says it is not a YAML or JSON fil
   page,
 }) => {
   const s = stack();
-  await signInThroughBrowser(page, s, "alice");
+  await signedInAs(page, s, "alice");
   await page.goto(`${s.portalUrl}/admin/config`);
   await page.getByTestId("config-file").setInputFiles({
     name: "photo.yaml",
@@ -101,7 +97,7 @@ test("the access review takes an account's alias, offers the roles for Explain, 
   page,
 }) => {
   const s = stack();
-  await signInThroughBrowser(page, s, "alice");
+  await signedInAs(page, s, "alice");
   await page.goto(`${s.portalUrl}/admin/access`);
   const byAccount = page.getByTestId("review-account-form");
   await byAccount.getByLabel("Account id, name or alias").fill("acme-prod");
@@ -120,7 +116,7 @@ test("the access review takes an account's alias, offers the roles for Explain, 
 
 test("the role form names every problem at once", async ({ page }) => {
   const s = stack();
-  await signInThroughBrowser(page, s, "alice");
+  await signedInAs(page, s, "alice");
   const account = await s.db.awsAccount.findFirstOrThrow({ where: { name: "acme-staging" } });
   await page.goto(`${s.portalUrl}/admin/accounts/${account.id}/roles/new`);
   await page.locator('input[name="name"]').fill("has space");

@@ -1,7 +1,7 @@
 // What every e2e spec shares: one real stack per spec file (portal build, OIDC IdP, AWS stand-in,
 // fresh database), a browser sign-in through the IdP's own login form, and small readers for the
 // seeded world. Lives beside the specs; tests/support/ is the integration tier's and is reused as is.
-import { expect, test, type Locator, type Page } from "@playwright/test";
+import { expect, test, type Cookie, type Locator, type Page } from "@playwright/test";
 import { demoUsers } from "@/dev/demo-world";
 import { startTestStack, type TestStack } from "@/tests/support/stack";
 
@@ -82,6 +82,41 @@ export async function signInThroughBrowser(
 
   await page.waitForURL(`${stack.portalUrl}/accounts`);
   await expect(page.getByTestId("signed-in-user")).toHaveText(user.email);
+}
+
+/** Each stack's browser sessions, by user: the cookies a real sign-in left (see signedInAs). */
+const savedSignIns = new WeakMap<TestStack, Map<DemoUsername, Cookie[]>>();
+
+/**
+ * A page signed in as `username`, ending on /accounts like signInThroughBrowser. The first call
+ * for a stack and user signs in through the IdP and keeps the browser's cookies; later calls put
+ * them into the page's fresh context — the same person's browser coming back — which costs one
+ * page load instead of the IdP round trip. A session that has ended since (signed out, revoked,
+ * expired) shows up as the sign-in page and is replaced by a real sign-in. Tests about signing in
+ * or out, or about what a session carries (MFA), call signInThroughBrowser themselves.
+ */
+export async function signedInAs(
+  page: Page,
+  stack: TestStack,
+  username: DemoUsername,
+): Promise<void> {
+  const saved = savedSignIns.get(stack)?.get(username);
+  if (saved) {
+    await page.context().addCookies(saved);
+    await page.goto(`${stack.portalUrl}/accounts`);
+    const signedIn = page.getByTestId("signed-in-user");
+    if (
+      new URL(page.url()).pathname === "/accounts" &&
+      (await signedIn.count()) === 1 &&
+      (await signedIn.innerText()).trim() === demoUser(username).email
+    )
+      return;
+    await page.context().clearCookies();
+  }
+  await signInThroughBrowser(page, stack, username);
+  const perStack = savedSignIns.get(stack) ?? new Map<DemoUsername, Cookie[]>();
+  perStack.set(username, await page.context().cookies());
+  savedSignIns.set(stack, perStack);
 }
 
 /** The RoleSessionName the portal assigned to a user at sign-in (what AWS and CloudTrail see). */
