@@ -4,7 +4,6 @@
 // sequence — by the library, by the portal's "Verify integrity" endpoint and by the CLI. The
 // append-only triggers are switched off first, as such an attacker would.
 import { execFile } from "node:child_process";
-import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -17,6 +16,8 @@ import { writeAuditEvent, type AuditEventInput } from "@/lib/audit/write-audit-e
 import { expectApiError, parseDetails } from "../support/portal-assertions";
 import { signIn, type PortalSession } from "../support/portal-client";
 import { startTestStack, type TestStack } from "../support/stack";
+import { ROOT } from "@/dev/local-stack";
+import { operatorCommand } from "@/tests/support/operator-command";
 
 type Row = ChainedAuditRow & { hash: string | null };
 
@@ -482,11 +483,12 @@ describe("Verify integrity (POST /api/admin/audit/verify)", () => {
 describe("the audit-verify CLI", () => {
   const run = async (args: string[] = []) => {
     try {
-      const { stdout, stderr } = await promisify(execFile)(
-        path.join(process.cwd(), "node_modules", ".bin", "tsx"),
-        ["--conditions=react-server", "prisma/audit-verify.ts", ...args],
-        { env: { ...process.env, DATABASE_URL: stack.databaseUrl }, timeout: 60_000 },
-      );
+      const verify = operatorCommand("audit:verify", args);
+      const { stdout, stderr } = await promisify(execFile)(verify.command, verify.args, {
+        cwd: ROOT,
+        env: { ...process.env, DATABASE_URL: stack.databaseUrl },
+        timeout: 60_000,
+      });
       return { code: 0, stdout, stderr };
     } catch (error) {
       const e = error as { code?: number; stdout?: string; stderr?: string };

@@ -4,7 +4,6 @@
 // refusing issuance at once (no STS call), a role whose trust no longer names the broker flagged,
 // audit events for every run and apply, and the "not allowed" suite for the new routes and page.
 import { execFile } from "node:child_process";
-import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoBroker, demoUndiscoveredAccounts } from "@/dev/demo-world";
@@ -16,6 +15,8 @@ import { allChanges, applyDiscovery, finishedRun, startDiscovery } from "../supp
 import { expectApiError, withoutAwsCalls } from "../support/portal-assertions";
 import { sessionFor, signIn, type PortalSession } from "../support/portal-client";
 import { startTestStack, type TestStack } from "../support/stack";
+import { ROOT } from "@/dev/local-stack";
+import { operatorCommand } from "@/tests/support/operator-command";
 
 let stack: TestStack;
 let alice: PortalSession;
@@ -378,11 +379,12 @@ describe("the periodic sync", () => {
 describe("npm run discover", () => {
   const run = async (args: string[] = []) => {
     try {
-      const { stdout, stderr } = await promisify(execFile)(
-        path.join(process.cwd(), "node_modules", ".bin", "tsx"),
-        ["--conditions=react-server", "cli/discover.ts", ...args],
-        { env: { ...process.env, ...stack.portalEnv }, timeout: 120_000 },
-      );
+      const discover = operatorCommand("discover", args);
+      const { stdout, stderr } = await promisify(execFile)(discover.command, discover.args, {
+        cwd: ROOT,
+        env: { ...process.env, ...stack.portalEnv },
+        timeout: 120_000,
+      });
       return { code: 0, stdout, stderr };
     } catch (error) {
       const e = error as { code?: number; stdout?: string; stderr?: string };

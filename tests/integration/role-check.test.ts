@@ -2,12 +2,12 @@
 // never hand out the credentials, and explain in plain words what is missing — here through the
 // operators' `npm run doctor`, against the AWS stand-in with roles misconfigured on purpose.
 import { spawn } from "node:child_process";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoAwsWorld } from "@/dev/demo-saml";
 import { localPortalEnv, ROOT, DEMO_CLIENT_SECRET } from "@/dev/local-stack";
 import { parseDetails } from "../support/portal-assertions";
 import { startTestStack, type TestStack } from "../support/stack";
+import { operatorCommand } from "@/tests/support/operator-command";
 
 let stack: TestStack;
 
@@ -56,19 +56,16 @@ function doctor(...args: string[]): Promise<DoctorRun> {
     extra: { GATEHOUSE_SESSION_TAGS: "Team=team" },
   });
   return new Promise((resolve) => {
-    const child = spawn(
-      path.join(ROOT, "node_modules", ".bin", "tsx"),
-      ["--conditions=react-server", path.join(ROOT, "cli", "doctor.ts"), ...args],
-      {
-        cwd: ROOT,
-        env: {
-          NODE_ENV: "production",
-          PATH: process.env.PATH ?? "",
-          HOME: process.env.HOME ?? "",
-          ...env,
-        },
+    const doctor = operatorCommand("doctor", args);
+    const child = spawn(doctor.command, doctor.args, {
+      cwd: ROOT,
+      env: {
+        NODE_ENV: "production",
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "",
+        ...env,
       },
-    );
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

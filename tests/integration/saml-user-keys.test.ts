@@ -3,7 +3,6 @@
 // otherwise) must not make a new user at every sign-in, and SimpleSAMLphp's and AD FS's
 // `displayName` or OID names are read, not only `name`.
 import { execFile } from "node:child_process";
-import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoUsers } from "@/dev/demo-world";
@@ -22,6 +21,8 @@ import {
 import { getTestSigningKey } from "../support/saml-fixtures";
 import { postAction } from "../support/server-actions";
 import { startTestStack, type TestStack } from "../support/stack";
+import { ROOT } from "@/dev/local-stack";
+import { operatorCommand } from "@/tests/support/operator-command";
 
 const OID = {
   uid: "urn:oid:0.9.2342.19200300.100.1.1",
@@ -191,16 +192,15 @@ describe("a transient NameID is never a user key", () => {
   it("the command-line importer refuses it too, naming the option to set, and imports it once a user-key attribute is given", async () => {
     const importIdp = async (...extra: string[]) => {
       try {
-        await promisify(execFile)(
-          path.join(process.cwd(), "node_modules", ".bin", "tsx"),
-          [
-            "--conditions=react-server",
-            "prisma/import-saml-idp.ts",
-            ...["--slug", "simplesaml-cli", "--name", "SimpleSAMLphp (CLI)"],
-            ...["--metadata", simpleSaml.metadataUrl, ...extra],
-          ],
-          { env: { ...process.env, DATABASE_URL: stack.databaseUrl }, timeout: 60_000 },
-        );
+        const importer = operatorCommand("saml:import", [
+          ...["--slug", "simplesaml-cli", "--name", "SimpleSAMLphp (CLI)"],
+          ...["--metadata", simpleSaml.metadataUrl, ...extra],
+        ]);
+        await promisify(execFile)(importer.command, importer.args, {
+          cwd: ROOT,
+          env: { ...process.env, DATABASE_URL: stack.databaseUrl },
+          timeout: 60_000,
+        });
         return { code: 0, stderr: "" };
       } catch (error) {
         const e = error as { code?: number; stderr?: string };
