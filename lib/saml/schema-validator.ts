@@ -4,7 +4,6 @@ import protocolXsd from "@authenio/samlify-node-xmllint/build/schemas/saml-schem
 import xmldsigXsd from "@authenio/samlify-node-xmllint/build/schemas/xmldsig-core-schema.xsd";
 import xencXsd from "@authenio/samlify-node-xmllint/build/schemas/xenc-schema.xsd";
 import type * as Libxml2Module from "libxml2-wasm";
-import { setSchemaValidator } from "samlify";
 import { SamlRejection } from "./types";
 
 /**
@@ -110,21 +109,15 @@ function redact(error: string): string {
 
 /**
  * Loads and compiles the engine and runs its self-test (a valid message passes, an invalid one
- * fails), once per process, and registers it with samlify (whose flows refuse to run without a
- * validator). Boot awaits it (lib/boot.ts), so no request is served before it is ready; later
- * calls return the same promise.
+ * fails), once per process. Boot awaits it (lib/boot.ts), so no request is served before it is
+ * ready; later calls return the same promise. samlify gets it from service-provider.ts, the one
+ * module that loads samlify (`samlifySchemaValidator`), so samlify is not loaded at boot.
  * @throws Error when the engine can't be loaded or fails its self-test.
  */
 export function loadSamlSchemaValidator(): Promise<void> {
   shared[LOADING] ??= compileEngine().then(
     (engine) => {
       shared[ENGINE] = engine;
-      setSchemaValidator({
-        validate: (xml: string) =>
-          schemaErrors(engine, xml).length === 0
-            ? Promise.resolve("SUCCESS_VALIDATE_XML")
-            : Promise.reject(new Error("ERR_EXCEPTION_VALIDATE_XML")),
-      });
       return engine;
     },
     (error: unknown) => {
@@ -159,3 +152,16 @@ export function validateSamlSchema(xml: string): void {
     );
   }
 }
+
+/**
+ * The validator in the shape samlify's `setSchemaValidator` takes. It asks the engine on each call,
+ * so it refuses every message while the engine is not loaded (samlify's flows then fail closed).
+ */
+export const samlifySchemaValidator = {
+  validate(xml: string): Promise<string> {
+    const engine = shared[ENGINE];
+    return engine && schemaErrors(engine, xml).length === 0
+      ? Promise.resolve("SUCCESS_VALIDATE_XML")
+      : Promise.reject(new Error("ERR_EXCEPTION_VALIDATE_XML"));
+  },
+};

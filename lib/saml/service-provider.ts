@@ -3,6 +3,11 @@ import { currentTime } from "@/lib/clock";
 import { randomUUID } from "node:crypto";
 import * as samlify from "samlify";
 import type { AppConfig } from "@/lib/config";
+import { samlifySchemaValidator } from "./schema-validator";
+
+// samlify's flows refuse to run without a schema validator: it gets ours wherever samlify is loaded,
+// and ours refuses everything until boot has loaded and self-tested the engine.
+samlify.setSchemaValidator(samlifySchemaValidator);
 
 const REDIRECT = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";
 const POST = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST";

@@ -6,6 +6,8 @@ import {
   validateSamlSchema,
 } from "@/lib/saml/schema-validator";
 import { SamlRejection } from "@/lib/saml/types";
+// The one module that loads samlify, and gives it our validator as it does.
+import "@/lib/saml/service-provider";
 import { buildSamlResponse } from "@/tests/support/saml-fixtures";
 
 function rejectionOf(xml: string): SamlRejection {
@@ -20,12 +22,13 @@ function rejectionOf(xml: string): SamlRejection {
 
 // Module state is per test file in vitest, so "not loaded yet" is observable here first.
 describe("SAML schema validation", () => {
-  it("refuses to run before the engine is loaded (never skips the check)", () => {
+  it("refuses to run before the engine is loaded (never skips the check), and so does samlify", async () => {
     expect(isSamlSchemaValidatorReady()).toBe(false);
     expect(() => validateSamlSchema(buildSamlResponse())).toThrow(/not loaded/);
+    await expect(SamlLib.isValidXml(buildSamlResponse())).rejects.toThrow();
   });
 
-  it("loads once (concurrent calls share it), registers with samlify, and leaves no process listeners behind", async () => {
+  it("loads once (concurrent calls share it), is what samlify validates with, and leaves no process listeners behind", async () => {
     const exceptionListeners = process.listenerCount("uncaughtException");
     const drainListeners = process.stdout.listenerCount("drain");
     await Promise.all([loadSamlSchemaValidator(), loadSamlSchemaValidator()]);
