@@ -6,7 +6,6 @@
 // every run (docs/OPERATIONS.md "Operator commands").
 //
 // Usage (package.json): node --conditions=react-server dev/run-compiled.mjs <entry.ts> [args…]
-import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
@@ -66,6 +65,7 @@ function isFresh() {
 }
 
 async function compile() {
+  // Loaded only when a bundle is (re)built: a run with a fresh bundle needs no esbuild.
   const { build } = await import("esbuild");
   const result = await build({
     entryPoints: [entry],
@@ -93,17 +93,8 @@ async function compile() {
   fs.renameSync(manifest + suffix, manifest);
 }
 
-if (!isFresh()) {
-  try {
-    await compile();
-  } catch (error) {
-    // No esbuild (an unusual install): run the TypeScript through tsx as before.
-    if (error?.code !== "ERR_MODULE_NOT_FOUND") throw error;
-    const tsx = path.join(root, "node_modules", ".bin", "tsx");
-    const run = spawnSync(tsx, ["--conditions=react-server", entry, ...args], { stdio: "inherit" });
-    process.exit(run.status ?? 1);
-  }
-}
+// esbuild is always installed: tsx, a runtime dependency, depends on it.
+if (!isFresh()) await compile();
 // The command reads its arguments from process.argv.slice(2), as when run directly.
 process.argv = [process.argv[0], entry, ...args];
 createRequire(import.meta.url)(bundle);
