@@ -1,4 +1,3 @@
-import Link from "next/link";
 import { headers } from "next/headers";
 
 export default async function NotFound() {
@@ -13,9 +12,11 @@ export default async function NotFound() {
             Request id: <code className="font-mono">{requestId}</code>
           </p>
         )}
-        <Link href="/accounts" className="mt-6 inline-block text-indigo-600 hover:underline">
+        {/* A plain link: every page carries the root not-found boundary's client code, and
+            next/link there would add its runtime to pages that use no link. */}
+        <a href="/accounts" className="mt-6 inline-block text-indigo-600 hover:underline">
           Back to your accounts
-        </Link>
+        </a>
       </div>
     </main>
   );

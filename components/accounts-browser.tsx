@@ -1,13 +1,12 @@
 "use client";
 
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { AccountView } from "@/lib/access/group-by-account";
 import type { ApiErrorView } from "./api-client";
-import { ConsoleOptions } from "./console-options";
-import { CredentialsDialog } from "./credentials-dialog";
 import { AccountsToolbar } from "./accounts-toolbar";
 import { credentialsResumePath } from "./resume-intent";
 import { ResumeOffer, useResumeCredentials } from "./resume-offer";
+import { ConsoleOptions, CredentialsDialog, preloadAccountsOnDemand } from "./accounts-on-demand";
 import { RoleList } from "./role-list";
 import { ROW_HEIGHT, type LayoutRow } from "./role-list-layout";
 import type { RoleRowHandlers } from "./role-row";
@@ -218,7 +217,7 @@ export function AccountsBrowser({
   );
 
   return (
-    <div>
+    <div onPointerOver={preloadAccountsOnDemand} onFocus={preloadAccountsOnDemand}>
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <h1 className="text-2xl font-semibold">Your AWS accounts</h1>
@@ -279,30 +278,32 @@ export function AccountsBrowser({
         />
       )}
 
-      {menuFor && (
-        <ConsoleOptions
-          key={menuFor.row.key}
-          account={menuFor.row.account}
-          role={menuFor.row.role}
-          region={region}
-          anchor={menuFor.anchor}
-          onOpenConsole={(request) => void openConsole(menuFor.row, request)}
-          onIssued={() => markUsed(menuFor.row.role.roleId)}
-          onClose={() => setMenuFor(null)}
-        />
-      )}
+      <Suspense fallback={null}>
+        {menuFor && (
+          <ConsoleOptions
+            key={menuFor.row.key}
+            account={menuFor.row.account}
+            role={menuFor.row.role}
+            region={region}
+            anchor={menuFor.anchor}
+            onOpenConsole={(request) => void openConsole(menuFor.row, request)}
+            onIssued={() => markUsed(menuFor.row.role.roleId)}
+            onClose={() => setMenuFor(null)}
+          />
+        )}
 
-      {credentialsFor && (
-        <CredentialsDialog
-          roleId={credentialsFor.role.roleId}
-          title={`${credentialsFor.account.name} / ${credentialsFor.role.roleName}`}
-          region={region}
-          bounds={credentialsFor.role.duration}
-          returnTo={credentialsResumePath(credentialsFor.role.roleId)}
-          onIssued={() => markUsed(credentialsFor.role.roleId)}
-          onClose={() => setCredentialsFor(null)}
-        />
-      )}
+        {credentialsFor && (
+          <CredentialsDialog
+            roleId={credentialsFor.role.roleId}
+            title={`${credentialsFor.account.name} / ${credentialsFor.role.roleName}`}
+            region={region}
+            bounds={credentialsFor.role.duration}
+            returnTo={credentialsResumePath(credentialsFor.role.roleId)}
+            onIssued={() => markUsed(credentialsFor.role.roleId)}
+            onClose={() => setCredentialsFor(null)}
+          />
+        )}
+      </Suspense>
 
       <ToastStack toasts={toasts} onDismiss={dismissToast} />
     </div>

@@ -1,7 +1,7 @@
 "use client";
 
-import { useEffect, useState, type RefObject } from "react";
-import { KeyboardShortcuts } from "./keyboard-shortcuts";
+import { Suspense, useEffect, useState, type RefObject } from "react";
+import { KeyboardShortcuts } from "./accounts-on-demand";
 
 /** "eu-west-1 (Europe (Ireland))": how the region picker names a region. */
 function regionLabel(regions: ReadonlyArray<{ code: string; name: string }>, code: string): string {
@@ -42,10 +42,7 @@ export function AccountsToolbar({
     void Promise.resolve().then(() => setIsInteractive(true));
   }, []);
   return (
-    <div
-      ref={toolbarRef}
-      className="sticky top-0 z-20 -mx-4 mt-4 bg-slate-50/95 px-4 py-3 backdrop-blur"
-    >
+    <div ref={toolbarRef} className="sticky top-0 z-20 -mx-4 mt-4 bg-slate-50 px-4 py-3">
       <div className="relative flex flex-wrap items-center gap-3">
         <div className="relative min-w-72 flex-1">
           <input
@@ -94,7 +91,11 @@ export function AccountsToolbar({
         >
           Keyboard shortcuts <span className="font-mono text-slate-400">?</span>
         </button>
-        {isHelpOpen && <KeyboardShortcuts onClose={onCloseHelp} />}
+        {isHelpOpen && (
+          <Suspense fallback={null}>
+            <KeyboardShortcuts onClose={onCloseHelp} />
+          </Suspense>
+        )}
       </div>
     </div>
   );

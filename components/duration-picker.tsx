@@ -3,22 +3,7 @@
 import { useId } from "react";
 import type { DurationBoundsView } from "@/lib/access/group-by-account";
 import { durationChoices } from "@/lib/aws/session-duration";
-import { formatDuration } from "./format-duration";
-
-/** Why the longest session is what it is, in the user's words. */
-export function durationCapReason(bounds: DurationBoundsView): string {
-  const max = formatDuration(bounds.maxSeconds);
-  switch (bounds.cappedBy) {
-    case "rule":
-      return `Up to ${max}: the longest your access rule allows.`;
-    case "role":
-      return `Up to ${max}: the role's maximum session duration in IAM.`;
-    case "role-chaining":
-      return `Up to ${max}: role chaining caps sessions at 1 hour (the portal's broker itself runs on a role).`;
-    case "access-end":
-      return `Up to ${max}: your access to this role ends then.`;
-  }
-}
+import { durationCapReason } from "./format-duration";
 
 /**
  * A session-length select bounded by the role's bounds, with the reason for its maximum below it.

@@ -106,7 +106,7 @@ function BlockView({
   const rows = rowsInRange(block.rows, range.top, range.bottom);
   return (
     <section
-      className={`absolute inset-x-0 overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm`}
+      className="absolute inset-x-0 overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm [contain:strict]"
       style={{ top: block.top, height: block.height }}
       data-testid={CARD_TEST_IDS[block.context]}
       data-account-id={account?.accountId}

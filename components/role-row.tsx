@@ -1,10 +1,9 @@
 "use client";
 
 import { memo } from "react";
-import { durationCapReason } from "./duration-picker";
 import { EnvironmentBadge } from "./environment-badge";
 import { FavoriteStar } from "./favorite-star";
-import { formatDuration } from "./format-duration";
+import { durationCapReason, formatDuration } from "./format-duration";
 import { ROW_HEIGHT, type LayoutRow } from "./role-list-layout";
 
 const TEST_IDS = { account: "role", favorite: "favorite-role", recent: "recent-role" } as const;

@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useState } from "react";
-import { deepLinkPath } from "@/lib/access/deep-link";
+import { deepLinkPath } from "@/lib/access/deep-link-path";
 import type { AccountView, RoleView } from "@/lib/access/group-by-account";
 import type { ApiErrorView } from "./api-client";
 import { openConsoleTab, type ConsoleRequest } from "./console-actions";

@@ -3,7 +3,7 @@
 import { useEffect, useState, type RefObject } from "react";
 
 /** Extra pixels rendered above and below the viewport, so fast scrolling shows no blank rows. */
-const OVERSCAN_PX = 800;
+const OVERSCAN_PX = 400;
 /** The range moves in steps of this size: scrolling re-renders only when a step is crossed. */
 const STEP_PX = 400;
 /** What the server (which has no viewport) renders: enough for a tall first screen. */

@@ -1,5 +1,6 @@
 import { MAX_DESTINATION_LENGTH } from "@/lib/aws/console-destinations";
 import { isAwsRegion } from "@/lib/aws/partitions";
+import { DEEP_LINK_PARAMS, DEEP_LINK_PATH, type DeepLinkParam } from "./deep-link-path";
 
 /**
  * Console deep links: a bookmarkable, shareable address that opens the AWS console in an account and
@@ -13,11 +14,6 @@ import { isAwsRegion } from "@/lib/aws/partitions";
  *
  * Client-safe (no `server-only`, no `node:` imports): the account page builds links with it.
  */
-
-export const DEEP_LINK_PATH = "/console";
-
-const PARAMS = ["account", "role", "region", "destination"] as const;
-type DeepLinkParam = (typeof PARAMS)[number];
 
 const ACCOUNT_ID_PATTERN = /^[0-9]{12}$/;
 const ACCOUNT_NAME_PATTERN = /^[A-Za-z0-9 ._-]{1,64}$/;
@@ -97,7 +93,7 @@ export function parseDeepLink(
   const valuesOf = new Map<DeepLinkParam, string[]>();
   const unknown: string[] = [];
   for (const [name, value] of entries) {
-    const known = PARAMS.find((p) => p === name);
+    const known = DEEP_LINK_PARAMS.find((p) => p === name);
     if (known === undefined) {
       if (!unknown.includes(name)) unknown.push(name);
       continue;
@@ -126,7 +122,7 @@ export function parseDeepLink(
   for (const name of unknown.slice(0, MAX_LISTED_UNKNOWN)) {
     problems.push({
       param: preview(name),
-      message: `unknown parameter '${preview(name)}'; a console link takes ${PARAMS.join(", ")}`,
+      message: `unknown parameter '${preview(name)}'; a console link takes ${DEEP_LINK_PARAMS.join(", ")}`,
     });
   }
   if (unknown.length > MAX_LISTED_UNKNOWN) {
@@ -236,27 +232,4 @@ function parseDestination(
 function preview(value: string): string {
   const printable = value.replace(/[^\x20-\x7e]/g, "?");
   return printable.length > 40 ? `${printable.slice(0, 37)}...` : printable;
-}
-
-/** Percent-encodes everything but unreserved characters, so the path passes safeReturnPath. */
-function encodeStrict(value: string): string {
-  return encodeURIComponent(value).replace(
-    /[!'()*~]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-}
-
-/**
- * The deep link as a portal path (`/console?account=…&role=…`), its known parameters in a fixed
- * order, for returning to it after sign-in or a step-up. Only the first value of a repeated
- * parameter is kept.
- */
-export function deepLinkPath(params: Record<string, string | string[] | undefined>): string {
-  const pairs: string[] = [];
-  for (const key of PARAMS) {
-    const raw = params[key];
-    const value = Array.isArray(raw) ? raw[0] : raw;
-    if (typeof value === "string") pairs.push(`${key}=${encodeStrict(value.slice(0, 1024))}`);
-  }
-  return pairs.length > 0 ? `/console?${pairs.join("&")}` : "/console";
 }

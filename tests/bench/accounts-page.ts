@@ -145,9 +145,79 @@ async function keystrokeTimes(
   }, queries);
 }
 
-/** The scripts a page's HTML loads at start (its <script src> tags). */
+/** Installs the in-page timing of typed keystrokes (see typedKeystrokeTimes), as plain JavaScript. */
+const KEY_TIMER = `function (selector, bare) {
+  window.benchKeyTimes = [];
+  if (bare) {
+    const input = document.createElement("input");
+    input.id = "bench-bare-input";
+    input.style.cssText = "position:fixed;top:0;left:0;z-index:100";
+    document.body.append(input);
+  }
+  const box = document.querySelector(selector);
+  const counts = document.querySelector('[data-testid="counts"]');
+  let keyAt = 0;
+  box.addEventListener("keydown", function (e) { keyAt = e.timeStamp; }, true);
+  box.addEventListener("input", function () {
+    const t0 = keyAt;
+    const query = box.value;
+    requestAnimationFrame(function onFrame() {
+      if (!bare && counts.getAttribute("data-query") !== query) return void requestAnimationFrame(onFrame);
+      setTimeout(function () { window.benchKeyTimes.push(performance.now() - t0); }, 0);
+    });
+  }, true);
+}`;
+
+/**
+ * Keystrokes as a person types them: Playwright sends real key events through Chromium's input
+ * pipeline, so each arrives at whatever point of the 60 Hz frame cycle it happens to. Each is timed
+ * in the page from the key event's own timestamp (when Chromium received it) to the end of the first
+ * frame that shows its result: a frame's requestAnimationFrame callbacks run before it is painted,
+ * so the first one to find the list showing the query belongs to the frame that paints it, and a
+ * task queued there runs once that frame is done. `bare` types into a plain input outside React
+ * instead: what the frame cycle alone costs (the floor).
+ */
+async function typedKeystrokeTimes(page: Page, words: string[], bare: boolean): Promise<number[]> {
+  const selector = bare ? "#bench-bare-input" : 'input[type="search"]';
+  // A string, not a function: tsx would wrap the inner functions in a helper the page doesn't have.
+  await page.evaluate(`(${KEY_TIMER})(${JSON.stringify(selector)}, ${bare})`);
+  const box = page.locator(selector);
+  await box.focus();
+  let expected = 0;
+  const settle = async () => {
+    expected += 1;
+    await page.waitForFunction(
+      (n) => (window as unknown as { benchKeyTimes: number[] }).benchKeyTimes.length >= n,
+      expected,
+    );
+  };
+  for (const word of words) {
+    for (const ch of word) {
+      await page.keyboard.press(ch === " " ? "Space" : ch);
+      await settle();
+    }
+    await page.keyboard.press("ControlOrMeta+A");
+    await page.keyboard.press("Backspace");
+    await settle();
+  }
+  const times = await page.evaluate(
+    () => (window as unknown as { benchKeyTimes: number[] }).benchKeyTimes,
+  );
+  return times.sort((a, b) => a - b);
+}
+
+/**
+ * The scripts a page's HTML loads at start (its <script src> tags), without the `nomodule` ones:
+ * those are Next.js's polyfills for browsers without ES modules, which every browser the portal
+ * supports skips without downloading them (HTML's "nomodule" attribute).
+ */
 function scriptSources(html: string): string[] {
-  return [...new Set([...html.matchAll(/<script[^>]+src="([^"]+\.js[^"]*)"/g)].map((m) => m[1]!))];
+  const tags = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+  const sources = tags
+    .filter((tag) => !/\snomodule\b/i.test(tag))
+    .map((tag) => /\ssrc="([^"]+\.js[^"]*)"/.exec(tag)?.[1])
+    .filter((src): src is string => src !== undefined);
+  return [...new Set(sources)];
 }
 
 /** The size of those scripts gzipped at level 9, as a CDN would serve them, in KiB. */
@@ -175,6 +245,14 @@ async function pageJavaScript(
     gzipKb: await gzippedKb(base, sources),
     frameworkGzipKb: await gzippedKb(base, scriptSources(signIn)),
   };
+}
+
+/** The scripts Chromium fetched for the page so far (Resource Timing, any initiator), as paths. */
+async function fetchedScripts(page: Page): Promise<string[]> {
+  const names = await page.evaluate(() =>
+    performance.getEntriesByType("resource").map((e) => e.name),
+  );
+  return [...new Set(names.map((n) => new URL(n).pathname).filter((p) => p.endsWith(".js")))];
 }
 
 async function main(): Promise<void> {
@@ -218,7 +296,10 @@ async function main(): Promise<void> {
     const firstRole: number[] = [];
     const hydrated: number[] = [];
     let keys: { dom: number[]; frame: number[] } = { dom: [], frame: [] };
+    let typed: number[] = [];
+    let typedBare: number[] = [];
     let domRows = 0;
+    let loadedScripts: string[] = [];
     try {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       await context.addCookies(
@@ -240,14 +321,19 @@ async function main(): Promise<void> {
         await tab.getByTestId("no-match").waitFor();
         const interactive = Date.now() - t0;
         await search.fill("");
+        // The first load runs in a fresh context: what a first visit downloads, lazy chunks included.
+        if (i === 0) loadedScripts = await fetchedScripts(tab);
         if (i > 0) {
           firstRole.push(visible);
           hydrated.push(interactive);
         }
       }
       domRows = await tab.locator("[data-role-id]").count();
+      const words = ["bench-prod-0", "team-4", "developer staging", "7000"];
+      typed = await typedKeystrokeTimes(tab, [...words, ...words], false);
+      typedBare = await typedKeystrokeTimes(tab, [...words, ...words], true);
       const queries: string[] = [];
-      for (const word of ["bench-prod-0", "team-4", "developer staging", "7000"]) {
+      for (const word of words) {
         for (let n = 1; n <= word.length; n += 1) queries.push(word.slice(0, n));
         queries.push("");
       }
@@ -258,6 +344,7 @@ async function main(): Promise<void> {
     firstRole.sort((a, b) => a - b);
     hydrated.sort((a, b) => a - b);
 
+    const loadedKb = await gzippedKb(stack.portalUrl, loadedScripts);
     const row = (name: string, s: number[]) =>
       `${name.padEnd(52)} ${pct(s, 50).toFixed(1).padStart(8)}ms ${pct(s, 95).toFixed(1).padStart(8)}ms`;
     console.log(
@@ -270,13 +357,17 @@ async function main(): Promise<void> {
     console.log(row(`Chromium: navigation → search works (hydrated)`, hydrated));
     console.log(row(`Chromium: keystroke → list updated (${keys.dom.length})`, keys.dom));
     console.log(row(`Chromium: keystroke → next frame`, keys.frame));
+    console.log(row(`Chromium: typed key → frame showing the list (${typed.length})`, typed));
+    console.log(row(`Chromium: typed key → next frame, bare input (floor)`, typedBare));
     console.log(
       `\nGET /accounts: ${(htmlBytes / 1024).toFixed(0)} KiB HTML (page data included), ${(gzipBytes / 1024).toFixed(0)} KiB gzipped; ` +
         `${renderedRoles} role rows server-rendered, ${domRows} in the DOM after load; ` +
         `×health ${(pct(page, 50) / pct(health, 50)).toFixed(1)}`,
     );
     console.log(
-      `page JavaScript: ${script.files} scripts, ${script.gzipKb.toFixed(0)} KiB gzipped (the sign-in page, the framework floor: ${script.frameworkGzipKb.toFixed(0)} KiB)`,
+      `page JavaScript: ${script.files} scripts in the HTML, ${script.gzipKb.toFixed(0)} KiB gzipped; ` +
+        `${loadedScripts.length} scripts fetched by Chromium by the time search works, ${loadedKb.toFixed(0)} KiB gzipped ` +
+        `(the sign-in page, the framework floor: ${script.frameworkGzipKb.toFixed(0)} KiB)`,
     );
     recordFigures([
       {
@@ -288,16 +379,16 @@ async function main(): Promise<void> {
       },
       {
         name: "accounts page: JavaScript, gzipped",
-        value: script.gzipKb,
+        value: Math.max(script.gzipKb, loadedKb),
         unit: "KB",
         baseline: { name: "the sign-in page's JavaScript", value: script.frameworkGzipKb },
         target: { atMost: 150 },
       },
       {
         name: "accounts page: search keystroke to next frame, median",
-        value: pct(keys.frame, 50),
+        value: pct(typed, 50),
         unit: "ms",
-        baseline: { name: "keystroke to list updated", value: pct(keys.dom, 50) },
+        baseline: { name: "the same typed into a bare input", value: pct(typedBare, 50) },
         target: { atMost: 16 },
       },
     ]);
