@@ -104,6 +104,8 @@ function BlockView({
   const { account } = block;
   const accent = account ? CARD_ACCENT[environmentTone(account.environment)] : null;
   const rows = rowsInRange(block.rows, range.top, range.bottom);
+  // contain:strict — the card's size is fixed by the layout, so the browser lays out and paints
+  // each card on its own: a search that moves or replaces some cards leaves the others untouched.
   return (
     <section
       className="absolute inset-x-0 overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm [contain:strict]"

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 
 import { buildDeepLink, parseDeepLink, type DeepLinkProblem } from "@/lib/access/deep-link";
+import { deepLinkPath } from "@/lib/access/deep-link-path";
+import { safeReturnPath } from "@/lib/http/return-path";
 
 /** Parses a built link the way the /console page gets it: from the URL a browser would request. */
 function parseHref(href: string) {
@@ -335,5 +337,41 @@ describe("parseDeepLink refuses bad links, listing every problem", () => {
   it("echoes unknown parameter names only as bounded, printable text", () => {
     const problems = problemsOf({ account: "acme", role: "R", [`\u202e${"z".repeat(100)}`]: "x" });
     expect(problems[0]?.param).toMatch(/^\?z{36}\.\.\.$/);
+  });
+});
+
+describe("deepLinkPath (the path to return to after sign-in or a step-up)", () => {
+  it.each([
+    ["no known parameter gives the bare page", {}, "/console"],
+    [
+      "known parameters in a fixed order, unknown ones dropped",
+      { destination: "ec2", evil: "x", role: "Admin", account: "acme" },
+      "/console?account=acme&role=Admin&destination=ec2",
+    ],
+    ["only the first of a repeated parameter", { role: ["Admin", "Other"] }, "/console?role=Admin"],
+    [
+      "everything but unreserved characters percent-encoded",
+      { destination: "s3/buckets?x=1&y='(*)'!~" },
+      "/console?destination=s3%2Fbuckets%3Fx%3D1%26y%3D%27%28%2A%29%27%21%7E",
+    ],
+  ])("%s", (_rule, params, expected) => {
+    expect(deepLinkPath(params)).toBe(expected);
+  });
+
+  it("cuts a value at 1,024 characters, and the result is a safe return path", () => {
+    const path = deepLinkPath({ account: "a".repeat(5000), role: "Admin" });
+    expect(path).toBe(`/console?account=${"a".repeat(1024)}&role=Admin`);
+    expect(safeReturnPath(path)).toBe(path);
+  });
+
+  it("round-trips through the parser", () => {
+    const params = {
+      account: "123456789012",
+      role: "Dev",
+      region: "eu-west-1",
+      destination: "ec2",
+    };
+    const parsed = parseHref(deepLinkPath(params));
+    expect(parsed.ok && parsed.link).toMatchObject({ role: "Dev", region: "eu-west-1" });
   });
 });
