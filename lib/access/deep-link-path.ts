@@ -31,5 +31,5 @@ export function deepLinkPath(params: Record<string, string | string[] | undefine
     const value = Array.isArray(raw) ? raw[0] : raw;
     if (typeof value === "string") pairs.push(`${key}=${encodeStrict(value.slice(0, 1024))}`);
   }
-  return pairs.length > 0 ? `/console?${pairs.join("&")}` : "/console";
+  return pairs.length > 0 ? `${DEEP_LINK_PATH}?${pairs.join("&")}` : DEEP_LINK_PATH;
 }
