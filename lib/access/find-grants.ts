@@ -3,7 +3,13 @@ import type { Db } from "@/lib/db/client";
 import type { SignedInUser } from "@/lib/auth/portal-session";
 import { elevationRulesFor } from "@/lib/access-requests/elevations";
 import { ruleSelect } from "./rule-select";
-import { resolveGrants, type Grant, type Principal } from "./resolve-grants";
+import { bind, boundList, boundSql } from "@/lib/db/bound-sql";
+import {
+  resolveGrants,
+  type Grant,
+  type Principal,
+  type RuleForResolution,
+} from "./resolve-grants";
 
 /** Who is asking, as the rules see them: the person, the IdP that vouched, its groups, MFA. */
 export function principalOf(
@@ -47,13 +53,127 @@ export async function findGrantForRole(
   roleId: string,
   now: Date,
 ): Promise<Grant | null> {
-  const rules = await db.accessRule.findMany({
-    where: { roleId, ...namingPrincipal(principal) },
-    select: ruleSelect,
-  });
+  const rules = await rulesForRole(db, principal, roleId);
   const elevations = await elevationsIfEligible(db, rules, principal, now, roleId);
   return resolveGrants([...rules, ...elevations], principal, now)[0] ?? null;
 }
+
+/**
+ * The rules on one role that name the principal, with the role and its account: what
+ * `findMany({ where: { roleId, ...namingPrincipal }, select: ruleSelect })` reads, in one
+ * statement instead of three (every issuance runs it; docs/BENCHMARKS.md "Issuance under load").
+ * The same conditions as namingPrincipal and groupRulesOf: the person's rules, or a rule on one of
+ * their groups from any IdP or from the IdP that asserted them.
+ */
+async function rulesForRole(
+  db: Db,
+  principal: Principal,
+  roleId: string,
+): Promise<Array<RuleForResolution & { kind: string }>> {
+  const groupCondition =
+    principal.groups.length > 0
+      ? [
+          ` OR (r."groupName" IN (`,
+          ...boundList(principal.groups),
+          `) AND (r."groupIssuer" IS NULL OR r."groupIssuer" = `,
+          bind(principal.issuer),
+          `))`,
+        ]
+      : [];
+  const rows = await db.$queryRaw<RuleRoleAccountRow[]>(
+    ...boundSql([
+      `SELECT r."id", r."groupName", r."groupIssuer", r."personId",
+              r."maxSessionDurationSeconds", r."allowConsole", r."allowCli", r."expiresAt",
+              r."requireMfa", r."sessionPolicy", r."kind",
+              ro."id" AS "roleId", ro."name" AS "roleName", ro."arn" AS "roleArn",
+              ro."description" AS "roleDescription",
+              ro."maxSessionDurationSeconds" AS "roleMaxSessionDurationSeconds",
+              ro."assumeMethod", ro."samlProviderArn", ro."externalId", ro."requiresBrokerMfa",
+              ro."missingSince",
+              a."accountId", a."name" AS "accountName", a."alias", a."environment",
+              a."description" AS "accountDescription", a."organizationStatus"
+       FROM "AccessRule" r
+       JOIN "Role" ro ON ro."id" = r."roleId"
+       JOIN "AwsAccount" a ON a."id" = ro."awsAccountId"
+       WHERE r."roleId" = `,
+      bind(roleId),
+      ` AND (r."personId" = `,
+      bind(principal.personId),
+      ...groupCondition,
+      `)`,
+    ]),
+  );
+  return rows.map(
+    ({
+      roleId,
+      roleName,
+      roleArn,
+      roleDescription,
+      roleMaxSessionDurationSeconds,
+      assumeMethod,
+      samlProviderArn,
+      externalId,
+      requiresBrokerMfa,
+      missingSince,
+      accountId,
+      accountName,
+      alias,
+      environment,
+      accountDescription,
+      organizationStatus,
+      ...rule
+    }) => ({
+      ...rule,
+      role: {
+        id: roleId,
+        name: roleName,
+        arn: roleArn,
+        description: roleDescription,
+        maxSessionDurationSeconds: roleMaxSessionDurationSeconds,
+        assumeMethod,
+        samlProviderArn,
+        externalId,
+        requiresBrokerMfa,
+        missingSince,
+        awsAccount: {
+          accountId,
+          name: accountName,
+          alias,
+          environment,
+          description: accountDescription,
+          organizationStatus,
+        },
+      },
+    }),
+  );
+}
+
+/**
+ * One row of rulesForRole: the rule's columns, then its role's and account's under names of their
+ * own (both adapters map the declared column types: Date, boolean, number).
+ */
+type RuleRoleAccountRow = Omit<
+  RuleForResolution,
+  "role" | "kind" | "elevation" | "approversJson"
+> & {
+  kind: string;
+  roleId: string;
+  roleName: string;
+  roleArn: string;
+  roleDescription: string;
+  roleMaxSessionDurationSeconds: number;
+  assumeMethod: string;
+  samlProviderArn: string | null;
+  externalId: string | null;
+  requiresBrokerMfa: boolean;
+  missingSince: Date | null;
+  accountId: string;
+  accountName: string;
+  alias: string;
+  environment: string;
+  accountDescription: string;
+  organizationStatus: string;
+};
 
 /**
  * The principal's current elevations, read only when an eligible rule names them: an elevation

@@ -1,11 +1,11 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
+import type { SqlValue } from "@/lib/db/bound-sql";
 import type { Db } from "@/lib/db/client";
 
 export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
-/** What a column may be given: the adapters bind these natively (booleans and dates included). */
-export type SqlValue = string | number | boolean | Date | null;
+export type { SqlValue };
 
 /** SQLite binds at most 32,766 parameters per statement and PostgreSQL 65,535: stay under both. */
 export const MAX_BIND_PARAMETERS = 32_766;

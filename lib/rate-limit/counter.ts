@@ -1,4 +1,5 @@
 import "server-only";
+import { bind, boundSql } from "@/lib/db/bound-sql";
 import type { Db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { metrics } from "@/lib/metrics/registry";
@@ -39,6 +40,46 @@ function countUp(db: Db, key: string, window: number, windowEnd: number) {
       "window" = excluded."window",
       "expiresAt" = excluded."expiresAt"
     RETURNING "count"`;
+}
+
+/**
+ * countUp for several keys at once, in one statement (atomic, and one commit: on SQLite one
+ * fsync) — a multi-row upsert, which may not touch one row twice, so repeated keys are counted
+ * in a transaction of single upserts instead. The counts come back in the order of `counters`.
+ */
+async function countUpAll(
+  db: Db,
+  counters: ReadonlyArray<{ key: string; window: number; windowEnd: number }>,
+): Promise<number[]> {
+  const keys = counters.map((c) => c.key);
+  if (new Set(keys).size !== keys.length) {
+    const results = await db.$transaction(
+      counters.map((c) => countUp(db, c.key, c.window, c.windowEnd)),
+    );
+    return results.map((rows) => Number(rows[0]?.count ?? 1));
+  }
+  const rows = await db.$queryRaw<Array<{ key: string; count: number | bigint }>>(
+    ...boundSql([
+      `INSERT INTO "RateLimitCounter" ("key", "window", "count", "expiresAt") VALUES `,
+      ...counters.flatMap((c, i) => [
+        i === 0 ? "(" : ", (",
+        bind(c.key),
+        ", ",
+        bind(c.window),
+        ", 1, ",
+        bind(c.windowEnd),
+        ")",
+      ]),
+      ` ON CONFLICT ("key") DO UPDATE SET
+          "count" = CASE WHEN "RateLimitCounter"."window" = excluded."window"
+                         THEN "RateLimitCounter"."count" + 1 ELSE 1 END,
+          "window" = excluded."window",
+          "expiresAt" = excluded."expiresAt"
+        RETURNING "key", "count"`,
+    ]),
+  );
+  const countOf = new Map(rows.map((row) => [row.key, Number(row.count)]));
+  return keys.map((key) => countOf.get(key) ?? 1);
 }
 
 async function cleanUpNowAndThen(db: Db, seconds: number, writes: number): Promise<void> {
@@ -100,11 +141,17 @@ export async function enforceRateLimits(
     rule: limits[check.name],
     ...windowOf(limits[check.name].windowSeconds, now),
   }));
-  const queries = planned.map((p) => countUp(db, `${p.name}|${p.subject}`, p.window, p.windowEnd));
-  const results = queries.length === 1 ? [await queries[0]!] : await db.$transaction(queries);
+  const counts = await countUpAll(
+    db,
+    planned.map((p) => ({
+      key: `${p.name}|${p.subject}`,
+      window: p.window,
+      windowEnd: p.windowEnd,
+    })),
+  );
   await cleanUpNowAndThen(db, planned[0]?.seconds ?? 0, planned.length);
   planned.forEach((p, i) => {
-    const count = Number(results[i]?.[0]?.count ?? 1);
+    const count = counts[i] ?? 1;
     if (count <= p.rule.limit) return;
     const retryAfterSeconds = Math.max(1, p.windowEnd - p.seconds);
     metrics().rateLimited.inc({ limit: p.name });

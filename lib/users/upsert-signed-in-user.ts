@@ -101,19 +101,19 @@ export function parseGroupsJson(json: string): string[] {
   }
 }
 
-function toStoredUser(
-  row: {
-    id: string;
-    personId: string;
-    issuer: string;
-    subject: string;
-    email: string | null;
-    displayName: string | null;
-    groupsJson: string;
-    roleSessionName: string;
-  },
-  joinedPersonByEmail = false,
-): StoredUser {
+/** The columns of an identity (User) that a signed-in user is made of. */
+export interface IdentityRow {
+  id: string;
+  personId: string;
+  issuer: string;
+  subject: string;
+  email: string | null;
+  displayName: string | null;
+  groupsJson: string;
+  roleSessionName: string;
+}
+
+function toStoredUser(row: IdentityRow, joinedPersonByEmail = false): StoredUser {
   return {
     id: row.id,
     personId: row.personId,

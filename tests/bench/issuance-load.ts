@@ -10,7 +10,7 @@ import path from "node:path";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { demoBroker } from "@/dev/demo-world";
 import { ROOT } from "@/dev/local-stack";
-import { rssMb } from "../support/process-memory";
+import { cpuMs, rssMb } from "../support/process-memory";
 import { issueCredentials } from "./credentials-load";
 import { recordFigures } from "./figures";
 import { roleIdOf, signIn } from "../support/portal-client";
@@ -26,6 +26,8 @@ interface Row {
   clients: number;
   direct: { p50: number; p99: number; perSecond: number };
   portal: { p50: number; p99: number; perSecond: number; errors: number };
+  /** The portal process's CPU time per issuance in this row (ms). */
+  cpuMsPerIssuance: number;
   rssMb: number;
 }
 
@@ -96,7 +98,9 @@ async function main(): Promise<void> {
 
     for (const clients of CONCURRENCY) {
       const d = await pool(clients, REQUESTS, direct);
+      const cpuBefore = cpuMs(pid);
       const p = await issueCredentials(target, { connections: clients, amount: REQUESTS });
+      const cpuMsPerIssuance = (cpuMs(pid) - cpuBefore) / REQUESTS;
       rows.push({
         clients,
         direct: { p50: pct(d.sorted, 50), p99: pct(d.sorted, 99), perSecond: d.perSecond },
@@ -106,6 +110,7 @@ async function main(): Promise<void> {
           perSecond: p.requests.average,
           errors: p.errors + p.non2xx,
         },
+        cpuMsPerIssuance,
         rssMb: rssMb(pid),
       });
     }
@@ -145,11 +150,11 @@ async function main(): Promise<void> {
   const ms = (n: number) => `${n.toFixed(1).padStart(7)} ms`;
   console.log(`\nissuance under load (${REQUESTS} requests per row, ${stack.database})`);
   console.log(
-    "clients │ direct p50   direct p99 │ portal p50   portal p99 │ overhead p50 overhead p99 │ direct/s portal/s │ errors │ RSS",
+    "clients │ direct p50   direct p99 │ portal p50   portal p99 │ overhead p50 overhead p99 │ direct/s portal/s │ errors │ CPU/issuance │ RSS",
   );
   for (const r of rows)
     console.log(
-      `${String(r.clients).padStart(7)} │ ${ms(r.direct.p50)} ${ms(r.direct.p99)} │ ${ms(r.portal.p50)} ${ms(r.portal.p99)} │ ${ms(r.portal.p50 - r.direct.p50)} ${ms(r.portal.p99 - r.direct.p99)} │ ${r.direct.perSecond.toFixed(0).padStart(8)} ${r.portal.perSecond.toFixed(0).padStart(8)} │ ${String(r.portal.errors).padStart(6)} │ ${r.rssMb} MB`,
+      `${String(r.clients).padStart(7)} │ ${ms(r.direct.p50)} ${ms(r.direct.p99)} │ ${ms(r.portal.p50)} ${ms(r.portal.p99)} │ ${ms(r.portal.p50 - r.direct.p50)} ${ms(r.portal.p99 - r.direct.p99)} │ ${r.direct.perSecond.toFixed(0).padStart(8)} ${r.portal.perSecond.toFixed(0).padStart(8)} │ ${String(r.portal.errors).padStart(6)} │ ${ms(r.cpuMsPerIssuance)}   │ ${r.rssMb} MB`,
     );
   const label = stack.database === "sqlite" ? "SQLite" : "PostgreSQL";
   const busiest = rows.reduce<Row | undefined>(
@@ -178,6 +183,11 @@ async function main(): Promise<void> {
         unit: "/s",
         baseline: { name: "direct AssumeRole/s", value: busiest.direct.perSecond },
         target: { atLeast: 1000 },
+      },
+      {
+        name: `${label}: portal CPU per issuance, ${busiest.clients} clients`,
+        value: busiest.cpuMsPerIssuance,
+        unit: "ms",
       },
       {
         name: `${label}: RSS of the portal process under load`,

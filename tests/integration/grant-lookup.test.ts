@@ -1,0 +1,170 @@
+// The issuance path's one-statement reads (docs/BENCHMARKS.md "Issuance under load") against a
+// real database of the tier's kind: the grant for one role is exactly the grant the full access
+// resolution gives for that role, for every kind of rule that may or may not name the principal;
+// a session's user is read with every field, and an unknown, expired or revoked session is none.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findGrantForRole, findGrantsForPrincipal } from "@/lib/access/find-grants";
+import type { Principal } from "@/lib/access/resolve-grants";
+import { findActiveSessionUser } from "@/lib/auth/portal-session";
+import { createDb, type Db } from "@/lib/db/client";
+import { createTestDatabase, testDatabaseKind } from "../support/stack";
+
+const kind = testDatabaseKind();
+const NOW = new Date("2026-12-05T12:00:00Z");
+const IDP = "https://login.corp.example";
+const OTHER_IDP = "https://saml.other.example";
+let database: { url: string; drop(): Promise<void> };
+let db: Db;
+const roleIds: Record<string, string> = {};
+let personId = "";
+let otherPersonId = "";
+
+/** One role per way a rule can name (or fail to name) the principal. */
+const RULES: Array<{ role: string; rule: Record<string, unknown> | null }> = [
+  { role: "person-rule", rule: { personId: "@me" } },
+  { role: "other-person-rule", rule: { personId: "@other" } },
+  { role: "group-any-idp", rule: { groupName: "developers" } },
+  { role: "group-this-idp", rule: { groupName: "developers", groupIssuer: IDP } },
+  { role: "group-other-idp", rule: { groupName: "developers", groupIssuer: OTHER_IDP } },
+  { role: "group-not-mine", rule: { groupName: "finance" } },
+  { role: "group-quote's", rule: { groupName: 'o\'brien "team"; DROP' } },
+  { role: "expired", rule: { personId: "@me", expiresAt: new Date(NOW.getTime() - 1000) } },
+  {
+    role: "expiring-later",
+    rule: { personId: "@me", expiresAt: new Date(NOW.getTime() + 7200e3) },
+  },
+  {
+    role: "console-only-mfa",
+    rule: { groupName: "developers", allowCli: false, requireMfa: true },
+  },
+  { role: "eligible-only", rule: { groupName: "developers", kind: "eligible" } },
+  { role: "no-rule", rule: null },
+];
+
+beforeAll(async () => {
+  database = await createTestDatabase(kind);
+  db = createDb(database.url);
+  const account = await db.awsAccount.create({
+    data: { accountId: "111122223333", name: "lookup", environment: "dev" },
+  });
+  const me = await db.person.create({ data: {} });
+  const other = await db.person.create({ data: {} });
+  personId = me.id;
+  otherPersonId = other.id;
+  for (const { role, rule } of RULES) {
+    const created = await db.role.create({
+      data: {
+        awsAccountId: account.id,
+        name: role,
+        arn: `arn:aws:iam::111122223333:role/${role.replace(/\W/g, "-")}`,
+        maxSessionDurationSeconds: 7200,
+      },
+    });
+    roleIds[role] = created.id;
+    if (!rule) continue;
+    const subject =
+      rule.personId === "@me"
+        ? { personId }
+        : rule.personId === "@other"
+          ? { personId: otherPersonId }
+          : {};
+    await db.accessRule.create({ data: { ...rule, ...subject, roleId: created.id } });
+    // A second rule on the same role for the group case: resolution merges them.
+    if (role === "group-any-idp")
+      await db.accessRule.create({
+        data: { roleId: created.id, personId, maxSessionDurationSeconds: 900, allowConsole: false },
+      });
+  }
+});
+afterAll(async () => {
+  await db?.$disconnect();
+  await database?.drop();
+});
+
+const principals: Array<[string, () => Principal]> = [
+  ["a member of developers through the IdP", () => principal(["developers"], IDP)],
+  ["a member of developers through another IdP", () => principal(["developers"], OTHER_IDP)],
+  ["someone in no group", () => principal([], IDP)],
+  [
+    "someone in many groups",
+    () => principal(["finance", "developers", 'o\'brien "team"; DROP'], IDP),
+  ],
+  [
+    "the same groups, with MFA",
+    () => ({ ...principal(["developers"], IDP), mfaAuthenticated: true }),
+  ],
+];
+
+function principal(groups: string[], issuer: string): Principal {
+  return { personId, issuer, groups, mfaAuthenticated: false };
+}
+
+describe("the grant for one role is the full resolution's grant for that role", () => {
+  for (const [who, make] of principals)
+    it(`for ${who}, on every role`, async () => {
+      const p = make();
+      const all = await findGrantsForPrincipal(db, p, NOW);
+      for (const { role } of RULES) {
+        const expected = all.find((g) => g.roleId === roleIds[role]) ?? null;
+        const one = await findGrantForRole(db, p, roleIds[role]!, NOW);
+        expect(one, `${who}: ${role}`).toEqual(expected);
+      }
+      // And some of them grant: the comparison is not between two empty answers.
+      expect(all.length).toBeGreaterThan(0);
+    });
+});
+
+describe("a session is read with its user in one statement", () => {
+  it("an active session gives its user and sign-in; unknown, expired and revoked give none", async () => {
+    const user = await db.user.create({
+      data: {
+        personId,
+        issuer: IDP,
+        subject: "me",
+        email: "me@corp.example",
+        displayName: "Me",
+        groupsJson: JSON.stringify(["developers"]),
+        roleSessionName: "me",
+      },
+    });
+    const session = (id: string, fields: Record<string, unknown> = {}) =>
+      db.portalSession.create({
+        data: {
+          id,
+          userId: user.id,
+          createdAt: new Date(NOW.getTime() - 60_000),
+          expiresAt: new Date(NOW.getTime() + 3600e3),
+          mfaAuthenticated: true,
+          sessionTagsJson: JSON.stringify({ team: "platform" }),
+          ...fields,
+        },
+      });
+    const id = (n: string) => n.padEnd(43, "A");
+    await session(id("active"));
+    await session(id("expired"), { expiresAt: NOW });
+    await session(id("revoked"), { revokedAt: new Date(NOW.getTime() - 1000) });
+    const settings = { adminGroup: "admins", trustedOidcIssuer: IDP, now: NOW };
+
+    const found = await findActiveSessionUser(db, id("active"), settings);
+    expect(found).toEqual({
+      id: user.id,
+      personId,
+      sessionId: id("active"),
+      issuer: IDP,
+      subject: "me",
+      email: "me@corp.example",
+      displayName: "Me",
+      groups: ["developers"],
+      isAdmin: false,
+      isAuditor: false,
+      roleSessionName: "me",
+      sessionExpiresAt: new Date(NOW.getTime() + 3600e3),
+      method: "oidc",
+      sessionCreatedAt: new Date(NOW.getTime() - 60_000),
+      mfaAuthenticated: true,
+      sessionTags: { team: "platform" },
+    });
+    for (const gone of ["expired", "revoked", "unknown"])
+      expect(await findActiveSessionUser(db, id(gone), settings), gone).toBeNull();
+  });
+});
