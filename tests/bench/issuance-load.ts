@@ -3,7 +3,9 @@
 // concurrency — so the portal's own overhead is the difference. For 1, 10 and 50 concurrent
 // clients it prints p50/p99 latency of both, the overhead, issuances per second, and the portal
 // process's RSS. BENCH_PROCESSES=2 adds a row with the busiest load split over that many portal
-// processes on the same database (all cores). BENCH_CPU_PROF=1 writes a CPU profile of the portal (.tmp/profiles/) for
+// processes on the same database (all cores). BENCH_MAX_CONCURRENT=N runs the portal with its
+// default overload bound (GATEHOUSE_MAX_CONCURRENT_REQUESTS, docs/OPERATIONS.md "Overload") set to N
+// instead of unbounded, and prints how many answers were 503s. BENCH_CPU_PROF=1 writes a CPU profile of the portal (.tmp/profiles/) for
 // `npx tsx tests/bench/profile-summary.ts`. Not a test: numbers, not assertions.
 import fs from "node:fs";
 import path from "node:path";
@@ -25,7 +27,7 @@ const PROCESSES = Number(process.env.BENCH_PROCESSES || 1);
 interface Row {
   clients: number;
   direct: { p50: number; p99: number; perSecond: number };
-  portal: { p50: number; p99: number; perSecond: number; errors: number };
+  portal: { p50: number; p99: number; perSecond: number; errors: number; shed: number };
   /** The portal process's CPU time per issuance in this row (ms). */
   cpuMsPerIssuance: number;
   rssMb: number;
@@ -61,7 +63,7 @@ async function main(): Promise<void> {
     extraEnv: {
       // A load benchmark, not a log benchmark: the request log is measured on its own.
       GATEHOUSE_LOG_LEVEL: process.env.BENCH_LOG_LEVEL || "warn",
-      GATEHOUSE_MAX_CONCURRENT_REQUESTS: "100000",
+      GATEHOUSE_MAX_CONCURRENT_REQUESTS: process.env.BENCH_MAX_CONCURRENT || "100000",
     },
     ...(profiling ? { portalNodeArgs: ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] } : {}),
   });
@@ -109,6 +111,7 @@ async function main(): Promise<void> {
           p99: p.latency.p99,
           perSecond: p.requests.average,
           errors: p.errors + p.non2xx,
+          shed: Number(p.statusCodeStats?.["503"]?.count ?? 0),
         },
         cpuMsPerIssuance,
         rssMb: rssMb(pid),
@@ -150,11 +153,11 @@ async function main(): Promise<void> {
   const ms = (n: number) => `${n.toFixed(1).padStart(7)} ms`;
   console.log(`\nissuance under load (${REQUESTS} requests per row, ${stack.database})`);
   console.log(
-    "clients │ direct p50   direct p99 │ portal p50   portal p99 │ overhead p50 overhead p99 │ direct/s portal/s │ errors │ CPU/issuance │ RSS",
+    "clients │ direct p50   direct p99 │ portal p50   portal p99 │ overhead p50 overhead p99 │ direct/s portal/s │ errors (503s) │ CPU/issuance │ RSS",
   );
   for (const r of rows)
     console.log(
-      `${String(r.clients).padStart(7)} │ ${ms(r.direct.p50)} ${ms(r.direct.p99)} │ ${ms(r.portal.p50)} ${ms(r.portal.p99)} │ ${ms(r.portal.p50 - r.direct.p50)} ${ms(r.portal.p99 - r.direct.p99)} │ ${r.direct.perSecond.toFixed(0).padStart(8)} ${r.portal.perSecond.toFixed(0).padStart(8)} │ ${String(r.portal.errors).padStart(6)} │ ${ms(r.cpuMsPerIssuance)}   │ ${r.rssMb} MB`,
+      `${String(r.clients).padStart(7)} │ ${ms(r.direct.p50)} ${ms(r.direct.p99)} │ ${ms(r.portal.p50)} ${ms(r.portal.p99)} │ ${ms(r.portal.p50 - r.direct.p50)} ${ms(r.portal.p99 - r.direct.p99)} │ ${r.direct.perSecond.toFixed(0).padStart(8)} ${r.portal.perSecond.toFixed(0).padStart(8)} │ ${String(r.portal.errors).padStart(6)} (${r.portal.shed}) │ ${ms(r.cpuMsPerIssuance)}   │ ${r.rssMb} MB`,
     );
   const label = stack.database === "sqlite" ? "SQLite" : "PostgreSQL";
   const busiest = rows.reduce<Row | undefined>(
