@@ -66,11 +66,15 @@ test("Console on an MFA role: the IdP's code step, then the console opens by its
   await page.getByTestId("region-select").selectOption("eu-west-1");
 
   // The click opens a blank tab (popup blockers allow only that), which closes on the refusal.
-  const blankTab = page.waitForEvent("popup");
+  // Its close is awaited from the moment it opens: a quick refusal closes it before the click's
+  // own promise settles, and a listener added after that would wait forever.
+  const blankTabClosed = page
+    .waitForEvent("popup")
+    .then((tab) => (tab.isClosed() ? undefined : tab.waitForEvent("close")));
   await roleRow(page, "acme-staging", "Developer")
     .getByRole("button", { name: "Console", exact: true })
     .click();
-  await (await blankTab).waitForEvent("close");
+  await blankTabClosed;
   await passIdpStepUp(page, s, 1);
 
   // Back through the role's console deep link, which this tab asked for: it goes on by itself,
