@@ -1,6 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import type { SqlValue } from "@/lib/db/bound-sql";
+import { boundList, boundSql, type SqlValue } from "@/lib/db/bound-sql";
 import type { Db } from "@/lib/db/client";
 
 export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
@@ -9,20 +9,6 @@ export type { SqlValue };
 
 /** SQLite binds at most 32,766 parameters per statement and PostgreSQL 65,535: stay under both. */
 export const MAX_BIND_PARAMETERS = 32_766;
-
-/**
- * The text around the parameters of `INSERT INTO "T" ("a", "b") VALUES (?, ?), (?, ?)`, in the
- * shape of a tagged template's strings: `$executeRaw` then binds every value as a parameter and
- * writes the placeholders its database wants (`?` for SQLite, `$1` for PostgreSQL), exactly as
- * for a template literal written out by hand.
- */
-function valuesTemplate(head: string, rows: number, columns: number): TemplateStringsArray {
-  const strings = [`${head}(`];
-  for (let r = 0; r < rows; r += 1)
-    for (let c = r === 0 ? 1 : 0; c < columns; c += 1) strings.push(c === 0 ? "), (" : ", ");
-  strings.push(")");
-  return Object.assign(strings, { raw: strings });
-}
 
 /**
  * Inserts rows with multi-row `INSERT … VALUES (…), (…)` statements, every value a bound
@@ -43,13 +29,16 @@ export async function insertRows(
   const perStatement = Math.floor(MAX_BIND_PARAMETERS / columns.length);
   for (let i = 0; i < rows.length; i += perStatement) {
     const batch = rows.slice(i, i + perStatement);
-    const values: SqlValue[] = [];
-    for (const row of batch) {
+    for (const row of batch)
       if (row.length !== columns.length)
         throw new TypeError(`insertRows: ${row.length} values for ${columns.length} columns`);
-      values.push(...row);
-    }
-    await tx.$executeRaw(valuesTemplate(head, batch.length, columns.length), ...values);
+    await tx.$executeRaw(
+      ...boundSql([
+        head,
+        ...batch.flatMap((row, r) => [r === 0 ? "(" : "), (", ...boundList(row)]),
+        ")",
+      ]),
+    );
   }
 }
 
