@@ -322,7 +322,7 @@ export const settingsSchema = z
     /** Read by `npm start` (package.json), validated here so a bad value is named at start. */
     GATEHOUSE_MAX_HEAP_MB: intInRange(128, 65_536, DEFAULT_MAX_HEAP_MB, "megabytes"),
     /** Requests one process holds in flight before it answers 503 at once (docs/OPERATIONS.md). */
-    GATEHOUSE_MAX_CONCURRENT_REQUESTS: intInRange(1, 100_000, 128, "requests"),
+    GATEHOUSE_MAX_CONCURRENT_REQUESTS: intInRange(1, 100_000, 64, "requests"),
     /** Bearer token a Prometheus scraper sends to /api/metrics; when set, it is required. */
     GATEHOUSE_METRICS_TOKEN: optionalString.pipe(
       z.string().min(16, "must be at least 16 characters").optional(),

@@ -6,7 +6,7 @@ export interface Figure {
   /** What was measured, e.g. "SQLite: issuance overhead p50 at 50 clients". */
   name: string;
   value: number;
-  unit: "ms" | "/s" | "MB" | "KB";
+  unit: "ms" | "s" | "/s" | "MB" | "KB";
   /** The same-run baseline this figure is read against. */
   baseline?: { name: string; value: number };
   target?: { atMost: number } | { atLeast: number };

@@ -1,7 +1,8 @@
 // `npm run bench`: every production figure next to its same-run baseline and its target (see
 // docs/BENCHMARKS.md). Runs the benchmark scripts one after another, each in its own process, at
 // sizes that keep the whole to a few minutes, and prints one table. Each script can also be run
-// alone for its full output (`npm run bench:start`, `bench:saml`, `bench:load`, `bench:accounts`).
+// alone for its full output (`npm run bench:start`, `bench:saml`, `bench:load`, `bench:accounts`,
+// `bench:overload`).
 // Not a test: it exits 0 whether or not targets are met.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -32,10 +33,11 @@ const RUNS: Array<{ script: string; env: Record<string, string> }> = [
     },
   },
   { script: "accounts-page.ts", env: { BENCH_ROUNDS: "30", BENCH_BROWSER_LOADS: "5" } },
+  { script: "overload.ts", env: { BENCH_CLIENTS: "200", BENCH_SECONDS: "30" } },
 ];
 
 function format(value: number, unit: Figure["unit"]): string {
-  const digits = unit === "ms" && value < 100 ? 1 : 0;
+  const digits = (unit === "ms" && value < 100) || unit === "s" ? 1 : 0;
   return `${value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })} ${unit === "/s" ? "/s" : unit}`;
 }
 

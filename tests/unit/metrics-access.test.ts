@@ -74,7 +74,7 @@ describe("GATEHOUSE_METRICS_ALLOW and GATEHOUSE_METRICS_TOKEN are validated at s
   it("the defaults: loopback only, no token, 128 requests in flight", () => {
     const config = loadConfig(baseEnv());
     expect(config.metrics).toEqual({ token: undefined, allow: LOOPBACK });
-    expect(config.maxConcurrentRequests).toBe(128);
+    expect(config.maxConcurrentRequests).toBe(64);
     expect(networkAllows(config.metrics.allow, "127.0.0.1")).toBe(true);
   });
 
