@@ -14,16 +14,66 @@ export interface PortalRequest {
   json?: unknown;
 }
 
+/** Attempts in all when the portal answers 503 `overloaded` (docs/CLI.md "Messages, secrets and the network"). */
+export const OVERLOADED_ATTEMPTS = 3;
+/** The longest Retry-After the CLI waits out before trying again, in seconds. */
+export const LONGEST_OVERLOAD_WAIT_S = 5;
+
+/** How the CLI waits before trying again; tests pass their own. */
+export type Wait = (ms: number) => Promise<void>;
+const waitFor: Wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
  * Calls the portal and returns the parsed JSON body (undefined for 204). Every failure becomes a
  * {@link CliError} with the exit code of docs/API.md's status table and the portal's own message
  * and request id; network failures and timeouts are exit 5.
+ *
+ * A 503 `overloaded` is tried again after its Retry-After, up to {@link OVERLOADED_ATTEMPTS}
+ * attempts in all: the portal sends it before it has done anything with the request (it sheds load
+ * before its handlers run), so even an issuance is safe to send again. No other failure is retried.
  */
 export async function callPortal(
   fetchImpl: typeof fetch,
   portalUrl: string,
   request: PortalRequest,
+  wait: Wait = waitFor,
 ): Promise<unknown> {
+  for (let attempt = 1; ; attempt++) {
+    const answer = await callPortalOnce(fetchImpl, portalUrl, request);
+    if (answer.kind === "body") return answer.body;
+    const retryIn = overloadRetrySeconds(answer.response.status, answer.body, answer.response);
+    if (retryIn === null || attempt >= OVERLOADED_ATTEMPTS)
+      throw portalError(answer.response, answer.body, portalUrl, answer.requestId);
+    await wait(retryIn * 1000);
+  }
+}
+
+/**
+ * Seconds to wait before sending the request again, or null when it must not be sent again: only a
+ * 503 whose error code is `overloaded`, after its Retry-After (whole seconds; 1 when absent or not a
+ * number, at most {@link LONGEST_OVERLOAD_WAIT_S}).
+ */
+export function overloadRetrySeconds(
+  status: number,
+  body: unknown,
+  response: { headers: { get(name: string): string | null } },
+): number | null {
+  const error = isRecord(body) && isRecord(body.error) ? body.error : undefined;
+  if (status !== 503 || error?.code !== "overloaded") return null;
+  const header = response.headers.get("retry-after")?.trim() ?? "";
+  const seconds = /^\d{1,6}$/.test(header) ? Number(header) : 1;
+  return Math.min(seconds, LONGEST_OVERLOAD_WAIT_S);
+}
+
+type Answer =
+  | { kind: "body"; body: unknown }
+  | { kind: "failure"; response: Response; body: unknown; requestId: string | undefined };
+
+async function callPortalOnce(
+  fetchImpl: typeof fetch,
+  portalUrl: string,
+  request: PortalRequest,
+): Promise<Answer> {
   const headers: Record<string, string> = {
     accept: "application/json",
     "user-agent": USER_AGENT,
@@ -48,7 +98,7 @@ export async function callPortal(
   }
 
   const requestId = response.headers.get("x-request-id") ?? undefined;
-  if (response.status === 204) return undefined;
+  if (response.status === 204) return { kind: "body", body: undefined };
   let body: unknown;
   try {
     body = await response.json();
@@ -63,9 +113,9 @@ export async function callPortal(
         requestId,
       );
     }
-    return body;
+    return { kind: "body", body };
   }
-  throw portalError(response, body, portalUrl, requestId);
+  return { kind: "failure", response, body, requestId };
 }
 
 /** The CliError for a non-2xx answer (`{"error": {"code", "message", "requestId"}}`). */
@@ -100,7 +150,7 @@ export function portalError(
     message += ` (AWS said ${printable(error.awsErrorCode)})`;
   if (response.status === 401 && !/gatehouse login/i.test(message))
     message += ". Run gatehouse login";
-  if (response.status === 429) {
+  if (response.status === 429 || response.status === 503) {
     const retryAfter = response.headers.get("retry-after");
     if (retryAfter && /^\d+$/.test(retryAfter)) message += `; try again in ${retryAfter} s`;
   }

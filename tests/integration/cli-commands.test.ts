@@ -4,6 +4,7 @@
 // written by setup-profiles and with serve.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import fs from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
@@ -12,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decide } from "../support/cli-auth";
 import { CLI_BIN, runCli, runProcess } from "../support/cli-process";
 import { signIn, type PortalSession } from "../support/portal-client";
-import { startTestStack, type TestStack } from "../support/stack";
+import { startReplica, startTestStack, type TestStack } from "../support/stack";
 
 const AWS_CLI = "/usr/bin/aws";
 const EXIT = { ok: 0, usage: 2, notSignedIn: 3, refused: 4, signInFailed: 6 };
@@ -477,6 +478,62 @@ describe("serve: the container credential endpoint", () => {
     expect((JSON.parse(run.stdout) as { Arn: string }).Arn).toMatch(/assumed-role\/Developer\//);
   });
 });
+
+describe("a replica shedding load (docs/CLI.md, docs/OPERATIONS.md 'Overload')", () => {
+  it("creds waits out a 503 overloaded and gets its credentials once the replica has room: one issuance, audited once", async () => {
+    const replica = await startReplica(stack, { GATEHOUSE_MAX_CONCURRENT_REQUESTS: "1" });
+    const held = http.request(`${replica.url}/api/v1/device/token`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "Content-Length": "100" },
+    });
+    held.on("error", () => undefined);
+    try {
+      const replicaHome = fs.mkdtempSync(path.join(os.tmpdir(), "gatehouse-cli-busy-"));
+      const replicaEnv = terminalEnv(replicaHome, { GATEHOUSE_URL: replica.url });
+      const signedIn = await login(replicaEnv, ["--user", "bob@corp.example"], async (code) => {
+        expect((await decide(bob, code, "approve")).status).toBe(200);
+      });
+      expect(signedIn.code, signedIn.stderr).toBe(EXIT.ok);
+
+      // One request whose body never ends fills the bound of 1.
+      held.write("grant_type=");
+      held.flushHeaders();
+      await until(async () => (await fetch(`${replica.url}/accounts`)).status === 503);
+      const issued = () => stack.db.auditEvent.count({ where: { action: "credentials.issued" } });
+      const before = await issued();
+
+      const run = runCli(["creds", "acme-staging/Developer"], { env: replicaEnv });
+      const credentialAnswers = () =>
+        replica
+          .output()
+          .split("\n")
+          .filter((line) => line.startsWith("{"))
+          .map((line) => JSON.parse(line) as { message?: string; path?: string; status?: number })
+          .filter((line) => line.message === "request" && line.path === "/api/v1/credentials")
+          .map((line) => line.status);
+      // Room again as soon as the CLI has been turned away once: it tries again after Retry-After.
+      await until(() => Promise.resolve(credentialAnswers().includes(503)));
+      held.destroy();
+
+      const done = await run;
+      expect(done.code, done.stderr).toBe(EXIT.ok);
+      expect(JSON.parse(done.stdout)).toMatchObject({
+        AccessKeyId: expect.stringMatching(/^ASIA/),
+      });
+      expect(done.stderr).not.toMatch(/busy|gatehouse:/i);
+      expect(credentialAnswers()).toEqual([503, 200]);
+      expect(await issued()).toBe(before + 1);
+    } finally {
+      held.destroy();
+      await replica.stop();
+    }
+  });
+});
+
+/** Polls `check` every 10 ms until it holds (the test's own timeout bounds it). */
+async function until(check: () => Promise<boolean>): Promise<void> {
+  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 10));
+}
 
 describe("logout", () => {
   it("revokes the token at the portal, forgets it and the cache; the next command says to log in", async () => {
