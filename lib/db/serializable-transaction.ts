@@ -3,18 +3,29 @@ import type { Db } from "./client";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
+/** PostgreSQL's serialization_failure and deadlock_detected: the transaction was rolled back. */
+const RERUNNABLE_SQLSTATES = new Set(["40001", "40P01"]);
+
 /**
- * Whether an error (or what it wraps) is PostgreSQL refusing a serializable transaction because a
- * concurrent one won (Prisma P2034, "write conflict or deadlock"): the transaction changed
- * nothing and may simply be run again.
+ * Whether an error (or what it wraps) is the database refusing a transaction because a concurrent
+ * one won: the transaction changed nothing and may simply be run again. Prisma reports it as
+ * P2034 when a statement fails; when the COMMIT itself fails (PostgreSQL checks serializable
+ * transactions there too), the driver adapter's error says TransactionWriteConflict and carries
+ * the SQLSTATE (40001, or 40P01 for a deadlock) instead.
  */
 export function isWriteConflict(error: unknown): boolean {
-  let current = error;
-  for (let depth = 0; depth < 5 && typeof current === "object" && current !== null; depth += 1) {
-    if ((current as { code?: unknown }).code === "P2034") return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
+  const seen = new Set<unknown>();
+  const visit = (value: unknown, depth: number): boolean => {
+    if (depth > 5 || typeof value !== "object" || value === null || seen.has(value)) return false;
+    seen.add(value);
+    const v = value as Record<string, unknown>;
+    if (v.code === "P2034" || v.kind === "TransactionWriteConflict") return true;
+    for (const code of [v.code, v.originalCode])
+      if (typeof code === "string" && RERUNNABLE_SQLSTATES.has(code)) return true;
+    const meta = v.meta as Record<string, unknown> | undefined;
+    return visit(v.cause, depth + 1) || (!!meta && visit(meta.driverAdapterError, depth + 1));
+  };
+  return visit(error, 0);
 }
 
 /**
