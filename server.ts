@@ -67,6 +67,7 @@ async function main(): Promise<void> {
     if (!admission.admit(req, res)) return;
     if (schemaGate.isBehind() && !isProbe(req)) {
       answerUnavailable(
+        req,
         res,
         "schema_outdated",
         "This replica is waiting for database migrations.",

@@ -4,7 +4,7 @@
 // written by setup-profiles and with serve.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import fs from "node:fs";
-import http from "node:http";
+import type http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
@@ -12,6 +12,7 @@ import { fromContainerMetadata, fromHttp } from "@aws-sdk/credential-providers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decide } from "../support/cli-auth";
 import { CLI_BIN, runCli, runProcess } from "../support/cli-process";
+import { holdRequestSlot } from "../support/held-request";
 import { signIn, type PortalSession } from "../support/portal-client";
 import { startReplica, startTestStack, type TestStack } from "../support/stack";
 
@@ -482,11 +483,7 @@ describe("serve: the container credential endpoint", () => {
 describe("a replica shedding load (docs/CLI.md, docs/OPERATIONS.md 'Overload')", () => {
   it("creds waits out a 503 overloaded and gets its credentials once the replica has room: one issuance, audited once", async () => {
     const replica = await startReplica(stack, { GATEHOUSE_MAX_CONCURRENT_REQUESTS: "1" });
-    const held = http.request(`${replica.url}/api/v1/device/token`, {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded", "Content-Length": "100" },
-    });
-    held.on("error", () => undefined);
+    let held: http.ClientRequest | undefined;
     try {
       const replicaHome = fs.mkdtempSync(path.join(os.tmpdir(), "gatehouse-cli-busy-"));
       const replicaEnv = terminalEnv(replicaHome, { GATEHOUSE_URL: replica.url });
@@ -496,8 +493,7 @@ describe("a replica shedding load (docs/CLI.md, docs/OPERATIONS.md 'Overload')",
       expect(signedIn.code, signedIn.stderr).toBe(EXIT.ok);
 
       // One request whose body never ends fills the bound of 1.
-      held.write("grant_type=");
-      held.flushHeaders();
+      held = await holdRequestSlot(replica.url);
       await until(async () => (await fetch(`${replica.url}/accounts`)).status === 503);
       const issued = () => stack.db.auditEvent.count({ where: { action: "credentials.issued" } });
       const before = await issued();
@@ -524,7 +520,7 @@ describe("a replica shedding load (docs/CLI.md, docs/OPERATIONS.md 'Overload')",
       expect(credentialAnswers()).toEqual([503, 200]);
       expect(await issued()).toBe(before + 1);
     } finally {
-      held.destroy();
+      held?.destroy();
       await replica.stop();
     }
   });

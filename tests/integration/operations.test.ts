@@ -4,12 +4,12 @@
 // requests in flight, and a replica that refuses to serve on a schema older than its code until
 // the migrations land — without a restart.
 import fs from "node:fs";
-import http from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, type RunningPortal } from "@/dev/local-stack";
 import { checkSchemaCurrent, LATEST_MIGRATION } from "@/lib/db/schema-version";
 import { roleIdOf, signIn, type PortalSession } from "../support/portal-client";
+import { holdRequestSlot } from "../support/held-request";
 import { storedUser } from "../support/portal-assertions";
 import { startReplica, startTestStack, testDatabaseKind, type TestStack } from "../support/stack";
 
@@ -198,15 +198,8 @@ describe("a replica with a bound on requests in flight and a metrics token", () 
   });
 
   it("past the bound, answers 503 with Retry-After at once; probes and metrics are still answered; then serves again", async () => {
-    // A request whose body never finishes stays in flight until its client goes away (the CLI's
-    // token endpoint reads its form body before anything else).
-    const held = http.request(`${replica.url}/api/v1/device/token`, {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded", "Content-Length": "100" },
-    });
-    held.on("error", () => undefined);
-    held.write("grant_type=");
-    held.flushHeaders();
+    // A request whose body never ends holds the one slot until its client goes away.
+    const held = await holdRequestSlot(replica.url);
     // Wait until the server has admitted it: then the next request is over the bound.
     let shed: Response;
     const deadline = Date.now() + 10_000;
@@ -220,6 +213,19 @@ describe("a replica with a bound on requests in flight and a metrics token", () 
     const body = (await shed.json()) as { error: { code: string; requestId: string } };
     expect(body.error.code).toBe("overloaded");
     expect(shed.headers.get("x-request-id")).toBe(body.error.requestId);
+
+    // A browser's page load gets a page saying the same, not the JSON.
+    const page = await fetch(`${replica.url}/accounts`, {
+      headers: { Accept: "text/html,application/xhtml+xml,*/*;q=0.8" },
+      redirect: "manual",
+    });
+    expect(page.status).toBe(503);
+    expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(page.headers.get("retry-after")).toBe("1");
+    expect(page.headers.get("content-security-policy")).toMatch(/^default-src 'none'/);
+    const html = await page.text();
+    expect(html).toContain("Gatehouse is busy");
+    expect(html).toContain(`Request id ${page.headers.get("x-request-id")}`);
 
     expect((await fetch(`${replica.url}/api/health`)).status).toBe(200);
     expect((await fetch(`${replica.url}/api/ready`)).status).toBe(200);
