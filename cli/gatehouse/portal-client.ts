@@ -41,7 +41,7 @@ export async function callPortal(
   for (let attempt = 1; ; attempt++) {
     const answer = await callPortalOnce(fetchImpl, portalUrl, request);
     if (answer.kind === "body") return answer.body;
-    const retryIn = overloadRetrySeconds(answer.response.status, answer.body, answer.response);
+    const retryIn = overloadRetrySeconds(answer.response, answer.body);
     if (retryIn === null || attempt >= OVERLOADED_ATTEMPTS)
       throw portalError(answer.response, answer.body, portalUrl, answer.requestId);
     await wait(retryIn * 1000);
@@ -54,12 +54,11 @@ export async function callPortal(
  * number, at most {@link LONGEST_OVERLOAD_WAIT_S}).
  */
 export function overloadRetrySeconds(
-  status: number,
+  response: { status: number; headers: { get(name: string): string | null } },
   body: unknown,
-  response: { headers: { get(name: string): string | null } },
 ): number | null {
   const error = isRecord(body) && isRecord(body.error) ? body.error : undefined;
-  if (status !== 503 || error?.code !== "overloaded") return null;
+  if (response.status !== 503 || error?.code !== "overloaded") return null;
   const header = response.headers.get("retry-after")?.trim() ?? "";
   const seconds = /^\d{1,6}$/.test(header) ? Number(header) : 1;
   return Math.min(seconds, LONGEST_OVERLOAD_WAIT_S);

@@ -29,14 +29,14 @@ export interface DriverErrorDetail {
   message: string;
 }
 
-interface Finding {
+export interface Finding {
   code: string | null;
   message: string;
   kind: string | null;
 }
 
 /** Every code/message pair inside an error: itself, its causes and Prisma's driver-adapter meta. */
-function findings(error: unknown): Finding[] {
+export function findings(error: unknown): Finding[] {
   const out: Finding[] = [];
   const seen = new Set<unknown>();
   const visit = (value: unknown, depth: number) => {

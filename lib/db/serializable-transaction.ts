@@ -1,5 +1,6 @@
 import "server-only";
 import type { Db } from "./client";
+import { findings } from "./database-fault";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
@@ -14,18 +15,12 @@ const RERUNNABLE_SQLSTATES = new Set(["40001", "40P01"]);
  * the SQLSTATE (40001, or 40P01 for a deadlock) instead.
  */
 export function isWriteConflict(error: unknown): boolean {
-  const seen = new Set<unknown>();
-  const visit = (value: unknown, depth: number): boolean => {
-    if (depth > 5 || typeof value !== "object" || value === null || seen.has(value)) return false;
-    seen.add(value);
-    const v = value as Record<string, unknown>;
-    if (v.code === "P2034" || v.kind === "TransactionWriteConflict") return true;
-    for (const code of [v.code, v.originalCode])
-      if (typeof code === "string" && RERUNNABLE_SQLSTATES.has(code)) return true;
-    const meta = v.meta as Record<string, unknown> | undefined;
-    return visit(v.cause, depth + 1) || (!!meta && visit(meta.driverAdapterError, depth + 1));
-  };
-  return visit(error, 0);
+  return findings(error).some(
+    (f) =>
+      f.code === "P2034" ||
+      f.kind === "TransactionWriteConflict" ||
+      (f.code !== null && RERUNNABLE_SQLSTATES.has(f.code)),
+  );
 }
 
 /**

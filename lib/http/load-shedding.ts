@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { escapeMarkup } from "../escape-markup";
 import { metrics } from "../metrics/registry";
 
 /**
@@ -38,22 +39,15 @@ export function unavailablePage(
   const title = PAGE_TITLES[code];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
+<title>${escapeMarkup(title)}</title>
 <style>body{font-family:system-ui,sans-serif;background:#f8fafc;color:#0f172a;margin:0}main{max-width:32rem;margin:15vh auto;padding:2rem;background:#fff;border:1px solid #e2e8f0;border-radius:.75rem}h1{font-size:1.25rem;margin:0 0 .75rem}a{color:#1d4ed8}small{color:#64748b}</style>
 </head><body><main>
-<h1>${escapeHtml(title)}</h1>
-<p>${escapeHtml(message)}</p>
+<h1>${escapeMarkup(title)}</h1>
+<p>${escapeMarkup(message)}</p>
 <p><a href="">Try again</a></p>
-<p><small>Request id ${escapeHtml(requestId)}</small></p>
+<p><small>Request id ${escapeMarkup(requestId)}</small></p>
 </main></body></html>
 `;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
-  );
 }
 
 /**

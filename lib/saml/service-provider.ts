@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import * as samlify from "samlify";
 import type { AppConfig } from "@/lib/config";
 import { samlifySchemaValidator } from "./schema-validator";
+import { escapeMarkup } from "@/lib/escape-markup";
 
 // samlify's flows refuse to run without a schema validator: it gets ours wherever samlify is loaded,
 // and ours refuses everything until boot has loaded and self-tested the engine.
@@ -65,13 +66,6 @@ export interface StepUpRequest {
   authnContextClassRefs: readonly string[];
 }
 
-function escapeXml(value: string): string {
-  return value.replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c] ?? c,
-  );
-}
-
 /**
  * The AuthnRequest of a step-up: ForceAuthn="true" (the IdP must authenticate the user again,
  * not reuse its session) and a RequestedAuthnContext listing the MFA class refs, exact match.
@@ -86,14 +80,14 @@ function stepUpAuthnRequestXml(f: {
   classRefs: readonly string[];
 }): string {
   const refs = f.classRefs
-    .map((ref) => `<saml:AuthnContextClassRef>${escapeXml(ref)}</saml:AuthnContextClassRef>`)
+    .map((ref) => `<saml:AuthnContextClassRef>${escapeMarkup(ref)}</saml:AuthnContextClassRef>`)
     .join("");
   return (
     `<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion"` +
-    ` ID="${escapeXml(f.id)}" Version="2.0" IssueInstant="${escapeXml(f.issueInstant)}" Destination="${escapeXml(f.destination)}"` +
-    ` ForceAuthn="true" ProtocolBinding="${POST}" AssertionConsumerServiceURL="${escapeXml(f.acsUrl)}">` +
-    `<saml:Issuer>${escapeXml(f.issuer)}</saml:Issuer>` +
-    `<samlp:NameIDPolicy Format="${escapeXml(f.nameIdFormat)}" AllowCreate="true"/>` +
+    ` ID="${escapeMarkup(f.id)}" Version="2.0" IssueInstant="${escapeMarkup(f.issueInstant)}" Destination="${escapeMarkup(f.destination)}"` +
+    ` ForceAuthn="true" ProtocolBinding="${POST}" AssertionConsumerServiceURL="${escapeMarkup(f.acsUrl)}">` +
+    `<saml:Issuer>${escapeMarkup(f.issuer)}</saml:Issuer>` +
+    `<samlp:NameIDPolicy Format="${escapeMarkup(f.nameIdFormat)}" AllowCreate="true"/>` +
     `<samlp:RequestedAuthnContext Comparison="exact">${refs}</samlp:RequestedAuthnContext>` +
     `</samlp:AuthnRequest>`
   );
@@ -167,22 +161,22 @@ function logoutRequestXml(f: {
 }): string {
   const { subject } = f;
   const nameIdAttributes = [
-    subject.nameQualifier !== null ? ` NameQualifier="${escapeXml(subject.nameQualifier)}"` : "",
+    subject.nameQualifier !== null ? ` NameQualifier="${escapeMarkup(subject.nameQualifier)}"` : "",
     subject.spNameQualifier !== null
-      ? ` SPNameQualifier="${escapeXml(subject.spNameQualifier)}"`
+      ? ` SPNameQualifier="${escapeMarkup(subject.spNameQualifier)}"`
       : "",
-    subject.nameIdFormat !== null ? ` Format="${escapeXml(subject.nameIdFormat)}"` : "",
+    subject.nameIdFormat !== null ? ` Format="${escapeMarkup(subject.nameIdFormat)}"` : "",
   ].join("");
   const sessionIndex =
     subject.sessionIndex !== null
-      ? `<samlp:SessionIndex>${escapeXml(subject.sessionIndex)}</samlp:SessionIndex>`
+      ? `<samlp:SessionIndex>${escapeMarkup(subject.sessionIndex)}</samlp:SessionIndex>`
       : "";
   return (
     `<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion"` +
-    ` ID="${escapeXml(f.id)}" Version="2.0" IssueInstant="${escapeXml(f.issueInstant)}" Destination="${escapeXml(f.destination)}"` +
+    ` ID="${escapeMarkup(f.id)}" Version="2.0" IssueInstant="${escapeMarkup(f.issueInstant)}" Destination="${escapeMarkup(f.destination)}"` +
     ` Reason="${LOGOUT_REASON_USER}">` +
-    `<saml:Issuer>${escapeXml(f.issuer)}</saml:Issuer>` +
-    `<saml:NameID${nameIdAttributes}>${escapeXml(subject.nameId)}</saml:NameID>` +
+    `<saml:Issuer>${escapeMarkup(f.issuer)}</saml:Issuer>` +
+    `<saml:NameID${nameIdAttributes}>${escapeMarkup(subject.nameId)}</saml:NameID>` +
     sessionIndex +
     `</samlp:LogoutRequest>`
   );

@@ -130,6 +130,6 @@ describe("how long the CLI waits before trying an overloaded portal again", () =
     ["Wed, 21 Oct 2026 07:28:00 GMT", 1],
   ])("Retry-After %j → %i s", (header, seconds) => {
     const headers = new Headers(header === null ? {} : { "retry-after": header });
-    expect(overloadRetrySeconds(503, body, { headers })).toBe(seconds);
+    expect(overloadRetrySeconds({ status: 503, headers }, body)).toBe(seconds);
   });
 });
