@@ -148,17 +148,20 @@ export async function startPortal(opts: {
   inheritOutput?: boolean;
   /** Extra flags for node itself (e.g. --cpu-prof, which NODE_OPTIONS does not take). */
   nodeArgs?: string[];
+  /** Another checkout whose build to run (a benchmark comparing two builds); this one by default. */
+  projectDir?: string;
 }): Promise<RunningPortal> {
+  const projectDir = opts.projectDir ?? ROOT;
   // The heap limit `npm start` sets (package.json), so that every test runs under it.
   const heapMb = opts.env.GATEHOUSE_MAX_HEAP_MB ?? String(DEFAULT_MAX_HEAP_MB);
   const args = [
     `--max-old-space-size=${heapMb}`,
     ...(opts.nodeArgs ?? []),
     "--conditions=react-server",
-    SERVER_BUNDLE,
+    path.join(projectDir, path.relative(ROOT, SERVER_BUNDLE)),
   ];
   const child = spawn(process.execPath, args, {
-    cwd: ROOT,
+    cwd: projectDir,
     env: {
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "",

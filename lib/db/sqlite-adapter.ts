@@ -13,6 +13,7 @@ import { log } from "@/lib/log";
 import { notingFaults } from "./note-faults";
 import { ConnectionLock } from "./connection-lock";
 import { errorDetail } from "./database-fault";
+import { cachePreparedStatements, type PreparingClient } from "./sqlite-statement-cache";
 
 /**
  * The SQLite driver for Prisma: @prisma/adapter-better-sqlite3's statements and type mapping, with
@@ -57,12 +58,14 @@ export class SerialSqliteAdapterFactory implements SqlDriverAdapterFactory {
     // delete. better-sqlite3 is synchronous, so each fsync stalls the whole process: under load
     // this took a rate-limit upsert from ~12 ms to ~2 ms (docs/BENCHMARKS.md).
     await adapter.executeScript("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
-    return { adapter, client: rawClientOf(adapter) };
+    const client = rawClientOf(adapter);
+    cachePreparedStatements(client);
+    return { adapter, client };
   }
 }
 
 /** What this module needs of better-sqlite3's Database. */
-interface RawSqlite {
+interface RawSqlite extends PreparingClient {
   readonly inTransaction: boolean;
   readonly open: boolean;
 }
@@ -73,12 +76,18 @@ interface SqliteConnection {
 }
 
 /**
- * The adapter's better-sqlite3 handle, to ask whether a transaction is still open. Checked at
- * connect, so an adapter upgrade that hides it stops the boot instead of disabling the recovery.
+ * The adapter's better-sqlite3 handle, to ask whether a transaction is still open and to reuse
+ * prepared statements. Checked at connect, so an adapter upgrade that hides it stops the boot
+ * instead of disabling the recovery.
  */
 function rawClientOf(adapter: SqlDriverAdapter): RawSqlite {
   const client = (adapter as unknown as { client?: Partial<RawSqlite> }).client;
-  if (!client || typeof client.inTransaction !== "boolean" || typeof client.open !== "boolean")
+  if (
+    !client ||
+    typeof client.inTransaction !== "boolean" ||
+    typeof client.open !== "boolean" ||
+    typeof client.prepare !== "function"
+  )
     throw new TypeError(
       "@prisma/adapter-better-sqlite3 no longer exposes its better-sqlite3 client: lib/db/sqlite-adapter.ts must be updated",
     );

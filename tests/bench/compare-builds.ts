@@ -1,0 +1,89 @@
+// `npm run bench:compare -- <other checkout>`: CPU per issuance of this checkout's build against
+// another checkout's build (e.g. `git worktree add /tmp/before HEAD~1`, its node_modules, `npm run
+// build` there), both serving one stack — the same database, IdP and STS stand-in — in batches that
+// alternate between them (before, after, after, before, …). On this shared two-core machine the
+// speed drifts by tens of percent within minutes, which swamps a change of a few percent measured
+// in separate runs; paired batches see the same drift, so the median of their ratios shows it.
+// Portal CPU is read from /proc. Not a test: numbers, not assertions.
+import path from "node:path";
+import { startPortal } from "@/dev/local-stack";
+import { freePort } from "@/dev/ports";
+import { cpuMs } from "../support/process-memory";
+import { roleIdOf, signIn } from "../support/portal-client";
+import { startTestStack, type TestDatabase } from "../support/stack";
+import { issueCredentials, type CredentialsLoad } from "./credentials-load";
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS || 8);
+const BATCH = Number(process.env.BENCH_REQUESTS || 400);
+const CLIENTS = Number(process.env.BENCH_CONCURRENCY || 10);
+const DATABASE = (process.env.GATEHOUSE_TEST_DATABASE || "sqlite") as TestDatabase;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+async function cpuPerIssuance(target: CredentialsLoad, pid: number, amount: number) {
+  const before = cpuMs(pid);
+  const result = await issueCredentials(target, { connections: CLIENTS, amount });
+  if (result.errors || result.non2xx)
+    throw new Error(`${target.url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+  return (cpuMs(pid) - before) / amount;
+}
+
+async function main(): Promise<void> {
+  const other = process.argv[2];
+  if (!other) throw new Error("usage: npm run bench:compare -- <path of the other checkout>");
+  const otherDir = path.resolve(other);
+  const stack = await startTestStack({
+    database: DATABASE,
+    extraEnv: { GATEHOUSE_LOG_LEVEL: "warn", GATEHOUSE_MAX_CONCURRENT_REQUESTS: "100000" },
+  });
+  try {
+    const baseline = await startPortal({
+      port: await freePort(),
+      env: stack.portalEnv,
+      projectDir: otherDir,
+    });
+    try {
+      const bob = await signIn(stack, "bob");
+      const roleId = await roleIdOf(stack, "acme-staging", "Developer");
+      const cookie = bob.jar.headersFor(stack.portalUrl).cookie ?? "";
+      const target = (url: string) => ({ url, origin: stack.portalUrl, roleId, cookie });
+      const sides = {
+        baseline: { target: target(baseline.url), pid: baseline.serverPid(), cpu: [] as number[] },
+        this: {
+          target: target(stack.portalUrl),
+          pid: stack.portal.serverPid(),
+          cpu: [] as number[],
+        },
+      };
+      for (const side of Object.values(sides)) await cpuPerIssuance(side.target, side.pid, 300);
+      console.log(
+        `CPU per issuance, ${DATABASE}, ${CLIENTS} clients, ${ROUNDS} rounds of ${BATCH} each\n` +
+          `baseline: ${otherDir}\nthis:     ${path.resolve(".")}`,
+      );
+      for (let round = 0; round < ROUNDS; round++) {
+        const order = round % 2 === 0 ? [sides.baseline, sides.this] : [sides.this, sides.baseline];
+        for (const side of order) side.cpu.push(await cpuPerIssuance(side.target, side.pid, BATCH));
+        console.log(
+          `  round ${round + 1}: baseline ${sides.baseline.cpu.at(-1)?.toFixed(2)} ms, this ${sides.this.cpu.at(-1)?.toFixed(2)} ms`,
+        );
+      }
+      const ratios = sides.this.cpu.map((cpu, i) => cpu / (sides.baseline.cpu[i] ?? NaN));
+      console.log(
+        `median: baseline ${median(sides.baseline.cpu).toFixed(2)} ms, this ${median(sides.this.cpu).toFixed(2)} ms; ` +
+          `median ratio this/baseline ${median(ratios).toFixed(3)} (rounds: ${ratios.map((r) => r.toFixed(2)).join(" ")})`,
+      );
+    } finally {
+      await baseline.stop();
+    }
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);
