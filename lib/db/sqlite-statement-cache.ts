@@ -18,7 +18,7 @@ import "server-only";
  */
 
 /** The parts of better-sqlite3's Statement the adapter uses. */
-export interface SqliteStatement {
+interface SqliteStatement {
   readonly reader: boolean;
   run(...params: unknown[]): unknown;
   columns(): Array<{ name: string; type: string | null }>;
@@ -44,7 +44,7 @@ interface BoundStatement {
   raw(): { all(): unknown[] };
 }
 
-export const STATEMENT_CACHE_SIZE = 256;
+const STATEMENT_CACHE_SIZE = 256;
 
 /** Makes `client.prepare` reuse statements; returns how many are held, for tests. */
 export function cachePreparedStatements(
