@@ -1,5 +1,5 @@
 import "server-only";
-import { groupRulesOf, principalOf } from "@/lib/access/find-grants";
+import { namingPrincipal, principalOf } from "@/lib/access/find-grants";
 import { ruleMatches } from "@/lib/access/resolve-grants";
 import { ruleSelect } from "@/lib/access/rule-select";
 import { describeApprovers, mayDecide, parseApprovers } from "./approvers";
@@ -89,10 +89,7 @@ export async function findEligibleRoles(
   const rules = await ctx.db.accessRule.findMany({
     where: {
       kind: "eligible",
-      OR: [
-        { personId: principal.personId },
-        ...(principal.groups.length > 0 ? [groupRulesOf(principal)] : []),
-      ],
+      ...namingPrincipal(principal),
     },
     select: {
       ...ruleSelect,

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { groupRulesOf, principalOf } from "@/lib/access/find-grants";
+import { namingPrincipal, principalOf } from "@/lib/access/find-grants";
 import { ruleMatches } from "@/lib/access/resolve-grants";
 import { actorOf } from "@/lib/audit/actor";
 import { writeAuditEvent } from "@/lib/audit/write-audit-event";
@@ -77,10 +77,7 @@ export async function requestAccess(
       where: {
         roleId: input.roleId,
         kind: "eligible",
-        OR: [
-          { personId: principal.personId },
-          ...(principal.groups.length > 0 ? [groupRulesOf(principal)] : []),
-        ],
+        ...namingPrincipal(principal),
       },
       include: { role: { include: { awsAccount: true } } },
     })

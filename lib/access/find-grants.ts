@@ -2,7 +2,6 @@ import "server-only";
 import type { Db } from "@/lib/db/client";
 import type { SignedInUser } from "@/lib/auth/portal-session";
 import { elevationRulesFor } from "@/lib/access-requests/elevations";
-import { ruleSelect } from "./rule-select";
 import { bind, boundList, boundSql } from "@/lib/db/bound-sql";
 import {
   resolveGrants,
@@ -32,13 +31,7 @@ export async function findGrantsForPrincipal(
   principal: Principal,
   now: Date,
 ): Promise<Grant[]> {
-  const rules = await db.accessRule.findMany({
-    where: {
-      ...namingPrincipal(principal),
-      AND: [{ OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }],
-    },
-    select: ruleSelect,
-  });
+  const rules = await rulesNamingPrincipal(db, principal);
   const elevations = await elevationsIfEligible(db, rules, principal, now);
   return resolveGrants([...rules, ...elevations], principal, now);
 }
@@ -53,22 +46,25 @@ export async function findGrantForRole(
   roleId: string,
   now: Date,
 ): Promise<Grant | null> {
-  const rules = await rulesForRole(db, principal, roleId);
+  const rules = await rulesNamingPrincipal(db, principal, roleId);
   const elevations = await elevationsIfEligible(db, rules, principal, now, roleId);
   return resolveGrants([...rules, ...elevations], principal, now)[0] ?? null;
 }
 
 /**
- * The rules on one role that name the principal, with the role and its account: what
- * `findMany({ where: { roleId, ...namingPrincipal }, select: ruleSelect })` reads, in one
- * statement instead of three (every issuance runs it; docs/BENCHMARKS.md "Issuance under load").
- * The same conditions as namingPrincipal and groupRulesOf: the person's rules, or a rule on one of
- * their groups from any IdP or from the IdP that asserted them.
+ * The rules that name the principal (on one role, when `roleId` is given), each with its role and
+ * account: what `findMany({ where: namingPrincipal(principal), select: ruleSelect })`
+ * (lib/access/rule-select.ts) reads, in
+ * one statement instead of three, and without Prisma's client joining the three in JavaScript
+ * (every issuance runs it for one role, the accounts page for all of them; docs/BENCHMARKS.md
+ * "Issuance under load", "Accounts page"). The same conditions as namingPrincipal and
+ * groupRulesOf: the person's rules, or a rule on one of their groups from any IdP or from the IdP
+ * that asserted them. Expired rules are read too; resolveGrants drops them.
  */
-async function rulesForRole(
+async function rulesNamingPrincipal(
   db: Db,
   principal: Principal,
-  roleId: string,
+  roleId?: string,
 ): Promise<Array<RuleForResolution & { kind: string }>> {
   const groupCondition =
     principal.groups.length > 0
@@ -95,9 +91,9 @@ async function rulesForRole(
        FROM "AccessRule" r
        JOIN "Role" ro ON ro."id" = r."roleId"
        JOIN "AwsAccount" a ON a."id" = ro."awsAccountId"
-       WHERE r."roleId" = `,
-      bind(roleId),
-      ` AND (r."personId" = `,
+       WHERE `,
+      ...(roleId === undefined ? [] : [`r."roleId" = `, bind(roleId), ` AND `]),
+      `(r."personId" = `,
       bind(principal.personId),
       ...groupCondition,
       `)`,
@@ -149,7 +145,7 @@ async function rulesForRole(
 }
 
 /**
- * One row of rulesForRole: the rule's columns, then its role's and account's under names of their
+ * One row of rulesNamingPrincipal: the rule's columns, then its role's and account's under names of their
  * own (both adapters map the declared column types: Date, boolean, number).
  */
 type RuleRoleAccountRow = Omit<
@@ -192,8 +188,11 @@ function elevationsIfEligible(
     : Promise.resolve([]);
 }
 
-/** The rules that name the principal: their person's, or one of their groups'. */
-function namingPrincipal(principal: Principal) {
+/**
+ * The rules that name the principal, as a Prisma filter: their person's, or one of their groups'
+ * (rulesNamingPrincipal is the same condition in SQL).
+ */
+export function namingPrincipal(principal: Principal) {
   return {
     OR: [
       { personId: principal.personId },

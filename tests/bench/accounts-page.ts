@@ -1,26 +1,26 @@
 // `npm run bench:accounts`: the accounts page for a power user — 1,000 granted roles across 1,000 of
-// 5,000 accounts, 20 favorites and 5,000 past issuances in the audit log — measured on the same
-// stack as a baseline:
+// 5,000 accounts (50,000 access rules in all, the rest naming others), 20 favorites and 5,000 past
+// issuances in the audit log — measured on the same stack as a baseline:
 //   (a) GET /accounts server time (full HTML with the page data) against GET /api/health (the
 //       HTTP + database floor), median and p95;
 //   (b) in Chromium: time from navigation to the first role on screen, to a working search box
 //       (hydrated), and how long a search keystroke takes to update the list.
 // Rows are written straight into the stack's database (the admin API is not the thing measured).
 // Not a test: numbers, not assertions.
+import fs from "node:fs";
 import http from "node:http";
+import path from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { chromium, type Page } from "@playwright/test";
 import { signIn } from "../support/portal-client";
-import { startTestStack, type TestStack } from "../support/stack";
+import { startTestStack } from "../support/stack";
+import { ACCOUNTS, GRANTED, RULES, seedBigWorld } from "./accounts-world";
 import { recordFigures } from "./figures";
 
-const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS || 5000);
-const GRANTED = Number(process.env.BENCH_GRANTED || 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 50);
 const BROWSER_LOADS = Number(process.env.BENCH_BROWSER_LOADS || 10);
+const PROFILE_DIR = path.join(process.cwd(), ".tmp", "profiles");
 const CHROMIUM = process.env.GATEHOUSE_CHROMIUM ?? "/usr/bin/chromium";
-const ENVIRONMENTS = ["prod", "staging", "dev", "sandbox", "test", "shared"];
-const BATCH = 500;
 
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -34,66 +34,6 @@ async function time(rounds: number, fn: () => Promise<void>): Promise<number[]> 
     samples.push(Number(process.hrtime.bigint() - started) / 1e6);
   }
   return samples.sort((a, b) => a - b);
-}
-
-async function inBatches<T>(items: T[], write: (batch: T[]) => Promise<unknown>): Promise<void> {
-  for (let i = 0; i < items.length; i += BATCH) await write(items.slice(i, i + BATCH));
-}
-
-/** 5,000 accounts with one role each; every (ACCOUNTS / GRANTED)th role granted to bob's group. */
-async function seedBigWorld(stack: TestStack, bobId: string, bobPersonId: string): Promise<void> {
-  const stride = Math.max(1, Math.floor(ACCOUNTS / GRANTED));
-  const accounts = Array.from({ length: ACCOUNTS }, (_, i) => ({
-    accountId: String(700_000_000_000 + i * 7919).padStart(12, "0"),
-    name: `bench-${ENVIRONMENTS[i % ENVIRONMENTS.length]}-${String(i).padStart(4, "0")}`,
-    alias: i % 3 === 0 ? `team-${i % 97}-${ENVIRONMENTS[i % ENVIRONMENTS.length]}` : "",
-    environment: ENVIRONMENTS[i % ENVIRONMENTS.length]!,
-    description: `Workloads of team ${i % 97}, cost centre ${1000 + (i % 41)}`,
-  }));
-  await inBatches(accounts, (batch) => stack.db.awsAccount.createMany({ data: batch }));
-  const stored = await stack.db.awsAccount.findMany({
-    where: { name: { startsWith: "bench-" } },
-    select: { id: true, accountId: true, name: true },
-  });
-  const byAccountId = new Map(stored.map((a) => [a.accountId, a.id]));
-  const roles = accounts.map((a, i) => ({
-    awsAccountId: byAccountId.get(a.accountId)!,
-    name: ["Developer", "ReadOnly", "Operator", "DataEngineer"][i % 4]!,
-    arn: `arn:aws:iam::${a.accountId}:role/${["Developer", "ReadOnly", "Operator", "DataEngineer"][i % 4]}`,
-    description: `Day-to-day access for team ${i % 97}`,
-    maxSessionDurationSeconds: [3600, 14_400, 43_200][i % 3]!,
-  }));
-  await inBatches(roles, (batch) => stack.db.role.createMany({ data: batch }));
-  const storedRoles = await stack.db.role.findMany({
-    where: { arn: { startsWith: "arn:aws:iam::7" } },
-    select: { id: true, arn: true },
-    orderBy: { arn: "asc" },
-  });
-  const granted = storedRoles.filter((_, i) => i % stride === 0).slice(0, GRANTED);
-  await inBatches(granted, (batch) =>
-    stack.db.accessRule.createMany({
-      data: batch.map((r, i) => ({
-        roleId: r.id,
-        groupName: "developers",
-        maxSessionDurationSeconds: [3600, 7200, 28_800][i % 3]!,
-        description: "bench",
-      })),
-    }),
-  );
-  await stack.db.favoriteRole.createMany({
-    data: granted.slice(0, 20).map((r) => ({ personId: bobPersonId, roleId: r.id })),
-  });
-  const now = Date.now();
-  const events = Array.from({ length: 5000 }, (_, i) => ({
-    createdAt: new Date(now - i * 60_000),
-    requestId: `bench-${i}`,
-    action: i % 2 === 0 ? "console.issued" : "credentials.issued",
-    outcome: "success",
-    actorUserId: bobId,
-    roleArn: granted[(i * 13) % granted.length]!.arn,
-    durationSeconds: 3600,
-  }));
-  await inBatches(events, (batch) => stack.db.auditEvent.createMany({ data: batch }));
 }
 
 /**
@@ -256,8 +196,12 @@ async function fetchedScripts(page: Page): Promise<string[]> {
 }
 
 async function main(): Promise<void> {
+  // BENCH_CPU_PROF=1: the portal writes a CPU profile on exit (tests/bench/profile-summary.ts).
+  const profiling = process.env.BENCH_CPU_PROF === "1";
+  if (profiling) fs.mkdirSync(PROFILE_DIR, { recursive: true });
   const stack = await startTestStack({
     database: (process.env.GATEHOUSE_TEST_DATABASE as "sqlite" | "postgresql") || "sqlite",
+    ...(profiling ? { portalNodeArgs: ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] } : {}),
   });
   try {
     const bob = await signIn(stack, "bob");
@@ -265,7 +209,7 @@ async function main(): Promise<void> {
     const seeded = Date.now();
     await seedBigWorld(stack, bobRow.id, bobRow.personId);
     console.log(
-      `seeded ${ACCOUNTS} accounts, ${GRANTED} granted roles in ${Date.now() - seeded} ms`,
+      `seeded ${ACCOUNTS} accounts, ${GRANTED} granted roles, ${Math.max(RULES, GRANTED)} rules in ${Date.now() - seeded} ms`,
     );
 
     let htmlBytes = 0;
@@ -348,7 +292,7 @@ async function main(): Promise<void> {
     const row = (name: string, s: number[]) =>
       `${name.padEnd(52)} ${pct(s, 50).toFixed(1).padStart(8)}ms ${pct(s, 95).toFixed(1).padStart(8)}ms`;
     console.log(
-      `\nGatehouse accounts page benchmark — ${stack.database}, bob sees ${GRANTED} roles in ${GRANTED} of ${ACCOUNTS} accounts\n`,
+      `\nGatehouse accounts page benchmark — ${stack.database}, bob sees ${GRANTED} roles in ${GRANTED} of ${ACCOUNTS} accounts, ${Math.max(RULES, GRANTED)} rules\n`,
     );
     console.log(`${"".padEnd(52)} ${"median".padStart(10)} ${"p95".padStart(10)}`);
     console.log(row(`GET /api/health (floor), ${ROUNDS} rounds`, health));
@@ -371,7 +315,7 @@ async function main(): Promise<void> {
     );
     recordFigures([
       {
-        name: `accounts page (${GRANTED} roles, ${ACCOUNTS} accounts): server p95`,
+        name: `accounts page (${GRANTED} roles, ${ACCOUNTS} accounts, ${Math.max(RULES, GRANTED)} rules): server p95`,
         value: pct(page, 95),
         unit: "ms",
         baseline: { name: "GET /api/health p95", value: pct(health, 95) },

@@ -1,10 +1,18 @@
-// The issuance path's one-statement reads (docs/BENCHMARKS.md "Issuance under load") against a
-// real database of the tier's kind: the grant for one role is exactly the grant the full access
-// resolution gives for that role, for every kind of rule that may or may not name the principal;
-// a session's user is read with every field, and an unknown, expired or revoked session is none.
+// The one-statement reads of the issuance path and the accounts page (docs/BENCHMARKS.md "Issuance
+// under load", "Accounts page") against a real database of the tier's kind: the grants read with
+// one JOIN are exactly what the same conditions give through Prisma's model query (the reference
+// below), for every role, every kind of rule that may or may not name the principal and every
+// kind of principal; the grant for one role is that role's grant among them; a session's user is
+// read with every field, and an unknown, expired or revoked session is none.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findGrantForRole, findGrantsForPrincipal } from "@/lib/access/find-grants";
-import type { Principal } from "@/lib/access/resolve-grants";
+import { elevationRulesFor } from "@/lib/access-requests/elevations";
+import {
+  findGrantForRole,
+  findGrantsForPrincipal,
+  namingPrincipal,
+} from "@/lib/access/find-grants";
+import { resolveGrants, type Grant, type Principal } from "@/lib/access/resolve-grants";
+import { ruleSelect } from "@/lib/access/rule-select";
 import { findActiveSessionUser } from "@/lib/auth/portal-session";
 import { createDb, type Db } from "@/lib/db/client";
 import { createTestDatabase, testDatabaseKind } from "../support/stack";
@@ -99,18 +107,29 @@ function principal(groups: string[], issuer: string): Principal {
   return { personId, issuer, groups, mfaAuthenticated: false };
 }
 
-describe("the grant for one role is the full resolution's grant for that role", () => {
+/**
+ * The reference: the rules naming the principal read with Prisma's model query (three statements,
+ * joined by Prisma), resolved the same way. What the one-statement reads must equal.
+ */
+async function grantsThroughModelQuery(p: Principal): Promise<Grant[]> {
+  const rules = await db.accessRule.findMany({ where: namingPrincipal(p), select: ruleSelect });
+  return resolveGrants([...rules, ...(await elevationRulesFor(db, p, NOW))], p, NOW);
+}
+
+describe("the grants read in one statement are the model query's grants", () => {
   for (const [who, make] of principals)
     it(`for ${who}, on every role`, async () => {
       const p = make();
-      const all = await findGrantsForPrincipal(db, p, NOW);
+      const expected = await grantsThroughModelQuery(p);
+      expect(await findGrantsForPrincipal(db, p, NOW)).toEqual(expected);
       for (const { role } of RULES) {
-        const expected = all.find((g) => g.roleId === roleIds[role]) ?? null;
         const one = await findGrantForRole(db, p, roleIds[role]!, NOW);
-        expect(one, `${who}: ${role}`).toEqual(expected);
+        expect(one, `${who}: ${role}`).toEqual(
+          expected.find((g) => g.roleId === roleIds[role]) ?? null,
+        );
       }
       // And some of them grant: the comparison is not between two empty answers.
-      expect(all.length).toBeGreaterThan(0);
+      expect(expected.length).toBeGreaterThan(0);
     });
 });
 
