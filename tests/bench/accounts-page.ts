@@ -8,13 +8,13 @@
 // Rows are written straight into the stack's database (the admin API is not the thing measured).
 // Not a test: numbers, not assertions.
 import fs from "node:fs";
-import http from "node:http";
 import path from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { chromium, type Page } from "@playwright/test";
 import { signIn } from "../support/portal-client";
+import { cpuMs } from "../support/process-memory";
 import { startTestStack } from "../support/stack";
-import { ACCOUNTS, GRANTED, RULES, seedBigWorld } from "./accounts-world";
+import { ACCOUNTS, GRANTED, RULES, httpGet, seedBigWorld } from "./accounts-world";
 import { recordFigures } from "./figures";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 50);
@@ -34,26 +34,6 @@ async function time(rounds: number, fn: () => Promise<void>): Promise<number[]> 
     samples.push(Number(process.hrtime.bigint() - started) / 1e6);
   }
   return samples.sort((a, b) => a - b);
-}
-
-/**
- * GET with node:http, gzip accepted as browsers do. (Node's fetch (undici 6 on Node 20) was seen
- * failing with "other side closed" on this ~600 KB streamed page while curl, Chromium and a raw
- * socket read it whole; node:http reads it whole too.)
- */
-function httpGet(
-  url: string,
-  headers: Record<string, string>,
-): Promise<{ status: number; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { headers: { ...headers, "Accept-Encoding": "gzip" } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-  });
 }
 
 /** One keystroke in the search box: dispatches the input event the way typing does, then times
@@ -217,6 +197,11 @@ async function main(): Promise<void> {
     let renderedRoles = 0;
     let gzipBytes = 0;
     const cookie = bob.jar.headersFor(`${stack.portalUrl}/accounts`);
+    // The portal's own CPU time per request (from /proc): what a busy machine moves far less than
+    // the wall-clock times, so it is the figure to compare between builds.
+    const pid = stack.portal.serverPid();
+    const requestsTimed = ROUNDS + Math.min(10, ROUNDS);
+    let cpuBefore = cpuMs(pid);
     const page = await time(ROUNDS, async () => {
       const res = await httpGet(`${stack.portalUrl}/accounts`, cookie);
       if (res.status !== 200) throw new Error(`GET /accounts: HTTP ${res.status}`);
@@ -226,12 +211,15 @@ async function main(): Promise<void> {
       pageHtml = html;
       renderedRoles = html.match(/data-role-id=/g)?.length ?? 0;
     });
+    const pageCpuMs = (cpuMs(pid) - cpuBefore) / requestsTimed;
     const script = await pageJavaScript(stack.portalUrl, pageHtml);
+    cpuBefore = cpuMs(pid);
     const health = await time(ROUNDS, async () => {
       const res = await fetch(`${stack.portalUrl}/api/health`);
       if (!res.ok) throw new Error(`health: HTTP ${res.status}`);
       await res.arrayBuffer();
     });
+    const healthCpuMs = (cpuMs(pid) - cpuBefore) / requestsTimed;
 
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -307,6 +295,9 @@ async function main(): Promise<void> {
       `\nGET /accounts: ${(htmlBytes / 1024).toFixed(0)} KiB HTML (page data included), ${(gzipBytes / 1024).toFixed(0)} KiB gzipped; ` +
         `${renderedRoles} role rows server-rendered, ${domRows} in the DOM after load; ` +
         `×health ${(pct(page, 50) / pct(health, 50)).toFixed(1)}`,
+    );
+    console.log(
+      `portal CPU per request: GET /accounts ${pageCpuMs.toFixed(1)} ms, GET /api/health ${healthCpuMs.toFixed(1)} ms`,
     );
     console.log(
       `page JavaScript: ${script.files} scripts in the HTML, ${script.gzipKb.toFixed(0)} KiB gzipped; ` +

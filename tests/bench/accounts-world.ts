@@ -3,6 +3,7 @@
 // other groups and other people), with 20 favorites and 5,000 past issuances. Written straight into
 // the stack's database: the admin API is not what is measured. Shared by `npm run bench:accounts`
 // and one-off measurements of the page's parts.
+import http from "node:http";
 import type { TestStack } from "../support/stack";
 
 export const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS || 5000);
@@ -93,4 +94,24 @@ export async function seedBigWorld(
     durationSeconds: 3600,
   }));
   await inBatches(events, (batch) => stack.db.auditEvent.createMany({ data: batch }));
+}
+
+/**
+ * GET with node:http, gzip accepted as browsers do. (Node's fetch (undici 6 on Node 20) was seen
+ * failing with "other side closed" on this ~600 KB streamed page while curl, Chromium and a raw
+ * socket read it whole; node:http reads it whole too.)
+ */
+export function httpGet(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { headers: { ...headers, "Accept-Encoding": "gzip" } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+  });
 }

@@ -1,5 +1,6 @@
-// `npm run bench:compare -- <other checkout>`: CPU per issuance of this checkout's build against
-// another checkout's build (e.g. `git worktree add /tmp/before HEAD~1`, its node_modules, `npm run
+// `npm run bench:compare -- <other checkout>`: CPU per issuance (BENCH_WORKLOAD=accounts: per
+// GET /accounts of bench:accounts' power user, one request at a time) of this checkout's build
+// against another checkout's build (e.g. `git worktree add /tmp/before HEAD~1`, its node_modules, `npm run
 // build` there), both serving one stack — the same database, IdP and STS stand-in — in batches that
 // alternate between them (before, after, after, before, …). On this shared two-core machine the
 // speed drifts by tens of percent within minutes, which swamps a change of a few percent measured
@@ -11,21 +12,48 @@ import { freePort } from "@/dev/ports";
 import { cpuMs } from "../support/process-memory";
 import { roleIdOf, signIn } from "../support/portal-client";
 import { startTestStack, type TestDatabase } from "../support/stack";
+import { GRANTED, httpGet, seedBigWorld } from "./accounts-world";
 import { issueCredentials, type CredentialsLoad } from "./credentials-load";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 8);
 const BATCH = Number(process.env.BENCH_REQUESTS || 400);
 const CLIENTS = Number(process.env.BENCH_CONCURRENCY || 10);
 const DATABASE = (process.env.GATEHOUSE_TEST_DATABASE || "sqlite") as TestDatabase;
+const WORKLOAD = process.env.BENCH_WORKLOAD === "accounts" ? "accounts" : "issuance";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
-async function cpuPerIssuance(target: CredentialsLoad, pid: number, amount: number) {
-  const before = cpuMs(pid);
-  const result = await issueCredentials(target, { connections: CLIENTS, amount });
-  if (result.errors || result.non2xx)
-    throw new Error(`${target.url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-  return (cpuMs(pid) - before) / amount;
+interface Side {
+  url: string;
+  pid: number;
+  cpu: number[];
+}
+
+/** Runs `amount` requests of the workload against one side: the portal's CPU per request (ms). */
+type Workload = (side: Side, amount: number) => Promise<number>;
+
+function issuanceWorkload(load: Omit<CredentialsLoad, "url">): Workload {
+  return async (side, amount) => {
+    const before = cpuMs(side.pid);
+    const result = await issueCredentials(
+      { ...load, url: side.url },
+      { connections: CLIENTS, amount },
+    );
+    if (result.errors || result.non2xx)
+      throw new Error(`${side.url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+    return (cpuMs(side.pid) - before) / amount;
+  };
+}
+
+function accountsPageWorkload(cookie: Record<string, string>): Workload {
+  return async (side, amount) => {
+    const before = cpuMs(side.pid);
+    for (let i = 0; i < amount; i++) {
+      const res = await httpGet(`${side.url}/accounts`, cookie);
+      if (res.status !== 200) throw new Error(`${side.url}/accounts: HTTP ${res.status}`);
+    }
+    return (cpuMs(side.pid) - before) / amount;
+  };
 }
 
 async function main(): Promise<void> {
@@ -44,25 +72,36 @@ async function main(): Promise<void> {
     });
     try {
       const bob = await signIn(stack, "bob");
-      const roleId = await roleIdOf(stack, "acme-staging", "Developer");
-      const cookie = bob.jar.headersFor(stack.portalUrl).cookie ?? "";
-      const target = (url: string) => ({ url, origin: stack.portalUrl, roleId, cookie });
-      const sides = {
-        baseline: { target: target(baseline.url), pid: baseline.serverPid(), cpu: [] as number[] },
-        this: {
-          target: target(stack.portalUrl),
-          pid: stack.portal.serverPid(),
-          cpu: [] as number[],
-        },
+      let workload: Workload;
+      let batch = BATCH;
+      if (WORKLOAD === "accounts") {
+        const bobRow = await stack.db.user.findFirstOrThrow({
+          where: { email: "bob@corp.example" },
+        });
+        await seedBigWorld(stack, bobRow.id, bobRow.personId);
+        workload = accountsPageWorkload(bob.jar.headersFor(`${stack.portalUrl}/accounts`));
+        batch = Number(process.env.BENCH_REQUESTS || 40);
+      } else {
+        const roleId = await roleIdOf(stack, "acme-staging", "Developer");
+        const cookie = bob.jar.headersFor(stack.portalUrl).cookie ?? "";
+        workload = issuanceWorkload({ origin: stack.portalUrl, roleId, cookie });
+      }
+      const sides: Record<"baseline" | "this", Side> = {
+        baseline: { url: baseline.url, pid: baseline.serverPid(), cpu: [] },
+        this: { url: stack.portalUrl, pid: stack.portal.serverPid(), cpu: [] },
       };
-      for (const side of Object.values(sides)) await cpuPerIssuance(side.target, side.pid, 300);
+      for (const side of Object.values(sides)) await workload(side, Math.ceil(batch * 0.75));
+      const what =
+        WORKLOAD === "accounts"
+          ? `GET /accounts (${GRANTED} roles), one at a time`
+          : `issuance, ${CLIENTS} clients`;
       console.log(
-        `CPU per issuance, ${DATABASE}, ${CLIENTS} clients, ${ROUNDS} rounds of ${BATCH} each\n` +
+        `CPU per request, ${what}, ${DATABASE}, ${ROUNDS} rounds of ${batch} each\n` +
           `baseline: ${otherDir}\nthis:     ${path.resolve(".")}`,
       );
       for (let round = 0; round < ROUNDS; round++) {
         const order = round % 2 === 0 ? [sides.baseline, sides.this] : [sides.this, sides.baseline];
-        for (const side of order) side.cpu.push(await cpuPerIssuance(side.target, side.pid, BATCH));
+        for (const side of order) side.cpu.push(await workload(side, batch));
         console.log(
           `  round ${round + 1}: baseline ${sides.baseline.cpu.at(-1)?.toFixed(2)} ms, this ${sides.this.cpu.at(-1)?.toFixed(2)} ms`,
         );
