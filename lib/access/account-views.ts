@@ -21,7 +21,7 @@ export async function findAccountViews(
   const grants = await findGrantsForPrincipal(db, principalOf(user), opts.now);
   const [favoriteRoleIds, lastUseByRoleArn, isBrokerChained] = await Promise.all([
     findFavoriteRoleIds(db, user.personId),
-    identityIdsOf(db, user.personId).then((ids) => findLastRoleUses(db, ids)),
+    identityIdsOf(db, user.personId).then((ids) => findLastRoleUses(db, ids, opts.now)),
     opts.isBrokerRoleChained,
   ]);
   return groupGrantsByAccount(grants, {

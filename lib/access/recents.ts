@@ -8,19 +8,29 @@ const USE_ACTIONS = ["console.issued", "credentials.issued"];
 export const RECENT_LIMIT = 8;
 
 /**
- * When the person last took a console link or credentials for each role, newest first, with any
- * of their identities, from the append-only audit log (no table of its own to keep in sync). One
- * aggregate over their own rows, served by the (actorUserId, createdAt) index. Roles are keyed by ARN, as audited; the
- * caller keeps only roles the user can still use.
+ * How far back "recently used" looks: the read is bounded by the person's activity in this window,
+ * not by their whole history (a CLI user can leave tens of thousands of issuances over the years,
+ * and every accounts page and `GET /api/v1/roles` reads this).
+ */
+export const RECENT_WINDOW_DAYS = 90;
+
+/**
+ * When the person last took a console link or credentials for each role within the last
+ * RECENT_WINDOW_DAYS, newest first, with any of their identities, from the append-only audit log
+ * (no table of its own to keep in sync). One aggregate over their own rows in the window, a range
+ * of the (actorUserId, createdAt) index. Roles are keyed by ARN, as audited; the caller keeps only
+ * roles the user can still use.
  */
 export async function findLastRoleUses(
   db: Db,
   identityIds: readonly string[],
+  now: Date,
 ): Promise<Map<string, Date>> {
   const rows = await db.auditEvent.groupBy({
     by: ["roleArn"],
     where: {
       actorUserId: identityIds.length === 1 ? identityIds[0] : { in: [...identityIds] },
+      createdAt: { gt: new Date(now.getTime() - RECENT_WINDOW_DAYS * 86_400_000) },
       action: { in: USE_ACTIONS },
       outcome: "success",
       roleArn: { not: null },

@@ -3,7 +3,8 @@
 // one JOIN are exactly what the same conditions give through Prisma's model query (the reference
 // below), for every role, every kind of rule that may or may not name the principal and every
 // kind of principal; the grant for one role is that role's grant among them; a session's user is
-// read with every field, and an unknown, expired or revoked session is none.
+// read with every field, and an unknown, expired or revoked session is none; "recently used" counts
+// the person's issuances of the last 90 days only.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { elevationRulesFor } from "@/lib/access-requests/elevations";
 import {
@@ -12,6 +13,7 @@ import {
   namingPrincipal,
 } from "@/lib/access/find-grants";
 import { resolveGrants, type Grant, type Principal } from "@/lib/access/resolve-grants";
+import { RECENT_WINDOW_DAYS, findLastRoleUses } from "@/lib/access/recents";
 import { ruleSelect } from "@/lib/access/rule-select";
 import { findActiveSessionUser } from "@/lib/auth/portal-session";
 import { createDb, type Db } from "@/lib/db/client";
@@ -185,5 +187,45 @@ describe("a session is read with its user in one statement", () => {
     });
     for (const gone of ["expired", "revoked", "unknown"])
       expect(await findActiveSessionUser(db, id(gone), settings), gone).toBeNull();
+  });
+});
+
+describe(`Recently used reads the person's uses of the last ${RECENT_WINDOW_DAYS} days`, () => {
+  it("counts each role's newest successful console link or credentials, from any of the person's identities, inside the window only", async () => {
+    const identity = (subject: string, owner: string) =>
+      db.user.create({
+        data: { personId: owner, issuer: IDP, subject, roleSessionName: `recents-${subject}` },
+      });
+    const work = await identity("recents-work", personId);
+    const linked = await identity("recents-linked", personId);
+    const someoneElse = await identity("recents-other", otherPersonId);
+    const DAY = 86_400_000;
+    const arn = (n: string) => `arn:aws:iam::111122223333:role/recents-${n}`;
+    // [role, who, action, outcome, days ago]: only the rows marked ✓ may count.
+    const events: Array<[string, { id: string }, string, string, number]> = [
+      ["a", work, "console.issued", "success", 1], // ✓ newest of a
+      ["a", linked, "credentials.issued", "success", 30], // older use of a
+      ["b", linked, "credentials.issued", "success", 89.9], // ✓ inside the window, from the linked identity
+      ["c", work, "credentials.issued", "success", 90.1], // outside the window
+      ["d", work, "credentials.issued", "denied", 2], // refused: not a use
+      ["e", work, "auth.sign-in", "success", 2], // not an issuance
+      ["f", someoneElse, "console.issued", "success", 2], // another person's use
+    ];
+    await db.auditEvent.createMany({
+      data: events.map(([role, who, action, outcome, daysAgo], i) => ({
+        createdAt: new Date(NOW.getTime() - daysAgo * DAY),
+        requestId: `recents-${i}`,
+        action,
+        outcome,
+        actorUserId: who.id,
+        roleArn: arn(role),
+      })),
+    });
+
+    const uses = await findLastRoleUses(db, [work.id, linked.id], NOW);
+    expect([...uses]).toEqual([
+      [arn("a"), new Date(NOW.getTime() - 1 * DAY)],
+      [arn("b"), new Date(NOW.getTime() - 89.9 * DAY)],
+    ]);
   });
 });
