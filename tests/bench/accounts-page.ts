@@ -16,14 +16,12 @@ import { cpuMs } from "../support/process-memory";
 import { startTestStack } from "../support/stack";
 import { ACCOUNTS, GRANTED, RULES, httpGet, seedBigWorld } from "./accounts-world";
 import { recordFigures } from "./figures";
+import { percentile } from "./stats";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 50);
 const BROWSER_LOADS = Number(process.env.BENCH_BROWSER_LOADS || 10);
 const PROFILE_DIR = path.join(process.cwd(), ".tmp", "profiles");
 const CHROMIUM = process.env.GATEHOUSE_CHROMIUM ?? "/usr/bin/chromium";
-
-const pct = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 async function time(rounds: number, fn: () => Promise<void>): Promise<number[]> {
   for (let i = 0; i < Math.min(10, rounds); i += 1) await fn(); // warm-up
@@ -278,7 +276,7 @@ async function main(): Promise<void> {
 
     const loadedKb = await gzippedKb(stack.portalUrl, loadedScripts);
     const row = (name: string, s: number[]) =>
-      `${name.padEnd(52)} ${pct(s, 50).toFixed(1).padStart(8)}ms ${pct(s, 95).toFixed(1).padStart(8)}ms`;
+      `${name.padEnd(52)} ${percentile(s, 50).toFixed(1).padStart(8)}ms ${percentile(s, 95).toFixed(1).padStart(8)}ms`;
     console.log(
       `\nGatehouse accounts page benchmark — ${stack.database}, bob sees ${GRANTED} roles in ${GRANTED} of ${ACCOUNTS} accounts, ${Math.max(RULES, GRANTED)} rules\n`,
     );
@@ -294,7 +292,7 @@ async function main(): Promise<void> {
     console.log(
       `\nGET /accounts: ${(htmlBytes / 1024).toFixed(0)} KiB HTML (page data included), ${(gzipBytes / 1024).toFixed(0)} KiB gzipped; ` +
         `${renderedRoles} role rows server-rendered, ${domRows} in the DOM after load; ` +
-        `×health ${(pct(page, 50) / pct(health, 50)).toFixed(1)}`,
+        `×health ${(percentile(page, 50) / percentile(health, 50)).toFixed(1)}`,
     );
     console.log(
       `portal CPU per request: GET /accounts ${pageCpuMs.toFixed(1)} ms, GET /api/health ${healthCpuMs.toFixed(1)} ms`,
@@ -307,9 +305,9 @@ async function main(): Promise<void> {
     recordFigures([
       {
         name: `accounts page (${GRANTED} roles, ${ACCOUNTS} accounts, ${Math.max(RULES, GRANTED)} rules): server p95`,
-        value: pct(page, 95),
+        value: percentile(page, 95),
         unit: "ms",
-        baseline: { name: "GET /api/health p95", value: pct(health, 95) },
+        baseline: { name: "GET /api/health p95", value: percentile(health, 95) },
         target: { atMost: 150 },
       },
       {
@@ -321,9 +319,9 @@ async function main(): Promise<void> {
       },
       {
         name: "accounts page: search keystroke to next frame, median",
-        value: pct(typed, 50),
+        value: percentile(typed, 50),
         unit: "ms",
-        baseline: { name: "the same typed into a bare input", value: pct(typedBare, 50) },
+        baseline: { name: "the same typed into a bare input", value: percentile(typedBare, 50) },
         target: { atMost: 16 },
       },
     ]);

@@ -13,13 +13,11 @@ import { verifyAuditChain } from "@/lib/audit/verify-chain";
 import { sqliteFileFromUrl } from "@/prisma/database-url";
 import { signIn } from "../support/portal-client";
 import { startTestStack } from "../support/stack";
+import { percentile } from "./stats";
 
 const EVENTS = Number(process.env.BENCH_EVENTS || 1_000_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 20);
 const ACTIONS = ["auth.sign-in", "console.issued", "credentials.issued", "access.denied"] as const;
-
-const pct = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 async function time(rounds: number, fn: () => Promise<void>): Promise<number[]> {
   for (let i = 0; i < 3; i += 1) await fn(); // warm-up
@@ -193,15 +191,15 @@ async function main(): Promise<void> {
         }),
       ],
     ];
-    const floor = pct(results[0]![1], 50);
+    const floor = percentile(results[0]![1], 50);
     console.log(
       `\nGatehouse audit log — SQLite, ${EVENTS.toLocaleString("en")} events, ${ROUNDS} requests each, as alice\n`,
     );
     console.log(`${"".padEnd(38)} ${"median".padStart(9)} ${"p95".padStart(9)}  ×health`);
     for (const [name, samples] of results) {
-      const median = pct(samples, 50);
+      const median = percentile(samples, 50);
       console.log(
-        `${name.padEnd(38)} ${median.toFixed(1).padStart(7)}ms ${pct(samples, 95).toFixed(1).padStart(7)}ms  ${(median / floor).toFixed(1)}`,
+        `${name.padEnd(38)} ${median.toFixed(1).padStart(7)}ms ${percentile(samples, 95).toFixed(1).padStart(7)}ms  ${(median / floor).toFixed(1)}`,
       );
     }
 

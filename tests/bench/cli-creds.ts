@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { cacheDir } from "@/cli/gatehouse/credential-cache";
+import { median } from "./stats";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 50);
 const CLI = path.resolve(import.meta.dirname, "../../cli/dist/gatehouse.mjs");
@@ -40,14 +41,6 @@ function timeOnce(args: string[]): number {
     fail(`node ${args.join(" ")} exited ${run.status}: ${run.stderr.toString().trim()}`);
   }
   return elapsed;
-}
-
-function median(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 const creds = [CLI, "creds", role, "--portal", portal];

@@ -9,11 +9,10 @@ import { ROOT } from "@/dev/local-stack";
 import { freePort } from "@/dev/ports";
 import { startTestStack, type TestDatabase } from "../support/stack";
 import { recordFigures } from "./figures";
+import { median } from "./stats";
 
 const STARTS = Number(process.env.BENCH_STARTS || 3);
 const DATABASES = (process.env.BENCH_DATABASES || "sqlite,postgresql").split(",") as TestDatabase[];
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 /** Polls `url` every 10 ms until it answers 200; the time since `started`, in ms. */
 async function firstOk(url: string, started: number, child: ChildProcess): Promise<number> {

@@ -14,14 +14,13 @@ import { roleIdOf, signIn } from "../support/portal-client";
 import { startTestStack, type TestDatabase } from "../support/stack";
 import { GRANTED, httpGet, seedBigWorld } from "./accounts-world";
 import { issueCredentials, type CredentialsLoad } from "./credentials-load";
+import { median } from "./stats";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 8);
 const BATCH = Number(process.env.BENCH_REQUESTS || 400);
 const CLIENTS = Number(process.env.BENCH_CONCURRENCY || 10);
 const DATABASE = (process.env.GATEHOUSE_TEST_DATABASE || "sqlite") as TestDatabase;
 const WORKLOAD = process.env.BENCH_WORKLOAD === "accounts" ? "accounts" : "issuance";
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 interface Side {
   url: string;

@@ -17,6 +17,7 @@ import { issueCredentials } from "./credentials-load";
 import { recordFigures } from "./figures";
 import { roleIdOf, signIn } from "../support/portal-client";
 import { startReplica, startTestStack } from "../support/stack";
+import { percentile } from "./stats";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS || 2000);
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY || "1,10,50").split(",").map(Number);
@@ -32,9 +33,6 @@ interface Row {
   cpuMsPerIssuance: number;
   rssMb: number;
 }
-
-const pct = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 /** `count` calls of `fn` by `clients` concurrent workers: sorted latencies (ms) and the rate. */
 async function pool(clients: number, count: number, fn: () => Promise<void>) {
@@ -105,7 +103,11 @@ async function main(): Promise<void> {
       const cpuMsPerIssuance = (cpuMs(pid) - cpuBefore) / REQUESTS;
       rows.push({
         clients,
-        direct: { p50: pct(d.sorted, 50), p99: pct(d.sorted, 99), perSecond: d.perSecond },
+        direct: {
+          p50: percentile(d.sorted, 50),
+          p99: percentile(d.sorted, 99),
+          perSecond: d.perSecond,
+        },
         portal: {
           p50: p.latency.p50,
           p99: p.latency.p99,

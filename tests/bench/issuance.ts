@@ -6,6 +6,7 @@ import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { demoBroker } from "@/dev/demo-world";
 import { roleIdOf, signIn } from "../support/portal-client";
 import { startTestStack } from "../support/stack";
+import { percentile } from "./stats";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 200);
 
@@ -19,9 +20,6 @@ async function time(rounds: number, fn: () => Promise<void>): Promise<number[]> 
   }
   return samples.sort((a, b) => a - b);
 }
-
-const pct = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 async function main(): Promise<void> {
   const stack = await startTestStack({
@@ -74,15 +72,15 @@ async function main(): Promise<void> {
         ),
       ],
     ];
-    const baseline = pct(results[1]![1], 50);
+    const baseline = percentile(results[1]![1], 50);
     console.log(
       `\nGatehouse issuance benchmark — ${stack.database}, ${ROUNDS} rounds each, one client, loopback\n`,
     );
     console.log(`${"".padEnd(42)} ${"median".padStart(9)} ${"p95".padStart(9)}  ×AssumeRole`);
     for (const [name, samples] of results) {
-      const median = pct(samples, 50);
+      const median = percentile(samples, 50);
       console.log(
-        `${name.padEnd(42)} ${median.toFixed(2).padStart(7)}ms ${pct(samples, 95).toFixed(2).padStart(7)}ms  ${(median / baseline).toFixed(2)}`,
+        `${name.padEnd(42)} ${median.toFixed(2).padStart(7)}ms ${percentile(samples, 95).toFixed(2).padStart(7)}ms  ${(median / baseline).toFixed(2)}`,
       );
     }
   } finally {

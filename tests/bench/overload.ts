@@ -13,6 +13,7 @@ import { roleIdOf, signIn } from "../support/portal-client";
 import { startTestStack } from "../support/stack";
 import { issueCredentials } from "./credentials-load";
 import { recordFigures } from "./figures";
+import { percentile } from "./stats";
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS || 200);
 const SECONDS = Number(process.env.BENCH_SECONDS || 30);
@@ -21,9 +22,6 @@ interface Answer {
   status: number;
   ms: number;
 }
-
-const pct = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 /**
  * Connections the kernel has completed but the process has not accepted yet, on the listening
@@ -46,8 +44,8 @@ function summarize(answers: Answer[]) {
     return {
       status,
       count: sorted.length,
-      p50: pct(sorted, 50),
-      p99: pct(sorted, 99),
+      p50: percentile(sorted, 50),
+      p99: percentile(sorted, 99),
       max: sorted.at(-1) ?? NaN,
     };
   });

@@ -15,17 +15,15 @@ import {
   getTestSigningKey,
 } from "../support/saml-fixtures";
 import { recordFigures } from "./figures";
+import { median, percentile } from "./stats";
 
 const COUNT = Number(process.env.BENCH_ROUNDS || 1000);
 
-function median(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
-}
-function p95(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length * 0.95)] ?? NaN;
-}
+const p95 = (samples: number[]) =>
+  percentile(
+    [...samples].sort((a, b) => a - b),
+    95,
+  );
 function time(fn: () => void): number {
   const started = process.hrtime.bigint();
   fn();

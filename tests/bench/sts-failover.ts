@@ -7,15 +7,13 @@
 // test: numbers, not assertions.
 import { roleIdOf, signIn, type PortalSession } from "../support/portal-client";
 import { startTestStack, type TestStack } from "../support/stack";
+import { percentile } from "./stats";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 500);
 const TIMEOUT_MS = Number(process.env.BENCH_STS_TIMEOUT_MS || 500);
 const SLOW_MS = TIMEOUT_MS * 4;
 /** The broker's circuit cool-down (RetryPolicy.circuitCooldownMs) plus a margin. */
 const COOLDOWN_WAIT_MS = 31_000;
-
-const pct = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 async function time(rounds: number, fn: () => Promise<void>, warmUp: number): Promise<number[]> {
   for (let i = 0; i < warmUp; i += 1) await fn();
@@ -75,8 +73,8 @@ async function main(): Promise<void> {
     stack.aws.clearFaults();
 
     const healthy = results[0]![1];
-    const base50 = pct(healthy, 50);
-    const base99 = pct(healthy, 99);
+    const base50 = percentile(healthy, 50);
+    const base99 = percentile(healthy, 99);
     console.log(
       `\nGatehouse STS failover benchmark — ${stack.database}, ${ROUNDS} issuances each, 2 endpoints × 2 attempts, one client, loopback\n`,
     );
@@ -84,8 +82,8 @@ async function main(): Promise<void> {
       `${"".padEnd(48)} ${"median".padStart(9)} ${"p99".padStart(9)} ${"max".padStart(9)}  ×median  ×p99`,
     );
     for (const [name, samples] of results) {
-      const median = pct(samples, 50);
-      const p99 = pct(samples, 99);
+      const median = percentile(samples, 50);
+      const p99 = percentile(samples, 99);
       const max = samples.at(-1) ?? NaN;
       console.log(
         `${name.padEnd(48)} ${median.toFixed(2).padStart(7)}ms ${p99.toFixed(2).padStart(7)}ms ${max.toFixed(0).padStart(7)}ms  ${(median / base50).toFixed(2).padStart(6)}  ${(p99 / base99).toFixed(2).padStart(5)}`,
