@@ -178,6 +178,7 @@ async function main(): Promise<void> {
   const profiling = process.env.BENCH_CPU_PROF === "1";
   if (profiling) fs.mkdirSync(PROFILE_DIR, { recursive: true });
   const stack = await startTestStack({
+    systemClock: true,
     database: (process.env.GATEHOUSE_TEST_DATABASE as "sqlite" | "postgresql") || "sqlite",
     ...(profiling ? { portalNodeArgs: ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] } : {}),
   });

@@ -124,7 +124,7 @@ function appendEvents(
 }
 
 async function main(): Promise<void> {
-  const stack = await startTestStack({ database: "sqlite" });
+  const stack = await startTestStack({ database: "sqlite", systemClock: true });
   try {
     const alice = await signIn(stack, "alice");
     const aliceRow = await stack.db.user.findFirstOrThrow({

@@ -108,7 +108,11 @@ async function main(): Promise<void> {
   for (let i = 0; i < STARTS; i++) bare.push(await bareNode());
   console.log(`bare node http server, start to first 200: ${median(bare).toFixed(0)} ms`);
   for (const database of DATABASES) {
-    const stack = await startTestStack({ database, extraEnv: { GATEHOUSE_LOG_LEVEL: "warn" } });
+    const stack = await startTestStack({
+      database,
+      systemClock: true,
+      extraEnv: { GATEHOUSE_LOG_LEVEL: "warn" },
+    });
     try {
       // A restart: the stack's own portal stops first (SQLite serves one process at a time).
       await stack.portal.stop();

@@ -60,6 +60,7 @@ async function main(): Promise<void> {
   if (!other) throw new Error("usage: npm run bench:compare -- <path of the other checkout>");
   const otherDir = path.resolve(other);
   const stack = await startTestStack({
+    systemClock: true,
     database: DATABASE,
     extraEnv: { GATEHOUSE_LOG_LEVEL: "warn", GATEHOUSE_MAX_CONCURRENT_REQUESTS: "100000" },
   });

@@ -32,7 +32,7 @@ function elapsed<T>(run: () => T): { result: T; ms: number } {
 }
 
 async function main() {
-  const stack = await startTestStack();
+  const stack = await startTestStack({ systemClock: true });
   try {
     const alice = await signIn(stack, "alice");
     const text = generatedConfig(ACCOUNTS, 2, 5);

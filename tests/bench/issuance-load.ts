@@ -57,6 +57,7 @@ async function main(): Promise<void> {
   const profiling = process.env.BENCH_CPU_PROF === "1";
   if (profiling) fs.mkdirSync(PROFILE_DIR, { recursive: true });
   const stack = await startTestStack({
+    systemClock: true,
     database: (process.env.GATEHOUSE_TEST_DATABASE as "sqlite" | "postgresql") || "sqlite",
     extraEnv: {
       // A load benchmark, not a log benchmark: the request log is measured on its own.

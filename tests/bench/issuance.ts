@@ -23,6 +23,7 @@ async function time(rounds: number, fn: () => Promise<void>): Promise<number[]> 
 
 async function main(): Promise<void> {
   const stack = await startTestStack({
+    systemClock: true,
     database: (process.env.GATEHOUSE_TEST_DATABASE as "sqlite" | "postgresql") || "sqlite",
   });
   try {

@@ -13,6 +13,7 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS || 50);
 
 async function main(): Promise<void> {
   const stack = await startTestStack({
+    systemClock: true,
     database: (process.env.GATEHOUSE_TEST_DATABASE as "sqlite" | "postgresql") || "sqlite",
     extraEnv: { GATEHOUSE_LOG_LEVEL: "warn", GATEHOUSE_MAX_CONCURRENT_REQUESTS: "100000" },
   });

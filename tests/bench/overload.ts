@@ -54,6 +54,7 @@ function summarize(answers: Answer[]) {
 async function main(): Promise<void> {
   const bound = process.env.BENCH_MAX_CONCURRENT;
   const stack = await startTestStack({
+    systemClock: true,
     database: (process.env.GATEHOUSE_TEST_DATABASE as "sqlite" | "postgresql") || "sqlite",
     extraEnv: {
       GATEHOUSE_LOG_LEVEL: "warn",

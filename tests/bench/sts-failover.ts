@@ -39,6 +39,7 @@ function issuer(session: PortalSession, roleId: string): () => Promise<void> {
 
 async function main(): Promise<void> {
   const stack: TestStack = await startTestStack({
+    systemClock: true,
     database: (process.env.GATEHOUSE_TEST_DATABASE as "sqlite" | "postgresql") || "sqlite",
     stsEndpointNames: ["sts-a", "sts-b"],
     envFromAws: (aws) =>

@@ -88,6 +88,14 @@ function portalClockIn(dir: string): { file: string; clock: PortalClock } {
   };
 }
 
+/** A portal on the system clock (systemClock): nothing to move, and saying so beats ignoring it. */
+function fixedClock(): { file: null; clock: PortalClock } {
+  const refuse = () => {
+    throw new Error("this stack's portal runs on the system clock (systemClock: true)");
+  };
+  return { file: null, clock: { advance: refuse, reset: refuse } };
+}
+
 export function testDatabaseKind(): TestDatabase {
   const kind = process.env.GATEHOUSE_TEST_DATABASE ?? "sqlite";
   if (kind !== "sqlite" && kind !== "postgresql")
@@ -202,6 +210,11 @@ type TestStackOptions = {
   extraEnv?: Record<string, string>;
   /** Extra flags for the portal's node process (benchmarks: --cpu-prof). */
   portalNodeArgs?: string[];
+  /**
+   * The portal reads the system clock as in production, not the movable test clock (which reads a
+   * file on every call): for benchmarks, which measure production's path. portalClock then throws.
+   */
+  systemClock?: boolean;
   /** Settings that depend on the running AWS stand-in (e.g. broker credentials it issued). */
   envFromAws?: (aws: AwsStandin) => Promise<Record<string, string>>;
   /** Also start the demo SAML IdP, register it in the portal and as the stand-in's SAML provider. */
@@ -260,7 +273,7 @@ async function startTestStackOnce(opts: TestStackOptions): Promise<TestStack> {
     const portalUrl = `http://localhost:${portalPort}`;
     const clockDir = fs.mkdtempSync(path.join(os.tmpdir(), "gatehouse-clock-"));
     cleanups.push(() => Promise.resolve(fs.rmSync(clockDir, { recursive: true, force: true })));
-    const portalClock = portalClockIn(clockDir);
+    const portalClock = opts.systemClock ? fixedClock() : portalClockIn(clockDir);
     const idp = await startOidcIdp({
       users: demoUsers,
       clients: [demoClientRegistration(portalUrl)],
@@ -292,7 +305,7 @@ async function startTestStackOnce(opts: TestStackOptions): Promise<TestStack> {
       extra: {
         // Tests sign in and issue far faster than people: limits are tested on their own.
         GATEHOUSE_RATE_LIMITS: TEST_RATE_LIMITS,
-        GATEHOUSE_TEST_CLOCK_FILE: portalClock.file,
+        ...(portalClock.file ? { GATEHOUSE_TEST_CLOCK_FILE: portalClock.file } : {}),
         // The request log and every info line, so that `npm test` checks them all for secrets.
         GATEHOUSE_LOG_LEVEL: "info",
         // A benchmark may compare heap limits (docs/OPERATIONS.md "Memory").
