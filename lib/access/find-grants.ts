@@ -53,13 +53,12 @@ export async function findGrantForRole(
 
 /**
  * The rules that name the principal (on one role, when `roleId` is given), each with its role and
- * account: what `findMany({ where: namingPrincipal(principal), select: ruleSelect })`
- * (lib/access/rule-select.ts) reads, in
- * one statement instead of three, and without Prisma's client joining the three in JavaScript
- * (every issuance runs it for one role, the accounts page for all of them; docs/BENCHMARKS.md
- * "Issuance under load", "Accounts page"). The same conditions as namingPrincipal and
- * groupRulesOf: the person's rules, or a rule on one of their groups from any IdP or from the IdP
- * that asserted them. Expired rules are read too; resolveGrants drops them.
+ * account: what `findMany({ where: namingPrincipal(principal), select: ruleSelect })` reads, in one
+ * statement instead of three and without Prisma's client joining them in JavaScript. Every
+ * issuance runs it for one role, the accounts page for all of them (docs/BENCHMARKS.md "Issuance
+ * under load", "Accounts page"). The same conditions as namingPrincipal and groupRulesOf: the
+ * person's rules, or a rule on one of their groups from any IdP or from the IdP that asserted
+ * them. Expired rules are read too; resolveGrants drops them.
  */
 async function rulesNamingPrincipal(
   db: Db,
@@ -145,8 +144,8 @@ async function rulesNamingPrincipal(
 }
 
 /**
- * One row of rulesNamingPrincipal: the rule's columns, then its role's and account's under names of their
- * own (both adapters map the declared column types: Date, boolean, number).
+ * One row of rulesNamingPrincipal: the rule's columns, then its role's and account's under names
+ * of their own (both adapters map the declared column types: Date, boolean, number).
  */
 type RuleRoleAccountRow = Omit<
   RuleForResolution,
