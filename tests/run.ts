@@ -8,6 +8,7 @@ import path from "node:path";
 import readline from "node:readline";
 import { buildPortal, isBuildStale, ROOT } from "../dev/local-stack";
 import { playwrightFailures, readFailures, type Failure } from "./support/report-failures";
+import { busyShare, machineCpuTimes } from "./support/machine-busy";
 import { findSecretsInLogs } from "./support/secrets-in-logs";
 
 interface TierResult {
@@ -18,6 +19,16 @@ interface TierResult {
   seconds: number;
   exitCode: number;
   failures: Failure[];
+  /** How busy the machine's cores were while this tier ran (0–1), where /proc/stat tells. */
+  machineBusy?: number | null;
+}
+
+/** Runs a stretch of the suite and marks its tiers with how busy the machine was meanwhile. */
+async function measuringMachine(tiers: () => Promise<TierResult[]>): Promise<TierResult[]> {
+  const before = machineCpuTimes();
+  const results = await tiers();
+  const busy = busyShare(before, machineCpuTimes());
+  return results.map((r) => ({ ...r, machineBusy: busy }));
 }
 
 const REPORT_DIR = path.join(ROOT, ".tmp", "reports");
@@ -203,30 +214,40 @@ async function main(): Promise<void> {
   )
     throw new Error("building the gatehouse CLI failed (node dev/build-cli.mjs)");
   if (wants("unit"))
-    results.push(await vitestTier("unit", "unit", {}, { concurrent: build !== null }));
+    results.push(
+      ...(await measuringMachine(async () => [
+        await vitestTier("unit", "unit", {}, { concurrent: build !== null }),
+      ])),
+    );
   const buildFailure = await build;
   if (buildFailure) throw buildFailure;
   if (wants("integration")) {
     const concurrent = { concurrent: true };
     results.push(
-      ...(await Promise.all([
-        vitestTier(
-          "integration-sqlite",
-          "integration",
-          { GATEHOUSE_TEST_DATABASE: "sqlite" },
-          concurrent,
-        ),
-        vitestTier(
-          "integration-postgresql",
-          "integration",
-          { GATEHOUSE_TEST_DATABASE: "postgresql" },
-          concurrent,
-        ),
-      ])),
+      ...(await measuringMachine(() =>
+        Promise.all([
+          vitestTier(
+            "integration-sqlite",
+            "integration",
+            { GATEHOUSE_TEST_DATABASE: "sqlite" },
+            concurrent,
+          ),
+          vitestTier(
+            "integration-postgresql",
+            "integration",
+            { GATEHOUSE_TEST_DATABASE: "postgresql" },
+            concurrent,
+          ),
+        ]),
+      )),
     );
   }
   if (wants("e2e"))
-    results.push(playwrightTier("e2e-chromium", { GATEHOUSE_TEST_DATABASE: "sqlite" }));
+    results.push(
+      ...(await measuringMachine(() =>
+        Promise.resolve([playwrightTier("e2e-chromium", { GATEHOUSE_TEST_DATABASE: "sqlite" })]),
+      )),
+    );
   if (wants("integration") || wants("e2e")) results.push(secretsInLogsTier());
 
   const total = results.reduce(
@@ -252,7 +273,10 @@ async function main(): Promise<void> {
   for (const r of results) {
     const status = r.exitCode === 0 && r.failed === 0 ? "ok  " : "FAIL";
     console.log(
-      `  ${status} ${r.name.padEnd(24)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed ${String(r.skipped).padStart(3)} skipped  ${r.seconds.toFixed(1)} s`,
+      `  ${status} ${r.name.padEnd(24)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed ${String(r.skipped).padStart(3)} skipped  ${r.seconds.toFixed(1)} s` +
+        (typeof r.machineBusy === "number"
+          ? `  (machine ${Math.round(r.machineBusy * 100)} % busy)`
+          : ""),
     );
   }
   console.log(`  total time ${((Date.now() - started) / 1000).toFixed(1)} s`);
