@@ -184,9 +184,8 @@ async function main(): Promise<void> {
   });
   try {
     const bob = await signIn(stack, "bob");
-    const bobRow = await stack.db.user.findFirstOrThrow({ where: { email: "bob@corp.example" } });
     const seeded = Date.now();
-    await seedBigWorld(stack, bobRow.id, bobRow.personId);
+    await seedBigWorld(stack);
     console.log(
       `seeded ${ACCOUNTS} accounts, ${GRANTED} granted roles, ${Math.max(RULES, GRANTED)} rules in ${Date.now() - seeded} ms`,
     );

@@ -20,11 +20,8 @@ async function inBatches<T>(items: T[], write: (batch: T[]) => Promise<unknown>)
 }
 
 /** 5,000 accounts with one role each; every (ACCOUNTS / GRANTED)th role granted to bob's group. */
-export async function seedBigWorld(
-  stack: TestStack,
-  bobId: string,
-  bobPersonId: string,
-): Promise<void> {
+export async function seedBigWorld(stack: TestStack): Promise<void> {
+  const bob = await stack.db.user.findFirstOrThrow({ where: { email: "bob@corp.example" } });
   const stride = Math.max(1, Math.floor(ACCOUNTS / GRANTED));
   const accounts = Array.from({ length: ACCOUNTS }, (_, i) => ({
     accountId: String(700_000_000_000 + i * 7919).padStart(12, "0"),
@@ -81,7 +78,7 @@ export async function seedBigWorld(
   }));
   await inBatches(otherRules, (batch) => stack.db.accessRule.createMany({ data: batch }));
   await stack.db.favoriteRole.createMany({
-    data: granted.slice(0, 20).map((r) => ({ personId: bobPersonId, roleId: r.id })),
+    data: granted.slice(0, 20).map((r) => ({ personId: bob.personId, roleId: r.id })),
   });
   const now = Date.now();
   const events = Array.from({ length: 5000 }, (_, i) => ({
@@ -89,7 +86,7 @@ export async function seedBigWorld(
     requestId: `bench-${i}`,
     action: i % 2 === 0 ? "console.issued" : "credentials.issued",
     outcome: "success",
-    actorUserId: bobId,
+    actorUserId: bob.id,
     roleArn: granted[(i * 13) % granted.length]!.arn,
     durationSeconds: 3600,
   }));

@@ -1,7 +1,7 @@
 // `npm run bench:compare -- <other checkout>`: CPU per issuance (BENCH_WORKLOAD=accounts: per
 // GET /accounts of bench:accounts' power user, one request at a time) of this checkout's build
-// against another checkout's build (e.g. `git worktree add /tmp/before HEAD~1`, its node_modules, `npm run
-// build` there), both serving one stack — the same database, IdP and STS stand-in — in batches that
+// against another checkout's build (e.g. `git worktree add /tmp/before HEAD~1`, its node_modules,
+// `npm run build` there), both serving one stack — the same database, IdP and STS stand-in — in batches that
 // alternate between them (before, after, after, before, …). On this shared two-core machine the
 // speed drifts by tens of percent within minutes, which swamps a change of a few percent measured
 // in separate runs; paired batches see the same drift, so the median of their ratios shows it.
@@ -75,10 +75,7 @@ async function main(): Promise<void> {
       let workload: Workload;
       let batch = BATCH;
       if (WORKLOAD === "accounts") {
-        const bobRow = await stack.db.user.findFirstOrThrow({
-          where: { email: "bob@corp.example" },
-        });
-        await seedBigWorld(stack, bobRow.id, bobRow.personId);
+        await seedBigWorld(stack);
         workload = accountsPageWorkload(bob.jar.headersFor(`${stack.portalUrl}/accounts`));
         batch = Number(process.env.BENCH_REQUESTS || 40);
       } else {

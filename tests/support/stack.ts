@@ -88,6 +88,13 @@ function portalClockIn(dir: string): { file: string; clock: PortalClock } {
   };
 }
 
+/** A fresh directory for the portal's clock file, removed when the stack stops. */
+function temporaryDir(cleanups: Array<() => Promise<unknown>>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gatehouse-clock-"));
+  cleanups.push(() => Promise.resolve(fs.rmSync(dir, { recursive: true, force: true })));
+  return dir;
+}
+
 /** A portal on the system clock (systemClock): nothing to move, and saying so beats ignoring it. */
 function fixedClock(): { file: null; clock: PortalClock } {
   const refuse = () => {
@@ -271,9 +278,7 @@ async function startTestStackOnce(opts: TestStackOptions): Promise<TestStack> {
     cleanups.push(() => aws.close());
     const portalPort = await freePort();
     const portalUrl = `http://localhost:${portalPort}`;
-    const clockDir = fs.mkdtempSync(path.join(os.tmpdir(), "gatehouse-clock-"));
-    cleanups.push(() => Promise.resolve(fs.rmSync(clockDir, { recursive: true, force: true })));
-    const portalClock = opts.systemClock ? fixedClock() : portalClockIn(clockDir);
+    const portalClock = opts.systemClock ? fixedClock() : portalClockIn(temporaryDir(cleanups));
     const idp = await startOidcIdp({
       users: demoUsers,
       clients: [demoClientRegistration(portalUrl)],
