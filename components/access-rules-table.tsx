@@ -1,4 +1,4 @@
-import type { ReviewedRule } from "@/lib/access-review/find-access";
+import type { ReviewedRule } from "@/lib/access-review/reviewed-rules";
 import { formatDuration } from "./format-duration";
 
 const yes = (b: boolean) => (b ? "yes" : "—");

@@ -1,5 +1,6 @@
 import { toCsv } from "./csv";
-import type { RoleAccess, UserAccess } from "./find-access";
+import type { RoleAccess } from "./account-access";
+import type { UserAccess } from "./user-access";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : "");
 const memberList = (rule: RoleAccess["rules"][number]) =>

@@ -5,15 +5,8 @@ import type { Db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import type { RequestMeta } from "@/lib/request-meta";
 import { ruleSubjectOf } from "./rules";
-import {
-  accountInput,
-  conflict,
-  fieldErrorsOf,
-  invalid,
-  notFound,
-  type AccountInput,
-  type AdminResult,
-} from "./validation";
+import { conflict, fieldErrorsOf, invalid, notFound, type AdminResult } from "./admin-result";
+import { accountInput, type AccountInput } from "./account-input";
 
 /** An account as the admin pages and the audit log show it (never the raw row). */
 function accountView(row: {

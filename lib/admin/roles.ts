@@ -6,17 +6,14 @@ import type { Db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import type { RequestMeta } from "@/lib/request-meta";
 import { ruleSubjectOf, ruleView } from "./rules";
+import { conflict, invalid, notFound, type AdminResult } from "./admin-result";
 import {
-  conflict,
   defaultRoleArn,
   externalIdFingerprint,
-  invalid,
-  notFound,
   parseRole,
-  type AdminResult,
   type RoleInput,
   type RoleValues,
-} from "./validation";
+} from "./role-input";
 
 type RoleRow = RoleValues & { version: number };
 

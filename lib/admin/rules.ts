@@ -12,18 +12,15 @@ import {
   personLabel,
   type PersonIdentities,
 } from "@/lib/people/person-label";
+import { conflict, invalid, notFound, type AdminResult } from "./admin-result";
 import {
-  conflict,
   DEFAULT_ELIGIBLE_SETTINGS,
   eligibleSettingsOf,
-  invalid,
-  notFound,
   parseRule,
-  type AdminResult,
   type EligibleSettings,
   type RuleInput,
   type RuleValues,
-} from "./validation";
+} from "./rule-input";
 
 interface RuleRow extends EligibleSettings {
   groupName: string | null;

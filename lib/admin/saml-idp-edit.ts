@@ -8,7 +8,7 @@ import type { RequestMeta } from "@/lib/request-meta";
 import { fetchIdpMetadata, MetadataError, parseIdpMetadata } from "@/lib/saml/idp-metadata";
 import { transientOnlyProblem } from "@/lib/saml/saml-attributes";
 import { certificatesOf, describeCertificate, fingerprintsOf } from "@/lib/saml/certificate-info";
-import { fieldErrorsOf, invalid, type AdminResult, type FieldErrors } from "./validation";
+import { fieldErrorsOf, invalid, type AdminResult, type FieldErrors } from "./admin-result";
 
 /**
  * Editing a SAML IdP after it was added (docs/SAML-IDENTITY.md "Editing an IdP"). The model has

@@ -6,7 +6,7 @@ import type { Db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { serializableTransaction } from "@/lib/db/serializable-transaction";
 import type { RequestMeta } from "@/lib/request-meta";
-import { fieldErrorsOf } from "@/lib/admin/validation";
+import { fieldErrorsOf } from "@/lib/admin/admin-result";
 import { fetchIdpMetadata, MetadataError, parseIdpMetadata } from "@/lib/saml/idp-metadata";
 import { transientOnlyProblem } from "@/lib/saml/saml-attributes";
 

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { externalIdFingerprint } from "@/lib/admin/validation";
+import { externalIdFingerprint } from "@/lib/admin/role-input";
 import {
   approversKey,
   approversLabel,

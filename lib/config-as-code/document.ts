@@ -3,7 +3,8 @@ import { z } from "zod";
 /**
  * The shape of a configuration file (YAML or JSON): every account, its roles and who may assume
  * them. Only the structure and the types are checked here; what each value may be is decided by
- * the admin editors' own rules (lib/admin/validation.ts), so a file and a form never disagree.
+ * the admin editors' own rules (lib/admin/account-input.ts, role-input.ts, rule-input.ts), so a
+ * file and a form never disagree.
  * Unknown fields are refused, so a typo ("maxSessionDuration") is named instead of ignored.
  */
 

@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { defaultRoleArn } from "@/lib/admin/validation";
+import { defaultRoleArn } from "@/lib/admin/role-input";
 import type { AwsPartition } from "@/lib/aws/partitions";
 import type {
   AccountEntry,

@@ -10,7 +10,7 @@
  * named in a file by an email only they have, else by one of their identities (docs/SECURITY.md
  * "People").
  */
-import { DEFAULT_ELIGIBLE_SETTINGS, type EligibleSettings } from "@/lib/admin/validation";
+import { DEFAULT_ELIGIBLE_SETTINGS, type EligibleSettings } from "@/lib/admin/rule-input";
 
 export type Subject =
   | { kind: "group"; group: string; issuer: string | null }

@@ -1,11 +1,8 @@
 import "server-only";
-import {
-  accountInput,
-  fieldErrorsOf,
-  parseRole,
-  parseRule,
-  type FieldErrors,
-} from "@/lib/admin/validation";
+import { fieldErrorsOf, type FieldErrors } from "@/lib/admin/admin-result";
+import { accountInput } from "@/lib/admin/account-input";
+import { parseRole } from "@/lib/admin/role-input";
+import { parseRule } from "@/lib/admin/rule-input";
 import {
   configDocument,
   formatDocPath,

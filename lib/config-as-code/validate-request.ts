@@ -1,5 +1,5 @@
 import "server-only";
-import type { RuleInput } from "@/lib/admin/validation";
+import type { RuleInput } from "@/lib/admin/rule-input";
 import type { ApproverEntry, DocPath, RuleEntry } from "./document";
 import { subjectKey, type Subject, type UserRef } from "./state";
 import {

@@ -8,7 +8,7 @@ export const UNASSIGNED_ENVIRONMENT = "unassigned";
 
 type Mapping = Pick<DiscoveryConfig, "environmentTag" | "nameTag" | "ouEnvironments">;
 
-/** The longest environment label the admin forms accept (lib/admin/validation.ts). */
+/** The longest environment label the admin forms accept (lib/admin/account-input.ts). */
 const MAX_LABEL = 24;
 /** The longest account name the admin forms accept. */
 const MAX_NAME = 64;

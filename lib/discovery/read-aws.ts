@@ -23,7 +23,7 @@ import {
   type Role as IamRole,
 } from "@aws-sdk/client-iam";
 import { ROLE_NAME_PATTERN, ROLE_PATH_PATTERN, type AwsPartition } from "@/lib/aws/partitions";
-import { ACCOUNT_ID_PATTERN } from "@/lib/admin/validation";
+import { ACCOUNT_ID_PATTERN } from "@/lib/admin/account-input";
 import type { TemporaryCredentials } from "@/lib/aws/credential-formats";
 import type { DiscoveryConfig } from "@/lib/config";
 import { nameOf } from "./environment";

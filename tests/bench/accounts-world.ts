@@ -60,8 +60,8 @@ export async function seedBigWorld(stack: TestStack): Promise<void> {
       })),
     }),
   );
-  // Everyone else's rules (issue 16: 50,000 in all): groups bob is not in, and other people, on
-  // roles all over the 5,000 accounts — the page must not read them.
+  // Everyone else's rules (50,000 in all, as the page's target says): groups bob is not in, and
+  // other people, on roles all over the 5,000 accounts — the page must not read them.
   const others = Math.max(0, RULES - granted.length);
   const personRules = Math.floor(others * PERSON_RULE_SHARE);
   const people = Array.from({ length: Math.max(1, Math.ceil(personRules / 10)) }, (_, i) => ({

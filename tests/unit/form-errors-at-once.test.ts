@@ -2,7 +2,8 @@
 // problems of the others (the role form names a bad ARN even while the name is wrong; the rule form
 // names a bad expiry next to a too-long policy).
 import { describe, expect, it } from "vitest";
-import { parseRole, parseRule, type RoleInput, type RuleInput } from "@/lib/admin/validation";
+import { parseRole, type RoleInput } from "@/lib/admin/role-input";
+import { parseRule, type RuleInput } from "@/lib/admin/rule-input";
 
 const NOW = new Date("2030-01-01T00:00:00Z");
 const ACCOUNT = "123456789012";

@@ -2,7 +2,7 @@
 // a role ARN, a region or a partition gives the same answer, and a role the broker can never reach
 // is refused where it is entered.
 import { describe, expect, it } from "vitest";
-import { parseRole } from "@/lib/admin/validation";
+import { parseRole } from "@/lib/admin/role-input";
 import {
   ROLE_ARN_PATTERN,
   parseRoleArn,

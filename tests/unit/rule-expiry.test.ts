@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { formatExpiryInput, parseExpiry } from "@/lib/admin/validation";
+import { formatExpiryInput, parseExpiry } from "@/lib/admin/rule-expiry";
 
 describe("a rule's expiry as the form shows and reads it (UTC)", () => {
   it("is shown as YYYY-MM-DD HH:MM in UTC, to the minute", () => {

@@ -5,12 +5,12 @@ import { AccessRulesTable } from "@/components/access-rules-table";
 import { AdminPageShell } from "@/components/admin-page-shell";
 import { formatDuration } from "@/components/format-duration";
 import { DECISION_TEXT, describeVerdict } from "@/lib/access-review/explain";
+import { findAccountAccess } from "@/lib/access-review/account-access";
 import {
   explainUserRole,
-  findAccountAccess,
   findUserAccess,
   type ReviewedPerson,
-} from "@/lib/access-review/find-access";
+} from "@/lib/access-review/user-access";
 import { getDb } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors";
 import { requirePrivilegedPage } from "@/lib/auth/privilege-guard";

@@ -1,4 +1,5 @@
-import { ACCOUNT_ID_PATTERN, ROLE_NAME_PATTERN } from "@/lib/admin/validation";
+import { ACCOUNT_ID_PATTERN } from "@/lib/admin/account-input";
+import { ROLE_NAME_PATTERN } from "@/lib/admin/role-input";
 import { AppError } from "@/lib/errors";
 
 export type ReviewQuery =

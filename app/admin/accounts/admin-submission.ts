@@ -1,5 +1,5 @@
 import "server-only";
-import { isId } from "@/lib/admin/validation";
+import { isId } from "@/lib/admin/database-id";
 import type { AuditActor } from "@/lib/audit/write-audit-event";
 import { ADMIN_ONLY_MESSAGE, checkPrivilegedAction } from "@/lib/auth/privilege-guard";
 import type { RequestMeta } from "@/lib/request-meta";

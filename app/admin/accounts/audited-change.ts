@@ -1,5 +1,5 @@
 import "server-only";
-import type { AdminResult } from "@/lib/admin/validation";
+import type { AdminResult } from "@/lib/admin/admin-result";
 import { databaseFaultOf, describeDatabaseFault } from "@/lib/db/database-fault";
 import { isAppError } from "@/lib/errors";
 import { log } from "@/lib/log";

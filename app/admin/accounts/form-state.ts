@@ -1,4 +1,4 @@
-import type { AdminResult } from "@/lib/admin/validation";
+import type { AdminResult } from "@/lib/admin/admin-result";
 
 /**
  * What every account, role and rule form gets back from its server action: a message, per-field

@@ -2,7 +2,7 @@ import "server-only";
 import { notFound } from "next/navigation";
 import type { Crumb } from "@/components/admin-page-shell";
 import { findRoleForAdmin } from "@/lib/admin/roles";
-import { isId } from "@/lib/admin/validation";
+import { isId } from "@/lib/admin/database-id";
 import type { SignedInUser } from "@/lib/auth/portal-session";
 import { requirePrivilegedPage } from "@/lib/auth/privilege-guard";
 import { getDb, type Db } from "@/lib/db/client";

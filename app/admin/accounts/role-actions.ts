@@ -3,7 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { createRole, deleteRole, updateRole } from "@/lib/admin/roles";
-import { isId, type RoleInput } from "@/lib/admin/validation";
+import { isId } from "@/lib/admin/database-id";
+import type { RoleInput } from "@/lib/admin/role-input";
 import { getDb } from "@/lib/db/client";
 import { editTarget, readAdminSubmission, STALE_FORM } from "./admin-submission";
 import { auditedChange } from "./audited-change";

@@ -1,6 +1,6 @@
 import "server-only";
 import { formValues, refused, type AdminFormState } from "@/app/admin/accounts/form-state";
-import { isId } from "@/lib/admin/validation";
+import { isId } from "@/lib/admin/database-id";
 import type { AuditActor } from "@/lib/audit/write-audit-event";
 import { checkPrivilegedAction } from "@/lib/auth/privilege-guard";
 import type { RequestMeta } from "@/lib/request-meta";

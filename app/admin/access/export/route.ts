@@ -1,7 +1,8 @@
 import { currentTime } from "@/lib/clock";
 import { z } from "zod";
 import { roleAccessCsv, userAccessCsv } from "@/lib/access-review/access-csv";
-import { findAccountAccess, findUserAccess } from "@/lib/access-review/find-access";
+import { findAccountAccess } from "@/lib/access-review/account-access";
+import { findUserAccess } from "@/lib/access-review/user-access";
 import { getDb } from "@/lib/db/client";
 import { NO_STORE, withSession } from "@/lib/http/api-handler";
 import { AppError } from "@/lib/errors";

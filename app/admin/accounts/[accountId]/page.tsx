@@ -10,7 +10,7 @@ import {
 import { accountDeletionSummary, countOf } from "@/components/admin-wording";
 import { formatDuration } from "@/components/format-duration";
 import { findAccountForAdmin } from "@/lib/admin/accounts";
-import { ENVIRONMENT_SUGGESTIONS } from "@/lib/admin/validation";
+import { ENVIRONMENT_SUGGESTIONS } from "@/lib/admin/account-input";
 import { updateAccountAction } from "../account-actions";
 import { ACCOUNTS_CRUMB, loadAccountPage } from "../load-admin-page";
 import { ArnText } from "@/components/arn-text";

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { AdminAccountForm } from "@/components/admin-account-form";
 import { AdminPageShell } from "@/components/admin-page-shell";
-import { ENVIRONMENT_SUGGESTIONS } from "@/lib/admin/validation";
+import { ENVIRONMENT_SUGGESTIONS } from "@/lib/admin/account-input";
 import { createAccountAction } from "../account-actions";
 import { requirePrivilegedPage } from "@/lib/auth/privilege-guard";
 

@@ -5,7 +5,7 @@ import { SamlIdpCertificates } from "@/components/saml-idp-certificates";
 import { SamlIdpEditForm } from "@/components/saml-idp-edit-form";
 import { SamlIdpRefresh } from "@/components/saml-idp-refresh";
 import { findSamlIdpForEdit } from "@/lib/admin/saml-idp-edit";
-import { isId } from "@/lib/admin/validation";
+import { isId } from "@/lib/admin/database-id";
 import { requirePrivilegedPage } from "@/lib/auth/privilege-guard";
 import { getDb } from "@/lib/db/client";
 import {

@@ -5,7 +5,7 @@ import { AdminRuleForm } from "@/components/admin-rule-form";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { listIdentityProviders } from "@/lib/identity/identity-providers";
-import { formatExpiryInput } from "@/lib/admin/validation";
+import { formatExpiryInput } from "@/lib/admin/rule-expiry";
 import { loadRolePage, roleCrumbs } from "../../../../../load-admin-page";
 import { createRuleAction } from "../../../../../rule-actions";
 
