@@ -4,7 +4,7 @@ import { writeAuditEvent } from "@/lib/audit/write-audit-event";
 import { findGrantsForPrincipal, principalOf } from "@/lib/access/find-grants";
 import { grantForReference } from "@/lib/access/role-reference";
 import { isAppError } from "@/lib/errors";
-import type { IssuanceContext } from "./assume-granted-role";
+import type { IssuanceContext } from "./issuance-request";
 
 /**
  * The role id a CLI reference names among the caller's grants (lib/access/role-reference.ts). A

@@ -6,7 +6,7 @@ import { createStsBroker, type StsBroker } from "@/lib/aws/sts-broker";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import type { RequestMeta } from "@/lib/request-meta";
-import type { IssuanceContext } from "./assume-granted-role";
+import type { IssuanceContext } from "./issuance-request";
 
 // One broker per process: it holds the broker's exchanged session, the MFA unlock and the
 // endpoints' health, and every entry point (route handlers, admin server actions, the startup

@@ -8,7 +8,7 @@ import type { Db } from "@/lib/db/client";
 import type { RequestMeta } from "@/lib/request-meta";
 import { log } from "@/lib/log";
 import { actorOf } from "@/lib/audit/actor";
-import { targetOf } from "./assume-granted-role";
+import { targetOf } from "./issuance-audit";
 
 export interface AccountChoice {
   accountId: string;

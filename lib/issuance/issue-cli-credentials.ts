@@ -8,13 +8,9 @@ import {
 } from "@/lib/aws/credential-formats";
 import { checkProfileName } from "@/lib/aws/profile-name";
 import { AppError } from "@/lib/errors";
-import {
-  assumeGrantedRole,
-  recordFailure,
-  targetOf,
-  type IssuanceContext,
-  type IssuanceOptions,
-} from "./assume-granted-role";
+import { assumeGrantedRole } from "./assume-granted-role";
+import { recordFailure, targetOf } from "./issuance-audit";
+import type { IssuanceContext, IssuanceOptions } from "./issuance-request";
 
 export interface CliCredentials {
   accessKeyId: string;

@@ -6,13 +6,9 @@ import { federationLoginUrl } from "@/lib/aws/console-urls";
 import { fetchSigninToken } from "@/lib/aws/federation-client";
 import { consoleSessionDurationParam } from "@/lib/aws/session-duration";
 import { AppError } from "@/lib/errors";
-import {
-  assumeGrantedRole,
-  recordFailure,
-  targetOf,
-  type IssuanceContext,
-  type IssuanceOptions,
-} from "./assume-granted-role";
+import { assumeGrantedRole } from "./assume-granted-role";
+import { recordFailure, targetOf } from "./issuance-audit";
+import type { IssuanceContext, IssuanceOptions } from "./issuance-request";
 
 /** AWS: a federation sign-in token works for about 15 minutes after it was made. */
 const SIGNIN_LINK_LIFETIME_MS = 15 * 60 * 1000;

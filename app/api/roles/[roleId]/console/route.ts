@@ -4,7 +4,7 @@ import { NO_STORE, readJsonBody, withSession } from "@/lib/http/api-handler";
 import { consoleIssuanceBody, roleParams } from "@/lib/http/schemas";
 import { issuanceContext } from "@/lib/issuance/context";
 import { issueConsoleSignIn } from "@/lib/issuance/issue-console-sign-in";
-import { DEFAULT_RETURN_TO } from "@/lib/issuance/assume-granted-role";
+import { DEFAULT_RETURN_TO } from "@/lib/issuance/issuance-request";
 import { getConfig } from "@/lib/config";
 
 /** Said in every response: the link itself is the credential until linkExpiresAt. */

@@ -5,7 +5,7 @@ import { NO_STORE, readJsonBody, withSession } from "@/lib/http/api-handler";
 import { cliIssuanceBody, roleParams } from "@/lib/http/schemas";
 import { issuanceContext } from "@/lib/issuance/context";
 import { issueCliCredentials } from "@/lib/issuance/issue-cli-credentials";
-import { DEFAULT_RETURN_TO } from "@/lib/issuance/assume-granted-role";
+import { DEFAULT_RETURN_TO } from "@/lib/issuance/issuance-request";
 
 /**
  * POST: assume the role and return short-lived CLI credentials in every format (never cached), for

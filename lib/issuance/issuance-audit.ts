@@ -1,0 +1,111 @@
+import "server-only";
+import type { Grant } from "@/lib/access/resolve-grants";
+import { actorOf } from "@/lib/audit/actor";
+import { writeAuditEvent, type AuditAction } from "@/lib/audit/write-audit-event";
+import type { AssumedRole } from "@/lib/aws/sts-broker";
+import { isAppError } from "@/lib/errors";
+import { log } from "@/lib/log";
+import type { IssuanceContext, IssuanceOutput } from "./issuance-request";
+
+/** The audit records of an issuance: authorized before STS, failed after it, or denied. */
+
+const FAILED_ACTION: Record<IssuanceOutput, AuditAction> = {
+  console: "console.failed",
+  cli: "credentials.failed",
+};
+
+const AUTHORIZED_ACTION: Record<IssuanceOutput, AuditAction> = {
+  console: "console.authorized",
+  cli: "credentials.authorized",
+};
+
+/**
+ * Records the access decision before any credential exists (docs/DATABASE-FAULTS.md): the audit
+ * log must take this write, or nothing is asked of STS — so a failing log mints nothing, and a
+ * process that dies between STS's answer and the `*.issued` event still left a record of the
+ * session it was about to create.
+ * @throws AppError("audit_unavailable") when the log can't take it
+ */
+export async function recordAuthorized(
+  ctx: IssuanceContext,
+  output: IssuanceOutput,
+  grant: Grant,
+  durationSeconds: number,
+  region: string,
+): Promise<void> {
+  await writeAuditEvent(ctx.db, {
+    action: AUTHORIZED_ACTION[output],
+    outcome: "success",
+    actor: actorOf(ctx.user),
+    meta: ctx.meta,
+    target: { ...targetOf(ctx, grant), durationSeconds },
+    details: { region, via: grant.assumeMethod },
+  });
+}
+
+/** Records an issuance that failed after authorization (AWS refused, network, …). */
+export async function recordFailure(
+  ctx: IssuanceContext,
+  output: IssuanceOutput,
+  grant: Grant,
+  error: unknown,
+): Promise<void> {
+  const reason = isAppError(error) ? (error.internalReason ?? error.code) : "unexpected error";
+  log.warn("issuance failed", {
+    requestId: ctx.meta.requestId,
+    roleArn: grant.roleArn,
+    output,
+    reason,
+  });
+  await writeAuditEvent(ctx.db, {
+    action: FAILED_ACTION[output],
+    outcome: "error",
+    actor: actorOf(ctx.user),
+    meta: ctx.meta,
+    target: targetOf(ctx, grant),
+    details: {
+      reason: reason.slice(0, 1000),
+      awsErrorCode: isAppError(error) ? (error.awsErrorCode ?? null) : null,
+    },
+  });
+}
+
+export function targetOf(ctx: Pick<IssuanceContext, "user">, grant: Grant, assumed?: AssumedRole) {
+  return {
+    awsAccountId: grant.account.accountId,
+    roleArn: grant.roleArn,
+    // For AssumeRoleWithSAML the session name and source identity come from the assertion: read
+    // what AWS actually recorded.
+    roleSessionName: assumed?.assumedRoleArn.split("/").at(-1) || ctx.user.roleSessionName,
+    ...(grant.assumeMethod === "assume-role"
+      ? { sourceIdentity: ctx.user.id }
+      : assumed?.sourceIdentity
+        ? { sourceIdentity: assumed.sourceIdentity }
+        : {}),
+    durationSeconds: assumed?.durationSeconds ?? grant.maxSessionDurationSeconds,
+    ...(assumed ? { accessKeyId: assumed.credentials.accessKeyId } : {}),
+  };
+}
+
+/** Records a refused issuance (no STS call was made) as access.denied, and logs it. */
+export async function recordDenial(
+  ctx: IssuanceContext,
+  output: IssuanceOutput,
+  details: { roleId: string; reason: string },
+  grant?: Grant,
+): Promise<void> {
+  log.info("issuance denied", {
+    requestId: ctx.meta.requestId,
+    userId: ctx.user.id,
+    output,
+    ...details,
+  });
+  await writeAuditEvent(ctx.db, {
+    action: "access.denied",
+    outcome: "denied",
+    actor: actorOf(ctx.user),
+    meta: ctx.meta,
+    ...(grant ? { target: targetOf(ctx, grant) } : {}),
+    details: { output, requestedRoleId: details.roleId.slice(0, 64), reason: details.reason },
+  });
+}
