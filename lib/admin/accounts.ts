@@ -4,7 +4,7 @@ import { personIdentitiesSelect } from "@/lib/people/person-label";
 import type { Db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import type { RequestMeta } from "@/lib/request-meta";
-import { ruleSubjectOf } from "./rules";
+import { ruleSubjectOf } from "./rule-view";
 import { conflict, fieldErrorsOf, invalid, notFound, type AdminResult } from "./admin-result";
 import { accountInput, type AccountInput } from "./account-input";
 

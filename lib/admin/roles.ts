@@ -5,7 +5,7 @@ import { personIdentitiesSelect } from "@/lib/people/person-label";
 import type { Db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import type { RequestMeta } from "@/lib/request-meta";
-import { ruleSubjectOf, ruleView } from "./rules";
+import { ruleSubjectOf, ruleView } from "./rule-view";
 import { conflict, invalid, notFound, type AdminResult } from "./admin-result";
 import {
   defaultRoleArn,

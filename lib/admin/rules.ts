@@ -1,97 +1,20 @@
 import "server-only";
-import { parseApprovers, type Approver } from "@/lib/access-requests/approvers";
+import type { Approver } from "@/lib/access-requests/approvers";
 import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event";
 import { getConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
 import { listIdentityProviders } from "@/lib/identity/identity-providers";
 import type { RequestMeta } from "@/lib/request-meta";
-import {
-  AMBIGUOUS_EMAIL,
-  personEmail,
-  personIdentitiesSelect,
-  personLabel,
-  type PersonIdentities,
-} from "@/lib/people/person-label";
+import { AMBIGUOUS_EMAIL, personIdentitiesSelect } from "@/lib/people/person-label";
 import { conflict, invalid, notFound, type AdminResult } from "./admin-result";
+import { ruleSubjectOf, ruleView } from "./rule-view";
 import {
   DEFAULT_ELIGIBLE_SETTINGS,
   eligibleSettingsOf,
   parseRule,
-  type EligibleSettings,
   type RuleInput,
   type RuleValues,
 } from "./rule-input";
-
-interface RuleRow extends EligibleSettings {
-  groupName: string | null;
-  groupIssuer: string | null;
-  personId: string | null;
-  person?: PersonIdentities | null;
-  maxSessionDurationSeconds: number;
-  allowConsole: boolean;
-  allowCli: boolean;
-  expiresAt: Date | null;
-  requireMfa: boolean;
-  sessionPolicy: string | null;
-  description: string;
-  version: number;
-  kind: string;
-  approversJson: string;
-}
-
-/** Who a rule grants to, in words: "group developers" or "user bob@corp.example". */
-export function ruleSubjectOf(
-  rule: Pick<RuleRow, "groupName" | "groupIssuer" | "personId" | "person">,
-): string {
-  if (rule.groupName !== null)
-    return rule.groupIssuer === null
-      ? `group ${rule.groupName}`
-      : `group ${rule.groupName} (only from ${rule.groupIssuer})`;
-  return `user ${rule.person ? personLabel(rule.person) : (rule.personId ?? "?")}`;
-}
-
-/** A rule as the admin pages and the audit log show it (plain values, instants as ISO text). */
-export function ruleView(rule: RuleRow) {
-  return {
-    subject: ruleSubjectOf(rule),
-    groupName: rule.groupName,
-    groupIssuer: rule.groupIssuer,
-    userEmail: rule.groupName === null ? (rule.person ? personEmail(rule.person) : null) : null,
-    maxSessionDurationSeconds: rule.maxSessionDurationSeconds,
-    allowConsole: rule.allowConsole,
-    allowCli: rule.allowCli,
-    expiresAt: rule.expiresAt ? rule.expiresAt.toISOString() : null,
-    requireMfa: rule.requireMfa,
-    sessionPolicy: rule.sessionPolicy,
-    description: rule.description,
-    version: rule.version,
-    access: rule.kind === "eligible" ? ("eligible" as const) : ("standing" as const),
-    ...(rule.kind === "eligible"
-      ? {
-          approvers: approverLabels(rule.approversJson),
-          approvalsRequired: rule.approvalsRequired,
-          maxElevationSeconds: rule.maxElevationSeconds,
-          requireReason: rule.requireReason,
-          requireTicket: rule.requireTicket,
-          requireMfaToRequest: rule.requireMfaToRequest,
-          requireMfaToApprove: rule.requireMfaToApprove,
-          breakGlass: rule.breakGlass,
-          webhookUrl: rule.webhookUrl,
-        }
-      : {}),
-  };
-}
-
-/** An eligible rule's approvers as the form and the audit show them: group names and emails. */
-export function approverLabels(approversJson: string): string[] {
-  return parseApprovers(approversJson).map((a) =>
-    "group" in a ? a.group : (a.email ?? `person ${a.personId}`),
-  );
-}
-
-export function isRuleExpired(rule: { expiresAt: Date | null }, now: Date): boolean {
-  return rule.expiresAt !== null && rule.expiresAt <= now;
-}
 
 const ruleInclude = { person: personIdentitiesSelect } as const;
 
