@@ -1,7 +1,7 @@
 "use client";
 
 import type { ApplyResult } from "@/lib/discovery/apply";
-import type { ChangeKind } from "@/lib/discovery/diff";
+import type { ChangeKind } from "@/lib/discovery/changes";
 import { ApiErrorAlert } from "../api-error-alert";
 import type { ApiErrorView } from "../api-client";
 import { KIND_WORDING, formatNumber } from "./discovery-wording";

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import type { DiscoveryChange } from "@/lib/discovery/diff";
+import type { DiscoveryChange } from "@/lib/discovery/changes";
 import { ArnText } from "../arn-text";
 import { EnvironmentBadge } from "../environment-badge";
 import { ProposedRoleView, TrustVerdictView, UntrustedWarning } from "./discovery-trust";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import type { ChangeKind } from "@/lib/discovery/diff";
+import type { ChangeKind } from "@/lib/discovery/changes";
 import type { DiscoveryRunDetail } from "@/lib/discovery/runs";
 import { KIND_ORDER, KIND_WORDING, formatNumber } from "./discovery-wording";
 

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { ProposedRole } from "@/lib/discovery/diff";
+import type { ProposedRole } from "@/lib/discovery/changes";
 import type { TrustVerdict } from "@/lib/discovery/trust-policy";
 import { ArnText } from "../arn-text";
 import { formatDuration } from "../format-duration";

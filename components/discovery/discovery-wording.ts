@@ -1,4 +1,4 @@
-import type { ChangeKind, FieldChange } from "@/lib/discovery/diff";
+import type { ChangeKind, FieldChange } from "@/lib/discovery/changes";
 import { formatDuration } from "../format-duration";
 
 /** How each kind of change is named: its filter chip, and what "Apply all …" applies. */

@@ -2,7 +2,7 @@
 
 import { useSearchParams } from "next/navigation";
 import { useCallback, useState } from "react";
-import type { ChangeKind } from "@/lib/discovery/diff";
+import type { ChangeKind } from "@/lib/discovery/changes";
 import { isChangeKind } from "./discovery-wording";
 import type { ChangeQuery } from "./use-discovery-run";
 

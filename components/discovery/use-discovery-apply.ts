@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { ApplyResult } from "@/lib/discovery/apply";
-import type { ChangeKind } from "@/lib/discovery/diff";
+import type { ChangeKind } from "@/lib/discovery/changes";
 import { postJson, type ApiErrorView } from "../api-client";
 
 /** What POST /api/admin/discovery/{runId}/apply takes: everything, some changes, or whole kinds. */

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
-import type { ChangeKind } from "@/lib/discovery/diff";
+import type { ChangeKind } from "@/lib/discovery/changes";
 import type { DiscoveryRunDetail } from "@/lib/discovery/runs";
 import { apiErrorFrom, UNREACHABLE, type ApiErrorView } from "../api-client";
 

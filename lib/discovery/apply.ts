@@ -11,7 +11,8 @@ import { idMaker, insertRows, type SqlValue, type Tx } from "@/lib/config-as-cod
 import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event";
 import { AppError } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/request-meta";
-import { trustFields, type ChangeKind, type DiscoveryChange, type ProposedRole } from "./diff";
+import type { ChangeKind, DiscoveryChange, ProposedRole } from "./changes";
+import { trustFields } from "./diff";
 import { readKnownAccounts } from "./known-state";
 import { parseRunChanges, parseApplied, type AppliedRecord } from "./run-record";
 

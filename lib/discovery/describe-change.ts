@@ -2,7 +2,7 @@
  * A discovery change in one line of words, the same for the CLI's printed diff, the audit details
  * and the tests (docs/DISCOVERY.md).
  */
-import type { DiscoveryChange, ProposedRole } from "./diff";
+import type { DiscoveryChange, ProposedRole } from "./changes";
 import type { TrustVerdict } from "./trust-policy";
 
 export function describeTrust(trust: TrustVerdict): string {

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import type { Tx } from "@/lib/config-as-code/insert-rows";
-import type { KnownAccount, KnownRole } from "./diff";
+import type { KnownAccount, KnownRole } from "./changes";
 
 export interface StoredRole extends KnownRole {
   dbId: string;

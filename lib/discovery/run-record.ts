@@ -2,7 +2,7 @@
  * Reading what a DiscoveryRun row stores as JSON. The rows are written only by discovery itself;
  * a row that does not parse (a hand-edited database) reads as empty rather than crashing a page.
  */
-import type { DiscoveryChange, DiscoveryNotice } from "./diff";
+import type { DiscoveryChange, DiscoveryNotice } from "./changes";
 
 export interface AppliedRecord {
   at: string;

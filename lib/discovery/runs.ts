@@ -2,7 +2,12 @@ import "server-only";
 /** Discovery runs as the admin pages and the API show them (docs/DISCOVERY.md). */
 import type { Db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { CHANGE_KINDS, type ChangeKind, type DiscoveryChange, type DiscoveryNotice } from "./diff";
+import {
+  CHANGE_KINDS,
+  type ChangeKind,
+  type DiscoveryChange,
+  type DiscoveryNotice,
+} from "./changes";
 import { HEARTBEAT_STALE_MS } from "./run-discovery";
 import { parseApplied, parseNotices, parseRunChanges, type AppliedRecord } from "./run-record";
 

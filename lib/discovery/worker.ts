@@ -12,7 +12,7 @@ import { getBroker } from "@/lib/issuance/context";
 import { log } from "@/lib/log";
 import { SYSTEM_ACTOR } from "@/lib/audit/write-audit-event";
 import { applyDiscoveryChanges } from "./apply";
-import { SYNC_KINDS } from "./diff";
+import { SYNC_KINDS } from "./changes";
 import { parseRunChanges } from "./run-record";
 import {
   createDiscoveryRun,

@@ -4,7 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { resolveGrants, type RuleForResolution } from "@/lib/access/resolve-grants";
 import { loadConfig } from "@/lib/config/load-config";
-import { diffDiscovery, type KnownAccount, type KnownRole } from "@/lib/discovery/diff";
+import type { KnownAccount, KnownRole } from "@/lib/discovery/changes";
+import { diffDiscovery } from "@/lib/discovery/diff";
 import { environmentOf, nameOf } from "@/lib/discovery/environment";
 import { roleProblem } from "@/lib/discovery/read-aws";
 import { RetriesExhaustedError, withRetries, type RetryPolicy } from "@/lib/discovery/retry";

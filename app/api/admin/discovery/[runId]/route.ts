@@ -3,7 +3,7 @@ import { z } from "zod";
 import { currentTime } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import { recordId } from "@/lib/db/record-id";
-import { CHANGE_KINDS } from "@/lib/discovery/diff";
+import { CHANGE_KINDS } from "@/lib/discovery/changes";
 import { getDiscoveryRun } from "@/lib/discovery/runs";
 import { AppError } from "@/lib/errors";
 import { NO_STORE, withSession } from "@/lib/http/api-handler";

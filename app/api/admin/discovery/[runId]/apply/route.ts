@@ -5,7 +5,7 @@ import { currentTime } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import { recordId } from "@/lib/db/record-id";
 import { applyDiscoveryChanges, type Selection } from "@/lib/discovery/apply";
-import { CHANGE_KINDS, type ChangeKind } from "@/lib/discovery/diff";
+import { CHANGE_KINDS, type ChangeKind } from "@/lib/discovery/changes";
 import { NO_STORE, readJsonBody, withSession } from "@/lib/http/api-handler";
 import { methodNotAllowed } from "@/lib/http/fallback-handlers";
 
