@@ -1,6 +1,8 @@
 // The production server: Next.js behind a thin Node HTTP server that stamps each request with the
 // client's address as seen on the connection (Next.js itself only exposes X-Forwarded-For, which
 // any client can write). Validates configuration before listening and shuts down gracefully.
+// First, before anything else is loaded: Node's compile cache, where Node offers one.
+import "./lib/runtime/compile-cache";
 import http from "node:http";
 import path from "node:path";
 import next from "next";

@@ -2,6 +2,7 @@
 // the Next.js build, so production and the test stacks start the server with `node` alone: no
 // TypeScript loader at run time, which cost about two seconds of every start.
 // `npm run build` runs it after `next build`; `buildPortal` (dev/local-stack.ts) does the same.
+import fs from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
 
@@ -11,6 +12,12 @@ const ROOT = path.resolve(__dirname, "..");
 export const SERVER_BUNDLE = path.join(ROOT, ".next", "gatehouse-server.js");
 
 export async function bundleServer(): Promise<void> {
+  // A new build starts with an empty compile cache (lib/runtime/compile-cache.ts): entries for the
+  // previous build's files would only take up space.
+  fs.rmSync(path.join(ROOT, ".next", "cache", "node-compile-cache"), {
+    recursive: true,
+    force: true,
+  });
   await build({
     entryPoints: [path.join(ROOT, "server.ts")],
     outfile: SERVER_BUNDLE,

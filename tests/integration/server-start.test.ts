@@ -2,9 +2,12 @@
 // never a stack, never exit code 0 (a supervisor would take that for a clean stop). Once running,
 // losing its output ends it the same way instead of leaving it spinning.
 import { once } from "node:events";
+import fs from "node:fs";
+import nodeModule from "node:module";
 import net from "node:net";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { localPortalEnv, startPortal } from "@/dev/local-stack";
+import { localPortalEnv, ROOT, startPortal } from "@/dev/local-stack";
 import { freePort } from "@/dev/ports";
 import { startTestStack } from "@/tests/support/stack";
 
@@ -85,5 +88,33 @@ describe("the server stops when its output is gone", () => {
     } finally {
       await stack.stop();
     }
+  });
+});
+
+describe("Node's compile cache (lib/runtime/compile-cache.ts)", () => {
+  const cacheDir = path.join(ROOT, ".next", "cache", "node-compile-cache");
+  /** Cache files written since `since` (ms), at any depth. */
+  function writtenSince(since: number): string[] {
+    if (!fs.existsSync(cacheDir)) return [];
+    return (fs.readdirSync(cacheDir, { recursive: true }) as string[]).filter((entry) => {
+      const stat = fs.statSync(path.join(cacheDir, entry));
+      return stat.isFile() && stat.mtimeMs >= since;
+    });
+  }
+  const nodeHasCache =
+    typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache === "function";
+
+  it(`${nodeHasCache ? "Node.js 22: the server keeps its compiled code in .next/cache" : "Node.js 20 has none: the server starts without it and writes nothing"}`, async () => {
+    // Whole seconds: some file systems keep coarse modification times.
+    const started = Math.floor(Date.now() / 1000) * 1000;
+    const stack = await startTestStack();
+    try {
+      expect((await fetch(`${stack.portalUrl}/api/health`)).status).toBe(200);
+    } finally {
+      // Node writes the cache when the process exits.
+      await stack.stop();
+    }
+    if (nodeHasCache) expect(writtenSince(started).length).toBeGreaterThan(0);
+    else expect(writtenSince(started)).toEqual([]);
   });
 });
