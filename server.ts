@@ -12,6 +12,7 @@ import { openSchemaGate } from "./lib/db/schema-gate";
 import { checkSchemaCurrent } from "./lib/db/schema-version";
 import { migrateDatabase } from "./prisma/migrate-database";
 import { admitRequest, answerUnavailable, isProbe } from "./lib/http/load-shedding";
+import { answerMalformedPath, hasMalformedPath } from "./lib/http/malformed-path";
 import { answerOutagesAs503 } from "./lib/http/outage-status";
 import { requestRecords, type RequestRecord } from "./lib/log/request-record";
 import { logRequest } from "./lib/log/request-log";
@@ -75,6 +76,10 @@ async function main(): Promise<void> {
         "This replica is waiting for database migrations.",
         5,
       );
+      return;
+    }
+    if (hasMalformedPath(req.url)) {
+      answerMalformedPath(res);
       return;
     }
     req.headers[CLIENT_ADDRESS_HEADER] =

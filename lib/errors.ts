@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   "broker_locked",
   "method_not_allowed",
   "payload_too_large",
+  /** A body in a format the endpoint doesn't read (a JSON endpoint sent text/plain, say). */
+  "unsupported_media_type",
   /** Over a rate limit (docs/SECURITY.md "Rate limits"): Retry-After says when to come back. */
   "rate_limited",
   "aws_refused",

@@ -41,7 +41,8 @@ export function undecidableReason(r: RequestRow, now: Date): string | null {
  * request; approvals count until the rule's number is reached, which approves it. The change is
  * conditional on the version read, so of two deciders at the same moment exactly one lands; the
  * other gets `conflict` and nothing of theirs is written.
- * @throws AppError not_found, forbidden, mfa_required, conflict, validation_error
+ * @throws AppError not_found (no such request, or not theirs to decide), forbidden (their own),
+ *   mfa_required, conflict, validation_error
  */
 export async function decideAccessRequest(
   ctx: RequestContext,
@@ -61,13 +62,15 @@ export async function decideAccessRequest(
       internalReason: "self-approval refused (same person)",
     });
   }
-  if (!read.rule || read.rule.kind !== "eligible") {
-    throw new AppError("conflict", "The rule this request was made under no longer exists.");
-  }
+  // To anyone who may not decide it, the request does not exist, as for cancel and revoke: its id
+  // can't be probed.
   if (!mayDecide(approversOf(read), principal, read.personId)) {
-    throw new AppError("forbidden", "You are not an approver for this request.", {
+    throw new AppError("not_found", "There is no such request.", {
       internalReason: "not among the rule's approvers",
     });
+  }
+  if (!read.rule || read.rule.kind !== "eligible") {
+    throw new AppError("conflict", "The rule this request was made under no longer exists.");
   }
   const undecidable = undecidableReason(read, ctx.now);
   if (undecidable) throw new AppError("conflict", undecidable);

@@ -14,10 +14,10 @@ import { requestInclude } from "./request-view";
 /** The latest a request may ask to start: far enough to plan a change window, no further. */
 export const MAX_START_DELAY_SECONDS = 30 * 86_400;
 
-export const requestAccessInput = z.object({
+export const requestAccessInput = z.strictObject({
   roleId: z.string().trim().min(1, "is required").max(100),
-  durationSeconds: z.coerce
-    .number()
+  durationSeconds: z
+    .number({ message: "must be a number of seconds" })
     .int("must be a whole number of seconds")
     .min(MIN_SESSION_SECONDS, "must be at least 15 minutes (AWS's shortest session)"),
   /** ISO time to start at; absent or empty: now. */
@@ -41,7 +41,7 @@ export const requestAccessInput = z.object({
     .max(100, "must be at most 100 characters")
     .regex(/^[\w .:#/-]*$/, "may hold letters, digits and . : # / - only")
     .default(""),
-  breakGlass: z.boolean().default(false),
+  breakGlass: z.boolean({ message: "must be true or false" }).default(false),
 });
 export type RequestAccessInput = z.input<typeof requestAccessInput>;
 

@@ -78,7 +78,13 @@ export function parseAllFields<S extends z.ZodType<Record<string, unknown>>>(
   return second.success ? { input: second.data, errors, invalid } : { errors };
 }
 
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+/**
+ * Control characters (C0, DEL, C1), line and paragraph separators, and the invisible marks that
+ * reorder text (bidirectional overrides, embeddings, isolates: a name could display as another).
+ * Zero-width joiners stay allowed: some scripts need them.
+ */
+const CONTROL_CHARS =
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]/;
 export const noControlChars = (s: string) => !CONTROL_CHARS.test(s);
 
 export const description = z

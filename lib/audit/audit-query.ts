@@ -57,8 +57,11 @@ export function parseFilterDate(value: string, opts: { endOfDay?: boolean } = {}
     number,
   ];
   const millis = Number((ms ?? "0").padEnd(3, "0"));
-  const utc = Date.UTC(year, month - 1, day, hour, minute, second, millis);
-  const check = new Date(utc);
+  // setUTCFullYear, not Date.UTC, which reads years 0–99 as 1900–1999.
+  const check = new Date(0);
+  check.setUTCFullYear(year, month - 1, day);
+  check.setUTCHours(hour, minute, second, millis);
+  const utc = check.getTime();
   // Date.UTC rolls 2026-02-30 over into March: refuse instead of moving the date.
   if (
     check.getUTCFullYear() !== year ||
@@ -79,8 +82,16 @@ export function parseFilterDate(value: string, opts: { endOfDay?: boolean } = {}
   }
   const dateOnly = h === undefined;
   const result = utc - offsetMinutes * 60_000 + (dateOnly && opts.endOfDay ? 86_400_000 : 0);
-  return Number.isFinite(result) ? new Date(result) : null;
+  // Up to the end of 9999-12-31 means up to the end of every time the filter takes: its next
+  // midnight is in year 10000, which the databases can't compare with. Anything else outside the
+  // range (an offset pushing a time past it, too) is refused.
+  if (dateOnly && opts.endOfDay && result === LATEST_FILTER_TIME + 1) return new Date(result - 1);
+  return result >= EARLIEST_FILTER_TIME && result <= LATEST_FILTER_TIME ? new Date(result) : null;
 }
+
+/** The range of times a filter or cursor may name: years 0001–9999, as the databases store them. */
+const EARLIEST_FILTER_TIME = new Date("0001-01-01T00:00:00.000Z").getTime();
+const LATEST_FILTER_TIME = new Date("9999-12-31T23:59:59.999Z").getTime();
 
 /** A page cursor names one event by (createdAt, id): opaque to the user, checked strictly here. */
 export function encodeCursor(event: { createdAt: Date; id: string }): string {
@@ -91,8 +102,9 @@ function decodeCursor(value: string): { createdAt: Date; id: string } | null {
   if (!/^[A-Za-z0-9_-]{1,80}$/.test(value)) return null;
   const m = /^(\d{1,15})\.([a-z0-9]{1,40})$/.exec(Buffer.from(value, "base64url").toString("utf8"));
   if (!m) return null;
-  const createdAt = new Date(Number(m[1]));
-  return Number.isNaN(createdAt.getTime()) ? null : { createdAt, id: m[2]! };
+  const time = Number(m[1]);
+  if (time < EARLIEST_FILTER_TIME || time > LATEST_FILTER_TIME) return null;
+  return { createdAt: new Date(time), id: m[2]! };
 }
 
 const blankToUndefined = (value: unknown) =>
@@ -116,7 +128,8 @@ function param<T>(max: number, read: (value: string) => T | null, message: strin
     });
 }
 
-const DATE_MESSAGE = "must be a date like 2026-11-26 or 2026-11-26T14:05 (UTC)";
+const DATE_MESSAGE =
+  "must be a date like 2026-11-26 or 2026-11-26T14:05 (UTC), in the years 0001–9999";
 const matching = (pattern: RegExp) => (v: string) => (pattern.test(v) ? v : null);
 
 const querySchema = z

@@ -14,7 +14,7 @@ import { databaseUnavailableError } from "@/lib/db/unavailable";
 import { log } from "@/lib/log";
 import { AppError, isAppError } from "@/lib/errors";
 import { errorBody, httpStatusOf } from "./errors";
-import { readCappedText } from "./request-body";
+import { assertJsonContentType, readCappedText } from "./request-body";
 import type { RequestMeta } from "@/lib/request-meta";
 import { REQUEST_ID_HEADER, requestMetaFrom } from "./request-meta";
 
@@ -136,6 +136,7 @@ export async function readJsonBody<S extends z.ZodType>(
   const text = await readCappedText(request, maxBytes);
   let value: unknown = {};
   if (text.trim() !== "") {
+    assertJsonContentType(request);
     try {
       value = JSON.parse(text);
     } catch {

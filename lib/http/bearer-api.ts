@@ -29,7 +29,8 @@ export interface BearerContext<P> {
 
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
 
-const BEARER_PATTERN = /^Bearer ([\x21-\x7e]{1,512})$/;
+// The scheme's name is case-insensitive (RFC 7235 §2.1).
+const BEARER_PATTERN = /^Bearer ([\x21-\x7e]{1,512})$/i;
 
 /**
  * The guard of every /api/v1 resource endpoint (docs/API.md): authenticates the CLI's bearer token

@@ -16,6 +16,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   broker_locked: 409,
   method_not_allowed: 405,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   /** Over a rate limit (docs/SECURITY.md "Rate limits"): Retry-After says when to come back. */
   rate_limited: 429,
   aws_refused: 502,

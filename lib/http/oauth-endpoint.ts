@@ -57,12 +57,9 @@ export function oauthEndpoint(
       try {
         form = await readFormBody(request, 4096);
       } catch (error) {
-        if (isAppError(error) && error.code === "validation_error") {
-          throw new OAuthError(
-            "invalid_request",
-            "Send an application/x-www-form-urlencoded body.",
-          );
-        }
+        // The body's own problem (not a form, not UTF-8), as RFC 6749 words a refusal.
+        if (isAppError(error) && error.code === "validation_error")
+          throw new OAuthError("invalid_request", error.publicMessage);
         throw error;
       }
       const body = await handler({ form, meta, now });

@@ -22,7 +22,29 @@ export async function readCappedText(request: NextRequest, maxBytes: number): Pr
     }
     chunks.push(value);
   }
-  return new TextDecoder("utf-8", { fatal: false }).decode(Buffer.concat(chunks));
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    // Decoding leniently would store U+FFFD in place of what was sent: refuse instead.
+    throw new AppError("validation_error", "The request body is not valid UTF-8.");
+  }
+}
+
+/**
+ * A form body's %-escapes must decode to UTF-8 too: URLSearchParams would quietly turn `%FF` into
+ * U+FFFD.
+ */
+function assertFormIsUtf8(text: string): void {
+  for (const part of text.split(/[&=]/)) {
+    try {
+      decodeURIComponent(part.replace(/\+/g, " "));
+    } catch {
+      throw new AppError(
+        "validation_error",
+        "The form body has a %-escape that is invalid or not UTF-8.",
+      );
+    }
+  }
 }
 
 /** Reads a small application/x-www-form-urlencoded body (e.g. a SAML POST binding), capped. */
@@ -32,7 +54,26 @@ export async function readFormBody(
 ): Promise<URLSearchParams> {
   const type = request.headers.get("content-type") ?? "";
   if (!type.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
-    throw new AppError("validation_error", "Expected a form post.");
+    throw new AppError("validation_error", "Send an application/x-www-form-urlencoded body.");
   }
-  return new URLSearchParams(await readCappedText(request, maxBytes));
+  const text = await readCappedText(request, maxBytes);
+  assertFormIsUtf8(text);
+  return new URLSearchParams(text);
+}
+
+/**
+ * A JSON endpoint reads a body only when it says it is JSON (application/json or any
+ * application/*+json, whatever its parameters); an empty body needs no type.
+ */
+export function assertJsonContentType(request: NextRequest): void {
+  const type = (request.headers.get("content-type") ?? "")
+    .split(";", 1)[0]!
+    .trim()
+    .toLowerCase()
+    .slice(0, 80);
+  if (type === "application/json" || /^application\/[\w.+-]+\+json$/.test(type)) return;
+  throw new AppError(
+    "unsupported_media_type",
+    `Send the request body as JSON with Content-Type: application/json${type ? ` (not ${type})` : ""}.`,
+  );
 }

@@ -3,7 +3,12 @@ import { durationSeconds, region } from "./schemas";
 
 /** A role as the CLI names it: a role id, or <account>/<role name> (docs/API.md). */
 const roleReference = z
-  .string({ message: "is required: a role id or <account>/<role name>" })
+  .string({
+    error: (issue) =>
+      issue.input === undefined
+        ? "is required: a role id or <account>/<role name>"
+        : "must be a string: a role id or <account>/<role name>",
+  })
   .trim()
   .min(1, "must be a role id or <account>/<role name>")
   .max(200, "must be at most 200 characters");

@@ -207,10 +207,17 @@ describe("the request → approve → use → revoke loop", () => {
     expect((await lists(carol)).mine.find((r) => r.id === id)?.status).toBe("pending");
   });
 
-  it("no self-approval, and a non-approver can't decide (both audited as refusals)", async () => {
+  it("no self-approval, and to a non-approver the request does not exist (both audited as refusals)", async () => {
     const self = await expectApiError(await decide(carol, id, "approve"), 403, "forbidden");
     expect(self.error.message).toMatch(/your own request/);
-    await expectApiError(await decide(bob, id, "approve"), 403, "forbidden");
+    // The same answer as for an id that was never issued: a request id can't be probed.
+    const stranger = await expectApiError(await decide(bob, id, "approve"), 404, "not_found");
+    const unknown = await expectApiError(
+      await decide(bob, "nonexistent0000000000000", "approve"),
+      404,
+      "not_found",
+    );
+    expect(stranger.error.message).toBe(unknown.error.message);
     expect((await lists(bob)).toDecide.map((r) => r.id)).not.toContain(id);
     const refusals = await stack.db.auditEvent.findMany({
       where: { action: "access-request.refused", detailsJson: { contains: id } },
@@ -558,7 +565,7 @@ describe("not allowed", () => {
         404,
         "not_found",
       );
-      await expectApiError(await decide(dave, id, "approve"), 403, "forbidden");
+      await expectApiError(await decide(dave, id, "approve"), 404, "not_found");
       await expectApiError(
         await decide(alice, "nonexistent0000000000000", "approve"),
         404,
@@ -672,7 +679,8 @@ describe("requirements of a rule", () => {
         reason: "peek",
       });
       expect((await lists(bob)).toDecide.map((r) => r.id)).not.toContain(id);
-      await expectApiError(await decide(bob, id, "approve"), 403, "forbidden");
+      const own = await expectApiError(await decide(bob, id, "approve"), 403, "forbidden");
+      expect(own.error.message).toMatch(/your own request/);
       expect((await decide(alice, id, "approve")).status).toBe(200);
       await bob.request(`/api/access-requests/${id}/revoke`, { method: "POST", json: {} });
     } finally {

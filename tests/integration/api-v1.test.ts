@@ -236,7 +236,6 @@ describe("not allowed", () => {
     ["an unknown token", () => `Bearer gh_cli_${"A".repeat(43)}`],
     ["a revoked token", () => `Bearer ${tokens.revoked}`],
     ["an expired token", () => `Bearer ${tokens.expiring}`],
-    ["a bearer token of the wrong case scheme", () => `bearer ${tokens.bob}`],
   ];
   for (const endpoint of ENDPOINTS) {
     it.each(AUTH_CASES)(

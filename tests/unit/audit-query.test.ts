@@ -34,6 +34,16 @@ describe("filter dates (UTC)", () => {
     ["words are refused", "yesterday", false, null],
     ["a timestamp number is refused", "1764158400000", false, null],
     ["a space instead of T is refused", "2026-11-26 14:05", false, null],
+    ["years 0001–0099 are those years, not 19xx", "0042-03-01", false, "0042-03-01T00:00:00.000Z"],
+    ["year 0000 is refused (the databases start at 0001)", "0000-12-31", false, null],
+    [
+      "9999-12-31 as `to` ends at its last millisecond",
+      "9999-12-31",
+      true,
+      "9999-12-31T23:59:59.999Z",
+    ],
+    ["an offset pushing a time past 9999 is refused", "9999-12-31T23:59-01:00", false, null],
+    ["an offset pulling a time before 0001 is refused", "0001-01-01T00:30+01:00", false, null],
   ];
   for (const [rule, input, endOfDay, expected] of DATES) {
     it(rule, () => {
@@ -104,6 +114,11 @@ describe("parseAuditQuery", () => {
     ["an unknown outcome", { outcome: "maybe" }, "outcome"],
     ["a forged cursor", { before: "bm90LWEtY3Vyc29y" }, "before"],
     ["cursor junk", { after: "<script>" }, "after"],
+    [
+      "a cursor past year 9999",
+      { before: Buffer.from("999999999999999.abc").toString("base64url") },
+      "before",
+    ],
     [
       "both cursors",
       {

@@ -7,6 +7,7 @@ import { getDb } from "@/lib/db/client";
 import { editTarget, readAdminSubmission, STALE_FORM } from "./admin-submission";
 import { auditedChange } from "./audited-change";
 import { refused, stateOf, type AdminFormState } from "./form-state";
+import { actionForm } from "@/lib/http/action-form";
 
 const FIELDS = ["accountId", "name", "alias", "environment", "description"] as const;
 
@@ -24,8 +25,9 @@ function editableFieldsOf(values: Record<string, string>) {
 
 export async function createAccountAction(
   _prev: AdminFormState,
-  form: FormData,
+  input: unknown,
 ): Promise<AdminFormState> {
+  const form = actionForm(input);
   const submission = await readAdminSubmission(form, FIELDS, "create account");
   if (!submission.ok) return submission.state;
   const { values, actor, meta } = submission;
@@ -44,8 +46,9 @@ export async function createAccountAction(
 
 export async function updateAccountAction(
   _prev: AdminFormState,
-  form: FormData,
+  input: unknown,
 ): Promise<AdminFormState> {
+  const form = actionForm(input);
   const submission = await readAdminSubmission(
     form,
     [...FIELDS, "id", "version"],
@@ -64,8 +67,9 @@ export async function updateAccountAction(
 
 export async function deleteAccountAction(
   _prev: AdminFormState,
-  form: FormData,
+  input: unknown,
 ): Promise<AdminFormState> {
+  const form = actionForm(input);
   const submission = await readAdminSubmission(
     form,
     ["id", "version", "confirmation"],

@@ -9,6 +9,7 @@ import { getDb } from "@/lib/db/client";
 import { editTarget, readAdminSubmission, STALE_FORM } from "./admin-submission";
 import { auditedChange } from "./audited-change";
 import { refused, stateOf, type AdminFormState } from "./form-state";
+import { actionForm } from "@/lib/http/action-form";
 
 const FIELDS = [
   "accountDbId",
@@ -41,8 +42,9 @@ function roleInputOf(values: Record<string, string>): RoleInput {
 
 export async function createRoleAction(
   _prev: AdminFormState,
-  form: FormData,
+  input: unknown,
 ): Promise<AdminFormState> {
+  const form = actionForm(input);
   const submission = await readAdminSubmission(form, FIELDS, "create role");
   if (!submission.ok) return submission.state;
   const { values, actor, meta } = submission;
@@ -58,8 +60,9 @@ export async function createRoleAction(
 
 export async function updateRoleAction(
   _prev: AdminFormState,
-  form: FormData,
+  input: unknown,
 ): Promise<AdminFormState> {
+  const form = actionForm(input);
   const submission = await readAdminSubmission(form, [...FIELDS, "id", "version"], "update role");
   if (!submission.ok) return submission.state;
   const { values, actor, meta } = submission;
@@ -75,8 +78,9 @@ export async function updateRoleAction(
 
 export async function deleteRoleAction(
   _prev: AdminFormState,
-  form: FormData,
+  input: unknown,
 ): Promise<AdminFormState> {
+  const form = actionForm(input);
   const submission = await readAdminSubmission(
     form,
     [...ROLE_IDS, "version", "confirmation"],

@@ -10,6 +10,7 @@ import { getDb } from "@/lib/db/client";
 import { editTarget, readAdminSubmission, STALE_FORM } from "./admin-submission";
 import { auditedChange } from "./audited-change";
 import { refused, stateOf, type AdminFormState } from "./form-state";
+import { actionForm } from "@/lib/http/action-form";
 
 const FIELDS = [
   "accountDbId",
@@ -73,8 +74,9 @@ function rolePath(values: Record<string, string>): string {
 
 export async function createRuleAction(
   _prev: AdminFormState,
-  form: FormData,
+  input: unknown,
 ): Promise<AdminFormState> {
+  const form = actionForm(input);
   const submission = await readAdminSubmission(form, FIELDS, "create rule");
   if (!submission.ok) return submission.state;
   const { values, actor, meta } = submission;
@@ -90,8 +92,9 @@ export async function createRuleAction(
 
 export async function updateRuleAction(
   _prev: AdminFormState,
-  form: FormData,
+  input: unknown,
 ): Promise<AdminFormState> {
+  const form = actionForm(input);
   const submission = await readAdminSubmission(form, [...FIELDS, "id", "version"], "update rule");
   if (!submission.ok) return submission.state;
   const { values, actor, meta } = submission;
@@ -115,8 +118,9 @@ export async function updateRuleAction(
 
 export async function deleteRuleAction(
   _prev: AdminFormState,
-  form: FormData,
+  input: unknown,
 ): Promise<AdminFormState> {
+  const form = actionForm(input);
   const submission = await readAdminSubmission(form, [...RULE_IDS, "version"], "delete rule");
   if (!submission.ok) return submission.state;
   const { values, actor, meta } = submission;

@@ -11,6 +11,7 @@ import { getDb } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors";
 import { getBroker } from "@/lib/issuance/context";
 import { actorOf } from "@/lib/audit/actor";
+import { actionForm } from "@/lib/http/action-form";
 
 export interface UnlockFormState {
   ok: boolean;
@@ -40,8 +41,9 @@ export async function checkBrokerNow(): Promise<void> {
 
 export async function unlockBroker(
   _prev: UnlockFormState,
-  form: FormData,
+  input: unknown,
 ): Promise<UnlockFormState> {
+  const form = actionForm(input);
   const check = await checkPrivilegedAction("admin", "unlock broker");
   if (!check.allowed) return { ok: false, message: null, error: NOT_ALLOWED };
   const { user, meta } = check;
@@ -113,8 +115,9 @@ const roleCheckInput = z.object({ roleId: z.string().regex(/^[a-z0-9]{1,40}$/, "
  */
 export async function checkRoleAction(
   _prev: RoleCheckState,
-  form: FormData,
+  input: unknown,
 ): Promise<RoleCheckState> {
+  const form = actionForm(input);
   const check = await checkPrivilegedAction("admin", "check role");
   if (!check.allowed)
     return { report: null, error: "Only Gatehouse administrators can check roles." };

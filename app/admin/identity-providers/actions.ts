@@ -7,6 +7,7 @@ import { createSamlIdp, setSamlIdpEnabled, setSamlIdpTrust } from "@/lib/admin/s
 import { checkPrivilegedAction } from "@/lib/auth/privilege-guard";
 import { getDb } from "@/lib/db/client";
 import { actorOf } from "@/lib/audit/actor";
+import { actionForm } from "@/lib/http/action-form";
 
 export interface IdpFormState {
   ok: boolean;
@@ -37,8 +38,9 @@ const ADD_FIELDS = [
 
 export async function addIdentityProvider(
   _prev: IdpFormState,
-  form: FormData,
+  input: unknown,
 ): Promise<IdpFormState> {
+  const form = actionForm(input);
   const check = await checkPrivilegedAction("admin", "add identity provider");
   if (!check.allowed)
     return {
@@ -93,7 +95,8 @@ export async function addIdentityProvider(
   return { ok: true, message: `Added ${result.entityId}.`, errors: {}, values: {} };
 }
 
-export async function toggleIdentityProvider(form: FormData): Promise<void> {
+export async function toggleIdentityProvider(input: unknown): Promise<void> {
+  const form = actionForm(input);
   const check = await checkPrivilegedAction("admin", "enable or disable identity provider");
   if (!check.allowed) return;
   const { user, meta } = check;
@@ -111,7 +114,8 @@ export async function toggleIdentityProvider(form: FormData): Promise<void> {
 }
 
 /** Whether the IdP's groups may make administrators and auditors (docs/SECURITY.md "Trust per IdP"). */
-export async function setIdentityProviderTrust(form: FormData): Promise<void> {
+export async function setIdentityProviderTrust(input: unknown): Promise<void> {
+  const form = actionForm(input);
   const check = await checkPrivilegedAction("admin", "change identity provider trust");
   if (!check.allowed) return;
   const { user, meta } = check;

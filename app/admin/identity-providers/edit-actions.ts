@@ -11,6 +11,7 @@ import {
   type SamlIdpSettingsInput,
 } from "@/lib/admin/saml-idp-edit";
 import { readIdpSubmission, STALE_IDP_FORM } from "./idp-submission";
+import { actionForm } from "@/lib/http/action-form";
 
 const SETTINGS = [
   "displayName",
@@ -59,8 +60,9 @@ function stateOf(result: IdpEditResult, values: Record<string, string>, saved: s
 
 export async function updateIdentityProvider(
   _prev: AdminFormState,
-  form: FormData,
+  input: unknown,
 ): Promise<AdminFormState> {
+  const form = actionForm(input);
   const submission = await readIdpSubmission(form, SETTINGS, "update identity provider");
   if (!submission.ok) return submission.state;
   const { target, values, actor, meta } = submission;
@@ -74,8 +76,9 @@ export async function updateIdentityProvider(
 
 export async function addIdentityProviderCertificate(
   _prev: AdminFormState,
-  form: FormData,
+  input: unknown,
 ): Promise<AdminFormState> {
+  const form = actionForm(input);
   const submission = await readIdpSubmission(form, ["certificate"], "add IdP certificate");
   if (!submission.ok) return submission.state;
   const { target, values, actor, meta } = submission;
@@ -96,8 +99,9 @@ export async function addIdentityProviderCertificate(
 
 export async function removeIdentityProviderCertificate(
   _prev: AdminFormState,
-  form: FormData,
+  input: unknown,
 ): Promise<AdminFormState> {
+  const form = actionForm(input);
   const submission = await readIdpSubmission(form, ["fingerprint"], "remove IdP certificate");
   if (!submission.ok) return submission.state;
   const { target, values, actor, meta } = submission;

@@ -10,6 +10,7 @@ import {
 } from "@/lib/admin/saml-idp-refresh";
 import { getDb } from "@/lib/db/client";
 import { IDP_ADMIN_ONLY, readIdpSubmission, STALE_IDP_FORM } from "./idp-submission";
+import { actionForm } from "@/lib/http/action-form";
 
 export interface RefreshPreviewState {
   error: string | null;
@@ -22,8 +23,9 @@ export interface RefreshPreviewState {
 /** Fetches the IdP's metadata URL and says what refreshing would change; changes nothing. */
 export async function previewIdentityProviderRefresh(
   _prev: RefreshPreviewState,
-  form: FormData,
+  input: unknown,
 ): Promise<RefreshPreviewState> {
+  const form = actionForm(input);
   const submission = await readIdpSubmission(form, [], "check IdP metadata");
   if (!submission.ok) return { error: IDP_ADMIN_ONLY, preview: null };
   if (!submission.target) return { error: STALE_IDP_FORM, preview: null };
@@ -36,8 +38,9 @@ export async function previewIdentityProviderRefresh(
 /** Applies the refresh the admin previewed (its hash), to the IdP at the version they saw. */
 export async function applyIdentityProviderRefresh(
   _prev: AdminFormState,
-  form: FormData,
+  input: unknown,
 ): Promise<AdminFormState> {
+  const form = actionForm(input);
   const submission = await readIdpSubmission(form, ["expectedHash"], "refresh IdP metadata");
   if (!submission.ok) return submission.state;
   const { target, values, actor, meta } = submission;

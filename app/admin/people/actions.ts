@@ -10,6 +10,7 @@ import { setSamlIdpLinkByEmail } from "@/lib/people/link-by-email";
 import { linkIdentityToPerson, unlinkIdentity } from "@/lib/people/people";
 import { revokePersonAccess } from "@/lib/people/revoke-person";
 import { currentTime } from "@/lib/clock";
+import { actionForm } from "@/lib/http/action-form";
 
 // Every server action checks for itself that the caller is a signed-in admin (invariant 4); a
 // refusal is audited as admin.denied, changes nothing and goes nowhere. Results come back as a
@@ -29,7 +30,8 @@ const idOf = (form: FormData, name: string): string | null => {
   return typeof v === "string" && recordId.safeParse(v).success ? v : null;
 };
 
-export async function linkIdentity(form: FormData): Promise<void> {
+export async function linkIdentity(input: unknown): Promise<void> {
+  const form = actionForm(input);
   const check = await checkPrivilegedAction("admin", "link identity");
   if (!check.allowed) return;
   const personId = idOf(form, "personId");
@@ -44,7 +46,8 @@ export async function linkIdentity(form: FormData): Promise<void> {
   back(form, result.ok ? "linked" : result.reason === "not_found" ? "not_found" : "same_person");
 }
 
-export async function unlinkIdentityAction(form: FormData): Promise<void> {
+export async function unlinkIdentityAction(input: unknown): Promise<void> {
+  const form = actionForm(input);
   const check = await checkPrivilegedAction("admin", "unlink identity");
   if (!check.allowed) return;
   const identityId = idOf(form, "identityId");
@@ -60,7 +63,8 @@ export async function unlinkIdentityAction(form: FormData): Promise<void> {
   );
 }
 
-export async function setLinkByEmail(form: FormData): Promise<void> {
+export async function setLinkByEmail(input: unknown): Promise<void> {
+  const form = actionForm(input);
   const check = await checkPrivilegedAction("admin", "change link-by-email");
   if (!check.allowed) return;
   const id = idOf(form, "id");
@@ -79,7 +83,8 @@ export async function setLinkByEmail(form: FormData): Promise<void> {
  * Ends a person's portal sessions and CLI tokens everywhere at once; the page then shows the AWS
  * deny policy for what was already issued (README "Revoking a person").
  */
-export async function revokePersonAction(form: FormData): Promise<void> {
+export async function revokePersonAction(input: unknown): Promise<void> {
+  const form = actionForm(input);
   const check = await checkPrivilegedAction("admin", "revoke person");
   if (!check.allowed) return;
   const personId = idOf(form, "personId");

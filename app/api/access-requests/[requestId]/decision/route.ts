@@ -6,7 +6,7 @@ import { recordId } from "@/lib/db/record-id";
 import { NO_STORE, readJsonBody, withSession } from "@/lib/http/api-handler";
 import { methodNotAllowed } from "@/lib/http/fallback-handlers";
 
-const body = z.object({
+const body = z.strictObject({
   decision: z.enum(["approve", "deny"], { message: 'must be "approve" or "deny"' }),
   comment: z.string().max(1000, "must be at most 1,000 characters").optional(),
 });

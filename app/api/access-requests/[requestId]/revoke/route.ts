@@ -5,7 +5,7 @@ import { recordId } from "@/lib/db/record-id";
 import { readJsonBody, withSession } from "@/lib/http/api-handler";
 import { methodNotAllowed } from "@/lib/http/fallback-handlers";
 
-const body = z.object({
+const body = z.strictObject({
   comment: z.string().max(1000, "must be at most 1,000 characters").optional(),
 });
 

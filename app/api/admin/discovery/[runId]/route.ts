@@ -17,8 +17,18 @@ const query = z.object({
     .optional(),
   pending: z.enum(["1", "0"], { message: "must be 1 or 0" }).optional(),
   q: z.string().max(200, "must be at most 200 characters").optional(),
-  offset: z.coerce.number({ message: "must be a number" }).int().min(0).max(1_000_000).optional(),
-  limit: z.coerce.number({ message: "must be a number" }).int().min(1).max(1000).optional(),
+  offset: z.coerce
+    .number({ message: "must be a number" })
+    .int("must be a whole number")
+    .min(0, "must be 0 or more")
+    .max(1_000_000, "must be at most 1,000,000")
+    .optional(),
+  limit: z.coerce
+    .number({ message: "must be a number" })
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(1000, "must be at most 1,000")
+    .optional(),
 });
 
 /**

@@ -10,6 +10,7 @@ import {
   clearAwsReturnCookie,
   readAwsReturnCookie,
 } from "@/lib/saml/aws-return-cookie";
+import { methodNotAllowed } from "@/lib/http/fallback-handlers";
 
 /**
  * Binds a relayed AWS assertion to the signed-in user's session, if it is about them, then
@@ -34,3 +35,6 @@ export async function GET(request: NextRequest): Promise<Response> {
     return clearAwsReturnCookie(seeOther(withRequestId("/accounts?notice=saml-failed", meta)));
   }
 }
+
+const onlyGet = methodNotAllowed(["GET"]);
+export { onlyGet as POST, onlyGet as PUT, onlyGet as PATCH, onlyGet as DELETE };

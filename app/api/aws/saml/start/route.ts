@@ -10,6 +10,7 @@ import { recordId } from "@/lib/db/record-id";
 import { setAwsReturnCookie } from "@/lib/saml/aws-return-cookie";
 import { safeReturnPath } from "@/lib/http/return-path";
 import { findSamlIdpByEntityId } from "@/lib/saml/idp-registry";
+import { methodNotAllowed } from "@/lib/http/fallback-handlers";
 
 /**
  * Sends a signed-in user to their IdP's AWS app to fetch an AWS-targeted assertion for a role they
@@ -47,3 +48,6 @@ function startPath(params: URLSearchParams): string {
     `/api/aws/saml/start?roleId=${encodeURIComponent(roleId)}&returnTo=${encodeURIComponent(returnTo)}`,
   );
 }
+
+const onlyGet = methodNotAllowed(["GET"]);
+export { onlyGet as POST, onlyGet as PUT, onlyGet as PATCH, onlyGet as DELETE };

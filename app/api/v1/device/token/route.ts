@@ -29,9 +29,9 @@ export const POST = oauthEndpoint(async ({ form, meta, now }) => {
   }
   const deviceCode = formParam(form, "device_code");
   const clientId = formParam(form, "client_id");
-  if (deviceCode === null || deviceCode.length > 128) {
-    throw new OAuthError("invalid_request", "device_code is required.");
-  }
+  if (deviceCode === null) throw new OAuthError("invalid_request", "device_code is required.");
+  // Longer than any code this portal issues: unknown, said without a lookup.
+  if (deviceCode.length > 128) throw new OAuthError("invalid_grant", POLL_ANSWERS.invalid_grant);
   if (clientId === null) throw new OAuthError("invalid_client", POLL_ANSWERS.invalid_client);
   const db = getDb();
   const outcome = await pollDeviceAuthorization(db, { deviceCode, clientId }, now);

@@ -12,6 +12,7 @@ import { bindingCookie } from "@/lib/saml/binding-cookie";
 import { safeReturnPath } from "@/lib/http/return-path";
 import { findSamlIdpBySlug } from "@/lib/saml/idp-registry";
 import { buildAuthnRequest } from "@/lib/saml/service-provider";
+import { methodNotAllowed } from "@/lib/http/fallback-handlers";
 
 type Context = { params: Promise<{ slug: string }> };
 
@@ -45,3 +46,6 @@ export async function GET(request: NextRequest, context: Context): Promise<Respo
     return seeOther(withRequestId("/signin?error=saml", meta));
   }
 }
+
+const onlyGet = methodNotAllowed(["GET"]);
+export { onlyGet as POST, onlyGet as PUT, onlyGet as PATCH, onlyGet as DELETE };
