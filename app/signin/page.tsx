@@ -28,7 +28,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   const config = getConfig();
   const samlIdps = await findEnabledSamlIdps(getDb());
   const failed = typeof params.error === "string";
-  // The IdP said access_denied: the person pressed Cancel there (app/api/auth/[...nextauth]).
+  // The IdP said access_denied: the person pressed Cancel there (lib/auth/next-auth-handler.ts).
   const cancelled = params.error === "Cancelled";
   const explained = samlSignInNoticeFor(params.error);
   const reference =

@@ -6,11 +6,13 @@ import { getDb } from "@/lib/db/client";
 import type { RequestMeta } from "@/lib/request-meta";
 import { log } from "@/lib/log";
 import { sessionTagsFromClaims } from "@/lib/aws/session-tags";
+import { safeReturnPath } from "@/lib/http/return-path";
 import { linkByEmailPolicyOf } from "@/lib/people/link-by-email";
 import { upsertSignedInUser } from "@/lib/users/upsert-signed-in-user";
 import { mfaEvidenceFromOidcClaims } from "./mfa-evidence";
 import { IdentityClaimsError, identityFromOidcClaims } from "./oidc-identity";
 import { nextAuthCookies } from "./session-cookie";
+import { callbackPathOf } from "./sign-in-redirect";
 import { startSignedInSession } from "./start-signed-in-session";
 
 /**
@@ -43,6 +45,7 @@ export function buildAuthOptions(
   const config = getConfig();
   const db = getDb();
   const oidc = config.oidc;
+  const portalOrigin = new URL(config.publicUrl).origin;
   return {
     secret: config.authSecret,
     cookies: nextAuthCookies(config),
@@ -69,6 +72,12 @@ export function buildAuthOptions(
           },
         ],
     callbacks: {
+      // Where the browser goes after signing in, and what next-auth keeps in its callback-url
+      // cookie: a path on this portal, else the default page; never another site
+      // (docs/SECURITY.md "next-auth's endpoints").
+      redirect({ url }) {
+        return `${portalOrigin}${safeReturnPath(callbackPathOf(url, portalOrigin))}`;
+      },
       async jwt({ token, profile, account, trigger }) {
         if (trigger !== "signIn" || !oidc) return { sid: token.sid };
         const now = currentTime();
@@ -115,7 +124,7 @@ export function buildAuthOptions(
     // Signing out is not next-auth's: POST /api/auth/signout is routed to the portal's own
     // sign-out (lib/auth/sign-out-response.ts), which revokes, audits and does single logout.
     // Only the server's own reports reach this logger: next-auth's client logger endpoint
-    // (/api/auth/_log) is closed (app/api/auth/[...nextauth]/route.ts), so nothing a browser sends
+    // (/api/auth/_log) is closed (lib/auth/next-auth-handler.ts), so nothing a browser sends
     // can write here. The first report of a failure names it; the route handler audits it once.
     logger: {
       error(code, metadata) {

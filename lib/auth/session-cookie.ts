@@ -50,6 +50,18 @@ export function nextAuthCookies(config: Pick<AppConfig, "publicUrl">): Partial<C
 }
 
 /**
+ * next-auth's callback-url cookie, emptied and expired: what replaces a value the portal would not
+ * follow, before next-auth reads it (lib/auth/next-auth-handler.ts).
+ */
+export function clearedCallbackUrlCookie(config: Pick<AppConfig, "publicUrl">) {
+  return {
+    name: cookieName(config, "callback-url"),
+    value: "",
+    options: { ...flags(config), maxAge: 0 },
+  };
+}
+
+/**
  * The session cookie for a sign-in that doesn't go through next-auth (SAML). Same name, flags and
  * content as an OIDC sign-in's, so every later request takes one path: readSessionId → the
  * server-side session row.

@@ -20,3 +20,26 @@ export function signInPathFor(returnTo: string, hadSessionCookie: boolean): stri
 export function isSessionEndedReason(reason: unknown): boolean {
   return reason === SESSION_ENDED_REASON;
 }
+
+/**
+ * The portal path a next-auth `callbackUrl` (a form field, a query parameter or its cookie) names,
+ * or null when it names none the portal follows. The sign-in button sends a path; next-auth's own
+ * client sends the page's full URL, so an absolute URL on the portal's own origin counts as its
+ * path. Either way the path must pass safeReturnPath, the guard every return path passes.
+ */
+export function callbackPathOf(value: unknown, portalOrigin: string): string | null {
+  if (typeof value !== "string") return null;
+  const path = value.startsWith(`${portalOrigin}/`) ? value.slice(portalOrigin.length) : value;
+  return safeReturnPath(path) === path ? path : null;
+}
+
+/** next-auth's error codes (OAuthCallback …) and the portal's (Cancelled, saml-missing-user-key …). */
+const ERROR_CODE_PATTERN = /^[A-Za-z][A-Za-z0-9-]{0,63}$/;
+
+/**
+ * The `error` code the sign-in page gets for a failed sign-in. Anything not shaped like a code (it
+ * came from a URL) reads as next-auth's generic "Default": the page says sign-in did not succeed.
+ */
+export function signInErrorCode(code: unknown): string {
+  return typeof code === "string" && ERROR_CODE_PATTERN.test(code) ? code : "Default";
+}

@@ -24,6 +24,12 @@ export function stepUpPagePath(
   return `/signin/step-up?${query.toString()}`;
 }
 
+/**
+ * The names of a step-up's OIDC authorization parameters, below: the only query parameters a
+ * sign-in start may carry, since next-auth passes them all to the IdP's authorize URL.
+ */
+export const OIDC_STEP_UP_PARAM_NAMES: readonly string[] = ["acr_values", "prompt", "max_age"];
+
 /** OIDC authorization parameters of a step-up (next-auth passes them to the authorize URL). */
 export function oidcStepUpParams(mfa: AppConfig["mfa"]): Record<string, string> {
   const acr = mfa.acrValues[0];

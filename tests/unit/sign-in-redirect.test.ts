@@ -2,7 +2,12 @@
 // that still carried a session cookie is told its session ended, and the return path never leaves
 // the site.
 import { describe, expect, it } from "vitest";
-import { isSessionEndedReason, signInPathFor } from "@/lib/auth/sign-in-redirect";
+import {
+  callbackPathOf,
+  isSessionEndedReason,
+  signInErrorCode,
+  signInPathFor,
+} from "@/lib/auth/sign-in-redirect";
 import { pathWithQuery } from "@/lib/http/return-path";
 import { safeReturnPath } from "@/lib/http/return-path";
 
@@ -53,5 +58,54 @@ describe("isSessionEndedReason", () => {
     [["session-ended"], false],
   ])("%j → %s", (reason, expected) => {
     expect(isSessionEndedReason(reason)).toBe(expected);
+  });
+});
+
+describe("callbackPathOf", () => {
+  const portal = "https://gatehouse.example";
+
+  it.each([
+    ["a path", "/accounts", "/accounts"],
+    ["a path with a query", "/admin/audit?user=bob", "/admin/audit?user=bob"],
+    ["the page's full URL on the portal", `${portal}/accounts?q=dev`, "/accounts?q=dev"],
+  ])("%s names that path", (_name, value, path) => {
+    expect(callbackPathOf(value, portal)).toBe(path);
+  });
+
+  it.each([
+    ["a bare word", "foo"],
+    ["another site", "https://evil.example/accounts"],
+    ["the portal's origin as another host's prefix", `${portal}.evil.example/accounts`],
+    ["the portal's origin with credentials before another host", `${portal}@evil.example/`],
+    ["the portal's origin alone", portal],
+    ["the portal's origin then //", `${portal}//evil.example/`],
+    ["a protocol-relative URL", "//evil.example/accounts"],
+    ["a backslash trick", "/\\evil.example"],
+    ["a javascript: URL", "javascript:alert(1)"],
+    ["a header break", "/accounts\r\nSet-Cookie: x=1"],
+    ["not a string", ["/accounts"]],
+  ])("%s names none", (_name, value) => {
+    expect(callbackPathOf(value, portal)).toBeNull();
+  });
+});
+
+describe("signInErrorCode", () => {
+  it.each(["OAuthCallback", "Cancelled", "saml-missing-user-key"])(
+    "%s passes unchanged",
+    (code) => {
+      expect(signInErrorCode(code)).toBe(code);
+    },
+  );
+
+  it.each([
+    ["absent", undefined],
+    ["empty", ""],
+    ["a snowman", "☃"],
+    ["a NUL", "\u0000"],
+    ["a header break", "x\r\nSet-Cookie: y=1"],
+    ["markup", "<b>"],
+    ["too long", "A".repeat(65)],
+  ])("%s reads as Default", (_name, code) => {
+    expect(signInErrorCode(code)).toBe("Default");
   });
 });
