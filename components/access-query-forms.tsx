@@ -11,7 +11,7 @@ const FIELDS = {
 
 type FormName = keyof typeof FIELDS;
 
-/** A role an admin may pick for Explain: its ARN and how people name it. */
+/** A role an admin may pick for Explain: its ARN and how people name it ("account / role"). */
 export interface ExplainableRole {
   arn: string;
   label: string;
@@ -89,7 +89,7 @@ export function AccessQueryForms({
           />
         </label>
         <label className="block text-sm">
-          Role (pick from the list, or paste an ARN)
+          Role (account / role name, or its ARN)
           <input
             name="explainRole"
             list="explainable-roles"
@@ -99,7 +99,7 @@ export function AccessQueryForms({
           />
           <datalist id="explainable-roles">
             {roles.map((r) => (
-              <option key={r.arn} value={r.arn} label={r.label} />
+              <option key={r.arn} value={r.label} label={r.arn} />
             ))}
           </datalist>
         </label>

@@ -15,6 +15,7 @@ import {
   INPUT_CLASS,
   type FieldControlProps,
 } from "./admin-form-parts";
+import { submitKeepingFields } from "./use-kept-form-submit";
 
 export type AdminFormAction = (state: AdminFormState, form: FormData) => Promise<AdminFormState>;
 
@@ -75,6 +76,7 @@ export function AdminFormShell({
   return (
     <form
       action={form.formAction}
+      onSubmit={submitKeepingFields(form.formAction)}
       className="space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm"
       data-testid={testId}
       noValidate

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { SignedInUser } from "@/lib/auth/portal-session";
+import { HeaderLink, MainNav } from "./header-nav";
 import { SignOutButton } from "./sign-out-button";
 
 export type HeaderUser = Pick<
@@ -30,26 +31,17 @@ export function AppHeader({
   const width = columnWidth(isWide);
   return (
     <header className="border-b border-slate-200 bg-white">
-      <div className={`mx-auto flex ${width} items-center gap-3 px-4 py-3 sm:gap-6`}>
+      {/* Relative: on a phone the main menu opens right under this row. */}
+      <div className={`relative mx-auto flex ${width} items-center gap-3 px-4 py-3 sm:gap-6`}>
         <Link
           href="/accounts"
           className="flex shrink-0 items-center gap-2 font-semibold text-slate-900"
         >
           <GateIcon />
-          Gatehouse
+          {/* On a phone the icon alone: the Menu button and who is signed in need the room. */}
+          <span className="sr-only sm:not-sr-only">Gatehouse</span>
         </Link>
-        {/* On a phone the logo is the way to the accounts page: room for who is signed in. */}
-        <nav className="hidden gap-4 text-sm text-slate-600 sm:flex">
-          <Link href="/accounts" className="hover:text-slate-900">
-            Accounts
-          </Link>
-          <Link href="/requests" className="hover:text-slate-900">
-            Requests
-          </Link>
-          <Link href="/cli-sessions" className="hover:text-slate-900">
-            Command line
-          </Link>
-        </nav>
+        <MainNav />
         <div className="ml-auto flex min-w-0 items-center gap-3 text-sm">
           <span
             className="min-w-0 truncate text-slate-600"
@@ -71,37 +63,19 @@ export function AppHeader({
             </span>
             {isAuditor && (
               <>
-                <Link href="/admin/audit" className="hover:text-slate-900">
-                  Audit log
-                </Link>
-                <Link href="/admin/access" className="hover:text-slate-900">
-                  Access review
-                </Link>
+                <HeaderLink href="/admin/audit">Audit log</HeaderLink>
+                <HeaderLink href="/admin/access">Access review</HeaderLink>
               </>
             )}
             {isAdmin && (
               <>
-                <Link href="/admin/accounts" className="hover:text-slate-900">
-                  Accounts &amp; access
-                </Link>
-                <Link href="/admin/config" className="hover:text-slate-900">
-                  Config as code
-                </Link>
-                <Link href="/admin/identity-providers" className="hover:text-slate-900">
-                  Identity providers
-                </Link>
-                <Link href="/admin/people" className="hover:text-slate-900">
-                  People
-                </Link>
-                <Link href="/admin/broker" className="hover:text-slate-900">
-                  Broker
-                </Link>
-                <Link href="/admin/cli-sessions" className="hover:text-slate-900">
-                  CLI sessions
-                </Link>
-                <Link href="/admin/webhooks" className="hover:text-slate-900">
-                  Webhooks
-                </Link>
+                <HeaderLink href="/admin/accounts">Accounts &amp; access</HeaderLink>
+                <HeaderLink href="/admin/config">Config as code</HeaderLink>
+                <HeaderLink href="/admin/identity-providers">Identity providers</HeaderLink>
+                <HeaderLink href="/admin/people">People</HeaderLink>
+                <HeaderLink href="/admin/broker">Broker</HeaderLink>
+                <HeaderLink href="/admin/cli-sessions">CLI sessions</HeaderLink>
+                <HeaderLink href="/admin/webhooks">Webhooks</HeaderLink>
               </>
             )}
           </div>

@@ -28,6 +28,16 @@ export function BrokerMfaForm({
   lock: () => Promise<void>;
 }) {
   const [state, formAction, isPending] = useActionState(unlock, INITIAL);
+  // Spelled as the unlock's own message spells it: one instant, one format.
+  const until = mfa.expiresAt?.replace(".000Z", "Z") ?? "—";
+  const stateLine =
+    mfa.state === "unlocked"
+      ? `Unlocked until ${until}`
+      : mfa.isAvailable
+        ? "Locked"
+        : `Unavailable: ${mfa.unavailableReason ?? ""}`;
+  // The unlock's message says what the state line (live, so it is heard) now says: once is enough.
+  const isMessageNew = state.message !== null && state.message !== `${stateLine}.`;
   return (
     <section
       className="space-y-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm"
@@ -41,12 +51,8 @@ export function BrokerMfaForm({
         server&apos;s memory (each replica is unlocked separately) and ends at its expiry, on
         &ldquo;Lock&rdquo;, or on restart.
       </p>
-      <p className="text-sm" data-testid="broker-mfa-state">
-        {mfa.state === "unlocked"
-          ? `Unlocked until ${mfa.expiresAt ?? "—"}`
-          : mfa.isAvailable
-            ? "Locked"
-            : `Unavailable: ${mfa.unavailableReason ?? ""}`}
+      <p className="text-sm" data-testid="broker-mfa-state" aria-live="polite">
+        {stateLine}
         {mfa.serialNumber && (
           <>
             {" "}
@@ -54,7 +60,7 @@ export function BrokerMfaForm({
           </>
         )}
       </p>
-      {state.message && (
+      {isMessageNew && (
         <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
           {state.message}
         </p>

@@ -1,6 +1,6 @@
 "use client";
 
-import { useState } from "react";
+import { useId, useState } from "react";
 import type { DiffSummary, ImportResult } from "@/lib/config-as-code/import-config";
 import { FILE_INPUT_CLASS } from "./admin-form-parts";
 
@@ -37,6 +37,7 @@ async function post(body: unknown): Promise<Reply> {
 
 /** Upload or paste a file → dry run (the diff) → apply exactly what was reviewed. */
 export function ConfigImport() {
+  const fieldId = useId();
   const [text, setText] = useState("");
   const [busy, setBusy] = useState(false);
   const [reply, setReply] = useState<Reply | null>(null);
@@ -76,26 +77,36 @@ export function ConfigImport() {
         A file is the whole configuration: accounts, roles and rules it leaves out are removed.
         Review the dry run, then apply: everything changes in one transaction, or nothing does.
       </p>
-      <input
-        type="file"
-        accept=".yaml,.yml,.json,application/json,application/yaml,text/yaml"
-        aria-label="Configuration file (YAML or JSON)"
-        className={FILE_INPUT_CLASS}
-        data-testid="config-file"
-        onChange={(e) => {
-          const file = e.target.files?.[0];
-          if (file) void file.text().then((t) => setText(t));
-        }}
-      />
-      <textarea
-        value={text}
-        onChange={(e) => setText(e.target.value)}
-        rows={12}
-        spellCheck={false}
-        placeholder="…or paste YAML or JSON here"
-        className="w-full rounded-md border border-slate-300 px-3 py-2 font-mono text-xs"
-        data-testid="config-text"
-      />
+      <div className="space-y-1">
+        <label htmlFor={`${fieldId}-file`} className="block text-sm font-medium text-slate-800">
+          Configuration file (YAML or JSON)
+        </label>
+        <input
+          id={`${fieldId}-file`}
+          type="file"
+          accept=".yaml,.yml,.json,application/json,application/yaml,text/yaml"
+          className={FILE_INPUT_CLASS}
+          data-testid="config-file"
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            if (file) void file.text().then((t) => setText(t));
+          }}
+        />
+      </div>
+      <div className="space-y-1">
+        <label htmlFor={`${fieldId}-text`} className="block text-sm font-medium text-slate-800">
+          …or paste the configuration (YAML or JSON)
+        </label>
+        <textarea
+          id={`${fieldId}-text`}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          rows={12}
+          spellCheck={false}
+          className="w-full rounded-md border border-slate-300 px-3 py-2 font-mono text-xs"
+          data-testid="config-text"
+        />
+      </div>
       <div className="flex gap-3">
         <button
           type="button"

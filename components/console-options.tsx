@@ -7,6 +7,7 @@ import { CONSOLE_SERVICES, consoleDestination } from "@/lib/aws/console-destinat
 import type { ConsoleRequest } from "./console-actions";
 import { CopyFeedback, useConsoleShare } from "./console-share";
 import { DurationPicker } from "./duration-picker";
+import { usePopupFocus } from "./use-popup-focus";
 import { useConsoleDestination, useRoleDuration } from "./use-role-preferences";
 
 const PANEL_WIDTH = 404;
@@ -48,18 +49,8 @@ export function ConsoleOptions({
   const selectId = useId();
   const customId = useId();
 
-  useEffect(() => {
-    firstField.current?.focus();
-    const onPointer = (e: PointerEvent) => {
-      const target = e.target as Node;
-      if (!panel.current?.contains(target) && !anchor.contains(target)) onClose();
-    };
-    document.addEventListener("pointerdown", onPointer);
-    return () => {
-      document.removeEventListener("pointerdown", onPointer);
-      if (anchor.isConnected) anchor.focus();
-    };
-  }, [anchor, onClose]);
+  useEffect(() => firstField.current?.focus(), []);
+  const focus = usePopupFocus(panel, anchor, onClose);
 
   const check = consoleDestination(region, destination || undefined);
   const request: ConsoleRequest = {
@@ -82,13 +73,8 @@ export function ConsoleOptions({
       className="absolute z-40 rounded-xl border border-slate-200 bg-white p-4 text-sm shadow-xl"
       style={{ top: position.top, left: position.left, width: position.width }}
       data-testid="console-options"
-      onKeyDown={(e) => {
-        if (e.key === "Escape") {
-          e.preventDefault();
-          e.stopPropagation();
-          onClose();
-        }
-      }}
+      onKeyDown={focus.onKeyDown}
+      onBlur={focus.onBlur}
     >
       <p className="font-semibold text-slate-900">Console options</p>
       <p className="text-xs wrap-anywhere text-slate-500">

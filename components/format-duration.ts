@@ -1,9 +1,11 @@
 import type { DurationBoundsView } from "@/lib/access/group-by-account";
 
-/** "1 h", "4 h", "15 min", "1 h 30 min" */
+/** "1 h", "4 h", "15 min", "1 h 30 min", to the nearest minute. */
 export function formatDuration(seconds: number): string {
-  const hours = Math.floor(seconds / 3600);
-  const minutes = Math.round((seconds % 3600) / 60);
+  // Rounded as a whole, so 59 min 40 s is "1 h", never "60 min" (nor 1 h 59 min 40 s "1 h 60 min").
+  const totalMinutes = Math.round(seconds / 60);
+  const hours = Math.floor(totalMinutes / 60);
+  const minutes = totalMinutes % 60;
   if (hours === 0) return `${minutes} min`;
   return minutes === 0 ? `${hours} h` : `${hours} h ${minutes} min`;
 }

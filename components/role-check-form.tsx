@@ -2,6 +2,7 @@
 
 import { useActionState, useState } from "react";
 import type { RoleCheckState } from "@/app/admin/broker/actions";
+import { submitKeepingFields } from "./use-kept-form-submit";
 
 const INITIAL: RoleCheckState = { report: null, error: null };
 
@@ -23,7 +24,7 @@ export function RoleCheckForm({
   check: (state: RoleCheckState, form: FormData) => Promise<RoleCheckState>;
 }) {
   const [state, formAction, isPending] = useActionState(check, INITIAL);
-  // Controlled, so the role stays chosen after the check (a form action resets the form).
+  // The role stays chosen after the check, beside its report: the form is not reset.
   const [roleId, setRoleId] = useState("");
   return (
     <section
@@ -38,7 +39,11 @@ export function RoleCheckForm({
         then the longest session a rule allows, and says what is missing. The credentials are
         discarded at once; the check is recorded in the audit log.
       </p>
-      <form action={formAction} className="flex flex-wrap items-end gap-2">
+      <form
+        action={formAction}
+        onSubmit={submitKeepingFields(formAction)}
+        className="flex flex-wrap items-end gap-2"
+      >
         <label className="flex min-w-0 flex-1 flex-col text-sm">
           <span className="font-medium">Role</span>
           <select

@@ -59,7 +59,10 @@ export function SamlIdpForm({
               name="slug"
               className={input}
               placeholder="okta"
-              pattern="[a-z0-9][a-z0-9-]*"
+              // Escaped "-": browsers compile pattern with the v flag, where a bare "-" in a class is
+              // a syntax error and the whole pattern is ignored.
+              pattern="[a-z0-9][a-z0-9\-]*"
+              title="Lowercase letters, digits and dashes, e.g. okta"
               required
               defaultValue={typed("slug")}
               {...control}

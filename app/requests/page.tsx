@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { EligibleRoles } from "@/components/access-requests/request-form";
+import { EligibleRoles } from "@/components/access-requests/eligible-roles";
 import {
   MyRequests,
   OverseenElevations,
@@ -45,7 +45,7 @@ export default async function RequestsPage() {
         <h2 id="request-access" className="text-lg font-semibold">
           Request access
         </h2>
-        <EligibleRoles roles={lists.eligible} />
+        <EligibleRoles roles={lists.eligible} requested={lists.requested} now={now} />
       </section>
       <section className="space-y-2" aria-labelledby="my-requests">
         <h2 id="my-requests" className="text-lg font-semibold">

@@ -1,9 +1,9 @@
 "use client";
 
-import { useMemo, useState } from "react";
+import { useId, useState } from "react";
 import type { EligibleRole } from "@/lib/access-requests/list-requests";
-import { EnvironmentBadge } from "../environment-badge";
 import { formatDuration } from "../format-duration";
+import { readStartChoice } from "./start-time";
 import { ActionOutcome, useRequestAction } from "./use-request-action";
 
 /** Lengths offered, up to the rule's longest elevation. */
@@ -14,81 +14,40 @@ function lengthChoices(maxSeconds: number): number[] {
   return choices;
 }
 
-/** The roles the person may request, searchable, each opening its request form. */
-export function EligibleRoles({ roles }: { roles: EligibleRole[] }) {
-  const [query, setQuery] = useState("");
-  const [open, setOpen] = useState<string | null>(null);
-  const shown = useMemo(() => {
-    const words = query.toLowerCase().split(/\s+/).filter(Boolean);
-    return roles.filter((r) => {
-      const text =
-        `${r.roleName} ${r.accountName} ${r.accountAlias} ${r.accountId} ${r.environment}`.toLowerCase();
-      return words.every((w) => text.includes(w));
-    });
-  }, [roles, query]);
-  if (roles.length === 0)
-    return (
-      <p className="text-sm text-slate-600" data-testid="eligible-empty">
-        No role is open to you by request.
-      </p>
-    );
-  return (
-    <div className="space-y-3">
-      <input
-        type="search"
-        value={query}
-        onChange={(e) => setQuery(e.target.value)}
-        placeholder="Search roles you can request"
-        aria-label="Search roles you can request"
-        className="w-full rounded-md border border-slate-300 px-3 py-2 text-sm sm:max-w-sm"
-        data-testid="eligible-search"
-      />
-      <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white">
-        {shown.map((r) => (
-          <li key={r.roleId} className="p-3" data-testid="eligible-role" data-role-id={r.roleId}>
-            <div className="flex flex-wrap items-center gap-2">
-              <span className="font-medium">{r.roleName}</span>
-              <span className="text-sm text-slate-600">
-                in {r.accountName} <span className="font-mono text-xs">({r.accountId})</span>
-              </span>
-              <EnvironmentBadge environment={r.environment} />
-              <button
-                type="button"
-                onClick={() => setOpen(open === r.roleId ? null : r.roleId)}
-                className="ml-auto rounded-md bg-indigo-600 px-3 py-1 text-sm font-medium text-white hover:bg-indigo-500"
-                aria-expanded={open === r.roleId}
-                data-testid="request-open"
-              >
-                {r.breakGlass ? "Request or break glass" : "Request access"}
-              </button>
-            </div>
-            {r.roleDescription && (
-              <p className="mt-1 text-sm text-slate-600">{r.roleDescription}</p>
-            )}
-            <p className="mt-1 text-xs text-slate-500">
-              Up to {formatDuration(r.maxElevationSeconds)}; approved by {r.approvers}
-              {r.approvalsRequired > 1 ? ` (${r.approvalsRequired} approvals)` : ""}.
-            </p>
-            {open === r.roleId && <RequestForm role={r} onDone={() => setOpen(null)} />}
-          </li>
-        ))}
-        {shown.length === 0 && (
-          <li className="p-3 text-sm text-slate-600">No requestable role matches “{query}”.</li>
-        )}
-      </ul>
-    </div>
-  );
-}
-
-function RequestForm({ role, onDone }: { role: EligibleRole; onDone: () => void }) {
+/**
+ * Asks for one role: how long, from when, why. A start "at" a time must be a time to come; once
+ * sent, the form closes and the list above it says so (`onSent`).
+ */
+export function RequestForm({
+  role,
+  portalNow,
+  onSent,
+}: {
+  role: EligibleRole;
+  /** The portal's clock now, in ms: a chosen start must be after it. */
+  portalNow: () => number;
+  onSent: (message: string) => void;
+}) {
   const choices = lengthChoices(role.maxElevationSeconds);
   const [durationSeconds, setDuration] = useState(Math.min(3600, role.maxElevationSeconds));
   const [reason, setReason] = useState("");
   const [ticket, setTicket] = useState("");
   const [later, setLater] = useState(false);
   const [startsAt, setStartsAt] = useState("");
+  const [startError, setStartError] = useState<string | null>(null);
+  const startsName = useId();
   const { busy, error, done, send } = useRequestAction();
   const submit = async (breakGlass: boolean) => {
+    // Break-glass access starts now, whatever "Starting" says.
+    const start = readStartChoice(later && !breakGlass, startsAt, portalNow());
+    if (!start.ok) {
+      setStartError(start.message);
+      return;
+    }
+    setStartError(null);
+    const message = breakGlass
+      ? "Break-glass access is active; approvers were told."
+      : "Requested: approvers were told.";
     const ok = await send(
       breakGlass ? "break-glass" : "request",
       "/api/access-requests",
@@ -98,13 +57,11 @@ function RequestForm({ role, onDone }: { role: EligibleRole; onDone: () => void 
         reason,
         ticket,
         breakGlass,
-        ...(later && startsAt ? { startsAt: new Date(startsAt).toISOString() } : {}),
+        ...(start.startsAt ? { startsAt: start.startsAt } : {}),
       },
-      breakGlass
-        ? "Break-glass access is active; approvers were told."
-        : "Requested: approvers were told.",
+      message,
     );
-    if (ok) onDone();
+    if (ok) onSent(message);
   };
   return (
     <form
@@ -134,19 +91,52 @@ function RequestForm({ role, onDone }: { role: EligibleRole; onDone: () => void 
         <fieldset className="text-sm">
           <legend className="font-medium">Starting</legend>
           <label className="mr-3 inline-flex items-center gap-1">
-            <input type="radio" checked={!later} onChange={() => setLater(false)} /> when approved
+            <input
+              type="radio"
+              name={startsName}
+              checked={!later}
+              onChange={() => {
+                setLater(false);
+                setStartError(null);
+              }}
+              data-testid="request-start-approved"
+            />{" "}
+            when approved
           </label>
           <label className="inline-flex items-center gap-1">
-            <input type="radio" checked={later} onChange={() => setLater(true)} /> at
+            <input
+              type="radio"
+              name={startsName}
+              checked={later}
+              onChange={() => setLater(true)}
+              data-testid="request-start-at"
+            />{" "}
+            at
           </label>
           {later && (
             <input
               type="datetime-local"
               value={startsAt}
-              onChange={(e) => setStartsAt(e.target.value)}
-              className="mt-1 block rounded-md border border-slate-300 px-2 py-1"
+              onChange={(e) => {
+                setStartsAt(e.target.value);
+                setStartError(null);
+              }}
+              className="mt-1 block rounded-md border border-slate-300 px-2 py-1 aria-[invalid=true]:border-red-500"
               aria-label="Start at"
+              aria-invalid={startError !== null}
+              aria-describedby={startError ? `${startsName}-error` : undefined}
+              data-testid="request-starts-at"
             />
+          )}
+          {startError && (
+            <p
+              id={`${startsName}-error`}
+              role="alert"
+              className="mt-1 text-xs text-red-700"
+              data-testid="request-start-error"
+            >
+              {startError}
+            </p>
           )}
         </fieldset>
       </div>

@@ -11,6 +11,7 @@ import {
   requestInclude,
   requestView,
   statusOf,
+  type RequestStatus,
   type RequestView,
 } from "./request-view";
 
@@ -41,10 +42,17 @@ export interface DecidableRequest extends RequestView {
   history: { total: number; approved: number; denied: number; revoked: number };
 }
 
+/** A role the user may request but already asked for or holds, and where that request stands. */
+export interface RequestedRole extends EligibleRole {
+  status: Extract<RequestStatus, "pending" | "approved" | "active">;
+}
+
 export interface RequestLists {
   /** Whether any eligible rule names this person as an approver (the page shows their lists). */
   isApprover: boolean;
   eligible: EligibleRole[];
+  /** Eligible roles not offered again because a request of this person's for them is open. */
+  requested: RequestedRole[];
   mine: RequestView[];
   toDecide: DecidableRequest[];
   /** Approved elevations the user approves for (not their own), so they can end them early. */
@@ -174,15 +182,21 @@ export async function listRequestsFor(ctx: RequestContext): Promise<RequestLists
     (r) => approves(r) && !r.decisions.some((d) => d.personId === principal.personId),
   );
   const history = await historyOf(ctx, [...new Set(decidable.map((r) => r.personId))]);
-  // A role already asked for (pending) or held (approved, not ended) is not offered again.
-  const open = new Set(
-    mine
-      .filter((r) => ["pending", "approved", "active"].includes(statusOf(r, ctx.now)))
-      .map((r) => r.roleId),
-  );
+  // A role already asked for (pending) or held (approved, not ended) is not offered again; the
+  // page says why, with the newest open request's status.
+  const open = new Map<string, RequestedRole["status"]>();
+  for (const r of mine) {
+    const status = statusOf(r, ctx.now);
+    const isOpen = status === "pending" || status === "approved" || status === "active";
+    if (isOpen && !open.has(r.roleId)) open.set(r.roleId, status);
+  }
   return {
     isApprover,
     eligible: eligible.filter((e) => !open.has(e.roleId)),
+    requested: eligible.flatMap((e) => {
+      const status = open.get(e.roleId);
+      return status ? [{ ...e, status }] : [];
+    }),
     mine: mine.map((r) => requestView(r, ctx.now)),
     toDecide: decidable.map((r) => ({
       ...requestView(r, ctx.now),

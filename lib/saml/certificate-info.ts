@@ -18,7 +18,12 @@ export function describeCertificate(pem: string, now = currentTime()): Certifica
     const notAfter = new Date(cert.validTo);
     return {
       fingerprint: cert.fingerprint256,
-      subject: cert.subject.split("\n").join(", "),
+      // One attribute a line, each value escaped as RFC 2253 writes it ("test keys\, not …"):
+      // shown to people, so unescaped.
+      subject: cert.subject
+        .split("\n")
+        .map((line) => line.replace(/\\([,+"\\<>;#= ])/g, "$1"))
+        .join(", "),
       notAfter,
       isExpired: notAfter.getTime() < now.getTime(),
     };

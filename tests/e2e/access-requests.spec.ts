@@ -4,7 +4,13 @@
 // local server) got each event.
 import { expect, test } from "@playwright/test";
 import { startWebhookReceiver, type WebhookReceiver } from "@/tests/support/webhook-receiver";
-import { roleIdOf, roleRow, signInThroughBrowser, startStackPerFile } from "./support/e2e-stack";
+import {
+  roleIdOf,
+  roleRow,
+  signedInAs,
+  signInThroughBrowser,
+  startStackPerFile,
+} from "./support/e2e-stack";
 
 let hooks: WebhookReceiver | undefined;
 
@@ -117,4 +123,72 @@ test("carol requests DataAnalyst, alice approves, carol opens the console, alice
   // The webhook receiver got each event.
   const got = await hooks!.waitFor(4);
   expect(got.map((h) => h.body.event)).toEqual(["requested", "approved", "activated", "ended"]);
+});
+
+test("a start time must be given and to come, the Starting radios are one group, and a sent request is confirmed and shown as pending", async ({
+  page,
+}) => {
+  const s = stack();
+  const dataAnalyst = await roleIdOf(s, "acme-production", "DataAnalyst");
+  const carol = await s.db.user.findFirstOrThrow({ where: { email: "carol@corp.example" } });
+  const pendingOfCarol = () =>
+    s.db.accessRequest.count({ where: { personId: carol.personId, state: "pending" } });
+  expect(await pendingOfCarol()).toBe(0);
+
+  await signedInAs(page, s, "carol");
+  await page.goto(`${s.portalUrl}/requests`);
+  const eligible = page.locator(`[data-testid="eligible-role"][data-role-id="${dataAnalyst}"]`);
+  await eligible.getByTestId("request-open").click();
+  const whenApproved = eligible.getByRole("radio", { name: "when approved" });
+  const at = eligible.getByRole("radio", { name: "at" });
+  const names = [await whenApproved.getAttribute("name"), await at.getAttribute("name")];
+  expect(names[0]).toBeTruthy();
+  expect(names[1]).toBe(names[0]);
+  await at.focus();
+  await page.keyboard.press("ArrowLeft");
+  await expect(whenApproved).toBeChecked();
+  await at.check();
+  await expect(whenApproved).not.toBeChecked();
+  await eligible.getByTestId("request-reason").fill("Month-end numbers");
+
+  // "at" with no time: refused in the form, nothing sent.
+  await eligible.getByTestId("request-submit").click();
+  await expect(eligible.getByTestId("request-start-error")).toContainText(
+    "Choose the date and time to start",
+  );
+  // A past time: refused too, saying why.
+  const localInput = (offsetMs: number) =>
+    page.evaluate((offset) => {
+      const d = new Date(Date.now() + offset);
+      const two = (n: number) => String(n).padStart(2, "0");
+      return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}`;
+    }, offsetMs);
+  await eligible.getByTestId("request-starts-at").fill(await localInput(-2 * 3_600_000));
+  await expect(eligible.getByTestId("request-start-error")).toHaveCount(0);
+  await eligible.getByTestId("request-submit").click();
+  await expect(eligible.getByTestId("request-start-error")).toContainText("That time has passed");
+  await expect(eligible.getByTestId("request-starts-at")).toHaveAttribute("aria-invalid", "true");
+  expect(await pendingOfCarol()).toBe(0);
+
+  // Two hours ahead: sent; the confirmation stays on screen after the form closes.
+  const startAt = await localInput(2 * 3_600_000);
+  await eligible.getByTestId("request-starts-at").fill(startAt);
+  await eligible.getByTestId("request-submit").click();
+  await expect(page.getByTestId("request-sent")).toContainText("Requested: approvers were told.");
+  await expect(page.getByTestId("request-form")).toHaveCount(0);
+  const requested = page.locator(`[data-testid="requested-role"][data-role-id="${dataAnalyst}"]`);
+  await expect(requested).toContainText("Your request is waiting for approval");
+  await expect(page.getByTestId("eligible-empty")).toHaveText(
+    "No other role is open to you by request.",
+  );
+  await page.screenshot({ path: "test-results/request-sent.png", fullPage: true });
+  const request = await s.db.accessRequest.findFirstOrThrow({
+    where: { personId: carol.personId, state: "pending" },
+  });
+  const chosen = await page.evaluate((v) => new Date(v).getTime(), startAt);
+  expect(request.startsAt.getTime()).toBe(chosen);
+
+  // A reload says the same: the role has a pending request.
+  await page.reload();
+  await expect(requested).toContainText("Your request is waiting for approval");
 });

@@ -49,6 +49,11 @@ test("BreakGlass is refused while the broker is locked and opens after the admin
   await mfa.getByLabel("MFA code").fill(await currentBrokerCode(s.aws.url));
   await mfa.getByRole("button", { name: "Unlock" }).click();
   await expect(mfa.getByTestId("broker-mfa-state")).toContainText("Unlocked until");
+  // Said once, in one format (seconds, no ".000Z"), not again in a second message.
+  await expect(mfa.getByText(/Unlocked until/)).toHaveCount(1);
+  await expect(mfa.getByTestId("broker-mfa-state")).toContainText(
+    /Unlocked until \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/,
+  );
 
   // Now the MFA-protected role is issued, through the broker's MFA session.
   await page.goto(`${s.portalUrl}/accounts`);

@@ -6,7 +6,9 @@ import { signInThroughBrowser, startStackPerFile } from "./support/e2e-stack";
 
 const stack = startStackPerFile();
 
-test("an admin checks a role from the Broker page and is told what to fix", async ({ page }) => {
+test("an admin checks a role from the Broker page and is told what to fix, the role still chosen beside its report", async ({
+  page,
+}) => {
   const s = stack();
   await signInThroughBrowser(page, s, "alice");
   await page.goto(`${s.portalUrl}/admin/broker`);
@@ -24,6 +26,9 @@ test("an admin checks a role from the Broker page and is told what to fix", asyn
     "The broker may not assume this role",
   );
   await expect(panel.getByTestId("role-check-trust")).toContainText("AccessDenied");
+  await expect(panel.getByLabel("Role").locator("option:checked")).toHaveText(
+    "acme-security (567890123456) / LegacyOps",
+  );
   await page.screenshot({ path: "test-results/check-role-problem.png", fullPage: true });
 
   await panel.getByLabel("Role").selectOption({ label: "acme-staging (345678901234) / Developer" });
@@ -33,6 +38,9 @@ test("an admin checks a role from the Broker page and is told what to fix", asyn
   );
   await expect(panel.getByTestId("role-check-max-session-duration")).toContainText(
     "AWS allows the longest session",
+  );
+  await expect(panel.getByLabel("Role").locator("option:checked")).toHaveText(
+    "acme-staging (345678901234) / Developer",
   );
 
   const checks = await s.db.auditEvent.findMany({

@@ -1,9 +1,15 @@
 // Rough edges of a first hour, in Chromium: a cross-site deep link can be cancelled; a
 // refused console destination can be changed right there; `/` and `?` typed into the (focused,
 // empty) search box are shortcuts, not a search; the no-access page's contact is a link when it is
-// an email address or URL; a binary file imported as configuration is named as such.
+// an email address or URL; a binary file imported as configuration is named as such; the console
+// options menu closes once focus leaves it.
 import { expect, test } from "@playwright/test";
-import { followLinkFromAnotherSite, signedInAs, startStackPerFile } from "./support/e2e-stack";
+import {
+  followLinkFromAnotherSite,
+  roleRow,
+  signedInAs,
+  startStackPerFile,
+} from "./support/e2e-stack";
 
 const CONTACT = "the Cloud Platform team (cloud@corp.example, https://wiki.corp.example/aws)";
 const stack = startStackPerFile({ stack: { extraEnv: { GATEHOUSE_ACCESS_CONTACT: CONTACT } } });
@@ -110,8 +116,8 @@ test("the access review takes an account's alias, offers the roles for Explain, 
   await expect(page.getByTestId("user-access")).toBeVisible();
   await expect(byAccount.getByLabel("Account id, name or alias")).toHaveValue("acme-prod");
   await expect(
-    page.locator('#explainable-roles option[label="acme-production / ReadOnly"]'),
-  ).toHaveAttribute("value", "arn:aws:iam::210987654321:role/ReadOnly");
+    page.locator('#explainable-roles option[value="acme-production / ReadOnly"]'),
+  ).toHaveAttribute("label", "arn:aws:iam::210987654321:role/ReadOnly");
 });
 
 test("the role form names every problem at once", async ({ page }) => {
@@ -126,4 +132,49 @@ test("the role form names every problem at once", async ({ page }) => {
   await expect(errors).toHaveCount(2);
   await expect(errors.nth(0)).toContainText("IAM role name");
   await expect(errors.nth(1)).toContainText("999999999999");
+});
+
+test("the console options close when focus leaves them, Escape closes them from anywhere, and the page's shortcuts work again", async ({
+  page,
+}) => {
+  const s = stack();
+  await signedInAs(page, s, "bob");
+  const row = roleRow(page, "acme-staging", "Developer");
+  const optionsButton = row.getByTestId("console-options-button");
+  const options = page.getByTestId("console-options");
+
+  // Tab past the last control: closed, and focus goes on to what follows the button (CLI).
+  await optionsButton.click();
+  await expect(options).toBeVisible();
+  await options.getByRole("button", { name: "Copy sign-in URL" }).focus();
+  await page.keyboard.press("Tab");
+  await expect(options).toHaveCount(0);
+  await expect(row.getByRole("button", { name: "CLI credentials" })).toBeFocused();
+  await page.keyboard.press("?");
+  await expect(page.getByTestId("keyboard-shortcuts")).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId("keyboard-shortcuts")).toHaveCount(0);
+
+  // Shift+Tab before the first: closed, back on the button.
+  await optionsButton.click();
+  await expect(options.getByTestId("destination-select")).toBeFocused();
+  await page.keyboard.press("Shift+Tab");
+  await expect(options).toHaveCount(0);
+  await expect(optionsButton).toBeFocused();
+
+  // Focus elsewhere in the page (here the search box): closed.
+  await optionsButton.click();
+  await expect(options).toBeVisible();
+  await page.getByRole("searchbox", { name: "Search accounts and roles" }).focus();
+  await expect(options).toHaveCount(0);
+
+  // Focus nowhere in the page (the window's own): still open, and Escape closes it.
+  await optionsButton.click();
+  await expect(options).toBeVisible();
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await expect(options).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(options).toHaveCount(0);
+  await page.keyboard.press("?");
+  await expect(page.getByTestId("keyboard-shortcuts")).toBeVisible();
 });

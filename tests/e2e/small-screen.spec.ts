@@ -1,8 +1,9 @@
 // On a phone (390 × 844 CSS px) an on-call engineer still reads every role and reaches its
 // Console and CLI buttons: nothing is wider than the screen, no role name collapses to nothing,
-// and the console options and CLI credentials stay on screen.
+// and the console options and CLI credentials stay on screen. The header's links are behind a
+// Menu button there, which a keyboard works too.
 import { expect, test, type Page } from "@playwright/test";
-import { signInThroughBrowser, startStackPerFile } from "./support/e2e-stack";
+import { signedInAs, signInThroughBrowser, startStackPerFile } from "./support/e2e-stack";
 
 const stack = startStackPerFile();
 const PHONE = { width: 390, height: 844 };
@@ -58,4 +59,55 @@ test("bob's roles, their buttons, the console options and the CLI credentials fi
   await expect(dialog.getByText("export AWS_ACCESS_KEY_ID=", { exact: false })).toBeVisible();
   expectOnScreen("the CLI credentials dialog", await dialog.boundingBox());
   await expectNoSidewaysScroll(page);
+});
+
+test("on a phone the main pages are a Menu button away, by keyboard too, and the nav marks the current page", async ({
+  page,
+}) => {
+  const s = stack();
+  await signedInAs(page, s, "bob");
+  const menuButton = page.getByRole("button", { name: "Menu" });
+  expectOnScreen("Menu", await menuButton.boundingBox());
+  await expect(menuButton).toHaveAttribute("aria-expanded", "false");
+  const menu = page.getByTestId("main-menu");
+  await expect(menu).toBeHidden();
+
+  // Keyboard: Enter opens it, Tab reaches its links, Escape closes it back onto the button.
+  await menuButton.focus();
+  await page.keyboard.press("Enter");
+  await expect(menuButton).toHaveAttribute("aria-expanded", "true");
+  await expect(menu.getByRole("link", { name: "Accounts" })).toHaveAttribute(
+    "aria-current",
+    "page",
+  );
+  await page.keyboard.press("Tab");
+  await expect(menu.getByRole("link", { name: "Accounts" })).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(menu).toBeHidden();
+  await expect(menuButton).toBeFocused();
+  await page.screenshot({ path: "test-results/phone-menu-closed.png" });
+
+  await menuButton.click();
+  await expect(menu.getByRole("link", { name: "Command line" })).toBeVisible();
+  expectOnScreen("the main menu", await menu.boundingBox());
+  await page.screenshot({ path: "test-results/phone-menu-open.png" });
+  await menu.getByRole("link", { name: "Requests" }).click();
+  await page.waitForURL(`${s.portalUrl}/requests`);
+  await expect(menu).toBeHidden();
+  await menuButton.click();
+  await expect(menu.getByRole("link", { name: "Requests" })).toHaveAttribute(
+    "aria-current",
+    "page",
+  );
+  await expect(menu.getByRole("link", { name: "Accounts" })).not.toHaveAttribute("aria-current");
+  // Focus moving on (here to Sign out) closes it.
+  await page.getByRole("button", { name: "Sign out" }).focus();
+  await expect(menu).toBeHidden();
+  await expectNoSidewaysScroll(page);
+
+  // From 640 px up the links are in a row, the current one marked, and there is no Menu button.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await expect(menuButton).toBeHidden();
+  const row = page.getByRole("navigation", { name: "Main" });
+  await expect(row.getByRole("link", { name: "Requests" })).toHaveAttribute("aria-current", "page");
 });

@@ -1,6 +1,10 @@
 // What the admin pages read from an IdP's metadata and from a pasted certificate: the NameID
 // formats decide whether the IdP needs a user-key attribute (docs/SAML-IDENTITY.md), and a pasted
 // certificate is one X.509 certificate or nothing.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { describeCertificate, parsePastedCertificate } from "@/lib/saml/certificate-info";
 import { parseIdpMetadata } from "@/lib/saml/idp-metadata";
@@ -73,5 +77,19 @@ describe("a pasted certificate", () => {
     expect(info.subject).toMatch(/CN=/);
     expect(info.isExpired).toBe(false);
     expect(describeCertificate(key.certificatePem, new Date("2999-01-01")).isExpired).toBe(true);
+  });
+
+  it("shows a subject's values as written, without RFC 2253's escapes", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "cert-subject-"));
+    try {
+      // prettier-ignore
+      execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1", "-subj", "/O=test keys, not valid anywhere/CN=Gatehouse; <demo>", "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem")], { stdio: "ignore" });
+      const pem = readFileSync(path.join(dir, "cert.pem"), "utf8");
+      expect(describeCertificate(pem).subject).toBe(
+        "O=test keys, not valid anywhere, CN=Gatehouse; <demo>",
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { currentTime } from "@/lib/clock";
 import type { Metadata } from "next";
-import { AccessQueryForms, type ExplainableRole } from "@/components/access-query-forms";
+import { AccessQueryForms } from "@/components/access-query-forms";
 import { AccessRulesTable } from "@/components/access-rules-table";
 import { AdminPageShell } from "@/components/admin-page-shell";
 import { formatDuration } from "@/components/format-duration";
@@ -15,7 +15,7 @@ import { getDb } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors";
 import { requirePrivilegedPage } from "@/lib/auth/privilege-guard";
 import { pathWithQuery } from "@/lib/http/return-path";
-import { reviewQuery } from "./review-query";
+import { explainedRoleArn, reviewQuery, type NamedRole } from "./review-query";
 import { ArnText } from "@/components/arn-text";
 
 export const metadata: Metadata = { title: "Access review" };
@@ -32,6 +32,7 @@ export default async function AccessReviewPage({ searchParams }: { searchParams:
   const values: Record<string, string> = {};
   for (const [k, v] of Object.entries(raw)) if (typeof v === "string") values[k] = v;
   const params = { get: (name: string) => values[name] ?? null };
+  const roles = await explainableRoles();
   return (
     <AdminPageShell user={check.user} crumbs={crumbs}>
       <div>
@@ -41,13 +42,25 @@ export default async function AccessReviewPage({ searchParams }: { searchParams:
           same resolution the portal uses at issuance. Times are UTC.
         </p>
       </div>
-      <AccessQueryForms values={values} roles={await explainableRoles()} />
+      <AccessQueryForms
+        values={values}
+        roles={roles.map((r) => ({ arn: r.arn, label: `${r.accountName} / ${r.roleName}` }))}
+      />
       {await (async () => {
         try {
           const explainUser = values.explainUser?.trim();
           const explainRole = values.explainRole?.trim();
-          if (explainUser && explainRole)
-            return await explainSection(explainUser, explainRole, values);
+          if (explainUser && explainRole) {
+            const arn = explainedRoleArn(explainRole, roles);
+            if (arn === null)
+              return (
+                <p className="text-sm text-slate-600" data-testid="explain-no-role">
+                  No role “{explainRole}” in Gatehouse: name it as account / role (for example
+                  acme-production / ReadOnly) or by its ARN.
+                </p>
+              );
+            return await explainSection(explainUser, arn, values);
+          }
           const query = reviewQuery(params);
           if (query.kind === "account") return await accountSection(query);
           if (query.kind === "user") return await userSection(query.email);
@@ -69,13 +82,23 @@ export default async function AccessReviewPage({ searchParams }: { searchParams:
   );
 }
 
-/** Every role, labelled "account / role", for Explain's picker (ordered as the admin pages are). */
-async function explainableRoles(): Promise<ExplainableRole[]> {
+/** Every role, for Explain's picker and for reading its field (ordered as the admin pages are). */
+async function explainableRoles(): Promise<NamedRole[]> {
   const roles = await getDb().role.findMany({
-    select: { arn: true, name: true, awsAccount: { select: { name: true } } },
+    select: {
+      arn: true,
+      name: true,
+      awsAccount: { select: { name: true, accountId: true, alias: true } },
+    },
     orderBy: [{ awsAccount: { name: "asc" } }, { name: "asc" }],
   });
-  return roles.map((r) => ({ arn: r.arn, label: `${r.awsAccount.name} / ${r.name}` }));
+  return roles.map((r) => ({
+    arn: r.arn,
+    roleName: r.name,
+    accountId: r.awsAccount.accountId,
+    accountName: r.awsAccount.name,
+    accountAlias: r.awsAccount.alias,
+  }));
 }
 
 function csvLink(query: string) {

@@ -42,3 +42,33 @@ export function reviewQuery(params: Params): ReviewQuery {
   }
   return { kind: "none" };
 }
+
+/** A role as Explain may name it. */
+export interface NamedRole {
+  arn: string;
+  roleName: string;
+  accountId: string;
+  accountName: string;
+  accountAlias: string;
+}
+
+/**
+ * The ARN of the role Explain's field names: an ARN as given, or "account / role" (the account's
+ * name, id or alias, then the role's name, as the field's suggestions and the rest of the portal
+ * write it). Null when it names no role (or, through an alias, more than one).
+ */
+export function explainedRoleArn(input: string, roles: readonly NamedRole[]): string | null {
+  const text = input.trim();
+  if (text.startsWith("arn:")) return text;
+  const slash = text.lastIndexOf("/");
+  if (slash === -1) return null;
+  const account = text.slice(0, slash).trim();
+  const roleName = text.slice(slash + 1).trim();
+  const named = roles.filter((r) => r.roleName === roleName);
+  for (const key of ["accountName", "accountId", "accountAlias"] as const) {
+    const found = named.filter((r) => r[key] !== "" && r[key] === account);
+    if (found.length === 1) return found[0]!.arn;
+    if (found.length > 1) return null;
+  }
+  return null;
+}
