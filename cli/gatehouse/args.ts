@@ -33,10 +33,20 @@ export interface ParsedCommand {
   /** After `--` (only for `passThrough` commands). */
   rest: string[];
   help: boolean;
+  /** `--version` anywhere before `--`: print the version, run nothing. */
+  version: boolean;
 }
 
-/** @throws UsageError */
-export function parseCommand(spec: CommandSpec, argv: readonly string[]): ParsedCommand {
+/**
+ * @param globals options given before the command name (`gatehouse --portal <url> ls`); the
+ *   command's own option of the same name wins.
+ * @throws UsageError
+ */
+export function parseCommand(
+  spec: CommandSpec,
+  argv: readonly string[],
+  globals: { portal?: string | undefined } = {},
+): ParsedCommand {
   let args = [...argv];
   let rest: string[] = [];
   if (spec.passThrough) {
@@ -47,7 +57,10 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed
     }
   }
   if (args.some((arg) => arg === "--help" || arg === "-h")) {
-    return { values: {}, positionals: [], rest: [], help: true };
+    return { values: {}, positionals: [], rest: [], help: true, version: false };
+  }
+  if (args.includes("--version")) {
+    return { values: {}, positionals: [], rest: [], help: false, version: true };
   }
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
@@ -70,12 +83,9 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed
       spec.usage,
     );
   }
-  return {
-    values: parsed.values as ParsedCommand["values"],
-    positionals,
-    rest,
-    help: false,
-  };
+  const values = parsed.values as ParsedCommand["values"];
+  if (values.portal === undefined && globals.portal !== undefined) values.portal = globals.portal;
+  return { values, positionals, rest, help: false, version: false };
 }
 
 function cleanParseError(err: unknown): string {
@@ -97,10 +107,18 @@ export function stringOption(parsed: ParsedCommand, name: string): string | unde
  */
 export const ROLE_REFERENCE_PATTERN = /^(?!\s)[^/\p{Cc}]+(?<!\s)\/(?!\s)[^/\p{Cc}]+(?<!\s)$/u;
 
+/** A role id as the portal makes them (docs/API.md "Resource endpoints"): what `ls --json` shows. */
+export const ROLE_ID_PATTERN = /^[a-z0-9]{20,32}$/;
+
+/** `<account>/<role>` or a role id; anything else is a usage error. */
 export function roleReference(raw: string | undefined, usage: string): string {
-  if (raw === undefined || !ROLE_REFERENCE_PATTERN.test(raw) || raw.length > 256) {
+  if (
+    raw === undefined ||
+    raw.length > 256 ||
+    !(ROLE_REFERENCE_PATTERN.test(raw) || ROLE_ID_PATTERN.test(raw))
+  ) {
     throw new UsageError(
-      `expected <account>/<role> (an account id, name or alias, a slash, a role name), got ${JSON.stringify(raw ?? "")}`,
+      `expected <account>/<role> (an account id, name or alias, a slash, a role name) or a role id, got ${JSON.stringify(raw ?? "")}`,
       usage,
     );
   }

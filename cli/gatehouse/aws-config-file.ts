@@ -25,6 +25,11 @@ export interface ProfileEdit {
   removed: string[];
   /** Wanted, but the name is taken by a profile gatehouse does not manage for this portal. */
   skipped: string[];
+  /**
+   * Existing profiles whose credential_process now names another account: the same profile name
+   * would silently act in a different account, so the caller must say so.
+   */
+  retargeted: Array<{ name: string; from: string; to: string }>;
 }
 
 interface Line {
@@ -63,7 +68,14 @@ export function applyManagedProfiles(
   const sections = findSections(lines);
   const eol = lines.find((line) => line.eol !== "")?.eol ?? "\n";
   const wanted = new Map(desired.map((profile) => [profile.name, profile]));
-  const edit: ProfileEdit = { text: "", added: [], updated: [], removed: [], skipped: [] };
+  const edit: ProfileEdit = {
+    text: "",
+    added: [],
+    updated: [],
+    removed: [],
+    skipped: [],
+    retargeted: [],
+  };
   const takenByOthers = new Set(
     sections
       .filter((section) => section.profile !== undefined && section.managedBy !== portalUrl)
@@ -82,6 +94,11 @@ export function applyManagedProfiles(
       const before = lines.slice(section.header, section.contentEnd);
       const after = updateSection(before, profile, portalUrl, eol);
       if (!sameLines(before, after)) edit.updated.push(profile.name);
+      const from = accountOf(before);
+      const to = accountOf(after);
+      if (from !== undefined && to !== undefined && from !== to) {
+        edit.retargeted.push({ name: profile.name, from, to });
+      }
       out.push(...after, ...lines.slice(section.contentEnd, section.end));
     } else {
       edit.removed.push(section.profile as string);
@@ -120,6 +137,17 @@ export function managedProfileNames(text: string, portalUrl: string): string[] {
   return findSections(splitLines(text))
     .filter((section) => section.profile !== undefined && section.managedBy === portalUrl)
     .map((section) => section.profile as string);
+}
+
+/** The account id in a section's `credential_process = … creds <account id>/<role> …`. */
+function accountOf(section: Line[]): string | undefined {
+  for (const line of section) {
+    const setting = SETTING.exec(line.text);
+    if (setting?.[1] === "credential_process") {
+      return /\screds\s+'?(\d{12})\//.exec(setting[2] ?? "")?.[1];
+    }
+  }
+  return undefined;
 }
 
 function settingLines(profile: DesiredProfile, portalUrl: string): string[] {

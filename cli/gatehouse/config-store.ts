@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 
 import { CliError, EXIT } from "./exit-codes";
@@ -25,6 +26,18 @@ export function configFile(home: string): string {
   return path.join(home, "config.json");
 }
 
+/** config.json exists but is not a sign-in: `logout` removes it, `login --portal` replaces it. */
+export class DamagedSignInError extends CliError {
+  override readonly name: string = "DamagedSignInError";
+
+  constructor(readonly file: string) {
+    super(
+      `${file} is damaged; run gatehouse logout to remove it, or gatehouse login --portal <url> to replace it`,
+      EXIT.unexpected,
+    );
+  }
+}
+
 /** The saved sign-in, or undefined when there is none. A damaged file is an error, not "none". */
 export function readSavedSignIn(home: string, warn: Warn): SavedSignIn | undefined {
   const file = configFile(home);
@@ -32,10 +45,7 @@ export function readSavedSignIn(home: string, warn: Warn): SavedSignIn | undefin
   if (text === undefined) return undefined;
   const saved = parseSavedSignIn(text);
   if (!saved) {
-    throw new CliError(
-      `${file} is damaged; run gatehouse login to write it again`,
-      EXIT.unexpected,
-    );
+    throw new DamagedSignInError(file);
   }
   return saved;
 }
@@ -43,6 +53,25 @@ export function readSavedSignIn(home: string, warn: Warn): SavedSignIn | undefin
 export function saveSignIn(home: string, signIn: SavedSignIn, warn: Warn): void {
   ensurePrivateDir(home, warn);
   writeFileAtomic(configFile(home), `${JSON.stringify(signIn, null, 2)}\n`, PRIVATE_FILE_MODE);
+}
+
+/**
+ * Checks that a sign-in can be saved in `home` (created 0700 if missing; not writable by everyone;
+ * a file can be created there), so `login` fails before a token is issued rather than after.
+ * @throws CliError (exit 1) naming the directory and the reason.
+ */
+export function checkHomeUsable(home: string, warn: Warn): void {
+  try {
+    ensurePrivateDir(home, warn);
+    const probe = path.join(home, `.probe.${process.pid}.tmp`);
+    fs.writeFileSync(probe, "", { mode: PRIVATE_FILE_MODE, flag: "w" });
+    fs.rmSync(probe, { force: true });
+  } catch (err) {
+    throw new CliError(
+      `cannot save a sign-in in ${home}: ${(err as Error).message}`,
+      EXIT.unexpected,
+    );
+  }
 }
 
 export function forgetSignIn(home: string): void {

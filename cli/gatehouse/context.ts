@@ -1,5 +1,5 @@
 import type { CliEnv } from "./cli-env";
-import { type SavedSignIn, readSavedSignIn } from "./config-store";
+import { DamagedSignInError, type SavedSignIn, readSavedSignIn } from "./config-store";
 import { CliError, EXIT, UsageError } from "./exit-codes";
 import { normalizePortalUrl } from "./portal-url";
 
@@ -24,7 +24,16 @@ export function warnFor(ctx: CliContext): (message: string) => void {
 export function resolvePortalUrl(ctx: CliContext, flag: string | undefined): string {
   const explicit = flag ?? ctx.env.portalUrl;
   if (explicit !== undefined) return normalizePortalUrl(explicit);
-  const saved = readSavedSignIn(ctx.env.home, warnFor(ctx));
+  let saved;
+  try {
+    saved = readSavedSignIn(ctx.env.home, warnFor(ctx));
+  } catch (err) {
+    if (!(err instanceof DamagedSignInError)) throw err;
+    // The damaged file cannot name the portal, so saying "log in" alone would be a loop.
+    throw new UsageError(
+      `which portal? ${err.file} is damaged and names none: pass --portal <url> or set GATEHOUSE_URL`,
+    );
+  }
   if (saved) return saved.portalUrl;
   throw new UsageError("which portal? Pass --portal <url> or set GATEHOUSE_URL");
 }

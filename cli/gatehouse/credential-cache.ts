@@ -48,6 +48,11 @@ export function cacheFile(home: string, parts: CacheKeyParts): string {
   return path.join(cacheDir(home), `${key}.json`);
 }
 
+/** `<entry>.lock`: held by the one process asking the portal for this entry (cache-lock.ts). */
+export function cacheLockFile(home: string, parts: CacheKeyParts): string {
+  return cacheFile(home, parts).replace(/\.json$/, ".lock");
+}
+
 /** Whether credentials expiring at `expiration` may still be handed out at `now`. */
 export function isFresh(expiration: string, now: Date): boolean {
   const expires = Date.parse(expiration);

@@ -1,13 +1,17 @@
 import { formatCredentials } from "../../lib/aws/credential-formats";
 import { type IssuedCredentials, parseIssuedCredentials } from "./api-types";
 import { type CliContext, requireSignIn, warnFor } from "./context";
+import { singleFlight } from "./cache-lock";
 import {
   type CacheKeyParts,
+  cacheDir,
+  cacheLockFile,
   readCachedCredentials,
   writeCachedCredentials,
 } from "./credential-cache";
 import { CliError, EXIT } from "./exit-codes";
 import { callPortal } from "./portal-client";
+import { ensurePrivateDir } from "./secure-files";
 
 export interface CredentialRequest {
   /** `<account>/<role>` or a role id (docs/API.md "Resource endpoints"). */
@@ -28,14 +32,36 @@ export async function getCredentials(
 ): Promise<IssuedCredentials> {
   const warn = warnFor(ctx);
   const parts: CacheKeyParts = { portalUrl, ...request };
-  const cached = readCachedCredentials(ctx.env.home, parts, ctx.now(), warn);
+  const lookup = () => readCachedCredentials(ctx.env.home, parts, ctx.now(), warn);
+  const cached = lookup();
   if (cached) return cached;
 
   const signIn = requireSignIn(ctx, portalUrl);
+  try {
+    ensurePrivateDir(ctx.env.home, warn);
+    ensurePrivateDir(cacheDir(ctx.env.home), warn);
+  } catch {
+    // No cache directory: no lock either; singleFlight then asks the portal directly.
+  }
+  // Many credential_process runs at once on a cold cache: one asks the portal, the others read
+  // what it cached.
+  return singleFlight(cacheLockFile(ctx.env.home, parts), lookup, () =>
+    issue(ctx, portalUrl, signIn.token, parts, request),
+  );
+}
+
+async function issue(
+  ctx: CliContext,
+  portalUrl: string,
+  token: string,
+  parts: CacheKeyParts,
+  request: CredentialRequest,
+): Promise<IssuedCredentials> {
+  const warn = warnFor(ctx);
   const body = await callPortal(ctx.fetch, portalUrl, {
     method: "POST",
     path: "/api/v1/credentials",
-    token: signIn.token,
+    token,
     json: {
       role: request.role,
       ...(request.durationSeconds !== undefined && { durationSeconds: request.durationSeconds }),

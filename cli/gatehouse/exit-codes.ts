@@ -10,6 +10,8 @@ export const EXIT = {
   refused: 4,
   unavailable: 5,
   signInFailed: 6,
+  /** `gatehouse exec`: the command exists but cannot be run (not executable; the shells' convention). */
+  commandNotExecutable: 126,
   /** `gatehouse exec`: the command to run does not exist (the shells' convention). */
   commandNotFound: 127,
 } as const;
@@ -25,7 +27,7 @@ export const EXIT_CODE_HELP = `Exit codes:
   4  refused: not allowed, no such role, MFA needed, ambiguous role (403, 404, 409)
   5  the portal or AWS is unavailable (network error, timeout, 429, 5xx)
   6  sign-in denied in the browser, or the code expired before it was approved
-  gatehouse exec exits with the command's own code (128+n for signal n; 127: no such command)`;
+  gatehouse exec exits with the command's own code (128+n for signal n; 126: cannot run it; 127: no such command)`;
 
 /**
  * A failure the CLI reports as `gatehouse: <message>` and turns into an exit code. The message is

@@ -74,19 +74,25 @@ ${EXIT_CODE_HELP}
 `;
 
 /**
- * Runs one command line and returns its exit code. Leading `--portal` is moved behind the command
- * so each command's strict parser sees it.
+ * Runs one command line and returns its exit code. A `--portal` before the command is an option of
+ * that command (docs/CLI.md "Choosing the portal"): it is handed to the command's parser as a
+ * default, never appended to the arguments, where it would land after exec's `--`. A `--portal`
+ * after the command wins over one before it.
  */
 export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
-  const leading: string[] = [];
+  let leadingPortal: string | undefined;
   let index = 0;
   for (; index < argv.length; index += 1) {
     const arg = argv[index] as string;
-    if (arg === "--portal" && index + 1 < argv.length) {
-      leading.push(arg, argv[index + 1] as string);
+    if (arg === "--portal") {
+      const value = argv[index + 1];
+      if (value === undefined || value.startsWith("-")) {
+        return report(ctx, new UsageError("--portal needs a value: --portal <url>", MAIN_USAGE));
+      }
+      leadingPortal = value;
       index += 1;
     } else if (arg.startsWith("--portal=")) {
-      leading.push(arg);
+      leadingPortal = arg.slice("--portal=".length);
     } else if (arg.startsWith("-")) {
       if (arg === "--version" || arg === "-v") {
         ctx.out(`gatehouse ${CLI_VERSION}\n`);
@@ -105,9 +111,12 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
   if (name === undefined) return report(ctx, new UsageError("which command?", MAIN_USAGE));
   if (name === "help") {
     const topic = argv[index + 1];
-    if (topic === undefined || !Object.hasOwn(COMMANDS, topic)) {
+    if (topic === undefined) {
       ctx.out(MAIN_USAGE);
       return EXIT.ok;
+    }
+    if (!Object.hasOwn(COMMANDS, topic)) {
+      return report(ctx, new UsageError(`unknown command ${JSON.stringify(topic)}`, MAIN_USAGE));
     }
     return runCli([topic, "--help"], ctx);
   }
@@ -116,9 +125,13 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
   }
   const command = await (COMMANDS[name] as (typeof COMMANDS)[string]).load();
   try {
-    const parsed = parseCommand(command.spec, [...argv.slice(index + 1), ...leading]);
+    const parsed = parseCommand(command.spec, argv.slice(index + 1), { portal: leadingPortal });
     if (parsed.help) {
       ctx.out(`${command.spec.usage}\n`);
+      return EXIT.ok;
+    }
+    if (parsed.version) {
+      ctx.out(`gatehouse ${CLI_VERSION}\n`);
       return EXIT.ok;
     }
     return await command.run(parsed, ctx);

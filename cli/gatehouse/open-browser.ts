@@ -19,10 +19,14 @@ export function isOpenableUrl(url: string): boolean {
   }
 }
 
+/** How long an opener may run before it counts as having opened the page (some stay in front). */
+export const OPENER_GRACE_MS = 5_000;
+
 /**
  * Opens `url` in the person's browser: xdg-open on Linux and the BSDs, open on macOS, the URL
- * protocol handler on Windows. Resolves false when no opener could be started; the caller then
- * tells the person to open the URL themselves.
+ * protocol handler on Windows. Resolves true when the opener exits 0 (or is still running after
+ * {@link OPENER_GRACE_MS}), false when it cannot be started or exits with a failure (xdg-open
+ * with no browser configured, say); the caller then hands the URL over instead.
  *
  * The URL is one argument of a program started without a shell, so its `&` and `?` reach the
  * browser as they are. On Windows `start` would need cmd.exe, which reads `&` as a command
@@ -46,10 +50,18 @@ export function openInBrowser(
       resolve(false);
       return;
     }
-    child.once("error", () => resolve(false));
-    child.once("spawn", () => {
+    const timer = setTimeout(() => {
       child.unref();
       resolve(true);
+    }, OPENER_GRACE_MS);
+    timer.unref();
+    child.once("error", () => {
+      clearTimeout(timer);
+      resolve(false);
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve(code === 0);
     });
   });
 }

@@ -12,6 +12,8 @@ export interface PortalRequest {
   /** Sent as `Authorization: Bearer <token>` (docs/API.md "Authentication"). */
   token?: string;
   json?: unknown;
+  /** Overrides {@link REQUEST_TIMEOUT_MS} (tests). */
+  timeoutMs?: number;
 }
 
 /** Attempts in all when the portal answers 503 `overloaded` (docs/CLI.md "Messages, secrets and the network"). */
@@ -80,6 +82,15 @@ async function callPortalOnce(
   if (request.token !== undefined) headers.authorization = `Bearer ${request.token}`;
   if (request.json !== undefined) headers["content-type"] = "application/json";
 
+  // One deadline for the headers and the body: a portal that sends its headers and then stalls
+  // must not hold the caller (a credential_process, say) until the server closes the socket.
+  const timeoutMs = request.timeoutMs ?? REQUEST_TIMEOUT_MS;
+  const signal = AbortSignal.timeout(timeoutMs);
+  const unreachable = (err: unknown) =>
+    new CliError(
+      `cannot reach the portal at ${portalUrl}: ${networkReason(err, timeoutMs)}`,
+      EXIT.unavailable,
+    );
   let response: Response;
   try {
     response = await fetchImpl(`${portalUrl}${request.path}`, {
@@ -87,20 +98,24 @@ async function callPortalOnce(
       headers,
       body: request.json === undefined ? undefined : JSON.stringify(request.json),
       redirect: "error",
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      signal,
     });
   } catch (err) {
-    throw new CliError(
-      `cannot reach the portal at ${portalUrl}: ${networkReason(err)}`,
-      EXIT.unavailable,
-    );
+    throw unreachable(err);
   }
 
   const requestId = response.headers.get("x-request-id") ?? undefined;
   if (response.status === 204) return { kind: "body", body: undefined };
+  let text: string;
+  try {
+    text = await untilAborted(response.text(), signal);
+  } catch (err) {
+    void response.body?.cancel().catch(() => undefined);
+    throw unreachable(err);
+  }
   let body: unknown;
   try {
-    body = await response.json();
+    body = JSON.parse(text);
   } catch {
     body = undefined;
   }
@@ -153,8 +168,12 @@ export function portalError(
     const retryAfter = response.headers.get("retry-after");
     if (retryAfter && /^\d+$/.test(retryAfter)) message += `; try again in ${retryAfter} s`;
   }
-  if (typeof error?.nextUrl === "string" && error.nextUrl.startsWith("/")) {
-    // mfa_required / saml_assertion_required: the page that completes the missing step.
+  if (error?.code === "saml_assertion_required") {
+    // The role is reached through the IdP's AWS app: the browser hands AWS the assertion, so no
+    // step in the browser lets the CLI issue it (docs/API.md).
+    message += "; only the web page can issue this role, not the CLI";
+  } else if (typeof error?.nextUrl === "string" && error.nextUrl.startsWith("/")) {
+    // mfa_required: the page that completes the missing step.
     message += `; complete it in the browser at ${portalUrl}${printable(error.nextUrl)}`;
   }
   return new CliError(message, exitCode, requestId);
@@ -165,10 +184,30 @@ export function printable(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, " ");
 }
 
+/** `promise`, or a rejection with the signal's reason once it aborts, whichever comes first. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passed on as it came
+        reject(err);
+      },
+    );
+  });
+}
+
 /** Why a request got no answer: a timeout, or the socket error's code (`ECONNREFUSED` …). */
-export function networkReason(err: unknown): string {
+export function networkReason(err: unknown, timeoutMs: number = REQUEST_TIMEOUT_MS): string {
   if (err instanceof DOMException && err.name === "TimeoutError") {
-    return `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`;
+    return `no answer within ${timeoutMs / 1000} s`;
   }
   const cause = err instanceof Error && isRecord(err.cause) ? err.cause : undefined;
   if (typeof cause?.code === "string") return cause.code;

@@ -68,6 +68,27 @@ export function EligibleRoles({
           {done} It is listed under “My requests”.
         </p>
       )}
+      {requested.length > 0 && (
+        <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white">
+          {requested.map((r) => (
+            <li
+              key={r.roleId}
+              className="flex flex-wrap items-center gap-2 p-3"
+              data-testid="requested-role"
+              data-role-id={r.roleId}
+            >
+              <RoleTitle role={r} />
+              <span className="text-sm text-slate-600 sm:ml-auto" data-testid="requested-note">
+                {REQUESTED_NOTE[r.status]}: see{" "}
+                <a href="#my-requests" className="text-indigo-700 underline">
+                  My requests
+                </a>
+                .
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
       {roles.length === 0 ? (
         <p className="text-sm text-slate-600" data-testid="eligible-empty">
           {requested.length === 0
@@ -129,27 +150,6 @@ export function EligibleRoles({
             )}
           </ul>
         </>
-      )}
-      {requested.length > 0 && (
-        <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white">
-          {requested.map((r) => (
-            <li
-              key={r.roleId}
-              className="flex flex-wrap items-center gap-2 p-3"
-              data-testid="requested-role"
-              data-role-id={r.roleId}
-            >
-              <RoleTitle role={r} />
-              <span className="text-sm text-slate-600 sm:ml-auto" data-testid="requested-note">
-                {REQUESTED_NOTE[r.status]}: see{" "}
-                <a href="#my-requests" className="text-indigo-700 underline">
-                  My requests
-                </a>
-                .
-              </span>
-            </li>
-          ))}
-        </ul>
       )}
     </div>
   );

@@ -152,14 +152,24 @@ export function formatCredentials(
 
   // No comment lines in shell output: interactive zsh treats `#` as a command unless
   // INTERACTIVE_COMMENTS is set, and cmd's `rem` is noise.
-  const lines = (render: (name: string, value: string, field: CredentialField) => string) =>
-    variables.map(([name, value, field]) => render(name, value, field)).join("\n") + "\n";
+  // Each shell snippet first unsets AWS_PROFILE: the JavaScript SDK (and tools built on it) takes a
+  // profile named there over the variables set here, and would act as someone else.
+  const lines = (
+    unsetProfile: string,
+    render: (name: string, value: string, field: CredentialField) => string,
+  ) =>
+    [unsetProfile, ...variables.map(([name, value, field]) => render(name, value, field))].join(
+      "\n",
+    ) + "\n";
 
   return {
-    bash: lines((name, value) => `export ${name}=${quotePosix(value)}`),
-    fish: lines((name, value) => `set -gx ${name} ${quoteFish(value)}`),
-    powershell: lines((name, value) => `$Env:${name} = ${quotePowerShell(value)}`),
-    cmd: lines(cmdSetLine),
+    bash: lines("unset AWS_PROFILE", (name, value) => `export ${name}=${quotePosix(value)}`),
+    fish: lines("set -e AWS_PROFILE", (name, value) => `set -gx ${name} ${quoteFish(value)}`),
+    powershell: lines(
+      "Remove-Item Env:AWS_PROFILE -ErrorAction SilentlyContinue",
+      (name, value) => `$Env:${name} = ${quotePowerShell(value)}`,
+    ),
+    cmd: lines('set "AWS_PROFILE="', cmdSetLine),
     "credentials-file": credentialsFileSnippet(creds, expiration, opts.profileName, opts.region),
     "credential-process": JSON.stringify({
       Version: 1,

@@ -480,6 +480,199 @@ describe("serve: the container credential endpoint", () => {
   });
 });
 
+describe("command-line rules against the real portal", () => {
+  it.each([
+    [
+      "before exec",
+      ["--portal", "PORTAL", "exec", "acme-staging/Developer", "--", "echo", "hello"],
+    ],
+    [
+      "as --portal=<url> before exec",
+      ["--portal=PORTAL", "exec", "acme-staging/Developer", "--", "echo", "hello"],
+    ],
+    [
+      "after exec's role",
+      ["exec", "acme-staging/Developer", "--portal", "PORTAL", "--", "echo", "hello"],
+    ],
+  ])(
+    "a global --portal %s picks the portal and never reaches the command's arguments",
+    async (_name, args) => {
+      // No GATEHOUSE_URL: only the flag can name the portal.
+      const run = await runCli(
+        args.map((arg) => arg.replace("PORTAL", stack.portalUrl)),
+        { env: { ...env, GATEHOUSE_URL: undefined } },
+      );
+      expect(run.code, run.stderr).toBe(EXIT.ok);
+      expect(run.stdout).toBe("hello\n");
+    },
+  );
+
+  it("env unsets AWS_PROFILE in a real bash and a real fish (the JS SDK would prefer the profile)", async () => {
+    const profiled = { ...env, AWS_PROFILE: "someone-else" };
+    const bash = await runCli(["env", "acme-staging/Developer", "--shell", "bash"], { env });
+    expect(bash.code, bash.stderr).toBe(EXIT.ok);
+    const inBash = await runProcess(
+      "bash",
+      ["-c", `${bash.stdout}\nprintf '%s|%s' "\${AWS_PROFILE-unset}" "$AWS_ACCESS_KEY_ID"`],
+      { env: profiled },
+    );
+    expect(inBash.stdout).toMatch(/^unset\|ASIA/);
+    const fish = await runCli(["env", "acme-staging/Developer", "--shell", "fish"], { env });
+    const inFish = await runProcess(
+      "fish",
+      ["-c", `${fish.stdout}\nset -q AWS_PROFILE; and echo set; or echo unset`],
+      { env: profiled },
+    );
+    expect(inFish.stdout.trim()).toBe("unset");
+  });
+
+  it("single-flight: 12 parallel credential_process calls on a cold cache issue credentials once", async () => {
+    const issued = () => stack.db.auditEvent.count({ where: { action: "credentials.issued" } });
+    const before = await issued();
+    // A duration no other test asks for: a cold cache entry of its own.
+    const args = ["creds", "acme-staging/Developer", "--duration", "1700"];
+    // Without the lock every one of them would issue (60 gave 51 issuances); 12 prove it without
+    // starting so many processes at once that the portal's STS call itself runs out of time.
+    const runs = await Promise.all(Array.from({ length: 12 }, () => runCli(args, { env })));
+    for (const run of runs) expect(run.code, run.stderr).toBe(EXIT.ok);
+    const keys = new Set(
+      runs.map((run) => (JSON.parse(run.stdout) as { AccessKeyId: string }).AccessKeyId),
+    );
+    expect(keys.size).toBe(1);
+    expect(await issued()).toBe(before + 1);
+    const dir = path.join(home, ".gatehouse", "cache");
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith(".lock"))).toEqual([]);
+  }, 120_000);
+
+  it("a role id is accepted where <account>/<role> is (the ambiguous-role advice can be followed)", async () => {
+    const ls = await runCli(["ls", "--json"], { env });
+    const answer = JSON.parse(ls.stdout) as {
+      accounts: Array<{ name: string; roles: Array<{ roleId: string; roleName: string }> }>;
+    };
+    const roleId = answer.accounts
+      .find((a) => a.name === "acme-staging")
+      ?.roles.find((r) => r.roleName === "Developer")?.roleId;
+    expect(roleId).toBeDefined();
+    const run = await runCli(["creds", roleId!], { env });
+    expect(run.code, run.stderr).toBe(EXIT.ok);
+    expect(JSON.parse(run.stdout)).toMatchObject({ AccessKeyId: expect.stringMatching(/^ASIA/) });
+  });
+
+  it("a role reached through the IdP's AWS app says only the web page can issue it, with no browser link", async () => {
+    const ls = await runCli(["ls", "--json"], { env });
+    const answer = JSON.parse(ls.stdout) as {
+      accounts: Array<{
+        accountId: string;
+        roles: Array<{ roleName: string; viaSamlApp?: boolean; allowCli: boolean }>;
+      }>;
+    };
+    const federated = answer.accounts.flatMap((a) =>
+      a.roles.filter((r) => r.viaSamlApp && r.allowCli).map((r) => `${a.accountId}/${r.roleName}`),
+    )[0];
+    expect(federated, "the test stack grants bob a role through the IdP's AWS app").toBeDefined();
+    const run = await runCli(["creds", federated!], { env });
+    expect(run.code).toBe(EXIT.refused);
+    expect(run.stderr).toContain("only the web page can issue this role");
+    expect(run.stderr).not.toMatch(/saml\/start|in the browser at/);
+  });
+
+  it.each([["a full disk (/dev/full)", "/dev/full", 1, /cannot write to stdout: ENOSPC/]])(
+    "a write error on stdout is reported on stderr, exit non-zero: %s",
+    async (_name, target, code, message) => {
+      const run = await runProcess(
+        "bash",
+        [
+          "-c",
+          `exec "$0" "$1" creds acme-staging/Developer > ${target}`,
+          process.execPath,
+          CLI_BIN,
+        ],
+        { env },
+      );
+      expect(run.code).toBe(code);
+      expect(run.stderr).toMatch(message);
+    },
+  );
+
+  it("a closed pipe stays quiet, exit 0", async () => {
+    const run = await runProcess(
+      "bash",
+      ["-c", `set -o pipefail; "$0" "$1" ls | head -c 1 >/dev/null`, process.execPath, CLI_BIN],
+      { env },
+    );
+    expect(run.stderr).toBe("");
+  });
+
+  it.each([
+    ["an opener that fails", 3, false],
+    ["an opener that succeeds", 0, true],
+  ])(
+    "console with %s: opened = %s; otherwise the URL is printed with the warning",
+    async (_name, status, opened) => {
+      const bin = fs.mkdtempSync(path.join(os.tmpdir(), "gatehouse-opener-"));
+      fs.writeFileSync(path.join(bin, "xdg-open"), `#!/bin/sh\nexit ${status}\n`, { mode: 0o755 });
+      const run = await runCli(["console", "acme-staging/Developer"], {
+        env: {
+          ...env,
+          GATEHOUSE_NO_BROWSER: undefined,
+          DISPLAY: ":0",
+          PATH: `${bin}:${process.env.PATH}`,
+        },
+      });
+      expect(run.code, run.stderr).toBe(EXIT.ok);
+      if (opened) {
+        expect(run.stderr).toMatch(/Opened the AWS console/);
+        expect(run.stdout).toBe("");
+      } else {
+        expect(run.stderr).toMatch(/the browser could not be opened/);
+        expect(run.stderr).toMatch(/works once, for anyone who has it/);
+        expect(run.stdout).toMatch(/^https?:\/\//);
+      }
+    },
+  );
+
+  it.each([
+    ["a file that is not executable", 0o644, 126],
+    ["a file that does not exist", undefined, 127],
+  ])("exec of %s exits %i, as a shell would", async (_name, mode, code) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gatehouse-exec-"));
+    const file = path.join(dir, "tool");
+    if (mode !== undefined) fs.writeFileSync(file, "#!/bin/sh\nexit 0\n", { mode });
+    const run = await runCli(["exec", "acme-staging/Developer", "--", file], { env });
+    expect(run.code).toBe(code);
+  });
+
+  it("login revokes the token it was given when the sign-in cannot be saved", async () => {
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), "gatehouse-cli-unsaved-"));
+    const otherEnv = terminalEnv(other);
+    // config.json a non-empty directory: the home passes the check, the save then fails.
+    fs.mkdirSync(path.join(other, ".gatehouse", "config.json", "x"), {
+      recursive: true,
+      mode: 0o700,
+    });
+    fs.chmodSync(path.join(other, ".gatehouse"), 0o700);
+    const run = await login(otherEnv, [], async (code) => {
+      expect((await decide(bob, code, "approve")).status).toBe(200);
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/could not be saved .*the new token was revoked/);
+  });
+
+  it.each([["a GATEHOUSE_HOME every user may write to", 0o777]])(
+    "login refuses %s before showing a code",
+    async (_name, mode) => {
+      const other = fs.mkdtempSync(path.join(os.tmpdir(), "gatehouse-cli-shared-"));
+      fs.chmodSync(other, mode);
+      const run = await runCli(["login"], {
+        env: { ...terminalEnv(other), GATEHOUSE_HOME: other },
+      });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/cannot save a sign-in in .*writable by every user/);
+      expect(run.stderr).not.toMatch(/To sign in/);
+    },
+  );
+});
+
 describe("a replica shedding load (docs/CLI.md, docs/OPERATIONS.md 'Overload')", () => {
   it("creds waits out a 503 overloaded and gets its credentials once the replica has room: one issuance, audited once", async () => {
     const replica = await startReplica(stack, { GATEHOUSE_MAX_CONCURRENT_REQUESTS: "1" });

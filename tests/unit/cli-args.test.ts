@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { parseCommand, parseDuration } from "@/cli/gatehouse/args";
+import { parseCommand, parseDuration, roleReference } from "@/cli/gatehouse/args";
 import { readCliEnv } from "@/cli/gatehouse/cli-env";
 import type { CliContext } from "@/cli/gatehouse/context";
 import { EXIT, UsageError } from "@/cli/gatehouse/exit-codes";
@@ -78,6 +78,13 @@ describe("usage errors exit 2 with the problem and the command's synopsis", () =
     ],
     ["a portal URL with a query", ["ls", "--portal", "https://p.example/?a=1"], /must not carry/],
     ["no portal at all", ["ls"], /which portal\?/],
+    ["a global --portal without its value", ["--portal"], /--portal needs a value/],
+    [
+      "a global --portal followed by the command instead of a value",
+      ["--portal", "--help"],
+      /--portal needs a value/,
+    ],
+    ["help for a command that does not exist", ["help", "nosuch"], /unknown command "nosuch"/],
   ];
   it.each(cases)("%s", async (_name, argv, message) => {
     const run = captureContext();
@@ -105,6 +112,86 @@ describe("help", () => {
       expect(run.stdout()).toMatch(new RegExp(`^Usage: gatehouse ${name}`));
     },
   );
+});
+
+describe("a --portal before the command is an option of the command, never an argument after --", () => {
+  const cases: Array<[string, string, string[], string, string[]]> = [
+    [
+      "exec: the command after -- gets only its own arguments",
+      "exec",
+      ["acme/Dev", "--", "echo", "hello"],
+      "http://localhost:5000",
+      ["echo", "hello"],
+    ],
+    [
+      "exec: a --portal after -- belongs to the command",
+      "exec",
+      ["acme/Dev", "--", "tool", "--portal", "x"],
+      "http://localhost:5000",
+      ["tool", "--portal", "x"],
+    ],
+    ["creds: the leading --portal is the portal", "creds", ["a/b"], "http://localhost:5000", []],
+  ];
+  it.each(cases)("%s", async (_name, command, argv, portal, rest) => {
+    const parsed = parseCommand(await specOf(command), argv, { portal: "http://localhost:5000" });
+    expect(parsed.values.portal).toBe(portal);
+    expect(parsed.rest).toEqual(rest);
+  });
+
+  it.each([
+    [
+      "the command's own --portal wins over the leading one",
+      ["--portal", "https://a.example", "ls", "--portal", "https://b.example"],
+      "https://b.example",
+    ],
+    [
+      "--portal=<url> before the command",
+      ["--portal=https://a.example", "ls"],
+      "https://a.example",
+    ],
+    [
+      "before exec, with a command after --",
+      ["--portal", "https://a.example", "exec", "x/y", "--", "echo", "hi"],
+      "https://a.example",
+    ],
+  ])("%s: that portal is asked", async (_name, argv, portal) => {
+    const run = captureContext();
+    expect(await runCli(argv, run.ctx)).toBe(EXIT.notSignedIn);
+    expect(run.stderr()).toContain(`not signed in to ${portal}.`);
+  });
+});
+
+describe("--version works wherever the usage lists it", () => {
+  it.each([
+    [["--version"]],
+    [["ls", "--version"]],
+    [["creds", "a/b", "--version"]],
+    [["--portal", "https://a.example", "status", "--version"]],
+  ])("gatehouse %j prints the version, exit 0", async (argv) => {
+    const run = captureContext();
+    expect(await runCli(argv, run.ctx)).toBe(EXIT.ok);
+    expect(run.stdout()).toMatch(/^gatehouse \S+\n$/);
+  });
+
+  it("exec passes a --version after -- to the command", async () => {
+    const parsed = parseCommand(await specOf("exec"), ["a/b", "--", "tool", "--version"]);
+    expect(parsed.version).toBe(false);
+    expect(parsed.rest).toEqual(["tool", "--version"]);
+  });
+});
+
+describe("a role is <account>/<role> or a role id (the ambiguous-role advice can be followed)", () => {
+  it.each([
+    ["an account name and a role", "acme-staging/Developer", true],
+    ["an account id and a role", "345678901234/ReadOnly", true],
+    ["a role id, as ls --json shows it", "clx0abc123def456ghi789jk", true],
+    ["a single word that is no role id", "Developer", false],
+    ["a role id with capitals", "CLX0ABC123DEF456GHI789JK", false],
+    ["a role id that is too short", "abc123", false],
+  ])("%s: %s → accepted %s", (_name, raw, accepted) => {
+    if (accepted) expect(roleReference(raw, "usage")).toBe(raw);
+    else expect(() => roleReference(raw, "usage")).toThrow(UsageError);
+  });
 });
 
 describe("parsing", () => {

@@ -138,3 +138,66 @@ describe("portal errors are printed as 'gatehouse: <message> (request id <id>)'"
     expect(seen?.redirect).toBe("error");
   });
 });
+
+describe("a role reached through the IdP's AWS app says only the web page can issue it", () => {
+  const answer = (body: unknown) =>
+    portalError({ status: 409, headers: new Headers() }, { error: body }, PORTAL);
+  it.each([
+    [
+      "saml_assertion_required, with the page the browser would use",
+      {
+        code: "saml_assertion_required",
+        message: "This role needs your IdP's assertion.",
+        nextUrl: "/api/aws/saml/start",
+      },
+    ],
+    [
+      "saml_assertion_required, without a page",
+      { code: "saml_assertion_required", message: "This role needs your IdP's assertion." },
+    ],
+  ])("%s", (_name, body) => {
+    const failure = answer(body);
+    expect(failure.message).toBe(
+      "This role needs your IdP's assertion; only the web page can issue this role, not the CLI",
+    );
+    expect(failure.message).not.toMatch(/browser at|saml\/start/);
+    expect(failure.exitCode).toBe(EXIT.refused);
+  });
+});
+
+describe("the request timeout covers reading the body: a stalled body is a timeout (exit 5)", () => {
+  /** Headers at once, then `chunk` and nothing more, ever (unless the signal aborts). */
+  const stalling = (status: number, chunk: string) =>
+    ((_url: string, init: RequestInit) => {
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode(chunk));
+          init.signal?.addEventListener("abort", () => controller.error(init.signal?.reason));
+        },
+      });
+      return Promise.resolve(
+        new Response(body, { status, headers: { "content-type": "application/json" } }),
+      );
+    }) as unknown as typeof fetch;
+  /** Like `stalling`, but ignores the abort signal, as a broken fetch might. */
+  const deaf = (() =>
+    Promise.resolve(
+      new Response(new ReadableStream<Uint8Array>({ start: () => undefined }), { status: 200 }),
+    )) as unknown as typeof fetch;
+  it.each([
+    ["a 200 whose body stalls halfway", stalling(200, '{"accessKeyId":')],
+    ["an error answer whose body stalls", stalling(500, '{"error":')],
+    ["a body that stalls in a fetch that ignores the signal", deaf],
+  ])("%s", async (_name, fetchImpl) => {
+    const started = Date.now();
+    const failure = (await callPortal(fetchImpl, PORTAL, {
+      method: "GET",
+      path: "/api/v1/roles",
+      token: SECRET,
+      timeoutMs: 200,
+    }).catch((e: unknown) => e)) as CliError;
+    expect(failure.exitCode).toBe(EXIT.unavailable);
+    expect(failure.message).toBe(`cannot reach the portal at ${PORTAL}: no answer within 0.2 s`);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});

@@ -108,23 +108,25 @@ function awsVariables(envNul: string): Record<string, string> {
 }
 
 const CLEAN_ENV = { PATH: "/usr/bin:/bin", LC_ALL: "C.UTF-8" } as unknown as NodeJS.ProcessEnv;
+/** A shell where a profile is selected: a snippet must take it away (the JS SDK prefers it). */
+const PROFILE_ENV = { ...CLEAN_ENV, AWS_PROFILE: "someone-else" } as NodeJS.ProcessEnv;
 
 /** Runs `snippet` in a clean, non-interactive bash, then lists what a child process would inherit. */
-function runBash(snippet: string): Record<string, string> {
+function runBash(snippet: string, env: NodeJS.ProcessEnv = CLEAN_ENV): Record<string, string> {
   return awsVariables(
     execFileSync(BASH, ["--noprofile", "--norc", "-c", `${snippet}\n/usr/bin/env -0`], {
       cwd: workDir,
-      env: CLEAN_ENV,
+      env,
       encoding: "utf8",
     }),
   );
 }
 
-function runFish(snippet: string): Record<string, string> {
+function runFish(snippet: string, env: NodeJS.ProcessEnv = CLEAN_ENV): Record<string, string> {
   return awsVariables(
     execFileSync(FISH, ["--no-config", "-c", `${snippet}\n/usr/bin/env -0`], {
       cwd: workDir,
-      env: CLEAN_ENV,
+      env,
       encoding: "utf8",
     }),
   );
@@ -136,10 +138,19 @@ function runFish(snippet: string): Record<string, string> {
  * quotes) inside the string only appears doubled. A verbatim string may span lines, as in PowerShell.
  * Anything else is an error, not a guess.
  */
-function parsePowerShell(script: string): Record<string, string> {
+function parsePowerShell(
+  script: string,
+  initial: Record<string, string> = {},
+): Record<string, string> {
   const quote = /['\u2018\u2019\u201a\u201b]/;
-  const vars: Record<string, string> = {};
+  const vars: Record<string, string> = { ...initial };
   let i = 0;
+  // The one other statement allowed, first: it removes the profile a shell may have selected.
+  const unset = "Remove-Item Env:AWS_PROFILE -ErrorAction SilentlyContinue\n";
+  if (script.startsWith(unset)) {
+    delete vars.AWS_PROFILE;
+    i = unset.length;
+  }
   while (i < script.length) {
     const head = /^\$Env:([A-Za-z_][A-Za-z0-9_]*) = '/.exec(script.slice(i));
     if (head === null) throw new Error(`not a PowerShell assignment at ${i}`);
@@ -172,12 +183,14 @@ function parsePowerShell(script: string): Record<string, string> {
  * A strict reader of `set "NAME=value"` lines: inside the quotes nothing cmd.exe would expand or end
  * the quoting with (`"` `%` `!` `^` `&` `|` `<` `>`) may appear.
  */
-function parseCmd(script: string): Record<string, string> {
-  const vars: Record<string, string> = {};
+function parseCmd(script: string, initial: Record<string, string> = {}): Record<string, string> {
+  const vars: Record<string, string> = { ...initial };
   for (const line of script.split("\n").filter((l) => l !== "")) {
     const match = /^set "([A-Za-z_][A-Za-z0-9_]*)=([^"%!^&|<>\r\n]*)"$/.exec(line);
     if (match === null) throw new Error(`not a safe cmd set line: ${line}`);
-    vars[match[1] ?? ""] = match[2] ?? "";
+    // `set "NAME="` removes the variable, as cmd.exe does.
+    if (match[2] === "") delete vars[match[1] ?? ""];
+    else vars[match[1] ?? ""] = match[2] ?? "";
   }
   return vars;
 }
@@ -215,23 +228,25 @@ describe.each(cases)("round trip: $name", ({ creds, region }) => {
   );
   const expected = expectedEnv(creds, region);
 
-  it("bash sets exactly the input values, exported to child processes", () => {
-    expect(runBash(outputs.bash)).toStrictEqual(expected);
+  it("bash sets exactly the input values, exported to child processes, and unsets AWS_PROFILE", () => {
+    expect(runBash(outputs.bash, PROFILE_ENV)).toStrictEqual(expected);
   });
 
   it.skipIf(!hasFish)(
-    `fish sets exactly the input values, exported to child processes${hasFish ? "" : ` (skipped: ${FISH} not found)`}`,
+    `fish sets exactly the input values, exported to child processes, and erases AWS_PROFILE${hasFish ? "" : ` (skipped: ${FISH} not found)`}`,
     () => {
-      expect(runFish(outputs.fish)).toStrictEqual(expected);
+      expect(runFish(outputs.fish, PROFILE_ENV)).toStrictEqual(expected);
     },
   );
 
-  it("PowerShell lines parse back to exactly the input values", () => {
-    expect(parsePowerShell(outputs.powershell)).toStrictEqual(expected);
+  it("PowerShell lines remove AWS_PROFILE and parse back to exactly the input values", () => {
+    expect(parsePowerShell(outputs.powershell, { AWS_PROFILE: "someone-else" })).toStrictEqual(
+      expected,
+    );
   });
 
-  it("cmd lines parse back to exactly the input values", () => {
-    expect(parseCmd(outputs.cmd)).toStrictEqual(expected);
+  it("cmd lines clear AWS_PROFILE and parse back to exactly the input values", () => {
+    expect(parseCmd(outputs.cmd, { AWS_PROFILE: "someone-else" })).toStrictEqual(expected);
   });
 
   it("the credentials file is one profile with exactly the credentials (and region)", () => {

@@ -69,7 +69,7 @@ export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<numbe
     return EXIT.ok;
   }
   // The URL is already issued and works once: hand it over on stdout rather than waste it.
-  ctx.err("gatehouse: could not start a browser; here is the sign-in URL instead (stdout)\n");
+  ctx.err("gatehouse: the browser could not be opened; here is the sign-in URL instead (stdout)\n");
   ctx.err(BEARER_WARNING);
   ctx.out(`${answer.signinUrl}\n`);
   return EXIT.ok;

@@ -21,7 +21,8 @@ for ~/.aws/config:  credential_process = gatehouse creds <account>/<role> --port
 
 Credentials are cached in <GATEHOUSE_HOME>/cache and reused until 5 minutes before they expire.
 
-  <account>/<role>     the account's id, name or alias, a slash, the role name
+  <account>/<role>     the account's id, name or alias, a slash, the role name; or the
+                       role's id (ls --json), which never names two roles
   --duration <s>       session length in seconds (900-43200, or 1h, 90m); default: the role's
   --region <region>    the region the credentials are for; default: the portal's`,
   options: {

@@ -22,7 +22,8 @@ export const spec: CommandSpec = {
 
 Runs <command> with the role's credentials in AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
 AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, AWS_REGION and AWS_DEFAULT_REGION (AWS_PROFILE is
-unset). Exits with the command's exit code (128+n when a signal n ended it). SIGINT and SIGTERM
+unset). Exits with the command's exit code (128+n when a signal n ended it; 126 when it cannot
+be run, 127 when it does not exist). SIGINT and SIGTERM
 sent to gatehouse are passed on to the command (Ctrl-C in a terminal reaches it directly, once).
 
   --duration <s>       session length in seconds (900-43200, or 1h, 90m)
@@ -91,7 +92,12 @@ export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<numbe
         reject(
           err.code === "ENOENT"
             ? new CliError(`exec: command not found: ${command}`, EXIT.commandNotFound)
-            : new CliError(`exec: cannot run ${command}: ${err.message}`, EXIT.unexpected),
+            : err.code === "EACCES"
+              ? new CliError(
+                  `exec: cannot run ${command}: permission denied`,
+                  EXIT.commandNotExecutable,
+                )
+              : new CliError(`exec: cannot run ${command}: ${err.message}`, EXIT.unexpected),
         );
       });
       child.once("exit", (code, signal) => resolve(exitCodeOf(code, signal)));

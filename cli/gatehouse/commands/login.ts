@@ -1,7 +1,7 @@
 import os from "node:os";
 
 import { type CommandSpec, type ParsedCommand, stringOption } from "../args";
-import { readSavedSignIn, saveSignIn } from "../config-store";
+import { checkHomeUsable, readSavedSignIn, saveSignIn } from "../config-store";
 import { type CliContext, resolvePortalUrl, warnFor } from "../context";
 import { clearCredentialCache } from "../credential-cache";
 import { CliError, EXIT, UsageError } from "../exit-codes";
@@ -60,6 +60,9 @@ export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<numbe
   const userFlag = stringOption(parsed, "user");
   const loginHint = userFlag === undefined ? undefined : checkLoginHint(userFlag);
   const useBrowser = parsed.values["no-browser"] !== true && !ctx.env.noBrowser;
+  const warn = warnFor(ctx);
+  // Before any token exists: one issued and then not saved would stay valid, unused, for hours.
+  checkHomeUsable(ctx.env.home, warn);
 
   const { startDeviceLogin } = await import("../device-login");
   const login = await startDeviceLogin(portalUrl, { deviceName, loginHint }, () => ctx.now());
@@ -80,27 +83,40 @@ export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<numbe
   ctx.err(`Waiting for your approval (the code expires in ${minutes} min)…\n`);
 
   const signIn = await login.waitForApproval();
-  if (loginHint !== undefined && signIn.user.email.toLowerCase() !== loginHint.toLowerCase()) {
-    // Someone else approved: the token is theirs, so revoke it and keep nothing.
-    await callPortal(ctx.fetch, portalUrl, {
+  const revokeNew = () =>
+    callPortal(ctx.fetch, portalUrl, {
       method: "DELETE",
       path: "/api/v1/token",
       token: signIn.token,
-    }).catch(() => undefined);
+    }).then(
+      () => true,
+      () => false,
+    );
+  if (loginHint !== undefined && signIn.user.email.toLowerCase() !== loginHint.toLowerCase()) {
+    // Someone else approved: the token is theirs, so revoke it and keep nothing.
+    await revokeNew();
     throw new CliError(
       `the sign-in was approved as ${printable(signIn.user.email)}, not ${loginHint}; nothing was saved`,
       EXIT.signInFailed,
     );
   }
 
-  const warn = warnFor(ctx);
   let previous;
   try {
     previous = readSavedSignIn(ctx.env.home, warn);
   } catch {
     previous = undefined; // a damaged file is about to be replaced
   }
-  saveSignIn(ctx.env.home, signIn, warn);
+  try {
+    saveSignIn(ctx.env.home, signIn, warn);
+  } catch (err) {
+    // The home broke after the check above: a token nobody holds must not stay valid.
+    const revoked = await revokeNew();
+    throw new CliError(
+      `signed in, but the sign-in could not be saved in ${ctx.env.home} (${(err as Error).message}); ${revoked ? "the new token was revoked" : `the new token ${signIn.tokenId} could not be revoked and stays valid until ${signIn.expiresAt}`}`,
+      EXIT.unexpected,
+    );
+  }
   // Cached credentials may belong to the person signed in before.
   clearCredentialCache(ctx.env.home);
   if (previous && previous.token !== signIn.token) {

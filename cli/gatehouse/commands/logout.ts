@@ -1,5 +1,5 @@
 import { type CommandSpec, type ParsedCommand, stringOption } from "../args";
-import { forgetSignIn, readSavedSignIn } from "../config-store";
+import { DamagedSignInError, forgetSignIn, readSavedSignIn } from "../config-store";
 import { type CliContext, warnFor } from "../context";
 import { clearCredentialCache } from "../credential-cache";
 import { CliError, EXIT } from "../exit-codes";
@@ -8,19 +8,32 @@ import { normalizePortalUrl } from "../portal-url";
 
 export const spec: CommandSpec = {
   name: "logout",
-  usage: `Usage: gatehouse logout
+  usage: `Usage: gatehouse logout [--portal <url>]
 
 Revokes the saved sign-in at the portal (DELETE /api/v1/token), then deletes it and every cached
-credential from <GATEHOUSE_HOME>. Credentials already handed out stay valid until they expire.`,
+credential from <GATEHOUSE_HOME>. Credentials already handed out stay valid until they expire.
+With --portal (or GATEHOUSE_URL) naming another portal than the saved sign-in's, nothing is done.
+A damaged config.json is removed.`,
   options: {},
   positionals: { min: 0, max: 0 },
 };
 
 export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<number> {
-  const saved = readSavedSignIn(ctx.env.home, warnFor(ctx));
-  const flag = stringOption(parsed, "portal");
-  if (saved && flag !== undefined && normalizePortalUrl(flag) !== saved.portalUrl) {
-    ctx.err(`Not signed in to ${normalizePortalUrl(flag)} (signed in to ${saved.portalUrl}).\n`);
+  let saved;
+  try {
+    saved = readSavedSignIn(ctx.env.home, warnFor(ctx));
+  } catch (err) {
+    if (!(err instanceof DamagedSignInError)) throw err;
+    // Nothing in it can be revoked; removing it is the only way back to a clean state.
+    forgetSignIn(ctx.env.home);
+    clearCredentialCache(ctx.env.home);
+    ctx.err(`Removed the damaged ${err.file} and the credential cache.\n`);
+    return EXIT.ok;
+  }
+  // The same choice of portal as every other command (docs/CLI.md "Choosing the portal").
+  const chosen = stringOption(parsed, "portal") ?? ctx.env.portalUrl;
+  if (saved && chosen !== undefined && normalizePortalUrl(chosen) !== saved.portalUrl) {
+    ctx.err(`Not signed in to ${normalizePortalUrl(chosen)} (signed in to ${saved.portalUrl}).\n`);
     return EXIT.ok;
   }
   let failure: CliError | undefined;

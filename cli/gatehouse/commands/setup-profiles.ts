@@ -45,7 +45,12 @@ export interface ProfilePlan {
   notes: string[];
 }
 
-/** One profile per role with CLI access; names that collide fall back to the account id. */
+/**
+ * One profile per role with CLI access. A name is a function of the account alone, never of the
+ * order the portal lists accounts in: when the names of two accounts reduce to the same profile
+ * name, both use their account id (docs/CLI.md "Profiles"), so a rename cannot move an existing
+ * name to another account. A name that still names two roles is left out for all of them.
+ */
 export function planProfiles(
   answer: RolesAnswer,
   options: {
@@ -63,43 +68,64 @@ export function planProfiles(
       EXIT.unexpected,
     );
   }
-  const profiles: DesiredProfile[] = [];
   const notes: string[] = [];
-  const used = new Set<string>();
+  const usable: Array<{ accountId: string; accountName: string; roleName: string }> = [];
   for (const account of answer.accounts) {
     for (const role of account.roles) {
-      if (!isCliUsable(role)) {
-        if (role.allowCli) {
-          notes.push(
-            `${account.accountId}/${role.roleName}: reached through your IdP's AWS app, which only the web page can use; no profile`,
-          );
-        }
-        continue;
+      if (isCliUsable(role)) {
+        usable.push({
+          accountId: account.accountId,
+          accountName: account.name,
+          roleName: role.roleName,
+        });
+      } else if (role.allowCli) {
+        notes.push(
+          `${account.accountId}/${role.roleName}: reached through your IdP's AWS app, which only the web page can use; no profile`,
+        );
       }
-      let name = profileNameFor(options.prefix, account.name, role.roleName);
-      if (name === undefined || used.has(name)) {
-        name = profileNameFor(options.prefix, account.accountId, role.roleName);
-      }
-      if (name === undefined || used.has(name)) {
-        notes.push(`${account.accountId}/${role.roleName}: no usable profile name; skipped`);
-        continue;
-      }
-      used.add(name);
-      const command = credentialProcessCommand(
-        options.program,
-        `${account.accountId}/${role.roleName}`,
-        options.portalUrl,
-        options.region,
-        platform,
-      );
-      profiles.push({
-        name,
-        settings: [
-          ["credential_process", command],
-          ["region", region],
-        ],
-      });
     }
+  }
+  // Which accounts each name-based profile name would stand for.
+  const accountsByName = new Map<string, Set<string>>();
+  for (const role of usable) {
+    const name = profileNameFor(options.prefix, role.accountName, role.roleName);
+    if (name === undefined) continue;
+    const accounts = accountsByName.get(name) ?? new Set<string>();
+    accounts.add(role.accountId);
+    accountsByName.set(name, accounts);
+  }
+  const named = usable.map((role) => {
+    const byName = profileNameFor(options.prefix, role.accountName, role.roleName);
+    const name =
+      byName !== undefined && accountsByName.get(byName)?.size === 1
+        ? byName
+        : profileNameFor(options.prefix, role.accountId, role.roleName);
+    return { ...role, name };
+  });
+  const uses = new Map<string, number>();
+  for (const { name } of named) {
+    if (name !== undefined) uses.set(name, (uses.get(name) ?? 0) + 1);
+  }
+  const profiles: DesiredProfile[] = [];
+  for (const role of named) {
+    if (role.name === undefined || (uses.get(role.name) ?? 0) > 1) {
+      notes.push(`${role.accountId}/${role.roleName}: no usable profile name; skipped`);
+      continue;
+    }
+    const command = credentialProcessCommand(
+      options.program,
+      `${role.accountId}/${role.roleName}`,
+      options.portalUrl,
+      options.region,
+      platform,
+    );
+    profiles.push({
+      name: role.name,
+      settings: [
+        ["credential_process", command],
+        ["region", region],
+      ],
+    });
   }
   return { profiles, notes };
 }
@@ -145,6 +171,11 @@ export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<numbe
   for (const name of edit.skipped) {
     ctx.err(
       `gatehouse: profile ${name} already exists and was not written by gatehouse for this portal; left alone\n`,
+    );
+  }
+  for (const { name, from, to } of edit.retargeted) {
+    ctx.err(
+      `gatehouse: warning: profile ${name} ${dryRun ? "would now use" : "now uses"} account ${to}, not ${from} (an account was renamed or a name is now shared)\n`,
     );
   }
   if (edit.text === (before ?? "")) {

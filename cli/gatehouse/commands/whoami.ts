@@ -2,15 +2,15 @@ import { type CommandSpec, type ParsedCommand, stringOption } from "../args";
 import type { CliContext } from "../context";
 import { CliError, EXIT, UsageError } from "../exit-codes";
 import { printable } from "../portal-client";
-import { PROFILE_NAME_PATTERN } from "../../../lib/aws/profile-name";
 
 export const spec: CommandSpec = {
   name: "whoami",
   usage: `Usage: gatehouse whoami [--profile <profile>] [--json]
 
-Asks AWS (STS GetCallerIdentity) who the current credentials belong to, using the AWS SDK's
-usual search: the environment (gatehouse exec / env), then AWS_PROFILE or the default profile,
-or --profile. Prints Account, Arn and UserId.
+Asks AWS (STS GetCallerIdentity) who the current credentials belong to, using the AWS SDK for
+JavaScript's search: --profile, else AWS_PROFILE when set (the SDK then ignores credentials in the
+environment), else the environment (gatehouse exec / env), else the default profile. Prints
+Account, Arn and UserId.
 
   --profile <profile>  use this profile of ~/.aws/config (e.g. one setup-profiles wrote)
   --json               print {"Account", "Arn", "UserId"}`,
@@ -26,25 +26,35 @@ const FALLBACK_REGION = "us-east-1";
 
 export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<number> {
   const profile = stringOption(parsed, "profile");
-  if (profile !== undefined && !PROFILE_NAME_PATTERN.test(profile)) {
+  if (profile !== undefined && !isAwsProfileName(profile)) {
     throw new UsageError(`--profile ${JSON.stringify(profile)} is not a profile name`, spec.usage);
   }
   // The SDK warns on every run that its 2027 releases will need Node 22; this CLI pins its SDK
   // (package.json), so the warning is noise in front of the answer.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const { STSClient, GetCallerIdentityCommand } = await import("@aws-sdk/client-sts");
-  let client = new STSClient({ ...(profile !== undefined && { profile }) });
+  // The SDK's credential chain ends with "Could not load credentials from any providers" and drops
+  // why the profile failed (a credential_process exiting 3, say); its debug log still says it.
+  const debugLines: string[] = [];
+  const logger = {
+    debug: (...parts: unknown[]) => void debugLines.push(parts.map(String).join(" ")),
+    info: () => undefined,
+    warn: () => undefined,
+    error: () => undefined,
+  };
+  const base = { logger, ...(profile !== undefined && { profile }) };
+  let client = new STSClient(base);
   try {
     await client.config.region();
   } catch {
     client.destroy();
-    client = new STSClient({ region: FALLBACK_REGION, ...(profile !== undefined && { profile }) });
+    client = new STSClient({ ...base, region: FALLBACK_REGION });
   }
   let identity;
   try {
     identity = await client.send(new GetCallerIdentityCommand({}));
   } catch (err) {
-    throw stsError(err);
+    throw stsError(err, profileFailure(debugLines));
   } finally {
     client.destroy();
   }
@@ -61,12 +71,37 @@ export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<numbe
   return EXIT.ok;
 }
 
+/**
+ * Any name the AWS CLI takes for `--profile` (`dev@corp`, `my dev`): it reaches the SDK as a
+ * string, never a shell, so only what a terminal or the config file cannot show is refused.
+ */
+export function isAwsProfileName(name: string): boolean {
+  return name.trim() !== "" && name.length <= 256 && !/[\p{Cc}\]]/u.test(name);
+}
+
+/**
+ * Why the profile step of the SDK's chain failed, from its debug log: the first provider message
+ * after the chain tried the config files (fromIni), e.g. "Command failed: … " of a
+ * credential_process. Undefined when the log does not say.
+ */
+export function profileFailure(debugLines: readonly string[]): string | undefined {
+  const start = debugLines.findIndex((line) => line.includes("defaultProvider::fromIni"));
+  if (start === -1) return undefined;
+  for (const line of debugLines.slice(start + 1)) {
+    if (line.includes("defaultProvider::")) return undefined;
+    const match = /^@smithy\/property-provider (?:->|\(!\)) ([\s\S]+)$/.exec(line);
+    if (match?.[1]) return [...printable(match[1]).trim()].slice(0, 500).join("");
+  }
+  return undefined;
+}
+
 /** No credentials: 3. AWS refused them (expired, unknown, denied): 4. AWS unreachable or failing: 5. */
-export function stsError(err: unknown): CliError {
+export function stsError(err: unknown, profileReason?: string): CliError {
   const error = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   const message = printable(error.message ?? String(err));
   if (error.name === "CredentialsProviderError" || error.name === "ProviderError") {
-    return new CliError(`no usable AWS credentials: ${message}`, EXIT.notSignedIn);
+    const reason = profileReason === undefined ? "" : ` (the profile: ${profileReason})`;
+    return new CliError(`no usable AWS credentials: ${message}${reason}`, EXIT.notSignedIn);
   }
   const status = error.$metadata?.httpStatusCode;
   if (status !== undefined && status >= 400 && status < 500 && status !== 429) {
