@@ -93,7 +93,7 @@ describe("the server stops when its output is gone", () => {
 
 describe("Node's compile cache (lib/runtime/compile-cache.ts)", () => {
   const cacheDir = path.join(ROOT, ".next", "cache", "node-compile-cache");
-  /** Cache files written since `since` (ms), at any depth. */
+  /** Cache files last written at or after `since` (ms since the epoch), at any depth. */
   function writtenSince(since: number): string[] {
     if (!fs.existsSync(cacheDir)) return [];
     return (fs.readdirSync(cacheDir, { recursive: true }) as string[]).filter((entry) => {
@@ -114,7 +114,9 @@ describe("Node's compile cache (lib/runtime/compile-cache.ts)", () => {
       // Node writes the cache when the process exits.
       await stack.stop();
     }
-    if (nodeHasCache) expect(writtenSince(started).length).toBeGreaterThan(0);
+    // Node writes only what the cache lacks: a start after another portal of this build (each
+    // build empties the cache) may write nothing new, but the cache is there.
+    if (nodeHasCache) expect(writtenSince(0).length).toBeGreaterThan(0);
     else expect(writtenSince(started)).toEqual([]);
   });
 });
