@@ -6,6 +6,7 @@ import {
   PRIVATE_FILE_MODE,
   type Warn,
   ensurePrivateDir,
+  fileProblem,
   readPrivateFile,
   removeFile,
   writeFileAtomic,
@@ -41,7 +42,15 @@ export class DamagedSignInError extends CliError {
 /** The saved sign-in, or undefined when there is none. A damaged file is an error, not "none". */
 export function readSavedSignIn(home: string, warn: Warn): SavedSignIn | undefined {
   const file = configFile(home);
-  const text = readPrivateFile(file, warn);
+  let text: string | undefined;
+  try {
+    text = readPrivateFile(file, warn);
+  } catch (err) {
+    throw new CliError(
+      `cannot read the saved sign-in ${file}: ${fileProblem(err)}`,
+      EXIT.unexpected,
+    );
+  }
   if (text === undefined) return undefined;
   const saved = parseSavedSignIn(text);
   if (!saved) {
@@ -67,10 +76,7 @@ export function checkHomeUsable(home: string, warn: Warn): void {
     fs.writeFileSync(probe, "", { mode: PRIVATE_FILE_MODE, flag: "w" });
     fs.rmSync(probe, { force: true });
   } catch (err) {
-    throw new CliError(
-      `cannot save a sign-in in ${home}: ${(err as Error).message}`,
-      EXIT.unexpected,
-    );
+    throw new CliError(`cannot save a sign-in in ${home}: ${fileProblem(err)}`, EXIT.unexpected);
   }
 }
 

@@ -11,7 +11,7 @@ import {
 } from "./credential-cache";
 import { CliError, EXIT } from "./exit-codes";
 import { callPortal } from "./portal-client";
-import { ensurePrivateDir } from "./secure-files";
+import { ensurePrivateDir, fileProblem } from "./secure-files";
 
 export interface CredentialRequest {
   /** `<account>/<role>` or a role id (docs/API.md "Resource endpoints"). */
@@ -40,8 +40,14 @@ export async function getCredentials(
   try {
     ensurePrivateDir(ctx.env.home, warn);
     ensurePrivateDir(cacheDir(ctx.env.home), warn);
-  } catch {
-    // No cache directory: no lock either; singleFlight then asks the portal directly.
+  } catch (err) {
+    // Before any issuance: without the cache there is no single-flight lock either, and every
+    // credential_process run would issue (and audit) credentials of its own (docs/CLI.md "Files
+    // and permissions").
+    throw new CliError(
+      `cannot keep credentials in ${cacheDir(ctx.env.home)}: ${fileProblem(err)}; nothing was issued`,
+      EXIT.unexpected,
+    );
   }
   // Many credential_process runs at once on a cold cache: one asks the portal, the others read
   // what it cached.
@@ -79,7 +85,7 @@ async function issue(
     writeCachedCredentials(ctx.env.home, parts, creds, warn);
   } catch (err) {
     // The credentials are good; a cache that cannot be written only costs the next call a trip.
-    warn(`could not cache the credentials: ${(err as Error).message}`);
+    warn(`could not cache the credentials in ${cacheDir(ctx.env.home)}: ${fileProblem(err)}`);
   }
   return creds;
 }

@@ -65,6 +65,28 @@ export function writeFileAtomic(file: string, data: string, mode: number): void 
   }
 }
 
+/** Why a file operation failed, in words, with the system's code to search for; never a stack. */
+export function fileProblem(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const words =
+    code !== undefined && Object.hasOwn(FILE_PROBLEMS, code) ? FILE_PROBLEMS[code] : undefined;
+  if (words !== undefined) return `${words} (${code})`;
+  return err instanceof Error ? err.message : String(err);
+}
+
+const FILE_PROBLEMS: Record<string, string> = {
+  ENOTDIR: "a directory on that path is a file",
+  // mkdir's answer when the directory to create is a file.
+  EEXIST: "it is a file, not a directory",
+  EISDIR: "it is a directory, not a file",
+  ENOTEMPTY: "it is a directory, not a file",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EROFS: "the file system is read-only",
+  ENOSPC: "no space left on the device",
+  EDQUOT: "the disk quota is used up",
+};
+
 /** Deletes `file` if it exists. */
 export function removeFile(file: string): void {
   fs.rmSync(file, { force: true });

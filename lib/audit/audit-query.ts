@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ROLE_ARN_PATTERN } from "@/lib/aws/partitions";
+import { type QueryInput, readSingleValuedQuery } from "@/lib/query-params";
 
 /**
  * The audit log's filters as they travel in a URL (shareable, bookmarkable):
@@ -171,18 +172,14 @@ const querySchema = z
 export type AuditQueryResult =
   { ok: true; query: AuditQuery } | { ok: false; issues: Array<{ path: string; message: string }> };
 
-/** Reads filters from URL parameters (a repeated parameter counts once: its first value). */
-export function parseAuditQuery(
-  params: URLSearchParams | Record<string, string | string[] | undefined>,
-): AuditQueryResult {
-  const raw: Record<string, string> = {};
-  const entries =
-    params instanceof URLSearchParams ? [...params.entries()] : Object.entries(params);
-  for (const [key, value] of entries) {
-    const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined && !(key in raw)) raw[key] = first;
-  }
-  const parsed = querySchema.safeParse(raw);
+/**
+ * Reads filters from URL parameters (the audit page's, or its export's). A parameter given more
+ * than once is an issue naming it, as on every API route (docs/SECURITY.md "Input").
+ */
+export function parseAuditQuery(params: QueryInput): AuditQueryResult {
+  const single = readSingleValuedQuery(params);
+  if (!single.ok) return { ok: false, issues: single.issues };
+  const parsed = querySchema.safeParse(single.query.toObject());
   if (!parsed.success) {
     return {
       ok: false,

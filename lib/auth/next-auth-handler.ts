@@ -10,6 +10,7 @@ import { errorResponse, NO_STORE } from "@/lib/http/api-handler";
 import { apiNotFound, methodNotAllowed } from "@/lib/http/fallback-handlers";
 import { seeOther } from "@/lib/http/redirects";
 import { requestMetaFrom } from "@/lib/http/request-meta";
+import { singleValuedQuery } from "@/lib/query-params";
 import { readCappedText } from "@/lib/http/request-body";
 import { safeReturnPath } from "@/lib/http/return-path";
 import { enforceRateLimit, isRateLimited, tooManyRequestsPage } from "@/lib/rate-limit/counter";
@@ -18,6 +19,7 @@ import { buildAuthOptions, OIDC_PROVIDER_ID, type SignInFailureNote } from "./au
 import { clearedCallbackUrlCookie } from "./session-cookie";
 import { recordOidcSignInFailure } from "./sign-in-failure";
 import { callbackPathOf, signInErrorCode, signInPathFor } from "./sign-in-redirect";
+import { csrfRefusal, isCsrfRefusal, jsonUrlOf } from "./sign-in-csrf-refusal";
 import { signOutResponse } from "./sign-out-response";
 import { OIDC_STEP_UP_PARAM_NAMES } from "./step-up";
 
@@ -92,8 +94,11 @@ const SIGN_IN_START_MAX_BYTES = 16 * 1024;
 /**
  * /api/auth/[...nextauth]: next-auth's endpoints, narrowed to those the portal uses, with these
  * changes (docs/SECURITY.md "Sign-in failures", "next-auth's endpoints"):
- * - unknown endpoints are a 404 and other methods a 405, in the API's JSON error shape (next-auth's
- *   client logger `_log`, email's `verify-request` and its HTML pages included);
+ * - unknown endpoints are a 404 and other methods (OPTIONS too) a 405, in the API's JSON error
+ *   shape (next-auth's client logger `_log`, email's `verify-request` and its HTML pages included);
+ * - a query parameter given more than once is a 400, as on every API route;
+ * - a sign-in start whose CSRF token next-auth refuses is a 403 that still leads its browser client
+ *   to /signin (lib/auth/sign-in-csrf-refusal.ts), not next-auth's silent redirect;
  * - a callbackUrl (query, form or cookie) that is not a path on this portal is ignored before
  *   next-auth sees it: next-auth would answer a 500 "server configuration" error;
  * - its sign-in and error pages redirect to the portal's /signin, with a safe error code;
@@ -114,7 +119,8 @@ export async function handleNextAuthRequest(
     if (route.kind === "not-found") return apiNotFound(request);
     if (route.kind === "method-not-allowed") return methodNotAllowed(route.allowed)(request);
     const portalOrigin = new URL(config.publicUrl).origin;
-    const query = request.nextUrl.searchParams;
+    // next-auth and openid-client read a repeated parameter each their own way: refused here.
+    const query = singleValuedQuery(request.nextUrl.searchParams);
     switch (route.handling) {
       case "sign-out":
         // One way to sign out: what /api/auth/sign-out does (revoke, audit, then the IdP's single
@@ -179,6 +185,7 @@ async function runNextAuth(
     method: request.method === "HEAD" ? "GET" : request.method,
     headers: new Headers(request.headers),
   };
+  let form: URLSearchParams | undefined;
   if (handling === "sign-in-start") {
     const unknown = [...url.searchParams.keys()].filter(
       (name) => !OIDC_STEP_UP_PARAM_NAMES.includes(name),
@@ -188,7 +195,7 @@ async function runNextAuth(
       throw new AppError("validation_error", "The sign-in request is not valid.", {
         issues: unknown.map((name) => ({ path: name, message: "not a sign-in parameter" })),
       });
-    const form = await readSignInStart(request);
+    form = await readSignInStart(request);
     keepOnlyPortalCallback(form, portalOrigin);
     init.headers.set("content-type", "application/x-www-form-urlencoded");
     init.headers.delete("content-length");
@@ -208,6 +215,8 @@ async function runNextAuth(
     context,
     buildAuthOptions(meta, failure),
   )) as Response;
+  if (form && (await isCsrfRefusal(response, portalOrigin)))
+    return csrfRefusal(response, meta, portalOrigin, form);
   const answer =
     handling === "sign-in-start" || handling === "callback"
       ? await withSignInFailureAudited({ request, handling, meta, failure, portalOrigin }, response)
@@ -282,12 +291,7 @@ async function withSignInFailureAudited(step: SignInStep, response: Response): P
     if (next !== null) response.headers.set("location", next);
     return response;
   }
-  if (!(response.headers.get("content-type") ?? "").startsWith("application/json")) return response;
-  const body = (await response.clone().json()) as unknown;
-  const url =
-    typeof body === "object" && body !== null && "url" in body && typeof body.url === "string"
-      ? body.url
-      : null;
+  const url = await jsonUrlOf(response);
   const next = url === null ? null : await afterFailure(step, url);
   if (next === null) return response;
   const headers = new Headers(response.headers);

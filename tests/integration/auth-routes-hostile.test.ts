@@ -321,6 +321,28 @@ describe("only the endpoints the portal uses answer", () => {
     },
   );
 
+  it.each([
+    ["/api/auth/csrf", "GET, HEAD"],
+    ["/api/auth/session", "GET, HEAD"],
+    ["/api/auth/providers", "GET, HEAD"],
+    ["/api/auth/signin", "GET, HEAD"],
+    ["/api/auth/signin/oidc", "GET, HEAD, POST"],
+    ["/api/auth/callback/oidc", "GET"],
+    ["/api/auth/signout", "POST"],
+    ["/api/auth/error", "GET, HEAD"],
+  ])(
+    "OPTIONS is a 405 naming the methods it takes, not Next.js's automatic 204 (nothing here is cross-origin): %s",
+    async (path, allowed) => {
+      const res = await send(path, { method: "OPTIONS" });
+      expect(res.headers.get("allow")).toBe(allowed);
+      await expectApiError(res, 405, "method_not_allowed");
+    },
+  );
+
+  it("OPTIONS on an unknown endpoint is a 404 like every other method", async () => {
+    await expectApiError(await send("/api/auth/_log", { method: "OPTIONS" }), 404, "not_found");
+  });
+
   it("HEAD on the IdP's callback is a 405: a HEAD never completes a sign-in", async () => {
     const res = await send("/api/auth/callback/oidc?code=x&state=y", { method: "HEAD" });
     expect(res.status).toBe(405);
@@ -391,6 +413,48 @@ describe("a sign-in start takes only what the sign-in button sends", () => {
     );
     await expectApiError(res, 400, "validation_error");
   });
+
+  it.each([
+    ["no CSRF token", () => ""],
+    ["a CSRF token that is not this browser's", () => "0".repeat(64)],
+    ["this browser's token without its cookie", (token: string) => token],
+  ])(
+    "a sign-in start with %s is a 403 csrf_rejected, whose url sends next-auth's client to /signin with the error and this request's id",
+    async (what, tokenFor) => {
+      for (const json of [true, false]) {
+        const jar = new CookieJar();
+        const { csrfToken } = (await (await send("/api/auth/csrf", { jar })).json()) as {
+          csrfToken: string;
+        };
+        const withoutCookie = what.includes("without its cookie");
+        const res = await send("/api/auth/signin/oidc", {
+          ...(withoutCookie ? {} : { jar }),
+          method: "POST",
+          headers: { "Content-Type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({
+            csrfToken: tokenFor(csrfToken),
+            callbackUrl: "/admin/audit?user=bob",
+            ...(json ? { json: "true" } : {}),
+          }).toString(),
+        });
+        expect(res.headers.get("location"), `json=${json}: no redirect`).toBeNull();
+        const body = (await expectApiError(res.clone(), 403, "csrf_rejected")) as unknown as {
+          url: string;
+        };
+        const next = new URL(body.url);
+        expect(next.origin).toBe(stack.portalUrl);
+        expect(next.pathname).toBe("/signin");
+        expect(next.searchParams.get("error")).toBe("csrf");
+        expect(next.searchParams.get("callbackUrl")).toBe("/admin/audit?user=bob");
+        expect(next.searchParams.get("requestId")).toBe(res.headers.get("x-request-id"));
+        // The sign-in page it leads to says sign-in did not succeed, with that reference.
+        const page = await send(`${next.pathname}${next.search}`);
+        const html = await page.text();
+        expect(html).toContain("Sign-in did not succeed");
+        expect(html).toContain(res.headers.get("x-request-id"));
+      }
+    },
+  );
 
   it("the step-up's parameters reach the IdP (the control)", async () => {
     const jar = new CookieJar();

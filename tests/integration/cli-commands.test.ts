@@ -651,11 +651,20 @@ describe("command-line rules against the real portal", () => {
       mode: 0o700,
     });
     fs.chmodSync(path.join(other, ".gatehouse"), 0o700);
+    const before = new Set(
+      (await stack.db.cliToken.findMany({ select: { id: true } })).map((t) => t.id),
+    );
     const run = await login(otherEnv, [], async (code) => {
       expect((await decide(bob, code, "approve")).status).toBe(200);
     });
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/could not be saved .*the new token was revoked/);
+    expect(run.stderr).toMatch(/could not be saved .*config\.json.*the new token was revoked/);
+    // No valid token is left behind: the one issued for this login is revoked at the portal.
+    const issued = (
+      await stack.db.cliToken.findMany({ select: { id: true, revokedAt: true } })
+    ).filter((t) => !before.has(t.id));
+    expect(issued).toHaveLength(1);
+    expect(issued[0]?.revokedAt).not.toBeNull();
   });
 
   it.each([["a GATEHOUSE_HOME every user may write to", 0o777]])(

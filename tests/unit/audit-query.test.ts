@@ -138,6 +138,22 @@ describe("parseAuditQuery", () => {
     });
   }
 
+  it.each([
+    ["a URL's query", new URLSearchParams("user=alice%40corp.example&user=bob%40corp.example")],
+    ["a page's search params", { user: ["alice@corp.example", "bob@corp.example"] }],
+    ["a repeated empty value", new URLSearchParams("user=&user=")],
+  ])(
+    "a filter given more than once is an issue naming it, never its first value (%s)",
+    (_what, params) => {
+      const result = parseAuditQuery(params);
+      expect(result.ok).toBe(false);
+      if (!result.ok)
+        expect(result.issues).toEqual([
+          { path: "user", message: "is given 2 times; give it once" },
+        ]);
+    },
+  );
+
   it("reports every problem at once, not only the first", () => {
     expect(issuesOf({ from: "x", account: "1", outcome: "nope" }).sort()).toEqual([
       "account",

@@ -1,12 +1,13 @@
 import os from "node:os";
 
 import { type CommandSpec, type ParsedCommand, stringOption } from "../args";
-import { checkHomeUsable, readSavedSignIn, saveSignIn } from "../config-store";
+import { checkHomeUsable, configFile, readSavedSignIn, saveSignIn } from "../config-store";
 import { type CliContext, resolvePortalUrl, warnFor } from "../context";
 import { clearCredentialCache } from "../credential-cache";
 import { CliError, EXIT, UsageError } from "../exit-codes";
 import { isOpenableUrl, openInBrowser } from "../open-browser";
 import { callPortal, printable } from "../portal-client";
+import { fileProblem } from "../secure-files";
 
 export const spec: CommandSpec = {
   name: "login",
@@ -113,7 +114,7 @@ export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<numbe
     // The home broke after the check above: a token nobody holds must not stay valid.
     const revoked = await revokeNew();
     throw new CliError(
-      `signed in, but the sign-in could not be saved in ${ctx.env.home} (${(err as Error).message}); ${revoked ? "the new token was revoked" : `the new token ${signIn.tokenId} could not be revoked and stays valid until ${signIn.expiresAt}`}`,
+      `signed in, but the sign-in could not be saved in ${configFile(ctx.env.home)} (${fileProblem(err)}); ${revoked ? "the new token was revoked" : `the new token ${signIn.tokenId} could not be revoked and stays valid until ${signIn.expiresAt}`}`,
       EXIT.unexpected,
     );
   }

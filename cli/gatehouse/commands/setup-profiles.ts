@@ -9,7 +9,7 @@ import { type CliContext, requireSignIn, resolvePortalUrl } from "../context";
 import { CliError, EXIT, UsageError } from "../exit-codes";
 import { callPortal } from "../portal-client";
 import { checkPrefix, credentialProcessCommand, profileNameFor } from "../profile-names";
-import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, writeFileAtomic } from "../secure-files";
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, fileProblem, writeFileAtomic } from "../secure-files";
 import { unifiedDiff } from "../text-diff";
 
 export const spec: CommandSpec = {
@@ -210,17 +210,24 @@ function readIfExists(file: string): string | undefined {
     return fs.readFileSync(file, "utf8");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw err;
+    throw new CliError(`cannot read ${file}: ${fileProblem(err)}`, EXIT.unexpected);
   }
 }
 
 /** Keeps an existing file's mode; a new file is 0600 in a directory created 0700. */
 function writeConfig(file: string, text: string, exists: boolean): void {
-  let mode = PRIVATE_FILE_MODE;
-  if (exists) {
-    mode = fs.statSync(file).mode & 0o777;
-  } else {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE });
+  try {
+    let mode = PRIVATE_FILE_MODE;
+    if (exists) {
+      mode = fs.statSync(file).mode & 0o777;
+    } else {
+      fs.mkdirSync(path.dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE });
+    }
+    writeFileAtomic(file, text, mode);
+  } catch (err) {
+    throw new CliError(
+      `cannot write ${file}: ${fileProblem(err)}; it is unchanged`,
+      EXIT.unexpected,
+    );
   }
-  writeFileAtomic(file, text, mode);
 }

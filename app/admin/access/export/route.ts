@@ -7,6 +7,7 @@ import { getDb } from "@/lib/db/client";
 import { NO_STORE, withSession } from "@/lib/http/api-handler";
 import { AppError } from "@/lib/errors";
 import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { singleValuedQuery } from "@/lib/query-params";
 import { reviewQuery } from "../review-query";
 
 /**
@@ -16,7 +17,7 @@ import { reviewQuery } from "../review-query";
 export const GET = withSession(
   z.object({}).optional(),
   async ({ request }) => {
-    const query = reviewQuery(request.nextUrl.searchParams);
+    const query = reviewQuery(singleValuedQuery(request.nextUrl.searchParams));
     const now = currentTime();
     let csv: string;
     let name: string;

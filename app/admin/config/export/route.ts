@@ -7,6 +7,7 @@ import { getDb } from "@/lib/db/client";
 import { NO_STORE, withSession } from "@/lib/http/api-handler";
 import { AppError } from "@/lib/errors";
 import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { singleValuedQuery } from "@/lib/query-params";
 
 const CONTENT_TYPE = {
   yaml: "application/yaml; charset=utf-8",
@@ -22,7 +23,7 @@ export const GET = withSession(
   // No route params: static routes get none (undefined), not {}.
   z.object({}).optional(),
   async ({ request }) => {
-    const format = request.nextUrl.searchParams.get("format") ?? "yaml";
+    const format = singleValuedQuery(request.nextUrl.searchParams).get("format") ?? "yaml";
     if (format !== "yaml" && format !== "json")
       throw new AppError("validation_error", "Choose format=yaml or format=json.", {
         issues: [{ path: "format", message: "Expected yaml or json." }],

@@ -7,6 +7,7 @@ import { getDb } from "@/lib/db/client";
 import { errorResponse } from "@/lib/http/api-handler";
 import { methodNotAllowed } from "@/lib/http/fallback-handlers";
 import { seeOther } from "@/lib/http/redirects";
+import { routeQuery } from "@/lib/http/route-query";
 import { requestMetaFrom } from "@/lib/http/request-meta";
 import { log } from "@/lib/log";
 import { BINDING_COOKIE } from "@/lib/saml/authn-requests";
@@ -18,7 +19,8 @@ import { safeReturnPath } from "@/lib/http/return-path";
  */
 export async function GET(request: NextRequest): Promise<Response> {
   const meta = requestMetaFrom(request.headers);
-  const params = request.nextUrl.searchParams;
+  const params = routeQuery(request, meta);
+  if (params instanceof Response) return params;
   const returnTo = safeReturnPath(params.get("returnTo"));
   try {
     const user = await findSignedInUser(meta);

@@ -10,6 +10,7 @@ import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { withCliToken } from "@/lib/http/bearer-api";
 import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { singleValuedQuery } from "@/lib/query-params";
 import { v1RolesQuery } from "@/lib/http/v1-schemas";
 import { isBrokerRoleChained } from "@/lib/issuance/broker-chaining";
 
@@ -20,7 +21,9 @@ import { isBrokerRoleChained } from "@/lib/issuance/broker-chaining";
 export const GET = withCliToken(
   noParams,
   async ({ request, user, meta }) => {
-    const query = v1RolesQuery.safeParse(Object.fromEntries(request.nextUrl.searchParams));
+    const query = v1RolesQuery.safeParse(
+      singleValuedQuery(request.nextUrl.searchParams).toObject(),
+    );
     if (!query.success) {
       throw new AppError("validation_error", "The request is not valid.", {
         issues: query.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),

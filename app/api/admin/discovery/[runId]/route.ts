@@ -8,6 +8,7 @@ import { getDiscoveryRun } from "@/lib/discovery/runs";
 import { AppError } from "@/lib/errors";
 import { NO_STORE, withSession } from "@/lib/http/api-handler";
 import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { singleValuedQuery } from "@/lib/query-params";
 
 const query = z.object({
   kind: z
@@ -38,7 +39,7 @@ const query = z.object({
 export const GET = withSession(
   z.object({ runId: recordId }),
   async ({ request, params }) => {
-    const parsed = query.safeParse(Object.fromEntries(request.nextUrl.searchParams));
+    const parsed = query.safeParse(singleValuedQuery(request.nextUrl.searchParams).toObject());
     if (!parsed.success)
       throw new AppError("validation_error", "The filters are not valid.", {
         issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),

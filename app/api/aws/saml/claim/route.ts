@@ -11,6 +11,7 @@ import {
   readAwsReturnCookie,
 } from "@/lib/saml/aws-return-cookie";
 import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { routeQuery } from "@/lib/http/route-query";
 
 /**
  * Binds a relayed AWS assertion to the signed-in user's session, if it is about them, then
@@ -18,6 +19,8 @@ import { methodNotAllowed } from "@/lib/http/fallback-handlers";
  */
 export async function GET(request: NextRequest): Promise<Response> {
   const meta = requestMetaFrom(request.headers);
+  const query = routeQuery(request, meta);
+  if (query instanceof Response) return query;
   const user = await findSignedInUser(meta);
   if (!user) return seeOther(withRequestId("/signin?error=saml", meta));
   const returnTo = readAwsReturnCookie(request.cookies.get(AWS_RETURN_COOKIE)?.value);
@@ -25,7 +28,7 @@ export async function GET(request: NextRequest): Promise<Response> {
     await claimAwsAssertion({
       db: getDb(),
       user,
-      ticket: request.nextUrl.searchParams.get("ticket") ?? "",
+      ticket: query.get("ticket") ?? "",
       meta,
       now: currentTime(),
     });

@@ -11,6 +11,8 @@ import { setAwsReturnCookie } from "@/lib/saml/aws-return-cookie";
 import { safeReturnPath } from "@/lib/http/return-path";
 import { findSamlIdpByEntityId } from "@/lib/saml/idp-registry";
 import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import type { SingleValuedQuery } from "@/lib/query-params";
+import { routeQuery } from "@/lib/http/route-query";
 
 /**
  * Sends a signed-in user to their IdP's AWS app to fetch an AWS-targeted assertion for a role they
@@ -20,7 +22,8 @@ import { methodNotAllowed } from "@/lib/http/fallback-handlers";
  */
 export async function GET(request: NextRequest): Promise<Response> {
   const meta = requestMetaFrom(request.headers);
-  const params = request.nextUrl.searchParams;
+  const params = routeQuery(request, meta);
+  if (params instanceof Response) return params;
   const returnTo = safeReturnPath(params.get("returnTo"));
   const roleId = recordId.safeParse(params.get("roleId"));
   const back = (notice: string, extra = "") =>
@@ -41,7 +44,7 @@ export async function GET(request: NextRequest): Promise<Response> {
 }
 
 /** This route's own path with the role and return path, as a same-site return path. */
-function startPath(params: URLSearchParams): string {
+function startPath(params: SingleValuedQuery): string {
   const roleId = params.get("roleId") ?? "";
   const returnTo = safeReturnPath(params.get("returnTo"));
   return safeReturnPath(

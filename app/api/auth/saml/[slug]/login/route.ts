@@ -13,12 +13,15 @@ import { safeReturnPath } from "@/lib/http/return-path";
 import { findSamlIdpBySlug } from "@/lib/saml/idp-registry";
 import { buildAuthnRequest } from "@/lib/saml/service-provider";
 import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { routeQuery } from "@/lib/http/route-query";
 
 type Context = { params: Promise<{ slug: string }> };
 
 /** SP-initiated sign-in: an HTTP-Redirect AuthnRequest to the IdP, remembered for this browser. */
 export async function GET(request: NextRequest, context: Context): Promise<Response> {
   const meta = requestMetaFrom(request.headers);
+  const query = routeQuery(request, meta);
+  if (query instanceof Response) return query;
   try {
     const { slug } = await context.params;
     const config = getConfig();
@@ -33,7 +36,7 @@ export async function GET(request: NextRequest, context: Context): Promise<Respo
       idpId: idp.id,
       purpose: "login",
       bindingValue: cookie.value,
-      returnTo: safeReturnPath(request.nextUrl.searchParams.get("returnTo")),
+      returnTo: safeReturnPath(query.get("returnTo")),
       now: currentTime(),
     });
     const response = NextResponse.redirect(authn.redirectUrl, { status: 302, headers: NO_STORE });
