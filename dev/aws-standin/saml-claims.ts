@@ -6,7 +6,7 @@ import { parseSamlProviderArn, ROLE_ARN } from "./partitions";
 import type { VerifiedSamlAssertion } from "./saml-response";
 import type { Tag } from "./sts-assume-role";
 import { StsError } from "./sts-errors";
-import { PATTERNS } from "./sts-validation";
+import { hasReservedTagPrefix, PATTERNS } from "./sts-validation";
 
 const MAX_SESSION_TAGS = 50;
 
@@ -112,7 +112,9 @@ function readTags(attributes: Map<string, string[]>): Tag[] {
       key.length > 128 ||
       !PATTERNS.tagKey.regex.test(key) ||
       value.length > 256 ||
-      !PATTERNS.tagValue.regex.test(value)
+      !PATTERNS.tagValue.regex.test(value) ||
+      hasReservedTagPrefix(key) ||
+      hasReservedTagPrefix(value)
     ) {
       throw new StsError("InvalidIdentityToken", `PrincipalTag:${key} is not a valid session tag`);
     }

@@ -138,7 +138,7 @@ function readInput(params: URLSearchParams): SamlInput {
     43200,
   );
   const policy = param(params, "Policy");
-  v.text("policy", policy, 1, 2048, "unicodeText");
+  v.text("policy", policy, 1, 2048, "sessionPolicy");
   const policyArns = readMemberList(params, "PolicyArns").map((fields) => fields.get("arn") ?? "");
   v.listSize("policyArns", policyArns.length, 10);
   policyArns.forEach((arn, i) =>

@@ -11,7 +11,7 @@ import { notAuthorized, StsError } from "./sts-errors";
 import { credentialsXml, issueCredentials, type ActionContext } from "./sts-credentials";
 import { hasMfaPair, verifyMfaCode } from "./sts-mfa";
 import { assumeRoleContext, authorizeAssumeRole, checkPartition } from "./sts-authorize";
-import { param, readMemberList, Violations } from "./sts-validation";
+import { hasReservedTagPrefix, param, readMemberList, Violations } from "./sts-validation";
 import type { XmlElement } from "./sts-xml";
 
 export { ROLE_ARN } from "./partitions";
@@ -86,7 +86,9 @@ export function assumeRole(context: ActionContext, params: URLSearchParams): Xml
 
   const isRoleChained = principal.type === "assumed-role";
   const duration = input.durationSeconds ?? DEFAULT_DURATION_SECONDS;
-  if (isRoleChained && duration > ROLE_CHAINING_MAX_SECONDS) {
+  // Any temporary credentials count as a chain here, GetSessionToken sessions (MFA or not)
+  // included: AWS caps the role session at one hour whatever signed the caller's session.
+  if (caller.issued !== null && duration > ROLE_CHAINING_MAX_SECONDS) {
     throw new StsError(
       "ValidationError",
       "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.",
@@ -146,7 +148,7 @@ function readInput(params: URLSearchParams): AssumeRoleInput {
     v.text(`policyArns.${i + 1}.member.arn`, arn, 20, 2048, "unicodeText"),
   );
   const policy = param(params, "Policy");
-  v.text("policy", policy, 1, 2048, "unicodeText");
+  v.text("policy", policy, 1, 2048, "sessionPolicy");
   const durationSeconds = v.integer(
     "durationSeconds",
     param(params, "DurationSeconds"),
@@ -220,6 +222,16 @@ function checkSemantics(input: AssumeRoleInput): void {
     throw new StsError(
       "InvalidParameterValue",
       "Duplicate tag keys found. Please note that Tag keys are case insensitive.",
+    );
+  }
+  const reserved = input.tags.find(
+    (tag) => hasReservedTagPrefix(tag.key) || hasReservedTagPrefix(tag.value),
+  );
+  if (reserved) {
+    // The refusal is documented; the code and wording are a modelled guess (docs/AWS-STANDIN.md).
+    throw new StsError(
+      "InvalidParameterValue",
+      `Session tag keys and values may not begin with the reserved prefix 'aws:' (tag '${reserved.key}').`,
     );
   }
   if (input.transitiveTagKeys.some((key) => !keys.includes(key.toLowerCase()))) {

@@ -1,8 +1,9 @@
 /**
  * GetSessionToken as AWS answers it for an IAM user: session credentials of 900–129,600 s (default
- * 12 h) that still act as the user (GetCallerIdentity names the user; AssumeRole from them is not
- * role chaining), MFA-authenticated when SerialNumber and a current TokenCode of the user's device
- * came along. Callers already on temporary credentials are refused.
+ * 12 h) that still act as the user (GetCallerIdentity names the user), though AWS caps an
+ * AssumeRole from them at one hour as it does role chaining (sts-assume-role.ts);
+ * MFA-authenticated when SerialNumber and a current TokenCode of the user's device came along.
+ * Callers already on temporary credentials are refused.
  */
 import { credentialsXml, issueCredentials, type ActionContext } from "./sts-credentials";
 import { StsError } from "./sts-errors";

@@ -12,6 +12,11 @@ export const PATTERNS = {
   externalId: { text: "[\\w+=,.@:\\/-]*", regex: /^[\w+=,.@:/-]*$/ },
   serialNumber: { text: "[\\w+=/:,.@-]*", regex: /^[\w+=/:,.@-]*$/ },
   tokenCode: { text: "[\\d]*", regex: /^\d*$/ },
+  // A session policy (AssumeRole*, `Policy`): Latin-1 text only, unlike an ARN.
+  sessionPolicy: {
+    text: "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+",
+    regex: /^[\u0009\u000A\u000D\u0020-\u00FF]+$/,
+  },
   tagKey: { text: "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+", regex: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u },
   tagValue: { text: "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*", regex: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u },
   // IAM's (ListRoles, GetRole).
@@ -117,6 +122,15 @@ export class Violations {
   private fail(member: string, value: string, constraint: string): void {
     this.items.push(`Value '${value}' at '${member}' failed to satisfy constraint: ${constraint}`);
   }
+}
+
+/**
+ * IAM User Guide, "Tagging IAM resources" (the naming rules session tags follow): no tag key or
+ * value may begin with `aws:`, a prefix reserved for AWS. Compared ignoring case (stricter than the
+ * guide says; AWS's general tagging rules reserve every casing).
+ */
+export function hasReservedTagPrefix(text: string): boolean {
+  return text.toLowerCase().startsWith("aws:");
 }
 
 /** One flattened Query-protocol list (`Name.member.N[.Field]`), in index order. */

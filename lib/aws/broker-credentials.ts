@@ -16,8 +16,8 @@ import {
 
 /**
  * The broker's own AWS credentials. With explicit long-term IAM user keys (AKIA…) the portal
- * exchanges them once for a GetSessionToken session and signs everything else with that, so the
- * long-term key signs almost nothing; an administrator can also unlock a separate MFA-authenticated
+ * exchanges them once for a GetSessionToken session and signs everything else with that, except
+ * what AWS accepts only from the long-term key (longTermClients), so that key signs little; an administrator can also unlock a separate MFA-authenticated
  * session for roles whose trust policy requires aws:MultiFactorAuthPresent. Secrets and session
  * tokens are never logged (docs/INVARIANTS.md invariant 3). They live in this process's memory and,
  * with a session store (several replicas, docs/OPERATIONS.md "The broker's sessions"), sealed in
@@ -73,8 +73,9 @@ export interface BrokerCredentials {
   mfaClients(): Promise<STSClient[] | null>;
   /**
    * Clients signing with the long-term IAM user key itself (not the exchanged session), or null
-   * when the broker has none. For the one call AWS wants that key for: an AssumeRole with
-   * DurationSeconds whose credentials open a console session (docs/AWS.md "Console sign-in").
+   * when the broker has none. For the calls AWS wants that key for: an AssumeRole with
+   * DurationSeconds whose credentials open a console session (docs/AWS.md "Console sign-in"), and
+   * one asking for more than the hour AWS allows a temporary caller (docs/AWS.md "Session length").
    */
   longTermClients(): STSClient[] | null;
   /**

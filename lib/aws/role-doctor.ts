@@ -148,11 +148,15 @@ export async function checkRole(
     return done();
   }
 
-  // The longest session any rule allows, as AWS will be asked for it (role chaining caps at 1 h).
+  // The longest session any rule allows, as AWS will be asked for it (role chaining — any
+  // AssumeRole signed with temporary credentials — caps at 1 h).
+  const isCapped =
+    isRoleChained ||
+    (await deps.broker.capsAtOneHour({ requiresBrokerMfa: role.requiresBrokerMfa }));
   const longest = Math.min(
     Math.max(MIN_SESSION_SECONDS, ...role.rules.map((r) => r.maxSessionDurationSeconds)),
     role.maxSessionDurationSeconds,
-    isRoleChained ? ROLE_CHAINING_MAX_SECONDS : Number.POSITIVE_INFINITY,
+    isCapped ? ROLE_CHAINING_MAX_SECONDS : Number.POSITIVE_INFINITY,
   );
   if (longest > MIN_SESSION_SECONDS) {
     try {

@@ -81,7 +81,7 @@ const CAP_REASONS: Readonly<Record<DurationCap, string>> = {
   "access-end": "your access to this role ends sooner",
   role: "the role's maximum session duration (MaxSessionDuration in IAM) allows no longer",
   "role-chaining":
-    "the portal's broker runs on role credentials, and AWS caps role chaining at one hour",
+    "the portal's broker signs this role's sessions with temporary credentials (role credentials or its MFA session), and AWS caps those at one hour, as role chaining",
 };
 
 /**

@@ -22,6 +22,8 @@ const ACTION = /^(\*|[a-z0-9-]{1,64}:[A-Za-z0-9*?]{1,128})$/;
 // "*" or an ARN (wildcards and policy variables allowed in any part after "arn:").
 const RESOURCE = /^(\*|arn:[^\s]{1,2044})$/;
 const SID = /^[A-Za-z0-9]{0,128}$/;
+// STS's pattern for `Policy` (AssumeRole API reference): tab, LF, CR and U+0020–U+00FF only.
+const OUTSIDE_POLICY_CHARS = /[^\u0009\u000A\u000D\u0020-\u00FF]/u;
 
 export type SessionPolicyCheck = { ok: true; minified: string } | { ok: false; message: string };
 
@@ -31,7 +33,7 @@ export type SessionPolicyCheck = { ok: true; minified: string } | { ok: false; m
  * statement has Effect Allow|Deny, exactly one of Action/NotAction and of Resource/NotResource
  * (a string or a non-empty string array), an optional Sid and Condition (object), and no
  * Principal (session policies are identity policies). The minified document must fit AWS's
- * 2,048-character limit. Messages name the offending part ("Statement[1].Effect must be Allow or
+ * 2,048-character limit and its character set (Latin-1: U+0020–U+00FF, tab, LF, CR). Messages name the offending part ("Statement[1].Effect must be Allow or
  * Deny"); they quote no values, so they are safe to show to whoever stored the policy.
  */
 export function validateSessionPolicy(text: string): SessionPolicyCheck {
@@ -63,6 +65,13 @@ export function validateSessionPolicy(text: string): SessionPolicyCheck {
     if (problem) return fail(problem);
   }
   const minified = JSON.stringify(doc);
+  const outside = OUTSIDE_POLICY_CHARS.exec(minified);
+  if (outside) {
+    const codePoint = outside[0].codePointAt(0) ?? 0;
+    return fail(
+      `The session policy contains U+${codePoint.toString(16).toUpperCase().padStart(4, "0")}; AWS accepts only Latin-1 characters (U+0020 to U+00FF, tab and line breaks) in a session policy.`,
+    );
+  }
   if (minified.length > MAX_SESSION_POLICY_CHARS) {
     return fail(
       `The session policy is ${minified.length} characters minified; AWS allows at most ${MAX_SESSION_POLICY_CHARS}.`,

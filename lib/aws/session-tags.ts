@@ -53,8 +53,8 @@ export function sessionTagsFromClaims(
 
 /**
  * Checks session tags against AWS's limits before any STS call: at most 50 tags; keys of 1–128
- * and values of 0–256 characters from letters, digits, spaces and `_.:/=+-@`; no key starting
- * with `aws:`; no two keys equal ignoring case. Returns them in STS's shape.
+ * and values of 0–256 characters from letters, digits, spaces and `_.:/=+-@`; no key or value
+ * starting with `aws:` (IAM User Guide, "Tagging IAM resources"); no two keys equal ignoring case. Returns them in STS's shape.
  * @throws AppError("validation_error") naming the tag and the limit (never the whole claim set).
  */
 export function validateSessionTags(tags: Record<string, string>): Tag[] {
@@ -87,6 +87,8 @@ export function validateSessionTags(tags: Record<string, string>): Tag[] {
       throw refuse(
         `the value of tag ${name} has characters AWS does not allow (letters, digits, spaces and _.:/=+-@ only).`,
       );
+    if (value.toLowerCase().startsWith("aws:"))
+      throw refuse(`the value of tag ${name} uses the reserved prefix "aws:".`);
     const folded = key.toLowerCase();
     const other = seen.get(folded);
     if (other !== undefined)

@@ -64,7 +64,11 @@ export interface AssumedRole {
    * credentials last AWS's default hour and SessionDuration sets the console session.
    */
   sentDurationSeconds: boolean;
-  /** True when the broker itself runs on role credentials, so AWS caps sessions at one hour. */
+  /**
+   * True when AWS capped (or would cap) the session at one hour: the AssumeRole carried
+   * DurationSeconds and was signed with temporary credentials (see `capsAtOneHour`), or, for a
+   * console session, the broker itself runs on role credentials.
+   */
   isRoleChained: boolean;
   /** The SourceIdentity AWS recorded for the session, if any. */
   sourceIdentity: string | null;
@@ -111,6 +115,17 @@ export interface StsBroker {
    *   AppError("aws_refused" | "aws_unavailable") from STS.
    */
   assumeRole(request: AssumeRoleRequest): Promise<AssumedRole>;
+  /**
+   * Whether AWS limits this AssumeRole to one hour. AWS treats an AssumeRole signed with any
+   * temporary credentials as role chaining — a GetSessionToken session (MFA or not) as much as role
+   * credentials — and refuses DurationSeconds above 3,600 (docs/AWS.md "Session length"). The
+   * broker signs a longer session with its long-term key when it has one and the role needs no MFA
+   * session, so the cap remains for MFA roles and for brokers without long-term keys. A console
+   * session is capped only for a role-chained broker (its length is SessionDuration's).
+   */
+  capsAtOneHour(
+    request: Pick<AssumeRoleRequest, "requiresBrokerMfa" | "forConsole">,
+  ): Promise<boolean>;
   /** AssumeRoleWithSAML needs no broker credentials: it is sent unsigned. */
   assumeRoleWithSaml(request: AssumeRoleWithSamlRequest): Promise<AssumedRole>;
   /** GetCallerIdentity for the broker, cached for five minutes (`refresh` skips the cache). */
@@ -224,13 +239,27 @@ export function createStsBroker(aws: AppConfig["aws"], deps: StsBrokerDeps = {})
     return value;
   }
 
-  async function assumeRole(request: AssumeRoleRequest): Promise<AssumedRole> {
+  async function capsAtOneHour(
+    request: Pick<AssumeRoleRequest, "requiresBrokerMfa" | "forConsole">,
+  ): Promise<boolean> {
     const broker = await getBrokerIdentity();
-    const durationSeconds = broker.isAssumedRole
+    if (request.forConsole) return broker.isAssumedRole;
+    if (request.requiresBrokerMfa) return true;
+    if (credentials.longTermClients() !== null) return false;
+    return broker.isAssumedRole || credentials.source === "explicit session credentials";
+  }
+
+  async function assumeRole(request: AssumeRoleRequest): Promise<AssumedRole> {
+    const isCapped = await capsAtOneHour(request);
+    const durationSeconds = isCapped
       ? Math.min(request.durationSeconds, ROLE_CHAINING_MAX_SECONDS)
       : request.durationSeconds;
+    // The long-term key signs what the everyday session cannot: a console session's AssumeRole
+    // with DurationSeconds, and any session longer than AWS allows a chained one.
+    const needsLongTermKey =
+      request.forConsole === true || durationSeconds > ROLE_CHAINING_MAX_SECONDS;
     const longTerm =
-      request.forConsole && !request.requiresBrokerMfa ? credentials.longTermClients() : null;
+      needsLongTermKey && !request.requiresBrokerMfa ? credentials.longTermClients() : null;
     const sendDuration = !request.forConsole || longTerm !== null;
     const command = new AssumeRoleCommand({
       RoleArn: request.roleArn,
@@ -258,7 +287,8 @@ export function createStsBroker(aws: AppConfig["aws"], deps: StsBrokerDeps = {})
         throw error;
       }
     } else if (longTerm) {
-      out = await failover.run("AssumeRole (long-term key, for the console)", (i, abortSignal) =>
+      const why = request.forConsole ? "for the console" : "longer than an hour";
+      out = await failover.run(`AssumeRole (long-term key, ${why})`, (i, abortSignal) =>
         longTerm[i]!.send(command, { abortSignal }),
       );
     } else {
@@ -271,7 +301,7 @@ export function createStsBroker(aws: AppConfig["aws"], deps: StsBrokerDeps = {})
       assumedRoleArn: out.AssumedRoleUser?.Arn ?? "",
       durationSeconds,
       sentDurationSeconds: sendDuration,
-      isRoleChained: broker.isAssumedRole,
+      isRoleChained: isCapped,
       sourceIdentity: out.SourceIdentity ?? request.sourceIdentity,
     };
   }
@@ -320,6 +350,7 @@ export function createStsBroker(aws: AppConfig["aws"], deps: StsBrokerDeps = {})
 
   return {
     assumeRole,
+    capsAtOneHour,
     assumeRoleWithSaml,
     getBrokerIdentity,
     getStatus,
@@ -355,10 +386,16 @@ export function roleChainingOf(identity: BrokerIdentity | null): BrokerStatus["r
       explanation:
         "Role chaining ⇒ sessions capped at 1 hour, because the broker runs on temporary role credentials (an assumed role: instance profile, ECS task role, IRSA or similar) and AWS limits every AssumeRole made with role credentials to 3,600 seconds, whatever the access rule or the role's MaxSessionDuration allows. Run the broker as an IAM user (long-term keys, exchanged via GetSessionToken) to issue sessions up to 12 hours.",
     };
+  if (identity.credentialSource === "explicit session credentials")
+    return {
+      isRoleChained: true,
+      explanation:
+        "Role chaining ⇒ sessions capped at 1 hour, because the broker runs on the temporary session credentials it was configured with, and AWS limits every AssumeRole made with temporary credentials to 3,600 seconds. Configure the broker's long-term IAM user keys instead to issue sessions up to 12 hours.",
+    };
   return {
     isRoleChained: false,
     explanation:
-      "No role chaining: the broker is an IAM user, so sessions may last up to the lesser of the access rule's cap and the role's MaxSessionDuration (at most 12 hours).",
+      "No role chaining: the broker is an IAM user, so sessions may last up to the lesser of the access rule's cap and the role's MaxSessionDuration (at most 12 hours; a session longer than an hour is signed with its long-term key, since AWS caps AssumeRole from its GetSessionToken session at one hour). Roles that need the broker's MFA session are capped at one hour.",
   };
 }
 

@@ -215,7 +215,9 @@ async function assumeWithBroker(
 ): Promise<AssumedRole> {
   const policy = sessionPolicyFor(grant);
   const tags = sessionTagsFor(ctx.user);
-  const durationSeconds = await chooseDuration(ctx, grant, options.durationSeconds, "ask-broker");
+  const durationSeconds = await chooseDuration(ctx, grant, options.durationSeconds, {
+    askBroker: { forConsole: output === "console" },
+  });
   await recordAuthorized(ctx, output, grant, durationSeconds, options.region);
   return ctx.broker.assumeRole({
     roleArn: grant.roleArn,

@@ -5,7 +5,8 @@ import { getBroker } from "./context";
 const BROKER_IDENTITY_WAIT_MS = 1500;
 
 /**
- * Whether the broker runs on role credentials (then AWS caps every session at 1 hour). Cached by
+ * Whether the broker runs on role or session credentials (then AWS caps every session at 1 hour;
+ * roles that need its MFA session are capped too, which issuance checks per role). Cached by
  * the broker; if AWS can't say quickly, the answer is "no" and issuance, which checks for itself,
  * enforces the real cap.
  */
@@ -16,7 +17,7 @@ export async function isBrokerRoleChained(): Promise<boolean> {
   });
   const identity = getBroker()
     .getBrokerIdentity()
-    .then((id) => id.isAssumedRole)
+    .then((id) => id.isAssumedRole || id.credentialSource === "explicit session credentials")
     .catch(() => false);
   try {
     return await Promise.race([identity, timeout]);

@@ -14,9 +14,9 @@ export function accessRemainingSeconds(grant: Grant, now: Date): number | null {
 
 /**
  * The session length to request: the caller's choice if it is inside the bounds (900 s up to the
- * lesser of the grant's rule cap, the role's MaxSessionDuration and, for a broker on role
- * credentials, AWS's one-hour role-chaining limit), else a validation error saying which cap
- * applies. Absent, the default: one hour, or the cap when it is lower. The broker's identity (a cached GetCallerIdentity) is only
+ * lesser of the grant's rule cap, the role's MaxSessionDuration and, when the broker must sign
+ * with temporary credentials (role credentials, its MFA session), AWS's one-hour role-chaining
+ * limit), else a validation error saying which cap applies. Absent, the default: one hour, or the cap when it is lower. The broker's identity (a cached GetCallerIdentity) is only
  * consulted when the answer could exceed one hour, so a request refused on the other caps makes no
  * STS call at all.
  * @throws AppError("validation_error") with an issue on `durationSeconds`
@@ -25,7 +25,7 @@ export async function chooseDuration(
   ctx: IssuanceContext,
   grant: Grant,
   requested: number | undefined,
-  chaining: false | "ask-broker",
+  chaining: false | { askBroker: { forConsole: boolean } },
 ): Promise<number> {
   const limits = {
     ruleMaxSeconds: grant.maxSessionDurationSeconds,
@@ -34,9 +34,12 @@ export async function chooseDuration(
   };
   let bounds = sessionDurationBounds({ ...limits, isRoleChained: false });
   let seconds = checkedDuration(requested, bounds);
-  if (chaining === "ask-broker" && seconds > ROLE_CHAINING_MAX_SECONDS) {
-    const broker = await ctx.broker.getBrokerIdentity();
-    if (broker.isAssumedRole) {
+  if (chaining !== false && seconds > ROLE_CHAINING_MAX_SECONDS) {
+    const isCapped = await ctx.broker.capsAtOneHour({
+      requiresBrokerMfa: grant.requiresBrokerMfa,
+      forConsole: chaining.askBroker.forConsole,
+    });
+    if (isCapped) {
       bounds = sessionDurationBounds({ ...limits, isRoleChained: true });
       seconds = checkedDuration(requested, bounds);
     }

@@ -678,6 +678,32 @@ describe("AssumeRoleWithSAML refusals carry AWS's code and status", () => {
       status: 400,
     },
     {
+      rule: "a session policy with a character beyond Latin-1",
+      xml: () => awsResponse(),
+      input: {
+        Policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::東京/*" }],
+        }),
+      },
+      code: "ValidationError",
+      status: 400,
+      message:
+        /Member must satisfy regular expression pattern: \[\\u0009\\u000A\\u000D\\u0020-\\u00FF\]\+/,
+    },
+    {
+      rule: "a PrincipalTag key with the reserved aws: prefix",
+      xml: () => awsResponse({ principalTags: { "aws:team": "platform" } }),
+      code: "InvalidIdentityToken",
+      status: 400,
+    },
+    {
+      rule: "a PrincipalTag value with the reserved aws: prefix",
+      xml: () => awsResponse({ principalTags: { team: "aws:platform" } }),
+      code: "InvalidIdentityToken",
+      status: 400,
+    },
+    {
       rule: "a session policy that is not JSON",
       xml: () => awsResponse(),
       input: { Policy: "{not json" },

@@ -284,19 +284,23 @@ describe("GetSessionToken credentials act as the IAM user", () => {
     expect(identity.UserId).toMatch(/^AIDA/);
   });
 
-  it("AssumeRole from them is not role chaining: a 12-hour session is allowed", async () => {
+  // AWS knowledge center, "iam-role-chaining-limit": AssumeRole from GetSessionToken credentials
+  // is limited to one hour, like role chaining, though the session still acts as the user.
+  it("AssumeRole from them is capped at one hour, as role chaining", async () => {
     const session = keysOf(await sessionToken(testBroker));
     const issuedAt = Math.floor(clock.now().getTime() / 1000) * 1000;
-    const assumed = await assume(session, { RoleArn: roleArnOf("Hop"), DurationSeconds: 43200 });
+    const assumed = await assume(session, { RoleArn: roleArnOf("Hop"), DurationSeconds: 3600 });
     const expiresInMs = (assumed.Credentials?.Expiration?.getTime() ?? 0) - issuedAt;
-    expect(Math.abs(expiresInMs - 43200_000)).toBeLessThanOrEqual(1000);
-    // Whereas a role session's AssumeRole is chaining, capped at one hour.
-    const chained = await stsFailure(
-      assume(keysOf(assumed), { RoleArn: roleArnOf("ChainTarget"), DurationSeconds: 3601 }),
-    );
-    expect(chained.message).toBe(
-      "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.",
-    );
+    expect(Math.abs(expiresInMs - 3600_000)).toBeLessThanOrEqual(1000);
+    for (const DurationSeconds of [3601, 43200]) {
+      const capped = await stsFailure(
+        assume(session, { RoleArn: roleArnOf("Hop"), DurationSeconds }),
+      );
+      expect(capped).toMatchObject({ name: "ValidationError", status: 400 });
+      expect(capped.message).toBe(
+        "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.",
+      );
+    }
   });
 });
 
@@ -313,20 +317,29 @@ describe("a role whose trust policy requires MFA", () => {
     expect(failure.message).toBe(refusal);
   });
 
-  it("allows an MFA session for up to the role's 12 hours, reported as the user's session", async () => {
-    const assumed = await assume(await mfaSession(), {
+  it("allows an MFA session for up to one hour (role chaining), reported as the user's session", async () => {
+    const session = await mfaSession();
+    const assumed = await assume(session, {
       RoleArn: breakGlass,
-      DurationSeconds: 43200,
+      DurationSeconds: 3600,
       SourceIdentity: "alice-0001",
     });
     expect(assumed.AssumedRoleUser?.Arn).toContain(":assumed-role/BreakGlass/alice@corp.example");
+    const capped = await stsFailure(
+      assume(session, { RoleArn: breakGlass, DurationSeconds: 43200 }),
+    );
+    expect(capped).toMatchObject({ name: "ValidationError", status: 400 });
+    expect(capped.message).toBe(
+      "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.",
+    );
   });
 
-  it("allows AssumeRole that carries the caller's SerialNumber and a current TokenCode", async () => {
+  it("allows AssumeRole that carries the caller's SerialNumber and a current TokenCode, for the role's 12 hours", async () => {
     const assumed = await assume(testBroker, {
       RoleArn: breakGlass,
       SerialNumber: testBrokerMfa.serialNumber,
       TokenCode: mfaCodeAt(testBrokerMfa, clock),
+      DurationSeconds: 43200,
     });
     expect(assumed.AssumedRoleUser?.Arn).toContain(":assumed-role/BreakGlass/");
   });

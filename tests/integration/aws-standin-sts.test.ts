@@ -139,12 +139,17 @@ describe("GetSessionToken", () => {
     expect(identity.Arn).toBe(testBroker.arn);
   });
 
-  it("session credentials assume roles as the user, without the role-chaining cap", async () => {
+  it("session credentials assume roles as the user, but AWS caps the role session at one hour as for role chaining", async () => {
     const session = await stsClient(standin, testBroker).send(
       new GetSessionTokenCommand({ DurationSeconds: 900 }),
     );
-    const assumed = await assume(keysOf(session), { DurationSeconds: 7200 });
+    const assumed = await assume(keysOf(session), { DurationSeconds: 3600 });
     expect(assumed.Credentials?.AccessKeyId).toMatch(/^ASIA/);
+    const failure = await stsFailure(assume(keysOf(session), { DurationSeconds: 3601 }));
+    expect(failure).toMatchObject({ name: "ValidationError", status: 400 });
+    expect(failure.message).toBe(
+      "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.",
+    );
   });
 
   it("refuses callers on session credentials", async () => {
@@ -184,6 +189,34 @@ describe("role chaining", () => {
     const allowed = await assume(hop, { ...target, DurationSeconds: 3600 });
     expect(allowed.AssumedRoleUser?.Arn).toContain(":assumed-role/ChainTarget/");
   });
+
+  // AWS knowledge center, "iam-role-chaining-limit": the one-hour cap applies to AssumeRole made
+  // with any temporary credentials, GetSessionToken sessions (with or without MFA) included.
+  const temporaryCallers: Array<{ caller: string; target: string; keys: () => Promise<Keys> }> = [
+    { caller: "a role session", target: "ChainTarget", keys: () => hopSession() },
+    {
+      caller: "a GetSessionToken session",
+      target: "Hop",
+      keys: async () =>
+        keysOf(await stsClient(standin, testBroker).send(new GetSessionTokenCommand({}))),
+    },
+  ];
+
+  it.each(temporaryCallers)(
+    "caps DurationSeconds at one hour for $caller",
+    async ({ keys, target: role }) => {
+      const temporary = await keys();
+      const target = { RoleArn: roleArnOf(role) };
+      for (const DurationSeconds of [3601, 43200]) {
+        const failure = await stsFailure(assume(temporary, { ...target, DurationSeconds }));
+        expect(failure).toMatchObject({ name: "ValidationError", status: 400 });
+        expect(failure.message).toBe(
+          "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.",
+        );
+      }
+      await expect(assume(temporary, { ...target, DurationSeconds: 3600 })).resolves.toBeDefined();
+    },
+  );
 
   it("trusts the calling role's ARN and carries the source identity along", async () => {
     const hop = await hopSession({ SourceIdentity: "alice-0001" });
@@ -371,6 +404,24 @@ describe("AssumeRole refusals carry AWS's code and status", () => {
       status: 400,
     },
     {
+      rule: "a tag key with the reserved aws: prefix",
+      input: { Tags: [{ Key: "aws:team", Value: "a" }] },
+      code: "InvalidParameterValue",
+      status: 400,
+    },
+    {
+      rule: "a tag key with the reserved prefix in capitals",
+      input: { Tags: [{ Key: "AWS:team", Value: "a" }] },
+      code: "InvalidParameterValue",
+      status: 400,
+    },
+    {
+      rule: "a tag value with the reserved aws: prefix",
+      input: { Tags: [{ Key: "team", Value: "aws:platform" }] },
+      code: "InvalidParameterValue",
+      status: 400,
+    },
+    {
       rule: "a transitive tag key that is not among the tags",
       input: { Tags: [{ Key: "team", Value: "a" }], TransitiveTagKeys: ["project"] },
       code: "InvalidParameterValue",
@@ -402,6 +453,41 @@ describe("AssumeRole refusals carry AWS's code and status", () => {
     {
       rule: "ExternalId with a character outside its pattern",
       input: { ExternalId: "ext id" },
+      code: "ValidationError",
+      status: 400,
+    },
+    {
+      rule: "a session policy with a character beyond Latin-1 (pattern [\\u0009\\u000A\\u000D\\u0020-\\u00FF]+)",
+      input: {
+        Policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "Tokyo",
+              Effect: "Allow",
+              Action: "s3:GetObject",
+              Resource: "arn:aws:s3:::東京/*",
+            },
+          ],
+        }),
+      },
+      code: "ValidationError",
+      status: 400,
+    },
+    {
+      rule: "a session policy longer than 2048 characters",
+      input: {
+        Policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Action: "s3:GetObject",
+              Resource: `arn:aws:s3:::${"b".repeat(2048)}/*`,
+            },
+          ],
+        }),
+      },
       code: "ValidationError",
       status: 400,
     },

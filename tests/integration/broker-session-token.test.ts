@@ -1,8 +1,9 @@
 // The broker's own credentials against the AWS stand-in with the real @aws-sdk/client-sts: long-term
 // IAM user keys are exchanged once via GetSessionToken (single flight, refreshed 5 minutes before
-// expiry) and sign nothing else; sessions from that exchange are not role chaining (12 h allowed);
-// an admin's MFA unlock opens MFA-gated roles until locked; a broker on role credentials is capped
-// at one hour.
+// expiry) and sign everything else up to an hour; AWS treats AssumeRole from any temporary
+// credentials (that session, the MFA session) as role chaining, so a longer session is signed with
+// the long-term key, and MFA roles and brokers without long-term keys are capped at one hour;
+// an admin's MFA unlock opens MFA-gated roles until locked.
 import { httpStatusOf } from "@/lib/http/errors";
 import { AssumeRoleCommand, GetSessionTokenCommand } from "@aws-sdk/client-sts";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -29,6 +30,14 @@ let standin: AwsStandin;
 
 beforeAll(async () => {
   const world = testWorldWithBrokerMfa({ serialNumber: MFA_SERIAL, totpSecret: MFA_SECRET });
+  world.accounts[0]!.roles.push({
+    name: "LongBreakGlass",
+    maxSessionDurationSeconds: 43_200,
+    trustedPrincipalArns: [testBroker.arn],
+    allowsSourceIdentity: true,
+    allowsTagSession: true,
+    requiresMfa: true,
+  });
   standin = await startAwsStandin({ world, stsEndpointNames: ["sts-a", "sts-b"] });
 });
 afterAll(async () => {
@@ -159,13 +168,25 @@ describe("GetSessionToken exchange of long-term keys", () => {
     expect(new Set(assumeRoles.map((c) => c.accessKeyId)).size).toBe(2);
   });
 
-  it("AssumeRole from the exchanged session is not role chaining: 12 hours are allowed", async () => {
+  // AWS caps AssumeRole from GetSessionToken credentials at one hour, as role chaining: a longer
+  // session is signed with the long-term key itself (docs/AWS.md "Session length").
+  it("a session longer than an hour is signed with the long-term key: AWS caps the exchanged session's at one hour", async () => {
     const broker = createStsBroker(awsConfig());
+    await broker.assumeRole(request("Developer", 3600));
     const assumed = await broker.assumeRole(request("Developer", 43_200));
     expect(assumed.isRoleChained).toBe(false);
     expect(assumed.durationSeconds).toBe(43_200);
     const left = assumed.credentials.expiration.getTime() - Date.now();
     expect(left).toBeGreaterThan(43_100_000);
+    const [hour, long] = await calls("AssumeRole");
+    expect(hour).toMatchObject({ durationSeconds: 3600, errorCode: null });
+    expect(hour!.accessKeyId).not.toBe(testBroker.accessKeyId);
+    expect(long).toMatchObject({
+      durationSeconds: 43_200,
+      errorCode: null,
+      accessKeyId: testBroker.accessKeyId,
+    });
+    expect(await broker.capsAtOneHour({})).toBe(false);
     const identity = await broker.getBrokerIdentity();
     expect(identity).toMatchObject({
       arn: testBroker.arn,
@@ -190,11 +211,19 @@ describe("GetSessionToken exchange of long-term keys", () => {
     const broker = createStsBroker(
       awsConfig({ brokerCredentials: { ...keys, sessionToken: keys.sessionToken } }),
     );
-    await broker.assumeRole(request("Developer", 43_200));
+    // Temporary credentials: AWS caps the session at one hour, so the broker asks for no more.
+    const assumed = await broker.assumeRole(request("Developer", 43_200));
+    expect(assumed).toMatchObject({ durationSeconds: 3600, isRoleChained: true });
     expect(await calls("GetSessionToken")).toHaveLength(0);
-    expect((await calls("AssumeRole"))[0]!.accessKeyId).toBe(keys.accessKeyId);
+    expect((await calls("AssumeRole"))[0]).toMatchObject({
+      accessKeyId: keys.accessKeyId,
+      durationSeconds: 3600,
+      errorCode: null,
+    });
     const status = await broker.getStatus();
     expect(status.credentialSource).toBe("explicit session credentials");
+    expect(status.roleChaining).toMatchObject({ isRoleChained: true });
+    expect(status.roleChaining.explanation).toContain("capped at 1 hour");
     expect(status.mfa).toMatchObject({ isAvailable: false, state: "locked" });
   });
 });
@@ -257,6 +286,18 @@ describe("MFA unlock for roles whose trust policy requires MFA", () => {
       broker.assumeRole({ ...request("BreakGlass"), requiresBrokerMfa: true }),
     );
     expect(error.code).toBe("broker_locked");
+  });
+
+  it("a session from the MFA session is capped at one hour (AWS: role chaining), never sent longer", async () => {
+    const broker = createStsBroker(awsConfig());
+    await broker.unlockWithMfa(totpCode(MFA_SECRET, new Date()));
+    const mfaRole = { ...request("LongBreakGlass", 43_200), requiresBrokerMfa: true };
+    expect(await broker.capsAtOneHour(mfaRole)).toBe(true);
+    const assumed = await broker.assumeRole(mfaRole);
+    expect(assumed).toMatchObject({ durationSeconds: 3600, isRoleChained: true });
+    const [call] = await calls("AssumeRole");
+    expect(call).toMatchObject({ durationSeconds: 3600, errorCode: null });
+    expect(call!.accessKeyId).not.toBe(testBroker.accessKeyId);
   });
 
   it("without the MFA session AWS itself refuses the MFA role (the gate is real)", async () => {

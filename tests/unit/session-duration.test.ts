@@ -122,7 +122,7 @@ describe("checkRequestedDuration", () => {
       "above an hour when role-chained",
       3601,
       chained,
-      /at most 1 h \(3600 s\): the portal's broker runs on role credentials, and AWS caps role chaining at one hour \(allowed: 15 min to 1 h\)/,
+      /at most 1 h \(3600 s\): the portal's broker signs this role's sessions with temporary credentials \(role credentials or its MFA session\), and AWS caps those at one hour, as role chaining \(allowed: 15 min to 1 h\)/,
     ],
     [
       "above the rule's cap",

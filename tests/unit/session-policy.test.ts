@@ -118,6 +118,16 @@ describe("session policies are validated before any STS call", () => {
       message: /Condition\.StringEquals must be a non-empty object/,
     },
     {
+      rule: "a character beyond Latin-1 (STS's Policy pattern is U+0020–U+00FF, tab, LF, CR)",
+      text: doc([{ ...allow, Resource: "arn:aws:s3:::東京/*" }]),
+      message: /contains U\+6771; AWS accepts only Latin-1 characters/,
+    },
+    {
+      rule: "an emoji in a Condition value",
+      text: doc([{ ...allow, Condition: { StringEquals: { "aws:PrincipalTag/team": "🚀" } } }]),
+      message: /contains U\+1F680/,
+    },
+    {
       rule: "a Condition value that is an object",
       text: doc([{ ...allow, Condition: { StringEquals: { "aws:x": { a: 1 } } } }]),
       message: /StringEquals\.aws:x must be a string/,
@@ -136,6 +146,10 @@ describe("session policies are validated before any STS call", () => {
       text: doc([allow, { Effect: "Deny", NotAction: ["iam:*", "sts:*"], NotResource: "*" }]),
     },
     { rule: "the 2008 version", text: doc([allow], { Version: "2008-10-17" }) },
+    {
+      rule: "Latin-1 letters (U+00A0–U+00FF are in STS's pattern)",
+      text: doc([{ ...allow, Resource: "arn:aws:s3:::münchen-données/*" }]),
+    },
     {
       rule: "an Id, a Sid and a Condition",
       text: doc(

@@ -32,6 +32,16 @@ describe("session tags are checked against AWS's limits before any STS call", ()
     { rule: "no aws: prefix", tags: { "aws:Team": "x" }, mentions: /reserved prefix "aws:"/ },
     { rule: "no AWS: prefix in any case", tags: { "AWS:team": "x" }, mentions: /reserved prefix/ },
     {
+      rule: "no value with the aws: prefix",
+      tags: { Team: "aws:platform" },
+      mentions: /value of tag "Team" uses the reserved prefix "aws:"/,
+    },
+    {
+      rule: "no value with the AWS: prefix in any case",
+      tags: { Team: "Aws:platform" },
+      mentions: /value of tag "Team" uses the reserved prefix/,
+    },
+    {
       rule: "keys use only allowed characters",
       tags: { "Team#1": "x" },
       mentions: /"Team#1" has characters/,
@@ -71,6 +81,7 @@ describe("session tags are checked against AWS's limits before any STS call", ()
       tags: { Équipe_1: "Zoë Ångström ٣ a.b:c/d=e+f-g@h" },
     },
     { rule: "a key containing aws: later on", tags: { "team:aws:x": "y" } },
+    { rule: "a value containing aws: later on", tags: { team: "x:aws:y" } },
   ];
   it.each(accepted)("accepts $rule", ({ tags }) => {
     expect(validateSessionTags(tags)).toEqual(
