@@ -6,11 +6,15 @@ import "./lib/runtime/compile-cache";
 import http from "node:http";
 import path from "node:path";
 import next from "next";
+import { loadEnvConfig } from "@next/env";
 import { ConfigError, loadConfig } from "./lib/config/load-config";
 import { CLIENT_ADDRESS_HEADER, clientAddress } from "./lib/http/client-address";
 import { openSchemaGate } from "./lib/db/schema-gate";
 import { checkSchemaCurrent } from "./lib/db/schema-version";
-import { migrateDatabase } from "./prisma/migrate-database";
+import { migrateUnlessCurrent } from "./lib/db/migrate-on-start";
+import { migrateDatabaseCapturingOutput } from "./prisma/migrate-database";
+import { writeServerLine } from "./lib/log/server-line";
+import { routeConsoleToJsonLines } from "./lib/log/console-as-json";
 import { admitRequest, answerUnavailable, isProbe } from "./lib/http/load-shedding";
 import { answerMalformedPath, hasMalformedPath } from "./lib/http/malformed-path";
 import { answerOutagesAs503 } from "./lib/http/outage-status";
@@ -28,6 +32,14 @@ const PROJECT_DIR = path.basename(__dirname) === ".next" ? path.dirname(__dirnam
 
 async function main(): Promise<void> {
   const outputGone = stopWhenOutputIsGone();
+  routeConsoleToJsonLines();
+  // Next.js reads the project's .env files into process.env when it starts (below, in next());
+  // reading them first, the same way, makes the settings checked here — the database migrated,
+  // the port, the bound — the very ones the portal then runs on (docs/OPERATIONS.md "Settings").
+  const envFiles = loadEnvConfig(PROJECT_DIR, false, {
+    info: () => undefined,
+    error: console.error,
+  });
   let settings: ReturnType<typeof loadConfig>;
   try {
     settings = loadConfig(process.env);
@@ -38,19 +50,16 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const port = Number(process.env.PORT || 3000);
-  const hostname = process.env.HOST || "0.0.0.0";
-  if (settings.migrateOnStart)
-    migrateUnlessCurrent(settings.databaseUrl, await checkSchemaCurrent(settings.databaseUrl));
+  if (envFiles.loadedEnvFiles.length > 0)
+    writeServerLine("info", "settings not set in the environment were read from .env files", {
+      files: envFiles.loadedEnvFiles.map((file) => path.relative(PROJECT_DIR, file.path)),
+    });
+  const { port, host: hostname } = settings.listen;
+  if (settings.migrateOnStart) await migrateOrExit(settings.databaseUrl);
   const schemaGate = await openSchemaGate(settings.databaseUrl, (state) =>
-    process.stderr.write(
-      `${JSON.stringify({
-        time: new Date().toISOString(),
-        level: state.current ? "info" : "error",
-        message: state.current
-          ? "the database schema is current: serving"
-          : `not serving: ${state.reason}`,
-      })}\n`,
+    writeServerLine(
+      state.current ? "info" : "error",
+      state.current ? "the database schema is current: serving" : `not serving: ${state.reason}`,
     ),
   );
   const app = next({ dev: false, dir: PROJECT_DIR, hostname, port });
@@ -87,9 +96,9 @@ async function main(): Promise<void> {
       "";
     void requestRecords.run(record, () =>
       handle(req, res).catch((error: unknown) => {
-        process.stderr.write(
-          `request failed: ${error instanceof Error ? error.message : String(error)}\n`,
-        );
+        writeServerLine("error", "request failed", {
+          error: error instanceof Error ? error.message : String(error),
+        });
         if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain" });
         res.end("Internal error");
       }),
@@ -103,14 +112,15 @@ async function main(): Promise<void> {
         : error.code === "EACCES"
           ? `not allowed to listen on ${hostname}:${port} (EACCES): use a port above 1023 or set PORT`
           : error.message;
-    process.stderr.write(`Gatehouse could not start: ${reason}\n`);
+    writeServerLine("error", `Gatehouse could not start: ${reason}`);
     process.exit(1);
   };
   server.once("error", onListenError);
   server.listen(port, hostname, () => {
     server.off("error", onListenError);
-    process.stdout.write(
-      `Gatehouse listening on http://${hostname}:${port} (pid ${process.pid})\n`,
+    writeServerLine(
+      "info",
+      `Gatehouse listening on http://${hostname}:${port} (pid ${process.pid})`,
     );
   });
 
@@ -134,19 +144,13 @@ async function main(): Promise<void> {
  * instead of the schema engine's seconds (docs/OPERATIONS.md "Schema and migrations"). A failed
  * migration ends the process: it must not serve on a schema it could not bring up to date.
  */
-function migrateUnlessCurrent(
-  databaseUrl: string,
-  state: Awaited<ReturnType<typeof checkSchemaCurrent>>,
-): void {
-  if (state.current) return;
-  try {
-    migrateDatabase(databaseUrl, { projectDir: PROJECT_DIR });
-  } catch {
-    process.stderr.write(
-      "gatehouse: database migration failed (see the output above); not starting.\n",
-    );
-    process.exit(1);
-  }
+async function migrateOrExit(databaseUrl: string): Promise<void> {
+  const outcome = await migrateUnlessCurrent({
+    isCurrent: async () => (await checkSchemaCurrent(databaseUrl)).current,
+    migrate: () => migrateDatabaseCapturingOutput(databaseUrl, { projectDir: PROJECT_DIR }),
+    log: writeServerLine,
+  });
+  if (outcome === "failed") process.exit(1);
 }
 
 /**
@@ -176,8 +180,9 @@ function stopWhenOutputIsGone(): { onGone(action: () => void): void } {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(
-    `Gatehouse could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  writeServerLine(
+    "error",
+    `Gatehouse could not start: ${error instanceof Error ? error.message : String(error)}`,
   );
   process.exit(1);
 });

@@ -97,4 +97,8 @@ async function compile() {
 if (!isFresh()) await compile();
 // The command reads its arguments from process.argv.slice(2), as when run directly.
 process.argv = [process.argv[0], entry, ...args];
-createRequire(import.meta.url)(bundle);
+const require = createRequire(import.meta.url);
+// The project's .env files, read as `npm start` reads them (docs/OPERATIONS.md "Settings"): a
+// command acts on the database and IdPs the portal uses. The environment wins over the files.
+require("@next/env").loadEnvConfig(root, false, { info: () => undefined, error: console.error });
+require(bundle);

@@ -2,6 +2,7 @@ import { partitionOf, PARTITION_FACTS, type AwsPartition } from "@/lib/aws/parti
 import { AWS_REGIONS } from "@/lib/aws/regions";
 import type { RateLimits } from "@/lib/rate-limit/settings";
 import { partitionOfRoleArn } from "./discovery-settings";
+import { isLoopbackUrl } from "./loopback";
 import { settingsSchema, type Settings } from "./schema";
 import { resolveStsEndpoints, type StsEndpointConfig } from "./sts-endpoint-settings";
 
@@ -122,6 +123,8 @@ export interface AppConfig {
   trustedProxyHops: number;
   /** Requests one process holds in flight before it sheds with 503 (docs/OPERATIONS.md). */
   maxConcurrentRequests: number;
+  /** Where server.ts listens (PORT, HOST). */
+  listen: { port: number; host: string };
   /**
    * Whether the broker's exchanged sessions (and MFA unlock) are shared through the database by
    * every replica (docs/OPERATIONS.md "The broker's sessions"); default on PostgreSQL only.
@@ -242,6 +245,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     },
     trustedProxyHops: s.GATEHOUSE_TRUSTED_PROXY_HOPS,
     maxConcurrentRequests: s.GATEHOUSE_MAX_CONCURRENT_REQUESTS,
+    listen: { port: s.PORT, host: s.HOST },
     brokerSharedSessions:
       s.GATEHOUSE_BROKER_SHARED_SESSIONS ?? s.DATABASE_URL.startsWith("postgres"),
     readyRequiresBroker: s.GATEHOUSE_READY_REQUIRES_BROKER,
@@ -275,6 +279,20 @@ function awsSettings(s: Settings) {
     const why =
       fips && setting === "AWS_REGION" ? " (GATEHOUSE_STS_FIPS / AWS_USE_FIPS_ENDPOINT is on)" : "";
     problems.push(...resolved.problems.map((p) => `${setting} ${p}${why}`));
+  }
+  // STS answers with credentials and the federation endpoint with sign-in tokens: in production
+  // they travel only over TLS, unless to a stand-in on this machine (the demo, the test stacks).
+  if (s.NODE_ENV === "production") {
+    const inClear = (url: string) => url.startsWith("http://") && !isLoopbackUrl(url);
+    for (const endpoint of resolved.ok ? resolved.endpoints : [])
+      if (inClear(endpoint.url))
+        problems.push(
+          `${setting} entry "${endpoint.entry}" must use https:// except on localhost: the credentials STS returns would cross the network in clear text`,
+        );
+    if (s.GATEHOUSE_FEDERATION_ENDPOINT !== undefined && inClear(s.GATEHOUSE_FEDERATION_ENDPOINT))
+      problems.push(
+        "GATEHOUSE_FEDERATION_ENDPOINT must use https:// except on localhost: console sign-in tokens would cross the network in clear text",
+      );
   }
   const defaultRegion = s.GATEHOUSE_DEFAULT_REGION ?? s.AWS_REGION;
   if (partitionOf(defaultRegion) !== partition)

@@ -1,4 +1,5 @@
 import { isLoopbackUrl } from "./loopback";
+import { isIP } from "node:net";
 import { z } from "zod";
 import {
   AWS_REGION_HINT,
@@ -35,6 +36,29 @@ const httpUrl = z
   .trim()
   .refine(isHttpUrl, "must be an absolute http(s) URL without credentials")
   .transform((u) => u.replace(/\/+$/, ""));
+
+/**
+ * The portal is served at the root of its host (Next.js has no base path here), and every URL it
+ * hands out — SAML ACS and metadata, OIDC redirects, the AWS console's Issuer — is this origin
+ * plus a path: a path, query or fragment would produce URLs nothing answers.
+ */
+function isOrigin(value: string): boolean {
+  const url = new URL(value);
+  return url.pathname === "/" && url.search === "" && url.hash === "" && !value.endsWith("?");
+}
+
+/** AWS secret access keys are 40 characters of base64's alphabet. */
+const SECRET_ACCESS_KEY_PATTERN = /^[A-Za-z0-9/+=]{40}$/;
+
+/** A host name or IP address to listen on (server.ts). */
+function isListenHost(value: string): boolean {
+  return (
+    isIP(value) !== 0 ||
+    /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(
+      value,
+    )
+  );
+}
 
 const optionalString = z
   .string()
@@ -127,7 +151,10 @@ export const settingsSchema = z
         (v) => /^(file:.+|postgres(ql)?:\/\/.+)$/.test(v),
         'must be "file:<path>" (SQLite) or "postgresql://…" (PostgreSQL)',
       ),
-    NEXTAUTH_URL: httpUrl,
+    NEXTAUTH_URL: httpUrl.refine(
+      isOrigin,
+      "must be the portal's origin only (scheme, host and port, e.g. https://aws.corp.example): Gatehouse is served at the root of its host, so a path, query or fragment would break every URL it hands out",
+    ),
     NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters of random data"),
     OIDC_ISSUER: httpUrl.optional(),
     OIDC_CLIENT_ID: z.string().trim().min(1).optional(),
@@ -302,7 +329,12 @@ export const settingsSchema = z
         .regex(/^(AKIA|ASIA)[A-Z0-9]{16}$/, "must be an AWS access key id (AKIA…)")
         .optional(),
     ),
-    GATEHOUSE_BROKER_SECRET_ACCESS_KEY: optionalString,
+    GATEHOUSE_BROKER_SECRET_ACCESS_KEY: optionalString.pipe(
+      z
+        .string()
+        .regex(SECRET_ACCESS_KEY_PATTERN, "must be an AWS secret access key (40 characters)")
+        .optional(),
+    ),
     GATEHOUSE_BROKER_SESSION_TOKEN: optionalString,
     /**
      * Whether "Sign out" also ends the sign-in at the IdP where it supports single logout (OIDC
@@ -323,12 +355,35 @@ export const settingsSchema = z
     GATEHOUSE_MAX_HEAP_MB: intInRange(128, 65_536, DEFAULT_MAX_HEAP_MB, "megabytes"),
     /** Requests one process holds in flight before it answers 503 at once (docs/OPERATIONS.md). */
     GATEHOUSE_MAX_CONCURRENT_REQUESTS: intInRange(1, 100_000, 64, "requests"),
+    /** Where server.ts listens. */
+    PORT: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined || v === "") return 3000;
+        const n = /^\d+$/.test(v) ? Number(v) : NaN;
+        if (!(n >= 1 && n <= 65_535)) {
+          ctx.addIssue({ code: "custom", message: `must be a TCP port (1..65535), got "${v}"` });
+          return z.NEVER;
+        }
+        return n;
+      }),
+    HOST: z
+      .string()
+      .trim()
+      .optional()
+      .default("0.0.0.0")
+      .refine(isListenHost, "must be an IP address or a host name to listen on"),
     /** Bearer token a Prometheus scraper sends to /api/metrics; when set, it is required. */
     GATEHOUSE_METRICS_TOKEN: optionalString.pipe(
       z.string().min(16, "must be at least 16 characters").optional(),
     ),
     /** Without a token: the client networks /api/metrics answers (addresses or CIDR blocks). */
     GATEHOUSE_METRICS_ALLOW: commaList("127.0.0.1/32,::1/128").transform((entries, ctx) => {
+      // "," would otherwise be an empty list: metrics refused to every scraper, silently.
+      if (entries.length === 0)
+        ctx.addIssue({ code: "custom", message: "must list at least one address or CIDR block" });
       for (const entry of entries)
         if (!parseNetwork(entry))
           ctx.addIssue({
@@ -378,19 +433,39 @@ export const settingsSchema = z
           "set GATEHOUSE_STS_ENDPOINTS (the ordered list) or GATEHOUSE_STS_ENDPOINT, not both",
       });
     }
-    if (s.GATEHOUSE_BROKER_MFA_SERIAL !== undefined && !hasKey) {
+    // AKIA… ids are an IAM user's long-term keys, which AWS refuses with a session token; ASIA…
+    // ids are temporary keys, which AWS refuses without theirs. Either mistake would start and
+    // then fail every STS call (README "The broker: credentials, STS endpoints, MFA").
+    const keyId = s.GATEHOUSE_BROKER_ACCESS_KEY_ID;
+    const isLongTermKey = keyId?.startsWith("AKIA") ?? false;
+    const hasToken = s.GATEHOUSE_BROKER_SESSION_TOKEN !== undefined;
+    if (s.GATEHOUSE_BROKER_MFA_SERIAL !== undefined && !isLongTermKey) {
       ctx.addIssue({
         code: "custom",
         path: ["GATEHOUSE_BROKER_MFA_SERIAL"],
         message:
-          "needs IAM user keys (GATEHOUSE_BROKER_ACCESS_KEY_ID): only an IAM user can call GetSessionToken with an MFA code",
+          "needs IAM user keys (GATEHOUSE_BROKER_ACCESS_KEY_ID AKIA…): only an IAM user can call GetSessionToken with an MFA code",
       });
     }
-    if (s.GATEHOUSE_BROKER_SESSION_TOKEN !== undefined && !hasKey) {
+    if (hasToken && !hasKey) {
       ctx.addIssue({
         code: "custom",
         path: ["GATEHOUSE_BROKER_SESSION_TOKEN"],
         message: "is only meaningful with GATEHOUSE_BROKER_ACCESS_KEY_ID",
+      });
+    } else if (hasToken && isLongTermKey) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["GATEHOUSE_BROKER_SESSION_TOKEN"],
+        message:
+          "belongs with temporary keys (ASIA…); GATEHOUSE_BROKER_ACCESS_KEY_ID is an IAM user's long-term key (AKIA…), which AWS refuses with a session token",
+      });
+    } else if (hasKey && !hasToken && !isLongTermKey) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["GATEHOUSE_BROKER_SESSION_TOKEN"],
+        message:
+          "is required with temporary keys (GATEHOUSE_BROKER_ACCESS_KEY_ID ASIA…): AWS refuses them without their session token",
       });
     }
     if (s.GATEHOUSE_TEST_CLOCK_FILE !== undefined && !isLoopbackUrl(s.NEXTAUTH_URL)) {
@@ -410,6 +485,18 @@ export const settingsSchema = z
         code: "custom",
         path: ["NEXTAUTH_URL"],
         message: "must be https:// except on localhost: session cookies would travel in clear text",
+      });
+    }
+    if (
+      s.NODE_ENV === "production" &&
+      s.OIDC_ISSUER?.startsWith("http://") &&
+      !isLoopbackUrl(s.OIDC_ISSUER)
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["OIDC_ISSUER"],
+        message:
+          "must be https:// except on localhost: the client secret and the users' tokens would travel in clear text",
       });
     }
   });

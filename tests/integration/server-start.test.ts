@@ -63,6 +63,29 @@ describe("the server refuses to start, saying why", () => {
     expect(message).toContain("See .env.example for every setting.");
     expect(message).not.toMatch(/\n\s+at /);
   });
+
+  // Where it listens is a setting like the others: checked before the database is migrated or
+  // Next.js loaded, not found out by listen() afterwards with a stack.
+  it.each([
+    ["PORT", "not-a-port"],
+    ["PORT", "70000"],
+    ["HOST", "http://0.0.0.0"],
+  ])("%s=%s: exit code 78 naming it, before any migration, no stack", async (name, value) => {
+    const port = await freePort();
+    const env = envFor(port, { DATABASE_URL: "file:./.tmp/never-created.db" });
+    env[name] = value;
+    const message = await startPortal({ port, env }).then(
+      async (portal) => {
+        await portal.stop();
+        return "the portal started";
+      },
+      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+    );
+    expect(message).toContain("portal exited with code 78");
+    expect(message).toContain(`${name} must be`);
+    expect(message).not.toMatch(/migration|Prisma/i);
+    expect(message).not.toMatch(/\n\s+at /);
+  });
 });
 
 describe("the server stops when its output is gone", () => {

@@ -105,7 +105,7 @@ describe("configuration", () => {
     const config = loadConfig({
       ...VALID,
       GATEHOUSE_BROKER_ACCESS_KEY_ID: "AKIAABCDEFGHIJKLMNOP",
-      GATEHOUSE_BROKER_SECRET_ACCESS_KEY: "x",
+      GATEHOUSE_BROKER_SECRET_ACCESS_KEY: "x".repeat(40),
     });
     expect(config.aws.brokerCredentials?.accessKeyId).toBe("AKIAABCDEFGHIJKLMNOP");
   });
@@ -120,5 +120,145 @@ describe("configuration", () => {
     expect(loadConfig({ ...VALID, NEXTAUTH_URL: "http://localhost:3000/" }).publicUrl).toBe(
       "http://localhost:3000",
     );
+  });
+
+  it("NEXTAUTH_URL is the portal's origin: a path, query or fragment is refused at start", () => {
+    for (const url of [
+      "https://aws.corp.example/gatehouse",
+      "https://aws.corp.example/gatehouse/",
+      "https://aws.corp.example/?tenant=1",
+      "https://aws.corp.example?",
+      "https://aws.corp.example/#top",
+    ]) {
+      expect(problemsOf({ ...VALID, NEXTAUTH_URL: url }), url).toEqual([
+        expect.stringMatching(/^NEXTAUTH_URL must be the portal's origin only/),
+      ]);
+    }
+    for (const url of ["https://aws.corp.example/", "https://aws.corp.example:8443"])
+      expect(problemsOf({ ...VALID, NEXTAUTH_URL: url }), url).toEqual([]);
+  });
+
+  it("broker keys that AWS would refuse on every call are refused at start, naming the setting", () => {
+    const akia = "AKIAABCDEFGHIJKLMNOP";
+    const asia = "ASIAABCDEFGHIJKLMNOP";
+    const secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    const cases: Array<[string, Record<string, string>, RegExp]> = [
+      [
+        "a secret key of the wrong length",
+        { GATEHOUSE_BROKER_ACCESS_KEY_ID: akia, GATEHOUSE_BROKER_SECRET_ACCESS_KEY: "short" },
+        /^GATEHOUSE_BROKER_SECRET_ACCESS_KEY must be an AWS secret access key/,
+      ],
+      [
+        "a secret key with a character outside base64",
+        {
+          GATEHOUSE_BROKER_ACCESS_KEY_ID: akia,
+          GATEHOUSE_BROKER_SECRET_ACCESS_KEY: `${secret.slice(0, 39)} `,
+        },
+        /^GATEHOUSE_BROKER_SECRET_ACCESS_KEY must be an AWS secret access key/,
+      ],
+      [
+        "a session token with an IAM user's long-term key",
+        {
+          GATEHOUSE_BROKER_ACCESS_KEY_ID: akia,
+          GATEHOUSE_BROKER_SECRET_ACCESS_KEY: secret,
+          GATEHOUSE_BROKER_SESSION_TOKEN: "FwoGZXIvYXdzEXAMPLE",
+        },
+        /^GATEHOUSE_BROKER_SESSION_TOKEN belongs with temporary keys/,
+      ],
+      [
+        "temporary keys without their session token",
+        { GATEHOUSE_BROKER_ACCESS_KEY_ID: asia, GATEHOUSE_BROKER_SECRET_ACCESS_KEY: secret },
+        /^GATEHOUSE_BROKER_SESSION_TOKEN is required with temporary keys/,
+      ],
+      [
+        "an MFA device with temporary keys",
+        {
+          GATEHOUSE_BROKER_ACCESS_KEY_ID: asia,
+          GATEHOUSE_BROKER_SECRET_ACCESS_KEY: secret,
+          GATEHOUSE_BROKER_SESSION_TOKEN: "FwoGZXIvYXdzEXAMPLE",
+          GATEHOUSE_BROKER_MFA_SERIAL: "arn:aws:iam::111122223333:mfa/broker",
+        },
+        /^GATEHOUSE_BROKER_MFA_SERIAL needs IAM user keys/,
+      ],
+    ];
+    for (const [name, env, problem] of cases) {
+      const problems = problemsOf({ ...VALID, ...env });
+      expect(problems, name).toEqual([expect.stringMatching(problem)]);
+      expect(problems.join("\n"), name).not.toContain(secret);
+    }
+    for (const valid of [
+      { GATEHOUSE_BROKER_ACCESS_KEY_ID: akia, GATEHOUSE_BROKER_SECRET_ACCESS_KEY: secret },
+      {
+        GATEHOUSE_BROKER_ACCESS_KEY_ID: asia,
+        GATEHOUSE_BROKER_SECRET_ACCESS_KEY: secret,
+        GATEHOUSE_BROKER_SESSION_TOKEN: "FwoGZXIvYXdzEXAMPLE",
+      },
+      {
+        GATEHOUSE_BROKER_ACCESS_KEY_ID: akia,
+        GATEHOUSE_BROKER_SECRET_ACCESS_KEY: secret,
+        GATEHOUSE_BROKER_MFA_SERIAL: "arn:aws:iam::111122223333:mfa/broker",
+      },
+    ])
+      expect(problemsOf({ ...VALID, ...valid })).toEqual([]);
+  });
+
+  it("PORT and HOST are checked at start with the rest, before migrations or Next.js", () => {
+    const cases: Array<[Record<string, string>, RegExp]> = [
+      [{ PORT: "abc" }, /^PORT must be a TCP port \(1\.\.65535\), got "abc"$/],
+      [{ PORT: "70000" }, /^PORT must be a TCP port/],
+      [{ PORT: "0" }, /^PORT must be a TCP port/],
+      [{ PORT: "3000.5" }, /^PORT must be a TCP port/],
+      [{ HOST: "not a host" }, /^HOST must be an IP address or a host name/],
+      [{ HOST: "http://0.0.0.0" }, /^HOST must be an IP address or a host name/],
+    ];
+    for (const [env, problem] of cases)
+      expect(problemsOf({ ...VALID, ...env }), JSON.stringify(env)).toEqual([
+        expect.stringMatching(problem),
+      ]);
+    expect(loadConfig(VALID).listen).toEqual({ port: 3000, host: "0.0.0.0" });
+    expect(loadConfig({ ...VALID, PORT: "8080", HOST: "::" }).listen).toEqual({
+      port: 8080,
+      host: "::",
+    });
+    expect(loadConfig({ ...VALID, HOST: "gatehouse-0.internal" }).listen.host).toBe(
+      "gatehouse-0.internal",
+    );
+  });
+
+  it("in production, STS, the federation endpoint and the OIDC IdP are reached over https except on localhost", () => {
+    const cases: Array<[Record<string, string>, RegExp]> = [
+      [
+        { GATEHOUSE_STS_ENDPOINT: "http://sts.us-east-1.amazonaws.com" },
+        /^GATEHOUSE_STS_ENDPOINT entry "http:\/\/sts\.us-east-1\.amazonaws\.com" must use https:\/\//,
+      ],
+      [
+        { GATEHOUSE_STS_ENDPOINTS: "us-east-1,us-west-2=http://sts-proxy.internal:8080" },
+        /^GATEHOUSE_STS_ENDPOINTS entry "us-west-2=http:\/\/sts-proxy\.internal:8080" must use https:\/\//,
+      ],
+      [
+        { GATEHOUSE_FEDERATION_ENDPOINT: "http://signin.aws.amazon.com/federation" },
+        /^GATEHOUSE_FEDERATION_ENDPOINT must use https:\/\//,
+      ],
+      [{ OIDC_ISSUER: "http://login.corp.example" }, /^OIDC_ISSUER must be https:\/\//],
+    ];
+    for (const [env, problem] of cases)
+      expect(problemsOf({ ...VALID, ...env }), JSON.stringify(env)).toEqual([
+        expect.stringMatching(problem),
+      ]);
+    for (const valid of [
+      { GATEHOUSE_STS_ENDPOINT: "us-east-1=http://127.0.0.1:3200" },
+      { GATEHOUSE_FEDERATION_ENDPOINT: "http://localhost:3200/federation" },
+      { OIDC_ISSUER: "http://127.0.0.1:3100/oidc" },
+      { NODE_ENV: "development", GATEHOUSE_STS_ENDPOINT: "http://sts.us-east-1.amazonaws.com" },
+      { GATEHOUSE_STS_ENDPOINTS: "us-east-1,https://sts.us-west-2.amazonaws.com" },
+    ])
+      expect(problemsOf({ ...VALID, ...valid }), JSON.stringify(valid)).toEqual([]);
+  });
+
+  it("GATEHOUSE_METRICS_ALLOW that lists nothing is refused, not read as 'no scraper at all'", () => {
+    for (const value of [",", " , ,"])
+      expect(problemsOf({ ...VALID, GATEHOUSE_METRICS_ALLOW: value })).toEqual([
+        "GATEHOUSE_METRICS_ALLOW must list at least one address or CIDR block",
+      ]);
   });
 });

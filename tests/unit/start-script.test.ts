@@ -10,9 +10,12 @@ const scripts = (
 ).scripts;
 
 describe("npm start", () => {
-  it("runs the compiled server under the heap limit GATEHOUSE_MAX_HEAP_MB names, by default the documented one", () => {
+  // exec: the shell npm runs the script in becomes the server, so the SIGTERM npm passes on (as a
+  // container's first process) reaches the server, which drains, instead of a shell that dies and
+  // leaves it behind (docs/OPERATIONS.md "Shutdown").
+  it("runs the compiled server in place of npm's shell, under the heap limit GATEHOUSE_MAX_HEAP_MB names, by default the documented one", () => {
     expect(scripts.start).toBe(
-      `node --max-old-space-size=\${GATEHOUSE_MAX_HEAP_MB:-${DEFAULT_MAX_HEAP_MB}} --conditions=react-server .next/gatehouse-server.js`,
+      `exec node --max-old-space-size=\${GATEHOUSE_MAX_HEAP_MB:-${DEFAULT_MAX_HEAP_MB}} --conditions=react-server .next/gatehouse-server.js`,
     );
   });
 

@@ -1,0 +1,245 @@
+// Starting the portal as an operator does (README "Deploying", docs/OPERATIONS.md): every line the
+// process writes is a JSON object, .env files in the project directory mean the same to the
+// server's own start-up (the database it migrates) as to the portal, and replicas started together
+// on an empty PostgreSQL database take turns migrating instead of failing, and `npm start` stopped
+// as a container's first process is stopped drains its requests.
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import fs from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import { localPortalEnv, ROOT, startPortal, type RunningPortal } from "@/dev/local-stack";
+import { freePort } from "@/dev/ports";
+import { checkSchemaCurrent } from "@/lib/db/schema-version";
+import { SERVER_BUNDLE } from "@/dev/server-bundle";
+import { holdRequestSlot } from "../support/held-request";
+import { testDatabaseKind } from "../support/stack";
+
+// No stand-ins: these portals only start, migrate and answer probes.
+const NOWHERE = "http://127.0.0.1:9";
+const cleanups: Array<() => unknown> = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+function envFor(port: number, extra: Record<string, string> = {}): Record<string, string> {
+  return localPortalEnv({
+    portalUrl: `http://localhost:${port}`,
+    databaseUrl: "file:./data/unused.db",
+    oidcIssuer: `${NOWHERE}/oidc`,
+    stsEndpoint: NOWHERE,
+    federationEndpoint: `${NOWHERE}/federation`,
+    authSecret: "s".repeat(44),
+    extra: { GATEHOUSE_READY_REQUIRES_BROKER: "false", GATEHOUSE_LOG_LEVEL: "info", ...extra },
+  });
+}
+
+/** A new, empty SQLite file under .tmp/ (removed after the file's tests). */
+function emptySqliteUrl(): string {
+  const file = path.join(ROOT, ".tmp", `operator-${process.pid}-${Date.now()}.db`);
+  cleanups.push(() => {
+    for (const suffix of ["", "-wal", "-shm", "-journal"])
+      fs.rmSync(`${file}${suffix}`, { force: true });
+  });
+  return `file:${file}`;
+}
+
+async function stopAndWait(portal: RunningPortal): Promise<void> {
+  const exited = portal.process.exitCode === null ? once(portal.process, "exit") : null;
+  await portal.stop();
+  await exited;
+}
+
+describe('the server\'s output is JSON lines (docs/OPERATIONS.md "Logs")', () => {
+  it("a start that migrates an empty database, requests, a page and a shutdown write only JSON objects with time, level and message", async () => {
+    const port = await freePort();
+    const portal = await startPortal({
+      port,
+      env: envFor(port, { DATABASE_URL: emptySqliteUrl() }),
+    });
+    expect((await fetch(`${portal.url}/api/ready`)).status).toBe(200);
+    expect((await fetch(`${portal.url}/signin`)).status).toBe(200);
+    await stopAndWait(portal);
+
+    const lines = portal
+      .output()
+      .split("\n")
+      .filter((line) => line.trim() !== "");
+    const notJson = lines.filter((line) => {
+      try {
+        const parsed = JSON.parse(line) as Record<string, unknown>;
+        return (
+          typeof parsed.time !== "string" ||
+          !["debug", "info", "warn", "error"].includes(String(parsed.level)) ||
+          typeof parsed.message !== "string"
+        );
+      } catch {
+        return true;
+      }
+    });
+    expect(notJson).toEqual([]);
+    expect(portal.output()).toContain("All migrations have been successfully applied");
+    expect(portal.output()).toMatch(/"message":"Gatehouse listening on http:\/\/127\.0\.0\.1:/);
+  });
+});
+
+/**
+ * A project directory of its own that runs this checkout's build: everything is linked, except the
+ * compiled server, which is copied so that it finds its project directory here (server.ts).
+ */
+function projectWithEnvFile(envFile: string): string {
+  const dir = fs.mkdtempSync(path.join(ROOT, ".tmp", "project-"));
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  for (const entry of fs.readdirSync(ROOT))
+    if (![".next", ".tmp", "data", ".git", ".env", ".env.local"].includes(entry))
+      fs.symlinkSync(path.join(ROOT, entry), path.join(dir, entry));
+  fs.mkdirSync(path.join(dir, ".next"));
+  for (const entry of fs.readdirSync(path.join(ROOT, ".next"))) {
+    const from = path.join(ROOT, ".next", entry);
+    if (from === SERVER_BUNDLE) fs.copyFileSync(from, path.join(dir, ".next", entry));
+    else fs.symlinkSync(from, path.join(dir, ".next", entry));
+  }
+  fs.writeFileSync(path.join(dir, ".env"), envFile);
+  return dir;
+}
+
+describe(".env files in the project directory", () => {
+  it("the database a .env file names is the one the server migrates and the portal serves from", async () => {
+    const databaseUrl = emptySqliteUrl();
+    const projectDir = projectWithEnvFile(`DATABASE_URL=${databaseUrl}\n`);
+    const port = await freePort();
+    const env = envFor(port);
+    delete env.DATABASE_URL;
+    const portal = await startPortal({ port, env, projectDir });
+    try {
+      expect(await checkSchemaCurrent(databaseUrl)).toEqual({ current: true });
+      const ready = await fetch(`${portal.url}/api/ready`);
+      expect(await ready.json()).toMatchObject({ status: "ready" });
+      // Nothing was created where DATABASE_URL's default points.
+      expect(fs.existsSync(path.join(projectDir, "data", "gatehouse.db"))).toBe(false);
+      expect(portal.output()).toContain('"files":[".env"]');
+    } finally {
+      await stopAndWait(portal);
+    }
+  });
+});
+
+function postgresAdminUrl(): string {
+  return process.env.GATEHOUSE_TEST_POSTGRES_URL || "postgresql://postgres@127.0.0.1:5432/test";
+}
+
+/** The sessions waiting for Prisma's migration lock (`pg_advisory_lock(72707369)`). */
+async function waitingForMigrationLock(client: pg.Client): Promise<number[]> {
+  const result = await client.query<{ pid: number }>(
+    "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = 72707369 AND NOT granted",
+  );
+  return result.rows.map((row) => row.pid);
+}
+
+describe.runIf(testDatabaseKind() === "postgresql")("replicas started together", () => {
+  it("a replica that waits longer than Prisma's 10 s for another replica's migration lock starts once it is free", async () => {
+    const name = `gatehouse_test_lock_${Date.now().toString(36)}`;
+    const admin = new pg.Client({ connectionString: postgresAdminUrl() });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE "${name}"`);
+    cleanups.push(async () => {
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.end();
+    });
+    const url = new URL(postgresAdminUrl());
+    url.pathname = `/${name}`;
+    // Stands for the replica that is migrating: it holds the lock the whole time.
+    const migrating = new pg.Client({ connectionString: url.toString() });
+    await migrating.connect();
+    cleanups.push(() => migrating.end());
+    await migrating.query("SELECT pg_advisory_lock(72707369)");
+
+    const port = await freePort();
+    let exited: unknown = null;
+    const starting = startPortal({
+      port,
+      env: envFor(port, { DATABASE_URL: url.toString() }),
+    }).catch((error: unknown) => {
+      exited = error;
+      return null;
+    });
+    // Each attempt is a new schema engine with its own session: once a second session waits,
+    // Prisma gave up on the first wait (after 10 s) and the replica tried again. Then free it.
+    const waiters = new Set<number>();
+    while (exited === null && waiters.size < 2) {
+      for (const pid of await waitingForMigrationLock(migrating)) waiters.add(pid);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await migrating.query("SELECT pg_advisory_unlock(72707369)");
+    const portal = await starting;
+    expect(exited).toBeNull();
+    cleanups.push(() => portal?.stop());
+    expect(portal!.output()).toContain("another replica is applying the database migrations");
+    expect(await checkSchemaCurrent(url.toString())).toEqual({ current: true });
+    expect((await fetch(`${portal!.url}/api/ready`)).status).toBe(200);
+  });
+});
+
+describe('npm start stopped as a container stops it (docs/OPERATIONS.md "Shutdown")', () => {
+  it("SIGTERM to npm reaches the server: a request in flight is answered, the server exits, npm exits 0", async () => {
+    const port = await freePort();
+    const npm = spawn("npm", ["start", "--silent"], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "",
+        NODE_ENV: "production",
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        ...envFor(port, { DATABASE_URL: emptySqliteUrl() }),
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    npm.stdout.on("data", (d: Buffer) => (output += d.toString()));
+    npm.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    const npmExited = once(npm, "exit");
+    cleanups.push(() => npm.exitCode === null && npm.kill("SIGKILL"));
+    while (!/Gatehouse listening on \S+ \(pid (\d+)\)/.test(output)) {
+      if (npm.exitCode !== null) throw new Error(`npm start exited:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const serverPid = Number(/Gatehouse listening on \S+ \(pid (\d+)\)/.exec(output)![1]);
+    cleanups.push(() => isRunning(serverPid) && process.kill(serverPid, "SIGKILL"));
+    expect((await fetch(`http://127.0.0.1:${port}/api/health`)).status).toBe(200);
+
+    // A request the server has taken in, whose body has not all arrived yet (tests/support/held-request.ts).
+    const held = await holdRequestSlot(`http://127.0.0.1:${port}`);
+    const answered = new Promise<number>((resolve, reject) => {
+      held.once("response", (response) => resolve(response.statusCode ?? 0));
+      held.once("error", reject);
+    });
+    npm.kill("SIGTERM");
+    // The server stops listening once it has the signal (npm waits for it); then the rest of the
+    // body arrives.
+    while (
+      npm.exitCode === null &&
+      npm.signalCode === null &&
+      (await fetch(`http://127.0.0.1:${port}/api/health`).then(
+        () => true,
+        () => false,
+      ))
+    )
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    held.end("x".repeat(100 - "grant_type=".length));
+    expect(await answered).toBe(400);
+    const [code, signal] = (await npmExited) as [number | null, NodeJS.Signals | null];
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    while (isRunning(serverPid)) await new Promise((resolve) => setTimeout(resolve, 50));
+  });
+});
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
