@@ -15,7 +15,7 @@ const OUTCOME_STYLE: Record<string, string> = {
  */
 const COLUMNS = [
   { label: "#", width: "w-12" },
-  { label: "Time", width: "w-22" },
+  { label: "Time (UTC)", width: "w-22" },
   { label: "Action", width: "w-36" },
   { label: "Outcome", width: "w-20" },
   { label: "Who", width: "w-40" },
@@ -60,11 +60,14 @@ export function AuditTable({ events }: { events: AuditEventView[] }) {
                 {e.sequence ?? "—"}
               </td>
               <td className="px-2 py-2 font-mono text-xs">
-                {/* Date above time; the text still reads "2026-11-26 14:05:09". */}
-                <span className="block">{e.createdAt.toISOString().slice(0, 10)}</span>{" "}
-                <span className="block text-slate-500">
-                  {e.createdAt.toISOString().slice(11, 19)}
-                </span>
+                {/* Date above time; the text still reads "2026-11-26 14:05:09". The instant to the
+                    millisecond, with its zone, is the element's datetime and tooltip. */}
+                <time dateTime={e.createdAt.toISOString()} title={e.createdAt.toISOString()}>
+                  <span className="block">{e.createdAt.toISOString().slice(0, 10)}</span>{" "}
+                  <span className="block text-slate-500">
+                    {e.createdAt.toISOString().slice(11, 19)}
+                  </span>
+                </time>
               </td>
               <td className="px-2 py-2 text-xs wrap-anywhere">
                 <BreakAfterSeparators text={e.action} />

@@ -8,6 +8,7 @@ import { mayDecide } from "./approvers";
 import type { RequestContext } from "./context";
 import { recordRequestEvent } from "./events";
 import { approversOf, requestInclude, statusOf, type RequestRow } from "./request-view";
+import { decidersNow, standingApprovals } from "./standing-approvals";
 
 export const decideInput = z.object({
   requestId: z.string().trim().min(1, "is required").max(100),
@@ -83,7 +84,7 @@ export async function decideAccessRequest(
   }
   const required = Math.max(1, read.rule.approvalsRequired);
   const approvals =
-    read.decisions.filter((d) => d.decision === "approve").length +
+    standingApprovals(read, await decidersNow(ctx.db, [read]), principal.personId) +
     (input.decision === "approve" ? 1 : 0);
   const next =
     input.decision === "deny"

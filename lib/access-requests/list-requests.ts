@@ -14,6 +14,7 @@ import {
   type RequestStatus,
   type RequestView,
 } from "./request-view";
+import { decidersNow, standingApprovals } from "./standing-approvals";
 
 /** How many requests each list shows (newest first). */
 const LIST_LIMIT = 200;
@@ -181,7 +182,18 @@ export async function listRequestsFor(ctx: RequestContext): Promise<RequestLists
   const decidable = pending.filter(
     (r) => approves(r) && !r.decisions.some((d) => d.personId === principal.personId),
   );
-  const history = await historyOf(ctx, [...new Set(decidable.map((r) => r.personId))]);
+  const [history, deciders] = await Promise.all([
+    historyOf(ctx, [...new Set(decidable.map((r) => r.personId))]),
+    decidersNow(ctx.db, [...mine, ...decidable]),
+  ]);
+  // A pending request shows the approvals that still count, as its next decision counts them; a
+  // decided one, those it was decided with.
+  const view = (r: (typeof pending)[number]) =>
+    requestView(
+      r,
+      ctx.now,
+      statusOf(r, ctx.now) === "pending" ? standingApprovals(r, deciders) : undefined,
+    );
   // A role already asked for (pending) or held (approved, not ended) is not offered again; the
   // page says why, with the newest open request's status.
   const open = new Map<string, RequestedRole["status"]>();
@@ -197,9 +209,9 @@ export async function listRequestsFor(ctx: RequestContext): Promise<RequestLists
       const status = open.get(e.roleId);
       return status ? [{ ...e, status }] : [];
     }),
-    mine: mine.map((r) => requestView(r, ctx.now)),
+    mine: mine.map(view),
     toDecide: decidable.map((r) => ({
-      ...requestView(r, ctx.now),
+      ...view(r),
       history: history.get(r.personId) ?? { total: 0, approved: 0, denied: 0, revoked: 0 },
     })),
     overseen: approved

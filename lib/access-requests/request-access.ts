@@ -174,23 +174,58 @@ export async function requestAccess(
   });
 }
 
-/** Audits a refused request-side action (not eligible, not an approver, …) outside any change. */
+/** What a refused action was about: an existing request, or the role a new request named. */
+export type RefusalSubject = { requestId: string } | { roleId: string };
+
+/**
+ * Audits a refused request-side action (not eligible, not an approver, …) outside any change. The
+ * record names the role and account the action was about, and the requester, when they exist:
+ * an auditor filtering the log by account or role finds the refusals too (the caller's answer does
+ * not change: a request id still can't be probed).
+ */
 export async function auditRequestRefusal(
   ctx: Pick<RequestContext, "db" | "meta" | "now" | "user">,
   what: string,
   error: AppError,
-  requestId: string | null,
+  subject: RefusalSubject,
 ): Promise<void> {
+  const about = await refusalTarget(ctx, subject);
   await writeAuditEvent(ctx.db, {
     action: "access-request.refused",
     outcome: "denied",
     actor: actorOf(ctx.user),
     meta: ctx.meta,
     at: ctx.now,
+    ...(about.target ? { target: about.target } : {}),
     details: {
       what,
-      request: requestId,
+      request: "requestId" in subject ? subject.requestId : null,
+      ...("roleId" in subject && subject.roleId
+        ? { requestedRoleId: subject.roleId.slice(0, 100) }
+        : {}),
+      ...(about.requester ? { requester: about.requester } : {}),
       reason: error.internalReason ?? error.publicMessage,
     },
   });
+}
+
+async function refusalTarget(
+  ctx: Pick<RequestContext, "db">,
+  subject: RefusalSubject,
+): Promise<{ target?: { awsAccountId: string; roleArn: string }; requester?: string }> {
+  const roleSelect = { arn: true, awsAccount: { select: { accountId: true } } } as const;
+  if ("requestId" in subject) {
+    const request = await ctx.db.accessRequest.findUnique({
+      where: { id: subject.requestId },
+      select: { requesterEmail: true, role: { select: roleSelect } },
+    });
+    if (!request) return {};
+    return {
+      target: { awsAccountId: request.role.awsAccount.accountId, roleArn: request.role.arn },
+      requester: request.requesterEmail,
+    };
+  }
+  if (!subject.roleId) return {};
+  const role = await ctx.db.role.findUnique({ where: { id: subject.roleId }, select: roleSelect });
+  return role ? { target: { awsAccountId: role.awsAccount.accountId, roleArn: role.arn } } : {};
 }

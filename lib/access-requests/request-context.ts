@@ -6,7 +6,7 @@ import { getDb } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/request-meta";
 import type { RequestContext } from "./context";
-import { auditRequestRefusal } from "./request-access";
+import { auditRequestRefusal, type RefusalSubject } from "./request-access";
 import { kickAccessRequestWorker } from "./worker";
 
 /** The context of one access-request operation by the signed-in user, on the portal's clock. */
@@ -23,14 +23,21 @@ export function requestContextFor(user: SignedInUser, meta: RequestMeta): Reques
 }
 
 /**
- * Runs one access-request operation: a refusal (not eligible, not an approver, not theirs) is
- * audited as access-request.refused before it propagates; after a change commits, its webhooks are
- * sent at once.
+ * The refusals recorded: not eligible, not an approver, not theirs, their own, MFA needed, and too
+ * late or lost to a concurrent change (a decision on an expired, cancelled or decided request). A
+ * refusal of a signed-in person is audited in full (docs/SECURITY.md "Rate limits"); only a body
+ * that is not valid is not.
+ */
+const AUDITED_REFUSALS = new Set(["forbidden", "not_found", "conflict", "mfa_required"]);
+
+/**
+ * Runs one access-request operation: a refusal is audited as access-request.refused, with its
+ * reason, before it propagates; after a change commits, its webhooks are sent at once.
  */
 export async function runRequestOperation<T>(
   ctx: RequestContext,
   what: string,
-  requestId: string | null,
+  subject: RefusalSubject,
   operation: () => Promise<T>,
 ): Promise<T> {
   try {
@@ -38,8 +45,8 @@ export async function runRequestOperation<T>(
     kickAccessRequestWorker();
     return result;
   } catch (error) {
-    if (isAppError(error) && ["forbidden", "not_found"].includes(error.code))
-      await auditRequestRefusal(ctx, what, error, requestId);
+    if (isAppError(error) && AUDITED_REFUSALS.has(error.code))
+      await auditRequestRefusal(ctx, what, error, subject);
     throw error;
   }
 }

@@ -61,6 +61,7 @@ export interface RequestRow {
   };
   decisions: Array<{
     personId: string;
+    userId: string;
     email: string;
     decision: string;
     comment: string;
@@ -123,8 +124,11 @@ export interface RequestView {
   version: number;
 }
 
-/** A request as pages and the API show it: plain JSON, no ids of people. */
-export function requestView(r: RequestRow, now: Date): RequestView {
+/**
+ * A request as pages and the API show it: plain JSON, no ids of people. `approvals` is the number
+ * that still counts (standing-approvals.ts); without it, every approval recorded.
+ */
+export function requestView(r: RequestRow, now: Date, approvals?: number): RequestView {
   return {
     id: r.id,
     status: statusOf(r, now),
@@ -144,7 +148,7 @@ export function requestView(r: RequestRow, now: Date): RequestView {
     decideBy: r.decideBy.toISOString(),
     createdAt: r.createdAt.toISOString(),
     approvalsRequired: r.rule?.approvalsRequired ?? 1,
-    approvals: r.decisions.filter((d) => d.decision === "approve").length,
+    approvals: approvals ?? r.decisions.filter((d) => d.decision === "approve").length,
     decisions: r.decisions.map((d) => ({
       email: d.email,
       decision: d.decision,

@@ -40,6 +40,11 @@ export function slackEscape(text: string): string {
   return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }
 
+/** An instant as a person reads it in a chat message: "2026-12-10 09:00 UTC". */
+function utcMinute(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
 function hours(seconds: number): string {
   if (seconds % 3600 === 0) return `${seconds / 3600} h`;
   return `${Math.round(seconds / 60)} min`;
@@ -65,18 +70,22 @@ export function webhookPayload(p: {
     environment: slackEscape(raw.environment),
   };
   const url = `${p.portalUrl}/requests`;
+  // An approver deciding from the chat must see when the access would start, not only how long.
+  const later = Date.parse(raw.startsAt) > p.at.getTime();
+  const starting = later ? `, starting ${utcMinute(raw.startsAt)}` : "";
+  const ticket = raw.ticket ? ` Ticket: ${slackEscape(raw.ticket)}.` : "";
   const what = `${r.roleName} in ${r.accountName} (${r.accountId}, ${r.environment})`;
   const by = p.actorEmail ? ` by ${slackEscape(p.actorEmail)}` : "";
   const why = p.comment ? `: “${slackEscape(p.comment)}”` : "";
   const lines: Record<WebhookEvent, string> = {
     requested: r.breakGlass
       ? `:rotating_light: BREAK-GLASS: ${r.requesterEmail} activated ${what} for ${hours(r.durationSeconds)}. Reason: ${r.reason}`
-      : `${r.requesterEmail} requests ${what} for ${hours(r.durationSeconds)}. Reason: ${r.reason || "(none)"}`,
-    approved: `${r.requesterEmail}'s request for ${what} was approved${by}${why}`,
+      : `${r.requesterEmail} requests ${what} for ${hours(r.durationSeconds)}${starting}. Reason: ${r.reason || "(none)"}.${ticket}`,
+    approved: `${r.requesterEmail}'s request for ${what} was approved${by}${why}${later ? ` (starts ${utcMinute(raw.startsAt)})` : ""}`,
     denied: `${r.requesterEmail}'s request for ${what} was denied${by}${why}`,
     cancelled: `${r.requesterEmail} cancelled the request for ${what}`,
     expired: `${r.requesterEmail}'s request for ${what} expired undecided`,
-    activated: `${r.requesterEmail} now has ${what}${r.endsAt ? ` until ${r.endsAt}` : ""}${r.breakGlass ? " (break-glass)" : ""}`,
+    activated: `${r.requesterEmail} now has ${what}${r.endsAt ? ` until ${utcMinute(r.endsAt)}` : ""}${r.breakGlass ? " (break-glass)" : ""}`,
     ended: p.revoked
       ? `${r.requesterEmail}'s access to ${what} was revoked${by}${why}`
       : `${r.requesterEmail}'s access to ${what} ended`,

@@ -47,42 +47,77 @@ export const EXPORT_CONTENT_TYPE: Record<ExportFormat, string> = {
   jsonl: "application/x-ndjson; charset=utf-8",
 };
 
+/** A chunk is sent once it holds this many characters or rows: streamed fast, light on long rows. */
+const CHUNK_CHARS = 64 * 1024;
+const CHUNK_ROWS = 500;
+
 /**
- * The filtered log as a byte stream, newest first, read from the database a page at a time as the
- * client consumes it (pull-based: a slow download holds one page, never the whole log). JSON Lines
- * carry the stored values (createdAt in ISO 8601 UTC, detailsJson as stored text).
+ * Opens an export of the filtered log, newest first: reads its first page before anything is
+ * answered, so a database failure there throws here and the route answers the API's error (503 for
+ * a database fault) with nothing sent. The caller records `audit.exported` after this and before it
+ * returns the stream (docs/DATABASE-FAULTS.md "Audit exports"); it must cancel the stream if that
+ * record fails.
  */
-export function exportAuditEvents(
+export async function openAuditExport(
   db: Db,
   query: Omit<AuditQuery, "cursor" | "limit">,
   format: ExportFormat,
   meta: { requestId: string },
+): Promise<ReadableStream<Uint8Array>> {
+  const rows = iterateAuditEvents(db, query, EXPORT_SELECT);
+  const first = await rows.next();
+  return exportStream(rows, first, format, meta);
+}
+
+/**
+ * The rows as a byte stream, read from the database a page at a time as the client consumes it
+ * (pull-based: a slow download holds one page, never the whole log). JSON Lines carry the stored
+ * values (createdAt in ISO 8601 UTC, detailsJson as stored text). A failure after the response
+ * began errors the stream, which ends the connection without the chunked encoding's last chunk:
+ * every HTTP/1.1 client reports the download as failed instead of keeping a short file.
+ */
+function exportStream(
+  rows: AsyncGenerator<Record<string, unknown>>,
+  first: IteratorResult<Record<string, unknown>>,
+  format: ExportFormat,
+  meta: { requestId: string },
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
-  const rows = iterateAuditEvents(db, query, EXPORT_SELECT);
+  let pending: IteratorResult<Record<string, unknown>> | null = first;
   let wroteHeader = false;
+  let rowsSent = 0;
+  const next = async () => {
+    if (pending) {
+      const result = pending;
+      pending = null;
+      return result;
+    }
+    return rows.next();
+  };
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
+      let chunk = "";
+      let count = 0;
       try {
-        let chunk = "";
         if (format === "csv" && !wroteHeader) chunk += csvRecord(EXPORT_COLUMNS);
         wroteHeader = true;
-        // ~500 rows per chunk: big enough to stream fast, small enough to stay light.
-        for (let i = 0; i < 500; i += 1) {
-          const next = await rows.next();
-          if (next.done) {
+        while (count < CHUNK_ROWS && chunk.length < CHUNK_CHARS) {
+          const result = await next();
+          if (result.done) {
             if (chunk) controller.enqueue(encoder.encode(chunk));
             controller.close();
             return;
           }
-          const row = next.value as Record<(typeof EXPORT_COLUMNS)[number], unknown>;
+          const row = result.value as Record<(typeof EXPORT_COLUMNS)[number], unknown>;
           chunk +=
             format === "csv" ? csvRecord(EXPORT_COLUMNS.map((c) => cell(row[c]))) : jsonLine(row);
+          count += 1;
         }
         controller.enqueue(encoder.encode(chunk));
+        rowsSent += count;
       } catch (error) {
-        // Headers are gone by now: the download ends short, and the server log says why.
-        log.error("audit export failed mid-stream", { requestId: meta.requestId, error });
+        // The status and the first rows are gone: the download is cut off, and the log says why.
+        log.error("audit export failed mid-stream", { requestId: meta.requestId, rowsSent, error });
         controller.error(new Error("audit export failed"));
       }
     },

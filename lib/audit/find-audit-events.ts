@@ -111,9 +111,10 @@ export async function* iterateAuditEvents(
 }
 
 /**
- * The filters as a Prisma where. A user given by email means the portal users with that email; a
- * role given by name means the roles with that name in the portal now (see audit-query.ts). Each
- * condition is an equality or IN on an indexed column (with createdAt after it in the index).
+ * The filters as a Prisma where. A user given by email means the portal users with that email (in
+ * any case); a role given by name means the roles with that name in the portal now (see
+ * audit-query.ts). Each condition is an equality or IN on an indexed column (with createdAt after
+ * it in the index).
  */
 async function filterWhere(db: Db, query: AuditQuery): Promise<Prisma.AuditEventWhereInput> {
   const where: Prisma.AuditEventWhereInput = {};
@@ -125,7 +126,10 @@ async function filterWhere(db: Db, query: AuditQuery): Promise<Prisma.AuditEvent
   }
   if (query.user) {
     if (query.user.includes("@")) {
-      const users = await db.user.findMany({ where: { email: query.user }, select: { id: true } });
+      // Case-insensitively, as emails compare everywhere in the portal: IdPs send the case they
+      // like (Bob@Corp.example), and an auditor types it as they like.
+      const users = await db.$queryRaw<Array<{ id: string }>>`
+        SELECT "id" FROM "User" WHERE lower("email") = lower(${query.user})`;
       where.actorUserId = { in: users.map((u) => u.id) };
     } else {
       where.actorUserId = query.user;

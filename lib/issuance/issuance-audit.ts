@@ -87,7 +87,12 @@ export function targetOf(ctx: Pick<IssuanceContext, "user">, grant: Grant, assum
   };
 }
 
-/** Records a refused issuance (no STS call was made) as access.denied, and logs it. */
+/**
+ * Records a refused issuance (no STS call was made) as access.denied, and logs it. Without a grant
+ * (the role is not theirs) the record still names the role and account the id points at, when
+ * one exists: an auditor filtering the log by account or role must find the attempts on it too.
+ * The caller's answer stays the same either way (docs/INVARIANTS.md invariant 1).
+ */
 export async function recordDenial(
   ctx: IssuanceContext,
   output: IssuanceOutput,
@@ -100,12 +105,25 @@ export async function recordDenial(
     output,
     ...details,
   });
+  const target = grant ? targetOf(ctx, grant) : await namedRole(ctx, details.roleId);
   await writeAuditEvent(ctx.db, {
     action: "access.denied",
     outcome: "denied",
     actor: actorOf(ctx.user),
     meta: ctx.meta,
-    ...(grant ? { target: targetOf(ctx, grant) } : {}),
+    ...(target ? { target } : {}),
     details: { output, requestedRoleId: details.roleId.slice(0, 64), reason: details.reason },
   });
+}
+
+/** The account and ARN of the role an id names, or null when there is none. */
+async function namedRole(
+  ctx: Pick<IssuanceContext, "db">,
+  roleId: string,
+): Promise<{ awsAccountId: string; roleArn: string } | null> {
+  const role = await ctx.db.role.findUnique({
+    where: { id: roleId },
+    select: { arn: true, awsAccount: { select: { accountId: true } } },
+  });
+  return role ? { awsAccountId: role.awsAccount.accountId, roleArn: role.arn } : null;
 }

@@ -105,8 +105,8 @@ const describeIdentity = (i: { issuer: string; subject: string; email: string | 
 
 /**
  * Links an identity to a person: from now on it signs in as them (their user rules, favorites and
- * recents). When the identity was the last of its former person, that person's rules and
- * favorites move along and the empty person is removed, so nothing granted is lost. One
+ * recents). When the identity was the last of its former person, that person's rules, favorites
+ * and access requests move along and the empty person is removed, so nothing granted is lost. One
  * serializable transaction with its audit event.
  */
 export async function linkIdentityToPerson(
@@ -138,10 +138,18 @@ export async function linkIdentityToPerson(
     const remaining = await tx.user.count({ where: { personId: from } });
     let movedRules = 0;
     let movedFavorites = 0;
+    let movedRequests = 0;
     if (remaining === 0) {
       ({ count: movedRules } = await tx.accessRule.updateMany({
         where: { personId: from },
         data: { personId: person.id },
+      }));
+      // Their access requests too: removing the person would take them along — a pending request
+      // gone from its approvers' queue unrecorded, the history approvers read gone — and as the
+      // person's own they stay undecidable by any of its identities (docs/ACCESS-REQUESTS.md).
+      ({ count: movedRequests } = await tx.accessRequest.updateMany({
+        where: { personId: from },
+        data: { personId: person.id, version: { increment: 1 } },
       }));
       const favorites = await tx.favoriteRole.findMany({
         where: { personId: from },
@@ -171,6 +179,7 @@ export async function linkIdentityToPerson(
         previousPersonRemoved: remaining === 0,
         movedRules,
         movedFavorites,
+        movedRequests,
       },
     });
     return {

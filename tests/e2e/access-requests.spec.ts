@@ -104,7 +104,7 @@ test("carol requests DataAnalyst, alice approves, carol opens the console, alice
         { action: { startsWith: "access-request." } },
         { action: { startsWith: "elevation." } },
         { actorUserId: carolUser.id, roleArn: { contains: ":role/DataAnalyst" } },
-        // A refusal for a role the user has no grant for names the role id only.
+        // The refusal after the revoke (also matched above: it names the role it points at).
         { actorUserId: carolUser.id, action: "access.denied" },
       ],
     },

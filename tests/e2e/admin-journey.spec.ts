@@ -206,14 +206,15 @@ test("an admin's new account, role and rule reach a signed-in developer at once,
     );
     const storyRows = rows.filter((r) => story.has(r.action));
     expect(storyRows.map(({ action, who, target }) => ({ action, who, target }))).toEqual([
-      { action: "access.denied", who: "bob@corp.example", target: "—" },
+      // The denial names the role the id points at: the log's role filter finds the attempt.
+      { action: "access.denied", who: "bob@corp.example", target: NEW_ROLE_ARN },
       { action: "admin.rule.deleted", who: "alice@corp.example", target: NEW_ROLE_ARN },
       { action: "console.issued", who: "bob@corp.example", target: NEW_ROLE_ARN },
       { action: "admin.rule.created", who: "alice@corp.example", target: NEW_ROLE_ARN },
       { action: "admin.role.created", who: "alice@corp.example", target: NEW_ROLE_ARN },
       { action: "admin.account.created", who: "alice@corp.example", target: NEW_ACCOUNT.id },
     ]);
-    // The denial names the role Bob asked for (it no longer grants him anything to name it by ARN).
+    // The denial also names the role Bob asked for by its id.
     expect(storyRows[0]?.details).toContain(`requestedRoleId: ${newRoleId}`);
   } finally {
     await bobContext.close();

@@ -98,10 +98,12 @@ test.describe("forged requests from a signed-in browser", () => {
       const denial = await s.db.auditEvent.findFirst({
         where: { action: "access.denied", requestId: json.error.requestId },
       });
+      // The record names the role the id points at, so the audit filters find the attempt.
       expect(denial).toMatchObject({
         outcome: "denied",
         actorEmail: "bob@corp.example",
-        roleArn: null,
+        roleArn: "arn:aws:iam::210987654321:role/Administrator",
+        awsAccountId: "210987654321",
       });
       expect(JSON.parse(denial?.detailsJson ?? "{}")).toMatchObject({
         output: auditOutput,

@@ -51,12 +51,20 @@ afterAll(async () => {
 
 interface Lists {
   eligible: Array<{ roleId: string; roleName: string; approvers: string }>;
-  mine: Array<{ id: string; status: string; roleId: string; endsAt: string | null }>;
+  mine: Array<{
+    id: string;
+    status: string;
+    roleId: string;
+    endsAt: string | null;
+    approvals: number;
+  }>;
   toDecide: Array<{
     id: string;
     requesterEmail: string;
     reason: string;
     history: { total: number };
+    approvals: number;
+    approvalsRequired: number;
   }>;
   overseen: Array<{ id: string }>;
 }
@@ -226,6 +234,41 @@ describe("the request → approve → use → revoke loop", () => {
     expect(refusals.every((r) => r.outcome === "denied")).toBe(true);
   });
 
+  it("a refusal names the role, account and requester it was about, so the audit filters find it", async () => {
+    const role = await stack.db.role.findUniqueOrThrow({
+      where: { id: dataAnalyst },
+      include: { awsAccount: true },
+    });
+    const target = { roleArn: role.arn, awsAccountId: role.awsAccount.accountId };
+    const decisions = await stack.db.auditEvent.findMany({
+      where: { action: "access-request.refused", detailsJson: { contains: id } },
+    });
+    expect(decisions).toHaveLength(2);
+    for (const refusal of decisions) {
+      expect(refusal).toMatchObject(target);
+      expect(JSON.parse(refusal.detailsJson)).toMatchObject({ requester: "carol@corp.example" });
+    }
+    // bob asked for a role no rule lets him request (the first rule above).
+    const bobUser = await storedUser(stack, "bob");
+    const request = await stack.db.auditEvent.findFirstOrThrow({
+      where: {
+        action: "access-request.refused",
+        actorUserId: bobUser.id,
+        detailsJson: { contains: `"requestedRoleId":"${dataAnalyst}"` },
+      },
+    });
+    expect(request).toMatchObject(target);
+    // The log's account and role filters (the page, the export) now list all three.
+    const byAccount = await alice.request(
+      `/api/admin/audit/export?format=jsonl&action=access-request.refused&role=${encodeURIComponent(role.arn)}&account=${role.awsAccount.accountId}`,
+    );
+    const ids = (await byAccount.text())
+      .trimEnd()
+      .split("\n")
+      .map((line) => (JSON.parse(line) as { id: string }).id);
+    expect(ids).toEqual(expect.arrayContaining([...decisions.map((d) => d.id), request.id]));
+  });
+
   it("the approver sees who, what, why and the requester's history, and approves: the role works at once", async () => {
     const pending = (await lists(alice)).toDecide.find((r) => r.id === id);
     expect(pending).toMatchObject({
@@ -304,6 +347,8 @@ describe("the request → approve → use → revoke loop", () => {
       "access-request.approved",
       "elevation.activated",
       "elevation.revoked",
+      // alice's approval after the revoke: refused, and recorded.
+      "access-request.refused",
     ]);
     const got = (await hooks.waitFor(4)).filter((h) => h.body.request.id === id);
     expect(got.map((h) => h.body.event)).toEqual(["requested", "approved", "activated", "ended"]);
@@ -371,6 +416,8 @@ describe("deciding", () => {
       expect(await auditActionsOf(id)).toEqual([
         "access-request.requested",
         "access-request.approval-recorded",
+        // bob's second approval: refused ("already decided"), and recorded.
+        "access-request.refused",
         "access-request.approved",
         "elevation.activated",
       ]);
@@ -381,7 +428,46 @@ describe("deciding", () => {
     }
   });
 
-  it("a decision on a cancelled or an expired request is refused", async () => {
+  it("an approval stops counting once its approver may no longer decide (the rule no longer names their group)", async () => {
+    const rule = await eligibleRuleForCarol({ approvalsRequired: 2 });
+    await stack.db.accessRule.update({
+      where: { id: rule.id },
+      data: { approversJson: JSON.stringify([{ group: "developers" }, { group: ADMIN_GROUP }]) },
+    });
+    try {
+      const id = await requestId(carol, {
+        roleId: stagingDeveloper,
+        durationSeconds: HOUR,
+        reason: "incident 8",
+      });
+      expect(await (await decide(bob, id, "approve")).json()).toEqual({ status: "pending" });
+      // An admin narrows the approvers to the admins group: bob (developers only) is out.
+      await stack.db.accessRule.update({
+        where: { id: rule.id },
+        data: { approversJson: JSON.stringify([{ group: ADMIN_GROUP }]) },
+      });
+      // The lists say so: bob's approval is on record but counts for nothing now.
+      const before = (await lists(alice)).toDecide.find((r) => r.id === id);
+      expect(before).toMatchObject({ approvals: 0, approvalsRequired: 2 });
+      // alice's approval is the only one that still counts: one of two.
+      expect(await (await decide(alice, id, "approve")).json()).toEqual({ status: "pending" });
+      expect((await lists(carol)).mine.find((r) => r.id === id)).toMatchObject({
+        status: "pending",
+        approvals: 1,
+      });
+      await withoutAwsCalls(stack, async () =>
+        expectApiError(await credentials(carol, stagingDeveloper), 404, "not_found"),
+      );
+      expect((await stack.db.accessRequest.findUniqueOrThrow({ where: { id } })).state).toBe(
+        "pending",
+      );
+    } finally {
+      await closeCarolsStagingRequests();
+      await stack.db.accessRule.delete({ where: { id: rule.id } });
+    }
+  });
+
+  it("a decision on a cancelled or an expired request is refused, and the attempt audited with the reason", async () => {
     const rule = await eligibleRuleForCarol();
     try {
       const cancelled = await requestId(carol, {
@@ -399,6 +485,15 @@ describe("deciding", () => {
         "conflict",
       );
       expect(refusedCancelled.error.message).toMatch(/cancelled/);
+      const lateDecision = await stack.db.auditEvent.findFirstOrThrow({
+        where: { action: "access-request.refused", requestId: refusedCancelled.error.requestId },
+      });
+      expect(lateDecision).toMatchObject({ outcome: "denied", actorEmail: "alice@corp.example" });
+      expect(JSON.parse(lateDecision.detailsJson)).toMatchObject({
+        what: "approve",
+        request: cancelled,
+        reason: "This request was cancelled.",
+      });
 
       const expiring = await requestId(carol, {
         roleId: stagingDeveloper,
@@ -424,9 +519,11 @@ describe("deciding", () => {
             },
           )
           .toBe("expired");
-        expect(await auditActionsOf(expiring)).toEqual([
-          "access-request.requested",
+        // The approval that came too late is on record (before or after the sweep's expiry).
+        expect((await auditActionsOf(expiring)).sort()).toEqual([
           "access-request.expired",
+          "access-request.refused",
+          "access-request.requested",
         ]);
       } finally {
         stack.portalClock.reset();

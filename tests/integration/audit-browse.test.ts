@@ -173,8 +173,24 @@ describe("filtered browsing with keyset pages", () => {
       expect(p.html).toContain(`data-id="${r.id}" data-sequence="${r.sequence}"`);
   });
 
+  it("each row's time is unambiguous: the column says UTC and the row carries the exact instant with its zone", async () => {
+    const p = await page(alice, `${WINDOW}&limit=3`);
+    expect(p.html).toMatch(/<th [^>]*>Time \(UTC\)<\/th>/);
+    const rows = await stack.db.auditEvent.findMany({ where: { id: { in: p.rows } } });
+    expect(rows).toHaveLength(3);
+    for (const r of rows) {
+      const at = r.createdAt.toISOString();
+      expect(p.html).toContain(`<time dateTime="${at}" title="${at}">`);
+    }
+  });
+
   const FILTERS: Array<[string, () => string, (s: Seeded) => boolean]> = [
     ["user by email", () => "user=alice%40corp.example", (s) => s.userId === seeded[0]!.userId],
+    [
+      "user by email, typed in another case",
+      () => "user=Alice%40CORP.example",
+      (s) => s.userId === seeded[0]!.userId,
+    ],
     ["user by portal id", () => `user=${seeded[1]!.userId}`, (s) => s.userId === seeded[1]!.userId],
     ["account", () => `account=${seeded[2]!.account}`, (s) => s.account === seeded[2]!.account],
     [

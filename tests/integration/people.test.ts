@@ -101,7 +101,7 @@ describe("one person across identity providers", () => {
     expect(await roleIdsOnPage(samlBob)).not.toContain(roles.prodAdministrator);
   });
 
-  it("an admin links them (audited): favorites, recents and the user rule follow the person", async () => {
+  it("an admin links them (audited): favorites, recents, the user rule and access requests follow the person", async () => {
     expect(
       (await oidcBob.request(`/api/favorites/${roles.stagingDeveloper}`, { method: "PUT" })).status,
     ).toBe(200);
@@ -114,12 +114,33 @@ describe("one person across identity providers", () => {
       identityOf("bob@corp.example", oidcIssuer),
       identityOf("bob@corp.example", samlIdp.entityId),
     ]);
+    // A request the SAML bob had pending: it must survive his person's removal, pending as before.
+    const pending = await stack.db.accessRequest.create({
+      data: {
+        roleId: roles.prodAdministrator,
+        personId: viaSaml.personId,
+        requesterUserId: viaSaml.id,
+        requesterEmail: "bob@corp.example",
+        reason: "on call",
+        durationSeconds: 3600,
+        startsAt: new Date(),
+        decideBy: new Date(Date.now() + 86_400_000),
+      },
+    });
     const reply = await act(alice, {
       name: "linkIdentity",
       page: () => "/admin/people",
       fields: () => ({ personId: viaOidc.personId, identityId: viaSaml.id, q: "bob" }),
     });
     expect(reply.redirect).toContain("notice=linked");
+    expect(
+      await stack.db.accessRequest.findUnique({ where: { id: pending.id } }),
+      "the request moved with the person",
+    ).toMatchObject({ personId: viaOidc.personId, state: "pending" });
+    await stack.db.accessRequest.update({
+      where: { id: pending.id },
+      data: { state: "cancelled" },
+    });
     const audit = await lastAuditOf("admin.person.linked");
     expect(audit).toMatchObject({
       action: "admin.person.linked",
@@ -131,6 +152,7 @@ describe("one person across identity providers", () => {
       person: viaOidc.personId,
       previousPerson: viaSaml.personId,
       previousPersonRemoved: true,
+      movedRequests: 1,
     });
     // The SAML session, unchanged, now sees what the person has — at its next request.
     expect(await sectionRoleIds(samlBob, "favorite-role")).toEqual([roles.stagingDeveloper]);

@@ -108,7 +108,7 @@ describe("a role the caller has no grant for is not found, audited as denied, an
   ];
   for (const endpoint of ENDPOINTS) {
     for (const c of cases) {
-      it(`${endpoint}: ${c.name} → 404 not_found, access.denied with a reason, no STS call`, async () => {
+      it(`${endpoint}: ${c.name} → 404 not_found, access.denied with a reason naming the role and account the id points at, no STS call`, async () => {
         const roleId = c.role();
         const res = await withoutAwsCalls(stack, () =>
           post(sessions[c.user], roleId, endpoint, { json: { region: "eu-west-1" } }),
@@ -130,6 +130,16 @@ describe("a role the caller has no grant for is not found, audited as denied, an
         });
         expect(typeof details.reason).toBe("string");
         expect((details.reason as string).length).toBeGreaterThan(0);
+        // The audit filters by account and role find the attempt: the record names what the id
+        // points at (the answer above is the same either way).
+        const role = await stack.db.role.findUnique({
+          where: { id: roleId },
+          include: { awsAccount: true },
+        });
+        expect(rows[0]).toMatchObject({
+          roleArn: role?.arn ?? null,
+          awsAccountId: role?.awsAccount.accountId ?? null,
+        });
       });
     }
   }

@@ -283,6 +283,43 @@ describe("webhooks", () => {
     expect(revoked.text).toContain("was revoked by alice@corp.example: “done”");
   });
 
+  it("an approver can decide from the chat: the text says when a later request would start, and its ticket", () => {
+    const later = {
+      ...request,
+      status: "pending" as const,
+      breakGlass: false,
+      ticket: "DATA-42",
+      startsAt: minutes(24 * 60).toISOString(),
+      endsAt: null,
+    };
+    const at = (event: "requested" | "approved") =>
+      webhookPayload({
+        event,
+        request: later,
+        actorEmail: event === "approved" ? "alice@corp.example" : "carol@corp.example",
+        comment: null,
+        at: NOW,
+        portalUrl: "https://aws.corp.example",
+        revoked: false,
+      }).text;
+    const starts = `${later.startsAt.slice(0, 10)} ${later.startsAt.slice(11, 16)} UTC`;
+    expect(at("requested")).toContain(
+      `for 1 h, starting ${starts}. Reason: prod down. Ticket: DATA-42.`,
+    );
+    expect(at("approved")).toContain(`was approved by alice@corp.example (starts ${starts})`);
+    // A request for now says nothing of a start.
+    const now = webhookPayload({
+      event: "requested",
+      request: { ...later, startsAt: NOW.toISOString(), ticket: "" },
+      actorEmail: "carol@corp.example",
+      comment: null,
+      at: NOW,
+      portalUrl: "https://aws.corp.example",
+      revoked: false,
+    }).text;
+    expect(now).toContain("for 1 h. Reason: prod down. <https://");
+  });
+
   it("what a requester typed can't ping a Slack channel: <, > and & are escaped in the text only", () => {
     const hostile = webhookPayload({
       event: "requested",

@@ -30,7 +30,11 @@ export const POST = withSession(z.object({}).optional(), async ({ request, user,
     `request:${user.personId}`,
     ctx.now,
   );
-  const created = await runRequestOperation(ctx, "request", null, () => requestAccess(ctx, input));
+  // The body is checked by requestAccess; a refusal's record names the role it asked for.
+  const roleId = typeof input.roleId === "string" ? input.roleId.trim() : "";
+  const created = await runRequestOperation(ctx, "request", { roleId }, () =>
+    requestAccess(ctx, input),
+  );
   return NextResponse.json(created, { status: 201, headers: NO_STORE });
 });
 

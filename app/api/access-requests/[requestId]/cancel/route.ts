@@ -10,7 +10,7 @@ export const POST = withSession(
   z.object({ requestId: recordId }),
   async ({ user, meta, params }) => {
     const ctx = requestContextFor(user, meta);
-    await runRequestOperation(ctx, "cancel", params.requestId, () =>
+    await runRequestOperation(ctx, "cancel", { requestId: params.requestId }, () =>
       cancelAccessRequest(ctx, params.requestId),
     );
     return new Response(null, { status: 204, headers: { "Cache-Control": "no-store" } });

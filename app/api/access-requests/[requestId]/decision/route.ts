@@ -17,8 +17,11 @@ export const POST = withSession(
   async ({ request, user, meta, params }) => {
     const input = await readJsonBody(request, body);
     const ctx = requestContextFor(user, meta);
-    const result = await runRequestOperation(ctx, input.decision, params.requestId, () =>
-      decideAccessRequest(ctx, { ...input, requestId: params.requestId }),
+    const result = await runRequestOperation(
+      ctx,
+      input.decision,
+      { requestId: params.requestId },
+      () => decideAccessRequest(ctx, { ...input, requestId: params.requestId }),
     );
     return NextResponse.json(result, { headers: NO_STORE });
   },

@@ -15,7 +15,7 @@ export const POST = withSession(
   async ({ request, user, meta, params }) => {
     const input = await readJsonBody(request, body);
     const ctx = requestContextFor(user, meta);
-    await runRequestOperation(ctx, "revoke", params.requestId, () =>
+    await runRequestOperation(ctx, "revoke", { requestId: params.requestId }, () =>
       revokeElevation(ctx, params.requestId, input.comment ?? ""),
     );
     return new Response(null, { status: 204, headers: { "Cache-Control": "no-store" } });

@@ -1,7 +1,7 @@
 import { currentTime } from "@/lib/clock";
 import { z } from "zod";
 import { parseAuditQuery } from "@/lib/audit/audit-query";
-import { EXPORT_CONTENT_TYPE, exportAuditEvents } from "@/lib/audit/export-audit-events";
+import { EXPORT_CONTENT_TYPE, openAuditExport } from "@/lib/audit/export-audit-events";
 import { recordAuditExport } from "@/lib/audit/record-audit-access";
 import { getDb } from "@/lib/db/client";
 import { NO_STORE, withSession } from "@/lib/http/api-handler";
@@ -13,7 +13,9 @@ const format = z.enum(["csv", "jsonl"], { message: "must be csv or jsonl" });
 
 /**
  * GET ?format=csv|jsonl&<the audit page's filters>: the whole filtered log (not one page), streamed,
- * never cached. Auditors and admins only; the export is audited before the first row is sent.
+ * never cached. Auditors and admins only. The first page is read before anything is answered (a
+ * database fault there is a 503, nothing sent, nothing recorded); `audit.exported` is written after
+ * it and before the first byte leaves (docs/DATABASE-FAULTS.md "Audit exports").
  */
 export const GET = withSession(
   z.object({}).optional(),
@@ -29,9 +31,15 @@ export const GET = withSession(
       throw new AppError("validation_error", "The export filters are not valid.", { issues });
     }
     const db = getDb();
-    await recordAuditExport(db, actorOf(user), meta, parsedFormat.data, parsed.query);
+    const body = await openAuditExport(db, parsed.query, parsedFormat.data, meta);
+    try {
+      await recordAuditExport(db, actorOf(user), meta, parsedFormat.data, parsed.query);
+    } catch (error) {
+      await body.cancel();
+      throw error;
+    }
     const stamp = currentTime().toISOString().replace(/[:.]/g, "-");
-    return new Response(exportAuditEvents(db, parsed.query, parsedFormat.data, meta), {
+    return new Response(body, {
       headers: {
         ...NO_STORE,
         "Content-Type": EXPORT_CONTENT_TYPE[parsedFormat.data],
