@@ -39,13 +39,22 @@ export default function ErrorPage({
         <code className="mt-2 block font-mono text-sm text-slate-800" data-testid="error-reference">
           {reference}
         </code>
-        <button
-          type="button"
-          onClick={tryAgain}
-          className="mt-6 rounded-md bg-indigo-600 px-4 py-2 text-white hover:bg-indigo-500"
-        >
-          Try again
-        </button>
+        <div className="mt-6 flex flex-wrap items-center gap-3">
+          <button
+            type="button"
+            onClick={tryAgain}
+            className="rounded-md bg-indigo-600 px-4 py-2 text-white hover:bg-indigo-500"
+          >
+            Try again
+          </button>
+          {/* A full page load: whatever failed here may have left the client router unusable. */}
+          <a
+            href="/accounts"
+            className="rounded-md border border-slate-300 px-4 py-2 text-slate-700 hover:bg-slate-100"
+          >
+            Back to your accounts
+          </a>
+        </div>
       </div>
     </main>
   );

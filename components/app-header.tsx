@@ -31,6 +31,7 @@ export function AppHeader({
   const width = columnWidth(isWide);
   return (
     <header className="border-b border-slate-200 bg-white">
+      <SkipToContent />
       {/* Relative: on a phone the main menu opens right under this row. */}
       <div className={`relative mx-auto flex ${width} items-center gap-3 px-4 py-3 sm:gap-6`}>
         <Link
@@ -56,31 +57,77 @@ export function AppHeader({
       {(isAuditor || isAdmin) && (
         <nav aria-label="Administration" className="border-t border-slate-100 bg-slate-50/70">
           <div
-            className={`mx-auto flex ${width} flex-wrap items-center gap-x-5 gap-y-1 px-4 py-1.5 text-sm whitespace-nowrap text-slate-600`}
+            className={`mx-auto flex ${width} flex-wrap items-baseline gap-x-5 gap-y-1 px-4 py-1.5 text-sm whitespace-nowrap text-slate-600 sm:flex-nowrap`}
           >
-            <span className="text-xs font-medium tracking-wide text-slate-400 uppercase">
+            <span className="shrink-0 text-xs font-medium tracking-wide text-slate-400 uppercase">
               {isAdmin ? "Admin" : "Audit"}
             </span>
-            {isAuditor && (
-              <>
-                <HeaderLink href="/admin/audit">Audit log</HeaderLink>
-                <HeaderLink href="/admin/access">Access review</HeaderLink>
-              </>
-            )}
-            {isAdmin && (
-              <>
-                <HeaderLink href="/admin/accounts">Accounts &amp; access</HeaderLink>
-                <HeaderLink href="/admin/config">Config as code</HeaderLink>
-                <HeaderLink href="/admin/identity-providers">Identity providers</HeaderLink>
-                <HeaderLink href="/admin/people">People</HeaderLink>
-                <HeaderLink href="/admin/broker">Broker</HeaderLink>
-                <HeaderLink href="/admin/cli-sessions">CLI sessions</HeaderLink>
-                <HeaderLink href="/admin/webhooks">Webhooks</HeaderLink>
-              </>
-            )}
+            {/* From 640 px the links wrap as a block of their own, so a second row lines up under
+                the first link, not under the label; on a phone they flow on with the label. */}
+            <div className="contents sm:flex sm:flex-wrap sm:gap-x-5 sm:gap-y-1">
+              {isAuditor && (
+                <>
+                  <HeaderLink href="/admin/audit">Audit log</HeaderLink>
+                  <HeaderLink href="/admin/access">Access review</HeaderLink>
+                </>
+              )}
+              {isAdmin && (
+                <>
+                  <HeaderLink href="/admin/accounts">Accounts &amp; access</HeaderLink>
+                  <HeaderLink href="/admin/config">Configuration as code</HeaderLink>
+                  <HeaderLink href="/admin/identity-providers">Identity providers</HeaderLink>
+                  <HeaderLink href="/admin/people">People</HeaderLink>
+                  <HeaderLink href="/admin/broker">Broker</HeaderLink>
+                  <HeaderLink href="/admin/cli-sessions">CLI sessions</HeaderLink>
+                  <HeaderLink href="/admin/webhooks">Webhook deliveries</HeaderLink>
+                </>
+              )}
+            </div>
           </div>
         </nav>
       )}
+    </header>
+  );
+}
+
+/** The id of every page's main column: the skip link's target. */
+export const MAIN_CONTENT_ID = "main";
+
+/**
+ * The first Tab stop of every page with a header: a keyboard user skips the main and admin
+ * navigation (a dozen links for an admin) straight to the page's content. Shown when focused.
+ */
+function SkipToContent() {
+  return (
+    <a
+      href={`#${MAIN_CONTENT_ID}`}
+      className="sr-only rounded-md bg-indigo-600 text-sm font-medium text-white focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:px-3 focus:py-2"
+    >
+      Skip to content
+    </a>
+  );
+}
+
+/** The header of a page anyone may reach (not found) for someone not signed in. */
+export function SignedOutHeader() {
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <div className={`mx-auto flex ${columnWidth(false)} items-center gap-3 px-4 py-3 sm:gap-6`}>
+        <Link
+          href="/accounts"
+          className="flex shrink-0 items-center gap-2 font-semibold text-slate-900"
+        >
+          <GateIcon />
+          Gatehouse
+        </Link>
+        <Link
+          href="/signin"
+          className="ml-auto rounded-md border border-slate-300 px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-50"
+          data-testid="header-sign-in"
+        >
+          Sign in
+        </Link>
+      </div>
     </header>
   );
 }

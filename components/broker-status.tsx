@@ -1,10 +1,11 @@
 import type { FederationHealth } from "@/lib/aws/federation-health";
 import type { BrokerStatus } from "@/lib/aws/sts-broker";
+import { formatUtc } from "./utc-time";
 
-/** UTC, to the second: the audit log and AWS speak UTC too. */
+/** UTC, to the second (the broker's health changes by the second), as the other pages write it. */
 function utc(at: Date | number | null): string {
   if (at === null) return "—";
-  return new Date(at).toISOString().replace(/\.\d{3}Z$/, "Z");
+  return formatUtc(new Date(at), "second");
 }
 
 function Row({

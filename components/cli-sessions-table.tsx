@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { ApiErrorAlert } from "./api-error-alert";
 import { apiErrorFrom, UNREACHABLE, type ApiErrorView } from "./api-client";
+import { UtcTime } from "./utc-time";
 
 /** One CLI session as the pages list it (no token, ever). */
 export interface CliSessionRow {
@@ -17,8 +18,6 @@ export interface CliSessionRow {
   /** Shown on the admin list only. */
   owner?: string;
 }
-
-const shortTime = (iso: string) => `${iso.replace("T", " ").slice(0, 16)} UTC`;
 
 /** The live CLI sessions with a Revoke button each; a revoked one leaves the list. */
 export function CliSessionsTable({ sessions }: { sessions: CliSessionRow[] }) {
@@ -79,24 +78,27 @@ export function CliSessionsTable({ sessions }: { sessions: CliSessionRow[] }) {
                     <div className="font-mono text-xs text-slate-500">{s.id}</div>
                   </td>
                   <td className="px-3 py-2 whitespace-nowrap">
-                    {shortTime(s.createdAt)}
+                    <UtcTime value={s.createdAt} />
                     <div className="text-xs text-slate-500">
                       {s.clientAddress ?? "unknown address"}
                     </div>
                   </td>
                   <td className="px-3 py-2 whitespace-nowrap">
-                    {s.lastUsedAt ? shortTime(s.lastUsedAt) : "never"}
+                    {s.lastUsedAt ? <UtcTime value={s.lastUsedAt} /> : "never"}
                     {s.lastUsedAddress && (
                       <div className="text-xs text-slate-500">{s.lastUsedAddress}</div>
                     )}
                   </td>
-                  <td className="px-3 py-2 whitespace-nowrap">{shortTime(s.expiresAt)}</td>
+                  <td className="px-3 py-2 whitespace-nowrap">
+                    <UtcTime value={s.expiresAt} />
+                  </td>
                   <td className="px-3 py-2">{s.mfaAuthenticated ? "yes" : "no"}</td>
                   <td className="px-3 py-2 text-right">
                     <button
                       type="button"
                       onClick={() => void revoke(s.id)}
                       disabled={busy === s.id}
+                      aria-label={`Revoke ${s.deviceName}`}
                       className="rounded-md border border-red-300 px-3 py-1 text-red-700 hover:bg-red-50 disabled:opacity-60"
                       data-testid="cli-session-revoke"
                     >

@@ -3,7 +3,11 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { createPortal } from "react-dom";
 import type { AccountView, RoleView } from "@/lib/access/group-by-account";
-import { CONSOLE_SERVICES, consoleDestination } from "@/lib/aws/console-destinations";
+import {
+  CONSOLE_SERVICES,
+  acceptedDestinationsHint,
+  consoleDestination,
+} from "@/lib/aws/console-destinations";
 import type { ConsoleRequest } from "./console-actions";
 import { CopyFeedback, useConsoleShare } from "./console-share";
 import { DurationPicker } from "./duration-picker";
@@ -48,6 +52,7 @@ export function ConsoleOptions({
   );
   const selectId = useId();
   const customId = useId();
+  const errorId = useId();
 
   useEffect(() => firstField.current?.focus(), []);
   const focus = usePopupFocus(panel, anchor, onClose);
@@ -123,6 +128,8 @@ export function ConsoleOptions({
               setDestination(e.target.value.trim());
             }}
             placeholder="/ec2/home#Instances: or https://…console.aws.amazon.com/…"
+            aria-invalid={!check.ok}
+            aria-describedby={check.ok ? undefined : errorId}
             spellCheck={false}
             className="w-full rounded-md border border-slate-300 px-2 py-1.5 font-mono text-xs"
             data-testid="destination-input"
@@ -130,9 +137,10 @@ export function ConsoleOptions({
         </div>
       )}
       {!check.ok && (
-        <p className="mt-1 text-xs text-red-700" data-testid="destination-error">
-          {check.message}
-        </p>
+        <div id={errorId} className="mt-1 text-xs" data-testid="destination-error">
+          <p className="text-red-700">Can&apos;t open this: {check.message}.</p>
+          <p className="mt-0.5 text-slate-600">{acceptedDestinationsHint(region)}</p>
+        </div>
       )}
 
       <div className="mt-3">

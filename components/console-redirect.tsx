@@ -142,10 +142,7 @@ export function ConsoleRedirect(props: ConsoleRedirectProps) {
             // A refused destination would be refused again: let the user change it here (an
             // empty one opens the console home).
             <label className="mt-4 block text-sm text-slate-700">
-              Destination in the console — a path or service on the AWS console (such as{" "}
-              <code className="font-mono">ec2</code> or{" "}
-              <code className="font-mono">/s3/buckets</code>) that sends nowhere else; leave it
-              empty for the console home
+              Destination in the console (leave it empty for the console home)
               <input
                 value={destination ?? ""}
                 onChange={(e) => setDestination(e.target.value)}

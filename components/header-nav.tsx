@@ -8,7 +8,7 @@ import { useId, useRef, useState, type ReactNode } from "react";
 const MAIN_PAGES = [
   { href: "/accounts", label: "Accounts" },
   { href: "/requests", label: "Requests" },
-  { href: "/cli-sessions", label: "Command line" },
+  { href: "/cli-sessions", label: "CLI sessions" },
 ] as const;
 
 /**

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { AppHeader, columnWidth, type HeaderUser } from "./app-header";
+import { AppHeader, columnWidth, MAIN_CONTENT_ID, type HeaderUser } from "./app-header";
 
 /** The header and the page's main column, always the same width so the two line up. */
 export function PageFrame({
@@ -17,7 +17,14 @@ export function PageFrame({
   return (
     <>
       <AppHeader user={user} isWide={isWide} />
-      <main className={`mx-auto ${columnWidth(isWide)} px-4 ${mainClassName}`}>{children}</main>
+      {/* Focusable by the skip link only (tabIndex -1), so the next Tab starts in the content. */}
+      <main
+        id={MAIN_CONTENT_ID}
+        tabIndex={-1}
+        className={`mx-auto ${columnWidth(isWide)} px-4 outline-none ${mainClassName}`}
+      >
+        {children}
+      </main>
     </>
   );
 }

@@ -28,7 +28,7 @@ export function SamlIdpForm({
       className="space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm"
       data-testid="idp-form"
     >
-      <h2 className="text-lg font-semibold">Add an identity provider</h2>
+      <h2 className="text-lg font-semibold">Add a SAML identity provider</h2>
       {state.message && (
         <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
           {state.message}

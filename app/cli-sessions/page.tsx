@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { CliSessionsTable } from "@/components/cli-sessions-table";
+import { CommandBlock } from "@/components/command-block";
 import { PageFrame } from "@/components/page-frame";
 import { requirePageUser } from "@/lib/auth/current-user";
 import { findLiveCliTokens } from "@/lib/cli-auth/cli-tokens";
@@ -9,7 +10,7 @@ import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { identityIdsOf } from "@/lib/people/people";
 
-export const metadata: Metadata = { title: "Command-line sessions" };
+export const metadata: Metadata = { title: "CLI sessions" };
 
 /** The terminals signed in as this person with `gatehouse login`, each revocable (docs/API.md). */
 export default async function CliSessionsPage() {
@@ -23,7 +24,7 @@ export default async function CliSessionsPage() {
   return (
     <PageFrame user={user}>
       <div>
-        <h1 className="text-2xl font-semibold">Command-line sessions</h1>
+        <h1 className="text-2xl font-semibold">CLI sessions</h1>
         <p className="mt-1 text-sm text-slate-600">
           Terminals signed in as you with <code className="font-mono">gatehouse login</code>. Each
           can fetch AWS credentials for your roles until it expires; revoke one you don’t recognise
@@ -31,13 +32,18 @@ export default async function CliSessionsPage() {
         </p>
       </div>
       <CliSessionsTable sessions={tokens.map((t) => cliSessionRowOf(t, { withOwner: false }))} />
-      <p className="text-sm text-slate-600" data-testid="cli-login-hint">
-        To sign in a terminal, run{" "}
-        <code className="rounded bg-slate-100 px-1 font-mono break-all">
-          gatehouse login --portal {getConfig().publicUrl}
-        </code>{" "}
-        and approve the code it shows. The README’s “Command line” section has the rest.
-      </p>
+      <section className="space-y-2 text-sm text-slate-600" data-testid="cli-login-hint">
+        <h2 className="text-base font-semibold text-slate-900">Sign in a terminal</h2>
+        <p>Run this in the terminal, then approve the code it shows:</p>
+        <CommandBlock command={`gatehouse login --portal ${getConfig().publicUrl}`} />
+        <p>
+          To see every command and its options, run{" "}
+          <code className="rounded bg-slate-100 px-1 font-mono whitespace-nowrap">
+            gatehouse --help
+          </code>
+          .
+        </p>
+      </section>
     </PageFrame>
   );
 }

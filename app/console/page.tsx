@@ -1,7 +1,7 @@
 import { currentTime } from "@/lib/clock";
 import type { Metadata } from "next";
 import { headers } from "next/headers";
-import { AppHeader } from "@/components/app-header";
+import { AppHeader, MAIN_CONTENT_ID } from "@/components/app-header";
 import { ConsoleRedirect, SignInFirst } from "@/components/console-redirect";
 import { buildDeepLink, parseDeepLink } from "@/lib/access/deep-link";
 import { deepLinkPath } from "@/lib/access/deep-link-path";
@@ -93,7 +93,13 @@ function Frame({ header, children }: { header?: React.ReactNode; children: React
   return (
     <>
       {header}
-      <main className="mx-auto max-w-2xl px-4 py-10">{children}</main>
+      <main
+        id={MAIN_CONTENT_ID}
+        tabIndex={-1}
+        className="mx-auto max-w-2xl px-4 py-10 outline-none"
+      >
+        {children}
+      </main>
     </>
   );
 }

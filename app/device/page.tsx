@@ -132,7 +132,7 @@ export default async function DevicePage({ searchParams }: { searchParams: Searc
         <p className="text-sm text-slate-600">
           See and revoke the terminals signed in as you on{" "}
           <Link href="/cli-sessions" className="text-indigo-700 underline">
-            Command-line sessions
+            CLI sessions
           </Link>
           .
         </p>

@@ -7,7 +7,7 @@ import { isAwsRegion, partitionOf, type AwsPartition } from "./partitions";
  * our choosing. A destination may come from a deep link someone else wrote, so whatever the input —
  * a service id, a console path or a pasted console URL — the result is rebuilt on the console host of
  * the chosen region's partition, and anything that could steer it elsewhere is refused with a message
- * that names the problem.
+ * that names the problem; {@link acceptedDestinationsHint} says what would be accepted instead.
  *
  * Client-safe (no `server-only`, no `node:` imports): the destination picker validates as the user types,
  * with the same rules issuance applies.
@@ -135,6 +135,27 @@ export function consoleDestination(
   return buildOnHost(path.path, target);
 }
 
+/**
+ * What a console destination may be, for a person whose destination was refused: the forms
+ * accepted, with the console host of the partition of `regionOrPartition` (a region code or a
+ * partition; anything else reads as the commercial partition).
+ */
+export function acceptedDestinationsHint(regionOrPartition: string): string {
+  const partition = isAwsRegion(regionOrPartition)
+    ? partitionOf(regionOrPartition)
+    : (AWS_PARTITIONS.find((p) => p === regionOrPartition) ?? "aws");
+  const host =
+    partition === "aws"
+      ? `${CONSOLE_HOSTS.aws} or <region>.${CONSOLE_HOSTS.aws}`
+      : CONSOLE_HOSTS[partition];
+  return `Accepted: a service such as ec2 or s3, a console path starting with / (like /ec2/home#Instances:), or an https:// URL on ${host}; leave it empty for the console home.`;
+}
+
+/** The whole refusal, as issuance reports it: what is wrong, then what is accepted. */
+export function refusedDestinationMessage(regionOrPartition: string, problem: string): string {
+  return `This console destination is not allowed: ${problem}. ${acceptedDestinationsHint(regionOrPartition)}`;
+}
+
 interface Target {
   ok: true;
   partition: AwsPartition;
@@ -179,16 +200,14 @@ function toConsolePath(
   }
   if (input.includes("\\")) return refuse("destination must not contain a backslash");
   if (input.startsWith("//")) {
-    return refuse(
-      "a scheme-relative URL ('//host/…') is not allowed; give a console path starting with a single '/' or a full https:// console URL",
-    );
+    return refuse("a scheme-relative URL ('//host/…') is not allowed");
   }
   if (input.startsWith("/")) return { ok: true, path: input };
 
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(input)?.[1];
   if (scheme !== undefined) {
     if (scheme.toLowerCase() !== "https") {
-      return refuse(`'${preview(scheme)}:' URLs are not allowed; only https:// AWS console URLs`);
+      return refuse(`'${preview(scheme)}:' URLs are not allowed`);
     }
     return consoleUrlToPath(input, partition);
   }
@@ -196,7 +215,7 @@ function toConsolePath(
   const service = SERVICES_BY_ID.get(input.toLowerCase());
   if (service === undefined) {
     return refuse(
-      `unknown service '${preview(input)}'; choose one of ${CONSOLE_SERVICES.map((s) => s.id).join(", ")} or give a console path starting with '/'`,
+      `unknown service '${preview(input)}' (the services are ${CONSOLE_SERVICES.map((s) => s.id).join(", ")})`,
     );
   }
   return { ok: true, path: `/${service.path}` };
@@ -216,9 +235,7 @@ function consoleUrlToPath(
   const host = authority.toLowerCase();
   const hostPartition = consoleHostPartition(host);
   if (hostPartition === undefined) {
-    return refuse(
-      `'${preview(host)}' is not an AWS console host; use <region>.${CONSOLE_HOSTS.aws}, ${CONSOLE_HOSTS.aws}, ${CONSOLE_HOSTS["aws-us-gov"]} or ${CONSOLE_HOSTS["aws-cn"]}`,
-    );
+    return refuse(`'${preview(host)}' is not an AWS console host`);
   }
   if (hostPartition !== partition) {
     return refuse(

@@ -1,7 +1,7 @@
 import "server-only";
 import { actorOf } from "@/lib/audit/actor";
 import { writeAuditEvent } from "@/lib/audit/write-audit-event";
-import { consoleDestination } from "@/lib/aws/console-destinations";
+import { consoleDestination, refusedDestinationMessage } from "@/lib/aws/console-destinations";
 import { federationLoginUrl } from "@/lib/aws/console-urls";
 import { fetchSigninToken } from "@/lib/aws/federation-client";
 import { consoleSessionDurationParam } from "@/lib/aws/session-duration";
@@ -47,9 +47,13 @@ export async function issueConsoleSignIn(
 ): Promise<ConsoleSignIn> {
   const destination = consoleDestination(options.region, options.destination);
   if (!destination.ok) {
-    throw new AppError("validation_error", "This console destination is not allowed.", {
-      issues: [{ path: "destination", message: destination.message }],
-    });
+    throw new AppError(
+      "validation_error",
+      refusedDestinationMessage(options.region, destination.message),
+      {
+        issues: [{ path: "destination", message: destination.message }],
+      },
+    );
   }
   const { grant, assumed } = await assumeGrantedRole(ctx, roleId, "console", options);
   let signinUrl: URL;

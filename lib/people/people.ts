@@ -23,6 +23,8 @@ export interface IdentityView {
   email: string | null;
   displayName: string | null;
   linkedBy: string | null;
+  /** When this identity first signed in (it joined the portal then). */
+  createdAt: Date;
   lastLoginAt: Date | null;
 }
 
@@ -42,6 +44,7 @@ const identitySelect = {
   email: true,
   displayName: true,
   linkedBy: true,
+  createdAt: true,
   lastLoginAt: true,
 } as const;
 

@@ -1,6 +1,6 @@
 // `gatehouse login` as a person does it: the real CLI prints a code and a link, the person opens it
 // in Chromium where they are signed in, checks the code and device, approves; the CLI is signed in
-// and fetches credentials. Then the person revokes that terminal on "Command-line sessions" and
+// and fetches credentials. Then the person revokes that terminal on "CLI sessions" and
 // the CLI's next call is refused.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -60,6 +60,15 @@ test("bob approves gatehouse login in the browser, then revokes that terminal", 
   await page.goto(`${s.portalUrl}/cli-sessions`);
   const row = page.getByTestId("cli-session").filter({ hasText: "bob's laptop" });
   await expect(row).toHaveCount(1);
+  // Signed in, last used and expires, each a time with its full instant; Revoke names the device.
+  await expect(row.locator("time")).toHaveCount(3);
+  for (const time of await row.locator("time").all()) {
+    expect(new Date((await time.getAttribute("datetime"))!).toISOString()).toBe(
+      await time.getAttribute("datetime"),
+    );
+    await expect(time).toHaveText(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+  }
+  await expect(row.getByRole("button", { name: "Revoke bob's laptop" })).toBeVisible();
   await page.screenshot({ path: test.info().outputPath("cli-sessions.png"), fullPage: true });
   await row.getByTestId("cli-session-revoke").click();
   await expect(page.getByTestId("cli-session-revoked")).toBeVisible();

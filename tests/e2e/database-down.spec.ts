@@ -1,7 +1,8 @@
 // When the database can't be reached, a page says the portal is briefly unavailable — not a generic
-// "Something went wrong" — with the request id as the reference, and "Try again" works once the
-// database is back (docs/DATABASE-FAULTS.md). PostgreSQL, so the test can close the database to new
-// connections for a moment (ALLOW_CONNECTIONS false) the way maintenance or a restart would.
+// "Something went wrong" — with the request id as the reference and a way back to the accounts
+// page, a missing page is still a 404, and "Try again" works once the database is back
+// (docs/DATABASE-FAULTS.md). PostgreSQL, so the test can close the database to new connections
+// for a moment (ALLOW_CONNECTIONS false) the way maintenance or a restart would.
 import { expect, test } from "@playwright/test";
 import pg from "pg";
 import { signInThroughBrowser, startStackPerFile } from "./support/e2e-stack";
@@ -29,6 +30,16 @@ test("a page while the database is unreachable says so with a reference, and Try
     await expect(alert.getByRole("heading")).toHaveText("The portal is briefly unavailable");
     await expect(alert).toContainText("Try again in a few seconds");
     await expect(page.getByTestId("error-reference")).toHaveText(requestId!);
+    await expect(alert.getByRole("link", { name: "Back to your accounts" })).toHaveAttribute(
+      "href",
+      "/accounts",
+    );
+    // A page that does not exist is still a 404 (its header can't name who is signed in).
+    const missing = await page.goto(`${s.portalUrl}/no-such-page`);
+    expect(missing?.status()).toBe(404);
+    await expect(page.getByTestId("not-found")).toContainText("Page not found");
+    await page.goto(`${s.portalUrl}/accounts`);
+    await expect(alert.getByRole("heading")).toHaveText("The portal is briefly unavailable");
   } finally {
     await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
     await admin.end();

@@ -356,7 +356,7 @@ test("an admin signed in with SAML sees the IdP and the SP metadata URL, and imp
   expect((await samlUserOf(s, ALICE_EMAIL)).issuer).toBe(s.samlIdp.entityId);
   await page.getByRole("link", { name: "Identity providers" }).click();
   await page.waitForURL(`${s.portalUrl}/admin/identity-providers`);
-  await expect(page.getByRole("heading", { name: "SAML identity providers" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Identity providers" })).toBeVisible();
 
   const spMetadataUrl = `${s.portalUrl}/api/auth/saml/metadata`;
   const spMetadataLink = page.getByTestId("sp-metadata-url");

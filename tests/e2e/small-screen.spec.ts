@@ -88,7 +88,7 @@ test("on a phone the main pages are a Menu button away, by keyboard too, and the
   await page.screenshot({ path: "test-results/phone-menu-closed.png" });
 
   await menuButton.click();
-  await expect(menu.getByRole("link", { name: "Command line" })).toBeVisible();
+  await expect(menu.getByRole("link", { name: "CLI sessions" })).toBeVisible();
   expectOnScreen("the main menu", await menu.boundingBox());
   await page.screenshot({ path: "test-results/phone-menu-open.png" });
   await menu.getByRole("link", { name: "Requests" }).click();

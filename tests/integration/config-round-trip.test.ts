@@ -1,4 +1,4 @@
-// Config as code round-trips in every state (docs/SECURITY.md "People"): a property test builds
+// Configuration as code round-trips in every state (docs/SECURITY.md "People"): a property test builds
 // random databases — several identity providers, people with one to three identities, emails that
 // several people share (or none), group rules of any IdP or of one, user rules, rules that expired,
 // eligible rules with every request term (docs/ACCESS-REQUESTS.md) — and checks that importing the

@@ -261,23 +261,47 @@ describe("with a broker on long-term keys", () => {
     },
   );
 
-  const DESTINATIONS_REFUSED: Array<{ rule: string; destination: string }> = [
-    { rule: "another site's URL", destination: "https://evil.example/" },
-    { rule: "a scheme-relative URL", destination: "//evil.example/ec2" },
-    { rule: "a javascript: URL", destination: "javascript:alert(1)" },
+  const DESTINATIONS_REFUSED: Array<{ rule: string; destination: string; problem: RegExp }> = [
+    {
+      rule: "another site's URL",
+      destination: "https://evil.example/",
+      problem: /'evil\.example' is not an AWS console host/,
+    },
+    {
+      rule: "a scheme-relative URL",
+      destination: "//evil.example/ec2",
+      problem: /a scheme-relative URL \('\/\/host\/…'\) is not allowed/,
+    },
+    {
+      rule: "a javascript: URL",
+      destination: "javascript:alert(1)",
+      problem: /'javascript:' URLs are not allowed/,
+    },
     {
       rule: "a plain-http console URL",
       destination: "http://eu-central-1.console.aws.amazon.com/",
+      problem: /'http:' URLs are not allowed/,
     },
     {
       rule: "another partition's console host",
       destination: "https://console.amazonaws-us-gov.com/ec2/home",
+      problem: /console URL of the aws-us-gov partition, but the chosen region is in aws/,
     },
     {
       rule: "a look-alike host",
       destination: "https://eu-central-1.console.aws.amazon.com.evil.example/",
+      problem: /is not an AWS console host/,
     },
-    { rule: "an unknown service id", destination: "not-a-service" },
+    {
+      rule: "an unknown service id",
+      destination: "not-a-service",
+      problem: /unknown service 'not-a-service'/,
+    },
+    {
+      rule: "a path with '..' segments",
+      destination: "/ec2/../iam/home",
+      problem: /must not contain '\.' or '\.\.' segments/,
+    },
   ];
 
   it.each(DESTINATIONS_REFUSED)(
@@ -287,6 +311,19 @@ describe("with a broker on long-term keys", () => {
         stack,
         () => post(bob, staging, "console", { region: "eu-central-1", destination }),
         "destination",
+      );
+    },
+  );
+
+  it.each(DESTINATIONS_REFUSED)(
+    "the refusal of a destination that is $rule says what is wrong and what is accepted",
+    async ({ destination, problem }) => {
+      const res = await post(bob, staging, "console", { region: "eu-central-1", destination });
+      const { error } = await expectApiError(res, 400, "validation_error");
+      expect(error.message).toMatch(/^This console destination is not allowed: /);
+      expect(error.message).toMatch(problem);
+      expect(error.message).toContain(
+        "Accepted: a service such as ec2 or s3, a console path starting with / (like /ec2/home#Instances:), or an https:// URL on console.aws.amazon.com or <region>.console.aws.amazon.com",
       );
     },
   );

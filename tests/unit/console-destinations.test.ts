@@ -7,7 +7,9 @@ import {
   CONSOLE_HOSTS,
   CONSOLE_SERVICES,
   MAX_DESTINATION_LENGTH,
+  acceptedDestinationsHint,
   consoleDestination,
+  refusedDestinationMessage,
 } from "@/lib/aws/console-destinations";
 import { isAllowedConsoleDestination } from "@/lib/aws/console-urls";
 import { partitionOf } from "@/lib/aws/partitions";
@@ -259,11 +261,7 @@ describe("consoleDestination refuses what could leave the console or mean someth
       `/ec2/home#${"x".repeat(MAX_DESTINATION_LENGTH)}`,
       /longer than 2048/,
     ],
-    [
-      "an unknown service id",
-      "ec3",
-      /unknown service 'ec3'; choose one of ec2, s3, .* or give a console path/,
-    ],
+    ["an unknown service id", "ec3", /unknown service 'ec3' \(the services are ec2, s3, .*\)/],
     ["a path without its leading slash", "ec2/home", /unknown service 'ec2\/home'/],
     [
       "a GovCloud URL for a commercial region",
@@ -373,5 +371,24 @@ describe("a console destination never carries a redirect target (the console's l
     "/s3/buckets?region=eu-west-1",
   ])("%s is still accepted", (destination) => {
     expect(consoleDestination("eu-west-1", destination).ok).toBe(true);
+  });
+});
+
+describe("a refused destination is told what is accepted, on the console host of its partition", () => {
+  it.each([
+    ["eu-west-1", "console.aws.amazon.com or <region>.console.aws.amazon.com"],
+    ["aws", "console.aws.amazon.com or <region>.console.aws.amazon.com"],
+    ["us-gov-west-1", "console.amazonaws-us-gov.com"],
+    ["aws-us-gov", "console.amazonaws-us-gov.com"],
+    ["cn-north-1", "console.amazonaws.cn"],
+  ])("%s: https:// URLs on %s", (regionOrPartition, host) => {
+    const problem = refusal(regionOrPartition, "https://evil.example/");
+    const message = refusedDestinationMessage(regionOrPartition, problem);
+    expect(message).toBe(
+      `This console destination is not allowed: 'evil.example' is not an AWS console host. ${acceptedDestinationsHint(regionOrPartition)}`,
+    );
+    expect(acceptedDestinationsHint(regionOrPartition)).toBe(
+      `Accepted: a service such as ec2 or s3, a console path starting with / (like /ec2/home#Instances:), or an https:// URL on ${host}; leave it empty for the console home.`,
+    );
   });
 });

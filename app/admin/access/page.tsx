@@ -17,6 +17,7 @@ import { requirePrivilegedPage } from "@/lib/auth/privilege-guard";
 import { pathWithQuery } from "@/lib/http/return-path";
 import { explainedRoleArn, reviewQuery, type NamedRole } from "./review-query";
 import { ArnText } from "@/components/arn-text";
+import { UtcTime } from "@/components/utc-time";
 
 export const metadata: Metadata = { title: "Access review" };
 
@@ -211,8 +212,13 @@ function IdentitiesOf({ person }: { person: ReviewedPerson }) {
       {person.identities.map((i) => (
         <li key={i.id} data-testid="person-identity">
           {i.issuer} · {i.email ?? i.subject} · groups as last asserted
-          {i.lastLoginAt ? ` (${i.lastLoginAt.toISOString().slice(0, 16)})` : ""}:{" "}
-          {i.groups.join(", ") || "none"}
+          {i.lastLoginAt && (
+            <>
+              {" "}
+              (<UtcTime value={i.lastLoginAt} />)
+            </>
+          )}
+          : {i.groups.join(", ") || "none"}
         </li>
       ))}
     </ul>

@@ -19,8 +19,9 @@ export default async function AdminCliSessionsPage() {
       <div>
         <h1 className="text-2xl font-semibold">CLI sessions</h1>
         <p className="mt-1 text-sm text-slate-600">
-          Every terminal signed in with <code className="font-mono">gatehouse login</code>, newest
-          first. Revoking one refuses its next command.
+          Every person&apos;s terminals signed in with{" "}
+          <code className="font-mono">gatehouse login</code>, newest first. Revoking one refuses its
+          next command.
         </p>
       </div>
       <CliSessionsTable sessions={tokens.map((t) => cliSessionRowOf(t, { withOwner: true }))} />

@@ -42,7 +42,12 @@ export default async function IdentityProvidersPage({
         </p>
       )}
       <section>
-        <h1 className="text-2xl font-semibold">SAML identity providers</h1>
+        <h1 className="text-2xl font-semibold">Identity providers</h1>
+        <p className="mt-1 text-sm text-slate-600" data-testid="idp-kinds">
+          SAML identity providers are added and managed here. The OIDC one is set in the
+          server&apos;s configuration (<code className="font-mono">OIDC_ISSUER</code>):{" "}
+          {config.oidc ? <strong>{config.oidc.displayName}</strong> : "none configured"}.
+        </p>
         <p className="mt-1 text-sm wrap-anywhere text-slate-600">
           Give your IdP admin the portal&apos;s SP metadata:{" "}
           <a

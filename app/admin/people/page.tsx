@@ -6,6 +6,7 @@ import { getDb } from "@/lib/db/client";
 import { issuerLabel, listIdentityProviders } from "@/lib/identity/identity-providers";
 import { searchPeople, type PersonView } from "@/lib/people/people";
 import { PersonRevocationNotice, RevokePersonForm } from "@/components/person-revocation";
+import { UtcTime } from "@/components/utc-time";
 import { recordId } from "@/lib/db/record-id";
 import { linkIdentity, revokePersonAction, setLinkByEmail, unlinkIdentityAction } from "./actions";
 
@@ -25,6 +26,13 @@ const NOTICES: Record<string, { text: string; tone: "ok" | "warn" }> = {
     tone: "warn",
   },
   choose_identity: { text: "Choose the identity to link.", tone: "warn" },
+};
+
+/** How an identity joined its person, under the date it did (docs/SECURITY.md "People"). */
+const JOINED_HOW: Record<string, string> = {
+  first: "first identity",
+  admin: "linked by an admin",
+  email: "linked by verified email",
 };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -199,15 +207,15 @@ function PersonCard({
                   {i.displayName && <span className="text-slate-500"> · {i.displayName}</span>}
                 </td>
                 <td className="min-w-36 px-3 py-2 font-mono text-xs break-all">{i.subject}</td>
-                <td className="px-3 py-2 text-slate-600">
-                  {i.linkedBy === "admin"
-                    ? "linked by an admin"
-                    : i.linkedBy === "email"
-                      ? "by verified email"
-                      : "first identity"}
+                <td className="px-3 py-2 whitespace-nowrap text-slate-600" data-testid="joined">
+                  <UtcTime value={i.createdAt} />
+                  <div className="text-xs text-slate-500">{JOINED_HOW[i.linkedBy ?? "first"]}</div>
                 </td>
-                <td className="px-3 py-2 text-slate-600">
-                  {i.lastLoginAt ? i.lastLoginAt.toISOString().slice(0, 16).replace("T", " ") : "—"}
+                <td
+                  className="px-3 py-2 whitespace-nowrap text-slate-600"
+                  data-testid="last-sign-in"
+                >
+                  {i.lastLoginAt ? <UtcTime value={i.lastLoginAt} /> : "never"}
                 </td>
                 <td className="px-3 py-2 text-right">
                   {person.identities.length > 1 && (
