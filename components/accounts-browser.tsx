@@ -297,7 +297,7 @@ export function AccountsBrowser({
             roleId={credentialsFor.role.roleId}
             title={`${credentialsFor.account.name} / ${credentialsFor.role.roleName}`}
             region={region}
-            bounds={credentialsFor.role.duration}
+            bounds={credentialsFor.role.cliDuration ?? credentialsFor.role.duration}
             returnTo={credentialsResumePath(credentialsFor.role.roleId)}
             onIssued={() => markUsed(credentialsFor.role.roleId)}
             onClose={() => setCredentialsFor(null)}

@@ -7,6 +7,7 @@ import { cookies } from "next/headers";
 import { currentRequestMeta, findSignedInUser } from "@/lib/auth/current-user";
 import { readSignOutNotice } from "@/lib/auth/session-cookie";
 import { signedOutMessage } from "@/lib/auth/sign-out-notice";
+import { SIGN_IN_CSRF_ERROR } from "@/lib/auth/sign-in-csrf-refusal";
 import { isSessionEndedReason } from "@/lib/auth/sign-in-redirect";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
@@ -30,7 +31,12 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   const failed = typeof params.error === "string";
   // The IdP said access_denied: the person pressed Cancel there (lib/auth/next-auth-handler.ts).
   const cancelled = params.error === "Cancelled";
-  const explained = samlSignInNoticeFor(params.error);
+  // A refused CSRF token: the form this page served had gone stale (another tab signed out, or
+  // the cookie expired); the page just loaded has a fresh one (docs/SECURITY.md).
+  const explained =
+    params.error === SIGN_IN_CSRF_ERROR
+      ? "Sign-in did not succeed: this page's sign-in form had expired. It has been renewed — press the button again; if it keeps failing, give your administrator this reference:"
+      : samlSignInNoticeFor(params.error);
   const reference =
     typeof params.requestId === "string" && REFERENCE_PATTERN.test(params.requestId)
       ? params.requestId

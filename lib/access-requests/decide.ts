@@ -58,9 +58,14 @@ export async function decideAccessRequest(
   const input = parsed.data;
   const read = await loadRequest(ctx, input.requestId);
   const principal = principalOf(ctx.user);
-  if (read.personId === principal.personId) {
+  // By person, and by the identity that filed it: an admin may since have moved that identity to
+  // another person, who must not approve what it asked for (docs/ACCESS-REQUESTS.md "Invariants").
+  if (read.personId === principal.personId || read.requesterUserId === ctx.user.id) {
     throw new AppError("forbidden", "You can't decide your own request.", {
-      internalReason: "self-approval refused (same person)",
+      internalReason:
+        read.personId === principal.personId
+          ? "self-approval refused (same person)"
+          : "self-approval refused (the identity that filed it)",
     });
   }
   // To anyone who may not decide it, the request does not exist, as for cancel and revoke: its id

@@ -23,6 +23,12 @@ export interface RoleView {
   allowConsole: boolean;
   allowCli: boolean;
   duration: DurationBoundsView;
+  /**
+   * Present only when CLI credentials are held to less than `duration` (a role that needs the
+   * broker's MFA session: AWS caps an AssumeRole signed with it at one hour, while the console's
+   * length is the sign-in's own; docs/AWS.md "Session length").
+   */
+  cliDuration?: DurationBoundsView;
   isFavorite: boolean;
   /** Only rules requiring MFA grant it and this sign-in had none: opening it steps up first. */
   needsMfa: boolean;
@@ -54,7 +60,11 @@ export interface AccountView {
 
 export interface AccountViewInputs {
   /** Session bounds per role (computed by the caller from the grant, the role and the broker). */
-  durationOf: (grant: Grant) => DurationBoundsView;
+  /** The role's session bounds, and its CLI credentials' when tighter (else null). */
+  durationsOf: (grant: Grant) => {
+    duration: DurationBoundsView;
+    cliDuration: DurationBoundsView | null;
+  };
   favoriteRoleIds: ReadonlySet<string>;
   /** Last use per role ARN (from the audit log). */
   lastUseByRoleArn: ReadonlyMap<string, Date>;
@@ -79,13 +89,15 @@ export function groupGrantsByAccount(
       };
       accounts.set(g.account.accountId, account);
     }
+    const { duration, cliDuration } = inputs.durationsOf(g);
     account.roles.push({
       roleId: g.roleId,
       roleName: g.roleName,
       description: g.roleDescription,
       allowConsole: g.allowConsole,
       allowCli: g.allowCli,
-      duration: inputs.durationOf(g),
+      duration,
+      ...(cliDuration ? { cliDuration } : {}),
       isFavorite: inputs.favoriteRoleIds.has(g.roleId),
       needsMfa: g.needsMfaStepUp,
       lastUsedAt: inputs.lastUseByRoleArn.get(g.roleArn)?.toISOString() ?? null,

@@ -35,6 +35,7 @@ test("a refused CSRF token lands on /signin with the error and its reference; th
   expect(refusal?.status).toBe(403);
   const alert = page.getByTestId("sign-in-error");
   await expect(alert).toContainText("Sign-in did not succeed");
+  await expect(alert).toContainText("sign-in form had expired");
   await expect(page.getByTestId("request-id")).toHaveText(refusal?.requestId ?? "(none)");
 
   const user = demoUsers.find((u) => u.username === "bob")!;

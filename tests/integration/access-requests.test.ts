@@ -234,6 +234,41 @@ describe("the request → approve → use → revoke loop", () => {
     expect(refusals.every((r) => r.outcome === "denied")).toBe(true);
   });
 
+  it("no self-approval by the identity that filed a request, even once it belongs to another person", async () => {
+    // What linking leaves behind when alice's identity filed a request for a person that keeps
+    // another identity: the request stays that person's, the identity is now alice's.
+    const [aliceUser, carolUser] = await Promise.all([
+      storedUser(stack, "alice"),
+      storedUser(stack, "carol"),
+    ]);
+    const filed = await stack.db.accessRequest.findUniqueOrThrow({ where: { id } });
+    const moved = await stack.db.accessRequest.create({
+      data: {
+        ruleId: filed.ruleId,
+        roleId: dataAnalyst,
+        personId: carolUser.personId,
+        requesterUserId: aliceUser.id,
+        requesterEmail: "alice@corp.example",
+        reason: "filed before the identity moved",
+        durationSeconds: HOUR,
+        startsAt: new Date(),
+        decideBy: filed.decideBy,
+      },
+    });
+    try {
+      const refused = await expectApiError(
+        await decide(alice, moved.id, "approve"),
+        403,
+        "forbidden",
+      );
+      expect(refused.error.message).toMatch(/your own request/);
+      const after = await stack.db.accessRequest.findUniqueOrThrow({ where: { id: moved.id } });
+      expect(after).toMatchObject({ state: "pending", version: 1 });
+    } finally {
+      await stack.db.accessRequest.delete({ where: { id: moved.id } });
+    }
+  });
+
   it("a refusal names the role, account and requester it was about, so the audit filters find it", async () => {
     const role = await stack.db.role.findUniqueOrThrow({
       where: { id: dataAnalyst },

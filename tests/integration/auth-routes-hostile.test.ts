@@ -451,6 +451,7 @@ describe("a sign-in start takes only what the sign-in button sends", () => {
         const page = await send(`${next.pathname}${next.search}`);
         const html = await page.text();
         expect(html).toContain("Sign-in did not succeed");
+        expect(html, "says why: the form had gone stale").toContain("sign-in form had expired");
         expect(html).toContain(res.headers.get("x-request-id"));
       }
     },

@@ -42,7 +42,7 @@ function withoutAction(policy: Record<string, unknown>, action: string): Record<
 // The README's own placeholders: the broker in 111122223333, a role in 444455556666.
 const BROKER_USER = {
   accessKeyId: "AKIAREADMEBROKER0001",
-  secretAccessKey: "readme/broker+Secret=NotValidAnywhere0001",
+  secretAccessKey: "readme/broker+Secret=NotValidAnywhere001",
   arn: "arn:aws:iam::111122223333:user/gatehouse-broker",
   account: "111122223333",
 };

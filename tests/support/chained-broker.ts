@@ -53,6 +53,9 @@ export async function chainedBrokerEnv(aws: AwsStandin): Promise<Record<string, 
       GATEHOUSE_BROKER_ACCESS_KEY_ID: c.AccessKeyId!,
       GATEHOUSE_BROKER_SECRET_ACCESS_KEY: c.SecretAccessKey!,
       GATEHOUSE_BROKER_SESSION_TOKEN: c.SessionToken!,
+      // A broker on role credentials has no MFA device of its own (only an IAM user can call
+      // GetSessionToken with a code); the portal refuses to start with one configured.
+      GATEHOUSE_BROKER_MFA_SERIAL: "",
     };
   } finally {
     sts.destroy();
