@@ -5,6 +5,7 @@ import { startAccessRequestWorker } from "@/lib/access-requests/worker";
 import { startDiscoverySync } from "@/lib/discovery/worker";
 import { getBroker } from "@/lib/issuance/context";
 import { log, setLogLevel } from "@/lib/log";
+import { writeServerLine } from "@/lib/log/server-line";
 import { loadSamlSchemaValidator } from "@/lib/saml/schema-validator";
 
 /**
@@ -34,9 +35,11 @@ function exitOnBootError(error: unknown): never {
     process.stderr.write(`${error.message}\nSee .env.example for every setting.\n`);
     process.exit(78); // EX_CONFIG
   }
-  process.stderr.write(
-    `Gatehouse cannot start: ${error instanceof Error ? error.message : String(error)}\n`,
-  );
+  // Any other failure is a log line like every other (docs/OPERATIONS.md "Logs"): only a refused
+  // configuration above is the plain-text list an operator reads at the terminal.
+  writeServerLine("error", "Gatehouse cannot start", {
+    reason: error instanceof Error ? error.message : String(error),
+  });
   process.exit(1);
 }
 

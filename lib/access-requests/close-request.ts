@@ -22,9 +22,17 @@ export async function cancelAccessRequest(ctx: RequestContext, requestId: string
   if (status === "active") throw new AppError("conflict", "This access is active: end it instead.");
   if (status !== "pending" && status !== "approved")
     throw new AppError("conflict", `This request is already ${status}.`);
+  // The UPDATE carries the conditions checked above, on the clock as the write runs: a request
+  // that started (or expired) between the check and the write is left alone, and the caller told
+  // to reload, rather than an active elevation recorded as cancelled (docs/ACCESS-REQUESTS.md).
+  const writtenAt = ctx.clock();
+  const stillCancellable =
+    status === "pending"
+      ? { state: "pending", decideBy: { gt: writtenAt } }
+      : { state: "approved", startsAt: { gt: writtenAt } };
   await ctx.db.$transaction(async (tx) => {
     const claimed = await tx.accessRequest.updateMany({
-      where: { id: read.id, version: read.version },
+      where: { id: read.id, version: read.version, ...stillCancellable },
       data: {
         version: { increment: 1 },
         state: "cancelled",

@@ -7,6 +7,12 @@ import type { NotifySettings } from "./events";
 export interface RequestContext {
   db: Db;
   now: Date;
+  /**
+   * The portal's clock read again at the moment of a write: a conditional UPDATE that depends on
+   * time (a cancel only before the start) is checked against this, not against `now`, which was
+   * read before the request was loaded and may be behind by the time the write runs.
+   */
+  clock: () => Date;
   meta: RequestMeta;
   user: SignedInUser;
   /** A pending request not decided within this expires (GATEHOUSE_ACCESS_REQUEST_DECIDE_WITHIN_SECONDS). */

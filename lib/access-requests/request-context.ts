@@ -15,6 +15,7 @@ export function requestContextFor(user: SignedInUser, meta: RequestMeta): Reques
   return {
     db: getDb(),
     now: currentTime(),
+    clock: currentTime,
     meta,
     user,
     decideWithinSeconds: config.accessRequests.decideWithinSeconds,

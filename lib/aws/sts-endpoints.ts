@@ -265,6 +265,8 @@ export function createStsFailover(
           return result;
         } catch (error) {
           failure = classifyStsError(error);
+          // Nothing was sent: no endpoint can do better, and there is no STS request to time.
+          if (failure.kind === "no-credentials") throw appErrorFromAws(error, action);
           observeAttempt(
             endpoint,
             action,
@@ -276,8 +278,6 @@ export function createStsFailover(
             endpoint.recordAnswer(clock.now(), clock.now() - attemptStarted);
             throw appErrorFromAws(error, action);
           }
-          // Nothing was sent: no endpoint can do better.
-          if (failure.kind === "no-credentials") throw appErrorFromAws(error, action);
           if (failure.kind === "misconfigured")
             endpoint.recordMisconfiguration(
               clock.now(),

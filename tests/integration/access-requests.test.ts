@@ -568,6 +568,60 @@ describe("deciding", () => {
       await stack.db.accessRule.delete({ where: { id: rule.id } });
     }
   });
+
+  it("a cancel racing the elevation's start is a conflict: the elevation stays approved, nothing written", async () => {
+    const { cancelAccessRequest } = await import("@/lib/access-requests/close-request");
+    const rule = await eligibleRuleForCarol();
+    try {
+      const startsAt = new Date(Date.now() + HOUR * 1000);
+      const id = await requestId(carol, {
+        roleId: stagingDeveloper,
+        durationSeconds: HOUR,
+        reason: "starts later",
+        startsAt: startsAt.toISOString(),
+      });
+      expect(await (await decide(bob, id, "approve")).json()).toEqual({ status: "approved" });
+      const before = await stack.db.accessRequest.findUniqueOrThrow({ where: { id } });
+      const carolUser = await storedUser(stack, "carol");
+      // Checked before the start, written a second after it: the clock moves between the two.
+      const ctx = {
+        db: stack.db,
+        now: new Date(before.startsAt.getTime() - 1000),
+        clock: () => new Date(before.startsAt.getTime() + 1000),
+        meta: { requestId: "race-test", ip: null, userAgent: null },
+        user: {
+          id: carolUser.id,
+          personId: carolUser.personId,
+          sessionId: "race-test",
+          issuer: carolUser.issuer,
+          subject: carolUser.subject,
+          email: carolUser.email,
+          displayName: carolUser.displayName,
+          groups: [],
+          isAdmin: false,
+          isAuditor: false,
+          roleSessionName: carolUser.roleSessionName,
+          sessionExpiresAt: new Date(before.startsAt.getTime() + HOUR * 1000),
+          method: "oidc" as const,
+          sessionCreatedAt: new Date(),
+          mfaAuthenticated: false,
+          sessionTags: {},
+        },
+        decideWithinSeconds: 600,
+        notify: { webhookUrl: null, portalUrl: stack.portalUrl },
+      };
+      await expect(cancelAccessRequest(ctx, id)).rejects.toMatchObject({ code: "conflict" });
+      const after = await stack.db.accessRequest.findUniqueOrThrow({ where: { id } });
+      expect(after).toMatchObject({ state: "approved", version: before.version, closedBy: null });
+      expect(await auditActionsOf(id)).toEqual([
+        "access-request.requested",
+        "access-request.approved",
+      ]);
+    } finally {
+      await closeCarolsStagingRequests();
+      await stack.db.accessRule.delete({ where: { id: rule.id } });
+    }
+  });
 });
 
 describe("elevations end", () => {

@@ -2,7 +2,10 @@
 // scripts and no framing on every page; state changes only from the portal's own origin (a server
 // action without Origin or with a foreign one is refused before it runs); no session identifier reaches
 // client JavaScript; over https, HSTS and __Host- cookies.
+import fs from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROOT } from "@/dev/local-stack";
 import { signIn, type PortalSession } from "../support/portal-client";
 import { actionId } from "../support/server-actions";
 import { startTestStack, type TestStack } from "../support/stack";
@@ -164,5 +167,94 @@ describe("over https: HSTS and __Host- cookies", () => {
       expect(cookie).toMatch(/; Path=\//i);
       expect(cookie).not.toMatch(/; Domain=/i);
     }
+  });
+});
+
+/**
+ * Every API route but next-auth's (where OPTIONS is a 405 on purpose: auth-routes-hostile) and the
+ * methods it serves. A route file added under app/api must be listed here.
+ */
+const API_ROUTES: Array<[string, string[]]> = [
+  ["/api/access-requests", ["GET", "POST"]],
+  ["/api/access-requests/x/cancel", ["POST"]],
+  ["/api/access-requests/x/decision", ["POST"]],
+  ["/api/access-requests/x/revoke", ["POST"]],
+  ["/api/admin/audit/export", ["GET"]],
+  ["/api/admin/audit/verify", ["POST"]],
+  ["/api/admin/discovery", ["GET", "POST"]],
+  ["/api/admin/discovery/x", ["GET"]],
+  ["/api/admin/discovery/x/apply", ["POST"]],
+  ["/api/admin/webhooks/x/retry", ["POST"]],
+  ["/api/auth/saml/acs", ["POST"]],
+  ["/api/auth/saml/metadata", ["GET"]],
+  ["/api/auth/saml/slo", ["GET", "POST"]],
+  ["/api/auth/saml/x/login", ["GET"]],
+  ["/api/auth/sign-out", ["POST"]],
+  ["/api/auth/step-up", ["GET"]],
+  ["/api/aws/saml/claim", ["GET"]],
+  ["/api/aws/saml/relay", ["POST"]],
+  ["/api/aws/saml/start", ["GET"]],
+  ["/api/cli-sessions/x", ["DELETE"]],
+  ["/api/device/decision", ["POST"]],
+  ["/api/favorites/x", ["PUT", "DELETE"]],
+  ["/api/health", ["GET"]],
+  ["/api/metrics", ["GET"]],
+  ["/api/ready", ["GET"]],
+  ["/api/roles/x/console", ["POST"]],
+  ["/api/roles/x/credentials", ["POST"]],
+  ["/api/v1/console", ["POST"]],
+  ["/api/v1/credentials", ["POST"]],
+  ["/api/v1/device/code", ["POST"]],
+  ["/api/v1/device/token", ["POST"]],
+  ["/api/v1/me", ["GET"]],
+  ["/api/v1/openapi.json", ["GET"]],
+  ["/api/v1/roles", ["GET"]],
+  ["/api/v1/token", ["DELETE"]],
+];
+
+/** The route files not in API_ROUTES: next-auth's (auth-routes-hostile) and the catch-all 404. */
+const NOT_LISTED = [/^\/api\/auth\/\[\.\.\.nextauth\]$/, /^\/api\/\[\.\.\.path\]$/];
+
+/** What a route serving `served` answers to, in the order the Allow header names them. */
+function allowFor(served: string[]): string {
+  const allowed = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+    .filter((m) => served.includes(m))
+    .flatMap((m) => (m === "GET" ? ["GET", "HEAD"] : [m]));
+  return [...allowed, "OPTIONS"].join(", ");
+}
+
+describe("OPTIONS and 405 name exactly the methods an API route serves", () => {
+  it("the table lists every API route file", () => {
+    const routes = fs
+      .readdirSync(path.join(ROOT, "app/api"), { recursive: true, encoding: "utf8" })
+      .filter((file) => path.basename(file) === "route.ts")
+      .map((file) => `/api/${path.dirname(file)}`.replace(/\[\w+\]/g, "x"))
+      .filter((route) => !NOT_LISTED.some((re) => re.test(route)))
+      .sort();
+    expect(routes).toEqual(API_ROUTES.map(([route]) => route).sort());
+  });
+
+  it.each(API_ROUTES)("OPTIONS %s: 204, Allow names what it serves", async (route, served) => {
+    const res = await fetch(`${stack.portalUrl}${route}`, { method: "OPTIONS" });
+    expect(res.status).toBe(204);
+    expect(res.headers.get("allow")).toBe(allowFor(served));
+  });
+
+  it.each(
+    API_ROUTES.flatMap(([route, served]) =>
+      ["GET", "POST", "PUT", "PATCH", "DELETE"]
+        .filter((m) => !served.includes(m))
+        .map((method): [string, string, string[]] => [method, route, served]),
+    ),
+  )("%s %s, a method it does not serve: 405 with the same Allow", async (method, route, served) => {
+    const res = await fetch(`${stack.portalUrl}${route}`, {
+      method,
+      headers: { origin: stack.portalUrl },
+    });
+    expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toBe(allowFor(served));
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
+      "method_not_allowed",
+    );
   });
 });

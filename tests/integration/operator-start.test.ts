@@ -51,22 +51,12 @@ async function stopAndWait(portal: RunningPortal): Promise<void> {
   await exited;
 }
 
-describe('the server\'s output is JSON lines (docs/OPERATIONS.md "Logs")', () => {
-  it("a start that migrates an empty database, requests, a page and a shutdown write only JSON objects with time, level and message", async () => {
-    const port = await freePort();
-    const portal = await startPortal({
-      port,
-      env: envFor(port, { DATABASE_URL: emptySqliteUrl() }),
-    });
-    expect((await fetch(`${portal.url}/api/ready`)).status).toBe(200);
-    expect((await fetch(`${portal.url}/signin`)).status).toBe(200);
-    await stopAndWait(portal);
-
-    const lines = portal
-      .output()
-      .split("\n")
-      .filter((line) => line.trim() !== "");
-    const notJson = lines.filter((line) => {
+/** The lines of `output` that are not a JSON object with time, level and message. */
+function linesNotJson(output: string): string[] {
+  return output
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .filter((line) => {
       try {
         const parsed = JSON.parse(line) as Record<string, unknown>;
         return (
@@ -78,9 +68,53 @@ describe('the server\'s output is JSON lines (docs/OPERATIONS.md "Logs")', () =>
         return true;
       }
     });
-    expect(notJson).toEqual([]);
+}
+
+describe('the server\'s output is JSON lines (docs/OPERATIONS.md "Logs")', () => {
+  it("a start that migrates an empty database, requests, a page and a shutdown write only JSON objects with time, level and message", async () => {
+    const port = await freePort();
+    const portal = await startPortal({
+      port,
+      env: envFor(port, { DATABASE_URL: emptySqliteUrl() }),
+    });
+    expect((await fetch(`${portal.url}/api/ready`)).status).toBe(200);
+    expect((await fetch(`${portal.url}/signin`)).status).toBe(200);
+    await stopAndWait(portal);
+
+    expect(linesNotJson(portal.output())).toEqual([]);
     expect(portal.output()).toContain("All migrations have been successfully applied");
     expect(portal.output()).toMatch(/"message":"Gatehouse listening on http:\/\/127\.0\.0\.1:/);
+  });
+});
+
+describe("a start that fails for anything but its settings is a JSON line too", () => {
+  it("a SAML schema validator that can't load: exit code 1, and every line, the reason included, is JSON", async () => {
+    const port = await freePort();
+    const message = await startPortal({
+      port,
+      env: envFor(port, { DATABASE_URL: emptySqliteUrl() }),
+      nodeArgs: ["--import", path.join(ROOT, "tests/fixtures/break-saml-validator.mjs")],
+    }).then(
+      async (portal) => {
+        await stopAndWait(portal);
+        return "the portal started";
+      },
+      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+    );
+    expect(message).toMatch(/^portal exited with code 1:\n/);
+    const output = message.replace(/^portal exited with code 1:\n/, "");
+    expect(linesNotJson(output)).toEqual([]);
+    const refusal = output
+      .split("\n")
+      .filter((line) => line.includes("Gatehouse cannot start"))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(refusal).toEqual([
+      expect.objectContaining({
+        level: "error",
+        message: "Gatehouse cannot start",
+        reason: expect.stringContaining("libxml2-wasm could not be loaded"),
+      }),
+    ]);
   });
 });
 

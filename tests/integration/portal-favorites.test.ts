@@ -164,7 +164,7 @@ describe("every favorites request authenticates and must come from the portal's 
   }
 
   for (const method of ["POST", "GET", "PATCH"] as const) {
-    it(`${method} → 405 with Allow: PUT, DELETE, nothing stored (from another site a write is 403 first)`, async () => {
+    it(`${method} → 405 with Allow: PUT, DELETE, OPTIONS, nothing stored (from another site a write is 403 first)`, async () => {
       const res = await bob.request(`/api/favorites/${roles.prodReadOnly}`, { method });
       await expectApiError(res, 405, "method_not_allowed");
       if (method !== "GET") {
@@ -174,7 +174,7 @@ describe("every favorites request authenticates and must come from the portal's 
         });
         await expectApiError(crossSite, 403, "csrf_rejected");
       }
-      expect(res.headers.get("allow")).toBe("PUT, DELETE");
+      expect(res.headers.get("allow")).toBe("PUT, DELETE, OPTIONS");
       expect(await favoriteRows("bob")).toEqual([]);
     });
   }

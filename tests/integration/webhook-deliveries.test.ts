@@ -227,6 +227,6 @@ describe("retry", () => {
   it("only POST is accepted", async () => {
     const res = await alice.request("/api/admin/webhooks/nonexistent0000000000000/retry");
     await expectApiError(res, 405, "method_not_allowed");
-    expect(res.headers.get("allow")).toBe("POST");
+    expect(res.headers.get("allow")).toBe("POST, OPTIONS");
   });
 });

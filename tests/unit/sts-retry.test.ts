@@ -10,6 +10,7 @@ import {
   type RetryPolicy,
   type StsFailureKind,
 } from "@/lib/aws/sts-endpoints";
+import { metrics } from "@/lib/metrics/registry";
 
 const ENDPOINTS = ["eu-west-1", "eu-central-1", "us-east-1"].map((region) => ({
   url: `https://sts.${region}.amazonaws.com`,
@@ -419,5 +420,50 @@ describe("the failover loop", () => {
     expect(() => createStsFailover(ENDPOINTS, { ...POLICY, attemptsPerEndpoint: 0 })).toThrow(
       TypeError,
     );
+  });
+});
+
+describe("gatehouse_sts_request_duration_seconds", () => {
+  /** Observations so far of one operation, by outcome. */
+  async function observed(operation: string): Promise<Record<string, number>> {
+    const { values } = await metrics().stsRequestSeconds.get();
+    const counts: Record<string, number> = {};
+    for (const v of values)
+      if (v.metricName?.endsWith("_count") && v.labels.operation === operation)
+        counts[String(v.labels.outcome)] = v.value;
+    return counts;
+  }
+
+  it.each<[string, () => Promise<string>, Record<string, number>]>([
+    ["an answer is observed as answered", () => Promise.resolve("ok"), { answered: 1 }],
+    [
+      "a refusal AWS meant is observed as refused",
+      () => Promise.reject(awsError("AccessDenied", 403)),
+      { refused: 1 },
+    ],
+    [
+      "a timeout on a single endpoint tried once is observed as failed",
+      () => Promise.reject(networkError("ETIMEDOUT")),
+      { failed: 1 },
+    ],
+    [
+      "a call that never reached STS (no broker credentials) is not observed at all",
+      () =>
+        Promise.reject(
+          Object.assign(new Error("Could not load credentials from any providers"), {
+            name: "CredentialsProviderError",
+          }),
+        ),
+      {},
+    ],
+  ])("only calls sent to STS are observed: %s", async (rule, attempt, expected) => {
+    const operation = `Probe${rule.replace(/[^a-z]/gi, "")}`;
+    const failover = createStsFailover(
+      ENDPOINTS.slice(0, 1),
+      { ...POLICY, attemptsPerEndpoint: 1 },
+      fakeClock(),
+    );
+    await failover.run(`${operation} test`, attempt).catch(() => undefined);
+    expect(await observed(operation)).toEqual(expected);
   });
 });

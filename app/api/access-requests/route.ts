@@ -7,7 +7,7 @@ import { kickAccessRequestWorker } from "@/lib/access-requests/worker";
 import { getConfig } from "@/lib/config";
 import { enforceRateLimit } from "@/lib/rate-limit/counter";
 import { NO_STORE, readJsonBody, withSession } from "@/lib/http/api-handler";
-import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { otherMethods } from "@/lib/http/fallback-handlers";
 
 /** GET: the caller's own requests and the requests they may decide (docs/ACCESS-REQUESTS.md). */
 export const GET = withSession(z.object({}).optional(), async ({ user, meta }) => {
@@ -38,5 +38,4 @@ export const POST = withSession(z.object({}).optional(), async ({ request, user,
   return NextResponse.json(created, { status: 201, headers: NO_STORE });
 });
 
-const onlyGetPost = methodNotAllowed(["GET", "POST"]);
-export { onlyGetPost as PUT, onlyGetPost as PATCH, onlyGetPost as DELETE };
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET, POST });

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { otherMethods } from "@/lib/http/fallback-handlers";
 
 /**
  * Liveness: 200 whenever the process serves requests. It asks nothing of the database on purpose
@@ -10,5 +10,4 @@ export function GET(): Response {
   return NextResponse.json({ status: "ok" }, { headers: { "Cache-Control": "no-store" } });
 }
 
-const onlyGet = methodNotAllowed(["GET"]);
-export { onlyGet as POST, onlyGet as PUT, onlyGet as PATCH, onlyGet as DELETE };
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

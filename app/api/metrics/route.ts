@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getConfig } from "@/lib/config";
-import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { otherMethods } from "@/lib/http/fallback-handlers";
 import { requestMetaFrom } from "@/lib/http/request-meta";
 import { checkMetricsAccess } from "@/lib/metrics/metrics-access";
 import { metrics } from "@/lib/metrics/registry";
@@ -40,5 +40,4 @@ export async function GET(request: NextRequest): Promise<Response> {
   });
 }
 
-const onlyGet = methodNotAllowed(["GET"]);
-export { onlyGet as POST, onlyGet as PUT, onlyGet as PATCH, onlyGet as DELETE };
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

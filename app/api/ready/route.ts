@@ -3,7 +3,7 @@ import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { getBroker } from "@/lib/issuance/context";
 import { checkReadiness } from "@/lib/health/readiness";
-import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { otherMethods } from "@/lib/http/fallback-handlers";
 
 /**
  * Readiness: 200 when this replica can serve — the database takes a durable write, its schema has
@@ -27,5 +27,4 @@ export async function GET(): Promise<Response> {
   );
 }
 
-const onlyGet = methodNotAllowed(["GET"]);
-export { onlyGet as POST, onlyGet as PUT, onlyGet as PATCH, onlyGet as DELETE };
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

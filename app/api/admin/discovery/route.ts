@@ -6,7 +6,7 @@ import { getDb } from "@/lib/db/client";
 import { listDiscoveryRuns } from "@/lib/discovery/runs";
 import { startManualDiscovery } from "@/lib/discovery/worker";
 import { NO_STORE, withSession } from "@/lib/http/api-handler";
-import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { otherMethods } from "@/lib/http/fallback-handlers";
 
 /** GET (admins): the latest discovery runs, newest first (docs/DISCOVERY.md). */
 export const GET = withSession(
@@ -41,5 +41,4 @@ export const POST = withSession(
   { privilege: "admin" },
 );
 
-const only = methodNotAllowed(["GET", "POST"]);
-export { only as PUT, only as PATCH, only as DELETE };
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET, POST });

@@ -5,7 +5,7 @@ import { planStepUp, stepUpPagePath } from "@/lib/auth/step-up";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { errorResponse } from "@/lib/http/api-handler";
-import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { otherMethods } from "@/lib/http/fallback-handlers";
 import { seeOther } from "@/lib/http/redirects";
 import { routeQuery } from "@/lib/http/route-query";
 import { requestMetaFrom } from "@/lib/http/request-meta";
@@ -55,5 +55,4 @@ export async function GET(request: NextRequest): Promise<Response> {
   }
 }
 
-const onlyGet = methodNotAllowed(["GET"]);
-export { onlyGet as POST, onlyGet as PUT, onlyGet as PATCH, onlyGet as DELETE };
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

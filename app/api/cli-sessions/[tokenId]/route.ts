@@ -4,7 +4,7 @@ import { currentTime } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import { recordId } from "@/lib/db/record-id";
 import { withSession } from "@/lib/http/api-handler";
-import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { otherMethods } from "@/lib/http/fallback-handlers";
 import { identityIdsOf } from "@/lib/people/people";
 
 /**
@@ -29,5 +29,4 @@ export const DELETE = withSession(
   },
 );
 
-const onlyDelete = methodNotAllowed(["DELETE"]);
-export { onlyDelete as GET, onlyDelete as POST, onlyDelete as PUT, onlyDelete as PATCH };
+export const { GET, POST, PUT, PATCH, OPTIONS } = otherMethods({ DELETE });

@@ -5,7 +5,7 @@ import { decideDeviceAuthorization } from "@/lib/cli-auth/device-authorization";
 import { currentTime } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import { NO_STORE, readJsonBody, withSession } from "@/lib/http/api-handler";
-import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { otherMethods } from "@/lib/http/fallback-handlers";
 
 const decisionBody = z
   .object({
@@ -28,5 +28,4 @@ export const POST = withSession(noParams, async ({ request, user, meta }) => {
   return NextResponse.json({ decision: body.decision }, { headers: NO_STORE });
 });
 
-const onlyPost = methodNotAllowed(["POST"]);
-export { onlyPost as GET, onlyPost as PUT, onlyPost as PATCH, onlyPost as DELETE };
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ POST });

@@ -4,7 +4,7 @@ import { addFavoriteRole, removeFavoriteRole } from "@/lib/access/favorites";
 import { getDb } from "@/lib/db/client";
 import { principalOf } from "@/lib/access/find-grants";
 import { NO_STORE, withSession } from "@/lib/http/api-handler";
-import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { otherMethods } from "@/lib/http/fallback-handlers";
 import { z } from "zod";
 
 /**
@@ -25,5 +25,4 @@ export const DELETE = withSession(favoriteParams, async ({ user, params }) => {
   return NextResponse.json({ roleId: params.roleId, isFavorite: false }, { headers: NO_STORE });
 });
 
-const putOrDelete = methodNotAllowed(["PUT", "DELETE"]);
-export { putOrDelete as GET, putOrDelete as POST, putOrDelete as PATCH };
+export const { GET, POST, PATCH, OPTIONS } = otherMethods({ PUT, DELETE });

@@ -3,7 +3,7 @@ import { NextResponse } from "next/server";
 import { getConfig } from "@/lib/config";
 import { readJsonBody } from "@/lib/http/api-handler";
 import { withCliToken } from "@/lib/http/bearer-api";
-import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { otherMethods } from "@/lib/http/fallback-handlers";
 import { v1ConsoleBody } from "@/lib/http/v1-schemas";
 import { roleIdForReference } from "@/lib/issuance/cli-role";
 import { issuanceContext } from "@/lib/issuance/context";
@@ -29,5 +29,4 @@ export const POST = withCliToken(noParams, async ({ request, user, meta }) => {
   });
 });
 
-const onlyPost = methodNotAllowed(["POST"]);
-export { onlyPost as GET, onlyPost as PUT, onlyPost as PATCH, onlyPost as DELETE };
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ POST });

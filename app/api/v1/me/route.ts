@@ -4,7 +4,7 @@ import { actorOf } from "@/lib/audit/actor";
 import { writeAuditEvent } from "@/lib/audit/write-audit-event";
 import { getDb } from "@/lib/db/client";
 import { withCliToken } from "@/lib/http/bearer-api";
-import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { otherMethods } from "@/lib/http/fallback-handlers";
 
 /** GET: who the token belongs to, and the token itself (`gatehouse status`). Audited. */
 export const GET = withCliToken(
@@ -39,5 +39,4 @@ export const GET = withCliToken(
   { rateLimit: "api" },
 );
 
-const onlyGet = methodNotAllowed(["GET"]);
-export { onlyGet as POST, onlyGet as PUT, onlyGet as PATCH, onlyGet as DELETE };
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

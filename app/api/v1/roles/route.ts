@@ -9,7 +9,7 @@ import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { withCliToken } from "@/lib/http/bearer-api";
-import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { otherMethods } from "@/lib/http/fallback-handlers";
 import { singleValuedQuery } from "@/lib/query-params";
 import { v1RolesQuery } from "@/lib/http/v1-schemas";
 import { isBrokerRoleChained } from "@/lib/issuance/broker-chaining";
@@ -50,5 +50,4 @@ export const GET = withCliToken(
   { rateLimit: "api" },
 );
 
-const onlyGet = methodNotAllowed(["GET"]);
-export { onlyGet as POST, onlyGet as PUT, onlyGet as PATCH, onlyGet as DELETE };
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

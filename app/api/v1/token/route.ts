@@ -3,7 +3,7 @@ import { revokeOwnCliToken } from "@/lib/cli-auth/cli-tokens";
 import { currentTime } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import { withCliToken } from "@/lib/http/bearer-api";
-import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { otherMethods } from "@/lib/http/fallback-handlers";
 
 /** DELETE: the token revokes itself (`gatehouse logout`); its next use is refused. */
 export const DELETE = withCliToken(noParams, async ({ user, token, meta }) => {
@@ -11,5 +11,4 @@ export const DELETE = withCliToken(noParams, async ({ user, token, meta }) => {
   return new Response(null, { status: 204 });
 });
 
-const onlyDelete = methodNotAllowed(["DELETE"]);
-export { onlyDelete as GET, onlyDelete as POST, onlyDelete as PUT, onlyDelete as PATCH };
+export const { GET, POST, PUT, PATCH, OPTIONS } = otherMethods({ DELETE });

@@ -3,7 +3,7 @@ import { cancelAccessRequest } from "@/lib/access-requests/close-request";
 import { requestContextFor, runRequestOperation } from "@/lib/access-requests/request-context";
 import { recordId } from "@/lib/db/record-id";
 import { withSession } from "@/lib/http/api-handler";
-import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { otherMethods } from "@/lib/http/fallback-handlers";
 
 /** POST: the requester withdraws their request (pending, or approved and not yet started). */
 export const POST = withSession(
@@ -17,5 +17,4 @@ export const POST = withSession(
   },
 );
 
-const onlyPost = methodNotAllowed(["POST"]);
-export { onlyPost as GET, onlyPost as PUT, onlyPost as PATCH, onlyPost as DELETE };
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ POST });

@@ -4,7 +4,7 @@ import { decideAccessRequest } from "@/lib/access-requests/decide";
 import { requestContextFor, runRequestOperation } from "@/lib/access-requests/request-context";
 import { recordId } from "@/lib/db/record-id";
 import { NO_STORE, readJsonBody, withSession } from "@/lib/http/api-handler";
-import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { otherMethods } from "@/lib/http/fallback-handlers";
 
 const body = z.strictObject({
   decision: z.enum(["approve", "deny"], { message: 'must be "approve" or "deny"' }),
@@ -27,5 +27,4 @@ export const POST = withSession(
   },
 );
 
-const onlyPost = methodNotAllowed(["POST"]);
-export { onlyPost as GET, onlyPost as PUT, onlyPost as PATCH, onlyPost as DELETE };
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ POST });

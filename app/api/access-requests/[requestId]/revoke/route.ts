@@ -3,7 +3,7 @@ import { revokeElevation } from "@/lib/access-requests/close-request";
 import { requestContextFor, runRequestOperation } from "@/lib/access-requests/request-context";
 import { recordId } from "@/lib/db/record-id";
 import { readJsonBody, withSession } from "@/lib/http/api-handler";
-import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { otherMethods } from "@/lib/http/fallback-handlers";
 
 const body = z.strictObject({
   comment: z.string().max(1000, "must be at most 1,000 characters").optional(),
@@ -22,5 +22,4 @@ export const POST = withSession(
   },
 );
 
-const onlyPost = methodNotAllowed(["POST"]);
-export { onlyPost as GET, onlyPost as PUT, onlyPost as PATCH, onlyPost as DELETE };
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ POST });

@@ -6,7 +6,7 @@ import { recordAuditExport } from "@/lib/audit/record-audit-access";
 import { getDb } from "@/lib/db/client";
 import { NO_STORE, withSession } from "@/lib/http/api-handler";
 import { AppError } from "@/lib/errors";
-import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { otherMethods } from "@/lib/http/fallback-handlers";
 import { actorOf } from "@/lib/audit/actor";
 
 const format = z.enum(["csv", "jsonl"], { message: "must be csv or jsonl" });
@@ -51,5 +51,4 @@ export const GET = withSession(
   { privilege: "auditor" },
 );
 
-const onlyGet = methodNotAllowed(["GET"]);
-export { onlyGet as POST, onlyGet as PUT, onlyGet as PATCH, onlyGet as DELETE };
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

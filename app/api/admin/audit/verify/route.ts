@@ -4,7 +4,7 @@ import { verifyAndRecord } from "@/lib/audit/record-audit-access";
 import { VERIFICATION_STREAM_TYPE, verificationStream } from "@/lib/http/audit-verification-stream";
 import { getDb } from "@/lib/db/client";
 import { NO_STORE, withSession } from "@/lib/http/api-handler";
-import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { otherMethods } from "@/lib/http/fallback-handlers";
 import { actorOf } from "@/lib/audit/actor";
 
 /**
@@ -30,5 +30,4 @@ export const POST = withSession(
   { privilege: "auditor" },
 );
 
-const onlyPost = methodNotAllowed(["POST"]);
-export { onlyPost as GET, onlyPost as PUT, onlyPost as PATCH, onlyPost as DELETE };
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ POST });

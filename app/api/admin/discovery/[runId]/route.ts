@@ -7,7 +7,7 @@ import { CHANGE_KINDS } from "@/lib/discovery/changes";
 import { getDiscoveryRun } from "@/lib/discovery/runs";
 import { AppError } from "@/lib/errors";
 import { NO_STORE, withSession } from "@/lib/http/api-handler";
-import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { otherMethods } from "@/lib/http/fallback-handlers";
 import { singleValuedQuery } from "@/lib/query-params";
 
 const query = z.object({
@@ -57,5 +57,4 @@ export const GET = withSession(
   { privilege: "admin" },
 );
 
-const onlyGet = methodNotAllowed(["GET"]);
-export { onlyGet as POST, onlyGet as PUT, onlyGet as PATCH, onlyGet as DELETE };
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

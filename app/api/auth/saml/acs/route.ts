@@ -4,7 +4,7 @@ import { sessionCookieFor } from "@/lib/auth/session-cookie";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { seeOther, withRequestId } from "@/lib/http/redirects";
-import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { otherMethods } from "@/lib/http/fallback-handlers";
 import { enforceRateLimit, isRateLimited, tooManyRequestsPage } from "@/lib/rate-limit/counter";
 import { requestMetaFrom } from "@/lib/http/request-meta";
 import { BINDING_COOKIE } from "@/lib/saml/authn-requests";
@@ -46,5 +46,4 @@ export async function POST(request: NextRequest): Promise<Response> {
   }
 }
 
-const onlyPost = methodNotAllowed(["POST"]);
-export { onlyPost as GET, onlyPost as PUT, onlyPost as PATCH, onlyPost as DELETE };
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ POST });

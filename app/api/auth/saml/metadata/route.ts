@@ -1,6 +1,6 @@
 import { getConfig } from "@/lib/config";
 import { serviceProviderMetadata } from "@/lib/saml/service-provider";
-import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { otherMethods } from "@/lib/http/fallback-handlers";
 
 /** The portal's SAML SP metadata, at a stable URL an IdP admin can import. Public by design. */
 export function GET(): Response {
@@ -12,5 +12,4 @@ export function GET(): Response {
   });
 }
 
-const onlyGet = methodNotAllowed(["GET"]);
-export { onlyGet as POST, onlyGet as PUT, onlyGet as PATCH, onlyGet as DELETE };
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

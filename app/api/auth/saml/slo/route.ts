@@ -4,7 +4,7 @@ import { signOutNoticeCookie } from "@/lib/auth/session-cookie";
 import { SIGNED_OUT_PATH } from "@/lib/auth/sign-out";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
-import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { otherMethods } from "@/lib/http/fallback-handlers";
 import { enforceRateLimit, isRateLimited, tooManyRequestsPage } from "@/lib/rate-limit/counter";
 import { seeOther, withRequestId } from "@/lib/http/redirects";
 import { requestMetaFrom } from "@/lib/http/request-meta";
@@ -90,5 +90,4 @@ export function POST(request: NextRequest): Promise<Response> {
   });
 }
 
-const notAllowed = methodNotAllowed(["GET", "POST"]);
-export { notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET, POST });

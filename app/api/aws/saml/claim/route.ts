@@ -10,7 +10,7 @@ import {
   clearAwsReturnCookie,
   readAwsReturnCookie,
 } from "@/lib/saml/aws-return-cookie";
-import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { otherMethods } from "@/lib/http/fallback-handlers";
 import { routeQuery } from "@/lib/http/route-query";
 
 /**
@@ -39,5 +39,4 @@ export async function GET(request: NextRequest): Promise<Response> {
   }
 }
 
-const onlyGet = methodNotAllowed(["GET"]);
-export { onlyGet as POST, onlyGet as PUT, onlyGet as PATCH, onlyGet as DELETE };
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

@@ -3,7 +3,7 @@ import type { NextRequest } from "next/server";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { seeOther, withRequestId } from "@/lib/http/redirects";
-import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { otherMethods } from "@/lib/http/fallback-handlers";
 import { enforceRateLimit, isRateLimited, tooManyRequestsPage } from "@/lib/rate-limit/counter";
 import { requestMetaFrom } from "@/lib/http/request-meta";
 import { holdAwsAssertion } from "@/lib/saml/aws-relay";
@@ -37,5 +37,4 @@ export async function POST(request: NextRequest): Promise<Response> {
   }
 }
 
-const onlyPost = methodNotAllowed(["POST"]);
-export { onlyPost as GET, onlyPost as PUT, onlyPost as PATCH, onlyPost as DELETE };
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ POST });

@@ -10,7 +10,7 @@ import { recordId } from "@/lib/db/record-id";
 import { setAwsReturnCookie } from "@/lib/saml/aws-return-cookie";
 import { safeReturnPath } from "@/lib/http/return-path";
 import { findSamlIdpByEntityId } from "@/lib/saml/idp-registry";
-import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { otherMethods } from "@/lib/http/fallback-handlers";
 import type { SingleValuedQuery } from "@/lib/query-params";
 import { routeQuery } from "@/lib/http/route-query";
 
@@ -52,5 +52,4 @@ function startPath(params: SingleValuedQuery): string {
   );
 }
 
-const onlyGet = methodNotAllowed(["GET"]);
-export { onlyGet as POST, onlyGet as PUT, onlyGet as PATCH, onlyGet as DELETE };
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

@@ -1,4 +1,4 @@
-import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { otherMethods } from "@/lib/http/fallback-handlers";
 import { NextResponse } from "next/server";
 import { getConfig } from "@/lib/config";
 import { NO_STORE, readJsonBody, withSession } from "@/lib/http/api-handler";
@@ -36,5 +36,4 @@ export const POST = withSession(roleParams, async ({ request, user, meta, params
   );
 });
 
-const onlyPost = methodNotAllowed(["POST"]);
-export { onlyPost as GET, onlyPost as PUT, onlyPost as PATCH, onlyPost as DELETE };
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ POST });

@@ -2,7 +2,7 @@ import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { CLI_CLIENT_ID } from "@/lib/cli-auth/codes";
 import { startDeviceAuthorization } from "@/lib/cli-auth/device-authorization";
-import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { otherMethods } from "@/lib/http/fallback-handlers";
 import { formParam, OAuthError, oauthEndpoint } from "@/lib/http/oauth-endpoint";
 
 /** What a device may call itself on the approval page: printable, one line, short. */
@@ -47,5 +47,4 @@ export const POST = oauthEndpoint(async ({ form, meta, now }) => {
   };
 });
 
-const onlyPost = methodNotAllowed(["POST"]);
-export { onlyPost as GET, onlyPost as PUT, onlyPost as PATCH, onlyPost as DELETE };
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ POST });

@@ -3,7 +3,7 @@ import { getDb } from "@/lib/db/client";
 import { exchangeApprovedDeviceCode } from "@/lib/cli-auth/cli-tokens";
 import { CLI_CLIENT_ID, DEVICE_CODE_GRANT_TYPE } from "@/lib/cli-auth/codes";
 import { pollDeviceAuthorization } from "@/lib/cli-auth/device-authorization";
-import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { otherMethods } from "@/lib/http/fallback-handlers";
 import { formParam, OAuthError, oauthEndpoint } from "@/lib/http/oauth-endpoint";
 
 const POLL_ANSWERS = {
@@ -57,5 +57,4 @@ export const POST = oauthEndpoint(async ({ form, meta, now }) => {
   };
 });
 
-const onlyPost = methodNotAllowed(["POST"]);
-export { onlyPost as GET, onlyPost as PUT, onlyPost as PATCH, onlyPost as DELETE };
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ POST });

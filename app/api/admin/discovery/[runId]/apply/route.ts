@@ -7,7 +7,7 @@ import { recordId } from "@/lib/db/record-id";
 import { applyDiscoveryChanges, type Selection } from "@/lib/discovery/apply";
 import { CHANGE_KINDS, type ChangeKind } from "@/lib/discovery/changes";
 import { NO_STORE, readJsonBody, withSession } from "@/lib/http/api-handler";
-import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { otherMethods } from "@/lib/http/fallback-handlers";
 
 const changeKey = z.string().min(1, "must not be empty").max(300, "must be at most 300 characters");
 const SELECTION_MESSAGE =
@@ -63,5 +63,4 @@ export const POST = withSession(
   { privilege: "admin" },
 );
 
-const onlyPost = methodNotAllowed(["POST"]);
-export { onlyPost as GET, onlyPost as PUT, onlyPost as PATCH, onlyPost as DELETE };
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ POST });

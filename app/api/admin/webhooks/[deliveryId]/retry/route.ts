@@ -6,7 +6,7 @@ import { currentTime } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import { recordId } from "@/lib/db/record-id";
 import { withSession } from "@/lib/http/api-handler";
-import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { otherMethods } from "@/lib/http/fallback-handlers";
 
 /**
  * POST (admins only): puts a failed webhook delivery back in the queue, due now, audited as
@@ -24,5 +24,4 @@ export const POST = withSession(
   { privilege: "admin" },
 );
 
-const onlyPost = methodNotAllowed(["POST"]);
-export { onlyPost as GET, onlyPost as PUT, onlyPost as PATCH, onlyPost as DELETE };
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ POST });

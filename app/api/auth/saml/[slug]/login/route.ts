@@ -12,7 +12,7 @@ import { bindingCookie } from "@/lib/saml/binding-cookie";
 import { safeReturnPath } from "@/lib/http/return-path";
 import { findSamlIdpBySlug } from "@/lib/saml/idp-registry";
 import { buildAuthnRequest } from "@/lib/saml/service-provider";
-import { methodNotAllowed } from "@/lib/http/fallback-handlers";
+import { otherMethods } from "@/lib/http/fallback-handlers";
 import { routeQuery } from "@/lib/http/route-query";
 
 type Context = { params: Promise<{ slug: string }> };
@@ -50,5 +50,4 @@ export async function GET(request: NextRequest, context: Context): Promise<Respo
   }
 }
 
-const onlyGet = methodNotAllowed(["GET"]);
-export { onlyGet as POST, onlyGet as PUT, onlyGet as PATCH, onlyGet as DELETE };
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });
