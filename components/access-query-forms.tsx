@@ -43,7 +43,7 @@ export function AccessQueryForms({
         data-testid="review-account-form"
       >
         {kept("account")}
-        <h2 className="font-semibold">Who can reach…</h2>
+        <h2 className="font-semibold">Who can reach an account?</h2>
         <label className="block text-sm">
           Account id, name or alias
           <input
@@ -65,7 +65,7 @@ export function AccessQueryForms({
         data-testid="review-user-form"
       >
         {kept("user")}
-        <h2 className="font-semibold">What can a user reach</h2>
+        <h2 className="font-semibold">What can a user reach?</h2>
         <label className="block text-sm">
           Email
           <input name="user" type="email" defaultValue={value("user")} className={INPUT} />
@@ -78,7 +78,7 @@ export function AccessQueryForms({
         data-testid="review-explain-form"
       >
         {kept("explain")}
-        <h2 className="font-semibold">Explain</h2>
+        <h2 className="font-semibold">Can a user reach a role?</h2>
         <label className="block text-sm">
           Email
           <input

@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 import type { UnlockFormState } from "@/app/admin/broker/actions";
+import { formatUtc, UtcTime } from "./utc-time";
 
 const INITIAL: UnlockFormState = { ok: false, message: null, error: null };
 
@@ -28,16 +29,21 @@ export function BrokerMfaForm({
   lock: () => Promise<void>;
 }) {
   const [state, formAction, isPending] = useActionState(unlock, INITIAL);
-  // Spelled as the unlock's own message spells it: one instant, one format.
-  const until = mfa.expiresAt?.replace(".000Z", "Z") ?? "—";
   const stateLine =
-    mfa.state === "unlocked"
-      ? `Unlocked until ${until}`
-      : mfa.isAvailable
-        ? "Locked"
-        : `Unavailable: ${mfa.unavailableReason ?? ""}`;
-  // The unlock's message says what the state line (live, so it is heard) now says: once is enough.
-  const isMessageNew = state.message !== null && state.message !== `${stateLine}.`;
+    mfa.state === "unlocked" ? (
+      <>Unlocked until {mfa.expiresAt ? <UtcTime value={mfa.expiresAt} /> : "—"}</>
+    ) : mfa.isAvailable ? (
+      "Locked"
+    ) : (
+      `Unavailable: ${mfa.unavailableReason ?? ""}`
+    );
+  // The unlock's message says what the state line (live, so it is heard) now says, in the same
+  // words and format: once is enough.
+  const stateSentence =
+    mfa.state === "unlocked" && mfa.expiresAt
+      ? `Unlocked until ${formatUtc(mfa.expiresAt)}.`
+      : null;
+  const isMessageNew = state.message !== null && state.message !== stateSentence;
   return (
     <section
       className="space-y-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm"

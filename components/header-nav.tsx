@@ -7,7 +7,7 @@ import { useId, useRef, useState, type ReactNode } from "react";
 /** The pages everyone has, in the header's order. */
 const MAIN_PAGES = [
   { href: "/accounts", label: "Accounts" },
-  { href: "/requests", label: "Requests" },
+  { href: "/requests", label: "Access requests" },
   { href: "/cli-sessions", label: "CLI sessions" },
 ] as const;
 
@@ -46,8 +46,8 @@ export function HeaderLink({
 }
 
 /**
- * The main pages: a row of links from 640 px up; below that, where the row leaves no room for
- * who is signed in, a "Menu" button opening the same links (a disclosure: Escape or moving focus
+ * The main pages: a row of links from 768 px up, each on one line; below that, where the row
+ * leaves no room for who is signed in, a "Menu" button opening the same links (a disclosure: Escape or moving focus
  * away closes it, and following a link does too).
  */
 export function MainNav() {
@@ -56,7 +56,10 @@ export function MainNav() {
   const buttonRef = useRef<HTMLButtonElement>(null);
   return (
     <>
-      <nav aria-label="Main" className="hidden gap-4 text-sm text-slate-600 sm:flex">
+      <nav
+        aria-label="Main"
+        className="hidden gap-4 text-sm whitespace-nowrap text-slate-600 md:flex"
+      >
         {MAIN_PAGES.map((p) => (
           <HeaderLink key={p.href} href={p.href}>
             {p.label}
@@ -65,7 +68,7 @@ export function MainNav() {
       </nav>
       <nav
         aria-label="Main"
-        className="sm:hidden"
+        className="md:hidden"
         onKeyDown={(event) => {
           if (event.key !== "Escape" || !isOpen) return;
           // Handled: the accounts page's own Escape (clear, blur) leaves a handled key alone.

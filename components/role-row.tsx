@@ -23,6 +23,10 @@ export interface RoleRowHandlers {
  * phone only its name and environment fit there (alias, id and "used …" are in the tooltip), and
  * the name keeps at least a few letters.
  *
+ * Every row has the same visible button texts, so each button's accessible name adds the account
+ * and role after its visible text ("Console: acme-production / ReadOnly"): a screen reader's list
+ * of buttons tells the rows apart, and voice control still finds a button by what it shows.
+ *
  * From `lg` up the toasts sit over the names column, clear of the buttons (toast-stack.tsx, 64 px
  * in and 31rem wide): the column starts 57 px into the card (border, padding, star, gap) and ends
  * 405 px before its right edge (the fixed session and button columns), so from 1024 px up it runs
@@ -153,6 +157,7 @@ export const RoleRow = memo(function RoleRow({
               type="button"
               onClick={() => handlers.onConsole(row)}
               disabled={isOpening}
+              aria-label={`${isOpening ? "Opening console" : "Console"}: ${label}`}
               className="rounded-l-md bg-indigo-600 px-2.5 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-60 sm:px-3"
             >
               {isOpening ? "Opening…" : "Console"}
@@ -178,6 +183,7 @@ export const RoleRow = memo(function RoleRow({
           <button
             type="button"
             onClick={() => handlers.onCli(row)}
+            aria-label={`CLI credentials: ${label}`}
             className="rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100 sm:px-3"
           >
             <span className="sm:hidden">CLI</span>

@@ -1,21 +1,20 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import type {
   WebhookDeliveryRow,
   WebhookDeliveryState,
 } from "@/lib/access-requests/webhook-destination";
 import { ApiErrorAlert } from "./api-error-alert";
 import { apiErrorFrom, UNREACHABLE, type ApiErrorView } from "./api-client";
+import { UtcTime } from "./utc-time";
 
 const STATE_STYLE: Record<WebhookDeliveryState, string> = {
   pending: "bg-amber-50 text-amber-800 ring-amber-600/30",
   delivered: "bg-emerald-50 text-emerald-800 ring-emerald-600/30",
   failed: "bg-red-50 text-red-700 ring-red-600/30",
 };
-
-const shortTime = (iso: string) => `${iso.replace("T", " ").slice(0, 16)} UTC`;
 
 function StateBadge({ state }: { state: WebhookDeliveryState }) {
   return (
@@ -46,7 +45,7 @@ export function WebhookDeliveriesTable({
 }: {
   deliveries: WebhookDeliveryRow[];
   maxAttempts: number;
-  emptyMessage: string;
+  emptyMessage: ReactNode;
 }) {
   const router = useRouter();
   const [error, setError] = useState<ApiErrorView | null>(null);
@@ -122,11 +121,13 @@ export function WebhookDeliveriesTable({
                   </td>
                   <td className="px-3 py-2 whitespace-nowrap">
                     {/* Only a pending delivery has one: a delivered or failed one is done. */}
-                    {d.state === "pending" ? shortTime(d.nextAttemptAt) : "—"}
+                    {d.state === "pending" ? <UtcTime value={d.nextAttemptAt} /> : "—"}
                   </td>
-                  <td className="px-3 py-2 whitespace-nowrap">{shortTime(d.createdAt)}</td>
                   <td className="px-3 py-2 whitespace-nowrap">
-                    {d.deliveredAt ? shortTime(d.deliveredAt) : "—"}
+                    <UtcTime value={d.createdAt} />
+                  </td>
+                  <td className="px-3 py-2 whitespace-nowrap">
+                    {d.deliveredAt ? <UtcTime value={d.deliveredAt} /> : "—"}
                   </td>
                   <td className="px-3 py-2 text-right">
                     {d.state === "failed" && (

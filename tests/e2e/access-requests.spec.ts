@@ -54,7 +54,7 @@ test("carol requests DataAnalyst, alice approves, carol opens the console, alice
   const aliceContext = await browser.newContext();
   const alicePage = await aliceContext.newPage();
   await signInThroughBrowser(alicePage, s, "alice");
-  await alicePage.getByRole("link", { name: "Requests", exact: true }).click();
+  await alicePage.getByRole("link", { name: "Access requests", exact: true }).click();
   const toDecide = alicePage.getByTestId("decide-request").first();
   await expect(toDecide).toContainText("carol@corp.example");
   await expect(toDecide).toContainText("DataAnalyst");
@@ -69,7 +69,7 @@ test("carol requests DataAnalyst, alice approves, carol opens the console, alice
   const row = roleRow(page, "acme-production", "DataAnalyst");
   await expect(row.getByTestId("role-access-ends")).toContainText("until");
   const popupOpened = page.waitForEvent("popup");
-  await row.getByRole("button", { name: "Console", exact: true }).click();
+  await row.getByRole("button", { name: /^Console:/ }).click();
   const consoleTab = await popupOpened;
   await consoleTab.waitForURL(/\/federation/);
   await expect(consoleTab.getByTestId("console-role")).toHaveText("DataAnalyst");
@@ -85,7 +85,7 @@ test("carol requests DataAnalyst, alice approves, carol opens the console, alice
   await aliceContext.close();
 
   // carol's page still shows the role; using it is refused, and a reload shows no access again.
-  await row.getByRole("button", { name: "Console", exact: true }).click();
+  await row.getByRole("button", { name: /^Console:/ }).click();
   await expect(
     page.getByRole("alert").filter({ hasText: "acme-production / DataAnalyst" }),
   ).toContainText("no access to it");

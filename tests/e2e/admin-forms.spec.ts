@@ -1,8 +1,8 @@
 // Admin forms in Chromium after a refused submit: every radio, select and text field shows what
 // was submitted and the fields shown match the choice, so correcting the one mistake and
 // submitting again does what the form shows. Also: the IdP short name's pattern is one Chromium
-// can compile, the configuration text box has a visible label, and Explain takes a role as
-// "account / role", as its placeholder suggests.
+// can compile, the configuration text box has a visible label, Explain takes a role as
+// "account / role", as its placeholder suggests, and the access review's forms are headed alike.
 import { expect, test } from "@playwright/test";
 import { signedInAs, startStackPerFile, type TestStack } from "./support/e2e-stack";
 
@@ -135,4 +135,18 @@ test("Explain takes a role as account / role, as its placeholder shows, and stil
   await form.getByLabel(/^Role/).fill("acme-production / NoSuchRole");
   await form.getByRole("button", { name: "Explain" }).click();
   await expect(page.getByTestId("explain-no-role")).toContainText("account / role");
+});
+
+test("the access review's forms are headed alike, each by the question it answers", async ({
+  page,
+}) => {
+  const s = stack();
+  await signedInAs(page, s, "alice");
+  await page.goto(`${s.portalUrl}/admin/access`);
+  for (const [form, question] of [
+    ["review-account-form", "Who can reach an account?"],
+    ["review-user-form", "What can a user reach?"],
+    ["review-explain-form", "Can a user reach a role?"],
+  ] as const)
+    await expect(page.getByTestId(form).getByRole("heading")).toHaveText(question);
 });

@@ -139,7 +139,7 @@ test("an admin's new account, role and rule reach a signed-in developer at once,
       roles: [NEW_ROLE],
     });
     const bobsRow = roleRow(bob, NEW_ACCOUNT.name, NEW_ROLE);
-    const bobsConsole = bobsRow.getByRole("button", { name: "Console", exact: true });
+    const bobsConsole = bobsRow.getByRole("button", { name: /^Console:/ });
     const popupOpened = bob.waitForEvent("popup");
     await bobsConsole.click();
     const consoleTab = await popupOpened;

@@ -25,7 +25,7 @@ test("an admin reaches the audit log from the header and sees each user's issuan
     await signedInAs(page, s, "alice");
     const popupOpened = page.waitForEvent("popup");
     await roleRow(page, "acme-production", "Administrator")
-      .getByRole("button", { name: "Console", exact: true })
+      .getByRole("button", { name: /^Console:/ })
       .click();
     const consoleTab = await popupOpened;
     await consoleTab.waitForURL(/\/federation/);

@@ -222,7 +222,7 @@ test("an admin applies only the discovered accounts she selects, and a rule on a
     // … and opens its console: a new tab signed in to that account and role, as himself.
     const popupOpened = bob.waitForEvent("popup");
     await roleRow(bob, DATA_PLATFORM.name, GRANTED_ROLE.name)
-      .getByRole("button", { name: "Console", exact: true })
+      .getByRole("button", { name: /^Console:/ })
       .click();
     const consoleTab = await popupOpened;
     await consoleTab.waitForURL(/\/federation/);

@@ -267,7 +267,7 @@ test.describe("finding a role fast", () => {
 
     // The choice is remembered: the plain Console button now opens EC2 too.
     const again = page.waitForEvent("popup");
-    await row.getByRole("button", { name: "Console", exact: true }).click();
+    await row.getByRole("button", { name: /^Console:/ }).click();
     const secondTab = await again;
     await secondTab.waitForURL(/\/federation/);
     await expect(secondTab.getByTestId("console-destination")).toContainText("/ec2/home");

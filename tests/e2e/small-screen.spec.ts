@@ -91,11 +91,11 @@ test("on a phone the main pages are a Menu button away, by keyboard too, and the
   await expect(menu.getByRole("link", { name: "CLI sessions" })).toBeVisible();
   expectOnScreen("the main menu", await menu.boundingBox());
   await page.screenshot({ path: "test-results/phone-menu-open.png" });
-  await menu.getByRole("link", { name: "Requests" }).click();
+  await menu.getByRole("link", { name: "Access requests" }).click();
   await page.waitForURL(`${s.portalUrl}/requests`);
   await expect(menu).toBeHidden();
   await menuButton.click();
-  await expect(menu.getByRole("link", { name: "Requests" })).toHaveAttribute(
+  await expect(menu.getByRole("link", { name: "Access requests" })).toHaveAttribute(
     "aria-current",
     "page",
   );
@@ -105,9 +105,22 @@ test("on a phone the main pages are a Menu button away, by keyboard too, and the
   await expect(menu).toBeHidden();
   await expectNoSidewaysScroll(page);
 
-  // From 640 px up the links are in a row, the current one marked, and there is no Menu button.
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await expect(menuButton).toBeHidden();
+  // From 768 px up the links are in a row, each on one line with who is signed in still shown,
+  // the current one marked, and there is no Menu button.
   const row = page.getByRole("navigation", { name: "Main" });
-  await expect(row.getByRole("link", { name: "Requests" })).toHaveAttribute("aria-current", "page");
+  for (const width of [768, 1280]) {
+    await page.setViewportSize({ width, height: 800 });
+    await expect(menuButton).toBeHidden();
+    for (const link of await row.getByRole("link").all()) {
+      // One line of the header's text is 20 px high, two are 40.
+      const height = (await link.boundingBox())?.height ?? 0;
+      expect(height, `at ${width} px "${await link.textContent()}" is one line`).toBeLessThan(30);
+    }
+    const user = await page.getByTestId("signed-in-user").boundingBox();
+    expect(user?.width ?? 0, `at ${width} px who is signed in shows`).toBeGreaterThan(100);
+  }
+  await expect(row.getByRole("link", { name: "Access requests" })).toHaveAttribute(
+    "aria-current",
+    "page",
+  );
 });

@@ -95,10 +95,33 @@ describe("the page", () => {
     }
   });
 
-  it("with no deliveries, says how to set a webhook up", async () => {
+  it("with no deliveries, names the settings that send and sign webhooks rather than a document", async () => {
     const html = await (await alice.request("/admin/webhooks")).text();
     expect(html).toContain("No webhook deliveries yet.");
     expect(html).toContain("GATEHOUSE_ACCESS_REQUEST_WEBHOOK_URL");
+    expect(html).toContain("GATEHOUSE_WEBHOOK_SECRET");
+    expect(html).toContain("Webhook for this rule");
+    expect(html).not.toContain("README");
+  });
+
+  it("shows each delivery's times as the other pages do: UTC to the minute, the full instant in <time>", async () => {
+    const pending = await delivery({
+      url: SECRET_URL,
+      state: "pending",
+      attempts: 1,
+      nextAttemptAt: new Date("2099-03-04T05:06:07.890Z"),
+    });
+    try {
+      const html = await (await alice.request("/admin/webhooks?state=pending")).text();
+      expect(html).toMatch(
+        /<time datetime="2099-03-04T05:06:07.890Z" title="2099-03-04 05:06:07 UTC">2099-03-04 05:06 UTC<\/time>/i,
+      );
+      expect(html).toMatch(
+        new RegExp(`<time datetime="${pending.createdAt.toISOString()}" title="[^"]+ UTC">`, "i"),
+      );
+    } finally {
+      await stack.db.webhookDelivery.delete({ where: { id: pending.id } });
+    }
   });
 
   it("bob (not an admin) gets 403 with the friendly page, audited as admin.denied", async () => {

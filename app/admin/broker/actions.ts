@@ -12,6 +12,7 @@ import { isAppError } from "@/lib/errors";
 import { getBroker } from "@/lib/issuance/context";
 import { actorOf } from "@/lib/audit/actor";
 import { actionForm } from "@/lib/http/action-form";
+import { formatUtc } from "@/components/utc-time";
 
 export interface UnlockFormState {
   ok: boolean;
@@ -65,7 +66,7 @@ export async function unlockBroker(
     revalidatePath("/admin/broker");
     return {
       ok: true,
-      message: `Unlocked until ${mfa.expiresAt?.toISOString().replace(".000Z", "Z") ?? "—"}.`,
+      message: `Unlocked until ${mfa.expiresAt ? formatUtc(mfa.expiresAt) : "—"}.`,
       error: null,
     };
   } catch (error) {

@@ -18,8 +18,15 @@ export const dynamic = "force-dynamic";
 /** The newest deliveries shown; the counts above the table cover every one. */
 const LIMIT = 100;
 
-const EMPTY =
-  'No webhook deliveries yet. Set GATEHOUSE_ACCESS_REQUEST_WEBHOOK_URL (README "Access requests").';
+/** Says what sends webhooks, so an admin knows what to set without looking anything up. */
+const EMPTY = (
+  <>
+    No webhook deliveries yet. Access-request events are sent to the server setting{" "}
+    <code className="font-mono text-xs">GATEHOUSE_ACCESS_REQUEST_WEBHOOK_URL</code> and to an
+    eligible rule&apos;s own &ldquo;Webhook for this rule&rdquo;; with{" "}
+    <code className="font-mono text-xs">GATEHOUSE_WEBHOOK_SECRET</code> set, each is signed.
+  </>
+);
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
