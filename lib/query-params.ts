@@ -32,8 +32,11 @@ const MAX_NAME_LENGTH = 64;
 /** The query's values by name, in the order given. */
 function valuesByName(params: QueryInput): Map<string, string[]> {
   const values = new Map<string, string[]>();
-  const add = (name: string, value: string) =>
-    values.set(name, [...(values.get(name) ?? []), value]);
+  const add = (name: string, value: string) => {
+    const list = values.get(name);
+    if (list) list.push(value);
+    else values.set(name, [value]);
+  };
   if (params instanceof URLSearchParams) {
     for (const [name, value] of params) add(name, value);
     return values;

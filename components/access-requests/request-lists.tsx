@@ -6,6 +6,7 @@ import type { RequestStatus, RequestView } from "@/lib/access-requests/request-v
 import { EnvironmentBadge } from "../environment-badge";
 import { formatDuration } from "../format-duration";
 import { ActionOutcome, useRequestAction } from "./use-request-action";
+import { formatUtc } from "../utc-time";
 
 const STATUS_STYLE: Record<RequestStatus, string> = {
   pending: "bg-amber-50 text-amber-800 ring-amber-600/30",
@@ -18,7 +19,7 @@ const STATUS_STYLE: Record<RequestStatus, string> = {
   revoked: "bg-red-50 text-red-700 ring-red-600/30",
 };
 
-const shortTime = (iso: string) => `${iso.replace("T", " ").slice(0, 16)} UTC`;
+const shortTime = (iso: string) => (iso ? formatUtc(iso) : "");
 
 export function StatusBadge({ status }: { status: RequestStatus }) {
   return (

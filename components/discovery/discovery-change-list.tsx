@@ -2,8 +2,9 @@
 
 import type { DiscoveryRunDetail } from "@/lib/discovery/runs";
 import { DiscoveryChangeBody } from "./discovery-change-body";
-import { formatNumber, shortTime } from "./discovery-wording";
+import { formatNumber } from "./discovery-wording";
 import { PAGE_SIZE } from "./use-discovery-run";
+import { formatUtc } from "../utc-time";
 
 type Change = DiscoveryRunDetail["changes"][number];
 
@@ -84,7 +85,7 @@ export function DiscoveryChangeList({
                     className="text-xs font-medium text-emerald-700"
                     data-testid="discovery-applied"
                   >
-                    Applied by {c.applied.by} at {shortTime(c.applied.at)}
+                    Applied by {c.applied.by} at {formatUtc(c.applied.at)}
                   </p>
                 )}
               </div>

@@ -1,5 +1,6 @@
 import type { DiscoveryRunDetail } from "@/lib/discovery/runs";
-import { counted, formatNumber, shortTime } from "./discovery-wording";
+import { counted, formatNumber } from "./discovery-wording";
+import { formatUtc } from "../utc-time";
 
 /** "12 throttled calls retried", or nothing when none were. */
 function retriesText(retries: number): string | null {
@@ -41,7 +42,7 @@ export function DiscoveryProgress({ run }: { run: DiscoveryRunDetail }) {
         {parts.join(" · ")}
       </p>
       <p className="text-xs text-slate-500">
-        Started {shortTime(run.startedAt)}. Nothing changes until you apply what it finds; you can
+        Started {formatUtc(run.startedAt)}. Nothing changes until you apply what it finds; you can
         leave this page, the run goes on.
       </p>
     </section>
@@ -84,7 +85,7 @@ export function DiscoveryRunSummaryLine({ run }: { run: DiscoveryRunDetail }) {
       Read {counted(run.accountsDone, "account")} and {counted(run.rolesSeen, "role")} in{" "}
       {counted(run.awsCalls, "AWS call")}
       {retries ? ` (${retries})` : ""}
-      {run.finishedAt ? `, finished ${shortTime(run.finishedAt)}` : ""}.
+      {run.finishedAt ? `, finished ${formatUtc(run.finishedAt)}` : ""}.
     </p>
   );
 }

@@ -12,10 +12,11 @@ import {
   DiscoveryRunFailure,
   DiscoveryRunSummaryLine,
 } from "./discovery-run-status";
-import { KIND_ORDER, shortTime, triggerLabel } from "./discovery-wording";
+import { KIND_ORDER, triggerLabel } from "./discovery-wording";
 import { useChangeQuery } from "./use-change-query";
 import { useDiscoveryApply, type ApplySelection } from "./use-discovery-apply";
 import { useDiscoveryRun } from "./use-discovery-run";
+import { formatUtc } from "../utc-time";
 
 /**
  * One discovery run: its progress while it reads AWS, then the changes it proposes, filtered and
@@ -91,7 +92,7 @@ function RunHeading({ run }: { run: DiscoveryRunDetail }) {
   return (
     <div>
       <h2 id="discovery-run-heading" className="text-lg font-semibold">
-        Discovery of {shortTime(run.startedAt)}
+        Discovery of {formatUtc(run.startedAt)}
       </h2>
       <p className="text-sm text-slate-500">
         {triggerLabel(run.trigger)}

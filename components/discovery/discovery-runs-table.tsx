@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { DiscoveryRunSummary, RunStatus } from "@/lib/discovery/runs";
-import { formatNumber, shortTime, triggerLabel } from "./discovery-wording";
+import { formatNumber, triggerLabel } from "./discovery-wording";
+import { formatUtc } from "../utc-time";
 
 /** A run as the table lists it; `changes` is null while the run reads (or when it stopped). */
 export type DiscoveryRunRow = DiscoveryRunSummary;
@@ -59,7 +60,7 @@ export function DiscoveryRunsTable({
                     aria-current={isSelected ? "page" : undefined}
                     className="font-medium text-indigo-700 hover:underline"
                   >
-                    {shortTime(r.startedAt)}
+                    {formatUtc(r.startedAt)}
                   </Link>
                 </td>
                 <td className="px-3 py-2">

@@ -29,11 +29,6 @@ export function isChangeKind(value: string | null): value is ChangeKind {
   return value !== null && Object.hasOwn(KIND_WORDING, value);
 }
 
-/** Times as the other admin pages show them: "2026-12-04 20:54 UTC". */
-export function shortTime(iso: string): string {
-  return `${iso.replace("T", " ").slice(0, 16)} UTC`;
-}
-
 export function formatNumber(n: number): string {
   return n.toLocaleString("en-US");
 }
