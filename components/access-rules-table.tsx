@@ -1,5 +1,6 @@
 import type { ReviewedRule } from "@/lib/access-review/reviewed-rules";
 import { formatDuration } from "./format-duration";
+import { UtcTime } from "./utc-time";
 
 const yes = (b: boolean) => (b ? "yes" : "—");
 
@@ -28,7 +29,7 @@ export function AccessRulesTable({
       <thead className="bg-slate-50 text-xs tracking-wide text-slate-500 uppercase">
         <tr>
           <th className="px-3 py-2">Subject</th>
-          <th className="px-3 py-2">Expires (UTC)</th>
+          <th className="px-3 py-2">Expires</th>
           <th className="px-3 py-2">Console</th>
           <th className="px-3 py-2">CLI</th>
           <th className="px-3 py-2">MFA</th>
@@ -55,8 +56,8 @@ export function AccessRulesTable({
               )}
               {r.description && <p className="text-xs text-slate-500">{r.description}</p>}
             </td>
-            <td className="px-3 py-2 font-mono text-xs">
-              {r.expiresAt ? r.expiresAt.toISOString().slice(0, 16).replace("T", " ") : "never"}
+            <td className="px-3 py-2 font-mono text-xs [&_time]:whitespace-nowrap">
+              {r.expiresAt ? <UtcTime value={r.expiresAt} /> : "never"}
               {r.isExpired && " (expired)"}
             </td>
             <td className="px-3 py-2">{yes(r.allowConsole)}</td>

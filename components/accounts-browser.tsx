@@ -274,6 +274,7 @@ export function AccountsBrowser({
           openingRoleId={openingRoleId}
           isFavorite={favorites.isFavorite}
           lastUsedLabel={lastUsedLabel}
+          serverNow={serverNow}
           handlers={handlers}
         />
       )}

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { formatDuration } from "./format-duration";
+import { UtcTime } from "./utc-time";
 
 export interface AdminRuleRow {
   id: string;
@@ -38,7 +39,7 @@ export function AdminRulesTable({
           <th className="px-4 py-2">Who</th>
           <th className="px-4 py-2">Allows</th>
           <th className="px-4 py-2">Session</th>
-          <th className="px-4 py-2">Expires (UTC)</th>
+          <th className="px-4 py-2">Expires</th>
           <th className="px-4 py-2">Notes</th>
         </tr>
       </thead>
@@ -88,7 +89,7 @@ export function AdminRulesTable({
                   "never"
                 ) : (
                   <>
-                    {rule.expiresAt.replace("T", " ").slice(0, 16)}
+                    <UtcTime value={rule.expiresAt} />
                     {expired && (
                       <span
                         className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-600"

@@ -6,6 +6,7 @@ import { buildDeepLink } from "@/lib/access/deep-link";
 import type { ApiErrorView } from "./api-client";
 import { requestConsoleSignIn, type ConsoleRequest } from "./console-actions";
 import { ErrorNotice } from "./error-notice";
+import { UtcTime } from "./utc-time";
 
 // The console menu's two ways to share a role: a deep link into the portal (safe to paste
 // anywhere: it still signs the reader in as themselves) and the one-time federation sign-in URL (a
@@ -132,7 +133,7 @@ export function CopyFeedback({ state }: { state: CopyState }) {
           </p>
           <p className="mt-1">
             Anyone who opens it is signed in to AWS as you in this role. Valid until{" "}
-            {new Date(state.linkExpiresAt).toLocaleTimeString()} (about 15 minutes). Paste it only
+            <UtcTime value={state.linkExpiresAt} form="time" /> (about 15 minutes). Paste it only
             into your own browser; never into chat or tickets.
           </p>
           {state.kind === "signin-manual" && (

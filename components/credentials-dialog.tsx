@@ -10,6 +10,7 @@ import { ErrorNotice } from "./error-notice";
 import { formatDuration } from "./format-duration";
 import { rememberIntent } from "./resume-intent";
 import { withAccessChangedHint } from "./issuance-error";
+import { UtcTime } from "./utc-time";
 import {
   CredentialProcessWiring,
   download,
@@ -222,7 +223,7 @@ export function CredentialsDialog({
         {issued && expiresAt && (
           <>
             <p className="text-sm text-slate-700" data-testid="credentials-expiry">
-              Expires <time dateTime={issued.expiration}>{expiresAt.toLocaleString()}</time>{" "}
+              Expires <UtcTime value={issued.expiration} />{" "}
               <span
                 className={remaining < 300 ? "font-medium text-red-700" : "text-slate-500"}
                 data-testid="credentials-countdown"

@@ -1,4 +1,5 @@
 import { sourceIdentityDenyPolicy } from "@/lib/aws/revocation-policy";
+import { UtcTime } from "./utc-time";
 
 /**
  * After "Revoke access": what ended at the portal, and the IAM policy that ends what AWS already
@@ -30,9 +31,10 @@ export function PersonRevocationNotice({
         rules are unchanged.
       </p>
       <p>
-        AWS credentials and console sessions issued before {revokedAt.toISOString()} keep working
-        until they expire (at most 12 hours). To end them now, attach this policy to the roles (or
-        as a service control policy over the accounts):
+        AWS credentials and console sessions issued before{" "}
+        <UtcTime value={revokedAt} form="second" /> keep working until they expire (at most 12
+        hours). To end them now, attach this policy to the roles (or as a service control policy
+        over the accounts):
       </p>
       <pre
         className="overflow-x-auto rounded bg-white p-2 font-mono text-xs text-slate-800"

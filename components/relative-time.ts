@@ -1,3 +1,5 @@
+import { formatUtc } from "./utc-time";
+
 /** "just now", "5 min ago", "3 h ago", "yesterday", "4 days ago", then the date. */
 export function formatRelativeTime(then: Date, now: Date): string {
   const seconds = Math.max(0, Math.round((now.getTime() - then.getTime()) / 1000));
@@ -9,5 +11,5 @@ export function formatRelativeTime(then: Date, now: Date): string {
   const days = Math.floor(hours / 24);
   if (days === 1) return "yesterday";
   if (days < 30) return `${days} days ago`;
-  return `on ${then.toISOString().slice(0, 10)}`;
+  return `on ${formatUtc(then, "date")}`;
 }

@@ -26,6 +26,7 @@ export function RoleList({
   openingRoleId,
   isFavorite,
   lastUsedLabel,
+  serverNow,
   handlers,
 }: {
   listRef: RefObject<HTMLDivElement | null>;
@@ -35,6 +36,8 @@ export function RoleList({
   openingRoleId: string | null;
   isFavorite: (roleId: string, initial: boolean) => boolean;
   lastUsedLabel: (role: RoleView) => string | null;
+  /** The server's clock at render: what "today" is for the access-ends badge. */
+  serverNow: string;
   handlers: RoleRowHandlers;
 }) {
   const range = useVisibleRange(listRef, isWindowed, layout.height);
@@ -56,6 +59,7 @@ export function RoleList({
           openingRoleId={openingRoleId}
           isFavorite={isFavorite}
           lastUsedLabel={lastUsedLabel}
+          serverNow={serverNow}
           handlers={handlers}
         />
       ))}
@@ -80,6 +84,7 @@ function BlockView({
   openingRoleId,
   isFavorite,
   lastUsedLabel,
+  serverNow,
   handlers,
 }: {
   block: Block;
@@ -88,6 +93,8 @@ function BlockView({
   openingRoleId: string | null;
   isFavorite: (roleId: string, initial: boolean) => boolean;
   lastUsedLabel: (role: RoleView) => string | null;
+  /** The server's clock at render: what "today" is for the access-ends badge. */
+  serverNow: string;
   handlers: RoleRowHandlers;
 }) {
   if (block.kind === "section") {
@@ -162,6 +169,7 @@ function BlockView({
           isFavorite={isFavorite(row.role.roleId, row.role.isFavorite)}
           isOpening={openingRoleId === row.role.roleId}
           lastUsedLabel={row.context === "recent" ? lastUsedLabel(row.role) : null}
+          serverNow={serverNow}
           handlers={handlers}
         />
       ))}

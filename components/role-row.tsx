@@ -5,6 +5,7 @@ import { EnvironmentBadge } from "./environment-badge";
 import { FavoriteStar } from "./favorite-star";
 import { durationCapReason, formatDuration } from "./format-duration";
 import { ROW_HEIGHT, type LayoutRow } from "./role-list-layout";
+import { formatUtc, formatUtcShort } from "./utc-time";
 
 const TEST_IDS = { account: "role", favorite: "favorite-role", recent: "recent-role" } as const;
 
@@ -40,6 +41,7 @@ export const RoleRow = memo(function RoleRow({
   isFavorite,
   isOpening,
   lastUsedLabel,
+  serverNow,
   handlers,
 }: {
   row: LayoutRow;
@@ -50,6 +52,8 @@ export const RoleRow = memo(function RoleRow({
   isFavorite: boolean;
   isOpening: boolean;
   lastUsedLabel: string | null;
+  /** The server's clock at render: the access-ends badge shows a time alone only for today. */
+  serverNow: string;
   handlers: RoleRowHandlers;
 }) {
   const { role, account, context } = row;
@@ -96,10 +100,14 @@ export const RoleRow = memo(function RoleRow({
           {role.accessEndsAt && (
             <span
               className="shrink-0 rounded bg-emerald-100 px-1.5 text-[11px] font-medium text-emerald-800"
-              title={`${role.viaRequest ? "Granted by an approved request" : "Time-bound access"}: it ends ${role.accessEndsAt.replace("T", " ").slice(0, 16)} UTC, and no session lasts beyond it.`}
+              title={`${role.viaRequest ? "Granted by an approved request" : "Time-bound access"}: it ends ${formatUtc(role.accessEndsAt)}, and no session lasts beyond it.`}
               data-testid="role-access-ends"
             >
-              until {role.accessEndsAt.slice(11, 16)} UTC
+              {/* The span's title says when in full; a nested title would hide it. */}
+              until{" "}
+              <time dateTime={role.accessEndsAt}>
+                {formatUtcShort(role.accessEndsAt, serverNow)}
+              </time>
             </span>
           )}
           {!role.allowConsole && (

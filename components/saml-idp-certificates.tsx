@@ -5,8 +5,7 @@ import { INITIAL_FORM_STATE } from "@/app/admin/accounts/form-state";
 import type { CertificateInfo } from "@/lib/saml/certificate-info";
 import { AdminField, AdminFormStatus, AdminSubmit, INPUT_CLASS } from "./admin-form-parts";
 import type { AdminFormAction } from "./admin-form-shell";
-
-const day = (d: Date) => d.toISOString().slice(0, 10);
+import { UtcTime } from "./utc-time";
 
 /**
  * The IdP's signing certificates (subject, expiry, SHA-256 fingerprint — never the body), each
@@ -53,7 +52,7 @@ export function SamlIdpCertificates({
             <tr key={c.fingerprint} data-testid="idp-certificate">
               <td className="py-2 pr-3 break-all">{c.subject}</td>
               <td className={`py-2 pr-3 whitespace-nowrap ${c.isExpired ? "text-red-700" : ""}`}>
-                {day(c.notAfter)}
+                <UtcTime value={c.notAfter} form="date" />
                 {c.isExpired && " (expired)"}
               </td>
               <td className="py-2 pr-3 font-mono text-xs break-all" data-testid="fingerprint">

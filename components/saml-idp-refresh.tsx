@@ -6,6 +6,7 @@ import type { RefreshPreviewState } from "@/app/admin/identity-providers/refresh
 import type { CertificateInfo } from "@/lib/saml/certificate-info";
 import { AdminFormStatus, AdminSubmit } from "./admin-form-parts";
 import type { AdminFormAction } from "./admin-form-shell";
+import { UtcTime } from "./utc-time";
 
 const NO_PREVIEW: RefreshPreviewState = { error: null, preview: null };
 
@@ -17,7 +18,7 @@ function CertificateList({ title, items }: { title: string; items: CertificateIn
       <ul className="ml-4 list-disc">
         {items.map((c) => (
           <li key={c.fingerprint} className="break-all">
-            {c.subject} — expires {c.notAfter.toISOString().slice(0, 10)} —{" "}
+            {c.subject} — expires <UtcTime value={c.notAfter} form="date" /> —{" "}
             <span className="font-mono text-xs">{c.fingerprint}</span>
           </li>
         ))}

@@ -11,6 +11,7 @@ import {
 import { normalizeUserCode, formatUserCode } from "@/lib/cli-auth/codes";
 import { currentTime } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
+import { UtcTime } from "@/components/utc-time";
 
 export const metadata: Metadata = { title: "Sign in the command line" };
 
@@ -56,9 +57,7 @@ export default async function DevicePage({ searchParams }: { searchParams: Searc
               <dd data-testid="device-address">{pending.clientAddress ?? "unknown"}</dd>
               <dt className="text-slate-500">Asked at</dt>
               <dd>
-                <time dateTime={pending.createdAt.toISOString()}>
-                  {pending.createdAt.toISOString().replace("T", " ").slice(0, 19)} UTC
-                </time>
+                <UtcTime value={pending.createdAt} form="second" />
               </dd>
               <dt className="text-slate-500">Signs in as</dt>
               <dd>{userLabelOf(user)}</dd>

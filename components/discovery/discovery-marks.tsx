@@ -1,4 +1,5 @@
 import { organizationStatusLabel } from "./discovery-wording";
+import { UtcTime } from "../utc-time";
 
 const MARK =
   "inline-flex items-center rounded-md px-2 py-0.5 text-xs font-medium ring-1 ring-inset";
@@ -45,7 +46,7 @@ export function RoleDiscoveryMarks({
           className={`${MARK} bg-red-50 text-red-700 ring-red-600/30`}
           data-testid="role-missing"
         >
-          gone from AWS since {missingSince.toISOString().slice(0, 10)} — grants nothing
+          gone from AWS since <UtcTime value={missingSince} form="date" /> — grants nothing
         </span>
       )}
       {trustStatus === "untrusted" && (

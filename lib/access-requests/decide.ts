@@ -4,6 +4,7 @@ import { principalOf } from "@/lib/access/find-grants";
 import { actorOf } from "@/lib/audit/actor";
 import { stepUpPagePath } from "@/lib/auth/step-up";
 import { AppError } from "@/lib/errors";
+import { zodValidationError } from "@/lib/validation-error";
 import { mayDecide } from "./approvers";
 import type { RequestContext } from "./context";
 import { recordRequestEvent } from "./events";
@@ -51,9 +52,7 @@ export async function decideAccessRequest(
 ): Promise<{ status: string }> {
   const parsed = decideInput.safeParse(raw);
   if (!parsed.success) {
-    throw new AppError("validation_error", "The decision is not valid.", {
-      issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
-    });
+    throw zodValidationError(parsed.error);
   }
   const input = parsed.data;
   const read = await loadRequest(ctx, input.requestId);

@@ -7,6 +7,7 @@ import { writeAuditEvent } from "@/lib/audit/write-audit-event";
 import { stepUpPagePath } from "@/lib/auth/step-up";
 import { MIN_SESSION_SECONDS } from "@/lib/aws/partitions";
 import { AppError } from "@/lib/errors";
+import { validationErrorOf, zodValidationError } from "@/lib/validation-error";
 import type { RequestContext } from "./context";
 import { recordRequestEvent } from "./events";
 import { requestInclude } from "./request-view";
@@ -49,9 +50,7 @@ export type RequestAccessInput = z.input<typeof requestAccessInput>;
 export const requestAccessBody = z.record(z.string(), z.unknown());
 
 function invalid(path: string, message: string): AppError {
-  return new AppError("validation_error", "The request is not valid.", {
-    issues: [{ path, message }],
-  });
+  return validationErrorOf([{ path, message }]);
 }
 
 /**
@@ -66,9 +65,7 @@ export async function requestAccess(
 ): Promise<{ id: string; status: "pending" | "active" }> {
   const parsed = requestAccessInput.safeParse(raw);
   if (!parsed.success) {
-    throw new AppError("validation_error", "The request is not valid.", {
-      issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
-    });
+    throw zodValidationError(parsed.error);
   }
   const input = parsed.data;
   const principal = principalOf(ctx.user);

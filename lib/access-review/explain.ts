@@ -1,4 +1,5 @@
 import { describeApprovers, parseApprovers } from "@/lib/access-requests/approvers";
+import { formatUtc } from "@/lib/format-utc";
 import {
   resolveGrants,
   roleIsUsable,
@@ -117,7 +118,7 @@ function verdictOf(
 function unusableReason(rule: RuleForResolution): string {
   const missing = rule.role.missingSince ?? null;
   if (missing !== null)
-    return `the role was gone from AWS at discovery on ${missing.toISOString()}`;
+    return `the role was gone from AWS at discovery on ${formatUtc(missing, "date")}`;
   return `AWS Organizations reports the account ${rule.role.awsAccount.organizationStatus ?? ""}`;
 }
 
@@ -127,7 +128,7 @@ export function describeVerdict(v: RuleVerdict): string {
     case "grants":
       return "grants access";
     case "grants-by-request":
-      return `grants access until ${v.until} because request ${v.requestId} was approved by ${v.approvedBy.join(" and ") || "break-glass (no approver)"}`;
+      return `grants access until ${formatUtc(v.until)} because request ${v.requestId} was approved by ${v.approvedBy.join(" and ") || "break-glass (no approver)"}`;
     case "eligible":
       return `eligible: may be requested, needs approval by ${v.approvers}`;
     case "not-subject":
@@ -135,7 +136,7 @@ export function describeVerdict(v: RuleVerdict): string {
     case "role-unavailable":
       return `grants nothing: ${v.reason}`;
     case "expired":
-      return `expired at ${v.at}`;
+      return `expired at ${formatUtc(v.at)}`;
     case "no-outputs":
       return "allows neither the console nor the CLI";
     case "requires-mfa":

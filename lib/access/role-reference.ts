@@ -1,4 +1,5 @@
 import { AppError } from "@/lib/errors";
+import { validationErrorOf } from "@/lib/validation-error";
 import type { Grant } from "./resolve-grants";
 
 /** A role id as the database makes them (cuid). */
@@ -22,9 +23,9 @@ export function grantForReference(grants: readonly Grant[], reference: string): 
   const account = slash > 0 ? ref.slice(0, slash).toLowerCase() : "";
   const roleName = slash > 0 ? ref.slice(slash + 1).toLowerCase() : "";
   if (account === "" || roleName === "") {
-    throw new AppError("validation_error", "The request is not valid.", {
-      issues: [{ path: "role", message: "must be a role id or <account>/<role name>" }],
-    });
+    throw validationErrorOf([
+      { path: "role", message: "must be a role id or <account>/<role name>" },
+    ]);
   }
   const matches = grants.filter(
     (g) =>

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ROLE_ARN_PATTERN } from "@/lib/aws/partitions";
 import { type QueryInput, readSingleValuedQuery } from "@/lib/query-params";
+import { fieldIssuesOf } from "@/lib/validation-error";
 
 /**
  * The audit log's filters as they travel in a URL (shareable, bookmarkable):
@@ -183,7 +184,7 @@ export function parseAuditQuery(params: QueryInput): AuditQueryResult {
   if (!parsed.success) {
     return {
       ok: false,
-      issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+      issues: fieldIssuesOf(parsed.error, "query"),
     };
   }
   const { before, after, ...rest } = parsed.data;

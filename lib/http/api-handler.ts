@@ -13,6 +13,7 @@ import { getConfig } from "@/lib/config";
 import { databaseUnavailableError } from "@/lib/db/unavailable";
 import { log } from "@/lib/log";
 import { AppError, isAppError } from "@/lib/errors";
+import { zodValidationError } from "@/lib/validation-error";
 import { errorBody, httpStatusOf } from "./errors";
 import { assertJsonContentType, readCappedText } from "./request-body";
 import type { RequestMeta } from "@/lib/request-meta";
@@ -59,9 +60,7 @@ export function withSession<S extends z.ZodType>(
       }
       const parsed = paramsSchema.safeParse(await context.params);
       if (!parsed.success) {
-        throw new AppError("validation_error", "The request is not valid.", {
-          issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
-        });
+        throw zodValidationError(parsed.error, "params");
       }
       const response = await handler({ request, user, meta, params: parsed.data });
       response.headers.set(REQUEST_ID_HEADER, meta.requestId);
@@ -145,9 +144,7 @@ export async function readJsonBody<S extends z.ZodType>(
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    throw new AppError("validation_error", "The request is not valid.", {
-      issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
-    });
+    throw zodValidationError(parsed.error);
   }
   return parsed.data;
 }

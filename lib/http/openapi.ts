@@ -46,16 +46,29 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
               additionalProperties: false,
               properties: {
                 code: { enum: [...ERROR_CODES] },
-                message: { type: "string" },
+                message: {
+                  type: "string",
+                  description:
+                    "Safe to show. For validation_error it names each field and its problem, as issues does: `durationSeconds: must be a whole number of seconds`.",
+                },
                 requestId: { type: "string", minLength: 8 },
                 awsErrorCode: { type: "string" },
                 issues: {
                   type: "array",
+                  description: "validation_error only: one entry per problem with the input.",
                   items: {
                     type: "object",
                     required: ["path", "message"],
                     additionalProperties: false,
-                    properties: { path: { type: "string" }, message: { type: "string" } },
+                    properties: {
+                      path: {
+                        type: "string",
+                        minLength: 1,
+                        description:
+                          "The field, dotted for a nested one (`tags.0.key`); `body`, `query` or `params` for the input as a whole.",
+                      },
+                      message: { type: "string", minLength: 1 },
+                    },
                   },
                 },
                 nextUrl: { type: "string" },

@@ -67,7 +67,10 @@ test("carol requests DataAnalyst, alice approves, carol opens the console, alice
   // carol: the role is on her accounts page now, with its end, and the console opens.
   await page.goto(`${s.portalUrl}/accounts`);
   const row = roleRow(page, "acme-production", "DataAnalyst");
-  await expect(row.getByTestId("role-access-ends")).toContainText("until");
+  // The end as a time alone on its own day, else the day alone; the full instant in dateTime.
+  const accessEnds = row.getByTestId("role-access-ends");
+  await expect(accessEnds).toHaveText(/^until (\d\d:\d\d UTC|\d{4}-\d\d-\d\d)$/);
+  await expect(accessEnds.locator("time")).toHaveAttribute("datetime", /^\d{4}-\d\d-\d\dT.*Z$/);
   const popupOpened = page.waitForEvent("popup");
   await row.getByRole("button", { name: /^Console:/ }).click();
   const consoleTab = await popupOpened;

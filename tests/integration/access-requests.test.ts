@@ -12,6 +12,7 @@ import {
   storedUser,
   withoutAwsCalls,
 } from "../support/portal-assertions";
+import { formatUtc } from "@/components/utc-time";
 import { roleIdOf, signIn, type PortalSession } from "../support/portal-client";
 import { startReplica, startTestStack, type TestStack } from "../support/stack";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver";
@@ -340,6 +341,13 @@ describe("the request → approve → use → revoke loop", () => {
     const byAccount = await (await alice.request("/admin/access?account=210987654321")).text();
     expect(byAccount).toContain("by request, approved by the gatehouse-admins group");
     expect(byAccount).toContain(`carol@corp.example holds it by approved request ${id} until`);
+    // The end written as every page writes a time, the full instant in the <time> element.
+    const endsAt = (await lists(carol)).mine.find((r) => r.id === id)?.endsAt ?? "";
+    expect(byAccount).toMatch(
+      new RegExp(
+        `by approved request ${id} until <time dateTime="${endsAt}" title="[^"]+">${formatUtc(endsAt)}</time>`,
+      ),
+    );
     const csv = await (await alice.request("/admin/access/export?account=210987654321")).text();
     expect(csv).toContain("by request, approved by the gatehouse-admins group");
   });

@@ -1,6 +1,7 @@
 // Access review and explain over HTTP: alice (an admin) gets answers and CSVs. Who is refused
 // them is in admin-not-allowed.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatUtc } from "@/components/utc-time";
 import { signIn, type PortalSession } from "../support/portal-client";
 import { startTestStack, type TestStack } from "../support/stack";
 
@@ -72,10 +73,8 @@ describe("access review for alice", () => {
       include: { accessRules: true },
     });
     const rule = role.accessRules.find((r) => r.groupName === "developers")!;
-    await stack.db.accessRule.update({
-      where: { id: rule.id },
-      data: { expiresAt: new Date(Date.now() - 60_000) },
-    });
+    const expiredAt = new Date(Date.now() - 60_000);
+    await stack.db.accessRule.update({ where: { id: rule.id }, data: { expiresAt: expiredAt } });
     try {
       const q = new URLSearchParams({
         explainUser: "bob@corp.example",
@@ -83,7 +82,11 @@ describe("access review for alice", () => {
       });
       const { html } = await page("alice", `?${q.toString()}`);
       expect(html).toContain('data-decision="expired"');
-      expect(html).toContain("expired at");
+      // Written as every page writes a time: in the verdict, and in the rules table's column.
+      expect(html).toContain(`expired at ${formatUtc(expiredAt)}`);
+      expect(html).toContain(
+        `<time dateTime="${expiredAt.toISOString()}" title="${formatUtc(expiredAt, "second")}">${formatUtc(expiredAt)}</time> (expired)`,
+      );
     } finally {
       await stack.db.accessRule.update({ where: { id: rule.id }, data: { expiresAt: null } });
     }

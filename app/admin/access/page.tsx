@@ -152,7 +152,9 @@ async function accountSection(query: { account: string; roleName?: string }) {
             >
               {a.elevations.map((e) => (
                 <li key={e.requestId}>
-                  {`${e.requester} holds it by approved request ${e.requestId} until ${e.endsAt.toISOString().replace("T", " ").slice(0, 16)} UTC${e.breakGlass ? " (break-glass)" : ""}`}
+                  {`${e.requester} holds it by approved request ${e.requestId} until `}
+                  <UtcTime value={e.endsAt} />
+                  {e.breakGlass && " (break-glass)"}
                 </li>
               ))}
             </ul>
@@ -191,7 +193,12 @@ async function userSection(email: string) {
                   {[g.allowConsole && "console", g.allowCli && "CLI"].filter(Boolean).join(" + ")} ·
                   up to {formatDuration(g.maxSessionDurationSeconds)}
                   {g.needsMfaStepUp && " · needs MFA"}
-                  {g.until && ` · until ${g.until.replace("T", " ").slice(0, 16)} UTC`}
+                  {g.until && (
+                    <>
+                      {" · until "}
+                      <UtcTime value={g.until} />
+                    </>
+                  )}
                   {g.byRequest.length > 0 && ` · by approved request ${g.byRequest.join(", ")}`}
                   {u.person.identities.length > 1 && ` · through ${g.via.join(", ")}`}
                 </span>

@@ -7,7 +7,7 @@ import { writeAuditEvent } from "@/lib/audit/write-audit-event";
 import { currentTime } from "@/lib/clock";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
-import { AppError } from "@/lib/errors";
+import { zodValidationError } from "@/lib/validation-error";
 import { withCliToken } from "@/lib/http/bearer-api";
 import { otherMethods } from "@/lib/http/fallback-handlers";
 import { singleValuedQuery } from "@/lib/query-params";
@@ -25,9 +25,7 @@ export const GET = withCliToken(
       singleValuedQuery(request.nextUrl.searchParams).toObject(),
     );
     if (!query.success) {
-      throw new AppError("validation_error", "The request is not valid.", {
-        issues: query.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
-      });
+      throw zodValidationError(query.error, "query");
     }
     const db = getDb();
     const accounts = await findAccountViews(db, user, {

@@ -5,7 +5,7 @@ import { EXPORT_CONTENT_TYPE, openAuditExport } from "@/lib/audit/export-audit-e
 import { recordAuditExport } from "@/lib/audit/record-audit-access";
 import { getDb } from "@/lib/db/client";
 import { NO_STORE, withSession } from "@/lib/http/api-handler";
-import { AppError } from "@/lib/errors";
+import { validationErrorOf } from "@/lib/validation-error";
 import { otherMethods } from "@/lib/http/fallback-handlers";
 import { actorOf } from "@/lib/audit/actor";
 
@@ -28,7 +28,7 @@ export const GET = withSession(
       ...(parsed.ok ? [] : parsed.issues),
     ];
     if (!parsedFormat.success || !parsed.ok) {
-      throw new AppError("validation_error", "The export filters are not valid.", { issues });
+      throw validationErrorOf(issues);
     }
     const db = getDb();
     const body = await openAuditExport(db, parsed.query, parsedFormat.data, meta);

@@ -5,7 +5,7 @@ import { getDb } from "@/lib/db/client";
 import { recordId } from "@/lib/db/record-id";
 import { CHANGE_KINDS } from "@/lib/discovery/changes";
 import { getDiscoveryRun } from "@/lib/discovery/runs";
-import { AppError } from "@/lib/errors";
+import { zodValidationError } from "@/lib/validation-error";
 import { NO_STORE, withSession } from "@/lib/http/api-handler";
 import { otherMethods } from "@/lib/http/fallback-handlers";
 import { singleValuedQuery } from "@/lib/query-params";
@@ -40,10 +40,7 @@ export const GET = withSession(
   z.object({ runId: recordId }),
   async ({ request, params }) => {
     const parsed = query.safeParse(singleValuedQuery(request.nextUrl.searchParams).toObject());
-    if (!parsed.success)
-      throw new AppError("validation_error", "The filters are not valid.", {
-        issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
-      });
+    if (!parsed.success) throw zodValidationError(parsed.error, "query");
     const { kind, pending, q, offset, limit } = parsed.data;
     const run = await getDiscoveryRun(getDb(), params.runId, currentTime(), {
       ...(kind ? { kind: kind as (typeof CHANGE_KINDS)[number] } : {}),

@@ -5,6 +5,7 @@ import { AdminDeleteForm } from "@/components/admin-delete-form";
 import { AdminDeleteSection } from "@/components/admin-page-sections";
 import { AdminPageShell } from "@/components/admin-page-shell";
 import { AdminRuleForm } from "@/components/admin-rule-form";
+import { UtcTime } from "@/components/utc-time";
 import { getConfig } from "@/lib/config";
 import { listIdentityProviders } from "@/lib/identity/identity-providers";
 import { findRuleForAdmin } from "@/lib/admin/rules";
@@ -37,8 +38,8 @@ export default async function AdminRulePage(props: { params: Params }) {
           className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
           data-testid="rule-expired"
         >
-          This rule expired at {rule.expiresAt?.replace("T", " ").slice(0, 16)} UTC and grants
-          nothing. Set a later expiry (or none) to renew it.
+          This rule expired at {rule.expiresAtDate && <UtcTime value={rule.expiresAtDate} />} and
+          grants nothing. Set a later expiry (or none) to renew it.
         </p>
       )}
       <AdminRuleForm
