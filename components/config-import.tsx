@@ -203,6 +203,7 @@ function DiffView({ diff }: { diff: DiffSummary }) {
           )
           .join(" · ")}
       </p>
+      <RemovedRequestsNote diff={diff} />
       <ul className="max-h-96 space-y-1 overflow-auto font-mono text-xs">
         {diff.changes.map((c) => (
           <li key={`${c.kind}:${c.key}`}>
@@ -229,6 +230,35 @@ function DiffView({ diff }: { diff: DiffSummary }) {
       {diff.truncated && (
         <p className="text-slate-500">…and {diff.total - diff.changes.length} more.</p>
       )}
+    </div>
+  );
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** What removed roles take with them: their access requests, which nothing else would show. */
+function RemovedRequestsNote({ diff }: { diff: DiffSummary }) {
+  if (diff.removedRequests.length === 0) return null;
+  return (
+    <div
+      role="note"
+      className="rounded-md border border-amber-200 bg-amber-50 p-3 text-amber-900"
+      data-testid="config-removed-requests"
+    >
+      <p className="font-medium">
+        Removing these roles also deletes their access requests and the approvals on them (the audit
+        log keeps their events):
+      </p>
+      <ul className="mt-1 list-disc space-y-0.5 pl-5">
+        {diff.removedRequests.map((r) => (
+          <li key={r.role}>
+            <span className="font-mono text-xs">{r.role}</span>: {plural(r.total, "request")}
+            {r.pending > 0 && `, ${r.pending} pending (never answered)`}
+            {r.approved > 0 &&
+              `, ${plural(r.approved, "approved elevation")} not yet ended (they end now)`}
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }

@@ -92,8 +92,18 @@ export const accountEntry = z.strictObject({
   roles: z.array(roleEntry, { message: "Expected a list of roles." }).optional(),
 });
 
+/**
+ * A file written for a newer format is refused as such: telling its author to write `version: 1`
+ * would invite them to relabel it, and fields this version reads differently would be misread.
+ */
+function versionProblem(input: unknown): string {
+  return typeof input === "number" && Number.isInteger(input) && input > 1
+    ? `This file is format version ${input}, from a newer Gatehouse: this one reads version 1 only. Export from this portal to get a file it reads.`
+    : "This file format is version 1: write `version: 1`.";
+}
+
 export const configDocument = z.strictObject({
-  version: z.literal(1, { message: "This file format is version 1: write `version: 1`." }),
+  version: z.literal(1, { error: (issue) => versionProblem(issue.input) }),
   accounts: z.array(accountEntry, { message: "Expected a list of accounts." }),
 });
 

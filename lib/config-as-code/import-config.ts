@@ -1,15 +1,18 @@
 import "server-only";
+import { createHash } from "node:crypto";
 import type { AppConfig } from "@/lib/config/load-config";
 import { oidcIssuerOf } from "@/lib/identity/identity-providers";
 import type { AwsPartition } from "@/lib/aws/partitions";
 import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event";
 import type { Db } from "@/lib/db/client";
+import { serializableTransaction } from "@/lib/db/serializable-transaction";
 import type { RequestMeta } from "@/lib/request-meta";
 import { applyConfig } from "./apply-config";
 import { loadCurrentConfig, loadPeopleDirectory } from "./current-state";
 import { diffConfig, type Change, type ConfigDiff } from "./diff";
 import type { ImportProblem } from "./document";
 import { parseConfigText, type ConfigFormat } from "./parse-text";
+import { requestsRemovedWith, type RemovedRequests } from "./removed-requests";
 import type { AccountState, CurrentAccount } from "./state";
 import { validateDocument } from "./validate-document";
 
@@ -21,13 +24,17 @@ const MAX_AUDITED_CHANGES = 50;
 /** Reading and writing 50,000 rules takes seconds; the default 5 s transaction limit is too short. */
 const TRANSACTION = { timeout: 180_000, maxWait: 20_000 } as const;
 
-/** What a dry run or an apply reports: exact counts, the first changes, and the diff's hash. */
+/**
+ * What a dry run or an apply reports: exact counts, the first changes, the access requests that
+ * removed roles take with them, and a hash of it all (what "Apply" must still find).
+ */
 export interface DiffSummary {
   hash: string;
   counts: ConfigDiff["counts"];
   total: number;
   changes: Change[];
   truncated: boolean;
+  removedRequests: RemovedRequests[];
 }
 
 export type ImportResult =
@@ -36,17 +43,32 @@ export type ImportResult =
   /** The database changed since the dry run: here is the diff as it would be now. */
   | { ok: false; reason: "stale"; diff: DiffSummary };
 
-export function summariseDiff(diff: ConfigDiff): DiffSummary {
+/**
+ * The hash covers the requests a removal deletes: a request filed on a removed role after the dry
+ * run makes the review stale, as a changed rule does.
+ */
+export function summariseDiff(diff: ConfigDiff, removedRequests: RemovedRequests[]): DiffSummary {
+  const hash =
+    removedRequests.length === 0
+      ? diff.hash
+      : createHash("sha256")
+          .update(diff.hash)
+          .update(JSON.stringify(removedRequests))
+          .digest("hex");
   return {
-    hash: diff.hash,
+    hash,
     counts: diff.counts,
     total: diff.changes.length,
     changes: diff.changes.slice(0, MAX_LISTED_CHANGES),
     truncated: diff.changes.length > MAX_LISTED_CHANGES,
+    removedRequests,
   };
 }
 
-type Reader = Pick<Db, "awsAccount" | "role" | "accessRule" | "user" | "samlIdentityProvider">;
+type Reader = Pick<
+  Db,
+  "awsAccount" | "role" | "accessRule" | "user" | "samlIdentityProvider" | "accessRequest"
+>;
 
 export function importSiteOf(config: Pick<AppConfig, "aws" | "oidc">): ImportSite {
   return { partition: config.aws.partition, oidcIssuer: oidcIssuerOf(config) };
@@ -61,7 +83,13 @@ export interface ImportSite {
 }
 
 type Plan =
-  | { ok: true; desired: AccountState[]; current: CurrentAccount[]; diff: ConfigDiff }
+  | {
+      ok: true;
+      desired: AccountState[];
+      current: CurrentAccount[];
+      diff: ConfigDiff;
+      summary: DiffSummary;
+    }
   | { ok: false; problems: ImportProblem[] };
 
 async function plan(
@@ -93,11 +121,14 @@ async function plan(
     previousExpiresAt: (key) => expiries.get(key),
   });
   if (!checked.ok) return checked;
+  const diff = diffConfig(checked.accounts, current);
+  const removedRequests = await requestsRemovedWith(db, current, diff, now);
   return {
     ok: true,
     desired: checked.accounts,
     current,
-    diff: diffConfig(checked.accounts, current),
+    diff,
+    summary: summariseDiff(diff, removedRequests),
   };
 }
 
@@ -120,7 +151,7 @@ export async function dryRunImport(
 ): Promise<ImportResult> {
   const result = await plan(db, text, format, now, site);
   if (!result.ok) return refused(result.problems);
-  return { ok: true, applied: false, diff: summariseDiff(result.diff) };
+  return { ok: true, applied: false, diff: result.summary };
 }
 
 /**
@@ -129,6 +160,10 @@ export async function dryRunImport(
  * every change and writes one admin.config.imported audit event in ONE transaction (docs/INVARIANTS.md
  * invariant 2): a file with any invalid entry, a stale review or a failed audit write changes
  * nothing. The caller has checked admin.
+ * Serializable, so the check and the writes see one state: under PostgreSQL's default isolation
+ * two imports reviewed against the same state (or an import and an admin's edit) would both pass
+ * the check, and the later would overwrite the other's change it never reviewed, or fail on a
+ * duplicate key. The loser is rerun, sees what the winner committed, and answers "stale".
  * @throws AppError("audit_unavailable") when the audit event could not be written (all rolled back).
  */
 export async function applyImport(
@@ -139,39 +174,44 @@ export async function applyImport(
   now: Date,
   site: ImportSite,
 ): Promise<ImportResult> {
-  return db.$transaction(async (tx) => {
-    const result = await plan(tx, input.text, input.format, now, site);
-    if (!result.ok) return refused(result.problems);
-    const summary = summariseDiff(result.diff);
-    if (result.diff.hash !== input.expectedHash)
-      return { ok: false, reason: "stale", diff: summary };
-    if (result.diff.changes.length === 0) return { ok: true, applied: false, diff: summary };
-    const actorLabel = actor.email ?? actor.subject ?? actor.userId ?? "unknown";
-    await applyConfig(tx, {
-      desired: result.desired,
-      current: result.current,
-      diff: result.diff,
-      actor: actorLabel,
-      now,
-    });
-    await writeAuditEvent(tx, {
-      action: "admin.config.imported",
-      outcome: "success",
-      actor,
-      meta,
-      details: {
-        diffHash: result.diff.hash,
-        counts: result.diff.counts,
-        changes: {
-          total: result.diff.changes.length,
-          listed: result.diff.changes
-            .slice(0, MAX_AUDITED_CHANGES)
-            .map((c) => `${c.op} ${c.label}`),
+  return serializableTransaction(
+    db,
+    async (tx) => {
+      const result = await plan(tx, input.text, input.format, now, site);
+      if (!result.ok) return refused(result.problems);
+      const summary = result.summary;
+      if (summary.hash !== input.expectedHash) return { ok: false, reason: "stale", diff: summary };
+      if (result.diff.changes.length === 0) return { ok: true, applied: false, diff: summary };
+      const actorLabel = actor.email ?? actor.subject ?? actor.userId ?? "unknown";
+      await applyConfig(tx, {
+        desired: result.desired,
+        current: result.current,
+        diff: result.diff,
+        actor: actorLabel,
+        now,
+      });
+      await writeAuditEvent(tx, {
+        action: "admin.config.imported",
+        outcome: "success",
+        actor,
+        meta,
+        details: {
+          diffHash: summary.hash,
+          counts: result.diff.counts,
+          accessRequestsDeleted: summary.removedRequests.reduce((n, r) => n + r.total, 0),
+          changes: {
+            total: result.diff.changes.length,
+            listed: result.diff.changes
+              .slice(0, MAX_AUDITED_CHANGES)
+              .map((c) => `${c.op} ${c.label}`),
+          },
         },
-      },
-    });
-    return { ok: true, applied: true, diff: summary };
-  }, TRANSACTION);
+      });
+      return { ok: true, applied: true, diff: summary };
+    },
+    3,
+    TRANSACTION,
+  );
 }
 
 /** The stored configuration, for export. */

@@ -30,10 +30,28 @@ function looksBinary(text: string): boolean {
   return controls > sample.length / 100;
 }
 
-function lineAt(text: string, offset: number): number {
+/** A parser's own words, but for the engine's stack overflow, which says nothing of the file. */
+function readable(message: string): string {
+  return /Maximum call stack size exceeded/.test(message)
+    ? "it nests lists or maps too deeply to read."
+    : message;
+}
+
+/** Where a syntax error is: its line, and its column (from 1) as the words the message carries. */
+interface Place {
+  line: number | null;
+  column: string;
+}
+
+function placeAt(text: string, offset: number): Place {
   let line = 1;
-  for (let i = 0; i < offset && i < text.length; i += 1) if (text.charCodeAt(i) === 10) line += 1;
-  return line;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i += 1)
+    if (text.charCodeAt(i) === 10) {
+      line += 1;
+      lineStart = i + 1;
+    }
+  return { line, column: ` at column ${offset - lineStart + 1}` };
 }
 
 /**
@@ -67,16 +85,18 @@ export function parseConfigText(
     try {
       JSON.parse(text);
     } catch (error) {
-      const message = error instanceof Error ? error.message : "not JSON";
+      const message = readable(error instanceof Error ? error.message : "not JSON");
       const position = /position (\d+)/.exec(message)?.[1];
+      // Older engines give no position: the YAML parser (JSON is YAML) usually finds the place.
+      const place =
+        position === undefined ? firstErrorPlace(text) : placeAt(text, Number(position));
       return {
-        // Older engines give no position: the YAML parser (JSON is YAML) usually finds the line.
         ok: false,
         problems: [
           {
             path: "(document)",
-            line: position === undefined ? firstErrorLine(text) : lineAt(text, Number(position)),
-            message: `Not valid JSON: ${message}`,
+            line: place.line,
+            message: `Not valid JSON${place.column}: ${message}`,
           },
         ],
       };
@@ -87,11 +107,14 @@ export function parseConfigText(
   if (doc.errors.length > 0) {
     return {
       ok: false,
-      problems: doc.errors.map((e) => ({
-        path: "(document)",
-        line: lineCounter.linePos(e.pos[0]).line,
-        message: `Not valid ${format === "json" ? "JSON" : "YAML"}: ${e.message.split("\n")[0] ?? e.code}`,
-      })),
+      problems: doc.errors.map((e) => {
+        const place = placeAt(text, e.pos[0]);
+        return {
+          path: "(document)",
+          line: place.line,
+          message: `Not valid ${format === "json" ? "JSON" : "YAML"}${place.column}: ${readable(e.message.split("\n")[0] ?? e.code)}`,
+        };
+      }),
     };
   }
   let value: unknown;
@@ -104,7 +127,7 @@ export function parseConfigText(
         {
           path: "(document)",
           line: null,
-          message: `The file could not be read: ${error instanceof Error ? error.message : "unknown"}`,
+          message: `The file could not be read: ${readable(error instanceof Error ? error.message : "unknown")}`,
         },
       ],
     };
@@ -115,10 +138,9 @@ export function parseConfigText(
   };
 }
 
-function firstErrorLine(text: string): number | null {
-  const lineCounter = new LineCounter();
-  const error = parseDocument(text, { lineCounter }).errors[0];
-  return error ? lineCounter.linePos(error.pos[0]).line : null;
+function firstErrorPlace(text: string): Place {
+  const error = parseDocument(text).errors[0];
+  return error ? placeAt(text, error.pos[0]) : { line: null, column: "" };
 }
 
 function lineOfPath(doc: Document, lines: LineCounter, path: DocPath): number | null {

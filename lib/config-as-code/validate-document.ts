@@ -149,24 +149,26 @@ function reportFields(
 }
 
 function validateAccount(entry: AccountEntry, at: DocPath, report: Report): AccountState | null {
+  const unquoted = typeof entry.id === "number";
   const parsed = accountInput.safeParse({
-    accountId: typeof entry.id === "number" ? String(entry.id) : entry.id,
+    accountId: String(entry.id),
     name: entry.name,
     alias: entry.alias ?? "",
     environment: entry.environment,
     description: entry.description ?? "",
   });
-  if (!parsed.success) {
-    reportFields(fieldErrorsOf(parsed.error), at, ACCOUNT_FIELD, report);
-    return null;
-  }
-  if (typeof entry.id === "number") {
+  const errors = parsed.success ? {} : fieldErrorsOf(parsed.error);
+  // `012345678901` unquoted reads as the number 12345678901: "12 digits" would puzzle its author,
+  // who wrote 12. Whatever the number, the cause to name is the missing quotes.
+  if (unquoted) {
+    delete errors.accountId;
     report(
       [...at, "id"],
       'Quote the account id ("012345678901"): as a number it loses leading zeros.',
     );
-    return null;
   }
+  reportFields(errors, at, ACCOUNT_FIELD, report);
+  if (!parsed.success || unquoted) return null;
   return { key: parsed.data.accountId, ...parsed.data, roles: [] };
 }
 

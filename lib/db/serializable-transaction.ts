@@ -26,16 +26,18 @@ export function isWriteConflict(error: unknown): boolean {
 /**
  * Runs `work` in a serializable transaction, again (up to `attempts` times in all) when a
  * concurrent transaction won: the rerun sees what the winner committed, so a check such as "is
- * this the last enabled identity provider?" answers for the world as it now is.
+ * this the last enabled identity provider?" answers for the world as it now is. `limits` are
+ * Prisma's transaction timeout and maxWait, for work longer than its 5-second default.
  */
 export async function serializableTransaction<T>(
   db: Db,
   work: (tx: Tx) => Promise<T>,
   attempts = 3,
+  limits: { timeout?: number; maxWait?: number } = {},
 ): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await db.$transaction(work, { isolationLevel: "Serializable" });
+      return await db.$transaction(work, { ...limits, isolationLevel: "Serializable" });
     } catch (error) {
       if (attempt >= attempts || !isWriteConflict(error)) throw error;
     }

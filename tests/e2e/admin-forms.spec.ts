@@ -4,6 +4,7 @@
 // can compile, the configuration text box has a visible label, Explain takes a role as
 // "account / role", as its placeholder suggests, and the access review's forms are headed alike.
 import { expect, test } from "@playwright/test";
+import { parse, stringify } from "yaml";
 import { signedInAs, startStackPerFile, type TestStack } from "./support/e2e-stack";
 
 const stack = startStackPerFile();
@@ -110,6 +111,40 @@ test("the configuration import's text box has a visible label", async ({ page })
     "config-text",
   );
   await expect(page.getByText("Configuration file (YAML or JSON)")).toBeVisible();
+});
+
+test("a dry run that removes a role lists the access requests deleted with it", async ({
+  page,
+}) => {
+  const s = stack();
+  const { role } = await roleOf(s, "acme-sandbox", "Developer");
+  const bob = await s.db.user.findFirstOrThrow({ where: { email: "bob@corp.example" } });
+  const request = await s.db.accessRequest.create({
+    data: {
+      roleId: role.id,
+      personId: bob.personId,
+      requesterUserId: bob.id,
+      requesterEmail: "bob@corp.example",
+      durationSeconds: 3600,
+      startsAt: new Date(),
+      decideBy: new Date(Date.now() + 86_400_000),
+    },
+  });
+  await signedInAs(page, s, "alice");
+  await page.goto(`${s.portalUrl}/admin/config`);
+  const exported = await page.request.get(`${s.portalUrl}/admin/config/export?format=yaml`);
+  const doc = parse(await exported.text()) as {
+    accounts: Array<{ name: string; roles: Array<{ name: string }> }>;
+  };
+  const sandbox = doc.accounts.find((a) => a.name === "acme-sandbox")!;
+  sandbox.roles = sandbox.roles.filter((r) => r.name !== "Developer");
+  await page.getByTestId("config-text").fill(stringify(doc));
+  await page.getByRole("button", { name: "Dry run" }).click();
+  const note = page.getByTestId("config-removed-requests");
+  await expect(note).toContainText("also deletes their access requests");
+  await expect(note).toContainText("/Developer: 1 request, 1 pending");
+  await page.screenshot({ path: "test-results/config-removed-requests.png", fullPage: true });
+  await s.db.accessRequest.delete({ where: { id: request.id } });
 });
 
 test("Explain takes a role as account / role, as its placeholder shows, and still an ARN", async ({

@@ -211,12 +211,65 @@ describe("a file with a bad entry is refused, naming the entry and its line", ()
   });
 
   it.each([
-    ["YAML syntax", "version: 1\naccounts:\n  - id: x\n   name: y\n", 4],
-    ["JSON syntax", '{\n  "version": 1,\n  "accounts": [,]\n}', 3],
-  ])("reports %s errors with their line", (_what, text, line) => {
+    ["YAML syntax", "version: 1\naccounts:\n  - id: x\n    name: a: b\n", 4, 11],
+    ["JSON syntax", '{\n  "version": 1,\n  "accounts": [,]\n}', 3, 16],
+    [
+      "YAML syntax with CRLF line ends",
+      "version: 1\r\naccounts:\r\n  - id: x\r\n    name: a: b\r\n",
+      4,
+      11,
+    ],
+    ["a key written twice", "version: 1\naccounts:\n  - {id: x, id: y}\n", 3, 13],
+  ])("reports %s errors with their line and column", (_what, text, line, column) => {
     const result = parseConfigText(text);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.problems[0]!.line).toBe(line);
+    if (result.ok) return;
+    expect(result.problems[0]!.line).toBe(line);
+    expect(result.problems[0]!.message).toContain(` at column ${column}:`);
+  });
+
+  it.each([
+    ["YAML", `version: 1\naccounts: ${"[".repeat(20_000)}${"]".repeat(20_000)}\n`],
+    ["JSON", `{"version": 1, "accounts": ${"[".repeat(20_000)}${"]".repeat(20_000)}}`],
+  ])(
+    "refuses %s nested too deeply in words about the file, not the parser's stack",
+    (_what, text) => {
+      const result = parseConfigText(text);
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      for (const problem of result.problems) {
+        expect(problem.message).toMatch(/nests lists or maps too deeply to read\.$/);
+        expect(problem.message).not.toMatch(/call stack/);
+      }
+    },
+  );
+
+  it("names the missing quotes of an account id written as a number, whatever its digits", () => {
+    // `012345678901` unquoted is the number 12345678901: 11 digits, not what its author wrote.
+    for (const id of ["012345678901", "123456789012"]) {
+      const result = check(GOOD.replace('"123456789012"', id));
+      expect(result.ok).toBe(false);
+      if (result.ok) continue;
+      expect(result.problems).toEqual([
+        expect.objectContaining({
+          path: "accounts[0].id",
+          line: 3,
+          message: expect.stringMatching(/^Quote the account id/),
+        }),
+      ]);
+    }
+  });
+
+  it("refuses a file of a newer format version as such, not as a typo of version 1", () => {
+    const result = check(GOOD.replace("version: 1", "version: 2"));
+    expect(result.ok).toBe(false);
+    if (!result.ok)
+      expect(result.problems[0]!.message).toMatch(
+        /^This file is format version 2, from a newer Gatehouse/,
+      );
+    const typo = check(GOOD.replace("version: 1", 'version: "1"'));
+    if (!typo.ok)
+      expect(typo.problems[0]!.message).toBe("This file format is version 1: write `version: 1`.");
   });
 
   it.each([
