@@ -11,6 +11,7 @@ const root = import.meta.dirname;
  */
 const DATABASE_FREE = [
   "tests/integration/cli-commands.test.ts",
+  "tests/integration/cli-credential-serving.test.ts",
   "tests/integration/aws-standin-*.test.ts",
   "tests/integration/broker-failover.test.ts",
   "tests/integration/broker-regions.test.ts",

@@ -18,8 +18,14 @@ import {
  * round trip (an STS call and two audit events) for each would be slow and noisy.
  */
 
-/** Cached credentials are used until this long before they expire, then renewed. */
-export const REFRESH_MARGIN_MS = 5 * 60 * 1000;
+/**
+ * Cached credentials are used until this long before they expire, then renewed. It is the widest
+ * refresh window of the SDKs that call us: botocore (the AWS CLI, boto3) refreshes container and
+ * credential_process credentials 15 minutes before they expire, and within 10 minutes it blocks
+ * every API call on a refresh. Credentials handed out inside that window would make it ask again
+ * on every call and get the same ones back.
+ */
+export const REFRESH_MARGIN_MS = 15 * 60 * 1000;
 
 /** What makes two requests interchangeable: the same portal, role, region and duration. */
 export interface CacheKeyParts {
@@ -53,10 +59,18 @@ export function cacheLockFile(home: string, parts: CacheKeyParts): string {
   return cacheFile(home, parts).replace(/\.json$/, ".lock");
 }
 
-/** Whether credentials expiring at `expiration` may still be handed out at `now`. */
-export function isFresh(expiration: string, now: Date): boolean {
+/**
+ * Whether credentials expiring at `expiration` may still be handed out at `now`. A session of
+ * `durationSeconds` shorter than twice the margin is renewed halfway instead: a 15-minute session
+ * could otherwise never be reused.
+ */
+export function isFresh(expiration: string, now: Date, durationSeconds?: number): boolean {
   const expires = Date.parse(expiration);
-  return !Number.isNaN(expires) && expires - now.getTime() > REFRESH_MARGIN_MS;
+  const margin =
+    durationSeconds === undefined
+      ? REFRESH_MARGIN_MS
+      : Math.min(REFRESH_MARGIN_MS, (durationSeconds * 1000) / 2);
+  return !Number.isNaN(expires) && expires - now.getTime() > margin;
 }
 
 /** The cached credentials for `parts` if they are still fresh; a damaged file counts as a miss. */
@@ -80,7 +94,7 @@ export function readCachedCredentials(
     return undefined;
   }
   const creds = isRecord(value) ? parseIssuedCredentials(value.credentials) : undefined;
-  return creds && isFresh(creds.expiration, now) ? creds : undefined;
+  return creds && isFresh(creds.expiration, now, creds.durationSeconds) ? creds : undefined;
 }
 
 /** Stores `creds` (0600, in a 0700 directory, replaced atomically). */

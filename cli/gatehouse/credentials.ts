@@ -1,5 +1,5 @@
 import { formatCredentials } from "../../lib/aws/credential-formats";
-import { type IssuedCredentials, parseIssuedCredentials } from "./api-types";
+import { type IssuedCredentials, parseIssuedCredentials, parseRolesAnswer } from "./api-types";
 import { type CliContext, requireSignIn, warnFor } from "./context";
 import { singleFlight } from "./cache-lock";
 import {
@@ -11,6 +11,7 @@ import {
 } from "./credential-cache";
 import { CliError, EXIT } from "./exit-codes";
 import { callPortal } from "./portal-client";
+import { closeRoles } from "./role-suggestions";
 import { ensurePrivateDir, fileProblem } from "./secure-files";
 
 export interface CredentialRequest {
@@ -51,8 +52,44 @@ export async function getCredentials(
   }
   // Many credential_process runs at once on a cold cache: one asks the portal, the others read
   // what it cached.
-  return singleFlight(cacheLockFile(ctx.env.home, parts), lookup, () =>
-    issue(ctx, portalUrl, signIn.token, parts, request),
+  try {
+    return await singleFlight(cacheLockFile(ctx.env.home, parts), lookup, () =>
+      issue(ctx, portalUrl, signIn.token, parts, request),
+    );
+  } catch (err) {
+    if (err instanceof CliError && err.portalCode === "not_found") {
+      throw await withSuggestions(ctx, portalUrl, signIn.token, request.role, err);
+    }
+    throw err;
+  }
+}
+
+/**
+ * A "no such role" error with the caller's roles that are spelled almost like `role`. Best
+ * effort: when the roles cannot be listed, the portal's error stands as it was.
+ */
+async function withSuggestions(
+  ctx: CliContext,
+  portalUrl: string,
+  token: string,
+  role: string,
+  error: CliError,
+): Promise<CliError> {
+  let close: string[];
+  try {
+    const answer = parseRolesAnswer(
+      await callPortal(ctx.fetch, portalUrl, { method: "GET", path: "/api/v1/roles", token }),
+    );
+    close = answer ? closeRoles(role, answer.accounts) : [];
+  } catch {
+    return error;
+  }
+  if (close.length === 0) return error;
+  return new CliError(
+    `${error.message}; did you mean ${close.join(" or ")}?`,
+    error.exitCode,
+    error.requestId,
+    error.portalCode,
   );
 }
 

@@ -41,6 +41,8 @@ export class CliError extends Error {
     readonly exitCode: ExitCode,
     /** The portal's request id, when the portal answered (docs/API.md "Errors"). */
     readonly requestId?: string,
+    /** The portal's error code (`not_found`, `validation_error` …), when the portal answered. */
+    readonly portalCode?: string,
   ) {
     super(message);
   }

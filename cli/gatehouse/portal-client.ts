@@ -176,7 +176,12 @@ export function portalError(
     // mfa_required: the page that completes the missing step.
     message += `; complete it in the browser at ${portalUrl}${printable(error.nextUrl)}`;
   }
-  return new CliError(message, exitCode, requestId);
+  return new CliError(
+    message,
+    exitCode,
+    requestId,
+    typeof error?.code === "string" ? error.code : undefined,
+  );
 }
 
 /** Strips control characters: the portal's text goes to a terminal. */

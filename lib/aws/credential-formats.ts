@@ -94,6 +94,13 @@ export function cmdSetLine(name: string, value: string, field: CredentialField):
   return `set "${name}=${value}"`;
 }
 
+/** Variables a shell snippet unsets before it sets the credentials (see formatCredentials). */
+export const COMPETING_VARIABLES = [
+  "AWS_PROFILE",
+  "AWS_DEFAULT_PROFILE",
+  "AWS_SECURITY_TOKEN",
+] as const;
+
 /** RFC 3339 UTC with whole seconds, as STS itself writes it (`2026-11-26T12:39:10Z`). */
 export function formatExpiration(expiration: Date): string {
   // Dropping milliseconds rounds down: the advertised expiry is never later than the real one.
@@ -152,8 +159,10 @@ export function formatCredentials(
 
   // No comment lines in shell output: interactive zsh treats `#` as a command unless
   // INTERACTIVE_COMMENTS is set, and cmd's `rem` is noise.
-  // Each shell snippet first unsets AWS_PROFILE: the JavaScript SDK (and tools built on it) takes a
-  // profile named there over the variables set here, and would act as someone else.
+  // Each shell snippet first unsets what would compete with these variables: AWS_PROFILE (the
+  // JavaScript SDK, and tools built on it, takes a profile named there over the variables set here,
+  // and would act as someone else), AWS_DEFAULT_PROFILE (the AWS CLI fails on a stale one that
+  // names no profile) and AWS_SECURITY_TOKEN (boto2's name for the session token).
   const lines = (
     unsetProfile: string,
     render: (name: string, value: string, field: CredentialField) => string,
@@ -163,13 +172,19 @@ export function formatCredentials(
     ) + "\n";
 
   return {
-    bash: lines("unset AWS_PROFILE", (name, value) => `export ${name}=${quotePosix(value)}`),
-    fish: lines("set -e AWS_PROFILE", (name, value) => `set -gx ${name} ${quoteFish(value)}`),
+    bash: lines(
+      `unset ${COMPETING_VARIABLES.join(" ")}`,
+      (name, value) => `export ${name}=${quotePosix(value)}`,
+    ),
+    fish: lines(
+      `set -e ${COMPETING_VARIABLES.join(" ")}`,
+      (name, value) => `set -gx ${name} ${quoteFish(value)}`,
+    ),
     powershell: lines(
-      "Remove-Item Env:AWS_PROFILE -ErrorAction SilentlyContinue",
+      `Remove-Item ${COMPETING_VARIABLES.map((name) => `Env:${name}`).join(", ")} -ErrorAction SilentlyContinue`,
       (name, value) => `$Env:${name} = ${quotePowerShell(value)}`,
     ),
-    cmd: lines('set "AWS_PROFILE="', cmdSetLine),
+    cmd: lines(COMPETING_VARIABLES.map((name) => `set "${name}="`).join("\n"), cmdSetLine),
     "credentials-file": credentialsFileSnippet(creds, expiration, opts.profileName, opts.region),
     "credential-process": JSON.stringify({
       Version: 1,

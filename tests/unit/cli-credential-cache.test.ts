@@ -53,6 +53,8 @@ describe("the validity window", () => {
   it.each([
     [minutes(60), true],
     [minutes(5), false],
+    [minutes(14), false],
+    [minutes(16), true],
     [new Date(NOW.getTime() + REFRESH_MARGIN_MS + 1000).toISOString(), true],
     [new Date(NOW.getTime() + REFRESH_MARGIN_MS).toISOString(), false],
     [minutes(4), false],
@@ -60,6 +62,18 @@ describe("the validity window", () => {
     ["not a date", false],
   ])("credentials expiring at %s are fresh: %s", (expiration, fresh) => {
     expect(isFresh(expiration, NOW)).toBe(fresh);
+  });
+});
+
+describe("the validity window of a session shorter than 30 minutes: renewed halfway", () => {
+  it.each([
+    [900, minutes(8), true],
+    [900, minutes(7.5), false],
+    [1200, minutes(11), true],
+    [1200, minutes(10), false],
+    [3600, minutes(15), false],
+  ])("a %i-second session expiring at %s is fresh: %s", (duration, expiration, fresh) => {
+    expect(isFresh(expiration, NOW, duration)).toBe(fresh);
   });
 });
 
@@ -164,7 +178,7 @@ describe("getCredentials", () => {
     let now = NOW;
     const { ctx, calls } = contextAt(() => now);
     const first = await getCredentials(ctx, PORTAL, { role: "acme/Developer" });
-    now = new Date(NOW.getTime() + 54 * 60_000); // 6 minutes before expiry
+    now = new Date(NOW.getTime() + 44 * 60_000); // 16 minutes before expiry
     const second = await getCredentials(ctx, PORTAL, { role: "acme/Developer" });
     expect(second).toEqual(first);
     expect(calls).toHaveLength(1);
@@ -175,7 +189,7 @@ describe("getCredentials", () => {
     });
   });
 
-  it("a call within 5 minutes of expiry goes to the portal again", async () => {
+  it("a call within botocore's 15-minute refresh window goes to the portal again", async () => {
     let now = NOW;
     const { ctx, calls } = contextAt(() => now);
     await getCredentials(ctx, PORTAL, {
@@ -183,7 +197,7 @@ describe("getCredentials", () => {
       durationSeconds: 3600,
       region: "us-east-1",
     });
-    now = new Date(NOW.getTime() + 56 * 60_000); // 4 minutes before expiry
+    now = new Date(NOW.getTime() + 46 * 60_000); // 14 minutes before expiry
     const renewed = await getCredentials(ctx, PORTAL, {
       role: "acme/Developer",
       durationSeconds: 3600,

@@ -8,7 +8,7 @@ import type { IssuedCredentials } from "@/cli/gatehouse/api-types";
 import { credentialProcessJson } from "@/cli/gatehouse/credentials";
 import { commandEnvironment, exitCodeOf } from "@/cli/gatehouse/commands/exec";
 import { shellFormat } from "@/cli/gatehouse/commands/env";
-import { credentialHandler, roleForPath } from "@/cli/gatehouse/commands/serve";
+import { credentialHandler, isLoopbackHost, roleForPath } from "@/cli/gatehouse/commands/serve";
 import { CliError, EXIT } from "@/cli/gatehouse/exit-codes";
 import { isOpenableUrl } from "@/cli/gatehouse/open-browser";
 import {
@@ -57,13 +57,24 @@ describe("credential_process output", () => {
 });
 
 describe("gatehouse exec", () => {
-  it("sets the six AWS variables and unsets AWS_PROFILE, keeping the rest", () => {
+  it("sets the six AWS variables and the session, unsets competing AWS_* variables, keeping the rest", () => {
     const env = commandEnvironment(
-      { PATH: "/bin", AWS_PROFILE: "other", AWS_REGION: "us-east-1" },
+      {
+        PATH: "/bin",
+        AWS_PROFILE: "other",
+        AWS_DEFAULT_PROFILE: "other",
+        AWS_SECURITY_TOKEN: "stale",
+        AWS_CONTAINER_AUTHORIZATION_TOKEN: "outer-serve",
+        AWS_REGION: "us-east-1",
+        AWS_CONFIG_FILE: "/c",
+      },
       creds,
+      "acme/Developer",
     );
     expect(env).toEqual({
       PATH: "/bin",
+      AWS_CONFIG_FILE: "/c",
+      GATEHOUSE_SESSION: "acme/Developer",
       AWS_ACCESS_KEY_ID: creds.accessKeyId,
       AWS_SECRET_ACCESS_KEY: creds.secretAccessKey,
       AWS_SESSION_TOKEN: creds.sessionToken,
@@ -168,6 +179,7 @@ describe("gatehouse serve", () => {
             ? Promise.resolve(creds)
             : Promise.reject(new CliError("No such role", EXIT.refused)),
         () => undefined,
+        () => (server.address() as AddressInfo).port,
       ),
     );
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -206,6 +218,20 @@ describe("gatehouse serve", () => {
       });
     },
   );
+
+  it.each([
+    ["127.0.0.1:PORT", true],
+    ["localhost:PORT", true],
+    ["LOCALHOST:PORT", true],
+    ["127.0.0.1:1", false],
+    ["127.0.0.1", false],
+    ["evil.example:PORT", false],
+    ["127.0.0.1.evil.example:PORT", false],
+    ["[::1]:PORT", false],
+    [undefined, false],
+  ])("serve accepts Host %j (DNS rebinding): %s", (host, ok) => {
+    expect(isLoopbackHost(host?.replace("PORT", "9911"), 9911)).toBe(ok);
+  });
 
   it.each([
     ["/", "d/r", "d/r"],

@@ -108,8 +108,17 @@ function awsVariables(envNul: string): Record<string, string> {
 }
 
 const CLEAN_ENV = { PATH: "/usr/bin:/bin", LC_ALL: "C.UTF-8" } as unknown as NodeJS.ProcessEnv;
-/** A shell where a profile is selected: a snippet must take it away (the JS SDK prefers it). */
-const PROFILE_ENV = { ...CLEAN_ENV, AWS_PROFILE: "someone-else" } as NodeJS.ProcessEnv;
+/**
+ * A shell with variables that compete with the credentials: a snippet must take them away (the JS
+ * SDK prefers the profile; the AWS CLI fails on a stale AWS_DEFAULT_PROFILE; boto2 reads
+ * AWS_SECURITY_TOKEN).
+ */
+const COMPETING = {
+  AWS_PROFILE: "someone-else",
+  AWS_DEFAULT_PROFILE: "someone-else",
+  AWS_SECURITY_TOKEN: "stale",
+};
+const PROFILE_ENV = { ...CLEAN_ENV, ...COMPETING } as NodeJS.ProcessEnv;
 
 /** Runs `snippet` in a clean, non-interactive bash, then lists what a child process would inherit. */
 function runBash(snippet: string, env: NodeJS.ProcessEnv = CLEAN_ENV): Record<string, string> {
@@ -146,9 +155,12 @@ function parsePowerShell(
   const vars: Record<string, string> = { ...initial };
   let i = 0;
   // The one other statement allowed, first: it removes the profile a shell may have selected.
-  const unset = "Remove-Item Env:AWS_PROFILE -ErrorAction SilentlyContinue\n";
+  const unset =
+    "Remove-Item Env:AWS_PROFILE, Env:AWS_DEFAULT_PROFILE, Env:AWS_SECURITY_TOKEN -ErrorAction SilentlyContinue\n";
   if (script.startsWith(unset)) {
     delete vars.AWS_PROFILE;
+    delete vars.AWS_DEFAULT_PROFILE;
+    delete vars.AWS_SECURITY_TOKEN;
     i = unset.length;
   }
   while (i < script.length) {
@@ -228,25 +240,23 @@ describe.each(cases)("round trip: $name", ({ creds, region }) => {
   );
   const expected = expectedEnv(creds, region);
 
-  it("bash sets exactly the input values, exported to child processes, and unsets AWS_PROFILE", () => {
+  it("bash sets exactly the input values, exported to child processes, and unsets competing variables", () => {
     expect(runBash(outputs.bash, PROFILE_ENV)).toStrictEqual(expected);
   });
 
   it.skipIf(!hasFish)(
-    `fish sets exactly the input values, exported to child processes, and erases AWS_PROFILE${hasFish ? "" : ` (skipped: ${FISH} not found)`}`,
+    `fish sets exactly the input values, exported to child processes, and erases competing variables${hasFish ? "" : ` (skipped: ${FISH} not found)`}`,
     () => {
       expect(runFish(outputs.fish, PROFILE_ENV)).toStrictEqual(expected);
     },
   );
 
-  it("PowerShell lines remove AWS_PROFILE and parse back to exactly the input values", () => {
-    expect(parsePowerShell(outputs.powershell, { AWS_PROFILE: "someone-else" })).toStrictEqual(
-      expected,
-    );
+  it("PowerShell lines remove competing variables and parse back to exactly the input values", () => {
+    expect(parsePowerShell(outputs.powershell, COMPETING)).toStrictEqual(expected);
   });
 
-  it("cmd lines clear AWS_PROFILE and parse back to exactly the input values", () => {
-    expect(parseCmd(outputs.cmd, { AWS_PROFILE: "someone-else" })).toStrictEqual(expected);
+  it("cmd lines clear competing variables and parse back to exactly the input values", () => {
+    expect(parseCmd(outputs.cmd, COMPETING)).toStrictEqual(expected);
   });
 
   it("the credentials file is one profile with exactly the credentials (and region)", () => {

@@ -19,7 +19,8 @@ Prints credentials for the role as credential_process JSON on stdout:
 for ~/.aws/config:  credential_process = gatehouse creds <account>/<role> --portal <url>
 (gatehouse setup-profiles writes these lines for you).
 
-Credentials are cached in <GATEHOUSE_HOME>/cache and reused until 5 minutes before they expire.
+Credentials are cached in <GATEHOUSE_HOME>/cache and reused until 15 minutes before they expire
+(the AWS CLI's refresh window; halfway through sessions shorter than 30 minutes).
 
   <account>/<role>     the account's id, name or alias, a slash, the role name; or the
                        role's id (ls --json), which never names two roles

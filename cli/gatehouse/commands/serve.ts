@@ -49,6 +49,7 @@ export type CredentialSource = (role: string) => Promise<{
 
 /**
  * The request handler, apart from the server so its rules can be tested on their own:
+ * `Host` must name 127.0.0.1 or localhost on this port (403 otherwise: DNS rebinding),
  * `Authorization` must equal the token (401 without, 403 wrong), GET only (405), `/` for the
  * default role and `/role/<account>/<role>` for any other (404 otherwise).
  */
@@ -57,6 +58,7 @@ export function credentialHandler(
   defaultRole: string | undefined,
   source: CredentialSource,
   logError: (message: string) => void,
+  port: () => number,
 ): http.RequestListener {
   const expected = digest(authToken);
   return (req, res) => {
@@ -64,6 +66,11 @@ export function credentialHandler(
       res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
       res.end(JSON.stringify(body));
     };
+    // DNS rebinding: a web page whose name now resolves to 127.0.0.1 reaches this port with its
+    // own name in Host. The SDKs always send the loopback address (or localhost) they were given.
+    if (!isLoopbackHost(req.headers.host, port())) {
+      return send(403, { code: "Forbidden", message: "Host must be 127.0.0.1 or localhost" });
+    }
     const presented = req.headers.authorization;
     if (presented === undefined)
       return send(401, { code: "Unauthorized", message: "Authorization header required" });
@@ -103,6 +110,14 @@ export function credentialHandler(
   };
 }
 
+/** Whether a Host header names this server on loopback: `127.0.0.1:<port>` or `localhost:<port>`. */
+export function isLoopbackHost(host: string | undefined, port: number): boolean {
+  if (host === undefined) return false;
+  const match = /^(127\.0\.0\.1|localhost)(?::(\d{1,5}))?$/i.exec(host);
+  if (!match) return false;
+  return match[2] === undefined ? port === 80 : Number(match[2]) === port;
+}
+
 /** `/` → the default role; `/role/<account>/<role>` → that role; anything else → undefined. */
 export function roleForPath(pathname: string, defaultRole: string | undefined): string | undefined {
   if (pathname === "/") return defaultRole;
@@ -136,12 +151,16 @@ export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<numbe
   const request = (role: string): CredentialRequest => ({ role, durationSeconds, region });
 
   const authToken = randomBytes(32).toString("base64url");
-  const server = http.createServer(
+  const server: http.Server = http.createServer(
     credentialHandler(
       authToken,
       defaultRole,
       (role) => getCredentials(ctx, portalUrl, request(role)),
       (message) => ctx.err(`gatehouse: ${message}\n`),
+      (): number => {
+        const bound = server.address();
+        return typeof bound === "object" && bound ? bound.port : -1;
+      },
     ),
   );
   await new Promise<void>((resolve, reject) => {
