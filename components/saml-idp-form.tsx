@@ -1,10 +1,24 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useState, type FormEvent } from "react";
 import type { IdpFormState } from "@/app/admin/identity-providers/actions";
+import { MAX_METADATA_BYTES, METADATA_TOO_LARGE } from "@/lib/saml/metadata-limits";
 import { AdminChoiceGroup, AdminField, FILE_INPUT_CLASS, INPUT_CLASS } from "./admin-form-parts";
 
 const INITIAL: IdpFormState = { ok: false, message: null, errors: {}, values: {} };
+
+/**
+ * Refuses oversized metadata before it is posted: a post over the server-action body limit never
+ * reaches the action (which would say the same), and would end on the error page with all that
+ * was typed lost.
+ */
+function oversizedMetadata(form: HTMLFormElement): string | null {
+  const file = form.elements.namedItem("metadataFile");
+  const xml = form.elements.namedItem("metadataXml");
+  const fileSize = file instanceof HTMLInputElement ? (file.files?.[0]?.size ?? 0) : 0;
+  const xmlSize = xml instanceof HTMLTextAreaElement ? new Blob([xml.value]).size : 0;
+  return fileSize > MAX_METADATA_BYTES || xmlSize > MAX_METADATA_BYTES ? METADATA_TOO_LARGE : null;
+}
 
 function FieldError({ message }: { message: string | undefined }) {
   return message ? <p className="mt-1 text-xs text-red-700">{message}</p> : null;
@@ -16,6 +30,12 @@ export function SamlIdpForm({
   action: (state: IdpFormState, form: FormData) => Promise<IdpFormState>;
 }) {
   const [state, formAction, isPending] = useActionState(action, INITIAL);
+  const [tooLarge, setTooLarge] = useState<string | null>(null);
+  const checkSize = (event: FormEvent<HTMLFormElement>) => {
+    const problem = oversizedMetadata(event.currentTarget);
+    setTooLarge(problem);
+    if (problem) event.preventDefault();
+  };
   const input = INPUT_CLASS;
   const errors = state.errors;
   // A refused form shows what was typed (a chosen file must be chosen again: browsers allow no
@@ -25,6 +45,7 @@ export function SamlIdpForm({
   return (
     <form
       action={formAction}
+      onSubmit={checkSize}
       className="space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm"
       data-testid="idp-form"
     >
@@ -35,7 +56,7 @@ export function SamlIdpForm({
         </p>
       )}
       <FieldError message={errors.form} />
-      {Object.keys(errors).length > 0 && !errors.form && (
+      {(Object.keys(errors).length > 0 || tooLarge) && !errors.form && (
         <p role="alert" className="text-sm text-red-700" data-testid="idp-form-error">
           Nothing was added: correct the fields marked below.
         </p>
@@ -72,7 +93,7 @@ export function SamlIdpForm({
       </div>
       <AdminChoiceGroup
         legend="IdP metadata — one of:"
-        error={errors.metadata ?? errors.metadataUrl ?? errors.metadataXml}
+        error={tooLarge ?? errors.metadata ?? errors.metadataUrl ?? errors.metadataXml}
         hint={
           errors.metadata === undefined && state.values.metadataXml === undefined
             ? undefined

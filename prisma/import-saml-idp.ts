@@ -73,6 +73,7 @@ async function main(): Promise<number> {
         console.error(`${optionOf(field)}: ${message}`);
       return 1;
     }
+    for (const warning of result.warnings) console.error(`warning: ${warning}`);
     console.log(`added SAML IdP ${values.slug} (${result.entityId})`);
     return 0;
   } finally {

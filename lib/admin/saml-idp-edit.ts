@@ -5,9 +5,11 @@ import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event"
 import type { Db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import type { RequestMeta } from "@/lib/request-meta";
-import { fetchIdpMetadata, MetadataError, parseIdpMetadata } from "@/lib/saml/idp-metadata";
+import { fetchIdpMetadata } from "@/lib/saml/fetch-idp-metadata";
+import { MetadataError, parseIdpMetadata } from "@/lib/saml/idp-metadata";
 import { transientOnlyProblem } from "@/lib/saml/saml-attributes";
 import { certificatesOf, describeCertificate, fingerprintsOf } from "@/lib/saml/certificate-info";
+import { entityIdClash } from "./saml-idp-entity-ids";
 import { fieldErrorsOf, invalid, type AdminResult, type FieldErrors } from "./admin-result";
 
 /**
@@ -185,10 +187,11 @@ export async function changeSamlIdp(
  */
 async function checkNameIdFormats(
   url: string,
+  entityId: string,
   userKeyAttribute: string | null,
 ): Promise<{ error: string | null; warning: string | null }> {
   try {
-    const formats = parseIdpMetadata(await fetchIdpMetadata(url)).nameIdFormats;
+    const formats = parseIdpMetadata(await fetchIdpMetadata(url), { entityId }).nameIdFormats;
     return { error: transientOnlyProblem(formats, userKeyAttribute), warning: null };
   } catch (error) {
     if (!(error instanceof MetadataError)) throw error;
@@ -217,13 +220,19 @@ export async function updateSamlIdpSettings(
   const input = parsed.data;
   const current = await db.samlIdentityProvider.findUnique({ where: { id } });
   if (!current) return NOT_FOUND;
+  const clash = await entityIdClash(db, input.entityId, id);
+  if (clash) return invalid({ entityId: clash });
   const warnings: string[] = [];
   const recheck =
     input.userKeyAttribute === null &&
     input.metadataUrl !== null &&
     (current.userKeyAttribute !== null || current.metadataUrl !== input.metadataUrl);
   if (recheck && input.metadataUrl) {
-    const checked = await checkNameIdFormats(input.metadataUrl, input.userKeyAttribute);
+    const checked = await checkNameIdFormats(
+      input.metadataUrl,
+      input.entityId,
+      input.userKeyAttribute,
+    );
     if (checked.error) return invalid({ userKeyAttribute: checked.error });
     if (checked.warning) warnings.push(checked.warning);
   }

@@ -9,7 +9,8 @@ import {
   describeCertificate,
   type CertificateInfo,
 } from "@/lib/saml/certificate-info";
-import { fetchIdpMetadata, MetadataError, parseIdpMetadata } from "@/lib/saml/idp-metadata";
+import { fetchIdpMetadata } from "@/lib/saml/fetch-idp-metadata";
+import { MetadataError, parseIdpMetadata } from "@/lib/saml/idp-metadata";
 import { transientOnlyProblem } from "@/lib/saml/saml-attributes";
 import { changeSamlIdp, versionOf, type IdpEditResult } from "./saml-idp-edit";
 
@@ -56,7 +57,9 @@ async function readFresh(
         "This identity provider has no metadata URL (its metadata was pasted or uploaded): set one in the settings above, or add and remove certificates by hand.",
     };
   try {
-    const metadata = parseIdpMetadata(await fetchIdpMetadata(row.metadataUrl));
+    const metadata = parseIdpMetadata(await fetchIdpMetadata(row.metadataUrl), {
+      entityId: row.entityId,
+    });
     if (metadata.entityId !== row.entityId)
       return {
         ok: false,

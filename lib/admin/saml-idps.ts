@@ -1,14 +1,20 @@
 import "server-only";
 import { z } from "zod";
 import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event";
+import { currentTime } from "@/lib/clock";
 import { getConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { serializableTransaction } from "@/lib/db/serializable-transaction";
 import type { RequestMeta } from "@/lib/request-meta";
 import { fieldErrorsOf } from "@/lib/admin/admin-result";
-import { fetchIdpMetadata, MetadataError, parseIdpMetadata } from "@/lib/saml/idp-metadata";
+import { fetchIdpMetadata } from "@/lib/saml/fetch-idp-metadata";
+import { MetadataError, parseIdpMetadata } from "@/lib/saml/idp-metadata";
+import { MAX_METADATA_BYTES, METADATA_TOO_LARGE } from "@/lib/saml/metadata-limits";
 import { transientOnlyProblem } from "@/lib/saml/saml-attributes";
+import { certificateWarnings } from "@/lib/saml/certificate-info";
+import { entityIdClash } from "./saml-idp-entity-ids";
+import { endSignInsThrough } from "./saml-idp-sign-ins";
 
 const attributeName = z.string().trim().min(1).max(256);
 
@@ -19,10 +25,7 @@ export const samlIdpInput = z.object({
     .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lowercase letters, digits and dashes, e.g. okta"),
   displayName: z.string().trim().min(1, "is required").max(80),
   metadataUrl: z.string().trim().max(2048).optional(),
-  metadataXml: z
-    .string()
-    .max(512 * 1024)
-    .optional(),
+  metadataXml: z.string().max(MAX_METADATA_BYTES, METADATA_TOO_LARGE).optional(),
   groupsAttribute: attributeName.default("groups"),
   userKeyAttribute: attributeName.optional(),
   emailAttribute: attributeName.optional(),
@@ -42,9 +45,11 @@ export const samlIdpInput = z.object({
 export type SamlIdpInput = z.input<typeof samlIdpInput>;
 
 const NO_METADATA = "Give the metadata URL, or paste or upload the metadata XML.";
+const SLUG_TAKEN = "Another identity provider already has this short name.";
 
 export type CreateResult =
-  { ok: true; id: string; entityId: string } | { ok: false; errors: Record<string, string> };
+  | { ok: true; id: string; entityId: string; warnings: string[] }
+  | { ok: false; errors: Record<string, string> };
 
 /**
  * Adds a SAML IdP from its metadata (URL, or XML pasted/uploaded). The change and its audit record
@@ -71,6 +76,15 @@ export async function createSamlIdp(
     // A transient-only IdP would make a new user at every sign-in (docs/SAML-IDENTITY.md).
     const transient = transientOnlyProblem(metadata.nameIdFormats, input.userKeyAttribute);
     if (transient) return { ok: false, errors: { userKeyAttribute: transient } };
+    const clash = await entityIdClash(db, metadata.entityId);
+    if (clash) return { ok: false, errors: { metadata: clash } };
+    if (
+      await db.samlIdentityProvider.findUnique({
+        where: { slug: input.slug },
+        select: { id: true },
+      })
+    )
+      return { ok: false, errors: { slug: SLUG_TAKEN } };
     const data = {
       slug: input.slug,
       displayName: input.displayName,
@@ -107,12 +121,18 @@ export async function createSamlIdp(
       });
       return row;
     });
-    return { ok: true, id: created.id, entityId: created.entityId };
+    return {
+      ok: true,
+      id: created.id,
+      entityId: created.entityId,
+      warnings: certificateWarnings(metadata.signingCertificates),
+    };
   } catch (error) {
     if (error instanceof MetadataError) return { ok: false, errors: { metadata: error.message } };
     if (isUniqueViolation(error))
       return {
         ok: false,
+        // Added by someone else between the checks above and this insert.
         errors: { slug: "An identity provider with this short name or entityID already exists." },
       };
     throw error;
@@ -128,7 +148,8 @@ export type SetSamlIdpEnabledResult =
     };
 
 /**
- * Enables or disables an IdP (disabled IdPs can't be used to sign in), audited with before/after.
+ * Enables or disables an IdP (disabled IdPs can't be used to sign in, and disabling ends the
+ * sign-ins made through it: endSignInsThrough), audited with before/after.
  * Lockout guards (docs/SECURITY.md "Trust per IdP"): disabling the last enabled SAML IdP while
  * OIDC sign-in is not configured would leave no way for anyone to sign in, and disabling the last
  * enabled IdP trusted for privileges while the OIDC IdP isn't would leave nobody able to become an
@@ -145,6 +166,7 @@ export async function setSamlIdpEnabled(
     oidcConfigured: getConfig().oidc !== undefined,
     oidcTrusted: getConfig().oidc?.trustedForPrivileges === true,
   },
+  now: Date = currentTime(),
 ): Promise<SetSamlIdpEnabledResult> {
   const oidcTrusted = opts.oidcTrusted ?? opts.oidcConfigured;
   return serializableTransaction(db, async (tx) => {
@@ -193,12 +215,19 @@ export async function setSamlIdpEnabled(
         lastPrivilegedIdpMessage(before.displayName, "disabling it"),
       );
     await tx.samlIdentityProvider.update({ where: { id }, data: { enabled } });
+    const ended =
+      !enabled && before.enabled ? await endSignInsThrough(tx, before.entityId, now) : {};
     await writeAuditEvent(tx, {
       action: "admin.saml-idp.updated",
       outcome: "success",
       actor,
       meta,
-      details: { idp: before.slug, before: { enabled: before.enabled }, after: { enabled } },
+      details: {
+        idp: before.slug,
+        before: { enabled: before.enabled },
+        after: { enabled },
+        ...ended,
+      },
     });
     return { ok: true } as const;
   });
@@ -280,22 +309,4 @@ export async function setSamlIdpTrust(
     });
     return { ok: true } as const;
   });
-}
-
-export async function findSamlIdpsForAdmin(db: Db) {
-  const rows = await db.samlIdentityProvider.findMany({ orderBy: { displayName: "asc" } });
-  return rows.map((r) => ({
-    id: r.id,
-    slug: r.slug,
-    displayName: r.displayName,
-    entityId: r.entityId,
-    ssoUrl: r.ssoUrl,
-    certificateCount: (JSON.parse(r.certificatesJson) as unknown[]).length,
-    groupsAttribute: r.groupsAttribute,
-    userKeyAttribute: r.userKeyAttribute,
-    allowIdpInitiated: r.allowIdpInitiated,
-    requireSignedResponse: r.requireSignedResponse,
-    trustedForPrivileges: r.trustedForPrivileges,
-    enabled: r.enabled,
-  }));
 }

@@ -8,14 +8,18 @@ export interface CertificateInfo {
   /** SHA-256 of the DER, colon-separated hex (as `openssl x509 -fingerprint -sha256` prints it). */
   fingerprint: string;
   subject: string;
+  notBefore: Date;
   notAfter: Date;
   isExpired: boolean;
+  /** Valid only from a later date: an IdP's next certificate, published ahead of a rollover. */
+  isNotYetValid: boolean;
 }
 
 export function describeCertificate(pem: string, now = currentTime()): CertificateInfo {
   try {
     const cert = new X509Certificate(pem);
     const notAfter = new Date(cert.validTo);
+    const notBefore = new Date(cert.validFrom);
     return {
       fingerprint: cert.fingerprint256,
       // One attribute a line, each value escaped as RFC 2253 writes it ("test keys\, not …"):
@@ -24,8 +28,10 @@ export function describeCertificate(pem: string, now = currentTime()): Certifica
         .split("\n")
         .map((line) => line.replace(/\\([,+"\\<>;#= ])/g, "$1"))
         .join(", "),
+      notBefore,
       notAfter,
       isExpired: notAfter.getTime() < now.getTime(),
+      isNotYetValid: notBefore.getTime() > now.getTime(),
     };
   } catch {
     // Stored by an older import or by hand: still listed (by a hash of its text), so it can be removed.
@@ -33,8 +39,10 @@ export function describeCertificate(pem: string, now = currentTime()): Certifica
     return {
       fingerprint: `unreadable:${digest}`,
       subject: "(not a readable certificate)",
+      notBefore: now,
       notAfter: now,
       isExpired: true,
+      isNotYetValid: false,
     };
   }
 }
@@ -74,4 +82,29 @@ export function parsePastedCertificate(text: string): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * What an admin adding an IdP should know about its metadata's certificates. Signatures verify
+ * whatever the validity dates (as IdPs and SPs commonly do), so these are warnings, not refusals:
+ * an expired one usually means stale metadata, whose IdP now signs with another key.
+ */
+export function certificateWarnings(pems: string[], now = currentTime()): string[] {
+  const day = (d: Date) => d.toISOString().slice(0, 10);
+  const infos = pems.map((pem) => describeCertificate(pem, now));
+  const warnings = infos.flatMap((c) => {
+    const which = `The signing certificate ${c.subject} (SHA-256 ${c.fingerprint.slice(0, 11)}…)`;
+    if (c.isExpired)
+      return [
+        `${which} expired on ${day(c.notAfter)}: check that this is the IdP's current metadata.`,
+      ];
+    if (c.isNotYetValid)
+      return [`${which} is valid only from ${day(c.notBefore)}: the IdP's next certificate?`];
+    return [];
+  });
+  if (infos.length > 0 && infos.every((c) => c.isExpired || c.isNotYetValid))
+    warnings.push(
+      "None of its signing certificates is valid today: sign-ins will fail if the IdP signs with another key.",
+    );
+  return warnings;
 }

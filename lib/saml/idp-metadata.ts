@@ -2,11 +2,11 @@ import "server-only";
 import { X509Certificate } from "node:crypto";
 import { NS, attributeOrNull, descendants, parseXmlStrict, trimmedText } from "./xml-dom";
 import { assertSafeXml } from "./xml-safety";
+import { MAX_METADATA_BYTES, METADATA_TOO_LARGE } from "./metadata-limits";
 import { SamlRejection } from "./types";
 
 const MD_NS = "urn:oasis:names:tc:SAML:2.0:metadata";
 const REDIRECT = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";
-const MAX_METADATA_BYTES = 512 * 1024;
 
 export interface ParsedIdpMetadata {
   entityId: string;
@@ -34,40 +34,72 @@ export function toPem(base64: string): string {
 }
 
 /**
+ * The IdP entity to read. A document may be an EntitiesDescriptor naming several entities (an
+ * aggregate, or IdP and SP together): taking the first would silently configure another IdP than
+ * the admin meant, so several IdPs need `entityId` to say which (a refresh knows it).
+ */
+function selectIdpEntity(doc: Document, entityId: string | undefined): Element {
+  const entities = descendants(doc, MD_NS, "EntityDescriptor").filter(
+    (e) => (attributeOrNull(e, "entityID") ?? "") !== "",
+  );
+  if (entities.length === 0)
+    throw new MetadataError("No EntityDescriptor with an entityID was found.");
+  const idps = entities.filter((e) => descendants(e, MD_NS, "IDPSSODescriptor").length > 0);
+  if (idps.length === 0)
+    throw new MetadataError(
+      "The metadata has no IDPSSODescriptor: is this an identity provider's metadata?",
+    );
+  if (idps.length === 1) return idps[0] as Element;
+  const wanted = idps.find((e) => attributeOrNull(e, "entityID") === entityId);
+  if (wanted) return wanted;
+  const names = idps.slice(0, 5).map((e) => (attributeOrNull(e, "entityID") ?? "").slice(0, 200));
+  const listed = `${names.join(", ")}${idps.length > names.length ? ", …" : ""}`;
+  throw new MetadataError(
+    entityId === undefined
+      ? `The metadata describes ${idps.length} identity providers (${listed}): give the metadata of the one to add (its EntityDescriptor alone).`
+      : `The metadata describes ${idps.length} identity providers (${listed}), none of them ${entityId.slice(0, 200)}.`,
+  );
+}
+
+/**
  * Reads an IdP's SAML metadata: entityID, the HTTP-Redirect SingleSignOnService (and
- * SingleLogoutService, if any), and every signing certificate (several during a rollover). Refuses DOCTYPEs, entities and oversized
- * documents like any other SAML input, and checks each certificate parses.
+ * SingleLogoutService, if any), and every signing certificate (several during a rollover). Refuses
+ * DOCTYPEs, entities and oversized documents like any other SAML input, and checks each
+ * certificate parses. Comments are allowed: IdPs (Shibboleth's, for one) ship commented metadata,
+ * and nothing here is signature-checked, so a comment can't split a signed value.
+ * `entityId` picks the IdP out of a document describing several.
  * @throws MetadataError with a message naming what is missing or wrong.
  */
-export function parseIdpMetadata(xml: string): ParsedIdpMetadata {
+export function parseIdpMetadata(xml: string, opts: { entityId?: string } = {}): ParsedIdpMetadata {
   if (Buffer.byteLength(xml, "utf8") > MAX_METADATA_BYTES)
-    throw new MetadataError("The metadata is larger than 512 KiB.");
+    throw new MetadataError(METADATA_TOO_LARGE);
   let doc: Document;
   try {
-    assertSafeXml(xml, { maxDepth: 48 });
+    assertSafeXml(xml, { maxDepth: 48, allowComments: true });
     doc = parseXmlStrict(xml);
   } catch (error) {
     throw new MetadataError(
       error instanceof SamlRejection && error.reason !== "malformed_xml"
-        ? "The metadata contains XML the portal refuses (a DOCTYPE, entities, comments or too deep nesting)."
+        ? "The metadata contains XML the portal refuses (a DOCTYPE, entities or too deep nesting)."
         : "The metadata is not well-formed XML.",
     );
   }
-  const entity = descendants(doc, MD_NS, "EntityDescriptor")[0];
-  const entityId = entity ? attributeOrNull(entity, "entityID") : null;
-  if (!entity || !entityId)
-    throw new MetadataError("No EntityDescriptor with an entityID was found.");
-  const idpDescriptor = descendants(entity, MD_NS, "IDPSSODescriptor")[0];
-  if (!idpDescriptor)
-    throw new MetadataError(
-      "The metadata has no IDPSSODescriptor: is this an identity provider's metadata?",
-    );
+  const entity = selectIdpEntity(doc, opts.entityId);
+  const entityId = attributeOrNull(entity, "entityID") ?? "";
+  const idpDescriptor = descendants(entity, MD_NS, "IDPSSODescriptor")[0] as Element;
   const sso = descendants(idpDescriptor, MD_NS, "SingleSignOnService").find(
     (s) => attributeOrNull(s, "Binding") === REDIRECT,
   );
   const ssoUrl = sso ? attributeOrNull(sso, "Location") : null;
-  if (!ssoUrl || !/^https?:\/\//.test(ssoUrl))
-    throw new MetadataError("No HTTP-Redirect SingleSignOnService with an http(s) Location.");
+  if (!ssoUrl || !/^https?:\/\//.test(ssoUrl)) {
+    // Say what the IdP does offer (e.g. only HTTP-Artifact), so the admin knows what to enable.
+    const offered = descendants(idpDescriptor, MD_NS, "SingleSignOnService")
+      .map((s) => (attributeOrNull(s, "Binding") ?? "").replace(/^.*:bindings:/, "").slice(0, 80))
+      .filter((b, i, all) => b !== "" && all.indexOf(b) === i);
+    throw new MetadataError(
+      `No HTTP-Redirect SingleSignOnService with an http(s) Location (the portal sends its AuthnRequest with HTTP-Redirect; this metadata offers ${offered.length ? offered.join(", ") : "none"}).`,
+    );
+  }
   // Single logout is optional: an IdP without it (or with an unusable Location) gets none, and
   // signing out of the portal leaves its session alone (docs/SINGLE-LOGOUT.md).
   const slo = descendants(idpDescriptor, MD_NS, "SingleLogoutService").find(
@@ -98,38 +130,4 @@ export function parseIdpMetadata(xml: string): ParsedIdpMetadata {
     ),
   ];
   return { entityId, ssoUrl, sloUrl, signingCertificates: [...certificates], nameIdFormats };
-}
-
-/**
- * Fetches metadata from a URL: https (http only for localhost), 10 s timeout, size-capped, no
- * redirects to other schemes. Admin-only (SSRF): the caller must have checked the admin role.
- */
-export async function fetchIdpMetadata(url: string): Promise<string> {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new MetadataError("The metadata URL is not a valid URL.");
-  }
-  const isLocal = ["localhost", "127.0.0.1", "[::1]"].includes(parsed.hostname);
-  if (parsed.protocol !== "https:" && !(parsed.protocol === "http:" && isLocal)) {
-    throw new MetadataError("The metadata URL must use https.");
-  }
-  let response: Response;
-  try {
-    response = await fetch(parsed, {
-      redirect: "error",
-      signal: AbortSignal.timeout(10_000),
-      cache: "no-store",
-    });
-  } catch {
-    throw new MetadataError(
-      "The metadata URL could not be fetched (network error, timeout or redirect).",
-    );
-  }
-  if (!response.ok) throw new MetadataError(`The metadata URL answered HTTP ${response.status}.`);
-  const text = await response.text();
-  if (Buffer.byteLength(text, "utf8") > MAX_METADATA_BYTES)
-    throw new MetadataError("The metadata is larger than 512 KiB.");
-  return text;
 }

@@ -151,7 +151,8 @@ function checkReference(xml: string, amp: number): void {
  * Refuses what no legitimate IdP sends and what XML attacks need, in one forward pass over the text
  * (no recursion, no backtracking): a DOCTYPE or any other markup declaration (`doctype_or_entity`,
  * which also covers references to entities other than the five predefined ones — billion laughs,
- * XXE), any comment (`comment_in_message`: comment injection into NameID or DigestValue), processing
+ * XXE), any comment (`comment_in_message`: comment injection into NameID or DigestValue; with
+`allowComments`, for unsigned input such as IdP metadata, comments are skipped), processing
  * instructions other than a leading XML declaration and anything else that is not well-formed at
  * this level — a second root element, text outside the root, unbalanced tags, forbidden control
  * characters (`malformed_xml`) — and elements nested deeper than `maxDepth` (`too_deeply_nested`;
@@ -162,7 +163,10 @@ function checkReference(xml: string, amp: number): void {
  * @throws SamlRejection with the reasons above.
  * @throws TypeError when a limit is not a positive integer (a programming error).
  */
-export function assertSafeXml(xml: string, opts: { maxDepth: number; maxNodes?: number }): void {
+export function assertSafeXml(
+  xml: string,
+  opts: { maxDepth: number; maxNodes?: number; allowComments?: boolean },
+): void {
   requireLimit("maxDepth", opts.maxDepth);
   const maxNodes = opts.maxNodes ?? Number.MAX_SAFE_INTEGER;
   requireLimit("maxNodes", maxNodes);
@@ -203,7 +207,12 @@ export function assertSafeXml(xml: string, opts: { maxDepth: number; maxNodes?: 
     const next = xml.charCodeAt(lt + 1);
     if (next === 0x21 /* ! */) {
       if (xml.startsWith("<!--", lt)) {
-        throw new SamlRejection("comment_in_message", "the message contains a comment");
+        if (!opts.allowComments)
+          throw new SamlRejection("comment_in_message", "the message contains a comment");
+        const end = xml.indexOf("-->", lt + 4);
+        if (end < 0) throw new SamlRejection("malformed_xml", "unterminated comment");
+        i = end + 3;
+        continue;
       }
       if (xml.startsWith("<![CDATA[", lt)) {
         if (depth === 0) throw new SamlRejection("malformed_xml", "CDATA outside the root element");

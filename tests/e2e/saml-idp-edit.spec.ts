@@ -1,6 +1,7 @@
 // An administrator edits a SAML IdP in Chromium (docs/SAML-IDENTITY.md "Editing an IdP"): from the
 // list to its page, a refused save that keeps what was typed, a save, a certificate added by
-// pasting its PEM and removed again; and the add form keeping what was typed when refused.
+// pasting its PEM and removed again; and the add form keeping what was typed when refused, or
+// refusing an oversized metadata file before posting it.
 import { expect, test } from "@playwright/test";
 import { getTestSigningKey } from "@/tests/support/saml-fixtures";
 import { signInThroughSaml, startSamlStackPerFile } from "./support/saml-e2e-stack";
@@ -8,6 +9,7 @@ import { signInThroughSaml, startSamlStackPerFile } from "./support/saml-e2e-sta
 const stack = startSamlStackPerFile();
 /** For the person running the suite to look at (outside the repository). */
 const SCREENSHOT = process.env.GATEHOUSE_IDP_EDIT_SCREENSHOT ?? "/tmp/idp-edit.png";
+const ADD_SCREENSHOT = process.env.GATEHOUSE_IDP_ADD_SCREENSHOT ?? "/tmp/idp-add-too-large.png";
 
 // First: the next test renames the IdP, and with it the sign-in page's link.
 test("the add form keeps what was typed when the metadata is refused", async ({ page }) => {
@@ -27,6 +29,30 @@ test("the add form keeps what was typed when the metadata is refused", async ({ 
   await expect(form.locator('textarea[name="metadataXml"]')).toHaveValue("<not-metadata/>");
   await expect(form.locator('input[name="emailAttribute"]')).toHaveValue("mail");
   await expect(form.locator('input[name="allowIdpInitiated"]')).toBeChecked();
+});
+
+test("a metadata file over 512 KiB is refused before it is posted, with the size and what was typed", async ({
+  page,
+}) => {
+  const s = stack();
+  await signInThroughSaml(page, s, "alice");
+  await page.goto(`${s.portalUrl}/admin/identity-providers`);
+  const form = page.getByTestId("idp-form");
+  await form.locator('input[name="displayName"]').fill("Federation");
+  await form.locator('input[name="slug"]').fill("federation");
+  // Over the server-action body limit (1 MB) too: posted, it would never reach the action.
+  await form.locator('input[name="metadataFile"]').setInputFiles({
+    name: "federation.xml",
+    mimeType: "application/xml",
+    buffer: Buffer.alloc(2 * 1024 * 1024, "a"),
+  });
+  await form.getByRole("button", { name: "Add identity provider" }).click();
+  await expect(form.getByText("The metadata is larger than 512 KiB.")).toBeVisible();
+  await expect(form.getByTestId("idp-form-error")).toBeVisible();
+  await expect(form.locator('input[name="displayName"]')).toHaveValue("Federation");
+  await expect(form.locator('input[name="slug"]')).toHaveValue("federation");
+  await form.screenshot({ path: ADD_SCREENSHOT });
+  expect(await s.db.samlIdentityProvider.count({ where: { slug: "federation" } })).toBe(0);
 });
 
 test("an admin edits an IdP: a refused save keeps what was typed, a save is kept, a certificate is added and removed", async ({

@@ -386,7 +386,7 @@ test("an admin signed in with SAML sees the IdP and the SP metadata URL, and imp
 
   await submitMetadata(await idpMetadata.text());
   await expect(form).toContainText(
-    "An identity provider with this short name or entityID already exists.",
+    `The identity provider Corp Identity (demo) (corp-saml) already has the entity ID ${s.samlIdp.entityId}.`,
   );
   await expect(form.getByRole("status")).toHaveCount(0);
 
@@ -397,7 +397,7 @@ test("an admin signed in with SAML sees the IdP and the SP metadata URL, and imp
   await expect(
     form.getByText(/^The metadata is not (?:acceptable|well-formed) XML\b/),
   ).toBeVisible();
-  await expect(form).not.toContainText("already exists");
+  await expect(form).not.toContainText("already has the entity ID");
   await expect(form.getByRole("status")).toHaveCount(0);
 
   // Neither attempt added anything.

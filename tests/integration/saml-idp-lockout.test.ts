@@ -112,3 +112,72 @@ describe("the last way to sign in cannot be disabled", () => {
     }
   });
 });
+
+describe("disabling an identity provider ends the sign-ins made through it", () => {
+  const now = new Date("2026-06-01T12:00:00Z");
+  const later = new Date(now.getTime() + 3_600_000);
+
+  /** A person signed in through `slug`'s IdP: one portal session and one CLI token. */
+  async function signedInThrough(slug: string) {
+    const person = await db.person.create({ data: {} });
+    const user = await db.user.create({
+      data: {
+        personId: person.id,
+        issuer: `https://${slug}.example/entity`,
+        subject: `someone-${randomUUID()}`,
+        roleSessionName: `someone-${slug}-${randomUUID().slice(0, 8)}`,
+      },
+    });
+    const session = await db.portalSession.create({
+      data: { id: randomUUID(), userId: user.id, method: "saml", expiresAt: later },
+    });
+    const token = await db.cliToken.create({
+      data: {
+        tokenHash: randomUUID(),
+        userId: user.id,
+        deviceName: "laptop",
+        method: "saml",
+        approvedBySessionId: session.id,
+        createdAt: now,
+        expiresAt: later,
+      },
+    });
+    return { session: session.id, token: token.id };
+  }
+  const sessionRevoked = async (id: string) =>
+    (await db.portalSession.findUniqueOrThrow({ where: { id } })).revokedAt;
+  const tokenRevoked = async (id: string) =>
+    (await db.cliToken.findUniqueOrThrow({ where: { id } })).revokedAt;
+
+  it("its people's portal sessions and CLI tokens end at once and are counted in the audit; other IdPs' stay", async () => {
+    const viaOkta = await signedInThrough("okta");
+    const viaEntra = await signedInThrough("entra");
+    const request = meta();
+    expect(await setSamlIdpEnabled(db, okta, false, alice, request, WITH_OIDC, now)).toEqual({
+      ok: true,
+    });
+    expect(await sessionRevoked(viaOkta.session)).toEqual(now);
+    expect(await tokenRevoked(viaOkta.token)).toEqual(now);
+    expect(await sessionRevoked(viaEntra.session)).toBeNull();
+    expect(await tokenRevoked(viaEntra.token)).toBeNull();
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { requestId: request.requestId } });
+    expect(JSON.parse(audit.detailsJson)).toMatchObject({
+      idp: "okta",
+      after: { enabled: false },
+      portalSessionsEnded: 1,
+      cliTokensRevoked: 1,
+    });
+  });
+
+  it("enabling ends nothing, and a refused disable ends nothing", async () => {
+    const viaOkta = await signedInThrough("okta");
+    const viaEntra = await signedInThrough("entra");
+    expect((await setSamlIdpEnabled(db, okta, true, alice, meta(), SAML_ONLY, now)).ok).toBe(true);
+    await setSamlIdpEnabled(db, entra, false, alice, meta(), SAML_ONLY, now);
+    const refused = await setSamlIdpEnabled(db, okta, false, alice, meta(), SAML_ONLY, now);
+    expect(refused).toMatchObject({ ok: false, reason: "last_sign_in_method" });
+    expect(await sessionRevoked(viaOkta.session)).toBeNull();
+    expect(await tokenRevoked(viaOkta.token)).toBeNull();
+    expect(await sessionRevoked(viaEntra.session)).toEqual(now);
+  });
+});

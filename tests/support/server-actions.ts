@@ -104,12 +104,34 @@ export async function postAction<T>(
   return { status: res.status, requestId: res.headers.get("x-request-id"), state, text };
 }
 
+/**
+ * A Flight reply's rows. Most end at a newline; a long string (a pasted metadata document handed
+ * back in a refused form's values) is a text row, `<id>:T<hex byte length>,<text>`, with no newline
+ * after it, so the next row starts right after its last byte.
+ */
+function flightRows(text: string): string[] {
+  const bytes = Buffer.from(text, "utf8");
+  const rows: string[] = [];
+  let at = 0;
+  while (at < bytes.length) {
+    const head = /^[0-9a-f]*:T([0-9a-f]+),/.exec(bytes.subarray(at, at + 32).toString("latin1"));
+    if (head) {
+      at += head[0].length + Number.parseInt(head[1] ?? "0", 16);
+      continue;
+    }
+    const end = bytes.indexOf(0x0a, at);
+    rows.push(bytes.subarray(at, end < 0 ? bytes.length : end).toString("utf8"));
+    at = end < 0 ? bytes.length : end + 1;
+  }
+  return rows;
+}
+
 /** The action's return value in a React Flight reply: the first JSON row that `isState` accepts. */
 export function stateInFlight<T>(
   text: string,
   isState: (value: Record<string, unknown>) => boolean,
 ): T | null {
-  for (const row of text.split("\n")) {
+  for (const row of flightRows(text)) {
     const payload = row.slice(row.indexOf(":") + 1);
     if (!payload.startsWith("{")) continue;
     try {

@@ -92,7 +92,8 @@ export async function addIdentityProvider(
   );
   if (!result.ok) return { ok: false, message: null, errors: result.errors, values };
   revalidatePath("/admin/identity-providers");
-  return { ok: true, message: `Added ${result.entityId}.`, errors: {}, values: {} };
+  const message = [`Added ${result.entityId}.`, ...result.warnings].join(" ");
+  return { ok: true, message, errors: {}, values: {} };
 }
 
 export async function toggleIdentityProvider(input: unknown): Promise<void> {

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { PageFrame } from "@/components/page-frame";
 import { SamlIdpForm } from "@/components/saml-idp-form";
-import { findSamlIdpsForAdmin } from "@/lib/admin/saml-idps";
+import { findSamlIdpsForAdmin } from "@/lib/admin/saml-idp-list";
 import { requirePrivilegedPage } from "@/lib/auth/privilege-guard";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
