@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import type { DiscoveryChange } from "@/lib/discovery/changes";
+import { accountStatusGrants, type DiscoveryChange } from "@/lib/discovery/changes";
 import { ArnText } from "../arn-text";
 import { EnvironmentBadge } from "../environment-badge";
 import { ProposedRoleView, TrustVerdictView, UntrustedWarning } from "./discovery-trust";
@@ -202,10 +202,13 @@ export function DiscoveryChangeBody({ change }: { change: DiscoveryChange }) {
               to={organizationStatusLabel(change.to)}
             />
           </dl>
-          {change.to === "ACTIVE" || change.from === "ACTIVE" || change.from === "" ? (
-            <RuleEffect count={change.ruleCount} isStopping={change.to !== "ACTIVE"} />
+          {accountStatusGrants(change.from) !== accountStatusGrants(change.to) ? (
+            <RuleEffect count={change.ruleCount} isStopping={!accountStatusGrants(change.to)} />
           ) : (
-            <p className="text-sm text-slate-500">Its access rules still grant nothing.</p>
+            <p className="text-sm text-slate-500">
+              Its access rules still grant{" "}
+              {accountStatusGrants(change.to) ? "as before" : "nothing"}.
+            </p>
           )}
         </div>
       );

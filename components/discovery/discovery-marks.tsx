@@ -1,13 +1,14 @@
+import { accountStatusGrants } from "@/lib/discovery/changes";
 import { organizationStatusLabel } from "./discovery-wording";
 import { UtcTime } from "../utc-time";
 
 const MARK =
   "inline-flex items-center rounded-md px-2 py-0.5 text-xs font-medium ring-1 ring-inset";
 
-/** Statuses in which an account's roles grant nothing (docs/DISCOVERY.md). */
-const CLOSED_STATUSES = new Set(["SUSPENDED", "PENDING_CLOSURE", "NOT_IN_ORGANIZATION"]);
-
-/** A badge for an account AWS Organizations reports suspended, closing or gone; else nothing. */
+/**
+ * A badge for an account AWS Organizations reports other than active: red when its roles grant
+ * nothing (roleIsUsable), amber when it left the organization (its roles still grant); else nothing.
+ */
 export function OrganizationStatusBadge({
   status,
   className = "",
@@ -15,11 +16,16 @@ export function OrganizationStatusBadge({
   status: string;
   className?: string;
 }) {
-  if (!CLOSED_STATUSES.has(status)) return null;
+  if (status === "" || status === "ACTIVE") return null;
+  const grants = accountStatusGrants(status);
   return (
     <span
-      className={`${MARK} bg-red-50 text-red-700 ring-red-600/30 ${className}`}
-      title="Its roles grant nothing while it is in this state"
+      className={`${MARK} ${grants ? "bg-amber-50 text-amber-800 ring-amber-600/30" : "bg-red-50 text-red-700 ring-red-600/30"} ${className}`}
+      title={
+        grants
+          ? "Discovery no longer finds it in the organization; its roles still grant"
+          : "Its roles grant nothing while it is in this state"
+      }
       data-testid="account-organization-status"
       data-status={status}
     >

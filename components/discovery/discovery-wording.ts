@@ -51,8 +51,11 @@ export function triggerLabel(trigger: string): string {
 const ORGANIZATION_STATUS: Record<string, string> = {
   "": "entered by hand",
   ACTIVE: "active",
+  PENDING_ACTIVATION: "not yet activated",
   SUSPENDED: "suspended",
   PENDING_CLOSURE: "closing",
+  CLOSED: "closed",
+  UNKNOWN: "in an unknown state",
   NOT_IN_ORGANIZATION: "not in the organization",
 };
 

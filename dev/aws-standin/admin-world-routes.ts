@@ -16,6 +16,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import { onlyFor, readJsonObject, sendJson } from "./admin-routes";
+import { STATUSES } from "./organization-index";
 import type { Router } from "./router";
 import {
   addOrganizationMember,
@@ -28,7 +29,7 @@ const MAX_BODY_BYTES = 256 * 1024;
 
 const policy = z.union([z.string(), z.record(z.string(), z.unknown())]);
 const tags = z.record(z.string(), z.string());
-const status = z.enum(["ACTIVE", "SUSPENDED", "PENDING_CLOSURE"]);
+const status = z.enum(STATUSES);
 
 const schemas = {
   throttle: z.strictObject({

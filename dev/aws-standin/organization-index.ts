@@ -21,7 +21,14 @@ export const ACCOUNT_ID = /^\d{12}$/;
 const ACCOUNT_NAME = /^[\u0020-\u007E]{1,50}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
-const STATUSES = ["ACTIVE", "SUSPENDED", "PENDING_CLOSURE"] as const;
+/** The five account states of ListAccounts' `State` (AWS Organizations User Guide, account states). */
+export const STATUSES = [
+  "PENDING_ACTIVATION",
+  "ACTIVE",
+  "SUSPENDED",
+  "PENDING_CLOSURE",
+  "CLOSED",
+] as const;
 /** AWS Organizations quota: OUs nest at most five levels below the root. */
 const MAX_OU_DEPTH = 5;
 const MAX_TAGS = 50;

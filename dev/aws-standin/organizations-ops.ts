@@ -256,14 +256,16 @@ function notFound(code: OrganizationsErrorCode, message: string): never {
   throw new OrganizationsError(code, message);
 }
 
-/** The Account shape as AWS returns it (Status alongside its successor State). */
+/**
+ * The Account shape as AWS returns it: `State` only, as the deprecated `Status` was retired on
+ * 9 September 2026 (the SDK's Account documentation), so a client still reading Status finds none.
+ */
 function accountShape(org: OrganizationIndex, member: ResolvedMember): Output {
   return {
     Id: member.id,
     Arn: accountArn(org, member.id),
     Email: member.email,
     Name: member.name,
-    Status: member.status,
     State: member.status,
     JoinedMethod: "CREATED",
     // The JSON protocol's timestamps are epoch seconds.

@@ -127,8 +127,8 @@ export interface StandinOrganizationMember {
   id: string;
   name: string;
   email: string;
-  /** Default "ACTIVE". */
-  status?: "ACTIVE" | "SUSPENDED" | "PENDING_CLOSURE";
+  /** Its account State; default "ACTIVE". */
+  status?: "PENDING_ACTIVATION" | "ACTIVE" | "SUSPENDED" | "PENDING_CLOSURE" | "CLOSED";
   /** The root's id or a unit's id; default the root. */
   parentId?: string;
   tags?: Record<string, string>;

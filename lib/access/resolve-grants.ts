@@ -1,6 +1,7 @@
 import "server-only";
 import { MIN_SESSION_SECONDS } from "@/lib/aws/partitions";
 import { validateSessionPolicy } from "@/lib/aws/session-policy";
+import { accountStatusGrants } from "@/lib/discovery/changes";
 
 export interface RuleForResolution {
   id: string;
@@ -51,18 +52,15 @@ export interface RuleForResolution {
   };
 }
 
-/** Organizations statuses of an account whose roles can't be used (docs/DISCOVERY.md). */
-const UNUSABLE_ACCOUNT_STATUSES: ReadonlySet<string> = new Set(["SUSPENDED", "PENDING_CLOSURE"]);
-
 /**
- * Whether a role may be granted at all: not found missing by discovery, and not in an account
- * AWS Organizations reports suspended or closing. Rules on such a role stay, and grant again once
- * discovery sees the role (or account) back.
+ * Whether a role may be granted at all: not found missing by discovery, and in an account AWS
+ * Organizations reports ACTIVE (or never discovered). Rules on such a role stay, and grant again
+ * once discovery sees the role (or account) back.
  */
 export function roleIsUsable(role: RuleForResolution["role"]): boolean {
   return (
     (role.missingSince ?? null) === null &&
-    !UNUSABLE_ACCOUNT_STATUSES.has(role.awsAccount.organizationStatus ?? "")
+    accountStatusGrants(role.awsAccount.organizationStatus ?? "")
   );
 }
 

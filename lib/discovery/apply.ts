@@ -12,6 +12,7 @@ import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event"
 import { AppError } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/request-meta";
 import type { ChangeKind, DiscoveryChange, ProposedRole } from "./changes";
+import { detailsEditedSince, isDuplicateKey, refuseSuperseded } from "./apply-checks";
 import { trustFields } from "./diff";
 import { readKnownAccounts } from "./known-state";
 import { parseRunChanges, parseApplied, type AppliedRecord } from "./run-record";
@@ -72,7 +73,14 @@ export async function applyDiscoveryChanges(
 ): Promise<ApplyResult> {
   const run = await db.discoveryRun.findUnique({
     where: { id: input.runId },
-    select: { id: true, status: true, changesJson: true, appliedJson: true, version: true },
+    select: {
+      id: true,
+      status: true,
+      startedAt: true,
+      changesJson: true,
+      appliedJson: true,
+      version: true,
+    },
   });
   if (!run) throw new AppError("not_found", "No such discovery run.");
   if (run.status !== "complete")
@@ -84,39 +92,52 @@ export async function applyDiscoveryChanges(
   const applied = parseApplied(run.appliedJson);
   const selected = select(changes, input.selection).filter((c) => !applied[c.key]);
 
-  return db.$transaction(async (tx) => {
-    const claimed = await tx.discoveryRun.updateMany({
-      where: { id: run.id, version: run.version },
-      data: { version: { increment: 1 } },
+  return db
+    .$transaction(async (tx) => {
+      const claimed = await tx.discoveryRun.updateMany({
+        where: { id: run.id, version: run.version },
+        data: { version: { increment: 1 } },
+      });
+      if (claimed.count !== 1)
+        throw new AppError(
+          "conflict",
+          "Someone applied changes of this run at the same time: reload it and try again.",
+        );
+      await refuseSuperseded(tx, run);
+      const result = await applyChanges(tx, selected, input.now);
+      const record: AppliedRecord = { at: input.now.toISOString(), by: input.actorLabel };
+      for (const key of result.applied) applied[key] = record;
+      await tx.discoveryRun.update({
+        where: { id: run.id },
+        data: { appliedJson: JSON.stringify(applied), appliedCount: Object.keys(applied).length },
+      });
+      await writeAuditEvent(tx, {
+        action: "discovery.applied",
+        outcome: "success",
+        actor: input.actor,
+        meta: input.meta,
+        details: {
+          runId: run.id,
+          ...(input.trigger ? { trigger: input.trigger } : {}),
+          applied: result.applied.length,
+          skipped: result.skipped.length,
+          byKind: countByKind(selected.filter((c) => result.applied.includes(c.key))),
+          keys: result.applied.slice(0, 50).join(" "),
+        },
+      });
+      return result;
+    })
+    .catch((error: unknown) => {
+      // The re-check read the database before inserting; an account or role someone added in
+      // between (by hand, or another replica's sync) makes the insert fail and the whole apply
+      // roll back. That is a conflict to reload, not a server error.
+      if (isDuplicateKey(error))
+        throw new AppError(
+          "conflict",
+          "An account or role this would create was added at the same moment: reload the run and apply again. Nothing was changed.",
+        );
+      throw error;
     });
-    if (claimed.count !== 1)
-      throw new AppError(
-        "conflict",
-        "Someone applied changes of this run at the same time: reload it and try again.",
-      );
-    const result = await applyChanges(tx, selected, input.now);
-    const record: AppliedRecord = { at: input.now.toISOString(), by: input.actorLabel };
-    for (const key of result.applied) applied[key] = record;
-    await tx.discoveryRun.update({
-      where: { id: run.id },
-      data: { appliedJson: JSON.stringify(applied), appliedCount: Object.keys(applied).length },
-    });
-    await writeAuditEvent(tx, {
-      action: "discovery.applied",
-      outcome: "success",
-      actor: input.actor,
-      meta: input.meta,
-      details: {
-        runId: run.id,
-        ...(input.trigger ? { trigger: input.trigger } : {}),
-        applied: result.applied.length,
-        skipped: result.skipped.length,
-        byKind: countByKind(selected.filter((c) => result.applied.includes(c.key))),
-        keys: result.applied.slice(0, 50).join(" "),
-      },
-    });
-    return result;
-  });
 }
 
 function select(changes: DiscoveryChange[], selection: Selection): DiscoveryChange[] {
@@ -260,6 +281,8 @@ async function applyChanges(
         break;
       case "account-details":
         if (!stored) skip(change.key, "the account was removed since discovery ran");
+        else if (detailsEditedSince(stored, change))
+          skip(change.key, "its environment, OU path or tags were edited since discovery ran");
         else {
           await tx.awsAccount.update({
             where: { id: stored.dbId },

@@ -4,10 +4,24 @@
  * periodic sync applies by itself, and the notices a run records. Pure description; the diff that
  * produces them is diff.ts.
  */
+import type { OrganizationStatus } from "./snapshot";
 import type { TrustVerdict } from "./trust-policy";
 
 /** "" (never discovered) is how a hand-entered account starts. */
-export type AccountStatus = "" | "ACTIVE" | "SUSPENDED" | "PENDING_CLOSURE" | "NOT_IN_ORGANIZATION";
+export type AccountStatus = "" | OrganizationStatus | "NOT_IN_ORGANIZATION";
+
+/**
+ * The Organizations statuses in which an account's roles may be used: ACTIVE, "" (entered by hand,
+ * never discovered) and NOT_IN_ORGANIZATION (it left: discovery no longer reads it, but it may
+ * still be the company's, moved to another organization). Every other one grants nothing —
+ * suspended, closing, closed, not yet activated, or a state discovery did not understand — so a
+ * state AWS adds later fails closed (roleIsUsable in lib/access/resolve-grants.ts).
+ */
+const USABLE_ACCOUNT_STATUSES: ReadonlySet<string> = new Set(["", "ACTIVE", "NOT_IN_ORGANIZATION"]);
+
+export function accountStatusGrants(status: string): boolean {
+  return USABLE_ACCOUNT_STATUSES.has(status);
+}
 
 export interface KnownRole {
   arn: string;

@@ -75,7 +75,7 @@ export function pathText(path: readonly string[]): string {
   return path.join("/");
 }
 
-function sameTags(a: Record<string, string>, b: Record<string, string>): boolean {
+export function sameTags(a: Record<string, string>, b: Record<string, string>): boolean {
   const ka = Object.keys(a).sort();
   const kb = Object.keys(b).sort();
   return ka.length === kb.length && ka.every((k, i) => k === kb[i] && a[k] === b[k]);

@@ -36,6 +36,7 @@ import {
 } from "./retry";
 import {
   isIgnoredRole,
+  ORGANIZATION_STATES,
   type DiscoveredAccount,
   type DiscoveredRole,
   type DiscoverySnapshot,
@@ -119,6 +120,11 @@ export async function readOrganization(deps: ReadDependencies): Promise<Discover
         listTags(organizations, call, id),
       ]);
       const status = statusOf(account);
+      if (status === "UNKNOWN")
+        malformed.push({
+          accountId: id,
+          message: `Organizations listed the account in the state ${JSON.stringify(String(account.State ?? account.Status ?? "").slice(0, 40))}: its roles grant nothing until it reads ACTIVE`,
+        });
       const base = {
         accountId: id,
         name: nameOf({ name: account.Name ?? id, tags }, config),
@@ -128,7 +134,8 @@ export async function readOrganization(deps: ReadDependencies): Promise<Discover
       };
       let result: DiscoveredAccount;
       if (status !== "ACTIVE") {
-        result = { ...base, roles: null, rolesError: `the account is ${status.toLowerCase()}` };
+        const state = status.toLowerCase().replace(/_/g, " ");
+        result = { ...base, roles: null, rolesError: `the account is ${state}` };
       } else {
         const read = await readAccountRoles(deps, id, regions.iam);
         rolesSeen += read.roles?.length ?? 0;
@@ -231,9 +238,16 @@ class OuPathCache {
   }
 }
 
-function statusOf(account: Account): OrganizationStatus {
-  const state = (account as { State?: string }).State ?? account.Status ?? "ACTIVE";
-  return state === "SUSPENDED" || state === "PENDING_CLOSURE" ? state : "ACTIVE";
+/**
+ * The account's State (PENDING_ACTIVATION, ACTIVE, SUSPENDED, PENDING_CLOSURE or CLOSED). The
+ * retired Status is read only when State is absent; anything else is UNKNOWN, never ACTIVE: a
+ * closed account must not read as usable because its state was not understood.
+ */
+export function statusOf(account: Pick<Account, "State" | "Status">): OrganizationStatus {
+  const state: string | undefined = account.State ?? account.Status;
+  return (ORGANIZATION_STATES as readonly string[]).includes(state ?? "")
+    ? (state as OrganizationStatus)
+    : "UNKNOWN";
 }
 
 async function readAccountRoles(
@@ -246,7 +260,9 @@ async function readAccountRoles(
   try {
     credentials = await assume(deps, roleArn, "the discovery role");
   } catch (error) {
-    return { roles: null, untrusted: 0, error: describeAwsError(error), malformed: [] };
+    // assume() words the refusal itself ("could not assume …: AccessDenied …").
+    const reason = error instanceof DiscoveryReadError ? error.message : describeAwsError(error);
+    return { roles: null, untrusted: 0, error: reason, malformed: [] };
   }
   const iam = new IAMClient({
     region: iamRegion,
@@ -298,7 +314,7 @@ async function readAccountRoles(
         continue;
       }
       seen.add(name.toLowerCase());
-      const trust = readTrust(role.AssumeRolePolicyDocument ?? "", deps.trust);
+      const trust = readTrust(role.AssumeRolePolicyDocument ?? "", deps.trust, accountId);
       if (trust.kind === "untrusted") untrusted++;
       roles.push({
         arn: role.Arn ?? "",

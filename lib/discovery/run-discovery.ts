@@ -8,6 +8,7 @@ import "server-only";
  */
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db/client";
+import { idMaker } from "@/lib/config-as-code/insert-rows";
 import type { AppConfig, DiscoveryConfig } from "@/lib/config";
 import type { StsBroker } from "@/lib/aws/sts-broker";
 import { ASSUMED_ROLE_ARN_PATTERN } from "@/lib/aws/partitions";
@@ -66,7 +67,20 @@ export function discoveryConfigOf(config: Pick<AppConfig, "discovery">): Discove
 export async function createDiscoveryRun(deps: DiscoveryDeps, by: StartedBy): Promise<string> {
   discoveryConfigOf(deps.config);
   const now = deps.now();
+  const runId = idMaker()();
   const id = await deps.db.$transaction(async (tx) => {
+    // The audit event is written first on purpose: appending to the chain updates its head row,
+    // which PostgreSQL keeps locked until this transaction ends (lib/audit/write-audit-event.ts).
+    // Two claims at once (two admins, two replicas) therefore take turns, and the second one's
+    // look for a running run sees the first one's row instead of both creating one. (SQLite runs
+    // one write transaction at a time anyway.) A refused claim rolls its event back with it.
+    await writeAuditEvent(tx, {
+      action: "discovery.started",
+      outcome: "success",
+      actor: by.actor,
+      meta: by.meta,
+      details: { runId, trigger: by.trigger },
+    });
     const running = await tx.discoveryRun.findFirst({
       where: {
         status: "running",
@@ -90,19 +104,13 @@ export async function createDiscoveryRun(deps: DiscoveryDeps, by: StartedBy): Pr
     });
     const run = await tx.discoveryRun.create({
       data: {
+        id: runId,
         trigger: by.trigger,
         actorPersonId: by.actorPersonId,
         startedAt: now,
         heartbeatAt: now,
       },
       select: { id: true },
-    });
-    await writeAuditEvent(tx, {
-      action: "discovery.started",
-      outcome: "success",
-      actor: by.actor,
-      meta: by.meta,
-      details: { runId: run.id, trigger: by.trigger },
     });
     return run.id;
   });

@@ -5,7 +5,20 @@
  */
 import type { TrustVerdict } from "./trust-policy";
 
-export type OrganizationStatus = "ACTIVE" | "SUSPENDED" | "PENDING_CLOSURE";
+/**
+ * An account's `State` in ListAccounts (the older `Status` was retired on 9 September 2026).
+ * UNKNOWN stands for a state missing or not one of AWS's five: like every state but ACTIVE, it
+ * grants nothing (roleIsUsable), so a state AWS adds later fails closed until it is understood.
+ */
+export const ORGANIZATION_STATES = [
+  "ACTIVE",
+  "PENDING_ACTIVATION",
+  "SUSPENDED",
+  "PENDING_CLOSURE",
+  "CLOSED",
+] as const;
+
+export type OrganizationStatus = (typeof ORGANIZATION_STATES)[number] | "UNKNOWN";
 
 export interface DiscoveredRole {
   arn: string;

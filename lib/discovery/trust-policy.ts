@@ -54,8 +54,16 @@ function safeDecode(text: string): string | null {
   }
 }
 
-/** Who may assume the role by this trust policy, as far as the portal is concerned. */
-export function readTrust(document: string, context: TrustContext): TrustVerdict {
+/**
+ * Who may assume the role by this trust policy, as far as the portal is concerned. `roleAccount`
+ * (the role's own account) binds a SAML provider to it: AssumeRoleWithSAML takes a provider in the
+ * role's account and partition only, so one elsewhere could never be used.
+ */
+export function readTrust(
+  document: string,
+  context: TrustContext,
+  roleAccount?: string,
+): TrustVerdict {
   const policy = decodeTrustPolicy(document);
   if (policy === null || typeof policy !== "object")
     return { kind: "untrusted", reason: "the trust policy is not valid JSON" };
@@ -81,13 +89,22 @@ export function readTrust(document: string, context: TrustContext): TrustVerdict
       requiresExternalId: conditions.has("sts:externalid"),
     };
   }
+  const usableProvider = new RegExp(
+    `^arn:${context.partition}:iam::${roleAccount ?? "\\d{12}"}:saml-provider/[\\w.-]+$`,
+  );
+  let elsewhere: string | undefined;
   for (const s of allows) {
     if (!actionsOf(s).some((a) => matchesAction(a, "sts:AssumeRoleWithSAML"))) continue;
-    const provider = principalsOf(s, "Federated").find((p) =>
-      /^arn:[\w-]+:iam::\d{12}:saml-provider\/[\w.-]+$/.test(p),
-    );
+    const providers = principalsOf(s, "Federated").filter((p) => p.includes(":saml-provider/"));
+    const provider = providers.find((p) => usableProvider.test(p));
     if (provider) return { kind: "saml", samlProviderArn: provider };
+    elsewhere ??= providers[0];
   }
+  if (elsewhere !== undefined)
+    return {
+      kind: "untrusted",
+      reason: `its SAML provider ${elsewhere.slice(0, 200)} is not in the role's account and partition, where AssumeRoleWithSAML needs it`,
+    };
   return {
     kind: "untrusted",
     reason: `the trust policy names neither the broker (${context.brokerArn}) nor a SAML provider`,

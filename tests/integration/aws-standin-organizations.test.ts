@@ -250,7 +250,7 @@ describe("Organizations answers the management account", () => {
     });
   });
 
-  it("lists all 45 accounts in pages of at most 20, in order, with AWS's Account shape", async () => {
+  it("lists all 45 accounts in pages of at most 20, in order, with AWS's Account shape (State, not the retired Status)", async () => {
     const pages = await allAccounts(testBroker);
     expect(pages.map((page) => page.length)).toEqual([20, 20, 5]);
     const accounts = pages.flat();
@@ -260,12 +260,12 @@ describe("Organizations answers the management account", () => {
       Arn: `arn:aws:organizations::${TEST_ACCOUNT}:account/o-gatehousetest/${idAt(MEMBER)}`,
       Email: `aws+${accountNameAt(MEMBER)}@corp.example`,
       Name: accountNameAt(MEMBER),
-      Status: "ACTIVE",
       State: "ACTIVE",
       JoinedMethod: "CREATED",
       JoinedTimestamp: expect.any(Date),
     });
-    expect(accounts[SUSPENDED]).toMatchObject({ Status: "SUSPENDED", State: "SUSPENDED" });
+    expect(accounts[SUSPENDED]).toMatchObject({ State: "SUSPENDED" });
+    expect(accounts.some((a) => "Status" in a && a.Status !== undefined)).toBe(false);
   });
 
   it("lets MaxResults change between pages (the token is bound to the operation, not the page size)", async () => {
@@ -1060,6 +1060,19 @@ describe("the world changes while the stand-in runs", () => {
     expect(Parents).toEqual([{ Id: UNITS.sandbox, Type: "ORGANIZATIONAL_UNIT" }]);
     const accounts = (await allAccounts(testBroker)).flat();
     expect(accounts.at(-1)).toMatchObject({ Id: "300000000001", Name: "brand-new" });
+  });
+
+  it("reports each of the five account states AWS has, CLOSED and PENDING_ACTIVATION included", async () => {
+    const states = ["PENDING_ACTIVATION", "SUSPENDED", "PENDING_CLOSURE", "CLOSED", "ACTIVE"];
+    const client = organizations(testBroker);
+    for (const state of states) {
+      standin.updateOrganizationMember(idAt(10), { status: state as "CLOSED" });
+      const { Account } = await client.send(new DescribeAccountCommand({ AccountId: idAt(10) }));
+      expect(Account?.State).toBe(state);
+    }
+    expect(() =>
+      standin.updateOrganizationMember(idAt(10), { status: "DELETED" as "CLOSED" }),
+    ).toThrow(/status DELETED is not one of PENDING_ACTIVATION, ACTIVE, SUSPENDED/);
   });
 
   it("refuses malformed changes with a TypeError naming the problem", () => {
