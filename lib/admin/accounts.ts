@@ -1,8 +1,14 @@
 import "server-only";
 import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event";
 import { personIdentitiesSelect } from "@/lib/people/person-label";
+import {
+  NO_REQUESTS,
+  requestCountsByRole,
+  sumOfRequests,
+} from "@/lib/access-requests/deleted-with-role";
 import type { Db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
+import { serializableTransaction } from "@/lib/db/serializable-transaction";
 import type { RequestMeta } from "@/lib/request-meta";
 import { ruleSubjectOf } from "./rule-view";
 import { conflict, fieldErrorsOf, invalid, notFound, type AdminResult } from "./admin-result";
@@ -189,8 +195,15 @@ export async function updateAccount(
   });
 }
 
-/** Everything deleting an account takes with it: its roles and their rules, by name. */
-export async function describeAccountDeletion(db: Pick<Db, "awsAccount">, id: string) {
+/**
+ * Everything deleting an account takes with it: its roles and their rules, by name, and each role's
+ * access requests (counted as of `now`: the pending ones and the approved ones not yet ended).
+ */
+export async function describeAccountDeletion(
+  db: Pick<Db, "awsAccount" | "accessRequest">,
+  id: string,
+  now: Date,
+) {
   const row = await db.awsAccount.findUnique({
     where: { id },
     include: {
@@ -206,21 +219,28 @@ export async function describeAccountDeletion(db: Pick<Db, "awsAccount">, id: st
     },
   });
   if (!row) return null;
+  const requests = await requestCountsByRole(db, now, { role: { awsAccountId: id } });
+  const roles = row.roles.map((role) => ({
+    name: role.name,
+    arn: role.arn,
+    rules: role.accessRules.map((rule) => ({ id: rule.id, subject: ruleSubjectOf(rule) })),
+    accessRequests: requests.get(role.id) ?? NO_REQUESTS,
+  }));
   return {
     id: row.id,
     ...accountView(row),
-    roles: row.roles.map((role) => ({
-      name: role.name,
-      arn: role.arn,
-      rules: role.accessRules.map((rule) => ({ id: rule.id, subject: ruleSubjectOf(rule) })),
-    })),
+    roles,
+    accessRequests: sumOfRequests(roles.map((r) => r.accessRequests)),
   };
 }
 
 /**
- * Deletes an account, its roles and their rules in one transaction with one audit event that lists
- * what went. Refused unless `confirmation` is the 12-digit account id and the account is still at
- * `version` (what the admin reviewed is what is deleted).
+ * Deletes an account, its roles, their rules and (the schema cascades) their access requests in one
+ * transaction with one audit event that lists what went and counts the requests. Refused unless
+ * `confirmation` is the 12-digit account id and the account is still at `version` (what the admin
+ * reviewed is what is deleted). The requests are counted in the deleting transaction, so one filed
+ * after the review is counted too; serializable, so one filed between the count and the delete
+ * makes PostgreSQL rerun it all (SQLite runs one transaction at a time).
  */
 export async function deleteAccount(
   db: Db,
@@ -229,9 +249,10 @@ export async function deleteAccount(
   confirmation: string,
   actor: AuditActor,
   meta: RequestMeta,
+  now: Date,
 ): Promise<AdminResult> {
-  return db.$transaction(async (tx) => {
-    const before = await describeAccountDeletion(tx, id);
+  return serializableTransaction(db, async (tx) => {
+    const before = await describeAccountDeletion(tx, id, now);
     if (!before) return notFound("account");
     if (confirmation.trim() !== before.accountId)
       return invalid({
@@ -248,8 +269,12 @@ export async function deleteAccount(
       target: { awsAccountId: before.accountId },
       details: {
         account: `${before.name} (${before.accountId})`,
-        removed: { roles: before.roles.length, rules: ruleCount },
-        before: { ...before, id: undefined },
+        removed: {
+          roles: before.roles.length,
+          rules: ruleCount,
+          accessRequests: before.accessRequests,
+        },
+        before: { ...before, id: undefined, accessRequests: undefined },
         after: null,
       },
     });

@@ -2,8 +2,10 @@ import "server-only";
 import { getConfig } from "@/lib/config";
 import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event";
 import { personIdentitiesSelect } from "@/lib/people/person-label";
+import { requestCountsByRole, NO_REQUESTS } from "@/lib/access-requests/deleted-with-role";
 import type { Db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
+import { serializableTransaction } from "@/lib/db/serializable-transaction";
 import type { RequestMeta } from "@/lib/request-meta";
 import { ruleSubjectOf, ruleView } from "./rule-view";
 import { conflict, invalid, notFound, type AdminResult } from "./admin-result";
@@ -183,9 +185,22 @@ export async function updateRole(
   }
 }
 
+/** The access requests deleting this role would take with it (pending, approved not yet ended). */
+export async function requestsDeletedWithRole(
+  db: Pick<Db, "accessRequest">,
+  roleId: string,
+  now: Date,
+) {
+  return (await requestCountsByRole(db, now, { roleId })).get(roleId) ?? NO_REQUESTS;
+}
+
 /**
- * Deletes a role and its rules in one transaction with one audit event listing the rules. Refused
- * unless `confirmation` is the role's name and the role is still at `version`.
+ * Deletes a role, its rules and (the schema cascades) its access requests in one transaction with
+ * one audit event listing the rules and counting the requests. Refused unless `confirmation` is the
+ * role's name and the role is still at `version`. The requests are counted in the deleting
+ * transaction, not taken from the form, so one filed after the review is counted too; serializable,
+ * so one filed between the count and the delete makes PostgreSQL rerun it all (SQLite runs one
+ * transaction at a time).
  */
 export async function deleteRole(
   db: Db,
@@ -195,8 +210,9 @@ export async function deleteRole(
   confirmation: string,
   actor: AuditActor,
   meta: RequestMeta,
+  now: Date,
 ): Promise<AdminResult> {
-  return db.$transaction(async (tx) => {
+  return serializableTransaction(db, async (tx) => {
     const before = await tx.role.findFirst({
       where: { id: roleId, awsAccountId: accountDbId },
       include: {
@@ -210,6 +226,7 @@ export async function deleteRole(
     if (!before) return notFound("role");
     if (confirmation.trim() !== before.name)
       return invalid({ confirmation: `Type the role name ${before.name} to confirm.` });
+    const accessRequests = await requestsDeletedWithRole(tx, roleId, now);
     const { count } = await tx.role.deleteMany({ where: { id: roleId, version } });
     if (count === 0) return conflict("role");
     await writeAuditEvent(tx, {
@@ -220,7 +237,7 @@ export async function deleteRole(
       target: { awsAccountId: before.awsAccount.accountId, roleArn: before.arn },
       details: {
         role: before.arn,
-        removed: { rules: before.accessRules.length },
+        removed: { rules: before.accessRules.length, accessRequests },
         before: {
           ...roleAuditView(asRoleRow(before)),
           rules: before.accessRules.map((rule) => ({ id: rule.id, ...ruleView(rule) })),

@@ -147,6 +147,75 @@ test("a dry run that removes a role lists the access requests deleted with it", 
   await s.db.accessRequest.delete({ where: { id: request.id } });
 });
 
+test("the delete reviews of a role and its account name the access requests deleted with them", async ({
+  page,
+}) => {
+  const s = stack();
+  const bob = await s.db.user.findFirstOrThrow({ where: { email: "bob@corp.example" } });
+  const account = await s.db.awsAccount.create({
+    data: {
+      accountId: "600000000042",
+      name: "acme-retired",
+      environment: "dev",
+      roles: { create: [{ name: "Oncall", arn: "arn:aws:iam::600000000042:role/Oncall" }] },
+    },
+    include: { roles: true },
+  });
+  const role = account.roles[0]!;
+  // bob may request the role; his requests were made under that rule.
+  const rule = await s.db.accessRule.create({
+    data: {
+      roleId: role.id,
+      personId: bob.personId,
+      kind: "eligible",
+      approversJson: JSON.stringify([{ group: "developers" }]),
+      maxElevationSeconds: 3600,
+      maxSessionDurationSeconds: 3600,
+    },
+  });
+  const now = Date.now();
+  const request = (state: string, endsAt: Date | null) => ({
+    roleId: role.id,
+    ruleId: rule.id,
+    personId: bob.personId,
+    requesterUserId: bob.id,
+    requesterEmail: "bob@corp.example",
+    durationSeconds: 3600,
+    startsAt: new Date(now - 600_000),
+    decideBy: new Date(now + 86_400_000),
+    state,
+    endsAt,
+  });
+  await s.db.accessRequest.createMany({
+    data: [
+      request("pending", null),
+      request("approved", new Date(now + 3_600_000)),
+      request("denied", null),
+    ],
+  });
+  try {
+    await signedInAs(page, s, "alice");
+    await page.goto(`${s.portalUrl}/admin/accounts/${account.id}/roles/${role.id}/delete`);
+    const note = page.getByTestId("delete-takes-requests");
+    await expect(note).toHaveText(
+      "This also deletes 3 access requests (1 pending, never to be answered; 1 approved elevation not yet ended, which ends now) and the approvals on them. The audit log keeps their events.",
+    );
+    await expect(
+      page.getByRole("button", { name: "Delete role, rules and access requests" }),
+    ).toBeVisible();
+    await page.screenshot({ path: "test-results/role-delete-requests.png", fullPage: true });
+
+    await page.goto(`${s.portalUrl}/admin/accounts/${account.id}/delete`);
+    await expect(note).toContainText("This also deletes 3 access requests");
+    await expect(page.getByTestId("delete-takes-along")).toContainText(
+      "3 access requests: 1 pending, 1 approved, not yet ended",
+    );
+    await page.screenshot({ path: "test-results/account-delete-requests.png", fullPage: true });
+  } finally {
+    await s.db.awsAccount.delete({ where: { id: account.id } });
+  }
+});
+
 test("Explain takes a role as account / role, as its placeholder shows, and still an ARN", async ({
   page,
 }) => {

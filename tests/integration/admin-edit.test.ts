@@ -690,11 +690,14 @@ describe("deletes need confirmation and say what went with them", () => {
     expect(more).toEqual([]);
     expect(event).toMatchObject({ action: "admin.role.deleted", roleArn: role.arn });
     const details = parseDetails(event!.detailsJson) as {
-      removed: { rules: number };
+      removed: { rules: number; accessRequests: unknown };
       before: { rules: Array<{ id: string; subject: string }> };
       after: null;
     };
-    expect(details.removed).toEqual({ rules: 2 });
+    expect(details.removed).toEqual({
+      rules: 2,
+      accessRequests: { total: 0, pending: 0, approved: 0 },
+    });
     expect(details.before.rules.map((r) => r.subject)).toEqual([
       "group g-one",
       "user bob@corp.example",

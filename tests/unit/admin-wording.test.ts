@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import {
   accountDeletionSummary,
   countOf,
+  requestsCountLine,
+  requestsDeletionSummary,
   roleDeletionSummary,
   secondsWithDuration,
 } from "@/components/admin-wording";
@@ -68,6 +70,52 @@ describe("what a delete takes along", () => {
     ],
   ])("a role with %i rules", (rules, expected) => {
     expect(roleDeletionSummary(rules)).toBe(expected);
+  });
+});
+
+describe("the access requests a delete takes along", () => {
+  it.each([
+    [0, 0, 0, null],
+    [
+      3,
+      0,
+      0,
+      "This also deletes 3 access requests and the approvals on them. The audit log keeps their events.",
+    ],
+    [
+      1,
+      1,
+      0,
+      "This also deletes 1 access request (1 pending, never to be answered) and the approvals on them. The audit log keeps their events.",
+    ],
+    [
+      5,
+      2,
+      1,
+      "This also deletes 5 access requests (2 pending, never to be answered; 1 approved elevation not yet ended, which ends now) and the approvals on them. The audit log keeps their events.",
+    ],
+    [
+      2,
+      0,
+      2,
+      "This also deletes 2 access requests (2 approved elevations not yet ended, which end now) and the approvals on them. The audit log keeps their events.",
+    ],
+  ])("%i requests, %i pending, %i approved and running", (total, pending, approved, expected) => {
+    expect(requestsDeletionSummary({ total, pending, approved })).toBe(expected);
+  });
+
+  it.each([
+    [1, 0, 0, "1 access request"],
+    [2, 1, 0, "2 access requests: 1 pending"],
+    [3, 1, 1, "3 access requests: 1 pending, 1 approved, not yet ended"],
+  ])("one role's line: %i requests, %i pending, %i approved", (total, pending, approved, line) => {
+    expect(requestsCountLine({ total, pending, approved })).toBe(line);
+  });
+
+  it("refuses a count that is not one", () => {
+    expect(() => requestsDeletionSummary({ total: 1, pending: -1, approved: 0 })).toThrow(
+      TypeError,
+    );
   });
 });
 

@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { createAccount, deleteAccount, updateAccount } from "@/lib/admin/accounts";
+import { currentTime } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import { editTarget, readAdminSubmission, STALE_FORM } from "./admin-submission";
 import { auditedChange } from "./audited-change";
@@ -80,7 +81,15 @@ export async function deleteAccountAction(
   const target = editTarget(values, form, ["id"]);
   if (!target) return refused(values, STALE_FORM);
   const result = await auditedChange(() =>
-    deleteAccount(getDb(), target.id, target.version, values.confirmation ?? "", actor, meta),
+    deleteAccount(
+      getDb(),
+      target.id,
+      target.version,
+      values.confirmation ?? "",
+      actor,
+      meta,
+      currentTime(),
+    ),
   );
   if (!result.ok) return stateOf(result, values, "");
   revalidatePath("/admin/accounts", "layout");

@@ -5,6 +5,7 @@ import { redirect } from "next/navigation";
 import { createRole, deleteRole, updateRole } from "@/lib/admin/roles";
 import { isId } from "@/lib/admin/database-id";
 import type { RoleInput } from "@/lib/admin/role-input";
+import { currentTime } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import { editTarget, readAdminSubmission, STALE_FORM } from "./admin-submission";
 import { auditedChange } from "./audited-change";
@@ -92,7 +93,16 @@ export async function deleteRoleAction(
   if (!target) return refused(values, STALE_FORM);
   const { accountDbId, id, version } = target;
   const result = await auditedChange(() =>
-    deleteRole(getDb(), accountDbId, id, version, values.confirmation ?? "", actor, meta),
+    deleteRole(
+      getDb(),
+      accountDbId,
+      id,
+      version,
+      values.confirmation ?? "",
+      actor,
+      meta,
+      currentTime(),
+    ),
   );
   if (!result.ok) return stateOf(result, values, "");
   revalidatePath("/admin/accounts", "layout");

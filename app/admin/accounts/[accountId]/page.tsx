@@ -7,9 +7,16 @@ import {
   OrganizationStatusBadge,
   RoleDiscoveryMarks,
 } from "@/components/discovery/discovery-marks";
-import { accountDeletionSummary, countOf } from "@/components/admin-wording";
+import {
+  accountDeletionSummary,
+  countOf,
+  requestsDeletionSummary,
+} from "@/components/admin-wording";
 import { formatDuration } from "@/components/format-duration";
 import { findAccountForAdmin } from "@/lib/admin/accounts";
+import { currentTime } from "@/lib/clock";
+import { requestCountsByRole, sumOfRequests } from "@/lib/access-requests/deleted-with-role";
+import { getDb } from "@/lib/db/client";
 import { ENVIRONMENT_SUGGESTIONS } from "@/lib/admin/account-input";
 import { updateAccountAction } from "../account-actions";
 import { ACCOUNTS_CRUMB, loadAccountPage } from "../load-admin-page";
@@ -28,6 +35,11 @@ export default async function AdminAccountPage(props: {
   const { user, account } = await loadAccountPage(accountId, "", findAccountForAdmin);
   const { notice } = await props.searchParams;
   const ruleCount = account.roles.reduce((n, r) => n + r.ruleCount, 0);
+  const requests = sumOfRequests(
+    (
+      await requestCountsByRole(getDb(), currentTime(), { role: { awsAccountId: account.id } })
+    ).values(),
+  );
   return (
     <AdminPageShell
       user={user}
@@ -111,7 +123,13 @@ export default async function AdminAccountPage(props: {
       />
       <AdminDeleteSection
         title="Delete this account"
-        summary={`Removes the account from Gatehouse. ${accountDeletionSummary(account.roles.length, ruleCount)}`}
+        summary={[
+          "Removes the account from Gatehouse.",
+          accountDeletionSummary(account.roles.length, ruleCount),
+          requestsDeletionSummary(requests),
+        ]
+          .filter(Boolean)
+          .join(" ")}
         reviewHref={`/admin/accounts/${account.id}/delete`}
       />
     </AdminPageShell>

@@ -2,7 +2,9 @@ import type { Metadata } from "next";
 import { AdminDeleteForm } from "@/components/admin-delete-form";
 import { AdminDeleteReview } from "@/components/admin-page-sections";
 import { AdminPageShell } from "@/components/admin-page-shell";
-import { accountDeletionSummary } from "@/components/admin-wording";
+import { accountDeletionSummary, requestsCountLine } from "@/components/admin-wording";
+import { RequestsDeletedNote } from "@/components/requests-deleted-note";
+import { currentTime } from "@/lib/clock";
 import { describeAccountDeletion } from "@/lib/admin/accounts";
 import { deleteAccountAction } from "../../account-actions";
 import { accountCrumbs, loadAccountPage } from "../../load-admin-page";
@@ -14,7 +16,10 @@ type Params = Promise<{ accountId: string }>;
 
 export default async function DeleteAccountPage(props: { params: Params }) {
   const { accountId } = await props.params;
-  const { user, account } = await loadAccountPage(accountId, "/delete", describeAccountDeletion);
+  // What the delete would take as of now; the delete counts again, in its own transaction.
+  const { user, account } = await loadAccountPage(accountId, "/delete", (db, id) =>
+    describeAccountDeletion(db, id, currentTime()),
+  );
   const ruleCount = account.roles.reduce((n, r) => n + r.rules.length, 0);
   return (
     <AdminPageShell user={user} crumbs={accountCrumbs(account, { label: "Delete" })}>
@@ -22,6 +27,7 @@ export default async function DeleteAccountPage(props: { params: Params }) {
         title={`Delete ${account.name} (${account.accountId})?`}
         summary={accountDeletionSummary(account.roles.length, ruleCount)}
       >
+        <RequestsDeletedNote counts={account.accessRequests} />
         {account.roles.length > 0 && (
           <ul className="space-y-2 text-sm" data-testid="delete-takes-along">
             {account.roles.map((role) => (
@@ -35,6 +41,11 @@ export default async function DeleteAccountPage(props: { params: Params }) {
                     ? "no rules"
                     : `grants: ${role.rules.map((r) => r.subject).join(", ")}`}
                 </span>
+                {role.accessRequests.total > 0 && (
+                  <span className="block text-xs text-amber-800">
+                    {requestsCountLine(role.accessRequests)}
+                  </span>
+                )}
               </li>
             ))}
           </ul>
@@ -43,7 +54,11 @@ export default async function DeleteAccountPage(props: { params: Params }) {
           action={deleteAccountAction}
           hidden={{ id: account.id, version: String(account.version) }}
           expected={account.accountId}
-          label="Delete account, roles and rules"
+          label={
+            account.accessRequests.total > 0
+              ? "Delete account, roles, rules and access requests"
+              : "Delete account, roles and rules"
+          }
         />
       </AdminDeleteReview>
     </AdminPageShell>

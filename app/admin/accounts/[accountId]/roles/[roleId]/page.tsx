@@ -5,7 +5,9 @@ import { AdminPageShell } from "@/components/admin-page-shell";
 import { AdminRoleForm } from "@/components/admin-role-form";
 import { AdminRulesTable } from "@/components/admin-rules-table";
 import { RoleDiscoveryMarks } from "@/components/discovery/discovery-marks";
-import { roleDeletionSummary } from "@/components/admin-wording";
+import { requestsDeletionSummary, roleDeletionSummary } from "@/components/admin-wording";
+import { requestsDeletedWithRole } from "@/lib/admin/roles";
+import { getDb } from "@/lib/db/client";
 import { accountCrumbs, loadRolePage } from "../../../load-admin-page";
 import { updateRoleAction } from "../../../role-actions";
 import { ArnText } from "@/components/arn-text";
@@ -18,6 +20,7 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 export default async function AdminRolePage(props: { params: Params; searchParams: SearchParams }) {
   const { user, role, rolePath } = await loadRolePage(await props.params, "");
   const { notice } = await props.searchParams;
+  const requests = await requestsDeletedWithRole(getDb(), role.id, currentTime());
   return (
     <AdminPageShell
       user={user}
@@ -66,7 +69,13 @@ export default async function AdminRolePage(props: { params: Params; searchParam
       />
       <AdminDeleteSection
         title="Delete this role"
-        summary={`Removes the role from Gatehouse. ${roleDeletionSummary(role.rules.length)}`}
+        summary={[
+          "Removes the role from Gatehouse.",
+          roleDeletionSummary(role.rules.length),
+          requestsDeletionSummary(requests),
+        ]
+          .filter(Boolean)
+          .join(" ")}
         reviewHref={`${rolePath}/delete`}
       />
     </AdminPageShell>

@@ -3,6 +3,10 @@ import { AdminDeleteForm } from "@/components/admin-delete-form";
 import { AdminDeleteReview } from "@/components/admin-page-sections";
 import { AdminPageShell } from "@/components/admin-page-shell";
 import { roleDeletionSummary } from "@/components/admin-wording";
+import { RequestsDeletedNote } from "@/components/requests-deleted-note";
+import { requestsDeletedWithRole } from "@/lib/admin/roles";
+import { currentTime } from "@/lib/clock";
+import { getDb } from "@/lib/db/client";
 import { loadRolePage, roleCrumbs } from "../../../../load-admin-page";
 import { deleteRoleAction } from "../../../../role-actions";
 
@@ -12,6 +16,8 @@ type Params = Promise<{ accountId: string; roleId: string }>;
 
 export default async function DeleteRolePage(props: { params: Params }) {
   const { user, role } = await loadRolePage(await props.params, "/delete");
+  // What the delete would take as of now; the delete counts again, in its own transaction.
+  const requests = await requestsDeletedWithRole(getDb(), role.id, currentTime());
   return (
     <AdminPageShell user={user} crumbs={roleCrumbs(role, { label: "Delete" })}>
       <AdminDeleteReview
@@ -19,6 +25,7 @@ export default async function DeleteRolePage(props: { params: Params }) {
         arn={role.arn}
         summary={roleDeletionSummary(role.rules.length)}
       >
+        <RequestsDeletedNote counts={requests} />
         {role.rules.length > 0 && (
           <ul className="space-y-1 text-sm" data-testid="delete-takes-along">
             {role.rules.map((rule) => (
@@ -38,7 +45,9 @@ export default async function DeleteRolePage(props: { params: Params }) {
           action={deleteRoleAction}
           hidden={{ accountDbId: role.account.id, id: role.id, version: String(role.version) }}
           expected={role.name}
-          label="Delete role and rules"
+          label={
+            requests.total > 0 ? "Delete role, rules and access requests" : "Delete role and rules"
+          }
         />
       </AdminDeleteReview>
     </AdminPageShell>
