@@ -3,9 +3,32 @@
 import { useActionState } from "react";
 import { INITIAL_FORM_STATE } from "@/app/admin/accounts/form-state";
 import type { CertificateInfo } from "@/lib/saml/certificate-info";
+import { NONE_VALID_TODAY, noneValidToday, validityParts } from "@/lib/saml/certificate-validity";
 import { AdminField, AdminFormStatus, AdminSubmit, INPUT_CLASS } from "./admin-form-parts";
 import type { AdminFormAction } from "./admin-form-shell";
 import { UtcTime } from "./utc-time";
+
+/**
+ * An expired or not-yet-valid certificate, said as adding the IdP says it. Signatures still
+ * verify outside the dates, so this informs rather than blocks: an expired one is usually stale
+ * metadata, a future one the IdP's next key published ahead of a rollover.
+ */
+function ValidityNote({ certificate }: { certificate: CertificateInfo }) {
+  const problem = validityParts(certificate);
+  if (!problem) return null;
+  return (
+    <p
+      className={`mt-1 text-xs ${certificate.isExpired ? "text-red-700" : "text-amber-700"}`}
+      data-testid="certificate-validity"
+    >
+      {`This certificate ${problem.before}`}
+      <span className="whitespace-nowrap">
+        <UtcTime value={problem.day} form="date" />
+      </span>
+      {problem.after}
+    </p>
+  );
+}
 
 /**
  * The IdP's signing certificates (subject, expiry, SHA-256 fingerprint — never the body), each
@@ -38,6 +61,11 @@ export function SamlIdpCertificates({
         certificate before it switches, and remove the old one after.
       </p>
       <AdminFormStatus state={removed} />
+      {noneValidToday(certificates) && (
+        <p role="alert" className="text-sm text-red-700" data-testid="idp-no-valid-certificate">
+          {NONE_VALID_TODAY}
+        </p>
+      )}
       <table className="min-w-full text-left text-sm">
         <thead className="text-xs tracking-wide text-slate-500 uppercase">
           <tr>
@@ -51,9 +79,11 @@ export function SamlIdpCertificates({
           {certificates.map((c) => (
             <tr key={c.fingerprint} data-testid="idp-certificate">
               <td className="py-2 pr-3 break-all">{c.subject}</td>
-              <td className={`py-2 pr-3 whitespace-nowrap ${c.isExpired ? "text-red-700" : ""}`}>
-                <UtcTime value={c.notAfter} form="date" />
-                {c.isExpired && " (expired)"}
+              <td className="py-2 pr-3">
+                <span className="whitespace-nowrap">
+                  <UtcTime value={c.notAfter} form="date" />
+                </span>
+                <ValidityNote certificate={c} />
               </td>
               <td className="py-2 pr-3 font-mono text-xs break-all" data-testid="fingerprint">
                 {c.fingerprint}

@@ -12,6 +12,15 @@ import { createSamlIdp } from "../lib/admin/saml-idps";
 import { createDb } from "../lib/db/client";
 import { DEFAULT_DATABASE_URL } from "./database-url";
 
+/** Fields whose option is not their name in kebab case: --metadata gives a file or a URL. */
+const OPTION_OF_FIELD: Record<string, string> = {
+  displayName: "--name",
+  metadata: "--metadata",
+  metadataUrl: "--metadata",
+  metadataXml: "--metadata",
+  trustedForPrivileges: "--trust-privileged-groups",
+};
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
@@ -66,9 +75,7 @@ async function main(): Promise<number> {
     if (!result.ok) {
       // Named as the option that sets it, e.g. a transient-only IdP: --user-key-attribute.
       const optionOf = (field: string) =>
-        field === "displayName"
-          ? "--name"
-          : `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+        OPTION_OF_FIELD[field] ?? `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
       for (const [field, message] of Object.entries(result.errors))
         console.error(`${optionOf(field)}: ${message}`);
       return 1;

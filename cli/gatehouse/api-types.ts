@@ -35,6 +35,8 @@ export interface PortalRole {
   isFavorite?: boolean;
   lastUsedAt?: string | null;
   duration: RoleDuration;
+  /** Tighter bounds for CLI credentials than `duration`, when AWS holds them shorter (docs/API.md). */
+  cliDuration?: RoleDuration | null;
   /** Reached through a SAML IdP's AWS app: only the web page can issue it (docs/API.md). */
   viaSamlApp?: boolean;
   /** Time-bound access ends then; sessions are capped at it (docs/ACCESS-REQUESTS.md). */

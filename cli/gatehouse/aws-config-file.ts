@@ -139,6 +139,13 @@ export function managedProfileNames(text: string, portalUrl: string): string[] {
     .map((section) => section.profile as string);
 }
 
+/** Every profile `text` (an AWS config file) names: `[default]` and `[profile x]` sections. */
+export function profileNames(text: string): string[] {
+  return findSections(splitLines(text)).flatMap((section) =>
+    section.profile === undefined ? [] : [section.profile],
+  );
+}
+
 /** The account id in a section's `credential_process = … creds <account id>/<role> …`. */
 function accountOf(section: Line[]): string | undefined {
   for (const line of section) {

@@ -45,6 +45,10 @@ export const samlIdpInput = z.object({
 export type SamlIdpInput = z.input<typeof samlIdpInput>;
 
 const NO_METADATA = "Give the metadata URL, or paste or upload the metadata XML.";
+// Only one can be the IdP's metadata: taking either silently would leave the other's reader
+// believing theirs was used (a stored URL is what "Refresh from metadata URL" reads later).
+export const BOTH_METADATA =
+  "Give the metadata XML (pasted or uploaded) or its URL, not both: clear the metadata URL, or the XML.";
 const SLUG_TAKEN = "Another identity provider already has this short name.";
 
 export type CreateResult =
@@ -64,9 +68,16 @@ export async function createSamlIdp(
 ): Promise<CreateResult> {
   const parsed = samlIdpInput.safeParse(raw);
   const hasMetadata = !!raw.metadataXml?.trim() || !!raw.metadataUrl?.trim();
-  const noMetadata: Record<string, string> = hasMetadata ? {} : { metadata: NO_METADATA };
-  if (!parsed.success)
-    return { ok: false, errors: { ...fieldErrorsOf(parsed.error), ...noMetadata } };
+  const bothMetadata = !!raw.metadataXml?.trim() && !!raw.metadataUrl?.trim();
+  const metadataProblem: Record<string, string> = !hasMetadata
+    ? { metadata: NO_METADATA }
+    : bothMetadata
+      ? { metadata: BOTH_METADATA }
+      : {};
+  if (!parsed.success || bothMetadata) {
+    const fieldErrors = parsed.success ? {} : fieldErrorsOf(parsed.error);
+    return { ok: false, errors: { ...fieldErrors, ...metadataProblem } };
+  }
   const input = parsed.data;
   let xml = input.metadataXml?.trim() ?? "";
   try {
@@ -100,7 +111,8 @@ export async function createSamlIdp(
       allowIdpInitiated: input.allowIdpInitiated,
       requireSignedResponse: input.requireSignedResponse,
       trustedForPrivileges: input.trustedForPrivileges,
-      metadataUrl: input.metadataXml?.trim() ? null : (input.metadataUrl ?? null),
+      // Pasted or uploaded metadata has no URL to refresh from (both are refused above).
+      metadataUrl: input.metadataUrl || null,
       awsAppUrl: input.awsAppUrl ?? null,
     };
     const created = await db.$transaction(async (tx) => {

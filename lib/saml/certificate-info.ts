@@ -1,6 +1,7 @@
 import "server-only";
 import { currentTime } from "@/lib/clock";
 import { createHash, X509Certificate } from "node:crypto";
+import { noneValidToday, NONE_VALID_TODAY, validityProblem } from "./certificate-validity";
 import { toPem } from "./idp-metadata";
 
 /** What an admin sees of a signing certificate: never its body, which the page doesn't need. */
@@ -90,21 +91,13 @@ export function parsePastedCertificate(text: string): string | null {
  * an expired one usually means stale metadata, whose IdP now signs with another key.
  */
 export function certificateWarnings(pems: string[], now = currentTime()): string[] {
-  const day = (d: Date) => d.toISOString().slice(0, 10);
   const infos = pems.map((pem) => describeCertificate(pem, now));
   const warnings = infos.flatMap((c) => {
-    const which = `The signing certificate ${c.subject} (SHA-256 ${c.fingerprint.slice(0, 11)}…)`;
-    if (c.isExpired)
-      return [
-        `${which} expired on ${day(c.notAfter)}: check that this is the IdP's current metadata.`,
-      ];
-    if (c.isNotYetValid)
-      return [`${which} is valid only from ${day(c.notBefore)}: the IdP's next certificate?`];
-    return [];
+    const problem = validityProblem(c);
+    return problem
+      ? [`The signing certificate ${c.subject} (SHA-256 ${c.fingerprint.slice(0, 11)}…) ${problem}`]
+      : [];
   });
-  if (infos.length > 0 && infos.every((c) => c.isExpired || c.isNotYetValid))
-    warnings.push(
-      "None of its signing certificates is valid today: sign-ins will fail if the IdP signs with another key.",
-    );
+  if (noneValidToday(infos)) warnings.push(NONE_VALID_TODAY);
   return warnings;
 }

@@ -1,14 +1,18 @@
 // An administrator edits a SAML IdP in Chromium (docs/SAML-IDENTITY.md "Editing an IdP"): from the
 // list to its page, a refused save that keeps what was typed, a save, a certificate added by
-// pasting its PEM and removed again; and the add form keeping what was typed when refused, or
-// refusing an oversized metadata file before posting it.
+// pasting its PEM and removed again; a certificate not valid yet flagged on the list; and the add
+// form keeping what was typed when refused, or refusing an oversized metadata file before posting it.
+import { X509Certificate } from "node:crypto";
 import { expect, test } from "@playwright/test";
+import { formatUtc } from "@/lib/format-utc";
 import { getTestSigningKey } from "@/tests/support/saml-fixtures";
 import { signInThroughSaml, startSamlStackPerFile } from "./support/saml-e2e-stack";
 
 const stack = startSamlStackPerFile();
 /** For the person running the suite to look at (outside the repository). */
 const SCREENSHOT = process.env.GATEHOUSE_IDP_EDIT_SCREENSHOT ?? "/tmp/idp-edit.png";
+const NOT_YET_VALID_SCREENSHOT =
+  process.env.GATEHOUSE_IDP_CERT_SCREENSHOT ?? "/tmp/idp-certificate-not-yet-valid.png";
 const ADD_SCREENSHOT = process.env.GATEHOUSE_IDP_ADD_SCREENSHOT ?? "/tmp/idp-add-too-large.png";
 
 // First: the next test renames the IdP, and with it the sign-in page's link.
@@ -53,6 +57,32 @@ test("a metadata file over 512 KiB is refused before it is posted, with the size
   await expect(form.locator('input[name="slug"]')).toHaveValue("federation");
   await form.screenshot({ path: ADD_SCREENSHOT });
   expect(await s.db.samlIdentityProvider.count({ where: { slug: "federation" } })).toBe(0);
+});
+
+// Before the next test renames the IdP (and its sign-in link); it moves the portal's clock back
+// before the demo IdP's certificate, and resets it.
+test("the certificate list flags a certificate not valid yet, in the words adding an IdP uses", async ({
+  page,
+}) => {
+  const s = stack();
+  await signInThroughSaml(page, s, "alice");
+  const row = await s.db.samlIdentityProvider.findUniqueOrThrow({ where: { slug: "corp-saml" } });
+  const notBefore = new Date(new X509Certificate(s.samlIdp.signingCertificatePem).validFrom);
+  s.portalClock.advance(notBefore.getTime() - Date.now() - 86_400_000);
+  try {
+    await page.goto(`${s.portalUrl}/admin/identity-providers/${row.id}`);
+    const certificates = page.getByTestId("idp-certificates");
+    await expect(certificates.getByTestId("certificate-validity")).toHaveText(
+      `This certificate is valid only from ${formatUtc(notBefore, "date")}: the IdP's next certificate?`,
+    );
+    await expect(certificates.getByTestId("idp-no-valid-certificate")).toHaveText(
+      "None of its signing certificates is valid today: sign-ins will fail if the IdP signs with another key.",
+    );
+    await page.evaluate(() => document.fonts.ready);
+    await certificates.screenshot({ path: NOT_YET_VALID_SCREENSHOT, animations: "disabled" });
+  } finally {
+    s.portalClock.reset();
+  }
 });
 
 test("an admin edits an IdP: a refused save keeps what was typed, a save is kept, a certificate is added and removed", async ({

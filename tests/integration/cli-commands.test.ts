@@ -393,6 +393,13 @@ describe("AWS config profiles", () => {
     });
     expect(whoami.code, whoami.stderr).toBe(EXIT.ok);
     expect(whoami.stdout).toContain("assumed-role/Developer/");
+    // A typo in the profile name: refused before AWS is asked, naming the profile meant.
+    const typo = await runCli(["whoami", "--profile", profile.slice(0, -1)], {
+      env: { ...env, AWS_ENDPOINT_URL_STS: stack.aws.stsEndpoint },
+    });
+    expect(typo.code).toBe(EXIT.usage);
+    expect(typo.stderr.trim().split("\n")).toHaveLength(1);
+    expect(typo.stderr).toContain(`; did you mean ${profile}?`);
   });
 });
 

@@ -1,7 +1,8 @@
 // The rules of the gatehouse CLI's credential-serving commands (docs/CLI.md) that the AWS SDKs and
 // CLI rely on, driven through the compiled CLI against the running portal and the STS stand-in:
 // serve's loopback-only Host rule, the SDKs' refresh window, exec's nesting and stale-variable
-// rules, a damaged cache entry, an unknown role's suggestions and a sign-in that ended.
+// rules, a --duration over the role's cap refused at start, a damaged cache entry, an unknown
+// role's suggestions and a sign-in that ended.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -92,6 +93,47 @@ describe("serve", () => {
       AccessKeyId: string;
     };
     expect(again.AccessKeyId).toBe(served.AccessKeyId);
+  });
+});
+
+describe("serve --duration over the default role's cap is refused at start, before listening", () => {
+  it.each([
+    // bob's rule on acme-staging/Developer allows 4 hours (the role itself 12).
+    [
+      "over the access rule's limit",
+      ["acme-staging/Developer", "--duration", "8h"],
+      /acme-staging\/Developer allows for CLI credentials: at most 4h \(14400s\), your access rule's limit$/,
+    ],
+    [
+      "named by alias, in other letter case",
+      ["ACME-STG/developer", "--duration", "43200"],
+      /acme-staging\/Developer allows .*at most 4h \(14400s\)/,
+    ],
+    [
+      "over the role's own maximum",
+      ["acme-sandbox/DataScience", "--duration", "3h"],
+      /acme-sandbox\/DataScience allows .*at most 2h \(7200s\)/,
+    ],
+  ])(
+    "%s: one line naming the limit, exit 2, no variables printed",
+    async (_name, args, message) => {
+      const issued = await issuedCount();
+      const run = await runCli(["serve", ...args], { env });
+      expect(run.code, run.stderr).toBe(EXIT.usage);
+      expect(run.stderr.trim().split("\n")).toHaveLength(1);
+      expect(run.stderr.trim()).toMatch(message);
+      expect(run.stdout).toBe("");
+      expect(await issuedCount()).toBe(issued);
+    },
+  );
+
+  it("a duration within the cap starts as before", async () => {
+    const { child, vars } = await startServe(env, ["acme-staging/Developer", "--duration", "4h"]);
+    try {
+      expect(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    } finally {
+      child.kill("SIGTERM");
+    }
   });
 });
 

@@ -1,13 +1,22 @@
 // Adding an IdP (docs/SAML-IDENTITY.md "Adding an IdP"), through the real admin actions over HTTP.
 // One IdP, one entry: an entity ID that another IdP already has — exactly, or but for letter case
 // or a trailing slash, which is nearly always the same IdP added twice and would split its users in
-// two — is refused at add and at edit, naming the IdP that has it. Metadata whose certificates
-// aren't valid today is added with a warning saying so.
+// two — is refused at add and at edit, naming the IdP that has it. Metadata is pasted or uploaded
+// XML, or a URL, never both. Metadata whose certificates aren't valid today is added with a
+// warning saying so, and the IdP's page flags those certificates in the same words.
+import { execFile } from "node:child_process";
 import { X509Certificate } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signIn, type PortalSession } from "../support/portal-client";
 import { postAction } from "../support/server-actions";
 import { startTestStack, type TestStack } from "../support/stack";
+import { ROOT } from "@/dev/local-stack";
+import { formatUtc } from "@/lib/format-utc";
+import { operatorCommand } from "@/tests/support/operator-command";
 
 let stack: TestStack;
 let alice: PortalSession;
@@ -42,13 +51,13 @@ function metadataFor(entityId: string): string {
   return xml.replace(`entityID="${demo().entityId}"`, `entityID="${entityId}"`);
 }
 
-function addIdp(slug: string, metadataXml: string) {
+function addIdp(slug: string, metadataXml: string, extra: Record<string, string> = {}) {
   return postAction<FormState>(
     alice,
     "/admin/identity-providers",
     { file: "app/admin/identity-providers/actions.ts", name: "addIdentityProvider" },
     { ok: false, message: null, errors: {}, values: {} },
-    { displayName: `IdP ${slug}`, slug, metadataXml, groupsAttribute: "groups" },
+    { displayName: `IdP ${slug}`, slug, metadataXml, groupsAttribute: "groups", ...extra },
     isFormState,
   );
 }
@@ -113,6 +122,107 @@ describe("an entity ID another IdP already has is refused, naming that IdP", () 
       expect(reply.state?.errors.entityId, what).toMatch(/\(corp-saml\) already has the entity ID/);
       expect(reply.state?.values.entityId, what).toBe(entityId);
       expect(await row("partner"), what).toEqual(before);
+    }
+  });
+});
+
+describe("metadata is the XML or its URL, never both", () => {
+  it("both given: refused naming both fields, nothing added or audited; the XML alone keeps no URL", async () => {
+    const xml = metadataFor("https://both.example/idp");
+    const both = await addIdp("both", xml, { metadataUrl: "https://both.example/metadata" });
+    expect(both.state?.ok).toBe(false);
+    expect(both.state?.errors.metadata).toBe(
+      "Give the metadata XML (pasted or uploaded) or its URL, not both: clear the metadata URL, or the XML.",
+    );
+    expect(both.state?.values).toMatchObject({ metadataUrl: "https://both.example/metadata" });
+    expect(await stack.db.samlIdentityProvider.count({ where: { slug: "both" } })).toBe(0);
+    const audits = await stack.db.auditEvent.count({
+      where: { requestId: both.requestId ?? "", action: "admin.saml-idp.created" },
+    });
+    expect(audits).toBe(0);
+    const xmlOnly = await addIdp("both", xml, { metadataUrl: "  " });
+    expect(xmlOnly.state?.ok).toBe(true);
+    expect((await row("both")).metadataUrl).toBeNull();
+  });
+});
+
+describe("saml:import names its own option for what it refuses", () => {
+  it("an oversized metadata file: --metadata (the option), not --metadata-xml", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gatehouse-import-"));
+    const file = path.join(dir, "federation.xml");
+    fs.writeFileSync(
+      file,
+      `${metadataFor("https://big.example/idp")}<!--${"a".repeat(600 * 1024)}-->`,
+    );
+    try {
+      const importer = operatorCommand("saml:import", [
+        ...["--slug", "big", "--name", "Big federation", "--metadata", file],
+      ]);
+      const run = await promisify(execFile)(importer.command, importer.args, {
+        cwd: ROOT,
+        env: { ...process.env, DATABASE_URL: stack.databaseUrl },
+        timeout: 60_000,
+      }).then(
+        () => ({ code: 0, stderr: "" }),
+        (error: { code?: number; stderr?: string }) => ({
+          code: error.code ?? -1,
+          stderr: error.stderr ?? "",
+        }),
+      );
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe("--metadata: The metadata is larger than 512 KiB.\n");
+      expect(await stack.db.samlIdentityProvider.count({ where: { slug: "big" } })).toBe(0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** The IdP's edit page's text as the admin reads it: tags dropped, entities decoded. */
+async function editPage(slug: string): Promise<string> {
+  const res = await alice.request(`/admin/identity-providers/${(await row(slug)).id}`);
+  expect(res.status).toBe(200);
+  return (await res.text())
+    .replace(/<[^>]*>/g, "")
+    .replace(/&#x27;/g, "'")
+    .replace(/&quot;/g, '"');
+}
+
+// Last: these move the portal's clock around the demo IdP's certificate.
+describe("the IdP's page flags a certificate outside its dates, in the words adding it uses", () => {
+  const cert = () => new X509Certificate(demo().signingCertificatePem);
+
+  it("not yet valid: 'is valid only from <UTC day>: the IdP's next certificate?'", async () => {
+    const notBefore = new Date(cert().validFrom);
+    stack.portalClock.advance(notBefore.getTime() - Date.now() - 86_400_000);
+    try {
+      const html = await editPage("corp-saml");
+      expect(html).toContain(
+        `This certificate is valid only from ${formatUtc(notBefore, "date")}: the IdP's next certificate?`,
+      );
+      expect(html).toContain("None of its signing certificates is valid today");
+    } finally {
+      stack.portalClock.reset();
+    }
+  });
+
+  it("valid today: no flag", async () => {
+    const html = await editPage("corp-saml");
+    expect(html).not.toContain("This certificate");
+    expect(html).not.toContain("None of its signing certificates is valid today");
+  });
+
+  it("expired: 'expired on <UTC day>: check that this is the IdP's current metadata.'", async () => {
+    const notAfter = new Date(cert().validTo);
+    stack.portalClock.advance(notAfter.getTime() - Date.now() + 86_400_000);
+    try {
+      alice = await signIn(stack, "alice");
+      const html = await editPage("corp-saml");
+      expect(html).toContain(
+        `This certificate expired on ${formatUtc(notAfter, "date")}: check that this is the IdP's current metadata.`,
+      );
+    } finally {
+      stack.portalClock.reset();
     }
   });
 });

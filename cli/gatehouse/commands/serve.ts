@@ -12,7 +12,10 @@ import {
   stringOption,
 } from "../args";
 import { type CliContext, requireSignIn, resolvePortalUrl } from "../context";
+import { parseRolesAnswer } from "../api-types";
 import { type CredentialRequest, getCredentials } from "../credentials";
+import { callPortal } from "../portal-client";
+import { durationProblem, findRole } from "../role-duration-check";
 import { CliError, EXIT, UsageError } from "../exit-codes";
 
 export const spec: CommandSpec = {
@@ -29,7 +32,8 @@ Any role you may use is at http://127.0.0.1:<port>/role/<account>/<role>. Stops 
 
   <account>/<role>     the role served at /
   --port <n>           the port (default 0: any free port)
-  --duration <s>       session length in seconds (900-43200, or 1h, 90m)
+  --duration <s>       session length in seconds (900-43200, or 1h, 90m); over the default
+                       role's limit: refused at start (exit 2)
   --region <region>    the region; default: the portal's`,
   options: {
     port: { type: "string" },
@@ -131,6 +135,26 @@ export function roleForPath(pathname: string, defaultRole: string | undefined): 
   }
 }
 
+/**
+ * Refuses, before listening, a --duration the default role does not allow: otherwise every request
+ * would fail after the variables were printed. A role the caller's list does not name (once) is
+ * left to the portal, which answers the first request with its own error.
+ */
+async function checkDuration(
+  ctx: CliContext,
+  portalUrl: string,
+  token: string,
+  role: string,
+  seconds: number,
+): Promise<void> {
+  const answer = parseRolesAnswer(
+    await callPortal(ctx.fetch, portalUrl, { method: "GET", path: "/api/v1/roles", token }),
+  );
+  const found = answer ? findRole(answer.accounts, role) : undefined;
+  const problem = found ? durationProblem(found, seconds) : null;
+  if (problem) throw new CliError(problem, EXIT.usage);
+}
+
 function digest(value: string): Buffer {
   return createHash("sha256").update(value).digest();
 }
@@ -147,7 +171,9 @@ export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<numbe
   const durationSeconds = durationOption(parsed, spec.usage);
   const region = regionOption(parsed, spec.usage);
   const portalUrl = resolvePortalUrl(ctx, stringOption(parsed, "portal"));
-  requireSignIn(ctx, portalUrl); // fail now, not at the first request
+  const signIn = requireSignIn(ctx, portalUrl); // fail now, not at the first request
+  if (defaultRole !== undefined && durationSeconds !== undefined)
+    await checkDuration(ctx, portalUrl, signIn.token, defaultRole, durationSeconds);
   const request = (role: string): CredentialRequest => ({ role, durationSeconds, region });
 
   const authToken = randomBytes(32).toString("base64url");

@@ -2,6 +2,7 @@ import { type CommandSpec, type ParsedCommand, stringOption } from "../args";
 import type { CliContext } from "../context";
 import { CliError, EXIT, UsageError } from "../exit-codes";
 import { printable } from "../portal-client";
+import { requireKnownProfile } from "../profile-suggestions";
 
 export const spec: CommandSpec = {
   name: "whoami",
@@ -12,7 +13,8 @@ JavaScript's search: --profile, else AWS_PROFILE when set (the SDK then ignores 
 environment), else the environment (gatehouse exec / env), else the default profile. Prints
 Account, Arn and UserId.
 
-  --profile <profile>  use this profile of ~/.aws/config (e.g. one setup-profiles wrote)
+  --profile <profile>  use this profile of ~/.aws/config (e.g. one setup-profiles wrote); one
+                       neither ~/.aws/config nor ~/.aws/credentials has: exit 2, close names shown
   --json               print {"Account", "Arn", "UserId"}`,
   options: {
     profile: { type: "string" },
@@ -29,6 +31,10 @@ export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<numbe
   if (profile !== undefined && !isAwsProfileName(profile)) {
     throw new UsageError(`--profile ${JSON.stringify(profile)} is not a profile name`, spec.usage);
   }
+  // The SDK would say only that it found no credentials: name the close profiles instead.
+  const named = profile ?? (ctx.env.variables.AWS_PROFILE || undefined);
+  if (named !== undefined)
+    requireKnownProfile(ctx.env, named, profile !== undefined ? "--profile" : "AWS_PROFILE");
   // The SDK warns on every run that its 2027 releases will need Node 22; this CLI pins its SDK
   // (package.json), so the warning is noise in front of the answer.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
