@@ -2,14 +2,17 @@ import "server-only";
 import type { NextRequest } from "next/server";
 import { AppError } from "@/lib/errors";
 
-/** Reads at most maxBytes of the body, refusing (without buffering the rest) anything larger. */
-export async function readCappedText(request: NextRequest, maxBytes: number): Promise<string> {
-  const tooLarge = () =>
-    new AppError("payload_too_large", `The request body is larger than ${maxBytes} bytes.`);
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
-  if (!request.body) return "";
-  const reader = request.body.getReader();
+/**
+ * Reads at most maxBytes of a stream, cancelling the rest: a huge or endless body costs no more
+ * than the cap, never the server's memory. `tooLarge` makes the error the caller's users read.
+ */
+export async function readCappedBytes(
+  body: ReadableStream<Uint8Array> | null,
+  maxBytes: number,
+  tooLarge: () => Error,
+): Promise<Buffer> {
+  if (!body) return Buffer.alloc(0);
+  const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
@@ -17,13 +20,23 @@ export async function readCappedText(request: NextRequest, maxBytes: number): Pr
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
-      await reader.cancel();
+      await reader.cancel().catch(() => undefined);
       throw tooLarge();
     }
     chunks.push(value);
   }
+  return Buffer.concat(chunks);
+}
+
+/** Reads at most maxBytes of the body, refusing (without buffering the rest) anything larger. */
+export async function readCappedText(request: NextRequest, maxBytes: number): Promise<string> {
+  const tooLarge = () =>
+    new AppError("payload_too_large", `The request body is larger than ${maxBytes} bytes.`);
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
+  const bytes = await readCappedBytes(request.body, maxBytes, tooLarge);
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     // Decoding leniently would store U+FFFD in place of what was sent: refuse instead.
     throw new AppError("validation_error", "The request body is not valid UTF-8.");

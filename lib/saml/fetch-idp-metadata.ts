@@ -1,30 +1,9 @@
 import "server-only";
+import { readCappedBytes } from "@/lib/http/request-body";
 import { MetadataError } from "./idp-metadata";
 import { MAX_METADATA_BYTES, METADATA_TOO_LARGE } from "./metadata-limits";
 
 const TIMEOUT_SECONDS = 10;
-
-/**
- * Reads at most `max` bytes of a body, cancelling the rest: a huge or endless document costs no
- * more than the cap, never the server's memory.
- */
-async function readCapped(body: ReadableStream<Uint8Array> | null, max: number): Promise<string> {
-  if (!body) return "";
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > max) {
-      await reader.cancel().catch(() => undefined);
-      throw new MetadataError(METADATA_TOO_LARGE);
-    }
-    chunks.push(value);
-  }
-  return new TextDecoder().decode(Buffer.concat(chunks));
-}
 
 /**
  * Fetches metadata from a URL: https (http only for localhost), 10 s for the whole answer, body
@@ -69,7 +48,12 @@ export async function fetchIdpMetadata(
       await response.body?.cancel().catch(() => undefined);
       throw new MetadataError(METADATA_TOO_LARGE);
     }
-    return await readCapped(response.body, MAX_METADATA_BYTES);
+    const bytes = await readCappedBytes(
+      response.body,
+      MAX_METADATA_BYTES,
+      () => new MetadataError(METADATA_TOO_LARGE),
+    );
+    return new TextDecoder().decode(bytes);
   } catch (error) {
     if (error instanceof MetadataError) throw error;
     if (signal.aborted)
