@@ -10,7 +10,7 @@ import { createDbBrokerSessionStore } from "@/lib/aws/broker-session-store";
 import { openValue } from "@/lib/crypto/sealed-value";
 import { createStsBroker, type StsBroker } from "@/lib/aws/sts-broker";
 import type { AppConfig } from "@/lib/config";
-import { createDb, type Db } from "@/lib/db/client";
+import type { Db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import {
   roleArnOf,
@@ -19,26 +19,24 @@ import {
   TEST_ACCOUNT,
 } from "../support/aws-standin";
 import { brokerAwsConfig, endpointsSetting } from "../support/broker-config";
-import { createTestDatabase, testDatabaseKind } from "../support/stack";
+import { withTestDatabase } from "../support/test-database";
 
 const MFA_SERIAL = `arn:aws:iam::${TEST_ACCOUNT}:mfa/shared-broker`;
 const MFA_SECRET = "KRSXG5CTMVRXEZLUKN2XAZLSKNSWG4TF";
 const SEAL_SECRET = "x".repeat(43);
 
 let standin: AwsStandin;
-let database: { url: string; drop(): Promise<void> };
 let db: Db;
 
 beforeAll(async () => {
   const world = testWorldWithBrokerMfa({ serialNumber: MFA_SERIAL, totpSecret: MFA_SECRET });
   standin = await startAwsStandin({ world, stsEndpointNames: ["sts-a"] });
-  database = await createTestDatabase(testDatabaseKind());
-  db = createDb(database.url);
 });
 afterAll(async () => {
-  await db?.$disconnect();
-  await database?.drop();
   await standin?.close();
+});
+withTestDatabase((created) => {
+  db = created;
 });
 beforeEach(async () => {
   await fetch(`${standin.url}/__standin/reset-calls`, { method: "POST" });

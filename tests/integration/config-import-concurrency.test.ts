@@ -2,8 +2,8 @@
 // commits second would change a configuration its admin never reviewed. Exactly one applies; the
 // other is answered "stale" with the diff as it now is, changes nothing and is not audited —
 // never a database error, never a mix of both files. Runs on SQLite and PostgreSQL.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type Db } from "@/lib/db/client";
+import { describe, expect, it } from "vitest";
+import type { Db } from "@/lib/db/client";
 import { SYSTEM_ACTOR } from "@/lib/audit/write-audit-event";
 import {
   applyImport,
@@ -11,22 +11,16 @@ import {
   type ImportResult,
   type ImportSite,
 } from "@/lib/config-as-code/import-config";
-import { createTestDatabase, testDatabaseKind } from "../support/stack";
+import { withTestDatabase } from "../support/test-database";
 
 const SITE: ImportSite = { partition: "aws", oidcIssuer: null };
 const NOW = new Date();
 const meta = { requestId: "config-import-concurrency", ip: null, userAgent: null };
 
-let database: { url: string; drop(): Promise<void> };
 let db: Db;
 
-beforeAll(async () => {
-  database = await createTestDatabase(testDatabaseKind());
-  db = createDb(database.url);
-});
-afterAll(async () => {
-  await db?.$disconnect();
-  await database?.drop();
+withTestDatabase((created) => {
+  db = created;
 });
 
 const file = (environment: string, roles = "") =>

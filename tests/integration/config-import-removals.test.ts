@@ -2,8 +2,8 @@
 // requests vanish unanswered and approved elevations end. The dry run says so, role by role, the
 // apply is refused as stale if a request was filed on such a role since the review, and the audit
 // event counts what went (the audit log keeps the requests' own events). SQLite and PostgreSQL.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type Db } from "@/lib/db/client";
+import { describe, expect, it } from "vitest";
+import type { Db } from "@/lib/db/client";
 import { SYSTEM_ACTOR } from "@/lib/audit/write-audit-event";
 import {
   applyImport,
@@ -11,23 +11,17 @@ import {
   type DiffSummary,
   type ImportSite,
 } from "@/lib/config-as-code/import-config";
-import { createTestDatabase, testDatabaseKind } from "../support/stack";
+import { withTestDatabase } from "../support/test-database";
 
 const SITE: ImportSite = { partition: "aws", oidcIssuer: null };
 const NOW = new Date();
 const HOUR = 3600_000;
 const meta = { requestId: "config-import-removals", ip: null, userAgent: null };
 
-let database: { url: string; drop(): Promise<void> };
 let db: Db;
 
-beforeAll(async () => {
-  database = await createTestDatabase(testDatabaseKind());
-  db = createDb(database.url);
-});
-afterAll(async () => {
-  await db?.$disconnect();
-  await database?.drop();
+withTestDatabase((created) => {
+  db = created;
 });
 
 const account = (id: string, roles: string[]) =>

@@ -5,8 +5,8 @@
 // export changes nothing. Before people existed, one person signing in through two IdPs made the
 // export fail to re-import; before eligible rules were in the file, they re-imported as standing.
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type Db } from "@/lib/db/client";
+import { describe, expect, it } from "vitest";
+import type { Db } from "@/lib/db/client";
 import { SYSTEM_ACTOR } from "@/lib/audit/write-audit-event";
 import { serialiseDocument, toDocument } from "@/lib/config-as-code/export-config";
 import {
@@ -15,7 +15,7 @@ import {
   exportableConfig,
   type ImportSite,
 } from "@/lib/config-as-code/import-config";
-import { createTestDatabase, testDatabaseKind } from "../support/stack";
+import { withTestDatabase } from "../support/test-database";
 
 const OIDC = "https://oidc.corp.example";
 const SAML = ["https://saml-a.corp.example/idp", "https://saml-b.corp.example/idp"];
@@ -26,16 +26,10 @@ const NOW = new Date();
 const HOUR = 3600_000;
 const SITE: ImportSite = { partition: "aws", oidcIssuer: OIDC };
 
-let database: { url: string; drop(): Promise<void> };
 let db: Db;
 
-beforeAll(async () => {
-  database = await createTestDatabase(testDatabaseKind());
-  db = createDb(database.url);
-});
-afterAll(async () => {
-  await db?.$disconnect();
-  await database?.drop();
+withTestDatabase((created) => {
+  db = created;
 });
 
 const identity = fc.record({

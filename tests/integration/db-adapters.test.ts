@@ -2,25 +2,22 @@
 // kind: a transaction whose COMMIT or connection fails gives its connection back, so the next one
 // runs; statements never run inside another caller's transaction; waits are bounded.
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type Db } from "@/lib/db/client";
+import { describe, expect, it } from "vitest";
+import type { Db } from "@/lib/db/client";
 import { databaseFaultOf } from "@/lib/db/database-fault";
 import { SerialSqliteAdapterFactory } from "@/lib/db/sqlite-adapter";
 import { PrismaClient as SqliteClient } from "@gatehouse/db-sqlite";
 import { sqliteFileFromUrl } from "@/prisma/database-url";
-import { createTestDatabase, testDatabaseKind } from "../support/stack";
+import { testDatabaseKind } from "../support/stack";
+import { withTestDatabase } from "../support/test-database";
 
 const kind = testDatabaseKind();
-let database: { url: string; drop(): Promise<void> };
 let db: Db;
 
-beforeAll(async () => {
-  database = await createTestDatabase(kind);
-  db = createDb(database.url);
-});
-afterAll(async () => {
-  await db?.$disconnect();
-  await database?.drop();
+let databaseUrl = "";
+withTestDatabase((created, url) => {
+  db = created;
+  databaseUrl = url;
 });
 
 const auditRow = (requestId: string) => ({ requestId, action: "test", outcome: "success" });
@@ -78,7 +75,7 @@ describe.runIf(kind === "sqlite")("SQLite: one connection, shared in turn", () =
 
   it("waiting for the connection is bounded: a stuck holder means a 'busy' fault, not a hang", async () => {
     const client = new SqliteClient({
-      adapter: new SerialSqliteAdapterFactory(sqliteFileFromUrl(database.url), { lockWaitMs: 20 }),
+      adapter: new SerialSqliteAdapterFactory(sqliteFileFromUrl(databaseUrl), { lockWaitMs: 20 }),
     });
     try {
       const hold = gate();
@@ -105,7 +102,7 @@ describe.runIf(kind === "sqlite")("SQLite: one connection, shared in turn", () =
 
 describe.runIf(kind === "postgresql")("PostgreSQL: connections killed under transactions", () => {
   it("each killed transaction gives its pool slot back (more kills than the pool has slots), and reads retry once", async () => {
-    const admin = new pg.Client({ connectionString: database.url });
+    const admin = new pg.Client({ connectionString: databaseUrl });
     await admin.connect();
     try {
       for (let i = 0; i < 12; i++) {

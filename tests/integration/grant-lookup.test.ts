@@ -5,7 +5,7 @@
 // kind of principal; the grant for one role is that role's grant among them; a session's user is
 // read with every field, and an unknown, expired or revoked session is none; "recently used" counts
 // the person's issuances of the last 90 days only.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { elevationRulesFor } from "@/lib/access-requests/elevations";
 import {
   findGrantForRole,
@@ -16,14 +16,12 @@ import { resolveGrants, type Grant, type Principal } from "@/lib/access/resolve-
 import { RECENT_WINDOW_DAYS, findLastRoleUses } from "@/lib/access/recents";
 import { ruleSelect } from "@/lib/access/rule-select";
 import { findActiveSessionUser } from "@/lib/auth/portal-session";
-import { createDb, type Db } from "@/lib/db/client";
-import { createTestDatabase, testDatabaseKind } from "../support/stack";
+import type { Db } from "@/lib/db/client";
+import { withTestDatabase } from "../support/test-database";
 
-const kind = testDatabaseKind();
 const NOW = new Date("2026-12-05T12:00:00Z");
 const IDP = "https://login.corp.example";
 const OTHER_IDP = "https://saml.other.example";
-let database: { url: string; drop(): Promise<void> };
 let db: Db;
 const roleIds: Record<string, string> = {};
 let personId = "";
@@ -51,9 +49,8 @@ const RULES: Array<{ role: string; rule: Record<string, unknown> | null }> = [
   { role: "no-rule", rule: null },
 ];
 
-beforeAll(async () => {
-  database = await createTestDatabase(kind);
-  db = createDb(database.url);
+withTestDatabase(async (created) => {
+  db = created;
   const account = await db.awsAccount.create({
     data: { accountId: "111122223333", name: "lookup", environment: "dev" },
   });
@@ -85,10 +82,6 @@ beforeAll(async () => {
         data: { roleId: created.id, personId, maxSessionDurationSeconds: 900, allowConsole: false },
       });
   }
-});
-afterAll(async () => {
-  await db?.$disconnect();
-  await database?.drop();
 });
 
 const principals: Array<[string, () => Principal]> = [

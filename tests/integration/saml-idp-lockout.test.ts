@@ -5,14 +5,13 @@
 // allowed. Run on the real database of the tier (SQLite and PostgreSQL), including two admins
 // disabling the last two identity providers at the same moment: at most one may win.
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { AuditActor } from "@/lib/audit/write-audit-event";
 import { setSamlIdpEnabled } from "@/lib/admin/saml-idps";
-import { createDb, type Db } from "@/lib/db/client";
-import { createTestDatabase, testDatabaseKind } from "../support/stack";
+import type { Db } from "@/lib/db/client";
+import { withTestDatabase } from "../support/test-database";
 
 let db: Db;
-let drop: () => Promise<void>;
 
 const alice: AuditActor = {
   userId: null,
@@ -25,14 +24,8 @@ const meta = () => ({ requestId: randomUUID(), ip: "127.0.0.1", userAgent: "vite
 const SAML_ONLY = { oidcConfigured: false };
 const WITH_OIDC = { oidcConfigured: true };
 
-beforeAll(async () => {
-  const created = await createTestDatabase(testDatabaseKind());
-  drop = () => created.drop();
-  db = createDb(created.url);
-});
-afterAll(async () => {
-  await db?.$disconnect();
-  await drop?.();
+withTestDatabase((created) => {
+  db = created;
 });
 
 let okta: string;
