@@ -170,9 +170,14 @@ export function ConsoleOptions({
         </button>
         <button
           type="button"
-          disabled={!check.ok || copy.kind === "signin-loading"}
-          onClick={() => void copySignInUrl()}
-          className="rounded-md border border-amber-300 bg-amber-50 px-3 py-1.5 font-medium text-amber-900 hover:bg-amber-100 disabled:opacity-50"
+          // Busy, not disabled, while the URL is requested: disabling the focused button would drop
+          // a keyboard user's focus onto the page, out of this menu.
+          disabled={!check.ok}
+          aria-disabled={copy.kind === "signin-loading"}
+          onClick={() => {
+            if (copy.kind !== "signin-loading") void copySignInUrl();
+          }}
+          className="rounded-md border border-amber-300 bg-amber-50 px-3 py-1.5 font-medium text-amber-900 hover:bg-amber-100 disabled:opacity-50 aria-disabled:opacity-50"
           title="The one-time AWS sign-in URL: a secret, valid about 15 minutes"
         >
           {copy.kind === "signin-loading" ? "Requesting…" : "Copy sign-in URL"}

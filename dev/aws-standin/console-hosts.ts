@@ -4,6 +4,8 @@
  * browser's) and the host compared exactly: no suffix or substring matching.
  */
 
+import { partitionOfRegion, type StandinPartition } from "./partitions";
+
 /**
  * Default console hosts. `*.` stands for exactly one label that is an AWS region name, e.g.
  * `eu-west-1.console.aws.amazon.com`; everything else must match exactly.
@@ -19,10 +21,11 @@ export const DEFAULT_CONSOLE_HOSTS: readonly string[] = [
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 
-/** Where a login lands: the parsed URL and the console region it opens in. */
+/** Where a login lands: the parsed URL, the console region it opens in and that console's partition. */
 export interface ConsoleDestination {
   url: URL;
   region: string;
+  partition: StandinPartition;
 }
 
 /**
@@ -52,7 +55,7 @@ export function parseConsoleDestination(
     queryRegion !== null && REGION.test(queryRegion)
       ? queryRegion
       : (hostRegion ?? defaultRegionFor(url.hostname));
-  return { url, region };
+  return { url, region, partition: partitionOfConsoleHost(url.hostname) };
 }
 
 /** Whether a string is an absolute http(s) URL, as an Issuer must be. */
@@ -71,7 +74,11 @@ function matchHost(hostname: string, allowedHosts: readonly string[]): string | 
     if (allowed.startsWith("*.")) {
       const suffix = allowed.slice(1);
       const label = hostname.endsWith(suffix) ? hostname.slice(0, -suffix.length) : "";
-      if (REGION.test(label)) return label;
+      // A region's console exists only under its own partition's host: no DNS name
+      // eu-west-1.console.amazonaws-us-gov.com or us-gov-west-1.console.aws.amazon.com.
+      if (REGION.test(label) && partitionOfRegion(label) === partitionOfConsoleHost(hostname)) {
+        return label;
+      }
     } else if (hostname === allowed.toLowerCase()) {
       return undefined;
     }
@@ -80,7 +87,16 @@ function matchHost(hostname: string, allowedHosts: readonly string[]): string | 
 }
 
 function defaultRegionFor(hostname: string): string {
-  if (hostname.endsWith("amazonaws-us-gov.com")) return "us-gov-west-1";
-  if (hostname.endsWith("amazonaws.cn")) return "cn-north-1";
-  return "us-east-1";
+  const partition = partitionOfConsoleHost(hostname);
+  return partition === "aws-us-gov"
+    ? "us-gov-west-1"
+    : partition === "aws-cn"
+      ? "cn-north-1"
+      : "us-east-1";
+}
+
+function partitionOfConsoleHost(hostname: string): StandinPartition {
+  if (hostname.endsWith("amazonaws-us-gov.com")) return "aws-us-gov";
+  if (hostname.endsWith("amazonaws.cn")) return "aws-cn";
+  return "aws";
 }

@@ -167,6 +167,14 @@ export function login(params: URLSearchParams, context: FederationContext): stri
   if (!issued || issued.principal.type !== "assumed-role") {
     throw new FederationError("InvalidSigninToken", "The sign-in token is not valid.");
   }
+  // A console session exists only in the partition that issued the credentials: another
+  // partition's console would not know it (and would ask for a sign-in of its own).
+  if (landing.partition !== issued.principal.partition) {
+    throw new FederationError(
+      "DestinationInOtherPartition",
+      `Destination is a console of the ${landing.partition} partition; these credentials are of ${issued.principal.partition}.`,
+    );
+  }
   signin.isUsed = true;
 
   const principal = issued.principal;

@@ -1,5 +1,6 @@
 import { MAX_DESTINATION_LENGTH } from "@/lib/aws/console-destinations";
 import { isAwsRegion } from "@/lib/aws/partitions";
+import { isListedRegion } from "@/lib/aws/regions";
 import { DEEP_LINK_PARAMS, DEEP_LINK_PATH, type DeepLinkParam } from "./deep-link-path";
 
 /**
@@ -81,8 +82,9 @@ function encodeQueryValue(value: string): string {
  * reported at once: unknown or repeated parameters; `account` missing or neither 12 digits nor a name of
  * 1–64 characters `[A-Za-z0-9 ._-]` (surrounding spaces trimmed; a digits-only value must be a full
  * 12-digit id); `role` missing or not an IAM role name `[\w+=,.@-]{1,64}`; `region` not an AWS region
- * code; `destination` longer than 2,048 characters or containing a control character. An empty
- * `region` or `destination` counts as not given, as an unselected form field would send it.
+ * code, or shaped like one but naming no region (`eu-west-9`); `destination` longer than 2,048
+ * characters or containing a control character. An empty `region` or `destination` counts as not
+ * given, as an unselected form field would send it.
  */
 export function parseDeepLink(
   params: URLSearchParams | Record<string, string | string[] | undefined>,
@@ -203,6 +205,14 @@ function parseRegion(raw: string | undefined, problems: DeepLinkProblem[]): stri
     problems.push({
       param: "region",
       message: "region must be an AWS region code like eu-west-1, us-gov-west-1 or cn-north-1",
+    });
+    return undefined;
+  }
+  if (!isListedRegion(raw)) {
+    // Shaped like a region code, but no region has that name: the console has no host there.
+    problems.push({
+      param: "region",
+      message: `there is no AWS region ${raw}; use a region code like eu-west-1, us-gov-west-1 or cn-north-1`,
     });
     return undefined;
   }

@@ -13,7 +13,11 @@ import { isAwsRegion, partitionOf, type AwsPartition } from "./partitions";
  * with the same rules issuance applies.
  */
 
-/** The console host of each partition. Commercial regions also have `<region>.console.aws.amazon.com`. */
+/**
+ * The console host of each partition. Every region also has its own host below it
+ * (`eu-west-1.console.aws.amazon.com`, `us-gov-west-1.console.amazonaws-us-gov.com`,
+ * `cn-northwest-1.console.amazonaws.cn`): that is what a console tab's address bar shows.
+ */
 export const CONSOLE_HOSTS: Readonly<Record<AwsPartition, string>> = Object.freeze({
   aws: "console.aws.amazon.com",
   "aws-us-gov": "console.amazonaws-us-gov.com",
@@ -144,10 +148,7 @@ export function acceptedDestinationsHint(regionOrPartition: string): string {
   const partition = isAwsRegion(regionOrPartition)
     ? partitionOf(regionOrPartition)
     : (AWS_PARTITIONS.find((p) => p === regionOrPartition) ?? "aws");
-  const host =
-    partition === "aws"
-      ? `${CONSOLE_HOSTS.aws} or <region>.${CONSOLE_HOSTS.aws}`
-      : CONSOLE_HOSTS[partition];
+  const host = `${CONSOLE_HOSTS[partition]} or <region>.${CONSOLE_HOSTS[partition]}`;
   return `Accepted: a service such as ec2 or s3, a console path starting with / (like /ec2/home#Instances:), or an https:// URL on ${host}; leave it empty for the console home.`;
 }
 
@@ -252,10 +253,24 @@ function consoleHostPartition(host: string): AwsPartition | undefined {
     if (CONSOLE_HOSTS[partition] === host) return partition;
   }
   const suffix = `.${CONSOLE_HOSTS.aws}`;
-  if (!host.endsWith(suffix)) return undefined;
-  const label = host.slice(0, -suffix.length);
-  if (SERVICE_CONSOLE_SUBDOMAINS.has(label)) return "aws";
-  return isAwsRegion(label) && partitionOf(label) === "aws" ? "aws" : undefined;
+  if (host.endsWith(suffix) && SERVICE_CONSOLE_SUBDOMAINS.has(host.slice(0, -suffix.length))) {
+    return "aws";
+  }
+  return regionalConsoleHostPartition(host);
+}
+
+/**
+ * The partition of a regional console host, `<region>.<partition's console host>` with a region of
+ * that very partition (`eu-west-1.console.amazonaws-us-gov.com` is no host); else undefined.
+ */
+function regionalConsoleHostPartition(hostname: string): AwsPartition | undefined {
+  for (const partition of AWS_PARTITIONS) {
+    const suffix = `.${CONSOLE_HOSTS[partition]}`;
+    if (!hostname.endsWith(suffix)) continue;
+    const region = hostname.slice(0, -suffix.length);
+    return isAwsRegion(region) && partitionOf(region) === partition ? partition : undefined;
+  }
+  return undefined;
 }
 
 function buildOnHost(path: string, target: Target): ConsoleDestinationResult {
@@ -307,10 +322,11 @@ function buildOnHost(path: string, target: Target): ConsoleDestinationResult {
 
 /**
  * Whether `url` may be the Destination of a federation login: `https:` only, no user info, no port, and
- * the host exactly `console.aws.amazon.com`, `<commercial region>.console.aws.amazon.com`,
- * `console.amazonaws-us-gov.com` or `console.amazonaws.cn`. The raw text must also spell that host
- * literally (no percent-encoding, backslashes, whitespace or non-ASCII), so that no other URL parser can
- * read a different host out of the same string.
+ * the host exactly a partition's console host (`console.aws.amazon.com`,
+ * `console.amazonaws-us-gov.com`, `console.amazonaws.cn`), or that host with `<region>.` in front for
+ * a region of the same partition. The raw text must also spell that host literally (no
+ * percent-encoding, backslashes, whitespace or non-ASCII), so that no other URL parser can read a
+ * different host out of the same string.
  */
 export function isAllowedConsoleDestination(url: string): boolean {
   if (typeof url !== "string" || !/^[\x21-\x7e]+$/.test(url) || url.includes("\\")) return false;
@@ -331,10 +347,7 @@ export function isAllowedConsoleDestination(url: string): boolean {
 
 function isConsoleHost(hostname: string): boolean {
   if (Object.values(CONSOLE_HOSTS).includes(hostname)) return true;
-  const suffix = `.${CONSOLE_HOSTS.aws}`;
-  if (!hostname.endsWith(suffix)) return false;
-  const region = hostname.slice(0, -suffix.length);
-  return isAwsRegion(region) && partitionOf(region) === "aws";
+  return regionalConsoleHostPartition(hostname) !== undefined;
 }
 
 /** Query names AWS pages (and others) read as "where to go next". */

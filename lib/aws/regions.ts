@@ -1,4 +1,4 @@
-import type { AwsPartition } from "./partitions";
+import { isAwsRegion, partitionOf, type AwsPartition } from "./partitions";
 
 /**
  * The regions of each partition with their display names, for region pickers. Client-safe. What a
@@ -82,4 +82,13 @@ export function regionsOfPartition(
     case "aws-cn":
       return AWS_CHINA_REGIONS;
   }
+}
+
+/**
+ * Whether `code` is one of the regions listed for its partition. A code can fit the region pattern
+ * and still name no region (`eu-west-9`): the console has no host for it.
+ */
+export function isListedRegion(code: string): boolean {
+  if (!isAwsRegion(code)) return false;
+  return regionsOfPartition(partitionOf(code)).some((region) => region.code === code);
 }

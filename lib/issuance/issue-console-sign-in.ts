@@ -3,6 +3,8 @@ import { actorOf } from "@/lib/audit/actor";
 import { writeAuditEvent } from "@/lib/audit/write-audit-event";
 import { consoleDestination, refusedDestinationMessage } from "@/lib/aws/console-destinations";
 import { federationLoginUrl } from "@/lib/aws/console-urls";
+import { isAwsRegion, PARTITION_FACTS, partitionOf } from "@/lib/aws/partitions";
+import { isListedRegion } from "@/lib/aws/regions";
 import { fetchSigninToken } from "@/lib/aws/federation-client";
 import { consoleSessionDurationParam } from "@/lib/aws/session-duration";
 import { AppError } from "@/lib/errors";
@@ -38,13 +40,23 @@ export interface ConsoleOptions extends IssuanceOptions {
  * it is refused before anything is assumed. Audited (with region and destination, never the token)
  * before the URL leaves. SessionDuration follows docs/AWS.md "Console sign-in": sent for AssumeRole* credentials, never
  * when the broker is role-chained.
- * @throws AppError("validation_error") for a refused destination or duration (no STS call)
+ * @throws AppError("validation_error") for a region with no console, a refused destination or
+ *   duration (no STS call)
  */
 export async function issueConsoleSignIn(
   ctx: IssuanceContext,
   roleId: string,
   options: ConsoleOptions,
 ): Promise<ConsoleSignIn> {
+  // The console lives on a host named for the region: a code that fits the pattern but names no
+  // region (`eu-west-9`) would spend the sign-in token on a host that does not exist.
+  if (isAwsRegion(options.region) && !isListedRegion(options.region)) {
+    const partition = PARTITION_FACTS[partitionOf(options.region)].name;
+    const message = `${options.region} is not a region of ${partition}, so there is no console to open there; choose a region from the region list`;
+    throw new AppError("validation_error", `Region ${message}.`, {
+      issues: [{ path: "region", message }],
+    });
+  }
   const destination = consoleDestination(options.region, options.destination);
   if (!destination.ok) {
     throw new AppError(

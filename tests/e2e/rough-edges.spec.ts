@@ -134,6 +134,26 @@ test("the role form names every problem at once", async ({ page }) => {
   await expect(errors.nth(1)).toContainText("999999999999");
 });
 
+test("a keyboard user who copies the sign-in URL from the console options keeps the focus on that button while it is requested and after", async ({
+  page,
+}) => {
+  const s = stack();
+  await signedInAs(page, s, "bob");
+  const row = roleRow(page, "acme-staging", "Developer");
+  await row.getByTestId("console-options-button").click();
+  const options = page.getByTestId("console-options");
+  const copy = options.getByRole("button", { name: /Copy sign-in URL|Requesting/ });
+  await copy.focus();
+  await page.keyboard.press("Enter");
+  // Copied, or shown for copying by hand where the clipboard is refused: either way, the notice.
+  await expect(options.getByTestId("signin-url-notice")).toBeVisible();
+  await expect(copy).toBeFocused();
+  // Still in the menu's keyboard path: Shift+Tab goes back to the control before the button, not
+  // to the page's last control, as it would from a focus dropped on the page itself.
+  await page.keyboard.press("Shift+Tab");
+  await expect(options.getByRole("button", { name: "Copy link" })).toBeFocused();
+});
+
 test("the console options close when focus leaves them, Escape closes them from anywhere, and the page's shortcuts work again", async ({
   page,
 }) => {

@@ -10,13 +10,17 @@ import {
   type FederationCallRecord,
 } from "@/dev/aws-standin/server";
 import {
+  CN_ACCOUNT,
+  cnBroker,
   createTestClock,
+  GOV_ACCOUNT,
+  govBroker,
   keysOf,
+  multiPartitionWorld,
   roleArnOf,
   stsClient,
   TEST_ACCOUNT,
   testBroker,
-  testWorld,
   type Keys,
 } from "@/tests/support/aws-standin";
 
@@ -27,7 +31,11 @@ const ISSUER = "http://localhost:3000/accounts";
 const CONSOLE_EC2 = "https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1";
 
 beforeAll(async () => {
-  standin = await startAwsStandin({ world: testWorld(), now: clock.now });
+  standin = await startAwsStandin({
+    world: multiPartitionWorld(),
+    now: clock.now,
+    stsEndpointNames: ["us-gov-west-1", "cn-north-1"],
+  });
 });
 afterEach(() => clock.reset());
 afterAll(async () => {
@@ -44,6 +52,23 @@ async function assumed(
       RoleArn: roleArnOf(role),
       RoleSessionName: sessionName,
       SourceIdentity: "alice-0001",
+    }),
+  );
+  return keysOf(result);
+}
+
+/** Developer credentials from the STS endpoint of a partition (each broker's keys work only there). */
+async function assumedIn(partition: "aws" | "aws-us-gov" | "aws-cn"): Promise<Keys> {
+  const [endpointName, keys, account] =
+    partition === "aws-us-gov"
+      ? ["us-gov-west-1", govBroker, GOV_ACCOUNT]
+      : partition === "aws-cn"
+        ? ["cn-north-1", cnBroker, CN_ACCOUNT]
+        : ["default", testBroker, TEST_ACCOUNT];
+  const result = await stsClient(standin, keys, { endpointName }).send(
+    new AssumeRoleCommand({
+      RoleArn: roleArnOf("Developer", account, partition),
+      RoleSessionName: "alice@corp.example",
     }),
   );
   return keysOf(result);
@@ -151,15 +176,41 @@ describe("console sign-in happy path", () => {
       destination: "https://eu-central-1.console.aws.amazon.com/cloudwatch/home",
       region: "eu-central-1",
     },
-    { destination: "https://console.amazonaws-us-gov.com/", region: "us-gov-west-1" },
-    { destination: "https://console.amazonaws.cn/", region: "cn-north-1" },
   ];
+  const otherPartitions = [
+    {
+      partition: "aws-us-gov",
+      destination: "https://console.amazonaws-us-gov.com/",
+      region: "us-gov-west-1",
+    },
+    {
+      partition: "aws-us-gov",
+      destination: "https://us-gov-east-1.console.amazonaws-us-gov.com/ec2/home",
+      region: "us-gov-east-1",
+    },
+    { partition: "aws-cn", destination: "https://console.amazonaws.cn/", region: "cn-north-1" },
+    {
+      partition: "aws-cn",
+      destination: "https://cn-northwest-1.console.amazonaws.cn/ec2/home",
+      region: "cn-northwest-1",
+    },
+  ] as const;
 
   it.each(regions)("lands $destination in $region", async ({ destination, region }) => {
     const page = await login(await freshToken(), destination);
     expect(page.status).toBe(200);
     expect(testId(page.body, "console-region")).toBe(region);
   });
+
+  it.each(otherPartitions)(
+    "lands $partition credentials on $destination in $region",
+    async ({ partition, destination, region }) => {
+      const { token } = await getSigninToken(await assumedIn(partition));
+      const page = await login(token ?? "", destination);
+      expect(page.status, page.body.slice(0, 300)).toBe(200);
+      expect(testId(page.body, "console-region")).toBe(region);
+    },
+  );
 
   it("accepts SessionDuration up to 3600 for role-chained credentials", async () => {
     const chained = await assumed("ChainTarget", await assumed("Hop"));
@@ -242,6 +293,22 @@ describe("getSigninToken refusals", () => {
     expect(await getSigninToken(keys)).toMatchObject({ status: 400, error: "ExpiredCredentials" });
   });
 
+  it.each([
+    "https://console.amazonaws-us-gov.com/ec2/home?region=us-gov-west-1",
+    "https://us-gov-west-1.console.amazonaws-us-gov.com/ec2/home",
+    "https://console.amazonaws.cn/ec2/home?region=cn-north-1",
+    "https://cn-northwest-1.console.amazonaws.cn/ec2/home",
+  ])(
+    "a console session lives in the credentials' own partition: commercial credentials are refused Destination %s, and the token kept",
+    async (destination) => {
+      const token = await freshToken();
+      const page = await login(token, destination);
+      expect(page.status).toBe(400);
+      expect(errorCode(page.body)).toBe("DestinationInOtherPartition");
+      expect((await login(token)).status).toBe(200);
+    },
+  );
+
   const malformed: Array<{ rule: string; params: Record<string, string>; error: string }> = [
     { rule: "no Session", params: { Action: "getSigninToken" }, error: "MissingParameter" },
     {
@@ -309,6 +376,10 @@ describe("login refusals", () => {
     "/console",
     "https://signin.aws.amazon.com/federation",
     "https://evil.example/?next=https://console.aws.amazon.com/",
+    // A region's console host exists only under its own partition's console host.
+    "https://eu-west-1.console.amazonaws-us-gov.com/ec2/home",
+    "https://us-gov-west-1.console.aws.amazon.com/ec2/home",
+    "https://cn-north-1.console.aws.amazon.com/ec2/home",
   ];
 
   it.each(destinations)("refuses Destination %s and keeps the token", async (destination) => {
@@ -320,6 +391,22 @@ describe("login refusals", () => {
     expect(page.body).not.toContain(destination);
     expect((await login(token)).status).toBe(200);
   });
+
+  it.each([
+    "https://console.amazonaws-us-gov.com/ec2/home?region=us-gov-west-1",
+    "https://us-gov-west-1.console.amazonaws-us-gov.com/ec2/home",
+    "https://console.amazonaws.cn/ec2/home?region=cn-north-1",
+    "https://cn-northwest-1.console.amazonaws.cn/ec2/home",
+  ])(
+    "a console session lives in the credentials' own partition: commercial credentials are refused Destination %s, and the token kept",
+    async (destination) => {
+      const token = await freshToken();
+      const page = await login(token, destination);
+      expect(page.status).toBe(400);
+      expect(errorCode(page.body)).toBe("DestinationInOtherPartition");
+      expect((await login(token)).status).toBe(200);
+    },
+  );
 
   const malformed: Array<{ rule: string; params: Record<string, string>; error: string }> = [
     { rule: "no Action", params: {}, error: "InvalidAction" },

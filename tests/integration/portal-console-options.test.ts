@@ -328,6 +328,18 @@ describe("with a broker on long-term keys", () => {
     },
   );
 
+  it.each(["eu-west-9", "us-east-3", "us-gov-north-1"])(
+    "console: a region code that names no AWS region (%s) is refused before STS, naming the region: its console host does not exist",
+    async (region) => {
+      await expectRefused(
+        stack,
+        () => post(bob, staging, "console", { region }),
+        "region",
+        new RegExp(`^${region} is not a region of AWS (\\(commercial\\)|GovCloud \\(US\\))`),
+      );
+    },
+  );
+
   const UNKNOWN_FIELDS: Array<{ output: Output; body: Record<string, unknown> }> = [
     { output: "console", body: { roleArn: "arn:aws:iam::210987654321:role/Administrator" } },
     { output: "console", body: { profileName: "dev" } },

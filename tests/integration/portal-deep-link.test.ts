@@ -97,6 +97,11 @@ describe("bad links list every problem", () => {
       params: ["region"],
     },
     {
+      rule: "a region code no AWS region has (the console has no host for it)",
+      query: "account=acme-staging&role=Developer&region=eu-west-9",
+      params: ["region"],
+    },
+    {
       rule: "a role name AWS would refuse",
       query: "account=acme-staging&role=Dev%20eloper",
       params: ["role"],

@@ -73,6 +73,44 @@ describe("consoleDestination: every partition and region lands on its own consol
     },
   );
 
+  // What a GovCloud or China console tab's address bar shows, pasted as it is.
+  it.each([
+    [
+      "us-gov-west-1",
+      "https://us-gov-west-1.console.amazonaws-us-gov.com/ec2/home?region=us-gov-west-1#Instances:",
+      "https://console.amazonaws-us-gov.com/ec2/home?region=us-gov-west-1#Instances:",
+    ],
+    [
+      "us-gov-west-1",
+      "https://us-gov-east-1.console.amazonaws-us-gov.com/iam/home",
+      "https://console.amazonaws-us-gov.com/iam/home?region=us-gov-west-1",
+    ],
+    [
+      "cn-northwest-1",
+      "https://cn-northwest-1.console.amazonaws.cn/cloudformation/home?region=cn-northwest-1",
+      "https://console.amazonaws.cn/cloudformation/home?region=cn-northwest-1",
+    ],
+  ])(
+    "%s: a console URL copied from the partition's regional console host (%s) is accepted",
+    (region, pasted, url) => {
+      expect(accepted(region, pasted)).toBe(url);
+      expect(isAllowedConsoleDestination(pasted)).toBe(true);
+    },
+  );
+
+  it.each([
+    ["us-gov-west-1", "https://eu-west-1.console.amazonaws-us-gov.com/ec2/home"],
+    ["cn-north-1", "https://us-east-1.console.amazonaws.cn/ec2/home"],
+    ["eu-west-1", "https://us-gov-west-1.console.aws.amazon.com/ec2/home"],
+    ["eu-west-1", "https://cn-north-1.console.aws.amazon.com/ec2/home"],
+  ])(
+    "%s: a regional console host naming another partition's region (%s) is no console host",
+    (region, destination) => {
+      expect(refusal(region, destination)).toMatch(/is not an AWS console host/);
+      expect(isAllowedConsoleDestination(destination)).toBe(false);
+    },
+  );
+
   it.each([
     ["aws", "https://console.aws.amazon.com/console/home"],
     ["aws-us-gov", "https://console.amazonaws-us-gov.com/console/home"],
@@ -378,9 +416,9 @@ describe("a refused destination is told what is accepted, on the console host of
   it.each([
     ["eu-west-1", "console.aws.amazon.com or <region>.console.aws.amazon.com"],
     ["aws", "console.aws.amazon.com or <region>.console.aws.amazon.com"],
-    ["us-gov-west-1", "console.amazonaws-us-gov.com"],
-    ["aws-us-gov", "console.amazonaws-us-gov.com"],
-    ["cn-north-1", "console.amazonaws.cn"],
+    ["us-gov-west-1", "console.amazonaws-us-gov.com or <region>.console.amazonaws-us-gov.com"],
+    ["aws-us-gov", "console.amazonaws-us-gov.com or <region>.console.amazonaws-us-gov.com"],
+    ["cn-north-1", "console.amazonaws.cn or <region>.console.amazonaws.cn"],
   ])("%s: https:// URLs on %s", (regionOrPartition, host) => {
     const problem = refusal(regionOrPartition, "https://evil.example/");
     const message = refusedDestinationMessage(regionOrPartition, problem);
