@@ -293,22 +293,6 @@ describe("getSigninToken refusals", () => {
     expect(await getSigninToken(keys)).toMatchObject({ status: 400, error: "ExpiredCredentials" });
   });
 
-  it.each([
-    "https://console.amazonaws-us-gov.com/ec2/home?region=us-gov-west-1",
-    "https://us-gov-west-1.console.amazonaws-us-gov.com/ec2/home",
-    "https://console.amazonaws.cn/ec2/home?region=cn-north-1",
-    "https://cn-northwest-1.console.amazonaws.cn/ec2/home",
-  ])(
-    "a console session lives in the credentials' own partition: commercial credentials are refused Destination %s, and the token kept",
-    async (destination) => {
-      const token = await freshToken();
-      const page = await login(token, destination);
-      expect(page.status).toBe(400);
-      expect(errorCode(page.body)).toBe("DestinationInOtherPartition");
-      expect((await login(token)).status).toBe(200);
-    },
-  );
-
   const malformed: Array<{ rule: string; params: Record<string, string>; error: string }> = [
     { rule: "no Session", params: { Action: "getSigninToken" }, error: "MissingParameter" },
     {
