@@ -146,6 +146,22 @@ export function profileNames(text: string): string[] {
   );
 }
 
+/**
+ * The first line that is neither a section header, a setting (`key = value`, or `key: value` as
+ * Python's configparser reads it), an indented continuation, a comment nor blank: the AWS CLI
+ * refuses the whole file for it, and this editor would take it for part of the section above
+ * (a header missing its `]` hides the profile below it), which removing that section would delete.
+ */
+export function unreadableLine(text: string): { number: number; text: string } | undefined {
+  const lines = splitLines(text);
+  for (const [index, { text: line }] of lines.entries()) {
+    if (IGNORABLE.test(line) || HEADER.test(line) || /^\s/.test(line)) continue;
+    if (/^[^[][^=:]*[=:]/.test(line)) continue;
+    return { number: index + 1, text: line };
+  }
+  return undefined;
+}
+
 /** The account id in a section's `credential_process = … creds <account id>/<role> …`. */
 function accountOf(section: Line[]): string | undefined {
   for (const line of section) {

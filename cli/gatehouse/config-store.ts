@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -27,21 +28,62 @@ export function configFile(home: string): string {
   return path.join(home, "config.json");
 }
 
-/** config.json exists but is not a sign-in: `logout` removes it, `login --portal` replaces it. */
+/**
+ * Where the sign-in to a portal other than the last one logged in to is kept: one file per portal,
+ * so signing in to a second portal neither revokes nor hides the first (docs/CLI.md "Several
+ * portals"). config.json stays the sign-in of the portal used when none is named.
+ */
+export function portalSignInFile(home: string, portalUrl: string): string {
+  const name = createHash("sha256").update(portalUrl).digest("hex").slice(0, 32);
+  return path.join(home, "portals", `${name}.json`);
+}
+
+/** A sign-in file that is not a sign-in: `logout` removes it, `login --portal` replaces it. */
 export class DamagedSignInError extends CliError {
   override readonly name: string = "DamagedSignInError";
 
-  constructor(readonly file: string) {
+  constructor(
+    readonly file: string,
+    /** The portal whose own file it is; none for config.json, which names the portal itself. */
+    portalUrl?: string,
+  ) {
+    const portal = portalUrl === undefined ? "" : ` --portal ${portalUrl}`;
     super(
-      `${file} is damaged; run gatehouse logout to remove it, or gatehouse login --portal <url> to replace it`,
+      `${file} is damaged; run gatehouse logout${portal} to remove it, or gatehouse login --portal ${portalUrl ?? "<url>"} to replace it`,
       EXIT.unexpected,
     );
   }
 }
 
-/** The saved sign-in, or undefined when there is none. A damaged file is an error, not "none". */
+/**
+ * The sign-in of the portal logged in to last (config.json), or undefined when there is none. A
+ * damaged file is an error, not "none".
+ */
 export function readSavedSignIn(home: string, warn: Warn): SavedSignIn | undefined {
-  const file = configFile(home);
+  return readSignInFile(configFile(home), warn);
+}
+
+/** The saved sign-in to `portalUrl` (normalised), wherever it is kept, or undefined. */
+export function readSignInFor(
+  home: string,
+  portalUrl: string,
+  warn: Warn,
+): SavedSignIn | undefined {
+  let damaged: DamagedSignInError | undefined;
+  try {
+    const last = readSavedSignIn(home, warn);
+    if (last?.portalUrl === portalUrl) return last;
+  } catch (err) {
+    if (!(err instanceof DamagedSignInError)) throw err;
+    damaged = err; // it may have held this portal's sign-in; another portal's is still usable
+  }
+  const other = readSignInFile(portalSignInFile(home, portalUrl), warn, portalUrl);
+  if (other?.portalUrl === portalUrl) return other;
+  if (damaged) throw damaged;
+  return undefined;
+}
+
+function readSignInFile(file: string, warn: Warn, portalUrl?: string): SavedSignIn | undefined {
   let text: string | undefined;
   try {
     text = readPrivateFile(file, warn);
@@ -54,14 +96,35 @@ export function readSavedSignIn(home: string, warn: Warn): SavedSignIn | undefin
   if (text === undefined) return undefined;
   const saved = parseSavedSignIn(text);
   if (!saved) {
-    throw new DamagedSignInError(file);
+    throw new DamagedSignInError(file, portalUrl);
   }
   return saved;
 }
 
+/**
+ * Saves `signIn` as the sign-in of the portal logged in to last. The one it replaces in config.json,
+ * if it is another portal's, moves to that portal's own file first: each step leaves every sign-in
+ * readable somewhere, whatever stops the next one.
+ */
 export function saveSignIn(home: string, signIn: SavedSignIn, warn: Warn): void {
   ensurePrivateDir(home, warn);
-  writeFileAtomic(configFile(home), `${JSON.stringify(signIn, null, 2)}\n`, PRIVATE_FILE_MODE);
+  let last: SavedSignIn | undefined;
+  try {
+    last = readSavedSignIn(home, warn);
+  } catch (err) {
+    if (!(err instanceof DamagedSignInError)) throw err; // a damaged one is replaced
+  }
+  if (last && last.portalUrl !== signIn.portalUrl) {
+    const file = portalSignInFile(home, last.portalUrl);
+    ensurePrivateDir(path.dirname(file), warn);
+    writeSignIn(file, last);
+  }
+  writeSignIn(configFile(home), signIn);
+  removeFile(portalSignInFile(home, signIn.portalUrl));
+}
+
+function writeSignIn(file: string, signIn: SavedSignIn): void {
+  writeFileAtomic(file, `${JSON.stringify(signIn, null, 2)}\n`, PRIVATE_FILE_MODE);
 }
 
 /**
@@ -80,8 +143,16 @@ export function checkHomeUsable(home: string, warn: Warn): void {
   }
 }
 
-export function forgetSignIn(home: string): void {
-  removeFile(configFile(home));
+/** Deletes the saved sign-in to `portalUrl`; the other portals' stay. */
+export function forgetSignIn(home: string, portalUrl: string): void {
+  removeFile(portalSignInFile(home, portalUrl));
+  let last: SavedSignIn | undefined;
+  try {
+    last = readSavedSignIn(home, () => undefined);
+  } catch {
+    last = undefined;
+  }
+  if (last?.portalUrl === portalUrl) removeFile(configFile(home));
 }
 
 export function parseSavedSignIn(text: string): SavedSignIn | undefined {

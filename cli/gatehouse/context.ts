@@ -1,5 +1,10 @@
 import type { CliEnv } from "./cli-env";
-import { DamagedSignInError, type SavedSignIn, readSavedSignIn } from "./config-store";
+import {
+  DamagedSignInError,
+  type SavedSignIn,
+  readSavedSignIn,
+  readSignInFor,
+} from "./config-store";
 import { CliError, EXIT, UsageError } from "./exit-codes";
 import { normalizePortalUrl } from "./portal-url";
 
@@ -40,12 +45,12 @@ export function resolvePortalUrl(ctx: CliContext, flag: string | undefined): str
 
 /**
  * The saved sign-in for `portalUrl`. The token is only ever sent to the portal that issued it: a
- * sign-in saved for another portal counts as not signed in.
+ * sign-in to another portal does not count here.
  * @throws CliError (exit 3) when there is no usable sign-in for this portal.
  */
 export function requireSignIn(ctx: CliContext, portalUrl: string): SavedSignIn {
-  const saved = readSavedSignIn(ctx.env.home, warnFor(ctx));
-  if (!saved || saved.portalUrl !== portalUrl) {
+  const saved = readSignInFor(ctx.env.home, portalUrl, warnFor(ctx));
+  if (!saved) {
     throw new CliError(
       `not signed in to ${portalUrl}. Run gatehouse login${loginPortalHint(ctx, portalUrl)}`,
       EXIT.notSignedIn,

@@ -3,7 +3,7 @@ import type { Configuration, DeviceAuthorizationResponse } from "openid-client";
 
 import type { SavedSignIn } from "./config-store";
 import { isRecord } from "./config-store";
-import { CliError, EXIT } from "./exit-codes";
+import { CliError, EXIT, exitCodeForStatus } from "./exit-codes";
 import { REQUEST_TIMEOUT_MS, networkReason, portalError, printable } from "./portal-client";
 import { isInsecureLoopback } from "./portal-url";
 import { USER_AGENT } from "./version";
@@ -141,19 +141,26 @@ async function cliErrorFor(err: unknown, portalUrl: string, expired: boolean): P
         : new CliError(`the portal at ${portalUrl} did not answer in time`, EXIT.unavailable);
     }
     if (err.cause instanceof Response) {
-      // A resource-style error ({"error": {"code", …}}: rate limit, database down …).
+      const response = err.cause;
       let body: unknown;
       try {
-        body = await err.cause.json();
+        body = await response.json();
       } catch {
         body = undefined;
       }
-      return portalError(
-        err.cause,
-        body,
-        portalUrl,
-        err.cause.headers.get("x-request-id") ?? undefined,
-      );
+      const requestId = response.headers.get("x-request-id") ?? undefined;
+      const outage = exitCodeForStatus(response.status) === EXIT.unavailable;
+      if (!(isRecord(body) && isRecord(body.error)) && !outage) {
+        // Not the portal's API at all (a sign-in page in front of it, a wrong path): even a 200
+        // must not let a script go on as if it were signed in.
+        return new CliError(
+          `${portalUrl} answered HTTP ${response.status} with something other than the Gatehouse API; check the portal's address (--portal or GATEHOUSE_URL)`,
+          EXIT.unexpected,
+          requestId,
+        );
+      }
+      // A resource-style error ({"error": {"code", …}}: rate limit, database down …).
+      return portalError(response, body, portalUrl, requestId);
     }
     return new CliError(`sign-in failed: ${err.message}`, EXIT.unexpected);
   }

@@ -142,7 +142,8 @@ export function portalError(
   const error = isRecord(body) && isRecord(body.error) ? body.error : undefined;
   const requestId =
     (typeof error?.requestId === "string" ? error.requestId : undefined) ?? headerRequestId;
-  const exitCode = exitCodeForStatus(response.status);
+  // A failure is never exit 0, whatever status came with it.
+  const exitCode = response.status < 300 ? EXIT.unexpected : exitCodeForStatus(response.status);
   // Sentences are joined below, so the portal's own final full stop is dropped.
   let message =
     typeof error?.message === "string" && error.message.trim() !== ""
@@ -162,8 +163,11 @@ export function portalError(
   if (details.length > 0) message += `: ${details.join("; ")}`;
   if (typeof error?.awsErrorCode === "string")
     message += ` (AWS said ${printable(error.awsErrorCode)})`;
-  if (response.status === 401 && !/gatehouse login/i.test(message))
-    message += ". Run gatehouse login";
+  if (response.status === 401) {
+    // Named, because `gatehouse login` alone signs in to the default portal, which may be
+    // another one (docs/CLI.md "Several portals").
+    message = `${message.replace(/[.\s]*Run gatehouse login$/i, "")}. Run gatehouse login --portal ${portalUrl}`;
+  }
   if (response.status === 429 || response.status === 503) {
     const retryAfter = response.headers.get("retry-after");
     if (retryAfter && /^\d+$/.test(retryAfter)) message += `; try again in ${retryAfter} s`;

@@ -68,22 +68,24 @@ describe("portal errors are printed as 'gatehouse: <message> (request id <id>)'"
     expect(failure.exitCode).toBe(EXIT.usage);
   });
 
-  it("401 tells the person to run gatehouse login", () => {
+  it("401 tells the person to run gatehouse login for the portal that refused (there may be several)", () => {
     const failure = answer(401, {
       code: "unauthenticated",
       message: "Sign in again.",
       requestId: "r",
     });
-    expect(failure.message).toMatch(/Run gatehouse login$/);
+    expect(failure.message).toBe(`Sign in again. Run gatehouse login --portal ${PORTAL}`);
     expect(failure.exitCode).toBe(EXIT.notSignedIn);
   });
 
-  it("401 does not repeat the advice when the portal already gives it", () => {
+  it("401 does not repeat the advice when the portal already gives it, and names the portal", () => {
     const failure = answer(401, {
       code: "unauthenticated",
       message: "This CLI sign-in has been revoked. Run gatehouse login.",
     });
-    expect(failure.message).toBe("This CLI sign-in has been revoked. Run gatehouse login");
+    expect(failure.message).toBe(
+      `This CLI sign-in has been revoked. Run gatehouse login --portal ${PORTAL}`,
+    );
   });
 
   it("429 says when to retry", () => {

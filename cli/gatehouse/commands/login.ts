@@ -1,7 +1,7 @@
 import os from "node:os";
 
 import { type CommandSpec, type ParsedCommand, stringOption } from "../args";
-import { checkHomeUsable, configFile, readSavedSignIn, saveSignIn } from "../config-store";
+import { checkHomeUsable, configFile, readSignInFor, saveSignIn } from "../config-store";
 import { type CliContext, resolvePortalUrl, warnFor } from "../context";
 import { clearCredentialCache } from "../credential-cache";
 import { CliError, EXIT, UsageError } from "../exit-codes";
@@ -104,7 +104,7 @@ export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<numbe
 
   let previous;
   try {
-    previous = readSavedSignIn(ctx.env.home, warn);
+    previous = readSignInFor(ctx.env.home, portalUrl, warn);
   } catch {
     previous = undefined; // a damaged file is about to be replaced
   }
@@ -121,7 +121,8 @@ export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<numbe
   // Cached credentials may belong to the person signed in before.
   clearCredentialCache(ctx.env.home);
   if (previous && previous.token !== signIn.token) {
-    // The replaced token would otherwise stay valid, unused, until it expires.
+    // The replaced token would otherwise stay valid, unused, until it expires. Sign-ins to other
+    // portals are kept (docs/CLI.md "Several portals").
     await callPortal(ctx.fetch, previous.portalUrl, {
       method: "DELETE",
       path: "/api/v1/token",

@@ -1,10 +1,11 @@
 import { type CommandSpec, type ParsedCommand, stringOption } from "../args";
-import { DamagedSignInError, forgetSignIn, readSavedSignIn } from "../config-store";
+import { DamagedSignInError, forgetSignIn, readSavedSignIn, readSignInFor } from "../config-store";
 import { type CliContext, warnFor } from "../context";
 import { clearCredentialCache } from "../credential-cache";
 import { CliError, EXIT } from "../exit-codes";
 import { callPortal } from "../portal-client";
 import { normalizePortalUrl } from "../portal-url";
+import { removeFile } from "../secure-files";
 
 export const spec: CommandSpec = {
   name: "logout",
@@ -12,28 +13,33 @@ export const spec: CommandSpec = {
 
 Revokes the saved sign-in at the portal (DELETE /api/v1/token), then deletes it and every cached
 credential from <GATEHOUSE_HOME>. Credentials already handed out stay valid until they expire.
-With --portal (or GATEHOUSE_URL) naming another portal than the saved sign-in's, nothing is done.
-A damaged config.json is removed.`,
+Without --portal (or GATEHOUSE_URL), the portal logged in to last; sign-ins to other portals are
+kept. A damaged sign-in file is removed.`,
   options: {},
   positionals: { min: 0, max: 0 },
 };
 
 export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<number> {
+  const warn = warnFor(ctx);
+  // The same choice of portal as every other command (docs/CLI.md "Choosing the portal").
+  const flag = stringOption(parsed, "portal") ?? ctx.env.portalUrl;
+  const chosen = flag === undefined ? undefined : normalizePortalUrl(flag);
   let saved;
   try {
-    saved = readSavedSignIn(ctx.env.home, warnFor(ctx));
+    saved =
+      chosen === undefined
+        ? readSavedSignIn(ctx.env.home, warn)
+        : readSignInFor(ctx.env.home, chosen, warn);
   } catch (err) {
     if (!(err instanceof DamagedSignInError)) throw err;
     // Nothing in it can be revoked; removing it is the only way back to a clean state.
-    forgetSignIn(ctx.env.home);
+    removeFile(err.file);
     clearCredentialCache(ctx.env.home);
     ctx.err(`Removed the damaged ${err.file} and the credential cache.\n`);
     return EXIT.ok;
   }
-  // The same choice of portal as every other command (docs/CLI.md "Choosing the portal").
-  const chosen = stringOption(parsed, "portal") ?? ctx.env.portalUrl;
-  if (saved && chosen !== undefined && normalizePortalUrl(chosen) !== saved.portalUrl) {
-    ctx.err(`Not signed in to ${normalizePortalUrl(chosen)} (signed in to ${saved.portalUrl}).\n`);
+  if (!saved && chosen !== undefined) {
+    ctx.err(`Not signed in to ${chosen}.\n`);
     return EXIT.ok;
   }
   let failure: CliError | undefined;
@@ -52,7 +58,7 @@ export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<numbe
     }
   }
   // Forget locally even when the portal could not be told: the person asked to be signed out here.
-  forgetSignIn(ctx.env.home);
+  if (saved) forgetSignIn(ctx.env.home, saved.portalUrl);
   clearCredentialCache(ctx.env.home);
   if (failure) {
     throw new CliError(

@@ -4,10 +4,10 @@ import path from "node:path";
 import { AWS_REGION_PATTERN } from "../../../lib/aws/partitions";
 import { type RolesAnswer, isCliUsable, parseRolesAnswer } from "../api-types";
 import { type CommandSpec, type ParsedCommand, regionOption, stringOption } from "../args";
-import { type DesiredProfile, applyManagedProfiles } from "../aws-config-file";
+import { type DesiredProfile, applyManagedProfiles, unreadableLine } from "../aws-config-file";
 import { type CliContext, requireSignIn, resolvePortalUrl } from "../context";
 import { CliError, EXIT, UsageError } from "../exit-codes";
-import { callPortal } from "../portal-client";
+import { callPortal, printable } from "../portal-client";
 import { checkPrefix, credentialProcessCommand, profileNameFor } from "../profile-names";
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, fileProblem, writeFileAtomic } from "../secure-files";
 import { unifiedDiff } from "../text-diff";
@@ -167,6 +167,20 @@ export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<numbe
   const file = ctx.env.awsConfigFile;
   const target = realTarget(file);
   const before = readIfExists(target);
+  if (before?.includes("\u0000")) {
+    // UTF-16, as Windows PowerShell 5's `>` writes: appending UTF-8 to it would ruin it.
+    throw new CliError(
+      `${file} is not UTF-8 text (it has NUL bytes: UTF-16?); save it as UTF-8 and run setup-profiles again; nothing was changed`,
+      EXIT.unexpected,
+    );
+  }
+  const unreadable = unreadableLine(before ?? "");
+  if (unreadable) {
+    throw new CliError(
+      `${file} line ${unreadable.number} is not a section, a setting or a comment (${JSON.stringify(printable(unreadable.text).slice(0, 60))}); the AWS CLI cannot read the file either. Fix that line and run setup-profiles again; nothing was changed`,
+      EXIT.unexpected,
+    );
+  }
   const edit = applyManagedProfiles(before ?? "", portalUrl, desired);
   for (const name of edit.skipped) {
     ctx.err(
@@ -182,6 +196,7 @@ export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<numbe
     ctx.err(`${file} is up to date (${desired.length} gatehouse profiles).\n`);
     return EXIT.ok;
   }
+  if (!dryRun && before !== undefined) refuseReadOnly(file, target);
   ctx.out(unifiedDiff(before ?? "", edit.text, before === undefined ? "/dev/null" : file, file));
   const summary = `added ${edit.added.length}, updated ${edit.updated.length}, removed ${edit.removed.length}`;
   if (dryRun) {
@@ -196,13 +211,23 @@ export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<numbe
   return EXIT.ok;
 }
 
-/** The file a symlinked config points at: replacing the link itself would break the person's setup. */
+/**
+ * The file a symlinked config points at: replacing the link itself would break the person's setup
+ * (dotfiles kept elsewhere). Followed by hand, because a link to a file not yet created has no
+ * real path, and that file is the one to create.
+ */
 function realTarget(file: string): string {
-  try {
-    return fs.realpathSync(file);
-  } catch {
-    return file;
+  let target = file;
+  for (let hops = 0; hops < 40; hops += 1) {
+    let link: string;
+    try {
+      link = fs.readlinkSync(target);
+    } catch {
+      return target; // not a link (or not there): this is the file
+    }
+    target = path.resolve(path.dirname(target), link);
   }
+  return target;
 }
 
 function readIfExists(file: string): string | undefined {
@@ -211,6 +236,25 @@ function readIfExists(file: string): string | undefined {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw new CliError(`cannot read ${file}: ${fileProblem(err)}`, EXIT.unexpected);
+  }
+}
+
+/**
+ * A config without any write permission was made read-only on purpose (by its owner or a
+ * configuration manager): replacing it through a rename would pass over that, so it is refused.
+ */
+function refuseReadOnly(file: string, target: string): void {
+  let mode;
+  try {
+    mode = fs.statSync(target).mode & 0o777;
+  } catch (err) {
+    throw new CliError(`cannot read ${file}: ${fileProblem(err)}`, EXIT.unexpected);
+  }
+  if ((mode & 0o222) === 0) {
+    throw new CliError(
+      `${file} is read-only (mode ${mode.toString(8).padStart(4, "0")}); nothing was changed. Make it writable (chmod u+w) to let setup-profiles edit it, or see the change with --dry-run`,
+      EXIT.unexpected,
+    );
   }
 }
 
