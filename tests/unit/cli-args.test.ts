@@ -2,23 +2,13 @@ import { describe, expect, it } from "vitest";
 
 import { parseCommand, parseDuration, roleReference } from "@/cli/gatehouse/args";
 import { readCliEnv } from "@/cli/gatehouse/cli-env";
-import type { CliContext } from "@/cli/gatehouse/context";
 import { EXIT, UsageError } from "@/cli/gatehouse/exit-codes";
 import { COMMANDS, runCli } from "@/cli/gatehouse/main";
+import { testCliContext } from "../support/cli-context";
 
 /** A context whose output is captured and whose network always fails loudly. */
 function captureContext(variables: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const ctx: CliContext = {
-    env: readCliEnv({ GATEHOUSE_HOME: "/nonexistent/gatehouse-test-home", ...variables }, "linux"),
-    out: (text) => void out.push(text),
-    err: (text) => void err.push(text),
-    now: () => new Date("2026-11-26T12:00:00Z"),
-    fetch: () => Promise.reject(new Error("no network in unit tests")),
-    program: ["/usr/bin/node", "/opt/gatehouse/cli/dist/gatehouse.mjs"],
-  };
-  return { ctx, out, err, stdout: () => out.join(""), stderr: () => err.join("") };
+  return testCliContext({ GATEHOUSE_HOME: "/nonexistent/gatehouse-test-home", ...variables });
 }
 
 async function specOf(name: string) {

@@ -3,10 +3,9 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-import { readCliEnv } from "@/cli/gatehouse/cli-env";
-import type { CliContext } from "@/cli/gatehouse/context";
 import { EXIT } from "@/cli/gatehouse/exit-codes";
 import { runCli } from "@/cli/gatehouse/main";
+import { testCliContext } from "../support/cli-context";
 
 const PORTAL_A = "https://a.example";
 const PORTAL_B = "https://b.example";
@@ -22,21 +21,10 @@ afterEach(() => {
 
 /** A context on `home` whose fetch records each call and answers 204. */
 function context(home: string, variables: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const calls: string[] = [];
-  const ctx: CliContext = {
-    env: readCliEnv({ GATEHOUSE_HOME: home, ...variables }, "linux"),
-    out: (text) => void out.push(text),
-    err: (text) => void err.push(text),
-    now: () => new Date("2026-11-26T12:00:00Z"),
-    fetch: ((url: string, init: RequestInit) => {
-      calls.push(`${init.method} ${url}`);
-      return Promise.resolve(new Response(null, { status: 204 }));
-    }) as unknown as typeof fetch,
-    program: ["/usr/bin/node", "/opt/gatehouse/cli/dist/gatehouse.mjs"],
-  };
-  return { ctx, calls, stdout: () => out.join(""), stderr: () => err.join("") };
+  return testCliContext(
+    { GATEHOUSE_HOME: home, ...variables },
+    { answer: () => new Response(null, { status: 204 }) },
+  );
 }
 
 function savedSignIn(home: string, portalUrl: string): string {

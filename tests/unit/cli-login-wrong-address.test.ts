@@ -8,10 +8,9 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-import { readCliEnv } from "@/cli/gatehouse/cli-env";
-import type { CliContext } from "@/cli/gatehouse/context";
 import { EXIT } from "@/cli/gatehouse/exit-codes";
 import { runCli } from "@/cli/gatehouse/main";
+import { testCliContext } from "../support/cli-context";
 
 let root: string;
 let server: http.Server | undefined;
@@ -35,17 +34,10 @@ async function webServer(status: number, type: string, body: string): Promise<st
 }
 
 function context(home: string) {
-  const err: string[] = [];
-  const out: string[] = [];
-  const ctx: CliContext = {
-    env: readCliEnv({ GATEHOUSE_HOME: home, GATEHOUSE_NO_BROWSER: "1" }, "linux"),
-    out: (text) => void out.push(text),
-    err: (text) => void err.push(text),
-    now: () => new Date(),
-    fetch: globalThis.fetch,
-    program: ["/usr/bin/node", "/opt/gatehouse/cli/dist/gatehouse.mjs"],
-  };
-  return { ctx, stdout: () => out.join(""), stderr: () => err.join("") };
+  return testCliContext(
+    { GATEHOUSE_HOME: home, GATEHOUSE_NO_BROWSER: "1" },
+    { answer: (url, init) => fetch(url, init), now: () => new Date() },
+  );
 }
 
 describe("login at an address that is not the portal's API fails naming the address, never exit 0", () => {

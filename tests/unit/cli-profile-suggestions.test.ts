@@ -6,11 +6,10 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-import { readCliEnv } from "@/cli/gatehouse/cli-env";
-import type { CliContext } from "@/cli/gatehouse/context";
 import { EXIT } from "@/cli/gatehouse/exit-codes";
 import { runCli } from "@/cli/gatehouse/main";
 import { closeProfiles } from "@/cli/gatehouse/profile-suggestions";
+import { testCliContext } from "../support/cli-context";
 
 let root: string;
 beforeEach(() => {
@@ -34,25 +33,12 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
 function context(variables: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const ctx: CliContext = {
-    env: readCliEnv(
-      {
-        GATEHOUSE_HOME: path.join(root, "home"),
-        AWS_CONFIG_FILE: path.join(root, "config"),
-        AWS_SHARED_CREDENTIALS_FILE: path.join(root, "credentials"),
-        ...variables,
-      },
-      "linux",
-    ),
-    out: (text) => void out.push(text),
-    err: (text) => void err.push(text),
-    now: () => new Date("2026-11-26T12:00:00Z"),
-    fetch: () => Promise.reject(new Error("no network in this test")),
-    program: ["/usr/bin/node", "/opt/gatehouse/cli/dist/gatehouse.mjs"],
-  };
-  return { ctx, stdout: () => out.join(""), stderr: () => err.join("") };
+  return testCliContext({
+    GATEHOUSE_HOME: path.join(root, "home"),
+    AWS_CONFIG_FILE: path.join(root, "config"),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(root, "credentials"),
+    ...variables,
+  });
 }
 
 describe("whoami: an unknown profile is refused in one line naming close profiles, exit 2", () => {

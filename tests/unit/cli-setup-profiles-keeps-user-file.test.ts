@@ -9,11 +9,10 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import { MANAGED_KEY } from "@/cli/gatehouse/aws-config-file";
-import { readCliEnv } from "@/cli/gatehouse/cli-env";
 import { saveSignIn } from "@/cli/gatehouse/config-store";
-import type { CliContext } from "@/cli/gatehouse/context";
 import { EXIT } from "@/cli/gatehouse/exit-codes";
 import { runCli } from "@/cli/gatehouse/main";
+import { oneCliRole, testCliContext } from "../support/cli-context";
 
 const PORTAL = "https://gatehouse.example.com";
 
@@ -26,25 +25,7 @@ afterEach(() => {
 });
 
 /** One CLI role: acme-staging/Developer in 111111111111. */
-const ROLES = {
-  defaultRegion: "eu-west-1",
-  accounts: [
-    {
-      accountId: "111111111111",
-      name: "acme-staging",
-      roles: [
-        {
-          roleId: "r1",
-          roleName: "Developer",
-          allowConsole: true,
-          allowCli: true,
-          needsMfa: false,
-          duration: { minSeconds: 900, maxSeconds: 3600, defaultSeconds: 3600 },
-        },
-      ],
-    },
-  ],
-};
+const ROLES = oneCliRole("acme-staging");
 
 /** A signed-in home and an AWS config file holding `text`; the portal answers ROLES. */
 function setup(text: string, mode = 0o600) {
@@ -63,17 +44,11 @@ function setup(text: string, mode = 0o600) {
   const file = path.join(root, "aws-config");
   fs.writeFileSync(file, text, { mode });
   fs.chmodSync(file, mode);
-  const out: string[] = [];
-  const err: string[] = [];
-  const ctx: CliContext = {
-    env: readCliEnv({ GATEHOUSE_HOME: home, AWS_CONFIG_FILE: file }, "linux"),
-    out: (t) => void out.push(t),
-    err: (t) => void err.push(t),
-    now: () => new Date("2026-11-26T12:00:00Z"),
-    fetch: () => Promise.resolve(Response.json(ROLES)),
-    program: ["/usr/bin/node", "/opt/gatehouse/cli/dist/gatehouse.mjs"],
-  };
-  return { ctx, file, stdout: () => out.join(""), stderr: () => err.join("") };
+  const run = testCliContext(
+    { GATEHOUSE_HOME: home, AWS_CONFIG_FILE: file },
+    { answer: () => Response.json(ROLES) },
+  );
+  return { ...run, file };
 }
 
 /** A profile gatehouse wrote for a role the person no longer has: the next run removes it. */

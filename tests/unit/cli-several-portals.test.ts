@@ -7,7 +7,6 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-import { readCliEnv } from "@/cli/gatehouse/cli-env";
 import {
   type SavedSignIn,
   configFile,
@@ -16,9 +15,9 @@ import {
   readSignInFor,
   saveSignIn,
 } from "@/cli/gatehouse/config-store";
-import type { CliContext } from "@/cli/gatehouse/context";
 import { EXIT } from "@/cli/gatehouse/exit-codes";
 import { runCli } from "@/cli/gatehouse/main";
+import { testCliContext } from "../support/cli-context";
 
 const PORTAL_A = "https://a.example";
 const PORTAL_B = "https://b.example";
@@ -43,20 +42,10 @@ function signIn(portalUrl: string, tokenId: string): SavedSignIn {
 }
 
 function context(variables: Record<string, string> = {}) {
-  const err: string[] = [];
-  const calls: string[] = [];
-  const ctx: CliContext = {
-    env: readCliEnv({ GATEHOUSE_HOME: home, ...variables }, "linux"),
-    out: () => undefined,
-    err: (text) => void err.push(text),
-    now: () => new Date("2026-11-26T12:00:00Z"),
-    fetch: ((url: string, init: RequestInit) => {
-      calls.push(`${init.method} ${url}`);
-      return Promise.resolve(new Response(null, { status: 204 }));
-    }) as unknown as typeof fetch,
-    program: ["/usr/bin/node", "/opt/gatehouse/cli/dist/gatehouse.mjs"],
-  };
-  return { ctx, calls, stderr: () => err.join("") };
+  return testCliContext(
+    { GATEHOUSE_HOME: home, ...variables },
+    { answer: () => new Response(null, { status: 204 }) },
+  );
 }
 
 describe("one sign-in per portal: a second portal's sign-in keeps the first's", () => {

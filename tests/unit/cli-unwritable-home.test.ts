@@ -8,11 +8,10 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-import { readCliEnv } from "@/cli/gatehouse/cli-env";
 import { saveSignIn } from "@/cli/gatehouse/config-store";
-import type { CliContext } from "@/cli/gatehouse/context";
 import { EXIT } from "@/cli/gatehouse/exit-codes";
 import { runCli } from "@/cli/gatehouse/main";
+import { oneCliRole, testCliContext } from "../support/cli-context";
 
 const PORTAL = "https://gatehouse.example.com";
 
@@ -24,42 +23,14 @@ afterEach(() => {
   fs.rmSync(root, { recursive: true, force: true });
 });
 
-const ROLES = {
-  defaultRegion: "eu-west-1",
-  accounts: [
-    {
-      accountId: "111111111111",
-      name: "acme staging",
-      roles: [
-        {
-          roleId: "r1",
-          roleName: "Developer",
-          allowConsole: true,
-          allowCli: true,
-          needsMfa: false,
-          duration: { minSeconds: 900, maxSeconds: 3600, defaultSeconds: 3600 },
-        },
-      ],
-    },
-  ],
-};
+const ROLES = oneCliRole("acme staging");
 
 /** A context on `home` whose fetch records each call and answers the roles list. */
 function context(home: string, variables: Record<string, string> = {}) {
-  const err: string[] = [];
-  const calls: string[] = [];
-  const ctx: CliContext = {
-    env: readCliEnv({ GATEHOUSE_HOME: home, GATEHOUSE_NO_BROWSER: "1", ...variables }, "linux"),
-    out: () => undefined,
-    err: (text) => void err.push(text),
-    now: () => new Date("2026-11-26T12:00:00Z"),
-    fetch: ((url: string, init: RequestInit) => {
-      calls.push(`${init.method} ${url}`);
-      return Promise.resolve(Response.json(ROLES));
-    }) as unknown as typeof fetch,
-    program: ["/usr/bin/node", "/opt/gatehouse/cli/dist/gatehouse.mjs"],
-  };
-  return { ctx, calls, stderr: () => err.join("") };
+  return testCliContext(
+    { GATEHOUSE_HOME: home, GATEHOUSE_NO_BROWSER: "1", ...variables },
+    { answer: () => Response.json(ROLES) },
+  );
 }
 
 /** A home with a valid sign-in in it. */
