@@ -32,7 +32,11 @@ export function StatusBadge({ status }: { status: RequestStatus }) {
   );
 }
 
-/** "ends in 42 min (14:30 UTC)" for an active elevation, else when it starts or ended. */
+/**
+ * "ends in 42 min (14:30 UTC)" for an active elevation, else when it starts, ended or was closed.
+ * Only an elevation that ran has an end to show: a request cancelled after its approval keeps the
+ * end it would have had, which never came.
+ */
 function timing(r: RequestView, nowMs: number): string {
   const left = r.endsAt ? Math.max(0, Date.parse(r.endsAt) - nowMs) / 1000 : 0;
   switch (r.status) {
@@ -40,11 +44,27 @@ function timing(r: RequestView, nowMs: number): string {
       return `ends in ${formatDuration(Math.max(60, left))} (${shortTime(r.endsAt ?? "")})`;
     case "approved":
       return `starts ${shortTime(r.startsAt)}`;
-    case "pending":
-      return `asked for ${formatDuration(r.durationSeconds)}; decide by ${shortTime(r.decideBy)}`;
-    default:
-      return r.endsAt ? `ended ${shortTime(r.endsAt)}` : `asked ${shortTime(r.createdAt)}`;
+    case "pending": {
+      const later = Date.parse(r.startsAt) > nowMs ? ` from ${shortTime(r.startsAt)}` : "";
+      return `asked for ${formatDuration(r.durationSeconds)}${later}; decide by ${shortTime(r.decideBy)}`;
+    }
+    case "ended":
+      return `ended ${shortTime(r.endsAt ?? "")}`;
+    case "revoked":
+      return `ended early ${shortTime(r.endsAt ?? "")}`;
+    case "expired":
+      return `asked ${shortTime(r.createdAt)}; nobody decided by ${shortTime(r.decideBy)}`;
+    case "cancelled":
+      return `asked ${shortTime(r.createdAt)}; cancelled${r.closedBy ? ` by ${r.closedBy}` : ""}`;
+    case "denied":
+      return `asked ${shortTime(r.createdAt)}`;
   }
+}
+
+/** Who ended an elevation early and why, whether or not anyone approved it (break-glass). */
+function closedLine(r: RequestView): string | null {
+  if (r.status !== "revoked" || !r.closedBy) return null;
+  return `Ended early by ${r.closedBy}${r.closedComment ? `: “${r.closedComment}”` : ""}`;
 }
 
 function RoleLine({ r }: { r: RequestView }) {
@@ -135,7 +155,19 @@ export function MyRequests({ requests, now }: { requests: RequestView[]; now: st
                       `${d.decision === "approve" ? "approved" : "denied"} by ${d.email}${d.comment ? ` (“${d.comment}”)` : ""}`,
                   )
                   .join("; ")}
-                {r.closedBy && r.status === "revoked" && ` · ended by ${r.closedBy}`}
+              </p>
+            )}
+            {r.ruleRemoved &&
+              (r.status === "pending" || r.status === "approved" || r.status === "active") && (
+                <p className="text-xs text-amber-800" data-testid="request-rule-removed">
+                  {r.status === "pending"
+                    ? "The rule this request was made under was removed: nobody can approve it. Cancel it, and request again if the role is still offered."
+                    : "The rule this access was granted under was removed: it grants nothing now."}
+                </p>
+              )}
+            {closedLine(r) && (
+              <p className="text-xs text-slate-500" data-testid="request-closed">
+                {closedLine(r)}
               </p>
             )}
           </li>

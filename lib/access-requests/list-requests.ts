@@ -9,6 +9,7 @@ import type { RequestContext } from "./context";
 import {
   approversOf,
   requestInclude,
+  ruleRemoved,
   requestView,
   statusOf,
   type RequestStatus,
@@ -73,13 +74,17 @@ export async function countRequestableRoles(
   return eligible.filter((r) => !open.has(r.roleId)).length;
 }
 
-/** Roles with a request of this person's still pending, or approved and not yet ended. */
+/**
+ * Roles with a request of this person's still pending, or approved and not yet ended, under a rule
+ * that is still eligible (requestAccess refuses a second one on the same terms).
+ */
 async function openRequestRoleIds(
   ctx: Pick<RequestContext, "db" | "user" | "now">,
 ): Promise<Set<string>> {
   const rows = await ctx.db.accessRequest.findMany({
     where: {
       personId: ctx.user.personId,
+      rule: { kind: "eligible" },
       OR: [
         { state: "pending", decideBy: { gt: ctx.now } },
         { state: "approved", endsAt: { gt: ctx.now } },
@@ -200,7 +205,7 @@ export async function listRequestsFor(ctx: RequestContext): Promise<RequestLists
   for (const r of mine) {
     const status = statusOf(r, ctx.now);
     const isOpen = status === "pending" || status === "approved" || status === "active";
-    if (isOpen && !open.has(r.roleId)) open.set(r.roleId, status);
+    if (isOpen && !ruleRemoved(r) && !open.has(r.roleId)) open.set(r.roleId, status);
   }
   return {
     isApprover,

@@ -6,10 +6,12 @@ import { actorOf } from "@/lib/audit/actor";
 import { writeAuditEvent } from "@/lib/audit/write-audit-event";
 import { stepUpPagePath } from "@/lib/auth/step-up";
 import { MIN_SESSION_SECONDS } from "@/lib/aws/partitions";
+import { serializableTransaction } from "@/lib/db/serializable-transaction";
 import { AppError } from "@/lib/errors";
 import { validationErrorOf, zodValidationError } from "@/lib/validation-error";
 import type { RequestContext } from "./context";
 import { recordRequestEvent } from "./events";
+import { freeText } from "./free-text";
 import { requestInclude } from "./request-view";
 
 /** The latest a request may ask to start: far enough to plan a change window, no further. */
@@ -35,7 +37,7 @@ export const requestAccessInput = z.strictObject({
       }
       return t;
     }),
-  reason: z.string().trim().max(1000, "must be at most 1,000 characters").default(""),
+  reason: freeText(1000).default(""),
   ticket: z
     .string()
     .trim()
@@ -115,11 +117,17 @@ export async function requestAccess(
   if (startsAt.getTime() - ctx.now.getTime() > MAX_START_DELAY_SECONDS * 1000)
     throw invalid("startsAt", "must be within 30 days");
 
-  return ctx.db.$transaction(async (tx) => {
+  // Serializable, so "no open request for this role" and the insert see one state: under
+  // PostgreSQL's default isolation, requests sent at the same moment (a double click, a retrying
+  // script) would each find none and each be filed. The loser is rerun and answers conflict.
+  return serializableTransaction(ctx.db, async (tx) => {
+    // A request whose rule was since removed (or made standing) can't be decided and grants
+    // nothing: it does not stand in the way of one under the rule that names them now.
     const open = await tx.accessRequest.findFirst({
       where: {
         personId: principal.personId,
         roleId: rule.roleId,
+        rule: { kind: "eligible" },
         OR: [
           { state: "pending", decideBy: { gt: ctx.now } },
           { state: "approved", endsAt: { gt: ctx.now } },

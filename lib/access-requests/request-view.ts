@@ -121,7 +121,16 @@ export interface RequestView {
   decisions: Array<{ email: string; decision: string; comment: string; at: string }>;
   closedBy: string | null;
   closedComment: string;
+  /**
+   * The eligible rule it was made under was deleted or made standing since: a pending request
+   * can no longer be decided, an approved one grants nothing (elevations.ts).
+   */
+  ruleRemoved: boolean;
   version: number;
+}
+
+export function ruleRemoved(r: Pick<RequestRow, "rule">): boolean {
+  return r.rule?.kind !== "eligible";
 }
 
 /**
@@ -157,6 +166,7 @@ export function requestView(r: RequestRow, now: Date, approvals?: number): Reque
     })),
     closedBy: r.closedBy,
     closedComment: r.closedComment,
+    ruleRemoved: ruleRemoved(r),
     version: r.version,
   };
 }

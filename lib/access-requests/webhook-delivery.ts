@@ -1,6 +1,8 @@
 import "server-only";
 import { createHmac } from "node:crypto";
 import type { Db } from "@/lib/db/client";
+import { log } from "@/lib/log";
+import { webhookDestination } from "./webhook-destination";
 
 /** Attempts before a delivery is given up (marked failed; visible on the admin page). */
 export const MAX_WEBHOOK_ATTEMPTS = 8;
@@ -19,6 +21,20 @@ export function retryDelaySeconds(attempts: number): number {
  */
 export function webhookSignature(secret: string, timestamp: string, body: string): string {
   return `sha256=${createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`;
+}
+
+/**
+ * An error as it may be kept and shown: fetch names the URL in some refusals ("…includes
+ * credentials: <url>"), and a webhook URL may hold a secret in its path, query or userinfo.
+ */
+function withoutUrl(message: string, url: string): string {
+  let out = message.split(url).join(webhookDestination(url));
+  try {
+    out = out.split(new URL(url).href).join(webhookDestination(url));
+  } catch {
+    // Not a URL: nothing more of it to find.
+  }
+  return out;
 }
 
 export interface DeliveryOptions {
@@ -84,10 +100,13 @@ export async function deliverDueWebhooks(db: Db, opts: DeliveryOptions): Promise
       });
       status = response.status;
       await response.body?.cancel().catch(() => undefined);
-      if (status < 200 || status > 299) error = `HTTP ${status}`;
+      if (status >= 300 && status <= 399) error = `HTTP ${status}: redirects are not followed`;
+      else if (status < 200 || status > 299) error = `HTTP ${status}`;
     } catch (e) {
-      error =
-        e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e);
+      error = withoutUrl(
+        e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e),
+        row.url,
+      );
     }
     const at = opts.clock();
     if (error === null) {
@@ -107,8 +126,21 @@ export async function deliverDueWebhooks(db: Db, opts: DeliveryOptions): Promise
           nextAttemptAt: new Date(at.getTime() + retryDelaySeconds(attempts) * 1000),
         },
       });
-      if (giveUp) report.failed++;
-      else report.retrying++;
+      // The operator's logs say so too, with the destination as the admin page shows it.
+      const fields = {
+        delivery: row.id,
+        event: row.event,
+        destination: webhookDestination(row.url),
+        attempt: attempts,
+        error: error.slice(0, 500),
+      };
+      if (giveUp) {
+        log.error("webhook delivery failed for good; an admin can retry it", fields);
+        report.failed++;
+      } else {
+        log.warn("webhook delivery failed; it will be retried", fields);
+        report.retrying++;
+      }
     }
   }
   return report;

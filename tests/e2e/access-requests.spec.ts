@@ -195,3 +195,109 @@ test("a start time must be given and to come, the Starting radios are one group,
   await page.reload();
   await expect(requested).toContainText("Your request is waiting for approval");
 });
+
+test("my requests say who ended an elevation early and why, a request cancelled after its approval shows no end that never came, and one whose rule was removed says nobody can approve it", async ({
+  page,
+  browser,
+}) => {
+  const s = stack();
+  const stagingDeveloper = await roleIdOf(s, "acme-staging", "Developer");
+  const carol = await s.db.user.findFirstOrThrow({ where: { email: "carol@corp.example" } });
+  const rule = await s.db.accessRule.create({
+    data: {
+      roleId: stagingDeveloper,
+      personId: carol.personId,
+      kind: "eligible",
+      approversJson: JSON.stringify([{ group: "developers" }]),
+      maxElevationSeconds: 4 * 3600,
+      breakGlass: true,
+      maxSessionDurationSeconds: 3600,
+    },
+  });
+  try {
+    await signedInAs(page, s, "carol");
+    await page.goto(`${s.portalUrl}/requests`);
+    const eligible = page.locator(
+      `[data-testid="eligible-role"][data-role-id="${stagingDeveloper}"]`,
+    );
+    // Break-glass: active at once, with no approval to name who ended it.
+    await eligible.getByTestId("request-open").click();
+    await eligible.getByTestId("request-reason").fill("staging is down");
+    await eligible.getByTestId("request-break-glass").click();
+    await expect(page.getByTestId("request-sent")).toContainText("Break-glass access is active");
+
+    // bob, an approver, ends it early.
+    const bobContext = await browser.newContext();
+    const bobPage = await bobContext.newPage();
+    await signInThroughBrowser(bobPage, s, "bob");
+    await bobPage.goto(`${s.portalUrl}/requests`);
+    const overseen = bobPage.locator('[data-testid="overseen-elevation"]', {
+      hasText: "carol@corp.example",
+    });
+    await overseen.getByTestId("elevation-revoke").click();
+    await expect(bobPage.getByTestId("request-done")).toContainText("Ended carol@corp.example");
+
+    await page.reload();
+    const revoked = page.getByTestId("my-request").first();
+    await expect(revoked.getByTestId("request-status")).toHaveText("revoked");
+    await expect(revoked).toContainText("ended early");
+    await expect(revoked.getByTestId("request-closed")).toHaveText(
+      "Ended early by bob@corp.example: “revoked by an approver”",
+    );
+
+    // A request to start in two hours, approved by bob, then cancelled by carol before it starts.
+    await eligible.getByTestId("request-open").click();
+    await eligible.getByTestId("request-reason").fill("release rehearsal");
+    await eligible.getByTestId("request-start-at").check();
+    const startAt = await page.evaluate(() => {
+      const d = new Date(Date.now() + 2 * 3_600_000);
+      const two = (n: number) => String(n).padStart(2, "0");
+      return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}`;
+    });
+    await eligible.getByTestId("request-starts-at").fill(startAt);
+    await eligible.getByTestId("request-submit").click();
+    await expect(page.getByTestId("request-sent")).toContainText("Requested");
+    const pending = page.getByTestId("my-request").first();
+    await expect(pending.getByTestId("request-status")).toHaveText("pending");
+    // The start asked for is shown while it waits, not only the length.
+    await expect(pending).toContainText(/asked for 1 h from \S/);
+
+    await bobPage.reload();
+    const toDecide = bobPage.locator('[data-testid="decide-request"]', {
+      hasText: "release rehearsal",
+    });
+    await toDecide.getByTestId("decide-approve").click();
+    await expect(bobPage.getByTestId("request-done")).toContainText("Approved carol@corp.example");
+    await bobContext.close();
+
+    await page.reload();
+    const approved = page.getByTestId("my-request").first();
+    await expect(approved.getByTestId("request-status")).toHaveText("approved");
+    await approved.getByTestId("request-cancel").click();
+    await expect(page.getByTestId("request-done")).toContainText("Request cancelled.");
+    const cancelled = page.getByTestId("my-request").first();
+    await expect(cancelled.getByTestId("request-status")).toHaveText("cancelled");
+    await expect(cancelled).toContainText("cancelled by carol@corp.example");
+    await expect(cancelled).not.toContainText("ended");
+
+    // A request whose rule is then removed: nobody can approve it, and the page says so.
+    await eligible.getByTestId("request-open").click();
+    await eligible.getByTestId("request-reason").fill("one more try");
+    await eligible.getByTestId("request-submit").click();
+    await expect(page.getByTestId("request-sent")).toContainText("Requested");
+    await s.db.accessRule.delete({ where: { id: rule.id } });
+    await page.reload();
+    const stuck = page.getByTestId("my-request").first();
+    await expect(stuck.getByTestId("request-status")).toHaveText("pending");
+    await expect(stuck.getByTestId("request-rule-removed")).toHaveText(
+      "The rule this request was made under was removed: nobody can approve it. Cancel it, and request again if the role is still offered.",
+    );
+    await page.screenshot({ path: ".tmp/my-requests-closed.png", fullPage: true });
+  } finally {
+    await s.db.accessRequest.updateMany({
+      where: { roleId: stagingDeveloper, state: { in: ["pending", "approved"] } },
+      data: { state: "cancelled" },
+    });
+    await s.db.accessRule.deleteMany({ where: { id: rule.id } });
+  }
+});

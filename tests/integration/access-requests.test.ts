@@ -856,6 +856,112 @@ describe("requirements of a rule", () => {
     }
   });
 
+  it("a reason or comment with a control or direction character is refused naming the field, never a 500", async () => {
+    const rule = await eligibleRuleForCarol();
+    try {
+      // NUL can't be stored in PostgreSQL text; the others make the text read differently.
+      for (const bad of ["before\u0000after", "bell\u0007", "\u202eevil", "a\u2028b"]) {
+        const body = await expectApiError(
+          await request(carol, { roleId: stagingDeveloper, durationSeconds: HOUR, reason: bad }),
+          400,
+          "validation_error",
+        );
+        expect(JSON.stringify(body.error.issues), JSON.stringify(bad)).toContain("reason");
+      }
+      // Lines are fine: a reason is often a few.
+      const id = await requestId(carol, {
+        roleId: stagingDeveloper,
+        durationSeconds: HOUR,
+        reason: "line one\r\nline two\tend",
+      });
+      expect((await stack.db.accessRequest.findUniqueOrThrow({ where: { id } })).reason).toBe(
+        "line one\r\nline two\tend",
+      );
+      const badDecision = await expectApiError(
+        await decide(bob, id, "approve", "ok\u0000"),
+        400,
+        "validation_error",
+      );
+      expect(JSON.stringify(badDecision.error.issues)).toContain("comment");
+      expect((await decide(bob, id, "approve", "ok")).status).toBe(200);
+      const revoke = (comment: string) =>
+        carol.request(`/api/access-requests/${id}/revoke`, { method: "POST", json: { comment } });
+      const badRevoke = await expectApiError(await revoke("done\u0000"), 400, "validation_error");
+      expect(JSON.stringify(badRevoke.error.issues)).toContain("comment");
+      expect((await revoke("done")).status).toBe(204);
+      expect((await stack.db.accessRequest.findUniqueOrThrow({ where: { id } })).state).toBe(
+        "revoked",
+      );
+    } finally {
+      await closeCarolsStagingRequests();
+      await stack.db.accessRule.delete({ where: { id: rule.id } });
+    }
+  });
+
+  it("a pending request whose rule was removed says nobody can approve it, and does not block a request under the rule that names them now", async () => {
+    const removed = await eligibleRuleForCarol();
+    let current: { id: string } | null = null;
+    try {
+      const stuck = await requestId(carol, {
+        roleId: stagingDeveloper,
+        durationSeconds: HOUR,
+        reason: "before the rule changed",
+      });
+      await stack.db.accessRule.delete({ where: { id: removed.id } });
+      current = await eligibleRuleForCarol();
+      const after = (await lists(carol)) as Lists & {
+        mine: Array<{ id: string; ruleRemoved: boolean }>;
+        requested: Array<{ roleId: string }>;
+      };
+      expect(after.mine.find((r) => r.id === stuck)).toMatchObject({
+        status: "pending",
+        ruleRemoved: true,
+      });
+      expect(after.eligible.map((e) => e.roleId)).toContain(stagingDeveloper);
+      expect(after.requested.map((e) => e.roleId)).not.toContain(stagingDeveloper);
+      const fresh = await requestId(carol, {
+        roleId: stagingDeveloper,
+        durationSeconds: HOUR,
+        reason: "under the current rule",
+      });
+      expect((await lists(carol)).mine.find((r) => r.id === fresh)?.status).toBe("pending");
+      // Under the same rule, a second one is still refused.
+      await expectApiError(
+        await request(carol, { roleId: stagingDeveloper, durationSeconds: HOUR, reason: "again" }),
+        409,
+        "conflict",
+      );
+    } finally {
+      await closeCarolsStagingRequests();
+      if (current) await stack.db.accessRule.delete({ where: { id: current.id } });
+    }
+  });
+
+  it("one open request per role holds for requests sent at the same moment: one is filed, the others told", async () => {
+    const rule = await eligibleRuleForCarol();
+    try {
+      const answers = await Promise.all(
+        [1, 2, 3, 4].map((n) =>
+          request(carol, { roleId: stagingDeveloper, durationSeconds: HOUR, reason: `twice ${n}` }),
+        ),
+      );
+      const statuses = answers.map((a) => a.status).sort();
+      expect(statuses).toEqual([201, 409, 409, 409]);
+      for (const a of answers)
+        if (a.status === 409)
+          expect(((await a.json()) as { error: { code: string } }).error.code).toBe("conflict");
+      const carolUser = await storedUser(stack, "carol");
+      expect(
+        await stack.db.accessRequest.count({
+          where: { personId: carolUser.personId, roleId: stagingDeveloper, state: "pending" },
+        }),
+      ).toBe(1);
+    } finally {
+      await closeCarolsStagingRequests();
+      await stack.db.accessRule.delete({ where: { id: rule.id } });
+    }
+  });
+
   it("a requester in the approving group still can't approve their own request", async () => {
     const rule = await stack.db.accessRule.create({
       data: {

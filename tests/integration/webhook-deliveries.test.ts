@@ -162,6 +162,65 @@ describe("the page", () => {
   });
 });
 
+describe("a failing receiver, as the operator sees it", () => {
+  it("a failed attempt is logged and kept with the destination redacted, a redirect says it is not followed, and no secret of the URL is shown", async () => {
+    const base = new URL(hooks.url);
+    // A redirecting receiver at a secret-bearing path, and a URL with credentials that fetch
+    // refuses while naming it.
+    const redirecting = `${hooks.url}/T0SECRET/XPATHSECRETX?t=XQUERYX`;
+    const withCredentials = `${base.protocol}//gate:XUSERINFOX@${base.host}/hook/XPATHSECRETX`;
+    hooks.answerWith(302);
+    // Written not yet due, then made due with no error kept: the attempt's own is what shows.
+    const rows = await Promise.all(
+      [redirecting, withCredentials].map(async (url) => {
+        const row = await delivery({ url, state: "pending", attempts: 0 });
+        return stack.db.webhookDelivery.update({
+          where: { id: row.id },
+          data: { lastStatus: null, lastError: null, nextAttemptAt: new Date(0) },
+        });
+      }),
+    );
+    try {
+      // Any access-request read kicks the worker.
+      await alice.request("/api/access-requests");
+      const after = () =>
+        stack.db.webhookDelivery.findMany({ where: { id: { in: rows.map((r) => r.id) } } });
+      await expect
+        .poll(async () => (await after()).every((r) => r.attempts === 1 && r.lastError !== null), {
+          timeout: 20_000,
+        })
+        .toBe(true);
+      const byId = new Map((await after()).map((r) => [r.id, r]));
+      expect(byId.get(rows[0]!.id)).toMatchObject({
+        state: "pending",
+        lastStatus: 302,
+        lastError: "HTTP 302: redirects are not followed",
+      });
+      const refused = byId.get(rows[1]!.id)!;
+      expect(refused.state).toBe("pending");
+      expect(refused.lastError).toContain(`${base.protocol}//${base.host}/hook/…`);
+      const html = await (await alice.request("/admin/webhooks?state=pending")).text();
+      const output = stack.portal.output();
+      for (const secret of SECRETS) {
+        expect(refused.lastError?.includes(secret), `lastError shows ${secret}`).toBe(false);
+        expect(html.includes(secret), `the page shows ${secret}`).toBe(false);
+        expect(output.includes(secret), `the log shows ${secret}`).toBe(false);
+      }
+      const logged = output
+        .split("\n")
+        .filter((line) => line.includes("webhook delivery failed; it will be retried"));
+      for (const row of rows)
+        expect(logged.some((line) => line.includes(row.id), `no log line for ${row.id}`)).toBe(
+          true,
+        );
+      expect(logged.join("\n")).toContain(`${base.protocol}//${base.host}/hook/…`);
+    } finally {
+      hooks.answerWith(204);
+      await stack.db.webhookDelivery.deleteMany({ where: { id: { in: rows.map((r) => r.id) } } });
+    }
+  });
+});
+
 describe("retry", () => {
   it("a failed delivery goes back in the queue (attempts from 0), audited, and is sent again", async () => {
     const failed = await delivery({ url: hooks.url, state: "failed", attempts: 8 });

@@ -249,6 +249,7 @@ describe("webhooks", () => {
     decisions: [],
     closedBy: null,
     closedComment: "",
+    ruleRemoved: false,
     version: 1,
   };
 

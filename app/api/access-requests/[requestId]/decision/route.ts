@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { decideAccessRequest } from "@/lib/access-requests/decide";
+import { freeText } from "@/lib/access-requests/free-text";
 import { requestContextFor, runRequestOperation } from "@/lib/access-requests/request-context";
 import { recordId } from "@/lib/db/record-id";
 import { NO_STORE, readJsonBody, withSession } from "@/lib/http/api-handler";
@@ -8,7 +9,7 @@ import { otherMethods } from "@/lib/http/fallback-handlers";
 
 const body = z.strictObject({
   decision: z.enum(["approve", "deny"], { message: 'must be "approve" or "deny"' }),
-  comment: z.string().max(1000, "must be at most 1,000 characters").optional(),
+  comment: freeText(1000).optional(),
 });
 
 /** POST: one approver approves or denies a pending request. */

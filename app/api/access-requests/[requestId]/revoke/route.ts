@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { revokeElevation } from "@/lib/access-requests/close-request";
+import { freeText } from "@/lib/access-requests/free-text";
 import { requestContextFor, runRequestOperation } from "@/lib/access-requests/request-context";
 import { recordId } from "@/lib/db/record-id";
 import { readJsonBody, withSession } from "@/lib/http/api-handler";
 import { otherMethods } from "@/lib/http/fallback-handlers";
 
 const body = z.strictObject({
-  comment: z.string().max(1000, "must be at most 1,000 characters").optional(),
+  comment: freeText(1000).optional(),
 });
 
 /** POST: ends an elevation now — by the requester, an approver of its rule, or an admin. */
