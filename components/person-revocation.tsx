@@ -50,11 +50,14 @@ export function PersonRevocationNotice({
 export function RevokePersonForm({
   personId,
   q,
+  page = 1,
   who,
   action,
 }: {
   personId: string;
   q: string;
+  /** The page of the list to come back to. */
+  page?: number;
   who: string;
   action: (form: FormData) => Promise<void>;
 }) {
@@ -64,6 +67,7 @@ export function RevokePersonForm({
       <form action={action} className="mt-2 space-y-2">
         <input type="hidden" name="personId" value={personId} />
         <input type="hidden" name="q" value={q} />
+        <input type="hidden" name="page" value={String(page)} />
         <p className="max-w-md text-slate-600">
           Ends every portal and CLI session of {who} at once. They can sign in again unless the
           identity provider stops them; the page then shows the AWS policy for credentials already

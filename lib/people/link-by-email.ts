@@ -5,6 +5,7 @@ import type { Db } from "@/lib/db/client";
 import { serializableTransaction } from "@/lib/db/serializable-transaction";
 import type { RequestMeta } from "@/lib/request-meta";
 import { oidcIssuerOf } from "@/lib/identity/identity-providers";
+import { bind, boundList, boundSql } from "@/lib/db/bound-sql";
 
 /**
  * The optional policy that links a new identity to a person on its first sign-in
@@ -30,7 +31,7 @@ export function linkByEmailPolicyOf(config: Pick<AppConfig, "oidc">): LinkByEmai
  * admin's link or unlink is final.
  */
 export async function personSharingVerifiedEmail(
-  db: Pick<Db, "user" | "samlIdentityProvider">,
+  db: Pick<Db, "$queryRaw" | "samlIdentityProvider">,
   identity: { issuer: string; email: string | null; emailVerified: boolean },
   policy: LinkByEmailPolicy,
 ): Promise<string | null> {
@@ -40,11 +41,17 @@ export async function personSharingVerifiedEmail(
   if (!directory.has(identity.issuer)) return null;
   const others = [...directory].filter((issuer) => issuer !== identity.issuer);
   if (others.length === 0) return null;
-  const spellings = [...new Set([email, email.toLowerCase()])];
-  const matches = await db.user.findMany({
-    where: { issuer: { in: others }, email: { in: spellings } },
-    select: { personId: true },
-  });
+  // lower() on both sides: IdPs send the case they like (Dave@Corp.example at one, dave@… at the
+  // other), and neither database's equality or IN ignores case.
+  const matches = await db.$queryRaw<Array<{ personId: string; issuer: string }>>(
+    ...boundSql([
+      'SELECT "personId", "issuer" FROM "User" WHERE lower("email") = lower(',
+      bind(email),
+      ') AND "issuer" IN (',
+      ...boundList(others),
+      ")",
+    ]),
+  );
   const persons = new Set(matches.map((m) => m.personId));
   return persons.size === 1 ? [...persons][0]! : null;
 }

@@ -2,7 +2,10 @@ import "server-only";
 import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event";
 import type { Db } from "@/lib/db/client";
 import { serializableTransaction } from "@/lib/db/serializable-transaction";
+import { bind, boundSql } from "@/lib/db/bound-sql";
+import { PEOPLE_PAGE_SIZE } from "./page-size";
 import type { RequestMeta } from "@/lib/request-meta";
+import { moveEverythingOfPerson, type MergedCounts } from "./merge-person";
 
 /**
  * People and their identities (docs/SECURITY.md "People"): a person is one or more identities —
@@ -48,31 +51,46 @@ const identitySelect = {
   lastLoginAt: true,
 } as const;
 
-/** How many people the admin page lists for one search. */
-export const PEOPLE_PAGE_SIZE = 50;
+/** `text` as a LIKE pattern matching itself anywhere: `%`, `_` and backslash in it are literal. */
+const containsPattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, "\\$&")}%`;
 
 /**
- * People with an identity whose email, name or subject contains `query` (all people when it is
- * empty), most recently signed-in first, each with all of their identities.
+ * People with an identity whose email or name contains `query` in any case, or whose subject is
+ * `query` (all people when it is empty), most recently signed-in first, each with all of their
+ * identities; `page` (from 1) of PEOPLE_PAGE_SIZE.
  */
 export async function searchPeople(
-  db: Pick<Db, "user" | "person">,
+  db: Pick<Db, "$queryRaw" | "person">,
   query: string,
+  page = 1,
 ): Promise<{ people: PersonView[]; more: boolean }> {
   const q = query.trim().slice(0, 200);
-  const matching = await db.user.findMany({
-    where: q
-      ? { OR: [{ email: { contains: q } }, { displayName: { contains: q } }, { subject: q }] }
-      : {},
-    select: { personId: true },
-    orderBy: [{ lastLoginAt: { sort: "desc", nulls: "last" } }, { id: "asc" }],
-    take: PEOPLE_PAGE_SIZE * 4,
-  });
-  const personIds = [...new Set(matching.map((m) => m.personId))];
-  const more = personIds.length > PEOPLE_PAGE_SIZE;
-  const page = personIds.slice(0, PEOPLE_PAGE_SIZE);
+  const offset = (Math.max(1, Math.min(Math.trunc(page) || 1, 100_000)) - 1) * PEOPLE_PAGE_SIZE;
+  // Raw, because neither database's LIKE (as Prisma's `contains` writes it) both ignores case and
+  // takes `%` or `_` typed in the box literally.
+  const matching = await db.$queryRaw<Array<{ personId: string }>>(
+    ...boundSql([
+      'SELECT "personId" FROM "User"',
+      ...(q
+        ? [
+            ` WHERE lower("email") LIKE `,
+            bind(containsPattern(q)),
+            ` ESCAPE '\\' OR lower("displayName") LIKE `,
+            bind(containsPattern(q)),
+            ` ESCAPE '\\' OR "subject" = `,
+            bind(q),
+          ]
+        : []),
+      ' GROUP BY "personId" ORDER BY max("lastLoginAt") DESC NULLS LAST, "personId" ASC LIMIT ',
+      bind(PEOPLE_PAGE_SIZE + 1),
+      " OFFSET ",
+      bind(offset),
+    ]),
+  );
+  const more = matching.length > PEOPLE_PAGE_SIZE;
+  const pageIds = matching.slice(0, PEOPLE_PAGE_SIZE).map((m) => m.personId);
   const people = await db.person.findMany({
-    where: { id: { in: page } },
+    where: { id: { in: pageIds } },
     select: {
       id: true,
       identities: { select: identitySelect, orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
@@ -82,7 +100,7 @@ export async function searchPeople(
   const byId = new Map(people.map((p) => [p.id, p]));
   return {
     more,
-    people: page.flatMap((id) => {
+    people: pageIds.flatMap((id) => {
       const p = byId.get(id);
       if (!p) return [];
       return [
@@ -139,35 +157,14 @@ export async function linkIdentityToPerson(
       data: { personId: person.id, linkedBy: "admin" },
     });
     const remaining = await tx.user.count({ where: { personId: from } });
-    let movedRules = 0;
-    let movedFavorites = 0;
-    let movedRequests = 0;
+    let moved: MergedCounts = {
+      movedRules: 0,
+      movedFavorites: 0,
+      movedRequests: 0,
+      movedApproverRules: 0,
+    };
     if (remaining === 0) {
-      ({ count: movedRules } = await tx.accessRule.updateMany({
-        where: { personId: from },
-        data: { personId: person.id },
-      }));
-      // Their access requests too: removing the person would take them along — a pending request
-      // gone from its approvers' queue unrecorded, the history approvers read gone — and as the
-      // person's own they stay undecidable by any of its identities (docs/ACCESS-REQUESTS.md).
-      ({ count: movedRequests } = await tx.accessRequest.updateMany({
-        where: { personId: from },
-        data: { personId: person.id, version: { increment: 1 } },
-      }));
-      const favorites = await tx.favoriteRole.findMany({
-        where: { personId: from },
-        select: { roleId: true },
-      });
-      const already = await tx.favoriteRole.findMany({
-        where: { personId: person.id, roleId: { in: favorites.map((f) => f.roleId) } },
-        select: { roleId: true },
-      });
-      const kept = new Set(already.map((f) => f.roleId));
-      const toMove = favorites.filter((f) => !kept.has(f.roleId)).map((f) => f.roleId);
-      ({ count: movedFavorites } = await tx.favoriteRole.updateMany({
-        where: { personId: from, roleId: { in: toMove } },
-        data: { personId: person.id },
-      }));
+      moved = await moveEverythingOfPerson(tx, from, person.id);
       await tx.person.delete({ where: { id: from } }); // its leftover duplicate stars go with it
     }
     await writeAuditEvent(tx, {
@@ -180,14 +177,12 @@ export async function linkIdentityToPerson(
         person: person.id,
         previousPerson: from,
         previousPersonRemoved: remaining === 0,
-        movedRules,
-        movedFavorites,
-        movedRequests,
+        ...moved,
       },
     });
     return {
       ok: true,
-      message: `Linked ${identity.email ?? identity.subject}${remaining === 0 && movedRules + movedFavorites > 0 ? ` (its ${movedRules} rule(s) and ${movedFavorites} favorite(s) moved along)` : ""}.`,
+      message: `Linked ${identity.email ?? identity.subject}${remaining === 0 && moved.movedRules + moved.movedFavorites > 0 ? ` (its ${moved.movedRules} rule(s) and ${moved.movedFavorites} favorite(s) moved along)` : ""}.`,
     } as const;
   });
 }

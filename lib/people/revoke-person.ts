@@ -49,6 +49,8 @@ export async function revokePersonAccess(
         portalSessions: sessions.count,
         cliTokens: tokens.count,
         revokedAt: args.now.toISOString(),
+        // What the deny policy for credentials already issued names (README "Revoking a person").
+        identityIds: userIds.join(","),
       },
     });
     return {

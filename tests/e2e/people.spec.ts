@@ -40,3 +40,50 @@ test("an admin links bob's SAML identity to bob, and unlinks it", async ({ brows
   expect(await s.db.auditEvent.count({ where: { action: "admin.person.unlinked" } })).toBe(1);
   await context.close();
 });
+
+test("an admin finds a person in any case, pages past the first fifty, and revokes one", async ({
+  browser,
+}) => {
+  const s = stack();
+  const base = Date.UTC(2026, 0, 1);
+  for (let i = 0; i < 60; i++) {
+    await s.db.person.create({
+      data: {
+        identities: {
+          create: {
+            issuer: "https://many.example",
+            subject: `many-${i}`,
+            email: `Many${String(i).padStart(2, "0")}@Many.Example`,
+            roleSessionName: `e2e-many-${i}`,
+            lastLoginAt: new Date(base + i * 60_000),
+          },
+        },
+      },
+    });
+  }
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signInThroughBrowser(page, s, "alice");
+  await page.goto(`${s.portalUrl}/admin/people`);
+  await page.getByLabel("Search people").fill("MANY.example");
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page.getByTestId("person")).toHaveCount(50);
+  await expect(page.getByTestId("people-range")).toHaveText("People 1–50");
+  await page.getByTestId("people-next").click();
+  await expect(page.getByTestId("people-range")).toHaveText("People 51–60");
+  await expect(page.getByTestId("person")).toHaveCount(10);
+  await expect(page.getByTestId("person").first()).toContainText("Many09@Many.Example");
+  await page.screenshot({ path: ".tmp/people-page-2.png", fullPage: true });
+
+  const last = page.getByTestId("person").last();
+  await last.getByText("Revoke access…").click();
+  await last.getByTestId("revoke-person").click();
+  await expect(page.getByTestId("person-revoked")).toContainText(
+    "Revoked Many00@Many.Example: 0 portal sessions and 0 CLI sessions ended",
+  );
+  await expect(page.getByTestId("people-range"), "back on the page it was revoked from").toHaveText(
+    "People 51–60",
+  );
+  await page.screenshot({ path: ".tmp/people-revoked.png", fullPage: true });
+  await context.close();
+});

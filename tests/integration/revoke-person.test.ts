@@ -89,6 +89,64 @@ describe("revoking a person", () => {
     expect(res.status).toBe(200);
   });
 
+  it("the revoked notice shows the revocation as audited: never counts from the address, nor identities linked since", async () => {
+    const carolUser = await storedUser(stack, "carol");
+    const reply = await act(alice, {
+      name: "revokePersonAction",
+      page: () => "/admin/people",
+      fields: () => ({ personId: carolUser.personId, q: "" }),
+    });
+    const url = new URL(reply.redirect!.replace(/;push$/, ""), "http://portal.invalid");
+    expect(url.searchParams.get("notice")).toBe("revoked");
+    // An identity linked to carol after the revocation never signed in as her before it.
+    const later = await stack.db.user.create({
+      data: {
+        personId: carolUser.personId,
+        linkedBy: "admin",
+        issuer: "https://later.example",
+        subject: "carol-later",
+        email: "carol@later.example",
+        roleSessionName: "carol-later",
+      },
+    });
+    const noticeOf = async (params: URLSearchParams) => {
+      const res = await alice.request(`/admin/people?${params.toString()}`);
+      const html = (await res.text()).replace(/<!-- -->/g, ""); // React's text-node separators
+      const policy = /data-testid="deny-policy"[^>]*>([^<]+)</.exec(html)?.[1];
+      const notice = /data-testid="person-revoked"[^>]*>([\s\S]*?)<\/section>/.exec(html)?.[1];
+      return { notice, policy: policy?.replace(/&quot;/g, '"') };
+    };
+    const forgedCounts = new URLSearchParams(url.searchParams);
+    forgedCounts.set("sessions", "999");
+    forgedCounts.set("tokens", "42");
+    const shown = await noticeOf(forgedCounts);
+    const audit = await stack.db.auditEvent.findFirstOrThrow({
+      where: { action: "admin.person.revoked" },
+      orderBy: { sequence: "desc" },
+    });
+    const details = parseDetails(audit.detailsJson) as {
+      portalSessions: number;
+      cliTokens: number;
+    };
+    expect(details).toMatchObject({ person: carolUser.personId, portalSessions: 1, cliTokens: 1 });
+    expect(shown.notice).toContain("1 portal session and 1 CLI session ended");
+    expect(shown.notice).not.toContain("999");
+    expect(shown.policy).toContain(carolUser.id);
+    expect(shown.policy, "an identity linked since").not.toContain(later.id);
+
+    // query → a "revoked" notice for a revocation that never happened shows nothing
+    const forged: Array<Record<string, string>> = [
+      { person: carolUser.personId, at: "2026-01-01T00:00:00.000Z" },
+      { person: (await storedUser(stack, "alice")).personId, at: url.searchParams.get("at")! },
+      { person: "c".repeat(25), at: url.searchParams.get("at")! },
+    ];
+    for (const params of forged) {
+      const page = await noticeOf(new URLSearchParams({ notice: "revoked", ...params }));
+      expect(page.notice, JSON.stringify(params)).toBeUndefined();
+    }
+    await stack.db.user.delete({ where: { id: later.id } });
+  });
+
   it("an unknown person: nothing changes", async () => {
     const before = await stack.db.portalSession.count({ where: { revokedAt: null } });
     const reply = await act(alice, {

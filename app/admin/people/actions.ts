@@ -16,11 +16,14 @@ import { actionForm } from "@/lib/http/action-form";
 // refusal is audited as admin.denied, changes nothing and goes nowhere. Results come back as a
 // notice code (the page words it), never as text from the request.
 
-/** Back to the page, keeping the admin's search. */
+/** Back to the page, keeping the admin's search and the page of it they were on. */
 function back(form: FormData, notice: string, extra: Record<string, string> = {}): never {
   const q = form.get("q");
+  const page = form.get("page");
   const params = new URLSearchParams({ notice, ...extra });
   if (typeof q === "string" && q.trim() !== "") params.set("q", q.trim().slice(0, 200));
+  if (typeof page === "string" && /^[1-9]\d{0,4}$/.test(page) && page !== "1")
+    params.set("page", page);
   revalidatePath("/admin/people");
   redirect(`/admin/people?${params.toString()}`);
 }
@@ -96,10 +99,6 @@ export async function revokePersonAction(input: unknown): Promise<void> {
     now: currentTime(),
   });
   if (!result.ok) back(form, "not_found");
-  back(form, "revoked", {
-    person: personId,
-    at: result.revokedAt.toISOString(),
-    sessions: String(result.portalSessions),
-    tokens: String(result.cliTokens),
-  });
+  // The page reads what was revoked back from the audit event these two name.
+  back(form, "revoked", { person: personId, at: result.revokedAt.toISOString() });
 }

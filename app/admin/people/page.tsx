@@ -5,9 +5,10 @@ import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { issuerLabel, listIdentityProviders } from "@/lib/identity/identity-providers";
 import { searchPeople, type PersonView } from "@/lib/people/people";
+import { PeoplePager } from "@/components/people-pager";
 import { PersonRevocationNotice, RevokePersonForm } from "@/components/person-revocation";
 import { UtcTime } from "@/components/utc-time";
-import { recordId } from "@/lib/db/record-id";
+import { revocationNoticeOf } from "@/lib/people/revocation-notice";
 import { linkIdentity, revokePersonAction, setLinkByEmail, unlinkIdentityAction } from "./actions";
 
 export const metadata: Metadata = { title: "People" };
@@ -40,16 +41,18 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 export default async function PeoplePage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
   const q = typeof params.q === "string" ? params.q.slice(0, 200) : "";
+  const pageNumber =
+    typeof params.page === "string" && /^[1-9]\d{0,4}$/.test(params.page) ? Number(params.page) : 1;
   const { user } = await requirePrivilegedPage(
     "admin",
     q ? `/admin/people?q=${encodeURIComponent(q)}` : "/admin/people",
   );
   const notice = typeof params.notice === "string" ? NOTICES[params.notice] : undefined;
-  const revocation = params.notice === "revoked" ? await revocationOf(params) : null;
+  const revocation = params.notice === "revoked" ? await revocationNoticeOf(getDb(), params) : null;
   const db = getDb();
   const config = getConfig();
   const [{ people, more }, idps, samlIdps] = await Promise.all([
-    searchPeople(db, q),
+    searchPeople(db, q, pageNumber),
     listIdentityProviders(db, config),
     db.samlIdentityProvider.findMany({
       select: { id: true, slug: true, displayName: true, linkByEmail: true, enabled: true },
@@ -104,7 +107,11 @@ export default async function PeoplePage({ searchParams }: { searchParams: Searc
       <section className="space-y-4" data-testid="people-list">
         {people.length === 0 && (
           <p className="text-sm text-slate-600">
-            {q ? `No identity matches “${q}”.` : "Nobody has signed in yet."}
+            {pageNumber > 1
+              ? "No more people."
+              : q
+                ? `No identity matches “${q}”.`
+                : "Nobody has signed in yet."}
           </p>
         )}
         {people.map((person) => (
@@ -113,14 +120,11 @@ export default async function PeoplePage({ searchParams }: { searchParams: Searc
             person={person}
             others={people.filter((p) => p.id !== person.id)}
             q={q}
+            pageNumber={pageNumber}
             label={label}
           />
         ))}
-        {more && (
-          <p className="text-sm text-slate-500">
-            Showing the first {people.length} people: search to narrow down.
-          </p>
-        )}
+        <PeoplePager q={q} page={pageNumber} more={more} shown={people.length} />
       </section>
 
       <section className="space-y-2" data-testid="link-by-email">
@@ -144,6 +148,7 @@ export default async function PeoplePage({ searchParams }: { searchParams: Searc
                 <form action={setLinkByEmail}>
                   <input type="hidden" name="id" value={idp.id} />
                   <input type="hidden" name="q" value={q} />
+                  <input type="hidden" name="page" value={String(pageNumber)} />
                   <input type="hidden" name="linkByEmail" value={String(!idp.linkByEmail)} />
                   <button
                     type="submit"
@@ -168,11 +173,13 @@ function PersonCard({
   person,
   others,
   q,
+  pageNumber,
   label,
 }: {
   person: PersonView;
   others: PersonView[];
   q: string;
+  pageNumber: number;
   label: (issuer: string) => string;
 }) {
   const candidates = others.flatMap((p) => p.identities);
@@ -222,6 +229,7 @@ function PersonCard({
                     <form action={unlinkIdentityAction}>
                       <input type="hidden" name="identityId" value={i.id} />
                       <input type="hidden" name="q" value={q} />
+                      <input type="hidden" name="page" value={String(pageNumber)} />
                       <button
                         type="submit"
                         className="rounded-md border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100"
@@ -245,6 +253,7 @@ function PersonCard({
         <RevokePersonForm
           personId={person.id}
           q={q}
+          page={pageNumber}
           who={person.identities[0]?.email ?? person.identities[0]?.subject ?? "this person"}
           action={revokePersonAction}
         />
@@ -252,6 +261,7 @@ function PersonCard({
           <form action={linkIdentity} className="flex flex-wrap items-center gap-2">
             <input type="hidden" name="personId" value={person.id} />
             <input type="hidden" name="q" value={q} />
+            <input type="hidden" name="page" value={String(pageNumber)} />
             <label className="text-xs text-slate-500" htmlFor={`link-${person.id}`}>
               Link to this person:
             </label>
@@ -281,25 +291,4 @@ function PersonCard({
       </div>
     </article>
   );
-}
-
-/** The "revoked" notice's facts, from the redirect's parameters and the person's identities. */
-async function revocationOf(params: Record<string, string | string[] | undefined>) {
-  const person = recordId.safeParse(params.person);
-  const at = typeof params.at === "string" ? new Date(params.at) : null;
-  if (!person.success || !at || Number.isNaN(at.getTime())) return null;
-  const identities = await getDb().user.findMany({
-    where: { personId: person.data },
-    select: { id: true, email: true, subject: true },
-    orderBy: { id: "asc" },
-  });
-  if (identities.length === 0) return null;
-  const count = (v: unknown) => (typeof v === "string" && /^\d{1,6}$/.test(v) ? Number(v) : 0);
-  return {
-    who: identities[0]?.email ?? identities[0]?.subject ?? "this person",
-    sourceIdentities: identities.map((i) => i.id),
-    revokedAt: at,
-    sessions: count(params.sessions),
-    tokens: count(params.tokens),
-  };
 }

@@ -1,0 +1,67 @@
+import "server-only";
+import type { Db } from "@/lib/db/client";
+import { recordId } from "@/lib/db/record-id";
+
+/** What the "revoked" notice on Admin → People shows, as the revocation's audit event recorded it. */
+export interface RevocationNotice {
+  who: string;
+  sourceIdentities: string[];
+  revokedAt: Date;
+  sessions: number;
+  tokens: number;
+}
+
+/**
+ * The revocation a redirect's `person` and `at` name, read back from its `admin.person.revoked`
+ * audit event; null when there is none. The counts, and the identities the deny policy names, are
+ * the ones revoked then — never numbers from the address, which anyone can write into a link, nor
+ * identities linked to the person since.
+ */
+export async function revocationNoticeOf(
+  db: Pick<Db, "auditEvent" | "user">,
+  params: { person?: unknown; at?: unknown },
+): Promise<RevocationNotice | null> {
+  const person = recordId.safeParse(params.person);
+  const at = typeof params.at === "string" ? new Date(params.at) : null;
+  if (!person.success || !at || Number.isNaN(at.getTime())) return null;
+  const events = await db.auditEvent.findMany({
+    // A record id is letters and digits: it can't be a LIKE wildcard.
+    where: { action: "admin.person.revoked", detailsJson: { contains: person.data } },
+    select: { detailsJson: true },
+    orderBy: { sequence: "desc" },
+    take: 20,
+  });
+  for (const event of events) {
+    const d = parseObject(event.detailsJson);
+    if (d.person !== person.data || d.revokedAt !== at.toISOString()) continue;
+    const recorded =
+      typeof d.identityIds === "string" && d.identityIds !== "" ? d.identityIds.split(",") : null;
+    // Events written before the identities were recorded: the person's identities now.
+    const sourceIdentities =
+      recorded ??
+      (
+        await db.user.findMany({
+          where: { personId: person.data },
+          select: { id: true },
+          orderBy: { id: "asc" },
+        })
+      ).map((u) => u.id);
+    return {
+      who: typeof d.identities === "string" && d.identities !== "" ? d.identities : "this person",
+      sourceIdentities,
+      revokedAt: at,
+      sessions: typeof d.portalSessions === "number" ? d.portalSessions : 0,
+      tokens: typeof d.cliTokens === "number" ? d.cliTokens : 0,
+    };
+  }
+  return null;
+}
+
+function parseObject(json: string): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(json);
+    return typeof v === "object" && v !== null ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
