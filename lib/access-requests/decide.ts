@@ -86,7 +86,8 @@ export async function decideAccessRequest(
       nextUrl: stepUpPagePath("/requests", { problem: "no-mfa" }),
     });
   }
-  const required = Math.max(1, read.rule.approvalsRequired);
+  const rule = read.rule;
+  const required = Math.max(1, rule.approvalsRequired);
   const approvals =
     standingApprovals(read, await decidersNow(ctx.db, [read]), principal.personId) +
     (input.decision === "approve" ? 1 : 0);
@@ -96,11 +97,14 @@ export async function decideAccessRequest(
       : approvals >= required
         ? (() => {
             const startsAt = read.startsAt > ctx.now ? read.startsAt : ctx.now;
+            // The rule as it is now bounds what an approval grants: an admin who shortened its
+            // longest elevation while the request waited meant it for this request too.
+            const seconds = Math.min(read.durationSeconds, rule.maxElevationSeconds);
             return {
               state: "approved",
               approvedAt: ctx.now,
               startsAt,
-              endsAt: new Date(startsAt.getTime() + read.durationSeconds * 1000),
+              endsAt: new Date(startsAt.getTime() + seconds * 1000),
               activatedAt: startsAt <= ctx.now ? ctx.now : null,
             } as const;
           })()

@@ -8,6 +8,7 @@ export const requestInclude = {
       kind: true,
       approversJson: true,
       approvalsRequired: true,
+      maxElevationSeconds: true,
       requireMfaToApprove: true,
       webhookUrl: true,
     },
@@ -50,6 +51,7 @@ export interface RequestRow {
     kind: string;
     approversJson: string;
     approvalsRequired: number;
+    maxElevationSeconds: number;
     requireMfaToApprove: boolean;
     webhookUrl: string | null;
   } | null;

@@ -471,6 +471,29 @@ describe("deciding", () => {
     }
   });
 
+  it("an approval grants no longer than the rule allows now: a longest elevation shortened while the request waited caps it", async () => {
+    const rule = await eligibleRuleForCarol();
+    try {
+      const id = await requestId(carol, {
+        roleId: stagingDeveloper,
+        durationSeconds: 2 * HOUR,
+        reason: "incident 9",
+      });
+      await stack.db.accessRule.update({
+        where: { id: rule.id },
+        data: { maxElevationSeconds: HOUR / 2 },
+      });
+      expect(await (await decide(bob, id, "approve")).json()).toEqual({ status: "active" });
+      const approved = await stack.db.accessRequest.findUniqueOrThrow({ where: { id } });
+      expect(approved.endsAt!.getTime() - approved.startsAt.getTime()).toBe((HOUR / 2) * 1000);
+      // What was asked stays on record; the grant is what the rule allows.
+      expect(approved.durationSeconds).toBe(2 * HOUR);
+    } finally {
+      await closeCarolsStagingRequests();
+      await stack.db.accessRule.delete({ where: { id: rule.id } });
+    }
+  });
+
   it("an approval stops counting once its approver may no longer decide (the rule no longer names their group)", async () => {
     const rule = await eligibleRuleForCarol({ approvalsRequired: 2 });
     await stack.db.accessRule.update({
