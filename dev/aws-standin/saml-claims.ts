@@ -1,6 +1,7 @@
 /**
  * The AWS attributes of a verified SAML assertion — Role pairs, RoleSessionName, SessionDuration,
- * SourceIdentity and PrincipalTag:* session tags — read with the constraints AWS applies to each.
+ * SourceIdentity, PrincipalTag:* session tags and TransitiveTagKeys — read with the constraints
+ * AWS applies to each.
  */
 import { parseSamlProviderArn, ROLE_ARN } from "./partitions";
 import type { VerifiedSamlAssertion } from "./saml-response";
@@ -16,6 +17,7 @@ export const AWS_SAML_ATTRIBUTES = {
   sessionDuration: "https://aws.amazon.com/SAML/Attributes/SessionDuration",
   sourceIdentity: "https://aws.amazon.com/SAML/Attributes/SourceIdentity",
   principalTagPrefix: "https://aws.amazon.com/SAML/Attributes/PrincipalTag:",
+  transitiveTagKeys: "https://aws.amazon.com/SAML/Attributes/TransitiveTagKeys",
 } as const;
 
 /** What the assertion's AWS attributes ask for, validated. */
@@ -26,6 +28,8 @@ export interface SamlClaims {
   sessionDuration: number | undefined;
   sourceIdentity: string | undefined;
   tags: Tag[];
+  /** The tags the TransitiveTagKeys attribute names: the session passes them on when chaining. */
+  transitiveTags: Tag[];
 }
 
 /**
@@ -92,13 +96,34 @@ export function readClaims(assertion: VerifiedSamlAssertion): SamlClaims {
     );
   }
 
+  const tags = readTags(attributes);
   return {
     grants,
     sessionName,
     sessionDuration: sessionDurationValue,
     sourceIdentity,
-    tags: readTags(attributes),
+    tags,
+    transitiveTags: readTransitiveTags(attributes, tags),
   };
+}
+
+/**
+ * The TransitiveTagKeys attribute (one value per key): each must name a PrincipalTag of the same
+ * assertion (IAM User Guide, "Passing session tags using AssumeRoleWithSAML"); the refusal's code
+ * is a modelled guess.
+ */
+function readTransitiveTags(attributes: Map<string, string[]>, tags: readonly Tag[]): Tag[] {
+  const keys = attributes.get(AWS_SAML_ATTRIBUTES.transitiveTagKeys) ?? [];
+  return keys.map((key) => {
+    const tag = tags.find((t) => t.key.toLowerCase() === key.toLowerCase());
+    if (!tag) {
+      throw new StsError(
+        "InvalidIdentityToken",
+        `TransitiveTagKeys names ${key}, which is not a PrincipalTag of the assertion`,
+      );
+    }
+    return tag;
+  });
 }
 
 /** `PrincipalTag:<key>` attributes as session tags, with the limits AssumeRole applies. */

@@ -5,6 +5,12 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { StandinPartition } from "./partitions";
 
+/** A session tag (AssumeRole `Tags`, or a SAML `PrincipalTag:` attribute). */
+export interface SessionTag {
+  key: string;
+  value: string;
+}
+
 /** Who a request acts as, after its signature verified. */
 export type Principal =
   | { type: "user"; arn: string; account: string; partition: StandinPartition; userId: string }
@@ -23,6 +29,11 @@ export type Principal =
       sourceIdentity: string | undefined;
       /** Issued to a caller that was itself an assumed role: AWS caps such sessions at 1 hour. */
       isRoleChained: boolean;
+      /**
+       * The session tags this session passes on to a role it assumes (role chaining): the ones its
+       * own AssumeRole named in TransitiveTagKeys, plus those it inherited itself.
+       */
+      transitiveTags: readonly SessionTag[];
     };
 
 export interface IssuedCredentials {
@@ -85,6 +96,8 @@ export interface StsCallRecord {
   durationSeconds?: number;
   /** AssumeRole: the session tag keys sent, in order (keys only: values stay out of the log). */
   tagKeys?: string[];
+  /** AssumeRole: the keys of the transitive tags the caller's session passed on to this one. */
+  inheritedTagKeys?: string[];
   /** AssumeRole: whether an inline session policy (`Policy`) was sent. */
   hasPolicy?: boolean;
   /** AssumeRole: the session policy's length in characters, when one was sent. */

@@ -11,8 +11,9 @@ import { evaluatePolicy } from "./iam-policy-eval";
 import { parseSamlProviderArn, ROLE_ARN } from "./partitions";
 import { readClaims, type SamlClaims } from "./saml-claims";
 import { verifySamlResponse, type VerifiedSamlAssertion } from "./saml-response";
-import { isJsonObject, packedPolicyPercent } from "./sts-assume-role";
+import { isJsonObject } from "./sts-assume-role";
 import { checkPartition } from "./sts-authorize";
+import { checkPackedPercent, packedPolicyPercent } from "./sts-packed-policy";
 import { credentialsXml, issueCredentials, type UnsignedActionContext } from "./sts-credentials";
 import { StsError } from "./sts-errors";
 import { param, readMemberList, Violations } from "./sts-validation";
@@ -84,12 +85,7 @@ export function assumeRoleWithSaml(
   const packedPercent = packs
     ? packedPolicyPercent(input.policy, input.policyArns, claims.tags)
     : undefined;
-  if (packedPercent !== undefined && packedPercent > 100) {
-    throw new StsError(
-      "PackedPolicyTooLarge",
-      `Packed policy consumes ${packedPercent}% of allotted space, please use smaller policy.`,
-    );
-  }
+  if (packedPercent !== undefined) checkPackedPercent(packedPercent);
 
   const duration = sessionDuration(input, claims, role, assertion, context.now);
   if (context.record) context.record.durationSeconds = duration;
@@ -106,6 +102,7 @@ export function assumeRoleWithSaml(
     sessionName: claims.sessionName,
     sourceIdentity: claims.sourceIdentity,
     isRoleChained: false,
+    transitiveTags: claims.transitiveTags,
   });
   return {
     Credentials: credentialsXml(credentials),

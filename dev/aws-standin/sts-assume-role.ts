@@ -5,30 +5,24 @@
  * sts:SetSourceIdentity and sts:TagSession as needed), then the session-duration rules that
  * depend on the role and on how the caller got its credentials.
  */
-import { deflateRawSync } from "node:zlib";
 import { ROLE_ARN } from "./partitions";
+import type { SessionTag } from "./state";
 import { notAuthorized, StsError } from "./sts-errors";
 import { credentialsXml, issueCredentials, type ActionContext } from "./sts-credentials";
 import { hasMfaPair, verifyMfaCode } from "./sts-mfa";
 import { assumeRoleContext, authorizeAssumeRole, checkPartition } from "./sts-authorize";
-import { hasReservedTagPrefix, param, readMemberList, Violations } from "./sts-validation";
+import { checkPackedPercent, packedPolicyPercent } from "./sts-packed-policy";
+import { checkSessionTags, MAX_SESSION_TAGS, nextTransitiveTags } from "./sts-session-tags";
+import { param, readMemberList, Violations } from "./sts-validation";
 import type { XmlElement } from "./sts-xml";
 
 export { ROLE_ARN } from "./partitions";
+export { packedPolicyPercent } from "./sts-packed-policy";
 
 const DEFAULT_DURATION_SECONDS = 3600;
 const ROLE_CHAINING_MAX_SECONDS = 3600;
-/**
- * AWS packs session policies and tags into a binary form of undisclosed size and reports the
- * result as a percentage. This approximation (deflated bytes against a 2 KiB budget) keeps small
- * inputs small and makes 50 long tags overflow, which is what callers need to handle.
- */
-const PACKED_BUDGET_BYTES = 2048;
 
-export interface Tag {
-  key: string;
-  value: string;
-}
+export type Tag = SessionTag;
 
 interface AssumeRoleInput {
   roleArn: string;
@@ -47,11 +41,13 @@ interface AssumeRoleInput {
 /** Runs AssumeRole for the authenticated caller. @throws StsError as AWS would answer. */
 export function assumeRole(context: ActionContext, params: URLSearchParams): XmlElement {
   const input = readInput(params);
-  recordInput(context, input);
-  checkSemantics(input);
-  checkPartition(input.roleArn, context.partition);
   const { caller, world } = context;
   const principal = caller.principal;
+  // A role session passes its transitive tags on to the role it assumes (role chaining).
+  const inheritedTags = principal.type === "assumed-role" ? principal.transitiveTags : [];
+  recordInput(context, input, inheritedTags);
+  checkSemantics(input, inheritedTags);
+  checkPartition(input.roleArn, context.partition);
   // The caller's second factor is authenticated before any policy is evaluated.
   if (input.mfa) verifyMfaCode(context, principal, input.mfa);
   const isMfaAuthenticated = input.mfa !== undefined || caller.issued?.isMfaAuthenticated === true;
@@ -117,6 +113,7 @@ export function assumeRole(context: ActionContext, params: URLSearchParams): Xml
       sessionName: input.sessionName,
       sourceIdentity,
       isRoleChained,
+      transitiveTags: nextTransitiveTags(input.tags, input.transitiveTagKeys, inheritedTags),
     },
     {
       isMfaAuthenticated,
@@ -128,7 +125,9 @@ export function assumeRole(context: ActionContext, params: URLSearchParams): Xml
   return {
     Credentials: credentialsXml(credentials),
     AssumedRoleUser: { AssumedRoleId: `${role.roleId}:${input.sessionName}`, Arn: assumedRoleArn },
-    PackedPolicySize: packsPolicy(input) ? packedPercent(input) : undefined,
+    PackedPolicySize: packsPolicy(input, inheritedTags)
+      ? packedPercent(input, inheritedTags)
+      : undefined,
     SourceIdentity: sourceIdentity,
   };
 }
@@ -165,9 +164,9 @@ function readInput(params: URLSearchParams): AssumeRoleInput {
     v.text(`tags.${i + 1}.member.value`, value, 0, 256, "tagValue");
     return { key: key ?? "", value: value ?? "" };
   });
-  v.listSize("tags", tags.length, 50);
+  v.listSize("tags", tags.length, MAX_SESSION_TAGS);
   const transitiveTagKeys = readMemberList(params, "TransitiveTagKeys").map((f) => f.get("") ?? "");
-  v.listSize("transitiveTagKeys", transitiveTagKeys.length, 50);
+  v.listSize("transitiveTagKeys", transitiveTagKeys.length, MAX_SESSION_TAGS);
   transitiveTagKeys.forEach((key, i) =>
     v.text(`transitiveTagKeys.${i + 1}.member`, key, 1, 128, "tagKey"),
   );
@@ -198,74 +197,48 @@ function readInput(params: URLSearchParams): AssumeRoleInput {
   };
 }
 
-/** AWS reports PackedPolicySize whenever a session policy, managed policy ARNs or tags were sent. */
-function packsPolicy(input: AssumeRoleInput): boolean {
-  return input.policy !== undefined || input.policyArns.length > 0 || input.tags.length > 0;
+/**
+ * AWS reports PackedPolicySize whenever a session policy, managed policy ARNs or tags were sent;
+ * here also when the caller's session passes transitive tags on, since they are packed too.
+ */
+function packsPolicy(input: AssumeRoleInput, inherited: readonly Tag[]): boolean {
+  return (
+    input.policy !== undefined ||
+    input.policyArns.length > 0 ||
+    input.tags.length > 0 ||
+    inherited.length > 0
+  );
 }
 
 /** Puts what tests may check into the call log: tag keys and the policy's size, never values. */
-function recordInput(context: ActionContext, input: AssumeRoleInput): void {
+function recordInput(
+  context: ActionContext,
+  input: AssumeRoleInput,
+  inherited: readonly Tag[],
+): void {
   const record = context.record;
   if (!record) return;
   if (input.tags.length > 0) record.tagKeys = input.tags.map((tag) => tag.key.slice(0, 128));
+  if (inherited.length > 0) record.inheritedTagKeys = inherited.map((tag) => tag.key);
   record.hasPolicy = input.policy !== undefined;
   if (input.policy !== undefined) record.policyLength = input.policy.length;
-  if (packsPolicy(input)) record.packedPolicySize = packedPercent(input);
+  if (packsPolicy(input, inherited)) record.packedPolicySize = packedPercent(input, inherited);
 }
 
-function checkSemantics(input: AssumeRoleInput): void {
+function checkSemantics(input: AssumeRoleInput, inherited: readonly Tag[]): void {
   if (!ROLE_ARN.test(input.roleArn)) {
     throw new StsError("ValidationError", `${input.roleArn} is invalid`);
   }
-  const keys = input.tags.map((tag) => tag.key.toLowerCase());
-  if (new Set(keys).size !== keys.length) {
-    throw new StsError(
-      "InvalidParameterValue",
-      "Duplicate tag keys found. Please note that Tag keys are case insensitive.",
-    );
-  }
-  const reserved = input.tags.find(
-    (tag) => hasReservedTagPrefix(tag.key) || hasReservedTagPrefix(tag.value),
-  );
-  if (reserved) {
-    // The refusal is documented; the code and wording are a modelled guess (docs/AWS-STANDIN.md).
-    throw new StsError(
-      "InvalidParameterValue",
-      `Session tag keys and values may not begin with the reserved prefix 'aws:' (tag '${reserved.key}').`,
-    );
-  }
-  if (input.transitiveTagKeys.some((key) => !keys.includes(key.toLowerCase()))) {
-    throw new StsError(
-      "InvalidParameterValue",
-      "The specified transitive tag key must be included in the requested tags.",
-    );
-  }
+  checkSessionTags(input.tags, input.transitiveTagKeys, inherited);
   if (input.policy !== undefined && !isJsonObject(input.policy)) {
     throw new StsError("MalformedPolicyDocument", "Syntax errors in policy.");
   }
-  const percent = packedPercent(input);
-  if (percent > 100) {
-    throw new StsError(
-      "PackedPolicyTooLarge",
-      `Packed policy consumes ${percent}% of allotted space, please use smaller policy.`,
-    );
-  }
+  checkPackedPercent(packedPercent(input, inherited));
 }
 
-function packedPercent(input: AssumeRoleInput): number {
-  return packedPolicyPercent(input.policy, input.policyArns, input.tags);
-}
-
-/** PackedPolicySize for a session policy, managed policy ARNs and session tags (see PACKED_BUDGET_BYTES). */
-export function packedPolicyPercent(
-  policy: string | undefined,
-  policyArns: readonly string[],
-  tags: readonly Tag[],
-): number {
-  const packed = deflateRawSync(
-    JSON.stringify([policy ?? "", policyArns, tags.map((t) => [t.key, t.value])]),
-  );
-  return Math.ceil((packed.length * 100) / PACKED_BUDGET_BYTES);
+/** The new session's packed size: the inherited transitive tags travel in it too. */
+function packedPercent(input: AssumeRoleInput, inherited: readonly Tag[]): number {
+  return packedPolicyPercent(input.policy, input.policyArns, [...inherited, ...input.tags]);
 }
 
 export function isJsonObject(text: string): boolean {

@@ -15,6 +15,28 @@ import { createHash } from "node:crypto";
 /** AWS RoleSessionName / SourceIdentity charset and length: [\w+=,.@-]{2,64} */
 export const ROLE_SESSION_NAME_PATTERN = /^[\w+=,.@-]{2,64}$/;
 
+/**
+ * Why AWS would refuse this RoleSessionName or SourceIdentity, or null when it takes both: each
+ * is 2–64 characters of `[\w+=,.@-]`, and a SourceIdentity may not start with `aws:` (STS API
+ * reference, AssumeRole; the pattern already excludes the colon, the prefix is named for the
+ * message).
+ */
+export function sessionIdentityProblem(
+  roleSessionName: string,
+  sourceIdentity: string,
+): string | null {
+  for (const [name, value] of [
+    ["RoleSessionName", roleSessionName],
+    ["SourceIdentity", sourceIdentity],
+  ] as const) {
+    if (name === "SourceIdentity" && value.toLowerCase().startsWith("aws:"))
+      return `the ${name} starts with the reserved prefix "aws:".`;
+    if (!ROLE_SESSION_NAME_PATTERN.test(value))
+      return `the ${name} is ${value.length} character${value.length === 1 ? "" : "s"}; AWS takes 2 to 64 of letters, digits and _+=,.@- only.`;
+  }
+  return null;
+}
+
 const MAX_LENGTH = 64;
 const HASH_LENGTH = 10;
 const HASH_SEPARATOR = "--";

@@ -9,6 +9,7 @@ import {
 } from "@aws-sdk/client-sts";
 import type { AppConfig } from "@/lib/config";
 import { AppError, isAppError } from "@/lib/errors";
+import { explainAssumeRoleRefusal } from "./assume-role-refusal";
 import {
   createBrokerCredentials,
   type BrokerCredentials,
@@ -292,9 +293,19 @@ export function createStsBroker(aws: AppConfig["aws"], deps: StsBrokerDeps = {})
         longTerm[i]!.send(command, { abortSignal }),
       );
     } else {
-      out = await sendSigned("AssumeRole", (client, abortSignal) =>
-        client.send(command, { abortSignal }),
-      );
+      try {
+        out = await sendSigned("AssumeRole", (client, abortSignal) =>
+          client.send(command, { abortSignal }),
+        );
+      } catch (error) {
+        // Only the everyday credentials can be a role session (the MFA session and the
+        // long-term key are an IAM user's), passing its transitive tags and source identity on.
+        const isChained = await getBrokerIdentity().then(
+          (identity) => identity.isAssumedRole,
+          () => false,
+        );
+        throw explainAssumeRoleRefusal(error, { isChained, tagCount: request.tags?.length ?? 0 });
+      }
     }
     return {
       credentials: credentialsFrom(out.Credentials, "AssumeRole"),

@@ -6,7 +6,13 @@ import type { AssumedRole } from "@/lib/aws/sts-broker";
 import { AppError, isAppError } from "@/lib/errors";
 import { enforceRateLimits } from "@/lib/rate-limit/counter";
 import { findHeldAssertion } from "@/lib/saml/aws-relay";
-import { awsAppTripUrl, mfaStepUpError, sessionPolicyFor, sessionTagsFor } from "./identity-to-aws";
+import {
+  awsAppTripUrl,
+  mfaStepUpError,
+  sessionIdentityFor,
+  sessionPolicyFor,
+  sessionTagsFor,
+} from "./identity-to-aws";
 import { recordAuthorized, recordDenial, recordFailure } from "./issuance-audit";
 import {
   DEFAULT_RETURN_TO,
@@ -215,14 +221,14 @@ async function assumeWithBroker(
 ): Promise<AssumedRole> {
   const policy = sessionPolicyFor(grant);
   const tags = sessionTagsFor(ctx.user);
+  const identity = sessionIdentityFor(ctx.user);
   const durationSeconds = await chooseDuration(ctx, grant, options.durationSeconds, {
     askBroker: { forConsole: output === "console" },
   });
   await recordAuthorized(ctx, output, grant, durationSeconds, options.region);
   return ctx.broker.assumeRole({
     roleArn: grant.roleArn,
-    roleSessionName: ctx.user.roleSessionName,
-    sourceIdentity: ctx.user.id,
+    ...identity,
     durationSeconds,
     externalId: grant.externalId,
     requiresBrokerMfa: grant.requiresBrokerMfa,

@@ -2,6 +2,7 @@ import "server-only";
 import type { Tag } from "@aws-sdk/client-sts";
 import type { Grant } from "@/lib/access/resolve-grants";
 import type { SignedInUser } from "@/lib/auth/portal-session";
+import { sessionIdentityProblem } from "@/lib/aws/role-session-name";
 import { validateSessionPolicy } from "@/lib/aws/session-policy";
 import { validateSessionTags } from "@/lib/aws/session-tags";
 import { AppError, isAppError } from "@/lib/errors";
@@ -79,4 +80,25 @@ export function sessionPolicyFor(
     "The session policy of your access rule for this role is not valid, so no credentials were issued. Ask an administrator to fix the rule.",
     { internalReason: `session policy of rules ${grant.ruleIds.join(", ")}: ${check.message}` },
   );
+}
+
+/**
+ * The RoleSessionName and SourceIdentity AssumeRole carries for this person, checked against
+ * AWS's rules before any STS call. Both come from the user's record (a session name chosen to fit,
+ * the user's id), so a refusal means a damaged record: it fails closed as "forbidden", audited.
+ * @throws AppError("forbidden") naming which value breaks which rule (never the value itself).
+ */
+export function sessionIdentityFor(user: Pick<SignedInUser, "id" | "roleSessionName">): {
+  roleSessionName: string;
+  sourceIdentity: string;
+} {
+  const problem = sessionIdentityProblem(user.roleSessionName, user.id);
+  if (problem) {
+    throw new AppError(
+      "forbidden",
+      `Your AWS session identity can't be sent to AWS: ${problem} No credentials were issued; ask an administrator.`,
+      { internalReason: `session identity of user ${user.id.slice(0, 64)}: ${problem}` },
+    );
+  }
+  return { roleSessionName: user.roleSessionName, sourceIdentity: user.id };
 }

@@ -6,6 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import {
+  AssumeRoleCommand,
   AssumeRoleWithSAMLCommand,
   GetCallerIdentityCommand,
   STSClient,
@@ -20,6 +21,7 @@ import {
   type AwsStandin,
   type StsCallRecord,
 } from "@/dev/aws-standin/server";
+import { AWS_SAML_ATTRIBUTES } from "@/dev/aws-standin/saml-claims";
 import {
   createTestClock,
   idpMetadata,
@@ -85,6 +87,10 @@ beforeAll(async () => {
   );
   world = withSamlTrust(world, LATE_ARN, (role) => role.name === "Developer");
   world = withSamlTrust(world, DIRECT_ARN, (role) => role.name === "Developer");
+  // Developer's sessions may assume ChainTarget: a chain started from a SAML session.
+  world.accounts[0]?.roles
+    .find((role) => role.name === "ChainTarget")
+    ?.trustedPrincipalArns.push(roleArnOf("Developer"));
   standin = await startAwsStandin({ world, now: clock.now });
 });
 afterEach(() => clock.reset());
@@ -314,6 +320,23 @@ describe("AssumeRoleWithSAML issues credentials", () => {
     const result = await assumeWithSaml(awsResponse({ principalTags: { team: "platform" } }));
     expect(result.PackedPolicySize).toBeGreaterThan(0);
     expect(result.PackedPolicySize).toBeLessThanOrEqual(100);
+  });
+
+  it("a SAML session passes the tags its TransitiveTagKeys attribute names along a role chain", async () => {
+    const result = await assumeWithSaml(
+      awsResponse({
+        principalTags: { team: "platform", project: "gatehouse" },
+        extraAttributes: { [AWS_SAML_ATTRIBUTES.transitiveTagKeys]: ["team"] },
+      }),
+    );
+    const chain = stsClient(standin, keysOf(result));
+    const target = { RoleArn: roleArnOf("ChainTarget"), RoleSessionName: "chained" };
+    await chain.send(new AssumeRoleCommand({ ...target, Tags: [{ Key: "project", Value: "x" }] }));
+    expect((await calls()).at(-1)?.inheritedTagKeys).toEqual(["team"]);
+    const failure = await stsFailure(
+      chain.send(new AssumeRoleCommand({ ...target, Tags: [{ Key: "team", Value: "other" }] })),
+    );
+    expect(failure).toMatchObject({ code: "InvalidParameterValue", status: 400 });
   });
 
   it("accepts the same call sent as a raw unsigned form", async () => {
@@ -640,6 +663,16 @@ describe("AssumeRoleWithSAML refusals carry AWS's code and status", () => {
       input: { RoleArn: roleArnOf("NoSourceIdentity") },
       code: "AccessDenied",
       status: 403,
+    },
+    {
+      rule: "a TransitiveTagKeys attribute naming no PrincipalTag of the assertion",
+      xml: () =>
+        awsResponse({
+          principalTags: { team: "platform" },
+          extraAttributes: { [AWS_SAML_ATTRIBUTES.transitiveTagKeys]: ["project"] },
+        }),
+      code: "InvalidIdentityToken",
+      status: 400,
     },
     {
       rule: "PrincipalTag attributes for a role without sts:TagSession",

@@ -386,3 +386,35 @@ describe("session policies of access rules", () => {
     }
   });
 });
+
+describe("a RoleSessionName AWS would refuse fails before any STS call", () => {
+  // The portal chooses session names that fit; a damaged user row must still fail closed, audited.
+  it.each([
+    { rule: "a RoleSessionName with a space", name: "bob builder" },
+    { rule: "a RoleSessionName shorter than 2", name: "b" },
+    { rule: "a RoleSessionName longer than 64", name: "b".repeat(65) },
+    { rule: "a RoleSessionName with a slash", name: "bob/admin" },
+  ])("refuses $rule", async ({ name }) => {
+    const user = await storedUser(stack, "bob");
+    await stack.db.user.update({ where: { id: user.id }, data: { roleSessionName: name } });
+    try {
+      const readOnly = await roleIdOf(stack, "acme-production", "ReadOnly");
+      const res = await withoutAwsCalls(stack, () =>
+        bob.request(`/api/roles/${readOnly}/credentials`, { method: "POST", json: {} }),
+      );
+      const body = await expectApiError(res, 403, "forbidden");
+      expect(body.error.message).toMatch(
+        /the RoleSessionName is \d+ characters?; AWS takes 2 to 64/,
+      );
+      if (name.length > 2) expect(body.error.message).not.toContain(name);
+      const [row] = await auditRowsFor(stack, res.headers.get("x-request-id"));
+      expect(row).toMatchObject({ action: "credentials.failed", outcome: "error" });
+      expect(String(parseDetails(row!.detailsJson).reason)).toMatch(/RoleSessionName/);
+    } finally {
+      await stack.db.user.update({
+        where: { id: user.id },
+        data: { roleSessionName: user.roleSessionName },
+      });
+    }
+  });
+});

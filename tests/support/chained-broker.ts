@@ -1,6 +1,6 @@
 // A broker on role credentials (as on an instance profile, ECS task role or IRSA): every
 // AssumeRole it makes is role chaining, which AWS caps at one hour. Options for startTestStack.
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { AssumeRoleCommand, STSClient, type AssumeRoleCommandInput } from "@aws-sdk/client-sts";
 import { worldFromDemo, type AwsStandin, type StandinWorld } from "@/dev/aws-standin/server";
 import { demoBroker } from "@/dev/demo-world";
 
@@ -30,8 +30,15 @@ export function chainedWorld(): StandinWorld {
   return world;
 }
 
-/** Portal settings that make the broker sign with GatehouseBroker role credentials. */
-export async function chainedBrokerEnv(aws: AwsStandin): Promise<Record<string, string>> {
+/**
+ * Portal settings that make the broker sign with GatehouseBroker role credentials. `session` adds
+ * to the broker's own AssumeRole (session tags, TransitiveTagKeys, a SourceIdentity), which every
+ * AssumeRole the portal then makes inherits.
+ */
+export async function chainedBrokerEnv(
+  aws: AwsStandin,
+  session: Pick<AssumeRoleCommandInput, "Tags" | "TransitiveTagKeys" | "SourceIdentity"> = {},
+): Promise<Record<string, string>> {
   const sts = new STSClient({
     region: "us-east-1",
     endpoint: aws.stsEndpoint,
@@ -46,6 +53,7 @@ export async function chainedBrokerEnv(aws: AwsStandin): Promise<Record<string, 
         RoleArn: BROKER_ROLE_ARN,
         RoleSessionName: "gatehouse-broker",
         DurationSeconds: 43200,
+        ...session,
       }),
     );
     const c = out.Credentials!;

@@ -4,6 +4,7 @@ import {
   ROLE_SESSION_NAME_PATTERN,
   roleSessionNameCandidates,
   sanitizeRoleSessionName,
+  sessionIdentityProblem,
 } from "@/lib/aws/role-session-name";
 
 const HASHED = /^[\w+=,.@-]+--[a-z2-7]{10}$/;
@@ -274,5 +275,76 @@ describe("roleSessionNameCandidates", () => {
       finals.add(last(candidates));
     }
     expect(finals.size).toBe(3000);
+  });
+});
+
+describe("RoleSessionName and SourceIdentity AWS refuses are caught before STS", () => {
+  const goodName = "bob@corp.example";
+  const goodId = "cm0abcdef0123456789xyz";
+  it("accepts what the portal sends: a candidate session name and a cuid", () => {
+    expect(sessionIdentityProblem(goodName, goodId)).toBeNull();
+    expect(sessionIdentityProblem("+=,.@-_", "ab")).toBeNull();
+  });
+
+  it.each([
+    {
+      rule: "a RoleSessionName shorter than 2",
+      name: "a",
+      id: goodId,
+      says: /RoleSessionName is 1/,
+    },
+    {
+      rule: "a RoleSessionName longer than 64",
+      name: "a".repeat(65),
+      id: goodId,
+      says: /RoleSessionName is 65/,
+    },
+    {
+      rule: "a RoleSessionName with a space",
+      name: "bob builder",
+      id: goodId,
+      says: /RoleSessionName/,
+    },
+    {
+      rule: "a RoleSessionName with a slash",
+      name: "bob/admin",
+      id: goodId,
+      says: /RoleSessionName/,
+    },
+    {
+      rule: "a SourceIdentity shorter than 2",
+      name: goodName,
+      id: "x",
+      says: /SourceIdentity is 1/,
+    },
+    {
+      rule: "a SourceIdentity longer than 64",
+      name: goodName,
+      id: "x".repeat(65),
+      says: /SourceIdentity is 65/,
+    },
+    {
+      rule: "a SourceIdentity with a character outside [\\w+=,.@-]",
+      name: goodName,
+      id: "bob#1",
+      says: /SourceIdentity/,
+    },
+    {
+      rule: "a SourceIdentity starting with aws:",
+      name: goodName,
+      id: "aws:bob",
+      says: /reserved prefix "aws:"/,
+    },
+    {
+      rule: "a SourceIdentity starting with AWS: in capitals",
+      name: goodName,
+      id: "AWS:bob",
+      says: /reserved prefix "aws:"/,
+    },
+  ])("refuses $rule", ({ name, id, says }) => {
+    const problem = sessionIdentityProblem(name, id);
+    expect(problem).toMatch(says);
+    // The message names the rule, never the value (a user id is not for the audit's readers).
+    if (id.length > 2) expect(problem).not.toContain(id);
   });
 });
