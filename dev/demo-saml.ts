@@ -3,13 +3,8 @@
 // an IAM SAML provider in every stand-in account that has SAML-federated roles.
 import type { AwsStandin, StandinWorld } from "./aws-standin/server";
 import { worldFromDemo } from "./aws-standin/server";
-import {
-  DEMO_SAML_PROVIDER_NAME,
-  demoAccounts,
-  demoSamlProviderArn,
-  demoUsers,
-  type DemoUser,
-} from "./demo-world";
+import { demoUsers, type DemoUser } from "./demo-users";
+import { DEMO_SAML_PROVIDER_NAME, demoAccounts, demoSamlProviderArn } from "./demo-world";
 import {
   AWS_SAML_RECIPIENT,
   awsDemoApp,

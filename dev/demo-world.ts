@@ -1,82 +1,21 @@
 /**
- * The demo world: who exists at the demo identity provider, which AWS accounts and roles exist in
- * the AWS stand-in, and which access rules the portal's seed grants. One description, read by the
+ * The demo world: which AWS accounts and roles exist in the AWS stand-in, and which access rules
+ * the portal's seed grants to the demo users (dev/demo-users.ts). One description, read by the
  * OIDC stand-in, the AWS stand-in, the seed and the tests, so the three can never disagree.
  *
  * Every key and password here is a throwaway for local demos and tests; none is valid anywhere.
  */
 
-export interface DemoUser {
-  username: string;
-  password: string;
-  /** The IdP's stable subject: never reused, never the email. */
-  subject: string;
-  email: string;
-  name: string;
-  groups: string[];
-}
-
-export interface DemoGrant {
-  group?: string;
-  /** A single user, by username at the demo IdP. */
-  user?: string;
-  maxSessionDurationSeconds: number;
-  allowConsole: boolean;
-  allowCli: boolean;
-  /**
-   * An eligible rule: the subject may request the role, and members of `approverGroups` approve
-   * (docs/ACCESS-REQUESTS.md). Absent: a standing rule.
-   */
-  eligible?: { approverGroups: string[]; maxElevationSeconds: number };
-}
-
-export interface DemoRole {
-  name: string;
-  description: string;
-  /** The role's MaxSessionDuration in IAM (3,600 to 43,200). */
-  maxSessionDurationSeconds: number;
-  /** Whether the role's trust policy lets the broker principal call sts:AssumeRole. */
-  trustsBroker: boolean;
-  /** Whether the trust policy allows sts:SetSourceIdentity (required by the portal). */
-  allowsSourceIdentity: boolean;
-  /** Whether the trust policy allows sts:TagSession. */
-  allowsTagSession: boolean;
-  /**
-   * "assume-role-with-saml": reached with an AWS-targeted assertion from the demo SAML IdP's AWS
-   * app (trusting the account's SAML provider DEMO_SAML_PROVIDER_NAME), not with the broker.
-   */
-  assumeMethod?: "assume-role" | "assume-role-with-saml";
-  /**
-   * The trust policy also requires `aws:MultiFactorAuthPresent`: the broker can assume the role
-   * only from an MFA session (GetSessionToken with the code of demoBroker.mfaDevice).
-   */
-  requiresBrokerMfa?: boolean;
-  grants: DemoGrant[];
-}
-
-export interface DemoAccount {
-  id: string;
-  name: string;
-  /** The IAM account alias people also call it by. */
-  alias?: string;
-  environment: string;
-  description: string;
-  roles: DemoRole[];
-}
-
-export interface DemoBroker {
-  accessKeyId: string;
-  secretAccessKey: string;
-  account: string;
-  /** The IAM user the broker keys belong to. */
-  arn: string;
-  /** The broker user's virtual MFA device; codes come from totpCode(totpSecret, now). */
-  mfaDevice?: { serialNumber: string; totpSecret: string };
-}
-
-export const ADMIN_GROUP = "gatehouse-admins";
-/** Members read the audit log and review access, and change nothing (GATEHOUSE_AUDITOR_GROUP). */
-export const AUDITOR_GROUP = "gatehouse-auditors";
+import { ADMIN_GROUP } from "./demo-users";
+import type {
+  DemoAccount,
+  DemoBroker,
+  DemoGrant,
+  DemoOrganization,
+  DemoOrganizationPlacement,
+  DemoRole,
+  DemoUndiscoveredAccount,
+} from "./demo-world-types";
 
 /** The IAM SAML provider name, in each account with SAML-federated roles, for the demo SAML IdP. */
 export const DEMO_SAML_PROVIDER_NAME = "gatehouse-demo-idp";
@@ -84,41 +23,6 @@ export const DEMO_SAML_PROVIDER_NAME = "gatehouse-demo-idp";
 export function demoSamlProviderArn(accountId: string): string {
   return `arn:aws:iam::${accountId}:saml-provider/${DEMO_SAML_PROVIDER_NAME}`;
 }
-
-export const demoUsers: DemoUser[] = [
-  {
-    username: "alice",
-    password: "alice-demo-password",
-    subject: "6f1c2a8e-0d1b-4c5e-9a3f-a11ce0000001",
-    email: "alice@corp.example",
-    name: "Alice Admin",
-    groups: [ADMIN_GROUP, "developers"],
-  },
-  {
-    username: "bob",
-    password: "bob-demo-password",
-    subject: "0b0b0b0b-7e57-4b0b-8b0b-b0b000000002",
-    email: "bob@corp.example",
-    name: "Bob Builder",
-    groups: ["developers"],
-  },
-  {
-    username: "carol",
-    password: "carol-demo-password",
-    subject: "ca201000-1111-4c4c-9c9c-ca2010000003",
-    email: "carol@corp.example",
-    name: "Carol Newhire",
-    groups: [],
-  },
-  {
-    username: "dave",
-    password: "dave-demo-password",
-    subject: "da7e0000-a0d1-4a0d-9d1e-da7e00000004",
-    email: "dave@corp.example",
-    name: "Dave Auditor",
-    groups: [AUDITOR_GROUP],
-  },
-];
 
 export const demoBroker: DemoBroker = {
   accessKeyId: "AKIAGATEHOUSEDEMO001",
@@ -263,46 +167,6 @@ export const DEMO_DEFAULT_REGION = "eu-west-1";
 
 /** The read-only role discovery assumes in every account (and, in the management account, to read Organizations). */
 export const DEMO_DISCOVERY_ROLE_NAME = "GatehouseDiscovery";
-
-/** A role of an account the seed does not know. */
-export interface DemoUndiscoveredRole {
-  name: string;
-  description: string;
-  maxSessionDurationSeconds: number;
-  /** Whether the trust policy lets the broker assume it (with SetSourceIdentity and TagSession). */
-  trustsBroker: boolean;
-}
-
-/** An organization member the seed does not insert. */
-export interface DemoUndiscoveredAccount {
-  id: string;
-  name: string;
-  roles: DemoUndiscoveredRole[];
-}
-
-export interface DemoOrganizationUnit {
-  id: string;
-  name: string;
-  tags: Record<string, string>;
-}
-
-/** Where an account sits in the organization, under which email and with which tags. */
-export interface DemoOrganizationPlacement {
-  unitId: string | null;
-  email: string;
-  tags: Record<string, string>;
-}
-
-export interface DemoOrganization {
-  id: string;
-  rootId: string;
-  /** The broker's account: it holds the broker user and the organization's discovery role. */
-  managementAccountId: string;
-  managementAccountName: string;
-  units: DemoOrganizationUnit[];
-  /** By account id: every demoAccounts and demoUndiscoveredAccounts entry, and the management account. */
-  placement: Record<string, DemoOrganizationPlacement>;
-}
 
 export const demoUndiscoveredAccounts: DemoUndiscoveredAccount[] = [
   {

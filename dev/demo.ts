@@ -14,7 +14,8 @@ import {
   registerDemoSamlProviders,
   startDemoSamlIdp,
 } from "./demo-saml";
-import { DEMO_DEFAULT_REGION, demoUsers } from "./demo-world";
+import { demoUsers } from "./demo-users";
+import { DEMO_DEFAULT_REGION } from "./demo-world";
 import {
   demoClientRegistration,
   ROOT,

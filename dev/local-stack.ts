@@ -3,11 +3,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { ADMIN_GROUP, AUDITOR_GROUP } from "./demo-users";
 import {
   demoBroker,
   demoDiscoveryOrganizationRoleArn,
-  ADMIN_GROUP,
-  AUDITOR_GROUP,
   DEMO_DEFAULT_REGION,
   DEMO_DISCOVERY_ROLE_NAME,
 } from "./demo-world";

@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import { parseArgs } from "node:util";
-import { createSamlIdp } from "../lib/admin/saml-idps";
+import { createSamlIdp } from "../lib/admin/saml-idp-create";
 import { createDb } from "../lib/db/client";
 import { DEFAULT_DATABASE_URL } from "./database-url";
 

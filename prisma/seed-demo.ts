@@ -1,7 +1,9 @@
 // The demo data set: the accounts, roles and access rules of dev/demo-world.ts, and the demo users
-// (so that a rule can name a single user before they first sign in). Used by `npm run demo`,
-// `npm run db:seed` and the tests. Refuses to touch a database that already has accounts.
-import { demoAccounts, demoSamlProviderArn, demoUsers } from "../dev/demo-world";
+// of dev/demo-users.ts (so that a rule can name a single user before they first sign in). Used by
+// `npm run demo`, `npm run db:seed` and the tests. Refuses to touch a database that already has
+// accounts.
+import { demoUsers } from "../dev/demo-users";
+import { demoAccounts, demoSamlProviderArn } from "../dev/demo-world";
 import { roleSessionNameCandidates } from "../lib/aws/role-session-name";
 import type { Db } from "../lib/db/client";
 

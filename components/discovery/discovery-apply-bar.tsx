@@ -1,6 +1,6 @@
 "use client";
 
-import type { ApplyResult } from "@/lib/discovery/apply";
+import type { ApplyResult } from "@/lib/discovery/apply-changes";
 import type { ChangeKind } from "@/lib/discovery/changes";
 import { ApiErrorAlert } from "../api-error-alert";
 import type { ApiErrorView } from "../api-client";

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import type { ApplyResult } from "@/lib/discovery/apply";
+import type { ApplyResult } from "@/lib/discovery/apply-changes";
 import type { ChangeKind } from "@/lib/discovery/changes";
 import { postJson, type ApiErrorView } from "../api-client";
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 
-import type { DemoUser } from "../demo-world";
+import type { DemoUser } from "../demo-users";
 
 /** Standard claims the IdP always issues; a custom groups claim must not shadow one of them. */
 export const STANDARD_CLAIMS = [

@@ -6,13 +6,13 @@
  *     [--post-logout-redirect-uri http://localhost:3000/signin] [--host 127.0.0.1] \
  *     [--issuer-host localhost] [--groups-claim groups] [--title "Corp Identity (demo)"]
  *
- * Signs in the demo users from dev/demo-world.ts. Prints one "listening" line once discovery
+ * Signs in the demo users from dev/demo-users.ts. Prints one "listening" line once discovery
  * answers, so a supervisor can wait for it. Exits 0 on SIGINT/SIGTERM, 2 on bad arguments.
  */
 import { z } from "zod";
 
 import { parseCommandLine, probeHostFor, stopOnSignals } from "../cli-support";
-import { demoUsers } from "../demo-world";
+import { demoUsers } from "../demo-users";
 import { writeToStderr as log } from "./log";
 import { installProcessGuards } from "./process-guards";
 import { startOidcIdp } from "./server";

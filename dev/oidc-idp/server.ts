@@ -3,9 +3,10 @@ import type { AddressInfo } from "node:net";
 
 import type { JsonWebKeySet } from "oidc-provider";
 
-import type { DemoUser } from "../demo-world";
+import type { DemoUser } from "../demo-users";
 import { STANDARD_CLAIMS, UserDirectory } from "./accounts";
-import { handleInteraction, isInteractionPath, type InteractionContext } from "./interactions";
+import type { InteractionContext } from "./interaction-context";
+import { handleInteraction, isInteractionPath } from "./interactions";
 import { getProcessSigningKeys } from "./keys";
 import { describeError, writeToStderr, type Log } from "./log";
 import { DemoTotp } from "./mfa";

@@ -1,4 +1,6 @@
-import { demoAccounts, type DemoAccount, type DemoUser } from "../demo-world";
+import type { DemoUser } from "../demo-users";
+import { demoAccounts } from "../demo-world";
+import type { DemoAccount } from "../demo-world-types";
 import type { SamlIdpApp } from "./server";
 
 /** The attribute names AWS reads from a SAML assertion (IAM User Guide, "Configure SAML assertions"). */

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 
 import { z } from "zod";
 
-import type { DemoUser } from "../demo-world";
+import type { DemoUser } from "../demo-users";
 import { renderLoginPage } from "../oidc-idp/login-page";
 import { recordWrongCode, renderCodePage } from "../oidc-idp/mfa";
 import { appById, START_AGAIN, type IdpContext } from "./context";

@@ -9,7 +9,7 @@
  *     [--groups-attribute groups] [--title "Corp Identity (demo) — SAML"] [--session-seconds 28800] \
  *     [--unsigned-response]
  *
- * Signs in the demo users from dev/demo-world.ts to the portal-login app ("gatehouse") and, with
+ * Signs in the demo users from dev/demo-users.ts to the portal-login app ("gatehouse") and, with
  * --aws-acs-url, the AWS app ("aws", AWS-targeted assertions POSTed to the portal's relay). Keys
  * are generated per process. Prints one "listening" line once its metadata answers, so a
  * supervisor can wait for it. Exits 0 on SIGINT/SIGTERM, 2 on bad arguments.
@@ -17,7 +17,7 @@
 import { z } from "zod";
 
 import { parseCommandLine, probeHostFor, stopOnSignals } from "../cli-support";
-import { demoUsers } from "../demo-world";
+import { demoUsers } from "../demo-users";
 import { installProcessGuards } from "../oidc-idp/process-guards";
 import { writeToStderr as log } from "./log";
 import { awsDemoApp, startSamlIdp, type SamlIdp, type SamlIdpApp } from "./server";

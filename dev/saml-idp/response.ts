@@ -7,7 +7,7 @@ import {
   type ServiceProviderInstance,
 } from "samlify";
 
-import type { DemoUser } from "../demo-world";
+import type { DemoUser } from "../demo-users";
 import { NAME_ID_FORMATS, POST_BINDING, type IssuedNameIdFormat } from "./authn-request";
 import type { SamlSigningKeys } from "./keys";
 import { SAML_PASSWORD_CONTEXT } from "../oidc-idp/mfa";

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
-import type { DemoUser } from "../demo-world";
+import type { DemoUser } from "../demo-users";
 import { UserDirectory } from "../oidc-idp/accounts";
 import { checkSigningKeys, getProcessSigningKeys, type SamlSigningKeys } from "./keys";
 import { clip, describeError, writeToStderr, type Log } from "./log";

@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 
-import type { DemoUser } from "../demo-world";
+import type { DemoUser } from "../demo-users";
 import type { IssuedNameIdFormat } from "./authn-request";
 
 /** Signed in at the IdP: a later AuthnRequest within this time skips the password. */

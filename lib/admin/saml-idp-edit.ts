@@ -18,7 +18,7 @@ import { fieldErrorsOf, invalid, type AdminResult, type FieldErrors } from "./ad
  * every change moves it forward, so a stale form never overwrites someone else's change. Every
  * change is audited as admin.saml-idp.updated with before/after, certificates by fingerprint.
  * The slug is fixed (it is in the IdP's login and ACS URLs); trust and enabled have their own
- * guarded actions (saml-idps.ts).
+ * guarded actions (saml-idp-trust.ts, saml-idp-enabled.ts).
  */
 
 export type IdpEditResult = AdminResult;

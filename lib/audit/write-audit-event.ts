@@ -2,12 +2,10 @@ import "server-only";
 import { countAuditedOutcome } from "@/lib/metrics/audited-outcomes";
 import { metrics } from "@/lib/metrics/registry";
 import { currentTime } from "@/lib/clock";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { Prisma } from "@gatehouse/db-sqlite";
 import type { Db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import type { RequestMeta } from "@/lib/request-meta";
-import { boundList, boundSql } from "@/lib/db/bound-sql";
 import { databaseFaultOf, describeDatabaseFault, driverErrorDetail } from "@/lib/db/database-fault";
 import { isWriteConflict } from "@/lib/db/serializable-transaction";
 import { log } from "@/lib/log";
@@ -19,115 +17,20 @@ import {
   releaseAuditOutage,
   type AuditOutage,
 } from "./audit-outage";
-import { CHAIN_HEAD_ID } from "./chain-head";
-import { computeAuditHash, type ChainedAuditRow } from "./canonical-event";
+import { appendToChain, newAuditEventId } from "./append-to-chain";
+import { SYSTEM_ACTOR, type AuditEventInput } from "./audit-event";
 
-/** Every action the audit log records (the audit page offers them as a filter). */
-export const AUDIT_ACTIONS = [
-  "auth.sign-in",
-  "auth.sign-in-failed",
-  "auth.sign-out",
-  "auth.single-logout",
-  "access.denied",
-  "console.authorized",
-  "console.issued",
-  "console.failed",
-  "credentials.authorized",
-  "credentials.issued",
-  "credentials.failed",
-  "admin.saml-idp.created",
-  "admin.saml-idp.updated",
-  "broker.unlocked",
-  "broker.unlock-failed",
-  "broker.locked",
-  "admin.account.created",
-  "admin.account.updated",
-  "admin.account.deleted",
-  "admin.role.created",
-  "admin.role.updated",
-  "admin.role.deleted",
-  "admin.role.checked",
-  "admin.rule.created",
-  "admin.rule.updated",
-  "admin.rule.deleted",
-  "admin.person.linked",
-  "admin.person.unlinked",
-  "admin.person.revoked",
-  "admin.config.imported",
-  "admin.denied",
-  "audit.verified",
-  "audit.exported",
-  "audit.outage",
-  "cli.device-approved",
-  "cli.device-denied",
-  "cli.token-issued",
-  "cli.token-refused",
-  "cli.token-revoked",
-  "cli.whoami",
-  "cli.roles-listed",
-  "access-request.requested",
-  "access-request.approval-recorded",
-  "access-request.approved",
-  "access-request.denied",
-  "access-request.cancelled",
-  "access-request.expired",
-  "access-request.refused",
-  "elevation.activated",
-  "elevation.break-glass",
-  "elevation.ended",
-  "elevation.revoked",
-  "admin.webhook.retried",
-  "discovery.started",
-  "discovery.completed",
-  "discovery.failed",
-  "discovery.applied",
-] as const;
-
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
-
-export type AuditOutcome = "success" | "denied" | "error";
-
-export interface AuditActor {
-  userId: string | null;
-  issuer: string | null;
-  subject: string | null;
-  email: string | null;
-  groups: string[] | null;
-}
-
-/** The portal itself, for events no person caused (e.g. an audit outage's summary). */
-export const SYSTEM_ACTOR: AuditActor = {
-  userId: null,
-  issuer: null,
-  subject: null,
-  email: null,
-  groups: null,
-};
-
-/** Someone not signed in (a failed sign-in, a refused anonymous request): nothing is known. */
-export const ANONYMOUS_ACTOR: AuditActor = SYSTEM_ACTOR;
-
-export interface AuditTarget {
-  awsAccountId?: string;
-  roleArn?: string;
-  roleSessionName?: string;
-  sourceIdentity?: string;
-  durationSeconds?: number;
-  /** Never a secret key, session token or sign-in token: only the access key id. */
-  accessKeyId?: string;
-}
-
-export interface AuditEventInput {
-  action: AuditAction;
-  outcome: AuditOutcome;
-  actor: AuditActor;
-  meta: RequestMeta;
-  target?: AuditTarget;
-  /** Why: the specific reason for a denial or error. Must not contain secrets. */
-  details?: Record<string, string | number | boolean | null | Record<string, unknown>>;
-  /** The event's time (tests); default: the moment the chain position is taken. */
-  at?: Date;
-}
+// The event's parts, with the writer that records them: most callers import both from here.
+export {
+  AUDIT_ACTIONS,
+  ANONYMOUS_ACTOR,
+  SYSTEM_ACTOR,
+  type AuditAction,
+  type AuditActor,
+  type AuditEventInput,
+  type AuditOutcome,
+  type AuditTarget,
+} from "./audit-event";
 
 /** The root client or an interactive-transaction client: writeAuditEvent accepts either. */
 export type AuditWriter = Db | Prisma.TransactionClient;
@@ -275,69 +178,4 @@ function outageEvent(outage: AuditOutage): AuditEventInput {
 /** Interactive-transaction clients have no $transaction: that is how Prisma refuses nesting. */
 function isRootClient(db: AuditWriter): db is Db {
   return typeof (db as { $transaction?: unknown }).$transaction === "function";
-}
-
-async function appendToChain(
-  tx: Prisma.TransactionClient,
-  input: AuditEventInput,
-  id: string,
-): Promise<void> {
-  // Three plain statements rather than the model API: every issuance writes two events, and a
-  // model call costs several times a raw one in CPU (docs/BENCHMARKS.md "Fewer statements per
-  // issuance"). Taking the next sequence is the head row's update: on PostgreSQL it locks the row
-  // until commit, so a concurrent writer waits here and then sees this event as its predecessor.
-  const [head] = await tx.$queryRaw<Array<{ sequence: number | bigint; hash: string }>>`
-    UPDATE "AuditChainHead" SET "sequence" = "sequence" + 1 WHERE "id" = ${CHAIN_HEAD_ID}
-    RETURNING "sequence", "hash"`;
-  if (!head) throw new Error("the audit chain's head row is missing");
-  const row: ChainedAuditRow = {
-    id,
-    sequence: Number(head.sequence),
-    prevHash: head.hash,
-    // Taken after the lock, so time order follows chain order on one clock.
-    createdAt: input.at ?? currentTime(),
-    requestId: input.meta.requestId,
-    action: input.action,
-    outcome: input.outcome,
-    actorUserId: input.actor.userId,
-    actorIssuer: input.actor.issuer,
-    actorSubject: input.actor.subject,
-    actorEmail: input.actor.email,
-    actorGroupsJson: input.actor.groups ? JSON.stringify(input.actor.groups) : null,
-    awsAccountId: input.target?.awsAccountId ?? null,
-    roleArn: input.target?.roleArn ?? null,
-    roleSessionName: input.target?.roleSessionName ?? null,
-    sourceIdentity: input.target?.sourceIdentity ?? null,
-    durationSeconds: input.target?.durationSeconds ?? null,
-    accessKeyId: input.target?.accessKeyId ?? null,
-    ip: input.meta.ip,
-    userAgent: input.meta.userAgent,
-    detailsJson: JSON.stringify(
-      input.meta.cliTokenId !== undefined
-        ? { ...input.details, cliTokenId: input.meta.cliTokenId }
-        : (input.details ?? {}),
-    ),
-  };
-  const hash = computeAuditHash(head.hash, row);
-  const columns = [...Object.keys(row), "hash"].map((name) => `"${name}"`).join(", ");
-  await tx.$executeRaw(
-    ...boundSql([
-      `INSERT INTO "AuditEvent" (${columns}) VALUES (`,
-      ...boundList([...Object.values(row), hash]),
-      ")",
-    ]),
-  );
-  await tx.$executeRaw`
-    UPDATE "AuditChainHead" SET "hash" = ${hash}, "updatedAt" = ${currentTime()}
-    WHERE "id" = ${CHAIN_HEAD_ID}`;
-}
-
-/** A cuid-shaped id (lowercase letters and digits, 25 characters), chosen here so it is hashed. */
-function newAuditEventId(): string {
-  const time = Date.now().toString(36).padStart(9, "0");
-  const random = BigInt(`0x${randomBytes(12).toString("hex")}`)
-    .toString(36)
-    .padStart(19, "0")
-    .slice(-15);
-  return `c${time}${random}`;
 }

@@ -1,8 +1,9 @@
 import "server-only";
 import { loadConfig, type AppConfig } from "./load-config";
 
-export type { AppConfig, DiscoveryConfig } from "./load-config";
-export { ConfigError } from "./load-config";
+export type { AppConfig } from "./load-config";
+export type { DiscoveryConfig } from "./discovery-config";
+export { ConfigError } from "./config-error";
 
 let cached: AppConfig | undefined;
 

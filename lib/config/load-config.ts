@@ -1,20 +1,14 @@
-import { partitionOf, PARTITION_FACTS, type AwsPartition } from "@/lib/aws/partitions";
-import { AWS_REGIONS } from "@/lib/aws/regions";
+import type { AwsPartition } from "@/lib/aws/partitions";
 import type { RateLimits } from "@/lib/rate-limit/settings";
-import { partitionOfRoleArn } from "./discovery-settings";
-import { isLoopbackUrl } from "./loopback";
+import { awsSettings } from "./aws-settings";
+import { ConfigError } from "./config-error";
+import { discoverySettings, type DiscoveryConfig } from "./discovery-config";
 import { settingsSchema, type Settings } from "./schema";
-import { resolveStsEndpoints, type StsEndpointConfig } from "./sts-endpoint-settings";
+import type { StsEndpointConfig } from "./sts-endpoint-settings";
 
 export type { StsEndpointConfig } from "./sts-endpoint-settings";
-
-/** A setting is missing or malformed. The message names every offending setting. */
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Gatehouse configuration is invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-    this.name = "ConfigError";
-  }
-}
+// The error loadConfig throws: its callers (server.ts, the CLI) catch it from here.
+export { ConfigError } from "./config-error";
 
 export interface AppConfig {
   nodeEnv: Settings["NODE_ENV"];
@@ -253,119 +247,5 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     metrics: { token: s.GATEHOUSE_METRICS_TOKEN, allow: s.GATEHOUSE_METRICS_ALLOW },
     rateLimits: s.GATEHOUSE_RATE_LIMITS,
     logLevel: s.GATEHOUSE_LOG_LEVEL,
-  };
-}
-
-/**
- * The AWS side of the configuration, checked as a whole: every STS endpoint signed for its own
- * region and in the broker's partition, the default region in it too, and the partition's own
- * federation endpoint and SAML values unless overridden (docs/AWS.md).
- * @throws ConfigError naming each setting and entry that does not fit
- */
-function awsSettings(s: Settings) {
-  const partition = partitionOf(s.AWS_REGION);
-  const facts = PARTITION_FACTS[partition];
-  const fips = s.GATEHOUSE_STS_FIPS ?? s.AWS_USE_FIPS_ENDPOINT;
-  const dualStack = s.GATEHOUSE_STS_DUALSTACK ?? s.AWS_USE_DUALSTACK_ENDPOINT;
-  const setting = s.GATEHOUSE_STS_ENDPOINTS
-    ? "GATEHOUSE_STS_ENDPOINTS"
-    : s.GATEHOUSE_STS_ENDPOINT
-      ? "GATEHOUSE_STS_ENDPOINT"
-      : "AWS_REGION";
-  const entries = s.GATEHOUSE_STS_ENDPOINTS ?? [s.GATEHOUSE_STS_ENDPOINT ?? s.AWS_REGION];
-  const problems: string[] = [];
-  const resolved = resolveStsEndpoints(entries, { fips, dualStack, brokerPartition: partition });
-  if (!resolved.ok) {
-    const why =
-      fips && setting === "AWS_REGION" ? " (GATEHOUSE_STS_FIPS / AWS_USE_FIPS_ENDPOINT is on)" : "";
-    problems.push(...resolved.problems.map((p) => `${setting} ${p}${why}`));
-  }
-  // STS answers with credentials and the federation endpoint with sign-in tokens: in production
-  // they travel only over TLS, unless to a stand-in on this machine (the demo, the test stacks).
-  if (s.NODE_ENV === "production") {
-    const inClear = (url: string) => url.startsWith("http://") && !isLoopbackUrl(url);
-    for (const endpoint of resolved.ok ? resolved.endpoints : [])
-      if (inClear(endpoint.url))
-        problems.push(
-          `${setting} entry "${endpoint.entry}" must use https:// except on localhost: the credentials STS returns would cross the network in clear text`,
-        );
-    if (s.GATEHOUSE_FEDERATION_ENDPOINT !== undefined && inClear(s.GATEHOUSE_FEDERATION_ENDPOINT))
-      problems.push(
-        "GATEHOUSE_FEDERATION_ENDPOINT must use https:// except on localhost: console sign-in tokens would cross the network in clear text",
-      );
-  }
-  const defaultRegion = s.GATEHOUSE_DEFAULT_REGION ?? s.AWS_REGION;
-  if (partitionOf(defaultRegion) !== partition)
-    problems.push(
-      `GATEHOUSE_DEFAULT_REGION ${defaultRegion} is not in the broker's partition (${facts.name}, from AWS_REGION ${s.AWS_REGION})`,
-    );
-  if (problems.length > 0) throw new ConfigError(problems);
-  const regional =
-    partition === "aws"
-      ? AWS_REGIONS.map((r) => `https://${r.code}.signin.aws.amazon.com/saml`)
-      : [];
-  return {
-    partition,
-    fips,
-    dualStack,
-    defaultRegion,
-    stsEndpoints: resolved.ok ? resolved.endpoints : [],
-    federationEndpoint: s.GATEHOUSE_FEDERATION_ENDPOINT ?? facts.federationEndpoint,
-    saml: {
-      audience: s.GATEHOUSE_AWS_SAML_AUDIENCE ?? facts.samlAudience,
-      recipients: s.GATEHOUSE_AWS_SAML_RECIPIENTS ?? [facts.samlRecipient, ...regional],
-    },
-  };
-}
-
-export interface DiscoveryConfig {
-  /** The read-only role for AWS Organizations, in the management or a delegated-admin account. */
-  organizationRoleArn: string;
-  /** The read-only role assumed in each account to list its roles. */
-  roleName: string;
-  /** Custom endpoints (the local stand-in); undefined: AWS's own for the partition. */
-  organizationsEndpoint: string | undefined;
-  iamEndpoint: string | undefined;
-  environmentTag: string | undefined;
-  nameTag: string | undefined;
-  /** Lowercased OU name to environment label. */
-  ouEnvironments: ReadonlyMap<string, string>;
-  /** 0: no periodic sync. */
-  syncIntervalSeconds: number;
-  concurrency: number;
-  maxAttempts: number;
-  backoffBaseMs: number;
-}
-
-/**
- * Discovery's settings, or null when no organization role is configured.
- * @throws ConfigError when the organization role is in another partition than the broker
- */
-function discoverySettings(s: Settings, brokerPartition: string): DiscoveryConfig | null {
-  const roleArn = s.GATEHOUSE_DISCOVERY_ORGANIZATION_ROLE_ARN;
-  if (roleArn === undefined) {
-    if (s.GATEHOUSE_DISCOVERY_SYNC_INTERVAL_SECONDS > 0)
-      throw new ConfigError([
-        "GATEHOUSE_DISCOVERY_SYNC_INTERVAL_SECONDS needs GATEHOUSE_DISCOVERY_ORGANIZATION_ROLE_ARN",
-      ]);
-    return null;
-  }
-  const partition = partitionOfRoleArn(roleArn);
-  if (partition !== brokerPartition)
-    throw new ConfigError([
-      `GATEHOUSE_DISCOVERY_ORGANIZATION_ROLE_ARN is in partition ${partition ?? "?"}, the broker in ${brokerPartition} (from AWS_REGION)`,
-    ]);
-  return {
-    organizationRoleArn: roleArn,
-    roleName: s.GATEHOUSE_DISCOVERY_ROLE_NAME,
-    organizationsEndpoint: s.GATEHOUSE_DISCOVERY_ORGANIZATIONS_ENDPOINT,
-    iamEndpoint: s.GATEHOUSE_DISCOVERY_IAM_ENDPOINT,
-    environmentTag: s.GATEHOUSE_DISCOVERY_ENVIRONMENT_TAG,
-    nameTag: s.GATEHOUSE_DISCOVERY_NAME_TAG,
-    ouEnvironments: s.GATEHOUSE_DISCOVERY_OU_ENVIRONMENTS,
-    syncIntervalSeconds: s.GATEHOUSE_DISCOVERY_SYNC_INTERVAL_SECONDS,
-    concurrency: s.GATEHOUSE_DISCOVERY_CONCURRENCY,
-    maxAttempts: s.GATEHOUSE_DISCOVERY_MAX_ATTEMPTS,
-    backoffBaseMs: s.GATEHOUSE_DISCOVERY_BACKOFF_BASE_MS,
   };
 }

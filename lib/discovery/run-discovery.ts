@@ -18,7 +18,8 @@ import { log } from "@/lib/log";
 import type { RequestMeta } from "@/lib/request-meta";
 import { diffDiscovery } from "./diff";
 import { readKnownAccounts } from "./known-state";
-import { DiscoveryReadError, readOrganization } from "./read-aws";
+import { readOrganization } from "./read-aws";
+import { DiscoveryReadError } from "./read-dependencies";
 import {
   DEFAULT_RETRY_TIMING,
   describeAwsError,

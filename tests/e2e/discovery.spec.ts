@@ -5,12 +5,8 @@
 // console at the AWS stand-in. Screenshots of the key steps go to this test's output directory.
 import { expect, test, type Page } from "@playwright/test";
 import type { StsCallRecord } from "@/dev/aws-standin/server";
-import {
-  demoBroker,
-  demoUndiscoveredAccounts,
-  type DemoUndiscoveredAccount,
-  type DemoUndiscoveredRole,
-} from "@/dev/demo-world";
+import { demoBroker, demoUndiscoveredAccounts } from "@/dev/demo-world";
+import type { DemoUndiscoveredAccount, DemoUndiscoveredRole } from "@/dev/demo-world-types";
 import {
   roleRow,
   roleSessionNameOf,

@@ -2,7 +2,7 @@
 // and never sit on top of a role's buttons, on a laptop and on a phone; a session that ended sends
 // the person to sign in with a word why, and back to the page they were on.
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { demoUsers } from "@/dev/demo-world";
+import { demoUsers } from "@/dev/demo-users";
 import {
   signedInAs,
   signInThroughBrowser,

@@ -5,7 +5,7 @@
 // foreign token would arrive.
 import { expect, test } from "@playwright/test";
 import { startStackPerFile } from "./support/e2e-stack";
-import { demoUsers } from "@/dev/demo-world";
+import { demoUsers } from "@/dev/demo-users";
 
 const stack = startStackPerFile();
 

@@ -4,7 +4,7 @@
 // issuance with no STS call (on every replica), sessions capped at the elevation's end, every
 // change audited and told to the webhook.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_GROUP } from "@/dev/demo-world";
+import { ADMIN_GROUP } from "@/dev/demo-users";
 import {
   assumeRoleCalls,
   expectApiError,

@@ -5,7 +5,8 @@
 // A SAML IdP added for one department that sends groups=gatehouse-admins must not make an admin.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { setSamlIdpEnabled, setSamlIdpTrust } from "@/lib/admin/saml-idps";
+import { setSamlIdpEnabled } from "@/lib/admin/saml-idp-enabled";
+import { setSamlIdpTrust } from "@/lib/admin/saml-idp-trust";
 import type { AuditActor } from "@/lib/audit/write-audit-event";
 import { parseDetails } from "../support/portal-assertions";
 import { roleIdOf, sessionFor, signIn, type PortalSession } from "../support/portal-client";

@@ -13,7 +13,7 @@ import {
 } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { demoUsers, type DemoUser } from "@/dev/demo-world";
+import { demoUsers, type DemoUser } from "@/dev/demo-users";
 import { startOidcIdp, type OidcClientRegistration, type OidcIdp } from "@/dev/oidc-idp/server";
 import { CookieJar } from "@/tests/support/cookie-jar";
 

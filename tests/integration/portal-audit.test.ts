@@ -2,7 +2,7 @@
 // written nothing leaves (docs/INVARIANTS.md invariant 2, like Vault's audit devices); sign-in and sign-out
 // are recorded with who; only admins and auditors read the log; the table refuses UPDATE and DELETE.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { demoUsers } from "@/dev/demo-world";
+import { demoUsers } from "@/dev/demo-users";
 import {
   assumeRoleCalls,
   auditRowsFor,

@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { AuditActor } from "@/lib/audit/write-audit-event";
-import { setSamlIdpEnabled } from "@/lib/admin/saml-idps";
+import { setSamlIdpEnabled } from "@/lib/admin/saml-idp-enabled";
 import type { Db } from "@/lib/db/client";
 import { withTestDatabase } from "../support/test-database";
 

@@ -19,7 +19,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SignedXml } from "xml-crypto";
 
-import { demoUsers, type DemoUser } from "@/dev/demo-world";
+import { demoUsers, type DemoUser } from "@/dev/demo-users";
 import { getProcessSigningKeys } from "@/dev/saml-idp/keys";
 import {
   AWS_SAML_ATTRIBUTES,

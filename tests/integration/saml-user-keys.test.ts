@@ -5,7 +5,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { demoUsers } from "@/dev/demo-world";
+import { demoUsers } from "@/dev/demo-users";
 import { startSamlIdp, type SamlIdp, type StartSamlIdpOptions } from "@/dev/saml-idp/server";
 import { parseDetails } from "../support/portal-assertions";
 import { signIn, type PortalSession } from "../support/portal-client";

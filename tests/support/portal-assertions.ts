@@ -4,7 +4,7 @@
 import { expect } from "vitest";
 import type { PortalSession } from "./portal-client";
 import type { StsCallRecord } from "@/dev/aws-standin/server";
-import { demoUsers } from "@/dev/demo-world";
+import { demoUsers } from "@/dev/demo-users";
 import type { TestStack } from "./stack";
 
 /** Every STS call the stand-in saw since the last reset (identifiers only, never secrets). */

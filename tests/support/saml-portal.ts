@@ -4,7 +4,8 @@
 // server that still answers. Shared by the saml-* integration suites.
 import { inflateRawSync } from "node:zlib";
 import { expect } from "vitest";
-import { demoAccounts, demoUsers, type DemoUser } from "@/dev/demo-world";
+import { demoUsers, type DemoUser } from "@/dev/demo-users";
+import { demoAccounts } from "@/dev/demo-world";
 import { CookieJar } from "./cookie-jar";
 import { expectNoInternalsIn, parseDetails } from "./portal-assertions";
 import { roleIdOf, sessionFor, type PortalSession } from "./portal-client";

@@ -15,7 +15,7 @@ import {
   startDemoSamlIdp,
 } from "@/dev/demo-saml";
 import type { SamlIdp } from "@/dev/saml-idp/server";
-import { demoUsers } from "@/dev/demo-world";
+import { demoUsers } from "@/dev/demo-users";
 import {
   demoClientRegistration,
   ROOT,

@@ -4,7 +4,7 @@
 // SAML IdP keeps the count on the interaction bound to the browser, which expires.
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { demoUsers } from "@/dev/demo-world";
+import { demoUsers } from "@/dev/demo-users";
 import { DemoTotp, MAX_CODE_ATTEMPTS, recordWrongCode } from "@/dev/oidc-idp/mfa";
 import { INTERACTION_TTL_SECONDS, InteractionStore } from "@/dev/saml-idp/sessions";
 

@@ -4,7 +4,7 @@
 // activated, missing or unknown must never read as ACTIVE.
 import { describe, expect, it } from "vitest";
 import { resolveGrants, type RuleForResolution } from "@/lib/access/resolve-grants";
-import { statusOf } from "@/lib/discovery/read-aws";
+import { statusOf } from "@/lib/discovery/organization-accounts";
 
 describe("an account's State decides its status; nothing unknown reads as ACTIVE", () => {
   it.each<[string, { State?: string; Status?: string }, string]>([

@@ -7,7 +7,7 @@ import { loadConfig } from "@/lib/config/load-config";
 import type { KnownAccount, KnownRole } from "@/lib/discovery/changes";
 import { diffDiscovery } from "@/lib/discovery/diff";
 import { environmentOf, nameOf } from "@/lib/discovery/environment";
-import { roleProblem } from "@/lib/discovery/read-aws";
+import { roleProblem } from "@/lib/discovery/read-account-roles";
 import { RetriesExhaustedError, withRetries, type RetryPolicy } from "@/lib/discovery/retry";
 import type {
   DiscoveredAccount,

@@ -3,7 +3,9 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { formValues } from "@/app/admin/accounts/form-state";
-import { createSamlIdp, setSamlIdpEnabled, setSamlIdpTrust } from "@/lib/admin/saml-idps";
+import { createSamlIdp } from "@/lib/admin/saml-idp-create";
+import { setSamlIdpEnabled } from "@/lib/admin/saml-idp-enabled";
+import { setSamlIdpTrust } from "@/lib/admin/saml-idp-trust";
 import { checkPrivilegedAction } from "@/lib/auth/privilege-guard";
 import { getDb } from "@/lib/db/client";
 import { actorOf } from "@/lib/audit/actor";

@@ -2,7 +2,7 @@
 // fresh database), a browser sign-in through the IdP's own login form, and small readers for the
 // seeded world. Lives beside the specs; tests/support/ is the integration tier's and is reused as is.
 import { expect, test, type Cookie, type Locator, type Page } from "@playwright/test";
-import { demoUsers } from "@/dev/demo-world";
+import { demoUsers } from "@/dev/demo-users";
 import { startTestStack, type TestStack } from "@/tests/support/stack";
 
 type StackOptions = Parameters<typeof startTestStack>[0];

@@ -2,7 +2,7 @@
 // IdP (dev/demo-saml.ts, registered in the portal as "corp-saml" and as the stand-in's IAM SAML
 // provider), and a browser sign-in through that IdP's own login page.
 import { expect, type Page } from "@playwright/test";
-import { demoUsers, type DemoUser } from "@/dev/demo-world";
+import { demoUsers, type DemoUser } from "@/dev/demo-users";
 import type { TestStack } from "@/tests/support/stack";
 import type { SamlIdp } from "@/dev/saml-idp/server";
 import { startStackPerFile, type DemoUsername } from "./e2e-stack";

@@ -1,11 +1,8 @@
 import "server-only";
 import { z } from "zod";
 import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event";
-import { currentTime } from "@/lib/clock";
-import { getConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
-import { serializableTransaction } from "@/lib/db/serializable-transaction";
 import type { RequestMeta } from "@/lib/request-meta";
 import { fieldErrorsOf } from "@/lib/admin/admin-result";
 import { fetchIdpMetadata } from "@/lib/saml/fetch-idp-metadata";
@@ -14,7 +11,6 @@ import { MAX_METADATA_BYTES, METADATA_TOO_LARGE } from "@/lib/saml/metadata-limi
 import { transientOnlyProblem } from "@/lib/saml/saml-attributes";
 import { certificateWarnings } from "@/lib/saml/certificate-info";
 import { entityIdClash } from "./saml-idp-entity-ids";
-import { endSignInsThrough } from "./saml-idp-sign-ins";
 
 const attributeName = z.string().trim().min(1).max(256);
 
@@ -149,176 +145,4 @@ export async function createSamlIdp(
       };
     throw error;
   }
-}
-
-export type SetSamlIdpEnabledResult =
-  | { ok: true }
-  | {
-      ok: false;
-      reason: "not_found" | "last_sign_in_method" | "last_privileged_idp";
-      message: string;
-    };
-
-/**
- * Enables or disables an IdP (disabled IdPs can't be used to sign in, and disabling ends the
- * sign-ins made through it: endSignInsThrough), audited with before/after.
- * Lockout guards (docs/SECURITY.md "Trust per IdP"): disabling the last enabled SAML IdP while
- * OIDC sign-in is not configured would leave no way for anyone to sign in, and disabling the last
- * enabled IdP trusted for privileges while the OIDC IdP isn't would leave nobody able to become an
- * administrator; both are refused and audited as denied. The counts run in a serializable
- * transaction, so two admins disabling the last two IdPs at once can't both succeed.
- */
-export async function setSamlIdpEnabled(
-  db: Db,
-  id: string,
-  enabled: boolean,
-  actor: AuditActor,
-  meta: RequestMeta,
-  opts: { oidcConfigured: boolean; oidcTrusted?: boolean } = {
-    oidcConfigured: getConfig().oidc !== undefined,
-    oidcTrusted: getConfig().oidc?.trustedForPrivileges === true,
-  },
-  now: Date = currentTime(),
-): Promise<SetSamlIdpEnabledResult> {
-  const oidcTrusted = opts.oidcTrusted ?? opts.oidcConfigured;
-  return serializableTransaction(db, async (tx) => {
-    const before = await tx.samlIdentityProvider.findUnique({ where: { id } });
-    if (!before)
-      return {
-        ok: false,
-        reason: "not_found",
-        message: "This identity provider no longer exists.",
-      } as const;
-    const refuse = async (
-      reason: "last_sign_in_method" | "last_privileged_idp",
-      why: string,
-      message: string,
-    ) => {
-      await writeAuditEvent(tx, {
-        action: "admin.saml-idp.updated",
-        outcome: "denied",
-        actor,
-        meta,
-        details: { idp: before.slug, reason: why, requested: { enabled } },
-      });
-      return { ok: false, reason, message } as const;
-    };
-    if (!enabled && before.enabled && !opts.oidcConfigured) {
-      const othersEnabled = await tx.samlIdentityProvider.count({
-        where: { enabled: true, id: { not: id } },
-      });
-      if (othersEnabled === 0)
-        return refuse(
-          "last_sign_in_method",
-          "last sign-in method",
-          `${before.displayName} is the only way to sign in (OIDC is not configured): disabling it would lock everyone out, administrators included. Add or enable another identity provider first.`,
-        );
-    }
-    if (
-      !enabled &&
-      before.enabled &&
-      before.trustedForPrivileges &&
-      !oidcTrusted &&
-      (await isLastPrivilegedIdp(tx, id))
-    )
-      return refuse(
-        "last_privileged_idp",
-        "last privileged IdP",
-        lastPrivilegedIdpMessage(before.displayName, "disabling it"),
-      );
-    await tx.samlIdentityProvider.update({ where: { id }, data: { enabled } });
-    const ended =
-      !enabled && before.enabled ? await endSignInsThrough(tx, before.entityId, now) : {};
-    await writeAuditEvent(tx, {
-      action: "admin.saml-idp.updated",
-      outcome: "success",
-      actor,
-      meta,
-      details: {
-        idp: before.slug,
-        before: { enabled: before.enabled },
-        after: { enabled },
-        ...ended,
-      },
-    });
-    return { ok: true } as const;
-  });
-}
-
-/** Whether no other enabled SAML IdP's groups can make an administrator. */
-async function isLastPrivilegedIdp(
-  tx: Pick<Db, "samlIdentityProvider">,
-  id: string,
-): Promise<boolean> {
-  const others = await tx.samlIdentityProvider.count({
-    where: { enabled: true, trustedForPrivileges: true, id: { not: id } },
-  });
-  return others === 0;
-}
-
-const lastPrivilegedIdpMessage = (displayName: string, doing: string) =>
-  `${displayName} is the only identity provider whose groups can make an administrator: ${doing} would leave nobody able to administer Gatehouse. Trust another identity provider first.`;
-
-export type SetTrustResult =
-  { ok: true } | { ok: false; reason: "not_found" | "last_privileged_idp"; message: string };
-
-/**
- * Marks whether an IdP's groups may make someone an administrator or auditor, audited with
- * before/after. Refused when it would leave no IdP whose groups can make an administrator (then
- * nobody could ever change this again): the configured OIDC IdP if trusted, or another trusted,
- * enabled SAML IdP must remain.
- */
-export async function setSamlIdpTrust(
-  db: Db,
-  id: string,
-  trusted: boolean,
-  actor: AuditActor,
-  meta: RequestMeta,
-  opts: { oidcTrusted: boolean } = { oidcTrusted: getConfig().oidc?.trustedForPrivileges === true },
-): Promise<SetTrustResult> {
-  return serializableTransaction(db, async (tx) => {
-    const before = await tx.samlIdentityProvider.findUnique({ where: { id } });
-    if (!before)
-      return {
-        ok: false,
-        reason: "not_found",
-        message: "This identity provider no longer exists.",
-      } as const;
-    if (
-      !trusted &&
-      before.trustedForPrivileges &&
-      !opts.oidcTrusted &&
-      (await isLastPrivilegedIdp(tx, id))
-    ) {
-      const message = lastPrivilegedIdpMessage(before.displayName, "no longer trusting it");
-      await writeAuditEvent(tx, {
-        action: "admin.saml-idp.updated",
-        outcome: "denied",
-        actor,
-        meta,
-        details: {
-          idp: before.slug,
-          reason: "last privileged IdP",
-          requested: { trustedForPrivileges: trusted },
-        },
-      });
-      return { ok: false, reason: "last_privileged_idp", message } as const;
-    }
-    await tx.samlIdentityProvider.update({
-      where: { id },
-      data: { trustedForPrivileges: trusted },
-    });
-    await writeAuditEvent(tx, {
-      action: "admin.saml-idp.updated",
-      outcome: "success",
-      actor,
-      meta,
-      details: {
-        idp: before.slug,
-        before: { trustedForPrivileges: before.trustedForPrivileges },
-        after: { trustedForPrivileges: trusted },
-      },
-    });
-    return { ok: true } as const;
-  });
 }

@@ -1,0 +1,84 @@
+import "server-only";
+import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event";
+import { getConfig } from "@/lib/config";
+import type { Db } from "@/lib/db/client";
+import { serializableTransaction } from "@/lib/db/serializable-transaction";
+import type { RequestMeta } from "@/lib/request-meta";
+
+/** Whether no other enabled SAML IdP's groups can make an administrator. */
+export async function isLastPrivilegedIdp(
+  tx: Pick<Db, "samlIdentityProvider">,
+  id: string,
+): Promise<boolean> {
+  const others = await tx.samlIdentityProvider.count({
+    where: { enabled: true, trustedForPrivileges: true, id: { not: id } },
+  });
+  return others === 0;
+}
+
+export const lastPrivilegedIdpMessage = (displayName: string, doing: string) =>
+  `${displayName} is the only identity provider whose groups can make an administrator: ${doing} would leave nobody able to administer Gatehouse. Trust another identity provider first.`;
+
+export type SetTrustResult =
+  { ok: true } | { ok: false; reason: "not_found" | "last_privileged_idp"; message: string };
+
+/**
+ * Marks whether an IdP's groups may make someone an administrator or auditor, audited with
+ * before/after. Refused when it would leave no IdP whose groups can make an administrator (then
+ * nobody could ever change this again): the configured OIDC IdP if trusted, or another trusted,
+ * enabled SAML IdP must remain.
+ */
+export async function setSamlIdpTrust(
+  db: Db,
+  id: string,
+  trusted: boolean,
+  actor: AuditActor,
+  meta: RequestMeta,
+  opts: { oidcTrusted: boolean } = { oidcTrusted: getConfig().oidc?.trustedForPrivileges === true },
+): Promise<SetTrustResult> {
+  return serializableTransaction(db, async (tx) => {
+    const before = await tx.samlIdentityProvider.findUnique({ where: { id } });
+    if (!before)
+      return {
+        ok: false,
+        reason: "not_found",
+        message: "This identity provider no longer exists.",
+      } as const;
+    if (
+      !trusted &&
+      before.trustedForPrivileges &&
+      !opts.oidcTrusted &&
+      (await isLastPrivilegedIdp(tx, id))
+    ) {
+      const message = lastPrivilegedIdpMessage(before.displayName, "no longer trusting it");
+      await writeAuditEvent(tx, {
+        action: "admin.saml-idp.updated",
+        outcome: "denied",
+        actor,
+        meta,
+        details: {
+          idp: before.slug,
+          reason: "last privileged IdP",
+          requested: { trustedForPrivileges: trusted },
+        },
+      });
+      return { ok: false, reason: "last_privileged_idp", message } as const;
+    }
+    await tx.samlIdentityProvider.update({
+      where: { id },
+      data: { trustedForPrivileges: trusted },
+    });
+    await writeAuditEvent(tx, {
+      action: "admin.saml-idp.updated",
+      outcome: "success",
+      actor,
+      meta,
+      details: {
+        idp: before.slug,
+        before: { trustedForPrivileges: before.trustedForPrivileges },
+        after: { trustedForPrivileges: trusted },
+      },
+    });
+    return { ok: true } as const;
+  });
+}
