@@ -31,6 +31,7 @@ export async function seedDemo(db: Db, opts: { issuer: string }): Promise<SeedRe
         issuer,
         subject: u.subject,
         email: u.email,
+        emailVerified: true, // the demo OIDC IdP sends email_verified: true
         displayName: u.name,
         groupsJson: JSON.stringify(u.groups),
         roleSessionName: roleSessionName!,

@@ -4,7 +4,7 @@ import { databaseProviderOf, sqliteFileFromUrl } from "@/prisma/database-url";
  * The newest migration this code needs (prisma/migrations and prisma/postgresql/migrations share
  * their names). `npm run db:migration` rewrites it; a unit test checks it against both folders.
  */
-export const LATEST_MIGRATION = "20261204214137_discovery_counts";
+export const LATEST_MIGRATION = "20261206085820_user_email_verified";
 
 export type SchemaState = { current: true } | { current: false; behind: boolean; reason: string };
 

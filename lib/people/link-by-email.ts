@@ -25,8 +25,10 @@ export function linkByEmailPolicyOf(config: Pick<AppConfig, "oidc">): LinkByEmai
  * The person a newly seen identity joins, or null for a new person of its own. It joins only when
  * all of these hold, so nobody can claim someone else's access by choosing an email:
  * - its IdP is marked as the same directory, and vouches for the email (verified);
- * - exactly one person has an identity with that email from another IdP also so marked (two
- *   persons sharing it is a conflict an admin resolves by hand);
+ * - exactly one person has an identity with that email from another IdP also so marked, whose IdP
+ *   vouched for it too at that identity's last sign-in (two persons sharing it is a conflict an
+ *   admin resolves by hand; an unverified stored email matches nothing, or whoever typed a
+ *   colleague's address at a lax IdP would receive the colleague's next identity);
  * Emails compare case-insensitively. An identity that exists already is never moved here: an
  * admin's link or unlink is final.
  */
@@ -47,7 +49,7 @@ export async function personSharingVerifiedEmail(
     ...boundSql([
       'SELECT "personId", "issuer" FROM "User" WHERE lower("email") = lower(',
       bind(email),
-      ') AND "issuer" IN (',
+      ') AND "emailVerified" = true AND "issuer" IN (',
       ...boundList(others),
       ")",
     ]),

@@ -43,6 +43,7 @@ export async function upsertSignedInUser(
 ): Promise<StoredUser> {
   const asserted = {
     email: identity.email,
+    emailVerified: identity.email !== null && identity.emailVerified,
     displayName: identity.displayName,
     groupsJson: JSON.stringify(identity.groups),
     lastLoginAt: now,

@@ -29,10 +29,14 @@ const after = migrations.filter((m) => m >= FIRST_WITH_PEOPLE);
 const sqlOf = (name: string) =>
   fs.readFileSync(path.join(migrationsDir, name, "migration.sql"), "utf8");
 
-/** A world from before people: one user with a user rule and a favorite. */
+/** A world from before people: one user with a user rule and a favorite, and one signed in with SAML. */
 const SEED = `
 INSERT INTO "User" ("id", "issuer", "subject", "email", "roleSessionName", "updatedAt")
   VALUES ('user1', 'https://idp.example', 'bob', 'bob@corp.example', 'bob', CURRENT_TIMESTAMP);
+INSERT INTO "SamlIdentityProvider" ("id", "slug", "displayName", "entityId", "ssoUrl", "certificatesJson", "updatedAt")
+  VALUES ('idp1', 'corp', 'Corp', 'https://saml.example', 'https://saml.example/sso', '[]', CURRENT_TIMESTAMP);
+INSERT INTO "User" ("id", "issuer", "subject", "email", "roleSessionName", "updatedAt")
+  VALUES ('user2', 'https://saml.example', 'bob', 'bob@corp.example', 'bob-saml', CURRENT_TIMESTAMP);
 INSERT INTO "AwsAccount" ("id", "accountId", "name", "environment", "updatedAt")
   VALUES ('acct1', '123456789012', 'acme', 'dev', CURRENT_TIMESTAMP);
 INSERT INTO "Role" ("id", "awsAccountId", "name", "arn", "updatedAt")
@@ -43,15 +47,19 @@ INSERT INTO "FavoriteRole" ("id", "userId", "roleId") VALUES ('fav1', 'user1', '
 `;
 
 const CHECKS = {
-  person: `SELECT "id" FROM "Person"`,
-  user: `SELECT "id", "personId", "linkedBy" FROM "User"`,
+  person: `SELECT "id" FROM "Person" ORDER BY "id"`,
+  user: `SELECT "id", "personId", "linkedBy", CASE WHEN "emailVerified" THEN 'yes' ELSE 'no' END AS "emailVerified" FROM "User" ORDER BY "id"`,
   rules: `SELECT "id", "personId", "groupName" FROM "AccessRule" ORDER BY "id"`,
   favorite: `SELECT "personId", "roleId" FROM "FavoriteRole"`,
 };
 
 const EXPECTED = {
-  person: [{ id: "user1" }],
-  user: [{ id: "user1", personId: "user1", linkedBy: null }],
+  person: [{ id: "user1" }, { id: "user2" }],
+  // A SAML IdP vouched for its identities' emails; an OIDC identity is marked at its next sign-in.
+  user: [
+    { id: "user1", personId: "user1", linkedBy: null, emailVerified: "no" },
+    { id: "user2", personId: "user2", linkedBy: null, emailVerified: "yes" },
+  ],
   rules: [
     { id: "rule1", personId: "user1", groupName: null },
     { id: "rule2", personId: null, groupName: "developers" },

@@ -290,6 +290,30 @@ describe("linking by verified email, among IdPs an admin marks as one directory"
     expect(joined).toBeNull();
   });
 
+  it("a stored identity whose email its IdP did not verify is matched by nobody: a new verified identity stays a person of its own", async () => {
+    // erin's OIDC identity arrives with an email the IdP did not vouch for (someone typed it).
+    const erin = await stack.db.user.create({
+      data: {
+        issuer: oidcIssuer,
+        subject: "erin-unverified",
+        email: "Erin@corp.example",
+        emailVerified: false,
+        roleSessionName: "erin-unverified",
+        person: { create: {} },
+      },
+    });
+    try {
+      const claim = { issuer: samlIdp.entityId, email: "erin@corp.example", emailVerified: true };
+      expect(await personSharingVerifiedEmail(stack.db, claim, { oidcIssuer })).toBeNull();
+      // Once the IdP vouches for it (at the identity's next sign-in), the same email links.
+      await stack.db.user.update({ where: { id: erin.id }, data: { emailVerified: true } });
+      expect(await personSharingVerifiedEmail(stack.db, claim, { oidcIssuer })).toBe(erin.personId);
+    } finally {
+      await stack.db.user.delete({ where: { id: erin.id } });
+      await stack.db.person.delete({ where: { id: erin.personId } });
+    }
+  });
+
   it("an email two people share links nobody", async () => {
     // A third IdP of the directory; carol is two people already (her OIDC and SAML identities).
     const third = await stack.db.samlIdentityProvider.create({
