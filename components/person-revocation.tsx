@@ -12,12 +12,16 @@ export function PersonRevocationNotice({
   revokedAt,
   sessions,
   tokens,
+  elevations,
+  requests,
 }: {
   who: string;
   sourceIdentities: string[];
   revokedAt: Date;
   sessions: number;
   tokens: number;
+  elevations: number;
+  requests: number;
 }) {
   return (
     <section
@@ -27,8 +31,10 @@ export function PersonRevocationNotice({
     >
       <p>
         Revoked {who}: {sessions} portal session{sessions === 1 ? "" : "s"} and {tokens} CLI session
-        {tokens === 1 ? "" : "s"} ended on every replica. They must sign in again; their access
-        rules are unchanged.
+        {tokens === 1 ? "" : "s"} ended on every replica, {elevations} approved elevation
+        {elevations === 1 ? "" : "s"} ended and {requests} pending access request
+        {requests === 1 ? "" : "s"} cancelled. They must sign in again; their access rules are
+        unchanged.
       </p>
       <p>
         AWS credentials and console sessions issued before{" "}
@@ -69,9 +75,9 @@ export function RevokePersonForm({
         <input type="hidden" name="q" value={q} />
         <input type="hidden" name="page" value={String(page)} />
         <p className="max-w-md text-slate-600">
-          Ends every portal and CLI session of {who} at once. They can sign in again unless the
-          identity provider stops them; the page then shows the AWS policy for credentials already
-          issued.
+          Ends every portal and CLI session of {who} at once, with their approved elevations and
+          pending access requests. They can sign in again unless the identity provider stops them;
+          the page then shows the AWS policy for credentials already issued.
         </p>
         <button
           type="submit"

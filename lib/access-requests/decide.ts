@@ -8,7 +8,8 @@ import { zodValidationError } from "@/lib/validation-error";
 import { mayDecide } from "./approvers";
 import type { RequestContext } from "./context";
 import { recordRequestEvent } from "./events";
-import { approversOf, requestInclude, statusOf, type RequestRow } from "./request-view";
+import { approversAsRecorded } from "./recorded-approvers";
+import { requestInclude, statusOf, type RequestRow } from "./request-view";
 import { decidersNow, standingApprovals } from "./standing-approvals";
 
 export const decideInput = z.object({
@@ -68,8 +69,8 @@ export async function decideAccessRequest(
     });
   }
   // To anyone who may not decide it, the request does not exist, as for cancel and revoke: its id
-  // can't be probed.
-  if (!mayDecide(approversOf(read), principal, read.personId)) {
+  // can't be probed. Its approvers as recorded at filing still learn that its rule is gone.
+  if (!mayDecide(await approversAsRecorded(ctx.db, read), principal, read.personId)) {
     throw new AppError("not_found", "There is no such request.", {
       internalReason: "not among the rule's approvers",
     });

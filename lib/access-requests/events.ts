@@ -90,6 +90,9 @@ export async function recordRequestEvent(
       startsAt: r.startsAt.toISOString(),
       endsAt: r.endsAt?.toISOString() ?? null,
       ...(e.comment ? { comment: e.comment } : {}),
+      // Who could decide it, as filed: the rule may be deleted or made standing before anyone
+      // does, and its approvers still get a clear answer then (recorded-approvers.ts).
+      ...(e.event === "requested" && r.rule ? { approvers: r.rule.approversJson } : {}),
     },
   });
   const webhookEvent = WEBHOOK_EVENT[e.event];

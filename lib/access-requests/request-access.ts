@@ -17,6 +17,12 @@ import { requestInclude } from "./request-view";
 /** The latest a request may ask to start: far enough to plan a change window, no further. */
 export const MAX_START_DELAY_SECONDS = 30 * 86_400;
 
+/**
+ * How far in the past a requested start may be and still mean "now": a client's clock a little
+ * behind the portal's. Anything earlier is refused rather than quietly moved (docs/ACCESS-REQUESTS.md).
+ */
+export const START_SKEW_SECONDS = 60;
+
 export const requestAccessInput = z.strictObject({
   roleId: z.string().trim().min(1, "is required").max(100),
   durationSeconds: z
@@ -111,6 +117,11 @@ export async function requestAccess(
       nextUrl: stepUpPagePath("/requests", { problem: "no-mfa" }),
     });
   }
+  if (
+    input.startsAt !== null &&
+    ctx.now.getTime() - input.startsAt.getTime() > START_SKEW_SECONDS * 1000
+  )
+    throw invalid("startsAt", "must not be in the past");
   const startsAt = input.startsAt === null || input.startsAt < ctx.now ? ctx.now : input.startsAt;
   if (input.breakGlass && startsAt > ctx.now)
     throw invalid("startsAt", "break-glass access starts now");

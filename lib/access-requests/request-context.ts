@@ -6,6 +6,7 @@ import { getDb } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/request-meta";
 import type { RequestContext } from "./context";
+import type { NotifySettings } from "./events";
 import { auditRequestRefusal, type RefusalSubject } from "./request-access";
 import { kickAccessRequestWorker } from "./worker";
 
@@ -19,8 +20,14 @@ export function requestContextFor(user: SignedInUser, meta: RequestMeta): Reques
     meta,
     user,
     decideWithinSeconds: config.accessRequests.decideWithinSeconds,
-    notify: { webhookUrl: config.accessRequests.webhookUrl, portalUrl: config.publicUrl },
+    notify: notifySettings(),
   };
+}
+
+/** Where request events are told, from the configuration (also for admin changes that close requests). */
+export function notifySettings(): NotifySettings {
+  const config = getConfig();
+  return { webhookUrl: config.accessRequests.webhookUrl, portalUrl: config.publicUrl };
 }
 
 /**

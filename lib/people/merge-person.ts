@@ -1,6 +1,9 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import { parseApprovers, type Approver } from "@/lib/access-requests/approvers";
+import { closeRequestsAsAdmin, type AdminClose } from "@/lib/access-requests/close-for-admin";
+import { requestInclude } from "@/lib/access-requests/request-view";
+import { decidersNow } from "@/lib/access-requests/standing-approvals";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
@@ -84,4 +87,50 @@ async function moveApproverEntries(tx: Tx, from: string, to: string): Promise<nu
     moved += 1;
   }
   return moved;
+}
+
+/**
+ * Ends the elevations of `personId` that an approval by one of its own identities now carries:
+ * once an admin links the approver's identity to the requester (or the requester's to the
+ * approver's person), that approval is a self-approval after the fact. An approved request —
+ * running or starting later — whose approvals by other people fall short of its rule's number is
+ * revoked, with its events, in the caller's transaction; a pending one needs nothing, as its own
+ * approvals already stop counting (docs/ACCESS-REQUESTS.md invariant 3). Returns how many ended.
+ */
+export async function endSelfApprovedElevations(
+  tx: Tx,
+  personId: string,
+  close: Omit<AdminClose, "comment">,
+): Promise<number> {
+  const own = await tx.user.findMany({ where: { personId }, select: { id: true } });
+  const requests = await tx.accessRequest.findMany({
+    where: {
+      personId,
+      state: "approved",
+      endsAt: { gt: close.now },
+      decisions: { some: { decision: "approve", userId: { in: own.map((u) => u.id) } } },
+    },
+    include: requestInclude,
+    orderBy: { id: "asc" },
+  });
+  if (requests.length === 0) return 0;
+  const deciders = await decidersNow(tx, requests);
+  const selfApproved = requests.filter((r) => {
+    const others = new Set(
+      r.decisions
+        .filter((d) => d.decision === "approve")
+        .map((d) => deciders.get(d.userId)?.personId ?? d.personId)
+        .filter((p) => p !== personId),
+    );
+    return others.size < Math.max(1, r.rule?.approvalsRequired ?? 1);
+  });
+  const closed = await closeRequestsAsAdmin(
+    tx,
+    selfApproved.map((r) => r.id),
+    {
+      ...close,
+      comment: "Ended: an approver's identity was linked to the requester, so it approved itself.",
+    },
+  );
+  return closed.elevationsEnded;
 }

@@ -5,7 +5,12 @@ import { serializableTransaction } from "@/lib/db/serializable-transaction";
 import { bind, boundSql } from "@/lib/db/bound-sql";
 import { PEOPLE_PAGE_SIZE } from "./page-size";
 import type { RequestMeta } from "@/lib/request-meta";
-import { moveEverythingOfPerson, type MergedCounts } from "./merge-person";
+import type { NotifySettings } from "@/lib/access-requests/events";
+import {
+  endSelfApprovedElevations,
+  moveEverythingOfPerson,
+  type MergedCounts,
+} from "./merge-person";
 
 /**
  * People and their identities (docs/SECURITY.md "People"): a person is one or more identities —
@@ -132,7 +137,14 @@ const describeIdentity = (i: { issuer: string; subject: string; email: string | 
  */
 export async function linkIdentityToPerson(
   db: Db,
-  args: { personId: string; identityId: string; actor: AuditActor; meta: RequestMeta },
+  args: {
+    personId: string;
+    identityId: string;
+    actor: AuditActor;
+    meta: RequestMeta;
+    now: Date;
+    notify: NotifySettings;
+  },
 ): Promise<PeopleChangeResult> {
   return serializableTransaction(db, async (tx) => {
     const [person, identity] = await Promise.all([
@@ -167,6 +179,7 @@ export async function linkIdentityToPerson(
       moved = await moveEverythingOfPerson(tx, from, person.id);
       await tx.person.delete({ where: { id: from } }); // its leftover duplicate stars go with it
     }
+    const selfApprovedElevationsEnded = await endSelfApprovedElevations(tx, person.id, args);
     await writeAuditEvent(tx, {
       action: "admin.person.linked",
       outcome: "success",
@@ -178,6 +191,7 @@ export async function linkIdentityToPerson(
         previousPerson: from,
         previousPersonRemoved: remaining === 0,
         ...moved,
+        selfApprovedElevationsEnded,
       },
     });
     return {

@@ -1,4 +1,5 @@
 import "server-only";
+import { recordedDetailsMentioning } from "@/lib/audit/recorded-details";
 import type { Db } from "@/lib/db/client";
 import { recordId } from "@/lib/db/record-id";
 
@@ -9,6 +10,8 @@ export interface RevocationNotice {
   revokedAt: Date;
   sessions: number;
   tokens: number;
+  elevations: number;
+  requests: number;
 }
 
 /**
@@ -24,15 +27,11 @@ export async function revocationNoticeOf(
   const person = recordId.safeParse(params.person);
   const at = typeof params.at === "string" ? new Date(params.at) : null;
   if (!person.success || !at || Number.isNaN(at.getTime())) return null;
-  const events = await db.auditEvent.findMany({
-    // A record id is letters and digits: it can't be a LIKE wildcard.
-    where: { action: "admin.person.revoked", detailsJson: { contains: person.data } },
-    select: { detailsJson: true },
-    orderBy: { sequence: "desc" },
+  const events = await recordedDetailsMentioning(db, "admin.person.revoked", person.data, {
     take: 20,
+    newestFirst: true,
   });
-  for (const event of events) {
-    const d = parseObject(event.detailsJson);
+  for (const d of events) {
     if (d.person !== person.data || d.revokedAt !== at.toISOString()) continue;
     const recorded =
       typeof d.identityIds === "string" && d.identityIds !== "" ? d.identityIds.split(",") : null;
@@ -52,16 +51,9 @@ export async function revocationNoticeOf(
       revokedAt: at,
       sessions: typeof d.portalSessions === "number" ? d.portalSessions : 0,
       tokens: typeof d.cliTokens === "number" ? d.cliTokens : 0,
+      elevations: typeof d.elevationsEnded === "number" ? d.elevationsEnded : 0,
+      requests: typeof d.requestsCancelled === "number" ? d.requestsCancelled : 0,
     };
   }
   return null;
-}
-
-function parseObject(json: string): Record<string, unknown> {
-  try {
-    const v: unknown = JSON.parse(json);
-    return typeof v === "object" && v !== null ? (v as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
 }

@@ -1,4 +1,6 @@
 import "server-only";
+import { closeRequestsAsAdmin, openRequestsWhere } from "@/lib/access-requests/close-for-admin";
+import type { NotifySettings } from "@/lib/access-requests/events";
 import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event";
 import type { Db } from "@/lib/db/client";
 import type { RequestMeta } from "@/lib/request-meta";
@@ -7,20 +9,30 @@ export interface PersonRevocation {
   revokedAt: Date;
   portalSessions: number;
   cliTokens: number;
+  /** Approved elevations (running or starting later) ended, and pending requests cancelled. */
+  elevationsEnded: number;
+  requestsCancelled: number;
   /** The SourceIdentity every AWS session issued to this person carries: their identities' ids. */
   sourceIdentities: string[];
 }
 
 /**
  * Ends everything a person holds at the portal, on every replica at once (each request checks
- * the database): their portal sessions (every identity's) and their CLI tokens. One transaction
- * with its audit event. Credentials already issued at AWS live on until they expire: the admin
+ * the database): their portal sessions (every identity's), their CLI tokens, their approved
+ * elevations (running or starting later: signing in again must not bring one back) and their
+ * pending requests. One transaction with its audit event and each request's own events. Credentials already issued at AWS live on until they expire: the admin
  * page gives the deny policy that ends them (lib/aws/revocation-policy.ts, README "Revoking a
  * person").
  */
 export async function revokePersonAccess(
   db: Db,
-  args: { personId: string; actor: AuditActor; meta: RequestMeta; now: Date },
+  args: {
+    personId: string;
+    actor: AuditActor;
+    meta: RequestMeta;
+    now: Date;
+    notify: NotifySettings;
+  },
 ): Promise<({ ok: true } & PersonRevocation) | { ok: false; reason: "not_found" }> {
   return db.$transaction(async (tx) => {
     const identities = await tx.user.findMany({
@@ -38,6 +50,16 @@ export async function revokePersonAccess(
       where: { userId: { in: userIds }, revokedAt: null, expiresAt: { gt: args.now } },
       data: { revokedAt: args.now, revokedBy: `admin:${args.actor.userId ?? "unknown"}` },
     });
+    const open = await tx.accessRequest.findMany({
+      where: { personId: args.personId, ...openRequestsWhere(args.now) },
+      select: { id: true },
+      orderBy: { id: "asc" },
+    });
+    const closed = await closeRequestsAsAdmin(
+      tx,
+      open.map((r) => r.id),
+      { ...args, comment: "The person's access was revoked by an admin." },
+    );
     await writeAuditEvent(tx, {
       action: "admin.person.revoked",
       outcome: "success",
@@ -48,6 +70,8 @@ export async function revokePersonAccess(
         identities: identities.map((i) => i.email ?? i.subject).join(", "),
         portalSessions: sessions.count,
         cliTokens: tokens.count,
+        elevationsEnded: closed.elevationsEnded,
+        requestsCancelled: closed.requestsCancelled,
         revokedAt: args.now.toISOString(),
         // What the deny policy for credentials already issued names (README "Revoking a person").
         identityIds: userIds.join(","),
@@ -58,6 +82,7 @@ export async function revokePersonAccess(
       revokedAt: args.now,
       portalSessions: sessions.count,
       cliTokens: tokens.count,
+      ...closed,
       sourceIdentities: userIds,
     } as const;
   });

@@ -77,9 +77,16 @@ test("an admin finds a person in any case, pages past the first fifty, and revok
 
   const last = page.getByTestId("person").last();
   await last.getByText("Revoke access…").click();
+  await expect(last, "says what it ends before anyone presses it").toContainText(
+    "with their approved elevations and pending access requests",
+  );
   await last.getByTestId("revoke-person").click();
   await expect(page.getByTestId("person-revoked")).toContainText(
     "Revoked Many00@Many.Example: 0 portal sessions and 0 CLI sessions ended",
+  );
+  // Their elevations and pending requests end with them (README "Revoking a person").
+  await expect(page.getByTestId("person-revoked")).toContainText(
+    "0 approved elevations ended and 0 pending access requests cancelled",
   );
   await expect(page.getByTestId("people-range"), "back on the page it was revoked from").toHaveText(
     "People 51–60",

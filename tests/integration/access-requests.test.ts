@@ -1104,3 +1104,96 @@ describe("the sweep and webhook delivery", () => {
     }
   });
 });
+
+describe("what a request is refused with", () => {
+  it("an approver of a request whose rule was removed is told so (409); anyone else still finds no such request", async () => {
+    const dave = await signIn(stack, "dave");
+    const removals: Array<[string, (ruleId: string) => Promise<unknown>]> = [
+      ["deleted", (ruleId) => stack.db.accessRule.delete({ where: { id: ruleId } })],
+      [
+        "made standing",
+        // What the admin edit stores for a standing rule: no approvers.
+        (ruleId) =>
+          stack.db.accessRule.update({
+            where: { id: ruleId },
+            data: { kind: "standing", approversJson: "[]" },
+          }),
+      ],
+    ];
+    for (const [how, remove] of removals) {
+      const rule = await eligibleRuleForCarol();
+      try {
+        const id = await requestId(carol, {
+          roleId: stagingDeveloper,
+          durationSeconds: HOUR,
+          reason: `before the rule was ${how}`,
+        });
+        await remove(rule.id);
+        const told = await expectApiError(await decide(bob, id, "approve"), 409, "conflict");
+        expect(told.error.message, how).toBe(
+          "The rule this request was made under no longer exists.",
+        );
+        // Not an approver (as recorded): the same answer as for an id never issued.
+        const stranger = await expectApiError(await decide(dave, id, "approve"), 404, "not_found");
+        const unknown = await expectApiError(
+          await decide(dave, "nonexistent0000000000000", "approve"),
+          404,
+          "not_found",
+        );
+        expect(stranger.error.message, how).toBe(unknown.error.message);
+        await expectApiError(await decide(carol, id, "approve"), 403, "forbidden");
+        const after = await stack.db.accessRequest.findUniqueOrThrow({ where: { id } });
+        expect(after, how).toMatchObject({ state: "pending", version: 1 });
+        expect(await stack.db.accessRequestDecision.count({ where: { requestId: id } })).toBe(0);
+        const refusals = await stack.db.auditEvent.findMany({
+          where: { action: "access-request.refused", detailsJson: { contains: id } },
+        });
+        expect(refusals, how).toHaveLength(3);
+      } finally {
+        await closeCarolsStagingRequests();
+        await stack.db.accessRule.deleteMany({ where: { id: rule.id } });
+      }
+    }
+  });
+
+  it("a requested start in the past is refused naming startsAt, judged on the portal's clock; within 60 s it means now", async () => {
+    const rule = await eligibleRuleForCarol();
+    // The portal's clock half an hour ahead of this machine's: "now" here is in its past.
+    const AHEAD = 30 * 60 * 1000;
+    stack.portalClock.advance(AHEAD);
+    try {
+      const body = (startsAt: Date) => ({
+        roleId: stagingDeveloper,
+        durationSeconds: HOUR,
+        reason: "change window",
+        startsAt: startsAt.toISOString(),
+      });
+      const portalNow = () => new Date(Date.now() + AHEAD);
+      const past: Array<[string, Date]> = [
+        ["this machine's now", new Date()],
+        ["five minutes ago", new Date(portalNow().getTime() - 5 * 60 * 1000)],
+        ["a year ago", new Date(portalNow().getTime() - 365 * 86_400 * 1000)],
+      ];
+      for (const [name, startsAt] of past) {
+        const refused = await expectApiError(
+          await request(carol, body(startsAt)),
+          400,
+          "validation_error",
+        );
+        expect(JSON.stringify(refused.error.issues), name).toContain("startsAt");
+        expect(JSON.stringify(refused.error.issues), name).toContain("in the past");
+      }
+      expect(await stack.db.accessRequest.count({ where: { ruleId: rule.id } })).toBe(0);
+      // A client's clock a little behind the portal's: filed to start now.
+      const asked = new Date(portalNow().getTime() - 20 * 1000);
+      const id = await requestId(carol, body(asked));
+      const filed = await stack.db.accessRequest.findUniqueOrThrow({ where: { id } });
+      expect(filed.startsAt.getTime()).toBeGreaterThan(asked.getTime());
+      expect(filed.startsAt.getTime()).toBeLessThanOrEqual(portalNow().getTime());
+    } finally {
+      stack.portalClock.reset();
+      await closeCarolsStagingRequests();
+      await stack.db.accessRule.delete({ where: { id: rule.id } });
+    }
+  });
+});

@@ -2,6 +2,7 @@
 // next request anywhere is refused; every replica reads the same rows), nobody else's do, the
 // change is audited, and the page gives the AWS deny policy for what was already issued.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ADMIN_GROUP } from "@/dev/demo-users";
 import { cliTokenFor, v1 } from "../support/cli-auth";
 import { expectApiError, parseDetails, storedUser } from "../support/portal-assertions";
 import { roleIdOf, signIn, type PortalSession } from "../support/portal-client";
@@ -145,6 +146,129 @@ describe("revoking a person", () => {
       expect(page.notice, JSON.stringify(params)).toBeUndefined();
     }
     await stack.db.user.delete({ where: { id: later.id } });
+  });
+
+  it("ends their approved elevations (running or starting later) and cancels their pending requests, in their events, the audit and the notice; nobody else's", async () => {
+    const adminsOnly = [
+      ["acme-production", "Administrator"],
+      ["acme-staging", "Administrator"],
+      ["acme-security", "SecurityAudit"],
+    ] as const;
+    const roles = await Promise.all(
+      adminsOnly.map(([account, role]) => roleIdOf(stack, account, role)),
+    );
+    const bobUser = await storedUser(stack, "bob");
+    const rules = await Promise.all(
+      roles.map((id) =>
+        stack.db.accessRule.create({
+          data: {
+            roleId: id,
+            personId: bobUser.personId,
+            kind: "eligible",
+            approversJson: JSON.stringify([{ group: ADMIN_GROUP }]),
+            maxElevationSeconds: 2 * 3600,
+            maxSessionDurationSeconds: 3600,
+          },
+        }),
+      ),
+    );
+    let bobNow = await signIn(stack, "bob");
+    const carolNow = await signIn(stack, "carol");
+    const file = async (who: PortalSession, json: Record<string, unknown>) => {
+      const res = await who.request("/api/access-requests", { method: "POST", json });
+      const text = await res.text();
+      expect(res.status, text).toBe(201);
+      return (JSON.parse(text) as { id: string }).id;
+    };
+    const approve = async (id: string) => {
+      const res = await alice.request(`/api/access-requests/${id}/decision`, {
+        method: "POST",
+        json: { decision: "approve", comment: "" },
+      });
+      expect(res.status, await res.text()).toBe(200);
+    };
+    const [running, later, pending] = [
+      await file(bobNow, { roleId: roles[0], durationSeconds: 3600, reason: "now" }),
+      await file(bobNow, {
+        roleId: roles[1],
+        durationSeconds: 3600,
+        reason: "later",
+        startsAt: new Date(Date.now() + 3600 * 1000).toISOString(),
+      }),
+      await file(bobNow, { roleId: roles[2], durationSeconds: 3600, reason: "waiting" }),
+    ];
+    await approve(running);
+    await approve(later);
+    const dataAnalyst = await roleIdOf(stack, "acme-production", "DataAnalyst");
+    const carols = await file(carolNow, {
+      roleId: dataAnalyst,
+      durationSeconds: 3600,
+      reason: "q",
+    });
+    try {
+      const elevated = await bobNow.request(`/api/roles/${roles[0]}/credentials`, {
+        method: "POST",
+        json: {},
+      });
+      expect(elevated.status, "the elevation works before the revocation").toBe(200);
+
+      const reply = await act(alice, {
+        name: "revokePersonAction",
+        page: () => "/admin/people",
+        fields: () => ({ personId: bobUser.personId, q: "bob" }),
+      });
+      // Signing in again (the IdP still lets them) brings none of it back.
+      bobNow = await signIn(stack, "bob");
+      const issue = (id: string) =>
+        bobNow.request(`/api/roles/${id}/credentials`, { method: "POST", json: {} });
+      await expectApiError(await issue(roles[0]!), 404, "not_found");
+      // Nor does the one that was to start later, once its start comes.
+      stack.portalClock.advance(61 * 60 * 1000);
+      await expectApiError(await issue(roles[1]!), 404, "not_found");
+      const states = await stack.db.accessRequest.findMany({
+        where: { id: { in: [running, later, pending, carols] } },
+        select: { id: true, state: true, closedBy: true },
+      });
+      const stateOf = (id: string) => states.find((r) => r.id === id);
+      expect(stateOf(running)).toMatchObject({ state: "revoked", closedBy: "alice@corp.example" });
+      expect(stateOf(later)).toMatchObject({ state: "revoked", closedBy: "alice@corp.example" });
+      expect(stateOf(pending)).toMatchObject({
+        state: "cancelled",
+        closedBy: "alice@corp.example",
+      });
+      expect(stateOf(carols), "nobody else's").toMatchObject({ state: "pending", closedBy: null });
+      for (const [id, action] of [
+        [running, "elevation.revoked"],
+        [later, "elevation.revoked"],
+        [pending, "access-request.cancelled"],
+      ] as const) {
+        const events = await stack.db.auditEvent.count({
+          where: { action, detailsJson: { contains: id } },
+        });
+        expect(events, `${action} for ${id}`).toBe(1);
+      }
+      const audit = await stack.db.auditEvent.findFirstOrThrow({
+        where: { action: "admin.person.revoked" },
+        orderBy: { sequence: "desc" },
+      });
+      expect(parseDetails(audit.detailsJson)).toMatchObject({
+        person: bobUser.personId,
+        elevationsEnded: 2,
+        requestsCancelled: 1,
+      });
+      const page = await alice.request(reply.redirect!.replace(/^https?:\/\/[^/]+/, ""));
+      const html = (await page.text()).replace(/<!-- -->/g, "");
+      const notice = /data-testid="person-revoked"[^>]*>([\s\S]*?)<\/section>/.exec(html)?.[1];
+      expect(notice).toContain(
+        "2 approved elevations ended and 1 pending access request cancelled",
+      );
+    } finally {
+      stack.portalClock.reset();
+      await stack.db.accessRequest.deleteMany({
+        where: { id: { in: [running, later, pending, carols] } },
+      });
+      await stack.db.accessRule.deleteMany({ where: { id: { in: rules.map((r) => r.id) } } });
+    }
   });
 
   it("an unknown person: nothing changes", async () => {

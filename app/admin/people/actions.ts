@@ -11,6 +11,8 @@ import { linkIdentityToPerson, unlinkIdentity } from "@/lib/people/people";
 import { revokePersonAccess } from "@/lib/people/revoke-person";
 import { currentTime } from "@/lib/clock";
 import { actionForm } from "@/lib/http/action-form";
+import { notifySettings } from "@/lib/access-requests/request-context";
+import { kickAccessRequestWorker } from "@/lib/access-requests/worker";
 
 // Every server action checks for itself that the caller is a signed-in admin (invariant 4); a
 // refusal is audited as admin.denied, changes nothing and goes nowhere. Results come back as a
@@ -45,7 +47,10 @@ export async function linkIdentity(input: unknown): Promise<void> {
     identityId,
     actor: actorOf(check.user),
     meta: check.meta,
+    now: currentTime(),
+    notify: notifySettings(),
   });
+  if (result.ok) kickAccessRequestWorker(); // an elevation it ended is told now
   back(form, result.ok ? "linked" : result.reason === "not_found" ? "not_found" : "same_person");
 }
 
@@ -97,8 +102,10 @@ export async function revokePersonAction(input: unknown): Promise<void> {
     actor: actorOf(check.user),
     meta: check.meta,
     now: currentTime(),
+    notify: notifySettings(),
   });
   if (!result.ok) back(form, "not_found");
+  kickAccessRequestWorker(); // the ended requests' webhooks go out now
   // The page reads what was revoked back from the audit event these two name.
   back(form, "revoked", { person: personId, at: result.revokedAt.toISOString() });
 }
