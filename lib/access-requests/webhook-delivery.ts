@@ -8,6 +8,7 @@ import { webhookDestination } from "./webhook-destination";
 export const MAX_WEBHOOK_ATTEMPTS = 8;
 /** How long a claimed delivery is held by the replica sending it before another may retry. */
 const CLAIM_SECONDS = 60;
+/** Deliveries read per destination and run. */
 const BATCH = 50;
 
 /** Backoff after the n-th failed attempt: 30 s, 1 min, 2 min, … at most an hour. */
@@ -17,7 +18,8 @@ export function retryDelaySeconds(attempts: number): number {
 
 /**
  * The signature a receiver checks (README "Access requests"): HMAC-SHA256 with the shared secret
- * over `<timestamp>.<body>`, hex, as `sha256=<hex>`.
+ * over `<timestamp>.<body>`, hex, as `sha256=<hex>`. The headers besides the timestamp are not
+ * covered: receivers de-duplicate on the body's `id`, which is.
  */
 export function webhookSignature(secret: string, timestamp: string, body: string): string {
   return `sha256=${createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`;
@@ -52,96 +54,145 @@ export interface DeliveryReport {
   failed: number;
 }
 
+/** Destinations posted to at once: a hanging receiver holds up only its own lane. */
+const LANES = 4;
+
+type Row = Awaited<ReturnType<Db["webhookDelivery"]["findMany"]>>[number];
+type Outcome = "delivered" | "retrying" | "failed" | "lost";
+
 /**
- * Posts every webhook delivery that is due, once. Each is claimed first (attempts + 1 and a short
- * hold, conditional on the row not having moved), so replicas running this at once never post the
- * same attempt twice. A 2xx answer delivers it; anything else (status, timeout, refused
- * connection) schedules a retry with backoff, until MAX_WEBHOOK_ATTEMPTS. Redirects are not
- * followed: the URL an admin configured is the only place payloads go.
+ * Posts the webhook deliveries that are due, destination by destination (docs/ACCESS-REQUESTS.md
+ * "Webhooks: an outbox"). Up to LANES destinations are served at once, so a receiver that hangs
+ * or fails delays only its own deliveries. Within one destination they go oldest first, one at a
+ * time, and a delivery not yet due (backing off, or held by a replica sending it) holds back the
+ * later ones: a receiver hears a request's events in the order they happened.
  */
 export async function deliverDueWebhooks(db: Db, opts: DeliveryOptions): Promise<DeliveryReport> {
   const report: DeliveryReport = { delivered: 0, retrying: 0, failed: 0 };
-  const post = opts.fetch ?? fetch;
-  const due = await db.webhookDelivery.findMany({
-    where: { state: "pending", nextAttemptAt: { lte: opts.clock() } },
-    orderBy: { createdAt: "asc" },
+  const destinations = await db.webhookDelivery.groupBy({
+    by: ["url"],
+    where: { state: "pending" },
+  });
+  const urls = destinations.map((d) => d.url);
+  let next = 0;
+  const lane = async () => {
+    while (next < urls.length) await deliverInOrder(db, urls[next++]!, opts, report);
+  };
+  // Every lane finishes before the run does, so the next run never overlaps this one's posts.
+  const lanes = await Promise.allSettled(
+    Array.from({ length: Math.min(LANES, urls.length) }, lane),
+  );
+  for (const l of lanes) if (l.status === "rejected") throw l.reason;
+  return report;
+}
+
+/** One destination's queue, oldest first, until one is not due or not delivered. */
+async function deliverInOrder(
+  db: Db,
+  url: string,
+  opts: DeliveryOptions,
+  report: DeliveryReport,
+): Promise<void> {
+  const queue = await db.webhookDelivery.findMany({
+    where: { url, state: "pending" },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     take: BATCH,
   });
-  for (const row of due) {
-    const claimedAt = opts.clock();
-    const claimed = await db.webhookDelivery.updateMany({
-      where: { id: row.id, state: "pending", attempts: row.attempts },
-      data: {
-        attempts: { increment: 1 },
-        nextAttemptAt: new Date(claimedAt.getTime() + CLAIM_SECONDS * 1000),
-      },
-    });
-    if (claimed.count !== 1) continue;
-    const attempts = row.attempts + 1;
-    const timestamp = String(Math.floor(claimedAt.getTime() / 1000));
-    const headers: Record<string, string> = {
-      "content-type": "application/json",
-      "user-agent": "Gatehouse-Webhook/1",
-      "x-gatehouse-event": row.event,
-      "x-gatehouse-delivery": row.id,
-      "x-gatehouse-timestamp": timestamp,
-    };
-    if (opts.secret)
-      headers["x-gatehouse-signature"] = webhookSignature(opts.secret, timestamp, row.payloadJson);
-    let status: number | null = null;
-    let error: string | null = null;
-    try {
-      const response = await post(row.url, {
-        method: "POST",
-        headers,
-        body: row.payloadJson,
-        redirect: "manual",
-        signal: AbortSignal.timeout(opts.timeoutMs ?? 5000),
-      });
-      status = response.status;
-      await response.body?.cancel().catch(() => undefined);
-      if (status >= 300 && status <= 399) error = `HTTP ${status}: redirects are not followed`;
-      else if (status < 200 || status > 299) error = `HTTP ${status}`;
-    } catch (e) {
-      error = withoutUrl(
-        e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e),
-        row.url,
-      );
-    }
-    const at = opts.clock();
-    if (error === null) {
-      await db.webhookDelivery.update({
-        where: { id: row.id },
-        data: { state: "delivered", deliveredAt: at, lastStatus: status, lastError: null },
-      });
-      report.delivered++;
-    } else {
-      const giveUp = attempts >= MAX_WEBHOOK_ATTEMPTS;
-      await db.webhookDelivery.update({
-        where: { id: row.id },
-        data: {
-          state: giveUp ? "failed" : "pending",
-          lastStatus: status,
-          lastError: error.slice(0, 500),
-          nextAttemptAt: new Date(at.getTime() + retryDelaySeconds(attempts) * 1000),
-        },
-      });
-      // The operator's logs say so too, with the destination as the admin page shows it.
-      const fields = {
-        delivery: row.id,
-        event: row.event,
-        destination: webhookDestination(row.url),
-        attempt: attempts,
-        error: error.slice(0, 500),
-      };
-      if (giveUp) {
-        log.error("webhook delivery failed for good; an admin can retry it", fields);
-        report.failed++;
-      } else {
-        log.warn("webhook delivery failed; it will be retried", fields);
-        report.retrying++;
-      }
-    }
+  for (const row of queue) {
+    if (row.nextAttemptAt.getTime() > opts.clock().getTime()) return;
+    const outcome = await attemptDelivery(db, row, opts);
+    if (outcome === "lost") return;
+    report[outcome]++;
+    // The rest wait for the next run: this one is retried first (or was given up).
+    if (outcome !== "delivered") return;
   }
-  return report;
+}
+
+/**
+ * One attempt at one delivery. It is claimed first (attempts + 1 and a short hold, conditional
+ * on the row still being pending, due and at the attempt read), so replicas running this at once
+ * never post the same attempt twice: "lost" when another claimed it. A 2xx answer delivers it;
+ * anything else (status, timeout, refused connection) schedules a retry with backoff, until
+ * MAX_WEBHOOK_ATTEMPTS. Redirects are not followed: the URL an admin configured is the only
+ * place payloads go.
+ */
+async function attemptDelivery(db: Db, row: Row, opts: DeliveryOptions): Promise<Outcome> {
+  const post = opts.fetch ?? fetch;
+  const claimedAt = opts.clock();
+  const claimed = await db.webhookDelivery.updateMany({
+    where: {
+      id: row.id,
+      state: "pending",
+      attempts: row.attempts,
+      nextAttemptAt: { lte: claimedAt },
+    },
+    data: {
+      attempts: { increment: 1 },
+      nextAttemptAt: new Date(claimedAt.getTime() + CLAIM_SECONDS * 1000),
+    },
+  });
+  if (claimed.count !== 1) return "lost";
+  const attempts = row.attempts + 1;
+  const timestamp = String(Math.floor(claimedAt.getTime() / 1000));
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    "user-agent": "Gatehouse-Webhook/1",
+    "x-gatehouse-event": row.event,
+    "x-gatehouse-delivery": row.id,
+    "x-gatehouse-timestamp": timestamp,
+  };
+  if (opts.secret)
+    headers["x-gatehouse-signature"] = webhookSignature(opts.secret, timestamp, row.payloadJson);
+  let status: number | null = null;
+  let error: string | null = null;
+  try {
+    const response = await post(row.url, {
+      method: "POST",
+      headers,
+      body: row.payloadJson,
+      redirect: "manual",
+      signal: AbortSignal.timeout(opts.timeoutMs ?? 5000),
+    });
+    status = response.status;
+    await response.body?.cancel().catch(() => undefined);
+    if (status >= 300 && status <= 399) error = `HTTP ${status}: redirects are not followed`;
+    else if (status < 200 || status > 299) error = `HTTP ${status}`;
+  } catch (e) {
+    error = withoutUrl(
+      e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e),
+      row.url,
+    );
+  }
+  const at = opts.clock();
+  if (error === null) {
+    await db.webhookDelivery.update({
+      where: { id: row.id },
+      data: { state: "delivered", deliveredAt: at, lastStatus: status, lastError: null },
+    });
+    return "delivered";
+  }
+  const giveUp = attempts >= MAX_WEBHOOK_ATTEMPTS;
+  await db.webhookDelivery.update({
+    where: { id: row.id },
+    data: {
+      state: giveUp ? "failed" : "pending",
+      lastStatus: status,
+      lastError: error.slice(0, 500),
+      nextAttemptAt: new Date(at.getTime() + retryDelaySeconds(attempts) * 1000),
+    },
+  });
+  // The operator's logs say so too, with the destination as the admin page shows it.
+  const fields = {
+    delivery: row.id,
+    event: row.event,
+    destination: webhookDestination(row.url),
+    attempt: attempts,
+    error: error.slice(0, 500),
+  };
+  if (giveUp) {
+    log.error("webhook delivery failed for good; an admin can retry it", fields);
+    return "failed";
+  }
+  log.warn("webhook delivery failed; it will be retried", fields);
+  return "retrying";
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { RequestView } from "./request-view";
 
 /** The events a webhook hears about (README "Access requests" documents the payload). */
@@ -5,6 +6,12 @@ export type WebhookEvent =
   "requested" | "approved" | "denied" | "cancelled" | "expired" | "activated" | "ended";
 
 export interface WebhookPayload {
+  /**
+   * The event's own id, made once when the event is written to the outbox: the same in every
+   * retry and for every destination told of it. It is in the signed body, so a receiver
+   * de-duplicates on it (the X-Gatehouse-Delivery header is not signed).
+   */
+  id: string;
   /** Slack-compatible: an incoming-webhook URL shows this line as the message. */
   text: string;
   event: WebhookEvent;
@@ -91,6 +98,7 @@ export function webhookPayload(p: {
       : `${r.requesterEmail}'s access to ${what} ended`,
   };
   return {
+    id: randomUUID(),
     text: `${lines[p.event]} <${url}|Open in Gatehouse>`,
     event: p.event,
     at: p.at.toISOString(),

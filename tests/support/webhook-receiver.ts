@@ -1,45 +1,80 @@
 // A local webhook receiver for access-request notifications: records every POST (headers and
-// parsed body) and answers with the status a test chooses, so retries can be provoked.
+// parsed body) and answers with the status a test chooses, so retries can be provoked. It can
+// also hang (take a POST and never answer), and several receivers can share one timeline, so a
+// test tells which destination was served first by order alone, never by a clock.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface ReceivedWebhook {
   headers: http.IncomingHttpHeaders;
-  body: { event: string; text: string; request: { id: string; status: string } } & Record<
-    string,
-    unknown
-  >;
+  body: {
+    id?: string;
+    event: string;
+    text: string;
+    request: { id: string; status: string };
+  } & Record<string, unknown>;
   raw: string;
 }
 
 export interface WebhookReceiver {
   url: string;
+  /** The POSTs answered with a 2xx, in order. */
   received: ReceivedWebhook[];
-  /** The status the next answers carry (default 204). */
-  answerWith(status: number): void;
+  /** Every POST, whatever it was answered (or not yet), in order of arrival. */
+  posts: ReceivedWebhook[];
+  /**
+   * The status the next answers carry (default 204); with `delivery`, only the answers to that
+   * X-Gatehouse-Delivery.
+   */
+  answerWith(status: number, delivery?: string): void;
+  /** From now on, takes each POST and never answers it (the sender's timeout ends it). */
+  hang(): void;
   /** Resolves once `count` webhooks arrived (polling the list, not a clock), or rejects after ~20 s. */
   waitFor(count: number): Promise<ReceivedWebhook[]>;
   close(): Promise<void>;
 }
 
-export async function startWebhookReceiver(): Promise<WebhookReceiver> {
+export interface WebhookReceiverOptions {
+  /** Shared by receivers: each appends `<name>:received`, `<name>:held`, `<name>:dropped`. */
+  timeline?: string[];
+  name?: string;
+}
+
+export async function startWebhookReceiver(
+  opts: WebhookReceiverOptions = {},
+): Promise<WebhookReceiver> {
   const received: ReceivedWebhook[] = [];
+  const posts: ReceivedWebhook[] = [];
+  const name = opts.name ?? "receiver";
+  const note = (what: string) => opts.timeline?.push(`${name}:${what}`);
   let status = 204;
+  const byDelivery = new Map<string, number>();
+  let hanging = false;
   const waiters: Array<() => void> = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const raw = Buffer.concat(chunks).toString("utf8");
-      if (status >= 200 && status < 300) {
-        received.push({
-          headers: req.headers,
-          body: JSON.parse(raw) as ReceivedWebhook["body"],
-          raw,
-        });
+      const webhook = {
+        headers: req.headers,
+        body: JSON.parse(raw) as ReceivedWebhook["body"],
+        raw,
+      };
+      posts.push(webhook);
+      if (hanging) {
+        note("held");
+        res.on("close", () => note("dropped"));
+        return;
+      }
+      const delivery = req.headers["x-gatehouse-delivery"];
+      const answer = (typeof delivery === "string" && byDelivery.get(delivery)) || status;
+      if (answer >= 200 && answer < 300) {
+        received.push(webhook);
+        note("received");
         for (const w of waiters.splice(0)) w();
       }
-      res.writeHead(status).end();
+      res.writeHead(answer).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -47,8 +82,13 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   return {
     url: `http://127.0.0.1:${port}/hook`,
     received,
-    answerWith(next) {
-      status = next;
+    posts,
+    answerWith(next, delivery) {
+      if (delivery === undefined) status = next;
+      else byDelivery.set(delivery, next);
+    },
+    hang() {
+      hanging = true;
     },
     async waitFor(count) {
       const deadline = Date.now() + 20_000;
@@ -64,6 +104,11 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       }
       return received.slice(0, count);
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // A hung POST would keep the server open: drop it.
+        server.closeAllConnections();
+      }),
   };
 }
