@@ -3,7 +3,8 @@
 // discovery roles, with the portal's own settings (DATABASE_URL, AWS_REGION, the broker's keys,
 // GATEHOUSE_DISCOVERY_*), and prints the same diff the Discover page shows. Nothing changes without
 // --apply, which applies every change (each re-checked against the database). The run and the apply
-// are recorded in the audit log like the page's. Exit 0: done. 1: the run failed. 2: could not run.
+// are recorded in the audit log like the page's. Exit 0: done. 1: the run failed, or an unexpected
+// error stopped it. 2: could not run (bad usage, settings, discovery not configured or refused).
 import { parseArgs } from "node:util";
 import { createStsBroker } from "../lib/aws/sts-broker";
 import { ConfigError, loadConfig } from "../lib/config/load-config";
@@ -15,6 +16,7 @@ import { parseRunChanges } from "../lib/discovery/run-record";
 import { getDiscoveryRun } from "../lib/discovery/runs";
 import { SYSTEM_ACTOR } from "../lib/audit/write-audit-event";
 import { isAppError } from "../lib/errors";
+import { exitWhenWritten } from "./exit-when-written";
 
 async function main(): Promise<number> {
   let values;
@@ -115,11 +117,11 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (code) => process.exit(code),
+  (code) => exitWhenWritten(code),
   (error: unknown) => {
     process.stderr.write(
       `discover failed: ${error instanceof Error ? error.message : String(error)}\n`,
     );
-    process.exit(2);
+    exitWhenWritten(1);
   },
 );

@@ -6,7 +6,8 @@
 // The check is recorded in the audit log (admin.role.checked, via "cli").
 //
 // <account> is the account's id, name or alias; <role> the role's name. Exit 0: the role can be
-// issued. 1: it can't (the reasons are printed). 2: the check could not run.
+// issued. 1: it can't (the reasons are printed). 2: the check could not run — bad usage, settings,
+// no such role, or an unexpected error (not 1: that would tell a script the role is misconfigured).
 import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { parseArgs } from "node:util";
@@ -14,6 +15,7 @@ import { findRoleByPath, runRoleCheck } from "../lib/admin/role-check";
 import { createStsBroker } from "../lib/aws/sts-broker";
 import { ConfigError, loadConfig } from "../lib/config/load-config";
 import { createDb } from "../lib/db/client";
+import { exitWhenWritten } from "./exit-when-written";
 
 const MARK = { ok: "ok     ", problem: "PROBLEM", "not-checked": "skipped" } as const;
 
@@ -84,11 +86,11 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (code) => process.exit(code),
+  (code) => exitWhenWritten(code),
   (error: unknown) => {
     process.stderr.write(
       `doctor: could not check: ${error instanceof Error ? error.message : String(error)}\n`,
     );
-    process.exit(2);
+    exitWhenWritten(2);
   },
 );

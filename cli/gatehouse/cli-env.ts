@@ -14,6 +14,8 @@ export interface CliEnv {
   noBrowser: boolean;
   /** `AWS_CONFIG_FILE`, else `~/.aws/config` (the same rule as the AWS CLI and SDKs). */
   awsConfigFile: string;
+  /** `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/credentials` (read, never written). */
+  awsCredentialsFile: string;
   /** `$SHELL`, for `gatehouse env`'s default output. */
   shell: string | undefined;
   platform: NodeJS.Platform;
@@ -40,6 +42,10 @@ export function readCliEnv(
     awsConfigFile: path.resolve(
       nonEmpty("AWS_CONFIG_FILE")?.replace(/^~(?=$|[/\\])/, userHome) ??
         path.join(userHome, ".aws", "config"),
+    ),
+    awsCredentialsFile: path.resolve(
+      nonEmpty("AWS_SHARED_CREDENTIALS_FILE")?.replace(/^~(?=$|[/\\])/, userHome) ??
+        path.join(userHome, ".aws", "credentials"),
     ),
     shell: nonEmpty("SHELL"),
     platform,

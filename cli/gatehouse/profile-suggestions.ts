@@ -1,6 +1,4 @@
 import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 
 import { profileNames } from "./aws-config-file";
 import type { CliEnv } from "./cli-env";
@@ -16,12 +14,7 @@ const MAX_SUGGESTIONS = 3;
 
 /** The profiles the AWS CLI and SDKs know: the config file's and the credentials file's. */
 export function knownProfiles(env: CliEnv): { names: string[]; files: string[] } {
-  const userHome = os.homedir();
-  const credentialsFile = path.resolve(
-    (
-      env.variables.AWS_SHARED_CREDENTIALS_FILE || path.join(userHome, ".aws", "credentials")
-    ).replace(/^~(?=$|[/\\])/, userHome),
-  );
+  const credentialsFile = env.awsCredentialsFile;
   const read = (file: string) => {
     try {
       return fs.readFileSync(file, "utf8");

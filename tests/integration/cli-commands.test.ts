@@ -401,6 +401,45 @@ describe("AWS config profiles", () => {
     expect(typo.stderr.trim().split("\n")).toHaveLength(1);
     expect(typo.stderr).toContain(`; did you mean ${profile}?`);
   });
+
+  it("setup-profiles warns of a same-named profile with static keys in the credentials file, which the real AWS CLI and the JS SDK use instead", async () => {
+    const real = await runCli(["setup-profiles", "--region", "us-east-1"], { env });
+    expect(real.code, real.stderr).toBe(EXIT.ok);
+    const profile = /\[profile ([^\]]*acme-staging[^\]]*Developer)\]/.exec(
+      fs.readFileSync(env.AWS_CONFIG_FILE!, "utf8"),
+    )![1]!;
+    const credentialsFile = env.AWS_SHARED_CREDENTIALS_FILE!;
+    const keys = `[${profile}]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n`;
+    fs.writeFileSync(credentialsFile, keys, { mode: 0o600 });
+    const stsEnv = { ...env, AWS_ENDPOINT_URL_STS: stack.aws.stsEndpoint };
+    try {
+      const aws = await runProcess(
+        AWS_CLI,
+        ["sts", "get-caller-identity", "--profile", profile, "--output", "json"],
+        { env: stsEnv },
+      );
+      expect(aws.code).not.toBe(0);
+      expect(aws.stdout + aws.stderr).not.toContain("assumed-role/Developer");
+      const whoami = await runCli(["whoami", "--profile", profile], { env: stsEnv });
+      expect(whoami.code).toBe(EXIT.refused);
+
+      for (const args of [["--dry-run"], []]) {
+        const run = await runCli(["setup-profiles", "--region", "us-east-1", ...args], { env });
+        expect(run.code, run.stderr).toBe(EXIT.ok);
+        expect(run.stderr).toContain(
+          `gatehouse: warning: profile ${profile} is also in ${credentialsFile}, with aws_access_key_id;`,
+        );
+        expect(run.stderr).not.toContain("wJalrXUtnFEMI");
+        expect(fs.readFileSync(credentialsFile, "utf8")).toBe(keys);
+      }
+    } finally {
+      fs.rmSync(credentialsFile, { force: true });
+    }
+    // What the warning says to do: without that section the profile is gatehouse's again.
+    const after = await runCli(["whoami", "--profile", profile], { env: stsEnv });
+    expect(after.code, after.stderr).toBe(EXIT.ok);
+    expect(after.stdout).toContain("assumed-role/Developer/");
+  });
 });
 
 describe("serve: the container credential endpoint", () => {

@@ -3,6 +3,7 @@
 // network unless they say so).
 import { readCliEnv } from "@/cli/gatehouse/cli-env";
 import type { CliContext } from "@/cli/gatehouse/context";
+import { saveSignIn } from "@/cli/gatehouse/config-store";
 
 export const CLI_TEST_NOW = new Date("2026-11-26T12:00:00Z");
 
@@ -64,4 +65,19 @@ export function testCliContext(
     program: ["/usr/bin/node", "/opt/gatehouse/cli/dist/gatehouse.mjs"],
   };
   return { ctx, calls, out, err, stdout: () => out.join(""), stderr: () => err.join("") };
+}
+
+/** Saves a valid sign-in to `portalUrl` in `home`, as `gatehouse login` would (bob's, until 2026-11-27). */
+export function saveTestSignIn(home: string, portalUrl: string, tokenId = "tok1"): void {
+  saveSignIn(
+    home,
+    {
+      portalUrl,
+      token: `gh_cli_${"t".repeat(43)}`,
+      tokenId,
+      expiresAt: "2026-11-27T00:00:00Z",
+      user: { email: "bob@corp.example", displayName: "Bob", subject: "bob" },
+    },
+    () => undefined,
+  );
 }

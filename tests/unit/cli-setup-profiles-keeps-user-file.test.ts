@@ -9,10 +9,9 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import { MANAGED_KEY } from "@/cli/gatehouse/aws-config-file";
-import { saveSignIn } from "@/cli/gatehouse/config-store";
 import { EXIT } from "@/cli/gatehouse/exit-codes";
 import { runCli } from "@/cli/gatehouse/main";
-import { oneCliRole, testCliContext } from "../support/cli-context";
+import { oneCliRole, saveTestSignIn, testCliContext } from "../support/cli-context";
 
 const PORTAL = "https://gatehouse.example.com";
 
@@ -30,17 +29,7 @@ const ROLES = oneCliRole("acme-staging");
 /** A signed-in home and an AWS config file holding `text`; the portal answers ROLES. */
 function setup(text: string, mode = 0o600) {
   const home = path.join(root, "home");
-  saveSignIn(
-    home,
-    {
-      portalUrl: PORTAL,
-      token: `gh_cli_${"t".repeat(43)}`,
-      tokenId: "tok1",
-      expiresAt: "2026-11-27T00:00:00Z",
-      user: { email: "bob@corp.example", displayName: "Bob", subject: "bob" },
-    },
-    () => undefined,
-  );
+  saveTestSignIn(home, PORTAL);
   const file = path.join(root, "aws-config");
   fs.writeFileSync(file, text, { mode });
   fs.chmodSync(file, mode);

@@ -8,10 +8,9 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-import { saveSignIn } from "@/cli/gatehouse/config-store";
 import { EXIT } from "@/cli/gatehouse/exit-codes";
 import { runCli } from "@/cli/gatehouse/main";
-import { oneCliRole, testCliContext } from "../support/cli-context";
+import { oneCliRole, saveTestSignIn, testCliContext } from "../support/cli-context";
 
 const PORTAL = "https://gatehouse.example.com";
 
@@ -36,17 +35,7 @@ function context(home: string, variables: Record<string, string> = {}) {
 /** A home with a valid sign-in in it. */
 function signedInHome(): string {
   const home = path.join(root, "home");
-  saveSignIn(
-    home,
-    {
-      portalUrl: PORTAL,
-      token: `gh_cli_${"t".repeat(43)}`,
-      tokenId: "tok1",
-      expiresAt: "2026-11-27T00:00:00Z",
-      user: { email: "bob@corp.example", displayName: "Bob", subject: "bob" },
-    },
-    () => undefined,
-  );
+  saveTestSignIn(home, PORTAL);
   return home;
 }
 

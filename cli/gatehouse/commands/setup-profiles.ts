@@ -1,15 +1,26 @@
-import fs from "node:fs";
-import path from "node:path";
-
 import { AWS_REGION_PATTERN } from "../../../lib/aws/partitions";
 import { type RolesAnswer, isCliUsable, parseRolesAnswer } from "../api-types";
 import { type CommandSpec, type ParsedCommand, regionOption, stringOption } from "../args";
-import { type DesiredProfile, applyManagedProfiles, unreadableLine } from "../aws-config-file";
+import {
+  type DesiredProfile,
+  type ProfileEdit,
+  applyManagedProfiles,
+  managedProfileNames,
+  unreadableLine,
+} from "../aws-config-file";
+import {
+  makeConfigDir,
+  readIfExists,
+  realTarget,
+  refuseReadOnly,
+  writeConfig,
+} from "../aws-config-io";
+import { lockConfigFile } from "../config-file-lock";
 import { type CliContext, requireSignIn, resolvePortalUrl } from "../context";
 import { CliError, EXIT, UsageError } from "../exit-codes";
 import { callPortal, printable } from "../portal-client";
 import { checkPrefix, credentialProcessCommand, profileNameFor } from "../profile-names";
-import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, fileProblem, writeFileAtomic } from "../secure-files";
+import { readCredentialsFile, shadowedProfiles } from "../shadowing-credentials";
 import { unifiedDiff } from "../text-diff";
 
 export const spec: CommandSpec = {
@@ -166,6 +177,33 @@ export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<numbe
 
   const file = ctx.env.awsConfigFile;
   const target = realTarget(file);
+  let { before, edit } = planEdit(file, target, portalUrl, desired);
+  if (edit.text !== (before ?? "") && !dryRun) {
+    if (before !== undefined) refuseReadOnly(file, target);
+    else makeConfigDir(file, target);
+    // Read again under the lock: another run may have written the file since (its profiles stay).
+    const lock = await lockConfigFile(file, target, (lockFile) =>
+      ctx.err(
+        `gatehouse: waiting for another setup-profiles to finish with ${file} (${lockFile})\n`,
+      ),
+    );
+    try {
+      ({ before, edit } = planEdit(file, target, portalUrl, desired));
+      return finish(ctx, { file, target, portalUrl, desired, dryRun, before, edit });
+    } finally {
+      lock.release();
+    }
+  }
+  return finish(ctx, { file, target, portalUrl, desired, dryRun, before, edit });
+}
+
+/** The file as it is and gatehouse's edit of it; refuses a file it must not edit. */
+function planEdit(
+  file: string,
+  target: string,
+  portalUrl: string,
+  desired: readonly DesiredProfile[],
+): { before: string | undefined; edit: ProfileEdit } {
   const before = readIfExists(target);
   if (before?.includes("\u0000")) {
     // UTF-16, as Windows PowerShell 5's `>` writes: appending UTF-8 to it would ruin it.
@@ -181,7 +219,23 @@ export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<numbe
       EXIT.unexpected,
     );
   }
-  const edit = applyManagedProfiles(before ?? "", portalUrl, desired);
+  return { before, edit: applyManagedProfiles(before ?? "", portalUrl, desired) };
+}
+
+/** Reports the edit (warnings, the diff) and, unless a dry run, writes it. */
+function finish(
+  ctx: CliContext,
+  o: {
+    file: string;
+    target: string;
+    portalUrl: string;
+    desired: readonly DesiredProfile[];
+    dryRun: boolean;
+    before: string | undefined;
+    edit: ProfileEdit;
+  },
+): number {
+  const { file, dryRun, before, edit } = o;
   for (const name of edit.skipped) {
     ctx.err(
       `gatehouse: profile ${name} already exists and was not written by gatehouse for this portal; left alone\n`,
@@ -192,18 +246,18 @@ export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<numbe
       `gatehouse: warning: profile ${name} ${dryRun ? "would now use" : "now uses"} account ${to}, not ${from} (an account was renamed or a name is now shared)\n`,
     );
   }
+  warnShadowed(ctx, managedProfileNames(edit.text, o.portalUrl));
   if (edit.text === (before ?? "")) {
-    ctx.err(`${file} is up to date (${desired.length} gatehouse profiles).\n`);
+    ctx.err(`${file} is up to date (${o.desired.length} gatehouse profiles).\n`);
     return EXIT.ok;
   }
-  if (!dryRun && before !== undefined) refuseReadOnly(file, target);
   ctx.out(unifiedDiff(before ?? "", edit.text, before === undefined ? "/dev/null" : file, file));
   const summary = `added ${edit.added.length}, updated ${edit.updated.length}, removed ${edit.removed.length}`;
   if (dryRun) {
     ctx.err(`Dry run: ${file} not changed (would have: ${summary}).\n`);
     return EXIT.ok;
   }
-  writeConfig(target, edit.text, before !== undefined);
+  writeConfig(o.target, edit.text, before !== undefined);
   ctx.err(`Wrote ${file}: ${summary}.\n`);
   if (edit.added.length > 0) {
     ctx.err(`Try:  aws sts get-caller-identity --profile ${edit.added[0]}\n`);
@@ -212,66 +266,14 @@ export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<numbe
 }
 
 /**
- * The file a symlinked config points at: replacing the link itself would break the person's setup
- * (dotfiles kept elsewhere). Followed by hand, because a link to a file not yet created has no
- * real path, and that file is the one to create.
+ * A same-named profile in the shared credentials file with credentials of its own wins over
+ * gatehouse's in the AWS CLI and the SDKs (shadowing-credentials.ts): said, never edited away.
  */
-function realTarget(file: string): string {
-  let target = file;
-  for (let hops = 0; hops < 40; hops += 1) {
-    let link: string;
-    try {
-      link = fs.readlinkSync(target);
-    } catch {
-      return target; // not a link (or not there): this is the file
-    }
-    target = path.resolve(path.dirname(target), link);
-  }
-  return target;
-}
-
-function readIfExists(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, "utf8");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new CliError(`cannot read ${file}: ${fileProblem(err)}`, EXIT.unexpected);
-  }
-}
-
-/**
- * A config without any write permission was made read-only on purpose (by its owner or a
- * configuration manager): replacing it through a rename would pass over that, so it is refused.
- */
-function refuseReadOnly(file: string, target: string): void {
-  let mode;
-  try {
-    mode = fs.statSync(target).mode & 0o777;
-  } catch (err) {
-    throw new CliError(`cannot read ${file}: ${fileProblem(err)}`, EXIT.unexpected);
-  }
-  if ((mode & 0o222) === 0) {
-    throw new CliError(
-      `${file} is read-only (mode ${mode.toString(8).padStart(4, "0")}); nothing was changed. Make it writable (chmod u+w) to let setup-profiles edit it, or see the change with --dry-run`,
-      EXIT.unexpected,
-    );
-  }
-}
-
-/** Keeps an existing file's mode; a new file is 0600 in a directory created 0700. */
-function writeConfig(file: string, text: string, exists: boolean): void {
-  try {
-    let mode = PRIVATE_FILE_MODE;
-    if (exists) {
-      mode = fs.statSync(file).mode & 0o777;
-    } else {
-      fs.mkdirSync(path.dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE });
-    }
-    writeFileAtomic(file, text, mode);
-  } catch (err) {
-    throw new CliError(
-      `cannot write ${file}: ${fileProblem(err)}; it is unchanged`,
-      EXIT.unexpected,
+function warnShadowed(ctx: CliContext, names: readonly string[]): void {
+  const credentialsFile = ctx.env.awsCredentialsFile;
+  for (const { name, keys } of shadowedProfiles(readCredentialsFile(credentialsFile), names)) {
+    ctx.err(
+      `gatehouse: warning: profile ${name} is also in ${credentialsFile}, with ${keys.join(", ")}; the AWS CLI and SDKs use that instead of gatehouse's credential_process. Remove or rename [${name}] in ${credentialsFile} to use gatehouse's (setup-profiles leaves that file alone)\n`,
     );
   }
 }
