@@ -1,5 +1,5 @@
 import type { FederationHealth } from "@/lib/aws/federation-health";
-import type { BrokerStatus } from "@/lib/aws/sts-broker";
+import type { BrokerStatus } from "@/lib/aws/broker-status";
 import { formatUtc } from "./utc-time";
 
 /** UTC, to the second (the broker's health changes by the second), as the other pages write it. */

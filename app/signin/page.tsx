@@ -29,7 +29,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   const config = getConfig();
   const samlIdps = await findEnabledSamlIdps(getDb());
   const failed = typeof params.error === "string";
-  // The IdP said access_denied: the person pressed Cancel there (lib/auth/next-auth-handler.ts).
+  // The IdP said access_denied: the person pressed Cancel there (lib/auth/sign-in-failure-response.ts).
   const cancelled = params.error === "Cancelled";
   // A refused CSRF token: the form this page served had gone stale (another tab signed out, or
   // the cookie expired); the page just loaded has a fresh one (docs/SECURITY.md).

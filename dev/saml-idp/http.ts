@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { readFormBody } from "../form-body";
 
 /** A refusal the user may read (`userMessage`); `reason` is for the log only. */
 export class BadRequest extends Error {
@@ -16,23 +17,8 @@ export class BadRequest extends Error {
 const MAX_FORM_BYTES = 32 * 1024;
 
 /** Reads an urlencoded form body, refusing other types and anything larger than the cap. */
-export async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
-  const type = req.headers["content-type"]?.split(";")[0]?.trim().toLowerCase();
-  if (type !== "application/x-www-form-urlencoded") {
-    throw new BadRequest(415, "The form must be posted as application/x-www-form-urlencoded.");
-  }
-  const declared = Number(req.headers["content-length"] ?? 0);
-  if (!Number.isFinite(declared) || declared > MAX_FORM_BYTES) {
-    throw new BadRequest(413, "The form is too large.");
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_FORM_BYTES) throw new BadRequest(413, "The form is too large.");
-    chunks.push(chunk);
-  }
-  return new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
+export function readForm(req: IncomingMessage): Promise<URLSearchParams> {
+  return readFormBody(req, MAX_FORM_BYTES, (status, message) => new BadRequest(status, message));
 }
 
 /** The request's cookies by name; the first of duplicate names wins, as RFC 6265 orders them. */

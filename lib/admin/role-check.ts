@@ -1,7 +1,7 @@
 import "server-only";
 import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event";
 import { checkRole, type CheckIdentity, type RoleCheckReport } from "@/lib/aws/role-doctor";
-import type { StsBroker } from "@/lib/aws/sts-broker";
+import type { StsBroker } from "@/lib/aws/sts-broker-api";
 import type { AppConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
 import type { RequestMeta } from "@/lib/request-meta";

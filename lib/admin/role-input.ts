@@ -43,6 +43,19 @@ export const roleInputBase = z.object({
   externalId: z.string().trim().max(1224, "An ExternalId is at most 1224 characters."),
   requiresBrokerMfa: z.boolean(),
 });
+/**
+ * A role's details as an admin edits them and discovery reads them from IAM, named as the Role
+ * model names them, in the order the form posts them and discovery inserts them.
+ */
+export const ROLE_DETAIL_FIELDS = [
+  "name",
+  "arn",
+  "description",
+  "maxSessionDurationSeconds",
+  "assumeMethod",
+  "samlProviderArn",
+] as const;
+
 /** A role as a form submits it: the choice of method is the string posted, checked by parseRole. */
 export type RoleInput = Omit<z.input<typeof roleInputBase>, "assumeMethod"> & {
   assumeMethod: string;

@@ -1,5 +1,5 @@
 import "server-only";
-import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event";
+import type { AuditActor } from "@/lib/audit/write-audit-event";
 import { currentTime } from "@/lib/clock";
 import { getConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
@@ -7,6 +7,7 @@ import { serializableTransaction } from "@/lib/db/serializable-transaction";
 import type { RequestMeta } from "@/lib/request-meta";
 import { endSignInsThrough } from "./saml-idp-sign-ins";
 import { isLastPrivilegedIdp, lastPrivilegedIdpMessage } from "./saml-idp-trust";
+import { auditSamlIdpUpdate, SAML_IDP_NOT_FOUND } from "./saml-idp-update-audit";
 
 export type SetSamlIdpEnabledResult =
   | { ok: true }
@@ -40,23 +41,16 @@ export async function setSamlIdpEnabled(
   const oidcTrusted = opts.oidcTrusted ?? opts.oidcConfigured;
   return serializableTransaction(db, async (tx) => {
     const before = await tx.samlIdentityProvider.findUnique({ where: { id } });
-    if (!before)
-      return {
-        ok: false,
-        reason: "not_found",
-        message: "This identity provider no longer exists.",
-      } as const;
+    if (!before) return SAML_IDP_NOT_FOUND;
     const refuse = async (
       reason: "last_sign_in_method" | "last_privileged_idp",
       why: string,
       message: string,
     ) => {
-      await writeAuditEvent(tx, {
-        action: "admin.saml-idp.updated",
-        outcome: "denied",
-        actor,
-        meta,
-        details: { idp: before.slug, reason: why, requested: { enabled } },
+      await auditSamlIdpUpdate(tx, "denied", actor, meta, {
+        idp: before.slug,
+        reason: why,
+        requested: { enabled },
       });
       return { ok: false, reason, message } as const;
     };
@@ -86,17 +80,11 @@ export async function setSamlIdpEnabled(
     await tx.samlIdentityProvider.update({ where: { id }, data: { enabled } });
     const ended =
       !enabled && before.enabled ? await endSignInsThrough(tx, before.entityId, now) : {};
-    await writeAuditEvent(tx, {
-      action: "admin.saml-idp.updated",
-      outcome: "success",
-      actor,
-      meta,
-      details: {
-        idp: before.slug,
-        before: { enabled: before.enabled },
-        after: { enabled },
-        ...ended,
-      },
+    await auditSamlIdpUpdate(tx, "success", actor, meta, {
+      idp: before.slug,
+      before: { enabled: before.enabled },
+      after: { enabled },
+      ...ended,
     });
     return { ok: true } as const;
   });

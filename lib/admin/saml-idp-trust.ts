@@ -1,9 +1,10 @@
 import "server-only";
-import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event";
+import type { AuditActor } from "@/lib/audit/write-audit-event";
 import { getConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
 import { serializableTransaction } from "@/lib/db/serializable-transaction";
 import type { RequestMeta } from "@/lib/request-meta";
+import { auditSamlIdpUpdate, SAML_IDP_NOT_FOUND } from "./saml-idp-update-audit";
 
 /** Whether no other enabled SAML IdP's groups can make an administrator. */
 export async function isLastPrivilegedIdp(
@@ -38,12 +39,7 @@ export async function setSamlIdpTrust(
 ): Promise<SetTrustResult> {
   return serializableTransaction(db, async (tx) => {
     const before = await tx.samlIdentityProvider.findUnique({ where: { id } });
-    if (!before)
-      return {
-        ok: false,
-        reason: "not_found",
-        message: "This identity provider no longer exists.",
-      } as const;
+    if (!before) return SAML_IDP_NOT_FOUND;
     if (
       !trusted &&
       before.trustedForPrivileges &&
@@ -51,16 +47,10 @@ export async function setSamlIdpTrust(
       (await isLastPrivilegedIdp(tx, id))
     ) {
       const message = lastPrivilegedIdpMessage(before.displayName, "no longer trusting it");
-      await writeAuditEvent(tx, {
-        action: "admin.saml-idp.updated",
-        outcome: "denied",
-        actor,
-        meta,
-        details: {
-          idp: before.slug,
-          reason: "last privileged IdP",
-          requested: { trustedForPrivileges: trusted },
-        },
+      await auditSamlIdpUpdate(tx, "denied", actor, meta, {
+        idp: before.slug,
+        reason: "last privileged IdP",
+        requested: { trustedForPrivileges: trusted },
       });
       return { ok: false, reason: "last_privileged_idp", message } as const;
     }
@@ -68,16 +58,10 @@ export async function setSamlIdpTrust(
       where: { id },
       data: { trustedForPrivileges: trusted },
     });
-    await writeAuditEvent(tx, {
-      action: "admin.saml-idp.updated",
-      outcome: "success",
-      actor,
-      meta,
-      details: {
-        idp: before.slug,
-        before: { trustedForPrivileges: before.trustedForPrivileges },
-        after: { trustedForPrivileges: trusted },
-      },
+    await auditSamlIdpUpdate(tx, "success", actor, meta, {
+      idp: before.slug,
+      before: { trustedForPrivileges: before.trustedForPrivileges },
+      after: { trustedForPrivileges: trusted },
     });
     return { ok: true } as const;
   });

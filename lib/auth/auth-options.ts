@@ -124,7 +124,7 @@ export function buildAuthOptions(
     // Signing out is not next-auth's: POST /api/auth/signout is routed to the portal's own
     // sign-out (lib/auth/sign-out-response.ts), which revokes, audits and does single logout.
     // Only the server's own reports reach this logger: next-auth's client logger endpoint
-    // (/api/auth/_log) is closed (lib/auth/next-auth-handler.ts), so nothing a browser sends
+    // (/api/auth/_log) is closed (lib/auth/next-auth-endpoints.ts), so nothing a browser sends
     // can write here. The first report of a failure names it; the route handler audits it once.
     logger: {
       error(code, metadata) {

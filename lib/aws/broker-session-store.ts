@@ -2,7 +2,7 @@ import "server-only";
 import { openValue, sealValue } from "@/lib/crypto/sealed-value";
 import type { Db } from "@/lib/db/client";
 import { log } from "@/lib/log";
-import type { StsCredentials } from "./sts-endpoints";
+import type { StsCredentials } from "./sts-clients";
 
 export type BrokerSessionKind = "session" | "mfa";
 

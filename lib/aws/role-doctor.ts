@@ -9,7 +9,7 @@ import {
   PARTITION_FACTS,
   ROLE_CHAINING_MAX_SECONDS,
 } from "./partitions";
-import type { StsBroker } from "./sts-broker";
+import type { StsBroker } from "./sts-broker-api";
 
 /**
  * "Check a role" (docs/AWS.md "Check a role"): does for one role what an issuance would — the

@@ -5,141 +5,32 @@ import {
   GetCallerIdentityCommand,
   type Credentials,
   type STSClient,
-  type Tag,
 } from "@aws-sdk/client-sts";
 import type { AppConfig } from "@/lib/config";
 import { AppError, isAppError } from "@/lib/errors";
 import { explainAssumeRoleRefusal } from "./assume-role-refusal";
-import {
-  createBrokerCredentials,
-  type BrokerCredentials,
-  type CredentialSource,
-  type MfaStatus,
-  type SessionExchangeStatus,
-} from "./broker-credentials";
+import { createBrokerCredentials } from "./broker-credentials";
+import type { BrokerCredentials, MfaStatus } from "./broker-credentials-api";
 import type { BrokerSessionStore } from "./broker-session-store";
+import { roleChainingOf, type BrokerIdentity, type BrokerStatus } from "./broker-status";
 import type { TemporaryCredentials } from "./credential-formats";
 import { ASSUMED_ROLE_ARN_PATTERN, ROLE_CHAINING_MAX_SECONDS } from "./partitions";
+import type {
+  AssumedRole,
+  AssumeRoleRequest,
+  AssumeRoleWithSamlRequest,
+  StsBroker,
+} from "./sts-broker-api";
+import { createStsClients } from "./sts-clients";
+import { createStsFailover, type StsFailover } from "./sts-failover";
 import {
-  createStsClients,
-  createStsFailover,
   retryPolicyFrom,
   systemClock,
-  type EndpointHealth,
   type FailoverClock,
   type RetryPolicy,
-  type StsFailover,
-} from "./sts-endpoints";
+} from "./sts-retry-policy";
 
 const BROKER_IDENTITY_TTL_MS = 5 * 60 * 1000;
-
-export interface AssumeRoleRequest {
-  roleArn: string;
-  roleSessionName: string;
-  sourceIdentity: string;
-  durationSeconds: number;
-  externalId?: string | null;
-  tags?: Tag[];
-  /** An inline session policy (JSON) further restricting the session. */
-  policy?: string;
-  /** The role's trust policy requires aws:MultiFactorAuthPresent: sign with the MFA session. */
-  requiresBrokerMfa?: boolean;
-  /**
-   * The credentials will open a console session. AWS's federation endpoint refuses credentials
-   * from an AssumeRole that carried DurationSeconds unless an IAM user's long-term key signed it
-   * (IAM User Guide, "Enable custom identity broker access to the AWS console"): so the call is
-   * signed with the long-term key when there is one and no MFA session is needed, and otherwise
-   * sent without DurationSeconds — the console session's length then comes from getSigninToken's
-   * SessionDuration (docs/AWS.md "Console sign-in").
-   */
-  forConsole?: boolean;
-}
-
-export interface AssumedRole {
-  credentials: TemporaryCredentials;
-  assumedRoleArn: string;
-  /** The session length granted, after the role-chaining cap (console: the console session's). */
-  durationSeconds: number;
-  /**
-   * Whether DurationSeconds went to AWS. When it did not (console credentials from a session), the
-   * credentials last AWS's default hour and SessionDuration sets the console session.
-   */
-  sentDurationSeconds: boolean;
-  /**
-   * True when AWS capped (or would cap) the session at one hour: the AssumeRole carried
-   * DurationSeconds and was signed with temporary credentials (see `capsAtOneHour`), or, for a
-   * console session, the broker itself runs on role credentials.
-   */
-  isRoleChained: boolean;
-  /** The SourceIdentity AWS recorded for the session, if any. */
-  sourceIdentity: string | null;
-}
-
-export interface BrokerIdentity {
-  arn: string;
-  account: string;
-  isAssumedRole: boolean;
-  credentialSource: CredentialSource;
-  /** Whether the broker signs with a GetSessionToken session rather than its long-term key. */
-  usesSessionToken: boolean;
-}
-
-export interface AssumeRoleWithSamlRequest {
-  roleArn: string;
-  principalArn: string;
-  /** The base64 SAML Response exactly as the IdP posted it. A bearer secret: never logged. */
-  samlAssertion: string;
-  durationSeconds: number;
-  /** An inline session policy (JSON) further restricting the session. */
-  policy?: string;
-}
-
-/** Everything the admin page shows about the broker. */
-export interface BrokerStatus {
-  checkedAt: Date;
-  identity: BrokerIdentity | null;
-  /** Why GetCallerIdentity failed (public message and AWS code), when it did. */
-  identityError: { message: string; awsErrorCode: string | null } | null;
-  roleChaining: { isRoleChained: boolean; explanation: string };
-  credentialSource: CredentialSource;
-  session: SessionExchangeStatus;
-  mfa: MfaStatus;
-  endpoints: EndpointHealth[];
-  policy: RetryPolicy;
-}
-
-export interface StsBroker {
-  /**
-   * AssumeRole with the broker's credentials (the MFA session when `requiresBrokerMfa`), capped at
-   * one hour when the broker is itself an assumed role.
-   * @throws AppError("broker_locked") for an MFA role while no MFA session is unlocked;
-   *   AppError("aws_refused" | "aws_unavailable") from STS.
-   */
-  assumeRole(request: AssumeRoleRequest): Promise<AssumedRole>;
-  /**
-   * Whether AWS limits this AssumeRole to one hour. AWS treats an AssumeRole signed with any
-   * temporary credentials as role chaining — a GetSessionToken session (MFA or not) as much as role
-   * credentials — and refuses DurationSeconds above 3,600 (docs/AWS.md "Session length"). The
-   * broker signs a longer session with its long-term key when it has one and the role needs no MFA
-   * session, so the cap remains for MFA roles and for brokers without long-term keys. A console
-   * session is capped only for a role-chained broker (its length is SessionDuration's).
-   */
-  capsAtOneHour(
-    request: Pick<AssumeRoleRequest, "requiresBrokerMfa" | "forConsole">,
-  ): Promise<boolean>;
-  /** AssumeRoleWithSAML needs no broker credentials: it is sent unsigned. */
-  assumeRoleWithSaml(request: AssumeRoleWithSamlRequest): Promise<AssumedRole>;
-  /** GetCallerIdentity for the broker, cached for five minutes (`refresh` skips the cache). */
-  getBrokerIdentity(options?: { refresh?: boolean }): Promise<BrokerIdentity>;
-  /** For the admin page; never throws for AWS failures (they are part of the status). */
-  getStatus(options?: { refresh?: boolean }): Promise<BrokerStatus>;
-  /** See BrokerCredentials.unlockWithMfa. */
-  unlockWithMfa(tokenCode: string): Promise<MfaStatus>;
-  /** Discards the MFA session, on every replica (see BrokerCredentials.lock). */
-  lock(): Promise<void>;
-  getMfaStatus(): MfaStatus;
-  getEndpointHealth(): EndpointHealth[];
-}
 
 export interface StsBrokerDeps {
   clock?: FailoverClock;
@@ -382,32 +273,6 @@ function brokerLocked(mfa: MfaStatus): AppError {
         : `role requires the broker's MFA session, which is unavailable: ${mfa.unavailableReason ?? "unknown"}`,
     },
   );
-}
-
-/** Why sessions are (or are not) capped at one hour, in words an admin can act on. */
-export function roleChainingOf(identity: BrokerIdentity | null): BrokerStatus["roleChaining"] {
-  if (!identity)
-    return {
-      isRoleChained: false,
-      explanation: "Unknown until the broker's identity can be read (GetCallerIdentity).",
-    };
-  if (identity.isAssumedRole)
-    return {
-      isRoleChained: true,
-      explanation:
-        "Role chaining ⇒ sessions capped at 1 hour, because the broker runs on temporary role credentials (an assumed role: instance profile, ECS task role, IRSA or similar) and AWS limits every AssumeRole made with role credentials to 3,600 seconds, whatever the access rule or the role's MaxSessionDuration allows. Run the broker as an IAM user (long-term keys, exchanged via GetSessionToken) to issue sessions up to 12 hours.",
-    };
-  if (identity.credentialSource === "explicit session credentials")
-    return {
-      isRoleChained: true,
-      explanation:
-        "Role chaining ⇒ sessions capped at 1 hour, because the broker runs on the temporary session credentials it was configured with, and AWS limits every AssumeRole made with temporary credentials to 3,600 seconds. Configure the broker's long-term IAM user keys instead to issue sessions up to 12 hours.",
-    };
-  return {
-    isRoleChained: false,
-    explanation:
-      "No role chaining: the broker is an IAM user, so sessions may last up to the lesser of the access rule's cap and the role's MaxSessionDuration (at most 12 hours; a session longer than an hour is signed with its long-term key, since AWS caps AssumeRole from its GetSessionToken session at one hour). Roles that need the broker's MFA session are capped at one hour.",
-  };
 }
 
 function credentialsFrom(c: Credentials | undefined, action: string): TemporaryCredentials {

@@ -4,6 +4,7 @@ import "server-only";
  * each change is re-checked against the database as it is now and applied, or skipped with the
  * reason it no longer holds.
  */
+import { ROLE_DETAIL_FIELDS } from "@/lib/admin/role-input";
 import { idMaker, insertRows, type SqlValue, type Tx } from "@/lib/config-as-code/insert-rows";
 import type { DiscoveryChange, ProposedRole } from "./changes";
 import { detailsEditedSince } from "./apply-checks";
@@ -31,12 +32,7 @@ const ACCOUNT_COLUMNS = [
 const ROLE_COLUMNS = [
   "id",
   "awsAccountId",
-  "name",
-  "arn",
-  "description",
-  "maxSessionDurationSeconds",
-  "assumeMethod",
-  "samlProviderArn",
+  ...ROLE_DETAIL_FIELDS,
   "requiresBrokerMfa",
   "trustStatus",
   "discoveredAt",

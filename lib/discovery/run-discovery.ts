@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db/client";
 import { idMaker } from "@/lib/config-as-code/insert-rows";
 import type { AppConfig, DiscoveryConfig } from "@/lib/config";
-import type { StsBroker } from "@/lib/aws/sts-broker";
+import type { StsBroker } from "@/lib/aws/sts-broker-api";
 import { ASSUMED_ROLE_ARN_PATTERN } from "@/lib/aws/partitions";
 import { writeAuditEvent, SYSTEM_ACTOR, type AuditActor } from "@/lib/audit/write-audit-event";
 import { AppError } from "@/lib/errors";

@@ -2,7 +2,7 @@ import "server-only";
 import { findGrantForRole, principalOf } from "@/lib/access/find-grants";
 import type { Grant } from "@/lib/access/resolve-grants";
 import { MIN_SESSION_SECONDS, partitionOf } from "@/lib/aws/partitions";
-import type { AssumedRole } from "@/lib/aws/sts-broker";
+import type { AssumedRole } from "@/lib/aws/sts-broker-api";
 import { AppError, isAppError } from "@/lib/errors";
 import { enforceRateLimits } from "@/lib/rate-limit/counter";
 import { findHeldAssertion } from "@/lib/saml/aws-relay";

@@ -2,7 +2,7 @@ import "server-only";
 import type { Grant } from "@/lib/access/resolve-grants";
 import { actorOf } from "@/lib/audit/actor";
 import { writeAuditEvent, type AuditAction } from "@/lib/audit/write-audit-event";
-import type { AssumedRole } from "@/lib/aws/sts-broker";
+import type { AssumedRole } from "@/lib/aws/sts-broker-api";
 import { isAppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import type { IssuanceContext, IssuanceOutput } from "./issuance-request";

@@ -1,6 +1,6 @@
 import "server-only";
 import type { SignedInUser } from "@/lib/auth/portal-session";
-import type { StsBroker } from "@/lib/aws/sts-broker";
+import type { StsBroker } from "@/lib/aws/sts-broker-api";
 import type { AppConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
 import type { RequestMeta } from "@/lib/request-meta";

@@ -11,8 +11,9 @@ import {
   type StsCallRecord,
   type StsFault,
 } from "@/dev/aws-standin/server";
-import { createStsBroker, type StsBroker, type StsBrokerDeps } from "@/lib/aws/sts-broker";
-import type { EndpointHealth } from "@/lib/aws/sts-endpoints";
+import { createStsBroker, type StsBrokerDeps } from "@/lib/aws/sts-broker";
+import type { StsBroker } from "@/lib/aws/sts-broker-api";
+import type { EndpointHealth } from "@/lib/aws/sts-endpoint-health";
 import type { AppConfig } from "@/lib/config";
 import { brokerAwsConfig, endpointsSetting } from "../support/broker-config";
 import { AppError } from "@/lib/errors";

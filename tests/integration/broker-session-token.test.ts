@@ -10,7 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startAwsStandin, type AwsStandin, type StsCallRecord } from "@/dev/aws-standin/server";
 import { totpCode } from "@/dev/aws-standin/totp";
 import { createStsBroker } from "@/lib/aws/sts-broker";
-import type { FailoverClock } from "@/lib/aws/sts-endpoints";
+import type { FailoverClock } from "@/lib/aws/sts-retry-policy";
 import type { AppConfig } from "@/lib/config";
 import { brokerAwsConfig, endpointsSetting } from "../support/broker-config";
 import { AppError } from "@/lib/errors";

@@ -8,7 +8,8 @@ import { startAwsStandin, type AwsStandin, type StsCallRecord } from "@/dev/aws-
 import { totpCode } from "@/dev/aws-standin/totp";
 import { createDbBrokerSessionStore } from "@/lib/aws/broker-session-store";
 import { openValue } from "@/lib/crypto/sealed-value";
-import { createStsBroker, type StsBroker } from "@/lib/aws/sts-broker";
+import { createStsBroker } from "@/lib/aws/sts-broker";
+import type { StsBroker } from "@/lib/aws/sts-broker-api";
 import type { AppConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Grant } from "@/lib/access/resolve-grants";
-import type { StsBroker } from "@/lib/aws/sts-broker";
+import type { StsBroker } from "@/lib/aws/sts-broker-api";
 import { isAppError } from "@/lib/errors";
 import type { IssuanceContext } from "@/lib/issuance/issuance-request";
 import { chooseDuration } from "@/lib/issuance/session-length";

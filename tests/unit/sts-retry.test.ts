@@ -2,14 +2,9 @@
 // sleeps, which endpoint goes first, and that a call never outlives its time budget.
 import { describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
-import {
-  backoffDelayMs,
-  classifyStsError,
-  createStsFailover,
-  type FailoverClock,
-  type RetryPolicy,
-  type StsFailureKind,
-} from "@/lib/aws/sts-endpoints";
+import { classifyStsError, type StsFailureKind } from "@/lib/aws/aws-errors";
+import { createStsFailover } from "@/lib/aws/sts-failover";
+import { backoffDelayMs, type FailoverClock, type RetryPolicy } from "@/lib/aws/sts-retry-policy";
 import { metrics } from "@/lib/metrics/registry";
 
 const ENDPOINTS = ["eu-west-1", "eu-central-1", "us-east-1"].map((region) => ({

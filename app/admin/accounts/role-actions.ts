@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { createRole, deleteRole, updateRole } from "@/lib/admin/roles";
 import { isId } from "@/lib/admin/database-id";
-import type { RoleInput } from "@/lib/admin/role-input";
+import { ROLE_DETAIL_FIELDS, type RoleInput } from "@/lib/admin/role-input";
 import { currentTime } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import { editTarget, readAdminSubmission, STALE_FORM } from "./admin-submission";
@@ -12,17 +12,7 @@ import { auditedChange } from "./audited-change";
 import { refused, stateOf, type AdminFormState } from "./form-state";
 import { actionForm } from "@/lib/http/action-form";
 
-const FIELDS = [
-  "accountDbId",
-  "name",
-  "arn",
-  "description",
-  "maxSessionDurationSeconds",
-  "assumeMethod",
-  "samlProviderArn",
-  "externalId",
-  "requiresBrokerMfa",
-] as const;
+const FIELDS = ["accountDbId", ...ROLE_DETAIL_FIELDS, "externalId", "requiresBrokerMfa"] as const;
 /** What names the role in an edit or delete form. */
 const ROLE_IDS = ["accountDbId", "id"] as const;
 
