@@ -136,6 +136,11 @@ export function ConsoleOptions({
           />
         </div>
       )}
+      {check.ok && check.region !== undefined && check.region !== region && (
+        <p className="mt-1 text-xs text-slate-600" data-testid="destination-region">
+          Opens in {check.region}: the region this destination names.
+        </p>
+      )}
       {!check.ok && (
         <div id={errorId} className="mt-1 text-xs" data-testid="destination-error">
           <p className="text-red-700">Can&apos;t open this: {check.message}.</p>

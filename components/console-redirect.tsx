@@ -1,6 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
+import { consoleDestination } from "@/lib/aws/console-destinations";
 import { postJson, type ApiErrorView } from "./api-client";
 import { ErrorNotice } from "./error-notice";
 import { readIntent, rememberIntent } from "./resume-intent";
@@ -62,6 +63,9 @@ export function ConsoleRedirect(props: ConsoleRedirectProps) {
   /** The destination to open: the link's, until the user changes it after a refusal. */
   const [destination, setDestination] = useState<string | null>(props.destination);
   const started = useRef(false);
+  // A destination naming its own region opens there (docs/AWS.md "Console sign-in"): say so.
+  const check = destination ? consoleDestination(region, destination.trim()) : null;
+  const opensIn = check?.ok && check.region !== undefined ? check.region : region;
 
   /** Asks for the sign-in URL and leaves for it; state changes only after the answer. */
   const send = useCallback(async () => {
@@ -109,7 +113,7 @@ export function ConsoleRedirect(props: ConsoleRedirectProps) {
       data-testid="deep-link"
     >
       <h1 className="text-xl font-semibold" data-testid="deep-link-title">
-        Open {props.roleName} in {props.accountName} ({region})
+        Open {props.roleName} in {props.accountName} ({opensIn})
       </h1>
       <p className="mt-1 text-sm text-slate-600">
         AWS account <code className="font-mono">{props.accountId}</code>

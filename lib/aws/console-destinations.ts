@@ -1,4 +1,5 @@
 import { isAwsRegion, partitionOf, type AwsPartition } from "./partitions";
+import { isListedRegion } from "./regions";
 
 /**
  * Where the AWS console opens after a federation sign-in (docs/AWS.md "Console sign-in").
@@ -104,7 +105,12 @@ const SERVICES_BY_ID: ReadonlyMap<string, ConsoleService> = new Map(
  */
 const SERVICE_CONSOLE_SUBDOMAINS = new Set(["s3", "support"]);
 
-export type ConsoleDestinationResult = { ok: true; url: string } | { ok: false; message: string };
+export type ConsoleDestinationResult =
+  /**
+   * `region`: the region the console opens in — the destination's own when it names one, else the
+   * chosen one; undefined only for a partition with a destination naming no region.
+   */
+  { ok: true; url: string; region: string | undefined } | { ok: false; message: string };
 
 /**
  * The console URL to send a user to, from what they (or a deep link) asked for.
@@ -116,10 +122,15 @@ export type ConsoleDestinationResult = { ok: true; url: string } | { ok: false; 
  * - a console path starting with a single `/` (`/ec2/home?region=eu-west-1#Instances:`);
  * - a full `https://` URL on a console host of the same partition.
  *
+ * A destination that names a region of its own — a `region=` parameter, else a regional console host
+ * (`us-east-1.console.aws.amazon.com`) — opens in that region, which must be a listed region of the
+ * same partition; otherwise the chosen region. That region is returned as `region`, so that what is
+ * audited and answered is where the console opens (docs/AWS.md "Console sign-in").
+ *
  * The result is always `https://` on the console host of that region (`<region>.console.aws.amazon.com`
  * in the commercial partition, the partition's host in GovCloud and China), with `region=<region>` added
- * when the destination names no region of its own, and it always passes
- * {@link isAllowedConsoleDestination}. A returned URL fed back in comes back unchanged.
+ * when the destination's query names none, and it always passes {@link isAllowedConsoleDestination}.
+ * A returned URL fed back in comes back unchanged.
  *
  * Never throws: every refusal is `{ ok: false, message }`, safe to show to the user.
  */
@@ -136,7 +147,7 @@ export function consoleDestination(
   const input = destination ?? "";
   const path = toConsolePath(input, target.partition);
   if (!path.ok) return path;
-  return buildOnHost(path.path, target);
+  return buildOnHost(path.path, path.hostRegion, target);
 }
 
 /**
@@ -164,12 +175,21 @@ interface Target {
   host: string;
 }
 
+/** The console host a region's console is served from. */
+function consoleHostOf(region: string): string {
+  const partition = partitionOf(region);
+  return partition === "aws" ? `${region}.${CONSOLE_HOSTS.aws}` : CONSOLE_HOSTS[partition];
+}
+
 function resolveTarget(regionOrPartition: string): Target | { ok: false; message: string } {
   if (isAwsRegion(regionOrPartition)) {
     const partition = partitionOf(regionOrPartition);
-    const host =
-      partition === "aws" ? `${regionOrPartition}.${CONSOLE_HOSTS.aws}` : CONSOLE_HOSTS[partition];
-    return { ok: true, partition, region: regionOrPartition, host };
+    return {
+      ok: true,
+      partition,
+      region: regionOrPartition,
+      host: consoleHostOf(regionOrPartition),
+    };
   }
   const partition = AWS_PARTITIONS.find((p) => p === regionOrPartition);
   if (partition !== undefined) {
@@ -180,11 +200,13 @@ function resolveTarget(regionOrPartition: string): Target | { ok: false; message
   );
 }
 
-/** Turns any accepted input form into a path (starting with one `/`) on the target's console host. */
-function toConsolePath(
-  input: string,
-  partition: AwsPartition,
-): { ok: true; path: string } | { ok: false; message: string } {
+type ConsolePath = { ok: true; path: string; hostRegion?: string } | { ok: false; message: string };
+
+/**
+ * Turns any accepted input form into a path (starting with one `/`) on the target's console host,
+ * with the region a pasted URL's regional console host names.
+ */
+function toConsolePath(input: string, partition: AwsPartition): ConsolePath {
   if (input === "") return { ok: true, path: "/console/home" };
   if (input.length > MAX_DESTINATION_LENGTH) {
     return refuse(`destination is longer than ${MAX_DESTINATION_LENGTH} characters`);
@@ -222,10 +244,7 @@ function toConsolePath(
   return { ok: true, path: `/${service.path}` };
 }
 
-function consoleUrlToPath(
-  url: string,
-  partition: AwsPartition,
-): { ok: true; path: string } | { ok: false; message: string } {
+function consoleUrlToPath(url: string, partition: AwsPartition): ConsolePath {
   const authority = /^https:\/\/([^/?#]*)/i.exec(url)?.[1];
   if (authority === undefined) return refuse("a console URL must start with https://");
   if (authority.includes("@")) return refuse("a console URL must not carry user info ('…@')");
@@ -244,7 +263,18 @@ function consoleUrlToPath(
     );
   }
   const rest = url.slice("https://".length + authority.length);
-  return { ok: true, path: rest.startsWith("/") ? rest : `/${rest}` };
+  const hostRegion = regionOfConsoleHost(host);
+  return {
+    ok: true,
+    path: rest.startsWith("/") ? rest : `/${rest}`,
+    ...(hostRegion !== undefined ? { hostRegion } : {}),
+  };
+}
+
+/** The region a regional console host (`eu-west-1.console.aws.amazon.com`) is for; else undefined. */
+function regionOfConsoleHost(host: string): string | undefined {
+  if (regionalConsoleHostPartition(host) === undefined) return undefined;
+  return host.slice(0, host.indexOf("."));
 }
 
 /** The partition whose console `host` (lower case, no port) is, for input URLs; else undefined. */
@@ -273,7 +303,11 @@ function regionalConsoleHostPartition(hostname: string): AwsPartition | undefine
   return undefined;
 }
 
-function buildOnHost(path: string, target: Target): ConsoleDestinationResult {
+function buildOnHost(
+  path: string,
+  hostRegion: string | undefined,
+  target: Target,
+): ConsoleDestinationResult {
   const end = path.search(/[?#]/);
   const pathname = end === -1 ? path : path.slice(0, end);
   // The console host resolves dot segments before routing; refuse them (and their encoded forms)
@@ -306,18 +340,34 @@ function buildOnHost(path: string, target: Target): ConsoleDestinationResult {
         `the destination's region '${preview(ownRegion)}' is not a region of the ${target.partition} partition`,
       );
     }
-  } else if (target.region !== undefined) {
-    // Appended by hand: re-serializing through searchParams would re-encode the rest of the query.
-    url.search =
-      url.search === "" ? `?region=${target.region}` : `${url.search}&region=${target.region}`;
+    if (!isListedRegion(ownRegion)) {
+      return refuse(
+        `the destination's region '${ownRegion}' names no region, so it has no console`,
+      );
+    }
   }
+  // The console opens where the destination says (its region parameter wins over its host, as on a
+  // global service's page, homed in us-east-1 but carrying the region the user was in); a URL the
+  // person pasted stays the page they meant, and the region recorded is the one it opens in.
+  if (ownRegion === undefined && hostRegion !== undefined && !isListedRegion(hostRegion)) {
+    return refuse(
+      `the console host's region '${hostRegion}' names no region, so it has no console`,
+    );
+  }
+  const region = ownRegion ?? hostRegion ?? target.region;
+  if (ownRegion === undefined && region !== undefined) {
+    // Appended by hand: re-serializing through searchParams would re-encode the rest of the query.
+    url.search = url.search === "" ? `?region=${region}` : `${url.search}&region=${region}`;
+  }
+  const host = region === undefined ? target.host : consoleHostOf(region);
+  url.host = host;
 
   const href = url.href;
   // Defense in depth: whatever happened above, only an allowlisted console URL leaves this function.
-  if (!isAllowedConsoleDestination(href) || new URL(href).host !== target.host) {
+  if (!isAllowedConsoleDestination(href) || new URL(href).host !== host) {
     return refuse("destination is not an allowed AWS console URL");
   }
-  return { ok: true, url: href };
+  return { ok: true, url: href, region };
 }
 
 /**

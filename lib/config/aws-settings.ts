@@ -1,6 +1,7 @@
 import { partitionOf, PARTITION_FACTS } from "@/lib/aws/partitions";
 import { AWS_REGIONS } from "@/lib/aws/regions";
 import { ConfigError } from "./config-error";
+import { federationEndpointProblem } from "./federation-endpoint-setting";
 import { isLoopbackUrl } from "./loopback";
 import type { Settings } from "./schema";
 import { resolveStsEndpoints } from "./sts-endpoint-settings";
@@ -29,8 +30,9 @@ export function awsSettings(s: Settings) {
       fips && setting === "AWS_REGION" ? " (GATEHOUSE_STS_FIPS / AWS_USE_FIPS_ENDPOINT is on)" : "";
     problems.push(...resolved.problems.map((p) => `${setting} ${p}${why}`));
   }
-  // STS answers with credentials and the federation endpoint with sign-in tokens: in production
-  // they travel only over TLS, unless to a stand-in on this machine (the demo, the test stacks).
+  // STS answers with credentials: in production they travel only over TLS, unless to a stand-in
+  // on this machine (the demo, the test stacks). The federation endpoint is one of AWS's sign-in
+  // hosts of the partition (https only) or such a stand-in, in every environment.
   if (s.NODE_ENV === "production") {
     const inClear = (url: string) => url.startsWith("http://") && !isLoopbackUrl(url);
     for (const endpoint of resolved.ok ? resolved.endpoints : [])
@@ -38,10 +40,10 @@ export function awsSettings(s: Settings) {
         problems.push(
           `${setting} entry "${endpoint.entry}" must use https:// except on localhost: the credentials STS returns would cross the network in clear text`,
         );
-    if (s.GATEHOUSE_FEDERATION_ENDPOINT !== undefined && inClear(s.GATEHOUSE_FEDERATION_ENDPOINT))
-      problems.push(
-        "GATEHOUSE_FEDERATION_ENDPOINT must use https:// except on localhost: console sign-in tokens would cross the network in clear text",
-      );
+  }
+  if (s.GATEHOUSE_FEDERATION_ENDPOINT !== undefined) {
+    const problem = federationEndpointProblem(s.GATEHOUSE_FEDERATION_ENDPOINT, s.AWS_REGION);
+    if (problem !== undefined) problems.push(problem);
   }
   const defaultRegion = s.GATEHOUSE_DEFAULT_REGION ?? s.AWS_REGION;
   if (partitionOf(defaultRegion) !== partition)

@@ -336,7 +336,11 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
             },
             expiresAt: isoTime,
             linkExpiresAt: isoTime,
-            region: { type: "string" },
+            region: {
+              type: "string",
+              description:
+                "The region the console opens in: the destination's own region when it names one, else the one requested.",
+            },
             destinationUrl: { type: "string", format: "uri" },
             durationSeconds: { type: "integer" },
           },

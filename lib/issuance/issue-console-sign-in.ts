@@ -22,6 +22,7 @@ export interface ConsoleSignIn {
   expiresAt: Date;
   /** When the sign-in link itself stops working (AWS: about 15 minutes after it was made). */
   linkExpiresAt: Date;
+  /** The region the console opens in: the destination's own when it names one (docs/AWS.md). */
   region: string;
   /** The console page the login lands on (not secret). */
   destinationUrl: string;
@@ -37,7 +38,8 @@ export interface ConsoleOptions extends IssuanceOptions {
 /**
  * Opens the AWS console for a granted role: AssumeRole → getSigninToken → login URL with the
  * portal as Issuer and a region-aware console Destination from the allowlist. A destination outside
- * it is refused before anything is assumed. Audited (with region and destination, never the token)
+ * it is refused before anything is assumed; one naming its own region opens there, and that region is
+ * the one audited and returned. Audited (with region and destination, never the token)
  * before the URL leaves. SessionDuration follows docs/AWS.md "Console sign-in": sent for AssumeRole* credentials, never
  * when the broker is role-chained.
  * @throws AppError("validation_error") for a region with no console, a refused destination or
@@ -67,7 +69,13 @@ export async function issueConsoleSignIn(
       },
     );
   }
-  const { grant, assumed } = await assumeGrantedRole(ctx, roleId, "console", options);
+  // Where the console really opens: a destination naming its own region (a pasted console URL)
+  // opens there, and that region — not the one chosen — is authorized, audited and answered.
+  const region = destination.region ?? options.region;
+  const { grant, assumed } = await assumeGrantedRole(ctx, roleId, "console", {
+    ...options,
+    region,
+  });
   let signinUrl: URL;
   try {
     const token = await fetchSigninToken(
@@ -95,7 +103,9 @@ export async function issueConsoleSignIn(
     meta: ctx.meta,
     target: targetOf(ctx, grant, assumed),
     details: {
-      region: options.region,
+      region,
+      // The region the person had chosen, when the destination's own region overrode it.
+      ...(region !== options.region ? { requestedRegion: options.region } : {}),
       destination: destination.url,
       roleChained: assumed.isRoleChained,
       // False: the broker had no long-term key to sign with, so AWS's default-length credentials
@@ -112,7 +122,7 @@ export async function issueConsoleSignIn(
     // The console session ends when SessionDuration says, whatever the credentials' own expiry.
     expiresAt: new Date(ctx.now.getTime() + assumed.durationSeconds * 1000),
     linkExpiresAt: new Date(linkExpiresAt),
-    region: options.region,
+    region,
     destinationUrl: destination.url,
     durationSeconds: assumed.durationSeconds,
   };

@@ -130,6 +130,18 @@ describe("finding the role among the user's grants", () => {
     expect(html).toContain(stagingDeveloper);
   });
 
+  it.each([
+    ["region=us-east-2&destination=ec2", "us-east-2"],
+    [
+      `region=us-east-2&destination=${encodeURIComponent("https://ap-south-1.console.aws.amazon.com/ec2/home?region=ap-south-1")}`,
+      "ap-south-1",
+    ],
+    [`destination=${encodeURIComponent("/ec2/home?region=sa-east-1")}`, "sa-east-1"],
+  ])("the page names the region the console opens in (%s): %s", async (query, opensIn) => {
+    const { html } = await open(bob, `account=acme-staging&role=Developer&${query}`);
+    expect(texts(html, "deep-link-title")).toEqual([`Open Developer in acme-staging (${opensIn})`]);
+  });
+
   it("without a region the page falls back to the portal default (eu-west-1)", async () => {
     const { html } = await open(bob, "account=acme-staging&role=Developer");
     expect(texts(html, "deep-link-title")).toEqual(["Open Developer in acme-staging (eu-west-1)"]);

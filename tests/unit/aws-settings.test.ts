@@ -254,3 +254,108 @@ describe("region codes: one definition for configuration and issuance", () => {
     );
   });
 });
+
+describe("GATEHOUSE_FEDERATION_ENDPOINT is a sign-in endpoint of the broker's partition", () => {
+  it.each([
+    ["us-east-1", "https://signin.aws.amazon.com/federation"],
+    ["us-east-1", "https://eu-central-1.signin.aws.amazon.com/federation"],
+    ["eu-west-1", "https://SIGNIN.aws.amazon.com/federation/"],
+    ["us-gov-west-1", "https://signin.amazonaws-us-gov.com/federation"],
+    ["cn-northwest-1", "https://signin.amazonaws.cn/federation"],
+    // The local AWS stand-in of the demo and the test stacks.
+    ["us-east-1", "http://127.0.0.1:4566/federation"],
+    ["us-gov-west-1", "http://localhost:3200/federation"],
+    ["cn-north-1", "https://[::1]:8443/anything"],
+  ])("a broker in %s accepts %s", (region, endpoint) => {
+    expect(
+      problems({
+        AWS_REGION: region,
+        GATEHOUSE_FEDERATION_ENDPOINT: endpoint,
+        NODE_ENV: "production",
+      }),
+    ).toBe("(accepted)");
+  });
+
+  it.each([
+    [
+      "a GovCloud broker pointed at the commercial endpoint",
+      "us-gov-west-1",
+      "https://signin.aws.amazon.com/federation",
+      /it is the sign-in endpoint of the aws partition/,
+    ],
+    [
+      "a commercial broker pointed at GovCloud's",
+      "us-east-1",
+      "https://signin.amazonaws-us-gov.com/federation",
+      /it is the sign-in endpoint of the aws-us-gov partition/,
+    ],
+    [
+      "a China broker pointed at a commercial regional endpoint",
+      "cn-north-1",
+      "https://eu-west-1.signin.aws.amazon.com/federation",
+      /it is the sign-in endpoint of the aws partition/,
+    ],
+    [
+      "a typo'd host",
+      "us-east-1",
+      "https://sigin.aws.amazon.com/federation",
+      /'sigin\.aws\.amazon\.com' is not an AWS sign-in host/,
+    ],
+    [
+      "a regional host of a region that does not exist",
+      "us-east-1",
+      "https://eu-west-9.signin.aws.amazon.com/federation",
+      /is not an AWS sign-in host/,
+    ],
+    [
+      "a GovCloud region under the commercial sign-in host",
+      "us-gov-west-1",
+      "https://us-gov-west-1.signin.aws.amazon.com/federation",
+      /is not an AWS sign-in host/,
+    ],
+    [
+      "another path",
+      "us-east-1",
+      "https://signin.aws.amazon.com/saml",
+      /federation path is \/federation/,
+    ],
+    ["a port", "us-east-1", "https://signin.aws.amazon.com:8443/federation", /takes no port/],
+    [
+      "a query",
+      "us-east-1",
+      "https://signin.aws.amazon.com/federation?Action=login",
+      /takes no port, query/,
+    ],
+    [
+      "plain http to AWS",
+      "us-east-1",
+      "http://signin.aws.amazon.com/federation",
+      /must use https:\/\/ except on localhost/,
+    ],
+    [
+      "a proxy elsewhere",
+      "us-east-1",
+      "https://signin-proxy.corp.example/federation",
+      /'signin-proxy\.corp\.example' is not an AWS sign-in host/,
+    ],
+  ])("%s is refused at start", (_case, region, endpoint, why) => {
+    for (const NODE_ENV of ["production", "development"]) {
+      const found = problems({
+        AWS_REGION: region,
+        GATEHOUSE_FEDERATION_ENDPOINT: endpoint,
+        NODE_ENV,
+      });
+      expect(found.split("\n")).toEqual([expect.stringMatching(/^GATEHOUSE_FEDERATION_ENDPOINT /)]);
+      expect(found).toMatch(why);
+      // Names the partition and the accepted forms.
+      expect(found).toContain(`(partition ${partitionOf(region)}, from AWS_REGION ${region})`);
+      expect(found).toContain(
+        partitionOf(region) === "aws"
+          ? "https://signin.aws.amazon.com/federation or https://<region>.signin.aws.amazon.com/federation"
+          : partitionOf(region) === "aws-us-gov"
+            ? "https://signin.amazonaws-us-gov.com/federation"
+            : "https://signin.amazonaws.cn/federation",
+      );
+    }
+  });
+});

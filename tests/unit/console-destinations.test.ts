@@ -83,7 +83,7 @@ describe("consoleDestination: every partition and region lands on its own consol
     [
       "us-gov-west-1",
       "https://us-gov-east-1.console.amazonaws-us-gov.com/iam/home",
-      "https://console.amazonaws-us-gov.com/iam/home?region=us-gov-west-1",
+      "https://console.amazonaws-us-gov.com/iam/home?region=us-gov-east-1",
     ],
     [
       "cn-northwest-1",
@@ -123,10 +123,10 @@ describe("consoleDestination: every partition and region lands on its own consol
 describe("consoleDestination: paths and URLs", () => {
   it.each([
     [
-      "a path with its own region keeps it",
+      "a path with its own region opens there, on that region's host",
       "eu-west-1",
       "/ec2/home?region=eu-central-1#Instances:",
-      "https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-central-1#Instances:",
+      "https://eu-central-1.console.aws.amazon.com/ec2/home?region=eu-central-1#Instances:",
     ],
     [
       "a path with a query gets the region appended",
@@ -135,10 +135,10 @@ describe("consoleDestination: paths and URLs", () => {
       "https://eu-west-1.console.aws.amazon.com/ec2/home?tab=x&region=eu-west-1#Instances:",
     ],
     [
-      "a URL on another commercial region's host moves to the chosen host, keeping its region",
+      "a URL on another commercial region's host stays in its region",
       "eu-west-1",
       "https://us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1#Instances:",
-      "https://eu-west-1.console.aws.amazon.com/ec2/home?region=us-east-1#Instances:",
+      "https://us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1#Instances:",
     ],
     [
       "an upper-case host is accepted",
@@ -428,5 +428,84 @@ describe("a refused destination is told what is accepted, on the console host of
     expect(acceptedDestinationsHint(regionOrPartition)).toBe(
       `Accepted: a service such as ec2 or s3, a console path starting with / (like /ec2/home#Instances:), or an https:// URL on ${host}; leave it empty for the console home.`,
     );
+  });
+});
+
+describe("the destination's own region is where the console opens, and is the region answered", () => {
+  it.each([
+    // [chosen, destination, region the console opens in, URL]
+    [
+      "eu-central-1",
+      "https://us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1#Instances:",
+      "us-east-1",
+      "https://us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1#Instances:",
+    ],
+    [
+      "eu-central-1",
+      "https://console.aws.amazon.com/lambda/home?region=us-east-1#/functions",
+      "us-east-1",
+      "https://us-east-1.console.aws.amazon.com/lambda/home?region=us-east-1#/functions",
+    ],
+    [
+      "eu-central-1",
+      "https://us-east-1.console.aws.amazon.com/ec2/home#Instances:",
+      "us-east-1",
+      "https://us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1#Instances:",
+    ],
+    [
+      // A global service's page is homed in us-east-1 and carries the region the user was in.
+      "eu-central-1",
+      "https://us-east-1.console.aws.amazon.com/iam/home?region=ap-south-1#/roles",
+      "ap-south-1",
+      "https://ap-south-1.console.aws.amazon.com/iam/home?region=ap-south-1#/roles",
+    ],
+    [
+      "us-gov-west-1",
+      "/ec2/home?region=us-gov-east-1",
+      "us-gov-east-1",
+      "https://console.amazonaws-us-gov.com/ec2/home?region=us-gov-east-1",
+    ],
+    [
+      "cn-north-1",
+      "https://cn-northwest-1.console.amazonaws.cn/ec2/home",
+      "cn-northwest-1",
+      "https://console.amazonaws.cn/ec2/home?region=cn-northwest-1",
+    ],
+    [
+      "eu-central-1",
+      "ec2",
+      "eu-central-1",
+      "https://eu-central-1.console.aws.amazon.com/ec2/home?region=eu-central-1",
+    ],
+    [
+      "aws",
+      "/s3/home?region=eu-west-2",
+      "eu-west-2",
+      "https://eu-west-2.console.aws.amazon.com/s3/home?region=eu-west-2",
+    ],
+  ])("chosen %s, destination %s: opens in %s", (chosen, destination, region, url) => {
+    const result = consoleDestination(chosen, destination);
+    expect(result).toEqual({ ok: true, url, region });
+    // The host and the region parameter agree: the console cannot open anywhere else.
+    const parsed = new URL(url);
+    expect(parsed.searchParams.get("region")).toBe(region);
+    expect(parsed.host).toBe(hostOf(region));
+  });
+
+  it.each([
+    [
+      "eu-central-1",
+      "/ec2/home?region=eu-west-9",
+      /the destination's region 'eu-west-9' names no region/,
+    ],
+    ["eu-central-1", "/ec2/home?region=us-gov-west-1", /is not a region of the aws partition/],
+    [
+      "eu-central-1",
+      "https://eu-west-9.console.aws.amazon.com/ec2/home",
+      /the console host's region 'eu-west-9' names no region/,
+    ],
+    ["eu-central-1", "/ec2/home?region=us-east-1&region=eu-west-1", /more than one region/],
+  ])("chosen %s, destination %s: refused", (chosen, destination, message) => {
+    expect(refusal(chosen, destination)).toMatch(message);
   });
 });
