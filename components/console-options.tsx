@@ -3,11 +3,8 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { createPortal } from "react-dom";
 import type { AccountView, RoleView } from "@/lib/access/group-by-account";
-import {
-  CONSOLE_SERVICES,
-  acceptedDestinationsHint,
-  consoleDestination,
-} from "@/lib/aws/console-destinations";
+import { acceptedDestinationsHint, consoleDestination } from "@/lib/aws/console-destinations";
+import { CONSOLE_SERVICES } from "@/lib/aws/console-services";
 import type { ConsoleRequest } from "./console-actions";
 import { CopyFeedback, useConsoleShare } from "./console-share";
 import { DurationPicker } from "./duration-picker";

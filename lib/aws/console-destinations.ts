@@ -1,4 +1,13 @@
 import { isAwsRegion, partitionOf, type AwsPartition } from "./partitions";
+import {
+  AWS_PARTITIONS,
+  CONSOLE_HOSTS,
+  consoleHostOf,
+  consoleHostPartition,
+  isAllowedConsoleDestination,
+  regionOfConsoleHost,
+} from "./console-hosts";
+import { CONSOLE_SERVICES, SERVICES_BY_ID } from "./console-services";
 import { isListedRegion } from "./regions";
 
 /**
@@ -14,96 +23,8 @@ import { isListedRegion } from "./regions";
  * with the same rules issuance applies.
  */
 
-/**
- * The console host of each partition. Every region also has its own host below it
- * (`eu-west-1.console.aws.amazon.com`, `us-gov-west-1.console.amazonaws-us-gov.com`,
- * `cn-northwest-1.console.amazonaws.cn`): that is what a console tab's address bar shows.
- */
-export const CONSOLE_HOSTS: Readonly<Record<AwsPartition, string>> = Object.freeze({
-  aws: "console.aws.amazon.com",
-  "aws-us-gov": "console.amazonaws-us-gov.com",
-  "aws-cn": "console.amazonaws.cn",
-});
-
-export const AWS_PARTITIONS: readonly AwsPartition[] = Object.freeze([
-  "aws",
-  "aws-us-gov",
-  "aws-cn",
-]);
-
 /** Longest destination accepted, as typed (deep links, forms, the CLI). */
 export const MAX_DESTINATION_LENGTH = 2048;
-
-export interface ConsoleService {
-  /** Stable id used in deep links (`destination=ec2`). */
-  id: string;
-  name: string;
-  /** Path below the console host, without the leading `/`; may carry a `#fragment`. */
-  path: string;
-  /**
-   * A global service (IAM, Route 53, billing, …) has one view for all regions; the console homes it in
-   * us-east-1 and redirects there itself. The URL still carries `?region=` so that the console's
-   * region selector stays where the user was when they go on to a regional service.
-   */
-  global: boolean;
-}
-
-/**
- * Common console services with the paths AWS's own documentation links to. Paths that AWS redirects
- * (e.g. `vpc/home` → `vpcconsole/home`) are given in their current form to save a hop.
- */
-export const CONSOLE_SERVICES: ReadonlyArray<ConsoleService> = Object.freeze(
-  (
-    [
-      ["ec2", "EC2", "ec2/home", false],
-      ["s3", "S3", "s3/home", false],
-      ["iam", "IAM", "iam/home", true],
-      ["cloudwatch", "CloudWatch", "cloudwatch/home", false],
-      ["logs", "CloudWatch Logs", "cloudwatch/home#logsV2:log-groups", false],
-      ["cloudtrail", "CloudTrail", "cloudtrail/home", false],
-      ["lambda", "Lambda", "lambda/home", false],
-      ["rds", "RDS", "rds/home", false],
-      ["dynamodb", "DynamoDB", "dynamodbv2/home", false],
-      ["ecs", "Elastic Container Service (ECS)", "ecs/home", false],
-      ["ecr", "Elastic Container Registry (ECR)", "ecr/home", false],
-      ["eks", "Elastic Kubernetes Service (EKS)", "eks/home", false],
-      ["vpc", "VPC", "vpcconsole/home", false],
-      ["route53", "Route 53", "route53/v2/home", true],
-      ["cloudfront", "CloudFront", "cloudfront/v4/home", true],
-      ["cloudformation", "CloudFormation", "cloudformation/home", false],
-      ["billing", "Billing and Cost Management", "billing/home", true],
-      ["cost-explorer", "Cost Explorer", "costmanagement/home#/cost-explorer", true],
-      ["organizations", "Organizations", "organizations/v2/home", true],
-      ["kms", "Key Management Service (KMS)", "kms/home", false],
-      ["secretsmanager", "Secrets Manager", "secretsmanager/home", false],
-      ["ssm", "Systems Manager", "systems-manager/home", false],
-      ["sqs", "SQS", "sqs/home", false],
-      ["sns", "SNS", "sns/home", false],
-      ["apigateway", "API Gateway", "apigateway/home", false],
-      ["stepfunctions", "Step Functions", "states/home", false],
-      ["eventbridge", "EventBridge", "events/home", false],
-      ["athena", "Athena", "athena/home", false],
-      ["glue", "Glue", "glue/home", false],
-      ["securityhub", "Security Hub", "securityhub/home", false],
-      ["guardduty", "GuardDuty", "guardduty/home", false],
-      ["config", "Config", "config/home", false],
-      ["acm", "Certificate Manager (ACM)", "acm/home", false],
-      ["cloudshell", "CloudShell", "cloudshell/home", false],
-      ["support", "Support Center", "support/home", true],
-    ] as const
-  ).map(([id, name, path, global]) => Object.freeze({ id, name, path, global })),
-);
-
-const SERVICES_BY_ID: ReadonlyMap<string, ConsoleService> = new Map(
-  CONSOLE_SERVICES.map((service) => [service.id, service]),
-);
-
-/**
- * Commercial console hosts that serve a single service (`s3.console.aws.amazon.com/s3/…`,
- * `support.console.aws.amazon.com/support/…`). URLs copied from them are accepted and rebuilt on the
- * regional host, which serves the same paths.
- */
-const SERVICE_CONSOLE_SUBDOMAINS = new Set(["s3", "support"]);
 
 export type ConsoleDestinationResult =
   /**
@@ -173,12 +94,6 @@ interface Target {
   partition: AwsPartition;
   region: string | undefined;
   host: string;
-}
-
-/** The console host a region's console is served from. */
-function consoleHostOf(region: string): string {
-  const partition = partitionOf(region);
-  return partition === "aws" ? `${region}.${CONSOLE_HOSTS.aws}` : CONSOLE_HOSTS[partition];
 }
 
 function resolveTarget(regionOrPartition: string): Target | { ok: false; message: string } {
@@ -271,38 +186,6 @@ function consoleUrlToPath(url: string, partition: AwsPartition): ConsolePath {
   };
 }
 
-/** The region a regional console host (`eu-west-1.console.aws.amazon.com`) is for; else undefined. */
-function regionOfConsoleHost(host: string): string | undefined {
-  if (regionalConsoleHostPartition(host) === undefined) return undefined;
-  return host.slice(0, host.indexOf("."));
-}
-
-/** The partition whose console `host` (lower case, no port) is, for input URLs; else undefined. */
-function consoleHostPartition(host: string): AwsPartition | undefined {
-  for (const partition of AWS_PARTITIONS) {
-    if (CONSOLE_HOSTS[partition] === host) return partition;
-  }
-  const suffix = `.${CONSOLE_HOSTS.aws}`;
-  if (host.endsWith(suffix) && SERVICE_CONSOLE_SUBDOMAINS.has(host.slice(0, -suffix.length))) {
-    return "aws";
-  }
-  return regionalConsoleHostPartition(host);
-}
-
-/**
- * The partition of a regional console host, `<region>.<partition's console host>` with a region of
- * that very partition (`eu-west-1.console.amazonaws-us-gov.com` is no host); else undefined.
- */
-function regionalConsoleHostPartition(hostname: string): AwsPartition | undefined {
-  for (const partition of AWS_PARTITIONS) {
-    const suffix = `.${CONSOLE_HOSTS[partition]}`;
-    if (!hostname.endsWith(suffix)) continue;
-    const region = hostname.slice(0, -suffix.length);
-    return isAwsRegion(region) && partitionOf(region) === partition ? partition : undefined;
-  }
-  return undefined;
-}
-
 function buildOnHost(
   path: string,
   hostRegion: string | undefined,
@@ -368,36 +251,6 @@ function buildOnHost(
     return refuse("destination is not an allowed AWS console URL");
   }
   return { ok: true, url: href, region };
-}
-
-/**
- * Whether `url` may be the Destination of a federation login: `https:` only, no user info, no port, and
- * the host exactly a partition's console host (`console.aws.amazon.com`,
- * `console.amazonaws-us-gov.com`, `console.amazonaws.cn`), or that host with `<region>.` in front for
- * a region of the same partition. The raw text must also spell that host literally (no
- * percent-encoding, backslashes, whitespace or non-ASCII), so that no other URL parser can read a
- * different host out of the same string.
- */
-export function isAllowedConsoleDestination(url: string): boolean {
-  if (typeof url !== "string" || !/^[\x21-\x7e]+$/.test(url) || url.includes("\\")) return false;
-  const authority = /^https:\/\/([^/?#]*)/i.exec(url)?.[1];
-  if (authority === undefined) return false;
-
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
-  if (parsed.protocol !== "https:" || parsed.username !== "" || parsed.password !== "")
-    return false;
-  if (parsed.port !== "" || authority.toLowerCase() !== parsed.host) return false;
-  return isConsoleHost(parsed.hostname);
-}
-
-function isConsoleHost(hostname: string): boolean {
-  if (Object.values(CONSOLE_HOSTS).includes(hostname)) return true;
-  return regionalConsoleHostPartition(hostname) !== undefined;
 }
 
 /** Query names AWS pages (and others) read as "where to go next". */

@@ -1,6 +1,6 @@
 import "server-only";
 
-import { isAllowedConsoleDestination } from "./console-destinations";
+import { isAllowedConsoleDestination } from "./console-hosts";
 import { MAX_SESSION_SECONDS, MIN_SESSION_SECONDS } from "./partitions";
 
 export { isAllowedConsoleDestination };

@@ -3,9 +3,9 @@ import path from "node:path";
 
 import { describe, expect, it } from "vitest";
 
+import { CONSOLE_HOSTS } from "@/lib/aws/console-hosts";
+import { CONSOLE_SERVICES } from "@/lib/aws/console-services";
 import {
-  CONSOLE_HOSTS,
-  CONSOLE_SERVICES,
   MAX_DESTINATION_LENGTH,
   acceptedDestinationsHint,
   consoleDestination,
