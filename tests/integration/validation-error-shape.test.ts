@@ -121,7 +121,7 @@ const cases: Case[] = [
     route: "POST /api/access-requests/[requestId]/revoke: a comment that is no string",
     send: () => post(`/api/access-requests/${NO_SUCH_ID}/revoke`, { comment: 42 }),
     path: "comment",
-    message: "Invalid input: expected string, received number",
+    message: "must be text",
   },
   {
     route: "POST /api/device/decision: no code",
