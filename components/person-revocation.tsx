@@ -1,4 +1,5 @@
 import { sourceIdentityDenyPolicy } from "@/lib/aws/revocation-policy";
+import type { RevocationNotice } from "@/lib/people/revocation-notice";
 import { UtcTime } from "./utc-time";
 
 /**
@@ -14,15 +15,7 @@ export function PersonRevocationNotice({
   tokens,
   elevations,
   requests,
-}: {
-  who: string;
-  sourceIdentities: string[];
-  revokedAt: Date;
-  sessions: number;
-  tokens: number;
-  elevations: number;
-  requests: number;
-}) {
+}: RevocationNotice) {
   return (
     <section
       role="status"
