@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 import type { UnlockFormState } from "@/app/admin/broker/actions";
+import { MFA_CODE_INPUT_PATTERN } from "@/lib/aws/mfa-code";
 import { formatUtc, UtcTime } from "./utc-time";
 
 const INITIAL: UnlockFormState = { ok: false, message: null, error: null };
@@ -13,6 +14,8 @@ export interface BrokerMfaView {
   state: "locked" | "unlocked";
   /** ISO 8601, UTC. */
   expiresAt: string | null;
+  /** Kept in the database for every replica, or in this process's memory only. */
+  isShared: boolean;
 }
 
 /**
@@ -53,9 +56,10 @@ export function BrokerMfaForm({
       <p className="text-sm text-slate-600">
         Roles marked &ldquo;requires broker MFA&rdquo; trust the broker only with
         aws:MultiFactorAuthPresent. They can be issued while the broker holds an MFA session,
-        unlocked here with a code from the broker&apos;s MFA device. The session lives only in this
-        server&apos;s memory (each replica is unlocked separately) and ends at its expiry, on
-        &ldquo;Lock&rdquo;, or on restart.
+        unlocked here with a code from the broker&apos;s MFA device.{" "}
+        {mfa.isShared
+          ? "The session is kept, sealed, in the database, so an unlock or a lock holds on every replica; it ends at its expiry or on \u201cLock\u201d."
+          : "The session lives only in this server\u2019s memory (each replica is unlocked separately) and ends at its expiry, on \u201cLock\u201d, or on restart."}
       </p>
       <p className="text-sm" data-testid="broker-mfa-state" aria-live="polite">
         {stateLine}
@@ -72,7 +76,11 @@ export function BrokerMfaForm({
         </p>
       )}
       {state.error && (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+        <p
+          id="broker-mfa-error"
+          role="alert"
+          className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800"
+        >
           {state.error}
         </p>
       )}
@@ -85,8 +93,12 @@ export function BrokerMfaForm({
                 name="tokenCode"
                 inputMode="numeric"
                 autoComplete="one-time-code"
-                pattern="[0-9]{6}"
-                maxLength={6}
+                // Pasted as the authenticator shows it ("123 456"): spaces are allowed, and no
+                // maxLength, which would silently cut the pasted code short.
+                pattern={MFA_CODE_INPUT_PATTERN}
+                title="The 6 digits your MFA device shows"
+                aria-invalid={state.error ? true : undefined}
+                aria-describedby={state.error ? "broker-mfa-error" : undefined}
                 required
                 className="mt-1 block w-32 rounded-md border border-slate-300 px-3 py-2 font-mono text-sm"
               />

@@ -24,8 +24,13 @@ export interface MfaStatus {
   unavailableReason: string | null;
   serialNumber: string | null;
   state: "locked" | "unlocked";
-  /** When the unlocked MFA session expires (minus the refresh margin it is no longer used). */
+  /**
+   * When the unlocked MFA session stops being used: AWS's expiry minus the refresh margin, the
+   * moment MFA roles start being refused.
+   */
   expiresAt: Date | null;
+  /** Whether the unlock is kept in the database for every replica, or in this process only. */
+  isShared: boolean;
 }
 
 export interface BrokerCredentials {
@@ -55,8 +60,9 @@ export interface BrokerCredentials {
    */
   longTermClients(): STSClient[] | null;
   /**
-   * Exchanges the long-term key plus a 6-digit code from the broker's MFA device for an
-   * MFA-authenticated session, kept (in memory) until shortly before it expires.
+   * Exchanges the long-term key plus a 6-digit code from the broker's MFA device (spaces allowed,
+   * as authenticator apps group the digits) for an MFA-authenticated session, kept (in memory, and
+   * in the session store when there is one) until shortly before it expires.
    * @throws AppError("validation_error") for a code that is not 6 digits or when unlock is not
    *   available with this configuration; AppError("aws_refused") when AWS rejects the code.
    */

@@ -8,6 +8,7 @@ import type {
   BrokerSessionStore,
   StoredBrokerSession,
 } from "./broker-session-store";
+import { mfaCodeDigits } from "./mfa-code";
 import { createStsClients, type StsCredentials } from "./sts-clients";
 import type { StsFailover } from "./sts-failover";
 import type { FailoverClock } from "./sts-retry-policy";
@@ -172,7 +173,13 @@ export function createBrokerCredentials(
       unavailableReason: mfaUnavailableReason,
       serialNumber: aws.brokerMfaSerial ?? null,
       state: isUnlocked ? "unlocked" : "locked",
-      expiresAt: isUnlocked && mfaSession ? mfaSession.credentials.expiration : null,
+      // When the broker stops using it, not AWS's expiry: the page and the audit record must not
+      // promise minutes in which MFA roles are already refused.
+      expiresAt:
+        isUnlocked && mfaSession
+          ? new Date(mfaSession.credentials.expiration.getTime() - SESSION_REFRESH_MARGIN_MS)
+          : null,
+      isShared: store !== null,
     };
   }
 
@@ -183,8 +190,8 @@ export function createBrokerCredentials(
         `MFA unlock is not available: ${mfaUnavailableReason ?? "no MFA device is configured"}.`,
       );
     }
-    const code = tokenCode.trim();
-    if (!/^\d{6}$/.test(code)) {
+    const code = mfaCodeDigits(tokenCode);
+    if (code === null) {
       throw new AppError(
         "validation_error",
         "The MFA code must be the 6 digits your device shows.",

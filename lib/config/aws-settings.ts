@@ -50,6 +50,8 @@ export function awsSettings(s: Settings) {
     problems.push(
       `GATEHOUSE_DEFAULT_REGION ${defaultRegion} is not in the broker's partition (${facts.name}, from AWS_REGION ${s.AWS_REGION})`,
     );
+  const mfaSerialProblem = mfaSerialProblemOf(s.GATEHOUSE_BROKER_MFA_SERIAL, partition);
+  if (mfaSerialProblem) problems.push(mfaSerialProblem);
   if (problems.length > 0) throw new ConfigError(problems);
   const regional =
     partition === "aws"
@@ -67,4 +69,20 @@ export function awsSettings(s: Settings) {
       recipients: s.GATEHOUSE_AWS_SAML_RECIPIENTS ?? [facts.samlRecipient, ...regional],
     },
   };
+}
+
+/**
+ * What AWS would refuse about the broker's MFA device on every unlock, checked at boot: STS takes a
+ * SerialNumber of at most 256 characters, and the broker's IAM user (whose device it is) lives in
+ * the broker's partition. AWS answers either with the same "invalid MFA one time pass code" as a
+ * mistyped code, so the admin would only ever see their codes refused.
+ */
+function mfaSerialProblemOf(serial: string | undefined, partition: string): string | undefined {
+  if (serial === undefined) return undefined;
+  if (serial.length > 256)
+    return `GATEHOUSE_BROKER_MFA_SERIAL is ${serial.length} characters; AWS accepts at most 256`;
+  const arnPartition = /^arn:([^:]+):/.exec(serial)?.[1];
+  if (arnPartition !== undefined && arnPartition !== partition)
+    return `GATEHOUSE_BROKER_MFA_SERIAL is a device in partition ${arnPartition}, the broker is in ${partition} (from AWS_REGION)`;
+  return undefined;
 }

@@ -41,13 +41,19 @@ test("BreakGlass is refused while the broker is locked and opens after the admin
   const mfa = page.getByTestId("broker-mfa");
   await expect(mfa.getByTestId("broker-mfa-state")).toContainText("Locked");
   const wrong = (Number(await currentBrokerCode(s.aws.url)) + 1) % 1_000_000;
-  await mfa.getByLabel("MFA code").fill(String(wrong).padStart(6, "0"));
+  const codeField = mfa.getByLabel("MFA code");
+  await codeField.fill(String(wrong).padStart(6, "0"));
   await mfa.getByRole("button", { name: "Unlock" }).click();
   await expect(mfa.getByRole("alert")).toBeVisible();
   await expect(mfa.getByTestId("broker-mfa-state")).toContainText("Locked");
+  // A screen reader on the field hears why it was refused, and that it is in error.
+  await expect(codeField).toHaveAttribute("aria-invalid", "true");
+  await expect(codeField).toHaveAccessibleDescription(/did not accept this MFA code/);
 
-  await mfa.getByLabel("MFA code").fill(await currentBrokerCode(s.aws.url));
-  await mfa.getByRole("button", { name: "Unlock" }).click();
+  // Pasted as authenticator apps show it ("123 456"), and sent from the keyboard.
+  const code = await currentBrokerCode(s.aws.url);
+  await codeField.fill(`${code.slice(0, 3)} ${code.slice(3)}`);
+  await codeField.press("Enter");
   await expect(mfa.getByTestId("broker-mfa-state")).toContainText("Unlocked until");
   // Said once, in the pages' one format for a moment (the full instant for machines and on hover),
   // not again in a second message.

@@ -8,6 +8,7 @@ import { expectApiError, parseDetails } from "../support/portal-assertions";
 import { signIn, type PortalSession } from "../support/portal-client";
 import { act as postAdminAction, stateInFlight } from "../support/server-actions";
 import { startTestStack, type TestStack } from "../support/stack";
+import { allowAuditActions, refuseAuditActions } from "../support/audit-refusal";
 
 let stack: TestStack;
 let alice: PortalSession;
@@ -604,41 +605,13 @@ describe("rules", () => {
 
 // ---- the audit record and the change are one transaction -------------------------------------
 
-const TRIGGER = "gatehouse_test_admin_audit_down";
-
-async function breakAuditFor(action: string): Promise<void> {
-  if (stack.database === "sqlite") {
-    await stack.db.$executeRawUnsafe(
-      `CREATE TRIGGER "${TRIGGER}" BEFORE INSERT ON "AuditEvent" WHEN NEW."action" = '${action}'
-       BEGIN SELECT RAISE(ABORT, 'audit down'); END`,
-    );
-    return;
-  }
-  await stack.db.$executeRawUnsafe(
-    `CREATE FUNCTION "${TRIGGER}"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit down'; END; $$`,
-  );
-  await stack.db.$executeRawUnsafe(
-    `CREATE TRIGGER "${TRIGGER}" BEFORE INSERT ON "AuditEvent" FOR EACH ROW
-     WHEN (NEW."action" = '${action}') EXECUTE FUNCTION "${TRIGGER}"()`,
-  );
-}
-
-async function repairAudit(): Promise<void> {
-  if (stack.database === "sqlite") {
-    await stack.db.$executeRawUnsafe(`DROP TRIGGER IF EXISTS "${TRIGGER}"`);
-    return;
-  }
-  await stack.db.$executeRawUnsafe(`DROP TRIGGER IF EXISTS "${TRIGGER}" ON "AuditEvent"`);
-  await stack.db.$executeRawUnsafe(`DROP FUNCTION IF EXISTS "${TRIGGER}"()`);
-}
-
 describe("a failing audit write rolls the change back", () => {
-  afterEach(repairAudit);
+  afterEach(() => allowAuditActions(stack));
 
   it("creating a rule: no rule, and the form says the audit log could not record it", async () => {
     const account = await addAccount();
     const role = await addRole(account);
-    await breakAuditFor("admin.rule.created");
+    await refuseAuditActions(stack, ["admin.rule.created"]);
     const reply = await act(
       alice,
       `/admin/accounts/${account.id}/roles/${role.id}/rules/new`,
@@ -654,7 +627,7 @@ describe("a failing audit write rolls the change back", () => {
     const account = await addAccount();
     const role = await addRole(account);
     await addRule(role, {});
-    await breakAuditFor("admin.account.deleted");
+    await refuseAuditActions(stack, ["admin.account.deleted"]);
     const reply = await act(alice, `/admin/accounts/${account.id}/delete`, "deleteAccountAction", {
       id: account.id,
       version: "1",

@@ -319,6 +319,17 @@ describe("MFA unlock for roles whose trust policy requires MFA", () => {
     expect(error.code).toBe("broker_locked");
   });
 
+  it("the unlock's shown expiry is when MFA roles start being refused, not AWS's later one", async () => {
+    const clock = movableClock();
+    const broker = createStsBroker(awsConfig({ brokerSessionSeconds: 900 }), { clock });
+    const { expiresAt } = await broker.unlockWithMfa(totpCode(MFA_SECRET, new Date()));
+    clock.advance(expiresAt!.getTime() - clock.now() - 1000);
+    expect(broker.getMfaStatus()).toMatchObject({ state: "unlocked", expiresAt });
+    await broker.assumeRole({ ...request("BreakGlass"), requiresBrokerMfa: true });
+    clock.advance(1000);
+    expect(broker.getMfaStatus()).toMatchObject({ state: "locked", expiresAt: null });
+  });
+
   it("unlock is unavailable without a configured MFA device", async () => {
     const broker = createStsBroker(awsConfig({ brokerMfaSerial: undefined }));
     expect(broker.getMfaStatus()).toMatchObject({ isAvailable: false });

@@ -13,12 +13,13 @@ import {
 } from "../support/portal-assertions";
 import { roleIdOf, signIn, signOut, type PortalSession } from "../support/portal-client";
 import { startTestStack, type TestStack } from "../support/stack";
+import { allowAuditActions, refuseAuditActions } from "../support/audit-refusal";
 
 const ISSUANCE = [
   { endpoint: "credentials", action: "credentials.issued", authorized: "credentials.authorized" },
   { endpoint: "console", action: "console.issued", authorized: "console.authorized" },
 ] as const;
-const TRIGGER = "gatehouse_test_audit_down";
+const ISSUED_ACTIONS = ["credentials.issued", "console.issued"];
 
 let stack: TestStack;
 let bob: PortalSession;
@@ -32,41 +33,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
 });
-
-/**
- * Makes the database itself refuse audit inserts of the given actions (default: successful
- * issuances), the way a full disk or a lost connection would: the app's real write path fails,
- * nothing in the app is stubbed.
- */
-async function breakIssuanceAuditWrites(
-  actions: readonly string[] = ["credentials.issued", "console.issued"],
-): Promise<void> {
-  const list = actions.map((a) => `'${a}'`).join(", ");
-  if (stack.database === "sqlite") {
-    await stack.db.$executeRawUnsafe(
-      `CREATE TRIGGER "${TRIGGER}" BEFORE INSERT ON "AuditEvent"
-       WHEN NEW."action" IN (${list})
-       BEGIN SELECT RAISE(ABORT, 'audit down'); END`,
-    );
-    return;
-  }
-  await stack.db.$executeRawUnsafe(
-    `CREATE FUNCTION "${TRIGGER}"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit down'; END; $$`,
-  );
-  await stack.db.$executeRawUnsafe(
-    `CREATE TRIGGER "${TRIGGER}" BEFORE INSERT ON "AuditEvent" FOR EACH ROW
-     WHEN (NEW."action" IN (${list})) EXECUTE FUNCTION "${TRIGGER}"()`,
-  );
-}
-
-async function repairAuditWrites(): Promise<void> {
-  if (stack.database === "sqlite") {
-    await stack.db.$executeRawUnsafe(`DROP TRIGGER IF EXISTS "${TRIGGER}"`);
-    return;
-  }
-  await stack.db.$executeRawUnsafe(`DROP TRIGGER IF EXISTS "${TRIGGER}" ON "AuditEvent"`);
-  await stack.db.$executeRawUnsafe(`DROP FUNCTION IF EXISTS "${TRIGGER}"()`);
-}
 
 /**
  * The database's reason for refusing `attempt`, or "(not refused)". Prisma keeps the driver's
@@ -83,11 +49,11 @@ async function refusalOf(attempt: () => Promise<unknown>): Promise<string> {
 }
 
 describe("audit before credentials", () => {
-  afterEach(repairAuditWrites);
+  afterEach(() => allowAuditActions(stack));
 
   for (const { endpoint, action, authorized } of ISSUANCE) {
     it(`${endpoint}: when the ${authorized} record can't be written → 503 audit_unavailable, and STS is never asked`, async () => {
-      await breakIssuanceAuditWrites([authorized]);
+      await refuseAuditActions(stack, [authorized]);
       await resetStsCalls(stack);
       const res = await bob.request(`/api/roles/${stagingDeveloper}/${endpoint}`, {
         method: "POST",
@@ -101,7 +67,7 @@ describe("audit before credentials", () => {
     });
 
     it(`${endpoint}: when the ${action} record can't be written → 503 audit_unavailable and no credentials`, async () => {
-      await breakIssuanceAuditWrites();
+      await refuseAuditActions(stack, ISSUED_ACTIONS);
       await resetStsCalls(stack);
       const res = await bob.request(`/api/roles/${stagingDeveloper}/${endpoint}`, {
         method: "POST",
@@ -130,12 +96,12 @@ describe("audit before credentials", () => {
     });
 
     it(`${endpoint}: once the audit log accepts writes again, issuance works and is recorded`, async () => {
-      await breakIssuanceAuditWrites();
+      await refuseAuditActions(stack, ISSUED_ACTIONS);
       const refused = await bob.request(`/api/roles/${stagingDeveloper}/${endpoint}`, {
         method: "POST",
       });
       expect(refused.status).toBe(503);
-      await repairAuditWrites();
+      await allowAuditActions(stack);
 
       const res = await bob.request(`/api/roles/${stagingDeveloper}/${endpoint}`, {
         method: "POST",
@@ -148,7 +114,7 @@ describe("audit before credentials", () => {
   }
 
   it("the failing trigger only blocks issuance records: denials are still written", async () => {
-    await breakIssuanceAuditWrites();
+    await refuseAuditActions(stack, ISSUED_ACTIONS);
     const prodAdministrator = await roleIdOf(stack, "acme-production", "Administrator");
     const res = await bob.request(`/api/roles/${prodAdministrator}/credentials`, {
       method: "POST",

@@ -359,3 +359,40 @@ describe("GATEHOUSE_FEDERATION_ENDPOINT is a sign-in endpoint of the broker's pa
     }
   });
 });
+
+describe("GATEHOUSE_BROKER_MFA_SERIAL is a device AWS could accept from this broker", () => {
+  const keys = {
+    GATEHOUSE_BROKER_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
+    GATEHOUSE_BROKER_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+  };
+  it.each([
+    { region: "us-east-1", serial: "arn:aws:iam::123456789012:mfa/gatehouse-broker" },
+    { region: "us-gov-west-1", serial: "arn:aws-us-gov:iam::123456789012:mfa/broker" },
+    { region: "cn-north-1", serial: "arn:aws-cn:iam::123456789012:mfa/broker" },
+    { region: "us-east-1", serial: "GAHT12345678" },
+    { region: "us-east-1", serial: `arn:aws:iam::123456789012:mfa/${"b".repeat(226)}` },
+  ])("accepted: $serial with AWS_REGION=$region", ({ region, serial }) => {
+    expect(problems({ ...keys, AWS_REGION: region, GATEHOUSE_BROKER_MFA_SERIAL: serial })).toBe(
+      "(accepted)",
+    );
+  });
+
+  it.each([
+    {
+      rule: "a device of another partition is refused at boot",
+      region: "us-east-1",
+      serial: "arn:aws-cn:iam::123456789012:mfa/broker",
+      problem: /GATEHOUSE_BROKER_MFA_SERIAL is a device in partition aws-cn, the broker is in aws/,
+    },
+    {
+      rule: "a serial longer than AWS's 256 characters is refused at boot",
+      region: "us-east-1",
+      serial: `arn:aws:iam::123456789012:mfa/${"b".repeat(227)}`,
+      problem: /GATEHOUSE_BROKER_MFA_SERIAL is 257 characters; AWS accepts at most 256/,
+    },
+  ])("$rule", ({ region, serial, problem }) => {
+    expect(problems({ ...keys, AWS_REGION: region, GATEHOUSE_BROKER_MFA_SERIAL: serial })).toMatch(
+      problem,
+    );
+  });
+});

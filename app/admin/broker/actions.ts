@@ -4,11 +4,12 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { runRoleCheck } from "@/lib/admin/role-check";
 import { writeAuditEvent } from "@/lib/audit/write-audit-event";
+import { mfaCodeDigits } from "@/lib/aws/mfa-code";
 import type { RoleCheckReport } from "@/lib/aws/role-doctor";
 import { getConfig } from "@/lib/config";
 import { checkPrivilegedAction } from "@/lib/auth/privilege-guard";
 import { getDb } from "@/lib/db/client";
-import { isAppError } from "@/lib/errors";
+import { AppError, isAppError } from "@/lib/errors";
 import { getBroker } from "@/lib/issuance/context";
 import { actorOf } from "@/lib/audit/actor";
 import { actionForm } from "@/lib/http/action-form";
@@ -21,10 +22,14 @@ export interface UnlockFormState {
 }
 
 const unlockInput = z.object({
-  tokenCode: z
-    .string()
-    .trim()
-    .regex(/^\d{6}$/, "Enter the 6 digits your MFA device shows."),
+  tokenCode: z.string().transform((typed, ctx) => {
+    const digits = mfaCodeDigits(typed);
+    if (digits === null) {
+      ctx.addIssue({ code: "custom", message: "Enter the 6 digits your MFA device shows." });
+      return z.NEVER;
+    }
+    return digits;
+  }),
 });
 
 // Every server action checks for itself that the caller is a signed-in admin (invariant 4);
@@ -56,13 +61,29 @@ export async function unlockBroker(
   try {
     // The code itself is a one-time secret: it goes to AWS and nowhere else.
     const mfa = await broker.unlockWithMfa(parsed.data.tokenCode);
-    await writeAuditEvent(getDb(), {
-      action: "broker.unlocked",
-      outcome: "success",
-      actor: actorOf(user),
-      meta,
-      details: { mfaSerial: serial, expiresAt: mfa.expiresAt?.toISOString() ?? null },
-    });
+    try {
+      await writeAuditEvent(getDb(), {
+        action: "broker.unlocked",
+        outcome: "success",
+        actor: actorOf(user),
+        meta,
+        details: { mfaSerial: serial, expiresAt: mfa.expiresAt?.toISOString() ?? null },
+      });
+    } catch (auditError) {
+      // No unlock without its audit record (docs/INVARIANTS.md invariant 2): undo it at once.
+      await broker.lock().catch(() => undefined);
+      revalidatePath("/admin/broker");
+      throw new AppError(
+        "audit_unavailable",
+        "The audit log could not record the unlock, so the broker stays locked. Try again shortly.",
+        {
+          internalReason: isAppError(auditError)
+            ? (auditError.internalReason ?? auditError.publicMessage)
+            : "broker.unlocked could not be recorded",
+          cause: auditError,
+        },
+      );
+    }
     revalidatePath("/admin/broker");
     return {
       ok: true,
@@ -71,6 +92,8 @@ export async function unlockBroker(
     };
   } catch (error) {
     if (!isAppError(error)) throw error;
+    // Nothing was unlocked, so the admin hears why even when the log can't take this record
+    // (writeAuditEvent has already logged and counted that failure).
     await writeAuditEvent(getDb(), {
       action: "broker.unlock-failed",
       outcome: error.code === "aws_refused" ? "denied" : "error",
@@ -81,7 +104,7 @@ export async function unlockBroker(
         reason: (error.internalReason ?? error.publicMessage).slice(0, 1000),
         awsErrorCode: error.awsErrorCode ?? null,
       },
-    });
+    }).catch(() => undefined);
     return { ok: false, message: null, error: error.publicMessage };
   }
 }
