@@ -8,6 +8,8 @@ import path from "node:path";
 import next from "next";
 import { loadEnvConfig } from "@next/env";
 import { ConfigError, loadConfig } from "./lib/config/load-config";
+import { describeUnknownSetting, unknownSettings } from "./lib/config/unknown-settings";
+import { heapLimitNotApplied } from "./lib/runtime/heap-limit";
 import { CLIENT_ADDRESS_HEADER, clientAddress } from "./lib/http/client-address";
 import { openSchemaGate } from "./lib/db/schema-gate";
 import { checkSchemaCurrent } from "./lib/db/schema-version";
@@ -40,16 +42,27 @@ async function main(): Promise<void> {
     info: () => undefined,
     error: console.error,
   });
+  // A misspelt setting leaves the one it meant at its default: say so, whether or not the rest
+  // of the settings are valid (a typo is often why a required one is missing).
+  const unknown = unknownSettings(process.env).map(describeUnknownSetting);
   let settings: ReturnType<typeof loadConfig>;
   try {
     settings = loadConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\nSee .env.example for every setting.\n`);
+      const notes = unknown.map((line) => `  - ${line}\n`).join("");
+      process.stderr.write(`${error.message}\n${notes}See .env.example for every setting.\n`);
       process.exit(78);
     }
     throw error;
   }
+  for (const line of unknown) writeServerLine("warn", line);
+  const heapWarning = heapLimitNotApplied(
+    process.execArgv,
+    settings.maxHeapMb,
+    Boolean(process.env.GATEHOUSE_MAX_HEAP_MB?.trim()),
+  );
+  if (heapWarning) writeServerLine("warn", heapWarning);
   if (envFiles.loadedEnvFiles.length > 0)
     writeServerLine("info", "settings not set in the environment were read from .env files", {
       files: envFiles.loadedEnvFiles.map((file) => path.relative(PROJECT_DIR, file.path)),
@@ -106,12 +119,7 @@ async function main(): Promise<void> {
   });
   // Only while starting: a port that can't be had ends the process with one line, exit code 1.
   const onListenError = (error: NodeJS.ErrnoException) => {
-    const reason =
-      error.code === "EADDRINUSE"
-        ? `${hostname}:${port} is already in use (EADDRINUSE): stop what listens there or set PORT`
-        : error.code === "EACCES"
-          ? `not allowed to listen on ${hostname}:${port} (EACCES): use a port above 1023 or set PORT`
-          : error.message;
+    const reason = listenFailureReason(error, hostname, port);
     writeServerLine("error", `Gatehouse could not start: ${reason}`);
     process.exit(1);
   };
@@ -136,6 +144,23 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => shutdown());
   process.on("SIGINT", () => shutdown());
   outputGone.onGone(() => shutdown(1));
+}
+
+/** Why the server could not listen, naming the setting to change (PORT or HOST). */
+function listenFailureReason(error: NodeJS.ErrnoException, host: string, port: number): string {
+  switch (error.code) {
+    case "EADDRINUSE":
+      return `${host}:${port} is already in use (EADDRINUSE): stop what listens there or set PORT`;
+    case "EACCES":
+      return `not allowed to listen on ${host}:${port} (EACCES): use a port above 1023 or set PORT`;
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return `HOST=${host} does not resolve to an address (${error.code}): set HOST to an address or host name of this machine, or leave it unset for 0.0.0.0`;
+    case "EADDRNOTAVAIL":
+      return `HOST=${host} is not an address of this machine (EADDRNOTAVAIL): set HOST to one of its addresses, or leave it unset for 0.0.0.0`;
+    default:
+      return error.message;
+  }
 }
 
 /**

@@ -48,15 +48,15 @@ async function main(): Promise<void> {
   // The stand-ins run in this process: a broken stdout pipe or a stray rejection must not take the
   // demo down silently (a local IdP has been seen to vanish after a login).
   installProcessGuards((line) => console.error(line));
-  for (const [name, port] of [
-    ["portal", PORTAL_PORT],
-    ["identity provider", IDP_PORT],
-    ["AWS stand-in", AWS_PORT],
-    ["SAML identity provider", SAML_IDP_PORT],
+  for (const [name, port, setting] of [
+    ["portal", PORTAL_PORT, "GATEHOUSE_DEMO_PORT"],
+    ["identity provider", IDP_PORT, "GATEHOUSE_DEMO_IDP_PORT"],
+    ["AWS stand-in", AWS_PORT, "GATEHOUSE_DEMO_AWS_PORT"],
+    ["SAML identity provider", SAML_IDP_PORT, "GATEHOUSE_DEMO_SAML_PORT"],
   ] as const) {
     if (!(await isPortFree(port))) {
       throw new Error(
-        `port ${port} (${name}) is in use: stop whatever runs there, or set GATEHOUSE_DEMO_PORT / GATEHOUSE_DEMO_IDP_PORT / GATEHOUSE_DEMO_AWS_PORT`,
+        `port ${port} (${name}) is in use: stop whatever runs there, or set ${setting} to another port`,
       );
     }
   }

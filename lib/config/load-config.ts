@@ -117,6 +117,8 @@ export interface AppConfig {
   trustedProxyHops: number;
   /** Requests one process holds in flight before it sheds with 503 (docs/OPERATIONS.md). */
   maxConcurrentRequests: number;
+  /** The V8 heap limit, MB, `npm start` is to run the server under (docs/OPERATIONS.md "Memory"). */
+  maxHeapMb: number;
   /** Where server.ts listens (PORT, HOST). */
   listen: { port: number; host: string };
   /**
@@ -239,6 +241,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     },
     trustedProxyHops: s.GATEHOUSE_TRUSTED_PROXY_HOPS,
     maxConcurrentRequests: s.GATEHOUSE_MAX_CONCURRENT_REQUESTS,
+    maxHeapMb: s.GATEHOUSE_MAX_HEAP_MB,
     listen: { port: s.PORT, host: s.HOST },
     brokerSharedSessions:
       s.GATEHOUSE_BROKER_SHARED_SESSIONS ?? s.DATABASE_URL.startsWith("postgres"),

@@ -346,7 +346,7 @@ export const settingsSchema = z
     GATEHOUSE_SAML_SP_ENTITY_ID: z.string().trim().min(1).max(1024).optional(),
     GATEHOUSE_SAML_CLOCK_SKEW_SECONDS: intInRange(0, 300, 60),
     GATEHOUSE_SAML_MAX_ASSERTION_AGE_SECONDS: intInRange(30, 3600, 300),
-    GATEHOUSE_TRUSTED_PROXY_HOPS: intInRange(0, 5, 0),
+    GATEHOUSE_TRUSTED_PROXY_HOPS: intInRange(0, 5, 0, "proxies"),
     /** Whether the server applies pending migrations itself before serving (docs/OPERATIONS.md). */
     GATEHOUSE_MIGRATE_ON_START: booleanFlag(true),
     /** Whether /api/ready waits for the broker's identity (off for SAML-only deployments). */

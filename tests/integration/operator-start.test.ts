@@ -159,6 +159,54 @@ describe(".env files in the project directory", () => {
   });
 });
 
+describe("settings the server cannot apply are named at start", () => {
+  it("a misspelt GATEHOUSE_* setting is warned about, with the setting it resembles, and the portal still serves", async () => {
+    const port = await freePort();
+    const portal = await startPortal({
+      port,
+      env: envFor(port, {
+        DATABASE_URL: emptySqliteUrl(),
+        GATEHOUSE_METRIC_TOKEN: "a-scraper-token-of-some-length",
+      }),
+    });
+    try {
+      const warning = portal
+        .output()
+        .split("\n")
+        .filter((line) => line.includes("GATEHOUSE_METRIC_TOKEN"))
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(warning).toEqual([
+        expect.objectContaining({
+          level: "warn",
+          message:
+            "GATEHOUSE_METRIC_TOKEN is not a Gatehouse setting and is ignored: did you mean GATEHOUSE_METRICS_TOKEN?",
+        }),
+      ]);
+      expect((await fetch(`${portal.url}/api/health`)).status).toBe(200);
+    } finally {
+      await stopAndWait(portal);
+    }
+  });
+
+  // npm start hands the limit to node before the server reads the .env files (package.json).
+  it("GATEHOUSE_MAX_HEAP_MB that only a .env file sets does not apply, and the server says so", async () => {
+    const projectDir = projectWithEnvFile("GATEHOUSE_MAX_HEAP_MB=512\n");
+    const port = await freePort();
+    const portal = await startPortal({
+      port,
+      env: envFor(port, { DATABASE_URL: emptySqliteUrl() }),
+      projectDir,
+    });
+    try {
+      expect(portal.output()).toContain(
+        "GATEHOUSE_MAX_HEAP_MB=512 does not apply: this process runs under 1024 MB, because npm start reads GATEHOUSE_MAX_HEAP_MB from the environment before any .env file is read; set it in the environment",
+      );
+    } finally {
+      await stopAndWait(portal);
+    }
+  });
+});
+
 function postgresAdminUrl(): string {
   return process.env.GATEHOUSE_TEST_POSTGRES_URL || "postgresql://postgres@127.0.0.1:5432/test";
 }
@@ -166,7 +214,10 @@ function postgresAdminUrl(): string {
 /** The sessions waiting for Prisma's migration lock (`pg_advisory_lock(72707369)`). */
 async function waitingForMigrationLock(client: pg.Client): Promise<number[]> {
   const result = await client.query<{ pid: number }>(
-    "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = 72707369 AND NOT granted",
+    // Advisory locks belong to one database; other databases' migrations on the same server
+    // (other test files, other replicas) wait for a lock of their own.
+    "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = 72707369 AND NOT granted" +
+      " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
   );
   return result.rows.map((row) => row.pid);
 }

@@ -5,6 +5,7 @@ import { once } from "node:events";
 import fs from "node:fs";
 import nodeModule from "node:module";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localPortalEnv, ROOT, startPortal } from "@/dev/local-stack";
@@ -85,6 +86,43 @@ describe("the server refuses to start, saying why", () => {
     expect(message).toContain(`${name} must be`);
     expect(message).not.toMatch(/migration|Prisma/i);
     expect(message).not.toMatch(/\n\s+at /);
+  });
+
+  // A typo leaves the setting it meant unset: said next to what is then missing, it is the answer.
+  it("a misspelt GATEHOUSE_* setting is named in the refusal, with the setting it resembles", async () => {
+    const port = await freePort();
+    const env = envFor(port, { GATEHOUSE_ADMIN_GRUOP: "gatehouse-admins" });
+    delete env.GATEHOUSE_ADMIN_GROUP;
+    const message = await startPortal({ port, env }).then(
+      async (portal) => {
+        await portal.stop();
+        return "the portal started";
+      },
+      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+    );
+    expect(message).toContain("portal exited with code 78");
+    expect(message).toContain("GATEHOUSE_ADMIN_GROUP is required");
+    expect(message).toContain(
+      "GATEHOUSE_ADMIN_GRUOP is not a Gatehouse setting and is ignored: did you mean GATEHOUSE_ADMIN_GROUP?",
+    );
+  });
+
+  it("a HOST that is no address of this machine: exit code 1 naming HOST, no stack", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gatehouse-host-"));
+    try {
+      const port = await freePort();
+      const message = await startFailure(port, {
+        HOST: "no-such-host.invalid",
+        DATABASE_URL: `file:${path.join(dir, "gatehouse.db")}`,
+      });
+      expect(message).toContain("portal exited with code 1");
+      expect(message).toMatch(
+        /Gatehouse could not start: HOST=no-such-host\.invalid does not resolve to an address \((ENOTFOUND|EAI_AGAIN)\): set HOST/,
+      );
+      expect(message).not.toMatch(/\n\s+at /);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

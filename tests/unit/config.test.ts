@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "@/lib/config/load-config";
+import { settingsSchema } from "@/lib/config/schema";
+import { describeUnknownSetting, unknownSettings } from "@/lib/config/unknown-settings";
 
 const VALID = {
   NEXTAUTH_URL: "https://aws.corp.example",
@@ -260,5 +262,50 @@ describe("configuration", () => {
       expect(problemsOf({ ...VALID, GATEHOUSE_METRICS_ALLOW: value })).toEqual([
         "GATEHOUSE_METRICS_ALLOW must list at least one address or CIDR block",
       ]);
+  });
+
+  it("a malformed number names what the setting counts: seconds only for a *_SECONDS setting", () => {
+    const wrongUnit = Object.keys(settingsSchema.shape).filter(
+      (name) =>
+        problemsOf({ ...VALID, [name]: "x" }).some(
+          (problem) => problem.startsWith(`${name} `) && problem.includes("number of seconds"),
+        ) && !name.endsWith("_SECONDS"),
+    );
+    expect(wrongUnit).toEqual([]);
+    expect(problemsOf({ ...VALID, GATEHOUSE_TRUSTED_PROXY_HOPS: "one" })).toEqual([
+      'GATEHOUSE_TRUSTED_PROXY_HOPS must be a whole number of proxies, got "one"',
+    ]);
+  });
+});
+
+describe("GATEHOUSE_* variables no part of Gatehouse reads", () => {
+  it.each([
+    ["GATEHOUSE_METRIC_TOKEN", "GATEHOUSE_METRICS_TOKEN"],
+    ["GATEHOUSE_MIGRATE_ON_STRAT", "GATEHOUSE_MIGRATE_ON_START"],
+    ["GATEHOUSE_ADMIN_GROUPS", "GATEHOUSE_ADMIN_GROUP"],
+    ["GATEHOUSE_STS_ENDPIONTS", "GATEHOUSE_STS_ENDPOINTS"],
+    ["GATEHOUSE_FLUX_CAPACITOR", undefined],
+  ])("%s is reported, with the setting it resembles (%s)", (name, suggestion) => {
+    const unknown = unknownSettings({ ...VALID, [name]: "value" });
+    expect(unknown).toEqual([{ name, suggestion }]);
+    expect(describeUnknownSetting(unknown[0]!)).toContain(
+      suggestion ? `did you mean ${suggestion}?` : ".env.example lists every setting",
+    );
+  });
+
+  it("every setting the portal reads, and those the CLI, the demo and the test stacks read, are not", () => {
+    const env = Object.fromEntries(
+      [
+        ...Object.keys(settingsSchema.shape),
+        "GATEHOUSE_URL",
+        "GATEHOUSE_HOME",
+        "GATEHOUSE_NO_BROWSER",
+        "GATEHOUSE_DEMO_PORT",
+        "GATEHOUSE_TEST_DATABASE",
+        "GATEHOUSE_TIER",
+        "NODE_OPTIONS",
+      ].map((name) => [name, "value"]),
+    );
+    expect(unknownSettings(env)).toEqual([]);
   });
 });

@@ -13,6 +13,10 @@ describe(".env.example documents every setting", () => {
   it.each(settings)("%s", (name) => {
     expect(documented.has(name), `${name} is read by lib/config/schema.ts`).toBe(true);
   });
+
+  it("and nothing the portal does not read", () => {
+    expect([...documented].filter((name) => !settings.includes(name!))).toEqual([]);
+  });
 });
 
 describe(".env.example works as a .env file", () => {
