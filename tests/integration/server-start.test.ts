@@ -26,9 +26,16 @@ function envFor(port: number, extra: Record<string, string> = {}): Record<string
   });
 }
 
-async function startFailure(port: number, extra: Record<string, string> = {}): Promise<string> {
+/** Why the portal refused to start with these settings added (and `unset` removed). */
+async function startFailure(
+  port: number,
+  extra: Record<string, string> = {},
+  unset: readonly string[] = [],
+): Promise<string> {
+  const env = envFor(port, extra);
+  for (const name of unset) delete env[name];
   try {
-    const portal = await startPortal({ port, env: envFor(port, extra) });
+    const portal = await startPortal({ port, env });
     await portal.stop();
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
@@ -72,16 +79,10 @@ describe("the server refuses to start, saying why", () => {
     ["PORT", "70000"],
     ["HOST", "http://0.0.0.0"],
   ])("%s=%s: exit code 78 naming it, before any migration, no stack", async (name, value) => {
-    const port = await freePort();
-    const env = envFor(port, { DATABASE_URL: "file:./.tmp/never-created.db" });
-    env[name] = value;
-    const message = await startPortal({ port, env }).then(
-      async (portal) => {
-        await portal.stop();
-        return "the portal started";
-      },
-      (error: unknown) => (error instanceof Error ? error.message : String(error)),
-    );
+    const message = await startFailure(await freePort(), {
+      DATABASE_URL: "file:./.tmp/never-created.db",
+      [name]: value,
+    });
     expect(message).toContain("portal exited with code 78");
     expect(message).toContain(`${name} must be`);
     expect(message).not.toMatch(/migration|Prisma/i);
@@ -90,15 +91,10 @@ describe("the server refuses to start, saying why", () => {
 
   // A typo leaves the setting it meant unset: said next to what is then missing, it is the answer.
   it("a misspelt GATEHOUSE_* setting is named in the refusal, with the setting it resembles", async () => {
-    const port = await freePort();
-    const env = envFor(port, { GATEHOUSE_ADMIN_GRUOP: "gatehouse-admins" });
-    delete env.GATEHOUSE_ADMIN_GROUP;
-    const message = await startPortal({ port, env }).then(
-      async (portal) => {
-        await portal.stop();
-        return "the portal started";
-      },
-      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+    const message = await startFailure(
+      await freePort(),
+      { GATEHOUSE_ADMIN_GRUOP: "gatehouse-admins" },
+      ["GATEHOUSE_ADMIN_GROUP"],
     );
     expect(message).toContain("portal exited with code 78");
     expect(message).toContain("GATEHOUSE_ADMIN_GROUP is required");
