@@ -19,6 +19,7 @@ import { writeServerLine } from "./lib/log/server-line";
 import { routeConsoleToJsonLines } from "./lib/log/console-as-json";
 import { admitRequest, answerUnavailable, isProbe } from "./lib/http/load-shedding";
 import { answerMalformedPath, hasMalformedPath } from "./lib/http/malformed-path";
+import { answerUnservedMethod, isUnservedMethod } from "./lib/http/unserved-method";
 import { answerOutagesAs503 } from "./lib/http/outage-status";
 import { requestRecords, type RequestRecord } from "./lib/log/request-record";
 import { logRequest } from "./lib/log/request-log";
@@ -98,6 +99,10 @@ async function main(): Promise<void> {
         "This replica is waiting for database migrations.",
         5,
       );
+      return;
+    }
+    if (isUnservedMethod(req.method)) {
+      answerUnservedMethod(res, req.method);
       return;
     }
     if (hasMalformedPath(req.url)) {

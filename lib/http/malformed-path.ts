@@ -1,5 +1,5 @@
-import { randomUUID } from "node:crypto";
 import type { ServerResponse } from "node:http";
+import { answerEarlyError } from "./early-error";
 
 /**
  * Whether the request's path holds a percent-escape that doesn't decode (`%ZZ`) or decodes to
@@ -19,20 +19,10 @@ export function hasMalformedPath(url: string | undefined): boolean {
 
 /** A 400 in the API's JSON error shape, written by the server before Next.js sees the request. */
 export function answerMalformedPath(res: ServerResponse): void {
-  const requestId = randomUUID();
-  res.statusCode = 400;
-  res.setHeader("Cache-Control", "no-store");
-  res.setHeader("X-Content-Type-Options", "nosniff");
-  res.setHeader("x-request-id", requestId);
-  res.setHeader("Content-Type", "application/json");
-  res.end(
-    JSON.stringify({
-      error: {
-        code: "validation_error",
-        message:
-          "The address is malformed: a %-escape in its path is invalid or not UTF-8 (such as %ZZ or %FF).",
-        requestId,
-      },
-    }),
+  answerEarlyError(
+    res,
+    400,
+    "validation_error",
+    "The address is malformed: a %-escape in its path is invalid or not UTF-8 (such as %ZZ or %FF).",
   );
 }

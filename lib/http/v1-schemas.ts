@@ -32,7 +32,10 @@ export const v1ConsoleBody = z
   })
   .strict();
 
-/** GET /api/v1/roles?filter=… */
-export const v1RolesQuery = z.object({
-  filter: z.string().max(200, "must be at most 200 characters").optional(),
-});
+/**
+ * GET /api/v1/roles?filter=…; an unknown parameter is refused, not ignored (a misspelt `filter`
+ * would otherwise list every role as if it matched).
+ */
+export const v1RolesQuery = z
+  .object({ filter: z.string().max(200, "must be at most 200 characters").optional() })
+  .strict();

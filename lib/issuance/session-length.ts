@@ -3,6 +3,7 @@ import type { Grant } from "@/lib/access/resolve-grants";
 import { ROLE_CHAINING_MAX_SECONDS } from "@/lib/aws/partitions";
 import { checkRequestedDuration, sessionDurationBounds } from "@/lib/aws/session-duration";
 import { AppError } from "@/lib/errors";
+import { messageOf } from "@/lib/validation-error";
 import type { IssuanceContext } from "./issuance-request";
 
 /** How long an issued session lasts: inside every cap that applies, or a clear refusal. */
@@ -53,10 +54,10 @@ function checkedDuration(
 ): number {
   const checked = checkRequestedDuration(requested, bounds);
   if (!checked.ok) {
-    throw new AppError("validation_error", `The requested session duration is not allowed.`, {
-      issues: [{ path: "durationSeconds", message: checked.message }],
-      internalReason: `durationSeconds ${String(requested)}: ${checked.message}`,
-    });
+    throw durationRefused(
+      checked.message,
+      `durationSeconds ${String(requested)}: ${checked.message}`,
+    );
   }
   return checked.seconds;
 }
@@ -74,10 +75,20 @@ export function capByAssertion(
     return seconds;
   if (requested !== undefined) {
     const message = `must be at most ${assertedSeconds} seconds: your identity provider's AWS sign-in allows no longer session`;
-    throw new AppError("validation_error", "The requested session duration is not allowed.", {
-      issues: [{ path: "durationSeconds", message }],
-      internalReason: `durationSeconds ${requested}: exceeds the assertion's SessionDuration ${assertedSeconds}`,
-    });
+    throw durationRefused(
+      message,
+      `durationSeconds ${requested}: exceeds the assertion's SessionDuration ${assertedSeconds}`,
+    );
   }
   return assertedSeconds;
+}
+
+/**
+ * The validation_error for a refused durationSeconds: its message names the field and the problem,
+ * as every validation_error's does (docs/API.md "Errors"), so a client that shows only the message
+ * still says what the allowed lengths are.
+ */
+function durationRefused(message: string, internalReason: string): AppError {
+  const issues = [{ path: "durationSeconds", message }];
+  return new AppError("validation_error", messageOf(issues), { issues, internalReason });
 }

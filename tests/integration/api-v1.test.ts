@@ -208,6 +208,22 @@ describe("what a CLI token may do", () => {
     expect(parseDetails(rows.at(-1)!.detailsJson).cliTokenId).toBe(tokens.bobId);
   });
 
+  it("GET /roles: a role whose CLI credentials AWS holds to an hour carries cliDuration, as the OpenAPI document describes", async () => {
+    const role = await stack.db.role.findFirstOrThrow({
+      where: { name: "DataScience", awsAccount: { name: "acme-sandbox" } },
+    });
+    await stack.db.role.update({ where: { id: role.id }, data: { requiresBrokerMfa: true } });
+    try {
+      const roles = await ok<{
+        accounts: Array<{ roles: Array<{ roleId: string; cliDuration?: unknown }> }>;
+      }>(await v1(stack, "/roles?filter=sandbox", { token: tokens.bob }), "GET", "/roles");
+      const listed = roles.accounts.flatMap((a) => a.roles).find((r) => r.roleId === role.id);
+      expect(listed?.cliDuration).toMatchObject({ maxSeconds: 3600, cappedBy: "role-chaining" });
+    } finally {
+      await stack.db.role.update({ where: { id: role.id }, data: { requiresBrokerMfa: false } });
+    }
+  });
+
   it("every read is audited with the token's id", async () => {
     for (const [path, action] of [
       ["/me", "cli.whoami"],
@@ -385,6 +401,23 @@ describe("not allowed", () => {
     });
     await refused(big, 413, "payload_too_large", { method: "POST", path: "/credentials" });
   });
+
+  it.each([
+    ["credentials", "/credentials"],
+    ["console", "/console"],
+  ])(
+    "POST /%s with a body not sent as JSON: 415, as the OpenAPI document describes",
+    async (_n, path) => {
+      const res = await withoutAwsCalls(stack, () =>
+        fetch(`${stack.portalUrl}/api/v1${path}`, {
+          method: "POST",
+          headers: { Authorization: `Bearer ${tokens.bob}`, "Content-Type": "text/plain" },
+          body: JSON.stringify({ role: "acme-staging/Developer" }),
+        }),
+      );
+      await refused(res, 415, "unsupported_media_type", { method: "POST", path });
+    },
+  );
 
   it("wrong methods are 405 and unknown paths 404, in the JSON error shape", async () => {
     await expectApiError(

@@ -304,6 +304,17 @@ describe("device sign-in (RFC 8628)", () => {
     );
   });
 
+  it.each(["/device/code", "/device/token"])(
+    "%s: a form over 4 KiB is 413 invalid_request, as the OpenAPI document describes",
+    async (path) => {
+      const res = await postForm(stack, `/api/v1${path}`, {
+        client_id: CLI_CLIENT_ID,
+        device_name: "x".repeat(5000),
+      });
+      await oauthError(res, 413, "invalid_request", path);
+    },
+  );
+
   it("a JSON body is not a form: invalid_request", async () => {
     const res = await fetch(`${stack.portalUrl}/api/v1/device/code`, {
       method: "POST",

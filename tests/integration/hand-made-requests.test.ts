@@ -1,5 +1,6 @@
 // What a request no page of the portal would send gets: a clear 4xx in the API's error shape, never
 // a 5xx, and nothing stored that differs from what was sent (docs/SECURITY.md "Input").
+import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cliTokenFor, v1 } from "../support/cli-auth";
 import { expectApiError } from "../support/portal-assertions";
@@ -212,6 +213,41 @@ describe("a server action called with arguments no page sends is refused, not a 
     expect(await stack.db.auditEvent.count({ where: { action: "admin.person.revoked" } })).toBe(
       revoked,
     );
+  });
+});
+
+/**
+ * A request with any method Node's HTTP parser knows (fetch refuses TRACE), as a Response. A name
+ * the parser doesn't know (FOO) gets Node's own 400 before the server runs any code.
+ */
+function rawMethod(path: string, method: string) {
+  return new Promise<Response>((resolve, reject) => {
+    const req = http.request(`${stack.portalUrl}${path}`, { method }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => {
+        const answer = new Headers();
+        for (const [name, value] of Object.entries(res.headers))
+          if (typeof value === "string") answer.set(name, value);
+        resolve(new Response(Buffer.concat(chunks), { status: res.statusCode, headers: answer }));
+      });
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+describe("a method no route serves gets 501 in the API's error shape, never Next.js's bare 500 or empty 400", () => {
+  it.each([
+    ["TRACE", "/api/v1/me"],
+    ["TRACE", "/"],
+    ["PURGE", "/api/health"],
+    ["PROPFIND", "/api/v1/credentials"],
+    ["REPORT", "/api/v1/roles"],
+  ])("%s %s", async (method, path) => {
+    const res = await rawMethod(path, method);
+    const body = await expectApiError(res, 501, "method_not_allowed");
+    expect(body.error.message).toContain(`The method ${method} is not served here`);
   });
 });
 

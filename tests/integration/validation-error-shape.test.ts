@@ -99,6 +99,26 @@ const cases: Case[] = [
     documented: ["GET", "/roles"],
   },
   {
+    route: "GET /api/v1/roles: a misspelt filter",
+    send: () => v1(stack, "/roles?filtr=prod", { token }),
+    path: "filtr",
+    message: "is not a field this accepts",
+    documented: ["GET", "/roles"],
+  },
+  {
+    route: "POST /api/v1/credentials: a duration over the role's longest session",
+    send: () =>
+      v1(stack, "/credentials", {
+        method: "POST",
+        token,
+        json: { role: "acme-staging/Developer", durationSeconds: 43_200 },
+      }),
+    path: "durationSeconds",
+    message:
+      "session duration must be at most 4 h (14400 s): your access rule for this role allows no longer (allowed: 15 min to 4 h)",
+    documented: ["POST", "/credentials"],
+  },
+  {
     route: "POST /api/access-requests: a duration under AWS's shortest session",
     send: () => post("/api/access-requests", { roleId, durationSeconds: 60, reason: "r" }),
     path: "durationSeconds",
