@@ -6,7 +6,9 @@
 //
 // --expect names a head printed by an earlier run (kept outside the database): a chain rewritten
 // wholesale by someone with database access recomputes cleanly, but no longer contains it.
-// The run is itself recorded (audit.verified, via "cli"). Prints hashes and counts, never data.
+// --json prints the report as one JSON object on stdout, intact or broken (the exit code says
+// which), so a pipeline reading it gets the first break too; the text report of a broken chain
+// goes to stderr. The run is itself recorded (audit.verified, via "cli"). Prints hashes and counts, never data.
 import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { parseArgs } from "node:util";
@@ -20,11 +22,18 @@ interface Checkpoint {
   hash: string;
 }
 
+const MAX_SEQUENCE = 2_147_483_647;
+
 function parseCheckpoint(value: string | undefined): Checkpoint | null {
   if (value === undefined) return null;
   const m = /^(\d{1,15}):([0-9a-f]{64})$/.exec(value);
   if (!m) throw new Error("--expect must be <sequence>:<64 hex characters>, as printed by a run");
-  return { sequence: Number(m[1]), hash: m[2]! };
+  const sequence = Number(m[1]);
+  // The column is a 32-bit integer on both databases: a larger number was never printed by a run,
+  // and PostgreSQL would refuse the lookup with a driver error instead of this message.
+  if (sequence > MAX_SEQUENCE)
+    throw new Error(`--expect: the sequence must be at most ${MAX_SEQUENCE}, as printed by a run`);
+  return { sequence, hash: m[2]! };
 }
 
 /** A driver's message may quote the connection string: never print its password. */
@@ -44,7 +53,7 @@ function describe(report: ChainReport): string {
   }
   lines.push(
     `checked: ${report.checked} chained events in ${report.durationMs} ms`,
-    `legacy events (before the chain, not covered): ${report.legacyEvents}`,
+    `legacy events (before the chain, not hashed; their count is checked): ${report.legacyEvents}`,
     `events outside the chain after it began: ${report.unchainedEvents}`,
     `head: ${report.head.sequence}:${report.head.hash}`,
   );
@@ -78,7 +87,7 @@ async function main(): Promise<number> {
         (checkpoint
           ? `\ncheckpoint ${checkpoint.sequence}:${checkpoint.hash.slice(0, 12)}…: ${checkpointOk ? "present" : "NOT in the chain (rewritten or truncated)"}`
           : "");
-    (intact ? process.stdout : process.stderr).write(`${out}\n`);
+    (intact || values.json ? process.stdout : process.stderr).write(`${out}\n`);
     try {
       const user = os.userInfo().username;
       await recordVerification(

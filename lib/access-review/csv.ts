@@ -1,16 +1,12 @@
-/**
- * CSV as RFC 4180 says: CRLF line ends, fields with a comma, quote or line break quoted, quotes
- * doubled. A cell a spreadsheet would run as a formula (starting = + - @, or tab / carriage
- * return) is prefixed with ' — a group name like "=HYPERLINK(…)" comes from the IdP, not from us.
- */
+import { CSV_BOM, csvRecord } from "@/lib/audit/csv";
+
+// The access review's exports are written as the audit log's are (lib/audit/csv.ts): RFC 4180,
+// cells a spreadsheet would run as formulas neutralised — a group name like "=HYPERLINK(…)" comes
+// from the IdP, not from us — and the byte order mark that makes Excel read UTF-8.
+export { csvCell } from "@/lib/audit/csv";
+
 export function toCsv(
   rows: ReadonlyArray<ReadonlyArray<string | number | boolean | null>>,
 ): string {
-  return rows.map((row) => row.map(csvCell).join(",")).join("\r\n") + "\r\n";
-}
-
-export function csvCell(value: string | number | boolean | null): string {
-  let text = value === null ? "" : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return CSV_BOM + rows.map(csvRecord).join("");
 }

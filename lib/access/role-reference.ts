@@ -13,20 +13,18 @@ const ROLE_ID_PATTERN = /^[a-z0-9]{20,32}$/;
  * @throws AppError validation_error (not a reference), not_found, ambiguous_role
  */
 export function grantForReference(grants: readonly Grant[], reference: string): Grant {
-  const ref = reference.trim();
-  if (ROLE_ID_PATTERN.test(ref)) {
-    const byId = grants.find((g) => g.roleId === ref);
-    if (byId) return byId;
-    throw notFound();
-  }
-  const slash = ref.lastIndexOf("/");
-  const account = slash > 0 ? ref.slice(0, slash).toLowerCase() : "";
-  const roleName = slash > 0 ? ref.slice(slash + 1).toLowerCase() : "";
-  if (account === "" || roleName === "") {
+  const ref = parseRoleReference(reference);
+  if (!ref) {
     throw validationErrorOf([
       { path: "role", message: "must be a role id or <account>/<role name>" },
     ]);
   }
+  if ("roleId" in ref) {
+    const byId = grants.find((g) => g.roleId === ref.roleId);
+    if (byId) return byId;
+    throw notFound();
+  }
+  const { account, roleName } = ref;
   const matches = grants.filter(
     (g) =>
       g.roleName.toLowerCase() === roleName &&
@@ -39,7 +37,7 @@ export function grantForReference(grants: readonly Grant[], reference: string): 
   if (others.length > 0) {
     throw new AppError(
       "ambiguous_role",
-      `"${ref}" names ${matches.length} of your roles; use the account id or the role id instead.`,
+      `"${reference.trim()}" names ${matches.length} of your roles; use the account id or the role id instead.`,
       {
         issues: matches.map((g) => ({
           path: "role",
@@ -49,6 +47,21 @@ export function grantForReference(grants: readonly Grant[], reference: string): 
     );
   }
   return only;
+}
+
+/**
+ * What a reference says: a role id, or an account (its id, or its name or alias in lower case) and
+ * a role name in lower case; null when it is neither.
+ */
+export function parseRoleReference(
+  reference: string,
+): { roleId: string } | { account: string; roleName: string } | null {
+  const ref = reference.trim();
+  if (ROLE_ID_PATTERN.test(ref)) return { roleId: ref };
+  const slash = ref.lastIndexOf("/");
+  const account = slash > 0 ? ref.slice(0, slash).toLowerCase() : "";
+  const roleName = slash > 0 ? ref.slice(slash + 1).toLowerCase() : "";
+  return account === "" || roleName === "" ? null : { account, roleName };
 }
 
 function notFound(): AppError {

@@ -2,7 +2,7 @@ import "server-only";
 import type { Db } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import type { AuditQuery } from "./audit-query";
-import { csvRecord } from "./csv";
+import { CSV_BOM, csvRecord } from "./csv";
 import { iterateAuditEvents } from "./find-audit-events";
 
 export type ExportFormat = "csv" | "jsonl";
@@ -71,8 +71,9 @@ export async function openAuditExport(
 
 /**
  * The rows as a byte stream, read from the database a page at a time as the client consumes it
- * (pull-based: a slow download holds one page, never the whole log). JSON Lines carry the stored
- * values (createdAt in ISO 8601 UTC, detailsJson as stored text). A failure after the response
+ * (pull-based: a slow download holds one page, never the whole log). A CSV starts with the UTF-8
+ * byte order mark, so a spreadsheet reads names and user agents as UTF-8. JSON Lines carry the
+ * stored values (createdAt in ISO 8601 UTC, detailsJson as stored text). A failure after the response
  * began errors the stream, which ends the connection without the chunked encoding's last chunk:
  * every HTTP/1.1 client reports the download as failed instead of keeping a short file.
  */
@@ -99,7 +100,7 @@ function exportStream(
       let chunk = "";
       let count = 0;
       try {
-        if (format === "csv" && !wroteHeader) chunk += csvRecord(EXPORT_COLUMNS);
+        if (format === "csv" && !wroteHeader) chunk += CSV_BOM + csvRecord(EXPORT_COLUMNS);
         wroteHeader = true;
         while (count < CHUNK_ROWS && chunk.length < CHUNK_CHARS) {
           const result = await next();

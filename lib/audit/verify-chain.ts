@@ -12,7 +12,9 @@ import { AUDIT_HASHED_FIELDS, GENESIS_HASH, computeAuditHash } from "./canonical
  * - `tail-deleted`: the head says the chain is longer than the rows found — the newest were removed;
  * - `beyond-head`: rows exist past the head — appended without the chain's writer;
  * - `head-mismatch`: the last row's hash is not the head's hash;
- * - `unchained`: an event without a sequence dated after the chain began — written around the chain.
+ * - `unchained`: an event without a sequence dated after the chain began — written around the chain;
+ * - `legacy-changed`: the events from before the chain (not hashed) are not as many as the first
+ *   recorded verification counted — one was slipped in back-dated, or one was removed.
  */
 export type ChainBreakKind =
   | "edited"
@@ -21,7 +23,8 @@ export type ChainBreakKind =
   | "tail-deleted"
   | "beyond-head"
   | "head-mismatch"
-  | "unchained";
+  | "unchained"
+  | "legacy-changed";
 
 export interface ChainBreak {
   kind: ChainBreakKind;
@@ -36,13 +39,16 @@ export interface ChainReport {
   intact: boolean;
   /** Chained events read and recomputed. */
   checked: number;
-  /** Events written before the chain existed (null sequence, older than its first event): not covered. */
+  /**
+   * Events written before the chain existed (null sequence, older than its first event): not
+   * hashed, but their count must stay what the first recorded verification counted.
+   */
   legacyEvents: number;
   /** Events with no sequence dated after the chain began (each one a break). */
   unchainedEvents: number;
   /** Broken links found in the whole walk (the walk goes on after the first). */
   breaks: number;
-  /** The first break: the walk's first, else the first unchained event. */
+  /** The first break: the walk's first, else the first unchained event, else the legacy count. */
   firstBreak: ChainBreak | null;
   /** The chain head as stored: record it elsewhere to detect a wholesale rewrite later. */
   head: { sequence: number; hash: string };
@@ -172,6 +178,15 @@ export async function verifyAuditChain(
     });
     breaks += outside.unchained - 1;
   }
+  const recorded = await firstRecordedLegacyCount(db);
+  if (recorded && recorded.legacyEvents !== outside.legacy) {
+    broken({
+      kind: "legacy-changed",
+      sequence: null,
+      eventId: null,
+      message: `${outside.legacy} event(s) predate the chain, but the first verification (event ${recorded.sequence}) counted ${recorded.legacyEvents}: events without a sequence were ${outside.legacy > recorded.legacyEvents ? "inserted, dated before the chain began" : "deleted"}.`,
+    });
+  }
   return {
     intact: breaks === 0,
     checked,
@@ -229,6 +244,33 @@ async function countOutsideChain(db: Db): Promise<{
     }),
   ]);
   return { legacy, unchained, firstUnchained };
+}
+
+/**
+ * The count of events from before the chain as the first recorded verification saw it (its
+ * audit.verified event is itself chained, so it can't be changed unseen), or null before any.
+ * Those events are not hashed, and nothing legitimate adds or removes one once the chain has
+ * begun (the writer always chains, the table is append-only): any change since is tampering.
+ */
+async function firstRecordedLegacyCount(
+  db: Db,
+): Promise<{ sequence: number; legacyEvents: number } | null> {
+  const first = await db.auditEvent.findFirst({
+    where: { action: "audit.verified", sequence: { not: null } },
+    orderBy: { sequence: "asc" },
+    select: { sequence: true, detailsJson: true },
+  });
+  const legacyEvents = first ? legacyCountIn(first.detailsJson) : null;
+  return first && legacyEvents !== null ? { sequence: first.sequence!, legacyEvents } : null;
+}
+
+function legacyCountIn(detailsJson: string): number | null {
+  try {
+    const value = (JSON.parse(detailsJson) as { legacyEvents?: unknown }).legacyEvents;
+    return typeof value === "number" && Number.isSafeInteger(value) ? value : null;
+  } catch {
+    return null;
+  }
 }
 
 function range(from: number, to: number): string {

@@ -311,6 +311,61 @@ describe("not allowed", () => {
     },
   );
 
+  it("a refused reference names the role and account it points at, so the audit filters by account and role find the attempt", async () => {
+    const roleIn = async (account: string, name: string) => {
+      const role = await stack.db.role.findFirstOrThrow({
+        where: { name, awsAccount: { name: account } },
+        include: { awsAccount: true },
+      });
+      return { id: role.id, awsAccountId: role.awsAccount.accountId, roleArn: role.arn };
+    };
+    const administrator = await roleIn("acme-production", "Administrator");
+    const developer = await roleIn("acme-staging", "Developer");
+    const nothing = { awsAccountId: null, roleArn: null };
+    const CASES: Array<
+      [string, string, string, { awsAccountId: string | null; roleArn: string | null }]
+    > = [
+      ["a role id not theirs", tokens.bob, administrator.id, administrator],
+      ["account name / role name", tokens.bob, "acme-production/Administrator", administrator],
+      ["names in another case", tokens.bob, "ACME-PRODUCTION/administrator", administrator],
+      [
+        "account id / role name",
+        tokens.bob,
+        `${administrator.awsAccountId}/Administrator`,
+        administrator,
+      ],
+      ["a role someone else holds", tokens.carol, "acme-staging/Developer", developer],
+      [
+        "an account that does not exist: nothing named",
+        tokens.bob,
+        "acme-nowhere/Developer",
+        nothing,
+      ],
+      [
+        "a role that does not exist: nothing named",
+        tokens.bob,
+        "acme-production/NoSuchRole",
+        nothing,
+      ],
+    ];
+    for (const [rule, token, role, target] of CASES) {
+      const res = await withoutAwsCalls(stack, () =>
+        v1(stack, "/credentials", { method: "POST", token, json: { role } }),
+      );
+      await refused(res, 404, "not_found", { method: "POST", path: "/credentials" });
+      const rows = await auditRowsFor(stack, res.headers.get("x-request-id"));
+      expect(rows, rule).toHaveLength(1);
+      expect(
+        { action: rows[0]!.action, awsAccountId: rows[0]!.awsAccountId, roleArn: rows[0]!.roleArn },
+        rule,
+      ).toEqual({
+        action: "access.denied",
+        awsAccountId: target.awsAccountId,
+        roleArn: target.roleArn,
+      });
+    }
+  });
+
   it("console for a CLI-only grant: 403, no AWS call", async () => {
     const res = await withoutAwsCalls(stack, () =>
       v1(stack, "/console", {

@@ -340,6 +340,18 @@ describe("exports", () => {
     expect(text).toContain('"{""note"":""comma, \\""quote\\""\\nnewline""}"');
   });
 
+  it("CSV: the file starts with the UTF-8 byte order mark, so a spreadsheet reads it as UTF-8 (JSON Lines do not)", async () => {
+    const csv = new Uint8Array(
+      await (await bob.request(`/api/admin/audit/export?format=csv&${WINDOW}`)).arrayBuffer(),
+    );
+    expect([...csv.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(new TextDecoder().decode(csv.slice(3, 12))).toBe("sequence,");
+    const jsonl = new Uint8Array(
+      await (await bob.request(`/api/admin/audit/export?format=jsonl&${WINDOW}`)).arrayBuffer(),
+    );
+    expect(String.fromCharCode(jsonl[0]!)).toBe("{");
+  });
+
   it("JSON Lines: the stored values, and every hash recomputes from them", async () => {
     const res = await bob.request(
       `/api/admin/audit/export?format=jsonl&${WINDOW}&account=${account()}`,

@@ -11,6 +11,7 @@ import {
   computeAuditHash,
   type ChainedAuditRow,
 } from "@/lib/audit/canonical-event";
+import { recordVerification } from "@/lib/audit/record-audit-access";
 import { verifyAuditChain, type ChainBreakKind } from "@/lib/audit/verify-chain";
 import { writeAuditEvent, type AuditEventInput } from "@/lib/audit/write-audit-event";
 import { expectApiError, parseDetails } from "../support/portal-assertions";
@@ -315,6 +316,34 @@ describe("tampering is detected at the right sequence", () => {
       firstBreak: { kind: "unchained", sequence: null, eventId: forged.id },
     });
   });
+
+  it("a forged event slipped in without a sequence, dated before the chain began → legacy-changed, once a verification has counted the events before the chain", async () => {
+    // The first recorded verification is the reference (its audit.verified event is chained).
+    await recordVerification(
+      stack.db,
+      event(0).actor,
+      event(0).meta,
+      "cli",
+      await verifyAuditChain(stack.db),
+    );
+    const first = await stack.db.auditEvent.findFirstOrThrow({
+      where: { sequence: { not: null } },
+      orderBy: { sequence: "asc" },
+    });
+    const forged = {
+      ...forgedRow(1, "0".repeat(64)),
+      id: "cforgedbackdated000000000",
+      createdAt: new Date(first.createdAt.getTime() - 86_400_000),
+      sequence: null,
+      prevHash: null,
+      hash: null,
+    };
+    await expectDetected(
+      () => stack.db.auditEvent.create({ data: forged }),
+      () => stack.db.auditEvent.delete({ where: { id: forged.id } }),
+      { kind: "legacy-changed", sequence: null },
+    );
+  });
 });
 
 function forgedRow(sequence: number, prevHash: string): Row {
@@ -524,13 +553,36 @@ describe("the audit-verify CLI", () => {
     }
   });
 
-  it("exit 2 for a malformed --expect, without touching the database", async () => {
-    const before = (await head()).sequence;
-    const { code, stderr } = await run(["--expect", "12:nothex"]);
-    expect(code).toBe(2);
-    expect(stderr).toContain("--expect must be");
-    expect((await head()).sequence).toBe(before);
+  it("--json: the report is on stdout for a broken chain too (exit 1), with the first break", async () => {
+    const rows = await rowsBySequence();
+    const target = rows[4]!;
+    await asAttacker(() => stack.db.auditEvent.delete({ where: { id: target.id } }));
+    try {
+      const { code, stdout } = await run(["--json"]);
+      expect(code).toBe(1);
+      expect(JSON.parse(stdout)).toMatchObject({
+        intact: false,
+        firstBreak: { kind: "deleted", sequence: target.sequence },
+      });
+    } finally {
+      await asAttacker(() => stack.db.auditEvent.create({ data: target }));
+    }
   });
+
+  const MALFORMED_EXPECT: Array<[string, string, string]> = [
+    ["a hash that is not hex", "12:nothex", "--expect must be"],
+    ["a sequence beyond the 32-bit column", `2147483648:${"a".repeat(64)}`, "at most 2147483647"],
+  ];
+  for (const [rule, value, message] of MALFORMED_EXPECT) {
+    it(`exit 2 for a malformed --expect (${rule}), naming the option, without touching the database`, async () => {
+      const before = (await head()).sequence;
+      const { code, stderr } = await run(["--expect", value]);
+      expect(code).toBe(2);
+      expect(stderr).toContain(message);
+      expect(stderr).not.toContain("prisma");
+      expect((await head()).sequence).toBe(before);
+    });
+  }
 
   it("a chain rewritten wholesale verifies clean, but no longer holds a head kept from before (--expect → exit 1)", async () => {
     const kept = await head();

@@ -191,17 +191,18 @@ describe("CSV export", () => {
     ["- is neutralised", "-2", "'-2"],
     ["@ is neutralised", "@SUM(A1)", "'@SUM(A1)"],
     ["a leading tab is neutralised", "\tx", "'\tx"],
+    ["a formula after a semicolon is neutralised", "a;=1+1", "a;'=1+1"],
     ["null is empty", null, ""],
   ])("%s", (_rule, value, expected) => {
     expect(csvCell(value)).toBe(expected);
   });
 
-  it("ends every record with CRLF", () => {
+  it("starts with the UTF-8 byte order mark and ends every record with CRLF", () => {
     expect(
       toCsv([
         ["a", 1, true],
         ["b", 2, false],
       ]),
-    ).toBe("a,1,true\r\nb,2,false\r\n");
+    ).toBe("\uFEFFa,1,true\r\nb,2,false\r\n");
   });
 });
