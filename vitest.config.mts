@@ -57,7 +57,7 @@ export default defineConfig({
           // each file (about 40 s of the tier): they hold no module state of their own, and every
           // stack they start is their own.
           isolate: false,
-          // A timeout only catches a hang. The heaviest tests (discovery of 1,000 accounts, the
+          // A timeout only catches a hang. The heaviest tests (discovery of 400 accounts, the
           // discovery command) take ~10 s quiet and were seen at 30+ s with the machine busy with
           // other work, so the limit is well above any honest run, like the hooks'.
           testTimeout: 120_000,

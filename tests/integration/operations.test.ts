@@ -246,17 +246,16 @@ describe("a replica with a bound on requests in flight and a metrics token", () 
 });
 
 describe("migrations at start", () => {
-  it("a replica on a current schema starts without running the schema engine", async () => {
-    const replica = await startReplica(stack);
-    try {
-      expect(replica.output()).toContain("Gatehouse listening on");
-      expect(replica.output()).not.toMatch(/Prisma|migration/i);
-    } finally {
-      await replica.stop();
-    }
+  it("a replica on a current schema starts without running the schema engine", () => {
+    // The file's own portal is one (its database is a copy of a migrated template); the server
+    // migrates, or not, before it listens, so what it wrote until then tells.
+    const [start, listening] = stack.portal.output().split("Gatehouse listening on");
+    expect(listening).toBeDefined();
+    expect(start).not.toMatch(/Prisma|migration/i);
   });
 
-  // The schema engine takes about 12 s on PostgreSQL; on SQLite the same code path costs 2 s.
+  // The same code path on PostgreSQL only takes longer (operator-start.test.ts migrates an empty
+  // PostgreSQL database at start).
   it.runIf(testDatabaseKind() === "sqlite")(
     "a replica on an empty database applies every migration, then serves",
     async () => {

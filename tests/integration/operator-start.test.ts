@@ -17,6 +17,11 @@ import { holdRequestSlot } from "../support/held-request";
 import { testDatabaseKind } from "../support/stack";
 
 // No stand-ins: these portals only start, migrate and answer probes.
+/**
+ * Every test but the replicas' starts its portal on a SQLite file of its own, whichever database
+ * the tier runs on: they run in the SQLite tier only, where the PostgreSQL tier would repeat them.
+ */
+const ownSqliteTier = testDatabaseKind() === "sqlite";
 const NOWHERE = "http://127.0.0.1:9";
 const cleanups: Array<() => unknown> = [];
 afterAll(async () => {
@@ -70,53 +75,59 @@ function linesNotJson(output: string): string[] {
     });
 }
 
-describe('the server\'s output is JSON lines (docs/OPERATIONS.md "Logs")', () => {
-  it("a start that migrates an empty database, requests, a page and a shutdown write only JSON objects with time, level and message", async () => {
-    const port = await freePort();
-    const portal = await startPortal({
-      port,
-      env: envFor(port, { DATABASE_URL: emptySqliteUrl() }),
+describe.runIf(ownSqliteTier)(
+  'the server\'s output is JSON lines (docs/OPERATIONS.md "Logs")',
+  () => {
+    it("a start that migrates an empty database, requests, a page and a shutdown write only JSON objects with time, level and message", async () => {
+      const port = await freePort();
+      const portal = await startPortal({
+        port,
+        env: envFor(port, { DATABASE_URL: emptySqliteUrl() }),
+      });
+      expect((await fetch(`${portal.url}/api/ready`)).status).toBe(200);
+      expect((await fetch(`${portal.url}/signin`)).status).toBe(200);
+      await stopAndWait(portal);
+
+      expect(linesNotJson(portal.output())).toEqual([]);
+      expect(portal.output()).toContain("All migrations have been successfully applied");
+      expect(portal.output()).toMatch(/"message":"Gatehouse listening on http:\/\/127\.0\.0\.1:/);
     });
-    expect((await fetch(`${portal.url}/api/ready`)).status).toBe(200);
-    expect((await fetch(`${portal.url}/signin`)).status).toBe(200);
-    await stopAndWait(portal);
+  },
+);
 
-    expect(linesNotJson(portal.output())).toEqual([]);
-    expect(portal.output()).toContain("All migrations have been successfully applied");
-    expect(portal.output()).toMatch(/"message":"Gatehouse listening on http:\/\/127\.0\.0\.1:/);
-  });
-});
-
-describe("a start that fails for anything but its settings is a JSON line too", () => {
-  it("a SAML schema validator that can't load: exit code 1, and every line, the reason included, is JSON", async () => {
-    const port = await freePort();
-    const message = await startPortal({
-      port,
-      env: envFor(port, { DATABASE_URL: emptySqliteUrl() }),
-      nodeArgs: ["--import", path.join(ROOT, "tests/fixtures/break-saml-validator.mjs")],
-    }).then(
-      async (portal) => {
-        await stopAndWait(portal);
-        return "the portal started";
-      },
-      (error: unknown) => (error instanceof Error ? error.message : String(error)),
-    );
-    expect(message).toMatch(/^portal exited with code 1:\n/);
-    const output = message.replace(/^portal exited with code 1:\n/, "");
-    expect(linesNotJson(output)).toEqual([]);
-    const refusal = output
-      .split("\n")
-      .filter((line) => line.includes("Gatehouse cannot start"))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(refusal).toEqual([
-      expect.objectContaining({
-        level: "error",
-        message: "Gatehouse cannot start",
-        reason: expect.stringContaining("libxml2-wasm could not be loaded"),
-      }),
-    ]);
-  });
-});
+describe.runIf(ownSqliteTier)(
+  "a start that fails for anything but its settings is a JSON line too",
+  () => {
+    it("a SAML schema validator that can't load: exit code 1, and every line, the reason included, is JSON", async () => {
+      const port = await freePort();
+      const message = await startPortal({
+        port,
+        env: envFor(port, { DATABASE_URL: emptySqliteUrl() }),
+        nodeArgs: ["--import", path.join(ROOT, "tests/fixtures/break-saml-validator.mjs")],
+      }).then(
+        async (portal) => {
+          await stopAndWait(portal);
+          return "the portal started";
+        },
+        (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      );
+      expect(message).toMatch(/^portal exited with code 1:\n/);
+      const output = message.replace(/^portal exited with code 1:\n/, "");
+      expect(linesNotJson(output)).toEqual([]);
+      const refusal = output
+        .split("\n")
+        .filter((line) => line.includes("Gatehouse cannot start"))
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(refusal).toEqual([
+        expect.objectContaining({
+          level: "error",
+          message: "Gatehouse cannot start",
+          reason: expect.stringContaining("libxml2-wasm could not be loaded"),
+        }),
+      ]);
+    });
+  },
+);
 
 /**
  * A project directory of its own that runs this checkout's build: everything is linked, except the
@@ -138,7 +149,7 @@ function projectWithEnvFile(envFile: string): string {
   return dir;
 }
 
-describe(".env files in the project directory", () => {
+describe.runIf(ownSqliteTier)(".env files in the project directory", () => {
   it("the database a .env file names is the one the server migrates and the portal serves from", async () => {
     const databaseUrl = emptySqliteUrl();
     const projectDir = projectWithEnvFile(`DATABASE_URL=${databaseUrl}\n`);
@@ -211,7 +222,11 @@ function postgresAdminUrl(): string {
   return process.env.GATEHOUSE_TEST_POSTGRES_URL || "postgresql://postgres@127.0.0.1:5432/test";
 }
 
-/** The sessions waiting for Prisma's migration lock (`pg_advisory_lock(72707369)`). */
+/**
+ * The sessions waiting for Prisma's migration lock (`pg_advisory_lock(72707369)`) on the client's
+ * database: advisory locks are per database, and other databases on the server (other test files,
+ * other runs) take the same lock while they migrate.
+ */
 async function waitingForMigrationLock(client: pg.Client): Promise<number[]> {
   const result = await client.query<{ pid: number }>(
     // Advisory locks belong to one database; other databases' migrations on the same server
@@ -266,59 +281,62 @@ describe.runIf(testDatabaseKind() === "postgresql")("replicas started together",
   });
 });
 
-describe('npm start stopped as a container stops it (docs/OPERATIONS.md "Shutdown")', () => {
-  it("SIGTERM to npm reaches the server: a request in flight is answered, the server exits, npm exits 0", async () => {
-    const port = await freePort();
-    const npm = spawn("npm", ["start", "--silent"], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? "",
-        HOME: process.env.HOME ?? "",
-        NODE_ENV: "production",
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        ...envFor(port, { DATABASE_URL: emptySqliteUrl() }),
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    npm.stdout.on("data", (d: Buffer) => (output += d.toString()));
-    npm.stderr.on("data", (d: Buffer) => (output += d.toString()));
-    const npmExited = once(npm, "exit");
-    cleanups.push(() => npm.exitCode === null && npm.kill("SIGKILL"));
-    while (!/Gatehouse listening on \S+ \(pid (\d+)\)/.test(output)) {
-      if (npm.exitCode !== null) throw new Error(`npm start exited:\n${output}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    const serverPid = Number(/Gatehouse listening on \S+ \(pid (\d+)\)/.exec(output)![1]);
-    cleanups.push(() => isRunning(serverPid) && process.kill(serverPid, "SIGKILL"));
-    expect((await fetch(`http://127.0.0.1:${port}/api/health`)).status).toBe(200);
+describe.runIf(ownSqliteTier)(
+  'npm start stopped as a container stops it (docs/OPERATIONS.md "Shutdown")',
+  () => {
+    it("SIGTERM to npm reaches the server: a request in flight is answered, the server exits, npm exits 0", async () => {
+      const port = await freePort();
+      const npm = spawn("npm", ["start", "--silent"], {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH ?? "",
+          HOME: process.env.HOME ?? "",
+          NODE_ENV: "production",
+          PORT: String(port),
+          HOST: "127.0.0.1",
+          ...envFor(port, { DATABASE_URL: emptySqliteUrl() }),
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let output = "";
+      npm.stdout.on("data", (d: Buffer) => (output += d.toString()));
+      npm.stderr.on("data", (d: Buffer) => (output += d.toString()));
+      const npmExited = once(npm, "exit");
+      cleanups.push(() => npm.exitCode === null && npm.kill("SIGKILL"));
+      while (!/Gatehouse listening on \S+ \(pid (\d+)\)/.test(output)) {
+        if (npm.exitCode !== null) throw new Error(`npm start exited:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const serverPid = Number(/Gatehouse listening on \S+ \(pid (\d+)\)/.exec(output)![1]);
+      cleanups.push(() => isRunning(serverPid) && process.kill(serverPid, "SIGKILL"));
+      expect((await fetch(`http://127.0.0.1:${port}/api/health`)).status).toBe(200);
 
-    // A request the server has taken in, whose body has not all arrived yet (tests/support/held-request.ts).
-    const held = await holdRequestSlot(`http://127.0.0.1:${port}`);
-    const answered = new Promise<number>((resolve, reject) => {
-      held.once("response", (response) => resolve(response.statusCode ?? 0));
-      held.once("error", reject);
+      // A request the server has taken in, whose body has not all arrived yet (tests/support/held-request.ts).
+      const held = await holdRequestSlot(`http://127.0.0.1:${port}`);
+      const answered = new Promise<number>((resolve, reject) => {
+        held.once("response", (response) => resolve(response.statusCode ?? 0));
+        held.once("error", reject);
+      });
+      npm.kill("SIGTERM");
+      // The server stops listening once it has the signal (npm waits for it); then the rest of the
+      // body arrives.
+      while (
+        npm.exitCode === null &&
+        npm.signalCode === null &&
+        (await fetch(`http://127.0.0.1:${port}/api/health`).then(
+          () => true,
+          () => false,
+        ))
+      )
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      held.end("x".repeat(100 - "grant_type=".length));
+      expect(await answered).toBe(400);
+      const [code, signal] = (await npmExited) as [number | null, NodeJS.Signals | null];
+      expect({ code, signal }).toEqual({ code: 0, signal: null });
+      while (isRunning(serverPid)) await new Promise((resolve) => setTimeout(resolve, 50));
     });
-    npm.kill("SIGTERM");
-    // The server stops listening once it has the signal (npm waits for it); then the rest of the
-    // body arrives.
-    while (
-      npm.exitCode === null &&
-      npm.signalCode === null &&
-      (await fetch(`http://127.0.0.1:${port}/api/health`).then(
-        () => true,
-        () => false,
-      ))
-    )
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    held.end("x".repeat(100 - "grant_type=".length));
-    expect(await answered).toBe(400);
-    const [code, signal] = (await npmExited) as [number | null, NodeJS.Signals | null];
-    expect({ code, signal }).toEqual({ code: 0, signal: null });
-    while (isRunning(serverPid)) await new Promise((resolve) => setTimeout(resolve, 50));
-  });
-});
+  },
+);
 
 function isRunning(pid: number): boolean {
   try {
