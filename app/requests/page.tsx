@@ -6,6 +6,7 @@ import {
   RequestsToDecide,
 } from "@/components/access-requests/request-lists";
 import { PageFrame } from "@/components/page-frame";
+import { linkedRequestId, linkedRequestNote } from "@/lib/access-requests/linked-request";
 import { listRequestsFor } from "@/lib/access-requests/list-requests";
 import { requestContextFor } from "@/lib/access-requests/request-context";
 import { kickAccessRequestWorker } from "@/lib/access-requests/worker";
@@ -13,15 +14,23 @@ import { requirePageUser } from "@/lib/auth/current-user";
 
 export const metadata: Metadata = { title: "Access requests" };
 
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
 /**
  * Access requests (docs/ACCESS-REQUESTS.md): the roles this person may request, their requests,
- * and — for approvers — the requests waiting for them and the elevations they may end.
+ * and — for approvers — the requests waiting for them and the elevations they may end. A
+ * notification links to one request (`?request=<id>`): signing in returns to it, and it is shown
+ * first — or the page says where it stands if it no longer waits for this person.
  */
-export default async function RequestsPage() {
-  const { user, meta } = await requirePageUser({ returnTo: "/requests" });
+export default async function RequestsPage({ searchParams }: { searchParams: SearchParams }) {
+  const linked = linkedRequestId((await searchParams).request);
+  const { user, meta } = await requirePageUser({
+    returnTo: linked ? `/requests?request=${linked}` : "/requests",
+  });
   const ctx = requestContextFor(user, meta);
   kickAccessRequestWorker();
   const lists = await listRequestsFor(ctx);
+  const linkedNote = linked ? await linkedRequestNote(ctx, linked, lists) : null;
   const now = ctx.now.toISOString();
   return (
     <PageFrame user={user}>
@@ -33,12 +42,21 @@ export default async function RequestsPage() {
           accounts page; no session outlasts it.
         </p>
       </div>
+      {linkedNote && (
+        <p
+          role="status"
+          className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900"
+          data-testid="linked-request-note"
+        >
+          {linkedNote}
+        </p>
+      )}
       {(lists.isApprover || lists.toDecide.length > 0) && (
         <section className="space-y-2" aria-labelledby="to-decide">
           <h2 id="to-decide" className="text-lg font-semibold">
             Requests to decide
           </h2>
-          <RequestsToDecide requests={lists.toDecide} now={now} />
+          <RequestsToDecide requests={lists.toDecide} now={now} linked={linked} />
         </section>
       )}
       <section className="space-y-2" aria-labelledby="request-access">

@@ -177,8 +177,23 @@ export function MyRequests({ requests, now }: { requests: RequestView[]; now: st
   );
 }
 
-/** Pending requests this person may decide: who, what, why, their record; approve or deny. */
-export function RequestsToDecide({ requests, now }: { requests: DecidableRequest[]; now: string }) {
+/**
+ * Pending requests this person may decide: who, what, why, their record; approve or deny. The one
+ * a notification linked to comes first, marked.
+ */
+export function RequestsToDecide({
+  requests: listed,
+  now,
+  linked = null,
+}: {
+  requests: DecidableRequest[];
+  now: string;
+  linked?: string | null;
+}) {
+  const requests = [
+    ...listed.filter((r) => r.id === linked),
+    ...listed.filter((r) => r.id !== linked),
+  ];
   const { busy, error, done, send } = useRequestAction();
   const [comments, setComments] = useState<Record<string, string>>({});
   const nowMs = Date.parse(now);
@@ -203,9 +218,11 @@ export function RequestsToDecide({ requests, now }: { requests: DecidableRequest
         {requests.map((r) => (
           <li
             key={r.id}
-            className="space-y-2 p-3"
+            className={`space-y-2 p-3 ${r.id === linked ? "bg-amber-50 ring-2 ring-amber-400 ring-inset" : ""}`}
             data-testid="decide-request"
             data-request-id={r.id}
+            data-linked={r.id === linked ? "true" : undefined}
+            aria-current={r.id === linked ? "true" : undefined}
           >
             <p className="text-sm">
               <span className="font-medium">{r.requesterEmail}</span> asks for

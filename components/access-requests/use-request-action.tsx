@@ -38,6 +38,9 @@ export function useRequestAction() {
           return false;
         }
         setError(failure);
+        // A conflict means the request changed (another approver decided it, it was cancelled or
+        // expired): the lists are reloaded so the page shows where it stands beside the message.
+        if (response.status === 409) router.refresh();
         return false;
       }
       setDone(doneMessage);

@@ -35,7 +35,25 @@ export function undecidableReason(r: RequestRow, now: Date): string | null {
   if (status === "pending") return null;
   if (status === "expired") return "This request expired before it was decided.";
   if (status === "cancelled") return "This request was cancelled.";
-  return `This request was already decided (${status}).`;
+  // Who decided it, so an approver who lost a race or reloads late sees what happened.
+  const outcome = r.state === "denied" ? "deny" : "approve";
+  const decider = r.decisions.findLast((d) => d.decision === outcome);
+  const by = decider ? ` by ${decider.email}` : "";
+  if (r.state === "denied") return `This request was already denied${by}.`;
+  return `This request was already approved${by} (${status}).`;
+}
+
+/**
+ * What a decider whose conditional write matched nothing is told: the request as it stands after
+ * the decision that landed first, read again, so they learn what happened instead of guessing.
+ */
+async function lostRace(ctx: RequestContext, id: string): Promise<AppError> {
+  const now = await loadRequest(ctx, id).catch(() => null);
+  const reason = now ? undecidableReason(now, ctx.now) : null;
+  return new AppError(
+    "conflict",
+    `${reason ?? "Another decision on this request landed at the same moment: reload it to see where it stands."} Your decision was not recorded.`,
+  );
 }
 
 /**
@@ -111,46 +129,46 @@ export async function decideAccessRequest(
           })()
         : null;
 
-  return ctx.db.$transaction(async (tx) => {
-    // The version is in the UPDATE itself: a concurrent decision or cancel makes this match nothing.
-    const claimed = await tx.accessRequest.updateMany({
-      where: { id: read.id, version: read.version, state: "pending", decideBy: { gt: ctx.now } },
-      data: { version: { increment: 1 }, ...(next ?? {}) },
-    });
-    if (claimed.count !== 1) {
-      throw new AppError(
-        "conflict",
-        "Someone else changed this request at the same moment: reload it.",
-      );
-    }
-    await tx.accessRequestDecision.create({
-      data: {
-        requestId: read.id,
-        personId: principal.personId,
-        userId: ctx.user.id,
-        email: ctx.user.email ?? ctx.user.subject,
-        decision: input.decision,
+  const lost = new Error("lost the race");
+  return ctx.db
+    .$transaction(async (tx) => {
+      // The version is in the UPDATE itself: a concurrent decision or cancel makes this match nothing.
+      const claimed = await tx.accessRequest.updateMany({
+        where: { id: read.id, version: read.version, state: "pending", decideBy: { gt: ctx.now } },
+        data: { version: { increment: 1 }, ...(next ?? {}) },
+      });
+      if (claimed.count !== 1) throw lost;
+      await tx.accessRequestDecision.create({
+        data: {
+          requestId: read.id,
+          personId: principal.personId,
+          userId: ctx.user.id,
+          email: ctx.user.email ?? ctx.user.subject,
+          decision: input.decision,
+          comment: input.comment,
+        },
+      });
+      const after = await tx.accessRequest.findUniqueOrThrow({
+        where: { id: read.id },
+        include: requestInclude,
+      });
+      const event = {
+        request: after,
+        actor: actorOf(ctx.user),
+        meta: ctx.meta,
+        now: ctx.now,
+        notify: ctx.notify,
         comment: input.comment,
-      },
+      };
+      if (input.decision === "deny") await recordRequestEvent(tx, { ...event, event: "denied" });
+      else if (!next) await recordRequestEvent(tx, { ...event, event: "approval-recorded" });
+      else {
+        await recordRequestEvent(tx, { ...event, event: "approved" });
+        if (after.activatedAt) await recordRequestEvent(tx, { ...event, event: "activated" });
+      }
+      return { status: statusOf(after, ctx.now) };
+    })
+    .catch(async (error: unknown) => {
+      throw error === lost ? await lostRace(ctx, read.id) : error;
     });
-    const after = await tx.accessRequest.findUniqueOrThrow({
-      where: { id: read.id },
-      include: requestInclude,
-    });
-    const event = {
-      request: after,
-      actor: actorOf(ctx.user),
-      meta: ctx.meta,
-      now: ctx.now,
-      notify: ctx.notify,
-      comment: input.comment,
-    };
-    if (input.decision === "deny") await recordRequestEvent(tx, { ...event, event: "denied" });
-    else if (!next) await recordRequestEvent(tx, { ...event, event: "approval-recorded" });
-    else {
-      await recordRequestEvent(tx, { ...event, event: "approved" });
-      if (after.activatedAt) await recordRequestEvent(tx, { ...event, event: "activated" });
-    }
-    return { status: statusOf(after, ctx.now) };
-  });
 }

@@ -156,7 +156,7 @@ export async function findEligibleRoles(
 
 export async function listRequestsFor(ctx: RequestContext): Promise<RequestLists> {
   const principal = principalOf(ctx.user);
-  const [eligible, mine, pending, approved, approverLists] = await Promise.all([
+  const [eligible, mine, approverLists] = await Promise.all([
     findEligibleRoles(ctx),
     ctx.db.accessRequest.findMany({
       where: { personId: principal.personId },
@@ -164,24 +164,45 @@ export async function listRequestsFor(ctx: RequestContext): Promise<RequestLists
       orderBy: { createdAt: "desc" },
       take: LIST_LIMIT,
     }),
+    ctx.db.accessRule.findMany({
+      where: { kind: "eligible" },
+      select: { id: true, approversJson: true },
+    }),
+  ]);
+  // Anyone but this person stands in as the requester: which rules does this person approve for?
+  const approvedRuleIds = approverLists
+    .filter((r) =>
+      mayDecide(parseApprovers(r.approversJson), principal, `not-${principal.personId}`),
+    )
+    .map((r) => r.id);
+  const isApprover = approvedRuleIds.length > 0;
+  // The limit applies to this approver's own queue: filtering after it would let other teams'
+  // pending requests fill the page and hide the ones waiting for them.
+  const [pending, approved] = await Promise.all([
     ctx.db.accessRequest.findMany({
-      where: { state: "pending", decideBy: { gt: ctx.now }, personId: { not: principal.personId } },
+      where: {
+        state: "pending",
+        decideBy: { gt: ctx.now },
+        personId: { not: principal.personId },
+        ruleId: { in: approvedRuleIds },
+        decisions: { none: { personId: principal.personId } },
+      },
       include: requestInclude,
       orderBy: { createdAt: "asc" },
       take: LIST_LIMIT,
     }),
     ctx.db.accessRequest.findMany({
-      where: { state: "approved", endsAt: { gt: ctx.now }, personId: { not: principal.personId } },
+      where: {
+        state: "approved",
+        endsAt: { gt: ctx.now },
+        personId: { not: principal.personId },
+        ...(ctx.user.isAdmin ? {} : { ruleId: { in: approvedRuleIds } }),
+      },
       include: requestInclude,
       orderBy: { endsAt: "asc" },
       take: LIST_LIMIT,
     }),
-    ctx.db.accessRule.findMany({ where: { kind: "eligible" }, select: { approversJson: true } }),
   ]);
-  // Anyone but this person stands in as the requester: is this person an approver at all?
-  const isApprover = approverLists.some((r) =>
-    mayDecide(parseApprovers(r.approversJson), principal, `not-${principal.personId}`),
-  );
   const approves = (r: (typeof pending)[number]) =>
     r.rule?.kind === "eligible" && mayDecide(approversOf(r), principal, r.personId);
   const decidable = pending.filter(

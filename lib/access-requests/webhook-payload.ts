@@ -35,6 +35,8 @@ export interface WebhookPayload {
     breakGlass: boolean;
     startsAt: string;
     endsAt: string | null;
+    /** Until when approvers may decide; after that the request expires undecided. */
+    decideBy: string;
     url: string;
   };
 }
@@ -76,7 +78,8 @@ export function webhookPayload(p: {
     accountName: slackEscape(raw.accountName),
     environment: slackEscape(raw.environment),
   };
-  const url = `${p.portalUrl}/requests`;
+  // The request itself: the page shows it first, and signing in from the link returns to it.
+  const url = `${p.portalUrl}/requests?request=${encodeURIComponent(raw.id)}`;
   // An approver deciding from the chat must see when the access would start, not only how long.
   const later = Date.parse(raw.startsAt) > p.at.getTime();
   const starting = later ? `, starting ${utcMinute(raw.startsAt)}` : "";
@@ -121,6 +124,7 @@ export function webhookPayload(p: {
       breakGlass: r.breakGlass,
       startsAt: r.startsAt,
       endsAt: r.endsAt,
+      decideBy: r.decideBy,
       url,
     },
   };

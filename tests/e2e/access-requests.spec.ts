@@ -3,6 +3,7 @@
 // revokes; carol is refused. The audit log records it in that order, and the webhook receiver (a
 // local server) got each event.
 import { expect, test } from "@playwright/test";
+import type { TestStack } from "@/tests/support/stack";
 import { startWebhookReceiver, type WebhookReceiver } from "@/tests/support/webhook-receiver";
 import {
   roleIdOf,
@@ -26,6 +27,24 @@ const stack = startStackPerFile({
 test.afterAll(async () => {
   await hooks?.close();
 });
+
+/** An eligible rule under which carol may request staging's Developer, approved by developers. */
+async function carolMayRequestStagingDeveloper(s: TestStack, extra: { breakGlass?: boolean } = {}) {
+  const stagingDeveloper = await roleIdOf(s, "acme-staging", "Developer");
+  const carol = await s.db.user.findFirstOrThrow({ where: { email: "carol@corp.example" } });
+  const rule = await s.db.accessRule.create({
+    data: {
+      roleId: stagingDeveloper,
+      personId: carol.personId,
+      kind: "eligible",
+      approversJson: JSON.stringify([{ group: "developers" }]),
+      maxElevationSeconds: 4 * 3600,
+      maxSessionDurationSeconds: 3600,
+      ...extra,
+    },
+  });
+  return { stagingDeveloper, rule };
+}
 
 test("carol requests DataAnalyst, alice approves, carol opens the console, alice revokes, carol is refused", async ({
   page,
@@ -201,18 +220,8 @@ test("my requests say who ended an elevation early and why, a request cancelled 
   browser,
 }) => {
   const s = stack();
-  const stagingDeveloper = await roleIdOf(s, "acme-staging", "Developer");
-  const carol = await s.db.user.findFirstOrThrow({ where: { email: "carol@corp.example" } });
-  const rule = await s.db.accessRule.create({
-    data: {
-      roleId: stagingDeveloper,
-      personId: carol.personId,
-      kind: "eligible",
-      approversJson: JSON.stringify([{ group: "developers" }]),
-      maxElevationSeconds: 4 * 3600,
-      breakGlass: true,
-      maxSessionDurationSeconds: 3600,
-    },
+  const { stagingDeveloper, rule } = await carolMayRequestStagingDeveloper(s, {
+    breakGlass: true,
   });
   try {
     await signedInAs(page, s, "carol");
@@ -299,5 +308,81 @@ test("my requests say who ended an elevation early and why, a request cancelled 
       data: { state: "cancelled" },
     });
     await s.db.accessRule.deleteMany({ where: { id: rule.id } });
+  }
+});
+
+test("an approver follows a notification's link, signs in and comes back to that request; a decision another approver made first is shown with who made it", async ({
+  page,
+  browser,
+}) => {
+  const s = stack();
+  const { stagingDeveloper, rule } = await carolMayRequestStagingDeveloper(s);
+  const contexts: Array<{ close(): Promise<void> }> = [];
+  try {
+    await signedInAs(page, s, "carol");
+    await page.goto(`${s.portalUrl}/requests`);
+    const before = hooks!.received.length;
+    const eligible = page.locator(
+      `[data-testid="eligible-role"][data-role-id="${stagingDeveloper}"]`,
+    );
+    await eligible.getByTestId("request-open").click();
+    await eligible.getByTestId("request-reason").fill("hotfix for the login page");
+    await eligible.getByTestId("request-submit").click();
+    const told = (await hooks!.waitFor(before + 1)).find(
+      (h) => h.body.event === "requested" && h.body.text.includes("hotfix for the login page"),
+    );
+    const link = (told?.body.request as { url?: string } | undefined)?.url ?? "";
+    const id = told?.body.request.id ?? "";
+    expect(link).toBe(`${s.portalUrl}/requests?request=${id}`);
+
+    // alice, signed out, opens the link: she signs in and lands on that request, marked.
+    const aliceContext = await browser.newContext();
+    contexts.push(aliceContext);
+    const alicePage = await aliceContext.newPage();
+    await alicePage.goto(link);
+    await expect(alicePage).toHaveURL(
+      `${s.portalUrl}/signin?callbackUrl=${encodeURIComponent(`/requests?request=${id}`)}`,
+    );
+    await alicePage.getByRole("button", { name: "Sign in with Corp Identity (demo)" }).click();
+    await alicePage.waitForURL((url) => url.origin === new URL(s.idp.issuer).origin);
+    await alicePage.locator('input[name="username"]').fill("alice");
+    await alicePage.locator('input[name="password"]').fill("alice-demo-password");
+    await alicePage.getByRole("button", { name: "Sign in", exact: true }).click();
+    await alicePage.waitForURL(link);
+    const linked = alicePage.locator(`[data-testid="decide-request"][data-linked="true"]`);
+    await expect(linked).toHaveAttribute("data-request-id", id);
+    await expect(linked).toContainText("hotfix for the login page");
+
+    // bob approves it first, from the same link.
+    const bobContext = await browser.newContext();
+    contexts.push(bobContext);
+    const bobPage = await bobContext.newPage();
+    await signedInAs(bobPage, s, "bob");
+    await bobPage.goto(link);
+    await bobPage
+      .locator('[data-testid="decide-request"][data-linked="true"]')
+      .getByTestId("decide-approve")
+      .click();
+    await expect(bobPage.getByTestId("request-done")).toContainText("Approved carol@corp.example");
+
+    // alice's page is stale: her deny is refused, saying who approved it, and the page catches up.
+    await linked.getByTestId("decide-comment").fill("not during the freeze");
+    await linked.getByTestId("decide-deny").click();
+    await expect(alicePage.getByTestId("request-error")).toContainText(
+      "already approved by bob@corp.example",
+    );
+    await expect(alicePage.getByTestId("linked-request-note")).toContainText(
+      "already approved by bob@corp.example",
+    );
+    await expect(
+      alicePage.locator(`[data-testid="decide-request"][data-request-id="${id}"]`),
+    ).toHaveCount(0);
+  } finally {
+    for (const c of contexts) await c.close();
+    await s.db.accessRequest.updateMany({
+      where: { roleId: stagingDeveloper, state: { in: ["pending", "approved"] } },
+      data: { state: "cancelled" },
+    });
+    await s.db.accessRule.delete({ where: { id: rule.id } });
   }
 });

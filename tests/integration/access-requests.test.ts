@@ -414,27 +414,37 @@ describe("the request → approve → use → revoke loop", () => {
 });
 
 describe("deciding", () => {
-  it("two approvers at the same moment: exactly one outcome, the other is told", async () => {
+  it("two approvers at the same moment: exactly one outcome, the other is told who decided it", async () => {
     const rule = await eligibleRuleForCarol();
     try {
-      const id = await requestId(carol, {
-        roleId: stagingDeveloper,
-        durationSeconds: HOUR,
-        reason: "deploy",
-      });
-      const [a, b] = await Promise.all([decide(alice, id, "approve"), decide(bob, id, "deny")]);
-      const statuses = [a.status, b.status].sort();
-      expect(statuses).toEqual([200, 409]);
-      const row = await stack.db.accessRequest.findUniqueOrThrow({
-        where: { id },
-        include: { decisions: true },
-      });
-      expect(row.decisions).toHaveLength(1);
-      expect(row.state).toBe(row.decisions[0]?.decision === "approve" ? "approved" : "denied");
-      const decided = (await auditActionsOf(id)).filter((x) => /approved|denied/.test(x));
-      expect(decided).toHaveLength(1);
-      if (row.state === "approved")
-        await carol.request(`/api/access-requests/${id}/revoke`, { method: "POST", json: {} });
+      // Several rounds, so the loser is caught both before its write and by the conditional write.
+      for (let round = 0; round < 4; round += 1) {
+        const id = await requestId(carol, {
+          roleId: stagingDeveloper,
+          durationSeconds: HOUR,
+          reason: `deploy ${round}`,
+        });
+        const [a, b] = await Promise.all([decide(alice, id, "approve"), decide(bob, id, "deny")]);
+        const statuses = [a.status, b.status].sort();
+        expect(statuses).toEqual([200, 409]);
+        const row = await stack.db.accessRequest.findUniqueOrThrow({
+          where: { id },
+          include: { decisions: true },
+        });
+        expect(row.decisions).toHaveLength(1);
+        expect(row.state).toBe(row.decisions[0]?.decision === "approve" ? "approved" : "denied");
+        // The one who lost is told what happened and by whom, not only that something changed.
+        const loser = await expectApiError(a.status === 409 ? a : b, 409, "conflict");
+        expect(loser.error.message).toMatch(
+          row.state === "approved"
+            ? /^This request was already approved by alice@corp\.example \(active\)\./
+            : /^This request was already denied by bob@corp\.example\./,
+        );
+        const decided = (await auditActionsOf(id)).filter((x) => /approved|denied/.test(x));
+        expect(decided).toHaveLength(1);
+        if (row.state === "approved")
+          await carol.request(`/api/access-requests/${id}/revoke`, { method: "POST", json: {} });
+      }
     } finally {
       await closeCarolsStagingRequests();
       await stack.db.accessRule.delete({ where: { id: rule.id } });
@@ -648,6 +658,96 @@ describe("deciding", () => {
         "access-request.requested",
         "access-request.approved",
       ]);
+    } finally {
+      await closeCarolsStagingRequests();
+      await stack.db.accessRule.delete({ where: { id: rule.id } });
+    }
+  });
+});
+
+describe("the approver's side", () => {
+  it("an approver's queue shows the requests waiting for them, however many wait for other approvers", async () => {
+    const bobUser = await storedUser(stack, "bob");
+    const othersRule = await stack.db.accessRule.create({
+      data: {
+        roleId: dataAnalyst,
+        personId: bobUser.personId,
+        kind: "eligible",
+        approversJson: JSON.stringify([{ group: "finance-approvers" }]),
+        maxElevationSeconds: 2 * HOUR,
+        maxSessionDurationSeconds: HOUR,
+      },
+    });
+    const rule = await eligibleRuleForCarol();
+    // Seeded around the system clock, far from any deadline the portal's (moved) clock may reach.
+    const now = new Date();
+    try {
+      // Older than carol's, and more than a page of them: none is alice's to decide.
+      await stack.db.accessRequest.createMany({
+        data: Array.from({ length: 201 }, (_, i) => ({
+          ruleId: othersRule.id,
+          roleId: dataAnalyst,
+          personId: bobUser.personId,
+          requesterUserId: bobUser.id,
+          requesterEmail: "bob@corp.example",
+          reason: `finance ${i}`,
+          durationSeconds: HOUR,
+          startsAt: now,
+          decideBy: new Date(now.getTime() + 30 * 24 * HOUR * 1000),
+          createdAt: new Date(now.getTime() - 24 * HOUR * 1000 + i * 1000),
+        })),
+      });
+      const id = await requestId(carol, {
+        roleId: stagingDeveloper,
+        durationSeconds: HOUR,
+        reason: "deploy",
+      });
+      expect((await lists(alice)).toDecide.map((r) => r.id)).toContain(id);
+    } finally {
+      await stack.db.accessRequest.deleteMany({ where: { ruleId: othersRule.id } });
+      await stack.db.accessRule.delete({ where: { id: othersRule.id } });
+      await closeCarolsStagingRequests();
+      await stack.db.accessRule.delete({ where: { id: rule.id } });
+    }
+  });
+
+  it("a notification links to its request: signing in comes back to it, shown first, or says who decided it", async () => {
+    const rule = await eligibleRuleForCarol();
+    try {
+      const before = hooks.received.length;
+      const id = await requestId(carol, {
+        roleId: stagingDeveloper,
+        durationSeconds: HOUR,
+        reason: "deploy",
+      });
+      const told = (await hooks.waitFor(before + 1)).find(
+        (h) => h.body.request.id === id && h.body.event === "requested",
+      );
+      const link = (told?.body.request as { url?: string } | undefined)?.url ?? "";
+      expect(new URL(link).pathname + new URL(link).search).toBe(`/requests?request=${id}`);
+      expect(told?.body.text).toContain(`<${link}|Open in Gatehouse>`);
+      expect(told?.body.request).toMatchObject({ decideBy: expect.any(String) as string });
+      const path = `/requests?request=${id}`;
+
+      const anonymous = await fetch(`${stack.portalUrl}${path}`, { redirect: "manual" });
+      expect(anonymous.headers.get("location")).toContain(
+        `/signin?callbackUrl=${encodeURIComponent(path)}`,
+      );
+
+      const waiting = await (await alice.request(path)).text();
+      expect(waiting).toMatch(
+        new RegExp(`data-testid="decide-request" data-request-id="${id}" data-linked="true"`),
+      );
+
+      expect((await decide(bob, id, "approve", "go")).status).toBe(200);
+      const decided = await (await alice.request(path)).text();
+      expect(decided).toContain("This request was already approved by bob@corp.example (active).");
+      // To someone who may not decide it, the link says only that: its id can't be probed.
+      const bystander = await signIn(stack, "dave");
+      const probed = await (await bystander.request(path)).text();
+      expect(probed).toContain("This request is not waiting for your decision.");
+      expect(probed).not.toContain("bob@corp.example");
+      await carol.request(`/api/access-requests/${id}/revoke`, { method: "POST", json: {} });
     } finally {
       await closeCarolsStagingRequests();
       await stack.db.accessRule.delete({ where: { id: rule.id } });

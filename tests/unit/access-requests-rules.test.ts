@@ -266,7 +266,9 @@ describe("webhooks", () => {
     expect(payload.text).toMatch(
       /^:rotating_light: BREAK-GLASS: carol@corp\.example activated DataAnalyst/,
     );
-    expect(payload.text).toContain("<https://aws.corp.example/requests|Open in Gatehouse>");
+    expect(payload.text).toContain(
+      "<https://aws.corp.example/requests?request=req-1|Open in Gatehouse>",
+    );
     expect(payload.request).toMatchObject({
       id: "req-1",
       requester: "carol@corp.example",
