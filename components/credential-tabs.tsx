@@ -1,5 +1,7 @@
 "use client";
 
+import { credentialProcessConfig } from "./credential-process-config";
+
 /**
  * The formats the CLI credentials dialog offers, what each tab says, and the small pieces around
  * them: the file a download gets, the credential_process wiring, the countdown text.
@@ -50,9 +52,6 @@ export function CredentialProcessWiring(props: {
   region: string;
 }) {
   const isWindows = typeof navigator !== "undefined" && /Windows/i.test(navigator.userAgent);
-  const command = isWindows
-    ? `cmd /c type %USERPROFILE%\\.aws\\${props.fileName}`
-    : `cat ~/.aws/${props.fileName}`;
   return (
     <div className="mt-2 rounded-lg border border-slate-200 bg-slate-50 px-3 py-2 text-xs text-slate-700">
       <p>
@@ -60,7 +59,7 @@ export function CredentialProcessWiring(props: {
         <code className="font-mono">~/.aws/config</code>:
       </p>
       <pre className="mt-1 font-mono whitespace-pre-wrap" data-testid="credential-process-wiring">
-        {`[profile ${props.profile}]\ncredential_process = ${command}\nregion = ${props.region}`}
+        {credentialProcessConfig({ ...props, isWindows })}
       </pre>
       <p className="mt-1 text-slate-500">
         Then{" "}

@@ -1,4 +1,5 @@
 import type { AccountView, RoleView } from "@/lib/access/group-by-account";
+import { nearlyMatchesAWord, wordStarts } from "./typo-match";
 
 /** One role with its account and a precomputed lower-case haystack, built once per page load. */
 export interface SearchEntry {
@@ -6,6 +7,8 @@ export interface SearchEntry {
   role: RoleView;
   /** Lower-case account name, alias, environment, description, role name and description. */
   text: string;
+  /** Where a typo-tolerant term may start (lib/access/typo-match.ts `wordStarts`). */
+  words: string[];
 }
 
 export interface AccountMatch {
@@ -17,15 +20,15 @@ export interface AccountMatch {
 export function buildSearchIndex(accounts: readonly AccountView[]): SearchEntry[] {
   const entries: SearchEntry[] = [];
   for (const account of accounts) {
-    const accountText = [account.name, account.alias, account.environment, account.description]
-      .join("\n")
-      .toLowerCase();
+    const accountText = [
+      account.name,
+      account.alias,
+      account.environment,
+      account.description,
+    ].join("\n");
     for (const role of account.roles) {
-      entries.push({
-        account,
-        role,
-        text: `${accountText}\n${role.roleName}\n${role.description}`.toLowerCase(),
-      });
+      const raw = `${accountText}\n${role.roleName}\n${role.description}`;
+      entries.push({ account, role, text: raw.toLowerCase(), words: wordStarts(raw) });
     }
   }
   return entries;
@@ -54,21 +57,41 @@ export function parseQuery(query: string): SearchTerm[] {
  * or — for digits — as the beginning of the 12-digit account id (a middle fragment of an id would
  * match almost anything and mean nothing).
  */
-export function entryMatches(entry: SearchEntry, terms: readonly SearchTerm[]): boolean {
+export function entryMatches(
+  entry: SearchEntry,
+  terms: readonly SearchTerm[],
+  forgiveTypos = false,
+): boolean {
   for (const term of terms) {
     if (entry.text.includes(term.text)) continue;
     if (term.idPrefix !== null && entry.account.accountId.startsWith(term.idPrefix)) continue;
+    if (forgiveTypos && term.idPrefix === null && nearlyMatchesAWord(term.text, entry.words)) {
+      continue;
+    }
     return false;
   }
   return true;
 }
 
-/** The matching roles grouped by account, in the index's (server's) order. */
+/**
+ * The matching roles grouped by account, in the index's (server's) order. When nothing matches
+ * exactly, a term may also be a slip or two away from the start of a word (lib/access/typo-match.ts),
+ * so a mistyped name still finds its role instead of an empty page.
+ */
 export function searchAccounts(index: readonly SearchEntry[], query: string): AccountMatch[] {
+  const exact = matchingEntries(index, query, false);
+  return exact.length > 0 ? exact : matchingEntries(index, query, true);
+}
+
+function matchingEntries(
+  index: readonly SearchEntry[],
+  query: string,
+  forgiveTypos: boolean,
+): AccountMatch[] {
   const terms = parseQuery(query);
   const result: AccountMatch[] = [];
   for (const entry of index) {
-    if (terms.length > 0 && !entryMatches(entry, terms)) continue;
+    if (terms.length > 0 && !entryMatches(entry, terms, forgiveTypos)) continue;
     const last = result.at(-1);
     if (last && last.account === entry.account) last.roles.push(entry.role);
     else result.push({ account: entry.account, roles: [entry.role] });

@@ -433,6 +433,8 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
               name: "filter",
               in: "query",
               required: false,
+              description:
+                "The accounts page's search: every word in the account's or role's names, labels or descriptions, or beginning the account id; when nothing matches so, a word of 4+ letters may be a slip or two away from a word's start (docs/API.md).",
               schema: { type: "string", maxLength: 200 },
             },
           ],

@@ -129,6 +129,28 @@ test.describe("finding a role fast", () => {
     ]);
   });
 
+  test("a mistyped search still finds the role it meant, and Enter opens it", async ({ page }) => {
+    const s = stack();
+    await signedInAs(page, s, "bob");
+    const search = page.getByRole("searchbox", { name: "Search accounts and roles" });
+    const shown = page.getByTestId("account");
+
+    await search.fill("stagng devloper");
+    await expect(shown.getByTestId("account-name")).toHaveText(["acme-staging"]);
+    await expect(shown.getByTestId("role-name")).toHaveText(["Developer"]);
+    await search.fill("readonyl");
+    await expect(shown.getByTestId("role-name")).toHaveText(["FederatedReadOnly", "ReadOnly"]);
+
+    await search.fill("stagng");
+    const popupOpened = page.waitForEvent("popup");
+    await search.press("Enter");
+    const consoleTab = await popupOpened;
+    await consoleTab.waitForURL(/\/federation/);
+    await expect(consoleTab.getByTestId("console-account")).toHaveText(STAGING_ACCOUNT_ID);
+    await expect(consoleTab.getByTestId("console-role")).toHaveText("Developer");
+    await consoleTab.close();
+  });
+
   test("keyboard: / searches, arrows move the highlight, Enter opens the console, c the CLI dialog", async ({
     page,
   }) => {

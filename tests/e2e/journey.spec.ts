@@ -165,7 +165,7 @@ test.describe("a developer's journey", () => {
     await expect(dialog.getByTestId("credentials-expiry")).toContainText(issued.AccessKeyId);
     // How to wire it into ~/.aws/config, with this dialog's profile name.
     await expect(dialog.getByTestId("credential-process-wiring")).toContainText(
-      /\[profile [\w.-]+\]\ncredential_process = cat ~\/\.aws\/[\w.-]+\.json\nregion = eu-west-1/,
+      /\[profile [\w.-]+\]\ncredential_process = sh -c 'cat "\$HOME\/\.aws\/[\w.-]+\.json"'\nregion = eu-west-1/,
     );
 
     const sts = new STSClient({
