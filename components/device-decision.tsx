@@ -1,6 +1,6 @@
 "use client";
 
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { postJson, type ApiErrorView } from "./api-client";
 
 type State =
@@ -12,6 +12,12 @@ type State =
 /** Approve or deny one CLI sign-in; the outcome replaces the buttons (docs/API.md). */
 export function DeviceDecision({ code }: { code: string }) {
   const [state, setState] = useState<State>({ kind: "undecided" });
+  // The clicked button is disabled while sending (so focus leaves it) or replaced by the outcome:
+  // focus moves to what happened, so keyboard and screen-reader users land on it.
+  const message = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (state.kind === "decided" || state.kind === "failed") message.current?.focus();
+  }, [state]);
   const decide = async (decision: "approve" | "deny") => {
     setState({ kind: "sending", decision });
     const result = await postJson<{ decision: string }>("/api/device/decision", { code, decision });
@@ -20,6 +26,8 @@ export function DeviceDecision({ code }: { code: string }) {
   if (state.kind === "decided") {
     return (
       <p
+        ref={message}
+        tabIndex={-1}
         role="status"
         data-testid="device-outcome"
         className={`rounded-md border px-3 py-2 text-sm ${state.decision === "approve" ? "border-emerald-200 bg-emerald-50 text-emerald-900" : "border-slate-200 bg-slate-50 text-slate-800"}`}
@@ -34,8 +42,11 @@ export function DeviceDecision({ code }: { code: string }) {
     <div className="space-y-3">
       {state.kind === "failed" && (
         <p
+          ref={message}
+          tabIndex={-1}
           role="alert"
           className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900"
+          data-testid="device-decision-error"
         >
           {state.error.message}
           {state.error.requestId && (

@@ -31,7 +31,10 @@ export default async function CliSessionsPage() {
           or no longer use.
         </p>
       </div>
-      <CliSessionsTable sessions={tokens.map((t) => cliSessionRowOf(t, { withOwner: false }))} />
+      <CliSessionsTable
+        sessions={tokens.map((t) => cliSessionRowOf(t, { withOwner: false }))}
+        revokeAll
+      />
       <section className="space-y-2 text-sm text-slate-600" data-testid="cli-login-hint">
         <h2 className="text-base font-semibold text-slate-900">Sign in a terminal</h2>
         <p>Run this in the terminal, then approve the code it shows:</p>

@@ -4,13 +4,18 @@ import { DeviceDecision } from "@/components/device-decision";
 import { PageFrame } from "@/components/page-frame";
 import { userLabelOf } from "@/components/app-header";
 import { requirePageUser } from "@/lib/auth/current-user";
+import type { SignedInUser } from "@/lib/auth/portal-session";
 import {
   findPendingDeviceAuthorization,
   matchesLoginHint,
+  type PendingDeviceAuthorization,
 } from "@/lib/cli-auth/device-authorization";
 import { normalizeUserCode, formatUserCode } from "@/lib/cli-auth/codes";
+import { USER_CODE_REFUSALS } from "@/lib/cli-auth/user-code-lookup";
 import { currentTime } from "@/lib/clock";
+import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
+import { isRateLimited } from "@/lib/rate-limit/counter";
 import { UtcTime } from "@/components/utc-time";
 
 export const metadata: Metadata = { title: "Sign in the command line" };
@@ -27,8 +32,7 @@ export default async function DevicePage({ searchParams }: { searchParams: Searc
   const normalized = normalizeUserCode(typed);
   const returnTo = normalized ? `/device?code=${formatUserCode(normalized)}` : "/device";
   const { user } = await requirePageUser({ returnTo });
-  const now = currentTime();
-  const pending = normalized ? await findPendingDeviceAuthorization(getDb(), typed, now) : null;
+  const { pending, refusal } = await lookUp(typed, user);
 
   return (
     <PageFrame user={user} mainClassName="py-8">
@@ -93,22 +97,25 @@ export default async function DevicePage({ searchParams }: { searchParams: Searc
           </section>
         ) : (
           <section className="space-y-3 rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
-            {typed !== "" && (
+            {refusal !== null && (
               <p
+                id={CODE_ERROR_ID}
                 role="alert"
                 className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
                 data-testid="device-unknown"
               >
-                {normalized
-                  ? "This code is unknown, has expired or was already used. Run gatehouse login again."
-                  : "That is not a code: it has 8 letters, like BCDF-GHJK."}
+                {refusal}
               </p>
             )}
             <form method="get" action="/device" className="flex flex-wrap items-end gap-2">
               <label className="flex flex-col text-sm">
                 <span className="mb-1 text-slate-600">Code from your terminal</span>
+                {/* The page's one task: the field has focus, and a refusal is read out with it. */}
                 <input
                   name="code"
+                  autoFocus
+                  aria-invalid={refusal !== null ? true : undefined}
+                  aria-describedby={refusal !== null ? CODE_ERROR_ID : undefined}
                   defaultValue={typed}
                   autoComplete="off"
                   autoCapitalize="characters"
@@ -138,4 +145,32 @@ export default async function DevicePage({ searchParams }: { searchParams: Searc
       </div>
     </PageFrame>
   );
+}
+
+const CODE_ERROR_ID = "device-code-error";
+
+/** The pending sign-in a typed code names, or what to tell the person instead (nothing if blank). */
+async function lookUp(
+  typed: string,
+  user: SignedInUser,
+): Promise<
+  { pending: PendingDeviceAuthorization; refusal: null } | { pending: null; refusal: string | null }
+> {
+  if (typed.trim() === "") return { pending: null, refusal: null };
+  try {
+    const found = await findPendingDeviceAuthorization(
+      getDb(),
+      { typedCode: typed, user, limits: getConfig().rateLimits },
+      currentTime(),
+    );
+    return "pending" in found
+      ? { pending: found.pending, refusal: null }
+      : { pending: null, refusal: USER_CODE_REFUSALS[found.refused] };
+  } catch (error) {
+    if (!isRateLimited(error)) throw error;
+    return {
+      pending: null,
+      refusal: `Too many codes were looked up from your account. Wait ${error.retryAfterSeconds ?? 60} seconds, then try again.`,
+    };
+  }
 }

@@ -212,25 +212,42 @@ export async function revokeCliToken(
   if (!row || (!isOwner && !request.by.isAdmin)) {
     throw new AppError("not_found", "No such CLI session.");
   }
-  const revokedBy = isOwner ? "owner" : `admin:${request.by.id}`;
-  await db.$transaction(async (tx) => {
-    const changed = await tx.cliToken.updateMany({
-      where: { id: row.id, revokedAt: null },
-      data: { revokedAt: now, revokedBy },
-    });
-    if (changed.count === 0) return; // already revoked: idempotent
-    await writeAuditEvent(tx, {
-      action: "cli.token-revoked",
-      outcome: "success",
-      actor: actorOf(request.by),
-      meta: { ...request.meta, cliTokenId: row.id },
-      details: {
-        deviceName: row.deviceName,
-        owner: row.user.email ?? row.user.subject,
-        by: isOwner ? "owner" : "admin",
-      },
-    });
+  // Already revoked: idempotent.
+  await db.$transaction((tx) =>
+    revokeTokenRow(tx, row, { by: request.by, meta: request.meta, isOwner }, now),
+  );
+}
+
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+/**
+ * Revokes one token inside `tx`, with its `cli.token-revoked` event in the same transaction
+ * (`all`: one of a "Revoke all"). False when it was revoked already.
+ */
+export async function revokeTokenRow(
+  tx: Tx,
+  row: { id: string; deviceName: string; user: { email: string | null; subject: string } },
+  how: { by: SignedInUser; meta: RequestMeta; isOwner: boolean; all?: boolean },
+  now: Date,
+): Promise<boolean> {
+  const changed = await tx.cliToken.updateMany({
+    where: { id: row.id, revokedAt: null },
+    data: { revokedAt: now, revokedBy: how.isOwner ? "owner" : `admin:${how.by.id}` },
   });
+  if (changed.count === 0) return false;
+  await writeAuditEvent(tx, {
+    action: "cli.token-revoked",
+    outcome: "success",
+    actor: actorOf(how.by),
+    meta: { ...how.meta, cliTokenId: row.id },
+    details: {
+      deviceName: row.deviceName,
+      owner: row.user.email ?? row.user.subject,
+      by: how.isOwner ? "owner" : "admin",
+      ...(how.all ? { all: true } : {}),
+    },
+  });
+  return true;
 }
 
 /** The CLI's logout: the token revokes itself. */

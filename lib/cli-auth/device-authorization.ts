@@ -5,7 +5,9 @@ import type { SignedInUser } from "@/lib/auth/portal-session";
 import type { Db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/request-meta";
-import { formatUserCode, newDeviceCode, newUserCode, normalizeUserCode, secretHash } from "./codes";
+import type { RateLimits } from "@/lib/rate-limit/settings";
+import { formatUserCode, newDeviceCode, newUserCode, secretHash } from "./codes";
+import { lookUpUserCode, USER_CODE_REFUSALS, type UserCodeRefusal } from "./user-code-lookup";
 
 /** RFC 8628 §3.5: each slow_down adds 5 seconds to the interval the client must keep. */
 const SLOW_DOWN_STEP_SECONDS = 5;
@@ -83,24 +85,28 @@ export interface PendingDeviceAuthorization {
   expiresAt: Date;
 }
 
-/** The pending, unexpired sign-in a typed user code names, or null. */
+/**
+ * The pending, unexpired sign-in a typed user code names, or which refusal to show instead.
+ * @throws AppError rate_limited (lookUpUserCode)
+ */
 export async function findPendingDeviceAuthorization(
   db: Db,
-  typedCode: string,
+  request: { typedCode: string; user: SignedInUser; limits: RateLimits },
   now: Date,
-): Promise<PendingDeviceAuthorization | null> {
-  const userCode = normalizeUserCode(typedCode);
-  if (userCode === null) return null;
-  const row = await db.deviceAuthorization.findUnique({ where: { userCode } });
-  if (!row || row.status !== "pending" || row.expiresAt <= now) return null;
+): Promise<{ pending: PendingDeviceAuthorization } | { refused: UserCodeRefusal }> {
+  const found = await lookUpUserCode(db, request, now);
+  if (found.kind !== "pending") return { refused: found.kind };
+  const row = found.row;
   return {
-    userCode: formatUserCode(row.userCode),
-    deviceName: row.deviceName,
-    clientAddress: row.clientAddress,
-    userAgent: row.userAgent,
-    loginHint: row.loginHint,
-    createdAt: row.createdAt,
-    expiresAt: row.expiresAt,
+    pending: {
+      userCode: formatUserCode(row.userCode),
+      deviceName: row.deviceName,
+      clientAddress: row.clientAddress,
+      userAgent: row.userAgent,
+      loginHint: row.loginHint,
+      createdAt: row.createdAt,
+      expiresAt: row.expiresAt,
+    },
   };
 }
 
@@ -115,21 +121,28 @@ export function matchesLoginHint(user: SignedInUser, hint: string | null): boole
  * The signed-in person approves or denies a pending CLI sign-in. Exactly one decision counts (the
  * row changes only from pending), and it is audited in the same transaction. A sign-in the CLI
  * asked for a named person (login_hint) can't be approved by anyone else — refused and audited.
- * @throws AppError not_found (unknown, expired or already decided code), forbidden (someone else's)
+ * @throws AppError not_found (unknown, expired or already decided code, saying which), forbidden
+ * (someone else's), rate_limited (too many codes looked up)
  */
 export async function decideDeviceAuthorization(
   db: Db,
-  decision: { typedCode: string; approve: boolean; user: SignedInUser; meta: RequestMeta },
+  decision: {
+    typedCode: string;
+    approve: boolean;
+    user: SignedInUser;
+    meta: RequestMeta;
+    limits: RateLimits;
+  },
   now: Date,
 ): Promise<void> {
-  const userCode = normalizeUserCode(decision.typedCode);
+  const found = await lookUpUserCode(db, decision, now);
+  if (found.kind !== "pending") throw new AppError("not_found", USER_CODE_REFUSALS[found.kind]);
+  const row = found.row;
+  // Decided or expired between the lookup and the update (another tab, a double click).
   const gone = new AppError(
     "not_found",
-    "This code is unknown, has expired or was already used. Run gatehouse login again.",
+    "This code was decided meanwhile, or has expired. Reload the page to see which.",
   );
-  if (userCode === null) throw gone;
-  const row = await db.deviceAuthorization.findUnique({ where: { userCode } });
-  if (!row || row.status !== "pending" || row.expiresAt <= now) throw gone;
   const target = { deviceName: row.deviceName, clientAddress: row.clientAddress };
   if (decision.approve && !matchesLoginHint(decision.user, row.loginHint)) {
     await writeAuditEvent(db, {

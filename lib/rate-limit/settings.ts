@@ -17,6 +17,11 @@ export const RATE_LIMITED = {
   "issue-address": { limit: 600, windowSeconds: 60 },
   /** The CLI's device sign-in endpoints (code and token polling), per client address. */
   device: { limit: 300, windowSeconds: 60 },
+  /**
+   * User codes looked up on the CLI approval page (shown or decided), per person: a code is short,
+   * so guessing one must take far longer than it lives (RFC 8628 §5.1).
+   */
+  "device-approval": { limit: 30, windowSeconds: 600 },
   /** Reads of the bearer-token API (/api/v1/me, /api/v1/roles), per person. */
   api: { limit: 600, windowSeconds: 60 },
   /**

@@ -48,6 +48,8 @@ test("bob approves gatehouse login in the browser, then revokes that terminal", 
   await page.screenshot({ path: test.info().outputPath("device-approval.png"), fullPage: true });
   await page.getByTestId("device-approve").click();
   await expect(page.getByTestId("device-outcome")).toContainText("Approved");
+  // The button that had focus is gone: focus lands on the outcome, not on the page's body.
+  await expect(page.getByTestId("device-outcome")).toBeFocused();
 
   expect(await exited, stderr).toBe(0);
   const creds = await runCli(["creds", "acme-staging/Developer", "--portal", s.portalUrl], { env });
@@ -72,9 +74,33 @@ test("bob approves gatehouse login in the browser, then revokes that terminal", 
   await page.screenshot({ path: test.info().outputPath("cli-sessions.png"), fullPage: true });
   await row.getByTestId("cli-session-revoke").click();
   await expect(page.getByTestId("cli-session-revoked")).toBeVisible();
+  // The pressed button left with its row: focus is on the message saying what happened.
+  await expect(page.locator(":focus")).toContainText("Revoked");
   await expect(page.getByTestId("cli-session")).toHaveCount(0);
 
   const after = await runCli(["ls", "--portal", s.portalUrl], { env });
   expect(after.code).toBe(3);
   expect(after.stderr).toMatch(/revoked/i);
+});
+
+test("a code typed on the device page has focus, and a refusal is read out with the field", async ({
+  page,
+}) => {
+  const s = stack();
+  await signInThroughBrowser(page, s, "carol");
+  await page.goto(`${s.portalUrl}/device`);
+  const field = page.getByRole("textbox", { name: "Code from your terminal" });
+  await expect(field).toBeFocused();
+  await expect(field).not.toHaveAttribute("aria-invalid", "true");
+
+  await page.keyboard.type("bcdf ghjk");
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/device\?code=bcdf\+ghjk$/);
+  await expect(field).toBeFocused();
+  await expect(field).toHaveAttribute("aria-invalid", "true");
+  await expect(field).toHaveAccessibleDescription(/No sign-in has this code/);
+
+  await field.fill("BCDF-GHJ");
+  await page.keyboard.press("Enter");
+  await expect(field).toHaveAccessibleDescription(/it has 8 letters, like BCDF-GHJK/);
 });

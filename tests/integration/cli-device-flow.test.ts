@@ -180,9 +180,49 @@ describe("device sign-in (RFC 8628)", () => {
     );
     await expectApiError(await decide(bob, started.user_code, "approve"), 404, "not_found");
     const page = await (await bob.request(`/device?code=${started.user_code}`)).text();
-    expect(page).toContain("unknown, has expired or was already used");
+    expect(page).toContain("This code has expired");
     expect(page).not.toContain('data-testid="device-approve"');
   });
+
+  it.each([
+    ["a code nobody was given", "unknown", "No sign-in has this code"],
+    ["an expired code", "expired", "This code has expired"],
+    ["a code already approved", "approved", "This code was already approved"],
+    ["a code already exchanged for a token", "exchanged", "This code was already approved"],
+    ["a denied code", "denied", "This code was denied"],
+  ] as const)(
+    "a code that can't be decided says which case it is: %s",
+    async (_name, state, message) => {
+      const started = await startCliSignIn(stack);
+      let userCode = started.user_code;
+      if (state === "unknown") {
+        const unused = ["BCDF-GHJK", "BCDF-GHJL", "BCDF-GHJM"];
+        const taken = await stack.db.deviceAuthorization.findMany({ select: { userCode: true } });
+        userCode = unused.find((c) => !taken.some((t) => t.userCode === c.replace("-", "")))!;
+      }
+      if (state === "expired") stack.portalClock.advance(601_000);
+      if (state === "approved" || state === "exchanged")
+        expect((await decide(bob, userCode, "approve")).status).toBe(200);
+      if (state === "exchanged") {
+        stack.portalClock.advance(5_000);
+        expect((await pollCliToken(stack, started.device_code)).status).toBe(200);
+      }
+      if (state === "denied") expect((await decide(bob, userCode, "deny")).status).toBe(200);
+      try {
+        const page = await (await bob.request(`/device?code=${userCode}`)).text();
+        expect(page).toContain(message);
+        expect(page).not.toContain('data-testid="device-approve"');
+        const refused = await expectApiError(
+          await decide(bob, userCode, "approve"),
+          404,
+          "not_found",
+        );
+        expect(refused.error.message).toContain(message);
+      } finally {
+        stack.portalClock.reset();
+      }
+    },
+  );
 
   it("a sign-in started for alice (login_hint) can't be approved by bob; alice can", async () => {
     const started = await startCliSignIn(stack, { login_hint: "Alice@corp.example" });
@@ -406,6 +446,52 @@ describe("device sign-in (RFC 8628)", () => {
       by: "admin",
       owner: "bob@corp.example",
     });
+  });
+
+  it("revoking all: every one of the person's tokens is refused at once and audited each; nobody else's", async () => {
+    const dave = await signIn(stack, "dave");
+    const mine = [await cliTokenFor(stack, dave), await cliTokenFor(stack, dave)];
+    const carols = await cliTokenFor(stack, await signIn(stack, "carol"));
+    const res = await dave.request("/api/cli-sessions", { method: "DELETE" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toContain("no-store");
+    expect(await res.json()).toEqual({ revoked: 2 });
+    for (const { token } of mine)
+      await expectApiError(await v1(stack, "/me", { token }), 401, "unauthenticated");
+    expect((await v1(stack, "/me", { token: carols.token })).status).toBe(200);
+    for (const { tokenId } of mine) {
+      const audit = await stack.db.auditEvent.findFirstOrThrow({
+        where: { action: "cli.token-revoked", detailsJson: { contains: tokenId } },
+      });
+      expect(audit.actorEmail).toBe("dave@corp.example");
+      expect(parseDetails(audit.detailsJson)).toMatchObject({ by: "owner", all: true });
+    }
+    // Nothing left: a second press revokes none.
+    expect(await (await dave.request("/api/cli-sessions", { method: "DELETE" })).json()).toEqual({
+      revoked: 0,
+    });
+    const crossSite = await dave.request("/api/cli-sessions", {
+      method: "DELETE",
+      headers: { Origin: "https://evil.example" },
+    });
+    await expectApiError(crossSite, 403, "csrf_rejected");
+  });
+
+  it("two terminals of one machine (the same device name) have Revoke buttons a screen reader tells apart", async () => {
+    const dave = await signIn(stack, "dave");
+    await dave.request("/api/cli-sessions", { method: "DELETE" });
+    await cliTokenFor(stack, dave);
+    stack.portalClock.advance(60_000);
+    try {
+      await cliTokenFor(stack, dave);
+      const html = await (await dave.request("/cli-sessions")).text();
+      const labels = [...html.matchAll(/aria-label="(Revoke [^"]*)"/g)].map((m) => m[1]);
+      expect(labels).toHaveLength(2);
+      expect(new Set(labels).size).toBe(2);
+      expect(html).toContain('data-testid="cli-sessions-revoke-all"');
+    } finally {
+      stack.portalClock.reset();
+    }
   });
 
   it("the sessions pages list live tokens: the owner's own, and everyone's for an admin only", async () => {

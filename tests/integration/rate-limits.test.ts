@@ -16,7 +16,7 @@ import {
 } from "../support/stack";
 
 const LIMITS =
-  "signin=6/600,saml=50/600,issue=3/600,issue-address=1000/600,device=5/600,api=3/600,audited-refusals=2/600";
+  "signin=6/600,saml=50/600,issue=3/600,issue-address=1000/600,device=5/600,device-approval=4/600,api=3/600,audited-refusals=2/600";
 let stack: TestStack;
 let bob: PortalSession;
 
@@ -168,5 +168,39 @@ describe("the CLI's endpoints", () => {
     expect(tooMany.status).toBe(429);
     expect(((await tooMany.json()) as { error: { code: string } }).error.code).toBe("rate_limited");
     expect(Number(tooMany.headers.get("retry-after"))).toBeGreaterThan(0);
+  });
+});
+
+describe("the CLI approval page, per person", () => {
+  it("user codes looked up past the limit are refused (RFC 8628 §5.1): the page says wait, the decision is 429, even for a real code", async () => {
+    // A fresh window for every counter: the earlier tests spent bob's and this address's.
+    stack.portalClock.advance(600_000);
+    const real = await startCliSignIn(stack);
+    const guesses = ["BCDF-GHJK", "BCDF-GHJL", "BCDF-GHJM"].filter(
+      (code) => code !== real.user_code,
+    );
+    for (const code of guesses.slice(0, 2)) {
+      const page = await (await bob.request(`/device?code=${code}`)).text();
+      expect(page).toContain("No sign-in has this code");
+    }
+    const decide = (code: string) =>
+      bob.request("/api/device/decision", { method: "POST", json: { code, decision: "approve" } });
+    expect((await decide(guesses[0]!)).status).toBe(404);
+    expect((await decide(guesses[1]!)).status).toBe(404);
+
+    const page = await (await bob.request(`/device?code=${real.user_code}`)).text();
+    expect(page).toContain("Too many codes were looked up from your account");
+    expect(page).not.toContain('data-testid="device-approve"');
+    const refused = await decide(real.user_code);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("rate_limited");
+    expect(
+      (
+        await stack.db.deviceAuthorization.findFirstOrThrow({
+          where: { userCode: real.user_code.replace("-", "") },
+        })
+      ).status,
+    ).toBe("pending");
   });
 });

@@ -33,7 +33,7 @@ export type TestDatabase = "sqlite" | "postgresql";
 
 /** Rate limits no test reaches by accident (tests/integration/rate-limits.test.ts sets its own). */
 export const TEST_RATE_LIMITS =
-  "signin=1000000/60,saml=1000000/60,issue=1000000/60,issue-address=1000000/60,device=1000000/60,api=1000000/60,audited-refusals=1000000/600";
+  "signin=1000000/60,saml=1000000/60,issue=1000000/60,issue-address=1000000/60,device=1000000/60,api=1000000/60,device-approval=1000000/600,audited-refusals=1000000/600";
 
 /** Tests only ever touch a database on this machine. */
 /** The PostgreSQL server test databases are made on (read when used: a run may switch servers). */

@@ -3,6 +3,7 @@ import { NextResponse } from "next/server";
 import { z } from "zod";
 import { decideDeviceAuthorization } from "@/lib/cli-auth/device-authorization";
 import { currentTime } from "@/lib/clock";
+import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { NO_STORE, readJsonBody, withSession } from "@/lib/http/api-handler";
 import { otherMethods } from "@/lib/http/fallback-handlers";
@@ -22,7 +23,13 @@ export const POST = withSession(noParams, async ({ request, user, meta }) => {
   const body = await readJsonBody(request, decisionBody);
   await decideDeviceAuthorization(
     getDb(),
-    { typedCode: body.code, approve: body.decision === "approve", user, meta },
+    {
+      typedCode: body.code,
+      approve: body.decision === "approve",
+      user,
+      meta,
+      limits: getConfig().rateLimits,
+    },
     currentTime(),
   );
   return NextResponse.json({ decision: body.decision }, { headers: NO_STORE });
