@@ -32,6 +32,8 @@ process.on("SIGXFSZ", () => undefined);
 // `npm start` runs this file compiled into .next/gatehouse-server.js (dev/server-bundle.ts); the
 // project directory is then the parent of .next/.
 const PROJECT_DIR = path.basename(__dirname) === ".next" ? path.dirname(__dirname) : __dirname;
+/** How long requests in flight may take to finish once the server is told to stop. */
+const SHUTDOWN_GRACE_MS = 10_000;
 
 async function main(): Promise<void> {
   const outputGone = stopWhenOutputIsGone();
@@ -139,16 +141,37 @@ async function main(): Promise<void> {
 
   // Stops taking connections, lets requests in flight finish (up to 10 s), and closes each
   // keep-alive connection as soon as it is idle, so that the process ends right after its last
-  // answer.
-  const shutdown = (exitCode = 0) => {
-    server.close(() => process.exit(exitCode));
+  // answer. One line says it is stopping and one that it stopped (docs/OPERATIONS.md "Shutdown").
+  let isStopping = false;
+  const shutdown = (exitCode: number, reason: string) => {
+    if (isStopping) return;
+    isStopping = true;
+    const stoppingAt = performance.now();
+    writeServerLine(
+      "info",
+      "Gatehouse stopping: no new connections, finishing requests in flight",
+      {
+        reason,
+        inFlight: admission.inFlight(),
+        graceSeconds: SHUTDOWN_GRACE_MS / 1000,
+      },
+    );
+    const stop = (unanswered: number) => {
+      writeServerLine(unanswered > 0 ? "warn" : "info", "Gatehouse stopped", {
+        exitCode,
+        unanswered,
+        drainMs: Math.round(performance.now() - stoppingAt),
+      });
+      process.exit(exitCode);
+    };
+    server.close(() => stop(0));
     server.closeIdleConnections();
     setInterval(() => server.closeIdleConnections(), 100).unref();
-    setTimeout(() => process.exit(exitCode), 10_000).unref();
+    setTimeout(() => stop(admission.inFlight()), SHUTDOWN_GRACE_MS).unref();
   };
-  process.on("SIGTERM", () => shutdown());
-  process.on("SIGINT", () => shutdown());
-  outputGone.onGone(() => shutdown(1));
+  process.on("SIGTERM", () => shutdown(0, "SIGTERM"));
+  process.on("SIGINT", () => shutdown(0, "SIGINT"));
+  outputGone.onGone(() => shutdown(1, "output gone"));
 }
 
 /** Why the server could not listen, naming the setting to change (PORT or HOST). */

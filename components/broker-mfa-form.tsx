@@ -1,11 +1,12 @@
 "use client";
 
 import { useActionState } from "react";
-import type { UnlockFormState } from "@/app/admin/broker/actions";
+import type { LockFormState, UnlockFormState } from "@/app/admin/broker/actions";
 import { MFA_CODE_INPUT_PATTERN } from "@/lib/aws/mfa-code";
 import { formatUtc, UtcTime } from "./utc-time";
 
 const INITIAL: UnlockFormState = { ok: false, message: null, error: null };
+const LOCK_INITIAL: LockFormState = { error: null };
 
 export interface BrokerMfaView {
   isAvailable: boolean;
@@ -29,9 +30,10 @@ export function BrokerMfaForm({
 }: {
   mfa: BrokerMfaView;
   unlock: (state: UnlockFormState, form: FormData) => Promise<UnlockFormState>;
-  lock: () => Promise<void>;
+  lock: (state: LockFormState, form: FormData) => Promise<LockFormState>;
 }) {
   const [state, formAction, isPending] = useActionState(unlock, INITIAL);
+  const [lockState, lockAction, isLocking] = useActionState(lock, LOCK_INITIAL);
   const stateLine =
     mfa.state === "unlocked" ? (
       <>Unlocked until {mfa.expiresAt ? <UtcTime value={mfa.expiresAt} /> : "—"}</>
@@ -84,6 +86,11 @@ export function BrokerMfaForm({
           {state.error}
         </p>
       )}
+      {lockState.error && (
+        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+          {lockState.error}
+        </p>
+      )}
       {mfa.isAvailable && (
         <div className="flex flex-wrap items-end gap-3">
           <form action={formAction} className="flex items-end gap-2">
@@ -112,9 +119,10 @@ export function BrokerMfaForm({
             </button>
           </form>
           {mfa.state === "unlocked" && (
-            <form action={lock}>
+            <form action={lockAction}>
               <button
                 type="submit"
+                disabled={isLocking}
                 className="rounded-md border border-slate-300 px-3 py-2 text-sm hover:bg-slate-100"
               >
                 Lock

@@ -8,7 +8,8 @@ import { fieldIssuesOf } from "@/lib/validation-error";
  * - `from`, `to`: a UTC date (`2026-11-26`), minute (`2026-11-26T14:05`, what a datetime-local
  *   field sends) or instant (`…:07.123Z`, `…+01:00`); without an offset the time is UTC.
  *   `from` is inclusive, `to` exclusive — except a date-only `to`, which includes that whole day;
- * - `user`: an email (the portal users with that email, in any case) or a portal user id;
+ * - `user`: an email (every identity of each person who has an identity with that email, in any
+ *   case, so linked identities under other emails are included) or a portal user id (that one);
  * - `account`: a 12-digit AWS account id;
  * - `role`: a role ARN (exact), or a role name — the roles with that name in the portal today (for
  *   a deleted role, use its ARN);

@@ -111,8 +111,8 @@ export async function* iterateAuditEvents(
 }
 
 /**
- * The filters as a Prisma where. A user given by email means the portal users with that email (in
- * any case); a role given by name means the roles with that name in the portal now (see
+ * The filters as a Prisma where. A user given by email means every identity of the people with an
+ * identity of that email (in any case); a role given by name means the roles with that name in the portal now (see
  * audit-query.ts). Each condition is an equality or IN on an indexed column (with createdAt after
  * it in the index).
  */
@@ -128,8 +128,11 @@ async function filterWhere(db: Db, query: AuditQuery): Promise<Prisma.AuditEvent
     if (query.user.includes("@")) {
       // Case-insensitively, as emails compare everywhere in the portal: IdPs send the case they
       // like (Bob@Corp.example), and an auditor types it as they like.
+      // The whole person, not the one identity: someone whose identities were linked
+      // (docs/SECURITY.md) under other emails is found with any one of them.
       const users = await db.$queryRaw<Array<{ id: string }>>`
-        SELECT "id" FROM "User" WHERE lower("email") = lower(${query.user})`;
+        SELECT "id" FROM "User" WHERE "personId" IN (
+          SELECT "personId" FROM "User" WHERE lower("email") = lower(${query.user}))`;
       where.actorUserId = { in: users.map((u) => u.id) };
     } else {
       where.actorUserId = query.user;

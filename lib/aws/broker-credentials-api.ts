@@ -72,6 +72,13 @@ export interface BrokerCredentials {
    * @throws the store's error when the lock could not be shared (this replica is locked anyway).
    */
   lock(): Promise<void>;
+  /**
+   * AWS refused the MFA session these clients (from `mfaClients()`) sign with, before its expiry:
+   * forgets it on this replica, and in the store only if the store still holds that very session
+   * (another replica may have unlocked again meanwhile).
+   * @throws the store's error when the shared copy could not be deleted.
+   */
+  endRefusedMfaSession(refused: STSClient[]): Promise<void>;
   /** Brings this replica's view of the shared sessions up to date (for the status page). */
   syncFromStore(): Promise<void>;
   sessionStatus(): SessionExchangeStatus;

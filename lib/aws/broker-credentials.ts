@@ -84,6 +84,12 @@ export function createBrokerCredentials(
     clients: makeClients(stored.credentials),
     exchangedAt: stored.exchangedAt,
   });
+  /** Which MFA session each set of clients signs with, as long as someone still holds them. */
+  const mfaKeyOf = new WeakMap<STSClient[], string>();
+  const remembered = (s: CachedSession | null): CachedSession | null => {
+    if (s) mfaKeyOf.set(s.clients, s.credentials.accessKeyId);
+    return s;
+  };
 
   /** What the store holds for `kind`, adopted, unless this replica already has that session. */
   async function fromStore(
@@ -163,7 +169,7 @@ export function createBrokerCredentials(
     // The store could not be asked: keep what this replica knows.
     if (shared === "unavailable" || shared === mfaSession) return;
     retire(mfaSession);
-    mfaSession = shared;
+    mfaSession = remembered(shared);
   }
 
   function mfaStatus(): MfaStatus {
@@ -222,7 +228,7 @@ export function createBrokerCredentials(
       throw error;
     }
     retire(mfaSession);
-    mfaSession = fresh;
+    mfaSession = remembered(fresh);
     await store?.save("mfa", fresh);
     return mfaStatus();
   }
@@ -254,6 +260,16 @@ export function createBrokerCredentials(
           { internalReason: "clearing the shared MFA session failed", cause: error },
         );
       }
+    },
+    endRefusedMfaSession: async (refused) => {
+      const accessKeyId = mfaKeyOf.get(refused);
+      if (mfaSession?.clients === refused) {
+        retire(mfaSession);
+        mfaSession = null;
+      }
+      // Compare-and-delete: another replica may already have unlocked again, and that newer
+      // session is the one every replica should now use.
+      if (accessKeyId) await store?.clear("mfa", accessKeyId);
     },
     syncFromStore: async () => {
       if (!store) return;

@@ -173,7 +173,7 @@ export function createStsBroker(aws: AppConfig["aws"], deps: StsBrokerDeps = {})
       } catch (error) {
         // AWS ended the MFA session early: it is of no further use until the next unlock.
         if (isAppError(error) && STALE_SESSION_CODES.has(error.awsErrorCode ?? "")) {
-          await credentials.lock().catch(() => undefined);
+          await credentials.endRefusedMfaSession(mfaClients).catch(() => undefined);
           throw brokerLocked(credentials.mfaStatus());
         }
         throw error;

@@ -66,6 +66,17 @@ const optionalString = z
   .optional()
   .transform((v) => (v === "" ? undefined : v));
 
+/** One of `options`; anything else is refused echoing what was set, as the other settings are. */
+function oneOf<const T extends readonly [string, ...string[]]>(options: T, fallback: T[number]) {
+  const list = options.map((o) => `"${o}"`).join(", ");
+  return z
+    .enum(options, {
+      error: (issue) => `must be one of ${list}, got ${JSON.stringify(String(issue.input))}`,
+    })
+    .optional()
+    .default(fallback);
+}
+
 /** true/false (also 1/0, yes/no, on/off); undefined when not set, so another setting can decide. */
 function optionalBooleanFlag() {
   return z
@@ -141,7 +152,7 @@ export const DEFAULT_MAX_HEAP_MB = 1024;
 
 export const settingsSchema = z
   .object({
-    NODE_ENV: z.enum(["development", "production", "test"]).optional().default("production"),
+    NODE_ENV: oneOf(["development", "production", "test"], "production"),
     DATABASE_URL: z
       .string()
       .trim()
@@ -160,7 +171,17 @@ export const settingsSchema = z
     OIDC_CLIENT_ID: z.string().trim().min(1).optional(),
     OIDC_CLIENT_SECRET: z.string().min(1).optional(),
     OIDC_GROUPS_CLAIM: z.string().trim().min(1).optional().default("groups"),
-    OIDC_SCOPES: z.string().trim().min(1).optional().default("openid profile email"),
+    OIDC_SCOPES: z
+      .string()
+      .trim()
+      .min(1, "must list the scopes to ask for, separated by spaces, including openid")
+      .optional()
+      .default("openid profile email")
+      // Without openid the IdP returns no id_token, so no OIDC sign-in could ever complete.
+      .refine((v) => v.split(/\s+/).includes("openid"), {
+        error: (issue) =>
+          `must include openid (OIDC sign-in needs an id_token), got ${JSON.stringify(issue.input)}`,
+      }),
     OIDC_DISPLAY_NAME: z.string().trim().min(1).optional().default("your company account"),
     /** Whether the OIDC IdP's groups may make someone an admin or auditor (default true). */
     OIDC_TRUSTED_FOR_PRIVILEGES: booleanFlag(true),
@@ -392,7 +413,7 @@ export const settingsSchema = z
           });
       return entries;
     }),
-    GATEHOUSE_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).optional().default("info"),
+    GATEHOUSE_LOG_LEVEL: oneOf(["debug", "info", "warn", "error"], "info"),
     /** `name=count/seconds,…` over lib/rate-limit/settings.ts's defaults. */
     GATEHOUSE_RATE_LIMITS: optionalString.transform((v, ctx) => {
       const parsed = parseRateLimits(v);

@@ -13,7 +13,7 @@ import { getConfig } from "@/lib/config";
 import { databaseUnavailableError } from "@/lib/db/unavailable";
 import { log } from "@/lib/log";
 import { AppError, isAppError } from "@/lib/errors";
-import { zodValidationError } from "@/lib/validation-error";
+import { validationErrorOf, zodValidationError } from "@/lib/validation-error";
 import { errorBody, httpStatusOf } from "./errors";
 import { assertJsonContentType, readCappedText } from "./request-body";
 import type { RequestMeta } from "@/lib/request-meta";
@@ -139,7 +139,7 @@ export async function readJsonBody<S extends z.ZodType>(
     try {
       value = JSON.parse(text);
     } catch {
-      throw new AppError("validation_error", "The request body is not valid JSON.");
+      throw validationErrorOf([{ path: "body", message: "is not valid JSON" }]);
     }
   }
   const parsed = schema.safeParse(value);

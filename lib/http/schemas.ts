@@ -6,7 +6,7 @@ import { safeReturnPath } from "@/lib/http/return-path";
 export const roleParams = z.object({ roleId: recordId });
 
 export const region = z
-  .string()
+  .string({ message: "must be text: an AWS region code like eu-west-1" })
   .regex(AWS_REGION_PATTERN, "must be an AWS region code like eu-west-1")
   .optional();
 
@@ -21,7 +21,7 @@ export const durationSeconds = z
 
 /** Where a step-up re-authentication brings the browser back: a path on this portal, nothing else. */
 const returnTo = z
-  .string()
+  .string({ message: "must be text" })
   .max(2048, "must be at most 2048 characters")
   .refine((value) => safeReturnPath(value) === value, "must be a path on this portal")
   .optional();
@@ -32,7 +32,7 @@ export const consoleIssuanceBody = z
     region,
     durationSeconds,
     destination: z
-      .string()
+      .string({ message: "must be text" })
       .min(1, "must not be empty")
       .max(2048, "must be at most 2048 characters")
       .optional(),
@@ -45,7 +45,10 @@ export const cliIssuanceBody = z
   .object({
     region,
     durationSeconds,
-    profileName: z.string().max(256, "must be at most 256 characters").optional(),
+    profileName: z
+      .string({ message: "must be text" })
+      .max(256, "must be at most 256 characters")
+      .optional(),
     returnTo,
   })
   .strict();

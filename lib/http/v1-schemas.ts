@@ -25,7 +25,7 @@ export const v1ConsoleBody = z
     region,
     durationSeconds,
     destination: z
-      .string()
+      .string({ message: "must be text" })
       .min(1, "must not be empty")
       .max(2048, "must be at most 2048 characters")
       .optional(),

@@ -237,6 +237,16 @@ describe("what a CLI token may do", () => {
     }
   });
 
+  it.each([["/me"], ["/roles"]])(
+    "HEAD %s answers like GET without a body and writes no audit event",
+    async (path) => {
+      const res = await v1(stack, path, { method: "HEAD", token: tokens.bob });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe("");
+      expect(await auditRowsFor(stack, res.headers.get("x-request-id"))).toEqual([]);
+    },
+  );
+
   it("the token's last use is recorded", async () => {
     const row = await stack.db.cliToken.findUniqueOrThrow({ where: { id: tokens.bobId } });
     expect(row.lastUsedAt).not.toBeNull();

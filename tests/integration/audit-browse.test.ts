@@ -72,13 +72,7 @@ beforeAll(async () => {
     const input: AuditEventInput = {
       action: s.action,
       outcome: s.outcome,
-      actor: {
-        userId: user.id,
-        issuer: user.issuer,
-        subject: user.subject,
-        email: user.email,
-        groups: [],
-      },
+      actor: actorOfStored(user),
       meta: {
         requestId: s.requestId,
         ip: "192.0.2.7",
@@ -116,6 +110,22 @@ async function idsFor(requestIds: string[]): Promise<string[]> {
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
   });
   return rows.map((r) => r.id);
+}
+
+/** The audit actor of a stored identity, as the portal records one that signed in. */
+function actorOfStored(user: {
+  id: string;
+  issuer: string;
+  subject: string;
+  email: string | null;
+}): AuditEventInput["actor"] {
+  return {
+    userId: user.id,
+    issuer: user.issuer,
+    subject: user.subject,
+    email: user.email,
+    groups: [],
+  };
 }
 
 describe("filtered browsing with keyset pages", () => {
@@ -462,5 +472,36 @@ describe("only auditors and admins read the log", () => {
     const text = await res.clone().text();
     await expectApiError(res, 401, "unauthenticated");
     expect(text).not.toContain("browse-");
+  });
+});
+
+describe("the user filter finds the person", () => {
+  it("an email finds every identity linked to that person, under whatever email each has", async () => {
+    const aliceUser = await storedUser(stack, "alice");
+    const linked = await stack.db.user.create({
+      data: {
+        personId: aliceUser.personId,
+        linkedBy: "admin",
+        issuer: "https://other-idp.example",
+        subject: "alice-at-the-other-idp",
+        email: "a.liddell@other.example",
+        roleSessionName: "a.liddell-linked",
+      },
+    });
+    const at = Date.parse("2019-06-01T10:00:00.000Z");
+    const byIdentity = [aliceUser, linked, await storedUser(stack, "carol")];
+    for (const [i, user] of byIdentity.entries())
+      await writeAuditEvent(stack.db, {
+        action: "console.issued",
+        outcome: "success",
+        actor: actorOfStored(user),
+        meta: { requestId: `person-${i}`, ip: null, userAgent: null },
+        at: new Date(at + i * 60_000),
+      });
+    const aliceRows = await idsFor(["person-0", "person-1"]);
+    for (const email of ["alice%40corp.example", "A.Liddell%40other.example"]) {
+      const p = await page(bob, `from=2019-06-01&to=2019-06-01&limit=200&user=${email}`);
+      expect(p.rows, email).toEqual(aliceRows);
+    }
   });
 });

@@ -1,7 +1,8 @@
 // The broker's MFA unlock as an administrator meets it, over HTTP through Admin → Broker's server
 // action against the AWS stand-in: a code typed or pasted the way authenticator apps show it
 // ("123 456") unlocks; anything but six digits is refused with a message and never reaches AWS; an
-// unlock the audit log can't record is undone (docs/INVARIANTS.md invariant 2); and the page says
+// unlock the audit log can't record is undone (docs/INVARIANTS.md invariant 2); a lock that can't
+// reach the other replicas is said in the form and still recorded; and the page says
 // truthfully where the unlock is kept (docs/OPERATIONS.md "The broker's sessions").
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { totpCode } from "@/dev/aws-standin/totp";
@@ -100,6 +101,56 @@ describe("no unlock without its audit record", () => {
     expect(state).toMatchObject({ ok: false });
     expect(state.error).toContain("the broker stays locked");
   });
+});
+
+describe("a lock that can't reach the other replicas", () => {
+  const TRIGGER = "gatehouse_test_broker_session_down";
+
+  /** The database refuses to delete the shared unlock, as it would when it is down. */
+  async function refuseSharedLock(): Promise<void> {
+    await stack.db.$executeRawUnsafe(
+      `CREATE FUNCTION "${TRIGGER}"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'database down'; END; $$`,
+    );
+    await stack.db.$executeRawUnsafe(
+      `CREATE TRIGGER "${TRIGGER}" BEFORE DELETE ON "BrokerSession" FOR EACH ROW EXECUTE FUNCTION "${TRIGGER}"()`,
+    );
+  }
+  async function allowSharedLock(): Promise<void> {
+    await stack.db.$executeRawUnsafe(`DROP TRIGGER IF EXISTS "${TRIGGER}" ON "BrokerSession"`);
+    await stack.db.$executeRawUnsafe(`DROP FUNCTION IF EXISTS "${TRIGGER}"()`);
+  }
+
+  // Only PostgreSQL shares the unlock (on SQLite there is nothing to reach).
+  it.runIf((process.env.GATEHOUSE_TEST_DATABASE ?? "sqlite") === "postgresql")(
+    "is said in the form, not as an error page, and is still recorded as broker.locked",
+    async () => {
+      expect(await unlock(currentCode())).toMatchObject({ ok: true });
+      await refuseSharedLock();
+      try {
+        const reply = await postAction<{ error: string | null }>(
+          alice,
+          "/admin/broker",
+          { file: "app/admin/broker/actions.ts", name: "lockBroker" },
+          { error: null },
+          {},
+          (v) => "error" in v && Object.keys(v).length === 1,
+        );
+        expect(reply.status).toBe(200);
+        expect(reply.state, reply.text.slice(0, 300)).toEqual({
+          error:
+            "The broker is locked on this replica, but the lock could not reach the others. Try again.",
+        });
+      } finally {
+        await allowSharedLock();
+      }
+      const recorded = await stack.db.auditEvent.findFirst({
+        where: { action: "broker.locked" },
+        orderBy: { createdAt: "desc" },
+      });
+      expect(recorded).toMatchObject({ outcome: "error" });
+      expect(recorded?.detailsJson).toContain('"reachedOtherReplicas":false');
+    },
+  );
 });
 
 describe("the page says where the unlock is kept", () => {

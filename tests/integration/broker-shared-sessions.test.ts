@@ -1,15 +1,17 @@
 // The broker's exchanged sessions shared by replicas through the database (docs/OPERATIONS.md
 // "The broker's sessions"): two brokers — two replicas' worth — on one database make one
 // GetSessionToken between them; an MFA unlock on one opens MFA roles on the other, and a lock on
-// either closes them on both before the next STS call; what is stored is sealed and bound to its
+// either closes them on both before the next STS call; an MFA session AWS ends early is deleted
+// from the store only while it is still the stored one; what is stored is sealed and bound to its
 // row and to the long-term key that exchanged it.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startAwsStandin, type AwsStandin, type StsCallRecord } from "@/dev/aws-standin/server";
 import { totpCode } from "@/dev/aws-standin/totp";
 import { createDbBrokerSessionStore } from "@/lib/aws/broker-session-store";
-import { openValue } from "@/lib/crypto/sealed-value";
+import { openValue, sealValue } from "@/lib/crypto/sealed-value";
 import { createStsBroker } from "@/lib/aws/sts-broker";
 import type { StsBroker } from "@/lib/aws/sts-broker-api";
+import { systemClock, type FailoverClock } from "@/lib/aws/sts-retry-policy";
 import type { AppConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
@@ -61,12 +63,15 @@ function awsConfig(): AppConfig["aws"] {
 }
 
 /** One replica's broker: its own memory, the shared database. */
-function replica(opts: { sealSecret?: string; sourceKeyId?: string } = {}): StsBroker {
+function replica(
+  opts: { sealSecret?: string; sourceKeyId?: string; clock?: FailoverClock } = {},
+): StsBroker {
   return createStsBroker(awsConfig(), {
     sessionStore: createDbBrokerSessionStore(db, {
       sealSecret: opts.sealSecret ?? SEAL_SECRET,
       sourceKeyId: opts.sourceKeyId ?? testBroker.accessKeyId,
     }),
+    ...(opts.clock ? { clock: opts.clock } : {}),
   });
 }
 
@@ -166,5 +171,65 @@ describe("the MFA unlock is shared", () => {
     expect((await refusal(b.assumeRole(breakGlass()))).code).toBe("broker_locked");
     expect(await calls("AssumeRole")).toHaveLength(before);
     expect((await a.getStatus()).mfa.state).toBe("locked");
+  });
+});
+
+describe("an MFA session AWS ends early", () => {
+  /** An unlock of another replica's, stored as it would be, that AWS no longer accepts. */
+  async function storeRefusedUnlock(accessKeyId: string): Promise<void> {
+    const boundTo = `mfa|${testBroker.accessKeyId}|${accessKeyId}`;
+    const secret = JSON.stringify({
+      secretAccessKey: "s".repeat(40),
+      sessionToken: "t".repeat(200),
+    });
+    await db.brokerSession.create({
+      data: {
+        kind: "mfa",
+        sourceKeyId: testBroker.accessKeyId,
+        accessKeyId,
+        sealed: sealValue(SEAL_SECRET, "broker-session", secret, boundTo),
+        expiresAt: new Date(Date.now() + 3_600_000),
+        exchangedAt: new Date(),
+      },
+    });
+  }
+
+  it("deletes only that session from the store: an unlock made meanwhile on another replica stays", async () => {
+    const refusedKey = "ASIAENDEDEARLY000001";
+    await storeRefusedUnlock(refusedKey);
+    // Replica a's first try is throttled; while it waits to retry, replica b unlocks again.
+    let retryWaits!: () => void;
+    const waiting = new Promise<void>((resolve) => (retryWaits = resolve));
+    let letRetry!: () => void;
+    const clock: FailoverClock = {
+      ...systemClock,
+      random: () => 0.5,
+      sleep: () =>
+        new Promise<void>((resolve) => {
+          letRetry = resolve;
+          retryWaits();
+        }),
+    };
+    const a = replica({ clock });
+    const b = replica();
+    await a.assumeRole(developer()); // its everyday session, so the fault meets the MFA call
+    standin.setFault("sts-a", { throttle: true, failFirst: 1 });
+    try {
+      const refused = refusal(a.assumeRole(breakGlass()));
+      await waiting;
+      await b.unlockWithMfa(totpCode(MFA_SECRET, new Date()));
+      letRetry();
+      expect((await refused).code).toBe("broker_locked");
+    } finally {
+      standin.clearFaults();
+    }
+
+    expect((await calls("AssumeRole")).map((c) => c.errorCode)).toContain("InvalidClientTokenId");
+    const row = await db.brokerSession.findUnique({ where: { kind: "mfa" } });
+    expect(row?.accessKeyId).toMatch(/^ASIA/);
+    expect(row?.accessKeyId).not.toBe(refusedKey);
+    expect((await replica().assumeRole(breakGlass())).assumedRoleArn).toContain(
+      ":assumed-role/BreakGlass/",
+    );
   });
 });

@@ -170,7 +170,7 @@ describe.runIf(ownSqliteTier)(".env files in the project directory", () => {
   });
 });
 
-describe("settings the server cannot apply are named at start", () => {
+describe.runIf(ownSqliteTier)("settings the server cannot apply are named at start", () => {
   it("a misspelt GATEHOUSE_* setting is warned about, with the setting it resembles, and the portal still serves", async () => {
     const port = await freePort();
     const portal = await startPortal({
@@ -281,35 +281,50 @@ describe.runIf(testDatabaseKind() === "postgresql")("replicas started together",
   });
 });
 
+/** `npm start` on a free port, as a container runs it, once the server says it listens. */
+async function npmStart() {
+  const port = await freePort();
+  const npm = spawn("npm", ["start", "--silent"], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      NODE_ENV: "production",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      ...envFor(port, { DATABASE_URL: emptySqliteUrl() }),
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  npm.stdout.on("data", (d: Buffer) => (output += d.toString()));
+  npm.stderr.on("data", (d: Buffer) => (output += d.toString()));
+  const npmExited = once(npm, "exit");
+  cleanups.push(() => npm.exitCode === null && npm.kill("SIGKILL"));
+  while (!/Gatehouse listening on \S+ \(pid (\d+)\)/.test(output)) {
+    if (npm.exitCode !== null) throw new Error(`npm start exited:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const serverPid = Number(/Gatehouse listening on \S+ \(pid (\d+)\)/.exec(output)![1]);
+  cleanups.push(() => isRunning(serverPid) && process.kill(serverPid, "SIGKILL"));
+  expect((await fetch(`http://127.0.0.1:${port}/api/health`)).status).toBe(200);
+  return { npm, port, serverPid, npmExited, output: () => output };
+}
+
+/** The server's JSON log lines so far whose message starts with `prefix`. */
+function linesStartingWith(output: string, prefix: string): Array<Record<string, unknown>> {
+  return output
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((line) => typeof line.message === "string" && line.message.startsWith(prefix));
+}
+
 describe.runIf(ownSqliteTier)(
   'npm start stopped as a container stops it (docs/OPERATIONS.md "Shutdown")',
   () => {
     it("SIGTERM to npm reaches the server: a request in flight is answered, the server exits, npm exits 0", async () => {
-      const port = await freePort();
-      const npm = spawn("npm", ["start", "--silent"], {
-        cwd: ROOT,
-        env: {
-          PATH: process.env.PATH ?? "",
-          HOME: process.env.HOME ?? "",
-          NODE_ENV: "production",
-          PORT: String(port),
-          HOST: "127.0.0.1",
-          ...envFor(port, { DATABASE_URL: emptySqliteUrl() }),
-        },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let output = "";
-      npm.stdout.on("data", (d: Buffer) => (output += d.toString()));
-      npm.stderr.on("data", (d: Buffer) => (output += d.toString()));
-      const npmExited = once(npm, "exit");
-      cleanups.push(() => npm.exitCode === null && npm.kill("SIGKILL"));
-      while (!/Gatehouse listening on \S+ \(pid (\d+)\)/.test(output)) {
-        if (npm.exitCode !== null) throw new Error(`npm start exited:\n${output}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      const serverPid = Number(/Gatehouse listening on \S+ \(pid (\d+)\)/.exec(output)![1]);
-      cleanups.push(() => isRunning(serverPid) && process.kill(serverPid, "SIGKILL"));
-      expect((await fetch(`http://127.0.0.1:${port}/api/health`)).status).toBe(200);
+      const { npm, port, serverPid, npmExited } = await npmStart();
 
       // A request the server has taken in, whose body has not all arrived yet (tests/support/held-request.ts).
       const held = await holdRequestSlot(`http://127.0.0.1:${port}`);
@@ -334,6 +349,33 @@ describe.runIf(ownSqliteTier)(
       const [code, signal] = (await npmExited) as [number | null, NodeJS.Signals | null];
       expect({ code, signal }).toEqual({ code: 0, signal: null });
       while (isRunning(serverPid)) await new Promise((resolve) => setTimeout(resolve, 50));
+    });
+
+    it("stopping is logged: one JSON line with the signal and the requests in flight, one when stopped", async () => {
+      const { npm, port, npmExited, output } = await npmStart();
+      const held = await holdRequestSlot(`http://127.0.0.1:${port}`);
+      const answered = new Promise<void>((resolve, reject) => {
+        held.once("response", (response) => {
+          response.resume();
+          resolve();
+        });
+        held.once("error", reject);
+      });
+      npm.kill("SIGTERM");
+      while (linesStartingWith(output(), "Gatehouse stopping").length === 0) {
+        if (npm.exitCode !== null) throw new Error(`npm start exited:\n${output()}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(linesStartingWith(output(), "Gatehouse stopping")).toEqual([
+        expect.objectContaining({ level: "info", reason: "SIGTERM", inFlight: 1 }),
+      ]);
+      expect(linesStartingWith(output(), "Gatehouse stopped")).toEqual([]);
+      held.end("x".repeat(100 - "grant_type=".length));
+      await answered;
+      await npmExited;
+      expect(linesStartingWith(output(), "Gatehouse stopped")).toEqual([
+        expect.objectContaining({ level: "info", exitCode: 0, unanswered: 0 }),
+      ]);
     });
   },
 );

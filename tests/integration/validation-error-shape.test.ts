@@ -119,6 +119,58 @@ const cases: Case[] = [
     documented: ["POST", "/credentials"],
   },
   {
+    route: "POST /api/v1/credentials: a region that is a number",
+    send: () =>
+      v1(stack, "/credentials", { method: "POST", token, json: { role: roleId, region: 1 } }),
+    path: "region",
+    message: "must be text: an AWS region code like eu-west-1",
+    documented: ["POST", "/credentials"],
+  },
+  {
+    route: "POST /api/v1/console: a region that is a number",
+    send: () => v1(stack, "/console", { method: "POST", token, json: { role: roleId, region: 1 } }),
+    path: "region",
+    message: "must be text: an AWS region code like eu-west-1",
+    documented: ["POST", "/console"],
+  },
+  {
+    route: "POST /api/v1/console: a destination that is a number",
+    send: () =>
+      v1(stack, "/console", { method: "POST", token, json: { role: roleId, destination: 7 } }),
+    path: "destination",
+    message: "must be text",
+    documented: ["POST", "/console"],
+  },
+  {
+    route: "POST /api/roles/[roleId]/credentials: a profile name that is a list",
+    send: () => post(`/api/roles/${roleId}/credentials`, { profileName: ["dev"] }),
+    path: "profileName",
+    message: "must be text",
+  },
+  {
+    route: "POST /api/v1/credentials: a body that is not JSON",
+    send: () =>
+      fetch(`${stack.portalUrl}/api/v1/credentials`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+        body: '{"role": ',
+      }),
+    path: "body",
+    message: "is not valid JSON",
+    documented: ["POST", "/credentials"],
+  },
+  {
+    route: "POST /api/roles/[roleId]/console: a body that is not JSON",
+    send: () =>
+      alice.request(`/api/roles/${roleId}/console`, {
+        method: "POST",
+        body: "{region",
+        headers: { "Content-Type": "application/json" },
+      }),
+    path: "body",
+    message: "is not valid JSON",
+  },
+  {
     route: "POST /api/access-requests: a duration under AWS's shortest session",
     send: () => post("/api/access-requests", { roleId, durationSeconds: 60, reason: "r" }),
     path: "durationSeconds",

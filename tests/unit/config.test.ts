@@ -264,6 +264,25 @@ describe("configuration", () => {
       ]);
   });
 
+  it("OIDC_SCOPES without openid is refused at start, naming the setting and what was set", () => {
+    for (const scopes of ["profile email", "openidx profile", "email openid-connect"])
+      expect(problemsOf({ ...VALID, OIDC_SCOPES: scopes })).toEqual([
+        `OIDC_SCOPES must include openid (OIDC sign-in needs an id_token), got "${scopes}"`,
+      ]);
+    expect(loadConfig({ ...VALID, OIDC_SCOPES: "email  openid" }).oidc?.scopes).toBe(
+      "email  openid",
+    );
+  });
+
+  it.each([
+    ["GATEHOUSE_LOG_LEVEL", "chatty", '"debug", "info", "warn", "error"'],
+    ["NODE_ENV", "staging", '"development", "production", "test"'],
+  ])("%s that is no known value is refused echoing it", (name, value, options) => {
+    expect(problemsOf({ ...VALID, [name]: value })).toEqual([
+      `${name} must be one of ${options}, got "${value}"`,
+    ]);
+  });
+
   it("a malformed number names what the setting counts: seconds only for a *_SECONDS setting", () => {
     const wrongUnit = Object.keys(settingsSchema.shape).filter(
       (name) =>

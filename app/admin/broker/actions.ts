@@ -109,20 +109,47 @@ export async function unlockBroker(
   }
 }
 
-export async function lockBroker(): Promise<void> {
+export interface LockFormState {
+  error: string | null;
+}
+
+/** Takes no input: useActionState passes the previous state and the form, and neither matters. */
+export async function lockBroker(): Promise<LockFormState> {
   const check = await checkPrivilegedAction("admin", "lock broker");
-  if (!check.allowed) return;
+  if (!check.allowed) return { error: "Only Gatehouse administrators can lock the broker." };
   const { user, meta } = check;
   const broker = getBroker();
-  await broker.lock();
-  await writeAuditEvent(getDb(), {
+  const mfaSerial = broker.getMfaStatus().serialNumber;
+  let notShared: AppError | null = null;
+  try {
+    await broker.lock();
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    // This replica is locked all the same; the record says the others may not be.
+    notShared = error;
+  }
+  const recorded = writeAuditEvent(getDb(), {
     action: "broker.locked",
-    outcome: "success",
+    outcome: notShared ? "error" : "success",
     actor: actorOf(user),
     meta,
-    details: { mfaSerial: broker.getMfaStatus().serialNumber },
+    details: notShared
+      ? {
+          mfaSerial,
+          reachedOtherReplicas: false,
+          reason: (notShared.internalReason ?? notShared.publicMessage).slice(0, 1000),
+        }
+      : { mfaSerial },
   });
   revalidatePath("/admin/broker");
+  if (notShared) {
+    // The admin hears what happened even when the log can't take this record (writeAuditEvent
+    // has already logged and counted that failure).
+    await recorded.catch(() => undefined);
+    return { error: notShared.publicMessage };
+  }
+  await recorded;
+  return { error: null };
 }
 
 export interface RoleCheckState {

@@ -9,13 +9,15 @@ import { otherMethods } from "@/lib/http/fallback-handlers";
 /** GET: who the token belongs to, and the token itself (`gatehouse status`). Audited. */
 export const GET = withCliToken(
   noParams,
-  async ({ user, token, meta }) => {
-    await writeAuditEvent(getDb(), {
-      action: "cli.whoami",
-      outcome: "success",
-      actor: actorOf(user),
-      meta,
-    });
+  async ({ request, user, token, meta }) => {
+    // Next.js answers HEAD with this handler; a HEAD shows nothing, so it records nothing.
+    if (request.method !== "HEAD")
+      await writeAuditEvent(getDb(), {
+        action: "cli.whoami",
+        outcome: "success",
+        actor: actorOf(user),
+        meta,
+      });
     return NextResponse.json({
       user: {
         id: user.id,

@@ -33,16 +33,18 @@ export const GET = withCliToken(
       isBrokerRoleChained: isBrokerRoleChained(),
     });
     const shown = filterAccountViews(accounts, query.data.filter ?? "");
-    await writeAuditEvent(db, {
-      action: "cli.roles-listed",
-      outcome: "success",
-      actor: actorOf(user),
-      meta,
-      details: {
-        roles: shown.reduce((n, a) => n + a.roles.length, 0),
-        ...(query.data.filter ? { filter: query.data.filter } : {}),
-      },
-    });
+    // Next.js answers HEAD with this handler; a HEAD shows nothing, so it records nothing.
+    if (request.method !== "HEAD")
+      await writeAuditEvent(db, {
+        action: "cli.roles-listed",
+        outcome: "success",
+        actor: actorOf(user),
+        meta,
+        details: {
+          roles: shown.reduce((n, a) => n + a.roles.length, 0),
+          ...(query.data.filter ? { filter: query.data.filter } : {}),
+        },
+      });
     return NextResponse.json({ defaultRegion: getConfig().defaultRegion, accounts: shown });
   },
   { rateLimit: "api" },
