@@ -102,7 +102,8 @@ export async function decideAccessRequest(
     throw new AppError("conflict", "You already decided this request.");
   if (input.decision === "approve" && read.rule.requireMfaToApprove && !ctx.user.mfaAuthenticated) {
     throw new AppError("mfa_required", "Approving this request needs a sign-in with MFA.", {
-      nextUrl: stepUpPagePath("/requests", { problem: "no-mfa" }),
+      // Back to this request after the step-up, as a notification's link returns to it.
+      nextUrl: stepUpPagePath(`/requests?request=${read.id}`, { problem: "no-mfa" }),
     });
   }
   const rule = read.rule;

@@ -934,7 +934,11 @@ describe("requirements of a rule", () => {
         durationSeconds: HOUR,
         reason: "y",
       });
-      await expectApiError(await decide(bob, id, "approve"), 403, "mfa_required");
+      const stepUp = await expectApiError(await decide(bob, id, "approve"), 403, "mfa_required");
+      // The step-up comes back to this request, as a notification's link does.
+      expect(new URLSearchParams(stepUp.error.nextUrl!.split("?")[1]).get("returnTo")).toBe(
+        `/requests?request=${id}`,
+      );
       // Denying needs no MFA: refusing access is always safe.
       expect((await decide(bob, id, "deny", "not now")).status).toBe(200);
     } finally {

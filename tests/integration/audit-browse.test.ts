@@ -395,6 +395,19 @@ describe("exports", () => {
     expect(lines).toHaveLength(30);
   });
 
+  it("HEAD: the export's headers, no body, and no audit.exported (nothing left the portal)", async () => {
+    const before = await stack.db.auditEvent.count({ where: { action: "audit.exported" } });
+    const res = await bob.request(
+      `/api/admin/audit/export?format=csv&${WINDOW}&account=${account()}`,
+      { method: "HEAD" },
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect(res.headers.get("content-disposition")).toMatch(/^attachment; /);
+    expect(await res.text()).toBe("");
+    expect(await stack.db.auditEvent.count({ where: { action: "audit.exported" } })).toBe(before);
+  });
+
   const BAD: Array<[string, string, string]> = [
     ["a bad date", "format=csv&from=last-week", "from"],
     ["an unknown format", "format=xlsx", "format"],

@@ -194,6 +194,7 @@ const API_ROUTES: Array<[string, string[]]> = [
   ["/api/aws/saml/claim", ["GET"]],
   ["/api/aws/saml/relay", ["POST"]],
   ["/api/aws/saml/start", ["GET"]],
+  ["/api/cli-sessions", ["DELETE"]],
   ["/api/cli-sessions/x", ["DELETE"]],
   ["/api/device/decision", ["POST"]],
   ["/api/favorites/x", ["PUT", "DELETE"]],

@@ -97,9 +97,7 @@ async function expectStepUpRequired(api: PortalSession): Promise<string> {
     api.request(`/api/roles/${roleId}/credentials`, { method: "POST", json: {} }),
   );
   const requestId = res.headers.get("x-request-id");
-  const body = (await expectApiError(res, 403, "mfa_required")) as unknown as {
-    error: { nextUrl?: string };
-  };
+  const body = await expectApiError(res, 403, "mfa_required");
   expect(body.error.nextUrl).toBe(STEP_UP);
   const [denial] = await auditRowsFor(stack, requestId);
   expect(denial).toMatchObject({ action: "access.denied", outcome: "denied" });

@@ -53,6 +53,8 @@ export interface ApiErrorBody {
     requestId: string;
     awsErrorCode?: string;
     issues?: unknown[];
+    /** Where to go first (mfa_required: the step-up sign-in). */
+    nextUrl?: string;
   };
 }
 

@@ -30,6 +30,16 @@ export const GET = withSession(
     if (!parsedFormat.success || !parsed.ok) {
       throw validationErrorOf(issues);
     }
+    const stamp = currentTime().toISOString().replace(/[:.]/g, "-");
+    const headers = {
+      ...NO_STORE,
+      "Content-Type": EXPORT_CONTENT_TYPE[parsedFormat.data],
+      "Content-Disposition": `attachment; filename="gatehouse-audit-${stamp}.${parsedFormat.data}"`,
+      "X-Content-Type-Options": "nosniff",
+    };
+    // Next.js answers HEAD with this handler: a HEAD exports nothing, so it reads and records
+    // nothing either (an `audit.exported` event must mean the log left the portal).
+    if (request.method === "HEAD") return new Response(null, { headers });
     const db = getDb();
     const body = await openAuditExport(db, parsed.query, parsedFormat.data, meta);
     try {
@@ -38,15 +48,7 @@ export const GET = withSession(
       await body.cancel();
       throw error;
     }
-    const stamp = currentTime().toISOString().replace(/[:.]/g, "-");
-    return new Response(body, {
-      headers: {
-        ...NO_STORE,
-        "Content-Type": EXPORT_CONTENT_TYPE[parsedFormat.data],
-        "Content-Disposition": `attachment; filename="gatehouse-audit-${stamp}.${parsedFormat.data}"`,
-        "X-Content-Type-Options": "nosniff",
-      },
-    });
+    return new Response(body, { headers });
   },
   { privilege: "auditor" },
 );
