@@ -91,7 +91,10 @@ export async function startWebhookReceiver(
       hanging = true;
     },
     async waitFor(count) {
-      const deadline = Date.now() + 20_000;
+      // Only catches a hang: on a machine busy with other work a delivery can exceed the portal's
+      // 5-s webhook timeout, and its retry comes 30 s later (retryDelaySeconds) on the next
+      // 15-s worker run — seen in a loaded `npm test`, where a 20-s wait failed the file.
+      const deadline = Date.now() + 90_000;
       while (received.length < count) {
         if (Date.now() > deadline)
           throw new Error(
