@@ -31,7 +31,11 @@ export async function loadRequest(
 
 /** Why a request can no longer be decided, or null while it can. */
 export function undecidableReason(r: RequestRow, now: Date): string | null {
-  const status = statusOf(r, now);
+  // An approval already seen happened before this moment, though the reader's clock, taken when
+  // its own request began, may be a little behind the approver's: read the request no earlier,
+  // or an approval that started at once would look scheduled to the approver who lost a race.
+  const at = r.approvedAt && r.approvedAt > now ? r.approvedAt : now;
+  const status = statusOf(r, at);
   if (status === "pending") return null;
   if (status === "expired") return "This request expired before it was decided.";
   if (status === "cancelled") return "This request was cancelled.";
@@ -40,7 +44,8 @@ export function undecidableReason(r: RequestRow, now: Date): string | null {
   const decider = r.decisions.findLast((d) => d.decision === outcome);
   const by = decider ? ` by ${decider.email}` : "";
   if (r.state === "denied") return `This request was already denied${by}.`;
-  return `This request was already approved${by} (${status}).`;
+  const when = status === "approved" ? `starts ${r.startsAt.toISOString()}` : status;
+  return `This request was already approved${by} (${when}).`;
 }
 
 /**

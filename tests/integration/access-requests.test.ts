@@ -451,6 +451,32 @@ describe("deciding", () => {
     }
   });
 
+  it("an approver whose clock is a moment behind the winning approval's reads it as active, not scheduled", async () => {
+    const rule = await eligibleRuleForCarol();
+    try {
+      const id = await requestId(carol, {
+        roleId: stagingDeveloper,
+        durationSeconds: HOUR,
+        reason: "clock skew",
+      });
+      // The winner's request began two seconds after the loser's: its approval starts then.
+      stack.portalClock.advance(2000);
+      try {
+        expect(await (await decide(alice, id, "approve")).json()).toEqual({ status: "active" });
+      } finally {
+        stack.portalClock.reset();
+      }
+      const loser = await expectApiError(await decide(bob, id, "deny"), 409, "conflict");
+      expect(loser.error.message).toBe(
+        "This request was already approved by alice@corp.example (active).",
+      );
+      await carol.request(`/api/access-requests/${id}/revoke`, { method: "POST", json: {} });
+    } finally {
+      await closeCarolsStagingRequests();
+      await stack.db.accessRule.delete({ where: { id: rule.id } });
+    }
+  });
+
   it("a rule needing two approvals grants only after the second, from another person", async () => {
     const rule = await eligibleRuleForCarol({ approvalsRequired: 2 });
     try {
