@@ -3,6 +3,7 @@
 // revokes; carol is refused. The audit log records it in that order, and the webhook receiver (a
 // local server) got each event.
 import { expect, test } from "@playwright/test";
+import { createEligibleRule } from "@/tests/support/eligible-rule";
 import type { TestStack } from "@/tests/support/stack";
 import { startWebhookReceiver, type WebhookReceiver } from "@/tests/support/webhook-receiver";
 import {
@@ -32,17 +33,11 @@ test.afterAll(async () => {
 async function carolMayRequestStagingDeveloper(s: TestStack, extra: { breakGlass?: boolean } = {}) {
   const stagingDeveloper = await roleIdOf(s, "acme-staging", "Developer");
   const carol = await s.db.user.findFirstOrThrow({ where: { email: "carol@corp.example" } });
-  const rule = await s.db.accessRule.create({
-    data: {
-      roleId: stagingDeveloper,
-      personId: carol.personId,
-      kind: "eligible",
-      approversJson: JSON.stringify([{ group: "developers" }]),
-      maxElevationSeconds: 4 * 3600,
-      maxSessionDurationSeconds: 3600,
-      ...extra,
-    },
-  });
+  const rule = await createEligibleRule(
+    s,
+    { roleId: stagingDeveloper, personId: carol.personId },
+    { maxElevationSeconds: 4 * 3600, ...extra },
+  );
   return { stagingDeveloper, rule };
 }
 

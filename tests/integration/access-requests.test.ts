@@ -16,6 +16,7 @@ import { formatUtc } from "@/components/utc-time";
 import { roleIdOf, signIn, type PortalSession } from "../support/portal-client";
 import { startReplica, startTestStack, type TestStack } from "../support/stack";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver";
+import { createEligibleRule } from "../support/eligible-rule";
 
 let stack: TestStack;
 let hooks: WebhookReceiver;
@@ -120,18 +121,11 @@ async function eligibleRuleForCarol(
   opts: { approvalsRequired?: number; breakGlass?: boolean } = {},
 ) {
   const carolUser = await storedUser(stack, "carol");
-  return stack.db.accessRule.create({
-    data: {
-      roleId: stagingDeveloper,
-      personId: carolUser.personId,
-      kind: "eligible",
-      approversJson: JSON.stringify([{ group: "developers" }]),
-      approvalsRequired: opts.approvalsRequired ?? 1,
-      maxElevationSeconds: 2 * HOUR,
-      breakGlass: opts.breakGlass ?? false,
-      maxSessionDurationSeconds: HOUR,
-    },
-  });
+  return createEligibleRule(
+    stack,
+    { roleId: stagingDeveloper, personId: carolUser.personId },
+    opts,
+  );
 }
 
 describe("the request → approve → use → revoke loop", () => {
@@ -694,16 +688,11 @@ describe("deciding", () => {
 describe("the approver's side", () => {
   it("an approver's queue shows the requests waiting for them, however many wait for other approvers", async () => {
     const bobUser = await storedUser(stack, "bob");
-    const othersRule = await stack.db.accessRule.create({
-      data: {
-        roleId: dataAnalyst,
-        personId: bobUser.personId,
-        kind: "eligible",
-        approversJson: JSON.stringify([{ group: "finance-approvers" }]),
-        maxElevationSeconds: 2 * HOUR,
-        maxSessionDurationSeconds: HOUR,
-      },
-    });
+    const othersRule = await createEligibleRule(
+      stack,
+      { roleId: dataAnalyst, personId: bobUser.personId },
+      { approvers: [{ group: "finance-approvers" }] },
+    );
     const rule = await eligibleRuleForCarol();
     // Seeded around the system clock, far from any deadline the portal's (moved) clock may reach.
     const now = new Date();

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { storedUser } from "../support/portal-assertions";
 import { roleIdOf, signIn, type PortalSession } from "../support/portal-client";
 import { startReplica, startTestStack, type TestStack } from "../support/stack";
+import { createEligibleRule } from "../support/eligible-rule";
 import { startWebhookReceiver } from "../support/webhook-receiver";
 
 let stack: TestStack;
@@ -167,18 +168,11 @@ describe("delivery", () => {
     const carolUser = await storedUser(stack, "carol");
     const stagingDeveloper = await roleIdOf(stack, "acme-staging", "Developer");
     // The rule's own webhook: the request's events go to this receiver.
-    const rule = await stack.db.accessRule.create({
-      data: {
-        roleId: stagingDeveloper,
-        personId: carolUser.personId,
-        kind: "eligible",
-        approversJson: JSON.stringify([{ group: "developers" }]),
-        approvalsRequired: 1,
-        maxElevationSeconds: 7200,
-        maxSessionDurationSeconds: 3600,
-        webhookUrl: receiver.url,
-      },
-    });
+    const rule = await createEligibleRule(
+      stack,
+      { roleId: stagingDeveloper, personId: carolUser.personId },
+      { webhookUrl: receiver.url },
+    );
     receiver.answerWith(500);
     try {
       const res = await carol.request("/api/access-requests", {
