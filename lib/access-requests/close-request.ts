@@ -6,7 +6,7 @@ import { mayDecide } from "./approvers";
 import type { RequestContext } from "./context";
 import { loadRequest } from "./decide";
 import { recordRequestEvent } from "./events";
-import { approversOf, requestInclude, statusOf } from "./request-view";
+import { approversOf, readMoment, requestInclude, statusOf } from "./request-view";
 
 /**
  * The requester withdraws a request that is still pending, or approved but not yet started.
@@ -18,7 +18,7 @@ export async function cancelAccessRequest(ctx: RequestContext, requestId: string
     throw new AppError("not_found", "There is no such request.", {
       internalReason: "cancel of another person's request",
     });
-  const status = statusOf(read, ctx.now);
+  const status = statusOf(read, readMoment(read, ctx.now));
   if (status === "active") throw new AppError("conflict", "This access is active: end it instead.");
   if (status !== "pending" && status !== "approved")
     throw new AppError("conflict", `This request is already ${status}.`);
@@ -75,7 +75,10 @@ export async function revokeElevation(
     throw new AppError("not_found", "There is no such request.", {
       internalReason: "revoke by someone who is neither requester, approver nor admin",
     });
-  const status = statusOf(read, ctx.now);
+  // An approval read here may have started a moment after this request's clock: it ends then, so
+  // the record never shows it ending before it started.
+  const at = readMoment(read, ctx.now);
+  const status = statusOf(read, at);
   if (status !== "active" && status !== "approved")
     throw new AppError("conflict", `There is no access to end: this request is ${status}.`);
   const trimmed = comment.trim().slice(0, 1000);
@@ -85,8 +88,8 @@ export async function revokeElevation(
       data: {
         version: { increment: 1 },
         state: "revoked",
-        endsAt: ctx.now,
-        endedAt: ctx.now,
+        endsAt: at,
+        endedAt: at,
         closedBy: ctx.user.email ?? ctx.user.subject,
         closedComment: trimmed,
       },

@@ -9,7 +9,7 @@ import { mayDecide } from "./approvers";
 import type { RequestContext } from "./context";
 import { recordRequestEvent } from "./events";
 import { approversAsRecorded } from "./recorded-approvers";
-import { requestInclude, statusOf, type RequestRow } from "./request-view";
+import { readMoment, requestInclude, statusOf, type RequestRow } from "./request-view";
 import { decidersNow, standingApprovals } from "./standing-approvals";
 
 export const decideInput = z.object({
@@ -31,11 +31,7 @@ export async function loadRequest(
 
 /** Why a request can no longer be decided, or null while it can. */
 export function undecidableReason(r: RequestRow, now: Date): string | null {
-  // An approval already seen happened before this moment, though the reader's clock, taken when
-  // its own request began, may be a little behind the approver's: read the request no earlier,
-  // or an approval that started at once would look scheduled to the approver who lost a race.
-  const at = r.approvedAt && r.approvedAt > now ? r.approvedAt : now;
-  const status = statusOf(r, at);
+  const status = statusOf(r, readMoment(r, now));
   if (status === "pending") return null;
   if (status === "expired") return "This request expired before it was decided.";
   if (status === "cancelled") return "This request was cancelled.";

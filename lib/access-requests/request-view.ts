@@ -79,6 +79,17 @@ export interface RequestRow {
 export type RequestStatus =
   "pending" | "approved" | "active" | "ended" | "denied" | "cancelled" | "expired" | "revoked";
 
+/**
+ * The moment a caller reads a request it loaded: its own `now`, or the request's approval when
+ * that is later. An approval it sees happened before this moment, though its clock, taken when
+ * its own HTTP request began, may be a little behind the approver's: read earlier, an approval
+ * that started at once would look scheduled to whoever raced it (docs/ACCESS-REQUESTS.md
+ * invariant 4).
+ */
+export function readMoment(r: Pick<RequestRow, "approvedAt">, now: Date): Date {
+  return r.approvedAt && r.approvedAt > now ? r.approvedAt : now;
+}
+
 export function statusOf(
   r: Pick<RequestRow, "state" | "decideBy" | "startsAt" | "endsAt">,
   now: Date,

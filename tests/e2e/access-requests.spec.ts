@@ -138,7 +138,7 @@ test("carol requests DataAnalyst, alice approves, carol opens the console, alice
   ]);
 
   // The webhook receiver got each event.
-  const got = await hooks!.waitFor(4);
+  const got = await hooks!.waitForMatching(4, (h) => h.body.text.includes("DataAnalyst"));
   expect(got.map((h) => h.body.event)).toEqual(["requested", "approved", "activated", "ended"]);
 });
 
@@ -316,14 +316,14 @@ test("an approver follows a notification's link, signs in and comes back to that
   try {
     await signedInAs(page, s, "carol");
     await page.goto(`${s.portalUrl}/requests`);
-    const before = hooks!.received.length;
     const eligible = page.locator(
       `[data-testid="eligible-role"][data-role-id="${stagingDeveloper}"]`,
     );
     await eligible.getByTestId("request-open").click();
     await eligible.getByTestId("request-reason").fill("hotfix for the login page");
     await eligible.getByTestId("request-submit").click();
-    const told = (await hooks!.waitFor(before + 1)).find(
+    const [told] = await hooks!.waitForMatching(
+      1,
       (h) => h.body.event === "requested" && h.body.text.includes("hotfix for the login page"),
     );
     const link = (told?.body.request as { url?: string } | undefined)?.url ?? "";

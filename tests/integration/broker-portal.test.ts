@@ -32,7 +32,8 @@ beforeAll(async () => {
         GATEHOUSE_STS_ENDPOINT: "",
         GATEHOUSE_STS_ENDPOINTS: endpointsSetting(endpointUrls),
         GATEHOUSE_STS_ATTEMPTS_PER_ENDPOINT: "2",
-        GATEHOUSE_STS_TIMEOUT_MS: "1000",
+        // A healthy answer on a busy machine is never abandoned (which would change the counts).
+        GATEHOUSE_STS_TIMEOUT_MS: "5000",
         GATEHOUSE_STS_BACKOFF_BASE_MS: "20",
         ...(demoBroker.mfaDevice
           ? { GATEHOUSE_BROKER_MFA_SERIAL: demoBroker.mfaDevice.serialNumber }
@@ -89,12 +90,9 @@ describe("issuance over HTTP with failover", () => {
 
   it("every endpoint down → 503 aws_unavailable in one error, bounded, audited", async () => {
     for (const name of NAMES) stack.aws.setFault(name, { serverError: 503 });
-    const started = Date.now();
     const res = await issue(bob);
-    const elapsed = Date.now() - started;
     const body = await expectApiError(res, 503, "aws_unavailable");
     expect(body.error.message).toContain("endpoint");
-    expect(elapsed).toBeLessThan(5000);
     // Tripped circuits only reorder: each endpoint is still tried, twice.
     expect(countBy(await assumeRoleCalls(stack))).toEqual({
       "sts-a:ServiceUnavailable": 2,
@@ -105,6 +103,8 @@ describe("issuance over HTTP with failover", () => {
     const failed = rows.find((r) => r.action === "credentials.failed");
     expect(failed).toBeDefined();
     expect(String(parseDetails(failed!.detailsJson).reason)).toContain("ServiceUnavailable×2");
+    // Bounded by the attempts, not by waiting out the time budget (not by this machine's speed).
+    expect(String(parseDetails(failed!.detailsJson).reason)).not.toContain("time budget");
   });
 });
 

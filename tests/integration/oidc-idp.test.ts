@@ -40,7 +40,8 @@ function demoUser(username: string): DemoUser {
 }
 
 async function waitForDiscovery(issuer: string): Promise<void> {
-  const deadline = Date.now() + 5_000;
+  // Only catches a hang: a busy machine may take seconds to answer the first request.
+  const deadline = Date.now() + 60_000;
   for (;;) {
     try {
       if ((await fetch(`${issuer}/.well-known/openid-configuration`)).ok) return;

@@ -76,12 +76,17 @@ async function expectRefused(
   expect(await auditRowsFor(stack, res.headers.get("x-request-id"))).toEqual([]);
 }
 
-function expectNear(iso: string, expectedMs: number, slackMs = 3000): void {
+/**
+ * `iso` is `ms` after some moment between `startedAt` and `endedAt` (this machine's clock, read
+ * around the request), give or take the stand-in's whole seconds: a busy machine may take long
+ * between the two, and the bounds never assume it doesn't.
+ */
+function expectAfterRequest(iso: string, startedAt: number, endedAt: number, ms: number): void {
   const at = Date.parse(iso);
   expect(Number.isNaN(at)).toBe(false);
-  expect(Math.abs(at - expectedMs), `${iso} vs ${new Date(expectedMs).toISOString()}`).toBeLessThan(
-    slackMs,
-  );
+  const said = `${iso} vs ${new Date(startedAt + ms).toISOString()}..${new Date(endedAt + ms).toISOString()}`;
+  expect(at, said).toBeGreaterThanOrEqual(startedAt + ms - 1000);
+  expect(at, said).toBeLessThanOrEqual(endedAt + ms + 1000);
 }
 
 function landingField(html: string, testId: string): string | undefined {
@@ -154,10 +159,11 @@ describe("with a broker on long-term keys", () => {
     const startedAt = Date.now();
     const res = await post(bob, staging, "credentials", { durationSeconds: 1800 });
     const body = await ok<CredentialsBody>(res);
+    const endedAt = Date.now();
     expect(body.durationSeconds).toBe(1800);
-    expectNear(body.expiration, startedAt + 1800_000);
+    expectAfterRequest(body.expiration, startedAt, endedAt, 1800_000);
     const process = JSON.parse(body.formats["credential-process"]!) as { Expiration: string };
-    expectNear(process.Expiration, startedAt + 1800_000);
+    expectAfterRequest(process.Expiration, startedAt, endedAt, 1800_000);
     expect((await assumeRoleCalls(stack)).map((c) => c.durationSeconds)).toEqual([1800]);
     const [row] = await issuanceOutcomeRows(stack, res.headers.get("x-request-id"));
     expect(row).toMatchObject({ action: "credentials.issued", durationSeconds: 1800 });
@@ -181,7 +187,7 @@ describe("with a broker on long-term keys", () => {
     const res = await post(bob, staging, "console", { durationSeconds: 7200 });
     const body = await ok<ConsoleBody>(res);
     expect(body.durationSeconds).toBe(7200);
-    expectNear(body.expiresAt, startedAt + 7200_000);
+    expectAfterRequest(body.expiresAt, startedAt, Date.now(), 7200_000);
     // The broker has IAM user keys: the console's AssumeRole is signed with the long-term key
     // itself, not its GetSessionToken session, so it may carry DurationSeconds (AWS's console rule,
     // docs/AWS.md "Console sign-in").
@@ -206,9 +212,10 @@ describe("with a broker on long-term keys", () => {
     const startedAt = Date.now();
     const res = await post(bob, staging, "console", {});
     const body = await ok<ConsoleBody>(res);
+    const endedAt = Date.now();
     expect(res.headers.get("pragma")).toBe("no-cache");
     expect(body.signinUrlNotice).toMatch(/bearer secret/i);
-    expectNear(body.linkExpiresAt, startedAt + 15 * 60_000);
+    expectAfterRequest(body.linkExpiresAt, startedAt, endedAt, 15 * 60_000);
   });
 
   it("console: the sign-in URL works once from a different, cookie-less client (a separate browser profile)", async () => {
@@ -432,12 +439,13 @@ describe("with a role-chained broker", () => {
       await post(bob, staging, "console", { durationSeconds: 1800 }),
     );
     expect(body.durationSeconds).toBe(1800);
-    expectNear(body.expiresAt, startedAt + 1800_000);
+    expectAfterRequest(body.expiresAt, startedAt, Date.now(), 1800_000);
     expect((await assumeRoleCalls(stack)).map((c) => c.durationSeconds)).toEqual([undefined]);
     const loginAt = Date.now();
     const html = await (await fetch(body.signinUrl)).text();
+    const loggedInAt = Date.now();
     expect(landingField(html, "console-account"), html.slice(0, 300)).toBe("345678901234");
-    const ends = Date.parse(landingField(html, "console-session-expires") ?? "");
-    expect(Math.abs(ends - (loginAt + 1800_000))).toBeLessThanOrEqual(5000);
+    const ends = landingField(html, "console-session-expires") ?? "";
+    expectAfterRequest(ends, loginAt, loggedInAt, 1800_000);
   });
 });

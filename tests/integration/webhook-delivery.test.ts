@@ -78,16 +78,16 @@ describe("delivery", () => {
       expect(timeline.slice(0, arrived)).not.toContain("hanging:dropped");
       // The hanging destination's later deliveries wait behind its first, unsent.
       await expect
-        .poll(async () => (await attemptsOf(stuck))[0]?.attempts, { timeout: 10_000 })
+        .poll(async () => (await attemptsOf(stuck))[0]?.attempts, { timeout: 90_000 })
         .toBe(1);
       expect((await attemptsOf(stuck)).map((r) => r.attempts)).toEqual([1, 0, 0]);
-      await expect.poll(() => timeline.includes("hanging:held"), { timeout: 10_000 }).toBe(true);
+      await expect.poll(() => timeline.includes("hanging:held"), { timeout: 90_000 }).toBe(true);
       await expect
-        .poll(async () => (await attemptsOf([notice!]))[0]?.state, { timeout: 10_000 })
+        .poll(async () => (await attemptsOf([notice!]))[0]?.state, { timeout: 90_000 })
         .toBe("delivered");
       // Once the first times out it is retried later, and the others still wait behind it.
       await expect
-        .poll(async () => (await attemptsOf(stuck))[0]?.lastError ?? null, { timeout: 20_000 })
+        .poll(async () => (await attemptsOf(stuck))[0]?.lastError ?? null, { timeout: 90_000 })
         .not.toBeNull();
       const after = await attemptsOf(stuck);
       expect(after.map((r) => [r.state, r.attempts])).toEqual([
@@ -110,7 +110,7 @@ describe("delivery", () => {
     try {
       await alice.request("/api/access-requests");
       await expect
-        .poll(async () => (await row(first!.id)).lastStatus, { timeout: 20_000 })
+        .poll(async () => (await row(first!.id)).lastStatus, { timeout: 90_000 })
         .toBe(500);
       // Due again 30 s after the failure, on the portal's clock: move it, and the next run sends
       // the first, then the second.
@@ -125,7 +125,7 @@ describe("delivery", () => {
         second!.id,
       ]);
       await expect
-        .poll(async () => (await row(second!.id)).state, { timeout: 10_000 })
+        .poll(async () => (await row(second!.id)).state, { timeout: 90_000 })
         .toBe("delivered");
       expect([(await row(first!.id)).attempts, (await row(second!.id)).attempts]).toEqual([2, 1]);
     } finally {
@@ -183,7 +183,7 @@ describe("delivery", () => {
       const requestId = ((await res.json()) as { id: string }).id;
       const delivery = () =>
         stack.db.webhookDelivery.findFirstOrThrow({ where: { requestId, event: "requested" } });
-      await expect.poll(async () => (await delivery()).lastStatus, { timeout: 20_000 }).toBe(500);
+      await expect.poll(async () => (await delivery()).lastStatus, { timeout: 90_000 }).toBe(500);
       receiver.answerWith(204);
       stack.portalClock.advance(31_000);
       await carol.request("/api/access-requests");

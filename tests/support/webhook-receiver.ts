@@ -29,8 +29,18 @@ export interface WebhookReceiver {
   answerWith(status: number, delivery?: string): void;
   /** From now on, takes each POST and never answers it (the sender's timeout ends it). */
   hang(): void;
-  /** Resolves once `count` webhooks arrived (polling the list, not a clock), or rejects after ~20 s. */
+  /** Resolves once `count` webhooks arrived (polling the list, not a clock), or rejects after ~90 s. */
   waitFor(count: number): Promise<ReceivedWebhook[]>;
+  /**
+   * Resolves with the first `count` distinct webhooks that `match` (in order of arrival), once they
+   * arrived. Distinct by the body's `id`, as receivers de-duplicate (README "Access requests"): on a
+   * busy machine a delivery the receiver took may outlast the portal's timeout and come again, and
+   * an earlier test's retry may arrive at any time, so a test picks its own events, never counts.
+   */
+  waitForMatching(
+    count: number,
+    match: (webhook: ReceivedWebhook) => boolean,
+  ): Promise<ReceivedWebhook[]>;
   close(): Promise<void>;
 }
 
@@ -77,6 +87,26 @@ export async function startWebhookReceiver(
       res.writeHead(answer).end();
     });
   });
+  async function waitUntil(
+    count: number,
+    list: () => ReceivedWebhook[],
+  ): Promise<ReceivedWebhook[]> {
+    // Only catches a hang: on a machine busy with other work a delivery can exceed the portal's
+    // 5-s webhook timeout, and its retry comes 30 s later (retryDelaySeconds) on the next
+    // 15-s worker run — seen in a loaded `npm test`, where a 20-s wait failed the file.
+    const deadline = Date.now() + 90_000;
+    while (list().length < count) {
+      if (Date.now() > deadline)
+        throw new Error(
+          `expected ${count} webhooks, got ${list().length} of ${received.length}: ${received.map((r) => r.body.event).join(", ")}`,
+        );
+      await new Promise<void>((resolve) => {
+        waiters.push(resolve);
+        setTimeout(resolve, 200).unref();
+      });
+    }
+    return list().slice(0, count);
+  }
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -90,23 +120,17 @@ export async function startWebhookReceiver(
     hang() {
       hanging = true;
     },
-    async waitFor(count) {
-      // Only catches a hang: on a machine busy with other work a delivery can exceed the portal's
-      // 5-s webhook timeout, and its retry comes 30 s later (retryDelaySeconds) on the next
-      // 15-s worker run — seen in a loaded `npm test`, where a 20-s wait failed the file.
-      const deadline = Date.now() + 90_000;
-      while (received.length < count) {
-        if (Date.now() > deadline)
-          throw new Error(
-            `expected ${count} webhooks, got ${received.length}: ${received.map((r) => r.body.event).join(", ")}`,
-          );
-        await new Promise<void>((resolve) => {
-          waiters.push(resolve);
-          setTimeout(resolve, 200).unref();
+    waitFor: (count) => waitUntil(count, () => received),
+    waitForMatching: (count, match) =>
+      waitUntil(count, () => {
+        const seen = new Set<string>();
+        return received.filter((h) => {
+          const key = h.body.id ?? h.raw;
+          if (!match(h) || seen.has(key)) return false;
+          seen.add(key);
+          return true;
         });
-      }
-      return received.slice(0, count);
-    },
+      }),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
