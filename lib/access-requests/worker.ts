@@ -22,7 +22,11 @@ async function runOnce(): Promise<void> {
   const db = getDb();
   const notify = { webhookUrl: config.accessRequests.webhookUrl, portalUrl: config.publicUrl };
   await sweepAccessRequests(db, currentTime(), notify);
-  await deliverDueWebhooks(db, { secret: config.accessRequests.webhookSecret, clock: currentTime });
+  await deliverDueWebhooks(db, {
+    secret: config.accessRequests.webhookSecret,
+    clock: currentTime,
+    timeoutMs: config.accessRequests.webhookTimeoutMs,
+  });
 }
 
 /**

@@ -64,6 +64,8 @@ export interface AppConfig {
     decideWithinSeconds: number;
     webhookUrl: string | null;
     webhookSecret: string | null;
+    /** One webhook POST's time limit (GATEHOUSE_WEBHOOK_TIMEOUT_SECONDS). */
+    webhookTimeoutMs: number;
   };
   /** Account and role discovery (docs/DISCOVERY.md); null when not configured. */
   discovery: DiscoveryConfig | null;
@@ -206,6 +208,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       decideWithinSeconds: s.GATEHOUSE_ACCESS_REQUEST_DECIDE_WITHIN_SECONDS,
       webhookUrl: s.GATEHOUSE_ACCESS_REQUEST_WEBHOOK_URL ?? null,
       webhookSecret: s.GATEHOUSE_WEBHOOK_SECRET ?? null,
+      webhookTimeoutMs: s.GATEHOUSE_WEBHOOK_TIMEOUT_SECONDS * 1000,
     },
     discovery: discoverySettings(s, aws.partition),
     accessContact: s.GATEHOUSE_ACCESS_CONTACT,

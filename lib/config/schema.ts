@@ -204,6 +204,8 @@ export const settingsSchema = z
     /** Every access-request event is posted here (besides an eligible rule's own webhook). */
     GATEHOUSE_ACCESS_REQUEST_WEBHOOK_URL: httpUrl.optional(),
     /** Signs webhook bodies (X-Gatehouse-Signature: sha256=HMAC); unsigned when unset. */
+    /** How long one webhook POST may take before it is abandoned and retried later. */
+    GATEHOUSE_WEBHOOK_TIMEOUT_SECONDS: intInRange(1, 60, 5),
     GATEHOUSE_WEBHOOK_SECRET: z
       .string()
       .min(16, "must be at least 16 characters of random data")

@@ -23,7 +23,10 @@ const payloadJson = JSON.stringify({
 });
 
 beforeAll(async () => {
-  stack = await startTestStack({ extraEnv: { GATEHOUSE_WEBHOOK_SECRET: WEBHOOK_SECRET } });
+  stack = await startTestStack({
+    // The hanging receiver's POST is abandoned after the production default (5 s).
+    extraEnv: { GATEHOUSE_WEBHOOK_SECRET: WEBHOOK_SECRET, GATEHOUSE_WEBHOOK_TIMEOUT_SECONDS: "5" },
+  });
   [alice, carol] = await Promise.all([signIn(stack, "alice"), signIn(stack, "carol")]);
 });
 afterAll(async () => {

@@ -311,6 +311,9 @@ async function startTestStackOnce(opts: TestStackOptions): Promise<TestStack> {
         // Tests sign in and issue far faster than people: limits are tested on their own.
         GATEHOUSE_RATE_LIMITS: TEST_RATE_LIMITS,
         ...(portalClock.file ? { GATEHOUSE_TEST_CLOCK_FILE: portalClock.file } : {}),
+        // A webhook POST to a local receiver never takes this long, however busy the machine: a
+        // retry is what a test of timeouts sets out to cause, not an accident of load.
+        GATEHOUSE_WEBHOOK_TIMEOUT_SECONDS: "30",
         // The request log and every info line, so that `npm test` checks them all for secrets.
         GATEHOUSE_LOG_LEVEL: "info",
         // A benchmark may compare heap limits (docs/OPERATIONS.md "Memory").

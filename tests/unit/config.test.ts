@@ -59,6 +59,11 @@ describe("configuration", () => {
     ["DATABASE_URL", "mysql://x", /DATABASE_URL must be/],
     ["GATEHOUSE_MAX_HEAP_MB", "1g", /GATEHOUSE_MAX_HEAP_MB must be a whole number of megabytes/],
     ["GATEHOUSE_MAX_HEAP_MB", "64", /GATEHOUSE_MAX_HEAP_MB must be between 128 and 65536/],
+    [
+      "GATEHOUSE_WEBHOOK_TIMEOUT_SECONDS",
+      "0",
+      /GATEHOUSE_WEBHOOK_TIMEOUT_SECONDS must be between 1/,
+    ],
     ["AWS_REGION", "moon-1", /AWS_REGION must be an AWS region/],
     [
       "GATEHOUSE_BROKER_ACCESS_KEY_ID",
