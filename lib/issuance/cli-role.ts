@@ -12,9 +12,14 @@ import type { IssuanceContext } from "./issuance-request";
  * reference that names none of them is audited as a denial, like an ungranted role id on the page,
  * and like it names the role and account the reference points at when there is exactly one: an
  * auditor filtering the log by account or role must find the attempts on it too (the answer is
- * the same either way, docs/INVARIANTS.md invariant 1).
+ * the same either way, docs/INVARIANTS.md invariant 1). The denial names the output asked for, as
+ * the page's do (the metrics count it by output, docs/OPERATIONS.md "Metrics").
  */
-export async function roleIdForReference(ctx: IssuanceContext, reference: string): Promise<string> {
+export async function roleIdForReference(
+  ctx: IssuanceContext,
+  reference: string,
+  output: "cli" | "console",
+): Promise<string> {
   const grants = await findGrantsForPrincipal(ctx.db, principalOf(ctx.user), ctx.now);
   try {
     return grantForReference(grants, reference).roleId;
@@ -28,6 +33,7 @@ export async function roleIdForReference(ctx: IssuanceContext, reference: string
         meta: ctx.meta,
         ...(target ? { target } : {}),
         details: {
+          output,
           requestedRole: reference.slice(0, 200),
           reason: "no granted role matches the reference",
         },

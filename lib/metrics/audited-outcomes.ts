@@ -22,7 +22,10 @@ export function countAuditedOutcome(input: {
   const details = input.details ?? {};
   switch (input.action) {
     case "access.denied":
-      m.issuances.inc({ output: labelOf(details.output), outcome: "denied" });
+      // An issuance names its output; a refused AWS-targeted SAML assertion (the relay) asks for
+      // no credentials, so it is no issuance.
+      if (details.output === "cli" || details.output === "console")
+        m.issuances.inc({ output: details.output, outcome: "denied" });
       return;
     case "auth.sign-in":
       m.signIns.inc({ method: labelOf(details.method), outcome: "success" });
@@ -33,10 +36,14 @@ export function countAuditedOutcome(input: {
     case "cli.token-issued":
       m.signIns.inc({ method: "cli", outcome: "success" });
       return;
+    case "cli.device-denied":
+      // The person refused the CLI's sign-in on the approval page.
+      m.signIns.inc({ method: "cli", outcome: "failed" });
+      return;
   }
 }
 
-/** A label value from a small known set; anything else is "other" (bounded cardinality). */
+/** A sign-in method label from a small known set; anything else is "other" (bounded cardinality). */
 function labelOf(value: unknown): string {
-  return typeof value === "string" && /^(console|cli|oidc|saml)$/.test(value) ? value : "other";
+  return typeof value === "string" && /^(oidc|saml)$/.test(value) ? value : "other";
 }

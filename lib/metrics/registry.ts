@@ -1,4 +1,5 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { RATE_LIMITED } from "@/lib/rate-limit/settings";
 
 /**
  * The portal's Prometheus metrics (docs/OPERATIONS.md "Metrics"), served by /api/metrics. One
@@ -23,7 +24,33 @@ export function metrics(): PortalMetrics {
   return (holder[KEY] ??= createMetrics());
 }
 
+/**
+ * Every series a counter can have, exported at 0 from the start: a series that first appears at 1
+ * hides that first event from rate() and increase(), so an alert on the first failure after a
+ * restart would never fire, and a ratio of failed to issued would have no data.
+ */
+export const COUNTER_SERIES = {
+  issuances: ["cli", "console"].flatMap((output) =>
+    ["issued", "denied", "failed"].map((outcome) => ({ output, outcome })),
+  ),
+  signIns: ["oidc", "saml", "cli"].flatMap((method) =>
+    ["success", "failed"].map((outcome) => ({ method, outcome })),
+  ),
+  // "audited-refusals" decides which refusals get an audit row; it never answers 429.
+  rateLimited: Object.keys(RATE_LIMITED)
+    .filter((limit) => limit !== "audited-refusals")
+    .map((limit) => ({ limit })),
+};
+
 function createMetrics(): PortalMetrics {
+  const created = createCollectors();
+  for (const labels of COUNTER_SERIES.issuances) created.issuances.inc(labels, 0);
+  for (const labels of COUNTER_SERIES.signIns) created.signIns.inc(labels, 0);
+  for (const labels of COUNTER_SERIES.rateLimited) created.rateLimited.inc(labels, 0);
+  return created;
+}
+
+function createCollectors(): PortalMetrics {
   const registry = new Registry();
   // Process CPU, memory, handles, GC, and nodejs_eventloop_lag_* (event-loop delay).
   collectDefaultMetrics({ register: registry });
@@ -66,4 +93,13 @@ function createMetrics(): PortalMetrics {
       registers,
     }),
   };
+}
+
+/**
+ * The registry's text exposition, spelling not-a-number as the format does ("NaN"): prom-client
+ * writes "Nan" (a fresh process's event-loop delay statistics, before any sample), which only
+ * parsers as lenient as Prometheus's own accept.
+ */
+export async function exposition(): Promise<string> {
+  return (await metrics().registry.metrics()).replace(/ Nan$/gm, " NaN");
 }

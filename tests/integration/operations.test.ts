@@ -196,6 +196,11 @@ describe("a replica with a bound on requests in flight and a metrics token", () 
     const res = await fetch(`${replica.url}/api/metrics`, { headers });
     expect(res.status).toBe(status);
     if (status === 401) expect(res.headers.get("www-authenticate")).toMatch(/^Bearer /);
+    // Said plainly, with the request id, and never kept by a cache in between.
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    const body = (await res.json()) as { error: { message: string; requestId: string } };
+    expect(body.error.message).toMatch(/metrics token/);
+    expect(body.error.requestId).toBe(res.headers.get("x-request-id"));
   });
 
   it("past the bound, answers 503 with Retry-After at once; probes and metrics are still answered; then serves again", async () => {

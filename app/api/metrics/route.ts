@@ -3,7 +3,7 @@ import { getConfig } from "@/lib/config";
 import { otherMethods } from "@/lib/http/fallback-handlers";
 import { requestMetaFrom } from "@/lib/http/request-meta";
 import { checkMetricsAccess } from "@/lib/metrics/metrics-access";
-import { metrics } from "@/lib/metrics/registry";
+import { exposition, metrics } from "@/lib/metrics/registry";
 
 /**
  * Prometheus metrics in the text exposition format (docs/OPERATIONS.md "Metrics"): for a scraper
@@ -34,9 +34,8 @@ export async function GET(request: NextRequest): Promise<Response> {
         },
       },
     );
-  const { registry } = metrics();
-  return new Response(await registry.metrics(), {
-    headers: { "Content-Type": registry.contentType, "Cache-Control": "no-store" },
+  return new Response(await exposition(), {
+    headers: { "Content-Type": metrics().registry.contentType, "Cache-Control": "no-store" },
   });
 }
 

@@ -13,7 +13,7 @@ import { issueConsoleSignIn } from "@/lib/issuance/issue-console-sign-in";
 export const POST = withCliToken(noParams, async ({ request, user, meta }) => {
   const body = await readJsonBody(request, v1ConsoleBody);
   const ctx = issuanceContext(user, meta);
-  const roleId = await roleIdForReference(ctx, body.role);
+  const roleId = await roleIdForReference(ctx, body.role, "console");
   const signIn = await issueConsoleSignIn(ctx, roleId, {
     region: body.region ?? getConfig().defaultRegion,
     ...(body.durationSeconds !== undefined ? { durationSeconds: body.durationSeconds } : {}),

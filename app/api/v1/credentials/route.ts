@@ -16,7 +16,7 @@ import { issueCliCredentials } from "@/lib/issuance/issue-cli-credentials";
 export const POST = withCliToken(noParams, async ({ request, user, meta }) => {
   const body = await readJsonBody(request, v1CredentialsBody);
   const ctx = issuanceContext(user, meta);
-  const roleId = await roleIdForReference(ctx, body.role);
+  const roleId = await roleIdForReference(ctx, body.role, "cli");
   const c = await issueCliCredentials(ctx, roleId, {
     region: body.region ?? getConfig().defaultRegion,
     ...(body.durationSeconds !== undefined ? { durationSeconds: body.durationSeconds } : {}),
