@@ -204,6 +204,7 @@ function DiffView({ diff }: { diff: DiffSummary }) {
           .join(" · ")}
       </p>
       <RemovedRequestsNote diff={diff} />
+      <WarningsNote diff={diff} />
       <ul className="max-h-96 space-y-1 overflow-auto font-mono text-xs">
         {diff.changes.map((c) => (
           <li key={`${c.kind}:${c.key}`}>
@@ -230,6 +231,28 @@ function DiffView({ diff }: { diff: DiffSummary }) {
       {diff.truncated && (
         <p className="text-slate-500">…and {diff.total - diff.changes.length} more.</p>
       )}
+    </div>
+  );
+}
+
+/** Valid but likely not meant: rules whose sessions the role's maximum caps (as the editors warn). */
+function WarningsNote({ diff }: { diff: DiffSummary }) {
+  if (diff.warnings.length === 0) return null;
+  return (
+    <div
+      role="note"
+      className="rounded-md border border-amber-200 bg-amber-50 p-3 text-amber-900"
+      data-testid="config-warnings"
+    >
+      <p className="font-medium">Check before applying:</p>
+      <ul className="mt-1 list-disc space-y-0.5 pl-5">
+        {diff.warnings.map((w, i) => (
+          <li key={i}>
+            {w.line !== null && <span className="font-mono text-xs">line {w.line} · </span>}
+            <span className="font-mono text-xs">{w.path}</span>: {w.message}
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }

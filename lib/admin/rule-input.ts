@@ -149,6 +149,14 @@ export function parseApproverList(text: string): { groups: string[]; emails: str
   };
 }
 
+/**
+ * Each person approves a request once, never their own (docs/ACCESS-REQUESTS.md): a rule needing
+ * more approvals than it names people, and no group, could never approve a request.
+ */
+export function tooFewApprovers(required: number, people: number): string {
+  return `${required} approvals are needed, but only ${people} ${people === 1 ? "person" : "people"} besides the requester may approve: no request could ever be approved. Name more approvers or a group, or need fewer approvals.`;
+}
+
 export interface RuleValues {
   subjectKind: "group" | "user";
   groupName: string | null;
@@ -227,6 +235,12 @@ export function parseRule(
     )
       errors.approvers =
         "Nobody approves their own request: name someone other than the requester.";
+    else if (groups.length === 0) {
+      const others = new Set(emails.map((e) => e.toLowerCase()));
+      if (input.subjectKind === "user") others.delete(input.userEmail.toLowerCase());
+      if (others.size < input.approvalsRequired)
+        errors.approvalsRequired = tooFewApprovers(input.approvalsRequired, others.size);
+    }
     let webhookUrl: string | null = null;
     if (input.webhookUrl !== "") {
       try {

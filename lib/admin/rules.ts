@@ -12,6 +12,7 @@ import {
   DEFAULT_ELIGIBLE_SETTINGS,
   eligibleSettingsOf,
   parseRule,
+  tooFewApprovers,
   type RuleInput,
   type RuleValues,
 } from "./rule-input";
@@ -124,6 +125,11 @@ async function approversJsonOf(
         approvers: "Nobody approves their own request: name someone other than the requester.",
       },
     };
+  const people = new Set(approvers.flatMap((a) => ("personId" in a ? [a.personId] : [])));
+  if (personId !== null) people.delete(personId);
+  const required = values.eligible.approvalsRequired;
+  if (approvers.every((a) => "personId" in a) && people.size < required)
+    return { ok: false, errors: { approvalsRequired: tooFewApprovers(required, people.size) } };
   return { ok: true, json: JSON.stringify(approvers) };
 }
 

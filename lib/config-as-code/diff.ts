@@ -85,7 +85,7 @@ export const RULE_FIELDS = [
  * How a field's value is shown: ExternalIds only as fingerprints, policies canonical, approvers
  * in words.
  */
-function shown(field: string, value: unknown): FieldValue {
+export function shown(field: string, value: unknown): FieldValue {
   if (field === "externalId") return externalIdFingerprint(value as string | null);
   if (field === "sessionPolicy") return canonicalPolicy(value as string | null);
   if (field === "approvers") return approversLabel(value as Subject[]);
@@ -112,6 +112,11 @@ function fieldChanges<T extends object>(
       out.push({ field, before: shown(field, b), after: shown(field, a) });
   }
   return out;
+}
+
+/** Whether two rules (of one subject) hold the same terms: what an import would leave unchanged. */
+export function sameRuleTerms(a: RuleState, b: RuleState): boolean {
+  return fieldChanges(RULE_FIELDS, a, b).length === 0;
 }
 
 const accountLabel = (a: { name: string; accountId: string }) =>

@@ -102,10 +102,16 @@ function versionProblem(input: unknown): string {
     : "This file format is version 1: write `version: 1`.";
 }
 
-export const configDocument = z.strictObject({
-  version: z.literal(1, { error: (issue) => versionProblem(issue.input) }),
-  accounts: z.array(accountEntry, { message: "Expected a list of accounts." }),
-});
+export const configDocument = z.strictObject(
+  {
+    version: z.literal(1, { error: (issue) => versionProblem(issue.input) }),
+    accounts: z.array(accountEntry, { message: "Expected a list of accounts." }),
+  },
+  {
+    message:
+      "A configuration file is a map with `version: 1` and `accounts:`, not a list or a single value. Export the configuration from this page to start from a valid file.",
+  },
+);
 
 export type ConfigDocument = z.infer<typeof configDocument>;
 export type AccountEntry = z.infer<typeof accountEntry>;

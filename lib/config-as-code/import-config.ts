@@ -7,19 +7,21 @@ import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event"
 import type { Db } from "@/lib/db/client";
 import { serializableTransaction } from "@/lib/db/serializable-transaction";
 import type { RequestMeta } from "@/lib/request-meta";
+import { alignRuleKeys } from "./align-rules";
 import { applyConfig } from "./apply-config";
+import { auditedChanges } from "./audited-changes";
 import { loadCurrentConfig, loadPeopleDirectory } from "./current-state";
 import { diffConfig, type Change, type ConfigDiff } from "./diff";
 import type { ImportProblem } from "./document";
 import { parseConfigText, type ConfigFormat } from "./parse-text";
 import { requestsRemovedWith, type RemovedRequests } from "./removed-requests";
 import type { AccountState, CurrentAccount } from "./state";
-import { validateDocument } from "./validate-document";
+import { validateDocument, type CappedRule } from "./validate-document";
 
 /** How many changes a dry run lists, and how many problems a refusal names (the counts are exact). */
 export const MAX_LISTED_CHANGES = 500;
 export const MAX_LISTED_PROBLEMS = 1000;
-/** How many changes the audit event names (its counts cover them all). */
+/** How many changes the audit event names, each with before and after (its counts cover them all). */
 const MAX_AUDITED_CHANGES = 50;
 /** Reading and writing 50,000 rules takes seconds; the default 5 s transaction limit is too short. */
 const TRANSACTION = { timeout: 180_000, maxWait: 20_000 } as const;
@@ -35,6 +37,11 @@ export interface DiffSummary {
   changes: Change[];
   truncated: boolean;
   removedRequests: RemovedRequests[];
+  /**
+   * What the file may not mean, though valid: each rule added or changed (or whose role changed)
+   * that allows longer sessions than its role, which are capped, as the admin editors warn.
+   */
+  warnings: ImportProblem[];
 }
 
 export type ImportResult =
@@ -47,7 +54,11 @@ export type ImportResult =
  * The hash covers the requests a removal deletes: a request filed on a removed role after the dry
  * run makes the review stale, as a changed rule does.
  */
-export function summariseDiff(diff: ConfigDiff, removedRequests: RemovedRequests[]): DiffSummary {
+export function summariseDiff(
+  diff: ConfigDiff,
+  removedRequests: RemovedRequests[],
+  warnings: ImportProblem[] = [],
+): DiffSummary {
   const hash =
     removedRequests.length === 0
       ? diff.hash
@@ -62,7 +73,18 @@ export function summariseDiff(diff: ConfigDiff, removedRequests: RemovedRequests
     changes: diff.changes.slice(0, MAX_LISTED_CHANGES),
     truncated: diff.changes.length > MAX_LISTED_CHANGES,
     removedRequests,
+    warnings: warnings.slice(0, MAX_LISTED_PROBLEMS),
   };
+}
+
+/** The capped rules this import touches: a rule or role it adds or changes. */
+function warningsOf(diff: ConfigDiff, capped: readonly CappedRule[]): ImportProblem[] {
+  const touched = new Set(
+    diff.changes.filter((c) => c.op !== "removed").map((c) => `${c.kind}:${c.key}`),
+  );
+  return capped
+    .filter((c) => touched.has(`rule:${c.rule.key}`) || touched.has(`role:${c.roleKey}`))
+    .map(({ path, line, message }) => ({ path, line, message }));
 }
 
 type Reader = Pick<
@@ -121,6 +143,7 @@ async function plan(
     previousExpiresAt: (key) => expiries.get(key),
   });
   if (!checked.ok) return checked;
+  alignRuleKeys(checked.accounts, current);
   const diff = diffConfig(checked.accounts, current);
   const removedRequests = await requestsRemovedWith(db, current, diff, now);
   return {
@@ -128,7 +151,7 @@ async function plan(
     desired: checked.accounts,
     current,
     diff,
-    summary: summariseDiff(diff, removedRequests),
+    summary: summariseDiff(diff, removedRequests, warningsOf(diff, checked.capped)),
   };
 }
 
@@ -201,9 +224,12 @@ export async function applyImport(
           accessRequestsDeleted: summary.removedRequests.reduce((n, r) => n + r.total, 0),
           changes: {
             total: result.diff.changes.length,
-            listed: result.diff.changes
-              .slice(0, MAX_AUDITED_CHANGES)
-              .map((c) => `${c.op} ${c.label}`),
+            listed: auditedChanges(
+              result.diff.changes,
+              result.desired,
+              result.current,
+              MAX_AUDITED_CHANGES,
+            ),
           },
         },
       });

@@ -2,7 +2,7 @@ import "server-only";
 import { fieldErrorsOf, type FieldErrors } from "@/lib/admin/admin-result";
 import { accountInput } from "@/lib/admin/account-input";
 import { parseRole } from "@/lib/admin/role-input";
-import { parseRule } from "@/lib/admin/rule-input";
+import { parseRule, tooFewApprovers } from "@/lib/admin/rule-input";
 import {
   configDocument,
   formatDocPath,
@@ -27,6 +27,16 @@ import { subjectOf } from "./validate-subject";
 import type { Report, ValidationContext } from "./validation-context";
 
 export type { ValidationContext } from "./validation-context";
+
+/**
+ * A rule allowing longer sessions than its role: valid (issuance caps it at the role's maximum),
+ * but the admin editors warn of it, and so does a dry run.
+ */
+export interface CappedRule extends ImportProblem {
+  roleKey: string;
+  /** The rule itself: its key may yet change (align-rules.ts). */
+  rule: RuleState;
+}
 
 // The admin forms name fields as the form does; a file names them as the document does.
 const ACCOUNT_FIELD: Record<string, string> = { accountId: "id" };
@@ -55,8 +65,11 @@ const RULE_FIELD: Record<string, string | DocPath> = {
 export function validateDocument(
   parsed: ParsedText,
   ctx: ValidationContext,
-): { ok: true; accounts: AccountState[] } | { ok: false; problems: ImportProblem[] } {
+):
+  | { ok: true; accounts: AccountState[]; capped: CappedRule[] }
+  | { ok: false; problems: ImportProblem[] } {
   const problems: ImportProblem[] = [];
+  const capped: CappedRule[] = [];
   const report = (path: DocPath, message: string) =>
     problems.push({ path: formatDocPath(path), line: parsed.lineOf(path), message });
 
@@ -125,14 +138,23 @@ export function validateDocument(
       });
       for (const keyed of keyRules(role.key, rules)) {
         const rule = validateRule(keyed.entry, keyed, ctx, keyed.path, report);
-        if (rule) role.rules.push(rule);
+        if (!rule) continue;
+        role.rules.push(rule);
+        if (rule.maxSessionDurationSeconds > role.maxSessionDurationSeconds)
+          capped.push({
+            roleKey: role.key,
+            rule,
+            path: formatDocPath([...keyed.path, "maxSessionDurationSeconds"]),
+            line: parsed.lineOf([...keyed.path, "maxSessionDurationSeconds"]),
+            message: `This rule allows ${rule.maxSessionDurationSeconds} s, but the role's maximum is ${role.maxSessionDurationSeconds} s: sessions are capped at ${role.maxSessionDurationSeconds} s.`,
+          });
       }
       account.roles.push(role);
     });
     accounts.push(account);
   });
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, accounts };
+  return { ok: true, accounts, capped };
 }
 
 function reportFields(
@@ -269,6 +291,18 @@ function validateRule(
   }
   const v = parsed.values;
   const e = v.eligible;
+  if (e && request.approvers.every((a) => a.kind === "user")) {
+    // Two names of one person are one approver (parseRule counted them as written).
+    const people = new Set(request.approvers.map((a) => (a.kind === "user" ? a.personId : "")));
+    if (subject.kind === "user") people.delete(subject.personId);
+    if (people.size < e.approvalsRequired) {
+      report(
+        [...at, "request", "approvalsRequired"],
+        tooFewApprovers(e.approvalsRequired, people.size),
+      );
+      return null;
+    }
+  }
   return {
     key: keyed.key,
     subject,

@@ -498,6 +498,22 @@ describe("rules", () => {
       ["approvers"],
     ],
     [
+      "a by-request rule needing more approvals than the people it names (no group)",
+      { access: "eligible", approvers: "carol@corp.example", approvalsRequired: "2" },
+      ["approvalsRequired"],
+    ],
+    [
+      "a by-request rule needing more approvals than the people it names, besides its user",
+      {
+        access: "eligible",
+        subjectKind: "user",
+        userEmail: "carol@corp.example",
+        approvers: "carol@corp.example, alice@corp.example",
+        approvalsRequired: "2",
+      },
+      ["approvalsRequired"],
+    ],
+    [
       "a by-request rule approved by someone unknown",
       { access: "eligible", approvers: "nobody@corp.example" },
       ["approvers"],

@@ -244,6 +244,76 @@ describe("applying a change", () => {
     const events = await importEvents(applied.requestId);
     expect(events[0]!.detailsJson).not.toContain("acme-staging-ci-7f3e");
   });
+
+  it("the import's audit event records each change's fields before and after, as an editor's save does", async () => {
+    const doc = JSON.parse(await exportFile("json")) as ExportedDoc;
+    const prod = doc.accounts.find((a) => a.id === "210987654321")!;
+    const sre = prod.roles
+      .find((r) => r.name === "ReadOnly")!
+      .rules.find((r) => r.group === "sre")!;
+    const from = sre.maxSessionDurationSeconds;
+    sre.maxSessionDurationSeconds = 7200;
+    const billing = prod.roles.find((r) => r.name === "BillingViewer")!;
+    const finance = billing.rules.find((r) => r.group === "finance")!;
+    billing.rules = [{ group: "auditors", cli: false, maxSessionDurationSeconds: 1800 }];
+    const { applied } = await dryRunAndApply(JSON.stringify(doc));
+    expect(applied.status).toBe(200);
+    const [event] = await importEvents(applied.requestId);
+    const details = JSON.parse(event!.detailsJson) as { changes: { listed: unknown[] } };
+    expect(details.changes.listed).toEqual(
+      expect.arrayContaining([
+        {
+          change: "changed rule 210987654321/ReadOnly → group sre",
+          before: { maxSessionDurationSeconds: from },
+          after: { maxSessionDurationSeconds: 7200 },
+        },
+        {
+          change: "removed rule 210987654321/BillingViewer → group finance",
+          before: expect.objectContaining({
+            subject: "group finance",
+            allowCli: finance.cli,
+            maxSessionDurationSeconds: finance.maxSessionDurationSeconds,
+            sessionPolicy: JSON.stringify(finance.sessionPolicy),
+          }),
+          after: null,
+        },
+        {
+          change: "added rule 210987654321/BillingViewer → group auditors",
+          before: null,
+          after: expect.objectContaining({
+            subject: "group auditors",
+            allowConsole: true,
+            allowCli: false,
+            maxSessionDurationSeconds: 1800,
+            kind: "standing",
+          }),
+        },
+      ]),
+    );
+  });
+
+  it("a dry run warns of each rule it adds or changes that allows longer sessions than its role (capped), as the editors do", async () => {
+    const doc = JSON.parse(await exportFile("json")) as ExportedDoc;
+    const a = doc.accounts.findIndex((x) => x.id === "210987654321");
+    const r = doc.accounts[a]!.roles.findIndex((x) => x.name === "Administrator");
+    const rules = doc.accounts[a]!.roles[r]!.rules;
+    rules.push({ group: "sre-oncall", maxSessionDurationSeconds: 43_200 });
+    const text = JSON.stringify(doc, null, 2);
+    const groupLine = text.split("\n").findIndex((l) => l.includes('"sre-oncall"')) + 1;
+    const dry = await importFile("dry-run", text);
+    expect(dry.status).toBe(200);
+    expect((dry.body.diff as unknown as { warnings: unknown }).warnings).toEqual([
+      {
+        path: `accounts[${a}].roles[${r}].rules[${rules.length - 1}].maxSessionDurationSeconds`,
+        line: groupLine + 1,
+        message:
+          "This rule allows 43200 s, but the role's maximum is 3600 s: sessions are capped at 3600 s.",
+      },
+    ]);
+    // A rule the import leaves as it is is not warned of again.
+    const same = await importFile("dry-run", await exportFile("json"));
+    expect((same.body.diff as unknown as { warnings: unknown }).warnings).toEqual([]);
+  });
 });
 
 type ExportedDoc = {
@@ -367,6 +437,33 @@ async function fingerprint(): Promise<string> {
   ]);
   return JSON.stringify({ accounts, roles, rules });
 }
+
+// Rules of one subject on one role are told apart by their terms, not only their rank: leaving
+// out the first of two keeps the second's row, and the access requests made under it.
+describe("two rules for one group on one role", () => {
+  it("removing the first removes that rule, not the second's row under the first's terms", async () => {
+    const doc = JSON.parse(await exportFile("json")) as ExportedDoc;
+    const role = doc.accounts.find((a) => a.id === "345678901234")!.roles[0]!;
+    role.rules.push(
+      { group: "oncall", maxSessionDurationSeconds: 1800 },
+      { group: "oncall", access: "eligible", request: { approvers: ["sre"] } },
+    );
+    expect((await dryRunAndApply(JSON.stringify(doc))).applied.status).toBe(200);
+    const oncallRules = () =>
+      stack.db.accessRule.findMany({ where: { groupName: "oncall" }, orderBy: { id: "asc" } });
+    const eligible = (await oncallRules()).find((r) => r.kind === "eligible")!;
+
+    role.rules = role.rules.filter((r) => !(r.group === "oncall" && r.access !== "eligible"));
+    const { dry, applied } = await dryRunAndApply(JSON.stringify(doc));
+    expect(dry.body.diff!.changes.map((c) => [c.op, c.label])).toEqual([
+      ["removed", `rule 345678901234/${role.name} → group oncall`],
+    ]);
+    expect(applied.status).toBe(200);
+    expect(await oncallRules()).toEqual([
+      expect.objectContaining({ id: eligible.id, kind: "eligible", version: eligible.version }),
+    ]);
+  });
+});
 
 describe("a large import", () => {
   // The query engine refuses a SQLite statement with more than 999 parameters: many changed or

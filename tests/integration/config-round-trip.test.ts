@@ -178,7 +178,8 @@ type Terms = World["roles"][number][number]["eligible"];
 /**
  * An eligible rule's columns, approvers as stored by the admin editor (a person with the email
  * they were named by) or by the demo seed (a group without an issuer key). Never the rule's own
- * person alone, and no person without an identity: the editor refuses both. None left: standing.
+ * person alone, no person without an identity, and no more approvals than people when no group
+ * approves: the editor refuses all three. None left: standing.
  */
 function eligibleData(
   terms: Terms,
@@ -197,10 +198,16 @@ function eligibleData(
     }
   }
   if (approvers.every((a) => "personId" in a && a.personId === own)) return {};
+  // Nor more approvals than people besides its own may give, when no group approves.
+  const people = new Set(approvers.flatMap((a) => ("personId" in a ? [a.personId] : [])));
+  people.delete(own ?? "");
+  const onlyPeople = approvers.every((a) => "personId" in a);
   return {
     kind: "eligible",
     approversJson: JSON.stringify(approvers),
-    approvalsRequired: terms.approvalsRequired,
+    approvalsRequired: onlyPeople
+      ? Math.min(terms.approvalsRequired, people.size)
+      : terms.approvalsRequired,
     maxElevationSeconds: terms.maxElevationSeconds,
     requireReason: terms.requireReason,
     requireTicket: terms.requireTicket,

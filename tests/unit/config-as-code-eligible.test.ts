@@ -79,6 +79,45 @@ const RULE = "accounts[0].roles[0].rules[0]";
 // [what the file gets wrong, file text, expected path, expected line, message]
 const REFUSED: Array<[string, string, string, number, RegExp]> = [
   [
+    "more approvals than the people it names (no group): no request could be approved",
+    file(
+      "- group: developers",
+      "  access: eligible",
+      "  request:",
+      "    approvers: [carol@corp.example, dana@corp.example]",
+      "    approvalsRequired: 3",
+    ),
+    `${RULE}.request.approvalsRequired`,
+    13,
+    /^3 approvals are needed, but only 2 people besides the requester may approve/,
+  ],
+  [
+    "more approvals than people: one person named twice (email and identity) approves once",
+    file(
+      "- group: developers",
+      "  access: eligible",
+      "  request:",
+      "    approvers: [carol@corp.example, { idp: 'https://idp.example', subject: carol }]",
+      "    approvalsRequired: 2",
+    ),
+    `${RULE}.request.approvalsRequired`,
+    13,
+    /^2 approvals are needed, but only 1 person besides the requester/,
+  ],
+  [
+    "more approvals than people: the rule's own person never approves their request",
+    file(
+      "- user: carol@corp.example",
+      "  access: eligible",
+      "  request:",
+      "    approvers: [carol@corp.example, dana@corp.example]",
+      "    approvalsRequired: 2",
+    ),
+    `${RULE}.request.approvalsRequired`,
+    13,
+    /^2 approvals are needed, but only 1 person besides the requester/,
+  ],
+  [
     "a request block on a rule without `access`",
     file("- group: developers", "  request:", "    approvers: [sre]"),
     `${RULE}.request`,

@@ -156,6 +156,15 @@ const BAD_ENTRIES: Array<[string, string, string, number]> = [
     12,
   ],
   [
+    "an expiry names a real date (an ISO instant on 30 February is not rolled over to March)",
+    GOOD.replace(
+      "maxSessionDurationSeconds: 3600",
+      "maxSessionDurationSeconds: 3600\n            expiresAt: 2031-02-30T00:00:00Z",
+    ),
+    "accounts[0].roles[0].rules[0].expiresAt",
+    12,
+  ],
+  [
     "a session policy is a valid IAM policy",
     GOOD.replace('Version: "2012-10-17"', 'Version: "2008"'),
     "accounts[0].roles[0].rules[1].sessionPolicy",
@@ -182,6 +191,23 @@ describe("a file with a bad entry is refused, naming the entry and its line", ()
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.problems.map((p) => [p.path, p.line])).toContainEqual([path, line]);
+  });
+
+  it.each([
+    ["a list", "- version: 1\n- accounts: []\n"],
+    ["a single value", "accounts.yaml\n"],
+    ["JSON null", "null"],
+  ])("a file is a map of version and accounts: %s is refused in those words", (_what, text) => {
+    const result = check(text);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toEqual([
+      {
+        path: "(document)",
+        line: 1,
+        message: expect.stringMatching(/^A configuration file is a map with `version: 1`/),
+      },
+    ]);
   });
 
   it("names every bad entry, not just the first", () => {

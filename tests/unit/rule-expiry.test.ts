@@ -28,4 +28,13 @@ describe("a rule's expiry as the form shows and reads it (UTC)", () => {
       expect(parseExpiry(text)).toBeNull();
     },
   );
+
+  it.each([
+    "2031-02-30T00:00:00Z",
+    "2031-02-31T10:00Z",
+    "2031-04-31T00:00:00+02:00",
+    "2031-02-28T24:00:00Z",
+  ])("an ISO instant names a real date and time: refuses %j instead of rolling it over", (text) => {
+    expect(parseExpiry(text)).toBeNull();
+  });
 });
