@@ -18,6 +18,7 @@ import { migrateDatabaseCapturingOutput } from "./prisma/migrate-database";
 import { writeServerLine } from "./lib/log/server-line";
 import { routeConsoleToJsonLines } from "./lib/log/console-as-json";
 import { admitRequest, answerUnavailable, isProbe } from "./lib/http/load-shedding";
+import { answerEarlyError } from "./lib/http/early-error";
 import { answerMalformedPath, hasMalformedPath } from "./lib/http/malformed-path";
 import { answerUnservedMethod, isUnservedMethod } from "./lib/http/unserved-method";
 import { answerOutagesAs503 } from "./lib/http/outage-status";
@@ -116,11 +117,20 @@ async function main(): Promise<void> {
       "";
     void requestRecords.run(record, () =>
       handle(req, res).catch((error: unknown) => {
+        // The API's error shape and a request id to quote, as every other 500 has.
+        const requestId = res.headersSent
+          ? undefined
+          : answerEarlyError(
+              res,
+              500,
+              "internal",
+              "Something went wrong on our side. Give this request id to your administrator.",
+            );
+        if (res.headersSent && !res.writableEnded) res.end();
         writeServerLine("error", "request failed", {
+          ...(requestId ? { requestId } : {}),
           error: error instanceof Error ? error.message : String(error),
         });
-        if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain" });
-        res.end("Internal error");
       }),
     );
   });
