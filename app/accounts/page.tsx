@@ -13,6 +13,7 @@ import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { recordId } from "@/lib/db/record-id";
 import { safeReturnPath } from "@/lib/http/return-path";
+import { AWS_TRIP_NOTICES } from "@/lib/saml/aws-trip-notice";
 import { findSamlIdpsWithAwsApp } from "@/lib/saml/idp-registry";
 
 export const metadata: Metadata = { title: "Your AWS accounts" };
@@ -20,8 +21,7 @@ export const metadata: Metadata = { title: "Your AWS accounts" };
 const NOTICES: Record<string, string> = {
   "saml-ready":
     "Your identity provider confirmed your AWS roles: Console and CLI credentials now work for them.",
-  "saml-failed":
-    "Your identity provider's AWS sign-in could not be accepted. Try again; if it keeps failing, give your administrator the request id.",
+  ...AWS_TRIP_NOTICES,
   "saml-sign-in-needed":
     "This role is reached through a SAML identity provider's AWS app, and you signed in another way. Sign in with that identity provider to continue:",
   "saml-role-unknown": "No such role, or you have no access to it.",

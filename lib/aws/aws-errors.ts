@@ -35,6 +35,24 @@ const EXPLANATIONS: Record<string, string> = {
   InvalidIdentityToken: "AWS rejected the identity assertion for this role.",
 };
 
+/**
+ * What AssumeRoleWithSAML's refusals mean instead: the caller is the user's assertion, not the
+ * broker, so the same codes point at the IdP's AWS app, the SAML provider and the role's trust
+ * policy (docs/SAML-IDENTITY.md "Roles reached through the AWS app").
+ */
+const SAML_EXPLANATIONS: Record<string, string> = {
+  AccessDenied:
+    "AWS refused this role for your identity provider's assertion: the assertion's Role attribute does not pair this role with this SAML provider, or the role's trust policy does not allow sts:AssumeRoleWithSAML (or sts:TagSession / sts:SetSourceIdentity) for that provider. An administrator must fix the IdP's AWS app or the role's trust policy.",
+  ExpiredToken:
+    "Your identity provider's AWS sign-in has expired (AWS accepts an assertion for 5 minutes after it is issued, and not past its NotOnOrAfter): go through your identity provider's AWS app again, then retry.",
+  ExpiredTokenException:
+    "Your identity provider's AWS sign-in has expired (AWS accepts an assertion for 5 minutes after it is issued, and not past its NotOnOrAfter): go through your identity provider's AWS app again, then retry.",
+  InvalidIdentityToken:
+    "AWS rejected your identity provider's assertion: its signature, issuer, audience or recipient does not match the SAML provider in IAM, or an AWS attribute (RoleSessionName, SessionDuration, SourceIdentity, PrincipalTag, TransitiveTagKeys) is invalid. An administrator must compare the IdP's AWS app with the SAML provider's metadata.",
+  IDPRejectedClaim:
+    "AWS rejected your identity provider's claims for this role. An administrator must check the IdP's AWS app and the SAML provider in IAM.",
+};
+
 /** Throttling as the STS Query protocol and the SDK's own retry rules name it. */
 const THROTTLING_CODES = new Set([
   "Throttling",
@@ -228,7 +246,10 @@ export function appErrorFromAws(error: unknown, action: string): AppError {
     );
   }
   const code = awsCode ?? failure.code;
-  const explanation = EXPLANATIONS[code] ?? "AWS refused the request.";
+  const explanation =
+    (action === "AssumeRoleWithSAML" ? SAML_EXPLANATIONS[code] : undefined) ??
+    EXPLANATIONS[code] ??
+    "AWS refused the request.";
   return new AppError("aws_refused", `${explanation} (AWS error ${code})`, {
     awsErrorCode: code,
     internalReason,

@@ -9,6 +9,7 @@ import type { RequestMeta } from "@/lib/request-meta";
 import { log } from "@/lib/log";
 import { hashTicket, newTicket, openAssertion, sealAssertion } from "./assertion-vault";
 import { parseAwsRoleAttribute, type AwsRolePair } from "./aws-role-attribute";
+import { checkAwsSessionAttributes } from "./aws-session-attributes";
 import { type SamlIdpConfig } from "./idp-registry";
 import { rememberAssertionOnce } from "./replay-cache";
 import { identityFromAssertion } from "./saml-identity";
@@ -17,7 +18,8 @@ import { assertionExpiry } from "./verify-response";
 import { verifyPostedResponse } from "./verify-posted-response";
 
 const CLAIM_TICKET_TTL_MS = 2 * 60 * 1000;
-const SESSION_DURATION_ATTRIBUTE = "https://aws.amazon.com/SAML/Attributes/SessionDuration";
+/** AWS: "Token must be redeemed within 5 minutes of issuance" (docs/SAML-IDENTITY.md). */
+const AWS_REDEEM_WINDOW_MS = 5 * 60 * 1000;
 const ROLE_ATTRIBUTE = "https://aws.amazon.com/SAML/Attributes/Role";
 
 function associatedData(id: string): string {
@@ -73,10 +75,13 @@ export async function holdAwsAssertion(args: {
       });
     if (roles.length === 0)
       throw new SamlRejection("missing_attribute", "the assertion grants no AWS role");
-    const durationValue = assertion.attributes[SESSION_DURATION_ATTRIBUTE]?.[0];
-    const sessionDurationSeconds =
-      durationValue && /^\d{3,5}$/.test(durationValue) ? Number(durationValue) : null;
+    const sessionDurationSeconds = checkAwsSessionAttributes(assertion.attributes);
     const identity = identityFromAssertion(assertion, idp);
+    // Held only while AWS would still take it: past that, issuance asks for a fresh trip through
+    // the AWS app instead of sending STS an assertion it refuses as expired.
+    const usableUntil = new Date(
+      Math.min(expiresAt.getTime(), assertion.issueInstant.getTime() + AWS_REDEEM_WINDOW_MS),
+    );
     const ticket = newTicket();
     const row = await db.samlAwsAssertion.create({
       data: {
@@ -87,7 +92,7 @@ export async function holdAwsAssertion(args: {
         encryptedResponse: "pending",
         rolesJson: JSON.stringify(roles),
         sessionDurationSeconds,
-        expiresAt,
+        expiresAt: usableUntil,
       },
     });
     await db.samlAwsAssertion.update({

@@ -101,6 +101,7 @@ export type SamlRejectionReason =
   | "unknown_idp"
   | "identity_mismatch"
   | "missing_attribute"
+  | "invalid_aws_attribute"
   | "malformed_binding"
   | "logout_request_unsupported";
 

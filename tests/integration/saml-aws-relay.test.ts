@@ -17,13 +17,21 @@ import {
   type ApiErrorBody,
 } from "../support/portal-assertions";
 import { roleIdOf, signIn, type PortalSession } from "../support/portal-client";
-import { AWS_ATTRIBUTES, AWS_SAML_AUDIENCE, AWS_SIGNIN_SAML_URL } from "../support/saml-fixtures";
+import {
+  AWS_ATTRIBUTES,
+  AWS_SAML_AUDIENCE,
+  AWS_SIGNIN_SAML_URL,
+  buildAwsSamlResponse,
+  encodePostBinding,
+  getTestSigningKey,
+} from "../support/saml-fixtures";
 import {
   attributeValueIn,
   expectRelayRefused,
   passIdpLogin,
   portalSamlTargets,
   postToRelay,
+  registerFixtureIdp,
   SamlBrowser,
   signInWithDemoSaml,
   type AutoPost,
@@ -241,13 +249,13 @@ describe("AssumeRoleWithSAML through the portal, for bob signed in with SAML", (
   it("the same AWS assertion posted to the relay again is refused: replayed_assertion", async () => {
     const before = await stack.db.samlAwsAssertion.count();
     const replayed = await postToRelay(stack, new SamlBrowser(), awsAssertion.samlResponse);
-    await expectRelayRefused(stack, replayed, "replayed_assertion");
+    await expectRelayRefused(stack, replayed, "replayed_assertion", "saml-aws-replayed");
     expect(await stack.db.samlAwsAssertion.count()).toBe(before);
   });
 
   it("a claim ticket is redeemable once: the second redemption is refused", async () => {
     const again = await getClaim(bob, claimUrl);
-    await expectRelayRefused(stack, again, "unknown_in_response_to");
+    await expectRelayRefused(stack, again, "unknown_in_response_to", "saml-aws-ticket-spent");
   });
 });
 
@@ -273,7 +281,12 @@ describe("what the relay refuses", () => {
     expect(attributeValueIn(aliceAssertion.xml, AWS_ATTRIBUTES.role)).toBeDefined();
     const aliceClaim = await relayToClaim(alice, aliceAssertion.samlResponse);
 
-    await expectRelayRefused(stack, await getClaim(bob, aliceClaim), "identity_mismatch");
+    await expectRelayRefused(
+      stack,
+      await getClaim(bob, aliceClaim),
+      "identity_mismatch",
+      "saml-aws-other-identity",
+    );
     // The refused assertion is gone, not parked for a later claim.
     expect(
       await stack.db.samlAwsAssertion.count({ where: { userKey: "alice@corp.example" } }),
@@ -316,7 +329,12 @@ describe("what the relay refuses", () => {
     const browser = new SamlBrowser(oidcBob.jar);
     const assertion = await awsAppAssertion(browser, "bob");
     const claim = await relayToClaim(browser, assertion.samlResponse);
-    await expectRelayRefused(stack, await getClaim(browser, claim), "identity_mismatch");
+    await expectRelayRefused(
+      stack,
+      await getClaim(browser, claim),
+      "identity_mismatch",
+      "saml-aws-other-identity",
+    );
     await expectAssertionRequired(
       await withoutAwsCalls(stack, () => issue(oidcBob, "credentials")),
     );
@@ -428,5 +446,136 @@ describe("the AWS app trip comes back where the user was going", () => {
     const assertion = await passIdpLogin(browser, page, "bob");
     const claim = await getClaim(browser, await relayToClaim(browser, assertion.samlResponse));
     expect(claim.location).toBe(`${stack.portalUrl}/accounts?notice=saml-ready`);
+  });
+});
+
+describe("HEAD on the AWS app trip starts and redeems nothing", () => {
+  it("HEAD /api/aws/saml/start: 204 with no return cookie and no redirect to the IdP's AWS app", async () => {
+    const { browser } = await signInWithDemoSaml(stack, "bob");
+    const res = await browser.request(
+      `${stack.portalUrl}/api/aws/saml/start?roleId=${federatedRoleId}&returnTo=%2Faccounts%3Fcredentials%3Dx`,
+      { method: "HEAD" },
+    );
+    expect(res.status).toBe(204);
+    expect(res.headers.get("location")).toBeNull();
+    expect(res.headers.get("set-cookie")).toBeNull();
+    expect(browser.jar.all().some((c) => c.name === "gatehouse.saml-aws-return")).toBe(false);
+  });
+
+  it("HEAD on a claim URL redeems nothing: the GET that follows still binds the assertion (saml-ready)", async () => {
+    const { browser } = await signInWithDemoSaml(stack, "bob");
+    const claimUrl = await relayToClaim(
+      browser,
+      (await awsAppAssertion(browser, "bob")).samlResponse,
+    );
+    const head = await browser.request(claimUrl, { method: "HEAD" });
+    expect(head.status).toBe(204);
+    expect(head.headers.get("location")).toBeNull();
+    const claim = await getClaim(browser, claimUrl);
+    expect(claim.location).toBe(`${stack.portalUrl}/accounts?notice=saml-ready`);
+  });
+});
+
+describe("a held assertion is used only while AWS still accepts it", () => {
+  it("an assertion issued more than 5 minutes ago (AWS's redemption window) is not sent to STS: 409 saml_assertion_required with nextUrl", async () => {
+    const { browser } = await signInWithDemoSaml(stack, "bob");
+    const claimUrl = await relayToClaim(
+      browser,
+      (await awsAppAssertion(browser, "bob")).samlResponse,
+    );
+    expect((await getClaim(browser, claimUrl)).location).toBe(
+      `${stack.portalUrl}/accounts?notice=saml-ready`,
+    );
+    stack.portalClock.advance(5 * 60 * 1000 + 5_000);
+    try {
+      await expectAssertionRequired(
+        await withoutAwsCalls(stack, () => issue(browser.portal(stack), "credentials")),
+      );
+    } finally {
+      stack.portalClock.reset();
+    }
+  });
+});
+
+describe("a refused AWS app trip says what went wrong and what to do", () => {
+  it.each([
+    [
+      "saml-aws-replayed",
+      /already used, and each one works once\. Ask for the console or CLI credentials again/,
+    ],
+    [
+      "saml-aws-ticket-spent",
+      /already used or has expired \(it works once, for two minutes\)\. Ask for the console/,
+    ],
+    ["saml-aws-expired", /expired before it reached Gatehouse\. Ask for the console/],
+    [
+      "saml-aws-other-identity",
+      /for a different person than the one signed in to Gatehouse.*Sign in to both as the same person/,
+    ],
+    [
+      "saml-aws-no-roles",
+      /lists no AWS role Gatehouse can use\. An administrator must assign you roles/,
+    ],
+    [
+      "saml-failed",
+      /could not be accepted\. Try again; if it keeps failing, give your administrator the request id/,
+    ],
+  ])("the accounts page explains notice %s", async (notice, text) => {
+    const { browser } = await signInWithDemoSaml(stack, "bob");
+    const page = await browser
+      .portal(stack)
+      .request(`/accounts?notice=${notice}&requestId=req-12345678`);
+    const html = (await page.text()).replaceAll("&#x27;", "'");
+    expect(page.status).toBe(200);
+    const shown = /data-testid="notice"[^>]*>([\s\S]*?)<\/p>/.exec(html)?.[1] ?? "";
+    expect(shown).toMatch(text);
+    expect(shown).toContain("req-12345678");
+  });
+});
+
+describe("the relay refuses AWS attributes STS would refuse, naming them", () => {
+  it.each([
+    [
+      "no RoleSessionName",
+      { roleSessionName: null },
+      /RoleSessionName must have exactly one value/,
+    ],
+    ["a 1-character RoleSessionName", { roleSessionName: "b" }, /RoleSessionName must be 2-64/],
+    [
+      "a RoleSessionName with a space",
+      { roleSessionName: "bob smith" },
+      /RoleSessionName must be 2-64/,
+    ],
+    [
+      "a 65-character RoleSessionName",
+      { roleSessionName: "b".repeat(65) },
+      /RoleSessionName must be 2-64/,
+    ],
+    [
+      "SessionDuration 100",
+      { sessionDuration: 100 },
+      /SessionDuration must be one integer from 900 to 43200/,
+    ],
+    ["SessionDuration 99999", { sessionDuration: 99999 }, /SessionDuration must be one integer/],
+    ["SessionDuration 1h", { sessionDuration: "1h" }, /SessionDuration must be one integer/],
+  ] as const)("%s: invalid_aws_attribute, nothing held", async (_name, attributes, detail) => {
+    await registerFixtureIdp(stack, {
+      slug: "fixture-aws",
+      keys: [getTestSigningKey("idp")],
+      allowIdpInitiated: true,
+    });
+    const xml = buildAwsSamlResponse({
+      now: new Date(),
+      nameId: "bob@corp.example",
+      roles: [{ roleArn: ROLE_ARN, principalArn: PROVIDER_ARN }],
+      ...attributes,
+    });
+    const before = await stack.db.samlAwsAssertion.count();
+    const result = await postToRelay(stack, new SamlBrowser(), encodePostBinding(xml));
+    await expectRelayRefused(stack, result, "invalid_aws_attribute", "saml-aws-bad-attribute");
+    expect(await stack.db.samlAwsAssertion.count()).toBe(before);
+    const requestId = new URL(result.location ?? "", stack.portalUrl).searchParams.get("requestId");
+    const [row] = await auditRowsFor(stack, requestId);
+    expect(String(row?.detailsJson ?? "")).toMatch(detail);
   });
 });

@@ -288,18 +288,20 @@ export async function expectSignInRefused(
 }
 
 /**
- * The relay (or claim) refused an AWS-targeted assertion: 303 back to the accounts page with the
- * generic notice and a request id, and one `access.denied` audit row with the specific reason.
+ * The relay (or claim) refused an AWS-targeted assertion: 303 back to the accounts page with
+ * `notice` (the generic one unless the user can act on the reason) and a request id, and one
+ * `access.denied` audit row with the specific reason.
  */
 export async function expectRelayRefused(
   stack: TestStack,
   result: { status: number; location: string | null },
   reason: string,
+  notice = "saml-failed",
 ): Promise<void> {
   expect(result.status).toBe(303);
   const location = new URL(result.location ?? "", stack.portalUrl);
   expect(`${location.origin}${location.pathname}`).toBe(`${stack.portalUrl}/accounts`);
-  expect(location.searchParams.get("notice")).toBe("saml-failed");
+  expect(location.searchParams.get("notice")).toBe(notice);
   const requestId = location.searchParams.get("requestId") ?? "";
   expect(requestId).toMatch(/^[A-Za-z0-9-]{8,64}$/);
   const rows = await auditRowsOf(stack, requestId);

@@ -1,10 +1,12 @@
 import { currentTime } from "@/lib/clock";
 import type { NextRequest } from "next/server";
+import { NO_STORE } from "@/lib/http/api-handler";
 import { findSignedInUser } from "@/lib/auth/current-user";
 import { getDb } from "@/lib/db/client";
 import { seeOther, withRequestId } from "@/lib/http/redirects";
 import { requestMetaFrom } from "@/lib/http/request-meta";
 import { claimAwsAssertion } from "@/lib/saml/aws-relay";
+import { awsTripNoticeOf } from "@/lib/saml/aws-trip-notice";
 import {
   AWS_RETURN_COOKIE,
   clearAwsReturnCookie,
@@ -18,6 +20,9 @@ import { routeQuery } from "@/lib/http/route-query";
  * continues where the user was going (the path the start route kept), else to the accounts page.
  */
 export async function GET(request: NextRequest): Promise<Response> {
+  // Next.js answers HEAD with this handler: a HEAD redeems nothing (the one-time ticket and the
+  // return cookie stay for the GET).
+  if (request.method === "HEAD") return new Response(null, { status: 204, headers: NO_STORE });
   const meta = requestMetaFrom(request.headers);
   const query = routeQuery(request, meta);
   if (query instanceof Response) return query;
@@ -34,8 +39,9 @@ export async function GET(request: NextRequest): Promise<Response> {
     });
     const next = returnTo && returnTo !== "/accounts" ? returnTo : "/accounts?notice=saml-ready";
     return clearAwsReturnCookie(seeOther(next));
-  } catch {
-    return clearAwsReturnCookie(seeOther(withRequestId("/accounts?notice=saml-failed", meta)));
+  } catch (error) {
+    const notice = awsTripNoticeOf(error);
+    return clearAwsReturnCookie(seeOther(withRequestId(`/accounts?notice=${notice}`, meta)));
   }
 }
 

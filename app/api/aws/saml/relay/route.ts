@@ -7,6 +7,7 @@ import { otherMethods } from "@/lib/http/fallback-handlers";
 import { enforceRateLimit, isRateLimited, tooManyRequestsPage } from "@/lib/rate-limit/counter";
 import { requestMetaFrom } from "@/lib/http/request-meta";
 import { holdAwsAssertion } from "@/lib/saml/aws-relay";
+import { awsTripNoticeOf } from "@/lib/saml/aws-trip-notice";
 import { readPostedSamlResponse } from "@/lib/saml/verify-posted-response";
 
 /**
@@ -32,8 +33,8 @@ export async function POST(request: NextRequest): Promise<Response> {
       now: currentTime(),
     });
     return seeOther(`/api/aws/saml/claim?ticket=${encodeURIComponent(ticket)}`);
-  } catch {
-    return seeOther(withRequestId("/accounts?notice=saml-failed", meta));
+  } catch (error) {
+    return seeOther(withRequestId(`/accounts?notice=${awsTripNoticeOf(error)}`, meta));
   }
 }
 

@@ -1,5 +1,6 @@
 import { currentTime } from "@/lib/clock";
 import type { NextRequest } from "next/server";
+import { NO_STORE } from "@/lib/http/api-handler";
 import { findGrantForRole, principalOf } from "@/lib/access/find-grants";
 import { findSignedInUser } from "@/lib/auth/current-user";
 import { getConfig } from "@/lib/config";
@@ -21,6 +22,9 @@ import { routeQuery } from "@/lib/http/route-query";
  * assertion about the same identity, so anyone else is sent back with a button to sign in there.
  */
 export async function GET(request: NextRequest): Promise<Response> {
+  // Next.js answers HEAD with this handler: a HEAD starts no trip (no return cookie, no redirect
+  // to the IdP).
+  if (request.method === "HEAD") return new Response(null, { status: 204, headers: NO_STORE });
   const meta = requestMetaFrom(request.headers);
   const params = routeQuery(request, meta);
   if (params instanceof Response) return params;
