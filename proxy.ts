@@ -1,10 +1,15 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { contentSecurityPolicy, HSTS, isSameOriginWrite } from "./lib/http/security-headers";
+import {
+  contentSecurityPolicy,
+  HSTS,
+  isSameOriginWrite,
+  PAGE_PATH_HEADER,
+} from "./lib/http/security-headers";
 
 /**
  * Runs before every route (docs/SECURITY.md "Headers"):
  * - stamps a fresh request id (replacing any the client sent) so logs, audit events and error
- *   messages can be correlated;
+ *   messages can be correlated, and the path asked for (also replacing any the client sent);
  * - refuses a state-changing request whose Origin is not the portal's own with 403, before any
  *   route or server action runs (Next.js itself lets a server action without Origin through);
  * - sets a nonce-based Content-Security-Policy, and HSTS when the portal is served over https.
@@ -42,6 +47,9 @@ export function proxy(request: NextRequest): NextResponse {
   const headers = new Headers(request.headers);
   headers.set("x-request-id", requestId);
   headers.set("x-nonce", nonce);
+  // The page a server action was posted from (actions post to the page's own URL): where a
+  // signed-out tab comes back to after signing in again (lib/auth/privilege-guard.ts).
+  headers.set(PAGE_PATH_HEADER, `${request.nextUrl.pathname}${request.nextUrl.search}`);
   // Next.js reads the nonce from the request's policy and puts it on its own scripts.
   headers.set("content-security-policy", csp);
   const response = NextResponse.next({ request: { headers } });

@@ -4,8 +4,10 @@ import { OIDC_PROVIDER_ID } from "./auth-options";
 
 /** What the portal does with a request to one of next-auth's endpoints. */
 export type Handling =
-  /** next-auth answers: its CSRF token, the providers list, the session's end. */
+  /** next-auth answers: its CSRF token, the providers list. */
   | "next-auth"
+  /** The session's end, read from the session row (lib/auth/session-endpoint.ts). */
+  | "session"
   /** The sign-in button's POST: next-auth sends the browser to the IdP. */
   | "sign-in-start"
   /** The IdP's return: next-auth completes the sign-in (lib/auth/auth-options.ts). */
@@ -32,7 +34,7 @@ interface Endpoint {
 const ENDPOINTS: readonly Endpoint[] = [
   { path: ["csrf"], methods: { GET: "next-auth", HEAD: "next-auth" } },
   { path: ["providers"], methods: { GET: "next-auth", HEAD: "next-auth" } },
-  { path: ["session"], methods: { GET: "next-auth", HEAD: "next-auth" } },
+  { path: ["session"], methods: { GET: "session", HEAD: "session" } },
   { path: ["signin"], methods: { GET: "sign-in-page", HEAD: "sign-in-page" } },
   {
     path: ["signin", OIDC_PROVIDER_ID],

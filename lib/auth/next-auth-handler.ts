@@ -21,6 +21,7 @@ import { withSignInFailureAudited } from "./sign-in-failure-response";
 import { callbackPathOf, signInErrorCode, signInPathFor } from "./sign-in-redirect";
 import { csrfRefusal, isCsrfRefusal } from "./sign-in-csrf-refusal";
 import { readSignInStart } from "./sign-in-start-form";
+import { sessionEndpointResponse } from "./session-endpoint";
 import { signOutResponse } from "./sign-out-response";
 import { OIDC_STEP_UP_PARAM_NAMES } from "./step-up";
 
@@ -40,7 +41,8 @@ type Context = { params: Promise<{ nextauth: string[] }> };
  * - a failed sign-in is audited here, once, with the reason the server observed and the IdP's own
  *   error, under this request's id — the reference the sign-in page shows;
  * - the IdP saying `access_denied` (the person pressed Cancel) reads "You cancelled sign-in";
- * - POST signout is the portal's own sign-out.
+ * - POST signout is the portal's own sign-out;
+ * - GET session answers from the session row, not from next-auth's cookie alone.
  */
 export async function handleNextAuthRequest(
   request: NextRequest,
@@ -61,6 +63,9 @@ export async function handleNextAuthRequest(
         // One way to sign out: what /api/auth/sign-out does (revoke, audit, then the IdP's single
         // logout: docs/SINGLE-LOGOUT.md), answering `{ url }` as next-auth does.
         return await signOutResponse(request);
+      case "session":
+        await dropForeignCallbackCookie(portalOrigin);
+        return await sessionEndpointResponse(request);
       case "sign-in-page":
         return seeOther(
           signInPathFor(
@@ -112,7 +117,6 @@ async function runNextAuth(
   meta: RequestMeta,
   portalOrigin: string,
 ): Promise<Response> {
-  const config = getConfig();
   const url = new URL(request.url);
   keepOnlyPortalCallback(url.searchParams, portalOrigin);
   const init: { method: string; headers: Headers; body?: string } = {
@@ -136,13 +140,7 @@ async function runNextAuth(
     init.headers.delete("content-length");
     init.body = form.toString();
   }
-  // The callback-url cookie is read by next-auth from the request's own cookies: a value the
-  // portal would not follow is replaced by an expired empty one (sent back to the browser too).
-  const cookieStore = await cookies();
-  const cleared = clearedCallbackUrlCookie(config);
-  const remembered = cookieStore.get(cleared.name)?.value;
-  if (remembered && callbackPathOf(remembered, portalOrigin) === null)
-    cookieStore.set(cleared.name, cleared.value, cleared.options);
+  await dropForeignCallbackCookie(portalOrigin);
 
   const failure: SignInFailureNote = {};
   const response = (await NextAuth(
@@ -160,6 +158,18 @@ async function runNextAuth(
   return request.method === "HEAD"
     ? new Response(null, { status: answer.status, headers: answer.headers })
     : answer;
+}
+
+/**
+ * The callback-url cookie is read by next-auth from the request's own cookies: a value the portal
+ * would not follow is replaced by an expired empty one (sent back to the browser too).
+ */
+async function dropForeignCallbackCookie(portalOrigin: string): Promise<void> {
+  const cookieStore = await cookies();
+  const cleared = clearedCallbackUrlCookie(getConfig());
+  const remembered = cookieStore.get(cleared.name)?.value;
+  if (remembered && callbackPathOf(remembered, portalOrigin) === null)
+    cookieStore.set(cleared.name, cleared.value, cleared.options);
 }
 
 /**

@@ -1,13 +1,16 @@
 import "server-only";
 import { currentTime } from "@/lib/clock";
-import { forbidden } from "next/navigation";
+import { headers } from "next/headers";
+import { forbidden, redirect } from "next/navigation";
 import { recordAnonymousRefusal } from "@/lib/audit/anonymous-refusals";
 import { ANONYMOUS_ACTOR, writeAuditEvent } from "@/lib/audit/write-audit-event";
 import { getDb } from "@/lib/db/client";
 import type { RequestMeta } from "@/lib/request-meta";
 import { actorOf } from "@/lib/audit/actor";
+import { PAGE_PATH_HEADER } from "@/lib/http/security-headers";
 import { currentRequestMeta, findSignedInUser, requirePageUser } from "./current-user";
 import type { SignedInUser } from "./portal-session";
+import { signInPathFor } from "./sign-in-redirect";
 
 /**
  * Who may do what beyond using their own roles: administrators change the configuration;
@@ -75,6 +78,12 @@ export type PrivilegeCheck =
  * For server actions, which anyone can POST to whatever page they were rendered on: the caller
  * when they hold the privilege, else `allowed: false` after an admin.denied audit event. The
  * action then returns its refusal without touching anything.
+ *
+ * Nobody signed in: the form came from a tab left open after its session ended (signed out,
+ * expired, revoked). The tab is sent to the sign-in page, which says the session ended and
+ * comes back to the page afterwards, rather than told it is no administrator or told nothing
+ * (docs/SINGLE-LOGOUT.md "After signing out"). Actions exist only on pages rendered for a
+ * signed-in person, so the session-ended wording holds even when the cookie is already gone.
  */
 export async function checkPrivilegedAction(
   privilege: Privilege,
@@ -84,6 +93,7 @@ export async function checkPrivilegedAction(
   const user = await findSignedInUser(meta);
   if (user && holdsPrivilege(user, privilege)) return { allowed: true, user, meta };
   await recordDenial(user, meta, privilege, `action ${action}`);
+  if (!user) redirect(signInPathFor((await headers()).get(PAGE_PATH_HEADER) ?? "/", true));
   return { allowed: false, user, meta };
 }
 

@@ -26,12 +26,16 @@ export async function signOutResponse(request: NextRequest): Promise<Response> {
   const db = getDb();
   const now = currentTime();
   try {
-    await enforceRateLimit(db, config.rateLimits, "signin", meta.ip ?? "unknown", now);
+    const sessionId = await readSessionId(config, request.cookies);
+    // Ending a session is never refused for the address's sign-in count (docs/SECURITY.md "Rate
+    // limits"): the cookie is sealed by this server, and what it names is ended and audited once.
+    if (sessionId === null)
+      await enforceRateLimit(db, config.rateLimits, "signin", meta.ip ?? "unknown", now);
     const binding = bindingCookie(config, request.cookies.get(BINDING_COOKIE)?.value);
     const outcome = await signOutSession({
       db,
       config,
-      sessionId: await readSessionId(config, request.cookies),
+      sessionId,
       bindingValue: binding.value,
       meta,
       now,

@@ -65,3 +65,10 @@ export function isSameOriginWrite(
   if (pathname.startsWith(BEARER_ONLY_PREFIX)) return true;
   return origin === portalOrigin;
 }
+
+/**
+ * The request header in which proxy.ts tells the handlers which path was asked for (always its
+ * own value: one a client sends is replaced). A server action posts to its page's URL, so this
+ * is the page a signed-out tab returns to after signing in again.
+ */
+export const PAGE_PATH_HEADER = "x-gatehouse-page-path";

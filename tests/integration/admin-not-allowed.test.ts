@@ -112,8 +112,16 @@ async function stsCallCount(): Promise<number> {
   return ((await res.json()) as unknown[]).length;
 }
 
-async function expectAuditedDenial(requestId: string | null, who: Who, privilege: Privilege) {
-  const events = await stack.db.auditEvent.findMany({ where: { requestId: requestId ?? "-" } });
+async function expectAuditedDenial(
+  requestId: string | null,
+  who: Who,
+  privilege: Privilege,
+  /** Instead of the request id: every event written after this sequence number. */
+  since?: number,
+) {
+  const events = await stack.db.auditEvent.findMany({
+    where: since === undefined ? { requestId: requestId ?? "-" } : { sequence: { gt: since } },
+  });
   // The denial is the only thing recorded for the request.
   expect(events.map((e) => e.action)).toEqual(["admin.denied"]);
   expect(events[0]).toMatchObject({
@@ -564,15 +572,29 @@ describe("server actions", () => {
     for (const call of ACTIONS) {
       it(`${call.name} as ${who} → refused, nothing changed, nothing sent to AWS, nothing leaked, audited as admin.denied`, async () => {
         const [before, callsBefore] = [await domainSnapshot(), await stsCallCount()];
+        const lastEvent = await stack.db.auditEvent.findFirst({ orderBy: { sequence: "desc" } });
         const reply = await act(sessions[who], call);
         expect(reply.status).toBe(200);
-        expect(reply.redirect).toBeNull();
-        if (call.refusal) expect(reply.text).toContain(call.refusal);
+        if (who === "anonymous") {
+          // A form posted without a session came from a tab whose session ended: off to sign in.
+          expect(reply.redirect).toContain(
+            `/signin?callbackUrl=${encodeURIComponent(call.page())}&reason=session-ended`,
+          );
+        } else {
+          expect(reply.redirect).toBeNull();
+          if (call.refusal) expect(reply.text).toContain(call.refusal);
+        }
         expectNothingLeaked(reply.text);
         expectNoInternalsIn(reply.text);
         expect(await domainSnapshot()).toBe(before);
         expect(await stsCallCount()).toBe(callsBefore);
-        await expectAuditedDenial(reply.requestId, who, "admin");
+        // A redirected action's reply carries the id of the page it was sent to, not its own.
+        await expectAuditedDenial(
+          reply.requestId,
+          who,
+          "admin",
+          who === "anonymous" ? (lastEvent?.sequence ?? 0) : undefined,
+        );
       });
     }
   }
