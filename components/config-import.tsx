@@ -177,8 +177,7 @@ function ImportReply({ reply }: { reply: Reply }) {
       <ul className="mt-2 space-y-1" data-testid="config-problems">
         {reply.problems.map((p, i) => (
           <li key={i}>
-            {p.line !== null && <span className="font-mono text-xs">line {p.line} · </span>}
-            <span className="font-mono text-xs">{p.path}</span>: {p.message}
+            <FileLocation line={p.line} path={p.path} />: {p.message}
           </li>
         ))}
       </ul>
@@ -248,12 +247,21 @@ function WarningsNote({ diff }: { diff: DiffSummary }) {
       <ul className="mt-1 list-disc space-y-0.5 pl-5">
         {diff.warnings.map((w, i) => (
           <li key={i}>
-            {w.line !== null && <span className="font-mono text-xs">line {w.line} · </span>}
-            <span className="font-mono text-xs">{w.path}</span>: {w.message}
+            <FileLocation line={w.line} path={w.path} />: {w.message}
           </li>
         ))}
       </ul>
     </div>
+  );
+}
+
+/** Where in the file a problem or warning is: its line, when known, and its path. */
+function FileLocation({ line, path }: { line: number | null; path: string }) {
+  return (
+    <>
+      {line !== null && <span className="font-mono text-xs">line {line} · </span>}
+      <span className="font-mono text-xs">{path}</span>
+    </>
   );
 }
 

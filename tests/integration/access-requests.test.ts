@@ -139,6 +139,37 @@ async function eligibleRuleForCarol(
   );
 }
 
+/** Carol's context for lib calls, as a request of hers that began at `now` would have it. */
+async function carolsContext(now: Date, clock: () => Date = () => new Date()) {
+  const carolUser = await storedUser(stack, "carol");
+  return {
+    db: stack.db,
+    now,
+    clock,
+    meta: { requestId: "race-test", ip: null, userAgent: null },
+    user: {
+      id: carolUser.id,
+      personId: carolUser.personId,
+      sessionId: "race-test",
+      issuer: carolUser.issuer,
+      subject: carolUser.subject,
+      email: carolUser.email,
+      displayName: carolUser.displayName,
+      groups: [],
+      isAdmin: false,
+      isAuditor: false,
+      roleSessionName: carolUser.roleSessionName,
+      sessionExpiresAt: new Date(now.getTime() + HOUR * 1000),
+      method: "oidc" as const,
+      sessionCreatedAt: new Date(),
+      mfaAuthenticated: false,
+      sessionTags: {},
+    },
+    decideWithinSeconds: 600,
+    notify: { webhookUrl: null, portalUrl: stack.portalUrl },
+  };
+}
+
 describe("the request → approve → use → revoke loop", () => {
   let id: string;
 
@@ -663,34 +694,11 @@ describe("deciding", () => {
       });
       expect(await (await decide(bob, id, "approve")).json()).toEqual({ status: "approved" });
       const before = await stack.db.accessRequest.findUniqueOrThrow({ where: { id } });
-      const carolUser = await storedUser(stack, "carol");
       // Checked before the start, written a second after it: the clock moves between the two.
-      const ctx = {
-        db: stack.db,
-        now: new Date(before.startsAt.getTime() - 1000),
-        clock: () => new Date(before.startsAt.getTime() + 1000),
-        meta: { requestId: "race-test", ip: null, userAgent: null },
-        user: {
-          id: carolUser.id,
-          personId: carolUser.personId,
-          sessionId: "race-test",
-          issuer: carolUser.issuer,
-          subject: carolUser.subject,
-          email: carolUser.email,
-          displayName: carolUser.displayName,
-          groups: [],
-          isAdmin: false,
-          isAuditor: false,
-          roleSessionName: carolUser.roleSessionName,
-          sessionExpiresAt: new Date(before.startsAt.getTime() + HOUR * 1000),
-          method: "oidc" as const,
-          sessionCreatedAt: new Date(),
-          mfaAuthenticated: false,
-          sessionTags: {},
-        },
-        decideWithinSeconds: 600,
-        notify: { webhookUrl: null, portalUrl: stack.portalUrl },
-      };
+      const ctx = await carolsContext(
+        new Date(before.startsAt.getTime() - 1000),
+        () => new Date(before.startsAt.getTime() + 1000),
+      );
       await expect(cancelAccessRequest(ctx, id)).rejects.toMatchObject({ code: "conflict" });
       const after = await stack.db.accessRequest.findUniqueOrThrow({ where: { id } });
       expect(after).toMatchObject({ state: "approved", version: before.version, closedBy: null });
@@ -872,37 +880,6 @@ describe("elevations end", () => {
 });
 
 describe("racing an approval", () => {
-  /** Carol's context for lib calls, as a request of hers that began at `now` would have it. */
-  async function carolsContext(now: Date) {
-    const carolUser = await storedUser(stack, "carol");
-    return {
-      db: stack.db,
-      now,
-      clock: () => new Date(),
-      meta: { requestId: "race-test", ip: null, userAgent: null },
-      user: {
-        id: carolUser.id,
-        personId: carolUser.personId,
-        sessionId: "race-test",
-        issuer: carolUser.issuer,
-        subject: carolUser.subject,
-        email: carolUser.email,
-        displayName: carolUser.displayName,
-        groups: [],
-        isAdmin: false,
-        isAuditor: false,
-        roleSessionName: carolUser.roleSessionName,
-        sessionExpiresAt: new Date(now.getTime() + HOUR * 1000),
-        method: "oidc" as const,
-        sessionCreatedAt: new Date(),
-        mfaAuthenticated: false,
-        sessionTags: {},
-      },
-      decideWithinSeconds: 600,
-      notify: { webhookUrl: null, portalUrl: stack.portalUrl },
-    };
-  }
-
   it("a cancel that read an approval made a moment later by the clock is told the access is active; a revoke ends it no earlier than it started", async () => {
     const { cancelAccessRequest, revokeElevation } =
       await import("@/lib/access-requests/close-request");
