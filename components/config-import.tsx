@@ -238,11 +238,7 @@ function DiffView({ diff }: { diff: DiffSummary }) {
 function WarningsNote({ diff }: { diff: DiffSummary }) {
   if (diff.warnings.length === 0) return null;
   return (
-    <div
-      role="note"
-      className="rounded-md border border-amber-200 bg-amber-50 p-3 text-amber-900"
-      data-testid="config-warnings"
-    >
+    <CautionNote testId="config-warnings">
       <p className="font-medium">Check before applying:</p>
       <ul className="mt-1 list-disc space-y-0.5 pl-5">
         {diff.warnings.map((w, i) => (
@@ -251,7 +247,7 @@ function WarningsNote({ diff }: { diff: DiffSummary }) {
           </li>
         ))}
       </ul>
-    </div>
+    </CautionNote>
   );
 }
 
@@ -265,17 +261,26 @@ function FileLocation({ line, path }: { line: number | null; path: string }) {
   );
 }
 
+/** An amber note of something to check before applying. */
+function CautionNote({ testId, children }: { testId: string; children: React.ReactNode }) {
+  return (
+    <div
+      role="note"
+      className="rounded-md border border-amber-200 bg-amber-50 p-3 text-amber-900"
+      data-testid={testId}
+    >
+      {children}
+    </div>
+  );
+}
+
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** What removed roles take with them: their access requests, which nothing else would show. */
 function RemovedRequestsNote({ diff }: { diff: DiffSummary }) {
   if (diff.removedRequests.length === 0) return null;
   return (
-    <div
-      role="note"
-      className="rounded-md border border-amber-200 bg-amber-50 p-3 text-amber-900"
-      data-testid="config-removed-requests"
-    >
+    <CautionNote testId="config-removed-requests">
       <p className="font-medium">
         Removing these roles also deletes their access requests and the approvals on them (the audit
         log keeps their events):
@@ -290,6 +295,6 @@ function RemovedRequestsNote({ diff }: { diff: DiffSummary }) {
           </li>
         ))}
       </ul>
-    </div>
+    </CautionNote>
   );
 }
