@@ -10,6 +10,7 @@ import {
   matchesLoginHint,
   type PendingDeviceAuthorization,
 } from "@/lib/cli-auth/device-authorization";
+import { sameClientAddress } from "@/lib/cli-auth/client-address-match";
 import { normalizeUserCode, formatUserCode } from "@/lib/cli-auth/codes";
 import { USER_CODE_REFUSALS } from "@/lib/cli-auth/user-code-lookup";
 import { currentTime } from "@/lib/clock";
@@ -24,14 +25,15 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 /**
  * Where a person approves a `gatehouse login` (docs/API.md): they see the code their terminal
- * shows, the name the CLI gave itself and the address it asked from, and decide.
+ * shows, the name the CLI gave itself and the address it asked from beside their own (a warning
+ * when they differ: what a phished code looks like), and decide.
  */
 export default async function DevicePage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
   const typed = typeof params.code === "string" ? params.code : "";
   const normalized = normalizeUserCode(typed);
   const returnTo = normalized ? `/device?code=${formatUserCode(normalized)}` : "/device";
-  const { user } = await requirePageUser({ returnTo });
+  const { user, meta } = await requirePageUser({ returnTo });
   const { pending, refusal } = await lookUp(typed, user);
 
   return (
@@ -59,6 +61,8 @@ export default async function DevicePage({ searchParams }: { searchParams: Searc
               </dd>
               <dt className="text-slate-500">From address</dt>
               <dd data-testid="device-address">{pending.clientAddress ?? "unknown"}</dd>
+              <dt className="text-slate-500">This browser</dt>
+              <dd data-testid="device-browser-address">{meta.ip ?? "unknown"}</dd>
               <dt className="text-slate-500">Asked at</dt>
               <dd>
                 <UtcTime value={pending.createdAt} form="second" />
@@ -66,6 +70,18 @@ export default async function DevicePage({ searchParams }: { searchParams: Searc
               <dt className="text-slate-500">Signs in as</dt>
               <dd>{userLabelOf(user)}</dd>
             </dl>
+            {!sameClientAddress(pending.clientAddress, meta.ip) && (
+              <p
+                role="alert"
+                className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+                data-testid="device-other-address"
+              >
+                This sign-in was asked for from {pending.clientAddress ?? "an unknown address"}, not
+                from this browser&apos;s address. That is expected if you ran gatehouse login on
+                another machine or over a VPN. If you didn&apos;t start it yourself just now,
+                someone may have sent you this link to get your access: deny it.
+              </p>
+            )}
             {!user.mfaAuthenticated && (
               <p
                 className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"

@@ -29,11 +29,13 @@ export function formatUserCode(code: string): string {
 }
 
 /**
- * The stored form of what a person typed: case, spaces and dashes don't matter (RFC 8628 §6.1);
- * null when it can't be a code (so nothing else reaches the database).
+ * The stored form of what a person typed: case, spaces and any punctuation don't matter (RFC 8628
+ * §6.1: a chat app's en dash, a dot or an underscore between the halves); letters and digits are
+ * kept, so a wrong one still makes it not a code. Null when it can't be a code (so nothing else
+ * reaches the database).
  */
 export function normalizeUserCode(typed: string): string | null {
-  const code = typed.toUpperCase().replace(/[\s-]/g, "");
+  const code = typed.toUpperCase().replace(/[^\p{L}\p{N}]/gu, "");
   if (code.length !== USER_CODE_LENGTH) return null;
   for (const ch of code) if (!USER_CODE_ALPHABET.includes(ch)) return null;
   return code;

@@ -2,7 +2,7 @@ import "server-only";
 import type { SignedInUser } from "@/lib/auth/portal-session";
 import type { Db } from "@/lib/db/client";
 import type { RequestMeta } from "@/lib/request-meta";
-import { revokeTokenRow } from "./cli-tokens";
+import { revokeTokenRow } from "./revoke-cli-token";
 
 /**
  * Revokes every live CLI token of the signed-in person (all their identities): "Revoke all" on

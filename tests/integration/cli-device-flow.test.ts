@@ -15,7 +15,7 @@ import {
 import { openApiChecker, type OpenApiChecker } from "../support/openapi";
 import { expectApiError, parseDetails } from "../support/portal-assertions";
 import { signIn, type PortalSession } from "../support/portal-client";
-import { startTestStack, type TestStack } from "../support/stack";
+import { startReplica, startTestStack, type TestStack } from "../support/stack";
 
 let stack: TestStack;
 let bob: PortalSession;
@@ -253,6 +253,36 @@ describe("device sign-in (RFC 8628)", () => {
     );
   });
 
+  it("the approval page warns when the terminal asked from another address than the browser's", async () => {
+    // The same machine: no warning (127.0.0.1 and ::1 count as one).
+    const local = await startCliSignIn(stack);
+    const localPage = await (await bob.request(`/device?code=${local.user_code}`)).text();
+    expect(localPage).toContain('data-testid="device-browser-address"');
+    expect(localPage).not.toContain('data-testid="device-other-address"');
+    // A terminal elsewhere (a phish): started through a replica behind one trusted proxy, which
+    // says the request came from 203.0.113.9.
+    const replica = await startReplica(stack, { GATEHOUSE_TRUSTED_PROXY_HOPS: "1" });
+    try {
+      const res = await fetch(`${replica.url}/api/v1/device/code`, {
+        method: "POST",
+        headers: {
+          "Content-Type": "application/x-www-form-urlencoded",
+          "X-Forwarded-For": "203.0.113.9",
+        },
+        body: new URLSearchParams({ client_id: CLI_CLIENT_ID, device_name: "bob's laptop" }),
+      });
+      expect(res.status, await res.clone().text()).toBe(200);
+      const { user_code } = (await res.json()) as { user_code: string };
+      const page = await (await bob.request(`/device?code=${user_code}`)).text();
+      expect(page).toContain('data-testid="device-other-address"');
+      expect(page).toMatch(/asked for from (<!-- -->)?203\.0\.113\.9/);
+      // A warning, not a refusal: someone who did run it elsewhere can still approve.
+      expect(page).toContain('data-testid="device-approve"');
+    } finally {
+      await replica.stop();
+    }
+  });
+
   it("sign-ins expired for over a day are purged when a new one starts", async () => {
     const old = await startCliSignIn(stack);
     stack.portalClock.advance(25 * 3600 * 1000 + 600_000);
@@ -447,6 +477,26 @@ describe("device sign-in (RFC 8628)", () => {
       owner: "bob@corp.example",
     });
   });
+
+  it.each([
+    ["another person's session", "bob's"],
+    ["a session that does not exist", "none"],
+  ] as const)(
+    "a refused revoke of %s is audited as a denial, and nothing is revoked",
+    async (_name, target) => {
+      const carol = await signIn(stack, "carol");
+      const token = await cliTokenFor(stack, bob);
+      const tokenId = target === "none" ? "cnotarealtokenid0000000000" : token.tokenId;
+      const res = await carol.request(`/api/cli-sessions/${tokenId}`, { method: "DELETE" });
+      const refused = await expectApiError(res, 404, "not_found");
+      const audit = await stack.db.auditEvent.findFirstOrThrow({
+        where: { action: "cli.token-revoked", requestId: refused.error.requestId },
+      });
+      expect(audit).toMatchObject({ outcome: "denied", actorEmail: "carol@corp.example" });
+      expect(audit.detailsJson).toContain(tokenId);
+      expect((await v1(stack, "/me", { token: token.token })).status).toBe(200);
+    },
+  );
 
   it("revoking all: every one of the person's tokens is refused at once and audited each; nobody else's", async () => {
     const dave = await signIn(stack, "dave");

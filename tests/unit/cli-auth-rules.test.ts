@@ -12,6 +12,7 @@ import {
   normalizeUserCode,
   secretHash,
 } from "@/lib/cli-auth/codes";
+import { sameClientAddress } from "@/lib/cli-auth/client-address-match";
 import { matchesLoginHint } from "@/lib/cli-auth/device-authorization";
 import { isAppError } from "@/lib/errors";
 
@@ -34,6 +35,20 @@ describe("user codes (RFC 8628 §6.1)", () => {
   });
 
   it.each([
+    ["an en dash (a chat app's autocorrect)", "BCDF\u2013GHJK"],
+    ["an em dash", "bcdf\u2014ghjk"],
+    ["a non-breaking space", "BCDF\u00a0GHJK"],
+    ["a dot", "BCDF.GHJK"],
+    ["an underscore", "bcdf_ghjk"],
+    ["quotes copied along", "\u201cBCDF-GHJK\u201d"],
+  ])(
+    "a user code typed with %s between its letters is read (RFC 8628 §6.1: punctuation is ignored)",
+    (_name, typed) => {
+      expect(normalizeUserCode(typed)).toBe("BCDFGHJK");
+    },
+  );
+
+  it.each([
     ["too short", "BCDF-GHJ"],
     ["too long", "BCDF-GHJKL"],
     ["a vowel", "BCDF-GHJA"],
@@ -44,6 +59,22 @@ describe("user codes (RFC 8628 §6.1)", () => {
   ])("%s is not a code (nothing reaches the database)", (_name, typed) => {
     expect(normalizeUserCode(typed)).toBeNull();
   });
+});
+
+describe("the approval page's address check", () => {
+  it.each([
+    ["the same address", "203.0.113.9", "203.0.113.9", true],
+    ["an IPv4-mapped form of it", "::ffff:203.0.113.9", "203.0.113.9", true],
+    ["two loopback addresses", "::1", "127.0.0.1", true],
+    ["another address", "203.0.113.9", "198.51.100.7", false],
+    ["a loopback terminal and a remote browser", "127.0.0.1", "198.51.100.7", false],
+    ["an unknown terminal address", null, "198.51.100.7", false],
+  ] as const)(
+    "a terminal and a browser at %s count as one place: %s",
+    (_name, cli, browser, same) => {
+      expect(sameClientAddress(cli, browser)).toBe(same);
+    },
+  );
 });
 
 describe("CLI tokens", () => {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { revokeCliToken } from "@/lib/cli-auth/cli-tokens";
+import { revokeCliToken } from "@/lib/cli-auth/revoke-cli-token";
 import { currentTime } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import { recordId } from "@/lib/db/record-id";

@@ -1,5 +1,5 @@
 import { noParams } from "@/lib/http/schemas";
-import { revokeOwnCliToken } from "@/lib/cli-auth/cli-tokens";
+import { revokeOwnCliToken } from "@/lib/cli-auth/revoke-cli-token";
 import { currentTime } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import { withCliToken } from "@/lib/http/bearer-api";
