@@ -4,7 +4,8 @@ import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event"
 import type { Db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import type { RequestMeta } from "@/lib/request-meta";
-import { fieldErrorsOf } from "@/lib/admin/admin-result";
+import { fieldErrorsOf, noControlChars } from "@/lib/admin/admin-result";
+import { PLAIN_TEXT } from "./saml-idp-edit";
 import { fetchIdpMetadata } from "@/lib/saml/fetch-idp-metadata";
 import { MetadataError, parseIdpMetadata } from "@/lib/saml/idp-metadata";
 import { MAX_METADATA_BYTES, METADATA_TOO_LARGE } from "@/lib/saml/metadata-limits";
@@ -12,15 +13,15 @@ import { transientOnlyProblem } from "@/lib/saml/saml-attributes";
 import { certificateWarnings } from "@/lib/saml/certificate-info";
 import { entityIdClash } from "./saml-idp-entity-ids";
 
-const attributeName = z.string().trim().min(1).max(256);
+const attributeName = z.string().trim().min(1).max(256).refine(noControlChars, PLAIN_TEXT);
 
 export const samlIdpInput = z.object({
   slug: z
     .string()
     .trim()
     .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lowercase letters, digits and dashes, e.g. okta"),
-  displayName: z.string().trim().min(1, "is required").max(80),
-  metadataUrl: z.string().trim().max(2048).optional(),
+  displayName: z.string().trim().min(1, "is required").max(80).refine(noControlChars, PLAIN_TEXT),
+  metadataUrl: z.string().trim().max(2048).refine(noControlChars, PLAIN_TEXT).optional(),
   metadataXml: z.string().max(MAX_METADATA_BYTES, METADATA_TOO_LARGE).optional(),
   groupsAttribute: attributeName.default("groups"),
   userKeyAttribute: attributeName.optional(),
@@ -36,6 +37,7 @@ export const samlIdpInput = z.object({
     .trim()
     .max(2048)
     .regex(/^https?:\/\/\S+$/, "must be an http(s) URL")
+    .refine(noControlChars, PLAIN_TEXT)
     .optional(),
 });
 export type SamlIdpInput = z.input<typeof samlIdpInput>;

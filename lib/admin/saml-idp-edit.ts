@@ -10,7 +10,15 @@ import { MetadataError, parseIdpMetadata } from "@/lib/saml/idp-metadata";
 import { transientOnlyProblem } from "@/lib/saml/saml-attributes";
 import { certificatesOf, describeCertificate, fingerprintsOf } from "@/lib/saml/certificate-info";
 import { entityIdClash } from "./saml-idp-entity-ids";
-import { fieldErrorsOf, invalid, type AdminResult, type FieldErrors } from "./admin-result";
+import { entityIdChangeLockout } from "./saml-idp-trust";
+import { getConfig } from "@/lib/config";
+import {
+  fieldErrorsOf,
+  invalid,
+  noControlChars,
+  type AdminResult,
+  type FieldErrors,
+} from "./admin-result";
 
 /**
  * Editing a SAML IdP after it was added (docs/SAML-IDENTITY.md "Editing an IdP"). The model has
@@ -29,19 +37,24 @@ export function versionOf(row: { updatedAt: Date }): number {
 }
 
 const NO_SPACES = /^\S*$/;
+// Control characters and bidi marks: the display name is on the public sign-in page (where they
+// could make it read as another IdP's), and PostgreSQL can't store a NUL at all.
+export const PLAIN_TEXT = "Use plain text: no control characters or invisible direction marks.";
 const attributeName = (what: string) =>
   z
     .string()
     .trim()
     .max(256, `Keep the ${what} under 256 characters.`)
-    .regex(NO_SPACES, `An attribute name has no spaces.`);
+    .regex(NO_SPACES, `An attribute name has no spaces.`)
+    .refine(noControlChars, PLAIN_TEXT);
 const optionalAttribute = (what: string) =>
   attributeName(what).transform((v) => (v === "" ? null : v));
 const httpUrl = z
   .string()
   .trim()
   .max(2048, "Keep the URL under 2048 characters.")
-  .regex(/^https?:\/\/\S+$/, "Give an http(s) URL.");
+  .regex(/^https?:\/\/\S+$/, "Give an http(s) URL.")
+  .refine(noControlChars, PLAIN_TEXT);
 const optionalHttpUrl = z.union([z.literal("").transform(() => null), httpUrl]);
 // Fetched by the server: https only, http just for a local IdP (fetchIdpMetadata's rule).
 const metadataUrl = z.union([
@@ -57,13 +70,15 @@ export const samlIdpSettingsInput = z.object({
     .string()
     .trim()
     .min(1, "Give the name shown on the sign-in page.")
-    .max(80, "Keep the name under 80 characters."),
+    .max(80, "Keep the name under 80 characters.")
+    .refine(noControlChars, PLAIN_TEXT),
   entityId: z
     .string()
     .trim()
     .min(1, "Give the IdP's entity ID (its metadata's entityID).")
     .max(1024, "Keep the entity ID under 1024 characters.")
-    .regex(NO_SPACES, "An entity ID has no spaces."),
+    .regex(NO_SPACES, "An entity ID has no spaces.")
+    .refine(noControlChars, PLAIN_TEXT),
   ssoUrl: httpUrl,
   /** The IdP's HTTP-Redirect SingleLogoutService; empty: no single logout (docs/SINGLE-LOGOUT.md). */
   sloUrl: optionalHttpUrl,
@@ -214,6 +229,7 @@ export async function updateSamlIdpSettings(
   raw: SamlIdpSettingsInput,
   actor: AuditActor,
   meta: RequestMeta,
+  opts: { oidcTrusted: boolean } = { oidcTrusted: getConfig().oidc?.trustedForPrivileges === true },
 ): Promise<IdpEditResult> {
   const parsed = samlIdpSettingsInput.safeParse(raw);
   if (!parsed.success) return invalid(fieldErrorsOf(parsed.error));
@@ -222,6 +238,21 @@ export async function updateSamlIdpSettings(
   if (!current) return NOT_FOUND;
   const clash = await entityIdClash(db, input.entityId, id);
   if (clash) return invalid({ entityId: clash });
+  const lockout = await entityIdChangeLockout(db, current, input.entityId, opts);
+  if (lockout) {
+    await writeAuditEvent(db, {
+      action: "admin.saml-idp.updated",
+      outcome: "denied",
+      actor,
+      meta,
+      details: {
+        idp: current.slug,
+        reason: "last privileged IdP",
+        requested: { entityId: input.entityId },
+      },
+    });
+    return invalid({ entityId: lockout });
+  }
   const warnings: string[] = [];
   const recheck =
     input.userKeyAttribute === null &&

@@ -66,3 +66,27 @@ export async function setSamlIdpTrust(
     return { ok: true } as const;
   });
 }
+
+/**
+ * Why the entity ID of `idp` can't change to `entityId`, or null. Identities are stored under
+ * their IdP's entity ID, and privileges count only from an IdP that has it (docs/SECURITY.md
+ * "Trust per IdP"): changing the last trusted IdP's entity ID would make every administrator it
+ * signed in unprivileged at once, and a wrong one would leave nobody able to become one again.
+ */
+export async function entityIdChangeLockout(
+  db: Pick<Db, "samlIdentityProvider">,
+  idp: {
+    id: string;
+    displayName: string;
+    entityId: string;
+    enabled: boolean;
+    trustedForPrivileges: boolean;
+  },
+  entityId: string,
+  opts: { oidcTrusted: boolean },
+): Promise<string | null> {
+  if (entityId === idp.entityId || !idp.enabled || !idp.trustedForPrivileges || opts.oidcTrusted)
+    return null;
+  if (!(await isLastPrivilegedIdp(db, idp.id))) return null;
+  return `${idp.displayName} is the only identity provider whose groups can make an administrator: changing its entity ID would take every administrator's rights away at once, and a wrong one would leave nobody able to administer Gatehouse. Add the IdP again under its new entity ID, trust it and sign in through it, then disable this one.`;
+}

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setSamlIdpEnabled } from "@/lib/admin/saml-idp-enabled";
 import { setSamlIdpTrust } from "@/lib/admin/saml-idp-trust";
+import { updateSamlIdpSettings } from "@/lib/admin/saml-idp-edit";
 import type { AuditActor } from "@/lib/audit/write-audit-event";
 import { parseDetails } from "../support/portal-assertions";
 import { roleIdOf, sessionFor, signIn, type PortalSession } from "../support/portal-client";
@@ -167,6 +168,85 @@ describe("the last IdP whose groups make administrators can't be untrusted or di
         where: { id: samlIdpId },
       });
       expect(row.enabled).toBe(true);
+    } finally {
+      await setSamlIdpTrust(stack.db, samlIdpId, false, admin, meta(), OIDC_TRUSTED);
+    }
+  });
+
+  it("changing its entity ID is refused the same way: every admin it signed in would lose their rights", async () => {
+    await setSamlIdpTrust(stack.db, samlIdpId, true, admin, meta(), OIDC_TRUSTED);
+    try {
+      const before = await stack.db.samlIdentityProvider.findUniqueOrThrow({
+        where: { id: samlIdpId },
+      });
+      const settings = {
+        displayName: before.displayName,
+        entityId: "https://renamed.example/idp",
+        ssoUrl: before.ssoUrl,
+        sloUrl: before.sloUrl ?? "",
+        groupsAttribute: before.groupsAttribute,
+        userKeyAttribute: before.userKeyAttribute ?? "",
+        emailAttribute: before.emailAttribute ?? "",
+        displayNameAttribute: before.displayNameAttribute ?? "",
+        allowIdpInitiated: before.allowIdpInitiated,
+        requireSignedResponse: before.requireSignedResponse,
+        awsAppUrl: before.awsAppUrl ?? "",
+        metadataUrl: before.metadataUrl ?? "",
+      };
+      const version = before.updatedAt.getTime();
+      const request = meta();
+      const refused = await updateSamlIdpSettings(
+        stack.db,
+        samlIdpId,
+        version,
+        settings,
+        admin,
+        request,
+        OIDC_UNTRUSTED,
+      );
+      expect(refused).toMatchObject({ ok: false, reason: "invalid" });
+      expect(refused.ok === false && refused.errors.entityId).toContain(
+        "the only identity provider whose groups can make an administrator",
+      );
+      expect(
+        await stack.db.samlIdentityProvider.findUniqueOrThrow({ where: { id: samlIdpId } }),
+      ).toEqual(before);
+      const audit = await stack.db.auditEvent.findFirstOrThrow({
+        where: { requestId: request.requestId },
+      });
+      expect(audit).toMatchObject({ action: "admin.saml-idp.updated", outcome: "denied" });
+      // Other settings of the same IdP still save.
+      const renamed = await updateSamlIdpSettings(
+        stack.db,
+        samlIdpId,
+        version,
+        { ...settings, entityId: before.entityId, displayName: "Corp SSO" },
+        admin,
+        meta(),
+        OIDC_UNTRUSTED,
+      );
+      expect(renamed).toMatchObject({ ok: true });
+      // With the OIDC IdP trusted there is another way to administer: the change is allowed.
+      const moved = await updateSamlIdpSettings(
+        stack.db,
+        samlIdpId,
+        renamed.ok ? renamed.version : 0,
+        settings,
+        admin,
+        meta(),
+        OIDC_TRUSTED,
+      );
+      expect(moved).toMatchObject({ ok: true });
+      const back = await updateSamlIdpSettings(
+        stack.db,
+        samlIdpId,
+        moved.ok ? moved.version : 0,
+        { ...settings, entityId: before.entityId, displayName: before.displayName },
+        admin,
+        meta(),
+        OIDC_TRUSTED,
+      );
+      expect(back).toMatchObject({ ok: true });
     } finally {
       await setSamlIdpTrust(stack.db, samlIdpId, false, admin, meta(), OIDC_TRUSTED);
     }

@@ -244,3 +244,62 @@ describe("adding an IdP whose metadata's only certificate has expired", () => {
     }
   });
 });
+
+// A NUL can't be stored by PostgreSQL at all (it was a 500 there, stored silently on SQLite), and
+// direction marks could make the name on the public sign-in page read as another IdP's.
+const hostileText: Array<[string, string]> = [
+  ["a NUL", "Corp\u0000SSO"],
+  ["a right-to-left override", "Corp \u202eOSS"],
+  ["a line break", "Corp\nSSO"],
+];
+
+describe("an IdP's fields take plain text only: control characters and direction marks are refused by field", () => {
+  it.each(hostileText)("at add: %s in any field is refused, nothing added", async (_, bad) => {
+    const metadataXml = metadataFor("https://hostile.example/idp");
+    for (const field of ["displayName", "groupsAttribute", "emailAttribute", "awsAppUrl"]) {
+      const value = field === "awsAppUrl" ? `https://aws.example/${bad}` : bad;
+      const reply = await addIdp("hostile", metadataXml, { [field]: value });
+      expect(reply.status, field).toBe(200);
+      expect(reply.state?.ok, field).toBe(false);
+      expect(reply.state?.errors[field], field).toMatch(/plain text|http\(s\) URL/);
+      expect(await stack.db.samlIdentityProvider.count({ where: { slug: "hostile" } })).toBe(0);
+    }
+  });
+
+  it.each(hostileText)("at edit: %s in any field is refused, nothing changed", async (_, bad) => {
+    const before = await row("corp-saml");
+    const settings: Record<string, string> = {
+      displayName: before.displayName,
+      entityId: before.entityId,
+      ssoUrl: before.ssoUrl,
+      sloUrl: before.sloUrl ?? "",
+      metadataUrl: "",
+      groupsAttribute: before.groupsAttribute,
+      userKeyAttribute: "uid",
+      emailAttribute: "",
+      displayNameAttribute: "",
+      awsAppUrl: "",
+    };
+    for (const field of [
+      "displayName",
+      "entityId",
+      "ssoUrl",
+      "groupsAttribute",
+      "emailAttribute",
+    ]) {
+      const value = field === "ssoUrl" ? `${before.ssoUrl}${bad}` : bad;
+      const reply = await postAction<FormState>(
+        alice,
+        `/admin/identity-providers/${before.id}`,
+        { file: "app/admin/identity-providers/edit-actions.ts", name: "updateIdentityProvider" },
+        { ok: false, message: null, warnings: [], errors: {}, values: {} },
+        { id: before.id, version: String(before.updatedAt.getTime()), ...settings, [field]: value },
+        isFormState,
+      );
+      expect(reply.status, field).toBe(200);
+      expect(reply.state?.ok, field).toBe(false);
+      expect(reply.state?.errors[field], field).toMatch(/plain text|no spaces|http\(s\) URL/);
+      expect(await row("corp-saml"), field).toEqual(before);
+    }
+  });
+});
