@@ -28,7 +28,7 @@ test("a signed-out user opens a deep link, signs in, and lands in the EC2 consol
 
   // No click on the portal: back at the deep link, it goes on to the console by itself.
   const federationOrigin = new URL(s.aws.federationEndpoint).origin;
-  await page.waitForURL((url) => url.origin === federationOrigin, { timeout: 20_000 });
+  await page.waitForURL((url) => url.origin === federationOrigin);
   await expect(page.getByTestId("console-account")).toHaveText("210987654321");
   await expect(page.getByTestId("console-role")).toHaveText("ReadOnly");
   await expect(page.getByTestId("console-region")).toHaveText("eu-central-1");

@@ -18,7 +18,7 @@ async function discoverNow(page: Page): Promise<void> {
   await page.getByRole("button", { name: "Discover now" }).click();
   await page.waitForURL((url) => url.href !== before && /[?&]run=/.test(url.search));
   await expect(page.getByTestId("discovery-run")).toHaveAttribute("data-status", "complete", {
-    timeout: 30_000,
+    timeout: 60_000,
   });
 }
 
@@ -31,7 +31,6 @@ async function applyOne(page: Page, key: string): Promise<void> {
 test("a closed account is proposed as closed with the rules it stops, then marked closed in the accounts list", async ({
   browser,
 }, testInfo) => {
-  test.setTimeout(120_000);
   const s = stack();
   const context = await browser.newContext();
   try {

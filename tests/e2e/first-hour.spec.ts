@@ -30,7 +30,7 @@ async function expectNotCovered(target: Locator, name: string): Promise<void> {
     return hit !== null && el.contains(hit);
   });
   expect(isOnTop, `${name} is not covered`).toBe(true);
-  await target.click({ trial: true, timeout: 2_000 });
+  await target.click({ trial: true, timeout: 10_000 });
 }
 
 /** Clicks Console on `row` while STS refuses, and waits for its error toast (the `count`th). */

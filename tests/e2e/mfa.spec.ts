@@ -122,7 +122,7 @@ test("a console deep link to an MFA role steps up, comes back to the link, and o
   expect((await bobsLatestSession(s)).mfaAuthenticated).toBe(true);
 
   const federationOrigin = new URL(s.aws.federationEndpoint).origin;
-  await page.waitForURL((url) => url.origin === federationOrigin, { timeout: 20_000 });
+  await page.waitForURL((url) => url.origin === federationOrigin);
   await expect(page.getByTestId("console-account")).toHaveText(STAGING_ACCOUNT_ID);
   await expect(page.getByTestId("console-role")).toHaveText("Developer");
   await expect(page.getByTestId("console-region")).toHaveText("us-east-2");
