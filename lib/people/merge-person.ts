@@ -89,48 +89,80 @@ async function moveApproverEntries(tx: Tx, from: string, to: string): Promise<nu
   return moved;
 }
 
+/** The elevations a link ended because its approvals no longer carry them. */
+export interface ElevationsEndedByLink {
+  /** The person's own, approved by an identity now theirs. */
+  selfApprovedElevationsEnded: number;
+  /** Anyone else's, approved by two identities now both this person's. */
+  approvedTwiceByOnePersonEnded: number;
+}
+
 /**
- * Ends the elevations of `personId` that an approval by one of its own identities now carries:
- * once an admin links the approver's identity to the requester (or the requester's to the
- * approver's person), that approval is a self-approval after the fact. An approved request —
- * running or starting later — whose approvals by other people fall short of its rule's number is
- * revoked, with its events, in the caller's transaction; a pending one needs nothing, as its own
- * approvals already stop counting (docs/ACCESS-REQUESTS.md invariant 3). Returns how many ended.
+ * Ends the approved elevations (running or starting later) that a link leaves short of approvals:
+ * once an admin links identities into `personId`, an approval by one of them may be a
+ * self-approval after the fact (the approver's identity now belongs to the requester, or the
+ * requester's to the approver's person), and two approvals of someone else's request by identities
+ * now both this person's are one person's — the same human met a two-person rule alone. A request
+ * whose approvals by distinct other people fall short of its rule's number is revoked, with its
+ * events, in the caller's transaction; a pending one needs nothing, as its approvals already count
+ * by person as it stands (docs/ACCESS-REQUESTS.md invariant 3).
  */
-export async function endSelfApprovedElevations(
+export async function endElevationsShortOfApprovals(
   tx: Tx,
   personId: string,
   close: Omit<AdminClose, "comment">,
-): Promise<number> {
-  const own = await tx.user.findMany({ where: { personId }, select: { id: true } });
+): Promise<ElevationsEndedByLink> {
+  const own = new Set(
+    (await tx.user.findMany({ where: { personId }, select: { id: true } })).map((u) => u.id),
+  );
   const requests = await tx.accessRequest.findMany({
     where: {
-      personId,
       state: "approved",
       endsAt: { gt: close.now },
-      decisions: { some: { decision: "approve", userId: { in: own.map((u) => u.id) } } },
+      decisions: { some: { decision: "approve", userId: { in: [...own] } } },
     },
     include: requestInclude,
     orderBy: { id: "asc" },
   });
-  if (requests.length === 0) return 0;
+  if (requests.length === 0)
+    return { selfApprovedElevationsEnded: 0, approvedTwiceByOnePersonEnded: 0 };
   const deciders = await decidersNow(tx, requests);
-  const selfApproved = requests.filter((r) => {
+  const approvals = (r: (typeof requests)[number]) =>
+    r.decisions.filter((d) => d.decision === "approve");
+  const short = requests.filter((r) => {
     const others = new Set(
-      r.decisions
-        .filter((d) => d.decision === "approve")
+      approvals(r)
         .map((d) => deciders.get(d.userId)?.personId ?? d.personId)
-        .filter((p) => p !== personId),
+        .filter((p) => p !== r.personId),
     );
     return others.size < Math.max(1, r.rule?.approvalsRequired ?? 1);
   });
-  const closed = await closeRequestsAsAdmin(
-    tx,
-    selfApproved.map((r) => r.id),
-    {
-      ...close,
-      comment: "Ended: an approver's identity was linked to the requester, so it approved itself.",
-    },
+  const selfApproved = short.filter((r) => r.personId === personId);
+  const approvedTwice = short.filter(
+    (r) => r.personId !== personId && approvals(r).filter((d) => own.has(d.userId)).length >= 2,
   );
-  return closed.elevationsEnded;
+  const [self, twice] = [
+    await closeRequestsAsAdmin(
+      tx,
+      selfApproved.map((r) => r.id),
+      {
+        ...close,
+        comment:
+          "Ended: an approver's identity was linked to the requester, so it approved itself.",
+      },
+    ),
+    await closeRequestsAsAdmin(
+      tx,
+      approvedTwice.map((r) => r.id),
+      {
+        ...close,
+        comment:
+          "Ended: two of its approvers' identities were linked into one person, so one person's approvals counted twice.",
+      },
+    ),
+  ];
+  return {
+    selfApprovedElevationsEnded: self.elevationsEnded,
+    approvedTwiceByOnePersonEnded: twice.elevationsEnded,
+  };
 }

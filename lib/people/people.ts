@@ -7,7 +7,7 @@ import { PEOPLE_PAGE_SIZE } from "./page-size";
 import type { RequestMeta } from "@/lib/request-meta";
 import type { NotifySettings } from "@/lib/access-requests/events";
 import {
-  endSelfApprovedElevations,
+  endElevationsShortOfApprovals,
   moveEverythingOfPerson,
   type MergedCounts,
 } from "./merge-person";
@@ -179,7 +179,7 @@ export async function linkIdentityToPerson(
       moved = await moveEverythingOfPerson(tx, from, person.id);
       await tx.person.delete({ where: { id: from } }); // its leftover duplicate stars go with it
     }
-    const selfApprovedElevationsEnded = await endSelfApprovedElevations(tx, person.id, args);
+    const ended = await endElevationsShortOfApprovals(tx, person.id, args);
     await writeAuditEvent(tx, {
       action: "admin.person.linked",
       outcome: "success",
@@ -191,7 +191,7 @@ export async function linkIdentityToPerson(
         previousPerson: from,
         previousPersonRemoved: remaining === 0,
         ...moved,
-        selfApprovedElevationsEnded,
+        ...ended,
       },
     });
     return {

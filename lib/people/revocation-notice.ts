@@ -34,7 +34,8 @@ export async function revocationNoticeOf(
   for (const d of events) {
     if (d.person !== person.data || d.revokedAt !== at.toISOString()) continue;
     const recorded =
-      typeof d.identityIds === "string" && d.identityIds !== "" ? d.identityIds.split(",") : null;
+      recordedSourceIdentities(d.sourceIdentities) ??
+      (typeof d.identityIds === "string" && d.identityIds !== "" ? d.identityIds.split(",") : null);
     // Events written before the identities were recorded: the person's identities now.
     const sourceIdentities =
       recorded ??
@@ -56,4 +57,17 @@ export async function revocationNoticeOf(
     };
   }
   return null;
+}
+
+/** The `sourceIdentities` a revocation event recorded (a JSON list of strings), or null. */
+function recordedSourceIdentities(value: unknown): string[] | null {
+  if (typeof value !== "string") return null;
+  try {
+    const list: unknown = JSON.parse(value);
+    return Array.isArray(list) && list.length > 0 && list.every((v) => typeof v === "string")
+      ? list
+      : null;
+  } catch {
+    return null;
+  }
 }

@@ -12,7 +12,10 @@ export interface PersonRevocation {
   /** Approved elevations (running or starting later) ended, and pending requests cancelled. */
   elevationsEnded: number;
   requestsCancelled: number;
-  /** The SourceIdentity every AWS session issued to this person carries: their identities' ids. */
+  /**
+   * The SourceIdentity values AWS sessions issued to this person carry: their identities' ids
+   * (AssumeRole), and what their IdP's assertions set for roles assumed with SAML.
+   */
   sourceIdentities: string[];
 }
 
@@ -42,6 +45,7 @@ export async function revokePersonAccess(
     });
     if (identities.length === 0) return { ok: false, reason: "not_found" } as const;
     const userIds = identities.map((i) => i.id);
+    const sourceIdentities = await sourceIdentitiesIssuedTo(tx, userIds);
     const sessions = await tx.portalSession.updateMany({
       where: { userId: { in: userIds }, revokedAt: null, expiresAt: { gt: args.now } },
       data: { revokedAt: args.now, oidcIdTokenSealed: null },
@@ -73,8 +77,10 @@ export async function revokePersonAccess(
         elevationsEnded: closed.elevationsEnded,
         requestsCancelled: closed.requestsCancelled,
         revokedAt: args.now.toISOString(),
-        // What the deny policy for credentials already issued names (README "Revoking a person").
         identityIds: userIds.join(","),
+        // What the deny policy for credentials already issued names (README "Revoking a person"):
+        // a JSON list, as an IdP's SourceIdentity may contain a comma.
+        sourceIdentities: JSON.stringify(sourceIdentities),
       },
     });
     return {
@@ -83,7 +89,27 @@ export async function revokePersonAccess(
       portalSessions: sessions.count,
       cliTokens: tokens.count,
       ...closed,
-      sourceIdentities: userIds,
+      sourceIdentities,
     } as const;
   });
+}
+
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+/**
+ * Every SourceIdentity the portal's issuances to these identities carried: each identity's id
+ * (AssumeRole sets it), and for roles assumed with SAML the one the IdP's assertion set (usually
+ * its subject), as AWS recorded it in the issuance's audit event. Without the latter the deny
+ * policy would leave a person's SAML-federated sessions running.
+ */
+async function sourceIdentitiesIssuedTo(tx: Tx, userIds: string[]): Promise<string[]> {
+  const issued = await tx.auditEvent.groupBy({
+    by: ["sourceIdentity"],
+    where: {
+      actorUserId: { in: userIds },
+      action: { in: ["credentials.issued", "console.issued"] },
+      sourceIdentity: { not: null },
+    },
+  });
+  return [...new Set([...userIds, ...issued.flatMap((e) => e.sourceIdentity ?? [])])].sort();
 }

@@ -1,11 +1,13 @@
 // Admin → People → "Revoke access": a person's portal sessions and CLI tokens end at once (the
 // next request anywhere is refused; every replica reads the same rows), nobody else's do, the
-// change is audited, and the page gives the AWS deny policy for what was already issued.
+// change is audited, and the page gives the AWS deny policy for what was already issued — naming
+// every SourceIdentity their sessions carry, the one a SAML IdP asserted for its roles too.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_GROUP } from "@/dev/demo-users";
 import { cliTokenFor, v1 } from "../support/cli-auth";
 import { expectApiError, parseDetails, storedUser } from "../support/portal-assertions";
 import { roleIdOf, signIn, type PortalSession } from "../support/portal-client";
+import { passIdpLogin, postToRelay, signInWithDemoSaml } from "../support/saml-portal";
 import { act } from "../support/server-actions";
 import { startTestStack, type TestStack } from "../support/stack";
 
@@ -16,7 +18,7 @@ let carol: PortalSession;
 let roleId: string;
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  stack = await startTestStack({ saml: true });
   [alice, bob, carol] = [
     await signIn(stack, "alice"),
     await signIn(stack, "bob"),
@@ -269,6 +271,49 @@ describe("revoking a person", () => {
       });
       await stack.db.accessRule.deleteMany({ where: { id: { in: rules.map((r) => r.id) } } });
     }
+  });
+
+  it("the deny policy names the SourceIdentity of roles assumed with SAML, as the IdP asserted it", async () => {
+    const federated = await roleIdOf(stack, "acme-production", "FederatedReadOnly");
+    const { browser } = await signInWithDemoSaml(stack, "bob");
+    // The IdP's AWS app posts an AWS-targeted assertion to the portal's relay, held for this session.
+    const awsApp = await passIdpLogin(
+      browser,
+      await browser.get(`${stack.samlIdp!.url}/saml/start/aws`),
+      "bob",
+    );
+    const relayed = await postToRelay(stack, browser, awsApp.samlResponse);
+    expect(relayed.status, relayed.location ?? "").toBe(303);
+    await (await browser.request(new URL(relayed.location!, stack.portalUrl).href)).arrayBuffer();
+    const issued = await browser
+      .portal(stack)
+      .request(`/api/roles/${federated}/credentials`, { method: "POST", json: {} });
+    expect(issued.status, await issued.clone().text()).toBe(200);
+    const samlBob = await stack.db.user.findFirstOrThrow({
+      where: {
+        email: "bob@corp.example",
+        issuer: { not: (await storedUser(stack, "bob")).issuer },
+      },
+    });
+    const { sourceIdentity } = await stack.db.auditEvent.findFirstOrThrow({
+      where: { action: "credentials.issued", requestId: issued.headers.get("x-request-id")! },
+    });
+    expect(sourceIdentity, "the assertion's SourceIdentity, not the portal's id").not.toBe(
+      samlBob.id,
+    );
+
+    const reply = await act(alice, {
+      name: "revokePersonAction",
+      page: () => "/admin/people",
+      fields: () => ({ personId: samlBob.personId, q: "" }),
+    });
+    const html = await (await alice.request(reply.redirect!.replace(/;push$/, ""))).text();
+    const policy = JSON.parse(
+      /data-testid="deny-policy"[^>]*>([^<]+)</.exec(html)![1]!.replace(/&quot;/g, '"'),
+    ) as { Statement: Array<{ Condition: { StringEquals: Record<string, string[]> } }> };
+    expect(policy.Statement[0]!.Condition.StringEquals["aws:SourceIdentity"]).toEqual(
+      [samlBob.id, sourceIdentity!].sort(),
+    );
   });
 
   it("an unknown person: nothing changes", async () => {
