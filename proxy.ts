@@ -5,18 +5,20 @@ import {
   isSameOriginWrite,
   PAGE_PATH_HEADER,
 } from "./lib/http/security-headers";
+import { REQUEST_ID_HEADER, stampedRequestId } from "./lib/http/request-id";
 
 /**
  * Runs before every route (docs/SECURITY.md "Headers"):
- * - stamps a fresh request id (replacing any the client sent) so logs, audit events and error
- *   messages can be correlated, and the path asked for (also replacing any the client sent);
+ * - passes on the request id server.ts stamped at the first byte (it replaces any the client sent),
+ *   so logs, audit events and error messages can be correlated, and stamps the path asked for
+ *   (replacing any the client sent);
  * - refuses a state-changing request whose Origin is not the portal's own with 403, before any
  *   route or server action runs (Next.js itself lets a server action without Origin through);
  * - sets a nonce-based Content-Security-Policy, and HSTS when the portal is served over https.
  * Authentication is NOT done here: each page and handler checks for itself (invariant 4).
  */
 export function proxy(request: NextRequest): NextResponse {
-  const requestId = crypto.randomUUID();
+  const requestId = stampedRequestId(request.headers.get(REQUEST_ID_HEADER)) ?? crypto.randomUUID();
   const publicUrl = process.env.NEXTAUTH_URL ?? request.nextUrl.origin;
   const portalOrigin = new URL(publicUrl).origin;
 
@@ -45,7 +47,7 @@ export function proxy(request: NextRequest): NextResponse {
   const nonce = btoa(crypto.randomUUID());
   const csp = contentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === "development" });
   const headers = new Headers(request.headers);
-  headers.set("x-request-id", requestId);
+  headers.set(REQUEST_ID_HEADER, requestId);
   headers.set("x-nonce", nonce);
   // The page a server action was posted from (actions post to the page's own URL): where a
   // signed-out tab comes back to after signing in again (lib/auth/privilege-guard.ts).

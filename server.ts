@@ -3,6 +3,7 @@
 // any client can write). Validates configuration before listening and shuts down gracefully.
 // First, before anything else is loaded: Node's compile cache, where Node offers one.
 import "./lib/runtime/compile-cache";
+import { randomUUID } from "node:crypto";
 import http from "node:http";
 import path from "node:path";
 import next from "next";
@@ -11,6 +12,7 @@ import { ConfigError, loadConfig } from "./lib/config/load-config";
 import { describeUnknownSetting, unknownSettings } from "./lib/config/unknown-settings";
 import { heapLimitNotApplied } from "./lib/runtime/heap-limit";
 import { CLIENT_ADDRESS_HEADER, clientAddress } from "./lib/http/client-address";
+import { REQUEST_ID_HEADER } from "./lib/http/request-id";
 import { openSchemaGate } from "./lib/db/schema-gate";
 import { checkSchemaCurrent } from "./lib/db/schema-version";
 import { migrateUnlessCurrent } from "./lib/db/migrate-on-start";
@@ -89,6 +91,12 @@ async function main(): Promise<void> {
 
   const server = http.createServer((req, res) => {
     const started = performance.now();
+    // One request id from the first byte, replacing any the client sent: the log line, the
+    // answer's x-request-id and the id routes and audit events read (proxy.ts passes it on) are
+    // the same for every request, a static file or an early refusal too (docs/OPERATIONS.md "Logs").
+    const requestId = randomUUID();
+    req.headers[REQUEST_ID_HEADER] = requestId;
+    res.setHeader(REQUEST_ID_HEADER, requestId);
     const record: RequestRecord = {};
     if (requestLog) res.once("close", () => logRequest(req, res, record, started));
     answerOutagesAs503(res, record);
@@ -117,18 +125,17 @@ async function main(): Promise<void> {
       "";
     void requestRecords.run(record, () =>
       handle(req, res).catch((error: unknown) => {
-        // The API's error shape and a request id to quote, as every other 500 has.
-        const requestId = res.headersSent
-          ? undefined
-          : answerEarlyError(
-              res,
-              500,
-              "internal",
-              "Something went wrong on our side. Give this request id to your administrator.",
-            );
+        // The API's error shape and the request id to quote, as every other 500 has.
+        if (!res.headersSent)
+          answerEarlyError(
+            res,
+            500,
+            "internal",
+            "Something went wrong on our side. Give this request id to your administrator.",
+          );
         if (res.headersSent && !res.writableEnded) res.end();
         writeServerLine("error", "request failed", {
-          ...(requestId ? { requestId } : {}),
+          requestId,
           error: error instanceof Error ? error.message : String(error),
         });
       }),

@@ -1,5 +1,5 @@
-import { randomUUID } from "node:crypto";
 import type { ServerResponse } from "node:http";
+import { requestIdOfAnswer } from "./request-id";
 
 /**
  * An error in the API's JSON shape, written by server.ts itself for a request Next.js must not see
@@ -12,11 +12,10 @@ export function answerEarlyError(
   code: string,
   message: string,
 ): string {
-  const requestId = randomUUID();
+  const requestId = requestIdOfAnswer(res);
   res.statusCode = status;
   res.setHeader("Cache-Control", "no-store");
   res.setHeader("X-Content-Type-Options", "nosniff");
-  res.setHeader("x-request-id", requestId);
   res.setHeader("Content-Type", "application/json");
   res.end(JSON.stringify({ error: { code, message, requestId } }));
   return requestId;

@@ -1,7 +1,7 @@
-import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { escapeMarkup } from "../escape-markup";
 import { metrics } from "../metrics/registry";
+import { requestIdOfAnswer } from "./request-id";
 
 /**
  * Probes and metrics are always answered: a replica that is busy is alive, and a scraper or load
@@ -62,12 +62,11 @@ export function answerUnavailable(
   message: string,
   retryAfterSeconds: number,
 ): void {
-  const requestId = randomUUID();
+  const requestId = requestIdOfAnswer(res);
   // setHeader, not writeHead's object: the request log reads the id back.
   res.statusCode = 503;
   res.setHeader("Cache-Control", "no-store");
   res.setHeader("Retry-After", String(retryAfterSeconds));
-  res.setHeader("x-request-id", requestId);
   if (wantsPage(req.headers.accept)) {
     res.setHeader("Content-Type", "text/html; charset=utf-8");
     res.setHeader("X-Content-Type-Options", "nosniff");

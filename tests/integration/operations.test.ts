@@ -102,6 +102,33 @@ describe("the request log: one JSON line per request", () => {
     expect(JSON.stringify(line)).not.toContain("ABCD");
   });
 
+  it("every request has one id in its answer and its line, a static file and a refusal before routing too; a client's own id is replaced", async () => {
+    const page = await fetch(`${stack.portalUrl}/signin`);
+    const asset = /\/_next\/static\/[^"]+\.js/.exec(await page.text())?.[0];
+    expect(asset, "the sign-in page loads a script").toBeDefined();
+    const cases: Array<{ what: string; path: string; method?: string; status: number }> = [
+      { what: "a static file", path: asset!, status: 200 },
+      { what: "a page", path: "/signin", status: 200 },
+      { what: "a method no route serves", path: "/api/health", method: "PROPFIND", status: 501 },
+      { what: "a malformed path", path: "/%E0%A4%A", status: 400 },
+    ];
+    for (const c of cases) {
+      const res = await fetch(`${stack.portalUrl}${c.path}`, {
+        method: c.method ?? "GET",
+        headers: { "x-request-id": "client-chosen-id-1234" },
+      });
+      await res.arrayBuffer();
+      expect(res.status, c.what).toBe(c.status);
+      const requestId = res.headers.get("x-request-id");
+      expect(requestId, c.what).toMatch(/^[0-9a-f-]{36}$/);
+      const line = await logLineOf(stack.portal, requestId!);
+      expect(line, c.what).toMatchObject({ method: c.method ?? "GET", status: c.status });
+    }
+    expect(requestLines(stack.portal).some((l) => l.requestId === "client-chosen-id-1234")).toBe(
+      false,
+    );
+  });
+
   it("names nobody for an anonymous request, and logs refusals too", async () => {
     const res = await fetch(`${stack.portalUrl}/accounts`, { redirect: "manual" });
     expect(res.status).toBe(307);
