@@ -26,14 +26,15 @@ export function linkedRequestId(raw: string | string[] | undefined): string | nu
 export async function linkedRequestNote(
   ctx: Pick<RequestContext, "db" | "user" | "now">,
   id: string,
-  lists: Pick<RequestLists, "toDecide" | "mine">,
+  lists: Pick<RequestLists, "toDecide">,
 ): Promise<string | null> {
   if (lists.toDecide.some((r) => r.id === id)) return null;
-  if (lists.mine.some((r) => r.id === id)) return "This is your own request: see My requests.";
   const notYours = "This request is not waiting for your decision.";
   const row = await ctx.db.accessRequest.findUnique({ where: { id }, include: requestInclude });
   if (!row) return notYours;
   const principal = principalOf(ctx.user);
+  // Whichever page of My requests it is on.
+  if (row.personId === principal.personId) return "This is your own request: see My requests.";
   const decided = row.decisions.find((d) => d.personId === principal.personId);
   const approvers = await approversAsRecorded(ctx.db, row);
   if (!decided && !mayDecide(approvers, principal, row.personId)) return notYours;

@@ -6,19 +6,22 @@ import { describeApprovers, mayDecide, parseApprovers } from "./approvers";
 import type { SignedInUser } from "@/lib/auth/portal-session";
 import type { Db } from "@/lib/db/client";
 import type { RequestContext } from "./context";
+import type { Prisma } from "@gatehouse/db-sqlite";
+import type { ListQuery } from "./list-query";
+import { pageOfRequests, queueFilterWhere, type ListPage } from "./paged-lists";
 import {
   approversOf,
   requestInclude,
-  ruleRemoved,
   requestView,
   statusOf,
+  type RequestRow,
   type RequestStatus,
   type RequestView,
 } from "./request-view";
 import { decidersNow, standingApprovals } from "./standing-approvals";
 
-/** How many requests each list shows (newest first). */
-const LIST_LIMIT = 200;
+/** How many approved elevations "Access you approve for" shows (the soonest to end first). */
+const OVERSEEN_LIMIT = 200;
 
 /** A role the user may request, with the terms of the most generous rule that makes them eligible. */
 export interface EligibleRole {
@@ -59,6 +62,12 @@ export interface RequestLists {
   toDecide: DecidableRequest[];
   /** Approved elevations the user approves for (not their own), so they can end them early. */
   overseen: RequestView[];
+  /**
+   * The two paged lists: the queue's matching requests (`total`) and all waiting for this person
+   * (`waiting`, the same unless filtered), the person's own requests; cursors to the next and
+   * previous page.
+   */
+  pages: { toDecide: ListPage & { waiting: number }; mine: ListPage };
 }
 
 /** How many roles the user may request (for the accounts page's pointer to them). */
@@ -70,17 +79,18 @@ export async function countRequestableRoles(
   const eligible = await findEligibleRoles({ db, user, now });
   // Most people are eligible for nothing: then one query is all the accounts page pays.
   if (eligible.length === 0) return 0;
-  const open = await openRequestRoleIds({ db, user, now });
+  const open = await openRequestStatuses({ db, user, now });
   return eligible.filter((r) => !open.has(r.roleId)).length;
 }
 
 /**
  * Roles with a request of this person's still pending, or approved and not yet ended, under a rule
- * that is still eligible (requestAccess refuses a second one on the same terms).
+ * that is still eligible (requestAccess refuses a second one on the same terms), each with its
+ * newest open request's status. Read apart from the paged list: an open request may be on any page.
  */
-async function openRequestRoleIds(
+async function openRequestStatuses(
   ctx: Pick<RequestContext, "db" | "user" | "now">,
-): Promise<Set<string>> {
+): Promise<Map<string, RequestedRole["status"]>> {
   const rows = await ctx.db.accessRequest.findMany({
     where: {
       personId: ctx.user.personId,
@@ -90,9 +100,16 @@ async function openRequestRoleIds(
         { state: "approved", endsAt: { gt: ctx.now } },
       ],
     },
-    select: { roleId: true },
+    select: { roleId: true, state: true, decideBy: true, startsAt: true, endsAt: true },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
   });
-  return new Set(rows.map((r) => r.roleId));
+  const open = new Map<string, RequestedRole["status"]>();
+  for (const r of rows) {
+    const status = statusOf(r, ctx.now);
+    if (status === "pending" || status === "approved" || status === "active")
+      if (!open.has(r.roleId)) open.set(r.roleId, status);
+  }
+  return open;
 }
 
 /** The roles the principal may request (eligible rules that name them now), one entry per role. */
@@ -154,16 +171,16 @@ export async function findEligibleRoles(
   );
 }
 
-export async function listRequestsFor(ctx: RequestContext): Promise<RequestLists> {
+export async function listRequestsFor(
+  ctx: RequestContext,
+  query: ListQuery = {},
+  linked: string | null = null,
+): Promise<RequestLists> {
   const principal = principalOf(ctx.user);
-  const [eligible, mine, approverLists] = await Promise.all([
+  const [eligible, open, mine, approverLists] = await Promise.all([
     findEligibleRoles(ctx),
-    ctx.db.accessRequest.findMany({
-      where: { personId: principal.personId },
-      include: requestInclude,
-      orderBy: { createdAt: "desc" },
-      take: LIST_LIMIT,
-    }),
+    openRequestStatuses(ctx),
+    pageOfRequests(ctx.db, { personId: principal.personId }, "desc", query.mine),
     ctx.db.accessRule.findMany({
       where: { kind: "eligible" },
       select: { id: true, approversJson: true },
@@ -176,21 +193,29 @@ export async function listRequestsFor(ctx: RequestContext): Promise<RequestLists
     )
     .map((r) => r.id);
   const isApprover = approvedRuleIds.length > 0;
-  // The limit applies to this approver's own queue: filtering after it would let other teams'
-  // pending requests fill the page and hide the ones waiting for them.
-  const [pending, approved] = await Promise.all([
-    ctx.db.accessRequest.findMany({
-      where: {
-        state: "pending",
-        decideBy: { gt: ctx.now },
-        personId: { not: principal.personId },
-        ruleId: { in: approvedRuleIds },
-        decisions: { none: { personId: principal.personId } },
-      },
-      include: requestInclude,
-      orderBy: { createdAt: "asc" },
-      take: LIST_LIMIT,
-    }),
+  // The queue is read as this approver's own (the rules naming them) before it is paged, so other
+  // teams' requests never crowd it; it leaves out what decide refuses them: their own person's
+  // requests, and those the identity they are signed in with filed (moved since to another person).
+  const waiting: Prisma.AccessRequestWhereInput = {
+    state: "pending",
+    decideBy: { gt: ctx.now },
+    personId: { not: principal.personId },
+    requesterUserId: { not: ctx.user.id },
+    ruleId: { in: approvedRuleIds },
+    decisions: { none: { personId: principal.personId } },
+  };
+  const filtered = query.requester || query.role;
+  const queueWhere = filtered ? { AND: [waiting, await queueFilterWhere(ctx.db, query)] } : waiting;
+  const [queue, waitingTotal, linkedRow, approved] = await Promise.all([
+    pageOfRequests(ctx.db, queueWhere, "asc", query.queue),
+    filtered ? ctx.db.accessRequest.count({ where: waiting }) : null,
+    // The request a notification links to is shown first, whichever page it is on.
+    linked
+      ? ctx.db.accessRequest.findFirst({
+          where: { AND: [waiting, { id: linked }] },
+          include: requestInclude,
+        })
+      : null,
     ctx.db.accessRequest.findMany({
       where: {
         state: "approved",
@@ -199,35 +224,27 @@ export async function listRequestsFor(ctx: RequestContext): Promise<RequestLists
         ...(ctx.user.isAdmin ? {} : { ruleId: { in: approvedRuleIds } }),
       },
       include: requestInclude,
-      orderBy: { endsAt: "asc" },
-      take: LIST_LIMIT,
+      orderBy: [{ endsAt: "asc" }, { id: "asc" }],
+      take: OVERSEEN_LIMIT,
     }),
   ]);
-  const approves = (r: (typeof pending)[number]) =>
+  const approves = (r: RequestRow) =>
     r.rule?.kind === "eligible" && mayDecide(approversOf(r), principal, r.personId);
-  const decidable = pending.filter(
-    (r) => approves(r) && !r.decisions.some((d) => d.personId === principal.personId),
-  );
+  const decidable = linkedRow
+    ? [linkedRow, ...queue.rows.filter((r) => r.id !== linkedRow.id)]
+    : queue.rows;
   const [history, deciders] = await Promise.all([
     historyOf(ctx, [...new Set(decidable.map((r) => r.personId))]),
-    decidersNow(ctx.db, [...mine, ...decidable]),
+    decidersNow(ctx.db, [...mine.rows, ...decidable]),
   ]);
   // A pending request shows the approvals that still count, as its next decision counts them; a
   // decided one, those it was decided with.
-  const view = (r: (typeof pending)[number]) =>
+  const view = (r: RequestRow) =>
     requestView(
       r,
       ctx.now,
       statusOf(r, ctx.now) === "pending" ? standingApprovals(r, deciders) : undefined,
     );
-  // A role already asked for (pending) or held (approved, not ended) is not offered again; the
-  // page says why, with the newest open request's status.
-  const open = new Map<string, RequestedRole["status"]>();
-  for (const r of mine) {
-    const status = statusOf(r, ctx.now);
-    const isOpen = status === "pending" || status === "approved" || status === "active";
-    if (isOpen && !ruleRemoved(r) && !open.has(r.roleId)) open.set(r.roleId, status);
-  }
   return {
     isApprover,
     eligible: eligible.filter((e) => !open.has(e.roleId)),
@@ -235,7 +252,7 @@ export async function listRequestsFor(ctx: RequestContext): Promise<RequestLists
       const status = open.get(e.roleId);
       return status ? [{ ...e, status }] : [];
     }),
-    mine: mine.map(view),
+    mine: mine.rows.map(view),
     toDecide: decidable.map((r) => ({
       ...view(r),
       history: history.get(r.personId) ?? { total: 0, approved: 0, denied: 0, revoked: 0 },
@@ -243,6 +260,10 @@ export async function listRequestsFor(ctx: RequestContext): Promise<RequestLists
     overseen: approved
       .filter((r) => approves(r) || ctx.user.isAdmin)
       .map((r) => requestView(r, ctx.now)),
+    pages: {
+      toDecide: { ...queue.page, waiting: waitingTotal ?? queue.page.total },
+      mine: mine.page,
+    },
   };
 }
 

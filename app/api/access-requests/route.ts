@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
+import { parseListQuery } from "@/lib/access-requests/list-query";
 import { listRequestsFor } from "@/lib/access-requests/list-requests";
 import { requestAccess, requestAccessBody } from "@/lib/access-requests/request-access";
 import { requestContextFor, runRequestOperation } from "@/lib/access-requests/request-context";
@@ -8,13 +9,21 @@ import { getConfig } from "@/lib/config";
 import { enforceRateLimit } from "@/lib/rate-limit/counter";
 import { NO_STORE, readJsonBody, withSession } from "@/lib/http/api-handler";
 import { otherMethods } from "@/lib/http/fallback-handlers";
+import { validationErrorOf } from "@/lib/validation-error";
 
-/** GET: the caller's own requests and the requests they may decide (docs/ACCESS-REQUESTS.md). */
-export const GET = withSession(z.object({}).optional(), async ({ user, meta }) => {
+/**
+ * GET: the caller's own requests and the requests they may decide, a page of each, with the
+ * queue's filters (docs/ACCESS-REQUESTS.md "Paging and filters").
+ */
+export const GET = withSession(z.object({}).optional(), async ({ request, user, meta }) => {
+  const parsed = parseListQuery(request.nextUrl.searchParams);
+  if (!parsed.ok) throw validationErrorOf(parsed.issues);
   const ctx = requestContextFor(user, meta);
   // Anything the clock decided since the last sweep is written (and told) now.
   kickAccessRequestWorker();
-  return NextResponse.json(await listRequestsFor(ctx), { headers: NO_STORE });
+  return NextResponse.json(await listRequestsFor(ctx, parsed.query, parsed.linked), {
+    headers: NO_STORE,
+  });
 });
 
 /** POST: requests a role the caller is eligible for (or activates a break-glass rule). */
