@@ -113,11 +113,14 @@ async function cliErrorFor(err: unknown, portalUrl: string, expired: boolean): P
   if (err instanceof Error && err.cause instanceof CliError) return err.cause;
   if (err instanceof client.ResponseBodyError) {
     const requestId = typeof err.cause.requestId === "string" ? err.cause.requestId : undefined;
+    // The portal says why a sign-in ended (denied, expired, or approved from a browser session
+    // that has ended since: docs/API.md); the CLI's own words only when it says nothing.
+    const portalSays = err.error_description ? printable(err.error_description) : undefined;
     switch (err.error) {
       case "access_denied":
-        return new CliError(DENIED_MESSAGE, EXIT.signInFailed, requestId);
+        return new CliError(portalSays ?? DENIED_MESSAGE, EXIT.signInFailed, requestId);
       case "expired_token":
-        return new CliError(EXPIRED_MESSAGE, EXIT.signInFailed, requestId);
+        return new CliError(portalSays ?? EXPIRED_MESSAGE, EXIT.signInFailed, requestId);
       case "invalid_grant":
         return new CliError(
           "the portal no longer knows this sign-in request; run gatehouse login again",
@@ -125,7 +128,7 @@ async function cliErrorFor(err: unknown, portalUrl: string, expired: boolean): P
           requestId,
         );
       default: {
-        const description = err.error_description ? `: ${printable(err.error_description)}` : "";
+        const description = portalSays ? `: ${portalSays}` : "";
         return new CliError(
           `the portal refused the sign-in request (${printable(err.error)})${description}`,
           err.status === 400 ? EXIT.usage : EXIT.unexpected,

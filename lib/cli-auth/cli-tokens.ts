@@ -10,6 +10,7 @@ import type { Db } from "@/lib/db/client";
 import type { RequestMeta } from "@/lib/request-meta";
 import { parseGroupsJson, type IdentityRow } from "@/lib/users/upsert-signed-in-user";
 import { isCliTokenShaped, newCliToken, secretHash } from "./codes";
+import { refuseEndedApproval } from "./ended-approval";
 
 /** A CLI token as pages and the API show it: never the token itself. */
 export interface CliTokenView {
@@ -35,11 +36,14 @@ export interface IssuedCliToken {
 /** How often lastUsedAt is written: a token used in a loop costs a write at most this often. */
 const LAST_USED_RESOLUTION_MS = 30_000;
 
+/** Why an approved device code gave no token. */
+export type ExchangeRefusal = "exchanged-meanwhile" | "approving-session-ended";
+
 /**
  * Exchanges an approved device code for a token, once: the code moves from approved to exchanged
  * in the same transaction that creates the token and writes its audit event. The token carries the
- * approving browser sign-in's MFA evidence and session tags, and lives at most `ttlSeconds`.
- * @returns null when the code was exchanged meanwhile or its approving session has ended since.
+ * approving browser sign-in's MFA evidence and session tags, and lives at most `ttlSeconds`. When
+ * the approving session has ended since, the code is marked so and the refusal audited instead.
  */
 export async function exchangeApprovedDeviceCode(
   db: Db,
@@ -48,14 +52,18 @@ export async function exchangeApprovedDeviceCode(
     deviceName: string;
     clientAddress: string | null;
     decidedBySessionId: string;
+    decidedByUserId: string | null;
   },
   opts: { ttlSeconds: number; meta: RequestMeta; now: Date },
-): Promise<IssuedCliToken | null> {
+): Promise<{ issued: IssuedCliToken } | { refused: ExchangeRefusal }> {
   const session = await db.portalSession.findUnique({
     where: { id: approved.decidedBySessionId },
     include: { user: true },
   });
-  if (!session || session.revokedAt !== null || session.expiresAt <= opts.now) return null;
+  if (!session || session.revokedAt !== null || session.expiresAt <= opts.now) {
+    await refuseEndedApproval(db, approved, session, opts);
+    return { refused: "approving-session-ended" };
+  }
   const token = newCliToken();
   const expiresAt = new Date(opts.now.getTime() + opts.ttlSeconds * 1000);
   return db.$transaction(async (tx) => {
@@ -63,7 +71,7 @@ export async function exchangeApprovedDeviceCode(
       where: { id: approved.id, status: "approved" },
       data: { status: "exchanged" },
     });
-    if (moved.count !== 1) return null;
+    if (moved.count !== 1) return { refused: "exchanged-meanwhile" as const };
     const row = await tx.cliToken.create({
       data: {
         tokenHash: secretHash(token),
@@ -90,13 +98,15 @@ export async function exchangeApprovedDeviceCode(
       },
     });
     return {
-      token,
-      tokenId: row.id,
-      expiresAt,
-      user: {
-        email: session.user.email,
-        displayName: session.user.displayName,
-        subject: session.user.subject,
+      issued: {
+        token,
+        tokenId: row.id,
+        expiresAt,
+        user: {
+          email: session.user.email,
+          displayName: session.user.displayName,
+          subject: session.user.subject,
+        },
       },
     };
   });
@@ -151,7 +161,7 @@ export async function findCliTokenUser(
     },
     opts,
   );
-  return { user, token: viewOf({ ...row, lastUsedAt: opts.now }) };
+  return { user, token: cliTokenViewOf({ ...row, lastUsedAt: opts.now }) };
 }
 
 /**
@@ -174,26 +184,25 @@ type CliTokenUserRow = Omit<IdentityRow, "id"> & {
   revokedAt: Date | null;
 };
 
-/** Live (unrevoked, unexpired) tokens of the given identities, or of everyone; newest first. */
+/**
+ * Live (unrevoked, unexpired) tokens of the given identities, newest first (a person's own page;
+ * the admin list is admin-cli-sessions.ts).
+ */
 export async function findLiveCliTokens(
   db: Db,
-  owners: { userIds: string[] } | "everyone",
+  owners: { userIds: string[] },
   now: Date,
 ): Promise<CliTokenView[]> {
   const rows = await db.cliToken.findMany({
-    where: {
-      revokedAt: null,
-      expiresAt: { gt: now },
-      ...(owners === "everyone" ? {} : { userId: { in: owners.userIds } }),
-    },
+    where: { revokedAt: null, expiresAt: { gt: now }, userId: { in: owners.userIds } },
     include: { user: true },
     orderBy: [{ createdAt: "desc" }, { id: "asc" }],
     take: 1000,
   });
-  return rows.map(viewOf);
+  return rows.map(cliTokenViewOf);
 }
 
-function viewOf(row: {
+export function cliTokenViewOf(row: {
   id: string;
   deviceName: string;
   clientAddress: string | null;

@@ -6,8 +6,15 @@ import type { Db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/request-meta";
 import type { RateLimits } from "@/lib/rate-limit/settings";
+import { validationErrorOf } from "@/lib/validation-error";
+import { APPROVAL_ENDED_STATUS } from "./ended-approval";
 import { formatUserCode, newDeviceCode, newUserCode, secretHash } from "./codes";
-import { lookUpUserCode, USER_CODE_REFUSALS, type UserCodeRefusal } from "./user-code-lookup";
+import {
+  lookUpUserCode,
+  MALFORMED_CODE_ISSUE,
+  USER_CODE_REFUSALS,
+  type UserCodeRefusal,
+} from "./user-code-lookup";
 
 /** RFC 8628 §3.5: each slow_down adds 5 seconds to the interval the client must keep. */
 const SLOW_DOWN_STEP_SECONDS = 5;
@@ -121,8 +128,8 @@ export function matchesLoginHint(user: SignedInUser, hint: string | null): boole
  * The signed-in person approves or denies a pending CLI sign-in. Exactly one decision counts (the
  * row changes only from pending), and it is audited in the same transaction. A sign-in the CLI
  * asked for a named person (login_hint) can't be approved by anyone else — refused and audited.
- * @throws AppError not_found (unknown, expired or already decided code, saying which), forbidden
- * (someone else's), rate_limited (too many codes looked up)
+ * @throws AppError validation_error (not a code), not_found (unknown, expired or already decided
+ * code, saying which), forbidden (someone else's), rate_limited (too many codes looked up)
  */
 export async function decideDeviceAuthorization(
   db: Db,
@@ -136,6 +143,9 @@ export async function decideDeviceAuthorization(
   now: Date,
 ): Promise<void> {
   const found = await lookUpUserCode(db, decision, now);
+  // Not a code at all is bad input (docs/API.md); a code nobody can decide is not found.
+  if (found.kind === "malformed")
+    throw validationErrorOf([{ path: "code", message: MALFORMED_CODE_ISSUE }]);
   if (found.kind !== "pending") throw new AppError("not_found", USER_CODE_REFUSALS[found.kind]);
   const row = found.row;
   // Decided or expired between the lookup and the update (another tab, a double click).
@@ -181,6 +191,8 @@ export async function decideDeviceAuthorization(
 /** What a poll of the token endpoint learns (RFC 8628 §3.5), before any token is made. */
 export type PollOutcome =
   | { kind: "invalid_client" | "invalid_grant" | "expired_token" | "access_denied" }
+  /** Approved, but the approving browser session ended before the exchange (ended-approval.ts). */
+  | { kind: "approving_session_ended" }
   | { kind: "slow_down" | "authorization_pending" }
   | {
       kind: "approved";
@@ -188,6 +200,7 @@ export type PollOutcome =
       deviceName: string;
       clientAddress: string | null;
       decidedBySessionId: string;
+      decidedByUserId: string | null;
     };
 
 /**
@@ -206,6 +219,7 @@ export async function pollDeviceAuthorization(
   if (!row || row.status === "exchanged") return { kind: "invalid_grant" };
   if (row.clientId !== poll.clientId) return { kind: "invalid_client" };
   if (row.status === "denied") return { kind: "access_denied" };
+  if (row.status === APPROVAL_ENDED_STATUS) return { kind: "approving_session_ended" };
   if (row.expiresAt <= now) return { kind: "expired_token" };
   const tooSoon =
     row.lastPolledAt !== null &&
@@ -226,5 +240,6 @@ export async function pollDeviceAuthorization(
     deviceName: row.deviceName,
     clientAddress: row.clientAddress,
     decidedBySessionId: row.decidedBySessionId,
+    decidedByUserId: row.decidedByUserId,
   };
 }

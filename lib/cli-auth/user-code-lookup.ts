@@ -4,6 +4,7 @@ import type { Db } from "@/lib/db/client";
 import { enforceRateLimit } from "@/lib/rate-limit/counter";
 import type { RateLimits } from "@/lib/rate-limit/settings";
 import { normalizeUserCode } from "./codes";
+import { APPROVAL_ENDED_STATUS } from "./ended-approval";
 
 type DeviceAuthorizationRow = NonNullable<
   Awaited<ReturnType<Db["deviceAuthorization"]["findUnique"]>>
@@ -12,9 +13,12 @@ type DeviceAuthorizationRow = NonNullable<
 /** What a typed user code names, from the approval page's point of view. */
 export type UserCodeLookup =
   | { kind: "pending"; row: DeviceAuthorizationRow }
-  | { kind: "malformed" | "unknown" | "expired" | "approved" | "denied" };
+  | { kind: "malformed" | "unknown" | "expired" | "approved" | "denied" | "approval-ended" };
 
 export type UserCodeRefusal = Exclude<UserCodeLookup["kind"], "pending">;
+
+/** The validation issue of a decision whose code is not a code (path `code`). */
+export const MALFORMED_CODE_ISSUE = "is not a code: a code has 8 letters, like BCDF-GHJK";
 
 /**
  * What the person is told about a code they can't decide: which of the cases it is, so someone who
@@ -27,6 +31,8 @@ export const USER_CODE_REFUSALS: Record<UserCodeRefusal, string> = {
   approved:
     "This code was already approved. If that wasn’t you, revoke the terminal on CLI sessions.",
   denied: "This code was denied. Run gatehouse login again if you meant to sign in.",
+  "approval-ended":
+    "This code was approved, but the browser session that approved it ended before the terminal collected its token, so no terminal was signed in. Run gatehouse login again.",
 };
 
 /**
@@ -46,6 +52,7 @@ export async function lookUpUserCode(
   const row = await db.deviceAuthorization.findUnique({ where: { userCode } });
   if (!row) return { kind: "unknown" };
   if (row.status === "denied") return { kind: "denied" };
+  if (row.status === APPROVAL_ENDED_STATUS) return { kind: "approval-ended" };
   if (row.status !== "pending") return { kind: "approved" };
   if (row.expiresAt <= now) return { kind: "expired" };
   return { kind: "pending", row };

@@ -405,7 +405,7 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
             "200": { description: "Approved: the token", content: json(ref("Token")) },
             "400": {
               description:
-                "authorization_pending, slow_down, access_denied, expired_token, invalid_grant",
+                "authorization_pending, slow_down, access_denied, invalid_grant; expired_token when the code expired, or was approved from a browser session that has ended since (no token, then or later). error_description says which.",
               content: json(ref("OAuthError")),
             },
             "401": { description: "Unknown client", content: json(ref("OAuthError")) },

@@ -3,6 +3,7 @@ import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event"
 import type { Db } from "@/lib/db/client";
 import { serializableTransaction } from "@/lib/db/serializable-transaction";
 import { bind, boundSql } from "@/lib/db/bound-sql";
+import { identityMatches } from "./identity-match";
 import { PEOPLE_PAGE_SIZE } from "./page-size";
 import type { RequestMeta } from "@/lib/request-meta";
 import type { NotifySettings } from "@/lib/access-requests/events";
@@ -56,9 +57,6 @@ const identitySelect = {
   lastLoginAt: true,
 } as const;
 
-/** `text` as a LIKE pattern matching itself anywhere: `%`, `_` and backslash in it are literal. */
-const containsPattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, "\\$&")}%`;
-
 /**
  * People with an identity whose email or name contains `query` in any case, or whose subject is
  * `query` (all people when it is empty), most recently signed-in first, each with all of their
@@ -71,21 +69,10 @@ export async function searchPeople(
 ): Promise<{ people: PersonView[]; more: boolean }> {
   const q = query.trim().slice(0, 200);
   const offset = (Math.max(1, Math.min(Math.trunc(page) || 1, 100_000)) - 1) * PEOPLE_PAGE_SIZE;
-  // Raw, because neither database's LIKE (as Prisma's `contains` writes it) both ignores case and
-  // takes `%` or `_` typed in the box literally.
   const matching = await db.$queryRaw<Array<{ personId: string }>>(
     ...boundSql([
       'SELECT "personId" FROM "User"',
-      ...(q
-        ? [
-            ` WHERE lower("email") LIKE `,
-            bind(containsPattern(q)),
-            ` ESCAPE '\\' OR lower("displayName") LIKE `,
-            bind(containsPattern(q)),
-            ` ESCAPE '\\' OR "subject" = `,
-            bind(q),
-          ]
-        : []),
+      ...(q ? [" WHERE ", ...identityMatches(q)] : []),
       ' GROUP BY "personId" ORDER BY max("lastLoginAt") DESC NULLS LAST, "personId" ASC LIMIT ',
       bind(PEOPLE_PAGE_SIZE + 1),
       " OFFSET ",

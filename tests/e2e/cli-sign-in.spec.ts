@@ -1,14 +1,15 @@
 // `gatehouse login` as a person does it: the real CLI prints a code and a link, the person opens it
 // in Chromium where they are signed in, checks the code and device, approves; the CLI is signed in
 // and fetches credentials. Then the person revokes that terminal on "CLI sessions" and
-// the CLI's next call is refused.
+// the CLI's next call is refused. An admin finds one person's terminals by email.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { runCli, CLI_BIN } from "@/tests/support/cli-process";
-import { signInThroughBrowser, startStackPerFile } from "./support/e2e-stack";
+import { signIn } from "@/tests/support/portal-client";
+import { signedInAs, signInThroughBrowser, startStackPerFile } from "./support/e2e-stack";
 
 // One poll a second: the CLI waits `interval` between polls, as RFC 8628 says it must.
 const stack = startStackPerFile({
@@ -103,4 +104,46 @@ test("a code typed on the device page has focus, and a refusal is read out with 
   await field.fill("BCDF-GHJ");
   await page.keyboard.press("Enter");
   await expect(field).toHaveAccessibleDescription(/it has 8 letters, like BCDF-GHJK/);
+});
+
+test("an admin finds one person's terminals on Admin → CLI sessions by their email", async ({
+  page,
+}) => {
+  const s = stack();
+  await signIn(s, "carol");
+  await signedInAs(page, s, "alice");
+  const users = await s.db.user.findMany({
+    where: { email: { in: ["alice@corp.example", "carol@corp.example"] } },
+  });
+  const start = Date.now();
+  await s.db.cliToken.createMany({
+    data: ["carol's laptop", "carol's desktop", "alice's laptop", "alice's build box"].map(
+      (deviceName, i) => ({
+        tokenHash: `e2e-seeded-${i}-${start}`,
+        userId: users.find((u) => u.email!.startsWith(deviceName.split("'")[0]!))!.id,
+        deviceName,
+        clientAddress: "192.0.2.10",
+        method: "oidc",
+        approvedBySessionId: "seeded",
+        createdAt: new Date(start - i * 60_000),
+        expiresAt: new Date(start + 3600_000),
+      }),
+    ),
+  });
+
+  await page.goto(`${s.portalUrl}/admin/cli-sessions`);
+  const filter = page.getByRole("textbox", { name: "Filter by person" });
+  await filter.fill("Carol@corp.example");
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/admin\/cli-sessions\?person=Carol%40corp\.example$/);
+  await expect(page.getByTestId("cli-session")).toHaveCount(2);
+  await expect(page.getByTestId("cli-session").filter({ hasText: "alice" })).toHaveCount(0);
+  await expect(page.getByTestId("cli-sessions-summary")).toHaveText(
+    "2 live sessions of people matching “Carol@corp.example”.",
+  );
+  await expect(filter).toHaveValue("Carol@corp.example");
+  await page.screenshot({ path: test.info().outputPath("admin-cli-sessions.png"), fullPage: true });
+  await page.getByRole("link", { name: "Clear" }).click();
+  await expect(page).toHaveURL(`${s.portalUrl}/admin/cli-sessions`);
+  await expect(page.getByTestId("cli-session").filter({ hasText: "alice's" })).toHaveCount(2);
 });

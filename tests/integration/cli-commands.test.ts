@@ -146,6 +146,38 @@ describe("login, status, logout", () => {
     expect(run.stderr).toMatch(/expired/i);
   });
 
+  it("a sign-in approved from a browser session that ended before the CLI collected it says so, not 'denied' (exit 6), and nothing is saved", async () => {
+    // The CLI polls a replica whose clock is past the approving session's end, while the approval
+    // is made on the portal, where that session is live: no poll can collect a token in between.
+    const approver = await signIn(stack, "bob");
+    const bobUser = await stack.db.user.findFirstOrThrow({ where: { email: "bob@corp.example" } });
+    const session = await stack.db.portalSession.findFirstOrThrow({
+      where: { userId: bobUser.id },
+      orderBy: { createdAt: "desc" },
+    });
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), "gatehouse-cli-ended-"));
+    const clockFile = path.join(other, "portal-clock");
+    fs.writeFileSync(clockFile, String(session.expiresAt.getTime() - Date.now() + 60_000));
+    const replica = await startReplica(stack, { GATEHOUSE_TEST_CLOCK_FILE: clockFile });
+    try {
+      const run = await login(
+        terminalEnv(other, { GATEHOUSE_URL: replica.url }),
+        [],
+        async (code) => {
+          expect((await decide(approver, code, "approve")).status).toBe(200);
+        },
+      );
+      expect(run.code, run.stderr).toBe(EXIT.signInFailed);
+      expect(run.stderr).toContain("the browser session that approved it has ended");
+      expect(run.stderr).toContain("Run gatehouse login again");
+      expect(run.stderr).not.toMatch(/denied/i);
+      expect(fs.existsSync(path.join(other, ".gatehouse", "config.json"))).toBe(false);
+    } finally {
+      await replica.stop();
+      fs.rmSync(other, { recursive: true, force: true });
+    }
+  });
+
   it("login --user refuses a token for someone else", async () => {
     const other = fs.mkdtempSync(path.join(os.tmpdir(), "gatehouse-cli-user-"));
     // The portal refuses bob's approval of a sign-in meant for carol; carol's own approval works.

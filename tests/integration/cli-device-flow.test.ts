@@ -13,8 +13,9 @@ import {
   DEVICE_GRANT,
 } from "../support/cli-auth";
 import { openApiChecker, type OpenApiChecker } from "../support/openapi";
-import { expectApiError, parseDetails } from "../support/portal-assertions";
-import { signIn, type PortalSession } from "../support/portal-client";
+import { expectApiError, parseDetails, storedUser } from "../support/portal-assertions";
+import { signIn, signOut, type PortalSession } from "../support/portal-client";
+import { act } from "../support/server-actions";
 import { startReplica, startTestStack, type TestStack } from "../support/stack";
 
 let stack: TestStack;
@@ -218,6 +219,96 @@ describe("device sign-in (RFC 8628)", () => {
           "not_found",
         );
         expect(refused.error.message).toContain(message);
+      } finally {
+        stack.portalClock.reset();
+      }
+    },
+  );
+
+  it.each([
+    ["7 letters", "BCDF-GHJ"],
+    ["a vowel", "BCDF-GHJA"],
+    ["digits", "1234-5678"],
+    ["words", "approve me"],
+  ] as const)(
+    "a decision on something that is not a code is a 400 validation_error naming the field (%s)",
+    async (_name, code) => {
+      const refused = await expectApiError(
+        await decide(bob, code, "approve"),
+        400,
+        "validation_error",
+      );
+      expect(refused.error.issues).toEqual([
+        { path: "code", message: expect.stringContaining("8 letters") as string },
+      ]);
+      expect(refused.error.message).toMatch(/^code: /);
+    },
+  );
+
+  it.each([
+    ["signed out", "signed-out"],
+    ["revoked by an admin", "revoked"],
+    ["expired", "expired"],
+  ] as const)(
+    "an approval whose browser session has ended before the CLI collects it gives no token, then or later: the CLI is told why, and the refusal is audited (%s)",
+    async (_name, how) => {
+      const approver = await signIn(stack, "dave");
+      const dave = await storedUser(stack, "dave");
+      if (how === "expired") {
+        // Approve 5 minutes before the session's end, while the 10-minute code is still valid.
+        const session = await stack.db.portalSession.findFirstOrThrow({
+          where: { userId: dave.id },
+          orderBy: { createdAt: "desc" },
+        });
+        stack.portalClock.advance(session.expiresAt.getTime() - Date.now() - 300_000);
+      }
+      const deviceName = `dave's laptop (${how})`;
+      try {
+        const started = await startCliSignIn(stack, { device_name: deviceName });
+        expect((await decide(approver, started.user_code, "approve")).status).toBe(200);
+        if (how === "signed-out") expect((await signOut(stack, approver)).status).toBe(200);
+        if (how === "revoked") {
+          const reply = await act(alice, {
+            name: "revokePersonAction",
+            page: () => "/admin/people",
+            fields: () => ({ personId: dave.personId, q: "dave" }),
+          });
+          expect(reply.redirect).toContain("notice=revoked");
+        }
+        if (how === "expired") stack.portalClock.advance(360_000);
+        // Every poll from now on says the same, and no later poll can exchange the code.
+        for (let poll = 1; poll <= 2; poll++) {
+          const body = await oauthError(
+            await pollCliToken(stack, started.device_code),
+            400,
+            "expired_token",
+            "/device/token",
+          );
+          expect(body.error_description).toContain(
+            "the browser session that approved it has ended",
+          );
+          expect(body.error_description).toContain("gatehouse login");
+          stack.portalClock.advance(5_000);
+        }
+        const userCode = started.user_code.replace("-", "");
+        const row = await stack.db.deviceAuthorization.findUniqueOrThrow({ where: { userCode } });
+        expect(row.status).toBe("session-ended");
+        expect(await stack.db.cliToken.count({ where: { deviceName } })).toBe(0);
+        const refusals = await stack.db.auditEvent.findMany({
+          where: { action: "cli.token-issued", detailsJson: { contains: deviceName } },
+        });
+        expect(refusals).toHaveLength(1);
+        expect(refusals[0]).toMatchObject({ outcome: "denied", actorEmail: "dave@corp.example" });
+        expect(parseDetails(refusals[0]!.detailsJson)).toMatchObject({
+          deviceName,
+          reason: expect.stringContaining("has ended") as string,
+        });
+        // The approval page no longer calls it approved (which points at a terminal to revoke).
+        stack.portalClock.reset(); // for the IdP's sign-in
+        const again = await signIn(stack, "dave");
+        const page = await (await again.request(`/device?code=${started.user_code}`)).text();
+        expect(page).toContain("no terminal was signed in");
+        expect(page).not.toContain("already approved");
       } finally {
         stack.portalClock.reset();
       }
@@ -541,6 +632,87 @@ describe("device sign-in (RFC 8628)", () => {
       expect(html).toContain('data-testid="cli-sessions-revoke-all"');
     } finally {
       stack.portalClock.reset();
+    }
+  });
+
+  it("the admin CLI sessions page finds one person's terminals by email among many, a page at a time, saying how many there are", async () => {
+    // 105 live sessions of carol's (more than a page), written as rows: the device flow for each
+    // would only repeat what the tests above prove.
+    const carolSession = await signIn(stack, "carol");
+    const carol = await storedUser(stack, "carol");
+    const { id: approvedBySessionId } = await stack.db.portalSession.findFirstOrThrow({
+      where: { userId: carol.id },
+      orderBy: { createdAt: "desc" },
+    });
+    const start = Date.now();
+    await stack.db.cliToken.createMany({
+      data: Array.from({ length: 105 }, (_, i) => ({
+        tokenHash: `seeded-${i}-${start}`,
+        userId: carol.id,
+        deviceName: `carol terminal ${i}`,
+        method: "oidc",
+        approvedBySessionId,
+        createdAt: new Date(start - i * 1000),
+        expiresAt: new Date(start + 3600_000),
+      })),
+    });
+    const bobsLaptop = await cliTokenFor(stack, bob);
+    const page = async (query: string) => {
+      const res = await alice.request(`/admin/cli-sessions${query}`);
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      return {
+        html,
+        rows: [...html.matchAll(/data-token-id="([^"]+)"/g)].map((m) => m[1]),
+        summary: /data-testid="cli-sessions-summary"[^>]*>([^<]*(?:<!-- -->[^<]*)*)</
+          .exec(html)?.[1]
+          ?.replaceAll("<!-- -->", ""),
+      };
+    };
+    try {
+      const all = await page("");
+      const total = await stack.db.cliToken.count({
+        where: { revokedAt: null, expiresAt: { gt: new Date() } },
+      });
+      expect(all.rows).toHaveLength(100);
+      expect(all.summary).toBe(
+        `Showing 1–100 of ${total} live sessions. Filter by person to find one.`,
+      );
+      expect(all.html).toContain('data-testid="cli-sessions-next"');
+
+      // By email, in any case: only bob's, however many others there are.
+      const bobs = await page("?person=BOB%40corp.example");
+      expect(bobs.rows).toContain(bobsLaptop.tokenId);
+      const bobUser = await storedUser(stack, "bob");
+      const bobsLive = await stack.db.cliToken.findMany({
+        where: { userId: bobUser.id, revokedAt: null, expiresAt: { gt: new Date() } },
+      });
+      expect(new Set(bobs.rows)).toEqual(new Set(bobsLive.map((t) => t.id)));
+      expect(bobs.html).not.toContain("carol terminal");
+
+      // Carol's 105 (and any of hers from the tests above) over two pages, the filter kept.
+      const carols = await page("?person=carol%40corp.example");
+      expect(carols.rows).toHaveLength(100);
+      expect(carols.html).toContain(
+        'href="/admin/cli-sessions?person=carol%40corp.example&amp;page=2"',
+      );
+      const second = await page("?person=carol%40corp.example&page=2");
+      expect(second.rows.length).toBeGreaterThanOrEqual(5);
+      expect(second.rows.filter((id) => carols.rows.includes(id))).toEqual([]);
+      expect(second.summary).toMatch(
+        /^Showing 101–\d+ of \d+ live sessions of people matching “carol@corp\.example”\.$/,
+      );
+
+      const nobody = await page("?person=nobody%40corp.example");
+      expect(nobody.rows).toEqual([]);
+      expect(nobody.summary).toBe("No live CLI session of people matching “nobody@corp.example”.");
+      // A person filter is for admins only, as the page is.
+      expect((await carolSession.request("/admin/cli-sessions?person=bob")).status).toBe(403);
+    } finally {
+      await stack.db.cliToken.updateMany({
+        where: { tokenHash: { startsWith: "seeded-" } },
+        data: { revokedAt: new Date() },
+      });
     }
   });
 

@@ -202,6 +202,12 @@ const cases: Case[] = [
     message: "is required",
   },
   {
+    route: "POST /api/device/decision: a code that is not a code",
+    send: () => post("/api/device/decision", { code: "BCDF-GHJ", decision: "approve" }),
+    path: "code",
+    message: "is not a code: a code has 8 letters, like BCDF-GHJK",
+  },
+  {
     route: "POST /api/admin/discovery/[runId]/apply: all that is not true",
     send: () => post(`/api/admin/discovery/${NO_SUCH_ID}/apply`, { all: false }),
     path: "all",
