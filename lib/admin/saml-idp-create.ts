@@ -4,8 +4,8 @@ import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event"
 import type { Db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import type { RequestMeta } from "@/lib/request-meta";
-import { fieldErrorsOf, noControlChars } from "@/lib/admin/admin-result";
-import { PLAIN_TEXT } from "./saml-idp-edit";
+import { fieldErrorsOf } from "@/lib/admin/admin-result";
+import * as field from "./saml-idp-fields";
 import { fetchIdpMetadata } from "@/lib/saml/fetch-idp-metadata";
 import { MetadataError, parseIdpMetadata } from "@/lib/saml/idp-metadata";
 import { MAX_METADATA_BYTES, METADATA_TOO_LARGE } from "@/lib/saml/metadata-limits";
@@ -13,32 +13,33 @@ import { transientOnlyProblem } from "@/lib/saml/saml-attributes";
 import { certificateWarnings } from "@/lib/saml/certificate-info";
 import { entityIdClash } from "./saml-idp-entity-ids";
 
-const attributeName = z.string().trim().min(1).max(256).refine(noControlChars, PLAIN_TEXT);
+// A blank optional field is an absent one (the add form and saml:import may send "").
+const blankAsAbsent = <T extends z.ZodType<string, string>>(rule: T) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v?.trim() === "" ? undefined : v))
+    .pipe(rule.optional());
 
+/** The add form's fields, by the rules the edit form applies (saml-idp-fields.ts). */
 export const samlIdpInput = z.object({
   slug: z
     .string()
     .trim()
     .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lowercase letters, digits and dashes, e.g. okta"),
-  displayName: z.string().trim().min(1, "is required").max(80).refine(noControlChars, PLAIN_TEXT),
-  metadataUrl: z.string().trim().max(2048).refine(noControlChars, PLAIN_TEXT).optional(),
+  displayName: field.displayName,
+  metadataUrl: blankAsAbsent(field.metadataUrl),
   metadataXml: z.string().max(MAX_METADATA_BYTES, METADATA_TOO_LARGE).optional(),
-  groupsAttribute: attributeName.default("groups"),
-  userKeyAttribute: attributeName.optional(),
-  emailAttribute: attributeName.optional(),
-  displayNameAttribute: attributeName.optional(),
+  groupsAttribute: field.groupsAttribute.default("groups"),
+  userKeyAttribute: blankAsAbsent(field.attributeName("user-key attribute")),
+  emailAttribute: blankAsAbsent(field.attributeName("email attribute")),
+  displayNameAttribute: blankAsAbsent(field.attributeName("display-name attribute")),
   allowIdpInitiated: z.boolean().default(false),
   requireSignedResponse: z.boolean().default(false),
   /** Its groups may make someone an admin or auditor (docs/SECURITY.md "Trust per IdP"). */
   trustedForPrivileges: z.boolean().default(false),
   /** IdP-initiated link of the IdP's AWS app (for roles assumed with SAML). */
-  awsAppUrl: z
-    .string()
-    .trim()
-    .max(2048)
-    .regex(/^https?:\/\/\S+$/, "must be an http(s) URL")
-    .refine(noControlChars, PLAIN_TEXT)
-    .optional(),
+  awsAppUrl: blankAsAbsent(field.httpUrl),
 });
 export type SamlIdpInput = z.input<typeof samlIdpInput>;
 
@@ -81,7 +82,11 @@ export async function createSamlIdp(
   try {
     if (xml === "" && input.metadataUrl) xml = await fetchIdpMetadata(input.metadataUrl);
     if (xml === "") return { ok: false, errors: { metadata: NO_METADATA } };
-    const metadata = parseIdpMetadata(xml);
+    const parsedMetadata = parseIdpMetadata(xml);
+    // Held to the edit form's rules, so what is added can be edited (saml-idp-fields.ts).
+    const checked = field.checkMetadataValues(parsedMetadata);
+    if (!checked.ok) return { ok: false, errors: { metadata: checked.problems.join(" ") } };
+    const metadata = { ...parsedMetadata, ...checked.values };
     // A transient-only IdP would make a new user at every sign-in (docs/SAML-IDENTITY.md).
     const transient = transientOnlyProblem(metadata.nameIdFormats, input.userKeyAttribute);
     if (transient) return { ok: false, errors: { userKeyAttribute: transient } };

@@ -12,13 +12,8 @@ import { certificatesOf, describeCertificate, fingerprintsOf } from "@/lib/saml/
 import { entityIdClash } from "./saml-idp-entity-ids";
 import { entityIdChangeLockout } from "./saml-idp-trust";
 import { getConfig } from "@/lib/config";
-import {
-  fieldErrorsOf,
-  invalid,
-  noControlChars,
-  type AdminResult,
-  type FieldErrors,
-} from "./admin-result";
+import { fieldErrorsOf, invalid, type AdminResult, type FieldErrors } from "./admin-result";
+import * as field from "./saml-idp-fields";
 
 /**
  * Editing a SAML IdP after it was added (docs/SAML-IDENTITY.md "Editing an IdP"). The model has
@@ -36,63 +31,24 @@ export function versionOf(row: { updatedAt: Date }): number {
   return row.updatedAt.getTime();
 }
 
-const NO_SPACES = /^\S*$/;
-// Control characters and bidi marks: the display name is on the public sign-in page (where they
-// could make it read as another IdP's), and PostgreSQL can't store a NUL at all.
-export const PLAIN_TEXT = "Use plain text: no control characters or invisible direction marks.";
-const attributeName = (what: string) =>
-  z
-    .string()
-    .trim()
-    .max(256, `Keep the ${what} under 256 characters.`)
-    .regex(NO_SPACES, `An attribute name has no spaces.`)
-    .refine(noControlChars, PLAIN_TEXT);
 const optionalAttribute = (what: string) =>
-  attributeName(what).transform((v) => (v === "" ? null : v));
-const httpUrl = z
-  .string()
-  .trim()
-  .max(2048, "Keep the URL under 2048 characters.")
-  .regex(/^https?:\/\/\S+$/, "Give an http(s) URL.")
-  .refine(noControlChars, PLAIN_TEXT);
-const optionalHttpUrl = z.union([z.literal("").transform(() => null), httpUrl]);
-// Fetched by the server: https only, http just for a local IdP (fetchIdpMetadata's rule).
-const metadataUrl = z.union([
-  z.literal("").transform(() => null),
-  httpUrl.regex(
-    /^(https:\/\/|http:\/\/(localhost|127\.0\.0\.1|\[::1\])[:/])/,
-    "The metadata URL must use https.",
-  ),
-]);
+  field.attributeName(what).transform((v) => (v === "" ? null : v));
+const optionalHttpUrl = z.union([z.literal("").transform(() => null), field.httpUrl]);
 
 export const samlIdpSettingsInput = z.object({
-  displayName: z
-    .string()
-    .trim()
-    .min(1, "Give the name shown on the sign-in page.")
-    .max(80, "Keep the name under 80 characters.")
-    .refine(noControlChars, PLAIN_TEXT),
-  entityId: z
-    .string()
-    .trim()
-    .min(1, "Give the IdP's entity ID (its metadata's entityID).")
-    .max(1024, "Keep the entity ID under 1024 characters.")
-    .regex(NO_SPACES, "An entity ID has no spaces.")
-    .refine(noControlChars, PLAIN_TEXT),
-  ssoUrl: httpUrl,
+  displayName: field.displayName,
+  entityId: field.entityId,
+  ssoUrl: field.httpUrl,
   /** The IdP's HTTP-Redirect SingleLogoutService; empty: no single logout (docs/SINGLE-LOGOUT.md). */
   sloUrl: optionalHttpUrl,
-  groupsAttribute: attributeName("groups attribute").min(
-    1,
-    "Give the attribute carrying groups, e.g. groups.",
-  ),
+  groupsAttribute: field.groupsAttribute,
   userKeyAttribute: optionalAttribute("user-key attribute"),
   emailAttribute: optionalAttribute("email attribute"),
   displayNameAttribute: optionalAttribute("display-name attribute"),
   allowIdpInitiated: z.boolean(),
   requireSignedResponse: z.boolean(),
   awsAppUrl: optionalHttpUrl,
-  metadataUrl,
+  metadataUrl: z.union([z.literal("").transform(() => null), field.metadataUrl]),
 });
 export type SamlIdpSettingsInput = z.input<typeof samlIdpSettingsInput>;
 

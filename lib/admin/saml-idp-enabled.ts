@@ -78,8 +78,7 @@ export async function setSamlIdpEnabled(
         lastPrivilegedIdpMessage(before.displayName, "disabling it"),
       );
     await tx.samlIdentityProvider.update({ where: { id }, data: { enabled } });
-    const ended =
-      !enabled && before.enabled ? await endSignInsThrough(tx, before.entityId, now) : {};
+    const ended = !enabled && before.enabled ? await endSignInsThrough(tx, before, now) : {};
     await auditSamlIdpUpdate(tx, "success", actor, meta, {
       idp: before.slug,
       before: { enabled: before.enabled },

@@ -13,6 +13,7 @@ import { fetchIdpMetadata } from "@/lib/saml/fetch-idp-metadata";
 import { MetadataError, parseIdpMetadata } from "@/lib/saml/idp-metadata";
 import { transientOnlyProblem } from "@/lib/saml/saml-attributes";
 import { changeSamlIdp, versionOf, type IdpEditResult } from "./saml-idp-edit";
+import { checkMetadataValues } from "./saml-idp-fields";
 
 /**
  * "Refresh from metadata URL": fetch the IdP's metadata again and replace its SSO URL, single
@@ -57,9 +58,14 @@ async function readFresh(
         "This identity provider has no metadata URL (its metadata was pasted or uploaded): set one in the settings above, or add and remove certificates by hand.",
     };
   try {
-    const metadata = parseIdpMetadata(await fetchIdpMetadata(row.metadataUrl), {
+    const parsed = parseIdpMetadata(await fetchIdpMetadata(row.metadataUrl), {
       entityId: row.entityId,
     });
+    // The edit form's rules hold for what a refresh would store, too (saml-idp-fields.ts).
+    const checked = checkMetadataValues(parsed);
+    if (!checked.ok)
+      return { ok: false, error: `${checked.problems.join(" ")} Nothing was changed.` };
+    const metadata = { ...parsed, ...checked.values };
     if (metadata.entityId !== row.entityId)
       return {
         ok: false,

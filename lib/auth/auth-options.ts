@@ -99,7 +99,7 @@ export function buildAuthOptions(
         const user = await upsertSignedInUser(db, identity, now, linkByEmailPolicyOf(config));
         const session = await startSignedInSession(db, {
           user,
-          method: "oidc",
+          signedInThrough: { method: "oidc" },
           now,
           maxAgeSeconds: config.sessionMaxAgeSeconds,
           evidence: mfaEvidenceFromOidcClaims(claims, config.mfa),

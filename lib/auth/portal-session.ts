@@ -60,7 +60,7 @@ export const ID_TOKEN_SEAL_PURPOSE = "oidc-id-token-hint-v1";
 
 /** Opens a server-side session; the browser's cookie carries only its random id. */
 export async function createPortalSession(
-  db: Db,
+  db: Pick<Db, "portalSession">,
   userId: string,
   opts: {
     now: Date;

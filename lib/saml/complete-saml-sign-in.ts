@@ -1,6 +1,6 @@
 import "server-only";
 import { mfaEvidenceFromSamlContext } from "@/lib/auth/mfa-evidence";
-import { startSignedInSession } from "@/lib/auth/start-signed-in-session";
+import { SignInIdpWithdrawn, startSignedInSession } from "@/lib/auth/start-signed-in-session";
 import { sessionTagsFromClaims } from "@/lib/aws/session-tags";
 import type { AppConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
@@ -90,7 +90,7 @@ export async function completeSamlSignIn(args: {
     );
     const session = await startSignedInSession(db, {
       user,
-      method: "saml",
+      signedInThrough: { method: "saml", samlIdpId: idp.id },
       now,
       maxAgeSeconds: config.sessionMaxAgeSeconds,
       notAfter: assertion.sessionNotOnOrAfter,
@@ -110,7 +110,15 @@ export async function completeSamlSignIn(args: {
       expiresAt: session.expiresAt,
       returnTo: safeReturnPath(returnTo),
     };
-  } catch (error) {
+  } catch (caught) {
+    // Disabled (or re-keyed) after the check above: refused as an IdP the portal doesn't know.
+    const error =
+      caught instanceof SignInIdpWithdrawn
+        ? new SamlRejection(
+            "unknown_idp",
+            `${found.idp?.slug ?? "the IdP"} was disabled, or changed its entity ID, during the sign-in`,
+          )
+        : caught;
     await recordSamlRefusal({
       db,
       error,

@@ -3,10 +3,13 @@
 // or a trailing slash, which is nearly always the same IdP added twice and would split its users in
 // two — is refused at add and at edit, naming the IdP that has it. Metadata is pasted or uploaded
 // XML, or a URL, never both. Metadata whose certificates aren't valid today is added with a
-// warning saying so, and the IdP's page flags those certificates in the same words.
+// warning saying so, and the IdP's page flags those certificates in the same words. Adding,
+// editing and refreshing apply one set of field rules, to typed values and metadata's alike.
 import { execFile } from "node:child_process";
 import { X509Certificate } from "node:crypto";
 import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -300,6 +303,147 @@ describe("an IdP's fields take plain text only: control characters and direction
       expect(reply.state?.ok, field).toBe(false);
       expect(reply.state?.errors[field], field).toMatch(/plain text|no spaces|http\(s\) URL/);
       expect(await row("corp-saml"), field).toEqual(before);
+    }
+  });
+});
+
+// One set of field rules (docs/SAML-IDENTITY.md "One set of field rules"): what the edit form
+// refuses can't be added either, by hand or from metadata, pasted or at a URL, nor refreshed in.
+const LOCATION = (element: string) =>
+  new RegExp(`(<(?:\\w+:)?${element}\\b[^>]*Binding="[^"]*HTTP-Redirect"[^>]*Location=")[^"]*"`);
+
+/** The demo IdP's metadata for `entityId`, its SSO URL or SLO URL replaced when given. */
+function metadataWith(entityId: string, urls: { sso?: string; slo?: string } = {}): string {
+  let xml = metadataFor(entityId);
+  for (const [element, url] of [
+    ["SingleSignOnService", urls.sso],
+    ["SingleLogoutService", urls.slo],
+  ] as const) {
+    if (url === undefined) continue;
+    expect(xml).toMatch(LOCATION(element));
+    xml = xml.replace(LOCATION(element), `$1${url}"`);
+  }
+  return xml;
+}
+
+/** Serves whatever `body` holds now as metadata, on loopback (http is allowed there). */
+async function metadataServer() {
+  const served = { body: "" };
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { "Content-Type": "application/samlmetadata+xml" });
+    res.end(served.body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    served,
+    url: `http://127.0.0.1:${port}/metadata`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+// XML character references put what a literal couldn't into an attribute: a line break stays one.
+const fromMetadata: Array<[string, (n: string) => string, RegExp]> = [
+  [
+    "an entity ID longer than 1024 characters",
+    (n) => metadataFor(`https://long-${n}.example/${"a".repeat(1030)}`),
+    /^The entity ID \(entityID\) read from the metadata is refused: Keep the entity ID under 1024 characters\./,
+  ],
+  [
+    "an entity ID with a space",
+    (n) => metadataFor(`https://space-${n}.example/my idp`),
+    /^The entity ID \(entityID\) read from the metadata is refused: An entity ID has no spaces\./,
+  ],
+  [
+    "an entity ID with a right-to-left override",
+    (n) => metadataFor(`https://rlo-${n}.example/\u202eidp`),
+    /^The entity ID \(entityID\) read from the metadata is refused: Use plain text/,
+  ],
+  [
+    "an SSO URL with a line break",
+    (n) => metadataWith(`https://sso-${n}.example/idp`, { sso: "https://sso.example/a&#10;b" }),
+    /^The single sign-on URL \(SingleSignOnService Location\) read from the metadata is refused: /,
+  ],
+  [
+    "an SLO URL with a right-to-left override",
+    (n) => metadataWith(`https://slo-${n}.example/idp`, { slo: "https://slo.example/\u202eout" }),
+    /^The single logout URL \(SingleLogoutService Location\) read from the metadata is refused: Use plain text/,
+  ],
+];
+
+describe("one set of field rules: an IdP is added only with values its edit form accepts", () => {
+  it("typed by hand: an attribute name with spaces is refused by field at add, as at edit", async () => {
+    const metadataXml = metadataFor("https://spaced.example/idp");
+    for (const field of [
+      "groupsAttribute",
+      "userKeyAttribute",
+      "emailAttribute",
+      "displayNameAttribute",
+    ]) {
+      const reply = await addIdp("spaced", metadataXml, { [field]: "member of" });
+      expect(reply.state?.errors, field).toEqual({ [field]: "An attribute name has no spaces." });
+      expect(await stack.db.samlIdentityProvider.count({ where: { slug: "spaced" } })).toBe(0);
+    }
+  });
+
+  it.each(fromMetadata)(
+    "read from the metadata, pasted or at its URL: %s is refused naming the field and the metadata",
+    async (_, document, refusal) => {
+      const server = await metadataServer();
+      try {
+        server.served.body = document("url");
+        for (const [how, source] of [
+          ["pasted", { metadataXml: document("xml") }],
+          ["at its URL", { metadataXml: "", metadataUrl: server.url }],
+        ] as const) {
+          const reply = await addIdp("from-metadata", "", source);
+          expect(reply.state?.ok, how).toBe(false);
+          expect(reply.state?.errors.metadata, how).toMatch(refusal);
+          const added = await stack.db.samlIdentityProvider.count({
+            where: { slug: "from-metadata" },
+          });
+          expect(added, how).toBe(0);
+        }
+      } finally {
+        await server.close();
+      }
+    },
+  );
+
+  it("refreshed from the metadata URL: an SSO or SLO URL the edit form would refuse is not shown or applied", async () => {
+    const server = await metadataServer();
+    try {
+      const entityId = "https://refreshed.example/idp";
+      server.served.body = metadataWith(entityId);
+      const added = await addIdp("refreshed", "", { metadataXml: "", metadataUrl: server.url });
+      expect(added.state?.ok).toBe(true);
+      const before = await row("refreshed");
+      for (const [what, urls, refusal] of [
+        ["an SSO URL with a DEL", { sso: "https://sso.example/a&#x7f;b" }, /single sign-on URL/],
+        ["an SSO URL with a space", { sso: "https://sso.example/a b" }, /single sign-on URL/],
+        ["an SLO URL with a line break", { slo: "https://slo.example/a&#10;b" }, /single logout/],
+      ] as const) {
+        server.served.body = metadataWith(entityId, urls);
+        const reply = await postAction<{ error: string | null; preview: unknown }>(
+          alice,
+          `/admin/identity-providers/${before.id}`,
+          {
+            file: "app/admin/identity-providers/refresh-actions.ts",
+            name: "previewIdentityProviderRefresh",
+          },
+          { error: null, preview: null },
+          { id: before.id, version: String(before.updatedAt.getTime()) },
+          (v) => "error" in v && "preview" in v,
+        );
+        expect(reply.state?.preview, what).toBeNull();
+        expect(reply.state?.error, what).toMatch(refusal);
+        expect(reply.state?.error, what).toMatch(
+          /read from the metadata is refused: .*Nothing was changed\.$/,
+        );
+        expect(await row("refreshed"), what).toEqual(before);
+      }
+    } finally {
+      await server.close();
     }
   });
 });

@@ -3,11 +3,16 @@
 // disable the last enabled sign-in method. With OIDC not configured, disabling the last enabled
 // SAML identity provider is refused with an explanation and audited; with another way in, it is
 // allowed. Run on the real database of the tier (SQLite and PostgreSQL), including two admins
-// disabling the last two identity providers at the same moment: at most one may win.
+// disabling the last two identity providers at the same moment: at most one may win. Disabling
+// ends the sign-ins made through the IdP, under any entity ID it had, and a sign-in checked just
+// before the disable opens no session after it.
 import { randomUUID } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { AuditActor } from "@/lib/audit/write-audit-event";
 import { setSamlIdpEnabled } from "@/lib/admin/saml-idp-enabled";
+import { SignInIdpWithdrawn, startSignedInSession } from "@/lib/auth/start-signed-in-session";
+import { findSamlIdpByEntityId } from "@/lib/saml/idp-registry";
+import { upsertSignedInUser } from "@/lib/users/upsert-signed-in-user";
 import type { Db } from "@/lib/db/client";
 import { withTestDatabase } from "../support/test-database";
 
@@ -111,18 +116,28 @@ describe("disabling an identity provider ends the sign-ins made through it", () 
   const later = new Date(now.getTime() + 3_600_000);
 
   /** A person signed in through `slug`'s IdP: one portal session and one CLI token. */
-  async function signedInThrough(slug: string) {
+  async function signedInThrough(
+    slug: "okta" | "entra",
+    issuer = `https://${slug}.example/entity`,
+  ) {
     const person = await db.person.create({ data: {} });
     const user = await db.user.create({
       data: {
         personId: person.id,
-        issuer: `https://${slug}.example/entity`,
+        issuer,
         subject: `someone-${randomUUID()}`,
         roleSessionName: `someone-${slug}-${randomUUID().slice(0, 8)}`,
       },
     });
     const session = await db.portalSession.create({
-      data: { id: randomUUID(), userId: user.id, method: "saml", expiresAt: later },
+      data: {
+        id: randomUUID(),
+        userId: user.id,
+        method: "saml",
+        expiresAt: later,
+        // As every SAML sign-in records it (lib/saml/complete-saml-sign-in.ts).
+        samlIdpId: slug === "okta" ? okta : entra,
+      },
     });
     const token = await db.cliToken.create({
       data: {
@@ -172,5 +187,100 @@ describe("disabling an identity provider ends the sign-ins made through it", () 
     expect(await sessionRevoked(viaOkta.session)).toBeNull();
     expect(await tokenRevoked(viaOkta.token)).toBeNull();
     expect(await sessionRevoked(viaEntra.session)).toEqual(now);
+  });
+
+  it("sign-ins made under the IdP's earlier entity ID end too when it is disabled", async () => {
+    const underOldEntityId = await signedInThrough("okta");
+    await db.samlIdentityProvider.update({
+      where: { id: okta },
+      data: { entityId: "https://okta.example/new-entity" },
+    });
+    const underNewEntityId = await signedInThrough("okta", "https://okta.example/new-entity");
+    const request = meta();
+    expect((await setSamlIdpEnabled(db, okta, false, alice, request, WITH_OIDC, now)).ok).toBe(
+      true,
+    );
+    for (const signIn of [underOldEntityId, underNewEntityId]) {
+      expect(await sessionRevoked(signIn.session)).toEqual(now);
+      expect(await tokenRevoked(signIn.token)).toEqual(now);
+    }
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { requestId: request.requestId } });
+    expect(JSON.parse(audit.detailsJson)).toMatchObject({
+      portalSessionsEnded: 2,
+      cliTokensRevoked: 2,
+    });
+  });
+});
+
+// The ACS checks the assertion against an enabled IdP (findSamlIdpByEntityId), then opens the
+// session (startSignedInSession). Driven here as those two steps, with the admin's change
+// committed between them: the interleaving a real race would need luck to hit.
+describe("a sign-in checked just before its IdP was disabled opens no session", () => {
+  const now = new Date("2026-06-01T12:00:00Z");
+
+  async function checkedSignIn() {
+    const idp = await findSamlIdpByEntityId(db, "https://okta.example/entity");
+    if (!idp) throw new Error("okta should be enabled");
+    const user = await upsertSignedInUser(
+      db,
+      {
+        issuer: idp.entityId,
+        subject: `someone-${randomUUID()}`,
+        email: null,
+        displayName: null,
+        groups: [],
+        emailVerified: false,
+      },
+      now,
+      { oidcIssuer: null },
+    );
+    const openSession = () =>
+      startSignedInSession(db, {
+        user,
+        signedInThrough: { method: "saml", samlIdpId: idp.id },
+        now,
+        maxAgeSeconds: 3600,
+        evidence: {
+          mfaAuthenticated: false,
+          authnContext: { method: "saml", authnContextClassRefs: [] },
+        },
+        tags: { tags: {}, problems: [] },
+        meta: meta(),
+      });
+    return { user, openSession };
+  }
+
+  const between: Array<[string, () => Promise<unknown>]> = [
+    ["disabled", () => setSamlIdpEnabled(db, okta, false, alice, meta(), WITH_OIDC, now)],
+    [
+      "given another entity ID",
+      () =>
+        db.samlIdentityProvider.update({
+          where: { id: okta },
+          data: { entityId: "https://okta.example/other-entity" },
+        }),
+    ],
+  ];
+
+  it.each(between)("the IdP %s after the check: refused, no session", async (_, change) => {
+    const { user, openSession } = await checkedSignIn();
+    await change();
+    await expect(openSession()).rejects.toBeInstanceOf(SignInIdpWithdrawn);
+    expect(await db.portalSession.count({ where: { userId: user.id } })).toBe(0);
+    const signIns = await db.auditEvent.count({
+      where: { action: "auth.sign-in", actorSubject: user.subject },
+    });
+    expect(signIns).toBe(0);
+  });
+
+  it("the IdP unchanged: the session opens, and the IdP's version (updatedAt) stays put", async () => {
+    const before = await db.samlIdentityProvider.findUniqueOrThrow({ where: { id: okta } });
+    const { user, openSession } = await checkedSignIn();
+    const session = await openSession();
+    const row = await db.portalSession.findUniqueOrThrow({ where: { id: session.id } });
+    expect(row).toMatchObject({ userId: user.id, method: "saml", revokedAt: null });
+    expect(await db.samlIdentityProvider.findUniqueOrThrow({ where: { id: okta } })).toEqual(
+      before,
+    );
   });
 });
