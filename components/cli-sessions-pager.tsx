@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { PageLinks } from "./page-links";
 
 /**
  * Previous / next pages of Admin → CLI sessions, keeping the person filter, and which of how many
@@ -21,30 +21,13 @@ export function CliSessionsPager(props: {
     const query = params.toString();
     return query ? `/admin/cli-sessions?${query}` : "/admin/cli-sessions";
   };
-  const link = "rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-100";
-  const off = "rounded-md border border-slate-200 px-3 py-1.5 text-slate-400";
   return (
-    <nav
-      className="flex items-center gap-2 text-sm text-slate-600"
-      aria-label="Pages of CLI sessions"
-    >
-      {page > 1 ? (
-        <Link href={href(page - 1)} className={link} data-testid="cli-sessions-previous">
-          ← Previous
-        </Link>
-      ) : (
-        <span className={off}>← Previous</span>
-      )}
-      {more ? (
-        <Link href={href(page + 1)} className={link} data-testid="cli-sessions-next">
-          Next →
-        </Link>
-      ) : (
-        <span className={off}>Next →</span>
-      )}
-      <span data-testid="cli-sessions-range">
-        {shown > 0 ? `Sessions ${first}–${first + shown - 1} of ${total}` : "No more sessions."}
-      </span>
-    </nav>
+    <PageLinks
+      label="Pages of CLI sessions"
+      testId="cli-sessions"
+      previousHref={page > 1 ? href(page - 1) : null}
+      nextHref={more ? href(page + 1) : null}
+      range={shown > 0 ? `Sessions ${first}–${first + shown - 1} of ${total}` : "No more sessions."}
+    />
   );
 }

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { PageLinks } from "./page-links";
 import { PEOPLE_PAGE_SIZE } from "@/lib/people/page-size";
 
 /** Previous / next pages of Admin → People, keeping the search; nothing when all fit on one. */
@@ -12,27 +12,13 @@ export function PeoplePager(props: { q: string; page: number; more: boolean; sho
     return query ? `/admin/people?${query}` : "/admin/people";
   };
   const first = (page - 1) * PEOPLE_PAGE_SIZE + 1;
-  const link = "rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-100";
-  const off = "rounded-md border border-slate-200 px-3 py-1.5 text-slate-400";
   return (
-    <nav className="flex items-center gap-2 text-sm text-slate-600" aria-label="Pages of people">
-      {page > 1 ? (
-        <Link href={href(page - 1)} className={link} data-testid="people-previous">
-          ← Previous
-        </Link>
-      ) : (
-        <span className={off}>← Previous</span>
-      )}
-      {more ? (
-        <Link href={href(page + 1)} className={link} data-testid="people-next">
-          Next →
-        </Link>
-      ) : (
-        <span className={off}>Next →</span>
-      )}
-      <span data-testid="people-range">
-        {shown > 0 ? `People ${first}–${first + shown - 1}` : "No more people on this page."}
-      </span>
-    </nav>
+    <PageLinks
+      label="Pages of people"
+      testId="people"
+      previousHref={page > 1 ? href(page - 1) : null}
+      nextHref={more ? href(page + 1) : null}
+      range={shown > 0 ? `People ${first}–${first + shown - 1}` : "No more people on this page."}
+    />
   );
 }
