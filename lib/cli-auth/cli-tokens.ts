@@ -44,6 +44,13 @@ export type ExchangeRefusal = "exchanged-meanwhile" | "approving-session-ended";
  * in the same transaction that creates the token and writes its audit event. The token carries the
  * approving browser sign-in's MFA evidence and session tags, and lives at most `ttlSeconds`. When
  * the approving session has ended since, the code is marked so and the refusal audited instead.
+ *
+ * The transaction first takes the approving session's row (a write that changes nothing, where
+ * the session still lives). Whatever ends a session — sign-out, revoking the person, disabling
+ * their IdP — writes that row before it revokes the person's tokens, in one transaction; so
+ * either the ending waits for this exchange and then revokes the token it made, or this exchange
+ * waits for the ending and finds the session ended. No token outlives the session's ending
+ * (docs/CLI.md "When the approving session ends").
  */
 export async function exchangeApprovedDeviceCode(
   db: Db,
@@ -56,17 +63,18 @@ export async function exchangeApprovedDeviceCode(
   },
   opts: { ttlSeconds: number; meta: RequestMeta; now: Date },
 ): Promise<{ issued: IssuedCliToken } | { refused: ExchangeRefusal }> {
-  const session = await db.portalSession.findUnique({
-    where: { id: approved.decidedBySessionId },
-    include: { user: true },
-  });
-  if (!session || session.revokedAt !== null || session.expiresAt <= opts.now) {
-    await refuseEndedApproval(db, approved, session, opts);
-    return { refused: "approving-session-ended" };
-  }
   const token = newCliToken();
   const expiresAt = new Date(opts.now.getTime() + opts.ttlSeconds * 1000);
-  return db.$transaction(async (tx) => {
+  const outcome = await db.$transaction(async (tx) => {
+    const held = await tx.portalSession.updateMany({
+      where: { id: approved.decidedBySessionId, revokedAt: null, expiresAt: { gt: opts.now } },
+      data: { revokedAt: null },
+    });
+    if (held.count !== 1) return { refused: "approving-session-ended" as const };
+    const session = await tx.portalSession.findUniqueOrThrow({
+      where: { id: approved.decidedBySessionId },
+      include: { user: true },
+    });
     const moved = await tx.deviceAuthorization.updateMany({
       where: { id: approved.id, status: "approved" },
       data: { status: "exchanged" },
@@ -110,6 +118,13 @@ export async function exchangeApprovedDeviceCode(
       },
     };
   });
+  if (!("refused" in outcome) || outcome.refused !== "approving-session-ended") return outcome;
+  const ended = await db.portalSession.findUnique({
+    where: { id: approved.decidedBySessionId },
+    include: { user: true },
+  });
+  await refuseEndedApproval(db, approved, ended, opts);
+  return outcome;
 }
 
 /** Why a bearer token was not accepted (for the audit log and server log only). */

@@ -1,0 +1,102 @@
+// A CLI sign-in collected at the very moment its approving browser session is being ended — by a
+// sign-out, an admin's "revoke person" or an IdP's disable, each of which ends the session row and
+// then the person's CLI tokens in one transaction (docs/CLI.md "When the approving session ends").
+// The exchange takes the approving session's row before it makes a token, so either it waits for
+// the ending and makes none, or the ending waits for it and then revokes the token it made: no token
+// outlives the ending. Only PostgreSQL lets the two run at once (SQLite has one writer at a time),
+// so only there can the interleaving be made: the test holds the session row ended but uncommitted
+// while the CLI polls, as the ending's own transaction would.
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decide, pollCliToken, startCliSignIn } from "../support/cli-auth";
+import { signIn } from "../support/portal-client";
+import { startTestStack, testDatabaseKind, type TestStack } from "../support/stack";
+
+describe.runIf(testDatabaseKind() === "postgresql")(
+  "collecting a CLI token while the approving session is being ended (PostgreSQL)",
+  () => {
+    let stack: TestStack;
+
+    beforeAll(async () => {
+      stack = await startTestStack();
+    });
+    afterAll(async () => {
+      await stack?.stop();
+    });
+
+    /** Settles once the poll has been answered, or its connection waits on a row lock. */
+    async function answeredOrWaiting(answer: Promise<unknown>, enderPid: number): Promise<void> {
+      let answered = false;
+      void answer.then(() => (answered = true));
+      const watcher = new pg.Client({ connectionString: stack.databaseUrl });
+      await watcher.connect();
+      try {
+        for (let polls = 0; !answered; polls += 1) {
+          const { rows } = await watcher.query(
+            `SELECT 1 FROM pg_stat_activity
+              WHERE datname = current_database() AND pid <> $1 AND wait_event_type = 'Lock'`,
+            [enderPid],
+          );
+          if (rows.length > 0) return;
+          if (polls > 50_000) throw new Error("the poll neither answered nor waited on a lock");
+        }
+      } finally {
+        await watcher.end();
+      }
+    }
+
+    it("an approval whose session is ended while the CLI collects it gives no token that outlives the ending", async () => {
+      const approver = await signIn(stack, "dave");
+      const deviceName = "dave's laptop (collected while the session ends)";
+      const started = await startCliSignIn(stack, { device_name: deviceName });
+      expect((await decide(approver, started.user_code, "approve")).status).toBe(200);
+      const approval = await stack.db.deviceAuthorization.findUniqueOrThrow({
+        where: { userCode: started.user_code.replace("-", "") },
+      });
+
+      const ender = new pg.Client({ connectionString: stack.databaseUrl });
+      await ender.connect();
+      try {
+        const enderPid = (await ender.query<{ pid: number }>("SELECT pg_backend_pid() AS pid"))
+          .rows[0]!.pid;
+        // The ending's transaction, as far as it goes before it commits: the session, then the
+        // person's tokens (none yet).
+        await ender.query("BEGIN");
+        await ender.query(`UPDATE "PortalSession" SET "revokedAt" = now() WHERE id = $1`, [
+          approval.decidedBySessionId,
+        ]);
+        await ender.query(
+          `UPDATE "CliToken" SET "revokedAt" = now(), "revokedBy" = 'logout'
+            WHERE "userId" = $1 AND "revokedAt" IS NULL`,
+          [approval.decidedByUserId],
+        );
+        const answer = pollCliToken(stack, started.device_code).then(async (res) => ({
+          status: res.status,
+          body: (await res.json()) as { error?: string; error_description?: string },
+        }));
+        await answeredOrWaiting(answer, enderPid);
+        await ender.query("COMMIT");
+        const { status, body } = await answer;
+
+        const liveTokens = await stack.db.cliToken.count({
+          where: { deviceName, revokedAt: null },
+        });
+        expect(liveTokens, JSON.stringify(body)).toBe(0);
+        expect(status, JSON.stringify(body)).toBe(400);
+        expect(body.error).toBe("expired_token");
+        expect(body.error_description).toContain("the browser session that approved it has ended");
+        const row = await stack.db.deviceAuthorization.findUniqueOrThrow({
+          where: { id: approval.id },
+        });
+        expect(row.status).toBe("session-ended");
+        const refusals = await stack.db.auditEvent.findMany({
+          where: { action: "cli.token-issued", detailsJson: { contains: deviceName } },
+        });
+        expect(refusals.map((r) => r.outcome)).toEqual(["denied"]);
+      } finally {
+        await ender.query("ROLLBACK").catch(() => undefined);
+        await ender.end();
+      }
+    });
+  },
+);
