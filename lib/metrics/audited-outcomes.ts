@@ -14,6 +14,7 @@ const ISSUANCE_OUTCOMES: Record<string, { output: string; outcome: string }> = {
  */
 export function countAuditedOutcome(input: {
   action: string;
+  outcome: string;
   details?: Record<string, unknown>;
 }): void {
   const m = metrics();
@@ -34,7 +35,8 @@ export function countAuditedOutcome(input: {
       m.signIns.inc({ method: labelOf(details.method), outcome: "failed" });
       return;
     case "cli.token-issued":
-      m.signIns.inc({ method: "cli", outcome: "success" });
+      // Denied when the approving browser session ended before the CLI collected its token.
+      m.signIns.inc({ method: "cli", outcome: input.outcome === "success" ? "success" : "failed" });
       return;
     case "cli.device-denied":
       // The person refused the CLI's sign-in on the approval page.

@@ -5,8 +5,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, type RunningPortal } from "@/dev/local-stack";
-import { cliTokenFor, decide, startCliSignIn, v1 } from "../support/cli-auth";
-import { roleIdOf, signIn, type PortalSession } from "../support/portal-client";
+import { cliTokenFor, decide, pollCliToken, startCliSignIn, v1 } from "../support/cli-auth";
+import { roleIdOf, signIn, signOut, type PortalSession } from "../support/portal-client";
 import { parseExposition, type Family } from "../support/prometheus-text";
 import { startReplica, startTestStack, TEST_RATE_LIMITS, type TestStack } from "../support/stack";
 
@@ -189,6 +189,20 @@ describe("/api/metrics for a Prometheus scraper", () => {
     const started = await startCliSignIn(stack);
     expect((await decide(bob, started.user_code, "deny")).status).toBe(200);
     expect(valueOf(await scrape(), "gatehouse_sign_ins_total", labels)).toBe(before + 1);
+  });
+
+  it("a CLI sign-in refused because its approving session ended counts as a failed cli sign-in, not a success", async () => {
+    const count = async (outcome: string) =>
+      valueOf(await scrape(), "gatehouse_sign_ins_total", { method: "cli", outcome }) ?? 0;
+    const [successes, failures] = [await count("success"), await count("failed")];
+    const approver = await signIn(stack, "dave");
+    const started = await startCliSignIn(stack);
+    expect((await decide(approver, started.user_code, "approve")).status).toBe(200);
+    expect((await signOut(stack, approver)).status).toBe(200);
+    const poll = await pollCliToken(stack, started.device_code);
+    expect(((await poll.json()) as { error: string }).error).toBe("expired_token");
+    expect(await count("failed")).toBe(failures + 1);
+    expect(await count("success")).toBe(successes);
   });
 
   it("the metrics in docs/OPERATIONS.md are exactly the gatehouse_ metrics served, with their types", async () => {
