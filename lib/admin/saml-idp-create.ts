@@ -10,7 +10,7 @@ import { fetchIdpMetadata } from "@/lib/saml/fetch-idp-metadata";
 import { MetadataError, parseIdpMetadata } from "@/lib/saml/idp-metadata";
 import { MAX_METADATA_BYTES, METADATA_TOO_LARGE } from "@/lib/saml/metadata-limits";
 import { transientOnlyProblem } from "@/lib/saml/saml-attributes";
-import { certificateWarnings } from "@/lib/saml/certificate-info";
+import { certificateWarnings, fingerprintsOf } from "@/lib/saml/certificate-info";
 import { entityIdClash } from "./saml-idp-entity-ids";
 
 // A blank optional field is an absent one (the add form and saml:import may send "").
@@ -118,6 +118,7 @@ export async function createSamlIdp(
       metadataUrl: input.metadataUrl || null,
       awsAppUrl: input.awsAppUrl ?? null,
     };
+    const { certificatesJson, ...settings } = data;
     const created = await db.$transaction(async (tx) => {
       const row = await tx.samlIdentityProvider.create({ data });
       await writeAuditEvent(tx, {
@@ -128,9 +129,10 @@ export async function createSamlIdp(
         details: {
           idp: row.slug,
           before: null,
+          // Certificates by fingerprint, as an edit records them (saml-idp-edit.ts).
           after: {
-            ...data,
-            certificatesJson: `${metadata.signingCertificates.length} certificate(s)`,
+            ...settings,
+            certificates: fingerprintsOf(certificatesJson),
           },
         },
       });

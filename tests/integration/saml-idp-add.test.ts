@@ -89,6 +89,18 @@ describe("an entity ID another IdP already has is refused, naming that IdP", () 
     }
   });
 
+  it("the audit of an added IdP names the certificates it trusts by fingerprint, as an edit's does", async () => {
+    const added = await addIdp("fingerprinted", metadataFor("https://fingerprinted.example/idp"));
+    expect(added.state?.ok).toBe(true);
+    const event = await stack.db.auditEvent.findFirstOrThrow({
+      where: { requestId: added.requestId ?? "", action: "admin.saml-idp.created" },
+    });
+    const details = JSON.parse(event.detailsJson) as { after: Record<string, unknown> };
+    const fingerprint = new X509Certificate(demo().signingCertificatePem).fingerprint256;
+    expect(details.after.certificates).toEqual([fingerprint]);
+    expect(event.detailsJson).not.toContain("BEGIN CERTIFICATE");
+  });
+
   it("at add: a new entity ID is accepted; a short name already taken is refused as such", async () => {
     const added = await addIdp("partner", metadataFor("https://partner.example/idp"));
     expect(added.state?.ok).toBe(true);
