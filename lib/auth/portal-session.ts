@@ -16,6 +16,8 @@ export interface SignedInUser {
   issuer: string;
   subject: string;
   email: string | null;
+  /** Whether the IdP vouched for the email: only then does the email name this person. */
+  emailVerified: boolean;
   displayName: string | null;
   groups: string[];
   isAdmin: boolean;
@@ -130,7 +132,7 @@ export async function findActiveSessionUser(
     SELECT s."id", s."expiresAt", s."createdAt", s."revokedAt", s."method",
            s."mfaAuthenticated", s."sessionTagsJson",
            u."id" AS "userId", u."personId", u."issuer", u."subject", u."email",
-           u."displayName", u."groupsJson", u."roleSessionName"
+           u."emailVerified", u."displayName", u."groupsJson", u."roleSessionName"
     FROM "PortalSession" s JOIN "User" u ON u."id" = s."userId"
     WHERE s."id" = ${sessionId}`;
   if (!row || row.revokedAt !== null || row.expiresAt <= opts.now) return null;
@@ -142,6 +144,7 @@ export async function findActiveSessionUser(
       issuer: row.issuer,
       subject: row.subject,
       email: row.email,
+      emailVerified: row.emailVerified,
       displayName: row.displayName,
       groupsJson: row.groupsJson,
       roleSessionName: row.roleSessionName,
@@ -209,6 +212,7 @@ export async function signedInUserOf(
     issuer: user.issuer,
     subject: user.subject,
     email: user.email,
+    emailVerified: user.emailVerified,
     displayName: user.displayName,
     groups,
     isAdmin,

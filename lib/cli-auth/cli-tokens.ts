@@ -145,7 +145,7 @@ export async function findCliTokenUser(
            t."sessionTagsJson", t."createdAt", t."expiresAt", t."lastUsedAt",
            t."lastUsedAddress", t."revokedAt",
            u."id" AS "userId", u."personId", u."issuer", u."subject", u."email",
-           u."displayName", u."groupsJson", u."roleSessionName"
+           u."emailVerified", u."displayName", u."groupsJson", u."roleSessionName"
     FROM "CliToken" t JOIN "User" u ON u."id" = t."userId"
     WHERE t."tokenHash" = ${secretHash(token)}`;
   if (!found) return { refused: "unknown" };

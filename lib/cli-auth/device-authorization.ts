@@ -117,11 +117,18 @@ export async function findPendingDeviceAuthorization(
   };
 }
 
-/** Whether a signed-in person is the one a login_hint names (by email, or by IdP subject). */
-export function matchesLoginHint(user: SignedInUser, hint: string | null): boolean {
+/**
+ * Whether a signed-in person is the one a login_hint names: by IdP subject, or by an email their
+ * IdP verified (an email it did not vouch for may have been typed by anyone).
+ */
+export function matchesLoginHint(
+  user: Pick<SignedInUser, "email" | "emailVerified" | "subject">,
+  hint: string | null,
+): boolean {
   if (hint === null) return true;
   const wanted = hint.trim().toLowerCase();
-  return user.email?.toLowerCase() === wanted || user.subject.toLowerCase() === wanted;
+  if (user.subject.toLowerCase() === wanted) return true;
+  return user.emailVerified && user.email?.toLowerCase() === wanted;
 }
 
 /**

@@ -109,6 +109,8 @@ export interface IdentityRow {
   issuer: string;
   subject: string;
   email: string | null;
+  /** Whether the IdP vouched for the email (OIDC email_verified; SAML IdPs always do). */
+  emailVerified: boolean;
   displayName: string | null;
   groupsJson: string;
   roleSessionName: string;

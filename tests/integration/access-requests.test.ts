@@ -154,6 +154,7 @@ async function carolsContext(now: Date, clock: () => Date = () => new Date()) {
       issuer: carolUser.issuer,
       subject: carolUser.subject,
       email: carolUser.email,
+      emailVerified: carolUser.emailVerified,
       displayName: carolUser.displayName,
       groups: [],
       isAdmin: false,

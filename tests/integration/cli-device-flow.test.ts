@@ -344,6 +344,28 @@ describe("device sign-in (RFC 8628)", () => {
     );
   });
 
+  it("a sign-in started for an email is not approved by an identity whose IdP did not verify that email", async () => {
+    // bob's IdP sends alice's address as an email it does not vouch for (someone typed it).
+    const bobRow = await storedUser(stack, "bob");
+    await stack.db.user.update({
+      where: { id: bobRow.id },
+      data: { email: "alice@corp.example", emailVerified: false },
+    });
+    try {
+      const started = await startCliSignIn(stack, { login_hint: "alice@corp.example" });
+      await expectApiError(await decide(bob, started.user_code, "approve"), 403, "forbidden");
+      const row = await stack.db.deviceAuthorization.findUniqueOrThrow({
+        where: { userCode: started.user_code.replace("-", "") },
+      });
+      expect(row.status).toBe("pending");
+    } finally {
+      await stack.db.user.update({
+        where: { id: bobRow.id },
+        data: { email: bobRow.email, emailVerified: bobRow.emailVerified },
+      });
+    }
+  });
+
   it("the approval page warns when the terminal asked from another address than the browser's", async () => {
     // The same machine: no warning (127.0.0.1 and ::1 count as one).
     const local = await startCliSignIn(stack);

@@ -96,7 +96,11 @@ describe("CLI tokens", () => {
 });
 
 describe("login_hint: only the person the CLI asked for may approve", () => {
-  const bob = { email: "bob@corp.example", subject: "sub-bob" } as SignedInUser;
+  const bob = {
+    email: "bob@corp.example",
+    emailVerified: true,
+    subject: "sub-bob",
+  } as SignedInUser;
   it.each([
     [null, true],
     ["bob@corp.example", true],
@@ -107,6 +111,16 @@ describe("login_hint: only the person the CLI asked for may approve", () => {
     ["bob@corp.example.evil", false],
   ])("hint %j → %s", (hint, expected) => {
     expect(matchesLoginHint(bob, hint)).toBe(expected);
+  });
+});
+
+describe("login_hint: an email counts only when the identity's IdP verified it", () => {
+  const typed = { email: "bob@corp.example", emailVerified: false, subject: "sub-bob" };
+  it.each([
+    ["bob@corp.example", false],
+    ["sub-bob", true],
+  ])("hint %j → %s", (hint, expected) => {
+    expect(matchesLoginHint(typed as SignedInUser, hint)).toBe(expected);
   });
 });
 
