@@ -5,7 +5,11 @@ import { getConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
 import { listIdentityProviders } from "@/lib/identity/identity-providers";
 import type { RequestMeta } from "@/lib/request-meta";
-import { AMBIGUOUS_EMAIL, personIdentitiesSelect } from "@/lib/people/person-label";
+import {
+  AMBIGUOUS_EMAIL,
+  personIdentitiesSelect,
+  UNVERIFIED_EMAIL,
+} from "@/lib/people/person-label";
 import { conflict, invalid, notFound, type AdminResult } from "./admin-result";
 import { ruleSubjectOf, ruleView } from "./rule-view";
 import {
@@ -43,7 +47,7 @@ export async function findRuleForAdmin(db: Db, ids: RuleIds) {
   return { id: row.id, ...ruleView(row), expiresAtDate: row.expiresAt, updatedBy: row.updatedBy };
 }
 
-type Tx = Pick<Db, "user" | "samlIdentityProvider">;
+type Tx = Pick<Db, "user" | "samlIdentityProvider" | "$queryRaw">;
 
 /** A rule may trust a group from one IdP only if the portal knows that IdP. */
 async function checkGroupIssuer(
@@ -64,34 +68,26 @@ async function checkGroupIssuer(
 }
 
 /**
- * The person a rule names by email. Identities of one person may share it (that is one person);
- * identities of several unlinked people sharing it is ambiguous: say so.
+ * The person a rule names by email, in any letter case. Only an email the identity's IdP verified
+ * names anyone: one it did not vouch for may have been typed by anybody, and would hand them the
+ * rule. Identities of one person may share it (that is one person); identities of several unlinked
+ * people sharing it is ambiguous: say so.
  */
 async function resolvePerson(
   tx: Tx,
   email: string,
 ): Promise<{ ok: true; personId: string } | { ok: false; errors: Record<string, string> }> {
-  const identities = await tx.user.findMany({
-    where: { email: { in: [...new Set([email, email.toLowerCase()])] } },
-    select: { personId: true },
-  });
-  const persons = [...new Set(identities.map((i) => i.personId))];
+  // lower() on both sides: neither database's equality ignores case.
+  const identities = await tx.$queryRaw<Array<{ personId: string; emailVerified: boolean }>>`
+    SELECT "personId", "emailVerified" FROM "User" WHERE lower("email") = lower(${email})`;
+  const persons = [...new Set(identities.filter((i) => i.emailVerified).map((i) => i.personId))];
   const [first] = persons;
-  if (!first)
-    return {
-      ok: false,
-      errors: {
-        userEmail:
-          "No user with this email has signed in to Gatehouse yet. Ask them to sign in once, or grant their group.",
-      },
-    };
-  if (persons.length > 1)
-    return {
-      ok: false,
-      errors: {
-        userEmail: AMBIGUOUS_EMAIL,
-      },
-    };
+  if (!first) {
+    const unknown =
+      "No user with this email has signed in to Gatehouse yet. Ask them to sign in once, or grant their group.";
+    return { ok: false, errors: { userEmail: identities.length > 0 ? UNVERIFIED_EMAIL : unknown } };
+  }
+  if (persons.length > 1) return { ok: false, errors: { userEmail: AMBIGUOUS_EMAIL } };
   return { ok: true, personId: first };
 }
 

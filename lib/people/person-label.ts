@@ -28,5 +28,9 @@ export function personLabel(person: PersonIdentities): string {
   return names.length > 0 ? names.join(" / ") : "(no identity)";
 }
 
+/** Said when only identities whose IdP did not verify an email carry it: it names nobody. */
+export const UNVERIFIED_EMAIL =
+  "An identity has this email, but its identity provider did not verify it, so it may not be theirs: Gatehouse names a person only by a verified email. Have the IdP verify it (OIDC email_verified), or grant a group.";
+
 export const AMBIGUOUS_EMAIL =
   "Several people (identities from different identity providers that are not linked) have this email: link them on Admin → People, or grant a group.";

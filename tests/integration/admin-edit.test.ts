@@ -451,6 +451,52 @@ describe("rules", () => {
     expect(rule).toMatchObject({ personId: carol.personId, groupName: null });
   });
 
+  it("a rule names a person only by an email their IdP verified, in any letter case", async () => {
+    // erin's identity carries an email its IdP did not vouch for (anyone could have typed it).
+    const { issuer } = await stack.db.user.findFirstOrThrow({
+      where: { email: "alice@corp.example" },
+    });
+    const erin = await stack.db.user.create({
+      data: {
+        issuer,
+        subject: "erin-typed-email",
+        email: "Erin.Typed@Corp.example",
+        emailVerified: false,
+        roleSessionName: "erin-typed-email",
+        person: { create: {} },
+      },
+    });
+    const submit = (fields: Partial<typeof RULE>) =>
+      act(alice, newRulePage(), "createRuleAction", {
+        ...RULE,
+        ...fields,
+        accountDbId: role.awsAccountId,
+        roleId: role.id,
+      });
+    try {
+      const asUser = await submit({ subjectKind: "user", userEmail: "erin.typed@corp.example" });
+      expect(asUser.state?.errors.userEmail).toContain("did not verify");
+      const asApprover = await submit({
+        access: "eligible",
+        approvers: "erin.typed@corp.example",
+      });
+      expect(asApprover.state?.errors.approvers).toContain("did not verify");
+      expect(await stack.db.accessRule.count({ where: { personId: erin.personId } })).toBe(0);
+
+      // Once the IdP vouches for it, the same email in another letter case names erin.
+      await stack.db.user.update({ where: { id: erin.id }, data: { emailVerified: true } });
+      const rule = await addRule(role, {
+        subjectKind: "user",
+        userEmail: "erin.typed@corp.example",
+      });
+      expect(rule.personId).toBe(erin.personId);
+      await stack.db.accessRule.delete({ where: { id: rule.id } });
+    } finally {
+      await stack.db.user.delete({ where: { id: erin.id } });
+      await stack.db.person.delete({ where: { id: erin.personId } });
+    }
+  });
+
   const past = new Date(Date.now() - 3_600_000).toISOString().slice(0, 16);
   const invalid: Array<[string, Partial<typeof RULE>, string[]]> = [
     ["neither console nor CLI", { allowConsole: "", allowCli: "" }, ["outputs"]],
