@@ -7,7 +7,7 @@ import { requirePageUser } from "@/lib/auth/current-user";
 import type { SignedInUser } from "@/lib/auth/portal-session";
 import {
   findPendingDeviceAuthorization,
-  matchesLoginHint,
+  loginHintRefusal,
   type PendingDeviceAuthorization,
 } from "@/lib/cli-auth/device-authorization";
 import { sameClientAddress } from "@/lib/cli-auth/client-address-match";
@@ -35,6 +35,7 @@ export default async function DevicePage({ searchParams }: { searchParams: Searc
   const returnTo = normalized ? `/device?code=${formatUserCode(normalized)}` : "/device";
   const { user, meta } = await requirePageUser({ returnTo });
   const { pending, refusal } = await lookUp(typed, user);
+  const hintRefusal = pending ? loginHintRefusal(user, pending.loginHint) : null;
 
   return (
     <PageFrame user={user} mainClassName="py-8">
@@ -98,7 +99,7 @@ export default async function DevicePage({ searchParams }: { searchParams: Searc
                 .
               </p>
             )}
-            {matchesLoginHint(user, pending.loginHint) ? (
+            {hintRefusal === null ? (
               <DeviceDecision code={pending.userCode} />
             ) : (
               <p
@@ -106,8 +107,7 @@ export default async function DevicePage({ searchParams }: { searchParams: Searc
                 className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900"
                 data-testid="device-other-person"
               >
-                This sign-in was started for {pending.loginHint}, and you are signed in as{" "}
-                {userLabelOf(user)}. Only that person can approve it.
+                {hintRefusal}
               </p>
             )}
           </section>

@@ -132,6 +132,21 @@ export function matchesLoginHint(
 }
 
 /**
+ * Why the signed-in person may not approve a sign-in started for `hint`, in a sentence; null when
+ * they may. An identity that carries the hinted email unverified is told that, not "you are not
+ * that person" beside a label showing the same address.
+ */
+export function loginHintRefusal(
+  user: Pick<SignedInUser, "email" | "emailVerified" | "subject">,
+  hint: string | null,
+): string | null {
+  if (hint === null || matchesLoginHint(user, hint)) return null;
+  if (user.email?.toLowerCase() === hint.trim().toLowerCase())
+    return `This sign-in was started for ${hint}, but your identity provider did not verify that this email address is yours, so it can't be approved from this sign-in. Sign in through an identity provider that verifies it, or run gatehouse login without --user.`;
+  return `This sign-in was started for ${hint}, not for you. Only that person can approve it.`;
+}
+
+/**
  * The signed-in person approves or denies a pending CLI sign-in. Exactly one decision counts (the
  * row changes only from pending), and it is audited in the same transaction. A sign-in the CLI
  * asked for a named person (login_hint) can't be approved by anyone else — refused and audited.
@@ -161,7 +176,8 @@ export async function decideDeviceAuthorization(
     "This code was decided meanwhile, or has expired. Reload the page to see which.",
   );
   const target = { deviceName: row.deviceName, clientAddress: row.clientAddress };
-  if (decision.approve && !matchesLoginHint(decision.user, row.loginHint)) {
+  const hintRefusal = decision.approve ? loginHintRefusal(decision.user, row.loginHint) : null;
+  if (hintRefusal !== null) {
     await writeAuditEvent(db, {
       action: "cli.device-approved",
       outcome: "denied",
@@ -169,10 +185,7 @@ export async function decideDeviceAuthorization(
       meta: decision.meta,
       details: { ...target, reason: "the CLI asked for another person (login_hint)" },
     });
-    throw new AppError(
-      "forbidden",
-      `This sign-in was started for ${row.loginHint ?? "someone else"}, not for you. Nothing was approved.`,
-    );
+    throw new AppError("forbidden", `${hintRefusal} Nothing was approved.`);
   }
   await db.$transaction(async (tx) => {
     const changed = await tx.deviceAuthorization.updateMany({

@@ -353,7 +353,16 @@ describe("device sign-in (RFC 8628)", () => {
     });
     try {
       const started = await startCliSignIn(stack, { login_hint: "alice@corp.example" });
-      await expectApiError(await decide(bob, started.user_code, "approve"), 403, "forbidden");
+      // Told why, not "you are not that person" beside a label showing the same address.
+      const page = await (await bob.request(`/device?code=${started.user_code}`)).text();
+      expect(page).toContain("did not verify that this email address is yours");
+      expect(page).not.toContain('data-testid="device-approve"');
+      const refused = await expectApiError(
+        await decide(bob, started.user_code, "approve"),
+        403,
+        "forbidden",
+      );
+      expect(refused.error.message).toContain("did not verify");
       const row = await stack.db.deviceAuthorization.findUniqueOrThrow({
         where: { userCode: started.user_code.replace("-", "") },
       });
