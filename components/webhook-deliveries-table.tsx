@@ -1,10 +1,13 @@
 "use client";
 
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type ReactNode } from "react";
-import type {
-  WebhookDeliveryRow,
-  WebhookDeliveryState,
+import {
+  webhookDeliveriesHref,
+  type WebhookDeliveryRow,
+  type WebhookDeliveryState,
+  type WebhookFilters,
 } from "@/lib/access-requests/webhook-destination";
 import { ApiErrorAlert } from "./api-error-alert";
 import { apiErrorFrom, UNREACHABLE, type ApiErrorView } from "./api-client";
@@ -36,17 +39,21 @@ function lastOutcome(d: WebhookDeliveryRow): string {
 
 /**
  * The webhook outbox, newest first, with a Retry button on each failed delivery; a retry refreshes
- * the page so the row shows its new state (and, soon, its new attempt).
+ * the page so the row shows its new state (and, soon, its new attempt). A row's request id and
+ * destination link to the list narrowed to them, keeping the page's other filters.
  */
 export function WebhookDeliveriesTable({
   deliveries,
   maxAttempts,
+  filters,
   emptyMessage,
 }: {
   deliveries: WebhookDeliveryRow[];
   maxAttempts: number;
+  filters: WebhookFilters;
   emptyMessage: ReactNode;
 }) {
+  const filterLink = "underline decoration-slate-300 hover:decoration-slate-600";
   const router = useRouter();
   const [error, setError] = useState<ApiErrorView | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
@@ -106,8 +113,28 @@ export function WebhookDeliveriesTable({
                     <div>{d.event}</div>
                     <div className="font-mono text-xs text-slate-500">{d.id}</div>
                   </td>
-                  <td className="px-3 py-2 font-mono text-xs">{d.requestId ?? "—"}</td>
-                  <td className="px-3 py-2 font-mono text-xs break-all">{d.destination}</td>
+                  <td className="px-3 py-2 font-mono text-xs">
+                    {d.requestId ? (
+                      <Link
+                        href={webhookDeliveriesHref({ ...filters, request: d.requestId })}
+                        className={filterLink}
+                        title="Only this request's deliveries"
+                      >
+                        {d.requestId}
+                      </Link>
+                    ) : (
+                      "—"
+                    )}
+                  </td>
+                  <td className="px-3 py-2 font-mono text-xs break-all">
+                    <Link
+                      href={webhookDeliveriesHref({ ...filters, destination: d.id })}
+                      className={filterLink}
+                      title="Only deliveries to this destination"
+                    >
+                      {d.destination}
+                    </Link>
+                  </td>
                   <td className="px-3 py-2">
                     <StateBadge state={d.state} />
                   </td>

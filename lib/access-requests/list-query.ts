@@ -35,7 +35,7 @@ const EARLIEST = new Date("0001-01-01T00:00:00.000Z").getTime();
 const LATEST = new Date("9999-12-31T23:59:59.999Z").getTime();
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 
-/** A cursor is opaque to the user; here it names a direction, a time and a request id. */
+/** A cursor is opaque to the user; here it names a direction, a time and a row id. */
 export function encodeCursor(
   direction: PageCursor["direction"],
   row: { createdAt: Date; id: string },
@@ -60,7 +60,8 @@ const optionalText = (max: number) =>
     z.string().trim().max(max, `must be at most ${max} characters`).optional(),
   );
 
-const cursor = optionalText(80).transform((v, ctx): PageCursor | undefined => {
+/** A keyset cursor parameter (blank is none), as every access-request list reads it. */
+export const pageCursorParam = optionalText(80).transform((v, ctx): PageCursor | undefined => {
   if (v === undefined) return undefined;
   const parsed = decodeCursor(v);
   if (!parsed) ctx.addIssue({ code: "custom", message: "is not a page cursor of this list" });
@@ -68,8 +69,8 @@ const cursor = optionalText(80).transform((v, ctx): PageCursor | undefined => {
 });
 
 const listQuerySchema = z.strictObject({
-  queue: cursor,
-  mine: cursor,
+  queue: pageCursorParam,
+  mine: pageCursorParam,
   requester: optionalText(320).refine((v) => v === undefined || v.includes("@"), {
     message: "must be an email address",
   }),

@@ -11,6 +11,52 @@ export interface ListPage {
   previous: string | null;
 }
 
+/** A row a keyset list is ordered by: its creation time, then its id as the tie-break. */
+interface KeysetRow {
+  createdAt: Date;
+  id: string;
+}
+
+/**
+ * How to read one page of a list shown in `order` (createdAt, id): forward from a "next" cursor
+ * (or from the start), backward from a "previous" one, `take` rows and one more to know whether
+ * the list goes on. `where` narrows the list's own filter to the rows past the cursor.
+ */
+export function keysetRead(
+  order: "asc" | "desc",
+  cursor: PageCursor | undefined,
+  size: number,
+): { forward: boolean; direction: "asc" | "desc"; past: KeysetWhere | null; take: number } {
+  const forward = cursor?.direction !== "previous";
+  const direction = forward ? order : order === "asc" ? "desc" : "asc";
+  return {
+    forward,
+    direction,
+    past: cursor ? keysetWhere(cursor, direction) : null,
+    take: size + 1,
+  };
+}
+
+/** The page in its shown order, with cursors to its neighbours (null at either end). */
+export function keysetPage<T extends KeysetRow>(
+  found: T[],
+  read: { forward: boolean; take: number },
+  cursor: PageCursor | undefined,
+): { rows: T[]; next: string | null; previous: string | null } {
+  const more = found.length >= read.take;
+  const rows = found.slice(0, read.take - 1);
+  if (!read.forward) rows.reverse();
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  const nextExists = read.forward ? more : cursor !== undefined;
+  const previousExists = read.forward ? cursor !== undefined : more;
+  return {
+    rows,
+    next: nextExists && last ? encodeCursor("next", last) : null,
+    previous: previousExists && first ? encodeCursor("previous", first) : null,
+  };
+}
+
 /**
  * One page of requests in (createdAt, id) order — `asc` for the queue (oldest waits longest, and
  * what arrives while someone pages joins the end), `desc` for a person's own (newest first).
@@ -23,48 +69,37 @@ export async function pageOfRequests(
   order: "asc" | "desc",
   cursor: PageCursor | undefined,
 ): Promise<{ rows: RequestRow[]; page: ListPage }> {
-  const forward = cursor?.direction !== "previous";
-  const direction = forward ? order : order === "asc" ? "desc" : "asc";
+  const read = keysetRead(order, cursor, REQUEST_PAGE_SIZE);
   const [found, total] = await Promise.all([
     db.accessRequest.findMany({
-      where: cursor ? { AND: [where, keysetWhere(cursor, direction)] } : where,
+      where: read.past ? { AND: [where, read.past] } : where,
       include: requestInclude,
-      orderBy: [{ createdAt: direction }, { id: direction }],
-      take: REQUEST_PAGE_SIZE + 1,
+      orderBy: [{ createdAt: read.direction }, { id: read.direction }],
+      take: read.take,
     }),
     db.accessRequest.count({ where }),
   ]);
-  const more = found.length > REQUEST_PAGE_SIZE;
-  const rows = found.slice(0, REQUEST_PAGE_SIZE);
-  if (!forward) rows.reverse();
-  const first = rows[0];
-  const last = rows[rows.length - 1];
-  const nextExists = forward ? more : cursor !== undefined;
-  const previousExists = forward ? cursor !== undefined : more;
-  return {
-    rows,
-    page: {
-      total,
-      next: nextExists && last ? encodeCursor("next", last) : null,
-      previous: previousExists && first ? encodeCursor("previous", first) : null,
-    },
-  };
+  const { rows, next, previous } = keysetPage(found, read, cursor);
+  return { rows, page: { total, next, previous } };
 }
 
-/** Strictly after the cursor's row in the reading direction, as a range plus a tie-break on id. */
-function keysetWhere(
-  cursor: PageCursor,
-  direction: "asc" | "desc",
-): Prisma.AccessRequestWhereInput {
+/** Rows strictly past a row in a reading direction: a range plus a tie-break on id. */
+export type KeysetWhere = {
+  createdAt: { gte: Date } | { lte: Date };
+  OR: [{ createdAt: { gt: Date } | { lt: Date } }, { id: { gt: string } | { lt: string } }];
+};
+
+/** Strictly after `row` in the reading direction (any model ordered by createdAt, id). */
+export function keysetWhere(row: KeysetRow, direction: "asc" | "desc"): KeysetWhere {
   if (direction === "asc") {
     return {
-      createdAt: { gte: cursor.createdAt },
-      OR: [{ createdAt: { gt: cursor.createdAt } }, { id: { gt: cursor.id } }],
+      createdAt: { gte: row.createdAt },
+      OR: [{ createdAt: { gt: row.createdAt } }, { id: { gt: row.id } }],
     };
   }
   return {
-    createdAt: { lte: cursor.createdAt },
-    OR: [{ createdAt: { lt: cursor.createdAt } }, { id: { lt: cursor.id } }],
+    createdAt: { lte: row.createdAt },
+    OR: [{ createdAt: { lt: row.createdAt } }, { id: { lt: row.id } }],
   };
 }
 

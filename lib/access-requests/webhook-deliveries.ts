@@ -1,77 +1,113 @@
 import "server-only";
+import type { Prisma } from "@gatehouse/db-sqlite";
 import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event";
 import type { Db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/request-meta";
+import { keysetPage, keysetRead, keysetWhere, type ListPage } from "./paged-lists";
 import {
   isWebhookDeliveryState,
   webhookDestination,
   type WebhookDeliveryRow,
   type WebhookDeliveryState,
 } from "./webhook-destination";
-
-export interface WebhookDeliveryQuery {
-  /** Only deliveries in this state; all of them without. */
-  state?: WebhookDeliveryState;
-  limit: number;
-}
+import { WEBHOOK_PAGE_SIZE, type WebhookQuery } from "./webhook-query";
 
 export interface WebhookDeliveryList {
-  /** Newest first, at most `limit`. */
+  /** Newest first, one page of at most WEBHOOK_PAGE_SIZE. */
   deliveries: WebhookDeliveryRow[];
-  /** How many deliveries are in each state, whatever the filter. */
+  /** How many deliveries are in each state within the request and destination filters. */
   counts: Record<WebhookDeliveryState, number>;
+  /** The page's place: cursors to its neighbours, the position of its first row, the total. */
+  page: ListPage & { first: number };
+  /** The destination filter as shown (redacted), or null when its delivery does not exist. */
+  destination: string | null;
 }
 
+const ROW_FIELDS = {
+  id: true,
+  url: true,
+  event: true,
+  requestId: true,
+  state: true,
+  attempts: true,
+  nextAttemptAt: true,
+  lastStatus: true,
+  lastError: true,
+  createdAt: true,
+  deliveredAt: true,
+} as const;
+
 /**
- * The outbox as the admin page shows it (docs/ACCESS-REQUESTS.md "Webhooks: an outbox"). The URL
- * is redacted and the payload never read: the page shows where and how it went, not what.
+ * One page of the outbox as the admin page shows it (docs/ACCESS-REQUESTS.md "Webhooks: an
+ * outbox"), newest first, keyset-paged as the access-request lists are (paged-lists.ts), so a page
+ * deep in thousands costs what the first does. A destination filter names a delivery and matches
+ * that delivery's URL, so the URL — which may be a secret — never travels in a link. The URL is
+ * redacted and the payload never read: the page shows where and how it went, not what.
  */
 export async function findWebhookDeliveries(
   db: Db,
-  query: WebhookDeliveryQuery,
+  query: WebhookQuery,
 ): Promise<WebhookDeliveryList> {
-  const [rows, grouped] = await Promise.all([
+  const scope: Prisma.WebhookDeliveryWhereInput = {};
+  if (query.request) scope.requestId = query.request;
+  let destination: string | null = null;
+  if (query.destination) {
+    const named = await db.webhookDelivery.findUnique({
+      where: { id: query.destination },
+      select: { url: true },
+    });
+    destination = named ? webhookDestination(named.url) : null;
+    // A delivery that does not exist names no URL: nothing matches.
+    scope.url = named ? named.url : { in: [] };
+  }
+  const where = query.state ? { ...scope, state: query.state } : scope;
+  const read = keysetRead("desc", query.page, WEBHOOK_PAGE_SIZE);
+  const [found, grouped] = await Promise.all([
     db.webhookDelivery.findMany({
-      where: query.state ? { state: query.state } : {},
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      take: query.limit,
-      select: {
-        id: true,
-        url: true,
-        event: true,
-        requestId: true,
-        state: true,
-        attempts: true,
-        nextAttemptAt: true,
-        lastStatus: true,
-        lastError: true,
-        createdAt: true,
-        deliveredAt: true,
-      },
+      where: read.past ? { AND: [where, read.past] } : where,
+      orderBy: [{ createdAt: read.direction }, { id: read.direction }],
+      take: read.take,
+      select: ROW_FIELDS,
     }),
-    db.webhookDelivery.groupBy({ by: ["state"], _count: { _all: true } }),
+    db.webhookDelivery.groupBy({ by: ["state"], where: scope, _count: { _all: true } }),
   ]);
   const counts: Record<WebhookDeliveryState, number> = { pending: 0, delivered: 0, failed: 0 };
   for (const group of grouped)
     if (isWebhookDeliveryState(group.state)) counts[group.state] = group._count._all;
+  const total = query.state
+    ? counts[query.state]
+    : counts.pending + counts.delivered + counts.failed;
+  const { rows, next, previous } = keysetPage(found, read, query.page);
+  // Deep in the list, the page says where it is: the rows newer than its first, plus one.
+  const top = rows[0];
+  const newer =
+    query.page && top
+      ? await db.webhookDelivery.count({ where: { AND: [where, keysetWhere(top, "asc")] } })
+      : 0;
   return {
-    deliveries: rows.map((row) => ({
-      id: row.id,
-      destination: webhookDestination(row.url),
-      event: row.event,
-      requestId: row.requestId,
-      // The worker writes only these three; anything else would be a bug shown as still pending.
-      state: isWebhookDeliveryState(row.state) ? row.state : "pending",
-      attempts: row.attempts,
-      nextAttemptAt: row.nextAttemptAt.toISOString(),
-      lastStatus: row.lastStatus,
-      lastError: row.lastError,
-      createdAt: row.createdAt.toISOString(),
-      deliveredAt: row.deliveredAt?.toISOString() ?? null,
-    })),
+    deliveries: rows.map(shownRow),
     counts,
+    page: { total, next, previous, first: newer + 1 },
+    destination,
   };
+}
+
+function shownRow(row: Prisma.WebhookDeliveryGetPayload<{ select: typeof ROW_FIELDS }>) {
+  return {
+    id: row.id,
+    destination: webhookDestination(row.url),
+    event: row.event,
+    requestId: row.requestId,
+    // The worker writes only these three; anything else would be a bug shown as still pending.
+    state: isWebhookDeliveryState(row.state) ? row.state : ("pending" as const),
+    attempts: row.attempts,
+    nextAttemptAt: row.nextAttemptAt.toISOString(),
+    lastStatus: row.lastStatus,
+    lastError: row.lastError,
+    createdAt: row.createdAt.toISOString(),
+    deliveredAt: row.deliveredAt?.toISOString() ?? null,
+  } satisfies WebhookDeliveryRow;
 }
 
 const NOT_FAILED: Record<string, string> = {

@@ -48,3 +48,23 @@ export function webhookDestination(url: string): string {
   if (segments.length === 0) return base;
   return `${base}/${segments[0]}${segments.length > 1 ? "/…" : ""}`;
 }
+
+/** What the admin page's list is narrowed to (docs/ACCESS-REQUESTS.md "Webhooks: an outbox"). */
+export interface WebhookFilters {
+  state?: WebhookDeliveryState;
+  /** The access request the deliveries are about. */
+  request?: string;
+  /** A delivery id: only deliveries to the same URL as that one (the URL itself is a secret). */
+  destination?: string;
+}
+
+/** The admin page with these filters, and a page cursor when given. */
+export function webhookDeliveriesHref(filters: WebhookFilters, page?: string): string {
+  const params = new URLSearchParams();
+  if (filters.state) params.set("state", filters.state);
+  if (filters.request) params.set("request", filters.request);
+  if (filters.destination) params.set("destination", filters.destination);
+  if (page) params.set("page", page);
+  const query = params.toString();
+  return query ? `/admin/webhooks?${query}` : "/admin/webhooks";
+}

@@ -7,7 +7,7 @@ import type { Db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { serializableTransaction } from "@/lib/db/serializable-transaction";
 import type { RequestMeta } from "@/lib/request-meta";
-import { ruleSubjectOf, ruleView } from "./rule-view";
+import { ruleAuditView, ruleSubjectOf, ruleView } from "./rule-view";
 import { conflict, invalid, notFound, type AdminResult } from "./admin-result";
 import {
   defaultRoleArn,
@@ -240,7 +240,7 @@ export async function deleteRole(
         removed: { rules: before.accessRules.length, accessRequests },
         before: {
           ...roleAuditView(asRoleRow(before)),
-          rules: before.accessRules.map((rule) => ({ id: rule.id, ...ruleView(rule) })),
+          rules: before.accessRules.map((rule) => ({ id: rule.id, ...ruleAuditView(rule) })),
         },
         after: null,
       },

@@ -1,5 +1,7 @@
 import "server-only";
+import { createHash } from "node:crypto";
 import { parseApprovers } from "@/lib/access-requests/approvers";
+import { webhookDestination } from "@/lib/access-requests/webhook-destination";
 import { personEmail, personLabel, type PersonIdentities } from "@/lib/people/person-label";
 import type { EligibleSettings } from "./rule-input";
 
@@ -33,7 +35,10 @@ export function ruleSubjectOf(
   return `user ${rule.person ? personLabel(rule.person) : (rule.personId ?? "?")}`;
 }
 
-/** A rule as the admin pages and the audit log show it (plain values, instants as ISO text). */
+/**
+ * A rule as the admin pages show it (plain values, instants as ISO text); its audit events record
+ * ruleAuditView.
+ */
 export function ruleView(rule: RuleRow) {
   return {
     subject: ruleSubjectOf(rule),
@@ -63,6 +68,26 @@ export function ruleView(rule: RuleRow) {
         }
       : {}),
   };
+}
+
+/**
+ * A rule's webhook URL as the audit log and the import's diff show it: where it points (as the
+ * webhook deliveries page shows it) and a short fingerprint, so a change of URL is visible without
+ * the URL. A Slack incoming-webhook URL is a bearer credential, and the audit log is read by
+ * auditors and never rewritten (docs/INVARIANTS.md invariant 3).
+ */
+export function webhookUrlForAudit(url: string | null): string | null {
+  if (url === null) return null;
+  const fingerprint = createHash("sha256").update(url).digest("hex").slice(0, 12);
+  return `${webhookDestination(url)} (sha256:${fingerprint})`;
+}
+
+/** A rule as its audit events record it: as ruleView, with the webhook URL fingerprinted. */
+export function ruleAuditView(rule: RuleRow) {
+  const view = ruleView(rule);
+  return "webhookUrl" in view
+    ? { ...view, webhookUrl: webhookUrlForAudit(view.webhookUrl ?? null) }
+    : view;
 }
 
 /** An eligible rule's approvers as the form and the audit show them: group names and emails. */

@@ -11,7 +11,7 @@ import {
   UNVERIFIED_EMAIL,
 } from "@/lib/people/person-label";
 import { conflict, invalid, notFound, type AdminResult } from "./admin-result";
-import { ruleSubjectOf, ruleView } from "./rule-view";
+import { ruleAuditView, ruleSubjectOf, ruleView } from "./rule-view";
 import {
   DEFAULT_ELIGIBLE_SETTINGS,
   eligibleSettingsOf,
@@ -205,7 +205,12 @@ export async function createRule(
       actor,
       meta,
       target: { awsAccountId: role.awsAccount.accountId, roleArn: role.arn },
-      details: { rule: row.id, grants: ruleSubjectOf(row), before: null, after: ruleView(row) },
+      details: {
+        rule: row.id,
+        grants: ruleSubjectOf(row),
+        before: null,
+        after: ruleAuditView(row),
+      },
     });
     return {
       ok: true,
@@ -268,8 +273,8 @@ export async function updateRule(
       details: {
         rule: after.id,
         grants: ruleSubjectOf(after),
-        before: ruleView(before),
-        after: ruleView(after),
+        before: ruleAuditView(before),
+        after: ruleAuditView(after),
       },
     });
     return {
@@ -303,7 +308,7 @@ export async function deleteRule(
       details: {
         rule: before.id,
         grants: ruleSubjectOf(before),
-        before: ruleView(before),
+        before: ruleAuditView(before),
         after: null,
       },
     });

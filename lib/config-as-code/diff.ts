@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { externalIdFingerprint } from "@/lib/admin/role-input";
+import { webhookUrlForAudit } from "@/lib/admin/rule-view";
 import {
   approversKey,
   approversLabel,
@@ -82,11 +83,13 @@ export const RULE_FIELDS = [
 ] as const;
 
 /**
- * How a field's value is shown: ExternalIds only as fingerprints, policies canonical, approvers
- * in words.
+ * How a field's value is shown: ExternalIds only as fingerprints, webhook URLs as where they
+ * point and a fingerprint (the rest can be the receiver's secret), policies canonical, approvers in
+ * words.
  */
 export function shown(field: string, value: unknown): FieldValue {
   if (field === "externalId") return externalIdFingerprint(value as string | null);
+  if (field === "webhookUrl") return webhookUrlForAudit(value as string | null);
   if (field === "sessionPolicy") return canonicalPolicy(value as string | null);
   if (field === "approvers") return approversLabel(value as Subject[]);
   return value as FieldValue;

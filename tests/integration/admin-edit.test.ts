@@ -663,6 +663,45 @@ describe("rules", () => {
       after: null,
     });
   });
+
+  it("a by-request rule's webhook URL is a secret: its audit events say where it points and that it changed, never the URL", async () => {
+    // A Slack incoming-webhook URL is a bearer credential: whoever reads it can post as Gatehouse.
+    const first = "https://hooks.slack.example/services/T0SECRET/B0SECRET/XFIRSTSECRETX";
+    const second = "https://hooks.slack.example/services/T0SECRET/B0SECRET/XSECONDSECRETX";
+    const eligible = { access: "eligible", approvers: "data-leads", groupName: "webhooked" };
+    const rule = await addRule(role, { ...eligible, webhookUrl: first });
+    const page = `/admin/accounts/${role.awsAccountId}/roles/${role.id}/rules/${rule.id}`;
+    const ids = { accountDbId: role.awsAccountId, roleId: role.id, id: rule.id };
+    const edited = await act(alice, page, "updateRuleAction", {
+      ...RULE,
+      ...eligible,
+      ...ids,
+      version: "1",
+      webhookUrl: second,
+    });
+    expect(edited.state, JSON.stringify(edited.state)).toMatchObject({ ok: true });
+    const deleted = await act(alice, page, "deleteRuleAction", { ...ids, version: "2" });
+    expect(deleted.redirect).toContain("notice=rule-deleted");
+
+    const events = await stack.db.auditEvent.findMany({
+      where: { action: { startsWith: "admin.rule." }, detailsJson: { contains: rule.id } },
+      orderBy: { sequence: "asc" },
+    });
+    expect(events.map((e) => e.action)).toEqual([
+      "admin.rule.created",
+      "admin.rule.updated",
+      "admin.rule.deleted",
+    ]);
+    for (const event of events)
+      for (const secret of ["T0SECRET", "B0SECRET", "XFIRSTSECRETX", "XSECONDSECRETX"])
+        expect(event.detailsJson.includes(secret), `${event.action} records ${secret}`).toBe(false);
+    const updated = parseDetails(events[1]!.detailsJson) as {
+      before: { webhookUrl: string };
+      after: { webhookUrl: string };
+    };
+    expect(updated.before.webhookUrl).toMatch(/^https:\/\/hooks\.slack\.example\/services\/… /);
+    expect(updated.after.webhookUrl).not.toBe(updated.before.webhookUrl);
+  });
 });
 
 // ---- the audit record and the change are one transaction -------------------------------------

@@ -494,9 +494,16 @@ const TERM_CHANGES: Array<[string, (r: RuleState) => void, object]> = [
     { field: "breakGlass", before: false, after: true },
   ],
   [
+    // Where it points and a fingerprint: the rest of a webhook URL can be the receiver's secret.
     "webhookUrl",
-    (r) => void (r.webhookUrl = "https://hooks.corp.example/"),
-    { field: "webhookUrl", before: null, after: "https://hooks.corp.example/" },
+    (r) => void (r.webhookUrl = "https://hooks.corp.example/services/T0/XSECRETX"),
+    {
+      field: "webhookUrl",
+      before: null,
+      after: expect.stringMatching(
+        /^https:\/\/hooks\.corp\.example\/services\/… \(sha256:[0-9a-f]{12}\)$/,
+      ),
+    },
   ],
 ];
 

@@ -1,22 +1,23 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { PageFrame } from "@/components/page-frame";
+import { PageLinks } from "@/components/page-links";
 import { WebhookDeliveriesTable } from "@/components/webhook-deliveries-table";
+import { encodeCursor } from "@/lib/access-requests/list-query";
 import { MAX_WEBHOOK_ATTEMPTS } from "@/lib/access-requests/webhook-delivery";
 import { findWebhookDeliveries } from "@/lib/access-requests/webhook-deliveries";
 import {
-  isWebhookDeliveryState,
   WEBHOOK_DELIVERY_STATES,
+  webhookDeliveriesHref,
   type WebhookDeliveryState,
+  type WebhookFilters,
 } from "@/lib/access-requests/webhook-destination";
+import { parseWebhookQuery } from "@/lib/access-requests/webhook-query";
 import { requirePrivilegedPage } from "@/lib/auth/privilege-guard";
 import { getDb } from "@/lib/db/client";
 
 export const metadata: Metadata = { title: "Webhook deliveries" };
 export const dynamic = "force-dynamic";
-
-/** The newest deliveries shown; the counts above the table cover every one. */
-const LIMIT = 100;
 
 /** Says what sends webhooks, so an admin knows what to set without looking anything up. */
 const EMPTY = (
@@ -32,19 +33,24 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 /**
  * The access-request webhook outbox (docs/ACCESS-REQUESTS.md "Webhooks: an outbox"): what was
- * sent where, what is still being retried, what gave up — and a Retry for the ones that did.
+ * sent where, what is still being retried, what gave up — and a Retry for the ones that did. Paged
+ * newest first, and narrowed by state, by access request and by destination; a query it can't
+ * read is named above the list, which then shows its first page unfiltered.
  */
 export default async function AdminWebhooksPage({ searchParams }: { searchParams: SearchParams }) {
-  const params = await searchParams;
-  // An unknown state is no filter rather than an error: the links below only offer valid ones.
-  const state = isWebhookDeliveryState(params.state) ? params.state : undefined;
+  const parsed = parseWebhookQuery(await searchParams);
+  const query = parsed.ok ? parsed.query : {};
+  const { page: cursor, ...filters } = query;
   const { user } = await requirePrivilegedPage(
     "admin",
-    state ? `/admin/webhooks?state=${state}` : "/admin/webhooks",
+    webhookDeliveriesHref(filters, cursor && encodeCursor(cursor.direction, cursor)),
   );
-  const { deliveries, counts } = await findWebhookDeliveries(getDb(), { state, limit: LIMIT });
+  const { deliveries, counts, page, destination } = await findWebhookDeliveries(getDb(), query);
+  const issues = parsed.ok ? [] : parsed.issues;
+  if (filters.destination && destination === null)
+    issues.push({ path: "destination", message: "names no delivery, so nothing matches" });
   const total = counts.pending + counts.delivered + counts.failed;
-  const matching = state ? counts[state] : total;
+  const unfiltered = !filters.request && !filters.destination;
   return (
     <PageFrame user={user} isWide>
       <div>
@@ -56,36 +62,77 @@ export default async function AdminWebhooksPage({ searchParams }: { searchParams
           URL can be its secret. Times are UTC.
         </p>
       </div>
-      <nav aria-label="Delivery state" className="flex flex-wrap gap-2 text-sm">
-        <StateLink state={undefined} current={state} count={total} />
-        {WEBHOOK_DELIVERY_STATES.map((s) => (
-          <StateLink key={s} state={s} current={state} count={counts[s]} />
-        ))}
-      </nav>
-      {deliveries.length > 0 && matching > deliveries.length && (
-        <p className="text-sm text-slate-600" data-testid="webhook-deliveries-shown">
-          Showing the newest {deliveries.length} of {matching}.
+      {issues.length > 0 && (
+        <p
+          role="alert"
+          className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900"
+          data-testid="query-issues"
+        >
+          This address is not one the page reads:{" "}
+          {issues.map((i) => `${i.path} ${i.message}`).join("; ")}.
         </p>
       )}
+      {!unfiltered && (
+        <p className="text-sm text-slate-700" data-testid="webhook-filters">
+          {filterLine(filters.request, destination)}{" "}
+          <Link
+            href={webhookDeliveriesHref({ state: filters.state })}
+            className="text-indigo-700 underline"
+          >
+            Show every request and destination
+          </Link>
+        </p>
+      )}
+      <nav aria-label="Delivery state" className="flex flex-wrap gap-2 text-sm">
+        <StateLink filters={filters} state={undefined} count={total} />
+        {WEBHOOK_DELIVERY_STATES.map((s) => (
+          <StateLink key={s} filters={filters} state={s} count={counts[s]} />
+        ))}
+      </nav>
       <WebhookDeliveriesTable
         deliveries={deliveries}
         maxAttempts={MAX_WEBHOOK_ATTEMPTS}
-        emptyMessage={total === 0 ? EMPTY : `No ${state ?? "matching"} deliveries.`}
+        filters={filters}
+        emptyMessage={
+          total === 0 && unfiltered ? EMPTY : `No ${filters.state ?? "matching"} deliveries.`
+        }
       />
+      {(page.next || page.previous) && (
+        <PageLinks
+          label="Pages of webhook deliveries"
+          testId="webhooks"
+          previousHref={page.previous && webhookDeliveriesHref(filters, page.previous)}
+          nextHref={page.next && webhookDeliveriesHref(filters, page.next)}
+          range={
+            deliveries.length > 0
+              ? `Deliveries ${page.first}–${page.first + deliveries.length - 1} of ${page.total}`
+              : "No more deliveries."
+          }
+        />
+      )}
     </PageFrame>
   );
 }
 
+/** Which request and destination the list is narrowed to; the destination redacted. */
+function filterLine(request: string | undefined, destination: string | null): string {
+  const parts = [];
+  if (request) parts.push(`about access request ${request}`);
+  if (destination) parts.push(`to ${destination}`);
+  return parts.length > 0 ? `Only deliveries ${parts.join(" and ")}.` : "No deliveries match.";
+}
+
+/** One state's link, keeping the request and destination filters (and starting at page one). */
 function StateLink(props: {
+  filters: WebhookFilters;
   state: WebhookDeliveryState | undefined;
-  current: WebhookDeliveryState | undefined;
   count: number;
 }) {
-  const isCurrent = props.state === props.current;
+  const isCurrent = props.state === props.filters.state;
   const label = props.state ? props.state[0]!.toUpperCase() + props.state.slice(1) : "All";
   return (
     <Link
-      href={props.state ? `/admin/webhooks?state=${props.state}` : "/admin/webhooks"}
+      href={webhookDeliveriesHref({ ...props.filters, state: props.state })}
       aria-current={isCurrent ? "page" : undefined}
       data-testid={`webhook-count-${props.state ?? "all"}`}
       className={`rounded-md border px-3 py-1.5 font-medium ${
