@@ -40,7 +40,10 @@ export interface Change {
 export interface ConfigDiff {
   changes: Change[];
   counts: Record<ChangeKind, Record<ChangeOp, number>>;
-  /** SHA-256 over the whole diff: applying refuses when the database has moved since the dry run. */
+  /**
+   * SHA-256 over the whole diff and everything each removal takes with it: applying refuses when
+   * the database has moved since the dry run.
+   */
   hash: string;
 }
 
@@ -128,6 +131,24 @@ const roleLabel = (accountId: string, r: { name: string }) => `role ${accountId}
 const ruleLabel = (accountId: string, roleName: string, r: RuleState) =>
   `rule ${accountId}/${roleName} → ${subjectLabel(r.subject)}${/#1$/.test(r.key) ? "" : ` (#${r.key.split("#").pop() ?? ""})`}`;
 
+const count = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** What goes with a removed account or role, in words: " with its 2 roles and 5 rules". */
+function withItsContents(roles: number, rules: number): string {
+  const parts = [
+    ...(roles > 0 ? [count(roles, "role")] : []),
+    ...(rules > 0 ? [count(rules, "rule")] : []),
+  ];
+  return parts.length === 0 ? "" : ` with its ${parts.join(" and ")}`;
+}
+
+/**
+ * Everything stored under a removed entry, as its hash input: the diff names only the entry, so
+ * without this a rule or role added under it after the dry run would be deleted by an apply whose
+ * hash still matched — a deletion nobody reviewed.
+ */
+type RemovedContents = Map<string, string>;
+
 /**
  * Compares the configuration a file asks for with the one stored. Accounts are matched by their
  * 12-digit id, roles by account and name, rules by role, subject and rank (state.ts). Everything
@@ -139,17 +160,20 @@ export function diffConfig(
   current: readonly CurrentAccount[],
 ): ConfigDiff {
   const changes: Change[] = [];
+  const removedContents: RemovedContents = new Map();
   const currentAccounts = new Map(current.map((a) => [a.key, a]));
   const desiredAccounts = new Map(desired.map((a) => [a.key, a]));
   for (const account of current) {
     if (!desiredAccounts.has(account.key)) {
+      const rules = account.roles.reduce((n, r) => n + r.rules.length, 0);
       changes.push({
         kind: "account",
         op: "removed",
-        label: accountLabel(account),
+        label: `${accountLabel(account)}${withItsContents(account.roles.length, rules)}`,
         key: account.key,
         fields: [],
       });
+      removedContents.set(`account:${account.key}`, JSON.stringify(account));
       continue;
     }
   }
@@ -175,9 +199,9 @@ export function diffConfig(
         key: account.key,
         fields,
       });
-    diffRoles(changes, account, before);
+    diffRoles(changes, removedContents, account, before);
   }
-  return summarise(changes);
+  return summarise(changes, removedContents);
 }
 
 function addedRole(changes: Change[], accountId: string, role: RoleState) {
@@ -198,18 +222,25 @@ function addedRole(changes: Change[], accountId: string, role: RoleState) {
     });
 }
 
-function diffRoles(changes: Change[], account: AccountState, before: CurrentAccount) {
+function diffRoles(
+  changes: Change[],
+  removedContents: RemovedContents,
+  account: AccountState,
+  before: CurrentAccount,
+) {
   const desiredRoles = new Map(account.roles.map((r) => [r.key, r]));
   const currentRoles = new Map<string, CurrentRole>(before.roles.map((r) => [r.key, r]));
   for (const role of before.roles)
-    if (!desiredRoles.has(role.key))
+    if (!desiredRoles.has(role.key)) {
       changes.push({
         kind: "role",
         op: "removed",
-        label: roleLabel(account.accountId, role),
+        label: `${roleLabel(account.accountId, role)}${withItsContents(0, role.rules.length)}`,
         key: role.key,
         fields: [],
       });
+      removedContents.set(`role:${role.key}`, JSON.stringify(role));
+    }
   for (const role of account.roles) {
     const stored = currentRoles.get(role.key);
     if (!stored) {
@@ -225,12 +256,13 @@ function diffRoles(changes: Change[], account: AccountState, before: CurrentAcco
         key: role.key,
         fields,
       });
-    diffRules(changes, account.accountId, role, stored.rules);
+    diffRules(changes, removedContents, account.accountId, role, stored.rules);
   }
 }
 
 function diffRules(
   changes: Change[],
+  removedContents: RemovedContents,
   accountId: string,
   role: RoleState,
   stored: readonly CurrentRule[],
@@ -238,7 +270,7 @@ function diffRules(
   const desired = new Map(role.rules.map((r) => [r.key, r]));
   const byKey = new Map(stored.map((r) => [r.key, r]));
   for (const rule of stored)
-    if (!desired.has(rule.key))
+    if (!desired.has(rule.key)) {
       changes.push({
         kind: "rule",
         op: "removed",
@@ -246,6 +278,8 @@ function diffRules(
         key: rule.key,
         fields: [],
       });
+      removedContents.set(`rule:${rule.key}`, JSON.stringify(rule));
+    }
   for (const rule of role.rules) {
     const before = byKey.get(rule.key);
     if (!before) {
@@ -273,7 +307,7 @@ function diffRules(
 const KIND_ORDER: Record<ChangeKind, number> = { account: 0, role: 1, rule: 2 };
 const OP_ORDER: Record<ChangeOp, number> = { removed: 0, changed: 1, added: 2 };
 
-function summarise(changes: Change[]): ConfigDiff {
+function summarise(changes: Change[], removedContents: RemovedContents): ConfigDiff {
   changes.sort(
     (a, b) =>
       KIND_ORDER[a.kind] - KIND_ORDER[b.kind] ||
@@ -288,7 +322,8 @@ function summarise(changes: Change[]): ConfigDiff {
   const hash = createHash("sha256");
   for (const c of changes) {
     counts[c.kind][c.op] += 1;
-    hash.update(JSON.stringify([c.kind, c.op, c.key, c.fields]));
+    const removed = removedContents.get(`${c.kind}:${c.key}`) ?? null;
+    hash.update(JSON.stringify([c.kind, c.op, c.key, c.fields, removed]));
     hash.update("\n");
   }
   return { changes, counts, hash: hash.digest("hex") };

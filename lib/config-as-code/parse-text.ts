@@ -1,5 +1,15 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Document,
+  type Pair,
+  type YAMLMap,
+} from "yaml";
 import type { DocPath, ImportProblem } from "./document";
+import { duplicateKeyOffsets, holdsMoreValuesThan, maxValuesForHeap } from "./read-limits";
 
 export type ConfigFormat = "yaml" | "json";
 
@@ -20,14 +30,24 @@ export function detectFormat(text: string): ConfigFormat {
 }
 
 /**
- * Binary data read as text: a NUL, the replacement character a decoder puts for invalid bytes, or
- * many control characters. A YAML parser would read it as one string and name the wrong problem.
+ * Binary data read as text: a NUL, or many control characters. A YAML parser would read it as one
+ * string and name the wrong problem.
  */
 function looksBinary(text: string): boolean {
-  if (/[\u0000\uFFFD]/.test(text)) return true;
+  if (text.includes("\u0000")) return true;
   const sample = text.slice(0, 4096);
   const controls = sample.match(/[\u0001-\u0008\u000E-\u001F\u007F]/g)?.length ?? 0;
   return controls > sample.length / 100;
+}
+
+/**
+ * The first line holding U+FFFD, which a decoder (the browser's, or the server's for the request)
+ * puts for bytes that are not UTF-8: a file saved as Latin-1 or Windows-1252 with an accented
+ * letter. The bytes themselves are gone, so the file must be saved again, not guessed at.
+ */
+function firstNonUtf8Line(text: string): number | null {
+  const at = text.indexOf("\uFFFD");
+  return at < 0 ? null : placeAt(text, at).line;
 }
 
 /** A parser's own words, but for the engine's stack overflow, which says nothing of the file. */
@@ -81,6 +101,30 @@ export function parseConfigText(
         },
       ],
     };
+  const notUtf8 = firstNonUtf8Line(text);
+  if (notUtf8 !== null)
+    return {
+      ok: false,
+      problems: [
+        {
+          path: "(document)",
+          line: notUtf8,
+          message: `Line ${notUtf8} is not UTF-8 text: it holds bytes no UTF-8 character has (an accented letter saved as Latin-1 or Windows-1252, say). Save the file as UTF-8 and import it again.`,
+        },
+      ],
+    };
+  const maxValues = maxValuesForHeap();
+  if (holdsMoreValuesThan(text, maxValues))
+    return {
+      ok: false,
+      problems: [
+        {
+          path: "(document)",
+          line: null,
+          message: `This file holds more than ${maxValues.toLocaleString("en-US")} values (keys, values and list items), and this portal reads at most ${maxValues.toLocaleString("en-US")} at once with its memory limit (GATEHOUSE_MAX_HEAP_MB). Nothing was read; raise the limit to import a configuration this large.`,
+        },
+      ],
+    };
   if (format === "json") {
     try {
       JSON.parse(text);
@@ -103,22 +147,30 @@ export function parseConfigText(
     }
   }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  // Keys written twice are found by duplicateKeyOffsets, in one pass (the parser's is quadratic).
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  const syntaxError = (offset: number, message: string): ImportProblem => {
+    const place = placeAt(text, offset);
+    return {
+      path: "(document)",
+      line: place.line,
+      message: `Not valid ${format === "json" ? "JSON" : "YAML"}${place.column}: ${readable(message)}`,
+    };
+  };
   if (doc.errors.length > 0) {
     return {
       ok: false,
-      problems: doc.errors.map((e) => {
-        const place = placeAt(text, e.pos[0]);
-        return {
-          path: "(document)",
-          line: place.line,
-          message: `Not valid ${format === "json" ? "JSON" : "YAML"}${place.column}: ${readable(e.message.split("\n")[0] ?? e.code)}`,
-        };
-      }),
+      problems: doc.errors.map((e) => syntaxError(e.pos[0], e.message.split("\n")[0] ?? e.code)),
     };
   }
   let value: unknown;
   try {
+    const duplicates = duplicateKeyOffsets(doc);
+    if (duplicates.length > 0)
+      return {
+        ok: false,
+        problems: duplicates.map((offset) => syntaxError(offset, "Map keys must be unique")),
+      };
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
     return {
@@ -132,9 +184,10 @@ export function parseConfigText(
       ],
     };
   }
+  const keyIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
   return {
     ok: true,
-    parsed: { format, value, lineOf: (path) => lineOfPath(doc, lineCounter, path) },
+    parsed: { format, value, lineOf: (path) => lineOfPath(doc, lineCounter, keyIndex, path) },
   };
 }
 
@@ -143,7 +196,27 @@ function firstErrorPlace(text: string): Place {
   return error ? placeAt(text, error.pos[0]) : { line: null, column: "" };
 }
 
-function lineOfPath(doc: Document, lines: LineCounter, path: DocPath): number | null {
+/**
+ * A map's pairs by key, built once per map: a file with an unknown field in each of 100,000 keys
+ * asks for 100,000 lines, and a search through the map for each would be quadratic.
+ */
+function pairOf(index: WeakMap<YAMLMap, Map<string, Pair>>, map: YAMLMap, key: string) {
+  let pairs = index.get(map);
+  if (!pairs) {
+    pairs = new Map();
+    for (const p of map.items)
+      if (isScalar(p.key) && !pairs.has(String(p.key.value))) pairs.set(String(p.key.value), p);
+    index.set(map, pairs);
+  }
+  return pairs.get(key);
+}
+
+function lineOfPath(
+  doc: Document,
+  lines: LineCounter,
+  keyIndex: WeakMap<YAMLMap, Map<string, Pair>>,
+  path: DocPath,
+): number | null {
   let node: unknown = doc.contents;
   let line: number | null = startLine(node, lines);
   for (const part of path) {
@@ -151,7 +224,7 @@ function lineOfPath(doc: Document, lines: LineCounter, path: DocPath): number | 
       node = node.items[part];
       line = startLine(node, lines) ?? line;
     } else if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(part));
+      const pair = pairOf(keyIndex, node, String(part));
       if (!pair) return line;
       // A field is reported on the line of its key (the value may start on the next line).
       line = startLine(pair.key, lines) ?? line;

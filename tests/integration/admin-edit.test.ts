@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { expectApiError, parseDetails } from "../support/portal-assertions";
 import { signIn, type PortalSession } from "../support/portal-client";
 import { act as postAdminAction, stateInFlight } from "../support/server-actions";
+import { RULE_FORM } from "../support/admin-forms";
 import { startTestStack, type TestStack } from "../support/stack";
 import { allowAuditActions, refuseAuditActions } from "../support/audit-refusal";
 
@@ -64,25 +65,7 @@ const ROLE = {
   samlProviderArn: "",
   externalId: "",
 };
-const RULE = {
-  subjectKind: "group",
-  groupName: "developers",
-  userEmail: "",
-  maxSessionDurationSeconds: "3600",
-  allowConsole: "on",
-  allowCli: "on",
-  expiresAt: "",
-  sessionPolicy: "",
-  description: "",
-  access: "standing",
-  approvers: "",
-  approvalsRequired: "1",
-  maxElevationSeconds: "3600",
-  requireReason: "",
-  requireTicket: "",
-  breakGlass: "",
-  webhookUrl: "",
-};
+const RULE = RULE_FORM;
 
 let counter = 0;
 function uniqueAccountId(): string {

@@ -308,6 +308,21 @@ describe("a file with a bad entry is refused, naming the entry and its line", ()
     if (!result.ok) expect(result.problems[0]!.message).toMatch(/^This is not a YAML or JSON file/);
   });
 
+  it("names the line of bytes that are not UTF-8 (a file saved as Latin-1), not 'binary data'", () => {
+    // A browser or the server reads such bytes as U+FFFD, the replacement character.
+    const result = parseConfigText(GOOD.replace("name: Developer", "name: D\uFFFDveloper"));
+    expect(result).toEqual({
+      ok: false,
+      problems: [
+        {
+          path: "(document)",
+          line: 7,
+          message: expect.stringMatching(/^Line 7 is not UTF-8 text.*Save the file as UTF-8/),
+        },
+      ],
+    });
+  });
+
   it("refuses YAML alias bombs instead of expanding them", () => {
     const bomb = `a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n`;
     expect(parseConfigText(bomb).ok).toBe(false);

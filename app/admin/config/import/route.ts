@@ -13,7 +13,10 @@ import { NO_STORE, readJsonBody, withSession } from "@/lib/http/api-handler";
 import { methodNotAllowed } from "@/lib/http/fallback-handlers";
 import { actorOf } from "@/lib/audit/actor";
 
-/** A file of 5,000 accounts and 50,000 rules is about 8 MB of YAML: room for that and more. */
+/**
+ * A file of 5,000 accounts and 50,000 rules is about 8 MB of YAML: room for that and more. What
+ * bounds a file is how many values it holds, which parse-text checks against the heap first.
+ */
 const MAX_BODY_BYTES = 40 * 1024 * 1024;
 
 const importRequest = z.discriminatedUnion("mode", [
