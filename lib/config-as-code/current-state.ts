@@ -18,8 +18,13 @@ type Reader = Pick<Db, "awsAccount" | "role" | "accessRule">;
 
 /** Every identity, as config files name people: by email, or by IdP and subject. */
 export interface PeopleDirectory {
-  /** Lowercased email → the people with an identity carrying it. */
+  /**
+   * Lowercased email → the people with an identity carrying it, verified by its IdP: an email an
+   * IdP did not vouch for may have been typed by anyone, and names nobody (docs/SECURITY.md).
+   */
   peopleByEmail: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Lowercased emails carried only unverified: said as such rather than "nobody signed in". */
+  unverifiedEmails: ReadonlySet<string>;
   /** `${issuer}\n${subject}` → the person of that identity. */
   personByIdentity: ReadonlyMap<string, string>;
   /** Person → their identities, oldest first. */
@@ -34,10 +39,11 @@ export const identityKey = (issuer: string, subject: string) => `${issuer}\n${su
 /** One pass over the identities (the same data the admin people page shows). */
 export async function loadPeopleDirectory(db: Pick<Db, "user">): Promise<PeopleDirectory> {
   const rows = await db.user.findMany({
-    select: { personId: true, issuer: true, subject: true, email: true },
+    select: { personId: true, issuer: true, subject: true, email: true, emailVerified: true },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
   });
   const peopleByEmail = new Map<string, Set<string>>();
+  const unverifiedEmails = new Set<string>();
   const personByIdentity = new Map<string, string>();
   const identitiesOf = new Map<
     string,
@@ -49,18 +55,19 @@ export async function loadPeopleDirectory(db: Pick<Db, "user">): Promise<PeopleD
     const identity = { issuer: row.issuer, subject: row.subject, email: row.email };
     if (list) list.push(identity);
     else identitiesOf.set(row.personId, [identity]);
-    if (row.email) {
+    if (row.email && !row.emailVerified) unverifiedEmails.add(row.email.toLowerCase());
+    else if (row.email) {
       const key = row.email.toLowerCase();
       const people = peopleByEmail.get(key);
       if (people) people.add(row.personId);
       else peopleByEmail.set(key, new Set([row.personId]));
     }
   }
-  return { peopleByEmail, personByIdentity, identitiesOf };
+  return { peopleByEmail, unverifiedEmails, personByIdentity, identitiesOf };
 }
 
 /**
- * How a file names a person: the first email of theirs that no other person has, else their
+ * How a file names a person: the first verified email of theirs that no other person has, else their
  * oldest identity (IdP issuer and subject) — never an ambiguous name, so export → import is exact.
  */
 export function userRefOf(directory: PeopleDirectory, personId: string): UserRef {
@@ -68,7 +75,9 @@ export function userRefOf(directory: PeopleDirectory, personId: string): UserRef
   for (const identity of identities) {
     if (!identity.email) continue;
     const people = directory.peopleByEmail.get(identity.email.toLowerCase());
-    if (people?.size === 1) return { email: identity.email };
+    // Theirs alone, and verified for them: an email they carry only unverified names whoever
+    // carries it verified, if anyone.
+    if (people?.size === 1 && people.has(personId)) return { email: identity.email };
   }
   const first = identities[0];
   return first ? { idp: first.issuer, subject: first.subject } : { idp: "", subject: personId };

@@ -145,7 +145,7 @@ function personApprover(
     personProblem(
       ref,
       found.why,
-      found.why === "ambiguous" ? "{ idp, subject }" : "name their group",
+      found.why === "unknown" ? "name their group" : "{ idp, subject }",
     ),
   );
   return null;

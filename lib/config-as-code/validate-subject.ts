@@ -9,14 +9,20 @@ import { EMAIL_SHAPE, type Report, type ValidationContext } from "./validation-c
  * Finding the person a file names. A rule's `user:` and an eligible rule's approvers go through the
  * same lookups, so a name that is ambiguous (or unknown) for one is so for the other.
  */
-export type PersonLookup =
-  { ok: true; personId: string } | { ok: false; why: "unknown" | "ambiguous" };
+export type PersonLookup = { ok: true; personId: string } | { ok: false; why: PersonNotFound };
+
+/** Why a file's name for a person names nobody. */
+export type PersonNotFound = "unknown" | "ambiguous" | "unverified";
 
 /** The one person with an identity carrying this email (identities of one person count once). */
 export function personByEmail(people: PeopleDirectory, email: string): PersonLookup {
   const found = [...(people.peopleByEmail.get(email.toLowerCase()) ?? [])];
   const [first] = found;
-  if (!first) return { ok: false, why: "unknown" };
+  if (!first)
+    return {
+      ok: false,
+      why: people.unverifiedEmails.has(email.toLowerCase()) ? "unverified" : "unknown",
+    };
   if (found.length > 1) return { ok: false, why: "ambiguous" };
   return { ok: true, personId: first };
 }
@@ -31,8 +37,10 @@ export function personByIdentity(
 }
 
 /** Why a person could not be found, in a file's terms; `instead` says what else to write. */
-export function personProblem(ref: UserRef, why: "unknown" | "ambiguous", instead: string): string {
+export function personProblem(ref: UserRef, why: PersonNotFound, instead: string): string {
   if (why === "ambiguous") return `${AMBIGUOUS_EMAIL} Or name one: ${instead}.`;
+  if (why === "unverified" && "email" in ref)
+    return `Only identities whose identity provider did not verify it carry the email ${ref.email}, so it names nobody (anyone may have typed it). Name the person by ${instead}.`;
   return "email" in ref
     ? `No user with the email ${ref.email} has signed in to Gatehouse yet. Ask them to sign in once, or ${instead}.`
     : `No one has signed in to Gatehouse as ${ref.subject} at ${ref.idp} yet. Ask them to sign in once, or ${instead}.`;
@@ -99,7 +107,7 @@ export function subjectOf(
     found = personByEmail(ctx.people, ref.email);
   }
   if (!found.ok) {
-    const instead = found.why === "ambiguous" ? "user: { idp, subject }" : "grant their group";
+    const instead = found.why === "unknown" ? "grant their group" : "user: { idp, subject }";
     report([...at, "user"], personProblem(ref, found.why, instead));
     return null;
   }

@@ -107,6 +107,46 @@ describe("export and re-import", () => {
     },
   );
 
+  it("an email that only identities whose IdP did not verify it carry names nobody: refused saying so; such a person is exported by IdP and subject", async () => {
+    const { issuer } = await stack.db.user.findFirstOrThrow({
+      where: { email: "alice@corp.example" },
+    });
+    const erin = await stack.db.user.create({
+      data: {
+        issuer,
+        subject: "erin-typed-email",
+        email: "Erin.Typed@corp.example",
+        emailVerified: false,
+        roleSessionName: "erin-typed-email",
+        person: { create: {} },
+      },
+    });
+    type Doc = { accounts: Array<{ roles: Array<{ rules: Array<Record<string, unknown>> }> }> };
+    const withRule = (rule: Record<string, unknown>) => {
+      const doc = JSON.parse(original) as Doc;
+      doc.accounts[0]!.roles[0]!.rules.push(rule);
+      return JSON.stringify(doc);
+    };
+    const original = await exportFile("json");
+    try {
+      const refused = await importFile("dry-run", withRule({ user: "erin.typed@corp.example" }));
+      expect(refused.status).toBe(400);
+      expect(refused.body.problems?.map((p) => p.message).join(" ")).toContain("did not verify");
+
+      // Named by IdP and subject instead, the rule applies, and exports back the same way.
+      const byIdentity = { user: { idp: issuer, subject: "erin-typed-email" } };
+      const { applied } = await dryRunAndApply(withRule(byIdentity));
+      expect(applied.status).toBe(200);
+      const exported = await exportFile("json");
+      expect(exported).toContain('"subject": "erin-typed-email"');
+      expect(exported).not.toContain("Erin.Typed@corp.example");
+    } finally {
+      await dryRunAndApply(original);
+      await stack.db.user.delete({ where: { id: erin.id } });
+      await stack.db.person.delete({ where: { id: erin.personId } });
+    }
+  });
+
   it("exports the same bytes twice (deterministic order)", async () => {
     expect(await exportFile("yaml")).toBe(await exportFile("yaml"));
   });

@@ -36,6 +36,8 @@ const identity = fc.record({
   issuer: fc.constantFrom(...ISSUERS),
   subject: fc.stringMatching(/^[a-z0-9]{1,8}$/),
   email: fc.option(fc.constantFrom(...EMAILS), { nil: null }),
+  // An email its IdP did not vouch for names nobody: the file names that person otherwise.
+  emailVerified: fc.boolean(),
 });
 
 const subject = fc.oneof(
@@ -127,6 +129,7 @@ async function build(w: World): Promise<string[]> {
           issuer: id.issuer,
           subject: id.subject,
           email: id.email,
+          emailVerified: id.emailVerified,
           roleSessionName: `p${p}-i${i}-${id.subject}`,
         },
       });
@@ -268,8 +271,8 @@ const exported = async (format: "yaml" | "json") =>
 function oneRule(eligible: Terms): World {
   return {
     people: [
-      [{ issuer: OIDC, subject: "carol", email: "carol@corp.example" }],
-      [{ issuer: SAML[0]!, subject: "dana", email: "dana@corp.example" }],
+      [{ issuer: OIDC, subject: "carol", email: "carol@corp.example", emailVerified: true }],
+      [{ issuer: SAML[0]!, subject: "dana", email: "dana@corp.example", emailVerified: true }],
     ],
     roles: [
       [

@@ -24,6 +24,7 @@ const ctx: ValidationContext = {
       ["dana@corp.example", new Set(["p-dana"])],
       ["twin@corp.example", new Set(["p-t1", "p-t2"])],
     ]),
+    unverifiedEmails: new Set(["typed@corp.example"]),
     personByIdentity: new Map([
       [`${IDP}\ncarol`, "p-carol"],
       [`${IDP}\ndana`, "p-dana"],

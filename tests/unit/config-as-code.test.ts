@@ -16,6 +16,7 @@ const ctx: ValidationContext = {
       ["carol@corp.example", new Set(["user-carol"])],
       ["twin@corp.example", new Set(["u1", "u2"])],
     ]),
+    unverifiedEmails: new Set(["typed@corp.example"]),
     personByIdentity: new Map([["https://idp.example\ncarol", "user-carol"]]),
     identitiesOf: new Map([
       [
@@ -137,6 +138,12 @@ const BAD_ENTRIES: Array<[string, string, string, number]> = [
   [
     "a user rule's email is one user",
     GOOD.replace("carol@corp.example", "twin@corp.example"),
+    "accounts[0].roles[0].rules[1].user",
+    12,
+  ],
+  [
+    "a user rule's email is one its IdP verified",
+    GOOD.replace("carol@corp.example", "typed@corp.example"),
     "accounts[0].roles[0].rules[1].user",
     12,
   ],
