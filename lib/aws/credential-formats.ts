@@ -176,10 +176,7 @@ export function formatCredentials(
       `unset ${COMPETING_VARIABLES.join(" ")}`,
       (name, value) => `export ${name}=${quotePosix(value)}`,
     ),
-    fish: lines(
-      `set -e ${COMPETING_VARIABLES.join(" ")}`,
-      (name, value) => `set -gx ${name} ${quoteFish(value)}`,
-    ),
+    fish: lines(fishUnsetLines(), (name, value) => `set -gx ${name} ${quoteFish(value)}`),
     powershell: lines(
       `Remove-Item ${COMPETING_VARIABLES.map((name) => `Env:${name}`).join(", ")} -ErrorAction SilentlyContinue`,
       (name, value) => `$Env:${name} = ${quotePowerShell(value)}`,
@@ -194,6 +191,23 @@ export function formatCredentials(
       Expiration: expiration,
     }),
   };
+}
+
+/**
+ * fish's unset lines. Only the session's (global) variables are erased: `set -e` with no scope would
+ * erase a universal variable (`set -Ux`), which lives in a file every fish session of the user shares
+ * live, so one paste would change every open terminal and every later one. fish has no way to hide
+ * an exported universal variable from this session alone, so one that is set is named instead, with
+ * the command that erases it. The loop sits in `begin … end` so its variable does not stay behind, and
+ * ends the snippet with status 0 (`set` keeps the status before it, and `set -e` of an unset name is 4).
+ */
+function fishUnsetLines(): string {
+  const names = COMPETING_VARIABLES.join(" ");
+  const warning = `"$name is a universal variable, left set for all your fish sessions: tools may use it instead of these credentials (to erase it everywhere: set -eU $name)"`;
+  return [
+    `set -e -g ${names}`,
+    `begin; for name in ${names}; if set -qU $name; echo ${warning} >&2; end; end; end`,
+  ].join("\n");
 }
 
 /**

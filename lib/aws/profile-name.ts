@@ -47,20 +47,39 @@ const ROLE_PART_MAX_LENGTH = 40;
  * A profile name for the credentials file and `--profile`, e.g. `acme-staging-Developer`: always passes
  * {@link checkProfileName}. The account name is shortened before the role name; an account name with
  * nothing usable falls back to the account id.
+ *
+ * The name also names the credential_process file (`~/.aws/<name>.json`), so two accounts must not
+ * share one: when the account's name does not fit, or lost letters a profile name cannot carry
+ * (`Prod Москва` and `Prod Київ` would both be `Prod`), what is kept of it is followed by the
+ * account id (`acme-analytics-111111111111-AWSReservedSSO_…`).
  */
 export function profileNameFor(accountName: string, accountId: string, roleName: string): string {
   let role = toProfilePart(roleName) || "role";
   if (role.length > ROLE_PART_MAX_LENGTH) role = trimPart(role.slice(0, ROLE_PART_MAX_LENGTH));
-  const account = toProfilePart(accountName) || toProfilePart(accountId) || "account";
   const room = PROFILE_NAME_MAX_LENGTH - 1 - role.length;
-  return `${trimPart(account.slice(0, room))}-${role}`;
+  const id = toProfilePart(accountId) || "account";
+  const account = toProfilePart(accountName);
+  if (account === "") return `${id.slice(0, room)}-${role}`;
+  if (account.length <= room && !losesLetters(accountName)) return `${account}-${role}`;
+  const kept = trimPart(account.slice(0, Math.max(0, room - id.length - 1)));
+  return `${kept === "" ? "" : `${kept}-`}${id.slice(0, room)}-${role}`;
+}
+
+/**
+ * Whether {@link toProfilePart} drops a character of `raw` that tells names apart: a non-ASCII
+ * letter, digit or symbol (an accent it only removes, a space or a dash does not count).
+ */
+function losesLetters(raw: string): boolean {
+  return /[^\x00-\x7f]/.test(stripMarks(raw).replace(/[\s\p{P}]+/gu, ""));
+}
+
+function stripMarks(raw: string): string {
+  return raw.normalize("NFKD").replace(/\p{M}+/gu, "");
 }
 
 function toProfilePart(raw: string): string {
   return trimPart(
-    raw
-      .normalize("NFKD")
-      .replace(/\p{M}+/gu, "")
+    stripMarks(raw)
       .replace(/[^A-Za-z0-9_.-]+/g, "-")
       .replace(/-{2,}/g, "-"),
   );

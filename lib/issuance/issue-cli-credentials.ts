@@ -10,6 +10,7 @@ import { checkProfileName } from "@/lib/aws/profile-name";
 import { AppError } from "@/lib/errors";
 import { assumeGrantedRole } from "./assume-granted-role";
 import { recordFailure, targetOf } from "./issuance-audit";
+import { checkRequestedRegion } from "./requested-region";
 import type { IssuanceContext, IssuanceOptions } from "./issuance-request";
 
 export interface CliCredentials {
@@ -34,7 +35,8 @@ export interface CliOptions extends IssuanceOptions {
  * Short-lived CLI credentials for a granted role, in every supported format (with AWS_REGION and
  * the chosen profile name). A bad profile name is refused before anything is assumed. Audited
  * (with the AccessKeyId, never the secret) before the credentials are returned.
- * @throws AppError("validation_error") for a refused profile name or duration (no STS call)
+ * @throws AppError("validation_error") for a refused profile name, a region code that names no
+ *   region, or a refused duration (no STS call)
  */
 export async function issueCliCredentials(
   ctx: IssuanceContext,
@@ -49,6 +51,9 @@ export async function issueCliCredentials(
       });
     }
   }
+  // Every format exports the region (AWS_REGION, the credentials file's `region`): one that names
+  // no region (`eu-west-9`) would be pasted as if it worked and fail in every AWS tool later.
+  checkRequestedRegion(options.region, "cli");
   const { grant, assumed } = await assumeGrantedRole(ctx, roleId, "cli", options);
   const profileName =
     options.profileName ??

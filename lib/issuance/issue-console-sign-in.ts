@@ -3,13 +3,12 @@ import { actorOf } from "@/lib/audit/actor";
 import { writeAuditEvent } from "@/lib/audit/write-audit-event";
 import { consoleDestination, refusedDestinationMessage } from "@/lib/aws/console-destinations";
 import { federationLoginUrl } from "@/lib/aws/console-urls";
-import { isAwsRegion, PARTITION_FACTS, partitionOf } from "@/lib/aws/partitions";
-import { isListedRegion } from "@/lib/aws/regions";
 import { fetchSigninToken } from "@/lib/aws/federation-client";
 import { consoleSessionDurationParam } from "@/lib/aws/session-duration";
 import { AppError } from "@/lib/errors";
 import { assumeGrantedRole } from "./assume-granted-role";
 import { recordFailure, targetOf } from "./issuance-audit";
+import { checkRequestedRegion } from "./requested-region";
 import type { IssuanceContext, IssuanceOptions } from "./issuance-request";
 
 /** AWS: a federation sign-in token works for about 15 minutes after it was made. */
@@ -52,13 +51,7 @@ export async function issueConsoleSignIn(
 ): Promise<ConsoleSignIn> {
   // The console lives on a host named for the region: a code that fits the pattern but names no
   // region (`eu-west-9`) would spend the sign-in token on a host that does not exist.
-  if (isAwsRegion(options.region) && !isListedRegion(options.region)) {
-    const partition = PARTITION_FACTS[partitionOf(options.region)].name;
-    const message = `${options.region} is not a region of ${partition}, so there is no console to open there; choose a region from the region list`;
-    throw new AppError("validation_error", `Region ${message}.`, {
-      issues: [{ path: "region", message }],
-    });
-  }
+  checkRequestedRegion(options.region, "console");
   const destination = consoleDestination(options.region, options.destination);
   if (!destination.ok) {
     throw new AppError(

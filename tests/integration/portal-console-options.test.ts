@@ -347,6 +347,18 @@ describe("with a broker on long-term keys", () => {
     },
   );
 
+  it.each(["eu-west-9", "us-east-3", "us-gov-north-1"])(
+    "credentials: a region code that names no AWS region (%s) is refused before STS, naming the region: no AWS tool could reach it, so the exports would set a region that cannot work",
+    async (region) => {
+      await expectRefused(
+        stack,
+        () => post(bob, staging, "credentials", { region }),
+        "region",
+        new RegExp(`^${region} is not a region of AWS (\\(commercial\\)|GovCloud \\(US\\))`),
+      );
+    },
+  );
+
   const UNKNOWN_FIELDS: Array<{ output: Output; body: Record<string, unknown> }> = [
     { output: "console", body: { roleArn: "arn:aws:iam::210987654321:role/Administrator" } },
     { output: "console", body: { profileName: "dev" } },

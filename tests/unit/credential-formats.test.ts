@@ -335,10 +335,29 @@ describe("profileNameFor", () => {
   it("is never longer than 64 characters and keeps the role readable", () => {
     const name = profileNameFor("a".repeat(100), "123456789012", "R".repeat(64));
     expect(name.length).toBeLessThanOrEqual(64);
-    expect(name).toMatch(/^a+-R{40}$/);
+    expect(name).toMatch(/^a+-123456789012-R{40}$/);
     expect(profileNameFor("acme", "123456789012", "Developer".repeat(3))).toBe(
       "acme-DeveloperDeveloperDeveloper",
     );
+  });
+
+  // The default profile names the credentials-file section, the download and the credential_process
+  // file (~/.aws/<name>.json): two roles sharing one would overwrite each other's, and
+  // `--profile <name>` would silently act in the other account.
+  it("gives two accounts different names when their names differ only past what fits", () => {
+    const role = "AWSReservedSSO_PowerUserAccess_0123456789abcdef";
+    const prod = profileNameFor("acme-analytics-warehouse-prod", "111111111111", role);
+    const dev = profileNameFor("acme-analytics-warehouse-dev", "222222222222", role);
+    expect(prod).not.toBe(dev);
+    expect(prod).toMatch(/^acme-[a-z-]*111111111111-AWSReservedSSO_PowerUserAccess_/);
+    expect(prod.length).toBeLessThanOrEqual(64);
+  });
+
+  it("gives two accounts different names when their names differ only in letters a name cannot carry", () => {
+    const moscow = profileNameFor("Prod Москва", "111111111111", "Admin");
+    const kyiv = profileNameFor("Prod Київ", "222222222222", "Admin");
+    expect(moscow).not.toBe(kyiv);
+    expect(moscow).toBe("Prod-111111111111-Admin");
   });
 
   it("always yields a valid profile name that formatCredentials accepts", () => {

@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -280,6 +280,44 @@ describe.each(cases)("round trip: $name", ({ creds, region }) => {
       Expiration: expected.AWS_CREDENTIAL_EXPIRATION,
     });
     expect(json).not.toContain("\n");
+  });
+});
+
+/**
+ * fish keeps universal variables (`set -Ux`) in a file shared live by every fish session of the user,
+ * and `set -e` with no scope erases one for good. Pasting credentials into one terminal must not
+ * change the others, nor what the user set up for later.
+ */
+describe.skipIf(!hasFish)("fish: a universal variable of the user's survives the paste", () => {
+  const home = mkdtempSync(path.join(tmpdir(), "gatehouse-fish-home-"));
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+  // Not --no-config: with it, fish keeps no universal variables at all.
+  const env = {
+    PATH: "/usr/bin:/bin",
+    LC_ALL: "C.UTF-8",
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, "config"),
+    XDG_DATA_HOME: path.join(home, "data"),
+  } as unknown as NodeJS.ProcessEnv;
+  const fish = (script: string) =>
+    execFileSync(FISH, ["-c", script], { cwd: home, env, encoding: "utf8", stdio: "pipe" });
+  const snippet = formatCredentials(cases[0]!.creds, {
+    profileName: "p",
+    region: "eu-west-1",
+  }).fish;
+
+  it("another fish session still has the user's universal AWS_PROFILE after the paste", () => {
+    fish("set -Ux AWS_PROFILE team-default");
+    fish(snippet);
+    expect(fish("set -qU AWS_PROFILE; and echo $AWS_PROFILE").trim()).toBe("team-default");
+  });
+
+  it("the paste says that the universal AWS_PROFILE still applies, and how to erase it", () => {
+    fish("set -Ux AWS_PROFILE team-default");
+    const result = spawnSync(FISH, ["-c", snippet], { cwd: home, env, encoding: "utf8" });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain("AWS_PROFILE is a universal variable");
+    expect(result.stderr).toContain("set -eU AWS_PROFILE");
   });
 });
 
