@@ -8,6 +8,7 @@ import type { Db } from "@/lib/db/client";
 import type { RequestContext } from "./context";
 import type { Prisma } from "@gatehouse/db-sqlite";
 import type { ListQuery } from "./list-query";
+import { openRequestWhere } from "./open-requests";
 import { pageOfRequests, queueFilterWhere, type ListPage } from "./paged-lists";
 import {
   approversOf,
@@ -84,22 +85,15 @@ export async function countRequestableRoles(
 }
 
 /**
- * Roles with a request of this person's still pending, or approved and not yet ended, under a rule
- * that is still eligible (requestAccess refuses a second one on the same terms), each with its
+ * Roles with a request of this person's open as requestAccess judges it (pending, or approved with
+ * a session's worth of time left, under a rule that is still eligible), each with its
  * newest open request's status. Read apart from the paged list: an open request may be on any page.
  */
 async function openRequestStatuses(
   ctx: Pick<RequestContext, "db" | "user" | "now">,
 ): Promise<Map<string, RequestedRole["status"]>> {
   const rows = await ctx.db.accessRequest.findMany({
-    where: {
-      personId: ctx.user.personId,
-      rule: { kind: "eligible" },
-      OR: [
-        { state: "pending", decideBy: { gt: ctx.now } },
-        { state: "approved", endsAt: { gt: ctx.now } },
-      ],
-    },
+    where: { personId: ctx.user.personId, ...openRequestWhere(ctx.now) },
     select: { roleId: true, state: true, decideBy: true, startsAt: true, endsAt: true },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
   });

@@ -6,12 +6,14 @@ import { actorOf } from "@/lib/audit/actor";
 import { writeAuditEvent } from "@/lib/audit/write-audit-event";
 import { stepUpPagePath } from "@/lib/auth/step-up";
 import { MIN_SESSION_SECONDS } from "@/lib/aws/partitions";
+import { formatDuration } from "@/lib/aws/session-duration";
 import { serializableTransaction } from "@/lib/db/serializable-transaction";
 import { AppError } from "@/lib/errors";
 import { validationErrorOf, zodValidationError } from "@/lib/validation-error";
 import type { RequestContext } from "./context";
 import { recordRequestEvent } from "./events";
 import { freeText } from "./free-text";
+import { openRequestWhere } from "./open-requests";
 import { requestInclude } from "./request-view";
 
 /** The latest a request may ask to start: far enough to plan a change window, no further. */
@@ -106,7 +108,7 @@ export async function requestAccess(
   const rule = fitting[0];
   if (!rule) {
     const longest = Math.max(...candidates.map((r) => r.maxElevationSeconds));
-    throw invalid("durationSeconds", `must be at most ${longest / 60} minutes for this role`);
+    throw invalid("durationSeconds", `must be at most ${formatDuration(longest)} for this role`);
   }
   if ((rule.requireReason || input.breakGlass) && input.reason === "")
     throw invalid("reason", "is required for this role");
@@ -133,17 +135,10 @@ export async function requestAccess(
   // script) would each find none and each be filed. The loser is rerun and answers conflict.
   return serializableTransaction(ctx.db, async (tx) => {
     // A request whose rule was since removed (or made standing) can't be decided and grants
-    // nothing: it does not stand in the way of one under the rule that names them now.
+    // nothing: it does not stand in the way of one under the rule that names them now. Nor does
+    // an elevation too near its end to issue a session.
     const open = await tx.accessRequest.findFirst({
-      where: {
-        personId: principal.personId,
-        roleId: rule.roleId,
-        rule: { kind: "eligible" },
-        OR: [
-          { state: "pending", decideBy: { gt: ctx.now } },
-          { state: "approved", endsAt: { gt: ctx.now } },
-        ],
-      },
+      where: { personId: principal.personId, roleId: rule.roleId, ...openRequestWhere(ctx.now) },
       select: { id: true, state: true },
     });
     if (open) {

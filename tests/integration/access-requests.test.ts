@@ -847,6 +847,59 @@ describe("elevations end", () => {
     }
   });
 
+  it("an elevation too near its end to issue a session does not stand in the way of requesting more time, nor of break-glass", async () => {
+    const rule = await eligibleRuleForCarol({ breakGlass: true });
+    try {
+      const first = await requestId(carol, {
+        roleId: stagingDeveloper,
+        durationSeconds: HOUR,
+        reason: "incident",
+      });
+      expect((await decide(bob, first, "approve")).status).toBe(200);
+      stack.portalClock.advance(50 * 60 * 1000);
+      try {
+        // 10 minutes left: issuance says to request more time...
+        const short = await expectApiError(
+          await credentials(carol, stagingDeveloper),
+          403,
+          "forbidden",
+        );
+        expect(short.error.message).toMatch(/request more time/);
+        // ...the page offers the role to request again...
+        const offered = await lists(carol);
+        expect(offered.eligible.map((e) => e.roleId)).toContain(stagingDeveloper);
+        // ...and so does the API: a request for more time is filed, and approved, it issues.
+        const more = await requestId(carol, {
+          roleId: stagingDeveloper,
+          durationSeconds: HOUR,
+          reason: "still on the incident",
+        });
+        expect((await decide(bob, more, "approve")).status).toBe(200);
+        expect((await credentials(carol, stagingDeveloper)).status).toBe(200);
+        // With more than 15 minutes left, one open elevation per role still holds.
+        await expectApiError(
+          await request(carol, { roleId: stagingDeveloper, durationSeconds: HOUR, reason: "x" }),
+          409,
+          "conflict",
+        );
+        // Break-glass too, once the running elevation is as good as over.
+        stack.portalClock.advance(50 * 60 * 1000);
+        const res = await request(carol, {
+          roleId: stagingDeveloper,
+          durationSeconds: HOUR,
+          breakGlass: true,
+          reason: "prod down again",
+        });
+        expect(res.status, await res.clone().text()).toBe(201);
+      } finally {
+        stack.portalClock.reset();
+      }
+    } finally {
+      await closeCarolsStagingRequests();
+      await stack.db.accessRule.delete({ where: { id: rule.id } });
+    }
+  });
+
   it("break-glass activates at once with a mandatory reason, marked in the audit and told to approvers", async () => {
     const rule = await eligibleRuleForCarol({ breakGlass: true });
     try {
@@ -1018,6 +1071,28 @@ describe("requirements of a rule", () => {
       );
       // Denying needs no MFA: refusing access is always safe.
       expect((await decide(bob, id, "deny", "not now")).status).toBe(200);
+    } finally {
+      await closeCarolsStagingRequests();
+      await stack.db.accessRule.delete({ where: { id: rule.id } });
+    }
+  });
+
+  it("a duration longer than the rule allows is refused naming the longest as a length, never a fraction of minutes", async () => {
+    const carolUser = await storedUser(stack, "carol");
+    const rule = await createEligibleRule(
+      stack,
+      { roleId: stagingDeveloper, personId: carolUser.personId },
+      { maxElevationSeconds: 1000 },
+    );
+    try {
+      const body = await expectApiError(
+        await request(carol, { roleId: stagingDeveloper, durationSeconds: HOUR, reason: "r" }),
+        400,
+        "validation_error",
+      );
+      expect(body.error.issues).toEqual([
+        { path: "durationSeconds", message: "must be at most 16 min 40 s for this role" },
+      ]);
     } finally {
       await closeCarolsStagingRequests();
       await stack.db.accessRule.delete({ where: { id: rule.id } });
