@@ -10,10 +10,11 @@ import { log } from "@/lib/log";
 import { hashTicket, newTicket, openAssertion, sealAssertion } from "./assertion-vault";
 import { parseAwsRoleAttribute, type AwsRolePair } from "./aws-role-attribute";
 import { checkAwsSessionAttributes } from "./aws-session-attributes";
+import { checkTripRole } from "./aws-trip-role";
 import { type SamlIdpConfig } from "./idp-registry";
 import { rememberAssertionOnce } from "./replay-cache";
 import { identityFromAssertion } from "./saml-identity";
-import { SamlRejection } from "./types";
+import { SamlRejection, type VerifiedAssertion } from "./types";
 import { assertionExpiry } from "./verify-response";
 import { verifyPostedResponse } from "./verify-posted-response";
 
@@ -60,6 +61,12 @@ export async function holdAwsAssertion(args: {
       now,
       found,
     });
+    const usableUntil = awsUsableUntil(assertion);
+    if (usableUntil <= now)
+      throw new SamlRejection(
+        "expired",
+        `AWS would refuse it as expired since ${usableUntil.toISOString()} (no clock skew at AWS)`,
+      );
     const expiresAt = assertionExpiry(assertion, time);
     await rememberAssertionOnce(db, {
       issuer: idp.entityId,
@@ -77,11 +84,6 @@ export async function holdAwsAssertion(args: {
       throw new SamlRejection("missing_attribute", "the assertion grants no AWS role");
     const sessionDurationSeconds = checkAwsSessionAttributes(assertion.attributes);
     const identity = identityFromAssertion(assertion, idp);
-    // Held only while AWS would still take it: past that, issuance asks for a fresh trip through
-    // the AWS app instead of sending STS an assertion it refuses as expired.
-    const usableUntil = new Date(
-      Math.min(expiresAt.getTime(), assertion.issueInstant.getTime() + AWS_REDEEM_WINDOW_MS),
-    );
     const ticket = newTicket();
     const row = await db.samlAwsAssertion.create({
       data: {
@@ -110,14 +112,32 @@ export async function holdAwsAssertion(args: {
 }
 
 /**
+ * Until when AWS takes the assertion: its own NotOnOrAfter (Conditions and SubjectConfirmationData)
+ * and AuthnStatement SessionNotOnOrAfter, and 5 minutes after its IssueInstant. Unlike the relay's
+ * verification, no clock skew is added: AWS allows none on expiry. Held only until then, so
+ * issuance asks for a fresh trip through the AWS app instead of sending STS an assertion it refuses.
+ */
+function awsUsableUntil(assertion: VerifiedAssertion): Date {
+  return new Date(
+    Math.min(
+      assertion.notOnOrAfter.getTime(),
+      assertion.sessionNotOnOrAfter?.getTime() ?? Infinity,
+      assertion.issueInstant.getTime() + AWS_REDEEM_WINDOW_MS,
+    ),
+  );
+}
+
+/**
  * Binds a held assertion to the signed-in user's session — only if the assertion is about that
  * same user (same IdP entityID and user key). A ticket is redeemable once, for two minutes.
- * @throws SamlRejection identity_mismatch | unknown_in_response_to (audited).
+ * @throws SamlRejection identity_mismatch | unknown_in_response_to | role_not_in_assertion (audited).
  */
 export async function claimAwsAssertion(args: {
   db: Db;
   user: SignedInUser;
   ticket: string;
+  /** The role the trip was started for (the start route's cookie), or null: checked as listed. */
+  tripRoleId: string | null;
   meta: RequestMeta;
   now: Date;
 }): Promise<{ roles: AwsRolePair[]; expiresAt: Date }> {
@@ -149,7 +169,11 @@ export async function claimAwsAssertion(args: {
     });
     if (claimed.count !== 1)
       throw new SamlRejection("unknown_in_response_to", "claim ticket already used");
-    return { roles: JSON.parse(row.rolesJson) as AwsRolePair[], expiresAt: row.expiresAt };
+    const roles = JSON.parse(row.rolesJson) as AwsRolePair[];
+    // Stays bound even so: it may list other roles this person uses.
+    if (args.tripRoleId !== null)
+      await checkTripRole({ db, user, roleId: args.tripRoleId, roles, now });
+    return { roles, expiresAt: row.expiresAt };
   } catch (error) {
     await auditRefusal(db, meta, null, error, user);
     throw error;

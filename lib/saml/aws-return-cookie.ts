@@ -1,6 +1,7 @@
 import "server-only";
 import type { NextResponse } from "next/server";
 import type { AppConfig } from "@/lib/config";
+import { recordId } from "@/lib/db/record-id";
 import { safeReturnPath } from "@/lib/http/return-path";
 
 /**
@@ -11,21 +12,28 @@ import { safeReturnPath } from "@/lib/http/return-path";
  * page it leads to decides for itself whether to continue without a click.
  */
 export const AWS_RETURN_COOKIE = "gatehouse.saml-aws-return";
+/**
+ * The id of the role the trip was started for: the claim checks the assertion lists that role,
+ * since going back to the request without it would only start the same trip again.
+ */
+export const AWS_TRIP_ROLE_COOKIE = "gatehouse.saml-aws-role";
 const LIFETIME_SECONDS = 10 * 60;
 const COOKIE_PATH = "/api/aws/saml/";
 
 export function setAwsReturnCookie(
   response: NextResponse,
   config: Pick<AppConfig, "publicUrl">,
-  returnTo: string,
+  trip: { returnTo: string; roleId: string },
 ): NextResponse {
-  response.cookies.set(AWS_RETURN_COOKIE, safeReturnPath(returnTo), {
+  const options = {
     httpOnly: true,
     secure: config.publicUrl.startsWith("https://"),
     sameSite: "lax",
     path: COOKIE_PATH,
     maxAge: LIFETIME_SECONDS,
-  });
+  } as const;
+  response.cookies.set(AWS_RETURN_COOKIE, safeReturnPath(trip.returnTo), options);
+  response.cookies.set(AWS_TRIP_ROLE_COOKIE, trip.roleId, options);
   return response;
 }
 
@@ -36,7 +44,14 @@ export function readAwsReturnCookie(value: string | undefined): string | null {
   return path === value ? path : null;
 }
 
+/** The role id kept by {@link setAwsReturnCookie}, or null (none, or not a record id). */
+export function readAwsTripRoleCookie(value: string | undefined): string | null {
+  const parsed = recordId.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}
+
 export function clearAwsReturnCookie(response: NextResponse): NextResponse {
   response.cookies.set(AWS_RETURN_COOKIE, "", { path: COOKIE_PATH, maxAge: 0 });
+  response.cookies.set(AWS_TRIP_ROLE_COOKIE, "", { path: COOKIE_PATH, maxAge: 0 });
   return response;
 }

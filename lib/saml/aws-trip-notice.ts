@@ -15,6 +15,7 @@ const EXPLAINED: Partial<Record<SamlRejectionReason, string>> = {
   identity_mismatch: "saml-aws-other-identity",
   missing_attribute: "saml-aws-no-roles",
   invalid_aws_attribute: "saml-aws-bad-attribute",
+  role_not_in_assertion: "saml-aws-role-not-listed",
 };
 
 export const AWS_TRIP_NOTICES: Record<string, string> = {
@@ -29,7 +30,9 @@ export const AWS_TRIP_NOTICES: Record<string, string> = {
   "saml-aws-other-identity":
     "Your identity provider's AWS sign-in was for a different person than the one signed in to Gatehouse, so it wasn't used. Sign in to both as the same person, then ask again.",
   "saml-aws-bad-attribute":
-    "Your identity provider's AWS sign-in carries a RoleSessionName or SessionDuration that AWS refuses, so it wasn't used. An administrator must fix those attributes in the identity provider's AWS app; give them the request id.",
+    "Your identity provider's AWS sign-in carries an AWS attribute (RoleSessionName, SessionDuration, SourceIdentity or a session tag) that AWS refuses, so it wasn't used. An administrator must fix it in the identity provider's AWS app; give them the request id.",
+  "saml-aws-role-not-listed":
+    "Your identity provider's AWS sign-in does not list the role you asked for, so Gatehouse can't use it for that role. An administrator must assign you that role in the identity provider's AWS app (or correct the role's SAML provider in Gatehouse); give them the request id.",
   "saml-aws-no-roles":
     "Your identity provider's AWS sign-in lists no AWS role Gatehouse can use. An administrator must assign you roles in the identity provider's AWS app; give them the request id.",
 };

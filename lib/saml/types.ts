@@ -102,6 +102,7 @@ export type SamlRejectionReason =
   | "identity_mismatch"
   | "missing_attribute"
   | "invalid_aws_attribute"
+  | "role_not_in_assertion"
   | "malformed_binding"
   | "logout_request_unsupported";
 

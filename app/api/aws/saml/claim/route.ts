@@ -9,8 +9,10 @@ import { claimAwsAssertion } from "@/lib/saml/aws-relay";
 import { awsTripNoticeOf } from "@/lib/saml/aws-trip-notice";
 import {
   AWS_RETURN_COOKIE,
+  AWS_TRIP_ROLE_COOKIE,
   clearAwsReturnCookie,
   readAwsReturnCookie,
+  readAwsTripRoleCookie,
 } from "@/lib/saml/aws-return-cookie";
 import { otherMethods } from "@/lib/http/fallback-handlers";
 import { routeQuery } from "@/lib/http/route-query";
@@ -34,6 +36,7 @@ export async function GET(request: NextRequest): Promise<Response> {
       db: getDb(),
       user,
       ticket: query.get("ticket") ?? "",
+      tripRoleId: readAwsTripRoleCookie(request.cookies.get(AWS_TRIP_ROLE_COOKIE)?.value),
       meta,
       now: currentTime(),
     });

@@ -44,7 +44,10 @@ export async function GET(request: NextRequest): Promise<Response> {
     // The accounts page offers a sign-in with each SAML IdP that has an AWS app, coming back here.
     return back("saml-sign-in-needed", `&continue=${encodeURIComponent(startPath(params))}`);
   }
-  return setAwsReturnCookie(seeOther(idp.awsAppUrl), getConfig(), returnTo);
+  return setAwsReturnCookie(seeOther(idp.awsAppUrl), getConfig(), {
+    returnTo,
+    roleId: grant.roleId,
+  });
 }
 
 /** This route's own path with the role and return path, as a same-site return path. */
