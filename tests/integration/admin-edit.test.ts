@@ -8,6 +8,7 @@ import { expectApiError, parseDetails } from "../support/portal-assertions";
 import { signIn, type PortalSession } from "../support/portal-client";
 import { act as postAdminAction, stateInFlight } from "../support/server-actions";
 import { RULE_FORM } from "../support/admin-forms";
+import { createTypedEmailIdentity } from "../support/typed-email-identity";
 import { startTestStack, type TestStack } from "../support/stack";
 import { allowAuditActions, refuseAuditActions } from "../support/audit-refusal";
 
@@ -436,19 +437,8 @@ describe("rules", () => {
 
   it("a rule names a person only by an email their IdP verified, in any letter case", async () => {
     // erin's identity carries an email its IdP did not vouch for (anyone could have typed it).
-    const { issuer } = await stack.db.user.findFirstOrThrow({
-      where: { email: "alice@corp.example" },
-    });
-    const erin = await stack.db.user.create({
-      data: {
-        issuer,
-        subject: "erin-typed-email",
-        email: "Erin.Typed@Corp.example",
-        emailVerified: false,
-        roleSessionName: "erin-typed-email",
-        person: { create: {} },
-      },
-    });
+    const typed = await createTypedEmailIdentity(stack, "Erin.Typed@Corp.example");
+    const { user: erin } = typed;
     const submit = (fields: Partial<typeof RULE>) =>
       act(alice, newRulePage(), "createRuleAction", {
         ...RULE,
@@ -475,8 +465,7 @@ describe("rules", () => {
       expect(rule.personId).toBe(erin.personId);
       await stack.db.accessRule.delete({ where: { id: rule.id } });
     } finally {
-      await stack.db.user.delete({ where: { id: erin.id } });
-      await stack.db.person.delete({ where: { id: erin.personId } });
+      await typed.remove();
     }
   });
 

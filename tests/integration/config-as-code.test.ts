@@ -9,6 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "@/dev/local-stack";
 import { signIn, type PortalSession } from "../support/portal-client";
+import { createTypedEmailIdentity } from "../support/typed-email-identity";
 import { startTestStack, type TestStack } from "../support/stack";
 import { generatedConfig } from "../support/generated-config";
 
@@ -108,19 +109,8 @@ describe("export and re-import", () => {
   );
 
   it("an email that only identities whose IdP did not verify it carry names nobody: refused saying so; such a person is exported by IdP and subject", async () => {
-    const { issuer } = await stack.db.user.findFirstOrThrow({
-      where: { email: "alice@corp.example" },
-    });
-    const erin = await stack.db.user.create({
-      data: {
-        issuer,
-        subject: "erin-typed-email",
-        email: "Erin.Typed@corp.example",
-        emailVerified: false,
-        roleSessionName: "erin-typed-email",
-        person: { create: {} },
-      },
-    });
+    const typed = await createTypedEmailIdentity(stack, "Erin.Typed@corp.example");
+    const { issuer } = typed;
     type Doc = { accounts: Array<{ roles: Array<{ rules: Array<Record<string, unknown>> }> }> };
     const withRule = (rule: Record<string, unknown>) => {
       const doc = JSON.parse(original) as Doc;
@@ -142,8 +132,7 @@ describe("export and re-import", () => {
       expect(exported).not.toContain("Erin.Typed@corp.example");
     } finally {
       await dryRunAndApply(original);
-      await stack.db.user.delete({ where: { id: erin.id } });
-      await stack.db.person.delete({ where: { id: erin.personId } });
+      await typed.remove();
     }
   });
 
