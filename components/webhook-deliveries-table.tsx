@@ -38,7 +38,7 @@ function lastOutcome(d: WebhookDeliveryRow): string {
 }
 
 /**
- * The webhook outbox, newest first, with a Retry button on each failed delivery; a retry refreshes
+ * The webhook outbox, newest first, with a Retry button by each failed delivery's state; a retry refreshes
  * the page so the row shows its new state (and, soon, its new attempt). A row's request id and
  * destination link to the list narrowed to them, keeping the page's other filters.
  */
@@ -103,7 +103,6 @@ export function WebhookDeliveriesTable({
                 <th className="px-3 py-2">Next attempt</th>
                 <th className="px-3 py-2">Created</th>
                 <th className="px-3 py-2">Delivered</th>
-                <th className="px-3 py-2" />
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -135,8 +134,23 @@ export function WebhookDeliveriesTable({
                       {d.destination}
                     </Link>
                   </td>
+                  {/* Retry sits by the state it answers, not in a last column that a wide
+                      table pushes off screen. */}
                   <td className="px-3 py-2">
-                    <StateBadge state={d.state} />
+                    <div className="flex flex-col items-start gap-1.5">
+                      <StateBadge state={d.state} />
+                      {d.state === "failed" && (
+                        <button
+                          type="button"
+                          onClick={() => void retry(d.id)}
+                          disabled={busy !== null}
+                          className="rounded-md border border-slate-300 px-2 py-0.5 text-xs text-slate-700 hover:bg-slate-50 disabled:opacity-60"
+                          data-testid="webhook-delivery-retry"
+                        >
+                          {busy === d.id ? "Retrying…" : "Retry"}
+                        </button>
+                      )}
+                    </div>
                   </td>
                   <td className="px-3 py-2 whitespace-nowrap">
                     {d.attempts} of {maxAttempts}
@@ -155,19 +169,6 @@ export function WebhookDeliveriesTable({
                   </td>
                   <td className="px-3 py-2 whitespace-nowrap">
                     {d.deliveredAt ? <UtcTime value={d.deliveredAt} /> : "—"}
-                  </td>
-                  <td className="px-3 py-2 text-right">
-                    {d.state === "failed" && (
-                      <button
-                        type="button"
-                        onClick={() => void retry(d.id)}
-                        disabled={busy !== null}
-                        className="rounded-md border border-slate-300 px-3 py-1 text-slate-700 hover:bg-slate-50 disabled:opacity-60"
-                        data-testid="webhook-delivery-retry"
-                      >
-                        {busy === d.id ? "Retrying…" : "Retry"}
-                      </button>
-                    )}
                   </td>
                 </tr>
               ))}

@@ -85,6 +85,30 @@ export function EligibleRoles({
                 </a>
                 .
               </span>
+              {r.breakGlass && r.status === "pending" && (
+                <button
+                  type="button"
+                  onClick={() => setOpen(open === r.roleId ? null : r.roleId)}
+                  className="rounded-md border border-red-400 px-3 py-1 text-sm font-medium text-red-700 hover:bg-red-50"
+                  aria-expanded={open === r.roleId}
+                  data-testid="break-glass-instead"
+                >
+                  Break glass instead
+                </button>
+              )}
+              {open === r.roleId && (
+                <div className="basis-full">
+                  <RequestForm
+                    role={r}
+                    portalNow={portalNow}
+                    replacesWaiting
+                    onSent={(message) => {
+                      setDone(message);
+                      setOpen(null);
+                    }}
+                  />
+                </div>
+              )}
             </li>
           ))}
         </ul>

@@ -16,17 +16,21 @@ function lengthChoices(maxSeconds: number): number[] {
 
 /**
  * Asks for one role: how long, from when, why. A start "at" a time must be a time to come; once
- * sent, the form closes and the list above it says so (`onSent`).
+ * sent, the form closes and the list above it says so (`onSent`). With `replacesWaiting`, it is
+ * break-glass only, for a role whose request still waits: activating replaces that request
+ * (docs/ACCESS-REQUESTS.md invariant 5).
  */
 export function RequestForm({
   role,
   portalNow,
   onSent,
+  replacesWaiting = false,
 }: {
   role: EligibleRole;
   /** The portal's clock now, in ms: a chosen start must be after it. */
   portalNow: () => number;
   onSent: (message: string) => void;
+  replacesWaiting?: boolean;
 }) {
   const choices = lengthChoices(role.maxElevationSeconds);
   const [durationSeconds, setDuration] = useState(Math.min(3600, role.maxElevationSeconds));
@@ -45,9 +49,11 @@ export function RequestForm({
       return;
     }
     setStartError(null);
-    const message = breakGlass
-      ? "Break-glass access is active; approvers were told."
-      : "Requested: approvers were told.";
+    const message = !breakGlass
+      ? "Requested: approvers were told."
+      : replacesWaiting
+        ? "Break-glass access is active; your waiting request was cancelled and approvers were told."
+        : "Break-glass access is active; approvers were told.";
     const ok = await send(
       breakGlass ? "break-glass" : "request",
       "/api/access-requests",
@@ -68,10 +74,16 @@ export function RequestForm({
       className="mt-3 space-y-3 rounded-md border border-slate-200 bg-slate-50 p-3"
       onSubmit={(e) => {
         e.preventDefault();
-        void submit(false);
+        void submit(replacesWaiting);
       }}
       data-testid="request-form"
     >
+      {replacesWaiting && (
+        <p className="text-sm text-slate-700" data-testid="break-glass-replaces">
+          Break glass activates this role now, without approval, and cancels your waiting request.
+          Approvers are told, and the reason is recorded.
+        </p>
+      )}
       <div className="grid gap-3 sm:grid-cols-2">
         <label className="block text-sm">
           <span className="font-medium">For how long</span>
@@ -88,7 +100,7 @@ export function RequestForm({
             ))}
           </select>
         </label>
-        <fieldset className="text-sm">
+        <fieldset className="text-sm" hidden={replacesWaiting}>
           <legend className="font-medium">Starting</legend>
           <label className="mr-3 inline-flex items-center gap-1">
             <input
@@ -141,13 +153,15 @@ export function RequestForm({
         </fieldset>
       </div>
       <label className="block text-sm">
-        <span className="font-medium">Reason{role.requireReason ? "" : " (optional)"}</span>
+        <span className="font-medium">
+          Reason{role.requireReason || replacesWaiting ? "" : " (optional)"}
+        </span>
         <textarea
           value={reason}
           onChange={(e) => setReason(e.target.value)}
           rows={2}
           maxLength={1000}
-          required={role.requireReason}
+          required={role.requireReason || replacesWaiting}
           className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5"
           data-testid="request-reason"
         />
@@ -168,6 +182,7 @@ export function RequestForm({
       <div className="flex flex-wrap gap-2">
         <button
           type="submit"
+          hidden={replacesWaiting}
           disabled={busy !== null}
           className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-60"
           data-testid="request-submit"

@@ -61,10 +61,17 @@ function timing(r: RequestView, nowMs: number): string {
   }
 }
 
-/** Who ended an elevation early and why, whether or not anyone approved it (break-glass). */
+/**
+ * Who ended an elevation early and why, whether or not anyone approved it (break-glass); why a
+ * request was cancelled, when that was said (an admin's change, a break-glass that replaced it).
+ */
 function closedLine(r: RequestView): string | null {
-  if (r.status !== "revoked" || !r.closedBy) return null;
-  return `Ended early by ${r.closedBy}${r.closedComment ? `: “${r.closedComment}”` : ""}`;
+  if (!r.closedBy) return null;
+  const comment = r.closedComment ? `: “${r.closedComment}”` : "";
+  if (r.status === "revoked") return `Ended early by ${r.closedBy}${comment}`;
+  // Who cancelled is on the request's time line already; why, when one was given, is here.
+  if (r.status === "cancelled" && r.closedComment) return r.closedComment;
+  return null;
 }
 
 function RoleLine({ r }: { r: RequestView }) {

@@ -9,6 +9,7 @@ import { MIN_SESSION_SECONDS } from "@/lib/aws/partitions";
 import { formatDuration } from "@/lib/aws/session-duration";
 import { serializableTransaction } from "@/lib/db/serializable-transaction";
 import { AppError } from "@/lib/errors";
+import { formatUtc } from "@/lib/format-utc";
 import { validationErrorOf, zodValidationError } from "@/lib/validation-error";
 import type { RequestContext } from "./context";
 import { recordRequestEvent } from "./events";
@@ -139,16 +140,13 @@ export async function requestAccess(
     // an elevation too near its end to issue a session.
     const open = await tx.accessRequest.findFirst({
       where: { personId: principal.personId, roleId: rule.roleId, ...openRequestWhere(ctx.now) },
-      select: { id: true, state: true },
+      select: { id: true, state: true, version: true, startsAt: true },
     });
-    if (open) {
-      throw new AppError(
-        "conflict",
-        open.state === "pending"
-          ? "You already have a pending request for this role."
-          : "You already have access to this role through an approved request.",
-      );
-    }
+    // Break-glass is for when waiting is not an option: it replaces the person's own request still
+    // waiting for a decision (docs/ACCESS-REQUESTS.md invariant 5), rather than making them find
+    // and cancel it first. An approved elevation is not replaced: its approval is worth keeping.
+    const replaced = open?.state === "pending" && input.breakGlass ? open : null;
+    if (open && !replaced) throw openRequestConflict(open, input.breakGlass, ctx.now);
     const endsAt = new Date(startsAt.getTime() + input.durationSeconds * 1000);
     const created = await tx.accessRequest.create({
       data: {
@@ -176,6 +174,27 @@ export async function requestAccess(
       now: ctx.now,
       notify: ctx.notify,
     };
+    if (replaced) {
+      await tx.accessRequest.update({
+        where: { id: replaced.id, version: replaced.version },
+        data: {
+          version: { increment: 1 },
+          state: "cancelled",
+          closedBy: ctx.user.email ?? ctx.user.subject,
+          closedComment: `Replaced by break-glass access (request ${created.id}).`,
+        },
+      });
+      const cancelled = await tx.accessRequest.findUniqueOrThrow({
+        where: { id: replaced.id },
+        include: requestInclude,
+      });
+      await recordRequestEvent(tx, {
+        ...event,
+        request: cancelled,
+        event: "cancelled",
+        comment: cancelled.closedComment,
+      });
+    }
     await recordRequestEvent(tx, { ...event, event: "requested" });
     if (input.breakGlass) await recordRequestEvent(tx, { ...event, event: "break-glass" });
     return {
@@ -183,6 +202,28 @@ export async function requestAccess(
       status: input.breakGlass ? ("active" as const) : ("pending" as const),
     };
   });
+}
+
+/** Why another request for a role is refused while one is open, and what the person can do. */
+function openRequestConflict(
+  open: { state: string; startsAt: Date },
+  breakGlass: boolean,
+  now: Date,
+): AppError {
+  if (open.state === "pending")
+    return new AppError(
+      "conflict",
+      "You already have a pending request for this role: cancel it under “My requests” to file another.",
+    );
+  if (breakGlass && open.startsAt > now)
+    return new AppError(
+      "conflict",
+      `You already have an approved request for this role (from ${formatUtc(open.startsAt)}): cancel it under “My requests” to break glass now.`,
+    );
+  return new AppError(
+    "conflict",
+    "You already have access to this role through an approved request.",
+  );
 }
 
 /** What a refused action was about: an existing request, or the role a new request named. */

@@ -306,6 +306,63 @@ test("my requests say who ended an elevation early and why, a request cancelled 
   }
 });
 
+test("a waiting request of a break-glass role offers break glass instead: activating cancels the request, and My requests says why", async ({
+  page,
+}) => {
+  const s = stack();
+  const { stagingDeveloper, rule } = await carolMayRequestStagingDeveloper(s, {
+    breakGlass: true,
+  });
+  try {
+    await signedInAs(page, s, "carol");
+    await page.goto(`${s.portalUrl}/requests`);
+    const eligible = page.locator(
+      `[data-testid="eligible-role"][data-role-id="${stagingDeveloper}"]`,
+    );
+    await eligible.getByTestId("request-open").click();
+    await eligible.getByTestId("request-reason").fill("deploy tomorrow");
+    await eligible.getByTestId("request-submit").click();
+    await expect(page.getByTestId("request-sent")).toContainText("Requested");
+
+    // 3 a.m., nobody answers: the waiting role offers break glass instead.
+    const requested = page.locator(
+      `[data-testid="requested-role"][data-role-id="${stagingDeveloper}"]`,
+    );
+    await expect(requested).toContainText("Your request is waiting for approval");
+    await requested.getByTestId("break-glass-instead").click();
+    await expect(requested.getByTestId("break-glass-replaces")).toContainText(
+      "cancels your waiting request",
+    );
+    await expect(requested.getByTestId("request-submit")).toBeHidden();
+    await requested.getByTestId("request-reason").fill("staging is down, nobody answers");
+    await requested.getByTestId("request-break-glass").click();
+    await expect(page.getByTestId("request-sent")).toContainText(
+      "Break-glass access is active; your waiting request was cancelled",
+    );
+    await page.screenshot({ path: ".tmp/break-glass-instead.png", fullPage: true });
+
+    await page.reload();
+    const [active, replaced] = [
+      page.getByTestId("my-request").nth(0),
+      page.getByTestId("my-request").nth(1),
+    ];
+    await expect(active.getByTestId("request-status")).toHaveText("active");
+    await expect(active).toContainText("break-glass");
+    await expect(replaced.getByTestId("request-status")).toHaveText("cancelled");
+    await expect(replaced.getByTestId("request-closed")).toContainText(
+      "Replaced by break-glass access",
+    );
+    await expect(requested).toContainText("You have this access now");
+    await expect(requested.getByTestId("break-glass-instead")).toHaveCount(0);
+  } finally {
+    await s.db.accessRequest.updateMany({
+      where: { roleId: stagingDeveloper, state: { in: ["pending", "approved"] } },
+      data: { state: "cancelled" },
+    });
+    await s.db.accessRule.deleteMany({ where: { id: rule.id } });
+  }
+});
+
 test("an approver follows a notification's link, signs in and comes back to that request; a decision another approver made first is shown with who made it", async ({
   page,
   browser,

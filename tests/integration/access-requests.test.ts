@@ -933,6 +933,87 @@ describe("elevations end", () => {
   });
 });
 
+describe("break-glass while a request waits", () => {
+  it("break-glass replaces the requester's own waiting request: it is cancelled saying why, and approvers are told", async () => {
+    const rule = await eligibleRuleForCarol({ breakGlass: true });
+    try {
+      const waiting = await requestId(carol, {
+        roleId: stagingDeveloper,
+        durationSeconds: HOUR,
+        reason: "deploy tomorrow",
+      });
+      // A plain second request is still one too many, and says what to do.
+      const second = await expectApiError(
+        await request(carol, { roleId: stagingDeveloper, durationSeconds: HOUR, reason: "x" }),
+        409,
+        "conflict",
+      );
+      expect(second.error.message).toMatch(/cancel it under “My requests”/);
+      const res = await request(carol, {
+        roleId: stagingDeveloper,
+        durationSeconds: HOUR,
+        breakGlass: true,
+        reason: "prod down, nobody answers",
+      });
+      expect(res.status, await res.clone().text()).toBe(201);
+      const { id, status } = (await res.json()) as { id: string; status: string };
+      expect(status).toBe("active");
+      expect((await credentials(carol, stagingDeveloper)).status).toBe(200);
+      const old = await stack.db.accessRequest.findUniqueOrThrow({ where: { id: waiting } });
+      expect(old.state).toBe("cancelled");
+      expect(old.closedBy).toBe("carol@corp.example");
+      expect(old.closedComment).toBe(`Replaced by break-glass access (request ${id}).`);
+      expect(await auditActionsOf(waiting)).toEqual([
+        "access-request.requested",
+        "access-request.cancelled",
+      ]);
+      const told = await hooks.waitForMatching(
+        1,
+        (h) => h.body.request.id === waiting && h.body.event === "cancelled",
+      );
+      expect(told).toHaveLength(1);
+      // An approver can no longer decide the replaced request.
+      await expectApiError(await decide(bob, waiting, "approve"), 409, "conflict");
+    } finally {
+      await closeCarolsStagingRequests();
+      await stack.db.accessRule.delete({ where: { id: rule.id } });
+    }
+  });
+
+  it("break-glass does not replace an approved elevation that starts later: refused naming its start, the approval kept", async () => {
+    const rule = await eligibleRuleForCarol({ breakGlass: true });
+    try {
+      const startsAt = new Date(Date.now() + 2 * HOUR * 1000);
+      const later = await requestId(carol, {
+        roleId: stagingDeveloper,
+        durationSeconds: HOUR,
+        reason: "release rehearsal",
+        startsAt: startsAt.toISOString(),
+      });
+      expect((await decide(bob, later, "approve")).status).toBe(200);
+      const refused = await expectApiError(
+        await request(carol, {
+          roleId: stagingDeveloper,
+          durationSeconds: HOUR,
+          breakGlass: true,
+          reason: "prod down",
+        }),
+        409,
+        "conflict",
+      );
+      expect(refused.error.message).toMatch(
+        /approved request for this role \(from .*\): cancel it/,
+      );
+      expect((await stack.db.accessRequest.findUniqueOrThrow({ where: { id: later } })).state).toBe(
+        "approved",
+      );
+    } finally {
+      await closeCarolsStagingRequests();
+      await stack.db.accessRule.delete({ where: { id: rule.id } });
+    }
+  });
+});
+
 describe("racing an approval", () => {
   it("a cancel that read an approval made a moment later by the clock is told the access is active; a revoke ends it no earlier than it started", async () => {
     const { cancelAccessRequest, revokeElevation } =
