@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import type { AwsPartition } from "@/lib/aws/partitions";
 import { AdminChoiceGroup, AdminField, INPUT_CLASS } from "./admin-form-parts";
 import { secondsWithDuration } from "./admin-wording";
 import {
@@ -17,11 +18,14 @@ export function AdminRoleForm({
   action,
   initial,
   accountId,
+  partition,
 }: {
   action: AdminFormAction;
   initial: Record<string, string>;
   /** The account's 12-digit id, for the ARN and SAML provider hints. */
   accountId: string;
+  /** The broker's partition: the only one whose roles it can assume (docs/AWS.md "Partitions"). */
+  partition: AwsPartition;
 }) {
   const form = useAdminForm(action, initial);
   const [method, setMethod] = useState(form.valueOf("assumeMethod") || "assume-role");
@@ -45,7 +49,7 @@ export function AdminRoleForm({
       <TextField
         name="arn"
         label="Role ARN (optional)"
-        hint={`Leave empty for arn:aws:iam::${accountId}:role/<name>; paste one to use a path or another partition`}
+        hint={`Leave empty for arn:${partition}:iam::${accountId}:role/<name>; paste one to use a path (role/<path>/<name>)`}
         inputClassName="font-mono"
       />
       <TextField name="description" label="Description (optional)" />
@@ -72,7 +76,7 @@ export function AdminRoleForm({
         <TextField
           name="samlProviderArn"
           label="SAML provider ARN"
-          hint={`The IAM SAML provider in this account, e.g. arn:aws:iam::${accountId}:saml-provider/corp-idp`}
+          hint={`The IAM SAML provider in this account, e.g. arn:${partition}:iam::${accountId}:saml-provider/corp-idp`}
           inputClassName="font-mono"
         />
       ) : (

@@ -90,7 +90,11 @@ export async function findAccountForAdmin(db: Db, id: string) {
   };
 }
 
-/** Names and ARNs cannot collide: a duplicate name or alias is refused by field. */
+/**
+ * Names and aliases cannot collide: a duplicate is refused by field. Names compare ignoring case,
+ * as the CLI and console deep links find an account by name (docs/AWS.md "Accounts and roles");
+ * aliases are stored in lower case already.
+ */
 async function duplicateErrors(
   tx: Pick<Db, "awsAccount">,
   values: { name: string; alias: string },
@@ -98,8 +102,14 @@ async function duplicateErrors(
 ): Promise<Record<string, string>> {
   const errors: Record<string, string> = {};
   const notSelf = exceptId ? { id: { not: exceptId } } : {};
-  if (await tx.awsAccount.findFirst({ where: { name: values.name, ...notSelf } }))
-    errors.name = "Another account already has this name.";
+  const name = values.name.toLowerCase();
+  const names = await tx.awsAccount.findMany({ where: notSelf, select: { name: true } });
+  const taken = names.find((other) => other.name.toLowerCase() === name);
+  if (taken)
+    errors.name =
+      taken.name === values.name
+        ? "Another account already has this name."
+        : `Another account already has this name, as ${taken.name}.`;
   if (
     values.alias !== "" &&
     (await tx.awsAccount.findFirst({ where: { alias: values.alias, ...notSelf } }))

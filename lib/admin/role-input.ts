@@ -114,7 +114,8 @@ export function parseRole(
   let arn = defaultRoleArn(accountId, input.name, partition);
   if (input.arn !== "" && !invalid.has("arn")) {
     const match = parseRoleArn(input.arn);
-    if (!match) errors.arn = "Not a role ARN: expected arn:aws:iam::<account id>:role/<name>.";
+    if (!match)
+      errors.arn = `Not a role ARN: expected ${roleArnFor(partition, accountId, "<name>")}, or role/<path>/<name>.`;
     else if (match.partition !== partition)
       errors.arn = otherPartitionMessage("role", match.partition, partition);
     else if (match.accountId !== accountId)
@@ -133,8 +134,7 @@ export function parseRole(
       errors.samlProviderArn =
         "A role assumed with SAML needs the IAM SAML provider its trust policy names.";
     else if (!match)
-      errors.samlProviderArn =
-        "Expected arn:aws:iam::<account id>:saml-provider/<name> (letters, digits, . _ -).";
+      errors.samlProviderArn = `Expected arn:${partition}:iam::${accountId}:saml-provider/<name> (letters, digits, . _ -).`;
     else if (match.partition !== partition)
       errors.samlProviderArn = otherPartitionMessage("SAML provider", match.partition, partition);
     else if (match.accountId !== accountId)

@@ -94,6 +94,32 @@ export async function findRoleForAdmin(db: Db, accountDbId: string, roleId: stri
 
 const DUPLICATE_ROLE = { name: "This account already has a role with this name (or this ARN)." };
 
+/**
+ * Another role of the account whose name equals `name` ignoring case, or null. IAM role names are
+ * unique in an account ignoring case (docs/AWS.md "Accounts and roles"), so such a name is the
+ * same IAM role: a second Gatehouse role for it would split its rules, and at most one of the two
+ * spellings is the role's real ARN. The database's unique index compares exactly, hence this check.
+ */
+async function sameNameIgnoringCase(
+  tx: Pick<Db, "role">,
+  accountDbId: string,
+  name: string,
+  exceptRoleId: string | null,
+): Promise<{ name: string } | null> {
+  const roles = await tx.role.findMany({
+    where: { awsAccountId: accountDbId },
+    select: { id: true, name: true },
+  });
+  const wanted = name.toLowerCase();
+  return roles.find((r) => r.id !== exceptRoleId && r.name.toLowerCase() === wanted) ?? null;
+}
+
+function duplicateNameOf(existing: { name: string }) {
+  return {
+    name: `This account already has a role named ${existing.name}: IAM role names are unique ignoring case, so it is the same role.`,
+  };
+}
+
 /** Adds a role to an account, audited in the same transaction. The caller has checked admin. */
 export async function createRole(
   db: Db,
@@ -108,6 +134,8 @@ export async function createRole(
       if (!account) return notFound("account");
       const parsed = parseRole(raw, account.accountId, getConfig().aws.partition);
       if (!parsed.ok) return invalid(parsed.errors);
+      const existing = await sameNameIgnoringCase(tx, account.id, parsed.values.name, null);
+      if (existing) return invalid(duplicateNameOf(existing));
       const row = await tx.role.create({
         data: { ...parsed.values, awsAccountId: account.id },
       });
@@ -151,6 +179,8 @@ export async function updateRole(
       const parsed = parseRole(raw, before.awsAccount.accountId, getConfig().aws.partition);
       if (!parsed.ok) return invalid(parsed.errors);
       if (before.version !== version) return conflict("role");
+      const existing = await sameNameIgnoringCase(tx, accountDbId, parsed.values.name, roleId);
+      if (existing) return invalid(duplicateNameOf(existing));
       const { count } = await tx.role.updateMany({
         where: { id: roleId, version },
         data: { ...parsed.values, version: { increment: 1 } },

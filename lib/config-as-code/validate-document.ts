@@ -108,10 +108,11 @@ export function validateDocument(
         `Account ${account.accountId} is already listed at accounts[${firstId}].`,
       );
     else accountIds.set(account.accountId, a);
-    const firstName = accountNames.get(account.name);
+    // Names compare ignoring case, as the admin editors compare them (docs/AWS.md "Accounts and roles").
+    const firstName = accountNames.get(account.name.toLowerCase());
     if (firstName !== undefined)
       report([...at, "name"], `accounts[${firstName}] already has this name.`);
-    else accountNames.set(account.name, a);
+    else accountNames.set(account.name.toLowerCase(), a);
     if (account.alias !== "") {
       const firstAlias = aliases.get(account.alias);
       if (firstAlias !== undefined)
@@ -123,9 +124,12 @@ export function validateDocument(
       const rat: DocPath = [...at, "roles", r];
       const role = validateRole(roleEntryValue, account.accountId, ctx.partition, rat, report);
       if (!role) return;
-      if (roleNames.has(role.name))
-        report([...rat, "name"], "This account already lists a role with this name.");
-      roleNames.add(role.name);
+      if (roleNames.has(role.name.toLowerCase()))
+        report(
+          [...rat, "name"],
+          "This account already lists a role with this name (IAM role names are unique ignoring case).",
+        );
+      roleNames.add(role.name.toLowerCase());
       const arnAt = arns.get(role.arn);
       if (arnAt !== undefined)
         report([...rat, "arn"], `The ARN ${role.arn} is already used by ${arnAt}.`);

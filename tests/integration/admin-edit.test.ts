@@ -9,7 +9,7 @@ import { signIn, type PortalSession } from "../support/portal-client";
 import { act as postAdminAction, stateInFlight } from "../support/server-actions";
 import { RULE_FORM } from "../support/admin-forms";
 import { createTypedEmailIdentity } from "../support/typed-email-identity";
-import { startTestStack, type TestStack } from "../support/stack";
+import { startReplica, startTestStack, type TestStack } from "../support/stack";
 import { allowAuditActions, refuseAuditActions } from "../support/audit-refusal";
 
 let stack: TestStack;
@@ -176,6 +176,8 @@ describe("accounts", () => {
     ],
     ["an account id already in Gatehouse", { accountId: "210987654321" }, ["accountId"]],
     ["a name another account has", { name: "acme-production" }, ["name"]],
+    // The CLI, deep links and the access review find an account by name in any letter case.
+    ["a name another account has, in another letter case", { name: "ACME-Production" }, ["name"]],
   ];
   for (const [name, fields, errorFields] of invalid) {
     it(`refuses ${name}: errors on ${errorFields.join(", ")}, the typed values kept, nothing written`, async () => {
@@ -195,6 +197,23 @@ describe("accounts", () => {
       expect(await auditOf(reply.requestId)).toEqual([]);
     });
   }
+
+  it("renaming an account to another's name in another letter case is refused; a case change of its own name is saved", async () => {
+    const account = await addAccount();
+    const page = `/admin/accounts/${account.id}`;
+    const fields = { ...ACCOUNT, id: account.id, environment: "dev", version: "1" };
+    const taken = await act(alice, page, "updateAccountAction", {
+      ...fields,
+      name: "Acme-Sandbox",
+    });
+    expect(taken.state?.ok).toBe(false);
+    expect(taken.state?.errors.name).toMatch(/Another account already has this name/);
+    const own = await act(alice, page, "updateAccountAction", {
+      ...fields,
+      name: account.name.toUpperCase(),
+    });
+    expect(own.state).toMatchObject({ ok: true, values: { version: "2" } });
+  });
 
   it("an edit from a stale version is refused and overwrites nothing", async () => {
     const account = await addAccount({ description: "first" });
@@ -336,6 +355,48 @@ describe("roles", () => {
     expect(reply.state?.errors.name).toMatch(/already has a role/);
   });
 
+  // IAM role names are unique in an account ignoring case ("ReadOnly" and "readonly" are one role):
+  // a second Gatehouse role for it would split its rules and could never be assumed by its ARN.
+  it("a role name the account already has in another letter case is refused, on create and on rename", async () => {
+    const account = await stack.db.awsAccount.findFirstOrThrow({ where: { name: "acme-sandbox" } });
+    const rolesBefore = await stack.db.role.count();
+    const created = await act(
+      alice,
+      `/admin/accounts/${account.id}/roles/new`,
+      "createRoleAction",
+      {
+        ...ROLE,
+        accountDbId: account.id,
+        name: "DEVELOPER",
+      },
+    );
+    expect(created.state?.ok).toBe(false);
+    expect(created.state?.errors.name).toMatch(/already has a role named Developer/);
+    expect(await stack.db.role.count()).toBe(rolesBefore);
+
+    const own = await addAccount();
+    const role = await addRole(own, { name: "ReadOnly" });
+    await addRole(own, { name: "Auditor" });
+    const page = `/admin/accounts/${own.id}/roles/${role.id}`;
+    const renamed = await act(alice, page, "updateRoleAction", {
+      ...ROLE,
+      accountDbId: own.id,
+      id: role.id,
+      name: "auditor",
+      version: "1",
+    });
+    expect(renamed.state?.errors.name).toMatch(/already has a role named Auditor/);
+    // A case change of the role's own name is a rename, not a duplicate.
+    const recased = await act(alice, page, "updateRoleAction", {
+      ...ROLE,
+      accountDbId: own.id,
+      id: role.id,
+      name: "Readonly",
+      version: "1",
+    });
+    expect(recased.state).toMatchObject({ ok: true, values: { version: "2" } });
+  });
+
   it("lowering a role's maximum below a rule's says the rule is capped", async () => {
     const account = await addAccount();
     const role = await addRole(account, { maxSessionDurationSeconds: "43200" });
@@ -348,6 +409,89 @@ describe("roles", () => {
     );
     expect(reply.state).toMatchObject({ ok: true });
     expect(reply.state!.warnings.join(" ")).toMatch(/1 rule allows longer.*capped at 3600/);
+  });
+});
+
+// ---- a portal in GovCloud or China ---------------------------------------------------------------
+
+/**
+ * A replica of the stack's portal whose broker is in another partition (docs/AWS.md "Partitions"),
+ * and alice's session on it: same database and cookies, the public origin the proxy expects.
+ */
+async function partitionReplica(region: string, partition: string) {
+  const env = stack.portalEnv;
+  const inPartition = (arn: string | undefined) => arn?.replace(/^arn:aws:/, `arn:${partition}:`);
+  const replica = await startReplica(stack, {
+    AWS_REGION: region,
+    GATEHOUSE_DEFAULT_REGION: region,
+    GATEHOUSE_STS_ENDPOINT: env.GATEHOUSE_STS_ENDPOINT!.replace(/^[^=]+=/, `${region}=`),
+    ...Object.fromEntries(
+      ["GATEHOUSE_DISCOVERY_ORGANIZATION_ROLE_ARN", "GATEHOUSE_BROKER_MFA_SERIAL"]
+        .filter((name) => env[name])
+        .map((name) => [name, inPartition(env[name])!]),
+    ),
+  });
+  const session: PortalSession = {
+    jar: alice.jar,
+    request: (pathname, init = {}) =>
+      fetch(`${replica.url}${pathname}`, {
+        ...init,
+        redirect: "manual",
+        headers: {
+          ...(init.headers as Record<string, string> | undefined),
+          ...alice.jar.headersFor(replica.url),
+          origin: stack.portalUrl,
+          "x-forwarded-host": new URL(stack.portalUrl).host,
+        },
+      }),
+  };
+  return { replica, session };
+}
+
+// One partition other than the commercial one is enough here: the form and parseRole take the
+// partition as a value (China's messages: tests/unit/partitions.test.ts).
+describe("roles in a GovCloud portal", () => {
+  const [region, partition] = ["us-gov-west-1", "aws-us-gov"];
+
+  it("the role form and its errors name aws-us-gov ARNs, and a role without one gets a GovCloud ARN", async () => {
+    const account = await addAccount({ accountId: `0${uniqueAccountId().slice(1)}` });
+    const { replica, session } = await partitionReplica(region, partition);
+    try {
+      const html = await (await session.request(`/admin/accounts/${account.id}/roles/new`)).text();
+      expect(html).toContain(`arn:${partition}:iam::${account.accountId}:role/`);
+      expect(html).not.toContain("arn:aws:iam::");
+      // Another partition's ARN is refused (docs/AWS.md "Partitions"): the form must not invite one.
+      expect(html).not.toMatch(/another partition/);
+
+      const submit = (fields: Partial<typeof ROLE>) =>
+        act(session, `/admin/accounts/${account.id}/roles/new`, "createRoleAction", {
+          ...ROLE,
+          name: "Ops",
+          ...fields,
+          accountDbId: account.id,
+        });
+      const malformed = await submit({
+        arn: `arn:${partition}:iam::${account.accountId}:Ops`,
+        assumeMethod: "assume-role-with-saml",
+        samlProviderArn: "corp-idp",
+      });
+      expect(malformed.state?.errors.arn).toContain(
+        `expected arn:${partition}:iam::${account.accountId}:role/`,
+      );
+      expect(malformed.state?.errors.samlProviderArn).toContain(
+        `arn:${partition}:iam::${account.accountId}:saml-provider/`,
+      );
+      const commercial = await submit({ arn: `arn:aws:iam::${account.accountId}:role/Ops` });
+      expect(commercial.state?.errors.arn).toMatch(/AWS \(commercial\), but this portal's broker/);
+      expect(await stack.db.role.count({ where: { awsAccountId: account.id } })).toBe(0);
+
+      const created = await submit({});
+      expect(created.redirect, JSON.stringify(created.state)).toContain("notice=role-created");
+      const role = await stack.db.role.findFirstOrThrow({ where: { awsAccountId: account.id } });
+      expect(role.arn).toBe(`arn:${partition}:iam::${account.accountId}:role/Ops`);
+    } finally {
+      await replica.stop();
+    }
   });
 });
 

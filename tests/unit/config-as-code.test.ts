@@ -183,6 +183,21 @@ const BAD_ENTRIES: Array<[string, string, string, number]> = [
     "accounts[0].enviroment",
     6,
   ],
+  [
+    "an account lists a role once, whatever the letter case (IAM compares role names ignoring case)",
+    GOOD.replace("      - name: Developer\n", "      - name: developer\n      - name: Developer\n"),
+    "accounts[0].roles[1].name",
+    8,
+  ],
+  [
+    "an account name is used once, whatever the letter case",
+    GOOD.replace(
+      "accounts:\n",
+      'accounts:\n  - id: "000000000001"\n    name: ACME-Dev\n    environment: dev\n',
+    ),
+    "accounts[1].name",
+    7,
+  ],
   ["the format version is 1", GOOD.replace("version: 1", "version: 2"), "version", 1],
   [
     "a key is written once",

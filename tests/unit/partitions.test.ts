@@ -91,6 +91,30 @@ describe("a role the broker can't reach is refused when it is entered", () => {
     const parsed = parseRole(ROLE_INPUT, "123456789012", "aws-us-gov");
     expect(parsed.ok && parsed.values.arn).toBe("arn:aws-us-gov:iam::123456789012:role/Admin");
   });
+
+  it.each(["aws", "aws-us-gov", "aws-cn"] as const)(
+    "a malformed ARN or SAML provider is told the form it takes in the broker's partition (%s)",
+    (partition) => {
+      const parsed = parseRole(
+        {
+          ...ROLE_INPUT,
+          arn: `arn:${partition}:iam::012345678901:Admin`,
+          assumeMethod: "assume-role-with-saml",
+          samlProviderArn: "corp-idp",
+        },
+        "012345678901",
+        partition,
+      );
+      expect(parsed.ok).toBe(false);
+      if (parsed.ok) return;
+      expect(parsed.errors.arn).toContain(
+        `expected arn:${partition}:iam::012345678901:role/<name>`,
+      );
+      expect(parsed.errors.samlProviderArn).toContain(
+        `arn:${partition}:iam::012345678901:saml-provider/<name>`,
+      );
+    },
+  );
 });
 
 describe("the region an STS host names", () => {

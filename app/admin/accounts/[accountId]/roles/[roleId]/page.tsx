@@ -11,6 +11,7 @@ import { getDb } from "@/lib/db/client";
 import { accountCrumbs, loadRolePage } from "../../../load-admin-page";
 import { updateRoleAction } from "../../../role-actions";
 import { ArnText } from "@/components/arn-text";
+import { getConfig } from "@/lib/config";
 
 export const metadata: Metadata = { title: "Role" };
 
@@ -53,6 +54,7 @@ export default async function AdminRolePage(props: { params: Params; searchParam
       <AdminRoleForm
         action={updateRoleAction}
         accountId={role.account.accountId}
+        partition={getConfig().aws.partition}
         initial={{
           accountDbId: role.account.id,
           id: role.id,

@@ -4,6 +4,7 @@ import { AdminRoleForm } from "@/components/admin-role-form";
 import { findAccountForAdmin } from "@/lib/admin/accounts";
 import { accountCrumbs, loadAccountPage } from "../../../load-admin-page";
 import { createRoleAction } from "../../../role-actions";
+import { getConfig } from "@/lib/config";
 
 export const metadata: Metadata = { title: "Add a role" };
 
@@ -17,6 +18,7 @@ export default async function NewRolePage(props: { params: Params }) {
       <AdminRoleForm
         action={createRoleAction}
         accountId={account.accountId}
+        partition={getConfig().aws.partition}
         initial={{
           accountDbId: account.id,
           maxSessionDurationSeconds: "3600",
