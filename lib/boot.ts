@@ -57,9 +57,9 @@ export async function checkBrokerIdentity(): Promise<void> {
       credentialSource: identity.credentialSource,
       exchangesViaGetSessionToken: identity.usesSessionToken,
     });
-    if (identity.isAssumedRole) {
+    if (identity.isTemporary) {
       log.warn(
-        "the broker runs on role credentials: every AssumeRole is role chaining, so AWS caps every session the portal issues at 1 hour",
+        "the broker runs on temporary credentials (a role or a session): every AssumeRole is role chaining, so AWS caps every session the portal issues at 1 hour",
         { arn: identity.arn },
       );
     }

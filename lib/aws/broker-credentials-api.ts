@@ -43,6 +43,11 @@ export interface BrokerCredentials {
    * @throws AppError from the GetSessionToken exchange (aws_unavailable, aws_refused).
    */
   clients(): Promise<STSClient[]>;
+  /**
+   * Whether the broker has no long-term key, only temporary credentials: its configured session
+   * credentials, or what the default chain finds when that carries a session token.
+   */
+  runsOnTemporaryCredentials(): Promise<boolean>;
   /** Whether `clients()` currently signs with an exchanged session (worth re-exchanging on ExpiredToken). */
   isSignedWithExchangedSession(clients: STSClient[]): boolean;
   /** Forgets the exchanged session (AWS said it expired or is invalid); the next call exchanges anew. */

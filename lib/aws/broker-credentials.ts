@@ -233,10 +233,23 @@ export function createBrokerCredentials(
     return mfaStatus();
   }
 
+  async function runsOnTemporaryCredentials(): Promise<boolean> {
+    if (source !== "AWS default credential chain") return source === "explicit session credentials";
+    // Whatever the chain found (environment, profile, credential process, container, instance);
+    // the SDK caches it, so this asks nothing of AWS.
+    try {
+      const found = await baseClients[0]!.config.credentials();
+      return typeof found.sessionToken === "string" && found.sessionToken !== "";
+    } catch {
+      return false;
+    }
+  }
+
   return {
     source,
     usesSessionToken,
     clients,
+    runsOnTemporaryCredentials,
     isSignedWithExchangedSession: (c) => session !== null && c === session.clients,
     invalidateSession: () => {
       // The shared copy is as stale as ours: gone, unless another replica already replaced it.

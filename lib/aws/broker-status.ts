@@ -8,6 +8,13 @@ export interface BrokerIdentity {
   arn: string;
   account: string;
   isAssumedRole: boolean;
+  /**
+   * Whether the broker has only temporary credentials (a session token) to sign with: a role, its
+   * configured session credentials, or a session the default chain found (a GetSessionToken
+   * session names the IAM user, so the ARN alone does not say). AWS caps AssumeRole from them at
+   * one hour (docs/AWS.md "Session length").
+   */
+  isTemporary: boolean;
   credentialSource: CredentialSource;
   /** Whether the broker signs with a GetSessionToken session rather than its long-term key. */
   usesSessionToken: boolean;
@@ -40,7 +47,13 @@ export function roleChainingOf(identity: BrokerIdentity | null): BrokerStatus["r
       explanation:
         "Role chaining ⇒ sessions capped at 1 hour, because the broker runs on temporary role credentials (an assumed role: instance profile, ECS task role, IRSA or similar) and AWS limits every AssumeRole made with role credentials to 3,600 seconds, whatever the access rule or the role's MaxSessionDuration allows. Run the broker as an IAM user (long-term keys, exchanged via GetSessionToken) to issue sessions up to 12 hours.",
     };
-  if (identity.credentialSource === "explicit session credentials")
+  if (identity.isTemporary && identity.credentialSource === "AWS default credential chain")
+    return {
+      isRoleChained: true,
+      explanation:
+        "Role chaining ⇒ sessions capped at 1 hour, because the AWS default credential chain gave the broker temporary session credentials (a session token, such as a GetSessionToken session from the environment, a profile or a credential process), and AWS limits every AssumeRole made with temporary credentials to 3,600 seconds. Give the broker an IAM user's long-term keys instead to issue sessions up to 12 hours.",
+    };
+  if (identity.isTemporary)
     return {
       isRoleChained: true,
       explanation:

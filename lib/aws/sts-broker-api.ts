@@ -83,7 +83,11 @@ export interface StsBroker {
   getBrokerIdentity(options?: { refresh?: boolean }): Promise<BrokerIdentity>;
   /** For the admin page; never throws for AWS failures (they are part of the status). */
   getStatus(options?: { refresh?: boolean }): Promise<BrokerStatus>;
-  /** See BrokerCredentials.unlockWithMfa. */
+  /**
+   * See BrokerCredentials.unlockWithMfa; also a validation_error, before any code is spent, when
+   * the configured device ARN names another account than the broker's known identity (the status
+   * then shows unlock as unavailable, saying why).
+   */
   unlockWithMfa(tokenCode: string): Promise<MfaStatus>;
   /** Discards the MFA session, on every replica (see BrokerCredentials.lock). */
   lock(): Promise<void>;

@@ -119,10 +119,12 @@ export function createStsBroker(aws: AppConfig["aws"], deps: StsBrokerDeps = {})
       throw error;
     }
     const arn = out.Arn ?? "";
+    const isAssumedRole = ASSUMED_ROLE_ARN_PATTERN.test(arn);
     const value: BrokerIdentity = {
       arn,
       account: out.Account ?? "",
-      isAssumedRole: ASSUMED_ROLE_ARN_PATTERN.test(arn),
+      isAssumedRole,
+      isTemporary: isAssumedRole || (await credentials.runsOnTemporaryCredentials()),
       credentialSource: credentials.source,
       usesSessionToken: credentials.usesSessionToken,
     };
@@ -138,7 +140,7 @@ export function createStsBroker(aws: AppConfig["aws"], deps: StsBrokerDeps = {})
     if (request.forConsole) return broker.isAssumedRole;
     if (request.requiresBrokerMfa) return true;
     if (credentials.longTermClients() !== null) return false;
-    return broker.isAssumedRole || credentials.source === "explicit session credentials";
+    return broker.isTemporary;
   }
 
   async function assumeRole(request: AssumeRoleRequest): Promise<AssumedRole> {
@@ -229,6 +231,28 @@ export function createStsBroker(aws: AppConfig["aws"], deps: StsBrokerDeps = {})
     };
   }
 
+  /**
+   * Why the configured MFA device can't be the broker's: an IAM user uses only its own devices, and
+   * a device ARN names its account. AWS answers a foreign device as it answers a mistyped code, so
+   * without this the admin would only ever see their codes refused. Null when it fits or the
+   * broker's identity is not known (AWS then decides).
+   */
+  function mfaDeviceProblem(identity: BrokerIdentity | null): string | null {
+    const deviceAccount = /^arn:[^:]+:iam::(\d{12}):mfa\//.exec(aws.brokerMfaSerial ?? "")?.[1];
+    if (!identity || !deviceAccount || !identity.account || deviceAccount === identity.account)
+      return null;
+    return `GATEHOUSE_BROKER_MFA_SERIAL names a device of account ${deviceAccount}, but the broker (${identity.arn}) is in account ${identity.account}; an IAM user can unlock only with its own MFA device`;
+  }
+
+  async function unlockWithMfa(tokenCode: string): Promise<MfaStatus> {
+    // The identity already known (read at start and by the Broker page): no extra STS call.
+    const problem = credentials.mfaStatus().isAvailable
+      ? mfaDeviceProblem(identityCache?.value ?? null)
+      : null;
+    if (problem) throw new AppError("validation_error", `MFA unlock is not available: ${problem}.`);
+    return credentials.unlockWithMfa(tokenCode);
+  }
+
   async function getStatus(options: { refresh?: boolean } = {}): Promise<BrokerStatus> {
     await credentials.syncFromStore();
     let identity: BrokerIdentity | null = null;
@@ -244,7 +268,7 @@ export function createStsBroker(aws: AppConfig["aws"], deps: StsBrokerDeps = {})
       roleChaining: roleChainingOf(identity),
       credentialSource: credentials.source,
       session: credentials.sessionStatus(),
-      mfa: credentials.mfaStatus(),
+      mfa: withDeviceProblem(credentials.mfaStatus(), mfaDeviceProblem(identity)),
       endpoints: failover.getEndpointHealth(),
       policy,
     };
@@ -256,11 +280,18 @@ export function createStsBroker(aws: AppConfig["aws"], deps: StsBrokerDeps = {})
     assumeRoleWithSaml,
     getBrokerIdentity,
     getStatus,
-    unlockWithMfa: (tokenCode) => credentials.unlockWithMfa(tokenCode),
+    unlockWithMfa,
     lock: () => credentials.lock(),
     getMfaStatus: () => credentials.mfaStatus(),
     getEndpointHealth: () => failover.getEndpointHealth(),
   };
+}
+
+/** The status the Broker page shows: a device that can't work makes unlock unavailable, saying why. */
+function withDeviceProblem(mfa: MfaStatus, problem: string | null): MfaStatus {
+  return problem && mfa.isAvailable && mfa.state === "locked"
+    ? { ...mfa, isAvailable: false, unavailableReason: problem }
+    : mfa;
 }
 
 function brokerLocked(mfa: MfaStatus): AppError {

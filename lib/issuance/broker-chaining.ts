@@ -17,7 +17,7 @@ export async function isBrokerRoleChained(): Promise<boolean> {
   });
   const identity = getBroker()
     .getBrokerIdentity()
-    .then((id) => id.isAssumedRole || id.credentialSource === "explicit session credentials")
+    .then((id) => id.isTemporary)
     .catch(() => false);
   try {
     return await Promise.race([identity, timeout]);

@@ -40,9 +40,9 @@ function currentCode(): string {
   return totpCode(demoBroker.mfaDevice!.totpSecret, new Date());
 }
 
-async function unlock(tokenCode: string) {
+async function unlock(tokenCode: string, admin: PortalSession = alice) {
   const reply = await postAction<UnlockState>(
-    alice,
+    admin,
     "/admin/broker",
     { file: "app/admin/broker/actions.ts", name: "unlockBroker" },
     { ok: false, message: null, error: null },
@@ -165,5 +165,37 @@ describe("the page says where the unlock is kept", () => {
       expect(html).toContain(ownMemory);
       expect(html).not.toContain(shared);
     }
+  });
+});
+
+describe("an MFA device of another account than the broker's", () => {
+  // AWS answers a device the broker's IAM user can't own with the same refusal as a mistyped code.
+  const FOREIGN_DEVICE = "arn:aws:iam::999999999999:mfa/gatehouse-broker";
+  let foreign: TestStack;
+  let admin: PortalSession;
+
+  beforeAll(async () => {
+    foreign = await startTestStack({ extraEnv: { GATEHOUSE_BROKER_MFA_SERIAL: FOREIGN_DEVICE } });
+    admin = await signIn(foreign, "alice");
+  });
+  afterAll(async () => {
+    await foreign?.stop();
+  });
+
+  it("is named on the page as why unlock is unavailable, and an unlock posted anyway spends no code", async () => {
+    const html = await (await admin.request("/admin/broker")).text();
+    expect(html).toContain(
+      `names a device of account 999999999999, but the broker (${demoBroker.arn}) is in account ${demoBroker.account}`,
+    );
+    expect(html).not.toContain('name="tokenCode"');
+
+    await resetStsCalls(foreign);
+    const state = await unlock(currentCode(), admin);
+    expect(state).toMatchObject({ ok: false });
+    expect(state.error).toContain(
+      "GATEHOUSE_BROKER_MFA_SERIAL names a device of account 999999999999",
+    );
+    const unlocks = (await stsCalls(foreign)).filter((c) => c.serialNumber !== undefined);
+    expect(unlocks).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@
 // an admin's MFA unlock opens MFA-gated roles until locked.
 import { httpStatusOf } from "@/lib/http/errors";
 import { AssumeRoleCommand, GetSessionTokenCommand } from "@aws-sdk/client-sts";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startAwsStandin, type AwsStandin, type StsCallRecord } from "@/dev/aws-standin/server";
 import { totpCode } from "@/dev/aws-standin/totp";
 import { createStsBroker } from "@/lib/aws/sts-broker";
@@ -330,6 +330,22 @@ describe("MFA unlock for roles whose trust policy requires MFA", () => {
     expect(broker.getMfaStatus()).toMatchObject({ state: "locked", expiresAt: null });
   });
 
+  it("a device of another account than the broker's is refused by name, before any code is spent", async () => {
+    const foreign = `arn:aws:iam::222222222222:mfa/test-broker`;
+    const broker = createStsBroker(awsConfig({ brokerMfaSerial: foreign }));
+    // What the admin sees on the Broker page, where the identity is read.
+    const { mfa } = await broker.getStatus();
+    expect(mfa).toMatchObject({ isAvailable: false, state: "locked" });
+    expect(mfa.unavailableReason).toContain("222222222222");
+    const error = await failure(broker.unlockWithMfa(totpCode(MFA_SECRET, new Date())));
+    expect(error.code).toBe("validation_error");
+    expect(error.publicMessage).toContain("GATEHOUSE_BROKER_MFA_SERIAL");
+    expect(error.publicMessage).toContain("222222222222");
+    expect(error.publicMessage).toContain(TEST_ACCOUNT);
+    const unlocks = (await calls("GetSessionToken")).filter((c) => c.serialNumber !== undefined);
+    expect(unlocks).toEqual([]);
+  });
+
   it("unlock is unavailable without a configured MFA device", async () => {
     const broker = createStsBroker(awsConfig({ brokerMfaSerial: undefined }));
     expect(broker.getMfaStatus()).toMatchObject({ isAvailable: false });
@@ -364,5 +380,62 @@ describe("a broker on role credentials (role chaining)", () => {
     expect(status.roleChaining.isRoleChained).toBe(true);
     expect(status.roleChaining.explanation).toContain("capped at 1 hour");
     expect(status.session.isUsed).toBe(false);
+  });
+});
+
+describe("a broker on the default chain's temporary credentials", () => {
+  const VARIABLES = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"] as const;
+  let saved: Array<[string, string | undefined]> = [];
+  beforeEach(() => {
+    saved = VARIABLES.map((name) => [name, process.env[name]]);
+  });
+  afterEach(() => {
+    for (const [name, value] of saved)
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+  });
+
+  /** The broker's credentials as the SDK's default chain finds them: in the environment. */
+  function inEnvironment(keys: {
+    accessKeyId: string;
+    secretAccessKey: string;
+    sessionToken?: string;
+  }) {
+    process.env.AWS_ACCESS_KEY_ID = keys.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = keys.secretAccessKey;
+    if (keys.sessionToken) process.env.AWS_SESSION_TOKEN = keys.sessionToken;
+    else delete process.env.AWS_SESSION_TOKEN;
+  }
+
+  it("a GetSessionToken session (the IAM user's ARN, with a session token) caps every session at one hour", async () => {
+    const sts = stsClient(standin, testBroker);
+    const session = keysOf(await sts.send(new GetSessionTokenCommand({ DurationSeconds: 3600 })));
+    inEnvironment(session);
+    await fetch(`${standin.url}/__standin/reset-calls`, { method: "POST" });
+    const broker = createStsBroker(
+      awsConfig({ brokerCredentials: undefined, brokerMfaSerial: undefined }),
+    );
+    expect(await broker.capsAtOneHour({ requiresBrokerMfa: false })).toBe(true);
+    const assumed = await broker.assumeRole(request("Developer", 43_200));
+    expect(assumed).toMatchObject({ durationSeconds: 3600, isRoleChained: true });
+    expect((await calls("AssumeRole"))[0]).toMatchObject({
+      durationSeconds: 3600,
+      errorCode: null,
+    });
+    const status = await broker.getStatus();
+    expect(status.identity?.arn).toBe(testBroker.arn);
+    expect(status.roleChaining.isRoleChained).toBe(true);
+    expect(status.roleChaining.explanation).toContain("capped at 1 hour");
+  });
+
+  it("an IAM user's long-term keys are not capped", async () => {
+    inEnvironment(testBroker);
+    const broker = createStsBroker(
+      awsConfig({ brokerCredentials: undefined, brokerMfaSerial: undefined }),
+    );
+    expect(await broker.capsAtOneHour({ requiresBrokerMfa: false })).toBe(false);
+    const assumed = await broker.assumeRole(request("Developer", 43_200));
+    expect(assumed).toMatchObject({ durationSeconds: 43_200, isRoleChained: false });
+    expect((await broker.getStatus()).roleChaining.isRoleChained).toBe(false);
   });
 });
