@@ -4,12 +4,13 @@ import { UtcTime } from "./utc-time";
 
 /**
  * After "Revoke access": what ended at the portal, and the IAM policy that ends what AWS already
- * issued (README "Revoking a person"). The policy names the person's identities' ids, which every
- * one of their AWS sessions carries as SourceIdentity.
+ * issued (README "Revoking a person"). The policy names the SourceIdentity values their AWS
+ * sessions carry, and by session name those AWS recorded without one.
  */
 export function PersonRevocationNotice({
   who,
   sourceIdentities,
+  sessionNames,
   revokedAt,
   sessions,
   tokens,
@@ -39,7 +40,7 @@ export function PersonRevocationNotice({
         className="overflow-x-auto rounded bg-white p-2 font-mono text-xs text-slate-800"
         data-testid="deny-policy"
       >
-        {sourceIdentityDenyPolicy(sourceIdentities, revokedAt)}
+        {sourceIdentityDenyPolicy(sourceIdentities, revokedAt, sessionNames)}
       </pre>
     </section>
   );

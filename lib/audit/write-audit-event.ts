@@ -57,10 +57,26 @@ const CHAIN_TRANSACTION = { maxWait: 10_000, timeout: 15_000 } as const;
  *   transaction that error must be left to propagate so the change rolls back with it.
  */
 export async function writeAuditEvent(db: AuditWriter, input: AuditEventInput): Promise<void> {
+  await writeAuditEventIf(db, input, undefined);
+}
+
+/**
+ * writeAuditEvent, with `onlyIf` run first in the event's transaction: the event is written only
+ * when it answers true. For a check whose row locks must hold until the event is on record.
+ * @returns whether the event was written
+ * @throws AppError("audit_unavailable") as writeAuditEvent, also when `onlyIf` fails
+ */
+export async function writeAuditEventIf(
+  db: AuditWriter,
+  input: AuditEventInput,
+  onlyIf: ((tx: Prisma.TransactionClient) => Promise<boolean>) | undefined,
+): Promise<boolean> {
   try {
-    if (isRootClient(db)) await writeInOwnTransaction(db, input);
-    else await appendToChain(db, input, newAuditEventId());
-    countAuditedOutcome(input);
+    const written = isRootClient(db)
+      ? await writeInOwnTransaction(db, input, onlyIf)
+      : await appendIf(db, input, newAuditEventId(), onlyIf);
+    if (written) countAuditedOutcome(input);
+    return written;
   } catch (error) {
     // A serializable caller that lost to a concurrent transaction reruns it: not a failure.
     if (isWriteConflict(error)) {
@@ -98,17 +114,37 @@ function auditFailureReason(error: unknown): string {
   return error instanceof Error ? error.message.split("\n").at(-1)!.slice(0, 300) : String(error);
 }
 
-async function writeInOwnTransaction(db: Db, input: AuditEventInput): Promise<void> {
+/** Appends the event unless `onlyIf` answers false; whether it did. */
+async function appendIf(
+  tx: Prisma.TransactionClient,
+  input: AuditEventInput,
+  id: string,
+  onlyIf: ((tx: Prisma.TransactionClient) => Promise<boolean>) | undefined,
+): Promise<boolean> {
+  if (onlyIf && !(await onlyIf(tx))) return false;
+  await appendToChain(tx, input, id);
+  return true;
+}
+
+async function writeInOwnTransaction(
+  db: Db,
+  input: AuditEventInput,
+  onlyIf?: (tx: Prisma.TransactionClient) => Promise<boolean>,
+): Promise<boolean> {
   const id = newAuditEventId();
   for (let attempt = 1; ; attempt++) {
     const outage = claimAuditOutage();
     try {
-      await db.$transaction(async (tx) => {
+      const written = await db.$transaction(async (tx) => {
+        // The check first: the rows it locks are taken before the chain's head, as every
+        // transaction that writes both takes them.
+        const allowed = onlyIf ? await onlyIf(tx) : true;
         if (outage) await appendToChain(tx, outageEvent(outage), newAuditEventId());
-        await appendToChain(tx, input, id);
+        if (allowed) await appendToChain(tx, input, id);
+        return allowed;
       }, CHAIN_TRANSACTION);
       if (outage) endAuditOutage(outage);
-      return;
+      return written;
     } catch (error) {
       // A connection that dropped may have taken the COMMIT with it, or not: look before writing
       // again, so the event is recorded exactly once.
@@ -120,7 +156,7 @@ async function writeInOwnTransaction(db: Db, input: AuditEventInput): Promise<vo
           : null;
       if (landed) {
         if (outage) endAuditOutage(outage);
-        return;
+        return true;
       }
       if (outage) releaseAuditOutage();
       if (landed === null) throw error;

@@ -22,6 +22,13 @@ export async function revokeAllOwnCliTokens(
       include: { user: true },
       orderBy: { id: "asc" },
     });
+    // Every row before the audit chain's head (each event takes it): an issuance with one of
+    // these tokens takes its row, then the chain (lib/issuance/issuance-audit.ts), so taking them
+    // in the other order could deadlock with it.
+    await tx.cliToken.updateMany({
+      where: { id: { in: live.map((row) => row.id) }, revokedAt: null },
+      data: { revokedAt: null },
+    });
     let revoked = 0;
     for (const row of live) {
       const how = { by: request.by, meta: request.meta, isOwner: true, all: true };

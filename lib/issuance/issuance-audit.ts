@@ -1,17 +1,27 @@
 import "server-only";
 import type { Grant } from "@/lib/access/resolve-grants";
 import { actorOf } from "@/lib/audit/actor";
-import { writeAuditEvent, type AuditAction } from "@/lib/audit/write-audit-event";
+import {
+  writeAuditEvent,
+  writeAuditEventIf,
+  type AuditAction,
+  type AuditEventInput,
+} from "@/lib/audit/write-audit-event";
 import type { AssumedRole } from "@/lib/aws/sts-broker-api";
-import { isAppError } from "@/lib/errors";
+import { AppError, isAppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import type { IssuanceContext, IssuanceOutput } from "./issuance-request";
 
-/** The audit records of an issuance: authorized before STS, failed after it, or denied. */
+/** The audit records of an issuance: authorized before STS, issued or failed after it, or denied. */
 
 const FAILED_ACTION: Record<IssuanceOutput, AuditAction> = {
   console: "console.failed",
   cli: "credentials.failed",
+};
+
+const ISSUED_ACTION: Record<IssuanceOutput, AuditAction> = {
+  console: "console.issued",
+  cli: "credentials.issued",
 };
 
 const AUTHORIZED_ACTION: Record<IssuanceOutput, AuditAction> = {
@@ -41,6 +51,75 @@ export async function recordAuthorized(
     target: { ...targetOf(ctx, grant), durationSeconds },
     details: { region, via: grant.assumeMethod },
   });
+}
+
+/**
+ * Writes the `*.issued` event of credentials AWS made, and with it decides whether they may leave:
+ * the event's transaction first takes the row of the browser session or CLI token the request
+ * came with (a write that changes nothing where it still lives), as the CLI token exchange does.
+ * Whatever ends it — revoking the person, a sign-out, an IdP's disable — writes that row in its
+ * own transaction: either the ending waits for this, and the credentials predate it, or this
+ * waits for the ending, and the credentials, made but never handed out, are recorded as failed
+ * with their AccessKeyId (README "Revoking a person").
+ * @throws AppError("unauthenticated") when the session or token ended meanwhile
+ */
+export async function recordIssued(
+  ctx: IssuanceContext,
+  output: IssuanceOutput,
+  grant: Grant,
+  assumed: AssumedRole,
+  details: NonNullable<AuditEventInput["details"]>,
+): Promise<void> {
+  const target = targetOf(ctx, grant, assumed);
+  const tokenId = ctx.meta.cliTokenId;
+  const written = await writeAuditEventIf(
+    ctx.db,
+    {
+      action: ISSUED_ACTION[output],
+      outcome: "success",
+      actor: actorOf(ctx.user),
+      meta: ctx.meta,
+      target,
+      details,
+    },
+    async (tx) => {
+      const live = { revokedAt: null, expiresAt: { gt: ctx.now } };
+      const held = tokenId
+        ? await tx.cliToken.updateMany({
+            where: { id: tokenId, ...live },
+            data: { revokedAt: null },
+          })
+        : await tx.portalSession.updateMany({
+            where: { id: ctx.user.sessionId, ...live },
+            data: { revokedAt: null },
+          });
+      return held.count === 1;
+    },
+  );
+  if (written) return;
+  const ended = tokenId ? "CLI sign-in" : "portal session";
+  log.warn("issuance withheld: the session ended", {
+    requestId: ctx.meta.requestId,
+    roleArn: grant.roleArn,
+    output,
+  });
+  await writeAuditEvent(ctx.db, {
+    action: FAILED_ACTION[output],
+    outcome: "error",
+    actor: actorOf(ctx.user),
+    meta: ctx.meta,
+    target,
+    details: {
+      reason: `the ${ended} ended (revoked or signed out) while AWS was asked: the credentials were not handed out`,
+      awsErrorCode: null,
+    },
+  });
+  throw new AppError(
+    "unauthenticated",
+    tokenId
+      ? "This CLI sign-in ended while the credentials were being made, so none were handed out. Run gatehouse login."
+      : "Your session ended while the credentials were being made, so none were handed out. Sign in again.",
+  );
 }
 
 /** Records an issuance that failed after authorization (AWS refused, network, …). */

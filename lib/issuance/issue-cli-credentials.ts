@@ -1,6 +1,4 @@
 import "server-only";
-import { actorOf } from "@/lib/audit/actor";
-import { writeAuditEvent } from "@/lib/audit/write-audit-event";
 import {
   formatCredentials,
   profileNameFor,
@@ -9,7 +7,7 @@ import {
 import { checkProfileName } from "@/lib/aws/profile-name";
 import { AppError } from "@/lib/errors";
 import { assumeGrantedRole } from "./assume-granted-role";
-import { recordFailure, targetOf } from "./issuance-audit";
+import { recordFailure, recordIssued } from "./issuance-audit";
 import { checkRequestedRegion } from "./requested-region";
 import type { IssuanceContext, IssuanceOptions } from "./issuance-request";
 
@@ -65,13 +63,10 @@ export async function issueCliCredentials(
     await recordFailure(ctx, "cli", grant, error);
     throw error;
   }
-  await writeAuditEvent(ctx.db, {
-    action: "credentials.issued",
-    outcome: "success",
-    actor: actorOf(ctx.user),
-    meta: ctx.meta,
-    target: targetOf(ctx, grant, assumed),
-    details: { region: options.region, profileName, roleChained: assumed.isRoleChained },
+  await recordIssued(ctx, "cli", grant, assumed, {
+    region: options.region,
+    profileName,
+    roleChained: assumed.isRoleChained,
   });
   return {
     ...assumed.credentials,

@@ -1,13 +1,11 @@
 import "server-only";
-import { actorOf } from "@/lib/audit/actor";
-import { writeAuditEvent } from "@/lib/audit/write-audit-event";
 import { consoleDestination, refusedDestinationMessage } from "@/lib/aws/console-destinations";
 import { federationLoginUrl } from "@/lib/aws/console-urls";
 import { fetchSigninToken } from "@/lib/aws/federation-client";
 import { consoleSessionDurationParam } from "@/lib/aws/session-duration";
 import { AppError } from "@/lib/errors";
 import { assumeGrantedRole } from "./assume-granted-role";
-import { recordFailure, targetOf } from "./issuance-audit";
+import { recordFailure, recordIssued } from "./issuance-audit";
 import { checkRequestedRegion } from "./requested-region";
 import type { IssuanceContext, IssuanceOptions } from "./issuance-request";
 
@@ -89,22 +87,15 @@ export async function issueConsoleSignIn(
     await recordFailure(ctx, "console", grant, error);
     throw error;
   }
-  await writeAuditEvent(ctx.db, {
-    action: "console.issued",
-    outcome: "success",
-    actor: actorOf(ctx.user),
-    meta: ctx.meta,
-    target: targetOf(ctx, grant, assumed),
-    details: {
-      region,
-      // The region the person had chosen, when the destination's own region overrode it.
-      ...(region !== options.region ? { requestedRegion: options.region } : {}),
-      destination: destination.url,
-      roleChained: assumed.isRoleChained,
-      // False: the broker had no long-term key to sign with, so AWS's default-length credentials
-      // and SessionDuration set the console session (docs/AWS.md "Console sign-in").
-      durationSecondsSent: assumed.sentDurationSeconds,
-    },
+  await recordIssued(ctx, "console", grant, assumed, {
+    region,
+    // The region the person had chosen, when the destination's own region overrode it.
+    ...(region !== options.region ? { requestedRegion: options.region } : {}),
+    destination: destination.url,
+    roleChained: assumed.isRoleChained,
+    // False: the broker had no long-term key to sign with, so AWS's default-length credentials
+    // and SessionDuration set the console session (docs/AWS.md "Console sign-in").
+    durationSecondsSent: assumed.sentDurationSeconds,
   });
   const linkExpiresAt = Math.min(
     ctx.now.getTime() + SIGNIN_LINK_LIFETIME_MS,

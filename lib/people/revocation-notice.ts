@@ -7,6 +7,8 @@ import { recordId } from "@/lib/db/record-id";
 export interface RevocationNotice {
   who: string;
   sourceIdentities: string[];
+  /** Sessions AWS recorded without a SourceIdentity, by session name (lib/people/revoke-person.ts). */
+  sessionNames: string[];
   revokedAt: Date;
   sessions: number;
   tokens: number;
@@ -34,7 +36,7 @@ export async function revocationNoticeOf(
   for (const d of events) {
     if (d.person !== person.data || d.revokedAt !== at.toISOString()) continue;
     const recorded =
-      recordedSourceIdentities(d.sourceIdentities) ??
+      nonEmpty(recordedList(d.sourceIdentities)) ??
       (typeof d.identityIds === "string" && d.identityIds !== "" ? d.identityIds.split(",") : null);
     // Events written before the identities were recorded: the person's identities now.
     const sourceIdentities =
@@ -49,6 +51,7 @@ export async function revocationNoticeOf(
     return {
       who: typeof d.identities === "string" && d.identities !== "" ? d.identities : "this person",
       sourceIdentities,
+      sessionNames: recordedList(d.sessionNames) ?? [],
       revokedAt: at,
       sessions: typeof d.portalSessions === "number" ? d.portalSessions : 0,
       tokens: typeof d.cliTokens === "number" ? d.cliTokens : 0,
@@ -59,15 +62,17 @@ export async function revocationNoticeOf(
   return null;
 }
 
-/** The `sourceIdentities` a revocation event recorded (a JSON list of strings), or null. */
-function recordedSourceIdentities(value: unknown): string[] | null {
+/** A JSON list of strings a revocation event recorded (`sourceIdentities`, `sessionNames`). */
+function recordedList(value: unknown): string[] | null {
   if (typeof value !== "string") return null;
   try {
     const list: unknown = JSON.parse(value);
-    return Array.isArray(list) && list.length > 0 && list.every((v) => typeof v === "string")
-      ? list
-      : null;
+    return Array.isArray(list) && list.every((v) => typeof v === "string") ? list : null;
   } catch {
     return null;
   }
+}
+
+function nonEmpty(list: string[] | null): string[] | null {
+  return list && list.length > 0 ? list : null;
 }

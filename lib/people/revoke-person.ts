@@ -17,6 +17,11 @@ export interface PersonRevocation {
    * (AssumeRole), and what their IdP's assertions set for roles assumed with SAML.
    */
   sourceIdentities: string[];
+  /**
+   * The session names of their sessions AWS recorded without a SourceIdentity: roles assumed with
+   * SAML whose IdP's assertion set none. The deny policy names those by `aws:userid`.
+   */
+  sessionNames: string[];
 }
 
 /**
@@ -45,7 +50,7 @@ export async function revokePersonAccess(
     });
     if (identities.length === 0) return { ok: false, reason: "not_found" } as const;
     const userIds = identities.map((i) => i.id);
-    const sourceIdentities = await sourceIdentitiesIssuedTo(tx, userIds);
+    const { sourceIdentities, sessionNames } = await sessionsIssuedTo(tx, userIds);
     const sessions = await tx.portalSession.updateMany({
       where: { userId: { in: userIds }, revokedAt: null, expiresAt: { gt: args.now } },
       data: { revokedAt: args.now, oidcIdTokenSealed: null },
@@ -81,6 +86,7 @@ export async function revokePersonAccess(
         // What the deny policy for credentials already issued names (README "Revoking a person"):
         // a JSON list, as an IdP's SourceIdentity may contain a comma.
         sourceIdentities: JSON.stringify(sourceIdentities),
+        sessionNames: JSON.stringify(sessionNames),
       },
     });
     return {
@@ -90,6 +96,7 @@ export async function revokePersonAccess(
       cliTokens: tokens.count,
       ...closed,
       sourceIdentities,
+      sessionNames,
     } as const;
   });
 }
@@ -97,19 +104,30 @@ export async function revokePersonAccess(
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 /**
- * Every SourceIdentity the portal's issuances to these identities carried: each identity's id
- * (AssumeRole sets it), and for roles assumed with SAML the one the IdP's assertion set (usually
- * its subject), as AWS recorded it in the issuance's audit event. Without the latter the deny
- * policy would leave a person's SAML-federated sessions running.
+ * What identifies the AWS sessions the portal issued to these identities. Every SourceIdentity
+ * they carried: each identity's id (AssumeRole sets it), and for roles assumed with SAML the one
+ * the IdP's assertion set (usually its subject), as AWS recorded it in the issuance's audit event.
+ * And the session names of those AWS recorded without one — an IdP's assertion need not set a
+ * SourceIdentity — which only `aws:userid` can name. Without these the deny policy would leave a
+ * person's SAML-federated sessions running.
  */
-async function sourceIdentitiesIssuedTo(tx: Tx, userIds: string[]): Promise<string[]> {
+async function sessionsIssuedTo(
+  tx: Tx,
+  userIds: string[],
+): Promise<{ sourceIdentities: string[]; sessionNames: string[] }> {
   const issued = await tx.auditEvent.groupBy({
-    by: ["sourceIdentity"],
+    by: ["sourceIdentity", "roleSessionName"],
     where: {
       actorUserId: { in: userIds },
       action: { in: ["credentials.issued", "console.issued"] },
-      sourceIdentity: { not: null },
     },
   });
-  return [...new Set([...userIds, ...issued.flatMap((e) => e.sourceIdentity ?? [])])].sort();
+  const sourceIdentities = issued.flatMap((e) => e.sourceIdentity ?? []);
+  const sessionNames = issued.flatMap((e) =>
+    e.sourceIdentity === null && e.roleSessionName !== null ? [e.roleSessionName] : [],
+  );
+  return {
+    sourceIdentities: [...new Set([...userIds, ...sourceIdentities])].sort(),
+    sessionNames: [...new Set(sessionNames)].sort(),
+  };
 }

@@ -10,6 +10,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decide, pollCliToken, startCliSignIn } from "../support/cli-auth";
 import { signIn } from "../support/portal-client";
+import { answeredOrWaiting } from "../support/row-lock-wait";
 import { startTestStack, testDatabaseKind, type TestStack } from "../support/stack";
 
 describe.runIf(testDatabaseKind() === "postgresql")(
@@ -23,27 +24,6 @@ describe.runIf(testDatabaseKind() === "postgresql")(
     afterAll(async () => {
       await stack?.stop();
     });
-
-    /** Settles once the poll has been answered, or its connection waits on a row lock. */
-    async function answeredOrWaiting(answer: Promise<unknown>, enderPid: number): Promise<void> {
-      let answered = false;
-      void answer.then(() => (answered = true));
-      const watcher = new pg.Client({ connectionString: stack.databaseUrl });
-      await watcher.connect();
-      try {
-        for (let polls = 0; !answered; polls += 1) {
-          const { rows } = await watcher.query(
-            `SELECT 1 FROM pg_stat_activity
-              WHERE datname = current_database() AND pid <> $1 AND wait_event_type = 'Lock'`,
-            [enderPid],
-          );
-          if (rows.length > 0) return;
-          if (polls > 50_000) throw new Error("the poll neither answered nor waited on a lock");
-        }
-      } finally {
-        await watcher.end();
-      }
-    }
 
     it("an approval whose session is ended while the CLI collects it gives no token that outlives the ending", async () => {
       const approver = await signIn(stack, "dave");
@@ -74,7 +54,7 @@ describe.runIf(testDatabaseKind() === "postgresql")(
           status: res.status,
           body: (await res.json()) as { error?: string; error_description?: string },
         }));
-        await answeredOrWaiting(answer, enderPid);
+        await answeredOrWaiting(stack.databaseUrl, answer, enderPid);
         await ender.query("COMMIT");
         const { status, body } = await answer;
 

@@ -7,7 +7,26 @@ import { ADMIN_GROUP } from "@/dev/demo-users";
 import { cliTokenFor, v1 } from "../support/cli-auth";
 import { expectApiError, parseDetails, storedUser } from "../support/portal-assertions";
 import { roleIdOf, signIn, type PortalSession } from "../support/portal-client";
-import { passIdpLogin, postToRelay, signInWithDemoSaml } from "../support/saml-portal";
+import { demoSamlProviderArn } from "@/dev/demo-world";
+import { registerDemoSamlProviders } from "@/dev/demo-saml";
+import { idpMetadata } from "../support/aws-standin";
+import {
+  buildAwsSamlResponse,
+  buildSamlResponse,
+  encodePostBinding,
+  FIXTURE_IDP_ENTITY_ID,
+  getTestSigningKey,
+} from "../support/saml-fixtures";
+import {
+  addressedToPortal,
+  expectSignedIn,
+  passIdpLogin,
+  postToAcs,
+  postToRelay,
+  registerFixtureIdp,
+  SamlBrowser,
+  signInWithDemoSaml,
+} from "../support/saml-portal";
 import { act } from "../support/server-actions";
 import { startTestStack, type TestStack } from "../support/stack";
 
@@ -16,6 +35,8 @@ let alice: PortalSession;
 let bob: PortalSession;
 let carol: PortalSession;
 let roleId: string;
+const FEDERATED_ROLE_ARN = "arn:aws:iam::210987654321:role/FederatedReadOnly";
+const FEDERATED_PROVIDER_ARN = demoSamlProviderArn("210987654321");
 
 beforeAll(async () => {
   stack = await startTestStack({ saml: true });
@@ -314,6 +335,73 @@ describe("revoking a person", () => {
     expect(policy.Statement[0]!.Condition.StringEquals["aws:SourceIdentity"]).toEqual(
       [samlBob.id, sourceIdentity!].sort(),
     );
+  });
+
+  it("the deny policy also ends SAML-federated sessions whose assertion set no SourceIdentity, by their session name", async () => {
+    // An IdP whose AWS app sets no SourceIdentity (AWS makes it optional): its responses are
+    // signed here, and AWS's provider for the role's account trusts this IdP's key meanwhile.
+    const nameId = "frank@fixture.example";
+    await registerFixtureIdp(stack, {
+      slug: "fixture-aws",
+      keys: [getTestSigningKey("idp")],
+      allowIdpInitiated: true,
+    });
+    stack.aws.registerSamlProvider(
+      FEDERATED_PROVIDER_ARN,
+      idpMetadata(FIXTURE_IDP_ENTITY_ID, [getTestSigningKey("idp")]),
+    );
+    try {
+      const browser = new SamlBrowser();
+      const signedIn = buildSamlResponse({
+        ...addressedToPortal(stack),
+        nameId,
+        attributes: { email: [nameId], groups: ["developers"] },
+      });
+      expectSignedIn(stack, await postToAcs(stack, browser, encodePostBinding(signedIn)));
+      const aws = buildAwsSamlResponse({
+        nameId,
+        roles: [{ roleArn: FEDERATED_ROLE_ARN, principalArn: FEDERATED_PROVIDER_ARN }],
+      });
+      const relayed = await postToRelay(stack, browser, encodePostBinding(aws));
+      expect(relayed.status, relayed.location ?? "").toBe(303);
+      await (await browser.request(new URL(relayed.location!, stack.portalUrl).href)).arrayBuffer();
+      const federated = await roleIdOf(stack, "acme-production", "FederatedReadOnly");
+      const issued = await browser
+        .portal(stack)
+        .request(`/api/roles/${federated}/credentials`, { method: "POST", json: {} });
+      expect(issued.status, await issued.clone().text()).toBe(200);
+      const record = await stack.db.auditEvent.findFirstOrThrow({
+        where: { action: "credentials.issued", requestId: issued.headers.get("x-request-id")! },
+      });
+      expect(record.sourceIdentity, "AWS recorded no SourceIdentity").toBeNull();
+      expect(record.roleSessionName).toBe(nameId);
+
+      const frank = await stack.db.user.findFirstOrThrow({ where: { subject: nameId } });
+      const reply = await act(alice, {
+        name: "revokePersonAction",
+        page: () => "/admin/people",
+        fields: () => ({ personId: frank.personId, q: "" }),
+      });
+      const html = await (await alice.request(reply.redirect!.replace(/;push$/, ""))).text();
+      const policy = JSON.parse(
+        /data-testid="deny-policy"[^>]*>([^<]+)</.exec(html)![1]!.replace(/&quot;/g, '"'),
+      ) as {
+        Statement: Array<{ Effect: string; Condition: Record<string, Record<string, unknown>> }>;
+      };
+      const revokedAt = policy.Statement[0]!.Condition.DateLessThan!["aws:TokenIssueTime"];
+      // aws:userid of a role session is "<role id>:<session name>"; a session name has no colon.
+      expect(policy.Statement.slice(1)).toEqual([
+        expect.objectContaining({
+          Effect: "Deny",
+          Condition: {
+            StringLike: { "aws:userid": [`*:${nameId}`] },
+            DateLessThan: { "aws:TokenIssueTime": revokedAt },
+          },
+        }),
+      ]);
+    } finally {
+      registerDemoSamlProviders(stack.aws, stack.samlIdp!);
+    }
   });
 
   it("an unknown person: nothing changes", async () => {
