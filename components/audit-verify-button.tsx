@@ -4,18 +4,21 @@ import { useState } from "react";
 import { apiErrorFrom, UNREACHABLE, type ApiErrorView } from "./api-client";
 import { readJsonLines } from "./read-json-lines";
 
+interface ChainBreakView {
+  kind: string;
+  sequence: number | null;
+  eventId: string | null;
+  message: string;
+}
+
 interface ChainReportView {
   intact: boolean;
   checked: number;
   legacyEvents: number;
   unchainedEvents: number;
   breaks: number;
-  firstBreak: {
-    kind: string;
-    sequence: number | null;
-    eventId: string | null;
-    message: string;
-  } | null;
+  firstBreak: ChainBreakView | null;
+  listedBreaks: ChainBreakView[];
   head: { sequence: number; hash: string };
   durationMs: number;
 }
@@ -71,7 +74,7 @@ async function verify(onProgress: (p: Progress) => void): Promise<State> {
   };
 }
 
-/** "Verify integrity": recomputes the whole hash chain on the server and shows the first break. */
+/** "Verify integrity": recomputes the whole hash chain on the server and shows what broke. */
 export function AuditVerifyButton() {
   const [state, setState] = useState<State>({ kind: "idle" });
   const run = async () => {
@@ -131,7 +134,22 @@ function ReportView({ report }: { report: ChainReportView }) {
           ? "Intact: no event was changed, removed or inserted."
           : `Broken: ${report.breaks} problem(s) found.`}
       </p>
-      {report.firstBreak && <p className="mt-1">First: {report.firstBreak.message}</p>}
+      {report.listedBreaks.length === 1 && (
+        <p className="mt-1">First: {report.listedBreaks[0]!.message}</p>
+      )}
+      {report.listedBreaks.length > 1 && (
+        // Each tampered event by its sequence, not only the first.
+        <ol className="mt-1 list-decimal pl-5" data-testid="audit-verify-breaks">
+          {report.listedBreaks.map((b, i) => (
+            <li key={i}>{b.message}</li>
+          ))}
+          {report.breaks > report.listedBreaks.length && (
+            <li className="list-none">
+              and {(report.breaks - report.listedBreaks.length).toLocaleString("en")} more
+            </li>
+          )}
+        </ol>
+      )}
       <p className="mt-1">{counts}</p>
       <p className="mt-1 font-mono text-xs break-all">
         Head #{report.head.sequence} {report.head.hash}

@@ -1,6 +1,6 @@
 // `npm run audit:verify`: checks the audit log's hash chain in the database DATABASE_URL names
-// (SQLite by default) and prints the result. Exit 0: intact. Exit 1: broken (the first break and
-// the counts are printed) or an --expect checkpoint is not in the chain. Exit 2: could not check.
+// (SQLite by default) and prints the result. Exit 0: intact. Exit 1: broken (each break, up to 100,
+// and the counts are printed) or an --expect checkpoint is not in the chain. Exit 2: could not check.
 //
 //   npm run audit:verify [-- --json] [-- --expect <sequence>:<hash>]
 //
@@ -13,7 +13,7 @@ import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { recordVerification } from "../lib/audit/record-audit-access";
-import { verifyAuditChain, type ChainReport } from "../lib/audit/verify-chain";
+import { verifyAuditChain, type ChainBreak, type ChainReport } from "../lib/audit/verify-chain";
 import { createDb } from "../lib/db/client";
 import { DEFAULT_DATABASE_URL } from "./database-url";
 
@@ -45,12 +45,11 @@ function describe(report: ChainReport): string {
   const lines = [
     report.intact ? "audit chain: INTACT" : `audit chain: BROKEN (${report.breaks} problem(s))`,
   ];
-  if (report.firstBreak) {
-    lines.push(
-      `first break: ${report.firstBreak.kind} at sequence ${report.firstBreak.sequence ?? "-"}${report.firstBreak.eventId ? ` (event ${report.firstBreak.eventId})` : ""}`,
-      `  ${report.firstBreak.message}`,
-    );
-  }
+  const [first, ...more] = report.listedBreaks;
+  if (first) lines.push(`first break: ${describeBreak(first)}`, `  ${first.message}`);
+  for (const b of more) lines.push(`then: ${describeBreak(b)}`, `  ${b.message}`);
+  if (report.breaks > report.listedBreaks.length)
+    lines.push(`and ${report.breaks - report.listedBreaks.length} more problem(s) not listed`);
   lines.push(
     `checked: ${report.checked} chained events in ${report.durationMs} ms`,
     `legacy events (before the chain, not hashed; their count is checked): ${report.legacyEvents}`,
@@ -58,6 +57,10 @@ function describe(report: ChainReport): string {
     `head: ${report.head.sequence}:${report.head.hash}`,
   );
   return lines.join("\n");
+}
+
+function describeBreak(b: ChainBreak): string {
+  return `${b.kind} at sequence ${b.sequence ?? "-"}${b.eventId ? ` (event ${b.eventId})` : ""}`;
 }
 
 async function main(): Promise<number> {

@@ -107,7 +107,10 @@ export interface AuditEventInput {
   meta: RequestMeta;
   target?: AuditTarget;
   /** Why: the specific reason for a denial or error. Must not contain secrets. */
-  details?: Record<string, string | number | boolean | null | Record<string, unknown>>;
+  details?: Record<
+    string,
+    string | number | boolean | null | readonly string[] | Record<string, unknown>
+  >;
   /** The event's time (tests); default: the moment the chain position is taken. */
   at?: Date;
 }

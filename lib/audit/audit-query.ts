@@ -135,48 +135,82 @@ const DATE_MESSAGE =
   "must be a date like 2026-11-26 or 2026-11-26T14:05 (UTC), in the years 0001–9999";
 const matching = (pattern: RegExp) => (v: string) => (pattern.test(v) ? v : null);
 
+const filterFields = {
+  from: param(40, (v) => parseFilterDate(v), DATE_MESSAGE),
+  to: param(40, (v) => parseFilterDate(v, { endOfDay: true }), DATE_MESSAGE),
+  user: param(
+    320,
+    (v) => (v.includes("@") || ID_PATTERN.test(v) ? v : null),
+    "must be an email address or a portal user id",
+  ),
+  account: param(12, matching(/^\d{12}$/), "must be a 12-digit AWS account id"),
+  role: param(
+    2048,
+    (v) => (ROLE_ARN_PATTERN.test(v) || ROLE_NAME_PATTERN.test(v) ? v : null),
+    "must be a role ARN (arn:aws:iam::123456789012:role/Name) or a role name",
+  ),
+  action: param(64, matching(/^[a-z][a-z0-9.-]*$/), "must be an action like console.issued"),
+  outcome: param(
+    16,
+    (v) => AUDIT_OUTCOMES.find((o) => o === v) ?? null,
+    "must be success, denied or error",
+  ),
+};
+
+const limitParam = param(
+  4,
+  (v) => (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= MAX_PAGE_SIZE ? Number(v) : null),
+  `must be a whole number from 1 to ${MAX_PAGE_SIZE}`,
+);
+
+function refineRange(q: { from?: Date; to?: Date }, ctx: z.RefinementCtx) {
+  if (q.from && q.to && q.from >= q.to)
+    ctx.addIssue({ code: "custom", path: ["to"], message: "must be after from" });
+}
+
 const querySchema = z
   .object({
-    from: param(40, (v) => parseFilterDate(v), DATE_MESSAGE),
-    to: param(40, (v) => parseFilterDate(v, { endOfDay: true }), DATE_MESSAGE),
-    user: param(
-      320,
-      (v) => (v.includes("@") || ID_PATTERN.test(v) ? v : null),
-      "must be an email address or a portal user id",
-    ),
-    account: param(12, matching(/^\d{12}$/), "must be a 12-digit AWS account id"),
-    role: param(
-      2048,
-      (v) => (ROLE_ARN_PATTERN.test(v) || ROLE_NAME_PATTERN.test(v) ? v : null),
-      "must be a role ARN (arn:aws:iam::123456789012:role/Name) or a role name",
-    ),
-    action: param(64, matching(/^[a-z][a-z0-9.-]*$/), "must be an action like console.issued"),
-    outcome: param(
-      16,
-      (v) => AUDIT_OUTCOMES.find((o) => o === v) ?? null,
-      "must be success, denied or error",
-    ),
+    ...filterFields,
     before: param(80, decodeCursor, "is not a page cursor from this log"),
     after: param(80, decodeCursor, "is not a page cursor from this log"),
-    limit: param(
-      4,
-      (v) => (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= MAX_PAGE_SIZE ? Number(v) : null),
-      `must be a whole number from 1 to ${MAX_PAGE_SIZE}`,
-    ),
+    limit: limitParam,
   })
   .superRefine((q, ctx) => {
-    if (q.from && q.to && q.from >= q.to)
-      ctx.addIssue({ code: "custom", path: ["to"], message: "must be after from" });
+    refineRange(q, ctx);
     if (q.before && q.after)
       ctx.addIssue({ code: "custom", path: ["after"], message: "use either before or after" });
   });
+
+export const AUDIT_EXPORT_FORMATS = ["csv", "jsonl"] as const;
+export type AuditExportFormat = (typeof AUDIT_EXPORT_FORMATS)[number];
+
+const NO_CURSOR = "an export holds every event the filters match: it takes no page cursor";
+
+/**
+ * An export's parameters: the filters and `format` (default csv). Strict, unlike the page (whose
+ * links may carry someone's tracking parameters): a misspelt filter would otherwise export the
+ * whole log as if it were the filtered one. A page's `limit` is accepted and has no effect.
+ */
+const exportSchema = z
+  .strictObject({
+    ...filterFields,
+    format: param(
+      8,
+      (v) => AUDIT_EXPORT_FORMATS.find((f) => f === v) ?? null,
+      "must be csv or jsonl",
+    ),
+    limit: limitParam,
+    before: param(80, () => null, NO_CURSOR),
+    after: param(80, () => null, NO_CURSOR),
+  })
+  .superRefine(refineRange);
 
 export type AuditQueryResult =
   { ok: true; query: AuditQuery } | { ok: false; issues: Array<{ path: string; message: string }> };
 
 /**
- * Reads filters from URL parameters (the audit page's, or its export's). A parameter given more
- * than once is an issue naming it, as on every API route (docs/SECURITY.md "Input").
+ * Reads the audit page's URL parameters. A parameter given more than once is an issue naming it,
+ * as on every API route (docs/SECURITY.md "Input"); one the page does not read is ignored.
  */
 export function parseAuditQuery(params: QueryInput): AuditQueryResult {
   const single = readSingleValuedQuery(params);
@@ -189,6 +223,13 @@ export function parseAuditQuery(params: QueryInput): AuditQueryResult {
     };
   }
   const { before, after, ...rest } = parsed.data;
+  const query = queryOf(rest);
+  if (before) query.cursor = { direction: "older", ...before };
+  else if (after) query.cursor = { direction: "newer", ...after };
+  return { ok: true, query };
+}
+
+function queryOf(rest: Partial<Omit<AuditQuery, "cursor">>): AuditQuery {
   const query: AuditQuery = { limit: rest.limit ?? DEFAULT_PAGE_SIZE };
   if (rest.from) query.from = rest.from;
   if (rest.to) query.to = rest.to;
@@ -197,9 +238,21 @@ export function parseAuditQuery(params: QueryInput): AuditQueryResult {
   if (rest.role) query.role = rest.role;
   if (rest.action) query.action = rest.action;
   if (rest.outcome) query.outcome = rest.outcome;
-  if (before) query.cursor = { direction: "older", ...before };
-  else if (after) query.cursor = { direction: "newer", ...after };
-  return { ok: true, query };
+  return query;
+}
+
+export type AuditExportQueryResult =
+  | { ok: true; query: AuditQuery; format: AuditExportFormat }
+  | { ok: false; issues: Array<{ path: string; message: string }> };
+
+/** Reads an export's URL parameters: any parameter it does not read is an issue naming it. */
+export function parseAuditExportQuery(params: QueryInput): AuditExportQueryResult {
+  const single = readSingleValuedQuery(params);
+  if (!single.ok) return { ok: false, issues: single.issues };
+  const parsed = exportSchema.safeParse(single.query.toObject());
+  if (!parsed.success) return { ok: false, issues: fieldIssuesOf(parsed.error, "query") };
+  const { format, ...rest } = parsed.data;
+  return { ok: true, query: queryOf(rest), format: format ?? "csv" };
 }
 
 /** The filters of a query as URL parameters (no cursor, no default limit): for links and exports. */

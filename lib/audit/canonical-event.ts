@@ -18,7 +18,8 @@ import { createHash } from "node:crypto";
  * - integers (`sequence`, `durationSeconds`) as JSON numbers, safe integers only;
  * - strings as `JSON.stringify` writes them (ECMAScript's escaping, lone surrogates as \uXXXX);
  *   `detailsJson` and `actorGroupsJson` are hashed as the stored text, not re-parsed.
- * Anyone can recompute a hash from a row with this description alone (e.g. in an export).
+ * Anyone can recompute a hash from a row with this description alone (e.g. in a JSON Lines
+ * export).
  */
 export const GENESIS_HASH = "0".repeat(64);
 

@@ -1,16 +1,17 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import { log } from "@/lib/log";
-import type { AuditQuery } from "./audit-query";
+import type { AuditExportFormat, AuditQuery } from "./audit-query";
 import { CSV_BOM, csvRecord } from "./csv";
 import { iterateAuditEvents } from "./find-audit-events";
 
-export type ExportFormat = "csv" | "jsonl";
+export type ExportFormat = AuditExportFormat;
 
 /**
- * Every stored column, in a stable order: with prevHash and hash, anyone holding an export can
- * recompute the chain over it (lib/audit/canonical-event.ts describes the form). Never a secret:
- * the audit log holds none (docs/INVARIANTS.md invariant 3).
+ * Every stored column, in a stable order: with prevHash and hash, anyone holding a JSON Lines
+ * export can recompute the chain over it (lib/audit/canonical-event.ts describes the form); a CSV
+ * cell defused against formulas (csv.ts) is no longer the stored text. Never a secret: the audit
+ * log holds none (docs/INVARIANTS.md invariant 3).
  */
 export const EXPORT_COLUMNS = [
   "sequence",

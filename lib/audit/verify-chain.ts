@@ -50,6 +50,12 @@ export interface ChainReport {
   breaks: number;
   /** The first break: the walk's first, else the first unchained event, else the legacy count. */
   firstBreak: ChainBreak | null;
+  /**
+   * The breaks in the order found, the first MAX_LISTED_BREAKS of them (`breaks` counts them all;
+   * of the unchained events only the first is listed), so each tampered row is named, not only
+   * the first.
+   */
+  listedBreaks: ChainBreak[];
   /** The chain head as stored: record it elsewhere to detect a wholesale rewrite later. */
   head: { sequence: number; hash: string };
   durationMs: number;
@@ -60,6 +66,9 @@ export interface ChainProgress {
   checked: number;
   total: number;
 }
+
+/** How many breaks a report names one by one; past that, a chain is to be restored, not read. */
+export const MAX_LISTED_BREAKS = 100;
 
 const HASHED_SELECT = Object.fromEntries(
   [...AUDIT_HASHED_FIELDS, "hash"].map((field) => [field, true]),
@@ -93,9 +102,11 @@ export async function verifyAuditChain(
   let checked = 0;
   let breaks = 0;
   let firstBreak: ChainBreak | null = null;
+  const listedBreaks: ChainBreak[] = [];
   const broken = (b: ChainBreak) => {
     breaks += 1;
     firstBreak ??= b;
+    if (listedBreaks.length < MAX_LISTED_BREAKS) listedBreaks.push(b);
   };
 
   let head: { sequence: number; hash: string };
@@ -137,6 +148,14 @@ export async function verifyAuditChain(
     }
     for (const row of page) {
       const sequence = row.sequence!;
+      const asWritten = row.hash === computeAuditHash(row.prevHash ?? "", row);
+      const edited = () =>
+        broken({
+          kind: "edited",
+          sequence,
+          eventId: row.id,
+          message: `Event ${sequence} was changed after it was written: its contents no longer match its hash.`,
+        });
       if (sequence !== expected) {
         broken({
           kind: "deleted",
@@ -144,20 +163,22 @@ export async function verifyAuditChain(
           eventId: null,
           message: `Events ${range(expected, sequence - 1)} are missing: the chain jumps from ${expected - 1} to ${sequence}.`,
         });
+        // Its link can't be checked (its predecessor is gone), its contents can: an edit next to
+        // a deletion is a break of its own.
+        if (!asWritten) edited();
       } else if (row.prevHash !== prevHash) {
         broken({
           kind: "relinked",
           sequence,
           eventId: row.id,
-          message: `Event ${sequence} does not link to event ${sequence - 1}: an event was inserted or reordered here, or its prevHash was changed.`,
+          // A row that still matches its own hash is as written: it names the hash its
+          // predecessor had, so the predecessor is what changed.
+          message: asWritten
+            ? `Event ${sequence} does not link to event ${sequence - 1}: event ${sequence - 1} was replaced or rewritten with a recomputed hash (event ${sequence} is unchanged and names the hash it had), or an event was inserted there.`
+            : `Event ${sequence} does not link to event ${sequence - 1}: an event was inserted or reordered here, or its prevHash was changed.`,
         });
-      } else if (row.hash !== computeAuditHash(row.prevHash ?? "", row)) {
-        broken({
-          kind: "edited",
-          sequence,
-          eventId: row.id,
-          message: `Event ${sequence} was changed after it was written: its contents no longer match its hash.`,
-        });
+      } else if (!asWritten) {
+        edited();
       }
       // Go on from what is stored, so one edit is one break and not every event after it.
       prevHash = row.hash ?? "";
@@ -194,6 +215,7 @@ export async function verifyAuditChain(
     unchainedEvents: outside.unchained,
     breaks,
     firstBreak,
+    listedBreaks,
     head,
     durationMs: Math.round(clock() - started),
   };

@@ -49,7 +49,7 @@ export async function recordAuthorized(
     actor: actorOf(ctx.user),
     meta: ctx.meta,
     target: { ...targetOf(ctx, grant), durationSeconds },
-    details: { region, via: grant.assumeMethod },
+    details: { region, via: grant.assumeMethod, ...grantedThrough(grant) },
   });
 }
 
@@ -80,7 +80,7 @@ export async function recordIssued(
       actor: actorOf(ctx.user),
       meta: ctx.meta,
       target,
-      details,
+      details: { ...details, ...grantedThrough(grant) },
     },
     async (tx) => {
       const live = { revokedAt: null, expiresAt: { gt: ctx.now } };
@@ -120,6 +120,19 @@ export async function recordIssued(
       ? "This CLI sign-in ended while the credentials were being made, so none were handed out. Run gatehouse login."
       : "Your session ended while the credentials were being made, so none were handed out. Sign in again.",
   );
+}
+
+/**
+ * The approved access requests an issuance rests on, for its authorized and issued records: the
+ * requests' own events say who approved them (docs/ACCESS-REQUESTS.md, invariant 8). Nothing for
+ * access from standing rules alone.
+ */
+export function grantedThrough(grant: Pick<Grant, "elevationRequestIds">): {
+  accessRequests?: string[];
+} {
+  return grant.elevationRequestIds.length > 0
+    ? { accessRequests: [...grant.elevationRequestIds] }
+    : {};
 }
 
 /** Records an issuance that failed after authorization (AWS refused, network, …). */

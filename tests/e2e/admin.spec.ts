@@ -1,7 +1,13 @@
 // The audit log is for auditors: Alice reaches it from the header and sees who was issued what;
 // Bob, typing its address, gets the friendly 403 page.
 import { expect, test } from "@playwright/test";
-import { roleRow, roleSessionNameOf, signedInAs, startStackPerFile } from "./support/e2e-stack";
+import {
+  roleRow,
+  roleSessionNameOf,
+  signedInAs,
+  startStackPerFile,
+  type TestStack,
+} from "./support/e2e-stack";
 
 const stack = startStackPerFile();
 
@@ -108,3 +114,65 @@ test("an auditor verifies the audit log's integrity from the page and is shown t
   const headEvent = await s.db.auditEvent.findFirstOrThrow({ where: { sequence: headSequence } });
   await expect(result).toContainText(`Head #${headSequence} ${headEvent.hash}`);
 });
+
+test("an auditor is shown each break a verification found, not only the first", async ({
+  page,
+}) => {
+  const s = stack();
+  await signedInAs(page, s, "dave");
+  const rows = await s.db.auditEvent.findMany({
+    where: { sequence: { not: null } },
+    orderBy: { sequence: "asc" },
+    take: 3,
+  });
+  expect(rows).toHaveLength(3);
+  const [gone, , edited] = rows as [(typeof rows)[0], unknown, (typeof rows)[0]];
+  // Someone with database access deletes one event and edits another, past the append-only
+  // triggers (tests/integration/audit-chain.test.ts tampers every way; this is what a page shows).
+  await asAttacker(s, async () => {
+    await s.db.auditEvent.delete({ where: { id: gone.id } });
+    await s.db.auditEvent.update({ where: { id: edited.id }, data: { outcome: "denied" } });
+  });
+  try {
+    await page.goto(`${s.portalUrl}/admin/audit`);
+    await page.getByRole("button", { name: "Verify integrity" }).click();
+    const result = page.getByTestId("audit-verify-result");
+    await expect(result).toHaveAttribute("data-intact", "false");
+    await expect(result).toContainText("Broken: 2 problem(s) found.");
+    await expect(page.getByTestId("audit-verify-breaks").getByRole("listitem")).toHaveText([
+      `Events ${gone.sequence} are missing: the chain jumps from ${gone.sequence! - 1} to ${gone.sequence! + 1}.`,
+      `Event ${edited.sequence} was changed after it was written: its contents no longer match its hash.`,
+    ]);
+  } finally {
+    await asAttacker(s, async () => {
+      await s.db.auditEvent.create({ data: gone });
+      await s.db.auditEvent.update({
+        where: { id: edited.id },
+        data: { outcome: edited.outcome },
+      });
+    });
+  }
+});
+
+/** Runs `tamper` with the append-only triggers off, as someone with database access would. */
+async function asAttacker(s: TestStack, tamper: () => Promise<unknown>): Promise<void> {
+  const sql = (text: string) => s.db.$executeRawUnsafe(text);
+  if (s.database === "sqlite") {
+    await sql(`DROP TRIGGER "AuditEvent_no_update"`);
+    await sql(`DROP TRIGGER "AuditEvent_no_delete"`);
+  } else {
+    await sql(`ALTER TABLE "AuditEvent" DISABLE TRIGGER "AuditEvent_append_only"`);
+  }
+  try {
+    await tamper();
+  } finally {
+    if (s.database === "sqlite") {
+      await sql(`CREATE TRIGGER "AuditEvent_no_update" BEFORE UPDATE ON "AuditEvent"
+        BEGIN SELECT RAISE(ABORT, 'AuditEvent is append-only'); END`);
+      await sql(`CREATE TRIGGER "AuditEvent_no_delete" BEFORE DELETE ON "AuditEvent"
+        BEGIN SELECT RAISE(ABORT, 'AuditEvent is append-only'); END`);
+    } else {
+      await sql(`ALTER TABLE "AuditEvent" ENABLE TRIGGER "AuditEvent_append_only"`);
+    }
+  }
+}

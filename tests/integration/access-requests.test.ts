@@ -8,6 +8,7 @@ import { ADMIN_GROUP } from "@/dev/demo-users";
 import {
   assumeRoleCalls,
   expectApiError,
+  parseDetails,
   resetStsCalls,
   storedUser,
   withoutAwsCalls,
@@ -111,9 +112,13 @@ async function requestId(session: PortalSession, json: Record<string, unknown>):
   return (JSON.parse(text) as { id: string }).id;
 }
 
+/** The request's own events, in order (the issuances it granted name it too, and are left out). */
 async function auditActionsOf(id: string): Promise<string[]> {
   const rows = await stack.db.auditEvent.findMany({
-    where: { detailsJson: { contains: id } },
+    where: {
+      detailsJson: { contains: id },
+      OR: [{ action: { startsWith: "access-request." } }, { action: { startsWith: "elevation." } }],
+    },
     orderBy: { sequence: "asc" },
   });
   return rows.map((r) => r.action);
@@ -372,6 +377,33 @@ describe("the request → approve → use → revoke loop", () => {
     expect(Date.parse(body.expiration)).toBeLessThanOrEqual(
       Date.parse(calls[0]!.at) + asked * 1000 + 1000,
     );
+  });
+
+  it("an issuance's audit records name the approved request that granted it; a standing rule's name none", async () => {
+    // Who approved the credentials: the request's own events say, once the issuance names it.
+    const issued = await stack.db.auditEvent.findMany({
+      where: {
+        action: { in: ["credentials.authorized", "credentials.issued"] },
+        actorEmail: "carol@corp.example",
+        roleArn: "arn:aws:iam::210987654321:role/DataAnalyst",
+      },
+      orderBy: { sequence: "asc" },
+    });
+    expect(issued.map((r) => r.action)).toEqual(["credentials.authorized", "credentials.issued"]);
+    for (const row of issued)
+      expect(parseDetails(row.detailsJson), row.action).toMatchObject({ accessRequests: [id] });
+    const standing = await bob.request(`/api/roles/${stagingDeveloper}/console`, {
+      method: "POST",
+      json: {},
+    });
+    expect(standing.status, await standing.clone().text()).toBe(200);
+    const rows = await stack.db.auditEvent.findMany({
+      where: { requestId: standing.headers.get("x-request-id")! },
+      orderBy: { sequence: "asc" },
+    });
+    expect(rows.map((r) => r.action)).toEqual(["console.authorized", "console.issued"]);
+    for (const row of rows)
+      expect(parseDetails(row.detailsJson)).not.toHaveProperty("accessRequests");
   });
 
   it("Explain and the access review say why: active until T because request R was approved by alice", async () => {

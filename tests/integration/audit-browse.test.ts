@@ -4,6 +4,7 @@
 // Bob is an auditor here through GATEHOUSE_AUDITOR_GROUP=developers; carol is nobody special.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { computeAuditHash, type ChainedAuditRow } from "@/lib/audit/canonical-event";
+import { encodeCursor } from "@/lib/audit/audit-query";
 import { EXPORT_COLUMNS } from "@/lib/audit/export-audit-events";
 import { writeAuditEvent, type AuditEventInput } from "@/lib/audit/write-audit-event";
 import {
@@ -412,6 +413,13 @@ describe("exports", () => {
     ["a bad date", "format=csv&from=last-week", "from"],
     ["an unknown format", "format=xlsx", "format"],
     ["an account with letters", "format=jsonl&account=abc", "account"],
+    // A misspelt filter would otherwise export the whole log as if it were the filtered one.
+    ["a parameter the export does not read (acount)", "format=csv&acount=123456789012", "acount"],
+    [
+      "a page cursor (an export holds every matching event, not those before a page)",
+      `format=jsonl&before=${encodeCursor({ createdAt: new Date(BASE), id: "cabc" })}`,
+      "before",
+    ],
   ];
   for (const [rule, query, path] of BAD) {
     it(`${rule} → 400 validation_error naming ${path}, nothing exported or recorded`, async () => {

@@ -99,7 +99,7 @@ async function asAttacker(tamper: () => Promise<unknown>): Promise<void> {
 async function expectDetected(
   tamper: () => Promise<unknown>,
   undo: () => Promise<unknown>,
-  expected: { kind: ChainBreakKind; sequence: number | null },
+  expected: { kind: ChainBreakKind; sequence: number | null; message?: unknown },
 ): Promise<void> {
   await asAttacker(tamper);
   try {
@@ -265,6 +265,59 @@ describe("tampering is detected at the right sequence", () => {
     await expectDetected(swap, unswap, { kind: "relinked", sequence: a.sequence });
   });
 
+  it("deleting an event and changing the one after it → both found and named: deleted, then edited", async () => {
+    const rows = await rowsBySequence();
+    const gone = rows[3]!;
+    const next = rows[4]!;
+    await asAttacker(async () => {
+      await stack.db.auditEvent.delete({ where: { id: gone.id } });
+      await stack.db.auditEvent.update({ where: { id: next.id }, data: { outcome: "denied" } });
+    });
+    try {
+      const report = await verifyAuditChain(stack.db, { pageSize: 3 });
+      expect(report.breaks).toBe(2);
+      expect(report.listedBreaks).toMatchObject([
+        { kind: "deleted", sequence: gone.sequence, eventId: null },
+        { kind: "edited", sequence: next.sequence, eventId: next.id },
+      ]);
+    } finally {
+      await asAttacker(async () => {
+        await stack.db.auditEvent.create({ data: gone });
+        await stack.db.auditEvent.update({
+          where: { id: next.id },
+          data: { outcome: next.outcome },
+        });
+      });
+    }
+    expect((await verifyAuditChain(stack.db)).intact).toBe(true);
+  });
+
+  it("an event rewritten with its own hash recomputed → relinked at the next event, naming the rewritten one", async () => {
+    const rows = await rowsBySequence();
+    const target = rows[4]!;
+    const next = rows[5]!;
+    const hash = computeAuditHash(target.prevHash!, { ...target, outcome: "denied" });
+    await expectDetected(
+      () =>
+        stack.db.auditEvent.update({
+          where: { id: target.id },
+          data: { outcome: "denied", hash },
+        }),
+      () =>
+        stack.db.auditEvent.update({
+          where: { id: target.id },
+          data: { outcome: target.outcome, hash: target.hash },
+        }),
+      {
+        kind: "relinked",
+        sequence: next.sequence,
+        message: expect.stringContaining(
+          `event ${target.sequence} was replaced or rewritten with a recomputed hash`,
+        ),
+      },
+    );
+  });
+
   it("a forged event appended with a correct hash, head left alone → beyond-head", async () => {
     const h = await head();
     const forged = forgedRow(h.sequence + 1, h.hash);
@@ -343,6 +396,37 @@ describe("tampering is detected at the right sequence", () => {
       () => stack.db.auditEvent.delete({ where: { id: forged.id } }),
       { kind: "legacy-changed", sequence: null },
     );
+  });
+
+  it("many breaks: the report names the first 100 in walk order, and counts them all", async () => {
+    expect(await verifyAuditChain(stack.db)).toMatchObject({ intact: true, listedBreaks: [] });
+    for (let i = 0; i < 101; i += 1)
+      await writeAuditEvent(
+        stack.db,
+        event(i, { meta: { requestId: `many-${i}`, ip: null, userAgent: null } }),
+      );
+    const edited = await stack.db.auditEvent.findMany({
+      where: { requestId: { startsWith: "many-" } },
+      orderBy: { sequence: "asc" },
+    });
+    const each = (outcome: string) =>
+      stack.db.auditEvent.updateMany({
+        where: { requestId: { startsWith: "many-" } },
+        data: { outcome },
+      });
+    await asAttacker(() => each("denied"));
+    try {
+      const report = await verifyAuditChain(stack.db, { pageSize: 7 });
+      expect(report.breaks).toBe(101);
+      expect(report.listedBreaks).toHaveLength(100);
+      expect(report.listedBreaks[0]).toEqual(report.firstBreak);
+      expect(report.listedBreaks.map((b) => [b.kind, b.eventId])).toEqual(
+        edited.slice(0, 100).map((r) => ["edited", r.id]),
+      );
+    } finally {
+      await asAttacker(() => each("success"));
+    }
+    expect((await verifyAuditChain(stack.db)).intact).toBe(true);
   });
 });
 
@@ -550,6 +634,31 @@ describe("the audit-verify CLI", () => {
       expect(stderr).toContain(`first break: deleted at sequence ${target.sequence}`);
     } finally {
       await asAttacker(() => stack.db.auditEvent.create({ data: target }));
+    }
+  });
+
+  it("exit 1 naming each break, not only the first: a deleted event and an edited one", async () => {
+    const rows = await rowsBySequence();
+    const gone = rows[4]!;
+    const edited = rows[6]!;
+    await asAttacker(async () => {
+      await stack.db.auditEvent.delete({ where: { id: gone.id } });
+      await stack.db.auditEvent.update({ where: { id: edited.id }, data: { outcome: "denied" } });
+    });
+    try {
+      const { code, stderr } = await run();
+      expect(code).toBe(1);
+      expect(stderr).toContain("audit chain: BROKEN (2 problem(s))");
+      expect(stderr).toContain(`first break: deleted at sequence ${gone.sequence}`);
+      expect(stderr).toContain(`then: edited at sequence ${edited.sequence} (event ${edited.id})`);
+    } finally {
+      await asAttacker(async () => {
+        await stack.db.auditEvent.create({ data: gone });
+        await stack.db.auditEvent.update({
+          where: { id: edited.id },
+          data: { outcome: edited.outcome },
+        });
+      });
     }
   });
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import {
   encodeCursor,
   filterParams,
+  parseAuditExportQuery,
   parseAuditQuery,
   parseFilterDate,
   type AuditQuery,
@@ -161,4 +162,48 @@ describe("parseAuditQuery", () => {
       "outcome",
     ]);
   });
+});
+
+describe("parseAuditExportQuery", () => {
+  const exportIssues = (query: string) => {
+    const result = parseAuditExportQuery(new URLSearchParams(query));
+    return result.ok ? [] : result.issues;
+  };
+
+  it("reads the filters and the format (csv when none is given); a page's limit has no effect", () => {
+    const result = parseAuditExportQuery(
+      new URLSearchParams("format=jsonl&account=123456789012&from=2026-01-01&limit=3"),
+    );
+    expect(result).toEqual({
+      ok: true,
+      format: "jsonl",
+      query: {
+        account: "123456789012",
+        from: new Date("2026-01-01T00:00:00.000Z"),
+        limit: 3,
+      },
+    });
+    expect(parseAuditExportQuery(new URLSearchParams("format="))).toMatchObject({
+      ok: true,
+      format: "csv",
+    });
+  });
+
+  const REFUSED: Array<[string, string, string, string]> = [
+    ["a misspelt filter", "acount=123456789012", "acount", "is not a field this accepts"],
+    ["a tracking parameter", "utm_source=mail", "utm_source", "is not a field this accepts"],
+    [
+      "a page cursor",
+      `before=${encodeCursor({ createdAt: new Date(0), id: "a" })}`,
+      "before",
+      "an export holds every event the filters match: it takes no page cursor",
+    ],
+    ["an unknown format", "format=xlsx", "format", "must be csv or jsonl"],
+    ["an end before the start", "from=2026-02-01&to=2026-01-01", "to", "must be after from"],
+  ];
+  for (const [rule, query, path, message] of REFUSED) {
+    it(`refuses ${rule}, naming ${path}`, () => {
+      expect(exportIssues(query)).toEqual([{ path, message }]);
+    });
+  }
 });

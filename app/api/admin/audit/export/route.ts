@@ -1,6 +1,6 @@
 import { currentTime } from "@/lib/clock";
 import { z } from "zod";
-import { parseAuditQuery } from "@/lib/audit/audit-query";
+import { parseAuditExportQuery } from "@/lib/audit/audit-query";
 import { EXPORT_CONTENT_TYPE, openAuditExport } from "@/lib/audit/export-audit-events";
 import { recordAuditExport } from "@/lib/audit/record-audit-access";
 import { getDb } from "@/lib/db/client";
@@ -9,41 +9,33 @@ import { validationErrorOf } from "@/lib/validation-error";
 import { otherMethods } from "@/lib/http/fallback-handlers";
 import { actorOf } from "@/lib/audit/actor";
 
-const format = z.enum(["csv", "jsonl"], { message: "must be csv or jsonl" });
-
 /**
  * GET ?format=csv|jsonl&<the audit page's filters>: the whole filtered log (not one page), streamed,
- * never cached. Auditors and admins only. The first page is read before anything is answered (a
- * database fault there is a 503, nothing sent, nothing recorded); `audit.exported` is written after
- * it and before the first byte leaves (docs/DATABASE-FAULTS.md "Audit exports").
+ * never cached; a parameter it does not read (a misspelt filter, a page cursor) is a 400. Auditors
+ * and admins only. The first page is read before anything is answered (a database fault there is a
+ * 503, nothing sent, nothing recorded); `audit.exported` is written after it and before the first
+ * byte leaves (docs/DATABASE-FAULTS.md "Audit exports").
  */
 export const GET = withSession(
   z.object({}).optional(),
   async ({ request, user, meta }) => {
-    const params = request.nextUrl.searchParams;
-    const parsedFormat = format.safeParse(params.get("format") ?? "csv");
-    const parsed = parseAuditQuery(params);
-    const issues = [
-      ...(parsedFormat.success ? [] : [{ path: "format", message: "must be csv or jsonl" }]),
-      ...(parsed.ok ? [] : parsed.issues),
-    ];
-    if (!parsedFormat.success || !parsed.ok) {
-      throw validationErrorOf(issues);
-    }
+    const parsed = parseAuditExportQuery(request.nextUrl.searchParams);
+    if (!parsed.ok) throw validationErrorOf(parsed.issues);
+    const format = parsed.format;
     const stamp = currentTime().toISOString().replace(/[:.]/g, "-");
     const headers = {
       ...NO_STORE,
-      "Content-Type": EXPORT_CONTENT_TYPE[parsedFormat.data],
-      "Content-Disposition": `attachment; filename="gatehouse-audit-${stamp}.${parsedFormat.data}"`,
+      "Content-Type": EXPORT_CONTENT_TYPE[format],
+      "Content-Disposition": `attachment; filename="gatehouse-audit-${stamp}.${format}"`,
       "X-Content-Type-Options": "nosniff",
     };
     // Next.js answers HEAD with this handler: a HEAD exports nothing, so it reads and records
     // nothing either (an `audit.exported` event must mean the log left the portal).
     if (request.method === "HEAD") return new Response(null, { headers });
     const db = getDb();
-    const body = await openAuditExport(db, parsed.query, parsedFormat.data, meta);
+    const body = await openAuditExport(db, parsed.query, format, meta);
     try {
-      await recordAuditExport(db, actorOf(user), meta, parsedFormat.data, parsed.query);
+      await recordAuditExport(db, actorOf(user), meta, format, parsed.query);
     } catch (error) {
       await body.cancel();
       throw error;
