@@ -117,7 +117,7 @@ function ProgressView({ progress }: { progress: Progress }) {
 }
 
 function ReportView({ report }: { report: ChainReportView }) {
-  const counts = `${report.checked.toLocaleString("en")} chained events checked in ${(report.durationMs / 1000).toFixed(1)} s${
+  const counts = `${report.checked.toLocaleString("en")} chained event${report.checked === 1 ? "" : "s"} checked in ${(report.durationMs / 1000).toFixed(1)} s${
     report.legacyEvents
       ? `; ${report.legacyEvents.toLocaleString("en")} older events predate the chain`
       : ""
