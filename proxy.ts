@@ -61,6 +61,9 @@ export function proxy(request: NextRequest): NextResponse {
   return response;
 }
 
+// Skipped: only Next.js's own build files (under `/_next/static/`) and its image endpoint. A path
+// merely resembling them (`/_next/staticX`, `/favicon.ico`: the portal has none) gets the
+// not-found page, which needs the policy and the Origin check like any other answer.
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+  matcher: ["/((?!_next/static/|_next/image$).*)"],
 };

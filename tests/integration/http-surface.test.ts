@@ -42,6 +42,20 @@ describe("Content-Security-Policy on every page", () => {
     },
   );
 
+  // The proxy skips only Next.js's own static files: a path that merely resembles one is answered
+  // by the portal's not-found page, scripts and all, which needs the policy like any other page.
+  it.each(["/favicon.ico", "/faviconXico", "/_next/staticX", "/_next/imageX/y"])(
+    "%s: the not-found page a static-file lookalike gets carries the policy too",
+    async (page) => {
+      const res = await fetch(`${stack.portalUrl}${page}`, { redirect: "manual" });
+      expect(res.status).toBe(404);
+      expect(await res.text()).toContain("<script");
+      const csp = res.headers.get("content-security-policy") ?? "";
+      expect(csp).toContain("'nonce-");
+      expect(csp).toContain("frame-ancestors 'none'");
+    },
+  );
+
   it("each response has its own nonce", async () => {
     const nonce = async () =>
       /'nonce-([^']+)'/.exec(
@@ -95,6 +109,21 @@ describe("state changes only from the portal's own pages", () => {
       0,
     );
   });
+
+  it.each(["/faviconXico", "/_next/staticX/admin/broker"])(
+    "a server action posted to %s (a static-file lookalike) without Origin is refused with 403",
+    async (pathname) => {
+      const form = new FormData();
+      form.append("0", JSON.stringify(["$K1"]));
+      const res = await post(
+        pathname,
+        { "Next-Action": actionId("lockBroker"), Accept: "text/x-component" },
+        form,
+      );
+      expect(res.status).toBe(403);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("csrf_rejected");
+    },
+  );
 
   it("an API write without Origin is refused with 403", async () => {
     const roleId = (await stack.db.role.findFirstOrThrow()).id;
