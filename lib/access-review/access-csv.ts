@@ -28,7 +28,7 @@ export function roleAccessCsv(access: readonly RoleAccess[]): string {
       "access",
     ],
   ];
-  for (const a of access)
+  for (const a of access) {
     for (const r of a.rules)
       rows.push([
         a.account.accountId,
@@ -48,6 +48,27 @@ export function roleAccessCsv(access: readonly RoleAccess[]): string {
         r.subjectKind === "group" ? memberList(r) : r.subject,
         r.access === "eligible" ? `by request, approved by ${r.approvers ?? "nobody"}` : "standing",
       ]);
+    // Who holds the role now by an approved request, as the screen lists them under the role.
+    for (const e of a.elevations)
+      rows.push([
+        a.account.accountId,
+        a.account.name,
+        a.account.environment,
+        a.role.name,
+        a.role.arn,
+        "approved_request",
+        e.requester,
+        iso(e.endsAt),
+        false,
+        null,
+        null,
+        null,
+        null,
+        null,
+        e.requester,
+        `holds it by approved request ${e.requestId}${e.breakGlass ? " (break-glass)" : ""}`,
+      ]);
+  }
   return toCsv(rows);
 }
 
@@ -67,6 +88,8 @@ export function userAccessCsv(access: readonly UserAccess[]): string {
       "max_session_seconds",
       "needs_mfa_step_up",
       "granted_by",
+      "until",
+      "by_request",
     ],
   ];
   for (const u of access)
@@ -84,6 +107,8 @@ export function userAccessCsv(access: readonly UserAccess[]): string {
         g.maxSessionDurationSeconds,
         g.needsMfaStepUp,
         g.rules.map((r) => `${r.subjectKind} ${r.subject}`).join("; "),
+        g.until ?? "",
+        g.byRequest.join(" "),
       ]);
   return toCsv(rows);
 }

@@ -1,5 +1,8 @@
 import "server-only";
+import { resolveGrants } from "@/lib/access/resolve-grants";
+import { ruleSelect as resolutionSelect } from "@/lib/access/rule-select";
 import type { Db } from "@/lib/db/client";
+import { parseGroupsJson } from "@/lib/users/upsert-signed-in-user";
 import { knownUsersByGroup, reviewed, ruleSelect, type ReviewedRule } from "./reviewed-rules";
 
 export interface RoleAccess {
@@ -35,7 +38,7 @@ export async function findAccountAccess(
   });
   if (!account || (query.roleName && account.roles.length === 0)) return null;
   const members = await knownUsersByGroup(db);
-  const elevations = await db.accessRequest.findMany({
+  const requests = await db.accessRequest.findMany({
     where: {
       roleId: { in: account.roles.map((r) => r.id) },
       state: "approved",
@@ -43,9 +46,37 @@ export async function findAccountAccess(
       endsAt: { gt: now },
       rule: { kind: "eligible" },
     },
-    select: { id: true, roleId: true, requesterEmail: true, endsAt: true, breakGlass: true },
+    select: {
+      id: true,
+      roleId: true,
+      requesterEmail: true,
+      endsAt: true,
+      breakGlass: true,
+      personId: true,
+      rule: { select: resolutionSelect },
+      person: { select: { identities: { select: { issuer: true, groupsJson: true } } } },
+    },
     orderBy: { endsAt: "asc" },
   });
+  // An approved request is held only while issuance would honour it: its rule still eligible,
+  // unexpired and naming the requester (groups as last asserted), on a role AWS still has —
+  // the same resolveGrants as every issuance (docs/ACCESS-REQUESTS.md).
+  const elevations = requests.filter(
+    (e) =>
+      e.rule !== null &&
+      e.endsAt !== null &&
+      e.person.identities.some((identity) =>
+        resolveGrants(
+          [{ ...e.rule!, elevation: { requestId: e.id, endsAt: e.endsAt! } }],
+          {
+            personId: e.personId,
+            issuer: identity.issuer,
+            groups: parseGroupsJson(identity.groupsJson),
+          },
+          now,
+        ).some((g) => g.roleId === e.roleId),
+      ),
+  );
   return account.roles.map((role) => ({
     account: { accountId: account.accountId, name: account.name, environment: account.environment },
     role: {

@@ -3,6 +3,7 @@ import { groupRulesOf } from "@/lib/access/find-grants";
 import { resolveGrants, type Principal } from "@/lib/access/resolve-grants";
 import { elevationRulesFor } from "@/lib/access-requests/elevations";
 import type { Db } from "@/lib/db/client";
+import { bind, boundSql } from "@/lib/db/bound-sql";
 import { parseGroupsJson } from "@/lib/users/upsert-signed-in-user";
 import { explainAccess, type Decision, type Explanation, type Output } from "./explain";
 import {
@@ -29,12 +30,19 @@ export interface ReviewedPerson {
   identities: ReviewedUser[];
 }
 
-/** Every person with an identity that has this email (each once, with all their identities). */
-async function peopleByEmail(db: Pick<Db, "user">, email: string): Promise<ReviewedPerson[]> {
-  const matching = await db.user.findMany({
-    where: { email: { in: [...new Set([email, email.toLowerCase()])] } },
-    select: { personId: true },
-  });
+/**
+ * Every person with an identity that has this email in any letter case (each once, with all their
+ * identities): IdPs send the case a person typed (Bob@Corp.Example), and issuance never looks at
+ * it, so an auditor's lower-case query must still find them.
+ */
+async function peopleByEmail(
+  db: Pick<Db, "user" | "$queryRaw">,
+  email: string,
+): Promise<ReviewedPerson[]> {
+  // lower() on both sides, as linking by email compares (neither database's equality ignores case).
+  const matching = await db.$queryRaw<Array<{ personId: string }>>(
+    ...boundSql(['SELECT "personId" FROM "User" WHERE lower("email") = lower(', bind(email), ")"]),
+  );
   const personIds = [...new Set(matching.map((m) => m.personId))];
   if (personIds.length === 0) return [];
   const rows = await db.user.findMany({
