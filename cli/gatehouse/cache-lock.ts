@@ -30,6 +30,37 @@ export const LOCK_TIMING: LockTiming = {
   maxWaitMs: 105_000,
 };
 
+/** Signals that end a holder: its lock is removed first (docs/CLI.md "How the cache works"). */
+const RELEASING_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+
+/** How to remove each lock this process holds, should a signal end it first. */
+const heldLocks = new Set<() => void>();
+
+/**
+ * Ctrl-C in Terraform, or a CI job's SIGTERM, ends a credential_process mid-request: its locks must
+ * go with it, or the next run's callers wait `staleMs` for a dead holder. One listener per signal,
+ * however many locks are held (serve may hold several).
+ */
+function holdUntilSignal(remove: () => void): void {
+  if (heldLocks.size === 0) {
+    for (const signal of RELEASING_SIGNALS) process.on(signal, onReleasingSignal);
+  }
+  heldLocks.add(remove);
+}
+
+function stopWatchingSignals(): void {
+  for (const signal of RELEASING_SIGNALS) process.removeListener(signal, onReleasingSignal);
+}
+
+function onReleasingSignal(signal: NodeJS.Signals): void {
+  stopWatchingSignals();
+  for (const remove of heldLocks) remove();
+  heldLocks.clear();
+  // Listening replaced Node's default for the signal, which ends the process; without another
+  // listener (serve and exec have their own), end it as that default would.
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+
 /** A held lock; `release` removes it only if it is still this holder's. */
 export interface HeldLock {
   release(): void;
@@ -62,14 +93,20 @@ export function tryLock(
         }
       }, timing.heartbeatMs);
       heartbeat.unref();
+      const removeIfOurs = () => {
+        try {
+          if (fs.readFileSync(file, "utf8") === owner) fs.rmSync(file, { force: true });
+        } catch {
+          // Already gone, or taken over as stale: either way not ours to remove.
+        }
+      };
+      holdUntilSignal(removeIfOurs);
       return {
         release: () => {
           clearInterval(heartbeat);
-          try {
-            if (fs.readFileSync(file, "utf8") === owner) fs.rmSync(file, { force: true });
-          } catch {
-            // Already gone, or taken over as stale: either way not ours to remove.
-          }
+          heldLocks.delete(removeIfOurs);
+          if (heldLocks.size === 0) stopWatchingSignals();
+          removeIfOurs();
         },
       };
     } catch (err) {
@@ -92,18 +129,33 @@ export function tryLock(
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
+ * Where a holder leaves the failure it met for the callers that were waiting on it, so that a
+ * portal that is down or refusing is asked once, not once per waiter in turn (twenty waiters behind
+ * a 30-second timeout would otherwise wait their turns, then all ask at once after `maxWaitMs`).
+ */
+export interface FailureRecord {
+  /** Keeps `err`, met at `at` (ms since the epoch); an error that is not to be shared is skipped. */
+  save(err: unknown, at: number): void;
+  /** The failure kept at or after `since`, if there is one. */
+  load(since: number): Error | undefined;
+}
+
+/**
  * Runs `produce` holding the lock `file`, unless `lookup` finds the result first. Waiters poll
- * `lookup`; when the holder gives up without a result (the portal refused it), the next waiter
- * takes the lock and tries itself. After `maxWaitMs`, or when the lock cannot be created at all
- * (a read-only cache), `produce` runs without it.
+ * `lookup`; when the holder gives up without a result (the portal refused it), the callers that
+ * were waiting fail with its error when `failures` keeps it, else the next waiter takes the lock
+ * and tries itself. After `maxWaitMs`, or when the lock cannot be created at all (a read-only
+ * cache), `produce` runs without it.
  */
 export async function singleFlight<T>(
   file: string,
   lookup: () => T | undefined,
   produce: () => Promise<T>,
   timing: LockTiming = LOCK_TIMING,
+  failures?: FailureRecord,
 ): Promise<T> {
-  const deadline = Date.now() + timing.maxWaitMs;
+  const since = Date.now();
+  const deadline = since + timing.maxWaitMs;
   for (;;) {
     let lock: HeldLock | undefined;
     try {
@@ -115,6 +167,14 @@ export async function singleFlight<T>(
       try {
         // The previous holder may have finished between our miss and our lock.
         return lookup() ?? (await produce());
+      } catch (err) {
+        // Kept before the lock is released, so every waiter sees it before it could take the lock.
+        try {
+          failures?.save(err, Date.now());
+        } catch {
+          // Not kept: the waiters ask themselves, as without a record.
+        }
+        throw err;
       } finally {
         lock.release();
       }
@@ -123,5 +183,7 @@ export async function singleFlight<T>(
     await sleep(timing.pollMs);
     const found = lookup();
     if (found !== undefined) return found;
+    const failed = failures?.load(since);
+    if (failed !== undefined) throw failed;
   }
 }

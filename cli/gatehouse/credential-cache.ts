@@ -3,7 +3,9 @@ import fs from "node:fs";
 import path from "node:path";
 
 import { type IssuedCredentials, parseIssuedCredentials } from "./api-types";
+import type { FailureRecord } from "./cache-lock";
 import { isRecord } from "./config-store";
+import { CliError, EXIT, type ExitCode } from "./exit-codes";
 import {
   PRIVATE_FILE_MODE,
   type Warn,
@@ -57,6 +59,49 @@ export function cacheFile(home: string, parts: CacheKeyParts): string {
 /** `<entry>.lock`: held by the one process asking the portal for this entry (cache-lock.ts). */
 export function cacheLockFile(home: string, parts: CacheKeyParts): string {
   return cacheFile(home, parts).replace(/\.json$/, ".lock");
+}
+
+/**
+ * `<entry>.failed`: the failure the last holder of the entry's lock met, for the callers that were
+ * waiting on it (docs/CLI.md "How the cache works"). Only the CLI's own errors are kept: their
+ * message, exit code and request id, which are already safe to show (never a secret).
+ */
+export function cacheFailureRecord(home: string, parts: CacheKeyParts): FailureRecord {
+  const file = cacheFile(home, parts).replace(/\.json$/, ".failed");
+  const exitCodes = new Set<number>(Object.values(EXIT));
+  return {
+    save(err, at) {
+      if (!(err instanceof CliError)) return;
+      const { message, exitCode, requestId, portalCode } = err;
+      const record = { at, message, exitCode, requestId, portalCode };
+      writeFileAtomic(file, `${JSON.stringify(record)}\n`, PRIVATE_FILE_MODE);
+    },
+    load(since) {
+      let value: unknown;
+      try {
+        value = JSON.parse(fs.readFileSync(file, "utf8"));
+      } catch {
+        return undefined; // none, or damaged: the waiter asks itself
+      }
+      if (
+        !isRecord(value) ||
+        typeof value.at !== "number" ||
+        value.at < since ||
+        typeof value.message !== "string" ||
+        typeof value.exitCode !== "number" ||
+        !exitCodes.has(value.exitCode)
+      ) {
+        return undefined;
+      }
+      const text = (v: unknown) => (typeof v === "string" ? v : undefined);
+      return new CliError(
+        value.message,
+        value.exitCode as ExitCode,
+        text(value.requestId),
+        text(value.portalCode),
+      );
+    },
+  };
 }
 
 /**

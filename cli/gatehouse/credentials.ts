@@ -5,6 +5,7 @@ import { singleFlight } from "./cache-lock";
 import {
   type CacheKeyParts,
   cacheDir,
+  cacheFailureRecord,
   cacheLockFile,
   readCachedCredentials,
   writeCachedCredentials,
@@ -51,10 +52,14 @@ export async function getCredentials(
     );
   }
   // Many credential_process runs at once on a cold cache: one asks the portal, the others read
-  // what it cached.
+  // what it cached, or fail with what it met.
   try {
-    return await singleFlight(cacheLockFile(ctx.env.home, parts), lookup, () =>
-      issue(ctx, portalUrl, signIn.token, parts, request),
+    return await singleFlight(
+      cacheLockFile(ctx.env.home, parts),
+      lookup,
+      () => issue(ctx, portalUrl, signIn.token, parts, request),
+      undefined,
+      cacheFailureRecord(ctx.env.home, parts),
     );
   } catch (err) {
     if (err instanceof CliError && err.portalCode === "not_found") {

@@ -622,6 +622,72 @@ describe("command-line rules against the real portal", () => {
     expect(fs.readdirSync(dir).filter((f) => f.endsWith(".lock"))).toEqual([]);
   }, 120_000);
 
+  it("single-flight when the portal fails: parallel credential_process calls waiting on a failing issuance fail with its error, one attempt in all", async () => {
+    const failed = () => stack.db.auditEvent.count({ where: { action: "credentials.failed" } });
+    const before = await failed();
+    // STS answers 503 after a delay, so the portal's issuance fails (503 aws_unavailable, audited
+    // credentials.failed) while the others are still waiting on the first caller's lock.
+    stack.aws.setFault("default", { serverError: 503, latencyMs: 1_500 });
+    try {
+      // A duration no other test asks for: a cold cache entry of its own.
+      const args = ["creds", "acme-staging/Developer", "--duration", "1750"];
+      const runs = await Promise.all(Array.from({ length: 8 }, () => runCli(args, { env })));
+      for (const run of runs) {
+        expect(run.code, run.stderr).toBe(5);
+        expect(run.stdout).toBe("");
+        expect(run.stderr.trim().split("\n")).toHaveLength(1);
+      }
+      // One message, with the one request id the administrator finds in the audit log.
+      expect(new Set(runs.map((run) => run.stderr)).size).toBe(1);
+      expect(runs[0]!.stderr).toMatch(/^gatehouse: .*\(request id [^)]+\)\n$/);
+      expect(await failed()).toBe(before + 1);
+    } finally {
+      stack.aws.clearFaults();
+    }
+    // The portal is back: the next call asks again instead of repeating the old failure.
+    const again = await runCli(["creds", "acme-staging/Developer", "--duration", "1750"], { env });
+    expect(again.code, again.stderr).toBe(EXIT.ok);
+    expect(JSON.parse(again.stdout)).toMatchObject({ Version: 1 });
+  }, 120_000);
+
+  it.each(["SIGINT", "SIGTERM"] as const)(
+    "a credential_process ended by %s while it asks the portal leaves no lock behind (the next run would wait on it)",
+    async (signal) => {
+      const dir = path.join(home, ".gatehouse", "cache");
+      const locks = () =>
+        fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".lock")) : [];
+      expect(locks()).toEqual([]);
+      // STS answers slowly, so the CLI is still holding its lock when the signal comes.
+      stack.aws.setFault("default", { latencyMs: 5_000 });
+      try {
+        const child = spawn(
+          process.execPath,
+          [
+            CLI_BIN,
+            "creds",
+            "acme-staging/Developer",
+            "--duration",
+            `${signal === "SIGINT" ? 1760 : 1770}`,
+          ],
+          { env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] },
+        );
+        const closed = new Promise<NodeJS.Signals | null>((resolve) =>
+          child.on("close", (_code, sig) => resolve(sig)),
+        );
+        for (let i = 0; i < 400 && locks().length === 0; i += 1) {
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+        expect(locks()).toHaveLength(1);
+        child.kill(signal);
+        // Ended by the signal as before, not turned into an exit code.
+        expect(await closed).toBe(signal);
+        expect(locks()).toEqual([]);
+      } finally {
+        stack.aws.clearFaults();
+      }
+    },
+  );
+
   it("a role id is accepted where <account>/<role> is (the ambiguous-role advice can be followed)", async () => {
     const ls = await runCli(["ls", "--json"], { env });
     const answer = JSON.parse(ls.stdout) as {

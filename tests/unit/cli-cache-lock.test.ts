@@ -41,7 +41,7 @@ describe("single-flight: concurrent callers on a cold cache issue once", () => {
     expect(fs.existsSync(lockFile)).toBe(false);
   });
 
-  it("when the holder fails, the next waiter tries itself (each failure is its caller's)", async () => {
+  it("without a shared failure record, the next waiter tries itself when the holder fails", async () => {
     let attempts = 0;
     const outcomes = await Promise.allSettled(
       [0, 1].map(() =>
@@ -59,6 +59,68 @@ describe("single-flight: concurrent callers on a cold cache issue once", () => {
     );
     expect(attempts).toBe(2);
     expect(outcomes.map((o) => o.status)).toEqual(["rejected", "rejected"]);
+  });
+});
+
+describe("the holder's failure is its waiters' failure: a failing portal is asked once, not once per waiter in turn", () => {
+  /** A failure record in memory: what the holder met, and when. */
+  function memoryRecord() {
+    let recorded: { at: number; message: string } | undefined;
+    return {
+      save: (err: unknown, at: number) => {
+        recorded = { at, message: (err as Error).message };
+      },
+      load: (since: number) =>
+        recorded && recorded.at >= since ? new Error(recorded.message) : undefined,
+    };
+  }
+
+  it.each([2, 20])(
+    "%i callers at once on a failing portal: one asks, all fail alike",
+    async (callers) => {
+      let attempts = 0;
+      const failures = memoryRecord();
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: callers }, () =>
+          singleFlight(
+            lockFile,
+            () => undefined,
+            async () => {
+              attempts += 1;
+              await sleep(50);
+              throw new Error(`no answer within 30 s (attempt ${attempts})`);
+            },
+            FAST,
+            failures,
+          ),
+        ),
+      );
+      expect(attempts).toBe(1);
+      expect(
+        outcomes.map((o) => (o.status === "rejected" ? (o.reason as Error).message : "fulfilled")),
+      ).toEqual(Array.from({ length: callers }, () => "no answer within 30 s (attempt 1)"));
+      expect(fs.existsSync(lockFile)).toBe(false);
+    },
+  );
+
+  it("a caller that arrives after the failure asks again (the portal may be back)", async () => {
+    const failures = memoryRecord();
+    const first = singleFlight(
+      lockFile,
+      () => undefined,
+      () => Promise.reject(new Error("down")),
+      FAST,
+      failures,
+    );
+    await expect(first).rejects.toThrow("down");
+    const later = await singleFlight(
+      lockFile,
+      () => undefined,
+      () => Promise.resolve("creds"),
+      FAST,
+      failures,
+    );
+    expect(later).toBe("creds");
   });
 });
 
