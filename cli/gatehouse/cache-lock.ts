@@ -76,7 +76,21 @@ export function tryLock(
   now: () => number = Date.now,
 ): HeldLock | undefined {
   const owner = `${process.pid}.${randomBytes(8).toString("hex")}`;
+  const removeIfOurs = () => {
+    try {
+      if (fs.readFileSync(file, "utf8") === owner) fs.rmSync(file, { force: true });
+    } catch {
+      // Already gone, or taken over as stale: either way not ours to remove.
+    }
+  };
+  const forget = () => {
+    heldLocks.delete(removeIfOurs);
+    if (heldLocks.size === 0) stopWatchingSignals();
+  };
   for (let attempt = 0; attempt < 2; attempt += 1) {
+    // Listening before the file exists: a signal arriving as it is made then waits for the
+    // listener (which runs once the owner is written) instead of ending the process at once.
+    holdUntilSignal(removeIfOurs);
     try {
       const fd = fs.openSync(file, "wx", PRIVATE_FILE_MODE);
       try {
@@ -93,23 +107,15 @@ export function tryLock(
         }
       }, timing.heartbeatMs);
       heartbeat.unref();
-      const removeIfOurs = () => {
-        try {
-          if (fs.readFileSync(file, "utf8") === owner) fs.rmSync(file, { force: true });
-        } catch {
-          // Already gone, or taken over as stale: either way not ours to remove.
-        }
-      };
-      holdUntilSignal(removeIfOurs);
       return {
         release: () => {
           clearInterval(heartbeat);
-          heldLocks.delete(removeIfOurs);
-          if (heldLocks.size === 0) stopWatchingSignals();
+          forget();
           removeIfOurs();
         },
       };
     } catch (err) {
+      forget();
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
     }
     let age: number;
