@@ -5,6 +5,14 @@ import type { UserAccess } from "./user-access";
 const iso = (d: Date | null) => (d ? d.toISOString() : "");
 const memberList = (rule: RoleAccess["rules"][number]) =>
   rule.members.map((m) => m.email ?? m.subject).join("; ");
+/** The five columns naming the account and role a row is about. */
+const roleColumns = (a: RoleAccess) => [
+  a.account.accountId,
+  a.account.name,
+  a.account.environment,
+  a.role.name,
+  a.role.arn,
+];
 
 /** "Who can reach": one row per rule, with the group's known members (as last asserted). */
 export function roleAccessCsv(access: readonly RoleAccess[]): string {
@@ -31,11 +39,7 @@ export function roleAccessCsv(access: readonly RoleAccess[]): string {
   for (const a of access) {
     for (const r of a.rules)
       rows.push([
-        a.account.accountId,
-        a.account.name,
-        a.account.environment,
-        a.role.name,
-        a.role.arn,
+        ...roleColumns(a),
         r.subjectKind,
         r.subject,
         iso(r.expiresAt),
@@ -51,11 +55,7 @@ export function roleAccessCsv(access: readonly RoleAccess[]): string {
     // Who holds the role now by an approved request, as the screen lists them under the role.
     for (const e of a.elevations)
       rows.push([
-        a.account.accountId,
-        a.account.name,
-        a.account.environment,
-        a.role.name,
-        a.role.arn,
+        ...roleColumns(a),
         "approved_request",
         e.requester,
         iso(e.endsAt),

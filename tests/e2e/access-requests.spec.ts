@@ -41,6 +41,18 @@ async function carolMayRequestStagingDeveloper(s: TestStack, extra: { breakGlass
   return { stagingDeveloper, rule };
 }
 
+/** Closes every open request a test left for staging's Developer and removes the test's rule. */
+async function removeStagingDeveloperRequests(
+  s: TestStack,
+  { stagingDeveloper, rule }: Awaited<ReturnType<typeof carolMayRequestStagingDeveloper>>,
+) {
+  await s.db.accessRequest.updateMany({
+    where: { roleId: stagingDeveloper, state: { in: ["pending", "approved"] } },
+    data: { state: "cancelled" },
+  });
+  await s.db.accessRule.deleteMany({ where: { id: rule.id } });
+}
+
 test("carol requests DataAnalyst, alice approves, carol opens the console, alice revokes, carol is refused", async ({
   page,
   browser,
@@ -298,11 +310,7 @@ test("my requests say who ended an elevation early and why, a request cancelled 
     );
     await page.screenshot({ path: ".tmp/my-requests-closed.png", fullPage: true });
   } finally {
-    await s.db.accessRequest.updateMany({
-      where: { roleId: stagingDeveloper, state: { in: ["pending", "approved"] } },
-      data: { state: "cancelled" },
-    });
-    await s.db.accessRule.deleteMany({ where: { id: rule.id } });
+    await removeStagingDeveloperRequests(s, { stagingDeveloper, rule });
   }
 });
 
@@ -355,11 +363,7 @@ test("a waiting request of a break-glass role offers break glass instead: activa
     await expect(requested).toContainText("You have this access now");
     await expect(requested.getByTestId("break-glass-instead")).toHaveCount(0);
   } finally {
-    await s.db.accessRequest.updateMany({
-      where: { roleId: stagingDeveloper, state: { in: ["pending", "approved"] } },
-      data: { state: "cancelled" },
-    });
-    await s.db.accessRule.deleteMany({ where: { id: rule.id } });
+    await removeStagingDeveloperRequests(s, { stagingDeveloper, rule });
   }
 });
 
@@ -431,10 +435,6 @@ test("an approver follows a notification's link, signs in and comes back to that
     ).toHaveCount(0);
   } finally {
     for (const c of contexts) await c.close();
-    await s.db.accessRequest.updateMany({
-      where: { roleId: stagingDeveloper, state: { in: ["pending", "approved"] } },
-      data: { state: "cancelled" },
-    });
-    await s.db.accessRule.delete({ where: { id: rule.id } });
+    await removeStagingDeveloperRequests(s, { stagingDeveloper, rule });
   }
 });

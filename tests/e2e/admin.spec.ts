@@ -1,13 +1,8 @@
 // The audit log is for auditors: Alice reaches it from the header and sees who was issued what;
 // Bob, typing its address, gets the friendly 403 page.
 import { expect, test } from "@playwright/test";
-import {
-  roleRow,
-  roleSessionNameOf,
-  signedInAs,
-  startStackPerFile,
-  type TestStack,
-} from "./support/e2e-stack";
+import { roleRow, roleSessionNameOf, signedInAs, startStackPerFile } from "./support/e2e-stack";
+import { asAttacker } from "@/tests/support/audit-tamper";
 
 const stack = startStackPerFile();
 
@@ -153,26 +148,3 @@ test("an auditor is shown each break a verification found, not only the first", 
     });
   }
 });
-
-/** Runs `tamper` with the append-only triggers off, as someone with database access would. */
-async function asAttacker(s: TestStack, tamper: () => Promise<unknown>): Promise<void> {
-  const sql = (text: string) => s.db.$executeRawUnsafe(text);
-  if (s.database === "sqlite") {
-    await sql(`DROP TRIGGER "AuditEvent_no_update"`);
-    await sql(`DROP TRIGGER "AuditEvent_no_delete"`);
-  } else {
-    await sql(`ALTER TABLE "AuditEvent" DISABLE TRIGGER "AuditEvent_append_only"`);
-  }
-  try {
-    await tamper();
-  } finally {
-    if (s.database === "sqlite") {
-      await sql(`CREATE TRIGGER "AuditEvent_no_update" BEFORE UPDATE ON "AuditEvent"
-        BEGIN SELECT RAISE(ABORT, 'AuditEvent is append-only'); END`);
-      await sql(`CREATE TRIGGER "AuditEvent_no_delete" BEFORE DELETE ON "AuditEvent"
-        BEGIN SELECT RAISE(ABORT, 'AuditEvent is append-only'); END`);
-    } else {
-      await sql(`ALTER TABLE "AuditEvent" ENABLE TRIGGER "AuditEvent_append_only"`);
-    }
-  }
-}

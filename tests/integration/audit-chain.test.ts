@@ -15,6 +15,7 @@ import { recordVerification } from "@/lib/audit/record-audit-access";
 import { verifyAuditChain, type ChainBreakKind } from "@/lib/audit/verify-chain";
 import { writeAuditEvent, type AuditEventInput } from "@/lib/audit/write-audit-event";
 import { expectApiError, parseDetails } from "../support/portal-assertions";
+import { asAttacker } from "../support/audit-tamper";
 import { signIn, type PortalSession } from "../support/portal-client";
 import { startTestStack, type TestStack } from "../support/stack";
 import { ROOT } from "@/dev/local-stack";
@@ -69,29 +70,6 @@ async function head() {
   return stack.db.auditChainHead.findUniqueOrThrow({ where: { id: 1 } });
 }
 
-/** Switches the append-only triggers off for `tamper`, then on again (as an attacker would). */
-async function asAttacker(tamper: () => Promise<unknown>): Promise<void> {
-  const sql = (s: string) => stack.db.$executeRawUnsafe(s);
-  if (stack.database === "sqlite") {
-    await sql(`DROP TRIGGER "AuditEvent_no_update"`);
-    await sql(`DROP TRIGGER "AuditEvent_no_delete"`);
-  } else {
-    await sql(`ALTER TABLE "AuditEvent" DISABLE TRIGGER "AuditEvent_append_only"`);
-  }
-  try {
-    await tamper();
-  } finally {
-    if (stack.database === "sqlite") {
-      await sql(`CREATE TRIGGER "AuditEvent_no_update" BEFORE UPDATE ON "AuditEvent"
-        BEGIN SELECT RAISE(ABORT, 'AuditEvent is append-only'); END`);
-      await sql(`CREATE TRIGGER "AuditEvent_no_delete" BEFORE DELETE ON "AuditEvent"
-        BEGIN SELECT RAISE(ABORT, 'AuditEvent is append-only'); END`);
-    } else {
-      await sql(`ALTER TABLE "AuditEvent" ENABLE TRIGGER "AuditEvent_append_only"`);
-    }
-  }
-}
-
 /**
  * Runs `tamper`, expects verification to report `kind` first at `sequence`, then undoes the
  * tampering and expects the chain to verify again (so each case starts from an intact chain).
@@ -101,13 +79,13 @@ async function expectDetected(
   undo: () => Promise<unknown>,
   expected: { kind: ChainBreakKind; sequence: number | null; message?: unknown },
 ): Promise<void> {
-  await asAttacker(tamper);
+  await asAttacker(stack, tamper);
   try {
     const report = await verifyAuditChain(stack.db, { pageSize: 3 });
     expect(report.intact).toBe(false);
     expect(report.firstBreak).toMatchObject(expected);
   } finally {
-    await asAttacker(undo);
+    await asAttacker(stack, undo);
   }
   expect((await verifyAuditChain(stack.db)).intact).toBe(true);
 }
@@ -269,7 +247,7 @@ describe("tampering is detected at the right sequence", () => {
     const rows = await rowsBySequence();
     const gone = rows[3]!;
     const next = rows[4]!;
-    await asAttacker(async () => {
+    await asAttacker(stack, async () => {
       await stack.db.auditEvent.delete({ where: { id: gone.id } });
       await stack.db.auditEvent.update({ where: { id: next.id }, data: { outcome: "denied" } });
     });
@@ -281,7 +259,7 @@ describe("tampering is detected at the right sequence", () => {
         { kind: "edited", sequence: next.sequence, eventId: next.id },
       ]);
     } finally {
-      await asAttacker(async () => {
+      await asAttacker(stack, async () => {
         await stack.db.auditEvent.create({ data: gone });
         await stack.db.auditEvent.update({
           where: { id: next.id },
@@ -360,9 +338,9 @@ describe("tampering is detected at the right sequence", () => {
 
   it("a forged event written around the chain (no sequence) → unchained, naming the row", async () => {
     const forged = { ...forgedRow(1, "0".repeat(64)), sequence: null, prevHash: null, hash: null };
-    await asAttacker(() => stack.db.auditEvent.create({ data: forged }));
+    await asAttacker(stack, () => stack.db.auditEvent.create({ data: forged }));
     const report = await verifyAuditChain(stack.db);
-    await asAttacker(() => stack.db.auditEvent.delete({ where: { id: forged.id } }));
+    await asAttacker(stack, () => stack.db.auditEvent.delete({ where: { id: forged.id } }));
     expect(report).toMatchObject({
       intact: false,
       unchainedEvents: 1,
@@ -414,7 +392,7 @@ describe("tampering is detected at the right sequence", () => {
         where: { requestId: { startsWith: "many-" } },
         data: { outcome },
       });
-    await asAttacker(() => each("denied"));
+    await asAttacker(stack, () => each("denied"));
     try {
       const report = await verifyAuditChain(stack.db, { pageSize: 7 });
       expect(report.breaks).toBe(101);
@@ -424,7 +402,7 @@ describe("tampering is detected at the right sequence", () => {
         edited.slice(0, 100).map((r) => ["edited", r.id]),
       );
     } finally {
-      await asAttacker(() => each("success"));
+      await asAttacker(stack, () => each("success"));
     }
     expect((await verifyAuditChain(stack.db)).intact).toBe(true);
   });
@@ -528,7 +506,7 @@ describe("Verify integrity (POST /api/admin/audit/verify)", () => {
   it("a broken chain is reported with the first break, and audited as an error", async () => {
     const rows = await rowsBySequence();
     const target = rows[2]!;
-    await asAttacker(() =>
+    await asAttacker(stack, () =>
       stack.db.auditEvent.update({ where: { id: target.id }, data: { outcome: "denied" } }),
     );
     try {
@@ -549,7 +527,7 @@ describe("Verify integrity (POST /api/admin/audit/verify)", () => {
         firstBreakSequence: target.sequence,
       });
     } finally {
-      await asAttacker(() =>
+      await asAttacker(stack, () =>
         stack.db.auditEvent.update({ where: { id: target.id }, data: { outcome: target.outcome } }),
       );
     }
@@ -626,14 +604,14 @@ describe("the audit-verify CLI", () => {
   it("exit 1 with the first break on stderr when an event was deleted", async () => {
     const rows = await rowsBySequence();
     const target = rows[4]!;
-    await asAttacker(() => stack.db.auditEvent.delete({ where: { id: target.id } }));
+    await asAttacker(stack, () => stack.db.auditEvent.delete({ where: { id: target.id } }));
     try {
       const { code, stderr } = await run();
       expect(code).toBe(1);
       expect(stderr).toContain("audit chain: BROKEN");
       expect(stderr).toContain(`first break: deleted at sequence ${target.sequence}`);
     } finally {
-      await asAttacker(() => stack.db.auditEvent.create({ data: target }));
+      await asAttacker(stack, () => stack.db.auditEvent.create({ data: target }));
     }
   });
 
@@ -641,7 +619,7 @@ describe("the audit-verify CLI", () => {
     const rows = await rowsBySequence();
     const gone = rows[4]!;
     const edited = rows[6]!;
-    await asAttacker(async () => {
+    await asAttacker(stack, async () => {
       await stack.db.auditEvent.delete({ where: { id: gone.id } });
       await stack.db.auditEvent.update({ where: { id: edited.id }, data: { outcome: "denied" } });
     });
@@ -652,7 +630,7 @@ describe("the audit-verify CLI", () => {
       expect(stderr).toContain(`first break: deleted at sequence ${gone.sequence}`);
       expect(stderr).toContain(`then: edited at sequence ${edited.sequence} (event ${edited.id})`);
     } finally {
-      await asAttacker(async () => {
+      await asAttacker(stack, async () => {
         await stack.db.auditEvent.create({ data: gone });
         await stack.db.auditEvent.update({
           where: { id: edited.id },
@@ -665,7 +643,7 @@ describe("the audit-verify CLI", () => {
   it("--json: the report is on stdout for a broken chain too (exit 1), with the first break", async () => {
     const rows = await rowsBySequence();
     const target = rows[4]!;
-    await asAttacker(() => stack.db.auditEvent.delete({ where: { id: target.id } }));
+    await asAttacker(stack, () => stack.db.auditEvent.delete({ where: { id: target.id } }));
     try {
       const { code, stdout } = await run(["--json"]);
       expect(code).toBe(1);
@@ -674,7 +652,7 @@ describe("the audit-verify CLI", () => {
         firstBreak: { kind: "deleted", sequence: target.sequence },
       });
     } finally {
-      await asAttacker(() => stack.db.auditEvent.create({ data: target }));
+      await asAttacker(stack, () => stack.db.auditEvent.create({ data: target }));
     }
   });
 
@@ -699,7 +677,7 @@ describe("the audit-verify CLI", () => {
     const from = rows[rows.length - 3]!;
     const originals = rows.filter((r) => r.sequence! >= from.sequence!);
     // The attacker edits one event and recomputes every hash after it, and the head.
-    await asAttacker(async () => {
+    await asAttacker(stack, async () => {
       let prev = rows.find((r) => r.sequence === from.sequence! - 1)!.hash!;
       for (const r of originals) {
         const edited: ChainedAuditRow = {

@@ -6,11 +6,10 @@
 // outlives the ending. Only PostgreSQL lets the two run at once (SQLite has one writer at a time),
 // so only there can the interleaving be made: the test holds the session row ended but uncommitted
 // while the CLI polls, as the ending's own transaction would.
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decide, pollCliToken, startCliSignIn } from "../support/cli-auth";
 import { signIn } from "../support/portal-client";
-import { answeredOrWaiting } from "../support/row-lock-wait";
+import { commit, whileHoldingRows } from "../support/row-lock-wait";
 import { startTestStack, testDatabaseKind, type TestStack } from "../support/stack";
 
 describe.runIf(testDatabaseKind() === "postgresql")(
@@ -34,49 +33,42 @@ describe.runIf(testDatabaseKind() === "postgresql")(
         where: { userCode: started.user_code.replace("-", "") },
       });
 
-      const ender = new pg.Client({ connectionString: stack.databaseUrl });
-      await ender.connect();
-      try {
-        const enderPid = (await ender.query<{ pid: number }>("SELECT pg_backend_pid() AS pid"))
-          .rows[0]!.pid;
-        // The ending's transaction, as far as it goes before it commits: the session, then the
-        // person's tokens (none yet).
-        await ender.query("BEGIN");
-        await ender.query(`UPDATE "PortalSession" SET "revokedAt" = now() WHERE id = $1`, [
-          approval.decidedBySessionId,
-        ]);
-        await ender.query(
-          `UPDATE "CliToken" SET "revokedAt" = now(), "revokedBy" = 'logout'
-            WHERE "userId" = $1 AND "revokedAt" IS NULL`,
-          [approval.decidedByUserId],
-        );
-        const answer = pollCliToken(stack, started.device_code).then(async (res) => ({
-          status: res.status,
-          body: (await res.json()) as { error?: string; error_description?: string },
-        }));
-        await answeredOrWaiting(stack.databaseUrl, answer, enderPid);
-        await ender.query("COMMIT");
-        const { status, body } = await answer;
+      // The ending's transaction, as far as it goes before it commits: the session, then the
+      // person's tokens (none yet).
+      const { status, body } = await whileHoldingRows(stack.databaseUrl, {
+        hold: async (ender) => {
+          await ender.query(`UPDATE "PortalSession" SET "revokedAt" = now() WHERE id = $1`, [
+            approval.decidedBySessionId,
+          ]);
+          await ender.query(
+            `UPDATE "CliToken" SET "revokedAt" = now(), "revokedBy" = 'logout'
+              WHERE "userId" = $1 AND "revokedAt" IS NULL`,
+            [approval.decidedByUserId],
+          );
+        },
+        request: () =>
+          pollCliToken(stack, started.device_code).then(async (res) => ({
+            status: res.status,
+            body: (await res.json()) as { error?: string; error_description?: string },
+          })),
+        release: commit,
+      });
 
-        const liveTokens = await stack.db.cliToken.count({
-          where: { deviceName, revokedAt: null },
-        });
-        expect(liveTokens, JSON.stringify(body)).toBe(0);
-        expect(status, JSON.stringify(body)).toBe(400);
-        expect(body.error).toBe("expired_token");
-        expect(body.error_description).toContain("the browser session that approved it has ended");
-        const row = await stack.db.deviceAuthorization.findUniqueOrThrow({
-          where: { id: approval.id },
-        });
-        expect(row.status).toBe("session-ended");
-        const refusals = await stack.db.auditEvent.findMany({
-          where: { action: "cli.token-issued", detailsJson: { contains: deviceName } },
-        });
-        expect(refusals.map((r) => r.outcome)).toEqual(["denied"]);
-      } finally {
-        await ender.query("ROLLBACK").catch(() => undefined);
-        await ender.end();
-      }
+      const liveTokens = await stack.db.cliToken.count({
+        where: { deviceName, revokedAt: null },
+      });
+      expect(liveTokens, JSON.stringify(body)).toBe(0);
+      expect(status, JSON.stringify(body)).toBe(400);
+      expect(body.error).toBe("expired_token");
+      expect(body.error_description).toContain("the browser session that approved it has ended");
+      const row = await stack.db.deviceAuthorization.findUniqueOrThrow({
+        where: { id: approval.id },
+      });
+      expect(row.status).toBe("session-ended");
+      const refusals = await stack.db.auditEvent.findMany({
+        where: { action: "cli.token-issued", detailsJson: { contains: deviceName } },
+      });
+      expect(refusals.map((r) => r.outcome)).toEqual(["denied"]);
     });
   },
 );

@@ -6,7 +6,6 @@
 // waits for the ending and hands out nothing. Only PostgreSQL lets the two run at once (SQLite
 // has one writer at a time), so only there can the interleaving be made: the test holds the rows
 // ended but uncommitted while the request is in flight, as the ending's own transaction would.
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHAIN_HEAD_ID } from "@/lib/audit/chain-head";
 import { cliTokenFor, v1 } from "../support/cli-auth";
@@ -17,7 +16,7 @@ import {
   storedUser,
 } from "../support/portal-assertions";
 import { roleIdOf, signIn } from "../support/portal-client";
-import { answeredOrWaiting } from "../support/row-lock-wait";
+import { commit, whileHoldingRows } from "../support/row-lock-wait";
 import { startTestStack, testDatabaseKind, type TestStack } from "../support/stack";
 
 describe.runIf(testDatabaseKind() === "postgresql")(
@@ -73,45 +72,34 @@ describe.runIf(testDatabaseKind() === "postgresql")(
       async ({ outcome, send }) => {
         const request = await send();
         const bob = await storedUser(stack, "bob");
-        const ender = new pg.Client({ connectionString: stack.databaseUrl });
-        await ender.connect();
-        try {
-          const enderPid = (await ender.query<{ pid: number }>("SELECT pg_backend_pid() AS pid"))
-            .rows[0]!.pid;
-          // The revocation's transaction, as far as it goes before it commits: every session of
-          // the person's, then every CLI token.
-          await ender.query("BEGIN");
-          await ender.query(
-            `UPDATE "PortalSession" SET "revokedAt" = now()
-              WHERE "userId" = $1 AND "revokedAt" IS NULL`,
-            [bob.id],
-          );
-          await ender.query(
-            `UPDATE "CliToken" SET "revokedAt" = now(), "revokedBy" = 'admin:test'
-              WHERE "userId" = $1 AND "revokedAt" IS NULL`,
-            [bob.id],
-          );
-          const answer = request().then(async (res) => ({
-            res,
-            text: await res.clone().text(),
-          }));
-          await answeredOrWaiting(stack.databaseUrl, answer, enderPid);
-          await ender.query("COMMIT");
-          const { res, text } = await answer;
+        // The revocation's transaction, as far as it goes before it commits: every session of
+        // the person's, then every CLI token.
+        const { res, text } = await whileHoldingRows(stack.databaseUrl, {
+          hold: async (ender) => {
+            await ender.query(
+              `UPDATE "PortalSession" SET "revokedAt" = now()
+                WHERE "userId" = $1 AND "revokedAt" IS NULL`,
+              [bob.id],
+            );
+            await ender.query(
+              `UPDATE "CliToken" SET "revokedAt" = now(), "revokedBy" = 'admin:test'
+                WHERE "userId" = $1 AND "revokedAt" IS NULL`,
+              [bob.id],
+            );
+          },
+          request: () => request().then(async (res) => ({ res, text: await res.clone().text() })),
+          release: commit,
+        });
 
-          await expectApiError(res, 401, "unauthenticated");
-          const rows = await issuanceOutcomeRows(stack, res.headers.get("x-request-id"));
-          expect(rows.map((r) => `${r.action} ${r.outcome}`)).toEqual([`${outcome}.failed error`]);
-          // AWS made the credentials: the record names their key, so they can be found and denied.
-          const withheld = rows[0]!;
-          expect(withheld.accessKeyId).toMatch(/^ASIA/);
-          expect(withheld.sourceIdentity).toBe(bob.id);
-          expect(String(parseDetails(withheld.detailsJson).reason)).toContain("ended");
-          expect(text).not.toContain(withheld.accessKeyId!);
-        } finally {
-          await ender.query("ROLLBACK").catch(() => undefined);
-          await ender.end();
-        }
+        await expectApiError(res, 401, "unauthenticated");
+        const rows = await issuanceOutcomeRows(stack, res.headers.get("x-request-id"));
+        expect(rows.map((r) => `${r.action} ${r.outcome}`)).toEqual([`${outcome}.failed error`]);
+        // AWS made the credentials: the record names their key, so they can be found and denied.
+        const withheld = rows[0]!;
+        expect(withheld.accessKeyId).toMatch(/^ASIA/);
+        expect(withheld.sourceIdentity).toBe(bob.id);
+        expect(String(parseDetails(withheld.detailsJson).reason)).toContain("ended");
+        expect(text).not.toContain(withheld.accessKeyId!);
       },
     );
 
@@ -120,31 +108,24 @@ describe.runIf(testDatabaseKind() === "postgresql")(
       const tokens = [await cliTokenFor(stack, bob), await cliTokenFor(stack, bob)];
       // "Revoke all" goes through the tokens in id order: the last is the one an issuance holds.
       const held = tokens.map((t) => t.tokenId).sort()[1]!;
-      const issuance = new pg.Client({ connectionString: stack.databaseUrl });
-      await issuance.connect();
-      try {
-        const issuancePid = (
-          await issuance.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")
-        ).rows[0]!.pid;
-        // An issuance's `*.issued` transaction, in its order: the token's row, then the chain.
-        await issuance.query("BEGIN");
-        await issuance.query(
-          `UPDATE "CliToken" SET "revokedAt" = NULL WHERE id = $1 AND "revokedAt" IS NULL`,
-          [held],
-        );
-        const revokeAll = bob.request("/api/cli-sessions", { method: "DELETE" });
-        await answeredOrWaiting(stack.databaseUrl, revokeAll, issuancePid);
-        await issuance.query(
-          `UPDATE "AuditChainHead" SET "sequence" = "sequence" WHERE id = ${CHAIN_HEAD_ID}`,
-        );
-        await issuance.query("ROLLBACK");
-        const res = await revokeAll;
-        expect(res.status, await res.clone().text()).toBe(200);
-        expect(await res.json()).toEqual({ revoked: 2 });
-      } finally {
-        await issuance.query("ROLLBACK").catch(() => undefined);
-        await issuance.end();
-      }
+      // An issuance's `*.issued` transaction, in its order: the token's row, then the chain.
+      const res = await whileHoldingRows(stack.databaseUrl, {
+        hold: async (issuance) => {
+          await issuance.query(
+            `UPDATE "CliToken" SET "revokedAt" = NULL WHERE id = $1 AND "revokedAt" IS NULL`,
+            [held],
+          );
+        },
+        request: () => bob.request("/api/cli-sessions", { method: "DELETE" }),
+        release: async (issuance) => {
+          await issuance.query(
+            `UPDATE "AuditChainHead" SET "sequence" = "sequence" WHERE id = ${CHAIN_HEAD_ID}`,
+          );
+          await issuance.query("ROLLBACK");
+        },
+      });
+      expect(res.status, await res.clone().text()).toBe(200);
+      expect(await res.json()).toEqual({ revoked: 2 });
     });
   },
 );

@@ -1,10 +1,32 @@
-// A broker on role credentials (as on an instance profile, ECS task role or IRSA): every
-// AssumeRole it makes is role chaining, which AWS caps at one hour. Options for startTestStack.
-import { AssumeRoleCommand, STSClient, type AssumeRoleCommandInput } from "@aws-sdk/client-sts";
+// Brokers whose every AssumeRole is role chaining, which AWS caps at one hour: one on role
+// credentials (as on an instance profile, ECS task role or IRSA), and one on a GetSessionToken
+// session its default credential chain finds. Options for startTestStack, and the cap's check.
+import {
+  AssumeRoleCommand,
+  GetSessionTokenCommand,
+  STSClient,
+  type AssumeRoleCommandInput,
+} from "@aws-sdk/client-sts";
+import { expect } from "vitest";
 import { worldFromDemo, type AwsStandin, type StandinWorld } from "@/dev/aws-standin/server";
 import { demoBroker } from "@/dev/demo-world";
+import { withoutAwsCalls } from "./portal-assertions";
+import type { PortalSession } from "./portal-client";
+import type { TestStack } from "./stack";
 
 export const BROKER_ROLE_ARN = "arn:aws:iam::100000000001:role/GatehouseBroker";
+
+/** An STS client signing as the demo broker's IAM user. */
+function brokerUserSts(aws: AwsStandin): STSClient {
+  return new STSClient({
+    region: "us-east-1",
+    endpoint: aws.stsEndpoint,
+    credentials: {
+      accessKeyId: demoBroker.accessKeyId,
+      secretAccessKey: demoBroker.secretAccessKey,
+    },
+  });
+}
 
 /** The demo world plus the broker's own role, trusted wherever the broker user is. */
 export function chainedWorld(): StandinWorld {
@@ -39,14 +61,7 @@ export async function chainedBrokerEnv(
   aws: AwsStandin,
   session: Pick<AssumeRoleCommandInput, "Tags" | "TransitiveTagKeys" | "SourceIdentity"> = {},
 ): Promise<Record<string, string>> {
-  const sts = new STSClient({
-    region: "us-east-1",
-    endpoint: aws.stsEndpoint,
-    credentials: {
-      accessKeyId: demoBroker.accessKeyId,
-      secretAccessKey: demoBroker.secretAccessKey,
-    },
-  });
+  const sts = brokerUserSts(aws);
   try {
     const out = await sts.send(
       new AssumeRoleCommand({
@@ -68,4 +83,46 @@ export async function chainedBrokerEnv(
   } finally {
     sts.destroy();
   }
+}
+
+/**
+ * Portal settings with no broker keys: the default chain reads AWS_* from the environment, here a
+ * GetSessionToken session of the broker's IAM user (as aws-vault or an MFA'd CLI session gives).
+ */
+export async function sessionInEnvironment(aws: AwsStandin): Promise<Record<string, string>> {
+  const sts = brokerUserSts(aws);
+  try {
+    const c = (await sts.send(new GetSessionTokenCommand({ DurationSeconds: 43_200 })))
+      .Credentials!;
+    return {
+      GATEHOUSE_BROKER_ACCESS_KEY_ID: "",
+      GATEHOUSE_BROKER_SECRET_ACCESS_KEY: "",
+      GATEHOUSE_BROKER_MFA_SERIAL: "",
+      AWS_ACCESS_KEY_ID: c.AccessKeyId!,
+      AWS_SECRET_ACCESS_KEY: c.SecretAccessKey!,
+      AWS_SESSION_TOKEN: c.SessionToken!,
+    };
+  } finally {
+    sts.destroy();
+  }
+}
+
+/** A four-hour session is refused by name (role chaining), before any call to AWS. */
+export async function expectRefusedPastChainingCap(
+  stack: TestStack,
+  user: PortalSession,
+  roleId: string,
+): Promise<void> {
+  const tooLong = await withoutAwsCalls(stack, () =>
+    user.request(`/api/roles/${roleId}/credentials`, {
+      method: "POST",
+      json: { durationSeconds: 14_400 },
+    }),
+  );
+  expect(tooLong.status).toBe(400);
+  const refusal = (await tooLong.json()) as {
+    error: { issues: Array<{ path: string; message: string }> };
+  };
+  expect(refusal.error.issues[0]?.path).toBe("durationSeconds");
+  expect(refusal.error.issues[0]?.message).toMatch(/chaining/i);
 }

@@ -32,3 +32,43 @@ export async function answeredOrWaiting(
     await watcher.end();
   }
 }
+
+/** A connection the test drives by hand, standing in for another request's transaction. */
+export type RowHolder = Pick<pg.Client, "query">;
+
+/**
+ * Another transaction holding rows while `request` runs: `hold` writes the rows inside an open
+ * transaction on a connection of its own (so they stay locked); `request` is then sent; once it
+ * has answered or waits on those locks, `release` ends the transaction (COMMIT, or more writes and
+ * a ROLLBACK). Returns the request's answer. The holder's connection is rolled back and closed
+ * whatever happens.
+ */
+export async function whileHoldingRows<T>(
+  databaseUrl: string,
+  steps: {
+    hold: (holder: RowHolder) => Promise<void>;
+    request: () => Promise<T>;
+    release: (holder: RowHolder) => Promise<void>;
+  },
+): Promise<T> {
+  const holder = new pg.Client({ connectionString: databaseUrl });
+  await holder.connect();
+  try {
+    const pid = (await holder.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!
+      .pid;
+    await holder.query("BEGIN");
+    await steps.hold(holder);
+    const answer = steps.request();
+    await answeredOrWaiting(databaseUrl, answer, pid);
+    await steps.release(holder);
+    return await answer;
+  } finally {
+    await holder.query("ROLLBACK").catch(() => undefined);
+    await holder.end();
+  }
+}
+
+/** `release` for a holder whose transaction simply commits. */
+export const commit = async (holder: RowHolder): Promise<void> => {
+  await holder.query("COMMIT");
+};
