@@ -1,10 +1,12 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
+import type { DurationBoundsView } from "@/lib/access/group-by-account";
 import { consoleDestination } from "@/lib/aws/console-destinations";
 import { postJson, type ApiErrorView } from "./api-client";
 import { ErrorNotice } from "./error-notice";
 import { readIntent, rememberIntent } from "./resume-intent";
+import { readRoleDuration } from "./use-role-preferences";
 import { useStoredChoice } from "./use-stored-choice";
 
 /** The accounts page remembers the user's region under this key; a link without one uses it. */
@@ -40,6 +42,12 @@ export interface ConsoleRedirectProps {
   defaultRegion: string;
   regionCodes: readonly string[];
   destination: string | null;
+  /**
+   * The role's console session bounds: the session length this browser remembers for the role
+   * (chosen on the accounts page, perhaps just before a step-up that came back here) is sent when
+   * they still allow it, as the accounts page's Console button does; else the role's default.
+   */
+  bounds: DurationBoundsView;
   /** The deep link itself, where a step-up sign-in returns to. */
   deepLink: string;
   /** True when the navigation came from the portal or was typed: open without asking. */
@@ -52,7 +60,7 @@ export interface ConsoleRedirectProps {
  * another site can't open a console session in the user's name just by linking here.
  */
 export function ConsoleRedirect(props: ConsoleRedirectProps) {
-  const { regionCodes, linkRegion, defaultRegion } = props;
+  const { regionCodes, linkRegion, defaultRegion, bounds } = props;
   const isKnownRegion = useCallback((code: string) => regionCodes.includes(code), [regionCodes]);
   const [storedRegion] = useStoredChoice(REGION_STORAGE_KEY, defaultRegion, isKnownRegion);
   const region = linkRegion ?? storedRegion;
@@ -73,8 +81,10 @@ export function ConsoleRedirect(props: ConsoleRedirectProps) {
     const stored = window.localStorage.getItem(REGION_STORAGE_KEY);
     const chosen =
       linkRegion ?? (stored !== null && isKnownRegion(stored) ? stored : defaultRegion);
+    const durationSeconds = readRoleDuration(props.roleId, bounds);
     const result = await postJson<{ signinUrl: string }>(`/api/roles/${props.roleId}/console`, {
       region: chosen,
+      ...(durationSeconds !== null ? { durationSeconds } : {}),
       ...(destination !== null && destination.trim() !== ""
         ? { destination: destination.trim() }
         : {}),
@@ -93,7 +103,7 @@ export function ConsoleRedirect(props: ConsoleRedirectProps) {
     }
     setError(result.error);
     setState("error");
-  }, [linkRegion, defaultRegion, isKnownRegion, props.roleId, destination, props.deepLink]);
+  }, [linkRegion, defaultRegion, isKnownRegion, props.roleId, bounds, destination, props.deepLink]);
 
   const open = useCallback(() => {
     setState("opening");

@@ -43,7 +43,8 @@ interface IssueRequest {
  * Issues credentials when opened (one issuance per open or "Apply", audited server-side) and shows
  * them with a live countdown to the Expiration STS returned. The session length and the profile
  * name are this role's remembered choices; changing them and pressing Apply issues anew, since the
- * formats (and the expiry) come from the server.
+ * formats (and the expiry) come from the server. Credentials that expire while the dialog is open
+ * are renewed with the same button (then "Renew"), without closing and reopening it.
  */
 export function CredentialsDialog({
   roleId,
@@ -125,6 +126,9 @@ export function CredentialsDialog({
     draftDuration !== request.durationSeconds ||
     (draftProfile !== null && draftProfile !== (request.profileName || issued?.profileName || ""));
   const isBusy = !issued && !error;
+  /** Expired while the dialog stayed open: the same settings issue anew ("Renew"). */
+  const isExpired = expiresAt !== null && remaining === 0;
+  const isRenewal = isExpired && !isChanged;
 
   function apply() {
     if (!profileCheck.ok) return;
@@ -208,11 +212,11 @@ export function CredentialsDialog({
           </div>
           <button
             type="submit"
-            disabled={!isChanged || !profileCheck.ok || isBusy}
+            disabled={(!isChanged && !isRenewal) || !profileCheck.ok || isBusy}
             className="mt-5 rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
             title="Issues new credentials with these settings"
           >
-            Apply
+            {isRenewal ? "Renew" : "Apply"}
           </button>
         </form>
 

@@ -54,6 +54,36 @@ export function NoSuchRole({ requestId }: { requestId: string }) {
   );
 }
 
+export function RequestableRole({
+  roleName,
+  accountName,
+  requestId,
+}: {
+  roleName: string;
+  accountName: string;
+  requestId: string;
+}) {
+  return (
+    <DeepLinkPanel title={`${roleName} in ${accountName}`} testId="deep-link-requestable">
+      <p data-testid="deep-link-message">
+        You may request this role: it is yours only while an approved access request lasts, and you
+        have none for it now. Once a request is approved, this link opens the console.
+      </p>
+      <p>
+        <Link
+          href="/requests"
+          className="inline-block rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-500"
+        >
+          Request access
+        </Link>
+      </p>
+      <p className="text-xs text-slate-500">
+        Request id: <code className="font-mono">{requestId}</code>
+      </p>
+    </DeepLinkPanel>
+  );
+}
+
 export function NoConsoleAccess({
   roleName,
   accountName,

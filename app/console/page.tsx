@@ -3,14 +3,22 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { AppHeader, MAIN_CONTENT_ID } from "@/components/app-header";
 import { ConsoleRedirect, SignInFirst } from "@/components/console-redirect";
+import { roleDurations } from "@/lib/access/account-views";
 import { buildDeepLink, parseDeepLink } from "@/lib/access/deep-link";
 import { deepLinkPath } from "@/lib/access/deep-link-path";
 import { currentRequestMeta, findSignedInUser, requirePageUser } from "@/lib/auth/current-user";
 import { regionsOfPartition } from "@/lib/aws/regions";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
+import { isBrokerRoleChained } from "@/lib/issuance/broker-chaining";
 import { resolveDeepLinkTarget } from "@/lib/issuance/deep-link-target";
-import { ChooseAccount, LinkProblems, NoConsoleAccess, NoSuchRole } from "./deep-link-views";
+import {
+  ChooseAccount,
+  LinkProblems,
+  NoConsoleAccess,
+  NoSuchRole,
+  RequestableRole,
+} from "./deep-link-views";
 
 export const metadata: Metadata = { title: "Open the AWS console" };
 
@@ -37,13 +45,23 @@ export default async function ConsolePage({ searchParams }: { searchParams: Sear
   if (!parsed.ok)
     return <Frame header={header}>{<LinkProblems problems={parsed.problems} />}</Frame>;
   const { link } = parsed;
-  const target = await resolveDeepLinkTarget({ db: getDb(), user, meta, now: currentTime() }, link);
+  const now = currentTime();
+  const target = await resolveDeepLinkTarget({ db: getDb(), user, meta, now }, link);
   const config = getConfig();
 
   let body: React.ReactNode;
   switch (target.kind) {
     case "not-found":
       body = <NoSuchRole requestId={meta.requestId} />;
+      break;
+    case "requestable":
+      body = (
+        <RequestableRole
+          roleName={target.roleName}
+          accountName={target.account.name}
+          requestId={meta.requestId}
+        />
+      );
       break;
     case "no-console":
       body = (
@@ -81,6 +99,10 @@ export default async function ConsolePage({ searchParams }: { searchParams: Sear
           defaultRegion={config.defaultRegion}
           regionCodes={regionsOfPartition(config.aws.partition).map((r) => r.code)}
           destination={link.destination ?? null}
+          bounds={
+            roleDurations(target.grant, { isBrokerChained: await isBrokerRoleChained(), now })
+              .duration
+          }
           deepLink={deepLink}
           autoContinue={isDirect}
         />

@@ -1,6 +1,7 @@
 import "server-only";
 import type { DeepLinkAccount } from "@/lib/access/deep-link";
 import { findGrantsForPrincipal, principalOf } from "@/lib/access/find-grants";
+import { findEligibleRoles } from "@/lib/access-requests/list-requests";
 import type { Grant } from "@/lib/access/resolve-grants";
 import { writeAuditEvent } from "@/lib/audit/write-audit-event";
 import type { SignedInUser } from "@/lib/auth/portal-session";
@@ -19,9 +20,14 @@ export interface AccountChoice {
 
 export type DeepLinkTarget =
   /** Exactly one granted role matches, and its grant includes the console. */
-  | { kind: "role"; roleId: string; roleName: string; account: AccountChoice }
+  | { kind: "role"; roleId: string; roleName: string; account: AccountChoice; grant: Grant }
   /** The account name or alias names several accounts where the user has this role. */
   | { kind: "choose-account"; roleName: string; accounts: AccountChoice[] }
+  /**
+   * Not granted now, but an eligible rule lets the user request it (docs/ACCESS-REQUESTS.md):
+   * said so, since the requests page shows it to them anyway (audited as a denial).
+   */
+  | { kind: "requestable"; roleName: string; account: AccountChoice }
   /** The role is granted, but for CLI credentials only (audited as a denial). */
   | { kind: "no-console"; roleName: string; account: AccountChoice }
   /** Nothing the user may use matches (audited): the same answer whether or not it exists. */
@@ -65,6 +71,11 @@ export async function resolveDeepLinkTarget(
 
   const [only, ...others] = matches;
   if (!only) {
+    const requestable = await requestableMatch(ctx, link);
+    if (requestable) {
+      await denyLink(ctx, link, "the role is granted only through an approved access request");
+      return { kind: "requestable", ...requestable };
+    }
     await denyLink(ctx, link, "no granted role matches the deep link (or it does not exist)");
     return { kind: "not-found" };
   }
@@ -80,7 +91,44 @@ export async function resolveDeepLinkTarget(
     );
     return { kind: "no-console", roleName: only.roleName, account: choice(only) };
   }
-  return { kind: "role", roleId: only.roleId, roleName: only.roleName, account: choice(only) };
+  return {
+    kind: "role",
+    roleId: only.roleId,
+    roleName: only.roleName,
+    account: choice(only),
+    grant: only,
+  };
+}
+
+/**
+ * The role the link names among those the user may request, when exactly one matches (several
+ * accounts sharing a name or alias: the plain not-found answer, whose link leads nowhere useful).
+ */
+async function requestableMatch(
+  ctx: ResolveContext,
+  link: { account: DeepLinkAccount; role: string },
+): Promise<{ roleName: string; account: AccountChoice } | null> {
+  const roleName = link.role.toLowerCase();
+  const wanted = link.account;
+  const matches = (await findEligibleRoles(ctx)).filter(
+    (r) =>
+      r.roleName.toLowerCase() === roleName &&
+      (wanted.kind === "id"
+        ? r.accountId === wanted.accountId
+        : r.accountName.toLowerCase() === wanted.name.toLowerCase() ||
+          (r.accountAlias !== "" && r.accountAlias.toLowerCase() === wanted.name.toLowerCase())),
+  );
+  const [only, ...others] = matches;
+  if (!only || others.length > 0) return null;
+  return {
+    roleName: only.roleName,
+    account: {
+      accountId: only.accountId,
+      name: only.accountName,
+      alias: only.accountAlias,
+      environment: only.environment,
+    },
+  };
 }
 
 function accountMatches(

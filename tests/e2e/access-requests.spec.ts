@@ -438,3 +438,28 @@ test("an approver follows a notification's link, signs in and comes back to that
     await removeStagingDeveloperRequests(s, { stagingDeveloper, rule });
   }
 });
+
+test("a console deep link to a role one may only request says so and leads to the request, not 'no such role'", async ({
+  page,
+}) => {
+  const s = stack();
+  const eligibility = await carolMayRequestStagingDeveloper(s);
+  try {
+    await signedInAs(page, s, "carol");
+    await page.goto(`${s.portalUrl}/console?account=acme-stg&role=developer&region=eu-west-1`);
+    const panel = page.getByTestId("deep-link-requestable");
+    await expect(panel).toContainText("Developer in acme-staging");
+    await expect(panel.getByTestId("deep-link-message")).toContainText("You may request this role");
+    await panel.getByRole("link", { name: "Request access" }).click();
+    await page.waitForURL(`${s.portalUrl}/requests`);
+    await expect(
+      page.locator(`[data-testid="eligible-role"][data-role-id="${eligibility.stagingDeveloper}"]`),
+    ).toBeVisible();
+
+    // A role nobody offers her stays one answer, whether or not it exists.
+    await page.goto(`${s.portalUrl}/console?account=acme-production&role=ReadOnly`);
+    await expect(page.getByTestId("deep-link-not-found")).toBeVisible();
+  } finally {
+    await removeStagingDeveloperRequests(s, eligibility);
+  }
+});

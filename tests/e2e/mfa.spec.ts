@@ -127,3 +127,29 @@ test("a console deep link to an MFA role steps up, comes back to the link, and o
   await expect(page.getByTestId("console-role")).toHaveText("Developer");
   await expect(page.getByTestId("console-region")).toHaveText("us-east-2");
 });
+
+test("the session length chosen before an MFA step-up is the console session's after it", async ({
+  page,
+}) => {
+  const s = stack();
+  await signInThroughBrowser(page, s, "bob");
+  const row = roleRow(page, "acme-staging", "Developer");
+  await row.getByTestId("console-options-button").click();
+  const menu = page.getByTestId("console-options");
+  await menu.getByTestId("duration-select").selectOption(String(2 * 3600));
+  const blankTabClosed = page
+    .waitForEvent("popup")
+    .then((tab) => (tab.isClosed() ? undefined : tab.waitForEvent("close")));
+  await menu.getByRole("button", { name: "Open console" }).click();
+  await blankTabClosed;
+  await passIdpStepUp(page, s);
+
+  const federationOrigin = new URL(s.aws.federationEndpoint).origin;
+  await page.waitForURL((url) => url.origin === federationOrigin);
+  await expect(page.getByTestId("console-role")).toHaveText("Developer");
+  const issued = await s.db.auditEvent.findFirstOrThrow({
+    where: { action: "console.issued", actorEmail: "bob@corp.example" },
+    orderBy: { createdAt: "desc" },
+  });
+  expect(issued.durationSeconds).toBe(2 * 3600);
+});

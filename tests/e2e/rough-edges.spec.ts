@@ -198,3 +198,26 @@ test("the console options close when focus leaves them, Escape closes them from 
   await page.keyboard.press("?");
   await expect(page.getByTestId("keyboard-shortcuts")).toBeVisible();
 });
+
+test("credentials that expired while their dialog stayed open are renewed from the dialog, without changing a setting", async ({
+  page,
+}) => {
+  const s = stack();
+  await page.clock.install();
+  await signedInAs(page, s, "bob");
+  await roleRow(page, "acme-staging", "Developer")
+    .getByRole("button", { name: /^CLI credentials:/ })
+    .click();
+  const dialog = page.getByTestId("credentials-dialog");
+  const expiry = dialog.getByTestId("credentials-expiry");
+  await expect(expiry).toBeVisible();
+  const firstKey = /key (ASIA\w+)/.exec(await expiry.innerText())?.[1];
+  expect(firstKey).toBeDefined();
+
+  // Back at the desk after lunch: the one-hour credentials have run out while the dialog was open.
+  await page.clock.fastForward("02:00:00");
+  await expect(dialog.getByTestId("credentials-countdown")).toHaveText("(expired)");
+  await dialog.getByRole("button", { name: "Renew" }).click();
+  await expect(expiry).toContainText("key ASIA");
+  await expect(expiry).not.toContainText(`key ${firstKey}`);
+});
