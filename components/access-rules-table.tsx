@@ -42,7 +42,7 @@ export function AccessRulesTable({
           <tr
             key={r.id}
             data-testid="access-rule-row"
-            className={r.isExpired ? "text-slate-400" : ""}
+            className={r.isExpired ? "text-slate-500" : ""}
           >
             <td className="px-3 py-2 wrap-anywhere">
               <span className="text-xs text-slate-500">{r.subjectKind}</span> {r.subject}

@@ -89,7 +89,7 @@ export function AccountsToolbar({
           className="hidden rounded-md border border-slate-300 bg-white px-2.5 py-2 text-sm text-slate-600 hover:bg-slate-100 sm:block"
           title="Keyboard shortcuts (?)"
         >
-          Keyboard shortcuts <span className="font-mono text-slate-400">?</span>
+          Keyboard shortcuts <span className="font-mono text-slate-500">?</span>
         </button>
         {isHelpOpen && (
           <Suspense fallback={null}>

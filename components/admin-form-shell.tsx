@@ -4,6 +4,7 @@ import {
   createContext,
   use,
   useActionState,
+  useRef,
   type InputHTMLAttributes,
   type ReactNode,
 } from "react";
@@ -15,6 +16,7 @@ import {
   INPUT_CLASS,
   type FieldControlProps,
 } from "./admin-form-parts";
+import { useFocusFirstInvalid } from "./use-focus-first-invalid";
 import { submitKeepingFields } from "./use-kept-form-submit";
 
 export type AdminFormAction = (state: AdminFormState, form: FormData) => Promise<AdminFormState>;
@@ -73,8 +75,12 @@ export function AdminFormShell({
   carry?: readonly string[];
   children: ReactNode;
 }) {
+  const element = useRef<HTMLFormElement>(null);
+  const hasFieldErrors = Object.keys(form.state.errors).some((name) => name !== "form");
+  useFocusFirstInvalid(element, form.state, hasFieldErrors);
   return (
     <form
+      ref={element}
       action={form.formAction}
       onSubmit={submitKeepingFields(form.formAction)}
       className="space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm"

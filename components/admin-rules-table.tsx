@@ -51,7 +51,7 @@ export function AdminRulesTable({
             <tr
               key={rule.id}
               data-testid="admin-rule-row"
-              className={expired ? "text-slate-400" : ""}
+              className={expired ? "text-slate-500" : ""}
             >
               <td className="px-4 py-3">
                 <Link

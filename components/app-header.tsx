@@ -59,7 +59,7 @@ export function AppHeader({
           <div
             className={`mx-auto flex ${width} flex-wrap items-baseline gap-x-5 gap-y-1 px-4 py-1.5 text-sm whitespace-nowrap text-slate-600 sm:flex-nowrap`}
           >
-            <span className="shrink-0 text-xs font-medium tracking-wide text-slate-400 uppercase">
+            <span className="shrink-0 text-xs font-medium tracking-wide text-slate-500 uppercase">
               {isAdmin ? "Admin" : "Audit"}
             </span>
             {/* From 640 px the links wrap as a block of their own, so a second row lines up under

@@ -125,7 +125,7 @@ function AuditDetails({ event }: { event: AuditEventView }) {
           </summary>
         </details>
       )}
-      <p className="truncate text-slate-400" title={request}>
+      <p className="truncate text-slate-500" title={request}>
         {request}
       </p>
     </>

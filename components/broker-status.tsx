@@ -157,7 +157,7 @@ export function BrokerEndpointTable({ status }: { status: BrokerStatus }) {
           </tbody>
         </table>
       </div>
-      <p className="px-4 py-2 text-xs text-slate-400">As of {utc(now)}.</p>
+      <p className="px-4 py-2 text-xs text-slate-500">As of {utc(now)}.</p>
     </section>
   );
 }

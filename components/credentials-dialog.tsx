@@ -163,7 +163,7 @@ export function CredentialsDialog({
         <button
           type="button"
           onClick={() => dialog.current?.close()}
-          className="text-2xl leading-none text-slate-400 hover:text-slate-700"
+          className="text-2xl leading-none text-slate-500 hover:text-slate-700"
           aria-label="Close"
         >
           ×

@@ -32,7 +32,7 @@ export function KeyboardShortcuts({ onClose }: { onClose: () => void }) {
         <button
           type="button"
           onClick={onClose}
-          className="text-lg leading-none text-slate-400 hover:text-slate-700"
+          className="text-lg leading-none text-slate-500 hover:text-slate-700"
           aria-label="Close keyboard shortcuts"
         >
           ×

@@ -136,7 +136,7 @@ export const RoleRow = memo(function RoleRow({
               {account.name}
               {alias && <span className="hidden sm:inline"> ({alias})</span>}
             </span>
-            <code className="hidden shrink-0 font-mono text-xs text-slate-400 sm:inline">
+            <code className="hidden shrink-0 font-mono text-xs text-slate-500 sm:inline">
               {account.accountId}
             </code>
             <EnvironmentBadge environment={account.environment} />

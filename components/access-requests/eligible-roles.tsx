@@ -59,15 +59,17 @@ export function EligibleRoles({
   }, [roles, query]);
   return (
     <div className="space-y-3">
-      {done && (
-        <p
-          role="status"
-          className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800"
-          data-testid="request-sent"
-        >
-          {done} It is listed under “My requests”.
-        </p>
-      )}
+      {/* Always there, so the confirmation is read out when it appears (see ActionOutcome). */}
+      <div role="status" className="empty:absolute">
+        {done && (
+          <p
+            className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800"
+            data-testid="request-sent"
+          >
+            {done} It is listed under “My requests”.
+          </p>
+        )}
+      </div>
       {requested.length > 0 && (
         <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white">
           {requested.map((r) => (

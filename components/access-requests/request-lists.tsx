@@ -19,6 +19,15 @@ const STATUS_STYLE: Record<RequestStatus, string> = {
   revoked: "bg-red-50 text-red-700 ring-red-600/30",
 };
 
+/**
+ * What a row's button or field is called for a screen reader: what it shows, then whose request
+ * for which role, since every row shows the same "Approve" or "Cancel" (WCAG 2.5.3: the name
+ * starts with the visible text).
+ */
+function nameFor(shown: string, r: RequestView, requester?: string): string {
+  return `${shown}: ${requester ? `${requester}, ` : ""}${r.accountName} / ${r.roleName}`;
+}
+
 const shortTime = (iso: string) => (iso ? formatUtc(iso) : "");
 
 export function StatusBadge({ status }: { status: RequestStatus }) {
@@ -123,6 +132,7 @@ export function MyRequests({ requests, now }: { requests: RequestView[]; now: st
                         "Request cancelled.",
                       )
                     }
+                    aria-label={nameFor("Cancel", r)}
                     className="rounded-md border border-slate-300 px-2 py-1 text-sm hover:bg-slate-50 disabled:opacity-60"
                     data-testid="request-cancel"
                   >
@@ -141,6 +151,7 @@ export function MyRequests({ requests, now }: { requests: RequestView[]; now: st
                         "Access ended.",
                       )
                     }
+                    aria-label={nameFor("End now", r)}
                     className="rounded-md border border-red-300 px-2 py-1 text-sm text-red-700 hover:bg-red-50 disabled:opacity-60"
                     data-testid="request-end"
                   >
@@ -249,7 +260,7 @@ export function RequestsToDecide({
                 value={comments[r.id] ?? ""}
                 onChange={(e) => setComments((c) => ({ ...c, [r.id]: e.target.value }))}
                 placeholder="Comment (optional)"
-                aria-label="Comment"
+                aria-label={nameFor("Comment", r, r.requesterEmail)}
                 maxLength={1000}
                 className="min-w-0 flex-1 rounded-md border border-slate-300 px-2 py-1 text-sm"
                 data-testid="decide-comment"
@@ -258,7 +269,8 @@ export function RequestsToDecide({
                 type="button"
                 disabled={busy !== null}
                 onClick={() => decide(r, "approve")}
-                className="rounded-md bg-emerald-600 px-3 py-1 text-sm font-medium text-white hover:bg-emerald-500 disabled:opacity-60"
+                aria-label={nameFor("Approve", r, r.requesterEmail)}
+                className="rounded-md bg-emerald-700 px-3 py-1 text-sm font-medium text-white hover:bg-emerald-800 disabled:opacity-60"
                 data-testid="decide-approve"
               >
                 Approve
@@ -267,6 +279,7 @@ export function RequestsToDecide({
                 type="button"
                 disabled={busy !== null}
                 onClick={() => decide(r, "deny")}
+                aria-label={nameFor("Deny", r, r.requesterEmail)}
                 className="rounded-md border border-red-300 px-3 py-1 text-sm text-red-700 hover:bg-red-50 disabled:opacity-60"
                 data-testid="decide-deny"
               >
@@ -315,6 +328,7 @@ export function OverseenElevations({ requests, now }: { requests: RequestView[];
                   `Ended ${r.requesterEmail}'s access.`,
                 )
               }
+              aria-label={nameFor("Revoke", r, r.requesterEmail)}
               className="ml-auto rounded-md border border-red-300 px-2 py-1 text-sm text-red-700 hover:bg-red-50 disabled:opacity-60"
               data-testid="elevation-revoke"
             >

@@ -57,7 +57,11 @@ export function useRequestAction() {
   return { busy, error, done, send };
 }
 
-/** The refusal or confirmation of the last action, as the page shows it. */
+/**
+ * The refusal or confirmation of the last action, as the page shows it. The confirmation's live
+ * region is always there, empty until an action lands: a region inserted together with its text is
+ * often not read out. Empty, it takes no room.
+ */
 export function ActionOutcome({
   error,
   done,
@@ -65,12 +69,16 @@ export function ActionOutcome({
   error: ApiErrorView | null;
   done: string | null;
 }) {
-  if (error) return <ApiErrorAlert error={error} testId="request-error" />;
-  if (done)
-    return (
-      <p role="status" className="text-sm text-emerald-800" data-testid="request-done">
-        {done}
-      </p>
-    );
-  return null;
+  return (
+    <>
+      {error && <ApiErrorAlert error={error} testId="request-error" />}
+      <div role="status" className="empty:absolute">
+        {!error && done && (
+          <p className="text-sm text-emerald-800" data-testid="request-done">
+            {done}
+          </p>
+        )}
+      </div>
+    </>
+  );
 }

@@ -19,7 +19,7 @@ function FromTo({ label, from, to }: { label: string; from: ReactNode; to: React
       <dt className="text-slate-500">{label}</dt>
       <dd className="break-all">
         <span className="text-slate-500 line-through decoration-slate-400">{from}</span>
-        <span className="mx-1.5 text-slate-400" aria-label="becomes">
+        <span className="mx-1.5 text-slate-500" aria-label="becomes">
           →
         </span>
         <span className="text-slate-900">{to}</span>
@@ -30,7 +30,7 @@ function FromTo({ label, from, to }: { label: string; from: ReactNode; to: React
 
 function Tags({ tags }: { tags: Record<string, string> }) {
   const entries = Object.entries(tags);
-  if (entries.length === 0) return <span className="text-slate-400">no tags</span>;
+  if (entries.length === 0) return <span className="text-slate-500">no tags</span>;
   return (
     <span className="inline-flex flex-wrap gap-1">
       {entries.map(([k, v]) => (

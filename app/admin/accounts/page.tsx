@@ -73,7 +73,7 @@ export default async function AdminAccountsPage({ searchParams }: { searchParams
                   >
                     {a.name}
                   </Link>
-                  {a.alias && <span className="ml-2 text-slate-400">{a.alias}</span>}
+                  {a.alias && <span className="ml-2 text-slate-500">{a.alias}</span>}
                   <OrganizationStatusBadge status={a.organizationStatus} className="ml-2" />
                   {a.description && <p className="text-xs text-slate-500">{a.description}</p>}
                 </td>

@@ -97,7 +97,7 @@ export default async function IdentityProvidersPage({
                   >
                     {idp.displayName}
                   </Link>{" "}
-                  <span className="text-slate-400">({idp.slug})</span>
+                  <span className="text-slate-500">({idp.slug})</span>
                 </td>
                 <td className="min-w-48 px-3 py-2 font-mono text-xs break-all">{idp.entityId}</td>
                 <td className="px-3 py-2">{idp.certificateCount}</td>

@@ -142,8 +142,8 @@ export default async function PeoplePage({ searchParams }: { searchParams: Searc
             {samlIdps.map((idp) => (
               <li key={idp.id} className="flex items-center justify-between gap-3 px-3 py-2">
                 <span>
-                  {idp.displayName} <span className="text-slate-400">({idp.slug})</span>
-                  {!idp.enabled && <span className="text-slate-400"> · disabled</span>}
+                  {idp.displayName} <span className="text-slate-500">({idp.slug})</span>
+                  {!idp.enabled && <span className="text-slate-500"> · disabled</span>}
                 </span>
                 <form action={setLinkByEmail}>
                   <input type="hidden" name="id" value={idp.id} />
