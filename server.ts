@@ -11,10 +11,15 @@ import { loadEnvConfig } from "@next/env";
 import { ConfigError, loadConfig } from "./lib/config/load-config";
 import { describeUnknownSetting, unknownSettings } from "./lib/config/unknown-settings";
 import { heapLimitNotApplied } from "./lib/runtime/heap-limit";
-import { CLIENT_ADDRESS_HEADER, clientAddress } from "./lib/http/client-address";
+import {
+  CLIENT_ADDRESS_HEADER,
+  clientAddress,
+  PEER_ADDRESS_HEADER,
+  peerAddress,
+} from "./lib/http/client-address";
 import { REQUEST_ID_HEADER } from "./lib/http/request-id";
 import { openSchemaGate } from "./lib/db/schema-gate";
-import { checkSchemaCurrent } from "./lib/db/schema-version";
+import { checkSchemaCurrent, type SchemaState } from "./lib/db/schema-version";
 import { migrateUnlessCurrent } from "./lib/db/migrate-on-start";
 import { migrateDatabaseCapturingOutput } from "./prisma/migrate-database";
 import { writeServerLine } from "./lib/log/server-line";
@@ -74,7 +79,20 @@ async function main(): Promise<void> {
       files: envFiles.loadedEnvFiles.map((file) => path.relative(PROJECT_DIR, file.path)),
     });
   const { port, host: hostname } = settings.listen;
-  if (settings.migrateOnStart) await migrateOrExit(settings.databaseUrl);
+  // One look at the database before anything else: a DATABASE_URL that can never work (a host
+  // that does not resolve, a database that does not exist, credentials refused) is a setting to
+  // correct, refused like the others; a database merely away is said, naming the setting
+  // (docs/OPERATIONS.md "Schema and migrations").
+  const firstLook = await checkSchemaCurrent(settings.databaseUrl);
+  if (!firstLook.current && firstLook.databaseUrlProblem !== undefined) {
+    process.stderr.write(
+      `Gatehouse configuration is invalid:\n  - ${firstLook.databaseUrlProblem}\nSee .env.example for every setting.\n`,
+    );
+    process.exit(78);
+  }
+  if (!firstLook.current && !firstLook.behind)
+    writeServerLine("warn", `DATABASE_URL: ${firstLook.reason}`);
+  if (settings.migrateOnStart) await migrateOrExit(settings.databaseUrl, firstLook);
   const schemaGate = await openSchemaGate(settings.databaseUrl, (state) =>
     writeServerLine(
       state.current ? "info" : "error",
@@ -123,6 +141,7 @@ async function main(): Promise<void> {
     req.headers[CLIENT_ADDRESS_HEADER] =
       clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], trustedProxyHops) ??
       "";
+    req.headers[PEER_ADDRESS_HEADER] = peerAddress(req.socket.remoteAddress) ?? "";
     void requestRecords.run(record, () =>
       handle(req, res).catch((error: unknown) => {
         // The API's error shape and the request id to quote, as every other 500 has.
@@ -214,9 +233,14 @@ function listenFailureReason(error: NodeJS.ErrnoException, host: string, port: n
  * instead of the schema engine's seconds (docs/OPERATIONS.md "Schema and migrations"). A failed
  * migration ends the process: it must not serve on a schema it could not bring up to date.
  */
-async function migrateOrExit(databaseUrl: string): Promise<void> {
+async function migrateOrExit(databaseUrl: string, firstLook: SchemaState): Promise<void> {
+  let known: SchemaState | null = firstLook;
   const outcome = await migrateUnlessCurrent({
-    isCurrent: async () => (await checkSchemaCurrent(databaseUrl)).current,
+    isCurrent: async () => {
+      const state = known ?? (await checkSchemaCurrent(databaseUrl));
+      known = null;
+      return state.current;
+    },
     migrate: () => migrateDatabaseCapturingOutput(databaseUrl, { projectDir: PROJECT_DIR }),
     log: writeServerLine,
   });

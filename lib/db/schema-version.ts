@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { databaseProviderOf, sqliteFileFromUrl } from "@/prisma/database-url";
 
 /**
@@ -6,7 +7,19 @@ import { databaseProviderOf, sqliteFileFromUrl } from "@/prisma/database-url";
  */
 export const LATEST_MIGRATION = "20261206085820_user_email_verified";
 
-export type SchemaState = { current: true } | { current: false; behind: boolean; reason: string };
+export type SchemaState =
+  | { current: true }
+  | {
+      current: false;
+      behind: boolean;
+      reason: string;
+      /**
+       * Set when DATABASE_URL itself is wrong — a host that does not resolve, a database that does
+       * not exist, credentials refused — rather than the database briefly away: a setting to
+       * correct, which server.ts refuses at start (docs/OPERATIONS.md "Schema and migrations").
+       */
+      databaseUrlProblem?: string;
+    };
 
 const APPLIED =
   "SELECT 1 AS applied FROM _prisma_migrations WHERE migration_name = $1 AND finished_at IS NOT NULL AND rolled_back_at IS NULL";
@@ -19,8 +32,16 @@ const APPLIED =
  */
 export async function checkSchemaCurrent(databaseUrl: string): Promise<SchemaState> {
   try {
+    const provider = databaseProviderOf(databaseUrl);
+    // No file yet: a database nothing was ever applied to (`npm run db:migrate` creates it).
+    if (provider === "sqlite" && !fs.existsSync(sqliteFileFromUrl(databaseUrl)))
+      return {
+        current: false,
+        behind: true,
+        reason: `the database file ${sqliteFileFromUrl(databaseUrl)} does not exist (DATABASE_URL; run npm run db:migrate)`,
+      };
     const applied =
-      databaseProviderOf(databaseUrl) === "sqlite"
+      provider === "sqlite"
         ? await sqliteHasMigration(sqliteFileFromUrl(databaseUrl))
         : await postgresHasMigration(databaseUrl);
     return applied
@@ -39,7 +60,38 @@ export async function checkSchemaCurrent(databaseUrl: string): Promise<SchemaSta
         behind: true,
         reason: "the database has no Gatehouse schema yet (run npm run db:migrate)",
       };
-    return { current: false, behind: false, reason: "the database could not be asked" };
+    const problem = databaseUrlProblemOf(error);
+    return {
+      current: false,
+      behind: false,
+      reason: `the database could not be asked: ${message}`,
+      ...(problem ? { databaseUrlProblem: problem } : {}),
+    };
+  }
+}
+
+/**
+ * What is wrong with DATABASE_URL itself, from the driver's error when connecting; undefined for
+ * what a retry can outlive (refused or timed-out connections, a database starting up). The
+ * driver's messages name the host, database or user, never the password.
+ */
+function databaseUrlProblemOf(error: unknown): string | undefined {
+  const { code, message, hostname } = error as {
+    code?: unknown;
+    message?: unknown;
+    hostname?: unknown;
+  };
+  const text = typeof message === "string" ? message : String(error);
+  switch (code) {
+    case "ENOTFOUND":
+      return `DATABASE_URL names a database host that does not resolve (${typeof hostname === "string" ? hostname : text})`;
+    case "3D000": // invalid_catalog_name
+      return `DATABASE_URL names a database that does not exist: ${text}`;
+    case "28P01": // invalid_password
+    case "28000": // invalid_authorization_specification
+      return `DATABASE_URL's user or password is refused by the database: ${text}`;
+    default:
+      return undefined;
   }
 }
 

@@ -22,5 +22,17 @@ export function clientAddress(
     : normalizedPeer;
 }
 
+/** The TCP peer's address, as `clientAddress` reports it with no trusted proxies. */
+export function peerAddress(peer: string | undefined): string | null {
+  return clientAddress(peer, undefined, 0);
+}
+
 /** The request header server.ts sets (overwriting anything a client sent). */
 export const CLIENT_ADDRESS_HEADER = "x-gatehouse-client-address";
+
+/**
+ * The address of the connection itself, which server.ts also sets (overwriting anything a client
+ * sent): behind trusted proxies it is the nearest proxy's, where CLIENT_ADDRESS_HEADER is the one
+ * X-Forwarded-For names.
+ */
+export const PEER_ADDRESS_HEADER = "x-gatehouse-peer-address";

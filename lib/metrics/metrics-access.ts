@@ -8,10 +8,18 @@ export type MetricsAccess = { allowed: true } | { allowed: false; status: 401 | 
  * scraper must send it as a bearer token, from anywhere; without, only clients in
  * GATEHOUSE_METRICS_ALLOW (loopback by default) are answered. The metrics name no person or
  * secret, but they do say how busy and how healthy the portal is.
+ *
+ * Both addresses must be on the list: the client's (behind trusted proxies, the X-Forwarded-For
+ * entry, which whoever connects to the replica directly can write) and the connection's own (a
+ * proxy on loopback, such as a sidecar, connects every visitor from loopback).
  */
 export function checkMetricsAccess(
   settings: { token: string | undefined; allow: string[] },
-  request: { authorization: string | null; clientAddress: string | null },
+  request: {
+    authorization: string | null;
+    clientAddress: string | null;
+    peerAddress: string | null;
+  },
 ): MetricsAccess {
   if (settings.token !== undefined) {
     const sent = /^Bearer (.+)$/i.exec(request.authorization ?? "")?.[1]?.trim();
@@ -21,7 +29,8 @@ export function checkMetricsAccess(
       ? { allowed: true }
       : { allowed: false, status: 403, why: "This metrics token is not valid." };
   }
-  return networkAllows(settings.allow, request.clientAddress)
+  return networkAllows(settings.allow, request.clientAddress) &&
+    networkAllows(settings.allow, request.peerAddress)
     ? { allowed: true }
     : {
         allowed: false,

@@ -186,6 +186,24 @@ describe("/api/metrics", () => {
       await replica.stop();
     }
   });
+
+  // Behind a load balancer (GATEHOUSE_TRUSTED_PROXY_HOPS=1) anyone who reaches a replica directly
+  // — any pod of the cluster — writes the X-Forwarded-For entry the portal takes as the client.
+  it("GATEHOUSE_METRICS_ALLOW must hold the connection's own address too, not only the X-Forwarded-For entry a client can write", async () => {
+    const replica = await startReplica(stack, {
+      GATEHOUSE_METRICS_ALLOW: "10.0.0.0/8",
+      GATEHOUSE_TRUSTED_PROXY_HOPS: "1",
+    });
+    try {
+      const res = await fetch(`${replica.url}/api/metrics`, {
+        headers: { "X-Forwarded-For": "10.1.2.3" },
+      });
+      expect(res.status).toBe(403);
+      expect(await res.text()).not.toMatch(/gatehouse_|nodejs_/);
+    } finally {
+      await replica.stop();
+    }
+  });
 });
 
 describe("/api/ready", () => {
@@ -301,6 +319,63 @@ describe("migrations at start", () => {
         expect(replica.output()).toContain("All migrations have been successfully applied");
         expect(await checkSchemaCurrent(url)).toEqual({ current: true });
         expect((await fetch(`${replica.url}/api/health`)).status).toBe(200);
+      } finally {
+        await replica.stop();
+        for (const suffix of ["", "-wal", "-shm", "-journal"])
+          fs.rmSync(`${file}${suffix}`, { force: true });
+      }
+    },
+  );
+});
+
+describe("a DATABASE_URL with a typo", () => {
+  // A database that does not exist is a setting to correct, not an outage to wait out: said at
+  // start, naming the setting, instead of Prisma's page of output (migrations on) or a replica
+  // that serves a 500 with a stack for every page (migrations left to a job).
+  it.runIf(testDatabaseKind() === "postgresql").each([["true"], ["false"]])(
+    "naming a PostgreSQL database that does not exist stops the replica at start with exit code 78 naming DATABASE_URL (GATEHOUSE_MIGRATE_ON_START=%s)",
+    async (migrateOnStart) => {
+      const url = new URL(stack.databaseUrl);
+      url.pathname = `${url.pathname}_typo`;
+      const failure = await startReplica(stack, {
+        DATABASE_URL: url.toString(),
+        GATEHOUSE_MIGRATE_ON_START: migrateOnStart,
+      }).then(
+        async (replica) => {
+          await replica.stop();
+          return "it started";
+        },
+        (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      );
+      expect(failure).toContain("portal exited with code 78");
+      expect(failure).toContain(
+        `DATABASE_URL names a database that does not exist: database "${url.pathname.slice(1)}" does not exist`,
+      );
+      expect(failure).not.toContain("Gatehouse listening");
+      expect(failure).not.toMatch(/Prisma schema loaded|\n\s+at /);
+    },
+  );
+
+  // With migrations left to a job, an SQLite file that does not exist yet is a database with no
+  // schema: the replica waits for the job behind the schema gate, and says which file it expects.
+  it.runIf(testDatabaseKind() === "sqlite")(
+    "with migrations left to a job, an SQLite file that does not exist is a schema not yet migrated: 503 schema_outdated, naming the file",
+    async () => {
+      const file = path.join(ROOT, ".tmp", `missing-${process.pid}-${Date.now()}.db`);
+      const replica = await startReplica(stack, {
+        DATABASE_URL: `file:${file}`,
+        GATEHOUSE_MIGRATE_ON_START: "false",
+      });
+      try {
+        expect(replica.output()).toContain(
+          `not serving: the database file ${file} does not exist (DATABASE_URL; run npm run db:migrate)`,
+        );
+        const refused = await fetch(`${replica.url}/signin`, { redirect: "manual" });
+        expect(refused.status).toBe(503);
+        expect(((await refused.json()) as { error: { code: string } }).error.code).toBe(
+          "schema_outdated",
+        );
+        expect(replica.output()).not.toMatch(/\n\s+at /);
       } finally {
         await replica.stop();
         for (const suffix of ["", "-wal", "-shm", "-journal"])

@@ -122,6 +122,33 @@ describe("the server refuses to start, saying why", () => {
   });
 });
 
+// A DATABASE_URL that can never work is a setting to correct, found out at start: not a replica
+// that migrates nothing and exits with Prisma's page of output, or — migrations left to a job —
+// one that listens and answers every page with 500 and a stack in its log.
+describe("a DATABASE_URL that names no usable database stops the start naming DATABASE_URL", () => {
+  const cases: Array<[string, string, RegExp]> = [
+    [
+      "a host name that does not resolve",
+      "postgresql://gatehouse@db.invalid:5432/gatehouse",
+      /DATABASE_URL names a database host that does not resolve \(db\.invalid\)/,
+    ],
+  ];
+  describe.each([["true"], ["false"]])("GATEHOUSE_MIGRATE_ON_START=%s", (migrateOnStart) => {
+    it.each(cases)("%s: exit code 78, one line naming it, no stack", async (_name, url, why) => {
+      const message = await startFailure(await freePort(), {
+        DATABASE_URL: url,
+        GATEHOUSE_MIGRATE_ON_START: migrateOnStart,
+      });
+      expect(message).toContain("portal exited with code 78");
+      expect(message).toMatch(why);
+      expect(message).toContain("See .env.example for every setting.");
+      expect(message).not.toContain("Gatehouse listening");
+      expect(message).not.toMatch(/Prisma schema loaded/);
+      expect(message).not.toMatch(/\n\s+at /);
+    });
+  });
+});
+
 describe("the server stops when its output is gone", () => {
   it("the reader of its output closed: a request in flight still gets its answer, then exit code 1 — no spinning on EPIPE", async () => {
     const stack = await startTestStack();

@@ -80,6 +80,32 @@ describe("configuration", () => {
     expect(problems.join("\n")).toMatch(expected);
   });
 
+  // Each of these would start, and then write somewhere else than meant or fail on every request.
+  it.each([
+    [
+      "a schema parameter (the driver ignores it: tables would go to public)",
+      "postgresql://gatehouse@db.internal:5432/gatehouse?schema=gatehouse",
+      /DATABASE_URL must not set schema=/,
+    ],
+    [
+      "no database name",
+      "postgresql://gatehouse@db.internal:5432",
+      /DATABASE_URL must name a database/,
+    ],
+    [
+      "a port that is not a number",
+      "postgresql://gatehouse@db.internal:54x2/gatehouse",
+      /DATABASE_URL must be a valid URL/,
+    ],
+  ])("a PostgreSQL DATABASE_URL with %s is refused naming it", (_name, url, expected) => {
+    expect(problemsOf({ ...VALID, DATABASE_URL: url }).join("\n")).toMatch(expected);
+  });
+
+  it("a PostgreSQL DATABASE_URL with a password, port and sslmode loads", () => {
+    const url = "postgresql://gatehouse:p%40ss@db.internal:5432/gatehouse?sslmode=require";
+    expect(loadConfig({ ...VALID, DATABASE_URL: url }).databaseUrl).toBe(url);
+  });
+
   it("every missing required setting is reported at once, not only the first", () => {
     const problems = problemsOf({});
     for (const name of ["NEXTAUTH_URL", "NEXTAUTH_SECRET", "GATEHOUSE_ADMIN_GROUP"]) {

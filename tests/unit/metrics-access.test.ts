@@ -23,10 +23,31 @@ describe("metrics are served only to an allowed network, or to the token's holde
     expect(
       checkMetricsAccess(
         { token: undefined, allow: [...allow] },
-        { authorization: null, clientAddress: address },
+        { authorization: null, clientAddress: address, peerAddress: address },
       ).allowed,
     ).toBe(allowed);
   });
+
+  // Behind trusted proxies the client address comes from X-Forwarded-For, which whoever connects
+  // directly writes; a loopback sidecar proxy makes every visitor's connection loopback. Both
+  // addresses must be allowed.
+  it.each([
+    ["a scraper connecting directly (no proxy)", "10.1.2.3", "10.1.2.3", true],
+    ["a forwarded entry on the list from a connection off it", "10.1.2.3", "192.0.2.50", false],
+    ["a connection on the list forwarding a visitor off it", "203.0.113.9", "10.9.9.9", false],
+    ["both on the list", "10.1.2.3", "10.9.9.9", true],
+    ["no connection address known", "10.1.2.3", null, false],
+  ] as const)(
+    "without a token, both the client's and the connection's address must be allowed: %s",
+    (_name, clientAddress, peerAddress, allowed) => {
+      expect(
+        checkMetricsAccess(
+          { token: undefined, allow: ["10.0.0.0/8"] },
+          { authorization: null, clientAddress, peerAddress },
+        ).allowed,
+      ).toBe(allowed);
+    },
+  );
 
   it.each([
     ["no Authorization header", null, 401],
@@ -38,7 +59,7 @@ describe("metrics are served only to an allowed network, or to the token's holde
     (_n, header, status) => {
       const access = checkMetricsAccess(
         { token: TOKEN, allow: LOOPBACK },
-        { authorization: header, clientAddress: "127.0.0.1" },
+        { authorization: header, clientAddress: "127.0.0.1", peerAddress: "127.0.0.1" },
       );
       expect(access).toMatchObject({ allowed: false, status });
     },
@@ -48,7 +69,7 @@ describe("metrics are served only to an allowed network, or to the token's holde
     expect(
       checkMetricsAccess(
         { token: TOKEN, allow: LOOPBACK },
-        { authorization: `Bearer ${TOKEN}`, clientAddress: "203.0.113.9" },
+        { authorization: `Bearer ${TOKEN}`, clientAddress: "203.0.113.9", peerAddress: "10.0.0.1" },
       ),
     ).toEqual({ allowed: true });
   });

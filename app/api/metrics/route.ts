@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getConfig } from "@/lib/config";
+import { PEER_ADDRESS_HEADER } from "@/lib/http/client-address";
 import { otherMethods } from "@/lib/http/fallback-handlers";
 import { requestMetaFrom } from "@/lib/http/request-meta";
 import { checkMetricsAccess } from "@/lib/metrics/metrics-access";
@@ -14,6 +15,7 @@ export async function GET(request: NextRequest): Promise<Response> {
   const access = checkMetricsAccess(getConfig().metrics, {
     authorization: request.headers.get("authorization"),
     clientAddress: meta.ip,
+    peerAddress: request.headers.get(PEER_ADDRESS_HEADER) || null,
   });
   if (!access.allowed)
     return NextResponse.json(
