@@ -5,16 +5,26 @@ import type { AccountChoice } from "@/lib/issuance/deep-link-target";
 export function DeepLinkPanel({
   title,
   testId,
+  requestId,
   children,
 }: {
   title: string;
   testId: string;
+  /** Shown under the message, for a refusal the user may quote to an administrator. */
+  requestId?: string;
   children: React.ReactNode;
 }) {
   return (
     <div className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm" data-testid={testId}>
       <h1 className="text-xl font-semibold">{title}</h1>
-      <div className="mt-3 space-y-3 text-sm text-slate-700">{children}</div>
+      <div className="mt-3 space-y-3 text-sm text-slate-700">
+        {children}
+        {requestId !== undefined && (
+          <p className="text-xs text-slate-500">
+            Request id: <code className="font-mono">{requestId}</code>
+          </p>
+        )}
+      </div>
       <p className="mt-6 text-sm">
         <Link href="/accounts" className="text-indigo-700 underline">
           Back to your accounts
@@ -45,11 +55,12 @@ export function LinkProblems({
 
 export function NoSuchRole({ requestId }: { requestId: string }) {
   return (
-    <DeepLinkPanel title="No such role, or you have no access to it" testId="deep-link-not-found">
+    <DeepLinkPanel
+      title="No such role, or you have no access to it"
+      testId="deep-link-not-found"
+      requestId={requestId}
+    >
       <p data-testid="deep-link-message">No such role, or you have no access to it.</p>
-      <p className="text-xs text-slate-500">
-        Request id: <code className="font-mono">{requestId}</code>
-      </p>
     </DeepLinkPanel>
   );
 }
@@ -64,7 +75,11 @@ export function RequestableRole({
   requestId: string;
 }) {
   return (
-    <DeepLinkPanel title={`${roleName} in ${accountName}`} testId="deep-link-requestable">
+    <DeepLinkPanel
+      title={`${roleName} in ${accountName}`}
+      testId="deep-link-requestable"
+      requestId={requestId}
+    >
       <p data-testid="deep-link-message">
         You may request this role: it is yours only while an approved access request lasts, and you
         have none for it now. Once a request is approved, this link opens the console.
@@ -76,9 +91,6 @@ export function RequestableRole({
         >
           Request access
         </Link>
-      </p>
-      <p className="text-xs text-slate-500">
-        Request id: <code className="font-mono">{requestId}</code>
       </p>
     </DeepLinkPanel>
   );
@@ -94,13 +106,14 @@ export function NoConsoleAccess({
   requestId: string;
 }) {
   return (
-    <DeepLinkPanel title={`${roleName} in ${accountName}`} testId="deep-link-no-console">
+    <DeepLinkPanel
+      title={`${roleName} in ${accountName}`}
+      testId="deep-link-no-console"
+      requestId={requestId}
+    >
       <p data-testid="deep-link-message">
         Your access to this role does not include the AWS console. CLI credentials are on your
         accounts page.
-      </p>
-      <p className="text-xs text-slate-500">
-        Request id: <code className="font-mono">{requestId}</code>
       </p>
     </DeepLinkPanel>
   );
