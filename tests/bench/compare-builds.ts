@@ -65,11 +65,15 @@ async function main(): Promise<void> {
     extraEnv: { GATEHOUSE_LOG_LEVEL: "warn", GATEHOUSE_MAX_CONCURRENT_REQUESTS: "100000" },
   });
   try {
+    // Both sides are portals started here, beside the stack's own (which serves the sign-in): the
+    // stack's portal, measured as one side, used about 3 % more CPU per issuance than a second
+    // portal of the same build (docs/BENCHMARKS.md "The revocation check at issuance").
     const baseline = await startPortal({
       port: await freePort(),
       env: stack.portalEnv,
       projectDir: otherDir,
     });
+    const current = await startPortal({ port: await freePort(), env: stack.portalEnv });
     try {
       const bob = await signIn(stack, "bob");
       let workload: Workload;
@@ -85,7 +89,7 @@ async function main(): Promise<void> {
       }
       const sides: Record<"baseline" | "this", Side> = {
         baseline: { url: baseline.url, pid: baseline.serverPid(), cpu: [] },
-        this: { url: stack.portalUrl, pid: stack.portal.serverPid(), cpu: [] },
+        this: { url: current.url, pid: current.serverPid(), cpu: [] },
       };
       for (const side of Object.values(sides)) await workload(side, Math.ceil(batch * 0.75));
       const what =
@@ -109,7 +113,7 @@ async function main(): Promise<void> {
           `median ratio this/baseline ${median(ratios).toFixed(3)} (rounds: ${ratios.map((r) => r.toFixed(2)).join(" ")})`,
       );
     } finally {
-      await baseline.stop();
+      await Promise.all([baseline.stop(), current.stop()]);
     }
   } finally {
     await stack.stop();
