@@ -46,7 +46,19 @@ export function AuditFilters({
     </div>
   );
   const other = issues.filter(
-    (i) => !["from", "to", "user", "account", "role", "action", "outcome"].includes(i.path),
+    (i) =>
+      ![
+        "from",
+        "to",
+        "user",
+        "account",
+        "role",
+        "action",
+        "outcome",
+        "accessKeyId",
+        "sessionName",
+        "sourceIdentity",
+      ].includes(i.path),
   );
   return (
     <form
@@ -85,6 +97,9 @@ export function AuditFilters({
         </select>
         {error("outcome")}
       </div>
+      {text("accessKeyId", "Access key id (from CloudTrail)", "ASIAIOSFODNN7EXAMPLE")}
+      {text("sessionName", "Role session name", "alice@example.com")}
+      {text("sourceIdentity", "Source identity", "a portal user id")}
       {other.length > 0 && (
         <ul className="text-sm text-red-700 sm:col-span-4" data-testid="audit-filter-errors">
           {other.map((i) => (

@@ -14,6 +14,9 @@ import { fieldIssuesOf } from "@/lib/validation-error";
  * - `role`: a role ARN (exact), or a role name — the roles with that name in the portal today (for
  *   a deleted role, use its ARN);
  * - `action` (exact, e.g. `console.issued`) and `outcome` (`success`, `denied`, `error`);
+ * - `accessKeyId`, `sessionName`, `sourceIdentity`: what CloudTrail shows of a session (its
+ *   `userIdentity.accessKeyId`, the last part of its assumed-role ARN, its `sourceIdentity`), each
+ *   exact; an access key id in any letter case, as AWS writes them in capitals only;
  * - `before` / `after`: a page cursor (keyset: older / newer than that event); `limit`: 1–200.
  * Empty values mean "no filter", so a submitted form with blank fields is a valid query.
  */
@@ -25,6 +28,9 @@ export interface AuditQuery {
   role?: string;
   action?: string;
   outcome?: "success" | "denied" | "error";
+  accessKeyId?: string;
+  sessionName?: string;
+  sourceIdentity?: string;
   cursor?: { direction: "older" | "newer"; createdAt: Date; id: string };
   limit: number;
 }
@@ -37,6 +43,8 @@ const DATE_PATTERN =
   /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:\d{2})?)?$/;
 const ROLE_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
 const ID_PATTERN = /^[a-z0-9]{1,40}$/;
+/** AWS's RoleSessionName and SourceIdentity: 2–64 characters of [\w+=,.@-]. */
+const SESSION_IDENTITY_PATTERN = /^[\w+=,.@-]{2,64}$/;
 
 /** A UTC date-time as the filters accept it; `endOfDay` turns a date-only value into the next midnight. */
 export function parseFilterDate(value: string, opts: { endOfDay?: boolean } = {}): Date | null {
@@ -155,6 +163,23 @@ const filterFields = {
     (v) => AUDIT_OUTCOMES.find((o) => o === v) ?? null,
     "must be success, denied or error",
   ),
+  // AWS access key ids: 16–128 word characters (STS API reference, Credentials), stored as AWS
+  // writes them, in capitals.
+  accessKeyId: param(
+    128,
+    (v) => (/^[A-Za-z0-9]{16,128}$/.test(v) ? v.toUpperCase() : null),
+    "must be an AWS access key id like ASIAIOSFODNN7EXAMPLE",
+  ),
+  sessionName: param(
+    64,
+    matching(SESSION_IDENTITY_PATTERN),
+    "must be a role session name: 2–64 letters, digits or _+=,.@-",
+  ),
+  sourceIdentity: param(
+    64,
+    matching(SESSION_IDENTITY_PATTERN),
+    "must be a source identity: 2–64 letters, digits or _+=,.@-",
+  ),
 };
 
 const limitParam = param(
@@ -238,6 +263,9 @@ function queryOf(rest: Partial<Omit<AuditQuery, "cursor">>): AuditQuery {
   if (rest.role) query.role = rest.role;
   if (rest.action) query.action = rest.action;
   if (rest.outcome) query.outcome = rest.outcome;
+  if (rest.accessKeyId) query.accessKeyId = rest.accessKeyId;
+  if (rest.sessionName) query.sessionName = rest.sessionName;
+  if (rest.sourceIdentity) query.sourceIdentity = rest.sourceIdentity;
   return query;
 }
 
@@ -255,12 +283,24 @@ export function parseAuditExportQuery(params: QueryInput): AuditExportQueryResul
   return { ok: true, query: queryOf(rest), format: format ?? "csv" };
 }
 
+/** The filters given as text, in the order the page shows them. */
+export const AUDIT_TEXT_FILTERS = [
+  "user",
+  "account",
+  "role",
+  "action",
+  "outcome",
+  "accessKeyId",
+  "sessionName",
+  "sourceIdentity",
+] as const;
+
 /** The filters of a query as URL parameters (no cursor, no default limit): for links and exports. */
 export function filterParams(query: AuditQuery): URLSearchParams {
   const params = new URLSearchParams();
   if (query.from) params.set("from", query.from.toISOString());
   if (query.to) params.set("to", query.to.toISOString());
-  for (const key of ["user", "account", "role", "action", "outcome"] as const) {
+  for (const key of AUDIT_TEXT_FILTERS) {
     const value = query[key];
     if (value) params.set(key, value);
   }
@@ -278,5 +318,8 @@ export function describeFilter(query: AuditQuery): Record<string, string | null>
     role: query.role ?? null,
     action: query.action ?? null,
     outcome: query.outcome ?? null,
+    accessKeyId: query.accessKeyId ?? null,
+    sessionName: query.sessionName ?? null,
+    sourceIdentity: query.sourceIdentity ?? null,
   };
 }

@@ -49,7 +49,12 @@ export async function recordAuthorized(
     actor: actorOf(ctx.user),
     meta: ctx.meta,
     target: { ...targetOf(ctx, grant), durationSeconds },
-    details: { region, via: grant.assumeMethod, ...grantedThrough(grant) },
+    details: {
+      region,
+      via: grant.assumeMethod,
+      ...grantedThrough(grant),
+      signIn: signInOf(ctx.user),
+    },
   });
 }
 
@@ -80,7 +85,7 @@ export async function recordIssued(
       actor: actorOf(ctx.user),
       meta: ctx.meta,
       target,
-      details: { ...details, ...grantedThrough(grant) },
+      details: { ...details, ...grantedThrough(grant), signIn: signInOf(ctx.user) },
     },
     // Plain SQL, as the chain's own statements: no model query to compile on every issuance
     // (docs/BENCHMARKS.md "The audit records in plain SQL").
@@ -132,12 +137,34 @@ export function grantedThrough(grant: Pick<Grant, "elevationRequestIds">): {
     : {};
 }
 
-/** Records an issuance that failed after authorization (AWS refused, network, …). */
+/**
+ * The sign-in an issuance rests on, for its records: how it was made, when, and whether it
+ * carried MFA evidence — what an investigator asks of a key, without finding the `auth.sign-in`
+ * event by time. Never the session's id, which is its bearer secret (docs/INVARIANTS.md
+ * invariant 3). A CLI token carries the facts of the sign-in that approved it.
+ */
+export function signInOf(
+  user: Pick<IssuanceContext["user"], "method" | "sessionCreatedAt" | "mfaAuthenticated">,
+): { method: string; at: string; mfaAuthenticated: boolean } {
+  return {
+    method: user.method,
+    at: user.sessionCreatedAt.toISOString(),
+    mfaAuthenticated: user.mfaAuthenticated,
+  };
+}
+
+/**
+ * Records an issuance that failed after authorization (AWS refused, network, …). When it failed
+ * after STS answered (the sign-in token or the credential formats), pass what AWS made: those
+ * credentials exist and appear in CloudTrail under their AccessKeyId and session name, so the
+ * record names them as the `*.issued` one would.
+ */
 export async function recordFailure(
   ctx: IssuanceContext,
   output: IssuanceOutput,
   grant: Grant,
   error: unknown,
+  assumed?: AssumedRole,
 ): Promise<void> {
   const reason = isAppError(error) ? (error.internalReason ?? error.code) : "unexpected error";
   log.warn("issuance failed", {
@@ -151,10 +178,11 @@ export async function recordFailure(
     outcome: "error",
     actor: actorOf(ctx.user),
     meta: ctx.meta,
-    target: targetOf(ctx, grant),
+    target: targetOf(ctx, grant, assumed),
     details: {
       reason: reason.slice(0, 1000),
       awsErrorCode: isAppError(error) ? (error.awsErrorCode ?? null) : null,
+      signIn: signInOf(ctx.user),
     },
   });
 }

@@ -60,7 +60,7 @@ export async function issueCliCredentials(
   try {
     formats = formatCredentials(assumed.credentials, { region: options.region, profileName });
   } catch (error) {
-    await recordFailure(ctx, "cli", grant, error);
+    await recordFailure(ctx, "cli", grant, error, assumed);
     throw error;
   }
   await recordIssued(ctx, "cli", grant, assumed, {

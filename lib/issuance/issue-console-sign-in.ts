@@ -84,7 +84,7 @@ export async function issueConsoleSignIn(
       signinToken: token,
     });
   } catch (error) {
-    await recordFailure(ctx, "console", grant, error);
+    await recordFailure(ctx, "console", grant, error, assumed);
     throw error;
   }
   await recordIssued(ctx, "console", grant, assumed, {
