@@ -5,7 +5,7 @@ import { databaseProviderOf, sqliteFileFromUrl } from "@/prisma/database-url";
  * The newest migration this code needs (prisma/migrations and prisma/postgresql/migrations share
  * their names). `npm run db:migration` rewrites it; a unit test checks it against both folders.
  */
-export const LATEST_MIGRATION = "20261206085820_user_email_verified";
+export const LATEST_MIGRATION = "20261207052403_audit_access_key_index";
 
 export type SchemaState =
   | { current: true }

@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   });
   try {
     // Both sides are portals started here, beside the stack's own (which serves the sign-in): the
-    // stack's portal, measured as one side, used about 3 % more CPU per issuance than a second
+    // stack's portal, measured as one side, used a few percent more CPU per issuance than a second
     // portal of the same build (docs/BENCHMARKS.md "The revocation check at issuance").
     const baseline = await startPortal({
       port: await freePort(),

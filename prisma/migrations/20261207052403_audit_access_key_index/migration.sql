@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "AuditEvent_accessKeyId_idx" ON "AuditEvent"("accessKeyId");
+
