@@ -1,3 +1,5 @@
+import { AUDIT_TEXT_FILTERS } from "@/lib/audit/audit-query";
+
 const FIELD =
   "mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm font-normal text-slate-900";
 
@@ -45,21 +47,7 @@ export function AuditFilters({
       {error(name)}
     </div>
   );
-  const other = issues.filter(
-    (i) =>
-      ![
-        "from",
-        "to",
-        "user",
-        "account",
-        "role",
-        "action",
-        "outcome",
-        "accessKeyId",
-        "sessionName",
-        "sourceIdentity",
-      ].includes(i.path),
-  );
+  const other = issues.filter((i) => !["from", "to", ...AUDIT_TEXT_FILTERS].includes(i.path));
   return (
     <form
       method="get"

@@ -149,8 +149,8 @@ async function filterWhere(db: Db, query: AuditQuery): Promise<Prisma.AuditEvent
   }
   if (query.action) where.action = query.action;
   if (query.outcome) where.outcome = query.outcome;
-  // Not indexed (the schema's indexes lead with the other filters): a lookup by what CloudTrail
-  // shows reads the events in the time range given, or the whole log without one.
+  // The key id has an index of its own; a session name or source identity is read among the
+  // events of the time range given (or of the whole log), the other filters' indexes narrowing it.
   if (query.accessKeyId) where.accessKeyId = query.accessKeyId;
   if (query.sessionName) where.roleSessionName = query.sessionName;
   if (query.sourceIdentity) where.sourceIdentity = query.sourceIdentity;
