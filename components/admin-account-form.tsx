@@ -19,6 +19,7 @@ export function AdminAccountForm({
       form={form}
       testId="account-form"
       title={isEdit ? "Account details" : "Add an AWS account"}
+      titleLevel={isEdit ? "h2" : "h1"}
       submitLabel={isEdit ? "Save account" : "Add account"}
     >
       <div className="grid gap-4 sm:grid-cols-2">

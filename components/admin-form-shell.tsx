@@ -63,6 +63,7 @@ export function AdminFormShell({
   form,
   testId,
   title,
+  titleLevel: Title = "h2",
   submitLabel,
   carry = [],
   children,
@@ -70,6 +71,8 @@ export function AdminFormShell({
   form: AdminForm;
   testId: string;
   title: string;
+  /** h1 on a page whose only content is the form (Add account), else under the page's h1. */
+  titleLevel?: "h1" | "h2";
   submitLabel: string;
   /** Names of `form.initial` values sent back as hidden inputs (the parent's ids). */
   carry?: readonly string[];
@@ -87,7 +90,7 @@ export function AdminFormShell({
       data-testid={testId}
       noValidate
     >
-      <h2 className="text-lg font-semibold">{title}</h2>
+      <Title className="text-lg font-semibold">{title}</Title>
       <AdminFormStatus state={form.state} />
       {carry.map((name) => (
         <input key={name} type="hidden" name={name} value={form.initial[name]} />

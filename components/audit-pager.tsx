@@ -17,7 +17,7 @@ export function AuditPager({
     return query ? `/admin/audit?${query}` : "/admin/audit";
   };
   const link = "rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-100";
-  const off = "rounded-md border border-slate-200 px-3 py-1.5 text-slate-400";
+  const off = "rounded-md border border-slate-200 px-3 py-1.5 text-slate-500";
   return (
     <nav className="flex items-center justify-end gap-2 text-sm" aria-label="Audit log pages">
       {newer ? (
@@ -30,14 +30,18 @@ export function AuditPager({
           </Link>
         </>
       ) : (
-        <span className={off}>← Newer</span>
+        <span role="link" aria-disabled="true" className={off}>
+          ← Newer
+        </span>
       )}
       {older ? (
         <Link href={href(["before", older])} className={link} data-testid="audit-older">
           Older →
         </Link>
       ) : (
-        <span className={off}>Older →</span>
+        <span role="link" aria-disabled="true" className={off}>
+          Older →
+        </span>
       )}
     </nav>
   );

@@ -1,8 +1,9 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useRef } from "react";
 import type { LockFormState, UnlockFormState } from "@/app/admin/broker/actions";
 import { MFA_CODE_INPUT_PATTERN } from "@/lib/aws/mfa-code";
+import { useFocusFirstInvalid } from "./use-focus-first-invalid";
 import { formatUtc, UtcTime } from "./utc-time";
 
 const INITIAL: UnlockFormState = { ok: false, message: null, error: null };
@@ -34,6 +35,8 @@ export function BrokerMfaForm({
 }) {
   const [state, formAction, isPending] = useActionState(unlock, INITIAL);
   const [lockState, lockAction, isLocking] = useActionState(lock, LOCK_INITIAL);
+  const unlockForm = useRef<HTMLFormElement>(null);
+  useFocusFirstInvalid(unlockForm, state, state.error !== null);
   const stateLine =
     mfa.state === "unlocked" ? (
       <>Unlocked until {mfa.expiresAt ? <UtcTime value={mfa.expiresAt} /> : "—"}</>
@@ -93,7 +96,7 @@ export function BrokerMfaForm({
       )}
       {mfa.isAvailable && (
         <div className="flex flex-wrap items-end gap-3">
-          <form action={formAction} className="flex items-end gap-2">
+          <form ref={unlockForm} action={formAction} className="flex items-end gap-2">
             <label className="text-sm">
               MFA code
               <input

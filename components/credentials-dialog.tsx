@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
 import type { DurationBoundsView } from "@/lib/access/group-by-account";
 import { checkProfileName } from "@/lib/aws/profile-name";
 import { postJson, type ApiErrorView } from "./api-client";
@@ -82,6 +82,7 @@ export function CredentialsDialog({
   const [now, setNow] = useState(() => Date.now());
   const dialog = useRef<HTMLDialogElement>(null);
   const profileId = useId();
+  const tabsId = useId();
   const onIssuedRef = useRef(onIssued);
   useEffect(() => {
     onIssuedRef.current = onIssued;
@@ -129,6 +130,35 @@ export function CredentialsDialog({
   /** Expired while the dialog stayed open: the same settings issue anew ("Renew"). */
   const isExpired = expiresAt !== null && remaining === 0;
   const isRenewal = isExpired && !isChanged;
+
+  function chooseTab(format: Format) {
+    setTab(format);
+    window.localStorage.setItem(PREFERRED_TAB_KEY, format);
+  }
+
+  /**
+   * The format tabs follow the WAI-ARIA tabs pattern: one tab in the Tab order (the selected one),
+   * Left/Right move to the previous/next (wrapping), Home/End to the first/last, selecting as
+   * they go.
+   */
+  function onTabKey(e: KeyboardEvent<HTMLDivElement>) {
+    const at = TABS.findIndex((t) => t.format === tab);
+    const to =
+      e.key === "ArrowRight"
+        ? (at + 1) % TABS.length
+        : e.key === "ArrowLeft"
+          ? (at - 1 + TABS.length) % TABS.length
+          : e.key === "Home"
+            ? 0
+            : e.key === "End"
+              ? TABS.length - 1
+              : null;
+    if (to === null) return;
+    e.preventDefault();
+    const format = TABS[to]!.format;
+    chooseTab(format);
+    document.getElementById(`${tabsId}-tab-${format}`)?.focus();
+  }
 
   function apply() {
     if (!profileCheck.ok) return;
@@ -240,17 +270,22 @@ export function CredentialsDialog({
                 {issued.accessKeyId}
               </span>
             </p>
-            <div role="tablist" className="mt-4 flex flex-wrap gap-1 border-b border-slate-200">
+            <div
+              role="tablist"
+              aria-label="Format"
+              onKeyDown={onTabKey}
+              className="mt-4 flex flex-wrap gap-1 border-b border-slate-200"
+            >
               {TABS.map((t) => (
                 <button
                   key={t.format}
+                  id={`${tabsId}-tab-${t.format}`}
                   role="tab"
                   type="button"
                   aria-selected={t.format === tab}
-                  onClick={() => {
-                    setTab(t.format);
-                    window.localStorage.setItem(PREFERRED_TAB_KEY, t.format);
-                  }}
+                  aria-controls={`${tabsId}-panel`}
+                  tabIndex={t.format === tab ? 0 : -1}
+                  onClick={() => chooseTab(t.format)}
                   className={`-mb-px rounded-t-md border px-3 py-1.5 text-sm ${
                     t.format === tab
                       ? "border-slate-200 border-b-white bg-white font-medium text-slate-900"
@@ -261,33 +296,35 @@ export function CredentialsDialog({
                 </button>
               ))}
             </div>
-            <div className="mt-3 flex items-center justify-between gap-3">
-              <p className="text-sm text-slate-600">{current.hint}</p>
-              <div className="flex gap-2">
-                <CopyButton text={text} />
-                <button
-                  type="button"
-                  onClick={() => download(fileNameFor(tab, issued.profileName), text)}
-                  className="rounded-md border border-slate-300 bg-white px-2.5 py-1 text-xs font-medium text-slate-700 hover:bg-slate-100"
-                >
-                  Download
-                </button>
+            <div id={`${tabsId}-panel`} role="tabpanel" aria-labelledby={`${tabsId}-tab-${tab}`}>
+              <div className="mt-3 flex items-center justify-between gap-3">
+                <p className="text-sm text-slate-600">{current.hint}</p>
+                <div className="flex gap-2">
+                  <CopyButton text={text} />
+                  <button
+                    type="button"
+                    onClick={() => download(fileNameFor(tab, issued.profileName), text)}
+                    className="rounded-md border border-slate-300 bg-white px-2.5 py-1 text-xs font-medium text-slate-700 hover:bg-slate-100"
+                  >
+                    Download
+                  </button>
+                </div>
               </div>
+              {tab === "credential-process" && (
+                <CredentialProcessWiring
+                  profile={issued.profileName}
+                  fileName={fileNameFor(tab, issued.profileName)}
+                  region={issued.region}
+                />
+              )}
+              <pre
+                className="mt-2 max-h-72 overflow-auto rounded-lg bg-slate-900 p-4 font-mono text-xs leading-relaxed break-all whitespace-pre-wrap text-slate-100"
+                data-testid="credentials-text"
+                data-format={tab}
+              >
+                {text}
+              </pre>
             </div>
-            {tab === "credential-process" && (
-              <CredentialProcessWiring
-                profile={issued.profileName}
-                fileName={fileNameFor(tab, issued.profileName)}
-                region={issued.region}
-              />
-            )}
-            <pre
-              className="mt-2 max-h-72 overflow-auto rounded-lg bg-slate-900 p-4 font-mono text-xs leading-relaxed break-all whitespace-pre-wrap text-slate-100"
-              data-testid="credentials-text"
-              data-format={tab}
-            >
-              {text}
-            </pre>
             <p className="mt-3 text-xs text-slate-500">
               These credentials are yours alone: don&apos;t paste them into tickets or chat. Every
               issuance is recorded in the audit log.

@@ -20,7 +20,7 @@ export function FavoriteStar({
       }
       title={isFavorite ? "Remove from favorites (f)" : "Add to favorites (f)"}
       className={`-ml-1 flex h-8 w-8 shrink-0 items-center justify-center rounded-md hover:bg-slate-100 ${
-        isFavorite ? "text-amber-500" : "text-slate-300 hover:text-slate-500"
+        isFavorite ? "text-amber-600" : "text-slate-500 hover:text-slate-700"
       }`}
       data-testid="favorite-star"
     >

@@ -13,7 +13,7 @@ export function PageLinks(props: {
   range: string;
 }) {
   const link = "rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-100";
-  const off = "rounded-md border border-slate-200 px-3 py-1.5 text-slate-400";
+  const off = "rounded-md border border-slate-200 px-3 py-1.5 text-slate-500";
   return (
     <nav className="flex items-center gap-2 text-sm text-slate-600" aria-label={props.label}>
       {props.previousHref ? (
@@ -21,14 +21,18 @@ export function PageLinks(props: {
           ← Previous
         </Link>
       ) : (
-        <span className={off}>← Previous</span>
+        <span role="link" aria-disabled="true" className={off}>
+          ← Previous
+        </span>
       )}
       {props.nextHref ? (
         <Link href={props.nextHref} className={link} data-testid={`${props.testId}-next`}>
           Next →
         </Link>
       ) : (
-        <span className={off}>Next →</span>
+        <span role="link" aria-disabled="true" className={off}>
+          Next →
+        </span>
       )}
       <span data-testid={`${props.testId}-range`}>{props.range}</span>
     </nav>

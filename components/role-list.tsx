@@ -42,6 +42,9 @@ export function RoleList({
 }) {
   const range = useVisibleRange(listRef, isWindowed, layout.height);
   const blocks = blocksInRange(layout.blocks, range.top, range.bottom);
+  // An account's name is a heading under its section's (h2), or straight under the page's h1
+  // when there are no sections: heading levels never skip one (WCAG 1.3.1).
+  const cardHeading = layout.blocks.some((b) => b.kind === "section") ? "h3" : "h2";
   return (
     <div
       ref={listRef}
@@ -54,6 +57,7 @@ export function RoleList({
         <BlockView
           key={block.key}
           block={block}
+          cardHeading={cardHeading}
           range={range}
           highlightedKey={highlightedKey}
           openingRoleId={openingRoleId}
@@ -79,6 +83,7 @@ const CARD_TEST_IDS = { account: "account", favorite: "favorites", recent: "rece
 
 function BlockView({
   block,
+  cardHeading: CardHeading,
   range,
   highlightedKey,
   openingRoleId,
@@ -88,6 +93,7 @@ function BlockView({
   handlers,
 }: {
   block: Block;
+  cardHeading: "h2" | "h3";
   range: { top: number; bottom: number };
   highlightedKey: string | null;
   openingRoleId: string | null;
@@ -126,13 +132,13 @@ function BlockView({
           className="flex items-center gap-3 overflow-hidden border-b border-slate-100 bg-slate-50/60 px-4"
           style={{ height: CARD_HEADER_HEIGHT }}
         >
-          <h3
+          <CardHeading
             className="min-w-12 truncate font-semibold"
             data-testid="account-name"
             title={account.name}
           >
             {account.name}
-          </h3>
+          </CardHeading>
           {account.alias && account.alias !== account.name && (
             <span
               className="hidden shrink-0 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600 sm:inline"

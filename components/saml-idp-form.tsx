@@ -1,9 +1,10 @@
 "use client";
 
-import { useActionState, useState, type FormEvent } from "react";
+import { useActionState, useRef, useState, type FormEvent } from "react";
 import type { IdpFormState } from "@/app/admin/identity-providers/actions";
 import { MAX_METADATA_BYTES, METADATA_TOO_LARGE } from "@/lib/saml/metadata-limits";
 import { AdminChoiceGroup, AdminField, FILE_INPUT_CLASS, INPUT_CLASS } from "./admin-form-parts";
+import { useFocusFirstInvalid } from "./use-focus-first-invalid";
 
 const INITIAL: IdpFormState = { ok: false, message: null, errors: {}, values: {} };
 
@@ -30,12 +31,21 @@ export function SamlIdpForm({
   action: (state: IdpFormState, form: FormData) => Promise<IdpFormState>;
 }) {
   const [state, formAction, isPending] = useActionState(action, INITIAL);
-  const [tooLarge, setTooLarge] = useState<string | null>(null);
+  // Each refusal its own object, so a second refused submit puts focus back on the field too.
+  const [oversize, setOversize] = useState<{ message: string } | null>(null);
+  const tooLarge = oversize?.message ?? null;
   const checkSize = (event: FormEvent<HTMLFormElement>) => {
     const problem = oversizedMetadata(event.currentTarget);
-    setTooLarge(problem);
+    setOversize(problem ? { message: problem } : null);
     if (problem) event.preventDefault();
   };
+  const element = useRef<HTMLFormElement>(null);
+  useFocusFirstInvalid(
+    element,
+    state,
+    Object.keys(state.errors).some((name) => name !== "form"),
+  );
+  useFocusFirstInvalid(element, oversize, oversize !== null);
   const input = INPUT_CLASS;
   const errors = state.errors;
   // A refused form shows what was typed (a chosen file must be chosen again: browsers allow no
@@ -44,6 +54,7 @@ export function SamlIdpForm({
   const ticked = (name: string) => state.values[name] === "on";
   return (
     <form
+      ref={element}
       action={formAction}
       onSubmit={checkSize}
       className="space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm"

@@ -43,6 +43,18 @@ export function EligibleRoles({
   const [query, setQuery] = useState("");
   const [open, setOpen] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  const sent = useRef<HTMLDivElement>(null);
+  const focusSent = useRef(false);
+  useEffect(() => {
+    if (!focusSent.current) return;
+    focusSent.current = false;
+    sent.current?.focus();
+  });
+  const onSent = (message: string) => {
+    focusSent.current = true;
+    setDone(message);
+    setOpen(null);
+  };
   // The portal's clock now: its time at rendering plus what has passed since.
   const renderedAt = useRef(0);
   useEffect(() => {
@@ -59,8 +71,9 @@ export function EligibleRoles({
   }, [roles, query]);
   return (
     <div className="space-y-3">
-      {/* Always there, so the confirmation is read out when it appears (see ActionOutcome). */}
-      <div role="status" className="empty:absolute">
+      {/* Always there, so the confirmation is read out when it appears (see ActionOutcome); it
+          takes the focus of the form that closed on sending, which would fall to the page body. */}
+      <div ref={sent} tabIndex={-1} role="status" className="empty:absolute">
         {done && (
           <p
             className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800"
@@ -100,15 +113,7 @@ export function EligibleRoles({
               )}
               {open === r.roleId && (
                 <div className="basis-full">
-                  <RequestForm
-                    role={r}
-                    portalNow={portalNow}
-                    replacesWaiting
-                    onSent={(message) => {
-                      setDone(message);
-                      setOpen(null);
-                    }}
-                  />
+                  <RequestForm role={r} portalNow={portalNow} replacesWaiting onSent={onSent} />
                 </div>
               )}
             </li>
@@ -160,14 +165,7 @@ export function EligibleRoles({
                   {r.approvalsRequired > 1 ? ` (${r.approvalsRequired} approvals)` : ""}.
                 </p>
                 {open === r.roleId && (
-                  <RequestForm
-                    role={r}
-                    portalNow={portalNow}
-                    onSent={(message) => {
-                      setDone(message);
-                      setOpen(null);
-                    }}
-                  />
+                  <RequestForm role={r} portalNow={portalNow} onSent={onSent} />
                 )}
               </li>
             ))}

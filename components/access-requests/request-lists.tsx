@@ -102,7 +102,7 @@ function RoleLine({ r }: { r: RequestView }) {
 
 /** The person's own requests, newest first, with Cancel (not started) and End now (active). */
 export function MyRequests({ requests, now }: { requests: RequestView[]; now: string }) {
-  const { busy, error, done, send } = useRequestAction();
+  const { busy, error, done, send, outcome } = useRequestAction();
   const nowMs = Date.parse(now);
   if (requests.length === 0)
     return (
@@ -112,7 +112,7 @@ export function MyRequests({ requests, now }: { requests: RequestView[]; now: st
     );
   return (
     <div className="space-y-2">
-      <ActionOutcome error={error} done={done} />
+      <ActionOutcome error={error} done={done} outcome={outcome} />
       <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white">
         {requests.map((r) => (
           <li key={r.id} className="space-y-1 p-3" data-testid="my-request" data-request-id={r.id}>
@@ -124,12 +124,13 @@ export function MyRequests({ requests, now }: { requests: RequestView[]; now: st
                   <button
                     type="button"
                     disabled={busy !== null}
-                    onClick={() =>
+                    onClick={(e) =>
                       void send(
                         r.id,
                         `/api/access-requests/${r.id}/cancel`,
                         {},
                         "Request cancelled.",
+                        e.currentTarget,
                       )
                     }
                     aria-label={nameFor("Cancel", r)}
@@ -143,12 +144,13 @@ export function MyRequests({ requests, now }: { requests: RequestView[]; now: st
                   <button
                     type="button"
                     disabled={busy !== null}
-                    onClick={() =>
+                    onClick={(e) =>
                       void send(
                         r.id,
                         `/api/access-requests/${r.id}/revoke`,
                         { comment: "ended by the requester" },
                         "Access ended.",
+                        e.currentTarget,
                       )
                     }
                     aria-label={nameFor("End now", r)}
@@ -212,10 +214,10 @@ export function RequestsToDecide({
     ...listed.filter((r) => r.id === linked),
     ...listed.filter((r) => r.id !== linked),
   ];
-  const { busy, error, done, send } = useRequestAction();
+  const { busy, error, done, send, outcome } = useRequestAction();
   const [comments, setComments] = useState<Record<string, string>>({});
   const nowMs = Date.parse(now);
-  const decide = (r: DecidableRequest, decision: "approve" | "deny") =>
+  const decide = (r: DecidableRequest, decision: "approve" | "deny", from: Element) =>
     void send(
       `${r.id}:${decision}`,
       `/api/access-requests/${r.id}/decision`,
@@ -223,10 +225,11 @@ export function RequestsToDecide({
       decision === "approve"
         ? `Approved ${r.requesterEmail}'s request.`
         : `Denied ${r.requesterEmail}'s request.`,
+      from,
     );
   return (
     <div className="space-y-2">
-      <ActionOutcome error={error} done={done} />
+      <ActionOutcome error={error} done={done} outcome={outcome} />
       {requests.length === 0 && (
         <p className="text-sm text-slate-600" data-testid="to-decide-empty">
           Nothing waits for your decision.
@@ -268,7 +271,7 @@ export function RequestsToDecide({
               <button
                 type="button"
                 disabled={busy !== null}
-                onClick={() => decide(r, "approve")}
+                onClick={(e) => decide(r, "approve", e.currentTarget)}
                 aria-label={nameFor("Approve", r, r.requesterEmail)}
                 className="rounded-md bg-emerald-700 px-3 py-1 text-sm font-medium text-white hover:bg-emerald-800 disabled:opacity-60"
                 data-testid="decide-approve"
@@ -278,7 +281,7 @@ export function RequestsToDecide({
               <button
                 type="button"
                 disabled={busy !== null}
-                onClick={() => decide(r, "deny")}
+                onClick={(e) => decide(r, "deny", e.currentTarget)}
                 aria-label={nameFor("Deny", r, r.requesterEmail)}
                 className="rounded-md border border-red-300 px-3 py-1 text-sm text-red-700 hover:bg-red-50 disabled:opacity-60"
                 data-testid="decide-deny"
@@ -295,11 +298,11 @@ export function RequestsToDecide({
 
 /** Approved elevations this person approves for (or any, for an admin): each can be ended now. */
 export function OverseenElevations({ requests, now }: { requests: RequestView[]; now: string }) {
-  const { busy, error, done, send } = useRequestAction();
+  const { busy, error, done, send, outcome } = useRequestAction();
   const nowMs = Date.parse(now);
   return (
     <div className="space-y-2">
-      <ActionOutcome error={error} done={done} />
+      <ActionOutcome error={error} done={done} outcome={outcome} />
       {requests.length === 0 && (
         <p className="text-sm text-slate-600" data-testid="overseen-empty">
           Nobody holds access you approve for right now.
@@ -320,12 +323,13 @@ export function OverseenElevations({ requests, now }: { requests: RequestView[];
             <button
               type="button"
               disabled={busy !== null}
-              onClick={() =>
+              onClick={(e) =>
                 void send(
                   r.id,
                   `/api/access-requests/${r.id}/revoke`,
                   { comment: "revoked by an approver" },
                   `Ended ${r.requesterEmail}'s access.`,
+                  e.currentTarget,
                 )
               }
               aria-label={nameFor("Revoke", r, r.requesterEmail)}

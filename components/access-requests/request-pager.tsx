@@ -22,7 +22,7 @@ export function RequestPager(props: {
     return `/requests${text ? `?${text}` : ""}#${list === "queue" ? "to-decide" : "my-requests"}`;
   };
   const link = "rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-100";
-  const off = "rounded-md border border-slate-200 px-3 py-1.5 text-slate-400";
+  const off = "rounded-md border border-slate-200 px-3 py-1.5 text-slate-500";
   return (
     <nav className="flex items-center justify-end gap-2 text-sm" aria-label={label}>
       {page.previous ? (
@@ -35,14 +35,18 @@ export function RequestPager(props: {
           </Link>
         </>
       ) : (
-        <span className={off}>← Previous</span>
+        <span role="link" aria-disabled="true" className={off}>
+          ← Previous
+        </span>
       )}
       {page.next ? (
         <Link href={href(page.next)} className={link} data-testid={`${list}-next`}>
           Next →
         </Link>
       ) : (
-        <span className={off}>Next →</span>
+        <span role="link" aria-disabled="true" className={off}>
+          Next →
+        </span>
       )}
     </nav>
   );
