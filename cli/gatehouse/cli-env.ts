@@ -34,18 +34,18 @@ export function readCliEnv(
     const value = variables[name];
     return value === undefined || value === "" ? undefined : value;
   };
+  /** A path setting, with a leading `~` as the user's home (as the AWS CLI reads AWS_CONFIG_FILE). */
+  const pathSetting = (name: string) => nonEmpty(name)?.replace(/^~(?=$|[/\\])/, userHome);
   const headless = platform === "linux" && !nonEmpty("DISPLAY") && !nonEmpty("WAYLAND_DISPLAY");
   return {
-    home: path.resolve(nonEmpty("GATEHOUSE_HOME") ?? path.join(userHome, ".gatehouse")),
+    home: path.resolve(pathSetting("GATEHOUSE_HOME") ?? path.join(userHome, ".gatehouse")),
     portalUrl: nonEmpty("GATEHOUSE_URL"),
     noBrowser: ["1", "true", "yes"].includes(nonEmpty("GATEHOUSE_NO_BROWSER") ?? "") || headless,
     awsConfigFile: path.resolve(
-      nonEmpty("AWS_CONFIG_FILE")?.replace(/^~(?=$|[/\\])/, userHome) ??
-        path.join(userHome, ".aws", "config"),
+      pathSetting("AWS_CONFIG_FILE") ?? path.join(userHome, ".aws", "config"),
     ),
     awsCredentialsFile: path.resolve(
-      nonEmpty("AWS_SHARED_CREDENTIALS_FILE")?.replace(/^~(?=$|[/\\])/, userHome) ??
-        path.join(userHome, ".aws", "credentials"),
+      pathSetting("AWS_SHARED_CREDENTIALS_FILE") ?? path.join(userHome, ".aws", "credentials"),
     ),
     shell: nonEmpty("SHELL"),
     platform,

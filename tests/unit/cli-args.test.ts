@@ -1,3 +1,5 @@
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 
 import { parseCommand, parseDuration, roleReference } from "@/cli/gatehouse/args";
@@ -249,5 +251,20 @@ describe("environment", () => {
     expect(env.home).toBe("/tmp/gh");
     expect(env.awsConfigFile).toBe("/tmp/aws/config");
     expect(env.portalUrl).toBeUndefined();
+  });
+
+  // A `~` left unexpanded (a systemd unit, a container's environment, a .env file) would make a
+  // directory named "~" wherever credential_process happens to run.
+  it.each([
+    ["GATEHOUSE_HOME", "~/work/gatehouse", "home", "work/gatehouse"],
+    ["GATEHOUSE_HOME", "~", "home", ""],
+    ["AWS_CONFIG_FILE", "~/aws/config", "awsConfigFile", "aws/config"],
+    ["AWS_SHARED_CREDENTIALS_FILE", "~/aws/creds", "awsCredentialsFile", "aws/creds"],
+  ] as const)("a leading ~ in %s (%s) is the user's home directory", (name, value, key, rest) => {
+    expect(readCliEnv({ [name]: value })[key]).toBe(path.join(os.homedir(), rest));
+  });
+
+  it("a ~ anywhere but at the start of GATEHOUSE_HOME is an ordinary character", () => {
+    expect(readCliEnv({ GATEHOUSE_HOME: "/tmp/~x" }).home).toBe("/tmp/~x");
   });
 });
