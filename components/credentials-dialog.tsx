@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import type { DurationBoundsView } from "@/lib/access/group-by-account";
 import { checkProfileName } from "@/lib/aws/profile-name";
 import { postJson, type ApiErrorView } from "./api-client";
@@ -16,11 +16,10 @@ import {
   download,
   fileNameFor,
   formatRemaining,
-  guessShell,
-  PREFERRED_TAB_KEY,
   TABS,
   type Format,
 } from "./credential-tabs";
+import { FormatTabs, usePreferredFormat } from "./format-tabs";
 import { useRoleDuration, useRoleProfileName } from "./use-role-preferences";
 
 interface IssuedCredentials {
@@ -78,11 +77,10 @@ export function CredentialsDialog({
   const [draftProfile, setDraftProfile] = useState<string | null>(null);
   const [issued, setIssued] = useState<IssuedCredentials | null>(null);
   const [error, setError] = useState<ApiErrorView | null>(null);
-  const [tab, setTab] = useState<Format>(guessShell);
+  const [tab, chooseTab] = usePreferredFormat();
   const [now, setNow] = useState(() => Date.now());
   const dialog = useRef<HTMLDialogElement>(null);
   const profileId = useId();
-  const tabsId = useId();
   const onIssuedRef = useRef(onIssued);
   useEffect(() => {
     onIssuedRef.current = onIssued;
@@ -130,35 +128,6 @@ export function CredentialsDialog({
   /** Expired while the dialog stayed open: the same settings issue anew ("Renew"). */
   const isExpired = expiresAt !== null && remaining === 0;
   const isRenewal = isExpired && !isChanged;
-
-  function chooseTab(format: Format) {
-    setTab(format);
-    window.localStorage.setItem(PREFERRED_TAB_KEY, format);
-  }
-
-  /**
-   * The format tabs follow the WAI-ARIA tabs pattern: one tab in the Tab order (the selected one),
-   * Left/Right move to the previous/next (wrapping), Home/End to the first/last, selecting as
-   * they go.
-   */
-  function onTabKey(e: KeyboardEvent<HTMLDivElement>) {
-    const at = TABS.findIndex((t) => t.format === tab);
-    const to =
-      e.key === "ArrowRight"
-        ? (at + 1) % TABS.length
-        : e.key === "ArrowLeft"
-          ? (at - 1 + TABS.length) % TABS.length
-          : e.key === "Home"
-            ? 0
-            : e.key === "End"
-              ? TABS.length - 1
-              : null;
-    if (to === null) return;
-    e.preventDefault();
-    const format = TABS[to]!.format;
-    chooseTab(format);
-    document.getElementById(`${tabsId}-tab-${format}`)?.focus();
-  }
 
   function apply() {
     if (!profileCheck.ok) return;
@@ -270,33 +239,7 @@ export function CredentialsDialog({
                 {issued.accessKeyId}
               </span>
             </p>
-            <div
-              role="tablist"
-              aria-label="Format"
-              onKeyDown={onTabKey}
-              className="mt-4 flex flex-wrap gap-1 border-b border-slate-200"
-            >
-              {TABS.map((t) => (
-                <button
-                  key={t.format}
-                  id={`${tabsId}-tab-${t.format}`}
-                  role="tab"
-                  type="button"
-                  aria-selected={t.format === tab}
-                  aria-controls={`${tabsId}-panel`}
-                  tabIndex={t.format === tab ? 0 : -1}
-                  onClick={() => chooseTab(t.format)}
-                  className={`-mb-px rounded-t-md border px-3 py-1.5 text-sm ${
-                    t.format === tab
-                      ? "border-slate-200 border-b-white bg-white font-medium text-slate-900"
-                      : "border-transparent text-slate-600 hover:text-slate-900"
-                  }`}
-                >
-                  {t.label}
-                </button>
-              ))}
-            </div>
-            <div id={`${tabsId}-panel`} role="tabpanel" aria-labelledby={`${tabsId}-tab-${tab}`}>
+            <FormatTabs tab={tab} onChoose={chooseTab}>
               <div className="mt-3 flex items-center justify-between gap-3">
                 <p className="text-sm text-slate-600">{current.hint}</p>
                 <div className="flex gap-2">
@@ -324,7 +267,7 @@ export function CredentialsDialog({
               >
                 {text}
               </pre>
-            </div>
+            </FormatTabs>
             <p className="mt-3 text-xs text-slate-500">
               These credentials are yours alone: don&apos;t paste them into tickets or chat. Every
               issuance is recorded in the audit log.

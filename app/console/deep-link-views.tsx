@@ -65,56 +65,47 @@ export function NoSuchRole({ requestId }: { requestId: string }) {
   );
 }
 
-export function RequestableRole({
-  roleName,
-  accountName,
-  requestId,
-}: {
-  roleName: string;
-  accountName: string;
-  requestId: string;
-}) {
-  return (
-    <DeepLinkPanel
-      title={`${roleName} in ${accountName}`}
-      testId="deep-link-requestable"
-      requestId={requestId}
-    >
-      <p data-testid="deep-link-message">
-        You may request this role: it is yours only while an approved access request lasts, and you
-        have none for it now. Once a request is approved, this link opens the console.
-      </p>
-      <p>
-        <Link
-          href="/requests"
-          className="inline-block rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-500"
-        >
-          Request access
-        </Link>
-      </p>
-    </DeepLinkPanel>
-  );
-}
+/** Why a role the user can see can't be opened in the console from this link, and what to do. */
+const UNOPENABLE_ROLE = {
+  requestable: {
+    testId: "deep-link-requestable",
+    message:
+      "You may request this role: it is yours only while an approved access request lasts, and you have none for it now. Once a request is approved, this link opens the console.",
+    action: { href: "/requests", label: "Request access" },
+  },
+  "no-console": {
+    testId: "deep-link-no-console",
+    message:
+      "Your access to this role does not include the AWS console. CLI credentials are on your accounts page.",
+    action: undefined,
+  },
+} as const;
 
-export function NoConsoleAccess({
+export function UnopenableRole({
+  reason,
   roleName,
   accountName,
   requestId,
 }: {
+  reason: keyof typeof UNOPENABLE_ROLE;
   roleName: string;
   accountName: string;
   requestId: string;
 }) {
+  const { testId, message, action } = UNOPENABLE_ROLE[reason];
   return (
-    <DeepLinkPanel
-      title={`${roleName} in ${accountName}`}
-      testId="deep-link-no-console"
-      requestId={requestId}
-    >
-      <p data-testid="deep-link-message">
-        Your access to this role does not include the AWS console. CLI credentials are on your
-        accounts page.
-      </p>
+    <DeepLinkPanel title={`${roleName} in ${accountName}`} testId={testId} requestId={requestId}>
+      <p data-testid="deep-link-message">{message}</p>
+      {action && (
+        <p>
+          <Link
+            href={action.href}
+            className="inline-block rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-500"
+          >
+            {action.label}
+          </Link>
+        </p>
+      )}
     </DeepLinkPanel>
   );
 }

@@ -12,13 +12,7 @@ import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { isBrokerRoleChained } from "@/lib/issuance/broker-chaining";
 import { resolveDeepLinkTarget } from "@/lib/issuance/deep-link-target";
-import {
-  ChooseAccount,
-  LinkProblems,
-  NoConsoleAccess,
-  NoSuchRole,
-  RequestableRole,
-} from "./deep-link-views";
+import { ChooseAccount, LinkProblems, NoSuchRole, UnopenableRole } from "./deep-link-views";
 
 export const metadata: Metadata = { title: "Open the AWS console" };
 
@@ -55,17 +49,10 @@ export default async function ConsolePage({ searchParams }: { searchParams: Sear
       body = <NoSuchRole requestId={meta.requestId} />;
       break;
     case "requestable":
-      body = (
-        <RequestableRole
-          roleName={target.roleName}
-          accountName={target.account.name}
-          requestId={meta.requestId}
-        />
-      );
-      break;
     case "no-console":
       body = (
-        <NoConsoleAccess
+        <UnopenableRole
+          reason={target.kind}
           roleName={target.roleName}
           accountName={target.account.name}
           requestId={meta.requestId}

@@ -1,7 +1,8 @@
 import "server-only";
 import type { Prisma } from "@gatehouse/db-sqlite";
 import type { Db } from "@/lib/db/client";
-import { encodeCursor, type AuditQuery } from "./audit-query";
+import { encodeCursor } from "./audit-filter-values";
+import type { AuditQuery } from "./audit-query";
 
 export interface AuditEventView {
   id: string;

@@ -1,4 +1,3 @@
-import { isLoopbackUrl } from "./loopback";
 import { isIP } from "node:net";
 import { z } from "zod";
 import {
@@ -10,32 +9,25 @@ import {
 } from "@/lib/aws/partitions";
 import { parseRateLimits } from "@/lib/rate-limit/settings";
 import { discoverySettingsSchema } from "./discovery-settings";
+import { postgresUrlProblem } from "./database-url";
+import { checkSettingsTogether } from "./settings-together";
 import { parseNetwork } from "./networks";
+import {
+  booleanFlag,
+  commaList,
+  httpUrl,
+  intInRange,
+  isHttpUrl,
+  oneOf,
+  optionalBooleanFlag,
+  optionalString,
+} from "./setting-types";
 
 /**
  * Every setting Gatehouse reads, with its validation. `.env.example` documents each one; keep the
  * two in step. Names follow the upstream convention where a library reads the variable itself
  * (NEXTAUTH_URL, NEXTAUTH_SECRET, DATABASE_URL, AWS_REGION).
  */
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (
-      (url.protocol === "http:" || url.protocol === "https:") &&
-      url.username === "" &&
-      url.password === ""
-    );
-  } catch {
-    return false;
-  }
-}
-
-const httpUrl = z
-  .string()
-  .trim()
-  .refine(isHttpUrl, "must be an absolute http(s) URL without credentials")
-  .transform((u) => u.replace(/\/+$/, ""));
 
 /**
  * The portal is served at the root of its host (Next.js has no base path here), and every URL it
@@ -45,31 +37,6 @@ const httpUrl = z
 function isOrigin(value: string): boolean {
   const url = new URL(value);
   return url.pathname === "/" && url.search === "" && url.hash === "" && !value.endsWith("?");
-}
-
-/**
- * What is wrong with a PostgreSQL DATABASE_URL that would connect somewhere else than meant, or
- * nowhere: never echoing the URL, which may hold a password. Prisma's `schema=` parameter is not
- * read by the driver the portal uses (node-postgres): the tables would silently go to `public`.
- */
-function postgresUrlProblem(value: string): string | undefined {
-  if (!/^postgres(ql)?:\/\//.test(value)) return undefined;
-  // Read as node-postgres reads it: spaces and stray "%" encoded, and no host ("user@/db", a
-  // Unix socket given as ?host=) allowed.
-  const text = /%[^a-f0-9]|%[a-f0-9][^a-f0-9]| /i.test(value)
-    ? encodeURI(value).replace(/%25(\d\d)/g, "%$1")
-    : value;
-  let url: URL;
-  try {
-    url = new URL(text.replace("@/", "@localhost/"));
-  } catch {
-    return "must be a valid URL: postgresql://user:password@host:5432/database (percent-encode special characters in the password)";
-  }
-  if (url.searchParams.has("schema"))
-    return "must not set schema=: the PostgreSQL driver ignores it and every table would be created in the public schema; give Gatehouse a database of its own";
-  if (!/^\/[^/]+$/.test(url.pathname))
-    return "must name a database: postgresql://user:password@host:5432/database";
-  return undefined;
 }
 
 /** AWS secret access keys are 40 characters of base64's alphabet. */
@@ -83,85 +50,6 @@ function isListenHost(value: string): boolean {
       value,
     )
   );
-}
-
-const optionalString = z
-  .string()
-  .trim()
-  .optional()
-  .transform((v) => (v === "" ? undefined : v));
-
-/** One of `options`; anything else is refused echoing what was set, as the other settings are. */
-function oneOf<const T extends readonly [string, ...string[]]>(options: T, fallback: T[number]) {
-  const list = options.map((o) => `"${o}"`).join(", ");
-  return z
-    .enum(options, {
-      error: (issue) => `must be one of ${list}, got ${JSON.stringify(String(issue.input))}`,
-    })
-    .optional()
-    .default(fallback);
-}
-
-/** true/false (also 1/0, yes/no, on/off); undefined when not set, so another setting can decide. */
-function optionalBooleanFlag() {
-  return z
-    .string()
-    .trim()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v === "") return undefined;
-      if (/^(true|1|yes|on)$/i.test(v)) return true;
-      if (/^(false|0|no|off)$/i.test(v)) return false;
-      ctx.addIssue({ code: "custom", message: `must be true or false, got "${v}"` });
-      return z.NEVER;
-    });
-}
-
-function booleanFlag(fallback: boolean) {
-  return z
-    .string()
-    .trim()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v === "") return fallback;
-      if (/^(true|1|yes|on)$/i.test(v)) return true;
-      if (/^(false|0|no|off)$/i.test(v)) return false;
-      ctx.addIssue({ code: "custom", message: `must be true or false, got "${v}"` });
-      return z.NEVER;
-    });
-}
-
-/** A comma-separated list of non-empty values, with a default. */
-function commaList(fallback: string) {
-  return z
-    .string()
-    .optional()
-    .transform((v) =>
-      (v === undefined || v.trim() === "" ? fallback : v)
-        .split(",")
-        .map((e) => e.trim())
-        .filter(Boolean),
-    );
-}
-
-function intInRange(min: number, max: number, fallback: number, unit = "seconds") {
-  return z
-    .string()
-    .trim()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v === "") return fallback;
-      if (!/^\d+$/.test(v)) {
-        ctx.addIssue({ code: "custom", message: `must be a whole number of ${unit}, got "${v}"` });
-        return z.NEVER;
-      }
-      const n = Number(v);
-      if (n < min || n > max) {
-        ctx.addIssue({ code: "custom", message: `must be between ${min} and ${max}, got ${n}` });
-        return z.NEVER;
-      }
-      return n;
-    });
 }
 
 /** The same check issuance makes (lib/aws/partitions.ts): one definition of a region code. */
@@ -455,102 +343,6 @@ export const settingsSchema = z
       return parsed.limits;
     }),
   })
-  .superRefine((s, ctx) => {
-    const oidc = ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const;
-    const setOidc = oidc.filter((name) => s[name] !== undefined);
-    if (setOidc.length > 0 && setOidc.length < oidc.length) {
-      for (const name of oidc.filter((n) => s[n] === undefined)) {
-        ctx.addIssue({
-          code: "custom",
-          path: [name],
-          message: `is required when ${setOidc.join(", ")} ${setOidc.length === 1 ? "is" : "are"} set (OIDC sign-in needs issuer, client id and secret)`,
-        });
-      }
-    }
-    const hasKey = s.GATEHOUSE_BROKER_ACCESS_KEY_ID !== undefined;
-    const hasSecret = s.GATEHOUSE_BROKER_SECRET_ACCESS_KEY !== undefined;
-    if (hasKey !== hasSecret) {
-      ctx.addIssue({
-        code: "custom",
-        path: [hasKey ? "GATEHOUSE_BROKER_SECRET_ACCESS_KEY" : "GATEHOUSE_BROKER_ACCESS_KEY_ID"],
-        message:
-          "set both GATEHOUSE_BROKER_ACCESS_KEY_ID and GATEHOUSE_BROKER_SECRET_ACCESS_KEY, or neither (then the AWS default credential chain is used)",
-      });
-    }
-    if (s.GATEHOUSE_STS_ENDPOINT !== undefined && s.GATEHOUSE_STS_ENDPOINTS !== undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["GATEHOUSE_STS_ENDPOINT"],
-        message:
-          "set GATEHOUSE_STS_ENDPOINTS (the ordered list) or GATEHOUSE_STS_ENDPOINT, not both",
-      });
-    }
-    // AKIA… ids are an IAM user's long-term keys, which AWS refuses with a session token; ASIA…
-    // ids are temporary keys, which AWS refuses without theirs. Either mistake would start and
-    // then fail every STS call (README "The broker: credentials, STS endpoints, MFA").
-    const keyId = s.GATEHOUSE_BROKER_ACCESS_KEY_ID;
-    const isLongTermKey = keyId?.startsWith("AKIA") ?? false;
-    const hasToken = s.GATEHOUSE_BROKER_SESSION_TOKEN !== undefined;
-    if (s.GATEHOUSE_BROKER_MFA_SERIAL !== undefined && !isLongTermKey) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["GATEHOUSE_BROKER_MFA_SERIAL"],
-        message:
-          "needs IAM user keys (GATEHOUSE_BROKER_ACCESS_KEY_ID AKIA…): only an IAM user can call GetSessionToken with an MFA code",
-      });
-    }
-    if (hasToken && !hasKey) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["GATEHOUSE_BROKER_SESSION_TOKEN"],
-        message: "is only meaningful with GATEHOUSE_BROKER_ACCESS_KEY_ID",
-      });
-    } else if (hasToken && isLongTermKey) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["GATEHOUSE_BROKER_SESSION_TOKEN"],
-        message:
-          "belongs with temporary keys (ASIA…); GATEHOUSE_BROKER_ACCESS_KEY_ID is an IAM user's long-term key (AKIA…), which AWS refuses with a session token",
-      });
-    } else if (hasKey && !hasToken && !isLongTermKey) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["GATEHOUSE_BROKER_SESSION_TOKEN"],
-        message:
-          "is required with temporary keys (GATEHOUSE_BROKER_ACCESS_KEY_ID ASIA…): AWS refuses them without their session token",
-      });
-    }
-    if (s.GATEHOUSE_TEST_CLOCK_FILE !== undefined && !isLoopbackUrl(s.NEXTAUTH_URL)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["GATEHOUSE_TEST_CLOCK_FILE"],
-        message:
-          "moves the portal's clock for a test stack: only allowed with NEXTAUTH_URL on localhost",
-      });
-    }
-    if (
-      s.NODE_ENV === "production" &&
-      s.NEXTAUTH_URL.startsWith("http://") &&
-      !isLoopbackUrl(s.NEXTAUTH_URL)
-    ) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["NEXTAUTH_URL"],
-        message: "must be https:// except on localhost: session cookies would travel in clear text",
-      });
-    }
-    if (
-      s.NODE_ENV === "production" &&
-      s.OIDC_ISSUER?.startsWith("http://") &&
-      !isLoopbackUrl(s.OIDC_ISSUER)
-    ) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["OIDC_ISSUER"],
-        message:
-          "must be https:// except on localhost: the client secret and the users' tokens would travel in clear text",
-      });
-    }
-  });
+  .superRefine(checkSettingsTogether);
 
 export type Settings = z.output<typeof settingsSchema>;

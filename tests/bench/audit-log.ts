@@ -8,7 +8,7 @@
 import { randomBytes } from "node:crypto";
 import Database from "better-sqlite3";
 import { computeAuditHash, type ChainedAuditRow } from "@/lib/audit/canonical-event";
-import { encodeCursor } from "@/lib/audit/audit-query";
+import { encodeCursor } from "@/lib/audit/audit-filter-values";
 import { verifyAuditChain } from "@/lib/audit/verify-chain";
 import { sqliteFileFromUrl } from "@/prisma/database-url";
 import { signIn } from "../support/portal-client";

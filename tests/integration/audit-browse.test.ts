@@ -4,7 +4,7 @@
 // Bob is an auditor here through GATEHOUSE_AUDITOR_GROUP=developers; carol is nobody special.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { computeAuditHash, type ChainedAuditRow } from "@/lib/audit/canonical-event";
-import { encodeCursor } from "@/lib/audit/audit-query";
+import { encodeCursor } from "@/lib/audit/audit-filter-values";
 import { EXPORT_COLUMNS } from "@/lib/audit/export-audit-events";
 import { writeAuditEvent, type AuditEventInput } from "@/lib/audit/write-audit-event";
 import {

@@ -1,12 +1,11 @@
 // The audit page's filters from the URL: what each accepts, and a clear issue (never a crash or a
 // silently different query) for anything else.
 import { describe, expect, it } from "vitest";
+import { encodeCursor, parseFilterDate } from "@/lib/audit/audit-filter-values";
 import {
-  encodeCursor,
   filterParams,
   parseAuditExportQuery,
   parseAuditQuery,
-  parseFilterDate,
   type AuditQuery,
 } from "@/lib/audit/audit-query";
 
