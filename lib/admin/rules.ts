@@ -1,22 +1,15 @@
 import "server-only";
-import type { Approver } from "@/lib/access-requests/approvers";
 import { writeAuditEvent, type AuditActor } from "@/lib/audit/write-audit-event";
-import { getConfig } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
-import { listIdentityProviders } from "@/lib/identity/identity-providers";
 import type { RequestMeta } from "@/lib/request-meta";
-import {
-  AMBIGUOUS_EMAIL,
-  personIdentitiesSelect,
-  UNVERIFIED_EMAIL,
-} from "@/lib/people/person-label";
+import { personIdentitiesSelect } from "@/lib/people/person-label";
 import { conflict, invalid, notFound, type AdminResult } from "./admin-result";
 import { ruleAuditView, ruleSubjectOf, ruleView } from "./rule-view";
+import { approversJsonOf, checkGroupIssuer, resolvePerson } from "./rule-subjects";
 import {
   DEFAULT_ELIGIBLE_SETTINGS,
   eligibleSettingsOf,
   parseRule,
-  tooFewApprovers,
   type RuleInput,
   type RuleValues,
 } from "./rule-input";
@@ -45,88 +38,6 @@ export async function findRuleForAdmin(db: Db, ids: RuleIds) {
   const row = await db.accessRule.findFirst({ where: ruleOfRole(ids), include: ruleInclude });
   if (!row) return null;
   return { id: row.id, ...ruleView(row), expiresAtDate: row.expiresAt, updatedBy: row.updatedBy };
-}
-
-type Tx = Pick<Db, "user" | "samlIdentityProvider" | "$queryRaw">;
-
-/** A rule may trust a group from one IdP only if the portal knows that IdP. */
-async function checkGroupIssuer(
-  tx: Tx,
-  values: RuleValues,
-): Promise<{ ok: true } | { ok: false; errors: Record<string, string> }> {
-  if (values.groupIssuer === null) return { ok: true };
-  const known = await listIdentityProviders(tx, getConfig());
-  return known.some((idp) => idp.issuer === values.groupIssuer)
-    ? { ok: true }
-    : {
-        ok: false,
-        errors: {
-          groupIssuer:
-            "The portal knows no identity provider with this issuer: choose one from the list, or any.",
-        },
-      };
-}
-
-/**
- * The person a rule names by email, in any letter case. Only an email the identity's IdP verified
- * names anyone: one it did not vouch for may have been typed by anybody, and would hand them the
- * rule. Identities of one person may share it (that is one person); identities of several unlinked
- * people sharing it is ambiguous: say so.
- */
-async function resolvePerson(
-  tx: Tx,
-  email: string,
-): Promise<{ ok: true; personId: string } | { ok: false; errors: Record<string, string> }> {
-  // lower() on both sides: neither database's equality ignores case.
-  const identities = await tx.$queryRaw<Array<{ personId: string; emailVerified: boolean }>>`
-    SELECT "personId", "emailVerified" FROM "User" WHERE lower("email") = lower(${email})`;
-  const persons = [...new Set(identities.filter((i) => i.emailVerified).map((i) => i.personId))];
-  const [first] = persons;
-  if (!first) {
-    const unknown =
-      "No user with this email has signed in to Gatehouse yet. Ask them to sign in once, or grant their group.";
-    return { ok: false, errors: { userEmail: identities.length > 0 ? UNVERIFIED_EMAIL : unknown } };
-  }
-  if (persons.length > 1) return { ok: false, errors: { userEmail: AMBIGUOUS_EMAIL } };
-  return { ok: true, personId: first };
-}
-
-/**
- * The stored approvers of an eligible rule: groups as named, people resolved by email (each must
- * be one person who has signed in), and never the rule's own person as the only approver.
- */
-async function approversJsonOf(
-  tx: Tx,
-  values: RuleValues,
-  personId: string | null,
-): Promise<{ ok: true; json: string } | { ok: false; errors: Record<string, string> }> {
-  if (!values.eligible) return { ok: true, json: "[]" };
-  const approvers: Approver[] = values.eligible.approverGroups.map((group) => ({
-    group,
-    issuer: null,
-  }));
-  for (const email of values.eligible.approverEmails) {
-    const person = await resolvePerson(tx, email);
-    if (!person.ok)
-      return {
-        ok: false,
-        errors: { approvers: `${email}: ${person.errors.userEmail ?? "unknown"}` },
-      };
-    approvers.push({ personId: person.personId, email });
-  }
-  if (personId !== null && approvers.every((a) => "personId" in a && a.personId === personId))
-    return {
-      ok: false,
-      errors: {
-        approvers: "Nobody approves their own request: name someone other than the requester.",
-      },
-    };
-  const people = new Set(approvers.flatMap((a) => ("personId" in a ? [a.personId] : [])));
-  if (personId !== null) people.delete(personId);
-  const required = values.eligible.approvalsRequired;
-  if (approvers.every((a) => "personId" in a) && people.size < required)
-    return { ok: false, errors: { approvalsRequired: tooFewApprovers(required, people.size) } };
-  return { ok: true, json: JSON.stringify(approvers) };
 }
 
 function dataOf(values: RuleValues, personId: string | null, approversJson: string) {

@@ -1,4 +1,4 @@
-import { sameRuleTerms } from "./diff";
+import { sameRuleTerms } from "./diff-fields";
 import { subjectKey, type AccountState, type CurrentAccount, type RuleState } from "./state";
 
 /**

@@ -1,12 +1,6 @@
 import "server-only";
-import {
-  ACCOUNT_FIELDS,
-  REQUEST_FIELDS,
-  ROLE_FIELDS,
-  RULE_FIELDS,
-  type Change,
-  type ConfigDiff,
-} from "./diff";
+import type { Change, ConfigDiff } from "./diff";
+import { ACCOUNT_FIELDS, REQUEST_FIELDS, ROLE_FIELDS, RULE_FIELDS } from "./diff-fields";
 import { idMaker, insertRows, type SqlValue, type Tx } from "./insert-rows";
 import {
   storedApprovers,

@@ -1,12 +1,5 @@
-import {
-  ACCOUNT_FIELDS,
-  ROLE_FIELDS,
-  RULE_FIELDS,
-  shown,
-  type Change,
-  type ChangeKind,
-  type FieldValue,
-} from "./diff";
+import type { Change, ChangeKind } from "./diff";
+import { ACCOUNT_FIELDS, ROLE_FIELDS, RULE_FIELDS, shown, type FieldValue } from "./diff-fields";
 import { subjectLabel, type AccountState, type RoleState, type RuleState } from "./state";
 
 /**

@@ -1,12 +1,13 @@
 import { createHash } from "node:crypto";
-import { externalIdFingerprint } from "@/lib/admin/role-input";
-import { webhookUrlForAudit } from "@/lib/admin/rule-view";
 import {
-  approversKey,
-  approversLabel,
-  canonicalPolicy,
+  ACCOUNT_FIELDS,
+  fieldChanges,
+  ROLE_FIELDS,
+  RULE_FIELDS,
+  type FieldChange,
+} from "./diff-fields";
+import {
   subjectLabel,
-  type Subject,
   type AccountState,
   type CurrentAccount,
   type CurrentRole,
@@ -17,14 +18,6 @@ import {
 
 export type ChangeKind = "account" | "role" | "rule";
 export type ChangeOp = "added" | "changed" | "removed";
-export type FieldValue = string | number | boolean | null;
-
-export interface FieldChange {
-  field: string;
-  before: FieldValue;
-  after: FieldValue;
-}
-
 /** One difference between the file and the database. */
 export interface Change {
   kind: ChangeKind;
@@ -45,84 +38,6 @@ export interface ConfigDiff {
    * the database has moved since the dry run.
    */
   hash: string;
-}
-
-/** The fields of each kind an import compares and writes (apply-config inserts them too). */
-export const ACCOUNT_FIELDS = ["name", "alias", "environment", "description"] as const;
-export const ROLE_FIELDS = [
-  "arn",
-  "description",
-  "maxSessionDurationSeconds",
-  "assumeMethod",
-  "samlProviderArn",
-  "externalId",
-  "requiresBrokerMfa",
-] as const;
-/**
- * What makes a rule eligible and its terms (docs/ACCESS-REQUESTS.md): compared like the rest, and
- * written together (apply-config), so no term is left from what the row held before.
- */
-export const REQUEST_FIELDS = [
-  "kind",
-  "approvers",
-  "approvalsRequired",
-  "maxElevationSeconds",
-  "requireReason",
-  "requireTicket",
-  "requireMfaToRequest",
-  "requireMfaToApprove",
-  "breakGlass",
-  "webhookUrl",
-] as const;
-export const RULE_FIELDS = [
-  "maxSessionDurationSeconds",
-  "allowConsole",
-  "allowCli",
-  "expiresAt",
-  "requireMfa",
-  "sessionPolicy",
-  "description",
-  ...REQUEST_FIELDS,
-] as const;
-
-/**
- * How a field's value is shown: ExternalIds only as fingerprints, webhook URLs as where they
- * point and a fingerprint (the rest can be the receiver's secret), policies canonical, approvers in
- * words.
- */
-export function shown(field: string, value: unknown): FieldValue {
-  if (field === "externalId") return externalIdFingerprint(value as string | null);
-  if (field === "webhookUrl") return webhookUrlForAudit(value as string | null);
-  if (field === "sessionPolicy") return canonicalPolicy(value as string | null);
-  if (field === "approvers") return approversLabel(value as Subject[]);
-  return value as FieldValue;
-}
-
-/** How a field's value is compared: policies canonical, approvers as a set (approversKey). */
-function compared(field: string, value: unknown): FieldValue {
-  if (field === "sessionPolicy") return canonicalPolicy(value as string | null);
-  if (field === "approvers") return approversKey(value as Subject[]);
-  return value as FieldValue;
-}
-
-function fieldChanges<T extends object>(
-  fields: readonly (keyof T & string)[],
-  before: T,
-  after: T,
-): FieldChange[] {
-  const out: FieldChange[] = [];
-  for (const field of fields) {
-    const b: unknown = before[field];
-    const a: unknown = after[field];
-    if (compared(field, b) !== compared(field, a))
-      out.push({ field, before: shown(field, b), after: shown(field, a) });
-  }
-  return out;
-}
-
-/** Whether two rules (of one subject) hold the same terms: what an import would leave unchanged. */
-export function sameRuleTerms(a: RuleState, b: RuleState): boolean {
-  return fieldChanges(RULE_FIELDS, a, b).length === 0;
 }
 
 const accountLabel = (a: { name: string; accountId: string }) =>
