@@ -88,6 +88,9 @@ export function AuditFilters({
       {text("accessKeyId", "Access key id (from CloudTrail)", "ASIAIOSFODNN7EXAMPLE")}
       {text("sessionName", "Role session name", "alice@example.com")}
       {text("sourceIdentity", "Source identity", "a portal user id")}
+      {text("requestId", "Request id (from an error or refusal page)", "3f0c9a2e-…")}
+      {text("accessRequestId", "Access request id", "an access request's id")}
+      {text("cliTokenId", "CLI token id (Admin → CLI sessions)", "a CLI sign-in's token id")}
       {other.length > 0 && (
         <ul className="text-sm text-red-700 sm:col-span-4" data-testid="audit-filter-errors">
           {other.map((i) => (

@@ -98,37 +98,53 @@ const FITS_IN_TWO_LINES = 80;
 
 /**
  * The event's details, long ones folded to two lines (hover shows them whole, a click unfolds
- * them), then the request id and IP. All of it stays in the row's text, folded or not, for
- * search, copy and assistive technology.
+ * them), then the request id, IP and user agent on one line, folded the same way (a browser's
+ * user agent is a hundred characters or more: shown whole, it would make every row tall). All of
+ * it stays in the row's text, folded or not, for search, copy and assistive technology.
  */
 function AuditDetails({ event }: { event: AuditEventView }) {
   const details = Object.entries(event.details)
     .map(([k, v]) => `${k}: ${formatDetail(v)}`)
     .join(" · ");
-  const request = `req ${event.requestId}${event.ip ? ` · ${event.ip}` : ""}`;
+  const request = [`req ${event.requestId}`, event.ip, event.userAgent].filter(Boolean).join(" · ");
   return (
     <>
       {details.length <= FITS_IN_TWO_LINES ? (
         <p className="wrap-anywhere">{details}</p>
       ) : (
-        <details className="group">
-          <summary className="cursor-pointer list-none [&::-webkit-details-marker]:hidden">
-            <span className="line-clamp-2 wrap-anywhere group-open:line-clamp-none" title={details}>
-              {details}
-            </span>
+        <Folded text={details} lines="line-clamp-2" />
+      )}
+      <div className="text-slate-500" data-testid="audit-request">
+        <Folded text={request} lines="truncate" />
+      </div>
+    </>
+  );
+}
+
+/** Text folded to `lines` (hover shows it whole, a click on it unfolds it, "less" folds it again). */
+function Folded({ text, lines }: { text: string; lines: "line-clamp-2" | "truncate" }) {
+  const fold =
+    lines === "truncate"
+      ? "block truncate group-open:overflow-visible group-open:whitespace-normal"
+      : "line-clamp-2 group-open:line-clamp-none";
+  return (
+    <details className="group">
+      <summary className="cursor-pointer list-none [&::-webkit-details-marker]:hidden">
+        <span className={`${fold} wrap-anywhere`} title={text}>
+          {text}
+        </span>
+        {lines === "line-clamp-2" && (
+          <>
             <span aria-hidden className="text-indigo-700 group-open:hidden">
               more
             </span>
             <span aria-hidden className="hidden text-indigo-700 group-open:inline">
               less
             </span>
-          </summary>
-        </details>
-      )}
-      <p className="truncate text-slate-500" title={request}>
-        {request}
-      </p>
-    </>
+          </>
+        )}
+      </summary>
+    </details>
   );
 }
 

@@ -18,6 +18,10 @@ import { decodeCursor, parseFilterDate } from "./audit-filter-values";
  * - `accessKeyId`, `sessionName`, `sourceIdentity`: what CloudTrail shows of a session (its
  *   `userIdentity.accessKeyId`, the last part of its assumed-role ARN, its `sourceIdentity`), each
  *   exact; an access key id in any letter case, as AWS writes them in capitals only;
+ * - `requestId`: the portal's request id a refusal page or error quotes ("Request id: …"), exact;
+ * - `accessRequestId`: the events about one access request (its own, and the issuances resting on
+ *   it); `cliTokenId`: the events a CLI sign-in's token caused — each exact, read from the
+ *   recorded details (record-id-filters.ts);
  * - `before` / `after`: a page cursor (keyset: older / newer than that event); `limit`: 1–200.
  * Empty values mean "no filter", so a submitted form with blank fields is a valid query.
  */
@@ -32,6 +36,9 @@ export interface AuditQuery {
   accessKeyId?: string;
   sessionName?: string;
   sourceIdentity?: string;
+  requestId?: string;
+  accessRequestId?: string;
+  cliTokenId?: string;
   cursor?: { direction: "older" | "newer"; createdAt: Date; id: string };
   limit: number;
 }
@@ -44,6 +51,13 @@ const ROLE_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
 const ID_PATTERN = /^[a-z0-9]{1,40}$/;
 /** AWS's RoleSessionName and SourceIdentity: 2–64 characters of [\w+=,.@-]. */
 const SESSION_IDENTITY_PATTERN = /^[\w+=,.@-]{2,64}$/;
+/** The request ids server.ts stamps (lib/http/request-id.ts), and the sweep's and discovery's. */
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9-]{8,64}$/;
+/**
+ * A record's id as the portal makes them (a cuid, 25 lowercase letters and digits): short
+ * fragments are refused, as they would match within other ids rather than name one record.
+ */
+const RECORD_ID_PATTERN = /^[a-z0-9]{20,40}$/;
 
 const blankToUndefined = (value: unknown) =>
   typeof value === "string" && value.trim() === "" ? undefined : value;
@@ -106,6 +120,21 @@ const filterFields = {
     64,
     matching(SESSION_IDENTITY_PATTERN),
     "must be a source identity: 2–64 letters, digits or _+=,.@-",
+  ),
+  requestId: param(
+    64,
+    matching(REQUEST_ID_PATTERN),
+    "must be a request id as an error shows it: 8–64 letters, digits or -",
+  ),
+  accessRequestId: param(
+    40,
+    matching(RECORD_ID_PATTERN),
+    "must be an access request id: 20–40 lowercase letters and digits",
+  ),
+  cliTokenId: param(
+    40,
+    matching(RECORD_ID_PATTERN),
+    "must be a CLI token id: 20–40 lowercase letters and digits",
   ),
 };
 
@@ -193,6 +222,9 @@ function queryOf(rest: Partial<Omit<AuditQuery, "cursor">>): AuditQuery {
   if (rest.accessKeyId) query.accessKeyId = rest.accessKeyId;
   if (rest.sessionName) query.sessionName = rest.sessionName;
   if (rest.sourceIdentity) query.sourceIdentity = rest.sourceIdentity;
+  if (rest.requestId) query.requestId = rest.requestId;
+  if (rest.accessRequestId) query.accessRequestId = rest.accessRequestId;
+  if (rest.cliTokenId) query.cliTokenId = rest.cliTokenId;
   return query;
 }
 
@@ -220,6 +252,9 @@ export const AUDIT_TEXT_FILTERS = [
   "accessKeyId",
   "sessionName",
   "sourceIdentity",
+  "requestId",
+  "accessRequestId",
+  "cliTokenId",
 ] as const;
 
 /** The filters of a query as URL parameters (no cursor, no default limit): for links and exports. */
@@ -248,5 +283,8 @@ export function describeFilter(query: AuditQuery): Record<string, string | null>
     accessKeyId: query.accessKeyId ?? null,
     sessionName: query.sessionName ?? null,
     sourceIdentity: query.sourceIdentity ?? null,
+    requestId: query.requestId ?? null,
+    accessRequestId: query.accessRequestId ?? null,
+    cliTokenId: query.cliTokenId ?? null,
   };
 }

@@ -3,6 +3,8 @@ import type { Prisma } from "@gatehouse/db-sqlite";
 import type { Db } from "@/lib/db/client";
 import { encodeCursor } from "./audit-filter-values";
 import type { AuditQuery } from "./audit-query";
+import { hasRecordIdFilter, matchesRecordIds, recordIdWhere } from "./record-id-filters";
+import { parseDetailsJson } from "./recorded-details";
 
 export interface AuditEventView {
   id: string;
@@ -22,6 +24,7 @@ export interface AuditEventView {
   durationSeconds: number | null;
   accessKeyId: string | null;
   ip: string | null;
+  userAgent: string | null;
   details: Record<string, unknown>;
 }
 
@@ -50,8 +53,19 @@ const VIEW_SELECT = {
   durationSeconds: true,
   accessKeyId: true,
   ip: true,
+  userAgent: true,
   detailsJson: true,
 } as const;
+
+type ViewRow = {
+  [K in keyof typeof VIEW_SELECT]: K extends "createdAt"
+    ? Date
+    : K extends "sequence" | "durationSeconds"
+      ? number | null
+      : K extends "id" | "requestId" | "action" | "outcome" | "detailsJson"
+        ? string
+        : string | null;
+};
 
 /**
  * One page of audit events matching the filters, newest first. Keyset pagination on
@@ -63,14 +77,7 @@ export async function findAuditEvents(db: Db, query: AuditQuery): Promise<AuditP
   const where = await filterWhere(db, query);
   const cursor = query.cursor;
   const newerFirst = cursor?.direction !== "newer";
-  const rows = await db.auditEvent.findMany({
-    where: cursor ? { AND: [where, keysetWhere(cursor)] } : where,
-    orderBy: newerFirst
-      ? [{ createdAt: "desc" }, { id: "desc" }]
-      : [{ createdAt: "asc" }, { id: "asc" }],
-    take: query.limit + 1,
-    select: VIEW_SELECT,
-  });
+  const rows = await readMatching(db, query, where, cursor, newerFirst, query.limit + 1);
   const hasMore = rows.length > query.limit;
   const page = rows.slice(0, query.limit);
   if (!newerFirst) page.reverse();
@@ -86,6 +93,43 @@ export async function findAuditEvents(db: Db, query: AuditQuery): Promise<AuditP
 }
 
 /**
+ * The first `want` events past the cursor that match, in the page's order. With a filter on a
+ * record id the database returns candidates (record-id-filters.ts): read on in batches until
+ * enough of them match, so a page is never short while older matches exist.
+ */
+async function readMatching(
+  db: Db,
+  query: AuditQuery,
+  where: Prisma.AuditEventWhereInput,
+  cursor: AuditQuery["cursor"],
+  newerFirst: boolean,
+  want: number,
+): Promise<ViewRow[]> {
+  const exact = !hasRecordIdFilter(query);
+  const batch = exact ? want : Math.max(want * 2, 200);
+  const matched: ViewRow[] = [];
+  let from = cursor;
+  for (;;) {
+    const rows: ViewRow[] = await db.auditEvent.findMany({
+      where: from ? { AND: [where, keysetWhere(from)] } : where,
+      orderBy: newerFirst
+        ? [{ createdAt: "desc" }, { id: "desc" }]
+        : [{ createdAt: "asc" }, { id: "asc" }],
+      take: batch,
+      select: VIEW_SELECT,
+    });
+    for (const row of rows) {
+      if (!exact && !matchesRecordIds(query, row)) continue;
+      matched.push(row);
+      if (matched.length === want) return matched;
+    }
+    const last = rows[rows.length - 1];
+    if (!last || rows.length < batch) return matched;
+    from = { direction: newerFirst ? "older" : "newer", createdAt: last.createdAt, id: last.id };
+  }
+}
+
+/**
  * Every event matching the filters, newest first, a page at a time (for exports: constant memory
  * at any size). Events written after the walk starts are newer than its first page and not included.
  */
@@ -96,15 +140,19 @@ export async function* iterateAuditEvents(
   pageSize = 1000,
 ): AsyncGenerator<Record<string, unknown>> {
   const where = await filterWhere(db, { ...query, limit: pageSize });
+  const exact = !hasRecordIdFilter(query);
   let cursor: { createdAt: Date; id: string } | undefined;
   for (;;) {
     const rows: Array<Record<string, unknown>> = await db.auditEvent.findMany({
       where: cursor ? { AND: [where, keysetWhere({ direction: "older", ...cursor })] } : where,
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       take: pageSize,
-      select: { ...select, id: true, createdAt: true },
+      select: { ...select, id: true, createdAt: true, action: true, detailsJson: true },
     });
-    for (const row of rows) yield row;
+    for (const row of rows) {
+      if (exact || matchesRecordIds(query, row as { action: string; detailsJson: string }))
+        yield row;
+    }
     const last = rows[rows.length - 1];
     if (!last || rows.length < pageSize) return;
     cursor = { createdAt: last.createdAt as Date, id: last.id as string };
@@ -155,6 +203,10 @@ async function filterWhere(db: Db, query: AuditQuery): Promise<Prisma.AuditEvent
   if (query.accessKeyId) where.accessKeyId = query.accessKeyId;
   if (query.sessionName) where.roleSessionName = query.sessionName;
   if (query.sourceIdentity) where.sourceIdentity = query.sourceIdentity;
+  // Like a session name, read among the events the other filters leave (README "The audit trail").
+  if (query.requestId) where.requestId = query.requestId;
+  const narrowing = recordIdWhere(query);
+  if (narrowing.length > 0) where.AND = narrowing;
   return where;
 }
 
@@ -175,26 +227,7 @@ function keysetWhere(cursor: NonNullable<AuditQuery["cursor"]>): Prisma.AuditEve
   };
 }
 
-function toView(row: {
-  [K in keyof typeof VIEW_SELECT]: K extends "createdAt"
-    ? Date
-    : K extends "sequence" | "durationSeconds"
-      ? number | null
-      : K extends "id" | "requestId" | "action" | "outcome" | "detailsJson"
-        ? string
-        : string | null;
-}): AuditEventView {
+function toView(row: ViewRow): AuditEventView {
   const { detailsJson, ...rest } = row;
-  return { ...rest, details: parseDetails(detailsJson) };
-}
-
-function parseDetails(json: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(json);
-    return value && typeof value === "object" && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : {};
-  } catch {
-    return {};
-  }
+  return { ...rest, details: parseDetailsJson(detailsJson) };
 }

@@ -20,13 +20,16 @@ export async function recordedDetailsMentioning(
     orderBy: { sequence: opts.newestFirst ? "desc" : "asc" },
     take: opts.take,
   });
-  return events.map((event) => parseObject(event.detailsJson));
+  return events.map((event) => parseDetailsJson(event.detailsJson));
 }
 
-function parseObject(json: string): Record<string, unknown> {
+/** An event's details as an object; unreadable or non-object details read as {}. */
+export function parseDetailsJson(json: string): Record<string, unknown> {
   try {
-    const v: unknown = JSON.parse(json);
-    return typeof v === "object" && v !== null ? (v as Record<string, unknown>) : {};
+    const value: unknown = JSON.parse(json);
+    return value && typeof value === "object" && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {};
   } catch {
     return {};
   }

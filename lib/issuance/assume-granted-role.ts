@@ -38,17 +38,18 @@ export async function assumeGrantedRole(
   options: IssuanceOptions,
 ): Promise<{ grant: Grant; assumed: AssumedRole }> {
   const grant = await authorizeIssuance(ctx, roleId, output, options.region);
+  const asserted: { sessionName?: string | null } = {};
   try {
     // Everything the server decides about the session is computed and validated before any STS
     // call (GetCallerIdentity included): a policy or tag AWS would refuse fails here.
     const samlPair = samlPairOf(grant);
     const assumed = samlPair
-      ? await assumeWithSaml(ctx, roleId, output, options, grant, samlPair)
+      ? await assumeWithSaml(ctx, roleId, output, options, grant, samlPair, asserted)
       : await assumeWithBroker(ctx, output, options, grant);
     return { grant, assumed };
   } catch (error) {
     if (!(isAppError(error) && NOT_RECORDED_AS_FAILED.has(error.code)))
-      await recordFailure(ctx, output, grant, error);
+      await recordFailure(ctx, output, grant, error, undefined, asserted.sessionName);
     throw error;
   }
 }
@@ -179,6 +180,7 @@ async function assumeWithSaml(
   options: IssuanceOptions,
   grant: Grant,
   samlPair: SamlPair,
+  asserted: { sessionName?: string | null },
 ): Promise<AssumedRole> {
   const policy = sessionPolicyFor(grant);
   const chosenSeconds = await chooseDuration(ctx, grant, options.durationSeconds, false);
@@ -203,7 +205,9 @@ async function assumeWithSaml(
     options.durationSeconds,
     held.sessionDurationSeconds,
   );
-  await recordAuthorized(ctx, output, grant, durationSeconds, options.region);
+  // The session name AWS will give the session is the assertion's, not the portal's.
+  asserted.sessionName = held.roleSessionName;
+  await recordAuthorized(ctx, output, grant, durationSeconds, options.region, held.roleSessionName);
   return ctx.broker.assumeRoleWithSaml({
     ...samlPair,
     samlAssertion: held.samlResponse,

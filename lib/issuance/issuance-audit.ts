@@ -42,13 +42,14 @@ export async function recordAuthorized(
   grant: Grant,
   durationSeconds: number,
   region: string,
+  assertedSessionName?: string | null,
 ): Promise<void> {
   await writeAuditEvent(ctx.db, {
     action: AUTHORIZED_ACTION[output],
     outcome: "success",
     actor: actorOf(ctx.user),
     meta: ctx.meta,
-    target: { ...targetOf(ctx, grant), durationSeconds },
+    target: { ...targetOf(ctx, grant, undefined, assertedSessionName), durationSeconds },
     details: {
       region,
       via: grant.assumeMethod,
@@ -165,6 +166,7 @@ export async function recordFailure(
   grant: Grant,
   error: unknown,
   assumed?: AssumedRole,
+  assertedSessionName?: string | null,
 ): Promise<void> {
   const reason = isAppError(error) ? (error.internalReason ?? error.code) : "unexpected error";
   log.warn("issuance failed", {
@@ -178,7 +180,7 @@ export async function recordFailure(
     outcome: "error",
     actor: actorOf(ctx.user),
     meta: ctx.meta,
-    target: targetOf(ctx, grant, assumed),
+    target: targetOf(ctx, grant, assumed, assertedSessionName),
     details: {
       reason: reason.slice(0, 1000),
       awsErrorCode: isAppError(error) ? (error.awsErrorCode ?? null) : null,
@@ -187,13 +189,27 @@ export async function recordFailure(
   });
 }
 
-export function targetOf(ctx: Pick<IssuanceContext, "user">, grant: Grant, assumed?: AssumedRole) {
+/**
+ * What an issuance's record names. The session name is the one AWS gives the session (its
+ * assumed-role ARN's last part, what CloudTrail shows): once STS answered, read from its answer;
+ * before, for AssumeRole the portal's own (what it sends), for AssumeRoleWithSAML the held
+ * assertion's RoleSessionName (`assertedSessionName`) — or none when it isn't known (a denial, an
+ * assertion held before the portal kept it), never the portal's, which AWS doesn't use there.
+ */
+export function targetOf(
+  ctx: Pick<IssuanceContext, "user">,
+  grant: Grant,
+  assumed?: AssumedRole,
+  assertedSessionName?: string | null,
+) {
+  const fromAws = assumed?.assumedRoleArn.split("/").at(-1);
+  const roleSessionName =
+    fromAws ||
+    (grant.assumeMethod === "assume-role" ? ctx.user.roleSessionName : assertedSessionName);
   return {
     awsAccountId: grant.account.accountId,
     roleArn: grant.roleArn,
-    // For AssumeRoleWithSAML the session name and source identity come from the assertion: read
-    // what AWS actually recorded.
-    roleSessionName: assumed?.assumedRoleArn.split("/").at(-1) || ctx.user.roleSessionName,
+    ...(roleSessionName ? { roleSessionName } : {}),
     ...(grant.assumeMethod === "assume-role"
       ? { sourceIdentity: ctx.user.id }
       : assumed?.sourceIdentity

@@ -9,7 +9,7 @@ import type { RequestMeta } from "@/lib/request-meta";
 import { log } from "@/lib/log";
 import { hashTicket, newTicket, openAssertion, sealAssertion } from "./assertion-vault";
 import { parseAwsRoleAttribute, type AwsRolePair } from "./aws-role-attribute";
-import { checkAwsSessionAttributes } from "./aws-session-attributes";
+import { assertedRoleSessionName, checkAwsSessionAttributes } from "./aws-session-attributes";
 import { checkTripRole } from "./aws-trip-role";
 import { type SamlIdpConfig } from "./idp-registry";
 import { rememberAssertionOnce } from "./replay-cache";
@@ -100,7 +100,14 @@ export async function holdAwsAssertion(args: {
     await db.samlAwsAssertion.update({
       where: { id: row.id },
       data: {
-        encryptedResponse: sealAssertion(config.authSecret, samlResponse, associatedData(row.id)),
+        encryptedResponse: sealAssertion(
+          config.authSecret,
+          heldText({
+            samlResponse,
+            roleSessionName: assertedRoleSessionName(assertion.attributes),
+          }),
+          associatedData(row.id),
+        ),
       },
     });
     await db.samlAwsAssertion.deleteMany({ where: { expiresAt: { lt: now } } });
@@ -190,7 +197,11 @@ export async function findHeldAssertion(
   sessionId: string,
   pair: AwsRolePair,
   now: Date,
-): Promise<{ samlResponse: string; sessionDurationSeconds: number | null } | null> {
+): Promise<{
+  samlResponse: string;
+  sessionDurationSeconds: number | null;
+  roleSessionName: string | null;
+} | null> {
   const rows = await db.samlAwsAssertion.findMany({
     where: { sessionId, expiresAt: { gt: now } },
     orderBy: { createdAt: "desc" },
@@ -199,12 +210,29 @@ export async function findHeldAssertion(
     const roles = JSON.parse(row.rolesJson) as AwsRolePair[];
     if (roles.some((r) => r.roleArn === pair.roleArn && r.principalArn === pair.principalArn)) {
       return {
-        samlResponse: openAssertion(secret, row.encryptedResponse, associatedData(row.id)),
+        ...readHeldText(openAssertion(secret, row.encryptedResponse, associatedData(row.id))),
         sessionDurationSeconds: row.sessionDurationSeconds,
       };
     }
   }
   return null;
+}
+
+/**
+ * What is sealed for a held assertion: the SAMLResponse and the RoleSessionName its verified
+ * assertion carries, which issuance records in its `*.authorized` event before STS answers
+ * (the session name AWS will give the session). Sealed together, so it is as tamper-proof as the
+ * response. A row held before this form is the bare base64 response (never starting with "{"):
+ * its session name reads as unknown until it expires, minutes later.
+ */
+function heldText(held: { samlResponse: string; roleSessionName: string | null }): string {
+  return JSON.stringify(held);
+}
+
+function readHeldText(text: string): { samlResponse: string; roleSessionName: string | null } {
+  if (!text.startsWith("{")) return { samlResponse: text, roleSessionName: null };
+  const held = JSON.parse(text) as { samlResponse: string; roleSessionName: string | null };
+  return { samlResponse: held.samlResponse, roleSessionName: held.roleSessionName ?? null };
 }
 
 async function auditRefusal(

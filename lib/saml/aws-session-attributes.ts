@@ -45,6 +45,14 @@ export function checkAwsSessionAttributes(attributes: Record<string, string[]>):
   return seconds;
 }
 
+/**
+ * The RoleSessionName AWS gives the session (its assumed-role ARN's last part, what CloudTrail
+ * shows): the assertion's attribute, read after checkAwsSessionAttributes accepted it.
+ */
+export function assertedRoleSessionName(attributes: Record<string, string[]>): string | null {
+  return attributes[ROLE_SESSION_NAME]?.[0] ?? null;
+}
+
 function checkSourceIdentity(values: readonly string[]): void {
   if (values.length > 1)
     throw refuse(`SourceIdentity must have at most one value; it has ${values.length}`);

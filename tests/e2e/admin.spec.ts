@@ -148,3 +148,27 @@ test("an auditor is shown each break a verification found, not only the first", 
     });
   }
 });
+
+test("an auditor types a request id into the filters and sees only that request's events, its user agent a click away", async ({
+  page,
+}) => {
+  const s = stack();
+  await signedInAs(page, s, "alice");
+  const event = await s.db.auditEvent.findFirstOrThrow({
+    where: { action: "auth.sign-in", actorEmail: "alice@corp.example", userAgent: { not: null } },
+    orderBy: { createdAt: "desc" },
+  });
+  await page.goto(`${s.portalUrl}/admin/audit`);
+  await page.getByLabel("Request id (from an error or refusal page)").fill(event.requestId);
+  await page.getByRole("button", { name: "Apply filters" }).click();
+  await page.waitForURL(/requestId=/);
+  const rows = page.getByTestId("audit-row");
+  await expect(rows).toHaveCount(
+    await s.db.auditEvent.count({ where: { requestId: event.requestId } }),
+  );
+  const line = page.locator(`[data-id="${event.id}"]`).getByTestId("audit-request");
+  const before = (await line.boundingBox())!.height;
+  await line.getByText(event.requestId).click();
+  await expect(line).toContainText(event.userAgent!);
+  expect((await line.boundingBox())!.height).toBeGreaterThan(before);
+});

@@ -579,3 +579,35 @@ describe("the relay refuses AWS attributes STS would refuse, naming them", () =>
     expect(String(row?.detailsJson ?? "")).toMatch(detail);
   });
 });
+
+describe("a SAML-assumed role's records name the session name AWS gives it", () => {
+  it("credentials.authorized names the assertion's RoleSessionName, as credentials.issued does, never the portal's own", async () => {
+    const { browser } = await signInWithDemoSaml(stack, "bob");
+    // The portal's own session name for bob differs from the one his IdP asserts to AWS.
+    const identities = await stack.db.user.findMany({ where: { email: "bob@corp.example" } });
+    for (const [i, user] of identities.entries())
+      await stack.db.user.update({
+        where: { id: user.id },
+        data: { roleSessionName: `bob-as-the-portal-names-him-${i}` },
+      });
+    try {
+      const assertion = await awsAppAssertion(browser, "bob");
+      const asserted = attributeValueIn(assertion.xml, AWS_ATTRIBUTES.roleSessionName);
+      expect(asserted).toBe("bob@corp.example");
+      await getClaim(browser, await relayToClaim(browser, assertion.samlResponse));
+      const res = await issue(browser.portal(stack), "credentials");
+      expect(res.status, await res.clone().text()).toBe(200);
+      const rows = await auditRowsFor(stack, res.headers.get("x-request-id"));
+      expect(rows.map((r) => [r.action, r.roleSessionName])).toEqual([
+        ["credentials.authorized", asserted],
+        ["credentials.issued", asserted],
+      ]);
+    } finally {
+      for (const user of identities)
+        await stack.db.user.update({
+          where: { id: user.id },
+          data: { roleSessionName: user.roleSessionName },
+        });
+    }
+  });
+});

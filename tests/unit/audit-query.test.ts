@@ -206,3 +206,40 @@ describe("parseAuditExportQuery", () => {
     });
   }
 });
+
+describe("the filters on ids an incident starts from", () => {
+  it("reads a request id, an access request id and a CLI token id, each exact", () => {
+    const q = ok({
+      requestId: " 3f0c9a2e-1b2c-4d5e-8f90-0123456789ab ",
+      accessRequestId: "cmwxp9ewn4rjcyf2xkepbp610",
+      cliTokenId: "cmwxp9ewn4rjcyf2xkepbp611",
+    });
+    expect(q).toMatchObject({
+      requestId: "3f0c9a2e-1b2c-4d5e-8f90-0123456789ab",
+      accessRequestId: "cmwxp9ewn4rjcyf2xkepbp610",
+      cliTokenId: "cmwxp9ewn4rjcyf2xkepbp611",
+    });
+    expect(ok(Object.fromEntries(filterParams(q)))).toEqual(q);
+    expect(parseAuditExportQuery(new URLSearchParams(filterParams(q)))).toMatchObject({
+      ok: true,
+      query: q,
+    });
+  });
+
+  const REFUSED: Array<[string, Record<string, string>, string]> = [
+    ["a request id shorter than 8", { requestId: "abc-123" }, "requestId"],
+    ["a request id with a space", { requestId: "abcd 1234" }, "requestId"],
+    ["a request id with a LIKE wildcard", { requestId: "abcd%1234" }, "requestId"],
+    ["a request id over 64", { requestId: "a".repeat(65) }, "requestId"],
+    ["an access request id fragment", { accessRequestId: "cm" }, "accessRequestId"],
+    ["an access request id in capitals", { accessRequestId: "C".repeat(25) }, "accessRequestId"],
+    ["an access request id with _", { accessRequestId: `${"a".repeat(24)}_` }, "accessRequestId"],
+    ["a CLI token id with a quote", { cliTokenId: `${"a".repeat(24)}"` }, "cliTokenId"],
+    ["a CLI token id over 40", { cliTokenId: "a".repeat(41) }, "cliTokenId"],
+  ];
+  for (const [rule, params, path] of REFUSED) {
+    it(`refuses ${rule} with an issue on ${path}`, () => {
+      expect(issuesOf(params)).toEqual([path]);
+    });
+  }
+});
