@@ -11,6 +11,7 @@ import { RoleList } from "./role-list";
 import { ROW_HEIGHT, type LayoutRow } from "./role-list-layout";
 import type { RoleRowHandlers } from "./role-row";
 import { buildSearchIndex } from "@/lib/access/role-search";
+import { arnSearchNote } from "@/lib/access/role-arn-query";
 import { useFavorites } from "./use-favorites";
 import { useKeyboardNavigation } from "./use-keyboard-navigation";
 import { useConsoleDestination } from "./use-role-preferences";
@@ -99,6 +100,8 @@ export function AccountsBrowser({
     lastUsedOf,
   );
   const roleCount = index.length;
+  // Only when nothing matched: a search that finds roles pays nothing for it.
+  const arnNote = isSearching && layout.rows.length === 0 ? arnSearchNote(query) : null;
 
   // The highlight follows the search: typing highlights the first match, so Enter opens it.
   const highlighted =
@@ -262,9 +265,14 @@ export function AccountsBrowser({
       </p>
 
       {layout.rows.length === 0 ? (
-        <p className="mt-8 text-center text-slate-500" data-testid="no-match">
-          No account or role matches “{query}”.
-        </p>
+        <div className="mt-8 text-center text-slate-500" data-testid="no-match">
+          <p>No account or role matches “{query}”.</p>
+          {arnNote !== null && (
+            <p className="mt-2 text-sm" data-testid="arn-note">
+              {arnNote}
+            </p>
+          )}
+        </div>
       ) : (
         <RoleList
           listRef={listRef}

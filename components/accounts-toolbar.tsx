@@ -51,7 +51,7 @@ export function AccountsToolbar({
             value={query}
             onChange={(e) => onQueryChange(e.target.value)}
             placeholder="Search accounts and roles…"
-            title="Search by account name, alias, id or environment, and role name"
+            title="Search by account name, alias, id or environment, and role name; or paste a role ARN"
             aria-label="Search accounts and roles"
             aria-keyshortcuts="/"
             data-interactive={isInteractive ? "true" : undefined}

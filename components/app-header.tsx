@@ -44,13 +44,15 @@ export function AppHeader({
         </Link>
         <MainNav />
         <div className="ml-auto flex min-w-0 items-center gap-3 text-sm">
-          <span
-            className="min-w-0 truncate text-slate-600"
-            title={userLabel}
-            data-testid="signed-in-user"
+          {/* Who am I: the sign-in, its groups and MFA, and why each role is theirs. */}
+          <HeaderLink
+            href="/me"
+            className="min-w-0 truncate text-slate-600 underline-offset-2 hover:underline"
+            title={`${userLabel}: your sign-in and access`}
+            testId="signed-in-user"
           >
             {userLabel}
-          </span>
+          </HeaderLink>
           <SignOutButton />
         </div>
       </div>

@@ -25,11 +25,15 @@ export function HeaderLink({
   href,
   className = "",
   onClick,
+  title,
+  testId,
   children,
 }: {
   href: string;
   className?: string;
   onClick?: () => void;
+  title?: string;
+  testId?: string;
   children: ReactNode;
 }) {
   const current = currentOf(usePathname(), href);
@@ -38,6 +42,8 @@ export function HeaderLink({
       href={href}
       aria-current={current}
       onClick={onClick}
+      title={title}
+      data-testid={testId}
       className={`${className} ${current ? "font-medium text-slate-900" : "hover:text-slate-900"}`}
     >
       {children}

@@ -31,9 +31,22 @@ export async function findGrantsForPrincipal(
   principal: Principal,
   now: Date,
 ): Promise<Grant[]> {
+  return resolveGrants(await findRulesForPrincipal(db, principal, now), principal, now);
+}
+
+/**
+ * What findGrantsForPrincipal resolves: the rules naming the principal (expired and eligible ones
+ * too) and their current elevations, so "why do I have this role" (lib/access-review/my-access.ts)
+ * reads exactly the rules the accounts page was decided by.
+ */
+export async function findRulesForPrincipal(
+  db: Db,
+  principal: Principal,
+  now: Date,
+): Promise<RuleForResolution[]> {
   const rules = await rulesNamingPrincipal(db, principal);
   const elevations = await elevationsIfEligible(db, rules, principal, now);
-  return resolveGrants([...rules, ...elevations], principal, now);
+  return [...rules, ...elevations];
 }
 
 /**

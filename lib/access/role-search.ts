@@ -1,4 +1,5 @@
 import type { AccountView, RoleView } from "@/lib/access/group-by-account";
+import { looksLikeArn, parseRoleArnQuery, roleKey } from "./role-arn-query";
 import { nearlyMatchesAWord, wordStarts } from "./typo-match";
 
 /** One role with its account and a precomputed lower-case haystack, built once per page load. */
@@ -9,6 +10,8 @@ export interface SearchEntry {
   text: string;
   /** Where a typo-tolerant term may start (lib/access/typo-match.ts `wordStarts`). */
   words: string[];
+  /** Account id and lower-case role name (lib/access/role-arn-query.ts `roleKey`): what an ARN names. */
+  roleKey: string;
 }
 
 export interface AccountMatch {
@@ -28,7 +31,13 @@ export function buildSearchIndex(accounts: readonly AccountView[]): SearchEntry[
     ].join("\n");
     for (const role of account.roles) {
       const raw = `${accountText}\n${role.roleName}\n${role.description}`;
-      entries.push({ account, role, text: raw.toLowerCase(), words: wordStarts(raw) });
+      entries.push({
+        account,
+        role,
+        text: raw.toLowerCase(),
+        words: wordStarts(raw),
+        roleKey: roleKey(account.accountId, role.roleName),
+      });
     }
   }
   return entries;
@@ -38,24 +47,33 @@ export interface SearchTerm {
   text: string;
   /** Set when the term is an account id or its start (digits, dashes allowed as in 1234-5678-9012). */
   idPrefix: string | null;
+  /** Set when the term is a role or assumed-role ARN: the one role it names (`SearchEntry.roleKey`). */
+  roleKey: string | null;
+  /** The term begins with `arn:`: never typo-forgiven, a slip in an ARN names another resource. */
+  isArn: boolean;
 }
 
-/** Splits a query into case-insensitive terms, all of which must match (AND). */
+/** Splits a query into case-insensitive terms, all of which must match (AND); ARNs parsed here, once. */
 export function parseQuery(query: string): SearchTerm[] {
   return query
-    .toLowerCase()
     .split(/\s+/)
     .filter(Boolean)
-    .map((text) => ({
-      text,
-      idPrefix: /^[\d-]*\d[\d-]*$/.test(text) ? text.replace(/-/g, "") : null,
-    }));
+    .map((raw) => {
+      const text = raw.toLowerCase();
+      const isArn = looksLikeArn(raw);
+      return {
+        text,
+        idPrefix: /^[\d-]*\d[\d-]*$/.test(text) ? text.replace(/-/g, "") : null,
+        roleKey: isArn ? (parseRoleArnQuery(raw)?.key ?? null) : null,
+        isArn,
+      };
+    });
 }
 
 /**
  * Whether every term matches: as a substring of the names, alias, environment and descriptions,
  * or — for digits — as the beginning of the 12-digit account id (a middle fragment of an id would
- * match almost anything and mean nothing).
+ * match almost anything and mean nothing). A role ARN matches the role it names and nothing else.
  */
 export function entryMatches(
   entry: SearchEntry,
@@ -63,9 +81,13 @@ export function entryMatches(
   forgiveTypos = false,
 ): boolean {
   for (const term of terms) {
+    if (term.roleKey !== null) {
+      if (entry.roleKey === term.roleKey) continue;
+      return false;
+    }
     if (entry.text.includes(term.text)) continue;
     if (term.idPrefix !== null && entry.account.accountId.startsWith(term.idPrefix)) continue;
-    if (forgiveTypos && term.idPrefix === null && nearlyMatchesAWord(term.text, entry.words)) {
+    if (forgiveTypos && isForgivable(term) && nearlyMatchesAWord(term.text, entry.words)) {
       continue;
     }
     return false;
@@ -79,16 +101,23 @@ export function entryMatches(
  * so a mistyped name still finds its role instead of an empty page.
  */
 export function searchAccounts(index: readonly SearchEntry[], query: string): AccountMatch[] {
-  const exact = matchingEntries(index, query, false);
-  return exact.length > 0 ? exact : matchingEntries(index, query, true);
+  const terms = parseQuery(query);
+  const exact = matchingEntries(index, terms, false);
+  // The typo pass is the costly one: skip it when no term could be forgiven (an ARN, an id).
+  if (exact.length > 0 || !terms.some(isForgivable)) return exact;
+  return matchingEntries(index, terms, true);
+}
+
+/** Terms a slip is forgiven in: words, not account ids or ARNs. */
+function isForgivable(term: SearchTerm): boolean {
+  return term.idPrefix === null && !term.isArn;
 }
 
 function matchingEntries(
   index: readonly SearchEntry[],
-  query: string,
+  terms: readonly SearchTerm[],
   forgiveTypos: boolean,
 ): AccountMatch[] {
-  const terms = parseQuery(query);
   const result: AccountMatch[] = [];
   for (const entry of index) {
     if (terms.length > 0 && !entryMatches(entry, terms, forgiveTypos)) continue;

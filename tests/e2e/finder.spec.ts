@@ -129,6 +129,39 @@ test.describe("finding a role fast", () => {
     ]);
   });
 
+  test("a pasted role ARN shows exactly that role, and Enter opens it", async ({ page }) => {
+    const s = stack();
+    await signedInAs(page, s, "bob");
+    const search = page.getByRole("searchbox", { name: "Search accounts and roles" });
+    const shown = page.getByTestId("account");
+
+    // bob has a Developer role in staging and in sandbox: the ARN's account decides.
+    await search.fill(`arn:aws:iam::${STAGING_ACCOUNT_ID}:role/Developer`);
+    await expect(shown.getByTestId("account-name")).toHaveText(["acme-staging"]);
+    await expect(shown.getByTestId("role-name")).toHaveText(["Developer"]);
+    await expect(page.getByTestId("counts")).toContainText("1 match");
+    // As CloudTrail and AccessDenied messages name it: the session's role.
+    await search.fill("arn:aws:sts::456789012345:assumed-role/Developer/bob@example.com");
+    await expect(shown.getByTestId("account-name")).toHaveText(["acme-sandbox"]);
+    await expect(shown.getByTestId("role-name")).toHaveText(["Developer"]);
+
+    await search.fill(`arn:aws:iam::${STAGING_ACCOUNT_ID}:role/Administrator`);
+    await expect(page.getByTestId("arn-note")).toHaveText(
+      `That ARN names role Administrator in account ${STAGING_ACCOUNT_ID}, which is not among your roles.`,
+    );
+    await search.fill("arn:aws:s3:::acme-staging-developer");
+    await expect(page.getByTestId("arn-note")).toContainText("That is not a role ARN");
+
+    await search.fill(`arn:aws:iam::${STAGING_ACCOUNT_ID}:role/Developer`);
+    const popupOpened = page.waitForEvent("popup");
+    await search.press("Enter");
+    const consoleTab = await popupOpened;
+    await consoleTab.waitForURL(/\/federation/);
+    await expect(consoleTab.getByTestId("console-account")).toHaveText(STAGING_ACCOUNT_ID);
+    await expect(consoleTab.getByTestId("console-role")).toHaveText("Developer");
+    await consoleTab.close();
+  });
+
   test("a mistyped search still finds the role it meant, and Enter opens it", async ({ page }) => {
     const s = stack();
     await signedInAs(page, s, "bob");
