@@ -47,7 +47,7 @@ export function AppHeader({
           {/* Who am I: the sign-in, its groups and MFA, and why each role is theirs. */}
           <HeaderLink
             href="/me"
-            className="min-w-0 truncate text-slate-600 underline-offset-2 hover:underline"
+            className="min-w-0 truncate py-0.5 text-slate-600 underline-offset-2 hover:underline"
             title={`${userLabel}: your sign-in and access`}
             testId="signed-in-user"
           >
@@ -58,8 +58,10 @@ export function AppHeader({
       </div>
       {(isAuditor || isAdmin) && (
         <nav aria-label="Administration" className="border-t border-slate-100 bg-slate-50/70">
+          {/* Each link is 24 px tall (the smallest tap target WCAG 2.5.8 allows), not just its
+              20 px line of text: an approver on a phone taps these. */}
           <div
-            className={`mx-auto flex ${width} flex-wrap items-baseline gap-x-5 gap-y-1 px-4 py-1.5 text-sm whitespace-nowrap text-slate-600 sm:flex-nowrap`}
+            className={`mx-auto flex ${width} flex-wrap items-baseline gap-x-5 gap-y-1 px-4 py-1 text-sm whitespace-nowrap text-slate-600 sm:flex-nowrap [&_a]:py-0.5`}
           >
             <span className="shrink-0 text-xs font-medium tracking-wide text-slate-500 uppercase">
               {isAdmin ? "Admin" : "Audit"}

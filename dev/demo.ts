@@ -121,6 +121,10 @@ async function main(): Promise<void> {
   });
 
   const width = Math.max(...demoUsers.map((u) => u.username.length));
+  // Each STS endpoint refuses a request signed for another region, as AWS's regional ones do: the
+  // CLI credentials' exports name the region they were issued for (DEMO_DEFAULT_REGION unless
+  // another is picked), so `aws sts …` needs that region's endpoint, not the main listener's.
+  const defaultRegionSts = aws.stsEndpoints[DEMO_DEFAULT_REGION] ?? aws.stsEndpoint;
   console.log(`
   Gatehouse demo is running.
 
@@ -128,7 +132,8 @@ async function main(): Promise<void> {
     Identity provider   ${idp.issuer}   (OIDC, its own login page)
     SAML IdP            ${samlIdp.url}   (SAML 2.0: "Sign in with Corp Identity (demo) (SAML)"; AWS app for SAML-federated roles)
     SP metadata         ${portalUrl}/api/auth/saml/metadata
-    AWS stand-in        ${aws.url}   (STS + console federation; never real AWS)
+    AWS stand-in        ${aws.url}   (STS for us-east-1 + console federation; never real AWS)
+    STS ${DEMO_DEFAULT_REGION.padEnd(15)} ${defaultRegionSts}   (the region CLI credentials are for unless you pick another)
 
   Demo users (password in the second column):
 ${demoUsers
@@ -148,7 +153,7 @@ ${demoUsers
     Command line  npx gatehouse login --portal ${portalUrl}     (approve the code in the browser)
                   npx gatehouse ls
                   npx gatehouse creds acme-staging/Developer
-                  npx gatehouse exec acme-staging/Developer -- aws sts get-caller-identity --endpoint-url ${aws.stsEndpoints[DEMO_DEFAULT_REGION] ?? aws.stsEndpoint}
+                  npx gatehouse exec acme-staging/Developer -- aws sts get-caller-identity --endpoint-url ${defaultRegionSts}
                   npx gatehouse setup-profiles --dry-run       (profiles with credential_process)
 
   Press Ctrl+C to stop.

@@ -3,7 +3,9 @@
  * GET form, so the page is rendered on the server and the filtered queue's address can be shared.
  */
 export function QueueFilter(props: { requester: string; role: string; mine: string | null }) {
-  const input = "min-w-0 flex-1 rounded-md border border-slate-300 px-3 py-1.5 text-sm";
+  // From a 12rem basis each box holds its whole hint: on a phone the email takes a row of its own
+  // and the role shares the next with Filter, rather than both squeezed and cut off.
+  const input = "min-w-0 flex-1 basis-48 rounded-md border border-slate-300 px-3 py-1.5 text-sm";
   return (
     <form
       method="get"

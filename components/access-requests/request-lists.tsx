@@ -171,7 +171,9 @@ export function RequestsToDecide({
                 placeholder="Comment (optional)"
                 aria-label={nameFor("Comment", r, r.requesterEmail)}
                 maxLength={1000}
-                className="min-w-0 flex-1 rounded-md border border-slate-300 px-2 py-1 text-sm"
+                // On a phone the comment takes a row of its own above Approve and Deny (kept
+                // side by side), wide enough to read what one types, its hint not cut off.
+                className="min-w-0 flex-1 basis-full rounded-md border border-slate-300 px-2 py-1 text-sm sm:basis-0"
                 data-testid="decide-comment"
               />
               <button

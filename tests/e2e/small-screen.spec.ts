@@ -124,3 +124,81 @@ test("on a phone the main pages are a Menu button away, by keyboard too, and the
     "page",
   );
 });
+
+/** Runs in the page: inputs whose placeholder is wider than the room inside them. */
+function cutPlaceholders(): string[] {
+  const canvas = document.createElement("canvas").getContext("2d")!;
+  const cut: string[] = [];
+  for (const input of document.querySelectorAll<HTMLInputElement>("main input[placeholder]")) {
+    if (!input.checkVisibility() || input.value !== "") continue;
+    const style = getComputedStyle(input);
+    canvas.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    if (canvas.measureText(input.placeholder).width > room + 1) cut.push(input.placeholder);
+  }
+  return cut;
+}
+
+// An approver decides from a phone: the queue, its filters, the Approve and Deny buttons and the
+// header's links are all on screen, readable and big enough to tap (WCAG 2.5.8: 24 × 24 CSS px).
+test("on a phone and a tablet an approver reads a request in full and taps Approve, Deny and the header's links", async ({
+  page,
+  browser,
+}) => {
+  const s = stack();
+  const carol = await browser.newContext();
+  const carolPage = await carol.newPage();
+  await signedInAs(carolPage, s, "carol");
+  await carolPage.goto(`${s.portalUrl}/requests`);
+  const eligible = carolPage.getByTestId("eligible-role").filter({ hasText: "DataAnalyst" });
+  await eligible.getByTestId("request-open").click();
+  await eligible.getByTestId("request-reason").fill("Q3 revenue review for the board deck");
+  await eligible.getByTestId("request-submit").click();
+  await expect(
+    carolPage.getByTestId("my-request").first().getByTestId("request-status"),
+  ).toHaveText("pending");
+  await carol.close();
+
+  await signedInAs(page, s, "alice");
+  const request = page.getByTestId("decide-request").filter({ hasText: "carol@corp.example" });
+  for (const viewport of [
+    { width: 375, height: 812 },
+    { width: 768, height: 1024 },
+  ]) {
+    await page.setViewportSize(viewport);
+    await page.goto(`${s.portalUrl}/requests`);
+    await expect(request).toContainText("Q3 revenue review for the board deck");
+    await expectNoSidewaysScroll(page);
+    expect
+      .soft(await page.evaluate(cutPlaceholders), `at ${viewport.width} px no hint is cut off`)
+      .toEqual([]);
+    for (const button of [
+      request.getByTestId("decide-approve"),
+      request.getByTestId("decide-deny"),
+    ]) {
+      await expect(button).toBeVisible();
+      const box = await button.boundingBox();
+      const name = `at ${viewport.width} px ${await button.textContent()}`;
+      expect
+        .soft(box!.x + box!.width, `${name} ends on screen`)
+        .toBeLessThanOrEqual(viewport.width);
+      expect.soft(box!.width, `${name} is wide enough to tap`).toBeGreaterThanOrEqual(24);
+      expect.soft(box!.height, `${name} is tall enough to tap`).toBeGreaterThanOrEqual(24);
+    }
+    const menuButton = page.getByRole("button", { name: "Menu" });
+    if (await menuButton.isVisible()) await menuButton.click();
+    for (const link of await page.locator("header a[href]").all()) {
+      const box = await link.boundingBox();
+      // The skip link is a 1 px box until it is focused (then it is big).
+      if (!(await link.isVisible()) || box!.width <= 1) continue;
+      expect
+        .soft(
+          box!.height,
+          `at ${viewport.width} px "${await link.textContent()}" is tall enough to tap`,
+        )
+        .toBeGreaterThanOrEqual(24);
+    }
+  }
+  await request.getByTestId("decide-approve").click();
+  await expect(page.getByTestId("request-done")).toContainText("Approved carol@corp.example");
+});
