@@ -4,7 +4,7 @@
 // state go to test-results/finder/ for a human to look at; the README's picture is one of them.
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "@playwright/test";
 import { ROOT } from "@/dev/local-stack";
 import { roleRow, signedInAs, signInThroughBrowser, startStackPerFile } from "./support/e2e-stack";
 
@@ -23,6 +23,17 @@ async function shot(page: Page, name: string): Promise<void> {
 async function signOut(page: Page): Promise<void> {
   await page.getByRole("button", { name: "Sign out" }).click();
   await page.waitForURL((url) => url.pathname === "/signin");
+}
+
+/** Enter in the search box opens the console for staging's Developer, in a new tab. */
+async function expectEnterOpensStagingDeveloper(page: Page, search: Locator): Promise<void> {
+  const popupOpened = page.waitForEvent("popup");
+  await search.press("Enter");
+  const consoleTab = await popupOpened;
+  await consoleTab.waitForURL(/\/federation/);
+  await expect(consoleTab.getByTestId("console-account")).toHaveText(STAGING_ACCOUNT_ID);
+  await expect(consoleTab.getByTestId("console-role")).toHaveText("Developer");
+  await consoleTab.close();
 }
 
 test.beforeAll(async () => {
@@ -153,13 +164,7 @@ test.describe("finding a role fast", () => {
     await expect(page.getByTestId("arn-note")).toContainText("That is not a role ARN");
 
     await search.fill(`arn:aws:iam::${STAGING_ACCOUNT_ID}:role/Developer`);
-    const popupOpened = page.waitForEvent("popup");
-    await search.press("Enter");
-    const consoleTab = await popupOpened;
-    await consoleTab.waitForURL(/\/federation/);
-    await expect(consoleTab.getByTestId("console-account")).toHaveText(STAGING_ACCOUNT_ID);
-    await expect(consoleTab.getByTestId("console-role")).toHaveText("Developer");
-    await consoleTab.close();
+    await expectEnterOpensStagingDeveloper(page, search);
   });
 
   test("a mistyped search still finds the role it meant, and Enter opens it", async ({ page }) => {
@@ -175,13 +180,7 @@ test.describe("finding a role fast", () => {
     await expect(shown.getByTestId("role-name")).toHaveText(["FederatedReadOnly", "ReadOnly"]);
 
     await search.fill("stagng");
-    const popupOpened = page.waitForEvent("popup");
-    await search.press("Enter");
-    const consoleTab = await popupOpened;
-    await consoleTab.waitForURL(/\/federation/);
-    await expect(consoleTab.getByTestId("console-account")).toHaveText(STAGING_ACCOUNT_ID);
-    await expect(consoleTab.getByTestId("console-role")).toHaveText("Developer");
-    await consoleTab.close();
+    await expectEnterOpensStagingDeveloper(page, search);
   });
 
   test("keyboard: / searches, arrows move the highlight, Enter opens the console, c the CLI dialog", async ({
