@@ -172,3 +172,22 @@ test("an auditor types a request id into the filters and sees only that request'
   await expect(line).toContainText(event.userAgent!);
   expect((await line.boundingBox())!.height).toBeGreaterThan(before);
 });
+
+test("on a desktop the filters are shown as before, and the active ones are also links that each remove one", async ({
+  page,
+}) => {
+  const s = stack();
+  await signedInAs(page, s, "alice");
+  await page.goto(`${s.portalUrl}/admin/audit?outcome=success&user=alice%40corp.example`);
+  // Nothing to unfold at this width: the fields are there, holding the filters.
+  await expect(page.getByText(/^Filters/)).toBeHidden();
+  await expect(page.getByLabel("User (email or user id)")).toHaveValue("alice@corp.example");
+  await expect(page.getByLabel("Request id (from an error or refusal page)")).toBeEditable();
+  await page.getByRole("link", { name: "Remove filter Outcome: success" }).click();
+  await page.waitForURL(`${s.portalUrl}/admin/audit?user=alice%40corp.example`);
+  await expect(page.getByLabel("Outcome", { exact: true })).toHaveValue("");
+  await expect(page.getByTestId("audit-row").first()).toContainText("alice@corp.example");
+  await page.getByRole("link", { name: "Remove filter User: alice@corp.example" }).click();
+  await page.waitForURL(`${s.portalUrl}/admin/audit`);
+  await expect(page.getByTestId("audit-active-filters")).toHaveCount(0);
+});

@@ -379,6 +379,23 @@ test("a pager's unavailable Previous/Newer is marked disabled, is no link to fol
   expect(await contrastOnWhite(newer)).toBeGreaterThanOrEqual(4.5);
 });
 
+test("a refused audit filter opens the filters folded away on a phone and puts focus on the first refused field, which its error describes", async ({
+  page,
+}) => {
+  const s = stack();
+  await switchTo(page, s, "dave");
+  await page.setViewportSize({ width: 375, height: 812 });
+  await page.goto(`${s.portalUrl}/admin/audit?account=1234&from=2026-02-30`);
+  const from = page.getByRole("textbox", { name: "From (UTC)" });
+  await expect(from).toBeFocused();
+  await expect(from).toHaveAccessibleDescription(/must be a date like 2026-11-26/);
+  await expect(page.getByTestId("audit-filter-error-from")).toBeVisible();
+  const account = page.getByRole("textbox", { name: "AWS account id" });
+  await expect(account).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByTestId("audit-filter-error-account")).toBeVisible();
+  await expect(page.getByTestId("audit-table")).toHaveCount(0);
+});
+
 test("heading levels never skip one: the accounts page goes h1 then h2, and Add account has an h1", async ({
   page,
 }) => {

@@ -41,6 +41,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         values={typed}
         actions={AUDIT_ACTIONS}
         issues={parsed.ok ? [] : parsed.issues}
+        nothingMatched={page?.events.length === 0}
       />
       {page && (
         <>
