@@ -1,11 +1,17 @@
 "use client";
 
-import { Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { Suspense, useCallback, useMemo, useRef, useState } from "react";
+import { useLatest } from "./use-latest";
 import type { AccountView } from "@/lib/access/group-by-account";
 import type { ApiErrorView } from "./api-client";
 import { AccountsToolbar } from "./accounts-toolbar";
 import { credentialsResumePath } from "./resume-intent";
-import { ResumeOffer, useResumeCredentials } from "./resume-offer";
+import {
+  ResumeOffer,
+  useKeptAccountsAction,
+  useResumeCredentials,
+  type ResumeChoice,
+} from "./resume-offer";
 import { ConsoleOptions, CredentialsDialog, preloadAccountsOnDemand } from "./accounts-on-demand";
 import { RoleList } from "./role-list";
 import { ROW_HEIGHT, type LayoutRow } from "./role-list-layout";
@@ -64,7 +70,7 @@ export function AccountsBrowser({
   const [destination] = useConsoleDestination();
   const [highlightKey, setHighlightKey] = useState<string | null>(null);
   const [credentialsFor, setCredentialsFor] = useState<LayoutRow | null>(null);
-  const [offeredResume, setOfferedResume] = useState<LayoutRow | null>(null);
+  const [offeredResume, setOfferedResume] = useState<ResumeChoice | null>(null);
   const [menuFor, setMenuFor] = useState<{ row: LayoutRow; anchor: HTMLElement } | null>(null);
   const [isHelpOpen, setIsHelpOpen] = useState(false);
   const searchRef = useRef<HTMLInputElement>(null);
@@ -92,6 +98,14 @@ export function AccountsBrowser({
     [addToast, labelOf],
   );
   const favorites = useFavorites(onFavoriteError);
+  useKeptAccountsAction(index, {
+    offer: setOfferedResume,
+    setFavorite: (roleId, isFavorite) => {
+      const initial = index.find((e) => e.role.roleId === roleId)?.role.isFavorite ?? false;
+      if (favorites.isFavorite(roleId, initial) !== isFavorite)
+        favorites.toggle(roleId, !isFavorite);
+    },
+  });
 
   const { layout, isSearching, matchCount } = useRoleList(
     index,
@@ -153,10 +167,7 @@ export function AccountsBrowser({
 
   // Rows get one stable handlers object; it calls the latest callbacks through a ref, so a
   // re-render of the page doesn't re-render every (memoized) row.
-  const latest = useRef({ openConsole, openCli, toggleFavorite });
-  useEffect(() => {
-    latest.current = { openConsole, openCli, toggleFavorite };
-  });
+  const latest = useLatest({ openConsole, openCli, toggleFavorite });
   const handlers = useMemo<RoleRowHandlers>(
     () => ({
       onSelect: (row) => setHighlightKey(row.key),
@@ -177,7 +188,7 @@ export function AccountsBrowser({
         latest.current.openCli(row);
       },
     }),
-    [],
+    [latest],
   );
 
   useKeyboardNavigation(
@@ -239,8 +250,14 @@ export function AccountsBrowser({
 
       {offeredResume && (
         <ResumeOffer
-          row={offeredResume}
-          onContinue={() => openCli(offeredResume)}
+          choice={offeredResume}
+          onContinue={() => {
+            if (offeredResume.kind === "credentials") openCli(offeredResume.row);
+            else {
+              setOfferedResume(null);
+              void openConsole(offeredResume.row, offeredResume.request ?? undefined);
+            }
+          }}
           onDismiss={() => setOfferedResume(null)}
         />
       )}

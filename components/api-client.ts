@@ -17,9 +17,14 @@ export const UNREACHABLE: ApiErrorView = {
   nextUrl: null,
 };
 
+/**
+ * `onSessionEnded` runs just before a 401 sends the tab to sign in again: the caller keeps what the
+ * click meant (keepForSignIn) so the page it comes back to can offer it again.
+ */
 export async function postJson<T>(
   url: string,
   body: unknown,
+  onSessionEnded?: () => void,
 ): Promise<{ ok: true; data: T } | { ok: false; error: ApiErrorView }> {
   let response: Response;
   try {
@@ -39,17 +44,30 @@ export async function postJson<T>(
     json = null;
   }
   if (response.ok && json !== null) return { ok: true, data: json as T };
-  return { ok: false, error: apiErrorFrom(response, json) };
+  return { ok: false, error: apiErrorFrom(response, json, onSessionEnded) };
 }
 
-/** The error view of a failed API response (`json` its parsed body, if any). */
-export function apiErrorFrom(response: Response, json: unknown): ApiErrorView {
+/**
+ * The session ended (expired or signed out elsewhere): a full page load of the sign-in page, which
+ * comes back to this page; `beforeLeaving` first keeps what the click meant.
+ */
+export function signInAgain(beforeLeaving?: () => void): void {
+  beforeLeaving?.();
+  // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- a full load is intended
+  window.location.href = `/signin?callbackUrl=${encodeURIComponent(window.location.pathname + window.location.search)}&reason=session-ended`;
+}
+
+/**
+ * The error view of a failed API response (`json` its parsed body, if any). A 401 also sends the
+ * tab to sign in again (signInAgain, with `onSessionEnded`).
+ */
+export function apiErrorFrom(
+  response: Response,
+  json: unknown,
+  onSessionEnded?: () => void,
+): ApiErrorView {
   const requestId = response.headers.get("x-request-id");
-  if (response.status === 401) {
-    // The session ended (expired or signed out elsewhere): a full page load re-runs sign-in.
-    // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- a full load is intended
-    window.location.href = `/signin?callbackUrl=${encodeURIComponent(window.location.pathname + window.location.search)}&reason=session-ended`;
-  }
+  if (response.status === 401) signInAgain(onSessionEnded);
   const error = (
     json as {
       error?: {

@@ -42,10 +42,12 @@ function bodyOf(request: ConsoleRequest): Record<string, string | number> {
 export async function requestConsoleSignIn(
   roleId: string,
   request: ConsoleRequest,
+  onSessionEnded?: () => void,
 ): Promise<ConsoleOutcome | { ok: false; error: null }> {
   const result = await postJson<ConsoleSignIn>(
     `/api/roles/${encodeURIComponent(roleId)}/console`,
     bodyOf(request),
+    onSessionEnded,
   );
   if (result.ok) return { ok: true, signIn: result.data };
   if (result.error.nextUrl) {
@@ -59,14 +61,15 @@ export async function requestConsoleSignIn(
 /**
  * Opens the AWS console in a new tab. The tab is opened during the user's click or key press (popup
  * blockers allow that), then pointed at the sign-in URL, which thus never lands in this page's
- * state. Returns the error to show, or null.
+ * state. Returns the error to show, or null. `onSessionEnded` as in postJson.
  */
 export async function openConsoleTab(
   roleId: string,
   request: ConsoleRequest,
+  onSessionEnded?: () => void,
 ): Promise<ApiErrorView | null> {
   const tab = window.open("", "_blank");
-  const outcome = await requestConsoleSignIn(roleId, request);
+  const outcome = await requestConsoleSignIn(roleId, request, onSessionEnded);
   if (!outcome.ok) {
     tab?.close();
     return outcome.error;

@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useId, useRef, useState } from "react";
+import { useLatest } from "./use-latest";
 import type { DurationBoundsView } from "@/lib/access/group-by-account";
 import { checkProfileName } from "@/lib/aws/profile-name";
 import { postJson, type ApiErrorView } from "./api-client";
@@ -8,6 +9,7 @@ import { CopyButton } from "./copy-button";
 import { DurationPicker } from "./duration-picker";
 import { ErrorNotice } from "./error-notice";
 import { formatDuration } from "./format-duration";
+import { keepAccountsAction } from "./kept-accounts-action";
 import { rememberIntent } from "./resume-intent";
 import { withAccessChangedHint } from "./issuance-error";
 import { UtcTime } from "./utc-time";
@@ -81,10 +83,7 @@ export function CredentialsDialog({
   const [now, setNow] = useState(() => Date.now());
   const dialog = useRef<HTMLDialogElement>(null);
   const profileId = useId();
-  const onIssuedRef = useRef(onIssued);
-  useEffect(() => {
-    onIssuedRef.current = onIssued;
-  });
+  const onIssuedRef = useLatest(onIssued);
 
   useEffect(() => {
     if (!dialog.current?.open) dialog.current?.showModal();
@@ -94,12 +93,16 @@ export function CredentialsDialog({
 
   useEffect(() => {
     let cancelled = false;
-    void postJson<IssuedCredentials>(`/api/roles/${encodeURIComponent(roleId)}/credentials`, {
-      region,
-      ...(request.durationSeconds !== null ? { durationSeconds: request.durationSeconds } : {}),
-      ...(request.profileName ? { profileName: request.profileName } : {}),
-      ...(returnTo ? { returnTo } : {}),
-    }).then((result) => {
+    void postJson<IssuedCredentials>(
+      `/api/roles/${encodeURIComponent(roleId)}/credentials`,
+      {
+        region,
+        ...(request.durationSeconds !== null ? { durationSeconds: request.durationSeconds } : {}),
+        ...(request.profileName ? { profileName: request.profileName } : {}),
+        ...(returnTo ? { returnTo } : {}),
+      },
+      () => keepAccountsAction({ kind: "credentials", roleId }),
+    ).then((result) => {
       if (cancelled) return;
       if (result.ok) {
         setIssued(result.data);
@@ -112,7 +115,7 @@ export function CredentialsDialog({
     return () => {
       cancelled = true;
     };
-  }, [roleId, region, request, returnTo]);
+  }, [roleId, region, request, returnTo, onIssuedRef]);
 
   const current = TABS.find((t) => t.format === tab) ?? TABS[0]!;
   const text = issued?.formats[tab] ?? "";

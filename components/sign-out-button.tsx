@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { postJson, type ApiErrorView } from "./api-client";
+import { forgetAllKept } from "./kept-for-sign-in";
 
 /**
  * Signs out: the portal revokes the session, then answers where the browser goes next — the
@@ -28,6 +29,7 @@ export function SignOutButton() {
           setError(null);
           void postJson<{ url: string }>("/api/auth/sign-out", {}).then((result) => {
             if (result.ok && typeof result.data.url === "string") {
+              forgetAllKept();
               window.location.assign(result.data.url);
               return;
             }

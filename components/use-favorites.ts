@@ -1,7 +1,8 @@
 "use client";
 
 import { useCallback, useState } from "react";
-import type { ApiErrorView } from "./api-client";
+import { signInAgain, type ApiErrorView } from "./api-client";
+import { keepAccountsAction } from "./kept-accounts-action";
 
 /** PUT or DELETE /api/favorites/{roleId}; null when it worked. */
 async function sendFavorite(roleId: string, isFavorite: boolean): Promise<ApiErrorView | null> {
@@ -23,9 +24,8 @@ async function sendFavorite(roleId: string, isFavorite: boolean): Promise<ApiErr
   }
   if (response.ok) return null;
   if (response.status === 401) {
-    // The session ended: a full page load runs sign-in again.
-    // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- a full load is intended
-    window.location.href = `/signin?callbackUrl=${encodeURIComponent(window.location.pathname)}&reason=session-ended`;
+    // The session ended: sign in again, and the accounts page saves this star once back.
+    signInAgain(() => keepAccountsAction({ kind: "favorite", roleId, isFavorite }));
   }
   const body = (await response.json().catch(() => null)) as {
     error?: { message?: unknown; code?: unknown; requestId?: unknown };

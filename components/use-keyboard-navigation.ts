@@ -1,6 +1,7 @@
 "use client";
 
-import { useEffect, useRef, type RefObject } from "react";
+import { useEffect, type RefObject } from "react";
+import { useLatest } from "./use-latest";
 
 export interface KeyboardActions {
   /** Move the highlight by one role (1 down, -1 up). */
@@ -34,10 +35,7 @@ export function useKeyboardNavigation(
   actions: KeyboardActions,
   isSuspended: boolean,
 ): void {
-  const latest = useRef({ actions, isSuspended });
-  useEffect(() => {
-    latest.current = { actions, isSuspended };
-  });
+  const latest = useLatest({ actions, isSuspended });
 
   useEffect(() => {
     function onKeyDown(event: KeyboardEvent) {
@@ -87,5 +85,5 @@ export function useKeyboardNavigation(
     }
     document.addEventListener("keydown", onKeyDown);
     return () => document.removeEventListener("keydown", onKeyDown);
-  }, [searchRef]);
+  }, [searchRef, latest]);
 }

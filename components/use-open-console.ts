@@ -5,6 +5,7 @@ import { deepLinkPath } from "@/lib/access/deep-link-path";
 import type { AccountView, RoleView } from "@/lib/access/group-by-account";
 import type { ApiErrorView } from "./api-client";
 import { openConsoleTab, type ConsoleRequest } from "./console-actions";
+import { keepAccountsAction } from "./kept-accounts-action";
 import type { LayoutRow } from "./role-list-layout";
 import { readRoleDuration } from "./use-role-preferences";
 
@@ -54,10 +55,14 @@ export function useOpenConsole(opts: {
         ...(destination ? { destination } : {}),
       };
       setOpeningRoleId(role.roleId);
-      const error = await openConsoleTab(role.roleId, {
-        ...chosen,
-        returnTo: consoleDeepLinkOf(account, role, chosen),
-      });
+      // A session that ended meanwhile: after signing in again this page offers the same console.
+      const keep = () =>
+        keepAccountsAction({ kind: "console", roleId: role.roleId, request: request ?? null });
+      const error = await openConsoleTab(
+        role.roleId,
+        { ...chosen, returnTo: consoleDeepLinkOf(account, role, chosen) },
+        keep,
+      );
       setOpeningRoleId(null);
       if (error) onError(label, error);
       else onOpened(role.roleId);

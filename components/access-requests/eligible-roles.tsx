@@ -4,6 +4,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import type { EligibleRole, RequestedRole } from "@/lib/access-requests/list-requests";
 import { EnvironmentBadge } from "../environment-badge";
 import { formatDuration } from "../format-duration";
+import { takeRequestDraft, type RequestDraft } from "./kept-drafts";
 import { RequestForm } from "./request-form";
 
 /** Why a role the person may request has no "Request access" button now. */
@@ -43,6 +44,19 @@ export function EligibleRoles({
   const [query, setQuery] = useState("");
   const [open, setOpen] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  const [kept, setKept] = useState<RequestDraft | null>(null);
+  // Back from signing in again with a request not sent: its form, open, as it was typed.
+  const restored = useRef(false);
+  useEffect(() => {
+    if (restored.current) return;
+    restored.current = true;
+    const draft = takeRequestDraft();
+    if (!draft || ![...roles, ...requested].some((r) => r.roleId === draft.roleId)) return;
+    void Promise.resolve().then(() => {
+      setKept(draft);
+      setOpen(draft.roleId);
+    });
+  }, [roles, requested]);
   const sent = useRef<HTMLDivElement>(null);
   const focusSent = useRef(false);
   useEffect(() => {
@@ -113,7 +127,13 @@ export function EligibleRoles({
               )}
               {open === r.roleId && (
                 <div className="basis-full">
-                  <RequestForm role={r} portalNow={portalNow} replacesWaiting onSent={onSent} />
+                  <RequestForm
+                    role={r}
+                    portalNow={portalNow}
+                    replacesWaiting
+                    onSent={onSent}
+                    kept={kept?.roleId === r.roleId ? kept : null}
+                  />
                 </div>
               )}
             </li>
@@ -165,7 +185,12 @@ export function EligibleRoles({
                   {r.approvalsRequired > 1 ? ` (${r.approvalsRequired} approvals)` : ""}.
                 </p>
                 {open === r.roleId && (
-                  <RequestForm role={r} portalNow={portalNow} onSent={onSent} />
+                  <RequestForm
+                    role={r}
+                    portalNow={portalNow}
+                    onSent={onSent}
+                    kept={kept?.roleId === r.roleId ? kept : null}
+                  />
                 )}
               </li>
             ))}

@@ -3,6 +3,7 @@
 import { useId, useState } from "react";
 import type { EligibleRole } from "@/lib/access-requests/list-requests";
 import { formatDuration } from "../format-duration";
+import { keepRequestDraft, type RequestDraft } from "./kept-drafts";
 import { readStartChoice } from "./start-time";
 import { ActionOutcome, useRequestAction } from "./use-request-action";
 
@@ -25,19 +26,26 @@ export function RequestForm({
   portalNow,
   onSent,
   replacesWaiting = false,
+  kept = null,
 }: {
   role: EligibleRole;
+  /** What was typed before the tab left to sign in again: shown as it was, not sent. */
+  kept?: RequestDraft | null;
   /** The portal's clock now, in ms: a chosen start must be after it. */
   portalNow: () => number;
   onSent: (message: string) => void;
   replacesWaiting?: boolean;
 }) {
   const choices = lengthChoices(role.maxElevationSeconds);
-  const [durationSeconds, setDuration] = useState(Math.min(3600, role.maxElevationSeconds));
-  const [reason, setReason] = useState("");
-  const [ticket, setTicket] = useState("");
-  const [later, setLater] = useState(false);
-  const [startsAt, setStartsAt] = useState("");
+  const [durationSeconds, setDuration] = useState(
+    kept && choices.includes(kept.durationSeconds)
+      ? kept.durationSeconds
+      : Math.min(3600, role.maxElevationSeconds),
+  );
+  const [reason, setReason] = useState(kept?.reason ?? "");
+  const [ticket, setTicket] = useState(kept?.ticket ?? "");
+  const [later, setLater] = useState(kept?.later ?? false);
+  const [startsAt, setStartsAt] = useState(kept?.startsAt ?? "");
   const [startError, setStartError] = useState<string | null>(null);
   const startsName = useId();
   const { busy, error, done, send } = useRequestAction();
@@ -66,6 +74,9 @@ export function RequestForm({
         ...(start.startsAt ? { startsAt: start.startsAt } : {}),
       },
       message,
+      null,
+      () =>
+        keepRequestDraft({ roleId: role.roleId, durationSeconds, reason, ticket, later, startsAt }),
     );
     if (ok) onSent(message);
   };

@@ -1,8 +1,9 @@
 "use client";
 
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { DecidableRequest } from "@/lib/access-requests/list-requests";
 import type { RequestView } from "@/lib/access-requests/request-view";
+import { keepDecisionDraft, takeDecisionDraft, type DecisionDraft } from "./kept-drafts";
 import { closedLine, nameFor, RoleLine, StatusBadge, timing } from "./request-parts";
 import { ActionOutcome, useRequestAction } from "./use-request-action";
 
@@ -122,8 +123,23 @@ export function RequestsToDecide({
   ];
   const { busy, error, done, send, outcome } = useRequestAction();
   const [comments, setComments] = useState<Record<string, string>>({});
+  // Back from signing in again (or an MFA step-up) with a decision not sent: the comments as
+  // typed, and that request says so; deciding it stays a click.
+  const [cutShort, setCutShort] = useState<DecisionDraft | null>(null);
+  const restored = useRef(false);
+  useEffect(() => {
+    if (restored.current) return;
+    restored.current = true;
+    const draft = takeDecisionDraft();
+    if (!draft) return;
+    void Promise.resolve().then(() => {
+      setComments(draft.comments);
+      setCutShort(draft);
+    });
+  }, []);
   const nowMs = Date.parse(now);
-  const decide = (r: DecidableRequest, decision: "approve" | "deny", from: Element) =>
+  const decide = (r: DecidableRequest, decision: "approve" | "deny", from: Element) => {
+    setCutShort(null);
     void send(
       `${r.id}:${decision}`,
       `/api/access-requests/${r.id}/decision`,
@@ -132,7 +148,9 @@ export function RequestsToDecide({
         ? `Approved ${r.requesterEmail}'s request.`
         : `Denied ${r.requesterEmail}'s request.`,
       from,
+      () => keepDecisionDraft({ comments, requestId: r.id, decision }),
     );
+  };
   return (
     <div className="space-y-2">
       <ActionOutcome error={error} done={done} outcome={outcome} />
@@ -164,6 +182,12 @@ export function RequestsToDecide({
               approved, {r.history.denied} denied, {r.history.revoked} ended early)
               {r.approvalsRequired > 1 && ` · ${r.approvals} of ${r.approvalsRequired} approvals`}
             </p>
+            {cutShort?.requestId === r.id && (
+              <p role="status" className="text-sm text-amber-800" data-testid="decide-kept">
+                Your {cutShort.decision === "approve" ? "approval" : "denial"} was not sent: you had
+                to sign in again first. Your comment is kept; approve or deny again.
+              </p>
+            )}
             <div className="flex flex-wrap items-center gap-2">
               <input
                 value={comments[r.id] ?? ""}

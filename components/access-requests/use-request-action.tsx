@@ -42,12 +42,17 @@ export function useRequestAction() {
 
   const refresh = () => startRefresh(() => router.refresh());
 
+  /**
+   * `beforeLeaving` runs when the tab must leave to sign in again (the session ended) or to step up
+   * with MFA: the caller keeps what was typed (keepForSignIn), which the page restores on return.
+   */
   async function send(
     key: string,
     url: string,
     body: unknown,
     doneMessage: string,
     from?: Element | null,
+    beforeLeaving?: () => void,
   ): Promise<boolean> {
     const row = from?.closest("li");
     place.current = row?.parentElement
@@ -64,8 +69,10 @@ export function useRequestAction() {
         cache: "no-store",
       });
       if (!response.ok) {
-        const failure = apiErrorFrom(response, await response.json().catch(() => null));
+        const json: unknown = await response.json().catch(() => null);
+        const failure = apiErrorFrom(response, json, beforeLeaving);
         if (failure.code === "mfa_required" && failure.nextUrl) {
+          beforeLeaving?.();
           window.location.assign(failure.nextUrl);
           return false;
         }

@@ -2,21 +2,14 @@
 // the thirteen filters fold into a "Filters · N active" disclosure whose active filters stay
 // readable and removable as links, and each event's time, action, outcome, who and account / role
 // are on screen without scrolling sideways. The form opens by itself when nothing matches.
-import { expect, test, type Locator, type Page } from "@playwright/test";
+import { expect, test, type Locator } from "@playwright/test";
 import { roleRow, signedInAs, startStackPerFile } from "./support/e2e-stack";
+import { expectNoSidewaysScroll } from "./support/screen-fit";
 
 const stack = startStackPerFile();
 const PHONE = { width: 375, height: 812 };
 
 test.use({ viewport: PHONE });
-
-async function expectNoSidewaysScroll(page: Page): Promise<void> {
-  const widths = await page.evaluate(() => ({
-    content: document.documentElement.scrollWidth,
-    window: document.documentElement.clientWidth,
-  }));
-  expect(widths.content, "the page is no wider than the screen").toBeLessThanOrEqual(widths.window);
-}
 
 /** What a responder reads first in an event, as its cells: time, action, outcome, who. */
 const ESSENTIALS = ["time", "action", "outcome", "who"] as const;

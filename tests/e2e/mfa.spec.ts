@@ -11,6 +11,7 @@ import {
   startStackPerFile,
   type TestStack,
 } from "./support/e2e-stack";
+import { clickConsoleExpectingRefusal } from "./support/refused-console-tab";
 
 const stack = startStackPerFile();
 const STAGING_ACCOUNT_ID = "345678901234";
@@ -65,16 +66,10 @@ test("Console on an MFA role: the IdP's code step, then the console opens by its
   expect(before.mfaAuthenticated).toBe(false);
   await page.getByTestId("region-select").selectOption("eu-west-1");
 
-  // The click opens a blank tab (popup blockers allow only that), which closes on the refusal.
-  // Its close is awaited from the moment it opens: a quick refusal closes it before the click's
-  // own promise settles, and a listener added after that would wait forever.
-  const blankTabClosed = page
-    .waitForEvent("popup")
-    .then((tab) => (tab.isClosed() ? undefined : tab.waitForEvent("close")));
-  await roleRow(page, "acme-staging", "Developer")
-    .getByRole("button", { name: /^Console:/ })
-    .click();
-  await blankTabClosed;
+  await clickConsoleExpectingRefusal(
+    page,
+    roleRow(page, "acme-staging", "Developer").getByRole("button", { name: /^Console:/ }),
+  );
   await passIdpStepUp(page, s, 1);
 
   // Back through the role's console deep link, which this tab asked for: it goes on by itself,
@@ -137,11 +132,7 @@ test("the session length chosen before an MFA step-up is the console session's a
   await row.getByTestId("console-options-button").click();
   const menu = page.getByTestId("console-options");
   await menu.getByTestId("duration-select").selectOption(String(2 * 3600));
-  const blankTabClosed = page
-    .waitForEvent("popup")
-    .then((tab) => (tab.isClosed() ? undefined : tab.waitForEvent("close")));
-  await menu.getByRole("button", { name: "Open console" }).click();
-  await blankTabClosed;
+  await clickConsoleExpectingRefusal(page, menu.getByRole("button", { name: "Open console" }));
   await passIdpStepUp(page, s);
 
   const federationOrigin = new URL(s.aws.federationEndpoint).origin;
@@ -152,4 +143,41 @@ test("the session length chosen before an MFA step-up is the console session's a
     orderBy: { createdAt: "desc" },
   });
   expect(issued.durationSeconds).toBe(2 * 3600);
+});
+
+test("a role granted only with MFA is marked on the accounts page before any click once the sign-in's MFA has lapsed, and its console is offered again", async ({
+  page,
+}) => {
+  const s = stack();
+  await signInThroughBrowser(page, s, "bob");
+  const developer = roleRow(page, "acme-staging", "Developer");
+  const sandbox = roleRow(page, "acme-sandbox", "Developer");
+  await expect(developer.getByTestId("role-needs-mfa")).toBeVisible();
+  await expect(sandbox.getByTestId("role-needs-mfa")).toHaveCount(0);
+
+  // With MFA the mark is gone.
+  await developer.getByRole("button", { name: /^CLI credentials:/ }).click();
+  await passIdpStepUp(page, s);
+  await expect(page.getByTestId("credentials-dialog")).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(developer.getByTestId("role-needs-mfa")).toHaveCount(0);
+
+  // The tab stays open past the session's end, and the IdP's own session (which held the MFA) is
+  // gone too: Console meets the ended session, the sign-in is a password only, and the page it
+  // comes back to marks the role before the next click — and offers the console it was asked for.
+  s.portalClock.advance(8 * 3600 * 1000 + 60_000);
+  await page.context().clearCookies({ name: /_session/ });
+  await clickConsoleExpectingRefusal(page, developer.getByRole("button", { name: /^Console:/ }));
+  await expect(page.getByTestId("session-ended")).toBeVisible();
+  await page.getByRole("button", { name: "Sign in with Corp Identity (demo)" }).click();
+  await page.waitForURL((url) => url.origin === new URL(s.idp.issuer).origin);
+  await page.locator('input[name="username"]').fill("bob");
+  await page.locator('input[name="password"]').fill("bob-demo-password");
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await page.waitForURL(`${s.portalUrl}/accounts`);
+  expect((await bobsLatestSession(s)).mfaAuthenticated).toBe(false);
+  await expect(developer.getByTestId("role-needs-mfa")).toBeVisible();
+  await expect(page.getByTestId("resume-offer")).toContainText(
+    "AWS console for acme-staging / Developer",
+  );
 });

@@ -2,21 +2,14 @@
 // Console and CLI buttons: nothing is wider than the screen, no role name collapses to nothing,
 // and the console options and CLI credentials stay on screen. The header's links are behind a
 // Menu button there, which a keyboard works too.
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { signedInAs, signInThroughBrowser, startStackPerFile } from "./support/e2e-stack";
+import { expectNoSidewaysScroll } from "./support/screen-fit";
 
 const stack = startStackPerFile();
 const PHONE = { width: 390, height: 844 };
 
 test.use({ viewport: PHONE });
-
-async function expectNoSidewaysScroll(page: Page): Promise<void> {
-  const widths = await page.evaluate(() => ({
-    content: document.documentElement.scrollWidth,
-    window: document.documentElement.clientWidth,
-  }));
-  expect(widths.content, "the page is no wider than the screen").toBeLessThanOrEqual(widths.window);
-}
 
 function expectOnScreen(name: string, box: { x: number; width: number } | null): void {
   expect(box, `${name} is rendered`).not.toBeNull();
