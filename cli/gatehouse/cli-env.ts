@@ -21,6 +21,20 @@ export interface CliEnv {
   platform: NodeJS.Platform;
   /** The variables handed to `gatehouse exec`'s command (before the AWS ones are set). */
   variables: Environment;
+  /** HTTP_PROXY / HTTPS_PROXY / NO_PROXY; undefined when neither proxy is set (proxy-fetch.ts). */
+  proxy: ProxyVariables | undefined;
+}
+
+export interface ProxyVariable {
+  /** The variable's name as set: `https_proxy` or `HTTPS_PROXY`. */
+  name: string;
+  value: string;
+}
+
+export interface ProxyVariables {
+  http?: ProxyVariable;
+  https?: ProxyVariable;
+  noProxy?: ProxyVariable;
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -50,5 +64,24 @@ export function readCliEnv(
     shell: nonEmpty("SHELL"),
     platform,
     variables,
+    proxy: readProxyVariables(variables),
   };
+}
+
+/**
+ * The lower-case name wins when it is set, even to "" (which then turns the proxy off), as curl,
+ * the AWS CLI and undici read them. Only the values are read here: proxy-settings.ts parses them,
+ * and only when a proxy is set, so the usual start-up pays for nothing more.
+ */
+export function readProxyVariables(variables: Environment): ProxyVariables | undefined {
+  const read = (lower: string): ProxyVariable | undefined => {
+    const name = variables[lower] !== undefined ? lower : lower.toUpperCase();
+    const value = variables[name]?.trim();
+    return value ? { name, value } : undefined;
+  };
+  const http = read("http_proxy");
+  const https = read("https_proxy");
+  if (!http && !https) return undefined;
+  const noProxy = read("no_proxy");
+  return { ...(http && { http }), ...(https && { https }), ...(noProxy && { noProxy }) };
 }

@@ -32,9 +32,10 @@ export async function startDeviceLogin(
   portalUrl: string,
   params: { deviceName: string; loginHint?: string },
   now: () => Date,
+  fetchImpl: typeof fetch,
 ): Promise<DeviceLogin> {
   const client = await import("openid-client");
-  const config = deviceConfiguration(client, portalUrl);
+  const config = deviceConfiguration(client, portalUrl, fetchImpl);
   const authorization = await translate(portalUrl, () =>
     client.initiateDeviceAuthorization(config, {
       device_name: params.deviceName,
@@ -60,7 +61,11 @@ export async function startDeviceLogin(
  * request less is one failure less. Plain http only for a portal on this machine (the same rule
  * as every other command: portal-url.ts).
  */
-function deviceConfiguration(client: OpenIdClient, portalUrl: string): Configuration {
+function deviceConfiguration(
+  client: OpenIdClient,
+  portalUrl: string,
+  fetchImpl: typeof fetch,
+): Configuration {
   const config = new client.Configuration(
     {
       issuer: new URL(portalUrl).origin,
@@ -77,7 +82,8 @@ function deviceConfiguration(client: OpenIdClient, portalUrl: string): Configura
     const headers = new Headers(options.headers);
     headers.set("user-agent", USER_AGENT);
     try {
-      return await fetch(url, {
+      // The CLI's fetch, which takes the proxy (proxy-fetch.ts).
+      return await fetchImpl(url, {
         ...options,
         body: options.body as BodyInit | undefined,
         headers,
@@ -85,6 +91,7 @@ function deviceConfiguration(client: OpenIdClient, portalUrl: string): Configura
       });
     } catch (err) {
       if (err instanceof DOMException) throw err; // timeouts and aborts: openid-client's to report
+      if (err instanceof CliError) throw err; // the proxy's own failures
       throw new CliError(
         `cannot reach the portal at ${portalUrl}: ${networkReason(err)}`,
         EXIT.unavailable,
@@ -143,7 +150,8 @@ async function cliErrorFor(err: unknown, portalUrl: string, expired: boolean): P
         ? new CliError(EXPIRED_MESSAGE, EXIT.signInFailed)
         : new CliError(`the portal at ${portalUrl} did not answer in time`, EXIT.unavailable);
     }
-    if (err.cause instanceof Response) {
+    // By shape, not class: through a proxy the answer is undici's Response, not Node's.
+    if (isResponse(err.cause)) {
       const response = err.cause;
       let body: unknown;
       try {
@@ -196,4 +204,11 @@ function signInFrom(portalUrl: string, tokens: Record<string, unknown>, now: Dat
       subject: typeof user.subject === "string" ? user.subject : "",
     },
   };
+}
+
+function isResponse(value: unknown): value is Response {
+  return (
+    value instanceof Response ||
+    (isRecord(value) && Object.prototype.toString.call(value) === "[object Response]")
+  );
 }

@@ -2,6 +2,7 @@ import { type CommandSpec, type ParsedCommand, parseCommand } from "./args";
 import { type CliEnv, readCliEnv } from "./cli-env";
 import type { CliContext } from "./context";
 import { CliError, EXIT, EXIT_CODE_HELP, UsageError, formatFailure } from "./exit-codes";
+import { fetchFor } from "./proxy-fetch";
 import { CLI_VERSION } from "./version";
 
 /**
@@ -68,7 +69,7 @@ Options for every command:
   --version       print the version
 
 Environment: GATEHOUSE_URL, GATEHOUSE_HOME (default ~/.gatehouse), GATEHOUSE_NO_BROWSER=1,
-AWS_CONFIG_FILE. See docs/CLI.md.
+AWS_CONFIG_FILE, HTTPS_PROXY / HTTP_PROXY / NO_PROXY. See docs/CLI.md.
 
 ${EXIT_CODE_HELP}
 `;
@@ -164,6 +165,6 @@ export function processContext(entryFile: string, env: CliEnv = readCliEnv()): C
     out: (text) => void process.stdout.write(text),
     err: (text) => void process.stderr.write(text),
     now: () => new Date(),
-    fetch: globalThis.fetch,
+    fetch: fetchFor(env),
   };
 }

@@ -101,6 +101,8 @@ async function callPortalOnce(
       signal,
     });
   } catch (err) {
+    // The proxy's own failures (a refused tunnel, a proxy URL that does not parse) say so.
+    if (err instanceof CliError) throw err;
     throw unreachable(err);
   }
 

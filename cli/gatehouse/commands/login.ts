@@ -66,7 +66,12 @@ export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<numbe
   checkHomeUsable(ctx.env.home, warn);
 
   const { startDeviceLogin } = await import("../device-login");
-  const login = await startDeviceLogin(portalUrl, { deviceName, loginHint }, () => ctx.now());
+  const login = await startDeviceLogin(
+    portalUrl,
+    { deviceName, loginHint },
+    () => ctx.now(),
+    ctx.fetch,
+  );
   const { user_code: userCode, verification_uri: uri } = login.authorization;
   const complete = login.authorization.verification_uri_complete ?? uri;
   if (!isOpenableUrl(uri) || !isOpenableUrl(complete)) {

@@ -48,7 +48,18 @@ export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<numbe
     warn: () => undefined,
     error: () => undefined,
   };
-  const base = { logger, ...(profile !== undefined && { profile }) };
+  // Behind a proxy, STS is reached through the CLI's fetch (sts-request-handler.ts); the SDK's own
+  // handler would ignore HTTPS_PROXY. The SDK hands the handler on to the STS client it makes for a
+  // profile's role_arn.
+  const requestHandler =
+    ctx.env.proxy === undefined
+      ? undefined
+      : (await import("../sts-request-handler")).fetchRequestHandler(ctx.fetch);
+  const base = {
+    logger,
+    ...(profile !== undefined && { profile }),
+    ...(requestHandler && { requestHandler }),
+  };
   let client = new STSClient(base);
   try {
     await client.config.region();
@@ -103,6 +114,8 @@ export function profileFailure(debugLines: readonly string[]): string | undefine
 
 /** No credentials: 3. AWS refused them (expired, unknown, denied): 4. AWS unreachable or failing: 5. */
 export function stsError(err: unknown, profileReason?: string): CliError {
+  // The CLI's own failures (a proxy refusing or not parsing) already say what went wrong.
+  if (err instanceof CliError) return err;
   const error = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   const message = printable(error.message ?? String(err));
   if (error.name === "CredentialsProviderError" || error.name === "ProviderError") {
