@@ -2,8 +2,10 @@
 
 import { Suspense, useCallback, useMemo, useRef, useState } from "react";
 import { useLatest } from "./use-latest";
+import { AccountsHeading, NoMatch } from "./accounts-heading";
+import { rowAfterMove, scrollRowIntoView } from "./role-list-scroll";
 import type { AccountView } from "@/lib/access/group-by-account";
-import type { ApiErrorView } from "./api-client";
+import { localError, type ApiErrorView } from "./api-client";
 import { AccountsToolbar } from "./accounts-toolbar";
 import { credentialsResumePath } from "./resume-intent";
 import {
@@ -14,7 +16,7 @@ import {
 } from "./resume-offer";
 import { ConsoleOptions, CredentialsDialog, preloadAccountsOnDemand } from "./accounts-on-demand";
 import { RoleList } from "./role-list";
-import { ROW_HEIGHT, type LayoutRow } from "./role-list-layout";
+import type { LayoutRow } from "./role-list-layout";
 import type { RoleRowHandlers } from "./role-row";
 import { buildSearchIndex } from "@/lib/access/role-search";
 import { arnSearchNote } from "@/lib/access/role-arn-query";
@@ -33,10 +35,6 @@ export type { AccountView } from "@/lib/access/group-by-account";
 const REGION_STORAGE_KEY = "gatehouse.region";
 /** Above this many roles only the rows on screen are rendered. */
 export const WINDOWING_THRESHOLD = 200;
-
-function noticeError(message: string): ApiErrorView {
-  return { message, code: null, requestId: null, awsErrorCode: null, nextUrl: null };
-}
 
 /**
  * The accounts page: Favorites, Recently used and every account with its roles; instant search;
@@ -121,20 +119,10 @@ export function AccountsBrowser({
   const highlighted =
     layout.rows.find((r) => r.key === highlightKey) ?? (isSearching ? layout.rows[0] : undefined);
 
-  const scrollIntoView = useCallback((row: LayoutRow) => {
-    const list = listRef.current;
-    if (!list) return;
-    const listTop = list.getBoundingClientRect().top + window.scrollY;
-    const stickyHeight = toolbarRef.current?.getBoundingClientRect().height ?? 0;
-    const top = listTop + row.top;
-    const bottom = top + ROW_HEIGHT;
-    const margin = 12;
-    if (top < window.scrollY + stickyHeight + margin) {
-      window.scrollTo({ top: Math.max(0, top - stickyHeight - margin) });
-    } else if (bottom > window.scrollY + window.innerHeight - margin) {
-      window.scrollTo({ top: bottom - window.innerHeight + margin });
-    }
-  }, []);
+  const scrollIntoView = useCallback(
+    (row: LayoutRow) => scrollRowIntoView(row, listRef.current, toolbarRef.current),
+    [],
+  );
 
   const { openConsole, openingRoleId } = useOpenConsole({
     region,
@@ -148,7 +136,7 @@ export function AccountsBrowser({
       if (!row.role.allowCli) {
         addToast(
           `${row.account.name} / ${row.role.roleName}`,
-          noticeError("This role is for the console only."),
+          localError("This role is for the console only."),
         );
         return;
       }
@@ -195,16 +183,8 @@ export function AccountsBrowser({
     searchRef,
     {
       move: (delta) => {
-        const rows = layout.rows;
-        if (rows.length === 0) return;
-        const at = highlighted ? rows.indexOf(highlighted) : -1;
-        const next =
-          at === -1
-            ? delta === 1
-              ? 0
-              : rows.length - 1
-            : Math.min(rows.length - 1, Math.max(0, at + delta));
-        const row = rows[next]!;
+        const row = rowAfterMove(layout.rows, highlighted, delta);
+        if (!row) return;
         setHighlightKey(row.key);
         scrollIntoView(row);
       },
@@ -233,19 +213,12 @@ export function AccountsBrowser({
   return (
     <div onPointerOver={preloadAccountsOnDemand} onFocus={preloadAccountsOnDemand}>
       <div className="flex flex-wrap items-end justify-between gap-4">
-        <div>
-          <h1 className="text-2xl font-semibold">Your AWS accounts</h1>
-          <p className="mt-1 text-sm text-slate-600" data-testid="counts" data-query={query}>
-            {accounts.length} {accounts.length === 1 ? "account" : "accounts"}, {roleCount}{" "}
-            {roleCount === 1 ? "role" : "roles"}
-            {isSearching && (
-              <span>
-                {" "}
-                · {matchCount} {matchCount === 1 ? "match" : "matches"}
-              </span>
-            )}
-          </p>
-        </div>
+        <AccountsHeading
+          accountCount={accounts.length}
+          roleCount={roleCount}
+          matchCount={isSearching ? matchCount : null}
+          query={query}
+        />
       </div>
 
       {offeredResume && (
@@ -282,14 +255,7 @@ export function AccountsBrowser({
       </p>
 
       {layout.rows.length === 0 ? (
-        <div className="mt-8 text-center text-slate-500" data-testid="no-match">
-          <p>No account or role matches “{query}”.</p>
-          {arnNote !== null && (
-            <p className="mt-2 text-sm" data-testid="arn-note">
-              {arnNote}
-            </p>
-          )}
-        </div>
+        <NoMatch query={query} arnNote={arnNote} />
       ) : (
         <RoleList
           listRef={listRef}

@@ -9,13 +9,14 @@ export interface ApiErrorView {
   nextUrl: string | null;
 }
 
-export const UNREACHABLE: ApiErrorView = {
-  message: "The portal could not be reached. Check your connection.",
-  code: null,
-  requestId: null,
-  awsErrorCode: null,
-  nextUrl: null,
-};
+/** An error the browser found itself (no portal answer behind it): a message and nothing else. */
+export function localError(message: string): ApiErrorView {
+  return { message, code: null, requestId: null, awsErrorCode: null, nextUrl: null };
+}
+
+export const UNREACHABLE: ApiErrorView = localError(
+  "The portal could not be reached. Check your connection.",
+);
 
 /**
  * `onSessionEnded` runs just before a 401 sends the tab to sign in again: the caller keeps what the

@@ -3,7 +3,7 @@
 import { useState } from "react";
 import type { AccountView, RoleView } from "@/lib/access/group-by-account";
 import { buildDeepLink } from "@/lib/access/deep-link";
-import type { ApiErrorView } from "./api-client";
+import { localError, type ApiErrorView } from "./api-client";
 import { requestConsoleSignIn, type ConsoleRequest } from "./console-actions";
 import { ErrorNotice } from "./error-notice";
 import { UtcTime } from "./utc-time";
@@ -53,13 +53,7 @@ export function useConsoleShare({
     } catch (error) {
       setCopy({
         kind: "error",
-        error: {
-          message: error instanceof Error ? error.message : "This link can't be built.",
-          code: null,
-          requestId: null,
-          awsErrorCode: null,
-          nextUrl: null,
-        },
+        error: localError(error instanceof Error ? error.message : "This link can't be built."),
       });
       return;
     }

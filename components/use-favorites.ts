@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useState } from "react";
-import { signInAgain, type ApiErrorView } from "./api-client";
+import { signInAgain, UNREACHABLE, type ApiErrorView } from "./api-client";
 import { keepAccountsAction } from "./kept-accounts-action";
 
 /** PUT or DELETE /api/favorites/{roleId}; null when it worked. */
@@ -14,13 +14,7 @@ async function sendFavorite(roleId: string, isFavorite: boolean): Promise<ApiErr
       cache: "no-store",
     });
   } catch {
-    return {
-      message: "The portal could not be reached. Check your connection.",
-      code: null,
-      requestId: null,
-      awsErrorCode: null,
-      nextUrl: null,
-    };
+    return UNREACHABLE;
   }
   if (response.ok) return null;
   if (response.status === 401) {

@@ -3,7 +3,7 @@
 import { useCallback, useState } from "react";
 import { deepLinkPath } from "@/lib/access/deep-link-path";
 import type { AccountView, RoleView } from "@/lib/access/group-by-account";
-import type { ApiErrorView } from "./api-client";
+import { localError, type ApiErrorView } from "./api-client";
 import { openConsoleTab, type ConsoleRequest } from "./console-actions";
 import { keepAccountsAction } from "./kept-accounts-action";
 import type { LayoutRow } from "./role-list-layout";
@@ -39,13 +39,7 @@ export function useOpenConsole(opts: {
       const { role, account } = row;
       const label = `${account.name} / ${role.roleName}`;
       if (!role.allowConsole) {
-        onError(label, {
-          message: "This role is for CLI credentials only.",
-          code: null,
-          requestId: null,
-          awsErrorCode: null,
-          nextUrl: null,
-        });
+        onError(label, localError("This role is for CLI credentials only."));
         return;
       }
       const durationSeconds = readRoleDuration(role.roleId, role.duration);

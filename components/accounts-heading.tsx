@@ -1,0 +1,39 @@
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** The page's title and its counts: accounts, roles and, while searching, the matches. */
+export function AccountsHeading({
+  accountCount,
+  roleCount,
+  matchCount,
+  query,
+}: {
+  accountCount: number;
+  roleCount: number;
+  /** Null when not searching. */
+  matchCount: number | null;
+  query: string;
+}) {
+  return (
+    <div>
+      <h1 className="text-2xl font-semibold">Your AWS accounts</h1>
+      <p className="mt-1 text-sm text-slate-600" data-testid="counts" data-query={query}>
+        {plural(accountCount, "account", "accounts")}, {plural(roleCount, "role", "roles")}
+        {matchCount !== null && <span> · {plural(matchCount, "match", "matches")}</span>}
+      </p>
+    </div>
+  );
+}
+
+/** What a search that found nothing says, with what a pasted ARN names when it is one. */
+export function NoMatch({ query, arnNote }: { query: string; arnNote: string | null }) {
+  return (
+    <div className="mt-8 text-center text-slate-500" data-testid="no-match">
+      <p>No account or role matches “{query}”.</p>
+      {arnNote !== null && (
+        <p className="mt-2 text-sm" data-testid="arn-note">
+          {arnNote}
+        </p>
+      )}
+    </div>
+  );
+}
