@@ -86,9 +86,14 @@ function IdentitySection({ identity: id }: { identity: IdentityView }) {
     ["Session ends", <UtcTime key="e" value={id.sessionEndsAt} />, "session-ends"],
     [
       "AWS session name",
-      <code key="r" className="font-mono text-xs">
-        {id.roleSessionName}
-      </code>,
+      <span key="r">
+        <code className="font-mono text-xs">{id.roleSessionName}</code>
+        <span className="text-slate-500">
+          {" "}
+          (roles the broker assumes; a role reached through the IdP&apos;s AWS app takes the name
+          the IdP sends)
+        </span>
+      </span>,
       "role-session-name",
     ],
     [

@@ -61,7 +61,7 @@ describe("/me shows who is signed in and why each role is theirs", () => {
     const bob = await signIn(stack, "bob");
     const page = await mePage(bob);
     expect(page.text).toContain("bob@corp.example");
-    expect(page.text).toMatch(/Signed in with .+ \(OIDC\)/);
+    expect(page.text).toMatch(/Signed in with .+, by OIDC/);
     expect(page.text).toMatch(/Groups from your IdP developers/);
     expect(page.text).toContain("MFA No:");
     expect(page.roles.get("acme-staging / Developer")).toContain(
