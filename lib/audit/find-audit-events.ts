@@ -2,6 +2,7 @@ import "server-only";
 import type { Prisma } from "@gatehouse/db-sqlite";
 import type { Db } from "@/lib/db/client";
 import { encodeCursor } from "./audit-filter-values";
+import type { ChainedAuditRow } from "./canonical-event";
 import type { AuditQuery } from "./audit-query";
 import { hasRecordIdFilter, matchesRecordIds, recordIdWhere } from "./record-id-filters";
 import { parseDetailsJson } from "./recorded-details";
@@ -57,15 +58,8 @@ const VIEW_SELECT = {
   detailsJson: true,
 } as const;
 
-type ViewRow = {
-  [K in keyof typeof VIEW_SELECT]: K extends "createdAt"
-    ? Date
-    : K extends "sequence" | "durationSeconds"
-      ? number | null
-      : K extends "id" | "requestId" | "action" | "outcome" | "detailsJson"
-        ? string
-        : string | null;
-};
+/** The selected columns, typed as the chain types a stored row (every one is hashed). */
+type ViewRow = Pick<ChainedAuditRow, keyof typeof VIEW_SELECT>;
 
 /**
  * One page of audit events matching the filters, newest first. Keyset pagination on
