@@ -1,7 +1,7 @@
 // The approver's queue in the browser (docs/ACCESS-REQUESTS.md "Paging and filters"): bob, for
 // the developers group, has more requests waiting than one page holds. The page says how many,
 // shows one page, pages on with Next and back with First, and narrows to one requester.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/hydrated-test";
 import { createEligibleRule } from "@/tests/support/eligible-rule";
 import { roleIdOf, signedInAs, startStackPerFile } from "./support/e2e-stack";
 

@@ -2,7 +2,7 @@
 // requests DataAnalyst for an hour with a reason; alice approves; carol opens the console; alice
 // revokes; carol is refused. The audit log records it in that order, and the webhook receiver (a
 // local server) got each event.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/hydrated-test";
 import { createEligibleRule } from "@/tests/support/eligible-rule";
 import type { TestStack } from "@/tests/support/stack";
 import { startWebhookReceiver, type WebhookReceiver } from "@/tests/support/webhook-receiver";

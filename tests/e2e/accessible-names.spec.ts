@@ -1,7 +1,8 @@
 // Names a screen reader reads out, in Chromium: every role row shows the same "Console" and
 // "CLI credentials", so each button's accessible name adds the account and role after what it
 // shows — a list of the page's buttons tells the rows apart, on a desktop and on a phone.
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./support/hydrated-test";
 import { roleRow, signedInAs, startStackPerFile } from "./support/e2e-stack";
 
 const stack = startStackPerFile();

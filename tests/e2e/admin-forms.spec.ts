@@ -3,7 +3,7 @@
 // submitting again does what the form shows. Also: the IdP short name's pattern is one Chromium
 // can compile, the configuration text box has a visible label, Explain takes a role as
 // "account / role", as its placeholder suggests, and the access review's forms are headed alike.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/hydrated-test";
 import { parse, stringify } from "yaml";
 import { signedInAs, startStackPerFile, type TestStack } from "./support/e2e-stack";
 

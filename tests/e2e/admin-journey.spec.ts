@@ -3,7 +3,8 @@
 // reload and opens its console; Alice deletes the rule; Bob's next click is refused without any
 // AssumeRole; the audit log tells the whole story in order.
 import fs from "node:fs";
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./support/hydrated-test";
 import type { StandinWorld, StsCallRecord } from "@/dev/aws-standin/server";
 import { demoAwsWorld } from "@/dev/demo-saml";
 import { demoBroker } from "@/dev/demo-world";

@@ -1,6 +1,6 @@
 // The audit log is for auditors: Alice reaches it from the header and sees who was issued what;
 // Bob, typing its address, gets the friendly 403 page.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/hydrated-test";
 import { roleRow, roleSessionNameOf, signedInAs, startStackPerFile } from "./support/e2e-stack";
 import { asAttacker } from "@/tests/support/audit-tamper";
 

@@ -1,7 +1,8 @@
 // The portal for someone on a keyboard alone or with a screen reader (WCAG 2.2 AA), in Chromium:
 // where focus lands after a refused form, what the approver queue's controls are called, how the
 // outcome of an action and a copy are announced, and whether text stands out from its background.
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./support/hydrated-test";
 import { createEligibleRule } from "@/tests/support/eligible-rule";
 import { roleIdOf, signedInAs, startStackPerFile, type TestStack } from "./support/e2e-stack";
 

@@ -2,7 +2,8 @@
 // the thirteen filters fold into a "Filters · N active" disclosure whose active filters stay
 // readable and removable as links, and each event's time, action, outcome, who and account / role
 // are on screen without scrolling sideways. The form opens by itself when nothing matches.
-import { expect, test, type Locator } from "@playwright/test";
+import type { Locator } from "@playwright/test";
+import { expect, test } from "./support/hydrated-test";
 import { roleRow, signedInAs, startStackPerFile } from "./support/e2e-stack";
 import { expectNoSidewaysScroll } from "./support/screen-fit";
 

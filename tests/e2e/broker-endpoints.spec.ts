@@ -1,7 +1,7 @@
 // The Broker page names each STS endpoint by the region it stands for — as GATEHOUSE_STS_ENDPOINTS
 // (`<region>=<URL>`) and the demo's start-up message do — in the order the portal tries them, with
 // its URL underneath, on a desktop and on a phone.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/hydrated-test";
 import { signedInAs, startStackPerFile } from "./support/e2e-stack";
 
 const REGIONS = ["us-east-1", "us-west-2", "eu-west-1"];

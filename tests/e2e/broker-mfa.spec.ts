@@ -1,6 +1,6 @@
 // An MFA-protected role (trust policy requires aws:MultiFactorAuthPresent): refused while the
 // broker is locked, issued after an admin unlocks the broker with a code from its MFA device.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/hydrated-test";
 import { roleRow, signInThroughBrowser, startStackPerFile } from "./support/e2e-stack";
 
 // The stand-in's clock stands still from its first reading (well within AWS's five minutes of

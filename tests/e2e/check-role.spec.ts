@@ -1,7 +1,7 @@
 // Admin → Broker → Check a role (docs/AWS.md): an admin picks a role, the portal does what an
 // issuance would with a 15-minute session, and says in plain words what is missing — here for a
 // role whose trust policy does not name the broker, then for one set up right.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/hydrated-test";
 import { signInThroughBrowser, startStackPerFile } from "./support/e2e-stack";
 
 const stack = startStackPerFile();

@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/hydrated-test";
 import { runCli, CLI_BIN } from "@/tests/support/cli-process";
 import { signIn } from "@/tests/support/portal-client";
 import { signedInAs, signInThroughBrowser, startStackPerFile } from "./support/e2e-stack";

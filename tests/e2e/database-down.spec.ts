@@ -3,7 +3,7 @@
 // page, a missing page is still a 404, and "Try again" works once the database is back
 // (docs/DATABASE-FAULTS.md). PostgreSQL, so the test can close the database to new connections
 // for a moment (ALLOW_CONNECTIONS false) the way maintenance or a restart would.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/hydrated-test";
 import pg from "pg";
 import { signInThroughBrowser, startStackPerFile } from "./support/e2e-stack";
 

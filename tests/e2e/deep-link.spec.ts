@@ -1,7 +1,7 @@
 // A console deep link in Chromium: a signed-out user opens it, signs in at the IdP's own page and
 // lands straight in the AWS console (the stand-in) in the link's account, role, region and service.
 // Opened from another site, the same link waits for the user's click.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/hydrated-test";
 import {
   followLinkFromAnotherSite,
   signInThroughBrowser,

@@ -1,7 +1,8 @@
 // An account AWS Organizations reports CLOSED, as an admin sees it (docs/DISCOVERY.md): the Discover
 // page proposes "active → closed" with the access rule that stops granting, and once she applies
 // it the accounts list marks the account closed. Screenshots go to this test's output directory.
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./support/hydrated-test";
 import { demoUndiscoveredAccounts } from "@/dev/demo-world";
 import { signInThroughBrowser, startStackPerFile } from "./support/e2e-stack";
 

@@ -3,7 +3,8 @@
 // add, and applies exactly two of them; then she grants the developers group one of the new roles
 // through the admin pages. Bob (developers) signs in, finds the new account and role, and opens its
 // console at the AWS stand-in. Screenshots of the key steps go to this test's output directory.
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./support/hydrated-test";
 import type { StsCallRecord } from "@/dev/aws-standin/server";
 import { demoBroker, demoUndiscoveredAccounts } from "@/dev/demo-world";
 import type { DemoUndiscoveredAccount, DemoUndiscoveredRole } from "@/dev/demo-world-types";

@@ -4,7 +4,8 @@
 // state go to test-results/finder/ for a human to look at; the README's picture is one of them.
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test, type Locator, type Page } from "@playwright/test";
+import type { Locator, Page } from "@playwright/test";
+import { expect, test } from "./support/hydrated-test";
 import { ROOT } from "@/dev/local-stack";
 import { roleRow, signedInAs, signInThroughBrowser, startStackPerFile } from "./support/e2e-stack";
 

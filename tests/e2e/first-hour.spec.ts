@@ -1,7 +1,8 @@
 // A first hour without rough edges: error toasts close by themselves, can be dismissed
 // and never sit on top of a role's buttons, on a laptop and on a phone; a session that ended sends
 // the person to sign in with a word why, and back to the page they were on.
-import { expect, test, type Locator, type Page } from "@playwright/test";
+import type { Locator, Page } from "@playwright/test";
+import { expect, test } from "./support/hydrated-test";
 import { demoUsers } from "@/dev/demo-users";
 import {
   signedInAs,

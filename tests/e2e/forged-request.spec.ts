@@ -1,7 +1,8 @@
 // "Not allowed" from inside a real browser session: Bob forges requests from the portal's own page
 // (same origin, his cookies, a valid Origin header), so only the server's authorization stands
 // between him and roles he was never granted.
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./support/hydrated-test";
 import {
   roleIdOf,
   signInThroughBrowser,

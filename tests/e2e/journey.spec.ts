@@ -1,7 +1,7 @@
 // Bob's whole day in the browser: sign in through the IdP, find a role, open the console in a new
 // tab, take CLI credentials that really work against STS, sign out.
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/hydrated-test";
 import {
   roleRow,
   roleSessionNameOf,

@@ -9,7 +9,8 @@
 // the repository).
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
+import type { Browser, Locator, Page } from "@playwright/test";
+import { expect, test } from "./support/hydrated-test";
 import { type DemoUsername, roleRow, signedInAs } from "./support/e2e-stack";
 import { startSamlStackPerFile, type SamlTestStack } from "./support/saml-e2e-stack";
 

@@ -3,7 +3,8 @@
 // human to look at (desktop and phone).
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./support/hydrated-test";
 import { ROOT } from "@/dev/local-stack";
 import { signedInAs, startStackPerFile } from "./support/e2e-stack";
 

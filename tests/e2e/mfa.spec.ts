@@ -3,7 +3,8 @@
 // then a code (the demo IdP shows the code its "authenticator app" would); back at the portal his
 // session carries MFA and what he asked for goes on by itself: the console (through the role's deep
 // link) or the CLI credentials dialog; from a console deep link he lands back on the link.
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./support/hydrated-test";
 import {
   roleIdOf,
   roleRow,

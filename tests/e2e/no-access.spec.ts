@@ -1,5 +1,5 @@
 // A user with no grants signs in fine and is told whom to ask, instead of an empty list.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/hydrated-test";
 import { signInThroughBrowser, startStackPerFile } from "./support/e2e-stack";
 
 const stack = startStackPerFile();

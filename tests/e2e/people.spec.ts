@@ -1,7 +1,7 @@
 // An administrator links one person's two identities in Chromium (docs/SECURITY.md "People"): bob
 // signs in with OIDC and with SAML, and is two people; on Admin → People alice links the SAML
 // identity to bob's OIDC person, then unlinks it again.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/hydrated-test";
 import { signInThroughBrowser } from "./support/e2e-stack";
 import { signInThroughSaml, startSamlStackPerFile } from "./support/saml-e2e-stack";
 

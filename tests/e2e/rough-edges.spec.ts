@@ -3,7 +3,7 @@
 // empty) search box are shortcuts, not a search; the no-access page's contact is a link when it is
 // an email address or URL; a binary file imported as configuration is named as such; the console
 // options menu closes once focus leaves it.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/hydrated-test";
 import {
   followLinkFromAnotherSite,
   roleRow,

@@ -3,7 +3,7 @@
 // pasting its PEM and removed again; a certificate not valid yet flagged on the list; and the add
 // form keeping what was typed when refused, or refusing an oversized metadata file before posting it.
 import { X509Certificate } from "node:crypto";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/hydrated-test";
 import { formatUtc } from "@/lib/format-utc";
 import { getTestSigningKey } from "@/tests/support/saml-fixtures";
 import { signInThroughSaml, startSamlStackPerFile } from "./support/saml-e2e-stack";

@@ -4,7 +4,8 @@
 // the admin page where SAML IdPs are imported from metadata.
 import path from "node:path";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { expect, test, type Page, type Request } from "@playwright/test";
+import type { Page, Request } from "@playwright/test";
+import { expect, test } from "./support/hydrated-test";
 import { ROOT } from "@/dev/local-stack";
 import { roleRow, shownAccounts, signInThroughBrowser } from "./support/e2e-stack";
 import {

@@ -3,7 +3,8 @@
 // browser signs in again. Back in the same tab, what the click meant is offered again — never done
 // by itself when it would issue credentials or decide a request — and typed text is still there.
 // Also: a role granted only with MFA says so on the accounts page before any click.
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./support/hydrated-test";
 import { demoUsers } from "@/dev/demo-users";
 import {
   roleIdOf,

@@ -3,7 +3,7 @@
 // still lands on /signin, told sign-in did not succeed, with that answer's request id as the
 // reference — then signs in with the next press. The token is changed in flight, as a stale or
 // foreign token would arrive.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/hydrated-test";
 import { startStackPerFile } from "./support/e2e-stack";
 import { demoUsers } from "@/dev/demo-users";
 

@@ -2,7 +2,8 @@
 // supports single logout (docs/SINGLE-LOGOUT.md). After signing out, signing in again asks for the
 // password at the IdP — the IdP session is gone — and the signed-out page says what happened. An
 // IdP without single logout keeps its session, and the page says that instead.
-import { expect, test, type Page, type Request } from "@playwright/test";
+import type { Page, Request } from "@playwright/test";
+import { expect, test } from "./support/hydrated-test";
 import { signInThroughBrowser } from "./support/e2e-stack";
 import {
   openSamlLoginPage,

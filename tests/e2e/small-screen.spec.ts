@@ -2,7 +2,7 @@
 // Console and CLI buttons: nothing is wider than the screen, no role name collapses to nothing,
 // and the console options and CLI credentials stay on screen. The header's links are behind a
 // Menu button there, which a keyboard works too.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/hydrated-test";
 import { signedInAs, signInThroughBrowser, startStackPerFile } from "./support/e2e-stack";
 import { expectNoSidewaysScroll } from "./support/screen-fit";
 

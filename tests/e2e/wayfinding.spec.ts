@@ -5,7 +5,8 @@
 // inside a flag, and the page names the help a person can run; a refused console destination
 // (deep link or console options) says what is wrong and what would be accepted; the first Tab
 // skips the navigation.
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./support/hydrated-test";
 import { signedInAs, startStackPerFile } from "./support/e2e-stack";
 
 const stack = startStackPerFile();

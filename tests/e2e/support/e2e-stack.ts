@@ -1,7 +1,8 @@
 // What every e2e spec shares: one real stack per spec file (portal build, OIDC IdP, AWS stand-in,
 // fresh database), a browser sign-in through the IdP's own login form, and small readers for the
 // seeded world. Lives beside the specs; tests/support/ is the integration tier's and is reused as is.
-import { expect, test, type Cookie, type Locator, type Page } from "@playwright/test";
+import type { Cookie, Locator, Page } from "@playwright/test";
+import { expect, test } from "./hydrated-test";
 import { demoUsers } from "@/dev/demo-users";
 import { startTestStack, type TestStack } from "@/tests/support/stack";
 
