@@ -5,7 +5,7 @@ import { MIN_SESSION_SECONDS, partitionOf } from "@/lib/aws/partitions";
 import type { AssumedRole } from "@/lib/aws/sts-broker-api";
 import { AppError, isAppError } from "@/lib/errors";
 import { enforceRateLimits } from "@/lib/rate-limit/counter";
-import { findHeldAssertion } from "@/lib/saml/aws-relay";
+import { findHeldAssertion, type AssertedSession } from "@/lib/saml/aws-relay";
 import {
   awsAppTripUrl,
   mfaStepUpError,
@@ -38,7 +38,7 @@ export async function assumeGrantedRole(
   options: IssuanceOptions,
 ): Promise<{ grant: Grant; assumed: AssumedRole }> {
   const grant = await authorizeIssuance(ctx, roleId, output, options.region);
-  const asserted: { sessionName?: string | null } = {};
+  const asserted: { session?: AssertedSession } = {};
   try {
     // Everything the server decides about the session is computed and validated before any STS
     // call (GetCallerIdentity included): a policy or tag AWS would refuse fails here.
@@ -49,7 +49,7 @@ export async function assumeGrantedRole(
     return { grant, assumed };
   } catch (error) {
     if (!(isAppError(error) && NOT_RECORDED_AS_FAILED.has(error.code)))
-      await recordFailure(ctx, output, grant, error, undefined, asserted.sessionName);
+      await recordFailure(ctx, output, grant, error, undefined, asserted.session);
     throw error;
   }
 }
@@ -180,7 +180,7 @@ async function assumeWithSaml(
   options: IssuanceOptions,
   grant: Grant,
   samlPair: SamlPair,
-  asserted: { sessionName?: string | null },
+  asserted: { session?: AssertedSession },
 ): Promise<AssumedRole> {
   const policy = sessionPolicyFor(grant);
   const chosenSeconds = await chooseDuration(ctx, grant, options.durationSeconds, false);
@@ -205,9 +205,9 @@ async function assumeWithSaml(
     options.durationSeconds,
     held.sessionDurationSeconds,
   );
-  // The session name AWS will give the session is the assertion's, not the portal's.
-  asserted.sessionName = held.roleSessionName;
-  await recordAuthorized(ctx, output, grant, durationSeconds, options.region, held.roleSessionName);
+  // The session name and source identity AWS will give the session are the assertion's.
+  asserted.session = { roleSessionName: held.roleSessionName, sourceIdentity: held.sourceIdentity };
+  await recordAuthorized(ctx, output, grant, durationSeconds, options.region, asserted.session);
   return ctx.broker.assumeRoleWithSaml({
     ...samlPair,
     samlAssertion: held.samlResponse,

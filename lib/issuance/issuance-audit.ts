@@ -10,6 +10,7 @@ import {
 import type { AssumedRole } from "@/lib/aws/sts-broker-api";
 import { AppError, isAppError } from "@/lib/errors";
 import { log } from "@/lib/log";
+import type { AssertedSession } from "@/lib/saml/aws-relay";
 import type { IssuanceContext, IssuanceOutput } from "./issuance-request";
 
 /** The audit records of an issuance: authorized before STS, issued or failed after it, or denied. */
@@ -42,14 +43,14 @@ export async function recordAuthorized(
   grant: Grant,
   durationSeconds: number,
   region: string,
-  assertedSessionName?: string | null,
+  asserted?: AssertedSession | null,
 ): Promise<void> {
   await writeAuditEvent(ctx.db, {
     action: AUTHORIZED_ACTION[output],
     outcome: "success",
     actor: actorOf(ctx.user),
     meta: ctx.meta,
-    target: { ...targetOf(ctx, grant, undefined, assertedSessionName), durationSeconds },
+    target: { ...targetOf(ctx, grant, undefined, asserted), durationSeconds },
     details: {
       region,
       via: grant.assumeMethod,
@@ -166,7 +167,7 @@ export async function recordFailure(
   grant: Grant,
   error: unknown,
   assumed?: AssumedRole,
-  assertedSessionName?: string | null,
+  asserted?: AssertedSession | null,
 ): Promise<void> {
   const reason = isAppError(error) ? (error.internalReason ?? error.code) : "unexpected error";
   log.warn("issuance failed", {
@@ -180,7 +181,7 @@ export async function recordFailure(
     outcome: "error",
     actor: actorOf(ctx.user),
     meta: ctx.meta,
-    target: targetOf(ctx, grant, assumed, assertedSessionName),
+    target: targetOf(ctx, grant, assumed, asserted),
     details: {
       reason: reason.slice(0, 1000),
       awsErrorCode: isAppError(error) ? (error.awsErrorCode ?? null) : null,
@@ -190,31 +191,31 @@ export async function recordFailure(
 }
 
 /**
- * What an issuance's record names. The session name is the one AWS gives the session (its
- * assumed-role ARN's last part, what CloudTrail shows): once STS answered, read from its answer;
- * before, for AssumeRole the portal's own (what it sends), for AssumeRoleWithSAML the held
- * assertion's RoleSessionName (`assertedSessionName`) — or none when it isn't known (a denial, an
- * assertion held before the portal kept it), never the portal's, which AWS doesn't use there.
+ * What an issuance's record names. The session name and source identity are the ones AWS gives
+ * the session (the assumed-role ARN's last part and `sourceIdentity`, what CloudTrail shows): once
+ * STS answered, read from its answer; before, for AssumeRole the portal's own (what it sends), for
+ * AssumeRoleWithSAML the held assertion's (`asserted`) — or none when it isn't known (a denial, an
+ * assertion without them), never the portal's, which AWS doesn't use there.
  */
 export function targetOf(
   ctx: Pick<IssuanceContext, "user">,
   grant: Grant,
   assumed?: AssumedRole,
-  assertedSessionName?: string | null,
+  asserted?: AssertedSession | null,
 ) {
   const fromAws = assumed?.assumedRoleArn.split("/").at(-1);
   const roleSessionName =
     fromAws ||
-    (grant.assumeMethod === "assume-role" ? ctx.user.roleSessionName : assertedSessionName);
+    (grant.assumeMethod === "assume-role" ? ctx.user.roleSessionName : asserted?.roleSessionName);
+  const sourceIdentity =
+    grant.assumeMethod === "assume-role"
+      ? ctx.user.id
+      : (assumed?.sourceIdentity ?? asserted?.sourceIdentity);
   return {
     awsAccountId: grant.account.accountId,
     roleArn: grant.roleArn,
     ...(roleSessionName ? { roleSessionName } : {}),
-    ...(grant.assumeMethod === "assume-role"
-      ? { sourceIdentity: ctx.user.id }
-      : assumed?.sourceIdentity
-        ? { sourceIdentity: assumed.sourceIdentity }
-        : {}),
+    ...(sourceIdentity ? { sourceIdentity } : {}),
     durationSeconds: assumed?.durationSeconds ?? grant.maxSessionDurationSeconds,
     ...(assumed ? { accessKeyId: assumed.credentials.accessKeyId } : {}),
   };

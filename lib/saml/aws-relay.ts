@@ -9,7 +9,11 @@ import type { RequestMeta } from "@/lib/request-meta";
 import { log } from "@/lib/log";
 import { hashTicket, newTicket, openAssertion, sealAssertion } from "./assertion-vault";
 import { parseAwsRoleAttribute, type AwsRolePair } from "./aws-role-attribute";
-import { assertedRoleSessionName, checkAwsSessionAttributes } from "./aws-session-attributes";
+import {
+  assertedRoleSessionName,
+  assertedSourceIdentity,
+  checkAwsSessionAttributes,
+} from "./aws-session-attributes";
 import { checkTripRole } from "./aws-trip-role";
 import { type SamlIdpConfig } from "./idp-registry";
 import { rememberAssertionOnce } from "./replay-cache";
@@ -105,6 +109,7 @@ export async function holdAwsAssertion(args: {
           heldText({
             samlResponse,
             roleSessionName: assertedRoleSessionName(assertion.attributes),
+            sourceIdentity: assertedSourceIdentity(assertion.attributes),
           }),
           associatedData(row.id),
         ),
@@ -197,11 +202,7 @@ export async function findHeldAssertion(
   sessionId: string,
   pair: AwsRolePair,
   now: Date,
-): Promise<{
-  samlResponse: string;
-  sessionDurationSeconds: number | null;
-  roleSessionName: string | null;
-} | null> {
+): Promise<(HeldAssertion & { sessionDurationSeconds: number | null }) | null> {
   const rows = await db.samlAwsAssertion.findMany({
     where: { sessionId, expiresAt: { gt: now } },
     orderBy: { createdAt: "desc" },
@@ -219,20 +220,37 @@ export async function findHeldAssertion(
 }
 
 /**
- * What is sealed for a held assertion: the SAMLResponse and the RoleSessionName its verified
- * assertion carries, which issuance records in its `*.authorized` event before STS answers
- * (the session name AWS will give the session). Sealed together, so it is as tamper-proof as the
- * response. A row held before this form is the bare base64 response (never starting with "{"):
- * its session name reads as unknown until it expires, minutes later.
+ * What AWS will name the session a held assertion creates, from its verified attributes: the
+ * RoleSessionName (the assumed-role ARN's last part) and the SourceIdentity. Issuance records both
+ * in its `*.authorized` event, before STS answers; null when the assertion has none.
  */
-function heldText(held: { samlResponse: string; roleSessionName: string | null }): string {
+export interface AssertedSession {
+  roleSessionName: string | null;
+  sourceIdentity: string | null;
+}
+
+type HeldAssertion = AssertedSession & { samlResponse: string };
+
+/**
+ * What is sealed for a held assertion: the SAMLResponse and the session identity its verified
+ * assertion carries (AssertedSession). Sealed together, so they are as tamper-proof as the
+ * response. A row held before this form is the bare base64 response (never starting with "{"), and
+ * one held before SourceIdentity was kept lacks it: what is missing reads as unknown until the
+ * row expires, minutes later.
+ */
+function heldText(held: HeldAssertion): string {
   return JSON.stringify(held);
 }
 
-function readHeldText(text: string): { samlResponse: string; roleSessionName: string | null } {
-  if (!text.startsWith("{")) return { samlResponse: text, roleSessionName: null };
-  const held = JSON.parse(text) as { samlResponse: string; roleSessionName: string | null };
-  return { samlResponse: held.samlResponse, roleSessionName: held.roleSessionName ?? null };
+function readHeldText(text: string): HeldAssertion {
+  if (!text.startsWith("{"))
+    return { samlResponse: text, roleSessionName: null, sourceIdentity: null };
+  const held = JSON.parse(text) as Partial<HeldAssertion> & { samlResponse: string };
+  return {
+    samlResponse: held.samlResponse,
+    roleSessionName: held.roleSessionName ?? null,
+    sourceIdentity: held.sourceIdentity ?? null,
+  };
 }
 
 async function auditRefusal(

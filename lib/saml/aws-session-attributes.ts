@@ -53,6 +53,14 @@ export function assertedRoleSessionName(attributes: Record<string, string[]>): s
   return attributes[ROLE_SESSION_NAME]?.[0] ?? null;
 }
 
+/**
+ * The SourceIdentity AWS sets on the session (CloudTrail's `sourceIdentity`, kept through role
+ * chaining): the assertion's attribute, read after checkAwsSessionAttributes accepted it.
+ */
+export function assertedSourceIdentity(attributes: Record<string, string[]>): string | null {
+  return attributes[SOURCE_IDENTITY]?.[0] ?? null;
+}
+
 function checkSourceIdentity(values: readonly string[]): void {
   if (values.length > 1)
     throw refuse(`SourceIdentity must have at most one value; it has ${values.length}`);

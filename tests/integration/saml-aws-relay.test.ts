@@ -580,8 +580,8 @@ describe("the relay refuses AWS attributes STS would refuse, naming them", () =>
   });
 });
 
-describe("a SAML-assumed role's records name the session name AWS gives it", () => {
-  it("credentials.authorized names the assertion's RoleSessionName, as credentials.issued does, never the portal's own", async () => {
+describe("a SAML-assumed role's records name the session name and source identity AWS gives it", () => {
+  it("credentials.authorized names the assertion's RoleSessionName and SourceIdentity, as credentials.issued does, never the portal's own", async () => {
     const { browser } = await signInWithDemoSaml(stack, "bob");
     // The portal's own session name for bob differs from the one his IdP asserts to AWS.
     const identities = await stack.db.user.findMany({ where: { email: "bob@corp.example" } });
@@ -594,13 +594,15 @@ describe("a SAML-assumed role's records name the session name AWS gives it", () 
       const assertion = await awsAppAssertion(browser, "bob");
       const asserted = attributeValueIn(assertion.xml, AWS_ATTRIBUTES.roleSessionName);
       expect(asserted).toBe("bob@corp.example");
+      const assertedSource = attributeValueIn(assertion.xml, AWS_ATTRIBUTES.sourceIdentity);
+      expect(assertedSource).toMatch(/^[\w+=,.@-]{2,64}$/);
       await getClaim(browser, await relayToClaim(browser, assertion.samlResponse));
       const res = await issue(browser.portal(stack), "credentials");
       expect(res.status, await res.clone().text()).toBe(200);
       const rows = await auditRowsFor(stack, res.headers.get("x-request-id"));
-      expect(rows.map((r) => [r.action, r.roleSessionName])).toEqual([
-        ["credentials.authorized", asserted],
-        ["credentials.issued", asserted],
+      expect(rows.map((r) => [r.action, r.roleSessionName, r.sourceIdentity])).toEqual([
+        ["credentials.authorized", asserted, assertedSource],
+        ["credentials.issued", asserted, assertedSource],
       ]);
     } finally {
       for (const user of identities)
