@@ -2,7 +2,9 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import type { MyAccess, MyRole } from "@/lib/access-review/my-access";
 import { describeMyReason } from "@/lib/access-review/my-access-words";
+import { credentialsOfferPath, deepLinkPath } from "@/lib/access/deep-link-path";
 import type { IdentityView } from "@/lib/auth/identity-view";
+import { IntentLink } from "./intent-link";
 import { UtcTime } from "./utc-time";
 
 /** The /me page: the identity and sign-in, then the roles with why (server-rendered only). */
@@ -152,6 +154,7 @@ function RoleReasons({
                 until <UtcTime value={r.accessEndsAt} />
               </span>
             )}
+            <RoleActions role={r} />
           </div>
           <ul className="mt-1 list-disc pl-5 text-slate-600">
             {r.reasons.map((reason, i) => (
@@ -163,5 +166,43 @@ function RoleReasons({
         </li>
       ))}
     </ul>
+  );
+}
+
+/**
+ * What a role row offers: for a granted role, its console through the deep link (which asks for an
+ * MFA sign-in first when the role needs one) and its CLI credentials, opened on the accounts page
+ * by this click (the same address from elsewhere only offers them); for a role one may request,
+ * the request.
+ */
+function RoleActions({ role: r }: { role: MyRole }) {
+  const link = "text-sm text-indigo-700 underline";
+  if (r.decision === "eligible")
+    return (
+      <span className="ml-auto">
+        <Link className={link} href="/requests" data-testid="my-role-request">
+          Request access
+        </Link>
+      </span>
+    );
+  if (r.decision !== "granted" && r.decision !== "requires-mfa") return null;
+  const afterMfa = r.needsMfaStepUp ? " (after an MFA sign-in)" : "";
+  return (
+    <span className="ml-auto flex gap-x-4">
+      {r.allowConsole && (
+        <Link
+          className={link}
+          href={deepLinkPath({ account: r.account.accountId, role: r.roleName })}
+          data-testid="my-role-console"
+        >
+          Open console{afterMfa}
+        </Link>
+      )}
+      {r.allowCli && (
+        <IntentLink className={link} href={credentialsOfferPath(r.roleId)} testId="my-role-cli">
+          CLI credentials{afterMfa}
+        </IntentLink>
+      )}
+    </span>
   );
 }

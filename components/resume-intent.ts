@@ -1,5 +1,7 @@
 "use client";
 
+import { credentialsOfferPath } from "@/lib/access/deep-link-path";
+
 /**
  * What this tab meant to do before a trip away from the portal (a sign-in, an MFA step-up, the
  * IdP's AWS app): a portal path, kept in sessionStorage for a few minutes and read once on return.
@@ -35,5 +37,5 @@ export function readIntent(path: string): boolean {
 
 /** The accounts page path that reopens CLI credentials for a role after a trip away. */
 export function credentialsResumePath(roleId: string): string {
-  return `/accounts?credentials=${encodeURIComponent(roleId)}`;
+  return credentialsOfferPath(roleId);
 }

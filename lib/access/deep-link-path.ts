@@ -33,3 +33,11 @@ export function deepLinkPath(params: Record<string, string | string[] | undefine
   }
   return pairs.length > 0 ? `${DEEP_LINK_PATH}?${pairs.join("&")}` : DEEP_LINK_PATH;
 }
+
+/**
+ * The accounts page path that offers a role's CLI credentials with one button (and reopens them at
+ * once when this tab asked for them before a trip away: components/resume-intent.ts).
+ */
+export function credentialsOfferPath(roleId: string): string {
+  return `/accounts?credentials=${encodeURIComponent(roleId)}`;
+}

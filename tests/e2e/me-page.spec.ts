@@ -47,3 +47,22 @@ test("the header's name opens /me: identity, groups, MFA, and why each role is y
   }));
   expect(widths.content).toBeLessThanOrEqual(widths.viewport);
 });
+
+test("a role's links on /me open its CLI credentials on this click and its console deep link", async ({
+  page,
+}) => {
+  const s = stack();
+  await signedInAs(page, s, "bob");
+  await page.goto(`${s.portalUrl}/me`);
+  const staging = page.getByTestId("my-role").filter({ hasText: "acme-staging / Developer" });
+  await expect(staging.getByTestId("my-role-console")).toHaveAttribute(
+    "href",
+    /^\/console\?account=\d{12}&role=Developer$/,
+  );
+  await staging.getByTestId("my-role-cli").click();
+  const dialog = page.getByTestId("credentials-dialog");
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText("Developer");
+  // The address lost the parameter: a reload or a copy of it issues nothing.
+  await expect(page).toHaveURL(`${s.portalUrl}/accounts`);
+});

@@ -30,12 +30,25 @@ async function mePage(session: PortalSession, path = "/me") {
       .replace(/&amp;/g, "&")
       .replace(/\s+/g, " ");
   const roles = new Map<string, string>();
+  const roleLinks = new Map<string, Array<{ testId: string; href: string; text: string }>>();
   for (const chunk of html.split('data-testid="my-role"').slice(1)) {
     const t = text(`<x ${chunk}`);
     const name = /^ ?(\S+ \/ \S+)/.exec(t)?.[1];
-    if (name) roles.set(name, t);
+    if (!name) continue;
+    roles.set(name, t);
+    roleLinks.set(
+      name,
+      [...chunk.matchAll(/<a ([^>]*)>(.*?)<\/a>/g)].map(([, attributes, inner]) => {
+        const attribute = (n: string) => new RegExp(`${n}="([^"]*)"`).exec(attributes!)?.[1] ?? "";
+        return {
+          testId: attribute("data-testid"),
+          href: attribute("href").replace(/&amp;/g, "&"),
+          text: text(inner!).trim(),
+        };
+      }),
+    );
   }
-  return { html, text: text(html), roles };
+  return { html, text: text(html), roles, roleLinks };
 }
 
 /** The server-side session the user's latest sign-in opened (the cookie carries it sealed). */
@@ -70,6 +83,25 @@ describe("/me shows who is signed in and why each role is theirs", () => {
     // A rule naming bob himself.
     expect(page.roles.get("acme-sandbox / DataScience")).toContain("Granted by a rule naming you");
     expect(page.roles.has("acme-production / Administrator")).toBe(false);
+    // A granted role opens its console through its deep link and offers its CLI credentials on
+    // the accounts page; a CLI-only rule offers no console.
+    const staging = await stack.db.awsAccount.findFirstOrThrow({ where: { name: "acme-staging" } });
+    const developer = await roleIdOf(stack, "acme-staging", "Developer");
+    expect(page.roleLinks.get("acme-staging / Developer")).toEqual([
+      {
+        testId: "my-role-console",
+        href: `/console?account=${staging.accountId}&role=Developer`,
+        text: "Open console",
+      },
+      {
+        testId: "my-role-cli",
+        href: `/accounts?credentials=${developer}`,
+        text: "CLI credentials",
+      },
+    ]);
+    expect(page.roleLinks.get("acme-sandbox / DataScience")?.map((l) => l.testId)).toEqual([
+      "my-role-cli",
+    ]);
     // Never the session's id, nor the cookie that carries it.
     expect(page.html).not.toContain(await liveSessionIdOf("bob"));
     expect(page.html).not.toContain(cookieValueOf(bob));
@@ -84,6 +116,28 @@ describe("/me shows who is signed in and why each role is theirs", () => {
     expect((await mePage(bob)).text).toContain("MFA Yes:");
   });
 
+  it("a role granted only after an MFA sign-in says so on its console and CLI links", async () => {
+    const bob = await signIn(stack, "bob");
+    const roleId = await roleIdOf(stack, "acme-staging", "Developer");
+    const rules = await stack.db.accessRule.findMany({ where: { roleId, requireMfa: false } });
+    await stack.db.accessRule.updateMany({
+      where: { id: { in: rules.map((r) => r.id) } },
+      data: { requireMfa: true },
+    });
+    try {
+      const links = (await mePage(bob)).roleLinks.get("acme-staging / Developer");
+      expect(links?.map((l) => [l.testId, l.text])).toEqual([
+        ["my-role-console", "Open console (after an MFA sign-in)"],
+        ["my-role-cli", "CLI credentials (after an MFA sign-in)"],
+      ]);
+    } finally {
+      await stack.db.accessRule.updateMany({
+        where: { id: { in: rules.map((r) => r.id) } },
+        data: { requireMfa: false },
+      });
+    }
+  });
+
   it("an active elevation: granted by the approved request until its end", async () => {
     const carol = await signIn(stack, "carol");
     const dataAnalyst = await roleIdOf(stack, "acme-production", "DataAnalyst");
@@ -93,6 +147,9 @@ describe("/me shows who is signed in and why each role is theirs", () => {
     expect(before.roles.get("acme-production / DataAnalyst")).toContain(
       "You may request it under Access requests (a rule naming you)",
     );
+    expect(before.roleLinks.get("acme-production / DataAnalyst")).toEqual([
+      { testId: "my-role-request", href: "/requests", text: "Request access" },
+    ]);
 
     const asked = await carol.request("/api/access-requests", {
       method: "POST",
@@ -114,6 +171,10 @@ describe("/me shows who is signed in and why each role is theirs", () => {
     expect(after.roles.get("acme-production / DataAnalyst")).toContain(
       `Granted by your approved access request ${id}, until ${until} UTC (approved by alice@corp.example)`,
     );
+    expect(after.roleLinks.get("acme-production / DataAnalyst")?.map((l) => l.testId)).toEqual([
+      "my-role-console",
+      "my-role-cli",
+    ]);
   });
 
   it("shows only the caller's own: a query naming someone else changes nothing", async () => {
