@@ -35,24 +35,44 @@ export function parseRoleArnQuery(term: string): RoleArnQuery | null {
   return assumed ? arnQuery(assumed[2]!, assumed[3]!) : null;
 }
 
+/** What a sentence puts around a word: brackets before it, punctuation after it. */
+const SENTENCE_AROUND = /^\(+|[.;:)]+$/g;
+
+/**
+ * The roles a term may name when it sits in a pasted sentence (an AccessDenied message, a log
+ * line): as written, and without the sentence's brackets or final full stop. IAM allows a role
+ * name to end in `.` or `,`, so both readings are kept and the one that names a role of the
+ * person's wins. Empty when neither reading is a role ARN.
+ */
+export function roleKeysInSentence(term: string): string[] {
+  const keys = new Set<string>();
+  for (const reading of [term, term.trim().replace(SENTENCE_AROUND, "")]) {
+    const arn = parseRoleArnQuery(reading);
+    if (arn) keys.add(arn.key);
+  }
+  return [...keys];
+}
+
 /** Whether a term is meant as an ARN (begins with `arn:`, quotes aside), valid or not. */
 export function looksLikeArn(term: string): boolean {
   return /^["'`]*arn:/i.test(term);
 }
 
 /**
- * What to say when a search names no role and one of its terms is an ARN: which role the ARN
- * names (so "not yours" is plain), or that it is not a role ARN at all. Null for other searches.
+ * What to say when a search names no role and one of its terms is an ARN: which role the (first
+ * role) ARN names (so "not yours" is plain), or that it is not a role ARN at all. Null for other
+ * searches.
  */
 export function arnSearchNote(query: string): string | null {
-  for (const term of query.split(/\s+/)) {
-    if (!looksLikeArn(term)) continue;
-    const arn = parseRoleArnQuery(term);
-    return arn
-      ? `That ARN names role ${arn.roleName} in account ${arn.accountId}, which is not among your roles.`
-      : "That is not a role ARN: expected arn:aws:iam::<12-digit account id>:role/<name> or arn:aws:sts::<account id>:assumed-role/<name>/<session>.";
+  const terms = query.split(/\s+/).map((t) => t.replace(/^\(+/, ""));
+  for (const term of terms) {
+    const arn = parseRoleArnQuery(term) ?? parseRoleArnQuery(term.replace(SENTENCE_AROUND, ""));
+    if (arn)
+      return `That ARN names role ${arn.roleName} in account ${arn.accountId}, which is not among your roles.`;
   }
-  return null;
+  return terms.some(looksLikeArn)
+    ? "That is not a role ARN: expected arn:aws:iam::<12-digit account id>:role/<name> or arn:aws:sts::<account id>:assumed-role/<name>/<session>."
+    : null;
 }
 
 function arnQuery(accountId: string, roleName: string): RoleArnQuery {

@@ -1,5 +1,5 @@
 import type { AccountView, RoleView } from "@/lib/access/group-by-account";
-import { looksLikeArn, parseRoleArnQuery, roleKey } from "./role-arn-query";
+import { looksLikeArn, parseRoleArnQuery, roleKey, roleKeysInSentence } from "./role-arn-query";
 import { nearlyMatchesAWord, wordStarts } from "./typo-match";
 
 /** One role with its account and a precomputed lower-case haystack, built once per page load. */
@@ -49,6 +49,11 @@ export interface SearchTerm {
   idPrefix: string | null;
   /** Set when the term is a role or assumed-role ARN: the one role it names (`SearchEntry.roleKey`). */
   roleKey: string | null;
+  /**
+   * The roles the term names when read as part of a pasted sentence (roleKeysInSentence): used
+   * only when the query as typed finds nothing (searchAccounts).
+   */
+  sentenceRoleKeys: string[];
   /** The term begins with `arn:`: never typo-forgiven, a slip in an ARN names another resource. */
   isArn: boolean;
 }
@@ -65,6 +70,7 @@ export function parseQuery(query: string): SearchTerm[] {
         text,
         idPrefix: /^[\d-]*\d[\d-]*$/.test(text) ? text.replace(/-/g, "") : null,
         roleKey: isArn ? (parseRoleArnQuery(raw)?.key ?? null) : null,
+        sentenceRoleKeys: /arn:/i.test(raw) ? roleKeysInSentence(raw) : [],
         isArn,
       };
     });
@@ -103,8 +109,13 @@ export function entryMatches(
 export function searchAccounts(index: readonly SearchEntry[], query: string): AccountMatch[] {
   const terms = parseQuery(query);
   const exact = matchingEntries(index, terms, false);
+  if (exact.length > 0) return exact;
+  // A pasted error message or log line: its words around a role ARN match nothing, so it is read
+  // as the ARNs it holds (the roles any of them names).
+  const named = new Set(terms.flatMap((t) => t.sentenceRoleKeys));
+  if (named.size > 0) return matchingEntries(index, [], false, (entry) => named.has(entry.roleKey));
   // The typo pass is the costly one: skip it when no term could be forgiven (an ARN, an id).
-  if (exact.length > 0 || !terms.some(isForgivable)) return exact;
+  if (!terms.some(isForgivable)) return exact;
   return matchingEntries(index, terms, true);
 }
 
@@ -117,9 +128,11 @@ function matchingEntries(
   index: readonly SearchEntry[],
   terms: readonly SearchTerm[],
   forgiveTypos: boolean,
+  keep: (entry: SearchEntry) => boolean = () => true,
 ): AccountMatch[] {
   const result: AccountMatch[] = [];
   for (const entry of index) {
+    if (!keep(entry)) continue;
     if (terms.length > 0 && !entryMatches(entry, terms, forgiveTypos)) continue;
     const last = result.at(-1);
     if (last && last.account === entry.account) last.roles.push(entry.role);

@@ -91,12 +91,58 @@ describe("a pasted role ARN finds the role it names, and only that one", () => {
   });
 });
 
+describe("a pasted sentence around a role ARN finds the role the ARN names", () => {
+  it.each([
+    [
+      "an AccessDenied message: the caller's assumed role and the target role",
+      "User: arn:aws:sts::456789012345:assumed-role/DataScience/bob@corp is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::345678901234:role/Administrator",
+      ["acme-staging/Administrator", "acme-sandbox/DataScience"],
+    ],
+    [
+      "a sentence's full stop after the ARN",
+      "Use arn:aws:iam::345678901234:role/Developer.",
+      ["acme-staging/Developer"],
+    ],
+    [
+      "an ARN in brackets",
+      "the role (arn:aws:iam::111122223333:role/Operator) was denied",
+      ["gov-workloads/Operator"],
+    ],
+    [
+      "alone, with a full stop",
+      "arn:aws:iam::456789012345:role/DataScience.",
+      ["acme-sandbox/DataScience"],
+    ],
+    [
+      "another service's ARN in the same message is not a role",
+      "AccessDenied calling s3:GetObject on arn:aws:s3:::acme-data for arn:aws:sts::456789012345:assumed-role/DataScience/s1",
+      ["acme-sandbox/DataScience"],
+    ],
+    [
+      "words the role lacks: the ARN decides",
+      "arn:aws:iam::345678901234:role/Developer sandbox",
+      ["acme-staging/Developer"],
+    ],
+  ])("%s", (_rule, query, expected) => {
+    expect(shown(query)).toEqual(expected);
+  });
+
+  it.each([
+    [
+      "a sentence whose ARNs name none of the user's roles",
+      "User: arn:aws:sts::999999999999:assumed-role/Dev/x is not authorized",
+    ],
+    ["a sentence with only another service's ARN", "denied on arn:aws:s3:::acme-staging bucket"],
+  ])("%s finds nothing", (_rule, query) => {
+    expect(shown(query)).toEqual([]);
+  });
+});
+
 describe("an ARN that names none of the user's roles finds nothing", () => {
   it.each([
     ["wrong account", "arn:aws:iam::999999999999:role/Developer"],
     ["right account, role not granted there", "arn:aws:iam::345678901234:role/DataScience"],
     ["role name is only a prefix", "arn:aws:iam::345678901234:role/Dev"],
-    ["ANDed with a term the role lacks", "arn:aws:iam::345678901234:role/Developer sandbox"],
     ["eleven-digit account", "arn:aws:iam::34567890123:role/Developer"],
     ["unknown partition", "arn:aws-iso:iam::345678901234:role/Developer"],
     ["IAM ARNs have no region", "arn:aws:iam:eu-west-1:345678901234:role/Developer"],
@@ -125,6 +171,11 @@ describe("when an ARN finds nothing, the page says why", () => {
       /role Dev in account 999999999999/,
     ],
     ["anything else beginning arn: is not a role ARN", "arn:aws:s3:::bucket", /not a role ARN/],
+    [
+      "in a sentence, the role ARN is named, not another service's ARN before it",
+      "denied on arn:aws:s3:::bucket for arn:aws:sts::999999999999:assumed-role/Dev/s1.",
+      /role Dev in account 999999999999/,
+    ],
   ])("%s", (_rule, query, note) => {
     expect(arnSearchNote(query)).toMatch(note);
   });
