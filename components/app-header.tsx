@@ -30,7 +30,9 @@ export function AppHeader({
   const userLabel = userLabelOf(user);
   const width = columnWidth(isWide);
   return (
-    <header className="border-b border-slate-200 bg-white">
+    // data-person: who this page is for, as the header names them, so what a tab kept for one
+    // person is never offered to another who signs in on it (components/signed-in-person.ts).
+    <header className="border-b border-slate-200 bg-white" data-person={userLabel}>
       <SkipToContent />
       {/* Relative: on a phone the main menu opens right under this row. */}
       <div className={`relative mx-auto flex ${width} items-center gap-3 px-4 py-3 sm:gap-6`}>

@@ -95,6 +95,35 @@ test("an expired session: CLI credentials on the accounts page signs in again an
   await expect(dialog.getByTestId("credentials-expiry")).toBeVisible();
 });
 
+test("an expired session: someone else who signs in on the tab is not offered the last person's console or star", async ({
+  page,
+}) => {
+  const s = stack();
+  await signInThroughBrowser(page, s, "alice");
+  endSessionsByTime(s);
+  await clickConsoleExpectingRefusal(
+    page,
+    roleRow(page, "acme-staging", "Developer").getByRole("button", { name: /^Console:/ }),
+  );
+  const keptInTab = () =>
+    page.evaluate(() =>
+      Object.keys(window.sessionStorage).some((k) => k.startsWith("gatehouse.kept:")),
+    );
+  await expect(page.getByTestId("session-ended")).toBeVisible();
+  expect(await keptInTab()).toBe(true);
+  // alice walks away; her IdP session goes too (else the IdP would sign her in again).
+  await page.context().clearCookies();
+  await signInAgain(page, s, "bob", "/accounts");
+  await expect(page.getByTestId("signed-in-user")).toHaveText("bob@corp.example");
+  await expect(roleRow(page, "acme-staging", "Developer")).toBeVisible();
+  // The page has read what the tab kept (reading forgets it) and rendered what followed.
+  await expect.poll(keptInTab).toBe(false);
+  await page.evaluate(
+    () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))),
+  );
+  await expect(page.getByTestId("resume-offer")).toHaveCount(0);
+});
+
 test("an expired session: a favorite starred on the accounts page is saved once signed in again", async ({
   page,
 }) => {
