@@ -61,9 +61,12 @@ export function AppHeader({
       {(isAuditor || isAdmin) && (
         <nav aria-label="Administration" className="border-t border-slate-100 bg-slate-50/70">
           {/* Each link is 24 px tall (the smallest tap target WCAG 2.5.8 allows), not just its
-              20 px line of text: an approver on a phone taps these. */}
+              20 px line of text: an approver on a phone taps these. On a phone the row is one
+              line that scrolls sideways (nine links wrapped to four lines, 120 px above every
+              admin page), scrolled to the page shown (HeaderLink); from 640 px it wraps. */}
           <div
-            className={`mx-auto flex ${width} flex-wrap items-baseline gap-x-5 gap-y-1 px-4 py-1 text-sm whitespace-nowrap text-slate-600 sm:flex-nowrap [&_a]:py-0.5`}
+            className={`mx-auto flex ${width} [scrollbar-width:thin] items-baseline gap-x-5 gap-y-1 overflow-x-auto px-4 py-1 text-sm whitespace-nowrap text-slate-600 sm:overflow-visible [&_a]:py-0.5`}
+            data-scroll-row
           >
             <span className="shrink-0 text-xs font-medium tracking-wide text-slate-500 uppercase">
               {isAdmin ? "Admin" : "Audit"}

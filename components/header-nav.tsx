@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { useId, useRef, useState, type ReactNode } from "react";
+import { useEffect, useId, useRef, useState, type ReactNode } from "react";
 
 /** The pages everyone has, in the header's order. */
 const MAIN_PAGES = [
@@ -37,8 +37,13 @@ export function HeaderLink({
   children: ReactNode;
 }) {
   const current = currentOf(usePathname(), href);
+  const ref = useRef<HTMLAnchorElement>(null);
+  useEffect(() => {
+    if (current === "page") scrollRowTo(ref.current);
+  }, [current]);
   return (
     <Link
+      ref={ref}
       href={href}
       aria-current={current}
       onClick={onClick}
@@ -49,6 +54,20 @@ export function HeaderLink({
       {children}
     </Link>
   );
+}
+
+/**
+ * In a row of links that scrolls sideways (`data-scroll-row`, the admin row on a phone), brings the
+ * link to the page shown into view. Only the row scrolls, never the page (a page the browser
+ * restored to a scrolled position stays there).
+ */
+function scrollRowTo(link: HTMLElement | null): void {
+  const row = link?.closest<HTMLElement>("[data-scroll-row]");
+  if (!link || !row || row.scrollWidth <= row.clientWidth) return;
+  const linkBox = link.getBoundingClientRect();
+  const rowBox = row.getBoundingClientRect();
+  if (linkBox.left >= rowBox.left && linkBox.right <= rowBox.right) return;
+  row.scrollLeft += linkBox.left - rowBox.left - 16;
 }
 
 /**

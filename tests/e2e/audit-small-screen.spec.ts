@@ -97,3 +97,30 @@ test("on a phone the filters fold into 'Filters · N active', each active filter
   await expect(page.getByLabel("User (email or user id)")).toHaveValue("nobody@corp.example");
   await expect(page.getByRole("button", { name: "Apply filters" })).toBeVisible();
 });
+
+test("on a phone the admin links are one line that scrolls sideways, scrolled to the page shown, and each stays tappable", async ({
+  page,
+}) => {
+  const s = stack();
+  await signedInAs(page, s, "alice");
+  const adminNav = page.getByRole("navigation", { name: "Administration" });
+  for (const [path, name] of [
+    ["/admin/audit", "Audit log"],
+    ["/admin/webhooks", "Webhook deliveries"],
+  ] as const) {
+    await page.goto(`${s.portalUrl}${path}`);
+    const shown = adminNav.getByRole("link", { name, exact: true });
+    await expect(shown).toHaveAttribute("aria-current", "page");
+    const nav = (await adminNav.boundingBox())!;
+    expect(nav.height, "one line of 24 px links").toBeLessThanOrEqual(40);
+    // Scrolled to the page shown (HeaderLink), within the screen.
+    await expect.poll(async () => (await shown.boundingBox())!.x).toBeGreaterThanOrEqual(0);
+    await expectOnFirstScreen(`the ${name} link`, shown);
+    await expectNoSidewaysScroll(page);
+  }
+  // A link off the screen is reached by the row's own scroll, and taps through.
+  const first = adminNav.getByRole("link", { name: "Audit log", exact: true });
+  await first.click();
+  await page.waitForURL(`${s.portalUrl}/admin/audit`);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Audit log");
+});
