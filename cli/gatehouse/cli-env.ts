@@ -23,6 +23,11 @@ export interface CliEnv {
   variables: Environment;
   /** HTTP_PROXY / HTTPS_PROXY / NO_PROXY; undefined when neither proxy is set (proxy-fetch.ts). */
   proxy: ProxyVariables | undefined;
+  /**
+   * `AWS_CA_BUNDLE`: a PEM file of the certificate authorities to trust for https://, in place of
+   * the built-in ones, as the AWS CLI reads it (proxied-fetch.ts); undefined when unset.
+   */
+  caBundle: string | undefined;
 }
 
 export interface ProxyVariable {
@@ -65,6 +70,7 @@ export function readCliEnv(
     platform,
     variables,
     proxy: readProxyVariables(variables),
+    caBundle: pathSetting("AWS_CA_BUNDLE"),
   };
 }
 

@@ -88,7 +88,7 @@ async function callPortalOnce(
   const signal = AbortSignal.timeout(timeoutMs);
   const unreachable = (err: unknown) =>
     new CliError(
-      `cannot reach the portal at ${portalUrl}: ${networkReason(err, timeoutMs)}`,
+      `cannot reach the portal at ${portalUrl}: ${networkReason(err, timeoutMs)}${untrustedHint(err)}`,
       EXIT.unavailable,
     );
   let response: Response;
@@ -213,6 +213,23 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
       },
     );
   });
+}
+
+/** TLS errors that mean "no trusted authority issued this certificate" (Node's codes). */
+const UNTRUSTED_CERTIFICATE = new Set([
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+]);
+
+/** What to do when the portal's certificate is not trusted; "" for any other failure. */
+function untrustedHint(err: unknown): string {
+  const cause = err instanceof Error && isRecord(err.cause) ? err.cause : undefined;
+  return typeof cause?.code === "string" && UNTRUSTED_CERTIFICATE.has(cause.code)
+    ? " (its certificate is not issued by an authority this machine trusts: behind a TLS-inspecting proxy, point AWS_CA_BUNDLE or NODE_EXTRA_CA_CERTS at your organisation's CA bundle)"
+    : "";
 }
 
 /** Why a request got no answer: a timeout, or the socket error's code (`ECONNREFUSED` …). */

@@ -1,7 +1,8 @@
+import fs from "node:fs";
 import type { Dispatcher } from "undici";
 
 import type { ProxyVariables } from "./cli-env";
-import { CliError, EXIT } from "./exit-codes";
+import { CliError, EXIT, UsageError } from "./exit-codes";
 import { type ProxyServer, proxyFor, proxySettings } from "./proxy-settings";
 
 /**
@@ -9,19 +10,24 @@ import { type ProxyServer, proxyFor, proxySettings } from "./proxy-settings";
  * undici's own fetch and ProxyAgent (undici is loaded only here). https:// goes through a CONNECT
  * tunnel, http:// as a plain proxied request, as curl and the AWS CLI send them; userinfo in the
  * proxy URL becomes `Proxy-Authorization: Basic`. TLS to the target trusts NODE_EXTRA_CA_CERTS
- * as Node's own fetch does.
- * @throws UsageError when a proxy variable is not a usable URL, before anything is sent.
+ * as Node's own fetch does, or, with AWS_CA_BUNDLE (`caBundlePath`), only that file's authorities.
+ * @throws UsageError when a proxy variable is not a usable URL or the CA bundle is not a readable
+ * PEM file, before anything is sent.
  */
-export async function proxiedFetch(variables: ProxyVariables): Promise<typeof fetch> {
+export async function proxiedFetch(
+  variables: ProxyVariables,
+  caBundlePath?: string,
+): Promise<typeof fetch> {
   const settings = proxySettings(variables);
+  const tls = caBundlePath === undefined ? {} : { ca: readCaBundle(caBundlePath) };
   const undici = await import("undici");
-  const direct = new undici.Agent();
+  const direct = new undici.Agent({ connect: tls });
   const agents = new Map<ProxyServer, Dispatcher>();
   const agentFor = (server: ProxyServer): Dispatcher => {
     let agent = agents.get(server);
     if (!agent) {
       const tunnel = server === settings.https;
-      agent = new undici.ProxyAgent({ uri: server.url.href, proxyTunnel: tunnel });
+      agent = new undici.ProxyAgent({ uri: server.url.href, proxyTunnel: tunnel, requestTls: tls });
       agents.set(server, agent);
     }
     return agent;
@@ -90,4 +96,27 @@ function refusal(status: string, server: ProxyServer, url: URL): CliError {
     `the proxy ${server.shown} (${server.variable}) answered HTTP ${status} when asked for ${url.host}${hint}`,
     EXIT.unavailable,
   );
+}
+
+/**
+ * AWS_CA_BUNDLE's certificates. Like the AWS CLI, the file replaces the built-in authorities (a
+ * bundle for a TLS-intercepting proxy must then hold every CA the CLI's hosts need); Node's
+ * NODE_EXTRA_CA_CERTS adds to them instead.
+ * @throws UsageError naming the variable when the file can't be read or holds no PEM certificate
+ */
+export function readCaBundle(file: string): string {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? "unreadable";
+    throw new UsageError(
+      `AWS_CA_BUNDLE names ${JSON.stringify(file)}, which cannot be read (${code})`,
+    );
+  }
+  if (!/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(text))
+    throw new UsageError(
+      `AWS_CA_BUNDLE names ${JSON.stringify(file)}, which holds no PEM certificate (-----BEGIN CERTIFICATE-----)`,
+    );
+  return text;
 }

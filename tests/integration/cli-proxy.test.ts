@@ -3,11 +3,10 @@
 // TLS (trusted through NODE_EXTRA_CA_CERTS) and a real CONNECT proxy that counts what it carries.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decide } from "../support/cli-auth";
 import { CLI_BIN, runCli } from "../support/cli-process";
-import { signedInTerminal } from "../support/cli-terminal";
+import { signedInFor, signedInTerminal } from "../support/cli-terminal";
 import { startConnectProxy, type ConnectProxy } from "../support/connect-proxy";
 import { signIn } from "../support/portal-client";
 import { startTestStack, type TestStack } from "../support/stack";
@@ -77,12 +76,7 @@ beforeAll(async () => {
   );
 
   loopbackTerminal = await signedInTerminal(stack, homes);
-  terminal = await signedInTerminal(stack, homes);
-  // The token is sent only to the portal it was saved for: save it for the https:// name.
-  const config = path.join(terminal.GATEHOUSE_HOME!, "config.json");
-  const saved = JSON.parse(fs.readFileSync(config, "utf8")) as { portalUrl: string };
-  fs.writeFileSync(config, JSON.stringify({ ...saved, portalUrl: httpsPortal }), { mode: 0o600 });
-  terminal.GATEHOUSE_URL = httpsPortal;
+  terminal = signedInFor(await signedInTerminal(stack, homes), httpsPortal);
 });
 
 afterAll(async () => {

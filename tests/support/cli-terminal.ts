@@ -98,3 +98,18 @@ export function getWithHost(
     req.end();
   });
 }
+
+/**
+ * The terminal's sign-in saved for `portalUrl` instead (the CLI sends its token only to the portal
+ * it was saved for): for a test that reaches the same portal under another URL (a TLS front, a
+ * name only a proxy resolves). Returns the terminal's environment pointed there.
+ */
+export function signedInFor(
+  terminal: Record<string, string | undefined>,
+  portalUrl: string,
+): Record<string, string | undefined> {
+  const config = path.join(terminal.GATEHOUSE_HOME!, "config.json");
+  const saved = JSON.parse(fs.readFileSync(config, "utf8")) as { portalUrl: string };
+  fs.writeFileSync(config, JSON.stringify({ ...saved, portalUrl }), { mode: 0o600 });
+  return { ...terminal, GATEHOUSE_URL: portalUrl };
+}

@@ -2,6 +2,7 @@ import { type CommandSpec, type ParsedCommand, stringOption } from "../args";
 import type { CliContext } from "../context";
 import { CliError, EXIT, UsageError } from "../exit-codes";
 import { printable } from "../portal-client";
+import { needsOwnFetch } from "../proxy-fetch";
 import { requireKnownProfile } from "../profile-suggestions";
 
 export const spec: CommandSpec = {
@@ -48,13 +49,12 @@ export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<numbe
     warn: () => undefined,
     error: () => undefined,
   };
-  // Behind a proxy, STS is reached through the CLI's fetch (sts-request-handler.ts); the SDK's own
-  // handler would ignore HTTPS_PROXY. The SDK hands the handler on to the STS client it makes for a
-  // profile's role_arn.
-  const requestHandler =
-    ctx.env.proxy === undefined
-      ? undefined
-      : (await import("../sts-request-handler")).fetchRequestHandler(ctx.fetch);
+  // With a proxy or AWS_CA_BUNDLE, STS is reached through the CLI's fetch (sts-request-handler.ts):
+  // the SDK's own handler reads neither. The SDK hands the handler on to the STS client it makes
+  // for a profile's role_arn.
+  const requestHandler = needsOwnFetch(ctx.env)
+    ? (await import("../sts-request-handler")).fetchRequestHandler(ctx.fetch)
+    : undefined;
   const base = {
     logger,
     ...(profile !== undefined && { profile }),
