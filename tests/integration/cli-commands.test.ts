@@ -776,9 +776,9 @@ describe("command-line rules against the real portal", () => {
   );
 
   it.each([
-    ["a file that is not executable", 0o644, 126],
-    ["a file that does not exist", undefined, 127],
-  ])("exec of %s exits %i, as a shell would", async (_name, mode, code) => {
+    ["a file that is not executable (126)", 0o644, 126],
+    ["a file that does not exist (127)", undefined, 127],
+  ])("exec of %s exits as a shell would", async (_name, mode, code) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gatehouse-exec-"));
     const file = path.join(dir, "tool");
     if (mode !== undefined) fs.writeFileSync(file, "#!/bin/sh\nexit 0\n", { mode });
