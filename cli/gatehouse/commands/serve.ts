@@ -175,11 +175,6 @@ export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<numbe
   if (defaultRole !== undefined && durationSeconds !== undefined)
     await checkDuration(ctx, portalUrl, signIn.token, defaultRole, durationSeconds);
   const request = (role: string): CredentialRequest => ({ role, durationSeconds, region });
-  // The SDKs' container provider waits 1 s for an answer by default and tries once: have the
-  // default role's credentials in the cache before announcing, so its first request is answered at
-  // once. A failure here is reported by that request instead, as before.
-  if (defaultRole !== undefined)
-    await getCredentials(ctx, portalUrl, request(defaultRole)).catch(() => undefined);
 
   const authToken = randomBytes(32).toString("base64url");
   const server: http.Server = http.createServer(
