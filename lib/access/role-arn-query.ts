@@ -39,18 +39,20 @@ export function parseRoleArnQuery(term: string): RoleArnQuery | null {
 const SENTENCE_AROUND = /^\(+|[.;:)]+$/g;
 
 /**
- * The roles a term may name when it sits in a pasted sentence (an AccessDenied message, a log
+ * The role ARNs a term may be when it sits in a pasted sentence (an AccessDenied message, a log
  * line): as written, and without the sentence's brackets or final full stop. IAM allows a role
  * name to end in `.` or `,`, so both readings are kept and the one that names a role of the
  * person's wins. Empty when neither reading is a role ARN.
  */
+function roleArnsInSentence(term: string): RoleArnQuery[] {
+  return [term, term.trim().replace(SENTENCE_AROUND, "")].flatMap(
+    (reading) => parseRoleArnQuery(reading) ?? [],
+  );
+}
+
+/** The keys (`roleKey`) of the roles a term in a pasted sentence may name (roleArnsInSentence). */
 export function roleKeysInSentence(term: string): string[] {
-  const keys = new Set<string>();
-  for (const reading of [term, term.trim().replace(SENTENCE_AROUND, "")]) {
-    const arn = parseRoleArnQuery(reading);
-    if (arn) keys.add(arn.key);
-  }
-  return [...keys];
+  return [...new Set(roleArnsInSentence(term).map((arn) => arn.key))];
 }
 
 /** Whether a term is meant as an ARN (begins with `arn:`, quotes aside), valid or not. */
@@ -64,13 +66,11 @@ export function looksLikeArn(term: string): boolean {
  * searches.
  */
 export function arnSearchNote(query: string): string | null {
-  const terms = query.split(/\s+/).map((t) => t.replace(/^\(+/, ""));
-  for (const term of terms) {
-    const arn = parseRoleArnQuery(term) ?? parseRoleArnQuery(term.replace(SENTENCE_AROUND, ""));
-    if (arn)
-      return `That ARN names role ${arn.roleName} in account ${arn.accountId}, which is not among your roles.`;
-  }
-  return terms.some(looksLikeArn)
+  const terms = query.split(/\s+/);
+  const arn = terms.flatMap(roleArnsInSentence)[0];
+  if (arn)
+    return `That ARN names role ${arn.roleName} in account ${arn.accountId}, which is not among your roles.`;
+  return terms.some((t) => looksLikeArn(t.replace(/^\(+/, "")))
     ? "That is not a role ARN: expected arn:aws:iam::<12-digit account id>:role/<name> or arn:aws:sts::<account id>:assumed-role/<name>/<session>."
     : null;
 }
