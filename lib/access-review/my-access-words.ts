@@ -29,7 +29,8 @@ export function describeMyReason(
     case "requires-mfa":
       return `Granted by ${who}${until}, once you sign in with MFA`;
     case "eligible":
-      return `You may request it under Access requests (${who})`;
+      // Who will decide, as the Access requests page says it (approvers.ts describeApprovers).
+      return `You may request it under Access requests (${who})${v.approvers ? `, approved by ${v.approvers}` : ""}`;
     case "expired":
       return `Not granted: the rule (${who}) expired at ${formatUtc(v.at)}`;
     default:

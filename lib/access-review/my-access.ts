@@ -50,7 +50,7 @@ const GRANTING: ReadonlySet<RuleVerdict["kind"]> = new Set(["grants", "grants-by
 
 export async function findMyAccess(db: Db, user: SignedInUser, now: Date): Promise<MyAccess> {
   const principal = principalOf(user);
-  const rules = await findRulesForPrincipal(db, principal, now);
+  const rules = await withApprovers(db, await findRulesForPrincipal(db, principal, now));
   const byRole = new Map<string, RuleForResolution[]>();
   for (const rule of rules) {
     const list = byRole.get(rule.role.id);
@@ -99,6 +99,24 @@ export async function findMyAccess(db: Db, user: SignedInUser, now: Date): Promi
     a.account.accountId.localeCompare(b.account.accountId) ||
     a.roleName.localeCompare(b.roleName);
   return { granted: granted.sort(order), notGranted: notGranted.sort(order) };
+}
+
+/**
+ * The issuance path's rule read leaves out who approves a requestable rule; the page says it, so
+ * the eligible rules' approvers are read here, in one query and only when there are such rules.
+ */
+async function withApprovers(db: Db, rules: RuleForResolution[]): Promise<RuleForResolution[]> {
+  const ids = rules.filter((r) => r.kind === "eligible" && !r.elevation).map((r) => r.id);
+  if (ids.length === 0) return rules;
+  const rows = await db.accessRule.findMany({
+    where: { id: { in: ids } },
+    select: { id: true, approversJson: true },
+  });
+  const approvers = new Map(rows.map((r) => [r.id, r.approversJson]));
+  return rules.map((r) => {
+    const json = approvers.get(r.id);
+    return json === undefined || r.elevation ? r : { ...r, approversJson: json };
+  });
 }
 
 function subjectOf(rule: RuleForResolution): RuleSubject {

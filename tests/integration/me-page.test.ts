@@ -145,7 +145,7 @@ describe("/me shows who is signed in and why each role is theirs", () => {
     expect(before.roles.has("acme-production / DataAnalyst")).toBe(true);
     expect(before.text).toContain("Your roles (0)");
     expect(before.roles.get("acme-production / DataAnalyst")).toContain(
-      "You may request it under Access requests (a rule naming you)",
+      "You may request it under Access requests (a rule naming you), approved by the gatehouse-admins group",
     );
     expect(before.roleLinks.get("acme-production / DataAnalyst")).toEqual([
       { testId: "my-role-request", href: "/requests", text: "Request access" },

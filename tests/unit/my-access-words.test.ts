@@ -46,9 +46,12 @@ describe("each reason names the rule behind it", () => {
       "Granted by your group “developers”, once you sign in with MFA",
     ],
     [
-      "eligible: may be requested",
-      reason({ subject: { kind: "user" }, verdict: { kind: "eligible", approvers: "" } }),
-      "You may request it under Access requests (a rule naming you)",
+      "eligible: may be requested, and says who approves",
+      reason({
+        subject: { kind: "user" },
+        verdict: { kind: "eligible", approvers: "the platform-leads group or alice@corp.example" },
+      }),
+      "You may request it under Access requests (a rule naming you), approved by the platform-leads group or alice@corp.example",
     ],
     [
       "expired",
