@@ -2,7 +2,7 @@
 
 import { Suspense, useCallback, useMemo, useRef, useState } from "react";
 import { useLatest } from "./use-latest";
-import { AccountsHeading, NoMatch } from "./accounts-heading";
+import { AccountsHeading, NoMatch, READING_SAID } from "./accounts-heading";
 import { rowAfterMove, scrollRowIntoView } from "./role-list-scroll";
 import type { AccountView } from "@/lib/access/group-by-account";
 import { localError, type ApiErrorView } from "./api-client";
@@ -105,7 +105,7 @@ export function AccountsBrowser({
     },
   });
 
-  const { layout, isSearching, matchCount } = useRoleList(
+  const { layout, isSearching, matchCount, readAs } = useRoleList(
     index,
     query,
     favorites.isFavorite,
@@ -217,6 +217,7 @@ export function AccountsBrowser({
           accountCount={accounts.length}
           roleCount={roleCount}
           matchCount={isSearching ? matchCount : null}
+          readAs={readAs}
           query={query}
         />
       </div>
@@ -251,7 +252,7 @@ export function AccountsBrowser({
         onCloseHelp={() => setIsHelpOpen(false)}
       />
       <p className="sr-only" aria-live="polite">
-        {isSearching ? `${matchCount} matching roles` : ""}
+        {isSearching ? `${matchCount} matching roles${READING_SAID[readAs]}` : ""}
       </p>
 
       {layout.rows.length === 0 ? (

@@ -1,16 +1,27 @@
+import type { SearchReading } from "@/lib/access/role-search";
+
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** How a search that found roles read the query, when not as typed (role-search.ts SearchReading). */
+export const READING_SAID: Record<SearchReading, string> = {
+  "as-typed": "",
+  "arns-in-text": ": the roles the ARNs in your text name (its other words are set aside)",
+  "close-spellings": ": nothing matches as typed, so these are close spellings",
+};
 
 /** The page's title and its counts: accounts, roles and, while searching, the matches. */
 export function AccountsHeading({
   accountCount,
   roleCount,
   matchCount,
+  readAs,
   query,
 }: {
   accountCount: number;
   roleCount: number;
   /** Null when not searching. */
   matchCount: number | null;
+  readAs: SearchReading;
   query: string;
 }) {
   return (
@@ -18,7 +29,15 @@ export function AccountsHeading({
       <h1 className="text-2xl font-semibold">Your AWS accounts</h1>
       <p className="mt-1 text-sm text-slate-600" data-testid="counts" data-query={query}>
         {plural(accountCount, "account", "accounts")}, {plural(roleCount, "role", "roles")}
-        {matchCount !== null && <span> · {plural(matchCount, "match", "matches")}</span>}
+        {matchCount !== null && (
+          <span>
+            {" "}
+            · {plural(matchCount, "match", "matches")}
+            {readAs !== "as-typed" && (
+              <span data-testid="search-reading">{READING_SAID[readAs]}</span>
+            )}
+          </span>
+        )}
       </p>
     </div>
   );

@@ -3,7 +3,7 @@
 import { useMemo } from "react";
 import type { RoleView } from "@/lib/access/group-by-account";
 import { layoutRoleList } from "./role-list-layout";
-import { searchAccounts, type SearchEntry } from "@/lib/access/role-search";
+import { searchAccountsRead, type SearchEntry } from "@/lib/access/role-search";
 
 const RECENT_LIMIT = 8;
 
@@ -26,7 +26,7 @@ export function useRoleList(
     return { favorite, recent };
   }, [index, isFavorite, lastUsedOf]);
 
-  const matches = useMemo(() => searchAccounts(index, query), [index, query]);
+  const { matches, readAs } = useMemo(() => searchAccountsRead(index, query), [index, query]);
   const isSearching = query.trim() !== "";
   const layout = useMemo(
     () =>
@@ -38,5 +38,5 @@ export function useRoleList(
     [isSearching, pinned, matches],
   );
   const matchCount = matches.reduce((n, m) => n + m.roles.length, 0);
-  return { layout, isSearching, matchCount };
+  return { layout, isSearching, matchCount, readAs };
 }

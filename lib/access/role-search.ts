@@ -102,21 +102,39 @@ export function entryMatches(
 }
 
 /**
+ * How a query was read: as typed; as the role ARNs in a pasted sentence, its other words set aside;
+ * or with slips forgiven. The page says which, so a result is never mistaken for an exact match.
+ */
+export type SearchReading = "as-typed" | "arns-in-text" | "close-spellings";
+
+/** The matching roles grouped by account (searchAccountsRead), without how the query was read. */
+export function searchAccounts(index: readonly SearchEntry[], query: string): AccountMatch[] {
+  return searchAccountsRead(index, query).matches;
+}
+
+/**
  * The matching roles grouped by account, in the index's (server's) order. When nothing matches
  * exactly, a term may also be a slip or two away from the start of a word (lib/access/typo-match.ts),
  * so a mistyped name still finds its role instead of an empty page.
  */
-export function searchAccounts(index: readonly SearchEntry[], query: string): AccountMatch[] {
+export function searchAccountsRead(
+  index: readonly SearchEntry[],
+  query: string,
+): { matches: AccountMatch[]; readAs: SearchReading } {
   const terms = parseQuery(query);
   const exact = matchingEntries(index, terms, false);
-  if (exact.length > 0) return exact;
+  if (exact.length > 0) return { matches: exact, readAs: "as-typed" };
   // A pasted error message or log line: its words around a role ARN match nothing, so it is read
   // as the ARNs it holds (the roles any of them names).
   const named = new Set(terms.flatMap((t) => t.sentenceRoleKeys));
-  if (named.size > 0) return matchingEntries(index, [], false, (entry) => named.has(entry.roleKey));
+  if (named.size > 0) {
+    const byArn = matchingEntries(index, [], false, (entry) => named.has(entry.roleKey));
+    return { matches: byArn, readAs: byArn.length > 0 ? "arns-in-text" : "as-typed" };
+  }
   // The typo pass is the costly one: skip it when no term could be forgiven (an ARN, an id).
-  if (!terms.some(isForgivable)) return exact;
-  return matchingEntries(index, terms, true);
+  if (!terms.some(isForgivable)) return { matches: exact, readAs: "as-typed" };
+  const close = matchingEntries(index, terms, true);
+  return { matches: close, readAs: close.length > 0 ? "close-spellings" : "as-typed" };
 }
 
 /** Terms a slip is forgiven in: words, not account ids or ARNs. */

@@ -152,6 +152,15 @@ test.describe("finding a role fast", () => {
     await expect(shown.getByTestId("account-name")).toHaveText(["acme-staging"]);
     await expect(shown.getByTestId("role-name")).toHaveText(["Developer"]);
     await expect(page.getByTestId("counts")).toContainText("1 match");
+    await expect(page.getByTestId("search-reading")).toHaveCount(0);
+    // An AccessDenied message pasted whole: the roles its ARNs name, and the page says so.
+    await search.fill(
+      `User: arn:aws:sts::456789012345:assumed-role/Developer/bob is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::${STAGING_ACCOUNT_ID}:role/Developer`,
+    );
+    await expect(shown.getByTestId("account-name")).toHaveText(["acme-sandbox", "acme-staging"]);
+    await expect(page.getByTestId("search-reading")).toHaveText(
+      ": the roles the ARNs in your text name (its other words are set aside)",
+    );
     // As CloudTrail and AccessDenied messages name it: the session's role.
     await search.fill("arn:aws:sts::456789012345:assumed-role/Developer/bob@example.com");
     await expect(shown.getByTestId("account-name")).toHaveText(["acme-sandbox"]);
@@ -177,6 +186,7 @@ test.describe("finding a role fast", () => {
     await search.fill("stagng devloper");
     await expect(shown.getByTestId("account-name")).toHaveText(["acme-staging"]);
     await expect(shown.getByTestId("role-name")).toHaveText(["Developer"]);
+    await expect(page.getByTestId("search-reading")).toContainText("close spellings");
     await search.fill("readonyl");
     await expect(shown.getByTestId("role-name")).toHaveText(["FederatedReadOnly", "ReadOnly"]);
 

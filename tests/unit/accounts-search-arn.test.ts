@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { AccountView, RoleView } from "@/lib/access/group-by-account";
 import { filterAccountViews } from "@/lib/access/filter-account-views";
 import { arnSearchNote } from "@/lib/access/role-arn-query";
+import { buildSearchIndex, searchAccountsRead } from "@/lib/access/role-search";
 
 /**
  * A role ARN pasted into the accounts search (from the IAM console, an AccessDenied message or
@@ -182,5 +183,28 @@ describe("when an ARN finds nothing, the page says why", () => {
 
   it("says nothing for a search without an ARN", () => {
     expect(arnSearchNote("staging developer")).toBeNull();
+  });
+});
+
+describe("a result not matched as typed says how the query was read", () => {
+  const readAs = (query: string) => searchAccountsRead(buildSearchIndex(accounts), query).readAs;
+  it.each([
+    ["words that match", "staging developer", "as-typed"],
+    ["a role ARN alone", "arn:aws:iam::345678901234:role/Developer", "as-typed"],
+    [
+      "an ARN and a word the role has",
+      "arn:aws:iam::345678901234:role/Developer staging",
+      "as-typed",
+    ],
+    [
+      "a pasted sentence: its ARNs, the other words set aside",
+      "User: arn:aws:sts::456789012345:assumed-role/DataScience/bob is not authorized",
+      "arns-in-text",
+    ],
+    ["a slip in a word", "devloper", "close-spellings"],
+    ["nothing found at all", "payroll", "as-typed"],
+    ["a sentence whose ARNs name no role", "denied on arn:aws:s3:::acme-staging", "as-typed"],
+  ])("%s", (_rule, query, expected) => {
+    expect(readAs(query)).toBe(expected);
   });
 });
