@@ -2,7 +2,7 @@
 
 import { Suspense, useCallback, useMemo, useRef, useState } from "react";
 import { useLatest } from "./use-latest";
-import { AccountsHeading, NoMatch, READING_SAID } from "./accounts-heading";
+import { AccountsHeading, NoMatch } from "./accounts-heading";
 import { rowAfterMove, scrollRowIntoView } from "./role-list-scroll";
 import type { AccountView } from "@/lib/access/group-by-account";
 import { localError, type ApiErrorView } from "./api-client";
@@ -251,9 +251,6 @@ export function AccountsBrowser({
         onToggleHelp={() => setIsHelpOpen((open) => !open)}
         onCloseHelp={() => setIsHelpOpen(false)}
       />
-      <p className="sr-only" aria-live="polite">
-        {isSearching ? `${matchCount} matching roles${READING_SAID[readAs]}` : ""}
-      </p>
 
       {layout.rows.length === 0 ? (
         <NoMatch query={query} arnNote={arnNote} />

@@ -3,13 +3,16 @@ import type { SearchReading } from "@/lib/access/role-search";
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /** How a search that found roles read the query, when not as typed (role-search.ts SearchReading). */
-export const READING_SAID: Record<SearchReading, string> = {
+const READING_SAID: Record<SearchReading, string> = {
   "as-typed": "",
   "arns-in-text": ": the roles the ARNs in your text name (its other words are set aside)",
   "close-spellings": ": nothing matches as typed, so these are close spellings",
 };
 
-/** The page's title and its counts: accounts, roles and, while searching, the matches. */
+/**
+ * The page's title and its counts: accounts, roles and, while searching, the matches (also said to
+ * screen readers as they change).
+ */
 export function AccountsHeading({
   accountCount,
   roleCount,
@@ -38,6 +41,9 @@ export function AccountsHeading({
             )}
           </span>
         )}
+      </p>
+      <p className="sr-only" aria-live="polite">
+        {matchCount !== null ? `${matchCount} matching roles${READING_SAID[readAs]}` : ""}
       </p>
     </div>
   );
