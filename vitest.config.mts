@@ -37,9 +37,10 @@ export default defineConfig({
           name: "unit",
           include: ["tests/unit/**/*.test.ts"],
           environment: "node",
-          // A timeout only catches a hang: the slowest unit test takes ~2.5 s quiet, and `npm test`
-          // runs this tier beside the build, so 5 s (the default) would be a timing test.
-          testTimeout: 30_000,
+          // A timeout only catches a hang: the slowest unit tests start a child (a vitest run, the
+          // AWS CLI) and take ~2.5 s quiet, but `npm test` runs this tier beside the build, and beside
+          // two CPU-bound processes as well they took 14.5 s: 120 s, as in the integration tier.
+          testTimeout: 120_000,
         },
       },
       {
