@@ -64,6 +64,12 @@ export interface TestStack {
 export interface PortalClock {
   /** Moves the portal's clock `ms` further ahead of the system clock. */
   advance(ms: number): void;
+  /**
+   * Moves the portal's clock forward to 1 s past its next multiple of `periodMs` since the epoch,
+   * where the rate limits' fixed windows restart (lib/rate-limit/counter.ts): requests made next
+   * then share one window however slowly a busy machine makes them, up to the period less 1 s.
+   */
+  advanceToJustPastMark(periodMs: number): void;
   /** Back to the system clock. */
   reset(): void;
 }
@@ -78,6 +84,10 @@ function portalClockIn(dir: string): { file: string; clock: PortalClock } {
     clock: {
       advance(ms) {
         aheadMs += ms;
+        write();
+      },
+      advanceToJustPastMark(periodMs) {
+        aheadMs += periodMs - ((Date.now() + aheadMs) % periodMs) + 1_000;
         write();
       },
       reset() {
@@ -100,7 +110,10 @@ function fixedClock(): { file: null; clock: PortalClock } {
   const refuse = () => {
     throw new Error("this stack's portal runs on the system clock (systemClock: true)");
   };
-  return { file: null, clock: { advance: refuse, reset: refuse } };
+  return {
+    file: null,
+    clock: { advance: refuse, advanceToJustPastMark: refuse, reset: refuse },
+  };
 }
 
 export function testDatabaseKind(): TestDatabase {
