@@ -159,7 +159,11 @@ test("a role granted only with MFA is marked on the accounts page before any cli
   // With MFA the mark is gone.
   await developer.getByRole("button", { name: /^CLI credentials:/ }).click();
   await passIdpStepUp(page, s);
-  await expect(page.getByTestId("credentials-dialog")).toBeVisible();
+  // Issued, not only open: a request still in flight when the clock moves below would meet the
+  // ended session and take the tab to the sign-in page (a loaded run saw exactly that).
+  await expect(
+    page.getByTestId("credentials-dialog").getByTestId("credentials-expiry"),
+  ).toBeVisible();
   await page.keyboard.press("Escape");
   await expect(developer.getByTestId("role-needs-mfa")).toHaveCount(0);
 
