@@ -62,6 +62,8 @@ export interface PortalAccount {
 export interface RolesAnswer {
   defaultRegion: string;
   accounts: PortalAccount[];
+  /** With a filter: how the portal read it (absent from portals before it said so). */
+  filterReadAs?: "as-typed" | "arns-in-text" | "close-spellings";
 }
 
 export interface MeAnswer {

@@ -123,6 +123,15 @@ describe("what a CLI token may do", () => {
       "/roles",
     );
     expect(byId.accounts.map((a) => a.accountId)).toEqual(["345678901234"]);
+    expect(all).not.toHaveProperty("filterReadAs");
+    expect(byId).toMatchObject({ filterReadAs: "as-typed" });
+    const slip = await ok<Roles & { filterReadAs: string }>(
+      await v1(stack, "/roles?filter=stagng", { token: tokens.bob }),
+      "GET",
+      "/roles",
+    );
+    expect(slip.filterReadAs).toBe("close-spellings");
+    expect(slip.accounts.map((a) => a.name)).toEqual(["acme-staging"]);
     const none = await ok<Roles>(
       await v1(stack, "/roles", { token: tokens.carol }),
       "GET",

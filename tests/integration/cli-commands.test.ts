@@ -203,6 +203,31 @@ describe("roles and credentials", () => {
       Array<{ name: string }> | { accounts: Array<{ name: string }> };
     const accounts = Array.isArray(json) ? json : json.accounts;
     expect(accounts.map((a) => a.name)).toEqual(["acme-sandbox"]);
+    expect((await runCli(["ls", "wiped"], { env })).stderr).toBe("");
+  });
+
+  it("ls says on stderr when its filter was not matched as typed, leaving the table on stdout as it is", async () => {
+    const slip = await runCli(["ls", "stagng"], { env });
+    expect(slip.code, slip.stderr).toBe(EXIT.ok);
+    expect(slip.stdout).toContain("acme-staging");
+    expect(slip.stdout).not.toContain("close spellings");
+    expect(slip.stderr).toBe('Nothing matches "stagng" as typed; these are close spellings.\n');
+    const pasted =
+      "User: arn:aws:sts::456789012345:assumed-role/DataScience/bob is not authorized to perform: s3:GetObject";
+    const fromError = await runCli(["ls", pasted, "--json"], { env });
+    expect(fromError.code, fromError.stderr).toBe(EXIT.ok);
+    const answer = JSON.parse(fromError.stdout) as {
+      filterReadAs: string;
+      accounts: Array<{ name: string; roles: Array<{ roleName: string }> }>;
+    };
+    expect(answer.filterReadAs).toBe("arns-in-text");
+    expect(answer.accounts.map((a) => [a.name, a.roles.map((r) => r.roleName)])).toEqual([
+      ["acme-sandbox", ["DataScience"]],
+    ]);
+    const table = await runCli(["ls", pasted], { env });
+    expect(table.stderr).toBe(
+      `These are the roles the ARNs in ${JSON.stringify(pasted)} name; its other words were set aside.\n`,
+    );
   });
 
   it("creds prints credential_process JSON, caches it (0600), and a second call does not reach the portal", async () => {

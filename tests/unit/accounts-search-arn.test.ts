@@ -32,7 +32,9 @@ const accounts: AccountView[] = [
 ];
 
 const shown = (query: string) =>
-  filterAccountViews(accounts, query).flatMap((a) => a.roles.map((r) => `${a.name}/${r.roleName}`));
+  filterAccountViews(accounts, query).accounts.flatMap((a) =>
+    a.roles.map((r) => `${a.name}/${r.roleName}`),
+  );
 
 describe("a pasted role ARN finds the role it names, and only that one", () => {
   it.each([
@@ -206,5 +208,23 @@ describe("a result not matched as typed says how the query was read", () => {
     ["a sentence whose ARNs name no role", "denied on arn:aws:s3:::acme-staging", "as-typed"],
   ])("%s", (_rule, query, expected) => {
     expect(readAs(query)).toBe(expected);
+  });
+});
+
+describe("the API's filter (gatehouse ls) reads a query as the page does and says how", () => {
+  it.each([
+    ["no filter: every account, as typed", "", "as-typed", 3],
+    ["words that match", "staging administrator", "as-typed", 1],
+    [
+      "a pasted sentence",
+      "User: arn:aws:sts::456789012345:assumed-role/DataScience/bob is not authorized",
+      "arns-in-text",
+      1,
+    ],
+    ["a slip in a word", "devloper", "close-spellings", 2],
+  ])("%s", (_rule, filter, expected, accountCount) => {
+    const { accounts: found, readAs } = filterAccountViews(accounts, filter);
+    expect(readAs).toBe(expected);
+    expect(found).toHaveLength(accountCount);
   });
 });

@@ -35,7 +35,9 @@ const accounts: AccountView[] = [
 ];
 
 const shown = (query: string) =>
-  filterAccountViews(accounts, query).flatMap((a) => a.roles.map((r) => `${a.name}/${r.roleName}`));
+  filterAccountViews(accounts, query).accounts.flatMap((a) =>
+    a.roles.map((r) => `${a.name}/${r.roleName}`),
+  );
 
 describe("a mistyped search still finds the role it meant", () => {
   it.each([

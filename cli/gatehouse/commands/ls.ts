@@ -1,4 +1,4 @@
-import { parseRolesAnswer } from "../api-types";
+import { parseRolesAnswer, type RolesAnswer } from "../api-types";
 import { type CommandSpec, type ParsedCommand, stringOption } from "../args";
 import { type CliContext, requireSignIn, resolvePortalUrl } from "../context";
 import { CliError, EXIT } from "../exit-codes";
@@ -13,6 +13,8 @@ Lists the roles you may use, by account: account name and id, environment, role,
 session, console and/or CLI access, and whether MFA is needed.
 
   <filter>   only accounts and roles whose name, id, alias or environment contains this text
+             (a pasted error message: the roles its ARNs name; nothing found as typed: close
+             spellings, said on stderr)
   --json     print the portal's answer ({"defaultRegion", "accounts": […]}) as JSON`,
   options: { json: { type: "boolean" } },
   positionals: { min: 0, max: 1 },
@@ -44,5 +46,24 @@ export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<numbe
     return EXIT.ok;
   }
   ctx.out(rolesTable(answer.accounts));
+  // On stderr, so the table a script reads is unchanged: a result that is not an exact match says so.
+  const reading = filter ? readingNote(filter, answer.filterReadAs) : undefined;
+  if (reading) ctx.err(reading);
   return EXIT.ok;
+}
+
+/** What `ls` says when the portal did not match the filter as typed (the accounts page's words). */
+export function readingNote(
+  filter: string,
+  readAs: RolesAnswer["filterReadAs"],
+): string | undefined {
+  const quoted = JSON.stringify(filter);
+  switch (readAs) {
+    case "arns-in-text":
+      return `These are the roles the ARNs in ${quoted} name; its other words were set aside.\n`;
+    case "close-spellings":
+      return `Nothing matches ${quoted} as typed; these are close spellings.\n`;
+    default:
+      return undefined;
+  }
 }

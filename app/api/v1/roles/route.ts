@@ -16,7 +16,8 @@ import { isBrokerRoleChained } from "@/lib/issuance/broker-chaining";
 
 /**
  * GET: the roles the caller may use, grouped by account with the accounts page's labels and
- * session caps (`gatehouse ls`); `filter` keeps roles whose account or role matches. Audited.
+ * session caps (`gatehouse ls`); `filter` keeps roles whose account or role matches, and the answer
+ * says how it was read. Audited.
  */
 export const GET = withCliToken(
   noParams,
@@ -32,7 +33,8 @@ export const GET = withCliToken(
       now: currentTime(),
       isBrokerRoleChained: isBrokerRoleChained(),
     });
-    const shown = filterAccountViews(accounts, query.data.filter ?? "");
+    const filter = query.data.filter ?? "";
+    const { accounts: shown, readAs } = filterAccountViews(accounts, filter);
     // Next.js answers HEAD with this handler; a HEAD shows nothing, so it records nothing.
     if (request.method !== "HEAD")
       await writeAuditEvent(db, {
@@ -42,10 +44,16 @@ export const GET = withCliToken(
         meta,
         details: {
           roles: shown.reduce((n, a) => n + a.roles.length, 0),
-          ...(query.data.filter ? { filter: query.data.filter } : {}),
+          ...(filter ? { filter, filterReadAs: readAs } : {}),
         },
       });
-    return NextResponse.json({ defaultRegion: getConfig().defaultRegion, accounts: shown });
+    // With a filter, how it was read ("as-typed", "arns-in-text", "close-spellings"), so a client
+    // can say, as the page does, that a result is not an exact match (docs/API.md).
+    return NextResponse.json({
+      defaultRegion: getConfig().defaultRegion,
+      accounts: shown,
+      ...(filter ? { filterReadAs: readAs } : {}),
+    });
   },
   { rateLimit: "api" },
 );
