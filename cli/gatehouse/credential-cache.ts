@@ -110,12 +110,17 @@ export function cacheFailureRecord(home: string, parts: CacheKeyParts): FailureR
  * could otherwise never be reused.
  */
 export function isFresh(expiration: string, now: Date, durationSeconds?: number): boolean {
-  const expires = Date.parse(expiration);
+  const renewAt = renewalTime(expiration, durationSeconds);
+  return !Number.isNaN(renewAt) && now.getTime() < renewAt;
+}
+
+/** When credentials expiring at `expiration` stop being fresh (isFresh), in epoch ms; NaN if unreadable. */
+export function renewalTime(expiration: string, durationSeconds?: number): number {
   const margin =
     durationSeconds === undefined
       ? REFRESH_MARGIN_MS
       : Math.min(REFRESH_MARGIN_MS, (durationSeconds * 1000) / 2);
-  return !Number.isNaN(expires) && expires - now.getTime() > margin;
+  return Date.parse(expiration) - margin;
 }
 
 /** The cached credentials for `parts` if they are still fresh; a damaged file counts as a miss. */

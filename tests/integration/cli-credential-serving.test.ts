@@ -127,6 +127,13 @@ describe("serve --duration over the default role's cap is refused at start, befo
     },
   );
 
+  it("a role the portal refuses stops serve at start with the portal's reason, no variables printed", async () => {
+    const run = await runCli(["serve", "acme-staging/Developr"], { env });
+    expect(run.code, run.stderr).toBe(EXIT.refused);
+    expect(run.stderr).toContain("acme-staging/Developer?");
+    expect(run.stdout).toBe("");
+  });
+
   it("a duration within the cap starts as before", async () => {
     const { child, vars } = await startServe(env, ["acme-staging/Developer", "--duration", "4h"]);
     try {
@@ -300,7 +307,10 @@ describe("credential_process", () => {
 describe("a sign-in the portal no longer accepts", () => {
   it("serve answers at once with a clear message (not a hang), and the AWS CLI shows it", async () => {
     const ended = await signedInTerminal();
-    const { child, vars } = await startServe(ended, [ROLE]);
+    // No default role: serve would have fetched it at start, and cached credentials are still
+    // served until they are due for renewal.
+    const { child, vars } = await startServe(ended, []);
+    const uri = `http://127.0.0.1:${vars.GATEHOUSE_SERVE_PORT}/role/${ROLE}`;
     try {
       const config = JSON.parse(
         fs.readFileSync(path.join(ended.GATEHOUSE_HOME!, "config.json"), "utf8"),
@@ -308,7 +318,7 @@ describe("a sign-in the portal no longer accepts", () => {
       expect((await v1(stack, "/token", { method: "DELETE", token: config.token })).status).toBe(
         204,
       );
-      const res = await fetch(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI!, {
+      const res = await fetch(uri, {
         headers: { Authorization: vars.AWS_CONTAINER_AUTHORIZATION_TOKEN! },
       });
       expect(res.status).toBeGreaterThanOrEqual(400);
@@ -320,7 +330,7 @@ describe("a sign-in the portal no longer accepts", () => {
           env: {
             ...ended,
             AWS_DEFAULT_REGION: "us-east-1",
-            AWS_CONTAINER_CREDENTIALS_FULL_URI: vars.AWS_CONTAINER_CREDENTIALS_FULL_URI,
+            AWS_CONTAINER_CREDENTIALS_FULL_URI: uri,
             AWS_CONTAINER_AUTHORIZATION_TOKEN: vars.AWS_CONTAINER_AUTHORIZATION_TOKEN,
           },
         },

@@ -13,7 +13,9 @@ import {
 } from "../args";
 import { type CliContext, requireSignIn, resolvePortalUrl } from "../context";
 import { parseRolesAnswer } from "../api-types";
+import { renewalTime } from "../credential-cache";
 import { type CredentialRequest, getCredentials } from "../credentials";
+import { keepWarm } from "../keep-warm";
 import { callPortal } from "../portal-client";
 import { durationProblem, findRole } from "../role-duration-check";
 import { CliError, EXIT, UsageError } from "../exit-codes";
@@ -23,7 +25,8 @@ export const spec: CommandSpec = {
   usage: `Usage: gatehouse serve [<account>/<role>] [--port <n>] [--duration <s>] [--region <region>]
 
 Serves credentials on 127.0.0.1 to the AWS SDKs' and CLI's container credential provider, which
-asks again before they expire (each answer comes through the same cache as gatehouse creds).
+asks again before they expire (each answer comes through the same cache as gatehouse creds). The
+default role's credentials are fetched at start and renewed ahead of the SDK's asking.
 Prints the variables to set, one NAME=value per line:
   GATEHOUSE_SERVE_PORT=<port>
   AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:<port>/   (with a default role)
@@ -138,7 +141,7 @@ export function roleForPath(pathname: string, defaultRole: string | undefined): 
 /**
  * Refuses, before listening, a --duration the default role does not allow: otherwise every request
  * would fail after the variables were printed. A role the caller's list does not name (once) is
- * left to the portal, which answers the first request with its own error.
+ * left to the portal, whose answer to the fetch at start stops serve with its own error.
  */
 async function checkDuration(
   ctx: CliContext,
@@ -175,6 +178,13 @@ export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<numbe
   if (defaultRole !== undefined && durationSeconds !== undefined)
     await checkDuration(ctx, portalUrl, signIn.token, defaultRole, durationSeconds);
   const request = (role: string): CredentialRequest => ({ role, durationSeconds, region });
+  // The default role's credentials before the variables are printed: the SDK's first ask is then
+  // answered from the cache within its one-second wait, and a role the portal refuses stops serve
+  // here, with the portal's reason, rather than failing every request.
+  const warmed =
+    defaultRole === undefined
+      ? undefined
+      : await getCredentials(ctx, portalUrl, request(defaultRole));
 
   const authToken = randomBytes(32).toString("base64url");
   const server: http.Server = http.createServer(
@@ -213,10 +223,29 @@ export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<numbe
     `gatehouse: serving credentials on http://127.0.0.1:${port}/${defaultRole ? ` (${defaultRole} at /)` : ""}; roles at /role/<account>/<role>. Ctrl-C stops.\n`,
   );
 
+  const warmer =
+    defaultRole === undefined || warmed === undefined
+      ? undefined
+      : keepWarm(warmed, {
+          obtain: () => getCredentials(ctx, portalUrl, request(defaultRole)),
+          renewalTime: (creds) => renewalTime(creds.expiration, creds.durationSeconds),
+          now: () => ctx.now(),
+          schedule: (ms, task) => {
+            const timer = setTimeout(task, ms);
+            timer.unref();
+            return () => clearTimeout(timer);
+          },
+          onError: (err) =>
+            ctx.err(
+              `gatehouse: renewing ${defaultRole} ahead of the SDK failed: ${err instanceof Error ? err.message : String(err)}; trying again in a minute\n`,
+            ),
+        });
+
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once("SIGINT", () => resolve("SIGINT"));
     process.once("SIGTERM", () => resolve("SIGTERM"));
   });
+  warmer?.stop();
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   // A request still waiting on the portal gets a moment to finish, not forever.
