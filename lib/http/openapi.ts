@@ -248,6 +248,12 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
           required: ["defaultRegion", "accounts"],
           properties: {
             defaultRegion: { type: "string" },
+            filterReadAs: {
+              type: "string",
+              enum: ["as-typed", "arns-in-text", "close-spellings"],
+              description:
+                "Only with a filter: how it found its roles. as-typed: every word matched; arns-in-text: the role ARNs in a pasted sentence, its other words set aside; close-spellings: nothing matched as typed, so words a slip or two away.",
+            },
             accounts: {
               type: "array",
               items: {
