@@ -62,36 +62,52 @@ export interface TestStack {
 }
 
 export interface PortalClock {
-  /** Moves the portal's clock `ms` further ahead of the system clock. */
+  /** Moves the portal's clock `ms` further ahead (when stopped: to `ms` later, still stopped). */
   advance(ms: number): void;
+  /**
+   * Stops the portal's clock where it is, until reset(): a rule that counts seconds between two
+   * requests (a polling interval, a rate limit's window) then sees only the time the test moves
+   * it, however slowly a busy machine makes the requests.
+   */
+  stop(): void;
   /**
    * Moves the portal's clock forward to 1 s past its next multiple of `periodMs` since the epoch,
    * where the rate limits' fixed windows restart (lib/rate-limit/counter.ts): requests made next
    * then share one window however slowly a busy machine makes them, up to the period less 1 s.
    */
   advanceToJustPastMark(periodMs: number): void;
-  /** Back to the system clock. */
+  /** Back to the system clock, running. */
   reset(): void;
 }
 
+/** The clock file lib/clock.ts reads: an offset from the system clock, or `@instant` when stopped. */
 function portalClockIn(dir: string): { file: string; clock: PortalClock } {
   const file = path.join(dir, "portal-clock");
   let aheadMs = 0;
-  const write = () => fs.writeFileSync(file, String(aheadMs));
+  let stoppedAt: number | null = null;
+  const write = () =>
+    fs.writeFileSync(file, stoppedAt === null ? String(aheadMs) : `@${stoppedAt}`);
+  const now = () => stoppedAt ?? Date.now() + aheadMs;
+  const advance = (ms: number) => {
+    if (stoppedAt === null) aheadMs += ms;
+    else stoppedAt += ms;
+    write();
+  };
   write();
   return {
     file,
     clock: {
-      advance(ms) {
-        aheadMs += ms;
+      advance,
+      stop() {
+        stoppedAt = now();
         write();
       },
       advanceToJustPastMark(periodMs) {
-        aheadMs += periodMs - ((Date.now() + aheadMs) % periodMs) + 1_000;
-        write();
+        advance(periodMs - (now() % periodMs) + 1_000);
       },
       reset() {
         aheadMs = 0;
+        stoppedAt = null;
         write();
       },
     },
@@ -112,7 +128,7 @@ function fixedClock(): { file: null; clock: PortalClock } {
   };
   return {
     file: null,
-    clock: { advance: refuse, advanceToJustPastMark: refuse, reset: refuse },
+    clock: { advance: refuse, stop: refuse, advanceToJustPastMark: refuse, reset: refuse },
   };
 }
 
