@@ -129,7 +129,7 @@ describe("device sign-in (RFC 8628)", () => {
     // The rule counts seconds between polls: with the portal's clock stopped, only the test's
     // moves count, however long a busy machine takes between two polls.
     stack.portalClock.stop();
-    onTestFinished(() => stack.portalClock.reset());
+    onTestFinished(() => stack.portalClock.resume());
     await oauthError(
       await pollCliToken(stack, started.device_code),
       400,

@@ -3,7 +3,7 @@
 // go up, label values from small known sets, and the documented metrics exactly the served ones.
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { ROOT, type RunningPortal } from "@/dev/local-stack";
 import { cliTokenFor, decide, pollCliToken, startCliSignIn, v1 } from "../support/cli-auth";
 import { roleIdOf, signIn, signOut, type PortalSession } from "../support/portal-client";
@@ -156,7 +156,10 @@ describe("/api/metrics for a Prometheus scraper", () => {
         });
       // The device limit's 60-second window restarts on the clock's minute marks: a loaded run
       // once sent the second request past one, and it was counted as the first of a new window.
+      // Both requests now meet a clock stopped just past a mark.
       stack.portalClock.advanceToJustPastMark(60_000);
+      stack.portalClock.stop();
+      onTestFinished(() => stack.portalClock.resume());
       expect((await code()).status).toBe(200);
       expect((await code()).status).toBe(429);
       const after = await scrape(replica.url);

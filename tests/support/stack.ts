@@ -70,6 +70,8 @@ export interface PortalClock {
    * it, however slowly a busy machine makes the requests.
    */
   stop(): void;
+  /** Runs on from where stop() left it (never backwards: the time it stood still is skipped). */
+  resume(): void;
   /**
    * Moves the portal's clock forward to 1 s past its next multiple of `periodMs` since the epoch,
    * where the rate limits' fixed windows restart (lib/rate-limit/counter.ts): requests made next
@@ -102,6 +104,12 @@ function portalClockIn(dir: string): { file: string; clock: PortalClock } {
         stoppedAt = now();
         write();
       },
+      resume() {
+        if (stoppedAt === null) return;
+        aheadMs = stoppedAt - Date.now();
+        stoppedAt = null;
+        write();
+      },
       advanceToJustPastMark(periodMs) {
         advance(periodMs - (now() % periodMs) + 1_000);
       },
@@ -128,7 +136,13 @@ function fixedClock(): { file: null; clock: PortalClock } {
   };
   return {
     file: null,
-    clock: { advance: refuse, stop: refuse, advanceToJustPastMark: refuse, reset: refuse },
+    clock: {
+      advance: refuse,
+      stop: refuse,
+      resume: refuse,
+      advanceToJustPastMark: refuse,
+      reset: refuse,
+    },
   };
 }
 
