@@ -27,6 +27,8 @@ const nextConfig = {
     "@xmldom/xmldom",
     // One metrics registry per process, shared with server.ts (lib/metrics/registry.ts).
     "prom-client",
+    // The outbound guard's own HTTP client and dispatcher (lib/net/outbound-guard.ts).
+    "undici",
   ],
   async headers() {
     return [

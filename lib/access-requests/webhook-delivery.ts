@@ -2,6 +2,7 @@ import "server-only";
 import { createHmac } from "node:crypto";
 import type { Db } from "@/lib/db/client";
 import { log } from "@/lib/log";
+import { guardedFetch } from "@/lib/net/outbound-guard";
 import { webhookDestination } from "./webhook-destination";
 
 /** Attempts before a delivery is given up (marked failed; visible on the admin page). */
@@ -117,7 +118,8 @@ async function deliverInOrder(
  * place payloads go.
  */
 async function attemptDelivery(db: Db, row: Row, opts: DeliveryOptions): Promise<Outcome> {
-  const post = opts.fetch ?? fetch;
+  // Admins choose these URLs: never sent to cloud metadata and the like (lib/net/outbound-guard.ts).
+  const post = opts.fetch ?? guardedFetch;
   const claimedAt = opts.clock();
   const claimed = await db.webhookDelivery.updateMany({
     where: {

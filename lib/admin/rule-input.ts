@@ -4,6 +4,7 @@ import { MAX_SESSION_SECONDS, MIN_SESSION_SECONDS } from "@/lib/aws/partitions";
 import { validateSessionPolicy } from "@/lib/aws/session-policy";
 import { description, noControlChars, parseAllFields, type FieldErrors } from "./admin-result";
 import { parseExpiry } from "./rule-expiry";
+import { refusedUrlReason } from "@/lib/net/refused-addresses";
 
 /**
  * The admin editor's input rules for an access rule: whom it grants to, for how long and how, and
@@ -250,6 +251,11 @@ export function parseRule(
         webhookUrl = url.toString();
       } catch {
         errors.webhookUrl = "Enter an absolute http(s) URL without credentials, or leave it empty.";
+      }
+      const refused = webhookUrl === null ? null : refusedUrlReason(webhookUrl);
+      if (refused) {
+        webhookUrl = null;
+        errors.webhookUrl = `Webhooks are never sent there: ${refused}.`;
       }
     }
     eligible = {

@@ -7,6 +7,7 @@ import {
   MFA_SERIAL_PATTERN,
   MIN_GET_SESSION_TOKEN_SECONDS,
 } from "@/lib/aws/partitions";
+import { refusedUrlReason } from "@/lib/net/refused-addresses";
 import { parseRateLimits } from "@/lib/rate-limit/settings";
 import { discoverySettingsSchema } from "./discovery-settings";
 import { postgresUrlProblem } from "./database-url";
@@ -119,7 +120,13 @@ export const settingsSchema = z
     /** A pending access request not decided within this expires (docs/ACCESS-REQUESTS.md). */
     GATEHOUSE_ACCESS_REQUEST_DECIDE_WITHIN_SECONDS: intInRange(300, 30 * 86_400, 86_400),
     /** Every access-request event is posted here (besides an eligible rule's own webhook). */
-    GATEHOUSE_ACCESS_REQUEST_WEBHOOK_URL: httpUrl.optional(),
+    GATEHOUSE_ACCESS_REQUEST_WEBHOOK_URL: httpUrl
+      .superRefine((url, ctx) => {
+        const refused = refusedUrlReason(url);
+        if (refused)
+          ctx.addIssue({ code: "custom", message: `webhooks are never sent there: ${refused}` });
+      })
+      .optional(),
     /** Signs webhook bodies (X-Gatehouse-Signature: sha256=HMAC); unsigned when unset. */
     /** How long one webhook POST may take before it is abandoned and retried later. */
     GATEHOUSE_WEBHOOK_TIMEOUT_SECONDS: intInRange(1, 60, 5),

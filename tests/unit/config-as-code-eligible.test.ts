@@ -272,6 +272,26 @@ const REFUSED: Array<[string, string, string, number, RegExp]> = [
     /http\(s\) URL/,
   ],
   [
+    "a webhook to the cloud's instance metadata address",
+    ELIGIBLE.replace(
+      "approvalsRequired: 2",
+      "approvalsRequired: 2\n              webhookUrl: http://169.254.169.254/latest/meta-data/",
+    ),
+    `${RULE}.request.webhookUrl`,
+    14,
+    /never sent there: 169\.254\.169\.254 is a link-local/,
+  ],
+  [
+    "a webhook to EC2's IPv6 metadata address",
+    ELIGIBLE.replace(
+      "approvalsRequired: 2",
+      "approvalsRequired: 2\n              webhookUrl: http://[fd00:ec2::254]/latest/",
+    ),
+    `${RULE}.request.webhookUrl`,
+    14,
+    /never sent there: fd00:ec2::254 is EC2's instance metadata address/,
+  ],
+  [
     "an unknown field in a request (a typo is named, not ignored)",
     ELIGIBLE.replace("approvalsRequired: 2", "approvalRequired: 2"),
     `${RULE}.request.approvalRequired`,

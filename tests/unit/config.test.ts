@@ -64,6 +64,11 @@ describe("configuration", () => {
       "0",
       /GATEHOUSE_WEBHOOK_TIMEOUT_SECONDS must be between 1/,
     ],
+    [
+      "GATEHOUSE_ACCESS_REQUEST_WEBHOOK_URL",
+      "http://169.254.169.254/latest/meta-data/iam/",
+      /GATEHOUSE_ACCESS_REQUEST_WEBHOOK_URL.*webhooks are never sent there: 169\.254\.169\.254 is a link-local address/,
+    ],
     ["AWS_REGION", "moon-1", /AWS_REGION must be an AWS region/],
     [
       "GATEHOUSE_BROKER_ACCESS_KEY_ID",
