@@ -54,6 +54,42 @@ test("a refused rule form keeps the chosen subject and kind, and submitting agai
   expect([rule.kind, rule.groupName, rule.maxElevationSeconds]).toEqual(["eligible", null, 7200]);
 });
 
+test("a rule whose webhook names the cloud's metadata address is refused, saying why, and the corrected one saves", async ({
+  page,
+}) => {
+  const s = stack();
+  const { account, role } = await roleOf(s, "acme-sandbox", "DataScience");
+  await signedInAs(page, s, "alice");
+  await page.goto(`${s.portalUrl}/admin/accounts/${account.id}/roles/${role.id}/rules/new`);
+  const form = page.getByTestId("rule-form");
+  await form.getByRole("radio", { name: "One user" }).check();
+  await form.getByLabel(/^User's email/).fill("bob@corp.example");
+  await form.getByRole("checkbox", { name: "CLI credentials" }).check();
+  await form.getByTestId("rule-access-eligible").check();
+  await form.getByLabel(/^Approvers/).fill("alice@corp.example");
+  const webhook = form.getByLabel(/^Webhook for this rule/);
+  await webhook.fill("http://169.254.169.254/latest/meta-data/iam/security-credentials/");
+  await form.getByRole("button", { name: "Add rule" }).click();
+
+  await expect(form.getByTestId("field-error")).toHaveCount(1);
+  await expect(form.getByTestId("field-error")).toHaveText(
+    "Webhooks are never sent there: 169.254.169.254 is a link-local address (where clouds serve instance metadata).",
+  );
+  await expect(webhook).toHaveValue(
+    "http://169.254.169.254/latest/meta-data/iam/security-credentials/",
+  );
+  await page.screenshot({ path: "test-results/rule-form-webhook-refused.png", fullPage: true });
+  const where = { roleId: role.id, webhookUrl: { not: null } };
+  expect(await s.db.accessRule.count({ where })).toBe(0);
+
+  await webhook.fill("http://127.0.0.1:9/hooks/gatehouse");
+  await form.getByRole("button", { name: "Add rule" }).click();
+  await expect(page.getByTestId("notice")).toHaveText("Access rule added.");
+  expect(
+    (await s.db.accessRule.findMany({ where })).map((rule) => [rule.kind, rule.webhookUrl]),
+  ).toEqual([["eligible", "http://127.0.0.1:9/hooks/gatehouse"]]);
+});
+
 test("a refused role form keeps SAML chosen, with its provider field and what was typed", async ({
   page,
 }) => {
