@@ -32,8 +32,14 @@ export interface KeepWarmOptions {
 export const DEFAULT_RETRY_MS = 60_000;
 export const DEFAULT_MAX_WAIT_MS = 5 * 60_000;
 
-/** Starts from `current` (the credentials obtained at start); `stop()` ends it. */
-export function keepWarm(current: WarmCredentials, options: KeepWarmOptions): { stop(): void } {
+/**
+ * Starts from `current`, the credentials obtained at start (null when none could be: the first try
+ * is then `retryMs` later); `stop()` ends it.
+ */
+export function keepWarm(
+  current: WarmCredentials | null,
+  options: KeepWarmOptions,
+): { stop(): void } {
   const retryMs = options.retryMs ?? DEFAULT_RETRY_MS;
   const maxWaitMs = options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
   let held = current;
@@ -43,7 +49,8 @@ export function keepWarm(current: WarmCredentials, options: KeepWarmOptions): { 
   const wait = (ms: number) => {
     if (!stopped) cancel = options.schedule(Math.max(0, ms), wake);
   };
-  const untilDue = () => options.renewalTime(held) - options.now().getTime();
+  const untilDue = () =>
+    held === null ? -Infinity : options.renewalTime(held) - options.now().getTime();
   /** Waits for the held credentials' renewal time; ones already due (a clock ahead of the
    * portal's) are tried again after `retryMs` rather than at once, and an expiration nobody can
    * read is left to the SDK's own ask. */

@@ -134,6 +134,37 @@ describe("serve --duration over the default role's cap is refused at start, befo
     expect(run.stdout).toBe("");
   });
 
+  it("a portal that can't issue at start (AWS unavailable): serve warns, serves anyway, and answers once it can", async () => {
+    const fresh = await signedInTerminal(); // an empty cache: nothing to fall back on
+    stack.aws.setFault("default", { serverError: 503 });
+    let started: Awaited<ReturnType<typeof startServe>>;
+    try {
+      started = await startServe(fresh, [ROLE]);
+    } finally {
+      stack.aws.clearFaults();
+    }
+    const { child, vars } = started;
+    try {
+      const stderr = await new Promise<string>((resolve) => {
+        let text = "";
+        child.stderr.on("data", (d: Buffer) => {
+          text += d.toString();
+          if (text.includes("serving credentials on")) resolve(text);
+        });
+      });
+      expect(stderr).toMatch(
+        /^gatehouse: warning: could not fetch acme-staging\/Developer at start: .*; serving anyway and trying again every minute\n/,
+      );
+      const res = await fetch(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI!, {
+        headers: { Authorization: vars.AWS_CONTAINER_AUTHORIZATION_TOKEN! },
+      });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { AccountId: string }).AccountId).toBe("345678901234");
+    } finally {
+      child.kill("SIGTERM");
+    }
+  });
+
   it("a duration within the cap starts as before", async () => {
     const { child, vars } = await startServe(env, ["acme-staging/Developer", "--duration", "4h"]);
     try {

@@ -12,7 +12,9 @@ import { keepWarm, type WarmCredentials } from "../../cli/gatehouse/keep-warm";
 const MIN = 60_000;
 const START = Date.parse("2026-12-07T09:00:00Z");
 
-function harness(options: { failures?: number; lifetimeMs?: number; skewMs?: number } = {}) {
+function harness(
+  options: { failures?: number; lifetimeMs?: number; skewMs?: number; startEmpty?: boolean } = {},
+) {
   let now = START;
   let failuresLeft = options.failures ?? 0;
   const lifetime = options.lifetimeMs ?? 60 * MIN;
@@ -23,7 +25,7 @@ function harness(options: { failures?: number; lifetimeMs?: number; skewMs?: num
     expiration: new Date(now - (options.skewMs ?? 0) + lifetime).toISOString(),
     durationSeconds: lifetime / 1000,
   });
-  const warmer = keepWarm(issue(), {
+  const warmer = keepWarm(options.startEmpty ? null : issue(), {
     obtain: () => {
       obtained.push(now);
       if (failuresLeft > 0) {
@@ -108,6 +110,15 @@ describe("serve keeps its default role renewed ahead of the SDK", () => {
     const h = harness({ lifetimeMs: 15 * MIN, skewMs: 20 * MIN });
     await h.runUntil(START + 3 * MIN);
     expect(h.obtained).toEqual([START + MIN, START + 2 * MIN, START + 3 * MIN]);
+  });
+
+  it("nothing obtained at start (the portal unreachable): tried a minute later, and every minute until it works", async () => {
+    const h = harness({ startEmpty: true, failures: 2 });
+    await h.runUntil(START + 3 * MIN);
+    expect(h.obtained).toEqual([START + MIN, START + 2 * MIN, START + 3 * MIN]);
+    expect(h.errors).toHaveLength(2);
+    // The third try worked: the next is when those credentials are due.
+    expect(h.pending().map((t) => t.at)).toEqual([START + 3 * MIN + 5 * MIN]);
   });
 
   it("stop() ends it: no renewal after it", async () => {

@@ -12,7 +12,7 @@ import {
   stringOption,
 } from "../args";
 import { type CliContext, requireSignIn, resolvePortalUrl } from "../context";
-import { parseRolesAnswer } from "../api-types";
+import { type IssuedCredentials, parseRolesAnswer } from "../api-types";
 import { renewalTime } from "../credential-cache";
 import { type CredentialRequest, getCredentials } from "../credentials";
 import { keepWarm } from "../keep-warm";
@@ -158,6 +158,23 @@ async function checkDuration(
   if (problem) throw new CliError(problem, EXIT.usage);
 }
 
+/** The default role's credentials at start; null (said on stderr) when the portal is unavailable. */
+async function fetchAtStart(
+  ctx: CliContext,
+  portalUrl: string,
+  request: CredentialRequest,
+): Promise<IssuedCredentials | null> {
+  try {
+    return await getCredentials(ctx, portalUrl, request);
+  } catch (err) {
+    if (!(err instanceof CliError) || err.exitCode !== EXIT.unavailable) throw err;
+    ctx.err(
+      `gatehouse: warning: could not fetch ${request.role} at start: ${err.message}; serving anyway and trying again every minute\n`,
+    );
+    return null;
+  }
+}
+
 function digest(value: string): Buffer {
   return createHash("sha256").update(value).digest();
 }
@@ -180,11 +197,12 @@ export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<numbe
   const request = (role: string): CredentialRequest => ({ role, durationSeconds, region });
   // The default role's credentials before the variables are printed: the SDK's first ask is then
   // answered from the cache within its one-second wait, and a role the portal refuses stops serve
-  // here, with the portal's reason, rather than failing every request.
+  // here, with the portal's reason, rather than failing every request. A portal that can't be
+  // reached now (no VPN yet) is not a reason to stop: serve starts and keeps trying.
   const warmed =
     defaultRole === undefined
       ? undefined
-      : await getCredentials(ctx, portalUrl, request(defaultRole));
+      : await fetchAtStart(ctx, portalUrl, request(defaultRole));
 
   const authToken = randomBytes(32).toString("base64url");
   const server: http.Server = http.createServer(
