@@ -19,8 +19,16 @@ export interface KeepWarmOptions {
   now: () => Date;
   /** Runs `task` after `ms`; returns what cancels it. */
   schedule: (ms: number, task: () => void) => () => void;
-  /** Called with what a renewal met; the next attempt follows after `retryMs`. */
+  /**
+   * Called with what a failed renewal met; the next attempt follows after `retryMs`. A failure
+   * with the same message as the one before it (a sign-in that ended fails the same way every
+   * minute until `gatehouse login`) is not reported again.
+   */
   onError: (err: unknown) => void;
+  /** Called when a renewal works after `failures` failed attempts in a row. */
+  onRecovered?: (failures: number) => void;
+  /** What left `current` null at start, when the caller has already said it. */
+  failedAtStart?: unknown;
   retryMs?: number;
   /**
    * The longest single wait: a timer does not count time a laptop spends asleep, so waits are
@@ -30,11 +38,15 @@ export interface KeepWarmOptions {
 }
 
 export const DEFAULT_RETRY_MS = 60_000;
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
 export const DEFAULT_MAX_WAIT_MS = 5 * 60_000;
 
 /**
  * Starts from `current`, the credentials obtained at start (null when none could be: the first try
- * is then `retryMs` later); `stop()` ends it.
+ * is then `retryMs` later, and `failedAtStart` says why); `stop()` ends it.
  */
 export function keepWarm(
   current: WarmCredentials | null,
@@ -45,6 +57,9 @@ export function keepWarm(
   let held = current;
   let stopped = false;
   let cancel: () => void = () => {};
+  let failures = options.failedAtStart === undefined ? 0 : 1;
+  let lastFailure: string | undefined =
+    options.failedAtStart === undefined ? undefined : messageOf(options.failedAtStart);
 
   const wait = (ms: number) => {
     if (!stopped) cancel = options.schedule(Math.max(0, ms), wake);
@@ -66,12 +81,19 @@ export function keepWarm(
     if (left > 0) return wait(Math.min(left, maxWaitMs));
     options.obtain().then(
       (renewed) => {
+        if (stopped) return;
         held = renewed;
+        if (failures > 0) options.onRecovered?.(failures);
+        failures = 0;
+        lastFailure = undefined;
         waitForDue();
       },
       (err: unknown) => {
         if (stopped) return;
-        options.onError(err);
+        failures += 1;
+        const message = messageOf(err);
+        if (message !== lastFailure) options.onError(err);
+        lastFailure = message;
         wait(retryMs);
       },
     );

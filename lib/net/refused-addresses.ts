@@ -33,9 +33,14 @@ const lists = REFUSED.map(({ reason, v4, v6 }) => {
   return { reason, list };
 });
 
+/** An IPv6 literal as a URL's host spells it (`[::1]`) without its brackets. */
+function withoutBrackets(host: string): string {
+  return host.replace(/^\[|\]$/g, "");
+}
+
 /** Why `address` (an IP literal) must not be sent to, or null when it may. */
 export function refusedAddressReason(address: string): string | null {
-  const bare = address.replace(/^\[|\]$/g, "");
+  const bare = withoutBrackets(address);
   const family = net.isIPv4(bare) ? "ipv4" : net.isIPv6(bare) ? "ipv6" : null;
   if (family === null) return null;
   return lists.find(({ list }) => list.check(bare, family))?.reason ?? null;
@@ -50,5 +55,5 @@ export function refusedUrlReason(url: string): string | null {
     return null;
   }
   const reason = refusedAddressReason(host);
-  return reason === null ? null : `${host.replace(/^\[|\]$/g, "")} is ${reason}`;
+  return reason === null ? null : `${withoutBrackets(host)} is ${reason}`;
 }

@@ -156,7 +156,8 @@ describe("/api/metrics for a Prometheus scraper", () => {
         });
       // The device limit's 60-second window restarts on the clock's minute marks: a loaded run
       // once sent the second request past one, and it was counted as the first of a new window.
-      // Both requests now meet a clock stopped just past a mark.
+      // Both requests now meet a clock stopped just past a mark: a window of their own, which
+      // the second request can't leave.
       stack.portalClock.advanceToJustPastMark(60_000);
       stack.portalClock.stop();
       onTestFinished(() => stack.portalClock.resume());

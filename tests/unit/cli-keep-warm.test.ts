@@ -13,10 +13,20 @@ const MIN = 60_000;
 const START = Date.parse("2026-12-07T09:00:00Z");
 
 function harness(
-  options: { failures?: number; lifetimeMs?: number; skewMs?: number; startEmpty?: boolean } = {},
+  options: {
+    failures?: number;
+    /** The messages the failures carry, in order (default: all "the portal answered 503"). */
+    failureMessages?: string[];
+    lifetimeMs?: number;
+    skewMs?: number;
+    startEmpty?: boolean;
+    failedAtStart?: unknown;
+  } = {},
 ) {
   let now = START;
-  let failuresLeft = options.failures ?? 0;
+  const failureMessages = options.failureMessages ?? [];
+  let failuresLeft = options.failures ?? failureMessages.length;
+  const recovered: number[] = [];
   const lifetime = options.lifetimeMs ?? 60 * MIN;
   const timers: Array<{ at: number; task: () => void; cancelled: boolean }> = [];
   const obtained: number[] = [];
@@ -30,7 +40,7 @@ function harness(
       obtained.push(now);
       if (failuresLeft > 0) {
         failuresLeft -= 1;
-        return Promise.reject(new Error("the portal answered 503"));
+        return Promise.reject(new Error(failureMessages.shift() ?? "the portal answered 503"));
       }
       return Promise.resolve(issue());
     },
@@ -44,12 +54,15 @@ function harness(
       };
     },
     onError: (err) => errors.push(String(err)),
+    onRecovered: (failures) => recovered.push(failures),
+    failedAtStart: options.failedAtStart,
   });
   const pending = () => timers.filter((t) => !t.cancelled);
   return {
     warmer,
     obtained,
     errors,
+    recovered,
     pending,
     /** Moves the clock to `at` without running timers (a laptop asleep). */
     jumpTo(at: number) {
@@ -102,8 +115,37 @@ describe("serve keeps its default role renewed ahead of the SDK", () => {
     const due = START + 45 * MIN;
     await h.runUntil(due + 2 * MIN);
     expect(h.obtained).toEqual([due, due + MIN, due + 2 * MIN]);
-    expect(h.errors).toEqual(["Error: the portal answered 503", "Error: the portal answered 503"]);
+    expect(h.errors).toEqual(["Error: the portal answered 503"]);
+    expect(h.recovered).toEqual([2]);
     expect(h.pending().map((t) => t.at)).toEqual([due + 2 * MIN + 5 * MIN]);
+  });
+
+  it("a renewal failing the same way every minute is reported once; a different reason is reported when it appears", async () => {
+    const ended = "your sign-in has ended; run gatehouse login";
+    const h = harness({
+      failureMessages: [ended, ended, ended, "the portal answered 503", ended],
+    });
+    const due = START + 45 * MIN;
+    await h.runUntil(due + 5 * MIN);
+    expect(h.obtained).toHaveLength(6);
+    expect(h.errors).toEqual([
+      `Error: ${ended}`,
+      "Error: the portal answered 503",
+      `Error: ${ended}`,
+    ]);
+    expect(h.recovered).toEqual([5]);
+  });
+
+  it("the reason already said at start is not said again by the first retries", async () => {
+    const h = harness({
+      startEmpty: true,
+      failedAtStart: new Error("the portal answered 503"),
+      failures: 2,
+    });
+    await h.runUntil(START + 3 * MIN);
+    expect(h.obtained).toEqual([START + MIN, START + 2 * MIN, START + 3 * MIN]);
+    expect(h.errors).toEqual([]);
+    expect(h.recovered).toEqual([3]); // the failure at start and the two retries
   });
 
   it("credentials already due when issued (this clock 20 minutes ahead of the portal's) are renewed once a minute, not in a loop", async () => {
@@ -116,7 +158,8 @@ describe("serve keeps its default role renewed ahead of the SDK", () => {
     const h = harness({ startEmpty: true, failures: 2 });
     await h.runUntil(START + 3 * MIN);
     expect(h.obtained).toEqual([START + MIN, START + 2 * MIN, START + 3 * MIN]);
-    expect(h.errors).toHaveLength(2);
+    expect(h.errors).toEqual(["Error: the portal answered 503"]);
+    expect(h.recovered).toEqual([2]);
     // The third try worked: the next is when those credentials are due.
     expect(h.pending().map((t) => t.at)).toEqual([START + 3 * MIN + 5 * MIN]);
   });

@@ -158,20 +158,23 @@ async function checkDuration(
   if (problem) throw new CliError(problem, EXIT.usage);
 }
 
-/** The default role's credentials at start; null (said on stderr) when the portal is unavailable. */
+/**
+ * The default role's credentials at start, or, when the portal or AWS is unavailable, why not
+ * (said on stderr here).
+ */
 async function fetchAtStart(
   ctx: CliContext,
   portalUrl: string,
   request: CredentialRequest,
-): Promise<IssuedCredentials | null> {
+): Promise<{ credentials: IssuedCredentials } | { unavailable: CliError }> {
   try {
-    return await getCredentials(ctx, portalUrl, request);
+    return { credentials: await getCredentials(ctx, portalUrl, request) };
   } catch (err) {
     if (!(err instanceof CliError) || err.exitCode !== EXIT.unavailable) throw err;
     ctx.err(
       `gatehouse: warning: could not fetch ${request.role} at start: ${err.message}; serving anyway and trying again every minute\n`,
     );
-    return null;
+    return { unavailable: err };
   }
 }
 
@@ -199,10 +202,10 @@ export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<numbe
   // answered from the cache within its one-second wait, and a role the portal refuses stops serve
   // here, with the portal's reason, rather than failing every request. A portal that can't be
   // reached now (no VPN yet) is not a reason to stop: serve starts and keeps trying.
-  const warmed =
+  const atStart =
     defaultRole === undefined
       ? undefined
-      : await fetchAtStart(ctx, portalUrl, request(defaultRole));
+      : { role: defaultRole, ...(await fetchAtStart(ctx, portalUrl, request(defaultRole))) };
 
   const authToken = randomBytes(32).toString("base64url");
   const server: http.Server = http.createServer(
@@ -242,22 +245,26 @@ export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<numbe
   );
 
   const warmer =
-    defaultRole === undefined || warmed === undefined
-      ? undefined
-      : keepWarm(warmed, {
-          obtain: () => getCredentials(ctx, portalUrl, request(defaultRole)),
-          renewalTime: (creds) => renewalTime(creds.expiration, creds.durationSeconds),
-          now: () => ctx.now(),
-          schedule: (ms, task) => {
-            const timer = setTimeout(task, ms);
-            timer.unref();
-            return () => clearTimeout(timer);
-          },
-          onError: (err) =>
-            ctx.err(
-              `gatehouse: renewing ${defaultRole} ahead of the SDK failed: ${err instanceof Error ? err.message : String(err)}; trying again in a minute\n`,
-            ),
-        });
+    atStart &&
+    keepWarm("credentials" in atStart ? atStart.credentials : null, {
+      obtain: () => getCredentials(ctx, portalUrl, request(atStart.role)),
+      renewalTime: (creds) => renewalTime(creds.expiration, creds.durationSeconds),
+      now: () => ctx.now(),
+      schedule: (ms, task) => {
+        const timer = setTimeout(task, ms);
+        timer.unref();
+        return () => clearTimeout(timer);
+      },
+      failedAtStart: "unavailable" in atStart ? atStart.unavailable : undefined,
+      onError: (err) =>
+        ctx.err(
+          `gatehouse: renewing ${atStart.role} ahead of the SDK failed: ${err instanceof Error ? err.message : String(err)}; trying again every minute (said again only if the reason changes)\n`,
+        ),
+      onRecovered: (failures) =>
+        ctx.err(
+          `gatehouse: fetched ${atStart.role} after ${failures} failed attempt${failures === 1 ? "" : "s"}.\n`,
+        ),
+    });
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once("SIGINT", () => resolve("SIGINT"));
