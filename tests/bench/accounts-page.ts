@@ -138,12 +138,23 @@ function scriptSources(html: string): string[] {
   return [...new Set(sources)];
 }
 
-/** The size of those scripts gzipped at level 9, as a CDN would serve them, in KiB. */
-async function gzippedKb(base: string, sources: string[]): Promise<number> {
+/**
+ * The size of those scripts gzipped at level 9, as a CDN would serve them, in KiB.
+ * BENCH_LIST_SCRIPTS=1 prints each script's size under `label`.
+ */
+async function gzippedKb(base: string, sources: string[], label = ""): Promise<number> {
   let total = 0;
+  const sizes: Array<[string, number]> = [];
   for (const src of sources) {
     const body = Buffer.from(await (await fetch(new URL(src, base))).arrayBuffer());
-    total += gzipSync(body, { level: 9 }).byteLength;
+    const size = gzipSync(body, { level: 9 }).byteLength;
+    sizes.push([src, size]);
+    total += size;
+  }
+  if (label && process.env.BENCH_LIST_SCRIPTS === "1") {
+    console.log(`${label}:`);
+    for (const [src, size] of sizes.sort((a, b) => b[1] - a[1]))
+      console.log(`  ${(size / 1024).toFixed(1).padStart(6)} KiB  ${src}`);
   }
   return total / 1024;
 }
@@ -160,8 +171,8 @@ async function pageJavaScript(
   const signIn = await (await fetch(`${base}/signin`)).text();
   return {
     files: sources.length,
-    gzipKb: await gzippedKb(base, sources),
-    frameworkGzipKb: await gzippedKb(base, scriptSources(signIn)),
+    gzipKb: await gzippedKb(base, sources, "the accounts page's scripts"),
+    frameworkGzipKb: await gzippedKb(base, scriptSources(signIn), "the sign-in page's scripts"),
   };
 }
 

@@ -10,6 +10,11 @@ export interface Figure {
   /** The same-run baseline this figure is read against. */
   baseline?: { name: string; value: number };
   target?: { atMost: number } | { atLeast: number };
+  /**
+   * Why this run's figure says nothing about its target, e.g. an overhead below zero: the
+   * baseline's own tail was slower than the portal's, which is noise, not a result.
+   */
+  inconclusive?: string;
 }
 
 /**
@@ -22,8 +27,9 @@ export function recordFigures(figures: Figure[]): void {
   fs.appendFileSync(file, figures.map((f) => `${JSON.stringify(f)}\n`).join(""));
 }
 
+/** Whether the target is met; null when there is none or the figure is inconclusive. */
 export function targetMet(figure: Figure): boolean | null {
   const t = figure.target;
-  if (!t) return null;
+  if (!t || figure.inconclusive) return null;
   return "atMost" in t ? figure.value <= t.atMost : figure.value >= t.atLeast;
 }

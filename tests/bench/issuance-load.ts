@@ -14,7 +14,7 @@ import { demoBroker } from "@/dev/demo-world";
 import { ROOT } from "@/dev/local-stack";
 import { cpuMs, rssMb } from "../support/process-memory";
 import { issueCredentials } from "./credentials-load";
-import { recordFigures } from "./figures";
+import { recordFigures, type Figure } from "./figures";
 import { roleIdOf, signIn } from "../support/portal-client";
 import { startReplica, startTestStack } from "../support/stack";
 import { percentile } from "./stats";
@@ -35,6 +35,25 @@ interface Row {
 }
 
 /** `count` calls of `fn` by `clients` concurrent workers: sorted latencies (ms) and the rate. */
+/**
+ * The portal's latency over the direct AssumeRole's at one percentile. Below zero, the direct
+ * call's own tail was slower than the portal's in this run (both queue on the same two cores):
+ * noise, recorded as inconclusive rather than as a met target.
+ */
+function overheadFigure(label: string, row: Row, at: "p50" | "p99", atMost: number): Figure {
+  const value = row.portal[at] - row.direct[at];
+  return {
+    name: `${label}: issuance overhead ${at}, ${row.clients} clients`,
+    value,
+    unit: "ms",
+    baseline: { name: `direct AssumeRole ${at}`, value: row.direct[at] },
+    target: { atMost },
+    ...(value < 0 && {
+      inconclusive: `the direct AssumeRole's ${at} (${row.direct[at].toFixed(0)} ms) was above the portal's (${row.portal[at].toFixed(0)} ms) in this run: both queue on the same cores, so the difference is noise`,
+    }),
+  };
+}
+
 async function pool(clients: number, count: number, fn: () => Promise<void>) {
   const latencies: number[] = [];
   let next = 0;
@@ -169,20 +188,8 @@ async function main(): Promise<void> {
   );
   if (busiest)
     recordFigures([
-      {
-        name: `${label}: issuance overhead p50, ${busiest.clients} clients`,
-        value: busiest.portal.p50 - busiest.direct.p50,
-        unit: "ms",
-        baseline: { name: "direct AssumeRole p50", value: busiest.direct.p50 },
-        target: { atMost: 5 },
-      },
-      {
-        name: `${label}: issuance overhead p99, ${busiest.clients} clients`,
-        value: busiest.portal.p99 - busiest.direct.p99,
-        unit: "ms",
-        baseline: { name: "direct AssumeRole p99", value: busiest.direct.p99 },
-        target: { atMost: 15 },
-      },
+      overheadFigure(label, busiest, "p50", 5),
+      overheadFigure(label, busiest, "p99", 15),
       {
         name: `${label}: issuances per second, one process`,
         value: busiest.portal.perSecond,

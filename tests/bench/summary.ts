@@ -85,14 +85,16 @@ function main(): void {
       f.target
         ? `${"atMost" in f.target ? "≤" : "≥"} ${format("atMost" in f.target ? f.target.atMost : f.target.atLeast, f.unit)}`
         : "",
-      met === null ? "" : met ? "met" : "NOT met",
+      f.inconclusive ? "unclear" : met === null ? "" : met ? "met" : "NOT met",
     ];
   });
+  const unclear = figures.filter((f) => f.inconclusive);
   const header = ["figure", "now", "baseline, same run", "target", ""];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ");
   console.log(`\n${line(header)}\n${widths.map((w) => "─".repeat(w)).join("  ")}`);
   for (const r of rows) console.log(line(r));
+  for (const f of unclear) console.log(`\nunclear: ${f.name}: ${f.inconclusive}`);
   console.log(
     `\n${os.cpus().length} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}`,
   );
