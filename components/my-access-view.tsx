@@ -107,27 +107,31 @@ function IdentitySection({ identity: id }: { identity: IdentityView }) {
   return (
     <section className="space-y-3" data-testid="identity">
       <h2 className="text-lg font-semibold">Signed in as</h2>
-      <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1.5 rounded-lg border border-slate-200 bg-white p-4 text-sm">
+      {/* Label above value on a phone (a label column left the values a third of the width);
+          from 640 px, two columns. */}
+      <dl className="grid grid-cols-1 gap-y-2 rounded-lg border border-slate-200 bg-white p-4 text-sm sm:grid-cols-[max-content_1fr] sm:gap-x-6 sm:gap-y-1.5">
         {rows.map(([label, value, testId]) => (
-          <div key={testId} className="contents">
+          <div key={testId} className="sm:contents">
             <dt className="text-slate-500">{label}</dt>
             <dd data-testid={`me-${testId}`}>{value}</dd>
           </div>
         ))}
-        <dt className="text-slate-500">Groups from your IdP</dt>
-        <dd data-testid="me-groups">
-          {id.groups.length === 0 ? (
-            "none"
-          ) : (
-            <ul className="flex flex-wrap gap-1.5">
-              {id.groups.map((g) => (
-                <li key={g} className="rounded bg-slate-100 px-1.5 font-mono text-xs">
-                  {g}
-                </li>
-              ))}
-            </ul>
-          )}
-        </dd>
+        <div className="sm:contents">
+          <dt className="text-slate-500">Groups from your IdP</dt>
+          <dd data-testid="me-groups">
+            {id.groups.length === 0 ? (
+              "none"
+            ) : (
+              <ul className="flex flex-wrap gap-1.5">
+                {id.groups.map((g) => (
+                  <li key={g} className="rounded bg-slate-100 px-1.5 font-mono text-xs">
+                    {g}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </dd>
+        </div>
       </dl>
     </section>
   );

@@ -46,6 +46,20 @@ test("the header's name opens /me: identity, groups, MFA, and why each role is y
     viewport: window.innerWidth,
   }));
   expect(widths.content).toBeLessThanOrEqual(widths.viewport);
+  // On a phone each label sits above its value, which gets the card's width; side by side again
+  // from 640 px.
+  const labelAndValue = async () => {
+    const label = await page.locator("dt", { hasText: "Session ends" }).boundingBox();
+    const value = await page.getByTestId("me-session-ends").boundingBox();
+    return { label: label!, value: value! };
+  };
+  const phone = await labelAndValue();
+  expect(phone.label.y + phone.label.height).toBeLessThanOrEqual(phone.value.y);
+  expect(phone.value.x).toBe(phone.label.x);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const desktop = await labelAndValue();
+  expect(desktop.value.y).toBe(desktop.label.y);
+  expect(desktop.value.x).toBeGreaterThan(desktop.label.x + desktop.label.width);
 });
 
 test("a role's links on /me open its CLI credentials on this click and its console deep link", async ({
