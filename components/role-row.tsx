@@ -5,6 +5,7 @@ import { EnvironmentBadge } from "./environment-badge";
 import { FavoriteStar } from "./favorite-star";
 import { durationCapReason, formatDuration } from "./format-duration";
 import { ROW_HEIGHT, type LayoutRow } from "./role-list-layout";
+import { NameText } from "./name-text";
 import { formatUtc, formatUtcShort } from "./utc-time";
 
 const TEST_IDS = { account: "role", favorite: "favorite-role", recent: "recent-role" } as const;
@@ -22,7 +23,9 @@ export interface RoleRowHandlers {
  * (truncated, full text in the tooltip), the longest session, Console (with its options menu) and
  * CLI credentials. In Favorites and Recently used the second line names the account instead; on a
  * phone only its name and environment fit there (alias, id and "used …" are in the tooltip), and
- * the name keeps at least a few letters.
+ * the name keeps at least a few letters. In an account's card on a phone, where the buttons leave
+ * the names about ten letters and a phone has no tooltips, the role's name may take both lines
+ * and its description gives way: the name is what one picks a role by.
  *
  * Every row has the same visible button texts, so each button's accessible name adds the account
  * and role after its visible text ("Console: acme-production / ReadOnly"): a screen reader's list
@@ -62,7 +65,7 @@ export const RoleRow = memo(function RoleRow({
   const accountLabel = alias ? `${account.name} (${alias})` : account.name;
   return (
     <div
-      className={`absolute inset-x-0 flex items-center gap-2 px-4 sm:gap-3 ${isFirst ? "" : "border-t border-slate-100"} ${
+      className={`absolute inset-x-0 flex items-center gap-1.5 px-4 sm:gap-3 ${isFirst ? "" : "border-t border-slate-100"} ${
         isHighlighted ? "bg-indigo-50 shadow-[inset_3px_0_0_var(--color-indigo-500)]" : "bg-white"
       }`}
       style={{ top, height: ROW_HEIGHT }}
@@ -82,11 +85,11 @@ export const RoleRow = memo(function RoleRow({
       <div className="min-w-0 flex-1">
         <p className="flex min-w-0 items-center gap-2 leading-5">
           <span
-            className="min-w-12 truncate font-medium"
+            className={`min-w-12 truncate font-medium ${context === "account" ? "max-sm:line-clamp-2 max-sm:[overflow-wrap:anywhere] max-sm:whitespace-normal" : ""}`}
             data-testid="role-name"
             title={role.roleName}
           >
-            {role.roleName}
+            <NameText name={role.roleName} />
           </span>
           {role.needsMfa && (
             <span
@@ -122,7 +125,10 @@ export const RoleRow = memo(function RoleRow({
           )}
         </p>
         {context === "account" ? (
-          <p className="truncate text-sm leading-5 text-slate-500" title={role.description}>
+          <p
+            className="truncate text-sm leading-5 text-slate-500 max-sm:hidden"
+            title={role.description}
+          >
             {role.description || "\u00a0"}
           </p>
         ) : (

@@ -36,6 +36,22 @@ test("bob's roles, their buttons, the console options and the CLI credentials fi
     );
     expectOnScreen(`${label}: CLI`, await row.getByRole("button", { name: "CLI" }).boundingBox());
   }
+  // A phone has no tooltips: a name too long for its one line takes the description's line too,
+  // and shows whole, inside its row.
+  const federated = rows.filter({ hasText: "FederatedReadOnly" }).getByTestId("role-name");
+  const shown = await federated.evaluate((el) => ({
+    whole: el.scrollHeight <= el.clientHeight + 1 && el.scrollWidth <= el.clientWidth + 1,
+    lines: Math.round(
+      el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight),
+    ),
+  }));
+  expect(shown).toEqual({ whole: true, lines: 2 });
+  const federatedRow = await rows.filter({ hasText: "FederatedReadOnly" }).boundingBox();
+  const federatedName = await federated.boundingBox();
+  expect(federatedName!.y).toBeGreaterThanOrEqual(federatedRow!.y);
+  expect(federatedName!.y + federatedName!.height).toBeLessThanOrEqual(
+    federatedRow!.y + federatedRow!.height,
+  );
 
   const staging = rows.filter({ hasText: "Deploy and debug services in staging" });
   await staging.getByTestId("console-options-button").click();
