@@ -85,7 +85,7 @@ export const RoleRow = memo(function RoleRow({
       <div className="min-w-0 flex-1">
         <p className="flex min-w-0 items-center gap-2 leading-5">
           <span
-            className={`min-w-12 truncate font-medium ${context === "account" ? "max-sm:line-clamp-2 max-sm:[overflow-wrap:anywhere] max-sm:whitespace-normal" : ""}`}
+            className={`min-w-12 truncate font-medium ${context === "account" ? "max-sm:line-clamp-2 max-sm:wrap-anywhere max-sm:whitespace-normal" : ""}`}
             data-testid="role-name"
             title={role.roleName}
           >

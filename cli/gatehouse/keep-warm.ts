@@ -38,11 +38,12 @@ export interface KeepWarmOptions {
 }
 
 export const DEFAULT_RETRY_MS = 60_000;
+export const DEFAULT_MAX_WAIT_MS = 5 * 60_000;
 
-function messageOf(err: unknown): string {
+/** What a failure says: two failures saying the same are one reason. */
+export function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
-export const DEFAULT_MAX_WAIT_MS = 5 * 60_000;
 
 /**
  * Starts from `current`, the credentials obtained at start (null when none could be: the first try

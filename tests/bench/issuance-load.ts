@@ -34,7 +34,6 @@ interface Row {
   rssMb: number;
 }
 
-/** `count` calls of `fn` by `clients` concurrent workers: sorted latencies (ms) and the rate. */
 /**
  * The portal's latency over the direct AssumeRole's at one percentile. Below zero, the direct
  * call's own tail was slower than the portal's in this run (both queue on the same two cores):
@@ -54,6 +53,7 @@ function overheadFigure(label: string, row: Row, at: "p50" | "p99", atMost: numb
   };
 }
 
+/** `count` calls of `fn` by `clients` concurrent workers: sorted latencies (ms) and the rate. */
 async function pool(clients: number, count: number, fn: () => Promise<void>) {
   const latencies: number[] = [];
   let next = 0;

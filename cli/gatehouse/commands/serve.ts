@@ -15,7 +15,7 @@ import { type CliContext, requireSignIn, resolvePortalUrl } from "../context";
 import { type IssuedCredentials, parseRolesAnswer } from "../api-types";
 import { renewalTime } from "../credential-cache";
 import { type CredentialRequest, getCredentials } from "../credentials";
-import { keepWarm } from "../keep-warm";
+import { keepWarm, messageOf } from "../keep-warm";
 import { callPortal } from "../portal-client";
 import { durationProblem, findRole } from "../role-duration-check";
 import { CliError, EXIT, UsageError } from "../exit-codes";
@@ -258,7 +258,7 @@ export async function run(parsed: ParsedCommand, ctx: CliContext): Promise<numbe
       failedAtStart: "unavailable" in atStart ? atStart.unavailable : undefined,
       onError: (err) =>
         ctx.err(
-          `gatehouse: renewing ${atStart.role} ahead of the SDK failed: ${err instanceof Error ? err.message : String(err)}; trying again every minute (said again only if the reason changes)\n`,
+          `gatehouse: renewing ${atStart.role} ahead of the SDK failed: ${messageOf(err)}; trying again every minute (said again only if the reason changes)\n`,
         ),
       onRecovered: (failures) =>
         ctx.err(
