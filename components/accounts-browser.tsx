@@ -8,13 +8,13 @@ import type { AccountView } from "@/lib/access/group-by-account";
 import { localError, type ApiErrorView } from "./api-client";
 import { AccountsToolbar } from "./accounts-toolbar";
 import { credentialsResumePath } from "./resume-intent";
+import { useKeptAccountsAction, useResumeCredentials, type ResumeChoice } from "./resume-offer";
 import {
-  ResumeOffer,
-  useKeptAccountsAction,
-  useResumeCredentials,
-  type ResumeChoice,
-} from "./resume-offer";
-import { ConsoleOptions, CredentialsDialog, preloadAccountsOnDemand } from "./accounts-on-demand";
+  ConsoleOptions,
+  CredentialsDialog,
+  preloadAccountsOnDemand,
+  ResumeOfferNotice,
+} from "./accounts-on-demand";
 import { RoleList } from "./role-list";
 import type { LayoutRow } from "./role-list-layout";
 import type { RoleRowHandlers } from "./role-row";
@@ -223,17 +223,19 @@ export function AccountsBrowser({
       </div>
 
       {offeredResume && (
-        <ResumeOffer
-          choice={offeredResume}
-          onContinue={() => {
-            if (offeredResume.kind === "credentials") openCli(offeredResume.row);
-            else {
-              setOfferedResume(null);
-              void openConsole(offeredResume.row, offeredResume.request ?? undefined);
-            }
-          }}
-          onDismiss={() => setOfferedResume(null)}
-        />
+        <Suspense fallback={null}>
+          <ResumeOfferNotice
+            choice={offeredResume}
+            onContinue={() => {
+              if (offeredResume.kind === "credentials") openCli(offeredResume.row);
+              else {
+                setOfferedResume(null);
+                void openConsole(offeredResume.row, offeredResume.request ?? undefined);
+              }
+            }}
+            onDismiss={() => setOfferedResume(null)}
+          />
+        </Suspense>
       )}
 
       <AccountsToolbar

@@ -22,7 +22,8 @@ import {
   type Format,
 } from "./credential-tabs";
 import { FormatTabs, usePreferredFormat } from "./format-tabs";
-import { useRoleDuration, useRoleProfileName } from "./use-role-preferences";
+import { useRoleDuration } from "./use-role-preferences";
+import { useRoleProfileName } from "./use-role-profile-name";
 
 interface IssuedCredentials {
   accessKeyId: string;

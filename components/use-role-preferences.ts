@@ -2,7 +2,6 @@
 
 import { useCallback } from "react";
 import type { DurationBoundsView } from "@/lib/access/group-by-account";
-import { checkProfileName } from "@/lib/aws/profile-name";
 import { useStoredChoice } from "./use-stored-choice";
 
 const DESTINATION_KEY = "gatehouse.consoleDestination";
@@ -31,12 +30,6 @@ export function useRoleDuration(
     [store],
   );
   return [stored === "" ? null : Number(stored), set];
-}
-
-/** The credentials-file profile name chosen for one role; "" means the server's default. */
-export function useRoleProfileName(roleId: string): [string, (name: string) => void] {
-  const isValid = useCallback((value: string) => value === "" || checkProfileName(value).ok, []);
-  return useStoredChoice(`gatehouse.profileName.${roleId}`, "", isValid);
 }
 
 /** The console destination last chosen (a service id, a console path or URL); "" is the home. */
