@@ -8,8 +8,11 @@ export interface SearchEntry {
   role: RoleView;
   /** Lower-case account name, alias, environment, description, role name and description. */
   text: string;
-  /** Where a typo-tolerant term may start (lib/access/typo-match.ts `wordStarts`). */
-  words: string[];
+  /**
+   * Where a typo-tolerant term may start (lib/access/typo-match.ts `wordStarts`): made by
+   * `wordsOf` on the first search that forgives a slip, not for every role on every page render.
+   */
+  words?: string[];
   /** Account id and lower-case role name (lib/access/role-arn-query.ts `roleKey`): what an ARN names. */
   roleKey: string;
 }
@@ -19,28 +22,36 @@ export interface AccountMatch {
   roles: RoleView[];
 }
 
-/** Builds the search index once: typing then only does substring tests, no allocation per role. */
+/**
+ * Builds the search index once: typing then only does substring tests, no allocation per role
+ * (a term that forgives a slip makes each role's word starts the first time: wordsOf).
+ */
 export function buildSearchIndex(accounts: readonly AccountView[]): SearchEntry[] {
   const entries: SearchEntry[] = [];
   for (const account of accounts) {
-    const accountText = [
-      account.name,
-      account.alias,
-      account.environment,
-      account.description,
-    ].join("\n");
+    const accountText = accountTextOf(account);
     for (const role of account.roles) {
-      const raw = `${accountText}\n${role.roleName}\n${role.description}`;
       entries.push({
         account,
         role,
-        text: raw.toLowerCase(),
-        words: wordStarts(raw),
+        text: `${accountText}\n${role.roleName}\n${role.description}`.toLowerCase(),
         roleKey: roleKey(account.accountId, role.roleName),
       });
     }
   }
   return entries;
+}
+
+function accountTextOf(account: AccountView): string {
+  return [account.name, account.alias, account.environment, account.description].join("\n");
+}
+
+/** The entry's word starts, in their original case for CamelCase; made once, then kept on it. */
+function wordsOf(entry: SearchEntry): string[] {
+  entry.words ??= wordStarts(
+    `${accountTextOf(entry.account)}\n${entry.role.roleName}\n${entry.role.description}`,
+  );
+  return entry.words;
 }
 
 export interface SearchTerm {
@@ -93,7 +104,7 @@ export function entryMatches(
     }
     if (entry.text.includes(term.text)) continue;
     if (term.idPrefix !== null && entry.account.accountId.startsWith(term.idPrefix)) continue;
-    if (forgiveTypos && isForgivable(term) && nearlyMatchesAWord(term.text, entry.words)) {
+    if (forgiveTypos && isForgivable(term) && nearlyMatchesAWord(term.text, wordsOf(entry))) {
       continue;
     }
     return false;
