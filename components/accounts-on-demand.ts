@@ -22,7 +22,7 @@ export const KeyboardShortcuts = lazy(() =>
 );
 
 export const ResumeOfferNotice = lazy(() =>
-  import("./resume-offer-notice").then((m) => ({ default: m.ResumeOffer })),
+  import("./resume-offer-notice").then((m) => ({ default: m.ResumeOfferNotice })),
 );
 
 let preloaded = false;

@@ -3,7 +3,7 @@
 import type { ResumeChoice } from "./resume-offer";
 
 /** "Ready to continue": the CLI credentials or console asked for before the trip, one click away. */
-export function ResumeOffer({
+export function ResumeOfferNotice({
   choice,
   onContinue,
   onDismiss,
