@@ -13,7 +13,12 @@ import { log } from "@/lib/log";
 import { notingFaults } from "./note-faults";
 import { ConnectionLock } from "./connection-lock";
 import { errorDetail } from "./database-fault";
-import { cachePreparedStatements, type PreparingClient } from "./sqlite-statement-cache";
+import {
+  cachePreparedStatements,
+  type PreparingClient,
+  type StatementCache,
+} from "./sqlite-statement-cache";
+import { WalSync, type SyncFile } from "./wal-sync";
 
 /**
  * The SQLite driver for Prisma: @prisma/adapter-better-sqlite3's statements and type mapping, with
@@ -40,7 +45,11 @@ export class SerialSqliteAdapterFactory implements SqlDriverAdapterFactory {
 
   constructor(
     file: string,
-    private readonly opts: { lockWaitMs: number },
+    private readonly opts: {
+      lockWaitMs: number;
+      /** How the write-ahead log is flushed (tests count and hold fsyncs); fsync by default. */
+      syncFile?: SyncFile;
+    },
   ) {
     this.#inner = new PrismaBetterSQLite3({ url: file });
   }
@@ -53,15 +62,36 @@ export class SerialSqliteAdapterFactory implements SqlDriverAdapterFactory {
 
   async #connection(): Promise<SqliteConnection> {
     const adapter = await this.#inner.connect();
-    // Write-ahead log, every commit still synced (durable audit, docs/INVARIANTS.md invariant 2):
-    // a commit is one fsync of the log instead of a rollback journal's create, two fsyncs and
-    // delete. better-sqlite3 is synchronous, so each fsync stalls the whole process: under load
-    // this took a rate-limit upsert from ~12 ms to ~2 ms (docs/BENCHMARKS.md).
-    await adapter.executeScript("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
     const client = rawClientOf(adapter);
-    cachePreparedStatements(client);
-    return { adapter, client };
+    // Every commit is durable before its caller hears of it (docs/INVARIANTS.md invariant 2). In
+    // write-ahead-log mode that is one fsync of the log per commit; better-sqlite3 is synchronous,
+    // so with `synchronous = FULL` each fsync stalled the whole process inside the database lock
+    // (docs/BENCHMARKS.md). Here SQLite commits without syncing (`NORMAL`) and the adapter flushes
+    // the log itself, in the thread pool and shared by the commits that wait together
+    // (lib/db/wal-sync.ts). A file that can't use a log (some network file systems) keeps a
+    // rollback journal synced on every commit.
+    await adapter.executeScript("PRAGMA journal_mode = WAL;");
+    const wal = writeAheadLogOf(client);
+    await adapter.executeScript(
+      wal ? "PRAGMA synchronous = NORMAL;" : "PRAGMA synchronous = FULL;",
+    );
+    const statements = cachePreparedStatements(client);
+    return {
+      adapter,
+      client,
+      statements,
+      wal: wal ? new WalSync(wal, this.opts.syncFile) : null,
+    };
   }
+}
+
+/** The write-ahead log's file when the connection uses one (SQLite names it `<database>-wal`). */
+function writeAheadLogOf(client: RawSqlite): string | null {
+  const row = (sql: string) => (client.prepare(sql) as { get(): Record<string, unknown> }).get();
+  if (row("PRAGMA journal_mode").journal_mode !== "wal") return null;
+  // The file as SQLite opened it (symbolic links resolved), which is where it puts the log.
+  const file = row("PRAGMA database_list").file;
+  return typeof file === "string" && file !== "" ? `${file}-wal` : null;
 }
 
 /** What this module needs of better-sqlite3's Database. */
@@ -73,6 +103,9 @@ interface RawSqlite extends PreparingClient {
 interface SqliteConnection {
   adapter: SqlDriverAdapter;
   client: RawSqlite;
+  statements: StatementCache;
+  /** Flushes the connection's write-ahead log; null when it has none (then SQLite syncs). */
+  wal: WalSync | null;
 }
 
 /**
@@ -120,7 +153,8 @@ class SerialSqliteAdapter implements SqlDriverAdapter {
   }
 
   executeScript(script: string): Promise<void> {
-    return this.#exclusive(() => this.#conn.adapter.executeScript(script));
+    // A script's statements bypass the statement cache, so nobody saw whether they wrote.
+    return this.#exclusive(() => this.#conn.adapter.executeScript(script), true);
   }
 
   getConnectionInfo() {
@@ -128,6 +162,7 @@ class SerialSqliteAdapter implements SqlDriverAdapter {
   }
 
   dispose(): Promise<void> {
+    this.#conn.wal?.close();
     return this.#conn.adapter.dispose();
   }
 
@@ -145,22 +180,25 @@ class SerialSqliteAdapter implements SqlDriverAdapter {
     return this.#transaction(release);
   }
 
-  #transaction(release: () => void): Transaction {
+  #transaction(release: () => boolean): Transaction {
     const conn = this.#conn;
     let open = true;
     const end = async (sql: "COMMIT" | "ROLLBACK") => {
       if (!open) return;
       open = false;
+      let committed = false;
       try {
         if (sql === "ROLLBACK" && !conn.client.inTransaction) return; // SQLite already did
         await conn.adapter.executeRaw(statement(sql));
+        committed = sql === "COMMIT";
       } catch (error) {
         await this.#settle(`${sql} failed`, error);
         // A failed COMMIT is the caller's failure; a failed ROLLBACK is not: #settle made sure
         // nothing of the transaction stays.
         if (sql === "COMMIT") throw error;
       } finally {
-        release();
+        const wrote = release();
+        if (committed && wrote) await durable(conn);
       }
     };
     return {
@@ -196,8 +234,13 @@ class SerialSqliteAdapter implements SqlDriverAdapter {
     }
   }
 
-  #acquire(): Promise<() => void> {
-    return this.#lock.acquire(
+  /**
+   * Takes the connection's lock. The release it returns also says whether a statement that may
+   * have changed the database ran while the lock was held, so that the holder — and only it —
+   * waits for that write to be durable, after letting the others in.
+   */
+  async #acquire(): Promise<() => boolean> {
+    const release = await this.#lock.acquire(
       () =>
         new DriverAdapterError({
           kind: "SocketTimeout",
@@ -205,14 +248,50 @@ class SerialSqliteAdapter implements SqlDriverAdapter {
           originalMessage: "timed out waiting for the database connection (held by a transaction)",
         }),
     );
+    return () => {
+      const wrote = this.#conn.statements.takeWrites();
+      release();
+      return wrote;
+    };
   }
 
-  async #exclusive<T>(run: () => Promise<T>): Promise<T> {
+  /** One statement or script outside any transaction, durable (autocommit) when it wrote. */
+  async #exclusive<T>(run: () => Promise<T>, alwaysSync = false): Promise<T> {
+    const conn = this.#conn;
     const release = await this.#acquire();
+    let result: T;
     try {
-      return await run();
-    } finally {
+      result = await run();
+    } catch (error) {
       release();
+      throw error;
     }
+    if (release() || alwaysSync) await durable(conn);
+    return result;
   }
 }
+
+/**
+ * Waits until the connection's commits so far are on stable storage. A failed fsync is reported
+ * as SQLite reports one (SQLITE_IOERR_FSYNC: a storage fault, docs/DATABASE-FAULTS.md): the write
+ * happened but may not survive a crash, so the caller must not act on it.
+ */
+async function durable(conn: SqliteConnection): Promise<void> {
+  if (!conn.wal) return;
+  try {
+    await conn.wal.sync();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "unknown";
+    log.error("sqlite: fsync of the write-ahead log failed", { driverError: code });
+    throw new DriverAdapterError({
+      kind: "sqlite",
+      extendedCode: SQLITE_IOERR_FSYNC,
+      message: `disk I/O error: fsync of the write-ahead log failed (${code})`,
+      originalCode: "SQLITE_IOERR_FSYNC",
+      originalMessage: `disk I/O error: fsync of the write-ahead log failed (${code})`,
+    });
+  }
+}
+
+/** sqlite.org/rescode.html#ioerr_fsync */
+const SQLITE_IOERR_FSYNC = 1034;

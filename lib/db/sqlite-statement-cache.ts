@@ -20,6 +20,8 @@ import "server-only";
 /** The parts of better-sqlite3's Statement the adapter uses. */
 interface SqliteStatement {
   readonly reader: boolean;
+  /** False for a statement that may change the database (sqlite3_stmt_readonly). */
+  readonly readonly: boolean;
   run(...params: unknown[]): unknown;
   columns(): Array<{ name: string; type: string | null }>;
   raw(toggle?: boolean): SqliteStatement;
@@ -46,13 +48,29 @@ interface BoundStatement {
 
 const STATEMENT_CACHE_SIZE = 256;
 
-/** Makes `client.prepare` reuse statements; returns how many are held, for tests. */
+/** What the connection's owner learns from the cache. */
+export interface StatementCache {
+  /** How many statements are held (for tests). */
+  size(): number;
+  /**
+   * Whether a statement that may change the database (not BEGIN, COMMIT or a read) was bound
+   * since the last call: the SQLite driver makes such writes durable before answering
+   * (lib/db/wal-sync.ts).
+   */
+  takeWrites(): boolean;
+}
+
+/** Makes `client.prepare` reuse statements. */
 export function cachePreparedStatements(
   client: PreparingClient,
   size: number = STATEMENT_CACHE_SIZE,
-): { size(): number } {
+): StatementCache {
   const prepare = client.prepare.bind(client) as (sql: string) => SqliteStatement;
   const cache = new Map<string, SqliteStatement>();
+  let wrote = false;
+  const noteWrite = () => {
+    wrote = true;
+  };
   client.prepare = (sql: string): BindableStatement => {
     let statement = cache.get(sql);
     if (statement) {
@@ -63,15 +81,23 @@ export function cachePreparedStatements(
       if (cache.size >= size) cache.delete(cache.keys().next().value as string);
     }
     cache.set(sql, statement);
-    return reusable(statement);
+    return reusable(statement, noteWrite);
   };
-  return { size: () => cache.size };
+  return {
+    size: () => cache.size,
+    takeWrites: () => {
+      const any = wrote;
+      wrote = false;
+      return any;
+    },
+  };
 }
 
-function reusable(statement: SqliteStatement): BindableStatement {
+function reusable(statement: SqliteStatement, noteWrite: () => void): BindableStatement {
   return {
     reader: statement.reader,
     bind: (args) => {
+      if (!statement.readonly) noteWrite();
       let rows: unknown[] | undefined;
       // A reader stays in raw mode (rows as arrays), as the adapter always asks for it.
       const read = () => (rows ??= statement.raw(true).all(args));

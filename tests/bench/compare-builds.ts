@@ -26,33 +26,56 @@ interface Side {
   url: string;
   pid: number;
   cpu: number[];
+  /** Requests answered per second of each batch. */
+  rate: number[];
 }
 
-/** Runs `amount` requests of the workload against one side: the portal's CPU per request (ms). */
-type Workload = (side: Side, amount: number) => Promise<number>;
+/** One batch against one side: the portal's CPU per request (ms) and requests per second. */
+interface Batch {
+  cpu: number;
+  rate: number;
+}
+
+/** Runs `amount` requests of the workload against one side. */
+type Workload = (side: Side, amount: number) => Promise<Batch>;
+
+/**
+ * Times a batch: CPU of the side's portal from /proc; the rate from the run's own seconds (the
+ * last answer's time) or, when it gives none, the monotonic clock around it.
+ */
+async function measured(
+  side: Side,
+  amount: number,
+  run: () => Promise<{ seconds: number } | void>,
+): Promise<Batch> {
+  const cpuBefore = cpuMs(side.pid);
+  const started = performance.now();
+  const timed = await run();
+  const seconds = timed ? timed.seconds : (performance.now() - started) / 1000;
+  return { cpu: (cpuMs(side.pid) - cpuBefore) / amount, rate: amount / seconds };
+}
 
 function issuanceWorkload(load: Omit<CredentialsLoad, "url">): Workload {
-  return async (side, amount) => {
-    const before = cpuMs(side.pid);
-    const result = await issueCredentials(
-      { ...load, url: side.url },
-      { connections: CLIENTS, amount },
-    );
-    if (result.errors || result.non2xx)
-      throw new Error(`${side.url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-    return (cpuMs(side.pid) - before) / amount;
-  };
+  return (side, amount) =>
+    measured(side, amount, async () => {
+      const result = await issueCredentials(
+        { ...load, url: side.url },
+        { connections: CLIENTS, amount },
+      );
+      if (result.errors || result.non2xx)
+        throw new Error(`${side.url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+      return result;
+    });
 }
 
 function accountsPageWorkload(cookie: Record<string, string>): Workload {
-  return async (side, amount) => {
-    const before = cpuMs(side.pid);
-    for (let i = 0; i < amount; i++) {
-      const res = await httpGet(`${side.url}/accounts`, cookie);
-      if (res.status !== 200) throw new Error(`${side.url}/accounts: HTTP ${res.status}`);
-    }
-    return (cpuMs(side.pid) - before) / amount;
-  };
+  return (side, amount) =>
+    measured(side, amount, async () => {
+      for (let i = 0; i < amount; i++) {
+        const res = await httpGet(`${side.url}/accounts`, cookie);
+        if (res.status !== 200) throw new Error(`${side.url}/accounts: HTTP ${res.status}`);
+      }
+    });
 }
 
 async function main(): Promise<void> {
@@ -88,8 +111,8 @@ async function main(): Promise<void> {
         workload = issuanceWorkload({ origin: stack.portalUrl, roleId, cookie });
       }
       const sides: Record<"baseline" | "this", Side> = {
-        baseline: { url: baseline.url, pid: baseline.serverPid(), cpu: [] },
-        this: { url: current.url, pid: current.serverPid(), cpu: [] },
+        baseline: { url: baseline.url, pid: baseline.serverPid(), cpu: [], rate: [] },
+        this: { url: current.url, pid: current.serverPid(), cpu: [], rate: [] },
       };
       for (const side of Object.values(sides)) await workload(side, Math.ceil(batch * 0.75));
       const what =
@@ -102,16 +125,26 @@ async function main(): Promise<void> {
       );
       for (let round = 0; round < ROUNDS; round++) {
         const order = round % 2 === 0 ? [sides.baseline, sides.this] : [sides.this, sides.baseline];
-        for (const side of order) side.cpu.push(await workload(side, batch));
+        for (const side of order) {
+          const result = await workload(side, batch);
+          side.cpu.push(result.cpu);
+          side.rate.push(result.rate);
+        }
+        const { baseline: b, this: t } = sides;
         console.log(
-          `  round ${round + 1}: baseline ${sides.baseline.cpu.at(-1)?.toFixed(2)} ms, this ${sides.this.cpu.at(-1)?.toFixed(2)} ms`,
+          `  round ${round + 1}: baseline ${b.cpu.at(-1)?.toFixed(2)} ms, ${b.rate.at(-1)?.toFixed(0)}/s; ` +
+            `this ${t.cpu.at(-1)?.toFixed(2)} ms, ${t.rate.at(-1)?.toFixed(0)}/s`,
         );
       }
-      const ratios = sides.this.cpu.map((cpu, i) => cpu / (sides.baseline.cpu[i] ?? NaN));
-      console.log(
-        `median: baseline ${median(sides.baseline.cpu).toFixed(2)} ms, this ${median(sides.this.cpu).toFixed(2)} ms; ` +
-          `median ratio this/baseline ${median(ratios).toFixed(3)} (rounds: ${ratios.map((r) => r.toFixed(2)).join(" ")})`,
-      );
+      const summary = (label: string, unit: string, key: "cpu" | "rate", digits: number) => {
+        const ratios = sides.this[key].map((v, i) => v / (sides.baseline[key][i] ?? NaN));
+        console.log(
+          `${label}: median baseline ${median(sides.baseline[key]).toFixed(digits)}${unit}, this ${median(sides.this[key]).toFixed(digits)}${unit}; ` +
+            `median ratio this/baseline ${median(ratios).toFixed(3)} (rounds: ${ratios.map((r) => r.toFixed(2)).join(" ")})`,
+        );
+      };
+      summary("CPU per request", " ms", "cpu", 2);
+      summary("requests per second", "/s", "rate", 0);
     } finally {
       await Promise.all([baseline.stop(), current.stop()]);
     }
