@@ -230,6 +230,8 @@ class SerialSqliteAdapter implements SqlDriverAdapter {
     if (conn.client.inTransaction) {
       log.error("sqlite: the connection is stuck in a transaction; reopening it");
       await conn.adapter.dispose().catch(() => undefined);
+      // The new connection gets its own syncer for the log.
+      conn.wal?.close();
       this.#conn = await this.reconnect();
     }
   }
