@@ -259,8 +259,9 @@ class SerialSqliteAdapter implements SqlDriverAdapter {
 
   /** One statement or script outside any transaction, durable (autocommit) when it wrote. */
   async #exclusive<T>(run: () => Promise<T>, alwaysSync = false): Promise<T> {
-    const conn = this.#conn;
     const release = await this.#acquire();
+    // Taken with the lock: a transaction that failed meanwhile may have replaced the connection.
+    const conn = this.#conn;
     let result: T;
     try {
       result = await run();

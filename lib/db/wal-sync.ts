@@ -24,7 +24,6 @@ export class WalSync {
   #next: { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void } | undefined;
   #running = false;
   #closed = false;
-  #syncs = 0;
 
   constructor(
     private readonly walFile: string,
@@ -47,11 +46,6 @@ export class WalSync {
     return waiting;
   }
 
-  /** How many fsyncs ran (for tests: fewer than commits under concurrency). */
-  get syncs(): number {
-    return this.#syncs;
-  }
-
   /** Closes the log's descriptor once no fsync is running on it (a later sync() reopens it). */
   close(): void {
     this.#closed = true;
@@ -70,7 +64,6 @@ export class WalSync {
     if (!batch) return;
     this.#next = undefined;
     this.#running = true;
-    this.#syncs++;
     this.#syncOnce().then(batch.resolve, batch.reject);
   }
 

@@ -170,6 +170,26 @@ describe("durable commits on SQLite", () => {
   });
 });
 
+describe("durable commits on SQLite without a write-ahead log", () => {
+  it("a database that can't log ahead keeps SQLite syncing every commit (synchronous FULL)", async () => {
+    // An in-memory database has no log file; nor has a file system that refuses WAL mode.
+    const counted = gatedFsync();
+    const memory = await new SerialSqliteAdapterFactory(":memory:", {
+      lockWaitMs: 5_000,
+      syncFile: counted.syncFile,
+    }).connect();
+    try {
+      expect((await memory.queryRaw(query("PRAGMA journal_mode"))).rows).toEqual([["memory"]]);
+      expect((await memory.queryRaw(query("PRAGMA synchronous"))).rows).toEqual([["2"]]);
+      await memory.executeScript(`CREATE TABLE "Item" ("key" TEXT PRIMARY KEY)`);
+      expect(await memory.executeRaw(insert("a"))).toBe(1);
+      expect(counted.calls).toBe(0);
+    } finally {
+      await memory.dispose();
+    }
+  });
+});
+
 describe("durable commits on SQLite, with the real fsync", () => {
   it("writes and reads back through the log file SQLite names <database>-wal", async () => {
     const file = path.join(dir, "real.db");
