@@ -29,12 +29,11 @@ export interface AccountMatch {
 export function buildSearchIndex(accounts: readonly AccountView[]): SearchEntry[] {
   const entries: SearchEntry[] = [];
   for (const account of accounts) {
-    const accountText = accountTextOf(account);
     for (const role of account.roles) {
       entries.push({
         account,
         role,
-        text: `${accountText}\n${role.roleName}\n${role.description}`.toLowerCase(),
+        text: searchedTextOf(account, role).toLowerCase(),
         roleKey: roleKey(account.accountId, role.roleName),
       });
     }
@@ -42,15 +41,21 @@ export function buildSearchIndex(accounts: readonly AccountView[]): SearchEntry[
   return entries;
 }
 
-function accountTextOf(account: AccountView): string {
-  return [account.name, account.alias, account.environment, account.description].join("\n");
+/** What a search looks in: the account's names and description, the role's name and description. */
+function searchedTextOf(account: AccountView, role: RoleView): string {
+  return [
+    account.name,
+    account.alias,
+    account.environment,
+    account.description,
+    role.roleName,
+    role.description,
+  ].join("\n");
 }
 
 /** The entry's word starts, in their original case for CamelCase; made once, then kept on it. */
 function wordsOf(entry: SearchEntry): string[] {
-  entry.words ??= wordStarts(
-    `${accountTextOf(entry.account)}\n${entry.role.roleName}\n${entry.role.description}`,
-  );
+  entry.words ??= wordStarts(searchedTextOf(entry.account, entry.role));
   return entry.words;
 }
 

@@ -286,12 +286,13 @@ async function durable(conn: SqliteConnection): Promise<void> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "unknown";
     log.error("sqlite: fsync of the write-ahead log failed", { driverError: code });
+    const message = `disk I/O error: fsync of the write-ahead log failed (${code})`;
     throw new DriverAdapterError({
       kind: "sqlite",
       extendedCode: SQLITE_IOERR_FSYNC,
-      message: `disk I/O error: fsync of the write-ahead log failed (${code})`,
+      message,
       originalCode: "SQLITE_IOERR_FSYNC",
-      originalMessage: `disk I/O error: fsync of the write-ahead log failed (${code})`,
+      originalMessage: message,
     });
   }
 }
